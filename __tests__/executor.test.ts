@@ -1,0 +1,173 @@
+import { describe, expect, it } from '@jest/globals'
+import { runTasks, type TaskContext } from '../src/executor.js'
+import { TaskStatus } from '../src/task-status.js'
+
+const delay = (ms: number, signal?: AbortSignal): Promise<boolean> =>
+  new Promise(resolve => {
+    const timer = setTimeout(() => resolve(false), ms)
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+
+describe('runTasks', () => {
+  it('returns outcomes in input order whatever order tasks finish in', async () => {
+    const items = [50, 10, 30, 0, 20]
+    const finished: number[] = []
+    const outcomes = await runTasks(
+      items,
+      async (ms, { index }) => {
+        await delay(ms)
+        finished.push(index)
+        return { status: TaskStatus.Success, value: ms * 2 }
+      },
+      { concurrency: 5 }
+    )
+    expect(finished).not.toEqual([0, 1, 2, 3, 4])
+    expect(outcomes.map(o => o.index)).toEqual([0, 1, 2, 3, 4])
+    expect(outcomes.map(o => o.value)).toEqual([100, 20, 60, 0, 40])
+  })
+
+  it('reaches the worker bound and never exceeds it, with distinct slots', async () => {
+    let running = 0
+    let peak = 0
+    const slotsInUse = new Set<number>()
+    const outcomes = await runTasks(
+      Array.from({ length: 40 }, (_, i) => i),
+      async (i, { slot }) => {
+        expect(slotsInUse.has(slot)).toBe(false)
+        expect(slot).toBeGreaterThanOrEqual(1)
+        expect(slot).toBeLessThanOrEqual(4)
+        slotsInUse.add(slot)
+        running++
+        peak = Math.max(peak, running)
+        await delay(5 + (i % 3) * 5)
+        running--
+        slotsInUse.delete(slot)
+        return { status: TaskStatus.Success, value: slot }
+      },
+      { concurrency: 4 }
+    )
+    expect(peak).toBe(4)
+    expect(outcomes).toHaveLength(40)
+    expect(new Set(outcomes.map(o => o.slot))).toEqual(new Set([1, 2, 3, 4]))
+  })
+
+  it('gives the lowest free slot, as GNU parallel does', async () => {
+    const slots: number[] = []
+    await runTasks(
+      [1, 2, 3],
+      async (_, { slot }) => {
+        slots.push(slot)
+        return { status: TaskStatus.Success, value: null }
+      },
+      { concurrency: 1 }
+    )
+    expect(slots).toEqual([1, 1, 1])
+  })
+
+  it('isolates failures: a throwing task fails alone', async () => {
+    const outcomes = await runTasks(
+      ['ok', 'boom', 'ok'],
+      async item => {
+        if (item === 'boom') throw new Error('boom')
+        return { status: TaskStatus.Success, value: item }
+      },
+      { concurrency: 2 }
+    )
+    expect(outcomes.map(o => o.status)).toEqual([
+      TaskStatus.Success,
+      TaskStatus.Failure,
+      TaskStatus.Success
+    ])
+    expect(String(outcomes[1]?.error)).toContain('boom')
+  })
+
+  it('fail-fast aborts running tasks and skips the rest without leaving a promise waiting', async () => {
+    const aborted: number[] = []
+    const outcomes = await runTasks(
+      Array.from({ length: 20 }, (_, i) => i),
+      async (i, { signal }: TaskContext) => {
+        if (i === 1) {
+          await delay(10)
+          return { status: TaskStatus.Failure, value: i }
+        }
+        const wasAborted = await delay(10_000, signal)
+        if (wasAborted) aborted.push(i)
+        return { status: wasAborted ? TaskStatus.Cancelled : TaskStatus.Success, value: i }
+      },
+      { concurrency: 3, failFast: true }
+    )
+    expect(outcomes[1]?.status).toBe(TaskStatus.Failure)
+    expect(aborted.sort()).toEqual([0, 2])
+    expect(outcomes[0]?.status).toBe(TaskStatus.Cancelled)
+    expect(outcomes[2]?.status).toBe(TaskStatus.Cancelled)
+    expect(outcomes.slice(3).every(o => o.status === TaskStatus.Skipped && o.slot === undefined)).toBe(true)
+  })
+
+  it('without fail-fast runs everything despite failures', async () => {
+    const outcomes = await runTasks(
+      [1, 2, 3, 4],
+      async i => ({ status: i % 2 ? TaskStatus.Failure : TaskStatus.Success, value: i }),
+      { concurrency: 2 }
+    )
+    expect(outcomes.map(o => o.status)).toEqual(['failure', 'success', 'failure', 'success'])
+  })
+
+  it('halts when the caller aborts, and skips everything if aborted before the start', async () => {
+    const controller = new AbortController()
+    const started: number[] = []
+    const promise = runTasks(
+      [0, 1, 2, 3, 4, 5],
+      async (i, { signal }) => {
+        started.push(i)
+        const wasAborted = await delay(10_000, signal)
+        return { status: wasAborted ? TaskStatus.Cancelled : TaskStatus.Success, value: i }
+      },
+      { concurrency: 2, signal: controller.signal }
+    )
+    await delay(20)
+    controller.abort()
+    const outcomes = await promise
+    expect(started).toEqual([0, 1])
+    expect(outcomes.map(o => o.status)).toEqual([
+      'cancelled',
+      'cancelled',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped'
+    ])
+
+    const before = new AbortController()
+    before.abort()
+    const none = await runTasks([1, 2], async () => ({ status: TaskStatus.Success, value: 0 }), {
+      concurrency: 1,
+      signal: before.signal
+    })
+    expect(none.map(o => o.status)).toEqual(['skipped', 'skipped'])
+  })
+
+  it('reports every outcome through onSettled and every start through onStart', async () => {
+    const settled: number[] = []
+    const starts: number[] = []
+    await runTasks([1, 2, 3], async i => ({ status: TaskStatus.Success, value: i }), {
+      concurrency: 2,
+      onStart: index => starts.push(index),
+      onSettled: outcome => settled.push(outcome.index)
+    })
+    expect(starts.sort()).toEqual([0, 1, 2])
+    expect(settled.sort()).toEqual([0, 1, 2])
+  })
+
+  it('rejects a concurrency below 1 with p-limit’s message', async () => {
+    await expect(
+      runTasks([1], async () => ({ status: TaskStatus.Success, value: 0 }), { concurrency: 0 })
+    ).rejects.toThrow('Expected `concurrency` to be a number from 1 and up')
+  })
+
+  it('handles an empty list', async () => {
+    expect(await runTasks([], async () => ({ status: TaskStatus.Success, value: 0 }), { concurrency: 3 })).toEqual([])
+  })
+})

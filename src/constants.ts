@@ -1,0 +1,60 @@
+/** Names of the action's inputs, as declared in action.yml. */
+export enum Inputs {
+  Items = 'items',
+  ItemsFile = 'items-file',
+  Command = 'command',
+  Shell = 'shell',
+  MaxWorkers = 'max-workers',
+  FailFast = 'fail-fast',
+  Timeout = 'timeout',
+  WorkingDirectory = 'working-directory',
+  Log = 'log',
+  IfNoItems = 'if-no-items',
+  Summary = 'summary'
+}
+
+/** Names of the action's outputs, as declared in action.yml. */
+export enum Outputs {
+  Total = 'total',
+  Succeeded = 'succeeded',
+  Failed = 'failed',
+  TimedOut = 'timed-out',
+  Cancelled = 'cancelled',
+  Skipped = 'skipped',
+  Results = 'results',
+  FailedItems = 'failed-items',
+  ResultsFile = 'results-file',
+  DurationMs = 'duration-ms'
+}
+
+/** How a command is run. */
+export enum Shell {
+  /** `bash --noprofile --norc -eo pipefail -c <command>`, as GitHub's `shell: bash`. */
+  Bash = 'bash',
+  /** `sh -e -c <command>`, as GitHub's `shell: sh`. */
+  Sh = 'sh',
+  /** No shell: the template is split into words once and run directly. */
+  None = 'none'
+}
+
+/** How task output reaches the log. */
+export enum LogMode {
+  /** Each task's output printed whole, in one collapsible group, when the task ends. */
+  Grouped = 'grouped',
+  /** Lines as they come, each prefixed with the task's number and item. */
+  Stream = 'stream',
+  /** Only the output of tasks that did not succeed, grouped. */
+  Failures = 'failures',
+  /** No task output. */
+  None = 'none'
+}
+
+/** What to do when there are no items. */
+export enum NoItemsBehavior {
+  /** Output a warning but do not fail the action. */
+  Warn = 'warn',
+  /** Fail the action with an error message. */
+  Error = 'error',
+  /** Do not output any warnings or errors, the action does not fail. */
+  Ignore = 'ignore'
+}

@@ -1,0 +1,35 @@
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y
+
+/**
+ * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h` or `1h30m` into
+ * milliseconds. Returns undefined when the text is not a positive duration.
+ */
+export function parseDuration(text: string): number | undefined {
+  const value = text.trim()
+  if (/^\d+(\.\d+)?$/.test(value)) return positive(Number(value) * 1000)
+  let total = 0
+  PART.lastIndex = 0
+  while (PART.lastIndex < value.length) {
+    const match = PART.exec(value)
+    if (!match) return undefined
+    total += Number(match[1]) * (UNIT_MS[match[2] as string] as number)
+  }
+  return value.length > 0 ? positive(total) : undefined
+}
+
+function positive(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined
+}
+
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m 05s`, `1h 02m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
+  const totalSeconds = Math.round(ms / 1000)
+  const hours = Math.floor(totalSeconds / 3600)
+  const minutes = Math.floor((totalSeconds % 3600) / 60)
+  const seconds = totalSeconds % 60
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`
+}

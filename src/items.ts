@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises'
+import { type Item } from './item.js'
+import { jsonErrorOffset, lineAndColumn } from './json-position.js'
+
+/** Where items came from, for error messages: the input's name, or a file's path. */
+export interface ItemsSource {
+  /** The input that named them: `items` or `items-file`. */
+  input: string
+  /** The file they were read from, for `items-file`. */
+  path?: string
+}
+
+/** The format the items are in, detected from the text (and a file's extension). */
+export enum ItemsFormat {
+  /** One item per line; lines are trimmed and blank lines skipped. */
+  Lines = 'lines',
+  /** A JSON array whose elements are the items. */
+  JsonArray = 'json-array',
+  /** One JSON value per line (JSON Lines / NDJSON). */
+  JsonLines = 'json-lines'
+}
+
+/**
+ * Detects the format: a `.json` file is a JSON array, a `.jsonl`/`.ndjson` file is JSON Lines;
+ * otherwise text starting with `[` is a JSON array, text starting with `{` is JSON Lines, and
+ * anything else is one item per line.
+ */
+export function detectFormat(text: string, path?: string): ItemsFormat {
+  const extension = path?.toLowerCase().match(/\.[a-z]+$/)?.[0]
+  if (extension === '.json') return ItemsFormat.JsonArray
+  if (extension === '.jsonl' || extension === '.ndjson') return ItemsFormat.JsonLines
+  const first = text.trimStart()[0]
+  if (first === '[') return ItemsFormat.JsonArray
+  if (first === '{') return ItemsFormat.JsonLines
+  return ItemsFormat.Lines
+}
+
+/** Parses items from text in the detected format; throws an Error naming the input and the position. */
+export function parseItems(text: string, source: ItemsSource): Item[] {
+  const content = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  switch (detectFormat(content, source.path)) {
+    case ItemsFormat.JsonArray:
+      return parseJsonArray(content, source)
+    case ItemsFormat.JsonLines:
+      return parseJsonLines(content, source)
+    case ItemsFormat.Lines:
+      return content
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line.length > 0)
+  }
+}
+
+/** Reads and parses an items file. */
+export async function readItemsFile(path: string, input: string): Promise<Item[]> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)
+    throw new Error(`Invalid ${input} '${path}': ${reason}. Expected the path of a file of items.`)
+  }
+  return parseItems(text, { input, path })
+}
+
+function describe(source: ItemsSource): string {
+  return source.path === undefined ? `input '${source.input}'` : `${source.input} '${source.path}'`
+}
+
+function parseJsonArray(text: string, source: ItemsSource): Item[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    const { line, column } = lineAndColumn(text, jsonErrorOffset(text))
+    throw new Error(
+      `Invalid JSON in ${describe(source)} at line ${line}, column ${column}. ` +
+        'Expected a JSON array of items, or one item per line.'
+    )
+  }
+  if (!Array.isArray(parsed)) {
+    throw new Error(`Invalid ${describe(source)}: the JSON is not an array. Expected a JSON array of items.`)
+  }
+  return parsed as Item[]
+}
+
+function parseJsonLines(text: string, source: ItemsSource): Item[] {
+  const items: Item[] = []
+  const lines = text.split('\n')
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string
+    if (line.trim().length === 0) continue
+    try {
+      items.push(JSON.parse(line) as Item)
+    } catch {
+      const column = jsonErrorOffset(line) + 1
+      throw new Error(
+        `Invalid JSON Lines in ${describe(source)} at line ${index + 1}, column ${column}. ` +
+          'Expected one JSON value per line.'
+      )
+    }
+  }
+  return items
+}

@@ -1,0 +1,97 @@
+/**
+ * Finds where strict JSON parsing of `text` first fails, as an offset. JSON.parse's own messages
+ * only sometimes carry a position (it depends on the Node version and the error), and a user
+ * fixing a hand-written list of items needs the line and column.
+ */
+export function jsonErrorOffset(text: string): number {
+  let pos = 0
+  const fail = (): never => {
+    throw pos
+  }
+  const space = (): void => {
+    while (pos < text.length && ' \t\n\r'.includes(text[pos] as string)) pos++
+  }
+  const literal = (word: string): void => {
+    for (const ch of word) {
+      if (text[pos] !== ch) fail()
+      pos++
+    }
+  }
+  const string = (): void => {
+    pos++
+    for (;;) {
+      const ch = text[pos]
+      if (ch === undefined || ch < ' ') fail()
+      if (ch === '"') return void pos++
+      if (ch === '\\') {
+        pos++
+        const esc = text[pos]
+        if (esc === 'u') {
+          for (let i = 1; i <= 4; i++) if (!/[0-9a-fA-F]/.test(text[pos + i] ?? '')) (pos += i), fail()
+          pos += 5
+          continue
+        }
+        if (esc === undefined || !'"\\/bfnrt'.includes(esc)) fail()
+      }
+      pos++
+    }
+  }
+  const number = (): void => {
+    const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+    match.lastIndex = pos
+    if (!match.exec(text)) fail()
+    pos = match.lastIndex
+  }
+  const value = (): void => {
+    space()
+    const ch = text[pos]
+    if (ch === '{') {
+      pos++
+      space()
+      if (text[pos] === '}') return void pos++
+      for (;;) {
+        space()
+        if (text[pos] !== '"') fail()
+        string()
+        space()
+        literal(':')
+        value()
+        space()
+        if (text[pos] === ',') pos++
+        else if (text[pos] === '}') return void pos++
+        else fail()
+      }
+    }
+    if (ch === '[') {
+      pos++
+      space()
+      if (text[pos] === ']') return void pos++
+      for (;;) {
+        value()
+        space()
+        if (text[pos] === ',') pos++
+        else if (text[pos] === ']') return void pos++
+        else fail()
+      }
+    }
+    if (ch === '"') return string()
+    if (ch === 't') return literal('true')
+    if (ch === 'f') return literal('false')
+    if (ch === 'n') return literal('null')
+    return number()
+  }
+  try {
+    value()
+    space()
+    return pos < text.length ? pos : -1
+  } catch (at) {
+    return at as number
+  }
+}
+
+/** Line and column (both 1-based) of an offset in a text. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset)
+  const line = before.split('\n').length
+  return { line, column: offset - before.lastIndexOf('\n') }
+}

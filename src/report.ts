@@ -1,0 +1,69 @@
+import * as core from '@actions/core'
+import { Outputs } from './constants.js'
+import { itemLabel } from './labels.js'
+import { failedItems, publicResult, type RunReport } from './results.js'
+import { buildSummary } from './summary.js'
+import { isUnsuccessful } from './task-record.js'
+
+/** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
+const MAX_TASK_ANNOTATIONS = 9
+/** GitHub cuts annotation messages at 4,096 characters. */
+const MAX_ANNOTATION_CHARS = 4000
+
+/** Sets every output declared in action.yml. */
+export function setOutputs(report: RunReport, resultsFile: string): void {
+  const { counts } = report
+  core.setOutput(Outputs.Total, counts.total)
+  core.setOutput(Outputs.Succeeded, counts.succeeded)
+  core.setOutput(Outputs.Failed, counts.failed)
+  core.setOutput(Outputs.TimedOut, counts.timedOut)
+  core.setOutput(Outputs.Cancelled, counts.cancelled)
+  core.setOutput(Outputs.Skipped, counts.skipped)
+  core.setOutput(Outputs.Results, JSON.stringify(report.records.map(publicResult)))
+  core.setOutput(Outputs.FailedItems, JSON.stringify(failedItems(report.records)))
+  core.setOutput(Outputs.ResultsFile, resultsFile)
+  core.setOutput(Outputs.DurationMs, report.durationMs)
+}
+
+/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
+export function annotateFailures(report: RunReport): void {
+  const failures = report.records.filter(record => isUnsuccessful(record.status))
+  for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
+    const tail = record.outputTail.trimEnd()
+    const detail = [record.error, tail].filter(Boolean).join('\n')
+    const headline = `Task ${record.index + 1} ${record.status}` +
+      (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
+      (record.signal !== null ? ` (${record.signal})` : '')
+    const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`
+    core.error(message, { title: itemLabel(record.item, 200) })
+  }
+}
+
+/** The step's failure message: counts, the first few items, and how many were not annotated. */
+export function failureMessage(report: RunReport): string | undefined {
+  const failures = report.records.filter(record => isUnsuccessful(record.status))
+  if (failures.length === 0) return undefined
+  const { counts } = report
+  const parts = [
+    counts.failed > 0 ? `${counts.failed} failed` : '',
+    counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
+    counts.cancelled > 0 ? `${counts.cancelled} cancelled` : ''
+  ].filter(Boolean)
+  const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60))
+  const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : ''
+  const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS)
+  const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : ''
+  return (
+    `${failures.length} of ${counts.total} tasks did not succeed (${parts.join(', ')}): ` +
+    `${named.join(', ')}${more}.${note}`
+  )
+}
+
+/** Writes the job summary. */
+export async function writeSummary(report: RunReport): Promise<void> {
+  await core.summary.addRaw(buildSummary(report), true).write()
+}
+
+function tailCut(text: string, max: number): string {
+  return text.length <= max ? text : '…' + text.slice(text.length - max + 1)
+}

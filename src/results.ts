@@ -1,0 +1,114 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type Item } from './item.js'
+import { isUnsuccessful, type TaskRecord } from './task-record.js'
+import { TaskStatus } from './task-status.js'
+
+/** How many tasks ended each way. */
+export interface StatusCounts {
+  total: number
+  succeeded: number
+  failed: number
+  timedOut: number
+  cancelled: number
+  skipped: number
+}
+
+/** A finished run: every item's record in input order, and how the run went as a whole. */
+export interface RunReport {
+  records: TaskRecord[]
+  counts: StatusCounts
+  /** Wall time of the whole run, in milliseconds. */
+  durationMs: number
+  /** How many tasks could run at once. */
+  workers: number
+  /** The shell the commands ran in. */
+  shell: string
+  /** Why the run halted early, if it did: fail-fast, or a signal from the runner. */
+  haltReason: string | null
+}
+
+/** The public shape of one result, as the `results` output documents it. */
+export interface PublicResult {
+  index: number
+  item: Item
+  status: TaskStatus
+  exitCode: number | null
+  signal: string | null
+  durationMs: number
+  attempts: number
+  command: string
+}
+
+export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
+  const counts: StatusCounts = {
+    total: records.length,
+    succeeded: 0,
+    failed: 0,
+    timedOut: 0,
+    cancelled: 0,
+    skipped: 0
+  }
+  for (const { status } of records) {
+    if (status === TaskStatus.Success) counts.succeeded++
+    else if (status === TaskStatus.Failure) counts.failed++
+    else if (status === TaskStatus.TimedOut) counts.timedOut++
+    else if (status === TaskStatus.Cancelled) counts.cancelled++
+    else counts.skipped++
+  }
+  return counts
+}
+
+export function publicResult(record: TaskRecord): PublicResult {
+  return {
+    index: record.index,
+    item: record.item,
+    status: record.status,
+    exitCode: record.exitCode,
+    signal: record.signal,
+    durationMs: record.durationMs,
+    attempts: record.attempts,
+    command: record.command
+  }
+}
+
+/** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
+export function failedItems(records: readonly TaskRecord[]): Item[] {
+  return records.filter(record => isUnsuccessful(record.status)).map(record => record.item)
+}
+
+/** Sum of task times over wall time: how much faster than running the tasks one by one. */
+export function speedUp(report: RunReport): number {
+  const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0)
+  return report.durationMs > 0 ? busy / report.durationMs : 0
+}
+
+/**
+ * Writes the results file: the public results plus each task's start and end times, worker slot,
+ * error and output tail. Returns its path.
+ */
+export async function writeResultsFile(directory: string, report: RunReport): Promise<string> {
+  await mkdir(directory, { recursive: true })
+  const path = join(directory, 'results.json')
+  const body = {
+    counts: report.counts,
+    durationMs: report.durationMs,
+    workers: report.workers,
+    shell: report.shell,
+    haltReason: report.haltReason,
+    results: report.records.map(record => ({
+      ...publicResult(record),
+      slot: record.slot,
+      startedAt: isoTime(record.startedAt),
+      endedAt: isoTime(record.endedAt),
+      error: record.error,
+      outputTail: record.outputTail
+    }))
+  }
+  await writeFile(path, JSON.stringify(body, null, 2) + '\n')
+  return path
+}
+
+function isoTime(epochMs: number | null): string | null {
+  return epochMs === null ? null : new Date(epochMs).toISOString()
+}

@@ -1,0 +1,120 @@
+import { formatDuration } from './duration.js'
+import { itemLabel } from './labels.js'
+import { speedUp, type RunReport } from './results.js'
+import { isUnsuccessful, type TaskRecord } from './task-record.js'
+import { TaskStatus } from './task-status.js'
+
+/** Limits that keep the summary well under GitHub's 1 MiB per step (over it, all of it is dropped). */
+export interface SummaryLimits {
+  /** Most rows in the task table. */
+  maxRows: number
+  /** Most failed tasks whose output tail is shown. */
+  maxTails: number
+  /** Most characters of one output tail. */
+  maxTailChars: number
+}
+
+export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = { maxRows: 500, maxTails: 20, maxTailChars: 4000 }
+
+const STATUS_LABEL: Record<TaskStatus, string> = {
+  [TaskStatus.Success]: '✅ success',
+  [TaskStatus.Failure]: '❌ failure',
+  [TaskStatus.TimedOut]: '⏱️ timed-out',
+  [TaskStatus.Cancelled]: '⛔ cancelled',
+  [TaskStatus.Skipped]: '⏭️ skipped'
+}
+
+/** Order of the table when failures come first: the statuses that need attention lead. */
+const STATUS_RANK: Record<TaskStatus, number> = {
+  [TaskStatus.Failure]: 0,
+  [TaskStatus.TimedOut]: 1,
+  [TaskStatus.Cancelled]: 2,
+  [TaskStatus.Skipped]: 3,
+  [TaskStatus.Success]: 4
+}
+
+/** Tables longer than this list failures first, so they are not lost among successes. */
+const FAILURES_FIRST_FROM = 20
+
+/**
+ * The job summary as Markdown with HTML blocks. Everything that came from items or task output
+ * is HTML-escaped and kept on one line where a line break would end an HTML block.
+ */
+export function buildSummary(report: RunReport, limits: SummaryLimits = DEFAULT_SUMMARY_LIMITS): string {
+  const { counts } = report
+  const parts: string[] = []
+  const failedCount = counts.failed + counts.timedOut + counts.cancelled
+  parts.push(`## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`)
+  const tally = [
+    `**${counts.succeeded}** succeeded`,
+    `**${counts.failed}** failed`,
+    `**${counts.timedOut}** timed out`,
+    `**${counts.cancelled}** cancelled`,
+    `**${counts.skipped}** skipped`
+  ].join(' · ')
+  parts.push(`${tally}\n`)
+  parts.push(
+    `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
+      `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
+  )
+  if (report.haltReason !== null) parts.push(`> [!WARNING]\n> Halted early: ${escapeHtml(report.haltReason)}.\n`)
+
+  const rows = [...report.records]
+  if (rows.length > FAILURES_FIRST_FROM) {
+    rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
+  }
+  const shown = rows.slice(0, limits.maxRows)
+  parts.push(taskTable(shown))
+  if (rows.length > shown.length) {
+    parts.push(
+      `\n_${rows.length - shown.length} more tasks not shown; every result is in the \`results-file\` output._\n`
+    )
+  }
+
+  const failures = report.records.filter(record => isUnsuccessful(record.status))
+  const tails = failures.slice(0, limits.maxTails)
+  if (tails.length > 0) parts.push('\n### Output of failed tasks\n')
+  for (const record of tails) parts.push(tailBlock(record, limits.maxTailChars))
+  if (failures.length > tails.length) {
+    parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`)
+  }
+  return parts.join('\n')
+}
+
+function taskTable(records: readonly TaskRecord[]): string {
+  const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>'
+  const body = records.map(
+    record =>
+      `<tr><td>${record.index + 1}</td><td>${STATUS_LABEL[record.status]}</td>` +
+      `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+      `<td>${exitCell(record)}</td><td>${record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs)}</td>` +
+      `<td>${record.attempts}</td></tr>`
+  )
+  return `<table>${head}\n${body.join('\n')}\n</table>\n`
+}
+
+function exitCell(record: TaskRecord): string {
+  if (record.exitCode === null) return ''
+  return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`
+}
+
+function tailBlock(record: TaskRecord, maxChars: number): string {
+  let tail = record.outputTail
+  if (tail.length > maxChars) tail = '…' + tail.slice(tail.length - maxChars)
+  const error = record.error === null ? '' : escapeHtml(record.error) + '\n'
+  const body = error + escapeHtml(tail)
+  return (
+    `<details><summary>${STATUS_LABEL[record.status]}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
+    `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`
+  )
+}
+
+/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+}

@@ -1,0 +1,13 @@
+/** How a task ended. */
+export enum TaskStatus {
+  /** The command exited with code 0. */
+  Success = 'success',
+  /** The command exited non-zero, was killed by a signal from elsewhere, or could not start. */
+  Failure = 'failure',
+  /** The command ran past its time limit and was stopped. */
+  TimedOut = 'timed-out',
+  /** The command was stopped because the run was halted (fail-fast or cancellation). */
+  Cancelled = 'cancelled',
+  /** The command never started because the run was halted first. */
+  Skipped = 'skipped'
+}
