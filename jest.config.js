@@ -10,5 +10,6 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/jest-count-reporter.js'],
   collectCoverageFrom: ['src/**/*.ts']
 }

@@ -12,9 +12,19 @@ export interface SummaryLimits {
   maxTails: number
   /** Most characters of one output tail. */
   maxTailChars: number
+  /** Most bytes of the whole summary; rows and tails past it are left out (escaping can grow text 6×). */
+  maxBytes: number
 }
 
-export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = { maxRows: 500, maxTails: 20, maxTailChars: 4000 }
+export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = {
+  maxRows: 500,
+  maxTails: 20,
+  maxTailChars: 4000,
+  maxBytes: 512 * 1024
+}
+
+/** Share of maxBytes the task table may take, so failure tails keep room. */
+const TABLE_SHARE = 0.5
 
 const STATUS_LABEL: Record<TaskStatus, string> = {
   [TaskStatus.Success]: '✅ success',
@@ -63,34 +73,50 @@ export function buildSummary(report: RunReport, limits: SummaryLimits = DEFAULT_
   if (rows.length > FAILURES_FIRST_FROM) {
     rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
   }
-  const shown = rows.slice(0, limits.maxRows)
-  parts.push(taskTable(shown))
-  if (rows.length > shown.length) {
+  let bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 1, 0)
+  const tableRows: string[] = []
+  for (const record of rows.slice(0, limits.maxRows)) {
+    const row = tableRow(record)
+    bytes += Buffer.byteLength(row) + 1
+    if (bytes > limits.maxBytes * TABLE_SHARE) break
+    tableRows.push(row)
+  }
+  parts.push(taskTable(tableRows))
+  if (rows.length > tableRows.length) {
     parts.push(
-      `\n_${rows.length - shown.length} more tasks not shown; every result is in the \`results-file\` output._\n`
+      `\n_${rows.length - tableRows.length} more tasks not shown; every result is in the \`results-file\` output._\n`
     )
   }
 
   const failures = report.records.filter(record => isUnsuccessful(record.status))
-  const tails = failures.slice(0, limits.maxTails)
-  if (tails.length > 0) parts.push('\n### Output of failed tasks\n')
-  for (const record of tails) parts.push(tailBlock(record, limits.maxTailChars))
+  const tails: string[] = []
+  for (const record of failures.slice(0, limits.maxTails)) {
+    const block = tailBlock(record, limits.maxTailChars)
+    bytes += Buffer.byteLength(block) + 1
+    // Room is kept for the closing note below.
+    if (bytes > limits.maxBytes - 1024) break
+    tails.push(block)
+  }
+  if (tails.length > 0) parts.push('\n### Output of failed tasks\n', ...tails)
   if (failures.length > tails.length) {
     parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`)
   }
   return parts.join('\n')
 }
 
-function taskTable(records: readonly TaskRecord[]): string {
-  const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>'
-  const body = records.map(
-    record =>
-      `<tr><td>${record.index + 1}</td><td>${STATUS_LABEL[record.status]}</td>` +
-      `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
-      `<td>${exitCell(record)}</td><td>${record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs)}</td>` +
-      `<td>${record.attempts}</td></tr>`
+function taskTable(rows: readonly string[]): string {
+  const head =
+    '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>'
+  return `<table>${head}\n${rows.join('\n')}\n</table>\n`
+}
+
+function tableRow(record: TaskRecord): string {
+  const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs)
+  return (
+    `<tr><td>${record.index + 1}</td><td>${STATUS_LABEL[record.status]}</td>` +
+    `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+    `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`
   )
-  return `<table>${head}\n${body.join('\n')}\n</table>\n`
 }
 
 function exitCell(record: TaskRecord): string {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals'
+import { formatDuration, parseDuration } from '../src/duration.js'
+
+describe('parseDuration', () => {
+  it.each([
+    ['90', 90_000],
+    ['90s', 90_000],
+    ['500ms', 500],
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['1h30m15s', 5_415_000],
+    ['1.5h', 5_400_000],
+    ['0.5', 500],
+    [' 2m ', 120_000]
+  ])('parses %p as %p ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms)
+  })
+
+  it.each(['', 'soon', '0', '0s', '-5', '5 m', '5x', '1h30', 'm', '1e3', 'Infinity'])(
+    'rejects %p',
+    text => {
+      expect(parseDuration(text)).toBeUndefined()
+    }
+  )
+})
+
+describe('formatDuration', () => {
+  it.each([
+    [850, '850ms'],
+    [12_345, '12.3s'],
+    [245_000, '4m 05s'],
+    [3_720_000, '1h 02m']
+  ])('formats %p as %p', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text)
+  })
+})

@@ -1,0 +1,38 @@
+import { type Item } from '../../src/item.js'
+import { type RunReport, countStatuses } from '../../src/results.js'
+import { type TaskRecord } from '../../src/task-record.js'
+import { TaskStatus } from '../../src/task-status.js'
+
+/** A finished task's record with plausible defaults. */
+export function record(index: number, item: Item, status: TaskStatus, extra: Partial<TaskRecord> = {}): TaskRecord {
+  const ran = status !== TaskStatus.Skipped
+  return {
+    index,
+    item,
+    status,
+    exitCode: !ran ? null : status === TaskStatus.Success ? 0 : 1,
+    signal: null,
+    durationMs: ran ? 1000 : 0,
+    attempts: ran ? 1 : 0,
+    command: `echo ${String(item)}`,
+    slot: ran ? 1 : null,
+    startedAt: ran ? 1_700_000_000_000 : null,
+    endedAt: ran ? 1_700_000_001_000 : null,
+    outputTail: '',
+    error: null,
+    ...extra
+  }
+}
+
+/** A run report over the given records. */
+export function report(records: TaskRecord[], extra: Partial<RunReport> = {}): RunReport {
+  return {
+    records,
+    counts: countStatuses(records),
+    durationMs: 2000,
+    workers: 2,
+    shell: 'bash',
+    haltReason: null,
+    ...extra
+  }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Runs the bundled action (dist/index.js) on this machine exactly as a GitHub runner does:
+// inputs as INPUT_* variables, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY as files. Then prints
+// the outputs and the job summary the step produced.
+//
+//   npm start                                  the bundled example (examples/)
+//   npm start -- --items 'a b' --command 'echo {}' --max-workers 2
+//                                              your own inputs: --<input-name> <value>
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
+const actionYml = readFileSync(join(root, 'action.yml'), 'utf8')
+const inputNames = [...actionYml.matchAll(/^ {2}([a-z-]+):\n {4}description:/gm)]
+  .map(match => match[1])
+  .filter(name => actionYml.indexOf(`  ${name}:`) < actionYml.indexOf('\noutputs:'))
+
+const args = process.argv.slice(2)
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`Usage: npm start [-- --<input> <value> ...]\nInputs: ${inputNames.join(', ')}`)
+  process.exit(0)
+}
+const inputs = {}
+for (let i = 0; i < args.length; i += 2) {
+  const name = args[i]?.replace(/^--/, '')
+  if (!name || !inputNames.includes(name) || args[i + 1] === undefined) {
+    console.error(`Unknown or incomplete option '${args[i]}'. Inputs: ${inputNames.map(n => '--' + n).join(', ')}`)
+    process.exit(2)
+  }
+  inputs[name] = args[i + 1]
+}
+if (Object.keys(inputs).length === 0) {
+  // The bundled example: lint-like checks over a few packages, one of which fails.
+  Object.assign(inputs, {
+    'items-file': join(root, 'examples', 'packages.txt'),
+    command: 'bash examples/check-package.sh {}',
+    'max-workers': '3',
+    'working-directory': root
+  })
+}
+
+const work = mkdtempSync(join(tmpdir(), 'parallel-exec-local-'))
+const outputFile = join(work, 'output.txt')
+const summaryFile = join(work, 'summary.md')
+writeFileSync(outputFile, '')
+writeFileSync(summaryFile, '')
+const env = { ...process.env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_TEMP: work }
+for (const name of Object.keys(env)) if (name.startsWith('INPUT_')) delete env[name]
+for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+
+console.log(`── log ${'─'.repeat(60)}`)
+const result = spawnSync(process.execPath, [join(root, 'dist', 'index.js')], { env, stdio: 'inherit' })
+console.log(`── outputs ${'─'.repeat(56)}`)
+console.log(readOutputs(readFileSync(outputFile, 'utf8')))
+console.log(`── job summary (${summaryFile}) ${'─'.repeat(20)}`)
+console.log(readFileSync(summaryFile, 'utf8'))
+console.log(`── the step ${result.status === 0 ? 'succeeded' : `failed (exit code ${result.status})`}`)
+process.exitCode = result.status ?? 1
+
+/** Reads GITHUB_OUTPUT's `name<<delimiter` blocks into `name = value` lines. */
+function readOutputs(text) {
+  const lines = []
+  const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  for (const [, name, , value] of text.matchAll(pattern)) {
+    lines.push(`${name} = ${value.length > 300 ? value.slice(0, 300) + '…' : value}`)
+  }
+  return lines.join('\n')
+}
+
