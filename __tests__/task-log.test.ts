@@ -1,0 +1,108 @@
+import { describe, expect, it } from '@jest/globals'
+import { LogMode } from '../src/constants.js'
+import { escapeCommandData, TaskLog, taskHeadline } from '../src/task-log.js'
+import { TaskOutput } from '../src/task-output.js'
+import { TaskStatus } from '../src/task-status.js'
+import { record } from './helpers/records.js'
+
+function collect(): { sink: (data: string | Buffer) => void; text: () => string } {
+  const parts: Buffer[] = []
+  return {
+    sink: data => parts.push(Buffer.isBuffer(data) ? Buffer.from(data) : Buffer.from(data)),
+    text: () => Buffer.concat(parts).toString('utf8')
+  }
+}
+
+function outputOf(...chunks: string[]): TaskOutput {
+  const output = new TaskOutput({ memoryLimit: 8 })
+  for (const chunk of chunks) output.write(Buffer.from(chunk))
+  return output
+}
+
+describe('taskHeadline', () => {
+  it('says how the task ended on one line', () => {
+    expect(taskHeadline(record(0, 'a\nb', TaskStatus.Success), 3)).toBe('✅ [1/3] a⏎b: succeeded in 1.0s')
+    expect(taskHeadline(record(1, 'x', TaskStatus.Failure, { exitCode: 143, signal: 'SIGTERM' }), 3)).toBe(
+      '❌ [2/3] x: failure (SIGTERM, exit code 143) after 1.0s'
+    )
+    expect(taskHeadline(record(2, 'y', TaskStatus.TimedOut, { attempts: 2 }), 3)).toBe(
+      '⏱️ [3/3] y: timed-out (exit code 1) after 1.0s (attempt 2)'
+    )
+  })
+})
+
+describe('TaskLog', () => {
+  it('grouped: prints each task whole in a group, closing it on its own line', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Grouped, 2, out.sink)
+    log.output(0, 'a', Buffer.from('ignored until the end'))
+    await log.end(record(0, 'a', TaskStatus.Success), outputOf('first ', 'line\nno newline'))
+    await log.end(record(1, '100%\r\n', TaskStatus.Failure), outputOf(''))
+    expect(out.text()).toBe(
+      '::group::✅ [1/2] a: succeeded in 1.0s\nfirst line\nno newline\n::endgroup::\n' +
+        '::group::❌ [2/2] 100%25�⏎: failure (exit code 1) after 1.0s\n::endgroup::\n'
+    )
+  })
+
+  it('grouped: tasks ending together are printed one after the other, in order', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Grouped, 3, out.sink)
+    const big = 'x'.repeat(100_000)
+    void log.end(record(0, 'a', TaskStatus.Success), outputOf(big, '\n'))
+    void log.end(record(1, 'b', TaskStatus.Success), outputOf('b\n'))
+    await log.flushed()
+    const text = out.text()
+    expect(text.indexOf('[2/3] b')).toBeGreaterThan(text.indexOf(big))
+  })
+
+  it('stream: prefixes complete lines and flushes the unfinished one at the end', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Stream, 2, out.sink)
+    log.output(0, 'a', Buffer.from('one\ntw'))
+    log.output(1, 'b', Buffer.from('other\n'))
+    log.output(0, 'a', Buffer.from('o\nthree'))
+    await log.end(record(0, 'a', TaskStatus.Success), outputOf())
+    expect(out.text()).toBe('[1 a] one\n[2 b] other\n[1 a] two\n[1 a] three\n✅ [1/2] a: succeeded in 1.0s\n')
+  })
+
+  it('stream: prints a very long line in pieces instead of holding it', () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Stream, 1, out.sink)
+    log.output(0, 'a', Buffer.alloc(100_000, 'y'))
+    expect(out.text()).toBe(`[1 a] ${'y'.repeat(100_000)}\n`)
+  })
+
+  it('failures: groups only unsuccessful tasks, one line for the rest', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Failures, 2, out.sink)
+    await log.end(record(0, 'a', TaskStatus.Success), outputOf('hidden\n'))
+    await log.end(record(1, 'b', TaskStatus.TimedOut, { error: 'why' }), outputOf('shown\n'))
+    expect(out.text()).toBe(
+      '✅ [1/2] a: succeeded in 1.0s\n' +
+        '::group::⏱️ [2/2] b: timed-out (exit code 1) after 1.0s\nwhy\nshown\n::endgroup::\n'
+    )
+  })
+
+  it('none: prints nothing', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.None, 1, out.sink)
+    log.output(0, 'a', Buffer.from('x\n'))
+    await log.end(record(0, 'a', TaskStatus.Failure), outputOf('x\n'))
+    expect(out.text()).toBe('')
+  })
+
+  it('disposes of the output once printed', async () => {
+    const log = new TaskLog(LogMode.Grouped, 1, () => undefined)
+    const output = outputOf('more than eight bytes, so it spilled\n')
+    expect(output.spillPath).toBeDefined()
+    await log.end(record(0, 'a', TaskStatus.Success), output)
+    const { existsSync } = await import('node:fs')
+    expect(existsSync(output.spillPath as string)).toBe(false)
+  })
+})
+
+describe('escapeCommandData', () => {
+  it('escapes %, CR and LF as @actions/core does', () => {
+    expect(escapeCommandData('a%b\r\nc')).toBe('a%25b%0D%0Ac')
+  })
+})
