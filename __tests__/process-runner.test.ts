@@ -1,0 +1,310 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createHash, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {
+  exitCodeOfSignal,
+  runProcess,
+  taskkillCommand,
+  type RunOptions,
+  type RunResult
+} from '../src/process-runner.js'
+
+// Group checks read /proc; the rest needs a POSIX shell.
+const onLinux = process.platform === 'linux' ? it : it.skip
+const onPosix = process.platform !== 'win32' ? it : it.skip
+
+let tempDir: string
+
+beforeAll(() => {
+  tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'process-runner-test-'))
+})
+
+afterAll(() => {
+  fs.rmSync(tempDir, { recursive: true, force: true })
+})
+
+interface Captured {
+  result: RunResult
+  stdout: Buffer
+  stderr: Buffer
+  /** Live members of the process group when the output first contained "ready". */
+  membersWhenReady: number[]
+}
+
+/**
+ * Runs `sh -c script` and captures its output. A script that starts with `echo $$` tells us its
+ * pid (= pgid); once "ready" appears the group's live members are recorded, and `onReady` runs.
+ */
+async function sh(
+  script: string,
+  options: Partial<RunOptions> & { onReady?: () => void } = {}
+): Promise<Captured> {
+  const stdout: Buffer[] = []
+  const stderr: Buffer[] = []
+  let membersWhenReady: number[] = []
+  let readySeen = false
+  const result = await runProcess({
+    file: '/bin/sh',
+    args: ['-c', script],
+    ...options,
+    onOutput: (chunk, stream) => {
+      ;(stream === 'stdout' ? stdout : stderr).push(chunk)
+      const text = Buffer.concat(stdout).toString()
+      if (!readySeen && text.includes('ready')) {
+        readySeen = true
+        membersWhenReady = liveGroupMembers(Number(text.split('\n')[0]))
+        options.onReady?.()
+      }
+    }
+  })
+  return { result, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), membersWhenReady }
+}
+
+/** Processes of a group that are still running; zombies have ended and do not count. */
+function liveGroupMembers(pgid: number): number[] {
+  const members: number[] = []
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat: string
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1')
+    } catch {
+      continue
+    }
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') members.push(Number(entry))
+  }
+  return members
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+/**
+ * Prints its pid, then starts two background sleeps and a child shell that ignores SIGTERM (as
+ * does that child's own sleep), prints "ready" and waits: SIGTERM alone cannot end it.
+ */
+const stubbornTree = [
+  'echo $$',
+  'sleep 300 &',
+  'sleep 300 &',
+  `sh -c "trap '' TERM; sleep 300 & wait" &`,
+  'sleep 0.2',
+  'echo ready',
+  'wait'
+].join('\n')
+
+describe('runProcess', () => {
+  it.each([0, 1, 42])('passes exit code %i through', async code => {
+    const { result } = await sh(`exit ${code}`)
+    expect(result).toMatchObject({ exitCode: code, signal: null, timedOut: false, aborted: false })
+    expect(result.error).toBeUndefined()
+    expect(result.pid).toEqual(expect.any(Number))
+    expect(result.endedAt - result.startedAt).toBe(result.durationMs)
+  })
+
+  it('delivers stdout and stderr separately, each in order', async () => {
+    const { stdout, stderr } = await sh(
+      'for i in 1 2 3 4 5; do printf "out$i "; printf "err$i " >&2; done'
+    )
+    expect(stdout.toString()).toBe('out1 out2 out3 out4 out5 ')
+    expect(stderr.toString()).toBe('err1 err2 err3 err4 err5 ')
+  })
+
+  it('delivers binary output and a 5 MB line without newline byte for byte', async () => {
+    const blob = randomBytes(1024 * 1024)
+    const line = Buffer.alloc(5 * 1024 * 1024)
+    for (let index = 0; index < line.length; index++) line[index] = 0x61 + (index % 26)
+    const blobFile = path.join(tempDir, 'blob.bin')
+    const lineFile = path.join(tempDir, 'line.txt')
+    fs.writeFileSync(blobFile, blob)
+    fs.writeFileSync(lineFile, line)
+
+    const { result, stdout, stderr } = await sh('', {
+      args: ['-c', 'cat "$0"; cat "$1" >&2', blobFile, lineFile]
+    })
+    expect(result.exitCode).toBe(0)
+    expect(sha256(stdout)).toBe(sha256(blob))
+    expect(stderr.length).toBe(line.length)
+    expect(stderr.equals(line)).toBe(true)
+  })
+
+  it('drains output nobody listens to', async () => {
+    const result = await runProcess({
+      file: '/bin/sh',
+      args: ['-c', 'head -c 1000000 /dev/zero; head -c 1000000 /dev/zero >&2']
+    })
+    expect(result.exitCode).toBe(0)
+  })
+
+  onPosix('reports death by SIGTERM as 143 and by SIGKILL as 137', async () => {
+    expect((await sh('kill -TERM $$')).result).toMatchObject({ exitCode: 143, signal: 'SIGTERM' })
+    expect((await sh('kill -KILL $$')).result).toMatchObject({ exitCode: 137, signal: 'SIGKILL' })
+  })
+
+  onLinux('on timeout stops the whole tree, SIGTERM-proof members included', async () => {
+    const { result, stdout, membersWhenReady } = await sh(stubbornTree, {
+      timeoutMs: 1000,
+      killGraceMs: 300
+    })
+    const pgid = result.pid as number
+    expect(stdout.toString()).toBe(`${pgid}\nready\n`)
+    // The shell, two sleeps, the TERM-ignoring shell and its sleep.
+    expect(membersWhenReady.length).toBeGreaterThanOrEqual(5)
+    expect(result).toMatchObject({
+      timedOut: true,
+      aborted: false,
+      exitCode: 143,
+      signal: 'SIGTERM'
+    })
+    // Something ignored SIGTERM, so the whole grace had to pass before SIGKILL.
+    expect(result.durationMs).toBeGreaterThanOrEqual(1000 + 300)
+    expect(liveGroupMembers(pgid)).toEqual([])
+  })
+
+  onLinux('on abort stops the whole tree, SIGTERM-proof members included', async () => {
+    const controller = new AbortController()
+    const { result, membersWhenReady } = await sh(stubbornTree, {
+      signal: controller.signal,
+      killGraceMs: 300,
+      onReady: () => controller.abort()
+    })
+    expect(membersWhenReady.length).toBeGreaterThanOrEqual(5)
+    expect(result).toMatchObject({
+      aborted: true,
+      timedOut: false,
+      exitCode: 143,
+      signal: 'SIGTERM'
+    })
+    expect(liveGroupMembers(result.pid as number)).toEqual([])
+  })
+
+  onLinux('does not wait out the grace when SIGTERM ends the whole tree', async () => {
+    const { result, membersWhenReady } = await sh(
+      'echo $$; sleep 300 & sleep 300 & sleep 0.1; echo ready; wait',
+      { timeoutMs: 500, killGraceMs: 20_000 }
+    )
+    expect(membersWhenReady.length).toBe(3)
+    expect(result.timedOut).toBe(true)
+    expect(result.durationMs).toBeLessThan(5000)
+    expect(liveGroupMembers(result.pid as number)).toEqual([])
+  })
+
+  onLinux('does not hang on a background child that keeps stdout open', async () => {
+    const { result, stdout } = await sh('echo $$; sleep 300 & echo ready', {
+      stdioGraceMs: 400,
+      killGraceMs: 300
+    })
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false, aborted: false })
+    expect(stdout.toString()).toBe(`${result.pid}\nready\n`)
+    expect(result.durationMs).toBeGreaterThanOrEqual(400)
+    expect(result.durationMs).toBeLessThan(400 + 3000)
+    expect(liveGroupMembers(result.pid as number)).toEqual([])
+  })
+
+  onLinux('stops what a finished task left running in the background', async () => {
+    const { result, membersWhenReady } = await sh(
+      'echo $$; sleep 300 >/dev/null 2>&1 & sleep 0.1; echo ready',
+      { stdioGraceMs: 20_000, killGraceMs: 20_000 }
+    )
+    expect(membersWhenReady.length).toBe(2)
+    expect(result.exitCode).toBe(0)
+    // Its stdio closed with the shell, and the sleep died of SIGTERM: no grace was waited out.
+    expect(result.durationMs).toBeLessThan(5000)
+    expect(liveGroupMembers(result.pid as number)).toEqual([])
+  })
+
+  it('does not start anything when already aborted', async () => {
+    const marker = path.join(tempDir, 'started')
+    const controller = new AbortController()
+    controller.abort()
+    const result = await runProcess({
+      file: '/bin/sh',
+      args: ['-c', `touch ${marker}`],
+      signal: controller.signal
+    })
+    expect(result).toMatchObject({ exitCode: null, signal: null, aborted: true, timedOut: false })
+    expect(result.pid).toBeUndefined()
+    expect(fs.existsSync(marker)).toBe(false)
+  })
+
+  it('leaves a process that ends before its time limit alone', async () => {
+    const { result } = await sh('exit 3', { timeoutMs: 60_000 })
+    expect(result).toMatchObject({ exitCode: 3, timedOut: false, aborted: false })
+  })
+
+  it('reports a command that is not found as 127', async () => {
+    const result = await runProcess({ file: 'no-such-command-here', args: [] })
+    expect(result).toMatchObject({ exitCode: 127, signal: null, timedOut: false, aborted: false })
+    expect(result.error).toBe('spawn no-such-command-here ENOENT')
+    expect(result.pid).toBeUndefined()
+  })
+
+  onPosix('reports a file that is not executable as 126', async () => {
+    const script = path.join(tempDir, 'not-executable.sh')
+    fs.writeFileSync(script, '#!/bin/sh\necho hi\n', { mode: 0o644 })
+    const result = await runProcess({ file: script, args: [] })
+    expect(result).toMatchObject({ exitCode: 126 })
+    expect(result.error).toMatch(/EACCES/)
+    expect((await runProcess({ file: tempDir, args: [] })).exitCode).toBe(126)
+  })
+
+  it('reports a working directory that does not exist, without starting anything', async () => {
+    const missing = path.join(tempDir, 'missing')
+    const result = await runProcess({ file: '/bin/sh', args: ['-c', 'true'], cwd: missing })
+    expect(result).toMatchObject({
+      exitCode: null,
+      error: `working directory does not exist: ${missing}`
+    })
+  })
+
+  it('reports a working directory that is a file', async () => {
+    const file = path.join(tempDir, 'plain-file')
+    fs.writeFileSync(file, '')
+    const result = await runProcess({ file: '/bin/sh', args: ['-c', 'true'], cwd: file })
+    expect(result).toMatchObject({
+      exitCode: null,
+      error: `working directory is not a directory: ${file}`
+    })
+  })
+
+  it('passes the environment exactly', async () => {
+    const env = { ONE: 'a b\tc', EMPTY: '', UNICODE: 'é€' }
+    const stdout: Buffer[] = []
+    const result = await runProcess({
+      file: '/usr/bin/env',
+      args: [],
+      env,
+      onOutput: chunk => stdout.push(chunk)
+    })
+    expect(result.exitCode).toBe(0)
+    const lines = Buffer.concat(stdout).toString().split('\n').filter(Boolean)
+    expect(lines.sort()).toEqual(['EMPTY=', 'ONE=a b\tc', 'UNICODE=é€'])
+  })
+
+  it('runs in the working directory given', async () => {
+    const { stdout } = await sh('pwd -P', { cwd: tempDir })
+    expect(stdout.toString()).toBe(fs.realpathSync(tempDir) + '\n')
+  })
+})
+
+describe('exitCodeOfSignal', () => {
+  it('follows the shell: 128 + signal number', () => {
+    expect(exitCodeOfSignal('SIGTERM')).toBe(128 + os.constants.signals.SIGTERM)
+    expect(exitCodeOfSignal('SIGKILL')).toBe(128 + os.constants.signals.SIGKILL)
+    expect(exitCodeOfSignal(null)).toBeNull()
+  })
+})
+
+describe('taskkillCommand', () => {
+  it('force-stops the tree with taskkill from SystemRoot, no shell', () => {
+    expect(taskkillCommand(1234, { SystemRoot: 'D:\\Win' })).toEqual({
+      file: 'D:\\Win\\System32\\taskkill.exe',
+      args: ['/T', '/F', '/PID', '1234']
+    })
+    expect(taskkillCommand(5, {}).file).toBe('C:\\Windows\\System32\\taskkill.exe')
+  })
+})
