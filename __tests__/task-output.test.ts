@@ -161,7 +161,7 @@ describe('TaskOutput', () => {
     const output = new TaskOutput({ tempDir: path.join(tempDir, 'missing'), memoryLimit: 5 })
     output.write(Buffer.from('12345678'))
     output.write(Buffer.from('90'))
-    expect(output.spillError?.message).toMatch(/ENOENT/)
+    expect(output.spillError?.message).toMatch(/^ENOENT/)
     expect(output.droppedBytes).toBe(5)
     expect(output.byteLength).toBe(10)
     expect((await replayed(output)).toString()).toBe('12345')

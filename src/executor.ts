@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import pLimit from 'p-limit'
 import { TaskStatus } from './task-status.js'
 
@@ -55,6 +56,8 @@ export async function runTasks<T, R>(
 ): Promise<Outcome<R>[]> {
   const limit = pLimit(options.concurrency)
   const halt = new AbortController()
+  // Every running task listens on this one signal; more than 10 is expected, not a leak.
+  setMaxListeners(0, halt.signal)
   const external = options.signal
   const stopOnExternal = (): void => halt.abort(external?.reason)
   if (external?.aborted) stopOnExternal()

@@ -1,0 +1,346 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { types } from 'node:util'
+import type { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+export interface RunOptions {
+  file: string
+  args: readonly string[]
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  /** Per-task time limit in ms; past it the whole process tree is stopped and the result says timedOut. */
+  timeoutMs?: number
+  /** Aborting stops the whole process tree (fail-fast, cancellation); the result says aborted. */
+  signal?: AbortSignal
+  /** Grace between SIGTERM and SIGKILL to the group (default 2000 ms). */
+  killGraceMs?: number
+  /**
+   * After the main process exits, how long to wait for its stdout and stderr to close before
+   * closing them and stopping the group, so a background child holding them open can't hang us.
+   * Default 1000 ms.
+   */
+  stdioGraceMs?: number
+  /** Every chunk of stdout/stderr as it arrives. Must not throw. */
+  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void
+}
+
+export interface RunResult {
+  /**
+   * Exit code. A process killed by a signal reports 128+n, like a shell; 127 when the command is
+   * not found, 126 when it is not executable; null when nothing was started for another reason
+   * (aborted before start, bad working directory, spawn failures such as EMFILE).
+   */
+  exitCode: number | null
+  /** Name of the signal that killed the main process (e.g. 'SIGTERM'), or null. */
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  aborted: boolean
+  /** Set when the process could not be started (e.g. `spawn nosuch ENOENT`, bad cwd). */
+  error?: string
+  startedAt: number
+  endedAt: number
+  durationMs: number
+  pid?: number
+}
+
+export const DEFAULT_KILL_GRACE_MS = 2000
+export const DEFAULT_STDIO_GRACE_MS = 1000
+export const EXIT_COMMAND_NOT_FOUND = 127
+export const EXIT_NOT_EXECUTABLE = 126
+
+// setTimeout fires at once for longer delays; this is almost 25 days.
+const MAX_TIMER_MS = 2 ** 31 - 1
+// Only while stopping a group: how often to check whether it is gone.
+const GROUP_POLL_MS = 20
+// Zombies that no one reaps (a container whose PID 1 is not an init) look alive to kill(0);
+// /proc tells them apart, but reading it costs more, so only this often.
+const PROC_SCAN_INTERVAL_MS = 100
+// After SIGKILL the kernel still needs a moment before the processes are gone.
+const KILL_SETTLE_MS = 500
+
+type StopReason = 'timeout' | 'abort'
+
+/**
+ * Runs one command as the leader of its own process group and resolves once it has ended, its
+ * output has been delivered and nothing of its group is left. Never rejects.
+ */
+export async function runProcess(options: RunOptions): Promise<RunResult> {
+  const clock = startClock()
+  if (options.signal?.aborted) {
+    return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true })
+  }
+
+  let child: ChildProcess
+  try {
+    child = spawn(options.file, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
+      // groups (taskkill /T walks the tree) and detached there means a console of its own.
+      detached: process.platform !== 'win32',
+      windowsHide: true
+    })
+  } catch (error) {
+    return clock.result(await describeStartFailure(error, options))
+  }
+
+  const stdout = child.stdout
+  const stderr = child.stderr
+  const pid = child.pid
+  if (pid === undefined || stdout === null || stderr === null) {
+    // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
+    const error = await new Promise<unknown>(resolve => child.once('error', resolve))
+    stdout?.destroy()
+    stderr?.destroy()
+    return clock.result(await describeStartFailure(error, options))
+  }
+
+  const onOutput = options.onOutput
+  if (onOutput) {
+    stdout.on('data', (chunk: Buffer) => onOutput(chunk, 'stdout'))
+    stderr.on('data', (chunk: Buffer) => onOutput(chunk, 'stderr'))
+  } else {
+    stdout.resume()
+    stderr.resume()
+  }
+  const stdioClosed = Promise.all([closed(stdout), closed(stderr)])
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
+    child.once('exit', (code, signal) => resolve([code, signal]))
+  )
+  // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
+  child.on('error', () => {})
+
+  let timeoutTimer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<StopReason>(resolve => {
+    const timeoutMs = options.timeoutMs
+    if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+      timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS))
+    }
+  })
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<StopReason>(resolve => {
+    if (!options.signal) return
+    onAbort = () => resolve('abort')
+    options.signal.addEventListener('abort', onAbort, { once: true })
+  })
+  const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS
+
+  let stopReason: StopReason | undefined
+  try {
+    const first = await Promise.race([exited, timedOut, aborted])
+    clearTimeout(timeoutTimer)
+    if (!Array.isArray(first)) {
+      stopReason = first
+      await stopProcessTree(child, pid, killGraceMs)
+    }
+    const [code, signal] = await exited
+
+    // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
+    if (stdout.readable || stderr.readable) {
+      const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS
+      await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs)
+    }
+    stdout.destroy()
+    stderr.destroy()
+    // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
+    if (stopReason === undefined) await stopLeftovers(pid, killGraceMs)
+
+    return clock.result({
+      exitCode: code ?? exitCodeOfSignal(signal),
+      signal,
+      timedOut: stopReason === 'timeout',
+      aborted: stopReason === 'abort',
+      pid
+    })
+  } finally {
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+/** The taskkill invocation that force-stops a process tree on Windows (no shell involved). */
+export function taskkillCommand(
+  pid: number,
+  env: NodeJS.ProcessEnv = process.env
+): { file: string; args: string[] } {
+  const systemRoot = env.SystemRoot ?? 'C:\\Windows'
+  return {
+    file: path.win32.join(systemRoot, 'System32', 'taskkill.exe'),
+    args: ['/T', '/F', '/PID', String(pid)]
+  }
+}
+
+/** 128 + the signal's number, as a shell reports a process killed by a signal. */
+export function exitCodeOfSignal(signal: NodeJS.Signals | null): number | null {
+  if (signal === null) return null
+  const number = os.constants.signals[signal] as number | undefined
+  return number === undefined ? null : 128 + number
+}
+
+async function stopProcessTree(child: ChildProcess, pid: number, graceMs: number): Promise<void> {
+  if (process.platform === 'win32') {
+    await runTaskkill(pid)
+    // taskkill can fail (e.g. access denied); at least the main process must end.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    return
+  }
+  await stopProcessGroup(pid, graceMs)
+}
+
+async function stopLeftovers(pgid: number, graceMs: number): Promise<void> {
+  // Windows has no process group to find what a finished process left behind.
+  if (process.platform === 'win32') return
+  // Usually the group is already empty and this costs a single kill(2).
+  if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid)) return
+  await stopProcessGroup(pgid, graceMs)
+}
+
+/** SIGTERM to the group, SIGKILL to whatever is still there after the grace. */
+async function stopProcessGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, 'SIGTERM')) return
+  if (await waitForGroupToEmpty(pgid, graceMs)) return
+  if (!signalGroup(pgid, 'SIGKILL')) return
+  await waitForGroupToEmpty(pgid, KILL_SETTLE_MS)
+}
+
+async function waitForGroupToEmpty(pgid: number, limitMs: number): Promise<boolean> {
+  const startedAt = Date.now()
+  let nextScanAt = startedAt
+  for (;;) {
+    const elapsed = Date.now() - startedAt
+    if (elapsed >= limitMs) return false
+    await sleep(Math.min(GROUP_POLL_MS, limitMs - elapsed))
+    if (!groupMayBeAlive(pgid)) return true
+    if (Date.now() >= nextScanAt) {
+      if (!groupHasLiveMembers(pgid)) return true
+      nextScanAt = Date.now() + PROC_SCAN_INTERVAL_MS
+    }
+  }
+}
+
+/** Sends a signal to a process group; false when the group no longer exists. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal)
+    return true
+  } catch (error) {
+    // EPERM: a member we may not signal (e.g. setuid) is still a member.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+/** kill(0) counts zombies too, so true here may still mean nothing is running. */
+function groupMayBeAlive(pgid: number): boolean {
+  return signalGroup(pgid, 0)
+}
+
+/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
+function groupHasLiveMembers(pgid: number): boolean {
+  if (process.platform !== 'linux') return true
+  let entries: string[]
+  try {
+    entries = fs.readdirSync('/proc')
+  } catch {
+    return true
+  }
+  for (const entry of entries) {
+    const code = entry.charCodeAt(0)
+    if (code < 48 || code > 57) continue
+    let stat: string
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1')
+    } catch {
+      continue // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3)
+    const state = fields[0]
+    if (Number(fields[2]) === pgid && state !== 'Z' && state !== 'X') return true
+  }
+  return false
+}
+
+function runTaskkill(pid: number): Promise<void> {
+  const { file, args } = taskkillCommand(pid)
+  return new Promise(resolve => {
+    try {
+      const taskkill = spawn(file, args, { stdio: 'ignore', windowsHide: true })
+      taskkill.once('error', () => resolve())
+      taskkill.once('exit', () => resolve())
+    } catch {
+      resolve() // the caller falls back to killing the main process
+    }
+  })
+}
+
+async function describeStartFailure(
+  error: unknown,
+  options: RunOptions
+): Promise<Pick<RunResult, 'exitCode' | 'signal' | 'timedOut' | 'aborted' | 'error'>> {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  // isNativeError rather than instanceof: errors may come from another realm (vm, jest).
+  let message = types.isNativeError(error) ? error.message : String(error)
+  // Some spawn errors are thrown as just "spawn ENOTDIR".
+  if (!message.includes(options.file)) message = `${message}: ${options.file}`
+  const failure = { signal: null, timedOut: false, aborted: false }
+  // A missing or unusable cwd fails spawn with the same codes as a bad command, so look at the
+  // cwd only after a failure rather than stat it before every spawn.
+  if (options.cwd !== undefined && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES')) {
+    const cwdProblem = await workingDirectoryProblem(options.cwd)
+    if (cwdProblem !== undefined) return { ...failure, exitCode: null, error: cwdProblem }
+  }
+  // The shell's codes: 127 for a command that is not there, 126 for one that cannot be run.
+  if (code === 'ENOENT') return { ...failure, exitCode: EXIT_COMMAND_NOT_FOUND, error: message }
+  if (code === 'EACCES' || code === 'ENOTDIR') {
+    return { ...failure, exitCode: EXIT_NOT_EXECUTABLE, error: message }
+  }
+  return { ...failure, exitCode: null, error: message }
+}
+
+async function workingDirectoryProblem(cwd: string): Promise<string | undefined> {
+  try {
+    const stats = await fs.promises.stat(cwd)
+    if (!stats.isDirectory()) return `working directory is not a directory: ${cwd}`
+    await fs.promises.access(cwd, fs.constants.X_OK)
+    return undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return `working directory does not exist: ${cwd}`
+    if (code === 'EACCES') return `working directory cannot be entered: ${cwd}`
+    return `working directory ${cwd}: ${(error as Error).message}`
+  }
+}
+
+function closed(stream: Readable): Promise<void> {
+  return new Promise(resolve => {
+    if (stream.closed) resolve()
+    else stream.once('close', () => resolve())
+  })
+}
+
+/** Waits for the first of `promises` or `ms`, whichever comes first, leaving no timer behind. */
+async function raceWithTimer(promises: Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([...promises, new Promise(resolve => (timer = setTimeout(resolve, ms)))])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function startClock(): {
+  result(fields: Omit<RunResult, 'startedAt' | 'endedAt' | 'durationMs'>): RunResult
+} {
+  const startedAt = Date.now()
+  const startedTick = performance.now()
+  return {
+    result(fields) {
+      // Duration from the monotonic clock; endedAt derived from it so the three agree.
+      const durationMs = Math.round(performance.now() - startedTick)
+      return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs }
+    }
+  }
+}

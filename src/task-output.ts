@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { types } from 'node:util'
+
+export interface TaskOutputOptions {
+  /** Bytes kept in memory before spilling the rest to a temp file (default 1 MiB). */
+  memoryLimit?: number
+  /** Directory for spill files (default os.tmpdir()). */
+  tempDir?: string
+  /** How many trailing lines tail() keeps (default 50). */
+  tailLines?: number
+  /** Byte cap for the text tail() returns (default 8 KiB). */
+  tailBytes?: number
+}
+
+export interface OutputTail {
+  /** The last lines, without the final line break, decoded as UTF-8. */
+  text: string
+  /** True when earlier output was left out. */
+  truncated: boolean
+}
+
+export const DEFAULT_MEMORY_LIMIT = 1024 * 1024
+export const DEFAULT_TAIL_LINES = 50
+export const DEFAULT_TAIL_BYTES = 8 * 1024
+
+// Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
+const FIRST_BLOCK_SIZE = 4 * 1024
+const MAX_BLOCK_SIZE = 64 * 1024
+const REPLAY_READ_SIZE = 64 * 1024
+// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
+// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
+const TAIL_WINDOW_SLACK = 8
+const LF = 0x0a
+const CR = 0x0d
+
+/**
+ * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
+ * first `memoryLimit` bytes stay in memory, the rest goes to a temp file. The last lines are kept
+ * separately in a small ring buffer so tail() never re-reads the output.
+ */
+export class TaskOutput {
+  private readonly memoryLimit: number
+  private readonly tempDir: string
+  private readonly tailLines: number
+  private readonly tailBytes: number
+
+  // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
+  private readonly blocks: Buffer[] = []
+  private lastBlockUsed = 0
+  private memoryBytes = 0
+
+  private spillFile: string | undefined
+  private spillFd: number | undefined
+  private spillBytes = 0
+  private spillFailure: Error | undefined
+  private lostBytes = 0
+
+  private readonly tailRing: Buffer
+  private tailRingEnd = 0
+  private totalBytes = 0
+  private disposed = false
+
+  constructor(options: TaskOutputOptions = {}) {
+    this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT)
+    this.tempDir = options.tempDir ?? os.tmpdir()
+    this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES)
+    this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES)
+    this.tailRing = Buffer.allocUnsafeSlow(this.tailBytes + TAIL_WINDOW_SLACK)
+  }
+
+  /** Total bytes written, including any that could not be kept. */
+  get byteLength(): number {
+    return this.totalBytes
+  }
+
+  /** Path of the spill file, once output went past the memory limit. */
+  get spillPath(): string | undefined {
+    return this.spillFile
+  }
+
+  /** Bytes that could not be kept because writing the spill file failed (see spillError). */
+  get droppedBytes(): number {
+    return this.lostBytes
+  }
+
+  /** Why the spill file could not be written, if it could not. */
+  get spillError(): Error | undefined {
+    return this.spillFailure
+  }
+
+  /** Appends a chunk; its bytes are copied, so the caller may reuse it. I/O errors don't throw. */
+  write(chunk: Buffer): void {
+    if (this.disposed) throw new Error('TaskOutput: write after dispose')
+    if (chunk.length === 0) return
+    this.totalBytes += chunk.length
+    this.appendToTail(chunk)
+
+    const memoryRoom = this.memoryLimit - this.memoryBytes
+    if (memoryRoom >= chunk.length) {
+      this.appendToMemory(chunk)
+      return
+    }
+    if (memoryRoom > 0) this.appendToMemory(chunk.subarray(0, memoryRoom))
+    this.appendToSpill(memoryRoom > 0 ? chunk.subarray(memoryRoom) : chunk)
+  }
+
+  /**
+   * Streams everything written before the call, in order, to `sink`. Every chunk handed over is
+   * never modified later, so the sink may keep it. A sink returning a promise is awaited.
+   */
+  async replay(sink: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+    if (this.disposed) throw new Error('TaskOutput: replay after dispose')
+    // What exists now is what gets replayed, whatever is written meanwhile.
+    const blocks = this.blocks.slice()
+    const lastBlockUsed = this.lastBlockUsed
+    const spillBytes = this.spillBytes
+    const spillFile = this.spillFile
+
+    for (const [index, block] of blocks.entries()) {
+      await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length))
+    }
+    if (spillFile === undefined || spillBytes === 0) return
+
+    const file = await fs.promises.open(spillFile, 'r')
+    try {
+      let position = 0
+      while (position < spillBytes) {
+        // A fresh buffer per read because the sink may still hold the previous one.
+        const buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, spillBytes - position))
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, position)
+        if (bytesRead === 0) throw new Error(`TaskOutput: spill file ${spillFile} is truncated`)
+        position += bytesRead
+        await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead))
+      }
+    } finally {
+      await file.close()
+    }
+  }
+
+  /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
+  tail(): OutputTail {
+    const window = this.tailWindow()
+    const windowOffset = this.totalBytes - window.length
+    if (this.tailLines === 0 || this.tailBytes === 0) {
+      return { text: '', truncated: this.totalBytes > 0 }
+    }
+
+    let end = window.length
+    if (end > 0 && window[end - 1] === LF) {
+      end--
+      if (end > 0 && window[end - 1] === CR) end--
+    }
+
+    // Walk back over whole lines while they fit both limits.
+    let start = end
+    let lineEnd = end
+    let lines = 0
+    let cutInsideLine = false
+    while (lines < this.tailLines) {
+      const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(LF, lineEnd - 1)
+      const lineStart = lineBreak + 1
+      const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0
+      if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
+        // A last line too long to show whole: keep its end rather than nothing.
+        if (lines === 0) {
+          start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end)
+          cutInsideLine = true
+        }
+        break
+      }
+      start = lineStart
+      lines++
+      if (lineBreak === -1) break
+      lineEnd = lineBreak
+    }
+
+    const truncated = cutInsideLine || windowOffset + start > 0
+    const text = window
+      .subarray(start, end)
+      .toString('utf8')
+      .replace(/\r(?=\n)/g, '')
+    return { text, truncated }
+  }
+
+  /** Deletes the spill file and frees the kept output; idempotent. tail() stays available. */
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    this.blocks.length = 0
+    this.memoryBytes = 0
+    if (this.spillFd !== undefined) {
+      try {
+        fs.closeSync(this.spillFd)
+      } catch {
+        // Already unusable; deleting the file below is what matters.
+      }
+      this.spillFd = undefined
+    }
+    if (this.spillFile !== undefined) fs.rmSync(this.spillFile, { force: true })
+  }
+
+  private appendToMemory(bytes: Buffer): void {
+    let offset = 0
+    while (offset < bytes.length) {
+      let block = this.blocks[this.blocks.length - 1]
+      if (block === undefined || this.lastBlockUsed === block.length) {
+        block = Buffer.allocUnsafeSlow(this.nextBlockSize())
+        this.blocks.push(block)
+        this.lastBlockUsed = 0
+      }
+      const copied = bytes.copy(block, this.lastBlockUsed, offset)
+      this.lastBlockUsed += copied
+      this.memoryBytes += copied
+      offset += copied
+    }
+  }
+
+  private nextBlockSize(): number {
+    const previous = this.blocks[this.blocks.length - 1]?.length ?? FIRST_BLOCK_SIZE / 2
+    return Math.min(previous * 2, MAX_BLOCK_SIZE, this.memoryLimit - this.memoryBytes)
+  }
+
+  private appendToSpill(bytes: Buffer): void {
+    let offset = 0
+    try {
+      if (this.spillFailure !== undefined) throw this.spillFailure
+      if (this.spillFd === undefined) {
+        this.spillFile = path.join(this.tempDir, `task-output-${randomUUID()}.log`)
+        this.spillFd = fs.openSync(this.spillFile, 'wx', 0o600)
+      }
+      while (offset < bytes.length) {
+        const written = fs.writeSync(this.spillFd, bytes, offset, bytes.length - offset)
+        offset += written
+        this.spillBytes += written
+      }
+    } catch (error) {
+      // Output is not worth crashing the run for: keep counting and report it via spillError.
+      this.spillFailure ??= types.isNativeError(error) ? error : new Error(String(error))
+      this.lostBytes += bytes.length - offset
+    }
+  }
+
+  private appendToTail(chunk: Buffer): void {
+    const ring = this.tailRing
+    const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk
+    const untilWrap = ring.length - this.tailRingEnd
+    if (visible.length <= untilWrap) {
+      visible.copy(ring, this.tailRingEnd)
+    } else {
+      visible.copy(ring, this.tailRingEnd, 0, untilWrap)
+      visible.copy(ring, 0, untilWrap)
+    }
+    this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length
+  }
+
+  /** The last bytes of the output, oldest first. */
+  private tailWindow(): Buffer {
+    const ring = this.tailRing
+    if (this.totalBytes < ring.length) return ring.subarray(0, this.totalBytes)
+    return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)])
+  }
+}
+
+function nonNegativeInteger(value: number | undefined, fallback: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback
+  return Math.max(0, Math.floor(value))
+}
+
+/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
+function alignToCharacterStart(bytes: Buffer, index: number, end: number): number {
+  let aligned = index
+  // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
+  while (aligned < end && aligned - index < 3 && ((bytes[aligned] as number) & 0xc0) === 0x80) {
+    aligned++
+  }
+  return aligned
+}
