@@ -15,7 +15,8 @@ interface Result {
   command: string
 }
 
-const results = (outputs: Record<string, string>): Result[] => JSON.parse(outputs.results as string) as Result[]
+const results = (outputs: Record<string, string>): Result[] =>
+  JSON.parse(outputs.results as string) as Result[]
 
 /** Pids that tasks wrote to files named pid-* in the work directory. */
 const writtenPids = (dir: string): number[] =>
@@ -50,13 +51,22 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(list[2]?.command).toBe(`echo "hello "'gamma delta'"" && echo "to stderr" >&2`)
     const file = JSON.parse(readFileSync(run.outputs['results-file'] as string, 'utf8'))
     expect(run.outputs['results-file']?.startsWith(run.dir)).toBe(true)
-    expect(file.results[2]).toMatchObject({ item: 'gamma delta', outputTail: 'hello gamma delta\nto stderr\n' })
+    expect(file.results[2]).toMatchObject({
+      item: 'gamma delta',
+      outputTail: 'hello gamma delta\nto stderr'
+    })
     expect(file.results[2].slot).toBeGreaterThanOrEqual(1)
-    expect(Date.parse(file.results[2].endedAt)).toBeGreaterThanOrEqual(Date.parse(file.results[2].startedAt))
+    expect(Date.parse(file.results[2].endedAt)).toBeGreaterThanOrEqual(
+      Date.parse(file.results[2].startedAt)
+    )
     expect(run.summary).toContain('## ✅ parallel-exec: 3 of 3 succeeded')
     expect(run.log).toContain('Running 3 items on 2 workers with bash')
-    expect(run.log).toMatch(/::group::✅ \[3\/3\] gamma delta: succeeded in \S+\nhello gamma delta\nto stderr\n::endgroup::/)
-    expect(run.log).toMatch(/Done in \S+: 3 succeeded, 0 failed, 0 timed out, 0 cancelled, 0 skipped\./)
+    expect(run.log).toMatch(
+      /::group::✅ \[3\/3\] gamma delta: succeeded in \S+\nhello gamma delta\nto stderr\n::endgroup::/
+    )
+    expect(run.log).toMatch(
+      /Done in \S+: 3 succeeded, 0 failed, 0 timed out, 0 cancelled, 0 skipped\./
+    )
   })
 
   it('fails the step, annotates failures and reports exit codes and signals', async () => {
@@ -80,8 +90,12 @@ describe('the bundled action, run as the runner runs it', () => {
       'nosuchcommand-xyz'
     ])
     expect(run.log).toContain('::error title=exit 3::Task 2 failure with exit code 3')
-    expect(run.log).toContain('::error::4 of 4 tasks did not succeed (4 failed): ok, exit 3, kill -TERM $$, nosuchcommand-xyz.')
-    expect(run.summary).toContain('<details><summary>❌ failure: <code>nosuchcommand-xyz</code></summary>')
+    expect(run.log).toContain(
+      '::error::4 of 4 tasks did not succeed (4 failed): ok, exit 3, kill -TERM $$, nosuchcommand-xyz.'
+    )
+    expect(run.summary).toContain(
+      '<details><summary>❌ failure: <code>nosuchcommand-xyz</code></summary>'
+    )
     expect(run.summary).toContain('command not found')
   })
 
@@ -149,7 +163,8 @@ describe('the bundled action, run as the runner runs it', () => {
   it('gives tasks PARALLEL_* variables and not the action’s INPUT_* variables', async () => {
     const run = await runAction({
       items: '["x y"]',
-      command: 'echo "item=$PARALLEL_ITEM seq=$PARALLEL_SEQ slot=$PARALLEL_JOBSLOT inputs=$(env | grep -c ^INPUT_ || true)"',
+      command:
+        'echo "item=$PARALLEL_ITEM seq=$PARALLEL_SEQ slot=$PARALLEL_JOBSLOT inputs=$(env | grep -c ^INPUT_ || true)"',
       'github-token': 'secret-token'
     })
     expect(run.log).toContain('item=x y seq=1 slot=1 inputs=0')
@@ -208,10 +223,12 @@ describe('the bundled action, run as the runner runs it', () => {
       {
         onStart: (child, dir) => {
           pgid = child.pid as number
-          void waitFor(() => readdirSync(dir).filter(n => n.startsWith('pid-')).length === 2).then(() => {
-            started.at = Date.now()
-            child.kill('SIGTERM')
-          })
+          void waitFor(() => readdirSync(dir).filter(n => n.startsWith('pid-')).length === 2).then(
+            () => {
+              started.at = Date.now()
+              child.kill('SIGTERM')
+            }
+          )
         }
       }
     )
@@ -245,9 +262,13 @@ describe('the bundled action, run as the runner runs it', () => {
     ['items', '["a", ', "Invalid JSON in input 'items' at line 1, column 7."],
     ['items-file', 'missing.txt', "Invalid items-file '"],
     ['command', 'echo {nope}', 'Placeholder {nope}'],
-    ['command', 'echo `cat {}`', 'backtick']
+    ['command', 'echo `cat {}`', 'Placeholder {} (line 1, column 11) is inside backticks']
   ])('rejects %s %p before running anything', async (input, value, message) => {
-    const inputs: Record<string, string> = { items: 'a\nb', command: 'touch ran-{#}', [input]: value }
+    const inputs: Record<string, string> = {
+      items: 'a\nb',
+      command: 'touch ran-{#}',
+      [input]: value
+    }
     if (input === 'items-file') delete inputs.items
     const run = await runAction(inputs)
     expect(run.code).toBe(1)
@@ -301,12 +322,16 @@ describe('log modes', () => {
     const run = await runAction({ ...inputs, log: 'failures' })
     expect(run.log).not.toContain('line one of good')
     expect(run.log).toMatch(/✅ \[1\/2\] good: succeeded/)
-    expect(run.log).toMatch(/::group::❌ \[2\/2\] bad: failure \(exit code 1\) after \S+\nline one of bad\npartial bad\n::endgroup::/)
+    expect(run.log).toMatch(
+      /::group::❌ \[2\/2\] bad: failure \(exit code 1\) after \S+\nline one of bad\npartial bad\n::endgroup::/
+    )
   })
 
   it('none prints no task output but keeps it in the results file', async () => {
     const run = await runAction({ ...inputs, log: 'none' })
-    expect(run.log).not.toContain('line one of')
+    expect(run.log).not.toContain('line one of good')
+    expect(run.log).not.toContain('::group::')
+    expect(run.log).not.toMatch(/^line one of bad/m)
     const file = JSON.parse(readFileSync(run.outputs['results-file'] as string, 'utf8'))
     expect(file.results[1].outputTail).toBe('line one of bad\npartial bad')
   })

@@ -103,7 +103,9 @@ describe('runTasks', () => {
     expect(aborted.sort()).toEqual([0, 2])
     expect(outcomes[0]?.status).toBe(TaskStatus.Cancelled)
     expect(outcomes[2]?.status).toBe(TaskStatus.Cancelled)
-    expect(outcomes.slice(3).every(o => o.status === TaskStatus.Skipped && o.slot === undefined)).toBe(true)
+    expect(
+      outcomes.slice(3).every(o => o.status === TaskStatus.Skipped && o.slot === undefined)
+    ).toBe(true)
   })
 
   it('without fail-fast runs everything despite failures', async () => {
@@ -168,6 +170,8 @@ describe('runTasks', () => {
   })
 
   it('handles an empty list', async () => {
-    expect(await runTasks([], async () => ({ status: TaskStatus.Success, value: 0 }), { concurrency: 3 })).toEqual([])
+    expect(
+      await runTasks([], async () => ({ status: TaskStatus.Success, value: 0 }), { concurrency: 3 })
+    ).toEqual([])
   })
 })

@@ -3,14 +3,22 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LogMode, NoItemsBehavior, Shell } from '../src/constants.js'
-import { getInputs, parseBoolean, parseEnum, parseMaxWorkers, parseTimeout } from '../src/input-helper.js'
+import {
+  getInputs,
+  parseBoolean,
+  parseEnum,
+  parseMaxWorkers,
+  parseTimeout
+} from '../src/input-helper.js'
 
 const setInputs = (inputs: Record<string, string>): void => {
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(inputs))
+    process.env[`INPUT_${name.toUpperCase()}`] = value
 }
 
 afterEach(() => {
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name]
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('INPUT_')) delete process.env[name]
 })
 
 describe('parseMaxWorkers', () => {
@@ -25,11 +33,14 @@ describe('parseMaxWorkers', () => {
     expect(parseMaxWorkers(value, cpus)).toBe(expected)
   })
 
-  it.each(['0', 'abc', '1.5', '-2', '', '0%', '%', 'auto2', '99999999999999999999'])('rejects %p', value => {
-    expect(() => parseMaxWorkers(value, 4)).toThrow(
-      `Invalid max-workers '${value}'. Expected a whole number from 1 up, 'auto', or a percentage of the CPUs such as '50%'.`
-    )
-  })
+  it.each(['0', 'abc', '1.5', '-2', '', '0%', '%', 'auto2', '99999999999999999999'])(
+    'rejects %p',
+    value => {
+      expect(() => parseMaxWorkers(value, 4)).toThrow(
+        `Invalid max-workers '${value}'. Expected a whole number from 1 up, 'auto', or a percentage of the CPUs such as '50%'.`
+      )
+    }
+  )
 })
 
 describe('parseTimeout', () => {
@@ -49,12 +60,16 @@ describe('parseBoolean and parseEnum', () => {
   it('accepts the YAML core schema spellings', () => {
     expect(parseBoolean('fail-fast', 'TRUE')).toBe(true)
     expect(parseBoolean('fail-fast', 'False')).toBe(false)
-    expect(() => parseBoolean('fail-fast', 'yes')).toThrow("Invalid fail-fast 'yes'. Expected 'true' or 'false'.")
+    expect(() => parseBoolean('fail-fast', 'yes')).toThrow(
+      "Invalid fail-fast 'yes'. Expected 'true' or 'false'."
+    )
   })
 
   it('lists the allowed values', () => {
     expect(parseEnum('log', 'stream', LogMode)).toBe(LogMode.Stream)
-    expect(() => parseEnum('shell', 'zsh', Shell)).toThrow("Invalid shell 'zsh'. Expected one of: bash, sh, none.")
+    expect(() => parseEnum('shell', 'zsh', Shell)).toThrow(
+      "Invalid shell 'zsh'. Expected one of: bash, sh, none."
+    )
     expect(() => parseEnum('log', 'loud', LogMode)).toThrow(
       "Invalid log 'loud'. Expected one of: grouped, stream, failures, none."
     )

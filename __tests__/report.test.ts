@@ -9,7 +9,9 @@ import { record, report } from './helpers/records.js'
 /** Reads a GITHUB_OUTPUT file written by @actions/core into name → value. */
 function readOutputs(path: string): Record<string, string> {
   const outputs: Record<string, string> = {}
-  for (const [, name, , value] of readFileSync(path, 'utf8').matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
+  for (const [, name, , value] of readFileSync(path, 'utf8').matchAll(
+    /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  )) {
     outputs[name as string] = value as string
   }
   return outputs
@@ -68,9 +70,18 @@ describe('setOutputs', () => {
       attempts: 1,
       command: 'echo [object Object]'
     })
-    expect(Object.keys(outputs).sort()).toEqual(
-      ['cancelled', 'duration-ms', 'failed', 'failed-items', 'results', 'results-file', 'skipped', 'succeeded', 'timed-out', 'total']
-    )
+    expect(Object.keys(outputs).sort()).toEqual([
+      'cancelled',
+      'duration-ms',
+      'failed',
+      'failed-items',
+      'results',
+      'results-file',
+      'skipped',
+      'succeeded',
+      'timed-out',
+      'total'
+    ])
   })
 })
 
@@ -86,7 +97,9 @@ describe('annotateFailures', () => {
   })
 
   it('cuts long messages below GitHub’s 4,096 characters', () => {
-    annotateFailures(report([record(0, 'x', TaskStatus.Failure, { outputTail: 'y'.repeat(10_000) })]))
+    annotateFailures(
+      report([record(0, 'x', TaskStatus.Failure, { outputTail: 'y'.repeat(10_000) })])
+    )
     const error = printed.find(line => line.startsWith('::error')) as string
     expect(error.length).toBeLessThan(4096 + 40)
     expect(error).toContain('…yyy')

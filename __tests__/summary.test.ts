@@ -6,13 +6,20 @@ import { record, report } from './helpers/records.js'
 describe('buildSummary', () => {
   it('heads with the counts, wall time, workers and speed-up', () => {
     const text = buildSummary(
-      report([record(0, 'a', TaskStatus.Success), record(1, 'b', TaskStatus.Failure, { outputTail: 'bad\n' })])
+      report([
+        record(0, 'a', TaskStatus.Success),
+        record(1, 'b', TaskStatus.Failure, { outputTail: 'bad\n' })
+      ])
     )
     expect(text).toContain('## ❌ parallel-exec: 1 of 2 succeeded')
-    expect(text).toContain('**1** succeeded · **1** failed · **0** timed out · **0** cancelled · **0** skipped')
+    expect(text).toContain(
+      '**1** succeeded · **1** failed · **0** timed out · **0** cancelled · **0** skipped'
+    )
     expect(text).toContain('Wall time **2.0s** on **2** workers (bash)')
     expect(text).toContain('speed-up over running one by one: **1.0×**')
-    expect(text).toContain('<td>❌ failure</td><td><code>b</code></td><td>1</td><td>1.0s</td><td>1</td>')
+    expect(text).toContain(
+      '<td>❌ failure</td><td><code>b</code></td><td>1</td><td>1.0s</td><td>1</td>'
+    )
     expect(text).toContain('<details><summary>❌ failure: <code>b</code></summary>')
     expect(text).toContain('<pre>bad\n</pre>')
   })
@@ -20,7 +27,9 @@ describe('buildSummary', () => {
   it('escapes items and output so they cannot inject HTML or break the table', () => {
     const hostile = '<img src=x onerror=alert(1)>\n| a | b |\n\n## heading'
     const text = buildSummary(
-      report([record(0, hostile, TaskStatus.Failure, { outputTail: '</pre><script>x</script>\n\n# h' })])
+      report([
+        record(0, hostile, TaskStatus.Failure, { outputTail: '</pre><script>x</script>\n\n# h' })
+      ])
     )
     expect(text).not.toContain('<img')
     expect(text).not.toContain('<script>')
@@ -46,7 +55,9 @@ describe('buildSummary', () => {
     const firstRows = text.split('<tr>').slice(2, 12)
     expect(firstRows.every(row => row.includes('failure'))).toBe(true)
     expect(text.split('<tr>')).toHaveLength(1 + 1 + 30)
-    expect(text).toContain('_70 more tasks not shown; every result is in the `results-file` output._')
+    expect(text).toContain(
+      '_70 more tasks not shown; every result is in the `results-file` output._'
+    )
     expect(text.match(/<details>/g)).toHaveLength(3)
     expect(text).toContain('_Output of 7 more failed tasks not shown._')
     expect(text).not.toContain('x'.repeat(101))
@@ -66,13 +77,17 @@ describe('buildSummary', () => {
   })
 
   it('mentions a halt', () => {
-    const text = buildSummary(report([record(0, 'a', TaskStatus.Skipped)], { haltReason: 'fail-fast <x>' }))
+    const text = buildSummary(
+      report([record(0, 'a', TaskStatus.Skipped)], { haltReason: 'fail-fast <x>' })
+    )
     expect(text).toContain('Halted early: fail-fast &lt;x&gt;.')
   })
 })
 
 describe('escapeHtml', () => {
   it('escapes the five HTML characters', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;'
+    )
   })
 })

@@ -21,10 +21,12 @@ function outputOf(...chunks: string[]): TaskOutput {
 
 describe('taskHeadline', () => {
   it('says how the task ended on one line', () => {
-    expect(taskHeadline(record(0, 'a\nb', TaskStatus.Success), 3)).toBe('✅ [1/3] a⏎b: succeeded in 1.0s')
-    expect(taskHeadline(record(1, 'x', TaskStatus.Failure, { exitCode: 143, signal: 'SIGTERM' }), 3)).toBe(
-      '❌ [2/3] x: failure (SIGTERM, exit code 143) after 1.0s'
+    expect(taskHeadline(record(0, 'a\nb', TaskStatus.Success), 3)).toBe(
+      '✅ [1/3] a⏎b: succeeded in 1.0s'
     )
+    expect(
+      taskHeadline(record(1, 'x', TaskStatus.Failure, { exitCode: 143, signal: 'SIGTERM' }), 3)
+    ).toBe('❌ [2/3] x: failure (SIGTERM, exit code 143) after 1.0s')
     expect(taskHeadline(record(2, 'y', TaskStatus.TimedOut, { attempts: 2 }), 3)).toBe(
       '⏱️ [3/3] y: timed-out (exit code 1) after 1.0s (attempt 2)'
     )
@@ -62,7 +64,9 @@ describe('TaskLog', () => {
     log.output(1, 'b', Buffer.from('other\n'))
     log.output(0, 'a', Buffer.from('o\nthree'))
     await log.end(record(0, 'a', TaskStatus.Success), outputOf())
-    expect(out.text()).toBe('[1 a] one\n[2 b] other\n[1 a] two\n[1 a] three\n✅ [1/2] a: succeeded in 1.0s\n')
+    expect(out.text()).toBe(
+      '[1 a] one\n[2 b] other\n[1 a] two\n[1 a] three\n✅ [1/2] a: succeeded in 1.0s\n'
+    )
   })
 
   it('stream: prints a very long line in pieces instead of holding it', () => {

@@ -27,12 +27,15 @@ const inputs = {}
 for (let i = 0; i < args.length; i += 2) {
   const name = args[i]?.replace(/^--/, '')
   if (!name || !inputNames.includes(name) || args[i + 1] === undefined) {
-    console.error(`Unknown or incomplete option '${args[i]}'. Inputs: ${inputNames.map(n => '--' + n).join(', ')}`)
+    console.error(
+      `Unknown or incomplete option '${args[i]}'. Inputs: ${inputNames.map(n => '--' + n).join(', ')}`
+    )
     process.exit(2)
   }
   inputs[name] = args[i + 1]
 }
-if (Object.keys(inputs).length === 0) {
+const example = Object.keys(inputs).length === 0
+if (example) {
   // The bundled example: lint-like checks over a few packages, one of which fails.
   Object.assign(inputs, {
     'items-file': join(root, 'examples', 'packages.txt'),
@@ -47,17 +50,27 @@ const outputFile = join(work, 'output.txt')
 const summaryFile = join(work, 'summary.md')
 writeFileSync(outputFile, '')
 writeFileSync(summaryFile, '')
-const env = { ...process.env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_TEMP: work }
+const env = {
+  ...process.env,
+  GITHUB_OUTPUT: outputFile,
+  GITHUB_STEP_SUMMARY: summaryFile,
+  RUNNER_TEMP: work
+}
 for (const name of Object.keys(env)) if (name.startsWith('INPUT_')) delete env[name]
 for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
 
 console.log(`── log ${'─'.repeat(60)}`)
-const result = spawnSync(process.execPath, [join(root, 'dist', 'index.js')], { env, stdio: 'inherit' })
+const result = spawnSync(process.execPath, [join(root, 'dist', 'index.js')], {
+  env,
+  stdio: 'inherit'
+})
 console.log(`── outputs ${'─'.repeat(56)}`)
 console.log(readOutputs(readFileSync(outputFile, 'utf8')))
 console.log(`── job summary (${summaryFile}) ${'─'.repeat(20)}`)
 console.log(readFileSync(summaryFile, 'utf8'))
-console.log(`── the step ${result.status === 0 ? 'succeeded' : `failed (exit code ${result.status})`}`)
+console.log(
+  `── the step ${result.status === 0 ? 'succeeded' : `failed (exit code ${result.status})`}`
+)
 process.exitCode = result.status ?? 1
 
 /** Reads GITHUB_OUTPUT's `name<<delimiter` blocks into `name = value` lines. */
@@ -69,4 +82,3 @@ function readOutputs(text) {
   }
   return lines.join('\n')
 }
-

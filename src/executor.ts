@@ -67,7 +67,11 @@ export async function runTasks<T, R>(
   const freeSlots = Array.from({ length: options.concurrency }, (_, i) => options.concurrency - i)
 
   const settle = (outcome: Outcome<R>): Outcome<R> => {
-    if (options.failFast && outcome.status !== TaskStatus.Success && outcome.status !== TaskStatus.Skipped) {
+    if (
+      options.failFast &&
+      outcome.status !== TaskStatus.Success &&
+      outcome.status !== TaskStatus.Skipped
+    ) {
       halt.abort(new Error('fail-fast'))
     }
     options.onSettled?.(outcome)

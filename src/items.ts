@@ -57,8 +57,14 @@ export async function readItemsFile(path: string, input: string): Promise<Item[]
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)
-    throw new Error(`Invalid ${input} '${path}': ${reason}. Expected the path of a file of items.`)
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)
+    throw new Error(
+      `Invalid ${input} '${path}': ${reason}. Expected the path of a file of items.`,
+      {
+        cause: error
+      }
+    )
   }
   return parseItems(text, { input, path })
 }
@@ -79,7 +85,9 @@ function parseJsonArray(text: string, source: ItemsSource): Item[] {
     )
   }
   if (!Array.isArray(parsed)) {
-    throw new Error(`Invalid ${describe(source)}: the JSON is not an array. Expected a JSON array of items.`)
+    throw new Error(
+      `Invalid ${describe(source)}: the JSON is not an array. Expected a JSON array of items.`
+    )
   }
   return parsed as Item[]
 }

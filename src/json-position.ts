@@ -27,7 +27,12 @@ export function jsonErrorOffset(text: string): number {
         pos++
         const esc = text[pos]
         if (esc === 'u') {
-          for (let i = 1; i <= 4; i++) if (!/[0-9a-fA-F]/.test(text[pos + i] ?? '')) (pos += i), fail()
+          for (let i = 1; i <= 4; i++) {
+            if (!/[0-9a-fA-F]/.test(text[pos + i] ?? '')) {
+              pos += i
+              fail()
+            }
+          }
           pos += 5
           continue
         }

@@ -85,7 +85,15 @@ async function runItems(
   let running = 0
   let haltReason: string | null = null
   const progress = setInterval(() => {
-    core.info(progressLine({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }))
+    core.info(
+      progressLine({
+        done,
+        total,
+        failed: unsuccessful,
+        running,
+        elapsedMs: Date.now() - startedAt
+      })
+    )
   }, PROGRESS_INTERVAL_MS)
   progress.unref()
 
@@ -105,7 +113,10 @@ async function runItems(
       signal: cancellation,
       onStart: (index, slot) => {
         running++
-        if (debug) core.debug(`Task ${index + 1} started in slot ${slot}: ${itemLabel(prepared[index]?.item ?? '')}`)
+        if (debug)
+          core.debug(
+            `Task ${index + 1} started in slot ${slot}: ${itemLabel(prepared[index]?.item ?? '')}`
+          )
       },
       onSettled: outcome => {
         done++
@@ -122,7 +133,8 @@ async function runItems(
   )
   clearInterval(progress)
   await log.flushed()
-  if (cancellation.aborted && haltReason === null) haltReason = String((cancellation.reason as Error).message)
+  if (cancellation.aborted && haltReason === null)
+    haltReason = String((cancellation.reason as Error).message)
 
   const records = outcomes.map((outcome): TaskRecord => {
     if (outcome.value !== undefined) return outcome.value

@@ -31,10 +31,12 @@ export function annotateFailures(report: RunReport): void {
   for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
     const tail = record.outputTail.trimEnd()
     const detail = [record.error, tail].filter(Boolean).join('\n')
-    const headline = `Task ${record.index + 1} ${record.status}` +
+    const headline =
+      `Task ${record.index + 1} ${record.status}` +
       (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
       (record.signal !== null ? ` (${record.signal})` : '')
-    const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`
+    const message =
+      detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`
     core.error(message, { title: itemLabel(record.item, 200) })
   }
 }

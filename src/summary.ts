@@ -50,11 +50,16 @@ const FAILURES_FIRST_FROM = 20
  * The job summary as Markdown with HTML blocks. Everything that came from items or task output
  * is HTML-escaped and kept on one line where a line break would end an HTML block.
  */
-export function buildSummary(report: RunReport, limits: SummaryLimits = DEFAULT_SUMMARY_LIMITS): string {
+export function buildSummary(
+  report: RunReport,
+  limits: SummaryLimits = DEFAULT_SUMMARY_LIMITS
+): string {
   const { counts } = report
   const parts: string[] = []
   const failedCount = counts.failed + counts.timedOut + counts.cancelled
-  parts.push(`## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`)
+  parts.push(
+    `## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`
+  )
   const tally = [
     `**${counts.succeeded}** succeeded`,
     `**${counts.failed}** failed`,
@@ -67,7 +72,8 @@ export function buildSummary(report: RunReport, limits: SummaryLimits = DEFAULT_
     `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
       `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
   )
-  if (report.haltReason !== null) parts.push(`> [!WARNING]\n> Halted early: ${escapeHtml(report.haltReason)}.\n`)
+  if (report.haltReason !== null)
+    parts.push(`> [!WARNING]\n> Halted early: ${escapeHtml(report.haltReason)}.\n`)
 
   const rows = [...report.records]
   if (rows.length > FAILURES_FIRST_FROM) {

@@ -130,7 +130,11 @@ export class TaskLog {
     }
   }
 
-  private async printGroup(headline: string, record: TaskRecord, output: TaskOutput): Promise<void> {
+  private async printGroup(
+    headline: string,
+    record: TaskRecord,
+    output: TaskOutput
+  ): Promise<void> {
     this.sink(`::group::${escapeCommandData(headline)}\n`)
     if (record.error !== null) this.sink(`${record.error}\n`)
     let last = 10

@@ -32,5 +32,9 @@ export interface TaskRecord {
 
 /** True for the statuses that fail the step. */
 export function isUnsuccessful(status: TaskStatus): boolean {
-  return status === TaskStatus.Failure || status === TaskStatus.TimedOut || status === TaskStatus.Cancelled
+  return (
+    status === TaskStatus.Failure ||
+    status === TaskStatus.TimedOut ||
+    status === TaskStatus.Cancelled
+  )
 }

@@ -30,7 +30,10 @@ export interface RunOptions {
 }
 
 /** Runs dist/index.js exactly as the runner does: INPUT_* variables, output and summary files. */
-export function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+export function runAction(
+  inputs: Record<string, string>,
+  options: RunOptions = {}
+): Promise<ActionRun> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'parallel-exec-e2e-'))
   const outputFile = join(dir, 'github-output')
   const summaryFile = join(dir, 'github-step-summary')
@@ -38,13 +41,22 @@ export function runAction(inputs: Record<string, string>, options: RunOptions = 
   writeFileSync(summaryFile, '')
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('INPUT_') && !name.startsWith('GITHUB_') && name !== 'RUNNER_DEBUG') env[name] = value
+    if (!name.startsWith('INPUT_') && !name.startsWith('GITHUB_') && name !== 'RUNNER_DEBUG')
+      env[name] = value
   }
-  Object.assign(env, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_TEMP: dir })
+  Object.assign(env, {
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir
+  })
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   Object.assign(env, options.env)
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [DIST], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [DIST], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     const chunks: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -74,7 +86,9 @@ export function parseOutputs(text: string): Record<string, string> {
 
 /** The live (not zombie) processes whose process group is `pgid`, read from /proc. */
 export function liveProcessesInGroup(pgid: number): number[] {
-  return liveProcesses().filter(process => process.pgrp === pgid).map(process => process.pid)
+  return liveProcesses()
+    .filter(process => process.pgrp === pgid)
+    .map(process => process.pid)
 }
 
 /** True when the pid is a live process (a zombie or a missing pid is not). */

@@ -4,7 +4,12 @@ import { type TaskRecord } from '../../src/task-record.js'
 import { TaskStatus } from '../../src/task-status.js'
 
 /** A finished task's record with plausible defaults. */
-export function record(index: number, item: Item, status: TaskStatus, extra: Partial<TaskRecord> = {}): TaskRecord {
+export function record(
+  index: number,
+  item: Item,
+  status: TaskStatus,
+  extra: Partial<TaskRecord> = {}
+): TaskRecord {
   const ran = status !== TaskStatus.Skipped
   return {
     index,

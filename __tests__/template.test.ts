@@ -1,0 +1,742 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Shell } from '../src/constants.js'
+import type { Item } from '../src/item.js'
+import {
+  CommandTemplate,
+  PlaceholderError,
+  type RenderedCommand,
+  TemplateError
+} from '../src/template.js'
+
+function render(
+  template: string,
+  item: Item,
+  shell = Shell.Bash,
+  seq = 1,
+  slot = 1
+): RenderedCommand {
+  return CommandTemplate.parse(template, shell).render(item, seq, slot)
+}
+
+/** The words a shell-less template renders to, program first. */
+function words(template: string, item: Item, seq = 1, slot = 1): string[] {
+  const { file, args } = render(template, item, Shell.None, seq, slot)
+  return [file, ...args]
+}
+
+function script(template: string, item: Item, shell = Shell.Bash, seq = 1, slot = 1): string {
+  return render(template, item, shell, seq, slot).display
+}
+
+function parseError(template: string, shell = Shell.Bash): string {
+  try {
+    CommandTemplate.parse(template, shell)
+  } catch (error) {
+    expect(error).toBeInstanceOf(TemplateError)
+    return (error as Error).message
+  }
+  throw new Error(`Parsed without an error: ${template}`)
+}
+
+function renderError(template: string, item: Item, shell = Shell.Bash, seq = 1): string {
+  const parsed = CommandTemplate.parse(template, shell)
+  try {
+    parsed.render(item, seq, 1)
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlaceholderError)
+    return (error as Error).message
+  }
+  throw new Error(`Rendered without an error: ${template}`)
+}
+
+describe('placeholders', () => {
+  it('fills in the item, its number and the worker slot', () => {
+    expect(words('echo {} {#} {%}', 'a b', 7, 2)).toEqual(['echo', 'a b', '7', '2'])
+    expect(words('echo {}', 42)).toEqual(['echo', '42'])
+    expect(words('echo {}', null)).toEqual(['echo', 'null'])
+    expect(words('echo {}', { a: [1, 'x'] })).toEqual(['echo', '{"a":[1,"x"]}'])
+  })
+
+  it('tells whether the template uses the slot', () => {
+    expect(CommandTemplate.parse('echo {%}', Shell.Bash).usesSlot).toBe(true)
+    expect(CommandTemplate.parse('echo {%}', Shell.None).usesSlot).toBe(true)
+    expect(CommandTemplate.parse('echo {} {#}', Shell.Bash).usesSlot).toBe(false)
+    expect(CommandTemplate.parse('echo {} # {%}', Shell.Bash).usesSlot).toBe(false)
+    expect(CommandTemplate.parse('', Shell.Bash).usesSlot).toBe(false)
+  })
+
+  it.each([
+    // item, {.}, {/}, {//}, {/.} as GNU parallel computes them
+    ['a/b/c.txt', 'a/b/c', 'c.txt', 'a/b', 'c'],
+    ['a.txt', 'a', 'a.txt', '.', 'a'],
+    ['a', 'a', 'a', '.', 'a'],
+    ['/a', '/a', 'a', '/', 'a'],
+    ['/', '/', '', '/', ''],
+    ['a/b/', 'a/b/', '', 'a', ''],
+    ['a//b', 'a//b', 'b', 'a', 'b'],
+    ['dir.d/file', 'dir.d/file', 'file', 'dir.d', 'file'],
+    ['a.tar.gz', 'a.tar', 'a.tar.gz', '.', 'a.tar'],
+    ['.bashrc', '', '.bashrc', '.', ''],
+    ['file.', 'file.', 'file.', '.', 'file.'],
+    ['', '', '', '.', '']
+  ])('applies the path forms to %j', (item, noExtension, base, directory, baseNoExtension) => {
+    expect(words('x {.} {/} {//} {/.}', item)).toEqual([
+      'x',
+      noExtension,
+      base,
+      directory,
+      baseNoExtension
+    ])
+  })
+
+  it('names the elements of a list item', () => {
+    const item: Item = ['a/b.c', 2, null, { k: 1 }, [true]]
+    expect(words('x {1} {2} {3} {4} {5}', item)).toEqual([
+      'x',
+      'a/b.c',
+      '2',
+      'null',
+      '{"k":1}',
+      '[true]'
+    ])
+    expect(words('x {1.} {1/} {1//} {1/.}', item)).toEqual(['x', 'a/b', 'b.c', 'a', 'b'])
+    expect(words('x {}', item)).toEqual(['x', '["a/b.c",2,null,{"k":1},[true]]'])
+    expect(
+      words(
+        'x {10}',
+        Array.from({ length: 10 }, (_, index) => index + 1)
+      )
+    ).toEqual(['x', '10'])
+  })
+
+  it('treats a single value as a one-element list', () => {
+    expect(words('x {1} {1/}', 'a/b')).toEqual(['x', 'a/b', 'b'])
+    expect(words('x {1}', 5)).toEqual(['x', '5'])
+    expect(words('x {1}', false)).toEqual(['x', 'false'])
+  })
+
+  it('names the fields of an object item, nested too', () => {
+    const item: Item = {
+      name: 'n',
+      a: { b: 'deep', c: [1] },
+      n: 1,
+      t: true,
+      z: null,
+      'with-dash': 'd',
+      _u: 'u'
+    }
+    expect(words('x {name} {a.b} {a.c} {n} {t} {z} {with-dash} {_u}', item)).toEqual([
+      'x',
+      'n',
+      'deep',
+      '[1]',
+      '1',
+      'true',
+      'null',
+      'd',
+      'u'
+    ])
+    expect(words('x {a}', item)).toEqual(['x', '{"b":"deep","c":[1]}'])
+  })
+
+  it('explains a placeholder that names nothing', () => {
+    expect(renderError('echo {name}', 'foo', Shell.Bash, 3)).toBe(
+      `Placeholder {name} names nothing in item 3 ("foo"): the item has no field 'name' (it is a string).`
+    )
+    expect(renderError('echo {name}', ['a'])).toBe(
+      `Placeholder {name} names nothing in item 1 (["a"]): the item has no field 'name' (it is a list).`
+    )
+    expect(renderError('echo {missing}', { a: 1 })).toBe(
+      `Placeholder {missing} names nothing in item 1 ({"a":1}): the item has no field 'missing'.`
+    )
+    expect(renderError('echo {a.b}', { a: 'x' })).toBe(
+      `Placeholder {a.b} names nothing in item 1 ({"a":"x"}): the item has no field 'a.b'.`
+    )
+    expect(renderError('echo {constructor}', {})).toBe(
+      `Placeholder {constructor} names nothing in item 1 ({}): the item has no field 'constructor'.`
+    )
+    expect(renderError('echo {0}', ['a', 'b'])).toBe(
+      `Placeholder {0} names nothing in item 1 (["a","b"]): positions count from 1.`
+    )
+    expect(renderError('echo {3}', ['a', 'b'], Shell.Sh, 2)).toBe(
+      `Placeholder {3} names nothing in item 2 (["a","b"]): the item has only 2 elements.`
+    )
+    expect(renderError('echo {2}', ['a'])).toBe(
+      `Placeholder {2} names nothing in item 1 (["a"]): the item has only 1 element.`
+    )
+    expect(renderError('echo {1}', [])).toBe(
+      `Placeholder {1} names nothing in item 1 ([]): the item is an empty list.`
+    )
+    expect(renderError('echo {2}', 'x')).toBe(
+      `Placeholder {2} names nothing in item 1 ("x"): the item is a single value, so only {1} names it.`
+    )
+    expect(renderError('echo {1}', { a: 1 }, Shell.None)).toBe(
+      `Placeholder {1} names nothing in item 1 ({"a":1}): the item is an object, not a list; name its fields as in {name}.`
+    )
+  })
+
+  it('cuts long items short in messages', () => {
+    expect(renderError('echo {x}', 'y'.repeat(100))).toBe(
+      `Placeholder {x} names nothing in item 1 ("${'y'.repeat(38)}…): the item has no field 'x' (it is a string).`
+    )
+  })
+
+  it('refuses values no command line can carry', () => {
+    expect(renderError('echo {}', 'a\0b')).toBe(
+      'Placeholder {} cannot be used for item 1 ("a\\u0000b"): its value contains a NUL character, which no command line can carry.'
+    )
+    expect(renderError('', 'a\0b', Shell.Sh)).toBe(
+      'Item 1 ("a\\u0000b") cannot be run as a command: it contains a NUL character, which no command line can carry.'
+    )
+  })
+
+  it('leaves braces that are not placeholders alone', () => {
+    const template =
+      "awk '{print $1}' ${VAR} ${#} ${name} ${1} $${x} {a,b} {a..z} {1.2} {-} { } {1,2} '{\"k\": 1}' x{ } \\${}"
+    expect(script(template, 'item')).toBe(template)
+    expect(script('{ echo hi; }', 'item')).toBe('{ echo hi; }')
+    expect(words('x ${} {a,b}', 'item')).toEqual(['x', '${}', '{a,b}'])
+  })
+})
+
+describe('rendered commands', () => {
+  it('runs bash and sh as GitHub does', () => {
+    expect(render('echo {}', 'a b')).toEqual({
+      file: 'bash',
+      args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', "echo 'a b'"],
+      display: "echo 'a b'"
+    })
+    expect(render('echo {}', 'a b', Shell.Sh)).toEqual({
+      file: 'sh',
+      args: ['-e', '-c', "echo 'a b'"],
+      display: "echo 'a b'"
+    })
+  })
+
+  it('runs words directly without a shell', () => {
+    expect(render(`cp {} "backup dir/{/}" --mode='a b'`, "src/it's $(x)", Shell.None)).toEqual({
+      file: 'cp',
+      args: ["src/it's $(x)", "backup dir/it's $(x)", '--mode=a b'],
+      display: `cp 'src/it'\\''s $(x)' 'backup dir/it'\\''s $(x)' '--mode=a b'`
+    })
+    expect(words(`printf '%s\\n' "a\\"b" 'c\\d' e\\ f "" {}`, '')).toEqual([
+      'printf',
+      '%s\\n',
+      'a"b',
+      'c\\d',
+      'e f',
+      '',
+      ''
+    ])
+  })
+
+  it('runs each item as the command when the template is empty', () => {
+    expect(render('', 'echo "$HOME" | wc -c')).toEqual({
+      file: 'bash',
+      args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', 'echo "$HOME" | wc -c'],
+      display: 'echo "$HOME" | wc -c'
+    })
+    expect(render(' \n\t', 'make test', Shell.Sh).args).toEqual(['-e', '-c', 'make test'])
+    expect(render('', `git commit -m 'a {} message'`, Shell.None)).toEqual({
+      file: 'git',
+      args: ['commit', '-m', 'a {} message'],
+      display: "git commit -m 'a {} message'"
+    })
+    expect(render('', ['echo', 'x'], Shell.Bash).display).toBe('["echo","x"]')
+  })
+
+  it('explains items that cannot be split into a command', () => {
+    expect(renderError('', "echo 'a", Shell.None, 4)).toBe(
+      `Item 4 ("echo 'a") cannot be run as a command: the command has an unterminated '…' quote starting at line 1, column 6.`
+    )
+    expect(renderError('', '  ', Shell.None)).toBe(
+      'Item 1 ("  ") cannot be run as a command: it has no words.'
+    )
+    expect(renderError('{} x', '', Shell.None)).toBe(
+      'The command for item 1 ("") has an empty program name.'
+    )
+  })
+
+  it('quotes each value for its context', () => {
+    const item = "it's"
+    expect(script('echo {}', item)).toBe(`echo 'it'\\''s'`)
+    expect(script('echo {}', '')).toBe(`echo ''`)
+    expect(script("echo '<{}>'", item)).toBe(`echo '<it'\\''s>'`)
+    expect(script('echo "<{}>"', item)).toBe(`echo "<"'it'\\''s'">"`)
+    expect(script("echo $'<{}>'", item)).toBe(`echo $'<''it'\\''s'$'>'`)
+    expect(script('echo "$(echo "{}")"', item)).toBe(`echo "$(echo ""'it'\\''s'"")"`)
+    expect(script('echo {#} "{#}" $(( {#} + 1 )) `echo {#}` {#}>out', item, Shell.Sh, 12)).toBe(
+      `echo 12 "12" $(( 12 + 1 )) \`echo 12\` '12'>out`
+    )
+    expect(script('echo {} # {} and {#}', item)).toBe(`echo 'it'\\''s' # {} and {#}`)
+  })
+
+  it('rejects bad seq and slot numbers', () => {
+    const parsed = CommandTemplate.parse('echo {#}', Shell.Bash)
+    expect(() => parsed.render('x', 1.5, 1)).toThrow('seq must be a whole number, not 1.5.')
+    expect(() => parsed.render('x', 1, -1)).toThrow('slot must be a whole number, not -1.')
+  })
+})
+
+describe('templates that cannot be made safe', () => {
+  it.each([
+    [
+      'echo `cat {}`',
+      'Placeholder {} (line 1, column 11) is inside backticks, where its value cannot be quoted safely. Use $(…) instead of backticks.'
+    ],
+    [
+      'echo "${1:-{}}"',
+      'Placeholder {} (line 1, column 12) is inside a parameter expansion ${…}, where its value cannot be quoted safely. Assign it to a variable first (value={}) and expand that.'
+    ],
+    [
+      'echo $(( {n} * 2 ))',
+      'Placeholder {n} (line 1, column 10) is inside arithmetic $((…)), where its value would be evaluated as code. Assign it to a variable first (n={n}), check that it is a number, and use the variable.'
+    ],
+    [
+      'for ((i = 0; i < {}; i++)); do :; done',
+      'Placeholder {} (line 1, column 18) is inside arithmetic ((…)), where its value would be evaluated as code. Assign it to a variable first (n={}), check that it is a number, and use the variable.'
+    ],
+    [
+      'echo $[{1}]',
+      'Placeholder {1} (line 1, column 8) is inside arithmetic $[…], where its value would be evaluated as code. Assign it to a variable first (n={1}), check that it is a number, and use the variable.'
+    ],
+    [
+      'cat <<EOF\nHello {name}\nEOF',
+      "Placeholder {name} (line 2, column 7) is inside the here-document <<EOF, where its value cannot be quoted safely. Pipe the value in instead (printf '%s\\n' {name} | …) or use $PARALLEL_ITEM."
+    ],
+    [
+      'cat <<{}\n{}',
+      'Placeholder {} (line 1, column 7) is in a here-document delimiter, which cannot depend on an item. Use a fixed word such as EOF.'
+    ],
+    [
+      'echo \\{}',
+      'Placeholder {} (line 1, column 7) directly follows a backslash, which would escape the quote put around its value. Remove the backslash.'
+    ],
+    [
+      '[[ {} -gt 3 ]]',
+      'Placeholder {} (line 1, column 4) is inside [[ … ]] with -gt, which makes bash evaluate operands as arithmetic, so its value could run as code. Use [ … ] or test instead, which only accept plain numbers.'
+    ],
+    [
+      'count[{}]=1',
+      'Placeholder {} (line 1, column 7) is inside an array subscript name[…], which bash evaluates as arithmetic, so its value could run as code. Assign it to a variable first (key={}) and check it before using it.'
+    ],
+    [
+      'let total+={}',
+      'Placeholder {} (line 1, column 12) is an argument of let, which evaluates it as arithmetic, so its value could run as code. Assign it to a variable first (n={}) and check that it is a number.'
+    ]
+  ])('rejects %j', (template, message) => {
+    expect(parseError(template)).toBe(message)
+  })
+
+  it('rejects syntax it cannot read with certainty', () => {
+    expect(parseError(`echo $'{}'`, Shell.Sh)).toBe(
+      "$'…' quoting is not POSIX sh (dash reads it differently); use shell: bash (line 1, column 6)."
+    )
+    expect(parseError(`echo "{}`)).toBe('Unterminated "…" quote (line 1, column 6).')
+    expect(parseError('echo {})')).toBe('Unmatched `)` (line 1, column 8).')
+    expect(parseError(`echo 'a`, Shell.None)).toBe(
+      "The command has an unterminated '…' quote starting at line 1, column 6."
+    )
+    expect(parseError('echo \\', Shell.None)).toBe(
+      'The command ends with a backslash that escapes nothing (line 1, column 6).'
+    )
+    expect(parseError('\\\n', Shell.None)).toBe('The command template has no words to run.')
+    expect(parseError("'' {}", Shell.None)).toBe(
+      'The command template starts with an empty word, which names no program.'
+    )
+  })
+})
+
+// Real shells: bash, and sh (dash here, as on GitHub's Ubuntu runners).
+
+let workDirectory = ''
+beforeAll(() => {
+  workDirectory = mkdtempSync(join(tmpdir(), 'template-test-'))
+})
+afterAll(() => {
+  rmSync(workDirectory, { recursive: true, force: true })
+})
+
+function run(
+  command: RenderedCommand,
+  locale = 'C.UTF-8'
+): { status: number | null; stdout: Buffer; stderr: string } {
+  const result = spawnSync(command.file, command.args, {
+    cwd: workDirectory,
+    env: { PATH: process.env.PATH, HOME: workDirectory, LC_ALL: locale },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 5000
+  })
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString() }
+}
+
+/** The NUL-terminated strings a command printed. */
+function printed(command: RenderedCommand, locale?: string): string[] {
+  const result = run(command, locale)
+  expect(result.stderr).toBe('')
+  expect(result.status).toBe(0)
+  return result.stdout.toString('utf8').split('\0').slice(0, -1)
+}
+
+function leftovers(): string[] {
+  const files = readdirSync(workDirectory)
+  for (const file of files) rmSync(join(workDirectory, file), { recursive: true, force: true })
+  return files
+}
+
+const CANARY_PAYLOADS = [
+  '$(touch CANARY)',
+  '`touch CANARY`',
+  "'; touch CANARY; '",
+  '"; touch CANARY; "',
+  '\ntouch CANARY\n',
+  "'$(touch CANARY)'",
+  '"$(touch CANARY)"',
+  ')\ntouch CANARY\n(',
+  '\nEOF\ntouch CANARY\nEOF\n',
+  '}; touch CANARY; {',
+  "\\'; touch CANARY #",
+  "$'\\''; touch CANARY; $'",
+  '\nesac\ntouch CANARY\n',
+  ';; esac; touch CANARY; case x in x)',
+  '))\ntouch CANARY\n((',
+  '${IFS}touch${IFS}CANARY',
+  'a[$(touch CANARY)]'
+]
+
+const hostileValue = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(...CANARY_PAYLOADS),
+      fc.constantFrom(
+        "'",
+        '"',
+        '\\',
+        '$',
+        '`',
+        '$(',
+        ')',
+        '(',
+        '${',
+        '}',
+        '{',
+        '{}',
+        ';',
+        '|',
+        '&',
+        '\n',
+        '\r',
+        '#',
+        '*',
+        '~',
+        '!',
+        ' ',
+        '\t',
+        "'\\''",
+        'é',
+        '日本',
+        '😀',
+        '-n',
+        '--',
+        '%s',
+        '\u0085',
+        '\u00a0'
+      ),
+      fc.integer({ min: 1, max: 255 }).map(code => String.fromCharCode(code)),
+      fc.string({ unit: 'binary', maxLength: 3 })
+    ),
+    { maxLength: 16 }
+  )
+  .map(parts => parts.join('').replaceAll('\0', ''))
+
+const anyValue = fc
+  .oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.string({ unit: 'binary-ascii', maxLength: 30 })
+  )
+  .map(value => value.replaceAll('\0', ''))
+
+/** What a value looks like after a trip through UTF-8, as a process receives it. */
+function received(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8')
+}
+
+interface ContextCase {
+  template: string
+  expected: (value: string) => string[]
+  bashOnly?: boolean
+}
+
+// Each line puts {} in some context and prints what the command received, NUL-terminated.
+// Command substitutions add a dot, as they drop trailing newlines. Item number 7.
+const CONTEXT_CASES: ContextCase[] = [
+  { template: `printf '%s\\0' {}`, expected: value => [value] },
+  { template: `printf '%s\\0' '{}'`, expected: value => [value] },
+  { template: `printf '%s\\0' "{}"`, expected: value => [value] },
+  {
+    template: `printf '%s\\0' pre{}post 'a{}b' "c{}d"`,
+    expected: value => [`pre${value}post`, `a${value}b`, `c${value}d`]
+  },
+  {
+    template: `printf '%s\\0' {}{} '{}'"{}"{}`,
+    expected: value => [value + value, value + value + value]
+  },
+  {
+    template: `printf '%s\\0' "a'{}'b" 'a"{}"b'`,
+    expected: value => [`a'${value}'b`, `a"${value}"b`]
+  },
+  { template: `printf '%s\\0' "$(printf '%s.' "{}")"`, expected: value => [`${value}.`] },
+  {
+    template: `value=$(printf '%s.' {}); printf '%s\\0' "$value"`,
+    expected: value => [`${value}.`]
+  },
+  {
+    template: `printf '%s\\0' "$(printf '%s:' "$(printf '%s.' "{}")")"`,
+    expected: value => [`${value}.:`]
+  },
+  {
+    template: `printf '%s\\0' "$(case x in x) printf '%s.' {};; esac)" "$(case x in (x) printf '%s.' "{}";; esac)"`,
+    expected: value => [`${value}.`, `${value}.`]
+  },
+  {
+    template: `# a comment with {} and it's quote\nprintf '%s\\0' {} # {} again`,
+    expected: value => [value]
+  },
+  {
+    template: `cat >/dev/null <<'EOF'\nit's {#} $( \`\nEOF\nprintf '%s\\0' {}`,
+    expected: value => [value]
+  },
+  {
+    template: `read -r line <<EOF\n{#}\nEOF\nprintf '%s\\0' "$line" {}`,
+    expected: value => ['7', value]
+  },
+  {
+    template: `printf '%s\\0' {#} "{#}" '{#}' $(( {#} * 2 )) \`echo {#}\` "\${HOME:+{#}}"`,
+    expected: () => ['7', '7', '7', '14', '7', '7']
+  },
+  { template: `f() { printf '%s\\0' "$1"; }; f {}`, expected: value => [value] },
+  { template: `if true; then printf '%s\\0' {}; fi`, expected: value => [value] },
+  {
+    template: `printf '%s\\0' $'\\t{}\\n' $'{}'`,
+    expected: value => [`\t${value}\n`, value],
+    bashOnly: true
+  },
+  { template: `cat <(printf '%s\\0' {})`, expected: value => [value], bashOnly: true },
+  {
+    template: `words=({} "{}" '{}'); printf '%s\\0' "\${words[@]}"`,
+    expected: value => [value, value, value],
+    bashOnly: true
+  },
+  {
+    template: `IFS= read -r -d '' line <<< {} || true; printf '%s\\0' "$line"`,
+    expected: value => [`${value}\n`],
+    bashOnly: true
+  }
+]
+
+describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
+  const cases = CONTEXT_CASES.filter(testCase => shell === Shell.Bash || !testCase.bashOnly)
+
+  beforeEach(() => {
+    leftovers()
+  })
+
+  it('delivers any value exactly, in every context, and runs nothing else', () => {
+    // One template holding every case, so each value takes one shell process.
+    const template = CommandTemplate.parse(
+      cases.map(testCase => testCase.template).join('\n'),
+      shell
+    )
+    fc.assert(
+      fc.property(
+        fc.oneof(hostileValue, anyValue),
+        fc.constantFrom('C.UTF-8', 'C'),
+        (value, locale) => {
+          const command = template.render(value, 7, 1)
+          const expected = cases.flatMap(testCase => testCase.expected(received(value)))
+          expect(printed(command, locale)).toEqual(expected)
+          expect(leftovers()).toEqual([])
+        }
+      ),
+      { seed: 42, numRuns: 250 }
+    )
+  })
+
+  it('runs nothing from values inside random templates', () => {
+    // Loose pieces of shell syntax, and whole constructs with a placeholder in each context
+    // (those the parser must reject included), so that many random templates parse at all.
+    const pieces = [
+      'echo ',
+      'printf %s ',
+      "'",
+      '"',
+      '$(',
+      ')',
+      '(',
+      ';',
+      ' #',
+      '#',
+      '\\',
+      '<<EOF',
+      "<<'EOF'",
+      '<<-EOF',
+      '\nEOF\n',
+      '\n',
+      '`',
+      '$((',
+      '))',
+      ' ',
+      'a',
+      'x=',
+      '{}',
+      ' {} ',
+      '{#}',
+      '${',
+      '}',
+      'case ',
+      ' in ',
+      ' x) ',
+      'esac',
+      ';;',
+      "$'",
+      '|',
+      '&&',
+      '[[ ',
+      ' ]]',
+      ' -eq ',
+      'a[',
+      ']',
+      '\t',
+      '$',
+      '$#',
+      '<<<'
+    ]
+    const constructs = [
+      ' {} ',
+      " '{}' ",
+      ' "{}" ',
+      ' pre{}post ',
+      ' `echo {}` ',
+      ' "`echo {}`" ',
+      ' $(echo {}) ',
+      ' "$(echo "{}" {})" ',
+      " $'a{}b' ",
+      ' \\{} ',
+      ' "\\{}" ',
+      " $'\\{}' ",
+      ' $(( {} )) ',
+      ' (( {} )) ',
+      ' $[{}] ',
+      ' ${x:-{}} ',
+      ' "${x:-{}}" ',
+      '<<EOF\n{}\nEOF\n',
+      "<<'EOF'\n{}\nEOF\n",
+      '<<EOF\n\\\nEOF\n{}\nEOF\n',
+      ' <<{}\n{}\n',
+      '\ncase {} in x) echo {};; esac\n',
+      '"$(case x in x) echo {};; esac)"',
+      ' # {}\n',
+      ' a#{} ',
+      '\n[[ {} -eq 1 ]]\n',
+      '\na[{}]=1\n',
+      '\nlet {}\n',
+      '\nf() { echo {}; }\n',
+      ' <<<{} ',
+      ' <(echo {}) ',
+      '\nx=({})\n'
+    ]
+    const templates = fc
+      .array(
+        fc.oneof(
+          { arbitrary: fc.constantFrom(...constructs), weight: 4 },
+          { arbitrary: fc.constantFrom(...pieces), weight: 1 }
+        ),
+        { minLength: 1, maxLength: 5 }
+      )
+      .map(parts => parts.join(''))
+    const payload = fc
+      .shuffledSubarray(CANARY_PAYLOADS, { minLength: 1 })
+      .map(parts => parts.join(''))
+    let accepted = 0
+    fc.assert(
+      fc.property(templates, payload, (text, value) => {
+        // A blank template runs each item as the command, on purpose.
+        if (text.trim() === '') return
+        let template: CommandTemplate
+        try {
+          template = CommandTemplate.parse(text, shell)
+        } catch (error) {
+          if (error instanceof TemplateError) return
+          throw error
+        }
+        accepted++
+        const result = run(template.render(value, 1, 1))
+        expect({ text, leftovers: leftovers() }).toEqual({ text, leftovers: [] })
+        expect(result.status).not.toBeNull() // not killed by the timeout
+      }),
+      { seed: 42, numRuns: 1500 }
+    )
+    // Many random templates are rejected; enough must run for this to mean something.
+    expect(accepted).toBeGreaterThan(200)
+  })
+})
+
+describe('with no shell', () => {
+  const template = CommandTemplate.parse(
+    `printf '%s\\0' {} pre{}post '{}' "{}" x'{}'"{}"y "a\\"{}\\\\" {#}`,
+    Shell.None
+  )
+
+  it('passes any value as exactly one argument', () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileValue, anyValue), value => {
+        const command = template.render(value, 7, 1)
+        const v = received(value)
+        expect(printed(command)).toEqual([v, `pre${v}post`, v, v, `x${v}${v}y`, `a"${v}\\`, '7'])
+        expect(leftovers()).toEqual([])
+      }),
+      { seed: 42, numRuns: 150 }
+    )
+  })
+
+  it('displays a command that a shell runs with the same arguments', () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileValue, anyValue), value => {
+        const command = template.render(value, 7, 1)
+        const viaShell = printed({ file: 'sh', args: ['-c', command.display], display: '' })
+        expect(viaShell).toEqual(printed(command))
+      }),
+      { seed: 42, numRuns: 50 }
+    )
+  })
+})
+
+describe('constructs that run as intended', () => {
+  // Each template prints the item once per line; the item is hostile.
+  const item = `it's "$(touch CANARY)" \`touch CANARY\` $HOME \\ ; #`
+  it.each([
+    [Shell.Bash, 'echo {}'],
+    [Shell.Sh, "x=$(case {} in *) printf '%s\\n' {};; esac)\nprintf '%s\\n' \"$x\""],
+    [Shell.Sh, 'f () {\n  case "$1" in\n    (*) printf \'%s\\n\' "$1" ;;\n  esac\n}\nf {}'],
+    [Shell.Bash, 'function f { case "$1" in *) echo "$1";; esac; }; f "{}"'],
+    [Shell.Sh, "cat <<-EOF >/dev/null\n\tx\n\tEOF\nprintf '%s\\n' {}"],
+    [Shell.Sh, "cat <<EOF |\nline {#}\nEOF\nsed -n 's/^line //p' >/dev/null\nprintf '%s\\n' {}"],
+    [Shell.Bash, 'if [[ {} == *touch* ]]; then echo "{}"; fi'],
+    [Shell.Bash, '{ time -p echo {}; } 2>/dev/null'],
+    [Shell.Sh, "printf '%s\\n' {} | while IFS= read -r line; do printf '%s\\n' \"$line\"; done"],
+    [Shell.Sh, "printf '%s\\n' \\\n  {}"],
+    [Shell.Bash, 'items=({} x); echo "${items[0]}"'],
+    [Shell.Sh, "awk 'BEGIN { print ARGV[1] }' {}"]
+  ])('%s: %j', (shell, template) => {
+    leftovers()
+    const result = run(render(template, item, shell, 4))
+    expect(result.stderr).toBe('')
+    expect(result.stdout.toString()).toBe(`${item}\n`)
+    expect(leftovers()).toEqual([])
+  })
+})
