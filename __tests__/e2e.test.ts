@@ -211,43 +211,47 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(run.summary).toContain('Halted early: fail-fast after task 1 (fail) ended failure.')
   })
 
-  it('on SIGTERM from the runner stops every task tree, still writes outputs and exits non-zero', async () => {
-    let pgid = 0
-    const started = { at: 0 }
-    const run = await runAction(
-      {
-        items: Array.from({ length: 6 }, (_, i) => `n${i}`).join('\n'),
-        command: 'trap "" TERM; sleep 300 & echo "$! $$" > pid-{#}; wait',
-        'max-workers': '2'
-      },
-      {
-        onStart: (child, dir) => {
-          pgid = child.pid as number
-          void waitFor(() => readdirSync(dir).filter(n => n.startsWith('pid-')).length === 2).then(
-            () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s from the runner stops every task tree, still writes outputs and exits non-zero',
+    async signal => {
+      let pgid = 0
+      const started = { at: 0 }
+      const run = await runAction(
+        {
+          items: Array.from({ length: 6 }, (_, i) => `n${i}`).join('\n'),
+          command: 'trap "" TERM; sleep 300 & echo "$! $$" > pid-{#}; wait',
+          'max-workers': '2'
+        },
+        {
+          onStart: (child, dir) => {
+            pgid = child.pid as number
+            void waitFor(
+              () => readdirSync(dir).filter(n => n.startsWith('pid-')).length === 2
+            ).then(() => {
               started.at = Date.now()
-              child.kill('SIGTERM')
-            }
-          )
+              child.kill(signal)
+            })
+          }
         }
-      }
-    )
-    const stoppedInMs = Date.now() - started.at
-    expect(run.code).toBe(1)
-    expect(stoppedInMs).toBeLessThan(7_500)
-    expect(results(run.outputs).map(r => r.status)).toEqual([
-      'cancelled',
-      'cancelled',
-      'skipped',
-      'skipped',
-      'skipped',
-      'skipped'
-    ])
-    expect(run.summary).toContain('parallel-exec: 0 of 6 succeeded')
-    expect(run.log).toContain('Received SIGTERM: stopping every running task.')
-    for (const pid of writtenPids(run.dir)) expect(isAlive(pid)).toBe(false)
-    expect(liveProcessesInGroup(pgid)).toEqual([])
-  })
+      )
+      const stoppedInMs = Date.now() - started.at
+      expect(run.code).toBe(1)
+      expect(stoppedInMs).toBeLessThan(7_500)
+      expect(results(run.outputs).map(r => r.status)).toEqual([
+        'cancelled',
+        'cancelled',
+        'skipped',
+        'skipped',
+        'skipped',
+        'skipped'
+      ])
+      expect(run.summary).toContain('parallel-exec: 0 of 6 succeeded')
+      expect(run.log).toContain(`Received ${signal}: stopping every running task.`)
+      expect(run.log).toContain(`::error::Cancelled: the runner sent ${signal}.`)
+      for (const pid of writtenPids(run.dir)) expect(isAlive(pid)).toBe(false)
+      expect(liveProcessesInGroup(pgid)).toEqual([])
+    }
+  )
 
   it.each([
     ['max-workers', '0', "Invalid max-workers '0'. Expected a whole number from 1 up"],

@@ -29,16 +29,10 @@ export interface RunReport {
 }
 
 /** The public shape of one result, as the `results` output documents it. */
-export interface PublicResult {
-  index: number
-  item: Item
-  status: TaskStatus
-  exitCode: number | null
-  signal: string | null
-  durationMs: number
-  attempts: number
-  command: string
-}
+export type PublicResult = Pick<
+  TaskRecord,
+  'index' | 'item' | 'status' | 'exitCode' | 'signal' | 'durationMs' | 'attempts' | 'command'
+>
 
 export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
   const counts: StatusCounts = {
