@@ -32750,6 +32750,15 @@ function progressLine(state) {
     return (`Progress: ${done}/${total} done, ${failed} not succeeded, ${running} running, ` +
         `${formatDuration(elapsedMs)} elapsed${estimate}`);
 }
+/**
+ * Prints a progress line every `intervalMs` while a run goes on; returns the function that stops
+ * it. The timer does not keep the process alive.
+ */
+function startProgress(intervalMs, state, print) {
+    const timer = setInterval(() => print(progressLine(state())), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+}
 
 ;// CONCATENATED MODULE: ./src/task-record.ts
 
@@ -34605,16 +34614,7 @@ async function runItems(settings, template, prepared, cancellation) {
     let unsuccessful = 0;
     let running = 0;
     let haltReason = null;
-    const progress = setInterval(() => {
-        info(progressLine({
-            done,
-            total,
-            failed: unsuccessful,
-            running,
-            elapsedMs: Date.now() - startedAt
-        }));
-    }, PROGRESS_INTERVAL_MS);
-    progress.unref();
+    const stopProgress = startProgress(PROGRESS_INTERVAL_MS, () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }), info);
     const outcomes = await runTasks(prepared, commandTask({
         template,
         cwd: settings.workingDirectory,
@@ -34645,7 +34645,7 @@ async function runItems(settings, template, prepared, cancellation) {
                 core_debug(`Task ${outcome.index + 1} ended: ${outcome.status}`);
         }
     });
-    clearInterval(progress);
+    stopProgress();
     await log.flushed();
     if (cancellation.aborted && haltReason === null)
         haltReason = String(cancellation.reason.message);

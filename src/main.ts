@@ -9,7 +9,7 @@ import { runTasks } from './executor.js'
 import { getInputs, type ActionSettings } from './input-helper.js'
 import { type Item } from './item.js'
 import { itemLabel } from './labels.js'
-import { progressLine } from './progress.js'
+import { startProgress } from './progress.js'
 import { annotateFailures, failureMessage, setOutputs, writeSummary } from './report.js'
 import { countStatuses, writeResultsFile, type RunReport } from './results.js'
 import { TaskLog } from './task-log.js'
@@ -84,18 +84,11 @@ async function runItems(
   let unsuccessful = 0
   let running = 0
   let haltReason: string | null = null
-  const progress = setInterval(() => {
-    core.info(
-      progressLine({
-        done,
-        total,
-        failed: unsuccessful,
-        running,
-        elapsedMs: Date.now() - startedAt
-      })
-    )
-  }, PROGRESS_INTERVAL_MS)
-  progress.unref()
+  const stopProgress = startProgress(
+    PROGRESS_INTERVAL_MS,
+    () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }),
+    core.info
+  )
 
   const outcomes = await runTasks(
     prepared,
@@ -131,7 +124,7 @@ async function runItems(
       }
     }
   )
-  clearInterval(progress)
+  stopProgress()
   await log.flushed()
   if (cancellation.aborted && haltReason === null)
     haltReason = String((cancellation.reason as Error).message)

@@ -23,3 +23,17 @@ export function progressLine(state: ProgressState): string {
     `${formatDuration(elapsedMs)} elapsed${estimate}`
   )
 }
+
+/**
+ * Prints a progress line every `intervalMs` while a run goes on; returns the function that stops
+ * it. The timer does not keep the process alive.
+ */
+export function startProgress(
+  intervalMs: number,
+  state: () => ProgressState,
+  print: (line: string) => void
+): () => void {
+  const timer = setInterval(() => print(progressLine(state())), intervalMs)
+  timer.unref()
+  return () => clearInterval(timer)
+}
