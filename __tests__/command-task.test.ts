@@ -1,21 +1,28 @@
 import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { commandTask, statusOf } from '../src/command-task.js'
+import { join } from 'node:path'
+import { commandTask, retryDelayMs, statusOf } from '../src/command-task.js'
 import { LogMode, Shell } from '../src/constants.js'
 import { type RunResult } from '../src/process-runner.js'
 import { TaskLog } from '../src/task-log.js'
 import { TaskStatus } from '../src/task-status.js'
 import { CommandTemplate } from '../src/template.js'
 
-function setUp(command: string, timeoutMs?: number) {
+function setUp(command: string, timeoutMs?: number, retries = 0) {
   const template = CommandTemplate.parse(command, Shell.Bash)
   const printed: string[] = []
-  const log = new TaskLog(LogMode.Grouped, 1, data => printed.push(String(data)))
+  const log = new TaskLog(LogMode.Grouped, 1, data => {
+    printed.push(String(data))
+  })
   const task = commandTask({
     template,
     cwd: tmpdir(),
     env: { PATH: process.env.PATH },
     timeoutMs,
+    retries,
+    retryDelayMs: 20,
+    random: () => 0.5,
     killGraceMs: 100,
     log,
     tempDir: tmpdir()
@@ -33,7 +40,7 @@ describe('commandTask', () => {
       { item, command: template.render(item, 3, 1) },
       { index: 2, slot: 2, signal: new AbortController().signal }
     )
-    await log.flushed()
+    await log.finish()
     expect(report.status).toBe(TaskStatus.Failure)
     expect(report.value).toMatchObject({
       index: 2,
@@ -70,6 +77,76 @@ describe('commandTask', () => {
     expect(report.value.signal).toBe('SIGTERM')
   }, 15_000)
 })
+
+describe('retries', () => {
+  it('runs a failing task again until it succeeds, counting attempts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retry-'))
+    const counter = join(dir, 'count')
+    const { template, task, log, printed } = setUp(
+      `echo x >> ${counter}; echo "n=$(wc -l < ${counter})" >> "$GITHUB_OUTPUT"; [ $(wc -l < ${counter}) -ge 3 ]`,
+      undefined,
+      5
+    )
+    const report = await task(
+      { item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, slot: 1, signal: new AbortController().signal }
+    )
+    await log.finish()
+    expect(report.status).toBe(TaskStatus.Success)
+    expect(report.value.attempts).toBe(3)
+    // Only the last attempt's outputs are kept.
+    expect(report.value.outputs).toEqual({ n: '3' })
+    const text = printed.join('')
+    expect(text).toContain('── attempt 1 of 6 ended failure (exit code 1); retrying in 15ms ──')
+    expect(text).toContain('── attempt 2 of 6 ended failure (exit code 1); retrying in 30ms ──')
+    expect(text).toContain('(3 attempts)')
+  })
+
+  it('gives up after the last retry, and retries timeouts too', async () => {
+    const { template, task } = setUp('sleep 5', 30, 2)
+    const report = await task(
+      { item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, slot: 1, signal: new AbortController().signal }
+    )
+    expect(report.status).toBe(TaskStatus.TimedOut)
+    expect(report.value.attempts).toBe(3)
+  }, 15_000)
+
+  it('stops waiting for a retry when the run halts', async () => {
+    const template = CommandTemplate.parse('exit 1', Shell.Bash)
+    const halt = new AbortController()
+    const started = Date.now()
+    setTimeout(() => halt.abort(), 100)
+    const slowRetries = commandTaskWithDelay(template, 60_000)
+    const report = await slowRetries(
+      { item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, slot: 1, signal: halt.signal }
+    )
+    expect(report.status).toBe(TaskStatus.Cancelled)
+    expect(report.value.attempts).toBe(1)
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  it('grows the delay exponentially with jitter in [0.5, 1)', () => {
+    expect(retryDelayMs(1000, 1, () => 0)).toBe(500)
+    expect(retryDelayMs(1000, 1, () => 0.999)).toBe(1000)
+    expect(retryDelayMs(1000, 3, () => 0.5)).toBe(3000)
+    expect(retryDelayMs(1000, 40, () => 0.999)).toBeLessThanOrEqual(600_000)
+  })
+})
+
+function commandTaskWithDelay(template: CommandTemplate, retryDelay: number) {
+  return commandTask({
+    template,
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH },
+    timeoutMs: undefined,
+    retries: 3,
+    retryDelayMs: retryDelay,
+    log: new TaskLog(LogMode.None, 1, () => undefined),
+    tempDir: tmpdir()
+  })
+}
 
 describe('statusOf', () => {
   const result = (fields: Partial<RunResult>): RunResult => ({

@@ -16,7 +16,7 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(ms)
   })
 
-  it.each(['', 'soon', '0', '0s', '-5', '5 m', '5x', '1h30', 'm', '1e3', 'Infinity'])(
+  it.each(['', 'soon', '0', '0s', '0.4ms', '-5', '5 m', '5x', '1h30', 'm', '1e3', 'Infinity'])(
     'rejects %p',
     text => {
       expect(parseDuration(text)).toBeUndefined()

@@ -208,7 +208,9 @@ describe('the bundled action, run as the runner runs it', () => {
     const pids = writtenPids(run.dir)
     expect(pids).toHaveLength(4)
     for (const pid of pids) expect(isAlive(pid)).toBe(false)
-    expect(run.summary).toContain('Halted early: fail-fast after task 1 (fail) ended failure.')
+    expect(run.summary).toContain(
+      'Halted early: fail\\-fast after task 1 \\(fail\\) ended failure.'
+    )
   })
 
   it.each(['SIGINT', 'SIGTERM'] as const)(
@@ -259,14 +261,18 @@ describe('the bundled action, run as the runner runs it', () => {
     ['max-workers', '1.5', "Invalid max-workers '1.5'."],
     ['max-workers', '-2', "Invalid max-workers '-2'."],
     ['timeout', 'soon', "Invalid timeout 'soon'. Expected a duration"],
-    ['shell', 'zsh', "Invalid shell 'zsh'. Expected one of: bash, sh, none."],
+    ['shell', 'zsh', "Invalid shell 'zsh'. Expected one of: bash, sh, pwsh, none."],
     ['log', 'loud', "Invalid log 'loud'. Expected one of: grouped, stream, failures, none."],
     ['if-no-items', 'fail', "Invalid if-no-items 'fail'. Expected one of: warn, error, ignore."],
     ['fail-fast', 'yes', "Invalid fail-fast 'yes'. Expected 'true' or 'false'."],
     ['items', '["a", ', "Invalid JSON in input 'items' at line 1, column 7."],
     ['items-file', 'missing.txt', "Invalid items-file '"],
     ['command', 'echo {nope}', 'Placeholder {nope}'],
-    ['command', 'echo `cat {}`', 'Placeholder {} (line 1, column 11) is inside backticks']
+    [
+      'command',
+      'echo `cat {}`',
+      "Invalid command 'echo `cat {}`': Placeholder {} (line 1, column 11) is inside backticks"
+    ]
   ])('rejects %s %p before running anything', async (input, value, message) => {
     const inputs: Record<string, string> = {
       items: 'a\nb',

@@ -8,8 +8,11 @@ import {
   parseBoolean,
   parseEnum,
   parseMaxWorkers,
+  parseRetries,
+  parseRetryDelay,
   parseTimeout
 } from '../src/input-helper.js'
+import { WorkflowCommands } from '../src/workflow-commands.js'
 
 const setInputs = (inputs: Record<string, string>): void => {
   for (const [name, value] of Object.entries(inputs))
@@ -56,6 +59,28 @@ describe('parseTimeout', () => {
   })
 })
 
+describe('parseRetries and parseRetryDelay', () => {
+  it('takes a whole number of retries from 0 up', () => {
+    expect(parseRetries('0')).toBe(0)
+    expect(parseRetries(' 3 ')).toBe(3)
+    for (const value of ['-1', '1.5', 'two', '']) {
+      expect(() => parseRetries(value)).toThrow(
+        `Invalid retries '${value}'. Expected a whole number from 0 up.`
+      )
+    }
+  })
+
+  it('takes a duration or 0 as the retry delay', () => {
+    expect(parseRetryDelay('0')).toBe(0)
+    expect(parseRetryDelay('0s')).toBe(0)
+    expect(parseRetryDelay('500ms')).toBe(500)
+    expect(parseRetryDelay('2')).toBe(2000)
+    expect(() => parseRetryDelay('later')).toThrow(
+      "Invalid retry-delay 'later'. Expected a duration such as '1s', '500ms' or '1m', or 0."
+    )
+  })
+})
+
 describe('parseBoolean and parseEnum', () => {
   it('accepts the YAML core schema spellings', () => {
     expect(parseBoolean('fail-fast', 'TRUE')).toBe(true)
@@ -68,7 +93,7 @@ describe('parseBoolean and parseEnum', () => {
   it('lists the allowed values', () => {
     expect(parseEnum('log', 'stream', LogMode)).toBe(LogMode.Stream)
     expect(() => parseEnum('shell', 'zsh', Shell)).toThrow(
-      "Invalid shell 'zsh'. Expected one of: bash, sh, none."
+      "Invalid shell 'zsh'. Expected one of: bash, sh, pwsh, none."
     )
     expect(() => parseEnum('log', 'loud', LogMode)).toThrow(
       "Invalid log 'loud'. Expected one of: grouped, stream, failures, none."
@@ -89,8 +114,11 @@ describe('getInputs', () => {
       shell: Shell.Bash,
       failFast: false,
       timeoutMs: undefined,
+      retries: 0,
+      retryDelayMs: 1000,
       workingDirectory: process.cwd(),
       log: LogMode.Grouped,
+      workflowCommands: WorkflowCommands.Annotations,
       ifNoItems: NoItemsBehavior.Warn,
       summary: true
     })
@@ -107,8 +135,11 @@ describe('getInputs', () => {
       'max-workers': '3',
       'fail-fast': 'true',
       timeout: '5m',
+      retries: '2',
+      'retry-delay': '3s',
       'working-directory': dir,
       log: 'failures',
+      'workflow-commands': 'none',
       'if-no-items': 'error',
       summary: 'false'
     })
@@ -119,8 +150,11 @@ describe('getInputs', () => {
       maxWorkers: 3,
       failFast: true,
       timeoutMs: 300_000,
+      retries: 2,
+      retryDelayMs: 3000,
       workingDirectory: dir,
       log: LogMode.Failures,
+      workflowCommands: WorkflowCommands.None,
       ifNoItems: NoItemsBehavior.Error,
       summary: false
     })

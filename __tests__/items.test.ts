@@ -79,3 +79,31 @@ describe('readItemsFile', () => {
     )
   })
 })
+
+describe('numbers and encodings that would not reach a command exactly', () => {
+  it('refuses integers beyond 2^53 and overflowing numbers, naming where they are', () => {
+    expect(() => parseItems('[1, 12345678901234567890]', inline)).toThrow(
+      "Invalid JSON in input 'items' at line 1, column 5: the number 12345678901234567890 cannot be kept exactly. " +
+        'Expected it as a string: "12345678901234567890".'
+    )
+    expect(() => parseItems('{"id": 1}\n{"id": 9007199254740993}\n', inline)).toThrow(
+      "Invalid JSON in input 'items' at line 2, column 8: the number 9007199254740993"
+    )
+    expect(() => parseItems('[1e400]', inline)).toThrow('the number 1e400 cannot be kept exactly')
+    expect(parseItems('[9007199254740991, 0.1, -2.5e3]', inline)).toEqual([
+      9007199254740991, 0.1, -2500
+    ])
+  })
+
+  it('refuses an items file that is not UTF-8, naming the line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'items-test-'))
+    const path = join(dir, 'latin1.txt')
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from('ok.txt\ncaf'), Buffer.from([0xe9]), Buffer.from('.txt\n')])
+    )
+    await expect(readItemsFile(path, 'items-file')).rejects.toThrow(
+      `Invalid items-file '${path}': line 2 is not valid UTF-8. Expected UTF-8 text`
+    )
+  })
+})

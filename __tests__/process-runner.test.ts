@@ -3,7 +3,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { spawn } from 'node:child_process'
 import {
+  escapedGroups,
   exitCodeOfSignal,
   runProcess,
   taskkillCommand,
@@ -293,7 +295,9 @@ describe('runProcess', () => {
       file: '/usr/bin/env',
       args: [],
       env,
-      onOutput: chunk => stdout.push(chunk)
+      onOutput: chunk => {
+        stdout.push(chunk)
+      }
     })
     expect(result.exitCode).toBe(0)
     const lines = Buffer.concat(stdout).toString().split('\n').filter(Boolean)
@@ -323,3 +327,72 @@ describe('taskkillCommand', () => {
     expect(taskkillCommand(5, {}).file).toBe('C:\\Windows\\System32\\taskkill.exe')
   })
 })
+
+describe('descendants that leave the task’s process group', () => {
+  onLinux(
+    'are stopped on timeout too: coreutils timeout and setsid make groups of their own',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'escaped-'))
+      const result = await runProcess({
+        file: 'bash',
+        args: [
+          '-c',
+          `timeout 300 sleep 301 & echo $! > ${dir}/timeout.pid; ` +
+            `setsid sleep 302 & echo $! > ${dir}/setsid.pid; wait`
+        ],
+        timeoutMs: 500,
+        killGraceMs: 300
+      })
+      expect(result.timedOut).toBe(true)
+      const pids = ['timeout.pid', 'setsid.pid'].map(name =>
+        Number(fs.readFileSync(path.join(dir, name), 'utf8'))
+      )
+      await new Promise(resolve => setTimeout(resolve, 100))
+      for (const pid of pids) expect(processState(pid)).toBeUndefined()
+      // The sleep under coreutils timeout is in timeout's group, and goes with it.
+      expect(liveSleeps(['301', '302'])).toEqual([])
+    }
+  )
+
+  onLinux('escapedGroups finds them through parent links', async () => {
+    const child = spawn('bash', ['-c', 'setsid sleep 303 & sleep 304'], {
+      detached: true,
+      stdio: 'ignore'
+    })
+    await new Promise(resolve => setTimeout(resolve, 200))
+    const targets = escapedGroups(child.pid as number)
+    expect(targets).toHaveLength(1)
+    process.kill(-(child.pid as number), 'SIGKILL')
+    for (const target of targets) process.kill(target, 'SIGKILL')
+  })
+})
+
+function processState(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]
+    return state === 'Z' || state === 'X' ? undefined : state
+  } catch {
+    return undefined
+  }
+}
+
+function liveSleeps(args: string[]): number[] {
+  const found: number[] = []
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')
+      if (
+        cmdline[0]?.endsWith('sleep') &&
+        args.includes(cmdline[1] ?? '') &&
+        processState(Number(entry))
+      ) {
+        found.push(Number(entry))
+      }
+    } catch {
+      // gone
+    }
+  }
+  return found
+}

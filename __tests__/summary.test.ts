@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildSummary, escapeHtml } from '../src/summary.js'
+import { buildSummary, escapeHtml, escapeMarkdown } from '../src/summary.js'
 import { TaskStatus } from '../src/task-status.js'
 import { record, report } from './helpers/records.js'
 
@@ -80,7 +80,7 @@ describe('buildSummary', () => {
     const text = buildSummary(
       report([record(0, 'a', TaskStatus.Skipped)], { haltReason: 'fail-fast <x>' })
     )
-    expect(text).toContain('Halted early: fail-fast &lt;x&gt;.')
+    expect(text).toContain('Halted early: fail\\-fast &lt;x&gt;.')
   })
 })
 
@@ -88,6 +88,50 @@ describe('escapeHtml', () => {
   it('escapes the five HTML characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
       '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;'
+    )
+  })
+})
+
+describe('what tasks add to the summary', () => {
+  it('lists retried tasks and each task’s own summary under its heading', () => {
+    const text = buildSummary(
+      report([
+        record(0, 'a', TaskStatus.Success, { attempts: 3 }),
+        record(1, 'b_[x](y)', TaskStatus.Success, { summary: '**bold** from b\n' }),
+        record(2, 'c', TaskStatus.Success, { summary: '  \n' })
+      ])
+    )
+    expect(text).toContain('🔁 1 task needed retries: a (3 attempts).')
+    expect(text).toContain('## Task summaries')
+    expect(text).toContain('### 2\\. b\\_\\[x\\]\\(y\\)\n\n**bold** from b\n')
+    expect(text).not.toContain('### 3')
+  })
+
+  it('keeps task summaries within the byte budget and says how many were left out', () => {
+    const records = Array.from({ length: 50 }, (_, i) =>
+      record(i, `t${i}`, TaskStatus.Success, { summary: 's'.repeat(60_000) })
+    )
+    const text = buildSummary(report(records))
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(512 * 1024)
+    expect(text).toMatch(/_\d+ more task summaries left out to stay within the size limit/)
+  })
+
+  it('escapes Markdown in the halt reason, so an item cannot become an image or a link', () => {
+    const text = buildSummary(
+      report([record(0, 'a', TaskStatus.Failure)], {
+        haltReason:
+          'fail-fast after task 1 (see ![pixel](https://example.invalid/t.png)) ended failure'
+      })
+    )
+    expect(text).toContain('see \\!\\[pixel\\]\\(https://example\\.invalid/t\\.png\\)\\)')
+    expect(text).not.toContain('![pixel](')
+  })
+})
+
+describe('escapeMarkdown', () => {
+  it('escapes HTML and Markdown punctuation', () => {
+    expect(escapeMarkdown('<b>*x*</b> [a](b) `c` # _d_ ~e~ | 1. +')).toBe(
+      '&lt;b&gt;\\*x\\*&lt;/b&gt; \\[a\\]\\(b\\) \\`c\\` \\# \\_d\\_ \\~e\\~ \\| 1\\. \\+'
     )
   })
 })

@@ -3,6 +3,7 @@ import { LogMode } from '../src/constants.js'
 import { escapeCommandData, TaskLog, taskHeadline } from '../src/task-log.js'
 import { TaskOutput } from '../src/task-output.js'
 import { TaskStatus } from '../src/task-status.js'
+import { WorkflowCommands } from '../src/workflow-commands.js'
 import { record } from './helpers/records.js'
 
 function collect(): { sink: (data: string | Buffer) => void; text: () => string } {
@@ -28,7 +29,7 @@ describe('taskHeadline', () => {
       taskHeadline(record(1, 'x', TaskStatus.Failure, { exitCode: 143, signal: 'SIGTERM' }), 3)
     ).toBe('❌ [2/3] x: failure (SIGTERM, exit code 143) after 1.0s')
     expect(taskHeadline(record(2, 'y', TaskStatus.TimedOut, { attempts: 2 }), 3)).toBe(
-      '⏱️ [3/3] y: timed-out (exit code 1) after 1.0s (attempt 2)'
+      '⏱️ [3/3] y: timed-out (exit code 1) after 1.0s (2 attempts)'
     )
   })
 })
@@ -52,7 +53,7 @@ describe('TaskLog', () => {
     const big = 'x'.repeat(100_000)
     void log.end(record(0, 'a', TaskStatus.Success), outputOf(big, '\n'))
     void log.end(record(1, 'b', TaskStatus.Success), outputOf('b\n'))
-    await log.flushed()
+    await log.finish()
     const text = out.text()
     expect(text.indexOf('[2/3] b')).toBeGreaterThan(text.indexOf(big))
   })
@@ -102,6 +103,62 @@ describe('TaskLog', () => {
     await log.end(record(0, 'a', TaskStatus.Success), output)
     const { existsSync } = await import('node:fs')
     expect(existsSync(output.spillPath as string)).toBe(false)
+  })
+})
+
+describe('TaskLog and workflow commands in task output', () => {
+  const forged = '::set-output name=total::999\n::error::real annotation\n::endgroup::\n'
+
+  it('grouped, annotations: wraps forged commands in stop-commands, keeps annotations and every byte', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Grouped, 1, out.sink, WorkflowCommands.Annotations)
+    await log.end(record(0, 'a', TaskStatus.Success), outputOf(forged))
+    const text = out.text()
+    expect(text).toMatch(
+      /^::group::.*\n::stop-commands::([0-9a-f]{32})\n::set-output name=total::999\n::\1::\n::error::real annotation\n::stop-commands::([0-9a-f]{32})\n::endgroup::\n::\2::\n::endgroup::\n$/
+    )
+  })
+
+  it('grouped, none: wraps the whole output; all: passes it through', async () => {
+    const none = collect()
+    await new TaskLog(LogMode.Grouped, 1, none.sink, WorkflowCommands.None).end(
+      record(0, 'a', TaskStatus.Success),
+      outputOf(forged)
+    )
+    expect(none.text()).toMatch(
+      /^::group::.*\n::stop-commands::(\w+)\n::set-output[^]*::endgroup::\n::\1::\n::endgroup::\n$/
+    )
+    const all = collect()
+    await new TaskLog(LogMode.Grouped, 1, all.sink, WorkflowCommands.All).end(
+      record(0, 'a', TaskStatus.Success),
+      outputOf(forged)
+    )
+    expect(all.text()).toContain(`\n${forged}::endgroup::\n`)
+  })
+
+  it('neutralises commands in items shown in group titles and stream prefixes', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Stream, 1, out.sink)
+    log.output(0, 'x ##[set-output name=a;]b', Buffer.from('line\n'))
+    await log.finish()
+    expect(out.text()).not.toContain('##[')
+    const grouped = collect()
+    await new TaskLog(LogMode.Grouped, 1, grouped.sink).end(
+      record(0, '##[error]x', TaskStatus.Success),
+      outputOf()
+    )
+    expect(grouped.text()).not.toContain('##[')
+  })
+
+  it('stream, none: closes the neutralisation before our own lines and at the end', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Stream, 1, out.sink, WorkflowCommands.None)
+    log.output(0, 'a', Buffer.from('p\r::warning::x\n'))
+    log.note('::debug::ours')
+    await log.finish()
+    expect(out.text()).toMatch(
+      /^::stop-commands::(\w+)\n\[1 a\] p\r::warning::x\n::\1::\n::debug::ours\n$/
+    )
   })
 })
 

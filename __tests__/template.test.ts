@@ -283,6 +283,111 @@ describe('rendered commands', () => {
   })
 })
 
+describe('with pwsh', () => {
+  const PRELUDE = "$ErrorActionPreference = 'stop'"
+  const EPILOGUE = 'if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }'
+
+  /** The script pwsh decodes from -EncodedCommand: base64 of UTF-16LE. */
+  function decoded(command: RenderedCommand): string {
+    return Buffer.from(command.args.at(-1) as string, 'base64').toString('utf16le')
+  }
+
+  it('runs pwsh as GitHub does, with the script passed encoded', () => {
+    const command = render('Write-Output {} "{#}: {}"', "it's $HOME", Shell.Pwsh, 3)
+    expect(command.file).toBe('pwsh')
+    expect(command.args.slice(0, -1)).toEqual([
+      '-NoLogo',
+      '-NoProfile',
+      '-NonInteractive',
+      '-OutputFormat',
+      'Text',
+      '-EncodedCommand'
+    ])
+    expect(command.display).toBe(`Write-Output 'it''s $HOME' "3: it's \`$HOME"`)
+    expect(decoded(command)).toBe(`${PRELUDE}\n${command.display}\n${EPILOGUE}`)
+  })
+
+  it('round-trips any script through -EncodedCommand', () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileValue, anyValue), value => {
+        const command = render("Write-Output '{}'", value, Shell.Pwsh)
+        expect(decoded(command)).toBe(`${PRELUDE}\n${command.display}\n${EPILOGUE}`)
+        // The base64 is plain ASCII: nothing for a Windows command line to re-read.
+        expect(command.args.at(-1)).toMatch(/^[A-Za-z0-9+/]*=*$/)
+      }),
+      { seed: 42, numRuns: 200 }
+    )
+  })
+
+  it('runs each item as the script when the template is empty', () => {
+    const command = render('', 'Get-ChildItem | Measure-Object {}', Shell.Pwsh)
+    expect(command.display).toBe('Get-ChildItem | Measure-Object {}')
+    expect(decoded(command)).toBe(`${PRELUDE}\nGet-ChildItem | Measure-Object {}\n${EPILOGUE}`)
+    expect(renderError('', 'a\0b', Shell.Pwsh)).toBe(
+      'Item 1 ("a\\u0000b") cannot be run as a command: it contains a NUL character, which no command line can carry.'
+    )
+  })
+
+  it('quotes each value for its PowerShell context', () => {
+    const item = { path: "src/it's.ts", note: 'say "hi" for $5 `now`' }
+    expect(
+      script(
+        `Copy-Item {path} "{path}.bak"; Write-Output '{note}' "{note}" --note={note} {#}`,
+        item,
+        Shell.Pwsh,
+        9
+      )
+    ).toBe(
+      `Copy-Item 'src/it''s.ts' "src/it's.ts.bak"; Write-Output 'say "hi" for $5 \`now\`' ` +
+        '"say `"hi`" for `$5 ``now``" --note="say `"hi`" for `$5 ``now``" 9'
+    )
+    expect(script('Write-Output "$(Split-Path "{}")"', 'a (1)/"b"', Shell.Pwsh)).toBe(
+      'Write-Output "$(Split-Path "a `u{28}1`u{29}/`u{22}b`u{22}")"'
+    )
+    expect(script('Write-Output {} # {} and {#}', '\u2018x\u2019', Shell.Pwsh)).toBe(
+      "Write-Output '\u2018\u2018x\u2019\u2019' # {} and {#}"
+    )
+    expect(CommandTemplate.parse('echo {%}', Shell.Pwsh).usesSlot).toBe(true)
+    expect(CommandTemplate.parse('echo {} # {%}', Shell.Pwsh).usesSlot).toBe(false)
+  })
+
+  it.each([
+    [
+      "Get-Content @'\n{}\n'@",
+      'Placeholder {} (line 2, column 1) is inside the here-string @\'…\'@, which a line of the value could end. Use a "…" string instead (it may span lines), or $env:PARALLEL_ITEM.'
+    ],
+    [
+      'cmd /c --% echo {}',
+      'Placeholder {} (line 1, column 17) follows the stop-parsing token --% on its line, after which PowerShell passes the text on as it is, unquoted.'
+    ],
+    [
+      'echo `{}',
+      'Placeholder {} (line 1, column 7) directly follows a backtick, which would escape the quote put around its value. Remove the backtick.'
+    ],
+    [
+      'echo {}.bak',
+      'Placeholder {} (line 1, column 6) is directly followed by `.`; PowerShell would read the quoted value and what follows as separate arguments or as a member access. Quote the whole word ("{}…"), use ({}) in an expression, or separate them with a space.'
+    ],
+    ['echo "{}', 'Unterminated "…" string (line 1, column 6).']
+  ])('rejects %j', (template, message) => {
+    expect(parseError(template, Shell.Pwsh)).toBe(message)
+  })
+
+  it('refuses values that would make the stop-parsing token --%', () => {
+    expect(script('git {1} -x {2}', ['--%', 'a | b'], Shell.Pwsh)).toBe("git ('--%') -x 'a | b'")
+    expect(renderError("git '{1}' -x {2}", ['--%', 'a | b'], Shell.Pwsh, 4)).toBe(
+      'Placeholder {1} cannot be used for item 4 (["--%","a | b"]): the word it stands in would read --%, which PowerShell takes as its stop-parsing token, passing the rest of the line on unquoted.'
+    )
+    expect(renderError('git -{1}', ['-%'], Shell.Pwsh)).toMatch(/^Placeholder \{1\} cannot be used/)
+  })
+
+  it('refuses values no command line can carry', () => {
+    expect(renderError('echo {}', 'a\0b', Shell.Pwsh)).toBe(
+      'Placeholder {} cannot be used for item 1 ("a\\u0000b"): its value contains a NUL character, which no command line can carry.'
+    )
+  })
+})
+
 describe('templates that cannot be made safe', () => {
   it.each([
     [

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1343);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2564);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1343:
+/***/ 2564:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31221,7 +31221,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -31345,6 +31345,46 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
+/**
+ * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h` or `1h30m` into
+ * milliseconds. Returns undefined when the text is not a positive duration.
+ */
+function parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return positive(Number(value) * 1000);
+    let total = 0;
+    PART.lastIndex = 0;
+    while (PART.lastIndex < value.length) {
+        const match = PART.exec(value);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * UNIT_MS[match[2]];
+    }
+    return value.length > 0 ? positive(total) : undefined;
+}
+function positive(ms) {
+    // Rounded first: '0.4ms' would otherwise become a limit of 0, which means none.
+    const rounded = Math.round(ms);
+    return Number.isFinite(rounded) && rounded > 0 ? rounded : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m 05s`, `1h 02m`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`;
+}
+
 ;// CONCATENATED MODULE: ./src/item.ts
 /** The item as one string: strings as they are, anything else as its JSON. */
 function itemText(item) {
@@ -31415,8 +31455,17 @@ async function runProcess(options) {
     }
     const onOutput = options.onOutput;
     if (onOutput) {
-        stdout.on('data', (chunk) => onOutput(chunk, 'stdout'));
-        stderr.on('data', (chunk) => onOutput(chunk, 'stderr'));
+        const relay = (stream, name) => {
+            stream.on('data', (chunk) => {
+                const wait = onOutput(chunk, name);
+                if (wait) {
+                    stream.pause();
+                    void wait.finally(() => stream.resume());
+                }
+            });
+        };
+        relay(stdout, 'stdout');
+        relay(stderr, 'stderr');
     }
     else {
         stdout.resume();
@@ -31496,7 +31545,104 @@ async function stopProcessTree(child, pid, graceMs) {
             child.kill('SIGKILL');
         return;
     }
+    // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through
+    // their parent links, which only hold while the task's main process is alive: now.
+    const escaped = escapedGroups(pid);
+    const deadline = Date.now() + graceMs;
+    for (const target of escaped)
+        signalTarget(target, 'SIGTERM');
     await stopProcessGroup(pid, graceMs);
+    if (escaped.length === 0)
+        return;
+    // They get the same grace as the task's group, then SIGKILL.
+    while (escaped.some(isSignalable) && Date.now() < deadline)
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(GROUP_POLL_MS);
+    for (const target of escaped)
+        signalTarget(target, 'SIGKILL');
+}
+/** Whether a process (positive) or group (negative) can still be signalled (zombies can). */
+function isSignalable(target) {
+    try {
+        process.kill(target, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code !== 'ESRCH';
+    }
+}
+/**
+ * What to signal to reach the descendants of `pid` that are outside its process group: the
+ * group of each such descendant that leads its own group (its children are in it too), or the
+ * process itself. Linux only (read from /proc); elsewhere none are found.
+ */
+function escapedGroups(pid) {
+    if (process.platform !== 'linux')
+        return [];
+    const processes = readProcessTable();
+    const children = new Map();
+    for (const entry of processes.values()) {
+        const siblings = children.get(entry.ppid);
+        if (siblings)
+            siblings.push(entry.pid);
+        else
+            children.set(entry.ppid, [entry.pid]);
+    }
+    const descendants = new Set();
+    const queue = [pid];
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+        for (const child of children.get(next) ?? []) {
+            if (!descendants.has(child)) {
+                descendants.add(child);
+                queue.push(child);
+            }
+        }
+    }
+    const targets = new Set();
+    for (const descendant of descendants) {
+        const pgrp = processes.get(descendant)?.pgrp;
+        if (pgrp === undefined || pgrp === pid)
+            continue;
+        // A negative target signals the whole group; only groups led by a descendant are ours.
+        targets.add(descendants.has(pgrp) ? -pgrp : descendant);
+    }
+    return [...targets];
+}
+/** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */
+function signalTarget(target, signal) {
+    try {
+        process.kill(target, signal);
+    }
+    catch {
+        // Gone already, or not ours to signal.
+    }
+}
+function readProcessTable() {
+    const table = new Map();
+    let entries;
+    try {
+        entries = external_node_fs_namespaceObject.readdirSync('/proc');
+    }
+    catch {
+        return table;
+    }
+    for (const entry of entries) {
+        const code = entry.charCodeAt(0);
+        if (code < 48 || code > 57)
+            continue;
+        let stat;
+        try {
+            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
+        }
+        catch {
+            continue;
+        }
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+        if (fields[0] === 'Z' || fields[0] === 'X')
+            continue;
+        const pid = Number(entry);
+        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+    }
+    return table;
 }
 async function stopLeftovers(pgid, graceMs) {
     // Windows has no process group to find what a finished process left behind.
@@ -31662,6 +31808,103 @@ function startClock() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/shell-path.ts
+
+
+/**
+ * The program to start for a rendered command's `file`. On Windows, `bash` found on PATH may be
+ * WSL's launcher in System32 rather than Git Bash; GitHub's `shell: bash` means Git Bash there,
+ * so it is looked up where the hosted runners install Git. Everything else is left to PATH.
+ */
+function resolveProgram(file, platform = process.platform, env = process.env, exists = external_node_fs_namespaceObject.existsSync) {
+    if (platform !== 'win32' || file !== 'bash')
+        return file;
+    const roots = [env.ProgramFiles, env['ProgramW6432'], 'C:\\Program Files'].filter((root) => typeof root === 'string' && root !== '');
+    for (const root of roots) {
+        const gitBash = external_node_path_namespaceObject.win32.join(root, 'Git', 'bin', 'bash.exe');
+        if (exists(gitBash))
+            return gitBash;
+    }
+    return file;
+}
+
+;// CONCATENATED MODULE: ./src/task-files.ts
+
+
+/** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
+const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024;
+const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
+/**
+ * A task's own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. Parallel tasks writing to the step's
+ * files would race on them and could blow the summary's budget; each task gets its own, and the
+ * action collects them into the results and the job summary.
+ */
+class TaskFiles {
+    /** Path given to the task as GITHUB_OUTPUT. */
+    outputPath;
+    /** Path given to the task as GITHUB_STEP_SUMMARY. */
+    summaryPath;
+    constructor(directory, seq) {
+        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `output-${seq}`);
+        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `summary-${seq}`);
+    }
+    /** Creates both files empty: @actions/core refuses to write to a file that does not exist. */
+    async reset() {
+        await Promise.all([(0,promises_namespaceObject.writeFile)(this.outputPath, ''), (0,promises_namespaceObject.writeFile)(this.summaryPath, '')]);
+    }
+    /** Reads what the task wrote, then deletes the files. */
+    async collect() {
+        const [outputText, summary] = await Promise.all([
+            readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES),
+            readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES)
+        ]);
+        await Promise.all([(0,promises_namespaceObject.rm)(this.outputPath, { force: true }), (0,promises_namespaceObject.rm)(this.summaryPath, { force: true })]);
+        return { outputs: parseOutputFile(outputText), summary };
+    }
+}
+/** The first `limit` bytes of a file as UTF-8, or '' when it does not exist. */
+async function readStart(path, limit) {
+    const file = await (0,promises_namespaceObject.open)(path, 'r').catch(() => undefined);
+    if (file === undefined)
+        return '';
+    try {
+        const buffer = Buffer.alloc(limit);
+        const { bytesRead } = await file.read(buffer, 0, limit, 0);
+        return buffer.subarray(0, bytesRead).toString('utf8');
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and `name<<DELIMITER`
+ * blocks whose value runs until a line that is exactly the delimiter. Later values win.
+ */
+function parseOutputFile(text) {
+    // No prototype: a task may name an output __proto__.
+    const outputs = Object.create(null);
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (line === '')
+            continue;
+        const heredoc = /^([^=]+?)<<(.+)$/.exec(line);
+        const equals = line.indexOf('=');
+        if (heredoc && (equals === -1 || equals > line.indexOf('<<'))) {
+            const [, name, delimiter] = heredoc;
+            const end = lines.indexOf(delimiter, index + 1);
+            // An unterminated block is what the runner rejects; keep what is there rather than fail.
+            const stop = end === -1 ? lines.length : end;
+            outputs[name] = lines.slice(index + 1, stop).join('\n');
+            index = stop;
+        }
+        else if (equals > 0) {
+            outputs[line.slice(0, equals)] = line.slice(equals + 1);
+        }
+    }
+    return outputs;
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/task-output.ts
@@ -31692,6 +31935,7 @@ class TaskOutput {
     tempDir;
     tailLines;
     tailBytes;
+    retain;
     // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
     blocks = [];
     lastBlockUsed = 0;
@@ -31710,6 +31954,7 @@ class TaskOutput {
         this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
         this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
         this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
+        this.retain = options.retain ?? true;
         this.tailRing = Buffer.allocUnsafeSlow(this.tailBytes + TAIL_WINDOW_SLACK);
     }
     /** Total bytes written, including any that could not be kept. */
@@ -31736,6 +31981,8 @@ class TaskOutput {
             return;
         this.totalBytes += chunk.length;
         this.appendToTail(chunk);
+        if (!this.retain)
+            return;
         const memoryRoom = this.memoryLimit - this.memoryBytes;
         if (memoryRoom >= chunk.length) {
             this.appendToMemory(chunk);
@@ -31938,11 +32185,17 @@ var TaskStatus;
 
 
 
+
+
+
 /** Output kept per task for the summary, annotations and results file. */
 const TAIL_LINES = 50;
 const TAIL_BYTES = 8 * 1024;
-/** Renders, runs and logs the command of one prepared item; the executor's task function. */
+/** Longest wait between two attempts, however many retries. */
+const MAX_RETRY_DELAY_MS = 10 * 60_000;
+/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
 function commandTask(options) {
+    const retries = options.retries ?? 0;
     return async (prepared, context) => {
         const seq = context.index + 1;
         const command = options.template.usesSlot
@@ -31951,42 +32204,70 @@ function commandTask(options) {
         const output = new TaskOutput({
             tempDir: options.tempDir,
             tailLines: TAIL_LINES,
-            tailBytes: TAIL_BYTES
+            tailBytes: TAIL_BYTES,
+            retain: options.log.replaysOutput
         });
-        const result = await runProcess({
-            file: command.file,
-            args: command.args,
-            cwd: options.cwd,
-            env: {
-                ...options.env,
-                PARALLEL_ITEM: itemText(prepared.item),
-                PARALLEL_SEQ: String(seq),
-                PARALLEL_JOBSLOT: String(context.slot)
-            },
-            timeoutMs: options.timeoutMs,
-            signal: context.signal,
-            killGraceMs: options.killGraceMs,
-            onOutput: chunk => {
-                output.write(chunk);
-                options.log.output(context.index, prepared.item, chunk);
+        const file = resolveProgram(command.file);
+        const files = new TaskFiles(options.tempDir, seq);
+        const env = {
+            ...options.env,
+            PARALLEL_ITEM: itemText(prepared.item),
+            PARALLEL_SEQ: String(seq),
+            PARALLEL_JOBSLOT: String(context.slot),
+            GITHUB_OUTPUT: files.outputPath,
+            GITHUB_STEP_SUMMARY: files.summaryPath
+        };
+        const onOutput = (chunk) => {
+            output.write(chunk);
+            return options.log.output(context.index, prepared.item, chunk);
+        };
+        let attempts = 0;
+        let result;
+        let status;
+        const startedAt = Date.now();
+        for (;;) {
+            attempts++;
+            // A failed attempt's outputs must not leak into the next one's.
+            await files.reset();
+            result = await runProcess({
+                file,
+                args: command.args,
+                cwd: options.cwd,
+                env,
+                timeoutMs: options.timeoutMs,
+                signal: context.signal,
+                killGraceMs: options.killGraceMs,
+                onOutput
+            });
+            status = statusOf(result);
+            if (!isRetryable(status) || attempts > retries)
+                break;
+            const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random);
+            onOutput(Buffer.from(`\n── attempt ${attempts} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
+                `retrying in ${formatDuration(delayMs)} ──\n`));
+            if (await sleepUnlessAborted(delayMs, context.signal)) {
+                status = TaskStatus.Cancelled;
+                break;
             }
-        });
+        }
+        const collected = await files.collect();
         const record = {
             index: context.index,
             item: prepared.item,
-            status: statusOf(result),
+            status,
             exitCode: result.exitCode,
             signal: result.signal,
-            durationMs: result.durationMs,
-            attempts: 1,
+            durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
+            attempts,
             command: command.display,
             slot: context.slot,
-            startedAt: result.startedAt,
+            startedAt: attempts === 1 ? result.startedAt : startedAt,
             endedAt: result.endedAt,
             outputTail: output.tail().text,
-            error: result.error ?? null
+            error: result.error ?? null,
+            outputs: collected.outputs,
+            summary: collected.summary
         };
-        options.onRecord?.(record);
         // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
         void options.log.end(record, output);
         return { status: record.status, value: record };
@@ -32000,6 +32281,40 @@ function statusOf(result) {
         return TaskStatus.Cancelled;
     return result.exitCode === 0 ? TaskStatus.Success : TaskStatus.Failure;
 }
+/** Failures and timeouts are retried; a halted run is not. */
+function isRetryable(status) {
+    return status === TaskStatus.Failure || status === TaskStatus.TimedOut;
+}
+/**
+ * The wait before retry number `attempt` (1 for the first retry): the base doubled for each
+ * earlier retry, capped, and scaled by a random factor in [0.5, 1) so that tasks that failed
+ * together do not all come back at the same moment.
+ */
+function retryDelayMs(baseMs, attempt, random = Math.random) {
+    const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
+    return Math.round(exponential * (0.5 + random() / 2));
+}
+function exitDetail(result) {
+    if (result.signal !== null)
+        return ` (${result.signal})`;
+    return result.exitCode === null ? '' : ` (exit code ${result.exitCode})`;
+}
+/** Waits, unless the signal aborts first; true when it did. */
+function sleepUnlessAborted(ms, signal) {
+    if (signal.aborted)
+        return Promise.resolve(true);
+    return new Promise(resolve => {
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve(true);
+        };
+        const timer = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(false);
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** Names of the action's inputs, as declared in action.yml. */
@@ -32012,8 +32327,11 @@ var Inputs;
     Inputs["MaxWorkers"] = "max-workers";
     Inputs["FailFast"] = "fail-fast";
     Inputs["Timeout"] = "timeout";
+    Inputs["Retries"] = "retries";
+    Inputs["RetryDelay"] = "retry-delay";
     Inputs["WorkingDirectory"] = "working-directory";
     Inputs["Log"] = "log";
+    Inputs["WorkflowCommands"] = "workflow-commands";
     Inputs["IfNoItems"] = "if-no-items";
     Inputs["Summary"] = "summary";
 })(Inputs || (Inputs = {}));
@@ -32029,6 +32347,7 @@ var Outputs;
     Outputs["Results"] = "results";
     Outputs["FailedItems"] = "failed-items";
     Outputs["ResultsFile"] = "results-file";
+    Outputs["ResultsTruncated"] = "results-truncated";
     Outputs["DurationMs"] = "duration-ms";
 })(Outputs || (Outputs = {}));
 /** How a command is run. */
@@ -32038,6 +32357,8 @@ var Shell;
     Shell["Bash"] = "bash";
     /** `sh -e -c <command>`, as GitHub's `shell: sh`. */
     Shell["Sh"] = "sh";
+    /** PowerShell: `pwsh -NoProfile -NonInteractive`, as GitHub's `shell: pwsh`. */
+    Shell["Pwsh"] = "pwsh";
     /** No shell: the template is split into words once and run directly. */
     Shell["None"] = "none";
 })(Shell || (Shell = {}));
@@ -32063,44 +32384,6 @@ var NoItemsBehavior;
     /** Do not output any warnings or errors, the action does not fail. */
     NoItemsBehavior["Ignore"] = "ignore";
 })(NoItemsBehavior || (NoItemsBehavior = {}));
-
-;// CONCATENATED MODULE: ./src/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
-/**
- * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h` or `1h30m` into
- * milliseconds. Returns undefined when the text is not a positive duration.
- */
-function parseDuration(text) {
-    const value = text.trim();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return positive(Number(value) * 1000);
-    let total = 0;
-    PART.lastIndex = 0;
-    while (PART.lastIndex < value.length) {
-        const match = PART.exec(value);
-        if (!match)
-            return undefined;
-        total += Number(match[1]) * UNIT_MS[match[2]];
-    }
-    return value.length > 0 ? positive(total) : undefined;
-}
-function positive(ms) {
-    return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m 05s`, `1h 02m`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    const pad = (n) => String(n).padStart(2, '0');
-    return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`;
-}
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
@@ -32416,6 +32699,29 @@ function releaseSlot(freeSlots, slot) {
  * fixing a hand-written list of items needs the line and column.
  */
 function jsonErrorOffset(text) {
+    return scanJson(text);
+}
+/**
+ * The first number in valid JSON that JavaScript cannot keep exactly: an integer beyond ±2^53
+ * (IDs such as 12345678901234567890 would silently become another ID) or one that overflows to
+ * Infinity. Fractions such as 0.1 are not flagged: their nearest double prints back the same.
+ */
+function inexactNumber(text) {
+    let found;
+    scanJson(text, (start, end) => {
+        if (found)
+            return;
+        const literal = text.slice(start, end);
+        const value = Number(literal);
+        const integer = /^-?\d+$/.test(literal);
+        if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
+            found = { offset: start, literal };
+        }
+    });
+    return found;
+}
+/** Scans strict JSON, reporting each number's span; returns the offset of the first error or -1. */
+function scanJson(text, onNumber) {
     let pos = 0;
     const fail = () => {
         throw pos;
@@ -32463,6 +32769,7 @@ function jsonErrorOffset(text) {
         match.lastIndex = pos;
         if (!match.exec(text))
             fail();
+        onNumber?.(pos, match.lastIndex);
         pos = match.lastIndex;
     };
     const value = () => {
@@ -32580,9 +32887,9 @@ function parseItems(text, source) {
 }
 /** Reads and parses an items file. */
 async function readItemsFile(path, input) {
-    let text;
+    let bytes;
     try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+        bytes = await (0,promises_namespaceObject.readFile)(path);
     }
     catch (error) {
         const reason = error.code === 'ENOENT' ? 'no such file' : String(error);
@@ -32590,10 +32897,48 @@ async function readItemsFile(path, input) {
             cause: error
         });
     }
-    return parseItems(text, { input, path });
+    return parseItems(decodeUtf8(bytes, `${input} '${path}'`), { input, path });
+}
+/**
+ * Decodes UTF-8 strictly: an item with a byte that is not UTF-8 (a Latin-1 file name, say) would
+ * otherwise reach the command with U+FFFD in its place, naming a file that does not exist.
+ */
+function decodeUtf8(bytes, source) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        let line = 1;
+        let start = 0;
+        for (let newline = bytes.indexOf(10);; newline = bytes.indexOf(10, start)) {
+            const end = newline === -1 ? bytes.length : newline;
+            try {
+                new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, end));
+            }
+            catch {
+                break;
+            }
+            if (newline === -1)
+                break;
+            line++;
+            start = newline + 1;
+        }
+        throw new Error(`Invalid ${source}: line ${line} is not valid UTF-8. Expected UTF-8 text ` +
+            '(names that are not UTF-8 cannot be passed to a command exactly).');
+    }
 }
 function describe(source) {
     return source.path === undefined ? `input '${source.input}'` : `${source.input} '${source.path}'`;
+}
+/** Refuses numbers that would not reach the command as written (see inexactNumber). */
+function rejectInexactNumbers(text, source, lineIndex) {
+    const inexact = inexactNumber(text);
+    if (inexact === undefined)
+        return;
+    const position = lineAndColumn(text, inexact.offset);
+    const line = lineIndex === undefined ? position.line : lineIndex + 1;
+    throw new Error(`Invalid JSON in ${describe(source)} at line ${line}, column ${position.column}: the number ` +
+        `${inexact.literal} cannot be kept exactly. Expected it as a string: "${inexact.literal}".`);
 }
 function parseJsonArray(text, source) {
     let parsed;
@@ -32605,6 +32950,7 @@ function parseJsonArray(text, source) {
         throw new Error(`Invalid JSON in ${describe(source)} at line ${line}, column ${column}. ` +
             'Expected a JSON array of items, or one item per line.');
     }
+    rejectInexactNumbers(text, source);
     if (!Array.isArray(parsed)) {
         throw new Error(`Invalid ${describe(source)}: the JSON is not an array. Expected a JSON array of items.`);
     }
@@ -32617,19 +32963,631 @@ function parseJsonLines(text, source) {
         const line = lines[index];
         if (line.trim().length === 0)
             continue;
+        let item;
         try {
-            items.push(JSON.parse(line));
+            item = JSON.parse(line);
         }
         catch {
             const column = jsonErrorOffset(line) + 1;
             throw new Error(`Invalid JSON Lines in ${describe(source)} at line ${index + 1}, column ${column}. ` +
                 'Expected one JSON value per line.');
         }
+        rejectInexactNumbers(line, source, index);
+        items.push(item);
     }
     return items;
 }
 
+;// CONCATENATED MODULE: ./src/workflow-commands.ts
+
+/*
+ * How the GitHub Actions runner reads workflow commands from an action's output, as checked in the
+ * actions/runner sources (this module must stay in step with them):
+ *
+ * - src/Runner.Sdk/ProcessInvoker.cs, StartReadStream: stdout and stderr are read with
+ *   StreamReader.ReadLine, so "\n", "\r" and "\r\n" each end a line. stdout and stderr are queued
+ *   separately, so only output on one stream keeps its order (everything here goes to stdout).
+ * - src/Runner.Worker/Handlers/OutputManager.cs, OnDataReceived: every line that contains "##[" or
+ *   "::" goes to ActionCommandManager.TryProcessCommand; a line it does not take is written to the
+ *   log as it is (secret masking and problem matchers still apply).
+ * - src/Runner.Common/ActionCommand.cs:
+ *   TryParseV2: message.TrimStart() (.NET white space: \t \v \f and space, NEL, NBSP and the
+ *   Unicode space, line and paragraph separators), then it must start with "::"; the command info
+ *   runs to the next "::" and the name to its first space; the name must be registered.
+ *   TryParse (legacy form): the FIRST "##[" anywhere in the line, info up to the next "]", name up
+ *   to its first space, and again the name must be registered.
+ * - src/Runner.Worker/ActionCommandManager.cs, TryProcessCommand: TryParseV2 first, TryParse only
+ *   when V2 fails. Registered names are matched with OrdinalIgnoreCase ("::ERROR::" is an error).
+ *   "::stop-commands::TOKEN" (or "##[stop-commands]TOKEN") stops processing and registers TOKEN as
+ *   a command name; while stopped every parsed command except TOKEN returns false, so the line is
+ *   logged verbatim, in the V2 and the legacy form alike; "::TOKEN::" (or "##[TOKEN]") resumes.
+ *   The stop and the resume lines themselves are echoed to the log (context.Output(input)): they
+ *   are not hidden, but newer runners mask the token for the whole run (ActionCommandManagerL0,
+ *   StopProcessCommandMasksValidTokenForEntireRun) and refuse an empty token, "pause-logging" or
+ *   a registered command name (StopProcessCommand__FailOnInvalidStopTokens).
+ *
+ * Two .NET details make the checks below conservative rather than exact: String.StartsWith and
+ * String.IndexOf(string) compare with the current culture (ICU on Linux), which skips ignorable
+ * characters such as controls and zero-width ones; and on Windows the output may be decoded with a
+ * legacy code page, where other bytes are white space. Because the command name is always taken
+ * at a fixed offset (2 after "::", 3 after "##["), an ignorable character inside or before the
+ * prefix shifts the name and it no longer matches, so only a plain "::" at the start (after white
+ * space) or a plain "##[" can start a command; but any control byte or byte >= 0x7f before "::"
+ * is treated as possible white space.
+ */
+/** Which workflow commands in task output the runner may act on. */
+var WorkflowCommands;
+(function (WorkflowCommands) {
+    /**
+     * ::error, ::warning, ::notice and ::debug lines keep working (linters' GitHub formats still
+     * annotate); every other command is neutralised.
+     */
+    WorkflowCommands["Annotations"] = "annotations";
+    /** Everything passes through, for trusted commands. */
+    WorkflowCommands["All"] = "all";
+    /** Everything is neutralised. */
+    WorkflowCommands["None"] = "none";
+})(WorkflowCommands || (WorkflowCommands = {}));
+/**
+ * How much of one line the guard holds back while it cannot yet tell whether the line has to be
+ * neutralised. A longer undecided line is neutralised without waiting for its end.
+ */
+const MAX_HELD_BYTES = 64 * 1024;
+/**
+ * Most neutralisations one guard opens in `annotations` mode. Each uses a fresh token, which newer
+ * runners add as a secret to mask for the rest of the job, so output alternating forbidden and
+ * annotation lines must not register secrets without bound. Past this many, the last one stays
+ * open until end(): later annotation lines are then logged but no longer annotate (the runner only
+ * shows a handful of annotations per step anyway).
+ */
+const MAX_WRAPS = 100;
+const workflow_commands_LF = 0x0a;
+const workflow_commands_CR = 0x0d;
+const SPACE = 0x20;
+const HASH = 0x23;
+const COLON = 0x3a;
+const BRACKET = 0x5b;
+const LEGACY_PREFIX = Buffer.from('##[');
+const EMPTY = Buffer.alloc(0);
+/** The V2 commands `annotations` mode lets through, lower case. */
+const ANNOTATION_NAMES = ['error', 'warning', 'notice', 'debug'].map(name => Buffer.from(name));
+/** Command names the runner registers; a stop token must not be one of them. */
+const RUNNER_COMMANDS = new Set([
+    'add-mask',
+    'add-matcher',
+    'add-path',
+    'debug',
+    'echo',
+    'endgroup',
+    'error',
+    'group',
+    'internal-set-repo-path',
+    'notice',
+    'pause-logging',
+    'remove-matcher',
+    'save-state',
+    'set-env',
+    'set-output',
+    'stop-commands',
+    'warning'
+]);
+const TOKEN_PATTERN = /^[0-9A-Za-z_-]{16,256}$/;
+/** What a byte at the start of a line (before any other character) can be. */
+const OTHER = 0;
+/** White space for .NET in every encoding: \t \v \f and space. */
+const BLANK = 1;
+/**
+ * Possibly white space or ignorable for the runner: other controls, DEL and every byte >= 0x80
+ * (UTF-8 encodes the Unicode spaces with them; code pages have NBSP, NEL, ideographic space...).
+ */
+const MAYBE_BLANK = 2;
+const BREAK = 3;
+const LEAD_CLASS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+    if (b === workflow_commands_LF || b === workflow_commands_CR)
+        LEAD_CLASS[b] = BREAK;
+    else if (b === 0x09 || b === 0x0b || b === 0x0c || b === SPACE)
+        LEAD_CLASS[b] = BLANK;
+    else if (b < SPACE || b >= 0x7f)
+        LEAD_CLASS[b] = MAYBE_BLANK;
+    else
+        LEAD_CLASS[b] = OTHER;
+}
+// Where the current line stands. Lines are classified as they arrive, byte by byte only for their
+// first few bytes; the rest is found with indexOf.
+/** At the start of a line, nothing of it seen. */
+const START = 0;
+/** Only white space so far. */
+const BLANKS = 1;
+/** White space then one ':'. */
+const COLON1 = 2;
+/** "::" then the first `nameLength` letters of an annotation name. */
+const NAME = 3;
+/** "::" + a whole annotation name + ':'. */
+const NAME_COLON = 4;
+/** "::" + annotation name + ' ': an annotation if "::" follows, else maybe a legacy command. */
+const AWAIT_SEPARATOR = 5;
+/** Not a V2 command; (with no neutralisation open) watching for "##[" until the line ends. */
+const ORDINARY = 6;
+/** Decided: the rest of the line goes out as it is. */
+const PASS = 7;
+/** A line the runner would act on as an annotation (or debug) command. */
+const ANNOTATION = 0;
+/** A line the runner may act on as some other command: it must be inside stop-commands. */
+const FORBIDDEN = 1;
+/** A line the runner does not act on: fine either way. */
+const PLAIN = 2;
+/** 128 random bits as hex: a legal stop token that task output cannot guess. */
+function randomToken() {
+    return (0,external_node_crypto_.randomBytes)(16).toString('hex');
+}
+/**
+ * Neutralises workflow commands in one stream of task output; one instance per task (it keeps
+ * line state across chunks).
+ *
+ * Lines that must not act are wrapped in the runner's own `::stop-commands::<token>` ...
+ * `::<token>::` with a fresh random token per wrap, so every byte of the task's output still
+ * reaches the log unchanged. The runner does echo the two wrapping lines (newer runners show the
+ * token as ***). In `annotations` mode a wrap opens before the first line that may be a forbidden
+ * command and stays open (ordinary lines are unaffected by it) until the next annotation line or
+ * end(); in `none` mode one wrap covers the whole stream. The stream is assumed to start at the
+ * start of a line, and while a wrap may be open nothing else may be printed between the buffers
+ * returned (the runner's stop state is one per step): call end() first.
+ *
+ * Deciding about a line may need bytes from the next chunk: write() then holds back the undecided
+ * start of the line (at most MAX_HELD_BYTES, copied) and returns it with a later write() or end().
+ * Everything else is returned as subarrays of the chunks given, never copied.
+ */
+class CommandGuard {
+    mode;
+    makeToken;
+    open = false;
+    token = '';
+    wraps = 0;
+    lastByte = workflow_commands_LF;
+    // The current line.
+    state = START;
+    uncertainBlank = false;
+    nameIndex = 0;
+    nameLength = 0;
+    previousColon = false;
+    hashRun = 0;
+    sawLegacy = false;
+    held = [];
+    heldLength = 0;
+    // The chunk being scanned.
+    chunk = EMPTY;
+    out = [];
+    emitFrom = 0;
+    lineStart = 0;
+    lfAt = -2;
+    crAt = -2;
+    legacyAt = -2;
+    constructor(mode, newToken = randomToken) {
+        this.mode = mode;
+        if (!Object.values(WorkflowCommands).includes(mode)) {
+            throw new Error(`CommandGuard: unknown mode ${String(mode)}`);
+        }
+        this.makeToken = newToken;
+    }
+    /**
+     * True when everything returned so far ends at a line break (or nothing was returned), so that
+     * text printed next starts a line of its own.
+     */
+    get atLineStart() {
+        return this.lastByte === workflow_commands_LF || this.lastByte === workflow_commands_CR;
+    }
+    /**
+     * Transforms a chunk; returns the bytes to print (possibly several buffers, to avoid copying).
+     * They are views of `chunk` except the guard's own lines and what it held back (copies), so
+     * `chunk` must not be reused before they are printed.
+     */
+    write(chunk) {
+        if (chunk.length === 0)
+            return this.mode === WorkflowCommands.All ? [chunk] : [];
+        if (this.mode === WorkflowCommands.Annotations)
+            return this.scan(chunk);
+        this.lastByte = chunk[chunk.length - 1];
+        if (this.mode === WorkflowCommands.All)
+            return [chunk];
+        // None: one wrap from the first byte to end().
+        return this.open ? [chunk] : [this.openWrap(), chunk];
+    }
+    /**
+     * Call at the end of the stream: returns whatever must close an open neutralisation (the held
+     * end of the last line, then the resume token line), so that the next printed line (our own
+     * ::endgroup::) is processed by the runner again. The resume token needs a line of its own, so
+     * a line break is added first when, and only when, a neutralisation is open and the output does
+     * not already end with one. The output may still end without a line break (when nothing was
+     * open): text printed after it must start with one. After end() the guard may be reused for
+     * output that starts on a new line.
+     */
+    end() {
+        if (this.mode === WorkflowCommands.All)
+            return [];
+        this.out = [];
+        this.chunk = EMPTY;
+        this.emitFrom = 0;
+        this.lineStart = 0;
+        if (this.isUndecided())
+            this.decide(this.kindAtLineEnd());
+        if (this.open) {
+            this.open = false;
+            this.emit(Buffer.from(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`));
+        }
+        this.state = START;
+        this.uncertainBlank = false;
+        this.hashRun = 0;
+        const out = this.out;
+        this.out = [];
+        return out;
+    }
+    scan(chunk) {
+        const n = chunk.length;
+        this.chunk = chunk;
+        this.out = [];
+        this.emitFrom = 0;
+        this.lineStart = 0;
+        this.lfAt = -2;
+        this.crAt = -2;
+        this.legacyAt = -2;
+        // A "##[" split between the previous chunk and this one.
+        const carriedHashes = this.state === ORDINARY ? this.hashRun : 0;
+        if (carriedHashes > 0 &&
+            ((carriedHashes === 2 && chunk[0] === BRACKET) ||
+                (n > 1 && chunk[0] === HASH && chunk[1] === BRACKET))) {
+            this.decide(FORBIDDEN);
+            this.state = PASS;
+        }
+        let i = 0;
+        while (i < n) {
+            const state = this.state;
+            if (state === PASS) {
+                const lineBreak = this.nextBreak(i);
+                if (lineBreak < 0)
+                    break;
+                i = lineBreak + 1;
+                this.startLine(i);
+            }
+            else if (state === ORDINARY) {
+                const lineBreak = this.nextBreak(i);
+                const legacy = this.nextLegacy(i);
+                if (legacy >= 0 && (lineBreak < 0 || legacy < lineBreak)) {
+                    this.decide(FORBIDDEN);
+                    this.state = PASS;
+                    i = legacy + LEGACY_PREFIX.length;
+                }
+                else if (lineBreak < 0) {
+                    break;
+                }
+                else {
+                    this.decide(PLAIN);
+                    i = lineBreak + 1;
+                    this.startLine(i);
+                }
+            }
+            else {
+                const b = chunk[i];
+                if (b === workflow_commands_LF || b === workflow_commands_CR) {
+                    this.decide(this.kindAtLineEnd());
+                    i++;
+                    this.startLine(i);
+                }
+                else {
+                    i = this.step(b, i);
+                }
+            }
+        }
+        if (this.isUndecided()) {
+            const part = n - this.lineStart;
+            if (this.heldLength + part > MAX_HELD_BYTES) {
+                // Too long to wait for: neutralise it (when open, simply do not close for it).
+                this.decide(FORBIDDEN);
+                this.state = PASS;
+            }
+            else {
+                if (this.state === ORDINARY)
+                    this.hashRun = this.trailingHashes(carriedHashes);
+                this.flushRun(this.lineStart);
+                if (part > 0) {
+                    // Copied: the caller may reuse the chunk once write() returns.
+                    this.held.push(Buffer.from(chunk.subarray(this.lineStart)));
+                    this.heldLength += part;
+                }
+                this.emitFrom = n;
+            }
+        }
+        this.flushRun(n);
+        const out = this.out;
+        this.out = [];
+        this.chunk = EMPTY;
+        return out;
+    }
+    /** One byte at the start of a line; returns where to go on (the same index to re-examine it). */
+    step(b, i) {
+        switch (this.state) {
+            case START:
+            case BLANKS: {
+                if (!this.open) {
+                    // A tight loop over the leading white space: text in non-Latin scripts is all bytes
+                    // >= 0x80, possible white space to the runner, so a whole line can be walked here.
+                    const chunk = this.chunk;
+                    const n = chunk.length;
+                    let j = i;
+                    let lead = LEAD_CLASS[b];
+                    while (lead === BLANK || lead === MAYBE_BLANK) {
+                        if (lead === MAYBE_BLANK)
+                            this.uncertainBlank = true;
+                        this.state = BLANKS;
+                        if (++j === n)
+                            return j;
+                        lead = LEAD_CLASS[chunk[j]];
+                    }
+                    if (j > i)
+                        return j;
+                }
+                const lead = LEAD_CLASS[b];
+                if (lead === BLANK) {
+                    this.state = BLANKS;
+                    return i + 1;
+                }
+                if (lead === MAYBE_BLANK) {
+                    // Such a line is never let through as an annotation.
+                    if (this.open) {
+                        this.decide(PLAIN);
+                        this.state = PASS;
+                    }
+                    else {
+                        this.uncertainBlank = true;
+                        this.state = BLANKS;
+                    }
+                    return i + 1;
+                }
+                if (b === COLON) {
+                    this.state = COLON1;
+                    return i + 1;
+                }
+                return this.notV2(i);
+            }
+            case COLON1:
+                if (b !== COLON)
+                    return this.notV2(i);
+                if (this.uncertainBlank)
+                    return this.forbid(i);
+                this.state = NAME;
+                this.nameLength = 0;
+                return i + 1;
+            case NAME: {
+                const lower = b | 0x20;
+                if (this.nameLength === 0) {
+                    const index = ANNOTATION_NAMES.findIndex(name => name[0] === lower);
+                    if (index < 0)
+                        return this.forbid(i);
+                    this.nameIndex = index;
+                }
+                else {
+                    const name = ANNOTATION_NAMES[this.nameIndex];
+                    if (this.nameLength === name.length) {
+                        if (b === SPACE) {
+                            this.state = AWAIT_SEPARATOR;
+                            this.previousColon = false;
+                            this.hashRun = 0;
+                            this.sawLegacy = false;
+                            return i + 1;
+                        }
+                        if (b === COLON) {
+                            this.state = NAME_COLON;
+                            return i + 1;
+                        }
+                        return this.forbid(i);
+                    }
+                    // `b | 0x20` equals a lower-case letter only for that letter and its capital.
+                    if (name[this.nameLength] !== lower)
+                        return this.forbid(i);
+                }
+                this.nameLength++;
+                return i + 1;
+            }
+            case NAME_COLON:
+                if (b !== COLON)
+                    return this.forbid(i);
+                this.decide(ANNOTATION);
+                this.state = PASS;
+                return i + 1;
+            case AWAIT_SEPARATOR:
+                if (b === COLON) {
+                    if (this.previousColon) {
+                        this.decide(ANNOTATION);
+                        this.state = PASS;
+                        return i + 1;
+                    }
+                    this.previousColon = true;
+                    this.hashRun = 0;
+                    return i + 1;
+                }
+                this.previousColon = false;
+                if (b === HASH) {
+                    if (this.hashRun < 2)
+                        this.hashRun++;
+                }
+                else {
+                    if (b === BRACKET && this.hashRun === 2)
+                        this.sawLegacy = true;
+                    this.hashRun = 0;
+                }
+                return i + 1;
+            default:
+                throw new Error(`CommandGuard: unexpected state ${this.state}`);
+        }
+    }
+    /** The line cannot be a V2 command (it does not start with "::"). */
+    notV2(i) {
+        if (this.open) {
+            // Already neutralised, and no annotation: nothing to look for until the line ends.
+            this.decide(PLAIN);
+            this.state = PASS;
+        }
+        else {
+            this.state = ORDINARY;
+        }
+        return i;
+    }
+    forbid(i) {
+        this.decide(FORBIDDEN);
+        this.state = PASS;
+        return i + 1;
+    }
+    startLine(i) {
+        this.state = START;
+        this.lineStart = i;
+        this.uncertainBlank = false;
+    }
+    isUndecided() {
+        return this.state !== START && this.state !== PASS;
+    }
+    /** What the current, undecided line is if it ends here. */
+    kindAtLineEnd() {
+        switch (this.state) {
+            case NAME:
+            case NAME_COLON:
+                // "::" and then no annotation: possibly a command, cheap to neutralise.
+                return FORBIDDEN;
+            case AWAIT_SEPARATOR:
+                // No "::" after the name, so TryParseV2 fails and the legacy form decides.
+                return this.sawLegacy ? FORBIDDEN : PLAIN;
+            default:
+                return PLAIN;
+        }
+    }
+    /**
+     * The current line (held bytes, then the chunk from lineStart on) is of `kind`: open or close
+     * a neutralisation before it if need be, and release what was held of it.
+     */
+    decide(kind) {
+        const change = kind === FORBIDDEN ? !this.open : kind === ANNOTATION && this.open && this.wraps < MAX_WRAPS;
+        if (!change && this.held.length === 0)
+            return;
+        this.flushRun(this.lineStart);
+        if (change) {
+            if (this.open) {
+                this.open = false;
+                this.emit(Buffer.from(`::${this.token}::\n`));
+            }
+            else {
+                this.emit(this.openWrap());
+            }
+        }
+        for (const part of this.held)
+            this.emit(part);
+        this.held = [];
+        this.heldLength = 0;
+    }
+    openWrap() {
+        const token = this.makeToken();
+        if (!TOKEN_PATTERN.test(token) || RUNNER_COMMANDS.has(token.toLowerCase())) {
+            throw new Error('CommandGuard: a stop token must be 16 or more letters, digits, _ or -, and no command name');
+        }
+        this.token = token;
+        this.open = true;
+        this.wraps++;
+        return Buffer.from(`::stop-commands::${token}\n`);
+    }
+    /** Emits the chunk's bytes from emitFrom up to `end`, as one subarray. */
+    flushRun(end) {
+        if (end <= this.emitFrom)
+            return;
+        const chunk = this.chunk;
+        this.emit(this.emitFrom === 0 && end === chunk.length ? chunk : chunk.subarray(this.emitFrom, end));
+        this.emitFrom = end;
+    }
+    emit(buffer) {
+        if (buffer.length === 0)
+            return;
+        this.out.push(buffer);
+        this.lastByte = buffer[buffer.length - 1];
+    }
+    // The next "\n", "\r" and "##[" are searched once per chunk and position, not once per line,
+    // so that a chunk without any costs one scan, not one per line.
+    nextBreak(from) {
+        if (this.lfAt !== -1 && this.lfAt < from)
+            this.lfAt = this.chunk.indexOf(workflow_commands_LF, from);
+        if (this.crAt !== -1 && this.crAt < from)
+            this.crAt = this.chunk.indexOf(workflow_commands_CR, from);
+        if (this.lfAt < 0)
+            return this.crAt;
+        if (this.crAt < 0)
+            return this.lfAt;
+        return Math.min(this.lfAt, this.crAt);
+    }
+    nextLegacy(from) {
+        if (this.legacyAt !== -1 && this.legacyAt < from) {
+            this.legacyAt = this.chunk.indexOf(LEGACY_PREFIX, from);
+        }
+        return this.legacyAt;
+    }
+    /** How many '#' (up to 2) end the current line's bytes so far. */
+    trailingHashes(carried) {
+        const chunk = this.chunk;
+        let count = 0;
+        let p = chunk.length - 1;
+        while (count < 2 && p >= this.lineStart && chunk[p] === HASH) {
+            count++;
+            p--;
+        }
+        if (p < 0)
+            count = Math.min(2, count + carried);
+        return count;
+    }
+}
+const ZERO_WIDTH_SPACE = '\u200b';
+/**
+ * Neutralises text we print ourselves that embeds untrusted content on one line (a group title,
+ * a stream-mode prefix with the item): no `##[` and no `::` at the start of a line (after
+ * anything that may be white space) in it can be read as a command.
+ *
+ * It changes as little as possible: a zero-width space (U+200B) goes after the first '#' of every
+ * "##[" and between the two colons of a line-leading "::"; nothing else changes, and text with
+ * neither comes back as the same string. An ordinal search no longer finds the prefix; an ICU
+ * (culture-sensitive) search that skips the ignorable zero-width space still finds it, but the
+ * runner then takes the command name at a fixed offset that now lands on '[' or ':', so it matches
+ * no command (see the notes at the top of this file). The text start and every "\r" or "\n" count
+ * as line starts; line breaks are left alone (replace them first if the text must stay on one
+ * line). It also keeps the web log viewer from taking "##[group]" and the like as formatting.
+ */
+function neutraliseInline(text) {
+    if (!text.includes('##[') && !text.includes('::'))
+        return text;
+    let result = '';
+    let copied = 0;
+    let atLineStart = true;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === workflow_commands_LF || c === workflow_commands_CR) {
+            atLineStart = true;
+            continue;
+        }
+        if (atLineStart) {
+            if (c === COLON && text.charCodeAt(i + 1) === COLON) {
+                result += text.slice(copied, i + 1) + ZERO_WIDTH_SPACE;
+                copied = i + 1;
+                atLineStart = false;
+                continue;
+            }
+            // Anything that may be white space or ignorable for the runner keeps the line start.
+            if (c <= SPACE || c >= 0x7f)
+                continue;
+            atLineStart = false;
+        }
+        if (c === HASH && text.charCodeAt(i + 1) === HASH && text.charCodeAt(i + 2) === BRACKET) {
+            result += text.slice(copied, i + 1) + ZERO_WIDTH_SPACE;
+            copied = i + 1;
+        }
+    }
+    return result + text.slice(copied);
+}
+
 ;// CONCATENATED MODULE: ./src/input-helper.ts
+
 
 
 
@@ -32651,8 +33609,11 @@ async function getInputs() {
         maxWorkers: parseMaxWorkers(getInput(Inputs.MaxWorkers) || 'auto'),
         failFast: parseBoolean(Inputs.FailFast, getInput(Inputs.FailFast) || 'false'),
         timeoutMs: parseTimeout(getInput(Inputs.Timeout)),
+        retries: parseRetries(getInput(Inputs.Retries) || '0'),
+        retryDelayMs: parseRetryDelay(getInput(Inputs.RetryDelay) || '1s'),
         workingDirectory: await parseWorkingDirectory(getInput(Inputs.WorkingDirectory)),
         log: parseEnum(Inputs.Log, getInput(Inputs.Log) || LogMode.Grouped, LogMode),
+        workflowCommands: parseEnum(Inputs.WorkflowCommands, getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands),
         ifNoItems: parseEnum(Inputs.IfNoItems, getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
         summary: parseBoolean(Inputs.Summary, getInput(Inputs.Summary) || 'true')
     };
@@ -32684,6 +33645,23 @@ function parseTimeout(value) {
     if (ms === undefined) {
         throw new Error(`Invalid ${Inputs.Timeout} '${value}'. Expected a duration such as '90' (seconds), '90s', ` +
             `'5m' or '1h30m', or empty for no limit.`);
+    }
+    return ms;
+}
+/** Parses `retries`: a whole number from 0 up. */
+function parseRetries(value) {
+    const text = value.trim();
+    if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text)))
+        return Number(text);
+    throw new Error(`Invalid ${Inputs.Retries} '${value}'. Expected a whole number from 0 up.`);
+}
+/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`. */
+function parseRetryDelay(value) {
+    if (/^\s*0+(\.0*)?(ms|s|m|h)?\s*$/.test(value))
+        return 0;
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        throw new Error(`Invalid ${Inputs.RetryDelay} '${value}'. Expected a duration such as '1s', '500ms' or '1m', or 0.`);
     }
     return ms;
 }
@@ -32760,6 +33738,41 @@ function startProgress(intervalMs, state, print) {
     return () => clearInterval(timer);
 }
 
+;// CONCATENATED MODULE: ./src/spawn-limits.ts
+/**
+ * Linux's MAX_ARG_STRLEN: the most bytes one argument or one `NAME=value` environment string may
+ * have, its terminating NUL included. Past it, spawn fails with E2BIG only when the task starts.
+ */
+const MAX_ARG_STRLEN = 128 * 1024;
+/**
+ * Why a command cannot be started with these arguments and this extra environment, or undefined
+ * when it can: a NUL byte (no argument or variable can carry one) or a string over MAX_ARG_STRLEN.
+ */
+function spawnProblem(args, env) {
+    const strings = [
+        ...args.map((arg, index) => [`argument ${index + 1} of its command`, arg]),
+        ...Object.entries(env).map(([name, value]) => [
+            `environment variable ${name}`,
+            `${name}=${value}`
+        ])
+    ];
+    for (const [what, text] of strings) {
+        if (text.includes('\0')) {
+            return `${what} would contain a NUL byte, which no argument or environment variable can carry`;
+        }
+        // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
+        if (text.length * 3 + 1 > MAX_ARG_STRLEN) {
+            const bytes = Buffer.byteLength(text) + 1;
+            if (bytes > MAX_ARG_STRLEN) {
+                return (`${what} would be ${bytes.toLocaleString('en-US')} bytes, over Linux's limit of ` +
+                    `${MAX_ARG_STRLEN.toLocaleString('en-US')} bytes (128 KiB) per string; ` +
+                    'pass large data through a file instead');
+            }
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/task-record.ts
 
 /** True for the statuses that fail the step. */
@@ -32806,8 +33819,25 @@ function publicResult(record) {
         signal: record.signal,
         durationMs: record.durationMs,
         attempts: record.attempts,
-        command: record.command
+        command: record.command,
+        outputs: record.outputs
     };
+}
+/**
+ * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
+ * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
+ */
+function jsonArrayWithin(values, maxBytes) {
+    const parts = [];
+    let bytes = 2;
+    for (const value of values) {
+        const part = JSON.stringify(value);
+        bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
+        if (bytes > maxBytes)
+            return { json: `[${parts.join(',')}]`, truncated: true };
+        parts.push(part);
+    }
+    return { json: `[${parts.join(',')}]`, truncated: false };
 }
 /** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
 function failedItems(records) {
@@ -32837,7 +33867,8 @@ async function writeResultsFile(directory, report) {
             startedAt: isoTime(record.startedAt),
             endedAt: isoTime(record.endedAt),
             error: record.error,
-            outputTail: record.outputTail
+            outputTail: record.outputTail,
+            summary: record.summary
         }))
     };
     await (0,promises_namespaceObject.writeFile)(path, JSON.stringify(body, null, 2) + '\n');
@@ -32897,8 +33928,18 @@ function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
     parts.push(`${tally}\n`);
     parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
         `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
-    if (report.haltReason !== null)
-        parts.push(`> [!WARNING]\n> Halted early: ${escapeHtml(report.haltReason)}.\n`);
+    if (report.haltReason !== null) {
+        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
+    }
+    const retried = report.records.filter(record => record.attempts > 1);
+    if (retried.length > 0) {
+        const named = retried
+            .slice(0, 10)
+            .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
+        const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
+        const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
+        parts.push(`🔁 ${count} retries: ${named.join(', ')}${more}.\n`);
+    }
     const rows = [...report.records];
     if (rows.length > FAILURES_FIRST_FROM) {
         rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
@@ -32931,6 +33972,23 @@ function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
     if (failures.length > tails.length) {
         parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`);
     }
+    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
+    const withSummary = report.records.filter(record => record.summary.trim() !== '');
+    const summaries = [];
+    for (const record of withSummary) {
+        const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
+        const block = `\n${heading}\n\n${record.summary.trimEnd()}\n`;
+        bytes += Buffer.byteLength(block) + 1;
+        if (bytes > limits.maxBytes - 1024)
+            break;
+        summaries.push(block);
+    }
+    if (summaries.length > 0)
+        parts.push('\n## Task summaries\n', ...summaries);
+    if (withSummary.length > summaries.length) {
+        parts.push(`\n_${withSummary.length - summaries.length} more task summaries left out to stay within the size limit; ` +
+            'each is in the `results-file` output._\n');
+    }
     return parts.join('\n');
 }
 function taskTable(rows) {
@@ -32957,6 +34015,13 @@ function tailBlock(record, maxChars) {
     return (`<details><summary>${STATUS_LABEL[record.status]}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
         `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
 }
+/**
+ * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
+ * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
+ */
+function escapeMarkdown(text) {
+    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
+}
 /** Escapes text for HTML (and so for Markdown inside HTML blocks). */
 function escapeHtml(text) {
     return text
@@ -32978,6 +34043,9 @@ function escapeHtml(text) {
 const MAX_TASK_ANNOTATIONS = 9;
 /** GitHub cuts annotation messages at 4,096 characters. */
 const MAX_ANNOTATION_CHARS = 4000;
+/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
+const RESULTS_MAX_BYTES = 512 * 1024;
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
 /** Sets every output declared in action.yml. */
 function setOutputs(report, resultsFile) {
     const { counts } = report;
@@ -32987,8 +34055,15 @@ function setOutputs(report, resultsFile) {
     setOutput(Outputs.TimedOut, counts.timedOut);
     setOutput(Outputs.Cancelled, counts.cancelled);
     setOutput(Outputs.Skipped, counts.skipped);
-    setOutput(Outputs.Results, JSON.stringify(report.records.map(publicResult)));
-    setOutput(Outputs.FailedItems, JSON.stringify(failedItems(report.records)));
+    const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
+    const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
+    setOutput(Outputs.Results, results.json);
+    setOutput(Outputs.FailedItems, failed.json);
+    setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
+    if (results.truncated || failed.truncated) {
+        warning(`The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
+            `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`);
+    }
     setOutput(Outputs.ResultsFile, resultsFile);
     setOutput(Outputs.DurationMs, report.durationMs);
 }
@@ -33037,6 +34112,23 @@ function tailCut(text, max) {
 
 
 
+
+
+/**
+ * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
+ * to a pipe in memory without bound, so a gigabyte of task output must wait for the reader.
+ */
+function streamSink(stream) {
+    let drained;
+    return data => {
+        if (stream.write(data))
+            return drained;
+        drained ??= (0,external_node_events_.once)(stream, 'drain').then(() => {
+            drained = undefined;
+        });
+        return drained;
+    };
+}
 const STATUS_ICON = {
     [TaskStatus.Success]: '✅',
     [TaskStatus.Failure]: '❌',
@@ -33052,11 +34144,11 @@ function taskHeadline(record, total) {
         ? `succeeded in ${formatDuration(record.durationMs)}`
         : record.status === TaskStatus.Skipped
             ? 'skipped'
-            : `${record.status}${exitDetail(record)} after ${formatDuration(record.durationMs)}`;
-    const retried = record.attempts > 1 ? ` (attempt ${record.attempts})` : '';
+            : `${record.status}${task_log_exitDetail(record)} after ${formatDuration(record.durationMs)}`;
+    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
     return `${STATUS_ICON[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`;
 }
-function exitDetail(record) {
+function task_log_exitDetail(record) {
     if (record.signal !== null)
         return ` (${record.signal}, exit code ${record.exitCode})`;
     if (record.exitCode !== null)
@@ -33064,51 +34156,59 @@ function exitDetail(record) {
     return '';
 }
 /**
- * Prints task output according to the log mode. Grouped output is printed whole when a task
- * ends, one task at a time, so groups never interleave; stream output is printed line by line
- * with a prefix, holding back only a task's unfinished line.
+ * Prints task output according to the log mode, with workflow commands in it neutralised as
+ * `commands` says. Grouped output is printed whole when a task ends, one task at a time, so
+ * groups never interleave; stream output is printed line by line with a prefix, holding back only
+ * a task's unfinished line.
  */
 class TaskLog {
     mode;
     total;
     sink;
+    commands;
     printing = Promise.resolve();
     pendingLines = new Map();
-    constructor(mode, total, sink) {
+    /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
+    streamGuard;
+    constructor(mode, total, sink, commands = WorkflowCommands.Annotations) {
         this.mode = mode;
         this.total = total;
         this.sink = sink;
+        this.commands = commands;
+        this.streamGuard = new CommandGuard(commands);
     }
-    /** True when the output of a task has to be kept whole until it ends. */
+    /** True when a task's output has to be kept whole to be printed when it ends. */
     get replaysOutput() {
         return this.mode === LogMode.Grouped || this.mode === LogMode.Failures;
     }
-    /** A chunk of a running task's output (stream mode prints it; other modes wait for the end). */
+    /**
+     * A chunk of a running task's output (stream mode prints it; other modes wait for the end).
+     * Returns a promise when the log is backed up: the task's output should pause until it settles.
+     */
     output(index, item, chunk) {
         if (this.mode !== LogMode.Stream)
             return;
-        const prefix = `[${index + 1} ${itemLabel(item, 40)}] `;
-        let pending = this.pendingLines.get(index);
-        let data = pending ? Buffer.concat([pending, chunk]) : chunk;
+        const prefix = Buffer.from(streamPrefix(index, item));
+        const pending = this.pendingLines.get(index);
+        const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+        let wait = undefined;
         let start = 0;
         for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {
-            this.sink(prefix);
-            this.sink(data.subarray(start, newline + 1));
+            wait = this.printStreamLine(prefix, data.subarray(start, newline + 1));
             start = newline + 1;
         }
-        pending = data.subarray(start);
-        if (pending.length > MAX_PENDING_LINE) {
+        let rest = data.subarray(start);
+        if (rest.length > MAX_PENDING_LINE) {
             // A very long line is printed in pieces rather than held without bound.
-            this.sink(prefix);
-            this.sink(pending);
-            this.sink('\n');
-            pending = Buffer.alloc(0);
+            wait = this.printStreamLine(prefix, Buffer.concat([rest, NEWLINE]));
+            rest = Buffer.alloc(0);
         }
-        data = pending;
-        if (data.length > 0)
-            this.pendingLines.set(index, Buffer.from(data));
+        // The unfinished line is copied: the chunk it came from may be reused by the stream.
+        if (rest.length > 0)
+            this.pendingLines.set(index, Buffer.from(rest));
         else
             this.pendingLines.delete(index);
+        return wait;
     }
     /**
      * A task has ended: print what the mode asks for, then dispose of its output. Resolves once
@@ -33120,9 +34220,20 @@ class TaskLog {
         }));
         return this.printing;
     }
-    /** Resolves when everything handed to end() has been printed. */
-    flushed() {
-        return this.printing;
+    /**
+     * A line of our own (a debug or progress line) printed between task output: in stream mode it
+     * first closes any neutralisation the task output opened, so a command in it is acted on.
+     */
+    note(line) {
+        if (this.mode === LogMode.Stream)
+            this.printAll(this.streamGuard.end());
+        this.sink(`${line}\n`);
+    }
+    /** Resolves when everything handed to end() has been printed and the log is ours again. */
+    async finish() {
+        await this.printing;
+        if (this.mode === LogMode.Stream)
+            this.printAll(this.streamGuard.end());
     }
     async print(record, output) {
         try {
@@ -33135,17 +34246,15 @@ class TaskLog {
                     if (isUnsuccessful(record.status))
                         await this.printGroup(headline, record, output);
                     else
-                        this.sink(`${headline}\n`);
+                        this.sink(`${neutraliseInline(headline)}\n`);
                     break;
                 case LogMode.Stream: {
                     const pending = this.pendingLines.get(record.index);
                     if (pending) {
-                        this.sink(`[${record.index + 1} ${itemLabel(record.item, 40)}] `);
-                        this.sink(pending);
-                        this.sink('\n');
                         this.pendingLines.delete(record.index);
+                        await this.printStreamLine(Buffer.from(streamPrefix(record.index, record.item)), Buffer.concat([pending, NEWLINE]));
                     }
-                    this.sink(`${headline}\n`);
+                    this.printAll(this.streamGuard.write(Buffer.from(`${neutraliseInline(headline)}\n`)));
                     break;
                 }
                 case LogMode.None:
@@ -33157,27 +34266,60 @@ class TaskLog {
         }
     }
     async printGroup(headline, record, output) {
-        this.sink(`::group::${escapeCommandData(headline)}\n`);
+        this.sink(`::group::${escapeCommandData(neutraliseInline(headline))}\n`);
         if (record.error !== null)
-            this.sink(`${record.error}\n`);
+            this.sink(`${neutraliseInline(record.error)}\n`);
+        const guard = new CommandGuard(this.commands);
         let last = 10;
-        await output.replay(chunk => {
-            if (chunk.length === 0)
-                return;
-            last = chunk[chunk.length - 1];
-            this.sink(chunk);
-        });
+        const print = (buffers) => {
+            let wait = undefined;
+            for (const buffer of buffers) {
+                if (buffer.length === 0)
+                    continue;
+                last = buffer[buffer.length - 1];
+                wait = this.sink(buffer);
+            }
+            return wait;
+        };
+        await output.replay(chunk => print(guard.write(chunk)));
+        await print(guard.end());
+        if (output.droppedBytes > 0) {
+            // Said on a line of its own, after the output that was kept.
+            if (last !== 10)
+                this.sink('\n');
+            last = 10;
+            this.sink(`${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
+                `${String(output.spillError?.message ?? 'unknown error')}\n`);
+        }
         // ::endgroup:: only counts at the start of a line.
         if (last !== 10)
             this.sink('\n');
         this.sink('::endgroup::\n');
     }
+    printStreamLine(prefix, line) {
+        this.printAll(this.streamGuard.write(prefix));
+        return this.printAll(this.streamGuard.write(line));
+    }
+    printAll(buffers) {
+        let wait = undefined;
+        for (const buffer of buffers)
+            if (buffer.length > 0)
+                wait = this.sink(buffer);
+        return wait;
+    }
+}
+const NEWLINE = Buffer.from('\n');
+/** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
+function streamPrefix(index, item) {
+    return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}] `;
 }
 /** Escapes the data part of a workflow command, as @actions/core does. */
 function escapeCommandData(text) {
     return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/shell-syntax.ts
 /**
  * Just enough bash and POSIX sh (dash) syntax to put untrusted values into a command template
@@ -34245,7 +35387,1196 @@ function describeFrame(kind) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pwsh-syntax.ts
+/**
+ * Just enough PowerShell 7 (pwsh) syntax to put untrusted values into a command template safely:
+ * a lexer that finds each placeholder's quoting context, the quoting for each context, and the
+ * -EncodedCommand invocation.
+ *
+ * pwsh cannot be run where this is developed and tested, so every rule here is taken from the
+ * PowerShell source (PowerShell/PowerShell, src/System.Management.Automation/engine/parser/:
+ * tokenizer.cs, CharTraits.cs, Parser.cs) and cited where it is used. As for bash and sh, the
+ * lexer never guesses: where PowerShell's reading depends on something it does not model (notably
+ * whether the parser is in command or expression mode), it refuses the template.
+ *
+ * Rules relied on (tokenizer.cs unless said otherwise):
+ * - Single quotes are ' and U+2018–U+201B, double quotes " and U+201C–U+201E (CharTraits.cs
+ *   IsSingleQuote, IsDoubleQuote); every scanner uses those sets.
+ * - '…' (ScanStringLiteral): nothing is special but a single quote; two single quotes in a row
+ *   (of any of the five kinds) stand for the second one.
+ * - "…" (ScanStringExpandable): a double quote ends it unless another follows (then it stands for
+ *   the second); ` escapes the next character (Backtick: `0 `a `b `e `f `n `r `t `v and `u{hex}
+ *   are special, any other character stands for itself); $( $name ${…} expand; nothing else is
+ *   special.
+ * - $( inside "…", inside a bare word or inside a here-string (ScanSubExpression) is not lexed: its
+ *   end is found by counting ( and ) alone, ignoring quotes, and outside here-strings a ` or double
+ *   quote followed by a double quote is first merged into that double quote. The text is parsed
+ *   only afterwards. So inside such a $(…) a value can carry no parentheses or double quotes.
+ * - A bare word (ScanGenericToken) runs to the next character that ForceStartNewToken lists
+ *   (CharTraits.cs: whitespace, newlines, NUL, & ( ) , ; { | }), taking in '…' and "…" parts; but a
+ *   token that starts with a quote is a string token of its own, so 'a'b is two arguments
+ *   (PowerShell/PowerShell#6467). Within a word that also expands $…, the text of '…' parts goes
+ *   into a .NET format string without its braces doubled, unlike "…" parts.
+ * - Comments: # and <# … #> where a token starts. Here-strings: @' or @" ending its line, up to a
+ *   line starting with '@ or "@ (ScanHereStringLiteral, ScanHereStringExpandable).
+ * - A [ that starts a token may begin a type literal (Parser.cs), whose name ScanTypeName reads with
+ *   ` and # as name characters, and after a comma an assembly name (ScanAssemblyNameSpecToken)
+ *   that runs to whitespace , = or ] with quotes as plain characters.
+ * - --% (Parser.cs, CommandRule): a command argument whose value is --% makes the rest of the line,
+ *   up to | or && outside double quotes, one verbatim argument (GetVerbatimCommandArgument).
+ *   The check is on the token's value, so a word or string that becomes --% once values are filled
+ *   in counts too.
+ */
+
+
+/** The values of some placeholders cannot be used together (they would make the token --%). */
+class PwshValueError extends Error {
+    sources;
+    name = 'PwshValueError';
+    constructor(sources, message) {
+        super(message);
+        this.sources = sources;
+    }
+}
+// Characters (CharTraits.cs)
+const SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b";
+const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
+function isSingleQuote(char) {
+    return char !== undefined && char.length === 1 && SINGLE_QUOTES.includes(char);
+}
+function isDoubleQuote(char) {
+    return char !== undefined && char.length === 1 && DOUBLE_QUOTES.includes(char);
+}
+function isQuote(char) {
+    return isSingleQuote(char) || isDoubleQuote(char);
+}
+/** CharExtensions.IsDash: - and the en dash, em dash and horizontal bar. */
+function isDash(char) {
+    return char === '-' || char === '\u2013' || char === '\u2014' || char === '\u2015';
+}
+/** CharExtensions.IsWhitespace: newlines are not whitespace. */
+function isWhitespace(char) {
+    if (char === undefined)
+        return false;
+    if (' \t\v\f\u00a0\u0085'.includes(char))
+        return true;
+    // char.IsSeparator for characters above U+0100: the Unicode categories Zs, Zl and Zp.
+    return char.charCodeAt(0) > 256 && /^\p{Z}$/u.test(char);
+}
+/** .NET char.IsWhiteSpace, used after a backtick at the start of a token. */
+function isDotnetWhitespace(char) {
+    return char !== undefined && (/^[\t\n\v\f\r \u0085\u00a0]$/.test(char) || /^\p{Z}$/u.test(char));
+}
+function isNewline(char) {
+    return char === '\r' || char === '\n';
+}
+/** CharExtensions.ForceStartNewToken; the end of the text ends a token too. */
+function forcesNewToken(char) {
+    if (char === undefined)
+        return true;
+    if (char.charCodeAt(0) < 128)
+        return '\0\t\n\v\f\r &(),;{|}'.includes(char);
+    return isWhitespace(char);
+}
+/** .NET char.IsLetterOrDigit, for one UTF-16 code unit. */
+function isLetterOrDigit(char) {
+    return /^[\p{L}\p{Nd}]$/u.test(char);
+}
+/** CharExtensions.IsVariableStart: what may follow $ in a variable name. */
+function isVariableStart(char) {
+    if (char === undefined)
+        return false;
+    if (char.charCodeAt(0) < 128)
+        return /^[A-Za-z0-9_$:?^]$/.test(char);
+    return isLetterOrDigit(char);
+}
+// Quoting
+function doubleSingleQuotes(value) {
+    // Each single quote, of whichever kind, written twice stands for itself (ScanStringLiteral).
+    return value.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&');
+}
+/** Writes value so PowerShell reads back exactly its characters in the given context. */
+function quotePwsh(value, context) {
+    switch (context) {
+        case 'raw':
+            if (!/^[0-9]+$/.test(value))
+                throw new Error(`Refusing to write ${value} unquoted.`);
+            return value;
+        case 'single':
+            return doubleSingleQuotes(value);
+        case 'bare':
+            return `'${doubleSingleQuotes(value)}'`;
+        case 'double':
+            // ` $ and the double quotes are the only special characters in "…"; a backtick before any
+            // of them stands for the character itself (Backtick's default case).
+            return value.replace(/[`$"\u201c\u201d\u201e]/g, '`$&');
+        case 'word':
+            // A "…" part rather than '…': in a word that also expands $…, braces in a '…' part would
+            // be read as format items (ScanGenericToken); "…" parts have them doubled.
+            return `"${quotePwsh(value, 'double')}"`;
+        case 'nestedDouble':
+            // No ( ) or double quote may appear (ScanSubExpression counts parentheses and merges
+            // doubled quotes), and no backtick may end up before a double quote of the template: write
+            // those as `u{…} escapes, and an empty value as an empty subexpression so that the
+            // template's quotes around it do not become a doubled quote.
+            if (value === '')
+                return '$()';
+            return value.replace(/[`$()"\u201c\u201d\u201e]/g, char => char === '$' ? '`$' : `\`u{${char.codePointAt(0).toString(16).toUpperCase()}}`);
+    }
+}
+const STOP_PARSING = '--%';
+/**
+ * Renders a lexed template with the values of its placeholders. Throws PwshValueError when the
+ * values would turn a token into the stop-parsing token --%.
+ */
+function renderPwshScript(script, valueOf) {
+    const values = script.parts.map(part => part.kind === 'placeholder' ? valueOf(part.source) : undefined);
+    const overrides = new Map();
+    for (const guard of script.guards) {
+        const word = guard.pieces
+            .map(piece => (typeof piece === 'string' ? piece : (values[piece] ?? '')))
+            .join('');
+        if (word.toLowerCase() !== STOP_PARSING)
+            continue;
+        const [only] = guard.pieces;
+        const part = typeof only === 'number' ? script.parts[only] : undefined;
+        if (guard.pieces.length === 1 && part?.kind === 'placeholder' && part.context === 'bare') {
+            // A parenthesized expression is not a string token, so its value is never taken for --%.
+            overrides.set(only, `(${quotePwsh(word, 'bare')})`);
+            continue;
+        }
+        const sources = guard.pieces.flatMap(piece => {
+            const found = typeof piece === 'number' ? script.parts[piece] : undefined;
+            return found?.kind === 'placeholder' ? [found.source] : [];
+        });
+        throw new PwshValueError([...new Set(sources)], 'the word it stands in would read --%, which PowerShell takes as its stop-parsing token, ' +
+            'passing the rest of the line on unquoted.');
+    }
+    return script.parts
+        .map((part, index) => part.kind === 'text'
+        ? part.text
+        : (overrides.get(index) ?? quotePwsh(values[index] ?? '', part.context)))
+        .join('');
+}
+// Invocation
+/** Run before the script, as GitHub's `shell: pwsh` does (actions/runner ScriptHandlerHelpers.cs). */
+const PWSH_PRELUDE = "$ErrorActionPreference = 'stop'";
+/** Run after the script, as GitHub's `shell: pwsh` does. */
+const PWSH_EPILOGUE = 'if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }';
+/** The whole script pwsh runs: GitHub's prelude, the script, GitHub's epilogue, one per line. */
+function pwshScriptWithPrelude(script) {
+    return `${PWSH_PRELUDE}\n${script}\n${PWSH_EPILOGUE}`;
+}
+/**
+ * The arguments for pwsh that run a script. -EncodedCommand takes base64 of UTF-16LE
+ * (StringToBase64Converter.Base64ToString: Encoding.Unicode), so no command-line quoting is
+ * involved on any platform. -OutputFormat Text is needed because pwsh otherwise switches to CLIXML
+ * when its output is redirected and the command was encoded (PowerShell/PowerShell#5912, fixed in
+ * #8115 to honour an explicit -OutputFormat).
+ */
+function pwshArguments(script) {
+    const encoded = external_node_buffer_.Buffer.from(pwshScriptWithPrelude(script), 'utf16le').toString('base64');
+    return [
+        '-NoLogo',
+        '-NoProfile',
+        '-NonInteractive',
+        '-OutputFormat',
+        'Text',
+        '-EncodedCommand',
+        encoded
+    ];
+}
+const AFTER_BACKTICK = () => 'directly follows a backtick, which would escape the quote put around its value. ' +
+    'Remove the backtick.';
+const IN_NESTED_SUBEXPRESSION = source => 'is inside a $(…) that is itself inside a "…" string or a word. PowerShell finds the end of ' +
+    'such a $(…) by counting parentheses, quotes or not, so a value there is only safe inside "…". ' +
+    `Write "${source}" there.`;
+const IN_HERE_STRING = (spelling) => () => `is inside the here-string ${spelling}, which a line of the value could end. ` +
+    'Use a "…" string instead (it may span lines), or $env:PARALLEL_ITEM.';
+const IN_BRACED_VARIABLE = () => 'is inside ${…}, a variable name, which cannot depend on an item.';
+const afterVariable = (name) => source => name.endsWith(':')
+    ? `directly follows $${name}, so its value would name the variable, which cannot depend ` +
+        'on an item.'
+    : `directly follows the variable $${name}, so its value could become part of the ` +
+        `variable's name. Write \${${name}}${source} instead.`;
+const AFTER_STOP_PARSING = () => 'follows the stop-parsing token --% on its line, after which PowerShell passes the text on ' +
+    'as it is, unquoted.';
+const AFTER_MEMBER_DOT = source => 'directly follows `.`, where PowerShell reads a member name or a separate argument. ' +
+    `Write (${source}) to use the value in an expression, or quote the whole word.`;
+const adjacentTo = (what) => () => `directly follows ${what}; PowerShell would pass them as separate arguments. Put the whole ` +
+    'word in one "…" string, or separate them with a space.';
+const followedBy = (next) => source => `is directly followed by ${next}; PowerShell would read the quoted value and what follows as ` +
+    `separate arguments or as a member access. Quote the whole word ("${source}…"), use ` +
+    `(${source}) in an expression, or separate them with a space.`;
+const MERGES_WITH_QUOTE = () => 'is directly next to a "…" part of the same word, which its quoted value would merge with. ' +
+    'Put the whole word in one "…" string.';
+const AFTER_AT = () => 'directly follows `@`, with which PowerShell reads a hashtable or script block, not a ' +
+    'placeholder. Put the whole word in "…".';
+const IN_TYPE_BRACKETS = () => 'is inside […] at the start of a word, which PowerShell may read as a type name, where quotes ' +
+    'are plain characters. Assign the value to a variable first, or move it out of the brackets.';
+const IN_EXPANDABLE_WORD = source => "is inside '…' in a word that PowerShell also expands ($…), where braces in its value would " +
+    `be read as format items. Write "${source}" for that part instead.`;
+const DOUBLED_QUOTES = 'Doubled quotes ("" or `") inside a $(…) that is inside a "…" string or a word are merged by ' +
+    'PowerShell before the $(…) is read; write the inner string with single quotes, or assign it ' +
+    'to a variable first';
+const NONE = { kind: 'none' };
+/**
+ * Lexes a command template for pwsh into literal text and placeholders, each with the quoting
+ * context its value needs. Throws ShellSyntaxError for text it cannot classify with certainty and
+ * for placeholders in contexts where no quoting is safe.
+ */
+function lexPwshScript(template, matchPlaceholder) {
+    const nul = template.indexOf('\0');
+    if (nul !== -1) {
+        throw new ShellSyntaxError(`The template contains a NUL character (${describePosition(template, nul)}).`);
+    }
+    const lexer = new PwshLexer(template, matchPlaceholder, 0, template.length);
+    lexer.lexScript();
+    return lexer.result();
+}
+class PwshLexer {
+    source;
+    matchPlaceholder;
+    end;
+    index;
+    /** Unscanned $(…) subexpressions around the current position (see the file comment). */
+    depth = 0;
+    /** The here-string around the current position, if any. */
+    hereString;
+    /**
+     * Unclosed [ in this statement list since a [ that started a token: a possible type literal,
+     * read without quotes (see the file comment).
+     */
+    typeBrackets = 0;
+    found = [];
+    /** When set, the spans of literal string content found ('…', and "…" between expansions). */
+    spans;
+    guards = [];
+    constructor(source, matchPlaceholder, start, end) {
+        this.source = source;
+        this.matchPlaceholder = matchPlaceholder;
+        this.end = end;
+        this.index = start;
+    }
+    lexScript() {
+        this.lexStatements(undefined, this.index);
+    }
+    result() {
+        const found = [...this.found].sort((a, b) => a.index - b.index);
+        const parts = [];
+        const partOf = new Map();
+        let at = 0;
+        for (const placeholder of found) {
+            if (placeholder.index > at) {
+                parts.push({ kind: 'text', text: this.source.slice(at, placeholder.index) });
+            }
+            partOf.set(placeholder.index, parts.length);
+            parts.push({
+                kind: 'placeholder',
+                source: this.source.slice(placeholder.index, placeholder.index + placeholder.length),
+                index: placeholder.index,
+                context: placeholder.context
+            });
+            at = placeholder.index + placeholder.length;
+        }
+        if (at < this.source.length)
+            parts.push({ kind: 'text', text: this.source.slice(at) });
+        const guards = this.guards.map(pieces => ({
+            pieces: pieces.map(piece => typeof piece === 'string' ? piece : (partOf.get(piece.at) ?? -1))
+        }));
+        return { parts, guards };
+    }
+    // Reading
+    peek(offset = 0) {
+        const at = this.index + offset;
+        return at < this.end ? this.source[at] : undefined;
+    }
+    take(length = 1) {
+        this.index += length;
+    }
+    // Errors
+    fail(index, message) {
+        throw new ShellSyntaxError(`${message} (${describePosition(this.source, index)}).`);
+    }
+    failPlaceholder(index, match, reason) {
+        const source = this.source.slice(index, index + match.length);
+        throw new ShellSyntaxError(`Placeholder ${source} (${describePosition(this.source, index)}) ${reason(source)}`);
+    }
+    // Placeholders
+    placeholderAt(index) {
+        // `${` is always a variable and `@{` always a hashtable, as `${…}` is in bash.
+        if (index >= this.end || this.source[index] !== '{')
+            return undefined;
+        const before = this.source[index - 1];
+        if (before === '$' || before === '@')
+            return undefined;
+        const match = this.matchPlaceholder(this.source, index);
+        if (match === undefined || index + match.length > this.end)
+            return undefined;
+        return match;
+    }
+    record(match, context) {
+        this.found.push({ index: this.index, length: match.length, context });
+        this.take(match.length);
+    }
+    /** A placeholder inside '…', "…" or a here-string. */
+    quotedPlaceholder(match, context, guard) {
+        if (match.numeric) {
+            killGuard(guard);
+            this.record(match, 'raw');
+            return;
+        }
+        if (this.hereString !== undefined) {
+            this.failPlaceholder(this.index, match, IN_HERE_STRING(this.hereString));
+        }
+        if (this.depth > 0 && context === 'single') {
+            this.failPlaceholder(this.index, match, IN_NESTED_SUBEXPRESSION);
+        }
+        guard.pieces.push({ at: this.index });
+        this.record(match, context === 'double' && this.depth > 0 ? 'nestedDouble' : context);
+    }
+    /** A placeholder outside quotes; returns the token state after it. */
+    barePlaceholder(state, match) {
+        const start = this.index;
+        const after = start + match.length;
+        const next = after < this.end ? this.source[after] : undefined;
+        const nextPlaceholder = this.placeholderAt(after) !== undefined;
+        if (state.kind === 'closed')
+            this.failPlaceholder(start, match, adjacentTo(state.what));
+        if (match.numeric) {
+            if (state.kind === 'word') {
+                const word = state.word;
+                if (word.ban !== undefined)
+                    this.failPlaceholder(start, match, word.ban);
+                if (word.afterName !== undefined) {
+                    this.failPlaceholder(start, match, afterVariable(word.afterName));
+                }
+                killGuard(word.guard);
+                word.afterVariable = false;
+                word.lastDoubleQuoted = false;
+                word.lastPlaceholder = false;
+                this.record(match, 'raw');
+                return state;
+            }
+            // At the start of a token digits before > or < would become a stream number (2>file):
+            // quote them, so the value's meaning does not depend on which number it is.
+            if (next === '>' || next === '<') {
+                this.record(match, 'bare');
+                return { kind: 'closed', what: 'a quoted number' };
+            }
+            this.record(match, 'raw');
+            return { kind: 'word', word: newWord('generic', start, deadGuard()) };
+        }
+        if (this.hereString !== undefined) {
+            this.failPlaceholder(start, match, IN_HERE_STRING(this.hereString));
+        }
+        if (this.depth > 0)
+            this.failPlaceholder(start, match, IN_NESTED_SUBEXPRESSION);
+        if (this.typeBrackets > 0)
+            this.failPlaceholder(start, match, IN_TYPE_BRACKETS);
+        if (state.kind === 'none') {
+            if (nextPlaceholder)
+                this.failPlaceholder(start, match, followedBy('another placeholder'));
+            if (!this.endsStandaloneToken(after)) {
+                this.failPlaceholder(start, match, followedBy(`\`${next}\``));
+            }
+            this.guards.push([{ at: start }]);
+            this.record(match, 'bare');
+            return { kind: 'closed', what: 'a quoted value' };
+        }
+        const word = state.word;
+        if (word.ban !== undefined)
+            this.failPlaceholder(start, match, word.ban);
+        if (word.lastPlaceholder || nextPlaceholder) {
+            this.failPlaceholder(start, match, followedBy('another placeholder'));
+        }
+        if (word.lastDoubleQuoted || isDoubleQuote(next)) {
+            this.failPlaceholder(start, match, MERGES_WITH_QUOTE);
+        }
+        word.guard.pieces.push({ at: start });
+        // The quote put around the value makes a parameter token a bare word (ScanParameter).
+        if (word.kind === 'parameter')
+            word.kind = 'generic';
+        word.afterVariable = false;
+        word.afterName = undefined;
+        word.lastPlaceholder = true;
+        this.record(match, 'word');
+        return state;
+    }
+    /** After a '…' token standing alone, whether the character at `at` ends it cleanly. */
+    endsStandaloneToken(at) {
+        if (at >= this.end)
+            return true;
+        const char = this.source[at];
+        if (isWhitespace(char) || isNewline(char) || ';)}|&,]<>#'.includes(char))
+            return true;
+        if (char === '`') {
+            // A line continuation, or a backtick before whitespace, which is skipped.
+            const after = at + 1 < this.end ? this.source[at + 1] : undefined;
+            return isDotnetWhitespace(after);
+        }
+        return false;
+    }
+    // Statements and tokens
+    /** Lexes a statement list up to and including its closer (or to the end when there is none). */
+    lexStatements(closer, openIndex) {
+        // Inside (…), {…} and $(…) PowerShell parses expressions and commands again, even within a
+        // type literal's brackets (attribute arguments).
+        const typeBrackets = this.typeBrackets;
+        this.typeBrackets = 0;
+        let state = NONE;
+        for (;;) {
+            if (this.index >= this.end) {
+                if (state.kind === 'word')
+                    this.endWordAt(state.word);
+                if (closer !== undefined) {
+                    this.fail(openIndex, closer === ')' ? 'Unterminated (…)' : 'Unterminated {…}');
+                }
+                this.typeBrackets = typeBrackets;
+                return;
+            }
+            const match = this.placeholderAt(this.index);
+            if (match !== undefined) {
+                state = this.barePlaceholder(state, match);
+                continue;
+            }
+            if (state.kind === 'word') {
+                if (this.continueWord(state.word))
+                    continue;
+                state = NONE;
+                continue;
+            }
+            const next = this.startToken(state, closer);
+            if (next === 'end') {
+                this.typeBrackets = typeBrackets;
+                return;
+            }
+            state = next;
+        }
+    }
+    /** Refuses what a type name or assembly name would read differently from a command. */
+    checkTypeBrackets(char, next) {
+        if (this.typeBrackets === 0)
+            return;
+        const quote = isQuote(char) || (char === '@' && isQuote(next));
+        if (quote || char === '`' || char === '#' || (char === '<' && next === '#')) {
+            this.fail(this.index, `\`${quote ? 'A quote' : char === '`' ? 'A backtick' : '#'}\` inside […] at the start of a word: ` +
+                'PowerShell may read the brackets as a type name, where quotes, backticks and # are ' +
+                'plain characters; move it out of the brackets');
+        }
+    }
+    /** Counts [ and ] while inside a possible type literal, or from a [ that starts a token. */
+    countBracket(char, startsToken) {
+        if (char === '[' && (startsToken || this.typeBrackets > 0))
+            this.typeBrackets++;
+        else if (char === ']' && this.typeBrackets > 0)
+            this.typeBrackets--;
+    }
+    /** At a word's character: consumes it and returns true, or ends the word and returns false. */
+    continueWord(word) {
+        const char = this.peek();
+        const next = this.peek(1);
+        if (forcesNewToken(char)) {
+            this.endWordAt(word);
+            return false;
+        }
+        this.checkTypeBrackets(char, next);
+        if (word.kind === 'parameter') {
+            // ScanParameter: `:` ends a parameter and its argument follows; `.` and `[` end it; a
+            // quote turns it into a bare word.
+            if (char === ':') {
+                this.take();
+                this.endWordAt(word);
+                return false;
+            }
+            if (char === '.' || char === '[') {
+                this.endWordAt(word);
+                return false;
+            }
+            if (char === '`') {
+                // In a command a backtick is part of a parameter's name; in an expression it escapes
+                // the next character.
+                this.fail(this.index, 'A backtick inside a parameter name is read differently in commands and expressions; ' +
+                    'quote the word');
+            }
+            if (isQuote(char))
+                word.kind = 'generic';
+        }
+        if (char === '#' || (char === '<' && next === '#')) {
+            // In a command, # inside a word is text; in an expression it starts a comment.
+            this.fail(this.index, `\`${char === '#' ? '#' : '<#'}\` directly after other text is a comment in some PowerShell ` +
+                'contexts and part of the word in others; put a space before a comment, or quote the text');
+        }
+        if (char === '@' && isQuote(next)) {
+            this.fail(this.index, '`@` followed by a quote inside a word starts a here-string in some PowerShell contexts; ' +
+                'quote the whole word');
+        }
+        if (char === '@' && next === '{') {
+            // placeholderAt never sees a placeholder after @: @{ is a hashtable or script block.
+            const match = this.matchPlaceholder(this.source, this.index + 1);
+            if (match !== undefined)
+                this.failPlaceholder(this.index + 1, match, AFTER_AT);
+        }
+        if (word.kind === 'parameter') {
+            // Every other character, $ included, is part of the parameter's name.
+            appendGuard(word.guard, char);
+            this.take();
+            return true;
+        }
+        if (char === '`') {
+            if (this.placeholderAt(this.index + 1) !== undefined) {
+                this.failPlaceholder(this.index + 1, this.placeholderAt(this.index + 1), AFTER_BACKTICK);
+            }
+            const escape = this.escapeAt(this.index);
+            if (escape === undefined)
+                this.fail(this.index, 'The template ends with a backtick that escapes nothing');
+            appendGuard(word.guard, escape.text);
+            this.take(escape.length);
+            this.continued(word);
+            return true;
+        }
+        if (isSingleQuote(char)) {
+            this.lexSingleQuotes(word.guard, word);
+            this.continued(word);
+            return true;
+        }
+        if (isDoubleQuote(char)) {
+            if (word.lastPlaceholder) {
+                // Unreachable: barePlaceholder refuses a placeholder before a double quote.
+                this.fail(this.index, 'A quoted value would merge with this "…"');
+            }
+            if (this.lexDoubleQuotes(word.guard))
+                word.expandable = true;
+            this.continued(word);
+            word.lastDoubleQuoted = true;
+            return true;
+        }
+        if (char === '$') {
+            const name = this.lexDollarInWord(word);
+            this.continued(word);
+            word.afterName = name;
+            return true;
+        }
+        if (word.afterVariable && char === '[') {
+            // ScanVariable ends a variable at [, in commands too: an index follows ($a['k']), which is
+            // not part of an expanded word. Start a new word with it.
+            this.endWordAt(word);
+            Object.assign(word, newWord('generic', this.index, deadGuard()));
+        }
+        if (word.afterVariable && (char === '.' || (char === ':' && next === ':'))) {
+            // Member access on the variable ($x.Name, $x::Name).
+            word.ban = AFTER_MEMBER_DOT;
+        }
+        this.countBracket(char, false);
+        appendGuard(word.guard, char);
+        this.take();
+        this.continued(word);
+        return true;
+    }
+    continued(word) {
+        word.afterVariable = false;
+        word.afterName = undefined;
+        word.lastDoubleQuoted = false;
+        word.lastPlaceholder = false;
+    }
+    /** A $ inside a bare word (ScanDollarInStringExpandable); returns the variable name it read. */
+    lexDollarInWord(word) {
+        const next = this.peek(1);
+        if (next === '(') {
+            this.lexUnscannedSubexpression(false);
+        }
+        else if (next === '{') {
+            this.lexBracedVariable(true);
+        }
+        else if (isVariableStart(next)) {
+            const name = this.lexVariableName();
+            word.expandable = true;
+            killGuard(word.guard);
+            return name;
+        }
+        else {
+            appendGuard(word.guard, '$');
+            this.take();
+            return undefined;
+        }
+        word.expandable = true;
+        killGuard(word.guard);
+        return undefined;
+    }
+    /** Ends a word at the current index; handles a --% it turns out to be. */
+    endWordAt(word) {
+        if (word.expandable) {
+            const [single] = word.singles;
+            if (single !== undefined) {
+                this.failPlaceholder(single, this.matchPlaceholder(this.source, single), IN_EXPANDABLE_WORD);
+            }
+            return;
+        }
+        if (this.finishGuard(word.guard, word.start, word.kind === 'generic'))
+            this.lexStopParsing();
+    }
+    /**
+     * Files a token's guard; returns true when the token is the plain stop-parsing token --%.
+     * Other spellings of --% in the template itself ('--%', -`-%, --'%') are refused: whether
+     * PowerShell stops parsing after them depends on what follows (Parser.cs, CommandRule).
+     */
+    finishGuard(guard, start, canBePlain) {
+        if (!guard.viable)
+            return false;
+        if (guard.pieces.some(piece => typeof piece !== 'string')) {
+            this.guards.push(guard.pieces);
+            return false;
+        }
+        if (guard.literal !== STOP_PARSING)
+            return false;
+        if (canBePlain && this.source.slice(start, this.index) === STOP_PARSING) {
+            if (this.depth > 0 || this.hereString !== undefined) {
+                this.fail(start, 'The stop-parsing token --% is not supported inside $(…) within a string or word');
+            }
+            return true;
+        }
+        this.fail(start, 'Write the stop-parsing token as a plain --%; quoted or escaped forms of it are read inconsistently');
+    }
+    /**
+     * After --%: the rest of the line, up to | or && outside double quotes, is passed on verbatim
+     * (Tokenizer.GetVerbatimCommandArgument). No placeholder may stand anywhere on that line, and the
+     * line must read the same, ending with nothing left open, whether or not PowerShell stops
+     * parsing there (it does not in an expression), so that what follows is read the same either way.
+     */
+    lexStopParsing() {
+        const source = this.source;
+        const stopIndex = this.index - STOP_PARSING.length;
+        let lineEnd = this.index;
+        while (lineEnd < this.end && !isNewline(source[lineEnd]))
+            lineEnd++;
+        for (let at = this.index; at < lineEnd; at++) {
+            const match = this.placeholderAt(at);
+            if (match !== undefined)
+                this.failPlaceholder(at, match, AFTER_STOP_PARSING);
+        }
+        let verbatimEnd = this.index;
+        while (verbatimEnd < lineEnd && isWhitespace(source[verbatimEnd]))
+            verbatimEnd++;
+        let inQuotes = false;
+        for (; verbatimEnd < lineEnd; verbatimEnd++) {
+            const char = source[verbatimEnd];
+            if (isDoubleQuote(char))
+                inQuotes = !inQuotes;
+            else if (!inQuotes && (char === '|' || (char === '&' && source[verbatimEnd + 1] === '&'))) {
+                break;
+            }
+        }
+        for (const start of new Set([this.index, verbatimEnd])) {
+            try {
+                new PwshLexer(source, this.matchPlaceholder, start, lineEnd).lexScript();
+            }
+            catch (error) {
+                if (!(error instanceof ShellSyntaxError))
+                    throw error;
+                this.fail(stopIndex, 'Cannot tell how PowerShell reads the rest of the line after --%: it must read the same ' +
+                    'with or without stop-parsing, leaving no string, bracket or comment open');
+            }
+        }
+        this.index = verbatimEnd;
+    }
+    /** At the start of a token (state none or closed); returns the next state, or 'end' at the closer. */
+    startToken(state, closer) {
+        const source = this.source;
+        const start = this.index;
+        const char = this.peek();
+        const next = this.peek(1);
+        if (isWhitespace(char) || isNewline(char)) {
+            this.take();
+            return NONE;
+        }
+        if (char === ')' || char === '}') {
+            if (char !== closer)
+                this.fail(start, `Unmatched \`${char}\``);
+            this.take();
+            return 'end';
+        }
+        this.checkTypeBrackets(char, next);
+        if (char === '#') {
+            // A comment: placeholders in it stay as they are, inert.
+            while (this.index < this.end && !isNewline(source[this.index]))
+                this.take();
+            return NONE;
+        }
+        if (char === '<' && next === '#') {
+            const close = source.indexOf('#>', start + 2);
+            if (close === -1 || close + 2 > this.end)
+                this.fail(start, 'Unterminated <# … #> comment');
+            this.index = close + 2;
+            return NONE;
+        }
+        if (char === '(' || char === '{') {
+            this.take();
+            this.lexStatements(char === '(' ? ')' : '}', start);
+            return { kind: 'closed', what: char === '(' ? '`)`' : '`}`' };
+        }
+        if (char === ';' || char === ',' || char === '|' || char === '&') {
+            this.take((char === '|' || char === '&') && next === char ? 2 : 1);
+            return NONE;
+        }
+        if (char === '>' || char === '<') {
+            this.take(char === '>' && next === '>' ? 2 : 1);
+            return NONE;
+        }
+        if (/^[1-6*]$/.test(char) && next === '>') {
+            // A redirection such as 2>, 2>>, 2>&1 or *>.
+            this.take(2);
+            if (this.peek() === '>')
+                this.take();
+            else if (this.peek() === '&' && /^[12]$/.test(this.peek(1) ?? ''))
+                this.take(2);
+            return NONE;
+        }
+        if (isSingleQuote(char)) {
+            const guard = newGuard();
+            this.lexSingleQuotes(guard, undefined);
+            this.finishStringGuard(guard, start);
+            return { kind: 'closed', what: 'a quoted string' };
+        }
+        if (isDoubleQuote(char)) {
+            const guard = newGuard();
+            if (this.lexDoubleQuotes(guard))
+                killGuard(guard);
+            this.finishStringGuard(guard, start);
+            return { kind: 'closed', what: 'a quoted string' };
+        }
+        if (char === '@') {
+            if (next === '(' || next === '{') {
+                this.take(2);
+                this.lexStatements(next === '(' ? ')' : '}', start);
+                return { kind: 'closed', what: next === '(' ? '`)`' : '`}`' };
+            }
+            if (isQuote(next)) {
+                this.lexHereString();
+                return { kind: 'closed', what: 'a here-string' };
+            }
+            if (isVariableStart(next)) {
+                const word = newWord('variable', start, deadGuard());
+                word.expandable = true;
+                word.afterName = this.lexVariableName();
+                word.afterVariable = true;
+                return { kind: 'word', word };
+            }
+        }
+        if (char === '$') {
+            if (next === '(') {
+                // At the start of a token $( is parsed at once, like ( (Tokenizer.NextToken).
+                this.take(2);
+                this.lexStatements(')', start);
+                return { kind: 'closed', what: '`)`' };
+            }
+            if (next === '{' || isVariableStart(next)) {
+                const word = newWord('variable', start, deadGuard());
+                word.expandable = true;
+                if (next === '{')
+                    this.lexBracedVariable(false);
+                else
+                    word.afterName = this.lexVariableName();
+                word.afterVariable = true;
+                return { kind: 'word', word };
+            }
+        }
+        if (char === '`') {
+            if (isNewline(next)) {
+                // A line continuation.
+                this.take(next === '\r' && this.peek(2) === '\n' ? 3 : 2);
+                return NONE;
+            }
+            if (isDotnetWhitespace(next)) {
+                this.take();
+                return NONE;
+            }
+            const word = newWord('generic', start, newGuard());
+            this.continueWord(word);
+            return { kind: 'word', word };
+        }
+        if (state.kind === 'closed' && (char === '.' || (char === ':' && next === ':'))) {
+            // Member access on what came before: ('a').Length, (Get-Date)::Now.
+            const word = newWord('generic', start, deadGuard());
+            word.ban = AFTER_MEMBER_DOT;
+            appendGuard(word.guard, char);
+            this.take();
+            return { kind: 'word', word };
+        }
+        if (char === '.') {
+            const match = this.placeholderAt(start + 1);
+            if (match !== undefined)
+                this.failPlaceholder(start + 1, match, AFTER_MEMBER_DOT);
+        }
+        if (char === '[' || char === ']') {
+            // A [ after a closed token indexes it ('ab'[0], (x)[0]); one that starts a token may
+            // start a type literal.
+            this.countBracket(char, state.kind === 'none');
+            const word = newWord('generic', start, newGuard());
+            appendGuard(word.guard, char);
+            this.take();
+            return { kind: 'word', word };
+        }
+        const kind = isDash(char) && next !== undefined && /^[\p{L}_?]$/u.test(next) ? 'parameter' : 'generic';
+        const word = newWord(kind, start, newGuard());
+        if (kind === 'parameter') {
+            appendGuard(word.guard, char);
+            this.take();
+            return { kind: 'word', word };
+        }
+        this.continueWord(word);
+        return { kind: 'word', word };
+    }
+    /** Files the guard of a string token standing alone. */
+    finishStringGuard(guard, start) {
+        this.finishGuard(guard, start, false);
+    }
+    // Quotes, variables and subexpressions
+    /** '…' (ScanStringLiteral); placeholders inside go to the word's list when in a word. */
+    lexSingleQuotes(guard, word) {
+        const open = this.index;
+        this.take();
+        for (;;) {
+            const char = this.peek();
+            if (char === undefined)
+                this.fail(open, "Unterminated '…' string");
+            const match = this.placeholderAt(this.index);
+            if (match !== undefined) {
+                if (!match.numeric)
+                    word?.singles.push(this.index);
+                this.quotedPlaceholder(match, 'single', guard);
+                continue;
+            }
+            if (isSingleQuote(char)) {
+                const next = this.peek(1);
+                if (!isSingleQuote(next)) {
+                    this.spans?.push([open + 1, this.index]);
+                    this.take();
+                    return;
+                }
+                appendGuard(guard, next);
+                this.take(2);
+                continue;
+            }
+            appendGuard(guard, char);
+            this.take();
+        }
+    }
+    /** "…" (ScanStringExpandable); returns whether it expands anything. */
+    lexDoubleQuotes(guard) {
+        const open = this.index;
+        let expands = false;
+        let segment = open + 1;
+        this.take();
+        for (;;) {
+            const char = this.peek();
+            if (char === undefined)
+                this.fail(open, 'Unterminated "…" string');
+            const match = this.placeholderAt(this.index);
+            if (match !== undefined) {
+                this.quotedPlaceholder(match, 'double', guard);
+                continue;
+            }
+            if (isDoubleQuote(char)) {
+                const next = this.peek(1);
+                if (!isDoubleQuote(next)) {
+                    this.spans?.push([segment, this.index]);
+                    this.take();
+                    return expands;
+                }
+                appendGuard(guard, next);
+                this.take(2);
+            }
+            else if (char === '`') {
+                const escape = this.escapeInString(open, 'Unterminated "…" string');
+                appendGuard(guard, escape);
+            }
+            else if (char === '$') {
+                const dollar = this.index;
+                if (this.lexDollarInString(false)) {
+                    this.spans?.push([segment, dollar]);
+                    segment = this.index;
+                    expands = true;
+                    killGuard(guard);
+                }
+                else {
+                    appendGuard(guard, '$');
+                }
+            }
+            else {
+                appendGuard(guard, char);
+                this.take();
+            }
+        }
+    }
+    /** A backtick escape inside "…" or @"…"@; returns what it stands for. */
+    escapeInString(open, unterminated) {
+        const match = this.placeholderAt(this.index + 1);
+        if (match !== undefined)
+            this.failPlaceholder(this.index + 1, match, AFTER_BACKTICK);
+        const escape = this.escapeAt(this.index);
+        if (escape === undefined)
+            this.fail(open, unterminated);
+        this.take(escape.length);
+        return escape.text;
+    }
+    /**
+     * A $ inside "…" or a here-string (ScanDollarInStringExpandable); returns whether it expands.
+     * A placeholder may not follow a variable name there: its value would extend the name.
+     */
+    lexDollarInString(hereString) {
+        const next = this.peek(1);
+        if (next === '(') {
+            this.lexUnscannedSubexpression(hereString);
+            return true;
+        }
+        if (next === '{') {
+            this.lexBracedVariable(true);
+            return true;
+        }
+        if (isVariableStart(next)) {
+            const name = this.lexVariableName();
+            const match = this.placeholderAt(this.index);
+            if (match !== undefined && name !== undefined) {
+                this.failPlaceholder(this.index, match, afterVariable(name));
+            }
+            return true;
+        }
+        this.take();
+        return false;
+    }
+    /**
+     * An unbraced variable name after $ or @ (ScanVariable); returns the name, or undefined for the
+     * one-character variables $$, $? and $^, which nothing can extend.
+     */
+    lexVariableName() {
+        this.take();
+        const first = this.peek();
+        if (first === '$' || first === '?' || first === '^') {
+            this.take();
+            return undefined;
+        }
+        const start = this.index;
+        for (;;) {
+            const char = this.peek();
+            if (char === undefined)
+                break;
+            if (char === ':') {
+                if (this.peek(1) === ':')
+                    break; // $a::b is static member access
+            }
+            else if (!/^[A-Za-z0-9_?]$/.test(char) &&
+                !(char.charCodeAt(0) >= 128 && isLetterOrDigit(char))) {
+                break;
+            }
+            this.take();
+        }
+        return this.source.slice(start, this.index);
+    }
+    /** ${…}: a variable name up to the first `}`; only ` escapes (ScanVariable). */
+    lexBracedVariable(inString) {
+        const open = this.index;
+        this.take(2);
+        for (;;) {
+            const char = this.peek();
+            if (char === undefined)
+                this.fail(open, 'Unterminated ${…} variable name');
+            if (char === '}') {
+                this.take();
+                return;
+            }
+            if (char === '{' || char === '`') {
+                const at = char === '{' ? this.index : this.index + 1;
+                const match = at < this.end ? this.matchPlaceholder(this.source, at) : undefined;
+                if (match !== undefined)
+                    this.failPlaceholder(at, match, IN_BRACED_VARIABLE);
+                if (char === '{')
+                    this.fail(this.index, 'A `{` inside ${…} must be escaped with a backtick');
+                if (this.peek(1) === undefined)
+                    this.fail(open, 'Unterminated ${…} variable name');
+                this.take(2);
+                continue;
+            }
+            // Inside a string, two double quotes stand for one; neither ends the string (ScanVariable).
+            this.take(inString && isDoubleQuote(char) && isDoubleQuote(this.peek(1)) ? 2 : 1);
+        }
+    }
+    /**
+     * $( inside a string, a word or a here-string (ScanSubExpression): its end is the parenthesis
+     * that balances it, quotes or not; then its text is lexed as statements. Doubled quotes, which
+     * PowerShell merges first outside here-strings, are refused, so the text lexed is the text read.
+     */
+    lexUnscannedSubexpression(hereString) {
+        const source = this.source;
+        const open = this.index;
+        let parentheses = 1;
+        let close = open + 2;
+        for (;; close++) {
+            if (close >= this.end)
+                this.fail(open, 'Unterminated $(…) subexpression');
+            const char = source[close];
+            if (char === '(') {
+                parentheses++;
+            }
+            else if (char === ')') {
+                if (--parentheses === 0)
+                    break;
+            }
+            else if (!hereString &&
+                (char === '`' || isDoubleQuote(char)) &&
+                close + 1 < this.end &&
+                isDoubleQuote(source[close + 1])) {
+                this.fail(close, DOUBLED_QUOTES);
+            }
+        }
+        const end = this.end;
+        this.end = close;
+        this.depth++;
+        this.index = open + 2;
+        this.lexStatements(undefined, open);
+        this.depth--;
+        this.end = end;
+        this.index = close + 1;
+    }
+    /**
+     * @'…'@ and @"…"@: the opening must end its line; the string ends at a line that starts with
+     * the matching quote and @ (ScanHereStringLiteral, ScanHereStringExpandable).
+     */
+    lexHereString() {
+        const open = this.index;
+        const expandable = isDoubleQuote(this.source[open + 1]);
+        const spelling = expandable ? '@"…"@' : "@'…'@";
+        const quote = expandable ? '"' : "'";
+        const neverClosed = `The here-string ${spelling} is never closed by a line starting with ${quote}@`;
+        this.take(2);
+        while (isWhitespace(this.peek()))
+            this.take();
+        const char = this.peek();
+        if (!isNewline(char))
+            this.fail(open, `The here-string opening @${quote} must end its line`);
+        this.take(char === '\r' && this.peek(1) === '\n' ? 2 : 1);
+        const closes = expandable ? isDoubleQuote : isSingleQuote;
+        const outer = this.hereString;
+        this.hereString = spelling;
+        // Its value, as far as needed to tell whether it is --%; the line break before the closing
+        // line is not part of it.
+        const guard = newGuard();
+        for (let firstLine = true;; firstLine = false) {
+            // Only the start of a line can close it.
+            if (closes(this.peek()) && this.peek(1) === '@')
+                break;
+            if (!firstLine)
+                appendGuard(guard, '\n');
+            for (;;) {
+                const current = this.peek();
+                if (current === undefined)
+                    this.fail(open, neverClosed);
+                if (isNewline(current)) {
+                    this.take(current === '\r' && this.peek(1) === '\n' ? 2 : 1);
+                    break;
+                }
+                const match = this.placeholderAt(this.index);
+                if (match !== undefined) {
+                    this.quotedPlaceholder(match, 'double', guard);
+                }
+                else if (expandable && current === '`') {
+                    // An escaped line break does not start a line that could close the string.
+                    appendGuard(guard, this.escapeInString(open, neverClosed));
+                }
+                else if (expandable && current === '$') {
+                    if (this.lexDollarInString(true))
+                        killGuard(guard);
+                    else
+                        appendGuard(guard, '$');
+                }
+                else {
+                    appendGuard(guard, current);
+                    this.take();
+                }
+            }
+        }
+        this.take(2);
+        this.hereString = outer;
+        this.finishGuard(guard, open, false);
+    }
+    /**
+     * The backtick escape at `at` (Tokenizer.Backtick, ScanUnicodeEscape): its length and what it
+     * stands for, or undefined when nothing follows the backtick.
+     */
+    escapeAt(at) {
+        if (at + 1 >= this.end)
+            return undefined;
+        const char = this.source[at + 1];
+        if (char === 'u') {
+            const escape = /^\{([0-9A-Fa-f]{1,6})\}/.exec(this.source.slice(at + 2, Math.min(this.end, at + 10)));
+            const code = escape === null ? Number.NaN : Number.parseInt(escape[1], 16);
+            if (escape === null || code > 0x10ffff)
+                this.fail(at, 'Invalid `u{…} escape');
+            return {
+                length: 2 + escape[0].length,
+                text: code <= 0xffff ? String.fromCharCode(code) : String.fromCodePoint(code)
+            };
+        }
+        const special = {
+            '0': '\0',
+            a: '\x07',
+            b: '\b',
+            e: '\x1b',
+            f: '\f',
+            n: '\n',
+            r: '\r',
+            t: '\t',
+            v: '\v'
+        };
+        return { length: 2, text: special[char] ?? char };
+    }
+}
+// Tokens that could become --%
+function newGuard() {
+    return { literal: '', pieces: [], viable: true };
+}
+function deadGuard() {
+    return { literal: '', pieces: [], viable: false };
+}
+function killGuard(guard) {
+    guard.viable = false;
+}
+function appendGuard(guard, text) {
+    if (!guard.viable)
+        return;
+    guard.literal += text;
+    if (guard.literal.length > STOP_PARSING.length || /[^-%]/.test(text)) {
+        guard.viable = false;
+        return;
+    }
+    guard.pieces.push(text);
+}
+function newWord(kind, start, guard) {
+    return {
+        kind,
+        start,
+        ban: undefined,
+        afterVariable: false,
+        afterName: undefined,
+        lastDoubleQuoted: false,
+        lastPlaceholder: false,
+        expandable: false,
+        singles: [],
+        guard
+    };
+}
+/**
+ * For tests: the spans of literal string content in a script without placeholders, as the lexer
+ * reads it: the inside of '…', and of "…" between the expansions in it.
+ */
+function pwshLiteralSpans(script) {
+    const lexer = new PwshLexer(script, () => undefined, 0, script.length);
+    lexer.spans = [];
+    lexer.lexScript();
+    return lexer.spans;
+}
+
 ;// CONCATENATED MODULE: ./src/template.ts
+
 
 
 
@@ -34406,11 +36737,14 @@ class CommandTemplate {
         if (template.trim() === '')
             return new CommandTemplate(shell, { kind: 'itemsAreCommands' }, new Map());
         const plan = parsePlan(template, shell);
-        const sources = plan.kind === 'script'
-            ? plan.parts.flatMap(part => (part.kind === 'placeholder' ? [part.source] : []))
-            : plan.kind === 'words'
-                ? plan.words.flat().flatMap(part => (part.kind === 'placeholder' ? [part.source] : []))
-                : [];
+        const parts = plan.kind === 'script'
+            ? plan.parts
+            : plan.kind === 'pwsh'
+                ? plan.script.parts
+                : plan.kind === 'words'
+                    ? plan.words.flat()
+                    : [];
+        const sources = parts.flatMap(part => (part.kind === 'placeholder' ? [part.source] : []));
         const placeholders = new Map(sources.map(source => [source, parsePlaceholder(source)]));
         return new CommandTemplate(shell, plan, placeholders);
     }
@@ -34454,6 +36788,19 @@ class CommandTemplate {
                 return this.shellCommand(plan.parts
                     .map(part => part.kind === 'text' ? part.text : quoteInContext(value(part.source), part.context))
                     .join(''));
+            case 'pwsh': {
+                let script;
+                try {
+                    script = renderPwshScript(plan.script, value);
+                }
+                catch (error) {
+                    if (!(error instanceof PwshValueError))
+                        throw error;
+                    throw new PlaceholderError(`Placeholder ${error.sources.join(' and ')} cannot be used for ` +
+                        `${describeItem(item, seq)}: ${error.message}`);
+                }
+                return this.shellCommand(script);
+            }
             case 'words': {
                 const words = plan.words.map(parts => parts.map(part => (part.kind === 'text' ? part.text : value(part.source))).join(''));
                 return this.directCommand(words, item, seq);
@@ -34492,6 +36839,11 @@ class CommandTemplate {
                 };
             case Shell.Sh:
                 return { file: 'sh', args: ['-e', '-c', script], display: script };
+            case Shell.Pwsh:
+                // As GitHub's `shell: pwsh` (its prelude and epilogue around the script), but passed with
+                // -EncodedCommand: no temporary file and no command-line quoting on any platform. The
+                // display leaves the prelude and epilogue out.
+                return { file: 'pwsh', args: pwshArguments(script), display: script };
             case Shell.None:
                 throw new Error('A shell script cannot run without a shell.');
         }
@@ -34519,6 +36871,8 @@ function parsePlan(template, shell) {
             }
             return { kind: 'words', words };
         }
+        if (shell === Shell.Pwsh)
+            return { kind: 'pwsh', script: lexPwshScript(template, matchPlaceholder) };
         return { kind: 'script', parts: lexScript(template, shell, matchPlaceholder) };
     }
     catch (error) {
@@ -34552,6 +36906,8 @@ function lowercaseFirst(text) {
 
 
 
+
+
 /** How often a progress line is printed while tasks run. */
 const PROGRESS_INTERVAL_MS = 30_000;
 /** The action's entry point: reads the inputs, runs every item, reports. */
@@ -34566,16 +36922,22 @@ async function run() {
     // Without handlers Node dies at once on SIGINT/SIGTERM and orphans every task.
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    let outputsSet = false;
     try {
         const settings = await getInputs();
-        const template = CommandTemplate.parse(settings.command, settings.shell);
+        const template = parseTemplate(settings);
         const prepared = prepareItems(settings.items, template);
+        // One directory per run for the results file, spilled output and the tasks' own files.
+        const workDirectory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-exec-'));
         const report = prepared.length === 0
-            ? emptyReport(settings)
-            : await runItems(settings, template, prepared, cancellation.signal);
-        const directory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-exec-'));
-        const resultsFile = await writeResultsFile(directory, report);
+            ? emptyReport(settings.shell)
+            : await runItems(settings, template, prepared, workDirectory, cancellation.signal);
+        const resultsFile = await writeResultsFile(workDirectory, report).catch((error) => {
+            warning(`Could not write the results file: ${String(error)}`);
+            return '';
+        });
         setOutputs(report, resultsFile);
+        outputsSet = true;
         if (prepared.length === 0)
             return reportNoItems(settings.ifNoItems);
         if (settings.summary)
@@ -34590,6 +36952,9 @@ async function run() {
         }
     }
     catch (error) {
+        // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
+        if (!outputsSet)
+            setOutputs(emptyReport(''), '');
         setFailed(error instanceof Error ? error.message : String(error));
     }
     finally {
@@ -34597,17 +36962,27 @@ async function run() {
         process.off('SIGTERM', onSignal);
     }
 }
-/** Renders every item's command before anything runs, so a bad placeholder stops the run early. */
+/**
+ * Renders every item's command before anything runs, so a bad placeholder or an item that no
+ * command could carry stops the run early, naming the item.
+ */
 function prepareItems(items, template) {
-    return items.map((item, index) => ({ item, command: template.render(item, index + 1, 1) }));
+    return items.map((item, index) => {
+        const command = template.render(item, index + 1, 1);
+        const problem = spawnProblem(command.args, { PARALLEL_ITEM: itemText(item) });
+        if (problem !== undefined) {
+            throw new Error(`Invalid item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`);
+        }
+        return { item, command };
+    });
 }
-async function runItems(settings, template, prepared, cancellation) {
+async function runItems(settings, template, prepared, workDirectory, cancellation) {
     const total = prepared.length;
     const workers = Math.min(settings.maxWorkers, total);
     info(`Running ${total} ${total === 1 ? 'item' : 'items'} on ${workers} ${workers === 1 ? 'worker' : 'workers'} ` +
         `with ${settings.shell} (fail-fast: ${settings.failFast ? 'on' : 'off'}, ` +
         `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}).`);
-    const log = new TaskLog(settings.log, total, data => process.stdout.write(data));
+    const log = new TaskLog(settings.log, total, streamSink(process.stdout), settings.workflowCommands);
     const debug = isDebug();
     const startedAt = Date.now();
     let done = 0;
@@ -34620,16 +36995,20 @@ async function runItems(settings, template, prepared, cancellation) {
         cwd: settings.workingDirectory,
         env: taskEnvironment(process.env),
         timeoutMs: settings.timeoutMs,
+        retries: settings.retries,
+        retryDelayMs: settings.retryDelayMs,
         log,
-        tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)()
+        tempDir: workDirectory
     }), {
         concurrency: workers,
         failFast: settings.failFast,
         signal: cancellation,
         onStart: (index, slot) => {
             running++;
-            if (debug)
-                core_debug(`Task ${index + 1} started in slot ${slot}: ${itemLabel(prepared[index]?.item ?? '')}`);
+            if (debug) {
+                const item = itemLabel(prepared[index]?.item ?? '');
+                log.note(`::debug::${escapeCommandData(`Task ${index + 1} started in slot ${slot}: ${item}`)}`);
+            }
         },
         onSettled: outcome => {
             done++;
@@ -34642,11 +37021,11 @@ async function runItems(settings, template, prepared, cancellation) {
                 }
             }
             if (debug)
-                core_debug(`Task ${outcome.index + 1} ended: ${outcome.status}`);
+                log.note(`::debug::Task ${outcome.index + 1} ended: ${outcome.status}`);
         }
     });
     stopProgress();
-    await log.flushed();
+    await log.finish();
     if (cancellation.aborted && haltReason === null)
         haltReason = String(cancellation.reason.message);
     const records = outcomes.map((outcome) => {
@@ -34666,7 +37045,9 @@ async function runItems(settings, template, prepared, cancellation) {
             startedAt: null,
             endedAt: null,
             outputTail: '',
-            error: outcome.error === undefined ? null : String(outcome.error)
+            error: outcome.error === undefined ? null : String(outcome.error),
+            outputs: {},
+            summary: ''
         };
     });
     const counts = countStatuses(records);
@@ -34675,15 +37056,28 @@ async function runItems(settings, template, prepared, cancellation) {
         `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`);
     return { records, counts, durationMs, workers, shell: settings.shell, haltReason };
 }
-function emptyReport(settings) {
+function emptyReport(shell) {
     return {
         records: [],
         counts: countStatuses([]),
         durationMs: 0,
         workers: 0,
-        shell: settings.shell,
+        shell,
         haltReason: null
     };
+}
+/** Parses the command template, naming the input when it is unusable. */
+function parseTemplate(settings) {
+    try {
+        return CommandTemplate.parse(settings.command, settings.shell);
+    }
+    catch (error) {
+        if (!(error instanceof TemplateError))
+            throw error;
+        throw new Error(`Invalid ${Inputs.Command} '${cut(settings.command, 80)}': ${error.message}`, {
+            cause: error
+        });
+    }
 }
 function reportNoItems(behavior) {
     const message = "No items to run: 'items' and 'items-file' gave none.";

@@ -1,6 +1,9 @@
 import { type TaskContext, type TaskReport } from './executor.js'
+import { formatDuration } from './duration.js'
 import { itemText, type Item } from './item.js'
 import { runProcess, type RunResult } from './process-runner.js'
+import { resolveProgram } from './shell-path.js'
+import { TaskFiles } from './task-files.js'
 import { type TaskLog } from './task-log.js'
 import { TaskOutput } from './task-output.js'
 import { type TaskRecord } from './task-record.js'
@@ -22,24 +25,31 @@ export interface CommandTaskOptions {
   env: NodeJS.ProcessEnv
   /** Per-task time limit in milliseconds. */
   timeoutMs: number | undefined
+  /** How many more times a failed or timed-out task is run. */
+  retries?: number
+  /** Delay before the first retry; it doubles with each further one. */
+  retryDelayMs?: number
   /** Grace between SIGTERM and SIGKILL when stopping a task. */
   killGraceMs?: number
   /** Where task output is printed. */
   log: TaskLog
-  /** Directory for output that does not fit in memory. */
+  /** Directory for output that does not fit in memory, and for each task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
   tempDir: string
-  /** Called as each record is complete. */
-  onRecord?: (record: TaskRecord) => void
+  /** Source of randomness for retry jitter (tests pass a fixed one). */
+  random?: () => number
 }
 
 /** Output kept per task for the summary, annotations and results file. */
 const TAIL_LINES = 50
 const TAIL_BYTES = 8 * 1024
+/** Longest wait between two attempts, however many retries. */
+const MAX_RETRY_DELAY_MS = 10 * 60_000
 
-/** Renders, runs and logs the command of one prepared item; the executor's task function. */
+/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
 export function commandTask(
   options: CommandTaskOptions
 ): (prepared: PreparedItem, context: TaskContext) => Promise<TaskReport<TaskRecord>> {
+  const retries = options.retries ?? 0
   return async (prepared, context) => {
     const seq = context.index + 1
     const command = options.template.usesSlot
@@ -48,42 +58,74 @@ export function commandTask(
     const output = new TaskOutput({
       tempDir: options.tempDir,
       tailLines: TAIL_LINES,
-      tailBytes: TAIL_BYTES
+      tailBytes: TAIL_BYTES,
+      retain: options.log.replaysOutput
     })
-    const result = await runProcess({
-      file: command.file,
-      args: command.args,
-      cwd: options.cwd,
-      env: {
-        ...options.env,
-        PARALLEL_ITEM: itemText(prepared.item),
-        PARALLEL_SEQ: String(seq),
-        PARALLEL_JOBSLOT: String(context.slot)
-      },
-      timeoutMs: options.timeoutMs,
-      signal: context.signal,
-      killGraceMs: options.killGraceMs,
-      onOutput: chunk => {
-        output.write(chunk)
-        options.log.output(context.index, prepared.item, chunk)
+    const file = resolveProgram(command.file)
+    const files = new TaskFiles(options.tempDir, seq)
+    const env = {
+      ...options.env,
+      PARALLEL_ITEM: itemText(prepared.item),
+      PARALLEL_SEQ: String(seq),
+      PARALLEL_JOBSLOT: String(context.slot),
+      GITHUB_OUTPUT: files.outputPath,
+      GITHUB_STEP_SUMMARY: files.summaryPath
+    }
+    const onOutput = (chunk: Buffer): Promise<void> | void => {
+      output.write(chunk)
+      return options.log.output(context.index, prepared.item, chunk)
+    }
+
+    let attempts = 0
+    let result: RunResult
+    let status: TaskStatus
+    const startedAt = Date.now()
+    for (;;) {
+      attempts++
+      // A failed attempt's outputs must not leak into the next one's.
+      await files.reset()
+      result = await runProcess({
+        file,
+        args: command.args,
+        cwd: options.cwd,
+        env,
+        timeoutMs: options.timeoutMs,
+        signal: context.signal,
+        killGraceMs: options.killGraceMs,
+        onOutput
+      })
+      status = statusOf(result)
+      if (!isRetryable(status) || attempts > retries) break
+      const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random)
+      onOutput(
+        Buffer.from(
+          `\n── attempt ${attempts} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
+            `retrying in ${formatDuration(delayMs)} ──\n`
+        )
+      )
+      if (await sleepUnlessAborted(delayMs, context.signal)) {
+        status = TaskStatus.Cancelled
+        break
       }
-    })
+    }
+    const collected = await files.collect()
     const record: TaskRecord = {
       index: context.index,
       item: prepared.item,
-      status: statusOf(result),
+      status,
       exitCode: result.exitCode,
       signal: result.signal,
-      durationMs: result.durationMs,
-      attempts: 1,
+      durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
+      attempts,
       command: command.display,
       slot: context.slot,
-      startedAt: result.startedAt,
+      startedAt: attempts === 1 ? result.startedAt : startedAt,
       endedAt: result.endedAt,
       outputTail: output.tail().text,
-      error: result.error ?? null
+      error: result.error ?? null,
+      outputs: collected.outputs,
+      summary: collected.summary
     }
-    options.onRecord?.(record)
     // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
     void options.log.end(record, output)
     return { status: record.status, value: record }
@@ -95,4 +137,44 @@ export function statusOf(result: RunResult): TaskStatus {
   if (result.timedOut) return TaskStatus.TimedOut
   if (result.aborted) return TaskStatus.Cancelled
   return result.exitCode === 0 ? TaskStatus.Success : TaskStatus.Failure
+}
+
+/** Failures and timeouts are retried; a halted run is not. */
+function isRetryable(status: TaskStatus): boolean {
+  return status === TaskStatus.Failure || status === TaskStatus.TimedOut
+}
+
+/**
+ * The wait before retry number `attempt` (1 for the first retry): the base doubled for each
+ * earlier retry, capped, and scaled by a random factor in [0.5, 1) so that tasks that failed
+ * together do not all come back at the same moment.
+ */
+export function retryDelayMs(
+  baseMs: number,
+  attempt: number,
+  random: () => number = Math.random
+): number {
+  const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1))
+  return Math.round(exponential * (0.5 + random() / 2))
+}
+
+function exitDetail(result: RunResult): string {
+  if (result.signal !== null) return ` (${result.signal})`
+  return result.exitCode === null ? '' : ` (exit code ${result.exitCode})`
+}
+
+/** Waits, unless the signal aborts first; true when it did. */
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(true)
+  return new Promise(resolve => {
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      resolve(true)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve(false)
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
 }

@@ -7,8 +7,11 @@ export enum Inputs {
   MaxWorkers = 'max-workers',
   FailFast = 'fail-fast',
   Timeout = 'timeout',
+  Retries = 'retries',
+  RetryDelay = 'retry-delay',
   WorkingDirectory = 'working-directory',
   Log = 'log',
+  WorkflowCommands = 'workflow-commands',
   IfNoItems = 'if-no-items',
   Summary = 'summary'
 }
@@ -24,6 +27,7 @@ export enum Outputs {
   Results = 'results',
   FailedItems = 'failed-items',
   ResultsFile = 'results-file',
+  ResultsTruncated = 'results-truncated',
   DurationMs = 'duration-ms'
 }
 
@@ -33,6 +37,8 @@ export enum Shell {
   Bash = 'bash',
   /** `sh -e -c <command>`, as GitHub's `shell: sh`. */
   Sh = 'sh',
+  /** PowerShell: `pwsh -NoProfile -NonInteractive`, as GitHub's `shell: pwsh`. */
+  Pwsh = 'pwsh',
   /** No shell: the template is split into words once and run directly. */
   None = 'none'
 }

@@ -19,7 +19,9 @@ export function parseDuration(text: string): number | undefined {
 }
 
 function positive(ms: number): number | undefined {
-  return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined
+  // Rounded first: '0.4ms' would otherwise become a limit of 0, which means none.
+  const rounded = Math.round(ms)
+  return Number.isFinite(rounded) && rounded > 0 ? rounded : undefined
 }
 
 /** Formats milliseconds for people: `850ms`, `12.3s`, `4m 05s`, `1h 02m`. */

@@ -6,6 +6,7 @@ import { Inputs, LogMode, NoItemsBehavior, Shell } from './constants.js'
 import { parseDuration } from './duration.js'
 import { type Item } from './item.js'
 import { parseItems, readItemsFile } from './items.js'
+import { WorkflowCommands } from './workflow-commands.js'
 
 /** The action's inputs, checked and parsed. */
 export interface ActionSettings {
@@ -21,10 +22,16 @@ export interface ActionSettings {
   failFast: boolean
   /** Per-task time limit in milliseconds; undefined for none. */
   timeoutMs: number | undefined
+  /** How many more times a failed or timed-out task is run. */
+  retries: number
+  /** Delay before the first retry, in milliseconds; it doubles with each further retry. */
+  retryDelayMs: number
   /** Absolute directory the commands run in. */
   workingDirectory: string
   /** How task output reaches the log. */
   log: LogMode
+  /** Which workflow commands in task output the runner may act on. */
+  workflowCommands: WorkflowCommands
   /** What to do when there are no items. */
   ifNoItems: NoItemsBehavior
   /** Whether to write the job summary. */
@@ -47,8 +54,15 @@ export async function getInputs(): Promise<ActionSettings> {
     maxWorkers: parseMaxWorkers(core.getInput(Inputs.MaxWorkers) || 'auto'),
     failFast: parseBoolean(Inputs.FailFast, core.getInput(Inputs.FailFast) || 'false'),
     timeoutMs: parseTimeout(core.getInput(Inputs.Timeout)),
+    retries: parseRetries(core.getInput(Inputs.Retries) || '0'),
+    retryDelayMs: parseRetryDelay(core.getInput(Inputs.RetryDelay) || '1s'),
     workingDirectory: await parseWorkingDirectory(core.getInput(Inputs.WorkingDirectory)),
     log: parseEnum(Inputs.Log, core.getInput(Inputs.Log) || LogMode.Grouped, LogMode),
+    workflowCommands: parseEnum(
+      Inputs.WorkflowCommands,
+      core.getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations,
+      WorkflowCommands
+    ),
     ifNoItems: parseEnum(
       Inputs.IfNoItems,
       core.getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn,
@@ -88,6 +102,25 @@ export function parseTimeout(value: string): number | undefined {
     throw new Error(
       `Invalid ${Inputs.Timeout} '${value}'. Expected a duration such as '90' (seconds), '90s', ` +
         `'5m' or '1h30m', or empty for no limit.`
+    )
+  }
+  return ms
+}
+
+/** Parses `retries`: a whole number from 0 up. */
+export function parseRetries(value: string): number {
+  const text = value.trim()
+  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text)
+  throw new Error(`Invalid ${Inputs.Retries} '${value}'. Expected a whole number from 0 up.`)
+}
+
+/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`. */
+export function parseRetryDelay(value: string): number {
+  if (/^\s*0+(\.0*)?(ms|s|m|h)?\s*$/.test(value)) return 0
+  const ms = parseDuration(value)
+  if (ms === undefined) {
+    throw new Error(
+      `Invalid ${Inputs.RetryDelay} '${value}'. Expected a duration such as '1s', '500ms' or '1m', or 0.`
     )
   }
   return ms

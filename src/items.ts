@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { type Item } from './item.js'
-import { jsonErrorOffset, lineAndColumn } from './json-position.js'
+import { inexactNumber, jsonErrorOffset, lineAndColumn } from './json-position.js'
 
 /** Where items came from, for error messages: the input's name, or a file's path. */
 export interface ItemsSource {
@@ -53,9 +53,9 @@ export function parseItems(text: string, source: ItemsSource): Item[] {
 
 /** Reads and parses an items file. */
 export async function readItemsFile(path: string, input: string): Promise<Item[]> {
-  let text: string
+  let bytes: Buffer
   try {
-    text = await readFile(path, 'utf8')
+    bytes = await readFile(path)
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)
@@ -66,11 +66,51 @@ export async function readItemsFile(path: string, input: string): Promise<Item[]
       }
     )
   }
-  return parseItems(text, { input, path })
+  return parseItems(decodeUtf8(bytes, `${input} '${path}'`), { input, path })
+}
+
+/**
+ * Decodes UTF-8 strictly: an item with a byte that is not UTF-8 (a Latin-1 file name, say) would
+ * otherwise reach the command with U+FFFD in its place, naming a file that does not exist.
+ */
+export function decodeUtf8(bytes: Buffer, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    let line = 1
+    let start = 0
+    for (let newline = bytes.indexOf(10); ; newline = bytes.indexOf(10, start)) {
+      const end = newline === -1 ? bytes.length : newline
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, end))
+      } catch {
+        break
+      }
+      if (newline === -1) break
+      line++
+      start = newline + 1
+    }
+    throw new Error(
+      `Invalid ${source}: line ${line} is not valid UTF-8. Expected UTF-8 text ` +
+        '(names that are not UTF-8 cannot be passed to a command exactly).'
+    )
+  }
 }
 
 function describe(source: ItemsSource): string {
   return source.path === undefined ? `input '${source.input}'` : `${source.input} '${source.path}'`
+}
+
+/** Refuses numbers that would not reach the command as written (see inexactNumber). */
+function rejectInexactNumbers(text: string, source: ItemsSource, lineIndex?: number): void {
+  const inexact = inexactNumber(text)
+  if (inexact === undefined) return
+  const position = lineAndColumn(text, inexact.offset)
+  const line = lineIndex === undefined ? position.line : lineIndex + 1
+  throw new Error(
+    `Invalid JSON in ${describe(source)} at line ${line}, column ${position.column}: the number ` +
+      `${inexact.literal} cannot be kept exactly. Expected it as a string: "${inexact.literal}".`
+  )
 }
 
 function parseJsonArray(text: string, source: ItemsSource): Item[] {
@@ -84,6 +124,7 @@ function parseJsonArray(text: string, source: ItemsSource): Item[] {
         'Expected a JSON array of items, or one item per line.'
     )
   }
+  rejectInexactNumbers(text, source)
   if (!Array.isArray(parsed)) {
     throw new Error(
       `Invalid ${describe(source)}: the JSON is not an array. Expected a JSON array of items.`
@@ -98,8 +139,9 @@ function parseJsonLines(text: string, source: ItemsSource): Item[] {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] as string
     if (line.trim().length === 0) continue
+    let item: Item
     try {
-      items.push(JSON.parse(line) as Item)
+      item = JSON.parse(line) as Item
     } catch {
       const column = jsonErrorOffset(line) + 1
       throw new Error(
@@ -107,6 +149,8 @@ function parseJsonLines(text: string, source: ItemsSource): Item[] {
           'Expected one JSON value per line.'
       )
     }
+    rejectInexactNumbers(line, source, index)
+    items.push(item)
   }
   return items
 }

@@ -4,6 +4,30 @@
  * fixing a hand-written list of items needs the line and column.
  */
 export function jsonErrorOffset(text: string): number {
+  return scanJson(text)
+}
+
+/**
+ * The first number in valid JSON that JavaScript cannot keep exactly: an integer beyond ±2^53
+ * (IDs such as 12345678901234567890 would silently become another ID) or one that overflows to
+ * Infinity. Fractions such as 0.1 are not flagged: their nearest double prints back the same.
+ */
+export function inexactNumber(text: string): { offset: number; literal: string } | undefined {
+  let found: { offset: number; literal: string } | undefined
+  scanJson(text, (start, end) => {
+    if (found) return
+    const literal = text.slice(start, end)
+    const value = Number(literal)
+    const integer = /^-?\d+$/.test(literal)
+    if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
+      found = { offset: start, literal }
+    }
+  })
+  return found
+}
+
+/** Scans strict JSON, reporting each number's span; returns the offset of the first error or -1. */
+function scanJson(text: string, onNumber?: (start: number, end: number) => void): number {
   let pos = 0
   const fail = (): never => {
     throw pos
@@ -45,6 +69,7 @@ export function jsonErrorOffset(text: string): number {
     const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
     match.lastIndex = pos
     if (!match.exec(text)) fail()
+    onNumber?.(pos, match.lastIndex)
     pos = match.lastIndex
   }
   const value = (): void => {

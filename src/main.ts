@@ -3,19 +3,20 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { commandTask, type PreparedItem } from './command-task.js'
-import { NoItemsBehavior } from './constants.js'
+import { Inputs, NoItemsBehavior } from './constants.js'
 import { formatDuration } from './duration.js'
 import { runTasks } from './executor.js'
 import { getInputs, type ActionSettings } from './input-helper.js'
-import { type Item } from './item.js'
-import { itemLabel } from './labels.js'
+import { itemText, type Item } from './item.js'
+import { cut, itemLabel } from './labels.js'
 import { startProgress } from './progress.js'
+import { spawnProblem } from './spawn-limits.js'
 import { annotateFailures, failureMessage, setOutputs, writeSummary } from './report.js'
 import { countStatuses, writeResultsFile, type RunReport } from './results.js'
-import { TaskLog } from './task-log.js'
+import { escapeCommandData, streamSink, TaskLog } from './task-log.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
-import { CommandTemplate } from './template.js'
+import { CommandTemplate, TemplateError } from './template.js'
 
 /** How often a progress line is printed while tasks run. */
 const PROGRESS_INTERVAL_MS = 30_000
@@ -31,17 +32,23 @@ export async function run(): Promise<void> {
   // Without handlers Node dies at once on SIGINT/SIGTERM and orphans every task.
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  let outputsSet = false
   try {
     const settings = await getInputs()
-    const template = CommandTemplate.parse(settings.command, settings.shell)
+    const template = parseTemplate(settings)
     const prepared = prepareItems(settings.items, template)
+    // One directory per run for the results file, spilled output and the tasks' own files.
+    const workDirectory = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'parallel-exec-'))
     const report =
       prepared.length === 0
-        ? emptyReport(settings)
-        : await runItems(settings, template, prepared, cancellation.signal)
-    const directory = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'parallel-exec-'))
-    const resultsFile = await writeResultsFile(directory, report)
+        ? emptyReport(settings.shell)
+        : await runItems(settings, template, prepared, workDirectory, cancellation.signal)
+    const resultsFile = await writeResultsFile(workDirectory, report).catch((error: unknown) => {
+      core.warning(`Could not write the results file: ${String(error)}`)
+      return ''
+    })
     setOutputs(report, resultsFile)
+    outputsSet = true
     if (prepared.length === 0) return reportNoItems(settings.ifNoItems)
     if (settings.summary) await writeSummary(report)
     annotateFailures(report)
@@ -52,6 +59,8 @@ export async function run(): Promise<void> {
       core.setFailed(failure)
     }
   } catch (error) {
+    // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
+    if (!outputsSet) setOutputs(emptyReport(''), '')
     core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
     process.off('SIGINT', onSignal)
@@ -59,15 +68,26 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Renders every item's command before anything runs, so a bad placeholder stops the run early. */
+/**
+ * Renders every item's command before anything runs, so a bad placeholder or an item that no
+ * command could carry stops the run early, naming the item.
+ */
 export function prepareItems(items: readonly Item[], template: CommandTemplate): PreparedItem[] {
-  return items.map((item, index) => ({ item, command: template.render(item, index + 1, 1) }))
+  return items.map((item, index) => {
+    const command = template.render(item, index + 1, 1)
+    const problem = spawnProblem(command.args, { PARALLEL_ITEM: itemText(item) })
+    if (problem !== undefined) {
+      throw new Error(`Invalid item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`)
+    }
+    return { item, command }
+  })
 }
 
 async function runItems(
   settings: ActionSettings,
   template: CommandTemplate,
   prepared: PreparedItem[],
+  workDirectory: string,
   cancellation: AbortSignal
 ): Promise<RunReport> {
   const total = prepared.length
@@ -77,7 +97,12 @@ async function runItems(
       `with ${settings.shell} (fail-fast: ${settings.failFast ? 'on' : 'off'}, ` +
       `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}).`
   )
-  const log = new TaskLog(settings.log, total, data => process.stdout.write(data))
+  const log = new TaskLog(
+    settings.log,
+    total,
+    streamSink(process.stdout),
+    settings.workflowCommands
+  )
   const debug = core.isDebug()
   const startedAt = Date.now()
   let done = 0
@@ -97,8 +122,10 @@ async function runItems(
       cwd: settings.workingDirectory,
       env: taskEnvironment(process.env),
       timeoutMs: settings.timeoutMs,
+      retries: settings.retries,
+      retryDelayMs: settings.retryDelayMs,
       log,
-      tempDir: process.env.RUNNER_TEMP || tmpdir()
+      tempDir: workDirectory
     }),
     {
       concurrency: workers,
@@ -106,10 +133,12 @@ async function runItems(
       signal: cancellation,
       onStart: (index, slot) => {
         running++
-        if (debug)
-          core.debug(
-            `Task ${index + 1} started in slot ${slot}: ${itemLabel(prepared[index]?.item ?? '')}`
+        if (debug) {
+          const item = itemLabel(prepared[index]?.item ?? '')
+          log.note(
+            `::debug::${escapeCommandData(`Task ${index + 1} started in slot ${slot}: ${item}`)}`
           )
+        }
       },
       onSettled: outcome => {
         done++
@@ -120,12 +149,12 @@ async function runItems(
             haltReason = `fail-fast after task ${outcome.index + 1} (${itemLabel(prepared[outcome.index]?.item ?? '', 60)}) ended ${outcome.status}`
           }
         }
-        if (debug) core.debug(`Task ${outcome.index + 1} ended: ${outcome.status}`)
+        if (debug) log.note(`::debug::Task ${outcome.index + 1} ended: ${outcome.status}`)
       }
     }
   )
   stopProgress()
-  await log.flushed()
+  await log.finish()
   if (cancellation.aborted && haltReason === null)
     haltReason = String((cancellation.reason as Error).message)
 
@@ -145,7 +174,9 @@ async function runItems(
       startedAt: null,
       endedAt: null,
       outputTail: '',
-      error: outcome.error === undefined ? null : String(outcome.error)
+      error: outcome.error === undefined ? null : String(outcome.error),
+      outputs: {},
+      summary: ''
     }
   })
   const counts = countStatuses(records)
@@ -157,14 +188,26 @@ async function runItems(
   return { records, counts, durationMs, workers, shell: settings.shell, haltReason }
 }
 
-function emptyReport(settings: ActionSettings): RunReport {
+function emptyReport(shell: string): RunReport {
   return {
     records: [],
     counts: countStatuses([]),
     durationMs: 0,
     workers: 0,
-    shell: settings.shell,
+    shell,
     haltReason: null
+  }
+}
+
+/** Parses the command template, naming the input when it is unusable. */
+function parseTemplate(settings: ActionSettings): CommandTemplate {
+  try {
+    return CommandTemplate.parse(settings.command, settings.shell)
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error
+    throw new Error(`Invalid ${Inputs.Command} '${cut(settings.command, 80)}': ${error.message}`, {
+      cause: error
+    })
   }
 }
 

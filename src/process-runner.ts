@@ -23,8 +23,11 @@ export interface RunOptions {
    * Default 1000 ms.
    */
   stdioGraceMs?: number
-  /** Every chunk of stdout/stderr as it arrives. Must not throw. */
-  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void
+  /**
+   * Every chunk of stdout/stderr as it arrives. Must not throw. Returning a promise pauses that
+   * stream until it settles, so a slow reader of the output slows the task instead of filling memory.
+   */
+  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => Promise<void> | void
 }
 
 export interface RunResult {
@@ -101,8 +104,17 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
 
   const onOutput = options.onOutput
   if (onOutput) {
-    stdout.on('data', (chunk: Buffer) => onOutput(chunk, 'stdout'))
-    stderr.on('data', (chunk: Buffer) => onOutput(chunk, 'stderr'))
+    const relay = (stream: Readable, name: 'stdout' | 'stderr'): void => {
+      stream.on('data', (chunk: Buffer) => {
+        const wait = onOutput(chunk, name)
+        if (wait) {
+          stream.pause()
+          void wait.finally(() => stream.resume())
+        }
+      })
+    }
+    relay(stdout, 'stdout')
+    relay(stderr, 'stderr')
   } else {
     stdout.resume()
     stderr.resume()
@@ -187,7 +199,94 @@ async function stopProcessTree(child: ChildProcess, pid: number, graceMs: number
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     return
   }
+  // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through
+  // their parent links, which only hold while the task's main process is alive: now.
+  const escaped = escapedGroups(pid)
+  const deadline = Date.now() + graceMs
+  for (const target of escaped) signalTarget(target, 'SIGTERM')
   await stopProcessGroup(pid, graceMs)
+  if (escaped.length === 0) return
+  // They get the same grace as the task's group, then SIGKILL.
+  while (escaped.some(isSignalable) && Date.now() < deadline) await sleep(GROUP_POLL_MS)
+  for (const target of escaped) signalTarget(target, 'SIGKILL')
+}
+
+/** Whether a process (positive) or group (negative) can still be signalled (zombies can). */
+function isSignalable(target: number): boolean {
+  try {
+    process.kill(target, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+/**
+ * What to signal to reach the descendants of `pid` that are outside its process group: the
+ * group of each such descendant that leads its own group (its children are in it too), or the
+ * process itself. Linux only (read from /proc); elsewhere none are found.
+ */
+export function escapedGroups(pid: number): number[] {
+  if (process.platform !== 'linux') return []
+  const processes = readProcessTable()
+  const children = new Map<number, number[]>()
+  for (const entry of processes.values()) {
+    const siblings = children.get(entry.ppid)
+    if (siblings) siblings.push(entry.pid)
+    else children.set(entry.ppid, [entry.pid])
+  }
+  const descendants = new Set<number>()
+  const queue = [pid]
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    for (const child of children.get(next) ?? []) {
+      if (!descendants.has(child)) {
+        descendants.add(child)
+        queue.push(child)
+      }
+    }
+  }
+  const targets = new Set<number>()
+  for (const descendant of descendants) {
+    const pgrp = processes.get(descendant)?.pgrp
+    if (pgrp === undefined || pgrp === pid) continue
+    // A negative target signals the whole group; only groups led by a descendant are ours.
+    targets.add(descendants.has(pgrp) ? -pgrp : descendant)
+  }
+  return [...targets]
+}
+
+/** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */
+function signalTarget(target: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(target, signal)
+  } catch {
+    // Gone already, or not ours to signal.
+  }
+}
+
+function readProcessTable(): Map<number, { pid: number; ppid: number; pgrp: number }> {
+  const table = new Map<number, { pid: number; ppid: number; pgrp: number }>()
+  let entries: string[]
+  try {
+    entries = fs.readdirSync('/proc')
+  } catch {
+    return table
+  }
+  for (const entry of entries) {
+    const code = entry.charCodeAt(0)
+    if (code < 48 || code > 57) continue
+    let stat: string
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1')
+    } catch {
+      continue
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3)
+    if (fields[0] === 'Z' || fields[0] === 'X') continue
+    const pid = Number(entry)
+    table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) })
+  }
+  return table
 }
 
 async function stopLeftovers(pgid: number, graceMs: number): Promise<void> {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { Outputs } from './constants.js'
 import { itemLabel } from './labels.js'
-import { failedItems, publicResult, type RunReport } from './results.js'
+import { failedItems, jsonArrayWithin, publicResult, type RunReport } from './results.js'
 import { buildSummary } from './summary.js'
 import { isUnsuccessful } from './task-record.js'
 
@@ -9,6 +9,10 @@ import { isUnsuccessful } from './task-record.js'
 const MAX_TASK_ANNOTATIONS = 9
 /** GitHub cuts annotation messages at 4,096 characters. */
 const MAX_ANNOTATION_CHARS = 4000
+
+/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
+export const RESULTS_MAX_BYTES = 512 * 1024
+export const FAILED_ITEMS_MAX_BYTES = 256 * 1024
 
 /** Sets every output declared in action.yml. */
 export function setOutputs(report: RunReport, resultsFile: string): void {
@@ -19,8 +23,17 @@ export function setOutputs(report: RunReport, resultsFile: string): void {
   core.setOutput(Outputs.TimedOut, counts.timedOut)
   core.setOutput(Outputs.Cancelled, counts.cancelled)
   core.setOutput(Outputs.Skipped, counts.skipped)
-  core.setOutput(Outputs.Results, JSON.stringify(report.records.map(publicResult)))
-  core.setOutput(Outputs.FailedItems, JSON.stringify(failedItems(report.records)))
+  const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES)
+  const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES)
+  core.setOutput(Outputs.Results, results.json)
+  core.setOutput(Outputs.FailedItems, failed.json)
+  core.setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated)
+  if (results.truncated || failed.truncated) {
+    core.warning(
+      `The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
+        `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`
+    )
+  }
   core.setOutput(Outputs.ResultsFile, resultsFile)
   core.setOutput(Outputs.DurationMs, report.durationMs)
 }

@@ -31,7 +31,15 @@ export interface RunReport {
 /** The public shape of one result, as the `results` output documents it. */
 export type PublicResult = Pick<
   TaskRecord,
-  'index' | 'item' | 'status' | 'exitCode' | 'signal' | 'durationMs' | 'attempts' | 'command'
+  | 'index'
+  | 'item'
+  | 'status'
+  | 'exitCode'
+  | 'signal'
+  | 'durationMs'
+  | 'attempts'
+  | 'command'
+  | 'outputs'
 >
 
 export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
@@ -62,8 +70,28 @@ export function publicResult(record: TaskRecord): PublicResult {
     signal: record.signal,
     durationMs: record.durationMs,
     attempts: record.attempts,
-    command: record.command
+    command: record.command,
+    outputs: record.outputs
   }
+}
+
+/**
+ * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
+ * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
+ */
+export function jsonArrayWithin(
+  values: readonly unknown[],
+  maxBytes: number
+): { json: string; truncated: boolean } {
+  const parts: string[] = []
+  let bytes = 2
+  for (const value of values) {
+    const part = JSON.stringify(value)
+    bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0)
+    if (bytes > maxBytes) return { json: `[${parts.join(',')}]`, truncated: true }
+    parts.push(part)
+  }
+  return { json: `[${parts.join(',')}]`, truncated: false }
 }
 
 /** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
@@ -96,7 +124,8 @@ export async function writeResultsFile(directory: string, report: RunReport): Pr
       startedAt: isoTime(record.startedAt),
       endedAt: isoTime(record.endedAt),
       error: record.error,
-      outputTail: record.outputTail
+      outputTail: record.outputTail,
+      summary: record.summary
     }))
   }
   await writeFile(path, JSON.stringify(body, null, 2) + '\n')

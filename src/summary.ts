@@ -72,8 +72,18 @@ export function buildSummary(
     `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
       `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
   )
-  if (report.haltReason !== null)
-    parts.push(`> [!WARNING]\n> Halted early: ${escapeHtml(report.haltReason)}.\n`)
+  if (report.haltReason !== null) {
+    parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`)
+  }
+  const retried = report.records.filter(record => record.attempts > 1)
+  if (retried.length > 0) {
+    const named = retried
+      .slice(0, 10)
+      .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`)
+    const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : ''
+    const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`
+    parts.push(`🔁 ${count} retries: ${named.join(', ')}${more}.\n`)
+  }
 
   const rows = [...report.records]
   if (rows.length > FAILURES_FIRST_FROM) {
@@ -107,6 +117,24 @@ export function buildSummary(
   if (failures.length > tails.length) {
     parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`)
   }
+
+  // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
+  const withSummary = report.records.filter(record => record.summary.trim() !== '')
+  const summaries: string[] = []
+  for (const record of withSummary) {
+    const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`
+    const block = `\n${heading}\n\n${record.summary.trimEnd()}\n`
+    bytes += Buffer.byteLength(block) + 1
+    if (bytes > limits.maxBytes - 1024) break
+    summaries.push(block)
+  }
+  if (summaries.length > 0) parts.push('\n## Task summaries\n', ...summaries)
+  if (withSummary.length > summaries.length) {
+    parts.push(
+      `\n_${withSummary.length - summaries.length} more task summaries left out to stay within the size limit; ` +
+        'each is in the `results-file` output._\n'
+    )
+  }
   return parts.join('\n')
 }
 
@@ -139,6 +167,14 @@ function tailBlock(record: TaskRecord, maxChars: number): string {
     `<details><summary>${STATUS_LABEL[record.status]}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
     `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`
   )
+}
+
+/**
+ * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
+ * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
 }
 
 /** Escapes text for HTML (and so for Markdown inside HTML blocks). */

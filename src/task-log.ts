@@ -1,12 +1,32 @@
+import { once } from 'node:events'
 import { LogMode } from './constants.js'
 import { formatDuration } from './duration.js'
 import { itemLabel } from './labels.js'
 import { type TaskOutput } from './task-output.js'
+import { CommandGuard, neutraliseInline, WorkflowCommands } from './workflow-commands.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 
-/** Where log text goes: the action's stdout, which the runner shows as the step's log. */
-export type LogSink = (data: string | Buffer) => void
+/**
+ * Where log text goes: the action's stdout, which the runner shows as the step's log. Returns a
+ * promise when the stream is backed up; whoever can wait (a replay, a paused task) waits on it.
+ */
+export type LogSink = (data: string | Buffer) => Promise<void> | void
+
+/**
+ * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
+ * to a pipe in memory without bound, so a gigabyte of task output must wait for the reader.
+ */
+export function streamSink(stream: NodeJS.WritableStream): LogSink {
+  let drained: Promise<void> | undefined
+  return data => {
+    if (stream.write(data)) return drained
+    drained ??= once(stream, 'drain').then(() => {
+      drained = undefined
+    })
+    return drained
+  }
+}
 
 const STATUS_ICON: Record<TaskStatus, string> = {
   [TaskStatus.Success]: '✅',
@@ -27,7 +47,7 @@ export function taskHeadline(record: TaskRecord, total: number): string {
       : record.status === TaskStatus.Skipped
         ? 'skipped'
         : `${record.status}${exitDetail(record)} after ${formatDuration(record.durationMs)}`
-  const retried = record.attempts > 1 ? ` (attempt ${record.attempts})` : ''
+  const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : ''
   return `${STATUS_ICON[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`
 }
 
@@ -38,48 +58,56 @@ function exitDetail(record: TaskRecord): string {
 }
 
 /**
- * Prints task output according to the log mode. Grouped output is printed whole when a task
- * ends, one task at a time, so groups never interleave; stream output is printed line by line
- * with a prefix, holding back only a task's unfinished line.
+ * Prints task output according to the log mode, with workflow commands in it neutralised as
+ * `commands` says. Grouped output is printed whole when a task ends, one task at a time, so
+ * groups never interleave; stream output is printed line by line with a prefix, holding back only
+ * a task's unfinished line.
  */
 export class TaskLog {
   private printing: Promise<void> = Promise.resolve()
   private readonly pendingLines = new Map<number, Buffer>()
+  /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
+  private readonly streamGuard: CommandGuard
 
   constructor(
     private readonly mode: LogMode,
     private readonly total: number,
-    private readonly sink: LogSink
-  ) {}
+    private readonly sink: LogSink,
+    private readonly commands: WorkflowCommands = WorkflowCommands.Annotations
+  ) {
+    this.streamGuard = new CommandGuard(commands)
+  }
 
-  /** True when the output of a task has to be kept whole until it ends. */
+  /** True when a task's output has to be kept whole to be printed when it ends. */
   get replaysOutput(): boolean {
     return this.mode === LogMode.Grouped || this.mode === LogMode.Failures
   }
 
-  /** A chunk of a running task's output (stream mode prints it; other modes wait for the end). */
-  output(index: number, item: TaskRecord['item'], chunk: Buffer): void {
+  /**
+   * A chunk of a running task's output (stream mode prints it; other modes wait for the end).
+   * Returns a promise when the log is backed up: the task's output should pause until it settles.
+   */
+  output(index: number, item: TaskRecord['item'], chunk: Buffer): Promise<void> | void {
     if (this.mode !== LogMode.Stream) return
-    const prefix = `[${index + 1} ${itemLabel(item, 40)}] `
-    let pending = this.pendingLines.get(index)
-    let data = pending ? Buffer.concat([pending, chunk]) : chunk
+    const prefix = Buffer.from(streamPrefix(index, item))
+    const pending = this.pendingLines.get(index)
+    const data = pending ? Buffer.concat([pending, chunk]) : chunk
+    let wait: Promise<void> | void = undefined
     let start = 0
     for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {
-      this.sink(prefix)
-      this.sink(data.subarray(start, newline + 1))
+      wait = this.printStreamLine(prefix, data.subarray(start, newline + 1))
       start = newline + 1
     }
-    pending = data.subarray(start)
-    if (pending.length > MAX_PENDING_LINE) {
+    let rest = data.subarray(start)
+    if (rest.length > MAX_PENDING_LINE) {
       // A very long line is printed in pieces rather than held without bound.
-      this.sink(prefix)
-      this.sink(pending)
-      this.sink('\n')
-      pending = Buffer.alloc(0)
+      wait = this.printStreamLine(prefix, Buffer.concat([rest, NEWLINE]))
+      rest = Buffer.alloc(0)
     }
-    data = pending
-    if (data.length > 0) this.pendingLines.set(index, Buffer.from(data))
+    // The unfinished line is copied: the chunk it came from may be reused by the stream.
+    if (rest.length > 0) this.pendingLines.set(index, Buffer.from(rest))
     else this.pendingLines.delete(index)
+    return wait
   }
 
   /**
@@ -95,9 +123,19 @@ export class TaskLog {
     return this.printing
   }
 
-  /** Resolves when everything handed to end() has been printed. */
-  flushed(): Promise<void> {
-    return this.printing
+  /**
+   * A line of our own (a debug or progress line) printed between task output: in stream mode it
+   * first closes any neutralisation the task output opened, so a command in it is acted on.
+   */
+  note(line: string): void {
+    if (this.mode === LogMode.Stream) this.printAll(this.streamGuard.end())
+    this.sink(`${line}\n`)
+  }
+
+  /** Resolves when everything handed to end() has been printed and the log is ours again. */
+  async finish(): Promise<void> {
+    await this.printing
+    if (this.mode === LogMode.Stream) this.printAll(this.streamGuard.end())
   }
 
   private async print(record: TaskRecord, output: TaskOutput): Promise<void> {
@@ -109,17 +147,18 @@ export class TaskLog {
           break
         case LogMode.Failures:
           if (isUnsuccessful(record.status)) await this.printGroup(headline, record, output)
-          else this.sink(`${headline}\n`)
+          else this.sink(`${neutraliseInline(headline)}\n`)
           break
         case LogMode.Stream: {
           const pending = this.pendingLines.get(record.index)
           if (pending) {
-            this.sink(`[${record.index + 1} ${itemLabel(record.item, 40)}] `)
-            this.sink(pending)
-            this.sink('\n')
             this.pendingLines.delete(record.index)
+            await this.printStreamLine(
+              Buffer.from(streamPrefix(record.index, record.item)),
+              Buffer.concat([pending, NEWLINE])
+            )
           }
-          this.sink(`${headline}\n`)
+          this.printAll(this.streamGuard.write(Buffer.from(`${neutraliseInline(headline)}\n`)))
           break
         }
         case LogMode.None:
@@ -135,18 +174,52 @@ export class TaskLog {
     record: TaskRecord,
     output: TaskOutput
   ): Promise<void> {
-    this.sink(`::group::${escapeCommandData(headline)}\n`)
-    if (record.error !== null) this.sink(`${record.error}\n`)
+    this.sink(`::group::${escapeCommandData(neutraliseInline(headline))}\n`)
+    if (record.error !== null) this.sink(`${neutraliseInline(record.error)}\n`)
+    const guard = new CommandGuard(this.commands)
     let last = 10
-    await output.replay(chunk => {
-      if (chunk.length === 0) return
-      last = chunk[chunk.length - 1] as number
-      this.sink(chunk)
-    })
+    const print = (buffers: Buffer[]): Promise<void> | void => {
+      let wait: Promise<void> | void = undefined
+      for (const buffer of buffers) {
+        if (buffer.length === 0) continue
+        last = buffer[buffer.length - 1] as number
+        wait = this.sink(buffer)
+      }
+      return wait
+    }
+    await output.replay(chunk => print(guard.write(chunk)))
+    await print(guard.end())
+    if (output.droppedBytes > 0) {
+      // Said on a line of its own, after the output that was kept.
+      if (last !== 10) this.sink('\n')
+      last = 10
+      this.sink(
+        `${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
+          `${String(output.spillError?.message ?? 'unknown error')}\n`
+      )
+    }
     // ::endgroup:: only counts at the start of a line.
     if (last !== 10) this.sink('\n')
     this.sink('::endgroup::\n')
   }
+
+  private printStreamLine(prefix: Buffer, line: Buffer): Promise<void> | void {
+    this.printAll(this.streamGuard.write(prefix))
+    return this.printAll(this.streamGuard.write(line))
+  }
+
+  private printAll(buffers: Buffer[]): Promise<void> | void {
+    let wait: Promise<void> | void = undefined
+    for (const buffer of buffers) if (buffer.length > 0) wait = this.sink(buffer)
+    return wait
+  }
+}
+
+const NEWLINE = Buffer.from('\n')
+
+/** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
+function streamPrefix(index: number, item: TaskRecord['item']): string {
+  return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}] `
 }
 
 /** Escapes the data part of a workflow command, as @actions/core does. */

@@ -13,6 +13,11 @@ export interface TaskOutputOptions {
   tailLines?: number
   /** Byte cap for the text tail() returns (default 8 KiB). */
   tailBytes?: number
+  /**
+   * Keep every byte for replay() (default true). Without it only the tail is kept: for log modes
+   * that print output as it comes or not at all, storing it whole would only fill the disk.
+   */
+  retain?: boolean
 }
 
 export interface OutputTail {
@@ -46,6 +51,7 @@ export class TaskOutput {
   private readonly tempDir: string
   private readonly tailLines: number
   private readonly tailBytes: number
+  private readonly retain: boolean
 
   // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
   private readonly blocks: Buffer[] = []
@@ -68,6 +74,7 @@ export class TaskOutput {
     this.tempDir = options.tempDir ?? os.tmpdir()
     this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES)
     this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES)
+    this.retain = options.retain ?? true
     this.tailRing = Buffer.allocUnsafeSlow(this.tailBytes + TAIL_WINDOW_SLACK)
   }
 
@@ -97,6 +104,7 @@ export class TaskOutput {
     if (chunk.length === 0) return
     this.totalBytes += chunk.length
     this.appendToTail(chunk)
+    if (!this.retain) return
 
     const memoryRoom = this.memoryLimit - this.memoryBytes
     if (memoryRoom >= chunk.length) {

@@ -28,6 +28,10 @@ export interface TaskRecord {
   outputTail: string
   /** Why it could not start, or what went wrong around it, if anything. */
   error: string | null
+  /** What the task wrote to its own GITHUB_OUTPUT. */
+  outputs: Record<string, string>
+  /** What the task wrote to its own GITHUB_STEP_SUMMARY (Markdown), or ''. */
+  summary: string
 }
 
 /** True for the statuses that fail the step. */

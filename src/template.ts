@@ -1,6 +1,13 @@
 import { Shell } from './constants.js'
 import { type Item, itemText } from './item.js'
 import {
+  lexPwshScript,
+  type PwshScript,
+  PwshValueError,
+  pwshArguments,
+  renderPwshScript
+} from './pwsh-syntax.js'
+import {
   type PlaceholderMatch,
   type ScriptPart,
   type WordPart,
@@ -182,6 +189,7 @@ function valueOf(
 type Plan =
   | { kind: 'itemsAreCommands' }
   | { kind: 'script'; parts: ScriptPart[] }
+  | { kind: 'pwsh'; script: PwshScript }
   | { kind: 'words'; words: WordPart[][] }
 
 /** A command template, parsed and checked once, rendered once per item. */
@@ -205,12 +213,15 @@ export class CommandTemplate {
     if (template.trim() === '')
       return new CommandTemplate(shell, { kind: 'itemsAreCommands' }, new Map())
     const plan = parsePlan(template, shell)
-    const sources =
+    const parts =
       plan.kind === 'script'
-        ? plan.parts.flatMap(part => (part.kind === 'placeholder' ? [part.source] : []))
-        : plan.kind === 'words'
-          ? plan.words.flat().flatMap(part => (part.kind === 'placeholder' ? [part.source] : []))
-          : []
+        ? plan.parts
+        : plan.kind === 'pwsh'
+          ? plan.script.parts
+          : plan.kind === 'words'
+            ? plan.words.flat()
+            : []
+    const sources = parts.flatMap(part => (part.kind === 'placeholder' ? [part.source] : []))
     const placeholders = new Map(sources.map(source => [source, parsePlaceholder(source)]))
     return new CommandTemplate(shell, plan, placeholders)
   }
@@ -262,6 +273,19 @@ export class CommandTemplate {
             )
             .join('')
         )
+      case 'pwsh': {
+        let script: string
+        try {
+          script = renderPwshScript(plan.script, value)
+        } catch (error) {
+          if (!(error instanceof PwshValueError)) throw error
+          throw new PlaceholderError(
+            `Placeholder ${error.sources.join(' and ')} cannot be used for ` +
+              `${describeItem(item, seq)}: ${error.message}`
+          )
+        }
+        return this.shellCommand(script)
+      }
       case 'words': {
         const words = plan.words.map(parts =>
           parts.map(part => (part.kind === 'text' ? part.text : value(part.source))).join('')
@@ -307,6 +331,11 @@ export class CommandTemplate {
         }
       case Shell.Sh:
         return { file: 'sh', args: ['-e', '-c', script], display: script }
+      case Shell.Pwsh:
+        // As GitHub's `shell: pwsh` (its prelude and epilogue around the script), but passed with
+        // -EncodedCommand: no temporary file and no command-line quoting on any platform. The
+        // display leaves the prelude and epilogue out.
+        return { file: 'pwsh', args: pwshArguments(script), display: script }
       case Shell.None:
         throw new Error('A shell script cannot run without a shell.')
     }
@@ -341,6 +370,8 @@ function parsePlan(template: string, shell: Shell): Plan {
       }
       return { kind: 'words', words }
     }
+    if (shell === Shell.Pwsh)
+      return { kind: 'pwsh', script: lexPwshScript(template, matchPlaceholder) }
     return { kind: 'script', parts: lexScript(template, shell, matchPlaceholder) }
   } catch (error) {
     if (error instanceof ShellSyntaxError) throw new TemplateError(error.message)

@@ -18,6 +18,8 @@ export interface ActionRun {
   summary: string
   /** The work directory: RUNNER_TEMP and the default working directory. */
   dir: string
+  /** Peak resident memory of the action's process (VmHWM), in bytes, as last read from /proc. */
+  peakRss: number
 }
 
 export interface RunOptions {
@@ -27,6 +29,8 @@ export interface RunOptions {
   onStart?: (child: ChildProcess, dir: string) => void
   /** Work directory to use instead of a fresh one. */
   dir?: string
+  /** Receives the log as it comes instead of keeping it (for runs that print gigabytes). */
+  onLog?: (chunk: Buffer) => void
 }
 
 /** Runs dist/index.js exactly as the runner does: INPUT_* variables, output and summary files. */
@@ -58,11 +62,25 @@ export function runAction(
       stdio: ['ignore', 'pipe', 'pipe']
     })
     const chunks: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const keep = options.onLog ?? ((chunk: Buffer) => void chunks.push(chunk))
+    child.stdout.on('data', keep)
+    child.stderr.on('data', keep)
     child.on('error', reject)
+    // VmHWM only grows, so its last reading before exit is the peak (or very near it).
+    let peakRss = 0
+    const sampler = setInterval(() => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+        const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0)
+        peakRss = Math.max(peakRss, kb * 1024)
+      } catch {
+        // gone
+      }
+    }, 25)
     child.on('close', (code, signal) => {
+      clearInterval(sampler)
       resolvePromise({
+        peakRss,
         code,
         signal,
         log: Buffer.concat(chunks).toString('utf8'),

@@ -25,6 +25,8 @@ export function record(
     endedAt: ran ? 1_700_000_001_000 : null,
     outputTail: '',
     error: null,
+    outputs: {},
+    summary: '',
     ...extra
   }
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MAX_TASK_SUMMARY_BYTES, parseOutputFile, TaskFiles } from '../src/task-files.js'
+
+describe('parseOutputFile', () => {
+  it('reads name=value lines and name<<DELIMITER blocks, later values winning', () => {
+    const text = 'a=1\nb=x=y\nmulti<<EOF\nline 1\n\nline 3\nEOF\na=2\r\nempty=\n'
+    expect(parseOutputFile(text)).toEqual({
+      a: '2',
+      b: 'x=y',
+      multi: 'line 1\n\nline 3',
+      empty: ''
+    })
+  })
+
+  it('keeps an output named __proto__ as data', () => {
+    const outputs = parseOutputFile('__proto__=x\n')
+    expect(Object.keys(outputs)).toEqual(['__proto__'])
+    expect(outputs.__proto__).toBe('x')
+  })
+})
+
+describe('TaskFiles', () => {
+  it('creates empty files, collects what a task wrote and deletes them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const files = new TaskFiles(dir, 7)
+    await files.reset()
+    expect(readFileSync(files.outputPath, 'utf8')).toBe('')
+    execFileSync('bash', ['-c', 'echo "n=$((6*7))" >> "$O"; echo "## Hi" >> "$S"'], {
+      env: { O: files.outputPath, S: files.summaryPath }
+    })
+    expect(await files.collect()).toEqual({ outputs: { n: '42' }, summary: '## Hi\n' })
+    expect(existsSync(files.outputPath)).toBe(false)
+    expect(existsSync(files.summaryPath)).toBe(false)
+  })
+
+  it('reads only the start of a huge summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const files = new TaskFiles(dir, 1)
+    await files.reset()
+    appendFileSync(files.summaryPath, 'x'.repeat(MAX_TASK_SUMMARY_BYTES * 3))
+    expect((await files.collect()).summary).toHaveLength(MAX_TASK_SUMMARY_BYTES)
+  })
+
+  it('collects nothing when the task removed its files', async () => {
+    const files = new TaskFiles(mkdtempSync(join(tmpdir(), 'task-files-')), 1)
+    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+  })
+})
