@@ -58,6 +58,7 @@ describe('setOutputs', () => {
       'results-file': '/tmp/results.json',
       'duration-ms': '2000'
     })
+    expect(outputs['results-truncated']).toBe('false')
     expect(JSON.parse(outputs['failed-items'] as string)).toEqual([{ name: 'b' }, ['c', 1], 4])
     const results = JSON.parse(outputs.results as string)
     expect(results[1]).toEqual({
@@ -68,7 +69,8 @@ describe('setOutputs', () => {
       signal: null,
       durationMs: 1000,
       attempts: 1,
-      command: 'echo [object Object]'
+      command: 'echo [object Object]',
+      outputs: {}
     })
     expect(Object.keys(outputs).sort()).toEqual([
       'cancelled',
@@ -77,6 +79,7 @@ describe('setOutputs', () => {
       'failed-items',
       'results',
       'results-file',
+      'results-truncated',
       'skipped',
       'succeeded',
       'timed-out',

@@ -55,7 +55,9 @@ describe('results', () => {
       startedAt: '2023-11-14T22:13:20.000Z',
       endedAt: '2023-11-14T22:13:21.000Z',
       error: null,
-      outputTail: ''
+      outputTail: '',
+      outputs: {},
+      summary: ''
     })
     expect(file.results[4]).toMatchObject({ status: 'skipped', slot: null, startedAt: null })
   })
