@@ -24,7 +24,7 @@ describe('parseOutputFile', () => {
 })
 
 describe('TaskFiles', () => {
-  it('creates empty files, collects what a task wrote and deletes them', async () => {
+  it('empties the slot’s files for a task and collects what it wrote', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 7)
     await files.reset()
@@ -33,8 +33,10 @@ describe('TaskFiles', () => {
       env: { O: files.outputPath, S: files.summaryPath }
     })
     expect(await files.collect()).toEqual({ outputs: { n: '42' }, summary: '## Hi\n' })
-    expect(existsSync(files.outputPath)).toBe(false)
-    expect(existsSync(files.summaryPath)).toBe(false)
+    // The next task in the slot starts from empty files.
+    await files.reset()
+    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    expect(existsSync(files.outputPath)).toBe(true)
   })
 
   it('reads only the start of a huge summary', async () => {
@@ -45,8 +47,10 @@ describe('TaskFiles', () => {
     expect((await files.collect()).summary).toHaveLength(MAX_TASK_SUMMARY_BYTES)
   })
 
-  it('collects nothing when the task removed its files', async () => {
+  it('collects nothing when the task removed its files, and recreates them', async () => {
     const files = new TaskFiles(mkdtempSync(join(tmpdir(), 'task-files-')), 1)
     expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    await files.reset()
+    expect(existsSync(files.summaryPath)).toBe(true)
   })
 })

@@ -31837,39 +31837,49 @@ const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
 /**
  * A task's own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. Parallel tasks writing to the step's
  * files would race on them and could blow the summary's budget; each task gets its own, and the
- * action collects them into the results and the job summary.
+ * action collects them into the results and the job summary. The files belong to a worker slot
+ * and are emptied for each task that runs in it: no file is created or deleted per task.
  */
 class TaskFiles {
     /** Path given to the task as GITHUB_OUTPUT. */
     outputPath;
     /** Path given to the task as GITHUB_STEP_SUMMARY. */
     summaryPath;
-    constructor(directory, seq) {
-        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `output-${seq}`);
-        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `summary-${seq}`);
+    constructor(directory, slot) {
+        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `github-output-${slot}`);
+        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `github-step-summary-${slot}`);
     }
-    /** Creates both files empty: @actions/core refuses to write to a file that does not exist. */
+    /** Empties both files, creating them if need be: @actions/core refuses a file that is missing. */
     async reset() {
-        await Promise.all([(0,promises_namespaceObject.writeFile)(this.outputPath, ''), (0,promises_namespaceObject.writeFile)(this.summaryPath, '')]);
+        await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)]);
     }
-    /** Reads what the task wrote, then deletes the files. */
+    /** Reads what the task wrote (only the start of a huge file). */
     async collect() {
         const [outputText, summary] = await Promise.all([
             readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES),
             readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES)
         ]);
-        await Promise.all([(0,promises_namespaceObject.rm)(this.outputPath, { force: true }), (0,promises_namespaceObject.rm)(this.summaryPath, { force: true })]);
         return { outputs: parseOutputFile(outputText), summary };
     }
 }
-/** The first `limit` bytes of a file as UTF-8, or '' when it does not exist. */
-async function readStart(path, limit) {
-    const file = await (0,promises_namespaceObject.open)(path, 'r').catch(() => undefined);
-    if (file === undefined)
-        return '';
+async function emptyFile(path) {
     try {
-        const buffer = Buffer.alloc(limit);
-        const { bytesRead } = await file.read(buffer, 0, limit, 0);
+        await (0,promises_namespaceObject.truncate)(path, 0);
+    }
+    catch {
+        await (0,promises_namespaceObject.writeFile)(path, '');
+    }
+}
+/** The first `limit` bytes of a file as UTF-8, or '' when it is empty or missing. */
+async function readStart(path, limit) {
+    // Most tasks write nothing: one stat, and no buffer, for them.
+    const size = await (0,promises_namespaceObject.stat)(path).then(stats => stats.size, () => 0);
+    if (size === 0)
+        return '';
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = Buffer.allocUnsafe(Math.min(size, limit));
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
         return buffer.subarray(0, bytesRead).toString('utf8');
     }
     finally {
@@ -31945,7 +31955,8 @@ class TaskOutput {
     spillBytes = 0;
     spillFailure;
     lostBytes = 0;
-    tailRing;
+    // Allocated on the first write: most tasks of a large run print nothing.
+    tailRingBuffer;
     tailRingEnd = 0;
     totalBytes = 0;
     disposed = false;
@@ -31955,7 +31966,6 @@ class TaskOutput {
         this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
         this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
         this.retain = options.retain ?? true;
-        this.tailRing = Buffer.allocUnsafeSlow(this.tailBytes + TAIL_WINDOW_SLACK);
     }
     /** Total bytes written, including any that could not be kept. */
     get byteLength() {
@@ -32128,6 +32138,10 @@ class TaskOutput {
             this.lostBytes += bytes.length - offset;
         }
     }
+    get tailRing() {
+        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
+        return this.tailRingBuffer;
+    }
     appendToTail(chunk) {
         const ring = this.tailRing;
         const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
@@ -32143,6 +32157,8 @@ class TaskOutput {
     }
     /** The last bytes of the output, oldest first. */
     tailWindow() {
+        if (this.totalBytes === 0)
+            return Buffer.alloc(0);
         const ring = this.tailRing;
         if (this.totalBytes < ring.length)
             return ring.subarray(0, this.totalBytes);
@@ -32208,7 +32224,7 @@ function commandTask(options) {
             retain: options.log.replaysOutput
         });
         const file = resolveProgram(command.file);
-        const files = new TaskFiles(options.tempDir, seq);
+        const files = new TaskFiles(options.tempDir, context.slot);
         const env = {
             ...options.env,
             PARALLEL_ITEM: itemText(prepared.item),

@@ -62,7 +62,7 @@ export function commandTask(
       retain: options.log.replaysOutput
     })
     const file = resolveProgram(command.file)
-    const files = new TaskFiles(options.tempDir, seq)
+    const files = new TaskFiles(options.tempDir, context.slot)
     const env = {
       ...options.env,
       PARALLEL_ITEM: itemText(prepared.item),

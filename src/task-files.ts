@@ -1,4 +1,4 @@
-import { open, rm, writeFile } from 'node:fs/promises'
+import { open, stat, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
@@ -8,7 +8,8 @@ export const MAX_TASK_SUMMARY_BYTES = 64 * 1024
 /**
  * A task's own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. Parallel tasks writing to the step's
  * files would race on them and could blow the summary's budget; each task gets its own, and the
- * action collects them into the results and the job summary.
+ * action collects them into the results and the job summary. The files belong to a worker slot
+ * and are emptied for each task that runs in it: no file is created or deleted per task.
  */
 export class TaskFiles {
   /** Path given to the task as GITHUB_OUTPUT. */
@@ -16,34 +17,46 @@ export class TaskFiles {
   /** Path given to the task as GITHUB_STEP_SUMMARY. */
   readonly summaryPath: string
 
-  constructor(directory: string, seq: number) {
-    this.outputPath = join(directory, `output-${seq}`)
-    this.summaryPath = join(directory, `summary-${seq}`)
+  constructor(directory: string, slot: number) {
+    this.outputPath = join(directory, `github-output-${slot}`)
+    this.summaryPath = join(directory, `github-step-summary-${slot}`)
   }
 
-  /** Creates both files empty: @actions/core refuses to write to a file that does not exist. */
+  /** Empties both files, creating them if need be: @actions/core refuses a file that is missing. */
   async reset(): Promise<void> {
-    await Promise.all([writeFile(this.outputPath, ''), writeFile(this.summaryPath, '')])
+    await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)])
   }
 
-  /** Reads what the task wrote, then deletes the files. */
+  /** Reads what the task wrote (only the start of a huge file). */
   async collect(): Promise<{ outputs: Record<string, string>; summary: string }> {
     const [outputText, summary] = await Promise.all([
       readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES),
       readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES)
     ])
-    await Promise.all([rm(this.outputPath, { force: true }), rm(this.summaryPath, { force: true })])
     return { outputs: parseOutputFile(outputText), summary }
   }
 }
 
-/** The first `limit` bytes of a file as UTF-8, or '' when it does not exist. */
-async function readStart(path: string, limit: number): Promise<string> {
-  const file = await open(path, 'r').catch(() => undefined)
-  if (file === undefined) return ''
+async function emptyFile(path: string): Promise<void> {
   try {
-    const buffer = Buffer.alloc(limit)
-    const { bytesRead } = await file.read(buffer, 0, limit, 0)
+    await truncate(path, 0)
+  } catch {
+    await writeFile(path, '')
+  }
+}
+
+/** The first `limit` bytes of a file as UTF-8, or '' when it is empty or missing. */
+async function readStart(path: string, limit: number): Promise<string> {
+  // Most tasks write nothing: one stat, and no buffer, for them.
+  const size = await stat(path).then(
+    stats => stats.size,
+    () => 0
+  )
+  if (size === 0) return ''
+  const file = await open(path, 'r')
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(size, limit))
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0)
     return buffer.subarray(0, bytesRead).toString('utf8')
   } finally {
     await file.close()

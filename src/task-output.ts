@@ -64,7 +64,8 @@ export class TaskOutput {
   private spillFailure: Error | undefined
   private lostBytes = 0
 
-  private readonly tailRing: Buffer
+  // Allocated on the first write: most tasks of a large run print nothing.
+  private tailRingBuffer: Buffer | undefined
   private tailRingEnd = 0
   private totalBytes = 0
   private disposed = false
@@ -75,7 +76,6 @@ export class TaskOutput {
     this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES)
     this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES)
     this.retain = options.retain ?? true
-    this.tailRing = Buffer.allocUnsafeSlow(this.tailBytes + TAIL_WINDOW_SLACK)
   }
 
   /** Total bytes written, including any that could not be kept. */
@@ -251,6 +251,11 @@ export class TaskOutput {
     }
   }
 
+  private get tailRing(): Buffer {
+    this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK)
+    return this.tailRingBuffer
+  }
+
   private appendToTail(chunk: Buffer): void {
     const ring = this.tailRing
     const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk
@@ -266,6 +271,7 @@ export class TaskOutput {
 
   /** The last bytes of the output, oldest first. */
   private tailWindow(): Buffer {
+    if (this.totalBytes === 0) return Buffer.alloc(0)
     const ring = this.tailRing
     if (this.totalBytes < ring.length) return ring.subarray(0, this.totalBytes)
     return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)])
