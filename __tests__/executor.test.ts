@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { runTasks, type TaskContext } from '../src/executor.js'
+import {
+  Halt,
+  HaltKind,
+  HaltMode,
+  runTasks,
+  type ExecutorOptions,
+  type TaskContext
+} from '../src/executor.js'
 import { TaskStatus } from '../src/task-status.js'
 
 const delay = (ms: number, signal?: AbortSignal): Promise<boolean> =>
@@ -15,7 +22,7 @@ describe('runTasks', () => {
   it('returns outcomes in input order whatever order tasks finish in', async () => {
     const items = [50, 10, 30, 0, 20]
     const finished: number[] = []
-    const outcomes = await runTasks(
+    const { outcomes } = await runTasks(
       items,
       async (ms, { index }) => {
         await delay(ms)
@@ -33,7 +40,7 @@ describe('runTasks', () => {
     let running = 0
     let peak = 0
     const slotsInUse = new Set<number>()
-    const outcomes = await runTasks(
+    const { outcomes } = await runTasks(
       Array.from({ length: 40 }, (_, i) => i),
       async (i, { slot }) => {
         expect(slotsInUse.has(slot)).toBe(false)
@@ -68,7 +75,7 @@ describe('runTasks', () => {
   })
 
   it('isolates failures: a throwing task fails alone', async () => {
-    const outcomes = await runTasks(
+    const { outcomes } = await runTasks(
       ['ok', 'boom', 'ok'],
       async item => {
         if (item === 'boom') throw new Error('boom')
@@ -86,7 +93,7 @@ describe('runTasks', () => {
 
   it('fail-fast aborts running tasks and skips the rest without leaving a promise waiting', async () => {
     const aborted: number[] = []
-    const outcomes = await runTasks(
+    const { outcomes } = await runTasks(
       Array.from({ length: 20 }, (_, i) => i),
       async (i, { signal }: TaskContext) => {
         if (i === 1) {
@@ -97,7 +104,7 @@ describe('runTasks', () => {
         if (wasAborted) aborted.push(i)
         return { status: wasAborted ? TaskStatus.Cancelled : TaskStatus.Success, value: i }
       },
-      { concurrency: 3, failFast: true }
+      { concurrency: 3, maxFailures: 1 }
     )
     expect(outcomes[1]?.status).toBe(TaskStatus.Failure)
     expect(aborted.sort()).toEqual([0, 2])
@@ -109,7 +116,7 @@ describe('runTasks', () => {
   })
 
   it('without fail-fast runs everything despite failures', async () => {
-    const outcomes = await runTasks(
+    const { outcomes } = await runTasks(
       [1, 2, 3, 4],
       async i => ({ status: i % 2 ? TaskStatus.Failure : TaskStatus.Success, value: i }),
       { concurrency: 2 }
@@ -131,7 +138,7 @@ describe('runTasks', () => {
     )
     await delay(20)
     controller.abort()
-    const outcomes = await promise
+    const { outcomes } = await promise
     expect(started).toEqual([0, 1])
     expect(outcomes.map(o => o.status)).toEqual([
       'cancelled',
@@ -144,10 +151,14 @@ describe('runTasks', () => {
 
     const before = new AbortController()
     before.abort()
-    const none = await runTasks([1, 2], async () => ({ status: TaskStatus.Success, value: 0 }), {
-      concurrency: 1,
-      signal: before.signal
-    })
+    const { outcomes: none } = await runTasks(
+      [1, 2],
+      async () => ({ status: TaskStatus.Success, value: 0 }),
+      {
+        concurrency: 1,
+        signal: before.signal
+      }
+    )
     expect(none.map(o => o.status)).toEqual(['skipped', 'skipped'])
   })
 
@@ -172,6 +183,152 @@ describe('runTasks', () => {
   it('handles an empty list', async () => {
     expect(
       await runTasks([], async () => ({ status: TaskStatus.Success, value: 0 }), { concurrency: 3 })
-    ).toEqual([])
+    ).toEqual({ outcomes: [], halt: undefined })
+  })
+})
+
+describe('runTasks with needs and priorities', () => {
+  const succeedAfter =
+    (ms: number, order: number[]) =>
+    async (i: number): Promise<{ status: TaskStatus; value: number }> => {
+      order.push(i)
+      await delay(ms)
+      return { status: TaskStatus.Success, value: i }
+    }
+
+  it('starts a task only once all its needs have succeeded', async () => {
+    const starts: number[] = []
+    const ends: number[] = []
+    // 0: build, 1: lint, 2: unit (needs 0), 3: e2e (needs 0 and 2)
+    const { outcomes } = await runTasks(
+      [0, 1, 2, 3],
+      async i => {
+        starts.push(i)
+        await delay(i === 0 ? 40 : 10)
+        ends.push(i)
+        return { status: TaskStatus.Success, value: i }
+      },
+      { concurrency: 4, needs: [[], [], [0], [0, 2]] }
+    )
+    expect(outcomes.map(o => o.status)).toEqual(['success', 'success', 'success', 'success'])
+    expect(starts.indexOf(2)).toBeGreaterThan(-1)
+    expect(ends.indexOf(0)).toBeLessThan(starts.indexOf(2))
+    expect(ends.indexOf(2)).toBeLessThan(starts.indexOf(3))
+  })
+
+  it('skips what needs a failed or skipped task, with the reason, and runs the rest', async () => {
+    const { outcomes } = await runTasks(
+      ['build', 'lint', 'unit', 'e2e'],
+      async name => ({
+        status: name === 'build' ? TaskStatus.Failure : TaskStatus.Success,
+        value: name
+      }),
+      { concurrency: 2, needs: [[], [], [0], [2]] }
+    )
+    expect(outcomes.map(o => [o.status, o.reason])).toEqual([
+      ['failure', undefined],
+      ['success', undefined],
+      ['skipped', 'needs item 1, which ended failure'],
+      ['skipped', 'needs item 3, which was skipped']
+    ])
+  })
+
+  it('starts higher priorities first, ties in input order', async () => {
+    const order: number[] = []
+    await runTasks([0, 1, 2, 3, 4], succeedAfter(5, order), {
+      concurrency: 1,
+      priorities: [0, 5, 0, 9, 5]
+    })
+    expect(order).toEqual([3, 1, 4, 0, 2])
+  })
+
+  it('does not hang on a cycle that slipped past validation', async () => {
+    const { outcomes } = await runTasks(
+      [0, 1],
+      async i => ({ status: TaskStatus.Success, value: i }),
+      {
+        concurrency: 1,
+        needs: [[1], [0]]
+      }
+    )
+    expect(outcomes.map(o => o.status)).toEqual(['skipped', 'skipped'])
+  })
+})
+
+describe('runTasks halt policies', () => {
+  /** Items: 'f' fails after 10 ms, 's' succeeds after 10 ms, 'L' runs long (until stopped). */
+  const run = (items: string[], options: Partial<ExecutorOptions<string>>) =>
+    runTasks(
+      items,
+      async (item, { signal }) => {
+        if (item === 'L') {
+          const stopped = await delay(2000, signal)
+          return { status: stopped ? TaskStatus.Cancelled : TaskStatus.Success, value: item }
+        }
+        await delay(10)
+        return { status: item === 'f' ? TaskStatus.Failure : TaskStatus.Success, value: item }
+      },
+      { concurrency: 2, ...options }
+    )
+
+  it.each([
+    // [maxFailures, mode, items, expected statuses, halted]
+    [
+      1,
+      HaltMode.Cancel,
+      ['L', 'f', 's', 's'],
+      ['cancelled', 'failure', 'skipped', 'skipped'],
+      true
+    ],
+    [1, HaltMode.Drain, ['L', 'f', 's', 's'], ['success', 'failure', 'skipped', 'skipped'], true],
+    [
+      2,
+      HaltMode.Cancel,
+      ['f', 'f', 's', 's', 'L'],
+      // item 3 had started when the second failure came, and ignores its signal
+      ['failure', 'failure', 'success', 'skipped', 'skipped'],
+      true
+    ],
+    [
+      2,
+      HaltMode.Cancel,
+      ['f', 's', 's', 'f', 's', 's'],
+      ['failure', 'success', 'success', 'failure', 'success', 'skipped'],
+      true
+    ],
+    [3, HaltMode.Cancel, ['f', 's', 'f', 's'], ['failure', 'success', 'failure', 'success'], false],
+    [undefined, HaltMode.Cancel, ['f', 'f', 'f'], ['failure', 'failure', 'failure'], false]
+  ])('maxFailures %p, %s: %j', async (maxFailures, haltMode, items, statuses, halted) => {
+    const { outcomes, halt } = await run(items, { maxFailures, haltMode })
+    expect(outcomes.map(o => o.status)).toEqual(statuses)
+    expect(halt !== undefined).toBe(halted)
+    if (halted) expect(halt?.kind).toBe(HaltKind.Failures)
+  })
+
+  it.each([
+    [HaltMode.Cancel, ['s', 'L', 's', 's'], ['success', 'cancelled', 'skipped', 'skipped']],
+    [HaltMode.Drain, ['s', 'L', 's', 's'], ['success', 'success', 'skipped', 'skipped']]
+  ])('stopAfterSuccesses 1, %s', async (haltMode, items, statuses) => {
+    const { outcomes, halt } = await run(items, { stopAfterSuccesses: 1, haltMode })
+    expect(outcomes.map(o => o.status)).toEqual(statuses)
+    expect(halt?.kind).toBe(HaltKind.Successes)
+    expect(halt?.message).toBe('stop-on-success: 1 task succeeded')
+  })
+
+  it('a total timeout stops running tasks with a timeout halt and skips the rest', async () => {
+    let reason: unknown
+    const { outcomes, halt } = await runTasks(
+      ['L', 'L', 'L'],
+      async (_, { signal }) => {
+        await delay(5000, signal)
+        reason = signal.reason
+        return { status: TaskStatus.TimedOut, value: 0 }
+      },
+      { concurrency: 2, totalTimeoutMs: 50 }
+    )
+    expect(outcomes.map(o => o.status)).toEqual(['timed-out', 'timed-out', 'skipped'])
+    expect(halt?.kind).toBe(HaltKind.Timeout)
+    expect(reason).toBeInstanceOf(Halt)
+    expect(outcomes[2]?.reason).toBe('not started: total-timeout of 50 ms ran out')
   })
 })

@@ -7,12 +7,15 @@ import {
   getInputs,
   parseBoolean,
   parseEnum,
+  parseFailFast,
   parseMaxWorkers,
+  parseStopOnSuccess,
   parseRetries,
   parseRetryDelay,
   parseTimeout
 } from '../src/input-helper.js'
 import { WorkflowCommands } from '../src/workflow-commands.js'
+import { HaltMode } from '../src/executor.js'
 
 const setInputs = (inputs: Record<string, string>): void => {
   for (const [name, value] of Object.entries(inputs))
@@ -56,6 +59,40 @@ describe('parseTimeout', () => {
     expect(() => parseTimeout('soon')).toThrow(
       "Invalid timeout 'soon'. Expected a duration such as '90' (seconds), '90s', '5m' or '1h30m', or empty for no limit."
     )
+  })
+})
+
+describe('parseFailFast and parseStopOnSuccess', () => {
+  it('reads booleans, counts and percentages', () => {
+    expect(parseFailFast('false')).toBeNull()
+    expect(parseFailFast('true')).toEqual({ count: 1 })
+    expect(parseFailFast('3')).toEqual({ count: 3 })
+    expect(parseFailFast('12.5%')).toEqual({ percent: 12.5 })
+    for (const value of ['0', '-1', 'yes', '0%', '101%', '1.5']) {
+      expect(() => parseFailFast(value)).toThrow(
+        `Invalid fail-fast '${value}'. Expected 'true', 'false'`
+      )
+    }
+    expect(parseStopOnSuccess('0')).toBe(0)
+    expect(parseStopOnSuccess('1')).toBe(1)
+    expect(() => parseStopOnSuccess('first')).toThrow("Invalid stop-on-success 'first'.")
+  })
+
+  it('refuses tasks together with items or a command', async () => {
+    setInputs({ tasks: 'a: echo a', items: 'x' })
+    await expect(getInputs()).rejects.toThrow(
+      "Invalid inputs: 'tasks' is set together with 'items'"
+    )
+  })
+
+  it('reads tasks', async () => {
+    setInputs({ tasks: 'a: echo a\nb:\n  run: echo b\n  needs: a\n' })
+    const settings = await getInputs()
+    expect(settings.items).toEqual([])
+    expect(settings.tasks).toEqual([
+      { name: 'a', run: 'echo a', needs: [] },
+      { name: 'b', run: 'echo b', needs: ['a'] }
+    ])
   })
 })
 
@@ -112,7 +149,12 @@ describe('getInputs', () => {
       items: ['a', 'b'],
       command: '',
       shell: Shell.Bash,
-      failFast: false,
+      failFast: null,
+      failFastMode: HaltMode.Cancel,
+      stopOnSuccess: 0,
+      totalTimeoutMs: undefined,
+      dryRun: false,
+      tasks: undefined,
       timeoutMs: undefined,
       retries: 0,
       retryDelayMs: 1000,
@@ -133,7 +175,11 @@ describe('getInputs', () => {
       command: '  echo {name}  ',
       shell: 'none',
       'max-workers': '3',
-      'fail-fast': 'true',
+      'fail-fast': '10%',
+      'fail-fast-mode': 'drain',
+      'stop-on-success': '2',
+      'total-timeout': '1h',
+      'dry-run': 'true',
       timeout: '5m',
       retries: '2',
       'retry-delay': '3s',
@@ -148,7 +194,12 @@ describe('getInputs', () => {
       command: '  echo {name}  ',
       shell: Shell.None,
       maxWorkers: 3,
-      failFast: true,
+      failFast: { percent: 10 },
+      failFastMode: HaltMode.Drain,
+      stopOnSuccess: 2,
+      totalTimeoutMs: 3_600_000,
+      dryRun: true,
+      tasks: undefined,
       timeoutMs: 300_000,
       retries: 2,
       retryDelayMs: 3000,

@@ -1,4 +1,4 @@
-import { type TaskContext, type TaskReport } from './executor.js'
+import { Halt, HaltKind, type TaskContext, type TaskReport } from './executor.js'
 import { formatDuration } from './duration.js'
 import { itemText, type Item } from './item.js'
 import { runProcess, type RunResult } from './process-runner.js'
@@ -15,6 +15,15 @@ export interface PreparedItem {
   item: Item
   /** The command rendered before the run; rendered again at start when it uses {%}. */
   command: RenderedCommand
+  /** Names of the tasks it needs (named tasks only). */
+  needs?: string[]
+  /** Settings of its own that override the step's (named tasks only). */
+  overrides?: {
+    timeoutMs?: number
+    retries?: number
+    env?: Record<string, string>
+    cwd?: string
+  }
 }
 
 export interface CommandTaskOptions {
@@ -49,8 +58,9 @@ const MAX_RETRY_DELAY_MS = 10 * 60_000
 export function commandTask(
   options: CommandTaskOptions
 ): (prepared: PreparedItem, context: TaskContext) => Promise<TaskReport<TaskRecord>> {
-  const retries = options.retries ?? 0
   return async (prepared, context) => {
+    const overrides = prepared.overrides ?? {}
+    const retries = overrides.retries ?? options.retries ?? 0
     const seq = context.index + 1
     const command = options.template.usesSlot
       ? options.template.render(prepared.item, seq, context.slot)
@@ -65,6 +75,7 @@ export function commandTask(
     const files = new TaskFiles(options.tempDir, context.slot)
     const env = {
       ...options.env,
+      ...overrides.env,
       PARALLEL_ITEM: itemText(prepared.item),
       PARALLEL_SEQ: String(seq),
       PARALLEL_JOBSLOT: String(context.slot),
@@ -87,14 +98,14 @@ export function commandTask(
       result = await runProcess({
         file,
         args: command.args,
-        cwd: options.cwd,
+        cwd: overrides.cwd ?? options.cwd,
         env,
-        timeoutMs: options.timeoutMs,
+        timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
         signal: context.signal,
         killGraceMs: options.killGraceMs,
         onOutput
       })
-      status = statusOf(result)
+      status = statusOf(result, context.signal)
       if (!isRetryable(status) || attempts > retries) break
       const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random)
       onOutput(
@@ -104,7 +115,7 @@ export function commandTask(
         )
       )
       if (await sleepUnlessAborted(delayMs, context.signal)) {
-        status = TaskStatus.Cancelled
+        status = statusOf({ ...result, aborted: true, timedOut: false }, context.signal)
         break
       }
     }
@@ -124,7 +135,8 @@ export function commandTask(
       outputTail: output.tail().text,
       error: result.error ?? null,
       outputs: collected.outputs,
-      summary: collected.summary
+      summary: collected.summary,
+      needs: prepared.needs
     }
     // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
     void options.log.end(record, output)
@@ -132,10 +144,18 @@ export function commandTask(
   }
 }
 
-/** How a finished process maps to a task status. */
-export function statusOf(result: RunResult): TaskStatus {
+/**
+ * How a finished process maps to a task status. A process stopped because the run halted is
+ * `cancelled`, or `timed-out` when the halt was the run's time budget running out.
+ */
+export function statusOf(result: RunResult, halt?: AbortSignal): TaskStatus {
   if (result.timedOut) return TaskStatus.TimedOut
-  if (result.aborted) return TaskStatus.Cancelled
+  if (result.aborted) {
+    const reason: unknown = halt?.reason
+    return reason instanceof Halt && reason.kind === HaltKind.Timeout
+      ? TaskStatus.TimedOut
+      : TaskStatus.Cancelled
+  }
   return result.exitCode === 0 ? TaskStatus.Success : TaskStatus.Failure
 }
 

@@ -3,9 +3,13 @@ export enum Inputs {
   Items = 'items',
   ItemsFile = 'items-file',
   Command = 'command',
+  Tasks = 'tasks',
   Shell = 'shell',
   MaxWorkers = 'max-workers',
   FailFast = 'fail-fast',
+  FailFastMode = 'fail-fast-mode',
+  StopOnSuccess = 'stop-on-success',
+  TotalTimeout = 'total-timeout',
   Timeout = 'timeout',
   Retries = 'retries',
   RetryDelay = 'retry-delay',
@@ -13,7 +17,8 @@ export enum Inputs {
   Log = 'log',
   WorkflowCommands = 'workflow-commands',
   IfNoItems = 'if-no-items',
-  Summary = 'summary'
+  Summary = 'summary',
+  DryRun = 'dry-run'
 }
 
 /** Names of the action's outputs, as declared in action.yml. */
@@ -28,6 +33,7 @@ export enum Outputs {
   FailedItems = 'failed-items',
   ResultsFile = 'results-file',
   ResultsTruncated = 'results-truncated',
+  JobLog = 'job-log',
   DurationMs = 'duration-ms'
 }
 

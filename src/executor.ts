@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events'
-import pLimit from 'p-limit'
 import { TaskStatus } from './task-status.js'
 
 /** What a running task knows about its place in the run. */
@@ -8,7 +7,10 @@ export interface TaskContext {
   index: number
   /** Worker slot running it, 1..concurrency; no two running tasks share a slot. */
   slot: number
-  /** Aborted when the run halts (fail-fast or cancellation): stop and report `cancelled`. */
+  /**
+   * Aborted when the run halts and running tasks must stop. Its reason is a {@link Halt}: a task
+   * stopped by a `timeout` halt reports `timed-out`, by any other `cancelled`.
+   */
   signal: AbortSignal
 }
 
@@ -28,74 +30,262 @@ export interface Outcome<R> {
   error?: unknown
   /** The slot it ran in; undefined when skipped. */
   slot?: number
+  /** Why a skipped task never ran. */
+  reason?: string
+}
+
+/** Why a run stopped early. */
+export enum HaltKind {
+  /** Too many tasks did not succeed (fail-fast). */
+  Failures = 'failures',
+  /** Enough tasks succeeded (stop-on-success). */
+  Successes = 'successes',
+  /** The time budget for the whole run ran out. */
+  Timeout = 'timeout',
+  /** The caller's signal was aborted (e.g. the runner sent SIGTERM). */
+  Cancelled = 'cancelled'
+}
+
+/** The reason a halted run's signal carries. */
+export class Halt extends Error {
+  constructor(
+    readonly kind: HaltKind,
+    message: string
+  ) {
+    super(message)
+    this.name = 'Halt'
+  }
+}
+
+/** What a halt does to tasks already running. */
+export enum HaltMode {
+  /** Stop them (whole process trees): GNU parallel's `--halt now`. */
+  Cancel = 'cancel',
+  /** Let them finish, start nothing new: GNU parallel's `--halt soon`. */
+  Drain = 'drain'
 }
 
 export interface ExecutorOptions<R> {
   /** How many tasks may run at once. */
   concurrency: number
-  /** Halt on the first task that does not succeed. */
-  failFast?: boolean
-  /** Aborting it halts the run from outside (e.g. on SIGTERM). */
+  /** Halt once this many tasks have ended other than `success` (and not skipped); 0 or undefined: never. */
+  maxFailures?: number
+  /** Halt once this many tasks have succeeded; 0 or undefined: never. */
+  stopAfterSuccesses?: number
+  /** What a fail-fast or stop-on-success halt does to running tasks (default: cancel). */
+  haltMode?: HaltMode
+  /** Time budget for the whole run in ms: past it, running tasks are stopped (and report `timed-out`) and the rest skipped. */
+  totalTimeoutMs?: number
+  /** Aborting it halts the run from outside; its reason (a Halt, or anything) is passed on. Running tasks are always stopped. */
   signal?: AbortSignal
+  /** For each item, the indexes of the items that must succeed before it starts. */
+  needs?: readonly (readonly number[])[]
+  /** For each item, its priority: among items ready to start, higher goes first; ties keep input order. */
+  priorities?: readonly number[]
   /** Called as a task starts. */
   onStart?: (index: number, slot: number) => void
   /** Called as each item gets its outcome, skipped ones included. */
   onSettled?: (outcome: Outcome<R>) => void
 }
 
+/** How the run went as a whole, beyond each item's outcome. */
+export interface ExecutorResult<R> {
+  /** One outcome per item, in input order. */
+  outcomes: Outcome<R>[]
+  /** Why the run halted early, if it did. */
+  halt: Halt | undefined
+}
+
 /**
  * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
- * report other than success, or a throw) never affects the others. Halting (fail-fast, or the
- * caller's signal) starts nothing more: queued items settle as `skipped` at once, so no promise
- * is left waiting, and running tasks see their signal aborted.
+ * report other than success, or a throw) never affects the others, except the items that need
+ * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
+ * highest priority first, then in input order. Halting starts nothing more: every item not yet
+ * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
+ * signal aborted unless the halt drains.
  */
 export async function runTasks<T, R>(
   items: readonly T[],
   task: (item: T, context: TaskContext) => Promise<TaskReport<R>>,
   options: ExecutorOptions<R>
-): Promise<Outcome<R>[]> {
-  const limit = pLimit(options.concurrency)
-  const halt = new AbortController()
+): Promise<ExecutorResult<R>> {
+  const concurrency = options.concurrency
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new TypeError('Expected `concurrency` to be a number from 1 and up')
+  }
+  const total = items.length
+  const outcomes: (Outcome<R> | undefined)[] = new Array(total)
+  const stop = new AbortController()
   // Every running task listens on this one signal; more than 10 is expected, not a leak.
-  setMaxListeners(0, halt.signal)
-  const external = options.signal
-  const stopOnExternal = (): void => halt.abort(external?.reason)
-  if (external?.aborted) stopOnExternal()
-  else external?.addEventListener('abort', stopOnExternal, { once: true })
+  setMaxListeners(0, stop.signal)
+  let halt: Halt | undefined
+  let failures = 0
+  let successes = 0
+  let settledCount = 0
+  let running = 0
+  const started = new Array<boolean>(total).fill(false)
 
-  // The lowest free slot is taken, so slots read like GNU parallel's {%}.
-  const freeSlots = Array.from({ length: options.concurrency }, (_, i) => options.concurrency - i)
+  // Which items wait for which: dependents[i] lists the items that need i.
+  const waitingOn = new Array<number>(total).fill(0)
+  const dependents: number[][] = Array.from({ length: total }, () => [])
+  options.needs?.forEach((needs, index) => {
+    waitingOn[index] = needs.length
+    for (const need of needs) dependents[need]?.push(index)
+  })
+  const priority = (index: number): number => options.priorities?.[index] ?? 0
+  const ready = new ReadyQueue(priority)
+  for (let index = 0; index < total; index++) if (waitingOn[index] === 0) ready.push(index)
 
-  const settle = (outcome: Outcome<R>): Outcome<R> => {
-    if (
-      options.failFast &&
-      outcome.status !== TaskStatus.Success &&
-      outcome.status !== TaskStatus.Skipped
-    ) {
-      halt.abort(new Error('fail-fast'))
-    }
+  const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - i)
+  let finish: () => void = () => undefined
+  const finished = new Promise<void>(resolve => (finish = resolve))
+
+  const settle = (outcome: Outcome<R>): void => {
+    outcomes[outcome.index] = outcome
+    settledCount++
     options.onSettled?.(outcome)
-    return outcome
+    if (outcome.status === TaskStatus.Success) {
+      for (const dependent of dependents[outcome.index] ?? []) {
+        if (--(waitingOn[dependent] as number) === 0) ready.push(dependent)
+      }
+    } else {
+      skipDependents(outcome)
+    }
+    if (settledCount === total) finish()
   }
 
-  const runOne = async (item: T, index: number): Promise<Outcome<R>> => {
-    if (halt.signal.aborted) return settle({ index, status: TaskStatus.Skipped })
-    const slot = freeSlots.pop() as number
-    options.onStart?.(index, slot)
-    try {
-      const report = await task(item, { index, slot, signal: halt.signal })
-      return settle({ index, status: report.status, value: report.value, slot })
-    } catch (error) {
-      return settle({ index, status: TaskStatus.Failure, error, slot })
-    } finally {
-      releaseSlot(freeSlots, slot)
+  const skipDependents = (outcome: Outcome<R>): void => {
+    for (const dependent of dependents[outcome.index] ?? []) {
+      if (outcomes[dependent] !== undefined) continue
+      const reason =
+        outcome.status === TaskStatus.Skipped
+          ? `needs item ${outcome.index + 1}, which was skipped`
+          : `needs item ${outcome.index + 1}, which ended ${outcome.status}`
+      settle({ index: dependent, status: TaskStatus.Skipped, reason })
     }
   }
 
+  const haltRun = (reason: Halt, stopRunning: boolean): void => {
+    if (halt === undefined) halt = reason
+    if (stopRunning && !stop.signal.aborted) stop.abort(halt)
+    // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
+    for (let index = 0; index < total; index++) {
+      if (outcomes[index] === undefined && !started[index]) {
+        settle({ index, status: TaskStatus.Skipped, reason: `not started: ${halt.message}` })
+      }
+    }
+  }
+
+  const launch = (): void => {
+    while (halt === undefined && running < concurrency) {
+      const index = ready.pop()
+      if (index === undefined) break
+      started[index] = true
+      running++
+      const slot = freeSlots.pop() as number
+      options.onStart?.(index, slot)
+      void runOne(index, slot)
+    }
+    // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
+    // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
+    if (running === 0 && settledCount < total && halt === undefined) {
+      for (let index = 0; index < total; index++) {
+        if (outcomes[index] === undefined) {
+          settle({
+            index,
+            status: TaskStatus.Skipped,
+            reason: 'its needs wait on each other in a cycle'
+          })
+        }
+      }
+    }
+  }
+
+  const runOne = async (index: number, slot: number): Promise<void> => {
+    let outcome: Outcome<R>
+    try {
+      const report = await task(items[index] as T, { index, slot, signal: stop.signal })
+      outcome = { index, status: report.status, value: report.value, slot }
+    } catch (error) {
+      outcome = { index, status: TaskStatus.Failure, error, slot }
+    }
+    running--
+    releaseSlot(freeSlots, slot)
+    if (outcome.status === TaskStatus.Success) successes++
+    else if (outcome.status !== TaskStatus.Skipped) failures++
+    settle(outcome)
+    const mode = options.haltMode ?? HaltMode.Cancel
+    if (options.maxFailures && failures >= options.maxFailures && halt === undefined) {
+      const what = `${failures} ${failures === 1 ? 'task' : 'tasks'} did not succeed`
+      haltRun(new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode === HaltMode.Cancel)
+    } else if (
+      options.stopAfterSuccesses &&
+      successes >= options.stopAfterSuccesses &&
+      halt === undefined
+    ) {
+      const what = `${successes} ${successes === 1 ? 'task' : 'tasks'} succeeded`
+      haltRun(new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode === HaltMode.Cancel)
+    }
+    launch()
+  }
+
+  const external = options.signal
+  const onExternalAbort = (): void => {
+    const reason = external?.reason
+    haltRun(reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)), true)
+  }
+  if (total === 0) return { outcomes: [], halt: undefined }
+  if (external?.aborted) onExternalAbort()
+  else external?.addEventListener('abort', onExternalAbort, { once: true })
+  const budget = options.totalTimeoutMs
+  const timer =
+    budget === undefined
+      ? undefined
+      : setTimeout(
+          () => haltRun(new Halt(HaltKind.Timeout, `total-timeout of ${budget} ms ran out`), true),
+          budget
+        )
   try {
-    return await Promise.all(items.map((item, index) => limit(runOne, item, index)))
+    launch()
+    await finished
   } finally {
-    external?.removeEventListener('abort', stopOnExternal)
+    clearTimeout(timer)
+    external?.removeEventListener('abort', onExternalAbort)
+  }
+  return { outcomes: outcomes as Outcome<R>[], halt }
+}
+
+/**
+ * Items ready to start, highest priority first, then lowest index. Without priorities items
+ * become ready in index order, so pushes append and this is a plain FIFO.
+ */
+class ReadyQueue {
+  private readonly queue: number[] = []
+  private head = 0
+
+  constructor(private readonly priority: (index: number) => number) {}
+
+  push(index: number): void {
+    const rank = this.priority(index)
+    let at = this.queue.length
+    while (at > this.head && this.before(index, rank, this.queue[at - 1] as number)) at--
+    this.queue.splice(at, 0, index)
+  }
+
+  pop(): number | undefined {
+    if (this.head >= this.queue.length) return undefined
+    const index = this.queue[this.head++] as number
+    // Drop the consumed front now and then, so a long run does not keep it all.
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head)
+      this.head = 0
+    }
+    return index
+  }
+
+  private before(index: number, rank: number, other: number): boolean {
+    const otherRank = this.priority(other)
+    return rank > otherRank || (rank === otherRank && index < other)
   }
 }
 

@@ -5,21 +5,36 @@ import { resolve } from 'node:path'
 import { Inputs, LogMode, NoItemsBehavior, Shell } from './constants.js'
 import { parseDuration } from './duration.js'
 import { type Item } from './item.js'
+import { HaltMode } from './executor.js'
 import { parseItems, readItemsFile } from './items.js'
+import { parseTasks, type TaskSpec } from './tasks.js'
 import { WorkflowCommands } from './workflow-commands.js'
+
+/** When to halt on failures: after a number of tasks, or a percentage of all of them. */
+export type FailFastThreshold = { count: number } | { percent: number }
 
 /** The action's inputs, checked and parsed. */
 export interface ActionSettings {
-  /** The items, parsed from `items` or `items-file`. */
+  /** The items, parsed from `items` or `items-file` (empty when `tasks` is given). */
   items: Item[]
+  /** The named tasks of the `tasks` input, or undefined when items are given. */
+  tasks: TaskSpec[] | undefined
   /** The command template; empty means each item is itself the command. */
   command: string
   /** The shell that runs each command. */
   shell: Shell
   /** How many tasks run at once. */
   maxWorkers: number
-  /** Halt the run on the first task that does not succeed. */
-  failFast: boolean
+  /** When to halt the run because tasks did not succeed; null for never. */
+  failFast: FailFastThreshold | null
+  /** What a halt does to running tasks. */
+  failFastMode: HaltMode
+  /** Halt once this many tasks succeeded; 0 for never. */
+  stopOnSuccess: number
+  /** Time budget for the whole run in milliseconds; undefined for none. */
+  totalTimeoutMs: number | undefined
+  /** Print the commands and set the outputs without running anything. */
+  dryRun: boolean
   /** Per-task time limit in milliseconds; undefined for none. */
   timeoutMs: number | undefined
   /** How many more times a failed or timed-out task is run. */
@@ -42,17 +57,36 @@ export interface ActionSettings {
 export async function getInputs(): Promise<ActionSettings> {
   const itemsText = core.getInput(Inputs.Items, { trimWhitespace: false })
   const itemsFile = core.getInput(Inputs.ItemsFile)
+  const tasksText = core.getInput(Inputs.Tasks, { trimWhitespace: false })
+  const command = core.getInput(Inputs.Command, { trimWhitespace: false })
   if (itemsText.trim() !== '' && itemsFile !== '') {
     throw new Error(
       `Invalid inputs: both '${Inputs.Items}' and '${Inputs.ItemsFile}' are set. Expected only one of them.`
     )
   }
+  if (
+    tasksText.trim() !== '' &&
+    (itemsText.trim() !== '' || itemsFile !== '' || command.trim() !== '')
+  ) {
+    throw new Error(
+      `Invalid inputs: '${Inputs.Tasks}' is set together with '${Inputs.Items}', '${Inputs.ItemsFile}' or ` +
+        `'${Inputs.Command}'. Expected either named tasks, or items and a command.`
+    )
+  }
   const shell = parseEnum(Inputs.Shell, core.getInput(Inputs.Shell) || Shell.Bash, Shell)
-  const settings: Omit<ActionSettings, 'items'> = {
-    command: core.getInput(Inputs.Command, { trimWhitespace: false }),
+  const settings: Omit<ActionSettings, 'items' | 'tasks'> = {
+    command,
     shell,
     maxWorkers: parseMaxWorkers(core.getInput(Inputs.MaxWorkers) || 'auto'),
-    failFast: parseBoolean(Inputs.FailFast, core.getInput(Inputs.FailFast) || 'false'),
+    failFast: parseFailFast(core.getInput(Inputs.FailFast) || 'false'),
+    failFastMode: parseEnum(
+      Inputs.FailFastMode,
+      core.getInput(Inputs.FailFastMode) || HaltMode.Cancel,
+      HaltMode
+    ),
+    stopOnSuccess: parseStopOnSuccess(core.getInput(Inputs.StopOnSuccess) || '0'),
+    totalTimeoutMs: parseTimeout(core.getInput(Inputs.TotalTimeout), Inputs.TotalTimeout),
+    dryRun: parseBoolean(Inputs.DryRun, core.getInput(Inputs.DryRun) || 'false'),
     timeoutMs: parseTimeout(core.getInput(Inputs.Timeout)),
     retries: parseRetries(core.getInput(Inputs.Retries) || '0'),
     retryDelayMs: parseRetryDelay(core.getInput(Inputs.RetryDelay) || '1s'),
@@ -70,11 +104,14 @@ export async function getInputs(): Promise<ActionSettings> {
     ),
     summary: parseBoolean(Inputs.Summary, core.getInput(Inputs.Summary) || 'true')
   }
+  if (tasksText.trim() !== '') {
+    return { items: [], tasks: parseTasks(tasksText, Inputs.Tasks), ...settings }
+  }
   const items =
     itemsFile !== ''
       ? await readItemsFile(resolve(settings.workingDirectory, itemsFile), Inputs.ItemsFile)
       : parseItems(itemsText, { input: Inputs.Items })
-  return { items, ...settings }
+  return { items, tasks: undefined, ...settings }
 }
 
 /** Parses `max-workers`: a whole number from 1 up, `auto` (the CPUs available) or `N%` of them. */
@@ -94,17 +131,46 @@ export function parseMaxWorkers(value: string, cpus: number = availableParalleli
   )
 }
 
-/** Parses `timeout`: empty for none, else a duration such as `90`, `90s`, `5m` or `1h30m`. */
-export function parseTimeout(value: string): number | undefined {
+/** Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`. */
+export function parseTimeout(value: string, input: string = Inputs.Timeout): number | undefined {
   if (value.trim() === '') return undefined
   const ms = parseDuration(value)
   if (ms === undefined) {
     throw new Error(
-      `Invalid ${Inputs.Timeout} '${value}'. Expected a duration such as '90' (seconds), '90s', ` +
+      `Invalid ${input} '${value}'. Expected a duration such as '90' (seconds), '90s', ` +
         `'5m' or '1h30m', or empty for no limit.`
     )
   }
   return ms
+}
+
+/**
+ * Parses `fail-fast`: `false` (never), `true` (the first task that does not succeed), a whole
+ * number N (once N tasks have not succeeded) or N% (once N percent of all tasks have not).
+ */
+export function parseFailFast(value: string): FailFastThreshold | null {
+  const text = value.trim()
+  if (['false', 'False', 'FALSE'].includes(text)) return null
+  if (['true', 'True', 'TRUE'].includes(text)) return { count: 1 }
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+    return { count: Number(text) }
+  }
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text)
+  if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
+    return { percent: Number(percent[1]) }
+  throw new Error(
+    `Invalid ${Inputs.FailFast} '${value}'. Expected 'true', 'false', a whole number of tasks from 1 up, ` +
+      `or a percentage of all tasks such as '10%'.`
+  )
+}
+
+/** Parses `stop-on-success`: 0 (never) or a whole number of tasks. */
+export function parseStopOnSuccess(value: string): number {
+  const text = value.trim()
+  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text)
+  throw new Error(
+    `Invalid ${Inputs.StopOnSuccess} '${value}'. Expected a whole number of tasks, or 0 for never.`
+  )
 }
 
 /** Parses `retries`: a whole number from 0 up. */

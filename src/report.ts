@@ -4,6 +4,8 @@ import { itemLabel } from './labels.js'
 import { failedItems, jsonArrayWithin, publicResult, type RunReport } from './results.js'
 import { buildSummary } from './summary.js'
 import { isUnsuccessful } from './task-record.js'
+import { TaskStatus } from './task-status.js'
+import { HaltKind } from './executor.js'
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9
@@ -54,15 +56,22 @@ export function annotateFailures(report: RunReport): void {
   }
 }
 
-/** The step's failure message: counts, the first few items, and how many were not annotated. */
+/**
+ * The step's failure message: counts, the first few items, and how many were not annotated; or
+ * undefined when the step succeeds. Tasks cancelled because enough others succeeded
+ * (stop-on-success) are the point of that option, not a failure.
+ */
 export function failureMessage(report: RunReport): string | undefined {
-  const failures = report.records.filter(record => isUnsuccessful(record.status))
+  const raceWon = report.haltKind === HaltKind.Successes
+  const failures = report.records.filter(
+    record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)
+  )
   if (failures.length === 0) return undefined
   const { counts } = report
   const parts = [
     counts.failed > 0 ? `${counts.failed} failed` : '',
     counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
-    counts.cancelled > 0 ? `${counts.cancelled} cancelled` : ''
+    counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : ''
   ].filter(Boolean)
   const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60))
   const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : ''

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { type HaltKind } from './executor.js'
 import { type Item } from './item.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
@@ -24,8 +25,10 @@ export interface RunReport {
   workers: number
   /** The shell the commands ran in. */
   shell: string
-  /** Why the run halted early, if it did: fail-fast, or a signal from the runner. */
+  /** Why the run halted early, if it did: fail-fast, stop-on-success, total-timeout, or a signal from the runner. */
   haltReason: string | null
+  /** What kind of halt it was, if any. */
+  haltKind: HaltKind | null
 }
 
 /** The public shape of one result, as the `results` output documents it. */
@@ -40,6 +43,7 @@ export type PublicResult = Pick<
   | 'attempts'
   | 'command'
   | 'outputs'
+  | 'needs'
 >
 
 export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
@@ -71,7 +75,8 @@ export function publicResult(record: TaskRecord): PublicResult {
     durationMs: record.durationMs,
     attempts: record.attempts,
     command: record.command,
-    outputs: record.outputs
+    outputs: record.outputs,
+    needs: record.needs
   }
 }
 
@@ -125,7 +130,8 @@ export async function writeResultsFile(directory: string, report: RunReport): Pr
       endedAt: isoTime(record.endedAt),
       error: record.error,
       outputTail: record.outputTail,
-      summary: record.summary
+      summary: record.summary,
+      skipReason: record.skipReason
     }))
   }
   await writeFile(path, JSON.stringify(body, null, 2) + '\n')

@@ -32,6 +32,10 @@ export interface TaskRecord {
   outputs: Record<string, string>
   /** What the task wrote to its own GITHUB_STEP_SUMMARY (Markdown), or ''. */
   summary: string
+  /** Names of the tasks it needed (named tasks only). */
+  needs?: string[]
+  /** Why it never ran, when skipped. */
+  skipReason?: string
 }
 
 /** True for the statuses that fail the step. */

@@ -40,6 +40,7 @@ export function report(records: TaskRecord[], extra: Partial<RunReport> = {}): R
     workers: 2,
     shell: 'bash',
     haltReason: null,
+    haltKind: null,
     ...extra
   }
 }

@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals'
+import { findCycle, parseTasks } from '../src/tasks.js'
+
+describe('parseTasks', () => {
+  it('reads commands and full task objects', () => {
+    const tasks = parseTasks(`
+build: npm run build
+lint: npm run lint
+unit:
+  run: npm test
+  needs: build
+  timeout: 10m
+  retries: 1
+  working-directory: packages/core
+  env:
+    CI: true
+    LEVEL: 3
+  priority: 5
+e2e:
+  run: npm run e2e
+  needs: [build, unit]
+`)
+    expect(tasks).toEqual([
+      { name: 'build', run: 'npm run build', needs: [] },
+      { name: 'lint', run: 'npm run lint', needs: [] },
+      {
+        name: 'unit',
+        run: 'npm test',
+        needs: ['build'],
+        timeoutMs: 600_000,
+        retries: 1,
+        workingDirectory: 'packages/core',
+        env: { CI: 'true', LEVEL: '3' },
+        priority: 5
+      },
+      { name: 'e2e', run: 'npm run e2e', needs: ['build', 'unit'] }
+    ])
+  })
+
+  it.each([
+    ['a: x\na: y', 'Invalid tasks: Map keys must be unique'],
+    ['- a\n- b', 'Invalid tasks: expected a YAML mapping of task names to commands'],
+    ['a: [x', 'Invalid tasks: '],
+    [
+      'a:\n  run: x\n  needs: b',
+      "Invalid tasks: task 'a' needs 'b', which is not a task. Expected one of: a."
+    ],
+    ['a:\n  run: x\n  needs: a', "Invalid tasks: task 'a' needs itself."],
+    ['a:\n  needs: []', "Invalid tasks: task 'a' has no 'run'."],
+    ['a:\n  run: x\n  when: always', "Invalid tasks: task 'a' has an unknown field 'when'."],
+    ['a:\n  run: x\n  timeout: soon', "Invalid tasks: task 'a' has timeout 'soon'."],
+    ['a:\n  run: x\n  retries: -1', "Invalid tasks: task 'a' has retries '-1'."],
+    ['a:\n  run: x\n  env: {"1X": y}', "Invalid tasks: task 'a' has env variable '1X'."],
+    [
+      'a:\n  run: x\n  priority: high',
+      "Invalid tasks: task 'a' has priority 'high'. Expected a number."
+    ],
+    ['a: 3', "Invalid tasks: task 'a' is neither a command nor a mapping with 'run'."],
+    [
+      'a:\n  run: x\n  needs: c\nb:\n  run: y\n  needs: a\nc:\n  run: z\n  needs: b',
+      'Invalid tasks: the needs form a cycle: a → c → b → a.'
+    ]
+  ])('refuses %p', (text, message) => {
+    expect(() => parseTasks(text)).toThrow(message)
+  })
+})
+
+describe('findCycle', () => {
+  it('finds none in a DAG and names the one there is', () => {
+    expect(
+      findCycle([
+        { name: 'a', needs: [] },
+        { name: 'b', needs: ['a'] },
+        { name: 'c', needs: ['a', 'b'] }
+      ])
+    ).toBeUndefined()
+    expect(
+      findCycle([
+        { name: 'x', needs: [] },
+        { name: 'a', needs: ['b'] },
+        { name: 'b', needs: ['a'] }
+      ])
+    ).toEqual(['a', 'b', 'a'])
+  })
+})

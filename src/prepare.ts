@@ -1,0 +1,109 @@
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { type PreparedItem } from './command-task.js'
+import { Inputs } from './constants.js'
+import { type ActionSettings } from './input-helper.js'
+import { itemText, type Item } from './item.js'
+import { cut, itemLabel } from './labels.js'
+import { spawnProblem } from './spawn-limits.js'
+import { type TaskSpec } from './tasks.js'
+import { CommandTemplate, TemplateError } from './template.js'
+
+/** Everything decided before the first command starts. */
+export interface RunPlan {
+  template: CommandTemplate
+  prepared: PreparedItem[]
+  /** For each item, the indexes of the items it needs; undefined without `tasks`. */
+  needs: number[][] | undefined
+  /** For each item, its priority (0 unless given). */
+  priorities: number[]
+}
+
+/**
+ * Renders every command and checks every item before anything runs, so that a bad template, a
+ * placeholder that names nothing, an item no command could carry or a missing task directory
+ * stops the run early, naming what is wrong.
+ */
+export function prepareRun(settings: ActionSettings): RunPlan {
+  return settings.tasks === undefined
+    ? prepareItems(settings.items, parseTemplate(settings))
+    : prepareTasks(settings.tasks, settings)
+}
+
+/** Items through the command template; object items may carry a numeric `priority`. */
+export function prepareItems(items: readonly Item[], template: CommandTemplate): RunPlan {
+  const prepared = items.map((item, index): PreparedItem => {
+    const command = template.render(item, index + 1, 1)
+    checkSpawnable(index, item, command.args, itemText(item))
+    return { item, command }
+  })
+  return { template, prepared, needs: undefined, priorities: items.map(priorityOf) }
+}
+
+/** Named tasks: each runs its own script in the step's shell; the item is its name. */
+export function prepareTasks(tasks: readonly TaskSpec[], settings: ActionSettings): RunPlan {
+  // An empty template makes each "item" the script itself, quoted for nothing.
+  const template = CommandTemplate.parse('', settings.shell)
+  const indexOf = new Map(tasks.map((task, index) => [task.name, index]))
+  const prepared = tasks.map((task, index): PreparedItem => {
+    const command = template.render(task.run, index + 1, 1)
+    checkSpawnable(index, task.name, command.args, task.name)
+    const overrides: PreparedItem['overrides'] = {
+      timeoutMs: task.timeoutMs,
+      retries: task.retries,
+      env: task.env,
+      cwd:
+        task.workingDirectory === undefined
+          ? undefined
+          : existingDirectory(task, resolve(settings.workingDirectory, task.workingDirectory))
+    }
+    return { item: task.name, command, needs: task.needs, overrides }
+  })
+  return {
+    template,
+    prepared,
+    needs: tasks.map(task => task.needs.map(need => indexOf.get(need) as number)),
+    priorities: tasks.map(task => task.priority ?? 0)
+  }
+}
+
+/** Parses the command template, naming the input when it is unusable. */
+function parseTemplate(settings: ActionSettings): CommandTemplate {
+  try {
+    return CommandTemplate.parse(settings.command, settings.shell)
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error
+    throw new Error(`Invalid ${Inputs.Command} '${cut(settings.command, 80)}': ${error.message}`, {
+      cause: error
+    })
+  }
+}
+
+function checkSpawnable(index: number, item: Item, args: readonly string[], text: string): void {
+  const problem = spawnProblem(args, { PARALLEL_ITEM: text })
+  if (problem !== undefined) {
+    throw new Error(`Invalid item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`)
+  }
+}
+
+function priorityOf(item: Item): number {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return 0
+  const priority = item.priority
+  return typeof priority === 'number' && Number.isFinite(priority) ? priority : 0
+}
+
+function existingDirectory(task: TaskSpec, directory: string): string {
+  let isDirectory = false
+  try {
+    isDirectory = statSync(directory).isDirectory()
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) {
+    throw new Error(
+      `Invalid ${Inputs.Tasks}: task '${task.name}' has working-directory '${task.workingDirectory}', ` +
+        `which is not an existing directory.`
+    )
+  }
+  return directory
+}

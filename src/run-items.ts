@@ -1,0 +1,211 @@
+import * as core from '@actions/core'
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import { commandTask, type PreparedItem } from './command-task.js'
+import { formatDuration } from './duration.js'
+import { Halt, HaltKind, runTasks, type Outcome } from './executor.js'
+import { type ActionSettings, type FailFastThreshold } from './input-helper.js'
+import { itemLabel } from './labels.js'
+import { type RunPlan } from './prepare.js'
+import { startProgress } from './progress.js'
+import { countStatuses, type RunReport } from './results.js'
+import { escapeCommandData, streamSink, TaskLog } from './task-log.js'
+import { isUnsuccessful, type TaskRecord } from './task-record.js'
+import { TaskStatus } from './task-status.js'
+
+/** How often a progress line is printed while tasks run. */
+const PROGRESS_INTERVAL_MS = 30_000
+
+/** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
+export const JOB_LOG_FILE = 'job-log.jsonl'
+
+/** Runs every prepared item and returns the report; never throws for a task's failure. */
+export async function runItems(
+  settings: ActionSettings,
+  plan: RunPlan,
+  workDirectory: string,
+  cancellation: AbortSignal
+): Promise<RunReport> {
+  const { prepared } = plan
+  const total = prepared.length
+  const workers = Math.min(settings.maxWorkers, total)
+  const maxFailures = failureLimit(settings.failFast, total)
+  core.info(
+    `Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
+      `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`
+  )
+  const log = new TaskLog(
+    settings.log,
+    total,
+    streamSink(process.stdout),
+    settings.workflowCommands
+  )
+  const jobLog = openSync(join(workDirectory, JOB_LOG_FILE), 'a')
+  const debug = core.isDebug()
+  const startedAt = Date.now()
+  let done = 0
+  let unsuccessful = 0
+  let running = 0
+  let firstFailure: Outcome<TaskRecord> | undefined
+  const stopProgress = startProgress(
+    PROGRESS_INTERVAL_MS,
+    () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }),
+    core.info
+  )
+
+  let result
+  try {
+    result = await runTasks(
+      prepared,
+      commandTask({
+        template: plan.template,
+        cwd: settings.workingDirectory,
+        env: taskEnvironment(process.env),
+        timeoutMs: settings.timeoutMs,
+        retries: settings.retries,
+        retryDelayMs: settings.retryDelayMs,
+        log,
+        tempDir: workDirectory
+      }),
+      {
+        concurrency: workers,
+        maxFailures,
+        stopAfterSuccesses: settings.stopOnSuccess,
+        haltMode: settings.failFastMode,
+        totalTimeoutMs: settings.totalTimeoutMs,
+        signal: cancellation,
+        needs: plan.needs,
+        priorities: plan.priorities,
+        onStart: (index, slot) => {
+          running++
+          if (debug) {
+            const item = itemLabel(prepared[index]?.item ?? '')
+            log.note(
+              `::debug::${escapeCommandData(`Task ${index + 1} started in slot ${slot}: ${item}`)}`
+            )
+          }
+        },
+        onSettled: outcome => {
+          done++
+          if (outcome.slot !== undefined) running--
+          if (isUnsuccessful(outcome.status)) {
+            unsuccessful++
+            firstFailure ??= outcome
+          }
+          if (outcome.value !== undefined) writeSync(jobLog, jobLogLine(outcome.value))
+          if (debug) log.note(`::debug::Task ${outcome.index + 1} ended: ${outcome.status}`)
+        }
+      }
+    )
+  } finally {
+    stopProgress()
+    closeSync(jobLog)
+  }
+  await log.finish()
+
+  const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))
+  const counts = countStatuses(records)
+  const durationMs = Date.now() - startedAt
+  core.info(
+    `Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
+      `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`
+  )
+  return {
+    records,
+    counts,
+    durationMs,
+    workers,
+    shell: settings.shell,
+    haltReason: describeHalt(result.halt, maxFailures, firstFailure, prepared),
+    haltKind: result.halt?.kind ?? null
+  }
+}
+
+/** The number of unsuccessful tasks that halts the run, or undefined for never. */
+export function failureLimit(
+  threshold: FailFastThreshold | null,
+  total: number
+): number | undefined {
+  if (threshold === null) return undefined
+  if ('count' in threshold) return threshold.count
+  // GNU parallel's fail=N%: a percentage of all the jobs, so at least one.
+  return Math.max(1, Math.ceil((total * threshold.percent) / 100))
+}
+
+function describeLimits(settings: ActionSettings, maxFailures: number | undefined): string {
+  const parts = [
+    `fail-fast: ${maxFailures === undefined ? 'off' : `after ${maxFailures}, ${settings.failFastMode}`}`,
+    `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}`
+  ]
+  if (settings.stopOnSuccess > 0) parts.push(`stop-on-success: ${settings.stopOnSuccess}`)
+  if (settings.totalTimeoutMs !== undefined) {
+    parts.push(`total-timeout: ${formatDuration(settings.totalTimeoutMs)}`)
+  }
+  if (settings.retries > 0) parts.push(`retries: ${settings.retries}`)
+  return parts.join(', ')
+}
+
+function describeHalt(
+  halt: Halt | undefined,
+  maxFailures: number | undefined,
+  firstFailure: Outcome<TaskRecord> | undefined,
+  prepared: readonly PreparedItem[]
+): string | null {
+  if (halt === undefined) return null
+  if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
+    const item = itemLabel(prepared[firstFailure.index]?.item ?? '', 60)
+    return `fail-fast after task ${firstFailure.index + 1} (${item}) ended ${firstFailure.status}`
+  }
+  return halt.message
+}
+
+/** The record of an item that never produced one: skipped, or its task threw. */
+function recordOf(outcome: Outcome<TaskRecord>, prepared: readonly PreparedItem[]): TaskRecord {
+  const item = prepared[outcome.index] as PreparedItem
+  return {
+    index: outcome.index,
+    item: item.item,
+    status: outcome.status,
+    exitCode: null,
+    signal: null,
+    durationMs: 0,
+    attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
+    command: item.command.display,
+    slot: outcome.slot ?? null,
+    startedAt: null,
+    endedAt: null,
+    outputTail: '',
+    error: outcome.error === undefined ? null : String(outcome.error),
+    outputs: {},
+    summary: '',
+    needs: item.needs,
+    skipReason: outcome.reason
+  }
+}
+
+/** One line of the job log: GNU parallel's --joblog fields, as JSON. */
+export function jobLogLine(record: TaskRecord): string {
+  return (
+    JSON.stringify({
+      seq: record.index + 1,
+      slot: record.slot,
+      start: record.startedAt === null ? null : record.startedAt / 1000,
+      runtime: record.durationMs / 1000,
+      exitCode: record.exitCode,
+      signal: record.signal,
+      attempts: record.attempts,
+      status: record.status,
+      item: record.item,
+      command: record.command
+    }) + '\n'
+  )
+}
+
+/** The environment tasks start from: the runner's, without the action's own inputs (a token among them). */
+export function taskEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('INPUT_')) result[name] = value
+  }
+  return result
+}

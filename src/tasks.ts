@@ -1,0 +1,175 @@
+import { parseDocument } from 'yaml'
+import { parseDuration } from './duration.js'
+
+/** One named task of the `tasks` input. */
+export interface TaskSpec {
+  /** The task's name: its item in the results. */
+  name: string
+  /** The script it runs, in the step's shell. */
+  run: string
+  /** Names of the tasks that must succeed before it starts. */
+  needs: string[]
+  /** Its own time limit in ms, overriding `timeout`. */
+  timeoutMs?: number
+  /** Its own retry count, overriding `retries`. */
+  retries?: number
+  /** Its own working directory (relative to the step's), overriding `working-directory`. */
+  workingDirectory?: string
+  /** Extra environment variables. */
+  env?: Record<string, string>
+  /** Among tasks ready to start, higher goes first. */
+  priority?: number
+}
+
+const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env', 'priority']
+
+/**
+ * Parses the `tasks` input: a YAML mapping of task names to a command, or to an object with
+ * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env` and `priority`.
+ * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
+ * naming the task, before anything runs.
+ */
+export function parseTasks(text: string, input = 'tasks'): TaskSpec[] {
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true })
+  const problem = document.errors[0]
+  if (problem !== undefined) {
+    throw new Error(
+      `Invalid ${input}: ${problem.message.split('\n')[0]}. Expected a YAML mapping of task names to commands.`
+    )
+  }
+  const value: unknown = document.toJS()
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(
+      `Invalid ${input}: expected a YAML mapping of task names to commands, such as 'lint: npm run lint'.`
+    )
+  }
+  const tasks = Object.entries(value as Record<string, unknown>).map(([name, spec]) =>
+    parseTask(input, name, spec)
+  )
+  const names = new Set(tasks.map(task => task.name))
+  for (const task of tasks) {
+    for (const need of task.needs) {
+      if (!names.has(need)) {
+        throw new Error(
+          `Invalid ${input}: task '${task.name}' needs '${need}', which is not a task. ` +
+            `Expected one of: ${[...names].join(', ')}.`
+        )
+      }
+      if (need === task.name) throw new Error(`Invalid ${input}: task '${task.name}' needs itself.`)
+    }
+  }
+  const cycle = findCycle(tasks)
+  if (cycle !== undefined) {
+    throw new Error(`Invalid ${input}: the needs form a cycle: ${cycle.join(' → ')}.`)
+  }
+  return tasks
+}
+
+function parseTask(input: string, name: string, spec: unknown): TaskSpec {
+  const where = `Invalid ${input}: task '${name}'`
+  if (name.trim() === '') throw new Error(`Invalid ${input}: a task has an empty name.`)
+  if (typeof spec === 'string') return { name, run: spec, needs: [] }
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new Error(`${where} is neither a command nor a mapping with 'run'.`)
+  }
+  const fields = spec as Record<string, unknown>
+  const unknown = Object.keys(fields).filter(field => !FIELDS.includes(field))
+  if (unknown.length > 0) {
+    throw new Error(
+      `${where} has an unknown field '${unknown[0]}'. Expected: ${FIELDS.join(', ')}.`
+    )
+  }
+  if (typeof fields.run !== 'string' || fields.run.trim() === '') {
+    throw new Error(`${where} has no 'run'. Expected the command to run, as a string.`)
+  }
+  const task: TaskSpec = { name, run: fields.run, needs: parseNeeds(where, fields.needs) }
+  if (fields.timeout !== undefined) {
+    const ms = parseDuration(String(fields.timeout))
+    if (ms === undefined) {
+      throw new Error(
+        `${where} has timeout '${String(fields.timeout)}'. Expected a duration such as '90s', '5m' or '1h30m'.`
+      )
+    }
+    task.timeoutMs = ms
+  }
+  if (fields.retries !== undefined) {
+    if (!Number.isSafeInteger(fields.retries) || (fields.retries as number) < 0) {
+      throw new Error(
+        `${where} has retries '${String(fields.retries)}'. Expected a whole number from 0 up.`
+      )
+    }
+    task.retries = fields.retries as number
+  }
+  if (fields['working-directory'] !== undefined) {
+    if (typeof fields['working-directory'] !== 'string' || fields['working-directory'] === '') {
+      throw new Error(`${where} has an empty or non-string working-directory.`)
+    }
+    task.workingDirectory = fields['working-directory']
+  }
+  if (fields.env !== undefined) task.env = parseEnv(where, fields.env)
+  if (fields.priority !== undefined) {
+    if (typeof fields.priority !== 'number' || !Number.isFinite(fields.priority)) {
+      throw new Error(`${where} has priority '${String(fields.priority)}'. Expected a number.`)
+    }
+    task.priority = fields.priority
+  }
+  return task
+}
+
+function parseNeeds(where: string, needs: unknown): string[] {
+  if (needs === undefined || needs === null) return []
+  const list = Array.isArray(needs) ? needs : [needs]
+  if (!list.every(need => typeof need === 'string')) {
+    throw new Error(
+      `${where} has needs that are not task names. Expected a name or a list of names.`
+    )
+  }
+  return [...new Set(list as string[])]
+}
+
+function parseEnv(where: string, env: unknown): Record<string, string> {
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) {
+    throw new Error(`${where} has env that is not a mapping. Expected NAME: value pairs.`)
+  }
+  const result: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env as Record<string, unknown>)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new Error(
+        `${where} has env variable '${name}'. Expected a name of letters, digits and _.`
+      )
+    }
+    if (value !== null && typeof value === 'object') {
+      throw new Error(`${where} has env ${name} that is not a string, number or boolean.`)
+    }
+    result[name] = String(value ?? '')
+  }
+  return result
+}
+
+/** A cycle among the tasks' needs, as the names along it ending where it began, or undefined. */
+export function findCycle(
+  tasks: readonly Pick<TaskSpec, 'name' | 'needs'>[]
+): string[] | undefined {
+  const needs = new Map(tasks.map(task => [task.name, task.needs]))
+  const state = new Map<string, 'visiting' | 'done'>()
+  const path: string[] = []
+  const visit = (name: string): string[] | undefined => {
+    const seen = state.get(name)
+    if (seen === 'done') return undefined
+    if (seen === 'visiting') return [...path.slice(path.indexOf(name)), name]
+    state.set(name, 'visiting')
+    path.push(name)
+    for (const need of needs.get(name) ?? []) {
+      const cycle = visit(need)
+      if (cycle) return cycle
+    }
+    path.pop()
+    state.set(name, 'done')
+    return undefined
+  }
+  for (const task of tasks) {
+    const cycle = visit(task.name)
+    if (cycle) return cycle
+  }
+  return undefined
+}
