@@ -110,8 +110,34 @@ describe('splitWords', () => {
       ],
       [{ kind: 'placeholder', source: '{#}' }],
       [{ kind: 'text', text: '{}' }],
-      [{ kind: 'text', text: '${}' }]
+      // Without a shell a $ means nothing, so {} after it is a placeholder too.
+      [
+        { kind: 'text', text: '$' },
+        { kind: 'placeholder', source: '{}' }
+      ]
     ])
+    expect(splitWords(`x\${}y "\${#}"`, matcher)).toEqual([
+      [
+        { kind: 'text', text: 'x$' },
+        { kind: 'placeholder', source: '{}' },
+        { kind: 'text', text: 'y' }
+      ],
+      [
+        { kind: 'text', text: '$' },
+        { kind: 'placeholder', source: '{#}' }
+      ]
+    ])
+  })
+
+  it('splits only on spaces, tabs and newlines, as a POSIX shell does', () => {
+    expect(texts('a\u00a0b c\u2028d e\rf\u3000g\vh\fi\u0085j')).toEqual([
+      'a\u00a0b',
+      'c\u2028d',
+      'e\rf\u3000g\vh\fi\u0085j'
+    ])
+    expect(texts(' \t\na \t\n b\n')).toEqual(['a', 'b'])
+    // No comments without a shell: # is an ordinary character.
+    expect(texts('a #b # c#')).toEqual(['a', '#b', '#', 'c#'])
   })
 
   it('rejects unterminated quotes and a trailing backslash', () => {
@@ -194,7 +220,11 @@ describe('lexScript contexts', () => {
   })
 
   it('reads here-documents to their delimiter line', () => {
-    expect(contexts('cat <<EOF\n"\'$(\nEOF\necho {}')).toEqual(['bare'])
+    expect(contexts('cat <<EOF\n"\'\nEOF\necho {}')).toEqual(['bare'])
+    expect(contexts('cat <<"EOF"\n"\'$(\nEOF\necho {}')).toEqual(['bare'])
+    expect(contexts('cat <<EOF\n$(echo "a\nb") `echo c\nd` ${x:-\n}\nEOF\necho {}')).toEqual([
+      'bare'
+    ])
     expect(contexts("cat <<'EOF' && echo {}\n`\nEOF\necho '{}'")).toEqual(['bare', 'single'])
     expect(contexts('cat <<-"E F"\n\t"\n\tE F\necho "{}"')).toEqual(['double'])
     expect(contexts('cat <<A <<B\n"\nA\n\'\nB\necho {}')).toEqual(['bare'])
@@ -333,6 +363,295 @@ describe('lexScript contexts', () => {
     expect(lexError('$(case x in x) :;;)')).toMatch(/^`case` without a matching `esac`/)
     expect(lexError('[[ a')).toMatch(/^`\[\[` without a matching `\]\]`/)
     expect(lexError('[[ case ]]')).toMatch(/^`case` inside \[\[ … \]\] is not supported/)
+  })
+})
+
+describe('lexScript redirections that duplicate a descriptor', () => {
+  it('refuses text after >& and <&, which bash reads a second time', () => {
+    expect(lexError('echo hello >&{}.log')).toBe(
+      'Placeholder {} (line 1, column 14) is in the word after >&, which bash reads a second ' +
+        'time when it is not a file descriptor number, so its value could run as code. To write ' +
+        'to a file, write >{} (and 2>&1 after it for both outputs).'
+    )
+    expect(lexError('cat <&{}')).toBe(
+      'Placeholder {} (line 1, column 7) is in the word after <&, which bash reads a second ' +
+        'time when it is not a file descriptor number, so its value could run as code. To read ' +
+        'from a file, write <{}.'
+    )
+    for (const template of [
+      'echo >& "{}"',
+      'echo >&x{}',
+      'echo 2>&{}',
+      'echo 1>&{}',
+      'exec 3>&"{}"',
+      'cat 0<&{}',
+      "echo >&'{}'",
+      'echo >&"$(printf %s {})"',
+      'echo >& \\\n{}'
+    ]) {
+      for (const dialect of ['bash', 'sh'] as const) {
+        expect(lexError(template, dialect)).toMatch(
+          /^Placeholder \{\} .* is in the word after [<>]&/
+        )
+      }
+    }
+  })
+
+  it('accepts numbers there, and other redirections', () => {
+    expect(contexts('echo >&{#} 2>&{#}')).toEqual(['raw', 'raw'])
+    expect(contexts('echo &>{} >{} 2>&1 <{} >>{} <>{} >|{} <<<{}')).toEqual(Array(7).fill('bare'))
+    expect(contexts('echo >&2 {}; echo 2>&1 "{}"')).toEqual(['bare', 'double'])
+  })
+})
+
+describe('lexScript commands that evaluate their arguments', () => {
+  it.each([
+    // bash evaluates a subscript in a variable name as arithmetic: a[$(cmd)] runs cmd.
+    ['declare -i n={}', /is an argument of declare -i, which makes bash evaluate the values/],
+    ['local -i n={}', /is an argument of local -i/],
+    ['typeset -ai n=({})', /is an argument of typeset -ai/],
+    ['declare -n ref={}', /is an argument of declare -n, which makes bash use the value as a/],
+    ['declare -a x={}', /is an argument of declare -a, which lets bash read a value that looks/],
+    ['declare -A x=({})', /is an argument of declare -A/],
+    ['readonly -a x={}', /is an argument of readonly -a/],
+    ['export -n x={}', /is an argument of export -n/],
+    ['declare $opts x={}', /is an argument of declare, whose options come from an expansion/],
+    ['declare {}=1', /is where declare reads its options and variable names/],
+    ['declare x {}', /is part of the variable name in an argument of declare;/],
+    ['declare -- {}', /is part of the variable name in an argument of declare;/],
+    ['declare x=1 y{}=2', /is part of the variable name in an argument of declare;/],
+    ['local "a[{}]"=1', /is part of the variable name in an argument of local;/],
+    ['export x "$(echo {})"', /is part of the variable name in an argument of export/],
+    ['printf -v {} x', /is the variable name after printf -v/],
+    ['printf {} x', /is where printf reads its options/],
+    ['printf -{}', /is where printf reads its options/],
+    ['printf "$(cat {})"', /is where printf reads its options/],
+    ['read {} <<< x', /is an argument of read, which can take it as a variable name/],
+    ['read -r -a {}', /is an argument of read/],
+    ['mapfile -t {} < /dev/null', /is an argument of mapfile/],
+    ['readarray {}', /is an argument of readarray/],
+    ['unset {}', /is an argument of unset/],
+    ['getopts ab {}', /is an argument of getopts/],
+    ['wait -n -p {}', /is an argument of wait/],
+    ['[ -v {} ]', /is the operand of -v in \[ … \], which makes bash take it as a variable/],
+    ['test -v {}', /is the operand of -v in test/],
+    ['test ! -R "{}"', /is the operand of -R in test/],
+    ['[ {} {} ]', /follows an argument of \[ … \] that could turn out to be -v or -R/],
+    ['[ "$op" {} ]', /follows an argument of \[ … \] that could turn out to be -v or -R/],
+    ['let n={}', /is an argument of let/],
+    ['builtin let n={}', /is an argument of let/],
+    ['\\let {}', /is an argument of let/],
+    ["'let' {}", /is an argument of let/],
+    ['l"e"t {}', /is an argument of let/],
+    ['l\\\net {}', /is an argument of let/],
+    ['command let {}', /is an argument of let/],
+    ['command -p -- let {}', /is an argument of let/],
+    ['x=1 let {}', /is an argument of let/],
+    ['x=1 y[2]=3 >/dev/null let {}', /is an argument of let/],
+    ['2>/dev/null let {}', /is an argument of let/],
+    ['time -p let {}', /is an argument of let/],
+    ['! builtin read {}', /is an argument of read/],
+    ['if true; then unset {}; fi', /is an argument of unset/],
+    ['function f { let {}; }', /is an argument of let/],
+    ['f () { read {}; }', /is an argument of read/],
+    ['echo "$(x=1 command let {})"', /is an argument of let/],
+    ['eval echo {}', /is an argument of eval, which evaluates its arguments as shell code/],
+    ["trap 'rm -f {}' EXIT", /is an argument of trap/],
+    ['compgen -W {}', /is an argument of compgen/],
+    ['{let,x} {}', /whose name this template spells as a brace expansion/],
+    ["$'let' {}", /whose name this template spells as a brace expansion, \$'…'/]
+  ])('refuses %j', (template, message) => {
+    expect(lexError(template)).toMatch(message)
+    expect(lexError(template)).toMatch(/^Placeholder \{\} \(line \d+, column \d+\) /)
+  })
+
+  it('refuses text placeholders anywhere once a variable gets the integer or nameref attribute', () => {
+    expect(lexError('typeset -i x; x={}')).toBe(
+      'Placeholder {} (line 1, column 17) is in a template that gives a variable the integer or ' +
+        'nameref attribute (typeset -i at line 1, column 9): bash evaluates whatever is assigned ' +
+        'to such a variable (by name=…, read, for, printf -v and others) as arithmetic or as a ' +
+        'variable name, so its value could run as code. Drop the attribute, or check the value ' +
+        '(value={}) before it reaches such a variable.'
+    )
+    expect(lexError('echo {}; f() { local -n r; }')).toMatch(/\(local -n at line 1, column 22\)/)
+    expect(lexError('declare -gi n\nread -r n <<< {}')).toMatch(/^Placeholder \{\} \(line 2/)
+    expect(lexError('declare "$@"; echo {}')).toMatch(/\(declare "\$@" at line 1, column 9\)/)
+    // Numbers are fine, and so is -i given to a variable in a template without text.
+    expect(contexts('declare -i n={#}; n+={#}')).toEqual(['raw', 'raw'])
+  })
+
+  it('refuses aliases, however the command is spelled', () => {
+    for (const template of [
+      'alias e=echo',
+      'builtin alias e=echo',
+      '\\alias e=echo',
+      'x=1 alias'
+    ]) {
+      expect(lexError(template)).toMatch(/^Aliases can change how the rest/)
+    }
+  })
+
+  it('accepts values where these commands only take them as data', () => {
+    expect(
+      contexts(
+        [
+          'declare x={} -r y="{}"',
+          'local -r x=a{}',
+          'export X={}',
+          'readonly X="$HOME/{}"',
+          'declare x="$y"{}',
+          "printf '%s\\n' {}",
+          'printf -- {}',
+          'printf -v x %s {}',
+          'read -r line <<< {}',
+          'read -r line < <(echo {})',
+          'mapfile -t lines <<< "{}"',
+          '[ {} = x ]',
+          '[ -n {} -a -f {} ]',
+          'test {} != "{}"',
+          '[[ {} == x ]]',
+          'echo let {} read {} unset {}',
+          'x={} y={}',
+          'a=({}); b[1]={}',
+          'f() { local v={}; }',
+          '$cmd {}',
+          'command -v {}',
+          'cd {}'
+        ].join('\n')
+      )
+    ).toEqual(
+      // prettier-ignore
+      [
+        'bare', 'double', 'bare', 'bare', 'double', 'bare', 'bare', 'bare', 'bare', 'bare',
+        'bare', 'double', 'bare', 'bare', 'bare', 'bare', 'double', 'bare', 'bare', 'bare',
+        'bare', 'bare', 'bare', 'bare', 'bare', 'bare', 'bare', 'bare', 'bare'
+      ]
+    )
+  })
+
+  it('keeps [[ -v ]] refused without pointing at [ -v ]', () => {
+    const message = lexError('[[ -v {} ]]')
+    expect(message).toBe(
+      'Placeholder {} (line 1, column 7) is inside [[ … ]] with -v, which makes bash take an ' +
+        'operand as a variable name and evaluate a subscript in it (name[…]) as arithmetic, so ' +
+        'its value could run as code. Test a fixed variable name instead, or compare the value ' +
+        'as a string ([[ {} == … ]]).'
+    )
+    expect(message).not.toMatch(/Use \[ … \] or test/)
+  })
+})
+
+describe('lexScript with dash', () => {
+  it('refuses line continuations that could end a here-document differently', () => {
+    expect(lexError('cat <<EOF\nEO\\\nF\nprintf "%s\\n" {}\nEOF', 'sh')).toBe(
+      'A line of here-document <<EOF ends with a backslash that joins it to the next, and the ' +
+        'lines could read as its delimiter EOF: bash and dash disagree on where the body ends. ' +
+        "Remove the backslash, quote the delimiter (<<'EOF') or use shell: bash (line 2, column 1)."
+    )
+    for (const body of ['a\\\nEOF\n', 'EOF\\\nx\n', '\\\nEOF\n', 'E\\\nO\\\nF\n']) {
+      expect(lexError(`cat <<EOF\n${body}EOF\necho {}`, 'sh')).toMatch(
+        /^A line of here-document <<EOF ends with a backslash/
+      )
+    }
+    expect(lexError('cat <<-EOF\n\tE\\\n\tOF\nEOF\n', 'sh')).toMatch(/^A line of here-document/)
+    // bash joins the lines, so these are as the lexer reads them.
+    expect(contexts('cat <<EOF\nEO\\\nF\necho {}', 'bash')).toEqual(['bare'])
+    expect(contexts("cat <<EOF\na\\\nEOF\n'\nEOF\necho {}", 'bash')).toEqual(['bare'])
+    // Continuations that no reading takes for the delimiter, and quoted delimiters, are fine.
+    expect(contexts('cat <<EOF\na\\\nb\nEOF\necho {}', 'sh')).toEqual(['bare'])
+    expect(contexts("cat <<'EOF'\nEO\\\nF\nEOF\necho {}", 'sh')).toEqual(['bare'])
+  })
+
+  it('refuses substitutions in a here-document body that reach its delimiter line', () => {
+    const template = '(cat <<EOF\n$(echo\nEOF\n)\necho {} (\nEOF\n)'
+    for (const dialect of ['sh', 'bash'] as const) {
+      expect(lexError(template, dialect)).toBe(
+        'Unterminated $(…) command substitution in the body of here-document <<EOF: close it ' +
+          'before the line EOF, where bash ends the body while dash would read on (line 2, column 1).'
+      )
+    }
+    for (const body of ['`echo\n', '${x:-\n', '$((1 +\n', '$(echo "\n', '$(case x in x) :;;\n']) {
+      expect(lexError(`cat <<EOF\n${body}EOF\necho {}`, 'sh')).toMatch(
+        /^Unterminated .* in the body of here-document <<EOF/
+      )
+    }
+    expect(lexError('cat <<EOF\n$(cat <<X\nx\nX\n)\nEOF')).toMatch(
+      /^Here-documents inside the body of a here-document are not supported/
+    )
+  })
+
+  it('refuses [[ in sh, and << inside [[ … ]]', () => {
+    expect(lexError('[[ x << EOF ]]\necho {}\nEOF', 'sh')).toBe(
+      '`[[ … ]]` is bash syntax: dash runs `[[` as a command and reads the rest of the line ' +
+        'differently (a `<<` there starts a here-document). Use [ … ] or test, or shell: bash ' +
+        '(line 1, column 1).'
+    )
+    expect(lexError('if [[ -n {} ]]; then :; fi', 'sh')).toMatch(/^`\[\[ … \]\]` is bash syntax/)
+    expect(lexError('[[ x << EOF ]]\necho {}\nEOF', 'bash')).toMatch(
+      /^`<<` inside \[\[ … \]\] is not supported/
+    )
+    expect(contexts('echo [[ {} ]]', 'sh')).toEqual(['bare'])
+    expect(lexError('cat <<< {}', 'sh')).toMatch(/^`<<<` here-strings are bash syntax/)
+  })
+})
+
+describe('lexScript numbers', () => {
+  it('quotes numbers that would run into the text around them', () => {
+    expect(contexts('echo "$out{#}.txt" $out{#} ${x}{#} $1{#} "${x}{#}"')).toEqual([
+      'double',
+      'bare',
+      'raw',
+      'raw',
+      'raw'
+    ])
+    expect(contexts('echo {#}\\\n>f a\\\n{#} ~{#} ~/x{#} {1..{#}} {{#}..3}')).toEqual(
+      Array(6).fill('bare')
+    )
+    expect(contexts('echo {#}>f {#}<f {#}_x "$(echo {#}>f)"')).toEqual([
+      'bare',
+      'bare',
+      'raw',
+      'bare'
+    ])
+  })
+
+  it('refuses such numbers where quotes cannot go', () => {
+    expect(lexError('echo `echo {#}>f`')).toBe(
+      'Placeholder {#} (line 1, column 12) is a number, and its digits before > would be read as ' +
+        'the file descriptor of a redirection; it cannot be quoted here. Separate it from the ' +
+        'text around it (write ${name} for a variable, or add a space), or assign it to a ' +
+        'variable first (n=…) and use that.'
+    )
+    for (const [template, hazard] of [
+      ['echo `echo $x{#}`', /would become part of the variable name \$x/],
+      ['echo `echo {#}\\\n>f`', /a line continuation next to it/],
+      ['echo ${{#}}', /would be part of the parameter name in \$\{…\}/],
+      ['echo ${x{#}}', /would be part of the parameter name/],
+      ['echo ${#{#}}', /would be part of the parameter name/],
+      ['echo ${x:-$y{#}}', /would become part of the variable name \$y/],
+      ['echo ${x:a{#}}', /would join the name or number next to them/],
+      ['echo $(( x{#} ))', /would join the name or number/],
+      ['echo $(( {#}0 ))', /would join the name or number/],
+      ['(( $n{#} ))', /would become part of the variable name \$n/],
+      ['a[x{#}]=1', /would join the name or number/],
+      ['let x=y{#}', /would join the name or number/],
+      ['cat <<EOF\n$out{#}\nEOF', /would become part of the variable name \$out/],
+      ['cat <<EOF\n$(echo {#}>f)\nEOF', /before > would be read as the file descriptor/],
+      ["echo '{#}' `echo ~{#}`", /tilde expansion/]
+    ] as const) {
+      expect(lexError(template)).toMatch(hazard)
+    }
+  })
+
+  it('writes numbers raw where nothing can join them', () => {
+    expect(
+      contexts(
+        'echo {#} a{#}b "x{#}" \'{#}\' ${x:-{#}} ${x:-a{#}} ${x[{#}]} ${x:{#}:1} $(( {#} + 1 )) a[{#}]=1'
+      )
+    ).toEqual(Array(10).fill('raw'))
+    expect(contexts('cat <<EOF\n{#} $x {#} ${x}{#}\nEOF\ncat <<"EOF"\n$x{#}\nEOF')).toEqual(
+      Array(4).fill('raw')
+    )
   })
 })
 

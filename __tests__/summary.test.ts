@@ -58,7 +58,7 @@ describe('buildSummary', () => {
     expect(text).toContain(
       '_70 more tasks not shown; every result is in the `results-file` output._'
     )
-    expect(text.match(/<details>/g)).toHaveLength(3)
+    expect(text.match(/<details><summary>❌/g)).toHaveLength(3)
     expect(text).toContain('_Output of 7 more failed tasks not shown._')
     expect(text).not.toContain('x'.repeat(101))
   })
@@ -125,6 +125,33 @@ describe('what tasks add to the summary', () => {
     )
     expect(text).toContain('see \\!\\[pixel\\]\\(https://example\\.invalid/t\\.png\\)\\)')
     expect(text).not.toContain('![pixel](')
+  })
+})
+
+describe('charts', () => {
+  it('draws a timeline of the tasks that ran, open for small runs', () => {
+    const text = buildSummary(
+      report([
+        record(0, 'a', TaskStatus.Success, { slot: 1 }),
+        record(1, 'b', TaskStatus.Failure, { slot: 2 }),
+        record(2, 'c', TaskStatus.Skipped)
+      ])
+    )
+    expect(text).toContain(
+      '<details open><summary>Timeline: 2 tasks on 2 workers</summary>\n\n```mermaid\n'
+    )
+    expect(text).toMatch(/```mermaid\n[^`]*\bgantt\n[^`]*```/)
+    expect(text).not.toContain('flowchart')
+  })
+
+  it('draws the task graph for named tasks, and collapses charts of large runs', () => {
+    const records = Array.from({ length: 30 }, (_, i) =>
+      record(i, `t${i}`, TaskStatus.Success, { needs: i === 0 ? [] : [`t${i - 1}`] })
+    )
+    const text = buildSummary(report(records))
+    expect(text).toContain('<details><summary>Task graph</summary>\n\n```mermaid\n')
+    expect(text).toMatch(/```mermaid\n[^`]*\bflowchart\b[^`]*```/)
+    expect(text).toContain('<details><summary>Timeline: 30 tasks on 2 workers</summary>')
   })
 })
 

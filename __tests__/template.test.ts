@@ -200,7 +200,9 @@ describe('placeholders', () => {
       "awk '{print $1}' ${VAR} ${#} ${name} ${1} $${x} {a,b} {a..z} {1.2} {-} { } {1,2} '{\"k\": 1}' x{ } \\${}"
     expect(script(template, 'item')).toBe(template)
     expect(script('{ echo hi; }', 'item')).toBe('{ echo hi; }')
-    expect(words('x ${} {a,b}', 'item')).toEqual(['x', '${}', '{a,b}'])
+    expect(words('x {a,b} $\\{}', 'item')).toEqual(['x', '{a,b}', '${}'])
+    // Without a shell nothing expands ${…}, so a placeholder after $ is filled in.
+    expect(words('x ${} a${#}b "${}"', 'item', 7)).toEqual(['x', '$item', 'a$7b', '$item'])
   })
 })
 
@@ -424,7 +426,7 @@ describe('templates that cannot be made safe', () => {
     ],
     [
       '[[ {} -gt 3 ]]',
-      'Placeholder {} (line 1, column 4) is inside [[ … ]] with -gt, which makes bash evaluate operands as arithmetic, so its value could run as code. Use [ … ] or test instead, which only accept plain numbers.'
+      'Placeholder {} (line 1, column 4) is inside [[ … ]] with -gt, which makes bash evaluate operands as arithmetic, so its value could run as code. Use [ … ] or test instead, which only accept plain numbers for -gt.'
     ],
     [
       'count[{}]=1',
@@ -469,11 +471,12 @@ afterAll(() => {
 
 function run(
   command: RenderedCommand,
-  locale = 'C.UTF-8'
+  locale = 'C.UTF-8',
+  environment: Record<string, string> = {}
 ): { status: number | null; stdout: Buffer; stderr: string } {
   const result = spawnSync(command.file, command.args, {
     cwd: workDirectory,
-    env: { PATH: process.env.PATH, HOME: workDirectory, LC_ALL: locale },
+    env: { PATH: process.env.PATH, HOME: workDirectory, LC_ALL: locale, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 5000
   })
@@ -719,7 +722,37 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       '\t',
       '$',
       '$#',
-      '<<<'
+      '<<<',
+      // Redirections that duplicate descriptors, and builtins that evaluate names or code.
+      ' >&',
+      ' <&',
+      ' 2>&',
+      'declare ',
+      'declare -i ',
+      'typeset -i x; x=',
+      'local ',
+      ' -n ',
+      '=1',
+      'printf ',
+      'printf -v ',
+      'read ',
+      'unset ',
+      'let ',
+      '[ -v ',
+      'test -v ',
+      ' ]',
+      'builtin ',
+      'command ',
+      '\\let ',
+      'x=1 let ',
+      'eval ',
+      'f() { ',
+      '; }',
+      // Here-document lines bash and dash read differently, and numbers that could run into text.
+      '\\\n',
+      'EO\\\nF\n',
+      '$t',
+      '$out'
     ]
     const constructs = [
       ' {} ',
@@ -753,7 +786,47 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       '\nf() { echo {}; }\n',
       ' <<<{} ',
       ' <(echo {}) ',
-      '\nx=({})\n'
+      '\nx=({})\n',
+      // >& and <& with a word that is not a number: bash expands it a second time.
+      ' >&{}.log ',
+      ' >& "{}" ',
+      ' >&x{} ',
+      ' 2>&{} ',
+      ' <&{} ',
+      // Builtins that take a value as a variable name (a[$(…)] runs), as arithmetic, or as code.
+      '\ndeclare -i n={}\n',
+      '\ntypeset -i x; x={}\n',
+      '\ndeclare -n r={}; : "$r"\n',
+      '\ndeclare -a x={}\n',
+      '\ndeclare {}=1\n',
+      '\nf() { local {}=1; }; f\n',
+      '\n[ -v {} ]\n',
+      '\ntest -v {}\n',
+      '\nprintf -v {} x\n',
+      '\nprintf {} x\n',
+      '\nread {} <<< x\n',
+      '\na=(1); unset {}\n',
+      '\nbuiltin let n={}\n',
+      '\n\\let {}\n',
+      '\ncommand let {}\n',
+      '\nx=1 let {}\n',
+      '\neval echo {}\n',
+      "\ntrap 'echo {}' EXIT\n",
+      // and the same builtins where the value is only data
+      '\nread -r line <<< {}\n',
+      '\ndeclare v={}; printf -v w %s {}\n',
+      '\n[ {} = x ] || test -n {}\n',
+      // Here-documents whose end bash and dash see on different lines, and [[ in dash.
+      '\ncat <<EOF\nEO\\\nF\nprintf "%s\\n" {}\nEOF\n',
+      '\n(cat <<EOF\n$(echo\nEOF\n)\necho {} (\nEOF\n)\n',
+      '\n[[ x << EOF ]]\necho {}\nEOF\n',
+      // Numbers next to $name (t1 and a1 are set below), before > or a line continuation.
+      '\n$t{#}\n',
+      ' "$($t{#})" ',
+      '\ncat <<EOF\n$($t{#})\nEOF\n',
+      ' $(( a{#} )) ',
+      ' `{#}>/dev/null touch CANARY` ',
+      '\n{#}\\\n>/dev/null touch CANARY\n'
     ]
     const templates = fc
       .array(
@@ -780,11 +853,16 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
           throw error
         }
         accepted++
-        const result = run(template.render(value, 1, 1))
+        // $t1 would run the canary as a command, and $a1 in arithmetic (bash): numbers that
+        // run into $t or a make them.
+        const result = run(template.render(value, 1, 1), undefined, {
+          t1: 'touch CANARY',
+          a1: 'b[$(touch CANARY)]'
+        })
         expect({ text, leftovers: leftovers() }).toEqual({ text, leftovers: [] })
         expect(result.status).not.toBeNull() // not killed by the timeout
       }),
-      { seed: 42, numRuns: 1500 }
+      { seed: 42, numRuns: 3000 }
     )
     // Many random templates are rejected; enough must run for this to mean something.
     expect(accepted).toBeGreaterThan(200)
@@ -843,5 +921,251 @@ describe('constructs that run as intended', () => {
     expect(result.stderr).toBe('')
     expect(result.stdout.toString()).toBe(`${item}\n`)
     expect(leftovers()).toEqual([])
+  })
+})
+
+describe('reproductions from the security review', () => {
+  // Each runs in the real shell what the template used to render to (so the reproduction is known
+  // to run the canary), then checks that the template is now refused with a message that names
+  // the placeholder, its line and column, and what to write instead.
+  const nameItem = 'a[$(touch CANARY)]'
+  const codeItem = '$(touch CANARY)'
+  function runScript(shell: Shell, script: string): void {
+    const file = shell === Shell.Bash ? 'bash' : 'sh'
+    const options = shell === Shell.Bash ? ['--noprofile', '--norc'] : []
+    run({ file, args: [...options, '-c', script], display: script })
+  }
+
+  beforeEach(() => {
+    leftovers()
+  })
+
+  it.each([
+    // 1. >&word, where word is not a number, is &>word in bash, which expands word again.
+    [
+      Shell.Bash,
+      'echo hello >&{}.log',
+      'build$(touch CANARY)',
+      "echo hello >&'build$(touch CANARY)'.log",
+      'Placeholder {} (line 1, column 14) is in the word after >&, which bash reads a second time when it is not a file descriptor number, so its value could run as code. To write to a file, write >{} (and 2>&1 after it for both outputs).'
+    ],
+    [
+      Shell.Bash,
+      'echo hello >& "{}"',
+      'build$(touch CANARY)',
+      `echo hello >& ""'build$(touch CANARY)'""`,
+      /^Placeholder \{\} \(line 1, column 16\) is in the word after >&/
+    ],
+    [
+      Shell.Bash,
+      'echo hello >&x{}',
+      'build$(touch CANARY)',
+      "echo hello >&x'build$(touch CANARY)'",
+      /^Placeholder \{\} \(line 1, column 15\) is in the word after >&/
+    ],
+    // 2. Builtins that take a value as a variable name (a subscript is arithmetic), or evaluate it.
+    [
+      Shell.Bash,
+      'declare -i n={}',
+      nameItem,
+      `declare -i n='${nameItem}'`,
+      'Placeholder {} (line 1, column 14) is an argument of declare -i, which makes bash evaluate the values assigned as arithmetic, so its value could run as code. Assign it without attributes first (value={}) and check it before giving it any.'
+    ],
+    [
+      Shell.Bash,
+      'typeset -i x; x={}',
+      nameItem,
+      `typeset -i x; x='${nameItem}'`,
+      /^Placeholder \{\} \(line 1, column 17\) is in a template that gives a variable the integer or nameref attribute \(typeset -i at line 1, column 9\)/
+    ],
+    [
+      Shell.Bash,
+      '[ -v {} ]',
+      nameItem,
+      `[ -v '${nameItem}' ]`,
+      'Placeholder {} (line 1, column 6) is the operand of -v in [ … ], which makes bash take it as a variable name and evaluate a subscript in it (name[…]) as arithmetic, so its value could run as code. Test a fixed variable name instead, or compare the value as a string ([ {} = … ]).'
+    ],
+    [
+      Shell.Bash,
+      'test -v {}',
+      nameItem,
+      `test -v '${nameItem}'`,
+      /^Placeholder \{\} \(line 1, column 9\) is the operand of -v in test/
+    ],
+    [
+      Shell.Bash,
+      'printf -v {} x',
+      nameItem,
+      `printf -v '${nameItem}' x`,
+      'Placeholder {} (line 1, column 11) is the variable name after printf -v, where bash evaluates a subscript (name[…]) as arithmetic, so its value could run as code. Use a fixed variable name.'
+    ],
+    [
+      Shell.Bash,
+      'printf {} x',
+      `-v${nameItem}`,
+      `printf '-v${nameItem}' x`,
+      /^Placeholder \{\} \(line 1, column 8\) is where printf reads its options/
+    ],
+    [
+      Shell.Bash,
+      'read {} <<< x',
+      nameItem,
+      `read '${nameItem}' <<< x`,
+      'Placeholder {} (line 1, column 6) is an argument of read, which can take it as a variable name, and bash evaluates a subscript in a name (name[…]) as arithmetic, so its value could run as code. Read into a fixed variable name instead (read -r line <<< {}).'
+    ],
+    [
+      Shell.Bash,
+      'declare {}=1',
+      nameItem,
+      `declare '${nameItem}'=1`,
+      /^Placeholder \{\} \(line 1, column 9\) is where declare reads its options and variable names: .* Put it only after the = of an assignment \(declare name=\{\}\)\.$/
+    ],
+    [
+      Shell.Bash,
+      'declare -n r={}; : "$r"',
+      nameItem,
+      `declare -n r='${nameItem}'; : "$r"`,
+      /^Placeholder \{\} \(line 1, column 14\) is an argument of declare -n/
+    ],
+    [
+      Shell.Bash,
+      'declare -a x={}',
+      '([$(touch CANARY)]=1)',
+      `declare -a x='([$(touch CANARY)]=1)'`,
+      /^Placeholder \{\} \(line 1, column 14\) is an argument of declare -a/
+    ],
+    [
+      Shell.Bash,
+      'a=(1); unset {}',
+      nameItem,
+      `a=(1); unset '${nameItem}'`,
+      /^Placeholder \{\} \(line 1, column 14\) is an argument of unset/
+    ],
+    [
+      Shell.Bash,
+      'builtin let n={}',
+      nameItem,
+      `builtin let n='${nameItem}'`,
+      'Placeholder {} (line 1, column 15) is an argument of let, which evaluates it as arithmetic, so its value could run as code. Assign it to a variable first (n={}) and check that it is a number.'
+    ],
+    [
+      Shell.Bash,
+      '\\let {}',
+      nameItem,
+      `\\let '${nameItem}'`,
+      /^Placeholder \{\} \(line 1, column 6\) is an argument of let/
+    ],
+    [
+      Shell.Bash,
+      'command let {}',
+      nameItem,
+      `command let '${nameItem}'`,
+      /^Placeholder \{\} \(line 1, column 13\) is an argument of let/
+    ],
+    [
+      Shell.Bash,
+      'x=1 let {}',
+      nameItem,
+      `x=1 let '${nameItem}'`,
+      /^Placeholder \{\} \(line 1, column 9\) is an argument of let/
+    ],
+    [
+      Shell.Sh,
+      "trap 'echo {}' EXIT",
+      codeItem,
+      `trap 'echo ${codeItem}' EXIT`,
+      `Placeholder {} (line 1, column 12) is an argument of trap, which evaluates its arguments as shell code, so its value would run as code. Assign it to a variable first (value={}) and use "$value" in the code, in double quotes.`
+    ],
+    [
+      Shell.Sh,
+      'eval echo {}',
+      codeItem,
+      `eval echo '${codeItem}'`,
+      /^Placeholder \{\} \(line 1, column 11\) is an argument of eval/
+    ],
+    // 3. Here-documents that dash ends elsewhere than bash, and [[ in dash.
+    [
+      Shell.Sh,
+      'cat <<EOF\nEO\\\nF\nprintf "%s\\n" {}\nEOF',
+      codeItem,
+      `cat <<EOF\nEO\\\nF\nprintf "%s\\n" '${codeItem}'\nEOF`,
+      "A line of here-document <<EOF ends with a backslash that joins it to the next, and the lines could read as its delimiter EOF: bash and dash disagree on where the body ends. Remove the backslash, quote the delimiter (<<'EOF') or use shell: bash (line 2, column 1)."
+    ],
+    [
+      Shell.Sh,
+      '(cat <<EOF\n$(echo\nEOF\n)\necho {} (\nEOF\n)',
+      codeItem,
+      `(cat <<EOF\n$(echo\nEOF\n)\necho '${codeItem}' (\nEOF\n)`,
+      'Unterminated $(…) command substitution in the body of here-document <<EOF: close it before the line EOF, where bash ends the body while dash would read on (line 2, column 1).'
+    ],
+    [
+      Shell.Sh,
+      '[[ x << EOF ]]\necho {}\nEOF',
+      codeItem,
+      `[[ x << EOF ]]\necho '${codeItem}'\nEOF`,
+      '`[[ … ]]` is bash syntax: dash runs `[[` as a command and reads the rest of the line differently (a `<<` there starts a here-document). Use [ … ] or test, or shell: bash (line 1, column 1).'
+    ],
+    // A value that runs as the command itself, through an unquoted $(…) in the command's name.
+    [
+      Shell.Sh,
+      '$(echo {}) x',
+      'touch CANARY',
+      "$(echo 'touch CANARY') x",
+      /^Placeholder \{\} \(line 1, column 8\) is inside an unquoted substitution that makes the command's name/
+    ]
+  ])('%s: %j is refused', (shell, template, item, oldScript, message) => {
+    runScript(shell, oldScript)
+    expect(leftovers()).toContain('CANARY')
+    if (typeof message === 'string') expect(parseError(template, shell)).toBe(message)
+    else expect(parseError(template, shell)).toMatch(message)
+    expect(leftovers()).toEqual([])
+  })
+
+  it('no longer points [[ -v ]] at [ -v ]', () => {
+    const message = parseError('[[ -v {} ]]')
+    expect(message).toMatch(/^Placeholder \{\} \(line 1, column 7\) is inside \[\[ … \]\] with -v/)
+    expect(message).not.toMatch(/\[ … \] or test/)
+    expect(parseError('builtin alias e=echo')).toBe(
+      'Aliases can change how the rest of the command is read; use a function instead (line 1, column 9).'
+    )
+  })
+
+  it.each([Shell.Bash, Shell.Sh])(
+    '%s: quotes numbers that would run into the text around them',
+    shell => {
+      // 4. "$out{#}.txt" read $out1; a number before \<newline>> became a file descriptor.
+      const environment = { out: 'base', out1: 'WRONG', t1: 'touch CANARY' }
+      const runs = (template: string, seq: number): string => {
+        const result = run(render(template, 'x', shell, seq), undefined, environment)
+        expect(result.stderr).toBe('')
+        return result.stdout.toString()
+      }
+      expect(runs('echo "$out{#}.txt" $out{#}', 1)).toBe('base1.txt base1\n')
+      expect(runs('echo {#}\\\n>f; cat f', 1)).toBe('1\n')
+      expect(script('echo "$out{#}.txt"', 'x', shell)).toBe(`echo "$out"'1'".txt"`)
+      // $t1 would run the canary; now the number is quoted and the command is 1, not found.
+      expect(run(render('$t{#}', 'x', shell), undefined, environment).status).toBe(127)
+      expect(leftovers()).toEqual(['f'])
+      expect(parseError('echo `echo {#}>f`', shell)).toBe(
+        'Placeholder {#} (line 1, column 12) is a number, and its digits before > would be read as the file descriptor of a redirection; it cannot be quoted here. Separate it from the text around it (write ${name} for a variable, or add a space), or assign it to a variable first (n=…) and use that.'
+      )
+    }
+  )
+
+  it('splits shell-less commands only where a POSIX shell would', () => {
+    // 5. U+00A0 and U+2028 are not blanks; and {} after $ is a placeholder without a shell.
+    const item = 'v'
+    expect(words("printf '%s\\0' a\u00a0b c\u2028d e\rf", item)).toEqual([
+      'printf',
+      '%s\\0',
+      'a\u00a0b',
+      'c\u2028d',
+      'e\rf'
+    ])
+    expect(words('echo x${}y #{}', item)).toEqual(['echo', 'x$vy', '#v'])
+    expect(printed(render(`printf '%s\\0' x\${}y a\u00a0{}`, 'it', Shell.None))).toEqual([
+      'x$ity',
+      'a\u00a0it'
+    ])
   })
 })

@@ -28374,25 +28374,23 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2564);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3484);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2564:
+/***/ 3484:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: prepareItems, taskEnvironment
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -31345,993 +31343,6 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
-/**
- * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h` or `1h30m` into
- * milliseconds. Returns undefined when the text is not a positive duration.
- */
-function parseDuration(text) {
-    const value = text.trim();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return positive(Number(value) * 1000);
-    let total = 0;
-    PART.lastIndex = 0;
-    while (PART.lastIndex < value.length) {
-        const match = PART.exec(value);
-        if (!match)
-            return undefined;
-        total += Number(match[1]) * UNIT_MS[match[2]];
-    }
-    return value.length > 0 ? positive(total) : undefined;
-}
-function positive(ms) {
-    // Rounded first: '0.4ms' would otherwise become a limit of 0, which means none.
-    const rounded = Math.round(ms);
-    return Number.isFinite(rounded) && rounded > 0 ? rounded : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m 05s`, `1h 02m`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    const pad = (n) => String(n).padStart(2, '0');
-    return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`;
-}
-
-;// CONCATENATED MODULE: ./src/item.ts
-/** The item as one string: strings as they are, anything else as its JSON. */
-function itemText(item) {
-    return typeof item === 'string' ? item : JSON.stringify(item);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/process-runner.ts
-
-
-
-
-
-
-const DEFAULT_KILL_GRACE_MS = 2000;
-const DEFAULT_STDIO_GRACE_MS = 1000;
-const EXIT_COMMAND_NOT_FOUND = 127;
-const EXIT_NOT_EXECUTABLE = 126;
-// setTimeout fires at once for longer delays; this is almost 25 days.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-// Only while stopping a group: how often to check whether it is gone.
-const GROUP_POLL_MS = 20;
-// Zombies that no one reaps (a container whose PID 1 is not an init) look alive to kill(0);
-// /proc tells them apart, but reading it costs more, so only this often.
-const PROC_SCAN_INTERVAL_MS = 100;
-// After SIGKILL the kernel still needs a moment before the processes are gone.
-const KILL_SETTLE_MS = 500;
-/**
- * Runs one command as the leader of its own process group and resolves once it has ended, its
- * output has been delivered and nothing of its group is left. Never rejects.
- */
-async function runProcess(options) {
-    const clock = startClock();
-    if (options.signal?.aborted) {
-        return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true });
-    }
-    let child;
-    try {
-        child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
-            // groups (taskkill /T walks the tree) and detached there means a console of its own.
-            detached: process.platform !== 'win32',
-            windowsHide: true
-        });
-    }
-    catch (error) {
-        return clock.result(await describeStartFailure(error, options));
-    }
-    const stdout = child.stdout;
-    const stderr = child.stderr;
-    const pid = child.pid;
-    if (pid === undefined || stdout === null || stderr === null) {
-        // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
-        const error = await new Promise(resolve => child.once('error', resolve));
-        stdout?.destroy();
-        stderr?.destroy();
-        return clock.result(await describeStartFailure(error, options));
-    }
-    const onOutput = options.onOutput;
-    if (onOutput) {
-        const relay = (stream, name) => {
-            stream.on('data', (chunk) => {
-                const wait = onOutput(chunk, name);
-                if (wait) {
-                    stream.pause();
-                    void wait.finally(() => stream.resume());
-                }
-            });
-        };
-        relay(stdout, 'stdout');
-        relay(stderr, 'stderr');
-    }
-    else {
-        stdout.resume();
-        stderr.resume();
-    }
-    const stdioClosed = Promise.all([process_runner_closed(stdout), process_runner_closed(stderr)]);
-    const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal])));
-    // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
-    child.on('error', () => { });
-    let timeoutTimer;
-    const timedOut = new Promise(resolve => {
-        const timeoutMs = options.timeoutMs;
-        if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-            timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
-        }
-    });
-    let onAbort;
-    const aborted = new Promise(resolve => {
-        if (!options.signal)
-            return;
-        onAbort = () => resolve('abort');
-        options.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    let stopReason;
-    try {
-        const first = await Promise.race([exited, timedOut, aborted]);
-        clearTimeout(timeoutTimer);
-        if (!Array.isArray(first)) {
-            stopReason = first;
-            await stopProcessTree(child, pid, killGraceMs);
-        }
-        const [code, signal] = await exited;
-        // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
-        if (stdout.readable || stderr.readable) {
-            const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS;
-            await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs);
-        }
-        stdout.destroy();
-        stderr.destroy();
-        // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
-        if (stopReason === undefined)
-            await stopLeftovers(pid, killGraceMs);
-        return clock.result({
-            exitCode: code ?? exitCodeOfSignal(signal),
-            signal,
-            timedOut: stopReason === 'timeout',
-            aborted: stopReason === 'abort',
-            pid
-        });
-    }
-    finally {
-        if (onAbort)
-            options.signal?.removeEventListener('abort', onAbort);
-    }
-}
-/** The taskkill invocation that force-stops a process tree on Windows (no shell involved). */
-function taskkillCommand(pid, env = process.env) {
-    const systemRoot = env.SystemRoot ?? 'C:\\Windows';
-    return {
-        file: external_node_path_namespaceObject.win32.join(systemRoot, 'System32', 'taskkill.exe'),
-        args: ['/T', '/F', '/PID', String(pid)]
-    };
-}
-/** 128 + the signal's number, as a shell reports a process killed by a signal. */
-function exitCodeOfSignal(signal) {
-    if (signal === null)
-        return null;
-    const number = external_node_os_namespaceObject.constants.signals[signal];
-    return number === undefined ? null : 128 + number;
-}
-async function stopProcessTree(child, pid, graceMs) {
-    if (process.platform === 'win32') {
-        await runTaskkill(pid);
-        // taskkill can fail (e.g. access denied); at least the main process must end.
-        if (child.exitCode === null && child.signalCode === null)
-            child.kill('SIGKILL');
-        return;
-    }
-    // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through
-    // their parent links, which only hold while the task's main process is alive: now.
-    const escaped = escapedGroups(pid);
-    const deadline = Date.now() + graceMs;
-    for (const target of escaped)
-        signalTarget(target, 'SIGTERM');
-    await stopProcessGroup(pid, graceMs);
-    if (escaped.length === 0)
-        return;
-    // They get the same grace as the task's group, then SIGKILL.
-    while (escaped.some(isSignalable) && Date.now() < deadline)
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(GROUP_POLL_MS);
-    for (const target of escaped)
-        signalTarget(target, 'SIGKILL');
-}
-/** Whether a process (positive) or group (negative) can still be signalled (zombies can). */
-function isSignalable(target) {
-    try {
-        process.kill(target, 0);
-        return true;
-    }
-    catch (error) {
-        return error.code !== 'ESRCH';
-    }
-}
-/**
- * What to signal to reach the descendants of `pid` that are outside its process group: the
- * group of each such descendant that leads its own group (its children are in it too), or the
- * process itself. Linux only (read from /proc); elsewhere none are found.
- */
-function escapedGroups(pid) {
-    if (process.platform !== 'linux')
-        return [];
-    const processes = readProcessTable();
-    const children = new Map();
-    for (const entry of processes.values()) {
-        const siblings = children.get(entry.ppid);
-        if (siblings)
-            siblings.push(entry.pid);
-        else
-            children.set(entry.ppid, [entry.pid]);
-    }
-    const descendants = new Set();
-    const queue = [pid];
-    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-        for (const child of children.get(next) ?? []) {
-            if (!descendants.has(child)) {
-                descendants.add(child);
-                queue.push(child);
-            }
-        }
-    }
-    const targets = new Set();
-    for (const descendant of descendants) {
-        const pgrp = processes.get(descendant)?.pgrp;
-        if (pgrp === undefined || pgrp === pid)
-            continue;
-        // A negative target signals the whole group; only groups led by a descendant are ours.
-        targets.add(descendants.has(pgrp) ? -pgrp : descendant);
-    }
-    return [...targets];
-}
-/** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */
-function signalTarget(target, signal) {
-    try {
-        process.kill(target, signal);
-    }
-    catch {
-        // Gone already, or not ours to signal.
-    }
-}
-function readProcessTable() {
-    const table = new Map();
-    let entries;
-    try {
-        entries = external_node_fs_namespaceObject.readdirSync('/proc');
-    }
-    catch {
-        return table;
-    }
-    for (const entry of entries) {
-        const code = entry.charCodeAt(0);
-        if (code < 48 || code > 57)
-            continue;
-        let stat;
-        try {
-            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
-        }
-        catch {
-            continue;
-        }
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
-        if (fields[0] === 'Z' || fields[0] === 'X')
-            continue;
-        const pid = Number(entry);
-        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
-    }
-    return table;
-}
-async function stopLeftovers(pgid, graceMs) {
-    // Windows has no process group to find what a finished process left behind.
-    if (process.platform === 'win32')
-        return;
-    // Usually the group is already empty and this costs a single kill(2).
-    if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid))
-        return;
-    await stopProcessGroup(pgid, graceMs);
-}
-/** SIGTERM to the group, SIGKILL to whatever is still there after the grace. */
-async function stopProcessGroup(pgid, graceMs) {
-    if (!signalGroup(pgid, 'SIGTERM'))
-        return;
-    if (await waitForGroupToEmpty(pgid, graceMs))
-        return;
-    if (!signalGroup(pgid, 'SIGKILL'))
-        return;
-    await waitForGroupToEmpty(pgid, KILL_SETTLE_MS);
-}
-async function waitForGroupToEmpty(pgid, limitMs) {
-    const startedAt = Date.now();
-    let nextScanAt = startedAt;
-    for (;;) {
-        const elapsed = Date.now() - startedAt;
-        if (elapsed >= limitMs)
-            return false;
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(GROUP_POLL_MS, limitMs - elapsed));
-        if (!groupMayBeAlive(pgid))
-            return true;
-        if (Date.now() >= nextScanAt) {
-            if (!groupHasLiveMembers(pgid))
-                return true;
-            nextScanAt = Date.now() + PROC_SCAN_INTERVAL_MS;
-        }
-    }
-}
-/** Sends a signal to a process group; false when the group no longer exists. */
-function signalGroup(pgid, signal) {
-    try {
-        process.kill(-pgid, signal);
-        return true;
-    }
-    catch (error) {
-        // EPERM: a member we may not signal (e.g. setuid) is still a member.
-        return error.code !== 'ESRCH';
-    }
-}
-/** kill(0) counts zombies too, so true here may still mean nothing is running. */
-function groupMayBeAlive(pgid) {
-    return signalGroup(pgid, 0);
-}
-/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
-function groupHasLiveMembers(pgid) {
-    if (process.platform !== 'linux')
-        return true;
-    let entries;
-    try {
-        entries = external_node_fs_namespaceObject.readdirSync('/proc');
-    }
-    catch {
-        return true;
-    }
-    for (const entry of entries) {
-        const code = entry.charCodeAt(0);
-        if (code < 48 || code > 57)
-            continue;
-        let stat;
-        try {
-            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
-        }
-        catch {
-            continue; // gone meanwhile
-        }
-        // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
-        const state = fields[0];
-        if (Number(fields[2]) === pgid && state !== 'Z' && state !== 'X')
-            return true;
-    }
-    return false;
-}
-function runTaskkill(pid) {
-    const { file, args } = taskkillCommand(pid);
-    return new Promise(resolve => {
-        try {
-            const taskkill = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: 'ignore', windowsHide: true });
-            taskkill.once('error', () => resolve());
-            taskkill.once('exit', () => resolve());
-        }
-        catch {
-            resolve(); // the caller falls back to killing the main process
-        }
-    });
-}
-async function describeStartFailure(error, options) {
-    const code = error?.code;
-    // isNativeError rather than instanceof: errors may come from another realm (vm, jest).
-    let message = external_node_util_.types.isNativeError(error) ? error.message : String(error);
-    // Some spawn errors are thrown as just "spawn ENOTDIR".
-    if (!message.includes(options.file))
-        message = `${message}: ${options.file}`;
-    const failure = { signal: null, timedOut: false, aborted: false };
-    // A missing or unusable cwd fails spawn with the same codes as a bad command, so look at the
-    // cwd only after a failure rather than stat it before every spawn.
-    if (options.cwd !== undefined && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES')) {
-        const cwdProblem = await workingDirectoryProblem(options.cwd);
-        if (cwdProblem !== undefined)
-            return { ...failure, exitCode: null, error: cwdProblem };
-    }
-    // The shell's codes: 127 for a command that is not there, 126 for one that cannot be run.
-    if (code === 'ENOENT')
-        return { ...failure, exitCode: EXIT_COMMAND_NOT_FOUND, error: message };
-    if (code === 'EACCES' || code === 'ENOTDIR') {
-        return { ...failure, exitCode: EXIT_NOT_EXECUTABLE, error: message };
-    }
-    return { ...failure, exitCode: null, error: message };
-}
-async function workingDirectoryProblem(cwd) {
-    try {
-        const stats = await external_node_fs_namespaceObject.promises.stat(cwd);
-        if (!stats.isDirectory())
-            return `working directory is not a directory: ${cwd}`;
-        await external_node_fs_namespaceObject.promises.access(cwd, external_node_fs_namespaceObject.constants.X_OK);
-        return undefined;
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return `working directory does not exist: ${cwd}`;
-        if (code === 'EACCES')
-            return `working directory cannot be entered: ${cwd}`;
-        return `working directory ${cwd}: ${error.message}`;
-    }
-}
-function process_runner_closed(stream) {
-    return new Promise(resolve => {
-        if (stream.closed)
-            resolve();
-        else
-            stream.once('close', () => resolve());
-    });
-}
-/** Waits for the first of `promises` or `ms`, whichever comes first, leaving no timer behind. */
-async function raceWithTimer(promises, ms) {
-    let timer;
-    try {
-        await Promise.race([...promises, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-function startClock() {
-    const startedAt = Date.now();
-    const startedTick = performance.now();
-    return {
-        result(fields) {
-            // Duration from the monotonic clock; endedAt derived from it so the three agree.
-            const durationMs = Math.round(performance.now() - startedTick);
-            return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs };
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/shell-path.ts
-
-
-/**
- * The program to start for a rendered command's `file`. On Windows, `bash` found on PATH may be
- * WSL's launcher in System32 rather than Git Bash; GitHub's `shell: bash` means Git Bash there,
- * so it is looked up where the hosted runners install Git. Everything else is left to PATH.
- */
-function resolveProgram(file, platform = process.platform, env = process.env, exists = external_node_fs_namespaceObject.existsSync) {
-    if (platform !== 'win32' || file !== 'bash')
-        return file;
-    const roots = [env.ProgramFiles, env['ProgramW6432'], 'C:\\Program Files'].filter((root) => typeof root === 'string' && root !== '');
-    for (const root of roots) {
-        const gitBash = external_node_path_namespaceObject.win32.join(root, 'Git', 'bin', 'bash.exe');
-        if (exists(gitBash))
-            return gitBash;
-    }
-    return file;
-}
-
-;// CONCATENATED MODULE: ./src/task-files.ts
-
-
-/** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
-const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024;
-const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
-/**
- * A task's own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. Parallel tasks writing to the step's
- * files would race on them and could blow the summary's budget; each task gets its own, and the
- * action collects them into the results and the job summary. The files belong to a worker slot
- * and are emptied for each task that runs in it: no file is created or deleted per task.
- */
-class TaskFiles {
-    /** Path given to the task as GITHUB_OUTPUT. */
-    outputPath;
-    /** Path given to the task as GITHUB_STEP_SUMMARY. */
-    summaryPath;
-    constructor(directory, slot) {
-        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `github-output-${slot}`);
-        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `github-step-summary-${slot}`);
-    }
-    /** Empties both files, creating them if need be: @actions/core refuses a file that is missing. */
-    async reset() {
-        await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)]);
-    }
-    /** Reads what the task wrote (only the start of a huge file). */
-    async collect() {
-        const [outputText, summary] = await Promise.all([
-            readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES),
-            readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES)
-        ]);
-        return { outputs: parseOutputFile(outputText), summary };
-    }
-}
-async function emptyFile(path) {
-    try {
-        await (0,promises_namespaceObject.truncate)(path, 0);
-    }
-    catch {
-        await (0,promises_namespaceObject.writeFile)(path, '');
-    }
-}
-/** The first `limit` bytes of a file as UTF-8, or '' when it is empty or missing. */
-async function readStart(path, limit) {
-    // Most tasks write nothing: one stat, and no buffer, for them.
-    const size = await (0,promises_namespaceObject.stat)(path).then(stats => stats.size, () => 0);
-    if (size === 0)
-        return '';
-    const file = await (0,promises_namespaceObject.open)(path, 'r');
-    try {
-        const buffer = Buffer.allocUnsafe(Math.min(size, limit));
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-        return buffer.subarray(0, bytesRead).toString('utf8');
-    }
-    finally {
-        await file.close();
-    }
-}
-/**
- * Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and `name<<DELIMITER`
- * blocks whose value runs until a line that is exactly the delimiter. Later values win.
- */
-function parseOutputFile(text) {
-    // No prototype: a task may name an output __proto__.
-    const outputs = Object.create(null);
-    const lines = text.split(/\r?\n/);
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        if (line === '')
-            continue;
-        const heredoc = /^([^=]+?)<<(.+)$/.exec(line);
-        const equals = line.indexOf('=');
-        if (heredoc && (equals === -1 || equals > line.indexOf('<<'))) {
-            const [, name, delimiter] = heredoc;
-            const end = lines.indexOf(delimiter, index + 1);
-            // An unterminated block is what the runner rejects; keep what is there rather than fail.
-            const stop = end === -1 ? lines.length : end;
-            outputs[name] = lines.slice(index + 1, stop).join('\n');
-            index = stop;
-        }
-        else if (equals > 0) {
-            outputs[line.slice(0, equals)] = line.slice(equals + 1);
-        }
-    }
-    return outputs;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/task-output.ts
-
-
-
-
-
-const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
-const DEFAULT_TAIL_LINES = 50;
-const DEFAULT_TAIL_BYTES = 8 * 1024;
-// Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
-const FIRST_BLOCK_SIZE = 4 * 1024;
-const MAX_BLOCK_SIZE = 64 * 1024;
-const REPLAY_READ_SIZE = 64 * 1024;
-// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
-// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
-const TAIL_WINDOW_SLACK = 8;
-const LF = 0x0a;
-const CR = 0x0d;
-/**
- * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
- * first `memoryLimit` bytes stay in memory, the rest goes to a temp file. The last lines are kept
- * separately in a small ring buffer so tail() never re-reads the output.
- */
-class TaskOutput {
-    memoryLimit;
-    tempDir;
-    tailLines;
-    tailBytes;
-    retain;
-    // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
-    blocks = [];
-    lastBlockUsed = 0;
-    memoryBytes = 0;
-    spillFile;
-    spillFd;
-    spillBytes = 0;
-    spillFailure;
-    lostBytes = 0;
-    // Allocated on the first write: most tasks of a large run print nothing.
-    tailRingBuffer;
-    tailRingEnd = 0;
-    totalBytes = 0;
-    disposed = false;
-    constructor(options = {}) {
-        this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
-        this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
-        this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
-        this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
-        this.retain = options.retain ?? true;
-    }
-    /** Total bytes written, including any that could not be kept. */
-    get byteLength() {
-        return this.totalBytes;
-    }
-    /** Path of the spill file, once output went past the memory limit. */
-    get spillPath() {
-        return this.spillFile;
-    }
-    /** Bytes that could not be kept because writing the spill file failed (see spillError). */
-    get droppedBytes() {
-        return this.lostBytes;
-    }
-    /** Why the spill file could not be written, if it could not. */
-    get spillError() {
-        return this.spillFailure;
-    }
-    /** Appends a chunk; its bytes are copied, so the caller may reuse it. I/O errors don't throw. */
-    write(chunk) {
-        if (this.disposed)
-            throw new Error('TaskOutput: write after dispose');
-        if (chunk.length === 0)
-            return;
-        this.totalBytes += chunk.length;
-        this.appendToTail(chunk);
-        if (!this.retain)
-            return;
-        const memoryRoom = this.memoryLimit - this.memoryBytes;
-        if (memoryRoom >= chunk.length) {
-            this.appendToMemory(chunk);
-            return;
-        }
-        if (memoryRoom > 0)
-            this.appendToMemory(chunk.subarray(0, memoryRoom));
-        this.appendToSpill(memoryRoom > 0 ? chunk.subarray(memoryRoom) : chunk);
-    }
-    /**
-     * Streams everything written before the call, in order, to `sink`. Every chunk handed over is
-     * never modified later, so the sink may keep it. A sink returning a promise is awaited.
-     */
-    async replay(sink) {
-        if (this.disposed)
-            throw new Error('TaskOutput: replay after dispose');
-        // What exists now is what gets replayed, whatever is written meanwhile.
-        const blocks = this.blocks.slice();
-        const lastBlockUsed = this.lastBlockUsed;
-        const spillBytes = this.spillBytes;
-        const spillFile = this.spillFile;
-        for (const [index, block] of blocks.entries()) {
-            await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length));
-        }
-        if (spillFile === undefined || spillBytes === 0)
-            return;
-        const file = await external_node_fs_namespaceObject.promises.open(spillFile, 'r');
-        try {
-            let position = 0;
-            while (position < spillBytes) {
-                // A fresh buffer per read because the sink may still hold the previous one.
-                const buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, spillBytes - position));
-                const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
-                if (bytesRead === 0)
-                    throw new Error(`TaskOutput: spill file ${spillFile} is truncated`);
-                position += bytesRead;
-                await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
-            }
-        }
-        finally {
-            await file.close();
-        }
-    }
-    /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
-    tail() {
-        const window = this.tailWindow();
-        const windowOffset = this.totalBytes - window.length;
-        if (this.tailLines === 0 || this.tailBytes === 0) {
-            return { text: '', truncated: this.totalBytes > 0 };
-        }
-        let end = window.length;
-        if (end > 0 && window[end - 1] === LF) {
-            end--;
-            if (end > 0 && window[end - 1] === CR)
-                end--;
-        }
-        // Walk back over whole lines while they fit both limits.
-        let start = end;
-        let lineEnd = end;
-        let lines = 0;
-        let cutInsideLine = false;
-        while (lines < this.tailLines) {
-            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(LF, lineEnd - 1);
-            const lineStart = lineBreak + 1;
-            const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0;
-            if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
-                // A last line too long to show whole: keep its end rather than nothing.
-                if (lines === 0) {
-                    start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end);
-                    cutInsideLine = true;
-                }
-                break;
-            }
-            start = lineStart;
-            lines++;
-            if (lineBreak === -1)
-                break;
-            lineEnd = lineBreak;
-        }
-        const truncated = cutInsideLine || windowOffset + start > 0;
-        const text = window
-            .subarray(start, end)
-            .toString('utf8')
-            .replace(/\r(?=\n)/g, '');
-        return { text, truncated };
-    }
-    /** Deletes the spill file and frees the kept output; idempotent. tail() stays available. */
-    dispose() {
-        if (this.disposed)
-            return;
-        this.disposed = true;
-        this.blocks.length = 0;
-        this.memoryBytes = 0;
-        if (this.spillFd !== undefined) {
-            try {
-                external_node_fs_namespaceObject.closeSync(this.spillFd);
-            }
-            catch {
-                // Already unusable; deleting the file below is what matters.
-            }
-            this.spillFd = undefined;
-        }
-        if (this.spillFile !== undefined)
-            external_node_fs_namespaceObject.rmSync(this.spillFile, { force: true });
-    }
-    appendToMemory(bytes) {
-        let offset = 0;
-        while (offset < bytes.length) {
-            let block = this.blocks[this.blocks.length - 1];
-            if (block === undefined || this.lastBlockUsed === block.length) {
-                block = Buffer.allocUnsafeSlow(this.nextBlockSize());
-                this.blocks.push(block);
-                this.lastBlockUsed = 0;
-            }
-            const copied = bytes.copy(block, this.lastBlockUsed, offset);
-            this.lastBlockUsed += copied;
-            this.memoryBytes += copied;
-            offset += copied;
-        }
-    }
-    nextBlockSize() {
-        const previous = this.blocks[this.blocks.length - 1]?.length ?? FIRST_BLOCK_SIZE / 2;
-        return Math.min(previous * 2, MAX_BLOCK_SIZE, this.memoryLimit - this.memoryBytes);
-    }
-    appendToSpill(bytes) {
-        let offset = 0;
-        try {
-            if (this.spillFailure !== undefined)
-                throw this.spillFailure;
-            if (this.spillFd === undefined) {
-                this.spillFile = external_node_path_namespaceObject.join(this.tempDir, `task-output-${(0,external_node_crypto_.randomUUID)()}.log`);
-                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
-            }
-            while (offset < bytes.length) {
-                const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
-                offset += written;
-                this.spillBytes += written;
-            }
-        }
-        catch (error) {
-            // Output is not worth crashing the run for: keep counting and report it via spillError.
-            this.spillFailure ??= external_node_util_.types.isNativeError(error) ? error : new Error(String(error));
-            this.lostBytes += bytes.length - offset;
-        }
-    }
-    get tailRing() {
-        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
-        return this.tailRingBuffer;
-    }
-    appendToTail(chunk) {
-        const ring = this.tailRing;
-        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
-        const untilWrap = ring.length - this.tailRingEnd;
-        if (visible.length <= untilWrap) {
-            visible.copy(ring, this.tailRingEnd);
-        }
-        else {
-            visible.copy(ring, this.tailRingEnd, 0, untilWrap);
-            visible.copy(ring, 0, untilWrap);
-        }
-        this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length;
-    }
-    /** The last bytes of the output, oldest first. */
-    tailWindow() {
-        if (this.totalBytes === 0)
-            return Buffer.alloc(0);
-        const ring = this.tailRing;
-        if (this.totalBytes < ring.length)
-            return ring.subarray(0, this.totalBytes);
-        return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
-    }
-}
-function nonNegativeInteger(value, fallback) {
-    if (value === undefined || !Number.isFinite(value))
-        return fallback;
-    return Math.max(0, Math.floor(value));
-}
-/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
-function alignToCharacterStart(bytes, index, end) {
-    let aligned = index;
-    // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
-    while (aligned < end && aligned - index < 3 && (bytes[aligned] & 0xc0) === 0x80) {
-        aligned++;
-    }
-    return aligned;
-}
-
-;// CONCATENATED MODULE: ./src/task-status.ts
-/** How a task ended. */
-var TaskStatus;
-(function (TaskStatus) {
-    /** The command exited with code 0. */
-    TaskStatus["Success"] = "success";
-    /** The command exited non-zero, was killed by a signal from elsewhere, or could not start. */
-    TaskStatus["Failure"] = "failure";
-    /** The command ran past its time limit and was stopped. */
-    TaskStatus["TimedOut"] = "timed-out";
-    /** The command was stopped because the run was halted (fail-fast or cancellation). */
-    TaskStatus["Cancelled"] = "cancelled";
-    /** The command never started because the run was halted first. */
-    TaskStatus["Skipped"] = "skipped";
-})(TaskStatus || (TaskStatus = {}));
-
-;// CONCATENATED MODULE: ./src/command-task.ts
-
-
-
-
-
-
-
-/** Output kept per task for the summary, annotations and results file. */
-const TAIL_LINES = 50;
-const TAIL_BYTES = 8 * 1024;
-/** Longest wait between two attempts, however many retries. */
-const MAX_RETRY_DELAY_MS = 10 * 60_000;
-/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
-function commandTask(options) {
-    const retries = options.retries ?? 0;
-    return async (prepared, context) => {
-        const seq = context.index + 1;
-        const command = options.template.usesSlot
-            ? options.template.render(prepared.item, seq, context.slot)
-            : prepared.command;
-        const output = new TaskOutput({
-            tempDir: options.tempDir,
-            tailLines: TAIL_LINES,
-            tailBytes: TAIL_BYTES,
-            retain: options.log.replaysOutput
-        });
-        const file = resolveProgram(command.file);
-        const files = new TaskFiles(options.tempDir, context.slot);
-        const env = {
-            ...options.env,
-            PARALLEL_ITEM: itemText(prepared.item),
-            PARALLEL_SEQ: String(seq),
-            PARALLEL_JOBSLOT: String(context.slot),
-            GITHUB_OUTPUT: files.outputPath,
-            GITHUB_STEP_SUMMARY: files.summaryPath
-        };
-        const onOutput = (chunk) => {
-            output.write(chunk);
-            return options.log.output(context.index, prepared.item, chunk);
-        };
-        let attempts = 0;
-        let result;
-        let status;
-        const startedAt = Date.now();
-        for (;;) {
-            attempts++;
-            // A failed attempt's outputs must not leak into the next one's.
-            await files.reset();
-            result = await runProcess({
-                file,
-                args: command.args,
-                cwd: options.cwd,
-                env,
-                timeoutMs: options.timeoutMs,
-                signal: context.signal,
-                killGraceMs: options.killGraceMs,
-                onOutput
-            });
-            status = statusOf(result);
-            if (!isRetryable(status) || attempts > retries)
-                break;
-            const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random);
-            onOutput(Buffer.from(`\n── attempt ${attempts} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
-                `retrying in ${formatDuration(delayMs)} ──\n`));
-            if (await sleepUnlessAborted(delayMs, context.signal)) {
-                status = TaskStatus.Cancelled;
-                break;
-            }
-        }
-        const collected = await files.collect();
-        const record = {
-            index: context.index,
-            item: prepared.item,
-            status,
-            exitCode: result.exitCode,
-            signal: result.signal,
-            durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
-            attempts,
-            command: command.display,
-            slot: context.slot,
-            startedAt: attempts === 1 ? result.startedAt : startedAt,
-            endedAt: result.endedAt,
-            outputTail: output.tail().text,
-            error: result.error ?? null,
-            outputs: collected.outputs,
-            summary: collected.summary
-        };
-        // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
-        void options.log.end(record, output);
-        return { status: record.status, value: record };
-    };
-}
-/** How a finished process maps to a task status. */
-function statusOf(result) {
-    if (result.timedOut)
-        return TaskStatus.TimedOut;
-    if (result.aborted)
-        return TaskStatus.Cancelled;
-    return result.exitCode === 0 ? TaskStatus.Success : TaskStatus.Failure;
-}
-/** Failures and timeouts are retried; a halted run is not. */
-function isRetryable(status) {
-    return status === TaskStatus.Failure || status === TaskStatus.TimedOut;
-}
-/**
- * The wait before retry number `attempt` (1 for the first retry): the base doubled for each
- * earlier retry, capped, and scaled by a random factor in [0.5, 1) so that tasks that failed
- * together do not all come back at the same moment.
- */
-function retryDelayMs(baseMs, attempt, random = Math.random) {
-    const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
-    return Math.round(exponential * (0.5 + random() / 2));
-}
-function exitDetail(result) {
-    if (result.signal !== null)
-        return ` (${result.signal})`;
-    return result.exitCode === null ? '' : ` (exit code ${result.exitCode})`;
-}
-/** Waits, unless the signal aborts first; true when it did. */
-function sleepUnlessAborted(ms, signal) {
-    if (signal.aborted)
-        return Promise.resolve(true);
-    return new Promise(resolve => {
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve(true);
-        };
-        const timer = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(false);
-        }, ms);
-        signal.addEventListener('abort', onAbort, { once: true });
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** Names of the action's inputs, as declared in action.yml. */
 var Inputs;
@@ -32339,9 +31350,13 @@ var Inputs;
     Inputs["Items"] = "items";
     Inputs["ItemsFile"] = "items-file";
     Inputs["Command"] = "command";
+    Inputs["Tasks"] = "tasks";
     Inputs["Shell"] = "shell";
     Inputs["MaxWorkers"] = "max-workers";
     Inputs["FailFast"] = "fail-fast";
+    Inputs["FailFastMode"] = "fail-fast-mode";
+    Inputs["StopOnSuccess"] = "stop-on-success";
+    Inputs["TotalTimeout"] = "total-timeout";
     Inputs["Timeout"] = "timeout";
     Inputs["Retries"] = "retries";
     Inputs["RetryDelay"] = "retry-delay";
@@ -32350,6 +31365,7 @@ var Inputs;
     Inputs["WorkflowCommands"] = "workflow-commands";
     Inputs["IfNoItems"] = "if-no-items";
     Inputs["Summary"] = "summary";
+    Inputs["DryRun"] = "dry-run";
 })(Inputs || (Inputs = {}));
 /** Names of the action's outputs, as declared in action.yml. */
 var Outputs;
@@ -32364,6 +31380,7 @@ var Outputs;
     Outputs["FailedItems"] = "failed-items";
     Outputs["ResultsFile"] = "results-file";
     Outputs["ResultsTruncated"] = "results-truncated";
+    Outputs["JobLog"] = "job-log";
     Outputs["DurationMs"] = "duration-ms";
 })(Outputs || (Outputs = {}));
 /** How a command is run. */
@@ -32403,301 +31420,243 @@ var NoItemsBehavior;
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
+;// CONCATENATED MODULE: ./src/task-status.ts
+/** How a task ended. */
+var TaskStatus;
+(function (TaskStatus) {
+    /** The command exited with code 0. */
+    TaskStatus["Success"] = "success";
+    /** The command exited non-zero, was killed by a signal from elsewhere, or could not start. */
+    TaskStatus["Failure"] = "failure";
+    /** The command ran past its time limit and was stopped. */
+    TaskStatus["TimedOut"] = "timed-out";
+    /** The command was stopped because the run was halted (fail-fast or cancellation). */
+    TaskStatus["Cancelled"] = "cancelled";
+    /** The command never started because the run was halted first. */
+    TaskStatus["Skipped"] = "skipped";
+})(TaskStatus || (TaskStatus = {}));
 
 ;// CONCATENATED MODULE: ./src/executor.ts
 
 
-
+/** Why a run stopped early. */
+var HaltKind;
+(function (HaltKind) {
+    /** Too many tasks did not succeed (fail-fast). */
+    HaltKind["Failures"] = "failures";
+    /** Enough tasks succeeded (stop-on-success). */
+    HaltKind["Successes"] = "successes";
+    /** The time budget for the whole run ran out. */
+    HaltKind["Timeout"] = "timeout";
+    /** The caller's signal was aborted (e.g. the runner sent SIGTERM). */
+    HaltKind["Cancelled"] = "cancelled";
+})(HaltKind || (HaltKind = {}));
+/** The reason a halted run's signal carries. */
+class Halt extends Error {
+    kind;
+    constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+        this.name = 'Halt';
+    }
+}
+/** What a halt does to tasks already running. */
+var HaltMode;
+(function (HaltMode) {
+    /** Stop them (whole process trees): GNU parallel's `--halt now`. */
+    HaltMode["Cancel"] = "cancel";
+    /** Let them finish, start nothing new: GNU parallel's `--halt soon`. */
+    HaltMode["Drain"] = "drain";
+})(HaltMode || (HaltMode = {}));
 /**
  * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
- * report other than success, or a throw) never affects the others. Halting (fail-fast, or the
- * caller's signal) starts nothing more: queued items settle as `skipped` at once, so no promise
- * is left waiting, and running tasks see their signal aborted.
+ * report other than success, or a throw) never affects the others, except the items that need
+ * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
+ * highest priority first, then in input order. Halting starts nothing more: every item not yet
+ * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
+ * signal aborted unless the halt drains.
  */
 async function runTasks(items, task, options) {
-    const limit = pLimit(options.concurrency);
-    const halt = new AbortController();
+    const concurrency = options.concurrency;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+        throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+    }
+    const total = items.length;
+    const outcomes = new Array(total);
+    const stop = new AbortController();
     // Every running task listens on this one signal; more than 10 is expected, not a leak.
-    (0,external_node_events_.setMaxListeners)(0, halt.signal);
-    const external = options.signal;
-    const stopOnExternal = () => halt.abort(external?.reason);
-    if (external?.aborted)
-        stopOnExternal();
-    else
-        external?.addEventListener('abort', stopOnExternal, { once: true });
-    // The lowest free slot is taken, so slots read like GNU parallel's {%}.
-    const freeSlots = Array.from({ length: options.concurrency }, (_, i) => options.concurrency - i);
+    (0,external_node_events_.setMaxListeners)(0, stop.signal);
+    let halt;
+    let failures = 0;
+    let successes = 0;
+    let settledCount = 0;
+    let running = 0;
+    const started = new Array(total).fill(false);
+    // Which items wait for which: dependents[i] lists the items that need i.
+    const waitingOn = new Array(total).fill(0);
+    const dependents = Array.from({ length: total }, () => []);
+    options.needs?.forEach((needs, index) => {
+        waitingOn[index] = needs.length;
+        for (const need of needs)
+            dependents[need]?.push(index);
+    });
+    const priority = (index) => options.priorities?.[index] ?? 0;
+    const ready = new ReadyQueue(priority);
+    for (let index = 0; index < total; index++)
+        if (waitingOn[index] === 0)
+            ready.push(index);
+    const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - i);
+    let finish = () => undefined;
+    const finished = new Promise(resolve => (finish = resolve));
     const settle = (outcome) => {
-        if (options.failFast &&
-            outcome.status !== TaskStatus.Success &&
-            outcome.status !== TaskStatus.Skipped) {
-            halt.abort(new Error('fail-fast'));
-        }
+        outcomes[outcome.index] = outcome;
+        settledCount++;
         options.onSettled?.(outcome);
-        return outcome;
+        if (outcome.status === TaskStatus.Success) {
+            for (const dependent of dependents[outcome.index] ?? []) {
+                if (--waitingOn[dependent] === 0)
+                    ready.push(dependent);
+            }
+        }
+        else {
+            skipDependents(outcome);
+        }
+        if (settledCount === total)
+            finish();
     };
-    const runOne = async (item, index) => {
-        if (halt.signal.aborted)
-            return settle({ index, status: TaskStatus.Skipped });
-        const slot = freeSlots.pop();
-        options.onStart?.(index, slot);
+    const skipDependents = (outcome) => {
+        for (const dependent of dependents[outcome.index] ?? []) {
+            if (outcomes[dependent] !== undefined)
+                continue;
+            const reason = outcome.status === TaskStatus.Skipped
+                ? `needs item ${outcome.index + 1}, which was skipped`
+                : `needs item ${outcome.index + 1}, which ended ${outcome.status}`;
+            settle({ index: dependent, status: TaskStatus.Skipped, reason });
+        }
+    };
+    const haltRun = (reason, stopRunning) => {
+        if (halt === undefined)
+            halt = reason;
+        if (stopRunning && !stop.signal.aborted)
+            stop.abort(halt);
+        // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
+        for (let index = 0; index < total; index++) {
+            if (outcomes[index] === undefined && !started[index]) {
+                settle({ index, status: TaskStatus.Skipped, reason: `not started: ${halt.message}` });
+            }
+        }
+    };
+    const launch = () => {
+        while (halt === undefined && running < concurrency) {
+            const index = ready.pop();
+            if (index === undefined)
+                break;
+            started[index] = true;
+            running++;
+            const slot = freeSlots.pop();
+            options.onStart?.(index, slot);
+            void runOne(index, slot);
+        }
+        // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
+        // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
+        if (running === 0 && settledCount < total && halt === undefined) {
+            for (let index = 0; index < total; index++) {
+                if (outcomes[index] === undefined) {
+                    settle({
+                        index,
+                        status: TaskStatus.Skipped,
+                        reason: 'its needs wait on each other in a cycle'
+                    });
+                }
+            }
+        }
+    };
+    const runOne = async (index, slot) => {
+        let outcome;
         try {
-            const report = await task(item, { index, slot, signal: halt.signal });
-            return settle({ index, status: report.status, value: report.value, slot });
+            const report = await task(items[index], { index, slot, signal: stop.signal });
+            outcome = { index, status: report.status, value: report.value, slot };
         }
         catch (error) {
-            return settle({ index, status: TaskStatus.Failure, error, slot });
+            outcome = { index, status: TaskStatus.Failure, error, slot };
         }
-        finally {
-            releaseSlot(freeSlots, slot);
+        running--;
+        releaseSlot(freeSlots, slot);
+        if (outcome.status === TaskStatus.Success)
+            successes++;
+        else if (outcome.status !== TaskStatus.Skipped)
+            failures++;
+        settle(outcome);
+        const mode = options.haltMode ?? HaltMode.Cancel;
+        if (options.maxFailures && failures >= options.maxFailures && halt === undefined) {
+            const what = `${failures} ${failures === 1 ? 'task' : 'tasks'} did not succeed`;
+            haltRun(new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode === HaltMode.Cancel);
         }
+        else if (options.stopAfterSuccesses &&
+            successes >= options.stopAfterSuccesses &&
+            halt === undefined) {
+            const what = `${successes} ${successes === 1 ? 'task' : 'tasks'} succeeded`;
+            haltRun(new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode === HaltMode.Cancel);
+        }
+        launch();
     };
+    const external = options.signal;
+    const onExternalAbort = () => {
+        const reason = external?.reason;
+        haltRun(reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)), true);
+    };
+    if (total === 0)
+        return { outcomes: [], halt: undefined };
+    if (external?.aborted)
+        onExternalAbort();
+    else
+        external?.addEventListener('abort', onExternalAbort, { once: true });
+    const budget = options.totalTimeoutMs;
+    const timer = budget === undefined
+        ? undefined
+        : setTimeout(() => haltRun(new Halt(HaltKind.Timeout, `total-timeout of ${budget} ms ran out`), true), budget);
     try {
-        return await Promise.all(items.map((item, index) => limit(runOne, item, index)));
+        launch();
+        await finished;
     }
     finally {
-        external?.removeEventListener('abort', stopOnExternal);
+        clearTimeout(timer);
+        external?.removeEventListener('abort', onExternalAbort);
+    }
+    return { outcomes: outcomes, halt };
+}
+/**
+ * Items ready to start, highest priority first, then lowest index. Without priorities items
+ * become ready in index order, so pushes append and this is a plain FIFO.
+ */
+class ReadyQueue {
+    priority;
+    queue = [];
+    head = 0;
+    constructor(priority) {
+        this.priority = priority;
+    }
+    push(index) {
+        const rank = this.priority(index);
+        let at = this.queue.length;
+        while (at > this.head && this.before(index, rank, this.queue[at - 1]))
+            at--;
+        this.queue.splice(at, 0, index);
+    }
+    pop() {
+        if (this.head >= this.queue.length)
+            return undefined;
+        const index = this.queue[this.head++];
+        // Drop the consumed front now and then, so a long run does not keep it all.
+        if (this.head > 1024 && this.head * 2 > this.queue.length) {
+            this.queue.splice(0, this.head);
+            this.head = 0;
+        }
+        return index;
+    }
+    before(index, rank, other) {
+        const otherRank = this.priority(other);
+        return rank > otherRank || (rank === otherRank && index < other);
     }
 }
 /** Puts a slot back, keeping the free list in descending order so pop() gives the lowest. */
@@ -32706,6 +31665,46 @@ function releaseSlot(freeSlots, slot) {
     while (at > 0 && freeSlots[at - 1] < slot)
         at--;
     freeSlots.splice(at, 0, slot);
+}
+
+;// CONCATENATED MODULE: ./src/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
+/**
+ * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h` or `1h30m` into
+ * milliseconds. Returns undefined when the text is not a positive duration.
+ */
+function parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return positive(Number(value) * 1000);
+    let total = 0;
+    PART.lastIndex = 0;
+    while (PART.lastIndex < value.length) {
+        const match = PART.exec(value);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * UNIT_MS[match[2]];
+    }
+    return value.length > 0 ? positive(total) : undefined;
+}
+function positive(ms) {
+    // Rounded first: '0.4ms' would otherwise become a limit of 0, which means none.
+    const rounded = Math.round(ms);
+    return Number.isFinite(rounded) && rounded > 0 ? rounded : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m 05s`, `1h 02m`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`;
 }
 
 ;// CONCATENATED MODULE: ./src/json-position.ts
@@ -32994,6 +31993,150 @@ function parseJsonLines(text, source) {
     return items;
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/tasks.ts
+
+
+const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env', 'priority'];
+/**
+ * Parses the `tasks` input: a YAML mapping of task names to a command, or to an object with
+ * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env` and `priority`.
+ * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
+ * naming the task, before anything runs.
+ */
+function parseTasks(text, input = 'tasks') {
+    const document = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: true, prettyErrors: true });
+    const problem = document.errors[0];
+    if (problem !== undefined) {
+        throw new Error(`Invalid ${input}: ${problem.message.split('\n')[0]}. Expected a YAML mapping of task names to commands.`);
+    }
+    const value = document.toJS();
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new Error(`Invalid ${input}: expected a YAML mapping of task names to commands, such as 'lint: npm run lint'.`);
+    }
+    const tasks = Object.entries(value).map(([name, spec]) => parseTask(input, name, spec));
+    const names = new Set(tasks.map(task => task.name));
+    for (const task of tasks) {
+        for (const need of task.needs) {
+            if (!names.has(need)) {
+                throw new Error(`Invalid ${input}: task '${task.name}' needs '${need}', which is not a task. ` +
+                    `Expected one of: ${[...names].join(', ')}.`);
+            }
+            if (need === task.name)
+                throw new Error(`Invalid ${input}: task '${task.name}' needs itself.`);
+        }
+    }
+    const cycle = findCycle(tasks);
+    if (cycle !== undefined) {
+        throw new Error(`Invalid ${input}: the needs form a cycle: ${cycle.join(' → ')}.`);
+    }
+    return tasks;
+}
+function parseTask(input, name, spec) {
+    const where = `Invalid ${input}: task '${name}'`;
+    if (name.trim() === '')
+        throw new Error(`Invalid ${input}: a task has an empty name.`);
+    if (typeof spec === 'string')
+        return { name, run: spec, needs: [] };
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+        throw new Error(`${where} is neither a command nor a mapping with 'run'.`);
+    }
+    const fields = spec;
+    const unknown = Object.keys(fields).filter(field => !FIELDS.includes(field));
+    if (unknown.length > 0) {
+        throw new Error(`${where} has an unknown field '${unknown[0]}'. Expected: ${FIELDS.join(', ')}.`);
+    }
+    if (typeof fields.run !== 'string' || fields.run.trim() === '') {
+        throw new Error(`${where} has no 'run'. Expected the command to run, as a string.`);
+    }
+    const task = { name, run: fields.run, needs: parseNeeds(where, fields.needs) };
+    if (fields.timeout !== undefined) {
+        const ms = parseDuration(String(fields.timeout));
+        if (ms === undefined) {
+            throw new Error(`${where} has timeout '${String(fields.timeout)}'. Expected a duration such as '90s', '5m' or '1h30m'.`);
+        }
+        task.timeoutMs = ms;
+    }
+    if (fields.retries !== undefined) {
+        if (!Number.isSafeInteger(fields.retries) || fields.retries < 0) {
+            throw new Error(`${where} has retries '${String(fields.retries)}'. Expected a whole number from 0 up.`);
+        }
+        task.retries = fields.retries;
+    }
+    if (fields['working-directory'] !== undefined) {
+        if (typeof fields['working-directory'] !== 'string' || fields['working-directory'] === '') {
+            throw new Error(`${where} has an empty or non-string working-directory.`);
+        }
+        task.workingDirectory = fields['working-directory'];
+    }
+    if (fields.env !== undefined)
+        task.env = parseEnv(where, fields.env);
+    if (fields.priority !== undefined) {
+        if (typeof fields.priority !== 'number' || !Number.isFinite(fields.priority)) {
+            throw new Error(`${where} has priority '${String(fields.priority)}'. Expected a number.`);
+        }
+        task.priority = fields.priority;
+    }
+    return task;
+}
+function parseNeeds(where, needs) {
+    if (needs === undefined || needs === null)
+        return [];
+    const list = Array.isArray(needs) ? needs : [needs];
+    if (!list.every(need => typeof need === 'string')) {
+        throw new Error(`${where} has needs that are not task names. Expected a name or a list of names.`);
+    }
+    return [...new Set(list)];
+}
+function parseEnv(where, env) {
+    if (env === null || typeof env !== 'object' || Array.isArray(env)) {
+        throw new Error(`${where} has env that is not a mapping. Expected NAME: value pairs.`);
+    }
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new Error(`${where} has env variable '${name}'. Expected a name of letters, digits and _.`);
+        }
+        if (value !== null && typeof value === 'object') {
+            throw new Error(`${where} has env ${name} that is not a string, number or boolean.`);
+        }
+        result[name] = String(value ?? '');
+    }
+    return result;
+}
+/** A cycle among the tasks' needs, as the names along it ending where it began, or undefined. */
+function findCycle(tasks) {
+    const needs = new Map(tasks.map(task => [task.name, task.needs]));
+    const state = new Map();
+    const path = [];
+    const visit = (name) => {
+        const seen = state.get(name);
+        if (seen === 'done')
+            return undefined;
+        if (seen === 'visiting')
+            return [...path.slice(path.indexOf(name)), name];
+        state.set(name, 'visiting');
+        path.push(name);
+        for (const need of needs.get(name) ?? []) {
+            const cycle = visit(need);
+            if (cycle)
+                return cycle;
+        }
+        path.pop();
+        state.set(name, 'done');
+        return undefined;
+    };
+    for (const task of tasks) {
+        const cycle = visit(task.name);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/workflow-commands.ts
 
 /*
@@ -33057,8 +32200,8 @@ const MAX_HELD_BYTES = 64 * 1024;
  * shows a handful of annotations per step anyway).
  */
 const MAX_WRAPS = 100;
-const workflow_commands_LF = 0x0a;
-const workflow_commands_CR = 0x0d;
+const LF = 0x0a;
+const CR = 0x0d;
 const SPACE = 0x20;
 const HASH = 0x23;
 const COLON = 0x3a;
@@ -33100,7 +32243,7 @@ const MAYBE_BLANK = 2;
 const BREAK = 3;
 const LEAD_CLASS = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
-    if (b === workflow_commands_LF || b === workflow_commands_CR)
+    if (b === LF || b === CR)
         LEAD_CLASS[b] = BREAK;
     else if (b === 0x09 || b === 0x0b || b === 0x0c || b === SPACE)
         LEAD_CLASS[b] = BLANK;
@@ -33160,7 +32303,7 @@ class CommandGuard {
     open = false;
     token = '';
     wraps = 0;
-    lastByte = workflow_commands_LF;
+    lastByte = LF;
     // The current line.
     state = START;
     uncertainBlank = false;
@@ -33191,7 +32334,7 @@ class CommandGuard {
      * text printed next starts a line of its own.
      */
     get atLineStart() {
-        return this.lastByte === workflow_commands_LF || this.lastByte === workflow_commands_CR;
+        return this.lastByte === LF || this.lastByte === CR;
     }
     /**
      * Transforms a chunk; returns the bytes to print (possibly several buffers, to avoid copying).
@@ -33284,7 +32427,7 @@ class CommandGuard {
             }
             else {
                 const b = chunk[i];
-                if (b === workflow_commands_LF || b === workflow_commands_CR) {
+                if (b === LF || b === CR) {
                     this.decide(this.kindAtLineEnd());
                     i++;
                     this.startLine(i);
@@ -33526,9 +32669,9 @@ class CommandGuard {
     // so that a chunk without any costs one scan, not one per line.
     nextBreak(from) {
         if (this.lfAt !== -1 && this.lfAt < from)
-            this.lfAt = this.chunk.indexOf(workflow_commands_LF, from);
+            this.lfAt = this.chunk.indexOf(LF, from);
         if (this.crAt !== -1 && this.crAt < from)
-            this.crAt = this.chunk.indexOf(workflow_commands_CR, from);
+            this.crAt = this.chunk.indexOf(CR, from);
         if (this.lfAt < 0)
             return this.crAt;
         if (this.crAt < 0)
@@ -33578,7 +32721,7 @@ function neutraliseInline(text) {
     let atLineStart = true;
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
-        if (c === workflow_commands_LF || c === workflow_commands_CR) {
+        if (c === LF || c === CR) {
             atLineStart = true;
             continue;
         }
@@ -33611,19 +32754,32 @@ function neutraliseInline(text) {
 
 
 
+
+
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
 async function getInputs() {
     const itemsText = getInput(Inputs.Items, { trimWhitespace: false });
     const itemsFile = getInput(Inputs.ItemsFile);
+    const tasksText = getInput(Inputs.Tasks, { trimWhitespace: false });
+    const command = getInput(Inputs.Command, { trimWhitespace: false });
     if (itemsText.trim() !== '' && itemsFile !== '') {
         throw new Error(`Invalid inputs: both '${Inputs.Items}' and '${Inputs.ItemsFile}' are set. Expected only one of them.`);
     }
+    if (tasksText.trim() !== '' &&
+        (itemsText.trim() !== '' || itemsFile !== '' || command.trim() !== '')) {
+        throw new Error(`Invalid inputs: '${Inputs.Tasks}' is set together with '${Inputs.Items}', '${Inputs.ItemsFile}' or ` +
+            `'${Inputs.Command}'. Expected either named tasks, or items and a command.`);
+    }
     const shell = parseEnum(Inputs.Shell, getInput(Inputs.Shell) || Shell.Bash, Shell);
     const settings = {
-        command: getInput(Inputs.Command, { trimWhitespace: false }),
+        command,
         shell,
         maxWorkers: parseMaxWorkers(getInput(Inputs.MaxWorkers) || 'auto'),
-        failFast: parseBoolean(Inputs.FailFast, getInput(Inputs.FailFast) || 'false'),
+        failFast: parseFailFast(getInput(Inputs.FailFast) || 'false'),
+        failFastMode: parseEnum(Inputs.FailFastMode, getInput(Inputs.FailFastMode) || HaltMode.Cancel, HaltMode),
+        stopOnSuccess: parseStopOnSuccess(getInput(Inputs.StopOnSuccess) || '0'),
+        totalTimeoutMs: parseTimeout(getInput(Inputs.TotalTimeout), Inputs.TotalTimeout),
+        dryRun: parseBoolean(Inputs.DryRun, getInput(Inputs.DryRun) || 'false'),
         timeoutMs: parseTimeout(getInput(Inputs.Timeout)),
         retries: parseRetries(getInput(Inputs.Retries) || '0'),
         retryDelayMs: parseRetryDelay(getInput(Inputs.RetryDelay) || '1s'),
@@ -33633,10 +32789,13 @@ async function getInputs() {
         ifNoItems: parseEnum(Inputs.IfNoItems, getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
         summary: parseBoolean(Inputs.Summary, getInput(Inputs.Summary) || 'true')
     };
+    if (tasksText.trim() !== '') {
+        return { items: [], tasks: parseTasks(tasksText, Inputs.Tasks), ...settings };
+    }
     const items = itemsFile !== ''
         ? await readItemsFile((0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, itemsFile), Inputs.ItemsFile)
         : parseItems(itemsText, { input: Inputs.Items });
-    return { items, ...settings };
+    return { items, tasks: undefined, ...settings };
 }
 /** Parses `max-workers`: a whole number from 1 up, `auto` (the CPUs available) or `N%` of them. */
 function parseMaxWorkers(value, cpus = (0,external_node_os_namespaceObject.availableParallelism)()) {
@@ -33653,16 +32812,42 @@ function parseMaxWorkers(value, cpus = (0,external_node_os_namespaceObject.avail
     throw new Error(`Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
         `or a percentage of the CPUs such as '50%'.`);
 }
-/** Parses `timeout`: empty for none, else a duration such as `90`, `90s`, `5m` or `1h30m`. */
-function parseTimeout(value) {
+/** Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`. */
+function parseTimeout(value, input = Inputs.Timeout) {
     if (value.trim() === '')
         return undefined;
     const ms = parseDuration(value);
     if (ms === undefined) {
-        throw new Error(`Invalid ${Inputs.Timeout} '${value}'. Expected a duration such as '90' (seconds), '90s', ` +
+        throw new Error(`Invalid ${input} '${value}'. Expected a duration such as '90' (seconds), '90s', ` +
             `'5m' or '1h30m', or empty for no limit.`);
     }
     return ms;
+}
+/**
+ * Parses `fail-fast`: `false` (never), `true` (the first task that does not succeed), a whole
+ * number N (once N tasks have not succeeded) or N% (once N percent of all tasks have not).
+ */
+function parseFailFast(value) {
+    const text = value.trim();
+    if (['false', 'False', 'FALSE'].includes(text))
+        return null;
+    if (['true', 'True', 'TRUE'].includes(text))
+        return { count: 1 };
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+        return { count: Number(text) };
+    }
+    const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
+    if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
+        return { percent: Number(percent[1]) };
+    throw new Error(`Invalid ${Inputs.FailFast} '${value}'. Expected 'true', 'false', a whole number of tasks from 1 up, ` +
+        `or a percentage of all tasks such as '10%'.`);
+}
+/** Parses `stop-on-success`: 0 (never) or a whole number of tasks. */
+function parseStopOnSuccess(value) {
+    const text = value.trim();
+    if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text)))
+        return Number(text);
+    throw new Error(`Invalid ${Inputs.StopOnSuccess} '${value}'. Expected a whole number of tasks, or 0 for never.`);
 }
 /** Parses `retries`: a whole number from 0 up. */
 function parseRetries(value) {
@@ -33709,6 +32894,12 @@ async function parseWorkingDirectory(value) {
     return directory;
 }
 
+;// CONCATENATED MODULE: ./src/item.ts
+/** The item as one string: strings as they are, anything else as its JSON. */
+function itemText(item) {
+    return typeof item === 'string' ? item : JSON.stringify(item);
+}
+
 ;// CONCATENATED MODULE: ./src/labels.ts
 
 /**
@@ -33731,29 +32922,8 @@ function cut(text, max) {
     return text.slice(0, end) + '…';
 }
 
-;// CONCATENATED MODULE: ./src/progress.ts
-
-/**
- * One progress line: done/total, failures, running, elapsed and an estimate of the time left
- * from the pace so far (omitted until something has finished).
- */
-function progressLine(state) {
-    const { done, total, failed, running, elapsedMs } = state;
-    const left = total - done;
-    const estimate = done > 0 && left > 0 ? `, about ${formatDuration((elapsedMs / done) * left)} left` : '';
-    return (`Progress: ${done}/${total} done, ${failed} not succeeded, ${running} running, ` +
-        `${formatDuration(elapsedMs)} elapsed${estimate}`);
-}
-/**
- * Prints a progress line every `intervalMs` while a run goes on; returns the function that stops
- * it. The timer does not keep the process alive.
- */
-function startProgress(intervalMs, state, print) {
-    const timer = setInterval(() => print(progressLine(state())), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
-}
-
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/spawn-limits.ts
 /**
  * Linux's MAX_ARG_STRLEN: the most bytes one argument or one `NAME=value` environment string may
@@ -33789,551 +32959,6 @@ function spawnProblem(args, env) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/task-record.ts
-
-/** True for the statuses that fail the step. */
-function isUnsuccessful(status) {
-    return (status === TaskStatus.Failure ||
-        status === TaskStatus.TimedOut ||
-        status === TaskStatus.Cancelled);
-}
-
-;// CONCATENATED MODULE: ./src/results.ts
-
-
-
-
-function countStatuses(records) {
-    const counts = {
-        total: records.length,
-        succeeded: 0,
-        failed: 0,
-        timedOut: 0,
-        cancelled: 0,
-        skipped: 0
-    };
-    for (const { status } of records) {
-        if (status === TaskStatus.Success)
-            counts.succeeded++;
-        else if (status === TaskStatus.Failure)
-            counts.failed++;
-        else if (status === TaskStatus.TimedOut)
-            counts.timedOut++;
-        else if (status === TaskStatus.Cancelled)
-            counts.cancelled++;
-        else
-            counts.skipped++;
-    }
-    return counts;
-}
-function publicResult(record) {
-    return {
-        index: record.index,
-        item: record.item,
-        status: record.status,
-        exitCode: record.exitCode,
-        signal: record.signal,
-        durationMs: record.durationMs,
-        attempts: record.attempts,
-        command: record.command,
-        outputs: record.outputs
-    };
-}
-/**
- * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
- * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
- */
-function jsonArrayWithin(values, maxBytes) {
-    const parts = [];
-    let bytes = 2;
-    for (const value of values) {
-        const part = JSON.stringify(value);
-        bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
-        if (bytes > maxBytes)
-            return { json: `[${parts.join(',')}]`, truncated: true };
-        parts.push(part);
-    }
-    return { json: `[${parts.join(',')}]`, truncated: false };
-}
-/** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
-function failedItems(records) {
-    return records.filter(record => isUnsuccessful(record.status)).map(record => record.item);
-}
-/** Sum of task times over wall time: how much faster than running the tasks one by one. */
-function speedUp(report) {
-    const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
-    return report.durationMs > 0 ? busy / report.durationMs : 0;
-}
-/**
- * Writes the results file: the public results plus each task's start and end times, worker slot,
- * error and output tail. Returns its path.
- */
-async function writeResultsFile(directory, report) {
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const path = (0,external_node_path_namespaceObject.join)(directory, 'results.json');
-    const body = {
-        counts: report.counts,
-        durationMs: report.durationMs,
-        workers: report.workers,
-        shell: report.shell,
-        haltReason: report.haltReason,
-        results: report.records.map(record => ({
-            ...publicResult(record),
-            slot: record.slot,
-            startedAt: isoTime(record.startedAt),
-            endedAt: isoTime(record.endedAt),
-            error: record.error,
-            outputTail: record.outputTail,
-            summary: record.summary
-        }))
-    };
-    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify(body, null, 2) + '\n');
-    return path;
-}
-function isoTime(epochMs) {
-    return epochMs === null ? null : new Date(epochMs).toISOString();
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-
-
-
-const DEFAULT_SUMMARY_LIMITS = {
-    maxRows: 500,
-    maxTails: 20,
-    maxTailChars: 4000,
-    maxBytes: 512 * 1024
-};
-/** Share of maxBytes the task table may take, so failure tails keep room. */
-const TABLE_SHARE = 0.5;
-const STATUS_LABEL = {
-    [TaskStatus.Success]: '✅ success',
-    [TaskStatus.Failure]: '❌ failure',
-    [TaskStatus.TimedOut]: '⏱️ timed-out',
-    [TaskStatus.Cancelled]: '⛔ cancelled',
-    [TaskStatus.Skipped]: '⏭️ skipped'
-};
-/** Order of the table when failures come first: the statuses that need attention lead. */
-const STATUS_RANK = {
-    [TaskStatus.Failure]: 0,
-    [TaskStatus.TimedOut]: 1,
-    [TaskStatus.Cancelled]: 2,
-    [TaskStatus.Skipped]: 3,
-    [TaskStatus.Success]: 4
-};
-/** Tables longer than this list failures first, so they are not lost among successes. */
-const FAILURES_FIRST_FROM = 20;
-/**
- * The job summary as Markdown with HTML blocks. Everything that came from items or task output
- * is HTML-escaped and kept on one line where a line break would end an HTML block.
- */
-function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
-    const { counts } = report;
-    const parts = [];
-    const failedCount = counts.failed + counts.timedOut + counts.cancelled;
-    parts.push(`## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
-    const tally = [
-        `**${counts.succeeded}** succeeded`,
-        `**${counts.failed}** failed`,
-        `**${counts.timedOut}** timed out`,
-        `**${counts.cancelled}** cancelled`,
-        `**${counts.skipped}** skipped`
-    ].join(' · ');
-    parts.push(`${tally}\n`);
-    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
-        `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
-    if (report.haltReason !== null) {
-        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
-    }
-    const retried = report.records.filter(record => record.attempts > 1);
-    if (retried.length > 0) {
-        const named = retried
-            .slice(0, 10)
-            .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
-        const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
-        const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
-        parts.push(`🔁 ${count} retries: ${named.join(', ')}${more}.\n`);
-    }
-    const rows = [...report.records];
-    if (rows.length > FAILURES_FIRST_FROM) {
-        rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
-    }
-    let bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 1, 0);
-    const tableRows = [];
-    for (const record of rows.slice(0, limits.maxRows)) {
-        const row = tableRow(record);
-        bytes += Buffer.byteLength(row) + 1;
-        if (bytes > limits.maxBytes * TABLE_SHARE)
-            break;
-        tableRows.push(row);
-    }
-    parts.push(taskTable(tableRows));
-    if (rows.length > tableRows.length) {
-        parts.push(`\n_${rows.length - tableRows.length} more tasks not shown; every result is in the \`results-file\` output._\n`);
-    }
-    const failures = report.records.filter(record => isUnsuccessful(record.status));
-    const tails = [];
-    for (const record of failures.slice(0, limits.maxTails)) {
-        const block = tailBlock(record, limits.maxTailChars);
-        bytes += Buffer.byteLength(block) + 1;
-        // Room is kept for the closing note below.
-        if (bytes > limits.maxBytes - 1024)
-            break;
-        tails.push(block);
-    }
-    if (tails.length > 0)
-        parts.push('\n### Output of failed tasks\n', ...tails);
-    if (failures.length > tails.length) {
-        parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`);
-    }
-    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
-    const withSummary = report.records.filter(record => record.summary.trim() !== '');
-    const summaries = [];
-    for (const record of withSummary) {
-        const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
-        const block = `\n${heading}\n\n${record.summary.trimEnd()}\n`;
-        bytes += Buffer.byteLength(block) + 1;
-        if (bytes > limits.maxBytes - 1024)
-            break;
-        summaries.push(block);
-    }
-    if (summaries.length > 0)
-        parts.push('\n## Task summaries\n', ...summaries);
-    if (withSummary.length > summaries.length) {
-        parts.push(`\n_${withSummary.length - summaries.length} more task summaries left out to stay within the size limit; ` +
-            'each is in the `results-file` output._\n');
-    }
-    return parts.join('\n');
-}
-function taskTable(rows) {
-    const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>';
-    return `<table>${head}\n${rows.join('\n')}\n</table>\n`;
-}
-function tableRow(record) {
-    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
-    return (`<tr><td>${record.index + 1}</td><td>${STATUS_LABEL[record.status]}</td>` +
-        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
-        `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`);
-}
-function exitCell(record) {
-    if (record.exitCode === null)
-        return '';
-    return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`;
-}
-function tailBlock(record, maxChars) {
-    let tail = record.outputTail;
-    if (tail.length > maxChars)
-        tail = '…' + tail.slice(tail.length - maxChars);
-    const error = record.error === null ? '' : escapeHtml(record.error) + '\n';
-    const body = error + escapeHtml(tail);
-    return (`<details><summary>${STATUS_LABEL[record.status]}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
-        `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
-}
-/**
- * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
- * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
- */
-function escapeMarkdown(text) {
-    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
-}
-/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-
-
-
-/** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
-const MAX_TASK_ANNOTATIONS = 9;
-/** GitHub cuts annotation messages at 4,096 characters. */
-const MAX_ANNOTATION_CHARS = 4000;
-/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
-const RESULTS_MAX_BYTES = 512 * 1024;
-const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
-/** Sets every output declared in action.yml. */
-function setOutputs(report, resultsFile) {
-    const { counts } = report;
-    setOutput(Outputs.Total, counts.total);
-    setOutput(Outputs.Succeeded, counts.succeeded);
-    setOutput(Outputs.Failed, counts.failed);
-    setOutput(Outputs.TimedOut, counts.timedOut);
-    setOutput(Outputs.Cancelled, counts.cancelled);
-    setOutput(Outputs.Skipped, counts.skipped);
-    const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
-    const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
-    setOutput(Outputs.Results, results.json);
-    setOutput(Outputs.FailedItems, failed.json);
-    setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
-    if (results.truncated || failed.truncated) {
-        warning(`The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
-            `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`);
-    }
-    setOutput(Outputs.ResultsFile, resultsFile);
-    setOutput(Outputs.DurationMs, report.durationMs);
-}
-/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
-function annotateFailures(report) {
-    const failures = report.records.filter(record => isUnsuccessful(record.status));
-    for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
-        const tail = record.outputTail.trimEnd();
-        const detail = [record.error, tail].filter(Boolean).join('\n');
-        const headline = `Task ${record.index + 1} ${record.status}` +
-            (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
-            (record.signal !== null ? ` (${record.signal})` : '');
-        const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
-        error(message, { title: itemLabel(record.item, 200) });
-    }
-}
-/** The step's failure message: counts, the first few items, and how many were not annotated. */
-function failureMessage(report) {
-    const failures = report.records.filter(record => isUnsuccessful(record.status));
-    if (failures.length === 0)
-        return undefined;
-    const { counts } = report;
-    const parts = [
-        counts.failed > 0 ? `${counts.failed} failed` : '',
-        counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
-        counts.cancelled > 0 ? `${counts.cancelled} cancelled` : ''
-    ].filter(Boolean);
-    const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
-    const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
-    const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
-    const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : '';
-    return (`${failures.length} of ${counts.total} tasks did not succeed (${parts.join(', ')}): ` +
-        `${named.join(', ')}${more}.${note}`);
-}
-/** Writes the job summary. */
-async function writeSummary(report) {
-    await summary.addRaw(buildSummary(report), true).write();
-}
-function tailCut(text, max) {
-    return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
-}
-
-;// CONCATENATED MODULE: ./src/task-log.ts
-
-
-
-
-
-
-
-/**
- * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
- * to a pipe in memory without bound, so a gigabyte of task output must wait for the reader.
- */
-function streamSink(stream) {
-    let drained;
-    return data => {
-        if (stream.write(data))
-            return drained;
-        drained ??= (0,external_node_events_.once)(stream, 'drain').then(() => {
-            drained = undefined;
-        });
-        return drained;
-    };
-}
-const STATUS_ICON = {
-    [TaskStatus.Success]: '✅',
-    [TaskStatus.Failure]: '❌',
-    [TaskStatus.TimedOut]: '⏱️',
-    [TaskStatus.Cancelled]: '⛔',
-    [TaskStatus.Skipped]: '⏭️'
-};
-/** Longest line fragment a stream-mode task may hold back while waiting for its newline. */
-const MAX_PENDING_LINE = 64 * 1024;
-/** The one line that says how a task ended: used as a group title and in the failures log. */
-function taskHeadline(record, total) {
-    const how = record.status === TaskStatus.Success
-        ? `succeeded in ${formatDuration(record.durationMs)}`
-        : record.status === TaskStatus.Skipped
-            ? 'skipped'
-            : `${record.status}${task_log_exitDetail(record)} after ${formatDuration(record.durationMs)}`;
-    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
-    return `${STATUS_ICON[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`;
-}
-function task_log_exitDetail(record) {
-    if (record.signal !== null)
-        return ` (${record.signal}, exit code ${record.exitCode})`;
-    if (record.exitCode !== null)
-        return ` (exit code ${record.exitCode})`;
-    return '';
-}
-/**
- * Prints task output according to the log mode, with workflow commands in it neutralised as
- * `commands` says. Grouped output is printed whole when a task ends, one task at a time, so
- * groups never interleave; stream output is printed line by line with a prefix, holding back only
- * a task's unfinished line.
- */
-class TaskLog {
-    mode;
-    total;
-    sink;
-    commands;
-    printing = Promise.resolve();
-    pendingLines = new Map();
-    /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
-    streamGuard;
-    constructor(mode, total, sink, commands = WorkflowCommands.Annotations) {
-        this.mode = mode;
-        this.total = total;
-        this.sink = sink;
-        this.commands = commands;
-        this.streamGuard = new CommandGuard(commands);
-    }
-    /** True when a task's output has to be kept whole to be printed when it ends. */
-    get replaysOutput() {
-        return this.mode === LogMode.Grouped || this.mode === LogMode.Failures;
-    }
-    /**
-     * A chunk of a running task's output (stream mode prints it; other modes wait for the end).
-     * Returns a promise when the log is backed up: the task's output should pause until it settles.
-     */
-    output(index, item, chunk) {
-        if (this.mode !== LogMode.Stream)
-            return;
-        const prefix = Buffer.from(streamPrefix(index, item));
-        const pending = this.pendingLines.get(index);
-        const data = pending ? Buffer.concat([pending, chunk]) : chunk;
-        let wait = undefined;
-        let start = 0;
-        for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {
-            wait = this.printStreamLine(prefix, data.subarray(start, newline + 1));
-            start = newline + 1;
-        }
-        let rest = data.subarray(start);
-        if (rest.length > MAX_PENDING_LINE) {
-            // A very long line is printed in pieces rather than held without bound.
-            wait = this.printStreamLine(prefix, Buffer.concat([rest, NEWLINE]));
-            rest = Buffer.alloc(0);
-        }
-        // The unfinished line is copied: the chunk it came from may be reused by the stream.
-        if (rest.length > 0)
-            this.pendingLines.set(index, Buffer.from(rest));
-        else
-            this.pendingLines.delete(index);
-        return wait;
-    }
-    /**
-     * A task has ended: print what the mode asks for, then dispose of its output. Resolves once
-     * printed; calls are printed in the order they are made.
-     */
-    end(record, output) {
-        this.printing = this.printing.then(() => this.print(record, output).catch((error) => {
-            this.sink(`Could not print the output of task ${record.index + 1}: ${String(error)}\n`);
-        }));
-        return this.printing;
-    }
-    /**
-     * A line of our own (a debug or progress line) printed between task output: in stream mode it
-     * first closes any neutralisation the task output opened, so a command in it is acted on.
-     */
-    note(line) {
-        if (this.mode === LogMode.Stream)
-            this.printAll(this.streamGuard.end());
-        this.sink(`${line}\n`);
-    }
-    /** Resolves when everything handed to end() has been printed and the log is ours again. */
-    async finish() {
-        await this.printing;
-        if (this.mode === LogMode.Stream)
-            this.printAll(this.streamGuard.end());
-    }
-    async print(record, output) {
-        try {
-            const headline = taskHeadline(record, this.total);
-            switch (this.mode) {
-                case LogMode.Grouped:
-                    await this.printGroup(headline, record, output);
-                    break;
-                case LogMode.Failures:
-                    if (isUnsuccessful(record.status))
-                        await this.printGroup(headline, record, output);
-                    else
-                        this.sink(`${neutraliseInline(headline)}\n`);
-                    break;
-                case LogMode.Stream: {
-                    const pending = this.pendingLines.get(record.index);
-                    if (pending) {
-                        this.pendingLines.delete(record.index);
-                        await this.printStreamLine(Buffer.from(streamPrefix(record.index, record.item)), Buffer.concat([pending, NEWLINE]));
-                    }
-                    this.printAll(this.streamGuard.write(Buffer.from(`${neutraliseInline(headline)}\n`)));
-                    break;
-                }
-                case LogMode.None:
-                    break;
-            }
-        }
-        finally {
-            await output.dispose();
-        }
-    }
-    async printGroup(headline, record, output) {
-        this.sink(`::group::${escapeCommandData(neutraliseInline(headline))}\n`);
-        if (record.error !== null)
-            this.sink(`${neutraliseInline(record.error)}\n`);
-        const guard = new CommandGuard(this.commands);
-        let last = 10;
-        const print = (buffers) => {
-            let wait = undefined;
-            for (const buffer of buffers) {
-                if (buffer.length === 0)
-                    continue;
-                last = buffer[buffer.length - 1];
-                wait = this.sink(buffer);
-            }
-            return wait;
-        };
-        await output.replay(chunk => print(guard.write(chunk)));
-        await print(guard.end());
-        if (output.droppedBytes > 0) {
-            // Said on a line of its own, after the output that was kept.
-            if (last !== 10)
-                this.sink('\n');
-            last = 10;
-            this.sink(`${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
-                `${String(output.spillError?.message ?? 'unknown error')}\n`);
-        }
-        // ::endgroup:: only counts at the start of a line.
-        if (last !== 10)
-            this.sink('\n');
-        this.sink('::endgroup::\n');
-    }
-    printStreamLine(prefix, line) {
-        this.printAll(this.streamGuard.write(prefix));
-        return this.printAll(this.streamGuard.write(line));
-    }
-    printAll(buffers) {
-        let wait = undefined;
-        for (const buffer of buffers)
-            if (buffer.length > 0)
-                wait = this.sink(buffer);
-        return wait;
-    }
-}
-const NEWLINE = Buffer.from('\n');
-/** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
-function streamPrefix(index, item) {
-    return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}] `;
-}
-/** Escapes the data part of a workflow command, as @actions/core does. */
-function escapeCommandData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/shell-syntax.ts
@@ -34343,7 +32968,10 @@ var external_node_buffer_ = __nccwpck_require__(4573);
  * the shell-like word splitting used when no shell runs at all.
  *
  * The lexer never guesses. A wrong guess about a context is an injection, so whatever it cannot
- * classify with certainty for both bash (4 or later) and dash is a ShellSyntaxError.
+ * classify with certainty for both bash (4 or later) and dash is a ShellSyntaxError. It also
+ * follows each simple command to its name, however spelled (\let, builtin let, x=1 let), to refuse
+ * values where a builtin would evaluate them (let, read, declare -i, printf -v, [ -v, eval, …),
+ * and where bash and dash read a template differently it refuses rather than pick one.
  */
 /** The template cannot be lexed with certainty, or puts a placeholder where it cannot be safe. */
 class ShellSyntaxError extends Error {
@@ -34415,11 +33043,16 @@ function shellQuote(word, { isCommandName = false } = {}) {
 function shellJoin(words) {
     return words.map((word, index) => shellQuote(word, { isCommandName: index === 0 })).join(' ');
 }
+/** The characters a POSIX shell separates words with: blanks (space, tab) and newline. */
+const WORD_SEPARATORS = new Set([' ', '\t', '\n']);
 /**
- * Splits text into words the way a shell would, without running one: whitespace separates words,
- * '…' and "…" group without expanding anything (inside "…" a backslash escapes only " and \), and
- * a bare backslash escapes the next character (backslash-newline joins lines). With a matcher,
- * placeholders become parts of their words; their values are later put in verbatim.
+ * Splits text into words the way a shell would, without running one: spaces, tabs and newlines
+ * separate words (as in a POSIX shell, other whitespace such as a carriage return, U+00A0 or U+2028
+ * is part of a word), '…' and "…" group without expanding anything (inside "…" a backslash escapes
+ * only " and \), and a bare backslash escapes the next character (backslash-newline joins lines).
+ * `#` is an ordinary character: there are no comments without a shell. With a matcher,
+ * placeholders become parts of their words, also after a `$` (which means nothing without a
+ * shell); their values are later put in verbatim.
  */
 function splitWords(text, matchPlaceholder) {
     const words = [];
@@ -34431,7 +33064,7 @@ function splitWords(text, matchPlaceholder) {
         literal = '';
     };
     const startWord = () => (word ??= []);
-    const placeholderAt = (index) => matchPlaceholder !== undefined && text[index] === '{' && text[index - 1] !== '$'
+    const placeholderAt = (index) => matchPlaceholder !== undefined && text[index] === '{'
         ? matchPlaceholder(text, index)
         : undefined;
     // Returns the index after the placeholder at index, or undefined when there is none.
@@ -34447,7 +33080,7 @@ function splitWords(text, matchPlaceholder) {
     let index = 0;
     while (index < text.length) {
         const char = text[index];
-        if (/\s/.test(char)) {
+        if (WORD_SEPARATORS.has(char)) {
             flushLiteral();
             if (word !== undefined)
                 words.push(word);
@@ -34524,8 +33157,65 @@ const AFTER_BACKSLASH = () => 'directly follows a backslash, which would escape 
 const inHereDocument = (operator) => source => `is inside the here-document ${operator}, where its value cannot be quoted safely. ` +
     `Pipe the value in instead (printf '%s\\n' ${source} | …) or use $PARALLEL_ITEM.`;
 const IN_HERE_DOCUMENT_DELIMITER = () => 'is in a here-document delimiter, which cannot depend on an item. Use a fixed word such as EOF.';
-const inConditional = (operator) => () => `is inside [[ … ]] with ${operator}, which makes bash evaluate operands as arithmetic, so its ` +
-    'value could run as code. Use [ … ] or test instead, which only accept plain numbers.';
+const inConditional = (operator) => source => operator === '-v' || operator === '-R'
+    ? `is inside [[ … ]] with ${operator}, which makes bash take an operand as a variable name ` +
+        'and evaluate a subscript in it (name[…]) as arithmetic, so its value could run as code. ' +
+        `Test a fixed variable name instead, or compare the value as a string ([[ ${source} == … ]]).`
+    : `is inside [[ … ]] with ${operator}, which makes bash evaluate operands as arithmetic, so ` +
+        'its value could run as code. Use [ … ] or test instead, which only accept plain numbers ' +
+        `for ${operator}.`;
+const inDuplication = (operator) => source => `is in the word after ${operator}, which bash reads a second time when it is not a file ` +
+    'descriptor number, so its value could run as code. ' +
+    (operator === '<&'
+        ? `To read from a file, write <${source}.`
+        : `To write to a file, write >${source} (and 2>&1 after it for both outputs).`);
+const namesVariables = (command, hint) => source => `is an argument of ${command}, which can take it as a variable name, and bash evaluates a ` +
+    `subscript in a name (name[…]) as arithmetic, so its value could run as code. ${hint(source)}`;
+const runsAsCode = (command) => source => `is an argument of ${command}, which evaluates its arguments as shell code, so its value ` +
+    `would run as code. Assign it to a variable first (value=${source}) and use "$value" in the ` +
+    'code, in double quotes.';
+const declarationFlags = (command, flags) => source => {
+    const why = /^[-+][A-Za-z]*i/.test(flags)
+        ? 'which makes bash evaluate the values assigned as arithmetic'
+        : /^[-+][A-Za-z]*n/.test(flags)
+            ? 'which makes bash use the value as a variable name (a nameref) and evaluate a ' +
+                'subscript in it (name[…]) as arithmetic'
+            : /^[-+][A-Za-z]*[aA]/.test(flags)
+                ? 'which lets bash read a value that looks like (…) as an array assignment and ' +
+                    'expand it again'
+                : 'whose options come from an expansion and so could be -i or -n, which make bash ' +
+                    'evaluate the value';
+    const spelling = /^[-+]/.test(flags) ? `${command} ${flags}` : command;
+    return (`is an argument of ${spelling}, ${why}, so its value could run as code. Assign it ` +
+        `without attributes first (value=${source}) and check it before giving it any.`);
+};
+const inDeclarationName = (command) => source => `is part of the variable name in an argument of ${command}; bash evaluates a subscript in a ` +
+    'name (name[…]) as arithmetic, so its value could run as code. Put it only after the = ' +
+    `(${command} name=${source}).`;
+const inDeclarationOptions = (command) => source => `is where ${command} reads its options and variable names: a value starting with - would ` +
+    'be taken as options such as -i or -n, and bash evaluates a subscript in a name (name[…]) ' +
+    'as arithmetic, so its value could run as code. Put it only after the = of an assignment ' +
+    `(${command} name=${source}).`;
+const IN_PRINTF_OPTIONS = source => 'is where printf reads its options, so a value starting with - would be taken as one, and ' +
+    'with -v NAME bash evaluates a subscript in NAME (name[…]) as arithmetic, so its value could ' +
+    `run as code. Give the format first: printf '%s' ${source}.`;
+const IN_PRINTF_VARIABLE = () => 'is the variable name after printf -v, where bash evaluates a subscript (name[…]) as ' +
+    'arithmetic, so its value could run as code. Use a fixed variable name.';
+const inTestOperand = (command, operator) => source => operator === undefined
+    ? `follows an argument of ${command} that could turn out to be -v or -R, which would make ` +
+        `bash take it as a variable name and evaluate a subscript in it (name[…]) as arithmetic, ` +
+        'so its value could run as code. Put a fixed operator before it, as in ' +
+        `[ "$a" = ${source} ].`
+    : `is the operand of ${operator} in ${command}, which makes bash take it as a variable name ` +
+        'and evaluate a subscript in it (name[…]) as arithmetic, so its value could run as code. ' +
+        `Test a fixed variable name instead, or compare the value as a string ([ ${source} = … ]).`;
+const withAttributes = (declaration, position) => source => `is in a template that gives a variable the integer or nameref attribute (${declaration} at ` +
+    `${position}): bash evaluates whatever is assigned to such a variable (by name=…, read, for, ` +
+    'printf -v and others) as arithmetic or as a variable name, so its value could run as code. ' +
+    `Drop the attribute, or check the value (value=${source}) before it reaches such a variable.`;
+const numberHazard = (hazard) => () => `is a number, and ${hazard}; it cannot be quoted here. Separate it from the text around it ` +
+    '(write ${name} for a variable, or add a space), or assign it to a variable first (n=…) and ' +
+    'use that.';
 // [[ … ]] operators whose operands bash evaluates as arithmetic or as variable names with subscripts.
 const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
     '-eq',
@@ -34537,6 +33227,19 @@ const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
     '-v',
     '-R'
 ]);
+/** The declaration builtins: their arguments are assignments or variable names. */
+const DECLARATION_COMMANDS = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
+/** Builtins whose arguments may all be variable names (or options that take one). */
+const VARIABLE_NAME_COMMANDS = new Map([
+    ['read', source => `Read into a fixed variable name instead (read -r line <<< ${source}).`],
+    ['mapfile', () => 'Use a fixed array name (mapfile -t lines).'],
+    ['readarray', () => 'Use a fixed array name (readarray -t lines).'],
+    ['unset', () => 'Use fixed variable names with unset.'],
+    ['getopts', () => 'Use a fixed variable name with getopts.'],
+    ['wait', source => `Check process ids first (pid=${source}) and pass "$pid".`]
+]);
+/** Builtins that run their arguments as shell code, or expand them again. */
+const CODE_COMMANDS = new Set(['eval', 'trap', 'compgen', 'complete']);
 // Reserved words after which the next word is again the first word of a command.
 const KEEP_COMMAND_POSITION = new Set([
     '!',
@@ -34557,23 +33260,51 @@ const KEEP_COMMAND_POSITION = new Set([
 function lexScript(template, dialect, matchPlaceholder) {
     return new ScriptLexer(template, dialect, matchPlaceholder).lex();
 }
+// NAME=, NAME+= or NAME[…]= at the start of a word: an assignment before a command's name.
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/;
+const IN_COMMAND_NAME_SUBSTITUTION = () => "is inside an unquoted substitution that makes the command's name: its output would be split " +
+    'into a command and its arguments, so the value could run as a command. Quote the ' +
+    'substitution ("$(…)"), or pass the value as an argument.';
+const UNKNOWN_COMMAND = () => "is an argument of a command whose name this template spells as a brace expansion, $'…' or " +
+    '$"…", so it is not certain which command runs (let, read or eval would run its value as ' +
+    'code). Write the command name as a plain word.';
+function newCommand(kind) {
+    return { stage: kind === 'group' ? 'other' : 'name', wrapper: undefined, rule: { kind: 'none' } };
+}
 class ScriptLexer {
     source;
     dialect;
     matchPlaceholder;
+    inHereDocumentBody;
     index = 0;
     literal = '';
     parts = [];
     frames = [];
     pendingHereDocuments = [];
-    constructor(source, dialect, matchPlaceholder) {
+    /** The text placeholders accepted so far. */
+    textPlaceholders = [];
+    /** The first declaration that gives a variable the integer or nameref attribute, if any. */
+    attributes;
+    constructor(source, dialect, matchPlaceholder, 
+    /** This lexer reads the body of an unquoted here-document, which `source` ends with. */
+    inHereDocumentBody = false) {
         this.source = source;
         this.dialect = dialect;
         this.matchPlaceholder = matchPlaceholder;
+        this.inHereDocumentBody = inHereDocumentBody;
     }
     lex() {
         this.lexFrame('script', undefined, 0);
         this.flushLiteral();
+        // Whatever is assigned to an integer or nameref variable is evaluated, and values reach
+        // variables in too many ways (name=…, read, for, $(…)) to follow: refuse text placeholders in
+        // such a template altogether.
+        const attributes = this.attributes;
+        const placeholder = this.textPlaceholders[0];
+        if (attributes !== undefined && placeholder !== undefined) {
+            const reason = withAttributes(attributes.spelling, describePosition(this.source, attributes.index));
+            this.failPlaceholder(placeholder.index, placeholder.source, reason(placeholder.source));
+        }
         return this.parts;
     }
     // Output
@@ -34604,32 +33335,102 @@ class ScriptLexer {
             return undefined;
         return this.matchPlaceholder(this.source, index);
     }
-    /** Takes a placeholder at the current index if there is one; returns whether it did. */
-    takePlaceholder(context, forbidden) {
+    /**
+     * Takes a placeholder at the current index if there is one; returns whether it did. `numbers`
+     * says what a number's digits could run into where it stands; `contextStart` is where the
+     * ${…} it stands in starts.
+     */
+    takePlaceholder(context, forbidden, numbers = context === 'single'
+        ? 'literal'
+        : context === 'double'
+            ? 'quoted'
+            : 'word', contextStart = 0) {
         const start = this.index;
         const match = this.placeholderAt(start);
         if (match === undefined)
             return false;
         const source = this.source.slice(start, start + match.length);
-        this.index += match.length;
+        const end = start + match.length;
         let quoting = context;
         if (match.numeric) {
-            // Digits are safe anywhere, and raw they also work in arithmetic and backticks. In $'…' they
-            // could extend an escape such as \1, and bare before < or > they would become a descriptor.
-            const next = this.source[this.index];
-            const redirection = context === 'bare' && forbidden === undefined && (next === '<' || next === '>');
-            if (context !== 'ansiC' && !redirection)
-                quoting = 'raw';
+            // Digits need no quoting, and raw they also work where quotes cannot go (arithmetic,
+            // backticks); but they must not run into the text around them. In $'…' they could extend an
+            // escape such as \1, so there they are always quoted.
+            if (context !== 'ansiC') {
+                const hazard = this.numberHazard(start, end, numbers, contextStart);
+                if (hazard === undefined)
+                    quoting = 'raw';
+                else if (forbidden !== undefined || context === 'single') {
+                    this.failPlaceholder(start, source, numberHazard(hazard)(source));
+                }
+            }
         }
         else {
             if (forbidden !== undefined)
                 this.failPlaceholder(start, source, forbidden(source));
-            for (const frame of this.frames)
-                frame.conditional?.placeholders.push({ source, index: start });
+            const found = { source, index: start };
+            this.textPlaceholders.push(found);
+            for (const frame of this.frames) {
+                frame.conditional?.placeholders.push(found);
+                if (frame.inWord)
+                    frame.wordPlaceholders.push(found);
+            }
         }
+        this.index = end;
         this.flushLiteral();
         this.parts.push({ kind: 'placeholder', source, index: start, context: quoting });
         return true;
+    }
+    /**
+     * Why a number written as bare digits at start…end would not mean the same as the number
+     * quoted, or undefined when it would.
+     */
+    numberHazard(start, end, rules, contextStart) {
+        if (rules === 'literal')
+            return undefined;
+        const source = this.source;
+        const before = source.slice(Math.max(0, start - 256), start);
+        const after = source.slice(end, end + 2);
+        if (before.endsWith('\\\n') || after === '\\\n') {
+            return 'a line continuation next to it would join its digits to the text around them';
+        }
+        const variable = /\$[A-Za-z_][A-Za-z0-9_]*$/.exec(before)?.[0];
+        if (variable !== undefined) {
+            return `its digits would become part of the variable name ${variable}`;
+        }
+        const joins = /[A-Za-z0-9_]/.test(source[start - 1] ?? '') || /[A-Za-z0-9_]/.test(after[0] ?? '');
+        switch (rules) {
+            case 'quoted':
+                return undefined;
+            case 'word': {
+                const next = after[0];
+                if (next === '<' || next === '>') {
+                    return `its digits before ${next} would be read as the file descriptor of a redirection`;
+                }
+                if (before.endsWith('..') || after === '..') {
+                    return 'its digits next to .. could make a brace expansion {a..b}';
+                }
+                const word = /[^\s;&|()<>`]*$/.exec(before)?.[0] ?? '';
+                if (word.includes('~'))
+                    return 'its digits could become part of a tilde expansion ~…';
+                return undefined;
+            }
+            case 'parameter': {
+                const inside = source.slice(contextStart + 2, start);
+                if (/^[#!]?[A-Za-z0-9_]*$/.test(inside)) {
+                    return 'its digits would be part of the parameter name in ${…}';
+                }
+                // A subscript ${name[…]} and an offset ${name:…} are arithmetic; the word after :- and
+                // the other operators is text.
+                const arithmetic = /^[#!]?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:\[|:(?![-=?+]))/;
+                if (arithmetic.test(inside) && joins) {
+                    return 'its digits would join the name or number next to them';
+                }
+                return undefined;
+            }
+            case 'arithmetic':
+                return joins ? 'its digits would join the name or number next to them' : undefined;
+        }
     }
     failIfPlaceholderFollowsBackslash(backslashIndex) {
         const match = this.placeholderAt(backslashIndex + 1);
@@ -34660,21 +33461,42 @@ class ScriptLexer {
         }
     }
     readHereDocumentBody(hereDocument) {
-        const source = this.source;
-        for (;;) {
-            if (this.index >= source.length) {
-                this.fail(hereDocument.index, `Here-document ${hereDocument.spelling} is never closed by a line ${hereDocument.delimiter}`);
+        const { bodyEnd, delimiterEnd } = this.findHereDocumentEnd(hereDocument);
+        if (hereDocument.quoted) {
+            // Nothing in the body is expanded: numbers stand as they are.
+            const forbidden = inHereDocument(hereDocument.spelling);
+            while (this.index < bodyEnd) {
+                if (!this.takePlaceholder('bare', forbidden, 'literal'))
+                    this.take();
             }
-            // The shells compare the delimiter with the logical line: leading tabs removed for <<-, and
+        }
+        else {
+            this.lexUnquotedHereDocumentBody(hereDocument, bodyEnd);
+        }
+        this.take(delimiterEnd - this.index);
+        if (this.source[this.index] === '\n')
+            this.take();
+    }
+    /** Where the body ends (the start of the delimiter line) and where the delimiter line ends. */
+    findHereDocumentEnd(hereDocument) {
+        const source = this.source;
+        const { delimiter, spelling } = hereDocument;
+        for (let position = this.index;;) {
+            if (position >= source.length) {
+                this.fail(hereDocument.index, `Here-document ${spelling} is never closed by a line ${delimiter}`);
+            }
+            // bash compares the delimiter with the logical line: leading tabs removed for <<-, and
             // (when the delimiter is unquoted) lines ending in a backslash joined with the next.
-            const lineStart = this.index;
+            const lineStart = position;
+            const lines = [];
             let logicalLine = '';
             let end = lineStart;
-            for (let firstLine = true;; firstLine = false) {
+            for (;;) {
                 const newline = source.indexOf('\n', end);
                 const lineEnd = newline === -1 ? source.length : newline;
                 let line = source.slice(end, lineEnd);
-                if (firstLine && hereDocument.stripTabs)
+                lines.push(line);
+                if (lines.length === 1 && hereDocument.stripTabs)
                     line = line.replace(/^\t+/, '');
                 const continues = !hereDocument.quoted && newline !== -1 && /(?:^|[^\\])(?:\\\\)*\\$/.test(line);
                 end = continues ? lineEnd + 1 : lineEnd;
@@ -34682,19 +33504,66 @@ class ScriptLexer {
                 if (!continues)
                     break;
             }
-            if (logicalLine === hereDocument.delimiter) {
-                this.take(end - lineStart);
-                if (source[this.index] === '\n')
-                    this.take();
-                return;
+            // dash does not join the lines before comparing (and versions differ in how they treat
+            // a backslash-newline there): refuse any line continuation that some reading could take
+            // as the delimiter line.
+            if (this.dialect === 'sh' && lines.length > 1 && couldBeDelimiter(lines, hereDocument)) {
+                this.fail(lineStart, `A line of here-document ${spelling} ends with a backslash that joins it to the next, ` +
+                    `and the lines could read as its delimiter ${delimiter}: bash and dash disagree on ` +
+                    `where the body ends. Remove the backslash, quote the delimiter (<<'${delimiter}') ` +
+                    'or use shell: bash');
             }
+            if (logicalLine === delimiter)
+                return { bodyEnd: lineStart, delimiterEnd: end };
             this.checkHereDocumentLine(hereDocument, logicalLine, lineStart);
-            while (this.index < end) {
-                if (!this.takePlaceholder('bare', inHereDocument(hereDocument.spelling)))
-                    this.take();
+            position = source[end] === '\n' ? end + 1 : end;
+        }
+    }
+    /**
+     * Lexes the body of a here-document with an unquoted delimiter (up to its delimiter line) as the
+     * shells expand it: like the inside of "…", where $(…), `…` and ${…} are live. A substitution
+     * must close before the delimiter line: bash ends the body there whatever is open, while dash
+     * reads a $(…) on past it.
+     */
+    lexUnquotedHereDocumentBody(hereDocument, bodyEnd) {
+        const body = new ScriptLexer(this.source.slice(0, bodyEnd), this.dialect, this.matchPlaceholder, true);
+        body.index = this.index;
+        try {
+            body.lexHereDocumentText(inHereDocument(hereDocument.spelling));
+        }
+        catch (error) {
+            if (!(error instanceof ShellSyntaxError) || !error.message.startsWith('Unterminated ')) {
+                throw error;
             }
-            if (source[this.index] === '\n')
+            throw new ShellSyntaxError(error.message.replace(/ \((line \d+, column \d+)\)\.$/, ` in the body of here-document ${hereDocument.spelling}: close it before the line ` +
+                `${hereDocument.delimiter}, where bash ends the body while dash would read on ($1).`));
+        }
+        body.flushLiteral();
+        this.flushLiteral();
+        this.parts.push(...body.parts);
+        this.textPlaceholders.push(...body.textPlaceholders);
+        this.attributes ??= body.attributes;
+        this.index = bodyEnd;
+    }
+    /** The text of an unquoted here-document's body, to the end of the source. */
+    lexHereDocumentText(forbidden) {
+        const source = this.source;
+        while (this.index < source.length) {
+            const char = source[this.index];
+            if (char === '\\') {
+                // A backslash escapes only $ ` \ and newline in a here-document.
+                const next = source[this.index + 1];
+                this.take(next !== undefined && '$`\\\n'.includes(next) ? 2 : 1);
+            }
+            else if (char === '$') {
+                this.lexDollar(true, forbidden);
+            }
+            else if (char === '`') {
+                this.lexBackticks();
+            }
+            else if (!this.takePlaceholder('double', forbidden)) {
                 this.take();
+            }
         }
     }
     /** Rejects a body line whose numbers could, once filled in, make it the delimiter line. */
@@ -34797,31 +33666,279 @@ class ScriptLexer {
             return frame.forbidden;
         if (frame.subscriptDepth > 0)
             return IN_SUBSCRIPT;
-        if (frame.inLet)
-            return IN_LET;
+        // A redirection's target is not an argument of the command.
+        if (frame.redirection !== undefined)
+            return frame.redirection.forbidden;
+        const rule = frame.command.rule;
+        if (rule.kind === 'forbidden')
+            return rule.forbidden;
         return undefined;
+    }
+    /** How a number's digits could run into what is around them at the frame's current word. */
+    numberRules(frame) {
+        const rule = frame.command.rule;
+        const inLet = frame.redirection === undefined && rule.kind === 'forbidden' && rule.arithmetic;
+        return frame.subscriptDepth > 0 || inLet ? 'arithmetic' : 'word';
     }
     /** Marks the start of a word part; plain is its text while the word stays plain. */
     wordPart(frame, plain) {
         if (!frame.inWord) {
             frame.inWord = true;
+            frame.wordStart = this.index;
             frame.plainWord = '';
+            frame.wordPlaceholders = [];
         }
         frame.plainWord = plain === undefined ? undefined : frame.plainWord?.concat(plain);
     }
     startCommand(frame) {
         frame.afterCommandName = false;
+        frame.redirection = undefined;
         if (frame.conditional !== undefined)
             return;
         frame.commandPosition = true;
-        frame.inLet = false;
+        frame.command = newCommand(frame.kind);
     }
-    finishWord(frame) {
+    /**
+     * The characters the shell makes of source[start, end) after quote removal, up to the first
+     * expansion, placeholder or brace expansion.
+     */
+    literalText(start, end) {
+        const source = this.source;
+        let value = '';
+        let quote;
+        const stop = (why) => ({
+            value,
+            complete: false,
+            stop: why
+        });
+        for (let index = start; index < end;) {
+            const char = source[index];
+            if (quote === "'") {
+                if (char === "'")
+                    quote = undefined;
+                else
+                    value += char;
+                index++;
+                continue;
+            }
+            if (char === '{' && this.placeholderAt(index) !== undefined)
+                return stop('expansion');
+            if (char === '\\') {
+                const next = source[index + 1];
+                if (next === undefined || index + 1 >= end)
+                    return stop('expansion');
+                // Inside "…" a backslash escapes only $ ` " \ and newline.
+                if (next !== '\n')
+                    value += quote === '"' && !'$`"\\'.includes(next) ? `\\${next}` : next;
+                index += 2;
+                continue;
+            }
+            if (char === '$') {
+                const next = source[index + 1];
+                return stop(quote === undefined && (next === "'" || next === '"') ? 'pattern' : 'expansion');
+            }
+            if (char === '`')
+                return stop('expansion');
+            if (char === '"') {
+                quote = quote === undefined ? '"' : undefined;
+                index++;
+                continue;
+            }
+            if (quote === undefined) {
+                if (char === "'") {
+                    quote = "'";
+                    index++;
+                    continue;
+                }
+                if (char === '{')
+                    return stop('pattern');
+                if ('*?()'.includes(char) || (char === '~' && index === start))
+                    return stop('expansion');
+                if (char === '[' && source.slice(index + 1, end).includes(']'))
+                    return stop('expansion');
+            }
+            value += char;
+            index++;
+        }
+        return { value, complete: true, stop: undefined };
+    }
+    /** Follows the words of a simple command to its name, and checks the arguments it is given. */
+    commandWord(frame, word, start, end, placeholders) {
+        const command = frame.command;
+        if (command.stage === 'other')
+            return;
+        const literal = this.literalText(start, end);
+        if (command.stage === 'arguments') {
+            this.checkArgument(command.rule, start, end, literal, placeholders);
+            return;
+        }
+        if (frame.commandPosition && word !== undefined && RESERVED_WORDS.has(word)) {
+            if (word === 'time')
+                command.wrapper = word;
+            else if (!KEEP_COMMAND_POSITION.has(word))
+                command.stage = 'other';
+            return;
+        }
+        const wrapper = command.wrapper;
+        if ((wrapper === undefined || wrapper === 'time') &&
+            ASSIGNMENT.test(this.source.slice(start, end)))
+            return;
+        // Options of builtin, command (-p, -v, --) and time (-p): the name is still to come.
+        if (wrapper !== undefined && literal.value.startsWith('-'))
+            return;
+        if (literal.complete && (literal.value === 'builtin' || literal.value === 'command')) {
+            command.wrapper = literal.value;
+            return;
+        }
+        const placeholder = placeholders[0];
+        if (placeholder !== undefined && this.hasUnquotedSubstitution(start, end)) {
+            this.failPlaceholder(placeholder.index, placeholder.source, IN_COMMAND_NAME_SUBSTITUTION(placeholder.source));
+        }
+        command.stage = 'arguments';
+        command.rule = this.commandRule(literal, start);
+    }
+    /**
+     * Whether source[start, end) has a command or process substitution outside double quotes,
+     * whose output would be split into words (when unsure, true).
+     */
+    hasUnquotedSubstitution(start, end) {
+        const source = this.source;
+        let quote;
+        for (let index = start; index < end; index++) {
+            const char = source[index];
+            if (quote === "'") {
+                if (char === "'")
+                    quote = undefined;
+            }
+            else if (char === '\\') {
+                index++;
+            }
+            else if (char === '"') {
+                quote = quote === undefined ? '"' : undefined;
+            }
+            else if (quote === undefined) {
+                if (char === "'")
+                    quote = "'";
+                else if (char === '`' ||
+                    ((char === '$' || char === '<' || char === '>') && source[index + 1] === '(')) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+    commandRule(name, start) {
+        if (!name.complete) {
+            return name.stop === 'pattern'
+                ? { kind: 'forbidden', forbidden: UNKNOWN_COMMAND, arithmetic: false }
+                : { kind: 'none' };
+        }
+        const command = name.value;
+        if (command === 'alias') {
+            this.fail(start, 'Aliases can change how the rest of the command is read; use a function instead');
+        }
+        if (command === 'let')
+            return { kind: 'forbidden', forbidden: IN_LET, arithmetic: true };
+        const hint = VARIABLE_NAME_COMMANDS.get(command);
+        if (hint !== undefined) {
+            return { kind: 'forbidden', forbidden: namesVariables(command, hint), arithmetic: false };
+        }
+        if (CODE_COMMANDS.has(command)) {
+            return { kind: 'forbidden', forbidden: runsAsCode(command), arithmetic: false };
+        }
+        if (DECLARATION_COMMANDS.has(command)) {
+            return { kind: 'declaration', command, flags: undefined, optionsDone: false };
+        }
+        if (command === 'printf')
+            return { kind: 'printf', optionsDone: false, variableNext: false };
+        if (command === '[' || command === 'test') {
+            return { kind: 'test', command: command === '[' ? '[ … ]' : 'test', previous: '' };
+        }
+        return { kind: 'none' };
+    }
+    /** Checks a whole argument word of a declaration, printf or test, in order. */
+    checkArgument(rule, start, end, literal, placeholders) {
+        const first = placeholders[0];
+        const refuse = (forbidden) => {
+            if (first !== undefined)
+                this.failPlaceholder(first.index, first.source, forbidden(first.source));
+        };
+        // The fixed text before the first placeholder: could the word be an option?
+        const prefix = first === undefined ? literal : this.literalText(start, first.index);
+        const couldBeOption = prefix.value === '' || /^[-+]/.test(prefix.value);
+        switch (rule.kind) {
+            case 'none':
+            case 'forbidden':
+                return;
+            case 'declaration': {
+                if (!rule.optionsDone) {
+                    if (literal.complete && literal.value === '--') {
+                        rule.optionsDone = true;
+                        return;
+                    }
+                    // The options, which stop at the first argument that is not one.
+                    if (/^[-+]/.test(literal.value) || (!literal.complete && literal.value === '')) {
+                        refuse(inDeclarationOptions(rule.command));
+                        const known = literal.complete ? literal.value : undefined;
+                        if (known === undefined || /^[-+][A-Za-z]*[inaA]/.test(known)) {
+                            rule.flags ??= known ?? 'with options from an expansion';
+                        }
+                        if (rule.command !== 'export' &&
+                            (known === undefined || /^[-+][A-Za-z]*[in]/.test(known))) {
+                            this.attributes ??= {
+                                spelling: `${rule.command} ${this.source.slice(start, end)}`,
+                                index: start
+                            };
+                        }
+                        return;
+                    }
+                    rule.optionsDone = true;
+                }
+                if (rule.flags !== undefined)
+                    refuse(declarationFlags(rule.command, rule.flags));
+                if (!prefix.value.includes('='))
+                    refuse(inDeclarationName(rule.command));
+                return;
+            }
+            case 'printf':
+                if (rule.optionsDone)
+                    return;
+                if (rule.variableNext) {
+                    rule.variableNext = false;
+                    refuse(IN_PRINTF_VARIABLE);
+                    return;
+                }
+                if (couldBeOption)
+                    refuse(IN_PRINTF_OPTIONS);
+                if (literal.complete && literal.value === '--')
+                    rule.optionsDone = true;
+                else if (literal.complete && literal.value === '-v')
+                    rule.variableNext = true;
+                else if (!/^-./.test(literal.value))
+                    rule.optionsDone = true;
+                return;
+            case 'test': {
+                const previous = rule.previous;
+                rule.previous = literal.complete ? literal.value : undefined;
+                if (previous === '-v' || previous === '-R')
+                    refuse(inTestOperand(rule.command, previous));
+                if (previous === undefined)
+                    refuse(inTestOperand(rule.command, undefined));
+                return;
+            }
+        }
+    }
+    /** Ends the current word; `ioNumber` when it is the file descriptor of a redirection (2>…). */
+    finishWord(frame, ioNumber = false) {
         if (!frame.inWord)
             return;
         frame.inWord = false;
         frame.subscriptDepth = 0;
         const word = frame.plainWord;
+        const wordStart = frame.wordStart;
+        const placeholders = frame.wordPlaceholders;
+        const redirectionTarget = frame.redirection !== undefined;
+        frame.redirection = undefined;
         const statement = frame.cases.at(-1);
         switch (statement?.state) {
             case 'subject':
@@ -34870,6 +33987,7 @@ class ScriptLexer {
             // The name after `function`; the function's body follows.
             frame.afterFunctionKeyword = false;
             frame.commandPosition = true;
+            frame.command = newCommand(frame.kind);
             return;
         }
         if (frame.afterTime) {
@@ -34882,6 +34000,9 @@ class ScriptLexer {
                 frame.afterTime = true;
                 return;
             }
+        }
+        if (!redirectionTarget && !ioNumber) {
+            this.commandWord(frame, word, wordStart, this.index, placeholders);
         }
         frame.afterCommandName = false;
         if (!frame.commandPosition)
@@ -34896,13 +34017,11 @@ class ScriptLexer {
             frame.cases.pop();
         }
         else if (word === '[[') {
+            if (this.dialect === 'sh') {
+                this.fail(wordStart, '`[[ … ]]` is bash syntax: dash runs `[[` as a command and reads the rest of the line ' +
+                    'differently (a `<<` there starts a here-document). Use [ … ] or test, or shell: bash');
+            }
             frame.conditional = { arithmeticOperator: undefined, placeholders: [] };
-        }
-        else if (word === 'let') {
-            frame.inLet = true;
-        }
-        else if (word === 'alias') {
-            this.fail(this.index - word.length, 'Aliases can change how the rest of the command is read; use a function instead');
         }
         else if (word === 'coproc') {
             this.fail(this.index - word.length, 'coproc is not supported in command templates');
@@ -34943,9 +34062,12 @@ class ScriptLexer {
             forbidden,
             commandPosition: kind !== 'group',
             inWord: false,
+            wordStart: openIndex,
             plainWord: undefined,
+            wordPlaceholders: [],
             subscriptDepth: 0,
-            inLet: false,
+            redirection: undefined,
+            command: newCommand(kind),
             afterCommandName: false,
             afterFunctionKeyword: false,
             afterTime: false,
@@ -35032,12 +34154,18 @@ class ScriptLexer {
                 }
             }
             else if (char === ';' || char === '&' || char === '|' || char === '<' || char === '>') {
-                this.finishWord(frame);
+                // Digits right before < or > are the file descriptor the redirection applies to.
+                const ioNumber = (char === '<' || char === '>') &&
+                    frame.inWord &&
+                    frame.plainWord !== undefined &&
+                    /^[0-9]+$/.test(frame.plainWord);
+                this.finishWord(frame, ioNumber);
                 this.lexOperator(frame, forbiddenHere);
             }
             else if (char === '{' && this.placeholderAt(this.index) !== undefined) {
+                const numbers = this.numberRules(frame);
                 this.wordPart(frame, undefined);
-                this.takePlaceholder('bare', forbiddenHere);
+                this.takePlaceholder('bare', forbiddenHere, numbers);
             }
             else {
                 this.lexWordCharacter(frame);
@@ -35084,6 +34212,7 @@ class ScriptLexer {
             frame.afterFunctionKeyword = false;
             this.take(functionParentheses.length);
             frame.commandPosition = true;
+            frame.command = newCommand(frame.kind);
             return;
         }
         if (frame.inWord) {
@@ -35118,6 +34247,15 @@ class ScriptLexer {
         if (statement !== undefined && (statement.state === 'subject' || statement.state === 'in')) {
             this.fail(this.index, 'Expected `case WORD in`');
         }
+        if (rest.startsWith('<(') || rest.startsWith('>(')) {
+            // A word, which may be a redirection's target.
+            const openIndex = this.index;
+            this.wordPart(frame, undefined);
+            this.take(2);
+            this.lexFrame('processSubstitution', forbiddenHere, openIndex);
+            return;
+        }
+        frame.redirection = undefined;
         if (rest.startsWith(';;') || rest.startsWith(';&')) {
             if (statement?.state !== 'body')
                 this.fail(this.index, '`;;` outside a case statement');
@@ -35133,30 +34271,37 @@ class ScriptLexer {
                 this.startCommand(frame);
             return;
         }
-        if (rest.startsWith('<(') || rest.startsWith('>(')) {
-            const openIndex = this.index;
-            this.wordPart(frame, undefined);
-            this.take(2);
-            this.lexFrame('processSubstitution', forbiddenHere, openIndex);
-            return;
-        }
         if (frame.conditional !== undefined) {
+            if (rest.startsWith('<<')) {
+                this.fail(this.index, '`<<` inside [[ … ]] is not supported: bash stops with a syntax error there, and other ' +
+                    'shells start a here-document');
+            }
             this.take(); // < and > compare strings inside [[ … ]]
             return;
         }
         if (/^<<(?!<)/.test(rest)) {
             if (frame.kind === 'group')
                 this.fail(this.index, 'Here-documents inside (…) are not supported');
+            if (this.inHereDocumentBody) {
+                this.fail(this.index, 'Here-documents inside the body of a here-document are not supported');
+            }
             this.lexHereDocumentOperator(frame);
             frame.commandPosition = false;
             return;
         }
+        if (rest === '<<<' && this.dialect === 'sh') {
+            this.fail(this.index, '`<<<` here-strings are bash syntax, which dash cannot read; pipe the value in instead ' +
+                "(printf '%s\\n' … | command) or use shell: bash");
+        }
         // A redirection; the word after it is its target, and the command's name cannot follow it as a
-        // reserved word.
+        // reserved word. With >& and <& bash reads a target that is not a number a second time.
         const redirection = /^(?:<<<|<&|<>|<|>>|>&|>\||>|&>>|&>)/.exec(rest)?.[0] ?? rest[0];
         this.take(redirection.length);
         frame.commandPosition = false;
         frame.afterCommandName = false;
+        frame.redirection = {
+            forbidden: redirection === '>&' || redirection === '<&' ? inDuplication(redirection) : undefined
+        };
     }
     // Quotes and expansions
     lexSingleQuotes(forbidden) {
@@ -35327,7 +34472,7 @@ class ScriptLexer {
             else {
                 if (char === '\n')
                     this.checkQuotedNewline();
-                if (!this.takePlaceholder('bare', forbidden))
+                if (!this.takePlaceholder('bare', forbidden, 'parameter', openIndex))
                     this.take();
             }
         }
@@ -35383,7 +34528,7 @@ class ScriptLexer {
             else {
                 if (char === '\n')
                     this.checkQuotedNewline();
-                if (!this.takePlaceholder('bare', forbidden))
+                if (!this.takePlaceholder('bare', forbidden, 'arithmetic'))
                     this.take();
             }
         }
@@ -35401,6 +34546,34 @@ function describeFrame(kind) {
         case 'script':
             return '(…)';
     }
+}
+/**
+ * Whether lines joined by backslash-newlines (all but the last end with the backslash) could read
+ * as the here-document's delimiter line in some shell: a line on its own, with or without its
+ * backslash, or joined with the lines after it; for <<- with leading tabs removed from the first
+ * line or from each.
+ */
+function couldBeDelimiter(lines, hereDocument) {
+    const strip = (line) => (hereDocument.stripTabs ? line.replace(/^\t+/, '') : line);
+    for (let first = 0; first < lines.length; first++) {
+        let joined = '';
+        let joinedStripped = '';
+        for (let last = first; last < lines.length; last++) {
+            const line = lines[last];
+            const withoutBackslash = last < lines.length - 1 ? line.slice(0, -1) : line;
+            const candidates = [
+                strip(joined + line),
+                strip(joined + withoutBackslash),
+                joinedStripped + strip(line),
+                joinedStripped + strip(withoutBackslash)
+            ];
+            if (candidates.includes(hereDocument.delimiter))
+                return true;
+            joined += withoutBackslash;
+            joinedStripped += strip(withoutBackslash);
+        }
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/pwsh-syntax.ts
@@ -36904,7 +36077,7 @@ function lowercaseFirst(text) {
     return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/prepare.ts
 
 
 
@@ -36912,6 +36085,2008 @@ function lowercaseFirst(text) {
 
 
 
+/**
+ * Renders every command and checks every item before anything runs, so that a bad template, a
+ * placeholder that names nothing, an item no command could carry or a missing task directory
+ * stops the run early, naming what is wrong.
+ */
+function prepareRun(settings) {
+    return settings.tasks === undefined
+        ? prepareItems(settings.items, parseTemplate(settings))
+        : prepareTasks(settings.tasks, settings);
+}
+/** Items through the command template; object items may carry a numeric `priority`. */
+function prepareItems(items, template) {
+    const prepared = items.map((item, index) => {
+        const command = template.render(item, index + 1, 1);
+        checkSpawnable(index, item, command.args, itemText(item));
+        return { item, command };
+    });
+    return { template, prepared, needs: undefined, priorities: items.map(priorityOf) };
+}
+/** Named tasks: each runs its own script in the step's shell; the item is its name. */
+function prepareTasks(tasks, settings) {
+    // An empty template makes each "item" the script itself, quoted for nothing.
+    const template = CommandTemplate.parse('', settings.shell);
+    const indexOf = new Map(tasks.map((task, index) => [task.name, index]));
+    const prepared = tasks.map((task, index) => {
+        const command = template.render(task.run, index + 1, 1);
+        checkSpawnable(index, task.name, command.args, task.name);
+        const overrides = {
+            timeoutMs: task.timeoutMs,
+            retries: task.retries,
+            env: task.env,
+            cwd: task.workingDirectory === undefined
+                ? undefined
+                : existingDirectory(task, (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, task.workingDirectory))
+        };
+        return { item: task.name, command, needs: task.needs, overrides };
+    });
+    return {
+        template,
+        prepared,
+        needs: tasks.map(task => task.needs.map(need => indexOf.get(need))),
+        priorities: tasks.map(task => task.priority ?? 0)
+    };
+}
+/** Parses the command template, naming the input when it is unusable. */
+function parseTemplate(settings) {
+    try {
+        return CommandTemplate.parse(settings.command, settings.shell);
+    }
+    catch (error) {
+        if (!(error instanceof TemplateError))
+            throw error;
+        throw new Error(`Invalid ${Inputs.Command} '${cut(settings.command, 80)}': ${error.message}`, {
+            cause: error
+        });
+    }
+}
+function checkSpawnable(index, item, args, text) {
+    const problem = spawnProblem(args, { PARALLEL_ITEM: text });
+    if (problem !== undefined) {
+        throw new Error(`Invalid item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`);
+    }
+}
+function priorityOf(item) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+        return 0;
+    const priority = item.priority;
+    return typeof priority === 'number' && Number.isFinite(priority) ? priority : 0;
+}
+function existingDirectory(task, directory) {
+    let isDirectory = false;
+    try {
+        isDirectory = (0,external_node_fs_namespaceObject.statSync)(directory).isDirectory();
+    }
+    catch {
+        // reported below
+    }
+    if (!isDirectory) {
+        throw new Error(`Invalid ${Inputs.Tasks}: task '${task.name}' has working-directory '${task.workingDirectory}', ` +
+            `which is not an existing directory.`);
+    }
+    return directory;
+}
+
+;// CONCATENATED MODULE: ./src/task-record.ts
+
+/** True for the statuses that fail the step. */
+function isUnsuccessful(status) {
+    return (status === TaskStatus.Failure ||
+        status === TaskStatus.TimedOut ||
+        status === TaskStatus.Cancelled);
+}
+
+;// CONCATENATED MODULE: ./src/results.ts
+
+
+
+
+function countStatuses(records) {
+    const counts = {
+        total: records.length,
+        succeeded: 0,
+        failed: 0,
+        timedOut: 0,
+        cancelled: 0,
+        skipped: 0
+    };
+    for (const { status } of records) {
+        if (status === TaskStatus.Success)
+            counts.succeeded++;
+        else if (status === TaskStatus.Failure)
+            counts.failed++;
+        else if (status === TaskStatus.TimedOut)
+            counts.timedOut++;
+        else if (status === TaskStatus.Cancelled)
+            counts.cancelled++;
+        else
+            counts.skipped++;
+    }
+    return counts;
+}
+function publicResult(record) {
+    return {
+        index: record.index,
+        item: record.item,
+        status: record.status,
+        exitCode: record.exitCode,
+        signal: record.signal,
+        durationMs: record.durationMs,
+        attempts: record.attempts,
+        command: record.command,
+        outputs: record.outputs,
+        needs: record.needs
+    };
+}
+/**
+ * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
+ * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
+ */
+function jsonArrayWithin(values, maxBytes) {
+    const parts = [];
+    let bytes = 2;
+    for (const value of values) {
+        const part = JSON.stringify(value);
+        bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
+        if (bytes > maxBytes)
+            return { json: `[${parts.join(',')}]`, truncated: true };
+        parts.push(part);
+    }
+    return { json: `[${parts.join(',')}]`, truncated: false };
+}
+/** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
+function failedItems(records) {
+    return records.filter(record => isUnsuccessful(record.status)).map(record => record.item);
+}
+/** Sum of task times over wall time: how much faster than running the tasks one by one. */
+function speedUp(report) {
+    const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
+    return report.durationMs > 0 ? busy / report.durationMs : 0;
+}
+/**
+ * Writes the results file: the public results plus each task's start and end times, worker slot,
+ * error and output tail. Returns its path.
+ */
+async function writeResultsFile(directory, report) {
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(directory, 'results.json');
+    const body = {
+        counts: report.counts,
+        durationMs: report.durationMs,
+        workers: report.workers,
+        shell: report.shell,
+        haltReason: report.haltReason,
+        results: report.records.map(record => ({
+            ...publicResult(record),
+            slot: record.slot,
+            startedAt: isoTime(record.startedAt),
+            endedAt: isoTime(record.endedAt),
+            error: record.error,
+            outputTail: record.outputTail,
+            summary: record.summary,
+            skipReason: record.skipReason
+        }))
+    };
+    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify(body, null, 2) + '\n');
+    return path;
+}
+function isoTime(epochMs) {
+    return epochMs === null ? null : new Date(epochMs).toISOString();
+}
+
+;// CONCATENATED MODULE: ./src/mermaid.ts
+/**
+ * Mermaid diagrams for the job summary: a gantt chart of when each task ran on which worker slot,
+ * and a flowchart of a dependency graph. This module only builds text; the caller puts it in a
+ * ```mermaid fenced block, which GitHub renders as a picture.
+ *
+ * Everything that came from items or task names goes through {@link mermaidLabel}, which writes
+ * every character that could mean something to Mermaid (or to the Markdown around it) as one of
+ * Mermaid's entity codes, `#<decimal code point>;`. Mermaid turns those into placeholders before it
+ * parses anything and into HTML character references only when it draws, so an escaped label can
+ * never end the label, add a statement, a directive or a link, or end the fenced block.
+ */
+
+
+const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: 60 };
+const DEFAULT_FLOWCHART_LIMITS = { maxEntries: 100, maxLabel: 60 };
+/**
+ * Longest chart text we emit. Mermaid draws an error instead of any diagram whose text is longer
+ * than its `maxTextSize` (50 000 characters by default); escaping can make a label 8 times longer,
+ * so entries are left out (and counted as omitted) until the text fits, with some room to spare.
+ */
+const MAX_CHART_TEXT = 45_000;
+/** Mermaid's flowchart parser throws past this many edges (its `maxEdges` default). */
+const MAX_FLOWCHART_EDGES = 500;
+// ---------------------------------------------------------------------------------------------
+// Labels
+/**
+ * The text a label shows: control characters as visible symbols (as itemLabel does), so a label
+ * stays on one line, lone surrogate halves as U+FFFD, then cut to `maxLabel` characters; an
+ * empty text as one space.
+ */
+function labelText(text, maxLabel) {
+    const visible = text
+        .replace(/\r\n/g, '\n')
+        // C0 and C1 controls, DEL, and the two Unicode line separators.
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ch => ch === '\n' || ch === '\u2028' || ch === '\u2029' ? '⏎' : ch === '\t' ? '⇥' : '�')
+        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '�');
+    // A label cannot be empty (a gantt line needs a task name): an empty one shows a space.
+    return visible === '' ? ' ' : cut(visible, labelMax(maxLabel));
+}
+/**
+ * Escapes untrusted text for a Mermaid label (a gantt task name, or the inside of a quoted
+ * flowchart label `["…"]`) so it can never end the label, add syntax, inject directives
+ * (`%%{init}%%`), HTML, links or `click` callbacks, or end the fenced block (``` in a label).
+ * The label shows {@link labelText}`(text, maxLabel)`.
+ *
+ * Written as they are: letters, marks, numbers and symbols outside ASCII, ASCII letters and digits
+ * (but not as the first character), inner spaces, and `. - _ / ( ) [ ] ' + = @ ! ? *`.
+ * Everything else is written as Mermaid's entity code `#<decimal code point>;`:
+ * - `"` ends a quoted flowchart label; `` ` `` right after the opening quote makes it a Markdown
+ *   string, and ``` or `~~~` could end the fenced block in the summary.
+ * - `:` ends a gantt task name; `#` and `;` did in older Mermaid versions (gantt.jison's task text
+ *   was `[^#:\n;]+`), and `#…;` is itself entity syntax.
+ * - `%` starts comments (`%%`, and in gantt.jison any character followed by `%`) and directives
+ *   (`%%{init: …}%%` is found anywhere in the text, inside labels too).
+ * - `<` `>` `&` are HTML (labels are drawn as HTML), `{` `}` open gantt's `accDescr {` block,
+ *   `$` opens KaTeX math (`$$…$$`), `,` `|` `\` `^` `~` have meanings in other statements.
+ * - The first character if it is an ASCII letter or digit: gantt.jison tries its keyword rules
+ *   (`click `, `call `, `href "`, `section `, `title `, `gantt`, `dateFormat `, a date …,
+ *   case-insensitive) before the task-name rule at the start of each line.
+ * - The `d` of `direction`: flow.jison's rule `.*direction\s+TB[^\n]*` (and BT, RL, LR) is tried
+ *   at the start of each line and would swallow a whole node line containing `direction TB`.
+ * - Leading and trailing spaces (the parsers trim or skip them; an empty label would leave a gantt
+ *   line without a task name), and every other kind of white space, control and format character.
+ * - `ﬂ` (U+FB02) and `¶` (U+00B6): Mermaid's placeholders for entity codes are `ﬂ°°…¶ß` and
+ *   `ﬂ°…¶ß`, which it turns into `&#…;` and `&…;` when drawing; escaping these two means text can
+ *   never spell a placeholder.
+ * An empty text shows one space, written escaped.
+ */
+function mermaidLabel(text, maxLabel) {
+    return escapeText(labelText(text, maxLabel));
+}
+function labelMax(maxLabel) {
+    return Number.isFinite(maxLabel) ? Math.max(1, Math.floor(maxLabel)) : DEFAULT_GANTT_LIMITS.maxLabel;
+}
+const RAW_ASCII = /^[A-Za-z0-9 .\-_/()[\]'+=@!?*]$/;
+const ASCII_ALNUM = /^[A-Za-z0-9]$/;
+const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u;
+/** Mermaid's entity placeholders are built from these; see mermaidLabel. */
+const PLACEHOLDER_CHARS = new Set(['\ufb02', '\u00b6']);
+/** Escapes text that labelText already made (no cutting, no control characters left to show). */
+function escapeText(text) {
+    const chars = Array.from(text);
+    const last = chars.length - 1;
+    const escaped = chars
+        .map((ch, i) => {
+        const raw = ch.length === 1 && ch < '\u0080'
+            ? RAW_ASCII.test(ch) &&
+                !(i === 0 && ASCII_ALNUM.test(ch)) &&
+                !(ch === ' ' && (i === 0 || i === last))
+            : RAW_OTHER.test(ch) && !PLACEHOLDER_CHARS.has(ch);
+        return raw ? ch : `#${ch.codePointAt(0)};`;
+    })
+        .join('');
+    // Letters are only ever raw letters here (entity codes are `#digits;`), so this finds the word.
+    return escaped.replace(/d(?=irection)/gi, ch => `#${ch.codePointAt(0)};`);
+}
+/** A label followed by our own note (escaped too, so its `:` is never raw), after a space. */
+function withNote(label, note) {
+    return note === '' ? label : `${label} ${escapeText(note)}`;
+}
+function resolveLimits(limits, defaults) {
+    const count = (value, fallback) => value !== undefined && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : fallback;
+    return {
+        maxEntries: count(limits?.maxEntries, defaults.maxEntries),
+        maxLabel: Math.max(1, count(limits?.maxLabel, defaults.maxLabel))
+    };
+}
+const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
+/**
+ * Chooses the axis for a run `spanMs` long. Mermaid parses `dateFormat x` values as ms since
+ * 1970-01-01 and d3 formats ticks in the viewer's time zone, so `%H:%M` would show the viewer's UTC
+ * offset rather than 0:00 at the start (and `%M` is off by 30 minutes in India). Only `%Q` (ms since
+ * the epoch) and `%s` (seconds since the epoch) are free of time zones, so the chart's timestamps
+ * are scaled: for minutes, 1 real minute is 1 chart second and `%s min` labels the ticks.
+ * The tick interval is set too, so that ticks land on whole units (d3's own choice could put
+ * ticks 500 ms apart under a `%s s` format, labelling two ticks `1 s`).
+ */
+function chooseAxis(spanMs) {
+    const SECOND_STEPS = [1, 2, 5, 10, 15, 20, 30];
+    const pick = (span, steps) => steps.find(step => span / step <= 10);
+    if (spanMs < 5_000) {
+        const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500]);
+        return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` };
+    }
+    const units = [
+        [300_000, 's', 1],
+        [5 * 3_600_000, 'min', 60],
+        [Infinity, 'h', 3600]
+    ];
+    for (const [below, unit, divisor] of units) {
+        if (spanMs < below) {
+            const step = pick(spanMs / divisor / 1000, SECOND_STEPS);
+            return {
+                format: `%s ${unit}`,
+                divisor,
+                tick: step === undefined ? undefined : `${step}second`
+            };
+        }
+    }
+    /* c8 ignore next */
+    return { format: '%s h', divisor: 3600, tick: undefined };
+}
+/**
+ * Gantt tags per status (Mermaid has only `active`, `done`, `crit` and `milestone`), and the text
+ * added to the label so the status does not rest on colour alone. Tags are written in the order of
+ * Mermaid's tag list (active, done, crit, milestone), which older versions need.
+ */
+const GANTT_STATUS = {
+    [TaskStatus.Success]: { tags: [], note: '' },
+    [TaskStatus.Failure]: { tags: ['crit'], note: '(failed)' },
+    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: '(timed out)' },
+    [TaskStatus.Cancelled]: { tags: ['done'], note: '(cancelled)' },
+    [TaskStatus.Skipped]: { tags: [], note: '' }
+};
+/** A time in ms as a finite, non-negative number. */
+const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
+/**
+ * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
+ * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
+ * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
+ * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
+ * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
+ * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
+ * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
+ * the index into `tasks`.
+ */
+function ganttChart(tasks, limits) {
+    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
+    const bars = [];
+    tasks.forEach((task, index) => {
+        if (task.status === TaskStatus.Skipped)
+            return;
+        const start = time(task.startMs);
+        const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
+        bars.push({
+            index,
+            slot,
+            start,
+            end: Math.max(start, time(task.endMs)),
+            status: task.status,
+            label: withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note)
+        });
+    });
+    const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
+        b.end - b.start - (a.end - a.start) ||
+        a.index - b.index);
+    let kept = ranked.slice(0, maxEntries);
+    let text = ganttText(kept);
+    while (text.length > MAX_CHART_TEXT && kept.length > 0) {
+        // Drop about as many of the least interesting bars as the overflow takes, at least one.
+        const perBar = text.length / kept.length;
+        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar));
+        kept = kept.slice(0, Math.max(0, kept.length - drop));
+        text = ganttText(kept);
+    }
+    return { text, omitted: bars.length - kept.length };
+}
+function ganttText(bars) {
+    const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
+    const axis = chooseAxis(span);
+    const at = (ms) => Math.round(ms / axis.divisor);
+    const lines = [
+        '---',
+        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
+        'displayMode: compact',
+        '---',
+        'gantt',
+        '  dateFormat x',
+        `  axisFormat ${axis.format}`
+    ];
+    if (axis.tick !== undefined)
+        lines.push(`  tickInterval ${axis.tick}`);
+    // The chart's dates are in 1970: a line at today's date would only stretch the axis.
+    lines.push('  todayMarker off');
+    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
+    for (const slot of slots) {
+        lines.push(`  section Slot ${slot}`);
+        const inSlot = bars
+            .filter(bar => bar.slot === slot)
+            .sort((a, b) => a.start - b.start || a.index - b.index);
+        for (const bar of inSlot) {
+            const start = at(bar.start);
+            const end = at(bar.end);
+            const tags = [...GANTT_STATUS[bar.status].tags];
+            if (end === start)
+                tags.push('milestone');
+            const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ');
+            lines.push(`    ${bar.label} :${data}`);
+        }
+    }
+    return lines.join('\n');
+}
+// ---------------------------------------------------------------------------------------------
+// Flowchart
+/** classDef per status: fill, border and text colour, so labels stay readable in dark mode too. */
+const FLOW_CLASS = {
+    [TaskStatus.Success]: {
+        name: 'success',
+        style: 'fill:#dafbe1,stroke:#1a7f37,color:#1f2328',
+        note: ''
+    },
+    [TaskStatus.Failure]: {
+        name: 'failure',
+        style: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
+        note: 'failed'
+    },
+    [TaskStatus.TimedOut]: {
+        name: 'timedOut',
+        style: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328,stroke-width:2px',
+        note: 'timed out'
+    },
+    [TaskStatus.Cancelled]: {
+        name: 'cancelled',
+        style: 'fill:#eaeef2,stroke:#57606a,color:#1f2328',
+        note: 'cancelled'
+    },
+    [TaskStatus.Skipped]: {
+        name: 'skipped',
+        style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
+        note: 'skipped'
+    }
+};
+/** Which nodes are kept first when there are too many. */
+const FLOW_RANK = {
+    [TaskStatus.Failure]: 0,
+    [TaskStatus.TimedOut]: 0,
+    [TaskStatus.Skipped]: 1,
+    [TaskStatus.Cancelled]: 2,
+    [TaskStatus.Success]: 3
+};
+/**
+ * A Mermaid flowchart (left to right) of a dependency graph: one node per entry, edges from each
+ * need to its dependent, each node coloured by status (a classDef per status) and, unless it
+ * succeeded, given a second line saying its status (and why it was skipped). Node ids are
+ * `n<index>`, the index into `nodes`, never derived from names. A need naming no node draws no
+ * edge; so does a need on a node left out. Past `maxEntries` nodes, {@link MAX_FLOWCHART_EDGES}
+ * edges or {@link MAX_CHART_TEXT}, failures are kept first (then skipped, cancelled, succeeded
+ * nodes, each in input order), and the nodes left out are counted in `omitted`.
+ */
+function dependencyFlowchart(nodes, limits) {
+    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_FLOWCHART_LIMITS);
+    const indexByName = new Map();
+    nodes.forEach((node, index) => {
+        if (!indexByName.has(node.name))
+            indexByName.set(node.name, index);
+    });
+    // Edges as [from, to] index pairs, once each.
+    const needsOf = nodes.map((node, index) => {
+        const from = new Set();
+        for (const need of node.needs) {
+            const needIndex = indexByName.get(need);
+            if (needIndex !== undefined && needIndex !== index)
+                from.add(needIndex);
+        }
+        return [...from];
+    });
+    const dependentsOf = nodes.map(() => []);
+    needsOf.forEach((from, to) => from.forEach(f => dependentsOf[f]?.push(to)));
+    const ranked = nodes
+        .map((node, index) => ({ node, index }))
+        .sort((a, b) => FLOW_RANK[a.node.status] - FLOW_RANK[b.node.status] || a.index - b.index);
+    const header = 'flowchart LR';
+    const kept = new Set();
+    const nodeLines = new Map();
+    let edges = 0;
+    // Budget: header, class definitions (at most one per status) and `class` lines' fixed parts.
+    let length = header.length +
+        Object.values(FLOW_CLASS).reduce((sum, c) => sum + c.name.length * 2 + c.style.length + 24, 0);
+    for (const { node, index } of ranked) {
+        if (kept.size >= maxEntries)
+            break;
+        const line = `  n${index}["${nodeLabel(node, maxLabel)}"]`;
+        // Edges between this node and those already kept: needs first, then dependents.
+        const linked = [
+            ...(needsOf[index] ?? []).filter(from => kept.has(from)).map(from => [from, index]),
+            ...(dependentsOf[index] ?? []).filter(to => kept.has(to)).map(to => [index, to])
+        ];
+        const edgeLength = linked.reduce((sum, [from, to]) => sum + `  n${from} --> n${to}\n`.length, 0);
+        const cost = line.length + 1 + `n${index},`.length + edgeLength;
+        if (edges + linked.length > MAX_FLOWCHART_EDGES || length + cost > MAX_CHART_TEXT)
+            continue;
+        kept.add(index);
+        nodeLines.set(index, line);
+        edges += linked.length;
+        length += cost;
+    }
+    const order = [...kept].sort((a, b) => a - b);
+    const lines = [header];
+    for (const index of order)
+        lines.push(nodeLines.get(index));
+    for (const to of order) {
+        for (const from of needsOf[to] ?? [])
+            if (kept.has(from))
+                lines.push(`  n${from} --> n${to}`);
+    }
+    for (const status of Object.values(TaskStatus)) {
+        const ids = order.filter(index => nodes[index]?.status === status).map(index => `n${index}`);
+        if (ids.length === 0)
+            continue;
+        const { name, style } = FLOW_CLASS[status];
+        lines.push(`  classDef ${name} ${style}`);
+        lines.push(`  class ${ids.join(',')} ${name}`);
+    }
+    return { text: lines.join('\n'), omitted: nodes.length - kept.size };
+}
+/** A node's label: its name and, unless it succeeded, its status (and why it was skipped). */
+function nodeLabel(node, maxLabel) {
+    const name = mermaidLabel(node.name, maxLabel);
+    const { note } = FLOW_CLASS[node.status];
+    if (note === '')
+        return name;
+    const why = node.status === TaskStatus.Skipped && node.reason !== undefined && node.reason !== ''
+        ? `${escapeText(`${note}:`)} ${mermaidLabel(node.reason, maxLabel)}`
+        : escapeText(note);
+    // `<br>` is Mermaid's line break in labels: ours, never from the untrusted text.
+    return `${name}<br>${why}`;
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+
+
+
+
+
+const DEFAULT_SUMMARY_LIMITS = {
+    maxRows: 500,
+    maxTails: 20,
+    maxTailChars: 4000,
+    maxBytes: 512 * 1024
+};
+/** Share of maxBytes the task table may take, so failure tails keep room. */
+const TABLE_SHARE = 0.5;
+/** Share of maxBytes the table and the charts together may take. */
+const CHARTS_SHARE = 0.7;
+/** Runs with at most this many tasks show their charts open; larger ones collapse them. */
+const OPEN_CHARTS_UP_TO = 20;
+const STATUS_LABEL = {
+    [TaskStatus.Success]: '✅ success',
+    [TaskStatus.Failure]: '❌ failure',
+    [TaskStatus.TimedOut]: '⏱️ timed-out',
+    [TaskStatus.Cancelled]: '⛔ cancelled',
+    [TaskStatus.Skipped]: '⏭️ skipped'
+};
+/** Order of the table when failures come first: the statuses that need attention lead. */
+const STATUS_RANK = {
+    [TaskStatus.Failure]: 0,
+    [TaskStatus.TimedOut]: 1,
+    [TaskStatus.Cancelled]: 2,
+    [TaskStatus.Skipped]: 3,
+    [TaskStatus.Success]: 4
+};
+/** Tables longer than this list failures first, so they are not lost among successes. */
+const FAILURES_FIRST_FROM = 20;
+/**
+ * The job summary as Markdown with HTML blocks. Everything that came from items or task output
+ * is HTML-escaped and kept on one line where a line break would end an HTML block.
+ */
+function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
+    const { counts } = report;
+    const parts = [];
+    const failedCount = counts.failed + counts.timedOut + counts.cancelled;
+    parts.push(`## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
+    const tally = [
+        `**${counts.succeeded}** succeeded`,
+        `**${counts.failed}** failed`,
+        `**${counts.timedOut}** timed out`,
+        `**${counts.cancelled}** cancelled`,
+        `**${counts.skipped}** skipped`
+    ].join(' · ');
+    parts.push(`${tally}\n`);
+    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
+        `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
+    if (report.haltReason !== null) {
+        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
+    }
+    const retried = report.records.filter(record => record.attempts > 1);
+    if (retried.length > 0) {
+        const named = retried
+            .slice(0, 10)
+            .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
+        const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
+        const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
+        parts.push(`🔁 ${count} retries: ${named.join(', ')}${more}.\n`);
+    }
+    const rows = [...report.records];
+    if (rows.length > FAILURES_FIRST_FROM) {
+        rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
+    }
+    let bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 1, 0);
+    const tableRows = [];
+    for (const record of rows.slice(0, limits.maxRows)) {
+        const row = tableRow(record);
+        bytes += Buffer.byteLength(row) + 1;
+        if (bytes > limits.maxBytes * TABLE_SHARE)
+            break;
+        tableRows.push(row);
+    }
+    parts.push(taskTable(tableRows));
+    if (rows.length > tableRows.length) {
+        parts.push(`\n_${rows.length - tableRows.length} more tasks not shown; every result is in the \`results-file\` output._\n`);
+    }
+    for (const chart of charts(report)) {
+        bytes += Buffer.byteLength(chart) + 1;
+        if (bytes > limits.maxBytes * CHARTS_SHARE)
+            break;
+        parts.push(chart);
+    }
+    const failures = report.records.filter(record => isUnsuccessful(record.status));
+    const tails = [];
+    for (const record of failures.slice(0, limits.maxTails)) {
+        const block = tailBlock(record, limits.maxTailChars);
+        bytes += Buffer.byteLength(block) + 1;
+        // Room is kept for the closing note below.
+        if (bytes > limits.maxBytes - 1024)
+            break;
+        tails.push(block);
+    }
+    if (tails.length > 0)
+        parts.push('\n### Output of failed tasks\n', ...tails);
+    if (failures.length > tails.length) {
+        parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`);
+    }
+    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
+    const withSummary = report.records.filter(record => record.summary.trim() !== '');
+    const summaries = [];
+    for (const record of withSummary) {
+        const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
+        const block = `\n${heading}\n\n${record.summary.trimEnd()}\n`;
+        bytes += Buffer.byteLength(block) + 1;
+        if (bytes > limits.maxBytes - 1024)
+            break;
+        summaries.push(block);
+    }
+    if (summaries.length > 0)
+        parts.push('\n## Task summaries\n', ...summaries);
+    if (withSummary.length > summaries.length) {
+        parts.push(`\n_${withSummary.length - summaries.length} more task summaries left out to stay within the size limit; ` +
+            'each is in the `results-file` output._\n');
+    }
+    return parts.join('\n');
+}
+function taskTable(rows) {
+    const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>';
+    return `<table>${head}\n${rows.join('\n')}\n</table>\n`;
+}
+function tableRow(record) {
+    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
+    return (`<tr><td>${record.index + 1}</td><td>${STATUS_LABEL[record.status]}</td>` +
+        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+        `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`);
+}
+function exitCell(record) {
+    if (record.exitCode === null)
+        return '';
+    return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`;
+}
+function tailBlock(record, maxChars) {
+    let tail = record.outputTail;
+    if (tail.length > maxChars)
+        tail = '…' + tail.slice(tail.length - maxChars);
+    const error = record.error === null ? '' : escapeHtml(record.error) + '\n';
+    const body = error + escapeHtml(tail);
+    return (`<details><summary>${STATUS_LABEL[record.status]}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
+        `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
+}
+/**
+ * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
+ * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
+ */
+function escapeMarkdown(text) {
+    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
+}
+/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
+ * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ */
+function charts(report) {
+    const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
+    const blocks = [];
+    const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
+    if (ran.length > 0) {
+        const origin = Math.min(...ran.map(record => record.startedAt));
+        const gantt = ganttChart(ran.map(record => ({
+            label: itemLabel(record.item, 200),
+            slot: record.slot ?? 1,
+            startMs: record.startedAt - origin,
+            endMs: record.endedAt - origin,
+            status: record.status
+        })));
+        const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
+        blocks.push(mermaidBlock(`Timeline: ${ran.length} tasks on ${report.workers} workers${note}`, gantt.text, open));
+    }
+    if (report.records.some(record => record.needs !== undefined)) {
+        const graph = dependencyFlowchart(report.records.map(record => ({
+            // Needs name tasks exactly, so the node names must be the exact task names.
+            name: itemText(record.item),
+            needs: record.needs ?? [],
+            status: record.status,
+            reason: record.skipReason
+        })));
+        const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
+        blocks.push(mermaidBlock(`Task graph${note}`, graph.text, open));
+    }
+    return blocks;
+}
+function mermaidBlock(title, chart, open) {
+    return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+
+
+
+
+
+/** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
+const MAX_TASK_ANNOTATIONS = 9;
+/** GitHub cuts annotation messages at 4,096 characters. */
+const MAX_ANNOTATION_CHARS = 4000;
+/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
+const RESULTS_MAX_BYTES = 512 * 1024;
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
+/** Sets every output declared in action.yml. */
+function setOutputs(report, resultsFile) {
+    const { counts } = report;
+    setOutput(Outputs.Total, counts.total);
+    setOutput(Outputs.Succeeded, counts.succeeded);
+    setOutput(Outputs.Failed, counts.failed);
+    setOutput(Outputs.TimedOut, counts.timedOut);
+    setOutput(Outputs.Cancelled, counts.cancelled);
+    setOutput(Outputs.Skipped, counts.skipped);
+    const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
+    const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
+    setOutput(Outputs.Results, results.json);
+    setOutput(Outputs.FailedItems, failed.json);
+    setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
+    if (results.truncated || failed.truncated) {
+        warning(`The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
+            `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`);
+    }
+    setOutput(Outputs.ResultsFile, resultsFile);
+    setOutput(Outputs.DurationMs, report.durationMs);
+}
+/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
+function annotateFailures(report) {
+    const failures = report.records.filter(record => isUnsuccessful(record.status));
+    for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
+        const tail = record.outputTail.trimEnd();
+        const detail = [record.error, tail].filter(Boolean).join('\n');
+        const headline = `Task ${record.index + 1} ${record.status}` +
+            (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
+            (record.signal !== null ? ` (${record.signal})` : '');
+        const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
+        error(message, { title: itemLabel(record.item, 200) });
+    }
+}
+/**
+ * The step's failure message: counts, the first few items, and how many were not annotated; or
+ * undefined when the step succeeds. Tasks cancelled because enough others succeeded
+ * (stop-on-success) are the point of that option, not a failure.
+ */
+function failureMessage(report) {
+    const raceWon = report.haltKind === HaltKind.Successes;
+    const failures = report.records.filter(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
+    if (failures.length === 0)
+        return undefined;
+    const { counts } = report;
+    const parts = [
+        counts.failed > 0 ? `${counts.failed} failed` : '',
+        counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
+        counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : ''
+    ].filter(Boolean);
+    const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
+    const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
+    const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
+    const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : '';
+    return (`${failures.length} of ${counts.total} tasks did not succeed (${parts.join(', ')}): ` +
+        `${named.join(', ')}${more}.${note}`);
+}
+/** Writes the job summary. */
+async function writeSummary(report) {
+    await summary.addRaw(buildSummary(report), true).write();
+}
+function tailCut(text, max) {
+    return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/process-runner.ts
+
+
+
+
+
+
+const DEFAULT_KILL_GRACE_MS = 2000;
+const DEFAULT_STDIO_GRACE_MS = 1000;
+const EXIT_COMMAND_NOT_FOUND = 127;
+const EXIT_NOT_EXECUTABLE = 126;
+// setTimeout fires at once for longer delays; this is almost 25 days.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// Only while stopping a group: how often to check whether it is gone.
+const GROUP_POLL_MS = 20;
+// Zombies that no one reaps (a container whose PID 1 is not an init) look alive to kill(0);
+// /proc tells them apart, but reading it costs more, so only this often.
+const PROC_SCAN_INTERVAL_MS = 100;
+// After SIGKILL the kernel still needs a moment before the processes are gone.
+const KILL_SETTLE_MS = 500;
+/**
+ * Runs one command as the leader of its own process group and resolves once it has ended, its
+ * output has been delivered and nothing of its group is left. Never rejects.
+ */
+async function runProcess(options) {
+    const clock = startClock();
+    if (options.signal?.aborted) {
+        return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true });
+    }
+    let child;
+    try {
+        child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
+            cwd: options.cwd,
+            env: options.env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
+            // groups (taskkill /T walks the tree) and detached there means a console of its own.
+            detached: process.platform !== 'win32',
+            windowsHide: true
+        });
+    }
+    catch (error) {
+        return clock.result(await describeStartFailure(error, options));
+    }
+    const stdout = child.stdout;
+    const stderr = child.stderr;
+    const pid = child.pid;
+    if (pid === undefined || stdout === null || stderr === null) {
+        // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
+        const error = await new Promise(resolve => child.once('error', resolve));
+        stdout?.destroy();
+        stderr?.destroy();
+        return clock.result(await describeStartFailure(error, options));
+    }
+    const onOutput = options.onOutput;
+    if (onOutput) {
+        const relay = (stream, name) => {
+            stream.on('data', (chunk) => {
+                const wait = onOutput(chunk, name);
+                if (wait) {
+                    stream.pause();
+                    void wait.finally(() => stream.resume());
+                }
+            });
+        };
+        relay(stdout, 'stdout');
+        relay(stderr, 'stderr');
+    }
+    else {
+        stdout.resume();
+        stderr.resume();
+    }
+    const stdioClosed = Promise.all([process_runner_closed(stdout), process_runner_closed(stderr)]);
+    const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal])));
+    // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
+    child.on('error', () => { });
+    let timeoutTimer;
+    const timedOut = new Promise(resolve => {
+        const timeoutMs = options.timeoutMs;
+        if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+            timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
+        }
+    });
+    let onAbort;
+    const aborted = new Promise(resolve => {
+        if (!options.signal)
+            return;
+        onAbort = () => resolve('abort');
+        options.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    let stopReason;
+    try {
+        const first = await Promise.race([exited, timedOut, aborted]);
+        clearTimeout(timeoutTimer);
+        if (!Array.isArray(first)) {
+            stopReason = first;
+            await stopProcessTree(child, pid, killGraceMs);
+        }
+        const [code, signal] = await exited;
+        // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
+        if (stdout.readable || stderr.readable) {
+            const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS;
+            await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs);
+        }
+        stdout.destroy();
+        stderr.destroy();
+        // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
+        if (stopReason === undefined)
+            await stopLeftovers(pid, killGraceMs);
+        return clock.result({
+            exitCode: code ?? exitCodeOfSignal(signal),
+            signal,
+            timedOut: stopReason === 'timeout',
+            aborted: stopReason === 'abort',
+            pid
+        });
+    }
+    finally {
+        if (onAbort)
+            options.signal?.removeEventListener('abort', onAbort);
+    }
+}
+/** The taskkill invocation that force-stops a process tree on Windows (no shell involved). */
+function taskkillCommand(pid, env = process.env) {
+    const systemRoot = env.SystemRoot ?? 'C:\\Windows';
+    return {
+        file: external_node_path_namespaceObject.win32.join(systemRoot, 'System32', 'taskkill.exe'),
+        args: ['/T', '/F', '/PID', String(pid)]
+    };
+}
+/** 128 + the signal's number, as a shell reports a process killed by a signal. */
+function exitCodeOfSignal(signal) {
+    if (signal === null)
+        return null;
+    const number = external_node_os_namespaceObject.constants.signals[signal];
+    return number === undefined ? null : 128 + number;
+}
+async function stopProcessTree(child, pid, graceMs) {
+    if (process.platform === 'win32') {
+        await runTaskkill(pid);
+        // taskkill can fail (e.g. access denied); at least the main process must end.
+        if (child.exitCode === null && child.signalCode === null)
+            child.kill('SIGKILL');
+        return;
+    }
+    // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through
+    // their parent links, which only hold while the task's main process is alive: now.
+    const escaped = escapedGroups(pid);
+    const deadline = Date.now() + graceMs;
+    for (const target of escaped)
+        signalTarget(target, 'SIGTERM');
+    await stopProcessGroup(pid, graceMs);
+    if (escaped.length === 0)
+        return;
+    // They get the same grace as the task's group, then SIGKILL.
+    while (escaped.some(isSignalable) && Date.now() < deadline)
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(GROUP_POLL_MS);
+    for (const target of escaped)
+        signalTarget(target, 'SIGKILL');
+}
+/** Whether a process (positive) or group (negative) can still be signalled (zombies can). */
+function isSignalable(target) {
+    try {
+        process.kill(target, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code !== 'ESRCH';
+    }
+}
+/**
+ * What to signal to reach the descendants of `pid` that are outside its process group: the
+ * group of each such descendant that leads its own group (its children are in it too), or the
+ * process itself. Linux only (read from /proc); elsewhere none are found.
+ */
+function escapedGroups(pid) {
+    if (process.platform !== 'linux')
+        return [];
+    const processes = readProcessTable();
+    const children = new Map();
+    for (const entry of processes.values()) {
+        const siblings = children.get(entry.ppid);
+        if (siblings)
+            siblings.push(entry.pid);
+        else
+            children.set(entry.ppid, [entry.pid]);
+    }
+    const descendants = new Set();
+    const queue = [pid];
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+        for (const child of children.get(next) ?? []) {
+            if (!descendants.has(child)) {
+                descendants.add(child);
+                queue.push(child);
+            }
+        }
+    }
+    const targets = new Set();
+    for (const descendant of descendants) {
+        const pgrp = processes.get(descendant)?.pgrp;
+        if (pgrp === undefined || pgrp === pid)
+            continue;
+        // A negative target signals the whole group; only groups led by a descendant are ours.
+        targets.add(descendants.has(pgrp) ? -pgrp : descendant);
+    }
+    return [...targets];
+}
+/** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */
+function signalTarget(target, signal) {
+    try {
+        process.kill(target, signal);
+    }
+    catch {
+        // Gone already, or not ours to signal.
+    }
+}
+function readProcessTable() {
+    const table = new Map();
+    let entries;
+    try {
+        entries = external_node_fs_namespaceObject.readdirSync('/proc');
+    }
+    catch {
+        return table;
+    }
+    for (const entry of entries) {
+        const code = entry.charCodeAt(0);
+        if (code < 48 || code > 57)
+            continue;
+        let stat;
+        try {
+            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
+        }
+        catch {
+            continue;
+        }
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+        if (fields[0] === 'Z' || fields[0] === 'X')
+            continue;
+        const pid = Number(entry);
+        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+    }
+    return table;
+}
+async function stopLeftovers(pgid, graceMs) {
+    // Windows has no process group to find what a finished process left behind.
+    if (process.platform === 'win32')
+        return;
+    // Usually the group is already empty and this costs a single kill(2).
+    if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid))
+        return;
+    await stopProcessGroup(pgid, graceMs);
+}
+/** SIGTERM to the group, SIGKILL to whatever is still there after the grace. */
+async function stopProcessGroup(pgid, graceMs) {
+    if (!signalGroup(pgid, 'SIGTERM'))
+        return;
+    if (await waitForGroupToEmpty(pgid, graceMs))
+        return;
+    if (!signalGroup(pgid, 'SIGKILL'))
+        return;
+    await waitForGroupToEmpty(pgid, KILL_SETTLE_MS);
+}
+async function waitForGroupToEmpty(pgid, limitMs) {
+    const startedAt = Date.now();
+    let nextScanAt = startedAt;
+    for (;;) {
+        const elapsed = Date.now() - startedAt;
+        if (elapsed >= limitMs)
+            return false;
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(GROUP_POLL_MS, limitMs - elapsed));
+        if (!groupMayBeAlive(pgid))
+            return true;
+        if (Date.now() >= nextScanAt) {
+            if (!groupHasLiveMembers(pgid))
+                return true;
+            nextScanAt = Date.now() + PROC_SCAN_INTERVAL_MS;
+        }
+    }
+}
+/** Sends a signal to a process group; false when the group no longer exists. */
+function signalGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+        return true;
+    }
+    catch (error) {
+        // EPERM: a member we may not signal (e.g. setuid) is still a member.
+        return error.code !== 'ESRCH';
+    }
+}
+/** kill(0) counts zombies too, so true here may still mean nothing is running. */
+function groupMayBeAlive(pgid) {
+    return signalGroup(pgid, 0);
+}
+/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
+function groupHasLiveMembers(pgid) {
+    if (process.platform !== 'linux')
+        return true;
+    let entries;
+    try {
+        entries = external_node_fs_namespaceObject.readdirSync('/proc');
+    }
+    catch {
+        return true;
+    }
+    for (const entry of entries) {
+        const code = entry.charCodeAt(0);
+        if (code < 48 || code > 57)
+            continue;
+        let stat;
+        try {
+            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
+        }
+        catch {
+            continue; // gone meanwhile
+        }
+        // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+        const state = fields[0];
+        if (Number(fields[2]) === pgid && state !== 'Z' && state !== 'X')
+            return true;
+    }
+    return false;
+}
+function runTaskkill(pid) {
+    const { file, args } = taskkillCommand(pid);
+    return new Promise(resolve => {
+        try {
+            const taskkill = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: 'ignore', windowsHide: true });
+            taskkill.once('error', () => resolve());
+            taskkill.once('exit', () => resolve());
+        }
+        catch {
+            resolve(); // the caller falls back to killing the main process
+        }
+    });
+}
+async function describeStartFailure(error, options) {
+    const code = error?.code;
+    // isNativeError rather than instanceof: errors may come from another realm (vm, jest).
+    let message = external_node_util_.types.isNativeError(error) ? error.message : String(error);
+    // Some spawn errors are thrown as just "spawn ENOTDIR".
+    if (!message.includes(options.file))
+        message = `${message}: ${options.file}`;
+    const failure = { signal: null, timedOut: false, aborted: false };
+    // A missing or unusable cwd fails spawn with the same codes as a bad command, so look at the
+    // cwd only after a failure rather than stat it before every spawn.
+    if (options.cwd !== undefined && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES')) {
+        const cwdProblem = await workingDirectoryProblem(options.cwd);
+        if (cwdProblem !== undefined)
+            return { ...failure, exitCode: null, error: cwdProblem };
+    }
+    // The shell's codes: 127 for a command that is not there, 126 for one that cannot be run.
+    if (code === 'ENOENT')
+        return { ...failure, exitCode: EXIT_COMMAND_NOT_FOUND, error: message };
+    if (code === 'EACCES' || code === 'ENOTDIR') {
+        return { ...failure, exitCode: EXIT_NOT_EXECUTABLE, error: message };
+    }
+    return { ...failure, exitCode: null, error: message };
+}
+async function workingDirectoryProblem(cwd) {
+    try {
+        const stats = await external_node_fs_namespaceObject.promises.stat(cwd);
+        if (!stats.isDirectory())
+            return `working directory is not a directory: ${cwd}`;
+        await external_node_fs_namespaceObject.promises.access(cwd, external_node_fs_namespaceObject.constants.X_OK);
+        return undefined;
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return `working directory does not exist: ${cwd}`;
+        if (code === 'EACCES')
+            return `working directory cannot be entered: ${cwd}`;
+        return `working directory ${cwd}: ${error.message}`;
+    }
+}
+function process_runner_closed(stream) {
+    return new Promise(resolve => {
+        if (stream.closed)
+            resolve();
+        else
+            stream.once('close', () => resolve());
+    });
+}
+/** Waits for the first of `promises` or `ms`, whichever comes first, leaving no timer behind. */
+async function raceWithTimer(promises, ms) {
+    let timer;
+    try {
+        await Promise.race([...promises, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+function startClock() {
+    const startedAt = Date.now();
+    const startedTick = performance.now();
+    return {
+        result(fields) {
+            // Duration from the monotonic clock; endedAt derived from it so the three agree.
+            const durationMs = Math.round(performance.now() - startedTick);
+            return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shell-path.ts
+
+
+/**
+ * The program to start for a rendered command's `file`. On Windows, `bash` found on PATH may be
+ * WSL's launcher in System32 rather than Git Bash; GitHub's `shell: bash` means Git Bash there,
+ * so it is looked up where the hosted runners install Git. Everything else is left to PATH.
+ */
+function resolveProgram(file, platform = process.platform, env = process.env, exists = external_node_fs_namespaceObject.existsSync) {
+    if (platform !== 'win32' || file !== 'bash')
+        return file;
+    const roots = [env.ProgramFiles, env['ProgramW6432'], 'C:\\Program Files'].filter((root) => typeof root === 'string' && root !== '');
+    for (const root of roots) {
+        const gitBash = external_node_path_namespaceObject.win32.join(root, 'Git', 'bin', 'bash.exe');
+        if (exists(gitBash))
+            return gitBash;
+    }
+    return file;
+}
+
+;// CONCATENATED MODULE: ./src/task-files.ts
+
+
+/** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
+const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024;
+const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
+/**
+ * A task's own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. Parallel tasks writing to the step's
+ * files would race on them and could blow the summary's budget; each task gets its own, and the
+ * action collects them into the results and the job summary. The files belong to a worker slot
+ * and are emptied for each task that runs in it: no file is created or deleted per task.
+ */
+class TaskFiles {
+    /** Path given to the task as GITHUB_OUTPUT. */
+    outputPath;
+    /** Path given to the task as GITHUB_STEP_SUMMARY. */
+    summaryPath;
+    constructor(directory, slot) {
+        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `github-output-${slot}`);
+        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `github-step-summary-${slot}`);
+    }
+    /** Empties both files, creating them if need be: @actions/core refuses a file that is missing. */
+    async reset() {
+        await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)]);
+    }
+    /** Reads what the task wrote (only the start of a huge file). */
+    async collect() {
+        const [outputText, summary] = await Promise.all([
+            readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES),
+            readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES)
+        ]);
+        return { outputs: parseOutputFile(outputText), summary };
+    }
+}
+async function emptyFile(path) {
+    try {
+        await (0,promises_namespaceObject.truncate)(path, 0);
+    }
+    catch {
+        await (0,promises_namespaceObject.writeFile)(path, '');
+    }
+}
+/** The first `limit` bytes of a file as UTF-8, or '' when it is empty or missing. */
+async function readStart(path, limit) {
+    // Most tasks write nothing: one stat, and no buffer, for them.
+    const size = await (0,promises_namespaceObject.stat)(path).then(stats => stats.size, () => 0);
+    if (size === 0)
+        return '';
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = Buffer.allocUnsafe(Math.min(size, limit));
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+        return buffer.subarray(0, bytesRead).toString('utf8');
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and `name<<DELIMITER`
+ * blocks whose value runs until a line that is exactly the delimiter. Later values win.
+ */
+function parseOutputFile(text) {
+    // No prototype: a task may name an output __proto__.
+    const outputs = Object.create(null);
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (line === '')
+            continue;
+        const heredoc = /^([^=]+?)<<(.+)$/.exec(line);
+        const equals = line.indexOf('=');
+        if (heredoc && (equals === -1 || equals > line.indexOf('<<'))) {
+            const [, name, delimiter] = heredoc;
+            const end = lines.indexOf(delimiter, index + 1);
+            // An unterminated block is what the runner rejects; keep what is there rather than fail.
+            const stop = end === -1 ? lines.length : end;
+            outputs[name] = lines.slice(index + 1, stop).join('\n');
+            index = stop;
+        }
+        else if (equals > 0) {
+            outputs[line.slice(0, equals)] = line.slice(equals + 1);
+        }
+    }
+    return outputs;
+}
+
+;// CONCATENATED MODULE: ./src/task-output.ts
+
+
+
+
+
+const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
+const DEFAULT_TAIL_LINES = 50;
+const DEFAULT_TAIL_BYTES = 8 * 1024;
+// Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
+const FIRST_BLOCK_SIZE = 4 * 1024;
+const MAX_BLOCK_SIZE = 64 * 1024;
+const REPLAY_READ_SIZE = 64 * 1024;
+// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
+// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
+const TAIL_WINDOW_SLACK = 8;
+const task_output_LF = 0x0a;
+const task_output_CR = 0x0d;
+/**
+ * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
+ * first `memoryLimit` bytes stay in memory, the rest goes to a temp file. The last lines are kept
+ * separately in a small ring buffer so tail() never re-reads the output.
+ */
+class TaskOutput {
+    memoryLimit;
+    tempDir;
+    tailLines;
+    tailBytes;
+    retain;
+    // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
+    blocks = [];
+    lastBlockUsed = 0;
+    memoryBytes = 0;
+    spillFile;
+    spillFd;
+    spillBytes = 0;
+    spillFailure;
+    lostBytes = 0;
+    // Allocated on the first write: most tasks of a large run print nothing.
+    tailRingBuffer;
+    tailRingEnd = 0;
+    totalBytes = 0;
+    disposed = false;
+    constructor(options = {}) {
+        this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
+        this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
+        this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
+        this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
+        this.retain = options.retain ?? true;
+    }
+    /** Total bytes written, including any that could not be kept. */
+    get byteLength() {
+        return this.totalBytes;
+    }
+    /** Path of the spill file, once output went past the memory limit. */
+    get spillPath() {
+        return this.spillFile;
+    }
+    /** Bytes that could not be kept because writing the spill file failed (see spillError). */
+    get droppedBytes() {
+        return this.lostBytes;
+    }
+    /** Why the spill file could not be written, if it could not. */
+    get spillError() {
+        return this.spillFailure;
+    }
+    /** Appends a chunk; its bytes are copied, so the caller may reuse it. I/O errors don't throw. */
+    write(chunk) {
+        if (this.disposed)
+            throw new Error('TaskOutput: write after dispose');
+        if (chunk.length === 0)
+            return;
+        this.totalBytes += chunk.length;
+        this.appendToTail(chunk);
+        if (!this.retain)
+            return;
+        const memoryRoom = this.memoryLimit - this.memoryBytes;
+        if (memoryRoom >= chunk.length) {
+            this.appendToMemory(chunk);
+            return;
+        }
+        if (memoryRoom > 0)
+            this.appendToMemory(chunk.subarray(0, memoryRoom));
+        this.appendToSpill(memoryRoom > 0 ? chunk.subarray(memoryRoom) : chunk);
+    }
+    /**
+     * Streams everything written before the call, in order, to `sink`. Every chunk handed over is
+     * never modified later, so the sink may keep it. A sink returning a promise is awaited.
+     */
+    async replay(sink) {
+        if (this.disposed)
+            throw new Error('TaskOutput: replay after dispose');
+        // What exists now is what gets replayed, whatever is written meanwhile.
+        const blocks = this.blocks.slice();
+        const lastBlockUsed = this.lastBlockUsed;
+        const spillBytes = this.spillBytes;
+        const spillFile = this.spillFile;
+        for (const [index, block] of blocks.entries()) {
+            await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length));
+        }
+        if (spillFile === undefined || spillBytes === 0)
+            return;
+        const file = await external_node_fs_namespaceObject.promises.open(spillFile, 'r');
+        try {
+            let position = 0;
+            while (position < spillBytes) {
+                // A fresh buffer per read because the sink may still hold the previous one.
+                const buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, spillBytes - position));
+                const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+                if (bytesRead === 0)
+                    throw new Error(`TaskOutput: spill file ${spillFile} is truncated`);
+                position += bytesRead;
+                await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+            }
+        }
+        finally {
+            await file.close();
+        }
+    }
+    /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
+    tail() {
+        const window = this.tailWindow();
+        const windowOffset = this.totalBytes - window.length;
+        if (this.tailLines === 0 || this.tailBytes === 0) {
+            return { text: '', truncated: this.totalBytes > 0 };
+        }
+        let end = window.length;
+        if (end > 0 && window[end - 1] === task_output_LF) {
+            end--;
+            if (end > 0 && window[end - 1] === task_output_CR)
+                end--;
+        }
+        // Walk back over whole lines while they fit both limits.
+        let start = end;
+        let lineEnd = end;
+        let lines = 0;
+        let cutInsideLine = false;
+        while (lines < this.tailLines) {
+            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(task_output_LF, lineEnd - 1);
+            const lineStart = lineBreak + 1;
+            const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0;
+            if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
+                // A last line too long to show whole: keep its end rather than nothing.
+                if (lines === 0) {
+                    start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end);
+                    cutInsideLine = true;
+                }
+                break;
+            }
+            start = lineStart;
+            lines++;
+            if (lineBreak === -1)
+                break;
+            lineEnd = lineBreak;
+        }
+        const truncated = cutInsideLine || windowOffset + start > 0;
+        const text = window
+            .subarray(start, end)
+            .toString('utf8')
+            .replace(/\r(?=\n)/g, '');
+        return { text, truncated };
+    }
+    /** Deletes the spill file and frees the kept output; idempotent. tail() stays available. */
+    dispose() {
+        if (this.disposed)
+            return;
+        this.disposed = true;
+        this.blocks.length = 0;
+        this.memoryBytes = 0;
+        if (this.spillFd !== undefined) {
+            try {
+                external_node_fs_namespaceObject.closeSync(this.spillFd);
+            }
+            catch {
+                // Already unusable; deleting the file below is what matters.
+            }
+            this.spillFd = undefined;
+        }
+        if (this.spillFile !== undefined)
+            external_node_fs_namespaceObject.rmSync(this.spillFile, { force: true });
+    }
+    appendToMemory(bytes) {
+        let offset = 0;
+        while (offset < bytes.length) {
+            let block = this.blocks[this.blocks.length - 1];
+            if (block === undefined || this.lastBlockUsed === block.length) {
+                block = Buffer.allocUnsafeSlow(this.nextBlockSize());
+                this.blocks.push(block);
+                this.lastBlockUsed = 0;
+            }
+            const copied = bytes.copy(block, this.lastBlockUsed, offset);
+            this.lastBlockUsed += copied;
+            this.memoryBytes += copied;
+            offset += copied;
+        }
+    }
+    nextBlockSize() {
+        const previous = this.blocks[this.blocks.length - 1]?.length ?? FIRST_BLOCK_SIZE / 2;
+        return Math.min(previous * 2, MAX_BLOCK_SIZE, this.memoryLimit - this.memoryBytes);
+    }
+    appendToSpill(bytes) {
+        let offset = 0;
+        try {
+            if (this.spillFailure !== undefined)
+                throw this.spillFailure;
+            if (this.spillFd === undefined) {
+                this.spillFile = external_node_path_namespaceObject.join(this.tempDir, `task-output-${(0,external_node_crypto_.randomUUID)()}.log`);
+                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
+            }
+            while (offset < bytes.length) {
+                const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
+                offset += written;
+                this.spillBytes += written;
+            }
+        }
+        catch (error) {
+            // Output is not worth crashing the run for: keep counting and report it via spillError.
+            this.spillFailure ??= external_node_util_.types.isNativeError(error) ? error : new Error(String(error));
+            this.lostBytes += bytes.length - offset;
+        }
+    }
+    get tailRing() {
+        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
+        return this.tailRingBuffer;
+    }
+    appendToTail(chunk) {
+        const ring = this.tailRing;
+        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
+        const untilWrap = ring.length - this.tailRingEnd;
+        if (visible.length <= untilWrap) {
+            visible.copy(ring, this.tailRingEnd);
+        }
+        else {
+            visible.copy(ring, this.tailRingEnd, 0, untilWrap);
+            visible.copy(ring, 0, untilWrap);
+        }
+        this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length;
+    }
+    /** The last bytes of the output, oldest first. */
+    tailWindow() {
+        if (this.totalBytes === 0)
+            return Buffer.alloc(0);
+        const ring = this.tailRing;
+        if (this.totalBytes < ring.length)
+            return ring.subarray(0, this.totalBytes);
+        return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
+    }
+}
+function nonNegativeInteger(value, fallback) {
+    if (value === undefined || !Number.isFinite(value))
+        return fallback;
+    return Math.max(0, Math.floor(value));
+}
+/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
+function alignToCharacterStart(bytes, index, end) {
+    let aligned = index;
+    // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
+    while (aligned < end && aligned - index < 3 && (bytes[aligned] & 0xc0) === 0x80) {
+        aligned++;
+    }
+    return aligned;
+}
+
+;// CONCATENATED MODULE: ./src/command-task.ts
+
+
+
+
+
+
+
+
+/** Output kept per task for the summary, annotations and results file. */
+const TAIL_LINES = 50;
+const TAIL_BYTES = 8 * 1024;
+/** Longest wait between two attempts, however many retries. */
+const MAX_RETRY_DELAY_MS = 10 * 60_000;
+/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
+function commandTask(options) {
+    return async (prepared, context) => {
+        const overrides = prepared.overrides ?? {};
+        const retries = overrides.retries ?? options.retries ?? 0;
+        const seq = context.index + 1;
+        const command = options.template.usesSlot
+            ? options.template.render(prepared.item, seq, context.slot)
+            : prepared.command;
+        const output = new TaskOutput({
+            tempDir: options.tempDir,
+            tailLines: TAIL_LINES,
+            tailBytes: TAIL_BYTES,
+            retain: options.log.replaysOutput
+        });
+        const file = resolveProgram(command.file);
+        const files = new TaskFiles(options.tempDir, context.slot);
+        const env = {
+            ...options.env,
+            ...overrides.env,
+            PARALLEL_ITEM: itemText(prepared.item),
+            PARALLEL_SEQ: String(seq),
+            PARALLEL_JOBSLOT: String(context.slot),
+            GITHUB_OUTPUT: files.outputPath,
+            GITHUB_STEP_SUMMARY: files.summaryPath
+        };
+        const onOutput = (chunk) => {
+            output.write(chunk);
+            return options.log.output(context.index, prepared.item, chunk);
+        };
+        let attempts = 0;
+        let result;
+        let status;
+        const startedAt = Date.now();
+        for (;;) {
+            attempts++;
+            // A failed attempt's outputs must not leak into the next one's.
+            await files.reset();
+            result = await runProcess({
+                file,
+                args: command.args,
+                cwd: overrides.cwd ?? options.cwd,
+                env,
+                timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
+                signal: context.signal,
+                killGraceMs: options.killGraceMs,
+                onOutput
+            });
+            status = statusOf(result, context.signal);
+            if (!isRetryable(status) || attempts > retries)
+                break;
+            const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random);
+            onOutput(Buffer.from(`\n── attempt ${attempts} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
+                `retrying in ${formatDuration(delayMs)} ──\n`));
+            if (await sleepUnlessAborted(delayMs, context.signal)) {
+                status = statusOf({ ...result, aborted: true, timedOut: false }, context.signal);
+                break;
+            }
+        }
+        const collected = await files.collect();
+        const record = {
+            index: context.index,
+            item: prepared.item,
+            status,
+            exitCode: result.exitCode,
+            signal: result.signal,
+            durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
+            attempts,
+            command: command.display,
+            slot: context.slot,
+            startedAt: attempts === 1 ? result.startedAt : startedAt,
+            endedAt: result.endedAt,
+            outputTail: output.tail().text,
+            error: result.error ?? null,
+            outputs: collected.outputs,
+            summary: collected.summary,
+            needs: prepared.needs
+        };
+        // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
+        void options.log.end(record, output);
+        return { status: record.status, value: record };
+    };
+}
+/**
+ * How a finished process maps to a task status. A process stopped because the run halted is
+ * `cancelled`, or `timed-out` when the halt was the run's time budget running out.
+ */
+function statusOf(result, halt) {
+    if (result.timedOut)
+        return TaskStatus.TimedOut;
+    if (result.aborted) {
+        const reason = halt?.reason;
+        return reason instanceof Halt && reason.kind === HaltKind.Timeout
+            ? TaskStatus.TimedOut
+            : TaskStatus.Cancelled;
+    }
+    return result.exitCode === 0 ? TaskStatus.Success : TaskStatus.Failure;
+}
+/** Failures and timeouts are retried; a halted run is not. */
+function isRetryable(status) {
+    return status === TaskStatus.Failure || status === TaskStatus.TimedOut;
+}
+/**
+ * The wait before retry number `attempt` (1 for the first retry): the base doubled for each
+ * earlier retry, capped, and scaled by a random factor in [0.5, 1) so that tasks that failed
+ * together do not all come back at the same moment.
+ */
+function retryDelayMs(baseMs, attempt, random = Math.random) {
+    const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
+    return Math.round(exponential * (0.5 + random() / 2));
+}
+function exitDetail(result) {
+    if (result.signal !== null)
+        return ` (${result.signal})`;
+    return result.exitCode === null ? '' : ` (exit code ${result.exitCode})`;
+}
+/** Waits, unless the signal aborts first; true when it did. */
+function sleepUnlessAborted(ms, signal) {
+    if (signal.aborted)
+        return Promise.resolve(true);
+    return new Promise(resolve => {
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve(true);
+        };
+        const timer = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(false);
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/progress.ts
+
+/**
+ * One progress line: done/total, failures, running, elapsed and an estimate of the time left
+ * from the pace so far (omitted until something has finished).
+ */
+function progressLine(state) {
+    const { done, total, failed, running, elapsedMs } = state;
+    const left = total - done;
+    const estimate = done > 0 && left > 0 ? `, about ${formatDuration((elapsedMs / done) * left)} left` : '';
+    return (`Progress: ${done}/${total} done, ${failed} not succeeded, ${running} running, ` +
+        `${formatDuration(elapsedMs)} elapsed${estimate}`);
+}
+/**
+ * Prints a progress line every `intervalMs` while a run goes on; returns the function that stops
+ * it. The timer does not keep the process alive.
+ */
+function startProgress(intervalMs, state, print) {
+    const timer = setInterval(() => print(progressLine(state())), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+
+;// CONCATENATED MODULE: ./src/task-log.ts
+
+
+
+
+
+
+
+/**
+ * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
+ * to a pipe in memory without bound, so a gigabyte of task output must wait for the reader.
+ */
+function streamSink(stream) {
+    let drained;
+    return data => {
+        if (stream.write(data))
+            return drained;
+        drained ??= (0,external_node_events_.once)(stream, 'drain').then(() => {
+            drained = undefined;
+        });
+        return drained;
+    };
+}
+const STATUS_ICON = {
+    [TaskStatus.Success]: '✅',
+    [TaskStatus.Failure]: '❌',
+    [TaskStatus.TimedOut]: '⏱️',
+    [TaskStatus.Cancelled]: '⛔',
+    [TaskStatus.Skipped]: '⏭️'
+};
+/** Longest line fragment a stream-mode task may hold back while waiting for its newline. */
+const MAX_PENDING_LINE = 64 * 1024;
+/** The one line that says how a task ended: used as a group title and in the failures log. */
+function taskHeadline(record, total) {
+    const how = record.status === TaskStatus.Success
+        ? `succeeded in ${formatDuration(record.durationMs)}`
+        : record.status === TaskStatus.Skipped
+            ? 'skipped'
+            : `${record.status}${task_log_exitDetail(record)} after ${formatDuration(record.durationMs)}`;
+    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
+    return `${STATUS_ICON[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`;
+}
+function task_log_exitDetail(record) {
+    if (record.signal !== null)
+        return ` (${record.signal}, exit code ${record.exitCode})`;
+    if (record.exitCode !== null)
+        return ` (exit code ${record.exitCode})`;
+    return '';
+}
+/**
+ * Prints task output according to the log mode, with workflow commands in it neutralised as
+ * `commands` says. Grouped output is printed whole when a task ends, one task at a time, so
+ * groups never interleave; stream output is printed line by line with a prefix, holding back only
+ * a task's unfinished line.
+ */
+class TaskLog {
+    mode;
+    total;
+    sink;
+    commands;
+    printing = Promise.resolve();
+    pendingLines = new Map();
+    /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
+    streamGuard;
+    constructor(mode, total, sink, commands = WorkflowCommands.Annotations) {
+        this.mode = mode;
+        this.total = total;
+        this.sink = sink;
+        this.commands = commands;
+        this.streamGuard = new CommandGuard(commands);
+    }
+    /** True when a task's output has to be kept whole to be printed when it ends. */
+    get replaysOutput() {
+        return this.mode === LogMode.Grouped || this.mode === LogMode.Failures;
+    }
+    /**
+     * A chunk of a running task's output (stream mode prints it; other modes wait for the end).
+     * Returns a promise when the log is backed up: the task's output should pause until it settles.
+     */
+    output(index, item, chunk) {
+        if (this.mode !== LogMode.Stream)
+            return;
+        const prefix = Buffer.from(streamPrefix(index, item));
+        const pending = this.pendingLines.get(index);
+        const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+        let wait = undefined;
+        let start = 0;
+        for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {
+            wait = this.printStreamLine(prefix, data.subarray(start, newline + 1));
+            start = newline + 1;
+        }
+        let rest = data.subarray(start);
+        if (rest.length > MAX_PENDING_LINE) {
+            // A very long line is printed in pieces rather than held without bound.
+            wait = this.printStreamLine(prefix, Buffer.concat([rest, NEWLINE]));
+            rest = Buffer.alloc(0);
+        }
+        // The unfinished line is copied: the chunk it came from may be reused by the stream.
+        if (rest.length > 0)
+            this.pendingLines.set(index, Buffer.from(rest));
+        else
+            this.pendingLines.delete(index);
+        return wait;
+    }
+    /**
+     * A task has ended: print what the mode asks for, then dispose of its output. Resolves once
+     * printed; calls are printed in the order they are made.
+     */
+    end(record, output) {
+        this.printing = this.printing.then(() => this.print(record, output).catch((error) => {
+            this.sink(`Could not print the output of task ${record.index + 1}: ${String(error)}\n`);
+        }));
+        return this.printing;
+    }
+    /**
+     * A line of our own (a debug or progress line) printed between task output: in stream mode it
+     * first closes any neutralisation the task output opened, so a command in it is acted on.
+     */
+    note(line) {
+        if (this.mode === LogMode.Stream)
+            this.printAll(this.streamGuard.end());
+        this.sink(`${line}\n`);
+    }
+    /** Resolves when everything handed to end() has been printed and the log is ours again. */
+    async finish() {
+        await this.printing;
+        if (this.mode === LogMode.Stream)
+            this.printAll(this.streamGuard.end());
+    }
+    async print(record, output) {
+        try {
+            const headline = taskHeadline(record, this.total);
+            switch (this.mode) {
+                case LogMode.Grouped:
+                    await this.printGroup(headline, record, output);
+                    break;
+                case LogMode.Failures:
+                    if (isUnsuccessful(record.status))
+                        await this.printGroup(headline, record, output);
+                    else
+                        this.sink(`${neutraliseInline(headline)}\n`);
+                    break;
+                case LogMode.Stream: {
+                    const pending = this.pendingLines.get(record.index);
+                    if (pending) {
+                        this.pendingLines.delete(record.index);
+                        await this.printStreamLine(Buffer.from(streamPrefix(record.index, record.item)), Buffer.concat([pending, NEWLINE]));
+                    }
+                    this.printAll(this.streamGuard.write(Buffer.from(`${neutraliseInline(headline)}\n`)));
+                    break;
+                }
+                case LogMode.None:
+                    break;
+            }
+        }
+        finally {
+            await output.dispose();
+        }
+    }
+    async printGroup(headline, record, output) {
+        this.sink(`::group::${escapeCommandData(neutraliseInline(headline))}\n`);
+        if (record.error !== null)
+            this.sink(`${neutraliseInline(record.error)}\n`);
+        const guard = new CommandGuard(this.commands);
+        let last = 10;
+        const print = (buffers) => {
+            let wait = undefined;
+            for (const buffer of buffers) {
+                if (buffer.length === 0)
+                    continue;
+                last = buffer[buffer.length - 1];
+                wait = this.sink(buffer);
+            }
+            return wait;
+        };
+        await output.replay(chunk => print(guard.write(chunk)));
+        await print(guard.end());
+        if (output.droppedBytes > 0) {
+            // Said on a line of its own, after the output that was kept.
+            if (last !== 10)
+                this.sink('\n');
+            last = 10;
+            this.sink(`${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
+                `${String(output.spillError?.message ?? 'unknown error')}\n`);
+        }
+        // ::endgroup:: only counts at the start of a line.
+        if (last !== 10)
+            this.sink('\n');
+        this.sink('::endgroup::\n');
+    }
+    printStreamLine(prefix, line) {
+        this.printAll(this.streamGuard.write(prefix));
+        return this.printAll(this.streamGuard.write(line));
+    }
+    printAll(buffers) {
+        let wait = undefined;
+        for (const buffer of buffers)
+            if (buffer.length > 0)
+                wait = this.sink(buffer);
+        return wait;
+    }
+}
+const NEWLINE = Buffer.from('\n');
+/** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
+function streamPrefix(index, item) {
+    return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}] `;
+}
+/** Escapes the data part of a workflow command, as @actions/core does. */
+function escapeCommandData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+;// CONCATENATED MODULE: ./src/run-items.ts
 
 
 
@@ -36926,6 +38101,181 @@ function lowercaseFirst(text) {
 
 /** How often a progress line is printed while tasks run. */
 const PROGRESS_INTERVAL_MS = 30_000;
+/** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
+const JOB_LOG_FILE = 'job-log.jsonl';
+/** Runs every prepared item and returns the report; never throws for a task's failure. */
+async function runItems(settings, plan, workDirectory, cancellation) {
+    const { prepared } = plan;
+    const total = prepared.length;
+    const workers = Math.min(settings.maxWorkers, total);
+    const maxFailures = failureLimit(settings.failFast, total);
+    info(`Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
+        `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
+    const log = new TaskLog(settings.log, total, streamSink(process.stdout), settings.workflowCommands);
+    const jobLog = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
+    const debug = isDebug();
+    const startedAt = Date.now();
+    let done = 0;
+    let unsuccessful = 0;
+    let running = 0;
+    let firstFailure;
+    const stopProgress = startProgress(PROGRESS_INTERVAL_MS, () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }), info);
+    let result;
+    try {
+        result = await runTasks(prepared, commandTask({
+            template: plan.template,
+            cwd: settings.workingDirectory,
+            env: taskEnvironment(process.env),
+            timeoutMs: settings.timeoutMs,
+            retries: settings.retries,
+            retryDelayMs: settings.retryDelayMs,
+            log,
+            tempDir: workDirectory
+        }), {
+            concurrency: workers,
+            maxFailures,
+            stopAfterSuccesses: settings.stopOnSuccess,
+            haltMode: settings.failFastMode,
+            totalTimeoutMs: settings.totalTimeoutMs,
+            signal: cancellation,
+            needs: plan.needs,
+            priorities: plan.priorities,
+            onStart: (index, slot) => {
+                running++;
+                if (debug) {
+                    const item = itemLabel(prepared[index]?.item ?? '');
+                    log.note(`::debug::${escapeCommandData(`Task ${index + 1} started in slot ${slot}: ${item}`)}`);
+                }
+            },
+            onSettled: outcome => {
+                done++;
+                if (outcome.slot !== undefined)
+                    running--;
+                if (isUnsuccessful(outcome.status)) {
+                    unsuccessful++;
+                    firstFailure ??= outcome;
+                }
+                if (outcome.value !== undefined)
+                    (0,external_node_fs_namespaceObject.writeSync)(jobLog, jobLogLine(outcome.value));
+                if (debug)
+                    log.note(`::debug::Task ${outcome.index + 1} ended: ${outcome.status}`);
+            }
+        });
+    }
+    finally {
+        stopProgress();
+        (0,external_node_fs_namespaceObject.closeSync)(jobLog);
+    }
+    await log.finish();
+    const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared));
+    const counts = countStatuses(records);
+    const durationMs = Date.now() - startedAt;
+    info(`Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
+        `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`);
+    return {
+        records,
+        counts,
+        durationMs,
+        workers,
+        shell: settings.shell,
+        haltReason: describeHalt(result.halt, maxFailures, firstFailure, prepared),
+        haltKind: result.halt?.kind ?? null
+    };
+}
+/** The number of unsuccessful tasks that halts the run, or undefined for never. */
+function failureLimit(threshold, total) {
+    if (threshold === null)
+        return undefined;
+    if ('count' in threshold)
+        return threshold.count;
+    // GNU parallel's fail=N%: a percentage of all the jobs, so at least one.
+    return Math.max(1, Math.ceil((total * threshold.percent) / 100));
+}
+function describeLimits(settings, maxFailures) {
+    const parts = [
+        `fail-fast: ${maxFailures === undefined ? 'off' : `after ${maxFailures}, ${settings.failFastMode}`}`,
+        `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}`
+    ];
+    if (settings.stopOnSuccess > 0)
+        parts.push(`stop-on-success: ${settings.stopOnSuccess}`);
+    if (settings.totalTimeoutMs !== undefined) {
+        parts.push(`total-timeout: ${formatDuration(settings.totalTimeoutMs)}`);
+    }
+    if (settings.retries > 0)
+        parts.push(`retries: ${settings.retries}`);
+    return parts.join(', ');
+}
+function describeHalt(halt, maxFailures, firstFailure, prepared) {
+    if (halt === undefined)
+        return null;
+    if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
+        const item = itemLabel(prepared[firstFailure.index]?.item ?? '', 60);
+        return `fail-fast after task ${firstFailure.index + 1} (${item}) ended ${firstFailure.status}`;
+    }
+    return halt.message;
+}
+/** The record of an item that never produced one: skipped, or its task threw. */
+function recordOf(outcome, prepared) {
+    const item = prepared[outcome.index];
+    return {
+        index: outcome.index,
+        item: item.item,
+        status: outcome.status,
+        exitCode: null,
+        signal: null,
+        durationMs: 0,
+        attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
+        command: item.command.display,
+        slot: outcome.slot ?? null,
+        startedAt: null,
+        endedAt: null,
+        outputTail: '',
+        error: outcome.error === undefined ? null : String(outcome.error),
+        outputs: {},
+        summary: '',
+        needs: item.needs,
+        skipReason: outcome.reason
+    };
+}
+/** One line of the job log: GNU parallel's --joblog fields, as JSON. */
+function jobLogLine(record) {
+    return (JSON.stringify({
+        seq: record.index + 1,
+        slot: record.slot,
+        start: record.startedAt === null ? null : record.startedAt / 1000,
+        runtime: record.durationMs / 1000,
+        exitCode: record.exitCode,
+        signal: record.signal,
+        attempts: record.attempts,
+        status: record.status,
+        item: record.item,
+        command: record.command
+    }) + '\n');
+}
+/** The environment tasks start from: the runner's, without the action's own inputs (a token among them). */
+function taskEnvironment(env) {
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (!name.startsWith('INPUT_'))
+            result[name] = value;
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
 /** The action's entry point: reads the inputs, runs every item, reports. */
 async function run() {
     const cancellation = new AbortController();
@@ -36933,7 +38283,7 @@ async function run() {
         if (cancellation.signal.aborted)
             return;
         info(`Received ${signal}: stopping every running task.`);
-        cancellation.abort(new Error(`the runner sent ${signal}`));
+        cancellation.abort(new Halt(HaltKind.Cancelled, `the runner sent ${signal}`));
     };
     // Without handlers Node dies at once on SIGINT/SIGTERM and orphans every task.
     process.on('SIGINT', onSignal);
@@ -36941,26 +38291,28 @@ async function run() {
     let outputsSet = false;
     try {
         const settings = await getInputs();
-        const template = parseTemplate(settings);
-        const prepared = prepareItems(settings.items, template);
-        // One directory per run for the results file, spilled output and the tasks' own files.
+        const plan = prepareRun(settings);
+        // One directory per run for the results, the job log, spilled output and the tasks' own files.
         const workDirectory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-exec-'));
-        const report = prepared.length === 0
+        const report = plan.prepared.length === 0
             ? emptyReport(settings.shell)
-            : await runItems(settings, template, prepared, workDirectory, cancellation.signal);
+            : settings.dryRun
+                ? dryRun(settings, plan)
+                : await runItems(settings, plan, workDirectory, cancellation.signal);
         const resultsFile = await writeResultsFile(workDirectory, report).catch((error) => {
             warning(`Could not write the results file: ${String(error)}`);
             return '';
         });
         setOutputs(report, resultsFile);
+        setOutput(Outputs.JobLog, settings.dryRun ? '' : (0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE));
         outputsSet = true;
-        if (prepared.length === 0)
+        if (plan.prepared.length === 0)
             return reportNoItems(settings.ifNoItems);
         if (settings.summary)
             await writeSummary(report);
         annotateFailures(report);
         const failure = failureMessage(report);
-        if (report.haltReason !== null && cancellation.signal.aborted) {
+        if (report.haltKind === HaltKind.Cancelled) {
             setFailed(`Cancelled: ${report.haltReason}. ${failure ?? ''}`.trim());
         }
         else if (failure !== undefined) {
@@ -36978,99 +38330,42 @@ async function run() {
         process.off('SIGTERM', onSignal);
     }
 }
-/**
- * Renders every item's command before anything runs, so a bad placeholder or an item that no
- * command could carry stops the run early, naming the item.
- */
-function prepareItems(items, template) {
-    return items.map((item, index) => {
-        const command = template.render(item, index + 1, 1);
-        const problem = spawnProblem(command.args, { PARALLEL_ITEM: itemText(item) });
-        if (problem !== undefined) {
-            throw new Error(`Invalid item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`);
-        }
-        return { item, command };
-    });
-}
-async function runItems(settings, template, prepared, workDirectory, cancellation) {
-    const total = prepared.length;
-    const workers = Math.min(settings.maxWorkers, total);
-    info(`Running ${total} ${total === 1 ? 'item' : 'items'} on ${workers} ${workers === 1 ? 'worker' : 'workers'} ` +
-        `with ${settings.shell} (fail-fast: ${settings.failFast ? 'on' : 'off'}, ` +
-        `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}).`);
-    const log = new TaskLog(settings.log, total, streamSink(process.stdout), settings.workflowCommands);
-    const debug = isDebug();
-    const startedAt = Date.now();
-    let done = 0;
-    let unsuccessful = 0;
-    let running = 0;
-    let haltReason = null;
-    const stopProgress = startProgress(PROGRESS_INTERVAL_MS, () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }), info);
-    const outcomes = await runTasks(prepared, commandTask({
-        template,
-        cwd: settings.workingDirectory,
-        env: taskEnvironment(process.env),
-        timeoutMs: settings.timeoutMs,
-        retries: settings.retries,
-        retryDelayMs: settings.retryDelayMs,
-        log,
-        tempDir: workDirectory
-    }), {
-        concurrency: workers,
-        failFast: settings.failFast,
-        signal: cancellation,
-        onStart: (index, slot) => {
-            running++;
-            if (debug) {
-                const item = itemLabel(prepared[index]?.item ?? '');
-                log.note(`::debug::${escapeCommandData(`Task ${index + 1} started in slot ${slot}: ${item}`)}`);
-            }
-        },
-        onSettled: outcome => {
-            done++;
-            if (outcome.status !== TaskStatus.Skipped)
-                running--;
-            if (isUnsuccessful(outcome.status)) {
-                unsuccessful++;
-                if (settings.failFast && haltReason === null && !cancellation.aborted) {
-                    haltReason = `fail-fast after task ${outcome.index + 1} (${itemLabel(prepared[outcome.index]?.item ?? '', 60)}) ended ${outcome.status}`;
-                }
-            }
-            if (debug)
-                log.note(`::debug::Task ${outcome.index + 1} ended: ${outcome.status}`);
-        }
-    });
-    stopProgress();
-    await log.finish();
-    if (cancellation.aborted && haltReason === null)
-        haltReason = String(cancellation.reason.message);
-    const records = outcomes.map((outcome) => {
-        if (outcome.value !== undefined)
-            return outcome.value;
-        const item = prepared[outcome.index];
+/** Prints what would run, and reports every task as skipped. */
+function dryRun(settings, plan) {
+    const total = plan.prepared.length;
+    info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
+    const records = plan.prepared.map((prepared, index) => {
+        const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : '';
+        info(`[${index + 1}/${total}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
         return {
-            index: outcome.index,
-            item: item.item,
-            status: outcome.status,
+            index,
+            item: prepared.item,
+            status: TaskStatus.Skipped,
             exitCode: null,
             signal: null,
             durationMs: 0,
-            attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
-            command: item.command.display,
-            slot: outcome.slot ?? null,
+            attempts: 0,
+            command: prepared.command.display,
+            slot: null,
             startedAt: null,
             endedAt: null,
             outputTail: '',
-            error: outcome.error === undefined ? null : String(outcome.error),
+            error: null,
             outputs: {},
-            summary: ''
+            summary: '',
+            needs: prepared.needs,
+            skipReason: 'dry run'
         };
     });
-    const counts = countStatuses(records);
-    const durationMs = Date.now() - startedAt;
-    info(`Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
-        `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`);
-    return { records, counts, durationMs, workers, shell: settings.shell, haltReason };
+    return {
+        records,
+        counts: countStatuses(records),
+        durationMs: 0,
+        workers: Math.min(settings.maxWorkers, total),
+        shell: settings.shell,
+        haltReason: null,
+        haltKind: null
+    };
 }
 function emptyReport(shell) {
     return {
@@ -37079,21 +38374,9 @@ function emptyReport(shell) {
         durationMs: 0,
         workers: 0,
         shell,
-        haltReason: null
+        haltReason: null,
+        haltKind: null
     };
-}
-/** Parses the command template, naming the input when it is unusable. */
-function parseTemplate(settings) {
-    try {
-        return CommandTemplate.parse(settings.command, settings.shell);
-    }
-    catch (error) {
-        if (!(error instanceof TemplateError))
-            throw error;
-        throw new Error(`Invalid ${Inputs.Command} '${cut(settings.command, 80)}': ${error.message}`, {
-            cause: error
-        });
-    }
 }
 function reportNoItems(behavior) {
     const message = "No items to run: 'items' and 'items-file' gave none.";
@@ -37104,15 +38387,6 @@ function reportNoItems(behavior) {
     else
         info(message);
 }
-/** The environment tasks start from: the runner's, without the action's own inputs (a token among them). */
-function taskEnvironment(env) {
-    const result = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (!name.startsWith('INPUT_'))
-            result[name] = value;
-    }
-    return result;
-}
 
 
 /***/ }),
@@ -37121,6 +38395,13 @@ function taskEnvironment(env) {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
@@ -37292,6 +38573,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -37310,6 +38598,8573 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 7349:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
+
+function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+    const coll = token.type === 'block-map'
+        ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag)
+        : token.type === 'block-seq'
+            ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag)
+            : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    const Coll = coll.constructor;
+    // If we got a tagName matching the class, or the tag name is '!',
+    // then use the tagName from the node class used to create it.
+    if (tagName === '!' || tagName === Coll.tagName) {
+        coll.tag = Coll.tagName;
+        return coll;
+    }
+    if (tagName)
+        coll.tag = tagName;
+    return coll;
+}
+function composeCollection(CN, ctx, token, props, onError) {
+    const tagToken = props.tag;
+    const tagName = !tagToken
+        ? null
+        : ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg));
+    if (token.type === 'block-seq') {
+        const { anchor, newlineAfterProp: nl } = props;
+        const lastProp = anchor && tagToken
+            ? anchor.offset > tagToken.offset
+                ? anchor
+                : tagToken
+            : (anchor ?? tagToken);
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+            const message = 'Missing newline after block sequence props';
+            onError(lastProp, 'MISSING_CHAR', message);
+        }
+    }
+    const expType = token.type === 'block-map'
+        ? 'map'
+        : token.type === 'block-seq'
+            ? 'seq'
+            : token.start.source === '{'
+                ? 'map'
+                : 'seq';
+    // shortcut: check if it's a generic YAMLMap or YAMLSeq
+    // before jumping into the custom tag logic.
+    if (!tagToken ||
+        !tagName ||
+        tagName === '!' ||
+        (tagName === YAMLMap.YAMLMap.tagName && expType === 'map') ||
+        (tagName === YAMLSeq.YAMLSeq.tagName && expType === 'seq')) {
+        return resolveCollection(CN, ctx, token, onError, tagName);
+    }
+    let tag = ctx.schema.tags.find(t => t.tag === tagName && t.collection === expType);
+    if (!tag) {
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+            ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+            tag = kt;
+        }
+        else {
+            if (kt) {
+                onError(tagToken, 'BAD_COLLECTION_TYPE', `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? 'scalar'}`, true);
+            }
+            else {
+                onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, true);
+            }
+            return resolveCollection(CN, ctx, token, onError, tagName);
+        }
+    }
+    const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+    const res = tag.resolve?.(coll, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg), ctx.options) ?? coll;
+    const node = identity.isNode(res)
+        ? res
+        : new Scalar.Scalar(res);
+    node.range = coll.range;
+    node.tag = tagName;
+    if (tag?.format)
+        node.format = tag.format;
+    return node;
+}
+
+exports.composeCollection = composeCollection;
+
+
+/***/ }),
+
+/***/ 3683:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+
+function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    const opts = Object.assign({ _directives: directives }, options);
+    const doc = new Document.Document(undefined, opts);
+    const ctx = {
+        atKey: false,
+        atRoot: true,
+        directives: doc.directives,
+        options: doc.options,
+        schema: doc.schema
+    };
+    const props = resolveProps.resolveProps(start, {
+        indicator: 'doc-start',
+        next: value ?? end?.[0],
+        offset,
+        onError,
+        parentIndent: 0,
+        startOnNewline: true
+    });
+    if (props.found) {
+        doc.directives.docStart = true;
+        if (value &&
+            (value.type === 'block-map' || value.type === 'block-seq') &&
+            !props.hasNewline)
+            onError(props.end, 'MISSING_CHAR', 'Block collection cannot start on same line with directives-end marker');
+    }
+    // @ts-expect-error If Contents is set, let's trust the user
+    doc.contents = value
+        ? composeNode.composeNode(ctx, value, props, onError)
+        : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+    const contentEnd = doc.contents.range[2];
+    const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+    if (re.comment)
+        doc.comment = re.comment;
+    doc.range = [offset, contentEnd, re.offset];
+    return doc;
+}
+
+exports.composeDoc = composeDoc;
+
+
+/***/ }),
+
+/***/ 5937:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
+
+const CN = { composeNode, composeEmptyNode };
+function composeNode(ctx, token, props, onError) {
+    const atKey = ctx.atKey;
+    const { spaceBefore, comment, anchor, tag } = props;
+    let node;
+    let isSrcToken = true;
+    switch (token.type) {
+        case 'alias':
+            node = composeAlias(ctx, token, onError);
+            if (anchor || tag)
+                onError(token, 'ALIAS_PROPS', 'An alias node must not specify any properties');
+            break;
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'block-scalar':
+            node = composeScalar.composeScalar(ctx, token, tag, onError);
+            if (anchor)
+                node.anchor = anchor.source.substring(1);
+            break;
+        case 'block-map':
+        case 'block-seq':
+        case 'flow-collection':
+            try {
+                node = composeCollection.composeCollection(CN, ctx, token, props, onError);
+                if (anchor)
+                    node.anchor = anchor.source.substring(1);
+            }
+            catch (error) {
+                // Almost certainly here due to a stack overflow
+                const message = error instanceof Error ? error.message : String(error);
+                onError(token, 'RESOURCE_EXHAUSTION', message);
+            }
+            break;
+        default: {
+            const message = token.type === 'error'
+                ? token.message
+                : `Unsupported token (type: ${token.type})`;
+            onError(token, 'UNEXPECTED_TOKEN', message);
+            isSrcToken = false;
+        }
+    }
+    node ?? (node = composeEmptyNode(ctx, token.offset, undefined, null, props, onError));
+    if (anchor && node.anchor === '')
+        onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    if (atKey &&
+        ctx.options.stringKeys &&
+        (!identity.isScalar(node) ||
+            typeof node.value !== 'string' ||
+            (node.tag && node.tag !== 'tag:yaml.org,2002:str'))) {
+        const msg = 'With stringKeys, all keys must be strings';
+        onError(tag ?? token, 'NON_STRING_KEY', msg);
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        if (token.type === 'scalar' && token.source === '')
+            node.comment = comment;
+        else
+            node.commentBefore = comment;
+    }
+    // @ts-expect-error Type checking misses meaning of isSrcToken
+    if (ctx.options.keepSourceTokens && isSrcToken)
+        node.srcToken = token;
+    return node;
+}
+function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    const token = {
+        type: 'scalar',
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        indent: -1,
+        source: ''
+    };
+    const node = composeScalar.composeScalar(ctx, token, tag, onError);
+    if (anchor) {
+        node.anchor = anchor.source.substring(1);
+        if (node.anchor === '')
+            onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        node.comment = comment;
+        node.range[2] = end;
+    }
+    return node;
+}
+function composeAlias({ options }, { offset, source, end }, onError) {
+    const alias = new Alias.Alias(source.substring(1));
+    if (alias.source === '')
+        onError(offset, 'BAD_ALIAS', 'Alias cannot be an empty string');
+    if (alias.source.endsWith(':'))
+        onError(offset + source.length - 1, 'BAD_ALIAS', 'Alias ending in : is ambiguous', true);
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+    alias.range = [offset, valueEnd, re.offset];
+    if (re.comment)
+        alias.comment = re.comment;
+    return alias;
+}
+
+exports.composeEmptyNode = composeEmptyNode;
+exports.composeNode = composeNode;
+
+
+/***/ }),
+
+/***/ 5413:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+
+function composeScalar(ctx, token, tagToken, onError) {
+    const { value, type, comment, range } = token.type === 'block-scalar'
+        ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError)
+        : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+    const tagName = tagToken
+        ? ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg))
+        : null;
+    let tag;
+    if (ctx.options.stringKeys && ctx.atKey) {
+        tag = ctx.schema[identity.SCALAR];
+    }
+    else if (tagName)
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+    else if (token.type === 'scalar')
+        tag = findScalarTagByTest(ctx, value, token, onError);
+    else
+        tag = ctx.schema[identity.SCALAR];
+    let scalar;
+    try {
+        const res = tag.resolve(value, msg => onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg), ctx.options);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+    }
+    catch (error) {
+        const msg = error instanceof Error ? error.message : String(error);
+        onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg);
+        scalar = new Scalar.Scalar(value);
+    }
+    scalar.range = range;
+    scalar.source = value;
+    if (type)
+        scalar.type = type;
+    if (tagName)
+        scalar.tag = tagName;
+    if (tag.format)
+        scalar.format = tag.format;
+    if (comment)
+        scalar.comment = comment;
+    return scalar;
+}
+function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    if (tagName === '!')
+        return schema[identity.SCALAR]; // non-specific tag
+    const matchWithTest = [];
+    for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+            if (tag.default && tag.test)
+                matchWithTest.push(tag);
+            else
+                return tag;
+        }
+    }
+    for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+            return tag;
+    const kt = schema.knownTags[tagName];
+    if (kt && !kt.collection) {
+        // Ensure that the known tag is available for stringifying,
+        // but does not get used by default.
+        schema.tags.push(Object.assign({}, kt, { default: false, test: undefined }));
+        return kt;
+    }
+    onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, tagName !== 'tag:yaml.org,2002:str');
+    return schema[identity.SCALAR];
+}
+function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    const tag = schema.tags.find(tag => (tag.default === true || (atKey && tag.default === 'key')) &&
+        tag.test?.test(value)) || schema[identity.SCALAR];
+    if (schema.compat) {
+        const compat = schema.compat.find(tag => tag.default && tag.test?.test(value)) ??
+            schema[identity.SCALAR];
+        if (tag.tag !== compat.tag) {
+            const ts = directives.tagString(tag.tag);
+            const cs = directives.tagString(compat.tag);
+            const msg = `Value may be parsed as either ${ts} or ${cs}`;
+            onError(token, 'TAG_RESOLVE_FAILED', msg, true);
+        }
+    }
+    return tag;
+}
+
+exports.composeScalar = composeScalar;
+
+
+/***/ }),
+
+/***/ 9984:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
+
+function getErrorPos(src) {
+    if (typeof src === 'number')
+        return [src, src + 1];
+    if (Array.isArray(src))
+        return src.length === 2 ? src : [src[0], src[1]];
+    const { offset, source } = src;
+    return [offset, offset + (typeof source === 'string' ? source.length : 1)];
+}
+function parsePrelude(prelude) {
+    let comment = '';
+    let atComment = false;
+    let afterEmptyLine = false;
+    for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
+        switch (source[0]) {
+            case '#':
+                comment +=
+                    (comment === '' ? '' : afterEmptyLine ? '\n\n' : '\n') +
+                        (source.substring(1) || ' ');
+                atComment = true;
+                afterEmptyLine = false;
+                break;
+            case '%':
+                if (prelude[i + 1]?.[0] !== '#')
+                    i += 1;
+                atComment = false;
+                break;
+            default:
+                // This may be wrong after doc-end, but in that case it doesn't matter
+                if (!atComment)
+                    afterEmptyLine = true;
+                atComment = false;
+        }
+    }
+    return { comment, afterEmptyLine };
+}
+/**
+ * Compose a stream of CST nodes into a stream of YAML Documents.
+ *
+ * ```ts
+ * import { Composer, Parser } from 'yaml'
+ *
+ * const src: string = ...
+ * const tokens = new Parser().parse(src)
+ * const docs = new Composer().compose(tokens)
+ * ```
+ */
+class Composer {
+    constructor(options = {}) {
+        this.doc = null;
+        this.atDirectives = false;
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+        this.onError = (source, code, message, warning) => {
+            const pos = getErrorPos(source);
+            if (warning)
+                this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            else
+                this.errors.push(new errors.YAMLParseError(pos, code, message));
+        };
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        this.directives = new directives.Directives({ version: options.version || '1.2' });
+        this.options = options;
+    }
+    decorate(doc, afterDoc) {
+        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+        //console.log({ dc: doc.comment, prelude, comment })
+        if (comment) {
+            const dc = doc.contents;
+            if (afterDoc) {
+                doc.comment = doc.comment ? `${doc.comment}\n${comment}` : comment;
+            }
+            else if (afterEmptyLine || doc.directives.docStart || !dc) {
+                doc.commentBefore = comment;
+            }
+            else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+                let it = dc.items[0];
+                if (identity.isPair(it))
+                    it = it.key;
+                const cb = it.commentBefore;
+                it.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+            else {
+                const cb = dc.commentBefore;
+                dc.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+        }
+        if (afterDoc) {
+            for (let i = 0; i < this.errors.length; ++i)
+                doc.errors.push(this.errors[i]);
+            for (let i = 0; i < this.warnings.length; ++i)
+                doc.warnings.push(this.warnings[i]);
+        }
+        else {
+            doc.errors = this.errors;
+            doc.warnings = this.warnings;
+        }
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+    }
+    /**
+     * Current stream status information.
+     *
+     * Mostly useful at the end of input for an empty stream.
+     */
+    streamInfo() {
+        return {
+            comment: parsePrelude(this.prelude).comment,
+            directives: this.directives,
+            errors: this.errors,
+            warnings: this.warnings
+        };
+    }
+    /**
+     * Compose tokens into documents.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
+            yield* this.next(token);
+        yield* this.end(forceDoc, endOffset);
+    }
+    /** Advance the composer by one CST token. */
+    *next(token) {
+        if (node_process.env.LOG_STREAM)
+            console.dir(token, { depth: null });
+        switch (token.type) {
+            case 'directive':
+                this.directives.add(token.source, (offset, message, warning) => {
+                    const pos = getErrorPos(token);
+                    pos[0] += offset;
+                    this.onError(pos, 'BAD_DIRECTIVE', message, warning);
+                });
+                this.prelude.push(token.source);
+                this.atDirectives = true;
+                break;
+            case 'document': {
+                const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+                if (this.atDirectives && !doc.directives.docStart)
+                    this.onError(token, 'MISSING_CHAR', 'Missing directives-end/doc-start indicator line');
+                this.decorate(doc, false);
+                if (this.doc)
+                    yield this.doc;
+                this.doc = doc;
+                this.atDirectives = false;
+                break;
+            }
+            case 'byte-order-mark':
+            case 'space':
+                break;
+            case 'comment':
+            case 'newline':
+                this.prelude.push(token.source);
+                break;
+            case 'error': {
+                const msg = token.source
+                    ? `${token.message}: ${JSON.stringify(token.source)}`
+                    : token.message;
+                const error = new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg);
+                if (this.atDirectives || !this.doc)
+                    this.errors.push(error);
+                else
+                    this.doc.errors.push(error);
+                break;
+            }
+            case 'doc-end': {
+                if (!this.doc) {
+                    const msg = 'Unexpected doc-end without preceding document';
+                    this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg));
+                    break;
+                }
+                this.doc.directives.docEnd = true;
+                const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+                this.decorate(this.doc, true);
+                if (end.comment) {
+                    const dc = this.doc.comment;
+                    this.doc.comment = dc ? `${dc}\n${end.comment}` : end.comment;
+                }
+                this.doc.range[2] = end.offset;
+                break;
+            }
+            default:
+                this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', `Unsupported token ${token.type}`));
+        }
+    }
+    /**
+     * Call at end of input to yield any remaining document.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *end(forceDoc = false, endOffset = -1) {
+        if (this.doc) {
+            this.decorate(this.doc, true);
+            yield this.doc;
+            this.doc = null;
+        }
+        else if (forceDoc) {
+            const opts = Object.assign({ _directives: this.directives }, this.options);
+            const doc = new Document.Document(undefined, opts);
+            if (this.atDirectives)
+                this.onError(endOffset, 'MISSING_CHAR', 'Missing directives-end indicator line');
+            doc.range = [0, endOffset, endOffset];
+            this.decorate(doc, false);
+            yield doc;
+        }
+    }
+}
+
+exports.Composer = Composer;
+
+
+/***/ }),
+
+/***/ 7103:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const startColMsg = 'All mapping items must start at the same column';
+function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+    const map = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    let offset = bm.offset;
+    let commentEnd = null;
+    for (const collItem of bm.items) {
+        const { start, key, sep, value } = collItem;
+        // key properties
+        const keyProps = resolveProps.resolveProps(start, {
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: true
+        });
+        const implicitKey = !keyProps.found;
+        if (implicitKey) {
+            if (key) {
+                if (key.type === 'block-seq')
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'A block sequence may not be used as an implicit map key');
+                else if ('indent' in key && key.indent !== bm.indent)
+                    onError(offset, 'BAD_INDENT', startColMsg);
+            }
+            if (!keyProps.anchor && !keyProps.tag && !sep) {
+                commentEnd = keyProps.end;
+                if (keyProps.comment) {
+                    if (map.comment)
+                        map.comment += '\n' + keyProps.comment;
+                    else
+                        map.comment = keyProps.comment;
+                }
+                continue;
+            }
+            if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+                onError(key ?? start[start.length - 1], 'MULTILINE_IMPLICIT_KEY', 'Implicit keys need to be on a single line');
+            }
+        }
+        else if (keyProps.found?.indent !== bm.indent) {
+            onError(offset, 'BAD_INDENT', startColMsg);
+        }
+        // key value
+        ctx.atKey = true;
+        const keyStart = keyProps.end;
+        const keyNode = key
+            ? composeNode(ctx, key, keyProps, onError)
+            : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+        ctx.atKey = false;
+        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+            onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+        // value properties
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
+            indicator: 'map-value-ind',
+            next: value,
+            offset: keyNode.range[2],
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: !key || key.type === 'block-scalar'
+        });
+        offset = valueProps.end;
+        if (valueProps.found) {
+            if (implicitKey) {
+                if (value?.type === 'block-map' && !valueProps.hasNewline)
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'Nested mappings are not allowed in compact mappings');
+                if (ctx.options.strict &&
+                    keyProps.start < valueProps.found.offset - 1024)
+                    onError(keyNode.range, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit block mapping key');
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+            if (ctx.schema.compat)
+                utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            offset = valueNode.range[2];
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+        else {
+            // key with no value
+            if (implicitKey)
+                onError(keyNode.range, 'MISSING_CHAR', 'Implicit map keys need to be followed by map values');
+            if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+    }
+    if (commentEnd && commentEnd < offset)
+        onError(commentEnd, 'IMPOSSIBLE', 'Map comment with trailing content');
+    map.range = [bm.offset, offset, commentEnd ?? offset];
+    return map;
+}
+
+exports.resolveBlockMap = resolveBlockMap;
+
+
+/***/ }),
+
+/***/ 8913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function resolveBlockScalar(ctx, scalar, onError) {
+    const start = scalar.offset;
+    const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    if (!header)
+        return { value: '', type: null, comment: '', range: [start, start, start] };
+    const type = header.mode === '>' ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+    const lines = scalar.source ? splitLines(scalar.source) : [];
+    // determine the end of content & start of chomping
+    let chompStart = lines.length;
+    for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
+        if (content === '' || content === '\r')
+            chompStart = i;
+        else
+            break;
+    }
+    // shortcut for empty contents
+    if (chompStart === 0) {
+        const value = header.chomp === '+' && lines.length > 0
+            ? '\n'.repeat(Math.max(1, lines.length - 1))
+            : '';
+        let end = start + header.length;
+        if (scalar.source)
+            end += scalar.source.length;
+        return { value, type, comment: header.comment, range: [start, end, end] };
+    }
+    // find the indentation level to trim from start
+    let trimIndent = scalar.indent + header.indent;
+    let offset = scalar.offset + header.length;
+    let contentStart = 0;
+    for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
+        if (content === '' || content === '\r') {
+            if (header.indent === 0 && indent.length > trimIndent)
+                trimIndent = indent.length;
+        }
+        else {
+            if (indent.length < trimIndent) {
+                const message = 'Block scalars with more-indented leading empty lines must use an explicit indentation indicator';
+                onError(offset + indent.length, 'MISSING_CHAR', message);
+            }
+            if (header.indent === 0)
+                trimIndent = indent.length;
+            contentStart = i;
+            if (trimIndent === 0 && !ctx.atRoot) {
+                const message = 'Block scalar values in collections must be indented';
+                onError(offset, 'BAD_INDENT', message);
+            }
+            break;
+        }
+        offset += indent.length + content.length + 1;
+    }
+    // include trailing more-indented empty lines in content
+    for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+            chompStart = i + 1;
+    }
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    // leading whitespace is kept intact
+    for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + '\n';
+    for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
+        offset += indent.length + content.length + 1;
+        const crlf = content[content.length - 1] === '\r';
+        if (crlf)
+            content = content.slice(0, -1);
+        /* istanbul ignore if already caught in lexer */
+        if (content && indent.length < trimIndent) {
+            const src = header.indent
+                ? 'explicit indentation indicator'
+                : 'first line';
+            const message = `Block scalar lines must not be less indented than their ${src}`;
+            onError(offset - content.length - (crlf ? 2 : 1), 'BAD_INDENT', message);
+            indent = '';
+        }
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+        }
+        else if (indent.length > trimIndent || content[0] === '\t') {
+            // more-indented content within a folded block
+            if (sep === ' ')
+                sep = '\n';
+            else if (!prevMoreIndented && sep === '\n')
+                sep = '\n\n';
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+            prevMoreIndented = true;
+        }
+        else if (content === '') {
+            // empty line
+            if (sep === '\n')
+                value += '\n';
+            else
+                sep = '\n';
+        }
+        else {
+            value += sep + content;
+            sep = ' ';
+            prevMoreIndented = false;
+        }
+    }
+    switch (header.chomp) {
+        case '-':
+            break;
+        case '+':
+            for (let i = chompStart; i < lines.length; ++i)
+                value += '\n' + lines[i][0].slice(trimIndent);
+            if (value[value.length - 1] !== '\n')
+                value += '\n';
+            break;
+        default:
+            value += '\n';
+    }
+    const end = start + header.length + scalar.source.length;
+    return { value, type, comment: header.comment, range: [start, end, end] };
+}
+function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    /* istanbul ignore if should not happen */
+    if (props[0].type !== 'block-scalar-header') {
+        onError(props[0], 'IMPOSSIBLE', 'Block scalar header not found');
+        return null;
+    }
+    const { source } = props[0];
+    const mode = source[0];
+    let indent = 0;
+    let chomp = '';
+    let error = -1;
+    for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
+        if (!chomp && (ch === '-' || ch === '+'))
+            chomp = ch;
+        else {
+            const n = Number(ch);
+            if (!indent && n)
+                indent = n;
+            else if (error === -1)
+                error = offset + i;
+        }
+    }
+    if (error !== -1)
+        onError(error, 'UNEXPECTED_TOKEN', `Block scalar header includes extra characters: ${source}`);
+    let hasSpace = false;
+    let comment = '';
+    let length = source.length;
+    for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
+        switch (token.type) {
+            case 'space':
+                hasSpace = true;
+            // fallthrough
+            case 'newline':
+                length += token.source.length;
+                break;
+            case 'comment':
+                if (strict && !hasSpace) {
+                    const message = 'Comments must be separated from other tokens by white space characters';
+                    onError(token, 'MISSING_CHAR', message);
+                }
+                length += token.source.length;
+                comment = token.source.substring(1);
+                break;
+            case 'error':
+                onError(token, 'UNEXPECTED_TOKEN', token.message);
+                length += token.source.length;
+                break;
+            /* istanbul ignore next should not happen */
+            default: {
+                const message = `Unexpected token in block scalar header: ${token.type}`;
+                onError(token, 'UNEXPECTED_TOKEN', message);
+                const ts = token.source;
+                if (ts && typeof ts === 'string')
+                    length += ts.length;
+            }
+        }
+    }
+    return { mode, indent, chomp, comment, length };
+}
+/** @returns Array of lines split up as `[indent, content]` */
+function splitLines(source) {
+    const split = source.split(/\n( *)/);
+    const first = split[0];
+    const m = first.match(/^( *)/);
+    const line0 = m?.[1]
+        ? [m[1], first.slice(m[1].length)]
+        : ['', first];
+    const lines = [line0];
+    for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
+    return lines;
+}
+
+exports.resolveBlockScalar = resolveBlockScalar;
+
+
+/***/ }),
+
+/***/ 334:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+
+function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+    const seq = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = bs.offset;
+    let commentEnd = null;
+    for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
+            indicator: 'seq-item-ind',
+            next: value,
+            offset,
+            onError,
+            parentIndent: bs.indent,
+            startOnNewline: true
+        });
+        if (!props.found) {
+            if (props.anchor || props.tag || value) {
+                if (value?.type === 'block-seq')
+                    onError(props.end, 'BAD_INDENT', 'All sequence items must start at the same column');
+                else
+                    onError(offset, 'MISSING_CHAR', 'Sequence item without - indicator');
+            }
+            else {
+                commentEnd = props.end;
+                if (props.comment)
+                    seq.comment = props.comment;
+                continue;
+            }
+        }
+        const node = value
+            ? composeNode(ctx, value, props, onError)
+            : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+        offset = node.range[2];
+        seq.items.push(node);
+    }
+    seq.range = [bs.offset, offset, commentEnd ?? offset];
+    return seq;
+}
+
+exports.resolveBlockSeq = resolveBlockSeq;
+
+
+/***/ }),
+
+/***/ 7788:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveEnd(end, offset, reqSpace, onError) {
+    let comment = '';
+    if (end) {
+        let hasSpace = false;
+        let sep = '';
+        for (const token of end) {
+            const { source, type } = token;
+            switch (type) {
+                case 'space':
+                    hasSpace = true;
+                    break;
+                case 'comment': {
+                    if (reqSpace && !hasSpace)
+                        onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                    const cb = source.substring(1) || ' ';
+                    if (!comment)
+                        comment = cb;
+                    else
+                        comment += sep + cb;
+                    sep = '';
+                    break;
+                }
+                case 'newline':
+                    if (comment)
+                        sep += source;
+                    hasSpace = true;
+                    break;
+                default:
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${type} at node end`);
+            }
+            offset += source.length;
+        }
+    }
+    return { comment, offset };
+}
+
+exports.resolveEnd = resolveEnd;
+
+
+/***/ }),
+
+/***/ 3142:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const blockMsg = 'Block collections are not allowed within flow collections';
+const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
+function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+    const isMap = fc.start.source === '{';
+    const fcName = isMap ? 'flow map' : 'flow sequence';
+    const NodeClass = (tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq));
+    const coll = new NodeClass(ctx.schema);
+    coll.flow = true;
+    const atRoot = ctx.atRoot;
+    if (atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = fc.offset + fc.start.source.length;
+    for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
+        const { start, key, sep, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
+            flow: fcName,
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: fc.indent,
+            startOnNewline: false
+        });
+        if (!props.found) {
+            if (!props.anchor && !props.tag && !sep && !value) {
+                if (i === 0 && props.comma)
+                    onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+                else if (i < fc.items.length - 1)
+                    onError(props.start, 'UNEXPECTED_TOKEN', `Unexpected empty item in ${fcName}`);
+                if (props.comment) {
+                    if (coll.comment)
+                        coll.comment += '\n' + props.comment;
+                    else
+                        coll.comment = props.comment;
+                }
+                offset = props.end;
+                continue;
+            }
+            if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+                onError(key, // checked by containsNewline()
+                'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+        }
+        if (i === 0) {
+            if (props.comma)
+                onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+        }
+        else {
+            if (!props.comma)
+                onError(props.start, 'MISSING_CHAR', `Missing , between ${fcName} items`);
+            if (props.comment) {
+                let prevItemComment = '';
+                loop: for (const st of start) {
+                    switch (st.type) {
+                        case 'comma':
+                        case 'space':
+                            break;
+                        case 'comment':
+                            prevItemComment = st.source.substring(1);
+                            break loop;
+                        default:
+                            break loop;
+                    }
+                }
+                if (prevItemComment) {
+                    let prev = coll.items[coll.items.length - 1];
+                    if (identity.isPair(prev))
+                        prev = prev.value ?? prev.key;
+                    if (prev.comment)
+                        prev.comment += '\n' + prevItemComment;
+                    else
+                        prev.comment = prevItemComment;
+                    props.comment = props.comment.substring(prevItemComment.length + 1);
+                }
+            }
+        }
+        if (!isMap && !sep && !props.found) {
+            // item is a value in a seq
+            // → key & sep are empty, start does not include ? or :
+            const valueNode = value
+                ? composeNode(ctx, value, props, onError)
+                : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+            coll.items.push(valueNode);
+            offset = valueNode.range[2];
+            if (isBlock(value))
+                onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+        }
+        else {
+            // item is a key+value pair
+            // key value
+            ctx.atKey = true;
+            const keyStart = props.end;
+            const keyNode = key
+                ? composeNode(ctx, key, props, onError)
+                : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+            if (isBlock(key))
+                onError(keyNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            ctx.atKey = false;
+            // value properties
+            const valueProps = resolveProps.resolveProps(sep ?? [], {
+                flow: fcName,
+                indicator: 'map-value-ind',
+                next: value,
+                offset: keyNode.range[2],
+                onError,
+                parentIndent: fc.indent,
+                startOnNewline: false
+            });
+            if (valueProps.found) {
+                if (!isMap && !props.found && ctx.options.strict) {
+                    if (sep)
+                        for (const st of sep) {
+                            if (st === valueProps.found)
+                                break;
+                            if (st.type === 'newline') {
+                                onError(st, 'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+                                break;
+                            }
+                        }
+                    if (props.start < valueProps.found.offset - 1024)
+                        onError(valueProps.found, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit flow sequence key');
+                }
+            }
+            else if (value) {
+                if ('source' in value && value.source?.[0] === ':')
+                    onError(value, 'MISSING_CHAR', `Missing space after : in ${fcName}`);
+                else
+                    onError(valueProps.start, 'MISSING_CHAR', `Missing , or : between ${fcName} items`);
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : valueProps.found
+                    ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError)
+                    : null;
+            if (valueNode) {
+                if (isBlock(value))
+                    onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            }
+            else if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            if (isMap) {
+                const map = coll;
+                if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+                    onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+                map.items.push(pair);
+            }
+            else {
+                const map = new YAMLMap.YAMLMap(ctx.schema);
+                map.flow = true;
+                map.items.push(pair);
+                const endRange = (valueNode ?? keyNode).range;
+                map.range = [keyNode.range[0], endRange[1], endRange[2]];
+                coll.items.push(map);
+            }
+            offset = valueNode ? valueNode.range[2] : valueProps.end;
+        }
+    }
+    const expectedEnd = isMap ? '}' : ']';
+    const [ce, ...ee] = fc.end;
+    let cePos = offset;
+    if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
+    else {
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot
+            ? `${name} must end with a ${expectedEnd}`
+            : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? 'MISSING_CHAR' : 'BAD_INDENT', msg);
+        if (ce && ce.source.length !== 1)
+            ee.unshift(ce);
+    }
+    if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+        if (end.comment) {
+            if (coll.comment)
+                coll.comment += '\n' + end.comment;
+            else
+                coll.comment = end.comment;
+        }
+        coll.range = [fc.offset, cePos, end.offset];
+    }
+    else {
+        coll.range = [fc.offset, cePos, cePos];
+    }
+    return coll;
+}
+
+exports.resolveFlowCollection = resolveFlowCollection;
+
+
+/***/ }),
+
+/***/ 6842:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
+
+function resolveFlowScalar(scalar, strict, onError) {
+    const { offset, type, source, end } = scalar;
+    let _type;
+    let value;
+    const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+    switch (type) {
+        case 'scalar':
+            _type = Scalar.Scalar.PLAIN;
+            value = plainValue(source, _onError);
+            break;
+        case 'single-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_SINGLE;
+            value = singleQuotedValue(source, _onError);
+            break;
+        case 'double-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_DOUBLE;
+            value = doubleQuotedValue(source, _onError);
+            break;
+        /* istanbul ignore next should not happen */
+        default:
+            onError(scalar, 'UNEXPECTED_TOKEN', `Expected a flow scalar value, but found: ${type}`);
+            return {
+                value: '',
+                type: null,
+                comment: '',
+                range: [offset, offset + source.length, offset + source.length]
+            };
+    }
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+    return {
+        value,
+        type: _type,
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
+    };
+}
+function plainValue(source, onError) {
+    let badChar = '';
+    switch (source[0]) {
+        /* istanbul ignore next should not happen */
+        case '\t':
+            badChar = 'a tab character';
+            break;
+        case ',':
+            badChar = 'flow indicator character ,';
+            break;
+        case '%':
+            badChar = 'directive indicator character %';
+            break;
+        case '|':
+        case '>': {
+            badChar = `block scalar indicator ${source[0]}`;
+            break;
+        }
+        case '@':
+        case '`': {
+            badChar = `reserved character ${source[0]}`;
+            break;
+        }
+    }
+    if (badChar)
+        onError(0, 'BAD_SCALAR_START', `Plain value cannot start with ${badChar}`);
+    return unfoldLines(source);
+}
+function singleQuotedValue(source, onError) {
+    if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', "Missing closing 'quote");
+    return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+}
+function unfoldLines(source) {
+    const line = /(.*?)\r?\n/sy;
+    let match = line.exec(source);
+    if (!match)
+        return source;
+    /**
+     * The negative lookbehinds in these RegExps are to
+     * prevent causing a polynomial search time in certain cases.
+     *
+     * The try-catch is for Safari < 16.4 and other old browsers:
+     * https://caniuse.com/js-regexp-lookbehind
+     */
+    let trimEnd, trimBoth;
+    try {
+        trimEnd = new RegExp('(?<![ \t])[ \t]+$');
+        trimBoth = new RegExp('^[ \t]+|(?<![ \t])[ \t]+$', 'g');
+    }
+    catch {
+        trimEnd = /[ \t]+$/;
+        trimBoth = /^[ \t]+|[ \t]+$/g;
+    }
+    let res = match[1].replace(trimEnd, '');
+    let sep = ' ';
+    let pos = line.lastIndex;
+    while ((match = line.exec(source))) {
+        const lm = match[1].replace(trimBoth, '');
+        if (lm === '') {
+            if (sep === '\n')
+                res += sep;
+            else
+                sep = '\n';
+        }
+        else {
+            res += sep + lm;
+            sep = ' ';
+        }
+        pos = line.lastIndex;
+    }
+    const last = /[ \t]*(.*)/sy;
+    last.lastIndex = pos;
+    match = last.exec(source);
+    return res + sep + (match?.[1] ?? '');
+}
+function doubleQuotedValue(source, onError) {
+    let res = '';
+    for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === '\r' && source[i + 1] === '\n')
+            continue;
+        if (ch === '\n') {
+            const { fold, offset } = foldNewline(source, i);
+            res += fold;
+            i = offset;
+        }
+        else if (ch === '\\') {
+            let next = source[++i];
+            const cc = escapeCodes[next];
+            if (cc)
+                res += cc;
+            else if (next === '\n') {
+                // skip escaped newlines, but still trim the following line
+                next = source[i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === '\r' && source[i + 1] === '\n') {
+                // skip escaped CRLF newlines, but still trim the following line
+                next = source[++i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === 'x' || next === 'u' || next === 'U') {
+                const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+                res += parseCharCode(source, i + 1, length, onError);
+                i += length;
+            }
+            else {
+                const raw = source.substr(i - 1, 2);
+                onError(i - 1, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+                res += raw;
+            }
+        }
+        else if (ch === ' ' || ch === '\t') {
+            // trim trailing whitespace
+            const wsStart = i;
+            let next = source[i + 1];
+            while (next === ' ' || next === '\t')
+                next = source[++i + 1];
+            if (next !== '\n' && !(next === '\r' && source[i + 2] === '\n'))
+                res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+        }
+        else {
+            res += ch;
+        }
+    }
+    if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', 'Missing closing "quote');
+    return res;
+}
+/**
+ * Fold a single newline into a space, multiple newlines to N - 1 newlines.
+ * Presumes `source[offset] === '\n'`
+ */
+function foldNewline(source, offset) {
+    let fold = '';
+    let ch = source[offset + 1];
+    while (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+        if (ch === '\r' && source[offset + 2] !== '\n')
+            break;
+        if (ch === '\n')
+            fold += '\n';
+        offset += 1;
+        ch = source[offset + 1];
+    }
+    if (!fold)
+        fold = ' ';
+    return { fold, offset };
+}
+const escapeCodes = {
+    '0': '\0', // null character
+    a: '\x07', // bell character
+    b: '\b', // backspace
+    e: '\x1b', // escape character
+    f: '\f', // form feed
+    n: '\n', // line feed
+    r: '\r', // carriage return
+    t: '\t', // horizontal tab
+    v: '\v', // vertical tab
+    N: '\u0085', // Unicode next line
+    _: '\u00a0', // Unicode non-breaking space
+    L: '\u2028', // Unicode line separator
+    P: '\u2029', // Unicode paragraph separator
+    ' ': ' ',
+    '"': '"',
+    '/': '/',
+    '\\': '\\',
+    '\t': '\t'
+};
+function parseCharCode(source, offset, length, onError) {
+    const cc = source.substr(offset, length);
+    const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+    const code = ok ? parseInt(cc, 16) : NaN;
+    try {
+        return String.fromCodePoint(code);
+    }
+    catch {
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+        return raw;
+    }
+}
+
+exports.resolveFlowScalar = resolveFlowScalar;
+
+
+/***/ }),
+
+/***/ 4631:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    let spaceBefore = false;
+    let atNewline = startOnNewline;
+    let hasSpace = startOnNewline;
+    let comment = '';
+    let commentSep = '';
+    let hasNewline = false;
+    let reqSpace = false;
+    let tab = null;
+    let anchor = null;
+    let tag = null;
+    let newlineAfterProp = null;
+    let comma = null;
+    let found = null;
+    let start = null;
+    for (const token of tokens) {
+        if (reqSpace) {
+            if (token.type !== 'space' &&
+                token.type !== 'newline' &&
+                token.type !== 'comma')
+                onError(token.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+            reqSpace = false;
+        }
+        if (tab) {
+            if (atNewline && token.type !== 'comment' && token.type !== 'newline') {
+                onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+            }
+            tab = null;
+        }
+        switch (token.type) {
+            case 'space':
+                // At the doc level, tabs at line start may be parsed
+                // as leading white space rather than indentation.
+                // In a flow collection, only the parser handles indent.
+                if (!flow &&
+                    (indicator !== 'doc-start' || next?.type !== 'flow-collection') &&
+                    token.source.includes('\t')) {
+                    tab = token;
+                }
+                hasSpace = true;
+                break;
+            case 'comment': {
+                if (!hasSpace)
+                    onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                const cb = token.source.substring(1) || ' ';
+                if (!comment)
+                    comment = cb;
+                else
+                    comment += commentSep + cb;
+                commentSep = '';
+                atNewline = false;
+                break;
+            }
+            case 'newline':
+                if (atNewline) {
+                    if (comment)
+                        comment += token.source;
+                    else if (!found || indicator !== 'seq-item-ind')
+                        spaceBefore = true;
+                }
+                else
+                    commentSep += token.source;
+                atNewline = true;
+                hasNewline = true;
+                if (anchor || tag)
+                    newlineAfterProp = token;
+                hasSpace = true;
+                break;
+            case 'anchor':
+                if (anchor)
+                    onError(token, 'MULTIPLE_ANCHORS', 'A node can have at most one anchor');
+                if (token.source.endsWith(':'))
+                    onError(token.offset + token.source.length - 1, 'BAD_ALIAS', 'Anchor ending in : is ambiguous', true);
+                anchor = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            case 'tag': {
+                if (tag)
+                    onError(token, 'MULTIPLE_TAGS', 'A node can have at most one tag');
+                tag = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            }
+            case indicator:
+                // Could here handle preceding comments differently
+                if (anchor || tag)
+                    onError(token, 'BAD_PROP_ORDER', `Anchors and tags must be after the ${token.source} indicator`);
+                if (found)
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.source} in ${flow ?? 'collection'}`);
+                found = token;
+                atNewline =
+                    indicator === 'seq-item-ind' || indicator === 'explicit-key-ind';
+                hasSpace = false;
+                break;
+            case 'comma':
+                if (flow) {
+                    if (comma)
+                        onError(token, 'UNEXPECTED_TOKEN', `Unexpected , in ${flow}`);
+                    comma = token;
+                    atNewline = false;
+                    hasSpace = false;
+                    break;
+                }
+            // else fallthrough
+            default:
+                onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.type} token`);
+                atNewline = false;
+                hasSpace = false;
+        }
+    }
+    const last = tokens[tokens.length - 1];
+    const end = last ? last.offset + last.source.length : offset;
+    if (reqSpace &&
+        next &&
+        next.type !== 'space' &&
+        next.type !== 'newline' &&
+        next.type !== 'comma' &&
+        (next.type !== 'scalar' || next.source !== '')) {
+        onError(next.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+    }
+    if (tab &&
+        ((atNewline && tab.indent <= parentIndent) ||
+            next?.type === 'block-map' ||
+            next?.type === 'block-seq'))
+        onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+    return {
+        comma,
+        found,
+        spaceBefore,
+        comment,
+        hasNewline,
+        anchor,
+        tag,
+        newlineAfterProp,
+        end,
+        start: start ?? end
+    };
+}
+
+exports.resolveProps = resolveProps;
+
+
+/***/ }),
+
+/***/ 9499:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function containsNewline(key) {
+    if (!key)
+        return null;
+    switch (key.type) {
+        case 'alias':
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            if (key.source.includes('\n'))
+                return true;
+            if (key.end)
+                for (const st of key.end)
+                    if (st.type === 'newline')
+                        return true;
+            return false;
+        case 'flow-collection':
+            for (const it of key.items) {
+                for (const st of it.start)
+                    if (st.type === 'newline')
+                        return true;
+                if (it.sep)
+                    for (const st of it.sep)
+                        if (st.type === 'newline')
+                            return true;
+                if (containsNewline(it.key) || containsNewline(it.value))
+                    return true;
+            }
+            return false;
+        default:
+            return true;
+    }
+}
+
+exports.containsNewline = containsNewline;
+
+
+/***/ }),
+
+/***/ 2599:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function emptyScalarPosition(offset, before, pos) {
+    if (before) {
+        pos ?? (pos = before.length);
+        for (let i = pos - 1; i >= 0; --i) {
+            let st = before[i];
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                case 'newline':
+                    offset -= st.source.length;
+                    continue;
+            }
+            // Technically, an empty scalar is immediately after the last non-empty
+            // node, but it's more useful to place it after any whitespace.
+            st = before[++i];
+            while (st?.type === 'space') {
+                offset += st.source.length;
+                st = before[++i];
+            }
+            break;
+        }
+    }
+    return offset;
+}
+
+exports.emptyScalarPosition = emptyScalarPosition;
+
+
+/***/ }),
+
+/***/ 4051:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var utilContainsNewline = __nccwpck_require__(9499);
+
+function flowIndentCheck(indent, fc, onError) {
+    if (fc?.type === 'flow-collection') {
+        const end = fc.end[0];
+        if (end.indent === indent &&
+            (end.source === ']' || end.source === '}') &&
+            utilContainsNewline.containsNewline(fc)) {
+            const msg = 'Flow end indicator should be more indented than parent';
+            onError(end, 'BAD_INDENT', msg, true);
+        }
+    }
+}
+
+exports.flowIndentCheck = flowIndentCheck;
+
+
+/***/ }),
+
+/***/ 1187:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+function mapIncludes(ctx, items, search) {
+    const { uniqueKeys } = ctx.options;
+    if (uniqueKeys === false)
+        return false;
+    const isEqual = typeof uniqueKeys === 'function'
+        ? uniqueKeys
+        : (a, b) => a === b || (identity.isScalar(a) && identity.isScalar(b) && a.value === b.value);
+    return items.some(pair => isEqual(pair.key, search));
+}
+
+exports.mapIncludes = mapIncludes;
+
+
+/***/ }),
+
+/***/ 3021:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(6424);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
+
+class Document {
+    constructor(value, replacer, options) {
+        /** A comment before this Document */
+        this.commentBefore = null;
+        /** A comment immediately after this Document */
+        this.comment = null;
+        /** Errors encountered during parsing. */
+        this.errors = [];
+        /** Warnings encountered during parsing. */
+        this.warnings = [];
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        let _replacer = null;
+        if (typeof replacer === 'function' || Array.isArray(replacer)) {
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const opt = Object.assign({
+            intAsBigInt: false,
+            keepSourceTokens: false,
+            logLevel: 'warn',
+            prettyErrors: true,
+            strict: true,
+            stringKeys: false,
+            uniqueKeys: true,
+            version: '1.2'
+        }, options);
+        this.options = opt;
+        let { version } = opt;
+        if (options?._directives) {
+            this.directives = options._directives.atDocument();
+            if (this.directives.yaml.explicit)
+                version = this.directives.yaml.version;
+        }
+        else
+            this.directives = new directives.Directives({ version });
+        this.setSchema(version, options);
+        // @ts-expect-error We can't really know that this matches Contents.
+        this.contents =
+            value === undefined ? null : this.createNode(value, _replacer, options);
+    }
+    /**
+     * Create a deep copy of this Document and its contents.
+     *
+     * Custom Node values that inherit from `Object` still refer to their original instances.
+     */
+    clone() {
+        const copy = Object.create(Document.prototype, {
+            [identity.NODE_TYPE]: { value: identity.DOC }
+        });
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
+        if (this.directives)
+            copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        // @ts-expect-error We can't really know that this matches Contents.
+        copy.contents = identity.isNode(this.contents)
+            ? this.contents.clone(copy.schema)
+            : this.contents;
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** Adds a value to the document. */
+    add(value) {
+        if (assertCollection(this.contents))
+            this.contents.add(value);
+    }
+    /** Adds a value to the document. */
+    addIn(path, value) {
+        if (assertCollection(this.contents))
+            this.contents.addIn(path, value);
+    }
+    /**
+     * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
+     *
+     * If `node` already has an anchor, `name` is ignored.
+     * Otherwise, the `node.anchor` value will be set to `name`,
+     * or if an anchor with that name is already present in the document,
+     * `name` will be used as a prefix for a new unique anchor.
+     * If `name` is undefined, the generated anchor will use 'a' as a prefix.
+     */
+    createAlias(node, name) {
+        if (!node.anchor) {
+            const prev = anchors.anchorNames(this);
+            node.anchor =
+                // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+                !name || prev.has(name) ? anchors.findNewAnchor(name || 'a', prev) : name;
+        }
+        return new Alias.Alias(node.anchor);
+    }
+    createNode(value, replacer, options) {
+        let _replacer = undefined;
+        if (typeof replacer === 'function') {
+            value = replacer.call({ '': value }, '', value);
+            _replacer = replacer;
+        }
+        else if (Array.isArray(replacer)) {
+            const keyToStr = (v) => typeof v === 'number' || v instanceof String || v instanceof Number;
+            const asStr = replacer.filter(keyToStr).map(String);
+            if (asStr.length > 0)
+                replacer = replacer.concat(asStr);
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(this, 
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        anchorPrefix || 'a');
+        const ctx = {
+            aliasDuplicateObjects: aliasDuplicateObjects ?? true,
+            keepUndefined: keepUndefined ?? false,
+            onAnchor,
+            onTagObj,
+            replacer: _replacer,
+            schema: this.schema,
+            sourceObjects
+        };
+        const node = createNode.createNode(value, tag, ctx);
+        if (flow && identity.isCollection(node))
+            node.flow = true;
+        setAnchors();
+        return node;
+    }
+    /**
+     * Convert a key and a value into a `Pair` using the current schema,
+     * recursively wrapping all values as `Scalar` or `Collection` nodes.
+     */
+    createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        if (Collection.isEmptyPath(path)) {
+            if (this.contents == null)
+                return false;
+            // @ts-expect-error Presumed impossible if Strict extends false
+            this.contents = null;
+            return true;
+        }
+        return assertCollection(this.contents)
+            ? this.contents.deleteIn(path)
+            : false;
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    get(key, keepScalar) {
+        return identity.isCollection(this.contents)
+            ? this.contents.get(key, keepScalar)
+            : undefined;
+    }
+    /**
+     * Returns item at `path`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        if (Collection.isEmptyPath(path))
+            return !keepScalar && identity.isScalar(this.contents)
+                ? this.contents.value
+                : this.contents;
+        return identity.isCollection(this.contents)
+            ? this.contents.getIn(path, keepScalar)
+            : undefined;
+    }
+    /**
+     * Checks if the document includes a value with the key `key`.
+     */
+    has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+    }
+    /**
+     * Checks if the document includes a value at `path`.
+     */
+    hasIn(path) {
+        if (Collection.isEmptyPath(path))
+            return this.contents !== undefined;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    set(key, value) {
+        if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, [key], value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.set(key, value);
+        }
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        if (Collection.isEmptyPath(path)) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = value;
+        }
+        else if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.setIn(path, value);
+        }
+    }
+    /**
+     * Change the YAML version and schema used by the document.
+     * A `null` version disables support for directives, explicit tags, anchors, and aliases.
+     * It also requires the `schema` option to be given as a `Schema` instance value.
+     *
+     * Overrides all previously set schema options.
+     */
+    setSchema(version, options = {}) {
+        if (typeof version === 'number')
+            version = String(version);
+        let opt;
+        switch (version) {
+            case '1.1':
+                if (this.directives)
+                    this.directives.yaml.version = '1.1';
+                else
+                    this.directives = new directives.Directives({ version: '1.1' });
+                opt = { resolveKnownTags: false, schema: 'yaml-1.1' };
+                break;
+            case '1.2':
+            case 'next':
+                if (this.directives)
+                    this.directives.yaml.version = version;
+                else
+                    this.directives = new directives.Directives({ version });
+                opt = { resolveKnownTags: true, schema: 'core' };
+                break;
+            case null:
+                if (this.directives)
+                    delete this.directives;
+                opt = null;
+                break;
+            default: {
+                const sv = JSON.stringify(version);
+                throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
+            }
+        }
+        // Not using `instanceof Schema` to allow for duck typing
+        if (options.schema instanceof Object)
+            this.schema = options.schema;
+        else if (opt)
+            this.schema = new Schema.Schema(Object.assign(opt, options));
+        else
+            throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
+    }
+    // json & jsonArg are only used from toJSON()
+    toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        const ctx = {
+            anchors: new Map(),
+            doc: this,
+            keep: !json,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this.contents, jsonArg ?? '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+    /**
+     * A JSON representation of the document `contents`.
+     *
+     * @param jsonArg Used by `JSON.stringify` to indicate the array index or
+     *   property name.
+     */
+    toJSON(jsonArg, onAnchor) {
+        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
+    }
+    /** A YAML representation of the document. */
+    toString(options = {}) {
+        if (this.errors.length > 0)
+            throw new Error('Document with errors cannot be stringified');
+        if ('indent' in options &&
+            (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
+            const s = JSON.stringify(options.indent);
+            throw new Error(`"indent" option must be a positive integer, not ${s}`);
+        }
+        return stringifyDocument.stringifyDocument(this, options);
+    }
+}
+function assertCollection(contents) {
+    if (identity.isCollection(contents))
+        return true;
+    throw new Error('Expected a YAML collection as document contents');
+}
+
+exports.Document = Document;
+
+
+/***/ }),
+
+/***/ 1596:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+/**
+ * Verify that the input string is a valid anchor.
+ *
+ * Will throw on errors.
+ */
+function anchorIsValid(anchor) {
+    if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
+        const sa = JSON.stringify(anchor);
+        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg);
+    }
+    return true;
+}
+function anchorNames(root) {
+    const anchors = new Set();
+    visit.visit(root, {
+        Value(_key, node) {
+            if (node.anchor)
+                anchors.add(node.anchor);
+        }
+    });
+    return anchors;
+}
+/** Find a new anchor name with the given `prefix` and a one-indexed suffix. */
+function findNewAnchor(prefix, exclude) {
+    for (let i = 1; true; ++i) {
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+            return name;
+    }
+}
+function createNodeAnchors(doc, prefix) {
+    const aliasObjects = [];
+    const sourceObjects = new Map();
+    let prevAnchors = null;
+    return {
+        onAnchor: (source) => {
+            aliasObjects.push(source);
+            prevAnchors ?? (prevAnchors = anchorNames(doc));
+            const anchor = findNewAnchor(prefix, prevAnchors);
+            prevAnchors.add(anchor);
+            return anchor;
+        },
+        /**
+         * With circular references, the source node is only resolved after all
+         * of its child nodes are. This is why anchors are set only after all of
+         * the nodes have been created.
+         */
+        setAnchors: () => {
+            for (const source of aliasObjects) {
+                const ref = sourceObjects.get(source);
+                if (typeof ref === 'object' &&
+                    ref.anchor &&
+                    (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+                    ref.node.anchor = ref.anchor;
+                }
+                else {
+                    const error = new Error('Failed to resolve repeated object (this should not happen)');
+                    error.source = source;
+                    throw error;
+                }
+            }
+        },
+        sourceObjects
+    };
+}
+
+exports.anchorIsValid = anchorIsValid;
+exports.anchorNames = anchorNames;
+exports.createNodeAnchors = createNodeAnchors;
+exports.findNewAnchor = findNewAnchor;
+
+
+/***/ }),
+
+/***/ 3661:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Applies the JSON.parse reviver algorithm as defined in the ECMA-262 spec,
+ * in section 24.5.1.1 "Runtime Semantics: InternalizeJSONProperty" of the
+ * 2021 edition: https://tc39.es/ecma262/#sec-json.parse
+ *
+ * Includes extensions for handling Map and Set objects.
+ */
+function applyReviver(reviver, obj, key, val) {
+    if (val && typeof val === 'object') {
+        if (Array.isArray(val)) {
+            for (let i = 0, len = val.length; i < len; ++i) {
+                const v0 = val[i];
+                const v1 = applyReviver(reviver, val, String(i), v0);
+                // eslint-disable-next-line @typescript-eslint/no-array-delete
+                if (v1 === undefined)
+                    delete val[i];
+                else if (v1 !== v0)
+                    val[i] = v1;
+            }
+        }
+        else if (val instanceof Map) {
+            for (const k of Array.from(val.keys())) {
+                const v0 = val.get(k);
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    val.delete(k);
+                else if (v1 !== v0)
+                    val.set(k, v1);
+            }
+        }
+        else if (val instanceof Set) {
+            for (const v0 of Array.from(val)) {
+                const v1 = applyReviver(reviver, val, v0, v0);
+                if (v1 === undefined)
+                    val.delete(v0);
+                else if (v1 !== v0) {
+                    val.delete(v0);
+                    val.add(v1);
+                }
+            }
+        }
+        else {
+            for (const [k, v0] of Object.entries(val)) {
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    delete val[k];
+                else if (v1 !== v0)
+                    val[k] = v1;
+            }
+        }
+    }
+    return reviver.call(obj, key, val);
+}
+
+exports.applyReviver = applyReviver;
+
+
+/***/ }),
+
+/***/ 2404:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+const defaultTagPrefix = 'tag:yaml.org,2002:';
+function findTagObject(value, tagName, tags) {
+    if (tagName) {
+        const match = tags.filter(t => t.tag === tagName);
+        const tagObj = match.find(t => !t.format) ?? match[0];
+        if (!tagObj)
+            throw new Error(`Tag ${tagName} not found`);
+        return tagObj;
+    }
+    return tags.find(t => t.identify?.(value) && !t.format);
+}
+function createNode(value, tagName, ctx) {
+    if (identity.isDocument(value))
+        value = value.contents;
+    if (identity.isNode(value))
+        return value;
+    if (identity.isPair(value)) {
+        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+        map.items.push(value);
+        return map;
+    }
+    if (value instanceof String ||
+        value instanceof Number ||
+        value instanceof Boolean ||
+        (typeof BigInt !== 'undefined' && value instanceof BigInt) // not supported everywhere
+    ) {
+        // https://tc39.es/ecma262/#sec-serializejsonproperty
+        value = value.valueOf();
+    }
+    const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+    // Detect duplicate references to the same object & use Alias nodes for all
+    // after first. The `ref` wrapper allows for circular references to resolve.
+    let ref = undefined;
+    if (aliasDuplicateObjects && value && typeof value === 'object') {
+        ref = sourceObjects.get(value);
+        if (ref) {
+            ref.anchor ?? (ref.anchor = onAnchor(value));
+            return new Alias.Alias(ref.anchor);
+        }
+        else {
+            ref = { anchor: null, node: null };
+            sourceObjects.set(value, ref);
+        }
+    }
+    if (tagName?.startsWith('!!'))
+        tagName = defaultTagPrefix + tagName.slice(2);
+    let tagObj = findTagObject(value, tagName, schema.tags);
+    if (!tagObj) {
+        if (value && typeof value.toJSON === 'function') {
+            // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+            value = value.toJSON();
+        }
+        if (!value || typeof value !== 'object') {
+            const node = new Scalar.Scalar(value);
+            if (ref)
+                ref.node = node;
+            return node;
+        }
+        tagObj =
+            value instanceof Map
+                ? schema[identity.MAP]
+                : Symbol.iterator in Object(value)
+                    ? schema[identity.SEQ]
+                    : schema[identity.MAP];
+    }
+    if (onTagObj) {
+        onTagObj(tagObj);
+        delete ctx.onTagObj;
+    }
+    const node = tagObj?.createNode
+        ? tagObj.createNode(ctx.schema, value, ctx)
+        : typeof tagObj?.nodeClass?.from === 'function'
+            ? tagObj.nodeClass.from(ctx.schema, value, ctx)
+            : new Scalar.Scalar(value);
+    if (tagName)
+        node.tag = tagName;
+    else if (!tagObj.default)
+        node.tag = tagObj.tag;
+    if (ref)
+        ref.node = node;
+    return node;
+}
+
+exports.createNode = createNode;
+
+
+/***/ }),
+
+/***/ 1342:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+const escapeChars = {
+    '!': '%21',
+    ',': '%2C',
+    '[': '%5B',
+    ']': '%5D',
+    '{': '%7B',
+    '}': '%7D'
+};
+const escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, ch => escapeChars[ch]);
+class Directives {
+    constructor(yaml, tags) {
+        /**
+         * The directives-end/doc-start marker `---`. If `null`, a marker may still be
+         * included in the document's stringified representation.
+         */
+        this.docStart = null;
+        /** The doc-end marker `...`.  */
+        this.docEnd = false;
+        this.yaml = Object.assign({}, Directives.defaultYaml, yaml);
+        this.tags = Object.assign({}, Directives.defaultTags, tags);
+    }
+    clone() {
+        const copy = new Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
+    }
+    /**
+     * During parsing, get a Directives instance for the current document and
+     * update the stream state according to the current version's spec.
+     */
+    atDocument() {
+        const res = new Directives(this.yaml, this.tags);
+        switch (this.yaml.version) {
+            case '1.1':
+                this.atNextDocument = true;
+                break;
+            case '1.2':
+                this.atNextDocument = false;
+                this.yaml = {
+                    explicit: Directives.defaultYaml.explicit,
+                    version: '1.2'
+                };
+                this.tags = Object.assign({}, Directives.defaultTags);
+                break;
+        }
+        return res;
+    }
+    /**
+     * @param onError - May be called even if the action was successful
+     * @returns `true` on success
+     */
+    add(line, onError) {
+        if (this.atNextDocument) {
+            this.yaml = { explicit: Directives.defaultYaml.explicit, version: '1.1' };
+            this.tags = Object.assign({}, Directives.defaultTags);
+            this.atNextDocument = false;
+        }
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
+        switch (name) {
+            case '%TAG': {
+                if (parts.length !== 2) {
+                    onError(0, '%TAG directive should contain exactly two parts');
+                    if (parts.length < 2)
+                        return false;
+                }
+                const [handle, prefix] = parts;
+                this.tags[handle] = prefix;
+                return true;
+            }
+            case '%YAML': {
+                this.yaml.explicit = true;
+                if (parts.length !== 1) {
+                    onError(0, '%YAML directive should contain exactly one part');
+                    return false;
+                }
+                const [version] = parts;
+                if (version === '1.1' || version === '1.2') {
+                    this.yaml.version = version;
+                    return true;
+                }
+                else {
+                    const isValid = /^\d+\.\d+$/.test(version);
+                    onError(6, `Unsupported YAML version ${version}`, isValid);
+                    return false;
+                }
+            }
+            default:
+                onError(0, `Unknown directive ${name}`, true);
+                return false;
+        }
+    }
+    /**
+     * Resolves a tag, matching handles to those defined in %TAG directives.
+     *
+     * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
+     *   `'!local'` tag, or `null` if unresolvable.
+     */
+    tagName(source, onError) {
+        if (source === '!')
+            return '!'; // non-specific tag
+        if (source[0] !== '!') {
+            onError(`Not a valid tag: ${source}`);
+            return null;
+        }
+        if (source[1] === '<') {
+            const verbatim = source.slice(2, -1);
+            if (verbatim === '!' || verbatim === '!!') {
+                onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+                return null;
+            }
+            if (source[source.length - 1] !== '>')
+                onError('Verbatim tags must end with a >');
+            return verbatim;
+        }
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix)
+            onError(`The ${source} tag has no suffix`);
+        const prefix = this.tags[handle];
+        if (prefix) {
+            try {
+                return prefix + decodeURIComponent(suffix);
+            }
+            catch (error) {
+                onError(String(error));
+                return null;
+            }
+        }
+        if (handle === '!')
+            return source; // local tag
+        onError(`Could not resolve tag: ${source}`);
+        return null;
+    }
+    /**
+     * Given a fully resolved tag, returns its printable string form,
+     * taking into account current tag prefixes and defaults.
+     */
+    tagString(tag) {
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+            if (tag.startsWith(prefix))
+                return handle + escapeTagName(tag.substring(prefix.length));
+        }
+        return tag[0] === '!' ? tag : `!<${tag}>`;
+    }
+    toString(doc) {
+        const lines = this.yaml.explicit
+            ? [`%YAML ${this.yaml.version || '1.2'}`]
+            : [];
+        const tagEntries = Object.entries(this.tags);
+        let tagNames;
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+            const tags = {};
+            visit.visit(doc.contents, (_key, node) => {
+                if (identity.isNode(node) && node.tag)
+                    tags[node.tag] = true;
+            });
+            tagNames = Object.keys(tags);
+        }
+        else
+            tagNames = [];
+        for (const [handle, prefix] of tagEntries) {
+            if (handle === '!!' && prefix === 'tag:yaml.org,2002:')
+                continue;
+            if (!doc || tagNames.some(tn => tn.startsWith(prefix)))
+                lines.push(`%TAG ${handle} ${prefix}`);
+        }
+        return lines.join('\n');
+    }
+}
+Directives.defaultYaml = { explicit: false, version: '1.2' };
+Directives.defaultTags = { '!!': 'tag:yaml.org,2002:' };
+
+exports.Directives = Directives;
+
+
+/***/ }),
+
+/***/ 1464:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+class YAMLError extends Error {
+    constructor(name, pos, code, message) {
+        super();
+        this.name = name;
+        this.code = code;
+        this.message = message;
+        this.pos = pos;
+    }
+}
+class YAMLParseError extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLParseError', pos, code, message);
+    }
+}
+class YAMLWarning extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLWarning', pos, code, message);
+    }
+}
+const prettifyError = (src, lc) => (error) => {
+    if (error.pos[0] === -1)
+        return;
+    error.linePos = error.pos.map(pos => lc.linePos(pos));
+    const { line, col } = error.linePos[0];
+    error.message += ` at line ${line}, column ${col}`;
+    let ci = col - 1;
+    let lineStr = src
+        .substring(lc.lineStarts[line - 1], lc.lineStarts[line])
+        .replace(/[\n\r]+$/, '');
+    // Trim to max 80 chars, keeping col position near the middle
+    if (ci >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = '…' + lineStr.substring(trimStart);
+        ci -= trimStart - 1;
+    }
+    if (lineStr.length > 80)
+        lineStr = lineStr.substring(0, 79) + '…';
+    // Include previous line in context if pointing at line start
+    if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        // Regexp won't match if start is trimmed
+        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        if (prev.length > 80)
+            prev = prev.substring(0, 79) + '…\n';
+        lineStr = prev + lineStr;
+    }
+    if (/[^ ]/.test(lineStr)) {
+        let count = 1;
+        const end = error.linePos[1];
+        if (end?.line === line && end.col > col) {
+            count = Math.max(1, Math.min(end.col - col, 80 - ci));
+        }
+        const pointer = ' '.repeat(ci) + '^'.repeat(count);
+        error.message += `:\n\n${lineStr}\n${pointer}\n`;
+    }
+};
+
+exports.YAMLError = YAMLError;
+exports.YAMLParseError = YAMLParseError;
+exports.YAMLWarning = YAMLWarning;
+exports.prettifyError = prettifyError;
+
+
+/***/ }),
+
+/***/ 8815:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
+
+
+
+__webpack_unused_export__ = composer.Composer;
+__webpack_unused_export__ = Document.Document;
+__webpack_unused_export__ = Schema.Schema;
+__webpack_unused_export__ = errors.YAMLError;
+__webpack_unused_export__ = errors.YAMLParseError;
+__webpack_unused_export__ = errors.YAMLWarning;
+__webpack_unused_export__ = Alias.Alias;
+__webpack_unused_export__ = identity.isAlias;
+__webpack_unused_export__ = identity.isCollection;
+__webpack_unused_export__ = identity.isDocument;
+__webpack_unused_export__ = identity.isMap;
+__webpack_unused_export__ = identity.isNode;
+__webpack_unused_export__ = identity.isPair;
+__webpack_unused_export__ = identity.isScalar;
+__webpack_unused_export__ = identity.isSeq;
+__webpack_unused_export__ = Pair.Pair;
+__webpack_unused_export__ = Scalar.Scalar;
+__webpack_unused_export__ = YAMLMap.YAMLMap;
+__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+__webpack_unused_export__ = cst;
+__webpack_unused_export__ = lexer.Lexer;
+__webpack_unused_export__ = lineCounter.LineCounter;
+__webpack_unused_export__ = parser.Parser;
+__webpack_unused_export__ = publicApi.parse;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.Tp = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.stringify;
+__webpack_unused_export__ = visit.visit;
+__webpack_unused_export__ = visit.visitAsync;
+
+
+/***/ }),
+
+/***/ 7249:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+
+function debug(logLevel, ...messages) {
+    if (logLevel === 'debug')
+        console.log(...messages);
+}
+function warn(logLevel, warning) {
+    if (logLevel === 'debug' || logLevel === 'warn') {
+        if (typeof node_process.emitWarning === 'function')
+            node_process.emitWarning(warning);
+        else
+            console.warn(warning);
+    }
+}
+
+exports.debug = debug;
+exports.warn = warn;
+
+
+/***/ }),
+
+/***/ 4065:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
+
+class Alias extends Node.NodeBase {
+    constructor(source) {
+        super(identity.ALIAS);
+        this.source = source;
+        Object.defineProperty(this, 'tag', {
+            set() {
+                throw new Error('Alias nodes cannot have tags');
+            }
+        });
+    }
+    /**
+     * Resolve the value of this alias within `doc`, finding the last
+     * instance of the `source` anchor before this node.
+     */
+    resolve(doc, ctx) {
+        if (ctx?.maxAliasCount === 0)
+            throw new ReferenceError('Alias resolution is disabled');
+        let nodes;
+        if (ctx?.aliasResolveCache) {
+            nodes = ctx.aliasResolveCache;
+        }
+        else {
+            nodes = [];
+            visit.visit(doc, {
+                Node: (_key, node) => {
+                    if (identity.isAlias(node) || identity.hasAnchor(node))
+                        nodes.push(node);
+                }
+            });
+            if (ctx)
+                ctx.aliasResolveCache = nodes;
+        }
+        let found = undefined;
+        for (const node of nodes) {
+            if (node === this)
+                break;
+            if (node.anchor === this.source)
+                found = node;
+        }
+        if (found && ctx) {
+            const { anchors, doc, maxAliasCount } = ctx;
+            let data = anchors.get(found);
+            if (!data) {
+                // Resolve anchors for Node.prototype.toJS()
+                toJS.toJS(found, null, ctx);
+                data = anchors.get(found);
+            }
+            /* istanbul ignore if */
+            if (data?.res === undefined) {
+                const msg = 'This should not happen: Alias anchor was not resolved?';
+                throw new ReferenceError(msg);
+            }
+            if (maxAliasCount >= 0) {
+                data.count += 1;
+                if (data.aliasCount === 0)
+                    data.aliasCount = getAliasCount(doc, found, anchors);
+                if (data.count * data.aliasCount > maxAliasCount) {
+                    const msg = 'Excessive alias count indicates a resource exhaustion attack';
+                    throw new ReferenceError(msg);
+                }
+            }
+        }
+        return found;
+    }
+    toJSON(_arg, ctx) {
+        if (!ctx)
+            return { source: this.source };
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
+            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new ReferenceError(msg);
+        }
+        return ctx.anchors.get(source).res;
+    }
+    toString(ctx, _onComment, _onChompKeep) {
+        const src = `*${this.source}`;
+        if (ctx) {
+            anchors.anchorIsValid(this.source);
+            if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
+                const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+                throw new Error(msg);
+            }
+            if (ctx.implicitKey)
+                return `${src} `;
+        }
+        return src;
+    }
+}
+function getAliasCount(doc, node, anchors) {
+    if (identity.isAlias(node)) {
+        const source = node.resolve(doc);
+        const anchor = anchors && source && anchors.get(source);
+        return anchor ? anchor.count * anchor.aliasCount : 0;
+    }
+    else if (identity.isCollection(node)) {
+        let count = 0;
+        for (const item of node.items) {
+            const c = getAliasCount(doc, item, anchors);
+            if (c > count)
+                count = c;
+        }
+        return count;
+    }
+    else if (identity.isPair(node)) {
+        const kc = getAliasCount(doc, node.key, anchors);
+        const vc = getAliasCount(doc, node.value, anchors);
+        return Math.max(kc, vc);
+    }
+    return 1;
+}
+
+exports.Alias = Alias;
+
+
+/***/ }),
+
+/***/ 101:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+
+function collectionFromPath(schema, path, value) {
+    let v = value;
+    for (let i = path.length - 1; i >= 0; --i) {
+        const k = path[i];
+        if (typeof k === 'number' && Number.isInteger(k) && k >= 0) {
+            const a = [];
+            a[k] = v;
+            v = a;
+        }
+        else {
+            v = new Map([[k, v]]);
+        }
+    }
+    return createNode.createNode(v, undefined, {
+        aliasDuplicateObjects: false,
+        keepUndefined: false,
+        onAnchor: () => {
+            throw new Error('This should not happen, please report a bug.');
+        },
+        schema,
+        sourceObjects: new Map()
+    });
+}
+// Type guard is intentionally a little wrong so as to be more useful,
+// as it does not cover untypable empty non-string iterables (e.g. []).
+const isEmptyPath = (path) => path == null ||
+    (typeof path === 'object' && !!path[Symbol.iterator]().next().done);
+class Collection extends Node.NodeBase {
+    constructor(type, schema) {
+        super(type);
+        Object.defineProperty(this, 'schema', {
+            value: schema,
+            configurable: true,
+            enumerable: false,
+            writable: true
+        });
+    }
+    /**
+     * Create a copy of this collection.
+     *
+     * @param schema - If defined, overwrites the original's schema
+     */
+    clone(schema) {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (schema)
+            copy.schema = schema;
+        copy.items = copy.items.map(it => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /**
+     * Adds a value to the collection. For `!!map` and `!!omap` the value must
+     * be a Pair instance or a `{ key, value }` object, which may not have a key
+     * that already exists in the map.
+     */
+    addIn(path, value) {
+        if (isEmptyPath(path))
+            this.add(value);
+        else {
+            const [key, ...rest] = path;
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.addIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+    /**
+     * Removes a value from the collection.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.delete(key);
+        const node = this.get(key, true);
+        if (identity.isCollection(node))
+            return node.deleteIn(rest);
+        else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        const [key, ...rest] = path;
+        const node = this.get(key, true);
+        if (rest.length === 0)
+            return !keepScalar && identity.isScalar(node) ? node.value : node;
+        else
+            return identity.isCollection(node) ? node.getIn(rest, keepScalar) : undefined;
+    }
+    hasAllNullValues(allowScalar) {
+        return this.items.every(node => {
+            if (!identity.isPair(node))
+                return false;
+            const n = node.value;
+            return (n == null ||
+                (allowScalar &&
+                    identity.isScalar(n) &&
+                    n.value == null &&
+                    !n.commentBefore &&
+                    !n.comment &&
+                    !n.tag));
+        });
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     */
+    hasIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.has(key);
+        const node = this.get(key, true);
+        return identity.isCollection(node) ? node.hasIn(rest) : false;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        const [key, ...rest] = path;
+        if (rest.length === 0) {
+            this.set(key, value);
+        }
+        else {
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.setIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+}
+
+exports.Collection = Collection;
+exports.collectionFromPath = collectionFromPath;
+exports.isEmptyPath = isEmptyPath;
+
+
+/***/ }),
+
+/***/ 6673:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+
+class NodeBase {
+    constructor(type) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+    }
+    /** Create a copy of this node.  */
+    clone() {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** A plain JavaScript representation of this node. */
+    toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity.isDocument(doc))
+            throw new TypeError('A document argument is required');
+        const ctx = {
+            anchors: new Map(),
+            doc,
+            keep: true,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this, '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+}
+
+exports.NodeBase = NodeBase;
+
+
+/***/ }),
+
+/***/ 7165:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
+
+function createPair(key, value, ctx) {
+    const k = createNode.createNode(key, undefined, ctx);
+    const v = createNode.createNode(value, undefined, ctx);
+    return new Pair(k, v);
+}
+class Pair {
+    constructor(key, value = null) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        this.key = key;
+        this.value = value;
+    }
+    clone(schema) {
+        let { key, value } = this;
+        if (identity.isNode(key))
+            key = key.clone(schema);
+        if (identity.isNode(value))
+            value = value.clone(schema);
+        return new Pair(key, value);
+    }
+    toJSON(_, ctx) {
+        const pair = ctx?.mapAsMap ? new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc
+            ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep)
+            : JSON.stringify(this);
+    }
+}
+
+exports.Pair = Pair;
+exports.createPair = createPair;
+
+
+/***/ }),
+
+/***/ 3301:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
+
+const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
+class Scalar extends Node.NodeBase {
+    constructor(value) {
+        super(identity.SCALAR);
+        this.value = value;
+    }
+    toJSON(arg, ctx) {
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+    }
+    toString() {
+        return String(this.value);
+    }
+}
+Scalar.BLOCK_FOLDED = 'BLOCK_FOLDED';
+Scalar.BLOCK_LITERAL = 'BLOCK_LITERAL';
+Scalar.PLAIN = 'PLAIN';
+Scalar.QUOTE_DOUBLE = 'QUOTE_DOUBLE';
+Scalar.QUOTE_SINGLE = 'QUOTE_SINGLE';
+
+exports.Scalar = Scalar;
+exports.isScalarValue = isScalarValue;
+
+
+/***/ }),
+
+/***/ 4454:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+
+function findPair(items, key) {
+    const k = identity.isScalar(key) ? key.value : key;
+    for (const it of items) {
+        if (identity.isPair(it)) {
+            if (it.key === key || it.key === k)
+                return it;
+            if (identity.isScalar(it.key) && it.key.value === k)
+                return it;
+        }
+    }
+    return undefined;
+}
+class YAMLMap extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:map';
+    }
+    constructor(schema) {
+        super(identity.MAP, schema);
+        this.items = [];
+    }
+    /**
+     * A generic collection parsing method that can be extended
+     * to other node classes that inherit from YAMLMap
+     */
+    static from(schema, obj, ctx) {
+        const { keepUndefined, replacer } = ctx;
+        const map = new this(schema);
+        const add = (key, value) => {
+            if (typeof replacer === 'function')
+                value = replacer.call(obj, key, value);
+            else if (Array.isArray(replacer) && !replacer.includes(key))
+                return;
+            if (value !== undefined || keepUndefined)
+                map.items.push(Pair.createPair(key, value, ctx));
+        };
+        if (obj instanceof Map) {
+            for (const [key, value] of obj)
+                add(key, value);
+        }
+        else if (obj && typeof obj === 'object') {
+            for (const key of Object.keys(obj))
+                add(key, obj[key]);
+        }
+        if (typeof schema.sortMapEntries === 'function') {
+            map.items.sort(schema.sortMapEntries);
+        }
+        return map;
+    }
+    /**
+     * Adds a value to the collection.
+     *
+     * @param overwrite - If not set `true`, using a key that is already in the
+     *   collection will throw. Otherwise, overwrites the previous value.
+     */
+    add(pair, overwrite) {
+        let _pair;
+        if (identity.isPair(pair))
+            _pair = pair;
+        else if (!pair || typeof pair !== 'object' || !('key' in pair)) {
+            // In TypeScript, this never happens.
+            _pair = new Pair.Pair(pair, pair?.value);
+        }
+        else
+            _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair(this.items, _pair.key);
+        const sortEntries = this.schema?.sortMapEntries;
+        if (prev) {
+            if (!overwrite)
+                throw new Error(`Key ${_pair.key} already set`);
+            // For scalars, keep the old node & its comments and anchors
+            if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+                prev.value.value = _pair.value;
+            else
+                prev.value = _pair.value;
+        }
+        else if (sortEntries) {
+            const i = this.items.findIndex(item => sortEntries(_pair, item) < 0);
+            if (i === -1)
+                this.items.push(_pair);
+            else
+                this.items.splice(i, 0, _pair);
+        }
+        else {
+            this.items.push(_pair);
+        }
+    }
+    delete(key) {
+        const it = findPair(this.items, key);
+        if (!it)
+            return false;
+        const del = this.items.splice(this.items.indexOf(it), 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const it = findPair(this.items, key);
+        const node = it?.value;
+        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? undefined;
+    }
+    has(key) {
+        return !!findPair(this.items, key);
+    }
+    set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
+    }
+    /**
+     * @param ctx - Conversion context, originally set in Document#toJS()
+     * @param {Class} Type - If set, forces the returned collection type
+     * @returns Instance of Type, Map, or Object
+     */
+    toJSON(_, ctx, Type) {
+        const map = Type ? new Type() : ctx?.mapAsMap ? new Map() : {};
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const item of this.items)
+            addPairToJSMap.addPairToJSMap(ctx, map, item);
+        return map;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        for (const item of this.items) {
+            if (!identity.isPair(item))
+                throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
+        }
+        if (!ctx.allNullValues && this.hasAllNullValues(false))
+            ctx = Object.assign({}, ctx, { allNullValues: true });
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '',
+            flowChars: { start: '{', end: '}' },
+            itemIndent: ctx.indent || '',
+            onChompKeep,
+            onComment
+        });
+    }
+}
+
+exports.YAMLMap = YAMLMap;
+exports.findPair = findPair;
+
+
+/***/ }),
+
+/***/ 2223:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(6424);
+
+class YAMLSeq extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:seq';
+    }
+    constructor(schema) {
+        super(identity.SEQ, schema);
+        this.items = [];
+    }
+    add(value) {
+        this.items.push(value);
+    }
+    /**
+     * Removes a value from the collection.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     *
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return false;
+        const del = this.items.splice(idx, 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return undefined;
+        const it = this.items[idx];
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     */
+    has(key) {
+        const idx = asItemIndex(key);
+        return typeof idx === 'number' && idx < this.items.length;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     *
+     * If `key` does not contain a representation of an integer, this will throw.
+     * It may be wrapped in a `Scalar`.
+     */
+    set(key, value) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            throw new Error(`Expected a valid index, not ${key}.`);
+        const prev = this.items[idx];
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+            prev.value = value;
+        else
+            this.items[idx] = value;
+    }
+    toJSON(_, ctx) {
+        const seq = [];
+        if (ctx?.onCreate)
+            ctx.onCreate(seq);
+        let i = 0;
+        for (const item of this.items)
+            seq.push(toJS.toJS(item, String(i++), ctx));
+        return seq;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '- ',
+            flowChars: { start: '[', end: ']' },
+            itemIndent: (ctx.indent || '') + '  ',
+            onChompKeep,
+            onComment
+        });
+    }
+    static from(schema, obj, ctx) {
+        const { replacer } = ctx;
+        const seq = new this(schema);
+        if (obj && Symbol.iterator in Object(obj)) {
+            let i = 0;
+            for (let it of obj) {
+                if (typeof replacer === 'function') {
+                    const key = obj instanceof Set ? it : String(i++);
+                    it = replacer.call(obj, key, it);
+                }
+                seq.items.push(createNode.createNode(it, undefined, ctx));
+            }
+        }
+        return seq;
+    }
+}
+function asItemIndex(key) {
+    let idx = identity.isScalar(key) ? key.value : key;
+    if (idx && typeof idx === 'string')
+        idx = Number(idx);
+    return typeof idx === 'number' && Number.isInteger(idx) && idx >= 0
+        ? idx
+        : null;
+}
+
+exports.YAMLSeq = YAMLSeq;
+
+
+/***/ }),
+
+/***/ 7104:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+
+function addPairToJSMap(ctx, map, { key, value }) {
+    if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map, value);
+    // TODO: Should drop this special case for bare << handling
+    else if (merge.isMergeKey(ctx, key))
+        merge.addMergeToJSMap(ctx, map, value);
+    else {
+        const jsKey = toJS.toJS(key, '', ctx);
+        if (map instanceof Map) {
+            map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        }
+        else if (map instanceof Set) {
+            map.add(jsKey);
+        }
+        else {
+            const stringKey = stringifyKey(key, jsKey, ctx);
+            const jsValue = toJS.toJS(value, stringKey, ctx);
+            if (stringKey in map)
+                Object.defineProperty(map, stringKey, {
+                    value: jsValue,
+                    writable: true,
+                    enumerable: true,
+                    configurable: true
+                });
+            else
+                map[stringKey] = jsValue;
+        }
+    }
+    return map;
+}
+function stringifyKey(key, jsKey, ctx) {
+    if (jsKey === null)
+        return '';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    if (typeof jsKey !== 'object')
+        return String(jsKey);
+    if (identity.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        strCtx.anchors = new Set();
+        for (const node of ctx.anchors.keys())
+            strCtx.anchors.add(node.anchor);
+        strCtx.inFlow = true;
+        strCtx.inStringifyKey = true;
+        const strKey = key.toString(strCtx);
+        if (!ctx.mapKeyWarned) {
+            let jsonStr = JSON.stringify(strKey);
+            if (jsonStr.length > 40)
+                jsonStr = jsonStr.substring(0, 36) + '..."';
+            log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+            ctx.mapKeyWarned = true;
+        }
+        return strKey;
+    }
+    return JSON.stringify(jsKey);
+}
+
+exports.addPairToJSMap = addPairToJSMap;
+
+
+/***/ }),
+
+/***/ 1127:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const ALIAS = Symbol.for('yaml.alias');
+const DOC = Symbol.for('yaml.document');
+const MAP = Symbol.for('yaml.map');
+const PAIR = Symbol.for('yaml.pair');
+const SCALAR = Symbol.for('yaml.scalar');
+const SEQ = Symbol.for('yaml.seq');
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const isAlias = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === ALIAS;
+const isDocument = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === DOC;
+const isMap = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === MAP;
+const isPair = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === PAIR;
+const isScalar = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SCALAR;
+const isSeq = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SEQ;
+function isCollection(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case MAP:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+function isNode(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case ALIAS:
+            case MAP:
+            case SCALAR:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+const hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+
+exports.ALIAS = ALIAS;
+exports.DOC = DOC;
+exports.MAP = MAP;
+exports.NODE_TYPE = NODE_TYPE;
+exports.PAIR = PAIR;
+exports.SCALAR = SCALAR;
+exports.SEQ = SEQ;
+exports.hasAnchor = hasAnchor;
+exports.isAlias = isAlias;
+exports.isCollection = isCollection;
+exports.isDocument = isDocument;
+exports.isMap = isMap;
+exports.isNode = isNode;
+exports.isPair = isPair;
+exports.isScalar = isScalar;
+exports.isSeq = isSeq;
+
+
+/***/ }),
+
+/***/ 6424:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+/**
+ * Recursively convert any node or its contents to native JavaScript
+ *
+ * @param value - The input value
+ * @param arg - If `value` defines a `toJSON()` method, use this
+ *   as its first argument
+ * @param ctx - Conversion context, originally set in Document#toJS(). If
+ *   `{ keep: true }` is not set, output should be suitable for JSON
+ *   stringification.
+ */
+function toJS(value, arg, ctx) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+    if (Array.isArray(value))
+        return value.map((v, i) => toJS(v, String(i), ctx));
+    if (value && typeof value.toJSON === 'function') {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+        if (!ctx || !identity.hasAnchor(value))
+            return value.toJSON(arg, ctx);
+        const data = { aliasCount: 0, count: 1, res: undefined };
+        ctx.anchors.set(value, data);
+        ctx.onCreate = res => {
+            data.res = res;
+            delete ctx.onCreate;
+        };
+        const res = value.toJSON(arg, ctx);
+        if (ctx.onCreate)
+            ctx.onCreate(res);
+        return res;
+    }
+    if (typeof value === 'bigint' && !ctx?.keep)
+        return Number(value);
+    return value;
+}
+
+exports.toJS = toJS;
+
+
+/***/ }),
+
+/***/ 110:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
+
+function resolveAsScalar(token, strict = true, onError) {
+    if (token) {
+        const _onError = (pos, code, message) => {
+            const offset = typeof pos === 'number' ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+            if (onError)
+                onError(offset, code, message);
+            else
+                throw new errors.YAMLParseError([offset, offset + 1], code, message);
+        };
+        switch (token.type) {
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            case 'block-scalar':
+                return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+        }
+    }
+    return null;
+}
+/**
+ * Create a new scalar token with `value`
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.end Comments and whitespace after the end of the value, or after the block scalar header. If undefined, a newline will be added.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.indent The indent level of the token.
+ * @param context.inFlow Is this scalar within a flow collection? This may affect the resolved type of the token's value.
+ * @param context.offset The offset position of the token.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function createScalarToken(value, context) {
+    const { implicitKey = false, indent, inFlow = false, offset = -1, type = 'PLAIN' } = context;
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey,
+        indent: indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    const end = context.end ?? [
+        { type: 'newline', offset: -1, indent, source: '\n' }
+    ];
+    switch (source[0]) {
+        case '|':
+        case '>': {
+            const he = source.indexOf('\n');
+            const head = source.substring(0, he);
+            const body = source.substring(he + 1) + '\n';
+            const props = [
+                { type: 'block-scalar-header', offset, indent, source: head }
+            ];
+            if (!addEndtoBlockProps(props, end))
+                props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+            return { type: 'block-scalar', offset, indent, props, source: body };
+        }
+        case '"':
+            return { type: 'double-quoted-scalar', offset, indent, source, end };
+        case "'":
+            return { type: 'single-quoted-scalar', offset, indent, source, end };
+        default:
+            return { type: 'scalar', offset, indent, source, end };
+    }
+}
+/**
+ * Set the value of `token` to the given string `value`, overwriting any previous contents and type that it may have.
+ *
+ * Best efforts are made to retain any comments previously associated with the `token`,
+ * though all contents within a collection's `items` will be overwritten.
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param token Any token. If it does not include an `indent` value, the value will be stringified as if it were an implicit key.
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.afterKey In most cases, values after a key should have an additional level of indentation.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.inFlow Being within a flow collection may affect the resolved type of the token's value.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function setScalarValue(token, value, context = {}) {
+    let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    let indent = 'indent' in token ? token.indent : null;
+    if (afterKey && typeof indent === 'number')
+        indent += 2;
+    if (!type)
+        switch (token.type) {
+            case 'single-quoted-scalar':
+                type = 'QUOTE_SINGLE';
+                break;
+            case 'double-quoted-scalar':
+                type = 'QUOTE_DOUBLE';
+                break;
+            case 'block-scalar': {
+                const header = token.props[0];
+                if (header.type !== 'block-scalar-header')
+                    throw new Error('Invalid block scalar header');
+                type = header.source[0] === '>' ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
+                break;
+            }
+            default:
+                type = 'PLAIN';
+        }
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey: implicitKey || indent === null,
+        indent: indent !== null && indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    switch (source[0]) {
+        case '|':
+        case '>':
+            setBlockScalarValue(token, source);
+            break;
+        case '"':
+            setFlowScalarValue(token, source, 'double-quoted-scalar');
+            break;
+        case "'":
+            setFlowScalarValue(token, source, 'single-quoted-scalar');
+            break;
+        default:
+            setFlowScalarValue(token, source, 'scalar');
+    }
+}
+function setBlockScalarValue(token, source) {
+    const he = source.indexOf('\n');
+    const head = source.substring(0, he);
+    const body = source.substring(he + 1) + '\n';
+    if (token.type === 'block-scalar') {
+        const header = token.props[0];
+        if (header.type !== 'block-scalar-header')
+            throw new Error('Invalid block scalar header');
+        header.source = head;
+        token.source = body;
+    }
+    else {
+        const { offset } = token;
+        const indent = 'indent' in token ? token.indent : -1;
+        const props = [
+            { type: 'block-scalar-header', offset, indent, source: head }
+        ];
+        if (!addEndtoBlockProps(props, 'end' in token ? token.end : undefined))
+            props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+        for (const key of Object.keys(token))
+            if (key !== 'type' && key !== 'offset')
+                delete token[key];
+        Object.assign(token, { type: 'block-scalar', indent, props, source: body });
+    }
+}
+/** @returns `true` if last token is a newline */
+function addEndtoBlockProps(props, end) {
+    if (end)
+        for (const st of end)
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                    props.push(st);
+                    break;
+                case 'newline':
+                    props.push(st);
+                    return true;
+            }
+    return false;
+}
+function setFlowScalarValue(token, source, type) {
+    switch (token.type) {
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            token.type = type;
+            token.source = source;
+            break;
+        case 'block-scalar': {
+            const end = token.props.slice(1);
+            let oa = source.length;
+            if (token.props[0].type === 'block-scalar-header')
+                oa -= token.props[0].source.length;
+            for (const tok of end)
+                tok.offset += oa;
+            delete token.props;
+            Object.assign(token, { type, source, end });
+            break;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            const offset = token.offset + source.length;
+            const nl = { type: 'newline', offset, indent: token.indent, source: '\n' };
+            delete token.items;
+            Object.assign(token, { type, source, end: [nl] });
+            break;
+        }
+        default: {
+            const indent = 'indent' in token ? token.indent : -1;
+            const end = 'end' in token && Array.isArray(token.end)
+                ? token.end.filter(st => st.type === 'space' ||
+                    st.type === 'comment' ||
+                    st.type === 'newline')
+                : [];
+            for (const key of Object.keys(token))
+                if (key !== 'type' && key !== 'offset')
+                    delete token[key];
+            Object.assign(token, { type, indent, source, end });
+        }
+    }
+}
+
+exports.createScalarToken = createScalarToken;
+exports.resolveAsScalar = resolveAsScalar;
+exports.setScalarValue = setScalarValue;
+
+
+/***/ }),
+
+/***/ 1733:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringify a CST document, token, or collection item
+ *
+ * Fair warning: This applies no validation whatsoever, and
+ * simply concatenates the sources in their logical order.
+ */
+const stringify = (cst) => 'type' in cst ? stringifyToken(cst) : stringifyItem(cst);
+function stringifyToken(token) {
+    switch (token.type) {
+        case 'block-scalar': {
+            let res = '';
+            for (const tok of token.props)
+                res += stringifyToken(tok);
+            return res + token.source;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            let res = '';
+            for (const item of token.items)
+                res += stringifyItem(item);
+            return res;
+        }
+        case 'flow-collection': {
+            let res = token.start.source;
+            for (const item of token.items)
+                res += stringifyItem(item);
+            for (const st of token.end)
+                res += st.source;
+            return res;
+        }
+        case 'document': {
+            let res = stringifyItem(token);
+            if (token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+        default: {
+            let res = token.source;
+            if ('end' in token && token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+    }
+}
+function stringifyItem({ start, key, sep, value }) {
+    let res = '';
+    for (const st of start)
+        res += st.source;
+    if (key)
+        res += stringifyToken(key);
+    if (sep)
+        for (const st of sep)
+            res += st.source;
+    if (value)
+        res += stringifyToken(value);
+    return res;
+}
+
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 7715:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove item');
+/**
+ * Apply a visitor to a CST document or item.
+ *
+ * Walks through the tree (depth-first) starting from the root, calling a
+ * `visitor` function with two arguments when entering each item:
+ *   - `item`: The current item, which included the following members:
+ *     - `start: SourceToken[]` – Source tokens before the key or value,
+ *       possibly including its anchor or tag.
+ *     - `key?: Token | null` – Set for pair values. May then be `null`, if
+ *       the key before the `:` separator is empty.
+ *     - `sep?: SourceToken[]` – Source tokens between the key and the value,
+ *       which should include the `:` map value indicator if `value` is set.
+ *     - `value?: Token` – The value of a sequence item, or of a map pair.
+ *   - `path`: The steps from the root to the current node, as an array of
+ *     `['key' | 'value', number]` tuples.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this token, continue with
+ *      next sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current item, then continue with the next one
+ *   - `number`: Set the index of the next step. This is useful especially if
+ *     the index of the current token has changed.
+ *   - `function`: Define the next visitor for this item. After the original
+ *     visitor is called on item entry, next visitors are called after handling
+ *     a non-empty `key` and when exiting the item.
+ */
+function visit(cst, visitor) {
+    if ('type' in cst && cst.type === 'document')
+        cst = { start: cst.start, value: cst.value };
+    _visit(Object.freeze([]), cst, visitor);
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current item */
+visit.SKIP = SKIP;
+/** Remove the current item */
+visit.REMOVE = REMOVE;
+/** Find the item at `path` from `cst` as the root */
+visit.itemAtPath = (cst, path) => {
+    let item = cst;
+    for (const [field, index] of path) {
+        const tok = item?.[field];
+        if (tok && 'items' in tok) {
+            item = tok.items[index];
+        }
+        else
+            return undefined;
+    }
+    return item;
+};
+/**
+ * Get the immediate parent collection of the item at `path` from `cst` as the root.
+ *
+ * Throws an error if the collection is not found, which should never happen if the item itself exists.
+ */
+visit.parentCollection = (cst, path) => {
+    const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    const field = path[path.length - 1][0];
+    const coll = parent?.[field];
+    if (coll && 'items' in coll)
+        return coll;
+    throw new Error('Parent collection not found');
+};
+function _visit(path, item, visitor) {
+    let ctrl = visitor(item, path);
+    if (typeof ctrl === 'symbol')
+        return ctrl;
+    for (const field of ['key', 'value']) {
+        const token = item[field];
+        if (token && 'items' in token) {
+            for (let i = 0; i < token.items.length; ++i) {
+                const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    token.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+            if (typeof ctrl === 'function' && field === 'key')
+                ctrl = ctrl(item, path);
+        }
+    }
+    return typeof ctrl === 'function' ? ctrl(item, path) : ctrl;
+}
+
+exports.visit = visit;
+
+
+/***/ }),
+
+/***/ 3461:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
+
+/** The byte order mark */
+const BOM = '\u{FEFF}';
+/** Start of doc-mode */
+const DOCUMENT = '\x02'; // C0: Start of Text
+/** Unexpected end of flow-mode */
+const FLOW_END = '\x18'; // C0: Cancel
+/** Next token is a scalar value */
+const SCALAR = '\x1f'; // C0: Unit Separator
+/** @returns `true` if `token` is a flow or block collection */
+const isCollection = (token) => !!token && 'items' in token;
+/** @returns `true` if `token` is a flow or block scalar; not an alias */
+const isScalar = (token) => !!token &&
+    (token.type === 'scalar' ||
+        token.type === 'single-quoted-scalar' ||
+        token.type === 'double-quoted-scalar' ||
+        token.type === 'block-scalar');
+/* istanbul ignore next */
+/** Get a printable representation of a lexer token */
+function prettyToken(token) {
+    switch (token) {
+        case BOM:
+            return '<BOM>';
+        case DOCUMENT:
+            return '<DOC>';
+        case FLOW_END:
+            return '<FLOW_END>';
+        case SCALAR:
+            return '<SCALAR>';
+        default:
+            return JSON.stringify(token);
+    }
+}
+/** Identify the type of a lexer token. May return `null` for unknown tokens. */
+function tokenType(source) {
+    switch (source) {
+        case BOM:
+            return 'byte-order-mark';
+        case DOCUMENT:
+            return 'doc-mode';
+        case FLOW_END:
+            return 'flow-error-end';
+        case SCALAR:
+            return 'scalar';
+        case '---':
+            return 'doc-start';
+        case '...':
+            return 'doc-end';
+        case '':
+        case '\n':
+        case '\r\n':
+            return 'newline';
+        case '-':
+            return 'seq-item-ind';
+        case '?':
+            return 'explicit-key-ind';
+        case ':':
+            return 'map-value-ind';
+        case '{':
+            return 'flow-map-start';
+        case '}':
+            return 'flow-map-end';
+        case '[':
+            return 'flow-seq-start';
+        case ']':
+            return 'flow-seq-end';
+        case ',':
+            return 'comma';
+    }
+    switch (source[0]) {
+        case ' ':
+        case '\t':
+            return 'space';
+        case '#':
+            return 'comment';
+        case '%':
+            return 'directive-line';
+        case '*':
+            return 'alias';
+        case '&':
+            return 'anchor';
+        case '!':
+            return 'tag';
+        case "'":
+            return 'single-quoted-scalar';
+        case '"':
+            return 'double-quoted-scalar';
+        case '|':
+        case '>':
+            return 'block-scalar-header';
+    }
+    return null;
+}
+
+exports.createScalarToken = cstScalar.createScalarToken;
+exports.resolveAsScalar = cstScalar.resolveAsScalar;
+exports.setScalarValue = cstScalar.setScalarValue;
+exports.stringify = cstStringify.stringify;
+exports.visit = cstVisit.visit;
+exports.BOM = BOM;
+exports.DOCUMENT = DOCUMENT;
+exports.FLOW_END = FLOW_END;
+exports.SCALAR = SCALAR;
+exports.isCollection = isCollection;
+exports.isScalar = isScalar;
+exports.prettyToken = prettyToken;
+exports.tokenType = tokenType;
+
+
+/***/ }),
+
+/***/ 361:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cst = __nccwpck_require__(3461);
+
+/*
+START -> stream
+
+stream
+  directive -> line-end -> stream
+  indent + line-end -> stream
+  [else] -> line-start
+
+line-end
+  comment -> line-end
+  newline -> .
+  input-end -> END
+
+line-start
+  doc-start -> doc
+  doc-end -> stream
+  [else] -> indent -> block-start
+
+block-start
+  seq-item-start -> block-start
+  explicit-key-start -> block-start
+  map-value-start -> block-start
+  [else] -> doc
+
+doc
+  line-end -> line-start
+  spaces -> doc
+  anchor -> doc
+  tag -> doc
+  flow-start -> flow -> doc
+  flow-end -> error -> doc
+  seq-item-start -> error -> doc
+  explicit-key-start -> error -> doc
+  map-value-start -> doc
+  alias -> doc
+  quote-start -> quoted-scalar -> doc
+  block-scalar-header -> line-end -> block-scalar(min) -> line-start
+  [else] -> plain-scalar(false, min) -> doc
+
+flow
+  line-end -> flow
+  spaces -> flow
+  anchor -> flow
+  tag -> flow
+  flow-start -> flow -> flow
+  flow-end -> .
+  seq-item-start -> error -> flow
+  explicit-key-start -> flow
+  map-value-start -> flow
+  alias -> flow
+  quote-start -> quoted-scalar -> flow
+  comma -> flow
+  [else] -> plain-scalar(true, 0) -> flow
+
+quoted-scalar
+  quote-end -> .
+  [else] -> quoted-scalar
+
+block-scalar(min)
+  newline + peek(indent < min) -> .
+  [else] -> block-scalar(min)
+
+plain-scalar(is-flow, min)
+  scalar-end(is-flow) -> .
+  peek(newline + (indent < min)) -> .
+  [else] -> plain-scalar(min)
+*/
+function isEmpty(ch) {
+    switch (ch) {
+        case undefined:
+        case ' ':
+        case '\n':
+        case '\r':
+        case '\t':
+            return true;
+        default:
+            return false;
+    }
+}
+const hexDigits = new Set('0123456789ABCDEFabcdef');
+const tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
+const flowIndicatorChars = new Set(',[]{}');
+const invalidAnchorChars = new Set(' ,[]{}\n\r\t');
+const isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+/**
+ * Splits an input string into lexical tokens, i.e. smaller strings that are
+ * easily identifiable by `tokens.tokenType()`.
+ *
+ * Lexing starts always in a "stream" context. Incomplete input may be buffered
+ * until a complete token can be emitted.
+ *
+ * In addition to slices of the original input, the following control characters
+ * may also be emitted:
+ *
+ * - `\x02` (Start of Text): A document starts with the next token
+ * - `\x18` (Cancel): Unexpected end of flow-mode (indicates an error)
+ * - `\x1f` (Unit Separator): Next token is a scalar value
+ * - `\u{FEFF}` (Byte order mark): Emitted separately outside documents
+ */
+class Lexer {
+    constructor() {
+        /**
+         * Flag indicating whether the end of the current buffer marks the end of
+         * all input
+         */
+        this.atEnd = false;
+        /**
+         * Explicit indent set in block scalar header, as an offset from the current
+         * minimum indent, so e.g. set to 1 from a header `|2+`. Set to -1 if not
+         * explicitly set.
+         */
+        this.blockScalarIndent = -1;
+        /**
+         * Block scalars that include a + (keep) chomping indicator in their header
+         * include trailing empty lines, which are otherwise excluded from the
+         * scalar's contents.
+         */
+        this.blockScalarKeep = false;
+        /** Current input */
+        this.buffer = '';
+        /**
+         * Flag noting whether the map value indicator : can immediately follow this
+         * node within a flow context.
+         */
+        this.flowKey = false;
+        /** Count of surrounding flow collection levels. */
+        this.flowLevel = 0;
+        /**
+         * Minimum level of indentation required for next lines to be parsed as a
+         * part of the current scalar value.
+         */
+        this.indentNext = 0;
+        /** Indentation level of the current line. */
+        this.indentValue = 0;
+        /** Position of the next \n character. */
+        this.lineEndPos = null;
+        /** Stores the state of the lexer if reaching the end of incpomplete input */
+        this.next = null;
+        /** A pointer to `buffer`; the current position of the lexer. */
+        this.pos = 0;
+    }
+    /**
+     * Generate YAML tokens from the `source` string. If `incomplete`,
+     * a part of the last line may be left as a buffer for the next call.
+     *
+     * @returns A generator of lexical tokens
+     */
+    *lex(source, incomplete = false) {
+        if (source) {
+            if (typeof source !== 'string')
+                throw TypeError('source is not a string');
+            this.buffer = this.buffer ? this.buffer + source : source;
+            this.lineEndPos = null;
+        }
+        this.atEnd = !incomplete;
+        let next = this.next ?? 'stream';
+        while (next && (incomplete || this.hasChars(1)))
+            next = yield* this.parseNext(next);
+    }
+    atLineEnd() {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (ch === ' ' || ch === '\t')
+            ch = this.buffer[++i];
+        if (!ch || ch === '#' || ch === '\n')
+            return true;
+        if (ch === '\r')
+            return this.buffer[i + 1] === '\n';
+        return false;
+    }
+    charAt(n) {
+        return this.buffer[this.pos + n];
+    }
+    continueScalar(offset) {
+        let ch = this.buffer[offset];
+        if (this.indentNext > 0) {
+            let indent = 0;
+            while (ch === ' ')
+                ch = this.buffer[++indent + offset];
+            if (ch === '\r') {
+                const next = this.buffer[indent + offset + 1];
+                if (next === '\n' || (!next && !this.atEnd))
+                    return offset + indent + 1;
+            }
+            return ch === '\n' || indent >= this.indentNext || (!ch && !this.atEnd)
+                ? offset + indent
+                : -1;
+        }
+        if (ch === '-' || ch === '.') {
+            const dt = this.buffer.substr(offset, 3);
+            if ((dt === '---' || dt === '...') && isEmpty(this.buffer[offset + 3]))
+                return -1;
+        }
+        return offset;
+    }
+    getLine() {
+        let end = this.lineEndPos;
+        if (typeof end !== 'number' || (end !== -1 && end < this.pos)) {
+            end = this.buffer.indexOf('\n', this.pos);
+            this.lineEndPos = end;
+        }
+        if (end === -1)
+            return this.atEnd ? this.buffer.substring(this.pos) : null;
+        if (this.buffer[end - 1] === '\r')
+            end -= 1;
+        return this.buffer.substring(this.pos, end);
+    }
+    hasChars(n) {
+        return this.pos + n <= this.buffer.length;
+    }
+    setNext(state) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+        this.lineEndPos = null;
+        this.next = state;
+        return null;
+    }
+    peek(n) {
+        return this.buffer.substr(this.pos, n);
+    }
+    *parseNext(next) {
+        switch (next) {
+            case 'stream':
+                return yield* this.parseStream();
+            case 'line-start':
+                return yield* this.parseLineStart();
+            case 'block-start':
+                return yield* this.parseBlockStart();
+            case 'doc':
+                return yield* this.parseDocument();
+            case 'flow':
+                return yield* this.parseFlowCollection();
+            case 'quoted-scalar':
+                return yield* this.parseQuotedScalar();
+            case 'block-scalar':
+                return yield* this.parseBlockScalar();
+            case 'plain-scalar':
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseStream() {
+        let line = this.getLine();
+        if (line === null)
+            return this.setNext('stream');
+        if (line[0] === cst.BOM) {
+            yield* this.pushCount(1);
+            line = line.substring(1);
+        }
+        if (line[0] === '%') {
+            let dirEnd = line.length;
+            let cs = line.indexOf('#');
+            while (cs !== -1) {
+                const ch = line[cs - 1];
+                if (ch === ' ' || ch === '\t') {
+                    dirEnd = cs - 1;
+                    break;
+                }
+                else {
+                    cs = line.indexOf('#', cs + 1);
+                }
+            }
+            while (true) {
+                const ch = line[dirEnd - 1];
+                if (ch === ' ' || ch === '\t')
+                    dirEnd -= 1;
+                else
+                    break;
+            }
+            const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+            yield* this.pushCount(line.length - n); // possible comment
+            this.pushNewline();
+            return 'stream';
+        }
+        if (this.atLineEnd()) {
+            const sp = yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - sp);
+            yield* this.pushNewline();
+            return 'stream';
+        }
+        yield cst.DOCUMENT;
+        return yield* this.parseLineStart();
+    }
+    *parseLineStart() {
+        const ch = this.charAt(0);
+        if (!ch && !this.atEnd)
+            return this.setNext('line-start');
+        if (ch === '-' || ch === '.') {
+            if (!this.atEnd && !this.hasChars(4))
+                return this.setNext('line-start');
+            const s = this.peek(3);
+            if ((s === '---' || s === '...') && isEmpty(this.charAt(3))) {
+                yield* this.pushCount(3);
+                this.indentValue = 0;
+                this.indentNext = 0;
+                return s === '---' ? 'doc' : 'stream';
+            }
+        }
+        this.indentValue = yield* this.pushSpaces(false);
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+            this.indentNext = this.indentValue;
+        return yield* this.parseBlockStart();
+    }
+    *parseBlockStart() {
+        const [ch0, ch1] = this.peek(2);
+        if (!ch1 && !this.atEnd)
+            return this.setNext('block-start');
+        if ((ch0 === '-' || ch0 === '?' || ch0 === ':') && isEmpty(ch1)) {
+            const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+            this.indentNext = this.indentValue + 1;
+            this.indentValue += n;
+            return 'block-start';
+        }
+        return 'doc';
+    }
+    *parseDocument() {
+        yield* this.pushSpaces(true);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('doc');
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
+            case '#':
+                yield* this.pushCount(line.length - n);
+            // fallthrough
+            case undefined:
+                yield* this.pushNewline();
+                return yield* this.parseLineStart();
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel = 1;
+                return 'flow';
+            case '}':
+            case ']':
+                // this is an error
+                yield* this.pushCount(1);
+                return 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'doc';
+            case '"':
+            case "'":
+                return yield* this.parseQuotedScalar();
+            case '|':
+            case '>':
+                n += yield* this.parseBlockScalarHeader();
+                n += yield* this.pushSpaces(true);
+                yield* this.pushCount(line.length - n);
+                yield* this.pushNewline();
+                return yield* this.parseBlockScalar();
+            default:
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseFlowCollection() {
+        let nl, sp;
+        let indent = -1;
+        do {
+            nl = yield* this.pushNewline();
+            if (nl > 0) {
+                sp = yield* this.pushSpaces(false);
+                this.indentValue = indent = sp;
+            }
+            else {
+                sp = 0;
+            }
+            sp += yield* this.pushSpaces(true);
+        } while (nl + sp > 0);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('flow');
+        if ((indent !== -1 && indent < this.indentNext && line[0] !== '#') ||
+            (indent === 0 &&
+                (line.startsWith('---') || line.startsWith('...')) &&
+                isEmpty(line[3]))) {
+            // Allowing for the terminal ] or } at the same (rather than greater)
+            // indent level as the initial [ or { is technically invalid, but
+            // failing here would be surprising to users.
+            const atFlowEndMarker = indent === this.indentNext - 1 &&
+                this.flowLevel === 1 &&
+                (line[0] === ']' || line[0] === '}');
+            if (!atFlowEndMarker) {
+                // this is an error
+                this.flowLevel = 0;
+                yield cst.FLOW_END;
+                return yield* this.parseLineStart();
+            }
+        }
+        let n = 0;
+        while (line[n] === ',') {
+            n += yield* this.pushCount(1);
+            n += yield* this.pushSpaces(true);
+            this.flowKey = false;
+        }
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
+            case undefined:
+                return 'flow';
+            case '#':
+                yield* this.pushCount(line.length - n);
+                return 'flow';
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel += 1;
+                return 'flow';
+            case '}':
+            case ']':
+                yield* this.pushCount(1);
+                this.flowKey = true;
+                this.flowLevel -= 1;
+                return this.flowLevel ? 'flow' : 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'flow';
+            case '"':
+            case "'":
+                this.flowKey = true;
+                return yield* this.parseQuotedScalar();
+            case ':': {
+                const next = this.charAt(1);
+                if (this.flowKey || isEmpty(next) || next === ',') {
+                    this.flowKey = false;
+                    yield* this.pushCount(1);
+                    yield* this.pushSpaces(true);
+                    return 'flow';
+                }
+            }
+            // fallthrough
+            default:
+                this.flowKey = false;
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseQuotedScalar() {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
+            while (end !== -1 && this.buffer[end + 1] === "'")
+                end = this.buffer.indexOf("'", end + 2);
+        }
+        else {
+            // double-quote
+            while (end !== -1) {
+                let n = 0;
+                while (this.buffer[end - 1 - n] === '\\')
+                    n += 1;
+                if (n % 2 === 0)
+                    break;
+                end = this.buffer.indexOf('"', end + 1);
+            }
+        }
+        // Only looking for newlines within the quotes
+        const qb = this.buffer.substring(0, end);
+        let nl = qb.indexOf('\n', this.pos);
+        if (nl !== -1) {
+            while (nl !== -1) {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = qb.indexOf('\n', cs);
+            }
+            if (nl !== -1) {
+                // this is an error caused by an unexpected unindent
+                end = nl - (qb[nl - 1] === '\r' ? 2 : 1);
+            }
+        }
+        if (end === -1) {
+            if (!this.atEnd)
+                return this.setNext('quoted-scalar');
+            end = this.buffer.length;
+        }
+        yield* this.pushToIndex(end + 1, false);
+        return this.flowLevel ? 'flow' : 'doc';
+    }
+    *parseBlockScalarHeader() {
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        let i = this.pos;
+        while (true) {
+            const ch = this.buffer[++i];
+            if (ch === '+')
+                this.blockScalarKeep = true;
+            else if (ch > '0' && ch <= '9')
+                this.blockScalarIndent = Number(ch) - 1;
+            else if (ch !== '-')
+                break;
+        }
+        return yield* this.pushUntil(ch => isEmpty(ch) || ch === '#');
+    }
+    *parseBlockScalar() {
+        let nl = this.pos - 1; // may be -1 if this.pos === 0
+        let indent = 0;
+        let ch;
+        loop: for (let i = this.pos; (ch = this.buffer[i]); ++i) {
+            switch (ch) {
+                case ' ':
+                    indent += 1;
+                    break;
+                case '\n':
+                    nl = i;
+                    indent = 0;
+                    break;
+                case '\r': {
+                    const next = this.buffer[i + 1];
+                    if (!next && !this.atEnd)
+                        return this.setNext('block-scalar');
+                    if (next === '\n')
+                        break;
+                } // fallthrough
+                default:
+                    break loop;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('block-scalar');
+        if (indent >= this.indentNext) {
+            if (this.blockScalarIndent === -1)
+                this.indentNext = indent;
+            else {
+                this.indentNext =
+                    this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+            }
+            do {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = this.buffer.indexOf('\n', cs);
+            } while (nl !== -1);
+            if (nl === -1) {
+                if (!this.atEnd)
+                    return this.setNext('block-scalar');
+                nl = this.buffer.length;
+            }
+        }
+        // Trailing insufficiently indented tabs are invalid.
+        // To catch that during parsing, we include them in the block scalar value.
+        let i = nl + 1;
+        ch = this.buffer[i];
+        while (ch === ' ')
+            ch = this.buffer[++i];
+        if (ch === '\t') {
+            while (ch === '\t' || ch === ' ' || ch === '\r' || ch === '\n')
+                ch = this.buffer[++i];
+            nl = i - 1;
+        }
+        else if (!this.blockScalarKeep) {
+            do {
+                let i = nl - 1;
+                let ch = this.buffer[i];
+                if (ch === '\r')
+                    ch = this.buffer[--i];
+                const lastChar = i; // Drop the line if last char not more indented
+                while (ch === ' ')
+                    ch = this.buffer[--i];
+                if (ch === '\n' && i >= this.pos && i + 1 + indent > lastChar)
+                    nl = i;
+                else
+                    break;
+            } while (true);
+        }
+        yield cst.SCALAR;
+        yield* this.pushToIndex(nl + 1, true);
+        return yield* this.parseLineStart();
+    }
+    *parsePlainScalar() {
+        const inFlow = this.flowLevel > 0;
+        let end = this.pos - 1;
+        let i = this.pos - 1;
+        let ch;
+        while ((ch = this.buffer[++i])) {
+            if (ch === ':') {
+                const next = this.buffer[i + 1];
+                if (isEmpty(next) || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                end = i;
+            }
+            else if (isEmpty(ch)) {
+                let next = this.buffer[i + 1];
+                if (ch === '\r') {
+                    if (next === '\n') {
+                        i += 1;
+                        ch = '\n';
+                        next = this.buffer[i + 1];
+                    }
+                    else
+                        end = i;
+                }
+                if (next === '#' || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                if (ch === '\n') {
+                    const cs = this.continueScalar(i + 1);
+                    if (cs === -1)
+                        break;
+                    i = Math.max(i, cs - 2); // to advance, but still account for ' #'
+                }
+            }
+            else {
+                if (inFlow && flowIndicatorChars.has(ch))
+                    break;
+                end = i;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('plain-scalar');
+        yield cst.SCALAR;
+        yield* this.pushToIndex(end + 1, true);
+        return inFlow ? 'flow' : 'doc';
+    }
+    *pushCount(n) {
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos += n;
+            return n;
+        }
+        return 0;
+    }
+    *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
+        if (s) {
+            yield s;
+            this.pos += s.length;
+            return s.length;
+        }
+        else if (allowEmpty)
+            yield '';
+        return 0;
+    }
+    *pushIndicators() {
+        let n = 0;
+        loop: while (true) {
+            switch (this.charAt(0)) {
+                case '!':
+                    n += yield* this.pushTag();
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '&':
+                    n += yield* this.pushUntil(isNotAnchorChar);
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '-': // this is an error
+                case '?': // this is an error outside flow collections
+                case ':': {
+                    const inFlow = this.flowLevel > 0;
+                    const ch1 = this.charAt(1);
+                    if (isEmpty(ch1) || (inFlow && flowIndicatorChars.has(ch1))) {
+                        if (!inFlow)
+                            this.indentNext = this.indentValue + 1;
+                        else if (this.flowKey)
+                            this.flowKey = false;
+                        n += yield* this.pushCount(1);
+                        n += yield* this.pushSpaces(true);
+                        continue loop;
+                    }
+                }
+            }
+            break loop;
+        }
+        return n;
+    }
+    *pushTag() {
+        if (this.charAt(1) === '<') {
+            let i = this.pos + 2;
+            let ch = this.buffer[i];
+            while (!isEmpty(ch) && ch !== '>')
+                ch = this.buffer[++i];
+            return yield* this.pushToIndex(ch === '>' ? i + 1 : i, false);
+        }
+        else {
+            let i = this.pos + 1;
+            let ch = this.buffer[i];
+            while (ch) {
+                if (tagChars.has(ch))
+                    ch = this.buffer[++i];
+                else if (ch === '%' &&
+                    hexDigits.has(this.buffer[i + 1]) &&
+                    hexDigits.has(this.buffer[i + 2])) {
+                    ch = this.buffer[(i += 3)];
+                }
+                else
+                    break;
+            }
+            return yield* this.pushToIndex(i, false);
+        }
+    }
+    *pushNewline() {
+        const ch = this.buffer[this.pos];
+        if (ch === '\n')
+            return yield* this.pushCount(1);
+        else if (ch === '\r' && this.charAt(1) === '\n')
+            return yield* this.pushCount(2);
+        else
+            return 0;
+    }
+    *pushSpaces(allowTabs) {
+        let i = this.pos - 1;
+        let ch;
+        do {
+            ch = this.buffer[++i];
+        } while (ch === ' ' || (allowTabs && ch === '\t'));
+        const n = i - this.pos;
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos = i;
+        }
+        return n;
+    }
+    *pushUntil(test) {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (!test(ch))
+            ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
+    }
+}
+
+exports.Lexer = Lexer;
+
+
+/***/ }),
+
+/***/ 6628:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Tracks newlines during parsing in order to provide an efficient API for
+ * determining the one-indexed `{ line, col }` position for any offset
+ * within the input.
+ */
+class LineCounter {
+    constructor() {
+        this.lineStarts = [];
+        /**
+         * Should be called in ascending order. Otherwise, call
+         * `lineCounter.lineStarts.sort()` before calling `linePos()`.
+         */
+        this.addNewLine = (offset) => this.lineStarts.push(offset);
+        /**
+         * Performs a binary search and returns the 1-indexed { line, col }
+         * position of `offset`. If `line === 0`, `addNewLine` has never been
+         * called or `offset` is before the first known newline.
+         */
+        this.linePos = (offset) => {
+            let low = 0;
+            let high = this.lineStarts.length;
+            while (low < high) {
+                const mid = (low + high) >> 1; // Math.floor((low + high) / 2)
+                if (this.lineStarts[mid] < offset)
+                    low = mid + 1;
+                else
+                    high = mid;
+            }
+            if (this.lineStarts[low] === offset)
+                return { line: low + 1, col: 1 };
+            if (low === 0)
+                return { line: 0, col: offset };
+            const start = this.lineStarts[low - 1];
+            return { line: low, col: offset - start + 1 };
+        };
+    }
+}
+
+exports.LineCounter = LineCounter;
+
+
+/***/ }),
+
+/***/ 3456:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+
+function includesToken(list, type) {
+    for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
+            return true;
+    return false;
+}
+function findNonEmptyIndex(list) {
+    for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                break;
+            default:
+                return i;
+        }
+    }
+    return -1;
+}
+function isFlowToken(token) {
+    switch (token?.type) {
+        case 'alias':
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'flow-collection':
+            return true;
+        default:
+            return false;
+    }
+}
+function getPrevProps(parent) {
+    switch (parent.type) {
+        case 'document':
+            return parent.start;
+        case 'block-map': {
+            const it = parent.items[parent.items.length - 1];
+            return it.sep ?? it.start;
+        }
+        case 'block-seq':
+            return parent.items[parent.items.length - 1].start;
+        /* istanbul ignore next should not happen */
+        default:
+            return [];
+    }
+}
+/** Note: May modify input array */
+function getFirstKeyStartProps(prev) {
+    if (prev.length === 0)
+        return [];
+    let i = prev.length;
+    loop: while (--i >= 0) {
+        switch (prev[i].type) {
+            case 'doc-start':
+            case 'explicit-key-ind':
+            case 'map-value-ind':
+            case 'seq-item-ind':
+            case 'newline':
+                break loop;
+        }
+    }
+    while (prev[++i]?.type === 'space') {
+        /* loop */
+    }
+    return prev.splice(i, prev.length);
+}
+function arrayPushArray(target, source) {
+    // May exhaust call stack with large `source` array
+    if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
+    else
+        for (let i = 0; i < source.length; ++i)
+            target.push(source[i]);
+}
+function fixFlowSeqItems(fc) {
+    if (fc.start.type === 'flow-seq-start') {
+        for (const it of fc.items) {
+            if (it.sep &&
+                !it.value &&
+                !includesToken(it.start, 'explicit-key-ind') &&
+                !includesToken(it.sep, 'map-value-ind')) {
+                if (it.key)
+                    it.value = it.key;
+                delete it.key;
+                if (isFlowToken(it.value)) {
+                    if (it.value.end)
+                        arrayPushArray(it.value.end, it.sep);
+                    else
+                        it.value.end = it.sep;
+                }
+                else
+                    arrayPushArray(it.start, it.sep);
+                delete it.sep;
+            }
+        }
+    }
+}
+/**
+ * A YAML concrete syntax tree (CST) parser
+ *
+ * ```ts
+ * const src: string = ...
+ * for (const token of new Parser().parse(src)) {
+ *   // token: Token
+ * }
+ * ```
+ *
+ * To use the parser with a user-provided lexer:
+ *
+ * ```ts
+ * function* parse(source: string, lexer: Lexer) {
+ *   const parser = new Parser()
+ *   for (const lexeme of lexer.lex(source))
+ *     yield* parser.next(lexeme)
+ *   yield* parser.end()
+ * }
+ *
+ * const src: string = ...
+ * const lexer = new Lexer()
+ * for (const token of parse(src, lexer)) {
+ *   // token: Token
+ * }
+ * ```
+ */
+class Parser {
+    /**
+     * @param onNewLine - If defined, called separately with the start position of
+     *   each new line (in `parse()`, including the start of input).
+     */
+    constructor(onNewLine) {
+        /** If true, space and sequence indicators count as indentation */
+        this.atNewLine = true;
+        /** If true, next token is a scalar value */
+        this.atScalar = false;
+        /** Current indentation level */
+        this.indent = 0;
+        /** Current offset since the start of parsing */
+        this.offset = 0;
+        /** On the same line with a block map key */
+        this.onKeyLine = false;
+        /** Top indicates the node that's currently being built */
+        this.stack = [];
+        /** The source of the current token, set in parse() */
+        this.source = '';
+        /** The type of the current token, set in parse() */
+        this.type = '';
+        // Must be defined after `next()`
+        this.lexer = new lexer.Lexer();
+        this.onNewLine = onNewLine;
+    }
+    /**
+     * Parse `source` as a YAML stream.
+     * If `incomplete`, a part of the last line may be left as a buffer for the next call.
+     *
+     * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
+     *
+     * @returns A generator of tokens representing each directive, document, and other structure.
+     */
+    *parse(source, incomplete = false) {
+        if (this.onNewLine && this.offset === 0)
+            this.onNewLine(0);
+        for (const lexeme of this.lexer.lex(source, incomplete))
+            yield* this.next(lexeme);
+        if (!incomplete)
+            yield* this.end();
+    }
+    /**
+     * Advance the parser by the `source` of one lexical token.
+     */
+    *next(source) {
+        this.source = source;
+        if (node_process.env.LOG_TOKENS)
+            console.log('|', cst.prettyToken(source));
+        if (this.atScalar) {
+            this.atScalar = false;
+            yield* this.step();
+            this.offset += source.length;
+            return;
+        }
+        const type = cst.tokenType(source);
+        if (!type) {
+            const message = `Not a YAML token: ${source}`;
+            yield* this.pop({ type: 'error', offset: this.offset, message, source });
+            this.offset += source.length;
+        }
+        else if (type === 'scalar') {
+            this.atNewLine = false;
+            this.atScalar = true;
+            this.type = 'scalar';
+        }
+        else {
+            this.type = type;
+            yield* this.step();
+            switch (type) {
+                case 'newline':
+                    this.atNewLine = true;
+                    this.indent = 0;
+                    if (this.onNewLine)
+                        this.onNewLine(this.offset + source.length);
+                    break;
+                case 'space':
+                    if (this.atNewLine && source[0] === ' ')
+                        this.indent += source.length;
+                    break;
+                case 'explicit-key-ind':
+                case 'map-value-ind':
+                case 'seq-item-ind':
+                    if (this.atNewLine)
+                        this.indent += source.length;
+                    break;
+                case 'doc-mode':
+                case 'flow-error-end':
+                    return;
+                default:
+                    this.atNewLine = false;
+            }
+            this.offset += source.length;
+        }
+    }
+    /** Call at end of input to push out any remaining constructions */
+    *end() {
+        while (this.stack.length > 0)
+            yield* this.pop();
+    }
+    get sourceToken() {
+        const st = {
+            type: this.type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+        return st;
+    }
+    *step() {
+        const top = this.peek(1);
+        if (this.type === 'doc-end' && top?.type !== 'doc-end') {
+            while (this.stack.length > 0)
+                yield* this.pop();
+            this.stack.push({
+                type: 'doc-end',
+                offset: this.offset,
+                source: this.source
+            });
+            return;
+        }
+        if (!top)
+            return yield* this.stream();
+        switch (top.type) {
+            case 'document':
+                return yield* this.document(top);
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return yield* this.scalar(top);
+            case 'block-scalar':
+                return yield* this.blockScalar(top);
+            case 'block-map':
+                return yield* this.blockMap(top);
+            case 'block-seq':
+                return yield* this.blockSequence(top);
+            case 'flow-collection':
+                return yield* this.flowCollection(top);
+            case 'doc-end':
+                return yield* this.documentEnd(top);
+        }
+        /* istanbul ignore next should not happen */
+        yield* this.pop();
+    }
+    peek(n) {
+        return this.stack[this.stack.length - n];
+    }
+    *pop(error) {
+        const token = error ?? this.stack.pop();
+        /* istanbul ignore if should not happen */
+        if (!token) {
+            const message = 'Tried to pop an empty stack';
+            yield { type: 'error', offset: this.offset, source: '', message };
+        }
+        else if (this.stack.length === 0) {
+            yield token;
+        }
+        else {
+            const top = this.peek(1);
+            if (token.type === 'block-scalar') {
+                // Block scalars use their parent rather than header indent
+                token.indent = 'indent' in top ? top.indent : 0;
+            }
+            else if (token.type === 'flow-collection' && top.type === 'document') {
+                // Ignore all indent for top-level flow collections
+                token.indent = 0;
+            }
+            if (token.type === 'flow-collection')
+                fixFlowSeqItems(token);
+            switch (top.type) {
+                case 'document':
+                    top.value = token;
+                    break;
+                case 'block-scalar':
+                    top.props.push(token); // error
+                    break;
+                case 'block-map': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value) {
+                        top.items.push({ start: [], key: token, sep: [] });
+                        this.onKeyLine = true;
+                        return;
+                    }
+                    else if (it.sep) {
+                        it.value = token;
+                    }
+                    else {
+                        Object.assign(it, { key: token, sep: [] });
+                        this.onKeyLine = !it.explicitKey;
+                        return;
+                    }
+                    break;
+                }
+                case 'block-seq': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value)
+                        top.items.push({ start: [], value: token });
+                    else
+                        it.value = token;
+                    break;
+                }
+                case 'flow-collection': {
+                    const it = top.items[top.items.length - 1];
+                    if (!it || it.value)
+                        top.items.push({ start: [], key: token, sep: [] });
+                    else if (it.sep)
+                        it.value = token;
+                    else
+                        Object.assign(it, { key: token, sep: [] });
+                    return;
+                }
+                /* istanbul ignore next should not happen */
+                default:
+                    yield* this.pop();
+                    yield* this.pop(token);
+            }
+            if ((top.type === 'document' ||
+                top.type === 'block-map' ||
+                top.type === 'block-seq') &&
+                (token.type === 'block-map' || token.type === 'block-seq')) {
+                const last = token.items[token.items.length - 1];
+                if (last &&
+                    !last.sep &&
+                    !last.value &&
+                    last.start.length > 0 &&
+                    findNonEmptyIndex(last.start) === -1 &&
+                    (token.indent === 0 ||
+                        last.start.every(st => st.type !== 'comment' || st.indent < token.indent))) {
+                    if (top.type === 'document')
+                        top.end = last.start;
+                    else
+                        top.items.push({ start: last.start });
+                    token.items.splice(-1, 1);
+                }
+            }
+        }
+    }
+    *stream() {
+        switch (this.type) {
+            case 'directive-line':
+                yield { type: 'directive', offset: this.offset, source: this.source };
+                return;
+            case 'byte-order-mark':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                yield this.sourceToken;
+                return;
+            case 'doc-mode':
+            case 'doc-start': {
+                const doc = {
+                    type: 'document',
+                    offset: this.offset,
+                    start: []
+                };
+                if (this.type === 'doc-start')
+                    doc.start.push(this.sourceToken);
+                this.stack.push(doc);
+                return;
+            }
+        }
+        yield {
+            type: 'error',
+            offset: this.offset,
+            message: `Unexpected ${this.type} token in YAML stream`,
+            source: this.source
+        };
+    }
+    *document(doc) {
+        if (doc.value)
+            return yield* this.lineEnd(doc);
+        switch (this.type) {
+            case 'doc-start': {
+                if (findNonEmptyIndex(doc.start) !== -1) {
+                    yield* this.pop();
+                    yield* this.step();
+                }
+                else
+                    doc.start.push(this.sourceToken);
+                return;
+            }
+            case 'anchor':
+            case 'tag':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                doc.start.push(this.sourceToken);
+                return;
+        }
+        const bv = this.startBlockValue(doc);
+        if (bv)
+            this.stack.push(bv);
+        else {
+            yield {
+                type: 'error',
+                offset: this.offset,
+                message: `Unexpected ${this.type} token in YAML document`,
+                source: this.source
+            };
+        }
+    }
+    *scalar(scalar) {
+        if (this.type === 'map-value-ind') {
+            const prev = getPrevProps(this.peek(2));
+            const start = getFirstKeyStartProps(prev);
+            let sep;
+            if (scalar.end) {
+                sep = scalar.end;
+                sep.push(this.sourceToken);
+                delete scalar.end;
+            }
+            else
+                sep = [this.sourceToken];
+            const map = {
+                type: 'block-map',
+                offset: scalar.offset,
+                indent: scalar.indent,
+                items: [{ start, key: scalar, sep }]
+            };
+            this.onKeyLine = true;
+            this.stack[this.stack.length - 1] = map;
+        }
+        else
+            yield* this.lineEnd(scalar);
+    }
+    *blockScalar(scalar) {
+        switch (this.type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                scalar.props.push(this.sourceToken);
+                return;
+            case 'scalar':
+                scalar.source = this.source;
+                // block-scalar source includes trailing newline
+                this.atNewLine = true;
+                this.indent = 0;
+                if (this.onNewLine) {
+                    let nl = this.source.indexOf('\n') + 1;
+                    while (nl !== 0) {
+                        this.onNewLine(this.offset + nl);
+                        nl = this.source.indexOf('\n', nl) + 1;
+                    }
+                }
+                yield* this.pop();
+                break;
+            /* istanbul ignore next should not happen */
+            default:
+                yield* this.pop();
+                yield* this.step();
+        }
+    }
+    *blockMap(map) {
+        const it = map.items[map.items.length - 1];
+        // it.sep is true-ish if pair already has key or : separator
+        switch (this.type) {
+            case 'newline':
+                this.onKeyLine = false;
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value) {
+                    map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    if (this.atIndentedComment(it.start, map.indent)) {
+                        const prev = map.items[map.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            map.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+        }
+        if (this.indent >= map.indent) {
+            const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+            const atNextItem = atMapIndent &&
+                (it.sep || it.explicitKey) &&
+                this.type !== 'seq-item-ind';
+            // For empty nodes, assign newline-separated not indented empty tokens to following node
+            let start = [];
+            if (atNextItem && it.sep && !it.value) {
+                const nl = [];
+                for (let i = 0; i < it.sep.length; ++i) {
+                    const st = it.sep[i];
+                    switch (st.type) {
+                        case 'newline':
+                            nl.push(i);
+                            break;
+                        case 'space':
+                            break;
+                        case 'comment':
+                            if (st.indent > map.indent)
+                                nl.length = 0;
+                            break;
+                        default:
+                            nl.length = 0;
+                    }
+                }
+                if (nl.length >= 2)
+                    start = it.sep.splice(nl[1]);
+            }
+            switch (this.type) {
+                case 'anchor':
+                case 'tag':
+                    if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        it.sep.push(this.sourceToken);
+                    }
+                    else {
+                        it.start.push(this.sourceToken);
+                    }
+                    return;
+                case 'explicit-key-ind':
+                    if (!it.sep && !it.explicitKey) {
+                        it.start.push(this.sourceToken);
+                        it.explicitKey = true;
+                    }
+                    else if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start, explicitKey: true });
+                    }
+                    else {
+                        this.stack.push({
+                            type: 'block-map',
+                            offset: this.offset,
+                            indent: this.indent,
+                            items: [{ start: [this.sourceToken], explicitKey: true }]
+                        });
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'map-value-ind':
+                    if (it.explicitKey) {
+                        if (!it.sep) {
+                            if (includesToken(it.start, 'newline')) {
+                                Object.assign(it, { key: null, sep: [this.sourceToken] });
+                            }
+                            else {
+                                const start = getFirstKeyStartProps(it.start);
+                                this.stack.push({
+                                    type: 'block-map',
+                                    offset: this.offset,
+                                    indent: this.indent,
+                                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                                });
+                            }
+                        }
+                        else if (it.value) {
+                            map.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else if (isFlowToken(it.key) &&
+                            !includesToken(it.sep, 'newline')) {
+                            const start = getFirstKeyStartProps(it.start);
+                            const key = it.key;
+                            const sep = it.sep;
+                            sep.push(this.sourceToken);
+                            // @ts-expect-error type guard is wrong here
+                            delete it.key;
+                            // @ts-expect-error type guard is wrong here
+                            delete it.sep;
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key, sep }]
+                            });
+                        }
+                        else if (start.length > 0) {
+                            // Not actually at next item
+                            it.sep = it.sep.concat(start, this.sourceToken);
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    else {
+                        if (!it.sep) {
+                            Object.assign(it, { key: null, sep: [this.sourceToken] });
+                        }
+                        else if (it.value || atNextItem) {
+                            map.items.push({ start, key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start: [], key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (atNextItem || it.value) {
+                        map.items.push({ start, key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        this.stack.push(fs);
+                    }
+                    else {
+                        Object.assign(it, { key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    return;
+                }
+                default: {
+                    const bv = this.startBlockValue(map);
+                    if (bv) {
+                        if (bv.type === 'block-seq') {
+                            if (!it.explicitKey &&
+                                it.sep &&
+                                !includesToken(it.sep, 'newline')) {
+                                yield* this.pop({
+                                    type: 'error',
+                                    offset: this.offset,
+                                    message: 'Unexpected block-seq-ind on same line with key',
+                                    source: this.source
+                                });
+                                return;
+                            }
+                        }
+                        else if (atMapIndent) {
+                            map.items.push({ start });
+                        }
+                        this.stack.push(bv);
+                        return;
+                    }
+                }
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
+        switch (this.type) {
+            case 'newline':
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        seq.items.push({ start: [this.sourceToken] });
+                }
+                else
+                    it.start.push(this.sourceToken);
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value)
+                    seq.items.push({ start: [this.sourceToken] });
+                else {
+                    if (this.atIndentedComment(it.start, seq.indent)) {
+                        const prev = seq.items[seq.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            seq.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'anchor':
+            case 'tag':
+                if (it.value || this.indent <= seq.indent)
+                    break;
+                it.start.push(this.sourceToken);
+                return;
+            case 'seq-item-ind':
+                if (this.indent !== seq.indent)
+                    break;
+                if (it.value || includesToken(it.start, 'seq-item-ind'))
+                    seq.items.push({ start: [this.sourceToken] });
+                else
+                    it.start.push(this.sourceToken);
+                return;
+        }
+        if (this.indent > seq.indent) {
+            const bv = this.startBlockValue(seq);
+            if (bv) {
+                this.stack.push(bv);
+                return;
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *flowCollection(fc) {
+        const it = fc.items[fc.items.length - 1];
+        if (this.type === 'flow-error-end') {
+            let top;
+            do {
+                yield* this.pop();
+                top = this.peek(1);
+            } while (top?.type === 'flow-collection');
+        }
+        else if (fc.end.length === 0) {
+            switch (this.type) {
+                case 'comma':
+                case 'explicit-key-ind':
+                    if (!it || it.sep)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'map-value-ind':
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        Object.assign(it, { key: null, sep: [this.sourceToken] });
+                    return;
+                case 'space':
+                case 'comment':
+                case 'newline':
+                case 'anchor':
+                case 'tag':
+                    if (!it || it.value)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: fs, sep: [] });
+                    else if (it.sep)
+                        this.stack.push(fs);
+                    else
+                        Object.assign(it, { key: fs, sep: [] });
+                    return;
+                }
+                case 'flow-map-end':
+                case 'flow-seq-end':
+                    fc.end.push(this.sourceToken);
+                    return;
+            }
+            const bv = this.startBlockValue(fc);
+            /* istanbul ignore else should not happen */
+            if (bv)
+                this.stack.push(bv);
+            else {
+                yield* this.pop();
+                yield* this.step();
+            }
+        }
+        else {
+            const parent = this.peek(2);
+            if (parent.type === 'block-map' &&
+                ((this.type === 'map-value-ind' && parent.indent === fc.indent) ||
+                    (this.type === 'newline' &&
+                        !parent.items[parent.items.length - 1].sep))) {
+                yield* this.pop();
+                yield* this.step();
+            }
+            else if (this.type === 'map-value-ind' &&
+                parent.type !== 'flow-collection') {
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                fixFlowSeqItems(fc);
+                const sep = fc.end.splice(1, fc.end.length);
+                sep.push(this.sourceToken);
+                const map = {
+                    type: 'block-map',
+                    offset: fc.offset,
+                    indent: fc.indent,
+                    items: [{ start, key: fc, sep }]
+                };
+                this.onKeyLine = true;
+                this.stack[this.stack.length - 1] = map;
+            }
+            else {
+                yield* this.lineEnd(fc);
+            }
+        }
+    }
+    flowScalar(type) {
+        if (this.onNewLine) {
+            let nl = this.source.indexOf('\n') + 1;
+            while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf('\n', nl) + 1;
+            }
+        }
+        return {
+            type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+    }
+    startBlockValue(parent) {
+        switch (this.type) {
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return this.flowScalar(this.type);
+            case 'block-scalar-header':
+                return {
+                    type: 'block-scalar',
+                    offset: this.offset,
+                    indent: this.indent,
+                    props: [this.sourceToken],
+                    source: ''
+                };
+            case 'flow-map-start':
+            case 'flow-seq-start':
+                return {
+                    type: 'flow-collection',
+                    offset: this.offset,
+                    indent: this.indent,
+                    start: this.sourceToken,
+                    items: [],
+                    end: []
+                };
+            case 'seq-item-ind':
+                return {
+                    type: 'block-seq',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: [this.sourceToken] }]
+                };
+            case 'explicit-key-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                start.push(this.sourceToken);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, explicitKey: true }]
+                };
+            }
+            case 'map-value-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                };
+            }
+        }
+        return null;
+    }
+    atIndentedComment(start, indent) {
+        if (this.type !== 'comment')
+            return false;
+        if (this.indent <= indent)
+            return false;
+        return start.every(st => st.type === 'newline' || st.type === 'space');
+    }
+    *documentEnd(docEnd) {
+        if (this.type !== 'doc-mode') {
+            if (docEnd.end)
+                docEnd.end.push(this.sourceToken);
+            else
+                docEnd.end = [this.sourceToken];
+            if (this.type === 'newline')
+                yield* this.pop();
+        }
+    }
+    *lineEnd(token) {
+        switch (this.type) {
+            case 'comma':
+            case 'doc-start':
+            case 'doc-end':
+            case 'flow-seq-end':
+            case 'flow-map-end':
+            case 'map-value-ind':
+                yield* this.pop();
+                yield* this.step();
+                break;
+            case 'newline':
+                this.onKeyLine = false;
+            // fallthrough
+            case 'space':
+            case 'comment':
+            default:
+                // all other values are errors
+                if (token.end)
+                    token.end.push(this.sourceToken);
+                else
+                    token.end = [this.sourceToken];
+                if (this.type === 'newline')
+                    yield* this.pop();
+        }
+    }
+}
+
+exports.Parser = Parser;
+
+
+/***/ }),
+
+/***/ 4047:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+
+function parseOptions(options) {
+    const prettyErrors = options.prettyErrors !== false;
+    const lineCounter$1 = options.lineCounter || (prettyErrors && new lineCounter.LineCounter()) || null;
+    return { lineCounter: lineCounter$1, prettyErrors };
+}
+/**
+ * Parse the input as a stream of YAML documents.
+ *
+ * Documents should be separated from each other by `...` or `---` marker lines.
+ *
+ * @returns If an empty `docs` array is returned, it will be of type
+ *   EmptyStream and contain additional stream information. In
+ *   TypeScript, you should use `'empty' in docs` as a type guard for it.
+ */
+function parseAllDocuments(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+    if (prettyErrors && lineCounter)
+        for (const doc of docs) {
+            doc.errors.forEach(errors.prettifyError(source, lineCounter));
+            doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+        }
+    if (docs.length > 0)
+        return docs;
+    return Object.assign([], { empty: true }, composer$1.streamInfo());
+}
+/** Parse an input string into a single YAML.Document */
+function parseDocument(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    // `doc` is always set by compose.end(true) at the very latest
+    let doc = null;
+    for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+        if (!doc)
+            doc = _doc;
+        else if (doc.options.logLevel !== 'silent') {
+            doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+            break;
+        }
+    }
+    if (prettyErrors && lineCounter) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+    }
+    return doc;
+}
+function parse(src, reviver, options) {
+    let _reviver = undefined;
+    if (typeof reviver === 'function') {
+        _reviver = reviver;
+    }
+    else if (options === undefined && reviver && typeof reviver === 'object') {
+        options = reviver;
+    }
+    const doc = parseDocument(src, options);
+    if (!doc)
+        return null;
+    doc.warnings.forEach(warning => log.warn(doc.options.logLevel, warning));
+    if (doc.errors.length > 0) {
+        if (doc.options.logLevel !== 'silent')
+            throw doc.errors[0];
+        else
+            doc.errors = [];
+    }
+    return doc.toJS(Object.assign({ reviver: _reviver }, options));
+}
+function stringify(value, replacer, options) {
+    let _replacer = null;
+    if (typeof replacer === 'function' || Array.isArray(replacer)) {
+        _replacer = replacer;
+    }
+    else if (options === undefined && replacer) {
+        options = replacer;
+    }
+    if (typeof options === 'string')
+        options = options.length;
+    if (typeof options === 'number') {
+        const indent = Math.round(options);
+        options = indent < 1 ? undefined : indent > 8 ? { indent: 8 } : { indent };
+    }
+    if (value === undefined) {
+        const { keepUndefined } = options ?? replacer ?? {};
+        if (!keepUndefined)
+            return undefined;
+    }
+    if (identity.isDocument(value) && !_replacer)
+        return value.toString(options);
+    return new Document.Document(value, _replacer, options).toString(options);
+}
+
+exports.parse = parse;
+exports.parseAllDocuments = parseAllDocuments;
+exports.parseDocument = parseDocument;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 5840:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
+
+const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+class Schema {
+    constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+        this.compat = Array.isArray(compat)
+            ? tags.getTags(compat, 'compat')
+            : compat
+                ? tags.getTags(null, compat)
+                : null;
+        this.name = (typeof schema === 'string' && schema) || 'core';
+        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
+        this.tags = tags.getTags(customTags, this.name, merge);
+        this.toStringOptions = toStringDefaults ?? null;
+        Object.defineProperty(this, identity.MAP, { value: map.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        // Used by createMap()
+        this.sortMapEntries =
+            typeof sortMapEntries === 'function'
+                ? sortMapEntries
+                : sortMapEntries === true
+                    ? sortMapEntriesByKey
+                    : null;
+    }
+    clone() {
+        const copy = Object.create(Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
+    }
+}
+
+exports.Schema = Schema;
+
+
+/***/ }),
+
+/***/ 7451:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
+
+const map = {
+    collection: 'map',
+    default: true,
+    nodeClass: YAMLMap.YAMLMap,
+    tag: 'tag:yaml.org,2002:map',
+    resolve(map, onError) {
+        if (!identity.isMap(map))
+            onError('Expected a mapping for this tag');
+        return map;
+    },
+    createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+};
+
+exports.map = map;
+
+
+/***/ }),
+
+/***/ 3632:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const nullTag = {
+    identify: value => value == null,
+    createNode: () => new Scalar.Scalar(null),
+    default: true,
+    tag: 'tag:yaml.org,2002:null',
+    test: /^(?:~|[Nn]ull|NULL)?$/,
+    resolve: () => new Scalar.Scalar(null),
+    stringify: ({ source }, ctx) => typeof source === 'string' && nullTag.test.test(source)
+        ? source
+        : ctx.options.nullStr
+};
+
+exports.nullTag = nullTag;
+
+
+/***/ }),
+
+/***/ 1706:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
+
+const seq = {
+    collection: 'seq',
+    default: true,
+    nodeClass: YAMLSeq.YAMLSeq,
+    tag: 'tag:yaml.org,2002:seq',
+    resolve(seq, onError) {
+        if (!identity.isSeq(seq))
+            onError('Expected a sequence for this tag');
+        return seq;
+    },
+    createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+};
+
+exports.seq = seq;
+
+
+/***/ }),
+
+/***/ 6464:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyString = __nccwpck_require__(3069);
+
+const string = {
+    identify: value => typeof value === 'string',
+    default: true,
+    tag: 'tag:yaml.org,2002:str',
+    resolve: str => str,
+    stringify(item, ctx, onComment, onChompKeep) {
+        ctx = Object.assign({ actualString: true }, ctx);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.string = string;
+
+
+/***/ }),
+
+/***/ 3959:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const boolTag = {
+    identify: value => typeof value === 'boolean',
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+    resolve: str => new Scalar.Scalar(str[0] === 't' || str[0] === 'T'),
+    stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+            const sv = source[0] === 't' || source[0] === 'T';
+            if (value === sv)
+                return source;
+        }
+        return value ? ctx.options.trueStr : ctx.options.falseStr;
+    }
+};
+
+exports.boolTag = boolTag;
+
+
+/***/ }),
+
+/***/ 8405:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: str => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+    resolve: str => parseFloat(str),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str));
+        const dot = str.indexOf('.');
+        if (dot !== -1 && str[str.length - 1] === '0')
+            node.minFractionDigits = str.length - dot - 1;
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 9874:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value) && value >= 0)
+        return prefix + value.toString(radix);
+    return stringifyNumber.stringifyNumber(node);
+}
+const intOct = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^0o[0-7]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+    stringify: node => intStringify(node, 8, '0o')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^0x[0-9a-fA-F]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 896:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.boolTag,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 3559:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+
+function intIdentify(value) {
+    return typeof value === 'bigint' || Number.isInteger(value);
+}
+const stringifyJSON = ({ value }) => JSON.stringify(value);
+const jsonScalars = [
+    {
+        identify: value => typeof value === 'string',
+        default: true,
+        tag: 'tag:yaml.org,2002:str',
+        resolve: str => str,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => value == null,
+        createNode: () => new Scalar.Scalar(null),
+        default: true,
+        tag: 'tag:yaml.org,2002:null',
+        test: /^null$/,
+        resolve: () => null,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => typeof value === 'boolean',
+        default: true,
+        tag: 'tag:yaml.org,2002:bool',
+        test: /^true$|^false$/,
+        resolve: str => str === 'true',
+        stringify: stringifyJSON
+    },
+    {
+        identify: intIdentify,
+        default: true,
+        tag: 'tag:yaml.org,2002:int',
+        test: /^-?(?:0|[1-9][0-9]*)$/,
+        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+    },
+    {
+        identify: value => typeof value === 'number',
+        default: true,
+        tag: 'tag:yaml.org,2002:float',
+        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
+        resolve: str => parseFloat(str),
+        stringify: stringifyJSON
+    }
+];
+const jsonError = {
+    default: true,
+    tag: '',
+    test: /^/,
+    resolve(str, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
+        return str;
+    }
+};
+const schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 18:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
+
+const schemas = new Map([
+    ['core', schema.schema],
+    ['failsafe', [map.map, seq.seq, string.string]],
+    ['json', schema$1.schema],
+    ['yaml11', schema$2.schema],
+    ['yaml-1.1', schema$2.schema]
+]);
+const tagsByName = {
+    binary: binary.binary,
+    bool: bool.boolTag,
+    float: float.float,
+    floatExp: float.floatExp,
+    floatNaN: float.floatNaN,
+    floatTime: timestamp.floatTime,
+    int: int.int,
+    intHex: int.intHex,
+    intOct: int.intOct,
+    intTime: timestamp.intTime,
+    map: map.map,
+    merge: merge.merge,
+    null: _null.nullTag,
+    omap: omap.omap,
+    pairs: pairs.pairs,
+    seq: seq.seq,
+    set: set.set,
+    timestamp: timestamp.timestamp
+};
+const coreKnownTags = {
+    'tag:yaml.org,2002:binary': binary.binary,
+    'tag:yaml.org,2002:merge': merge.merge,
+    'tag:yaml.org,2002:omap': omap.omap,
+    'tag:yaml.org,2002:pairs': pairs.pairs,
+    'tag:yaml.org,2002:set': set.set,
+    'tag:yaml.org,2002:timestamp': timestamp.timestamp
+};
+function getTags(customTags, schemaName, addMergeTag) {
+    const schemaTags = schemas.get(schemaName);
+    if (schemaTags && !customTags) {
+        return addMergeTag && !schemaTags.includes(merge.merge)
+            ? schemaTags.concat(merge.merge)
+            : schemaTags.slice();
+    }
+    let tags = schemaTags;
+    if (!tags) {
+        if (Array.isArray(customTags))
+            tags = [];
+        else {
+            const keys = Array.from(schemas.keys())
+                .filter(key => key !== 'yaml11')
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+        }
+    }
+    if (Array.isArray(customTags)) {
+        for (const tag of customTags)
+            tags = tags.concat(tag);
+    }
+    else if (typeof customTags === 'function') {
+        tags = customTags(tags.slice());
+    }
+    if (addMergeTag)
+        tags = tags.concat(merge.merge);
+    return tags.reduce((tags, tag) => {
+        const tagObj = typeof tag === 'string' ? tagsByName[tag] : tag;
+        if (!tagObj) {
+            const tagName = JSON.stringify(tag);
+            const keys = Object.keys(tagsByName)
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+        }
+        if (!tags.includes(tagObj))
+            tags.push(tagObj);
+        return tags;
+    }, []);
+}
+
+exports.coreKnownTags = coreKnownTags;
+exports.getTags = getTags;
+
+
+/***/ }),
+
+/***/ 6083:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_buffer = __nccwpck_require__(181);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
+
+const binary = {
+    identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
+    default: false,
+    tag: 'tag:yaml.org,2002:binary',
+    /**
+     * Returns a Buffer in node and an Uint8Array in browsers
+     *
+     * To use the resulting buffer as an image, you'll want to do something like:
+     *
+     *   const blob = new Blob([buffer], { type: 'image/jpeg' })
+     *   document.querySelector('#photo').src = URL.createObjectURL(blob)
+     */
+    resolve(src, onError) {
+        if (typeof node_buffer.Buffer === 'function') {
+            return node_buffer.Buffer.from(src, 'base64');
+        }
+        else if (typeof atob === 'function') {
+            // On IE 11, atob() can't handle newlines
+            const str = atob(src.replace(/[\n\r]/g, ''));
+            const buffer = new Uint8Array(str.length);
+            for (let i = 0; i < str.length; ++i)
+                buffer[i] = str.charCodeAt(i);
+            return buffer;
+        }
+        else {
+            onError('This environment does not support reading binary tags; either Buffer or atob is required');
+            return src;
+        }
+    },
+    stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+        if (!value)
+            return '';
+        const buf = value; // checked earlier by binary.identify()
+        let str;
+        if (typeof node_buffer.Buffer === 'function') {
+            str =
+                buf instanceof node_buffer.Buffer
+                    ? buf.toString('base64')
+                    : node_buffer.Buffer.from(buf.buffer).toString('base64');
+        }
+        else if (typeof btoa === 'function') {
+            let s = '';
+            for (let i = 0; i < buf.length; ++i)
+                s += String.fromCharCode(buf[i]);
+            str = btoa(s);
+        }
+        else {
+            throw new Error('This environment does not support writing binary tags; either Buffer or btoa is required');
+        }
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+            const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
+            const n = Math.ceil(str.length / lineWidth);
+            const lines = new Array(n);
+            for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+                lines[i] = str.substr(o, lineWidth);
+            }
+            str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? '\n' : ' ');
+        }
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.binary = binary;
+
+
+/***/ }),
+
+/***/ 8398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function boolStringify({ value, source }, ctx) {
+    const boolObj = value ? trueTag : falseTag;
+    if (source && boolObj.test.test(source))
+        return source;
+    return value ? ctx.options.trueStr : ctx.options.falseStr;
+}
+const trueTag = {
+    identify: value => value === true,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+    resolve: () => new Scalar.Scalar(true),
+    stringify: boolStringify
+};
+const falseTag = {
+    identify: value => value === false,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+    resolve: () => new Scalar.Scalar(false),
+    stringify: boolStringify
+};
+
+exports.falseTag = falseTag;
+exports.trueTag = trueTag;
+
+
+/***/ }),
+
+/***/ 5782:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: (str) => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+    resolve: (str) => parseFloat(str.replace(/_/g, '')),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, '')));
+        const dot = str.indexOf('.');
+        if (dot !== -1) {
+            const f = str.substring(dot + 1).replace(/_/g, '');
+            if (f[f.length - 1] === '0')
+                node.minFractionDigits = f.length;
+        }
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 873:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+function intResolve(str, offset, radix, { intAsBigInt }) {
+    const sign = str[0];
+    if (sign === '-' || sign === '+')
+        offset += 1;
+    str = str.substring(offset).replace(/_/g, '');
+    if (intAsBigInt) {
+        switch (radix) {
+            case 2:
+                str = `0b${str}`;
+                break;
+            case 8:
+                str = `0o${str}`;
+                break;
+            case 16:
+                str = `0x${str}`;
+                break;
+        }
+        const n = BigInt(str);
+        return sign === '-' ? BigInt(-1) * n : n;
+    }
+    const n = parseInt(str, radix);
+    return sign === '-' ? -1 * n : n;
+}
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value)) {
+        const str = value.toString(radix);
+        return value < 0 ? '-' + prefix + str.substr(1) : prefix + str;
+    }
+    return stringifyNumber.stringifyNumber(node);
+}
+const intBin = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'BIN',
+    test: /^[-+]?0b[0-1_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+    stringify: node => intStringify(node, 2, '0b')
+};
+const intOct = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^[-+]?0[0-7_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+    stringify: node => intStringify(node, 8, '0')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9][0-9_]*$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^[-+]?0x[0-9a-fA-F_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intBin = intBin;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 452:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+// If the value associated with a merge key is a single mapping node, each of
+// its key/value pairs is inserted into the current mapping, unless the key
+// already exists in it. If the value associated with the merge key is a
+// sequence, then this sequence is expected to contain mapping nodes and each
+// of these nodes is merged in turn according to its order in the sequence.
+// Keys in mapping nodes earlier in the sequence override keys specified in
+// later mapping nodes. -- http://yaml.org/type/merge.html
+const MERGE_KEY = '<<';
+const merge = {
+    identify: value => value === MERGE_KEY ||
+        (typeof value === 'symbol' && value.description === MERGE_KEY),
+    default: 'key',
+    tag: 'tag:yaml.org,2002:merge',
+    test: /^<<$/,
+    resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+        addToJSMap: addMergeToJSMap
+    }),
+    stringify: () => MERGE_KEY
+};
+const isMergeKey = (ctx, key) => (merge.identify(key) ||
+    (identity.isScalar(key) &&
+        (!key.type || key.type === Scalar.Scalar.PLAIN) &&
+        merge.identify(key.value))) &&
+    ctx?.doc.schema.tags.some(tag => tag.tag === merge.tag && tag.default);
+function addMergeToJSMap(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (identity.isSeq(source))
+        for (const it of source.items)
+            mergeValue(ctx, map, it);
+    else if (Array.isArray(source))
+        for (const it of source)
+            mergeValue(ctx, map, it);
+    else
+        mergeValue(ctx, map, source);
+}
+function mergeValue(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (!identity.isMap(source))
+        throw new Error('Merge sources must be maps or map aliases');
+    const srcMap = source.toJSON(null, ctx, Map);
+    for (const [key, value] of srcMap) {
+        if (map instanceof Map) {
+            if (!map.has(key))
+                map.set(key, value);
+        }
+        else if (map instanceof Set) {
+            map.add(key);
+        }
+        else if (!Object.prototype.hasOwnProperty.call(map, key)) {
+            Object.defineProperty(map, key, {
+                value,
+                writable: true,
+                enumerable: true,
+                configurable: true
+            });
+        }
+    }
+    return map;
+}
+function resolveAliasValue(ctx, value) {
+    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+}
+
+exports.addMergeToJSMap = addMergeToJSMap;
+exports.isMergeKey = isMergeKey;
+exports.merge = merge;
+
+
+/***/ }),
+
+/***/ 303:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
+
+class YAMLOMap extends YAMLSeq.YAMLSeq {
+    constructor() {
+        super();
+        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.tag = YAMLOMap.tag;
+    }
+    /**
+     * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
+     * but TypeScript won't allow widening the signature of a child method.
+     */
+    toJSON(_, ctx) {
+        if (!ctx)
+            return super.toJSON(_);
+        const map = new Map();
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const pair of this.items) {
+            let key, value;
+            if (identity.isPair(pair)) {
+                key = toJS.toJS(pair.key, '', ctx);
+                value = toJS.toJS(pair.value, key, ctx);
+            }
+            else {
+                key = toJS.toJS(pair, '', ctx);
+            }
+            if (map.has(key))
+                throw new Error('Ordered maps must not include duplicate keys');
+            map.set(key, value);
+        }
+        return map;
+    }
+    static from(schema, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const omap = new this();
+        omap.items = pairs$1.items;
+        return omap;
+    }
+}
+YAMLOMap.tag = 'tag:yaml.org,2002:omap';
+const omap = {
+    collection: 'seq',
+    identify: value => value instanceof Map,
+    nodeClass: YAMLOMap,
+    default: false,
+    tag: 'tag:yaml.org,2002:omap',
+    resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const seenKeys = [];
+        for (const { key } of pairs$1.items) {
+            if (identity.isScalar(key)) {
+                if (seenKeys.includes(key.value)) {
+                    onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+                }
+                else {
+                    seenKeys.push(key.value);
+                }
+            }
+        }
+        return Object.assign(new YAMLOMap(), pairs$1);
+    },
+    createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+};
+
+exports.YAMLOMap = YAMLOMap;
+exports.omap = omap;
+
+
+/***/ }),
+
+/***/ 8385:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
+
+function resolvePairs(seq, onError) {
+    if (identity.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+            let item = seq.items[i];
+            if (identity.isPair(item))
+                continue;
+            else if (identity.isMap(item)) {
+                if (item.items.length > 1)
+                    onError('Each pair must have its own sequence indicator');
+                const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+                if (item.commentBefore)
+                    pair.key.commentBefore = pair.key.commentBefore
+                        ? `${item.commentBefore}\n${pair.key.commentBefore}`
+                        : item.commentBefore;
+                if (item.comment) {
+                    const cn = pair.value ?? pair.key;
+                    cn.comment = cn.comment
+                        ? `${item.comment}\n${cn.comment}`
+                        : item.comment;
+                }
+                item = pair;
+            }
+            seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+        }
+    }
+    else
+        onError('Expected a sequence for this tag');
+    return seq;
+}
+function createPairs(schema, iterable, ctx) {
+    const { replacer } = ctx;
+    const pairs = new YAMLSeq.YAMLSeq(schema);
+    pairs.tag = 'tag:yaml.org,2002:pairs';
+    let i = 0;
+    if (iterable && Symbol.iterator in Object(iterable))
+        for (let it of iterable) {
+            if (typeof replacer === 'function')
+                it = replacer.call(iterable, String(i++), it);
+            let key, value;
+            if (Array.isArray(it)) {
+                if (it.length === 2) {
+                    key = it[0];
+                    value = it[1];
+                }
+                else
+                    throw new TypeError(`Expected [key, value] tuple: ${it}`);
+            }
+            else if (it && it instanceof Object) {
+                const keys = Object.keys(it);
+                if (keys.length === 1) {
+                    key = keys[0];
+                    value = it[key];
+                }
+                else {
+                    throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+                }
+            }
+            else {
+                key = it;
+            }
+            pairs.items.push(Pair.createPair(key, value, ctx));
+        }
+    return pairs;
+}
+const pairs = {
+    collection: 'seq',
+    default: false,
+    tag: 'tag:yaml.org,2002:pairs',
+    resolve: resolvePairs,
+    createNode: createPairs
+};
+
+exports.createPairs = createPairs;
+exports.pairs = pairs;
+exports.resolvePairs = resolvePairs;
+
+
+/***/ }),
+
+/***/ 5913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.trueTag,
+    bool.falseTag,
+    int.intBin,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float,
+    binary.binary,
+    merge.merge,
+    omap.omap,
+    pairs.pairs,
+    set.set,
+    timestamp.intTime,
+    timestamp.floatTime,
+    timestamp.timestamp
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 1528:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+
+class YAMLSet extends YAMLMap.YAMLMap {
+    constructor(schema) {
+        super(schema);
+        this.tag = YAMLSet.tag;
+    }
+    add(key) {
+        let pair;
+        if (identity.isPair(key))
+            pair = key;
+        else if (key &&
+            typeof key === 'object' &&
+            'key' in key &&
+            'value' in key &&
+            key.value === null)
+            pair = new Pair.Pair(key.key, null);
+        else
+            pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
+        if (!prev)
+            this.items.push(pair);
+    }
+    /**
+     * If `keepPair` is `true`, returns the Pair matching `key`.
+     * Otherwise, returns the value of that Pair's key.
+     */
+    get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair)
+            ? identity.isScalar(pair.key)
+                ? pair.key.value
+                : pair.key
+            : pair;
+    }
+    set(key, value) {
+        if (typeof value !== 'boolean')
+            throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+        const prev = YAMLMap.findPair(this.items, key);
+        if (prev && !value) {
+            this.items.splice(this.items.indexOf(prev), 1);
+        }
+        else if (!prev && value) {
+            this.items.push(new Pair.Pair(key));
+        }
+    }
+    toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        if (this.hasAllNullValues(true))
+            return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+        else
+            throw new Error('Set items must all have null values');
+    }
+    static from(schema, iterable, ctx) {
+        const { replacer } = ctx;
+        const set = new this(schema);
+        if (iterable && Symbol.iterator in Object(iterable))
+            for (let value of iterable) {
+                if (typeof replacer === 'function')
+                    value = replacer.call(iterable, value, value);
+                set.items.push(Pair.createPair(value, null, ctx));
+            }
+        return set;
+    }
+}
+YAMLSet.tag = 'tag:yaml.org,2002:set';
+const set = {
+    collection: 'map',
+    identify: value => value instanceof Set,
+    nodeClass: YAMLSet,
+    default: false,
+    tag: 'tag:yaml.org,2002:set',
+    createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+    resolve(map, onError) {
+        if (identity.isMap(map)) {
+            if (map.hasAllNullValues(true))
+                return Object.assign(new YAMLSet(), map);
+            else
+                onError('Set items must all have null values');
+        }
+        else
+            onError('Expected a mapping for this tag');
+        return map;
+    }
+};
+
+exports.YAMLSet = YAMLSet;
+exports.set = set;
+
+
+/***/ }),
+
+/***/ 4371:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+/** Internal types handle bigint as number, because TS can't figure it out. */
+function parseSexagesimal(str, asBigInt) {
+    const sign = str[0];
+    const parts = sign === '-' || sign === '+' ? str.substring(1) : str;
+    const num = (n) => asBigInt ? BigInt(n) : Number(n);
+    const res = parts
+        .replace(/_/g, '')
+        .split(':')
+        .reduce((res, p) => res * num(60) + num(p), num(0));
+    return (sign === '-' ? num(-1) * res : res);
+}
+/**
+ * hhhh:mm:ss.sss
+ *
+ * Internal types handle bigint as number, because TS can't figure it out.
+ */
+function stringifySexagesimal(node) {
+    let { value } = node;
+    let num = (n) => n;
+    if (typeof value === 'bigint')
+        num = n => BigInt(n);
+    else if (isNaN(value) || !isFinite(value))
+        return stringifyNumber.stringifyNumber(node);
+    let sign = '';
+    if (value < 0) {
+        sign = '-';
+        value *= num(-1);
+    }
+    const _60 = num(60);
+    const parts = [value % _60]; // seconds, including ms
+    if (value < 60) {
+        parts.unshift(0); // at least one : is required
+    }
+    else {
+        value = (value - parts[0]) / _60;
+        parts.unshift(value % _60); // minutes
+        if (value >= 60) {
+            value = (value - parts[0]) / _60;
+            parts.unshift(value); // hours
+        }
+    }
+    return (sign +
+        parts
+            .map(n => String(n).padStart(2, '0'))
+            .join(':')
+            .replace(/000000\d*$/, '') // % 60 may introduce error
+    );
+}
+const intTime = {
+    identify: value => typeof value === 'bigint' || Number.isInteger(value),
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+    resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+    stringify: stringifySexagesimal
+};
+const floatTime = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+    resolve: str => parseSexagesimal(str, false),
+    stringify: stringifySexagesimal
+};
+const timestamp = {
+    identify: value => value instanceof Date,
+    default: true,
+    tag: 'tag:yaml.org,2002:timestamp',
+    // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
+    // may be omitted altogether, resulting in a date format. In such a case, the time part is
+    // assumed to be 00:00:00Z (start of day, UTC).
+    test: RegExp('^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})' + // YYYY-Mm-Dd
+        '(?:' + // time is optional
+        '(?:t|T|[ \\t]+)' + // t | T | whitespace
+        '([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)' + // Hh:Mm:Ss(.ss)?
+        '(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?' + // Z | +5 | -03:30
+        ')?$'),
+    resolve(str) {
+        const match = str.match(timestamp.test);
+        if (!match)
+            throw new Error('!!timestamp expects a date, starting with yyyy-mm-dd');
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + '00').substr(1, 3)) : 0;
+        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        const tz = match[8];
+        if (tz && tz !== 'Z') {
+            let d = parseSexagesimal(tz, false);
+            if (Math.abs(d) < 30)
+                d *= 60;
+            date -= 60000 * d;
+        }
+        return new Date(date);
+    },
+    stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, '') ?? ''
+};
+
+exports.floatTime = floatTime;
+exports.intTime = intTime;
+exports.timestamp = timestamp;
+
+
+/***/ }),
+
+/***/ 4475:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const FOLD_FLOW = 'flow';
+const FOLD_BLOCK = 'block';
+const FOLD_QUOTED = 'quoted';
+/**
+ * Tries to keep input at up to `lineWidth` characters, splitting only on spaces
+ * not followed by newlines or spaces unless `mode` is `'quoted'`. Lines are
+ * terminated with `\n` and started with `indent`.
+ */
+function foldFlowLines(text, indent, mode = 'flow', { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    if (!lineWidth || lineWidth < 0)
+        return text;
+    if (lineWidth < minContentWidth)
+        minContentWidth = 0;
+    const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+    if (text.length <= endStep)
+        return text;
+    const folds = [];
+    const escapedFolds = {};
+    let end = lineWidth - indent.length;
+    if (typeof indentAtStart === 'number') {
+        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
+            folds.push(0);
+        else
+            end = lineWidth - indentAtStart;
+    }
+    let split = undefined;
+    let prev = undefined;
+    let overflow = false;
+    let i = -1;
+    let escStart = -1;
+    let escEnd = -1;
+    if (mode === FOLD_BLOCK) {
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+            end = i + endStep;
+    }
+    for (let ch; (ch = text[(i += 1)]);) {
+        if (mode === FOLD_QUOTED && ch === '\\') {
+            escStart = i;
+            switch (text[i + 1]) {
+                case 'x':
+                    i += 3;
+                    break;
+                case 'u':
+                    i += 5;
+                    break;
+                case 'U':
+                    i += 9;
+                    break;
+                default:
+                    i += 1;
+            }
+            escEnd = i;
+        }
+        if (ch === '\n') {
+            if (mode === FOLD_BLOCK)
+                i = consumeMoreIndentedLines(text, i, indent.length);
+            end = i + indent.length + endStep;
+            split = undefined;
+        }
+        else {
+            if (ch === ' ' &&
+                prev &&
+                prev !== ' ' &&
+                prev !== '\n' &&
+                prev !== '\t') {
+                // space surrounded by non-space can be replaced with newline + indent
+                const next = text[i + 1];
+                if (next && next !== ' ' && next !== '\n' && next !== '\t')
+                    split = i;
+            }
+            if (i >= end) {
+                if (split) {
+                    folds.push(split);
+                    end = split + endStep;
+                    split = undefined;
+                }
+                else if (mode === FOLD_QUOTED) {
+                    // white-space collected at end may stretch past lineWidth
+                    while (prev === ' ' || prev === '\t') {
+                        prev = ch;
+                        ch = text[(i += 1)];
+                        overflow = true;
+                    }
+                    // Account for newline escape, but don't break preceding escape
+                    const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+                    // Bail out if lineWidth & minContentWidth are shorter than an escape string
+                    if (escapedFolds[j])
+                        return text;
+                    folds.push(j);
+                    escapedFolds[j] = true;
+                    end = j + endStep;
+                    split = undefined;
+                }
+                else {
+                    overflow = true;
+                }
+            }
+        }
+        prev = ch;
+    }
+    if (overflow && onOverflow)
+        onOverflow();
+    if (folds.length === 0)
+        return text;
+    if (onFold)
+        onFold();
+    let res = text.slice(0, folds[0]);
+    for (let i = 0; i < folds.length; ++i) {
+        const fold = folds[i];
+        const end = folds[i + 1] || text.length;
+        if (fold === 0)
+            res = `\n${indent}${text.slice(0, end)}`;
+        else {
+            if (mode === FOLD_QUOTED && escapedFolds[fold])
+                res += `${text[fold]}\\`;
+            res += `\n${indent}${text.slice(fold + 1, end)}`;
+        }
+    }
+    return res;
+}
+/**
+ * Presumes `i + 1` is at the start of a line
+ * @returns index of last newline in more-indented block
+ */
+function consumeMoreIndentedLines(text, i, indent) {
+    let end = i;
+    let start = i + 1;
+    let ch = text[start];
+    while (ch === ' ' || ch === '\t') {
+        if (i < start + indent) {
+            ch = text[++i];
+        }
+        else {
+            do {
+                ch = text[++i];
+            } while (ch && ch !== '\n');
+            end = i;
+            start = i + 1;
+            ch = text[start];
+        }
+    }
+    return end;
+}
+
+exports.FOLD_BLOCK = FOLD_BLOCK;
+exports.FOLD_FLOW = FOLD_FLOW;
+exports.FOLD_QUOTED = FOLD_QUOTED;
+exports.foldFlowLines = foldFlowLines;
+
+
+/***/ }),
+
+/***/ 2148:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
+
+function createStringifyContext(doc, options) {
+    const opt = Object.assign({
+        blockQuote: true,
+        commentString: stringifyComment.stringifyComment,
+        defaultKeyType: null,
+        defaultStringType: 'PLAIN',
+        directives: null,
+        doubleQuotedAsJSON: false,
+        doubleQuotedMinMultiLineLength: 40,
+        falseStr: 'false',
+        flowCollectionPadding: true,
+        indentSeq: true,
+        lineWidth: 80,
+        minContentWidth: 20,
+        nullStr: 'null',
+        simpleKeys: false,
+        singleQuote: null,
+        trailingComma: false,
+        trueStr: 'true',
+        verifyAliasOrder: true
+    }, doc.schema.toStringOptions, options);
+    let inFlow;
+    switch (opt.collectionStyle) {
+        case 'block':
+            inFlow = false;
+            break;
+        case 'flow':
+            inFlow = true;
+            break;
+        default:
+            inFlow = null;
+    }
+    return {
+        anchors: new Set(),
+        doc,
+        flowCollectionPadding: opt.flowCollectionPadding ? ' ' : '',
+        indent: '',
+        indentStep: typeof opt.indent === 'number' ? ' '.repeat(opt.indent) : '  ',
+        inFlow,
+        options: opt
+    };
+}
+function getTagObject(tags, item) {
+    if (item.tag) {
+        const match = tags.filter(t => t.tag === item.tag);
+        if (match.length > 0)
+            return match.find(t => t.format === item.format) ?? match[0];
+    }
+    let tagObj = undefined;
+    let obj;
+    if (identity.isScalar(item)) {
+        obj = item.value;
+        let match = tags.filter(t => t.identify?.(obj));
+        if (match.length > 1) {
+            const testMatch = match.filter(t => t.test);
+            if (testMatch.length > 0)
+                match = testMatch;
+        }
+        tagObj =
+            match.find(t => t.format === item.format) ?? match.find(t => !t.format);
+    }
+    else {
+        obj = item;
+        tagObj = tags.find(t => t.nodeClass && obj instanceof t.nodeClass);
+    }
+    if (!tagObj) {
+        const name = obj?.constructor?.name ?? (obj === null ? 'null' : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
+    }
+    return tagObj;
+}
+// needs to be called before value stringifier to allow for circular anchor refs
+function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
+    if (!doc.directives)
+        return '';
+    const props = [];
+    const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+    if (anchor && anchors.anchorIsValid(anchor)) {
+        anchors$1.add(anchor);
+        props.push(`&${anchor}`);
+    }
+    const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+    if (tag)
+        props.push(doc.directives.tagString(tag));
+    return props.join(' ');
+}
+function stringify(item, ctx, onComment, onChompKeep) {
+    if (identity.isPair(item))
+        return item.toString(ctx, onComment, onChompKeep);
+    if (identity.isAlias(item)) {
+        if (ctx.doc.directives)
+            return item.toString(ctx);
+        if (ctx.resolvedAliases?.has(item)) {
+            throw new TypeError(`Cannot stringify circular structure without alias nodes`);
+        }
+        else {
+            if (ctx.resolvedAliases)
+                ctx.resolvedAliases.add(item);
+            else
+                ctx.resolvedAliases = new Set([item]);
+            item = item.resolve(ctx.doc);
+        }
+    }
+    let tagObj = undefined;
+    const node = identity.isNode(item)
+        ? item
+        : ctx.doc.createNode(item, { onTagObj: o => (tagObj = o) });
+    tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
+    const props = stringifyProps(node, tagObj, ctx);
+    if (props.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+    const str = typeof tagObj.stringify === 'function'
+        ? tagObj.stringify(node, ctx, onComment, onChompKeep)
+        : identity.isScalar(node)
+            ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep)
+            : node.toString(ctx, onComment, onChompKeep);
+    if (!props)
+        return str;
+    return identity.isScalar(node) || str[0] === '{' || str[0] === '['
+        ? `${props} ${str}`
+        : `${props}\n${ctx.indent}${str}`;
+}
+
+exports.createStringifyContext = createStringifyContext;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 1212:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyCollection(collection, ctx, options) {
+    const flow = ctx.inFlow ?? collection.flow;
+    const stringify = flow ? stringifyFlowCollection : stringifyBlockCollection;
+    return stringify(collection, ctx, options);
+}
+function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    const { indent, options: { commentString } } = ctx;
+    const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
+    let chompKeep = false; // flag for the preceding node's status
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (!chompKeep && item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (!chompKeep && ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+            }
+        }
+        chompKeep = false;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null), () => (chompKeep = true));
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        if (chompKeep && comment)
+            chompKeep = false;
+        lines.push(blockItemPrefix + str);
+    }
+    let str;
+    if (lines.length === 0) {
+        str = flowChars.start + flowChars.end;
+    }
+    else {
+        str = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+            const line = lines[i];
+            str += line ? `\n${indent}${line}` : '\n';
+        }
+    }
+    if (comment) {
+        str += '\n' + stringifyComment.indentComment(commentString(comment), indent);
+        if (onComment)
+            onComment();
+    }
+    else if (chompKeep && onChompKeep)
+        onChompKeep();
+    return str;
+}
+function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+    itemIndent += indentStep;
+    const itemCtx = Object.assign({}, ctx, {
+        indent: itemIndent,
+        inFlow: true,
+        type: null
+    });
+    let reqNewline = false;
+    let linesAtValue = 0;
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, false);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, false);
+                if (ik.comment)
+                    reqNewline = true;
+            }
+            const iv = identity.isNode(item.value) ? item.value : null;
+            if (iv) {
+                if (iv.comment)
+                    comment = iv.comment;
+                if (iv.commentBefore)
+                    reqNewline = true;
+            }
+            else if (item.value == null && ik?.comment) {
+                comment = ik.comment;
+            }
+        }
+        if (comment)
+            reqNewline = true;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null));
+        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes('\n'));
+        if (i < items.length - 1) {
+            str += ',';
+        }
+        else if (ctx.options.trailingComma) {
+            if (ctx.options.lineWidth > 0) {
+                reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) +
+                    (str.length + 2) >
+                    ctx.options.lineWidth);
+            }
+            if (reqNewline) {
+                str += ',';
+            }
+        }
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        lines.push(str);
+        linesAtValue = lines.length;
+    }
+    const { start, end } = flowChars;
+    if (lines.length === 0) {
+        return start + end;
+    }
+    else {
+        if (!reqNewline) {
+            const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+            reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
+        }
+        if (reqNewline) {
+            let str = start;
+            for (const line of lines)
+                str += line ? `\n${indentStep}${indent}${line}` : '\n';
+            return `${str}\n${indent}${end}`;
+        }
+        else {
+            return `${start}${fcPadding}${lines.join(' ')}${fcPadding}${end}`;
+        }
+    }
+}
+function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    if (comment && chompKeep)
+        comment = comment.replace(/^\n+/, '');
+    if (comment) {
+        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        lines.push(ic.trimStart()); // Avoid double indent on first line
+    }
+}
+
+exports.stringifyCollection = stringifyCollection;
+
+
+/***/ }),
+
+/***/ 9799:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringifies a comment.
+ *
+ * Empty comment lines are left empty,
+ * lines consisting of a single space are replaced by `#`,
+ * and all other lines are prefixed with a `#`.
+ */
+const stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, '#');
+function indentComment(comment, indent) {
+    if (/^\n+$/.test(comment))
+        return comment.substring(1);
+    return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+}
+const lineComment = (str, indent, comment) => str.endsWith('\n')
+    ? indentComment(comment, indent)
+    : comment.includes('\n')
+        ? '\n' + indentComment(comment, indent)
+        : (str.endsWith(' ') ? '' : ' ') + comment;
+
+exports.indentComment = indentComment;
+exports.lineComment = lineComment;
+exports.stringifyComment = stringifyComment;
+
+
+/***/ }),
+
+/***/ 6829:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyDocument(doc, options) {
+    const lines = [];
+    let hasDirectives = options.directives === true;
+    if (options.directives !== false && doc.directives) {
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+            lines.push(dir);
+            hasDirectives = true;
+        }
+        else if (doc.directives.docStart)
+            hasDirectives = true;
+    }
+    if (hasDirectives)
+        lines.push('---');
+    const ctx = stringify.createStringifyContext(doc, options);
+    const { commentString } = ctx.options;
+    if (doc.commentBefore) {
+        if (lines.length !== 1)
+            lines.unshift('');
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ''));
+    }
+    let chompKeep = false;
+    let contentComment = null;
+    if (doc.contents) {
+        if (identity.isNode(doc.contents)) {
+            if (doc.contents.spaceBefore && hasDirectives)
+                lines.push('');
+            if (doc.contents.commentBefore) {
+                const cs = commentString(doc.contents.commentBefore);
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            // top-level block scalars need to be indented if followed by a comment
+            ctx.forceBlockIndent = !!doc.comment;
+            contentComment = doc.contents.comment;
+        }
+        const onChompKeep = contentComment ? undefined : () => (chompKeep = true);
+        let body = stringify.stringify(doc.contents, ctx, () => (contentComment = null), onChompKeep);
+        if (contentComment)
+            body += stringifyComment.lineComment(body, '', commentString(contentComment));
+        if ((body[0] === '|' || body[0] === '>') &&
+            lines[lines.length - 1] === '---') {
+            // Top-level block scalars with a preceding doc marker ought to use the
+            // same line for their header.
+            lines[lines.length - 1] = `--- ${body}`;
+        }
+        else
+            lines.push(body);
+    }
+    else {
+        lines.push(stringify.stringify(doc.contents, ctx));
+    }
+    if (doc.directives?.docEnd) {
+        if (doc.comment) {
+            const cs = commentString(doc.comment);
+            if (cs.includes('\n')) {
+                lines.push('...');
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            else {
+                lines.push(`... ${cs}`);
+            }
+        }
+        else {
+            lines.push('...');
+        }
+    }
+    else {
+        let dc = doc.comment;
+        if (dc && chompKeep)
+            dc = dc.replace(/^\n+/, '');
+        if (dc) {
+            if ((!chompKeep || contentComment) && lines[lines.length - 1] !== '')
+                lines.push('');
+            lines.push(stringifyComment.indentComment(commentString(dc), ''));
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+
+exports.stringifyDocument = stringifyDocument;
+
+
+/***/ }),
+
+/***/ 8689:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function stringifyNumber({ format, minFractionDigits, tag, value }) {
+    if (typeof value === 'bigint')
+        return String(value);
+    const num = typeof value === 'number' ? value : Number(value);
+    if (!isFinite(num))
+        return isNaN(num) ? '.nan' : num < 0 ? '-.inf' : '.inf';
+    let n = Object.is(value, -0) ? '-0' : JSON.stringify(value);
+    if (!format &&
+        minFractionDigits &&
+        (!tag || tag === 'tag:yaml.org,2002:float') &&
+        /^-?\d/.test(n) &&
+        !n.includes('e')) {
+        let i = n.indexOf('.');
+        if (i < 0) {
+            i = n.length;
+            n += '.';
+        }
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
+            n += '0';
+    }
+    return n;
+}
+
+exports.stringifyNumber = stringifyNumber;
+
+
+/***/ }),
+
+/***/ 9748:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+    let keyComment = (identity.isNode(key) && key.comment) || null;
+    if (simpleKeys) {
+        if (keyComment) {
+            throw new Error('With simple keys, key nodes cannot have comments');
+        }
+        if (identity.isCollection(key) || (!identity.isNode(key) && typeof key === 'object')) {
+            const msg = 'With simple keys, collection cannot be used as a key value';
+            throw new Error(msg);
+        }
+    }
+    let explicitKey = !simpleKeys &&
+        (!key ||
+            (keyComment && value == null && !ctx.inFlow) ||
+            identity.isCollection(key) ||
+            (identity.isScalar(key)
+                ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL
+                : typeof key === 'object'));
+    ctx = Object.assign({}, ctx, {
+        allNullValues: false,
+        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
+        indent: indent + indentStep
+    });
+    let keyCommentDone = false;
+    let chompKeep = false;
+    let str = stringify.stringify(key, ctx, () => (keyCommentDone = true), () => (chompKeep = true));
+    if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+        if (simpleKeys)
+            throw new Error('With simple keys, single line scalar must not span more than 1024 characters');
+        explicitKey = true;
+    }
+    if (ctx.inFlow) {
+        if (allNullValues || value == null) {
+            if (keyCommentDone && onComment)
+                onComment();
+            return str === '' ? '?' : explicitKey ? `? ${str}` : str;
+        }
+    }
+    else if ((allNullValues && !simpleKeys) || (value == null && explicitKey)) {
+        str = `? ${str}`;
+        if (keyComment && !keyCommentDone) {
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        }
+        else if (chompKeep && onChompKeep)
+            onChompKeep();
+        return str;
+    }
+    if (keyCommentDone)
+        keyComment = null;
+    if (explicitKey) {
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        str = `? ${str}\n${indent}:`;
+    }
+    else {
+        str = `${str}:`;
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+    }
+    let vsb, vcb, valueComment;
+    if (identity.isNode(value)) {
+        vsb = !!value.spaceBefore;
+        vcb = value.commentBefore;
+        valueComment = value.comment;
+    }
+    else {
+        vsb = false;
+        vcb = null;
+        valueComment = null;
+        if (value && typeof value === 'object')
+            value = doc.createNode(value);
+    }
+    ctx.implicitKey = false;
+    if (!explicitKey && !keyComment && identity.isScalar(value))
+        ctx.indentAtStart = str.length + 1;
+    chompKeep = false;
+    if (!indentSeq &&
+        indentStep.length >= 2 &&
+        !ctx.inFlow &&
+        !explicitKey &&
+        identity.isSeq(value) &&
+        !value.flow &&
+        !value.tag &&
+        !value.anchor) {
+        // If indentSeq === false, consider '- ' as part of indentation where possible
+        ctx.indent = ctx.indent.substring(2);
+    }
+    let valueCommentDone = false;
+    const valueStr = stringify.stringify(value, ctx, () => (valueCommentDone = true), () => (chompKeep = true));
+    let ws = ' ';
+    if (keyComment || vsb || vcb) {
+        ws = vsb ? '\n' : '';
+        if (vcb) {
+            const cs = commentString(vcb);
+            ws += `\n${stringifyComment.indentComment(cs, ctx.indent)}`;
+        }
+        if (valueStr === '' && !ctx.inFlow) {
+            if (ws === '\n' && valueComment)
+                ws = '\n\n';
+        }
+        else {
+            ws += `\n${ctx.indent}`;
+        }
+    }
+    else if (!explicitKey && identity.isCollection(value)) {
+        const vs0 = valueStr[0];
+        const nl0 = valueStr.indexOf('\n');
+        const hasNewline = nl0 !== -1;
+        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow) {
+            let hasPropsLine = false;
+            if (hasNewline && (vs0 === '&' || vs0 === '!')) {
+                let sp0 = valueStr.indexOf(' ');
+                if (vs0 === '&' &&
+                    sp0 !== -1 &&
+                    sp0 < nl0 &&
+                    valueStr[sp0 + 1] === '!') {
+                    sp0 = valueStr.indexOf(' ', sp0 + 1);
+                }
+                if (sp0 === -1 || nl0 < sp0)
+                    hasPropsLine = true;
+            }
+            if (!hasPropsLine)
+                ws = `\n${ctx.indent}`;
+        }
+    }
+    else if (valueStr === '' || valueStr[0] === '\n') {
+        ws = '';
+    }
+    str += ws + valueStr;
+    if (ctx.inFlow) {
+        if (valueCommentDone && onComment)
+            onComment();
+    }
+    else if (valueComment && !valueCommentDone) {
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+    }
+    else if (chompKeep && onChompKeep) {
+        onChompKeep();
+    }
+    return str;
+}
+
+exports.stringifyPair = stringifyPair;
+
+
+/***/ }),
+
+/***/ 3069:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
+
+const getFoldOptions = (ctx, isBlock) => ({
+    indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+    lineWidth: ctx.options.lineWidth,
+    minContentWidth: ctx.options.minContentWidth
+});
+// Also checks for lines starting with %, as parsing the output as YAML 1.1 will
+// presume that's starting a new document.
+const containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
+function lineLengthOverLimit(str, lineWidth, indentLength) {
+    if (!lineWidth || lineWidth < 0)
+        return false;
+    const limit = lineWidth - indentLength;
+    const strLen = str.length;
+    if (strLen <= limit)
+        return false;
+    for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str[i] === '\n') {
+            if (i - start > limit)
+                return true;
+            start = i + 1;
+            if (strLen - start <= limit)
+                return false;
+        }
+    }
+    return true;
+}
+function doubleQuotedString(value, ctx) {
+    const json = JSON.stringify(value);
+    if (ctx.options.doubleQuotedAsJSON)
+        return json;
+    const { implicitKey } = ctx;
+    const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    let str = '';
+    let start = 0;
+    for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+        if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
+            // space before newline needs to be escaped to not be folded
+            str += json.slice(start, i) + '\\ ';
+            i += 1;
+            start = i;
+            ch = '\\';
+        }
+        if (ch === '\\')
+            switch (json[i + 1]) {
+                case 'u':
+                    {
+                        str += json.slice(start, i);
+                        const code = json.substr(i + 2, 4);
+                        switch (code) {
+                            case '0000':
+                                str += '\\0';
+                                break;
+                            case '0007':
+                                str += '\\a';
+                                break;
+                            case '000b':
+                                str += '\\v';
+                                break;
+                            case '001b':
+                                str += '\\e';
+                                break;
+                            case '0085':
+                                str += '\\N';
+                                break;
+                            case '00a0':
+                                str += '\\_';
+                                break;
+                            case '2028':
+                                str += '\\L';
+                                break;
+                            case '2029':
+                                str += '\\P';
+                                break;
+                            default:
+                                if (code.substr(0, 2) === '00')
+                                    str += '\\x' + code.substr(2);
+                                else
+                                    str += json.substr(i, 6);
+                        }
+                        i += 5;
+                        start = i + 1;
+                    }
+                    break;
+                case 'n':
+                    if (implicitKey ||
+                        json[i + 2] === '"' ||
+                        json.length < minMultiLineLength) {
+                        i += 1;
+                    }
+                    else {
+                        // folding will eat first newline
+                        str += json.slice(start, i) + '\n\n';
+                        while (json[i + 2] === '\\' &&
+                            json[i + 3] === 'n' &&
+                            json[i + 4] !== '"') {
+                            str += '\n';
+                            i += 2;
+                        }
+                        str += indent;
+                        // space after newline needs to be escaped to not be folded
+                        if (json[i + 2] === ' ')
+                            str += '\\';
+                        i += 1;
+                        start = i + 1;
+                    }
+                    break;
+                default:
+                    i += 1;
+            }
+    }
+    str = start ? str + json.slice(start) : json;
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+}
+function singleQuotedString(value, ctx) {
+    if (ctx.options.singleQuote === false ||
+        (ctx.implicitKey && value.includes('\n')) ||
+        /[ \t]\n|\n[ \t]/.test(value) // single quoted string can't have leading or trailing whitespace around newline
+    )
+        return doubleQuotedString(value, ctx);
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&\n${indent}`) + "'";
+    return ctx.implicitKey
+        ? res
+        : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function quotedString(value, ctx) {
+    const { singleQuote } = ctx.options;
+    let qs;
+    if (singleQuote === false)
+        qs = doubleQuotedString;
+    else {
+        const hasDouble = value.includes('"');
+        const hasSingle = value.includes("'");
+        if (hasDouble && !hasSingle)
+            qs = singleQuotedString;
+        else if (hasSingle && !hasDouble)
+            qs = doubleQuotedString;
+        else
+            qs = singleQuote ? singleQuotedString : doubleQuotedString;
+    }
+    return qs(value, ctx);
+}
+// The negative lookbehind avoids a polynomial search,
+// but isn't supported yet on Safari: https://caniuse.com/js-regexp-lookbehind
+let blockEndNewlines;
+try {
+    blockEndNewlines = new RegExp('(^|(?<!\n))\n+(?!\n|$)', 'g');
+}
+catch {
+    blockEndNewlines = /\n+(?!\n|$)/g;
+}
+function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    const { blockQuote, commentString, lineWidth } = ctx.options;
+    // 1. Block can't end in whitespace unless the last line is non-empty.
+    // 2. Strings consisting of only whitespace are best rendered explicitly.
+    if (!blockQuote || /\n[\t ]+$/.test(value)) {
+        return quotedString(value, ctx);
+    }
+    const indent = ctx.indent ||
+        (ctx.forceBlockIndent || containsDocumentMarker(value) ? '  ' : '');
+    const literal = blockQuote === 'literal'
+        ? true
+        : blockQuote === 'folded' || type === Scalar.Scalar.BLOCK_FOLDED
+            ? false
+            : type === Scalar.Scalar.BLOCK_LITERAL
+                ? true
+                : !lineLengthOverLimit(value, lineWidth, indent.length);
+    if (!value)
+        return literal ? '|\n' : '>\n';
+    // determine chomping from whitespace at value end
+    let chomp;
+    let endStart;
+    for (endStart = value.length; endStart > 0; --endStart) {
+        const ch = value[endStart - 1];
+        if (ch !== '\n' && ch !== '\t' && ch !== ' ')
+            break;
+    }
+    let end = value.substring(endStart);
+    const endNlPos = end.indexOf('\n');
+    if (endNlPos === -1) {
+        chomp = '-'; // strip
+    }
+    else if (value === end || endNlPos !== end.length - 1) {
+        chomp = '+'; // keep
+        if (onChompKeep)
+            onChompKeep();
+    }
+    else {
+        chomp = ''; // clip
+    }
+    if (end) {
+        value = value.slice(0, -end.length);
+        if (end[end.length - 1] === '\n')
+            end = end.slice(0, -1);
+        end = end.replace(blockEndNewlines, `$&${indent}`);
+    }
+    // determine indent indicator from whitespace at value start
+    let startWithSpace = false;
+    let startEnd;
+    let startNlPos = -1;
+    for (startEnd = 0; startEnd < value.length; ++startEnd) {
+        const ch = value[startEnd];
+        if (ch === ' ')
+            startWithSpace = true;
+        else if (ch === '\n')
+            startNlPos = startEnd;
+        else
+            break;
+    }
+    let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+    if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
+    }
+    const indentSize = indent ? '2' : '1'; // root is at -1
+    // Leading | or > is added later
+    let header = (startWithSpace ? indentSize : '') + chomp;
+    if (comment) {
+        header += ' ' + commentString(comment.replace(/ ?[\r\n]+/g, ' '));
+        if (onComment)
+            onComment();
+    }
+    if (!literal) {
+        const foldedValue = value
+            .replace(/\n+/g, '\n$&')
+            .replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, '$1$2') // more-indented lines aren't folded
+            //                ^ more-ind. ^ empty     ^ capture next empty lines only at end of indent
+            .replace(/\n+/g, `$&${indent}`);
+        let literalFallback = false;
+        const foldOptions = getFoldOptions(ctx, true);
+        if (blockQuote !== 'folded' && type !== Scalar.Scalar.BLOCK_FOLDED) {
+            foldOptions.onOverflow = () => {
+                literalFallback = true;
+            };
+        }
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        if (!literalFallback)
+            return `>${header}\n${indent}${body}`;
+    }
+    value = value.replace(/\n+/g, `$&${indent}`);
+    return `|${header}\n${indent}${start}${value}${end}`;
+}
+function plainString(item, ctx, onComment, onChompKeep) {
+    const { type, value } = item;
+    const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+    if ((implicitKey && value.includes('\n')) ||
+        (inFlow && /[[\]{},]/.test(value))) {
+        return quotedString(value, ctx);
+    }
+    if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+        // not allowed:
+        // - '-' or '?'
+        // - start with an indicator character (except [?:-]) or /[?-] /
+        // - '\n ', ': ' or ' \n' anywhere
+        // - '#' not preceded by a non-space char
+        // - end with ' ' or ':'
+        return implicitKey || inFlow || !value.includes('\n')
+            ? quotedString(value, ctx)
+            : blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (!implicitKey &&
+        !inFlow &&
+        type !== Scalar.Scalar.PLAIN &&
+        value.includes('\n')) {
+        // Where allowed & type not set explicitly, prefer block style for multiline strings
+        return blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (containsDocumentMarker(value)) {
+        if (indent === '') {
+            ctx.forceBlockIndent = true;
+            return blockString(item, ctx, onComment, onChompKeep);
+        }
+        else if (implicitKey && indent === indentStep) {
+            return quotedString(value, ctx);
+        }
+    }
+    const str = value.replace(/\n+/g, `$&\n${indent}`);
+    // Verify that output will be parsed as a string, as e.g. plain numbers and
+    // booleans get parsed with those types in v1.2 (e.g. '42', 'true' & '0.9e-3'),
+    // and others in v1.1.
+    if (actualString) {
+        const test = (tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test?.test(str);
+        const { compat, tags } = ctx.doc.schema;
+        if (tags.some(test) || compat?.some(test))
+            return quotedString(value, ctx);
+    }
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function stringifyString(item, ctx, onComment, onChompKeep) {
+    const { implicitKey, inFlow } = ctx;
+    const ss = typeof item.value === 'string'
+        ? item
+        : Object.assign({}, item, { value: String(item.value) });
+    let { type } = item;
+    if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        // force double quotes on control characters & unpaired surrogates
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
+            type = Scalar.Scalar.QUOTE_DOUBLE;
+    }
+    const _stringify = (_type) => {
+        switch (_type) {
+            case Scalar.Scalar.BLOCK_FOLDED:
+            case Scalar.Scalar.BLOCK_LITERAL:
+                return implicitKey || inFlow
+                    ? quotedString(ss.value, ctx) // blocks are not valid inside flow containers
+                    : blockString(ss, ctx, onComment, onChompKeep);
+            case Scalar.Scalar.QUOTE_DOUBLE:
+                return doubleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.QUOTE_SINGLE:
+                return singleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.PLAIN:
+                return plainString(ss, ctx, onComment, onChompKeep);
+            default:
+                return null;
+        }
+    };
+    let res = _stringify(type);
+    if (res === null) {
+        const { defaultKeyType, defaultStringType } = ctx.options;
+        const t = (implicitKey && defaultKeyType) || defaultStringType;
+        res = _stringify(t);
+        if (res === null)
+            throw new Error(`Unsupported default string type ${t}`);
+    }
+    return res;
+}
+
+exports.stringifyString = stringifyString;
+
+
+/***/ }),
+
+/***/ 204:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove node');
+/**
+ * Apply a visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+function visit(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        visit_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visit.SKIP = SKIP;
+/** Remove the current node */
+visit.REMOVE = REMOVE;
+function visit_(key, node, visitor, path) {
+    const ctrl = callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visit_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = visit_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = visit_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = visit_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+/**
+ * Apply an async visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `Promise`: Must resolve to one of the following values
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+async function visitAsync(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        await visitAsync_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visitAsync.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visitAsync.SKIP = SKIP;
+/** Remove the current node */
+visitAsync.REMOVE = REMOVE;
+async function visitAsync_(key, node, visitor, path) {
+    const ctrl = await callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visitAsync_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = await visitAsync_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = await visitAsync_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = await visitAsync_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+function initVisitor(visitor) {
+    if (typeof visitor === 'object' &&
+        (visitor.Collection || visitor.Node || visitor.Value)) {
+        return Object.assign({
+            Alias: visitor.Node,
+            Map: visitor.Node,
+            Scalar: visitor.Node,
+            Seq: visitor.Node
+        }, visitor.Value && {
+            Map: visitor.Value,
+            Scalar: visitor.Value,
+            Seq: visitor.Value
+        }, visitor.Collection && {
+            Map: visitor.Collection,
+            Seq: visitor.Collection
+        }, visitor);
+    }
+    return visitor;
+}
+function callVisitor(key, node, visitor, path) {
+    if (typeof visitor === 'function')
+        return visitor(key, node, path);
+    if (identity.isMap(node))
+        return visitor.Map?.(key, node, path);
+    if (identity.isSeq(node))
+        return visitor.Seq?.(key, node, path);
+    if (identity.isPair(node))
+        return visitor.Pair?.(key, node, path);
+    if (identity.isScalar(node))
+        return visitor.Scalar?.(key, node, path);
+    if (identity.isAlias(node))
+        return visitor.Alias?.(key, node, path);
+    return undefined;
+}
+function replaceNode(key, path, node) {
+    const parent = path[path.length - 1];
+    if (identity.isCollection(parent)) {
+        parent.items[key] = node;
+    }
+    else if (identity.isPair(parent)) {
+        if (key === 'key')
+            parent.key = node;
+        else
+            parent.value = node;
+    }
+    else if (identity.isDocument(parent)) {
+        parent.contents = node;
+    }
+    else {
+        const pt = identity.isAlias(parent) ? 'alias' : 'scalar';
+        throw new Error(`Cannot replace node with ${pt} parent`);
+    }
+}
+
+exports.visit = visit;
+exports.visitAsync = visitAsync;
+
 
 /***/ })
 

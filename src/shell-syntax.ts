@@ -4,7 +4,10 @@
  * the shell-like word splitting used when no shell runs at all.
  *
  * The lexer never guesses. A wrong guess about a context is an injection, so whatever it cannot
- * classify with certainty for both bash (4 or later) and dash is a ShellSyntaxError.
+ * classify with certainty for both bash (4 or later) and dash is a ShellSyntaxError. It also
+ * follows each simple command to its name, however spelled (\let, builtin let, x=1 let), to refuse
+ * values where a builtin would evaluate them (let, read, declare -i, printf -v, [ -v, eval, …),
+ * and where bash and dash read a template differently it refuses rather than pick one.
  */
 
 /** Which shell reads the script: bash, or a POSIX sh that may be dash or bash in POSIX mode. */
@@ -16,7 +19,9 @@ export type ShellDialect = 'bash' | 'sh'
  * - `single`: inside '…'.
  * - `double`: inside "…".
  * - `ansiC`: inside bash's $'…'.
- * - `raw`: as it is; only for numbers, which are digits and safe everywhere.
+ * - `raw`: as it is; only for numbers, where their digits cannot run into the text around them
+ *   (a `$name` before them, a `>` after them, …): there a number is quoted like text, or refused
+ *   where quotes cannot go.
  */
 export type QuotingContext = 'bare' | 'single' | 'double' | 'ansiC' | 'raw'
 
@@ -111,11 +116,17 @@ export function shellJoin(words: readonly string[]): string {
   return words.map((word, index) => shellQuote(word, { isCommandName: index === 0 })).join(' ')
 }
 
+/** The characters a POSIX shell separates words with: blanks (space, tab) and newline. */
+const WORD_SEPARATORS = new Set([' ', '\t', '\n'])
+
 /**
- * Splits text into words the way a shell would, without running one: whitespace separates words,
- * '…' and "…" group without expanding anything (inside "…" a backslash escapes only " and \), and
- * a bare backslash escapes the next character (backslash-newline joins lines). With a matcher,
- * placeholders become parts of their words; their values are later put in verbatim.
+ * Splits text into words the way a shell would, without running one: spaces, tabs and newlines
+ * separate words (as in a POSIX shell, other whitespace such as a carriage return, U+00A0 or U+2028
+ * is part of a word), '…' and "…" group without expanding anything (inside "…" a backslash escapes
+ * only " and \), and a bare backslash escapes the next character (backslash-newline joins lines).
+ * `#` is an ordinary character: there are no comments without a shell. With a matcher,
+ * placeholders become parts of their words, also after a `$` (which means nothing without a
+ * shell); their values are later put in verbatim.
  */
 export function splitWords(text: string, matchPlaceholder?: PlaceholderMatcher): WordPart[][] {
   const words: WordPart[][] = []
@@ -127,7 +138,7 @@ export function splitWords(text: string, matchPlaceholder?: PlaceholderMatcher):
   }
   const startWord = (): WordPart[] => (word ??= [])
   const placeholderAt = (index: number): PlaceholderMatch | undefined =>
-    matchPlaceholder !== undefined && text[index] === '{' && text[index - 1] !== '$'
+    matchPlaceholder !== undefined && text[index] === '{'
       ? matchPlaceholder(text, index)
       : undefined
   // Returns the index after the placeholder at index, or undefined when there is none.
@@ -143,7 +154,7 @@ export function splitWords(text: string, matchPlaceholder?: PlaceholderMatcher):
   let index = 0
   while (index < text.length) {
     const char = text[index] as string
-    if (/\s/.test(char)) {
+    if (WORD_SEPARATORS.has(char)) {
       flushLiteral()
       if (word !== undefined) words.push(word)
       word = undefined
@@ -237,9 +248,96 @@ const IN_HERE_DOCUMENT_DELIMITER: Forbidden = () =>
   'is in a here-document delimiter, which cannot depend on an item. Use a fixed word such as EOF.'
 const inConditional =
   (operator: string): Forbidden =>
+  source =>
+    operator === '-v' || operator === '-R'
+      ? `is inside [[ … ]] with ${operator}, which makes bash take an operand as a variable name ` +
+        'and evaluate a subscript in it (name[…]) as arithmetic, so its value could run as code. ' +
+        `Test a fixed variable name instead, or compare the value as a string ([[ ${source} == … ]]).`
+      : `is inside [[ … ]] with ${operator}, which makes bash evaluate operands as arithmetic, so ` +
+        'its value could run as code. Use [ … ] or test instead, which only accept plain numbers ' +
+        `for ${operator}.`
+const inDuplication =
+  (operator: string): Forbidden =>
+  source =>
+    `is in the word after ${operator}, which bash reads a second time when it is not a file ` +
+    'descriptor number, so its value could run as code. ' +
+    (operator === '<&'
+      ? `To read from a file, write <${source}.`
+      : `To write to a file, write >${source} (and 2>&1 after it for both outputs).`)
+const namesVariables =
+  (command: string, hint: (source: string) => string): Forbidden =>
+  source =>
+    `is an argument of ${command}, which can take it as a variable name, and bash evaluates a ` +
+    `subscript in a name (name[…]) as arithmetic, so its value could run as code. ${hint(source)}`
+const runsAsCode =
+  (command: string): Forbidden =>
+  source =>
+    `is an argument of ${command}, which evaluates its arguments as shell code, so its value ` +
+    `would run as code. Assign it to a variable first (value=${source}) and use "$value" in the ` +
+    'code, in double quotes.'
+const declarationFlags =
+  (command: string, flags: string): Forbidden =>
+  source => {
+    const why = /^[-+][A-Za-z]*i/.test(flags)
+      ? 'which makes bash evaluate the values assigned as arithmetic'
+      : /^[-+][A-Za-z]*n/.test(flags)
+        ? 'which makes bash use the value as a variable name (a nameref) and evaluate a ' +
+          'subscript in it (name[…]) as arithmetic'
+        : /^[-+][A-Za-z]*[aA]/.test(flags)
+          ? 'which lets bash read a value that looks like (…) as an array assignment and ' +
+            'expand it again'
+          : 'whose options come from an expansion and so could be -i or -n, which make bash ' +
+            'evaluate the value'
+    const spelling = /^[-+]/.test(flags) ? `${command} ${flags}` : command
+    return (
+      `is an argument of ${spelling}, ${why}, so its value could run as code. Assign it ` +
+      `without attributes first (value=${source}) and check it before giving it any.`
+    )
+  }
+const inDeclarationName =
+  (command: string): Forbidden =>
+  source =>
+    `is part of the variable name in an argument of ${command}; bash evaluates a subscript in a ` +
+    'name (name[…]) as arithmetic, so its value could run as code. Put it only after the = ' +
+    `(${command} name=${source}).`
+const inDeclarationOptions =
+  (command: string): Forbidden =>
+  source =>
+    `is where ${command} reads its options and variable names: a value starting with - would ` +
+    'be taken as options such as -i or -n, and bash evaluates a subscript in a name (name[…]) ' +
+    'as arithmetic, so its value could run as code. Put it only after the = of an assignment ' +
+    `(${command} name=${source}).`
+const IN_PRINTF_OPTIONS: Forbidden = source =>
+  'is where printf reads its options, so a value starting with - would be taken as one, and ' +
+  'with -v NAME bash evaluates a subscript in NAME (name[…]) as arithmetic, so its value could ' +
+  `run as code. Give the format first: printf '%s' ${source}.`
+const IN_PRINTF_VARIABLE: Forbidden = () =>
+  'is the variable name after printf -v, where bash evaluates a subscript (name[…]) as ' +
+  'arithmetic, so its value could run as code. Use a fixed variable name.'
+const inTestOperand =
+  (command: string, operator: string | undefined): Forbidden =>
+  source =>
+    operator === undefined
+      ? `follows an argument of ${command} that could turn out to be -v or -R, which would make ` +
+        `bash take it as a variable name and evaluate a subscript in it (name[…]) as arithmetic, ` +
+        'so its value could run as code. Put a fixed operator before it, as in ' +
+        `[ "$a" = ${source} ].`
+      : `is the operand of ${operator} in ${command}, which makes bash take it as a variable name ` +
+        'and evaluate a subscript in it (name[…]) as arithmetic, so its value could run as code. ' +
+        `Test a fixed variable name instead, or compare the value as a string ([ ${source} = … ]).`
+const withAttributes =
+  (declaration: string, position: string): Forbidden =>
+  source =>
+    `is in a template that gives a variable the integer or nameref attribute (${declaration} at ` +
+    `${position}): bash evaluates whatever is assigned to such a variable (by name=…, read, for, ` +
+    'printf -v and others) as arithmetic or as a variable name, so its value could run as code. ' +
+    `Drop the attribute, or check the value (value=${source}) before it reaches such a variable.`
+const numberHazard =
+  (hazard: string): Forbidden =>
   () =>
-    `is inside [[ … ]] with ${operator}, which makes bash evaluate operands as arithmetic, so its ` +
-    'value could run as code. Use [ … ] or test instead, which only accept plain numbers.'
+    `is a number, and ${hazard}; it cannot be quoted here. Separate it from the text around it ` +
+    '(write ${name} for a variable, or add a space), or assign it to a variable first (n=…) and ' +
+    'use that.'
 
 // [[ … ]] operators whose operands bash evaluates as arithmetic or as variable names with subscripts.
 const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
@@ -252,6 +350,22 @@ const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
   '-v',
   '-R'
 ])
+
+/** The declaration builtins: their arguments are assignments or variable names. */
+const DECLARATION_COMMANDS = new Set(['declare', 'typeset', 'local', 'export', 'readonly'])
+
+/** Builtins whose arguments may all be variable names (or options that take one). */
+const VARIABLE_NAME_COMMANDS = new Map<string, (source: string) => string>([
+  ['read', source => `Read into a fixed variable name instead (read -r line <<< ${source}).`],
+  ['mapfile', () => 'Use a fixed array name (mapfile -t lines).'],
+  ['readarray', () => 'Use a fixed array name (readarray -t lines).'],
+  ['unset', () => 'Use fixed variable names with unset.'],
+  ['getopts', () => 'Use a fixed variable name with getopts.'],
+  ['wait', source => `Check process ids first (pid=${source}) and pass "$pid".`]
+])
+
+/** Builtins that run their arguments as shell code, or expand them again. */
+const CODE_COMMANDS = new Set(['eval', 'trap', 'compgen', 'complete'])
 
 // Reserved words after which the next word is again the first word of a command.
 const KEEP_COMMAND_POSITION = new Set([
@@ -284,18 +398,54 @@ interface Conditional {
   placeholders: { source: string; index: number }[]
 }
 
+/** What the arguments of the current simple command may hold, by the command's name. */
+type CommandRule =
+  | { kind: 'none' }
+  /** Every argument is refused (let, read, eval, …); `arithmetic` for let. */
+  | { kind: 'forbidden'; forbidden: Forbidden; arithmetic: boolean }
+  /** declare and friends: `flags` once an option gives values attributes. */
+  | { kind: 'declaration'; command: string; flags: string | undefined; optionsDone: boolean }
+  | { kind: 'printf'; optionsDone: boolean; variableNext: boolean }
+  /** [ and test: what the previous argument was (-v and -R take a variable name). */
+  | { kind: 'test'; command: string; previous: string | undefined }
+
+interface SimpleCommand {
+  /**
+   * name: the command's name is still to come (after assignments, redirections, reserved words
+   * such as `if` or `!`, and `builtin`, `command` or `time`); arguments: after the name; other:
+   * words that are not a simple command's (for, case, [[ … ]], an array's elements).
+   */
+  stage: 'name' | 'arguments' | 'other'
+  /** `builtin`, `command` or `time` came before the name: skip their options. */
+  wrapper: string | undefined
+  rule: CommandRule
+}
+
+/** The word being lexed is the target of a redirection. */
+interface RedirectionTarget {
+  forbidden: Forbidden | undefined
+}
+
+/** How a number's digits could run into the text around them, by where they stand. */
+type NumberRules = 'word' | 'quoted' | 'literal' | 'arithmetic' | 'parameter'
+
 interface Frame {
   kind: FrameKind
   forbidden: Forbidden | undefined
   /** The next word would be the first word of a command (where reserved words count). */
   commandPosition: boolean
   inWord: boolean
+  /** Where the current word starts. */
+  wordStart: number
   /** The current word's characters while it is plain text (no quotes, expansions, escapes). */
   plainWord: string | undefined
+  /** Text placeholders in the current word, also those inside its $(…) and the like. */
+  wordPlaceholders: { source: string; index: number }[]
   /** Depth of [ … ] inside a word that started as `name[` (an array subscript). */
   subscriptDepth: number
-  /** Inside the arguments of `let`. */
-  inLet: boolean
+  /** Set from a redirection operator until the end of its target word. */
+  redirection: RedirectionTarget | undefined
+  command: SimpleCommand
   /** The last word was a command name, so `()` after it defines a function. */
   afterCommandName: boolean
   /** The last word was bash's `function`, so the next is a function name. */
@@ -329,22 +479,75 @@ export function lexScript(
   return new ScriptLexer(template, dialect, matchPlaceholder).lex()
 }
 
+/** A text placeholder the lexer accepted: its spelling and where it stands in the template. */
+interface FoundPlaceholder {
+  source: string
+  index: number
+}
+
+/**
+ * The fixed characters of a word (after quote removal) up to where it stops being fixed: at an
+ * expansion or placeholder (`expansion`: its value depends on variables, commands or the item), or
+ * at something this lexer does not work out although the template fixes it (`pattern`: a brace
+ * expansion, $'…' or $"…").
+ */
+interface LiteralText {
+  value: string
+  complete: boolean
+  stop: 'expansion' | 'pattern' | undefined
+}
+
+// NAME=, NAME+= or NAME[…]= at the start of a word: an assignment before a command's name.
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/
+
+const IN_COMMAND_NAME_SUBSTITUTION: Forbidden = () =>
+  "is inside an unquoted substitution that makes the command's name: its output would be split " +
+  'into a command and its arguments, so the value could run as a command. Quote the ' +
+  'substitution ("$(…)"), or pass the value as an argument.'
+
+const UNKNOWN_COMMAND: Forbidden = () =>
+  "is an argument of a command whose name this template spells as a brace expansion, $'…' or " +
+  '$"…", so it is not certain which command runs (let, read or eval would run its value as ' +
+  'code). Write the command name as a plain word.'
+
+function newCommand(kind: FrameKind): SimpleCommand {
+  return { stage: kind === 'group' ? 'other' : 'name', wrapper: undefined, rule: { kind: 'none' } }
+}
+
 class ScriptLexer {
   private index = 0
   private literal = ''
   private readonly parts: ScriptPart[] = []
   private readonly frames: Frame[] = []
   private pendingHereDocuments: PendingHereDocument[] = []
+  /** The text placeholders accepted so far. */
+  private readonly textPlaceholders: FoundPlaceholder[] = []
+  /** The first declaration that gives a variable the integer or nameref attribute, if any. */
+  private attributes: { spelling: string; index: number } | undefined
 
   constructor(
     private readonly source: string,
     private readonly dialect: ShellDialect,
-    private readonly matchPlaceholder: PlaceholderMatcher
+    private readonly matchPlaceholder: PlaceholderMatcher,
+    /** This lexer reads the body of an unquoted here-document, which `source` ends with. */
+    private readonly inHereDocumentBody = false
   ) {}
 
   lex(): ScriptPart[] {
     this.lexFrame('script', undefined, 0)
     this.flushLiteral()
+    // Whatever is assigned to an integer or nameref variable is evaluated, and values reach
+    // variables in too many ways (name=…, read, for, $(…)) to follow: refuse text placeholders in
+    // such a template altogether.
+    const attributes = this.attributes
+    const placeholder = this.textPlaceholders[0]
+    if (attributes !== undefined && placeholder !== undefined) {
+      const reason = withAttributes(
+        attributes.spelling,
+        describePosition(this.source, attributes.index)
+      )
+      this.failPlaceholder(placeholder.index, placeholder.source, reason(placeholder.source))
+    }
     return this.parts
   }
 
@@ -385,32 +588,107 @@ class ScriptLexer {
     return this.matchPlaceholder(this.source, index)
   }
 
-  /** Takes a placeholder at the current index if there is one; returns whether it did. */
+  /**
+   * Takes a placeholder at the current index if there is one; returns whether it did. `numbers`
+   * says what a number's digits could run into where it stands; `contextStart` is where the
+   * ${…} it stands in starts.
+   */
   private takePlaceholder(
     context: Exclude<QuotingContext, 'raw'>,
-    forbidden: Forbidden | undefined
+    forbidden: Forbidden | undefined,
+    numbers: NumberRules = context === 'single'
+      ? 'literal'
+      : context === 'double'
+        ? 'quoted'
+        : 'word',
+    contextStart = 0
   ): boolean {
     const start = this.index
     const match = this.placeholderAt(start)
     if (match === undefined) return false
     const source = this.source.slice(start, start + match.length)
-    this.index += match.length
+    const end = start + match.length
     let quoting: QuotingContext = context
     if (match.numeric) {
-      // Digits are safe anywhere, and raw they also work in arithmetic and backticks. In $'…' they
-      // could extend an escape such as \1, and bare before < or > they would become a descriptor.
-      const next = this.source[this.index]
-      const redirection =
-        context === 'bare' && forbidden === undefined && (next === '<' || next === '>')
-      if (context !== 'ansiC' && !redirection) quoting = 'raw'
+      // Digits need no quoting, and raw they also work where quotes cannot go (arithmetic,
+      // backticks); but they must not run into the text around them. In $'…' they could extend an
+      // escape such as \1, so there they are always quoted.
+      if (context !== 'ansiC') {
+        const hazard = this.numberHazard(start, end, numbers, contextStart)
+        if (hazard === undefined) quoting = 'raw'
+        else if (forbidden !== undefined || context === 'single') {
+          this.failPlaceholder(start, source, numberHazard(hazard)(source))
+        }
+      }
     } else {
       if (forbidden !== undefined) this.failPlaceholder(start, source, forbidden(source))
-      for (const frame of this.frames)
-        frame.conditional?.placeholders.push({ source, index: start })
+      const found = { source, index: start }
+      this.textPlaceholders.push(found)
+      for (const frame of this.frames) {
+        frame.conditional?.placeholders.push(found)
+        if (frame.inWord) frame.wordPlaceholders.push(found)
+      }
     }
+    this.index = end
     this.flushLiteral()
     this.parts.push({ kind: 'placeholder', source, index: start, context: quoting })
     return true
+  }
+
+  /**
+   * Why a number written as bare digits at start…end would not mean the same as the number
+   * quoted, or undefined when it would.
+   */
+  private numberHazard(
+    start: number,
+    end: number,
+    rules: NumberRules,
+    contextStart: number
+  ): string | undefined {
+    if (rules === 'literal') return undefined
+    const source = this.source
+    const before = source.slice(Math.max(0, start - 256), start)
+    const after = source.slice(end, end + 2)
+    if (before.endsWith('\\\n') || after === '\\\n') {
+      return 'a line continuation next to it would join its digits to the text around them'
+    }
+    const variable = /\$[A-Za-z_][A-Za-z0-9_]*$/.exec(before)?.[0]
+    if (variable !== undefined) {
+      return `its digits would become part of the variable name ${variable}`
+    }
+    const joins =
+      /[A-Za-z0-9_]/.test(source[start - 1] ?? '') || /[A-Za-z0-9_]/.test(after[0] ?? '')
+    switch (rules) {
+      case 'quoted':
+        return undefined
+      case 'word': {
+        const next = after[0]
+        if (next === '<' || next === '>') {
+          return `its digits before ${next} would be read as the file descriptor of a redirection`
+        }
+        if (before.endsWith('..') || after === '..') {
+          return 'its digits next to .. could make a brace expansion {a..b}'
+        }
+        const word = /[^\s;&|()<>`]*$/.exec(before)?.[0] ?? ''
+        if (word.includes('~')) return 'its digits could become part of a tilde expansion ~…'
+        return undefined
+      }
+      case 'parameter': {
+        const inside = source.slice(contextStart + 2, start)
+        if (/^[#!]?[A-Za-z0-9_]*$/.test(inside)) {
+          return 'its digits would be part of the parameter name in ${…}'
+        }
+        // A subscript ${name[…]} and an offset ${name:…} are arithmetic; the word after :- and
+        // the other operators is text.
+        const arithmetic = /^[#!]?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:\[|:(?![-=?+]))/
+        if (arithmetic.test(inside) && joins) {
+          return 'its digits would join the name or number next to them'
+        }
+        return undefined
+      }
+      case 'arithmetic':
+        return joins ? 'its digits would join the name or number next to them' : undefined
+    }
   }
 
   private failIfPlaceholderFollowsBackslash(backslashIndex: number): void {
@@ -451,40 +729,122 @@ class ScriptLexer {
   }
 
   private readHereDocumentBody(hereDocument: PendingHereDocument): void {
+    const { bodyEnd, delimiterEnd } = this.findHereDocumentEnd(hereDocument)
+    if (hereDocument.quoted) {
+      // Nothing in the body is expanded: numbers stand as they are.
+      const forbidden = inHereDocument(hereDocument.spelling)
+      while (this.index < bodyEnd) {
+        if (!this.takePlaceholder('bare', forbidden, 'literal')) this.take()
+      }
+    } else {
+      this.lexUnquotedHereDocumentBody(hereDocument, bodyEnd)
+    }
+    this.take(delimiterEnd - this.index)
+    if (this.source[this.index] === '\n') this.take()
+  }
+
+  /** Where the body ends (the start of the delimiter line) and where the delimiter line ends. */
+  private findHereDocumentEnd(hereDocument: PendingHereDocument): {
+    bodyEnd: number
+    delimiterEnd: number
+  } {
     const source = this.source
-    for (;;) {
-      if (this.index >= source.length) {
+    const { delimiter, spelling } = hereDocument
+    for (let position = this.index; ;) {
+      if (position >= source.length) {
         this.fail(
           hereDocument.index,
-          `Here-document ${hereDocument.spelling} is never closed by a line ${hereDocument.delimiter}`
+          `Here-document ${spelling} is never closed by a line ${delimiter}`
         )
       }
-      // The shells compare the delimiter with the logical line: leading tabs removed for <<-, and
+      // bash compares the delimiter with the logical line: leading tabs removed for <<-, and
       // (when the delimiter is unquoted) lines ending in a backslash joined with the next.
-      const lineStart = this.index
+      const lineStart = position
+      const lines: string[] = []
       let logicalLine = ''
       let end = lineStart
-      for (let firstLine = true; ; firstLine = false) {
+      for (;;) {
         const newline = source.indexOf('\n', end)
         const lineEnd = newline === -1 ? source.length : newline
         let line = source.slice(end, lineEnd)
-        if (firstLine && hereDocument.stripTabs) line = line.replace(/^\t+/, '')
+        lines.push(line)
+        if (lines.length === 1 && hereDocument.stripTabs) line = line.replace(/^\t+/, '')
         const continues =
           !hereDocument.quoted && newline !== -1 && /(?:^|[^\\])(?:\\\\)*\\$/.test(line)
         end = continues ? lineEnd + 1 : lineEnd
         logicalLine += continues ? line.slice(0, -1) : line
         if (!continues) break
       }
-      if (logicalLine === hereDocument.delimiter) {
-        this.take(end - lineStart)
-        if (source[this.index] === '\n') this.take()
-        return
+      // dash does not join the lines before comparing (and versions differ in how they treat
+      // a backslash-newline there): refuse any line continuation that some reading could take
+      // as the delimiter line.
+      if (this.dialect === 'sh' && lines.length > 1 && couldBeDelimiter(lines, hereDocument)) {
+        this.fail(
+          lineStart,
+          `A line of here-document ${spelling} ends with a backslash that joins it to the next, ` +
+            `and the lines could read as its delimiter ${delimiter}: bash and dash disagree on ` +
+            `where the body ends. Remove the backslash, quote the delimiter (<<'${delimiter}') ` +
+            'or use shell: bash'
+        )
       }
+      if (logicalLine === delimiter) return { bodyEnd: lineStart, delimiterEnd: end }
       this.checkHereDocumentLine(hereDocument, logicalLine, lineStart)
-      while (this.index < end) {
-        if (!this.takePlaceholder('bare', inHereDocument(hereDocument.spelling))) this.take()
+      position = source[end] === '\n' ? end + 1 : end
+    }
+  }
+
+  /**
+   * Lexes the body of a here-document with an unquoted delimiter (up to its delimiter line) as the
+   * shells expand it: like the inside of "…", where $(…), `…` and ${…} are live. A substitution
+   * must close before the delimiter line: bash ends the body there whatever is open, while dash
+   * reads a $(…) on past it.
+   */
+  private lexUnquotedHereDocumentBody(hereDocument: PendingHereDocument, bodyEnd: number): void {
+    const body = new ScriptLexer(
+      this.source.slice(0, bodyEnd),
+      this.dialect,
+      this.matchPlaceholder,
+      true
+    )
+    body.index = this.index
+    try {
+      body.lexHereDocumentText(inHereDocument(hereDocument.spelling))
+    } catch (error) {
+      if (!(error instanceof ShellSyntaxError) || !error.message.startsWith('Unterminated ')) {
+        throw error
       }
-      if (source[this.index] === '\n') this.take()
+      throw new ShellSyntaxError(
+        error.message.replace(
+          / \((line \d+, column \d+)\)\.$/,
+          ` in the body of here-document ${hereDocument.spelling}: close it before the line ` +
+            `${hereDocument.delimiter}, where bash ends the body while dash would read on ($1).`
+        )
+      )
+    }
+    body.flushLiteral()
+    this.flushLiteral()
+    this.parts.push(...body.parts)
+    this.textPlaceholders.push(...body.textPlaceholders)
+    this.attributes ??= body.attributes
+    this.index = bodyEnd
+  }
+
+  /** The text of an unquoted here-document's body, to the end of the source. */
+  private lexHereDocumentText(forbidden: Forbidden): void {
+    const source = this.source
+    while (this.index < source.length) {
+      const char = source[this.index]
+      if (char === '\\') {
+        // A backslash escapes only $ ` \ and newline in a here-document.
+        const next = source[this.index + 1]
+        this.take(next !== undefined && '$`\\\n'.includes(next) ? 2 : 1)
+      } else if (char === '$') {
+        this.lexDollar(true, forbidden)
+      } else if (char === '`') {
+        this.lexBackticks()
+      } else if (!this.takePlaceholder('double', forbidden)) {
+        this.take()
+      }
     }
   }
 
@@ -595,31 +955,280 @@ class ScriptLexer {
   private effectiveForbidden(frame: Frame): Forbidden | undefined {
     if (frame.forbidden !== undefined) return frame.forbidden
     if (frame.subscriptDepth > 0) return IN_SUBSCRIPT
-    if (frame.inLet) return IN_LET
+    // A redirection's target is not an argument of the command.
+    if (frame.redirection !== undefined) return frame.redirection.forbidden
+    const rule = frame.command.rule
+    if (rule.kind === 'forbidden') return rule.forbidden
     return undefined
+  }
+
+  /** How a number's digits could run into what is around them at the frame's current word. */
+  private numberRules(frame: Frame): NumberRules {
+    const rule = frame.command.rule
+    const inLet = frame.redirection === undefined && rule.kind === 'forbidden' && rule.arithmetic
+    return frame.subscriptDepth > 0 || inLet ? 'arithmetic' : 'word'
   }
 
   /** Marks the start of a word part; plain is its text while the word stays plain. */
   private wordPart(frame: Frame, plain: string | undefined): void {
     if (!frame.inWord) {
       frame.inWord = true
+      frame.wordStart = this.index
       frame.plainWord = ''
+      frame.wordPlaceholders = []
     }
     frame.plainWord = plain === undefined ? undefined : frame.plainWord?.concat(plain)
   }
 
   private startCommand(frame: Frame): void {
     frame.afterCommandName = false
+    frame.redirection = undefined
     if (frame.conditional !== undefined) return
     frame.commandPosition = true
-    frame.inLet = false
+    frame.command = newCommand(frame.kind)
   }
 
-  private finishWord(frame: Frame): void {
+  /**
+   * The characters the shell makes of source[start, end) after quote removal, up to the first
+   * expansion, placeholder or brace expansion.
+   */
+  private literalText(start: number, end: number): LiteralText {
+    const source = this.source
+    let value = ''
+    let quote: '"' | "'" | undefined
+    const stop = (why: 'expansion' | 'pattern'): LiteralText => ({
+      value,
+      complete: false,
+      stop: why
+    })
+    for (let index = start; index < end;) {
+      const char = source[index] as string
+      if (quote === "'") {
+        if (char === "'") quote = undefined
+        else value += char
+        index++
+        continue
+      }
+      if (char === '{' && this.placeholderAt(index) !== undefined) return stop('expansion')
+      if (char === '\\') {
+        const next = source[index + 1]
+        if (next === undefined || index + 1 >= end) return stop('expansion')
+        // Inside "…" a backslash escapes only $ ` " \ and newline.
+        if (next !== '\n') value += quote === '"' && !'$`"\\'.includes(next) ? `\\${next}` : next
+        index += 2
+        continue
+      }
+      if (char === '$') {
+        const next = source[index + 1]
+        return stop(quote === undefined && (next === "'" || next === '"') ? 'pattern' : 'expansion')
+      }
+      if (char === '`') return stop('expansion')
+      if (char === '"') {
+        quote = quote === undefined ? '"' : undefined
+        index++
+        continue
+      }
+      if (quote === undefined) {
+        if (char === "'") {
+          quote = "'"
+          index++
+          continue
+        }
+        if (char === '{') return stop('pattern')
+        if ('*?()'.includes(char) || (char === '~' && index === start)) return stop('expansion')
+        if (char === '[' && source.slice(index + 1, end).includes(']')) return stop('expansion')
+      }
+      value += char
+      index++
+    }
+    return { value, complete: true, stop: undefined }
+  }
+
+  /** Follows the words of a simple command to its name, and checks the arguments it is given. */
+  private commandWord(
+    frame: Frame,
+    word: string | undefined,
+    start: number,
+    end: number,
+    placeholders: FoundPlaceholder[]
+  ): void {
+    const command = frame.command
+    if (command.stage === 'other') return
+    const literal = this.literalText(start, end)
+    if (command.stage === 'arguments') {
+      this.checkArgument(command.rule, start, end, literal, placeholders)
+      return
+    }
+    if (frame.commandPosition && word !== undefined && RESERVED_WORDS.has(word)) {
+      if (word === 'time') command.wrapper = word
+      else if (!KEEP_COMMAND_POSITION.has(word)) command.stage = 'other'
+      return
+    }
+    const wrapper = command.wrapper
+    if (
+      (wrapper === undefined || wrapper === 'time') &&
+      ASSIGNMENT.test(this.source.slice(start, end))
+    )
+      return
+    // Options of builtin, command (-p, -v, --) and time (-p): the name is still to come.
+    if (wrapper !== undefined && literal.value.startsWith('-')) return
+    if (literal.complete && (literal.value === 'builtin' || literal.value === 'command')) {
+      command.wrapper = literal.value
+      return
+    }
+    const placeholder = placeholders[0]
+    if (placeholder !== undefined && this.hasUnquotedSubstitution(start, end)) {
+      this.failPlaceholder(
+        placeholder.index,
+        placeholder.source,
+        IN_COMMAND_NAME_SUBSTITUTION(placeholder.source)
+      )
+    }
+    command.stage = 'arguments'
+    command.rule = this.commandRule(literal, start)
+  }
+
+  /**
+   * Whether source[start, end) has a command or process substitution outside double quotes,
+   * whose output would be split into words (when unsure, true).
+   */
+  private hasUnquotedSubstitution(start: number, end: number): boolean {
+    const source = this.source
+    let quote: '"' | "'" | undefined
+    for (let index = start; index < end; index++) {
+      const char = source[index]
+      if (quote === "'") {
+        if (char === "'") quote = undefined
+      } else if (char === '\\') {
+        index++
+      } else if (char === '"') {
+        quote = quote === undefined ? '"' : undefined
+      } else if (quote === undefined) {
+        if (char === "'") quote = "'"
+        else if (
+          char === '`' ||
+          ((char === '$' || char === '<' || char === '>') && source[index + 1] === '(')
+        ) {
+          return true
+        }
+      }
+    }
+    return false
+  }
+
+  private commandRule(name: LiteralText, start: number): CommandRule {
+    if (!name.complete) {
+      return name.stop === 'pattern'
+        ? { kind: 'forbidden', forbidden: UNKNOWN_COMMAND, arithmetic: false }
+        : { kind: 'none' }
+    }
+    const command = name.value
+    if (command === 'alias') {
+      this.fail(
+        start,
+        'Aliases can change how the rest of the command is read; use a function instead'
+      )
+    }
+    if (command === 'let') return { kind: 'forbidden', forbidden: IN_LET, arithmetic: true }
+    const hint = VARIABLE_NAME_COMMANDS.get(command)
+    if (hint !== undefined) {
+      return { kind: 'forbidden', forbidden: namesVariables(command, hint), arithmetic: false }
+    }
+    if (CODE_COMMANDS.has(command)) {
+      return { kind: 'forbidden', forbidden: runsAsCode(command), arithmetic: false }
+    }
+    if (DECLARATION_COMMANDS.has(command)) {
+      return { kind: 'declaration', command, flags: undefined, optionsDone: false }
+    }
+    if (command === 'printf') return { kind: 'printf', optionsDone: false, variableNext: false }
+    if (command === '[' || command === 'test') {
+      return { kind: 'test', command: command === '[' ? '[ … ]' : 'test', previous: '' }
+    }
+    return { kind: 'none' }
+  }
+
+  /** Checks a whole argument word of a declaration, printf or test, in order. */
+  private checkArgument(
+    rule: CommandRule,
+    start: number,
+    end: number,
+    literal: LiteralText,
+    placeholders: FoundPlaceholder[]
+  ): void {
+    const first = placeholders[0]
+    const refuse = (forbidden: Forbidden): void => {
+      if (first !== undefined)
+        this.failPlaceholder(first.index, first.source, forbidden(first.source))
+    }
+    // The fixed text before the first placeholder: could the word be an option?
+    const prefix = first === undefined ? literal : this.literalText(start, first.index)
+    const couldBeOption = prefix.value === '' || /^[-+]/.test(prefix.value)
+    switch (rule.kind) {
+      case 'none':
+      case 'forbidden':
+        return
+      case 'declaration': {
+        if (!rule.optionsDone) {
+          if (literal.complete && literal.value === '--') {
+            rule.optionsDone = true
+            return
+          }
+          // The options, which stop at the first argument that is not one.
+          if (/^[-+]/.test(literal.value) || (!literal.complete && literal.value === '')) {
+            refuse(inDeclarationOptions(rule.command))
+            const known = literal.complete ? literal.value : undefined
+            if (known === undefined || /^[-+][A-Za-z]*[inaA]/.test(known)) {
+              rule.flags ??= known ?? 'with options from an expansion'
+            }
+            if (
+              rule.command !== 'export' &&
+              (known === undefined || /^[-+][A-Za-z]*[in]/.test(known))
+            ) {
+              this.attributes ??= {
+                spelling: `${rule.command} ${this.source.slice(start, end)}`,
+                index: start
+              }
+            }
+            return
+          }
+          rule.optionsDone = true
+        }
+        if (rule.flags !== undefined) refuse(declarationFlags(rule.command, rule.flags))
+        if (!prefix.value.includes('=')) refuse(inDeclarationName(rule.command))
+        return
+      }
+      case 'printf':
+        if (rule.optionsDone) return
+        if (rule.variableNext) {
+          rule.variableNext = false
+          refuse(IN_PRINTF_VARIABLE)
+          return
+        }
+        if (couldBeOption) refuse(IN_PRINTF_OPTIONS)
+        if (literal.complete && literal.value === '--') rule.optionsDone = true
+        else if (literal.complete && literal.value === '-v') rule.variableNext = true
+        else if (!/^-./.test(literal.value)) rule.optionsDone = true
+        return
+      case 'test': {
+        const previous = rule.previous
+        rule.previous = literal.complete ? literal.value : undefined
+        if (previous === '-v' || previous === '-R') refuse(inTestOperand(rule.command, previous))
+        if (previous === undefined) refuse(inTestOperand(rule.command, undefined))
+        return
+      }
+    }
+  }
+
+  /** Ends the current word; `ioNumber` when it is the file descriptor of a redirection (2>…). */
+  private finishWord(frame: Frame, ioNumber = false): void {
     if (!frame.inWord) return
     frame.inWord = false
     frame.subscriptDepth = 0
     const word = frame.plainWord
+    const wordStart = frame.wordStart
+    const placeholders = frame.wordPlaceholders
+    const redirectionTarget = frame.redirection !== undefined
+    frame.redirection = undefined
     const statement = frame.cases.at(-1)
     switch (statement?.state) {
       case 'subject':
@@ -669,6 +1278,7 @@ class ScriptLexer {
       // The name after `function`; the function's body follows.
       frame.afterFunctionKeyword = false
       frame.commandPosition = true
+      frame.command = newCommand(frame.kind)
       return
     }
     if (frame.afterTime) {
@@ -685,6 +1295,9 @@ class ScriptLexer {
         return
       }
     }
+    if (!redirectionTarget && !ioNumber) {
+      this.commandWord(frame, word, wordStart, this.index, placeholders)
+    }
     frame.afterCommandName = false
     if (!frame.commandPosition) return
     frame.commandPosition = false
@@ -694,14 +1307,14 @@ class ScriptLexer {
     } else if (word === 'esac' && statement?.state === 'body') {
       frame.cases.pop()
     } else if (word === '[[') {
+      if (this.dialect === 'sh') {
+        this.fail(
+          wordStart,
+          '`[[ … ]]` is bash syntax: dash runs `[[` as a command and reads the rest of the line ' +
+            'differently (a `<<` there starts a here-document). Use [ … ] or test, or shell: bash'
+        )
+      }
       frame.conditional = { arithmeticOperator: undefined, placeholders: [] }
-    } else if (word === 'let') {
-      frame.inLet = true
-    } else if (word === 'alias') {
-      this.fail(
-        this.index - word.length,
-        'Aliases can change how the rest of the command is read; use a function instead'
-      )
     } else if (word === 'coproc') {
       this.fail(this.index - word.length, 'coproc is not supported in command templates')
     } else if (word === 'function') {
@@ -739,9 +1352,12 @@ class ScriptLexer {
       forbidden,
       commandPosition: kind !== 'group',
       inWord: false,
+      wordStart: openIndex,
       plainWord: undefined,
+      wordPlaceholders: [],
       subscriptDepth: 0,
-      inLet: false,
+      redirection: undefined,
+      command: newCommand(kind),
       afterCommandName: false,
       afterFunctionKeyword: false,
       afterTime: false,
@@ -816,11 +1432,18 @@ class ScriptLexer {
           break
         }
       } else if (char === ';' || char === '&' || char === '|' || char === '<' || char === '>') {
-        this.finishWord(frame)
+        // Digits right before < or > are the file descriptor the redirection applies to.
+        const ioNumber =
+          (char === '<' || char === '>') &&
+          frame.inWord &&
+          frame.plainWord !== undefined &&
+          /^[0-9]+$/.test(frame.plainWord)
+        this.finishWord(frame, ioNumber)
         this.lexOperator(frame, forbiddenHere)
       } else if (char === '{' && this.placeholderAt(this.index) !== undefined) {
+        const numbers = this.numberRules(frame)
         this.wordPart(frame, undefined)
-        this.takePlaceholder('bare', forbiddenHere)
+        this.takePlaceholder('bare', forbiddenHere, numbers)
       } else {
         this.lexWordCharacter(frame)
       }
@@ -869,6 +1492,7 @@ class ScriptLexer {
       frame.afterFunctionKeyword = false
       this.take(functionParentheses.length)
       frame.commandPosition = true
+      frame.command = newCommand(frame.kind)
       return
     }
     if (frame.inWord) {
@@ -909,6 +1533,15 @@ class ScriptLexer {
     if (statement !== undefined && (statement.state === 'subject' || statement.state === 'in')) {
       this.fail(this.index, 'Expected `case WORD in`')
     }
+    if (rest.startsWith('<(') || rest.startsWith('>(')) {
+      // A word, which may be a redirection's target.
+      const openIndex = this.index
+      this.wordPart(frame, undefined)
+      this.take(2)
+      this.lexFrame('processSubstitution', forbiddenHere, openIndex)
+      return
+    }
+    frame.redirection = undefined
     if (rest.startsWith(';;') || rest.startsWith(';&')) {
       if (statement?.state !== 'body') this.fail(this.index, '`;;` outside a case statement')
       this.take(rest === ';;&' ? 3 : 2)
@@ -922,30 +1555,44 @@ class ScriptLexer {
       if (!(separator === '|' && statement?.state === 'pattern')) this.startCommand(frame)
       return
     }
-    if (rest.startsWith('<(') || rest.startsWith('>(')) {
-      const openIndex = this.index
-      this.wordPart(frame, undefined)
-      this.take(2)
-      this.lexFrame('processSubstitution', forbiddenHere, openIndex)
-      return
-    }
     if (frame.conditional !== undefined) {
+      if (rest.startsWith('<<')) {
+        this.fail(
+          this.index,
+          '`<<` inside [[ … ]] is not supported: bash stops with a syntax error there, and other ' +
+            'shells start a here-document'
+        )
+      }
       this.take() // < and > compare strings inside [[ … ]]
       return
     }
     if (/^<<(?!<)/.test(rest)) {
       if (frame.kind === 'group')
         this.fail(this.index, 'Here-documents inside (…) are not supported')
+      if (this.inHereDocumentBody) {
+        this.fail(this.index, 'Here-documents inside the body of a here-document are not supported')
+      }
       this.lexHereDocumentOperator(frame)
       frame.commandPosition = false
       return
     }
+    if (rest === '<<<' && this.dialect === 'sh') {
+      this.fail(
+        this.index,
+        '`<<<` here-strings are bash syntax, which dash cannot read; pipe the value in instead ' +
+          "(printf '%s\\n' … | command) or use shell: bash"
+      )
+    }
     // A redirection; the word after it is its target, and the command's name cannot follow it as a
-    // reserved word.
+    // reserved word. With >& and <& bash reads a target that is not a number a second time.
     const redirection = /^(?:<<<|<&|<>|<|>>|>&|>\||>|&>>|&>)/.exec(rest)?.[0] ?? (rest[0] as string)
     this.take(redirection.length)
     frame.commandPosition = false
     frame.afterCommandName = false
+    frame.redirection = {
+      forbidden:
+        redirection === '>&' || redirection === '<&' ? inDuplication(redirection) : undefined
+    }
   }
 
   // Quotes and expansions
@@ -1100,7 +1747,7 @@ class ScriptLexer {
         this.lexDollar(inDoubleQuotes, forbidden)
       } else {
         if (char === '\n') this.checkQuotedNewline()
-        if (!this.takePlaceholder('bare', forbidden)) this.take()
+        if (!this.takePlaceholder('bare', forbidden, 'parameter', openIndex)) this.take()
       }
     }
   }
@@ -1151,7 +1798,7 @@ class ScriptLexer {
         this.take(2)
       } else {
         if (char === '\n') this.checkQuotedNewline()
-        if (!this.takePlaceholder('bare', forbidden)) this.take()
+        if (!this.takePlaceholder('bare', forbidden, 'arithmetic')) this.take()
       }
     }
   }
@@ -1169,4 +1816,32 @@ function describeFrame(kind: FrameKind): string {
     case 'script':
       return '(…)'
   }
+}
+
+/**
+ * Whether lines joined by backslash-newlines (all but the last end with the backslash) could read
+ * as the here-document's delimiter line in some shell: a line on its own, with or without its
+ * backslash, or joined with the lines after it; for <<- with leading tabs removed from the first
+ * line or from each.
+ */
+function couldBeDelimiter(lines: string[], hereDocument: PendingHereDocument): boolean {
+  const strip = (line: string): string => (hereDocument.stripTabs ? line.replace(/^\t+/, '') : line)
+  for (let first = 0; first < lines.length; first++) {
+    let joined = ''
+    let joinedStripped = ''
+    for (let last = first; last < lines.length; last++) {
+      const line = lines[last] as string
+      const withoutBackslash = last < lines.length - 1 ? line.slice(0, -1) : line
+      const candidates = [
+        strip(joined + line),
+        strip(joined + withoutBackslash),
+        joinedStripped + strip(line),
+        joinedStripped + strip(withoutBackslash)
+      ]
+      if (candidates.includes(hereDocument.delimiter)) return true
+      joined += withoutBackslash
+      joinedStripped += strip(withoutBackslash)
+    }
+  }
+  return false
 }

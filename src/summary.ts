@@ -1,4 +1,6 @@
 import { formatDuration } from './duration.js'
+import { dependencyFlowchart, ganttChart } from './mermaid.js'
+import { itemText } from './item.js'
 import { itemLabel } from './labels.js'
 import { speedUp, type RunReport } from './results.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
@@ -25,6 +27,10 @@ export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = {
 
 /** Share of maxBytes the task table may take, so failure tails keep room. */
 const TABLE_SHARE = 0.5
+/** Share of maxBytes the table and the charts together may take. */
+const CHARTS_SHARE = 0.7
+/** Runs with at most this many tasks show their charts open; larger ones collapse them. */
+const OPEN_CHARTS_UP_TO = 20
 
 const STATUS_LABEL: Record<TaskStatus, string> = {
   [TaskStatus.Success]: '✅ success',
@@ -102,6 +108,12 @@ export function buildSummary(
     parts.push(
       `\n_${rows.length - tableRows.length} more tasks not shown; every result is in the \`results-file\` output._\n`
     )
+  }
+
+  for (const chart of charts(report)) {
+    bytes += Buffer.byteLength(chart) + 1
+    if (bytes > limits.maxBytes * CHARTS_SHARE) break
+    parts.push(chart)
   }
 
   const failures = report.records.filter(record => isUnsuccessful(record.status))
@@ -185,4 +197,52 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;')
+}
+
+/**
+ * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
+ * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ */
+function charts(report: RunReport): string[] {
+  const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null)
+  const blocks: string[] = []
+  const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : ''
+  if (ran.length > 0) {
+    const origin = Math.min(...ran.map(record => record.startedAt as number))
+    const gantt = ganttChart(
+      ran.map(record => ({
+        label: itemLabel(record.item, 200),
+        slot: record.slot ?? 1,
+        startMs: (record.startedAt as number) - origin,
+        endMs: (record.endedAt as number) - origin,
+        status: record.status
+      }))
+    )
+    const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : ''
+    blocks.push(
+      mermaidBlock(
+        `Timeline: ${ran.length} tasks on ${report.workers} workers${note}`,
+        gantt.text,
+        open
+      )
+    )
+  }
+  if (report.records.some(record => record.needs !== undefined)) {
+    const graph = dependencyFlowchart(
+      report.records.map(record => ({
+        // Needs name tasks exactly, so the node names must be the exact task names.
+        name: itemText(record.item),
+        needs: record.needs ?? [],
+        status: record.status,
+        reason: record.skipReason
+      }))
+    )
+    const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : ''
+    blocks.push(mermaidBlock(`Task graph${note}`, graph.text, open))
+  }
+  return blocks
+}
+
+function mermaidBlock(title: string, chart: string, open: string): string {
+  return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`
 }
