@@ -228,7 +228,7 @@ function isSignalable(target: number): boolean {
  */
 export function escapedGroups(pid: number): number[] {
   if (process.platform !== 'linux') return []
-  const processes = readProcessTable()
+  const processes = readProcessTable() ?? new Map()
   const children = new Map<number, number[]>()
   for (const entry of processes.values()) {
     const siblings = children.get(entry.ppid)
@@ -264,14 +264,15 @@ function signalTarget(target: number, signal: NodeJS.Signals): void {
   }
 }
 
-function readProcessTable(): Map<number, { pid: number; ppid: number; pgrp: number }> {
-  const table = new Map<number, { pid: number; ppid: number; pgrp: number }>()
+/** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
+function readProcessTable(): Map<number, { pid: number; ppid: number; pgrp: number }> | undefined {
   let entries: string[]
   try {
     entries = fs.readdirSync('/proc')
   } catch {
-    return table
+    return undefined
   }
+  const table = new Map<number, { pid: number; ppid: number; pgrp: number }>()
   for (const entry of entries) {
     const code = entry.charCodeAt(0)
     if (code < 48 || code > 57) continue
@@ -279,8 +280,9 @@ function readProcessTable(): Map<number, { pid: number; ppid: number; pgrp: numb
     try {
       stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1')
     } catch {
-      continue
+      continue // gone meanwhile
     }
+    // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3)
     if (fields[0] === 'Z' || fields[0] === 'X') continue
     const pid = Number(entry)
@@ -339,26 +341,9 @@ function groupMayBeAlive(pgid: number): boolean {
 /** Whether the group has a member that is not a zombie; without /proc, assume it has. */
 function groupHasLiveMembers(pgid: number): boolean {
   if (process.platform !== 'linux') return true
-  let entries: string[]
-  try {
-    entries = fs.readdirSync('/proc')
-  } catch {
-    return true
-  }
-  for (const entry of entries) {
-    const code = entry.charCodeAt(0)
-    if (code < 48 || code > 57) continue
-    let stat: string
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1')
-    } catch {
-      continue // gone meanwhile
-    }
-    // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3)
-    const state = fields[0]
-    if (Number(fields[2]) === pgid && state !== 'Z' && state !== 'X') return true
-  }
+  const table = readProcessTable()
+  if (table === undefined) return true
+  for (const entry of table.values()) if (entry.pgrp === pgid) return true
   return false
 }
 
