@@ -67,8 +67,8 @@ export const MAX_FLOWCHART_EDGES = 500
 
 /**
  * The text a label shows: control characters as visible symbols (as itemLabel does), so a label
- * stays on one line, lone surrogate halves as U+FFFD, then cut to `maxLabel` characters; an
- * empty text as one space.
+ * stays on one line, lone surrogate halves as U+FFFD, a word joiner (U+2060) inside `ﬂ°` and `¶ß`,
+ * then cut to `maxLabel` characters; an empty text as one space.
  */
 export function labelText(text: string, maxLabel: number): string {
   const visible = text
@@ -79,6 +79,9 @@ export function labelText(text: string, maxLabel: number): string {
       ch === '\n' || ch === '\u2028' || ch === '\u2029' ? '⏎' : ch === '\t' ? '⇥' : '�'
     )
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '�')
+    // Mermaid turns `ﬂ°` into `&` and `¶ß` into `;` all over the drawn SVG (its entity
+    // placeholders, see mermaidLabel): an invisible word joiner keeps such text as it is.
+    .replace(/(?<=\ufb02)(?=\u00b0)|(?<=\u00b6)(?=\u00df)/g, '\u2060')
   // A label cannot be empty (a gantt line needs a task name): an empty one shows a space.
   return visible === '' ? ' ' : cut(visible, labelMax(maxLabel))
 }
@@ -89,8 +92,8 @@ export function labelText(text: string, maxLabel: number): string {
  * (`%%{init}%%`), HTML, links or `click` callbacks, or end the fenced block (``` in a label).
  * The label shows {@link labelText}`(text, maxLabel)`.
  *
- * Written as they are: letters, marks, numbers and symbols outside ASCII, ASCII letters and digits
- * (but not as the first character), inner spaces, and `. - _ / ( ) [ ] ' + = @ ! ? *`.
+ * Written as they are: letters, marks, numbers, symbols and punctuation outside ASCII, and ASCII
+ * letters, digits, inner spaces and `. - / ( ) ' + = ! ?`, except as the first character.
  * Everything else is written as Mermaid's entity code `#<decimal code point>;`:
  * - `"` ends a quoted flowchart label; `` ` `` right after the opening quote makes it a Markdown
  *   string, and ``` or `~~~` could end the fenced block in the summary.
@@ -98,11 +101,17 @@ export function labelText(text: string, maxLabel: number): string {
  *   was `[^#:\n;]+`), and `#…;` is itself entity syntax.
  * - `%` starts comments (`%%`, and in gantt.jison any character followed by `%`) and directives
  *   (`%%{init: …}%%` is found anywhere in the text, inside labels too).
- * - `<` `>` `&` are HTML (labels are drawn as HTML), `{` `}` open gantt's `accDescr {` block,
+ * - `<` `>` `&` are HTML (flowchart labels are drawn as HTML; and a label with a `<` goes through
+ *   DOMPurify, whose HTML round trip would turn every entity code back into its character before
+ *   the Markdown below runs), `{` `}` open gantt's `accDescr {` block,
  *   `$` opens KaTeX math (`$$…$$`), `,` `|` `\` `^` `~` have meanings in other statements.
- * - The first character if it is an ASCII letter or digit: gantt.jison tries its keyword rules
- *   (`click `, `call `, `href "`, `section `, `title `, `gantt`, `dateFormat `, a date …,
- *   case-insensitive) before the task-name rule at the start of each line.
+ * - Markdown: Mermaid 11 runs every flowchart label through a Markdown parser (marked) before it
+ *   turns entity codes back into characters, and draws "Unsupported markdown: link" (or list,
+ *   heading…) in place of what it does not support: so `*` `_` (emphasis), `[` `]` (links),
+ *   `@` (e-mail autolinks) and the dot of `www.` (web autolinks) are escaped too.
+ * - The first character if it is ASCII: gantt.jison tries its keyword rules (`click `, `call `,
+ *   `href "`, `section `, `title `, `gantt`, `dateFormat `, a date …, case-insensitive) before the
+ *   task-name rule at the start of each line, and Markdown reads `- `, `+ `, `1. ` as list items.
  * - The `d` of `direction`: flow.jison's rule `.*direction\s+TB[^\n]*` (and BT, RL, LR) is tried
  *   at the start of each line and would swallow a whole node line containing `direction TB`.
  * - Leading and trailing spaces (the parsers trim or skip them; an empty label would leave a gantt
@@ -117,40 +126,47 @@ export function mermaidLabel(text: string, maxLabel: number): string {
 }
 
 function labelMax(maxLabel: number): number {
-  return Number.isFinite(maxLabel) ? Math.max(1, Math.floor(maxLabel)) : DEFAULT_GANTT_LIMITS.maxLabel
+  return Number.isFinite(maxLabel)
+    ? Math.max(1, Math.floor(maxLabel))
+    : DEFAULT_GANTT_LIMITS.maxLabel
 }
 
-const RAW_ASCII = /^[A-Za-z0-9 .\-_/()[\]'+=@!?*]$/
-const ASCII_ALNUM = /^[A-Za-z0-9]$/
+const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/
 const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u
 /** Mermaid's entity placeholders are built from these; see mermaidLabel. */
 const PLACEHOLDER_CHARS = new Set(['\ufb02', '\u00b6'])
 
-/** Escapes text that labelText already made (no cutting, no control characters left to show). */
-function escapeText(text: string): string {
+/**
+ * Escapes text that labelText already made (no cutting, no control characters left to show).
+ * `atStart`: the text starts the label (so its first character is escaped if ASCII).
+ */
+function escapeText(text: string, atStart = true): string {
   const chars = Array.from(text)
   const last = chars.length - 1
   const escaped = chars
     .map((ch, i) => {
       const raw =
         ch.length === 1 && ch < '\u0080'
-          ? RAW_ASCII.test(ch) &&
-            !(i === 0 && ASCII_ALNUM.test(ch)) &&
-            !(ch === ' ' && (i === 0 || i === last))
+          ? (i !== 0 || !atStart) && RAW_ASCII.test(ch) && !(ch === ' ' && (i === 0 || i === last))
           : RAW_OTHER.test(ch) && !PLACEHOLDER_CHARS.has(ch)
       return raw ? ch : `#${ch.codePointAt(0)};`
     })
     .join('')
-  // Letters are only ever raw letters here (entity codes are `#digits;`), so this finds the word.
-  return escaped.replace(/d(?=irection)/gi, ch => `#${ch.codePointAt(0)};`)
+  // Letters and dots are only ever raw here (entity codes are `#digits;`), so these find the words.
+  return escaped
+    .replace(/d(?=irection)/gi, ch => `#${ch.codePointAt(0)};`)
+    .replace(/(?<=www)\./gi, '#46;')
 }
 
-/** A label followed by our own note (escaped too, so its `:` is never raw), after a space. */
+/** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
 function withNote(label: string, note: string): string {
-  return note === '' ? label : `${label} ${escapeText(note)}`
+  return note === '' ? label : `${label} ${escapeText(`(${note})`, false)}`
 }
 
-function resolveLimits(limits: Partial<ChartLimits> | undefined, defaults: ChartLimits): ChartLimits {
+function resolveLimits(
+  limits: Partial<ChartLimits> | undefined,
+  defaults: ChartLimits
+): ChartLimits {
   const count = (value: number | undefined, fallback: number): number =>
     value !== undefined && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : fallback
   return {
@@ -185,30 +201,16 @@ interface Axis {
  * ticks 500 ms apart under a `%s s` format, labelling two ticks `1 s`).
  */
 function chooseAxis(spanMs: number): Axis {
-  const SECOND_STEPS = [1, 2, 5, 10, 15, 20, 30]
   const pick = (span: number, steps: number[]): number | undefined =>
     steps.find(step => span / step <= 10)
   if (spanMs < 5_000) {
     const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500])
     return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` }
   }
-  const units: [number, string, number][] = [
-    [300_000, 's', 1],
-    [5 * 3_600_000, 'min', 60],
-    [Infinity, 'h', 3600]
-  ]
-  for (const [below, unit, divisor] of units) {
-    if (spanMs < below) {
-      const step = pick(spanMs / divisor / 1000, SECOND_STEPS)
-      return {
-        format: `%s ${unit}`,
-        divisor,
-        tick: step === undefined ? undefined : `${step}second`
-      }
-    }
-  }
-  /* c8 ignore next */
-  return { format: '%s h', divisor: 3600, tick: undefined }
+  const [unit, divisor] =
+    spanMs < 300_000 ? ['s', 1] : spanMs < 5 * 3_600_000 ? ['min', 60] : ['h', 3600]
+  const step = pick(spanMs / divisor / 1000, [1, 2, 5, 10, 15, 20, 30])
+  return { format: `%s ${unit}`, divisor, tick: step === undefined ? undefined : `${step}second` }
 }
 
 /**
@@ -218,9 +220,9 @@ function chooseAxis(spanMs: number): Axis {
  */
 const GANTT_STATUS: Record<TaskStatus, { tags: string[]; note: string }> = {
   [TaskStatus.Success]: { tags: [], note: '' },
-  [TaskStatus.Failure]: { tags: ['crit'], note: '(failed)' },
-  [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: '(timed out)' },
-  [TaskStatus.Cancelled]: { tags: ['done'], note: '(cancelled)' },
+  [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
+  [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
+  [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
   [TaskStatus.Skipped]: { tags: [], note: '' }
 }
 
@@ -358,9 +360,9 @@ const FLOW_RANK: Record<TaskStatus, number> = {
 /**
  * A Mermaid flowchart (left to right) of a dependency graph: one node per entry, edges from each
  * need to its dependent, each node coloured by status (a classDef per status) and, unless it
- * succeeded, given a second line saying its status (and why it was skipped). Node ids are
- * `n<index>`, the index into `nodes`, never derived from names. A need naming no node draws no
- * edge; so does a need on a node left out. Past `maxEntries` nodes, {@link MAX_FLOWCHART_EDGES}
+ * succeeded, labelled with its status (and why it was skipped). Node ids are
+ * `n<index>`, the index into `nodes`, never derived from names. A need names the first node of
+ * that name; a need naming no node draws no edge, and so does a need on a node left out. Past `maxEntries` nodes, {@link MAX_FLOWCHART_EDGES}
  * edges or {@link MAX_CHART_TEXT}, failures are kept first (then skipped, cancelled, succeeded
  * nodes, each in input order), and the nodes left out are counted in `omitted`.
  */
@@ -430,15 +432,18 @@ export function dependencyFlowchart(
   return { text: lines.join('\n'), omitted: nodes.length - kept.size }
 }
 
-/** A node's label: its name and, unless it succeeded, its status (and why it was skipped). */
+/**
+ * A node's label: its name and, unless it succeeded, its status (and why it was skipped), on one
+ * line. Not on two with `<br>`: a label with a `<` goes through DOMPurify, whose HTML round trip
+ * turns the entity codes back into characters before Mermaid applies Markdown and icons
+ * (`fa:fa-…`) to it; without `<`, DOMPurify hands the text back untouched.
+ */
 function nodeLabel(node: GraphNode, maxLabel: number): string {
   const name = mermaidLabel(node.name, maxLabel)
   const { note } = FLOW_CLASS[node.status]
-  if (note === '') return name
-  const why =
-    node.status === TaskStatus.Skipped && node.reason !== undefined && node.reason !== ''
-      ? `${escapeText(`${note}:`)} ${mermaidLabel(node.reason, maxLabel)}`
-      : escapeText(note)
-  // `<br>` is Mermaid's line break in labels: ours, never from the untrusted text.
-  return `${name}<br>${why}`
+  if (node.status === TaskStatus.Skipped && node.reason !== undefined && node.reason !== '') {
+    const reason = mermaidLabel(node.reason, maxLabel)
+    return `${name} ${escapeText(`(${note}:`, false)} ${reason}${escapeText(')', false)}`
+  }
+  return withNote(name, note)
 }
