@@ -34356,36 +34356,24 @@ class ScriptLexer {
     lexAnsiCQuotes(forbidden) {
         const openIndex = this.index;
         this.take(2);
-        for (;;) {
-            const char = this.source[this.index];
-            if (char === undefined)
-                this.fail(openIndex, "Unterminated $'…' quote");
-            if (char === "'") {
-                this.take();
-                return;
-            }
-            if (char === '\\') {
-                this.failIfPlaceholderFollowsBackslash(this.index);
-                if (this.source[this.index + 1] === '\n')
-                    this.checkQuotedNewline();
-                this.take(2);
-                continue;
-            }
-            if (char === '\n')
-                this.checkQuotedNewline();
-            if (!this.takePlaceholder('ansiC', forbidden))
-                this.take();
-        }
+        this.lexEscapedUntil("'", openIndex, "Unterminated $'…' quote", 'ansiC', forbidden);
     }
     /** Backticks end at the first unescaped backtick, in bash and dash alike. */
     lexBackticks() {
         const openIndex = this.index;
         this.take();
+        this.lexEscapedUntil('`', openIndex, 'Unterminated `…` command substitution', 'bare', IN_BACKTICKS);
+    }
+    /**
+     * Reads up to and including the first unescaped `close`, where a backslash escapes the next
+     * character (so a placeholder may not follow it), placing placeholders in `context`.
+     */
+    lexEscapedUntil(close, openIndex, unterminated, context, forbidden) {
         for (;;) {
             const char = this.source[this.index];
             if (char === undefined)
-                this.fail(openIndex, 'Unterminated `…` command substitution');
-            if (char === '`') {
+                this.fail(openIndex, unterminated);
+            if (char === close) {
                 this.take();
                 return;
             }
@@ -34398,7 +34386,7 @@ class ScriptLexer {
             }
             if (char === '\n')
                 this.checkQuotedNewline();
-            if (!this.takePlaceholder('bare', IN_BACKTICKS))
+            if (!this.takePlaceholder(context, forbidden))
                 this.take();
         }
     }

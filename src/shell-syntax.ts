@@ -1642,32 +1642,37 @@ class ScriptLexer {
   private lexAnsiCQuotes(forbidden: Forbidden | undefined): void {
     const openIndex = this.index
     this.take(2)
-    for (;;) {
-      const char = this.source[this.index]
-      if (char === undefined) this.fail(openIndex, "Unterminated $'…' quote")
-      if (char === "'") {
-        this.take()
-        return
-      }
-      if (char === '\\') {
-        this.failIfPlaceholderFollowsBackslash(this.index)
-        if (this.source[this.index + 1] === '\n') this.checkQuotedNewline()
-        this.take(2)
-        continue
-      }
-      if (char === '\n') this.checkQuotedNewline()
-      if (!this.takePlaceholder('ansiC', forbidden)) this.take()
-    }
+    this.lexEscapedUntil("'", openIndex, "Unterminated $'…' quote", 'ansiC', forbidden)
   }
 
   /** Backticks end at the first unescaped backtick, in bash and dash alike. */
   private lexBackticks(): void {
     const openIndex = this.index
     this.take()
+    this.lexEscapedUntil(
+      '`',
+      openIndex,
+      'Unterminated `…` command substitution',
+      'bare',
+      IN_BACKTICKS
+    )
+  }
+
+  /**
+   * Reads up to and including the first unescaped `close`, where a backslash escapes the next
+   * character (so a placeholder may not follow it), placing placeholders in `context`.
+   */
+  private lexEscapedUntil(
+    close: string,
+    openIndex: number,
+    unterminated: string,
+    context: Exclude<QuotingContext, 'raw'>,
+    forbidden: Forbidden | undefined
+  ): void {
     for (;;) {
       const char = this.source[this.index]
-      if (char === undefined) this.fail(openIndex, 'Unterminated `…` command substitution')
-      if (char === '`') {
+      if (char === undefined) this.fail(openIndex, unterminated)
+      if (char === close) {
         this.take()
         return
       }
@@ -1678,7 +1683,7 @@ class ScriptLexer {
         continue
       }
       if (char === '\n') this.checkQuotedNewline()
-      if (!this.takePlaceholder('bare', IN_BACKTICKS)) this.take()
+      if (!this.takePlaceholder(context, forbidden)) this.take()
     }
   }
 
