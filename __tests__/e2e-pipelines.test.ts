@@ -159,3 +159,30 @@ describe('job log and dry run', () => {
     expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
   })
 })
+
+describe('timing-aware scheduling', () => {
+  it('starts the longest known task first and writes timings for the next run', async () => {
+    const first = await runAction({
+      items: 'quick1\nquick2\nslow',
+      command: '[ {} = slow ] && sleep 0.6; echo {} >> order.txt',
+      'max-workers': '1'
+    })
+    expect(readFileSync(`${first.dir}/order.txt`, 'utf8')).toBe('quick1\nquick2\nslow\n')
+    const timings = first.outputs['timings-file'] as string
+    const second = await runAction({
+      items: 'quick1\nquick2\nslow',
+      command: '[ {} = slow ] && sleep 0.6; echo {} >> order.txt',
+      'max-workers': '1',
+      timings
+    })
+    expect(readFileSync(`${second.dir}/order.txt`, 'utf8')).toBe('slow\nquick1\nquick2\n')
+    expect(second.log).toContain('Timings known for 3 of 3: the longest start first.')
+    expect(results(second.outputs).map(r => r.item)).toEqual(['quick1', 'quick2', 'slow'])
+  })
+
+  it('runs in input order when the timings file is missing', async () => {
+    const run = await runAction({ items: 'a', command: 'true', timings: 'nope.json' })
+    expect(run.code).toBe(0)
+    expect(run.log).toContain("Timings not used: no file at '")
+  })
+})

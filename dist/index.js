@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3484);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8052);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3484:
+/***/ 8052:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31360,6 +31360,7 @@ var Inputs;
     Inputs["Timeout"] = "timeout";
     Inputs["Retries"] = "retries";
     Inputs["RetryDelay"] = "retry-delay";
+    Inputs["Timings"] = "timings";
     Inputs["WorkingDirectory"] = "working-directory";
     Inputs["Log"] = "log";
     Inputs["WorkflowCommands"] = "workflow-commands";
@@ -31381,6 +31382,7 @@ var Outputs;
     Outputs["ResultsFile"] = "results-file";
     Outputs["ResultsTruncated"] = "results-truncated";
     Outputs["JobLog"] = "job-log";
+    Outputs["TimingsFile"] = "timings-file";
     Outputs["DurationMs"] = "duration-ms";
 })(Outputs || (Outputs = {}));
 /** How a command is run. */
@@ -32783,12 +32785,16 @@ async function getInputs() {
         timeoutMs: parseTimeout(getInput(Inputs.Timeout)),
         retries: parseRetries(getInput(Inputs.Retries) || '0'),
         retryDelayMs: parseRetryDelay(getInput(Inputs.RetryDelay) || '1s'),
+        timingsPath: '',
         workingDirectory: await parseWorkingDirectory(getInput(Inputs.WorkingDirectory)),
         log: parseEnum(Inputs.Log, getInput(Inputs.Log) || LogMode.Grouped, LogMode),
         workflowCommands: parseEnum(Inputs.WorkflowCommands, getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands),
         ifNoItems: parseEnum(Inputs.IfNoItems, getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
         summary: parseBoolean(Inputs.Summary, getInput(Inputs.Summary) || 'true')
     };
+    const timings = getInput(Inputs.Timings);
+    if (timings !== '')
+        settings.timingsPath = (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, timings);
     if (tasksText.trim() !== '') {
         return { items: [], tasks: parseTasks(tasksText, Inputs.Tasks), ...settings };
     }
@@ -38235,7 +38241,92 @@ function taskEnvironment(env) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/timings.ts
+
+
+
+
+/** Name of the timings file a run writes for the next one. */
+const TIMINGS_FILE = 'timings.json';
+/**
+ * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
+ * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
+ * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
+ * with the reason, since a stale cache should slow a run down, not fail it.
+ */
+async function readTimings(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch {
+        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
+    }
+    try {
+        const data = JSON.parse(text);
+        const timings = new Map();
+        if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
+            for (const [item, ms] of Object.entries(data.timings)) {
+                if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
+                    timings.set(item, ms);
+            }
+            return { timings };
+        }
+        if (Array.isArray(data.results)) {
+            for (const result of data.results) {
+                // Skipped or cancelled tasks did not run their full length.
+                if (result.status !== TaskStatus.Success && result.status !== TaskStatus.Failure)
+                    continue;
+                if (typeof result.durationMs !== 'number' || result.item === undefined)
+                    continue;
+                timings.set(itemText(result.item), result.durationMs);
+            }
+            return { timings };
+        }
+        return { timings, problem: `'${path}' holds neither timings nor results` };
+    }
+    catch {
+        return { timings: new Map(), problem: `'${path}' is not JSON` };
+    }
+}
+/**
+ * Priorities that start the longest known tasks first (longest-processing-time first), after any
+ * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
+ * their input order among equals; results stay in input order whatever the start order.
+ */
+function prioritiesFromTimings(keys, explicit, timings) {
+    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
+    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0;
+    const estimate = keys.map(key => timings.get(key) ?? average);
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
+        estimate[b] - estimate[a] ||
+        a - b);
+    // The executor starts higher priorities first and breaks ties by index: rank them so.
+    const priorities = new Array(keys.length);
+    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
+    return priorities;
+}
+/**
+ * Writes the timings for the next run: the previous ones, updated with every task of this run
+ * that ran to an end. Returns the path.
+ */
+async function writeTimings(directory, previous, records) {
+    const timings = new Map(previous);
+    for (const record of records) {
+        if (record.status === TaskStatus.Success || record.status === TaskStatus.Failure) {
+            timings.set(itemText(record.item), record.durationMs);
+        }
+    }
+    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
+    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify({ version: 1, timings: Object.fromEntries(timings) }) + '\n');
+    return path;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -38265,6 +38356,7 @@ async function run() {
     try {
         const settings = await getInputs();
         const plan = prepareRun(settings);
+        const previousTimings = await scheduleByTimings(settings, plan);
         // One directory per run for the results, the job log, spilled output and the tasks' own files.
         const workDirectory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-exec-'));
         const report = plan.prepared.length === 0
@@ -38278,6 +38370,7 @@ async function run() {
         });
         setOutputs(report, resultsFile);
         setOutput(Outputs.JobLog, settings.dryRun ? '' : (0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE));
+        setOutput(Outputs.TimingsFile, await writeTimings(workDirectory, previousTimings, report.records).catch(() => ''));
         outputsSet = true;
         if (plan.prepared.length === 0)
             return reportNoItems(settings.ifNoItems);
@@ -38339,6 +38432,24 @@ function dryRun(settings, plan) {
         haltReason: null,
         haltKind: null
     };
+}
+/**
+ * With `timings`, starts the longest known tasks first; returns the timings read, which the next
+ * run's timings file builds on.
+ */
+async function scheduleByTimings(settings, plan) {
+    if (settings.timingsPath === '')
+        return new Map();
+    const { timings, problem } = await readTimings(settings.timingsPath);
+    if (problem !== undefined) {
+        info(`Timings not used: ${problem}. Tasks start in input order.`);
+        return timings;
+    }
+    const keys = plan.prepared.map(prepared => itemText(prepared.item));
+    plan.priorities = prioritiesFromTimings(keys, plan.priorities, timings);
+    const known = keys.filter(key => timings.has(key)).length;
+    info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
+    return timings;
 }
 function emptyReport(shell) {
     return {

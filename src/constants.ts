@@ -13,6 +13,7 @@ export enum Inputs {
   Timeout = 'timeout',
   Retries = 'retries',
   RetryDelay = 'retry-delay',
+  Timings = 'timings',
   WorkingDirectory = 'working-directory',
   Log = 'log',
   WorkflowCommands = 'workflow-commands',
@@ -34,6 +35,7 @@ export enum Outputs {
   ResultsFile = 'results-file',
   ResultsTruncated = 'results-truncated',
   JobLog = 'job-log',
+  TimingsFile = 'timings-file',
   DurationMs = 'duration-ms'
 }
 

@@ -41,6 +41,8 @@ export interface ActionSettings {
   retries: number
   /** Delay before the first retry, in milliseconds; it doubles with each further retry. */
   retryDelayMs: number
+  /** Absolute path of a previous run's timings or results file, or '' for none. */
+  timingsPath: string
   /** Absolute directory the commands run in. */
   workingDirectory: string
   /** How task output reaches the log. */
@@ -90,6 +92,7 @@ export async function getInputs(): Promise<ActionSettings> {
     timeoutMs: parseTimeout(core.getInput(Inputs.Timeout)),
     retries: parseRetries(core.getInput(Inputs.Retries) || '0'),
     retryDelayMs: parseRetryDelay(core.getInput(Inputs.RetryDelay) || '1s'),
+    timingsPath: '',
     workingDirectory: await parseWorkingDirectory(core.getInput(Inputs.WorkingDirectory)),
     log: parseEnum(Inputs.Log, core.getInput(Inputs.Log) || LogMode.Grouped, LogMode),
     workflowCommands: parseEnum(
@@ -104,6 +107,8 @@ export async function getInputs(): Promise<ActionSettings> {
     ),
     summary: parseBoolean(Inputs.Summary, core.getInput(Inputs.Summary) || 'true')
   }
+  const timings = core.getInput(Inputs.Timings)
+  if (timings !== '') settings.timingsPath = resolve(settings.workingDirectory, timings)
   if (tasksText.trim() !== '') {
     return { items: [], tasks: parseTasks(tasksText, Inputs.Tasks), ...settings }
   }

@@ -12,6 +12,8 @@ import { countStatuses, writeResultsFile, type RunReport } from './results.js'
 import { JOB_LOG_FILE, runItems } from './run-items.js'
 import { type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
+import { prioritiesFromTimings, readTimings, writeTimings, type Timings } from './timings.js'
+import { itemText } from './item.js'
 
 /** The action's entry point: reads the inputs, runs every item, reports. */
 export async function run(): Promise<void> {
@@ -28,6 +30,7 @@ export async function run(): Promise<void> {
   try {
     const settings = await getInputs()
     const plan = prepareRun(settings)
+    const previousTimings = await scheduleByTimings(settings, plan)
     // One directory per run for the results, the job log, spilled output and the tasks' own files.
     const workDirectory = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'parallel-exec-'))
     const report =
@@ -42,6 +45,10 @@ export async function run(): Promise<void> {
     })
     setOutputs(report, resultsFile)
     core.setOutput(Outputs.JobLog, settings.dryRun ? '' : join(workDirectory, JOB_LOG_FILE))
+    core.setOutput(
+      Outputs.TimingsFile,
+      await writeTimings(workDirectory, previousTimings, report.records).catch(() => '')
+    )
     outputsSet = true
     if (plan.prepared.length === 0) return reportNoItems(settings.ifNoItems)
     if (settings.summary) await writeSummary(report)
@@ -100,6 +107,24 @@ function dryRun(settings: ActionSettings, plan: RunPlan): RunReport {
     haltReason: null,
     haltKind: null
   }
+}
+
+/**
+ * With `timings`, starts the longest known tasks first; returns the timings read, which the next
+ * run's timings file builds on.
+ */
+async function scheduleByTimings(settings: ActionSettings, plan: RunPlan): Promise<Timings> {
+  if (settings.timingsPath === '') return new Map()
+  const { timings, problem } = await readTimings(settings.timingsPath)
+  if (problem !== undefined) {
+    core.info(`Timings not used: ${problem}. Tasks start in input order.`)
+    return timings
+  }
+  const keys = plan.prepared.map(prepared => itemText(prepared.item))
+  plan.priorities = prioritiesFromTimings(keys, plan.priorities, timings)
+  const known = keys.filter(key => timings.has(key)).length
+  core.info(`Timings known for ${known} of ${keys.length}: the longest start first.`)
+  return timings
 }
 
 function emptyReport(shell: string): RunReport {
