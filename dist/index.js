@@ -38403,25 +38403,7 @@ function dryRun(settings, plan) {
     const records = plan.prepared.map((prepared, index) => {
         const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : '';
         info(`[${index + 1}/${total}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
-        return {
-            index,
-            item: prepared.item,
-            status: TaskStatus.Skipped,
-            exitCode: null,
-            signal: null,
-            durationMs: 0,
-            attempts: 0,
-            command: prepared.command.display,
-            slot: null,
-            startedAt: null,
-            endedAt: null,
-            outputTail: '',
-            error: null,
-            outputs: {},
-            summary: '',
-            needs: prepared.needs,
-            skipReason: 'dry run'
-        };
+        return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);
     });
     return {
         records,

@@ -9,8 +9,7 @@ import { itemLabel } from './labels.js'
 import { prepareRun, type RunPlan } from './prepare.js'
 import { annotateFailures, failureMessage, setOutputs, writeSummary } from './report.js'
 import { countStatuses, writeResultsFile, type RunReport } from './results.js'
-import { JOB_LOG_FILE, runItems } from './run-items.js'
-import { type TaskRecord } from './task-record.js'
+import { JOB_LOG_FILE, recordOf, runItems } from './run-items.js'
 import { TaskStatus } from './task-status.js'
 import { prioritiesFromTimings, readTimings, writeTimings, type Timings } from './timings.js'
 import { itemText } from './item.js'
@@ -73,30 +72,12 @@ export async function run(): Promise<void> {
 function dryRun(settings: ActionSettings, plan: RunPlan): RunReport {
   const total = plan.prepared.length
   core.info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`)
-  const records = plan.prepared.map((prepared, index): TaskRecord => {
+  const records = plan.prepared.map((prepared, index) => {
     const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : ''
     core.info(
       `[${index + 1}/${total}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`
     )
-    return {
-      index,
-      item: prepared.item,
-      status: TaskStatus.Skipped,
-      exitCode: null,
-      signal: null,
-      durationMs: 0,
-      attempts: 0,
-      command: prepared.command.display,
-      slot: null,
-      startedAt: null,
-      endedAt: null,
-      outputTail: '',
-      error: null,
-      outputs: {},
-      summary: '',
-      needs: prepared.needs,
-      skipReason: 'dry run'
-    }
+    return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared)
   })
   return {
     records,

@@ -160,7 +160,10 @@ function describeHalt(
 }
 
 /** The record of an item that never produced one: skipped, or its task threw. */
-function recordOf(outcome: Outcome<TaskRecord>, prepared: readonly PreparedItem[]): TaskRecord {
+export function recordOf(
+  outcome: Outcome<TaskRecord>,
+  prepared: readonly PreparedItem[]
+): TaskRecord {
   const item = prepared[outcome.index] as PreparedItem
   return {
     index: outcome.index,
