@@ -12,6 +12,7 @@ import {
   parseStopOnSuccess,
   parseRetries,
   parseRetryDelay,
+  parseShard,
   parseTimeout
 } from '../src/input-helper.js'
 import { WorkflowCommands } from '../src/workflow-commands.js'
@@ -118,6 +119,24 @@ describe('parseRetries and parseRetryDelay', () => {
   })
 })
 
+describe('parseShard', () => {
+  it('reads {index}/{total} with a 0-based index, as the matrix gives it', () => {
+    expect(parseShard('')).toBeUndefined()
+    expect(parseShard('0/1')).toEqual({ index: 0, total: 1 })
+    expect(parseShard(' 3 / 10 ')).toEqual({ index: 3, total: 10 })
+  })
+
+  it.each(['3/3', '1/0', '-1/3', '1', '1/2/3', 'a/b', '1.5/3', '0/99999999999999999999'])(
+    'refuses %p, naming the input and the expected form',
+    value => {
+      expect(() => parseShard(value)).toThrow(
+        `Invalid shard '${value}'. Expected {index}/{total} with a 0-based index below the total, ` +
+          'such as ${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.'
+      )
+    }
+  )
+})
+
 describe('parseBoolean and parseEnum', () => {
   it('accepts the YAML core schema spellings', () => {
     expect(parseBoolean('fail-fast', 'TRUE')).toBe(true)
@@ -185,6 +204,7 @@ describe('getInputs', () => {
       retries: '2',
       'retry-delay': '3s',
       timings: 'timings.json',
+      shard: '2/4',
       'working-directory': dir,
       log: 'failures',
       'workflow-commands': 'none',
@@ -206,12 +226,31 @@ describe('getInputs', () => {
       retries: 2,
       retryDelayMs: 3000,
       timingsPath: join(dir, 'timings.json'),
+      shard: { index: 2, total: 4 },
+      mergeResults: '',
       workingDirectory: dir,
       log: LogMode.Failures,
       workflowCommands: WorkflowCommands.None,
       ifNoItems: NoItemsBehavior.Error,
       summary: false
     })
+  })
+
+  it('refuses merge-results together with items, and shard with tasks that have needs', async () => {
+    setInputs({ 'merge-results': 'shards/*.json', items: 'a' })
+    await expect(getInputs()).rejects.toThrow(
+      "Invalid inputs: 'merge-results' is set together with items, tasks or 'shard'. " +
+        "Expected 'merge-results' alone, in a job that merges the shards' results."
+    )
+    delete process.env.INPUT_ITEMS
+    delete process.env['INPUT_MERGE-RESULTS']
+    setInputs({ shard: '0/2', tasks: 'build: make\ntest:\n  run: make test\n  needs: build' })
+    await expect(getInputs()).rejects.toThrow(
+      "Invalid inputs: 'shard' is set and task 'test' has needs, which cannot cross shards. " +
+        "Expected tasks without needs, or no 'shard'."
+    )
+    setInputs({ tasks: 'lint: make lint\ntest: make test' })
+    expect((await getInputs()).tasks?.map(task => task.name)).toEqual(['lint', 'test'])
   })
 
   it('refuses both items and items-file', async () => {

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8052);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8824);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8052:
+/***/ 8824:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31361,6 +31361,8 @@ var Inputs;
     Inputs["Retries"] = "retries";
     Inputs["RetryDelay"] = "retry-delay";
     Inputs["Timings"] = "timings";
+    Inputs["Shard"] = "shard";
+    Inputs["MergeResults"] = "merge-results";
     Inputs["WorkingDirectory"] = "working-directory";
     Inputs["Log"] = "log";
     Inputs["WorkflowCommands"] = "workflow-commands";
@@ -31383,6 +31385,7 @@ var Outputs;
     Outputs["ResultsTruncated"] = "results-truncated";
     Outputs["JobLog"] = "job-log";
     Outputs["TimingsFile"] = "timings-file";
+    Outputs["Shard"] = "shard";
     Outputs["DurationMs"] = "duration-ms";
 })(Outputs || (Outputs = {}));
 /** How a command is run. */
@@ -32786,6 +32789,8 @@ async function getInputs() {
         retries: parseRetries(getInput(Inputs.Retries) || '0'),
         retryDelayMs: parseRetryDelay(getInput(Inputs.RetryDelay) || '1s'),
         timingsPath: '',
+        shard: parseShard(getInput(Inputs.Shard)),
+        mergeResults: getInput(Inputs.MergeResults),
         workingDirectory: await parseWorkingDirectory(getInput(Inputs.WorkingDirectory)),
         log: parseEnum(Inputs.Log, getInput(Inputs.Log) || LogMode.Grouped, LogMode),
         workflowCommands: parseEnum(Inputs.WorkflowCommands, getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands),
@@ -32795,8 +32800,21 @@ async function getInputs() {
     const timings = getInput(Inputs.Timings);
     if (timings !== '')
         settings.timingsPath = (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, timings);
+    if (settings.mergeResults !== '') {
+        if (tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || settings.shard) {
+            throw new Error(`Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
+                `Expected '${Inputs.MergeResults}' alone, in a job that merges the shards' results.`);
+        }
+        return { items: [], tasks: undefined, ...settings };
+    }
     if (tasksText.trim() !== '') {
-        return { items: [], tasks: parseTasks(tasksText, Inputs.Tasks), ...settings };
+        const tasks = parseTasks(tasksText, Inputs.Tasks);
+        const needing = tasks.find(task => task.needs.length > 0);
+        if (settings.shard !== undefined && needing !== undefined) {
+            throw new Error(`Invalid inputs: '${Inputs.Shard}' is set and task '${needing.name}' has needs, which cannot ` +
+                `cross shards. Expected tasks without needs, or no '${Inputs.Shard}'.`);
+        }
+        return { items: [], tasks, ...settings };
     }
     const items = itemsFile !== ''
         ? await readItemsFile((0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, itemsFile), Inputs.ItemsFile)
@@ -32817,6 +32835,22 @@ function parseMaxWorkers(value, cpus = (0,external_node_os_namespaceObject.avail
     }
     throw new Error(`Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
         `or a percentage of the CPUs such as '50%'.`);
+}
+/**
+ * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
+ * `strategy.job-index` and `strategy.job-total` give them.
+ */
+function parseShard(value) {
+    const text = value.trim();
+    if (text === '')
+        return undefined;
+    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
+    const index = Number(match?.[1]);
+    const total = Number(match?.[2]);
+    if (match && Number.isSafeInteger(total) && total >= 1 && index < total)
+        return { index, total };
+    throw new Error(`Invalid ${Inputs.Shard} '${value}'. Expected {index}/{total} with a 0-based index below the ` +
+        'total, such as ${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.');
 }
 /** Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`. */
 function parseTimeout(value, input = Inputs.Timeout) {
@@ -36252,6 +36286,9 @@ async function writeResultsFile(directory, report) {
         workers: report.workers,
         shell: report.shell,
         haltReason: report.haltReason,
+        haltKind: report.haltKind,
+        ...(report.shard ? { shard: report.shard } : {}),
+        ...(report.merged ? { merged: report.merged } : {}),
         results: report.records.map(record => ({
             ...publicResult(record),
             slot: record.slot,
@@ -36668,6 +36705,25 @@ const STATUS_RANK = {
 };
 /** Tables longer than this list failures first, so they are not lost among successes. */
 const FAILURES_FIRST_FROM = 20;
+/** Which shard this is, or which shards were merged; '' for a plain run. */
+function describeOrigin(report) {
+    const { shard, merged } = report;
+    if (shard !== undefined) {
+        const balance = shard.byTimings
+            ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
+            : '';
+        return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`;
+    }
+    if (merged === undefined)
+        return '';
+    const from = merged.shards === null
+        ? `${merged.files} results files`
+        : `${merged.files} of ${merged.shards} shards`;
+    const missing = merged.missingShards.length === 0
+        ? ''
+        : `\n\n> [!CAUTION]\n> No results file from shard ${merged.missingShards.map(index => `${index}/${merged.shards}`).join(', ')}: its items have no result here.`;
+    return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${missing}`;
+}
 /**
  * The job summary as Markdown with HTML blocks. Everything that came from items or task output
  * is HTML-escaped and kept on one line where a line break would end an HTML block.
@@ -36687,6 +36743,9 @@ function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
     parts.push(`${tally}\n`);
     parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
         `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
+    const origin = describeOrigin(report);
+    if (origin !== '')
+        parts.push(`${origin}\n`);
     if (report.haltReason !== null) {
         parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
     }
@@ -37702,7 +37761,8 @@ function commandTask(options) {
     return async (prepared, context) => {
         const overrides = prepared.overrides ?? {};
         const retries = overrides.retries ?? options.retries ?? 0;
-        const seq = context.index + 1;
+        const index = prepared.index ?? context.index;
+        const seq = index + 1;
         const command = options.template.usesSlot
             ? options.template.render(prepared.item, seq, context.slot)
             : prepared.command;
@@ -37725,7 +37785,7 @@ function commandTask(options) {
         };
         const onOutput = (chunk) => {
             output.write(chunk);
-            return options.log.output(context.index, prepared.item, chunk);
+            return options.log.output(index, prepared.item, chunk);
         };
         let attempts = 0;
         let result;
@@ -37758,7 +37818,7 @@ function commandTask(options) {
         }
         const collected = await files.collect();
         const record = {
-            index: context.index,
+            index,
             item: prepared.item,
             status,
             exitCode: result.exitCode,
@@ -38090,7 +38150,9 @@ async function runItems(settings, plan, workDirectory, cancellation) {
     const maxFailures = failureLimit(settings.failFast, total);
     info(`Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
         `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
-    const log = new TaskLog(settings.log, total, streamSink(process.stdout), settings.workflowCommands);
+    const log = new TaskLog(settings.log, 
+    // Under `shard`, tasks are numbered by their place among all the items.
+    plan.shard?.itemCount ?? total, streamSink(process.stdout), settings.workflowCommands);
     const jobLog = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
     const debug = isDebug();
     const startedAt = Date.now();
@@ -38123,7 +38185,8 @@ async function runItems(settings, plan, workDirectory, cancellation) {
                 running++;
                 if (debug) {
                     const item = itemLabel(prepared[index]?.item ?? '');
-                    log.note(`::debug::${escapeCommandData(`Task ${index + 1} started in slot ${slot}: ${item}`)}`);
+                    const number = (prepared[index]?.index ?? index) + 1;
+                    log.note(`::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`);
                 }
             },
             onSettled: outcome => {
@@ -38136,8 +38199,10 @@ async function runItems(settings, plan, workDirectory, cancellation) {
                 }
                 if (outcome.value !== undefined)
                     (0,external_node_fs_namespaceObject.writeSync)(jobLog, jobLogLine(outcome.value));
-                if (debug)
-                    log.note(`::debug::Task ${outcome.index + 1} ended: ${outcome.status}`);
+                if (debug) {
+                    const number = (prepared[outcome.index]?.index ?? outcome.index) + 1;
+                    log.note(`::debug::Task ${number} ended: ${outcome.status}`);
+                }
             }
         });
     }
@@ -38188,8 +38253,10 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
     if (halt === undefined)
         return null;
     if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
-        const item = itemLabel(prepared[firstFailure.index]?.item ?? '', 60);
-        return `fail-fast after task ${firstFailure.index + 1} (${item}) ended ${firstFailure.status}`;
+        const failed = prepared[firstFailure.index];
+        const item = itemLabel(failed?.item ?? '', 60);
+        const number = (failed?.index ?? firstFailure.index) + 1;
+        return `fail-fast after task ${number} (${item}) ended ${firstFailure.status}`;
     }
     return halt.message;
 }
@@ -38197,7 +38264,7 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
 function recordOf(outcome, prepared) {
     const item = prepared[outcome.index];
     return {
-        index: outcome.index,
+        index: item.index ?? outcome.index,
         item: item.item,
         status: outcome.status,
         exitCode: null,
@@ -38295,9 +38362,7 @@ async function readTimings(path) {
  * their input order among equals; results stay in input order whatever the start order.
  */
 function prioritiesFromTimings(keys, explicit, timings) {
-    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
-    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0;
-    const estimate = keys.map(key => timings.get(key) ?? average);
+    const estimate = estimateDurations(keys, timings);
     const order = keys
         .map((_, index) => index)
         .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
@@ -38307,6 +38372,15 @@ function prioritiesFromTimings(keys, explicit, timings) {
     const priorities = new Array(keys.length);
     order.forEach((index, rank) => (priorities[index] = keys.length - rank));
     return priorities;
+}
+/**
+ * Each task's expected duration: its known one, or the average known one when it has none (all
+ * equal when nothing is known).
+ */
+function estimateDurations(keys, timings) {
+    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
+    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+    return keys.map(key => timings.get(key) ?? average);
 }
 /**
  * Writes the timings for the next run: the previous ones, updated with every task of this run
@@ -38324,7 +38398,337 @@ async function writeTimings(directory, previous, records) {
     return path;
 }
 
+;// CONCATENATED MODULE: ./src/glob.ts
+
+
+/**
+ * A pattern for a path glob: `*` is any run of characters within a path segment, `**` any number
+ * of whole segments, `?` one character other than `/`; everything else stands for itself.
+ */
+function globToRegExp(glob) {
+    let source = '';
+    for (let i = 0; i < glob.length; i++) {
+        const char = glob[i];
+        if (char === '?') {
+            source += '[^/]';
+        }
+        else if (char !== '*') {
+            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+        }
+        else if (glob[i + 1] !== '*') {
+            source += '[^/]*';
+        }
+        else {
+            const wholeSegment = (i === 0 || glob[i - 1] === '/') && (i + 2 === glob.length || glob[i + 2] === '/');
+            if (!wholeSegment)
+                source += '[^/]*'; // `a**b` is just `a*b`
+            else if (glob[i + 2] === '/')
+                source += '(?:[^/]*/)*'; // `**/`: no segments or some
+            else
+                source += '.*'; // a trailing `**`: everything below
+            i += wholeSegment && glob[i + 2] === '/' ? 2 : 1;
+        }
+    }
+    return new RegExp(`^${source}$`);
+}
+/**
+ * The files matching any of the globs (one per line; relative ones from `cwd`), sorted, each once.
+ * Only the part of the tree below each glob's literal prefix is read.
+ */
+async function findFiles(patterns, cwd) {
+    const found = new Set();
+    for (const line of patterns.split(/\r?\n/)) {
+        const glob = line.trim().split(external_node_path_namespaceObject.sep).join('/');
+        if (glob === '')
+            continue;
+        const absolute = ((0,external_node_path_namespaceObject.isAbsolute)(glob) ? glob : (0,external_node_path_namespaceObject.join)(cwd, glob)).split(external_node_path_namespaceObject.sep).join('/');
+        const segments = absolute.split('/');
+        const firstWild = segments.findIndex(segment => /[*?]/.test(segment));
+        if (firstWild === -1) {
+            if (await isFile(absolute))
+                found.add((0,external_node_path_namespaceObject.resolve)(absolute));
+            continue;
+        }
+        const base = segments.slice(0, firstWild).join('/') || '/';
+        const matcher = globToRegExp(segments.slice(firstWild).join('/'));
+        const entries = await (0,promises_namespaceObject.readdir)(base, { recursive: true, withFileTypes: true }).catch(() => []);
+        for (const entry of entries) {
+            if (!entry.isFile())
+                continue;
+            const path = (0,external_node_path_namespaceObject.join)(entry.parentPath, entry.name);
+            if (matcher.test((0,external_node_path_namespaceObject.relative)(base, path).split(external_node_path_namespaceObject.sep).join('/')))
+                found.add((0,external_node_path_namespaceObject.resolve)(path));
+        }
+    }
+    return [...found].sort();
+}
+async function isFile(path) {
+    const stats = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    return stats?.isFile() ?? false;
+}
+
+;// CONCATENATED MODULE: ./src/merge.ts
+
+
+
+
+
+const STATUSES = new Set(Object.values(TaskStatus));
+const HALT_KINDS = new Set(Object.values(HaltKind));
+/** Reads a `results-file`, refusing one that is not a parallel-exec results file. */
+async function readResultsFile(path) {
+    const fail = (problem) => {
+        throw new Error(`Invalid results file '${path}': ${problem}. Expected a results-file written by parallel-exec.`);
+    };
+    let data;
+    try {
+        data = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+    }
+    catch (error) {
+        return fail(error instanceof SyntaxError ? 'not JSON' : `cannot be read (${String(error)})`);
+    }
+    if (data === null || typeof data !== 'object' || !Array.isArray(data.results)) {
+        return fail('it has no results array');
+    }
+    const records = data.results.map((value, position) => {
+        const result = (value ?? {});
+        const index = result.index;
+        if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) {
+            return fail(`result ${position + 1} has no valid index`);
+        }
+        if (typeof result.status !== 'string' || !STATUSES.has(result.status)) {
+            return fail(`result ${position + 1} has no valid status`);
+        }
+        if (!('item' in result))
+            return fail(`result ${position + 1} has no item`);
+        return {
+            index,
+            item: result.item,
+            status: result.status,
+            exitCode: numberOrNull(result.exitCode),
+            signal: typeof result.signal === 'string' ? result.signal : null,
+            durationMs: numberOrNull(result.durationMs) ?? 0,
+            attempts: numberOrNull(result.attempts) ?? 0,
+            command: typeof result.command === 'string' ? result.command : '',
+            slot: numberOrNull(result.slot),
+            startedAt: epochOrNull(result.startedAt),
+            endedAt: epochOrNull(result.endedAt),
+            outputTail: typeof result.outputTail === 'string' ? result.outputTail : '',
+            error: typeof result.error === 'string' ? result.error : null,
+            outputs: isStringRecord(result.outputs) ? result.outputs : {},
+            summary: typeof result.summary === 'string' ? result.summary : '',
+            ...(Array.isArray(result.needs) ? { needs: result.needs.map(String) } : {}),
+            ...(typeof result.skipReason === 'string' ? { skipReason: result.skipReason } : {})
+        };
+    });
+    return {
+        path,
+        shard: shardInfoOf(data.shard),
+        durationMs: numberOrNull(data.durationMs) ?? 0,
+        workers: numberOrNull(data.workers) ?? 0,
+        shell: typeof data.shell === 'string' ? data.shell : '',
+        haltReason: typeof data.haltReason === 'string' ? data.haltReason : null,
+        haltKind: HALT_KINDS.has(data.haltKind) ? data.haltKind : null,
+        records
+    };
+}
+/** Reads and merges every results file the globs match; none matching is an error. */
+async function mergeResultsFiles(globs, cwd, input) {
+    const paths = await findFiles(globs, cwd);
+    if (paths.length === 0) {
+        throw new Error(`Invalid ${input} '${globs.trim()}': no file matches. Expected the shards' results files, ` +
+            'such as downloaded with actions/download-artifact.');
+    }
+    return mergeReports(await Promise.all(paths.map(readResultsFile)));
+}
+/**
+ * One report from several results files: every record in input order, slots renumbered so each
+ * shard's workers get rows of their own, wall time the longest shard's. Shards must come from one
+ * split of one item list: the same items, the same number of shards and the same split, each shard
+ * once; a missing shard is reported in `merged.missingShards`, not hidden.
+ */
+function mergeReports(files) {
+    const sharded = files.filter(file => file.shard !== undefined);
+    if (sharded.length > 0 && sharded.length < files.length) {
+        const plain = files.find(file => file.shard === undefined);
+        throw new Error(`Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
+            'sharded runs. Expected the results files of the shards of one run.');
+    }
+    const ordered = [...files].sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
+    const first = ordered[0]?.shard;
+    const seen = new Map();
+    for (const file of sharded) {
+        const shard = file.shard;
+        const other = sharded[0];
+        if (shard.total !== first?.total || shard.itemsDigest !== first.itemsDigest) {
+            throw new Error(`Invalid merge-results: '${file.path}' and '${other.path}' come from different runs ` +
+                '(other items or another number of shards). Expected the results files of the shards of one run.');
+        }
+        if (shard.splitDigest !== first.splitDigest) {
+            throw new Error(`Invalid merge-results: '${file.path}' and '${other.path}' split the items differently, so ` +
+                'some items ran twice or not at all. Expected every shard to read the same timings file.');
+        }
+        const twin = seen.get(shard.index);
+        if (twin !== undefined) {
+            throw new Error(`Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
+                `'${file.path}'. Expected one results file per shard.`);
+        }
+        seen.set(shard.index, file.path);
+    }
+    const records = [];
+    let slotOffset = 0;
+    for (const file of ordered) {
+        for (const record of file.records) {
+            records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
+        }
+        slotOffset += file.workers;
+    }
+    records.sort((a, b) => a.index - b.index);
+    if (sharded.length === 0) {
+        // Unsharded runs of different item lists: number them one after another.
+        records.forEach((record, index) => (record.index = index));
+    }
+    const halted = ordered.filter(file => file.haltReason !== null);
+    const halts = halted.map(file => (file.shard ? `shard ${file.shard.index}/${file.shard.total}: ` : '') + file.haltReason);
+    const missingShards = first === undefined
+        ? []
+        : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index));
+    return {
+        records,
+        counts: countStatuses(records),
+        durationMs: Math.max(0, ...ordered.map(file => file.durationMs)),
+        workers: ordered.reduce((sum, file) => sum + file.workers, 0),
+        shell: ordered[0]?.shell ?? '',
+        haltReason: halts.length > 0 ? halts.join('; ') : null,
+        // Per-shard halts differ; only a race won everywhere excuses its cancellations.
+        haltKind: mergedHaltKind(halted),
+        merged: { files: files.length, shards: first?.total ?? null, missingShards }
+    };
+}
+/** The halt kind all halted shards share (a race won everywhere excuses its cancellations), else none. */
+function mergedHaltKind(halted) {
+    const kinds = new Set(halted.map(file => file.haltKind));
+    return kinds.size === 1 ? (halted[0]?.haltKind ?? null) : null;
+}
+function shardInfoOf(value) {
+    if (value === null || typeof value !== 'object')
+        return undefined;
+    const shard = value;
+    if (typeof shard.index !== 'number' || typeof shard.total !== 'number')
+        return undefined;
+    return shard;
+}
+function numberOrNull(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+function epochOrNull(value) {
+    if (typeof value !== 'string')
+        return null;
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms;
+}
+function isStringRecord(value) {
+    return (value !== null &&
+        typeof value === 'object' &&
+        !Array.isArray(value) &&
+        Object.values(value).every(entry => typeof entry === 'string'));
+}
+/** The log line that says what was merged. */
+function describeMerge(report) {
+    const merged = report.merged;
+    const from = merged.shards === null ? '' : ` of ${merged.shards} shards`;
+    return `Merged ${merged.files} results files${from}: ${report.counts.total} results.`;
+}
+/** Why a merge is incomplete: shards without a results file leave their items without a result. */
+function missingShardsMessage(report) {
+    const missing = report.merged?.missingShards ?? [];
+    if (missing.length === 0)
+        return undefined;
+    const total = report.merged?.shards ?? 0;
+    return (`${missing.length} of ${total} shards have no results file (${missing.map(index => `${index}/${total}`).join(', ')}): ` +
+        'their items have no result here.');
+}
+
+;// CONCATENATED MODULE: ./src/shard.ts
+
+
+
+
+/**
+ * The shard of each task, balancing estimated durations: longest first, each onto the shard with
+ * the least estimated load so far (ties: fewer tasks, then the lower shard). The greedy
+ * longest-processing-time rule ends within 4/3 of the best possible split and, unlike splitting
+ * by count, does not pile the long tasks onto one shard. With equal estimates it deals the tasks
+ * round-robin in input order. The result depends only on its arguments, so every job of a
+ * matrix computes the same split.
+ */
+function assignShards(estimates, shards) {
+    const order = estimates
+        .map((_, index) => index)
+        .sort((a, b) => estimates[b] - estimates[a] || a - b);
+    const load = new Array(shards).fill(0);
+    const count = new Array(shards).fill(0);
+    const shardOf = new Array(estimates.length);
+    for (const task of order) {
+        let best = 0;
+        for (let shard = 1; shard < shards; shard++) {
+            const lighter = load[shard] < load[best] ||
+                (load[shard] === load[best] && count[shard] < count[best]);
+            if (lighter)
+                best = shard;
+        }
+        shardOf[task] = best;
+        load[best] = load[best] + estimates[task];
+        count[best] = count[best] + 1;
+    }
+    return shardOf;
+}
+/**
+ * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
+ * its number in the log and its `index` in the results), so shards merge back in input order.
+ */
+function takeShard(plan, shard, timings) {
+    const keys = plan.prepared.map(prepared => itemText(prepared.item));
+    const known = keys.some(key => timings.has(key));
+    const estimates = estimateDurations(keys, timings);
+    const shardOf = assignShards(estimates, shard.total);
+    const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index);
+    const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
+    return {
+        template: plan.template,
+        prepared: mine.map(index => ({ ...plan.prepared[index], index })),
+        // Sharding refuses tasks with needs, so there are none to carry over.
+        needs: plan.needs === undefined ? undefined : mine.map(() => []),
+        priorities: mine.map(index => plan.priorities[index]),
+        shard: {
+            ...shard,
+            itemCount: keys.length,
+            itemsDigest: itemsDigest(keys),
+            splitDigest: (0,external_node_crypto_.createHash)('sha256').update(shardOf.join(',')).digest('hex'),
+            byTimings: known,
+            estimatedMs: known ? Math.round(sum(mine)) : 0,
+            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0
+        }
+    };
+}
+/** A digest of the item list that shards compare to be sure they split the same items. */
+function itemsDigest(keys) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const key of keys)
+        hash.update(`${Buffer.byteLength(key)}:${key}`);
+    return hash.digest('hex');
+}
+/** The log line that says which share of the items this job runs. */
+function describeShard(shard, count) {
+    const balance = shard.byTimings
+        ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
+        : 'dealt round-robin; give timings to balance by duration';
+    return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -38355,33 +38759,55 @@ async function run() {
     let outputsSet = false;
     try {
         const settings = await getInputs();
-        const plan = prepareRun(settings);
-        const previousTimings = await scheduleByTimings(settings, plan);
         // One directory per run for the results, the job log, spilled output and the tasks' own files.
         const workDirectory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-exec-'));
-        const report = plan.prepared.length === 0
-            ? emptyReport(settings.shell)
-            : settings.dryRun
-                ? dryRun(settings, plan)
-                : await runItems(settings, plan, workDirectory, cancellation.signal);
+        const previousTimings = await loadTimings(settings);
+        let report;
+        let noItems = false;
+        if (settings.mergeResults !== '') {
+            report = await mergeResultsFiles(settings.mergeResults, settings.workingDirectory, Inputs.MergeResults);
+            info(describeMerge(report));
+        }
+        else {
+            let plan = prepareRun(settings);
+            noItems = plan.prepared.length === 0;
+            if (settings.shard !== undefined) {
+                plan = takeShard(plan, settings.shard, previousTimings);
+                info(describeShard(plan.shard, plan.prepared.length));
+            }
+            scheduleByTimings(settings, plan, previousTimings);
+            report =
+                plan.prepared.length === 0
+                    ? emptyReport(settings.shell)
+                    : settings.dryRun
+                        ? dryRun(settings, plan)
+                        : await runItems(settings, plan, workDirectory, cancellation.signal);
+            if (plan.shard !== undefined)
+                report.shard = plan.shard;
+        }
         const resultsFile = await writeResultsFile(workDirectory, report).catch((error) => {
             warning(`Could not write the results file: ${String(error)}`);
             return '';
         });
         setOutputs(report, resultsFile);
-        setOutput(Outputs.JobLog, settings.dryRun ? '' : (0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE));
+        const ran = !settings.dryRun && settings.mergeResults === '';
+        setOutput(Outputs.JobLog, ran ? (0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE) : '');
+        setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
         setOutput(Outputs.TimingsFile, await writeTimings(workDirectory, previousTimings, report.records).catch(() => ''));
         outputsSet = true;
-        if (plan.prepared.length === 0)
+        if (noItems)
             return reportNoItems(settings.ifNoItems);
         if (settings.summary)
             await writeSummary(report);
         annotateFailures(report);
-        const failure = failureMessage(report);
+        const failure = [failureMessage(report), missingShardsMessage(report)]
+            .filter(Boolean)
+            .join(' ')
+            .trim();
         if (report.haltKind === HaltKind.Cancelled) {
-            setFailed(`Cancelled: ${report.haltReason}. ${failure ?? ''}`.trim());
+            setFailed(`Cancelled: ${report.haltReason}. ${failure}`.trim());
         }
-        else if (failure !== undefined) {
+        else if (failure !== '') {
             setFailed(failure);
         }
     }
@@ -38402,7 +38828,9 @@ function dryRun(settings, plan) {
     info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
     const records = plan.prepared.map((prepared, index) => {
         const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : '';
-        info(`[${index + 1}/${total}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
+        const number = (prepared.index ?? index) + 1;
+        const of = plan.shard?.itemCount ?? total;
+        info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
         return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);
     });
     return {
@@ -38415,23 +38843,23 @@ function dryRun(settings, plan) {
         haltKind: null
     };
 }
-/**
- * With `timings`, starts the longest known tasks first; returns the timings read, which the next
- * run's timings file builds on.
- */
-async function scheduleByTimings(settings, plan) {
+/** The timings input's durations; none when it is not set or its file cannot be used. */
+async function loadTimings(settings) {
     if (settings.timingsPath === '')
         return new Map();
     const { timings, problem } = await readTimings(settings.timingsPath);
-    if (problem !== undefined) {
+    if (problem !== undefined)
         info(`Timings not used: ${problem}. Tasks start in input order.`);
-        return timings;
-    }
+    return timings;
+}
+/** With known timings, starts the longest tasks first. */
+function scheduleByTimings(settings, plan, timings) {
+    if (timings.size === 0)
+        return;
     const keys = plan.prepared.map(prepared => itemText(prepared.item));
     plan.priorities = prioritiesFromTimings(keys, plan.priorities, timings);
     const known = keys.filter(key => timings.has(key)).length;
     info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
-    return timings;
 }
 function emptyReport(shell) {
     return {

@@ -13,6 +13,8 @@ import { type CommandTemplate, type RenderedCommand } from './template.js'
 /** An item whose command has been rendered and checked before anything runs. */
 export interface PreparedItem {
   item: Item
+  /** 0-based position in the whole input; differs from the position in the run under `shard`. */
+  index?: number
   /** The command rendered before the run; rendered again at start when it uses {%}. */
   command: RenderedCommand
   /** Names of the tasks it needs (named tasks only). */
@@ -61,7 +63,8 @@ export function commandTask(
   return async (prepared, context) => {
     const overrides = prepared.overrides ?? {}
     const retries = overrides.retries ?? options.retries ?? 0
-    const seq = context.index + 1
+    const index = prepared.index ?? context.index
+    const seq = index + 1
     const command = options.template.usesSlot
       ? options.template.render(prepared.item, seq, context.slot)
       : prepared.command
@@ -84,7 +87,7 @@ export function commandTask(
     }
     const onOutput = (chunk: Buffer): Promise<void> | void => {
       output.write(chunk)
-      return options.log.output(context.index, prepared.item, chunk)
+      return options.log.output(index, prepared.item, chunk)
     }
 
     let attempts = 0
@@ -121,7 +124,7 @@ export function commandTask(
     }
     const collected = await files.collect()
     const record: TaskRecord = {
-      index: context.index,
+      index,
       item: prepared.item,
       status,
       exitCode: result.exitCode,

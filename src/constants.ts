@@ -14,6 +14,8 @@ export enum Inputs {
   Retries = 'retries',
   RetryDelay = 'retry-delay',
   Timings = 'timings',
+  Shard = 'shard',
+  MergeResults = 'merge-results',
   WorkingDirectory = 'working-directory',
   Log = 'log',
   WorkflowCommands = 'workflow-commands',
@@ -36,6 +38,7 @@ export enum Outputs {
   ResultsTruncated = 'results-truncated',
   JobLog = 'job-log',
   TimingsFile = 'timings-file',
+  Shard = 'shard',
   DurationMs = 'duration-ms'
 }
 

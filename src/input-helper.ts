@@ -7,6 +7,7 @@ import { parseDuration } from './duration.js'
 import { type Item } from './item.js'
 import { HaltMode } from './executor.js'
 import { parseItems, readItemsFile } from './items.js'
+import { type Shard } from './shard.js'
 import { parseTasks, type TaskSpec } from './tasks.js'
 import { WorkflowCommands } from './workflow-commands.js'
 
@@ -43,6 +44,10 @@ export interface ActionSettings {
   retryDelayMs: number
   /** Absolute path of a previous run's timings or results file, or '' for none. */
   timingsPath: string
+  /** This job's share of the items, or undefined to run them all. */
+  shard: Shard | undefined
+  /** Glob of shards' results files to merge instead of running anything, or ''. */
+  mergeResults: string
   /** Absolute directory the commands run in. */
   workingDirectory: string
   /** How task output reaches the log. */
@@ -93,6 +98,8 @@ export async function getInputs(): Promise<ActionSettings> {
     retries: parseRetries(core.getInput(Inputs.Retries) || '0'),
     retryDelayMs: parseRetryDelay(core.getInput(Inputs.RetryDelay) || '1s'),
     timingsPath: '',
+    shard: parseShard(core.getInput(Inputs.Shard)),
+    mergeResults: core.getInput(Inputs.MergeResults),
     workingDirectory: await parseWorkingDirectory(core.getInput(Inputs.WorkingDirectory)),
     log: parseEnum(Inputs.Log, core.getInput(Inputs.Log) || LogMode.Grouped, LogMode),
     workflowCommands: parseEnum(
@@ -109,8 +116,25 @@ export async function getInputs(): Promise<ActionSettings> {
   }
   const timings = core.getInput(Inputs.Timings)
   if (timings !== '') settings.timingsPath = resolve(settings.workingDirectory, timings)
+  if (settings.mergeResults !== '') {
+    if (tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || settings.shard) {
+      throw new Error(
+        `Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
+          `Expected '${Inputs.MergeResults}' alone, in a job that merges the shards' results.`
+      )
+    }
+    return { items: [], tasks: undefined, ...settings }
+  }
   if (tasksText.trim() !== '') {
-    return { items: [], tasks: parseTasks(tasksText, Inputs.Tasks), ...settings }
+    const tasks = parseTasks(tasksText, Inputs.Tasks)
+    const needing = tasks.find(task => task.needs.length > 0)
+    if (settings.shard !== undefined && needing !== undefined) {
+      throw new Error(
+        `Invalid inputs: '${Inputs.Shard}' is set and task '${needing.name}' has needs, which cannot ` +
+          `cross shards. Expected tasks without needs, or no '${Inputs.Shard}'.`
+      )
+    }
+    return { items: [], tasks, ...settings }
   }
   const items =
     itemsFile !== ''
@@ -133,6 +157,23 @@ export function parseMaxWorkers(value: string, cpus: number = availableParalleli
   throw new Error(
     `Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
       `or a percentage of the CPUs such as '50%'.`
+  )
+}
+
+/**
+ * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
+ * `strategy.job-index` and `strategy.job-total` give them.
+ */
+export function parseShard(value: string): Shard | undefined {
+  const text = value.trim()
+  if (text === '') return undefined
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text)
+  const index = Number(match?.[1])
+  const total = Number(match?.[2])
+  if (match && Number.isSafeInteger(total) && total >= 1 && index < total) return { index, total }
+  throw new Error(
+    `Invalid ${Inputs.Shard} '${value}'. Expected {index}/{total} with a 0-based index below the ` +
+      'total, such as ${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.'
   )
 }
 

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { NoItemsBehavior, Outputs } from './constants.js'
+import { Inputs, NoItemsBehavior, Outputs } from './constants.js'
 import { Halt, HaltKind } from './executor.js'
 import { getInputs, type ActionSettings } from './input-helper.js'
 import { itemLabel } from './labels.js'
@@ -13,6 +13,8 @@ import { JOB_LOG_FILE, recordOf, runItems } from './run-items.js'
 import { TaskStatus } from './task-status.js'
 import { prioritiesFromTimings, readTimings, writeTimings, type Timings } from './timings.js'
 import { itemText } from './item.js'
+import { describeMerge, mergeResultsFiles, missingShardsMessage } from './merge.js'
+import { describeShard, takeShard, type ShardInfo } from './shard.js'
 
 /** The action's entry point: reads the inputs, runs every item, reports. */
 export async function run(): Promise<void> {
@@ -28,34 +30,57 @@ export async function run(): Promise<void> {
   let outputsSet = false
   try {
     const settings = await getInputs()
-    const plan = prepareRun(settings)
-    const previousTimings = await scheduleByTimings(settings, plan)
     // One directory per run for the results, the job log, spilled output and the tasks' own files.
     const workDirectory = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'parallel-exec-'))
-    const report =
-      plan.prepared.length === 0
-        ? emptyReport(settings.shell)
-        : settings.dryRun
-          ? dryRun(settings, plan)
-          : await runItems(settings, plan, workDirectory, cancellation.signal)
+    const previousTimings = await loadTimings(settings)
+    let report: RunReport
+    let noItems = false
+    if (settings.mergeResults !== '') {
+      report = await mergeResultsFiles(
+        settings.mergeResults,
+        settings.workingDirectory,
+        Inputs.MergeResults
+      )
+      core.info(describeMerge(report))
+    } else {
+      let plan = prepareRun(settings)
+      noItems = plan.prepared.length === 0
+      if (settings.shard !== undefined) {
+        plan = takeShard(plan, settings.shard, previousTimings)
+        core.info(describeShard(plan.shard as ShardInfo, plan.prepared.length))
+      }
+      scheduleByTimings(settings, plan, previousTimings)
+      report =
+        plan.prepared.length === 0
+          ? emptyReport(settings.shell)
+          : settings.dryRun
+            ? dryRun(settings, plan)
+            : await runItems(settings, plan, workDirectory, cancellation.signal)
+      if (plan.shard !== undefined) report.shard = plan.shard
+    }
     const resultsFile = await writeResultsFile(workDirectory, report).catch((error: unknown) => {
       core.warning(`Could not write the results file: ${String(error)}`)
       return ''
     })
     setOutputs(report, resultsFile)
-    core.setOutput(Outputs.JobLog, settings.dryRun ? '' : join(workDirectory, JOB_LOG_FILE))
+    const ran = !settings.dryRun && settings.mergeResults === ''
+    core.setOutput(Outputs.JobLog, ran ? join(workDirectory, JOB_LOG_FILE) : '')
+    core.setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '')
     core.setOutput(
       Outputs.TimingsFile,
       await writeTimings(workDirectory, previousTimings, report.records).catch(() => '')
     )
     outputsSet = true
-    if (plan.prepared.length === 0) return reportNoItems(settings.ifNoItems)
+    if (noItems) return reportNoItems(settings.ifNoItems)
     if (settings.summary) await writeSummary(report)
     annotateFailures(report)
-    const failure = failureMessage(report)
+    const failure = [failureMessage(report), missingShardsMessage(report)]
+      .filter(Boolean)
+      .join(' ')
+      .trim()
     if (report.haltKind === HaltKind.Cancelled) {
-      core.setFailed(`Cancelled: ${report.haltReason}. ${failure ?? ''}`.trim())
-    } else if (failure !== undefined) {
+      core.setFailed(`Cancelled: ${report.haltReason}. ${failure}`.trim())
+    } else if (failure !== '') {
       core.setFailed(failure)
     }
   } catch (error) {
@@ -74,8 +99,10 @@ function dryRun(settings: ActionSettings, plan: RunPlan): RunReport {
   core.info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`)
   const records = plan.prepared.map((prepared, index) => {
     const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : ''
+    const number = (prepared.index ?? index) + 1
+    const of = plan.shard?.itemCount ?? total
     core.info(
-      `[${index + 1}/${total}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`
+      `[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`
     )
     return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared)
   })
@@ -90,22 +117,21 @@ function dryRun(settings: ActionSettings, plan: RunPlan): RunReport {
   }
 }
 
-/**
- * With `timings`, starts the longest known tasks first; returns the timings read, which the next
- * run's timings file builds on.
- */
-async function scheduleByTimings(settings: ActionSettings, plan: RunPlan): Promise<Timings> {
+/** The timings input's durations; none when it is not set or its file cannot be used. */
+async function loadTimings(settings: ActionSettings): Promise<Timings> {
   if (settings.timingsPath === '') return new Map()
   const { timings, problem } = await readTimings(settings.timingsPath)
-  if (problem !== undefined) {
-    core.info(`Timings not used: ${problem}. Tasks start in input order.`)
-    return timings
-  }
+  if (problem !== undefined) core.info(`Timings not used: ${problem}. Tasks start in input order.`)
+  return timings
+}
+
+/** With known timings, starts the longest tasks first. */
+function scheduleByTimings(settings: ActionSettings, plan: RunPlan, timings: Timings): void {
+  if (timings.size === 0) return
   const keys = plan.prepared.map(prepared => itemText(prepared.item))
   plan.priorities = prioritiesFromTimings(keys, plan.priorities, timings)
   const known = keys.filter(key => timings.has(key)).length
   core.info(`Timings known for ${known} of ${keys.length}: the longest start first.`)
-  return timings
 }
 
 function emptyReport(shell: string): RunReport {

@@ -5,6 +5,7 @@ import { Inputs } from './constants.js'
 import { type ActionSettings } from './input-helper.js'
 import { itemText, type Item } from './item.js'
 import { cut, itemLabel } from './labels.js'
+import { type ShardInfo } from './shard.js'
 import { spawnProblem } from './spawn-limits.js'
 import { type TaskSpec } from './tasks.js'
 import { CommandTemplate, TemplateError } from './template.js'
@@ -17,6 +18,8 @@ export interface RunPlan {
   needs: number[][] | undefined
   /** For each item, its priority (0 unless given). */
   priorities: number[]
+  /** Which share of the items this job runs, under `shard`. */
+  shard?: ShardInfo
 }
 
 /**

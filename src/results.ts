@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type HaltKind } from './executor.js'
 import { type Item } from './item.js'
+import { type ShardInfo } from './shard.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 
@@ -29,6 +30,20 @@ export interface RunReport {
   haltReason: string | null
   /** What kind of halt it was, if any. */
   haltKind: HaltKind | null
+  /** This job's share of the items, under `shard`. */
+  shard?: ShardInfo
+  /** Where the results came from, when they were merged from shards' results files. */
+  merged?: MergeInfo
+}
+
+/** The results files a merged report was built from. */
+export interface MergeInfo {
+  /** How many results files were merged. */
+  files: number
+  /** How many shards the run was split into, when the files came from sharded runs. */
+  shards: number | null
+  /** Shards with no results file: their items have no result. */
+  missingShards: number[]
 }
 
 /** The public shape of one result, as the `results` output documents it. */
@@ -123,6 +138,9 @@ export async function writeResultsFile(directory: string, report: RunReport): Pr
     workers: report.workers,
     shell: report.shell,
     haltReason: report.haltReason,
+    haltKind: report.haltKind,
+    ...(report.shard ? { shard: report.shard } : {}),
+    ...(report.merged ? { merged: report.merged } : {}),
     results: report.records.map(record => ({
       ...publicResult(record),
       slot: record.slot,

@@ -36,7 +36,8 @@ export async function runItems(
   )
   const log = new TaskLog(
     settings.log,
-    total,
+    // Under `shard`, tasks are numbered by their place among all the items.
+    plan.shard?.itemCount ?? total,
     streamSink(process.stdout),
     settings.workflowCommands
   )
@@ -80,8 +81,9 @@ export async function runItems(
           running++
           if (debug) {
             const item = itemLabel(prepared[index]?.item ?? '')
+            const number = (prepared[index]?.index ?? index) + 1
             log.note(
-              `::debug::${escapeCommandData(`Task ${index + 1} started in slot ${slot}: ${item}`)}`
+              `::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`
             )
           }
         },
@@ -93,7 +95,10 @@ export async function runItems(
             firstFailure ??= outcome
           }
           if (outcome.value !== undefined) writeSync(jobLog, jobLogLine(outcome.value))
-          if (debug) log.note(`::debug::Task ${outcome.index + 1} ended: ${outcome.status}`)
+          if (debug) {
+            const number = (prepared[outcome.index]?.index ?? outcome.index) + 1
+            log.note(`::debug::Task ${number} ended: ${outcome.status}`)
+          }
         }
       }
     )
@@ -153,8 +158,10 @@ function describeHalt(
 ): string | null {
   if (halt === undefined) return null
   if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
-    const item = itemLabel(prepared[firstFailure.index]?.item ?? '', 60)
-    return `fail-fast after task ${firstFailure.index + 1} (${item}) ended ${firstFailure.status}`
+    const failed = prepared[firstFailure.index]
+    const item = itemLabel(failed?.item ?? '', 60)
+    const number = (failed?.index ?? firstFailure.index) + 1
+    return `fail-fast after task ${number} (${item}) ended ${firstFailure.status}`
   }
   return halt.message
 }
@@ -166,7 +173,7 @@ export function recordOf(
 ): TaskRecord {
   const item = prepared[outcome.index] as PreparedItem
   return {
-    index: outcome.index,
+    index: item.index ?? outcome.index,
     item: item.item,
     status: outcome.status,
     exitCode: null,

@@ -52,6 +52,27 @@ const STATUS_RANK: Record<TaskStatus, number> = {
 /** Tables longer than this list failures first, so they are not lost among successes. */
 const FAILURES_FIRST_FROM = 20
 
+/** Which shard this is, or which shards were merged; '' for a plain run. */
+function describeOrigin(report: RunReport): string {
+  const { shard, merged } = report
+  if (shard !== undefined) {
+    const balance = shard.byTimings
+      ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
+      : ''
+    return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`
+  }
+  if (merged === undefined) return ''
+  const from =
+    merged.shards === null
+      ? `${merged.files} results files`
+      : `${merged.files} of ${merged.shards} shards`
+  const missing =
+    merged.missingShards.length === 0
+      ? ''
+      : `\n\n> [!CAUTION]\n> No results file from shard ${merged.missingShards.map(index => `${index}/${merged.shards}`).join(', ')}: its items have no result here.`
+  return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${missing}`
+}
+
 /**
  * The job summary as Markdown with HTML blocks. Everything that came from items or task output
  * is HTML-escaped and kept on one line where a line break would end an HTML block.
@@ -78,6 +99,8 @@ export function buildSummary(
     `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
       `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
   )
+  const origin = describeOrigin(report)
+  if (origin !== '') parts.push(`${origin}\n`)
   if (report.haltReason !== null) {
     parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`)
   }

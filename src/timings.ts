@@ -60,9 +60,7 @@ export function prioritiesFromTimings(
   explicit: readonly number[],
   timings: Timings
 ): number[] {
-  const known = keys.map(key => timings.get(key)).filter((ms): ms is number => ms !== undefined)
-  const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0
-  const estimate = keys.map(key => timings.get(key) ?? average)
+  const estimate = estimateDurations(keys, timings)
   const order = keys
     .map((_, index) => index)
     .sort(
@@ -75,6 +73,16 @@ export function prioritiesFromTimings(
   const priorities = new Array<number>(keys.length)
   order.forEach((index, rank) => (priorities[index] = keys.length - rank))
   return priorities
+}
+
+/**
+ * Each task's expected duration: its known one, or the average known one when it has none (all
+ * equal when nothing is known).
+ */
+export function estimateDurations(keys: readonly string[], timings: Timings): number[] {
+  const known = keys.map(key => timings.get(key)).filter((ms): ms is number => ms !== undefined)
+  const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1
+  return keys.map(key => timings.get(key) ?? average)
 }
 
 /**

@@ -1,0 +1,129 @@
+import { describe, expect, it } from '@jest/globals'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runAction } from './helpers/action.js'
+
+interface Result {
+  index: number
+  item: string
+  status: string
+}
+const results = (outputs: Record<string, string>): Result[] =>
+  JSON.parse(outputs.results as string) as Result[]
+
+describe('sharding over matrix jobs, and merging the shards', () => {
+  const items = Array.from({ length: 11 }, (_, i) => `item-${i}`).concat('long', 'bad')
+  const command = 'echo "number {#} of {}"; [ {} != bad ]'
+  const root = mkdtempSync(join(tmpdir(), 'shards-'))
+  // A previous run's timings: 'long' takes as long as all the others together.
+  const timingsFile = join(root, 'timings.json')
+  writeFileSync(
+    timingsFile,
+    JSON.stringify({
+      version: 1,
+      timings: Object.fromEntries(items.map(item => [item, item === 'long' ? 1200 : 100]))
+    })
+  )
+
+  it('runs every item in exactly one shard, balanced by timings, then merges them', async () => {
+    const shards = await Promise.all(
+      [0, 1, 2].map(index =>
+        runAction({
+          items: items.join('\n'),
+          command,
+          shard: `${index}/3`,
+          timings: timingsFile,
+          'max-workers': '2'
+        })
+      )
+    )
+    const ran = shards.map(shard => results(shard.outputs))
+    // the long item has a shard to itself; the twelve short ones split 6 and 6
+    expect(ran.map(shardResults => shardResults.map(r => r.item))).toEqual([
+      ['long'],
+      ['item-0', 'item-2', 'item-4', 'item-6', 'item-8', 'item-10'],
+      ['item-1', 'item-3', 'item-5', 'item-7', 'item-9', 'bad']
+    ])
+    const indexes = ran
+      .flatMap(shardResults => shardResults.map(r => r.index))
+      .sort((a, b) => a - b)
+    expect(indexes).toEqual(items.map((_, index) => index))
+    for (const [index, shard] of shards.entries()) {
+      expect(shard.outputs.shard).toBe(`${index}/3`)
+      expect(shard.outputs.total).toBe(String(ran[index]?.length))
+      expect(shard.summary).toContain(
+        `Shard **${index}/3** ran **${ran[index]?.length}** of **13** items, balanced by timings`
+      )
+    }
+    expect(shards[0]?.log).toContain(
+      'Shard 0/3: 1 of 13 items (balanced by timings: about 1.2s of 2.4s in all).'
+    )
+    // {#} is the item's number among all the items, in every shard
+    expect(shards[1]?.log).toContain('number 11 of item-10')
+    expect(shards[2]?.log).toContain('number 13 of bad')
+    expect(shards.map(shard => shard.code)).toEqual([0, 0, 1])
+
+    // The final job downloads each shard's results-file and merges them.
+    const merged = mkdtempSync(join(tmpdir(), 'merged-'))
+    shards.forEach((shard, index) => {
+      mkdirSync(join(merged, `results-${index}`))
+      copyFileSync(
+        shard.outputs['results-file'] as string,
+        join(merged, `results-${index}`, 'results.json')
+      )
+    })
+    const merge = await runAction({ 'merge-results': 'results-*/results.json' }, { dir: merged })
+    expect(merge.code).toBe(1)
+    expect(results(merge.outputs).map(r => [r.index, r.item, r.status])).toEqual(
+      items.map((item, index) => [index, item, item === 'bad' ? 'failure' : 'success'])
+    )
+    expect(merge.outputs).toMatchObject({
+      total: '13',
+      succeeded: '12',
+      failed: '1',
+      'failed-items': '["bad"]',
+      shard: '',
+      'job-log': ''
+    })
+    expect(merge.log).toContain('Merged 3 results files of 3 shards: 13 results.')
+    expect(merge.log).toContain('::error::1 of 13 tasks did not succeed (1 failed): bad.')
+    expect(merge.summary).toContain('Merged from 3 of 3 shards')
+    expect(merge.summary).toContain('parallel-exec: 12 of 13 succeeded')
+    // the merged timings cover every shard, for the next run's cache
+    const timings = JSON.parse(readFileSync(merge.outputs['timings-file'] as string, 'utf8')) as {
+      timings: Record<string, number>
+    }
+    expect(Object.keys(timings.timings).sort()).toEqual([...items].sort())
+
+    // A shard whose results never arrived fails the merge, naming it; the rest is still reported.
+    const partial = mkdtempSync(join(tmpdir(), 'partial-'))
+    copyFileSync(shards[0]?.outputs['results-file'] as string, join(partial, 'a.json'))
+    copyFileSync(shards[1]?.outputs['results-file'] as string, join(partial, 'b.json'))
+    const incomplete = await runAction({ 'merge-results': '*.json' }, { dir: partial })
+    expect(incomplete.code).toBe(1)
+    expect(incomplete.outputs.total).toBe('7')
+    expect(incomplete.log).toContain(
+      '1 of 3 shards have no results file (2/3): their items have no result here.'
+    )
+    expect(incomplete.summary).toContain('No results file from shard 2/3')
+  })
+
+  it('deals items round-robin without timings, and gives an empty shard nothing to do', async () => {
+    const run = await runAction({ items: 'a\nb\nc\nd\ne', command: 'echo {}', shard: '1/2' })
+    expect(results(run.outputs).map(r => r.item)).toEqual(['b', 'd'])
+    expect(run.log).toContain(
+      'Shard 1/2: 2 of 5 items (dealt round-robin; give timings to balance by duration).'
+    )
+    const empty = await runAction({ items: 'a', command: 'echo {}', shard: '3/4' })
+    expect(empty.code).toBe(0)
+    expect(empty.outputs).toMatchObject({ total: '0', shard: '3/4', results: '[]' })
+    expect(empty.log).not.toContain('No items to run')
+  })
+
+  it('refuses a bad shard before running anything', async () => {
+    const run = await runAction({ items: 'a', command: 'touch ran', shard: '2/2' })
+    expect(run.code).toBe(1)
+    expect(run.log).toContain("::error::Invalid shard '2/2'. Expected {index}/{total}")
+  })
+})
