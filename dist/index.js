@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,7 +12,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +23,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28374,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8824);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7981);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8824:
+/***/ 7981:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28392,8 +28390,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28468,7 +28466,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -28524,8 +28522,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -28539,10 +28537,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -28558,7 +28556,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -29521,7 +29519,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -29544,7 +29542,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -29640,7 +29638,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -29844,7 +29842,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -29871,7 +29869,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30364,13 +30362,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -30661,7 +30659,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -31000,8 +30998,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -31097,7 +31095,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -31182,7 +31180,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -31250,7 +31248,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -31348,6 +31346,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var Inputs;
 (function (Inputs) {
     Inputs["Items"] = "items";
+    Inputs["ItemsFrom"] = "items-from";
     Inputs["ItemsFile"] = "items-file";
     Inputs["Command"] = "command";
     Inputs["Tasks"] = "tasks";
@@ -31369,6 +31368,13 @@ var Inputs;
     Inputs["IfNoItems"] = "if-no-items";
     Inputs["Summary"] = "summary";
     Inputs["DryRun"] = "dry-run";
+    Inputs["GitHubToken"] = "github-token";
+    Inputs["PullRequest"] = "pull-request";
+    Inputs["IncludeOutdated"] = "include-outdated";
+    Inputs["ThreadPaths"] = "thread-paths";
+    Inputs["ThreadAuthors"] = "thread-authors";
+    Inputs["ResolveThreads"] = "resolve-threads";
+    Inputs["ResolveComment"] = "resolve-comment";
 })(Inputs || (Inputs = {}));
 /** Names of the action's outputs, as declared in action.yml. */
 var Outputs;
@@ -31422,6 +31428,22 @@ var NoItemsBehavior;
     /** Do not output any warnings or errors, the action does not fail. */
     NoItemsBehavior["Ignore"] = "ignore";
 })(NoItemsBehavior || (NoItemsBehavior = {}));
+/** Where the items come from. */
+var ItemsFrom;
+(function (ItemsFrom) {
+    /** The `items` or `items-file` input. */
+    ItemsFrom["Input"] = "input";
+    /** The unresolved review threads of a pull request, one object item per thread. */
+    ItemsFrom["ReviewThreads"] = "review-threads";
+})(ItemsFrom || (ItemsFrom = {}));
+/** Which review threads to resolve once the run is over. */
+var ResolveThreads;
+(function (ResolveThreads) {
+    /** Resolve none. */
+    ResolveThreads["None"] = "none";
+    /** Resolve each thread whose task succeeded (after the reply in `resolve-comment`, if any). */
+    ResolveThreads["OnSuccess"] = "on-success";
+})(ResolveThreads || (ResolveThreads = {}));
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
@@ -32775,8 +32797,10 @@ async function getInputs() {
         throw new Error(`Invalid inputs: '${Inputs.Tasks}' is set together with '${Inputs.Items}', '${Inputs.ItemsFile}' or ` +
             `'${Inputs.Command}'. Expected either named tasks, or items and a command.`);
     }
+    const reviewThreads = getReviewThreadInputs({ itemsText, itemsFile, tasksText, command });
     const shell = parseEnum(Inputs.Shell, getInput(Inputs.Shell) || Shell.Bash, Shell);
     const settings = {
+        reviewThreads,
         command,
         shell,
         maxWorkers: parseMaxWorkers(getInput(Inputs.MaxWorkers) || 'auto'),
@@ -32801,12 +32825,15 @@ async function getInputs() {
     if (timings !== '')
         settings.timingsPath = (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, timings);
     if (settings.mergeResults !== '') {
-        if (tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || settings.shard) {
+        const running = tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || reviewThreads;
+        if (running || settings.shard) {
             throw new Error(`Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
                 `Expected '${Inputs.MergeResults}' alone, in a job that merges the shards' results.`);
         }
         return { items: [], tasks: undefined, ...settings };
     }
+    if (reviewThreads !== undefined)
+        return { items: [], tasks: undefined, ...settings };
     if (tasksText.trim() !== '') {
         const tasks = parseTasks(tasksText, Inputs.Tasks);
         const needing = tasks.find(task => task.needs.length > 0);
@@ -32835,6 +32862,75 @@ function parseMaxWorkers(value, cpus = (0,external_node_os_namespaceObject.avail
     }
     throw new Error(`Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
         `or a percentage of the CPUs such as '50%'.`);
+}
+/**
+ * Reads the review-thread inputs: undefined unless `items-from` is `review-threads`, in which case
+ * the items come from GitHub, so `items`, `items-file` and `tasks` must be empty and a command set.
+ */
+function getReviewThreadInputs(given) {
+    const source = parseEnum(Inputs.ItemsFrom, getInput(Inputs.ItemsFrom) || ItemsFrom.Input, ItemsFrom);
+    const threadInputs = [
+        Inputs.PullRequest,
+        Inputs.ThreadPaths,
+        Inputs.ThreadAuthors,
+        Inputs.ResolveComment
+    ].filter(input => getInput(input) !== '');
+    if (!['', 'false'].includes(getInput(Inputs.IncludeOutdated))) {
+        threadInputs.push(Inputs.IncludeOutdated);
+    }
+    if (!['', ResolveThreads.None].includes(getInput(Inputs.ResolveThreads))) {
+        threadInputs.push(Inputs.ResolveThreads);
+    }
+    if (source !== ItemsFrom.ReviewThreads) {
+        if (threadInputs.length === 0)
+            return undefined;
+        throw new Error(`Invalid inputs: '${threadInputs[0]}' is set but '${Inputs.ItemsFrom}' is '${source}'. ` +
+            `Expected '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' with the review-thread inputs.`);
+    }
+    const named = [
+        given.itemsText.trim() !== '' ? Inputs.Items : '',
+        given.itemsFile !== '' ? Inputs.ItemsFile : '',
+        given.tasksText.trim() !== '' ? Inputs.Tasks : ''
+    ].filter(Boolean);
+    if (named.length > 0) {
+        throw new Error(`Invalid inputs: '${named[0]}' is set together with '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}'. ` +
+            `Expected the review threads alone as items.`);
+    }
+    if (given.command.trim() === '') {
+        throw new Error(`Invalid inputs: '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' needs a '${Inputs.Command}'. ` +
+            'Expected a command template run once per thread, such as ./fix.sh {path} {line} {body}.');
+    }
+    const token = getInput(Inputs.GitHubToken);
+    // The runner masks secrets it passed in, but a token typed as a plain value would show.
+    if (token !== '')
+        core_setSecret(token);
+    return {
+        token,
+        pullRequest: parsePullRequest(getInput(Inputs.PullRequest)),
+        includeOutdated: parseBoolean(Inputs.IncludeOutdated, getInput(Inputs.IncludeOutdated) || 'false'),
+        paths: listInput(getInput(Inputs.ThreadPaths)),
+        authors: listInput(getInput(Inputs.ThreadAuthors)).map(login => login.replace(/^@/, '')),
+        resolve: parseEnum(Inputs.ResolveThreads, getInput(Inputs.ResolveThreads) || ResolveThreads.None, ResolveThreads),
+        comment: getInput(Inputs.ResolveComment, { trimWhitespace: false }).trim()
+    };
+}
+/** Parses `pull-request`: empty for the event's pull request, else its number. */
+function parsePullRequest(value) {
+    const text = value.trim().replace(/^#/, '');
+    if (text === '')
+        return undefined;
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+        return Number(text);
+    }
+    throw new Error(`Invalid ${Inputs.PullRequest} '${value}'. Expected a pull request number such as 42, or ` +
+        "empty for the event's pull request.");
+}
+/** A list input: one entry per line or separated by commas, blanks dropped. */
+function listInput(value) {
+    return value
+        .split(/[\n,]/)
+        .map(entry => entry.trim())
+        .filter(entry => entry !== '');
 }
 /**
  * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
@@ -36245,7 +36341,8 @@ function publicResult(record) {
         attempts: record.attempts,
         command: record.command,
         outputs: record.outputs,
-        needs: record.needs
+        needs: record.needs,
+        resolve: record.resolve
     };
 }
 /**
@@ -36267,6 +36364,15 @@ function jsonArrayWithin(values, maxBytes) {
 /** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
 function failedItems(records) {
     return records.filter(record => isUnsuccessful(record.status)).map(record => record.item);
+}
+/** How resolving review threads went; undefined when no thread was to be resolved. */
+function describeResolves(records) {
+    const outcomes = records.flatMap(record => (record.resolve ? [record.resolve] : []));
+    if (outcomes.length === 0)
+        return undefined;
+    const failed = outcomes.filter(outcome => !outcome.resolved);
+    return (`Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
+        (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`));
 }
 /** Sum of task times over wall time: how much faster than running the tasks one by one. */
 function speedUp(report) {
@@ -36749,6 +36855,9 @@ function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
     if (report.haltReason !== null) {
         parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
     }
+    const resolves = describeResolves(report.records);
+    if (resolves !== undefined)
+        parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
     const retried = report.records.filter(record => record.attempts > 1);
     if (retried.length > 0) {
         const named = retried
@@ -38142,8 +38251,11 @@ function escapeCommandData(text) {
 const PROGRESS_INTERVAL_MS = 30_000;
 /** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
 const JOB_LOG_FILE = 'job-log.jsonl';
-/** Runs every prepared item and returns the report; never throws for a task's failure. */
-async function runItems(settings, plan, workDirectory, cancellation) {
+/**
+ * Runs every prepared item and returns the report; never throws for a task's failure. `afterTask`
+ * runs for each task as it ends (while others go on); the report waits for all of them.
+ */
+async function runItems(settings, plan, workDirectory, cancellation, afterTask) {
     const { prepared } = plan;
     const total = prepared.length;
     const workers = Math.min(settings.maxWorkers, total);
@@ -38160,6 +38272,7 @@ async function runItems(settings, plan, workDirectory, cancellation) {
     let unsuccessful = 0;
     let running = 0;
     let firstFailure;
+    const afterTasks = [];
     const stopProgress = startProgress(PROGRESS_INTERVAL_MS, () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }), info);
     let result;
     try {
@@ -38197,8 +38310,11 @@ async function runItems(settings, plan, workDirectory, cancellation) {
                     unsuccessful++;
                     firstFailure ??= outcome;
                 }
-                if (outcome.value !== undefined)
+                if (outcome.value !== undefined) {
                     (0,external_node_fs_namespaceObject.writeSync)(jobLog, jobLogLine(outcome.value));
+                    if (afterTask)
+                        afterTasks.push(afterTask(outcome.value));
+                }
                 if (debug) {
                     const number = (prepared[outcome.index]?.index ?? outcome.index) + 1;
                     log.note(`::debug::Task ${number} ended: ${outcome.status}`);
@@ -38210,6 +38326,7 @@ async function runItems(settings, plan, workDirectory, cancellation) {
         stopProgress();
         (0,external_node_fs_namespaceObject.closeSync)(jobLog);
     }
+    await Promise.all(afterTasks);
     await log.finish();
     const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared));
     const counts = countStatuses(records);
@@ -38465,6 +38582,526 @@ async function findFiles(patterns, cwd) {
 async function isFile(path) {
     const stats = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
     return stats?.isFile() ?? false;
+}
+
+;// CONCATENATED MODULE: ./src/review-threads.ts
+
+
+
+/** An answer from GitHub that is not data: an HTTP error or GraphQL `errors`. */
+class GitHubError extends Error {
+    status;
+    errors;
+    constructor(message, status, errors = []) {
+        super(message);
+        this.status = status;
+        this.errors = errors;
+    }
+    /** Whether GitHub refused for lack of permission. */
+    get forbidden() {
+        return (this.errors.some(e => e.type === 'FORBIDDEN') ||
+            /Resource not accessible by (integration|personal access token)/.test(this.message));
+    }
+    /** The path of the first NOT_FOUND error, or undefined when there is none. */
+    get notFoundPath() {
+        const error = this.errors.find(e => e.type === 'NOT_FOUND');
+        return error === undefined ? undefined : (error.path ?? []);
+    }
+}
+const RATE_LIMIT_TYPES = new Set(['RATE_LIMITED', 'RATE_LIMIT']);
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+const TRANSIENT_RETRIES = 2;
+const TOKEN_HINT = 'such as ${{ github.token }} (the default)';
+/** Runs at most `limit` functions at once; the others wait their turn in call order. */
+class Semaphore {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(fn) {
+        if (this.active < this.limit)
+            this.active++;
+        else
+            await new Promise(resolve => this.waiting.push(resolve));
+        try {
+            return await fn();
+        }
+        finally {
+            // Hand the slot straight to the next in line, so that no newcomer can jump the queue.
+            const next = this.waiting.shift();
+            if (next !== undefined)
+                next();
+            else
+                this.active--;
+        }
+    }
+}
+/**
+ * A GraphQL client for `token` that keeps at most `maxConcurrent` requests in flight, runs
+ * mutations one at a time, waits out rate limits as GitHub's docs say (`retry-after`, else
+ * `x-ratelimit-reset` when `x-ratelimit-remaining` is 0, else an exponential backoff from
+ * `fallbackWaitMs`) and retries 502/503/504 on queries. `@actions/github` is loaded here, and
+ * only here, so runs that do not use review threads do not pay for it.
+ */
+async function createGitHubApi(token, options = {}) {
+    if (token.trim() === '') {
+        throw new Error(`Invalid github-token: it is empty. Expected a token that can read pull requests, ${TOKEN_HINT}.`);
+    }
+    const apiUrl = (options.apiUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+    const graphqlUrl = options.graphqlUrl || process.env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`;
+    const maxRetries = options.maxRetries ?? 5;
+    const maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
+    const fallbackWaitMs = options.fallbackWaitMs ?? 60_000;
+    const mutationIntervalMs = options.mutationIntervalMs ?? 1000;
+    const log = options.log ?? (() => { });
+    const slots = new Semaphore(Math.max(1, Math.floor(options.maxConcurrent ?? 4)));
+    const mutations = new Semaphore(1);
+    let pausedUntil = 0; // a rate limit pauses every request, not just the one that met it
+    let lastMutationEnd = 0;
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(token, { baseUrl: apiUrl });
+    async function attempt(query, variables) {
+        for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) {
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait);
+        }
+        let response;
+        try {
+            // An absolute URL: on GitHub Enterprise Server the GraphQL endpoint is not under apiUrl.
+            response = await octokit.request(`POST ${graphqlUrl}`, { query, variables });
+        }
+        catch (error) {
+            return failedAttempt(error);
+        }
+        const body = response.data;
+        const errors = Array.isArray(body?.errors) ? body.errors : [];
+        if (errors.some(e => RATE_LIMIT_TYPES.has(e.type ?? '') || e.code === 'graphql_rate_limit')) {
+            return { kind: 'rate-limit', headers: response.headers, message: describeErrors(errors) };
+        }
+        if (errors.length > 0)
+            throw new GitHubError(describeErrors(errors), response.status, errors);
+        return { kind: 'data', data: body?.data };
+    }
+    async function call(query, variables, mutation) {
+        let rateLimited = 0;
+        let transient = 0;
+        for (;;) {
+            const result = await slots.run(async () => {
+                if (!mutation)
+                    return attempt(query, variables);
+                const gap = lastMutationEnd + mutationIntervalMs - Date.now();
+                if (gap > 0)
+                    await (0,external_node_timers_promises_namespaceObject.setTimeout)(gap);
+                try {
+                    return await attempt(query, variables);
+                }
+                finally {
+                    lastMutationEnd = Date.now();
+                }
+            });
+            if (result.kind === 'data')
+                return result.data;
+            if (result.kind === 'transient') {
+                // A mutation may have been applied before the gateway gave up: a second reply would
+                // post twice. Queries are safe to repeat.
+                if (mutation || transient >= TRANSIENT_RETRIES)
+                    throw result.error;
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(1000 * 2 ** transient++);
+                continue;
+            }
+            const wait = rateLimitWait(result.headers, fallbackWaitMs * 2 ** rateLimited);
+            rateLimited++;
+            if (rateLimited > maxRetries || wait.ms > maxWaitMs) {
+                const why = rateLimited > maxRetries
+                    ? `it was still hit after ${maxRetries} retries`
+                    : `waiting for it would take ${formatWait(wait.ms)}, more than ${formatWait(maxWaitMs)}`;
+                const when = wait.resetAt === undefined
+                    ? 'GitHub did not say when it resets; try again in a few minutes.'
+                    : `It resets at ${new Date(wait.resetAt).toISOString()}.`;
+                throw new Error(`GitHub's rate limit was hit (${result.message}) and ${why}. ${when}`);
+            }
+            const until = Date.now() + wait.ms;
+            if (until > pausedUntil) {
+                pausedUntil = until;
+                log(`GitHub rate limit: waiting ${formatWait(wait.ms)} (${wait.source}).`);
+            }
+        }
+    }
+    return {
+        async graphql(query, variables) {
+            const mutation = /^\s*mutation\b/.test(query);
+            const run = () => call(query, variables, mutation);
+            // GitHub asks for mutations one at a time (secondary rate limits).
+            return mutation ? mutations.run(run) : run();
+        }
+    };
+}
+/** Sorts a thrown octokit error into a rate limit or a transient failure; throws the others. */
+function failedAttempt(error) {
+    const failure = error;
+    const status = failure.status;
+    const headers = failure.response?.headers ?? {};
+    const data = failure.response?.data;
+    const message = typeof data?.message === 'string' ? data.message : String(failure.message ?? error);
+    // A 403 is a rate limit only when it says so; otherwise it is a missing permission.
+    if (status === 429 ||
+        (status === 403 &&
+            (headers['retry-after'] !== undefined ||
+                String(headers['x-ratelimit-remaining']) === '0' ||
+                /rate limit/i.test(message)))) {
+        return { kind: 'rate-limit', headers, message };
+    }
+    if (status !== undefined && TRANSIENT_STATUSES.has(status)) {
+        return {
+            kind: 'transient',
+            error: new GitHubError(`GitHub answered ${status}: ${message}`, status)
+        };
+    }
+    if (status === 401) {
+        throw new GitHubError(`GitHub rejected the github-token (401 ${message}). Expected a valid token, ${TOKEN_HINT}; ` +
+            'a personal access token may have expired or been revoked.', status);
+    }
+    // Octokit reports a request that got no answer at all (network, DNS) as a 500.
+    const prefix = status === undefined || status === 500 ? 'GitHub request failed' : `GitHub answered ${status}`;
+    throw new GitHubError(`${prefix}: ${message}`, status);
+}
+/** How long to wait after a rate-limited answer, following GitHub's documented headers. */
+function rateLimitWait(headers, fallbackMs) {
+    const now = Date.now();
+    const retryAfter = Number(headers['retry-after']);
+    if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
+        return { ms: retryAfter * 1000, source: 'Retry-After', resetAt: now + retryAfter * 1000 };
+    }
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0) {
+        // Measured against the server's clock where it says it, since the runner's may be off.
+        const serverNow = Date.parse(String(headers['date'] ?? '')) || now;
+        const ms = Math.max(0, reset * 1000 - serverNow) + 1000;
+        return { ms, source: 'x-ratelimit-reset', resetAt: now + ms };
+    }
+    return { ms: fallbackMs, source: 'no Retry-After or x-ratelimit-reset header; backing off' };
+}
+function formatWait(ms) {
+    return ms >= 120_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
+}
+function describeErrors(errors) {
+    return errors.map(e => (e.type ? `${e.type}: ${e.message ?? ''}` : (e.message ?? ''))).join('; ');
+}
+/**
+ * The pull request from an explicit number or the event payload (GITHUB_EVENT_PATH), in
+ * GITHUB_REPOSITORY. Events that carry one: pull_request, pull_request_target,
+ * pull_request_review, pull_request_review_comment, and issue_comment on a pull request.
+ */
+async function pullRequestFromContext(explicitNumber, env = process.env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
+    if (!match) {
+        throw new Error(`Invalid GITHUB_REPOSITORY '${repository}'. Expected format {owner}/{repo}.`);
+    }
+    const owner = match[1];
+    const repo = match[2];
+    if (explicitNumber !== undefined) {
+        if (!Number.isSafeInteger(explicitNumber) || explicitNumber < 1) {
+            throw new Error(`Invalid pull-request '${explicitNumber}'. Expected a pull request number from 1 up.`);
+        }
+        return { owner, repo, number: explicitNumber };
+    }
+    const eventName = env.GITHUB_EVENT_NAME || 'unknown';
+    const setInput = `Set the 'pull-request' input to a pull request number.`;
+    const path = env.GITHUB_EVENT_PATH ?? '';
+    if (path === '') {
+        throw new Error(`No pull request: GITHUB_EVENT_PATH is not set, so there is no event to read. ${setInput}`);
+    }
+    let event;
+    try {
+        event = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8')) ?? {};
+    }
+    catch (error) {
+        throw new Error(`Could not read the event payload at GITHUB_EVENT_PATH '${path}': ${error.message}. ${setInput}`, { cause: error });
+    }
+    const number = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
+        throw new Error(`The '${eventName}' event has no pull request. ${setInput} Events with one are pull_request, ` +
+            'pull_request_target, pull_request_review, pull_request_review_comment, and issue_comment ' +
+            'on a pull request.');
+    }
+    return { owner, repo, number };
+}
+const COMMENT_FIELDS = `
+        pageInfo { hasNextPage endCursor }
+        nodes { author { login } body url createdAt }`;
+const THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      url
+      reviewThreads(first: 100, after: $cursor) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id isResolved isOutdated path line startLine diffSide viewerCanResolve
+          comments(first: 100) {${COMMENT_FIELDS}
+          }
+        }
+      }
+    }
+  }
+}`;
+const COMMENTS_QUERY = `query ReviewThreadComments($id: ID!, $cursor: String) {
+  node(id: $id) {
+    ... on PullRequestReviewThread {
+      comments(first: 100, after: $cursor) {${COMMENT_FIELDS}
+      }
+    }
+  }
+}`;
+/**
+ * Every unresolved thread of `pr` (outdated ones only when asked) that passes the path and author
+ * filters, in GitHub's order, following every page of threads and of comments.
+ */
+async function listReviewThreads(api, pr, filter) {
+    const where = `${pr.owner}/${pr.repo}`;
+    const notFound = `Pull request #${pr.number} was not found in ${where}.`;
+    const paths = filter.paths.map(globToRegExp);
+    const authors = new Set(filter.authors.map(author => author.toLowerCase()));
+    const threads = [];
+    const unfinished = [];
+    try {
+        let cursor = null;
+        do {
+            const page = await api.graphql(THREADS_QUERY, {
+                owner: pr.owner,
+                repo: pr.repo,
+                number: pr.number,
+                cursor
+            });
+            const pullRequest = page?.repository?.pullRequest;
+            if (!pullRequest)
+                throw new Error(notFound);
+            const { pageInfo, nodes } = pullRequest.reviewThreads;
+            for (const node of nodes) {
+                if (!node || node.isResolved || (node.isOutdated && !filter.includeOutdated))
+                    continue;
+                const thread = toThread(node, pullRequest.url);
+                if (paths.length > 0 && !paths.some(glob => glob.test(thread.path)))
+                    continue;
+                if (authors.size > 0 && !authors.has(thread.author.toLowerCase()))
+                    continue;
+                threads.push(thread);
+                const more = node.comments.pageInfo;
+                if (more.hasNextPage && more.endCursor) {
+                    unfinished.push({ thread, cursor: more.endCursor });
+                }
+            }
+            cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+        } while (cursor);
+        // The client bounds how many of these run at once.
+        await Promise.all(unfinished.map(({ thread, cursor }) => fetchMoreComments(api, thread, cursor)));
+    }
+    catch (error) {
+        throw readError(error, pr, notFound);
+    }
+    return threads;
+}
+/** Appends the comments after `cursor` to the thread, page by page. */
+async function fetchMoreComments(api, thread, cursor) {
+    for (let after = cursor; after;) {
+        const page = await api.graphql(COMMENTS_QUERY, { id: thread.id, cursor: after });
+        const comments = page?.node?.comments;
+        if (!comments)
+            throw new Error(`Review thread ${thread.id} disappeared while it was read.`);
+        thread.comments.push(...comments.nodes.filter(c => c !== null).map(toComment));
+        after = comments.pageInfo.hasNextPage ? comments.pageInfo.endCursor : null;
+    }
+}
+function toComment(node) {
+    return {
+        author: node.author?.login ?? 'ghost',
+        body: node.body,
+        url: node.url,
+        createdAt: node.createdAt
+    };
+}
+function toThread(node, pullRequestUrl) {
+    const comments = node.comments.nodes.filter(c => c !== null).map(toComment);
+    const first = comments[0];
+    // Where and what first: an item's label in the log and summary is the start of its JSON.
+    return {
+        path: node.path,
+        line: node.line ?? null,
+        author: first?.author ?? 'ghost',
+        body: first?.body ?? '',
+        startLine: node.startLine ?? null,
+        diffSide: node.diffSide,
+        isOutdated: node.isOutdated,
+        url: first?.url ?? pullRequestUrl,
+        id: node.id,
+        comments,
+        viewerCanResolve: node.viewerCanResolve
+    };
+}
+/** An error from reading threads, said in terms of what to do about it. */
+function readError(error, pr, notFound) {
+    if (!(error instanceof GitHubError))
+        return error;
+    const where = `${pr.owner}/${pr.repo}`;
+    if (error.forbidden) {
+        return new Error(`The github-token may not read the review threads of ${where}#${pr.number} (${error.message}). ` +
+            `It needs the 'pull-requests: read' permission: add 'pull-requests: read' under ` +
+            `'permissions:' in the job ('pull-requests: write' to also resolve threads).`, { cause: error });
+    }
+    const path = error.notFoundPath;
+    if (path !== undefined) {
+        return new Error(path.includes('pullRequest')
+            ? notFound
+            : `Repository ${where} was not found, or the github-token cannot see it (${error.message}).`, { cause: error });
+    }
+    return error;
+}
+const REPLY_MUTATION = `mutation ReplyToReviewThread($threadId: ID!, $body: String!) {
+  addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $threadId, body: $body }) {
+    comment { url }
+  }
+}`;
+const RESOLVE_MUTATION = `mutation ResolveReviewThread($threadId: ID!) {
+  resolveReviewThread(input: { threadId: $threadId }) {
+    thread { id isResolved }
+  }
+}`;
+/** Replies with `comment` (when not empty), then resolves; never throws: the outcome says what failed. */
+async function resolveReviewThread(api, threadId, comment) {
+    let commentUrl;
+    if (comment !== undefined && comment.trim() !== '') {
+        try {
+            const reply = await api.graphql(REPLY_MUTATION, { threadId, body: comment });
+            commentUrl = reply?.addPullRequestReviewThreadReply?.comment?.url;
+        }
+        catch (error) {
+            // Without its reply the resolve would go unexplained: leave the thread open.
+            return { resolved: false, error: writeError(error, threadId, 'reply to') };
+        }
+    }
+    const withUrl = commentUrl === undefined ? {} : { commentUrl };
+    try {
+        const result = await api.graphql(RESOLVE_MUTATION, { threadId });
+        if (result?.resolveReviewThread?.thread?.isResolved === true)
+            return { resolved: true, ...withUrl };
+        return {
+            resolved: false,
+            ...withUrl,
+            error: `GitHub did not mark review thread ${threadId} as resolved.`
+        };
+    }
+    catch (error) {
+        return { resolved: false, ...withUrl, error: writeError(error, threadId, 'resolve') };
+    }
+}
+/** An error from a mutation, said in terms of what to do about it. */
+function writeError(error, threadId, verb) {
+    if (error instanceof GitHubError && error.forbidden) {
+        return (`The github-token may not ${verb} review thread ${threadId} (${error.message}). ` +
+            `It needs the 'pull-requests: write' permission: add 'pull-requests: write' under ` +
+            `'permissions:' in the job. The GITHUB_TOKEN of a pull request from a fork is read-only ` +
+            `whatever the job asks for; and if the permission is already granted, GitHub may also ` +
+            `want 'contents: write' to resolve threads.`);
+    }
+    if (error instanceof GitHubError && error.notFoundPath !== undefined) {
+        return `Review thread ${threadId} was not found; it may have been deleted (${error.message}).`;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/thread-items.ts
+
+
+
+
+
+/** The thread fields a reply may name, as `{path}`. */
+const THREAD_FIELDS = [
+    'id',
+    'path',
+    'line',
+    'startLine',
+    'diffSide',
+    'isOutdated',
+    'url',
+    'author',
+    'body'
+];
+const thread_items_PLACEHOLDER = /\{(#|outputs\.[A-Za-z_][\w-]*|[A-Za-z][\w-]*)\}/g;
+/**
+ * Checks the reply template: `{#}`, a thread field (`{path}`, `{line}`, `{author}`, …),
+ * `{duration}`, or `{outputs.NAME}` (what the task wrote to its GITHUB_OUTPUT).
+ */
+function checkCommentTemplate(template) {
+    for (const [placeholder, name] of template.matchAll(thread_items_PLACEHOLDER)) {
+        const known = name === '#' ||
+            name === 'duration' ||
+            name?.startsWith('outputs.') ||
+            THREAD_FIELDS.includes(name);
+        if (!known) {
+            throw new Error(`Invalid ${Inputs.ResolveComment}: ${placeholder} names nothing. Expected {#}, ` +
+                `${THREAD_FIELDS.map(field => `{${field}}`).join(', ')}, {duration} or {outputs.NAME}.`);
+        }
+    }
+}
+/** The reply for a finished task: placeholders filled with plain text (Markdown is GitHub's to render). */
+function renderComment(template, thread, record) {
+    return template.replace(thread_items_PLACEHOLDER, (placeholder, name) => {
+        if (name === '#')
+            return String(record.index + 1);
+        if (name === 'duration')
+            return formatDuration(record.durationMs);
+        if (name.startsWith('outputs.'))
+            return record.outputs[name.slice('outputs.'.length)] ?? '';
+        if (!THREAD_FIELDS.includes(name))
+            return placeholder;
+        const value = thread[name];
+        return value === null ? '' : String(value);
+    });
+}
+/**
+ * Lists the pull request's unresolved review threads as items. When they are to be resolved,
+ * checks first that the token may do so, so a missing permission stops the run before any
+ * command, rather than after every task has done its work.
+ */
+async function loadReviewThreads(settings) {
+    if (settings.comment !== '')
+        checkCommentTemplate(settings.comment);
+    const pullRequest = await pullRequestFromContext(settings.pullRequest);
+    const api = await createGitHubApi(settings.token, { log: info });
+    const threads = await listReviewThreads(api, pullRequest, {
+        includeOutdated: settings.includeOutdated,
+        paths: settings.paths,
+        authors: settings.authors
+    });
+    const where = `${pullRequest.owner}/${pullRequest.repo}#${pullRequest.number}`;
+    info(`Review threads of ${where}: ${threads.length} unresolved` +
+        `${settings.includeOutdated ? '' : ', not outdated'}` +
+        `${settings.paths.length + settings.authors.length > 0 ? ', matching the filters' : ''}.`);
+    const locked = threads.filter(thread => !thread.viewerCanResolve);
+    if (settings.resolve === ResolveThreads.OnSuccess && locked.length > 0) {
+        throw new Error(`The ${Inputs.GitHubToken} may not resolve ${locked.length} of the ${threads.length} review ` +
+            `threads of ${where}. Resolving needs the 'pull-requests: write' permission: add ` +
+            `'pull-requests: write' under 'permissions:' in the job (the GITHUB_TOKEN of a pull ` +
+            `request from a fork is read-only), or set '${Inputs.ResolveThreads}: ${ResolveThreads.None}'.`);
+    }
+    return { api, pullRequest, threads };
+}
+/**
+ * A function that resolves a finished task's thread when the task succeeded (replying first when
+ * a comment template is given) and records the outcome on the record as `resolve`.
+ */
+function threadResolver(source, settings) {
+    if (settings.resolve !== ResolveThreads.OnSuccess)
+        return undefined;
+    return async (record) => {
+        if (record.status !== TaskStatus.Success)
+            return;
+        const thread = record.item;
+        const comment = settings.comment === '' ? undefined : renderComment(settings.comment, thread, record);
+        record.resolve = await resolveReviewThread(source.api, thread.id, comment).catch((error) => ({ resolved: false, error: String(error) }));
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/merge.ts
@@ -38744,6 +39381,7 @@ function describeShard(shard, count) {
 
 
 
+
 /** The action's entry point: reads the inputs, runs every item, reports. */
 async function run() {
     const cancellation = new AbortController();
@@ -38764,11 +39402,16 @@ async function run() {
         const previousTimings = await loadTimings(settings);
         let report;
         let noItems = false;
+        let threads;
         if (settings.mergeResults !== '') {
             report = await mergeResultsFiles(settings.mergeResults, settings.workingDirectory, Inputs.MergeResults);
             info(describeMerge(report));
         }
         else {
+            if (settings.reviewThreads !== undefined) {
+                threads = await loadReviewThreads(settings.reviewThreads);
+                settings.items = threads.threads;
+            }
             let plan = prepareRun(settings);
             noItems = plan.prepared.length === 0;
             if (settings.shard !== undefined) {
@@ -38781,7 +39424,7 @@ async function run() {
                     ? emptyReport(settings.shell)
                     : settings.dryRun
                         ? dryRun(settings, plan)
-                        : await runItems(settings, plan, workDirectory, cancellation.signal);
+                        : await runItems(settings, plan, workDirectory, cancellation.signal, threads && threadResolver(threads, settings.reviewThreads));
             if (plan.shard !== undefined)
                 report.shard = plan.shard;
         }
@@ -38795,12 +39438,26 @@ async function run() {
         setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
         setOutput(Outputs.TimingsFile, await writeTimings(workDirectory, previousTimings, report.records).catch(() => ''));
         outputsSet = true;
-        if (noItems)
-            return reportNoItems(settings.ifNoItems);
+        if (noItems) {
+            const source = threads
+                ? `${threads.pullRequest.owner}/${threads.pullRequest.repo}#${threads.pullRequest.number} has no unresolved review threads that match`
+                : settings.tasks
+                    ? "'tasks' gave none"
+                    : "'items' and 'items-file' gave none";
+            return reportNoItems(settings.ifNoItems, `No items to run: ${source}.`);
+        }
         if (settings.summary)
             await writeSummary(report);
         annotateFailures(report);
-        const failure = [failureMessage(report), missingShardsMessage(report)]
+        const resolves = describeResolves(report.records);
+        if (resolves !== undefined)
+            info(resolves);
+        const unresolved = report.records.some(record => record.resolve?.resolved === false);
+        const failure = [
+            failureMessage(report),
+            missingShardsMessage(report),
+            unresolved ? resolves : ''
+        ]
             .filter(Boolean)
             .join(' ')
             .trim();
@@ -38872,8 +39529,7 @@ function emptyReport(shell) {
         haltKind: null
     };
 }
-function reportNoItems(behavior) {
-    const message = "No items to run: 'items' and 'items-file' gave none.";
+function reportNoItems(behavior, message) {
     if (behavior === NoItemsBehavior.Error)
         setFailed(message);
     else if (behavior === NoItemsBehavior.Warn)
@@ -38903,6 +39559,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -39064,6 +39727,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
@@ -47684,7 +48354,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -47693,6 +48363,9 @@ exports.visitAsync = visitAsync;
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -47779,9 +48452,94 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

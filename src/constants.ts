@@ -1,6 +1,7 @@
 /** Names of the action's inputs, as declared in action.yml. */
 export enum Inputs {
   Items = 'items',
+  ItemsFrom = 'items-from',
   ItemsFile = 'items-file',
   Command = 'command',
   Tasks = 'tasks',
@@ -21,7 +22,14 @@ export enum Inputs {
   WorkflowCommands = 'workflow-commands',
   IfNoItems = 'if-no-items',
   Summary = 'summary',
-  DryRun = 'dry-run'
+  DryRun = 'dry-run',
+  GitHubToken = 'github-token',
+  PullRequest = 'pull-request',
+  IncludeOutdated = 'include-outdated',
+  ThreadPaths = 'thread-paths',
+  ThreadAuthors = 'thread-authors',
+  ResolveThreads = 'resolve-threads',
+  ResolveComment = 'resolve-comment'
 }
 
 /** Names of the action's outputs, as declared in action.yml. */
@@ -74,4 +82,20 @@ export enum NoItemsBehavior {
   Error = 'error',
   /** Do not output any warnings or errors, the action does not fail. */
   Ignore = 'ignore'
+}
+
+/** Where the items come from. */
+export enum ItemsFrom {
+  /** The `items` or `items-file` input. */
+  Input = 'input',
+  /** The unresolved review threads of a pull request, one object item per thread. */
+  ReviewThreads = 'review-threads'
+}
+
+/** Which review threads to resolve once the run is over. */
+export enum ResolveThreads {
+  /** Resolve none. */
+  None = 'none',
+  /** Resolve each thread whose task succeeded (after the reply in `resolve-comment`, if any). */
+  OnSuccess = 'on-success'
 }

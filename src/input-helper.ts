@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
-import { Inputs, LogMode, NoItemsBehavior, Shell } from './constants.js'
+import { Inputs, ItemsFrom, LogMode, NoItemsBehavior, ResolveThreads, Shell } from './constants.js'
 import { parseDuration } from './duration.js'
 import { type Item } from './item.js'
 import { HaltMode } from './executor.js'
@@ -14,10 +14,30 @@ import { WorkflowCommands } from './workflow-commands.js'
 /** When to halt on failures: after a number of tasks, or a percentage of all of them. */
 export type FailFastThreshold = { count: number } | { percent: number }
 
+/** Where review threads come from and what to do with them (`items-from: review-threads`). */
+export interface ReviewThreadSettings {
+  /** Token for GitHub's API. */
+  token: string
+  /** The pull request's number, or undefined for the one the event is about. */
+  pullRequest: number | undefined
+  /** Whether threads on code that has changed since (outdated) are items too. */
+  includeOutdated: boolean
+  /** Path globs a thread's file must match (any of them); empty for all. */
+  paths: string[]
+  /** Logins of the authors whose threads are items; empty for all. */
+  authors: string[]
+  /** Which threads to resolve after their task. */
+  resolve: ResolveThreads
+  /** The reply posted before resolving, as a template; '' for none. */
+  comment: string
+}
+
 /** The action's inputs, checked and parsed. */
 export interface ActionSettings {
-  /** The items, parsed from `items` or `items-file` (empty when `tasks` is given). */
+  /** The items, parsed from `items` or `items-file` (empty when `tasks` or review threads give them). */
   items: Item[]
+  /** Review threads as items, or undefined when the items come from the inputs. */
+  reviewThreads: ReviewThreadSettings | undefined
   /** The named tasks of the `tasks` input, or undefined when items are given. */
   tasks: TaskSpec[] | undefined
   /** The command template; empty means each item is itself the command. */
@@ -80,8 +100,10 @@ export async function getInputs(): Promise<ActionSettings> {
         `'${Inputs.Command}'. Expected either named tasks, or items and a command.`
     )
   }
+  const reviewThreads = getReviewThreadInputs({ itemsText, itemsFile, tasksText, command })
   const shell = parseEnum(Inputs.Shell, core.getInput(Inputs.Shell) || Shell.Bash, Shell)
   const settings: Omit<ActionSettings, 'items' | 'tasks'> = {
+    reviewThreads,
     command,
     shell,
     maxWorkers: parseMaxWorkers(core.getInput(Inputs.MaxWorkers) || 'auto'),
@@ -117,7 +139,9 @@ export async function getInputs(): Promise<ActionSettings> {
   const timings = core.getInput(Inputs.Timings)
   if (timings !== '') settings.timingsPath = resolve(settings.workingDirectory, timings)
   if (settings.mergeResults !== '') {
-    if (tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || settings.shard) {
+    const running =
+      tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || reviewThreads
+    if (running || settings.shard) {
       throw new Error(
         `Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
           `Expected '${Inputs.MergeResults}' alone, in a job that merges the shards' results.`
@@ -125,6 +149,7 @@ export async function getInputs(): Promise<ActionSettings> {
     }
     return { items: [], tasks: undefined, ...settings }
   }
+  if (reviewThreads !== undefined) return { items: [], tasks: undefined, ...settings }
   if (tasksText.trim() !== '') {
     const tasks = parseTasks(tasksText, Inputs.Tasks)
     const needing = tasks.find(task => task.needs.length > 0)
@@ -158,6 +183,99 @@ export function parseMaxWorkers(value: string, cpus: number = availableParalleli
     `Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
       `or a percentage of the CPUs such as '50%'.`
   )
+}
+
+/**
+ * Reads the review-thread inputs: undefined unless `items-from` is `review-threads`, in which case
+ * the items come from GitHub, so `items`, `items-file` and `tasks` must be empty and a command set.
+ */
+function getReviewThreadInputs(given: {
+  itemsText: string
+  itemsFile: string
+  tasksText: string
+  command: string
+}): ReviewThreadSettings | undefined {
+  const source = parseEnum(
+    Inputs.ItemsFrom,
+    core.getInput(Inputs.ItemsFrom) || ItemsFrom.Input,
+    ItemsFrom
+  )
+  const threadInputs = [
+    Inputs.PullRequest,
+    Inputs.ThreadPaths,
+    Inputs.ThreadAuthors,
+    Inputs.ResolveComment
+  ].filter(input => core.getInput(input) !== '')
+  if (!['', 'false'].includes(core.getInput(Inputs.IncludeOutdated))) {
+    threadInputs.push(Inputs.IncludeOutdated)
+  }
+  if (!['', ResolveThreads.None].includes(core.getInput(Inputs.ResolveThreads))) {
+    threadInputs.push(Inputs.ResolveThreads)
+  }
+  if (source !== ItemsFrom.ReviewThreads) {
+    if (threadInputs.length === 0) return undefined
+    throw new Error(
+      `Invalid inputs: '${threadInputs[0]}' is set but '${Inputs.ItemsFrom}' is '${source}'. ` +
+        `Expected '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' with the review-thread inputs.`
+    )
+  }
+  const named = [
+    given.itemsText.trim() !== '' ? Inputs.Items : '',
+    given.itemsFile !== '' ? Inputs.ItemsFile : '',
+    given.tasksText.trim() !== '' ? Inputs.Tasks : ''
+  ].filter(Boolean)
+  if (named.length > 0) {
+    throw new Error(
+      `Invalid inputs: '${named[0]}' is set together with '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}'. ` +
+        `Expected the review threads alone as items.`
+    )
+  }
+  if (given.command.trim() === '') {
+    throw new Error(
+      `Invalid inputs: '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' needs a '${Inputs.Command}'. ` +
+        'Expected a command template run once per thread, such as ./fix.sh {path} {line} {body}.'
+    )
+  }
+  const token = core.getInput(Inputs.GitHubToken)
+  // The runner masks secrets it passed in, but a token typed as a plain value would show.
+  if (token !== '') core.setSecret(token)
+  return {
+    token,
+    pullRequest: parsePullRequest(core.getInput(Inputs.PullRequest)),
+    includeOutdated: parseBoolean(
+      Inputs.IncludeOutdated,
+      core.getInput(Inputs.IncludeOutdated) || 'false'
+    ),
+    paths: listInput(core.getInput(Inputs.ThreadPaths)),
+    authors: listInput(core.getInput(Inputs.ThreadAuthors)).map(login => login.replace(/^@/, '')),
+    resolve: parseEnum(
+      Inputs.ResolveThreads,
+      core.getInput(Inputs.ResolveThreads) || ResolveThreads.None,
+      ResolveThreads
+    ),
+    comment: core.getInput(Inputs.ResolveComment, { trimWhitespace: false }).trim()
+  }
+}
+
+/** Parses `pull-request`: empty for the event's pull request, else its number. */
+export function parsePullRequest(value: string): number | undefined {
+  const text = value.trim().replace(/^#/, '')
+  if (text === '') return undefined
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+    return Number(text)
+  }
+  throw new Error(
+    `Invalid ${Inputs.PullRequest} '${value}'. Expected a pull request number such as 42, or ` +
+      "empty for the event's pull request."
+  )
+}
+
+/** A list input: one entry per line or separated by commas, blanks dropped. */
+function listInput(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map(entry => entry.trim())
+    .filter(entry => entry !== '')
 }
 
 /**

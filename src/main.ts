@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Inputs, NoItemsBehavior, Outputs } from './constants.js'
 import { Halt, HaltKind } from './executor.js'
-import { getInputs, type ActionSettings } from './input-helper.js'
+import { getInputs, type ActionSettings, type ReviewThreadSettings } from './input-helper.js'
 import { itemLabel } from './labels.js'
 import { prepareRun, type RunPlan } from './prepare.js'
 import { annotateFailures, failureMessage, setOutputs, writeSummary } from './report.js'
-import { countStatuses, writeResultsFile, type RunReport } from './results.js'
+import { countStatuses, describeResolves, writeResultsFile, type RunReport } from './results.js'
 import { JOB_LOG_FILE, recordOf, runItems } from './run-items.js'
 import { TaskStatus } from './task-status.js'
 import { prioritiesFromTimings, readTimings, writeTimings, type Timings } from './timings.js'
-import { itemText } from './item.js'
+import { itemText, type Item } from './item.js'
+import { loadReviewThreads, threadResolver, type ThreadSource } from './thread-items.js'
 import { describeMerge, mergeResultsFiles, missingShardsMessage } from './merge.js'
 import { describeShard, takeShard, type ShardInfo } from './shard.js'
 
@@ -35,6 +36,7 @@ export async function run(): Promise<void> {
     const previousTimings = await loadTimings(settings)
     let report: RunReport
     let noItems = false
+    let threads: ThreadSource | undefined
     if (settings.mergeResults !== '') {
       report = await mergeResultsFiles(
         settings.mergeResults,
@@ -43,6 +45,10 @@ export async function run(): Promise<void> {
       )
       core.info(describeMerge(report))
     } else {
+      if (settings.reviewThreads !== undefined) {
+        threads = await loadReviewThreads(settings.reviewThreads)
+        settings.items = threads.threads as unknown as Item[]
+      }
       let plan = prepareRun(settings)
       noItems = plan.prepared.length === 0
       if (settings.shard !== undefined) {
@@ -55,7 +61,13 @@ export async function run(): Promise<void> {
           ? emptyReport(settings.shell)
           : settings.dryRun
             ? dryRun(settings, plan)
-            : await runItems(settings, plan, workDirectory, cancellation.signal)
+            : await runItems(
+                settings,
+                plan,
+                workDirectory,
+                cancellation.signal,
+                threads && threadResolver(threads, settings.reviewThreads as ReviewThreadSettings)
+              )
       if (plan.shard !== undefined) report.shard = plan.shard
     }
     const resultsFile = await writeResultsFile(workDirectory, report).catch((error: unknown) => {
@@ -71,10 +83,24 @@ export async function run(): Promise<void> {
       await writeTimings(workDirectory, previousTimings, report.records).catch(() => '')
     )
     outputsSet = true
-    if (noItems) return reportNoItems(settings.ifNoItems)
+    if (noItems) {
+      const source = threads
+        ? `${threads.pullRequest.owner}/${threads.pullRequest.repo}#${threads.pullRequest.number} has no unresolved review threads that match`
+        : settings.tasks
+          ? "'tasks' gave none"
+          : "'items' and 'items-file' gave none"
+      return reportNoItems(settings.ifNoItems, `No items to run: ${source}.`)
+    }
     if (settings.summary) await writeSummary(report)
     annotateFailures(report)
-    const failure = [failureMessage(report), missingShardsMessage(report)]
+    const resolves = describeResolves(report.records)
+    if (resolves !== undefined) core.info(resolves)
+    const unresolved = report.records.some(record => record.resolve?.resolved === false)
+    const failure = [
+      failureMessage(report),
+      missingShardsMessage(report),
+      unresolved ? resolves : ''
+    ]
       .filter(Boolean)
       .join(' ')
       .trim()
@@ -146,8 +172,7 @@ function emptyReport(shell: string): RunReport {
   }
 }
 
-function reportNoItems(behavior: NoItemsBehavior): void {
-  const message = "No items to run: 'items' and 'items-file' gave none."
+function reportNoItems(behavior: NoItemsBehavior, message: string): void {
   if (behavior === NoItemsBehavior.Error) core.setFailed(message)
   else if (behavior === NoItemsBehavior.Warn) core.warning(message)
   else core.info(message)

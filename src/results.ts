@@ -59,6 +59,7 @@ export type PublicResult = Pick<
   | 'command'
   | 'outputs'
   | 'needs'
+  | 'resolve'
 >
 
 export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
@@ -91,7 +92,8 @@ export function publicResult(record: TaskRecord): PublicResult {
     attempts: record.attempts,
     command: record.command,
     outputs: record.outputs,
-    needs: record.needs
+    needs: record.needs,
+    resolve: record.resolve
   }
 }
 
@@ -117,6 +119,17 @@ export function jsonArrayWithin(
 /** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
 export function failedItems(records: readonly TaskRecord[]): Item[] {
   return records.filter(record => isUnsuccessful(record.status)).map(record => record.item)
+}
+
+/** How resolving review threads went; undefined when no thread was to be resolved. */
+export function describeResolves(records: readonly TaskRecord[]): string | undefined {
+  const outcomes = records.flatMap(record => (record.resolve ? [record.resolve] : []))
+  if (outcomes.length === 0) return undefined
+  const failed = outcomes.filter(outcome => !outcome.resolved)
+  return (
+    `Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
+    (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`)
+  )
 }
 
 /** Sum of task times over wall time: how much faster than running the tasks one by one. */

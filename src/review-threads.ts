@@ -25,6 +25,8 @@ export interface ReviewThread {
   body: string
   /** Every comment of the thread, oldest first. */
   comments: { author: string; body: string; url: string; createdAt: string }[]
+  /** Whether the token may resolve it (`pull-requests: write`), as GitHub says. */
+  viewerCanResolve: boolean
 }
 
 /** Which threads to list. */
@@ -393,7 +395,7 @@ const THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!, $num
       reviewThreads(first: 100, after: $cursor) {
         pageInfo { hasNextPage endCursor }
         nodes {
-          id isResolved isOutdated path line startLine diffSide
+          id isResolved isOutdated path line startLine diffSide viewerCanResolve
           comments(first: 100) {${COMMENT_FIELDS}
           }
         }
@@ -436,6 +438,7 @@ interface ThreadNode {
   line: number | null
   startLine: number | null
   diffSide: string
+  viewerCanResolve: boolean
   comments: CommentConnection
 }
 
@@ -528,17 +531,19 @@ function toComment(node: CommentNode): ReviewThread['comments'][number] {
 function toThread(node: ThreadNode, pullRequestUrl: string): ReviewThread {
   const comments = node.comments.nodes.filter(c => c !== null).map(toComment)
   const first = comments[0]
+  // Where and what first: an item's label in the log and summary is the start of its JSON.
   return {
-    id: node.id,
     path: node.path,
     line: node.line ?? null,
+    author: first?.author ?? 'ghost',
+    body: first?.body ?? '',
     startLine: node.startLine ?? null,
     diffSide: node.diffSide,
     isOutdated: node.isOutdated,
     url: first?.url ?? pullRequestUrl,
-    author: first?.author ?? 'ghost',
-    body: first?.body ?? '',
-    comments
+    id: node.id,
+    comments,
+    viewerCanResolve: node.viewerCanResolve
   }
 }
 

@@ -19,12 +19,16 @@ const PROGRESS_INTERVAL_MS = 30_000
 /** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
 export const JOB_LOG_FILE = 'job-log.jsonl'
 
-/** Runs every prepared item and returns the report; never throws for a task's failure. */
+/**
+ * Runs every prepared item and returns the report; never throws for a task's failure. `afterTask`
+ * runs for each task as it ends (while others go on); the report waits for all of them.
+ */
 export async function runItems(
   settings: ActionSettings,
   plan: RunPlan,
   workDirectory: string,
-  cancellation: AbortSignal
+  cancellation: AbortSignal,
+  afterTask?: (record: TaskRecord) => Promise<void>
 ): Promise<RunReport> {
   const { prepared } = plan
   const total = prepared.length
@@ -48,6 +52,7 @@ export async function runItems(
   let unsuccessful = 0
   let running = 0
   let firstFailure: Outcome<TaskRecord> | undefined
+  const afterTasks: Promise<void>[] = []
   const stopProgress = startProgress(
     PROGRESS_INTERVAL_MS,
     () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }),
@@ -94,7 +99,10 @@ export async function runItems(
             unsuccessful++
             firstFailure ??= outcome
           }
-          if (outcome.value !== undefined) writeSync(jobLog, jobLogLine(outcome.value))
+          if (outcome.value !== undefined) {
+            writeSync(jobLog, jobLogLine(outcome.value))
+            if (afterTask) afterTasks.push(afterTask(outcome.value))
+          }
           if (debug) {
             const number = (prepared[outcome.index]?.index ?? outcome.index) + 1
             log.note(`::debug::Task ${number} ended: ${outcome.status}`)
@@ -106,6 +114,7 @@ export async function runItems(
     stopProgress()
     closeSync(jobLog)
   }
+  await Promise.all(afterTasks)
   await log.finish()
 
   const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))

@@ -2,7 +2,7 @@ import { formatDuration } from './duration.js'
 import { dependencyFlowchart, ganttChart } from './mermaid.js'
 import { itemText } from './item.js'
 import { itemLabel } from './labels.js'
-import { speedUp, type RunReport } from './results.js'
+import { describeResolves, speedUp, type RunReport } from './results.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 
@@ -104,6 +104,8 @@ export function buildSummary(
   if (report.haltReason !== null) {
     parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`)
   }
+  const resolves = describeResolves(report.records)
+  if (resolves !== undefined) parts.push(`🧵 ${escapeMarkdown(resolves)}\n`)
   const retried = report.records.filter(record => record.attempts > 1)
   if (retried.length > 0) {
     const named = retried

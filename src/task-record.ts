@@ -1,4 +1,5 @@
 import { type Item } from './item.js'
+import { type ResolveOutcome } from './review-threads.js'
 import { TaskStatus } from './task-status.js'
 
 /** Everything known about one item's task once the run is over. */
@@ -36,6 +37,8 @@ export interface TaskRecord {
   needs?: string[]
   /** Why it never ran, when skipped. */
   skipReason?: string
+  /** Whether its review thread was resolved (`resolve-threads: on-success`, succeeded tasks). */
+  resolve?: ResolveOutcome
 }
 
 /** True for the statuses that fail the step. */

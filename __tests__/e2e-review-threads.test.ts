@@ -1,0 +1,200 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runAction } from './helpers/action.js'
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './helpers/fake-github.js'
+
+interface Result {
+  index: number
+  item: { path: string; line: number | null; author: string; body: string; id: string }
+  status: string
+  resolve?: { resolved: boolean; commentUrl?: string; error?: string }
+}
+const results = (outputs: Record<string, string>): Result[] =>
+  JSON.parse(outputs.results as string) as Result[]
+
+const HOSTILE = 'it\'s $(touch pwned) `touch pwned2` "${HOME}" \\\n::error::forged\n; rm -rf /tmp/x'
+
+let github: FakeGitHub | undefined
+afterEach(async () => {
+  await github?.close()
+  github = undefined
+})
+
+/** Starts the fake GitHub and returns the environment the runner would give the action. */
+async function pullRequestEvent(
+  options: FakeGitHubOptions,
+  event: unknown = { pull_request: { number: 7 } },
+  eventName = 'pull_request'
+): Promise<NodeJS.ProcessEnv> {
+  github = await startFakeGitHub({ token: 'secret-token-123', ...options })
+  const dir = mkdtempSync(join(tmpdir(), 'event-'))
+  writeFileSync(join(dir, 'event.json'), JSON.stringify(event))
+  return {
+    GITHUB_API_URL: github.apiUrl,
+    GITHUB_GRAPHQL_URL: github.graphqlUrl,
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    GITHUB_EVENT_NAME: eventName
+  }
+}
+
+describe('review threads as items', () => {
+  it('runs one task per unresolved thread and resolves those that succeeded, with a reply', async () => {
+    const env = await pullRequestEvent({
+      threads: [
+        { id: 'T1', path: 'src/a.ts', line: 12, comments: [{ author: 'alice', body: HOSTILE }] },
+        {
+          id: 'T2',
+          path: 'docs/b.md',
+          isOutdated: true,
+          comments: [{ author: 'alice', body: 'old' }]
+        },
+        {
+          id: 'T3',
+          path: 'src/z.ts',
+          isResolved: true,
+          comments: [{ author: 'bob', body: 'done' }]
+        },
+        { id: 'T4', path: 'src/c.ts', line: 3, comments: [{ author: 'bob', body: 'fix c' }] }
+      ]
+    })
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command:
+          'printf %s {body} > body-{#}.txt; env > env-{#}.txt; echo "note=renamed {path}" >> "$GITHUB_OUTPUT"; [ {path} != src/c.ts ]',
+        'resolve-threads': 'on-success',
+        'resolve-comment': 'Fixed by task {#} on {path}:{line}: {outputs.note}'
+      },
+      { env }
+    )
+    expect(run.code).toBe(1)
+    const ran = results(run.outputs)
+    expect(ran.map(r => [r.item.id, r.item.path, r.item.author, r.status])).toEqual([
+      ['T1', 'src/a.ts', 'alice', 'success'],
+      ['T4', 'src/c.ts', 'bob', 'failure']
+    ])
+    // the body reached the command as exactly its characters, and ran as nothing
+    expect(readFileSync(join(run.dir, 'body-1.txt'), 'utf8')).toBe(HOSTILE)
+    expect(existsSync(join(run.dir, 'pwned')) || existsSync(join(run.dir, 'pwned2'))).toBe(false)
+    // the token reaches no task
+    expect(readFileSync(join(run.dir, 'env-1.txt'), 'utf8')).not.toContain('secret-token-123')
+    expect(run.log).not.toMatch(/^(?!::add-mask::).*secret-token-123/m)
+    // T1 was replied to and resolved; the failed T4 was left alone
+    expect(ran[0]?.resolve).toMatchObject({ resolved: true, commentUrl: expect.any(String) })
+    expect(ran[1]?.resolve).toBeUndefined()
+    expect(github?.replies).toEqual([
+      { threadId: 'T1', body: 'Fixed by task 1 on src/a.ts:12: renamed src/a.ts' }
+    ])
+    expect(github?.threads.map(t => [t.id, t.isResolved ?? false])).toEqual([
+      ['T1', true],
+      ['T2', false],
+      ['T3', true],
+      ['T4', false]
+    ])
+    expect(run.log).toContain('Review threads of octo-org/octo-repo#7: 2 unresolved, not outdated.')
+    expect(run.log).toContain('Resolved 1 of 1 review threads whose task succeeded.')
+    expect(run.summary).toContain('🧵 Resolved 1 of 1 review threads whose task succeeded')
+    // the forged workflow command in the body stayed text
+    expect(run.log).not.toMatch(/^::error::forged/m)
+  })
+
+  it('follows every page, waits out a rate limit, and filters by path, author and outdatedness', async () => {
+    const threads = Array.from({ length: 120 }, (_, i) => ({
+      id: `T${i}`,
+      path: i % 2 === 0 ? `src/f${i}.ts` : `docs/f${i}.md`,
+      isOutdated: i % 10 === 0,
+      comments: [{ author: i % 3 === 0 ? 'Carol' : 'dave', body: `thread ${i}` }]
+    }))
+    const env = await pullRequestEvent(
+      { threads, pageSize: 50, rateLimit: { afterRequests: 1, retryAfterSeconds: 1 } },
+      { issue: { number: 7, pull_request: {} } },
+      'issue_comment'
+    )
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command: 'echo {path}',
+        'include-outdated': 'true',
+        'thread-paths': 'src/**/*.ts',
+        'thread-authors': '@carol',
+        'max-workers': '4'
+      },
+      { env }
+    )
+    expect(run.code).toBe(0)
+    const expected = threads.filter((_, i) => i % 2 === 0 && i % 3 === 0).map(t => t.id)
+    expect(results(run.outputs).map(r => r.item.id)).toEqual(expected)
+    expect(run.log).toContain('GitHub rate limit: waiting 1 s (Retry-After).')
+    const listing = github?.requests.filter(r => r.query.includes('reviewThreads')) ?? []
+    expect(listing.filter(r => r.status === 200)).toHaveLength(3)
+  })
+
+  it('stops before running anything when the token may not resolve threads', async () => {
+    const env = await pullRequestEvent({
+      canWrite: false,
+      threads: [{ id: 'T1', path: 'a.ts', comments: [{ author: 'a', body: 'b' }] }]
+    })
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command: 'touch ran',
+        'resolve-threads': 'on-success'
+      },
+      { env }
+    )
+    expect(run.code).toBe(1)
+    expect(existsSync(join(run.dir, 'ran'))).toBe(false)
+    expect(run.log).toContain(
+      "::error::The github-token may not resolve 1 of the 1 review threads of octo-org/octo-repo#7. Resolving needs the 'pull-requests: write' permission"
+    )
+    expect(run.outputs.total).toBe('0')
+  })
+
+  it('says which event has no pull request, and refuses a bad token or bad inputs', async () => {
+    const push = await pullRequestEvent({ threads: [] }, { ref: 'refs/heads/main' }, 'push')
+    const noPr = await runAction({ 'items-from': 'review-threads', command: 'true' }, { env: push })
+    expect(noPr.code).toBe(1)
+    expect(noPr.log).toContain(
+      "::error::The 'push' event has no pull request. Set the 'pull-request' input to a pull request number."
+    )
+    const badToken = await runAction(
+      {
+        'items-from': 'review-threads',
+        command: 'true',
+        'github-token': 'wrong',
+        'pull-request': '7'
+      },
+      { env: push }
+    )
+    expect(badToken.log).toContain(
+      '::error::GitHub rejected the github-token (401 Bad credentials).'
+    )
+    const mixed = await runAction({ 'items-from': 'review-threads', items: 'a', command: 'true' })
+    expect(mixed.log).toContain(
+      "::error::Invalid inputs: 'items' is set together with 'items-from: review-threads'."
+    )
+    const stray = await runAction({ items: 'a', command: 'true', 'resolve-threads': 'on-success' })
+    expect(stray.log).toContain(
+      "::error::Invalid inputs: 'resolve-threads' is set but 'items-from' is 'input'."
+    )
+    const comment = await runAction(
+      {
+        'items-from': 'review-threads',
+        command: 'true',
+        'resolve-threads': 'on-success',
+        'resolve-comment': 'done {file}',
+        'github-token': 'secret-token-123',
+        'pull-request': '7'
+      },
+      { env: push }
+    )
+    expect(comment.log).toContain('::error::Invalid resolve-comment: {file} names nothing.')
+    expect(github?.requests).toHaveLength(1) // the bad token's; a bad template stops before any call
+  })
+})
