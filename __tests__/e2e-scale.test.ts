@@ -102,10 +102,12 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     copyFileSync(shards[1]?.outputs['results-file'] as string, join(partial, 'b.json'))
     const incomplete = await runAction({ 'merge-results': '*.json' }, { dir: partial })
     expect(incomplete.code).toBe(1)
-    expect(incomplete.outputs.total).toBe('7')
+    expect(incomplete.outputs).toMatchObject({ total: '13', succeeded: '7' })
     expect(incomplete.log).toContain(
-      '1 of 3 shards have no results file (2/3): their items have no result here.'
+      '1 of 3 shards have no results file (2/3): their 6 items have no result here. Re-run those shards.'
     )
+    expect(incomplete.summary).toContain('## ❌ parallel-exec: 7 of 13 succeeded')
+    expect(incomplete.summary).toContain('**6** without a result (missing shards)')
     expect(incomplete.summary).toContain('No results file from shard 2/3')
   })
 
@@ -117,8 +119,21 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     )
     const empty = await runAction({ items: 'a', command: 'echo {}', shard: '3/4' })
     expect(empty.code).toBe(0)
-    expect(empty.outputs).toMatchObject({ total: '0', shard: '3/4', results: '[]' })
+    expect(empty.outputs).toMatchObject({ total: '0', shard: '3/4', results: '[]', 'job-log': '' })
     expect(empty.log).not.toContain('No items to run')
+  })
+
+  it('takes a fail-fast percentage of all the items, not of the shard', async () => {
+    const items = Array.from({ length: 20 }, (_, i) => `i${i}`).join('\n')
+    const run = await runAction({
+      items,
+      command: 'false',
+      shard: '0/4',
+      'fail-fast': '10%',
+      'max-workers': '1'
+    })
+    // 10% of 20 items is 2: the shard's 5 items halt after two failures, not one
+    expect(run.outputs).toMatchObject({ total: '5', failed: '2', skipped: '3' })
   })
 
   it('refuses a bad shard before running anything', async () => {

@@ -12,6 +12,7 @@ import {
   parseStopOnSuccess,
   parseRetries,
   parseRetryDelay,
+  parsePullRequest,
   parseShard,
   parseTimeout
 } from '../src/input-helper.js'
@@ -126,15 +127,18 @@ describe('parseShard', () => {
     expect(parseShard(' 3 / 10 ')).toEqual({ index: 3, total: 10 })
   })
 
-  it.each(['3/3', '1/0', '-1/3', '1', '1/2/3', 'a/b', '1.5/3', '0/99999999999999999999'])(
+  it.each(['3/3', '1/0', '-1/3', '1', '1/2/3', 'a/b', '1.5/3', '0/257', '0/99999999999999999999'])(
     'refuses %p, naming the input and the expected form',
     value => {
       expect(() => parseShard(value)).toThrow(
-        `Invalid shard '${value}'. Expected {index}/{total} with a 0-based index below the total, ` +
-          'such as ${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.'
+        `Invalid shard '${value}'. Expected {index}/{total} with a 0-based index below the total ` +
+          '(at most 256, as a matrix has at most 256 jobs), such as ' +
+          '${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.'
       )
     }
   )
+  it('accepts up to 256 shards', () =>
+    expect(parseShard('255/256')).toEqual({ index: 255, total: 256 }))
 })
 
 describe('parseBoolean and parseEnum', () => {
@@ -204,7 +208,6 @@ describe('getInputs', () => {
       retries: '2',
       'retry-delay': '3s',
       timings: 'timings.json',
-      shard: '2/4',
       'working-directory': dir,
       log: 'failures',
       'workflow-commands': 'none',
@@ -226,7 +229,7 @@ describe('getInputs', () => {
       retries: 2,
       retryDelayMs: 3000,
       timingsPath: join(dir, 'timings.json'),
-      shard: { index: 2, total: 4 },
+      shard: undefined,
       mergeResults: '',
       workingDirectory: dir,
       log: LogMode.Failures,
@@ -249,8 +252,50 @@ describe('getInputs', () => {
       "Invalid inputs: 'shard' is set and task 'test' has needs, which cannot cross shards. " +
         "Expected tasks without needs, or no 'shard'."
     )
-    setInputs({ tasks: 'lint: make lint\ntest: make test' })
+    setInputs({ tasks: 'lint: make lint\ntest: make test', 'stop-on-success': '1' })
+    await expect(getInputs()).rejects.toThrow(
+      "Invalid inputs: 'stop-on-success' is set together with 'shard'. Expected one of them: " +
+        'each shard would stop after its own successes, not the run.'
+    )
+    delete process.env['INPUT_STOP-ON-SUCCESS']
     expect((await getInputs()).tasks?.map(task => task.name)).toEqual(['lint', 'test'])
+  })
+
+  it('reads the review-thread inputs', async () => {
+    setInputs({
+      'items-from': 'review-threads',
+      command: './fix.sh {path}',
+      'github-token': 'tok',
+      'pull-request': '#42',
+      'include-outdated': 'true',
+      'thread-paths': 'src/**, docs/*.md\nlib/**',
+      'thread-authors': '@alice,bob',
+      'resolve-threads': 'on-success',
+      'resolve-comment': '  Done: {outputs.note}\n'
+    })
+    const settings = await getInputs()
+    expect(settings.items).toEqual([])
+    expect(settings.reviewThreads).toEqual({
+      token: 'tok',
+      pullRequest: 42,
+      includeOutdated: true,
+      paths: ['src/**', 'docs/*.md', 'lib/**'],
+      authors: ['alice', 'bob'],
+      resolve: 'on-success',
+      comment: 'Done: {outputs.note}'
+    })
+    setInputs({ command: '' })
+    await expect(getInputs()).rejects.toThrow(
+      "Invalid inputs: 'items-from: review-threads' needs a 'command'. Expected a command template run once per thread"
+    )
+  })
+
+  it('parsePullRequest takes a number, with or without #', () => {
+    expect(parsePullRequest('')).toBeUndefined()
+    expect(parsePullRequest(' #7 ')).toBe(7)
+    expect(() => parsePullRequest('abc')).toThrow(
+      "Invalid pull-request 'abc'. Expected a pull request number such as 42, or empty for the event's pull request."
+    )
   })
 
   it('refuses both items and items-file', async () => {

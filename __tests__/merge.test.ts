@@ -76,8 +76,10 @@ describe('readResultsFile and mergeReports', () => {
     await shardFile(root, 2, shardReport(2))
     const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
     expect(merged.merged?.missingShards).toEqual([1])
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 4 })
+    expect(merged.records).toHaveLength(4)
     expect(missingShardsMessage(merged)).toBe(
-      '1 of 3 shards have no results file (1/3): their items have no result here.'
+      '1 of 3 shards have no results file (1/3): their 2 items have no result here. Re-run those shards.'
     )
   })
 
@@ -165,6 +167,8 @@ describe('readResultsFile and mergeReports', () => {
     await expect(readResultsFile(noResults)).rejects.toThrow('it has no results array')
     const badStatus = write('c.json', '{"results": [{"index": 0, "item": "a", "status": "fine"}]}')
     await expect(readResultsFile(badStatus)).rejects.toThrow('result 1 has no valid status')
+    const badShard = write('e.json', '{"shard": {"index": 0, "total": 2}, "results": []}')
+    await expect(readResultsFile(badShard)).rejects.toThrow('its shard record is incomplete')
     const badIndex = write(
       'd.json',
       '{"results": [{"index": -1, "item": "a", "status": "success"}]}'

@@ -32824,6 +32824,10 @@ async function getInputs() {
     const timings = getInput(Inputs.Timings);
     if (timings !== '')
         settings.timingsPath = (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, timings);
+    if (settings.shard !== undefined && settings.stopOnSuccess > 0) {
+        throw new Error(`Invalid inputs: '${Inputs.StopOnSuccess}' is set together with '${Inputs.Shard}'. ` +
+            'Expected one of them: each shard would stop after its own successes, not the run.');
+    }
     if (settings.mergeResults !== '') {
         const running = tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || reviewThreads;
         if (running || settings.shard) {
@@ -32932,6 +32936,8 @@ function listInput(value) {
         .map(entry => entry.trim())
         .filter(entry => entry !== '');
 }
+/** A matrix runs at most 256 jobs. */
+const MAX_SHARDS = 256;
 /**
  * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
  * `strategy.job-index` and `strategy.job-total` give them.
@@ -32943,10 +32949,11 @@ function parseShard(value) {
     const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
     const index = Number(match?.[1]);
     const total = Number(match?.[2]);
-    if (match && Number.isSafeInteger(total) && total >= 1 && index < total)
+    if (match && total >= 1 && total <= MAX_SHARDS && index < total)
         return { index, total };
     throw new Error(`Invalid ${Inputs.Shard} '${value}'. Expected {index}/{total} with a 0-based index below the ` +
-        'total, such as ${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.');
+        `total (at most ${MAX_SHARDS}, as a matrix has at most ${MAX_SHARDS} jobs), such as ` +
+        '${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.');
 }
 /** Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`. */
 function parseTimeout(value, input = Inputs.Timeout) {
@@ -36837,14 +36844,17 @@ function describeOrigin(report) {
 function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
     const { counts } = report;
     const parts = [];
-    const failedCount = counts.failed + counts.timedOut + counts.cancelled;
+    // Items of a merge's missing shards have no record: they count against the run.
+    const missing = counts.total - report.records.length;
+    const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
     parts.push(`## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
     const tally = [
         `**${counts.succeeded}** succeeded`,
         `**${counts.failed}** failed`,
         `**${counts.timedOut}** timed out`,
         `**${counts.cancelled}** cancelled`,
-        `**${counts.skipped}** skipped`
+        `**${counts.skipped}** skipped`,
+        ...(missing > 0 ? [`**${missing}** without a result (missing shards)`] : [])
     ].join(' · ');
     parts.push(`${tally}\n`);
     parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
@@ -38259,7 +38269,8 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
     const { prepared } = plan;
     const total = prepared.length;
     const workers = Math.min(settings.maxWorkers, total);
-    const maxFailures = failureLimit(settings.failFast, total);
+    // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
+    const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total);
     info(`Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
         `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
     const log = new TaskLog(settings.log, 
@@ -38566,7 +38577,9 @@ async function findFiles(patterns, cwd) {
                 found.add((0,external_node_path_namespaceObject.resolve)(absolute));
             continue;
         }
-        const base = segments.slice(0, firstWild).join('/') || '/';
+        // '/' alone for the root, and 'D:/' rather than 'D:' (the current directory on drive D).
+        const base = segments.slice(0, firstWild).join('/') +
+            (firstWild <= 1 || /:$/.test(segments[firstWild - 1]) ? '/' : '');
         const matcher = globToRegExp(segments.slice(firstWild).join('/'));
         const entries = await (0,promises_namespaceObject.readdir)(base, { recursive: true, withFileTypes: true }).catch(() => []);
         for (const entry of entries) {
@@ -39160,7 +39173,7 @@ async function readResultsFile(path) {
     });
     return {
         path,
-        shard: shardInfoOf(data.shard),
+        shard: data.shard === undefined || data.shard === null ? undefined : shardInfoOf(data.shard, fail),
         durationMs: numberOrNull(data.durationMs) ?? 0,
         workers: numberOrNull(data.workers) ?? 0,
         shell: typeof data.shell === 'string' ? data.shell : '',
@@ -39196,8 +39209,10 @@ function mergeReports(files) {
     const seen = new Map();
     for (const file of sharded) {
         const shard = file.shard;
-        const other = sharded[0];
-        if (shard.total !== first?.total || shard.itemsDigest !== first.itemsDigest) {
+        const other = ordered[0];
+        if (shard.total !== first?.total ||
+            shard.itemCount !== first.itemCount ||
+            shard.itemsDigest !== first.itemsDigest) {
             throw new Error(`Invalid merge-results: '${file.path}' and '${other.path}' come from different runs ` +
                 '(other items or another number of shards). Expected the results files of the shards of one run.');
         }
@@ -39225,14 +39240,24 @@ function mergeReports(files) {
         // Unsharded runs of different item lists: number them one after another.
         records.forEach((record, index) => (record.index = index));
     }
+    for (const record of records) {
+        if (first !== undefined && record.index >= first.itemCount) {
+            throw new Error(`Invalid merge-results: a result has index ${record.index}, beyond the run's ${first.itemCount} items. ` +
+                'Expected the results files of the shards of one run.');
+        }
+    }
     const halted = ordered.filter(file => file.haltReason !== null);
     const halts = halted.map(file => (file.shard ? `shard ${file.shard.index}/${file.shard.total}: ` : '') + file.haltReason);
     const missingShards = first === undefined
         ? []
         : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index));
+    const counts = countStatuses(records);
+    // Items of a missing shard have no record, but they are items of the run: count them.
+    if (first !== undefined)
+        counts.total = first.itemCount;
     return {
         records,
-        counts: countStatuses(records),
+        counts,
         durationMs: Math.max(0, ...ordered.map(file => file.durationMs)),
         workers: ordered.reduce((sum, file) => sum + file.workers, 0),
         shell: ordered[0]?.shell ?? '',
@@ -39247,12 +39272,19 @@ function mergedHaltKind(halted) {
     const kinds = new Set(halted.map(file => file.haltKind));
     return kinds.size === 1 ? (halted[0]?.haltKind ?? null) : null;
 }
-function shardInfoOf(value) {
-    if (value === null || typeof value !== 'object')
-        return undefined;
-    const shard = value;
-    if (typeof shard.index !== 'number' || typeof shard.total !== 'number')
-        return undefined;
+function shardInfoOf(value, fail) {
+    const shard = (value ?? {});
+    const whole = (key) => typeof shard[key] === 'number' &&
+        Number.isSafeInteger(shard[key]) &&
+        shard[key] >= 0;
+    const valid = whole('index') &&
+        whole('total') &&
+        whole('itemCount') &&
+        typeof shard.itemsDigest === 'string' &&
+        typeof shard.splitDigest === 'string' &&
+        shard.index < shard.total;
+    if (!valid)
+        fail('its shard record is incomplete');
     return shard;
 }
 function numberOrNull(value) {
@@ -39282,8 +39314,9 @@ function missingShardsMessage(report) {
     if (missing.length === 0)
         return undefined;
     const total = report.merged?.shards ?? 0;
+    const lost = report.counts.total - report.records.length;
     return (`${missing.length} of ${total} shards have no results file (${missing.map(index => `${index}/${total}`).join(', ')}): ` +
-        'their items have no result here.');
+        `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`);
 }
 
 ;// CONCATENATED MODULE: ./src/shard.ts
@@ -39433,7 +39466,8 @@ async function run() {
             return '';
         });
         setOutputs(report, resultsFile);
-        const ran = !settings.dryRun && settings.mergeResults === '';
+        // The job log exists once tasks ran; a merge, a dry run or an empty shard has none.
+        const ran = report.records.length > 0 && !settings.dryRun && settings.mergeResults === '';
         setOutput(Outputs.JobLog, ran ? (0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE) : '');
         setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
         setOutput(Outputs.TimingsFile, await writeTimings(workDirectory, previousTimings, report.records).catch(() => ''));

@@ -45,7 +45,10 @@ export async function findFiles(patterns: string, cwd: string): Promise<string[]
       if (await isFile(absolute)) found.add(resolve(absolute))
       continue
     }
-    const base = segments.slice(0, firstWild).join('/') || '/'
+    // '/' alone for the root, and 'D:/' rather than 'D:' (the current directory on drive D).
+    const base =
+      segments.slice(0, firstWild).join('/') +
+      (firstWild <= 1 || /:$/.test(segments[firstWild - 1] as string) ? '/' : '')
     const matcher = globToRegExp(segments.slice(firstWild).join('/'))
     const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => [])
     for (const entry of entries) {

@@ -138,6 +138,12 @@ export async function getInputs(): Promise<ActionSettings> {
   }
   const timings = core.getInput(Inputs.Timings)
   if (timings !== '') settings.timingsPath = resolve(settings.workingDirectory, timings)
+  if (settings.shard !== undefined && settings.stopOnSuccess > 0) {
+    throw new Error(
+      `Invalid inputs: '${Inputs.StopOnSuccess}' is set together with '${Inputs.Shard}'. ` +
+        'Expected one of them: each shard would stop after its own successes, not the run.'
+    )
+  }
   if (settings.mergeResults !== '') {
     const running =
       tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || reviewThreads
@@ -278,6 +284,9 @@ function listInput(value: string): string[] {
     .filter(entry => entry !== '')
 }
 
+/** A matrix runs at most 256 jobs. */
+const MAX_SHARDS = 256
+
 /**
  * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
  * `strategy.job-index` and `strategy.job-total` give them.
@@ -288,10 +297,11 @@ export function parseShard(value: string): Shard | undefined {
   const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text)
   const index = Number(match?.[1])
   const total = Number(match?.[2])
-  if (match && Number.isSafeInteger(total) && total >= 1 && index < total) return { index, total }
+  if (match && total >= 1 && total <= MAX_SHARDS && index < total) return { index, total }
   throw new Error(
     `Invalid ${Inputs.Shard} '${value}'. Expected {index}/{total} with a 0-based index below the ` +
-      'total, such as ${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.'
+      `total (at most ${MAX_SHARDS}, as a matrix has at most ${MAX_SHARDS} jobs), such as ` +
+      '${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.'
   )
 }
 

@@ -75,7 +75,8 @@ export async function run(): Promise<void> {
       return ''
     })
     setOutputs(report, resultsFile)
-    const ran = !settings.dryRun && settings.mergeResults === ''
+    // The job log exists once tasks ran; a merge, a dry run or an empty shard has none.
+    const ran = report.records.length > 0 && !settings.dryRun && settings.mergeResults === ''
     core.setOutput(Outputs.JobLog, ran ? join(workDirectory, JOB_LOG_FILE) : '')
     core.setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '')
     core.setOutput(

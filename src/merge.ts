@@ -70,7 +70,8 @@ export async function readResultsFile(path: string): Promise<ResultsFile> {
   })
   return {
     path,
-    shard: shardInfoOf(data.shard),
+    shard:
+      data.shard === undefined || data.shard === null ? undefined : shardInfoOf(data.shard, fail),
     durationMs: numberOrNull(data.durationMs) ?? 0,
     workers: numberOrNull(data.workers) ?? 0,
     shell: typeof data.shell === 'string' ? data.shell : '',
@@ -116,8 +117,12 @@ export function mergeReports(files: readonly ResultsFile[]): RunReport {
   const seen = new Map<number, string>()
   for (const file of sharded) {
     const shard = file.shard as ShardInfo
-    const other = sharded[0] as ResultsFile
-    if (shard.total !== first?.total || shard.itemsDigest !== first.itemsDigest) {
+    const other = ordered[0] as ResultsFile
+    if (
+      shard.total !== first?.total ||
+      shard.itemCount !== first.itemCount ||
+      shard.itemsDigest !== first.itemsDigest
+    ) {
       throw new Error(
         `Invalid merge-results: '${file.path}' and '${other.path}' come from different runs ` +
           '(other items or another number of shards). Expected the results files of the shards of one run.'
@@ -152,6 +157,14 @@ export function mergeReports(files: readonly ResultsFile[]): RunReport {
     // Unsharded runs of different item lists: number them one after another.
     records.forEach((record, index) => (record.index = index))
   }
+  for (const record of records) {
+    if (first !== undefined && record.index >= first.itemCount) {
+      throw new Error(
+        `Invalid merge-results: a result has index ${record.index}, beyond the run's ${first.itemCount} items. ` +
+          'Expected the results files of the shards of one run.'
+      )
+    }
+  }
   const halted = ordered.filter(file => file.haltReason !== null)
   const halts = halted.map(
     file => (file.shard ? `shard ${file.shard.index}/${file.shard.total}: ` : '') + file.haltReason
@@ -160,9 +173,12 @@ export function mergeReports(files: readonly ResultsFile[]): RunReport {
     first === undefined
       ? []
       : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index))
+  const counts = countStatuses(records)
+  // Items of a missing shard have no record, but they are items of the run: count them.
+  if (first !== undefined) counts.total = first.itemCount
   return {
     records,
-    counts: countStatuses(records),
+    counts,
     durationMs: Math.max(0, ...ordered.map(file => file.durationMs)),
     workers: ordered.reduce((sum, file) => sum + file.workers, 0),
     shell: ordered[0]?.shell ?? '',
@@ -179,10 +195,20 @@ function mergedHaltKind(halted: readonly ResultsFile[]): HaltKind | null {
   return kinds.size === 1 ? (halted[0]?.haltKind ?? null) : null
 }
 
-function shardInfoOf(value: unknown): ShardInfo | undefined {
-  if (value === null || typeof value !== 'object') return undefined
-  const shard = value as Record<string, unknown>
-  if (typeof shard.index !== 'number' || typeof shard.total !== 'number') return undefined
+function shardInfoOf(value: unknown, fail: (problem: string) => never): ShardInfo {
+  const shard = (value ?? {}) as Record<string, unknown>
+  const whole = (key: string): boolean =>
+    typeof shard[key] === 'number' &&
+    Number.isSafeInteger(shard[key]) &&
+    (shard[key] as number) >= 0
+  const valid =
+    whole('index') &&
+    whole('total') &&
+    whole('itemCount') &&
+    typeof shard.itemsDigest === 'string' &&
+    typeof shard.splitDigest === 'string' &&
+    (shard.index as number) < (shard.total as number)
+  if (!valid) fail('its shard record is incomplete')
   return shard as unknown as ShardInfo
 }
 
@@ -217,8 +243,9 @@ export function missingShardsMessage(report: RunReport): string | undefined {
   const missing = report.merged?.missingShards ?? []
   if (missing.length === 0) return undefined
   const total = report.merged?.shards ?? 0
+  const lost = report.counts.total - report.records.length
   return (
     `${missing.length} of ${total} shards have no results file (${missing.map(index => `${index}/${total}`).join(', ')}): ` +
-    'their items have no result here.'
+    `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`
   )
 }

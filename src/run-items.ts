@@ -33,7 +33,8 @@ export async function runItems(
   const { prepared } = plan
   const total = prepared.length
   const workers = Math.min(settings.maxWorkers, total)
-  const maxFailures = failureLimit(settings.failFast, total)
+  // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
+  const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total)
   core.info(
     `Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
       `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`

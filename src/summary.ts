@@ -83,7 +83,9 @@ export function buildSummary(
 ): string {
   const { counts } = report
   const parts: string[] = []
-  const failedCount = counts.failed + counts.timedOut + counts.cancelled
+  // Items of a merge's missing shards have no record: they count against the run.
+  const missing = counts.total - report.records.length
+  const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing
   parts.push(
     `## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`
   )
@@ -92,7 +94,8 @@ export function buildSummary(
     `**${counts.failed}** failed`,
     `**${counts.timedOut}** timed out`,
     `**${counts.cancelled}** cancelled`,
-    `**${counts.skipped}** skipped`
+    `**${counts.skipped}** skipped`,
+    ...(missing > 0 ? [`**${missing}** without a result (missing shards)`] : [])
   ].join(' · ')
   parts.push(`${tally}\n`)
   parts.push(
