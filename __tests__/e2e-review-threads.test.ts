@@ -134,6 +134,49 @@ describe('review threads as items', () => {
     expect(listing.filter(r => r.status === 200)).toHaveLength(3)
   })
 
+  it('still writes every output when cancelled while a resolve waits out a rate limit', async () => {
+    const env = await pullRequestEvent({
+      threads: [{ id: 'T1', path: 'a.ts', comments: [{ author: 'a', body: 'b' }] }],
+      // the listing passes; the resolve is told to come back in five minutes
+      rateLimit: { afterRequests: 1, retryAfterSeconds: 300 }
+    })
+    let log = ''
+    let signalledAt = 0
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command: 'true',
+        'resolve-threads': 'on-success'
+      },
+      {
+        env,
+        onStart: child => {
+          const watch = (chunk: Buffer): void => {
+            log += chunk.toString()
+            if (signalledAt === 0 && log.includes('GitHub rate limit: waiting 5 min')) {
+              signalledAt = Date.now()
+              child.kill('SIGTERM')
+            }
+          }
+          child.stdout?.on('data', watch)
+          // a hang fails the test instead of timing it out
+          const guard = setTimeout(() => child.kill('SIGKILL'), 15_000)
+          child.on('exit', () => clearTimeout(guard))
+        }
+      }
+    )
+    expect(signalledAt).toBeGreaterThan(0)
+    expect(Date.now() - signalledAt).toBeLessThan(3000)
+    expect(run.code).toBe(1)
+    expect(results(run.outputs)[0]).toMatchObject({
+      status: 'success',
+      resolve: { resolved: false, error: 'GitHub request stopped: the runner sent SIGTERM' }
+    })
+    expect(run.summary).toContain('Resolved 0 of 1 review threads')
+    expect(github?.threads[0]?.isResolved ?? false).toBe(false)
+  })
+
   it('stops before running anything when the token may not resolve threads', async () => {
     const env = await pullRequestEvent({
       canWrite: false,

@@ -144,6 +144,16 @@ describe('listReviewThreads', () => {
     expect(await ids({ paths: ['src/**'], authors: ['alice'] })).toEqual(['A'])
   })
 
+  it("matches a bot by its login with or without the '[bot]' that GraphQL leaves out", async () => {
+    const { api } = await setup({
+      threads: [thread('A', { comments: [{ author: 'coderabbitai', body: 'nit' }] })]
+    })
+    const ids = async (authors: string[]) =>
+      (await listReviewThreads(api, PR, { ...ALL, authors })).map(t => t.id)
+    expect(await ids(['coderabbitai[bot]'])).toEqual(['A'])
+    expect(await ids(['CodeRabbitAI'])).toEqual(['A'])
+  })
+
   it('passes untrusted text through byte for byte', async () => {
     const hostile =
       '$(touch pwned) `rm -rf ~` ${{ secrets.TOKEN }}\n::error::boom\r\n%0A::set-output name=x::y\u0000 é 💥 "\'\\'
@@ -206,6 +216,37 @@ describe('createGitHubApi', () => {
     expect(github.requests.map(r => r.status)).toEqual([403, 200])
     expect(github.requests[1]!.at - github.requests[0]!.at).toBeGreaterThanOrEqual(950)
     expect(logs).toEqual(['GitHub rate limit: waiting 1 s (Retry-After).'])
+  })
+
+  it('stops waiting out a rate limit at once when the run is cancelled', async () => {
+    const cancel = new AbortController()
+    const { github, api } = await setup(
+      { threads: [thread('A')], rateLimit: { afterRequests: 0, retryAfterSeconds: 300 } },
+      { signal: cancel.signal }
+    )
+    const listing = listReviewThreads(api, PR, ALL)
+    await new Promise(resolve => setTimeout(resolve, 200))
+    const abortedAt = Date.now()
+    cancel.abort(new Error('the runner sent SIGTERM'))
+    await expect(listing).rejects.toThrow('GitHub request stopped: the runner sent SIGTERM')
+    expect(Date.now() - abortedAt).toBeLessThan(1000)
+    expect(github.requests).toHaveLength(1)
+    // and a resolve during a cancelled run reports it rather than throwing
+    expect(await resolveReviewThread(api, 'A', 'done')).toEqual({
+      resolved: false,
+      error: 'GitHub request stopped: the runner sent SIGTERM'
+    })
+  })
+
+  it('counts a request with no answer within requestTimeoutMs as failed, and retries a query', async () => {
+    const { github, api } = await setup(
+      { threads: [thread('A')], delayMs: 400 },
+      { requestTimeoutMs: 150 }
+    )
+    await expect(listReviewThreads(api, PR, ALL)).rejects.toThrow(
+      'GitHub did not answer within 150 ms.'
+    )
+    expect(github.requests.length).toBeGreaterThanOrEqual(3)
   })
 
   it('retries a 429 and a GraphQL RATE_LIMITED error with a doubling backoff when no header says how long', async () => {

@@ -12,6 +12,7 @@ const thread: ReviewThread = {
   startLine: null,
   diffSide: 'RIGHT',
   isOutdated: false,
+  subjectType: 'FILE',
   url: 'https://github.com/o/r/pull/1#discussion_r1',
   id: 'T1',
   comments: [],
@@ -29,7 +30,7 @@ describe('checkCommentTemplate', () => {
   it('names a placeholder that names nothing, and what is expected', () => {
     expect(() => checkCommentTemplate('Fixed {file}')).toThrow(
       'Invalid resolve-comment: {file} names nothing. Expected {#}, {id}, {path}, {line}, ' +
-        '{startLine}, {diffSide}, {isOutdated}, {url}, {author}, {body}, {duration} or {outputs.NAME}.'
+        '{startLine}, {diffSide}, {isOutdated}, {subjectType}, {url}, {author}, {body}, {duration} or {outputs.NAME}.'
     )
   })
 })

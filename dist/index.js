@@ -32904,6 +32904,13 @@ function getReviewThreadInputs(given) {
         throw new Error(`Invalid inputs: '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' needs a '${Inputs.Command}'. ` +
             'Expected a command template run once per thread, such as ./fix.sh {path} {line} {body}.');
     }
+    const resolve = parseEnum(Inputs.ResolveThreads, getInput(Inputs.ResolveThreads) || ResolveThreads.None, ResolveThreads);
+    const comment = getInput(Inputs.ResolveComment, { trimWhitespace: false }).trim();
+    if (comment !== '' && resolve === ResolveThreads.None) {
+        throw new Error(`Invalid inputs: '${Inputs.ResolveComment}' is set but '${Inputs.ResolveThreads}' is ` +
+            `'${ResolveThreads.None}'. Expected '${Inputs.ResolveThreads}: ${ResolveThreads.OnSuccess}' ` +
+            'for the reply to be posted.');
+    }
     const token = getInput(Inputs.GitHubToken);
     // The runner masks secrets it passed in, but a token typed as a plain value would show.
     if (token !== '')
@@ -32914,8 +32921,8 @@ function getReviewThreadInputs(given) {
         includeOutdated: parseBoolean(Inputs.IncludeOutdated, getInput(Inputs.IncludeOutdated) || 'false'),
         paths: listInput(getInput(Inputs.ThreadPaths)),
         authors: listInput(getInput(Inputs.ThreadAuthors)).map(login => login.replace(/^@/, '')),
-        resolve: parseEnum(Inputs.ResolveThreads, getInput(Inputs.ResolveThreads) || ResolveThreads.None, ResolveThreads),
-        comment: getInput(Inputs.ResolveComment, { trimWhitespace: false }).trim()
+        resolve,
+        comment
     };
 }
 /** Parses `pull-request`: empty for the event's pull request, else its number. */
@@ -38673,18 +38680,43 @@ async function createGitHubApi(token, options = {}) {
     const mutations = new Semaphore(1);
     let pausedUntil = 0; // a rate limit pauses every request, not just the one that met it
     let lastMutationEnd = 0;
+    const signal = options.signal ?? new AbortController().signal;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    const stopped = () => new Error(`GitHub request stopped: ${describeReason(signal.reason)}`, { cause: signal.reason });
+    // A cancelled run must not sit out a rate limit: the runner kills the action soon after.
+    const pause = async (ms) => {
+        try {
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+        }
+        catch {
+            throw stopped();
+        }
+    };
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(token, { baseUrl: apiUrl });
     async function attempt(query, variables) {
         for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) {
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait);
+            await pause(wait);
         }
+        if (signal.aborted)
+            throw stopped();
+        const timeout = AbortSignal.timeout(requestTimeoutMs);
         let response;
         try {
             // An absolute URL: on GitHub Enterprise Server the GraphQL endpoint is not under apiUrl.
-            response = await octokit.request(`POST ${graphqlUrl}`, { query, variables });
+            response = await octokit.request(`POST ${graphqlUrl}`, {
+                query,
+                variables,
+                request: { signal: AbortSignal.any([signal, timeout]) }
+            });
         }
         catch (error) {
+            if (signal.aborted)
+                throw stopped();
+            if (timeout.aborted) {
+                const error = new Error(`GitHub did not answer within ${formatWait(requestTimeoutMs)}.`);
+                return { kind: 'transient', error };
+            }
             return failedAttempt(error);
         }
         const body = response.data;
@@ -38705,7 +38737,7 @@ async function createGitHubApi(token, options = {}) {
                     return attempt(query, variables);
                 const gap = lastMutationEnd + mutationIntervalMs - Date.now();
                 if (gap > 0)
-                    await (0,external_node_timers_promises_namespaceObject.setTimeout)(gap);
+                    await pause(gap);
                 try {
                     return await attempt(query, variables);
                 }
@@ -38720,7 +38752,7 @@ async function createGitHubApi(token, options = {}) {
                 // post twice. Queries are safe to repeat.
                 if (mutation || transient >= TRANSIENT_RETRIES)
                     throw result.error;
-                await (0,external_node_timers_promises_namespaceObject.setTimeout)(1000 * 2 ** transient++);
+                await pause(1000 * 2 ** transient++);
                 continue;
             }
             const wait = rateLimitWait(result.headers, fallbackWaitMs * 2 ** rateLimited);
@@ -38750,6 +38782,9 @@ async function createGitHubApi(token, options = {}) {
         }
     };
 }
+function describeReason(reason) {
+    return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+}
 /** Sorts a thrown octokit error into a rate limit or a transient failure; throws the others. */
 function failedAttempt(error) {
     const failure = error;
@@ -38762,7 +38797,8 @@ function failedAttempt(error) {
         (status === 403 &&
             (headers['retry-after'] !== undefined ||
                 String(headers['x-ratelimit-remaining']) === '0' ||
-                /rate limit/i.test(message)))) {
+                // Older GitHub Enterprise Server words it as "abuse detection mechanism".
+                /rate limit|secondary|abuse/i.test(message)))) {
         return { kind: 'rate-limit', headers, message };
     }
     if (status !== undefined && TRANSIENT_STATUSES.has(status)) {
@@ -38796,6 +38832,8 @@ function rateLimitWait(headers, fallbackMs) {
     return { ms: fallbackMs, source: 'no Retry-After or x-ratelimit-reset header; backing off' };
 }
 function formatWait(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
     return ms >= 120_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
 }
 function describeErrors(errors) {
@@ -38851,7 +38889,7 @@ const THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!, $num
       reviewThreads(first: 100, after: $cursor) {
         pageInfo { hasNextPage endCursor }
         nodes {
-          id isResolved isOutdated path line startLine diffSide viewerCanResolve
+          id isResolved isOutdated path line startLine diffSide subjectType viewerCanResolve
           comments(first: 100) {${COMMENT_FIELDS}
           }
         }
@@ -38875,7 +38913,7 @@ async function listReviewThreads(api, pr, filter) {
     const where = `${pr.owner}/${pr.repo}`;
     const notFound = `Pull request #${pr.number} was not found in ${where}.`;
     const paths = filter.paths.map(globToRegExp);
-    const authors = new Set(filter.authors.map(author => author.toLowerCase()));
+    const authors = new Set(filter.authors.map(loginKey));
     const threads = [];
     const unfinished = [];
     try {
@@ -38897,7 +38935,7 @@ async function listReviewThreads(api, pr, filter) {
                 const thread = toThread(node, pullRequest.url);
                 if (paths.length > 0 && !paths.some(glob => glob.test(thread.path)))
                     continue;
-                if (authors.size > 0 && !authors.has(thread.author.toLowerCase()))
+                if (authors.size > 0 && !authors.has(loginKey(thread.author)))
                     continue;
                 threads.push(thread);
                 const more = node.comments.pageInfo;
@@ -38914,6 +38952,13 @@ async function listReviewThreads(api, pr, filter) {
         throw readError(error, pr, notFound);
     }
     return threads;
+}
+/**
+ * A login as filters compare it: case-insensitive, and without the `[bot]` that the REST API and
+ * the web show after an app's name but GraphQL's `author.login` leaves out.
+ */
+function loginKey(login) {
+    return login.toLowerCase().replace(/\[bot\]$/, '');
 }
 /** Appends the comments after `cursor` to the thread, page by page. */
 async function fetchMoreComments(api, thread, cursor) {
@@ -38946,6 +38991,7 @@ function toThread(node, pullRequestUrl) {
         startLine: node.startLine ?? null,
         diffSide: node.diffSide,
         isOutdated: node.isOutdated,
+        subjectType: node.subjectType,
         url: first?.url ?? pullRequestUrl,
         id: node.id,
         comments,
@@ -39037,6 +39083,7 @@ const THREAD_FIELDS = [
     'startLine',
     'diffSide',
     'isOutdated',
+    'subjectType',
     'url',
     'author',
     'body'
@@ -39078,11 +39125,11 @@ function renderComment(template, thread, record) {
  * checks first that the token may do so, so a missing permission stops the run before any
  * command, rather than after every task has done its work.
  */
-async function loadReviewThreads(settings) {
+async function loadReviewThreads(settings, signal) {
     if (settings.comment !== '')
         checkCommentTemplate(settings.comment);
     const pullRequest = await pullRequestFromContext(settings.pullRequest);
-    const api = await createGitHubApi(settings.token, { log: info });
+    const api = await createGitHubApi(settings.token, { log: info, signal });
     const threads = await listReviewThreads(api, pullRequest, {
         includeOutdated: settings.includeOutdated,
         paths: settings.paths,
@@ -39097,7 +39144,10 @@ async function loadReviewThreads(settings) {
         throw new Error(`The ${Inputs.GitHubToken} may not resolve ${locked.length} of the ${threads.length} review ` +
             `threads of ${where}. Resolving needs the 'pull-requests: write' permission: add ` +
             `'pull-requests: write' under 'permissions:' in the job (the GITHUB_TOKEN of a pull ` +
-            `request from a fork is read-only), or set '${Inputs.ResolveThreads}: ${ResolveThreads.None}'.`);
+            `request from a fork is read-only). If it is granted already, GitHub may refuse the ` +
+            `workflow's GITHUB_TOKEN anyway: give a GitHub App token or a personal access token with ` +
+            `pull-requests and contents write access as '${Inputs.GitHubToken}', or set ` +
+            `'${Inputs.ResolveThreads}: ${ResolveThreads.None}'.`);
     }
     return { api, pullRequest, threads };
 }
@@ -39442,7 +39492,7 @@ async function run() {
         }
         else {
             if (settings.reviewThreads !== undefined) {
-                threads = await loadReviewThreads(settings.reviewThreads);
+                threads = await loadReviewThreads(settings.reviewThreads, cancellation.signal);
                 settings.items = threads.threads;
             }
             let plan = prepareRun(settings);

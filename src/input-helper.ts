@@ -242,6 +242,19 @@ function getReviewThreadInputs(given: {
         'Expected a command template run once per thread, such as ./fix.sh {path} {line} {body}.'
     )
   }
+  const resolve = parseEnum(
+    Inputs.ResolveThreads,
+    core.getInput(Inputs.ResolveThreads) || ResolveThreads.None,
+    ResolveThreads
+  )
+  const comment = core.getInput(Inputs.ResolveComment, { trimWhitespace: false }).trim()
+  if (comment !== '' && resolve === ResolveThreads.None) {
+    throw new Error(
+      `Invalid inputs: '${Inputs.ResolveComment}' is set but '${Inputs.ResolveThreads}' is ` +
+        `'${ResolveThreads.None}'. Expected '${Inputs.ResolveThreads}: ${ResolveThreads.OnSuccess}' ` +
+        'for the reply to be posted.'
+    )
+  }
   const token = core.getInput(Inputs.GitHubToken)
   // The runner masks secrets it passed in, but a token typed as a plain value would show.
   if (token !== '') core.setSecret(token)
@@ -254,12 +267,8 @@ function getReviewThreadInputs(given: {
     ),
     paths: listInput(core.getInput(Inputs.ThreadPaths)),
     authors: listInput(core.getInput(Inputs.ThreadAuthors)).map(login => login.replace(/^@/, '')),
-    resolve: parseEnum(
-      Inputs.ResolveThreads,
-      core.getInput(Inputs.ResolveThreads) || ResolveThreads.None,
-      ResolveThreads
-    ),
-    comment: core.getInput(Inputs.ResolveComment, { trimWhitespace: false }).trim()
+    resolve,
+    comment
   }
 }
 

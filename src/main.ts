@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
       core.info(describeMerge(report))
     } else {
       if (settings.reviewThreads !== undefined) {
-        threads = await loadReviewThreads(settings.reviewThreads)
+        threads = await loadReviewThreads(settings.reviewThreads, cancellation.signal)
         settings.items = threads.threads as unknown as Item[]
       }
       let plan = prepareRun(settings)

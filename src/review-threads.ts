@@ -25,6 +25,8 @@ export interface ReviewThread {
   body: string
   /** Every comment of the thread, oldest first. */
   comments: { author: string; body: string; url: string; createdAt: string }[]
+  /** `LINE` for a thread on lines (the usual), `FILE` for one on a whole file (its `line` is null). */
+  subjectType: string
   /** Whether the token may resolve it (`pull-requests: write`), as GitHub says. */
   viewerCanResolve: boolean
 }
@@ -72,6 +74,10 @@ export interface GitHubApiOptions {
   mutationIntervalMs?: number
   /** Called with a line to log (e.g. "GitHub rate limit: waiting 2 s (Retry-After)."). */
   log?: (message: string) => void
+  /** Stops every wait and request at once (the run was cancelled); calls then reject. */
+  signal?: AbortSignal
+  /** Longest wait for one answer before it counts as a failed request (default 60 s). */
+  requestTimeoutMs?: number
 }
 
 /** What a resolve did. */
@@ -182,19 +188,42 @@ export async function createGitHubApi(
   const mutations = new Semaphore(1)
   let pausedUntil = 0 // a rate limit pauses every request, not just the one that met it
   let lastMutationEnd = 0
+  const signal = options.signal ?? new AbortController().signal
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
+  const stopped = (): Error =>
+    new Error(`GitHub request stopped: ${describeReason(signal.reason)}`, { cause: signal.reason })
+  // A cancelled run must not sit out a rate limit: the runner kills the action soon after.
+  const pause = async (ms: number): Promise<void> => {
+    try {
+      await sleep(ms, undefined, { signal })
+    } catch {
+      throw stopped()
+    }
+  }
 
   const { getOctokit } = await import('@actions/github')
   const octokit: Octokit = getOctokit(token, { baseUrl: apiUrl })
 
   async function attempt(query: string, variables: Record<string, unknown>): Promise<Attempt> {
     for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) {
-      await sleep(wait)
+      await pause(wait)
     }
+    if (signal.aborted) throw stopped()
+    const timeout = AbortSignal.timeout(requestTimeoutMs)
     let response: { status: number; headers: ResponseHeaders; data: unknown }
     try {
       // An absolute URL: on GitHub Enterprise Server the GraphQL endpoint is not under apiUrl.
-      response = await octokit.request(`POST ${graphqlUrl}`, { query, variables })
+      response = await octokit.request(`POST ${graphqlUrl}`, {
+        query,
+        variables,
+        request: { signal: AbortSignal.any([signal, timeout]) }
+      })
     } catch (error) {
+      if (signal.aborted) throw stopped()
+      if (timeout.aborted) {
+        const error = new Error(`GitHub did not answer within ${formatWait(requestTimeoutMs)}.`)
+        return { kind: 'transient', error }
+      }
       return failedAttempt(error)
     }
     const body = response.data as { data?: unknown; errors?: GraphQLErrorItem[] } | undefined
@@ -213,7 +242,7 @@ export async function createGitHubApi(
       const result = await slots.run(async () => {
         if (!mutation) return attempt(query, variables)
         const gap = lastMutationEnd + mutationIntervalMs - Date.now()
-        if (gap > 0) await sleep(gap)
+        if (gap > 0) await pause(gap)
         try {
           return await attempt(query, variables)
         } finally {
@@ -225,7 +254,7 @@ export async function createGitHubApi(
         // A mutation may have been applied before the gateway gave up: a second reply would
         // post twice. Queries are safe to repeat.
         if (mutation || transient >= TRANSIENT_RETRIES) throw result.error
-        await sleep(1000 * 2 ** transient++)
+        await pause(1000 * 2 ** transient++)
         continue
       }
       const wait = rateLimitWait(result.headers, fallbackWaitMs * 2 ** rateLimited)
@@ -259,6 +288,10 @@ export async function createGitHubApi(
   }
 }
 
+function describeReason(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason ?? 'aborted')
+}
+
 /** Sorts a thrown octokit error into a rate limit or a transient failure; throws the others. */
 function failedAttempt(error: unknown): Attempt {
   const failure = error as {
@@ -277,7 +310,8 @@ function failedAttempt(error: unknown): Attempt {
     (status === 403 &&
       (headers['retry-after'] !== undefined ||
         String(headers['x-ratelimit-remaining']) === '0' ||
-        /rate limit/i.test(message)))
+        // Older GitHub Enterprise Server words it as "abuse detection mechanism".
+        /rate limit|secondary|abuse/i.test(message)))
   ) {
     return { kind: 'rate-limit', headers, message }
   }
@@ -321,6 +355,7 @@ function rateLimitWait(
 }
 
 function formatWait(ms: number): string {
+  if (ms < 1000) return `${ms} ms`
   return ms >= 120_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`
 }
 
@@ -395,7 +430,7 @@ const THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!, $num
       reviewThreads(first: 100, after: $cursor) {
         pageInfo { hasNextPage endCursor }
         nodes {
-          id isResolved isOutdated path line startLine diffSide viewerCanResolve
+          id isResolved isOutdated path line startLine diffSide subjectType viewerCanResolve
           comments(first: 100) {${COMMENT_FIELDS}
           }
         }
@@ -438,6 +473,7 @@ interface ThreadNode {
   line: number | null
   startLine: number | null
   diffSide: string
+  subjectType: string
   viewerCanResolve: boolean
   comments: CommentConnection
 }
@@ -463,7 +499,7 @@ export async function listReviewThreads(
   const where = `${pr.owner}/${pr.repo}`
   const notFound = `Pull request #${pr.number} was not found in ${where}.`
   const paths = filter.paths.map(globToRegExp)
-  const authors = new Set(filter.authors.map(author => author.toLowerCase()))
+  const authors = new Set(filter.authors.map(loginKey))
   const threads: ReviewThread[] = []
   const unfinished: { thread: ReviewThread; cursor: string }[] = []
   try {
@@ -482,7 +518,7 @@ export async function listReviewThreads(
         if (!node || node.isResolved || (node.isOutdated && !filter.includeOutdated)) continue
         const thread = toThread(node, pullRequest.url)
         if (paths.length > 0 && !paths.some(glob => glob.test(thread.path))) continue
-        if (authors.size > 0 && !authors.has(thread.author.toLowerCase())) continue
+        if (authors.size > 0 && !authors.has(loginKey(thread.author))) continue
         threads.push(thread)
         const more = node.comments.pageInfo
         if (more.hasNextPage && more.endCursor) {
@@ -499,6 +535,14 @@ export async function listReviewThreads(
     throw readError(error, pr, notFound)
   }
   return threads
+}
+
+/**
+ * A login as filters compare it: case-insensitive, and without the `[bot]` that the REST API and
+ * the web show after an app's name but GraphQL's `author.login` leaves out.
+ */
+function loginKey(login: string): string {
+  return login.toLowerCase().replace(/\[bot\]$/, '')
 }
 
 /** Appends the comments after `cursor` to the thread, page by page. */
@@ -540,6 +584,7 @@ function toThread(node: ThreadNode, pullRequestUrl: string): ReviewThread {
     startLine: node.startLine ?? null,
     diffSide: node.diffSide,
     isOutdated: node.isOutdated,
+    subjectType: node.subjectType,
     url: first?.url ?? pullRequestUrl,
     id: node.id,
     comments,

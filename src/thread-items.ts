@@ -29,6 +29,7 @@ const THREAD_FIELDS = [
   'startLine',
   'diffSide',
   'isOutdated',
+  'subjectType',
   'url',
   'author',
   'body'
@@ -73,10 +74,13 @@ export function renderComment(template: string, thread: ReviewThread, record: Ta
  * checks first that the token may do so, so a missing permission stops the run before any
  * command, rather than after every task has done its work.
  */
-export async function loadReviewThreads(settings: ReviewThreadSettings): Promise<ThreadSource> {
+export async function loadReviewThreads(
+  settings: ReviewThreadSettings,
+  signal: AbortSignal
+): Promise<ThreadSource> {
   if (settings.comment !== '') checkCommentTemplate(settings.comment)
   const pullRequest = await pullRequestFromContext(settings.pullRequest)
-  const api = await createGitHubApi(settings.token, { log: core.info })
+  const api = await createGitHubApi(settings.token, { log: core.info, signal })
   const threads = await listReviewThreads(api, pullRequest, {
     includeOutdated: settings.includeOutdated,
     paths: settings.paths,
@@ -94,7 +98,10 @@ export async function loadReviewThreads(settings: ReviewThreadSettings): Promise
       `The ${Inputs.GitHubToken} may not resolve ${locked.length} of the ${threads.length} review ` +
         `threads of ${where}. Resolving needs the 'pull-requests: write' permission: add ` +
         `'pull-requests: write' under 'permissions:' in the job (the GITHUB_TOKEN of a pull ` +
-        `request from a fork is read-only), or set '${Inputs.ResolveThreads}: ${ResolveThreads.None}'.`
+        `request from a fork is read-only). If it is granted already, GitHub may refuse the ` +
+        `workflow's GITHUB_TOKEN anyway: give a GitHub App token or a personal access token with ` +
+        `pull-requests and contents write access as '${Inputs.GitHubToken}', or set ` +
+        `'${Inputs.ResolveThreads}: ${ResolveThreads.None}'.`
     )
   }
   return { api, pullRequest, threads }

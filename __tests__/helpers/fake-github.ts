@@ -237,6 +237,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     line: thread.line ?? null,
     startLine: thread.startLine ?? null,
     diffSide: thread.diffSide ?? 'RIGHT',
+    subjectType: thread.line === null ? 'FILE' : 'LINE',
     viewerCanResolve: options.canWrite ?? true,
     comments: commentsPage(thread, commentArgs)
   })
