@@ -83,7 +83,7 @@ describe('retries', () => {
     const dir = mkdtempSync(join(tmpdir(), 'retry-'))
     const counter = join(dir, 'count')
     const { template, task, log, printed } = setUp(
-      `echo x >> ${counter}; echo "n=$(wc -l < ${counter})" >> "$GITHUB_OUTPUT"; [ $(wc -l < ${counter}) -ge 3 ]`,
+      `echo x >> ${counter}; echo "n$(wc -l < ${counter})=yes" >> "$GITHUB_OUTPUT"; [ $(wc -l < ${counter}) -ge 3 ]`,
       undefined,
       5
     )
@@ -94,8 +94,14 @@ describe('retries', () => {
     await log.finish()
     expect(report.status).toBe(TaskStatus.Success)
     expect(report.value.attempts).toBe(3)
-    // Only the last attempt's outputs are kept.
-    expect(report.value.outputs).toEqual({ n: '3' })
+    // Only the last attempt's outputs are kept: each attempt gets emptied files.
+    expect(report.value.outputs).toEqual({ n3: 'yes' })
+    // and the next task in the same slot starts from empty files too
+    const next = await task(
+      { item: 'y', command: template.render('y', 2, 1) },
+      { index: 1, slot: 1, signal: new AbortController().signal }
+    )
+    expect(next.value.outputs).toEqual({ n4: 'yes' })
     const text = printed.join('')
     expect(text).toContain('── attempt 1 of 6 ended failure (exit code 1); retrying in 15ms ──')
     expect(text).toContain('── attempt 2 of 6 ended failure (exit code 1); retrying in 30ms ──')

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { findCycle, parseTasks } from '../src/tasks.js'
 
 describe('parseTasks', () => {
-  it('reads commands and full task objects', () => {
-    const tasks = parseTasks(`
+  it('reads commands and full task objects', async () => {
+    const tasks = await parseTasks(`
 build: npm run build
 lint: npm run lint
 unit:
@@ -60,8 +60,8 @@ e2e:
       'a:\n  run: x\n  needs: c\nb:\n  run: y\n  needs: a\nc:\n  run: z\n  needs: b',
       'Invalid tasks: the needs form a cycle: a → c → b → a.'
     ]
-  ])('refuses %p', (text, message) => {
-    expect(() => parseTasks(text)).toThrow(message)
+  ])('refuses %p', async (text, message) => {
+    await expect(parseTasks(text)).rejects.toThrow(message)
   })
 })
 

@@ -60,6 +60,8 @@ const MAX_RETRY_DELAY_MS = 10 * 60_000
 export function commandTask(
   options: CommandTaskOptions
 ): (prepared: PreparedItem, context: TaskContext) => Promise<TaskReport<TaskRecord>> {
+  // One pair of files per worker slot, kept for every task that runs in it.
+  const slotFiles = new Map<number, TaskFiles>()
   return async (prepared, context) => {
     const overrides = prepared.overrides ?? {}
     const retries = overrides.retries ?? options.retries ?? 0
@@ -75,7 +77,8 @@ export function commandTask(
       retain: options.log.replaysOutput
     })
     const file = resolveProgram(command.file)
-    const files = new TaskFiles(options.tempDir, context.slot)
+    const files = slotFiles.get(context.slot) ?? new TaskFiles(options.tempDir, context.slot)
+    slotFiles.set(context.slot, files)
     const env = {
       ...options.env,
       ...overrides.env,

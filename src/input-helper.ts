@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import { stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
@@ -157,7 +157,7 @@ export async function getInputs(): Promise<ActionSettings> {
   }
   if (reviewThreads !== undefined) return { items: [], tasks: undefined, ...settings }
   if (tasksText.trim() !== '') {
-    const tasks = parseTasks(tasksText, Inputs.Tasks)
+    const tasks = await parseTasks(tasksText, Inputs.Tasks)
     const needing = tasks.find(task => task.needs.length > 0)
     if (settings.shard !== undefined && needing !== undefined) {
       throw new Error(

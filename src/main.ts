@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

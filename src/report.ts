@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import { Outputs } from './constants.js'
 import { itemLabel } from './labels.js'
 import { failedItems, jsonArrayWithin, publicResult, type RunReport } from './results.js'
@@ -85,7 +85,11 @@ export function failureMessage(report: RunReport): string | undefined {
 
 /** Writes the job summary. */
 export async function writeSummary(report: RunReport): Promise<void> {
-  await core.summary.addRaw(buildSummary(report), true).write()
+  const startedAt = performance.now()
+  const summary = buildSummary(report)
+  const ms = Math.round(performance.now() - startedAt)
+  core.debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`)
+  await core.summary.addRaw(summary, true).write()
 }
 
 function tailCut(text: string, max: number): string {

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { commandTask, type PreparedItem } from './command-task.js'

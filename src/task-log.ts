@@ -3,6 +3,7 @@ import { LogMode } from './constants.js'
 import { formatDuration } from './duration.js'
 import { itemLabel } from './labels.js'
 import { type TaskOutput } from './task-output.js'
+import { escapeData } from './actions-core.js'
 import { CommandGuard, neutraliseInline, WorkflowCommands } from './workflow-commands.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
@@ -222,7 +223,5 @@ function streamPrefix(index: number, item: TaskRecord['item']): string {
   return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}] `
 }
 
-/** Escapes the data part of a workflow command, as @actions/core does. */
-export function escapeCommandData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-}
+/** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */
+export const escapeCommandData = escapeData

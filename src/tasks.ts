@@ -1,4 +1,3 @@
-import { parseDocument } from 'yaml'
 import { parseDuration } from './duration.js'
 
 /** One named task of the `tasks` input. */
@@ -29,7 +28,9 @@ const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env'
  * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
  * naming the task, before anything runs.
  */
-export function parseTasks(text: string, input = 'tasks'): TaskSpec[] {
+export async function parseTasks(text: string, input = 'tasks'): Promise<TaskSpec[]> {
+  // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
+  const { parseDocument } = await import('yaml')
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true })
   const problem = document.errors[0]
   if (problem !== undefined) {

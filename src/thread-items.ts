@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './actions-core.js'
 import { Inputs, ResolveThreads } from './constants.js'
 import { formatDuration } from './duration.js'
 import { type ReviewThreadSettings } from './input-helper.js'

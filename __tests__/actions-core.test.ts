@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as toolkit from '@actions/core'
+import * as ours from '../src/actions-core.js'
+
+type Core = typeof ours
+
+/** What a sequence of calls prints and writes to the output and summary files. */
+async function transcript(core: Core, calls: (core: Core) => Promise<void> | void) {
+  const dir = mkdtempSync(join(tmpdir(), 'core-'))
+  process.env.GITHUB_OUTPUT = join(dir, 'output')
+  process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary')
+  writeFileSync(process.env.GITHUB_OUTPUT, '')
+  writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
+  const printed: string[] = []
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    printed.push(String(chunk))
+    return true
+  })
+  const exitCode = process.exitCode
+  try {
+    await calls(core)
+  } finally {
+    write.mockRestore()
+  }
+  const result = {
+    printed: printed.join(''),
+    output: readFileSync(process.env.GITHUB_OUTPUT, 'utf8').replace(
+      /ghadelimiter_[0-9a-f-]+/g,
+      'D'
+    ),
+    summary: readFileSync(process.env.GITHUB_STEP_SUMMARY, 'utf8'),
+    exitCode: process.exitCode
+  }
+  process.exitCode = exitCode
+  return result
+}
+
+const savedEnv = { ...process.env }
+afterEach(() => {
+  process.env = { ...savedEnv }
+})
+
+describe('actions-core', () => {
+  it('prints and writes exactly what @actions/core does', async () => {
+    const calls = async (core: Core): Promise<void> => {
+      core.info('plain line with % and ::')
+      core.debug('multi\nline\r\n100%')
+      core.warning('careful: a, b')
+      core.error('broken\nbadly', { title: 'item: a,b %', startLine: 3 })
+      core.error(new Error('as an error'))
+      core.error('no title', {})
+      core.setSecret('s3cr3t')
+      core.setOutput('count', 3)
+      core.setOutput('list', ['a', 'b'])
+      core.setOutput('text', 'two\nlines')
+      core.setOutput('empty', '')
+      core.setFailed('the step failed: 100%')
+      await core.summary.addRaw('## Title', true).addRaw('<table></table>').write()
+    }
+    expect(await transcript(ours, calls)).toEqual(
+      await transcript(toolkit as unknown as Core, calls)
+    )
+  })
+
+  it('reads inputs as @actions/core does', () => {
+    process.env['INPUT_MY-INPUT'] = '  spaced value \n'
+    process.env.INPUT_WITH_SPACE = 'x'
+    for (const core of [ours, toolkit]) {
+      expect(core.getInput('my-input')).toBe('spaced value')
+      expect(core.getInput('My-Input', { trimWhitespace: false })).toBe('  spaced value \n')
+      expect(core.getInput('with space')).toBe('x')
+      expect(core.getInput('missing')).toBe('')
+      expect(() => core.getInput('missing', { required: true })).toThrow(
+        'Input required and not supplied: missing'
+      )
+    }
+    process.env.RUNNER_DEBUG = '1'
+    expect(ours.isDebug()).toBe(toolkit.isDebug())
+  })
+
+  it('refuses a missing output file and a summary without a file, as @actions/core does', async () => {
+    process.env.GITHUB_OUTPUT = join(tmpdir(), 'no-such-dir', 'output')
+    expect(() => ours.setOutput('a', 'b')).toThrow(
+      `Missing file at path: ${process.env.GITHUB_OUTPUT}`
+    )
+    delete process.env.GITHUB_STEP_SUMMARY
+    await expect(ours.summary.addRaw('x').write()).rejects.toThrow(
+      'Unable to find environment variable for $GITHUB_STEP_SUMMARY.'
+    )
+  })
+})
