@@ -5925,9 +5925,12 @@ function tailCut(text, max) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/process-runner.ts
+
 
 
 
@@ -5961,7 +5964,9 @@ async function runProcess(options) {
         child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
             cwd: options.cwd,
             env: options.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
+            stdio: options.outputFd === undefined
+                ? ['ignore', 'pipe', 'pipe']
+                : ['ignore', options.outputFd, options.outputFd],
             // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
             // groups (taskkill /T walks the tree) and detached there means a console of its own.
             detached: process.platform !== 'win32',
@@ -5971,10 +5976,11 @@ async function runProcess(options) {
     catch (error) {
         return clock.result(await describeStartFailure(error, options));
     }
-    const stdout = child.stdout;
-    const stderr = child.stderr;
+    const piped = options.outputFd === undefined;
+    const stdout = child.stdout ?? emptyStream();
+    const stderr = child.stderr ?? emptyStream();
     const pid = child.pid;
-    if (pid === undefined || stdout === null || stderr === null) {
+    if (pid === undefined || (piped && (child.stdout === null || child.stderr === null))) {
         // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
         const error = await new Promise(resolve => child.once('error', resolve));
         stdout?.destroy();
@@ -5982,7 +5988,10 @@ async function runProcess(options) {
         return clock.result(await describeStartFailure(error, options));
     }
     const onOutput = options.onOutput;
-    if (onOutput) {
+    if (!piped) {
+        // Output goes to the file; there is nothing to read.
+    }
+    else if (onOutput) {
         const relay = (stream, name) => {
             stream.on('data', (chunk) => {
                 const wait = onOutput(chunk, name);
@@ -6134,6 +6143,12 @@ function escapedGroups(pid) {
         targets.add(descendants.has(pgrp) ? -pgrp : descendant);
     }
     return [...targets];
+}
+/** A stream that has already ended, standing in for stdout/stderr that go to a file. */
+function emptyStream() {
+    const stream = external_node_stream_.Readable.from([]);
+    stream.resume();
+    return stream;
 }
 /** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */
 function signalTarget(target, signal) {
@@ -6564,6 +6579,41 @@ class TaskOutput {
             await file.close();
         }
     }
+    /**
+     * A descriptor of the spill file, opened for appending, for a process to write its output to
+     * directly: no pipe, no copy through this process, no memory per chunk. Only for an output that
+     * is retained and still empty. Call absorb() once the process has exited and before any other
+     * use; write() may then add lines (e.g. between attempts) and the process may write again.
+     */
+    directFd() {
+        if (!this.retain || this.totalBytes > 0 || this.disposed) {
+            throw new Error('TaskOutput: directFd needs a retained, empty output');
+        }
+        // Everything goes to the file, in order: what write() adds too.
+        this.memoryLimit = 0;
+        if (this.spillFd === undefined) {
+            this.spillFile = external_node_path_namespaceObject.join(this.tempDir, `task-output-${(0,external_node_crypto_.randomUUID)()}.log`);
+            this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'ax+', 0o600);
+        }
+        return this.spillFd;
+    }
+    /**
+     * Takes in what a process wrote to directFd() since the last call: counts it and reads its
+     * last bytes into the tail (the rest stays in the file for replay()).
+     */
+    absorb() {
+        if (this.spillFd === undefined || this.disposed)
+            return;
+        const size = external_node_fs_namespaceObject.fstatSync(this.spillFd).size;
+        const added = size - this.spillBytes;
+        if (added <= 0)
+            return;
+        const last = Buffer.allocUnsafe(Math.min(added, this.tailRing.length));
+        external_node_fs_namespaceObject.readSync(this.spillFd, last, 0, last.length, size - last.length);
+        this.appendToTail(last);
+        this.totalBytes += added;
+        this.spillBytes = size;
+    }
     /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
     tail() {
         const window = this.tailWindow();
@@ -6756,6 +6806,8 @@ function commandTask(options) {
             output.write(chunk);
             return options.log.output(index, prepared.item, chunk);
         };
+        // Output printed only once the task ends goes straight to a file: nothing per chunk here.
+        const outputFd = options.log.replaysOutput ? directFd(output) : undefined;
         let attempts = 0;
         let result;
         let status;
@@ -6772,8 +6824,11 @@ function commandTask(options) {
                 timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
                 signal: context.signal,
                 killGraceMs: options.killGraceMs,
-                onOutput
+                onOutput,
+                outputFd
             });
+            if (outputFd !== undefined)
+                output.absorb();
             status = statusOf(result, context.signal);
             if (!isRetryable(status) || attempts > retries)
                 break;
@@ -6808,6 +6863,15 @@ function commandTask(options) {
         void options.log.end(record, output);
         return { status: record.status, value: record };
     };
+}
+/** The output file's descriptor for the process, or undefined (pipes) when it cannot be had. */
+function directFd(output) {
+    try {
+        return output.directFd();
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * How a finished process maps to a task status. A process stopped because the run halted is

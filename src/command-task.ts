@@ -92,6 +92,8 @@ export function commandTask(
       output.write(chunk)
       return options.log.output(index, prepared.item, chunk)
     }
+    // Output printed only once the task ends goes straight to a file: nothing per chunk here.
+    const outputFd = options.log.replaysOutput ? directFd(output) : undefined
 
     let attempts = 0
     let result: RunResult
@@ -109,8 +111,10 @@ export function commandTask(
         timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
         signal: context.signal,
         killGraceMs: options.killGraceMs,
-        onOutput
+        onOutput,
+        outputFd
       })
+      if (outputFd !== undefined) output.absorb()
       status = statusOf(result, context.signal)
       if (!isRetryable(status) || attempts > retries) break
       const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random)
@@ -147,6 +151,15 @@ export function commandTask(
     // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
     void options.log.end(record, output)
     return { status: record.status, value: record }
+  }
+}
+
+/** The output file's descriptor for the process, or undefined (pipes) when it cannot be had. */
+function directFd(output: TaskOutput): number | undefined {
+  try {
+    return output.directFd()
+  } catch {
+    return undefined
   }
 }
 
