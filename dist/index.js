@@ -6227,6 +6227,10 @@ async function waitForGroupToEmpty(pgid, limitMs) {
 }
 /** Sends a signal to a process group; false when the group no longer exists. */
 function signalGroup(pgid, signal) {
+    // After every task the group is checked, and usually gone: the ESRCH error is the common case,
+    // and capturing its stack trace was the costliest part of it.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
         process.kill(-pgid, signal);
         return true;
@@ -6234,6 +6238,9 @@ function signalGroup(pgid, signal) {
     catch (error) {
         // EPERM: a member we may not signal (e.g. setuid) is still a member.
         return error.code !== 'ESRCH';
+    }
+    finally {
+        Error.stackTraceLimit = stackTraceLimit;
     }
 }
 /** kill(0) counts zombies too, so true here may still mean nothing is running. */
@@ -6673,8 +6680,14 @@ class TaskOutput {
             }
             this.spillFd = undefined;
         }
-        if (this.spillFile !== undefined)
-            external_node_fs_namespaceObject.rmSync(this.spillFile, { force: true });
+        if (this.spillFile !== undefined) {
+            try {
+                external_node_fs_namespaceObject.unlinkSync(this.spillFile);
+            }
+            catch {
+                // Gone already.
+            }
+        }
     }
     appendToMemory(bytes) {
         let offset = 0;

@@ -343,12 +343,18 @@ async function waitForGroupToEmpty(pgid: number, limitMs: number): Promise<boole
 
 /** Sends a signal to a process group; false when the group no longer exists. */
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  // After every task the group is checked, and usually gone: the ESRCH error is the common case,
+  // and capturing its stack trace was the costliest part of it.
+  const stackTraceLimit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
   try {
     process.kill(-pgid, signal)
     return true
   } catch (error) {
     // EPERM: a member we may not signal (e.g. setuid) is still a member.
     return (error as NodeJS.ErrnoException).code !== 'ESRCH'
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit
   }
 }
 

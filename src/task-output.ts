@@ -242,7 +242,13 @@ export class TaskOutput {
       }
       this.spillFd = undefined
     }
-    if (this.spillFile !== undefined) fs.rmSync(this.spillFile, { force: true })
+    if (this.spillFile !== undefined) {
+      try {
+        fs.unlinkSync(this.spillFile)
+      } catch {
+        // Gone already.
+      }
+    }
   }
 
   private appendToMemory(bytes: Buffer): void {
