@@ -6479,7 +6479,7 @@ const DEFAULT_TAIL_BYTES = 8 * 1024;
 // Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
 const FIRST_BLOCK_SIZE = 4 * 1024;
 const MAX_BLOCK_SIZE = 64 * 1024;
-const REPLAY_READ_SIZE = 64 * 1024;
+const REPLAY_READ_SIZE = 256 * 1024;
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8;
@@ -6664,8 +6664,11 @@ class TaskOutput {
             .replace(/\r(?=\n)/g, '');
         return { text, truncated };
     }
-    /** Deletes the spill file and frees the kept output; idempotent. tail() stays available. */
-    dispose() {
+    /**
+     * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
+     * is removed off the main thread (removing a large file takes a while): await to know it is gone.
+     */
+    async dispose() {
         if (this.disposed)
             return;
         this.disposed = true;
@@ -6680,14 +6683,8 @@ class TaskOutput {
             }
             this.spillFd = undefined;
         }
-        if (this.spillFile !== undefined) {
-            try {
-                external_node_fs_namespaceObject.unlinkSync(this.spillFile);
-            }
-            catch {
-                // Gone already.
-            }
-        }
+        if (this.spillFile !== undefined)
+            await external_node_fs_namespaceObject.promises.rm(this.spillFile, { force: true });
     }
     appendToMemory(bytes) {
         let offset = 0;

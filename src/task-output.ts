@@ -34,7 +34,7 @@ export const DEFAULT_TAIL_BYTES = 8 * 1024
 // Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
 const FIRST_BLOCK_SIZE = 4 * 1024
 const MAX_BLOCK_SIZE = 64 * 1024
-const REPLAY_READ_SIZE = 64 * 1024
+const REPLAY_READ_SIZE = 256 * 1024
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8
@@ -228,8 +228,11 @@ export class TaskOutput {
     return { text, truncated }
   }
 
-  /** Deletes the spill file and frees the kept output; idempotent. tail() stays available. */
-  dispose(): void {
+  /**
+   * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
+   * is removed off the main thread (removing a large file takes a while): await to know it is gone.
+   */
+  async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
     this.blocks.length = 0
@@ -242,13 +245,7 @@ export class TaskOutput {
       }
       this.spillFd = undefined
     }
-    if (this.spillFile !== undefined) {
-      try {
-        fs.unlinkSync(this.spillFile)
-      } catch {
-        // Gone already.
-      }
-    }
+    if (this.spillFile !== undefined) await fs.promises.rm(this.spillFile, { force: true })
   }
 
   private appendToMemory(bytes: Buffer): void {
