@@ -116,37 +116,6 @@ describe('runProcess', () => {
     expect(stderr.toString()).toBe('err1 err2 err3 err4 err5 ')
   })
 
-  it('writes stdout and stderr straight to a file descriptor, in order, when given one', async () => {
-    const file = path.join(tempDir, 'direct.log')
-    const fd = fs.openSync(file, 'ax+')
-    const chunks: Buffer[] = []
-    const result = await runProcess({
-      file: '/bin/sh',
-      args: ['-c', 'for i in 1 2 3; do printf "out$i "; printf "err$i " >&2; done; exit 3'],
-      outputFd: fd,
-      onOutput: chunk => void chunks.push(chunk)
-    })
-    fs.closeSync(fd)
-    expect(result).toMatchObject({ exitCode: 3, signal: null, timedOut: false })
-    expect(fs.readFileSync(file, 'utf8')).toBe('out1 err1 out2 err2 out3 err3 ')
-    expect(chunks).toEqual([])
-  })
-
-  onPosix('does not wait for a background child that keeps the output file open', async () => {
-    const fd = fs.openSync(path.join(tempDir, 'direct-bg.log'), 'ax+')
-    const startedAt = Date.now()
-    const result = await runProcess({
-      file: '/bin/sh',
-      args: ['-c', 'sleep 30 & echo started'],
-      outputFd: fd,
-      killGraceMs: 200
-    })
-    fs.closeSync(fd)
-    expect(result.exitCode).toBe(0)
-    expect(Date.now() - startedAt).toBeLessThan(5000)
-    expect(liveGroupMembers(result.pid as number)).toEqual([])
-  })
-
   it('delivers binary output and a 5 MB line without newline byte for byte', async () => {
     const blob = randomBytes(1024 * 1024)
     const line = Buffer.alloc(5 * 1024 * 1024)

@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MAX_TASK_SUMMARY_BYTES, parseOutputFile, TaskFiles } from '../src/task-files.js'
@@ -52,5 +62,28 @@ describe('TaskFiles', () => {
     expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
     await files.reset()
     expect(existsSync(files.summaryPath)).toBe(true)
+  })
+
+  it('empties files a leftover process wrote to, and replaces what a task put in their place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const files = new TaskFiles(dir, 2)
+    await files.reset()
+    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    // written after the task was collected, e.g. by a process it left behind
+    writeFileSync(files.outputPath, 'late=1\n')
+    await files.reset()
+    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    // a directory, and a symlink to a file that is not ours
+    rmSync(files.outputPath)
+    mkdirSync(files.outputPath)
+    const target = join(dir, 'not-ours')
+    writeFileSync(target, 'keep me')
+    rmSync(files.summaryPath)
+    symlinkSync(target, files.summaryPath)
+    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    await files.reset()
+    expect(lstatSync(files.outputPath).isFile()).toBe(true)
+    expect(lstatSync(files.summaryPath).isFile()).toBe(true)
+    expect(readFileSync(target, 'utf8')).toBe('keep me')
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { rmSync } from 'node:fs'
 import { LogMode } from '../src/constants.js'
 import { escapeCommandData, TaskLog, taskHeadline } from '../src/task-log.js'
 import { TaskOutput } from '../src/task-output.js'
@@ -35,6 +36,19 @@ describe('taskHeadline', () => {
 })
 
 describe('TaskLog', () => {
+  it('grouped: closes the group even when the output cannot be read back', async () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Grouped, 1, out.sink)
+    const output = outputOf('kept in memory', ' then spilled to a file')
+    rmSync(output.spillPath as string)
+    await log.end(record(0, 'a', TaskStatus.Success), output)
+    await log.finish()
+    const text = out.text()
+    expect(text).toContain('kept in')
+    expect(text).toMatch(/\n::endgroup::\n/)
+    expect(text).toContain('Could not print the output of task 1')
+  })
+
   it('grouped: prints each task whole in a group, closing it on its own line', async () => {
     const out = collect()
     const log = new TaskLog(LogMode.Grouped, 2, out.sink)

@@ -77,33 +77,6 @@ function writeInChunks(output: TaskOutput, data: Buffer, sizes: number[]): void 
 }
 
 describe('TaskOutput', () => {
-  it('takes output a process wrote straight to its file, with lines added between writes', async () => {
-    const output = new TaskOutput({ tempDir, tailLines: 2 })
-    const fd = output.directFd()
-    fs.writeSync(fd, 'first run\nline 2\n')
-    output.absorb()
-    output.write(Buffer.from('-- retrying --\n'))
-    fs.writeSync(fd, Buffer.from([0, 255]))
-    fs.writeSync(fd, 'second run\n')
-    output.absorb()
-    output.absorb() // nothing new
-    const expected = 'first run\nline 2\n-- retrying --\n\u0000\u00ffsecond run\n'
-    expect(output.byteLength).toBe(Buffer.byteLength(expected, 'latin1'))
-    expect(await replayed(output)).toEqual(Buffer.from(expected, 'latin1'))
-    expect(output.tail()).toEqual({
-      text: '-- retrying --\n\u0000\ufffdsecond run',
-      truncated: true
-    })
-    const spill = output.spillPath as string
-    await output.dispose()
-    expect(fs.existsSync(spill)).toBe(false)
-    // only a retained, empty output can be written to directly
-    const used = new TaskOutput({ tempDir })
-    used.write(Buffer.from('x'))
-    expect(() => used.directFd()).toThrow('TaskOutput: directFd needs a retained, empty output')
-    expect(() => new TaskOutput({ tempDir, retain: false }).directFd()).toThrow()
-  })
-
   it('keeps small output in memory and replays it exactly', async () => {
     const output = new TaskOutput({ tempDir })
     output.write(Buffer.from('hello '))

@@ -5925,12 +5925,9 @@ function tailCut(text, max) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/process-runner.ts
-
 
 
 
@@ -5964,9 +5961,7 @@ async function runProcess(options) {
         child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
             cwd: options.cwd,
             env: options.env,
-            stdio: options.outputFd === undefined
-                ? ['ignore', 'pipe', 'pipe']
-                : ['ignore', options.outputFd, options.outputFd],
+            stdio: ['ignore', 'pipe', 'pipe'],
             // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
             // groups (taskkill /T walks the tree) and detached there means a console of its own.
             detached: process.platform !== 'win32',
@@ -5976,11 +5971,10 @@ async function runProcess(options) {
     catch (error) {
         return clock.result(await describeStartFailure(error, options));
     }
-    const piped = options.outputFd === undefined;
-    const stdout = child.stdout ?? emptyStream();
-    const stderr = child.stderr ?? emptyStream();
+    const stdout = child.stdout;
+    const stderr = child.stderr;
     const pid = child.pid;
-    if (pid === undefined || (piped && (child.stdout === null || child.stderr === null))) {
+    if (pid === undefined || stdout === null || stderr === null) {
         // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
         const error = await new Promise(resolve => child.once('error', resolve));
         stdout?.destroy();
@@ -5988,10 +5982,7 @@ async function runProcess(options) {
         return clock.result(await describeStartFailure(error, options));
     }
     const onOutput = options.onOutput;
-    if (!piped) {
-        // Output goes to the file; there is nothing to read.
-    }
-    else if (onOutput) {
+    if (onOutput) {
         const relay = (stream, name) => {
             stream.on('data', (chunk) => {
                 const wait = onOutput(chunk, name);
@@ -6143,12 +6134,6 @@ function escapedGroups(pid) {
         targets.add(descendants.has(pgrp) ? -pgrp : descendant);
     }
     return [...targets];
-}
-/** A stream that has already ended, standing in for stdout/stderr that go to a file. */
-function emptyStream() {
-    const stream = external_node_stream_.Readable.from([]);
-    stream.resume();
-    return stream;
 }
 /** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */
 function signalTarget(target, signal) {
@@ -6374,36 +6359,29 @@ const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
  * files would race on them and could blow the summary's budget; each task gets its own, and the
  * action collects them into the results and the job summary. The files belong to a worker slot
  * and are emptied for each task that runs in it: no file is created or deleted per task, and
- * since most tasks write nothing, a task costs two stat calls and nothing more.
+ * since most tasks write nothing, a task usually costs four lstat calls and nothing more.
  */
 class TaskFiles {
     /** Path given to the task as GITHUB_OUTPUT. */
     outputPath;
     /** Path given to the task as GITHUB_STEP_SUMMARY. */
     summaryPath;
-    /** Both files exist and are empty (collect saw them so, and no task has had them since). */
-    knownEmpty = false;
     constructor(directory, slot) {
         this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `github-output-${slot}`);
         this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `github-step-summary-${slot}`);
     }
     /**
-     * Makes both files exist and be empty before a task (or another attempt of one) gets them:
-     * @actions/core refuses a file that is missing, and a failed attempt's outputs must not leak
-     * into the next.
+     * Makes both files exist, be plain files and be empty before a task (or another attempt of one)
+     * gets them: @actions/core refuses a file that is missing, a failed attempt's outputs must not
+     * leak into the next, nor what a process left behind by the previous task wrote since.
      */
     async reset() {
-        if (!this.knownEmpty) {
-            await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)]);
-        }
-        this.knownEmpty = false;
+        await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)]);
     }
     /** Reads what the task wrote (only the start of a huge file). */
     async collect() {
-        const outputSize = sizeOf(this.outputPath);
-        const summarySize = sizeOf(this.summaryPath);
-        // A task may have removed them: then they are not known to be there.
-        this.knownEmpty = outputSize === 0 && summarySize === 0;
+        const outputSize = plainFileSize(this.outputPath);
+        const summarySize = plainFileSize(this.summaryPath);
         if (outputSize <= 0 && summarySize <= 0)
             return { outputs: {}, summary: '' };
         const [outputText, summary] = await Promise.all([
@@ -6413,16 +6391,25 @@ class TaskFiles {
         return { outputs: parseOutputFile(outputText), summary };
     }
 }
-/** A file's size; -1 when it is missing. A local stat: quicker in line than through the pool. */
-function sizeOf(path) {
-    return (0,external_node_fs_namespaceObject.statSync)(path, { throwIfNoEntry: false })?.size ?? -1;
+/**
+ * The size of a plain file; -1 when it is missing or is something else a task put there (a
+ * directory, a FIFO that would block a read, a symlink to a file that is not ours). A local
+ * lstat: quicker in line than through the thread pool, and most tasks write nothing.
+ */
+function plainFileSize(path) {
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
+    return stats?.isFile() ? stats.size : -1;
 }
 async function emptyFile(path) {
-    const size = sizeOf(path);
-    if (size > 0)
-        await (0,promises_namespaceObject.truncate)(path, 0);
-    else if (size < 0)
-        await (0,promises_namespaceObject.writeFile)(path, '');
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
+    if (stats?.isFile()) {
+        if (stats.size > 0)
+            await (0,promises_namespaceObject.truncate)(path, 0);
+        return;
+    }
+    if (stats !== undefined)
+        await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
+    await (0,promises_namespaceObject.writeFile)(path, '', { flag: 'wx' });
 }
 /** The first `limit` bytes of a file of `size` bytes as UTF-8, or '' when it is empty. */
 async function readStart(path, size, limit) {
@@ -6586,41 +6573,6 @@ class TaskOutput {
             await file.close();
         }
     }
-    /**
-     * A descriptor of the spill file, opened for appending, for a process to write its output to
-     * directly: no pipe, no copy through this process, no memory per chunk. Only for an output that
-     * is retained and still empty. Call absorb() once the process has exited and before any other
-     * use; write() may then add lines (e.g. between attempts) and the process may write again.
-     */
-    directFd() {
-        if (!this.retain || this.totalBytes > 0 || this.disposed) {
-            throw new Error('TaskOutput: directFd needs a retained, empty output');
-        }
-        // Everything goes to the file, in order: what write() adds too.
-        this.memoryLimit = 0;
-        if (this.spillFd === undefined) {
-            this.spillFile = external_node_path_namespaceObject.join(this.tempDir, `task-output-${(0,external_node_crypto_.randomUUID)()}.log`);
-            this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'ax+', 0o600);
-        }
-        return this.spillFd;
-    }
-    /**
-     * Takes in what a process wrote to directFd() since the last call: counts it and reads its
-     * last bytes into the tail (the rest stays in the file for replay()).
-     */
-    absorb() {
-        if (this.spillFd === undefined || this.disposed)
-            return;
-        const size = external_node_fs_namespaceObject.fstatSync(this.spillFd).size;
-        const added = size - this.spillBytes;
-        if (added <= 0)
-            return;
-        const last = Buffer.allocUnsafe(Math.min(added, this.tailRing.length));
-        external_node_fs_namespaceObject.readSync(this.spillFd, last, 0, last.length, size - last.length);
-        this.appendToTail(last);
-        this.totalBytes += added;
-        this.spillBytes = size;
-    }
     /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
     tail() {
         const window = this.tailWindow();
@@ -6683,8 +6635,9 @@ class TaskOutput {
             }
             this.spillFd = undefined;
         }
+        // A leftover process may still hold it open (EBUSY on Windows): the job's temp dir goes anyway.
         if (this.spillFile !== undefined)
-            await external_node_fs_namespaceObject.promises.rm(this.spillFile, { force: true });
+            await external_node_fs_namespaceObject.promises.rm(this.spillFile, { force: true }).catch(() => { });
     }
     appendToMemory(bytes) {
         let offset = 0;
@@ -6816,8 +6769,6 @@ function commandTask(options) {
             output.write(chunk);
             return options.log.output(index, prepared.item, chunk);
         };
-        // Output printed only once the task ends goes straight to a file: nothing per chunk here.
-        const outputFd = options.log.replaysOutput ? directFd(output) : undefined;
         let attempts = 0;
         let result;
         let status;
@@ -6834,11 +6785,8 @@ function commandTask(options) {
                 timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
                 signal: context.signal,
                 killGraceMs: options.killGraceMs,
-                onOutput,
-                outputFd
+                onOutput
             });
-            if (outputFd !== undefined)
-                output.absorb();
             status = statusOf(result, context.signal);
             if (!isRetryable(status) || attempts > retries)
                 break;
@@ -6850,7 +6798,12 @@ function commandTask(options) {
                 break;
             }
         }
-        const collected = await files.collect();
+        // What a task did to its own files must not cost its output or its record.
+        let problem;
+        const collected = await files.collect().catch((error) => {
+            problem = `Could not read the task's GITHUB_OUTPUT or GITHUB_STEP_SUMMARY: ${String(error)}`;
+            return { outputs: {}, summary: '' };
+        });
         const record = {
             index,
             item: prepared.item,
@@ -6864,7 +6817,7 @@ function commandTask(options) {
             startedAt: attempts === 1 ? result.startedAt : startedAt,
             endedAt: result.endedAt,
             outputTail: output.tail().text,
-            error: result.error ?? null,
+            error: result.error ?? problem ?? null,
             outputs: collected.outputs,
             summary: collected.summary,
             needs: prepared.needs
@@ -6873,15 +6826,6 @@ function commandTask(options) {
         void options.log.end(record, output);
         return { status: record.status, value: record };
     };
-}
-/** The output file's descriptor for the process, or undefined (pipes) when it cannot be had. */
-function directFd(output) {
-    try {
-        return output.directFd();
-    }
-    catch {
-        return undefined;
-    }
 }
 /**
  * How a finished process maps to a task status. A process stopped because the run halted is
@@ -7132,20 +7076,30 @@ class TaskLog {
             }
             return wait;
         };
-        await output.replay(chunk => print(guard.write(chunk)));
-        await print(guard.end());
-        if (output.droppedBytes > 0) {
-            // Said on a line of its own, after the output that was kept.
+        try {
+            try {
+                await output.replay(chunk => print(guard.write(chunk)));
+            }
+            finally {
+                // What the guard still holds back was read already: it is printed whatever came after.
+                await print(guard.end());
+            }
+            if (output.droppedBytes > 0) {
+                // Said on a line of its own, after the output that was kept.
+                if (last !== 10)
+                    this.sink('\n');
+                last = 10;
+                this.sink(`${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
+                    `${String(output.spillError?.message ?? 'unknown error')}\n`);
+            }
+        }
+        finally {
+            // Whatever failed, the group is closed, or the rest of the log would sit inside it.
+            // ::endgroup:: only counts at the start of a line.
             if (last !== 10)
                 this.sink('\n');
-            last = 10;
-            this.sink(`${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
-                `${String(output.spillError?.message ?? 'unknown error')}\n`);
+            this.sink('::endgroup::\n');
         }
-        // ::endgroup:: only counts at the start of a line.
-        if (last !== 10)
-            this.sink('\n');
-        this.sink('::endgroup::\n');
     }
     printStreamLine(prefix, line) {
         this.printAll(this.streamGuard.write(prefix));

@@ -92,8 +92,6 @@ export function commandTask(
       output.write(chunk)
       return options.log.output(index, prepared.item, chunk)
     }
-    // Output printed only once the task ends goes straight to a file: nothing per chunk here.
-    const outputFd = options.log.replaysOutput ? directFd(output) : undefined
 
     let attempts = 0
     let result: RunResult
@@ -111,10 +109,8 @@ export function commandTask(
         timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
         signal: context.signal,
         killGraceMs: options.killGraceMs,
-        onOutput,
-        outputFd
+        onOutput
       })
-      if (outputFd !== undefined) output.absorb()
       status = statusOf(result, context.signal)
       if (!isRetryable(status) || attempts > retries) break
       const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random)
@@ -129,7 +125,12 @@ export function commandTask(
         break
       }
     }
-    const collected = await files.collect()
+    // What a task did to its own files must not cost its output or its record.
+    let problem: string | undefined
+    const collected = await files.collect().catch((error: unknown) => {
+      problem = `Could not read the task's GITHUB_OUTPUT or GITHUB_STEP_SUMMARY: ${String(error)}`
+      return { outputs: {}, summary: '' }
+    })
     const record: TaskRecord = {
       index,
       item: prepared.item,
@@ -143,7 +144,7 @@ export function commandTask(
       startedAt: attempts === 1 ? result.startedAt : startedAt,
       endedAt: result.endedAt,
       outputTail: output.tail().text,
-      error: result.error ?? null,
+      error: result.error ?? problem ?? null,
       outputs: collected.outputs,
       summary: collected.summary,
       needs: prepared.needs
@@ -151,15 +152,6 @@ export function commandTask(
     // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
     void options.log.end(record, output)
     return { status: record.status, value: record }
-  }
-}
-
-/** The output file's descriptor for the process, or undefined (pipes) when it cannot be had. */
-function directFd(output: TaskOutput): number | undefined {
-  try {
-    return output.directFd()
-  } catch {
-    return undefined
   }
 }
 

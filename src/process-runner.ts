@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { types } from 'node:util'
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface RunOptions {
@@ -28,12 +28,6 @@ export interface RunOptions {
    * stream until it settles, so a slow reader of the output slows the task instead of filling memory.
    */
   onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => Promise<void> | void
-  /**
-   * A file descriptor (opened for appending) that stdout and stderr go to directly, in the order
-   * written, instead of through pipes to this process: no copy, no memory per chunk. onOutput is
-   * then not called.
-   */
-  outputFd?: number
 }
 
 export interface RunResult {
@@ -87,10 +81,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     child = spawn(options.file, options.args, {
       cwd: options.cwd,
       env: options.env,
-      stdio:
-        options.outputFd === undefined
-          ? ['ignore', 'pipe', 'pipe']
-          : ['ignore', options.outputFd, options.outputFd],
+      stdio: ['ignore', 'pipe', 'pipe'],
       // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
       // groups (taskkill /T walks the tree) and detached there means a console of its own.
       detached: process.platform !== 'win32',
@@ -100,11 +91,10 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     return clock.result(await describeStartFailure(error, options))
   }
 
-  const piped = options.outputFd === undefined
-  const stdout = child.stdout ?? emptyStream()
-  const stderr = child.stderr ?? emptyStream()
+  const stdout = child.stdout
+  const stderr = child.stderr
   const pid = child.pid
-  if (pid === undefined || (piped && (child.stdout === null || child.stderr === null))) {
+  if (pid === undefined || stdout === null || stderr === null) {
     // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
     const error = await new Promise<unknown>(resolve => child.once('error', resolve))
     stdout?.destroy()
@@ -113,9 +103,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
   }
 
   const onOutput = options.onOutput
-  if (!piped) {
-    // Output goes to the file; there is nothing to read.
-  } else if (onOutput) {
+  if (onOutput) {
     const relay = (stream: Readable, name: 'stdout' | 'stderr'): void => {
       stream.on('data', (chunk: Buffer) => {
         const wait = onOutput(chunk, name)
@@ -265,13 +253,6 @@ export function escapedGroups(pid: number): number[] {
     targets.add(descendants.has(pgrp) ? -pgrp : descendant)
   }
   return [...targets]
-}
-
-/** A stream that has already ended, standing in for stdout/stderr that go to a file. */
-function emptyStream(): Readable {
-  const stream = Readable.from([])
-  stream.resume()
-  return stream
 }
 
 /** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs'
-import { open, truncate, writeFile } from 'node:fs/promises'
+import { lstatSync } from 'node:fs'
+import { open, rm, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
@@ -11,15 +11,13 @@ export const MAX_TASK_SUMMARY_BYTES = 64 * 1024
  * files would race on them and could blow the summary's budget; each task gets its own, and the
  * action collects them into the results and the job summary. The files belong to a worker slot
  * and are emptied for each task that runs in it: no file is created or deleted per task, and
- * since most tasks write nothing, a task costs two stat calls and nothing more.
+ * since most tasks write nothing, a task usually costs four lstat calls and nothing more.
  */
 export class TaskFiles {
   /** Path given to the task as GITHUB_OUTPUT. */
   readonly outputPath: string
   /** Path given to the task as GITHUB_STEP_SUMMARY. */
   readonly summaryPath: string
-  /** Both files exist and are empty (collect saw them so, and no task has had them since). */
-  private knownEmpty = false
 
   constructor(directory: string, slot: number) {
     this.outputPath = join(directory, `github-output-${slot}`)
@@ -27,23 +25,18 @@ export class TaskFiles {
   }
 
   /**
-   * Makes both files exist and be empty before a task (or another attempt of one) gets them:
-   * @actions/core refuses a file that is missing, and a failed attempt's outputs must not leak
-   * into the next.
+   * Makes both files exist, be plain files and be empty before a task (or another attempt of one)
+   * gets them: @actions/core refuses a file that is missing, a failed attempt's outputs must not
+   * leak into the next, nor what a process left behind by the previous task wrote since.
    */
   async reset(): Promise<void> {
-    if (!this.knownEmpty) {
-      await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)])
-    }
-    this.knownEmpty = false
+    await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)])
   }
 
   /** Reads what the task wrote (only the start of a huge file). */
   async collect(): Promise<{ outputs: Record<string, string>; summary: string }> {
-    const outputSize = sizeOf(this.outputPath)
-    const summarySize = sizeOf(this.summaryPath)
-    // A task may have removed them: then they are not known to be there.
-    this.knownEmpty = outputSize === 0 && summarySize === 0
+    const outputSize = plainFileSize(this.outputPath)
+    const summarySize = plainFileSize(this.summaryPath)
     if (outputSize <= 0 && summarySize <= 0) return { outputs: {}, summary: '' }
     const [outputText, summary] = await Promise.all([
       readStart(this.outputPath, outputSize, MAX_TASK_OUTPUTS_BYTES),
@@ -53,15 +46,24 @@ export class TaskFiles {
   }
 }
 
-/** A file's size; -1 when it is missing. A local stat: quicker in line than through the pool. */
-function sizeOf(path: string): number {
-  return statSync(path, { throwIfNoEntry: false })?.size ?? -1
+/**
+ * The size of a plain file; -1 when it is missing or is something else a task put there (a
+ * directory, a FIFO that would block a read, a symlink to a file that is not ours). A local
+ * lstat: quicker in line than through the thread pool, and most tasks write nothing.
+ */
+function plainFileSize(path: string): number {
+  const stats = lstatSync(path, { throwIfNoEntry: false })
+  return stats?.isFile() ? stats.size : -1
 }
 
 async function emptyFile(path: string): Promise<void> {
-  const size = sizeOf(path)
-  if (size > 0) await truncate(path, 0)
-  else if (size < 0) await writeFile(path, '')
+  const stats = lstatSync(path, { throwIfNoEntry: false })
+  if (stats?.isFile()) {
+    if (stats.size > 0) await truncate(path, 0)
+    return
+  }
+  if (stats !== undefined) await rm(path, { recursive: true, force: true })
+  await writeFile(path, '', { flag: 'wx' })
 }
 
 /** The first `limit` bytes of a file of `size` bytes as UTF-8, or '' when it is empty. */

@@ -188,20 +188,28 @@ export class TaskLog {
       }
       return wait
     }
-    await output.replay(chunk => print(guard.write(chunk)))
-    await print(guard.end())
-    if (output.droppedBytes > 0) {
-      // Said on a line of its own, after the output that was kept.
+    try {
+      try {
+        await output.replay(chunk => print(guard.write(chunk)))
+      } finally {
+        // What the guard still holds back was read already: it is printed whatever came after.
+        await print(guard.end())
+      }
+      if (output.droppedBytes > 0) {
+        // Said on a line of its own, after the output that was kept.
+        if (last !== 10) this.sink('\n')
+        last = 10
+        this.sink(
+          `${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
+            `${String(output.spillError?.message ?? 'unknown error')}\n`
+        )
+      }
+    } finally {
+      // Whatever failed, the group is closed, or the rest of the log would sit inside it.
+      // ::endgroup:: only counts at the start of a line.
       if (last !== 10) this.sink('\n')
-      last = 10
-      this.sink(
-        `${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
-          `${String(output.spillError?.message ?? 'unknown error')}\n`
-      )
+      this.sink('::endgroup::\n')
     }
-    // ::endgroup:: only counts at the start of a line.
-    if (last !== 10) this.sink('\n')
-    this.sink('::endgroup::\n')
   }
 
   private printStreamLine(prefix: Buffer, line: Buffer): Promise<void> | void {

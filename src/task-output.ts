@@ -47,7 +47,7 @@ const CR = 0x0d
  * separately in a small ring buffer so tail() never re-reads the output.
  */
 export class TaskOutput {
-  private memoryLimit: number
+  private readonly memoryLimit: number
   private readonly tempDir: string
   private readonly tailLines: number
   private readonly tailBytes: number
@@ -148,41 +148,6 @@ export class TaskOutput {
     }
   }
 
-  /**
-   * A descriptor of the spill file, opened for appending, for a process to write its output to
-   * directly: no pipe, no copy through this process, no memory per chunk. Only for an output that
-   * is retained and still empty. Call absorb() once the process has exited and before any other
-   * use; write() may then add lines (e.g. between attempts) and the process may write again.
-   */
-  directFd(): number {
-    if (!this.retain || this.totalBytes > 0 || this.disposed) {
-      throw new Error('TaskOutput: directFd needs a retained, empty output')
-    }
-    // Everything goes to the file, in order: what write() adds too.
-    this.memoryLimit = 0
-    if (this.spillFd === undefined) {
-      this.spillFile = path.join(this.tempDir, `task-output-${randomUUID()}.log`)
-      this.spillFd = fs.openSync(this.spillFile, 'ax+', 0o600)
-    }
-    return this.spillFd
-  }
-
-  /**
-   * Takes in what a process wrote to directFd() since the last call: counts it and reads its
-   * last bytes into the tail (the rest stays in the file for replay()).
-   */
-  absorb(): void {
-    if (this.spillFd === undefined || this.disposed) return
-    const size = fs.fstatSync(this.spillFd).size
-    const added = size - this.spillBytes
-    if (added <= 0) return
-    const last = Buffer.allocUnsafe(Math.min(added, this.tailRing.length))
-    fs.readSync(this.spillFd, last, 0, last.length, size - last.length)
-    this.appendToTail(last)
-    this.totalBytes += added
-    this.spillBytes = size
-  }
-
   /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
   tail(): OutputTail {
     const window = this.tailWindow()
@@ -245,7 +210,9 @@ export class TaskOutput {
       }
       this.spillFd = undefined
     }
-    if (this.spillFile !== undefined) await fs.promises.rm(this.spillFile, { force: true })
+    // A leftover process may still hold it open (EBUSY on Windows): the job's temp dir goes anyway.
+    if (this.spillFile !== undefined)
+      await fs.promises.rm(this.spillFile, { force: true }).catch(() => {})
   }
 
   private appendToMemory(bytes: Buffer): void {
