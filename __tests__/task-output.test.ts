@@ -129,7 +129,7 @@ describe('TaskOutput', () => {
       await new Promise(resolve => setImmediate(resolve))
     })
     expect(chunks.length).toBeGreaterThan(1)
-    expect(Math.max(...chunks.map(c => c.length))).toBeLessThanOrEqual(256 * 1024)
+    expect(Math.max(...chunks.map(c => c.length))).toBeLessThanOrEqual(64 * 1024)
     expect(sha256(Buffer.concat(chunks))).toBe(sha256(data))
     await output.dispose()
   })

@@ -34,7 +34,7 @@ export const DEFAULT_TAIL_BYTES = 8 * 1024
 // Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
 const FIRST_BLOCK_SIZE = 4 * 1024
 const MAX_BLOCK_SIZE = 64 * 1024
-const REPLAY_READ_SIZE = 256 * 1024
+const REPLAY_READ_SIZE = 64 * 1024
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8
