@@ -7061,9 +7061,14 @@ class TaskLog {
         }
     }
     async printGroup(headline, record, output) {
-        this.sink(`::group::${escapeCommandData(neutraliseInline(headline))}\n`);
-        if (record.error !== null)
-            this.sink(`${neutraliseInline(record.error)}\n`);
+        const open = `::group::${escapeCommandData(neutraliseInline(headline))}\n`;
+        const error = record.error === null ? '' : `${neutraliseInline(record.error)}\n`;
+        // Most tasks print nothing: one write for the whole group rather than three.
+        if (output.byteLength === 0) {
+            this.sink(`${open}${error}::endgroup::\n`);
+            return;
+        }
+        this.sink(open + error);
         const guard = new CommandGuard(this.commands);
         let last = 10;
         const print = (buffers) => {
