@@ -37,7 +37,7 @@ describe('commandTask', () => {
     )
     const item = { a: "it's" }
     const report = await task(
-      { item, command: template.render(item, 3, 1) },
+      { index: 2, item, command: template.render(item, 3, 1) },
       { index: 2, slot: 2, signal: new AbortController().signal }
     )
     await log.finish()
@@ -63,14 +63,14 @@ describe('commandTask', () => {
     const halt = new AbortController()
     setTimeout(() => halt.abort(), 50)
     const cancelled = await task(
-      { item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, item: 'x', command: template.render('x', 1, 1) },
       { index: 0, slot: 1, signal: halt.signal }
     )
     expect(cancelled.status).toBe(TaskStatus.Cancelled)
 
     const slow = setUp('sleep 5', 50)
     const report = await slow.task(
-      { item: 'x', command: slow.template.render('x', 1, 1) },
+      { index: 0, item: 'x', command: slow.template.render('x', 1, 1) },
       { index: 0, slot: 1, signal: new AbortController().signal }
     )
     expect(report.status).toBe(TaskStatus.TimedOut)
@@ -88,7 +88,7 @@ describe('retries', () => {
       5
     )
     const report = await task(
-      { item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, item: 'x', command: template.render('x', 1, 1) },
       { index: 0, slot: 1, signal: new AbortController().signal }
     )
     await log.finish()
@@ -98,7 +98,7 @@ describe('retries', () => {
     expect(report.value.outputs).toEqual({ n3: 'yes' })
     // and the next task in the same slot starts from empty files too
     const next = await task(
-      { item: 'y', command: template.render('y', 2, 1) },
+      { index: 1, item: 'y', command: template.render('y', 2, 1) },
       { index: 1, slot: 1, signal: new AbortController().signal }
     )
     expect(next.value.outputs).toEqual({ n4: 'yes' })
@@ -111,7 +111,7 @@ describe('retries', () => {
   it('gives up after the last retry, and retries timeouts too', async () => {
     const { template, task } = setUp('sleep 5', 30, 2)
     const report = await task(
-      { item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, item: 'x', command: template.render('x', 1, 1) },
       { index: 0, slot: 1, signal: new AbortController().signal }
     )
     expect(report.status).toBe(TaskStatus.TimedOut)
@@ -125,7 +125,7 @@ describe('retries', () => {
     setTimeout(() => halt.abort(), 100)
     const slowRetries = commandTaskWithDelay(template, 60_000)
     const report = await slowRetries(
-      { item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, item: 'x', command: template.render('x', 1, 1) },
       { index: 0, slot: 1, signal: halt.signal }
     )
     expect(report.status).toBe(TaskStatus.Cancelled)

@@ -5056,7 +5056,7 @@ function prepareItems(items, template) {
     const prepared = items.map((item, index) => {
         const command = template.render(item, index + 1, 1);
         checkSpawnable(index, item, command.args, itemText(item));
-        return { item, command };
+        return { index, item, command };
     });
     return { template, prepared, needs: undefined, priorities: items.map(priorityOf) };
 }
@@ -5076,7 +5076,7 @@ function prepareTasks(tasks, settings) {
                 ? undefined
                 : existingDirectory(task, (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, task.workingDirectory))
         };
-        return { item: task.name, command, needs: task.needs, overrides };
+        return { index, item: task.name, command, needs: task.needs, overrides };
     });
     return {
         template,
@@ -6742,7 +6742,7 @@ function commandTask(options) {
     return async (prepared, context) => {
         const overrides = prepared.overrides ?? {};
         const retries = overrides.retries ?? options.retries ?? 0;
-        const index = prepared.index ?? context.index;
+        const index = prepared.index;
         const seq = index + 1;
         const command = options.template.usesSlot
             ? options.template.render(prepared.item, seq, context.slot)
@@ -7160,6 +7160,8 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
     plan.shard?.itemCount ?? total, streamSink(process.stdout), settings.workflowCommands);
     const jobLog = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
     const debug = isDebug();
+    // Tasks are numbered by their place in the whole input, also under `shard`.
+    const numberOf = (position) => prepared[position].index + 1;
     const startedAt = Date.now();
     let done = 0;
     let unsuccessful = 0;
@@ -7191,7 +7193,7 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
                 running++;
                 if (debug) {
                     const item = itemLabel(prepared[index]?.item ?? '');
-                    const number = (prepared[index]?.index ?? index) + 1;
+                    const number = numberOf(index);
                     log.note(`::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`);
                 }
             },
@@ -7209,7 +7211,7 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
                         afterTasks.push(afterTask(outcome.value));
                 }
                 if (debug) {
-                    const number = (prepared[outcome.index]?.index ?? outcome.index) + 1;
+                    const number = numberOf(outcome.index);
                     log.note(`::debug::Task ${number} ended: ${outcome.status}`);
                 }
             }
@@ -7264,9 +7266,8 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
         return null;
     if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
         const failed = prepared[firstFailure.index];
-        const item = itemLabel(failed?.item ?? '', 60);
-        const number = (failed?.index ?? firstFailure.index) + 1;
-        return `fail-fast after task ${number} (${item}) ended ${firstFailure.status}`;
+        const item = itemLabel(failed.item, 60);
+        return `fail-fast after task ${failed.index + 1} (${item}) ended ${firstFailure.status}`;
     }
     return halt.message;
 }
@@ -7274,7 +7275,7 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
 function recordOf(outcome, prepared) {
     const item = prepared[outcome.index];
     return {
-        index: item.index ?? outcome.index,
+        index: item.index,
         item: item.item,
         status: outcome.status,
         exitCode: null,
@@ -8291,7 +8292,7 @@ function takeShard(plan, shard, timings) {
     const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
     return {
         template: plan.template,
-        prepared: mine.map(index => ({ ...plan.prepared[index], index })),
+        prepared: mine.map(index => plan.prepared[index]),
         // Sharding refuses tasks with needs, so there are none to carry over.
         needs: plan.needs === undefined ? undefined : mine.map(() => []),
         priorities: mine.map(index => plan.priorities[index]),
@@ -8444,7 +8445,7 @@ function dryRun(settings, plan) {
     info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
     const records = plan.prepared.map((prepared, index) => {
         const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : '';
-        const number = (prepared.index ?? index) + 1;
+        const number = prepared.index + 1;
         const of = plan.shard?.itemCount ?? total;
         info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
         return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);

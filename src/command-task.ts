@@ -13,8 +13,8 @@ import { type CommandTemplate, type RenderedCommand } from './template.js'
 /** An item whose command has been rendered and checked before anything runs. */
 export interface PreparedItem {
   item: Item
-  /** 0-based position in the whole input; differs from the position in the run under `shard`. */
-  index?: number
+  /** 0-based position in the whole input (under `shard` too, where the run holds only some items). */
+  index: number
   /** The command rendered before the run; rendered again at start when it uses {%}. */
   command: RenderedCommand
   /** Names of the tasks it needs (named tasks only). */
@@ -65,7 +65,7 @@ export function commandTask(
   return async (prepared, context) => {
     const overrides = prepared.overrides ?? {}
     const retries = overrides.retries ?? options.retries ?? 0
-    const index = prepared.index ?? context.index
+    const index = prepared.index
     const seq = index + 1
     const command = options.template.usesSlot
       ? options.template.render(prepared.item, seq, context.slot)

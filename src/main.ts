@@ -126,7 +126,7 @@ function dryRun(settings: ActionSettings, plan: RunPlan): RunReport {
   core.info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`)
   const records = plan.prepared.map((prepared, index) => {
     const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : ''
-    const number = (prepared.index ?? index) + 1
+    const number = prepared.index + 1
     const of = plan.shard?.itemCount ?? total
     core.info(
       `[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`

@@ -38,7 +38,7 @@ export function prepareItems(items: readonly Item[], template: CommandTemplate):
   const prepared = items.map((item, index): PreparedItem => {
     const command = template.render(item, index + 1, 1)
     checkSpawnable(index, item, command.args, itemText(item))
-    return { item, command }
+    return { index, item, command }
   })
   return { template, prepared, needs: undefined, priorities: items.map(priorityOf) }
 }
@@ -60,7 +60,7 @@ export function prepareTasks(tasks: readonly TaskSpec[], settings: ActionSetting
           ? undefined
           : existingDirectory(task, resolve(settings.workingDirectory, task.workingDirectory))
     }
-    return { item: task.name, command, needs: task.needs, overrides }
+    return { index, item: task.name, command, needs: task.needs, overrides }
   })
   return {
     template,

@@ -48,6 +48,8 @@ export async function runItems(
   )
   const jobLog = openSync(join(workDirectory, JOB_LOG_FILE), 'a')
   const debug = core.isDebug()
+  // Tasks are numbered by their place in the whole input, also under `shard`.
+  const numberOf = (position: number): number => (prepared[position] as PreparedItem).index + 1
   const startedAt = Date.now()
   let done = 0
   let unsuccessful = 0
@@ -87,7 +89,7 @@ export async function runItems(
           running++
           if (debug) {
             const item = itemLabel(prepared[index]?.item ?? '')
-            const number = (prepared[index]?.index ?? index) + 1
+            const number = numberOf(index)
             log.note(
               `::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`
             )
@@ -105,7 +107,7 @@ export async function runItems(
             if (afterTask) afterTasks.push(afterTask(outcome.value))
           }
           if (debug) {
-            const number = (prepared[outcome.index]?.index ?? outcome.index) + 1
+            const number = numberOf(outcome.index)
             log.note(`::debug::Task ${number} ended: ${outcome.status}`)
           }
         }
@@ -168,10 +170,9 @@ function describeHalt(
 ): string | null {
   if (halt === undefined) return null
   if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
-    const failed = prepared[firstFailure.index]
-    const item = itemLabel(failed?.item ?? '', 60)
-    const number = (failed?.index ?? firstFailure.index) + 1
-    return `fail-fast after task ${number} (${item}) ended ${firstFailure.status}`
+    const failed = prepared[firstFailure.index] as PreparedItem
+    const item = itemLabel(failed.item, 60)
+    return `fail-fast after task ${failed.index + 1} (${item}) ended ${firstFailure.status}`
   }
   return halt.message
 }
@@ -183,7 +184,7 @@ export function recordOf(
 ): TaskRecord {
   const item = prepared[outcome.index] as PreparedItem
   return {
-    index: item.index ?? outcome.index,
+    index: item.index,
     item: item.item,
     status: outcome.status,
     exitCode: null,

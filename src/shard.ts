@@ -69,7 +69,7 @@ export function takeShard(plan: RunPlan, shard: Shard, timings: Timings): RunPla
     indexes.reduce((total, index) => total + (estimates[index] as number), 0)
   return {
     template: plan.template,
-    prepared: mine.map(index => ({ ...plan.prepared[index], index }) as RunPlan['prepared'][0]),
+    prepared: mine.map(index => plan.prepared[index] as RunPlan['prepared'][0]),
     // Sharding refuses tasks with needs, so there are none to carry over.
     needs: plan.needs === undefined ? undefined : mine.map(() => []),
     priorities: mine.map(index => plan.priorities[index] as number),
