@@ -1725,7 +1725,7 @@ function getReviewThreadInputs(given) {
             'Expected a command template run once per thread, such as ./fix.sh {path} {line} {body}.');
     }
     const resolve = parseEnum(Inputs.ResolveThreads, getInput(Inputs.ResolveThreads) || ResolveThreads.None, ResolveThreads);
-    const comment = getInput(Inputs.ResolveComment, { trimWhitespace: false }).trim();
+    const comment = getInput(Inputs.ResolveComment);
     if (comment !== '' && resolve === ResolveThreads.None) {
         throw new Error(`Invalid inputs: '${Inputs.ResolveComment}' is set but '${Inputs.ResolveThreads}' is ` +
             `'${ResolveThreads.None}'. Expected '${Inputs.ResolveThreads}: ${ResolveThreads.OnSuccess}' ` +

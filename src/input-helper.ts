@@ -247,7 +247,7 @@ function getReviewThreadInputs(given: {
     core.getInput(Inputs.ResolveThreads) || ResolveThreads.None,
     ResolveThreads
   )
-  const comment = core.getInput(Inputs.ResolveComment, { trimWhitespace: false }).trim()
+  const comment = core.getInput(Inputs.ResolveComment)
   if (comment !== '' && resolve === ResolveThreads.None) {
     throw new Error(
       `Invalid inputs: '${Inputs.ResolveComment}' is set but '${Inputs.ResolveThreads}' is ` +
