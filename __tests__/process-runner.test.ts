@@ -4,10 +4,11 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { spawn } from 'node:child_process'
+import { LauncherPool, launcherSupported } from '../src/launcher.js'
 import {
   escapedGroups,
   exitCodeOfSignal,
-  runProcess,
+  runProcess as runProcessThrough,
   taskkillCommand,
   type RunOptions,
   type RunResult
@@ -19,11 +20,24 @@ const onPosix = process.platform !== 'win32' ? it : it.skip
 
 let tempDir: string
 
+// Every behaviour holds whichever way the process is started: Node's spawn, or a launcher.
+const launcherPool = new LauncherPool({ enabled: true })
+const starters = [
+  { name: 'spawn', launchers: null },
+  ...(launcherSupported() ? [{ name: 'launcher', launchers: launcherPool }] : [])
+]
+let launchers: LauncherPool | null = null
+
+function runProcess(options: RunOptions): Promise<RunResult> {
+  return runProcessThrough({ launchers, ...options })
+}
+
 beforeAll(() => {
   tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'process-runner-test-'))
 })
 
 afterAll(() => {
+  launcherPool.close()
   fs.rmSync(tempDir, { recursive: true, force: true })
 })
 
@@ -99,7 +113,11 @@ const stubbornTree = [
   'wait'
 ].join('\n')
 
-describe('runProcess', () => {
+describe.each(starters)('runProcess started by $name', starter => {
+  beforeAll(() => {
+    launchers = starter.launchers
+  })
+
   it.each([0, 1, 42])('passes exit code %i through', async code => {
     const { result } = await sh(`exit ${code}`)
     expect(result).toMatchObject({ exitCode: code, signal: null, timedOut: false, aborted: false })
@@ -328,7 +346,11 @@ describe('taskkillCommand', () => {
   })
 })
 
-describe('descendants that leave the task’s process group', () => {
+describe.each(starters)('descendants that leave the task’s process group ($name)', starter => {
+  beforeAll(() => {
+    launchers = starter.launchers
+  })
+
   onLinux(
     'are stopped on timeout too: coreutils timeout and setsid make groups of their own',
     async () => {

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8052);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4779);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8052:
+/***/ 4779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5927,7 +5927,414 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/launcher.ts
+
+
+
+/**
+ * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
+ * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
+ * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
+ * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are started
+ * with Node's spawn. Every guarantee of a spawned task holds: its own process group, exactly the
+ * environment and working directory given, stdin from /dev/null, separate stdout and stderr,
+ * exact exit codes and signals, and the start errors Node reports (ENOENT, EACCES, ...).
+ */
+const LAUNCHER_PERL = '/usr/bin/perl';
+/**
+ * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
+ * strings (cwd, argument count, arguments, NAME=value environment), or `C` to close the running
+ * task's output pipes (its background children may hold them). Frames on stdout: a type byte and
+ * a 4-byte value: `S` started (pid), `F` not started (errno, then a byte saying which step),
+ * `O`/`E` stdout/stderr data (length, then the bytes), `X` exited (wait status), `D` done (both
+ * pipes closed). One task at a time.
+ */
+const LAUNCHER_SCRIPT = String.raw `
+use strict;
+use warnings;
+use POSIX ();
+$0 = 'parallel-exec launcher';
+binmode(STDIN);
+binmode(STDOUT);
+# Stopping tasks is the action's job: it signals each task's process group itself.
+my @ignored = qw(INT TERM HUP QUIT PIPE);
+$SIG{$_} = 'IGNORE' for @ignored;
+# Wakes select() when the task's process ends while something still holds its output open.
+$SIG{CHLD} = sub { };
+
+sub read_exactly {
+  my ($n) = @_;
+  my $buffer = '';
+  while (length($buffer) < $n) {
+    my $got = sysread(STDIN, $buffer, $n - length($buffer), length($buffer));
+    if (!defined $got) { next if $!{EINTR}; exit 0 }
+    exit 0 if $got == 0;
+  }
+  return $buffer;
+}
+
+sub read_request { return read_exactly(unpack('N', read_exactly(4))) }
+
+sub send_frame {
+  my ($type, $value, $data) = @_;
+  my $frame = pack('aN', $type, $value) . (defined $data ? $data : '');
+  my $offset = 0;
+  while ($offset < length($frame)) {
+    my $wrote = syswrite(STDOUT, $frame, length($frame) - $offset, $offset);
+    if (!defined $wrote) { next if $!{EINTR}; exit 0 }
+    $offset += $wrote;
+  }
+}
+
+for (;;) {
+  my $request = read_request();
+  next unless substr($request, 0, 1) eq 'R';
+  my ($cwd, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
+  my @argv = splice(@rest, 0, $argc);
+  my %env;
+  for (@rest) { my ($name, $value) = split(/=/, $_, 2); $env{$name} = $value }
+  for my $name (keys %ENV) { delete $ENV{$name} unless exists $env{$name} }
+  while (my ($name, $value) = each %env) {
+    $ENV{$name} = $value unless defined $ENV{$name} && $ENV{$name} eq $value;
+  }
+
+  my ($out_r, $out_w, $err_r, $err_w, $status_r, $status_w);
+  unless (pipe($out_r, $out_w) && pipe($err_r, $err_w) && pipe($status_r, $status_w)) {
+    send_frame('F', $! + 0, 'p');
+    next;
+  }
+  my $pid = fork();
+  if (!defined $pid) {
+    send_frame('F', $! + 0, 'f');
+    next;
+  }
+  if ($pid == 0) {
+    $SIG{$_} = 'DEFAULT' for @ignored;
+    POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
+    POSIX::setpgid(0, 0);
+    my $fail = sub { syswrite($status_w, pack('Na', $! + 0, $_[0])); POSIX::_exit(127) };
+    open(my $null, '<', '/dev/null') or $fail->('n');
+    POSIX::dup2(fileno($null), 0) // $fail->('n');
+    POSIX::dup2(fileno($out_w), 1) // $fail->('p');
+    POSIX::dup2(fileno($err_w), 2) // $fail->('p');
+    chdir($cwd) or $fail->('c');
+    { no warnings 'exec'; exec { $argv[0] } @argv; }
+    $fail->('e');
+  }
+  close($out_w);
+  close($err_w);
+  close($status_w);
+  # The status pipe is closed on exec: EOF means the command is running.
+  my ($got, $failure);
+  do { $got = sysread($status_r, $failure, 5) } while (!defined $got && $!{EINTR});
+  close($status_r);
+  if ($got) {
+    while (waitpid($pid, 0) != $pid) { last unless $!{EINTR} }
+    close($out_r);
+    close($err_r);
+    send_frame('F', unpack('N', $failure), substr($failure, 4, 1));
+    next;
+  }
+  send_frame('S', $pid);
+
+  my %open = ('O' => $out_r, 'E' => $err_r);
+  my $exited = 0;
+  while (!$exited || %open) {
+    if (!$exited) {
+      my $done = %open ? waitpid($pid, POSIX::WNOHANG()) : waitpid($pid, 0);
+      if ($done == $pid) { send_frame('X', $?); $exited = 1; next }
+      next if !%open;
+    }
+    my $wanted = '';
+    vec($wanted, fileno($_), 1) = 1 for values %open;
+    vec($wanted, fileno(STDIN), 1) = 1;
+    # Without SIGCHLD arriving at the right moment, look at the process at least this often.
+    my $ready = select(my $readable = $wanted, undef, undef, $exited ? undef : 0.1);
+    next if $ready <= 0;
+    for my $type (keys %open) {
+      my $pipe = $open{$type};
+      next unless vec($readable, fileno($pipe), 1);
+      my $n = sysread($pipe, my $data, 65536);
+      next if !defined $n && $!{EINTR};
+      if ($n) { send_frame($type, $n, $data) }
+      else { close($pipe); delete $open{$type} }
+    }
+    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
+      close($_) for values %open;
+      %open = ();
+    }
+  }
+  send_frame('D', 0);
+}
+`;
+const HEADER_BYTES = 5;
+const ERRNO_NAMES = new Map(Object.entries(external_node_os_namespaceObject.constants.errno).map(([name, value]) => [value, name]));
+const SIGNAL_NAMES = new Map(Object.entries(external_node_os_namespaceObject.constants.signals).map(([name, value]) => [value, name]));
+/** One launcher process; runs one task at a time. */
+class Launcher {
+    onIdle;
+    child;
+    buffered = Buffer.alloc(0);
+    running;
+    paused = false;
+    dead = false;
+    constructor(perl, onIdle) {
+        this.onIdle = onIdle;
+        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', LAUNCHER_SCRIPT], {
+            stdio: ['pipe', 'pipe', 'ignore'],
+            // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
+            env: {}
+        });
+        this.child.on('error', () => this.die());
+        this.child.stdin?.on('error', () => this.die());
+        this.child.stdout?.on('data', (chunk) => this.receive(chunk));
+        // Only once all it wrote is read: 'exit' can come before the last frames.
+        this.child.stdout?.on('close', () => this.die());
+        this.setRef(false);
+    }
+    launch(request, running) {
+        this.running = running;
+        this.setRef(true);
+        this.child.stdin?.write(encodeRequest(request));
+    }
+    closeStdio() {
+        const running = this.running;
+        if (!running || running.discard)
+            return;
+        running.discard = true;
+        this.child.stdin?.write(Buffer.from([0, 0, 0, 1, 0x43]));
+        if (this.paused)
+            this.resume();
+    }
+    close() {
+        this.dead = true;
+        this.child.stdin?.end();
+        this.setRef(false);
+    }
+    receive(chunk) {
+        this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+        this.parse();
+    }
+    parse() {
+        while (!this.paused && this.buffered.length >= HEADER_BYTES) {
+            const buffer = this.buffered;
+            const type = buffer[0];
+            const value = buffer.readUInt32BE(1);
+            const running = this.running;
+            if (type === 0x4f || type === 0x45) {
+                // O / E: output of the task
+                if (buffer.length < HEADER_BYTES + value)
+                    return;
+                const data = buffer.subarray(HEADER_BYTES, HEADER_BYTES + value);
+                this.buffered = buffer.subarray(HEADER_BYTES + value);
+                if (running && !running.discard && running.onOutput) {
+                    const wait = running.onOutput(data, type === 0x4f ? 'stdout' : 'stderr');
+                    if (wait) {
+                        this.paused = true;
+                        this.child.stdout?.pause();
+                        void wait.finally(() => this.resume());
+                    }
+                }
+                continue;
+            }
+            if (type === 0x46) {
+                // F: not started; one more byte says which step failed
+                if (buffer.length < HEADER_BYTES + 1)
+                    return;
+                const step = String.fromCharCode(buffer[HEADER_BYTES]);
+                this.buffered = buffer.subarray(HEADER_BYTES + 1);
+                this.running = undefined;
+                running?.failed(value, step);
+                this.idle();
+                continue;
+            }
+            this.buffered = buffer.subarray(HEADER_BYTES);
+            if (type === 0x53)
+                running?.started(value);
+            else if (type === 0x58)
+                running?.exited(value);
+            else if (type === 0x44) {
+                this.running = undefined;
+                running?.done();
+                this.idle();
+            }
+        }
+    }
+    resume() {
+        if (!this.paused)
+            return;
+        this.paused = false;
+        this.child.stdout?.resume();
+        this.parse();
+    }
+    idle() {
+        if (this.dead)
+            return;
+        this.setRef(false);
+        this.onIdle(this);
+    }
+    die() {
+        if (this.dead && !this.running)
+            return;
+        this.dead = true;
+        this.setRef(false);
+        const running = this.running;
+        this.running = undefined;
+        running?.exited(null);
+        running?.done();
+    }
+    /** An idle launcher must not keep the action alive: it ends when our end of its stdin closes. */
+    setRef(ref) {
+        const handles = [this.child, this.child.stdin, this.child.stdout];
+        for (const handle of handles) {
+            if (ref)
+                handle?.ref?.();
+            else
+                handle?.unref?.();
+        }
+    }
+}
+/** Idle launchers, and one more started whenever all are busy. */
+class LauncherPool {
+    idle = [];
+    all = new Set();
+    perl;
+    enabled;
+    broken = false;
+    constructor(options = {}) {
+        this.perl = options.perl ?? LAUNCHER_PERL;
+        this.enabled = options.enabled ?? launcherSupported(this.perl);
+    }
+    /** Starts the command through a launcher; `unavailable` when there is none to use here. */
+    launch(request) {
+        if (!this.enabled || this.broken)
+            return Promise.resolve({ unavailable: true });
+        let launcher = this.idle.pop();
+        while (launcher?.dead)
+            launcher = this.idle.pop();
+        if (!launcher) {
+            launcher = new Launcher(this.perl, idle => this.idle.push(idle));
+            this.all.add(launcher);
+        }
+        return this.start(launcher, request);
+    }
+    /** Ends every launcher (each exits once its stdin closes). */
+    close() {
+        for (const launcher of this.all)
+            launcher.close();
+        this.all.clear();
+        this.idle.length = 0;
+    }
+    start(launcher, request) {
+        return new Promise(resolve => {
+            let pid;
+            let stdioOpen = true;
+            let lost;
+            let resolveExited;
+            let resolveClosed;
+            const exited = new Promise(done => (resolveExited = done));
+            const stdioClosed = new Promise(done => (resolveClosed = done));
+            const running = {
+                onOutput: request.onOutput,
+                discard: false,
+                started: startedPid => {
+                    pid = startedPid;
+                    resolve({
+                        process: {
+                            pid: startedPid,
+                            exited,
+                            stdioClosed,
+                            stdioOpen: () => stdioOpen,
+                            closeStdio: () => {
+                                stdioOpen = false;
+                                launcher.closeStdio();
+                            },
+                            lostReason: () => lost
+                        }
+                    });
+                },
+                failed: (errno, step) => resolve({ error: startError(request.file, errno, step) }),
+                exited: status => {
+                    if (pid === undefined) {
+                        // It died before starting anything: use spawn from now on.
+                        this.broken = true;
+                        resolve({ unavailable: true });
+                        return;
+                    }
+                    if (status === null)
+                        lost = 'the launcher that started this task stopped unexpectedly';
+                    resolveExited(decodeWaitStatus(status));
+                },
+                done: () => {
+                    stdioOpen = false;
+                    resolveClosed();
+                }
+            };
+            launcher.launch(request, running);
+        });
+    }
+}
+/** Whether tasks can be started through launchers on this machine. */
+function launcherSupported(perl = LAUNCHER_PERL) {
+    if (process.platform !== 'linux')
+        return false;
+    try {
+        external_node_fs_namespaceObject.accessSync(perl, external_node_fs_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The wait status of waitpid(2) as Node's 'exit' event reports it: [code, null] or [null, signal]. */
+function decodeWaitStatus(status) {
+    if (status === null)
+        return [null, null];
+    const signal = status & 0x7f;
+    if (signal === 0)
+        return [(status >> 8) & 0xff, null];
+    return [null, SIGNAL_NAMES.get(signal) ?? null];
+}
+/** The error Node's spawn gives for the same failure, e.g. `spawn nosuch ENOENT`. */
+function startError(file, errno, step) {
+    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+    const syscall = step === 'f' ? 'fork' : step === 'p' ? 'pipe' : 'spawn';
+    const message = step === 'f' || step === 'p' ? `${syscall} ${code}` : `spawn ${file} ${code}`;
+    const error = new Error(message);
+    error.code = code;
+    error.errno = -errno;
+    error.syscall = `${syscall} ${file}`;
+    error.path = file;
+    return error;
+}
+/** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
+function encodeRequest(request) {
+    const strings = [request.cwd ?? process.cwd(), String(request.args.length + 1), request.file];
+    for (const arg of request.args)
+        strings.push(arg);
+    for (const [name, value] of Object.entries(request.env ?? process.env)) {
+        if (value !== undefined)
+            strings.push(`${name}=${value}`);
+    }
+    let size = 4 + 1;
+    const lengths = strings.map(text => Buffer.byteLength(text));
+    for (const length of lengths)
+        size += 4 + length;
+    const buffer = Buffer.allocUnsafe(size);
+    buffer.writeUInt32BE(size - 4, 0);
+    buffer[4] = 0x52;
+    let offset = 5;
+    strings.forEach((text, index) => {
+        const length = lengths[index];
+        buffer.writeUInt32BE(length, offset);
+        buffer.write(text, offset + 4);
+        offset += 4 + length;
+    });
+    return buffer;
+}
+
 ;// CONCATENATED MODULE: ./src/process-runner.ts
+
 
 
 
@@ -5956,6 +6363,82 @@ async function runProcess(options) {
     if (options.signal?.aborted) {
         return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true });
     }
+    const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers;
+    let started;
+    if (launchers) {
+        const outcome = await launchers.launch(options);
+        if ('error' in outcome)
+            return clock.result(await describeStartFailure(outcome.error, options));
+        if ('process' in outcome) {
+            const launched = outcome.process;
+            started = { ...launched, killMain: () => signalTarget(launched.pid, 'SIGKILL') };
+        }
+    }
+    if (!started) {
+        const spawned = await startWithSpawn(options);
+        if ('error' in spawned)
+            return clock.result(await describeStartFailure(spawned.error, options));
+        started = spawned;
+    }
+    const { pid, exited, stdioClosed } = started;
+    let timeoutTimer;
+    const timedOut = new Promise(resolve => {
+        const timeoutMs = options.timeoutMs;
+        if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+            timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
+        }
+    });
+    let onAbort;
+    const aborted = new Promise(resolve => {
+        if (!options.signal)
+            return;
+        // Starting through a launcher takes a moment, in which the run may have halted.
+        if (options.signal.aborted)
+            return resolve('abort');
+        onAbort = () => resolve('abort');
+        options.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    let stopReason;
+    try {
+        const first = await Promise.race([exited, timedOut, aborted]);
+        clearTimeout(timeoutTimer);
+        if (!Array.isArray(first)) {
+            stopReason = first;
+            await stopProcessTree(started, killGraceMs);
+        }
+        const [code, signal] = await exited;
+        // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
+        if (started.stdioOpen()) {
+            const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS;
+            await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs);
+        }
+        started.closeStdio();
+        // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
+        if (stopReason === undefined)
+            await stopLeftovers(pid, killGraceMs);
+        return clock.result({
+            exitCode: code ?? exitCodeOfSignal(signal),
+            signal,
+            timedOut: stopReason === 'timeout',
+            aborted: stopReason === 'abort',
+            error: started.lostReason?.(),
+            pid
+        });
+    }
+    finally {
+        if (onAbort)
+            options.signal?.removeEventListener('abort', onAbort);
+    }
+}
+let shared;
+/** The launchers every task of this process shares. */
+function sharedLaunchers() {
+    shared ??= new LauncherPool();
+    return shared;
+}
+/** Starts the process with Node's spawn: a fork of this whole process. */
+async function startWithSpawn(options) {
     let child;
     try {
         child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
@@ -5969,7 +6452,7 @@ async function runProcess(options) {
         });
     }
     catch (error) {
-        return clock.result(await describeStartFailure(error, options));
+        return { error };
     }
     const stdout = child.stdout;
     const stderr = child.stderr;
@@ -5979,7 +6462,7 @@ async function runProcess(options) {
         const error = await new Promise(resolve => child.once('error', resolve));
         stdout?.destroy();
         stderr?.destroy();
-        return clock.result(await describeStartFailure(error, options));
+        return { error };
     }
     const onOutput = options.onOutput;
     if (onOutput) {
@@ -5999,56 +6482,22 @@ async function runProcess(options) {
         stdout.resume();
         stderr.resume();
     }
-    const stdioClosed = Promise.all([process_runner_closed(stdout), process_runner_closed(stderr)]);
-    const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal])));
     // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
     child.on('error', () => { });
-    let timeoutTimer;
-    const timedOut = new Promise(resolve => {
-        const timeoutMs = options.timeoutMs;
-        if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-            timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
+    return {
+        pid,
+        exited: new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal]))),
+        stdioClosed: Promise.all([process_runner_closed(stdout), process_runner_closed(stderr)]).then(() => undefined),
+        stdioOpen: () => stdout.readable || stderr.readable,
+        closeStdio: () => {
+            stdout.destroy();
+            stderr.destroy();
+        },
+        killMain: () => {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGKILL');
         }
-    });
-    let onAbort;
-    const aborted = new Promise(resolve => {
-        if (!options.signal)
-            return;
-        onAbort = () => resolve('abort');
-        options.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    let stopReason;
-    try {
-        const first = await Promise.race([exited, timedOut, aborted]);
-        clearTimeout(timeoutTimer);
-        if (!Array.isArray(first)) {
-            stopReason = first;
-            await stopProcessTree(child, pid, killGraceMs);
-        }
-        const [code, signal] = await exited;
-        // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
-        if (stdout.readable || stderr.readable) {
-            const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS;
-            await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs);
-        }
-        stdout.destroy();
-        stderr.destroy();
-        // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
-        if (stopReason === undefined)
-            await stopLeftovers(pid, killGraceMs);
-        return clock.result({
-            exitCode: code ?? exitCodeOfSignal(signal),
-            signal,
-            timedOut: stopReason === 'timeout',
-            aborted: stopReason === 'abort',
-            pid
-        });
-    }
-    finally {
-        if (onAbort)
-            options.signal?.removeEventListener('abort', onAbort);
-    }
+    };
 }
 /** The taskkill invocation that force-stops a process tree on Windows (no shell involved). */
 function taskkillCommand(pid, env = process.env) {
@@ -6065,12 +6514,12 @@ function exitCodeOfSignal(signal) {
     const number = external_node_os_namespaceObject.constants.signals[signal];
     return number === undefined ? null : 128 + number;
 }
-async function stopProcessTree(child, pid, graceMs) {
+async function stopProcessTree(started, graceMs) {
+    const pid = started.pid;
     if (process.platform === 'win32') {
         await runTaskkill(pid);
         // taskkill can fail (e.g. access denied); at least the main process must end.
-        if (child.exitCode === null && child.signalCode === null)
-            child.kill('SIGKILL');
+        started.killMain();
         return;
     }
     // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through

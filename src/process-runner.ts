@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { types } from 'node:util'
 import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { LauncherPool } from './launcher.js'
 
 export interface RunOptions {
   file: string
@@ -28,6 +29,11 @@ export interface RunOptions {
    * stream until it settles, so a slow reader of the output slows the task instead of filling memory.
    */
   onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => Promise<void> | void
+  /**
+   * Launchers to start the process through (see launcher.ts); null for Node's spawn. Default: the
+   * shared pool, which falls back to spawn where launchers are not supported.
+   */
+  launchers?: LauncherPool | null
 }
 
 export interface RunResult {
@@ -76,6 +82,97 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true })
   }
 
+  const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers
+  let started: StartedProcess | undefined
+  if (launchers) {
+    const outcome = await launchers.launch(options)
+    if ('error' in outcome) return clock.result(await describeStartFailure(outcome.error, options))
+    if ('process' in outcome) {
+      const launched = outcome.process
+      started = { ...launched, killMain: () => signalTarget(launched.pid, 'SIGKILL') }
+    }
+  }
+  if (!started) {
+    const spawned = await startWithSpawn(options)
+    if ('error' in spawned) return clock.result(await describeStartFailure(spawned.error, options))
+    started = spawned
+  }
+  const { pid, exited, stdioClosed } = started
+
+  let timeoutTimer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<StopReason>(resolve => {
+    const timeoutMs = options.timeoutMs
+    if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+      timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS))
+    }
+  })
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<StopReason>(resolve => {
+    if (!options.signal) return
+    // Starting through a launcher takes a moment, in which the run may have halted.
+    if (options.signal.aborted) return resolve('abort')
+    onAbort = () => resolve('abort')
+    options.signal.addEventListener('abort', onAbort, { once: true })
+  })
+  const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS
+
+  let stopReason: StopReason | undefined
+  try {
+    const first = await Promise.race([exited, timedOut, aborted])
+    clearTimeout(timeoutTimer)
+    if (!Array.isArray(first)) {
+      stopReason = first
+      await stopProcessTree(started, killGraceMs)
+    }
+    const [code, signal] = await exited
+
+    // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
+    if (started.stdioOpen()) {
+      const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS
+      await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs)
+    }
+    started.closeStdio()
+    // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
+    if (stopReason === undefined) await stopLeftovers(pid, killGraceMs)
+
+    return clock.result({
+      exitCode: code ?? exitCodeOfSignal(signal),
+      signal,
+      timedOut: stopReason === 'timeout',
+      aborted: stopReason === 'abort',
+      error: started.lostReason?.(),
+      pid
+    })
+  } finally {
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+/** A started process, however it was started. */
+interface StartedProcess {
+  pid: number
+  exited: Promise<[number | null, NodeJS.Signals | null]>
+  /** Both stdout and stderr closed. */
+  stdioClosed: Promise<void>
+  stdioOpen(): boolean
+  /** Stops reading stdout and stderr (a background child may still hold them). */
+  closeStdio(): void
+  /** SIGKILL to the main process alone, if it still runs. */
+  killMain(): void
+  /** Why the exit status is unknown, when it is. */
+  lostReason?(): string | undefined
+}
+
+let shared: LauncherPool | undefined
+
+/** The launchers every task of this process shares. */
+export function sharedLaunchers(): LauncherPool {
+  shared ??= new LauncherPool()
+  return shared
+}
+
+/** Starts the process with Node's spawn: a fork of this whole process. */
+async function startWithSpawn(options: RunOptions): Promise<StartedProcess | { error: unknown }> {
   let child: ChildProcess
   try {
     child = spawn(options.file, options.args, {
@@ -88,7 +185,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
       windowsHide: true
     })
   } catch (error) {
-    return clock.result(await describeStartFailure(error, options))
+    return { error }
   }
 
   const stdout = child.stdout
@@ -99,7 +196,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     const error = await new Promise<unknown>(resolve => child.once('error', resolve))
     stdout?.destroy()
     stderr?.destroy()
-    return clock.result(await describeStartFailure(error, options))
+    return { error }
   }
 
   const onOutput = options.onOutput
@@ -119,57 +216,20 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     stdout.resume()
     stderr.resume()
   }
-  const stdioClosed = Promise.all([closed(stdout), closed(stderr)])
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
-    child.once('exit', (code, signal) => resolve([code, signal]))
-  )
   // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
   child.on('error', () => {})
-
-  let timeoutTimer: NodeJS.Timeout | undefined
-  const timedOut = new Promise<StopReason>(resolve => {
-    const timeoutMs = options.timeoutMs
-    if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS))
+  return {
+    pid,
+    exited: new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal]))),
+    stdioClosed: Promise.all([closed(stdout), closed(stderr)]).then(() => undefined),
+    stdioOpen: () => stdout.readable || stderr.readable,
+    closeStdio: () => {
+      stdout.destroy()
+      stderr.destroy()
+    },
+    killMain: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     }
-  })
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<StopReason>(resolve => {
-    if (!options.signal) return
-    onAbort = () => resolve('abort')
-    options.signal.addEventListener('abort', onAbort, { once: true })
-  })
-  const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS
-
-  let stopReason: StopReason | undefined
-  try {
-    const first = await Promise.race([exited, timedOut, aborted])
-    clearTimeout(timeoutTimer)
-    if (!Array.isArray(first)) {
-      stopReason = first
-      await stopProcessTree(child, pid, killGraceMs)
-    }
-    const [code, signal] = await exited
-
-    // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
-    if (stdout.readable || stderr.readable) {
-      const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS
-      await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs)
-    }
-    stdout.destroy()
-    stderr.destroy()
-    // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
-    if (stopReason === undefined) await stopLeftovers(pid, killGraceMs)
-
-    return clock.result({
-      exitCode: code ?? exitCodeOfSignal(signal),
-      signal,
-      timedOut: stopReason === 'timeout',
-      aborted: stopReason === 'abort',
-      pid
-    })
-  } finally {
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort)
   }
 }
 
@@ -192,11 +252,12 @@ export function exitCodeOfSignal(signal: NodeJS.Signals | null): number | null {
   return number === undefined ? null : 128 + number
 }
 
-async function stopProcessTree(child: ChildProcess, pid: number, graceMs: number): Promise<void> {
+async function stopProcessTree(started: StartedProcess, graceMs: number): Promise<void> {
+  const pid = started.pid
   if (process.platform === 'win32') {
     await runTaskkill(pid)
     // taskkill can fail (e.g. access denied); at least the main process must end.
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    started.killMain()
     return
   }
   // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through

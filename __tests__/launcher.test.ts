@@ -1,0 +1,256 @@
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {
+  LauncherPool,
+  decodeWaitStatus,
+  launcherSupported,
+  type LaunchRequest,
+  type LaunchedProcess
+} from '../src/launcher.js'
+
+const onLinux = launcherSupported() ? it : it.skip
+const pool = new LauncherPool({ enabled: true })
+const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'launcher-test-'))
+
+afterAll(() => {
+  pool.close()
+  fs.rmSync(tempDir, { recursive: true, force: true })
+})
+
+interface Ran {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  pid: number
+}
+
+/** Launches through `pool` and waits for the exit and both pipes to close. */
+async function launch(request: Partial<LaunchRequest> & { args: string[] }): Promise<Ran> {
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  const outcome = await pool.launch({
+    file: '/bin/sh',
+    env: { PATH: process.env.PATH },
+    ...request,
+    onOutput: (chunk, stream) => {
+      ;(stream === 'stdout' ? out : err).push(Buffer.from(chunk))
+    }
+  })
+  if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+  const [code, signal] = await outcome.process.exited
+  await outcome.process.stdioClosed
+  return {
+    code,
+    signal,
+    stdout: Buffer.concat(out).toString(),
+    stderr: Buffer.concat(err).toString(),
+    pid: outcome.process.pid
+  }
+}
+
+/** Starts `sh -c script` through `pool`; the test waits for it as it needs. */
+async function start(
+  script: string,
+  onOutput?: LaunchRequest['onOutput']
+): Promise<LaunchedProcess> {
+  const outcome = await pool.launch({
+    file: '/bin/sh',
+    args: ['-c', script],
+    env: { PATH: process.env.PATH },
+    onOutput
+  })
+  if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+  return outcome.process
+}
+
+/** The same command started by Node's spawn, for comparison. */
+function spawned(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+    const out: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+    child.on('error', reject)
+    child.on('close', () => resolve(Buffer.concat(out).toString()))
+  })
+}
+
+function statusField(text: string, name: string): string | undefined {
+  return new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(text)?.[1]
+}
+
+describe('decodeWaitStatus', () => {
+  it('reads exit codes and signals as waitpid(2) packs them', () => {
+    expect(decodeWaitStatus(0)).toEqual([0, null])
+    expect(decodeWaitStatus(42 << 8)).toEqual([42, null])
+    expect(decodeWaitStatus(255 << 8)).toEqual([255, null])
+    expect(decodeWaitStatus(9)).toEqual([null, 'SIGKILL'])
+    // 0x80: a core was dumped; the signal is still SIGSEGV.
+    expect(decodeWaitStatus(11 | 0x80)).toEqual([null, 'SIGSEGV'])
+    expect(decodeWaitStatus(null)).toEqual([null, null])
+  })
+})
+
+describe('LauncherPool', () => {
+  onLinux(
+    'reuses one launcher for tasks one after another, and starts more when busy',
+    async () => {
+      const first = await launch({ args: ['-c', 'echo $PPID'] })
+      const second = await launch({ args: ['-c', 'echo $PPID'] })
+      expect(first.stdout).toBe(second.stdout)
+      expect(Number(first.stdout)).not.toBe(process.pid)
+      const together = await Promise.all([
+        launch({ args: ['-c', 'sleep 0.2; echo $PPID'] }),
+        launch({ args: ['-c', 'sleep 0.2; echo $PPID'] })
+      ])
+      expect(together[0].stdout).not.toBe(together[1].stdout)
+    }
+  )
+
+  onLinux('passes the environment exactly, and nothing of the previous task’s', async () => {
+    const env = {
+      PATH: process.env.PATH,
+      EQUALS: 'a=b==c',
+      LINES: 'one\ntwo\n',
+      QUOTES: `'"\`$(x)`,
+      UNICODE: 'é€😀',
+      EMPTY: '',
+      GONE_NEXT: 'x'
+    }
+    const first = await launch({ file: '/usr/bin/env', args: ['-0'], env })
+    const parse = (text: string): Record<string, string> =>
+      Object.fromEntries(
+        text
+          .split('\0')
+          .filter(Boolean)
+          .map(entry => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])
+      )
+    expect(parse(first.stdout)).toEqual(env)
+    const rest: Record<string, string | undefined> = { ...env }
+    delete rest.GONE_NEXT
+    const second = await launch({ file: '/usr/bin/env', args: ['-0'], env: rest })
+    expect(parse(second.stdout)).toEqual(rest)
+  })
+
+  onLinux(
+    'starts a task as spawn would: own group, stdin from /dev/null, signals and fds reset',
+    async () => {
+      const env = { PATH: process.env.PATH }
+      const script =
+        'echo "pgrp $(cut -d" " -f5 /proc/$$/stat) pid $$"; readlink /proc/$$/fd/0; ' +
+        'grep -E "^(SigIgn|SigBlk):" /proc/$$/status; ls /proc/$$/fd | sort -n | tr "\\n" " "'
+      const viaLauncher = (await launch({ args: ['-c', script], env })).stdout
+      const viaSpawn = await spawned('/bin/sh', ['-c', script], env)
+      const [pgrp, , pid] = (viaLauncher.split('\n')[0] ?? '').split(' ').slice(1)
+      expect(pgrp).toBe(pid)
+      expect(viaLauncher.split('\n')[1]).toBe('/dev/null')
+      expect(statusField(viaLauncher, 'SigIgn')).toBe('0000000000000000')
+      expect(statusField(viaLauncher, 'SigBlk')).toBe('0000000000000000')
+      // Everything but the pids is the same as under spawn: no descriptor of ours leaks in.
+      const withoutPids = (text: string): string => text.replace(/^pgrp .*$/m, '')
+      expect(withoutPids(viaLauncher)).toBe(withoutPids(viaSpawn))
+    }
+  )
+
+  onLinux('reports exit codes and signals exactly', async () => {
+    expect(await launch({ args: ['-c', 'exit 7'] })).toMatchObject({ code: 7, signal: null })
+    expect(await launch({ args: ['-c', 'kill -USR1 $$'] })).toMatchObject({
+      code: null,
+      signal: 'SIGUSR1'
+    })
+    // A process that exits with 137 is not one killed by SIGKILL.
+    expect(await launch({ args: ['-c', 'exit 137'] })).toMatchObject({ code: 137, signal: null })
+  })
+
+  onLinux('fails to start as spawn does: same error code and message', async () => {
+    const script = path.join(tempDir, 'not-executable')
+    fs.writeFileSync(script, '#!/bin/sh\n', { mode: 0o644 })
+    for (const [file, code] of [
+      ['no-such-command-here', 'ENOENT'],
+      [script, 'EACCES'],
+      [tempDir, 'EACCES']
+    ] as const) {
+      const outcome = await pool.launch({ file, args: [], env: { PATH: process.env.PATH } })
+      expect(outcome).toEqual({ error: expect.objectContaining({ code }) })
+      expect('error' in outcome && outcome.error.message).toBe(`spawn ${file} ${code}`)
+    }
+    const missing = await pool.launch({
+      file: '/bin/sh',
+      args: ['-c', 'true'],
+      cwd: path.join(tempDir, 'missing')
+    })
+    expect('error' in missing && missing.error.code).toBe('ENOENT')
+  })
+
+  onLinux(
+    'delivers output byte for byte, in order, through pipes that /dev/stderr can reopen',
+    async () => {
+      const ran = await launch({
+        args: [
+          '-c',
+          'head -c 3000000 /dev/zero | tr "\\0" a; echo; echo err > /dev/stderr; echo end'
+        ]
+      })
+      expect(ran.stdout).toBe('a'.repeat(3_000_000) + '\nend\n')
+      expect(ran.stderr).toBe('err\n')
+    }
+  )
+
+  onLinux('pauses the task while a chunk’s promise is pending', async () => {
+    let pending = false
+    let overlapping = 0
+    let bytes = 0
+    const task = await start('head -c 2000000 /dev/zero', chunk => {
+      if (pending) overlapping++
+      bytes += chunk.length
+      pending = true
+      return new Promise<void>(resolve =>
+        setTimeout(() => {
+          pending = false
+          resolve()
+        }, 2)
+      )
+    })
+    await task.exited
+    await task.stdioClosed
+    expect(bytes).toBe(2_000_000)
+    expect(overlapping).toBe(0)
+  })
+
+  onLinux('closes the pipes a background child holds when asked', async () => {
+    const task = await start('sleep 30 & echo started')
+    expect(await task.exited).toEqual([0, null])
+    expect(task.stdioOpen()).toBe(true)
+    task.closeStdio()
+    await task.stdioClosed
+    expect(task.stdioOpen()).toBe(false)
+    process.kill(-task.pid, 'SIGKILL')
+    // The launcher is free again.
+    expect((await launch({ args: ['-c', 'echo next'] })).stdout).toBe('next\n')
+  })
+
+  onLinux('says so when its launcher dies under a running task, then goes on', async () => {
+    const task = await start('sleep 30')
+    const launcherPid = Number(
+      fs.readFileSync(`/proc/${task.pid}/stat`, 'latin1').split(') ')[1]?.split(' ')[1]
+    )
+    process.kill(launcherPid, 'SIGKILL')
+    expect(await task.exited).toEqual([null, null])
+    expect(task.lostReason()).toMatch(/launcher .* stopped unexpectedly/)
+    process.kill(-task.pid, 'SIGKILL')
+    expect((await launch({ args: ['-c', 'echo after'] })).stdout).toBe('after\n')
+  })
+
+  it('is unavailable when perl cannot be run, and stays so', async () => {
+    const without = new LauncherPool({ enabled: true, perl: path.join(tempDir, 'no-perl') })
+    const request = { file: '/bin/true', args: [] }
+    expect(await without.launch(request)).toEqual({ unavailable: true })
+    expect(await without.launch(request)).toEqual({ unavailable: true })
+    expect(await new LauncherPool({ enabled: false }).launch(request)).toEqual({
+      unavailable: true
+    })
+  })
+})

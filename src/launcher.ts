@@ -1,0 +1,457 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+
+/**
+ * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
+ * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
+ * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
+ * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are started
+ * with Node's spawn. Every guarantee of a spawned task holds: its own process group, exactly the
+ * environment and working directory given, stdin from /dev/null, separate stdout and stderr,
+ * exact exit codes and signals, and the start errors Node reports (ENOENT, EACCES, ...).
+ */
+export const LAUNCHER_PERL = '/usr/bin/perl'
+
+/**
+ * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
+ * strings (cwd, argument count, arguments, NAME=value environment), or `C` to close the running
+ * task's output pipes (its background children may hold them). Frames on stdout: a type byte and
+ * a 4-byte value: `S` started (pid), `F` not started (errno, then a byte saying which step),
+ * `O`/`E` stdout/stderr data (length, then the bytes), `X` exited (wait status), `D` done (both
+ * pipes closed). One task at a time.
+ */
+export const LAUNCHER_SCRIPT = String.raw`
+use strict;
+use warnings;
+use POSIX ();
+$0 = 'parallel-exec launcher';
+binmode(STDIN);
+binmode(STDOUT);
+# Stopping tasks is the action's job: it signals each task's process group itself.
+my @ignored = qw(INT TERM HUP QUIT PIPE);
+$SIG{$_} = 'IGNORE' for @ignored;
+# Wakes select() when the task's process ends while something still holds its output open.
+$SIG{CHLD} = sub { };
+
+sub read_exactly {
+  my ($n) = @_;
+  my $buffer = '';
+  while (length($buffer) < $n) {
+    my $got = sysread(STDIN, $buffer, $n - length($buffer), length($buffer));
+    if (!defined $got) { next if $!{EINTR}; exit 0 }
+    exit 0 if $got == 0;
+  }
+  return $buffer;
+}
+
+sub read_request { return read_exactly(unpack('N', read_exactly(4))) }
+
+sub send_frame {
+  my ($type, $value, $data) = @_;
+  my $frame = pack('aN', $type, $value) . (defined $data ? $data : '');
+  my $offset = 0;
+  while ($offset < length($frame)) {
+    my $wrote = syswrite(STDOUT, $frame, length($frame) - $offset, $offset);
+    if (!defined $wrote) { next if $!{EINTR}; exit 0 }
+    $offset += $wrote;
+  }
+}
+
+for (;;) {
+  my $request = read_request();
+  next unless substr($request, 0, 1) eq 'R';
+  my ($cwd, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
+  my @argv = splice(@rest, 0, $argc);
+  my %env;
+  for (@rest) { my ($name, $value) = split(/=/, $_, 2); $env{$name} = $value }
+  for my $name (keys %ENV) { delete $ENV{$name} unless exists $env{$name} }
+  while (my ($name, $value) = each %env) {
+    $ENV{$name} = $value unless defined $ENV{$name} && $ENV{$name} eq $value;
+  }
+
+  my ($out_r, $out_w, $err_r, $err_w, $status_r, $status_w);
+  unless (pipe($out_r, $out_w) && pipe($err_r, $err_w) && pipe($status_r, $status_w)) {
+    send_frame('F', $! + 0, 'p');
+    next;
+  }
+  my $pid = fork();
+  if (!defined $pid) {
+    send_frame('F', $! + 0, 'f');
+    next;
+  }
+  if ($pid == 0) {
+    $SIG{$_} = 'DEFAULT' for @ignored;
+    POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
+    POSIX::setpgid(0, 0);
+    my $fail = sub { syswrite($status_w, pack('Na', $! + 0, $_[0])); POSIX::_exit(127) };
+    open(my $null, '<', '/dev/null') or $fail->('n');
+    POSIX::dup2(fileno($null), 0) // $fail->('n');
+    POSIX::dup2(fileno($out_w), 1) // $fail->('p');
+    POSIX::dup2(fileno($err_w), 2) // $fail->('p');
+    chdir($cwd) or $fail->('c');
+    { no warnings 'exec'; exec { $argv[0] } @argv; }
+    $fail->('e');
+  }
+  close($out_w);
+  close($err_w);
+  close($status_w);
+  # The status pipe is closed on exec: EOF means the command is running.
+  my ($got, $failure);
+  do { $got = sysread($status_r, $failure, 5) } while (!defined $got && $!{EINTR});
+  close($status_r);
+  if ($got) {
+    while (waitpid($pid, 0) != $pid) { last unless $!{EINTR} }
+    close($out_r);
+    close($err_r);
+    send_frame('F', unpack('N', $failure), substr($failure, 4, 1));
+    next;
+  }
+  send_frame('S', $pid);
+
+  my %open = ('O' => $out_r, 'E' => $err_r);
+  my $exited = 0;
+  while (!$exited || %open) {
+    if (!$exited) {
+      my $done = %open ? waitpid($pid, POSIX::WNOHANG()) : waitpid($pid, 0);
+      if ($done == $pid) { send_frame('X', $?); $exited = 1; next }
+      next if !%open;
+    }
+    my $wanted = '';
+    vec($wanted, fileno($_), 1) = 1 for values %open;
+    vec($wanted, fileno(STDIN), 1) = 1;
+    # Without SIGCHLD arriving at the right moment, look at the process at least this often.
+    my $ready = select(my $readable = $wanted, undef, undef, $exited ? undef : 0.1);
+    next if $ready <= 0;
+    for my $type (keys %open) {
+      my $pipe = $open{$type};
+      next unless vec($readable, fileno($pipe), 1);
+      my $n = sysread($pipe, my $data, 65536);
+      next if !defined $n && $!{EINTR};
+      if ($n) { send_frame($type, $n, $data) }
+      else { close($pipe); delete $open{$type} }
+    }
+    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
+      close($_) for values %open;
+      %open = ();
+    }
+  }
+  send_frame('D', 0);
+}
+`
+
+export interface LaunchRequest {
+  file: string
+  args: readonly string[]
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  /** Every chunk of output; a returned promise pauses the task's output until it settles. */
+  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => Promise<void> | void
+}
+
+/** A task a launcher started. */
+export interface LaunchedProcess {
+  pid: number
+  /** Exit code and signal, as Node's 'exit' event gives them; [null, null] if the launcher died. */
+  exited: Promise<[number | null, NodeJS.Signals | null]>
+  /** Both output pipes closed (the task and whatever inherited them have closed them). */
+  stdioClosed: Promise<void>
+  stdioOpen(): boolean
+  /** Stops reading the output and closes the pipes, as destroying spawn's streams does. */
+  closeStdio(): void
+  /** Set when the launcher stopped before it could report how the task ended. */
+  lostReason(): string | undefined
+}
+
+/** What launching gave: a running task, an error as spawn reports it, or no launcher to use. */
+export type LaunchOutcome =
+  { process: LaunchedProcess } | { error: NodeJS.ErrnoException } | { unavailable: true }
+
+const HEADER_BYTES = 5
+const ERRNO_NAMES = new Map<number, string>(
+  Object.entries(os.constants.errno).map(([name, value]) => [value, name])
+)
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
+  Object.entries(os.constants.signals).map(([name, value]) => [value, name as NodeJS.Signals])
+)
+
+interface Running {
+  onOutput?: LaunchRequest['onOutput']
+  started: (pid: number) => void
+  failed: (errno: number, step: string) => void
+  exited: (status: number | null) => void
+  done: () => void
+  discard: boolean
+}
+
+/** One launcher process; runs one task at a time. */
+class Launcher {
+  private readonly child: ChildProcess
+  private buffered: Buffer = Buffer.alloc(0)
+  private running: Running | undefined
+  private paused = false
+  dead = false
+
+  constructor(
+    perl: string,
+    private readonly onIdle: (launcher: Launcher) => void
+  ) {
+    this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
+      env: {}
+    })
+    this.child.on('error', () => this.die())
+    this.child.stdin?.on('error', () => this.die())
+    this.child.stdout?.on('data', (chunk: Buffer) => this.receive(chunk))
+    // Only once all it wrote is read: 'exit' can come before the last frames.
+    this.child.stdout?.on('close', () => this.die())
+    this.setRef(false)
+  }
+
+  launch(request: LaunchRequest, running: Running): void {
+    this.running = running
+    this.setRef(true)
+    this.child.stdin?.write(encodeRequest(request))
+  }
+
+  closeStdio(): void {
+    const running = this.running
+    if (!running || running.discard) return
+    running.discard = true
+    this.child.stdin?.write(Buffer.from([0, 0, 0, 1, 0x43]))
+    if (this.paused) this.resume()
+  }
+
+  close(): void {
+    this.dead = true
+    this.child.stdin?.end()
+    this.setRef(false)
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk])
+    this.parse()
+  }
+
+  private parse(): void {
+    while (!this.paused && this.buffered.length >= HEADER_BYTES) {
+      const buffer = this.buffered
+      const type = buffer[0]
+      const value = buffer.readUInt32BE(1)
+      const running = this.running
+      if (type === 0x4f || type === 0x45) {
+        // O / E: output of the task
+        if (buffer.length < HEADER_BYTES + value) return
+        const data = buffer.subarray(HEADER_BYTES, HEADER_BYTES + value)
+        this.buffered = buffer.subarray(HEADER_BYTES + value)
+        if (running && !running.discard && running.onOutput) {
+          const wait = running.onOutput(data, type === 0x4f ? 'stdout' : 'stderr')
+          if (wait) {
+            this.paused = true
+            this.child.stdout?.pause()
+            void wait.finally(() => this.resume())
+          }
+        }
+        continue
+      }
+      if (type === 0x46) {
+        // F: not started; one more byte says which step failed
+        if (buffer.length < HEADER_BYTES + 1) return
+        const step = String.fromCharCode(buffer[HEADER_BYTES] as number)
+        this.buffered = buffer.subarray(HEADER_BYTES + 1)
+        this.running = undefined
+        running?.failed(value, step)
+        this.idle()
+        continue
+      }
+      this.buffered = buffer.subarray(HEADER_BYTES)
+      if (type === 0x53) running?.started(value)
+      else if (type === 0x58) running?.exited(value)
+      else if (type === 0x44) {
+        this.running = undefined
+        running?.done()
+        this.idle()
+      }
+    }
+  }
+
+  private resume(): void {
+    if (!this.paused) return
+    this.paused = false
+    this.child.stdout?.resume()
+    this.parse()
+  }
+
+  private idle(): void {
+    if (this.dead) return
+    this.setRef(false)
+    this.onIdle(this)
+  }
+
+  private die(): void {
+    if (this.dead && !this.running) return
+    this.dead = true
+    this.setRef(false)
+    const running = this.running
+    this.running = undefined
+    running?.exited(null)
+    running?.done()
+  }
+
+  /** An idle launcher must not keep the action alive: it ends when our end of its stdin closes. */
+  private setRef(ref: boolean): void {
+    const handles = [this.child, this.child.stdin, this.child.stdout] as (
+      { ref?: () => void; unref?: () => void } | null | undefined
+    )[]
+    for (const handle of handles) {
+      if (ref) handle?.ref?.()
+      else handle?.unref?.()
+    }
+  }
+}
+
+export interface LauncherPoolOptions {
+  /** The perl to run launchers with (default /usr/bin/perl). */
+  perl?: string
+  /** Whether to use launchers at all (default: on Linux, when that perl can be run). */
+  enabled?: boolean
+}
+
+/** Idle launchers, and one more started whenever all are busy. */
+export class LauncherPool {
+  private readonly idle: Launcher[] = []
+  private readonly all = new Set<Launcher>()
+  private readonly perl: string
+  private readonly enabled: boolean
+  private broken = false
+
+  constructor(options: LauncherPoolOptions = {}) {
+    this.perl = options.perl ?? LAUNCHER_PERL
+    this.enabled = options.enabled ?? launcherSupported(this.perl)
+  }
+
+  /** Starts the command through a launcher; `unavailable` when there is none to use here. */
+  launch(request: LaunchRequest): Promise<LaunchOutcome> {
+    if (!this.enabled || this.broken) return Promise.resolve({ unavailable: true })
+    let launcher = this.idle.pop()
+    while (launcher?.dead) launcher = this.idle.pop()
+    if (!launcher) {
+      launcher = new Launcher(this.perl, idle => this.idle.push(idle))
+      this.all.add(launcher)
+    }
+    return this.start(launcher, request)
+  }
+
+  /** Ends every launcher (each exits once its stdin closes). */
+  close(): void {
+    for (const launcher of this.all) launcher.close()
+    this.all.clear()
+    this.idle.length = 0
+  }
+
+  private start(launcher: Launcher, request: LaunchRequest): Promise<LaunchOutcome> {
+    return new Promise(resolve => {
+      let pid: number | undefined
+      let stdioOpen = true
+      let lost: string | undefined
+      let resolveExited!: (value: [number | null, NodeJS.Signals | null]) => void
+      let resolveClosed!: () => void
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>(
+        done => (resolveExited = done)
+      )
+      const stdioClosed = new Promise<void>(done => (resolveClosed = done))
+      const running: Running = {
+        onOutput: request.onOutput,
+        discard: false,
+        started: startedPid => {
+          pid = startedPid
+          resolve({
+            process: {
+              pid: startedPid,
+              exited,
+              stdioClosed,
+              stdioOpen: () => stdioOpen,
+              closeStdio: () => {
+                stdioOpen = false
+                launcher.closeStdio()
+              },
+              lostReason: () => lost
+            }
+          })
+        },
+        failed: (errno, step) => resolve({ error: startError(request.file, errno, step) }),
+        exited: status => {
+          if (pid === undefined) {
+            // It died before starting anything: use spawn from now on.
+            this.broken = true
+            resolve({ unavailable: true })
+            return
+          }
+          if (status === null) lost = 'the launcher that started this task stopped unexpectedly'
+          resolveExited(decodeWaitStatus(status))
+        },
+        done: () => {
+          stdioOpen = false
+          resolveClosed()
+        }
+      }
+      launcher.launch(request, running)
+    })
+  }
+}
+
+/** Whether tasks can be started through launchers on this machine. */
+export function launcherSupported(perl: string = LAUNCHER_PERL): boolean {
+  if (process.platform !== 'linux') return false
+  try {
+    fs.accessSync(perl, fs.constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The wait status of waitpid(2) as Node's 'exit' event reports it: [code, null] or [null, signal]. */
+export function decodeWaitStatus(status: number | null): [number | null, NodeJS.Signals | null] {
+  if (status === null) return [null, null]
+  const signal = status & 0x7f
+  if (signal === 0) return [(status >> 8) & 0xff, null]
+  return [null, SIGNAL_NAMES.get(signal) ?? null]
+}
+
+/** The error Node's spawn gives for the same failure, e.g. `spawn nosuch ENOENT`. */
+function startError(file: string, errno: number, step: string): NodeJS.ErrnoException {
+  const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`
+  const syscall = step === 'f' ? 'fork' : step === 'p' ? 'pipe' : 'spawn'
+  const message = step === 'f' || step === 'p' ? `${syscall} ${code}` : `spawn ${file} ${code}`
+  const error: NodeJS.ErrnoException = new Error(message)
+  error.code = code
+  error.errno = -errno
+  error.syscall = `${syscall} ${file}`
+  error.path = file
+  return error
+}
+
+/** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
+function encodeRequest(request: LaunchRequest): Buffer {
+  const strings = [request.cwd ?? process.cwd(), String(request.args.length + 1), request.file]
+  for (const arg of request.args) strings.push(arg)
+  for (const [name, value] of Object.entries(request.env ?? process.env)) {
+    if (value !== undefined) strings.push(`${name}=${value}`)
+  }
+  let size = 4 + 1
+  const lengths = strings.map(text => Buffer.byteLength(text))
+  for (const length of lengths) size += 4 + length
+  const buffer = Buffer.allocUnsafe(size)
+  buffer.writeUInt32BE(size - 4, 0)
+  buffer[4] = 0x52
+  let offset = 5
+  strings.forEach((text, index) => {
+    const length = lengths[index] as number
+    buffer.writeUInt32BE(length, offset)
+    buffer.write(text, offset + 4)
+    offset += 4 + length
+  })
+  return buffer
+}
