@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { spawn } from 'node:child_process'
-import { LauncherPool, launcherSupported } from '../src/launcher.js'
+import { LauncherPool, NoneFree, launcherSupported } from '../src/launcher.js'
 import {
   escapedGroups,
   exitCodeOfSignal,
@@ -21,7 +21,7 @@ const onPosix = process.platform !== 'win32' ? it : it.skip
 let tempDir: string
 
 // Every behaviour holds whichever way the process is started: Node's spawn, or a launcher.
-const launcherPool = new LauncherPool({ enabled: true })
+const launcherPool = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
 const starters = [
   { name: 'spawn', launchers: null },
   ...(launcherSupported() ? [{ name: 'launcher', launchers: launcherPool }] : [])

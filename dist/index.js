@@ -5945,7 +5945,7 @@ const LAUNCHER_PERL = '/usr/bin/perl';
  * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
  * strings (cwd, argument count, arguments, NAME=value environment), or `C` to close the running
  * task's output pipes (its background children may hold them). Frames on stdout: a type byte and
- * a 4-byte value: `S` started (pid), `F` not started (errno, then a byte saying which step),
+ * a 4-byte value: `R` ready (once, at start), `S` started (pid), `F` not started (errno, then a byte saying which step),
  * `O`/`E` stdout/stderr data (length, then the bytes), `X` exited (wait status), `D` done (both
  * pipes closed). One task at a time.
  */
@@ -5986,6 +5986,7 @@ sub send_frame {
   }
 }
 
+send_frame('R', 0);
 for (;;) {
   my $request = read_request();
   next unless substr($request, 0, 1) eq 'R';
@@ -6068,18 +6069,30 @@ for (;;) {
 }
 `;
 const HEADER_BYTES = 5;
+/**
+ * Tasks spawned (no launcher free) before launchers start being started in the background: perl
+ * takes about 10 ms of CPU to start, a spawn about 1.5 ms of the main thread.
+ */
+const SPAWNS_BEFORE_LAUNCHERS = 8;
 const ERRNO_NAMES = new Map(Object.entries(external_node_os_namespaceObject.constants.errno).map(([name, value]) => [value, name]));
 const SIGNAL_NAMES = new Map(Object.entries(external_node_os_namespaceObject.constants.signals).map(([name, value]) => [value, name]));
 /** One launcher process; runs one task at a time. */
 class Launcher {
     onIdle;
+    onLost;
     child;
     buffered = Buffer.alloc(0);
     running;
     paused = false;
+    ready = false;
     dead = false;
-    constructor(perl, onIdle) {
+    /**
+     * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
+     * ready, which means perl cannot run it here.
+     */
+    constructor(perl, onIdle, onLost) {
         this.onIdle = onIdle;
+        this.onLost = onLost;
         this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', LAUNCHER_SCRIPT], {
             stdio: ['pipe', 'pipe', 'ignore'],
             // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
@@ -6149,7 +6162,13 @@ class Launcher {
                 continue;
             }
             this.buffered = buffer.subarray(HEADER_BYTES);
-            if (type === 0x53)
+            if (type === 0x52) {
+                this.ready = true;
+                // Launched on demand, its first task may already be waiting.
+                if (!running)
+                    this.idle();
+            }
+            else if (type === 0x53)
                 running?.started(value);
             else if (type === 0x58)
                 running?.exited(value);
@@ -6178,6 +6197,8 @@ class Launcher {
             return;
         this.dead = true;
         this.setRef(false);
+        if (!this.ready)
+            this.onLost();
         const running = this.running;
         this.running = undefined;
         running?.exited(null);
@@ -6194,29 +6215,49 @@ class Launcher {
         }
     }
 }
+/** What a task does when every launcher is busy or still starting. */
+var NoneFree;
+(function (NoneFree) {
+    /**
+     * Start it with Node's spawn, and from the 8th such task on start one more launcher in the
+     * background (perl takes longer to start than a spawn: a short run should not wait for it).
+     */
+    NoneFree["Spawn"] = "spawn";
+    /** Start one more launcher and wait for it. */
+    NoneFree["Wait"] = "wait";
+})(NoneFree || (NoneFree = {}));
 /** Idle launchers, and one more started whenever all are busy. */
 class LauncherPool {
     idle = [];
     all = new Set();
     perl;
     enabled;
+    whenNoneFree;
+    starting = 0;
+    spawned = 0;
     broken = false;
     constructor(options = {}) {
         this.perl = options.perl ?? LAUNCHER_PERL;
         this.enabled = options.enabled ?? launcherSupported(this.perl);
+        this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn;
     }
-    /** Starts the command through a launcher; `unavailable` when there is none to use here. */
+    /** Starts the command through a launcher; `unavailable` when there is none to use now. */
     launch(request) {
         if (!this.enabled || this.broken)
             return Promise.resolve({ unavailable: true });
         let launcher = this.idle.pop();
         while (launcher?.dead)
             launcher = this.idle.pop();
-        if (!launcher) {
-            launcher = new Launcher(this.perl, idle => this.idle.push(idle));
-            this.all.add(launcher);
-        }
-        return this.start(launcher, request);
+        if (launcher)
+            return this.start(launcher, request);
+        if (this.whenNoneFree === NoneFree.Wait)
+            return this.start(this.newLauncher(false), request);
+        // A launcher pays for its start-up after several tasks: a short run spawns them all. Then one
+        // at a time, so there is at most one more launcher than tasks running at once.
+        this.spawned++;
+        if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0)
+            this.newLauncher(true);
+        return Promise.resolve({ unavailable: true });
     }
     /** Ends every launcher (each exits once its stdin closes). */
     close() {
@@ -6224,6 +6265,26 @@ class LauncherPool {
             launcher.close();
         this.all.clear();
         this.idle.length = 0;
+    }
+    newLauncher(warming) {
+        if (warming)
+            this.starting++;
+        let counted = warming;
+        const uncount = () => {
+            if (counted)
+                this.starting--;
+            counted = false;
+        };
+        const launcher = new Launcher(this.perl, idle => {
+            uncount();
+            if (!idle.dead)
+                this.idle.push(idle);
+        }, () => {
+            uncount();
+            this.broken = true;
+        });
+        this.all.add(launcher);
+        return launcher;
     }
     start(launcher, request) {
         return new Promise(resolve => {

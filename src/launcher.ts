@@ -17,7 +17,7 @@ export const LAUNCHER_PERL = '/usr/bin/perl'
  * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
  * strings (cwd, argument count, arguments, NAME=value environment), or `C` to close the running
  * task's output pipes (its background children may hold them). Frames on stdout: a type byte and
- * a 4-byte value: `S` started (pid), `F` not started (errno, then a byte saying which step),
+ * a 4-byte value: `R` ready (once, at start), `S` started (pid), `F` not started (errno, then a byte saying which step),
  * `O`/`E` stdout/stderr data (length, then the bytes), `X` exited (wait status), `D` done (both
  * pipes closed). One task at a time.
  */
@@ -58,6 +58,7 @@ sub send_frame {
   }
 }
 
+send_frame('R', 0);
 for (;;) {
   my $request = read_request();
   next unless substr($request, 0, 1) eq 'R';
@@ -168,6 +169,11 @@ export type LaunchOutcome =
   { process: LaunchedProcess } | { error: NodeJS.ErrnoException } | { unavailable: true }
 
 const HEADER_BYTES = 5
+/**
+ * Tasks spawned (no launcher free) before launchers start being started in the background: perl
+ * takes about 10 ms of CPU to start, a spawn about 1.5 ms of the main thread.
+ */
+const SPAWNS_BEFORE_LAUNCHERS = 8
 const ERRNO_NAMES = new Map<number, string>(
   Object.entries(os.constants.errno).map(([name, value]) => [value, name])
 )
@@ -190,11 +196,17 @@ class Launcher {
   private buffered: Buffer = Buffer.alloc(0)
   private running: Running | undefined
   private paused = false
+  private ready = false
   dead = false
 
+  /**
+   * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
+   * ready, which means perl cannot run it here.
+   */
   constructor(
     perl: string,
-    private readonly onIdle: (launcher: Launcher) => void
+    private readonly onIdle: (launcher: Launcher) => void,
+    private readonly onLost: () => void
   ) {
     this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT], {
       stdio: ['pipe', 'pipe', 'ignore'],
@@ -266,7 +278,11 @@ class Launcher {
         continue
       }
       this.buffered = buffer.subarray(HEADER_BYTES)
-      if (type === 0x53) running?.started(value)
+      if (type === 0x52) {
+        this.ready = true
+        // Launched on demand, its first task may already be waiting.
+        if (!running) this.idle()
+      } else if (type === 0x53) running?.started(value)
       else if (type === 0x58) running?.exited(value)
       else if (type === 0x44) {
         this.running = undefined
@@ -293,6 +309,7 @@ class Launcher {
     if (this.dead && !this.running) return
     this.dead = true
     this.setRef(false)
+    if (!this.ready) this.onLost()
     const running = this.running
     this.running = undefined
     running?.exited(null)
@@ -316,6 +333,19 @@ export interface LauncherPoolOptions {
   perl?: string
   /** Whether to use launchers at all (default: on Linux, when that perl can be run). */
   enabled?: boolean
+  /** What a task does when no launcher is free (default `spawn`). */
+  whenNoneFree?: NoneFree
+}
+
+/** What a task does when every launcher is busy or still starting. */
+export enum NoneFree {
+  /**
+   * Start it with Node's spawn, and from the 8th such task on start one more launcher in the
+   * background (perl takes longer to start than a spawn: a short run should not wait for it).
+   */
+  Spawn = 'spawn',
+  /** Start one more launcher and wait for it. */
+  Wait = 'wait'
 }
 
 /** Idle launchers, and one more started whenever all are busy. */
@@ -324,23 +354,29 @@ export class LauncherPool {
   private readonly all = new Set<Launcher>()
   private readonly perl: string
   private readonly enabled: boolean
+  private readonly whenNoneFree: NoneFree
+  private starting = 0
+  private spawned = 0
   private broken = false
 
   constructor(options: LauncherPoolOptions = {}) {
     this.perl = options.perl ?? LAUNCHER_PERL
     this.enabled = options.enabled ?? launcherSupported(this.perl)
+    this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn
   }
 
-  /** Starts the command through a launcher; `unavailable` when there is none to use here. */
+  /** Starts the command through a launcher; `unavailable` when there is none to use now. */
   launch(request: LaunchRequest): Promise<LaunchOutcome> {
     if (!this.enabled || this.broken) return Promise.resolve({ unavailable: true })
     let launcher = this.idle.pop()
     while (launcher?.dead) launcher = this.idle.pop()
-    if (!launcher) {
-      launcher = new Launcher(this.perl, idle => this.idle.push(idle))
-      this.all.add(launcher)
-    }
-    return this.start(launcher, request)
+    if (launcher) return this.start(launcher, request)
+    if (this.whenNoneFree === NoneFree.Wait) return this.start(this.newLauncher(false), request)
+    // A launcher pays for its start-up after several tasks: a short run spawns them all. Then one
+    // at a time, so there is at most one more launcher than tasks running at once.
+    this.spawned++
+    if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0) this.newLauncher(true)
+    return Promise.resolve({ unavailable: true })
   }
 
   /** Ends every launcher (each exits once its stdin closes). */
@@ -348,6 +384,28 @@ export class LauncherPool {
     for (const launcher of this.all) launcher.close()
     this.all.clear()
     this.idle.length = 0
+  }
+
+  private newLauncher(warming: boolean): Launcher {
+    if (warming) this.starting++
+    let counted = warming
+    const uncount = (): void => {
+      if (counted) this.starting--
+      counted = false
+    }
+    const launcher = new Launcher(
+      this.perl,
+      idle => {
+        uncount()
+        if (!idle.dead) this.idle.push(idle)
+      },
+      () => {
+        uncount()
+        this.broken = true
+      }
+    )
+    this.all.add(launcher)
+    return launcher
   }
 
   private start(launcher: Launcher, request: LaunchRequest): Promise<LaunchOutcome> {
