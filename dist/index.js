@@ -6085,6 +6085,9 @@ class Launcher {
     running;
     paused = false;
     ready = false;
+    /** Bytes of the current O / E frame still to come, and whose they are. */
+    dataLeft = 0;
+    dataStream = 'stdout';
     dead = false;
     /**
      * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
@@ -6129,25 +6132,26 @@ class Launcher {
         this.parse();
     }
     parse() {
-        while (!this.paused && this.buffered.length >= HEADER_BYTES) {
+        while (!this.paused && this.buffered.length > 0) {
             const buffer = this.buffered;
+            if (this.dataLeft > 0) {
+                // Output is handed on as it arrives, in slices of what was read: never copied here.
+                const length = Math.min(this.dataLeft, buffer.length);
+                this.dataLeft -= length;
+                this.buffered = buffer.subarray(length);
+                this.deliver(buffer.subarray(0, length));
+                continue;
+            }
+            if (buffer.length < HEADER_BYTES)
+                return;
             const type = buffer[0];
             const value = buffer.readUInt32BE(1);
             const running = this.running;
             if (type === 0x4f || type === 0x45) {
-                // O / E: output of the task
-                if (buffer.length < HEADER_BYTES + value)
-                    return;
-                const data = buffer.subarray(HEADER_BYTES, HEADER_BYTES + value);
-                this.buffered = buffer.subarray(HEADER_BYTES + value);
-                if (running && !running.discard && running.onOutput) {
-                    const wait = running.onOutput(data, type === 0x4f ? 'stdout' : 'stderr');
-                    if (wait) {
-                        this.paused = true;
-                        this.child.stdout?.pause();
-                        void wait.finally(() => this.resume());
-                    }
-                }
+                // O / E: `value` bytes of the task's stdout / stderr follow
+                this.dataLeft = value;
+                this.dataStream = type === 0x4f ? 'stdout' : 'stderr';
+                this.buffered = buffer.subarray(HEADER_BYTES);
                 continue;
             }
             if (type === 0x46) {
@@ -6177,6 +6181,17 @@ class Launcher {
                 running?.done();
                 this.idle();
             }
+        }
+    }
+    deliver(data) {
+        const running = this.running;
+        if (!running || running.discard || !running.onOutput)
+            return;
+        const wait = running.onOutput(data, this.dataStream);
+        if (wait) {
+            this.paused = true;
+            this.child.stdout?.pause();
+            void wait.finally(() => this.resume());
         }
     }
     resume() {

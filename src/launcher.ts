@@ -197,6 +197,9 @@ class Launcher {
   private running: Running | undefined
   private paused = false
   private ready = false
+  /** Bytes of the current O / E frame still to come, and whose they are. */
+  private dataLeft = 0
+  private dataStream: 'stdout' | 'stderr' = 'stdout'
   dead = false
 
   /**
@@ -247,24 +250,25 @@ class Launcher {
   }
 
   private parse(): void {
-    while (!this.paused && this.buffered.length >= HEADER_BYTES) {
+    while (!this.paused && this.buffered.length > 0) {
       const buffer = this.buffered
+      if (this.dataLeft > 0) {
+        // Output is handed on as it arrives, in slices of what was read: never copied here.
+        const length = Math.min(this.dataLeft, buffer.length)
+        this.dataLeft -= length
+        this.buffered = buffer.subarray(length)
+        this.deliver(buffer.subarray(0, length))
+        continue
+      }
+      if (buffer.length < HEADER_BYTES) return
       const type = buffer[0]
       const value = buffer.readUInt32BE(1)
       const running = this.running
       if (type === 0x4f || type === 0x45) {
-        // O / E: output of the task
-        if (buffer.length < HEADER_BYTES + value) return
-        const data = buffer.subarray(HEADER_BYTES, HEADER_BYTES + value)
-        this.buffered = buffer.subarray(HEADER_BYTES + value)
-        if (running && !running.discard && running.onOutput) {
-          const wait = running.onOutput(data, type === 0x4f ? 'stdout' : 'stderr')
-          if (wait) {
-            this.paused = true
-            this.child.stdout?.pause()
-            void wait.finally(() => this.resume())
-          }
-        }
+        // O / E: `value` bytes of the task's stdout / stderr follow
+        this.dataLeft = value
+        this.dataStream = type === 0x4f ? 'stdout' : 'stderr'
+        this.buffered = buffer.subarray(HEADER_BYTES)
         continue
       }
       if (type === 0x46) {
@@ -289,6 +293,17 @@ class Launcher {
         running?.done()
         this.idle()
       }
+    }
+  }
+
+  private deliver(data: Buffer): void {
+    const running = this.running
+    if (!running || running.discard || !running.onOutput) return
+    const wait = running.onOutput(data, this.dataStream)
+    if (wait) {
+      this.paused = true
+      this.child.stdout?.pause()
+      void wait.finally(() => this.resume())
     }
   }
 
