@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4779);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4580);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4779:
+/***/ 4580:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23,14 +23,64 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./src/random.ts
+
+
+const random_require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
+/**
+ * node:crypto, loaded on first use: loading it costs about 3 ms of every start-up, and a run
+ * needs it only for sharding's digests or where there is no /dev/urandom.
+ */
+function nodeCrypto() {
+    return random_require('node:crypto');
+}
+/** `size` bytes from the operating system's CSPRNG. */
+function randomBytes(size) {
+    if (process.platform !== 'win32') {
+        const bytes = readUrandom(size);
+        if (bytes)
+            return bytes;
+    }
+    return nodeCrypto().randomBytes(size);
+}
+/** A random (version 4) UUID, as crypto.randomUUID() gives. */
+function randomUUID() {
+    const bytes = randomBytes(16);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+function readUrandom(size) {
+    let fd;
+    try {
+        fd = external_node_fs_namespaceObject.openSync('/dev/urandom', 'r');
+        const bytes = Buffer.alloc(size);
+        for (let offset = 0; offset < size;) {
+            const read = external_node_fs_namespaceObject.readSync(fd, bytes, offset, size - offset, null);
+            if (read <= 0)
+                return undefined;
+            offset += read;
+        }
+        return bytes;
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        if (fd !== undefined)
+            external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/actions-core.ts
 /**
  * The part of `@actions/core` this action uses, with the same names and the same output, byte for
@@ -151,7 +201,7 @@ function commandValue(value) {
 }
 /** `name<<delimiter` block of a file command, with a delimiter no value can contain. */
 function keyValueMessage(name, value) {
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    const delimiter = `ghadelimiter_${randomUUID()}`;
     const text = commandValue(value);
     if (name.includes(delimiter)) {
         throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
@@ -1125,7 +1175,7 @@ const FORBIDDEN = 1;
 const PLAIN = 2;
 /** 128 random bits as hex: a legal stop token that task output cannot guess. */
 function randomToken() {
-    return (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    return randomBytes(16).toString('hex');
 }
 /**
  * Neutralises workflow commands in one stream of task output; one instance per task (it keeps
@@ -7189,7 +7239,7 @@ class TaskOutput {
             if (this.spillFailure !== undefined)
                 throw this.spillFailure;
             if (this.spillFd === undefined) {
-                this.spillFile = external_node_path_namespaceObject.join(this.tempDir, `task-output-${(0,external_node_crypto_.randomUUID)()}.log`);
+                this.spillFile = external_node_path_namespaceObject.join(this.tempDir, `task-output-${randomUUID()}.log`);
                 this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
             }
             while (offset < bytes.length) {
@@ -8825,7 +8875,7 @@ function takeShard(plan, shard, timings) {
             ...shard,
             itemCount: keys.length,
             itemsDigest: itemsDigest(keys),
-            splitDigest: (0,external_node_crypto_.createHash)('sha256').update(shardOf.join(',')).digest('hex'),
+            splitDigest: nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex'),
             byTimings: known,
             estimatedMs: known ? Math.round(sum(mine)) : 0,
             estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0
@@ -8834,7 +8884,7 @@ function takeShard(plan, shard, timings) {
 }
 /** A digest of the item list that shards compare to be sure they split the same items. */
 function itemsDigest(keys) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const hash = nodeCrypto().createHash('sha256');
     for (const key of keys)
         hash.update(`${Buffer.byteLength(key)}:${key}`);
     return hash.digest('hex');

@@ -5,10 +5,10 @@
  * (undici, 0.9 MB) for OIDC tokens at start-up, which tripled this action's start-up time for
  * nothing it uses (docs/decisions/002-own-workflow-commands.md).
  */
-import { randomUUID } from 'node:crypto'
 import { appendFileSync, existsSync } from 'node:fs'
 import { access, appendFile, constants } from 'node:fs/promises'
 import { EOL } from 'node:os'
+import { randomUUID } from './random.js'
 
 /** Options of getInput, as in @actions/core. */
 export interface InputOptions {

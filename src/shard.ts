@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { nodeCrypto } from './random.js'
 import { formatDuration } from './duration.js'
 import { itemText } from './item.js'
 import { type RunPlan } from './prepare.js'
@@ -77,7 +77,7 @@ export function takeShard(plan: RunPlan, shard: Shard, timings: Timings): RunPla
       ...shard,
       itemCount: keys.length,
       itemsDigest: itemsDigest(keys),
-      splitDigest: createHash('sha256').update(shardOf.join(',')).digest('hex'),
+      splitDigest: nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex'),
       byTimings: known,
       estimatedMs: known ? Math.round(sum(mine)) : 0,
       estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0
@@ -87,7 +87,7 @@ export function takeShard(plan: RunPlan, shard: Shard, timings: Timings): RunPla
 
 /** A digest of the item list that shards compare to be sure they split the same items. */
 export function itemsDigest(keys: readonly string[]): string {
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   for (const key of keys) hash.update(`${Buffer.byteLength(key)}:${key}`)
   return hash.digest('hex')
 }

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { types } from 'node:util'
+import { randomUUID } from './random.js'
 
 export interface TaskOutputOptions {
   /** Bytes kept in memory before spilling the rest to a temp file (default 1 MiB). */

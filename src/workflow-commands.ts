@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes } from './random.js'
 
 /*
  * How the GitHub Actions runner reads workflow commands from an action's output, as checked in the
