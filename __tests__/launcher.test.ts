@@ -79,6 +79,21 @@ function spawned(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<
   })
 }
 
+/** The parent pid of a live process, from /proc. */
+function parentOf(pid: number): number {
+  return Number(fs.readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.split(' ')[1])
+}
+
+/** Whether a process exists and is not a zombie. */
+function isAlive(pid: number): boolean {
+  try {
+    const state = fs.readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.split(' ')[0]
+    return state !== 'Z' && state !== 'X'
+  } catch {
+    return false
+  }
+}
+
 function statusField(text: string, name: string): string | undefined {
   return new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(text)?.[1]
 }
@@ -141,12 +156,15 @@ describe('LauncherPool', () => {
     async () => {
       const env = { PATH: process.env.PATH }
       const script =
-        'echo "pgrp $(cut -d" " -f5 /proc/$$/stat) pid $$"; readlink /proc/$$/fd/0; ' +
+        'echo "pgrp $(cut -d" " -f5 /proc/$$/stat) pid $$ session $(cut -d" " -f6 /proc/$$/stat)"; ' +
+        'readlink /proc/$$/fd/0; ' +
         'grep -E "^(SigIgn|SigBlk):" /proc/$$/status; ls /proc/$$/fd | sort -n | tr "\\n" " "'
       const viaLauncher = (await launch({ args: ['-c', script], env })).stdout
       const viaSpawn = await spawned('/bin/sh', ['-c', script], env)
-      const [pgrp, , pid] = (viaLauncher.split('\n')[0] ?? '').split(' ').slice(1)
+      const [pgrp, , pid, , session] = (viaLauncher.split('\n')[0] ?? '').split(' ').slice(1)
+      // Its own session (as spawn's detached), so no terminal of ours can stop it.
       expect(pgrp).toBe(pid)
+      expect(session).toBe(pid)
       expect(viaLauncher.split('\n')[1]).toBe('/dev/null')
       expect(statusField(viaLauncher, 'SigIgn')).toBe('0000000000000000')
       expect(statusField(viaLauncher, 'SigBlk')).toBe('0000000000000000')
@@ -168,6 +186,30 @@ describe('LauncherPool', () => {
     })
     // A process that exits with 137 is not one killed by SIGKILL.
     expect(await launch({ args: ['-c', 'exit 137'] })).toMatchObject({ code: 137, signal: null })
+    // Names shared by two signals are given as Node gives them.
+    expect(await launch({ args: ['-c', 'kill -ABRT $$'] })).toMatchObject({ signal: 'SIGABRT' })
+    expect(await launch({ args: ['-c', 'kill -IO $$'] })).toMatchObject({ signal: 'SIGIO' })
+  })
+
+  it('leaves to spawn what it cannot carry: a NUL byte', async () => {
+    expect(await pool.launch({ file: '/bin/echo', args: ['a\0b'] })).toEqual({ unavailable: true })
+    expect(await pool.launch({ file: '/bin/true', args: [], env: { X: 'a\0b' } })).toEqual({
+      unavailable: true
+    })
+  })
+
+  onLinux('passes the environment in the order given', async () => {
+    const names = ['ZED', 'ALPHA', 'MIDDLE', 'PATH', 'BETA', 'A1', 'Z0']
+    const env = Object.fromEntries(names.map(name => [name, process.env[name] ?? name]))
+    for (let round = 0; round < 3; round++) {
+      const ran = await launch({ file: '/usr/bin/env', args: [], env })
+      expect(
+        ran.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map(line => line.split('=')[0])
+      ).toEqual(names)
+    }
   })
 
   onLinux('fails to start as spawn does: same error code and message', async () => {
@@ -239,9 +281,7 @@ describe('LauncherPool', () => {
 
   onLinux('says so when its launcher dies under a running task, then goes on', async () => {
     const task = await start('sleep 30')
-    const launcherPid = Number(
-      fs.readFileSync(`/proc/${task.pid}/stat`, 'latin1').split(') ')[1]?.split(' ')[1]
-    )
+    const launcherPid = parentOf(task.pid)
     process.kill(launcherPid, 'SIGKILL')
     expect(await task.exited).toEqual([null, null])
     expect(task.lostReason()).toMatch(/launcher .* stopped unexpectedly/)
@@ -274,6 +314,78 @@ describe('LauncherPool', () => {
       }
     }
   )
+
+  onLinux('a late closeStdio or pause of a finished task leaves the next task alone', async () => {
+    // Task A pauses on its only chunk; it is then closed, as runProcess does after the grace.
+    let releaseA!: () => void
+    const pausedA = new Promise<void>(resolve => (releaseA = resolve))
+    const a = await start('printf a', () => pausedA)
+    await new Promise(resolve => setTimeout(resolve, 100))
+    a.closeStdio()
+    expect(await a.exited).toEqual([0, null])
+    await a.stdioClosed
+    // B runs on the same launcher (the pool waits rather than spawn), with a slow reader.
+    let pending = false
+    let overlapping = 0
+    let bytes = 0
+    const b = await start('head -c 1000000 /dev/zero; echo done', chunk => {
+      if (pending) overlapping++
+      bytes += chunk.length
+      pending = true
+      return new Promise<void>(resolve =>
+        setTimeout(() => {
+          pending = false
+          resolve()
+        }, 2)
+      )
+    })
+    // A's pause ends and A is closed again while B runs: neither may touch B.
+    setTimeout(() => {
+      releaseA()
+      a.closeStdio()
+    }, 20)
+    expect(await b.exited).toEqual([0, null])
+    await b.stdioClosed
+    expect(bytes).toBe(1_000_005)
+    expect(overlapping).toBe(0)
+  })
+
+  onLinux('delivers every frame it read before its launcher died, paused or not', async () => {
+    let launcherPid = 0
+    let release!: () => void
+    const chunks: string[] = []
+    const task = await start('printf a; sleep 0.05; printf b; printf c', chunk => {
+      chunks.push(chunk.toString())
+      if (launcherPid !== 0) return
+      launcherPid = parentOf(task.pid)
+      return new Promise<void>(resolve => (release = resolve))
+    })
+    // The task ends and its launcher reports everything, then dies while we are still paused.
+    await new Promise(resolve => setTimeout(resolve, 300))
+    process.kill(launcherPid, 'SIGKILL')
+    await new Promise(resolve => setTimeout(resolve, 100))
+    release()
+    expect(await task.exited).toEqual([0, null])
+    await task.stdioClosed
+    expect(chunks.join('')).toBe('abc')
+    expect(task.lostReason()).toBeUndefined()
+  })
+
+  onLinux('ends with the action even while a task that closed its output runs on', async () => {
+    const own = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
+    const outcome = await own.launch({
+      file: '/bin/sh',
+      args: ['-c', 'exec >/dev/null 2>&1; sleep 30'],
+      env: { PATH: process.env.PATH }
+    })
+    if (!('process' in outcome)) throw new Error('not started')
+    const launcherPid = parentOf(outcome.process.pid)
+    await new Promise(resolve => setTimeout(resolve, 100))
+    own.close()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(isAlive(launcherPid)).toBe(false)
+    process.kill(-outcome.process.pid, 'SIGKILL')
+  })
 
   it('is unavailable when perl cannot be run, and stays so', async () => {
     const request = { file: '/bin/true', args: [] }

@@ -17,7 +17,7 @@ export const LAUNCHER_PERL = '/usr/bin/perl'
  * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
  * strings (cwd, argument count, arguments, NAME=value environment), or `C` to close the running
  * task's output pipes (its background children may hold them). Frames on stdout: a type byte and
- * a 4-byte value: `R` ready (once, at start), `S` started (pid), `F` not started (errno, then a byte saying which step),
+ * a 4-byte value: `R` ready (once, at start), `P` forked (pid), `S` started (exec succeeded), `F` not started (errno, then a byte saying which step),
  * `O`/`E` stdout/stderr data (length, then the bytes), `X` exited (wait status), `D` done (both
  * pipes closed). One task at a time.
  */
@@ -25,6 +25,8 @@ export const LAUNCHER_SCRIPT = String.raw`
 use strict;
 use warnings;
 use POSIX ();
+# pidfd_open's syscall number on this architecture, or 0.
+my $PIDFD_OPEN = $ARGV[0] || 0;
 $0 = 'parallel-exec launcher';
 binmode(STDIN);
 binmode(STDOUT);
@@ -64,12 +66,9 @@ for (;;) {
   next unless substr($request, 0, 1) eq 'R';
   my ($cwd, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
   my @argv = splice(@rest, 0, $argc);
-  my %env;
-  for (@rest) { my ($name, $value) = split(/=/, $_, 2); $env{$name} = $value }
-  for my $name (keys %ENV) { delete $ENV{$name} unless exists $env{$name} }
-  while (my ($name, $value) = each %env) {
-    $ENV{$name} = $value unless defined $ENV{$name} && $ENV{$name} eq $value;
-  }
+  # Exactly the task's environment, in the order given (as spawn passes it).
+  %ENV = ();
+  for (@rest) { my ($name, $value) = split(/=/, $_, 2); $ENV{$name} = $value }
 
   my ($out_r, $out_w, $err_r, $err_w, $status_r, $status_w);
   unless (pipe($out_r, $out_w) && pipe($err_r, $err_w) && pipe($status_r, $status_w)) {
@@ -82,10 +81,11 @@ for (;;) {
     next;
   }
   if ($pid == 0) {
-    $SIG{$_} = 'DEFAULT' for @ignored;
+    $SIG{$_} = 'DEFAULT' for @ignored, 'CHLD';
     POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
-    POSIX::setpgid(0, 0);
     my $fail = sub { syswrite($status_w, pack('Na', $! + 0, $_[0])); POSIX::_exit(127) };
+    # A session of its own, as spawn's detached: leader of its process group, no terminal.
+    POSIX::setsid() // $fail->('s');
     open(my $null, '<', '/dev/null') or $fail->('n');
     POSIX::dup2(fileno($null), 0) // $fail->('n');
     POSIX::dup2(fileno($out_w), 1) // $fail->('p');
@@ -94,6 +94,8 @@ for (;;) {
     { no warnings 'exec'; exec { $argv[0] } @argv; }
     $fail->('e');
   }
+  # The pid first: should this launcher die now, the action knows what it may have started.
+  send_frame('P', $pid);
   close($out_w);
   close($err_w);
   close($status_w);
@@ -110,19 +112,25 @@ for (;;) {
   }
   send_frame('S', $pid);
 
+  # pidfd_open(2) (Linux 5.3+): readable once the process has ended, so select() wakes for it
+  # without a race; without it, SIGCHLD and a 0.1 s timeout.
+  my $pidfd = $PIDFD_OPEN ? syscall($PIDFD_OPEN, $pid, 0) : -1;
+  $pidfd = undef if $pidfd < 0;
   my %open = ('O' => $out_r, 'E' => $err_r);
   my $exited = 0;
   while (!$exited || %open) {
-    if (!$exited) {
-      my $done = %open ? waitpid($pid, POSIX::WNOHANG()) : waitpid($pid, 0);
-      if ($done == $pid) { send_frame('X', $?); $exited = 1; next }
-      next if !%open;
+    if (!$exited && waitpid($pid, POSIX::WNOHANG()) == $pid) {
+      send_frame('X', $?);
+      $exited = 1;
+      next;
     }
     my $wanted = '';
     vec($wanted, fileno($_), 1) = 1 for values %open;
+    # Always watched, so that the launcher ends with the action whatever the task does.
     vec($wanted, fileno(STDIN), 1) = 1;
-    # Without SIGCHLD arriving at the right moment, look at the process at least this often.
-    my $ready = select(my $readable = $wanted, undef, undef, $exited ? undef : 0.1);
+    vec($wanted, $pidfd, 1) = 1 if defined $pidfd && !$exited;
+    my $timeout = $exited || defined $pidfd ? undef : 0.1;
+    my $ready = select(my $readable = $wanted, undef, undef, $timeout);
     next if $ready <= 0;
     for my $type (keys %open) {
       my $pipe = $open{$type};
@@ -137,6 +145,7 @@ for (;;) {
       %open = ();
     }
   }
+  POSIX::close($pidfd) if defined $pidfd;
   send_frame('D', 0);
 }
 `
@@ -174,16 +183,16 @@ const HEADER_BYTES = 5
  * takes about 10 ms of CPU to start, a spawn about 1.5 ms of the main thread.
  */
 const SPAWNS_BEFORE_LAUNCHERS = 8
-const ERRNO_NAMES = new Map<number, string>(
-  Object.entries(os.constants.errno).map(([name, value]) => [value, name])
-)
-const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
-  Object.entries(os.constants.signals).map(([name, value]) => [value, name as NodeJS.Signals])
-)
+// Where two names share a number (SIGABRT/SIGIOT, EAGAIN/EWOULDBLOCK), Node reports the first.
+const ERRNO_NAMES = firstNames(os.constants.errno)
+const SIGNAL_NAMES = firstNames(os.constants.signals) as Map<number, NodeJS.Signals>
 
 interface Running {
   onOutput?: LaunchRequest['onOutput']
-  started: (pid: number) => void
+  /** Forked: the pid of what may now be running. */
+  forked: (pid: number) => void
+  /** Exec succeeded. */
+  started: () => void
   failed: (errno: number, step: string) => void
   exited: (status: number | null) => void
   done: () => void
@@ -196,7 +205,10 @@ class Launcher {
   private buffered: Buffer = Buffer.alloc(0)
   private running: Running | undefined
   private paused = false
+  /** Counts pauses, so that a pause's late end cannot resume a later one (or a later task). */
+  private pauses = 0
   private ready = false
+  private ended = false
   /** Bytes of the current O / E frame still to come, and whose they are. */
   private dataLeft = 0
   private dataStream: 'stdout' | 'stderr' = 'stdout'
@@ -204,14 +216,14 @@ class Launcher {
 
   /**
    * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
-   * ready, which means perl cannot run it here.
+   * ready, which means perl cannot run it here. Throws what spawn throws.
    */
   constructor(
     perl: string,
     private readonly onIdle: (launcher: Launcher) => void,
     private readonly onLost: () => void
   ) {
-    this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT], {
+    this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT, String(pidfdOpenSyscall())], {
       stdio: ['pipe', 'pipe', 'ignore'],
       // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
       env: {}
@@ -220,7 +232,10 @@ class Launcher {
     this.child.stdin?.on('error', () => this.die())
     this.child.stdout?.on('data', (chunk: Buffer) => this.receive(chunk))
     // Only once all it wrote is read: 'exit' can come before the last frames.
-    this.child.stdout?.on('close', () => this.die())
+    this.child.stdout?.on('close', () => {
+      this.ended = true
+      this.parse()
+    })
     this.setRef(false)
   }
 
@@ -230,12 +245,13 @@ class Launcher {
     this.child.stdin?.write(encodeRequest(request))
   }
 
-  closeStdio(): void {
-    const running = this.running
-    if (!running || running.discard) return
+  /** Closes the output pipes of `running`, if it is still this launcher's task. */
+  closeStdio(running: Running): void {
+    if (this.running !== running || running.discard) return
     running.discard = true
     this.child.stdin?.write(Buffer.from([0, 0, 0, 1, 0x43]))
-    if (this.paused) this.resume()
+    // What was paused for its output is of no use now; the launcher must be read on.
+    if (this.paused) this.resume(this.pauses)
   }
 
   close(): void {
@@ -260,7 +276,7 @@ class Launcher {
         this.deliver(buffer.subarray(0, length))
         continue
       }
-      if (buffer.length < HEADER_BYTES) return
+      if (buffer.length < HEADER_BYTES) break
       const type = buffer[0]
       const value = buffer.readUInt32BE(1)
       const running = this.running
@@ -273,7 +289,7 @@ class Launcher {
       }
       if (type === 0x46) {
         // F: not started; one more byte says which step failed
-        if (buffer.length < HEADER_BYTES + 1) return
+        if (buffer.length < HEADER_BYTES + 1) break
         const step = String.fromCharCode(buffer[HEADER_BYTES] as number)
         this.buffered = buffer.subarray(HEADER_BYTES + 1)
         this.running = undefined
@@ -286,7 +302,8 @@ class Launcher {
         this.ready = true
         // Launched on demand, its first task may already be waiting.
         if (!running) this.idle()
-      } else if (type === 0x53) running?.started(value)
+      } else if (type === 0x50) running?.forked(value)
+      else if (type === 0x53) running?.started()
       else if (type === 0x58) running?.exited(value)
       else if (type === 0x44) {
         this.running = undefined
@@ -294,6 +311,8 @@ class Launcher {
         this.idle()
       }
     }
+    // Gone, and every frame it sent before going has been handled.
+    if (this.ended && !this.paused) this.die()
   }
 
   private deliver(data: Buffer): void {
@@ -302,13 +321,15 @@ class Launcher {
     const wait = running.onOutput(data, this.dataStream)
     if (wait) {
       this.paused = true
+      const pause = ++this.pauses
       this.child.stdout?.pause()
-      void wait.finally(() => this.resume())
+      void wait.finally(() => this.resume(pause))
     }
   }
 
-  private resume(): void {
-    if (!this.paused) return
+  private resume(pause: number): void {
+    if (!this.paused || pause !== this.pauses) return
+    this.pauses++
     this.paused = false
     this.child.stdout?.resume()
     this.parse()
@@ -383,14 +404,21 @@ export class LauncherPool {
   /** Starts the command through a launcher; `unavailable` when there is none to use now. */
   launch(request: LaunchRequest): Promise<LaunchOutcome> {
     if (!this.enabled || this.broken) return Promise.resolve({ unavailable: true })
+    // Spawn refuses a NUL byte with an error of its own; the launcher could not carry it.
+    if (!encodable(request)) return Promise.resolve({ unavailable: true })
     let launcher = this.idle.pop()
     while (launcher?.dead) launcher = this.idle.pop()
-    if (launcher) return this.start(launcher, request)
-    if (this.whenNoneFree === NoneFree.Wait) return this.start(this.newLauncher(false), request)
-    // A launcher pays for its start-up after several tasks: a short run spawns them all. Then one
-    // at a time, so there is at most one more launcher than tasks running at once.
-    this.spawned++
-    if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0) this.newLauncher(true)
+    try {
+      if (launcher) return this.start(launcher, request)
+      if (this.whenNoneFree === NoneFree.Wait) return this.start(this.newLauncher(false), request)
+      // A launcher pays for its start-up after several tasks: a short run spawns them all. Then
+      // one at a time, so there is at most one more launcher than tasks running at once.
+      this.spawned++
+      if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0) this.newLauncher(true)
+    } catch {
+      // spawn threw (rather than reporting an 'error'): no launchers here.
+      this.broken = true
+    }
     return Promise.resolve({ unavailable: true })
   }
 
@@ -399,6 +427,7 @@ export class LauncherPool {
     for (const launcher of this.all) launcher.close()
     this.all.clear()
     this.idle.length = 0
+    this.starting = 0
   }
 
   private newLauncher(warming: boolean): Launcher {
@@ -408,19 +437,25 @@ export class LauncherPool {
       if (counted) this.starting--
       counted = false
     }
-    const launcher = new Launcher(
-      this.perl,
-      idle => {
-        uncount()
-        if (!idle.dead) this.idle.push(idle)
-      },
-      () => {
-        uncount()
-        this.broken = true
-      }
-    )
-    this.all.add(launcher)
-    return launcher
+    try {
+      const launcher: Launcher = new Launcher(
+        this.perl,
+        idle => {
+          uncount()
+          if (!idle.dead) this.idle.push(idle)
+        },
+        () => {
+          uncount()
+          this.broken = true
+          this.all.delete(launcher)
+        }
+      )
+      this.all.add(launcher)
+      return launcher
+    } catch (error) {
+      uncount()
+      throw error
+    }
   }
 
   private start(launcher: Launcher, request: LaunchRequest): Promise<LaunchOutcome> {
@@ -428,40 +463,49 @@ export class LauncherPool {
       let pid: number | undefined
       let stdioOpen = true
       let lost: string | undefined
+      let hasExited = false
       let resolveExited!: (value: [number | null, NodeJS.Signals | null]) => void
       let resolveClosed!: () => void
       const exited = new Promise<[number | null, NodeJS.Signals | null]>(
         done => (resolveExited = done)
       )
       const stdioClosed = new Promise<void>(done => (resolveClosed = done))
+      const started = (forkedPid: number): void =>
+        resolve({
+          process: {
+            pid: forkedPid,
+            exited,
+            stdioClosed,
+            stdioOpen: () => stdioOpen,
+            closeStdio: () => {
+              if (!stdioOpen) return
+              stdioOpen = false
+              launcher.closeStdio(running)
+            },
+            lostReason: () => lost
+          }
+        })
       const running: Running = {
         onOutput: request.onOutput,
         discard: false,
-        started: startedPid => {
-          pid = startedPid
-          resolve({
-            process: {
-              pid: startedPid,
-              exited,
-              stdioClosed,
-              stdioOpen: () => stdioOpen,
-              closeStdio: () => {
-                stdioOpen = false
-                launcher.closeStdio()
-              },
-              lostReason: () => lost
-            }
-          })
-        },
+        forked: forkedPid => (pid = forkedPid),
+        started: () => started(pid as number),
         failed: (errno, step) => resolve({ error: startError(request.file, errno, step) }),
         exited: status => {
+          if (hasExited) return
+          hasExited = true
           if (pid === undefined) {
-            // It died before starting anything: use spawn from now on.
+            // It died before forking: nothing ran; spawn from now on.
             this.broken = true
             resolve({ unavailable: true })
             return
           }
-          if (status === null) lost = 'the launcher that started this task stopped unexpectedly'
+          if (status === null) {
+            // The task may be running (or have run) without us seeing how it ended. It must not
+            // run a second time: report it lost; its group is stopped like any leftover.
+            lost = 'the launcher that started this task stopped unexpectedly'
+            started(pid)
+          }
           resolveExited(decodeWaitStatus(status))
         },
         done: () => {
@@ -472,6 +516,30 @@ export class LauncherPool {
       launcher.launch(request, running)
     })
   }
+}
+
+function firstNames(constants: Readonly<Record<string, number>>): Map<number, string> {
+  const names = new Map<number, string>()
+  for (const [name, value] of Object.entries(constants))
+    if (!names.has(value)) names.set(value, name)
+  return names
+}
+
+/** pidfd_open's number where it is known (x64, arm64), else 0: the launcher then polls. */
+function pidfdOpenSyscall(): number {
+  return process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64')
+    ? 434
+    : 0
+}
+
+/** Whether every string of the request can be carried: none holds a NUL byte. */
+function encodable(request: LaunchRequest): boolean {
+  if (request.file.includes('\0') || request.cwd?.includes('\0')) return false
+  if (request.args.some(arg => arg.includes('\0'))) return false
+  for (const [name, value] of Object.entries(request.env ?? process.env)) {
+    if (name.includes('\0') || value?.includes('\0')) return false
+  }
+  return true
 }
 
 /** Whether tasks can be started through launchers on this machine. */
@@ -508,7 +576,8 @@ function startError(file: string, errno: number, step: string): NodeJS.ErrnoExce
 
 /** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
 function encodeRequest(request: LaunchRequest): Buffer {
-  const strings = [request.cwd ?? process.cwd(), String(request.args.length + 1), request.file]
+  // An empty cwd means ours, as for spawn.
+  const strings = [request.cwd || process.cwd(), String(request.args.length + 1), request.file]
   for (const arg of request.args) strings.push(arg)
   for (const [name, value] of Object.entries(request.env ?? process.env)) {
     if (value !== undefined) strings.push(`${name}=${value}`)
