@@ -6,10 +6,11 @@ import * as os from 'node:os'
  * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
  * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
  * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
- * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are started
- * with Node's spawn. Every guarantee of a spawned task holds: its own process group, exactly the
- * environment and working directory given, stdin from /dev/null, separate stdout and stderr,
- * exact exit codes and signals, and the start errors Node reports (ENOENT, EACCES, ...).
+ * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are
+ * started with Node's spawn. Every guarantee of a spawned task holds: its own session and process
+ * group, exactly the environment (in order) and working directory given, stdin from /dev/null,
+ * separate stdout and stderr, exact exit codes and signals, and the start errors Node reports
+ * (ENOENT, EACCES, ...).
  */
 export const LAUNCHER_PERL = '/usr/bin/perl'
 
@@ -17,9 +18,9 @@ export const LAUNCHER_PERL = '/usr/bin/perl'
  * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
  * strings (cwd, argument count, arguments, NAME=value environment), or `C` to close the running
  * task's output pipes (its background children may hold them). Frames on stdout: a type byte and
- * a 4-byte value: `R` ready (once, at start), `P` forked (pid), `S` started (exec succeeded), `F` not started (errno, then a byte saying which step),
- * `O`/`E` stdout/stderr data (length, then the bytes), `X` exited (wait status), `D` done (both
- * pipes closed). One task at a time.
+ * a 4-byte value: `R` ready (once, at start), `P` forked (pid), `S` started (exec succeeded), `F`
+ * not started (errno, then a byte saying which step), `O`/`E` stdout/stderr data (length, then
+ * the bytes), `X` exited (wait status), `D` done (both pipes closed). One task at a time.
  */
 export const LAUNCHER_SCRIPT = String.raw`
 use strict;
