@@ -68,6 +68,34 @@ async function start(
   return outcome.process
 }
 
+/**
+ * An onOutput that takes 2 ms per chunk and counts the bytes, and the chunks handed over while an
+ * earlier one was still pending (backpressure allows none).
+ */
+function slowReader(): {
+  onOutput: (chunk: Buffer) => Promise<void>
+  bytes: number
+  overlapping: number
+} {
+  let pending = false
+  const reader = {
+    bytes: 0,
+    overlapping: 0,
+    onOutput: (chunk: Buffer): Promise<void> => {
+      if (pending) reader.overlapping++
+      reader.bytes += chunk.length
+      pending = true
+      return new Promise<void>(resolve =>
+        setTimeout(() => {
+          pending = false
+          resolve()
+        }, 2)
+      )
+    }
+  }
+  return reader
+}
+
 /** The same command started by Node's spawn, for comparison. */
 function spawned(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -247,24 +275,12 @@ describe('LauncherPool', () => {
   )
 
   onLinux('pauses the task while a chunk’s promise is pending', async () => {
-    let pending = false
-    let overlapping = 0
-    let bytes = 0
-    const task = await start('head -c 2000000 /dev/zero', chunk => {
-      if (pending) overlapping++
-      bytes += chunk.length
-      pending = true
-      return new Promise<void>(resolve =>
-        setTimeout(() => {
-          pending = false
-          resolve()
-        }, 2)
-      )
-    })
+    const reader = slowReader()
+    const task = await start('head -c 2000000 /dev/zero', reader.onOutput)
     await task.exited
     await task.stdioClosed
-    expect(bytes).toBe(2_000_000)
-    expect(overlapping).toBe(0)
+    expect(reader.bytes).toBe(2_000_000)
+    expect(reader.overlapping).toBe(0)
   })
 
   onLinux('closes the pipes a background child holds when asked', async () => {
@@ -325,20 +341,8 @@ describe('LauncherPool', () => {
     expect(await a.exited).toEqual([0, null])
     await a.stdioClosed
     // B runs on the same launcher (the pool waits rather than spawn), with a slow reader.
-    let pending = false
-    let overlapping = 0
-    let bytes = 0
-    const b = await start('head -c 1000000 /dev/zero; echo done', chunk => {
-      if (pending) overlapping++
-      bytes += chunk.length
-      pending = true
-      return new Promise<void>(resolve =>
-        setTimeout(() => {
-          pending = false
-          resolve()
-        }, 2)
-      )
-    })
+    const reader = slowReader()
+    const b = await start('head -c 1000000 /dev/zero; echo done', reader.onOutput)
     // A's pause ends and A is closed again while B runs: neither may touch B.
     setTimeout(() => {
       releaseA()
@@ -346,8 +350,8 @@ describe('LauncherPool', () => {
     }, 20)
     expect(await b.exited).toEqual([0, null])
     await b.stdioClosed
-    expect(bytes).toBe(1_000_005)
-    expect(overlapping).toBe(0)
+    expect(reader.bytes).toBe(1_000_005)
+    expect(reader.overlapping).toBe(0)
   })
 
   onLinux('delivers every frame it read before its launcher died, paused or not', async () => {

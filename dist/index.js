@@ -6175,10 +6175,10 @@ class Launcher {
         });
         this.setRef(false);
     }
-    launch(request, running) {
+    launch(encoded, running) {
         this.running = running;
         this.setRef(true);
-        this.child.stdin?.write(encodeRequest(request));
+        this.child.stdin?.write(encoded);
     }
     /** Closes the output pipes of `running`, if it is still this launcher's task. */
     closeStdio(running) {
@@ -6335,17 +6335,17 @@ class LauncherPool {
     launch(request) {
         if (!this.enabled || this.broken)
             return Promise.resolve({ unavailable: true });
-        // Spawn refuses a NUL byte with an error of its own; the launcher could not carry it.
-        if (!encodable(request))
+        const encoded = encodeRequest(request);
+        if (encoded === undefined)
             return Promise.resolve({ unavailable: true });
         let launcher = this.idle.pop();
         while (launcher?.dead)
             launcher = this.idle.pop();
         try {
             if (launcher)
-                return this.start(launcher, request);
+                return this.start(launcher, request, encoded);
             if (this.whenNoneFree === NoneFree.Wait)
-                return this.start(this.newLauncher(false), request);
+                return this.start(this.newLauncher(false), request, encoded);
             // A launcher pays for its start-up after several tasks: a short run spawns them all. Then
             // one at a time, so there is at most one more launcher than tasks running at once.
             this.spawned++;
@@ -6393,7 +6393,7 @@ class LauncherPool {
             throw error;
         }
     }
-    start(launcher, request) {
+    start(launcher, request, encoded) {
         return new Promise(resolve => {
             let pid;
             let stdioOpen = true;
@@ -6447,7 +6447,7 @@ class LauncherPool {
                     resolveClosed();
                 }
             };
-            launcher.launch(request, running);
+            launcher.launch(encoded, running);
         });
     }
 }
@@ -6463,18 +6463,6 @@ function pidfdOpenSyscall() {
     return process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64')
         ? 434
         : 0;
-}
-/** Whether every string of the request can be carried: none holds a NUL byte. */
-function encodable(request) {
-    if (request.file.includes('\0') || request.cwd?.includes('\0'))
-        return false;
-    if (request.args.some(arg => arg.includes('\0')))
-        return false;
-    for (const [name, value] of Object.entries(request.env ?? process.env)) {
-        if (name.includes('\0') || value?.includes('\0'))
-            return false;
-    }
-    return true;
 }
 /** Whether tasks can be started through launchers on this machine. */
 function launcherSupported(perl = LAUNCHER_PERL) {
@@ -6520,9 +6508,15 @@ function encodeRequest(request) {
             strings.push(`${name}=${value}`);
     }
     let size = 4 + 1;
-    const lengths = strings.map(text => Buffer.byteLength(text));
-    for (const length of lengths)
+    const lengths = [];
+    for (const text of strings) {
+        // No string can carry a NUL byte: spawn refuses it with an error of its own.
+        if (text.includes('\0'))
+            return undefined;
+        const length = Buffer.byteLength(text);
+        lengths.push(length);
         size += 4 + length;
+    }
     const buffer = Buffer.allocUnsafe(size);
     buffer.writeUInt32BE(size - 4, 0);
     buffer[4] = 0x52;
@@ -6572,10 +6566,8 @@ async function runProcess(options) {
         const outcome = await launchers.launch(options);
         if ('error' in outcome)
             return clock.result(await describeStartFailure(outcome.error, options));
-        if ('process' in outcome) {
-            const launched = outcome.process;
-            started = { ...launched, killMain: () => signalTarget(launched.pid, 'SIGKILL') };
-        }
+        if ('process' in outcome)
+            started = outcome.process;
     }
     if (!started) {
         const spawned = await startWithSpawn(options);
@@ -6722,7 +6714,7 @@ async function stopProcessTree(started, graceMs) {
     if (process.platform === 'win32') {
         await runTaskkill(pid);
         // taskkill can fail (e.g. access denied); at least the main process must end.
-        started.killMain();
+        started.killMain?.();
         return;
     }
     // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through

@@ -240,10 +240,10 @@ class Launcher {
     this.setRef(false)
   }
 
-  launch(request: LaunchRequest, running: Running): void {
+  launch(encoded: Buffer, running: Running): void {
     this.running = running
     this.setRef(true)
-    this.child.stdin?.write(encodeRequest(request))
+    this.child.stdin?.write(encoded)
   }
 
   /** Closes the output pipes of `running`, if it is still this launcher's task. */
@@ -405,13 +405,14 @@ export class LauncherPool {
   /** Starts the command through a launcher; `unavailable` when there is none to use now. */
   launch(request: LaunchRequest): Promise<LaunchOutcome> {
     if (!this.enabled || this.broken) return Promise.resolve({ unavailable: true })
-    // Spawn refuses a NUL byte with an error of its own; the launcher could not carry it.
-    if (!encodable(request)) return Promise.resolve({ unavailable: true })
+    const encoded = encodeRequest(request)
+    if (encoded === undefined) return Promise.resolve({ unavailable: true })
     let launcher = this.idle.pop()
     while (launcher?.dead) launcher = this.idle.pop()
     try {
-      if (launcher) return this.start(launcher, request)
-      if (this.whenNoneFree === NoneFree.Wait) return this.start(this.newLauncher(false), request)
+      if (launcher) return this.start(launcher, request, encoded)
+      if (this.whenNoneFree === NoneFree.Wait)
+        return this.start(this.newLauncher(false), request, encoded)
       // A launcher pays for its start-up after several tasks: a short run spawns them all. Then
       // one at a time, so there is at most one more launcher than tasks running at once.
       this.spawned++
@@ -459,7 +460,11 @@ export class LauncherPool {
     }
   }
 
-  private start(launcher: Launcher, request: LaunchRequest): Promise<LaunchOutcome> {
+  private start(
+    launcher: Launcher,
+    request: LaunchRequest,
+    encoded: Buffer
+  ): Promise<LaunchOutcome> {
     return new Promise(resolve => {
       let pid: number | undefined
       let stdioOpen = true
@@ -514,7 +519,7 @@ export class LauncherPool {
           resolveClosed()
         }
       }
-      launcher.launch(request, running)
+      launcher.launch(encoded, running)
     })
   }
 }
@@ -531,16 +536,6 @@ function pidfdOpenSyscall(): number {
   return process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64')
     ? 434
     : 0
-}
-
-/** Whether every string of the request can be carried: none holds a NUL byte. */
-function encodable(request: LaunchRequest): boolean {
-  if (request.file.includes('\0') || request.cwd?.includes('\0')) return false
-  if (request.args.some(arg => arg.includes('\0'))) return false
-  for (const [name, value] of Object.entries(request.env ?? process.env)) {
-    if (name.includes('\0') || value?.includes('\0')) return false
-  }
-  return true
 }
 
 /** Whether tasks can be started through launchers on this machine. */
@@ -576,7 +571,7 @@ function startError(file: string, errno: number, step: string): NodeJS.ErrnoExce
 }
 
 /** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
-function encodeRequest(request: LaunchRequest): Buffer {
+function encodeRequest(request: LaunchRequest): Buffer | undefined {
   // An empty cwd means ours, as for spawn.
   const strings = [request.cwd || process.cwd(), String(request.args.length + 1), request.file]
   for (const arg of request.args) strings.push(arg)
@@ -584,8 +579,14 @@ function encodeRequest(request: LaunchRequest): Buffer {
     if (value !== undefined) strings.push(`${name}=${value}`)
   }
   let size = 4 + 1
-  const lengths = strings.map(text => Buffer.byteLength(text))
-  for (const length of lengths) size += 4 + length
+  const lengths: number[] = []
+  for (const text of strings) {
+    // No string can carry a NUL byte: spawn refuses it with an error of its own.
+    if (text.includes('\0')) return undefined
+    const length = Buffer.byteLength(text)
+    lengths.push(length)
+    size += 4 + length
+  }
   const buffer = Buffer.allocUnsafe(size)
   buffer.writeUInt32BE(size - 4, 0)
   buffer[4] = 0x52

@@ -87,10 +87,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
   if (launchers) {
     const outcome = await launchers.launch(options)
     if ('error' in outcome) return clock.result(await describeStartFailure(outcome.error, options))
-    if ('process' in outcome) {
-      const launched = outcome.process
-      started = { ...launched, killMain: () => signalTarget(launched.pid, 'SIGKILL') }
-    }
+    if ('process' in outcome) started = outcome.process
   }
   if (!started) {
     const spawned = await startWithSpawn(options)
@@ -157,8 +154,8 @@ interface StartedProcess {
   stdioOpen(): boolean
   /** Stops reading stdout and stderr (a background child may still hold them). */
   closeStdio(): void
-  /** SIGKILL to the main process alone, if it still runs. */
-  killMain(): void
+  /** SIGKILL to the main process alone, if it still runs (Windows only: launchers are not). */
+  killMain?(): void
   /** Why the exit status is unknown, when it is. */
   lostReason?(): string | undefined
 }
@@ -257,7 +254,7 @@ async function stopProcessTree(started: StartedProcess, graceMs: number): Promis
   if (process.platform === 'win32') {
     await runTaskkill(pid)
     // taskkill can fail (e.g. access denied); at least the main process must end.
-    started.killMain()
+    started.killMain?.()
     return
   }
   // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through
