@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { LogMode } from '../src/constants.js'
-import { escapeCommandData, TaskLog, taskHeadline } from '../src/task-log.js'
+import { escapeCommandData, streamSink, TaskLog, taskHeadline } from '../src/task-log.js'
 import { TaskOutput } from '../src/task-output.js'
 import { TaskStatus } from '../src/task-status.js'
 import { WorkflowCommands } from '../src/workflow-commands.js'
@@ -117,6 +121,46 @@ describe('TaskLog', () => {
     await log.end(record(0, 'a', TaskStatus.Success), output)
     const { existsSync } = await import('node:fs')
     expect(existsSync(output.spillPath as string)).toBe(false)
+  })
+})
+
+describe('streamSink', () => {
+  it('says it holds nothing only once the stream has written everything out', async () => {
+    let release: (() => void) | undefined
+    const stream = new Writable({
+      highWaterMark: 4,
+      write(_chunk, _encoding, callback) {
+        release = callback
+      }
+    })
+    const sink = streamSink(stream)
+    expect(sink.holdsNothing?.()).toBe(true)
+    const drained = sink(Buffer.from('0123456789'))
+    expect(drained).toBeDefined()
+    expect(sink.holdsNothing?.()).toBe(false)
+    release?.()
+    await drained
+    expect(sink.holdsNothing?.()).toBe(true)
+  })
+
+  it('grouped: a spilled output printed through a file stream arrives byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-log-test-'))
+    try {
+      const file = join(dir, 'log')
+      const stream = createWriteStream(file)
+      const log = new TaskLog(LogMode.Grouped, 1, streamSink(stream), WorkflowCommands.All)
+      const output = new TaskOutput({ memoryLimit: 1000, tempDir: dir })
+      const data = randomBytes(700_000)
+      output.write(data)
+      await log.end(record(0, 'a', TaskStatus.Success), output)
+      await log.finish()
+      await new Promise(resolve => stream.end(resolve))
+      const printed = readFileSync(file)
+      const start = printed.indexOf('\n') + 1
+      expect(printed.subarray(start, start + data.length).equals(data)).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -134,6 +134,44 @@ describe('TaskOutput', () => {
     await output.dispose()
   })
 
+  it('reads into the same buffer again only while the sink says it holds nothing', async () => {
+    const output = new TaskOutput({ tempDir, memoryLimit: 0 })
+    const data = randomBytes(5 * 64 * 1024 + 123)
+    output.write(data)
+    const replayWith = async (holdsNothing: boolean): Promise<Set<ArrayBufferLike>> => {
+      const copies: Buffer[] = []
+      const buffers = new Set<ArrayBufferLike>()
+      await output.replay(
+        chunk => {
+          copies.push(Buffer.from(chunk))
+          buffers.add(chunk.buffer)
+        },
+        () => holdsNothing
+      )
+      expect(sha256(Buffer.concat(copies))).toBe(sha256(data))
+      return buffers
+    }
+    expect((await replayWith(true)).size).toBe(1)
+    expect((await replayWith(false)).size).toBe(6)
+    await output.dispose()
+  })
+
+  it('lets the event loop run during a long replay into a sink that never waits', async () => {
+    const output = new TaskOutput({ tempDir, memoryLimit: 0 })
+    output.write(Buffer.alloc(3 * 1024 * 1024, 'x'))
+    let turned = false
+    setImmediate(() => (turned = true))
+    let turnedBeforeTheEnd = false
+    let replayedBytes = 0
+    await output.replay(chunk => {
+      replayedBytes += chunk.length
+      if (replayedBytes < output.byteLength) turnedBeforeTheEnd ||= turned
+    })
+    expect(replayedBytes).toBe(3 * 1024 * 1024)
+    expect(turnedBeforeTheEnd).toBe(true)
+    await output.dispose()
+  })
+
   it('replays only what was written before the call, and can replay twice', async () => {
     const output = new TaskOutput({ tempDir, memoryLimit: 10 })
     output.write(Buffer.from('0123456789abcdef'))

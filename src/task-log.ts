@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import type { Writable } from 'node:stream'
 import { LogMode } from './constants.js'
 import { formatDuration } from './duration.js'
 import { itemLabel } from './labels.js'
@@ -12,21 +13,28 @@ import { TaskStatus } from './task-status.js'
  * Where log text goes: the action's stdout, which the runner shows as the step's log. Returns a
  * promise when the stream is backed up; whoever can wait (a replay, a paused task) waits on it.
  */
-export type LogSink = (data: string | Buffer) => Promise<void> | void
+export interface LogSink {
+  (data: string | Buffer): Promise<void> | void
+  /** True when the sink keeps no reference to anything written to it so far. */
+  holdsNothing?: () => boolean
+}
 
 /**
  * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
  * to a pipe in memory without bound, so a gigabyte of task output must wait for the reader.
  */
-export function streamSink(stream: NodeJS.WritableStream): LogSink {
+export function streamSink(stream: Writable): LogSink {
   let drained: Promise<void> | undefined
-  return data => {
+  const sink: LogSink = data => {
     if (stream.write(data)) return drained
     drained ??= once(stream, 'drain').then(() => {
       drained = undefined
     })
     return drained
   }
+  // Nothing queued: every write went out (stdout to a file or pipe is written synchronously).
+  sink.holdsNothing = () => stream.writableLength === 0
+  return sink
 }
 
 const STATUS_ICON: Record<TaskStatus, string> = {
@@ -196,7 +204,7 @@ export class TaskLog {
     }
     try {
       try {
-        await output.replay(chunk => print(guard.write(chunk)))
+        await output.replay(chunk => print(guard.write(chunk)), this.sink.holdsNothing)
       } finally {
         // What the guard still holds back was read already: it is printed whatever came after.
         await print(guard.end())
