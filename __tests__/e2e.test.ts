@@ -349,6 +349,30 @@ describe('log modes', () => {
     expect(file.results[1].outputTail).toBe('line one of bad\npartial bad')
   })
 
+  it('grouped keeps large outputs exact and in order across retries, however started', async () => {
+    // Enough tasks that later ones run through launchers, which write big output to the file;
+    // half of them print to stdout, half to stderr.
+    const items = Array.from({ length: 24 }, (_, i) => String(i + 1))
+    const run = await runAction({
+      items: items.join('\n'),
+      command:
+        'n={}; seq 1 ${n}000 >&$((n % 2 + 1)); [ -e tried-$n ] || { touch tried-$n; exit 3; }',
+      'max-workers': '3',
+      retries: '1',
+      'retry-delay': '0'
+    })
+    expect(run.code).toBe(0)
+    for (const item of items) {
+      const attempt = `${Array.from({ length: Number(item) * 1000 }, (_, i) => i + 1).join('\n')}\n`
+      const group = new RegExp(
+        `::group::✅ \\[${item}/24\\] ${item}: succeeded in \\S+ \\(2 attempts\\)\n([^]*?)::endgroup::\n`
+      ).exec(run.log)?.[1]
+      expect(group).toBe(
+        `${attempt}\n── attempt 1 of 2 ended failure (exit code 3); retrying in 0ms ──\n${attempt}`
+      )
+    }
+  })
+
   it('grouped never interleaves tasks and keeps every byte', async () => {
     const run = await runAction({
       items: 'a\nb\nc\nd',

@@ -186,7 +186,9 @@ describe('LauncherPool', () => {
       const script =
         'echo "pgrp $(cut -d" " -f5 /proc/$$/stat) pid $$ session $(cut -d" " -f6 /proc/$$/stat)"; ' +
         'readlink /proc/$$/fd/0; ' +
-        'grep -E "^(SigIgn|SigBlk):" /proc/$$/status; ls /proc/$$/fd | sort -n | tr "\\n" " "'
+        'grep -E "^(SigIgn|SigBlk):" /proc/$$/status; ' +
+        // A glob, not `ls | ...`: the shell's own pipe to ls could show up in the list.
+        'cd /proc/$$/fd && echo *'
       const viaLauncher = (await launch({ args: ['-c', script], env })).stdout
       const viaSpawn = await spawned('/bin/sh', ['-c', script], env)
       const [pgrp, , pid, , session] = (viaLauncher.split('\n')[0] ?? '').split(' ').slice(1)
@@ -199,7 +201,8 @@ describe('LauncherPool', () => {
       // Everything but the pids and descriptors is the same as under spawn, and no descriptor
       // of ours leaks in (spawn itself may pass one of the test runner's).
       const lines = (text: string): string[] => text.trimEnd().split('\n').slice(1)
-      const fds = (text: string): string[] => lines(text).at(-1)?.trim().split(' ') ?? []
+      const fds = (text: string): string[] =>
+        (lines(text).at(-1)?.trim().split(' ') ?? []).sort((a, b) => Number(a) - Number(b))
       expect(lines(viaLauncher).slice(0, -1)).toEqual(lines(viaSpawn).slice(0, -1))
       expect(fds(viaLauncher).slice(0, 3)).toEqual(['0', '1', '2'])
       for (const fd of fds(viaLauncher)) expect(fds(viaSpawn)).toContain(fd)
@@ -217,6 +220,61 @@ describe('LauncherPool', () => {
     // Names shared by two signals are given as Node gives them.
     expect(await launch({ args: ['-c', 'kill -ABRT $$'] })).toMatchObject({ signal: 'SIGABRT' })
     expect(await launch({ args: ['-c', 'kill -IO $$'] })).toMatchObject({ signal: 'SIGIO' })
+  })
+
+  onLinux('appends output past its first bytes to the output file, in order', async () => {
+    const file = path.join(tempDir, 'appended.log')
+    const events: string[] = []
+    let framed = ''
+    let appended = 0
+    const outcome = await pool.launch({
+      file: '/usr/bin/seq',
+      args: ['1', '60000'],
+      onOutput: chunk => {
+        framed += chunk.toString()
+        events.push('output')
+      },
+      outputFile: {
+        path: file,
+        after: 1000,
+        appended: bytes => {
+          appended += bytes
+          events.push('appended')
+        }
+      }
+    })
+    if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+    expect(await outcome.process.exited).toEqual([0, null])
+    await outcome.process.stdioClosed
+    const all = await spawned('/usr/bin/seq', ['1', '60000'], {})
+    expect(framed).toBe(all.slice(0, 1000))
+    expect(fs.readFileSync(file, 'utf8')).toBe(all.slice(1000))
+    expect(appended).toBe(all.length - 1000)
+    expect(events.indexOf('appended')).toBeGreaterThan(events.lastIndexOf('output'))
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600')
+    // A second task appends after the first one's output.
+    await launch({
+      args: ['-c', 'printf more'],
+      outputFile: { path: file, after: 0, appended: () => {} }
+    })
+    expect(fs.readFileSync(file, 'utf8')).toBe(all.slice(1000) + 'more')
+  })
+
+  onLinux('hands every byte to onOutput when the output file cannot be written', async () => {
+    const link = path.join(tempDir, 'link.log')
+    fs.symlinkSync(path.join(tempDir, 'target.log'), link)
+    for (const target of [path.join(tempDir, 'no-such-dir', 'x.log'), link]) {
+      let appended = 0
+      const ran = await launch({
+        file: '/usr/bin/seq',
+        args: ['1', '20000'],
+        outputFile: { path: target, after: 10, appended: bytes => (appended += bytes) }
+      })
+      expect(ran.stdout).toBe(await spawned('/usr/bin/seq', ['1', '20000'], {}))
+      expect(appended).toBe(0)
+    }
+    // Never through a symbolic link.
+    expect(fs.existsSync(path.join(tempDir, 'target.log'))).toBe(false)
   })
 
   it('leaves to spawn what it cannot carry: a NUL byte', async () => {

@@ -172,6 +172,36 @@ describe('TaskOutput', () => {
     await output.dispose()
   })
 
+  it('takes in what someone else appended to its spill file, in order, tail included', async () => {
+    const output = new TaskOutput({ tempDir, memoryLimit: 100, tailLines: 3, tailBytes: 64 })
+    output.write(Buffer.from('kept in memory\n'))
+    const target = output.spillTarget(10)
+    expect(target?.after).toBe(10)
+    const outside = 'line 1\nline 2\nline 3\nline 4\nline 5\n'
+    fs.appendFileSync(target?.path as string, outside)
+    output.appended(outside.length)
+    // Memory still has room, but what comes next must follow the appended bytes.
+    output.write(Buffer.from('after\n'))
+    const all = 'kept in memory\n' + outside + 'after\n'
+    expect(output.byteLength).toBe(all.length)
+    expect((await replayed(output)).toString()).toBe(all)
+    expect(output.tail()).toEqual({ text: 'line 4\nline 5\nafter', truncated: true })
+    await output.dispose()
+    expect(output.tail().text).toBe('line 4\nline 5\nafter')
+  })
+
+  it('has the tail of appended output after dispose, and no target when not kept', async () => {
+    const output = new TaskOutput({ tempDir, memoryLimit: 0 })
+    const target = output.spillTarget()
+    expect(target?.after).toBe(0)
+    fs.appendFileSync(target?.path as string, 'a\nb\n')
+    output.appended(4)
+    await output.dispose()
+    expect(fs.existsSync(target?.path as string)).toBe(false)
+    expect(output.tail()).toEqual({ text: 'a\nb', truncated: false })
+    expect(new TaskOutput({ tempDir, retain: false }).spillTarget()).toBeUndefined()
+  })
+
   it('replays only what was written before the call, and can replay twice', async () => {
     const output = new TaskOutput({ tempDir, memoryLimit: 10 })
     output.write(Buffer.from('0123456789abcdef'))

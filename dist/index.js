@@ -5994,16 +5994,18 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 const LAUNCHER_PERL = '/usr/bin/perl';
 /**
  * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
- * strings (cwd, argument count, arguments, NAME=value environment), or `C` to close the running
- * task's output pipes (its background children may hold them). Frames on stdout: a type byte and
- * a 4-byte value: `R` ready (once, at start), `P` forked (pid), `S` started (exec succeeded), `F`
- * not started (errno, then a byte saying which step), `O`/`E` stdout/stderr data (length, then
- * the bytes), `X` exited (wait status), `D` done (both pipes closed). One task at a time.
+ * strings (cwd, output file, bytes to send before using it, argument count, arguments, NAME=value
+ * environment), or `C` to close the running task's output pipes (its background children may hold
+ * them). Frames on stdout: a type byte and a 4-byte value: `R` ready (once, at start), `P` forked
+ * (pid), `S` started (exec succeeded), `F` not started (errno, then a byte saying which step),
+ * `O`/`E` stdout/stderr data (length, then the bytes), `W` bytes appended to the output file, `X`
+ * exited (wait status), `D` done (both pipes closed). One task at a time.
  */
 const LAUNCHER_SCRIPT = String.raw `
 use strict;
 use warnings;
 use POSIX ();
+use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_NOFOLLOW);
 # pidfd_open's syscall number on this architecture, or 0.
 my $PIDFD_OPEN = $ARGV[0] || 0;
 $0 = 'parallel-exec launcher';
@@ -6043,7 +6045,7 @@ send_frame('R', 0);
 for (;;) {
   my $request = read_request();
   next unless substr($request, 0, 1) eq 'R';
-  my ($cwd, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
+  my ($cwd, $file, $framed, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
   my @argv = splice(@rest, 0, $argc);
   # Exactly the task's environment, in the order given (as spawn passes it).
   %ENV = ();
@@ -6096,6 +6098,31 @@ for (;;) {
   my $pidfd = $PIDFD_OPEN ? syscall($PIDFD_OPEN, $pid, 0) : -1;
   $pidfd = undef if $pidfd < 0;
   my %open = ('O' => $out_r, 'E' => $err_r);
+  # Output past the first $framed bytes goes to $file (appended), when one is given: the action
+  # then only reads it back to print it. Should the file fail, the rest goes as frames.
+  $framed = -1 if $file eq '';
+  my $file_fh;
+  my $relay = sub {
+    my ($type, $data) = @_;
+    if ($framed > 0) {
+      my $head = substr($data, 0, $framed, '');
+      $framed -= length($head);
+      send_frame($type, length($head), $head);
+    }
+    if ($framed == 0 && length($data)) {
+      unless ($file_fh) {
+        sysopen($file_fh, $file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600)
+          or do { $framed = -1; undef $file_fh };
+      }
+      while ($file_fh && length($data)) {
+        my $wrote = syswrite($file_fh, $data);
+        if (!defined $wrote) { next if $!{EINTR}; $framed = -1; last }
+        substr($data, 0, $wrote, '');
+        send_frame('W', $wrote);
+      }
+    }
+    send_frame($type, length($data), $data) if length($data);
+  };
   my $exited = 0;
   while (!$exited || %open) {
     if (!$exited && waitpid($pid, POSIX::WNOHANG()) == $pid) {
@@ -6116,7 +6143,7 @@ for (;;) {
       next unless vec($readable, fileno($pipe), 1);
       my $n = sysread($pipe, my $data, 65536);
       next if !defined $n && $!{EINTR};
-      if ($n) { send_frame($type, $n, $data) }
+      if ($n) { $relay->($type, $data) }
       else { close($pipe); delete $open{$type} }
     }
     if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
@@ -6125,6 +6152,7 @@ for (;;) {
     }
   }
   POSIX::close($pidfd) if defined $pidfd;
+  close($file_fh) if $file_fh;
   send_frame('D', 0);
 }
 `;
@@ -6244,6 +6272,10 @@ class Launcher {
                 running?.forked(value);
             else if (type === 0x53)
                 running?.started();
+            else if (type === 0x57) {
+                if (running && !running.discard)
+                    running.appended?.(value);
+            }
             else if (type === 0x58)
                 running?.exited(value);
             else if (type === 0x44) {
@@ -6420,6 +6452,7 @@ class LauncherPool {
             });
             const running = {
                 onOutput: request.onOutput,
+                appended: request.outputFile?.appended,
                 discard: false,
                 forked: forkedPid => (pid = forkedPid),
                 started: () => started(pid),
@@ -6500,7 +6533,14 @@ function startError(file, errno, step) {
 /** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
 function encodeRequest(request) {
     // An empty cwd means ours, as for spawn.
-    const strings = [request.cwd || process.cwd(), String(request.args.length + 1), request.file];
+    const file = request.outputFile;
+    const strings = [
+        request.cwd || process.cwd(),
+        file?.path ?? '',
+        String(file?.after ?? 0),
+        String(request.args.length + 1),
+        request.file
+    ];
     for (const arg of request.args)
         strings.push(arg);
     for (const [name, value] of Object.entries(request.env ?? process.env)) {
@@ -7115,6 +7155,11 @@ const REPLAY_YIELD_BYTES = 1024 * 1024;
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8;
+const SPILL_OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_WRONLY |
+    external_node_fs_namespaceObject.constants.O_APPEND |
+    external_node_fs_namespaceObject.constants.O_CREAT |
+    // Not on Windows; the directory is the run's own there too.
+    (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
 const task_output_LF = 0x0a;
 const task_output_CR = 0x0d;
 /**
@@ -7132,6 +7177,8 @@ class TaskOutput {
     blocks = [];
     lastBlockUsed = 0;
     memoryBytes = 0;
+    /** Set once others appended to the spill file: all later output goes there too. */
+    memoryClosed = false;
     spillFile;
     spillFd;
     spillBytes = 0;
@@ -7140,6 +7187,8 @@ class TaskOutput {
     // Allocated on the first write: most tasks of a large run print nothing.
     tailRingBuffer;
     tailRingEnd = 0;
+    /** Bytes others appended to the spill file that the tail ring has not taken in yet. */
+    tailBehind = 0;
     totalBytes = 0;
     disposed = false;
     constructor(options = {}) {
@@ -7155,7 +7204,28 @@ class TaskOutput {
     }
     /** Path of the spill file, once output went past the memory limit. */
     get spillPath() {
-        return this.spillFile;
+        return this.spillFd !== undefined || this.spillBytes > 0 ? this.spillFile : undefined;
+    }
+    /**
+     * Where someone else (a launcher) may append the output that comes next, once `after` more
+     * bytes were written here, reporting them with appended(). Undefined when output is not kept
+     * or the spill file failed.
+     */
+    spillTarget(inMemoryAtMost = Infinity) {
+        if (!this.retain || this.disposed || this.spillFailure !== undefined)
+            return undefined;
+        this.spillFile ??= this.newSpillPath();
+        return { path: this.spillFile, after: Math.min(this.memoryRoom, inMemoryAtMost) };
+    }
+    /** `bytes` of output that someone else appended to the spill file (see spillTarget). */
+    appended(bytes) {
+        if (this.disposed || bytes <= 0)
+            return;
+        // What comes after these bytes must follow them in the file.
+        this.memoryClosed = true;
+        this.totalBytes += bytes;
+        this.spillBytes += bytes;
+        this.tailBehind += bytes;
     }
     /** Bytes that could not be kept because writing the spill file failed (see spillError). */
     get droppedBytes() {
@@ -7172,10 +7242,11 @@ class TaskOutput {
         if (chunk.length === 0)
             return;
         this.totalBytes += chunk.length;
+        this.catchUpTail();
         this.appendToTail(chunk);
         if (!this.retain)
             return;
-        const memoryRoom = this.memoryLimit - this.memoryBytes;
+        const memoryRoom = this.memoryRoom;
         if (memoryRoom >= chunk.length) {
             this.appendToMemory(chunk);
             return;
@@ -7231,6 +7302,7 @@ class TaskOutput {
     }
     /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
     tail() {
+        this.catchUpTail();
         const window = this.tailWindow();
         const windowOffset = this.totalBytes - window.length;
         if (this.tailLines === 0 || this.tailBytes === 0) {
@@ -7279,6 +7351,8 @@ class TaskOutput {
     async dispose() {
         if (this.disposed)
             return;
+        // tail() outlives the spill file.
+        this.catchUpTail();
         this.disposed = true;
         this.blocks.length = 0;
         this.memoryBytes = 0;
@@ -7320,8 +7394,9 @@ class TaskOutput {
             if (this.spillFailure !== undefined)
                 throw this.spillFailure;
             if (this.spillFd === undefined) {
-                this.spillFile = external_node_path_namespaceObject.join(this.tempDir, `task-output-${randomUUID()}.log`);
-                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
+                this.spillFile ??= this.newSpillPath();
+                // Appending: a launcher may have created it and written to it already (spillTarget).
+                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, SPILL_OPEN_FLAGS, 0o600);
             }
             while (offset < bytes.length) {
                 const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
@@ -7334,6 +7409,34 @@ class TaskOutput {
             this.spillFailure ??= external_node_util_.types.isNativeError(error) ? error : new Error(String(error));
             this.lostBytes += bytes.length - offset;
         }
+    }
+    get memoryRoom() {
+        return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes;
+    }
+    newSpillPath() {
+        return external_node_path_namespaceObject.join(this.tempDir, `task-output-${randomUUID()}.log`);
+    }
+    /** Takes the end of what others appended to the spill file into the tail ring. */
+    catchUpTail() {
+        if (this.tailBehind === 0)
+            return;
+        const length = Math.min(this.tailBehind, this.tailRing.length);
+        this.tailBehind = 0;
+        const bytes = Buffer.allocUnsafe(length);
+        let read = 0;
+        try {
+            const fd = external_node_fs_namespaceObject.openSync(this.spillFile, 'r');
+            try {
+                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, this.spillBytes - length);
+            }
+            finally {
+                external_node_fs_namespaceObject.closeSync(fd);
+            }
+        }
+        catch {
+            // Only the tail shown in the summary suffers: the replay reports a missing file itself.
+        }
+        this.appendToTail(bytes.subarray(0, read));
     }
     get tailRing() {
         this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
@@ -7392,6 +7495,8 @@ function alignToCharacterStart(bytes, index, end) {
 /** Output kept per task for the summary, annotations and results file. */
 const TAIL_LINES = 50;
 const TAIL_BYTES = 8 * 1024;
+/** Output a launcher hands to the action before it appends the rest to the spill file itself. */
+const LAUNCHER_FRAMED_BYTES = 64 * 1024;
 /** Longest wait between two attempts, however many retries. */
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
 /** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
@@ -7444,7 +7549,8 @@ function commandTask(options) {
                 timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
                 signal: context.signal,
                 killGraceMs: options.killGraceMs,
-                onOutput
+                onOutput,
+                outputFile: outputFileOf(output)
             });
             status = statusOf(result, context.signal);
             if (!isRetryable(status) || attempts > retries)
@@ -7485,6 +7591,15 @@ function commandTask(options) {
         void options.log.end(record, output);
         return { status: record.status, value: record };
     };
+}
+/**
+ * Where a launcher writes a task's output past its first 64 KiB: straight to the spill file, rather
+ * than through the action, where every byte read from a pipe is a fresh buffer that Node collects
+ * late (reading 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
+ */
+function outputFileOf(output) {
+    const target = output.spillTarget(LAUNCHER_FRAMED_BYTES);
+    return target && { ...target, appended: bytes => output.appended(bytes) };
 }
 /**
  * How a finished process maps to a task status. A process stopped because the run halted is

@@ -16,16 +16,18 @@ export const LAUNCHER_PERL = '/usr/bin/perl'
 
 /**
  * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
- * strings (cwd, argument count, arguments, NAME=value environment), or `C` to close the running
- * task's output pipes (its background children may hold them). Frames on stdout: a type byte and
- * a 4-byte value: `R` ready (once, at start), `P` forked (pid), `S` started (exec succeeded), `F`
- * not started (errno, then a byte saying which step), `O`/`E` stdout/stderr data (length, then
- * the bytes), `X` exited (wait status), `D` done (both pipes closed). One task at a time.
+ * strings (cwd, output file, bytes to send before using it, argument count, arguments, NAME=value
+ * environment), or `C` to close the running task's output pipes (its background children may hold
+ * them). Frames on stdout: a type byte and a 4-byte value: `R` ready (once, at start), `P` forked
+ * (pid), `S` started (exec succeeded), `F` not started (errno, then a byte saying which step),
+ * `O`/`E` stdout/stderr data (length, then the bytes), `W` bytes appended to the output file, `X`
+ * exited (wait status), `D` done (both pipes closed). One task at a time.
  */
 export const LAUNCHER_SCRIPT = String.raw`
 use strict;
 use warnings;
 use POSIX ();
+use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_NOFOLLOW);
 # pidfd_open's syscall number on this architecture, or 0.
 my $PIDFD_OPEN = $ARGV[0] || 0;
 $0 = 'parallel-exec launcher';
@@ -65,7 +67,7 @@ send_frame('R', 0);
 for (;;) {
   my $request = read_request();
   next unless substr($request, 0, 1) eq 'R';
-  my ($cwd, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
+  my ($cwd, $file, $framed, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
   my @argv = splice(@rest, 0, $argc);
   # Exactly the task's environment, in the order given (as spawn passes it).
   %ENV = ();
@@ -118,6 +120,31 @@ for (;;) {
   my $pidfd = $PIDFD_OPEN ? syscall($PIDFD_OPEN, $pid, 0) : -1;
   $pidfd = undef if $pidfd < 0;
   my %open = ('O' => $out_r, 'E' => $err_r);
+  # Output past the first $framed bytes goes to $file (appended), when one is given: the action
+  # then only reads it back to print it. Should the file fail, the rest goes as frames.
+  $framed = -1 if $file eq '';
+  my $file_fh;
+  my $relay = sub {
+    my ($type, $data) = @_;
+    if ($framed > 0) {
+      my $head = substr($data, 0, $framed, '');
+      $framed -= length($head);
+      send_frame($type, length($head), $head);
+    }
+    if ($framed == 0 && length($data)) {
+      unless ($file_fh) {
+        sysopen($file_fh, $file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600)
+          or do { $framed = -1; undef $file_fh };
+      }
+      while ($file_fh && length($data)) {
+        my $wrote = syswrite($file_fh, $data);
+        if (!defined $wrote) { next if $!{EINTR}; $framed = -1; last }
+        substr($data, 0, $wrote, '');
+        send_frame('W', $wrote);
+      }
+    }
+    send_frame($type, length($data), $data) if length($data);
+  };
   my $exited = 0;
   while (!$exited || %open) {
     if (!$exited && waitpid($pid, POSIX::WNOHANG()) == $pid) {
@@ -138,7 +165,7 @@ for (;;) {
       next unless vec($readable, fileno($pipe), 1);
       my $n = sysread($pipe, my $data, 65536);
       next if !defined $n && $!{EINTR};
-      if ($n) { send_frame($type, $n, $data) }
+      if ($n) { $relay->($type, $data) }
       else { close($pipe); delete $open{$type} }
     }
     if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
@@ -147,6 +174,7 @@ for (;;) {
     }
   }
   POSIX::close($pidfd) if defined $pidfd;
+  close($file_fh) if $file_fh;
   send_frame('D', 0);
 }
 `
@@ -158,6 +186,22 @@ export interface LaunchRequest {
   env?: NodeJS.ProcessEnv
   /** Every chunk of output; a returned promise pauses the task's output until it settles. */
   onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => Promise<void> | void
+  /** Where output past its first bytes goes instead of onOutput (stdout and stderr together). */
+  outputFile?: OutputFile
+}
+
+/**
+ * A file the launcher appends a task's output to itself, so that the action does not carry bytes
+ * it would only write to a file: the first `after` bytes go to onOutput, the rest to the file (or
+ * to onOutput again if the file cannot be written).
+ */
+export interface OutputFile {
+  /** The file, created (mode 0600) if missing; never a symbolic link. */
+  path: string
+  /** Bytes handed to onOutput before the file is used. */
+  after: number
+  /** Called, in order with onOutput, for bytes appended to the file. */
+  appended: (bytes: number) => void
 }
 
 /** A task a launcher started. */
@@ -190,6 +234,7 @@ const SIGNAL_NAMES = firstNames(os.constants.signals) as Map<number, NodeJS.Sign
 
 interface Running {
   onOutput?: LaunchRequest['onOutput']
+  appended?: OutputFile['appended']
   /** Forked: the pid of what may now be running. */
   forked: (pid: number) => void
   /** Exec succeeded. */
@@ -305,7 +350,9 @@ class Launcher {
         if (!running) this.idle()
       } else if (type === 0x50) running?.forked(value)
       else if (type === 0x53) running?.started()
-      else if (type === 0x58) running?.exited(value)
+      else if (type === 0x57) {
+        if (running && !running.discard) running.appended?.(value)
+      } else if (type === 0x58) running?.exited(value)
       else if (type === 0x44) {
         this.running = undefined
         running?.done()
@@ -493,6 +540,7 @@ export class LauncherPool {
         })
       const running: Running = {
         onOutput: request.onOutput,
+        appended: request.outputFile?.appended,
         discard: false,
         forked: forkedPid => (pid = forkedPid),
         started: () => started(pid as number),
@@ -573,7 +621,14 @@ function startError(file: string, errno: number, step: string): NodeJS.ErrnoExce
 /** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
 function encodeRequest(request: LaunchRequest): Buffer | undefined {
   // An empty cwd means ours, as for spawn.
-  const strings = [request.cwd || process.cwd(), String(request.args.length + 1), request.file]
+  const file = request.outputFile
+  const strings = [
+    request.cwd || process.cwd(),
+    file?.path ?? '',
+    String(file?.after ?? 0),
+    String(request.args.length + 1),
+    request.file
+  ]
   for (const arg of request.args) strings.push(arg)
   for (const [name, value] of Object.entries(request.env ?? process.env)) {
     if (value !== undefined) strings.push(`${name}=${value}`)

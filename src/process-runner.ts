@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { types } from 'node:util'
 import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { LauncherPool } from './launcher.js'
+import { LauncherPool, type OutputFile } from './launcher.js'
 
 export interface RunOptions {
   file: string
@@ -29,6 +29,11 @@ export interface RunOptions {
    * stream until it settles, so a slow reader of the output slows the task instead of filling memory.
    */
   onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => Promise<void> | void
+  /**
+   * A file a launcher may append the output to itself past its first bytes, instead of handing
+   * them to onOutput. Only launchers use it: a spawned process's output all goes to onOutput.
+   */
+  outputFile?: OutputFile
   /**
    * Launchers to start the process through (see launcher.ts); null for Node's spawn. Default: the
    * shared pool, which falls back to spawn where launchers are not supported.

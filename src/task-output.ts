@@ -39,6 +39,12 @@ const REPLAY_YIELD_BYTES = 1024 * 1024
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8
+const SPILL_OPEN_FLAGS =
+  fs.constants.O_WRONLY |
+  fs.constants.O_APPEND |
+  fs.constants.O_CREAT |
+  // Not on Windows; the directory is the run's own there too.
+  (fs.constants.O_NOFOLLOW ?? 0)
 const LF = 0x0a
 const CR = 0x0d
 
@@ -58,6 +64,8 @@ export class TaskOutput {
   private readonly blocks: Buffer[] = []
   private lastBlockUsed = 0
   private memoryBytes = 0
+  /** Set once others appended to the spill file: all later output goes there too. */
+  private memoryClosed = false
 
   private spillFile: string | undefined
   private spillFd: number | undefined
@@ -68,6 +76,8 @@ export class TaskOutput {
   // Allocated on the first write: most tasks of a large run print nothing.
   private tailRingBuffer: Buffer | undefined
   private tailRingEnd = 0
+  /** Bytes others appended to the spill file that the tail ring has not taken in yet. */
+  private tailBehind = 0
   private totalBytes = 0
   private disposed = false
 
@@ -86,7 +96,28 @@ export class TaskOutput {
 
   /** Path of the spill file, once output went past the memory limit. */
   get spillPath(): string | undefined {
-    return this.spillFile
+    return this.spillFd !== undefined || this.spillBytes > 0 ? this.spillFile : undefined
+  }
+
+  /**
+   * Where someone else (a launcher) may append the output that comes next, once `after` more
+   * bytes were written here, reporting them with appended(). Undefined when output is not kept
+   * or the spill file failed.
+   */
+  spillTarget(inMemoryAtMost = Infinity): { path: string; after: number } | undefined {
+    if (!this.retain || this.disposed || this.spillFailure !== undefined) return undefined
+    this.spillFile ??= this.newSpillPath()
+    return { path: this.spillFile, after: Math.min(this.memoryRoom, inMemoryAtMost) }
+  }
+
+  /** `bytes` of output that someone else appended to the spill file (see spillTarget). */
+  appended(bytes: number): void {
+    if (this.disposed || bytes <= 0) return
+    // What comes after these bytes must follow them in the file.
+    this.memoryClosed = true
+    this.totalBytes += bytes
+    this.spillBytes += bytes
+    this.tailBehind += bytes
   }
 
   /** Bytes that could not be kept because writing the spill file failed (see spillError). */
@@ -104,10 +135,11 @@ export class TaskOutput {
     if (this.disposed) throw new Error('TaskOutput: write after dispose')
     if (chunk.length === 0) return
     this.totalBytes += chunk.length
+    this.catchUpTail()
     this.appendToTail(chunk)
     if (!this.retain) return
 
-    const memoryRoom = this.memoryLimit - this.memoryBytes
+    const memoryRoom = this.memoryRoom
     if (memoryRoom >= chunk.length) {
       this.appendToMemory(chunk)
       return
@@ -164,6 +196,7 @@ export class TaskOutput {
 
   /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
   tail(): OutputTail {
+    this.catchUpTail()
     const window = this.tailWindow()
     const windowOffset = this.totalBytes - window.length
     if (this.tailLines === 0 || this.tailBytes === 0) {
@@ -213,6 +246,8 @@ export class TaskOutput {
    */
   async dispose(): Promise<void> {
     if (this.disposed) return
+    // tail() outlives the spill file.
+    this.catchUpTail()
     this.disposed = true
     this.blocks.length = 0
     this.memoryBytes = 0
@@ -255,8 +290,9 @@ export class TaskOutput {
     try {
       if (this.spillFailure !== undefined) throw this.spillFailure
       if (this.spillFd === undefined) {
-        this.spillFile = path.join(this.tempDir, `task-output-${randomUUID()}.log`)
-        this.spillFd = fs.openSync(this.spillFile, 'wx', 0o600)
+        this.spillFile ??= this.newSpillPath()
+        // Appending: a launcher may have created it and written to it already (spillTarget).
+        this.spillFd = fs.openSync(this.spillFile, SPILL_OPEN_FLAGS, 0o600)
       }
       while (offset < bytes.length) {
         const written = fs.writeSync(this.spillFd, bytes, offset, bytes.length - offset)
@@ -268,6 +304,34 @@ export class TaskOutput {
       this.spillFailure ??= types.isNativeError(error) ? error : new Error(String(error))
       this.lostBytes += bytes.length - offset
     }
+  }
+
+  private get memoryRoom(): number {
+    return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes
+  }
+
+  private newSpillPath(): string {
+    return path.join(this.tempDir, `task-output-${randomUUID()}.log`)
+  }
+
+  /** Takes the end of what others appended to the spill file into the tail ring. */
+  private catchUpTail(): void {
+    if (this.tailBehind === 0) return
+    const length = Math.min(this.tailBehind, this.tailRing.length)
+    this.tailBehind = 0
+    const bytes = Buffer.allocUnsafe(length)
+    let read = 0
+    try {
+      const fd = fs.openSync(this.spillFile as string, 'r')
+      try {
+        read = fs.readSync(fd, bytes, 0, length, this.spillBytes - length)
+      } finally {
+        fs.closeSync(fd)
+      }
+    } catch {
+      // Only the tail shown in the summary suffers: the replay reports a missing file itself.
+    }
+    this.appendToTail(bytes.subarray(0, read))
   }
 
   private get tailRing(): Buffer {
