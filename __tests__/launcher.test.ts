@@ -260,6 +260,34 @@ describe('LauncherPool', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(all.slice(1000) + 'more')
   })
 
+  onLinux('counts every byte it appended, also after the pipes were closed', async () => {
+    const file = path.join(tempDir, 'closed.log')
+    let appended = 0
+    let firstAppend!: () => void
+    const appending = new Promise<void>(resolve => (firstAppend = resolve))
+    const outcome = await pool.launch({
+      file: '/bin/sh',
+      args: ['-c', 'seq 1 3000000'],
+      env: { PATH: process.env.PATH },
+      outputFile: {
+        path: file,
+        after: 0,
+        appended: bytes => {
+          appended += bytes
+          firstAppend()
+        }
+      }
+    })
+    if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+    await appending
+    outcome.process.closeStdio()
+    await outcome.process.exited
+    await outcome.process.stdioClosed
+    // Whatever was written is counted: the file never holds bytes the action does not know of.
+    expect(appended).toBe(fs.statSync(file).size)
+    expect(appended).toBeGreaterThan(0)
+  })
+
   onLinux('hands every byte to onOutput when the output file cannot be written', async () => {
     const link = path.join(tempDir, 'link.log')
     fs.symlinkSync(path.join(tempDir, 'target.log'), link)

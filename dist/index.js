@@ -6272,10 +6272,9 @@ class Launcher {
                 running?.forked(value);
             else if (type === 0x53)
                 running?.started();
-            else if (type === 0x57) {
-                if (running && !running.discard)
-                    running.appended?.(value);
-            }
+            // W: bytes appended to the output file; counted even once discarded, as they are there
+            else if (type === 0x57)
+                running?.appended?.(value);
             else if (type === 0x58)
                 running?.exited(value);
             else if (type === 0x44) {
@@ -7414,7 +7413,9 @@ class TaskOutput {
         return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes;
     }
     newSpillPath() {
-        return external_node_path_namespaceObject.join(this.tempDir, `task-output-${randomUUID()}.log`);
+        // Every task asks for a path (see spillTarget): one random part per process, then a count.
+        spillNamePrefix ??= `task-output-${randomUUID()}`;
+        return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
     }
     /** Takes the end of what others appended to the spill file into the tail ring. */
     catchUpTail() {
@@ -7465,6 +7466,8 @@ class TaskOutput {
         return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
     }
 }
+let spillNamePrefix;
+let spillNameCount = 0;
 function nextTurnOfEventLoop() {
     return new Promise(resolve => setImmediate(resolve));
 }

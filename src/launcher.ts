@@ -350,9 +350,9 @@ class Launcher {
         if (!running) this.idle()
       } else if (type === 0x50) running?.forked(value)
       else if (type === 0x53) running?.started()
-      else if (type === 0x57) {
-        if (running && !running.discard) running.appended?.(value)
-      } else if (type === 0x58) running?.exited(value)
+      // W: bytes appended to the output file; counted even once discarded, as they are there
+      else if (type === 0x57) running?.appended?.(value)
+      else if (type === 0x58) running?.exited(value)
       else if (type === 0x44) {
         this.running = undefined
         running?.done()

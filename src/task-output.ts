@@ -311,7 +311,9 @@ export class TaskOutput {
   }
 
   private newSpillPath(): string {
-    return path.join(this.tempDir, `task-output-${randomUUID()}.log`)
+    // Every task asks for a path (see spillTarget): one random part per process, then a count.
+    spillNamePrefix ??= `task-output-${randomUUID()}`
+    return path.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`)
   }
 
   /** Takes the end of what others appended to the spill file into the tail ring. */
@@ -360,6 +362,9 @@ export class TaskOutput {
     return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)])
   }
 }
+
+let spillNamePrefix: string | undefined
+let spillNameCount = 0
 
 function nextTurnOfEventLoop(): Promise<void> {
   return new Promise(resolve => setImmediate(resolve))
