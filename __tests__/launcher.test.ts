@@ -222,6 +222,23 @@ describe('LauncherPool', () => {
     expect(await launch({ args: ['-c', 'kill -IO $$'] })).toMatchObject({ signal: 'SIGIO' })
   })
 
+  onLinux('hands on stdout before stderr when both were written before it read', async () => {
+    for (let task = 0; task < 20; task++) {
+      const order: string[] = []
+      const outcome = await pool.launch({
+        file: '/bin/sh',
+        args: ['-c', 'echo out; echo err >&2'],
+        env: { PATH: process.env.PATH },
+        onOutput: (chunk, stream) => {
+          order.push(`${stream}:${chunk.toString().trim()}`)
+        }
+      })
+      if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+      await outcome.process.stdioClosed
+      expect(order).toEqual(['stdout:out', 'stderr:err'])
+    }
+  })
+
   onLinux('appends output past its first bytes to the output file, in order', async () => {
     const file = path.join(tempDir, 'appended.log')
     const events: string[] = []
@@ -416,6 +433,27 @@ describe('LauncherPool', () => {
       }
     }
   )
+
+  onLinux('waits for a new launcher once told that every slot will run several tasks', async () => {
+    const fewTasks = new LauncherPool({ enabled: true })
+    const manyTasks = new LauncherPool({ enabled: true })
+    const request = { file: '/bin/true', args: [] }
+    try {
+      // As many tasks as slots: each runs once, so spawning them is cheaper.
+      fewTasks.expect(4, 4)
+      expect(await fewTasks.launch(request)).toEqual({ unavailable: true })
+      manyTasks.expect(5, 4)
+      const outcomes = await Promise.all([manyTasks.launch(request), manyTasks.launch(request)])
+      for (const outcome of outcomes) {
+        if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+        expect(await outcome.process.exited).toEqual([0, null])
+      }
+      expect(manyTasks['all'].size).toBe(2)
+    } finally {
+      fewTasks.close()
+      manyTasks.close()
+    }
+  })
 
   onLinux('a late closeStdio or pause of a finished task leaves the next task alone', async () => {
     // Task A pauses on its only chunk; it is then closed, as runProcess does after the grace.

@@ -25,11 +25,9 @@ export const LAUNCHER_PERL = '/usr/bin/perl'
  */
 export const LAUNCHER_SCRIPT = String.raw`
 use strict;
-use warnings;
-use POSIX ();
-use Fcntl qw(O_WRONLY O_APPEND O_CREAT O_NOFOLLOW);
-# pidfd_open's syscall number on this architecture, or 0.
-my $PIDFD_OPEN = $ARGV[0] || 0;
+# No module is loaded (POSIX alone takes 10 ms to load, five times the rest of perl's start-up):
+# syscall numbers for this architecture, open(2) flags and EINTR come from the action.
+my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $OUTPUT_FILE_FLAGS, $EINTR) = @ARGV;
 $0 = 'parallel-exec launcher';
 binmode(STDIN);
 binmode(STDOUT);
@@ -44,7 +42,7 @@ sub read_exactly {
   my $buffer = '';
   while (length($buffer) < $n) {
     my $got = sysread(STDIN, $buffer, $n - length($buffer), length($buffer));
-    if (!defined $got) { next if $!{EINTR}; exit 0 }
+    if (!defined $got) { next if $! == $EINTR; exit 0 }
     exit 0 if $got == 0;
   }
   return $buffer;
@@ -58,7 +56,7 @@ sub send_frame {
   my $offset = 0;
   while ($offset < length($frame)) {
     my $wrote = syswrite(STDOUT, $frame, length($frame) - $offset, $offset);
-    if (!defined $wrote) { next if $!{EINTR}; exit 0 }
+    if (!defined $wrote) { next if $! == $EINTR; exit 0 }
     $offset += $wrote;
   }
 }
@@ -85,16 +83,20 @@ for (;;) {
   }
   if ($pid == 0) {
     $SIG{$_} = 'DEFAULT' for @ignored, 'CHLD';
-    POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
-    my $fail = sub { syswrite($status_w, pack('Na', $! + 0, $_[0])); POSIX::_exit(127) };
+    # An empty signal mask: rt_sigprocmask(SIG_SETMASK, {}, NULL, 8). A variable, not a literal:
+    # syscall() passes strings as writable buffers.
+    my $no_signals = "\0" x 8;
+    syscall($RT_SIGPROCMASK, 2, $no_signals, 0, 8);
+    # exit_group(2), as _exit: nothing of the launcher's may run or be flushed in the child.
+    my $fail = sub { syswrite($status_w, pack('Na', $! + 0, $_[0])); syscall($EXIT_GROUP, 127) };
     # A session of its own, as spawn's detached: leader of its process group, no terminal.
-    POSIX::setsid() // $fail->('s');
-    open(my $null, '<', '/dev/null') or $fail->('n');
-    POSIX::dup2(fileno($null), 0) // $fail->('n');
-    POSIX::dup2(fileno($out_w), 1) // $fail->('p');
-    POSIX::dup2(fileno($err_w), 2) // $fail->('p');
+    syscall($SETSID) == -1 and $fail->('s');
+    # Reopened standard handles keep their descriptors 0, 1 and 2 (and no close-on-exec).
+    open(STDIN, '<', '/dev/null') or $fail->('n');
+    open(STDOUT, '>&', $out_w) or $fail->('p');
+    open(STDERR, '>&', $err_w) or $fail->('p');
     chdir($cwd) or $fail->('c');
-    { no warnings 'exec'; exec { $argv[0] } @argv; }
+    exec { $argv[0] } @argv;
     $fail->('e');
   }
   # The pid first: should this launcher die now, the action knows what it may have started.
@@ -104,10 +106,10 @@ for (;;) {
   close($status_w);
   # The status pipe is closed on exec: EOF means the command is running.
   my ($got, $failure);
-  do { $got = sysread($status_r, $failure, 5) } while (!defined $got && $!{EINTR});
+  do { $got = sysread($status_r, $failure, 5) } while (!defined $got && $! == $EINTR);
   close($status_r);
   if ($got) {
-    while (waitpid($pid, 0) != $pid) { last unless $!{EINTR} }
+    while (waitpid($pid, 0) != $pid) { last unless $! == $EINTR }
     close($out_r);
     close($err_r);
     send_frame('F', unpack('N', $failure), substr($failure, 4, 1));
@@ -133,12 +135,12 @@ for (;;) {
     }
     if ($framed == 0 && length($data)) {
       unless ($file_fh) {
-        sysopen($file_fh, $file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600)
+        sysopen($file_fh, $file, $OUTPUT_FILE_FLAGS, 0600)
           or do { $framed = -1; undef $file_fh };
       }
       while ($file_fh && length($data)) {
         my $wrote = syswrite($file_fh, $data);
-        if (!defined $wrote) { next if $!{EINTR}; $framed = -1; last }
+        if (!defined $wrote) { next if $! == $EINTR; $framed = -1; last }
         substr($data, 0, $wrote, '');
         send_frame('W', $wrote);
       }
@@ -147,7 +149,8 @@ for (;;) {
   };
   my $exited = 0;
   while (!$exited || %open) {
-    if (!$exited && waitpid($pid, POSIX::WNOHANG()) == $pid) {
+    # 1: WNOHANG
+    if (!$exited && waitpid($pid, 1) == $pid) {
       send_frame('X', $?);
       $exited = 1;
       next;
@@ -160,11 +163,12 @@ for (;;) {
     my $timeout = $exited || defined $pidfd ? undef : 0.1;
     my $ready = select(my $readable = $wanted, undef, undef, $timeout);
     next if $ready <= 0;
-    for my $type (keys %open) {
+    # stdout first when both have data (as most programs write): hash order would be random.
+    for my $type (grep { $open{$_} } 'O', 'E') {
       my $pipe = $open{$type};
       next unless vec($readable, fileno($pipe), 1);
       my $n = sysread($pipe, my $data, 65536);
-      next if !defined $n && $!{EINTR};
+      next if !defined $n && $! == $EINTR;
       if ($n) { $relay->($type, $data) }
       else { close($pipe); delete $open{$type} }
     }
@@ -173,7 +177,7 @@ for (;;) {
       %open = ();
     }
   }
-  POSIX::close($pidfd) if defined $pidfd;
+  syscall($CLOSE, $pidfd) if defined $pidfd;
   close($file_fh) if $file_fh;
   send_frame('D', 0);
 }
@@ -224,8 +228,9 @@ export type LaunchOutcome =
 
 const HEADER_BYTES = 5
 /**
- * Tasks spawned (no launcher free) before launchers start being started in the background: perl
- * takes about 10 ms of CPU to start, a spawn about 1.5 ms of the main thread.
+ * Tasks spawned (no launcher free) before launchers start being started in the background, when
+ * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
+ * about 3 ms of perl's start-up, which a task or two run through it repay.
  */
 const SPAWNS_BEFORE_LAUNCHERS = 8
 // Where two names share a number (SIGABRT/SIGIOT, EAGAIN/EWOULDBLOCK), Node reports the first.
@@ -269,7 +274,7 @@ class Launcher {
     private readonly onIdle: (launcher: Launcher) => void,
     private readonly onLost: () => void
   ) {
-    this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT, String(pidfdOpenSyscall())], {
+    this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments()], {
       stdio: ['pipe', 'pipe', 'ignore'],
       // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
       env: {}
@@ -425,7 +430,7 @@ export interface LauncherPoolOptions {
 export enum NoneFree {
   /**
    * Start it with Node's spawn, and from the 8th such task on start one more launcher in the
-   * background (perl takes longer to start than a spawn: a short run should not wait for it).
+   * background (a launcher costs a spawn and then some: a short run should not pay for it).
    */
   Spawn = 'spawn',
   /** Start one more launcher and wait for it. */
@@ -438,7 +443,7 @@ export class LauncherPool {
   private readonly all = new Set<Launcher>()
   private readonly perl: string
   private readonly enabled: boolean
-  private readonly whenNoneFree: NoneFree
+  private whenNoneFree: NoneFree
   private starting = 0
   private spawned = 0
   private broken = false
@@ -469,6 +474,16 @@ export class LauncherPool {
       this.broken = true
     }
     return Promise.resolve({ unavailable: true })
+  }
+
+  /**
+   * Says that `tasks` tasks are about to be started, at most `atOnce` at a time. When every slot
+   * will run more than one, a launcher pays for itself: a task that finds none free then starts
+   * one and waits for it (about 4 ms) rather than being spawned, so that no task of the run has
+   * its output pass through a fork of the whole Node process.
+   */
+  expect(tasks: number, atOnce: number): void {
+    if (tasks > atOnce) this.whenNoneFree = NoneFree.Wait
   }
 
   /** Ends every launcher (each exits once its stdin closes). */
@@ -579,16 +594,28 @@ function firstNames(constants: Readonly<Record<string, number>>): Map<number, st
   return names
 }
 
-/** pidfd_open's number where it is known (x64, arm64), else 0: the launcher then polls. */
-function pidfdOpenSyscall(): number {
-  return process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64')
-    ? 434
-    : 0
+/**
+ * The syscall numbers the launcher calls by number (pidfd_open, setsid, rt_sigprocmask,
+ * exit_group, close) on the architectures GitHub's Linux runners have; elsewhere tasks are spawned.
+ */
+const SYSCALLS: Partial<Record<string, readonly number[]>> = {
+  x64: [434, 112, 14, 231, 3],
+  arm64: [434, 157, 135, 94, 57]
+}
+
+/** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR. */
+function launcherArguments(): string[] {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = fs.constants
+  return [
+    ...(SYSCALLS[process.arch] ?? []),
+    O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW,
+    os.constants.errno.EINTR
+  ].map(String)
 }
 
 /** Whether tasks can be started through launchers on this machine. */
 export function launcherSupported(perl: string = LAUNCHER_PERL): boolean {
-  if (process.platform !== 'linux') return false
+  if (process.platform !== 'linux' || SYSCALLS[process.arch] === undefined) return false
   try {
     fs.accessSync(perl, fs.constants.X_OK)
     return true

@@ -6,6 +6,7 @@ import { formatDuration } from './duration.js'
 import { Halt, HaltKind, runTasks, type Outcome } from './executor.js'
 import { type ActionSettings, type FailFastThreshold } from './input-helper.js'
 import { itemLabel } from './labels.js'
+import { sharedLaunchers } from './process-runner.js'
 import { type RunPlan } from './prepare.js'
 import { startProgress } from './progress.js'
 import { countStatuses, type RunReport } from './results.js'
@@ -62,6 +63,7 @@ export async function runItems(
     core.info
   )
 
+  sharedLaunchers().expect(total, workers)
   let result
   try {
     result = await runTasks(
