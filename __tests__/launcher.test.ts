@@ -269,12 +269,6 @@ describe('LauncherPool', () => {
     expect(appended).toBe(all.length - 1000)
     expect(events.indexOf('appended')).toBeGreaterThan(events.lastIndexOf('output'))
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600')
-    // A second task appends after the first one's output.
-    await launch({
-      args: ['-c', 'printf more'],
-      outputFile: { path: file, after: 0, appended: () => {} }
-    })
-    expect(fs.readFileSync(file, 'utf8')).toBe(all.slice(1000) + 'more')
   })
 
   onLinux('counts every byte it appended, also after the pipes were closed', async () => {
@@ -308,7 +302,9 @@ describe('LauncherPool', () => {
   onLinux('hands every byte to onOutput when the output file cannot be written', async () => {
     const link = path.join(tempDir, 'link.log')
     fs.symlinkSync(path.join(tempDir, 'target.log'), link)
-    for (const target of [path.join(tempDir, 'no-such-dir', 'x.log'), link]) {
+    const existing = path.join(tempDir, 'existing.log')
+    fs.writeFileSync(existing, 'not ours')
+    for (const target of [path.join(tempDir, 'no-such-dir', 'x.log'), link, existing]) {
       let appended = 0
       const ran = await launch({
         file: '/usr/bin/seq',
@@ -318,8 +314,9 @@ describe('LauncherPool', () => {
       expect(ran.stdout).toBe(await spawned('/usr/bin/seq', ['1', '20000'], {}))
       expect(appended).toBe(0)
     }
-    // Never through a symbolic link.
+    // Never through a symbolic link, never into a file that was there.
     expect(fs.existsSync(path.join(tempDir, 'target.log'))).toBe(false)
+    expect(fs.readFileSync(existing, 'utf8')).toBe('not ours')
   })
 
   it('leaves to spawn what it cannot carry: a NUL byte', async () => {
@@ -513,6 +510,65 @@ describe('LauncherPool', () => {
     await new Promise(resolve => setTimeout(resolve, 300))
     expect(isAlive(launcherPid)).toBe(false)
     process.kill(-outcome.process.pid, 'SIGKILL')
+  })
+
+  onLinux('counts what a launcher appended but could not report before it died', async () => {
+    // A stand-in launcher: ready, takes one task, appends to its output file, reports the pid
+    // and the start, then dies without a W frame.
+    const fake = path.join(tempDir, 'fake-perl')
+    fs.writeFileSync(
+      fake,
+      `#!${process.execPath}
+const fs = require('node:fs')
+const frame = (type, value) => {
+  const b = Buffer.alloc(5); b.write(type); b.writeUInt32BE(value, 1); fs.writeSync(1, b)
+}
+frame('R', 0)
+let request = Buffer.alloc(0)
+process.stdin.on('data', chunk => {
+  request = Buffer.concat([request, chunk])
+  if (request.length < 4 || request.length < 4 + request.readUInt32BE(0)) return
+  const cwdLength = request.readUInt32BE(5)
+  const pathLength = request.readUInt32BE(9 + cwdLength)
+  const file = request.subarray(13 + cwdLength, 13 + cwdLength + pathLength).toString()
+  fs.writeFileSync(file, 'written but never reported', { flag: 'wx' })
+  frame('P', process.pid)
+  frame('S', process.pid)
+  frame('W', 7)
+  process.exit(0)
+})
+`,
+      { mode: 0o755 }
+    )
+    const dying = new LauncherPool({ enabled: true, perl: fake, whenNoneFree: NoneFree.Wait })
+    const file = path.join(tempDir, 'dying.log')
+    let appended = 0
+    const outcome = await dying.launch({
+      file: '/bin/true',
+      args: [],
+      outputFile: { path: file, after: 0, appended: bytes => (appended += bytes) }
+    })
+    if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+    expect(await outcome.process.exited).toEqual([null, null])
+    expect(outcome.process.lostReason()).toMatch(/stopped unexpectedly/)
+    expect(appended).toBe('written but never reported'.length)
+    dying.close()
+  })
+
+  it('gives up a launcher that does not get ready, and spawns instead', async () => {
+    const stuck = path.join(tempDir, 'stuck-perl')
+    fs.writeFileSync(stuck, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 })
+    const pool = new LauncherPool({
+      enabled: true,
+      perl: stuck,
+      whenNoneFree: NoneFree.Wait,
+      readyTimeoutMs: 200
+    })
+    const started = Date.now()
+    expect(await pool.launch({ file: '/bin/true', args: [] })).toEqual({ unavailable: true })
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(await pool.launch({ file: '/bin/true', args: [] })).toEqual({ unavailable: true })
+    pool.close()
   })
 
   it('is unavailable when perl cannot be run, and stays so', async () => {

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { TaskOutput, type OutputTail } from '../src/task-output.js'
+import { TaskOutput, type OutputTail, type SpillTarget } from '../src/task-output.js'
 
 let tempDir: string
 
@@ -172,34 +172,64 @@ describe('TaskOutput', () => {
     await output.dispose()
   })
 
-  it('takes in what someone else appended to its spill file, in order, tail included', async () => {
+  it('takes in what someone else appended to a target file, in order, tail included', async () => {
     const output = new TaskOutput({ tempDir, memoryLimit: 100, tailLines: 3, tailBytes: 64 })
     output.write(Buffer.from('kept in memory\n'))
-    const target = output.spillTarget(10)
-    expect(target?.after).toBe(10)
+    const target = output.spillTarget(10) as SpillTarget
+    expect(target.after).toBe(10)
     const outside = 'line 1\nline 2\nline 3\nline 4\nline 5\n'
-    fs.appendFileSync(target?.path as string, outside)
-    output.appended(outside.length)
+    fs.writeFileSync(target.path, outside, { flag: 'wx' })
+    target.appended(outside.length)
     // Memory still has room, but what comes next must follow the appended bytes.
     output.write(Buffer.from('after\n'))
-    const all = 'kept in memory\n' + outside + 'after\n'
+    // A second target (the next attempt) after that, with more bytes in its file than reported.
+    const next = output.spillTarget() as SpillTarget
+    expect(next.after).toBe(0)
+    fs.writeFileSync(next.path, 'again\nnot reported')
+    next.appended(6)
+    const all = 'kept in memory\n' + outside + 'after\nagain\n'
     expect(output.byteLength).toBe(all.length)
     expect((await replayed(output)).toString()).toBe(all)
-    expect(output.tail()).toEqual({ text: 'line 4\nline 5\nafter', truncated: true })
+    expect(output.tail()).toEqual({ text: 'line 5\nafter\nagain', truncated: true })
     await output.dispose()
-    expect(output.tail().text).toBe('line 4\nline 5\nafter')
+    expect(output.tail().text).toBe('line 5\nafter\nagain')
+    expect(fs.readdirSync(tempDir)).toEqual([])
   })
 
   it('has the tail of appended output after dispose, and no target when not kept', async () => {
     const output = new TaskOutput({ tempDir, memoryLimit: 0 })
-    const target = output.spillTarget()
-    expect(target?.after).toBe(0)
-    fs.appendFileSync(target?.path as string, 'a\nb\n')
-    output.appended(4)
+    const target = output.spillTarget() as SpillTarget
+    expect(target.after).toBe(0)
+    fs.appendFileSync(target.path, 'a\nb\n')
+    target.appended(4)
     await output.dispose()
-    expect(fs.existsSync(target?.path as string)).toBe(false)
+    expect(fs.existsSync(target.path)).toBe(false)
     expect(output.tail()).toEqual({ text: 'a\nb', truncated: false })
     expect(new TaskOutput({ tempDir, retain: false }).spillTarget()).toBeUndefined()
+  })
+
+  it('removes only the target files that can exist', async () => {
+    const output = new TaskOutput({ tempDir })
+    const unused = output.spillTarget(100) as SpillTarget
+    output.write(Buffer.from('short'))
+    const reached = output.spillTarget(5) as SpillTarget
+    output.write(Buffer.from('12345'))
+    // A writer that created its file and died before reporting anything.
+    fs.writeFileSync(reached.path, 'unreported')
+    const removed: string[] = []
+    const rm = fs.promises.rm
+    fs.promises.rm = async (file, options) => {
+      removed.push(String(file))
+      return rm(file, options)
+    }
+    try {
+      await output.dispose()
+    } finally {
+      fs.promises.rm = rm
+    }
+    expect(removed).toEqual([reached.path])
+    expect(unused.path).not.toBe(reached.path)
+    expect(fs.readdirSync(tempDir)).toEqual([])
   })
 
   it('replays only what was written before the call, and can replay twice', async () => {

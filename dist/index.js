@@ -6066,7 +6066,11 @@ for (;;) {
     my $no_signals = "\0" x 8;
     syscall($RT_SIGPROCMASK, 2, $no_signals, 0, 8);
     # exit_group(2), as _exit: nothing of the launcher's may run or be flushed in the child.
-    my $fail = sub { syswrite($status_w, pack('Na', $! + 0, $_[0])); syscall($EXIT_GROUP, 127) };
+    my $fail = sub {
+      syswrite($status_w, pack('Na', $! + 0, $_[0]));
+      syscall($EXIT_GROUP, 127);
+      kill('KILL', $$);
+    };
     # A session of its own, as spawn's detached: leader of its process group, no terminal.
     syscall($SETSID) == -1 and $fail->('s');
     # Reopened standard handles keep their descriptors 0, 1 and 2 (and no close-on-exec).
@@ -6141,6 +6145,11 @@ for (;;) {
     my $timeout = $exited || defined $pidfd ? undef : 0.1;
     my $ready = select(my $readable = $wanted, undef, undef, $timeout);
     next if $ready <= 0;
+    # A close first: nothing may be relayed (or written to the output file) after it was asked.
+    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
+      close($_) for values %open;
+      %open = ();
+    }
     # stdout first when both have data (as most programs write): hash order would be random.
     for my $type (grep { $open{$_} } 'O', 'E') {
       my $pipe = $open{$type};
@@ -6150,10 +6159,6 @@ for (;;) {
       if ($n) { $relay->($type, $data) }
       else { close($pipe); delete $open{$type} }
     }
-    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
-      close($_) for values %open;
-      %open = ();
-    }
   }
   syscall($CLOSE, $pidfd) if defined $pidfd;
   close($file_fh) if $file_fh;
@@ -6161,6 +6166,8 @@ for (;;) {
 }
 `;
 const HEADER_BYTES = 5;
+/** A launcher is ready in a few ms; one that is not after this long is given up. */
+const LAUNCHER_READY_TIMEOUT_MS = 5000;
 /**
  * Tasks spawned (no launcher free) before launchers start being started in the background, when
  * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
@@ -6181,6 +6188,7 @@ class Launcher {
     /** Counts pauses, so that a pause's late end cannot resume a later one (or a later task). */
     pauses = 0;
     ready = false;
+    readyTimer;
     ended = false;
     /** Bytes of the current O / E frame still to come, and whose they are. */
     dataLeft = 0;
@@ -6190,7 +6198,7 @@ class Launcher {
      * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
      * ready, which means perl cannot run it here. Throws what spawn throws.
      */
-    constructor(perl, onIdle, onLost) {
+    constructor(perl, readyTimeoutMs, onIdle, onLost) {
         this.onIdle = onIdle;
         this.onLost = onLost;
         this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments()], {
@@ -6206,6 +6214,9 @@ class Launcher {
             this.ended = true;
             this.parse();
         });
+        // A task may be waiting for it: one that never gets ready is given up (the task is spawned).
+        this.readyTimer = setTimeout(() => this.child.kill('SIGKILL'), readyTimeoutMs);
+        this.readyTimer.unref();
         this.setRef(false);
     }
     launch(encoded, running) {
@@ -6269,6 +6280,7 @@ class Launcher {
             this.buffered = buffer.subarray(HEADER_BYTES);
             if (type === 0x52) {
                 this.ready = true;
+                clearTimeout(this.readyTimer);
                 // Launched on demand, its first task may already be waiting.
                 if (!running)
                     this.idle();
@@ -6359,6 +6371,7 @@ class LauncherPool {
     perl;
     enabled;
     whenNoneFree;
+    readyTimeoutMs;
     starting = 0;
     spawned = 0;
     broken = false;
@@ -6366,6 +6379,7 @@ class LauncherPool {
         this.perl = options.perl ?? LAUNCHER_PERL;
         this.enabled = options.enabled ?? launcherSupported(this.perl);
         this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn;
+        this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS;
     }
     /** Starts the command through a launcher; `unavailable` when there is none to use now. */
     launch(request) {
@@ -6422,7 +6436,7 @@ class LauncherPool {
             counted = false;
         };
         try {
-            const launcher = new Launcher(this.perl, idle => {
+            const launcher = new Launcher(this.perl, this.readyTimeoutMs, idle => {
                 uncount();
                 if (!idle.dead)
                     this.idle.push(idle);
@@ -6445,6 +6459,7 @@ class LauncherPool {
             let stdioOpen = true;
             let lost;
             let hasExited = false;
+            let appendedBytes = 0;
             let resolveExited;
             let resolveClosed;
             const exited = new Promise(done => (resolveExited = done));
@@ -6466,7 +6481,10 @@ class LauncherPool {
             });
             const running = {
                 onOutput: request.onOutput,
-                appended: request.outputFile?.appended,
+                appended: bytes => {
+                    appendedBytes += bytes;
+                    request.outputFile?.appended(bytes);
+                },
                 discard: false,
                 forked: forkedPid => (pid = forkedPid),
                 started: () => started(pid),
@@ -6485,6 +6503,7 @@ class LauncherPool {
                         // The task may be running (or have run) without us seeing how it ended. It must not
                         // run a second time: report it lost; its group is stopped like any leftover.
                         lost = 'the launcher that started this task stopped unexpectedly';
+                        countUnreported(request.outputFile, appendedBytes);
                         started(pid);
                     }
                     resolveExited(decodeWaitStatus(status));
@@ -6496,6 +6515,22 @@ class LauncherPool {
             };
             launcher.launch(encoded, running);
         });
+    }
+}
+/**
+ * A launcher that died may have appended bytes it did not get to report: the file is its alone
+ * and nothing writes to it any more, so its size says how many.
+ */
+function countUnreported(file, reported) {
+    if (file === undefined)
+        return;
+    try {
+        const size = external_node_fs_namespaceObject.statSync(file.path).size;
+        if (size > reported)
+            file.appended(size - reported);
+    }
+    catch {
+        // Never created: nothing was appended.
     }
 }
 function firstNames(constants) {
@@ -6515,12 +6550,13 @@ const SYSCALLS = {
 };
 /** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR. */
 function launcherArguments() {
-    const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
-    return [
-        ...(SYSCALLS[process.arch] ?? []),
-        O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW,
-        external_node_os_namespaceObject.constants.errno.EINTR
-    ].map(String);
+    const syscalls = SYSCALLS[process.arch];
+    if (syscalls === undefined)
+        throw new Error(`No launcher for ${process.arch}`);
+    // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
+    const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
+    const flags = O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW;
+    return [...syscalls, flags, external_node_os_namespaceObject.constants.errno.EINTR].map(String);
 }
 /** Whether tasks can be started through launchers on this machine. */
 function launcherSupported(perl = LAUNCHER_PERL) {
@@ -7180,17 +7216,13 @@ const REPLAY_YIELD_BYTES = 1024 * 1024;
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8;
-const SPILL_OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_WRONLY |
-    external_node_fs_namespaceObject.constants.O_APPEND |
-    external_node_fs_namespaceObject.constants.O_CREAT |
-    // Not on Windows; the directory is the run's own there too.
-    (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
 const task_output_LF = 0x0a;
 const task_output_CR = 0x0d;
 /**
  * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
- * first `memoryLimit` bytes stay in memory, the rest goes to a temp file. The last lines are kept
- * separately in a small ring buffer so tail() never re-reads the output.
+ * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
+ * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
+ * buffer so tail() never re-reads the output.
  */
 class TaskOutput {
     memoryLimit;
@@ -7202,17 +7234,21 @@ class TaskOutput {
     blocks = [];
     lastBlockUsed = 0;
     memoryBytes = 0;
-    /** Set once others appended to the spill file: all later output goes there too. */
+    /** Set once output went to a file: all later output goes to files too, to keep its order. */
     memoryClosed = false;
+    /** What is not in memory, in order: ranges of this object's own spill file and of targets'. */
+    segments = [];
     spillFile;
     spillFd;
-    spillBytes = 0;
+    spillFileBytes = 0;
+    /** Targets handed out, to remove their files. */
+    targets = [];
     spillFailure;
     lostBytes = 0;
     // Allocated on the first write: most tasks of a large run print nothing.
     tailRingBuffer;
     tailRingEnd = 0;
-    /** Bytes others appended to the spill file that the tail ring has not taken in yet. */
+    /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
     tailBehind = 0;
     totalBytes = 0;
     disposed = false;
@@ -7227,30 +7263,35 @@ class TaskOutput {
     get byteLength() {
         return this.totalBytes;
     }
-    /** Path of the spill file, once output went past the memory limit. */
+    /** Path of this object's own spill file, once output went past the memory limit. */
     get spillPath() {
-        return this.spillFd !== undefined || this.spillBytes > 0 ? this.spillFile : undefined;
+        return this.spillFd !== undefined ? this.spillFile : undefined;
     }
     /**
-     * Where someone else (a launcher) may append the output that comes next, once `after` more
-     * bytes were written here, reporting them with appended(). Undefined when output is not kept
-     * or the spill file failed.
+     * A file someone else (a launcher) may append the output that comes next to, after writing
+     * `after` more bytes here (at most `inMemoryAtMost`). Undefined when output is not kept.
      */
     spillTarget(inMemoryAtMost = Infinity) {
-        if (!this.retain || this.disposed || this.spillFailure !== undefined)
+        if (!this.retain || this.disposed)
             return undefined;
-        this.spillFile ??= this.newSpillPath();
-        return { path: this.spillFile, after: Math.min(this.memoryRoom, inMemoryAtMost) };
-    }
-    /** `bytes` of output that someone else appended to the spill file (see spillTarget). */
-    appended(bytes) {
-        if (this.disposed || bytes <= 0)
-            return;
-        // What comes after these bytes must follow them in the file.
-        this.memoryClosed = true;
-        this.totalBytes += bytes;
-        this.spillBytes += bytes;
-        this.tailBehind += bytes;
+        const path = this.newSpillPath();
+        const after = Math.min(this.memoryRoom, inMemoryAtMost);
+        const writtenBefore = this.totalBytes;
+        let counted = 0;
+        // Whoever writes it creates it only once `after` bytes went by: most tasks never get there.
+        this.targets.push({
+            path,
+            mayExist: () => counted > 0 || this.totalBytes - writtenBefore >= after
+        });
+        const appended = (bytes) => {
+            if (this.disposed || bytes <= 0)
+                return;
+            this.addSegment(path, counted, bytes);
+            counted += bytes;
+            this.totalBytes += bytes;
+            this.tailBehind += bytes;
+        };
+        return { path, after, appended };
     }
     /** Bytes that could not be kept because writing the spill file failed (see spillError). */
     get droppedBytes() {
@@ -7292,37 +7333,37 @@ class TaskOutput {
         // What exists now is what gets replayed, whatever is written meanwhile.
         const blocks = this.blocks.slice();
         const lastBlockUsed = this.lastBlockUsed;
-        const spillBytes = this.spillBytes;
-        const spillFile = this.spillFile;
+        const segments = this.segments.map(segment => ({ ...segment }));
         for (const [index, block] of blocks.entries()) {
             await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length));
         }
-        if (spillFile === undefined || spillBytes === 0)
-            return;
-        // Read synchronously: the file was just written and is in the page cache, and a thread-pool
-        // round trip per read took about a fifth of a large replay's time.
-        const fd = external_node_fs_namespaceObject.openSync(spillFile, 'r');
-        try {
-            let buffer;
-            let position = 0;
-            while (position < spillBytes) {
-                if (buffer === undefined || sinkHoldsNothing?.() !== true) {
-                    buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, spillBytes - position));
+        let buffer;
+        let replayed = 0;
+        for (const { path: file, start, bytes } of segments) {
+            // Read synchronously: the file was just written and is in the page cache, and a thread-pool
+            // round trip per read took about a fifth of a large replay's time.
+            const fd = external_node_fs_namespaceObject.openSync(file, 'r');
+            try {
+                for (let position = start; position < start + bytes;) {
+                    const left = start + bytes - position;
+                    if (buffer === undefined || sinkHoldsNothing?.() !== true) {
+                        buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, left));
+                    }
+                    const bytesRead = external_node_fs_namespaceObject.readSync(fd, buffer, 0, Math.min(buffer.length, left), position);
+                    if (bytesRead === 0)
+                        throw new Error(`TaskOutput: spill file ${file} is truncated`);
+                    position += bytesRead;
+                    replayed += bytesRead;
+                    await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+                    // A sink that never waits would otherwise keep the event loop from other tasks'
+                    // output, timers and signals for the whole replay.
+                    if (replayed % REPLAY_YIELD_BYTES < bytesRead)
+                        await nextTurnOfEventLoop();
                 }
-                const length = Math.min(buffer.length, spillBytes - position);
-                const bytesRead = external_node_fs_namespaceObject.readSync(fd, buffer, 0, length, position);
-                if (bytesRead === 0)
-                    throw new Error(`TaskOutput: spill file ${spillFile} is truncated`);
-                position += bytesRead;
-                await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
-                // A sink that never waits would otherwise keep the event loop from other tasks' output,
-                // timers and signals for the whole replay.
-                if (position % REPLAY_YIELD_BYTES < bytesRead)
-                    await nextTurnOfEventLoop();
             }
-        }
-        finally {
-            external_node_fs_namespaceObject.closeSync(fd);
+            finally {
+                external_node_fs_namespaceObject.closeSync(fd);
+            }
         }
     }
     /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
@@ -7391,8 +7432,10 @@ class TaskOutput {
             this.spillFd = undefined;
         }
         // A leftover process may still hold it open (EBUSY on Windows): the job's temp dir goes anyway.
+        const files = this.targets.filter(target => target.mayExist()).map(target => target.path);
         if (this.spillFile !== undefined)
-            await external_node_fs_namespaceObject.promises.rm(this.spillFile, { force: true }).catch(() => { });
+            files.push(this.spillFile);
+        await Promise.all(files.map(file => external_node_fs_namespaceObject.promises.rm(file, { force: true }).catch(() => { })));
     }
     appendToMemory(bytes) {
         let offset = 0;
@@ -7419,14 +7462,15 @@ class TaskOutput {
             if (this.spillFailure !== undefined)
                 throw this.spillFailure;
             if (this.spillFd === undefined) {
-                this.spillFile ??= this.newSpillPath();
-                // Appending: a launcher may have created it and written to it already (spillTarget).
-                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, SPILL_OPEN_FLAGS, 0o600);
+                this.spillFile = this.newSpillPath();
+                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
             }
+            this.memoryClosed = true;
             while (offset < bytes.length) {
                 const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
+                this.addSegment(this.spillFile, this.spillFileBytes, written);
                 offset += written;
-                this.spillBytes += written;
+                this.spillFileBytes += written;
             }
         }
         catch (error) {
@@ -7438,23 +7482,33 @@ class TaskOutput {
     get memoryRoom() {
         return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes;
     }
+    /** Output at `start` of `file` comes next: extends the last segment when it is the same run. */
+    addSegment(file, start, bytes) {
+        this.memoryClosed = true;
+        const last = this.segments[this.segments.length - 1];
+        if (last?.path === file && last.start + last.bytes === start)
+            last.bytes += bytes;
+        else
+            this.segments.push({ path: file, start, bytes });
+    }
     newSpillPath() {
         // Every task asks for a path (see spillTarget): one random part per process, then a count.
         spillNamePrefix ??= `task-output-${randomUUID()}`;
         return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
     }
-    /** Takes the end of what others appended to the spill file into the tail ring. */
+    /** Takes the end of what a target's writer appended into the tail ring. */
     catchUpTail() {
         if (this.tailBehind === 0)
             return;
-        const length = Math.min(this.tailBehind, this.tailRing.length);
+        const last = this.segments[this.segments.length - 1];
+        const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes);
         this.tailBehind = 0;
         const bytes = Buffer.allocUnsafe(length);
         let read = 0;
         try {
-            const fd = external_node_fs_namespaceObject.openSync(this.spillFile, 'r');
+            const fd = external_node_fs_namespaceObject.openSync(last.path, 'r');
             try {
-                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, this.spillBytes - length);
+                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
             }
             finally {
                 external_node_fs_namespaceObject.closeSync(fd);
@@ -7622,13 +7676,12 @@ function commandTask(options) {
     };
 }
 /**
- * Where a launcher writes a task's output past its first 64 KiB: straight to the spill file, rather
- * than through the action, where every byte read from a pipe is a fresh buffer that Node collects
+ * Where a launcher writes a task's output past its first 64 KiB: straight to a file of its own
+ * (one per attempt), rather than through the action, where every byte read from a pipe is a fresh buffer that Node collects
  * late (reading 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
  */
 function outputFileOf(output) {
-    const target = output.spillTarget(LAUNCHER_FRAMED_BYTES);
-    return target && { ...target, appended: bytes => output.appended(bytes) };
+    return output.spillTarget(LAUNCHER_FRAMED_BYTES);
 }
 /**
  * How a finished process maps to a task status. A process stopped because the run halted is

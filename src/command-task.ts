@@ -160,13 +160,12 @@ export function commandTask(
 }
 
 /**
- * Where a launcher writes a task's output past its first 64 KiB: straight to the spill file, rather
- * than through the action, where every byte read from a pipe is a fresh buffer that Node collects
+ * Where a launcher writes a task's output past its first 64 KiB: straight to a file of its own
+ * (one per attempt), rather than through the action, where every byte read from a pipe is a fresh buffer that Node collects
  * late (reading 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
  */
 function outputFileOf(output: TaskOutput): OutputFile | undefined {
-  const target = output.spillTarget(LAUNCHER_FRAMED_BYTES)
-  return target && { ...target, appended: bytes => output.appended(bytes) }
+  return output.spillTarget(LAUNCHER_FRAMED_BYTES)
 }
 
 /**

@@ -88,7 +88,11 @@ for (;;) {
     my $no_signals = "\0" x 8;
     syscall($RT_SIGPROCMASK, 2, $no_signals, 0, 8);
     # exit_group(2), as _exit: nothing of the launcher's may run or be flushed in the child.
-    my $fail = sub { syswrite($status_w, pack('Na', $! + 0, $_[0])); syscall($EXIT_GROUP, 127) };
+    my $fail = sub {
+      syswrite($status_w, pack('Na', $! + 0, $_[0]));
+      syscall($EXIT_GROUP, 127);
+      kill('KILL', $$);
+    };
     # A session of its own, as spawn's detached: leader of its process group, no terminal.
     syscall($SETSID) == -1 and $fail->('s');
     # Reopened standard handles keep their descriptors 0, 1 and 2 (and no close-on-exec).
@@ -163,6 +167,11 @@ for (;;) {
     my $timeout = $exited || defined $pidfd ? undef : 0.1;
     my $ready = select(my $readable = $wanted, undef, undef, $timeout);
     next if $ready <= 0;
+    # A close first: nothing may be relayed (or written to the output file) after it was asked.
+    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
+      close($_) for values %open;
+      %open = ();
+    }
     # stdout first when both have data (as most programs write): hash order would be random.
     for my $type (grep { $open{$_} } 'O', 'E') {
       my $pipe = $open{$type};
@@ -171,10 +180,6 @@ for (;;) {
       next if !defined $n && $! == $EINTR;
       if ($n) { $relay->($type, $data) }
       else { close($pipe); delete $open{$type} }
-    }
-    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
-      close($_) for values %open;
-      %open = ();
     }
   }
   syscall($CLOSE, $pidfd) if defined $pidfd;
@@ -200,7 +205,7 @@ export interface LaunchRequest {
  * to onOutput again if the file cannot be written).
  */
 export interface OutputFile {
-  /** The file, created (mode 0600) if missing; never a symbolic link. */
+  /** A file that must not exist yet: created (mode 0600) once there is output for it. */
   path: string
   /** Bytes handed to onOutput before the file is used. */
   after: number
@@ -227,6 +232,8 @@ export type LaunchOutcome =
   { process: LaunchedProcess } | { error: NodeJS.ErrnoException } | { unavailable: true }
 
 const HEADER_BYTES = 5
+/** A launcher is ready in a few ms; one that is not after this long is given up. */
+const LAUNCHER_READY_TIMEOUT_MS = 5000
 /**
  * Tasks spawned (no launcher free) before launchers start being started in the background, when
  * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
@@ -259,6 +266,7 @@ class Launcher {
   /** Counts pauses, so that a pause's late end cannot resume a later one (or a later task). */
   private pauses = 0
   private ready = false
+  private readonly readyTimer: NodeJS.Timeout
   private ended = false
   /** Bytes of the current O / E frame still to come, and whose they are. */
   private dataLeft = 0
@@ -271,6 +279,7 @@ class Launcher {
    */
   constructor(
     perl: string,
+    readyTimeoutMs: number,
     private readonly onIdle: (launcher: Launcher) => void,
     private readonly onLost: () => void
   ) {
@@ -287,6 +296,9 @@ class Launcher {
       this.ended = true
       this.parse()
     })
+    // A task may be waiting for it: one that never gets ready is given up (the task is spawned).
+    this.readyTimer = setTimeout(() => this.child.kill('SIGKILL'), readyTimeoutMs)
+    this.readyTimer.unref()
     this.setRef(false)
   }
 
@@ -351,6 +363,7 @@ class Launcher {
       this.buffered = buffer.subarray(HEADER_BYTES)
       if (type === 0x52) {
         this.ready = true
+        clearTimeout(this.readyTimer)
         // Launched on demand, its first task may already be waiting.
         if (!running) this.idle()
       } else if (type === 0x50) running?.forked(value)
@@ -424,6 +437,8 @@ export interface LauncherPoolOptions {
   enabled?: boolean
   /** What a task does when no launcher is free (default `spawn`). */
   whenNoneFree?: NoneFree
+  /** How long a launcher may take to get ready before it is given up (default 5 s). */
+  readyTimeoutMs?: number
 }
 
 /** What a task does when every launcher is busy or still starting. */
@@ -444,6 +459,7 @@ export class LauncherPool {
   private readonly perl: string
   private readonly enabled: boolean
   private whenNoneFree: NoneFree
+  private readonly readyTimeoutMs: number
   private starting = 0
   private spawned = 0
   private broken = false
@@ -452,6 +468,7 @@ export class LauncherPool {
     this.perl = options.perl ?? LAUNCHER_PERL
     this.enabled = options.enabled ?? launcherSupported(this.perl)
     this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn
+    this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS
   }
 
   /** Starts the command through a launcher; `unavailable` when there is none to use now. */
@@ -504,6 +521,7 @@ export class LauncherPool {
     try {
       const launcher: Launcher = new Launcher(
         this.perl,
+        this.readyTimeoutMs,
         idle => {
           uncount()
           if (!idle.dead) this.idle.push(idle)
@@ -532,6 +550,7 @@ export class LauncherPool {
       let stdioOpen = true
       let lost: string | undefined
       let hasExited = false
+      let appendedBytes = 0
       let resolveExited!: (value: [number | null, NodeJS.Signals | null]) => void
       let resolveClosed!: () => void
       const exited = new Promise<[number | null, NodeJS.Signals | null]>(
@@ -555,7 +574,10 @@ export class LauncherPool {
         })
       const running: Running = {
         onOutput: request.onOutput,
-        appended: request.outputFile?.appended,
+        appended: bytes => {
+          appendedBytes += bytes
+          request.outputFile?.appended(bytes)
+        },
         discard: false,
         forked: forkedPid => (pid = forkedPid),
         started: () => started(pid as number),
@@ -573,6 +595,7 @@ export class LauncherPool {
             // The task may be running (or have run) without us seeing how it ended. It must not
             // run a second time: report it lost; its group is stopped like any leftover.
             lost = 'the launcher that started this task stopped unexpectedly'
+            countUnreported(request.outputFile, appendedBytes)
             started(pid)
           }
           resolveExited(decodeWaitStatus(status))
@@ -584,6 +607,20 @@ export class LauncherPool {
       }
       launcher.launch(encoded, running)
     })
+  }
+}
+
+/**
+ * A launcher that died may have appended bytes it did not get to report: the file is its alone
+ * and nothing writes to it any more, so its size says how many.
+ */
+function countUnreported(file: OutputFile | undefined, reported: number): void {
+  if (file === undefined) return
+  try {
+    const size = fs.statSync(file.path).size
+    if (size > reported) file.appended(size - reported)
+  } catch {
+    // Never created: nothing was appended.
   }
 }
 
@@ -605,12 +642,12 @@ const SYSCALLS: Partial<Record<string, readonly number[]>> = {
 
 /** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR. */
 function launcherArguments(): string[] {
-  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = fs.constants
-  return [
-    ...(SYSCALLS[process.arch] ?? []),
-    O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW,
-    os.constants.errno.EINTR
-  ].map(String)
+  const syscalls = SYSCALLS[process.arch]
+  if (syscalls === undefined) throw new Error(`No launcher for ${process.arch}`)
+  // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
+  const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants
+  const flags = O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW
+  return [...syscalls, flags, os.constants.errno.EINTR].map(String)
 }
 
 /** Whether tasks can be started through launchers on this machine. */

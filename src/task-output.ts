@@ -39,19 +39,34 @@ const REPLAY_YIELD_BYTES = 1024 * 1024
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8
-const SPILL_OPEN_FLAGS =
-  fs.constants.O_WRONLY |
-  fs.constants.O_APPEND |
-  fs.constants.O_CREAT |
-  // Not on Windows; the directory is the run's own there too.
-  (fs.constants.O_NOFOLLOW ?? 0)
 const LF = 0x0a
 const CR = 0x0d
 
 /**
+ * A file someone else (a launcher) appends the output that comes next to, once `after` more bytes
+ * were written to the TaskOutput; each file is written by one writer only.
+ */
+export interface SpillTarget {
+  /** A fresh path in the temp dir: create it (exclusively) only when there is output for it. */
+  path: string
+  /** Bytes to write() first. */
+  after: number
+  /** Reports bytes appended to the file, in order with write(). */
+  appended: (bytes: number) => void
+}
+
+/** A range of a spill file, in the order the output came. */
+interface Segment {
+  path: string
+  start: number
+  bytes: number
+}
+
+/**
  * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
- * first `memoryLimit` bytes stay in memory, the rest goes to a temp file. The last lines are kept
- * separately in a small ring buffer so tail() never re-reads the output.
+ * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
+ * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
+ * buffer so tail() never re-reads the output.
  */
 export class TaskOutput {
   private readonly memoryLimit: number
@@ -64,19 +79,23 @@ export class TaskOutput {
   private readonly blocks: Buffer[] = []
   private lastBlockUsed = 0
   private memoryBytes = 0
-  /** Set once others appended to the spill file: all later output goes there too. */
+  /** Set once output went to a file: all later output goes to files too, to keep its order. */
   private memoryClosed = false
 
+  /** What is not in memory, in order: ranges of this object's own spill file and of targets'. */
+  private readonly segments: Segment[] = []
   private spillFile: string | undefined
   private spillFd: number | undefined
-  private spillBytes = 0
+  private spillFileBytes = 0
+  /** Targets handed out, to remove their files. */
+  private readonly targets: { path: string; mayExist: () => boolean }[] = []
   private spillFailure: Error | undefined
   private lostBytes = 0
 
   // Allocated on the first write: most tasks of a large run print nothing.
   private tailRingBuffer: Buffer | undefined
   private tailRingEnd = 0
-  /** Bytes others appended to the spill file that the tail ring has not taken in yet. */
+  /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
   private tailBehind = 0
   private totalBytes = 0
   private disposed = false
@@ -94,30 +113,34 @@ export class TaskOutput {
     return this.totalBytes
   }
 
-  /** Path of the spill file, once output went past the memory limit. */
+  /** Path of this object's own spill file, once output went past the memory limit. */
   get spillPath(): string | undefined {
-    return this.spillFd !== undefined || this.spillBytes > 0 ? this.spillFile : undefined
+    return this.spillFd !== undefined ? this.spillFile : undefined
   }
 
   /**
-   * Where someone else (a launcher) may append the output that comes next, once `after` more
-   * bytes were written here, reporting them with appended(). Undefined when output is not kept
-   * or the spill file failed.
+   * A file someone else (a launcher) may append the output that comes next to, after writing
+   * `after` more bytes here (at most `inMemoryAtMost`). Undefined when output is not kept.
    */
-  spillTarget(inMemoryAtMost = Infinity): { path: string; after: number } | undefined {
-    if (!this.retain || this.disposed || this.spillFailure !== undefined) return undefined
-    this.spillFile ??= this.newSpillPath()
-    return { path: this.spillFile, after: Math.min(this.memoryRoom, inMemoryAtMost) }
-  }
-
-  /** `bytes` of output that someone else appended to the spill file (see spillTarget). */
-  appended(bytes: number): void {
-    if (this.disposed || bytes <= 0) return
-    // What comes after these bytes must follow them in the file.
-    this.memoryClosed = true
-    this.totalBytes += bytes
-    this.spillBytes += bytes
-    this.tailBehind += bytes
+  spillTarget(inMemoryAtMost = Infinity): SpillTarget | undefined {
+    if (!this.retain || this.disposed) return undefined
+    const path = this.newSpillPath()
+    const after = Math.min(this.memoryRoom, inMemoryAtMost)
+    const writtenBefore = this.totalBytes
+    let counted = 0
+    // Whoever writes it creates it only once `after` bytes went by: most tasks never get there.
+    this.targets.push({
+      path,
+      mayExist: () => counted > 0 || this.totalBytes - writtenBefore >= after
+    })
+    const appended = (bytes: number): void => {
+      if (this.disposed || bytes <= 0) return
+      this.addSegment(path, counted, bytes)
+      counted += bytes
+      this.totalBytes += bytes
+      this.tailBehind += bytes
+    }
+    return { path, after, appended }
   }
 
   /** Bytes that could not be kept because writing the spill file failed (see spillError). */
@@ -162,35 +185,35 @@ export class TaskOutput {
     // What exists now is what gets replayed, whatever is written meanwhile.
     const blocks = this.blocks.slice()
     const lastBlockUsed = this.lastBlockUsed
-    const spillBytes = this.spillBytes
-    const spillFile = this.spillFile
+    const segments = this.segments.map(segment => ({ ...segment }))
 
     for (const [index, block] of blocks.entries()) {
       await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length))
     }
-    if (spillFile === undefined || spillBytes === 0) return
-
-    // Read synchronously: the file was just written and is in the page cache, and a thread-pool
-    // round trip per read took about a fifth of a large replay's time.
-    const fd = fs.openSync(spillFile, 'r')
-    try {
-      let buffer: Buffer | undefined
-      let position = 0
-      while (position < spillBytes) {
-        if (buffer === undefined || sinkHoldsNothing?.() !== true) {
-          buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, spillBytes - position))
+    let buffer: Buffer | undefined
+    let replayed = 0
+    for (const { path: file, start, bytes } of segments) {
+      // Read synchronously: the file was just written and is in the page cache, and a thread-pool
+      // round trip per read took about a fifth of a large replay's time.
+      const fd = fs.openSync(file, 'r')
+      try {
+        for (let position = start; position < start + bytes;) {
+          const left = start + bytes - position
+          if (buffer === undefined || sinkHoldsNothing?.() !== true) {
+            buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, left))
+          }
+          const bytesRead = fs.readSync(fd, buffer, 0, Math.min(buffer.length, left), position)
+          if (bytesRead === 0) throw new Error(`TaskOutput: spill file ${file} is truncated`)
+          position += bytesRead
+          replayed += bytesRead
+          await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead))
+          // A sink that never waits would otherwise keep the event loop from other tasks'
+          // output, timers and signals for the whole replay.
+          if (replayed % REPLAY_YIELD_BYTES < bytesRead) await nextTurnOfEventLoop()
         }
-        const length = Math.min(buffer.length, spillBytes - position)
-        const bytesRead = fs.readSync(fd, buffer, 0, length, position)
-        if (bytesRead === 0) throw new Error(`TaskOutput: spill file ${spillFile} is truncated`)
-        position += bytesRead
-        await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead))
-        // A sink that never waits would otherwise keep the event loop from other tasks' output,
-        // timers and signals for the whole replay.
-        if (position % REPLAY_YIELD_BYTES < bytesRead) await nextTurnOfEventLoop()
+      } finally {
+        fs.closeSync(fd)
       }
-    } finally {
-      fs.closeSync(fd)
     }
   }
 
@@ -260,8 +283,9 @@ export class TaskOutput {
       this.spillFd = undefined
     }
     // A leftover process may still hold it open (EBUSY on Windows): the job's temp dir goes anyway.
-    if (this.spillFile !== undefined)
-      await fs.promises.rm(this.spillFile, { force: true }).catch(() => {})
+    const files = this.targets.filter(target => target.mayExist()).map(target => target.path)
+    if (this.spillFile !== undefined) files.push(this.spillFile)
+    await Promise.all(files.map(file => fs.promises.rm(file, { force: true }).catch(() => {})))
   }
 
   private appendToMemory(bytes: Buffer): void {
@@ -290,14 +314,15 @@ export class TaskOutput {
     try {
       if (this.spillFailure !== undefined) throw this.spillFailure
       if (this.spillFd === undefined) {
-        this.spillFile ??= this.newSpillPath()
-        // Appending: a launcher may have created it and written to it already (spillTarget).
-        this.spillFd = fs.openSync(this.spillFile, SPILL_OPEN_FLAGS, 0o600)
+        this.spillFile = this.newSpillPath()
+        this.spillFd = fs.openSync(this.spillFile, 'wx', 0o600)
       }
+      this.memoryClosed = true
       while (offset < bytes.length) {
         const written = fs.writeSync(this.spillFd, bytes, offset, bytes.length - offset)
+        this.addSegment(this.spillFile as string, this.spillFileBytes, written)
         offset += written
-        this.spillBytes += written
+        this.spillFileBytes += written
       }
     } catch (error) {
       // Output is not worth crashing the run for: keep counting and report it via spillError.
@@ -310,23 +335,32 @@ export class TaskOutput {
     return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes
   }
 
+  /** Output at `start` of `file` comes next: extends the last segment when it is the same run. */
+  private addSegment(file: string, start: number, bytes: number): void {
+    this.memoryClosed = true
+    const last = this.segments[this.segments.length - 1]
+    if (last?.path === file && last.start + last.bytes === start) last.bytes += bytes
+    else this.segments.push({ path: file, start, bytes })
+  }
+
   private newSpillPath(): string {
     // Every task asks for a path (see spillTarget): one random part per process, then a count.
     spillNamePrefix ??= `task-output-${randomUUID()}`
     return path.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`)
   }
 
-  /** Takes the end of what others appended to the spill file into the tail ring. */
+  /** Takes the end of what a target's writer appended into the tail ring. */
   private catchUpTail(): void {
     if (this.tailBehind === 0) return
-    const length = Math.min(this.tailBehind, this.tailRing.length)
+    const last = this.segments[this.segments.length - 1] as Segment
+    const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes)
     this.tailBehind = 0
     const bytes = Buffer.allocUnsafe(length)
     let read = 0
     try {
-      const fd = fs.openSync(this.spillFile as string, 'r')
+      const fd = fs.openSync(last.path, 'r')
       try {
-        read = fs.readSync(fd, bytes, 0, length, this.spillBytes - length)
+        read = fs.readSync(fd, bytes, 0, length, last.start + last.bytes - length)
       } finally {
         fs.closeSync(fd)
       }
