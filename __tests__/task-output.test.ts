@@ -4,7 +4,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { TaskOutput, type OutputTail, type SpillTarget } from '../src/task-output.js'
+import type { OutputFile } from '../src/launcher.js'
+import { TaskOutput, type OutputTail } from '../src/task-output.js'
 
 let tempDir: string
 
@@ -175,7 +176,7 @@ describe('TaskOutput', () => {
   it('takes in what someone else appended to a target file, in order, tail included', async () => {
     const output = new TaskOutput({ tempDir, memoryLimit: 100, tailLines: 3, tailBytes: 64 })
     output.write(Buffer.from('kept in memory\n'))
-    const target = output.spillTarget(10) as SpillTarget
+    const target = output.spillTarget(10) as OutputFile
     expect(target.after).toBe(10)
     const outside = 'line 1\nline 2\nline 3\nline 4\nline 5\n'
     fs.writeFileSync(target.path, outside, { flag: 'wx' })
@@ -183,7 +184,7 @@ describe('TaskOutput', () => {
     // Memory still has room, but what comes next must follow the appended bytes.
     output.write(Buffer.from('after\n'))
     // A second target (the next attempt) after that, with more bytes in its file than reported.
-    const next = output.spillTarget() as SpillTarget
+    const next = output.spillTarget() as OutputFile
     expect(next.after).toBe(0)
     fs.writeFileSync(next.path, 'again\nnot reported')
     next.appended(6)
@@ -198,7 +199,7 @@ describe('TaskOutput', () => {
 
   it('has the tail of appended output after dispose, and no target when not kept', async () => {
     const output = new TaskOutput({ tempDir, memoryLimit: 0 })
-    const target = output.spillTarget() as SpillTarget
+    const target = output.spillTarget() as OutputFile
     expect(target.after).toBe(0)
     fs.appendFileSync(target.path, 'a\nb\n')
     target.appended(4)
@@ -210,9 +211,9 @@ describe('TaskOutput', () => {
 
   it('removes only the target files that can exist', async () => {
     const output = new TaskOutput({ tempDir })
-    const unused = output.spillTarget(100) as SpillTarget
+    const unused = output.spillTarget(100) as OutputFile
     output.write(Buffer.from('short'))
-    const reached = output.spillTarget(5) as SpillTarget
+    const reached = output.spillTarget(5) as OutputFile
     output.write(Buffer.from('12345'))
     // A writer that created its file and died before reporting anything.
     fs.writeFileSync(reached.path, 'unreported')

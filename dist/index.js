@@ -6101,7 +6101,7 @@ for (;;) {
 
   # pidfd_open(2) (Linux 5.3+): readable once the process has ended, so select() wakes for it
   # without a race; without it, SIGCHLD and a 0.1 s timeout.
-  my $pidfd = $PIDFD_OPEN ? syscall($PIDFD_OPEN, $pid, 0) : -1;
+  my $pidfd = syscall($PIDFD_OPEN, $pid, 0);
   $pidfd = undef if $pidfd < 0;
   my %open = ('O' => $out_r, 'E' => $err_r);
   # Output past the first $framed bytes goes to $file (appended), when one is given: the action
@@ -7465,7 +7465,6 @@ class TaskOutput {
                 this.spillFile = this.newSpillPath();
                 this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
             }
-            this.memoryClosed = true;
             while (offset < bytes.length) {
                 const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
                 this.addSegment(this.spillFile, this.spillFileBytes, written);
@@ -7578,7 +7577,11 @@ function alignToCharacterStart(bytes, index, end) {
 /** Output kept per task for the summary, annotations and results file. */
 const TAIL_LINES = 50;
 const TAIL_BYTES = 8 * 1024;
-/** Output a launcher hands to the action before it appends the rest to the spill file itself. */
+/**
+ * Output a launcher hands to the action before it writes the rest to a file of its own (one per
+ * attempt): output read from a pipe is a fresh buffer per read that Node collects late (reading
+ * 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
+ */
 const LAUNCHER_FRAMED_BYTES = 64 * 1024;
 /** Longest wait between two attempts, however many retries. */
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
@@ -7633,7 +7636,7 @@ function commandTask(options) {
                 signal: context.signal,
                 killGraceMs: options.killGraceMs,
                 onOutput,
-                outputFile: outputFileOf(output)
+                outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
             });
             status = statusOf(result, context.signal);
             if (!isRetryable(status) || attempts > retries)
@@ -7674,14 +7677,6 @@ function commandTask(options) {
         void options.log.end(record, output);
         return { status: record.status, value: record };
     };
-}
-/**
- * Where a launcher writes a task's output past its first 64 KiB: straight to a file of its own
- * (one per attempt), rather than through the action, where every byte read from a pipe is a fresh buffer that Node collects
- * late (reading 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
- */
-function outputFileOf(output) {
-    return output.spillTarget(LAUNCHER_FRAMED_BYTES);
 }
 /**
  * How a finished process maps to a task status. A process stopped because the run halted is

@@ -6,7 +6,6 @@ import { resolveProgram } from './shell-path.js'
 import { TaskFiles } from './task-files.js'
 import { type TaskLog } from './task-log.js'
 import { TaskOutput } from './task-output.js'
-import type { OutputFile } from './launcher.js'
 import { type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 import { type CommandTemplate, type RenderedCommand } from './template.js'
@@ -54,7 +53,11 @@ export interface CommandTaskOptions {
 /** Output kept per task for the summary, annotations and results file. */
 const TAIL_LINES = 50
 const TAIL_BYTES = 8 * 1024
-/** Output a launcher hands to the action before it appends the rest to the spill file itself. */
+/**
+ * Output a launcher hands to the action before it writes the rest to a file of its own (one per
+ * attempt): output read from a pipe is a fresh buffer per read that Node collects late (reading
+ * 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
+ */
 const LAUNCHER_FRAMED_BYTES = 64 * 1024
 /** Longest wait between two attempts, however many retries. */
 const MAX_RETRY_DELAY_MS = 10 * 60_000
@@ -113,7 +116,7 @@ export function commandTask(
         signal: context.signal,
         killGraceMs: options.killGraceMs,
         onOutput,
-        outputFile: outputFileOf(output)
+        outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
       })
       status = statusOf(result, context.signal)
       if (!isRetryable(status) || attempts > retries) break
@@ -157,15 +160,6 @@ export function commandTask(
     void options.log.end(record, output)
     return { status: record.status, value: record }
   }
-}
-
-/**
- * Where a launcher writes a task's output past its first 64 KiB: straight to a file of its own
- * (one per attempt), rather than through the action, where every byte read from a pipe is a fresh buffer that Node collects
- * late (reading 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
- */
-function outputFileOf(output: TaskOutput): OutputFile | undefined {
-  return output.spillTarget(LAUNCHER_FRAMED_BYTES)
 }
 
 /**

@@ -123,7 +123,7 @@ for (;;) {
 
   # pidfd_open(2) (Linux 5.3+): readable once the process has ended, so select() wakes for it
   # without a race; without it, SIGCHLD and a 0.1 s timeout.
-  my $pidfd = $PIDFD_OPEN ? syscall($PIDFD_OPEN, $pid, 0) : -1;
+  my $pidfd = syscall($PIDFD_OPEN, $pid, 0);
   $pidfd = undef if $pidfd < 0;
   my %open = ('O' => $out_r, 'E' => $err_r);
   # Output past the first $framed bytes goes to $file (appended), when one is given: the action

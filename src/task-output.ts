@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { types } from 'node:util'
+import type { OutputFile } from './launcher.js'
 import { randomUUID } from './random.js'
 
 export interface TaskOutputOptions {
@@ -41,19 +42,6 @@ const REPLAY_YIELD_BYTES = 1024 * 1024
 const TAIL_WINDOW_SLACK = 8
 const LF = 0x0a
 const CR = 0x0d
-
-/**
- * A file someone else (a launcher) appends the output that comes next to, once `after` more bytes
- * were written to the TaskOutput; each file is written by one writer only.
- */
-export interface SpillTarget {
-  /** A fresh path in the temp dir: create it (exclusively) only when there is output for it. */
-  path: string
-  /** Bytes to write() first. */
-  after: number
-  /** Reports bytes appended to the file, in order with write(). */
-  appended: (bytes: number) => void
-}
 
 /** A range of a spill file, in the order the output came. */
 interface Segment {
@@ -122,7 +110,7 @@ export class TaskOutput {
    * A file someone else (a launcher) may append the output that comes next to, after writing
    * `after` more bytes here (at most `inMemoryAtMost`). Undefined when output is not kept.
    */
-  spillTarget(inMemoryAtMost = Infinity): SpillTarget | undefined {
+  spillTarget(inMemoryAtMost = Infinity): OutputFile | undefined {
     if (!this.retain || this.disposed) return undefined
     const path = this.newSpillPath()
     const after = Math.min(this.memoryRoom, inMemoryAtMost)
@@ -317,7 +305,6 @@ export class TaskOutput {
         this.spillFile = this.newSpillPath()
         this.spillFd = fs.openSync(this.spillFile, 'wx', 0o600)
       }
-      this.memoryClosed = true
       while (offset < bytes.length) {
         const written = fs.writeSync(this.spillFd, bytes, offset, bytes.length - offset)
         this.addSegment(this.spillFile as string, this.spillFileBytes, written)
