@@ -34,6 +34,14 @@ describe('action.yml', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
   })
 
+  it('has a bundle whose code runs at the top level of the module, parsed once at start-up', () => {
+    // A top-level await in src/index.ts turns the entry into an async module: the bundler then
+    // wraps every module in a function that V8 parses again when it is called (~10 ms).
+    const bundle = readFileSync(action.runs.main, 'utf8')
+    expect(bundle).not.toContain('__webpack_handle_async_dependencies__')
+    expect(bundle).toMatch(/^void run\(\);$/m)
+  })
+
   it('is documented by the README: every input with its default, every output', () => {
     const inputs = tableUnder('Inputs')
     expect([...inputs.keys()].sort()).toEqual(Object.keys(action.inputs).sort())

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDuration, parseDuration } from '../src/duration.js'
+import { formatDuration, monotonicMs, parseDuration } from '../src/duration.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -32,5 +32,17 @@ describe('formatDuration', () => {
     [3_720_000, '1h 02m']
   ])('formats %p as %p', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
+  })
+})
+
+describe('monotonicMs', () => {
+  it('measures elapsed milliseconds', async () => {
+    const before = monotonicMs()
+    await new Promise(resolve => setTimeout(resolve, 25))
+    const elapsed = monotonicMs() - before
+    // Timers never fire early by more than Node's 1 ms rounding. The upper bound only checks the
+    // unit (seconds would be 0.025, nanoseconds 25,000,000), not the machine's speed.
+    expect(elapsed).toBeGreaterThanOrEqual(23)
+    expect(elapsed).toBeLessThan(60_000)
   })
 })

@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { types } from 'node:util'
 import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { monotonicMs } from './duration.js'
 import { LauncherPool, type OutputFile } from './launcher.js'
 
 export interface RunOptions {
@@ -488,11 +489,11 @@ function startClock(): {
   result(fields: Omit<RunResult, 'startedAt' | 'endedAt' | 'durationMs'>): RunResult
 } {
   const startedAt = Date.now()
-  const startedTick = performance.now()
+  const startedTick = monotonicMs()
   return {
     result(fields) {
       // Duration from the monotonic clock; endedAt derived from it so the three agree.
-      const durationMs = Math.round(performance.now() - startedTick)
+      const durationMs = Math.round(monotonicMs() - startedTick)
       return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs }
     }
   }

@@ -11,8 +11,24 @@ export function nodeCrypto(): typeof import('node:crypto') {
   return require('node:crypto') as typeof import('node:crypto')
 }
 
-/** `size` bytes from the operating system's CSPRNG. */
+/** Bytes read ahead for small requests: a run takes a UUID per output (as crypto does, pooled). */
+const POOL_SIZE = 1024
+let pool: Buffer | undefined
+let poolOffset = POOL_SIZE
+
+/** `size` bytes from the operating system's CSPRNG; each byte is handed out once. */
 export function randomBytes(size: number): Buffer {
+  if (size > 64) return readRandom(size)
+  if (pool === undefined || poolOffset + size > POOL_SIZE) {
+    pool = readRandom(POOL_SIZE)
+    poolOffset = 0
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + size))
+  poolOffset += size
+  return bytes
+}
+
+function readRandom(size: number): Buffer {
   if (process.platform !== 'win32') {
     const bytes = readUrandom(size)
     if (bytes) return bytes

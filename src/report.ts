@@ -1,5 +1,6 @@
 import * as core from './actions-core.js'
 import { Outputs } from './constants.js'
+import { monotonicMs } from './duration.js'
 import { itemLabel } from './labels.js'
 import { failedItems, jsonArrayWithin, publicResult, type RunReport } from './results.js'
 import { buildSummary } from './summary.js'
@@ -85,9 +86,9 @@ export function failureMessage(report: RunReport): string | undefined {
 
 /** Writes the job summary. */
 export async function writeSummary(report: RunReport): Promise<void> {
-  const startedAt = performance.now()
+  const startedAt = monotonicMs()
   const summary = buildSummary(report)
-  const ms = Math.round(performance.now() - startedAt)
+  const ms = Math.round(monotonicMs() - startedAt)
   core.debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`)
   await core.summary.addRaw(summary, true).write()
 }
