@@ -14,6 +14,18 @@ describe('randomBytes', () => {
     expect(randomBytes(100_000)).toHaveLength(100_000)
   })
 
+  it('refuses a size that is not a whole number from 0 and up, and hands out no byte twice', () => {
+    expect(() => randomBytes(-1)).toThrow(
+      'Expected size to be a whole number from 0 and up, got -1'
+    )
+    expect(() => randomBytes(1.5)).toThrow(RangeError)
+    // 1,024 draws of 4 bytes run through the 1 KiB pool four times; random 32-bit values repeat
+    // about once in 8,000 such runs, bytes handed out again would repeat many times.
+    const words = new Set<string>()
+    for (let index = 0; index < 1024; index++) words.add(randomBytes(4).toString('hex'))
+    expect(words.size).toBeGreaterThan(1020)
+  })
+
   it('looks uniform: every byte value turns up in 64 KiB', () => {
     const counts = new Array<number>(256).fill(0)
     for (const byte of randomBytes(65_536)) counts[byte] = (counts[byte] as number) + 1

@@ -435,6 +435,9 @@ let pool;
 let poolOffset = POOL_SIZE;
 /** `size` bytes from the operating system's CSPRNG; each byte is handed out once. */
 function randomBytes(size) {
+    if (!Number.isInteger(size) || size < 0) {
+        throw new RangeError(`Expected size to be a whole number from 0 and up, got ${size}`);
+    }
     if (size > 64)
         return readRandom(size);
     if (pool === undefined || poolOffset + size > POOL_SIZE) {
@@ -612,6 +615,27 @@ function keyValueMessage(name, value) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
     return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${text}${external_node_os_namespaceObject.EOL}${delimiter}`;
+}
+
+;// CONCATENATED MODULE: ./src/exit-guard.ts
+/**
+ * Fails the step if `work` has not settled when Node exits. Node exits as soon as nothing keeps
+ * its event loop alive, so a promise nobody can settle any more would otherwise end the step with
+ * exit code 0 and no outputs. (A top-level `await` fails such a run by itself, with exit code 13,
+ * but costs start-up time: see src/index.ts.) A rejection of `work` stays unhandled, so it still
+ * ends the process with exit code 1 and the error.
+ */
+function failIfUnsettled(work, fail, events = process) {
+    let settled = false;
+    void work.finally(() => {
+        settled = true;
+    });
+    events.once('exit', () => {
+        if (!settled) {
+            fail('parallel-exec ended before its run finished: nothing it was waiting for was left running. ' +
+                'This is a bug; please report it with this log.');
+        }
+    });
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -9767,8 +9791,11 @@ function reportNoItems(behavior, message) {
 
 ;// CONCATENATED MODULE: ./src/index.ts
 
+
+
 // Not `await run()`: a top-level await makes the bundler wrap all the code in an async module
 // function, which V8 parses a second time when it is called (~10 ms of every start-up). `run`
-// catches its own errors.
-void run();
+// catches its own errors; failIfUnsettled keeps what the await also gave, a failed step should
+// the process end while `run` still waits.
+failIfUnsettled(run(), setFailed);
 

@@ -18,6 +18,9 @@ let poolOffset = POOL_SIZE
 
 /** `size` bytes from the operating system's CSPRNG; each byte is handed out once. */
 export function randomBytes(size: number): Buffer {
+  if (!Number.isInteger(size) || size < 0) {
+    throw new RangeError(`Expected size to be a whole number from 0 and up, got ${size}`)
+  }
   if (size > 64) return readRandom(size)
   if (pool === undefined || poolOffset + size > POOL_SIZE) {
     pool = readRandom(POOL_SIZE)
