@@ -474,14 +474,18 @@ export class LauncherPool {
   /** Starts the command through a launcher; `unavailable` when there is none to use now. */
   launch(request: LaunchRequest): Promise<LaunchOutcome> {
     if (!this.enabled || this.broken) return Promise.resolve({ unavailable: true })
-    const encoded = encodeRequest(request)
-    if (encoded === undefined) return Promise.resolve({ unavailable: true })
     let launcher = this.idle.pop()
     while (launcher?.dead) launcher = this.idle.pop()
     try {
-      if (launcher) return this.start(launcher, request, encoded)
-      if (this.whenNoneFree === NoneFree.Wait)
-        return this.start(this.newLauncher(false), request, encoded)
+      if (launcher || this.whenNoneFree === NoneFree.Wait) {
+        // Encoded only when a launcher takes it: a task that is spawned needs no request.
+        const encoded = encodeRequest(request)
+        if (encoded === undefined) {
+          if (launcher) this.idle.push(launcher)
+          return Promise.resolve({ unavailable: true })
+        }
+        return this.start(launcher ?? this.newLauncher(false), request, encoded)
+      }
       // A launcher pays for its start-up after several tasks: a short run spawns them all. Then
       // one at a time, so there is at most one more launcher than tasks running at once.
       this.spawned++
