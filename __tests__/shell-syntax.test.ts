@@ -541,6 +541,110 @@ describe('lexScript commands that evaluate their arguments', () => {
   })
 })
 
+describe('lexScript [[ … ]] with parentheses', () => {
+  it.each([
+    ['if [[ ( {} -gt 5 ) ]]; then echo big; fi', '-gt', '1, column 9'],
+    ['[[ -f x || ( 1 -eq {} ) ]]', '-eq', '1, column 20'],
+    ['[[ ! ( -v {} ) ]]', '-v', '1, column 11'],
+    ['[[ ( $(printf %s {}) -eq 1 ) ]]', '-eq', '1, column 18'],
+    ['[[ (-v {}) ]]', '-v', '1, column 8'],
+    ['[[ !(-R {}) ]]', '-R', '1, column 9'],
+    ['[[ ( ( x && ( 1 -ne {} ) ) ) ]]', '-ne', '1, column 21'],
+    ['[[ ( {} == x ) || ( 1 -le 2 ) ]]', '-le', '1, column 6'],
+    ['[[ (\n1 -lt {}\n) ]]', '-lt', '2, column 7'],
+    ['[[ ( x ||\n 1 -ge "{}" ) ]]', '-ge', '2, column 9'],
+    ['[[ x == @(a|b) && ( 1 -\\\neq {} ) ]]', '-eq', '2, column 4']
+  ])('refuses %j, an operator inside ( … ) at any depth', (template, operator, position) => {
+    expect(lexError(template)).toMatch(
+      new RegExp(
+        String.raw`^Placeholder \{\} \(line ${position}\) is inside \[\[ … \]\] with ${operator}, `
+      )
+    )
+  })
+
+  it('accepts values there where the operators only compare strings or files', () => {
+    expect(
+      contexts('[[ ( {} == x ) || ( -n "{}" && ! ( {} < y ) ) ]]; [[ ( -f {} ) && {} -nt x ]]')
+    ).toEqual(['bare', 'double', 'bare', 'bare', 'bare'])
+  })
+
+  it('refuses ]] before the ( … ) inside [[ … ]] is closed', () => {
+    expect(lexError('[[ ( x ]] ) ]]')).toBe(
+      '`]]` inside ( … ) of [[ … ]]: close the ( first (line 1, column 8).'
+    )
+  })
+})
+
+describe('lexScript variables bash evaluates when assigned', () => {
+  it.each([
+    ['OPTIND={}', 'OPTIND', 'OPTIND=…', 1],
+    ['RANDOM={}', 'RANDOM', 'RANDOM=…', 1],
+    ['export OPTIND={}', 'OPTIND', 'export OPTIND=…', 8],
+    ['for OPTIND in {}; do :; done', 'OPTIND', 'for OPTIND', 5],
+    ['read OPTIND <<< {}', 'OPTIND', 'read OPTIND', 6],
+    ['printf -v OPTIND %s {}', 'OPTIND', 'printf -v OPTIND', 11],
+    ['SRANDOM+={}', 'SRANDOM', 'SRANDOM+=…', 1],
+    ['HISTCMD={} cmd', 'HISTCMD', 'HISTCMD=…', 1],
+    ['OPTIND[0]={}', 'OPTIND', 'OPTIND[0]=…', 1],
+    ['declare SECONDS={}', 'SECONDS', 'declare SECONDS=…', 9],
+    ['f() { local OPTIND="$1"; }; f {}', 'OPTIND', 'local OPTIND=…', 13],
+    ['readonly RANDOM=x{}', 'RANDOM', 'readonly RANDOM=…', 10],
+    ['typeset -g OPTIND={}', 'OPTIND', 'typeset OPTIND=…', 12],
+    ['export "OPTIND"={}', 'OPTIND', 'export OPTIND=…', 8],
+    ['builtin export RANDOM={}', 'RANDOM', 'export RANDOM=…', 16],
+    ['command read -r HISTCMD <<< {}', 'HISTCMD', 'read HISTCMD', 17],
+    ['\\read "OPTIND" < {}', 'OPTIND', 'read OPTIND', 7],
+    ['IFS= read -r -a RANDOM <<< {}', 'RANDOM', 'read RANDOM', 17],
+    ['read -aRANDOM <<< {}', 'RANDOM', 'read -aRANDOM', 6],
+    ['mapfile -t BASHPID <<< {}', 'BASHPID', 'mapfile BASHPID', 12],
+    ['readarray OPTIND < {}', 'OPTIND', 'readarray OPTIND', 11],
+    ['printf -vRANDOM %s {}', 'RANDOM', 'printf -vRANDOM', 8],
+    ['select OPTIND in {}; do break; done', 'OPTIND', 'select OPTIND', 8],
+    ['echo {} | while read -r OPTIND; do :; done', 'OPTIND', 'read OPTIND', 25],
+    ['x={}; OPTIND=$x', 'OPTIND', 'OPTIND=…', 7],
+    ['OPTIND=$(cat {})', 'OPTIND', 'OPTIND=…', 1],
+    ['echo {}; : "${RANDOM:=$x}"', 'RANDOM', '${RANDOM:=…}', 13],
+    ['getopts ab OPTIND; echo {}', 'OPTIND', 'getopts OPTIND', 12],
+    ['wait -p BASHPID; echo {}', 'BASHPID', 'wait BASHPID', 9],
+    ['cat <<EOF\n$(OPTIND=$x)\nEOF\necho {}', 'OPTIND', 'OPTIND=…', 3]
+  ])('refuses text placeholders in %j', (template, variable, spelling, column) => {
+    const message = lexError(template)
+    expect(message).toMatch(/^Placeholder \{\} \(line \d+, column \d+\) is in a template that /)
+    expect(message).toContain(
+      `assigns ${variable} a value that is not fixed text (${spelling} at line `
+    )
+    expect(message).toContain(`, column ${column}): bash evaluates whatever is assigned to`)
+    // Refused for sh as well: it may be bash in POSIX mode, which evaluates them too.
+    if (!template.includes('[[') && !template.includes('<<<') && !template.includes('select')) {
+      expect(lexError(template, 'sh')).toBe(message)
+    }
+  })
+
+  it('says why, and what to write instead', () => {
+    expect(lexError('OPTIND={}')).toBe(
+      'Placeholder {} (line 1, column 8) is in a template that assigns OPTIND a value that is ' +
+        'not fixed text (OPTIND=… at line 1, column 1): bash evaluates whatever is assigned to ' +
+        'OPTIND as arithmetic (by name=…, read, for, printf -v and others), where a subscript ' +
+        '(name[…]) in the value runs commands, so its value could run as code. Use a variable ' +
+        'of your own instead (value={}), or assign OPTIND only fixed numbers.'
+    )
+  })
+
+  it('accepts fixed values for them, and values for other variables', () => {
+    expect(
+      contexts(
+        [
+          'OPTIND=1 RANDOM=42; f() { local OPTIND; while getopts ab o; do :; done; }; f {}',
+          'export OPTIND=1 x={}; for x in {}; do :; done; read -r line <<< {}',
+          'printf -v OPTIONS %s {}; RANDOMS={}; OPTIND_x={}; echo OPTIND={} RANDOM {}',
+          'LINENO={} COLUMNS={} PPID={}'
+        ].join('\n')
+      )
+    ).toEqual(Array(12).fill('bare'))
+    expect(contexts('OPTIND={#}; RANDOM=$(echo {#})')).toEqual(['raw', 'raw'])
+  })
+})
+
 describe('lexScript with dash', () => {
   it('refuses line continuations that could end a here-document differently', () => {
     expect(lexError('cat <<EOF\nEO\\\nF\nprintf "%s\\n" {}\nEOF', 'sh')).toBe(

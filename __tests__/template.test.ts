@@ -647,6 +647,54 @@ const CONTEXT_CASES: ContextCase[] = [
   }
 ]
 
+// Fuzzer fragments for two classes the review found: operators inside the ( … ), ! , && and ||
+// of [[ … ]] that evaluate an operand as arithmetic or as a variable name, and the variables bash
+// evaluates whatever is assigned to (OPTIND, RANDOM, …), reached by every way of assigning.
+const CONDITIONAL_GROUP_FRAGMENTS = [
+  '\n[[ ( {} -gt 5 ) ]]\n',
+  '\nif [[ -f x || ( 1 -eq {} ) ]]; then :; fi\n',
+  '\n[[ ! ( -v {} ) ]]\n',
+  '\n[[ ( $(printf %s {}) -eq 1 ) ]]\n',
+  '\n[[ (-v {}) ]]\n',
+  '\n[[ !(1 -ne {}) ]]\n',
+  '\n[[ (\n{} -le 1\n) ]]\n',
+  '\n[[ x && ( ( {} -ge 0 ) || x ) ]]\n',
+  '\n[[ ( "{}" -lt 1 ) ]]\n',
+  // and values that are only data there
+  '\n[[ ( {} == x ) || ( -n "{}" ) ]]\n',
+  ' ( ',
+  ' ) ',
+  ' ! ',
+  ' || ',
+  ' -v ',
+  ' -gt '
+]
+const EVALUATING_VARIABLE_FRAGMENTS = [
+  '\nOPTIND={}\n',
+  '\nRANDOM={}\n',
+  '\nexport OPTIND={}\n',
+  '\nfor OPTIND in {}; do :; done\n',
+  '\nread OPTIND <<< {}\n',
+  '\nprintf -v OPTIND %s {}\n',
+  '\nSRANDOM+={}\n',
+  '\nHISTCMD={} :\n',
+  '\ndeclare SECONDS={}\n',
+  '\nmapfile -t BASHPID <<< {}\n',
+  '\nOPTIND="$(echo {})"\n',
+  '\nx={}; RANDOM=$x\n',
+  '\nselect OPTIND in {}; do break; done\n',
+  '\nf() { OPTIND=$1; }; f {}\n',
+  "\nprintf '%s\\n' {} | { read -r OPTIND; }\n",
+  // and fixed values, which are fine
+  '\nOPTIND=1; RANDOM=42\n',
+  'OPTIND=',
+  'RANDOM',
+  'for ',
+  ' in ',
+  '; do :; done',
+  'export '
+]
+
 describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
   const cases = CONTEXT_CASES.filter(testCase => shell === Shell.Bash || !testCase.bashOnly)
 
@@ -752,7 +800,9 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       '\\\n',
       'EO\\\nF\n',
       '$t',
-      '$out'
+      '$out',
+      ...CONDITIONAL_GROUP_FRAGMENTS.filter(fragment => !fragment.includes('{}')),
+      ...EVALUATING_VARIABLE_FRAGMENTS.filter(fragment => !fragment.includes('\n'))
     ]
     const constructs = [
       ' {} ',
@@ -826,25 +876,39 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       '\ncat <<EOF\n$($t{#})\nEOF\n',
       ' $(( a{#} )) ',
       ' `{#}>/dev/null touch CANARY` ',
-      '\n{#}\\\n>/dev/null touch CANARY\n'
+      '\n{#}\\\n>/dev/null touch CANARY\n',
+      ...CONDITIONAL_GROUP_FRAGMENTS.filter(fragment => fragment.includes('{}')),
+      ...EVALUATING_VARIABLE_FRAGMENTS.filter(fragment => fragment.includes('\n'))
     ]
-    const templates = fc
-      .array(
-        fc.oneof(
-          { arbitrary: fc.constantFrom(...constructs), weight: 4 },
-          { arbitrary: fc.constantFrom(...pieces), weight: 1 }
-        ),
-        { minLength: 1, maxLength: 5 }
-      )
-      .map(parts => parts.join(''))
-    const payload = fc
-      .shuffledSubarray(CANARY_PAYLOADS, { minLength: 1 })
-      .map(parts => parts.join(''))
+    const templates = fc.array(
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...constructs), weight: 4 },
+        { arbitrary: fc.constantFrom(...pieces), weight: 1 }
+      ),
+      { minLength: 1, maxLength: 5 }
+    )
+    const payload = fc.oneof(
+      fc.shuffledSubarray(CANARY_PAYLOADS, { minLength: 1 }).map(parts => parts.join('')),
+      // Only a name with a subscript: arithmetic that reads it whole runs the $(…) in it.
+      fc.constant('a[$(touch CANARY)]')
+    )
+    // How many templates were tried, and how many of them hold each class's fragments.
+    let tried = 0
     let accepted = 0
+    const classes = {
+      '[[ ( … ) ]]': { fragments: CONDITIONAL_GROUP_FRAGMENTS, tried: 0, accepted: 0 },
+      'OPTIND and the like': { fragments: EVALUATING_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 }
+    }
     fc.assert(
-      fc.property(templates, payload, (text, value) => {
+      fc.property(templates, payload, (parts, value) => {
+        const text = parts.join('')
         // A blank template runs each item as the command, on purpose.
         if (text.trim() === '') return
+        tried++
+        const hit = Object.values(classes).filter(({ fragments }) =>
+          parts.some(part => fragments.includes(part))
+        )
+        for (const counts of hit) counts.tried++
         let template: CommandTemplate
         try {
           template = CommandTemplate.parse(text, shell)
@@ -853,19 +917,30 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
           throw error
         }
         accepted++
+        for (const counts of hit) counts.accepted++
         // $t1 would run the canary as a command, and $a1 in arithmetic (bash): numbers that
         // run into $t or a make them.
         const result = run(template.render(value, 1, 1), undefined, {
           t1: 'touch CANARY',
           a1: 'b[$(touch CANARY)]'
         })
-        expect({ text, leftovers: leftovers() }).toEqual({ text, leftovers: [] })
+        // Only the canary counts: a template may itself write files, as ` >&echo` does.
+        const ranPayload = leftovers().includes('CANARY')
+        expect({ text, ranPayload }).toEqual({ text, ranPayload: false })
         expect(result.status).not.toBeNull() // not killed by the timeout
       }),
-      { seed: 42, numRuns: 3000 }
+      { seed: 42, numRuns: 6000 }
     )
     // Many random templates are rejected; enough must run for this to mean something.
     expect(accepted).toBeGreaterThan(200)
+    const counts = Object.entries(classes).map(
+      ([name, counts]) => `${name} fragments in ${counts.tried} (${counts.accepted} accepted)`
+    )
+    console.log(`${shell}: ${tried} random templates, ${accepted} accepted; ${counts.join(', ')}`)
+    for (const counts of Object.values(classes)) {
+      expect(counts.tried).toBeGreaterThan(1000)
+      expect(counts.accepted).toBeGreaterThan(10)
+    }
   })
 })
 
@@ -1119,6 +1194,57 @@ describe('reproductions from the security review', () => {
     if (typeof message === 'string') expect(parseError(template, shell)).toBe(message)
     else expect(parseError(template, shell)).toMatch(message)
     expect(leftovers()).toEqual([])
+  })
+
+  // 6. Operators inside the ( … ) of [[ … ]], and variables bash evaluates when assigned.
+  it.each([
+    [
+      'if [[ ( {} -gt 5 ) ]]; then echo big; fi',
+      /^Placeholder \{\} \(line 1, column 9\) is inside \[\[ … \]\] with -gt/
+    ],
+    [
+      '[[ -f x || ( 1 -eq {} ) ]]',
+      /^Placeholder \{\} \(line 1, column 20\) is inside \[\[ … \]\] with -eq/
+    ],
+    ['[[ ! ( -v {} ) ]]', /^Placeholder \{\} \(line 1, column 11\) is inside \[\[ … \]\] with -v/],
+    [
+      '[[ ( $(printf %s {}) -eq 1 ) ]]',
+      /^Placeholder \{\} \(line 1, column 18\) is inside \[\[ … \]\] with -eq/
+    ],
+    ['OPTIND={}', /^Placeholder \{\} \(line 1, column 8\) is in a template that assigns OPTIND /],
+    ['RANDOM={}', /^Placeholder \{\} \(line 1, column 8\) is in a template that assigns RANDOM /],
+    [
+      'export OPTIND={}',
+      /^Placeholder \{\} \(line 1, column 15\) is in a template that assigns OPTIND /
+    ],
+    [
+      'for OPTIND in {}; do :; done',
+      /assigns OPTIND a value that is not fixed text \(for OPTIND at/
+    ],
+    ['read OPTIND <<< {}', /assigns OPTIND a value that is not fixed text \(read OPTIND at/],
+    ['printf -v OPTIND %s {}', /assigns OPTIND a value that is not fixed text \(printf -v OPTIND/],
+    ['SRANDOM={}', /assigns SRANDOM a value that is not fixed text \(SRANDOM=… at/],
+    ['HISTCMD={}', /assigns HISTCMD a value that is not fixed text/],
+    ['declare SECONDS={}', /assigns SECONDS a value that is not fixed text/],
+    ['BASHPID+={}', /assigns BASHPID a value that is not fixed text/]
+  ])('bash: %j is refused', (template, message) => {
+    runScript(Shell.Bash, template.replaceAll('{}', `'${nameItem}'`))
+    expect(leftovers()).toContain('CANARY')
+    expect(parseError(template, Shell.Bash)).toMatch(message)
+    expect(leftovers()).toEqual([])
+  })
+
+  it('refuses such a variable assigned before a command, which bash as sh evaluates', () => {
+    // bash in POSIX mode (sh on macOS) keeps assignments before special builtins such as `:`.
+    const template = 'OPTIND={} :'
+    const oldScript = template.replaceAll('{}', `'${nameItem}'`)
+    run({ file: 'bash', args: ['--posix', '-c', oldScript], display: oldScript })
+    expect(leftovers()).toContain('CANARY')
+    for (const shell of [Shell.Bash, Shell.Sh]) {
+      expect(parseError(template, shell)).toMatch(
+        /^Placeholder \{\} \(line 1, column 8\) is in a template that assigns OPTIND a value that is not fixed text \(OPTIND=… at line 1, column 1\)/
+      )
+    }
   })
 
   it('no longer points [[ -v ]] at [ -v ]', () => {

@@ -332,6 +332,14 @@ const withAttributes =
     `${position}): bash evaluates whatever is assigned to such a variable (by name=…, read, for, ` +
     'printf -v and others) as arithmetic or as a variable name, so its value could run as code. ' +
     `Drop the attribute, or check the value (value=${source}) before it reaches such a variable.`
+const assignsEvaluatingVariable =
+  (variable: string, spelling: string, position: string): Forbidden =>
+  source =>
+    `is in a template that assigns ${variable} a value that is not fixed text (${spelling} at ` +
+    `${position}): bash evaluates whatever is assigned to ${variable} as arithmetic (by name=…, ` +
+    'read, for, printf -v and others), where a subscript (name[…]) in the value runs commands, ' +
+    `so its value could run as code. Use a variable of your own instead (value=${source}), or ` +
+    `assign ${variable} only fixed numbers.`
 const numberHazard =
   (hazard: string): Forbidden =>
   () =>
@@ -350,6 +358,23 @@ const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
   '-v',
   '-R'
 ])
+
+/**
+ * Variables bash gives the integer attribute itself, so whatever is assigned to them is evaluated
+ * as arithmetic: from the variables bash 5.2 sets up (variables.c), each confirmed by assigning
+ * a[$(touch file)]. EUID, PPID and UID are integers too, but read-only: assigning fails first.
+ */
+const EVALUATING_VARIABLES = new Set([
+  'BASHPID',
+  'HISTCMD',
+  'OPTIND',
+  'RANDOM',
+  'SECONDS',
+  'SRANDOM'
+])
+
+/** Builtins that assign to the variables they are given by name (printf only with -v). */
+const ASSIGNING_COMMANDS = new Set(['read', 'mapfile', 'readarray', 'getopts', 'wait'])
 
 /** The declaration builtins: their arguments are assignments or variable names. */
 const DECLARATION_COMMANDS = new Set(['declare', 'typeset', 'local', 'export', 'readonly'])
@@ -418,6 +443,8 @@ interface SimpleCommand {
   stage: 'name' | 'arguments' | 'other'
   /** `builtin`, `command` or `time` came before the name: skip their options. */
   wrapper: string | undefined
+  /** The command's name, when the template spells it as fixed text. */
+  name: string | undefined
   rule: CommandRule
 }
 
@@ -452,8 +479,12 @@ interface Frame {
   afterFunctionKeyword: boolean
   /** The last word was `time` (or `time -p`), a reserved word in bash but a command in dash. */
   afterTime: boolean
+  /** The last word was `for` or `select`, so the next names the variable the loop assigns. */
+  loopKeyword: string | undefined
   cases: CaseStatement[]
   conditional: Conditional | undefined
+  /** The [[ … ]] this parenthesized group stands in: ( … ) there groups conditions. */
+  enclosingConditional: Conditional | undefined
 }
 
 interface PendingHereDocument {
@@ -511,7 +542,12 @@ const UNKNOWN_COMMAND: Forbidden = () =>
   'code). Write the command name as a plain word.'
 
 function newCommand(kind: FrameKind): SimpleCommand {
-  return { stage: kind === 'group' ? 'other' : 'name', wrapper: undefined, rule: { kind: 'none' } }
+  return {
+    stage: kind === 'group' ? 'other' : 'name',
+    wrapper: undefined,
+    name: undefined,
+    rule: { kind: 'none' }
+  }
 }
 
 class ScriptLexer {
@@ -524,6 +560,8 @@ class ScriptLexer {
   private readonly textPlaceholders: FoundPlaceholder[] = []
   /** The first declaration that gives a variable the integer or nameref attribute, if any. */
   private attributes: { spelling: string; index: number } | undefined
+  /** The first assignment of a value that is not fixed text to an EVALUATING_VARIABLES one. */
+  private evaluatingAssignment: { variable: string; spelling: string; index: number } | undefined
 
   constructor(
     private readonly source: string,
@@ -545,6 +583,17 @@ class ScriptLexer {
       const reason = withAttributes(
         attributes.spelling,
         describePosition(this.source, attributes.index)
+      )
+      this.failPlaceholder(placeholder.index, placeholder.source, reason(placeholder.source))
+    }
+    // The same for variables that are integers from the start (OPTIND, RANDOM, …), once the
+    // template assigns one of them anything but fixed text.
+    const assignment = this.evaluatingAssignment
+    if (assignment !== undefined && placeholder !== undefined) {
+      const reason = assignsEvaluatingVariable(
+        assignment.variable,
+        assignment.spelling,
+        describePosition(this.source, assignment.index)
       )
       this.failPlaceholder(placeholder.index, placeholder.source, reason(placeholder.source))
     }
@@ -826,6 +875,7 @@ class ScriptLexer {
     this.parts.push(...body.parts)
     this.textPlaceholders.push(...body.textPlaceholders)
     this.attributes ??= body.attributes
+    this.evaluatingAssignment ??= body.evaluatingAssignment
     this.index = bodyEnd
   }
 
@@ -982,8 +1032,9 @@ class ScriptLexer {
 
   private startCommand(frame: Frame): void {
     frame.afterCommandName = false
+    frame.loopKeyword = undefined
     frame.redirection = undefined
-    if (frame.conditional !== undefined) return
+    if (frame.conditional !== undefined || frame.enclosingConditional !== undefined) return
     frame.commandPosition = true
     frame.command = newCommand(frame.kind)
   }
@@ -1044,6 +1095,17 @@ class ScriptLexer {
     return { value, complete: true, stop: undefined }
   }
 
+  /** Notes an assignment to one of EVALUATING_VARIABLES, unless what it assigns is fixed text. */
+  private noteAssignment(
+    variable: string | undefined,
+    fixed: boolean,
+    spelling: string,
+    index: number
+  ): void {
+    if (variable === undefined || fixed || !EVALUATING_VARIABLES.has(variable)) return
+    this.evaluatingAssignment ??= { variable, spelling, index }
+  }
+
   /** Follows the words of a simple command to its name, and checks the arguments it is given. */
   private commandWord(
     frame: Frame,
@@ -1056,6 +1118,13 @@ class ScriptLexer {
     if (command.stage === 'other') return
     const literal = this.literalText(start, end)
     if (command.stage === 'arguments') {
+      if (command.name !== undefined && ASSIGNING_COMMANDS.has(command.name)) {
+        // A variable name, or one glued to options (read -aRANDOM): data read in is assigned.
+        const variable = literal.value.startsWith('-')
+          ? [...EVALUATING_VARIABLES].find(name => literal.value.endsWith(name))
+          : literal.value
+        this.noteAssignment(variable, false, `${command.name} ${literal.value}`, start)
+      }
       this.checkArgument(command.rule, start, end, literal, placeholders)
       return
     }
@@ -1065,11 +1134,13 @@ class ScriptLexer {
       return
     }
     const wrapper = command.wrapper
-    if (
-      (wrapper === undefined || wrapper === 'time') &&
-      ASSIGNMENT.test(this.source.slice(start, end))
-    )
+    const text = this.source.slice(start, end)
+    if ((wrapper === undefined || wrapper === 'time') && ASSIGNMENT.test(text)) {
+      const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0]
+      const spelling = `${/^[^=]*=/.exec(text)?.[0] ?? ''}…`
+      this.noteAssignment(variable, literal.complete, spelling, start)
       return
+    }
     // Options of builtin, command (-p, -v, --) and time (-p): the name is still to come.
     if (wrapper !== undefined && literal.value.startsWith('-')) return
     if (literal.complete && (literal.value === 'builtin' || literal.value === 'command')) {
@@ -1085,6 +1156,7 @@ class ScriptLexer {
       )
     }
     command.stage = 'arguments'
+    command.name = literal.complete ? literal.value : undefined
     command.rule = this.commandRule(literal, start)
   }
 
@@ -1195,20 +1267,26 @@ class ScriptLexer {
         }
         if (rule.flags !== undefined) refuse(declarationFlags(rule.command, rule.flags))
         if (!prefix.value.includes('=')) refuse(inDeclarationName(rule.command))
+        const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(literal.value)?.[0]
+        this.noteAssignment(variable, literal.complete, `${rule.command} ${variable}=…`, start)
         return
       }
-      case 'printf':
+      case 'printf': {
         if (rule.optionsDone) return
         if (rule.variableNext) {
           rule.variableNext = false
           refuse(IN_PRINTF_VARIABLE)
+          this.noteAssignment(literal.value, false, `printf -v ${literal.value}`, start)
           return
         }
         if (couldBeOption) refuse(IN_PRINTF_OPTIONS)
+        const glued = /^-v(.+)$/.exec(literal.value)?.[1]
+        this.noteAssignment(glued, false, `printf -v${glued}`, start)
         if (literal.complete && literal.value === '--') rule.optionsDone = true
         else if (literal.complete && literal.value === '-v') rule.variableNext = true
         else if (!/^-./.test(literal.value)) rule.optionsDone = true
         return
+      }
       case 'test': {
         const previous = rule.previous
         rule.previous = literal.complete ? literal.value : undefined
@@ -1254,9 +1332,13 @@ class ScriptLexer {
       case undefined:
         break
     }
-    const conditional = frame.conditional
+    // Inside [[ … ]], also inside its ( … ) groups at any depth: && and || and ! there join
+    // conditions, so an operator in a group applies to operands just like one outside.
+    const conditional = frame.conditional ?? frame.enclosingConditional
     if (conditional !== undefined) {
-      if (word === ']]') {
+      if (word === ']]' && frame.conditional === undefined) {
+        this.fail(this.index - word.length, '`]]` inside ( … ) of [[ … ]]: close the ( first')
+      } else if (word === ']]') {
         frame.conditional = undefined
         frame.commandPosition = false
         const placeholder = conditional.placeholders[0]
@@ -1273,6 +1355,12 @@ class ScriptLexer {
         this.fail(this.index - word.length, '`case` inside [[ … ]] is not supported')
       }
       return
+    }
+    if (frame.loopKeyword !== undefined) {
+      // The variable of `for NAME in …` or `select NAME in …`, which each value is assigned to.
+      const variable = this.literalText(wordStart, this.index).value
+      this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart)
+      frame.loopKeyword = undefined
     }
     if (frame.afterFunctionKeyword) {
       // The name after `function`; the function's body follows.
@@ -1315,6 +1403,8 @@ class ScriptLexer {
         )
       }
       frame.conditional = { arithmeticOperator: undefined, placeholders: [] }
+    } else if (word === 'for' || word === 'select') {
+      frame.loopKeyword = word
     } else if (word === 'coproc') {
       this.fail(this.index - word.length, 'coproc is not supported in command templates')
     } else if (word === 'function') {
@@ -1347,6 +1437,7 @@ class ScriptLexer {
 
   /** Lexes a command list (or a parenthesized word) up to and including its closing `)`. */
   private lexFrame(kind: FrameKind, forbidden: Forbidden | undefined, openIndex: number): void {
+    const parent = this.frames.at(-1)
     const frame: Frame = {
       kind,
       forbidden,
@@ -1361,8 +1452,11 @@ class ScriptLexer {
       afterCommandName: false,
       afterFunctionKeyword: false,
       afterTime: false,
+      loopKeyword: undefined,
       cases: [],
-      conditional: undefined
+      conditional: undefined,
+      enclosingConditional:
+        kind === 'group' ? (parent?.conditional ?? parent?.enclosingConditional) : undefined
     }
     this.frames.push(frame)
     const source = this.source
@@ -1555,7 +1649,7 @@ class ScriptLexer {
       if (!(separator === '|' && statement?.state === 'pattern')) this.startCommand(frame)
       return
     }
-    if (frame.conditional !== undefined) {
+    if (frame.conditional !== undefined || frame.enclosingConditional !== undefined) {
       if (rest.startsWith('<<')) {
         this.fail(
           this.index,
@@ -1724,6 +1818,11 @@ class ScriptLexer {
   private lexParameterExpansion(inDoubleQuotes: boolean): void {
     const openIndex = this.index
     const forbidden = IN_PARAMETER_EXPANSION
+    // ${name=word} and ${name:=word} assign word to name.
+    const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(
+      this.source.slice(openIndex, openIndex + 256)
+    )
+    this.noteAssignment(assigned?.[1], false, `${assigned?.[0] ?? ''}…}`, openIndex)
     this.take(2)
     for (;;) {
       const char = this.source[this.index]
