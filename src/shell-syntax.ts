@@ -347,7 +347,8 @@ const numberHazard =
     '(write ${name} for a variable, or add a space), or assign it to a variable first (n=…) and ' +
     'use that.'
 
-// [[ … ]] operators whose operands bash evaluates as arithmetic or as variable names with subscripts.
+// [[ … ]] operators whose operands bash evaluates as arithmetic or as variable names with subscripts
+// (all there are: test.c compares with arithcomp, and looks names up for -v and -R).
 const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
   '-eq',
   '-ne',
