@@ -568,6 +568,37 @@ describe('lexScript [[ … ]] with parentheses', () => {
     ).toEqual(['bare', 'double', 'bare', 'bare', 'bare'])
   })
 
+  it('ends a reserved word at a ( glued to it, as bash and dash do', () => {
+    // [[(…)]] is [[ ( … ) ]]; if(…) and the like start a subshell; for((…)) is arithmetic.
+    expect(lexError('[[(1 -eq {})]]')).toMatch(
+      /^Placeholder \{\} \(line 1, column 10\) is inside \[\[ … \]\] with -eq/
+    )
+    expect(lexError('if [[(-v {}) ]]; then :; fi')).toMatch(/is inside \[\[ … \]\] with -v/)
+    for (const dialect of ['bash', 'sh'] as const) {
+      for (const template of [
+        'if(eval {}); then :; fi',
+        'while(eval {}); do break; done',
+        'until(eval {}); do :; done',
+        'if true; then(eval {}); else(eval {}); fi',
+        '!(eval {})',
+        '{(eval {}); }'
+      ]) {
+        expect(lexError(template, dialect)).toMatch(
+          /^Placeholder \{\} \(line 1, column \d+\) is an argument of eval/
+        )
+      }
+    }
+    // time is a reserved word in bash only; dash stops at time( with a syntax error.
+    expect(lexError('time(eval {})')).toMatch(/is an argument of eval/)
+    expect(lexError('for((i = 0; i < {}; i++)); do :; done')).toMatch(
+      /is inside arithmetic \(\(…\)\)/
+    )
+    expect(
+      contexts('if(echo {}); then(echo "{}"); fi; {(echo {}); }; for((i=0;i<{#};i++)); do :; done')
+    ).toEqual(['bare', 'double', 'bare', 'raw'])
+    expect(contexts('x=(a {}); echo @(x|y) {}; f(){ echo {}; }')).toEqual(['bare', 'bare', 'bare'])
+  })
+
   it('refuses ]] before the ( … ) inside [[ … ]] is closed', () => {
     expect(lexError('[[ ( x ]] ) ]]')).toBe(
       '`]]` inside ( … ) of [[ … ]]: close the ( first (line 1, column 8).'

@@ -695,6 +695,23 @@ const EVALUATING_VARIABLE_FRAGMENTS = [
   'export '
 ]
 
+// and a reserved word glued to `(`, which ends it there (if(…), !(…), [[(…), for((…))).
+const GLUED_PARENTHESIS_FRAGMENTS = [
+  '\nif(eval {}); then :; fi\n',
+  '\n!(eval {})\n',
+  '\n{(eval {}); }\n',
+  '\nwhile(eval {}); do break; done\n',
+  '\nif true; then(eval {}); fi\n',
+  '\n[[(1 -eq {})]]\n',
+  '\nfor((i=0;i<{};i++)); do :; done\n',
+  '\nif(echo {}); then :; fi\n',
+  'if(',
+  '!(',
+  '{(',
+  '[[(',
+  'for(('
+]
+
 describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
   const cases = CONTEXT_CASES.filter(testCase => shell === Shell.Bash || !testCase.bashOnly)
 
@@ -802,7 +819,8 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       '$t',
       '$out',
       ...CONDITIONAL_GROUP_FRAGMENTS.filter(fragment => !fragment.includes('{}')),
-      ...EVALUATING_VARIABLE_FRAGMENTS.filter(fragment => !fragment.includes('\n'))
+      ...EVALUATING_VARIABLE_FRAGMENTS.filter(fragment => !fragment.includes('\n')),
+      ...GLUED_PARENTHESIS_FRAGMENTS.filter(fragment => !fragment.includes('\n'))
     ]
     const constructs = [
       ' {} ',
@@ -878,7 +896,8 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       ' `{#}>/dev/null touch CANARY` ',
       '\n{#}\\\n>/dev/null touch CANARY\n',
       ...CONDITIONAL_GROUP_FRAGMENTS.filter(fragment => fragment.includes('{}')),
-      ...EVALUATING_VARIABLE_FRAGMENTS.filter(fragment => fragment.includes('\n'))
+      ...EVALUATING_VARIABLE_FRAGMENTS.filter(fragment => fragment.includes('\n')),
+      ...GLUED_PARENTHESIS_FRAGMENTS.filter(fragment => fragment.includes('\n'))
     ]
     const templates = fc.array(
       fc.oneof(
@@ -897,7 +916,8 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
     let accepted = 0
     const classes = {
       '[[ ( … ) ]]': { fragments: CONDITIONAL_GROUP_FRAGMENTS, tried: 0, accepted: 0 },
-      'OPTIND and the like': { fragments: EVALUATING_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 }
+      'OPTIND and the like': { fragments: EVALUATING_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
+      'if(…) and the like': { fragments: GLUED_PARENTHESIS_FRAGMENTS, tried: 0, accepted: 0 }
     }
     fc.assert(
       fc.property(templates, payload, (parts, value) => {
@@ -1231,6 +1251,31 @@ describe('reproductions from the security review', () => {
     runScript(Shell.Bash, template.replaceAll('{}', `'${nameItem}'`))
     expect(leftovers()).toContain('CANARY')
     expect(parseError(template, Shell.Bash)).toMatch(message)
+    expect(leftovers()).toEqual([])
+  })
+
+  it.each([
+    [Shell.Bash, 'if(eval {}); then :; fi', 9],
+    [Shell.Sh, 'if(eval {}); then :; fi', 9],
+    [Shell.Sh, '!(eval {})', 8],
+    [Shell.Bash, '{(eval {}); }', 8],
+    [Shell.Sh, 'while(eval {}); do break; done', 12]
+  ])('%s: %j, a reserved word glued to (, is refused', (shell, template, column) => {
+    runScript(shell, template.replaceAll('{}', `'${codeItem}'`))
+    expect(leftovers()).toContain('CANARY')
+    expect(parseError(template, shell)).toMatch(
+      new RegExp(String.raw`^Placeholder \{\} \(line 1, column ${column}\) is an argument of eval`)
+    )
+  })
+
+  it('bash: [[(…)]] and for((…)), a reserved word glued to (, are refused', () => {
+    for (const template of ['[[(1 -eq {})]]', 'for((i=0;i<{};i++)); do :; done']) {
+      runScript(Shell.Bash, template.replaceAll('{}', `'${nameItem}'`))
+      expect(leftovers()).toContain('CANARY')
+      expect(parseError(template)).toMatch(
+        /^Placeholder \{\} \(line 1, column \d+\) is inside (\[\[ … \]\] with -eq|arithmetic \(\(…\)\))/
+      )
+    }
     expect(leftovers()).toEqual([])
   })
 

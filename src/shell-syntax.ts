@@ -1571,6 +1571,12 @@ class ScriptLexer {
   }
 
   private lexOpeningParenthesis(frame: Frame, forbiddenHere: Forbidden | undefined): void {
+    // `(` ends a reserved word (if(…), while(…), !(…), {(…), [[(…), for((…))): what follows is a
+    // subshell, arithmetic or a group of conditions, as after a space, not a parenthesized word.
+    const word = frame.plainWord
+    if (frame.inWord && frame.commandPosition && word !== undefined && RESERVED_WORDS.has(word)) {
+      this.finishWord(frame)
+    }
     const openIndex = this.index
     const functionParentheses = /^\([ \t]*\)/.exec(
       this.source.slice(openIndex, openIndex + 256)
