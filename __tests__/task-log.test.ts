@@ -212,7 +212,7 @@ describe('TaskLog and workflow commands in task output', () => {
     const out = collect()
     const log = new TaskLog(LogMode.Stream, 1, out.sink, WorkflowCommands.None)
     log.output(0, 'a', Buffer.from('p\r::warning::x\n'))
-    log.note('::debug::ours')
+    log.own('::debug::ours\n')
     await log.finish()
     expect(out.text()).toMatch(
       /^::stop-commands::(\w+)\n\[1 a\] p\r::warning::x\n::\1::\n::debug::ours\n$/
