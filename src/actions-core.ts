@@ -166,7 +166,7 @@ function commandProperties(
 ): Record<string, string | number | undefined> {
   if (Object.keys(properties).length === 0) return {}
   return {
-    title: properties.title,
+    title: properties.title === undefined ? undefined : neutraliseInline(properties.title),
     file: properties.file,
     line: properties.startLine,
     endLine: properties.endLine,
