@@ -225,3 +225,32 @@ describe('escapeCommandData', () => {
     expect(escapeCommandData('a%b\r\nc')).toBe('a%25b%0D%0Ac')
   })
 })
+
+describe('TaskLog.own', () => {
+  it('grouped: prints a line of ours after the group being replayed, and finish() waits for it', async () => {
+    const parts: string[] = []
+    // A slow log: every write settles on a later turn of the event loop.
+    const sink = (data: string | Buffer): Promise<void> => {
+      parts.push(data.toString())
+      return new Promise(resolve => setImmediate(resolve))
+    }
+    sink.holdsNothing = () => true
+    const log = new TaskLog(LogMode.Grouped, 1, sink)
+    const output = outputOf('first\n', 'x'.repeat(3000), '\nlast\n')
+    void log.end(record(0, 'a', TaskStatus.Success), output)
+    await new Promise(resolve => setImmediate(resolve))
+    log.own('ours\n')
+    const finished = log.finish()
+    log.own('later\n')
+    await finished
+    expect(parts.join('')).toMatch(/::endgroup::\nours\nlater\n$/)
+  })
+
+  it('stream: closes the neutralisation a task opened before a line of ours', () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Stream, 1, out.sink, WorkflowCommands.Annotations)
+    log.output(0, 'a', Buffer.from('x ##[add-mask]y\n'))
+    log.own('::warning::ours\n')
+    expect(out.text()).toMatch(/\n::(\w+)::\n::warning::ours\n$/)
+  })
+})

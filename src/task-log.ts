@@ -158,7 +158,11 @@ export class TaskLog {
 
   /** Resolves when everything handed to end() has been printed and the log is ours again. */
   async finish(): Promise<void> {
-    await this.printing
+    // Lines handed over while waiting are waited for too.
+    for (let printing; printing !== this.printing; ) {
+      printing = this.printing
+      await printing
+    }
     if (this.mode === LogMode.Stream) this.printAll(this.streamGuard.end())
   }
 
