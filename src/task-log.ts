@@ -1,6 +1,5 @@
-import { once } from 'node:events'
-import type { Writable } from 'node:stream'
 import { LogMode } from './constants.js'
+import { type LogSink } from './log-sink.js'
 import { formatDuration } from './duration.js'
 import { itemLabel } from './labels.js'
 import { type TaskOutput } from './task-output.js'
@@ -14,33 +13,7 @@ import {
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 
-/**
- * Where log text goes: the action's stdout, which the runner shows as the step's log. Returns a
- * promise when the stream is backed up; whoever can wait (a replay, a paused task) waits on it.
- */
-export interface LogSink {
-  (data: string | Buffer): Promise<void> | void
-  /** True when the sink keeps no reference to anything written to it so far. */
-  holdsNothing?: () => boolean
-}
-
-/**
- * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
- * to a pipe in memory without bound, so a gigabyte of task output must wait for the reader.
- */
-export function streamSink(stream: Writable): LogSink {
-  let drained: Promise<void> | undefined
-  const sink: LogSink = data => {
-    if (stream.write(data)) return drained
-    drained ??= once(stream, 'drain').then(() => {
-      drained = undefined
-    })
-    return drained
-  }
-  // Nothing queued: every write went out (stdout to a file or pipe is written synchronously).
-  sink.holdsNothing = () => stream.writableLength === 0
-  return sink
-}
+export { streamSink, type LogSink } from './log-sink.js'
 
 const STATUS_ICON: Record<TaskStatus, string> = {
   [TaskStatus.Success]: '✅',
@@ -136,7 +109,9 @@ export class TaskLog {
   end(record: TaskRecord, output: TaskOutput): Promise<void> {
     this.printing = this.printing.then(() =>
       this.print(record, output).catch((error: unknown) => {
-        this.sink(ownLine(`Could not print the output of task ${record.index + 1}: ${String(error)}`))
+        this.sink(
+          ownLine(`Could not print the output of task ${record.index + 1}: ${String(error)}`)
+        )
       })
     )
     return this.printing
@@ -159,7 +134,7 @@ export class TaskLog {
   /** Resolves when everything handed to end() has been printed and the log is ours again. */
   async finish(): Promise<void> {
     // Lines handed over while waiting are waited for too.
-    for (let printing; printing !== this.printing; ) {
+    for (let printing; printing !== this.printing;) {
       printing = this.printing
       await printing
     }
@@ -181,11 +156,7 @@ export class TaskLog {
           const pending = this.pendingLines.get(record.index)
           if (pending) {
             this.pendingLines.delete(record.index)
-            await this.printStreamLine(
-              record.index,
-              record.item,
-              Buffer.concat([pending, NEWLINE])
-            )
+            await this.printStreamLine(record.index, record.item, Buffer.concat([pending, NEWLINE]))
           }
           this.continued.delete(record.index)
           this.printAll(this.streamGuard.write(Buffer.from(ownLine(headline))))
