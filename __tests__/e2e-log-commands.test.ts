@@ -171,4 +171,49 @@ describe('lines the action prints with hostile items and task names', () => {
     }
     expect(run.log.match(/^::debug::Task \d+ started/gm)).toHaveLength(8)
   }, 60_000)
+
+  it.each(['annotations', 'all', 'none'])(
+    'stream mode lets the runner act on what grouped mode does (workflow-commands %s)',
+    async commands => {
+      const script = [
+        'echo "::add-mask::S3CRET"',
+        'echo "token S3CRET"',
+        'echo "::error file=a.ts,line=3::boom"',
+        'echo "  ::warning::indented"',
+        'echo "::set-output name=total::999"',
+        'echo "x ##[save-state name=s;]v"',
+        'printf "p\\r::notice::after cr\\n"'
+      ].join('; ')
+      // The task's commands the runner acts on: the action's own groups and debug line aside.
+      const acted = (log: string): string[] =>
+        runOnRunner(Buffer.from(log))
+          .lines.filter(line => line.kind === 'command')
+          .filter(line => !/^::(group|endgroup|debug)::/.test(line.line))
+          .map(line => `${line.command?.name} ${line.command?.data}`)
+      const inputs = { tasks: `t: ${JSON.stringify(script)}`, 'workflow-commands': commands }
+      const grouped = await runAction({ ...inputs, log: 'grouped' })
+      const stream = await runAction({ ...inputs, log: 'stream' })
+      expect(acted(stream.log)).toEqual(acted(grouped.log))
+      const expected = {
+        annotations: ['error boom', 'warning indented', 'notice after cr'],
+        all: [
+          'add-mask S3CRET',
+          'error boom',
+          'warning indented',
+          'set-output 999',
+          'save-state v',
+          'notice after cr'
+        ],
+        none: []
+      }[commands]
+      expect(acted(stream.log)).toEqual(expected)
+      if (commands === 'all') {
+        // The secret is printed only after its mask is registered.
+        const mask = stream.log.indexOf('\n::add-mask::S3CRET\n')
+        expect(mask).toBeGreaterThanOrEqual(0)
+        expect(mask).toBeLessThan(stream.log.search(/^(?!::add-mask::).*S3CRET/m))
+      }
+    },
+    30_000
+  )
 })
