@@ -58,6 +58,8 @@ export class TaskLog {
   private readonly pendingLines = new Map<number, Buffer>()
   /** Tasks whose last printed piece was cut from a longer line: the next piece is not a line start. */
   private readonly continued = new Set<number>()
+  /** Each running task's two stream prefixes, built once: before a line, and as a line of its own. */
+  private readonly prefixes = new Map<number, { inline: Buffer; alone: Buffer }>()
   /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
   private readonly streamGuard: CommandGuard
 
@@ -159,6 +161,7 @@ export class TaskLog {
             await this.printStreamLine(record.index, record.item, Buffer.concat([pending, NEWLINE]))
           }
           this.continued.delete(record.index)
+          this.prefixes.delete(record.index)
           this.printAll(this.streamGuard.write(Buffer.from(ownLine(headline))))
           break
         }
@@ -231,9 +234,14 @@ export class TaskLog {
   ): Promise<void> | void {
     // A piece cut from a longer line was not at a line start in the task's output.
     const continued = this.continued.delete(index)
-    const prefix = streamPrefix(index, item)
+    let prefix = this.prefixes.get(index)
+    if (prefix === undefined) {
+      const text = streamPrefix(index, item)
+      prefix = { inline: Buffer.from(`${text} `), alone: Buffer.from(`${text} ⤵\n`) }
+      this.prefixes.set(index, prefix)
+    }
     const command = !continued && passesAsCommand(line, this.commands)
-    this.printAll(this.streamGuard.write(Buffer.from(command ? `${prefix} ⤵\n` : `${prefix} `)))
+    this.printAll(this.streamGuard.write(command ? prefix.alone : prefix.inline))
     return this.printAll(this.streamGuard.write(line))
   }
 
