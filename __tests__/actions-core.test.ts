@@ -143,3 +143,14 @@ describe('lines the action prints', () => {
     expect(offenders).toEqual([])
   })
 })
+
+describe('failNow', () => {
+  it('prints the failure on stdout even while lines are routed elsewhere', async () => {
+    const { printed, exitCode } = await transcript(ours, core => {
+      core.routeLog(() => undefined)
+      core.failNow('ended early')
+    })
+    expect(printed).toBe('::error::ended early\n')
+    expect(exitCode).toBe(1)
+  })
+})

@@ -101,6 +101,15 @@ export function setFailed(message: string | Error): void {
   error(message)
 }
 
+/**
+ * Fails the step with a message printed on stdout at once, whatever routeLog says: for when the
+ * process is exiting and nothing routed would be printed any more.
+ */
+export function failNow(message: string): void {
+  routeLog()
+  setFailed(message)
+}
+
 /** Masks a value in the log from now on. */
 export function setSecret(secret: string): void {
   issueCommand('add-mask', {}, secret)
