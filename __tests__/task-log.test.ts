@@ -254,3 +254,17 @@ describe('TaskLog.own', () => {
     expect(out.text()).toMatch(/\n::(\w+)::\n::warning::ours\n$/)
   })
 })
+
+describe('TaskLog.own in stream mode', () => {
+  it('prints a plain line of ours inside an open neutralisation, without closing it', () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Stream, 1, out.sink, WorkflowCommands.Annotations)
+    log.output(0, 'a', Buffer.from('x ##[add-mask]y\n'))
+    log.own('Progress: 0/1 done\n')
+    log.output(0, 'a', Buffer.from('x ##[add-mask]z\n'))
+    expect(out.text().match(/::stop-commands::/g)).toHaveLength(1)
+    expect(out.text()).toMatch(
+      /\[1 a\] x ##\[add-mask\]y\nProgress: 0\/1 done\n\[1 a\] x ##\[add-mask\]z\n$/
+    )
+  })
+})

@@ -121,12 +121,13 @@ export class TaskLog {
 
   /**
    * Lines of the action's own, already safe to print (whole lines, from actions-core): printed
-   * between tasks' output, never inside a group or a task's line. In stream mode any
-   * neutralisation the task output opened is closed first, so a command in them is acted on.
+   * between tasks' output, never inside a group or a task's line. In stream mode a command of ours
+   * first closes any neutralisation the task output opened, so that it is acted on; a plain line
+   * can be printed inside it (each neutralisation costs a token the runner keeps as a secret).
    */
   own(text: string): void {
     if (this.mode === LogMode.Stream) {
-      this.printAll(this.streamGuard.end())
+      if (text.startsWith('::')) this.printAll(this.streamGuard.end())
       this.sink(text)
       return
     }
