@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as toolkit from '@actions/core'
 import * as ours from '../src/actions-core.js'
+import { runOnRunner } from './helpers/runner-model.js'
 
 type Core = typeof ours
 
@@ -90,5 +91,66 @@ describe('actions-core', () => {
     await expect(ours.summary.addRaw('x').write()).rejects.toThrow(
       'Unable to find environment variable for $GITHUB_STEP_SUMMARY.'
     )
+  })
+})
+
+describe('lines the action prints', () => {
+  const hostile = 'ok\n::add-mask::S1\r##[set-output name=f;]1 x ##[save-state name=s;]2'
+
+  it('can start no command from the text given, in info lines and annotations', async () => {
+    const calls = (core: Core): void => {
+      core.info(hostile)
+      core.debug(hostile)
+      core.warning(hostile)
+      core.error(hostile, { title: hostile })
+      core.setFailed(new Error(hostile))
+    }
+    const { printed } = await transcript(ours, calls)
+    for (const culture of [false, true]) {
+      const acted = runOnRunner(Buffer.from(printed), { culture }).lines.filter(
+        line => line.kind !== 'plain'
+      )
+      expect(acted.map(line => line.command?.name)).toEqual(['debug', 'warning', 'error', 'error'])
+    }
+    // What @actions/core prints, but for the zero-width spaces.
+    const toolkitPrinted = (await transcript(toolkit as unknown as Core, calls)).printed
+    expect(printed).not.toBe(toolkitPrinted)
+    expect(printed.split('\u200b').join('')).toBe(toolkitPrinted)
+  })
+
+  it('sends every line to the writer routeLog gives, and to stdout again without one', async () => {
+    const routed: string[] = []
+    const { printed } = await transcript(ours, core => {
+      core.routeLog(text => routed.push(text))
+      core.info('a')
+      core.warning('b')
+      core.routeLog()
+      core.info('c')
+    })
+    expect(routed).toEqual(['a\n', '::warning::b\n'])
+    expect(printed).toBe('c\n')
+  })
+
+  it('has no print path of its own outside actions-core and the task log', () => {
+    const offenders: string[] = []
+    for (const file of readdirSync('src')) {
+      const text = readFileSync(join('src', file), 'utf8')
+      const prints = text.match(/process\.(stdout|stderr)|console\.\w+/g) ?? []
+      // run-items hands stdout to the task log as its sink; actions-core writes every other line.
+      const allowed = file === 'actions-core.ts' ? prints.length : file === 'run-items.ts' ? 1 : 0
+      if (prints.length > allowed) offenders.push(`${file}: ${prints.join(', ')}`)
+    }
+    expect(offenders).toEqual([])
+  })
+})
+
+describe('failNow', () => {
+  it('prints the failure on stdout even while lines are routed elsewhere', async () => {
+    const { printed, exitCode } = await transcript(ours, core => {
+      core.routeLog(() => undefined)
+      core.failNow('ended early')
+    })
+    expect(printed).toBe('::error::ended early\n')
+    expect(exitCode).toBe(1)
   })
 })

@@ -212,7 +212,7 @@ describe('TaskLog and workflow commands in task output', () => {
     const out = collect()
     const log = new TaskLog(LogMode.Stream, 1, out.sink, WorkflowCommands.None)
     log.output(0, 'a', Buffer.from('p\r::warning::x\n'))
-    log.note('::debug::ours')
+    log.own('::debug::ours\n')
     await log.finish()
     expect(out.text()).toMatch(
       /^::stop-commands::(\w+)\n\[1 a\] p\r::warning::x\n::\1::\n::debug::ours\n$/
@@ -223,5 +223,48 @@ describe('TaskLog and workflow commands in task output', () => {
 describe('escapeCommandData', () => {
   it('escapes %, CR and LF as @actions/core does', () => {
     expect(escapeCommandData('a%b\r\nc')).toBe('a%25b%0D%0Ac')
+  })
+})
+
+describe('TaskLog.own', () => {
+  it('grouped: prints a line of ours after the group being replayed, and finish() waits for it', async () => {
+    const parts: string[] = []
+    // A slow log: every write settles on a later turn of the event loop.
+    const sink = (data: string | Buffer): Promise<void> => {
+      parts.push(data.toString())
+      return new Promise(resolve => setImmediate(resolve))
+    }
+    sink.holdsNothing = () => true
+    const log = new TaskLog(LogMode.Grouped, 1, sink)
+    const output = outputOf('first\n', 'x'.repeat(3000), '\nlast\n')
+    void log.end(record(0, 'a', TaskStatus.Success), output)
+    await new Promise(resolve => setImmediate(resolve))
+    log.own('ours\n')
+    const finished = log.finish()
+    log.own('later\n')
+    await finished
+    expect(parts.join('')).toMatch(/::endgroup::\nours\nlater\n$/)
+  })
+
+  it('stream: closes the neutralisation a task opened before a line of ours', () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Stream, 1, out.sink, WorkflowCommands.Annotations)
+    log.output(0, 'a', Buffer.from('x ##[add-mask]y\n'))
+    log.own('::warning::ours\n')
+    expect(out.text()).toMatch(/\n::(\w+)::\n::warning::ours\n$/)
+  })
+})
+
+describe('TaskLog.own in stream mode', () => {
+  it('prints a plain line of ours inside an open neutralisation, without closing it', () => {
+    const out = collect()
+    const log = new TaskLog(LogMode.Stream, 1, out.sink, WorkflowCommands.Annotations)
+    log.output(0, 'a', Buffer.from('x ##[add-mask]y\n'))
+    log.own('Progress: 0/1 done\n')
+    log.output(0, 'a', Buffer.from('x ##[add-mask]z\n'))
+    expect(out.text().match(/::stop-commands::/g)).toHaveLength(1)
+    expect(out.text()).toMatch(
+      /\[1 a\] x ##\[add-mask\]y\nProgress: 0\/1 done\n\[1 a\] x ##\[add-mask\]z\n$/
+    )
   })
 })

@@ -7,116 +7,13 @@ import {
   neutraliseInline,
   WorkflowCommands
 } from '../src/workflow-commands.js'
-
-/*
- * A model of how the actions/runner reads workflow commands from a step's stdout, written after
- * src/Runner.Sdk/ProcessInvoker.cs (StreamReader.ReadLine), src/Runner.Worker/Handlers/
- * OutputManager.cs, src/Runner.Common/ActionCommand.cs (TryParseV2, TryParse) and
- * src/Runner.Worker/ActionCommandManager.cs (TryProcessCommand, stop-commands). String searches are
- * ordinal here; the runner's culture-sensitive ones are discussed in src/workflow-commands.ts.
- */
-
-const REGISTERED = [
-  'stop-commands',
-  'set-env',
-  'set-output',
-  'save-state',
-  'add-mask',
-  'add-path',
-  'add-matcher',
-  'remove-matcher',
-  'debug',
-  'warning',
-  'error',
-  'notice',
-  'group',
-  'endgroup',
-  'echo'
-]
-const ANNOTATIONS = new Set(['error', 'warning', 'notice', 'debug'])
-
-/** .NET String.TrimStart(): Char.IsWhiteSpace. */
-const DOTNET_LEADING_WHITE_SPACE =
-  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/
-
-interface ParsedCommand {
-  name: string
-  data: string
-}
-
-/** StreamReader.ReadLine over the whole output: "\r\n", "\r" and "\n" end a line. */
-function runnerLines(output: Buffer): string[] {
-  const lines = output.toString('utf8').split(/\r\n|\r|\n/)
-  if (lines[lines.length - 1] === '') lines.pop()
-  return lines
-}
-
-function isRegistered(name: string, extra: string | null): boolean {
-  const lower = name.toLowerCase()
-  return REGISTERED.includes(lower) || (extra !== null && extra.toLowerCase() === lower)
-}
-
-function parseV2(line: string, extra: string | null): ParsedCommand | null {
-  const message = line.replace(DOTNET_LEADING_WHITE_SPACE, '')
-  if (!message.startsWith('::')) return null
-  const end = message.indexOf('::', 2)
-  if (end < 0) return null
-  const info = message.slice(2, end)
-  const space = info.indexOf(' ')
-  const name = space < 0 ? info : info.slice(0, space)
-  if (!isRegistered(name, extra)) return null
-  return { name, data: message.slice(end + 2) }
-}
-
-function parseLegacy(line: string, extra: string | null): ParsedCommand | null {
-  const prefix = line.indexOf('##[')
-  if (prefix < 0) return null
-  const bracket = line.indexOf(']', prefix)
-  if (bracket < 0) return null
-  const info = line.slice(prefix + 3, bracket)
-  const space = info.indexOf(' ')
-  const name = space < 0 ? info : info.slice(0, space)
-  if (!isRegistered(name, extra)) return null
-  return { name, data: line.slice(bracket + 1) }
-}
-
-interface RunnerLine {
-  line: string
-  /** 'plain': logged as it is; 'command': acted on; 'stop'/'resume': stop-commands handling. */
-  kind: 'plain' | 'command' | 'stop' | 'resume'
-  command?: ParsedCommand
-}
-
-/** What the runner does with each line of the output. */
-function runOnRunner(output: Buffer): { lines: RunnerLine[]; stoppedAtEnd: boolean } {
-  let stopToken: string | null = null
-  const lines: RunnerLine[] = []
-  for (const line of runnerLines(output)) {
-    const command: ParsedCommand | null = parseV2(line, stopToken) ?? parseLegacy(line, stopToken)
-    if (command === null) {
-      lines.push({ line, kind: 'plain' })
-    } else if (stopToken !== null) {
-      if (command.name.toLowerCase() === stopToken.toLowerCase()) {
-        stopToken = null
-        lines.push({ line, kind: 'resume', command })
-      } else {
-        lines.push({ line, kind: 'plain' })
-      }
-    } else if (command.name.toLowerCase() === 'stop-commands') {
-      const token: string = command.data
-      // Newer runners refuse these tokens (the step fails); the model just ignores them.
-      if (token === '' || token === 'pause-logging' || isRegistered(token, null)) {
-        lines.push({ line, kind: 'plain' })
-      } else {
-        stopToken = token
-        lines.push({ line, kind: 'stop', command })
-      }
-    } else {
-      lines.push({ line, kind: 'command', command })
-    }
-  }
-  return { lines, stoppedAtEnd: stopToken !== null }
-}
+import {
+  ANNOTATIONS,
+  parseV2,
+  runnerLines,
+  runOnRunner,
+  type ParsedCommand
+} from './helpers/runner-model.js'
 
 /** Tokens handed out in order, recognisable in the output. */
 function tokenSource(): { next: () => string; issued: string[] } {
@@ -667,6 +564,16 @@ describe('neutraliseInline', () => {
     expect(safe.split('\u200b').join('')).toBe(text)
     // Inside a line of ours, too.
     expect(commandsIn(`[1 ${safe}] out`)).toEqual([])
+    // Also for a runner whose searches skip the zero-width space (ICU): the name is then taken at
+    // an offset that lands on '[' or ':'.
+    const culture = { culture: true }
+    expect(
+      runOnRunner(Buffer.from(`${text}\n`), culture).lines.some(l => l.kind === 'command')
+    ).toBe(true)
+    for (const line of [safe, `[1 ${safe}] out`]) {
+      const run = runOnRunner(Buffer.from(`${line}\n`), culture)
+      expect(run.lines.filter(l => l.kind !== 'plain')).toEqual([])
+    }
   })
 
   it('keeps "::" that is not at a line start', () => {

@@ -4,11 +4,18 @@
  * the job summary appended to `GITHUB_STEP_SUMMARY`. `@actions/core` itself loads an HTTP client
  * (undici, 0.9 MB) for OIDC tokens at start-up, which tripled this action's start-up time for
  * nothing it uses (docs/decisions/002-own-workflow-commands.md).
+ *
+ * One difference: text the action prints is never a command the runner acts on, since it may
+ * carry item or task text. `info` lines and the messages of `debug`, `warning` and `error` go
+ * through neutraliseInline (a zero-width space breaks a line-leading `::` and every `##[`), so the
+ * only commands printed here are the ones these functions mean to print. While tasks run, every
+ * line goes through routeLog's writer, so none can land inside a task's output.
  */
 import { appendFileSync, existsSync } from 'node:fs'
 import { access, appendFile, constants } from 'node:fs/promises'
 import { EOL } from 'node:os'
 import { randomUUID } from './random.js'
+import { neutraliseInline } from './workflow-commands.js'
 
 /** Options of getInput, as in @actions/core. */
 export interface InputOptions {
@@ -43,18 +50,34 @@ export function setOutput(name: string, value: unknown): void {
     appendFileSync(file, `${keyValueMessage(name, value)}${EOL}`, { encoding: 'utf8' })
     return
   }
-  process.stdout.write(EOL)
+  write(EOL)
   issueCommand('set-output', { name }, commandValue(value))
 }
 
-/** Writes a line to the log. */
+/** Prints to stdout, the step's log. */
+function toStdout(text: string): void {
+  process.stdout.write(text)
+}
+
+let write: (text: string) => void = toStdout
+
+/**
+ * Sends everything printed here to `writer` (whole lines, each ending with EOL) instead of
+ * stdout, or to stdout again without one: while task output is printed, the task log decides
+ * where a line of ours can go without splitting a line of a task.
+ */
+export function routeLog(writer?: (text: string) => void): void {
+  write = writer ?? toStdout
+}
+
+/** Writes a line to the log; item or task text in it can start no workflow command. */
 export function info(message: string): void {
-  process.stdout.write(message + EOL)
+  write(neutraliseInline(message) + EOL)
 }
 
 /** A debug line, shown when step debug logging is on. */
 export function debug(message: string): void {
-  issueCommand('debug', {}, message)
+  issueCommand('debug', {}, neutraliseInline(message))
 }
 
 /** Whether step debug logging is on. */
@@ -64,18 +87,27 @@ export function isDebug(): boolean {
 
 /** An error annotation. */
 export function error(message: string | Error, properties: AnnotationProperties = {}): void {
-  issueCommand('error', commandProperties(properties), String(message))
+  issueCommand('error', commandProperties(properties), neutraliseInline(String(message)))
 }
 
 /** A warning annotation. */
 export function warning(message: string | Error, properties: AnnotationProperties = {}): void {
-  issueCommand('warning', commandProperties(properties), String(message))
+  issueCommand('warning', commandProperties(properties), neutraliseInline(String(message)))
 }
 
 /** Fails the step: exit code 1 once the action ends, and an error annotation. */
 export function setFailed(message: string | Error): void {
   process.exitCode = 1
   error(message)
+}
+
+/**
+ * Fails the step with a message printed on stdout at once, whatever routeLog says: for when the
+ * process is exiting and nothing routed would be printed any more.
+ */
+export function failNow(message: string): void {
+  routeLog()
+  setFailed(message)
 }
 
 /** Masks a value in the log from now on. */
@@ -135,7 +167,7 @@ function issueCommand(
     .filter(([, value]) => value)
     .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
     .join(',')
-  process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${EOL}`)
+  write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${EOL}`)
 }
 
 function commandProperties(
@@ -143,7 +175,7 @@ function commandProperties(
 ): Record<string, string | number | undefined> {
   if (Object.keys(properties).length === 0) return {}
   return {
-    title: properties.title,
+    title: properties.title === undefined ? undefined : neutraliseInline(properties.title),
     file: properties.file,
     line: properties.startLine,
     endLine: properties.endLine,

@@ -32,6 +32,8 @@ export interface Outcome<R> {
   slot?: number
   /** Why a skipped task never ran. */
   reason?: string
+  /** For a task skipped because of its needs: the index of the need that did not succeed. */
+  blockedBy?: number
 }
 
 /** Why a run stopped early. */
@@ -161,7 +163,7 @@ export async function runTasks<T, R>(
         outcome.status === TaskStatus.Skipped
           ? `needs item ${outcome.index + 1}, which was skipped`
           : `needs item ${outcome.index + 1}, which ended ${outcome.status}`
-      settle({ index: dependent, status: TaskStatus.Skipped, reason })
+      settle({ index: dependent, status: TaskStatus.Skipped, reason, blockedBy: outcome.index })
     }
   }
 

@@ -125,7 +125,9 @@ function dryRun(settings: ActionSettings, plan: RunPlan): RunReport {
   const total = plan.prepared.length
   core.info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`)
   const records = plan.prepared.map((prepared, index) => {
-    const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : ''
+    const needs = prepared.needs?.length
+      ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
+      : ''
     const number = prepared.index + 1
     const of = plan.shard?.itemCount ?? total
     core.info(

@@ -10,7 +10,7 @@ import { sharedLaunchers } from './process-runner.js'
 import { type RunPlan } from './prepare.js'
 import { startProgress } from './progress.js'
 import { countStatuses, type RunReport } from './results.js'
-import { escapeCommandData, streamSink, TaskLog } from './task-log.js'
+import { streamSink, TaskLog } from './task-log.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 
@@ -40,17 +40,21 @@ export async function runItems(
     `Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
       `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`
   )
+  // Under `shard`, tasks are numbered by their place among all the items.
+  const numbering = plan.shard?.itemCount ?? total
   const log = new TaskLog(
     settings.log,
-    // Under `shard`, tasks are numbered by their place among all the items.
-    plan.shard?.itemCount ?? total,
+    numbering,
     streamSink(process.stdout),
     settings.workflowCommands
   )
   const jobLog = openSync(join(workDirectory, JOB_LOG_FILE), 'a')
+  // From here on every line of ours goes through the task log, between tasks' output.
+  core.routeLog(text => log.own(text))
   const debug = core.isDebug()
   // Tasks are numbered by their place in the whole input, also under `shard`.
   const numberOf = (position: number): number => (prepared[position] as PreparedItem).index + 1
+  const statuses: TaskStatus[] = []
   const startedAt = Date.now()
   let done = 0
   let unsuccessful = 0
@@ -91,14 +95,12 @@ export async function runItems(
           running++
           if (debug) {
             const item = itemLabel(prepared[index]?.item ?? '')
-            const number = numberOf(index)
-            log.note(
-              `::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`
-            )
+            core.debug(`Task ${numberOf(index)} started in slot ${slot}: ${item}`)
           }
         },
         onSettled: outcome => {
           done++
+          statuses[outcome.index] = outcome.status
           if (outcome.slot !== undefined) running--
           if (isUnsuccessful(outcome.status)) {
             unsuccessful++
@@ -108,19 +110,20 @@ export async function runItems(
             writeSync(jobLog, jobLogLine(outcome.value))
             if (afterTask) afterTasks.push(afterTask(outcome.value))
           }
-          if (debug) {
-            const number = numberOf(outcome.index)
-            log.note(`::debug::Task ${number} ended: ${outcome.status}`)
+          if (outcome.blockedBy !== undefined) {
+            core.info(skippedLine(prepared, outcome.index, outcome.blockedBy, statuses, numbering))
           }
+          if (debug) core.debug(`Task ${numberOf(outcome.index)} ended: ${outcome.status}`)
         }
       }
     )
+    await Promise.all(afterTasks)
+    await log.finish()
   } finally {
     stopProgress()
     closeSync(jobLog)
+    core.routeLog()
   }
-  await Promise.all(afterTasks)
-  await log.finish()
 
   const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))
   const counts = countStatuses(records)
@@ -138,6 +141,26 @@ export async function runItems(
     haltReason: describeHalt(result.halt, maxFailures, firstFailure, prepared),
     haltKind: result.halt?.kind ?? null
   }
+}
+
+/** The line for a task skipped because a task it needs did not succeed. */
+export function skippedLine(
+  prepared: readonly PreparedItem[],
+  index: number,
+  blockedBy: number,
+  statuses: readonly TaskStatus[],
+  total: number
+): string {
+  const task = prepared[index] as PreparedItem
+  const need = itemLabel((prepared[blockedBy] as PreparedItem).item)
+  const status = statuses[blockedBy]
+  const how =
+    status === TaskStatus.Failure
+      ? 'failed'
+      : status === TaskStatus.TimedOut
+        ? 'timed out'
+        : `was ${status ?? 'not run'}`
+  return `⏭️ [${task.index + 1}/${total}] ${itemLabel(task.item)} skipped: needs ${need}, which ${how}`
 }
 
 /** The number of unsuccessful tasks that halts the run, or undefined for never. */

@@ -1,41 +1,19 @@
-import { once } from 'node:events'
-import type { Writable } from 'node:stream'
 import { LogMode } from './constants.js'
+import { type LogSink } from './log-sink.js'
 import { formatDuration } from './duration.js'
 import { itemLabel } from './labels.js'
 import { type TaskOutput } from './task-output.js'
 import { escapeData } from './actions-core.js'
-import { CommandGuard, neutraliseInline, WorkflowCommands } from './workflow-commands.js'
+import {
+  CommandGuard,
+  neutraliseInline,
+  passesAsCommand,
+  WorkflowCommands
+} from './workflow-commands.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 
-/**
- * Where log text goes: the action's stdout, which the runner shows as the step's log. Returns a
- * promise when the stream is backed up; whoever can wait (a replay, a paused task) waits on it.
- */
-export interface LogSink {
-  (data: string | Buffer): Promise<void> | void
-  /** True when the sink keeps no reference to anything written to it so far. */
-  holdsNothing?: () => boolean
-}
-
-/**
- * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
- * to a pipe in memory without bound, so a gigabyte of task output must wait for the reader.
- */
-export function streamSink(stream: Writable): LogSink {
-  let drained: Promise<void> | undefined
-  const sink: LogSink = data => {
-    if (stream.write(data)) return drained
-    drained ??= once(stream, 'drain').then(() => {
-      drained = undefined
-    })
-    return drained
-  }
-  // Nothing queued: every write went out (stdout to a file or pipe is written synchronously).
-  sink.holdsNothing = () => stream.writableLength === 0
-  return sink
-}
+export { streamSink, type LogSink } from './log-sink.js'
 
 const STATUS_ICON: Record<TaskStatus, string> = {
   [TaskStatus.Success]: '✅',
@@ -70,11 +48,18 @@ function exitDetail(record: TaskRecord): string {
  * Prints task output according to the log mode, with workflow commands in it neutralised as
  * `commands` says. Grouped output is printed whole when a task ends, one task at a time, so
  * groups never interleave; stream output is printed line by line with a prefix, holding back only
- * a task's unfinished line.
+ * a task's unfinished line. A line the mode lets act as a command is printed without the prefix,
+ * after a line with the prefix alone, so that it acts in stream mode exactly as in grouped mode.
+ * Every line of our own (headlines, errors, the action's notes) goes through ownLine: item and
+ * task text in it can start no command.
  */
 export class TaskLog {
   private printing: Promise<void> = Promise.resolve()
   private readonly pendingLines = new Map<number, Buffer>()
+  /** Tasks whose last printed piece was cut from a longer line: the next piece is not a line start. */
+  private readonly continued = new Set<number>()
+  /** Each running task's two stream prefixes, built once: before a line, and as a line of its own. */
+  private readonly prefixes = new Map<number, { inline: Buffer; alone: Buffer }>()
   /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
   private readonly streamGuard: CommandGuard
 
@@ -98,19 +83,19 @@ export class TaskLog {
    */
   output(index: number, item: TaskRecord['item'], chunk: Buffer): Promise<void> | void {
     if (this.mode !== LogMode.Stream) return
-    const prefix = Buffer.from(streamPrefix(index, item))
     const pending = this.pendingLines.get(index)
     const data = pending ? Buffer.concat([pending, chunk]) : chunk
     let wait: Promise<void> | void = undefined
     let start = 0
     for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {
-      wait = this.printStreamLine(prefix, data.subarray(start, newline + 1))
+      wait = this.printStreamLine(index, item, data.subarray(start, newline + 1))
       start = newline + 1
     }
     let rest = data.subarray(start)
     if (rest.length > MAX_PENDING_LINE) {
       // A very long line is printed in pieces rather than held without bound.
-      wait = this.printStreamLine(prefix, Buffer.concat([rest, NEWLINE]))
+      wait = this.printStreamLine(index, item, Buffer.concat([rest, NEWLINE]))
+      this.continued.add(index)
       rest = Buffer.alloc(0)
     }
     // The unfinished line is copied: the chunk it came from may be reused by the stream.
@@ -126,24 +111,36 @@ export class TaskLog {
   end(record: TaskRecord, output: TaskOutput): Promise<void> {
     this.printing = this.printing.then(() =>
       this.print(record, output).catch((error: unknown) => {
-        this.sink(`Could not print the output of task ${record.index + 1}: ${String(error)}\n`)
+        this.sink(
+          ownLine(`Could not print the output of task ${record.index + 1}: ${String(error)}`)
+        )
       })
     )
     return this.printing
   }
 
   /**
-   * A line of our own (a debug or progress line) printed between task output: in stream mode it
-   * first closes any neutralisation the task output opened, so a command in it is acted on.
+   * Lines of the action's own, already safe to print (whole lines, from actions-core): printed
+   * between tasks' output, never inside a group or a task's line. In stream mode a command of ours
+   * first closes any neutralisation the task output opened, so that it is acted on; a plain line
+   * can be printed inside it (each neutralisation costs a token the runner keeps as a secret).
    */
-  note(line: string): void {
-    if (this.mode === LogMode.Stream) this.printAll(this.streamGuard.end())
-    this.sink(`${line}\n`)
+  own(text: string): void {
+    if (this.mode === LogMode.Stream) {
+      if (text.startsWith('::')) this.printAll(this.streamGuard.end())
+      this.sink(text)
+      return
+    }
+    this.printing = this.printing.then(() => void this.sink(text))
   }
 
   /** Resolves when everything handed to end() has been printed and the log is ours again. */
   async finish(): Promise<void> {
-    await this.printing
+    // Lines handed over while waiting are waited for too.
+    for (let printing; printing !== this.printing;) {
+      printing = this.printing
+      await printing
+    }
     if (this.mode === LogMode.Stream) this.printAll(this.streamGuard.end())
   }
 
@@ -156,18 +153,17 @@ export class TaskLog {
           break
         case LogMode.Failures:
           if (isUnsuccessful(record.status)) await this.printGroup(headline, record, output)
-          else this.sink(`${neutraliseInline(headline)}\n`)
+          else this.sink(ownLine(headline))
           break
         case LogMode.Stream: {
           const pending = this.pendingLines.get(record.index)
           if (pending) {
             this.pendingLines.delete(record.index)
-            await this.printStreamLine(
-              Buffer.from(streamPrefix(record.index, record.item)),
-              Buffer.concat([pending, NEWLINE])
-            )
+            await this.printStreamLine(record.index, record.item, Buffer.concat([pending, NEWLINE]))
           }
-          this.printAll(this.streamGuard.write(Buffer.from(`${neutraliseInline(headline)}\n`)))
+          this.continued.delete(record.index)
+          this.prefixes.delete(record.index)
+          this.printAll(this.streamGuard.write(Buffer.from(ownLine(headline))))
           break
         }
         case LogMode.None:
@@ -184,7 +180,7 @@ export class TaskLog {
     output: TaskOutput
   ): Promise<void> {
     const open = `::group::${escapeCommandData(neutraliseInline(headline))}\n`
-    const error = record.error === null ? '' : `${neutraliseInline(record.error)}\n`
+    const error = record.error === null ? '' : ownLine(record.error)
     // Most tasks print nothing: one write for the whole group rather than three.
     if (output.byteLength === 0) {
       this.sink(`${open}${error}::endgroup::\n`)
@@ -214,8 +210,10 @@ export class TaskLog {
         if (last !== 10) this.sink('\n')
         last = 10
         this.sink(
-          `${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
-            `${String(output.spillError?.message ?? 'unknown error')}\n`
+          ownLine(
+            `${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
+              `${String(output.spillError?.message ?? 'unknown error')}`
+          )
         )
       }
     } finally {
@@ -226,8 +224,25 @@ export class TaskLog {
     }
   }
 
-  private printStreamLine(prefix: Buffer, line: Buffer): Promise<void> | void {
-    this.printAll(this.streamGuard.write(prefix))
+  /**
+   * One line of a task in stream mode (ending with "\n"), after its prefix; or, when the runner
+   * is to act on it as a command, alone after a line holding the prefix.
+   */
+  private printStreamLine(
+    index: number,
+    item: TaskRecord['item'],
+    line: Buffer
+  ): Promise<void> | void {
+    // A piece cut from a longer line was not at a line start in the task's output.
+    const continued = this.continued.delete(index)
+    let prefix = this.prefixes.get(index)
+    if (prefix === undefined) {
+      const text = streamPrefix(index, item)
+      prefix = { inline: Buffer.from(`${text} `), alone: Buffer.from(`${text} ⤵\n`) }
+      this.prefixes.set(index, prefix)
+    }
+    const command = !continued && passesAsCommand(line, this.commands)
+    this.printAll(this.streamGuard.write(command ? prefix.alone : prefix.inline))
     return this.printAll(this.streamGuard.write(line))
   }
 
@@ -240,9 +255,14 @@ export class TaskLog {
 
 const NEWLINE = Buffer.from('\n')
 
+/** A line of our own carrying item or task text, none of which can start a command. */
+export function ownLine(text: string): string {
+  return `${neutraliseInline(text)}\n`
+}
+
 /** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
 function streamPrefix(index: number, item: TaskRecord['item']): string {
-  return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}] `
+  return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}]`
 }
 
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */

@@ -564,6 +564,43 @@ export class CommandGuard {
   }
 }
 
+/**
+ * True when the runner would act on the first line of `line` (up to its first "\r" or "\n") as a
+ * workflow command that `mode` lets through, as CommandGuard decides it: such a line has to reach
+ * the runner at the start of a line, as it is (stream mode prints it without its prefix). In
+ * `all` mode that is any line that may start with "::" after white space (a legacy `##[` command
+ * acts anywhere in a line, so a prefix does not stop it); in `annotations` mode an annotation
+ * line; in `none` mode no line.
+ */
+export function passesAsCommand(line: Buffer, mode: WorkflowCommands): boolean {
+  if (mode === WorkflowCommands.None) return false
+  // The guard lets an annotation through only after certain white space.
+  const skipUncertain = mode === WorkflowCommands.All
+  let i = 0
+  while (i < line.length) {
+    const lead = LEAD_CLASS[line[i] as number]
+    if (lead === BLANK || (lead === MAYBE_BLANK && skipUncertain)) i++
+    else break
+  }
+  if (line[i] !== COLON || line[i + 1] !== COLON) return false
+  if (mode === WorkflowCommands.All) return true
+  i += 2
+  const name = ANNOTATION_NAMES.find(candidate =>
+    candidate.every((letter, k) => ((line[i + k] as number) | 0x20) === letter)
+  )
+  if (name === undefined) return false
+  i += name.length
+  if (line[i] === COLON) return line[i + 1] === COLON
+  if (line[i] !== SPACE) return false
+  // "::error file=a.ts,line=3::message": the command info ends at the next "::" on the line.
+  for (let j = i + 1; j < line.length - 1; j++) {
+    const b = line[j] as number
+    if (b === LF || b === CR) return false
+    if (b === COLON && line[j + 1] === COLON) return true
+  }
+  return false
+}
+
 const ZERO_WIDTH_SPACE = '\u200b'
 
 /**
