@@ -333,6 +333,32 @@ describe.each(starters)('runProcess started by $name', starter => {
   })
 })
 
+describe('a task whose launcher dies', () => {
+  const onLauncher = launcherSupported() ? it : it.skip
+
+  onLauncher('is reported lost, and what it started is stopped all the same', async () => {
+    launchers = launcherPool
+    let output = ''
+    let members: number[] = []
+    const result = await runProcess({
+      file: '/bin/sh',
+      args: ['-c', 'echo $$; sleep 300 & sleep 0.2; echo ready; wait'],
+      killGraceMs: 300,
+      onOutput: chunk => {
+        output += chunk.toString()
+        if (members.length > 0 || !output.includes('ready')) return
+        const pid = Number(output.split('\n')[0])
+        members = liveGroupMembers(pid)
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1')
+        process.kill(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), 'SIGKILL')
+      }
+    })
+    expect(result.error).toMatch(/launcher .* stopped unexpectedly/)
+    expect(members).toHaveLength(2)
+    for (const pid of members) expect(processState(pid)).toBeUndefined()
+  })
+})
+
 describe('exitCodeOfSignal', () => {
   it('follows the shell: 128 + signal number', () => {
     expect(exitCodeOfSignal('SIGTERM')).toBe(128 + os.constants.signals.SIGTERM)

@@ -140,7 +140,10 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
       await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs)
     }
     started.closeStdio()
-    if (adopter !== undefined) {
+    // A task whose launcher died has no adopter any more: its group is stopped as a spawned one's.
+    const lost = started.lostReason?.() !== undefined
+    if (lost) unadoptedTasks = true
+    if (adopter !== undefined && !lost) {
       // Its launcher still has a child: a process of this task (and the launcher waits for us).
       if (await started.leftovers)
         await stopProcesses(() => liveDescendants(adopter), pid, killGraceMs)
@@ -149,7 +152,6 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
       // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
       await stopLeftovers(pid, killGraceMs)
     }
-    if (started.lostReason?.() !== undefined) unadoptedTasks = true
 
     return clock.result({
       exitCode: code ?? exitCodeOfSignal(signal),
