@@ -435,6 +435,12 @@ const daemonShapes = [
     shape: 'setsid -f',
     start: (file: string, seconds: string) =>
       `setsid -f sh -c 'echo $$ > ${file}; exec sleep ${seconds}'`
+  },
+  {
+    // A group of its own in the same session (as job control makes), then its parent ends.
+    shape: 'own group, parent gone',
+    start: (file: string, seconds: string) =>
+      `( perl -e 'setpgrp(0, 0); exec @ARGV' sh -c 'echo $$ > ${file}; exec sleep ${seconds}' & )`
   }
 ]
 const orphanCases = starters.flatMap(starter =>
@@ -537,3 +543,21 @@ function liveSleeps(args: string[]): number[] {
   }
   return found
 }
+
+describe('a daemon that re-parents and drops its environment', () => {
+  const onLauncher = launcherSupported() ? it : it.skip
+
+  onLauncher('is still found in a launched task: it stays the launcher’s descendant', async () => {
+    launchers = launcherPool
+    const pidFile = path.join(tempDir, 'daemon-without-environment')
+    const daemon = `( setsid env -i sh -c 'echo $$ > ${pidFile}; exec sleep 333' & )`
+    const result = await runProcess({
+      file: '/bin/sh',
+      args: ['-c', `${daemon}; until [ -s ${pidFile} ]; do sleep 0.02; done; sleep 30`],
+      timeoutMs: 700,
+      killGraceMs: 300
+    })
+    expect(result.timedOut).toBe(true)
+    expect(daemonRunning(pidFile)).toBe(false)
+  })
+})
