@@ -22,7 +22,8 @@ function command(then: string): string {
     `  setsid-f) setsid -f ${daemon} ;;`,
     'esac',
     'until [ -s daemon-$PARALLEL_SEQ ]; do sleep 0.02; done',
-    "tr '\\0' ' ' < /proc/$PPID/cmdline > parent-$PARALLEL_SEQ",
+    // Renamed once written: the test signals the action as soon as both files are there.
+    "tr '\\0' ' ' < /proc/$PPID/cmdline > tmp-$PARALLEL_SEQ && mv tmp-$PARALLEL_SEQ parent-$PARALLEL_SEQ",
     then
   ].join('\n')
 }
