@@ -393,7 +393,7 @@ describe('LauncherPool', () => {
     process.kill(-task.pid, 'SIGKILL')
     // The launcher is free again once the sleep it adopted is dealt with.
     expect(await task.leftovers).toBe(true)
-    task.release()
+    task.release(true)
     expect((await launch({ args: ['-c', 'echo next'] })).stdout).toBe('next\n')
   })
 
@@ -650,14 +650,37 @@ describe('a launcher adopts what its task leaves (Linux child subreaper)', () =>
     expect(Number(other.stdout)).not.toBe(task.adopter)
     process.kill(daemon, 'SIGKILL')
     await waitUntil(() => !isAlive(daemon))
-    task.release()
+    task.release(true)
     // Released, it takes the next task (the idle launcher taken last comes first) and says
     // nothing is left once the adopted daemon has been reaped.
     const next = await start('echo $PPID')
     expect(await next.leftovers).toBe(false)
     expect(next.adopter).toBe(task.adopter)
-    next.release()
+    next.release(true)
   })
+})
+
+describe('a launcher left with a process it could not stop', () => {
+  onLinux(
+    'is ended rather than reused, so that process is never taken for another task’s',
+    async () => {
+      const pidFile = path.join(tempDir, 'unstopped')
+      const task = await start(
+        `setsid -f sh -c 'echo $$ > ${pidFile}; exec sleep 322' > /dev/null 2>&1`
+      )
+      await task.stdioClosed
+      expect(await task.leftovers).toBe(true)
+      const launcher = task.adopter as number
+      await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '')
+      const daemon = Number(fs.readFileSync(pidFile, 'utf8'))
+      task.release(false)
+      await waitUntil(() => !isAlive(launcher))
+      expect(isAlive(launcher)).toBe(false)
+      const next = await launch({ args: ['-c', 'echo $PPID'] })
+      expect(Number(next.stdout)).not.toBe(launcher)
+      process.kill(daemon, 'SIGKILL')
+    }
+  )
 })
 
 /** Polls `check` every 10 ms for up to 5 s. */

@@ -256,8 +256,11 @@ export interface LaunchedProcess {
   adopter: number | undefined
   /** Once both pipes are closed: whether the launcher still has a child (left by the task). */
   leftovers: Promise<boolean>
-  /** Lets the launcher take the next task; until then, it only holds this one's leftovers. */
-  release(): void
+  /**
+   * Lets the launcher take the next task (until then, it only holds this one's leftovers), or with
+   * `reuse` false ends it: a process it still has would be taken for the next task's.
+   */
+  release(reuse: boolean): void
 }
 
 /** What launching gave: a running task, an error as spawn reports it, or no launcher to use. */
@@ -377,11 +380,12 @@ class Launcher {
     return this.child.pid
   }
 
-  /** Takes the next task once the last one's leftovers are dealt with. */
-  release(): void {
+  /** Takes the next task once the last one's leftovers are dealt with, or ends. */
+  release(reuse: boolean): void {
     if (!this.held) return
     this.held = false
-    this.idle()
+    if (reuse) this.idle()
+    else this.close()
   }
 
   close(): void {
@@ -671,7 +675,7 @@ export class LauncherPool {
             lostReason: () => lost,
             adopter: launcher.subreaper ? launcher.pid : undefined,
             leftovers,
-            release: () => launcher.release()
+            release: reuse => launcher.release(reuse)
           }
         })
       const running: Running = {

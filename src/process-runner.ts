@@ -145,9 +145,11 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     if (lost) unadoptedTasks = true
     if (adopter !== undefined && !lost) {
       // Its launcher still has a child: a process of this task (and the launcher waits for us).
-      if (await started.leftovers)
-        await stopProcesses(() => liveDescendants(adopter), pid, killGraceMs)
-      started.release?.()
+      const stopped =
+        !(await started.leftovers) ||
+        (await stopProcesses(() => liveDescendants(adopter), pid, killGraceMs))
+      // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
+      started.release?.(stopped)
     } else if (stopReason === undefined) {
       // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
       await stopLeftovers(pid, killGraceMs)
@@ -183,8 +185,8 @@ interface StartedProcess {
   adopter?: number
   /** With an adopter: whether the task left processes, known once the output is closed. */
   leftovers?: Promise<boolean>
-  /** With an adopter: lets it take the next task. */
-  release?(): void
+  /** With an adopter: lets it take the next task, or (reuse false) ends it. */
+  release?(reuse: boolean): void
 }
 
 /** Whether a task ran without an adopter: then only the sweep finds what it left. */

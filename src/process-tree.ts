@@ -151,27 +151,28 @@ function procEntries(): string[] | undefined {
 /**
  * Stops what `find` finds (live pids, looked up anew at each step since they may fork) and the
  * process group `pgid`, if given: SIGTERM, then SIGKILL to whatever is still there after the grace.
+ * False when something is still there after that (a process we may not signal).
  */
 export async function stopProcesses(
   find: () => number[],
   pgid: number | undefined,
   graceMs: number
-): Promise<void> {
+): Promise<boolean> {
   const groupSignalled = pgid !== undefined && signalGroup(pgid, 'SIGTERM')
   const found = find()
-  if (!groupSignalled && found.length === 0) return
+  if (!groupSignalled && found.length === 0) return true
   for (const pid of found) signalProcess(pid, 'SIGTERM')
   const gone = (): boolean =>
     (pgid === undefined || !groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid)) &&
     find().length === 0
-  if (await waitUntil(gone, graceMs)) return
+  if (await waitUntil(gone, graceMs)) return true
   const killAll = (): boolean => {
     if (pgid !== undefined) signalGroup(pgid, 'SIGKILL')
     for (const pid of find()) signalProcess(pid, 'SIGKILL')
     return gone()
   }
   // Again at each look: a process may have forked between a look and the kill.
-  if (!killAll()) await waitUntil(killAll, KILL_SETTLE_MS)
+  return killAll() || (await waitUntil(killAll, KILL_SETTLE_MS))
 }
 
 /** Polls `done` (10 ms, doubling up to 100 ms) until it says true or `limitMs` has passed. */
