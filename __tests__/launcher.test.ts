@@ -391,7 +391,9 @@ describe('LauncherPool', () => {
     await task.stdioClosed
     expect(task.stdioOpen()).toBe(false)
     process.kill(-task.pid, 'SIGKILL')
-    // The launcher is free again.
+    // The launcher is free again once the sleep it adopted is dealt with.
+    expect(await task.leftovers).toBe(true)
+    task.release(true)
     expect((await launch({ args: ['-c', 'echo next'] })).stdout).toBe('next\n')
   })
 
@@ -588,3 +590,102 @@ process.stdin.on('data', chunk => {
     })
   })
 })
+
+describe('the launcher program', () => {
+  onLinux('is accepted by perl: a launcher gets ready and runs a task', async () => {
+    const reasons: string[] = []
+    const fresh = new LauncherPool({
+      enabled: true,
+      whenNoneFree: NoneFree.Wait,
+      onUnavailable: reason => reasons.push(reason)
+    })
+    try {
+      const outcome = await fresh.launch({ file: '/bin/true', args: [] })
+      if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+      expect(await outcome.process.exited).toEqual([0, null])
+      // A child subreaper on Linux 3.4 and later: every runner GitHub has.
+      expect(outcome.process.adopter).toEqual(expect.any(Number))
+      expect(reasons).toEqual([])
+    } finally {
+      fresh.close()
+    }
+  })
+
+  onLinux('refused by perl, says why, once, and tasks are spawned', async () => {
+    // The real perl, given a program that does not compile (an unclosed brace before it).
+    const refusing = path.join(tempDir, 'refusing-perl')
+    fs.writeFileSync(refusing, `#!/bin/sh\nexec /usr/bin/perl -e 'sub {' "$@"\n`, { mode: 0o755 })
+    const reasons: string[] = []
+    const broken = new LauncherPool({
+      enabled: true,
+      perl: refusing,
+      whenNoneFree: NoneFree.Wait,
+      onUnavailable: reason => reasons.push(reason)
+    })
+    const request = { file: '/bin/true', args: [] }
+    expect(await broken.launch(request)).toEqual({ unavailable: true })
+    expect(await broken.launch(request)).toEqual({ unavailable: true })
+    await waitUntil(() => reasons.length > 0)
+    expect(reasons).toHaveLength(1)
+    expect(reasons[0]).toMatch(/refusing-perl exited with code 255 before the launcher was ready: /)
+    expect(reasons[0]).toMatch(/Missing right curly/)
+    broken.close()
+  })
+})
+
+describe('a launcher adopts what its task leaves (Linux child subreaper)', () => {
+  onLinux('a daemon that lost its parent is its child, and held until released', async () => {
+    const pidFile = path.join(tempDir, 'adopted')
+    const task = await start(
+      `setsid -f sh -c 'echo $$ > ${pidFile}; exec sleep 321' > /dev/null 2>&1`
+    )
+    expect(await task.exited).toEqual([0, null])
+    await task.stdioClosed
+    await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '')
+    const daemon = Number(fs.readFileSync(pidFile, 'utf8'))
+    expect(await task.leftovers).toBe(true)
+    expect(parentOf(daemon)).toBe(task.adopter)
+    // Held: the next task gets another launcher, so its processes cannot be taken for these.
+    const other = await launch({ args: ['-c', 'echo $PPID'] })
+    expect(Number(other.stdout)).not.toBe(task.adopter)
+    process.kill(daemon, 'SIGKILL')
+    await waitUntil(() => !isAlive(daemon))
+    task.release(true)
+    // Released, it takes the next task (the idle launcher taken last comes first) and says
+    // nothing is left once the adopted daemon has been reaped.
+    const next = await start('echo $PPID')
+    expect(await next.leftovers).toBe(false)
+    expect(next.adopter).toBe(task.adopter)
+    next.release(true)
+  })
+})
+
+describe('a launcher left with a process it could not stop', () => {
+  onLinux(
+    'is ended rather than reused, so that process is never taken for another task’s',
+    async () => {
+      const pidFile = path.join(tempDir, 'unstopped')
+      const task = await start(
+        `setsid -f sh -c 'echo $$ > ${pidFile}; exec sleep 322' > /dev/null 2>&1`
+      )
+      await task.stdioClosed
+      expect(await task.leftovers).toBe(true)
+      const launcher = task.adopter as number
+      await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '')
+      const daemon = Number(fs.readFileSync(pidFile, 'utf8'))
+      task.release(false)
+      await waitUntil(() => !isAlive(launcher))
+      expect(isAlive(launcher)).toBe(false)
+      const next = await launch({ args: ['-c', 'echo $PPID'] })
+      expect(Number(next.stdout)).not.toBe(launcher)
+      process.kill(daemon, 'SIGKILL')
+    }
+  )
+})
+
+/** Polls `check` every 10 ms for up to 5 s. */
+async function waitUntil(check: () => boolean): Promise<void> {
+  for (let tries = 0; !check() && tries < 500; tries++) {
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}

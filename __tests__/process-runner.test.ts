@@ -6,13 +6,14 @@ import * as path from 'node:path'
 import { spawn } from 'node:child_process'
 import { LauncherPool, NoneFree, launcherSupported } from '../src/launcher.js'
 import {
-  escapedGroups,
   exitCodeOfSignal,
   runProcess as runProcessThrough,
+  stopRunLeftovers,
   taskkillCommand,
   type RunOptions,
   type RunResult
 } from '../src/process-runner.js'
+import { liveDescendants } from '../src/process-tree.js'
 
 // Group checks read /proc; the rest needs a POSIX shell.
 const onLinux = process.platform === 'linux' ? it : it.skip
@@ -306,7 +307,7 @@ describe.each(starters)('runProcess started by $name', starter => {
     })
   })
 
-  it('passes the environment exactly', async () => {
+  it('passes the environment exactly, and on Linux the task’s marker last', async () => {
     const env = { ONE: 'a b\tc', EMPTY: '', UNICODE: 'é€' }
     const stdout: Buffer[] = []
     const result = await runProcess({
@@ -319,12 +320,42 @@ describe.each(starters)('runProcess started by $name', starter => {
     })
     expect(result.exitCode).toBe(0)
     const lines = Buffer.concat(stdout).toString().split('\n').filter(Boolean)
+    // Found in /proc/N/environ to stop what the task leaves (see process-tree.ts).
+    if (process.platform === 'linux') {
+      expect(lines.pop()).toMatch(/^PARALLEL_EXEC_TASK_[0-9A-F]{16}=[1-9][0-9]*$/)
+    }
     expect(lines.sort()).toEqual(['EMPTY=', 'ONE=a b\tc', 'UNICODE=é€'])
   })
 
   it('runs in the working directory given', async () => {
     const { stdout } = await sh('pwd -P', { cwd: tempDir })
     expect(stdout.toString()).toBe(fs.realpathSync(tempDir) + '\n')
+  })
+})
+
+describe('a task whose launcher dies', () => {
+  const onLauncher = launcherSupported() ? it : it.skip
+
+  onLauncher('is reported lost, and what it started is stopped all the same', async () => {
+    launchers = launcherPool
+    let output = ''
+    let members: number[] = []
+    const result = await runProcess({
+      file: '/bin/sh',
+      args: ['-c', 'echo $$; sleep 300 & sleep 0.2; echo ready; wait'],
+      killGraceMs: 300,
+      onOutput: chunk => {
+        output += chunk.toString()
+        if (members.length > 0 || !output.includes('ready')) return
+        const pid = Number(output.split('\n')[0])
+        members = liveGroupMembers(pid)
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1')
+        process.kill(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), 'SIGKILL')
+      }
+    })
+    expect(result.error).toMatch(/launcher .* stopped unexpectedly/)
+    expect(members).toHaveLength(2)
+    for (const pid of members) expect(processState(pid)).toBeUndefined()
   })
 })
 
@@ -376,16 +407,117 @@ describe.each(starters)('descendants that leave the task’s process group ($nam
     }
   )
 
-  onLinux('escapedGroups finds them through parent links', async () => {
+  onLinux('liveDescendants finds them through parent links', async () => {
     const child = spawn('bash', ['-c', 'setsid sleep 303 & sleep 304'], {
       detached: true,
       stdio: 'ignore'
     })
     await new Promise(resolve => setTimeout(resolve, 200))
-    const targets = escapedGroups(child.pid as number)
-    expect(targets).toHaveLength(1)
+    const found = liveDescendants(child.pid as number)
+    expect(found).toHaveLength(2)
     process.kill(-(child.pid as number), 'SIGKILL')
-    for (const target of targets) process.kill(target, 'SIGKILL')
+    // The one outside the group; the rest may be gone (and reaped) already.
+    for (const pid of found) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // gone
+      }
+    }
+  })
+})
+
+/**
+ * Daemons that leave the task's group and lose their parent link: a double fork, and `setsid -f`
+ * (which forks itself). Each writes its pid to `file` (once it is the sleep) before the script
+ * goes on, so the test knows it was running.
+ */
+const daemonShapes = [
+  {
+    shape: 'double fork',
+    start: (file: string, seconds: string) =>
+      `( setsid sh -c 'echo $$ > ${file}; exec sleep ${seconds}' & )`
+  },
+  {
+    shape: 'setsid -f',
+    start: (file: string, seconds: string) =>
+      `setsid -f sh -c 'echo $$ > ${file}; exec sleep ${seconds}'`
+  },
+  {
+    // A group of its own in the same session (as job control makes), then its parent ends.
+    shape: 'own group, parent gone',
+    start: (file: string, seconds: string) =>
+      `( perl -e 'setpgrp(0, 0); exec @ARGV' sh -c 'echo $$ > ${file}; exec sleep ${seconds}' & )`
+  }
+]
+const orphanCases = starters.flatMap(starter =>
+  daemonShapes.map(daemon => ({ ...daemon, name: starter.name, launchers: starter.launchers }))
+)
+let daemonCount = 0
+
+/** Starts a daemon of `shape`, waits for it, then runs `then`; returns the daemon's pid file. */
+function daemonScript(
+  daemon: (typeof daemonShapes)[number],
+  then: string
+): { script: string; pidFile: string } {
+  const pidFile = path.join(tempDir, `daemon-${++daemonCount}`)
+  const seconds = `${300 + daemonCount}.5`
+  const wait = `until [ -s ${pidFile} ]; do sleep 0.02; done`
+  return { script: `${daemon.start(pidFile, seconds)}; ${wait}; ${then}`, pidFile }
+}
+
+/** The daemon's pid, and whether it still runs now, from its /proc state (a zombie has ended). */
+function daemonRunning(pidFile: string): boolean {
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'))
+  expect(pid).toBeGreaterThan(1)
+  return processState(pid) !== undefined
+}
+
+describe.each(orphanCases)('a daemon that re-parents ($shape, $name)', daemon => {
+  beforeAll(() => {
+    launchers = daemon.launchers
+  })
+
+  onLinux('is stopped on timeout', async () => {
+    const { script, pidFile } = daemonScript(daemon, 'sleep 30')
+    const result = await runProcess({
+      file: '/bin/sh',
+      args: ['-c', script],
+      timeoutMs: 700,
+      killGraceMs: 300
+    })
+    expect(result.timedOut).toBe(true)
+    expect(daemonRunning(pidFile)).toBe(false)
+  })
+
+  onLinux('is stopped when the task is aborted (fail-fast, cancellation)', async () => {
+    const { script, pidFile } = daemonScript(daemon, 'echo ready; sleep 30')
+    const abort = new AbortController()
+    let runningAtAbort = false
+    const result = await runProcess({
+      file: '/bin/sh',
+      args: ['-c', script],
+      signal: abort.signal,
+      killGraceMs: 300,
+      onOutput: chunk => {
+        if (!chunk.toString().includes('ready')) return
+        runningAtAbort = daemonRunning(pidFile)
+        abort.abort()
+      }
+    })
+    expect(result.aborted).toBe(true)
+    expect(runningAtAbort).toBe(true)
+    expect(daemonRunning(pidFile)).toBe(false)
+  })
+
+  onLinux('left by a finished task is stopped by the end of the run', async () => {
+    const { script, pidFile } = daemonScript(daemon, 'exit 0')
+    const result = await runProcess({ file: '/bin/sh', args: ['-c', script], killGraceMs: 300 })
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false, aborted: false })
+    // A launcher adopts it, so it goes with the task; a spawned task's waits for the run's end.
+    expect(daemonRunning(pidFile)).toBe(daemon.name === 'spawn')
+    await stopRunLeftovers(300)
+    expect(daemonRunning(pidFile)).toBe(false)
   })
 })
 
@@ -418,3 +550,21 @@ function liveSleeps(args: string[]): number[] {
   }
   return found
 }
+
+describe('a daemon that re-parents and drops its environment', () => {
+  const onLauncher = launcherSupported() ? it : it.skip
+
+  onLauncher('is still found in a launched task: it stays the launcher’s descendant', async () => {
+    launchers = launcherPool
+    const pidFile = path.join(tempDir, 'daemon-without-environment')
+    const daemon = `( setsid env -i sh -c 'echo $$ > ${pidFile}; exec sleep 333' & )`
+    const result = await runProcess({
+      file: '/bin/sh',
+      args: ['-c', `${daemon}; until [ -s ${pidFile} ]; do sleep 0.02; done; sleep 30`],
+      timeoutMs: 700,
+      killGraceMs: 300
+    })
+    expect(result.timedOut).toBe(true)
+    expect(daemonRunning(pidFile)).toBe(false)
+  })
+})

@@ -21,14 +21,19 @@ export const LAUNCHER_PERL = '/usr/bin/perl'
  * them). Frames on stdout: a type byte and a 4-byte value: `R` ready (once, at start), `P` forked
  * (pid), `S` started (exec succeeded), `F` not started (errno, then a byte saying which step),
  * `O`/`E` stdout/stderr data (length, then the bytes), `W` bytes appended to the output file, `X`
- * exited (wait status), `D` done (both pipes closed). One task at a time.
+ * exited (wait status), `D` done (both pipes closed; 1 when a process the task left is still its
+ * child). `R` says 1 when the launcher is a child subreaper (see below). One task at a time.
  */
 export const LAUNCHER_SCRIPT = String.raw`
 use strict;
 # No module is loaded (POSIX alone takes 10 ms to load, five times the rest of perl's start-up):
 # syscall numbers for this architecture, open(2) flags and EINTR come from the action.
-my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $OUTPUT_FILE_FLAGS, $EINTR) = @ARGV;
+my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $PRCTL, $OUTPUT_FILE_FLAGS, $EINTR) =
+  @ARGV;
 $0 = 'parallel-exec launcher';
+# prctl(PR_SET_CHILD_SUBREAPER, 1): a process of the task whose parent ends (a double fork,
+# setsid -f) becomes this launcher's child instead of init's, so the action can still find it.
+my $subreaper = syscall($PRCTL, 36, 1, 0, 0, 0) == 0 ? 1 : 0;
 binmode(STDIN);
 binmode(STDOUT);
 # Stopping tasks is the action's job: it signals each task's process group itself.
@@ -61,9 +66,24 @@ sub send_frame {
   }
 }
 
-send_frame('R', 0);
+# Reaps every ended child (the task, and what it left that was adopted). Returns the task's wait
+# status if it was reaped now, and whether a child is still running (waitpid(2) gives 0 then).
+sub reap {
+  my ($pid) = @_;
+  my $status;
+  for (;;) {
+    # 1: WNOHANG
+    my $reaped = waitpid(-1, 1);
+    return ($status, $reaped == 0) if $reaped <= 0;
+    $status = $? if $reaped == $pid;
+  }
+}
+
+send_frame('R', $subreaper);
 for (;;) {
   my $request = read_request();
+  # Adopted processes that ended since the last task.
+  reap(0);
   next unless substr($request, 0, 1) eq 'R';
   my ($cwd, $file, $framed, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
   my @argv = splice(@rest, 0, $argc);
@@ -153,9 +173,9 @@ for (;;) {
   };
   my $exited = 0;
   while (!$exited || %open) {
-    # 1: WNOHANG
-    if (!$exited && waitpid($pid, 1) == $pid) {
-      send_frame('X', $?);
+    my ($status) = reap($pid);
+    if (!$exited && defined $status) {
+      send_frame('X', $status);
       $exited = 1;
       next;
     }
@@ -184,7 +204,9 @@ for (;;) {
   }
   syscall($CLOSE, $pidfd) if defined $pidfd;
   close($file_fh) if $file_fh;
-  send_frame('D', 0);
+  # Whether any child is left: only the task's can be, and the action stops them.
+  my (undef, $left) = reap(0);
+  send_frame('D', $left ? 1 : 0);
 }
 `
 
@@ -197,6 +219,8 @@ export interface LaunchRequest {
   onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => Promise<void> | void
   /** Where output past its first bytes goes instead of onOutput (stdout and stderr together). */
   outputFile?: OutputFile
+  /** A `NAME=value` string added to the environment, last (see process-tree.ts). */
+  marker?: string
 }
 
 /**
@@ -225,6 +249,18 @@ export interface LaunchedProcess {
   closeStdio(): void
   /** Set when the launcher stopped before it could report how the task ended. */
   lostReason(): string | undefined
+  /**
+   * The launcher's pid when it adopts the task's orphans (Linux's child subreaper): then every
+   * process of the task is a descendant of it until the task is done and released.
+   */
+  adopter: number | undefined
+  /** Once both pipes are closed: whether the launcher still has a child (left by the task). */
+  leftovers: Promise<boolean>
+  /**
+   * Lets the launcher take the next task (until then, it only holds this one's leftovers), or with
+   * `reuse` false ends it: a process it still has would be taken for the next task's.
+   */
+  release(reuse: boolean): void
 }
 
 /** What launching gave: a running task, an error as spawn reports it, or no launcher to use. */
@@ -234,6 +270,8 @@ export type LaunchOutcome =
 const HEADER_BYTES = 5
 /** A launcher is ready in a few ms; one that is not after this long is given up. */
 const LAUNCHER_READY_TIMEOUT_MS = 5000
+/** How much of what perl prints (its own errors: the tasks have pipes of their own) is kept. */
+const PERL_ERROR_CHARS = 2000
 /**
  * Tasks spawned (no launcher free) before launchers start being started in the background, when
  * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
@@ -253,7 +291,8 @@ interface Running {
   started: () => void
   failed: (errno: number, step: string) => void
   exited: (status: number | null) => void
-  done: () => void
+  /** Both pipes closed; `leftovers`: the launcher still has a child, and waits for release. */
+  done: (leftovers: boolean) => void
   discard: boolean
 }
 
@@ -266,7 +305,16 @@ class Launcher {
   /** Counts pauses, so that a pause's late end cannot resume a later one (or a later task). */
   private pauses = 0
   private ready = false
+  /** Waits for release() after a task that left processes behind. */
+  private held = false
+  /** Whether the launcher adopts its tasks' orphans (it said so when ready). */
+  subreaper = false
   private readonly readyTimer: NodeJS.Timeout
+  private readyTimedOut = false
+  /** What perl printed, e.g. why it refused the program. */
+  private errors = ''
+  /** Says how the launcher ended, once it has. */
+  private readonly ending: Promise<string>
   private ended = false
   /** Bytes of the current O / E frame still to come, and whose they are. */
   private dataLeft = 0
@@ -275,18 +323,26 @@ class Launcher {
 
   /**
    * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
-   * ready, which means perl cannot run it here. Throws what spawn throws.
+   * ready, which means perl cannot run it here (with why, once known). Throws what spawn throws.
    */
   constructor(
     perl: string,
     readyTimeoutMs: number,
     private readonly onIdle: (launcher: Launcher) => void,
-    private readonly onLost: () => void
+    private readonly onLost: (why: Promise<string>) => void
   ) {
     this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments()], {
-      stdio: ['pipe', 'pipe', 'ignore'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
       env: {}
+    })
+    this.ending = new Promise(resolve => {
+      this.child.once('error', error => resolve(`${perl}: ${error.message}`))
+      this.child.once('close', (code, signal) => resolve(this.describeEnd(perl, code, signal)))
+    })
+    this.child.stderr?.setEncoding('utf8')
+    this.child.stderr?.on('data', (text: string) => {
+      if (this.errors.length < PERL_ERROR_CHARS) this.errors += text.slice(0, PERL_ERROR_CHARS)
     })
     this.child.on('error', () => this.die())
     this.child.stdin?.on('error', () => this.die())
@@ -297,7 +353,10 @@ class Launcher {
       this.parse()
     })
     // A task may be waiting for it: one that never gets ready is given up (the task is spawned).
-    this.readyTimer = setTimeout(() => this.child.kill('SIGKILL'), readyTimeoutMs)
+    this.readyTimer = setTimeout(() => {
+      this.readyTimedOut = true
+      this.child.kill('SIGKILL')
+    }, readyTimeoutMs)
     this.readyTimer.unref()
     this.setRef(false)
   }
@@ -315,6 +374,18 @@ class Launcher {
     this.child.stdin?.write(Buffer.from([0, 0, 0, 1, 0x43]))
     // What was paused for its output is of no use now; the launcher must be read on.
     if (this.paused) this.resume(this.pauses)
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid
+  }
+
+  /** Takes the next task once the last one's leftovers are dealt with, or ends. */
+  release(reuse: boolean): void {
+    if (!this.held) return
+    this.held = false
+    if (reuse) this.idle()
+    else this.close()
   }
 
   close(): void {
@@ -363,6 +434,7 @@ class Launcher {
       this.buffered = buffer.subarray(HEADER_BYTES)
       if (type === 0x52) {
         this.ready = true
+        this.subreaper = value === 1
         clearTimeout(this.readyTimer)
         // Launched on demand, its first task may already be waiting.
         if (!running) this.idle()
@@ -373,8 +445,10 @@ class Launcher {
       else if (type === 0x58) running?.exited(value)
       else if (type === 0x44) {
         this.running = undefined
-        running?.done()
-        this.idle()
+        running?.done(value === 1)
+        // Its leftovers are its children: no other task may start until they are stopped.
+        if (value === 1 && running) this.held = true
+        else this.idle()
       }
     }
     // Gone, and every frame it sent before going has been handled.
@@ -411,16 +485,27 @@ class Launcher {
     if (this.dead && !this.running) return
     this.dead = true
     this.setRef(false)
-    if (!this.ready) this.onLost()
+    if (!this.ready) this.onLost(this.ending)
     const running = this.running
     this.running = undefined
     running?.exited(null)
-    running?.done()
+    running?.done(false)
+  }
+
+  /** Why a launcher that never got ready ended: perl's own words when it printed any. */
+  private describeEnd(perl: string, code: number | null, signal: NodeJS.Signals | null): string {
+    const how = this.readyTimedOut
+      ? 'was not ready in time'
+      : signal !== null
+        ? `was killed by ${signal}`
+        : `exited with code ${code}`
+    const errors = this.errors.trim()
+    return `${perl} ${how} before the launcher was ready${errors ? `: ${errors}` : ''}`
   }
 
   /** An idle launcher must not keep the action alive: it ends when our end of its stdin closes. */
   private setRef(ref: boolean): void {
-    const handles = [this.child, this.child.stdin, this.child.stdout] as (
+    const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as (
       { ref?: () => void; unref?: () => void } | null | undefined
     )[]
     for (const handle of handles) {
@@ -439,6 +524,8 @@ export interface LauncherPoolOptions {
   whenNoneFree?: NoneFree
   /** How long a launcher may take to get ready before it is given up (default 5 s). */
   readyTimeoutMs?: number
+  /** Told once why launchers are not used any more (every task is spawned from then on). */
+  onUnavailable?: (reason: string) => void
 }
 
 /** What a task does when every launcher is busy or still starting. */
@@ -463,12 +550,15 @@ export class LauncherPool {
   private starting = 0
   private spawned = 0
   private broken = false
+  /** Told once why launchers are not used any more (every task is spawned from then on). */
+  onUnavailable: ((reason: string) => void) | undefined
 
   constructor(options: LauncherPoolOptions = {}) {
     this.perl = options.perl ?? LAUNCHER_PERL
     this.enabled = options.enabled ?? launcherSupported(this.perl)
     this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn
     this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS
+    this.onUnavailable = options.onUnavailable
   }
 
   /** Starts the command through a launcher; `unavailable` when there is none to use now. */
@@ -490,9 +580,9 @@ export class LauncherPool {
       // one at a time, so there is at most one more launcher than tasks running at once.
       this.spawned++
       if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0) this.newLauncher(true)
-    } catch {
+    } catch (error) {
       // spawn threw (rather than reporting an 'error'): no launchers here.
-      this.broken = true
+      this.disable(Promise.resolve(`${this.perl} could not be started: ${String(error)}`))
     }
     return Promise.resolve({ unavailable: true })
   }
@@ -515,6 +605,13 @@ export class LauncherPool {
     this.starting = 0
   }
 
+  /** No launcher from now on; says why, once (the first reason is the one that counts). */
+  private disable(why: Promise<string>): void {
+    if (this.broken) return
+    this.broken = true
+    void why.then(reason => this.onUnavailable?.(reason))
+  }
+
   private newLauncher(warming: boolean): Launcher {
     if (warming) this.starting++
     let counted = warming
@@ -530,9 +627,9 @@ export class LauncherPool {
           uncount()
           if (!idle.dead) this.idle.push(idle)
         },
-        () => {
+        why => {
           uncount()
-          this.broken = true
+          this.disable(why)
           this.all.delete(launcher)
         }
       )
@@ -557,10 +654,12 @@ export class LauncherPool {
       let appendedBytes = 0
       let resolveExited!: (value: [number | null, NodeJS.Signals | null]) => void
       let resolveClosed!: () => void
+      let resolveLeftovers!: (left: boolean) => void
       const exited = new Promise<[number | null, NodeJS.Signals | null]>(
         done => (resolveExited = done)
       )
       const stdioClosed = new Promise<void>(done => (resolveClosed = done))
+      const leftovers = new Promise<boolean>(done => (resolveLeftovers = done))
       const started = (forkedPid: number): void =>
         resolve({
           process: {
@@ -573,7 +672,10 @@ export class LauncherPool {
               stdioOpen = false
               launcher.closeStdio(running)
             },
-            lostReason: () => lost
+            lostReason: () => lost,
+            adopter: launcher.subreaper ? launcher.pid : undefined,
+            leftovers,
+            release: reuse => launcher.release(reuse)
           }
         })
       const running: Running = {
@@ -591,7 +693,7 @@ export class LauncherPool {
           hasExited = true
           if (pid === undefined) {
             // It died before forking: nothing ran; spawn from now on.
-            this.broken = true
+            this.disable(Promise.resolve('a launcher stopped before it started its task'))
             resolve({ unavailable: true })
             return
           }
@@ -604,9 +706,10 @@ export class LauncherPool {
           }
           resolveExited(decodeWaitStatus(status))
         },
-        done: () => {
+        done: left => {
           stdioOpen = false
           resolveClosed()
+          resolveLeftovers(left)
         }
       }
       launcher.launch(encoded, running)
@@ -637,11 +740,12 @@ function firstNames(constants: Readonly<Record<string, number>>): Map<number, st
 
 /**
  * The syscall numbers the launcher calls by number (pidfd_open, setsid, rt_sigprocmask,
- * exit_group, close) on the architectures GitHub's Linux runners have; elsewhere tasks are spawned.
+ * exit_group, close, prctl) on the architectures GitHub's Linux runners have; elsewhere tasks
+ * are spawned.
  */
 const SYSCALLS: Partial<Record<string, readonly number[]>> = {
-  x64: [434, 112, 14, 231, 3],
-  arm64: [434, 157, 135, 94, 57]
+  x64: [434, 112, 14, 231, 3, 157],
+  arm64: [434, 157, 135, 94, 57, 167]
 }
 
 /** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR. */
@@ -701,6 +805,7 @@ function encodeRequest(request: LaunchRequest): Buffer | undefined {
   for (const [name, value] of Object.entries(request.env ?? process.env)) {
     if (value !== undefined) strings.push(`${name}=${value}`)
   }
+  if (request.marker !== undefined) strings.push(request.marker)
   let size = 4 + 1
   const lengths: number[] = []
   for (const text of strings) {

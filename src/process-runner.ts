@@ -4,9 +4,17 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { types } from 'node:util'
 import type { Readable } from 'node:stream'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { monotonicMs } from './duration.js'
 import { LauncherPool, type OutputFile } from './launcher.js'
+import {
+  groupHasLiveMembers,
+  groupMayBeAlive,
+  liveDescendants,
+  markedProcesses,
+  newTaskMarker,
+  runMarker,
+  stopProcesses
+} from './process-tree.js'
 
 export interface RunOptions {
   file: string
@@ -68,13 +76,6 @@ export const EXIT_NOT_EXECUTABLE = 126
 
 // setTimeout fires at once for longer delays; this is almost 25 days.
 const MAX_TIMER_MS = 2 ** 31 - 1
-// Only while stopping a group: how often to check whether it is gone.
-const GROUP_POLL_MS = 20
-// Zombies that no one reaps (a container whose PID 1 is not an init) look alive to kill(0);
-// /proc tells them apart, but reading it costs more, so only this often.
-const PROC_SCAN_INTERVAL_MS = 100
-// After SIGKILL the kernel still needs a moment before the processes are gone.
-const KILL_SETTLE_MS = 500
 
 type StopReason = 'timeout' | 'abort'
 
@@ -89,18 +90,22 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
   }
 
   const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers
+  // Linux: found in /proc/N/environ, so that what the task leaves can be found once re-parented.
+  const marker = process.platform === 'linux' ? newTaskMarker() : undefined
   let started: StartedProcess | undefined
   if (launchers) {
-    const outcome = await launchers.launch(options)
+    const outcome = await launchers.launch({ ...options, marker })
     if ('error' in outcome) return clock.result(await describeStartFailure(outcome.error, options))
     if ('process' in outcome) started = outcome.process
   }
   if (!started) {
-    const spawned = await startWithSpawn(options)
+    const spawned = await startWithSpawn(options, marker)
     if ('error' in spawned) return clock.result(await describeStartFailure(spawned.error, options))
     started = spawned
   }
-  const { pid, exited, stdioClosed } = started
+  const { pid, exited, stdioClosed, adopter } = started
+  // What such a task leaves after it ended is only found by the sweep at the end of the run.
+  if (adopter === undefined) unadoptedTasks = true
 
   let timeoutTimer: NodeJS.Timeout | undefined
   const timedOut = new Promise<StopReason>(resolve => {
@@ -125,7 +130,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     clearTimeout(timeoutTimer)
     if (!Array.isArray(first)) {
       stopReason = first
-      await stopProcessTree(started, killGraceMs)
+      await stopProcessTree(started, marker, killGraceMs)
     }
     const [code, signal] = await exited
 
@@ -135,8 +140,20 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
       await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs)
     }
     started.closeStdio()
-    // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
-    if (stopReason === undefined) await stopLeftovers(pid, killGraceMs)
+    // A task whose launcher died has no adopter any more: its group is stopped as a spawned one's.
+    const lost = started.lostReason?.() !== undefined
+    if (lost) unadoptedTasks = true
+    if (adopter !== undefined && !lost) {
+      // Its launcher still has a child: a process of this task (and the launcher waits for us).
+      const stopped =
+        !(await started.leftovers) ||
+        (await stopProcesses(() => liveDescendants(adopter), pid, killGraceMs))
+      // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
+      started.release?.(stopped)
+    } else if (stopReason === undefined) {
+      // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
+      await stopLeftovers(pid, killGraceMs)
+    }
 
     return clock.result({
       exitCode: code ?? exitCodeOfSignal(signal),
@@ -164,6 +181,25 @@ interface StartedProcess {
   killMain?(): void
   /** Why the exit status is unknown, when it is. */
   lostReason?(): string | undefined
+  /** The launcher whose descendants every process of the task stays (see launcher.ts). */
+  adopter?: number
+  /** With an adopter: whether the task left processes, known once the output is closed. */
+  leftovers?: Promise<boolean>
+  /** With an adopter: lets it take the next task, or (reuse false) ends it. */
+  release?(reuse: boolean): void
+}
+
+/** Whether a task ran without an adopter: then only the sweep finds what it left. */
+let unadoptedTasks = false
+
+/**
+ * Stops every process any task of this run left that is still running (Linux: found by the
+ * marker in their environment), SIGTERM then SIGKILL after the grace. For the end of the run, and
+ * its cancellation; cheap when every task was started by a launcher that adopts orphans.
+ */
+export async function stopRunLeftovers(graceMs = DEFAULT_KILL_GRACE_MS): Promise<void> {
+  if (process.platform !== 'linux' || !unadoptedTasks) return
+  await stopProcesses(() => markedProcesses(runMarker()), undefined, graceMs)
 }
 
 let shared: LauncherPool | undefined
@@ -175,12 +211,20 @@ export function sharedLaunchers(): LauncherPool {
 }
 
 /** Starts the process with Node's spawn: a fork of this whole process. */
-async function startWithSpawn(options: RunOptions): Promise<StartedProcess | { error: unknown }> {
+async function startWithSpawn(
+  options: RunOptions,
+  marker: string | undefined
+): Promise<StartedProcess | { error: unknown }> {
   let child: ChildProcess
+  let env = options.env
+  if (marker !== undefined) {
+    const split = marker.indexOf('=')
+    env = { ...(env ?? process.env), [marker.slice(0, split)]: marker.slice(split + 1) }
+  }
   try {
     child = spawn(options.file, options.args, {
       cwd: options.cwd,
-      env: options.env,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
       // groups (taskkill /T walks the tree) and detached there means a console of its own.
@@ -255,7 +299,16 @@ export function exitCodeOfSignal(signal: NodeJS.Signals | null): number | null {
   return number === undefined ? null : 128 + number
 }
 
-async function stopProcessTree(started: StartedProcess, graceMs: number): Promise<void> {
+/**
+ * Stops the task's whole tree: its process group and, on Linux, every process that left it — all
+ * descendants of its adopting launcher, or else its descendants still linked to it and every
+ * process carrying its marker.
+ */
+async function stopProcessTree(
+  started: StartedProcess,
+  marker: string | undefined,
+  graceMs: number
+): Promise<void> {
   const pid = started.pid
   if (process.platform === 'win32') {
     await runTaskkill(pid)
@@ -263,96 +316,16 @@ async function stopProcessTree(started: StartedProcess, graceMs: number): Promis
     started.killMain?.()
     return
   }
-  // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through
-  // their parent links, which only hold while the task's main process is alive: now.
-  const escaped = escapedGroups(pid)
-  const deadline = Date.now() + graceMs
-  for (const target of escaped) signalTarget(target, 'SIGTERM')
-  await stopProcessGroup(pid, graceMs)
-  if (escaped.length === 0) return
-  // They get the same grace as the task's group, then SIGKILL.
-  while (escaped.some(isSignalable) && Date.now() < deadline) await sleep(GROUP_POLL_MS)
-  for (const target of escaped) signalTarget(target, 'SIGKILL')
-}
-
-/** Whether a process (positive) or group (negative) can still be signalled (zombies can). */
-function isSignalable(target: number): boolean {
-  try {
-    process.kill(target, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
-  }
-}
-
-/**
- * What to signal to reach the descendants of `pid` that are outside its process group: the
- * group of each such descendant that leads its own group (its children are in it too), or the
- * process itself. Linux only (read from /proc); elsewhere none are found.
- */
-export function escapedGroups(pid: number): number[] {
-  if (process.platform !== 'linux') return []
-  const processes = readProcessTable() ?? new Map()
-  const children = new Map<number, number[]>()
-  for (const entry of processes.values()) {
-    const siblings = children.get(entry.ppid)
-    if (siblings) siblings.push(entry.pid)
-    else children.set(entry.ppid, [entry.pid])
-  }
-  const descendants = new Set<number>()
-  const queue = [pid]
-  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-    for (const child of children.get(next) ?? []) {
-      if (!descendants.has(child)) {
-        descendants.add(child)
-        queue.push(child)
-      }
-    }
-  }
-  const targets = new Set<number>()
-  for (const descendant of descendants) {
-    const pgrp = processes.get(descendant)?.pgrp
-    if (pgrp === undefined || pgrp === pid) continue
-    // A negative target signals the whole group; only groups led by a descendant are ours.
-    targets.add(descendants.has(pgrp) ? -pgrp : descendant)
-  }
-  return [...targets]
-}
-
-/** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */
-function signalTarget(target: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(target, signal)
-  } catch {
-    // Gone already, or not ours to signal.
-  }
-}
-
-/** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
-function readProcessTable(): Map<number, { pid: number; ppid: number; pgrp: number }> | undefined {
-  let entries: string[]
-  try {
-    entries = fs.readdirSync('/proc')
-  } catch {
-    return undefined
-  }
-  const table = new Map<number, { pid: number; ppid: number; pgrp: number }>()
-  for (const entry of entries) {
-    const code = entry.charCodeAt(0)
-    if (code < 48 || code > 57) continue
-    let stat: string
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1')
-    } catch {
-      continue // gone meanwhile
-    }
-    // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3)
-    if (fields[0] === 'Z' || fields[0] === 'X') continue
-    const pid = Number(entry)
-    table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) })
-  }
-  return table
+  const adopter = started.adopter
+  const find =
+    adopter !== undefined
+      ? () => liveDescendants(adopter)
+      : () => {
+          const linked = liveDescendants(pid)
+          if (marker === undefined) return linked
+          return [...new Set([...linked, ...markedProcesses(marker)])]
+        }
+  await stopProcesses(find, pid, graceMs)
 }
 
 async function stopLeftovers(pgid: number, graceMs: number): Promise<void> {
@@ -360,61 +333,7 @@ async function stopLeftovers(pgid: number, graceMs: number): Promise<void> {
   if (process.platform === 'win32') return
   // Usually the group is already empty and this costs a single kill(2).
   if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid)) return
-  await stopProcessGroup(pgid, graceMs)
-}
-
-/** SIGTERM to the group, SIGKILL to whatever is still there after the grace. */
-async function stopProcessGroup(pgid: number, graceMs: number): Promise<void> {
-  if (!signalGroup(pgid, 'SIGTERM')) return
-  if (await waitForGroupToEmpty(pgid, graceMs)) return
-  if (!signalGroup(pgid, 'SIGKILL')) return
-  await waitForGroupToEmpty(pgid, KILL_SETTLE_MS)
-}
-
-async function waitForGroupToEmpty(pgid: number, limitMs: number): Promise<boolean> {
-  const startedAt = Date.now()
-  let nextScanAt = startedAt
-  for (;;) {
-    const elapsed = Date.now() - startedAt
-    if (elapsed >= limitMs) return false
-    await sleep(Math.min(GROUP_POLL_MS, limitMs - elapsed))
-    if (!groupMayBeAlive(pgid)) return true
-    if (Date.now() >= nextScanAt) {
-      if (!groupHasLiveMembers(pgid)) return true
-      nextScanAt = Date.now() + PROC_SCAN_INTERVAL_MS
-    }
-  }
-}
-
-/** Sends a signal to a process group; false when the group no longer exists. */
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  // After every task the group is checked, and usually gone: the ESRCH error is the common case,
-  // and capturing its stack trace was the costliest part of it.
-  const stackTraceLimit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  try {
-    process.kill(-pgid, signal)
-    return true
-  } catch (error) {
-    // EPERM: a member we may not signal (e.g. setuid) is still a member.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit
-  }
-}
-
-/** kill(0) counts zombies too, so true here may still mean nothing is running. */
-function groupMayBeAlive(pgid: number): boolean {
-  return signalGroup(pgid, 0)
-}
-
-/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
-function groupHasLiveMembers(pgid: number): boolean {
-  if (process.platform !== 'linux') return true
-  const table = readProcessTable()
-  if (table === undefined) return true
-  for (const entry of table.values()) if (entry.pgrp === pgid) return true
-  return false
+  await stopProcesses(() => [], pgid, graceMs)
 }
 
 function runTaskkill(pid: number): Promise<void> {

@@ -6,7 +6,7 @@ import { formatDuration } from './duration.js'
 import { Halt, HaltKind, runTasks, type Outcome } from './executor.js'
 import { type ActionSettings, type FailFastThreshold } from './input-helper.js'
 import { itemLabel } from './labels.js'
-import { sharedLaunchers } from './process-runner.js'
+import { sharedLaunchers, stopRunLeftovers } from './process-runner.js'
 import { type RunPlan } from './prepare.js'
 import { startProgress } from './progress.js'
 import { countStatuses, type RunReport } from './results.js'
@@ -67,7 +67,17 @@ export async function runItems(
     core.info
   )
 
-  sharedLaunchers().expect(total, workers)
+  const launchers = sharedLaunchers()
+  launchers.expect(total, workers)
+  launchers.onUnavailable = reason => {
+    const message = `Tasks are started with spawn from now on: ${reason}`
+    core.debug(message)
+  }
+  // On cancellation, what finished tasks left is stopped at once, alongside the running tasks.
+  const stopLeftoversNow = (): void => {
+    setImmediate(() => void stopRunLeftovers())
+  }
+  cancellation.addEventListener('abort', stopLeftoversNow, { once: true })
   let result
   try {
     result = await runTasks(
@@ -120,9 +130,12 @@ export async function runItems(
     await Promise.all(afterTasks)
     await log.finish()
   } finally {
+    cancellation.removeEventListener('abort', stopLeftoversNow)
     stopProgress()
     closeSync(jobLog)
     core.routeLog()
+    // Nothing a task started may outlive the action (a double fork, `setsid -f`).
+    await stopRunLeftovers()
   }
 
   const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))
