@@ -1,34 +1,48 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HaltKind } from '../src/executor.js'
-import {
-  mergeReports,
-  mergeResultsFiles,
-  missingShardsMessage,
-  readResultsFile
-} from '../src/merge.js'
-import { writeResultsFile, type RunReport } from '../src/results.js'
-import { type ShardInfo } from '../src/shard.js'
+import { type ResultsFile } from '../src/merge-checks.js'
+import { mergeProblemsMessage, mergeReports, mergeResultsFiles } from '../src/merge.js'
+import { describeResolves, type RunReport } from '../src/results.js'
+import { readResultsFile, writeResultsFile } from '../src/results-file.js'
+import { itemsDigest, splitDigest, type ShardInfo } from '../src/shard.js'
 import { TaskStatus } from '../src/task-status.js'
 import { record, report } from './helpers/records.js'
+
+/** Six items dealt round-robin over three shards: shard i has items i and i + 3. */
+const ITEMS = Array.from({ length: 6 }, (_, index) => `item-${index}`)
 
 const shardInfo = (index: number, extra: Partial<ShardInfo> = {}): ShardInfo => ({
   index,
   total: 3,
   itemCount: 6,
-  itemsDigest: 'items',
-  splitDigest: 'split',
+  itemsDigest: itemsDigest(ITEMS),
+  splitDigest: splitDigest(ITEMS.map((_, item) => item % 3)),
   byTimings: false,
   estimatedMs: 0,
   estimatedTotalMs: 0,
+  items: [index, index + 3].map(item => ({ index: item, item: ITEMS[item] as string })),
   ...extra
 })
 
 /** Writes a shard's results file the way a run does; returns its path. */
 async function shardFile(root: string, index: number, runReport: RunReport): Promise<string> {
   return writeResultsFile(join(root, `shard-${index}`), runReport)
+}
+
+/** Rewrites a results file's records as `edit` says, keeping its counts true to them. */
+function editRecords(path: string, edit: (results: unknown[]) => unknown[]): void {
+  const file = JSON.parse(readFileSync(path, 'utf8')) as {
+    counts: Record<string, number>
+    results: { status: string }[]
+  }
+  file.results = edit(file.results) as { status: string }[]
+  file.counts.total = file.results.length
+  file.counts.succeeded = file.results.filter(result => result.status === 'success').length
+  file.counts.failed = file.results.filter(result => result.status === 'failure').length
+  writeFileSync(path, JSON.stringify(file))
 }
 
 const shardReport = (index: number, extra: Partial<RunReport> = {}): RunReport =>
@@ -48,6 +62,9 @@ const shardReport = (index: number, extra: Partial<RunReport> = {}): RunReport =
     { shard: shardInfo(index), durationMs: 1000 * (index + 1), ...extra }
   )
 
+/** A results file as read, without writing it. */
+const readFile = (path: string, runReport: RunReport): ResultsFile => ({ path, report: runReport })
+
 describe('readResultsFile and mergeReports', () => {
   it('round-trips a results file and merges shards in input order with slots of their own', async () => {
     const root = mkdtempSync(join(tmpdir(), 'merge-'))
@@ -64,10 +81,10 @@ describe('readResultsFile and mergeReports', () => {
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 1 })
     expect(merged.durationMs).toBe(3000)
     expect(merged.workers).toBe(6)
-    expect(merged.merged).toEqual({ files: 3, shards: 3, missingShards: [] })
+    expect(merged.merged).toEqual({ files: 3, shards: 3, missingShards: [], problems: [] })
     expect(merged.records[3]?.outputs).toEqual({ k: 'v' })
     expect(merged.records[0]?.startedAt).toBe(1_700_000_000_000)
-    expect(missingShardsMessage(merged)).toBeUndefined()
+    expect(mergeProblemsMessage(merged)).toBeUndefined()
   })
 
   it('reports a missing shard instead of hiding it', async () => {
@@ -78,22 +95,14 @@ describe('readResultsFile and mergeReports', () => {
     expect(merged.merged?.missingShards).toEqual([1])
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 4 })
     expect(merged.records).toHaveLength(4)
-    expect(missingShardsMessage(merged)).toBe(
+    expect(mergeProblemsMessage(merged)).toBe(
       '1 of 3 shards have no results file (1/3): their 2 items have no result here. Re-run those shards.'
     )
   })
 
   it('refuses shards of different runs, of different splits, or the same shard twice', () => {
-    const file = (index: number, shard: Partial<ShardInfo> = {}) => ({
-      path: `s${index}.json`,
-      shard: shardInfo(index, shard),
-      durationMs: 1,
-      workers: 1,
-      shell: 'bash',
-      haltReason: null,
-      haltKind: null,
-      records: []
-    })
+    const file = (index: number, shard: Partial<ShardInfo> = {}) =>
+      readFile(`s${index}.json`, report([], { shard: shardInfo(index, shard) }))
     expect(() => mergeReports([file(0), file(1, { itemsDigest: 'other' })])).toThrow(
       "Invalid merge-results: 's1.json' and 's0.json' come from different runs"
     )
@@ -104,22 +113,17 @@ describe('readResultsFile and mergeReports', () => {
     expect(() => mergeReports([file(0), file(0)])).toThrow(
       "Invalid merge-results: shard 0/3 appears twice, in 's0.json' and 's0.json'."
     )
-    expect(() => mergeReports([file(0), { ...file(1), shard: undefined }])).toThrow(
+    expect(() => mergeReports([file(0), readFile('s1.json', report([]))])).toThrow(
       "'s1.json' comes from a run without shard"
     )
   })
 
   it('keeps a halt kind only when every halted shard shares it', () => {
-    const file = (index: number, haltKind: HaltKind | null) => ({
-      path: `s${index}.json`,
-      shard: shardInfo(index),
-      durationMs: 1,
-      workers: 1,
-      shell: 'bash',
-      haltReason: haltKind === null ? null : `halt ${index}`,
-      haltKind,
-      records: []
-    })
+    const file = (index: number, haltKind: HaltKind | null) =>
+      readFile(
+        `s${index}.json`,
+        shardReport(index, { haltReason: haltKind === null ? null : `halt ${index}`, haltKind })
+      )
     const won = mergeReports([
       file(0, HaltKind.Successes),
       file(1, null),
@@ -133,50 +137,164 @@ describe('readResultsFile and mergeReports', () => {
   })
 
   it('numbers the results of unsharded runs one after another', () => {
-    const plain = (name: string, items: string[]) => ({
-      path: name,
-      shard: undefined,
-      durationMs: 5,
-      workers: 2,
-      shell: 'sh',
-      haltReason: null,
-      haltKind: null,
-      records: items.map((item, index) => record(index, item, TaskStatus.Success))
-    })
+    const plain = (name: string, items: string[]) =>
+      readFile(
+        name,
+        report(
+          items.map((item, index) => record(index, item, TaskStatus.Success)),
+          { durationMs: 5, shell: 'sh' }
+        )
+      )
     const merged = mergeReports([plain('a', ['x', 'y']), plain('b', ['z'])])
     expect(merged.records.map(r => [r.index, r.item])).toEqual([
       [0, 'x'],
       [1, 'z'],
       [2, 'y']
     ])
-    expect(merged.merged).toEqual({ files: 2, shards: null, missingShards: [] })
+    expect(merged.merged).toEqual({ files: 2, shards: null, missingShards: [], problems: [] })
   })
 
-  it('refuses files that are not results files, naming the file and the problem', async () => {
+  it('merges around a file that is not a valid results file, naming the file and the field', async () => {
     const root = mkdtempSync(join(tmpdir(), 'merge-'))
-    mkdirSync(join(root, 'bad'))
-    const write = (name: string, text: string): string => {
-      writeFileSync(join(root, 'bad', name), text)
-      return join(root, 'bad', name)
-    }
-    const notJson = write('a.json', '{')
-    await expect(readResultsFile(notJson)).rejects.toThrow(
-      `Invalid results file '${notJson}': not JSON. Expected a results-file written by parallel-exec.`
-    )
-    const noResults = write('b.json', '{"counts": {}}')
-    await expect(readResultsFile(noResults)).rejects.toThrow('it has no results array')
-    const badStatus = write('c.json', '{"results": [{"index": 0, "item": "a", "status": "fine"}]}')
-    await expect(readResultsFile(badStatus)).rejects.toThrow('result 1 has no valid status')
-    const badShard = write('e.json', '{"shard": {"index": 0, "total": 2}, "results": []}')
-    await expect(readResultsFile(badShard)).rejects.toThrow('its shard record is incomplete')
-    const badIndex = write(
-      'd.json',
-      '{"results": [{"index": -1, "item": "a", "status": "success"}]}'
-    )
-    await expect(readResultsFile(badIndex)).rejects.toThrow('result 1 has no valid index')
+    await shardFile(root, 0, shardReport(0))
+    await shardFile(root, 1, shardReport(1))
+    const bad = await shardFile(root, 2, shardReport(2))
+    editRecords(bad, results => results.map(result => ({ ...(result as object), durationMs: -5 })))
+    const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+    expect(merged.merged?.missingShards).toEqual([2])
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 3, failed: 1 })
+    expect(merged.merged?.problems).toEqual([
+      '1 of 3 shards have no valid results file (2/3): their 2 items have no result here. Re-run those shards.',
+      `Invalid results file '${bad}': 'results[0].durationMs' is -5. Expected a number of milliseconds ≥ 0.`
+    ])
+    mkdirSync(join(root, 'none'))
     await expect(mergeResultsFiles('none/*.json', root, 'merge-results')).rejects.toThrow(
       "Invalid merge-results 'none/*.json': no file matches. Expected the shards' results files, " +
         'such as downloaded with actions/download-artifact.'
+    )
+  })
+})
+
+describe('records checked against the split', () => {
+  /** The three shards' results files, as their runs wrote them. */
+  async function writeShards(): Promise<{ root: string; paths: string[] }> {
+    const root = mkdtempSync(join(tmpdir(), 'merge-'))
+    const paths = [await shardFile(root, 0, shardReport(0))]
+    paths.push(await shardFile(root, 1, shardReport(1)))
+    paths.push(await shardFile(root, 2, shardReport(2)))
+    return { root, paths }
+  }
+  const merge = (root: string): Promise<RunReport> =>
+    mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+
+  it('fails naming the shard and the item when a shard file lacks a record', async () => {
+    const { root, paths } = await writeShards()
+    editRecords(paths[1] as string, results => results.slice(0, 1))
+    const merged = await merge(root)
+    // item 5 ran in no file here: it counts in total, without a result, and fails the step
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 0 })
+    expect(merged.records.map(r => r.index)).toEqual([0, 1, 2, 3, 5])
+    expect(mergeProblemsMessage(merged)).toBe(
+      `Shard 1/3 (${paths[1]}) has no record for item 5 'item-4'.`
+    )
+    // and so does it after a round through the merged results file
+    const again = await readResultsFile(await writeResultsFile(join(root, 'out'), merged))
+    expect(mergeProblemsMessage(again)).toBe(mergeProblemsMessage(merged))
+  })
+
+  it('counts a record present twice once, and fails naming it', async () => {
+    const { root, paths } = await writeShards()
+    editRecords(paths[0] as string, results => [...results, results[0], results[0]])
+    const merged = await merge(root)
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 1 })
+    expect(merged.records.map(r => r.index)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(mergeProblemsMessage(merged)).toBe(
+      `Shard 0/3 (${paths[0]}) has more than one record for item 1 'item-0'; the first is kept.`
+    )
+  })
+
+  it('sets aside records for items of another shard or beyond the run', async () => {
+    const { root, paths } = await writeShards()
+    editRecords(paths[2] as string, results => [
+      ...results,
+      { ...(results[0] as object), index: 1, item: 'item-1' },
+      { ...(results[0] as object), index: 9, item: 'x' }
+    ])
+    const merged = await merge(root)
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 1 })
+    expect(merged.records.map(r => r.index)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(mergeProblemsMessage(merged)).toBe(
+      `Shard 2/3 (${paths[2]}) has records for items that are not its own: item 2 'item-1', item 10 'x'.`
+    )
+  })
+
+  it("sets aside a record whose item is not the split's item at its number", async () => {
+    const { root, paths } = await writeShards()
+    editRecords(paths[2] as string, results =>
+      results.map((result, position) =>
+        position === 0 ? { ...(result as object), item: 'evil' } : result
+      )
+    )
+    const merged = await merge(root)
+    expect(merged.records.map(r => r.index)).toEqual([0, 1, 3, 4, 5])
+    expect(mergeProblemsMessage(merged)).toBe(
+      `Shard 2/3 (${paths[2]}) has records for other items than the split's: item 3 'evil' where the split has 'item-2'.`
+    )
+  })
+
+  it('catches a shard file whose item list was changed to match its records', async () => {
+    const { root, paths } = await writeShards()
+    const path = paths[1] as string
+    const file = JSON.parse(readFileSync(path, 'utf8')) as {
+      shard: { items: unknown[] }
+    }
+    file.shard.items = file.shard.items.slice(0, 1)
+    writeFileSync(path, JSON.stringify(file))
+    editRecords(path, results => results.slice(0, 1))
+    expect(mergeProblemsMessage(await merge(root))).toBe(
+      "No shard has item 5 among its items, of the run's 6."
+    )
+    // the same item renamed in the split and in the record: only the digests tell
+    const renamed = JSON.parse(readFileSync(paths[0] as string, 'utf8')) as {
+      shard: { items: { item: string }[] }
+      results: { item: string }[]
+    }
+    ;(renamed.shard.items[0] as { item: string }).item = 'other'
+    ;(renamed.results[0] as { item: string }).item = 'other'
+    writeFileSync(paths[0] as string, JSON.stringify(renamed))
+    await shardFile(root, 1, shardReport(1))
+    expect(mergeProblemsMessage(await merge(root))).toBe(
+      "The shards' item lists do not add up to the run's items and split (their digests differ): " +
+        'a results file was changed after its run.'
+    )
+  })
+
+  it('keeps every resolve outcome through a sharded merge', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'merge-'))
+    const resolved = { resolved: true, commentUrl: 'https://github.com/o/r/pull/7#r1' }
+    const unresolved = {
+      resolved: false,
+      error: 'GitHub did not mark review thread T4 as resolved.'
+    }
+    for (const index of [0, 1, 2]) {
+      const shard = shardReport(index)
+      shard.records.forEach((one, position) => {
+        if (one.status === TaskStatus.Success) one.resolve = position === 0 ? resolved : unresolved
+      })
+      await shardFile(root, index, shard)
+    }
+    const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+    expect(merged.records.map(r => r.resolve)).toEqual([
+      resolved,
+      resolved,
+      resolved,
+      unresolved,
+      undefined,
+      unresolved
+    ])
+    expect(describeResolves(merged.records)).toBe(
+      'Resolved 3 of 5 review threads whose task succeeded; 2 could not be resolved: ' +
+        'GitHub did not mark review thread T4 as resolved.'
     )
   })
 })
