@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,8 +7,17 @@ import { HaltKind } from '../src/executor.js'
 import { type ResultsFile } from '../src/merge-checks.js'
 import { mergeProblemsMessage, mergeReports, mergeResultsFiles } from '../src/merge.js'
 import { describeResolves, type RunReport } from '../src/results.js'
-import { readResultsFile, writeResultsFile } from '../src/results-file.js'
-import { itemsDigest, splitDigest, type ShardInfo } from '../src/shard.js'
+import {
+  parseResultsFile,
+  readResultsFile,
+  resultsFileText,
+  writeResultsFile
+} from '../src/results-file.js'
+import { itemsDigest, splitDigest, takeShard, type ShardInfo } from '../src/shard.js'
+import { Shell } from '../src/constants.js'
+import { prepareItems } from '../src/prepare.js'
+import { type TaskRecord } from '../src/task-record.js'
+import { CommandTemplate } from '../src/template.js'
 import { TaskStatus } from '../src/task-status.js'
 import { record, report } from './helpers/records.js'
 
@@ -296,5 +306,88 @@ describe('records checked against the split', () => {
       'Resolved 3 of 5 review threads whose task succeeded; 2 could not be resolved: ' +
         'GitHub did not mark review thread T4 as resolved.'
     )
+  })
+})
+
+describe('merging shards whose records were tampered with (property)', () => {
+  type Edit = { shard: number; kind: 'drop' | 'twice' | 'foreign' | 'other'; at: number }
+  const edit = fc.record({
+    shard: fc.nat(),
+    kind: fc.constantFrom<Edit['kind']>('drop', 'twice', 'foreign', 'other'),
+    at: fc.nat()
+  })
+  /** Records in a canonical order, to tell a real change from a reordering. */
+  const canonical = (records: readonly TaskRecord[]): string =>
+    JSON.stringify(
+      [...records].sort((a, b) => a.index - b.index || (String(a.item) < String(b.item) ? -1 : 1))
+    )
+
+  /** Applies one edit to a shard's records, as a changed or broken shard file would have it. */
+  function apply(
+    records: TaskRecord[],
+    own: ReadonlySet<number>,
+    itemCount: number,
+    change: Edit
+  ): void {
+    const target = records[change.at % Math.max(1, records.length)]
+    if (change.kind === 'drop' && target) records.splice(records.indexOf(target), 1)
+    if (change.kind === 'twice' && target) records.push({ ...target })
+    if (change.kind === 'other' && target)
+      records.splice(records.indexOf(target), 1, { ...target, item: 'zz' })
+    const foreign = change.at % (itemCount + 3)
+    if (change.kind === 'foreign' && !own.has(foreign)) {
+      records.push(record(foreign, `i${foreign}`, TaskStatus.Success))
+    }
+  }
+
+  it("counts every item once, keeps only the split's records, and fails exactly when changed", () => {
+    let cases = 0
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.array(edit, { maxLength: 4 }),
+        (total, itemCount, edits) => {
+          cases++
+          const items = Array.from({ length: itemCount }, (_, index) => `i${index}`)
+          const plan = prepareItems(items, CommandTemplate.parse('echo {}', Shell.Bash))
+          const runs = Array.from({ length: total }, (_, index) => {
+            const part = takeShard(plan, { index, total }, new Map())
+            const records = part.prepared.map(one =>
+              record(
+                one.index,
+                one.item,
+                one.index % 3 === 0 ? TaskStatus.Failure : TaskStatus.Success
+              )
+            )
+            return { part, records, original: canonical(records) }
+          })
+          for (const change of edits) {
+            const run = runs[change.shard % total] as (typeof runs)[0]
+            const own = new Set(run.part.prepared.map(one => one.index))
+            apply(run.records, own, itemCount, change)
+          }
+          // Each shard's file as a run writes it, read back as the merge reads it.
+          const files = runs.map(({ part, records }, index) => {
+            const written = report(records, { shard: part.shard, workers: 2 })
+            return {
+              path: `s${index}`,
+              report: parseResultsFile(resultsFileText(written), `s${index}`)
+            }
+          })
+          const merged = mergeReports(files)
+          const indexes = merged.records.map(one => one.index)
+          expect(new Set(indexes).size).toBe(indexes.length)
+          for (const one of merged.records) expect(one.item).toBe(items[one.index])
+          expect(merged.counts.total).toBe(itemCount)
+          expect(merged.counts.succeeded + merged.counts.failed).toBe(merged.records.length)
+          const changed = runs.some(run => canonical(run.records) !== run.original)
+          expect((merged.merged?.problems.length ?? 0) > 0).toBe(changed)
+          if (!changed) expect(merged.records).toHaveLength(itemCount)
+        }
+      ),
+      { seed: 20261207, numRuns: 1000 }
+    )
+    expect(cases).toBe(1000)
   })
 })
