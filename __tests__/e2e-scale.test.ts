@@ -107,8 +107,53 @@ describe('sharding over matrix jobs, and merging the shards', () => {
       '1 of 3 shards have no results file (2/3): their 6 items have no result here. Re-run those shards.'
     )
     expect(incomplete.summary).toContain('## ❌ parallel-exec: 7 of 13 succeeded')
-    expect(incomplete.summary).toContain('**6** without a result (missing shards)')
-    expect(incomplete.summary).toContain('No results file from shard 2/3')
+    expect(incomplete.summary).toContain('**6** without a result')
+    expect(incomplete.summary).toContain('1 of 3 shards have no results file \\(2/3\\)')
+  })
+
+  it('fails a merge whose shard file lacks a record, has one twice or one of another shard', async () => {
+    const shards = await Promise.all(
+      [0, 1].map(index =>
+        runAction({ items: 'a\nb\nc\nd', command: 'echo {}', shard: `${index}/2` })
+      )
+    )
+    /** Merges the two shards' files after `edit` changed the second one's results. */
+    const mergeWith = async (edit: (results: unknown[]) => unknown[]) => {
+      const dir = mkdtempSync(join(tmpdir(), 'merged-'))
+      shards.forEach((shard, index) => {
+        mkdirSync(join(dir, `results-${index}`))
+        const file = JSON.parse(readFileSync(shard.outputs['results-file'] as string, 'utf8'))
+        if (index === 1) {
+          file.results = edit(file.results)
+          file.counts.total = file.counts.succeeded = file.results.length
+        }
+        writeFileSync(join(dir, `results-${index}`, 'results.json'), JSON.stringify(file))
+      })
+      const merge = await runAction({ 'merge-results': 'results-*/results.json' }, { dir })
+      // a failed check still sets every output and writes the summary
+      expect(merge.code).toBe(1)
+      expect(merge.outputs.total).toBe('4')
+      expect(merge.summary).toContain('parallel-exec')
+      return merge
+    }
+    const second = join('results-1', 'results.json')
+    const missing = await mergeWith(results => results.slice(1))
+    expect(missing.outputs).toMatchObject({ succeeded: '3', failed: '0' })
+    expect(missing.log).toContain(`::error::Shard 1/2 (${second}) has no record for item 2 'b'.`)
+    expect(missing.summary).toContain('**1** without a result')
+    const twice = await mergeWith(results => [...results, results[0]])
+    expect(twice.outputs).toMatchObject({ succeeded: '4' })
+    expect(twice.log).toContain(
+      `::error::Shard 1/2 (${second}) has more than one record for item 2 'b'; the first is kept.`
+    )
+    const foreign = await mergeWith(results => [
+      ...results,
+      { ...(results[0] as object), index: 0, item: 'a' }
+    ])
+    expect(foreign.outputs).toMatchObject({ succeeded: '4' })
+    expect(foreign.log).toContain(
+      `::error::Shard 1/2 (${second}) has records for items that are not its own: item 1 'a'.`
+    )
   })
 
   it('deals items round-robin without timings, and gives an empty shard nothing to do', async () => {

@@ -175,7 +175,7 @@ describe('readResultsFile and mergeReports', () => {
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 3, failed: 1 })
     expect(merged.merged?.problems).toEqual([
       '1 of 3 shards have no valid results file (2/3): their 2 items have no result here. Re-run those shards.',
-      `Invalid results file '${bad}': 'results[0].durationMs' is -5. Expected a number of milliseconds ≥ 0.`
+      `Invalid results file 'shard-2/results.json': 'results[0].durationMs' is -5. Expected a number of milliseconds ≥ 0.`
     ])
     mkdirSync(join(root, 'none'))
     await expect(mergeResultsFiles('none/*.json', root, 'merge-results')).rejects.toThrow(
@@ -205,7 +205,7 @@ describe('records checked against the split', () => {
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 0 })
     expect(merged.records.map(r => r.index)).toEqual([0, 1, 2, 3, 5])
     expect(mergeProblemsMessage(merged)).toBe(
-      `Shard 1/3 (${paths[1]}) has no record for item 5 'item-4'.`
+      `Shard 1/3 (shard-1/results.json) has no record for item 5 'item-4'.`
     )
     // and so does it after a round through the merged results file
     const again = await readResultsFile(await writeResultsFile(join(root, 'out'), merged))
@@ -219,7 +219,7 @@ describe('records checked against the split', () => {
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 1 })
     expect(merged.records.map(r => r.index)).toEqual([0, 1, 2, 3, 4, 5])
     expect(mergeProblemsMessage(merged)).toBe(
-      `Shard 0/3 (${paths[0]}) has more than one record for item 1 'item-0'; the first is kept.`
+      `Shard 0/3 (shard-0/results.json) has more than one record for item 1 'item-0'; the first is kept.`
     )
   })
 
@@ -234,7 +234,7 @@ describe('records checked against the split', () => {
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 1 })
     expect(merged.records.map(r => r.index)).toEqual([0, 1, 2, 3, 4, 5])
     expect(mergeProblemsMessage(merged)).toBe(
-      `Shard 2/3 (${paths[2]}) has records for items that are not its own: item 2 'item-1', item 10 'x'.`
+      `Shard 2/3 (shard-2/results.json) has records for items that are not its own: item 2 'item-1', item 10 'x'.`
     )
   })
 
@@ -248,7 +248,7 @@ describe('records checked against the split', () => {
     const merged = await merge(root)
     expect(merged.records.map(r => r.index)).toEqual([0, 1, 3, 4, 5])
     expect(mergeProblemsMessage(merged)).toBe(
-      `Shard 2/3 (${paths[2]}) has records for other items than the split's: item 3 'evil' where the split has 'item-2'.`
+      `Shard 2/3 (shard-2/results.json) has records for other items than the split's: item 3 'evil' where the split has 'item-2'.`
     )
   })
 

@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path'
 import { type HaltKind } from './executor.js'
 import { findFiles } from './glob.js'
 import { checkRecords, checkSplit, type ResultsFile } from './merge-checks.js'
@@ -19,13 +20,22 @@ export async function mergeResultsFiles(
         'such as downloaded with actions/download-artifact.'
     )
   }
+  // Files are named as the globs found them, relative to the working directory.
+  const names = paths.map(path => {
+    const inside = relative(cwd, path)
+    return inside.startsWith('..') || isAbsolute(inside) ? path : inside
+  })
   const files: ResultsFile[] = []
   const refused: string[] = []
-  const reads = await Promise.allSettled(paths.map(readResultsFile))
+  const reads = await Promise.allSettled(
+    paths.map((path, position) => readResultsFile(path, names[position]))
+  )
   reads.forEach((read, position) => {
-    if (read.status === 'fulfilled')
-      files.push({ path: paths[position] as string, report: read.value })
-    else refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason))
+    if (read.status === 'fulfilled') {
+      files.push({ path: names[position] as string, report: read.value })
+    } else {
+      refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason))
+    }
   })
   return mergeReports(files, refused)
 }

@@ -122,15 +122,18 @@ export async function writeResultsFile(directory: string, report: RunReport): Pr
   return path
 }
 
-/** Reads a results file, refusing one that is not exactly what writeResultsFile writes. */
-export async function readResultsFile(path: string): Promise<RunReport> {
+/**
+ * Reads a results file, refusing one that is not exactly what writeResultsFile writes; errors
+ * call it `name`.
+ */
+export async function readResultsFile(path: string, name = path): Promise<RunReport> {
   let content: string
   try {
     content = await readFile(path, 'utf8')
   } catch (error) {
-    throw invalid(path, `it cannot be read (${String(error)}). Expected a results-file`)
+    throw invalid(name, `it cannot be read (${String(error)}). Expected a results-file`)
   }
-  return parseResultsFile(content, path)
+  return parseResultsFile(content, name)
 }
 
 /** A report from a results file's text; `path` names it in errors. */
