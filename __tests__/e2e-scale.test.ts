@@ -117,8 +117,14 @@ describe('sharding over matrix jobs, and merging the shards', () => {
         runAction({ items: 'a\nb\nc\nd', command: 'echo {}', shard: `${index}/2` })
       )
     )
-    /** Merges the two shards' files after `edit` changed the second one's results. */
-    const mergeWith = async (edit: (results: unknown[]) => unknown[]) => {
+    /** Merges the two shards' files after `edit` changed the second one's results, `change` the rest. */
+    const mergeWith = async (
+      edit: (results: unknown[]) => unknown[],
+      change: (file: {
+        results: Record<string, unknown>[]
+        shard: Record<string, unknown>
+      }) => void = () => {}
+    ) => {
       const dir = mkdtempSync(join(tmpdir(), 'merged-'))
       shards.forEach((shard, index) => {
         mkdirSync(join(dir, `results-${index}`))
@@ -126,6 +132,7 @@ describe('sharding over matrix jobs, and merging the shards', () => {
         if (index === 1) {
           file.results = edit(file.results)
           file.counts.total = file.counts.succeeded = file.results.length
+          change(file)
         }
         writeFileSync(join(dir, `results-${index}`, 'results.json'), JSON.stringify(file))
       })
@@ -154,6 +161,28 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     expect(foreign.log).toContain(
       `::error::Shard 1/2 (${second}) has records for items that are not its own: item 1 'a'.`
     )
+    // A file that is not valid is named with its bad field; the other shard is still merged.
+    const invalid = await mergeWith(
+      results => results,
+      file => ((file.results[0] as Record<string, unknown>).durationMs = 'x')
+    )
+    expect(invalid.outputs).toMatchObject({ succeeded: '2' })
+    expect(invalid.log).toContain(
+      '::error::1 of 2 shards have no valid results file (1/2): their 2 items have no result here. ' +
+        `Re-run those shards. Invalid results file '${second}': 'results[0].durationMs' is "x". ` +
+        'Expected a number of milliseconds ≥ 0.'
+    )
+    // Shards that split differently merge nothing, and still say so in outputs and summary.
+    const split = await mergeWith(
+      results => results,
+      file => (file.shard.splitDigest = 'x')
+    )
+    expect(split.outputs).toMatchObject({ succeeded: '0', results: '[]', 'failed-items': '[]' })
+    expect(split.log).toContain(
+      `::error::Invalid merge-results: '${second}' and '${join('results-0', 'results.json')}' split the items differently`
+    )
+    expect(split.summary).toContain('## ❌ parallel-exec: 0 of 4 succeeded')
+    expect(split.summary).toContain('**4** without a result')
   })
 
   it('deals items round-robin without timings, and gives an empty shard nothing to do', async () => {

@@ -53,44 +53,28 @@ export function mergeReports(
 ): RunReport {
   const shardOf = (file: ResultsFile): ShardInfo | undefined => file.report.shard
   const sharded = files.filter(file => shardOf(file) !== undefined)
-  if (sharded.length > 0 && sharded.length < files.length) {
-    const plain = files.find(file => shardOf(file) === undefined) as ResultsFile
-    throw new Error(
-      `Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
-        'sharded runs. Expected the results files of the shards of one run.'
-    )
-  }
   const ordered = [...files].sort((a, b) => (shardOf(a)?.index ?? 0) - (shardOf(b)?.index ?? 0))
   const first = ordered[0] && shardOf(ordered[0])
-  const seen = new Map<number, string>()
-  for (const file of sharded) {
-    const shard = shardOf(file) as ShardInfo
-    const other = ordered[0] as ResultsFile
-    if (
-      shard.total !== first?.total ||
-      shard.itemCount !== first.itemCount ||
-      shard.itemsDigest !== first.itemsDigest
-    ) {
-      throw new Error(
-        `Invalid merge-results: '${file.path}' and '${other.path}' come from different runs ` +
-          '(other items or another number of shards). Expected the results files of the shards of one run.'
-      )
+  const refusal = whyNotOneRun(ordered)
+  if (refusal !== undefined) {
+    // Nothing to merge, yet outputs and summary still say why: every item is without a result.
+    return {
+      records: [],
+      counts: { ...countStatuses([]), total: first?.itemCount ?? 0 },
+      durationMs: 0,
+      workers: 0,
+      shell: ordered[0]?.report.shell ?? '',
+      haltReason: null,
+      haltKind: null,
+      merged: {
+        files: files.length,
+        shards: first?.total ?? null,
+        missingShards: [],
+        problems: [refusal, ...refused]
+      }
     }
-    if (shard.splitDigest !== first.splitDigest) {
-      throw new Error(
-        `Invalid merge-results: '${file.path}' and '${other.path}' split the items differently, so ` +
-          'some items ran twice or not at all. Expected every shard to read the same timings file.'
-      )
-    }
-    const twin = seen.get(shard.index)
-    if (twin !== undefined) {
-      throw new Error(
-        `Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
-          `'${file.path}'. Expected one results file per shard.`
-      )
-    }
-    seen.set(shard.index, file.path)
   }
+  const seen = new Set(sharded.map(file => (shardOf(file) as ShardInfo).index))
 
   const problems = [...refused]
   const records: TaskRecord[] = []
@@ -137,6 +121,59 @@ export function mergeReports(
     haltKind: mergedHaltKind(halted),
     merged: { files: files.length, shards: first?.total ?? null, missingShards, problems }
   }
+}
+
+/**
+ * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
+ * one item list (the same items, the same number of shards and the same split, each shard once),
+ * or all come from runs without shard.
+ */
+function whyNotOneRun(ordered: readonly ResultsFile[]): string | undefined {
+  const first = ordered[0]
+  const plain = ordered.find(file => file.report.shard === undefined)
+  if (first === undefined || first.report.shard === undefined) {
+    const shardedOne = ordered.find(file => file.report.shard !== undefined)
+    return shardedOne === undefined ? undefined : mixed(plain as ResultsFile)
+  }
+  if (plain !== undefined) return mixed(plain)
+  const { total, itemCount, itemsDigest, splitDigest } = first.report.shard
+  const seen = new Map<number, string>()
+  for (const file of ordered) {
+    const shard = file.report.shard as ShardInfo
+    if (
+      shard.total !== total ||
+      shard.itemCount !== itemCount ||
+      shard.itemsDigest !== itemsDigest
+    ) {
+      return (
+        `Invalid merge-results: '${file.path}' and '${first.path}' come from different runs ` +
+        '(other items or another number of shards). Expected the results files of the shards of one run.'
+      )
+    }
+    if (shard.splitDigest !== splitDigest) {
+      return (
+        `Invalid merge-results: '${file.path}' and '${first.path}' split the items differently, so ` +
+        'some items ran twice or not at all. Expected every shard to read the same timings file.'
+      )
+    }
+    const twin = seen.get(shard.index)
+    if (twin !== undefined) {
+      return (
+        `Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
+        `'${file.path}'. Expected one results file per shard.`
+      )
+    }
+    seen.set(shard.index, file.path)
+  }
+  return undefined
+}
+
+/** The refusal of a merge of sharded and unsharded runs' files. */
+function mixed(plain: ResultsFile): string {
+  return (
+    `Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
+    'sharded runs. Expected the results files of the shards of one run.'
+  )
 }
 
 /** Why shards have no result: no results file (or none valid) came from them. */
