@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { HaltKind } from '../src/executor.js'
 import { type ResultsFile } from '../src/merge-checks.js'
 import { mergeProblemsMessage, mergeReports, mergeResultsFiles } from '../src/merge.js'
-import { describeResolves, type RunReport } from '../src/results.js'
+import { countStatuses, describeResolves, type MergeInfo, type RunReport } from '../src/results.js'
+import { buildSummary } from '../src/summary.js'
 import {
   parseResultsFile,
   readResultsFile,
@@ -401,5 +402,36 @@ describe('merging shards whose records were tampered with (property)', () => {
       { seed: 20261207, numRuns: 1000 }
     )
     expect(cases).toBe(1000)
+  })
+})
+
+describe('a merge in the summary', () => {
+  it('lists what the merge refused, escaped, and says how many more there are', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'merge-'))
+    const hostile = '<img src=x onerror=alert(1)> **bold** ::error::forged'
+    const runs = [0, 1, 2].map(index => shardReport(index))
+    runs[1]?.records.splice(1, 1, record(4, hostile, TaskStatus.Success))
+    for (const [index, run] of runs.entries()) {
+      run.counts = countStatuses(run.records)
+      await shardFile(root, index, run)
+    }
+    const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+    const summary = buildSummary(merged)
+    expect(summary).toContain('> [!CAUTION]\n> - Shard 1/3 \\(shard\\-1/results\\.json\\)')
+    expect(summary).toContain('&lt;img src=x onerror=alert\\(1\\)&gt; \\*\\*bold\\*\\*')
+    expect(summary).not.toContain('<img')
+    expect(summary).toContain('**1** without a result')
+
+    const many = {
+      ...merged,
+      merged: { ...(merged.merged as MergeInfo), problems: [] as string[] }
+    }
+    many.merged.problems = Array.from({ length: 25 }, (_, index) => `Problem ${index}.`)
+    const listed = buildSummary(many)
+    expect(listed).toContain('> - Problem 19\\.\n> - and 5 more, each in the `results-file` output')
+    expect(listed).not.toContain('Problem 20')
+    expect(mergeProblemsMessage(many)).toBe(
+      'Problem 0. Problem 1. Problem 2. Problem 3. Problem 4. And 20 more problems: see the job summary.'
+    )
   })
 })
