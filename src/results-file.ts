@@ -5,7 +5,6 @@ import { countStatuses, type MergeInfo, type RunReport, type StatusCounts } from
 import {
   arrayOf,
   FieldError,
-  fieldPath,
   flag,
   integer,
   isoTime,
@@ -145,7 +144,7 @@ export function parseResultsFile(content: string, path: string): RunReport {
     throw invalid(path, 'it is not JSON. Expected a results-file written by parallel-exec')
   }
   try {
-    const report = FILE.read(json, '')
+    const report = FILE.read(json)
     checkConsistency(report)
     return report
   } catch (error) {
@@ -181,7 +180,7 @@ function checkConsistency(report: RunReport): void {
   records.forEach((record, position) => {
     if (record.slot !== null && record.slot > report.workers) {
       throw new FieldError(
-        fieldPath(fieldPath('results', position), 'slot'),
+        `results[${position}].slot`,
         `is ${record.slot}. Expected at most the ${report.workers} workers of the run`
       )
     }

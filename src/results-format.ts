@@ -3,11 +3,11 @@ import { type Item } from './item.js'
 
 /**
  * How one value travels through a JSON file: `write` gives its JSON form, `read` takes it back
- * and throws a FieldError naming the field when the JSON is not what `write` could have given.
+ * and throws a FieldError when the JSON is not what `write` could have given.
  */
 export interface Field<T> {
   write(value: T): unknown
-  read(json: unknown, at: string): T
+  read(json: unknown): T
 }
 
 /** The format of an object: one Field per key of its type, so no key can be left out. */
@@ -21,6 +21,27 @@ export class FieldError extends Error {
   ) {
     super(`'${at}' ${problem}`)
   }
+
+  /** The same error seen from the object or array that holds the field under `key`. */
+  within(key: string | number): FieldError {
+    const inner = this.at === '' || this.at.startsWith('[') ? this.at : `.${this.at}`
+    return new FieldError(
+      typeof key === 'number' ? `[${key}]${inner}` : `${key}${inner}`,
+      this.problem
+    )
+  }
+}
+
+/**
+ * Reads `json` with `field`, naming the field under `key` in any error. Paths are built only on
+ * error, so that reading a large file builds no string per field.
+ */
+function readWithin<T>(field: Field<T>, json: unknown, key: string | number): T {
+  try {
+    return field.read(json)
+  } catch (error) {
+    throw error instanceof FieldError ? error.within(key) : error
+  }
 }
 
 /** A short, one-line picture of a JSON value for an error message. */
@@ -33,8 +54,8 @@ function shown(json: unknown): string {
 function checked<T>(valid: (json: unknown) => boolean, expected: string): Field<T> {
   return {
     write: value => value,
-    read(json, at) {
-      if (!valid(json)) throw new FieldError(at, `is ${shown(json)}. Expected ${expected}`)
+    read(json) {
+      if (!valid(json)) throw new FieldError('', `is ${shown(json)}. Expected ${expected}`)
       return json as T
     }
   }
@@ -88,11 +109,11 @@ export const stringMap = checked<Record<string, string>>(
 /** An epoch time in milliseconds, written as an ISO 8601 time that reads back to the same number. */
 export const isoTime: Field<number> = {
   write: epochMs => new Date(epochMs).toISOString(),
-  read(json, at) {
+  read(json) {
     const ms = typeof json === 'string' ? Date.parse(json) : NaN
     if (Number.isNaN(ms) || new Date(ms).toISOString() !== json) {
       throw new FieldError(
-        at,
+        '',
         `is ${shown(json)}. Expected a time such as 2026-01-31T12:00:00.000Z`
       )
     }
@@ -104,7 +125,7 @@ export const isoTime: Field<number> = {
 export function nullable<T>(field: Field<T>): Field<T | null> {
   return {
     write: value => (value === null ? null : field.write(value)),
-    read: (json, at) => (json === null ? null : field.read(json, at))
+    read: json => (json === null ? null : field.read(json))
   }
 }
 
@@ -112,7 +133,7 @@ export function nullable<T>(field: Field<T>): Field<T | null> {
 export function optional<T>(field: Field<T>): Field<T | undefined> {
   return {
     write: value => (value === undefined ? undefined : field.write(value)),
-    read: (json, at) => (json === undefined ? undefined : field.read(json, at))
+    read: json => (json === undefined ? undefined : field.read(json))
   }
 }
 
@@ -120,16 +141,11 @@ export function optional<T>(field: Field<T>): Field<T | undefined> {
 export function arrayOf<T>(field: Field<T>): Field<T[]> {
   return {
     write: values => values.map(value => field.write(value)),
-    read(json, at) {
-      if (!Array.isArray(json)) throw new FieldError(at, `is ${shown(json)}. Expected an array`)
-      return json.map((entry, index) => field.read(entry, fieldPath(at, index)))
+    read(json) {
+      if (!Array.isArray(json)) throw new FieldError('', `is ${shown(json)}. Expected an array`)
+      return json.map((entry, index) => readWithin(field, entry, index))
     }
   }
-}
-
-/** The path of a field inside the one at `at` ('' is the file itself). */
-export function fieldPath(at: string, key: string | number): string {
-  return typeof key === 'number' ? `${at}[${key}]` : at === '' ? key : `${at}.${key}`
 }
 
 /**
@@ -150,21 +166,21 @@ export function objectOf<T>(
       for (const key of keys) json[nameOf(key)] = format[key].write(value[key])
       return json
     },
-    read(json, at) {
+    read(json) {
       if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-        throw new FieldError(at, `is ${shown(json)}. Expected an object`)
+        throw new FieldError('', `is ${shown(json)}. Expected an object`)
       }
       const source = json as Record<string, unknown>
       const stranger = Object.keys(source).find(key => !known.has(key))
       if (stranger !== undefined) {
         throw new FieldError(
-          fieldPath(at, stranger),
+          stranger,
           `is not a field parallel-exec writes. Expected only ${[...known].join(', ')}`
         )
       }
       const value: Partial<T> = {}
       for (const key of keys) {
-        const read = format[key].read(source[nameOf(key)], fieldPath(at, nameOf(key)))
+        const read = readWithin(format[key], source[nameOf(key)], nameOf(key))
         if (read !== undefined) value[key] = read
       }
       return value as T
