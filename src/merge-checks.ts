@@ -54,7 +54,7 @@ export function checkRecords(file: ResultsFile): { records: TaskRecord[]; proble
     const wanted = expected.get(record.index)
     if (!expected.has(record.index)) {
       foreign.set(record.index, itemName(record.index, record.item))
-    } else if (answered.has(record.index)) {
+    } else if (used.has(record.index)) {
       twice.set(record.index, itemName(record.index, wanted ?? record.item))
     } else if (wanted !== undefined && itemText(wanted) !== itemText(record.item)) {
       otherItem.push(
