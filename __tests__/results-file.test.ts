@@ -160,6 +160,11 @@ describe('the results file', () => {
       f => (f.results[0].resolvedAt = 1),
       "'results[0].resolvedAt' is not a field parallel-exec writes."
     ],
+    [
+      'unknown shell',
+      f => (f.shell = '<b>zsh</b>'),
+      `'shell' is "<b>zsh</b>". Expected one of bash, sh, pwsh, none, or '' when nothing ran.`
+    ],
     ['unknown file field', f => (f.version = 2), "'version' is not a field parallel-exec writes."],
     [
       'no item',

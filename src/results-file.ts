@@ -1,9 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { Shell } from './constants.js'
 import { HaltKind } from './executor.js'
 import { countStatuses, type MergeInfo, type RunReport, type StatusCounts } from './results.js'
 import {
   arrayOf,
+  checked,
   FieldError,
   flag,
   integer,
@@ -87,11 +89,18 @@ const MERGE_FORMAT: ObjectFormat<MergeInfo> = {
   problems: arrayOf(text)
 }
 
+/** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
+const SHELLS = new Set<string>(['', ...Object.values(Shell)])
+const SHELL = checked<string>(
+  json => typeof json === 'string' && SHELLS.has(json),
+  `one of ${Object.values(Shell).join(', ')}, or '' when nothing ran`
+)
+
 const REPORT_FORMAT: ObjectFormat<RunReport> = {
   counts: objectOf(COUNTS_FORMAT),
   durationMs: milliseconds,
   workers: whole(),
-  shell: text,
+  shell: SHELL,
   haltReason: nullable(text),
   haltKind: nullable(oneOf(HaltKind)),
   shard: optional(objectOf(SHARD_FORMAT)),

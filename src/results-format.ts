@@ -51,7 +51,7 @@ function shown(json: unknown): string {
 }
 
 /** A field whose JSON is the value itself, when `valid` accepts it. */
-function checked<T>(valid: (json: unknown) => boolean, expected: string): Field<T> {
+export function checked<T>(valid: (json: unknown) => boolean, expected: string): Field<T> {
   return {
     write: value => value,
     read(json) {
