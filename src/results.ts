@@ -43,8 +43,9 @@ export interface MergeInfo {
   /** Shards with no results file: their items have no result. */
   missingShards: number[]
   /**
-   * What the merge refused, each naming its file: results files that are not valid, and records
-   * that do not match the split (missing, twice, foreign, or for another item).
+   * Why the merge is incomplete or not to be trusted, each naming its shard or file: missing
+   * shards, files that are not valid or not one run's shards, records that do not match the split
+   * (missing, twice, foreign, or for another item). Any of them fails the step.
    */
   problems: string[]
 }
