@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -87,6 +88,59 @@ describe('the results file', () => {
     const again = await readResultsFile(await writeResultsFile(join(dir, 'merged'), merged))
     expect(again).toStrictEqual(merged)
     expect(again.records[0]).toStrictEqual(FULL_RECORD)
+  })
+
+  it('round-trips any record, with or without each optional field (property)', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 20 })
+    const time = fc.integer({ min: 0, max: 253_402_300_799_999 })
+    const key = text.filter(name => name !== '__proto__')
+    const anyRecord: fc.Arbitrary<TaskRecord> = fc.record(
+      {
+        index: fc.nat(),
+        item: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<TaskRecord['item']>,
+        status: fc.constantFrom(...Object.values(TaskStatus)),
+        exitCode: fc.option(fc.integer()),
+        signal: fc.option(text),
+        durationMs: fc
+          .double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true })
+          .map(ms => ms + 0), // JSON has no -0
+        attempts: fc.nat(),
+        command: text,
+        slot: fc.option(fc.integer({ min: 1, max: 64 })),
+        startedAt: fc.option(time),
+        endedAt: fc.option(time),
+        outputTail: text,
+        error: fc.option(text),
+        outputs: fc.dictionary(key, text),
+        summary: text,
+        needs: fc.array(text, { maxLength: 3 }),
+        skipReason: text,
+        resolve: fc.record(
+          { resolved: fc.boolean(), commentUrl: text, error: text },
+          { requiredKeys: ['resolved'] }
+        )
+      },
+      {
+        requiredKeys: Object.keys(RECORD_FORMAT).filter(
+          name => !['needs', 'skipReason', 'resolve'].includes(name)
+        ) as (keyof TaskRecord)[]
+      }
+    )
+    let cases = 0
+    fc.assert(
+      fc.property(fc.array(anyRecord, { maxLength: 4 }), records => {
+        cases++
+        const written = report(records, { workers: 64 })
+        const read = parseResultsFile(resultsFileText(written), 'r.json')
+        // fast-check's objects have no prototype: compare values, then the keys each record has.
+        expect(read).toEqual(written)
+        expect(read.records.map(one => Object.keys(one).sort())).toEqual(
+          records.map(one => Object.keys(one).sort())
+        )
+      }),
+      { seed: 20261207, numRuns: 500 }
+    )
+    expect(cases).toBe(500)
   })
 
   it('writes the public result first, then what only the file keeps; nothing for unset fields', () => {
