@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from './helpers/action.js'
@@ -239,5 +246,57 @@ describe('review threads as items', () => {
     )
     expect(comment.log).toContain('::error::Invalid resolve-comment: {file} names nothing.')
     expect(github?.requests).toHaveLength(1) // the bad token's; a bad template stops before any call
+  })
+
+  it('keeps whether each thread was resolved through a sharded run and its merge', async () => {
+    // Each shard lists the same two threads (from a GitHub of its own, so that neither sees the
+    // other's resolve) and resolves its own; the second shard's resolve (its request 2) fails.
+    const threads = [
+      { id: 'T1', path: 'a.ts', comments: [{ author: 'a', body: 'one' }] },
+      { id: 'T2', path: 'b.ts', comments: [{ author: 'b', body: 'two' }] }
+    ]
+    const env = await pullRequestEvent({ threads })
+    const second = await startFakeGitHub({ threads, failOnce: { afterRequests: 1, status: 400 } })
+    const merged = mkdtempSync(join(tmpdir(), 'merged-'))
+    try {
+      for (const index of [0, 1]) {
+        const urls =
+          index === 0
+            ? {}
+            : { GITHUB_API_URL: second.apiUrl, GITHUB_GRAPHQL_URL: second.graphqlUrl }
+        const shard = await runAction(
+          {
+            'items-from': 'review-threads',
+            'github-token': 'secret-token-123',
+            command: 'true',
+            'resolve-threads': 'on-success',
+            shard: `${index}/2`
+          },
+          { env: { ...env, ...urls } }
+        )
+        expect(shard.code).toBe(index)
+        mkdirSync(join(merged, `results-${index}`))
+        copyFileSync(
+          shard.outputs['results-file'] as string,
+          join(merged, `results-${index}`, 'results.json')
+        )
+      }
+      expect(github?.threads.map(t => t.isResolved ?? false)).toEqual([true, false])
+      expect(second.threads.map(t => t.isResolved ?? false)).toEqual([false, false])
+    } finally {
+      await second.close()
+    }
+    const merge = await runAction({ 'merge-results': 'results-*/results.json' }, { dir: merged })
+    const ran = results(merge.outputs)
+    expect(ran.map(r => [r.item.id, r.status, r.resolve?.resolved])).toEqual([
+      ['T1', 'success', true],
+      ['T2', 'success', false]
+    ])
+    // every task succeeded, but a thread is still open: the merged step fails, as one run would
+    expect(merge.code).toBe(1)
+    expect(merge.log).toMatch(
+      /::error::Resolved 1 of 2 review threads whose task succeeded; 1 could not be resolved: /
+    )
+    expect(merge.summary).toContain('Resolved 1 of 2 review threads whose task succeeded')
   })
 })

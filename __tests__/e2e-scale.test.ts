@@ -107,8 +107,82 @@ describe('sharding over matrix jobs, and merging the shards', () => {
       '1 of 3 shards have no results file (2/3): their 6 items have no result here. Re-run those shards.'
     )
     expect(incomplete.summary).toContain('## ❌ parallel-exec: 7 of 13 succeeded')
-    expect(incomplete.summary).toContain('**6** without a result (missing shards)')
-    expect(incomplete.summary).toContain('No results file from shard 2/3')
+    expect(incomplete.summary).toContain('**6** without a result')
+    expect(incomplete.summary).toContain('1 of 3 shards have no results file \\(2/3\\)')
+  })
+
+  it('fails a merge whose shard file lacks a record, has one twice or one of another shard', async () => {
+    const shards = await Promise.all(
+      [0, 1].map(index =>
+        runAction({ items: 'a\nb\nc\nd', command: 'echo {}', shard: `${index}/2` })
+      )
+    )
+    /** Merges the two shards' files after `edit` changed the second one's results, `change` the rest. */
+    const mergeWith = async (
+      edit: (results: unknown[]) => unknown[],
+      change: (file: {
+        results: Record<string, unknown>[]
+        shard: Record<string, unknown>
+      }) => void = () => {}
+    ) => {
+      const dir = mkdtempSync(join(tmpdir(), 'merged-'))
+      shards.forEach((shard, index) => {
+        mkdirSync(join(dir, `results-${index}`))
+        const file = JSON.parse(readFileSync(shard.outputs['results-file'] as string, 'utf8'))
+        if (index === 1) {
+          file.results = edit(file.results)
+          file.counts.total = file.counts.succeeded = file.results.length
+          change(file)
+        }
+        writeFileSync(join(dir, `results-${index}`, 'results.json'), JSON.stringify(file))
+      })
+      const merge = await runAction({ 'merge-results': 'results-*/results.json' }, { dir })
+      // a failed check still sets every output and writes the summary
+      expect(merge.code).toBe(1)
+      expect(merge.outputs.total).toBe('4')
+      expect(merge.summary).toContain('parallel-exec')
+      return merge
+    }
+    const second = join('results-1', 'results.json')
+    const missing = await mergeWith(results => results.slice(1))
+    expect(missing.outputs).toMatchObject({ succeeded: '3', failed: '0' })
+    expect(missing.log).toContain(`::error::Shard 1/2 (${second}) has no record for item 2 'b'.`)
+    expect(missing.summary).toContain('**1** without a result')
+    const twice = await mergeWith(results => [...results, results[0]])
+    expect(twice.outputs).toMatchObject({ succeeded: '4' })
+    expect(twice.log).toContain(
+      `::error::Shard 1/2 (${second}) has more than one record for item 2 'b'; the first is kept.`
+    )
+    const foreign = await mergeWith(results => [
+      ...results,
+      { ...(results[0] as object), index: 0, item: 'a' }
+    ])
+    expect(foreign.outputs).toMatchObject({ succeeded: '4' })
+    expect(foreign.log).toContain(
+      `::error::Shard 1/2 (${second}) has records for items that are not its own: item 1 'a'.`
+    )
+    // A file that is not valid is named with its bad field; the other shard is still merged.
+    const invalid = await mergeWith(
+      results => results,
+      file => ((file.results[0] as Record<string, unknown>).durationMs = 'x')
+    )
+    expect(invalid.outputs).toMatchObject({ succeeded: '2' })
+    expect(invalid.log).toContain(
+      '::error::1 of 2 shards have no valid results file (1/2): their 2 items have no result here. ' +
+        `Re-run those shards. Invalid results file '${second}': 'results[0].durationMs' is "x". ` +
+        'Expected a number of milliseconds ≥ 0.'
+    )
+    // Shards that split differently merge nothing, and still say so in outputs and summary.
+    const split = await mergeWith(
+      results => results,
+      file => (file.shard.splitDigest = 'x')
+    )
+    expect(split.outputs).toMatchObject({ succeeded: '0', results: '[]', 'failed-items': '[]' })
+    expect(split.log).toContain(
+      `::error::Invalid merge-results: '${second}' and '${join('results-0', 'results.json')}' split the items differently`
+    )
+    expect(split.summary).toContain('## ❌ parallel-exec: 0 of 4 succeeded')
+    expect(split.summary).toContain('**4** without a result')
   })
 
   it('deals items round-robin without timings, and gives an empty shard nothing to do', async () => {

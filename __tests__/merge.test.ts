@@ -1,52 +1,20 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Shell } from '../src/constants.js'
 import { HaltKind } from '../src/executor.js'
-import {
-  mergeReports,
-  mergeResultsFiles,
-  missingShardsMessage,
-  readResultsFile
-} from '../src/merge.js'
-import { writeResultsFile, type RunReport } from '../src/results.js'
-import { type ShardInfo } from '../src/shard.js'
+import { type ResultsFile } from '../src/merge-checks.js'
+import { mergeProblemsMessage, mergeReports, mergeResultsFiles } from '../src/merge.js'
+import { prepareItems } from '../src/prepare.js'
+import { parseResultsFile, resultsFileText } from '../src/results-file.js'
+import { takeShard, type ShardInfo } from '../src/shard.js'
+import { type TaskRecord } from '../src/task-record.js'
 import { TaskStatus } from '../src/task-status.js'
+import { CommandTemplate } from '../src/template.js'
 import { record, report } from './helpers/records.js'
-
-const shardInfo = (index: number, extra: Partial<ShardInfo> = {}): ShardInfo => ({
-  index,
-  total: 3,
-  itemCount: 6,
-  itemsDigest: 'items',
-  splitDigest: 'split',
-  byTimings: false,
-  estimatedMs: 0,
-  estimatedTotalMs: 0,
-  ...extra
-})
-
-/** Writes a shard's results file the way a run does; returns its path. */
-async function shardFile(root: string, index: number, runReport: RunReport): Promise<string> {
-  return writeResultsFile(join(root, `shard-${index}`), runReport)
-}
-
-const shardReport = (index: number, extra: Partial<RunReport> = {}): RunReport =>
-  report(
-    [
-      record(index, `item-${index}`, TaskStatus.Success, { slot: 1 }),
-      record(
-        index + 3,
-        `item-${index + 3}`,
-        index === 1 ? TaskStatus.Failure : TaskStatus.Success,
-        {
-          slot: 2,
-          outputs: { k: 'v' }
-        }
-      )
-    ],
-    { shard: shardInfo(index), durationMs: 1000 * (index + 1), ...extra }
-  )
+import { editRecords, readFile, shardFile, shardInfo, shardReport } from './helpers/shards.js'
 
 describe('readResultsFile and mergeReports', () => {
   it('round-trips a results file and merges shards in input order with slots of their own', async () => {
@@ -64,10 +32,10 @@ describe('readResultsFile and mergeReports', () => {
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 1 })
     expect(merged.durationMs).toBe(3000)
     expect(merged.workers).toBe(6)
-    expect(merged.merged).toEqual({ files: 3, shards: 3, missingShards: [] })
+    expect(merged.merged).toEqual({ files: 3, shards: 3, missingShards: [], problems: [] })
     expect(merged.records[3]?.outputs).toEqual({ k: 'v' })
     expect(merged.records[0]?.startedAt).toBe(1_700_000_000_000)
-    expect(missingShardsMessage(merged)).toBeUndefined()
+    expect(mergeProblemsMessage(merged)).toBeUndefined()
   })
 
   it('reports a missing shard instead of hiding it', async () => {
@@ -78,48 +46,47 @@ describe('readResultsFile and mergeReports', () => {
     expect(merged.merged?.missingShards).toEqual([1])
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 4 })
     expect(merged.records).toHaveLength(4)
-    expect(missingShardsMessage(merged)).toBe(
+    expect(mergeProblemsMessage(merged)).toBe(
       '1 of 3 shards have no results file (1/3): their 2 items have no result here. Re-run those shards.'
     )
   })
 
   it('refuses shards of different runs, of different splits, or the same shard twice', () => {
-    const file = (index: number, shard: Partial<ShardInfo> = {}) => ({
-      path: `s${index}.json`,
-      shard: shardInfo(index, shard),
-      durationMs: 1,
-      workers: 1,
-      shell: 'bash',
-      haltReason: null,
-      haltKind: null,
-      records: []
-    })
-    expect(() => mergeReports([file(0), file(1, { itemsDigest: 'other' })])).toThrow(
-      "Invalid merge-results: 's1.json' and 's0.json' come from different runs"
+    const file = (index: number, shard: Partial<ShardInfo> = {}) =>
+      readFile(`s${index}.json`, shardReport(index, { shard: shardInfo(index, shard) }))
+    /** The merge's one problem: nothing merged, every item without a result. */
+    const refusal = (files: ResultsFile[]): string | undefined => {
+      const merged = mergeReports(files)
+      expect(merged.records).toEqual([])
+      expect(merged.merged?.problems).toHaveLength(1)
+      return mergeProblemsMessage(merged)
+    }
+    expect(refusal([file(0), file(1, { itemsDigest: 'other' })])).toBe(
+      "Invalid merge-results: 's1.json' and 's0.json' come from different runs (other items or " +
+        'another number of shards). Expected the results files of the shards of one run.'
     )
-    expect(() => mergeReports([file(0), file(1, { total: 4 })])).toThrow('different runs')
-    expect(() => mergeReports([file(0), file(1, { splitDigest: 'x' })])).toThrow(
+    expect(refusal([file(0), file(1, { total: 4 })])).toContain('different runs')
+    expect(refusal([file(0), file(1, { splitDigest: 'x' })])).toContain(
       'split the items differently, so some items ran twice or not at all. Expected every shard to read the same timings file.'
     )
-    expect(() => mergeReports([file(0), file(0)])).toThrow(
-      "Invalid merge-results: shard 0/3 appears twice, in 's0.json' and 's0.json'."
+    expect(refusal([file(0), file(0)])).toBe(
+      "Invalid merge-results: shard 0/3 appears twice, in 's0.json' and 's0.json'. Expected one results file per shard."
     )
-    expect(() => mergeReports([file(0), { ...file(1), shard: undefined }])).toThrow(
+    expect(refusal([file(0), readFile('s1.json', report([]))])).toContain(
       "'s1.json' comes from a run without shard"
     )
+    expect(refusal([readFile('s1.json', report([])), file(0)])).toContain(
+      "'s1.json' comes from a run without shard"
+    )
+    expect(mergeReports([file(0), file(1, { total: 4 })]).counts.total).toBe(6)
   })
 
   it('keeps a halt kind only when every halted shard shares it', () => {
-    const file = (index: number, haltKind: HaltKind | null) => ({
-      path: `s${index}.json`,
-      shard: shardInfo(index),
-      durationMs: 1,
-      workers: 1,
-      shell: 'bash',
-      haltReason: haltKind === null ? null : `halt ${index}`,
-      haltKind,
-      records: []
-    })
+    const file = (index: number, haltKind: HaltKind | null) =>
+      readFile(
+        `s${index}.json`,
+        shardReport(index, { haltReason: haltKind === null ? null : `halt ${index}`, haltKind })
+      )
     const won = mergeReports([
       file(0, HaltKind.Successes),
       file(1, null),
@@ -133,50 +100,123 @@ describe('readResultsFile and mergeReports', () => {
   })
 
   it('numbers the results of unsharded runs one after another', () => {
-    const plain = (name: string, items: string[]) => ({
-      path: name,
-      shard: undefined,
-      durationMs: 5,
-      workers: 2,
-      shell: 'sh',
-      haltReason: null,
-      haltKind: null,
-      records: items.map((item, index) => record(index, item, TaskStatus.Success))
-    })
+    const plain = (name: string, items: string[]) =>
+      readFile(
+        name,
+        report(
+          items.map((item, index) => record(index, item, TaskStatus.Success)),
+          { durationMs: 5, shell: 'sh' }
+        )
+      )
     const merged = mergeReports([plain('a', ['x', 'y']), plain('b', ['z'])])
     expect(merged.records.map(r => [r.index, r.item])).toEqual([
       [0, 'x'],
       [1, 'z'],
       [2, 'y']
     ])
-    expect(merged.merged).toEqual({ files: 2, shards: null, missingShards: [] })
+    expect(merged.merged).toEqual({ files: 2, shards: null, missingShards: [], problems: [] })
   })
 
-  it('refuses files that are not results files, naming the file and the problem', async () => {
+  it('merges around a file that is not a valid results file, naming the file and the field', async () => {
     const root = mkdtempSync(join(tmpdir(), 'merge-'))
-    mkdirSync(join(root, 'bad'))
-    const write = (name: string, text: string): string => {
-      writeFileSync(join(root, 'bad', name), text)
-      return join(root, 'bad', name)
-    }
-    const notJson = write('a.json', '{')
-    await expect(readResultsFile(notJson)).rejects.toThrow(
-      `Invalid results file '${notJson}': not JSON. Expected a results-file written by parallel-exec.`
-    )
-    const noResults = write('b.json', '{"counts": {}}')
-    await expect(readResultsFile(noResults)).rejects.toThrow('it has no results array')
-    const badStatus = write('c.json', '{"results": [{"index": 0, "item": "a", "status": "fine"}]}')
-    await expect(readResultsFile(badStatus)).rejects.toThrow('result 1 has no valid status')
-    const badShard = write('e.json', '{"shard": {"index": 0, "total": 2}, "results": []}')
-    await expect(readResultsFile(badShard)).rejects.toThrow('its shard record is incomplete')
-    const badIndex = write(
-      'd.json',
-      '{"results": [{"index": -1, "item": "a", "status": "success"}]}'
-    )
-    await expect(readResultsFile(badIndex)).rejects.toThrow('result 1 has no valid index')
+    await shardFile(root, 0, shardReport(0))
+    await shardFile(root, 1, shardReport(1))
+    const bad = await shardFile(root, 2, shardReport(2))
+    editRecords(bad, results => results.map(result => ({ ...(result as object), durationMs: -5 })))
+    const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+    expect(merged.merged?.missingShards).toEqual([2])
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 3, failed: 1 })
+    expect(merged.merged?.problems).toEqual([
+      '1 of 3 shards have no valid results file (2/3): their 2 items have no result here. Re-run those shards.',
+      `Invalid results file 'shard-2/results.json': 'results[0].durationMs' is -5. Expected a number of milliseconds ≥ 0.`
+    ])
+    mkdirSync(join(root, 'none'))
     await expect(mergeResultsFiles('none/*.json', root, 'merge-results')).rejects.toThrow(
       "Invalid merge-results 'none/*.json': no file matches. Expected the shards' results files, " +
         'such as downloaded with actions/download-artifact.'
     )
+  })
+})
+
+describe('merging shards whose records were tampered with (property)', () => {
+  type Edit = { shard: number; kind: 'drop' | 'twice' | 'foreign' | 'other'; at: number }
+  const edit = fc.record({
+    shard: fc.nat(),
+    kind: fc.constantFrom<Edit['kind']>('drop', 'twice', 'foreign', 'other'),
+    at: fc.nat()
+  })
+  /** Records in a canonical order, to tell a real change from a reordering. */
+  const canonical = (records: readonly TaskRecord[]): string =>
+    JSON.stringify(
+      [...records].sort((a, b) => a.index - b.index || (String(a.item) < String(b.item) ? -1 : 1))
+    )
+
+  /** Applies one edit to a shard's records, as a changed or broken shard file would have it. */
+  function apply(
+    records: TaskRecord[],
+    own: ReadonlySet<number>,
+    itemCount: number,
+    change: Edit
+  ): void {
+    const target = records[change.at % Math.max(1, records.length)]
+    if (change.kind === 'drop' && target) records.splice(records.indexOf(target), 1)
+    if (change.kind === 'twice' && target) records.push({ ...target })
+    if (change.kind === 'other' && target)
+      records.splice(records.indexOf(target), 1, { ...target, item: 'zz' })
+    const foreign = change.at % (itemCount + 3)
+    if (change.kind === 'foreign' && !own.has(foreign)) {
+      records.push(record(foreign, `i${foreign}`, TaskStatus.Success))
+    }
+  }
+
+  it("counts every item once, keeps only the split's records, and fails exactly when changed", () => {
+    let cases = 0
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.array(edit, { maxLength: 4 }),
+        (total, itemCount, edits) => {
+          cases++
+          const items = Array.from({ length: itemCount }, (_, index) => `i${index}`)
+          const plan = prepareItems(items, CommandTemplate.parse('echo {}', Shell.Bash))
+          const runs = Array.from({ length: total }, (_, index) => {
+            const part = takeShard(plan, { index, total }, new Map())
+            const records = part.prepared.map(one =>
+              record(
+                one.index,
+                one.item,
+                one.index % 3 === 0 ? TaskStatus.Failure : TaskStatus.Success
+              )
+            )
+            return { part, records, original: canonical(records) }
+          })
+          for (const change of edits) {
+            const run = runs[change.shard % total] as (typeof runs)[0]
+            const own = new Set(run.part.prepared.map(one => one.index))
+            apply(run.records, own, itemCount, change)
+          }
+          // Each shard's file as a run writes it, read back as the merge reads it.
+          const files = runs.map(({ part, records }, index) => {
+            const written = report(records, { shard: part.shard, workers: 2 })
+            return {
+              path: `s${index}`,
+              report: parseResultsFile(resultsFileText(written), `s${index}`)
+            }
+          })
+          const merged = mergeReports(files)
+          const indexes = merged.records.map(one => one.index)
+          expect(new Set(indexes).size).toBe(indexes.length)
+          for (const one of merged.records) expect(one.item).toBe(items[one.index])
+          expect(merged.counts.total).toBe(itemCount)
+          expect(merged.counts.succeeded + merged.counts.failed).toBe(merged.records.length)
+          const changed = runs.some(run => canonical(run.records) !== run.original)
+          expect((merged.merged?.problems.length ?? 0) > 0).toBe(changed)
+          if (!changed) expect(merged.records).toHaveLength(itemCount)
+        }
+      ),
+      { seed: 20261207, numRuns: 1000 }
+    )
+    expect(cases).toBe(1000)
   })
 })

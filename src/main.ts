@@ -8,13 +8,14 @@ import { getInputs, type ActionSettings, type ReviewThreadSettings } from './inp
 import { itemLabel } from './labels.js'
 import { prepareRun, type RunPlan } from './prepare.js'
 import { annotateFailures, failureMessage, setOutputs, writeSummary } from './report.js'
-import { countStatuses, describeResolves, writeResultsFile, type RunReport } from './results.js'
+import { countStatuses, describeResolves, type RunReport } from './results.js'
+import { writeResultsFile } from './results-file.js'
 import { JOB_LOG_FILE, recordOf, runItems } from './run-items.js'
 import { TaskStatus } from './task-status.js'
 import { prioritiesFromTimings, readTimings, writeTimings, type Timings } from './timings.js'
 import { itemText, type Item } from './item.js'
 import { loadReviewThreads, threadResolver, type ThreadSource } from './thread-items.js'
-import { describeMerge, mergeResultsFiles, missingShardsMessage } from './merge.js'
+import { describeMerge, mergeProblemsMessage, mergeResultsFiles } from './merge.js'
 import { describeShard, takeShard, type ShardInfo } from './shard.js'
 
 /** The action's entry point: reads the inputs, runs every item, reports. */
@@ -99,7 +100,7 @@ export async function run(): Promise<void> {
     const unresolved = report.records.some(record => record.resolve?.resolved === false)
     const failure = [
       failureMessage(report),
-      missingShardsMessage(report),
+      mergeProblemsMessage(report),
       unresolved ? resolves : ''
     ]
       .filter(Boolean)

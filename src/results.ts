@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { type HaltKind } from './executor.js'
 import { type Item } from './item.js'
 import { type ShardInfo } from './shard.js'
@@ -44,6 +42,12 @@ export interface MergeInfo {
   shards: number | null
   /** Shards with no results file: their items have no result. */
   missingShards: number[]
+  /**
+   * Why the merge is incomplete or not to be trusted, each naming its shard or file: missing
+   * shards, files that are not valid or not one run's shards, records that do not match the split
+   * (missing, twice, foreign, or for another item). Any of them fails the step.
+   */
+  problems: string[]
 }
 
 /** The public shape of one result, as the `results` output documents it. */
@@ -136,39 +140,4 @@ export function describeResolves(records: readonly TaskRecord[]): string | undef
 export function speedUp(report: RunReport): number {
   const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0)
   return report.durationMs > 0 ? busy / report.durationMs : 0
-}
-
-/**
- * Writes the results file: the public results plus each task's start and end times, worker slot,
- * error and output tail. Returns its path.
- */
-export async function writeResultsFile(directory: string, report: RunReport): Promise<string> {
-  await mkdir(directory, { recursive: true })
-  const path = join(directory, 'results.json')
-  const body = {
-    counts: report.counts,
-    durationMs: report.durationMs,
-    workers: report.workers,
-    shell: report.shell,
-    haltReason: report.haltReason,
-    haltKind: report.haltKind,
-    ...(report.shard ? { shard: report.shard } : {}),
-    ...(report.merged ? { merged: report.merged } : {}),
-    results: report.records.map(record => ({
-      ...publicResult(record),
-      slot: record.slot,
-      startedAt: isoTime(record.startedAt),
-      endedAt: isoTime(record.endedAt),
-      error: record.error,
-      outputTail: record.outputTail,
-      summary: record.summary,
-      skipReason: record.skipReason
-    }))
-  }
-  await writeFile(path, JSON.stringify(body, null, 2) + '\n')
-  return path
-}
-
-function isoTime(epochMs: number | null): string | null {
-  return epochMs === null ? null : new Date(epochMs).toISOString()
 }

@@ -1,6 +1,7 @@
 import { nodeCrypto } from './random.js'
 import { formatDuration } from './duration.js'
-import { itemText } from './item.js'
+import { itemText, type Item } from './item.js'
+import { type PreparedItem } from './command-task.js'
 import { type RunPlan } from './prepare.js'
 import { estimateDurations, type Timings } from './timings.js'
 
@@ -8,6 +9,12 @@ import { estimateDurations, type Timings } from './timings.js'
 export interface Shard {
   index: number
   total: number
+}
+
+/** An item of a shard, at its place in the whole input. */
+export interface ShardItem {
+  index: number
+  item: Item
 }
 
 /** What a sharded run records so that a later job can merge the shards and check them. */
@@ -23,6 +30,8 @@ export interface ShardInfo extends Shard {
   /** Estimated milliseconds of this shard's items and of all items, from the timings. */
   estimatedMs: number
   estimatedTotalMs: number
+  /** This shard's items, as the split gave them: a merge checks the shard's records against them. */
+  items: ShardItem[]
 }
 
 /**
@@ -77,12 +86,21 @@ export function takeShard(plan: RunPlan, shard: Shard, timings: Timings): RunPla
       ...shard,
       itemCount: keys.length,
       itemsDigest: itemsDigest(keys),
-      splitDigest: nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex'),
+      splitDigest: splitDigest(shardOf),
       byTimings: known,
       estimatedMs: known ? Math.round(sum(mine)) : 0,
-      estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0
+      estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
+      items: mine.map(index => {
+        const { item } = plan.prepared[index] as PreparedItem
+        return { index, item }
+      })
     }
   }
+}
+
+/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
+export function splitDigest(shardOf: readonly number[]): string {
+  return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex')
 }
 
 /** A digest of the item list that shards compare to be sure they split the same items. */

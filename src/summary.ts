@@ -52,7 +52,10 @@ const STATUS_RANK: Record<TaskStatus, number> = {
 /** Tables longer than this list failures first, so they are not lost among successes. */
 const FAILURES_FIRST_FROM = 20
 
-/** Which shard this is, or which shards were merged; '' for a plain run. */
+/** Most problems of a merge listed in the summary. */
+const MAX_MERGE_PROBLEMS = 20
+
+/** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report: RunReport): string {
   const { shard, merged } = report
   if (shard !== undefined) {
@@ -66,11 +69,15 @@ function describeOrigin(report: RunReport): string {
     merged.shards === null
       ? `${merged.files} results files`
       : `${merged.files} of ${merged.shards} shards`
-  const missing =
-    merged.missingShards.length === 0
+  const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS)
+  const more = merged.problems.length - shown.length
+  const problems =
+    shown.length === 0
       ? ''
-      : `\n\n> [!CAUTION]\n> No results file from shard ${merged.missingShards.map(index => `${index}/${merged.shards}`).join(', ')}: its items have no result here.`
-  return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${missing}`
+      : '\n\n> [!CAUTION]\n' +
+        shown.map(problem => `> - ${escapeMarkdown(problem)}\n`).join('') +
+        (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '')
+  return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`
 }
 
 /**
@@ -83,7 +90,7 @@ export function buildSummary(
 ): string {
   const { counts } = report
   const parts: string[] = []
-  // Items of a merge's missing shards have no record: they count against the run.
+  // Items a merge has no record for (missing shards, refused records) count against the run.
   const missing = counts.total - report.records.length
   const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing
   parts.push(
@@ -95,7 +102,7 @@ export function buildSummary(
     `**${counts.timedOut}** timed out`,
     `**${counts.cancelled}** cancelled`,
     `**${counts.skipped}** skipped`,
-    ...(missing > 0 ? [`**${missing}** without a result (missing shards)`] : [])
+    ...(missing > 0 ? [`**${missing}** without a result`] : [])
   ].join(' · ')
   parts.push(`${tally}\n`)
   parts.push(
