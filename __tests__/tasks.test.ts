@@ -49,6 +49,14 @@ e2e:
     ['a:\n  needs: []', "Invalid tasks: task 'a' has no 'run'."],
     ['a:\n  run: x\n  when: always', "Invalid tasks: task 'a' has an unknown field 'when'."],
     ['a:\n  run: x\n  timeout: soon', "Invalid tasks: task 'a' has timeout 'soon'."],
+    [
+      'a:\n  run: x\n  timeout: 600h',
+      "Invalid tasks: task 'a' has timeout '600h'. Expected a duration up to 24d, such as '90s'"
+    ],
+    [
+      'a:\n  run: x\n  timeout: 2073601',
+      "Invalid tasks: task 'a' has timeout '2073601'. Expected a duration up to 24d"
+    ],
     ['a:\n  run: x\n  retries: -1', "Invalid tasks: task 'a' has retries '-1'."],
     ['a:\n  run: x\n  env: {"1X": y}', "Invalid tasks: task 'a' has env variable '1X'."],
     [

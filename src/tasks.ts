@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.js'
+import { parseDurationInput } from './duration.js'
 
 /** One named task of the `tasks` input. */
 export interface TaskSpec {
@@ -85,13 +85,11 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
   }
   const task: TaskSpec = { name, run: fields.run, needs: parseNeeds(where, fields.needs) }
   if (fields.timeout !== undefined) {
-    const ms = parseDuration(String(fields.timeout))
-    if (ms === undefined) {
-      throw new Error(
-        `${where} has timeout '${String(fields.timeout)}'. Expected a duration such as '90s', '5m' or '1h30m'.`
-      )
-    }
-    task.timeoutMs = ms
+    task.timeoutMs = parseDurationInput(
+      String(fields.timeout),
+      `${where} has timeout`,
+      "'90s', '5m' or '1h30m'"
+    )
   }
   if (fields.retries !== undefined) {
     if (!Number.isSafeInteger(fields.retries) || (fields.retries as number) < 0) {
