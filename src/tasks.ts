@@ -1,4 +1,5 @@
 import { parseDurationInput } from './duration.js'
+import { cut } from './labels.js'
 
 /** One named task of the `tasks` input. */
 export interface TaskSpec {
@@ -30,23 +31,37 @@ const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env'
  */
 export async function parseTasks(text: string, input = 'tasks'): Promise<TaskSpec[]> {
   // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
-  const { parseDocument } = await import('yaml')
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true })
+  const yaml = await import('yaml')
+  const document = yaml.parseDocument(text, { uniqueKeys: true, prettyErrors: true })
   const problem = document.errors[0]
   if (problem !== undefined) {
+    const message = problem.message.split('\n')[0]?.replace(/:$/, '')
     throw new Error(
-      `Invalid ${input}: ${problem.message.split('\n')[0]}. Expected a YAML mapping of task names to commands.`
+      `Invalid ${input}: ${message}. Expected a YAML mapping of task names to commands.`
     )
   }
-  const value: unknown = document.toJS()
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!yaml.isMap(document.contents)) {
     throw new Error(
       `Invalid ${input}: expected a YAML mapping of task names to commands, such as 'lint: npm run lint'.`
     )
   }
-  const tasks = Object.entries(value as Record<string, unknown>).map(([name, spec]) =>
-    parseTask(input, name, spec)
-  )
+  const spellings = new Map<string, string>()
+  const tasks = document.contents.items.map(pair => {
+    const toJS = (node: unknown): unknown => (yaml.isNode(node) ? node.toJS(document) : node)
+    const spelling =
+      yaml.isNode(pair.key) && pair.key.range ? text.slice(...pair.key.range.slice(0, 2)) : ''
+    const name = taskName(input, toJS(pair.key), spelling)
+    // YAML tells 1 from "1" and true from "true"; their names do not.
+    const earlier = spellings.get(name)
+    if (earlier !== undefined) {
+      throw new Error(
+        `Invalid ${input}: the keys '${cut(earlier, 40)}' and '${cut(spelling, 40)}' both name task '${name}'. ` +
+          'Expected each task name once.'
+      )
+    }
+    spellings.set(name, spelling)
+    return parseTask(input, name, toJS(pair.value))
+  })
   const names = new Set(tasks.map(task => task.name))
   for (const task of tasks) {
     for (const need of task.needs) {
@@ -66,9 +81,27 @@ export async function parseTasks(text: string, input = 'tasks'): Promise<TaskSpe
   return tasks
 }
 
+/** A task's name from its YAML key: text, a number or a boolean as written in JSON. */
+function taskName(input: string, key: unknown, spelling: string): string {
+  if (key === null && spelling.trim() !== '') {
+    throw new Error(
+      `Invalid ${input}: the key '${spelling}' is YAML's null, not a name. ` +
+        `Expected a task name: quote it ("${spelling}") to use it as one.`
+    )
+  }
+  if (key === null || key === undefined || (typeof key === 'string' && key.trim() === '')) {
+    throw new Error(`Invalid ${input}: a task has an empty name.`)
+  }
+  if (typeof key === 'object') {
+    throw new Error(
+      `Invalid ${input}: the key '${cut(spelling, 40)}' is a collection. Expected a task name.`
+    )
+  }
+  return String(key)
+}
+
 function parseTask(input: string, name: string, spec: unknown): TaskSpec {
   const where = `Invalid ${input}: task '${name}'`
-  if (name.trim() === '') throw new Error(`Invalid ${input}: a task has an empty name.`)
   if (typeof spec === 'string') return { name, run: spec, needs: [] }
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw new Error(`${where} is neither a command nor a mapping with 'run'.`)
