@@ -273,7 +273,16 @@ describe('the bundled action, run as the runner runs it', () => {
     ['retry-delay', '1h', "Invalid retry-delay '1h'. Expected a duration up to 10m"],
     ['items', '["a", ', "Invalid JSON in input 'items' at line 1, column 7."],
     ['items-file', 'missing.txt', "Invalid items-file '"],
-    ['command', 'echo {nope}', 'Placeholder {nope}'],
+    [
+      'command',
+      'echo {nope}',
+      'Invalid command \'echo {nope}\': Placeholder {nope} names nothing in item 1 ("a")'
+    ],
+    [
+      'items',
+      '["\\ud800"]',
+      'Invalid items: item 1 (\ufffd): environment variable PARALLEL_ITEM would contain a lone surrogate (\\uD800'
+    ],
     [
       'command',
       'echo `cat {}`',
@@ -289,6 +298,17 @@ describe('the bundled action, run as the runner runs it', () => {
     const run = await runAction(inputs)
     expect(run.code).toBe(1)
     expect(run.log).toContain(`::error::${message}`)
+    expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
+  })
+
+  it('refuses items nested 5,000 levels deep with an error naming the input, not a stack overflow', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000)
+    const run = await runAction({ items: `["a", {"deep": ${deep}}]`, command: 'touch ran-{#}' })
+    expect(run.code).toBe(1)
+    expect(run.log).toContain(
+      "::error::Invalid JSON in input 'items' at line 1, column 1014: arrays and objects nest deeper than 1,000 levels. Expected JSON nested at most 1,000 levels deep."
+    )
+    expect(run.log).not.toContain('Maximum call stack')
     expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
   })
 

@@ -244,6 +244,7 @@ describe('getInputs', () => {
     })
     expect(await getInputs()).toEqual({
       items: [{ name: 'x' }],
+      itemsInput: "items-file 'list.json'",
       command: '  echo {name}  ',
       shell: Shell.None,
       maxWorkers: 3,

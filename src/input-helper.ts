@@ -37,6 +37,8 @@ export interface ReviewThreadSettings {
 export interface ActionSettings {
   /** The items, parsed from `items` or `items-file` (empty when `tasks` or review threads give them). */
   items: Item[]
+  /** What gave the items, for error messages: `items`, `items-file 'list.json'`, … */
+  itemsInput: string
   /** Review threads as items, or undefined when the items come from the inputs. */
   reviewThreads: ReviewThreadSettings | undefined
   /** The named tasks of the `tasks` input, or undefined when items are given. */
@@ -104,6 +106,13 @@ export async function getInputs(): Promise<ActionSettings> {
   const reviewThreads = getReviewThreadInputs({ itemsText, itemsFile, tasksText, command })
   const shell = parseEnum(Inputs.Shell, core.getInput(Inputs.Shell) || Shell.Bash, Shell)
   const settings: Omit<ActionSettings, 'items' | 'tasks'> = {
+    itemsInput: reviewThreads
+      ? `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`
+      : tasksText.trim() !== ''
+        ? Inputs.Tasks
+        : itemsFile !== ''
+          ? `${Inputs.ItemsFile} '${itemsFile}'`
+          : Inputs.Items,
     reviewThreads,
     command,
     shell,

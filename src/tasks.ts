@@ -1,5 +1,6 @@
 import { parseDurationInput } from './duration.js'
 import { cut } from './labels.js'
+import { unsendableCharacter } from './unsendable.js'
 
 /** One named task of the `tasks` input. */
 export interface TaskSpec {
@@ -102,7 +103,11 @@ function taskName(input: string, key: unknown, spelling: string): string {
 
 function parseTask(input: string, name: string, spec: unknown): TaskSpec {
   const where = `Invalid ${input}: task '${name}'`
-  if (typeof spec === 'string') return { name, run: spec, needs: [] }
+  checkSendable(where, 'its name', name)
+  if (typeof spec === 'string') {
+    checkSendable(where, 'its run', spec)
+    return { name, run: spec, needs: [] }
+  }
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw new Error(`${where} is neither a command nor a mapping with 'run'.`)
   }
@@ -116,6 +121,7 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
   if (typeof fields.run !== 'string' || fields.run.trim() === '') {
     throw new Error(`${where} has no 'run'. Expected the command to run, as a string.`)
   }
+  checkSendable(where, 'its run', fields.run)
   const task: TaskSpec = { name, run: fields.run, needs: parseNeeds(where, fields.needs) }
   if (fields.timeout !== undefined) {
     task.timeoutMs = parseDurationInput(
@@ -136,6 +142,7 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
     if (typeof fields['working-directory'] !== 'string' || fields['working-directory'] === '') {
       throw new Error(`${where} has an empty or non-string working-directory.`)
     }
+    checkSendable(where, 'its working-directory', fields['working-directory'])
     task.workingDirectory = fields['working-directory']
   }
   if (fields.env !== undefined) task.env = parseEnv(where, fields.env)
@@ -146,6 +153,17 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
     task.priority = fields.priority
   }
   return task
+}
+
+/** Refuses text no command could be given as written (a NUL character, a lone surrogate). */
+function checkSendable(where: string, what: string, text: string): void {
+  const unsendable = unsendableCharacter(text)
+  if (unsendable !== undefined) {
+    throw new Error(
+      `${where}: ${what} contains ${unsendable}, which no command can be given. ` +
+        'Expected text without one.'
+    )
+  }
 }
 
 function parseNeeds(where: string, needs: unknown): string[] {
@@ -174,6 +192,7 @@ function parseEnv(where: string, env: unknown): Record<string, string> {
       throw new Error(`${where} has env ${name} that is not a string, number or boolean.`)
     }
     result[name] = String(value ?? '')
+    checkSendable(where, `its env ${name}`, result[name])
   }
   return result
 }
