@@ -81,14 +81,20 @@ function parsePlaceholder(source: string): Placeholder {
   return { kind: 'item', pathForm: form }
 }
 
-/** GNU parallel's {/}: everything after the last slash (so "a/" gives ""). */
+/**
+ * GNU parallel's {/}: everything after the last slash (so "a/" gives ""). GNU parallel's own
+ * s:.*\/:: stops at a newline ("a/b\nc/d" gives "b\nc/d"); this takes the real last slash.
+ */
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
-/** GNU parallel's {.}: drops a last extension, s:\.[^/.]+$:: (so ".bashrc" gives ""). */
+/**
+ * GNU parallel's {.}: drops the last dot and what follows it within the last path component,
+ * s:\.[^/.]*$:: (so ".bashrc" gives "", "x." gives "x", "x/." gives "x/").
+ */
 function withoutExtension(path: string): string {
-  return path.replace(/\.[^/.]+$/, '')
+  return path.replace(/\.[^/.]*$/, '')
 }
 
 /**

@@ -1,0 +1,110 @@
+import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { Shell } from '../src/constants.js'
+import { CommandTemplate } from '../src/template.js'
+
+type Row = [
+  item: string,
+  noExtension: string,
+  base: string,
+  directory: string,
+  baseNoExtension: string
+]
+
+// item, {.}, {/}, {//}, {/.}: the values GNU parallel 20221122 gives, from
+//   printf '%s\0' ITEMS... | parallel -0 -k -q printf '%s\0' {} {.} {/} {//} {/.}
+// ({.} is s:\.[^/.]*$::, {/} s:.*/::, {//} File::Basename's dirname). The action's values matched
+// GNU parallel's for every string of up to 6 characters of 'a', '.' and '/' (1,093 of them) and
+// for these; the rows where they differ on purpose are in the next table.
+const GNU_PARALLEL: Row[] = [
+  ['x.', 'x', 'x.', '.', 'x'],
+  ['.', '', '.', '.', ''],
+  ['..', '.', '..', '.', '.'],
+  ['...', '..', '...', '.', '..'],
+  ['x/.', 'x/', '.', 'x', ''],
+  ['x/..', 'x/.', '..', 'x', '.'],
+  ['.x', '', '.x', '.', ''],
+  ['.x.', '.x', '.x.', '.', '.x'],
+  ['x..y', 'x.', 'x..y', '.', 'x.'],
+  ['x..', 'x.', 'x..', '.', 'x.'],
+  ['a.b.', 'a.b', 'a.b.', '.', 'a.b'],
+  ['a/b.', 'a/b', 'b.', 'a', 'b'],
+  ['a/b.c/d', 'a/b.c/d', 'd', 'a/b.c', 'd'],
+  ['a.b/c', 'a.b/c', 'c', 'a.b', 'c'],
+  ['a.b/', 'a.b/', '', '.', ''],
+  ['.b/', '.b/', '', '.', ''],
+  ['x.y/.', 'x.y/', '.', 'x.y', ''],
+  ['/', '/', '', '/', ''],
+  ['//', '//', '', '/', ''],
+  ['///a', '///a', 'a', '/', 'a'],
+  ['a/', 'a/', '', '.', ''],
+  ['a//b', 'a//b', 'b', 'a', 'b'],
+  ['a///', 'a///', '', '.', ''],
+  ['a/b/', 'a/b/', '', 'a', ''],
+  ['a.b//', 'a.b//', '', '.', ''],
+  ['/a', '/a', 'a', '/', 'a'],
+  ['/a.b', '/a', 'a.b', '/', 'a'],
+  ['./a.b', './a', 'a.b', '.', 'a'],
+  ['../a', '../a', 'a', '..', 'a'],
+  ['a/..', 'a/.', '..', 'a', '.'],
+  ['a/.b', 'a/', '.b', 'a', ''],
+  ['', '', '', '.', ''],
+  ['a b.c', 'a b', 'a b.c', '.', 'a b'],
+  ['a b/c d.e f', 'a b/c d', 'c d.e f', 'a b', 'c d'],
+  ['x.tar.gz', 'x.tar', 'x.tar.gz', '.', 'x.tar'],
+  ['dir.d/file', 'dir.d/file', 'file', 'dir.d', 'file'],
+  ['.bashrc', '', '.bashrc', '.', ''],
+  ['é.txt', 'é', 'é.txt', '.', 'é'],
+  ["it's $(x).sh", "it's $(x)", "it's $(x).sh", '.', "it's $(x)"],
+  ['a\nb.c', 'a\nb', 'a\nb.c', '.', 'a\nb'],
+  ['a.b\n', 'a', 'a.b\n', '.', 'a'],
+  ['x.y\nz', 'x', 'x.y\nz', '.', 'x'],
+  ['d.x/a\nb', 'd.x/a\nb', 'a\nb', 'd.x', 'a\nb'],
+  ['a.\nb', 'a', 'a.\nb', '.', 'a'],
+  ['\n.a', '\n', '\n.a', '.', '\n'],
+  ['a/\n', 'a/\n', '\n', 'a', '\n'],
+  ['\n', '\n', '\n', '.', '\n'],
+  ['a/b\n', 'a/b\n', 'b\n', 'a', 'b\n']
+]
+
+// GNU parallel's s:.*/:: stops at a newline, so its {/} is not the basename of a value with a
+// newline before its last slash. The action takes the text after the real last slash.
+const DELIBERATE_DIFFERENCES: [...Row, gnuParallel: Row][] = [
+  [
+    'a/b\nc/d',
+    'a/b\nc/d',
+    'd',
+    'a/b\nc',
+    'd',
+    ['a/b\nc/d', 'a/b\nc/d', 'b\nc/d', 'a/b\nc', 'b\nc/d']
+  ],
+  ['a\n/b.c', 'a\n/b', 'b.c', 'a\n', 'b', ['a\n/b.c', 'a\n/b', 'a\nb.c', 'a\n', 'a\nb']]
+]
+
+const FORMS = '{.} {/} {//} {/.}'
+const POSITIONAL_FORMS = '{1.} {1/} {1//} {1/.}'
+
+/** The values a real bash receives for the path forms of one item, in the given forms. */
+function received(forms: string, item: string | string[]): string[] {
+  const command = CommandTemplate.parse(`printf '%s\\0' ${forms}`, Shell.Bash).render(item, 1, 1)
+  const result = spawnSync(command.file, command.args, { encoding: 'utf8' })
+  expect(result.status).toBe(0)
+  return result.stdout.split('\0').slice(0, -1)
+}
+
+describe('path placeholders, against GNU parallel', () => {
+  it.each(GNU_PARALLEL)('%j', (item, ...expected) => {
+    expect(received(FORMS, item)).toEqual(expected)
+    expect(received(POSITIONAL_FORMS, [item])).toEqual(expected)
+    const words = CommandTemplate.parse(`x ${FORMS}`, Shell.None).render(item, 1, 1).args
+    expect(words).toEqual(expected)
+  })
+
+  it.each(DELIBERATE_DIFFERENCES)('%j differs from GNU parallel in {/} and {/.}', (...row) => {
+    const [item, noExtension, base, directory, baseNoExtension, gnuParallel] = row
+    const expected = [noExtension, base, directory, baseNoExtension]
+    expect(received(FORMS, item)).toEqual(expected)
+    expect(received(POSITIONAL_FORMS, [item])).toEqual(expected)
+    expect(expected).not.toEqual(gnuParallel.slice(1))
+  })
+})
