@@ -103,6 +103,12 @@ describe('parseTasks: task names from YAML keys', () => {
     await expect(parseTasks(text)).rejects.toThrow(message)
   })
 
+  // The YAML parser reports its own stack overflow as an error with a position.
+  it('refuses YAML nested 5,000 levels deep with an error naming the input', async () => {
+    const deep = 'a:\n  run: x\n  env: ' + '['.repeat(5000) + ']'.repeat(5000)
+    await expect(parseTasks(deep)).rejects.toThrow(/^Invalid tasks: .* at line 3, column \d+\./)
+  })
+
   it('keeps numbers and booleans as names, each task once', async () => {
     const tasks = await parseTasks('1: echo a\n2.5: echo b\ntrue: echo c\n"x y": echo d')
     expect(tasks.map(task => task.name)).toEqual(['1', '2.5', 'true', 'x y'])
