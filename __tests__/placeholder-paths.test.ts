@@ -92,12 +92,80 @@ function received(forms: string, item: string | string[]): string[] {
   return result.stdout.split('\0').slice(0, -1)
 }
 
+// GNU parallel's own definitions of the path forms (its %Global::replace), run by perl.
+const GNU_PARALLEL_FORMS = String.raw`
+  use File::Basename;
+  $/ = "\0";
+  while (my $item = <STDIN>) {
+    chomp $item;
+    my @forms = ($item) x 4;
+    $forms[0] =~ s:\.[^/.]*$::;
+    $forms[1] =~ s:.*/::;
+    $forms[2] = dirname($forms[2]);
+    $forms[3] =~ s:.*/::; $forms[3] =~ s:\.[^/.]*$::;
+    print join("\0", @forms), "\0";
+  }`
+
+/** Every string of up to `length` characters from `alphabet`. */
+function allStrings(alphabet: string[], length: number): string[] {
+  const strings = ['']
+  for (let start = 0; start < strings.length; start++) {
+    const prefix = strings[start] as string
+    if ([...prefix].length < length) for (const ch of alphabet) strings.push(prefix + ch)
+  }
+  return strings
+}
+
+/** Strings of random length up to `length` from `alphabet`, from a fixed seed. */
+function randomStrings(alphabet: string[], count: number, length: number): string[] {
+  let seed = 20221122
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    return seed % n
+  }
+  return Array.from({ length: count }, () =>
+    Array.from({ length: next(length + 1) }, () => alphabet[next(alphabet.length)]).join('')
+  )
+}
+
 describe('path placeholders, against GNU parallel', () => {
   it.each(GNU_PARALLEL)('%j', (item, ...expected) => {
     expect(received(FORMS, item)).toEqual(expected)
     expect(received(POSITIONAL_FORMS, [item])).toEqual(expected)
     const words = CommandTemplate.parse(`x ${FORMS}`, Shell.None).render(item, 1, 1).args
     expect(words).toEqual(expected)
+  })
+
+  // 5,461 strings of up to 6 of 'a', '.', '/' and a newline, and 5,000 random ones of up to 12
+  // characters with spaces, backslashes, é and dots.
+  it("gives what perl gives with GNU parallel's definitions, for 10,461 strings", () => {
+    const items = [
+      ...allStrings(['a', '.', '/', '\n'], 6),
+      ...randomStrings(['a', '.', '/', '\n', ' ', '\\', 'é', '..'], 5000, 12)
+    ]
+    expect(items).toHaveLength(10_461)
+    const perl = spawnSync('perl', ['-e', GNU_PARALLEL_FORMS], {
+      input: items.map(item => `${item}\0`).join(''),
+      encoding: 'utf8'
+    })
+    expect(perl.status).toBe(0)
+    const gnu = perl.stdout.split('\0')
+    const template = CommandTemplate.parse(`x ${FORMS}`, Shell.None)
+    const positional = CommandTemplate.parse(`x ${POSITIONAL_FORMS}`, Shell.None)
+    let differences = 0
+    items.forEach((item, index) => {
+      const expected = gnu.slice(index * 4, index * 4 + 4)
+      // The deliberate difference: what follows the real last slash, past any newline.
+      if (/\n.*\//s.test(item.slice(0, item.lastIndexOf('/') + 1))) {
+        const base = item.slice(item.lastIndexOf('/') + 1)
+        expected[1] = base
+        expected[3] = base.replace(/\.[^/.]*$/, '')
+        differences++
+      }
+      expect([item, ...template.render(item, 1, 1).args]).toEqual([item, ...expected])
+      expect([item, ...positional.render([item], 1, 1).args]).toEqual([item, ...expected])
+    })
+    expect(differences).toBeGreaterThan(100)
   })
 
   it.each(DELIBERATE_DIFFERENCES)('%j differs from GNU parallel in {/} and {/.}', (...row) => {
