@@ -121,7 +121,7 @@ function randomStrings(alphabet: string[], count: number, length: number): strin
   let seed = 20221122
   const next = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31
-    return seed % n
+    return Math.floor((seed / 2 ** 31) * n)
   }
   return Array.from({ length: count }, () =>
     Array.from({ length: next(length + 1) }, () => alphabet[next(alphabet.length)]).join('')
