@@ -312,6 +312,15 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
   })
 
+  it('runs an item nested 999 levels deep, and reports it in the results and the summary', async () => {
+    const deep = '['.repeat(999) + ']'.repeat(999)
+    const run = await runAction({ items: `["a", ${deep}]`, command: 'printf %s {} > out-{#}.txt' })
+    expect(run.code).toBe(0)
+    expect(readFileSync(join(run.dir, 'out-2.txt'), 'utf8')).toBe(deep)
+    expect(JSON.parse(run.outputs.results as string)[1].item).toEqual(JSON.parse(deep))
+    expect(run.summary).toContain('parallel-exec: 2 of 2 succeeded')
+  })
+
   it('refuses both items and items-file', async () => {
     const run = await runAction({ items: 'a', 'items-file': 'x.txt', command: 'touch ran' })
     expect(run.log).toContain("::error::Invalid inputs: both 'items' and 'items-file' are set.")

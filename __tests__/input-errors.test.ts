@@ -182,6 +182,19 @@ describe('deep items within the limit', () => {
     const lines = await check({ items: `{"a": ${nested(999)}}`, command: 'echo {a}' })
     expect(lines.prepared[0]?.command.display).toBe(`echo '${nested(999)}'`)
   })
+
+  it('refuses the first level past the limit, in arrays and objects', () => {
+    expect(() => parseItems(`[${nested(1000)}]`, { input: 'items' })).toThrow(
+      "Invalid JSON in input 'items' at line 1, column 1001: arrays and objects nest deeper than 1,000 levels."
+    )
+    const objects = '{"a":'.repeat(1001) + '1' + '}'.repeat(1001)
+    expect(() => parseItems(objects, { input: 'items' })).toThrow(
+      "Invalid JSON Lines in input 'items' at line 1, column 5001: arrays and objects nest deeper"
+    )
+    expect(
+      parseItems('{"a":'.repeat(1000) + '1' + '}'.repeat(1000), { input: 'items' })
+    ).toHaveLength(1)
+  })
 })
 
 describe('lone surrogates that reach no command as such', () => {
