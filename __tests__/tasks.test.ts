@@ -109,6 +109,13 @@ describe('parseTasks: task names from YAML keys', () => {
     await expect(parseTasks(deep)).rejects.toThrow(/^Invalid tasks: .* at line 3, column \d+\./)
   })
 
+  it('resolves aliases to anchors in other tasks', async () => {
+    const tasks = await parseTasks(
+      'a:\n  run: &cmd echo hi\n  env: &e {X: 1}\nb:\n  run: *cmd\n  env: *e\n'
+    )
+    expect(tasks[1]).toEqual({ name: 'b', run: 'echo hi', needs: [], env: { X: '1' } })
+  })
+
   it('keeps numbers and booleans as names, each task once', async () => {
     const tasks = await parseTasks('1: echo a\n2.5: echo b\ntrue: echo c\n"x y": echo d')
     expect(tasks.map(task => task.name)).toEqual(['1', '2.5', 'true', 'x y'])
