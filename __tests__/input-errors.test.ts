@@ -6,7 +6,6 @@ import { Inputs } from '../src/constants.js'
 import { getInputs } from '../src/input-helper.js'
 import { parseItems } from '../src/items.js'
 import { itemLabel } from '../src/labels.js'
-
 import { prepareRun } from '../src/prepare.js'
 
 // Every input a bad-input error may be about; each message must name one of them.
