@@ -82,10 +82,19 @@ describe('actions-core', () => {
     expect(ours.isDebug()).toBe(toolkit.isDebug())
   })
 
-  it('refuses a missing output file and a summary without a file, as @actions/core does', async () => {
+  it('refuses a missing output file and a summary without a file, naming the variable', async () => {
     process.env.GITHUB_OUTPUT = join(tmpdir(), 'no-such-dir', 'output')
+    // @actions/core throws `Missing file at path: …`; ours names the variable and its purpose.
     expect(() => ours.setOutput('a', 'b')).toThrow(
-      `Missing file at path: ${process.env.GITHUB_OUTPUT}`
+      `Invalid GITHUB_OUTPUT '${process.env.GITHUB_OUTPUT}': no such file. Expected the file the runner creates for the step's outputs.`
+    )
+    process.env.GITHUB_OUTPUT = tmpdir()
+    expect(() => ours.setOutput('a', 'b')).toThrow(
+      `Invalid GITHUB_OUTPUT '${tmpdir()}': Error: EISDIR: illegal operation on a directory`
+    )
+    process.env.GITHUB_STEP_SUMMARY = join(tmpdir(), 'no-such-dir', 'summary')
+    await expect(ours.summary.addRaw('x').write()).rejects.toThrow(
+      `Invalid GITHUB_STEP_SUMMARY '${process.env.GITHUB_STEP_SUMMARY}': no such file. Expected the file the runner creates for the job summary.`
     )
     delete process.env.GITHUB_STEP_SUMMARY
     await expect(ours.summary.addRaw('x').write()).rejects.toThrow(

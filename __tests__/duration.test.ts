@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDuration, monotonicMs, parseDuration } from '../src/duration.js'
+import {
+  formatDuration,
+  formatLimit,
+  MAX_DURATION_MS,
+  monotonicMs,
+  parseDuration
+} from '../src/duration.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -11,7 +17,9 @@ describe('parseDuration', () => {
     ['1h30m15s', 5_415_000],
     ['1.5h', 5_400_000],
     ['0.5', 500],
-    [' 2m ', 120_000]
+    [' 2m ', 120_000],
+    ['2d', 172_800_000],
+    ['1d2h', 93_600_000]
   ])('parses %p as %p ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms)
   })
@@ -22,6 +30,21 @@ describe('parseDuration', () => {
       expect(parseDuration(text)).toBeUndefined()
     }
   )
+})
+
+describe('formatLimit', () => {
+  it.each([
+    [MAX_DURATION_MS, '24d'],
+    [600_000, '10m'],
+    [90_000, '90s'],
+    [1500, '1500ms']
+  ])('formats %p as %p', (ms, text) => {
+    expect(formatLimit(ms)).toBe(text)
+  })
+
+  it('keeps the maximum within what a Node timer can wait', () => {
+    expect(MAX_DURATION_MS).toBeLessThanOrEqual(2 ** 31 - 1)
+  })
 })
 
 describe('formatDuration', () => {

@@ -111,12 +111,12 @@ describe('limits and sizes', () => {
     [
       'a NUL byte',
       JSON.stringify(['ok', 'a\u0000b']),
-      'Placeholder {} cannot be used for item 2 ("a\\u0000b"): its value contains a NUL character'
+      'Invalid items-file \'items.json\': Placeholder {} cannot be used for item 2 ("a\\u0000b"): its value contains a NUL character'
     ],
     [
       'an argument over 128 KiB',
       JSON.stringify(['ok', 'x'.repeat(140_000)]),
-      "Invalid item 2 (xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…): argument 6 of its command would be 140,021 bytes, over Linux's limit"
+      "Invalid items-file 'items.json': item 2 (xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…): argument 6 of its command would be 140,021 bytes, over Linux's limit"
     ]
   ])('refuses an item with %s before running anything', async (_, items, message) => {
     const run = await runAction(

@@ -300,3 +300,30 @@ describe('review threads as items', () => {
     expect(merge.summary).toContain('Resolved 1 of 2 review threads whose task succeeded')
   })
 })
+
+describe('review-thread data no command can carry', () => {
+  // GitHub's JSON may spell a lone surrogate as "\ud800"; it has no UTF-8 form and would reach
+  // the command as U+FFFD, so the run stops before any command, as for a NUL character.
+  it('refuses a thread body with a lone surrogate, naming items-from', async () => {
+    const env = await pullRequestEvent({
+      threads: [
+        { id: 'T1', path: 'src/a.ts', line: 1, comments: [{ author: 'alice', body: 'fine' }] },
+        { id: 'T2', path: 'src/b.ts', line: 2, comments: [{ author: 'bob', body: 'x\ud800y' }] }
+      ]
+    })
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command: 'touch ran-{#}; printf %s {body}'
+      },
+      { env }
+    )
+    expect(run.code).toBe(1)
+    expect(run.log).toContain(
+      "::error::Invalid items-from 'review-threads': Placeholder {body} cannot be used for item 2 ("
+    )
+    expect(run.log).toContain('its value contains a lone surrogate (\\uD800')
+    expect(existsSync(join(run.dir, 'ran-1'))).toBe(false)
+  })
+})

@@ -268,9 +268,21 @@ describe('the bundled action, run as the runner runs it', () => {
     ['fail-fast-mode', 'later', "Invalid fail-fast-mode 'later'. Expected one of: cancel, drain."],
     ['stop-on-success', '-1', "Invalid stop-on-success '-1'. Expected a whole number of tasks"],
     ['total-timeout', 'forever', "Invalid total-timeout 'forever'. Expected a duration"],
+    ['total-timeout', '600h', "Invalid total-timeout '600h'. Expected a duration up to 24d"],
+    ['timeout', '600h', "Invalid timeout '600h'. Expected a duration up to 24d"],
+    ['retry-delay', '1h', "Invalid retry-delay '1h'. Expected a duration up to 10m"],
     ['items', '["a", ', "Invalid JSON in input 'items' at line 1, column 7."],
     ['items-file', 'missing.txt', "Invalid items-file '"],
-    ['command', 'echo {nope}', 'Placeholder {nope}'],
+    [
+      'command',
+      'echo {nope}',
+      'Invalid command \'echo {nope}\': Placeholder {nope} names nothing in item 1 ("a")'
+    ],
+    [
+      'items',
+      '["\\ud800"]',
+      'Invalid items: item 1 (\ufffd): environment variable PARALLEL_ITEM would contain a lone surrogate (\\uD800'
+    ],
     [
       'command',
       'echo `cat {}`',
@@ -287,6 +299,26 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(run.code).toBe(1)
     expect(run.log).toContain(`::error::${message}`)
     expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
+  })
+
+  it('refuses items nested 5,000 levels deep with an error naming the input, not a stack overflow', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000)
+    const run = await runAction({ items: `["a", {"deep": ${deep}}]`, command: 'touch ran-{#}' })
+    expect(run.code).toBe(1)
+    expect(run.log).toContain(
+      "::error::Invalid JSON in input 'items' at line 1, column 1014: arrays and objects nest deeper than 1,000 levels. Expected JSON nested at most 1,000 levels deep."
+    )
+    expect(run.log).not.toContain('Maximum call stack')
+    expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
+  })
+
+  it('runs an item nested 999 levels deep, and reports it in the results and the summary', async () => {
+    const deep = '['.repeat(999) + ']'.repeat(999)
+    const run = await runAction({ items: `["a", ${deep}]`, command: 'printf %s {} > out-{#}.txt' })
+    expect(run.code).toBe(0)
+    expect(readFileSync(join(run.dir, 'out-2.txt'), 'utf8')).toBe(deep)
+    expect(JSON.parse(run.outputs.results as string)[1].item).toEqual(JSON.parse(deep))
+    expect(run.summary).toContain('parallel-exec: 2 of 2 succeeded')
   })
 
   it('refuses both items and items-file', async () => {

@@ -59,8 +59,27 @@ describe('parseTimeout', () => {
 
   it('names the input and the value when it is not a duration', () => {
     expect(() => parseTimeout('soon')).toThrow(
-      "Invalid timeout 'soon'. Expected a duration such as '90' (seconds), '90s', '5m' or '1h30m', or empty for no limit."
+      "Invalid timeout 'soon'. Expected a duration up to 24d, such as '90' (seconds), '90s', '5m' or '1h30m', or empty for no limit."
     )
+  })
+
+  // Node fires a timer set past 2^31-1 ms after 1 ms: such a limit would end every task at once.
+  it.each(['600h', '25d', '24d1ms', '2073600.001', '99999999999999999999h'])(
+    'refuses %p, longer than the 24 days a timer can wait, naming the maximum',
+    value => {
+      for (const input of ['timeout', 'total-timeout']) {
+        expect(() => parseTimeout(value, input)).toThrow(
+          `Invalid ${input} '${value}'. Expected a duration up to 24d, such as`
+        )
+      }
+    }
+  )
+
+  it('takes durations up to 24 days, in days too', () => {
+    expect(parseTimeout('24d', 'total-timeout')).toBe(24 * 86_400_000)
+    expect(parseTimeout('576h')).toBe(24 * 86_400_000)
+    expect(parseTimeout('1d12h')).toBe(36 * 3_600_000)
+    expect(24 * 86_400_000).toBeLessThanOrEqual(2 ** 31 - 1)
   })
 })
 
@@ -115,8 +134,17 @@ describe('parseRetries and parseRetryDelay', () => {
     expect(parseRetryDelay('500ms')).toBe(500)
     expect(parseRetryDelay('2')).toBe(2000)
     expect(() => parseRetryDelay('later')).toThrow(
-      "Invalid retry-delay 'later'. Expected a duration such as '1s', '500ms' or '1m', or 0."
+      "Invalid retry-delay 'later'. Expected a duration up to 10m, such as '1s', '500ms' or '1m', or 0."
     )
+  })
+
+  it('refuses a retry delay past the 10 minutes a retry waits at most, naming the maximum', () => {
+    expect(parseRetryDelay('10m')).toBe(600_000)
+    for (const value of ['11m', '1h', '600h', '25d']) {
+      expect(() => parseRetryDelay(value)).toThrow(
+        `Invalid retry-delay '${value}'. Expected a duration up to 10m, such as`
+      )
+    }
   })
 })
 
@@ -216,6 +244,7 @@ describe('getInputs', () => {
     })
     expect(await getInputs()).toEqual({
       items: [{ name: 'x' }],
+      itemsInput: "items-file 'list.json'",
       command: '  echo {name}  ',
       shell: Shell.None,
       maxWorkers: 3,

@@ -82,7 +82,7 @@ describe('placeholders', () => {
     ['dir.d/file', 'dir.d/file', 'file', 'dir.d', 'file'],
     ['a.tar.gz', 'a.tar', 'a.tar.gz', '.', 'a.tar'],
     ['.bashrc', '', '.bashrc', '.', ''],
-    ['file.', 'file.', 'file.', '.', 'file.'],
+    ['file.', 'file', 'file.', '.', 'file'],
     ['', '', '', '.', '']
   ])('applies the path forms to %j', (item, noExtension, base, directory, baseNoExtension) => {
     expect(words('x {.} {/} {//} {/.}', item)).toEqual([

@@ -42,12 +42,20 @@ export function getInput(name: string, options: InputOptions = {}): string {
   return options.trimWhitespace === false ? value : value.trim()
 }
 
-/** Sets a step output through the GITHUB_OUTPUT file (the `::set-output` command without one). */
+/**
+ * Sets a step output through the GITHUB_OUTPUT file (the `::set-output` command without one).
+ * Throws a one-line error naming GITHUB_OUTPUT when its file is missing or cannot be written.
+ */
 export function setOutput(name: string, value: unknown): void {
   const file = process.env.GITHUB_OUTPUT || ''
   if (file !== '') {
-    if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`)
-    appendFileSync(file, `${keyValueMessage(name, value)}${EOL}`, { encoding: 'utf8' })
+    const block = `${keyValueMessage(name, value)}${EOL}`
+    if (!existsSync(file)) throw runnerFileError('GITHUB_OUTPUT', file, 'no such file')
+    try {
+      appendFileSync(file, block, { encoding: 'utf8' })
+    } catch (error) {
+      throw runnerFileError('GITHUB_OUTPUT', file, String(error), error)
+    }
     return
   }
   write(EOL)
@@ -135,18 +143,31 @@ class Summary {
     }
     try {
       await access(file, constants.R_OK | constants.W_OK)
-    } catch {
-      throw new Error(
-        `Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`
-      )
+      await appendFile(file, this.buffer, { encoding: 'utf8' })
+    } catch (error) {
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)
+      throw runnerFileError('GITHUB_STEP_SUMMARY', file, reason, error)
     }
-    await appendFile(file, this.buffer, { encoding: 'utf8' })
     this.buffer = ''
     return this
   }
 }
 
 export const summary = new Summary()
+
+/**
+ * One of the runner's files (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) is missing or cannot be
+ * written. @actions/core throws `Missing file at path: …`, which names neither the variable nor
+ * what it is for.
+ */
+function runnerFileError(variable: string, file: string, reason: string, cause?: unknown): Error {
+  const purpose = variable === 'GITHUB_OUTPUT' ? "the step's outputs" : 'the job summary'
+  return new Error(
+    `Invalid ${variable} '${file}': ${reason}. Expected the file the runner creates for ${purpose}.`,
+    { cause }
+  )
+}
 
 /** A workflow command's message, escaped so it stays on one line: `%`, CR and LF. */
 export function escapeData(text: string): string {

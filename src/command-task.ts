@@ -60,7 +60,7 @@ const TAIL_BYTES = 8 * 1024
  */
 const LAUNCHER_FRAMED_BYTES = 64 * 1024
 /** Longest wait between two attempts, however many retries. */
-const MAX_RETRY_DELAY_MS = 10 * 60_000
+export const MAX_RETRY_DELAY_MS = 10 * 60_000
 
 /** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
 export function commandTask(

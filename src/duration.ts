@@ -1,8 +1,14 @@
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const PART = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y
 
 /**
- * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h` or `1h30m` into
+ * The longest duration any input may give: Node fires a timer set past 2^31-1 ms (about 24.8
+ * days) after 1 ms instead, so a longer limit would end every task at once.
+ */
+export const MAX_DURATION_MS = 24 * 86_400_000
+
+/**
+ * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h`, `1h30m` or `2d` into
  * milliseconds. Returns undefined when the text is not a positive duration.
  */
 export function parseDuration(text: string): number | undefined {
@@ -16,6 +22,31 @@ export function parseDuration(text: string): number | undefined {
     total += Number(match[1]) * (UNIT_MS[match[2] as string] as number)
   }
   return value.length > 0 ? positive(total) : undefined
+}
+
+/**
+ * Parses a duration input up to `maxMs`; else throws `{subject} '{value}'. Expected a duration up
+ * to {max}, such as {examples}.`, the subject naming the input (`Invalid timeout`).
+ */
+export function parseDurationInput(
+  value: string,
+  subject: string,
+  examples: string,
+  maxMs: number = MAX_DURATION_MS
+): number {
+  const ms = parseDuration(value)
+  if (ms !== undefined && ms <= maxMs) return ms
+  throw new Error(
+    `${subject} '${value}'. Expected a duration up to ${formatLimit(maxMs)}, such as ${examples}.`
+  )
+}
+
+/** A limit in its largest whole unit: `24d`, `10m`. */
+export function formatLimit(ms: number): string {
+  const [unit, size] = Object.entries(UNIT_MS)
+    .sort(([, a], [, b]) => b - a)
+    .find(([, size]) => ms % size === 0) as [string, number]
+  return `${ms / size}${unit}`
 }
 
 function positive(ms: number): number | undefined {

@@ -3,9 +3,10 @@ import { stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { Inputs, ItemsFrom, LogMode, NoItemsBehavior, ResolveThreads, Shell } from './constants.js'
-import { parseDuration } from './duration.js'
+import { parseDurationInput } from './duration.js'
 import { type Item } from './item.js'
 import { HaltMode } from './executor.js'
+import { MAX_RETRY_DELAY_MS } from './command-task.js'
 import { parseItems, readItemsFile } from './items.js'
 import { type Shard } from './shard.js'
 import { parseTasks, type TaskSpec } from './tasks.js'
@@ -36,6 +37,8 @@ export interface ReviewThreadSettings {
 export interface ActionSettings {
   /** The items, parsed from `items` or `items-file` (empty when `tasks` or review threads give them). */
   items: Item[]
+  /** What gave the items, for error messages: `items`, `items-file 'list.json'`, … */
+  itemsInput: string
   /** Review threads as items, or undefined when the items come from the inputs. */
   reviewThreads: ReviewThreadSettings | undefined
   /** The named tasks of the `tasks` input, or undefined when items are given. */
@@ -103,6 +106,13 @@ export async function getInputs(): Promise<ActionSettings> {
   const reviewThreads = getReviewThreadInputs({ itemsText, itemsFile, tasksText, command })
   const shell = parseEnum(Inputs.Shell, core.getInput(Inputs.Shell) || Shell.Bash, Shell)
   const settings: Omit<ActionSettings, 'items' | 'tasks'> = {
+    itemsInput: reviewThreads
+      ? `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`
+      : tasksText.trim() !== ''
+        ? Inputs.Tasks
+        : itemsFile !== ''
+          ? `${Inputs.ItemsFile} '${itemsFile}'`
+          : Inputs.Items,
     reviewThreads,
     command,
     shell,
@@ -314,17 +324,17 @@ export function parseShard(value: string): Shard | undefined {
   )
 }
 
-/** Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`. */
+/**
+ * Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`,
+ * up to MAX_DURATION_MS.
+ */
 export function parseTimeout(value: string, input: string = Inputs.Timeout): number | undefined {
   if (value.trim() === '') return undefined
-  const ms = parseDuration(value)
-  if (ms === undefined) {
-    throw new Error(
-      `Invalid ${input} '${value}'. Expected a duration such as '90' (seconds), '90s', ` +
-        `'5m' or '1h30m', or empty for no limit.`
-    )
-  }
-  return ms
+  return parseDurationInput(
+    value,
+    `Invalid ${input}`,
+    "'90' (seconds), '90s', '5m' or '1h30m', or empty for no limit"
+  )
 }
 
 /**
@@ -363,16 +373,16 @@ export function parseRetries(value: string): number {
   throw new Error(`Invalid ${Inputs.Retries} '${value}'. Expected a whole number from 0 up.`)
 }
 
-/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`. */
+/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`, up to the retry cap. */
 export function parseRetryDelay(value: string): number {
-  if (/^\s*0+(\.0*)?(ms|s|m|h)?\s*$/.test(value)) return 0
-  const ms = parseDuration(value)
-  if (ms === undefined) {
-    throw new Error(
-      `Invalid ${Inputs.RetryDelay} '${value}'. Expected a duration such as '1s', '500ms' or '1m', or 0.`
-    )
-  }
-  return ms
+  if (/^\s*0+(\.0*)?(ms|s|m|h|d)?\s*$/.test(value)) return 0
+  // A longer first delay would be cut to the cap without a word.
+  return parseDurationInput(
+    value,
+    `Invalid ${Inputs.RetryDelay}`,
+    "'1s', '500ms' or '1m', or 0",
+    MAX_RETRY_DELAY_MS
+  )
 }
 
 /** Parses a boolean input as the YAML 1.2 core schema spells it (as core.getBooleanInput). */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { type Item } from './item.js'
-import { inexactNumber, jsonErrorOffset, lineAndColumn } from './json-position.js'
+import { analyzeJson, lineAndColumn, MAX_JSON_DEPTH } from './json-position.js'
 
 /** Where items came from, for error messages: the input's name, or a file's path. */
 export interface ItemsSource {
@@ -101,30 +101,39 @@ function describe(source: ItemsSource): string {
   return source.path === undefined ? `input '${source.input}'` : `${source.input} '${source.path}'`
 }
 
-/** Refuses numbers that would not reach the command as written (see inexactNumber). */
-function rejectInexactNumbers(text: string, source: ItemsSource, lineIndex?: number): void {
-  const inexact = inexactNumber(text)
-  if (inexact === undefined) return
-  const position = lineAndColumn(text, inexact.offset)
-  const line = lineIndex === undefined ? position.line : lineIndex + 1
-  throw new Error(
-    `Invalid JSON in ${describe(source)} at line ${line}, column ${position.column}: the number ` +
-      `${inexact.literal} cannot be kept exactly. Expected it as a string: "${inexact.literal}".`
-  )
+/**
+ * Checks one JSON text (the array, or one line of JSON Lines) before JSON.parse: a syntax error,
+ * nesting deeper than MAX_JSON_DEPTH, or a number that would not reach the command as written
+ * (see inexactNumber) is an error naming the input and the position.
+ */
+function checkJson(text: string, source: ItemsSource, expected: string, lineIndex?: number): void {
+  const { error, inexact } = analyzeJson(text)
+  const at = (offset: number): string => {
+    const position = lineAndColumn(text, offset)
+    const line = lineIndex === undefined ? position.line : lineIndex + 1
+    return `at line ${line}, column ${position.column}`
+  }
+  const kind = lineIndex === undefined ? 'JSON' : 'JSON Lines'
+  if (error?.tooDeep) {
+    throw new Error(
+      `Invalid ${kind} in ${describe(source)} ${at(error.offset)}: arrays and objects nest ` +
+        `deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels. Expected JSON nested at most ` +
+        `${MAX_JSON_DEPTH.toLocaleString('en-US')} levels deep.`
+    )
+  }
+  if (error)
+    throw new Error(`Invalid ${kind} in ${describe(source)} ${at(error.offset)}. ${expected}`)
+  if (inexact) {
+    throw new Error(
+      `Invalid JSON in ${describe(source)} ${at(inexact.offset)}: the number ` +
+        `${inexact.literal} cannot be kept exactly. Expected it as a string: "${inexact.literal}".`
+    )
+  }
 }
 
 function parseJsonArray(text: string, source: ItemsSource): Item[] {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    const { line, column } = lineAndColumn(text, jsonErrorOffset(text))
-    throw new Error(
-      `Invalid JSON in ${describe(source)} at line ${line}, column ${column}. ` +
-        'Expected a JSON array of items, or one item per line.'
-    )
-  }
-  rejectInexactNumbers(text, source)
+  checkJson(text, source, 'Expected a JSON array of items, or one item per line.')
+  const parsed: unknown = JSON.parse(text)
   if (!Array.isArray(parsed)) {
     throw new Error(
       `Invalid ${describe(source)}: the JSON is not an array. Expected a JSON array of items.`
@@ -139,18 +148,8 @@ function parseJsonLines(text: string, source: ItemsSource): Item[] {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] as string
     if (line.trim().length === 0) continue
-    let item: Item
-    try {
-      item = JSON.parse(line) as Item
-    } catch {
-      const column = jsonErrorOffset(line) + 1
-      throw new Error(
-        `Invalid JSON Lines in ${describe(source)} at line ${index + 1}, column ${column}. ` +
-          'Expected one JSON value per line.'
-      )
-    }
-    rejectInexactNumbers(line, source, index)
-    items.push(item)
+    checkJson(line, source, 'Expected one JSON value per line.', index)
+    items.push(JSON.parse(line) as Item)
   }
   return items
 }

@@ -4,7 +4,37 @@
  * fixing a hand-written list of items needs the line and column.
  */
 export function jsonErrorOffset(text: string): number {
-  return scanJson(text)
+  return analyzeJson(text).error?.offset ?? -1
+}
+
+/**
+ * The deepest nesting of arrays and objects items may have. Deeper JSON is refused: walking it
+ * (this scanner, JSON.stringify for `{}` and the results) would exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 1000
+
+/** What a strict JSON scan of a text found. */
+export interface JsonAnalysis {
+  /** Where parsing first fails, and whether because nesting passes MAX_JSON_DEPTH. */
+  error?: { offset: number; tooDeep: boolean }
+  /** The first number JavaScript cannot keep exactly (see inexactNumber). */
+  inexact?: { offset: number; literal: string }
+}
+
+/** Scans `text` as strict JSON once: its first error (or too deep a nesting) and inexact number. */
+export function analyzeJson(text: string): JsonAnalysis {
+  const analysis: JsonAnalysis = {}
+  const outcome = scanJson(text, (start, end) => {
+    if (analysis.inexact) return
+    const literal = text.slice(start, end)
+    const value = Number(literal)
+    const integer = /^-?\d+$/.test(literal)
+    if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
+      analysis.inexact = { offset: start, literal }
+    }
+  })
+  if (outcome.offset !== -1) analysis.error = outcome
+  return analysis
 }
 
 /**
@@ -13,22 +43,23 @@ export function jsonErrorOffset(text: string): number {
  * Infinity. Fractions such as 0.1 are not flagged: their nearest double prints back the same.
  */
 export function inexactNumber(text: string): { offset: number; literal: string } | undefined {
-  let found: { offset: number; literal: string } | undefined
-  scanJson(text, (start, end) => {
-    if (found) return
-    const literal = text.slice(start, end)
-    const value = Number(literal)
-    const integer = /^-?\d+$/.test(literal)
-    if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
-      found = { offset: start, literal }
-    }
-  })
-  return found
+  return analyzeJson(text).inexact
 }
 
 /** Scans strict JSON, reporting each number's span; returns the offset of the first error or -1. */
-function scanJson(text: string, onNumber?: (start: number, end: number) => void): number {
+function scanJson(
+  text: string,
+  onNumber: (start: number, end: number) => void
+): { offset: number; tooDeep: boolean } {
   let pos = 0
+  let depth = 0
+  let tooDeep = false
+  // Checked before going a level deeper, so the scan's own recursion stays within the limit.
+  const enter = (): void => {
+    if (++depth <= MAX_JSON_DEPTH) return
+    tooDeep = true
+    fail()
+  }
   const fail = (): never => {
     throw pos
   }
@@ -69,16 +100,17 @@ function scanJson(text: string, onNumber?: (start: number, end: number) => void)
     const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
     match.lastIndex = pos
     if (!match.exec(text)) fail()
-    onNumber?.(pos, match.lastIndex)
+    onNumber(pos, match.lastIndex)
     pos = match.lastIndex
   }
   const value = (): void => {
     space()
     const ch = text[pos]
     if (ch === '{') {
+      enter()
       pos++
       space()
-      if (text[pos] === '}') return void pos++
+      if (text[pos] === '}') return void (pos++, depth--)
       for (;;) {
         space()
         if (text[pos] !== '"') fail()
@@ -88,19 +120,20 @@ function scanJson(text: string, onNumber?: (start: number, end: number) => void)
         value()
         space()
         if (text[pos] === ',') pos++
-        else if (text[pos] === '}') return void pos++
+        else if (text[pos] === '}') return void (pos++, depth--)
         else fail()
       }
     }
     if (ch === '[') {
+      enter()
       pos++
       space()
-      if (text[pos] === ']') return void pos++
+      if (text[pos] === ']') return void (pos++, depth--)
       for (;;) {
         value()
         space()
         if (text[pos] === ',') pos++
-        else if (text[pos] === ']') return void pos++
+        else if (text[pos] === ']') return void (pos++, depth--)
         else fail()
       }
     }
@@ -113,9 +146,9 @@ function scanJson(text: string, onNumber?: (start: number, end: number) => void)
   try {
     value()
     space()
-    return pos < text.length ? pos : -1
+    return { offset: pos < text.length ? pos : -1, tooDeep }
   } catch (at) {
-    return at as number
+    return { offset: at as number, tooDeep }
   }
 }
 

@@ -30,6 +30,9 @@ export async function run(): Promise<void> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   let outputsSet = false
+  // A runner file that cannot be written (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) fails the step
+  // at the end, once everything else that can be written is.
+  const fileProblems: string[] = []
   try {
     const settings = await getInputs()
     // One directory per run for the results, the job log, spilled output and the tasks' own files.
@@ -75,15 +78,20 @@ export async function run(): Promise<void> {
       core.warning(`Could not write the results file: ${String(error)}`)
       return ''
     })
-    setOutputs(report, resultsFile)
+    const timingsFile = await writeTimings(workDirectory, previousTimings, report.records).catch(
+      () => ''
+    )
     // The job log exists once tasks ran; a merge, a dry run or an empty shard has none.
     const ran = report.records.length > 0 && !settings.dryRun && settings.mergeResults === ''
-    core.setOutput(Outputs.JobLog, ran ? join(workDirectory, JOB_LOG_FILE) : '')
-    core.setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '')
-    core.setOutput(
-      Outputs.TimingsFile,
-      await writeTimings(workDirectory, previousTimings, report.records).catch(() => '')
-    )
+    await reportLater(fileProblems, () => {
+      setOutputs(report, resultsFile)
+      core.setOutput(Outputs.JobLog, ran ? join(workDirectory, JOB_LOG_FILE) : '')
+      core.setOutput(
+        Outputs.Shard,
+        report.shard ? `${report.shard.index}/${report.shard.total}` : ''
+      )
+      core.setOutput(Outputs.TimingsFile, timingsFile)
+    })
     outputsSet = true
     if (noItems) {
       const source = threads
@@ -93,7 +101,7 @@ export async function run(): Promise<void> {
           : "'items' and 'items-file' gave none"
       return reportNoItems(settings.ifNoItems, `No items to run: ${source}.`)
     }
-    if (settings.summary) await writeSummary(report)
+    if (settings.summary) await reportLater(fileProblems, () => writeSummary(report))
     annotateFailures(report)
     const resolves = describeResolves(report.records)
     if (resolves !== undefined) core.info(resolves)
@@ -113,11 +121,21 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
-    if (!outputsSet) setOutputs(emptyReport(''), '')
+    if (!outputsSet) await reportLater(fileProblems, () => setOutputs(emptyReport(''), ''))
     core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
+    for (const problem of fileProblems) core.setFailed(problem)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+  }
+}
+
+/** Runs a write; its error becomes one line in problems instead of stopping the run's reporting. */
+async function reportLater(problems: string[], write: () => unknown): Promise<void> {
+  try {
+    await write()
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error))
   }
 }
 

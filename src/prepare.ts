@@ -8,7 +8,12 @@ import { cut, itemLabel } from './labels.js'
 import { type ShardInfo } from './shard.js'
 import { spawnProblem } from './spawn-limits.js'
 import { type TaskSpec } from './tasks.js'
-import { CommandTemplate, TemplateError } from './template.js'
+import {
+  CommandTemplate,
+  PlaceholderError,
+  type RenderedCommand,
+  TemplateError
+} from './template.js'
 
 /** Everything decided before the first command starts. */
 export interface RunPlan {
@@ -28,16 +33,34 @@ export interface RunPlan {
  * stops the run early, naming what is wrong.
  */
 export function prepareRun(settings: ActionSettings): RunPlan {
-  return settings.tasks === undefined
-    ? prepareItems(settings.items, parseTemplate(settings))
-    : prepareTasks(settings.tasks, settings)
+  if (settings.tasks !== undefined) return prepareTasks(settings.tasks, settings)
+  const template = parseTemplate(settings)
+  try {
+    return prepareItems(settings.items, template, settings.itemsInput)
+  } catch (error) {
+    if (!(error instanceof PlaceholderError)) throw error
+    // A placeholder that names nothing is the template's fault; a value no command can carry, the item's.
+    const input = error.namesNothing
+      ? `${Inputs.Command} '${cut(settings.command, 80)}'`
+      : settings.itemsInput
+    throw new Error(`Invalid ${input}: ${error.message}`, { cause: error })
+  }
 }
 
 /** Items through the command template; object items may carry a numeric `priority`. */
-export function prepareItems(items: readonly Item[], template: CommandTemplate): RunPlan {
+export function prepareItems(
+  items: readonly Item[],
+  template: CommandTemplate,
+  itemsInput: string = Inputs.Items
+): RunPlan {
   const prepared = items.map((item, index): PreparedItem => {
     const command = template.render(item, index + 1, 1)
-    checkSpawnable(index, item, command.args, itemText(item))
+    const problem = spawnProblem(command.args, { PARALLEL_ITEM: itemText(item) })
+    if (problem !== undefined) {
+      throw new Error(
+        `Invalid ${itemsInput}: item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`
+      )
+    }
     return { index, item, command }
   })
   return { template, prepared, needs: undefined, priorities: items.map(priorityOf) }
@@ -49,8 +72,16 @@ export function prepareTasks(tasks: readonly TaskSpec[], settings: ActionSetting
   const template = CommandTemplate.parse('', settings.shell)
   const indexOf = new Map(tasks.map((task, index) => [task.name, index]))
   const prepared = tasks.map((task, index): PreparedItem => {
-    const command = template.render(task.run, index + 1, 1)
-    checkSpawnable(index, task.name, command.args, task.name)
+    const where = `Invalid ${Inputs.Tasks}: task '${task.name}'`
+    let command: RenderedCommand
+    try {
+      command = template.render(task.run, index + 1, 1)
+    } catch (error) {
+      if (!(error instanceof PlaceholderError)) throw error
+      throw new Error(`${where}: ${lowercaseFirst(error.message)}`, { cause: error })
+    }
+    const problem = spawnProblem(command.args, { ...task.env, PARALLEL_ITEM: task.name })
+    if (problem !== undefined) throw new Error(`${where}: ${problem}.`)
     const overrides: PreparedItem['overrides'] = {
       timeoutMs: task.timeoutMs,
       retries: task.retries,
@@ -82,11 +113,8 @@ function parseTemplate(settings: ActionSettings): CommandTemplate {
   }
 }
 
-function checkSpawnable(index: number, item: Item, args: readonly string[], text: string): void {
-  const problem = spawnProblem(args, { PARALLEL_ITEM: text })
-  if (problem !== undefined) {
-    throw new Error(`Invalid item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`)
-  }
+function lowercaseFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
 }
 
 function priorityOf(item: Item): number {

@@ -1,3 +1,5 @@
+import { unsendableCharacter } from './unsendable.js'
+
 /**
  * Linux's MAX_ARG_STRLEN: the most bytes one argument or one `NAME=value` environment string may
  * have, its terminating NUL included. Past it, spawn fails with E2BIG only when the task starts.
@@ -6,7 +8,8 @@ export const MAX_ARG_STRLEN = 128 * 1024
 
 /**
  * Why a command cannot be started with these arguments and this extra environment, or undefined
- * when it can: a NUL byte (no argument or variable can carry one) or a string over MAX_ARG_STRLEN.
+ * when it can: a NUL byte (no argument or variable can carry one), a lone surrogate (see
+ * unsendableCharacter) or a string over MAX_ARG_STRLEN.
  */
 export function spawnProblem(
   args: readonly string[],
@@ -20,8 +23,10 @@ export function spawnProblem(
     ])
   ]
   for (const [what, text] of strings) {
-    if (text.includes('\0')) {
-      return `${what} would contain a NUL byte, which no argument or environment variable can carry`
+    const unsendable = unsendableCharacter(text)
+    if (unsendable !== undefined) {
+      const character = unsendable === 'a NUL character' ? 'a NUL byte' : unsendable
+      return `${what} would contain ${character}, which no argument or environment variable can carry`
     }
     // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
     if (text.length * 3 + 1 > MAX_ARG_STRLEN) {

@@ -1,4 +1,6 @@
-import { parseDuration } from './duration.js'
+import { parseDurationInput } from './duration.js'
+import { cut } from './labels.js'
+import { unsendableCharacter } from './unsendable.js'
 
 /** One named task of the `tasks` input. */
 export interface TaskSpec {
@@ -30,23 +32,37 @@ const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env'
  */
 export async function parseTasks(text: string, input = 'tasks'): Promise<TaskSpec[]> {
   // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
-  const { parseDocument } = await import('yaml')
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true })
+  const yaml = await import('yaml')
+  const document = yaml.parseDocument(text, { uniqueKeys: true, prettyErrors: true })
   const problem = document.errors[0]
   if (problem !== undefined) {
+    const message = problem.message.split('\n')[0]?.replace(/:$/, '')
     throw new Error(
-      `Invalid ${input}: ${problem.message.split('\n')[0]}. Expected a YAML mapping of task names to commands.`
+      `Invalid ${input}: ${message}. Expected a YAML mapping of task names to commands.`
     )
   }
-  const value: unknown = document.toJS()
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!yaml.isMap(document.contents)) {
     throw new Error(
       `Invalid ${input}: expected a YAML mapping of task names to commands, such as 'lint: npm run lint'.`
     )
   }
-  const tasks = Object.entries(value as Record<string, unknown>).map(([name, spec]) =>
-    parseTask(input, name, spec)
-  )
+  const spellings = new Map<string, string>()
+  const tasks = document.contents.items.map(pair => {
+    const toJS = (node: unknown): unknown => (yaml.isNode(node) ? node.toJS(document) : node)
+    const spelling =
+      yaml.isNode(pair.key) && pair.key.range ? text.slice(...pair.key.range.slice(0, 2)) : ''
+    const name = taskName(input, toJS(pair.key), spelling)
+    // YAML tells 1 from "1" and true from "true"; their names do not.
+    const earlier = spellings.get(name)
+    if (earlier !== undefined) {
+      throw new Error(
+        `Invalid ${input}: the keys '${cut(earlier, 40)}' and '${cut(spelling, 40)}' both name task '${name}'. ` +
+          'Expected each task name once.'
+      )
+    }
+    spellings.set(name, spelling)
+    return parseTask(input, name, toJS(pair.value))
+  })
   const names = new Set(tasks.map(task => task.name))
   for (const task of tasks) {
     for (const need of task.needs) {
@@ -66,10 +82,32 @@ export async function parseTasks(text: string, input = 'tasks'): Promise<TaskSpe
   return tasks
 }
 
+/** A task's name from its YAML key: text, a number or a boolean as written in JSON. */
+function taskName(input: string, key: unknown, spelling: string): string {
+  if (key === null && spelling.trim() !== '') {
+    throw new Error(
+      `Invalid ${input}: the key '${spelling}' is YAML's null, not a name. ` +
+        `Expected a task name: quote it ("${spelling}") to use it as one.`
+    )
+  }
+  if (key === null || key === undefined || (typeof key === 'string' && key.trim() === '')) {
+    throw new Error(`Invalid ${input}: a task has an empty name.`)
+  }
+  if (typeof key === 'object') {
+    throw new Error(
+      `Invalid ${input}: the key '${cut(spelling, 40)}' is a collection. Expected a task name.`
+    )
+  }
+  return String(key)
+}
+
 function parseTask(input: string, name: string, spec: unknown): TaskSpec {
   const where = `Invalid ${input}: task '${name}'`
-  if (name.trim() === '') throw new Error(`Invalid ${input}: a task has an empty name.`)
-  if (typeof spec === 'string') return { name, run: spec, needs: [] }
+  checkSendable(where, 'its name', name)
+  if (typeof spec === 'string') {
+    checkSendable(where, 'its run', spec)
+    return { name, run: spec, needs: [] }
+  }
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw new Error(`${where} is neither a command nor a mapping with 'run'.`)
   }
@@ -83,15 +121,14 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
   if (typeof fields.run !== 'string' || fields.run.trim() === '') {
     throw new Error(`${where} has no 'run'. Expected the command to run, as a string.`)
   }
+  checkSendable(where, 'its run', fields.run)
   const task: TaskSpec = { name, run: fields.run, needs: parseNeeds(where, fields.needs) }
   if (fields.timeout !== undefined) {
-    const ms = parseDuration(String(fields.timeout))
-    if (ms === undefined) {
-      throw new Error(
-        `${where} has timeout '${String(fields.timeout)}'. Expected a duration such as '90s', '5m' or '1h30m'.`
-      )
-    }
-    task.timeoutMs = ms
+    task.timeoutMs = parseDurationInput(
+      String(fields.timeout),
+      `${where} has timeout`,
+      "'90s', '5m' or '1h30m'"
+    )
   }
   if (fields.retries !== undefined) {
     if (!Number.isSafeInteger(fields.retries) || (fields.retries as number) < 0) {
@@ -105,6 +142,7 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
     if (typeof fields['working-directory'] !== 'string' || fields['working-directory'] === '') {
       throw new Error(`${where} has an empty or non-string working-directory.`)
     }
+    checkSendable(where, 'its working-directory', fields['working-directory'])
     task.workingDirectory = fields['working-directory']
   }
   if (fields.env !== undefined) task.env = parseEnv(where, fields.env)
@@ -115,6 +153,17 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
     task.priority = fields.priority
   }
   return task
+}
+
+/** Refuses text no command could be given as written (a NUL character, a lone surrogate). */
+function checkSendable(where: string, what: string, text: string): void {
+  const unsendable = unsendableCharacter(text)
+  if (unsendable !== undefined) {
+    throw new Error(
+      `${where}: ${what} contains ${unsendable}, which no command can be given. ` +
+        'Expected text without one.'
+    )
+  }
 }
 
 function parseNeeds(where: string, needs: unknown): string[] {
@@ -143,6 +192,7 @@ function parseEnv(where: string, env: unknown): Record<string, string> {
       throw new Error(`${where} has env ${name} that is not a string, number or boolean.`)
     }
     result[name] = String(value ?? '')
+    checkSendable(where, `its env ${name}`, result[name])
   }
   return result
 }

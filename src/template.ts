@@ -1,4 +1,5 @@
 import { Shell } from './constants.js'
+import { unsendableCharacter } from './unsendable.js'
 import { type Item, itemText } from './item.js'
 import {
   lexPwshScript,
@@ -26,6 +27,14 @@ export class TemplateError extends Error {
 /** A placeholder names nothing for a given item (or the item cannot be used as asked). */
 export class PlaceholderError extends Error {
   override name = 'PlaceholderError'
+
+  /** namesNothing: the template asks for what the item lacks (else the item's value is unusable). */
+  constructor(
+    message: string,
+    readonly namesNothing = false
+  ) {
+    super(message)
+  }
 }
 
 /** A command ready to spawn. */
@@ -72,14 +81,20 @@ function parsePlaceholder(source: string): Placeholder {
   return { kind: 'item', pathForm: form }
 }
 
-/** GNU parallel's {/}: everything after the last slash (so "a/" gives ""). */
+/**
+ * GNU parallel's {/}: everything after the last slash (so "a/" gives ""). GNU parallel's own
+ * s:.*\/:: stops at a newline ("a/b\nc/d" gives "b\nc/d"); this takes the real last slash.
+ */
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
-/** GNU parallel's {.}: drops a last extension, s:\.[^/.]+$:: (so ".bashrc" gives ""). */
+/**
+ * GNU parallel's {.}: drops the last dot and what follows it within the last path component,
+ * s:\.[^/.]*$:: (so ".bashrc" gives "", "x." gives "x", "x/." gives "x/").
+ */
 function withoutExtension(path: string): string {
-  return path.replace(/\.[^/.]+$/, '')
+  return path.replace(/\.[^/.]*$/, '')
 }
 
 /**
@@ -248,13 +263,15 @@ export class CommandTemplate {
       const result = valueOf(placeholder, item, seq, slot)
       if ('problem' in result) {
         throw new PlaceholderError(
-          `Placeholder ${source} names nothing in ${describeItem(item, seq)}: ${result.problem}`
+          `Placeholder ${source} names nothing in ${describeItem(item, seq)}: ${result.problem}`,
+          true
         )
       }
-      if (result.value.includes('\0')) {
+      const unsendable = unsendableCharacter(result.value)
+      if (unsendable !== undefined) {
         throw new PlaceholderError(
           `Placeholder ${source} cannot be used for ${describeItem(item, seq)}: its value ` +
-            'contains a NUL character, which no command line can carry.'
+            `contains ${unsendable}, which no command line can carry.`
         )
       }
       values.set(source, result.value)
@@ -297,10 +314,11 @@ export class CommandTemplate {
 
   private renderItemAsCommand(item: Item, seq: number): RenderedCommand {
     const text = itemText(item)
-    if (text.includes('\0')) {
+    const unsendable = unsendableCharacter(text)
+    if (unsendable !== undefined) {
       throw new PlaceholderError(
-        `${capitalize(describeItem(item, seq))} cannot be run as a command: it contains a NUL ` +
-          'character, which no command line can carry.'
+        `${capitalize(describeItem(item, seq))} cannot be run as a command: it contains ` +
+          `${unsendable}, which no command line can carry.`
       )
     }
     if (this.shell !== Shell.None) return this.shellCommand(text)
