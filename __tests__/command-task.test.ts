@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { commandTask, retryDelayMs, statusOf } from '../src/command-task.js'
 import { LogMode, Shell } from '../src/constants.js'
 import { type RunResult } from '../src/process-runner.js'
+import { MAX_ARG_STRLEN } from '../src/spawn-limits.js'
 import { TaskLog } from '../src/task-log.js'
 import { TaskStatus } from '../src/task-status.js'
 import { CommandTemplate } from '../src/template.js'
@@ -76,6 +77,59 @@ describe('commandTask', () => {
     expect(report.status).toBe(TaskStatus.TimedOut)
     expect(report.value.signal).toBe('SIGTERM')
   }, 15_000)
+})
+
+describe('the item in a file and in PARALLEL_ITEM', () => {
+  it('gives every task PARALLEL_ITEM_FILE holding exactly the item, and removes the files after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'item-file-'))
+    const template = CommandTemplate.parse('cat "$PARALLEL_ITEM_FILE" > "item-{#}"', Shell.Bash)
+    const log = new TaskLog(LogMode.None, 2, () => undefined)
+    const task = commandTask({
+      template,
+      cwd: dir,
+      env: { PATH: process.env.PATH },
+      timeoutMs: undefined,
+      log,
+      tempDir: dir
+    })
+    const items = [{ body: 'line\n$(x) é', n: [1, 2] }, 'plain\nwith a newline']
+    for (const [index, item] of items.entries()) {
+      const report = await task(
+        { index, item, command: template.render(item, index + 1, 1) },
+        { index, slot: 1, signal: new AbortController().signal }
+      )
+      expect(report.status).toBe(TaskStatus.Success)
+    }
+    expect(readFileSync(join(dir, 'item-1'), 'utf8')).toBe(JSON.stringify(items[0]))
+    expect(readFileSync(join(dir, 'item-2'), 'utf8')).toBe(items[1])
+    task.removeItemFiles()
+    expect(readdirSync(dir).filter(name => name.startsWith('parallel-item'))).toEqual([])
+  })
+
+  it('sets PARALLEL_ITEM only where it fits, and runs the command either way', async () => {
+    const { template, task } = setUp(
+      'printf "%s %s %s" "${PARALLEL_ITEM+set}" "$(wc -c < "$PARALLEL_ITEM_FILE")" ' +
+        '"$([ "$PARALLEL_ITEM" = "$(cat "$PARALLEL_ITEM_FILE")" ] && echo same)"'
+    )
+    const run = async (item: string, spawnRoom?: number) => {
+      const report = await task(
+        { index: 0, item, command: template.render(item, 1, 1), spawnRoom },
+        { index: 0, slot: 1, signal: new AbortController().signal }
+      )
+      expect(report.status).toBe(TaskStatus.Success)
+      return report.value.outputTail
+    }
+    expect(await run('small')).toBe('set 5 same')
+    // `PARALLEL_ITEM=small` takes 19 bytes, a NUL and a pointer: 28.
+    expect(await run('small', 28)).toBe('set 5 same')
+    expect(await run('small', 27)).toBe(' 5 ')
+    // Over 128 KiB with its name and NUL: not set, whatever the room.
+    const big = 'x'.repeat(MAX_ARG_STRLEN - 'PARALLEL_ITEM='.length)
+    expect(await run(big)).toBe(` ${big.length} `)
+    expect(await run(big.slice(1))).toBe(`set ${big.length - 1} same`)
+    // No variable can carry a NUL byte; the file can (bash warns that it reads one).
+    expect(await run('a\0b')).toMatch(/^ 3 $/m)
+  })
 })
 
 describe('retries', () => {

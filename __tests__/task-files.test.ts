@@ -37,42 +37,42 @@ describe('TaskFiles', () => {
   it('empties the slot’s files for a task and collects what it wrote', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 7)
-    await files.reset()
+    await files.reset('x')
     expect(readFileSync(files.outputPath, 'utf8')).toBe('')
     execFileSync('bash', ['-c', 'echo "n=$((6*7))" >> "$O"; echo "## Hi" >> "$S"'], {
       env: { O: files.outputPath, S: files.summaryPath }
     })
-    expect(await files.collect()).toEqual({ outputs: { n: '42' }, summary: '## Hi\n' })
+    expect(await files.collect(0)).toEqual({ outputs: { n: '42' }, summary: '## Hi\n' })
     // The next task in the slot starts from empty files.
-    await files.reset()
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
     expect(existsSync(files.outputPath)).toBe(true)
   })
 
   it('reads only the start of a huge summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 1)
-    await files.reset()
+    await files.reset('x')
     appendFileSync(files.summaryPath, 'x'.repeat(MAX_TASK_SUMMARY_BYTES * 3))
-    expect((await files.collect()).summary).toHaveLength(MAX_TASK_SUMMARY_BYTES)
+    expect((await files.collect(0)).summary).toHaveLength(MAX_TASK_SUMMARY_BYTES)
   })
 
   it('collects nothing when the task removed its files, and recreates them', async () => {
     const files = new TaskFiles(mkdtempSync(join(tmpdir(), 'task-files-')), 1)
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
-    await files.reset()
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
     expect(existsSync(files.summaryPath)).toBe(true)
   })
 
   it('empties files a leftover process wrote to, and replaces what a task put in their place', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 2)
-    await files.reset()
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
     // written after the task was collected, e.g. by a process it left behind
     writeFileSync(files.outputPath, 'late=1\n')
-    await files.reset()
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
     // a directory, and a symlink to a file that is not ours
     rmSync(files.outputPath)
     mkdirSync(files.outputPath)
@@ -80,8 +80,8 @@ describe('TaskFiles', () => {
     writeFileSync(target, 'keep me')
     rmSync(files.summaryPath)
     symlinkSync(target, files.summaryPath)
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
-    await files.reset()
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
     expect(lstatSync(files.outputPath).isFile()).toBe(true)
     expect(lstatSync(files.summaryPath).isFile()).toBe(true)
     expect(readFileSync(target, 'utf8')).toBe('keep me')

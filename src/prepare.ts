@@ -3,12 +3,20 @@ import { resolve } from 'node:path'
 import { type PreparedItem } from './command-task.js'
 import { Inputs } from './constants.js'
 import { type ActionSettings } from './input-helper.js'
-import { itemText, type Item } from './item.js'
+import { type Item } from './item.js'
 import { cut, itemLabel } from './labels.js'
 import { type ShardInfo } from './shard.js'
-import { spawnProblem } from './spawn-limits.js'
+import { resolveProgram } from './shell-path.js'
+import {
+  argumentBytes,
+  environmentBytes,
+  MAX_ARG_STRLEN,
+  spawnProblem,
+  totalSizeProblem
+} from './spawn-limits.js'
+import { spawnBudget, type SpawnBudget } from './task-environment.js'
 import { type TaskSpec } from './tasks.js'
-import { CommandTemplate, TemplateError } from './template.js'
+import { CommandTemplate, TemplateError, type RenderedCommand } from './template.js'
 
 /** Everything decided before the first command starts. */
 export interface RunPlan {
@@ -24,33 +32,50 @@ export interface RunPlan {
 
 /**
  * Renders every command and checks every item before anything runs, so that a bad template, a
- * placeholder that names nothing, an item no command could carry or a missing task directory
- * stops the run early, naming what is wrong.
+ * placeholder that names nothing, a command that could not start (a string over Linux's 128 KiB,
+ * or arguments and environment over the system's total, counted for tasks whose files are in
+ * `workDirectory`) or a missing task directory stops the run early, naming what is wrong.
  */
-export function prepareRun(settings: ActionSettings): RunPlan {
+export function prepareRun(settings: ActionSettings, workDirectory?: string): RunPlan {
+  const count = settings.tasks?.length ?? settings.items.length
+  const budget =
+    workDirectory === undefined
+      ? undefined
+      : spawnBudget(workDirectory, Math.max(1, Math.min(settings.maxWorkers, count)), count)
   return settings.tasks === undefined
-    ? prepareItems(settings.items, parseTemplate(settings))
-    : prepareTasks(settings.tasks, settings)
+    ? prepareItems(settings.items, parseTemplate(settings), budget)
+    : prepareTasks(settings.tasks, settings, budget)
 }
 
 /** Items through the command template; object items may carry a numeric `priority`. */
-export function prepareItems(items: readonly Item[], template: CommandTemplate): RunPlan {
+export function prepareItems(
+  items: readonly Item[],
+  template: CommandTemplate,
+  budget?: SpawnBudget
+): RunPlan {
+  const slots = budget?.slots ?? 1
   const prepared = items.map((item, index): PreparedItem => {
     const command = template.render(item, index + 1, 1)
-    checkSpawnable(index, item, command.args, itemText(item))
-    return { index, item, command }
+    // {%} is rendered again at start: count it with the longest slot number.
+    const longest = template.usesSlot ? template.render(item, index + 1, slots) : command
+    const spawnRoom = checkSpawnable(index, item, longest, undefined, budget)
+    return { index, item, command, spawnRoom }
   })
   return { template, prepared, needs: undefined, priorities: items.map(priorityOf) }
 }
 
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
-export function prepareTasks(tasks: readonly TaskSpec[], settings: ActionSettings): RunPlan {
+export function prepareTasks(
+  tasks: readonly TaskSpec[],
+  settings: ActionSettings,
+  budget?: SpawnBudget
+): RunPlan {
   // An empty template makes each "item" the script itself, quoted for nothing.
   const template = CommandTemplate.parse('', settings.shell)
   const indexOf = new Map(tasks.map((task, index) => [task.name, index]))
   const prepared = tasks.map((task, index): PreparedItem => {
     const command = template.render(task.run, index + 1, 1)
-    checkSpawnable(index, task.name, command.args, task.name)
+    const spawnRoom = checkSpawnable(index, task.name, command, task.env, budget)
     const overrides: PreparedItem['overrides'] = {
       timeoutMs: task.timeoutMs,
       retries: task.retries,
@@ -60,7 +85,7 @@ export function prepareTasks(tasks: readonly TaskSpec[], settings: ActionSetting
           ? undefined
           : existingDirectory(task, resolve(settings.workingDirectory, task.workingDirectory))
     }
-    return { index, item: task.name, command, needs: task.needs, overrides }
+    return { index, item: task.name, command, needs: task.needs, overrides, spawnRoom }
   })
   return {
     template,
@@ -82,11 +107,60 @@ function parseTemplate(settings: ActionSettings): CommandTemplate {
   }
 }
 
-function checkSpawnable(index: number, item: Item, args: readonly string[], text: string): void {
-  const problem = spawnProblem(args, { PARALLEL_ITEM: text })
-  if (problem !== undefined) {
+/**
+ * Checks that the command can start: each argument (and each variable of a task's own `env`) and,
+ * with a budget, the total of its arguments and environment without PARALLEL_ITEM, which is set
+ * only where it fits. Returns the bytes left for PARALLEL_ITEM under the total.
+ */
+function checkSpawnable(
+  index: number,
+  item: Item,
+  command: RenderedCommand,
+  env: Readonly<Record<string, string>> | undefined,
+  budget: SpawnBudget | undefined
+): number | undefined {
+  const fail = (problem: string): never => {
     throw new Error(`Invalid item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`)
   }
+  const problem = spawnProblem(command.args, env ?? {})
+  if (problem !== undefined) fail(problem)
+  if (budget?.limit === undefined) return undefined
+  const bytes = bytesWithoutItem(command, env, budget)
+  const total = totalSizeProblem(bytes, budget.limit)
+  if (total !== undefined) fail(total)
+  return budget.limit - bytes
+}
+
+/**
+ * What the task's arguments and environment take, PARALLEL_ITEM aside. Far from the limit, an
+ * upper bound (a UTF-16 unit is at most 3 UTF-8 bytes) that still leaves room for any
+ * PARALLEL_ITEM under 128 KiB; near it, counted exactly.
+ */
+function bytesWithoutItem(
+  command: RenderedCommand,
+  env: Readonly<Record<string, string>> | undefined,
+  budget: SpawnBudget
+): number {
+  const extra = env === undefined ? 0 : environmentBytes(env)
+  const argv0 = resolveProgram(command.file)
+  const path = programPath(argv0)
+  let bound = budget.environmentBytes + extra + (path.length + argv0.length) * 3 + 10
+  for (const arg of command.args) bound += arg.length * 3 + 9
+  if (bound + MAX_ARG_STRLEN + 8 <= (budget.limit as number)) return bound
+  return budget.environmentBytes + extra + argumentBytes(path, [argv0, ...command.args])
+}
+
+/**
+ * The longest path a program named without a directory may be started from, PATH searched as
+ * execvp does: the kernel counts that path too.
+ */
+function programPath(file: string): string {
+  if (file.includes('/')) return file
+  const directories = (process.env.PATH ?? '').split(':')
+  return directories.reduce((longest, directory) => {
+    const path = `${directory}/${file}`
+    return Buffer.byteLength(path) > Buffer.byteLength(longest) ? path : longest
+  }, file)
 }
 
 function priorityOf(item: Item): number {

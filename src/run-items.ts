@@ -10,6 +10,8 @@ import { sharedLaunchers } from './process-runner.js'
 import { type RunPlan } from './prepare.js'
 import { startProgress } from './progress.js'
 import { countStatuses, type RunReport } from './results.js'
+import { StepFiles } from './step-files.js'
+import { stepFileTargets, taskEnvironment } from './task-environment.js'
 import { escapeCommandData, streamSink, TaskLog } from './task-log.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
@@ -63,64 +65,69 @@ export async function runItems(
     core.info
   )
 
+  const stepFiles = new StepFiles(stepFileTargets(process.env))
+  const task = commandTask({
+    template: plan.template,
+    cwd: settings.workingDirectory,
+    env: taskEnvironment(process.env),
+    timeoutMs: settings.timeoutMs,
+    retries: settings.retries,
+    retryDelayMs: settings.retryDelayMs,
+    log,
+    tempDir: workDirectory,
+    stepFiles
+  })
   sharedLaunchers().expect(total, workers)
   let result
   try {
-    result = await runTasks(
-      prepared,
-      commandTask({
-        template: plan.template,
-        cwd: settings.workingDirectory,
-        env: taskEnvironment(process.env),
-        timeoutMs: settings.timeoutMs,
-        retries: settings.retries,
-        retryDelayMs: settings.retryDelayMs,
-        log,
-        tempDir: workDirectory
-      }),
-      {
-        concurrency: workers,
-        maxFailures,
-        stopAfterSuccesses: settings.stopOnSuccess,
-        haltMode: settings.failFastMode,
-        totalTimeoutMs: settings.totalTimeoutMs,
-        signal: cancellation,
-        needs: plan.needs,
-        priorities: plan.priorities,
-        onStart: (index, slot) => {
-          running++
-          if (debug) {
-            const item = itemLabel(prepared[index]?.item ?? '')
-            const number = numberOf(index)
-            log.note(
-              `::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`
-            )
-          }
-        },
-        onSettled: outcome => {
-          done++
-          if (outcome.slot !== undefined) running--
-          if (isUnsuccessful(outcome.status)) {
-            unsuccessful++
-            firstFailure ??= outcome
-          }
-          if (outcome.value !== undefined) {
-            writeSync(jobLog, jobLogLine(outcome.value))
-            if (afterTask) afterTasks.push(afterTask(outcome.value))
-          }
-          if (debug) {
-            const number = numberOf(outcome.index)
-            log.note(`::debug::Task ${number} ended: ${outcome.status}`)
-          }
+    result = await runTasks(prepared, task, {
+      concurrency: workers,
+      maxFailures,
+      stopAfterSuccesses: settings.stopOnSuccess,
+      haltMode: settings.failFastMode,
+      totalTimeoutMs: settings.totalTimeoutMs,
+      signal: cancellation,
+      needs: plan.needs,
+      priorities: plan.priorities,
+      onStart: (index, slot) => {
+        running++
+        if (debug) {
+          const item = itemLabel(prepared[index]?.item ?? '')
+          const number = numberOf(index)
+          log.note(
+            `::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`
+          )
+        }
+      },
+      onSettled: outcome => {
+        done++
+        if (outcome.slot !== undefined) running--
+        if (isUnsuccessful(outcome.status)) {
+          unsuccessful++
+          firstFailure ??= outcome
+        }
+        if (outcome.value !== undefined) {
+          writeSync(jobLog, jobLogLine(outcome.value))
+          if (afterTask) afterTasks.push(afterTask(outcome.value))
+        }
+        if (debug) {
+          const number = numberOf(outcome.index)
+          log.note(`::debug::Task ${number} ended: ${outcome.status}`)
         }
       }
-    )
+    })
   } finally {
     stopProgress()
     closeSync(jobLog)
+    task.removeItemFiles()
   }
   await Promise.all(afterTasks)
   await log.finish()
+  // Whatever the tasks' statuses: a later step with `if: always()` sees what each one wrote.
+  stepFiles.apply(index => {
+    const item = prepared.find(candidate => candidate.index === index)?.item ?? ''
+    return `Task ${index + 1} (${itemLabel(item, 60)})`
+  }, core.warning)
 
   const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))
   const counts = countStatuses(records)
@@ -222,13 +229,4 @@ export function jobLogLine(record: TaskRecord): string {
       command: record.command
     }) + '\n'
   )
-}
-
-/** The environment tasks start from: the runner's, without the action's own inputs (a token among them). */
-export function taskEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const result: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('INPUT_')) result[name] = value
-  }
-  return result
 }
