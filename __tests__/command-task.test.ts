@@ -6,6 +6,7 @@ import { commandTask, retryDelayMs, statusOf } from '../src/command-task.js'
 import { LogMode, Shell } from '../src/constants.js'
 import { type RunResult } from '../src/process-runner.js'
 import { MAX_ARG_STRLEN } from '../src/spawn-limits.js'
+import { removeItemFiles } from '../src/task-files.js'
 import { TaskLog } from '../src/task-log.js'
 import { TaskStatus } from '../src/task-status.js'
 import { CommandTemplate } from '../src/template.js'
@@ -102,7 +103,7 @@ describe('the item in a file and in PARALLEL_ITEM', () => {
     }
     expect(readFileSync(join(dir, 'item-1'), 'utf8')).toBe(JSON.stringify(items[0]))
     expect(readFileSync(join(dir, 'item-2'), 'utf8')).toBe(items[1])
-    task.removeItemFiles()
+    removeItemFiles(dir, 1)
     expect(readdirSync(dir).filter(name => name.startsWith('parallel-item'))).toEqual([])
   })
 

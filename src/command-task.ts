@@ -74,21 +74,14 @@ const LAUNCHER_FRAMED_BYTES = 64 * 1024
 /** Longest wait between two attempts, however many retries. */
 const MAX_RETRY_DELAY_MS = 10 * 60_000
 
-/** The executor's task function, and a way to remove the files it gave tasks once the run is over. */
-export type CommandTaskFunction = ((
-  prepared: PreparedItem,
-  context: TaskContext
-) => Promise<TaskReport<TaskRecord>>) & { removeItemFiles: () => void }
-
 /** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
-export function commandTask(options: CommandTaskOptions): CommandTaskFunction {
+export function commandTask(
+  options: CommandTaskOptions
+): (prepared: PreparedItem, context: TaskContext) => Promise<TaskReport<TaskRecord>> {
   // One set of files per worker slot, kept for every task that runs in it.
   const slotFiles = new Map<number, TaskFiles>()
   const stepFileCommands = options.stepFiles?.commands ?? []
-  const task = async (
-    prepared: PreparedItem,
-    context: TaskContext
-  ): Promise<TaskReport<TaskRecord>> => {
+  return async (prepared, context) => {
     const overrides = prepared.overrides ?? {}
     const retries = overrides.retries ?? options.retries ?? 0
     const index = prepared.index
@@ -181,12 +174,6 @@ export function commandTask(options: CommandTaskOptions): CommandTaskFunction {
     void options.log.end(record, output)
     return { status: record.status, value: record }
   }
-  return Object.assign(task, {
-    /** Removes the item files: the item is in the results. */
-    removeItemFiles: (): void => {
-      for (const files of slotFiles.values()) files.removeItem()
-    }
-  })
 }
 
 /**

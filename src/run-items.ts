@@ -11,6 +11,7 @@ import { type RunPlan } from './prepare.js'
 import { startProgress } from './progress.js'
 import { countStatuses, type RunReport } from './results.js'
 import { StepFiles } from './step-files.js'
+import { removeItemFiles } from './task-files.js'
 import { stepFileTargets, taskEnvironment } from './task-environment.js'
 import { escapeCommandData, streamSink, TaskLog } from './task-log.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
@@ -66,60 +67,63 @@ export async function runItems(
   )
 
   const stepFiles = new StepFiles(stepFileTargets(process.env))
-  const task = commandTask({
-    template: plan.template,
-    cwd: settings.workingDirectory,
-    env: taskEnvironment(process.env),
-    timeoutMs: settings.timeoutMs,
-    retries: settings.retries,
-    retryDelayMs: settings.retryDelayMs,
-    log,
-    tempDir: workDirectory,
-    stepFiles
-  })
   sharedLaunchers().expect(total, workers)
   let result
   try {
-    result = await runTasks(prepared, task, {
-      concurrency: workers,
-      maxFailures,
-      stopAfterSuccesses: settings.stopOnSuccess,
-      haltMode: settings.failFastMode,
-      totalTimeoutMs: settings.totalTimeoutMs,
-      signal: cancellation,
-      needs: plan.needs,
-      priorities: plan.priorities,
-      onStart: (index, slot) => {
-        running++
-        if (debug) {
-          const item = itemLabel(prepared[index]?.item ?? '')
-          const number = numberOf(index)
-          log.note(
-            `::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`
-          )
-        }
-      },
-      onSettled: outcome => {
-        done++
-        if (outcome.slot !== undefined) running--
-        if (isUnsuccessful(outcome.status)) {
-          unsuccessful++
-          firstFailure ??= outcome
-        }
-        if (outcome.value !== undefined) {
-          writeSync(jobLog, jobLogLine(outcome.value))
-          if (afterTask) afterTasks.push(afterTask(outcome.value))
-        }
-        if (debug) {
-          const number = numberOf(outcome.index)
-          log.note(`::debug::Task ${number} ended: ${outcome.status}`)
+    result = await runTasks(
+      prepared,
+      commandTask({
+        template: plan.template,
+        cwd: settings.workingDirectory,
+        env: taskEnvironment(process.env),
+        timeoutMs: settings.timeoutMs,
+        retries: settings.retries,
+        retryDelayMs: settings.retryDelayMs,
+        log,
+        tempDir: workDirectory,
+        stepFiles
+      }),
+      {
+        concurrency: workers,
+        maxFailures,
+        stopAfterSuccesses: settings.stopOnSuccess,
+        haltMode: settings.failFastMode,
+        totalTimeoutMs: settings.totalTimeoutMs,
+        signal: cancellation,
+        needs: plan.needs,
+        priorities: plan.priorities,
+        onStart: (index, slot) => {
+          running++
+          if (debug) {
+            const item = itemLabel(prepared[index]?.item ?? '')
+            const number = numberOf(index)
+            log.note(
+              `::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`
+            )
+          }
+        },
+        onSettled: outcome => {
+          done++
+          if (outcome.slot !== undefined) running--
+          if (isUnsuccessful(outcome.status)) {
+            unsuccessful++
+            firstFailure ??= outcome
+          }
+          if (outcome.value !== undefined) {
+            writeSync(jobLog, jobLogLine(outcome.value))
+            if (afterTask) afterTasks.push(afterTask(outcome.value))
+          }
+          if (debug) {
+            const number = numberOf(outcome.index)
+            log.note(`::debug::Task ${number} ended: ${outcome.status}`)
+          }
         }
       }
-    })
+    )
   } finally {
     stopProgress()
     closeSync(jobLog)
-    task.removeItemFiles()
+    removeItemFiles(workDirectory, workers)
   }
   await Promise.all(afterTasks)
   await log.finish()

@@ -92,10 +92,12 @@ export class TaskFiles {
     ])
     return { outputs: parseOutputFile(outputText), summary, stepFiles }
   }
+}
 
-  /** Removes the item file (the others are the run's record, or are moved aside). */
-  removeItem(): void {
-    rmSync(this.itemPath, { force: true, recursive: true })
+/** Removes the item files of worker slots 1 to `slots`: the items are in the results. */
+export function removeItemFiles(directory: string, slots: number): void {
+  for (let slot = 1; slot <= slots; slot++) {
+    rmSync(new TaskFiles(directory, slot).itemPath, { force: true, recursive: true })
   }
 }
 
