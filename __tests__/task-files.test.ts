@@ -13,7 +13,12 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MAX_TASK_SUMMARY_BYTES, parseOutputFile, TaskFiles } from '../src/task-files.js'
+import {
+  MAX_TASK_SUMMARY_BYTES,
+  parseOutputFile,
+  removeItemFiles,
+  TaskFiles
+} from '../src/task-files.js'
 
 describe('parseOutputFile', () => {
   it('reads name=value lines and name<<DELIMITER blocks, later values winning', () => {
@@ -85,5 +90,47 @@ describe('TaskFiles', () => {
     expect(lstatSync(files.outputPath).isFile()).toBe(true)
     expect(lstatSync(files.summaryPath).isFile()).toBe(true)
     expect(readFileSync(target, 'utf8')).toBe('keep me')
+  })
+
+  it('writes each task its item afresh, never through what a task put in its place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const files = new TaskFiles(dir, 3)
+    await files.reset('first item')
+    expect(readFileSync(files.itemPath, 'utf8')).toBe('first item')
+    const target = join(dir, 'not-ours')
+    writeFileSync(target, 'keep me')
+    rmSync(files.itemPath)
+    symlinkSync(target, files.itemPath)
+    await files.reset('second')
+    expect(lstatSync(files.itemPath).isFile()).toBe(true)
+    expect(readFileSync(files.itemPath, 'utf8')).toBe('second')
+    expect(readFileSync(target, 'utf8')).toBe('keep me')
+    rmSync(files.itemPath)
+    mkdirSync(join(files.itemPath, 'sub'), { recursive: true })
+    await files.reset('third')
+    expect(readFileSync(files.itemPath, 'utf8')).toBe('third')
+    removeItemFiles(dir, 3)
+    expect(existsSync(files.itemPath)).toBe(false)
+  })
+
+  it('moves a step file a task wrote aside, named by the task, and gives the next task an empty one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const files = new TaskFiles(dir, 1, ['GITHUB_ENV', 'GITHUB_PATH'])
+    expect(Object.keys(files.variables)).toEqual([
+      'PARALLEL_ITEM_FILE',
+      'GITHUB_OUTPUT',
+      'GITHUB_STEP_SUMMARY',
+      'GITHUB_ENV',
+      'GITHUB_PATH'
+    ])
+    await files.reset('x')
+    const envPath = files.variables.GITHUB_ENV as string
+    writeFileSync(envPath, 'A=1\n')
+    const collected = await files.collect(41)
+    expect(collected.stepFiles).toEqual({ GITHUB_ENV: join(dir, 'github-env-task-42') })
+    expect(readFileSync(join(dir, 'github-env-task-42'), 'utf8')).toBe('A=1\n')
+    await files.reset('y')
+    expect(readFileSync(envPath, 'utf8')).toBe('')
+    expect((await files.collect(42)).stepFiles).toBeUndefined()
   })
 })
