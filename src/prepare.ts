@@ -150,17 +150,27 @@ function bytesWithoutItem(
   return budget.environmentBytes + extra + argumentBytes(path, [argv0, ...command.args])
 }
 
+/** Paths found for a program name under a PATH: one lookup per run, not per item. */
+const programPaths = new Map<string, string>()
+
 /**
  * The longest path a program named without a directory may be started from, PATH searched as
  * execvp does: the kernel counts that path too.
  */
 function programPath(file: string): string {
   if (file.includes('/')) return file
-  const directories = (process.env.PATH ?? '').split(':')
-  return directories.reduce((longest, directory) => {
-    const path = `${directory}/${file}`
-    return Buffer.byteLength(path) > Buffer.byteLength(longest) ? path : longest
-  }, file)
+  const pathVariable = process.env.PATH ?? ''
+  const key = `${file}\0${pathVariable}`
+  let longest = programPaths.get(key)
+  if (longest === undefined) {
+    longest = file
+    for (const directory of pathVariable.split(':')) {
+      const path = `${directory}/${file}`
+      if (Buffer.byteLength(path) > Buffer.byteLength(longest)) longest = path
+    }
+    programPaths.set(key, longest)
+  }
+  return longest
 }
 
 function priorityOf(item: Item): number {
