@@ -86,7 +86,7 @@ describe("the tasks' environment", () => {
     for (const name of ACTION_ONLY_VARIABLES) expect(names).not.toContain(name)
     expect(names).toContain('ACTIONS_STEP_DEBUG_NOT_OURS')
     expect(names).toEqual(
-      expect.arrayContaining(['GITHUB_ENV', 'GITHUB_PATH', 'PARALLEL_ITEM_FILE'])
+      expect.arrayContaining(['GITHUB_ENV', 'GITHUB_PATH', 'PARALLEL_ITEM'])
     )
     expect(readFileSync(env.GITHUB_STATE as string, 'utf8')).toBe('')
   })
@@ -98,14 +98,15 @@ describe("the tasks' environment", () => {
     const run = await runAction(
       {
         'items-file': 'items.json',
-        command: 'cp "$PARALLEL_ITEM_FILE" item-{#}; echo "${PARALLEL_ITEM-unset}" > var-{#}'
+        command:
+          'cp "${PARALLEL_ITEM_FILE:-/dev/null}" item-{#}; echo "${PARALLEL_ITEM-unset}" > var-{#}'
       },
       { dir }
     )
     expect(run.code).toBe(0)
     expect(readFileSync(join(dir, 'item-2'), 'utf8')).toBe(big)
     expect(readFileSync(join(dir, 'var-2'), 'utf8')).toBe('unset\n')
-    expect(readFileSync(join(dir, 'item-1'), 'utf8')).toBe('small')
+    expect(readFileSync(join(dir, 'item-1'), 'utf8')).toBe('')
     expect(readFileSync(join(dir, 'var-1'), 'utf8')).toBe('small\n')
   })
 

@@ -109,6 +109,9 @@ describe('TaskFiles', () => {
     mkdirSync(join(files.itemPath, 'sub'), { recursive: true })
     await files.reset('third')
     expect(readFileSync(files.itemPath, 'utf8')).toBe('third')
+    // A task whose item is not written leaves the file as it is.
+    await files.reset()
+    expect(readFileSync(files.itemPath, 'utf8')).toBe('third')
     removeItemFiles(dir, 3)
     expect(existsSync(files.itemPath)).toBe(false)
   })
@@ -117,7 +120,6 @@ describe('TaskFiles', () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 1, ['GITHUB_ENV', 'GITHUB_PATH'])
     expect(Object.keys(files.variables)).toEqual([
-      'PARALLEL_ITEM_FILE',
       'GITHUB_OUTPUT',
       'GITHUB_STEP_SUMMARY',
       'GITHUB_ENV',

@@ -72,6 +72,7 @@ export function spawnBudget(
     ...taskEnvironment(env),
     PARALLEL_SEQ: String(count),
     PARALLEL_JOBSLOT: String(slots),
+    PARALLEL_ITEM_FILE: files.itemPath,
     ...files.variables
   }
   return { limit: argumentSpaceLimit(), environmentBytes: environmentBytes(longest), slots }

@@ -20,19 +20,19 @@ export interface CollectedFiles {
  * to the step's files would race on them (eight multi-line GITHUB_ENV writes at once leave it
  * unparseable) and could blow the summary's budget; each task gets its own. The files belong to a
  * worker slot and are emptied for each task that runs in it: no file is created or deleted per
- * task unless it wrote to a step file, and since most tasks write nothing, a task usually costs a
- * few lstat calls and the writing of its item.
+ * task unless it wrote to a step file or its item is written, and since most tasks write nothing,
+ * a task usually costs a few lstat calls.
  */
 export class TaskFiles {
   /** Path given to the task as GITHUB_OUTPUT. */
   readonly outputPath: string
   /** Path given to the task as GITHUB_STEP_SUMMARY. */
   readonly summaryPath: string
-  /** Path given to the task as PARALLEL_ITEM_FILE. */
+  /** Path given to the task as PARALLEL_ITEM_FILE, when it gets one. */
   readonly itemPath: string
   /** The task's file for each step file command. */
   private readonly stepPaths: [string, string][]
-  /** Every variable naming one of these files. */
+  /** Every variable naming one of these files but the item's. */
   readonly variables: Readonly<Record<string, string>>
 
   constructor(
@@ -48,7 +48,6 @@ export class TaskFiles {
       join(directory, `${fileName(name)}-${slot}`)
     ])
     this.variables = {
-      PARALLEL_ITEM_FILE: this.itemPath,
       GITHUB_OUTPUT: this.outputPath,
       GITHUB_STEP_SUMMARY: this.summaryPath,
       ...Object.fromEntries(this.stepPaths)
@@ -57,12 +56,12 @@ export class TaskFiles {
 
   /**
    * Makes every file exist, be a plain file and be empty before a task (or another attempt of one)
-   * gets them, and writes the item: @actions/core refuses a file that is missing, a failed
-   * attempt's outputs must not leak into the next, nor what a process left behind by the previous
-   * task wrote since.
+   * gets them, and writes the item when given: @actions/core refuses a file that is missing, a
+   * failed attempt's outputs must not leak into the next, nor what a process left behind by the
+   * previous task wrote since.
    */
-  async reset(item: string): Promise<void> {
-    writeItem(this.itemPath, item)
+  async reset(item?: string): Promise<void> {
+    if (item !== undefined) writeItem(this.itemPath, item)
     await Promise.all([
       emptyFile(this.outputPath),
       emptyFile(this.summaryPath),
