@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runAction } from './helpers/action.js'
+import { runAction, waitFor } from './helpers/action.js'
 import { parseEnvFile } from '../src/step-files.js'
 import { ACTION_ONLY_VARIABLES } from '../src/task-environment.js'
 
@@ -66,6 +66,34 @@ describe("the tasks' environment", () => {
     expect(leftovers).toEqual([])
   }, 60_000)
 
+  it('applies what tasks wrote to GITHUB_ENV when the run is cancelled', async () => {
+    const { dir, env } = stepFiles()
+    const run = await runAction(
+      {
+        items: 'a\nb',
+        command: 'echo "FROM_{}=1" >> "$GITHUB_ENV"; touch wrote-{}; sleep 300',
+        'max-workers': '2'
+      },
+      {
+        dir,
+        env,
+        onStart: child => {
+          void waitFor(
+            () => readdirSync(dir).filter(n => n.startsWith('wrote-')).length === 2
+          ).then(() => child.kill('SIGTERM'))
+        }
+      }
+    )
+    expect(run.code).toBe(1)
+    expect(results(run.outputs).map(result => result.status)).toEqual(['cancelled', 'cancelled'])
+    expect(parseEnvFile(readFileSync(env.GITHUB_ENV as string, 'utf8'))).toEqual({
+      entries: [
+        ['FROM_a', '1'],
+        ['FROM_b', '1']
+      ]
+    })
+  }, 30_000)
+
   it("keeps what a run: step would not get out of the tasks' environment", async () => {
     const { dir, env } = stepFiles()
     for (const name of ACTION_ONLY_VARIABLES) {
@@ -85,9 +113,7 @@ describe("the tasks' environment", () => {
       .map(line => line.slice(0, line.indexOf('=')))
     for (const name of ACTION_ONLY_VARIABLES) expect(names).not.toContain(name)
     expect(names).toContain('ACTIONS_STEP_DEBUG_NOT_OURS')
-    expect(names).toEqual(
-      expect.arrayContaining(['GITHUB_ENV', 'GITHUB_PATH', 'PARALLEL_ITEM'])
-    )
+    expect(names).toEqual(expect.arrayContaining(['GITHUB_ENV', 'GITHUB_PATH', 'PARALLEL_ITEM']))
     expect(readFileSync(env.GITHUB_STATE as string, 'utf8')).toBe('')
   })
 
