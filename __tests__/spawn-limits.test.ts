@@ -29,7 +29,7 @@ describe('spawnProblem', () => {
   it('names a string over 128 KiB in bytes, counting multi-byte characters and the NUL', () => {
     expect(spawnProblem(['x'.repeat(MAX_ARG_STRLEN - 1)], {})).toBeUndefined()
     expect(spawnProblem(['x'.repeat(MAX_ARG_STRLEN)], {})).toBe(
-      "argument 1 of its command would be 131,073 bytes, over Linux's limit of 131,072 bytes (128 KiB) per string; pass large data through a file instead"
+      "argument 1 of its command would be 131,073 bytes, over Linux's limit of 131,072 bytes (128 KiB) per string; pass large data through a file instead (a task reads its item from $PARALLEL_ITEM_FILE when PARALLEL_ITEM is not set)"
     )
     expect(spawnProblem([], { PARALLEL_ITEM: 'é'.repeat(70_000) })).toContain(
       'would be 140,015 bytes'
@@ -86,7 +86,8 @@ describe('the total size of arguments and environment', () => {
     expect(totalSizeProblem(2_097_153, 2_097_152)).toBe(
       "its arguments and environment would take 2,097,153 bytes, over the system's limit of " +
         '2,097,152 bytes for starting a process (a quarter of the stack size limit, `ulimit -s`); ' +
-        'pass large data through a file instead'
+        'pass large data through a file instead (a task reads its item from $PARALLEL_ITEM_FILE when ' +
+        'PARALLEL_ITEM is not set)'
     )
   })
 

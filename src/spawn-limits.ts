@@ -6,6 +6,11 @@ import { readFileSync } from 'node:fs'
  */
 export const MAX_ARG_STRLEN = 128 * 1024
 
+/** What a command that needs large data can do instead: the action gives tasks the item in a file. */
+const LARGE_DATA_ADVICE =
+  'pass large data through a file instead (a task reads its item from $PARALLEL_ITEM_FILE when ' +
+  'PARALLEL_ITEM is not set)'
+
 /** Linux's ARG_MAX: the space for arguments and environment however small the stack limit. */
 const MIN_ARG_SPACE = 128 * 1024
 /** Three quarters of Linux's _STK_LIM (8 MiB): the most, however large the stack limit. */
@@ -86,7 +91,7 @@ export function spawnProblem(
       return (
         `${what} would be ${bytes.toLocaleString('en-US')} bytes, over Linux's limit of ` +
         `${MAX_ARG_STRLEN.toLocaleString('en-US')} bytes (128 KiB) per string; ` +
-        'pass large data through a file instead'
+        LARGE_DATA_ADVICE
       )
     }
   }
@@ -105,6 +110,6 @@ export function totalSizeProblem(bytes: number, limit: number | undefined): stri
   return (
     `its arguments and environment would take ${bytes.toLocaleString('en-US')} bytes, over the ` +
     `system's limit of ${limit.toLocaleString('en-US')} bytes for starting a process (a quarter ` +
-    'of the stack size limit, `ulimit -s`); pass large data through a file instead'
+    `of the stack size limit, \`ulimit -s\`); ${LARGE_DATA_ADVICE}`
   )
 }
