@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { commandTask, retryDelayMs, statusOf } from '../src/command-task.js'
 import { LogMode, Shell } from '../src/constants.js'
 import { type RunResult } from '../src/process-runner.js'
+import { MAX_ARG_STRLEN } from '../src/spawn-limits.js'
+import { removeItemFiles } from '../src/task-files.js'
 import { TaskLog } from '../src/task-log.js'
 import { TaskStatus } from '../src/task-status.js'
 import { CommandTemplate } from '../src/template.js'
@@ -76,6 +78,62 @@ describe('commandTask', () => {
     expect(report.status).toBe(TaskStatus.TimedOut)
     expect(report.value.signal).toBe('SIGTERM')
   }, 15_000)
+})
+
+describe('the item in a file and in PARALLEL_ITEM', () => {
+  it('gives an array or object item in PARALLEL_ITEM_FILE too, exactly its JSON, removed after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'item-file-'))
+    const template = CommandTemplate.parse(
+      'cat "$PARALLEL_ITEM_FILE" > "item-{#}"; [ "$(cat "$PARALLEL_ITEM_FILE")" = "$PARALLEL_ITEM" ]',
+      Shell.Bash
+    )
+    const log = new TaskLog(LogMode.None, 2, () => undefined)
+    const task = commandTask({
+      template,
+      cwd: dir,
+      env: { PATH: process.env.PATH, PARALLEL_ITEM_FILE: '/inherited/from/the/step' },
+      timeoutMs: undefined,
+      log,
+      tempDir: dir
+    })
+    const items = [{ body: 'line\n$(x) é', n: [1, 2] }, ['a', "it's"]]
+    for (const [index, item] of items.entries()) {
+      const report = await task(
+        { index, item, command: template.render(item, index + 1, 1) },
+        { index, slot: 1, signal: new AbortController().signal }
+      )
+      expect(report.status).toBe(TaskStatus.Success)
+    }
+    expect(readFileSync(join(dir, 'item-1'), 'utf8')).toBe(JSON.stringify(items[0]))
+    expect(readFileSync(join(dir, 'item-2'), 'utf8')).toBe(JSON.stringify(items[1]))
+    removeItemFiles(dir, 1)
+    expect(readdirSync(dir).filter(name => name.startsWith('parallel-item'))).toEqual([])
+  })
+
+  it('sets PARALLEL_ITEM only where it fits, and PARALLEL_ITEM_FILE where it does not', async () => {
+    const { template, task } = setUp(
+      'printf "%s|%s|%s" "${PARALLEL_ITEM+var}" "${PARALLEL_ITEM_FILE+file}" ' +
+        '"$(wc -c < "${PARALLEL_ITEM_FILE:-/dev/null}")"'
+    )
+    const run = async (item: string, spawnRoom?: number) => {
+      const report = await task(
+        { index: 0, item, command: template.render(item, 1, 1), spawnRoom },
+        { index: 0, slot: 1, signal: new AbortController().signal }
+      )
+      expect(report.status).toBe(TaskStatus.Success)
+      return report.value.outputTail
+    }
+    expect(await run('small')).toBe('var||0')
+    // `PARALLEL_ITEM=small` takes 19 bytes, a NUL and a pointer: 28.
+    expect(await run('small', 28)).toBe('var||0')
+    expect(await run('small', 27)).toBe('|file|5')
+    // Over 128 KiB with its name and NUL: not set, whatever the room.
+    const big = 'x'.repeat(MAX_ARG_STRLEN - 'PARALLEL_ITEM='.length)
+    expect(await run(big)).toBe(`|file|${big.length}`)
+    expect(await run(big.slice(1))).toBe('var||0')
+    // No variable can carry a NUL byte; the file can.
+    expect(await run('a\0b')).toBe('|file|3')
+  })
 })
 
 describe('retries', () => {

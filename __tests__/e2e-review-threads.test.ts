@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   writeFileSync
 } from 'node:fs'
@@ -182,6 +183,79 @@ describe('review threads as items', () => {
     })
     expect(run.summary).toContain('Resolved 0 of 1 review threads')
     expect(github?.threads[0]?.isResolved ?? false).toBe(false)
+  })
+
+  // The item's JSON holds the first comment twice and every comment: one comment as long as
+  // GitHub allows takes PARALLEL_ITEM past Linux's 128 KiB per variable, which once failed the
+  // step before any command ran, for every thread.
+  it('runs a thread whose comment is as long as GitHub allows, its item in PARALLEL_ITEM_FILE', async () => {
+    const env = await pullRequestEvent({
+      threads: [
+        { id: 'T1', path: 'a.ts', line: 1, comments: [{ author: 'a', body: 'x'.repeat(65_536) }] },
+        {
+          id: 'T2',
+          path: 'b.ts',
+          line: 2,
+          comments: Array.from({ length: 8 }, (_, n) => ({
+            author: 'bot',
+            body: `${n}`.repeat(20_000)
+          }))
+        },
+        { id: 'T3', path: 'c.ts', line: 3, comments: [{ author: 'a', body: 'short' }] }
+      ]
+    })
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command:
+          'cp "$PARALLEL_ITEM_FILE" item-{#}.json; echo "${PARALLEL_ITEM:+set}" > var-{#}; echo {path}'
+      },
+      { env }
+    )
+    expect(run.code).toBe(0)
+    const ran = results(run.outputs)
+    expect(ran.map(r => [r.item.id, r.status])).toEqual([
+      ['T1', 'success'],
+      ['T2', 'success'],
+      ['T3', 'success']
+    ])
+    const file = JSON.parse(readFileSync(run.outputs['results-file'] as string, 'utf8')) as {
+      results: Result[]
+    }
+    for (const [index, result] of file.results.entries()) {
+      expect(readFileSync(join(run.dir, `item-${index + 1}.json`), 'utf8')).toBe(
+        JSON.stringify(result.item)
+      )
+    }
+    expect(file.results[0]?.item.body).toHaveLength(65_536)
+    expect([1, 2, 3].map(n => readFileSync(join(run.dir, `var-${n}`), 'utf8'))).toEqual([
+      '\n',
+      '\n',
+      'set\n'
+    ])
+  })
+
+  it('still refuses a command that carries a body over 128 KiB, naming the thread', async () => {
+    const env = await pullRequestEvent({
+      threads: [
+        { id: 'T1', path: 'a.ts', line: 1, comments: [{ author: 'a', body: 'short' }] },
+        { id: 'T2', path: 'b.ts', line: 1, comments: [{ author: 'a', body: 'é'.repeat(65_536) }] }
+      ]
+    })
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command: 'touch ran-{#}; printf %s {body} > /dev/null'
+      },
+      { env }
+    )
+    expect(run.code).toBe(1)
+    expect(run.log).toMatch(
+      /::error::Invalid item 2 \(.*\): argument \d+ of its command would be 131,\d{3} bytes, over Linux's limit of 131,072 bytes \(128 KiB\) per string/
+    )
+    expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
   })
 
   it('stops before running anything when the token may not resolve threads', async () => {

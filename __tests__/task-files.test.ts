@@ -13,7 +13,12 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MAX_TASK_SUMMARY_BYTES, parseOutputFile, TaskFiles } from '../src/task-files.js'
+import {
+  MAX_TASK_SUMMARY_BYTES,
+  parseOutputFile,
+  removeItemFiles,
+  TaskFiles
+} from '../src/task-files.js'
 
 describe('parseOutputFile', () => {
   it('reads name=value lines and name<<DELIMITER blocks, later values winning', () => {
@@ -37,42 +42,42 @@ describe('TaskFiles', () => {
   it('empties the slot’s files for a task and collects what it wrote', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 7)
-    await files.reset()
+    await files.reset('x')
     expect(readFileSync(files.outputPath, 'utf8')).toBe('')
     execFileSync('bash', ['-c', 'echo "n=$((6*7))" >> "$O"; echo "## Hi" >> "$S"'], {
       env: { O: files.outputPath, S: files.summaryPath }
     })
-    expect(await files.collect()).toEqual({ outputs: { n: '42' }, summary: '## Hi\n' })
+    expect(await files.collect(0)).toEqual({ outputs: { n: '42' }, summary: '## Hi\n' })
     // The next task in the slot starts from empty files.
-    await files.reset()
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
     expect(existsSync(files.outputPath)).toBe(true)
   })
 
   it('reads only the start of a huge summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 1)
-    await files.reset()
+    await files.reset('x')
     appendFileSync(files.summaryPath, 'x'.repeat(MAX_TASK_SUMMARY_BYTES * 3))
-    expect((await files.collect()).summary).toHaveLength(MAX_TASK_SUMMARY_BYTES)
+    expect((await files.collect(0)).summary).toHaveLength(MAX_TASK_SUMMARY_BYTES)
   })
 
   it('collects nothing when the task removed its files, and recreates them', async () => {
     const files = new TaskFiles(mkdtempSync(join(tmpdir(), 'task-files-')), 1)
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
-    await files.reset()
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
     expect(existsSync(files.summaryPath)).toBe(true)
   })
 
   it('empties files a leftover process wrote to, and replaces what a task put in their place', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 2)
-    await files.reset()
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
     // written after the task was collected, e.g. by a process it left behind
     writeFileSync(files.outputPath, 'late=1\n')
-    await files.reset()
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
     // a directory, and a symlink to a file that is not ours
     rmSync(files.outputPath)
     mkdirSync(files.outputPath)
@@ -80,10 +85,54 @@ describe('TaskFiles', () => {
     writeFileSync(target, 'keep me')
     rmSync(files.summaryPath)
     symlinkSync(target, files.summaryPath)
-    expect(await files.collect()).toEqual({ outputs: {}, summary: '' })
-    await files.reset()
+    expect(await files.collect(0)).toEqual({ outputs: {}, summary: '' })
+    await files.reset('x')
     expect(lstatSync(files.outputPath).isFile()).toBe(true)
     expect(lstatSync(files.summaryPath).isFile()).toBe(true)
     expect(readFileSync(target, 'utf8')).toBe('keep me')
+  })
+
+  it('writes each task its item afresh, never through what a task put in its place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const files = new TaskFiles(dir, 3)
+    await files.reset('first item')
+    expect(readFileSync(files.itemPath, 'utf8')).toBe('first item')
+    const target = join(dir, 'not-ours')
+    writeFileSync(target, 'keep me')
+    rmSync(files.itemPath)
+    symlinkSync(target, files.itemPath)
+    await files.reset('second')
+    expect(lstatSync(files.itemPath).isFile()).toBe(true)
+    expect(readFileSync(files.itemPath, 'utf8')).toBe('second')
+    expect(readFileSync(target, 'utf8')).toBe('keep me')
+    rmSync(files.itemPath)
+    mkdirSync(join(files.itemPath, 'sub'), { recursive: true })
+    await files.reset('third')
+    expect(readFileSync(files.itemPath, 'utf8')).toBe('third')
+    // A task whose item is not written leaves the file as it is.
+    await files.reset()
+    expect(readFileSync(files.itemPath, 'utf8')).toBe('third')
+    removeItemFiles(dir, 3)
+    expect(existsSync(files.itemPath)).toBe(false)
+  })
+
+  it('moves a step file a task wrote aside, named by the task, and gives the next task an empty one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const files = new TaskFiles(dir, 1, ['GITHUB_ENV', 'GITHUB_PATH'])
+    expect(Object.keys(files.variables)).toEqual([
+      'GITHUB_OUTPUT',
+      'GITHUB_STEP_SUMMARY',
+      'GITHUB_ENV',
+      'GITHUB_PATH'
+    ])
+    await files.reset('x')
+    const envPath = files.variables.GITHUB_ENV as string
+    writeFileSync(envPath, 'A=1\n')
+    const collected = await files.collect(41)
+    expect(collected.stepFiles).toEqual({ GITHUB_ENV: join(dir, 'github-env-task-42') })
+    expect(readFileSync(join(dir, 'github-env-task-42'), 'utf8')).toBe('A=1\n')
+    await files.reset('y')
+    expect(readFileSync(envPath, 'utf8')).toBe('')
+    expect((await files.collect(42)).stepFiles).toBeUndefined()
   })
 })

@@ -3,6 +3,8 @@ import { formatDuration } from './duration.js'
 import { itemText, type Item } from './item.js'
 import { runProcess, type RunResult } from './process-runner.js'
 import { resolveProgram } from './shell-path.js'
+import { fitsOneString, stringBytes } from './spawn-limits.js'
+import { type StepFiles } from './step-files.js'
 import { TaskFiles } from './task-files.js'
 import { type TaskLog } from './task-log.js'
 import { TaskOutput } from './task-output.js'
@@ -26,13 +28,21 @@ export interface PreparedItem {
     env?: Record<string, string>
     cwd?: string
   }
+  /**
+   * Bytes left for PARALLEL_ITEM once the task's arguments and the rest of its environment are
+   * counted against the system's limit; undefined where that limit is not checked.
+   */
+  spawnRoom?: number
 }
 
 export interface CommandTaskOptions {
   template: CommandTemplate
   /** Directory the commands run in. */
   cwd: string
-  /** Environment every task starts from; each also gets PARALLEL_ITEM, PARALLEL_SEQ, PARALLEL_JOBSLOT. */
+  /**
+   * Environment every task starts from; each also gets PARALLEL_ITEM (where it fits) and/or
+   * PARALLEL_ITEM_FILE, PARALLEL_SEQ, PARALLEL_JOBSLOT and files of its own (see TaskFiles).
+   */
   env: NodeJS.ProcessEnv
   /** Per-task time limit in milliseconds. */
   timeoutMs: number | undefined
@@ -44,8 +54,10 @@ export interface CommandTaskOptions {
   killGraceMs?: number
   /** Where task output is printed. */
   log: TaskLog
-  /** Directory for output that does not fit in memory, and for each task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. */
+  /** Directory for output that does not fit in memory, and for each task's own files. */
   tempDir: string
+  /** Where each task's GITHUB_ENV, GITHUB_PATH, ... go once it ends; none without. */
+  stepFiles?: StepFiles
   /** Source of randomness for retry jitter (tests pass a fixed one). */
   random?: () => number
 }
@@ -66,8 +78,9 @@ export const MAX_RETRY_DELAY_MS = 10 * 60_000
 export function commandTask(
   options: CommandTaskOptions
 ): (prepared: PreparedItem, context: TaskContext) => Promise<TaskReport<TaskRecord>> {
-  // One pair of files per worker slot, kept for every task that runs in it.
+  // One set of files per worker slot, kept for every task that runs in it.
   const slotFiles = new Map<number, TaskFiles>()
+  const stepFileCommands = options.stepFiles?.commands ?? []
   return async (prepared, context) => {
     const overrides = prepared.overrides ?? {}
     const retries = overrides.retries ?? options.retries ?? 0
@@ -83,17 +96,22 @@ export function commandTask(
       retain: options.log.replaysOutput
     })
     const file = resolveProgram(command.file)
-    const files = slotFiles.get(context.slot) ?? new TaskFiles(options.tempDir, context.slot)
+    const files =
+      slotFiles.get(context.slot) ?? new TaskFiles(options.tempDir, context.slot, stepFileCommands)
     slotFiles.set(context.slot, files)
-    const env = {
-      ...options.env,
-      ...overrides.env,
-      PARALLEL_ITEM: itemText(prepared.item),
-      PARALLEL_SEQ: String(seq),
-      PARALLEL_JOBSLOT: String(context.slot),
-      GITHUB_OUTPUT: files.outputPath,
-      GITHUB_STEP_SUMMARY: files.summaryPath
-    }
+    const text = itemText(prepared.item)
+    const env: NodeJS.ProcessEnv = { ...options.env, ...overrides.env }
+    // The item is in PARALLEL_ITEM where it fits, and in a file where it does not or is JSON
+    // (for tools that read JSON from a file): writing a file costs every task about 0.1 ms.
+    const inVariable = itemVariableFits(text, prepared.spawnRoom)
+    const inFile = !inVariable || (typeof prepared.item === 'object' && prepared.item !== null)
+    if (inVariable) env.PARALLEL_ITEM = text
+    else delete env.PARALLEL_ITEM
+    if (inFile) env.PARALLEL_ITEM_FILE = files.itemPath
+    else delete env.PARALLEL_ITEM_FILE
+    env.PARALLEL_SEQ = String(seq)
+    env.PARALLEL_JOBSLOT = String(context.slot)
+    Object.assign(env, files.variables)
     const onOutput = (chunk: Buffer): Promise<void> | void => {
       output.write(chunk)
       return options.log.output(index, prepared.item, chunk)
@@ -106,7 +124,7 @@ export function commandTask(
     for (;;) {
       attempts++
       // A failed attempt's outputs must not leak into the next one's.
-      await files.reset()
+      await files.reset(inFile ? text : undefined)
       result = await runProcess({
         file,
         args: command.args,
@@ -134,10 +152,11 @@ export function commandTask(
     }
     // What a task did to its own files must not cost its output or its record.
     let problem: string | undefined
-    const collected = await files.collect().catch((error: unknown) => {
-      problem = `Could not read the task's GITHUB_OUTPUT or GITHUB_STEP_SUMMARY: ${String(error)}`
-      return { outputs: {}, summary: '' }
+    const collected = await files.collect(index).catch((error: unknown) => {
+      problem = `Could not read the task's GITHUB_OUTPUT, GITHUB_STEP_SUMMARY or GITHUB_ENV: ${String(error)}`
+      return { outputs: {}, summary: '', stepFiles: undefined }
     })
+    options.stepFiles?.add(index, collected.stepFiles)
     const record: TaskRecord = {
       index,
       item: prepared.item,
@@ -160,6 +179,17 @@ export function commandTask(
     void options.log.end(record, output)
     return { status: record.status, value: record }
   }
+}
+
+/**
+ * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
+ * string, without a NUL byte, and within the `room` the task's arguments and other variables leave.
+ */
+export function itemVariableFits(text: string, room: number | undefined): boolean {
+  const variable = `PARALLEL_ITEM=${text}`
+  if (text.includes('\0') || !fitsOneString(variable)) return false
+  // Cheap upper bound first, as in fitsOneString.
+  return room === undefined || variable.length * 3 + 9 <= room || stringBytes(variable) <= room
 }
 
 /**

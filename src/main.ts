@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
         threads = await loadReviewThreads(settings.reviewThreads, cancellation.signal)
         settings.items = threads.threads as unknown as Item[]
       }
-      let plan = prepareRun(settings)
+      let plan = prepareRun(settings, workDirectory)
       noItems = plan.prepared.length === 0
       if (settings.shard !== undefined) {
         plan = takeShard(plan, settings.shard, previousTimings)

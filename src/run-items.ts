@@ -10,6 +10,9 @@ import { sharedLaunchers, stopRunLeftovers } from './process-runner.js'
 import { type RunPlan } from './prepare.js'
 import { startProgress } from './progress.js'
 import { countStatuses, type RunReport } from './results.js'
+import { StepFiles } from './step-files.js'
+import { removeItemFiles } from './task-files.js'
+import { stepFileTargets, taskEnvironment } from './task-environment.js'
 import { streamSink, TaskLog } from './task-log.js'
 import { isUnsuccessful, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
@@ -67,6 +70,7 @@ export async function runItems(
     core.info
   )
 
+  const stepFiles = new StepFiles(stepFileTargets(process.env))
   const launchers = sharedLaunchers()
   launchers.expect(total, workers)
   launchers.onUnavailable = reason => {
@@ -90,7 +94,8 @@ export async function runItems(
         retries: settings.retries,
         retryDelayMs: settings.retryDelayMs,
         log,
-        tempDir: workDirectory
+        tempDir: workDirectory,
+        stepFiles
       }),
       {
         concurrency: workers,
@@ -133,10 +138,16 @@ export async function runItems(
     cancellation.removeEventListener('abort', stopLeftoversNow)
     stopProgress()
     closeSync(jobLog)
+    removeItemFiles(workDirectory, workers)
     core.routeLog()
     // Nothing a task started may outlive the action (a double fork, `setsid -f`).
     await stopRunLeftovers()
   }
+  // Whatever the tasks' statuses: a later step with `if: always()` sees what each one wrote.
+  stepFiles.apply(index => {
+    const item = prepared.find(candidate => candidate.index === index)?.item ?? ''
+    return `Task ${index + 1} (${itemLabel(item, 60)})`
+  }, core.warning)
 
   const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))
   const counts = countStatuses(records)
@@ -258,13 +269,4 @@ export function jobLogLine(record: TaskRecord): string {
       command: record.command
     }) + '\n'
   )
-}
-
-/** The environment tasks start from: the runner's, without the action's own inputs (a token among them). */
-export function taskEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const result: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('INPUT_')) result[name] = value
-  }
-  return result
 }

@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs'
+import { lstatSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { open, rm, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -6,44 +6,117 @@ import { join } from 'node:path'
 export const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024
 export const MAX_TASK_SUMMARY_BYTES = 64 * 1024
 
+/** What a task left in its own files. */
+export interface CollectedFiles {
+  outputs: Record<string, string>
+  summary: string
+  /** For each step file command the task wrote to (GITHUB_ENV, ...), the file that now holds it. */
+  stepFiles?: Record<string, string>
+}
+
 /**
- * A task's own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. Parallel tasks writing to the step's
- * files would race on them and could blow the summary's budget; each task gets its own, and the
- * action collects them into the results and the job summary. The files belong to a worker slot
- * and are emptied for each task that runs in it: no file is created or deleted per task, and
- * since most tasks write nothing, a task usually costs four lstat calls and nothing more.
+ * A task's own GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and item files, and its own file for each step
+ * file command the runner set (GITHUB_ENV, GITHUB_PATH, GITHUB_ARTIFACTS). Parallel tasks writing
+ * to the step's files would race on them (eight multi-line GITHUB_ENV writes at once leave it
+ * unparseable) and could blow the summary's budget; each task gets its own. The files belong to a
+ * worker slot and are emptied for each task that runs in it: no file is created or deleted per
+ * task unless it wrote to a step file or its item is written, and since most tasks write nothing,
+ * a task usually costs a few lstat calls.
  */
 export class TaskFiles {
   /** Path given to the task as GITHUB_OUTPUT. */
   readonly outputPath: string
   /** Path given to the task as GITHUB_STEP_SUMMARY. */
   readonly summaryPath: string
+  /** Path given to the task as PARALLEL_ITEM_FILE, when it gets one. */
+  readonly itemPath: string
+  /** The task's file for each step file command. */
+  private readonly stepPaths: [string, string][]
+  /** Every variable naming one of these files but the item's. */
+  readonly variables: Readonly<Record<string, string>>
 
-  constructor(directory: string, slot: number) {
+  constructor(
+    private readonly directory: string,
+    slot: number,
+    stepFileCommands: readonly string[] = []
+  ) {
     this.outputPath = join(directory, `github-output-${slot}`)
     this.summaryPath = join(directory, `github-step-summary-${slot}`)
+    this.itemPath = join(directory, `parallel-item-${slot}`)
+    this.stepPaths = stepFileCommands.map(name => [
+      name,
+      join(directory, `${fileName(name)}-${slot}`)
+    ])
+    this.variables = {
+      GITHUB_OUTPUT: this.outputPath,
+      GITHUB_STEP_SUMMARY: this.summaryPath,
+      ...Object.fromEntries(this.stepPaths)
+    }
   }
 
   /**
-   * Makes both files exist, be plain files and be empty before a task (or another attempt of one)
-   * gets them: @actions/core refuses a file that is missing, a failed attempt's outputs must not
-   * leak into the next, nor what a process left behind by the previous task wrote since.
+   * Makes every file exist, be a plain file and be empty before a task (or another attempt of one)
+   * gets them, and writes the item when given: @actions/core refuses a file that is missing, a
+   * failed attempt's outputs must not leak into the next, nor what a process left behind by the
+   * previous task wrote since.
    */
-  async reset(): Promise<void> {
-    await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)])
+  async reset(item?: string): Promise<void> {
+    if (item !== undefined) writeItem(this.itemPath, item)
+    await Promise.all([
+      emptyFile(this.outputPath),
+      emptyFile(this.summaryPath),
+      ...this.stepPaths.map(([, path]) => emptyFile(path))
+    ])
   }
 
-  /** Reads what the task wrote (only the start of a huge file). */
-  async collect(): Promise<{ outputs: Record<string, string>; summary: string }> {
+  /**
+   * Reads what the task wrote (only the start of a huge file). A step file it wrote to is moved
+   * aside, named by the task's `index`, to be applied after the run.
+   */
+  async collect(index: number): Promise<CollectedFiles> {
+    let stepFiles: Record<string, string> | undefined
+    for (const [name, path] of this.stepPaths) {
+      if (plainFileSize(path) <= 0) continue
+      const kept = join(this.directory, `${fileName(name)}-task-${index + 1}`)
+      renameSync(path, kept)
+      stepFiles ??= {}
+      stepFiles[name] = kept
+    }
     const outputSize = plainFileSize(this.outputPath)
     const summarySize = plainFileSize(this.summaryPath)
-    if (outputSize <= 0 && summarySize <= 0) return { outputs: {}, summary: '' }
+    if (outputSize <= 0 && summarySize <= 0) return { outputs: {}, summary: '', stepFiles }
     const [outputText, summary] = await Promise.all([
       readStart(this.outputPath, outputSize, MAX_TASK_OUTPUTS_BYTES),
       readStart(this.summaryPath, summarySize, MAX_TASK_SUMMARY_BYTES)
     ])
-    return { outputs: parseOutputFile(outputText), summary }
+    return { outputs: parseOutputFile(outputText), summary, stepFiles }
   }
+}
+
+/** Removes the item files of worker slots 1 to `slots`: the items are in the results. */
+export function removeItemFiles(directory: string, slots: number): void {
+  for (let slot = 1; slot <= slots; slot++) {
+    rmSync(new TaskFiles(directory, slot).itemPath, { force: true, recursive: true })
+  }
+}
+
+/** `GITHUB_ENV` → `github-env`. */
+function fileName(variable: string): string {
+  return variable.toLowerCase().replaceAll('_', '-')
+}
+
+/**
+ * Writes the item to a file created afresh: whatever is at the path (a file a process of an
+ * earlier task still holds, a link it put there) is removed, not written through. Synchronous:
+ * two small local calls cost less in line than through the thread pool.
+ */
+function writeItem(path: string, item: string): void {
+  try {
+    unlinkSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') rmSync(path, { recursive: true })
+  }
+  writeFileSync(path, item, { flag: 'wx' })
 }
 
 /**

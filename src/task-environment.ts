@@ -1,0 +1,79 @@
+import { argumentSpaceLimit, environmentBytes } from './spawn-limits.js'
+import { TaskFiles } from './task-files.js'
+
+/**
+ * What the runner gives a JavaScript action but not a `run:` step (actions/runner,
+ * NodeScriptActionHandler): credentials for the artifact, cache, results and OIDC services. The
+ * action's own state file goes too: a task writing to it would change the action's state.
+ */
+export const ACTION_ONLY_VARIABLES: readonly string[] = [
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_RUNTIME_URL',
+  'ACTIONS_CACHE_URL',
+  'ACTIONS_CACHE_SERVICE_V2',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'GITHUB_STATE'
+]
+
+/**
+ * The runner's file commands that change what later steps see. Each task that runs while the
+ * step has one gets a file of its own under the same name; they are applied to the step's file
+ * after the run, in input order (see StepFiles).
+ */
+export const STEP_FILE_COMMANDS: readonly string[] = [
+  'GITHUB_ENV',
+  'GITHUB_PATH',
+  'GITHUB_ARTIFACTS'
+]
+
+/**
+ * The environment tasks start from: the runner's, without the action's own inputs (a token among
+ * them) and without what a `run:` step would not get either.
+ */
+export function taskEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.includes(name)) result[name] = value
+  }
+  return result
+}
+
+/** The step's file for each of STEP_FILE_COMMANDS the runner set. */
+export function stepFileTargets(env: NodeJS.ProcessEnv): Record<string, string> {
+  const targets: Record<string, string> = {}
+  for (const name of STEP_FILE_COMMANDS) {
+    const path = env[name]
+    if (path !== undefined && path !== '') targets[name] = path
+  }
+  return targets
+}
+
+/** What prepare needs to check that every task can start, and to decide where PARALLEL_ITEM fits. */
+export interface SpawnBudget {
+  /** Most bytes of arguments and environment a task may start with; undefined: not checked. */
+  limit: number | undefined
+  /** Bytes of the environment every task gets, its own variables at their longest. */
+  environmentBytes: number
+  /** The highest worker slot number. */
+  slots: number
+}
+
+/** The budget for tasks run in `workDirectory` on up to `slots` worker slots, numbered up to `count`. */
+export function spawnBudget(
+  workDirectory: string,
+  slots: number,
+  count: number,
+  env: NodeJS.ProcessEnv = process.env
+): SpawnBudget {
+  const files = new TaskFiles(workDirectory, slots, Object.keys(stepFileTargets(env)))
+  const longest = {
+    ...taskEnvironment(env),
+    PARALLEL_SEQ: String(count),
+    PARALLEL_JOBSLOT: String(slots),
+    PARALLEL_ITEM_FILE: files.itemPath,
+    ...files.variables
+  }
+  return { limit: argumentSpaceLimit(), environmentBytes: environmentBytes(longest), slots }
+}
