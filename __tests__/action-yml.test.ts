@@ -39,7 +39,7 @@ describe('action.yml', () => {
     // wraps every module in a function that V8 parses again when it is called (~10 ms).
     const bundle = readFileSync(action.runs.main, 'utf8')
     expect(bundle).not.toContain('__webpack_handle_async_dependencies__')
-    expect(bundle).toMatch(/^failIfUnsettled\(run\(\), setFailed\);$/m)
+    expect(bundle).toMatch(/^failIfUnsettled\(run\(\), failNow\);$/m)
   })
 
   it('is documented by the README: every input with its default, every output', () => {

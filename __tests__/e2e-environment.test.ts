@@ -151,7 +151,7 @@ describe("the tasks' environment", () => {
     )
     expect(run.code).toBe(1)
     expect(run.log).toMatch(
-      /::error::Invalid item 2 \(x{39}…\): its arguments and environment would take 2,1\d\d,\d{3} bytes, over the system's limit of 2,097,152 bytes for starting a process/
+      /::error::Invalid items-file 'items.json': item 2 \(x{39}…\): its arguments and environment would take 2,1\d\d,\d{3} bytes, over the system's limit of 2,097,152 bytes for starting a process/
     )
     expect(readdirSync(dir).filter(name => name.startsWith('ran-'))).toEqual([])
   })

@@ -253,7 +253,7 @@ describe('review threads as items', () => {
     )
     expect(run.code).toBe(1)
     expect(run.log).toMatch(
-      /::error::Invalid item 2 \(.*\): argument \d+ of its command would be 131,\d{3} bytes, over Linux's limit of 131,072 bytes \(128 KiB\) per string/
+      /::error::Invalid items-from 'review-threads': item 2 \(.*\): argument \d+ of its command would be 131,\d{3} bytes, over Linux's limit of 131,072 bytes \(128 KiB\) per string/
     )
     expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
   })

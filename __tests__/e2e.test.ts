@@ -281,7 +281,7 @@ describe('the bundled action, run as the runner runs it', () => {
     [
       'items',
       '["\\ud800"]',
-      'Invalid items: item 1 (\ufffd): environment variable PARALLEL_ITEM would contain a lone surrogate (\\uD800'
+      'Invalid items: item 1 (\ufffd): the item would contain a lone surrogate (\\uD800'
     ],
     [
       'command',

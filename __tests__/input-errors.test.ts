@@ -71,7 +71,7 @@ describe('every bad-input error names its input', () => {
       'a lone surrogate in PARALLEL_ITEM only',
       { items: '["\\ud800"]', command: 'echo {#}' },
       {},
-      'Invalid items: item 1 (\ud800): environment variable PARALLEL_ITEM would contain a lone surrogate'
+      'Invalid items: item 1 (\ud800): the item would contain a lone surrogate'
     ],
     [
       'an argument over 128 KiB',

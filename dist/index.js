@@ -486,987 +486,6 @@ function readUrandom(size) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/actions-core.ts
-/**
- * The part of `@actions/core` this action uses, with the same names and the same output, byte for
- * byte: inputs from `INPUT_*`, outputs to the `GITHUB_OUTPUT` file, workflow commands on stdout,
- * the job summary appended to `GITHUB_STEP_SUMMARY`. `@actions/core` itself loads an HTTP client
- * (undici, 0.9 MB) for OIDC tokens at start-up, which tripled this action's start-up time for
- * nothing it uses (docs/decisions/002-own-workflow-commands.md).
- */
-
-
-
-
-/** An input's value: the runner passes `with:` values as `INPUT_<NAME>` variables. */
-function getInput(name, options = {}) {
-    const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options.required && !value)
-        throw new Error(`Input required and not supplied: ${name}`);
-    return options.trimWhitespace === false ? value : value.trim();
-}
-/** Sets a step output through the GITHUB_OUTPUT file (the `::set-output` command without one). */
-function setOutput(name, value) {
-    const file = process.env.GITHUB_OUTPUT || '';
-    if (file !== '') {
-        if (!(0,external_node_fs_namespaceObject.existsSync)(file))
-            throw new Error(`Missing file at path: ${file}`);
-        (0,external_node_fs_namespaceObject.appendFileSync)(file, `${keyValueMessage(name, value)}${external_node_os_namespaceObject.EOL}`, { encoding: 'utf8' });
-        return;
-    }
-    process.stdout.write(external_node_os_namespaceObject.EOL);
-    issueCommand('set-output', { name }, commandValue(value));
-}
-/** Writes a line to the log. */
-function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
-}
-/** A debug line, shown when step debug logging is on. */
-function debug(message) {
-    issueCommand('debug', {}, message);
-}
-/** Whether step debug logging is on. */
-function isDebug() {
-    return process.env.RUNNER_DEBUG === '1';
-}
-/** An error annotation. */
-function error(message, properties = {}) {
-    issueCommand('error', commandProperties(properties), String(message));
-}
-/** A warning annotation. */
-function warning(message, properties = {}) {
-    issueCommand('warning', commandProperties(properties), String(message));
-}
-/** Fails the step: exit code 1 once the action ends, and an error annotation. */
-function setFailed(message) {
-    process.exitCode = 1;
-    error(message);
-}
-/** Masks a value in the log from now on. */
-function setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/** The job summary: text collected, then appended to the GITHUB_STEP_SUMMARY file. */
-class Summary {
-    buffer = '';
-    /** Adds text as it is (Markdown or HTML), with a line break after it when asked. */
-    addRaw(text, addEOL = false) {
-        this.buffer += text + (addEOL ? external_node_os_namespaceObject.EOL : '');
-        return this;
-    }
-    /** Appends what was added to the summary file and empties the buffer. */
-    async write() {
-        const file = process.env.GITHUB_STEP_SUMMARY;
-        if (!file) {
-            throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
-        }
-        try {
-            await (0,promises_namespaceObject.access)(file, promises_namespaceObject.constants.R_OK | promises_namespaceObject.constants.W_OK);
-        }
-        catch {
-            throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
-        }
-        await (0,promises_namespaceObject.appendFile)(file, this.buffer, { encoding: 'utf8' });
-        this.buffer = '';
-        return this;
-    }
-}
-const actions_core_summary = new Summary();
-/** A workflow command's message, escaped so it stays on one line: `%`, CR and LF. */
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** A workflow command's property value, escaped: as escapeData, plus `:` and `,`. */
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-function issueCommand(command, properties, message) {
-    const props = Object.entries(properties)
-        .filter(([, value]) => value)
-        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
-        .join(',');
-    process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
-}
-function commandProperties(properties) {
-    if (Object.keys(properties).length === 0)
-        return {};
-    return {
-        title: properties.title,
-        file: properties.file,
-        line: properties.startLine,
-        endLine: properties.endLine,
-        col: properties.startColumn,
-        endColumn: properties.endColumn
-    };
-}
-function commandValue(value) {
-    if (value === null || value === undefined)
-        return '';
-    return typeof value === 'string' ? value : JSON.stringify(value);
-}
-/** `name<<delimiter` block of a file command, with a delimiter no value can contain. */
-function keyValueMessage(name, value) {
-    const delimiter = `ghadelimiter_${randomUUID()}`;
-    const text = commandValue(value);
-    if (name.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (text.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${text}${external_node_os_namespaceObject.EOL}${delimiter}`;
-}
-
-;// CONCATENATED MODULE: ./src/exit-guard.ts
-/**
- * Fails the step if `work` has not settled when Node exits. Node exits as soon as nothing keeps
- * its event loop alive, so a promise nobody can settle any more would otherwise end the step with
- * exit code 0 and no outputs. (A top-level `await` fails such a run by itself, with exit code 13,
- * but costs start-up time: see src/index.ts.) A rejection of `work` stays unhandled, so it still
- * ends the process with exit code 1 and the error.
- */
-function failIfUnsettled(work, fail, events = process) {
-    let settled = false;
-    void work.finally(() => {
-        settled = true;
-    });
-    events.once('exit', () => {
-        if (!settled) {
-            fail('parallel-exec ended before its run finished: nothing it was waiting for was left running. ' +
-                'This is a bug; please report it with this log.');
-        }
-    });
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/constants.ts
-/** Names of the action's inputs, as declared in action.yml. */
-var Inputs;
-(function (Inputs) {
-    Inputs["Items"] = "items";
-    Inputs["ItemsFrom"] = "items-from";
-    Inputs["ItemsFile"] = "items-file";
-    Inputs["Command"] = "command";
-    Inputs["Tasks"] = "tasks";
-    Inputs["Shell"] = "shell";
-    Inputs["MaxWorkers"] = "max-workers";
-    Inputs["FailFast"] = "fail-fast";
-    Inputs["FailFastMode"] = "fail-fast-mode";
-    Inputs["StopOnSuccess"] = "stop-on-success";
-    Inputs["TotalTimeout"] = "total-timeout";
-    Inputs["Timeout"] = "timeout";
-    Inputs["Retries"] = "retries";
-    Inputs["RetryDelay"] = "retry-delay";
-    Inputs["Timings"] = "timings";
-    Inputs["Shard"] = "shard";
-    Inputs["MergeResults"] = "merge-results";
-    Inputs["WorkingDirectory"] = "working-directory";
-    Inputs["Log"] = "log";
-    Inputs["WorkflowCommands"] = "workflow-commands";
-    Inputs["IfNoItems"] = "if-no-items";
-    Inputs["Summary"] = "summary";
-    Inputs["DryRun"] = "dry-run";
-    Inputs["GitHubToken"] = "github-token";
-    Inputs["PullRequest"] = "pull-request";
-    Inputs["IncludeOutdated"] = "include-outdated";
-    Inputs["ThreadPaths"] = "thread-paths";
-    Inputs["ThreadAuthors"] = "thread-authors";
-    Inputs["ResolveThreads"] = "resolve-threads";
-    Inputs["ResolveComment"] = "resolve-comment";
-})(Inputs || (Inputs = {}));
-/** Names of the action's outputs, as declared in action.yml. */
-var Outputs;
-(function (Outputs) {
-    Outputs["Total"] = "total";
-    Outputs["Succeeded"] = "succeeded";
-    Outputs["Failed"] = "failed";
-    Outputs["TimedOut"] = "timed-out";
-    Outputs["Cancelled"] = "cancelled";
-    Outputs["Skipped"] = "skipped";
-    Outputs["Results"] = "results";
-    Outputs["FailedItems"] = "failed-items";
-    Outputs["ResultsFile"] = "results-file";
-    Outputs["ResultsTruncated"] = "results-truncated";
-    Outputs["JobLog"] = "job-log";
-    Outputs["TimingsFile"] = "timings-file";
-    Outputs["Shard"] = "shard";
-    Outputs["DurationMs"] = "duration-ms";
-})(Outputs || (Outputs = {}));
-/** How a command is run. */
-var Shell;
-(function (Shell) {
-    /** `bash --noprofile --norc -eo pipefail -c <command>`, as GitHub's `shell: bash`. */
-    Shell["Bash"] = "bash";
-    /** `sh -e -c <command>`, as GitHub's `shell: sh`. */
-    Shell["Sh"] = "sh";
-    /** PowerShell: `pwsh -NoProfile -NonInteractive`, as GitHub's `shell: pwsh`. */
-    Shell["Pwsh"] = "pwsh";
-    /** No shell: the template is split into words once and run directly. */
-    Shell["None"] = "none";
-})(Shell || (Shell = {}));
-/** How task output reaches the log. */
-var LogMode;
-(function (LogMode) {
-    /** Each task's output printed whole, in one collapsible group, when the task ends. */
-    LogMode["Grouped"] = "grouped";
-    /** Lines as they come, each prefixed with the task's number and item. */
-    LogMode["Stream"] = "stream";
-    /** Only the output of tasks that did not succeed, grouped. */
-    LogMode["Failures"] = "failures";
-    /** No task output. */
-    LogMode["None"] = "none";
-})(LogMode || (LogMode = {}));
-/** What to do when there are no items. */
-var NoItemsBehavior;
-(function (NoItemsBehavior) {
-    /** Output a warning but do not fail the action. */
-    NoItemsBehavior["Warn"] = "warn";
-    /** Fail the action with an error message. */
-    NoItemsBehavior["Error"] = "error";
-    /** Do not output any warnings or errors, the action does not fail. */
-    NoItemsBehavior["Ignore"] = "ignore";
-})(NoItemsBehavior || (NoItemsBehavior = {}));
-/** Where the items come from. */
-var ItemsFrom;
-(function (ItemsFrom) {
-    /** The `items` or `items-file` input. */
-    ItemsFrom["Input"] = "input";
-    /** The unresolved review threads of a pull request, one object item per thread. */
-    ItemsFrom["ReviewThreads"] = "review-threads";
-})(ItemsFrom || (ItemsFrom = {}));
-/** Which review threads to resolve once the run is over. */
-var ResolveThreads;
-(function (ResolveThreads) {
-    /** Resolve none. */
-    ResolveThreads["None"] = "none";
-    /** Resolve each thread whose task succeeded (after the reply in `resolve-comment`, if any). */
-    ResolveThreads["OnSuccess"] = "on-success";
-})(ResolveThreads || (ResolveThreads = {}));
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/task-status.ts
-/** How a task ended. */
-var TaskStatus;
-(function (TaskStatus) {
-    /** The command exited with code 0. */
-    TaskStatus["Success"] = "success";
-    /** The command exited non-zero, was killed by a signal from elsewhere, or could not start. */
-    TaskStatus["Failure"] = "failure";
-    /** The command ran past its time limit and was stopped. */
-    TaskStatus["TimedOut"] = "timed-out";
-    /** The command was stopped because the run was halted (fail-fast or cancellation). */
-    TaskStatus["Cancelled"] = "cancelled";
-    /** The command never started because the run was halted first. */
-    TaskStatus["Skipped"] = "skipped";
-})(TaskStatus || (TaskStatus = {}));
-
-;// CONCATENATED MODULE: ./src/executor.ts
-
-
-/** Why a run stopped early. */
-var HaltKind;
-(function (HaltKind) {
-    /** Too many tasks did not succeed (fail-fast). */
-    HaltKind["Failures"] = "failures";
-    /** Enough tasks succeeded (stop-on-success). */
-    HaltKind["Successes"] = "successes";
-    /** The time budget for the whole run ran out. */
-    HaltKind["Timeout"] = "timeout";
-    /** The caller's signal was aborted (e.g. the runner sent SIGTERM). */
-    HaltKind["Cancelled"] = "cancelled";
-})(HaltKind || (HaltKind = {}));
-/** The reason a halted run's signal carries. */
-class Halt extends Error {
-    kind;
-    constructor(kind, message) {
-        super(message);
-        this.kind = kind;
-        this.name = 'Halt';
-    }
-}
-/** What a halt does to tasks already running. */
-var HaltMode;
-(function (HaltMode) {
-    /** Stop them (whole process trees): GNU parallel's `--halt now`. */
-    HaltMode["Cancel"] = "cancel";
-    /** Let them finish, start nothing new: GNU parallel's `--halt soon`. */
-    HaltMode["Drain"] = "drain";
-})(HaltMode || (HaltMode = {}));
-/**
- * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
- * report other than success, or a throw) never affects the others, except the items that need
- * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
- * highest priority first, then in input order. Halting starts nothing more: every item not yet
- * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
- * signal aborted unless the halt drains.
- */
-async function runTasks(items, task, options) {
-    const concurrency = options.concurrency;
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-        throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-    }
-    const total = items.length;
-    const outcomes = new Array(total);
-    const stop = new AbortController();
-    // Every running task listens on this one signal; more than 10 is expected, not a leak.
-    (0,external_node_events_.setMaxListeners)(0, stop.signal);
-    let halt;
-    let failures = 0;
-    let successes = 0;
-    let settledCount = 0;
-    let running = 0;
-    const started = new Array(total).fill(false);
-    // Which items wait for which: dependents[i] lists the items that need i.
-    const waitingOn = new Array(total).fill(0);
-    const dependents = Array.from({ length: total }, () => []);
-    options.needs?.forEach((needs, index) => {
-        waitingOn[index] = needs.length;
-        for (const need of needs)
-            dependents[need]?.push(index);
-    });
-    const priority = (index) => options.priorities?.[index] ?? 0;
-    const ready = new ReadyQueue(priority);
-    for (let index = 0; index < total; index++)
-        if (waitingOn[index] === 0)
-            ready.push(index);
-    const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - i);
-    let finish = () => undefined;
-    const finished = new Promise(resolve => (finish = resolve));
-    const settle = (outcome) => {
-        outcomes[outcome.index] = outcome;
-        settledCount++;
-        options.onSettled?.(outcome);
-        if (outcome.status === TaskStatus.Success) {
-            for (const dependent of dependents[outcome.index] ?? []) {
-                if (--waitingOn[dependent] === 0)
-                    ready.push(dependent);
-            }
-        }
-        else {
-            skipDependents(outcome);
-        }
-        if (settledCount === total)
-            finish();
-    };
-    const skipDependents = (outcome) => {
-        for (const dependent of dependents[outcome.index] ?? []) {
-            if (outcomes[dependent] !== undefined)
-                continue;
-            const reason = outcome.status === TaskStatus.Skipped
-                ? `needs item ${outcome.index + 1}, which was skipped`
-                : `needs item ${outcome.index + 1}, which ended ${outcome.status}`;
-            settle({ index: dependent, status: TaskStatus.Skipped, reason });
-        }
-    };
-    const haltRun = (reason, stopRunning) => {
-        if (halt === undefined)
-            halt = reason;
-        if (stopRunning && !stop.signal.aborted)
-            stop.abort(halt);
-        // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
-        for (let index = 0; index < total; index++) {
-            if (outcomes[index] === undefined && !started[index]) {
-                settle({ index, status: TaskStatus.Skipped, reason: `not started: ${halt.message}` });
-            }
-        }
-    };
-    const launch = () => {
-        while (halt === undefined && running < concurrency) {
-            const index = ready.pop();
-            if (index === undefined)
-                break;
-            started[index] = true;
-            running++;
-            const slot = freeSlots.pop();
-            options.onStart?.(index, slot);
-            void runOne(index, slot);
-        }
-        // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
-        // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
-        if (running === 0 && settledCount < total && halt === undefined) {
-            for (let index = 0; index < total; index++) {
-                if (outcomes[index] === undefined) {
-                    settle({
-                        index,
-                        status: TaskStatus.Skipped,
-                        reason: 'its needs wait on each other in a cycle'
-                    });
-                }
-            }
-        }
-    };
-    const runOne = async (index, slot) => {
-        let outcome;
-        try {
-            const report = await task(items[index], { index, slot, signal: stop.signal });
-            outcome = { index, status: report.status, value: report.value, slot };
-        }
-        catch (error) {
-            outcome = { index, status: TaskStatus.Failure, error, slot };
-        }
-        running--;
-        releaseSlot(freeSlots, slot);
-        if (outcome.status === TaskStatus.Success)
-            successes++;
-        else if (outcome.status !== TaskStatus.Skipped)
-            failures++;
-        settle(outcome);
-        const mode = options.haltMode ?? HaltMode.Cancel;
-        if (options.maxFailures && failures >= options.maxFailures && halt === undefined) {
-            const what = `${failures} ${failures === 1 ? 'task' : 'tasks'} did not succeed`;
-            haltRun(new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode === HaltMode.Cancel);
-        }
-        else if (options.stopAfterSuccesses &&
-            successes >= options.stopAfterSuccesses &&
-            halt === undefined) {
-            const what = `${successes} ${successes === 1 ? 'task' : 'tasks'} succeeded`;
-            haltRun(new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode === HaltMode.Cancel);
-        }
-        launch();
-    };
-    const external = options.signal;
-    const onExternalAbort = () => {
-        const reason = external?.reason;
-        haltRun(reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)), true);
-    };
-    if (total === 0)
-        return { outcomes: [], halt: undefined };
-    if (external?.aborted)
-        onExternalAbort();
-    else
-        external?.addEventListener('abort', onExternalAbort, { once: true });
-    const budget = options.totalTimeoutMs;
-    const timer = budget === undefined
-        ? undefined
-        : setTimeout(() => haltRun(new Halt(HaltKind.Timeout, `total-timeout of ${budget} ms ran out`), true), budget);
-    try {
-        launch();
-        await finished;
-    }
-    finally {
-        clearTimeout(timer);
-        external?.removeEventListener('abort', onExternalAbort);
-    }
-    return { outcomes: outcomes, halt };
-}
-/**
- * Items ready to start, highest priority first, then lowest index. Without priorities items
- * become ready in index order, so pushes append and this is a plain FIFO.
- */
-class ReadyQueue {
-    priority;
-    queue = [];
-    head = 0;
-    constructor(priority) {
-        this.priority = priority;
-    }
-    push(index) {
-        const rank = this.priority(index);
-        let at = this.queue.length;
-        while (at > this.head && this.before(index, rank, this.queue[at - 1]))
-            at--;
-        this.queue.splice(at, 0, index);
-    }
-    pop() {
-        if (this.head >= this.queue.length)
-            return undefined;
-        const index = this.queue[this.head++];
-        // Drop the consumed front now and then, so a long run does not keep it all.
-        if (this.head > 1024 && this.head * 2 > this.queue.length) {
-            this.queue.splice(0, this.head);
-            this.head = 0;
-        }
-        return index;
-    }
-    before(index, rank, other) {
-        const otherRank = this.priority(other);
-        return rank > otherRank || (rank === otherRank && index < other);
-    }
-}
-/** Puts a slot back, keeping the free list in descending order so pop() gives the lowest. */
-function releaseSlot(freeSlots, slot) {
-    let at = freeSlots.length;
-    while (at > 0 && freeSlots[at - 1] < slot)
-        at--;
-    freeSlots.splice(at, 0, slot);
-}
-
-;// CONCATENATED MODULE: ./src/duration.ts
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
-/**
- * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h` or `1h30m` into
- * milliseconds. Returns undefined when the text is not a positive duration.
- */
-function parseDuration(text) {
-    const value = text.trim();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return positive(Number(value) * 1000);
-    let total = 0;
-    PART.lastIndex = 0;
-    while (PART.lastIndex < value.length) {
-        const match = PART.exec(value);
-        if (!match)
-            return undefined;
-        total += Number(match[1]) * UNIT_MS[match[2]];
-    }
-    return value.length > 0 ? positive(total) : undefined;
-}
-function positive(ms) {
-    // Rounded first: '0.4ms' would otherwise become a limit of 0, which means none.
-    const rounded = Math.round(ms);
-    return Number.isFinite(rounded) && rounded > 0 ? rounded : undefined;
-}
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m 05s`, `1h 02m`. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    const pad = (n) => String(n).padStart(2, '0');
-    return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`;
-}
-/**
- * Milliseconds on a monotonic clock, for measuring a duration. Not `performance.now()`: the
- * `performance` global loads eight of Node's modules on first use (about 1 ms of start-up).
- */
-function monotonicMs() {
-    return Number(process.hrtime.bigint()) / 1e6;
-}
-
-;// CONCATENATED MODULE: ./src/json-position.ts
-/**
- * Finds where strict JSON parsing of `text` first fails, as an offset. JSON.parse's own messages
- * only sometimes carry a position (it depends on the Node version and the error), and a user
- * fixing a hand-written list of items needs the line and column.
- */
-function jsonErrorOffset(text) {
-    return scanJson(text);
-}
-/**
- * The first number in valid JSON that JavaScript cannot keep exactly: an integer beyond ±2^53
- * (IDs such as 12345678901234567890 would silently become another ID) or one that overflows to
- * Infinity. Fractions such as 0.1 are not flagged: their nearest double prints back the same.
- */
-function inexactNumber(text) {
-    let found;
-    scanJson(text, (start, end) => {
-        if (found)
-            return;
-        const literal = text.slice(start, end);
-        const value = Number(literal);
-        const integer = /^-?\d+$/.test(literal);
-        if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
-            found = { offset: start, literal };
-        }
-    });
-    return found;
-}
-/** Scans strict JSON, reporting each number's span; returns the offset of the first error or -1. */
-function scanJson(text, onNumber) {
-    let pos = 0;
-    const fail = () => {
-        throw pos;
-    };
-    const space = () => {
-        while (pos < text.length && ' \t\n\r'.includes(text[pos]))
-            pos++;
-    };
-    const literal = (word) => {
-        for (const ch of word) {
-            if (text[pos] !== ch)
-                fail();
-            pos++;
-        }
-    };
-    const string = () => {
-        pos++;
-        for (;;) {
-            const ch = text[pos];
-            if (ch === undefined || ch < ' ')
-                fail();
-            if (ch === '"')
-                return void pos++;
-            if (ch === '\\') {
-                pos++;
-                const esc = text[pos];
-                if (esc === 'u') {
-                    for (let i = 1; i <= 4; i++) {
-                        if (!/[0-9a-fA-F]/.test(text[pos + i] ?? '')) {
-                            pos += i;
-                            fail();
-                        }
-                    }
-                    pos += 5;
-                    continue;
-                }
-                if (esc === undefined || !'"\\/bfnrt'.includes(esc))
-                    fail();
-            }
-            pos++;
-        }
-    };
-    const number = () => {
-        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-        match.lastIndex = pos;
-        if (!match.exec(text))
-            fail();
-        onNumber?.(pos, match.lastIndex);
-        pos = match.lastIndex;
-    };
-    const value = () => {
-        space();
-        const ch = text[pos];
-        if (ch === '{') {
-            pos++;
-            space();
-            if (text[pos] === '}')
-                return void pos++;
-            for (;;) {
-                space();
-                if (text[pos] !== '"')
-                    fail();
-                string();
-                space();
-                literal(':');
-                value();
-                space();
-                if (text[pos] === ',')
-                    pos++;
-                else if (text[pos] === '}')
-                    return void pos++;
-                else
-                    fail();
-            }
-        }
-        if (ch === '[') {
-            pos++;
-            space();
-            if (text[pos] === ']')
-                return void pos++;
-            for (;;) {
-                value();
-                space();
-                if (text[pos] === ',')
-                    pos++;
-                else if (text[pos] === ']')
-                    return void pos++;
-                else
-                    fail();
-            }
-        }
-        if (ch === '"')
-            return string();
-        if (ch === 't')
-            return literal('true');
-        if (ch === 'f')
-            return literal('false');
-        if (ch === 'n')
-            return literal('null');
-        return number();
-    };
-    try {
-        value();
-        space();
-        return pos < text.length ? pos : -1;
-    }
-    catch (at) {
-        return at;
-    }
-}
-/** Line and column (both 1-based) of an offset in a text. */
-function lineAndColumn(text, offset) {
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    return { line, column: offset - before.lastIndexOf('\n') };
-}
-
-;// CONCATENATED MODULE: ./src/items.ts
-
-
-/** The format the items are in, detected from the text (and a file's extension). */
-var ItemsFormat;
-(function (ItemsFormat) {
-    /** One item per line; lines are trimmed and blank lines skipped. */
-    ItemsFormat["Lines"] = "lines";
-    /** A JSON array whose elements are the items. */
-    ItemsFormat["JsonArray"] = "json-array";
-    /** One JSON value per line (JSON Lines / NDJSON). */
-    ItemsFormat["JsonLines"] = "json-lines";
-})(ItemsFormat || (ItemsFormat = {}));
-/**
- * Detects the format: a `.json` file is a JSON array, a `.jsonl`/`.ndjson` file is JSON Lines;
- * otherwise text starting with `[` is a JSON array, text starting with `{` is JSON Lines, and
- * anything else is one item per line.
- */
-function detectFormat(text, path) {
-    const extension = path?.toLowerCase().match(/\.[a-z]+$/)?.[0];
-    if (extension === '.json')
-        return ItemsFormat.JsonArray;
-    if (extension === '.jsonl' || extension === '.ndjson')
-        return ItemsFormat.JsonLines;
-    const first = text.trimStart()[0];
-    if (first === '[')
-        return ItemsFormat.JsonArray;
-    if (first === '{')
-        return ItemsFormat.JsonLines;
-    return ItemsFormat.Lines;
-}
-/** Parses items from text in the detected format; throws an Error naming the input and the position. */
-function parseItems(text, source) {
-    const content = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    switch (detectFormat(content, source.path)) {
-        case ItemsFormat.JsonArray:
-            return parseJsonArray(content, source);
-        case ItemsFormat.JsonLines:
-            return parseJsonLines(content, source);
-        case ItemsFormat.Lines:
-            return content
-                .split('\n')
-                .map(line => line.trim())
-                .filter(line => line.length > 0);
-    }
-}
-/** Reads and parses an items file. */
-async function readItemsFile(path, input) {
-    let bytes;
-    try {
-        bytes = await (0,promises_namespaceObject.readFile)(path);
-    }
-    catch (error) {
-        const reason = error.code === 'ENOENT' ? 'no such file' : String(error);
-        throw new Error(`Invalid ${input} '${path}': ${reason}. Expected the path of a file of items.`, {
-            cause: error
-        });
-    }
-    return parseItems(decodeUtf8(bytes, `${input} '${path}'`), { input, path });
-}
-/**
- * Decodes UTF-8 strictly: an item with a byte that is not UTF-8 (a Latin-1 file name, say) would
- * otherwise reach the command with U+FFFD in its place, naming a file that does not exist.
- */
-function decodeUtf8(bytes, source) {
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    }
-    catch {
-        let line = 1;
-        let start = 0;
-        for (let newline = bytes.indexOf(10);; newline = bytes.indexOf(10, start)) {
-            const end = newline === -1 ? bytes.length : newline;
-            try {
-                new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, end));
-            }
-            catch {
-                break;
-            }
-            if (newline === -1)
-                break;
-            line++;
-            start = newline + 1;
-        }
-        throw new Error(`Invalid ${source}: line ${line} is not valid UTF-8. Expected UTF-8 text ` +
-            '(names that are not UTF-8 cannot be passed to a command exactly).');
-    }
-}
-function describe(source) {
-    return source.path === undefined ? `input '${source.input}'` : `${source.input} '${source.path}'`;
-}
-/** Refuses numbers that would not reach the command as written (see inexactNumber). */
-function rejectInexactNumbers(text, source, lineIndex) {
-    const inexact = inexactNumber(text);
-    if (inexact === undefined)
-        return;
-    const position = lineAndColumn(text, inexact.offset);
-    const line = lineIndex === undefined ? position.line : lineIndex + 1;
-    throw new Error(`Invalid JSON in ${describe(source)} at line ${line}, column ${position.column}: the number ` +
-        `${inexact.literal} cannot be kept exactly. Expected it as a string: "${inexact.literal}".`);
-}
-function parseJsonArray(text, source) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        const { line, column } = lineAndColumn(text, jsonErrorOffset(text));
-        throw new Error(`Invalid JSON in ${describe(source)} at line ${line}, column ${column}. ` +
-            'Expected a JSON array of items, or one item per line.');
-    }
-    rejectInexactNumbers(text, source);
-    if (!Array.isArray(parsed)) {
-        throw new Error(`Invalid ${describe(source)}: the JSON is not an array. Expected a JSON array of items.`);
-    }
-    return parsed;
-}
-function parseJsonLines(text, source) {
-    const items = [];
-    const lines = text.split('\n');
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        if (line.trim().length === 0)
-            continue;
-        let item;
-        try {
-            item = JSON.parse(line);
-        }
-        catch {
-            const column = jsonErrorOffset(line) + 1;
-            throw new Error(`Invalid JSON Lines in ${describe(source)} at line ${index + 1}, column ${column}. ` +
-                'Expected one JSON value per line.');
-        }
-        rejectInexactNumbers(line, source, index);
-        items.push(item);
-    }
-    return items;
-}
-
-;// CONCATENATED MODULE: ./src/tasks.ts
-
-const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env', 'priority'];
-/**
- * Parses the `tasks` input: a YAML mapping of task names to a command, or to an object with
- * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env` and `priority`.
- * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
- * naming the task, before anything runs.
- */
-async function parseTasks(text, input = 'tasks') {
-    // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
-    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
-    const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    const problem = document.errors[0];
-    if (problem !== undefined) {
-        throw new Error(`Invalid ${input}: ${problem.message.split('\n')[0]}. Expected a YAML mapping of task names to commands.`);
-    }
-    const value = document.toJS();
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new Error(`Invalid ${input}: expected a YAML mapping of task names to commands, such as 'lint: npm run lint'.`);
-    }
-    const tasks = Object.entries(value).map(([name, spec]) => parseTask(input, name, spec));
-    const names = new Set(tasks.map(task => task.name));
-    for (const task of tasks) {
-        for (const need of task.needs) {
-            if (!names.has(need)) {
-                throw new Error(`Invalid ${input}: task '${task.name}' needs '${need}', which is not a task. ` +
-                    `Expected one of: ${[...names].join(', ')}.`);
-            }
-            if (need === task.name)
-                throw new Error(`Invalid ${input}: task '${task.name}' needs itself.`);
-        }
-    }
-    const cycle = findCycle(tasks);
-    if (cycle !== undefined) {
-        throw new Error(`Invalid ${input}: the needs form a cycle: ${cycle.join(' → ')}.`);
-    }
-    return tasks;
-}
-function parseTask(input, name, spec) {
-    const where = `Invalid ${input}: task '${name}'`;
-    if (name.trim() === '')
-        throw new Error(`Invalid ${input}: a task has an empty name.`);
-    if (typeof spec === 'string')
-        return { name, run: spec, needs: [] };
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-        throw new Error(`${where} is neither a command nor a mapping with 'run'.`);
-    }
-    const fields = spec;
-    const unknown = Object.keys(fields).filter(field => !FIELDS.includes(field));
-    if (unknown.length > 0) {
-        throw new Error(`${where} has an unknown field '${unknown[0]}'. Expected: ${FIELDS.join(', ')}.`);
-    }
-    if (typeof fields.run !== 'string' || fields.run.trim() === '') {
-        throw new Error(`${where} has no 'run'. Expected the command to run, as a string.`);
-    }
-    const task = { name, run: fields.run, needs: parseNeeds(where, fields.needs) };
-    if (fields.timeout !== undefined) {
-        const ms = parseDuration(String(fields.timeout));
-        if (ms === undefined) {
-            throw new Error(`${where} has timeout '${String(fields.timeout)}'. Expected a duration such as '90s', '5m' or '1h30m'.`);
-        }
-        task.timeoutMs = ms;
-    }
-    if (fields.retries !== undefined) {
-        if (!Number.isSafeInteger(fields.retries) || fields.retries < 0) {
-            throw new Error(`${where} has retries '${String(fields.retries)}'. Expected a whole number from 0 up.`);
-        }
-        task.retries = fields.retries;
-    }
-    if (fields['working-directory'] !== undefined) {
-        if (typeof fields['working-directory'] !== 'string' || fields['working-directory'] === '') {
-            throw new Error(`${where} has an empty or non-string working-directory.`);
-        }
-        task.workingDirectory = fields['working-directory'];
-    }
-    if (fields.env !== undefined)
-        task.env = parseEnv(where, fields.env);
-    if (fields.priority !== undefined) {
-        if (typeof fields.priority !== 'number' || !Number.isFinite(fields.priority)) {
-            throw new Error(`${where} has priority '${String(fields.priority)}'. Expected a number.`);
-        }
-        task.priority = fields.priority;
-    }
-    return task;
-}
-function parseNeeds(where, needs) {
-    if (needs === undefined || needs === null)
-        return [];
-    const list = Array.isArray(needs) ? needs : [needs];
-    if (!list.every(need => typeof need === 'string')) {
-        throw new Error(`${where} has needs that are not task names. Expected a name or a list of names.`);
-    }
-    return [...new Set(list)];
-}
-function parseEnv(where, env) {
-    if (env === null || typeof env !== 'object' || Array.isArray(env)) {
-        throw new Error(`${where} has env that is not a mapping. Expected NAME: value pairs.`);
-    }
-    const result = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-            throw new Error(`${where} has env variable '${name}'. Expected a name of letters, digits and _.`);
-        }
-        if (value !== null && typeof value === 'object') {
-            throw new Error(`${where} has env ${name} that is not a string, number or boolean.`);
-        }
-        result[name] = String(value ?? '');
-    }
-    return result;
-}
-/** A cycle among the tasks' needs, as the names along it ending where it began, or undefined. */
-function findCycle(tasks) {
-    const needs = new Map(tasks.map(task => [task.name, task.needs]));
-    const state = new Map();
-    const path = [];
-    const visit = (name) => {
-        const seen = state.get(name);
-        if (seen === 'done')
-            return undefined;
-        if (seen === 'visiting')
-            return [...path.slice(path.indexOf(name)), name];
-        state.set(name, 'visiting');
-        path.push(name);
-        for (const need of needs.get(name) ?? []) {
-            const cycle = visit(need);
-            if (cycle)
-                return cycle;
-        }
-        path.pop();
-        state.set(name, 'done');
-        return undefined;
-    };
-    for (const task of tasks) {
-        const cycle = visit(task.name);
-        if (cycle)
-            return cycle;
-    }
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/workflow-commands.ts
 
 /*
@@ -2028,6 +1047,50 @@ class CommandGuard {
         return count;
     }
 }
+/**
+ * True when the runner would act on the first line of `line` (up to its first "\r" or "\n") as a
+ * workflow command that `mode` lets through, as CommandGuard decides it: such a line has to reach
+ * the runner at the start of a line, as it is (stream mode prints it without its prefix). In
+ * `all` mode that is any line that may start with "::" after white space (a legacy `##[` command
+ * acts anywhere in a line, so a prefix does not stop it); in `annotations` mode an annotation
+ * line; in `none` mode no line.
+ */
+function passesAsCommand(line, mode) {
+    if (mode === WorkflowCommands.None)
+        return false;
+    // The guard lets an annotation through only after certain white space.
+    const skipUncertain = mode === WorkflowCommands.All;
+    let i = 0;
+    while (i < line.length) {
+        const lead = LEAD_CLASS[line[i]];
+        if (lead === BLANK || (lead === MAYBE_BLANK && skipUncertain))
+            i++;
+        else
+            break;
+    }
+    if (line[i] !== COLON || line[i + 1] !== COLON)
+        return false;
+    if (mode === WorkflowCommands.All)
+        return true;
+    i += 2;
+    const name = ANNOTATION_NAMES.find(candidate => candidate.every((letter, k) => (line[i + k] | 0x20) === letter));
+    if (name === undefined)
+        return false;
+    i += name.length;
+    if (line[i] === COLON)
+        return line[i + 1] === COLON;
+    if (line[i] !== SPACE)
+        return false;
+    // "::error file=a.ts,line=3::message": the command info ends at the next "::" on the line.
+    for (let j = i + 1; j < line.length - 1; j++) {
+        const b = line[j];
+        if (b === LF || b === CR)
+            return false;
+        if (b === COLON && line[j + 1] === COLON)
+            return true;
+    }
+    return false;
+}
 const ZERO_WIDTH_SPACE = '\u200b';
 /**
  * Neutralises text we print ourselves that embeds untrusted content on one line (a group title,
@@ -2075,7 +1138,3319 @@ function neutraliseInline(text) {
     return result + text.slice(copied);
 }
 
+;// CONCATENATED MODULE: ./src/actions-core.ts
+/**
+ * The part of `@actions/core` this action uses, with the same names and the same output, byte for
+ * byte: inputs from `INPUT_*`, outputs to the `GITHUB_OUTPUT` file, workflow commands on stdout,
+ * the job summary appended to `GITHUB_STEP_SUMMARY`. `@actions/core` itself loads an HTTP client
+ * (undici, 0.9 MB) for OIDC tokens at start-up, which tripled this action's start-up time for
+ * nothing it uses (docs/decisions/002-own-workflow-commands.md).
+ *
+ * One difference: text the action prints is never a command the runner acts on, since it may
+ * carry item or task text. `info` lines and the messages of `debug`, `warning` and `error` go
+ * through neutraliseInline (a zero-width space breaks a line-leading `::` and every `##[`), so the
+ * only commands printed here are the ones these functions mean to print. While tasks run, every
+ * line goes through routeLog's writer, so none can land inside a task's output.
+ */
+
+
+
+
+
+/** An input's value: the runner passes `with:` values as `INPUT_<NAME>` variables. */
+function getInput(name, options = {}) {
+    const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options.required && !value)
+        throw new Error(`Input required and not supplied: ${name}`);
+    return options.trimWhitespace === false ? value : value.trim();
+}
+/**
+ * Sets a step output through the GITHUB_OUTPUT file (the `::set-output` command without one).
+ * Throws a one-line error naming GITHUB_OUTPUT when its file is missing or cannot be written.
+ */
+function setOutput(name, value) {
+    const file = process.env.GITHUB_OUTPUT || '';
+    if (file !== '') {
+        const block = `${keyValueMessage(name, value)}${external_node_os_namespaceObject.EOL}`;
+        if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+            throw runnerFileError('GITHUB_OUTPUT', file, 'no such file');
+        try {
+            (0,external_node_fs_namespaceObject.appendFileSync)(file, block, { encoding: 'utf8' });
+        }
+        catch (error) {
+            throw runnerFileError('GITHUB_OUTPUT', file, String(error), error);
+        }
+        return;
+    }
+    write(external_node_os_namespaceObject.EOL);
+    issueCommand('set-output', { name }, commandValue(value));
+}
+/** Prints to stdout, the step's log. */
+function toStdout(text) {
+    process.stdout.write(text);
+}
+let write = toStdout;
+/**
+ * Sends everything printed here to `writer` (whole lines, each ending with EOL) instead of
+ * stdout, or to stdout again without one: while task output is printed, the task log decides
+ * where a line of ours can go without splitting a line of a task.
+ */
+function routeLog(writer) {
+    write = writer ?? toStdout;
+}
+/** Writes a line to the log; item or task text in it can start no workflow command. */
+function info(message) {
+    write(neutraliseInline(message) + external_node_os_namespaceObject.EOL);
+}
+/** A debug line, shown when step debug logging is on. */
+function actions_core_debug(message) {
+    issueCommand('debug', {}, neutraliseInline(message));
+}
+/** Whether step debug logging is on. */
+function isDebug() {
+    return process.env.RUNNER_DEBUG === '1';
+}
+/** An error annotation. */
+function error(message, properties = {}) {
+    issueCommand('error', commandProperties(properties), neutraliseInline(String(message)));
+}
+/** A warning annotation. */
+function warning(message, properties = {}) {
+    issueCommand('warning', commandProperties(properties), neutraliseInline(String(message)));
+}
+/** Fails the step: exit code 1 once the action ends, and an error annotation. */
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+/**
+ * Fails the step with a message printed on stdout at once, whatever routeLog says: for when the
+ * process is exiting and nothing routed would be printed any more.
+ */
+function failNow(message) {
+    routeLog();
+    setFailed(message);
+}
+/** Masks a value in the log from now on. */
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/** The job summary: text collected, then appended to the GITHUB_STEP_SUMMARY file. */
+class Summary {
+    buffer = '';
+    /** Adds text as it is (Markdown or HTML), with a line break after it when asked. */
+    addRaw(text, addEOL = false) {
+        this.buffer += text + (addEOL ? external_node_os_namespaceObject.EOL : '');
+        return this;
+    }
+    /** Appends what was added to the summary file and empties the buffer. */
+    async write() {
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (!file) {
+            throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
+        }
+        try {
+            await (0,promises_namespaceObject.access)(file, promises_namespaceObject.constants.R_OK | promises_namespaceObject.constants.W_OK);
+            await (0,promises_namespaceObject.appendFile)(file, this.buffer, { encoding: 'utf8' });
+        }
+        catch (error) {
+            const reason = error.code === 'ENOENT' ? 'no such file' : String(error);
+            throw runnerFileError('GITHUB_STEP_SUMMARY', file, reason, error);
+        }
+        this.buffer = '';
+        return this;
+    }
+}
+const actions_core_summary = new Summary();
+/**
+ * One of the runner's files (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) is missing or cannot be
+ * written. @actions/core throws `Missing file at path: …`, which names neither the variable nor
+ * what it is for.
+ */
+function runnerFileError(variable, file, reason, cause) {
+    const purpose = variable === 'GITHUB_OUTPUT' ? "the step's outputs" : 'the job summary';
+    return new Error(`Invalid ${variable} '${file}': ${reason}. Expected the file the runner creates for ${purpose}.`, { cause });
+}
+/** A workflow command's message, escaped so it stays on one line: `%`, CR and LF. */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** A workflow command's property value, escaped: as escapeData, plus `:` and `,`. */
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+function issueCommand(command, properties, message) {
+    const props = Object.entries(properties)
+        .filter(([, value]) => value)
+        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+        .join(',');
+    write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+function commandProperties(properties) {
+    if (Object.keys(properties).length === 0)
+        return {};
+    return {
+        title: properties.title === undefined ? undefined : neutraliseInline(properties.title),
+        file: properties.file,
+        line: properties.startLine,
+        endLine: properties.endLine,
+        col: properties.startColumn,
+        endColumn: properties.endColumn
+    };
+}
+function commandValue(value) {
+    if (value === null || value === undefined)
+        return '';
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+/** `name<<delimiter` block of a file command, with a delimiter no value can contain. */
+function keyValueMessage(name, value) {
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    const text = commandValue(value);
+    if (name.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (text.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${text}${external_node_os_namespaceObject.EOL}${delimiter}`;
+}
+
+;// CONCATENATED MODULE: ./src/exit-guard.ts
+/**
+ * Fails the step if `work` has not settled when Node exits. Node exits as soon as nothing keeps
+ * its event loop alive, so a promise nobody can settle any more would otherwise end the step with
+ * exit code 0 and no outputs. (A top-level `await` fails such a run by itself, with exit code 13,
+ * but costs start-up time: see src/index.ts.) A rejection of `work` stays unhandled, so it still
+ * ends the process with exit code 1 and the error.
+ */
+function failIfUnsettled(work, fail, events = process) {
+    let settled = false;
+    void work.finally(() => {
+        settled = true;
+    });
+    events.once('exit', () => {
+        if (!settled) {
+            fail('parallel-exec ended before its run finished: nothing it was waiting for was left running. ' +
+                'This is a bug; please report it with this log.');
+        }
+    });
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/constants.ts
+/** Names of the action's inputs, as declared in action.yml. */
+var Inputs;
+(function (Inputs) {
+    Inputs["Items"] = "items";
+    Inputs["ItemsFrom"] = "items-from";
+    Inputs["ItemsFile"] = "items-file";
+    Inputs["Command"] = "command";
+    Inputs["Tasks"] = "tasks";
+    Inputs["Shell"] = "shell";
+    Inputs["MaxWorkers"] = "max-workers";
+    Inputs["FailFast"] = "fail-fast";
+    Inputs["FailFastMode"] = "fail-fast-mode";
+    Inputs["StopOnSuccess"] = "stop-on-success";
+    Inputs["TotalTimeout"] = "total-timeout";
+    Inputs["Timeout"] = "timeout";
+    Inputs["Retries"] = "retries";
+    Inputs["RetryDelay"] = "retry-delay";
+    Inputs["Timings"] = "timings";
+    Inputs["Shard"] = "shard";
+    Inputs["MergeResults"] = "merge-results";
+    Inputs["WorkingDirectory"] = "working-directory";
+    Inputs["Log"] = "log";
+    Inputs["WorkflowCommands"] = "workflow-commands";
+    Inputs["IfNoItems"] = "if-no-items";
+    Inputs["Summary"] = "summary";
+    Inputs["DryRun"] = "dry-run";
+    Inputs["GitHubToken"] = "github-token";
+    Inputs["PullRequest"] = "pull-request";
+    Inputs["IncludeOutdated"] = "include-outdated";
+    Inputs["ThreadPaths"] = "thread-paths";
+    Inputs["ThreadAuthors"] = "thread-authors";
+    Inputs["ResolveThreads"] = "resolve-threads";
+    Inputs["ResolveComment"] = "resolve-comment";
+})(Inputs || (Inputs = {}));
+/** Names of the action's outputs, as declared in action.yml. */
+var Outputs;
+(function (Outputs) {
+    Outputs["Total"] = "total";
+    Outputs["Succeeded"] = "succeeded";
+    Outputs["Failed"] = "failed";
+    Outputs["TimedOut"] = "timed-out";
+    Outputs["Cancelled"] = "cancelled";
+    Outputs["Skipped"] = "skipped";
+    Outputs["Results"] = "results";
+    Outputs["FailedItems"] = "failed-items";
+    Outputs["ResultsFile"] = "results-file";
+    Outputs["ResultsTruncated"] = "results-truncated";
+    Outputs["JobLog"] = "job-log";
+    Outputs["TimingsFile"] = "timings-file";
+    Outputs["Shard"] = "shard";
+    Outputs["DurationMs"] = "duration-ms";
+})(Outputs || (Outputs = {}));
+/** How a command is run. */
+var Shell;
+(function (Shell) {
+    /** `bash --noprofile --norc -eo pipefail -c <command>`, as GitHub's `shell: bash`. */
+    Shell["Bash"] = "bash";
+    /** `sh -e -c <command>`, as GitHub's `shell: sh`. */
+    Shell["Sh"] = "sh";
+    /** PowerShell: `pwsh -NoProfile -NonInteractive`, as GitHub's `shell: pwsh`. */
+    Shell["Pwsh"] = "pwsh";
+    /** No shell: the template is split into words once and run directly. */
+    Shell["None"] = "none";
+})(Shell || (Shell = {}));
+/** How task output reaches the log. */
+var LogMode;
+(function (LogMode) {
+    /** Each task's output printed whole, in one collapsible group, when the task ends. */
+    LogMode["Grouped"] = "grouped";
+    /** Lines as they come, each prefixed with the task's number and item. */
+    LogMode["Stream"] = "stream";
+    /** Only the output of tasks that did not succeed, grouped. */
+    LogMode["Failures"] = "failures";
+    /** No task output. */
+    LogMode["None"] = "none";
+})(LogMode || (LogMode = {}));
+/** What to do when there are no items. */
+var NoItemsBehavior;
+(function (NoItemsBehavior) {
+    /** Output a warning but do not fail the action. */
+    NoItemsBehavior["Warn"] = "warn";
+    /** Fail the action with an error message. */
+    NoItemsBehavior["Error"] = "error";
+    /** Do not output any warnings or errors, the action does not fail. */
+    NoItemsBehavior["Ignore"] = "ignore";
+})(NoItemsBehavior || (NoItemsBehavior = {}));
+/** Where the items come from. */
+var ItemsFrom;
+(function (ItemsFrom) {
+    /** The `items` or `items-file` input. */
+    ItemsFrom["Input"] = "input";
+    /** The unresolved review threads of a pull request, one object item per thread. */
+    ItemsFrom["ReviewThreads"] = "review-threads";
+})(ItemsFrom || (ItemsFrom = {}));
+/** Which review threads to resolve once the run is over. */
+var ResolveThreads;
+(function (ResolveThreads) {
+    /** Resolve none. */
+    ResolveThreads["None"] = "none";
+    /** Resolve each thread whose task succeeded (after the reply in `resolve-comment`, if any). */
+    ResolveThreads["OnSuccess"] = "on-success";
+})(ResolveThreads || (ResolveThreads = {}));
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/task-status.ts
+/** How a task ended. */
+var TaskStatus;
+(function (TaskStatus) {
+    /** The command exited with code 0. */
+    TaskStatus["Success"] = "success";
+    /** The command exited non-zero, was killed by a signal from elsewhere, or could not start. */
+    TaskStatus["Failure"] = "failure";
+    /** The command ran past its time limit and was stopped. */
+    TaskStatus["TimedOut"] = "timed-out";
+    /** The command was stopped because the run was halted (fail-fast or cancellation). */
+    TaskStatus["Cancelled"] = "cancelled";
+    /** The command never started because the run was halted first. */
+    TaskStatus["Skipped"] = "skipped";
+})(TaskStatus || (TaskStatus = {}));
+
+;// CONCATENATED MODULE: ./src/executor.ts
+
+
+/** Why a run stopped early. */
+var HaltKind;
+(function (HaltKind) {
+    /** Too many tasks did not succeed (fail-fast). */
+    HaltKind["Failures"] = "failures";
+    /** Enough tasks succeeded (stop-on-success). */
+    HaltKind["Successes"] = "successes";
+    /** The time budget for the whole run ran out. */
+    HaltKind["Timeout"] = "timeout";
+    /** The caller's signal was aborted (e.g. the runner sent SIGTERM). */
+    HaltKind["Cancelled"] = "cancelled";
+})(HaltKind || (HaltKind = {}));
+/** The reason a halted run's signal carries. */
+class Halt extends Error {
+    kind;
+    constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+        this.name = 'Halt';
+    }
+}
+/** What a halt does to tasks already running. */
+var HaltMode;
+(function (HaltMode) {
+    /** Stop them (whole process trees): GNU parallel's `--halt now`. */
+    HaltMode["Cancel"] = "cancel";
+    /** Let them finish, start nothing new: GNU parallel's `--halt soon`. */
+    HaltMode["Drain"] = "drain";
+})(HaltMode || (HaltMode = {}));
+/**
+ * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
+ * report other than success, or a throw) never affects the others, except the items that need
+ * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
+ * highest priority first, then in input order. Halting starts nothing more: every item not yet
+ * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
+ * signal aborted unless the halt drains.
+ */
+async function runTasks(items, task, options) {
+    const concurrency = options.concurrency;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+        throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+    }
+    const total = items.length;
+    const outcomes = new Array(total);
+    const stop = new AbortController();
+    // Every running task listens on this one signal; more than 10 is expected, not a leak.
+    (0,external_node_events_.setMaxListeners)(0, stop.signal);
+    let halt;
+    let failures = 0;
+    let successes = 0;
+    let settledCount = 0;
+    let running = 0;
+    const started = new Array(total).fill(false);
+    // Which items wait for which: dependents[i] lists the items that need i.
+    const waitingOn = new Array(total).fill(0);
+    const dependents = Array.from({ length: total }, () => []);
+    options.needs?.forEach((needs, index) => {
+        waitingOn[index] = needs.length;
+        for (const need of needs)
+            dependents[need]?.push(index);
+    });
+    const priority = (index) => options.priorities?.[index] ?? 0;
+    const ready = new ReadyQueue(priority);
+    for (let index = 0; index < total; index++)
+        if (waitingOn[index] === 0)
+            ready.push(index);
+    const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - i);
+    let finish = () => undefined;
+    const finished = new Promise(resolve => (finish = resolve));
+    const settle = (outcome) => {
+        outcomes[outcome.index] = outcome;
+        settledCount++;
+        options.onSettled?.(outcome);
+        if (outcome.status === TaskStatus.Success) {
+            for (const dependent of dependents[outcome.index] ?? []) {
+                if (--waitingOn[dependent] === 0)
+                    ready.push(dependent);
+            }
+        }
+        else {
+            skipDependents(outcome);
+        }
+        if (settledCount === total)
+            finish();
+    };
+    const skipDependents = (outcome) => {
+        for (const dependent of dependents[outcome.index] ?? []) {
+            if (outcomes[dependent] !== undefined)
+                continue;
+            const reason = outcome.status === TaskStatus.Skipped
+                ? `needs item ${outcome.index + 1}, which was skipped`
+                : `needs item ${outcome.index + 1}, which ended ${outcome.status}`;
+            settle({ index: dependent, status: TaskStatus.Skipped, reason, blockedBy: outcome.index });
+        }
+    };
+    const haltRun = (reason, stopRunning) => {
+        if (halt === undefined)
+            halt = reason;
+        if (stopRunning && !stop.signal.aborted)
+            stop.abort(halt);
+        // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
+        for (let index = 0; index < total; index++) {
+            if (outcomes[index] === undefined && !started[index]) {
+                settle({ index, status: TaskStatus.Skipped, reason: `not started: ${halt.message}` });
+            }
+        }
+    };
+    const launch = () => {
+        while (halt === undefined && running < concurrency) {
+            const index = ready.pop();
+            if (index === undefined)
+                break;
+            started[index] = true;
+            running++;
+            const slot = freeSlots.pop();
+            options.onStart?.(index, slot);
+            void runOne(index, slot);
+        }
+        // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
+        // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
+        if (running === 0 && settledCount < total && halt === undefined) {
+            for (let index = 0; index < total; index++) {
+                if (outcomes[index] === undefined) {
+                    settle({
+                        index,
+                        status: TaskStatus.Skipped,
+                        reason: 'its needs wait on each other in a cycle'
+                    });
+                }
+            }
+        }
+    };
+    const runOne = async (index, slot) => {
+        let outcome;
+        try {
+            const report = await task(items[index], { index, slot, signal: stop.signal });
+            outcome = { index, status: report.status, value: report.value, slot };
+        }
+        catch (error) {
+            outcome = { index, status: TaskStatus.Failure, error, slot };
+        }
+        running--;
+        releaseSlot(freeSlots, slot);
+        if (outcome.status === TaskStatus.Success)
+            successes++;
+        else if (outcome.status !== TaskStatus.Skipped)
+            failures++;
+        settle(outcome);
+        const mode = options.haltMode ?? HaltMode.Cancel;
+        if (options.maxFailures && failures >= options.maxFailures && halt === undefined) {
+            const what = `${failures} ${failures === 1 ? 'task' : 'tasks'} did not succeed`;
+            haltRun(new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode === HaltMode.Cancel);
+        }
+        else if (options.stopAfterSuccesses &&
+            successes >= options.stopAfterSuccesses &&
+            halt === undefined) {
+            const what = `${successes} ${successes === 1 ? 'task' : 'tasks'} succeeded`;
+            haltRun(new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode === HaltMode.Cancel);
+        }
+        launch();
+    };
+    const external = options.signal;
+    const onExternalAbort = () => {
+        const reason = external?.reason;
+        haltRun(reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)), true);
+    };
+    if (total === 0)
+        return { outcomes: [], halt: undefined };
+    if (external?.aborted)
+        onExternalAbort();
+    else
+        external?.addEventListener('abort', onExternalAbort, { once: true });
+    const budget = options.totalTimeoutMs;
+    const timer = budget === undefined
+        ? undefined
+        : setTimeout(() => haltRun(new Halt(HaltKind.Timeout, `total-timeout of ${budget} ms ran out`), true), budget);
+    try {
+        launch();
+        await finished;
+    }
+    finally {
+        clearTimeout(timer);
+        external?.removeEventListener('abort', onExternalAbort);
+    }
+    return { outcomes: outcomes, halt };
+}
+/**
+ * Items ready to start, highest priority first, then lowest index. Without priorities items
+ * become ready in index order, so pushes append and this is a plain FIFO.
+ */
+class ReadyQueue {
+    priority;
+    queue = [];
+    head = 0;
+    constructor(priority) {
+        this.priority = priority;
+    }
+    push(index) {
+        const rank = this.priority(index);
+        let at = this.queue.length;
+        while (at > this.head && this.before(index, rank, this.queue[at - 1]))
+            at--;
+        this.queue.splice(at, 0, index);
+    }
+    pop() {
+        if (this.head >= this.queue.length)
+            return undefined;
+        const index = this.queue[this.head++];
+        // Drop the consumed front now and then, so a long run does not keep it all.
+        if (this.head > 1024 && this.head * 2 > this.queue.length) {
+            this.queue.splice(0, this.head);
+            this.head = 0;
+        }
+        return index;
+    }
+    before(index, rank, other) {
+        const otherRank = this.priority(other);
+        return rank > otherRank || (rank === otherRank && index < other);
+    }
+}
+/** Puts a slot back, keeping the free list in descending order so pop() gives the lowest. */
+function releaseSlot(freeSlots, slot) {
+    let at = freeSlots.length;
+    while (at > 0 && freeSlots[at - 1] < slot)
+        at--;
+    freeSlots.splice(at, 0, slot);
+}
+
+;// CONCATENATED MODULE: ./src/duration.ts
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y;
+/**
+ * The longest duration any input may give: Node fires a timer set past 2^31-1 ms (about 24.8
+ * days) after 1 ms instead, so a longer limit would end every task at once.
+ */
+const MAX_DURATION_MS = 24 * 86_400_000;
+/**
+ * Parses a duration such as `90` (seconds), `90s`, `500ms`, `5m`, `1.5h`, `1h30m` or `2d` into
+ * milliseconds. Returns undefined when the text is not a positive duration.
+ */
+function parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return positive(Number(value) * 1000);
+    let total = 0;
+    PART.lastIndex = 0;
+    while (PART.lastIndex < value.length) {
+        const match = PART.exec(value);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * UNIT_MS[match[2]];
+    }
+    return value.length > 0 ? positive(total) : undefined;
+}
+/**
+ * Parses a duration input up to `maxMs`; else throws `{subject} '{value}'. Expected a duration up
+ * to {max}, such as {examples}.`, the subject naming the input (`Invalid timeout`).
+ */
+function parseDurationInput(value, subject, examples, maxMs = MAX_DURATION_MS) {
+    const ms = parseDuration(value);
+    if (ms !== undefined && ms <= maxMs)
+        return ms;
+    throw new Error(`${subject} '${value}'. Expected a duration up to ${formatLimit(maxMs)}, such as ${examples}.`);
+}
+/** A limit in its largest whole unit: `24d`, `10m`. */
+function formatLimit(ms) {
+    const [unit, size] = Object.entries(UNIT_MS)
+        .sort(([, a], [, b]) => b - a)
+        .find(([, size]) => ms % size === 0);
+    return `${ms / size}${unit}`;
+}
+function positive(ms) {
+    // Rounded first: '0.4ms' would otherwise become a limit of 0, which means none.
+    const rounded = Math.round(ms);
+    return Number.isFinite(rounded) && rounded > 0 ? rounded : undefined;
+}
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m 05s`, `1h 02m`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`;
+}
+/**
+ * Milliseconds on a monotonic clock, for measuring a duration. Not `performance.now()`: the
+ * `performance` global loads eight of Node's modules on first use (about 1 ms of start-up).
+ */
+function monotonicMs() {
+    return Number(process.hrtime.bigint()) / 1e6;
+}
+
+;// CONCATENATED MODULE: ./src/item.ts
+/** The item as one string: strings as they are, anything else as its JSON. */
+function itemText(item) {
+    return typeof item === 'string' ? item : JSON.stringify(item);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/launcher.ts
+
+
+
+/**
+ * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
+ * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
+ * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
+ * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are
+ * started with Node's spawn. Every guarantee of a spawned task holds: its own session and process
+ * group, exactly the environment (in order) and working directory given, stdin from /dev/null,
+ * separate stdout and stderr, exact exit codes and signals, and the start errors Node reports
+ * (ENOENT, EACCES, ...).
+ */
+const LAUNCHER_PERL = '/usr/bin/perl';
+/**
+ * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
+ * strings (cwd, output file, bytes to send before using it, argument count, arguments, NAME=value
+ * environment), or `C` to close the running task's output pipes (its background children may hold
+ * them). Frames on stdout: a type byte and a 4-byte value: `R` ready (once, at start), `P` forked
+ * (pid), `S` started (exec succeeded), `F` not started (errno, then a byte saying which step),
+ * `O`/`E` stdout/stderr data (length, then the bytes), `W` bytes appended to the output file, `X`
+ * exited (wait status), `D` done (both pipes closed; 1 when a process the task left is still its
+ * child). `R` says 1 when the launcher is a child subreaper (see below). One task at a time.
+ */
+const LAUNCHER_SCRIPT = String.raw `
+use strict;
+# No module is loaded (POSIX alone takes 10 ms to load, five times the rest of perl's start-up):
+# syscall numbers for this architecture, open(2) flags and EINTR come from the action.
+my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $PRCTL, $OUTPUT_FILE_FLAGS, $EINTR) =
+  @ARGV;
+$0 = 'parallel-exec launcher';
+# prctl(PR_SET_CHILD_SUBREAPER, 1): a process of the task whose parent ends (a double fork,
+# setsid -f) becomes this launcher's child instead of init's, so the action can still find it.
+my $subreaper = syscall($PRCTL, 36, 1, 0, 0, 0) == 0 ? 1 : 0;
+binmode(STDIN);
+binmode(STDOUT);
+# Stopping tasks is the action's job: it signals each task's process group itself.
+my @ignored = qw(INT TERM HUP QUIT PIPE);
+$SIG{$_} = 'IGNORE' for @ignored;
+# Wakes select() when the task's process ends while something still holds its output open.
+$SIG{CHLD} = sub { };
+
+sub read_exactly {
+  my ($n) = @_;
+  my $buffer = '';
+  while (length($buffer) < $n) {
+    my $got = sysread(STDIN, $buffer, $n - length($buffer), length($buffer));
+    if (!defined $got) { next if $! == $EINTR; exit 0 }
+    exit 0 if $got == 0;
+  }
+  return $buffer;
+}
+
+sub read_request { return read_exactly(unpack('N', read_exactly(4))) }
+
+sub send_frame {
+  my ($type, $value, $data) = @_;
+  my $frame = pack('aN', $type, $value) . (defined $data ? $data : '');
+  my $offset = 0;
+  while ($offset < length($frame)) {
+    my $wrote = syswrite(STDOUT, $frame, length($frame) - $offset, $offset);
+    if (!defined $wrote) { next if $! == $EINTR; exit 0 }
+    $offset += $wrote;
+  }
+}
+
+# Reaps every ended child (the task, and what it left that was adopted). Returns the task's wait
+# status if it was reaped now, and whether a child is still running (waitpid(2) gives 0 then).
+sub reap {
+  my ($pid) = @_;
+  my $status;
+  for (;;) {
+    # 1: WNOHANG
+    my $reaped = waitpid(-1, 1);
+    return ($status, $reaped == 0) if $reaped <= 0;
+    $status = $? if $reaped == $pid;
+  }
+}
+
+send_frame('R', $subreaper);
+for (;;) {
+  my $request = read_request();
+  # Adopted processes that ended since the last task.
+  reap(0);
+  next unless substr($request, 0, 1) eq 'R';
+  my ($cwd, $file, $framed, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
+  my @argv = splice(@rest, 0, $argc);
+  # Exactly the task's environment, in the order given (as spawn passes it).
+  %ENV = ();
+  for (@rest) { my ($name, $value) = split(/=/, $_, 2); $ENV{$name} = $value }
+
+  my ($out_r, $out_w, $err_r, $err_w, $status_r, $status_w);
+  unless (pipe($out_r, $out_w) && pipe($err_r, $err_w) && pipe($status_r, $status_w)) {
+    send_frame('F', $! + 0, 'p');
+    next;
+  }
+  my $pid = fork();
+  if (!defined $pid) {
+    send_frame('F', $! + 0, 'f');
+    next;
+  }
+  if ($pid == 0) {
+    $SIG{$_} = 'DEFAULT' for @ignored, 'CHLD';
+    # An empty signal mask: rt_sigprocmask(SIG_SETMASK, {}, NULL, 8). A variable, not a literal:
+    # syscall() passes strings as writable buffers.
+    my $no_signals = "\0" x 8;
+    syscall($RT_SIGPROCMASK, 2, $no_signals, 0, 8);
+    # exit_group(2), as _exit: nothing of the launcher's may run or be flushed in the child.
+    my $fail = sub {
+      syswrite($status_w, pack('Na', $! + 0, $_[0]));
+      syscall($EXIT_GROUP, 127);
+      kill('KILL', $$);
+    };
+    # A session of its own, as spawn's detached: leader of its process group, no terminal.
+    syscall($SETSID) == -1 and $fail->('s');
+    # Reopened standard handles keep their descriptors 0, 1 and 2 (and no close-on-exec).
+    open(STDIN, '<', '/dev/null') or $fail->('n');
+    open(STDOUT, '>&', $out_w) or $fail->('p');
+    open(STDERR, '>&', $err_w) or $fail->('p');
+    chdir($cwd) or $fail->('c');
+    exec { $argv[0] } @argv;
+    $fail->('e');
+  }
+  # The pid first: should this launcher die now, the action knows what it may have started.
+  send_frame('P', $pid);
+  close($out_w);
+  close($err_w);
+  close($status_w);
+  # The status pipe is closed on exec: EOF means the command is running.
+  my ($got, $failure);
+  do { $got = sysread($status_r, $failure, 5) } while (!defined $got && $! == $EINTR);
+  close($status_r);
+  if ($got) {
+    while (waitpid($pid, 0) != $pid) { last unless $! == $EINTR }
+    close($out_r);
+    close($err_r);
+    send_frame('F', unpack('N', $failure), substr($failure, 4, 1));
+    next;
+  }
+  send_frame('S', $pid);
+
+  # pidfd_open(2) (Linux 5.3+): readable once the process has ended, so select() wakes for it
+  # without a race; without it, SIGCHLD and a 0.1 s timeout.
+  my $pidfd = syscall($PIDFD_OPEN, $pid, 0);
+  $pidfd = undef if $pidfd < 0;
+  my %open = ('O' => $out_r, 'E' => $err_r);
+  # Output past the first $framed bytes goes to $file (appended), when one is given: the action
+  # then only reads it back to print it. Should the file fail, the rest goes as frames.
+  $framed = -1 if $file eq '';
+  my $file_fh;
+  my $relay = sub {
+    my ($type, $data) = @_;
+    if ($framed > 0) {
+      my $head = substr($data, 0, $framed, '');
+      $framed -= length($head);
+      send_frame($type, length($head), $head);
+    }
+    if ($framed == 0 && length($data)) {
+      unless ($file_fh) {
+        sysopen($file_fh, $file, $OUTPUT_FILE_FLAGS, 0600)
+          or do { $framed = -1; undef $file_fh };
+      }
+      while ($file_fh && length($data)) {
+        my $wrote = syswrite($file_fh, $data);
+        if (!defined $wrote) { next if $! == $EINTR; $framed = -1; last }
+        substr($data, 0, $wrote, '');
+        send_frame('W', $wrote);
+      }
+    }
+    send_frame($type, length($data), $data) if length($data);
+  };
+  my $exited = 0;
+  while (!$exited || %open) {
+    my ($status) = reap($pid);
+    if (!$exited && defined $status) {
+      send_frame('X', $status);
+      $exited = 1;
+      next;
+    }
+    my $wanted = '';
+    vec($wanted, fileno($_), 1) = 1 for values %open;
+    # Always watched, so that the launcher ends with the action whatever the task does.
+    vec($wanted, fileno(STDIN), 1) = 1;
+    vec($wanted, $pidfd, 1) = 1 if defined $pidfd && !$exited;
+    my $timeout = $exited || defined $pidfd ? undef : 0.1;
+    my $ready = select(my $readable = $wanted, undef, undef, $timeout);
+    next if $ready <= 0;
+    # A close first: nothing may be relayed (or written to the output file) after it was asked.
+    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
+      close($_) for values %open;
+      %open = ();
+    }
+    # stdout first when both have data (as most programs write): hash order would be random.
+    for my $type (grep { $open{$_} } 'O', 'E') {
+      my $pipe = $open{$type};
+      next unless vec($readable, fileno($pipe), 1);
+      my $n = sysread($pipe, my $data, 65536);
+      next if !defined $n && $! == $EINTR;
+      if ($n) { $relay->($type, $data) }
+      else { close($pipe); delete $open{$type} }
+    }
+  }
+  syscall($CLOSE, $pidfd) if defined $pidfd;
+  close($file_fh) if $file_fh;
+  # Whether any child is left: only the task's can be, and the action stops them.
+  my (undef, $left) = reap(0);
+  send_frame('D', $left ? 1 : 0);
+}
+`;
+const HEADER_BYTES = 5;
+/** A launcher is ready in a few ms; one that is not after this long is given up. */
+const LAUNCHER_READY_TIMEOUT_MS = 5000;
+/** How much of what perl prints (its own errors: the tasks have pipes of their own) is kept. */
+const PERL_ERROR_CHARS = 2000;
+/**
+ * Tasks spawned (no launcher free) before launchers start being started in the background, when
+ * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
+ * about 3 ms of perl's start-up, which a task or two run through it repay.
+ */
+const SPAWNS_BEFORE_LAUNCHERS = 8;
+// Where two names share a number (SIGABRT/SIGIOT, EAGAIN/EWOULDBLOCK), Node reports the first.
+const ERRNO_NAMES = firstNames(external_node_os_namespaceObject.constants.errno);
+const SIGNAL_NAMES = firstNames(external_node_os_namespaceObject.constants.signals);
+/** One launcher process; runs one task at a time. */
+class Launcher {
+    onIdle;
+    onLost;
+    child;
+    buffered = Buffer.alloc(0);
+    running;
+    paused = false;
+    /** Counts pauses, so that a pause's late end cannot resume a later one (or a later task). */
+    pauses = 0;
+    ready = false;
+    /** Waits for release() after a task that left processes behind. */
+    held = false;
+    /** Whether the launcher adopts its tasks' orphans (it said so when ready). */
+    subreaper = false;
+    readyTimer;
+    readyTimedOut = false;
+    /** What perl printed, e.g. why it refused the program. */
+    errors = '';
+    /** Says how the launcher ended, once it has. */
+    ending;
+    ended = false;
+    /** Bytes of the current O / E frame still to come, and whose they are. */
+    dataLeft = 0;
+    dataStream = 'stdout';
+    dead = false;
+    /**
+     * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
+     * ready, which means perl cannot run it here (with why, once known). Throws what spawn throws.
+     */
+    constructor(perl, readyTimeoutMs, onIdle, onLost) {
+        this.onIdle = onIdle;
+        this.onLost = onLost;
+        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments()], {
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
+            env: {}
+        });
+        this.ending = new Promise(resolve => {
+            this.child.once('error', error => resolve(`${perl}: ${error.message}`));
+            this.child.once('close', (code, signal) => resolve(this.describeEnd(perl, code, signal)));
+        });
+        this.child.stderr?.setEncoding('utf8');
+        this.child.stderr?.on('data', (text) => {
+            if (this.errors.length < PERL_ERROR_CHARS)
+                this.errors += text.slice(0, PERL_ERROR_CHARS);
+        });
+        this.child.on('error', () => this.die());
+        this.child.stdin?.on('error', () => this.die());
+        this.child.stdout?.on('data', (chunk) => this.receive(chunk));
+        // Only once all it wrote is read: 'exit' can come before the last frames.
+        this.child.stdout?.on('close', () => {
+            this.ended = true;
+            this.parse();
+        });
+        // A task may be waiting for it: one that never gets ready is given up (the task is spawned).
+        this.readyTimer = setTimeout(() => {
+            this.readyTimedOut = true;
+            this.child.kill('SIGKILL');
+        }, readyTimeoutMs);
+        this.readyTimer.unref();
+        this.setRef(false);
+    }
+    launch(encoded, running) {
+        this.running = running;
+        this.setRef(true);
+        this.child.stdin?.write(encoded);
+    }
+    /** Closes the output pipes of `running`, if it is still this launcher's task. */
+    closeStdio(running) {
+        if (this.running !== running || running.discard)
+            return;
+        running.discard = true;
+        this.child.stdin?.write(Buffer.from([0, 0, 0, 1, 0x43]));
+        // What was paused for its output is of no use now; the launcher must be read on.
+        if (this.paused)
+            this.resume(this.pauses);
+    }
+    get pid() {
+        return this.child.pid;
+    }
+    /** Takes the next task once the last one's leftovers are dealt with, or ends. */
+    release(reuse) {
+        if (!this.held)
+            return;
+        this.held = false;
+        if (reuse)
+            this.idle();
+        else
+            this.close();
+    }
+    close() {
+        this.dead = true;
+        this.child.stdin?.end();
+        this.setRef(false);
+    }
+    receive(chunk) {
+        this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+        this.parse();
+    }
+    parse() {
+        while (!this.paused && this.buffered.length > 0) {
+            const buffer = this.buffered;
+            if (this.dataLeft > 0) {
+                // Output is handed on as it arrives, in slices of what was read: never copied here.
+                const length = Math.min(this.dataLeft, buffer.length);
+                this.dataLeft -= length;
+                this.buffered = buffer.subarray(length);
+                this.deliver(buffer.subarray(0, length));
+                continue;
+            }
+            if (buffer.length < HEADER_BYTES)
+                break;
+            const type = buffer[0];
+            const value = buffer.readUInt32BE(1);
+            const running = this.running;
+            if (type === 0x4f || type === 0x45) {
+                // O / E: `value` bytes of the task's stdout / stderr follow
+                this.dataLeft = value;
+                this.dataStream = type === 0x4f ? 'stdout' : 'stderr';
+                this.buffered = buffer.subarray(HEADER_BYTES);
+                continue;
+            }
+            if (type === 0x46) {
+                // F: not started; one more byte says which step failed
+                if (buffer.length < HEADER_BYTES + 1)
+                    break;
+                const step = String.fromCharCode(buffer[HEADER_BYTES]);
+                this.buffered = buffer.subarray(HEADER_BYTES + 1);
+                this.running = undefined;
+                running?.failed(value, step);
+                this.idle();
+                continue;
+            }
+            this.buffered = buffer.subarray(HEADER_BYTES);
+            if (type === 0x52) {
+                this.ready = true;
+                this.subreaper = value === 1;
+                clearTimeout(this.readyTimer);
+                // Launched on demand, its first task may already be waiting.
+                if (!running)
+                    this.idle();
+            }
+            else if (type === 0x50)
+                running?.forked(value);
+            else if (type === 0x53)
+                running?.started();
+            // W: bytes appended to the output file; counted even once discarded, as they are there
+            else if (type === 0x57)
+                running?.appended?.(value);
+            else if (type === 0x58)
+                running?.exited(value);
+            else if (type === 0x44) {
+                this.running = undefined;
+                running?.done(value === 1);
+                // Its leftovers are its children: no other task may start until they are stopped.
+                if (value === 1 && running)
+                    this.held = true;
+                else
+                    this.idle();
+            }
+        }
+        // Gone, and every frame it sent before going has been handled.
+        if (this.ended && !this.paused)
+            this.die();
+    }
+    deliver(data) {
+        const running = this.running;
+        if (!running || running.discard || !running.onOutput)
+            return;
+        const wait = running.onOutput(data, this.dataStream);
+        if (wait) {
+            this.paused = true;
+            const pause = ++this.pauses;
+            this.child.stdout?.pause();
+            void wait.finally(() => this.resume(pause));
+        }
+    }
+    resume(pause) {
+        if (!this.paused || pause !== this.pauses)
+            return;
+        this.pauses++;
+        this.paused = false;
+        this.child.stdout?.resume();
+        this.parse();
+    }
+    idle() {
+        if (this.dead)
+            return;
+        this.setRef(false);
+        this.onIdle(this);
+    }
+    die() {
+        if (this.dead && !this.running)
+            return;
+        this.dead = true;
+        this.setRef(false);
+        if (!this.ready)
+            this.onLost(this.ending);
+        const running = this.running;
+        this.running = undefined;
+        running?.exited(null);
+        running?.done(false);
+    }
+    /** Why a launcher that never got ready ended: perl's own words when it printed any. */
+    describeEnd(perl, code, signal) {
+        const how = this.readyTimedOut
+            ? 'was not ready in time'
+            : signal !== null
+                ? `was killed by ${signal}`
+                : `exited with code ${code}`;
+        const errors = this.errors.trim();
+        return `${perl} ${how} before the launcher was ready${errors ? `: ${errors}` : ''}`;
+    }
+    /** An idle launcher must not keep the action alive: it ends when our end of its stdin closes. */
+    setRef(ref) {
+        const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr];
+        for (const handle of handles) {
+            if (ref)
+                handle?.ref?.();
+            else
+                handle?.unref?.();
+        }
+    }
+}
+/** What a task does when every launcher is busy or still starting. */
+var NoneFree;
+(function (NoneFree) {
+    /**
+     * Start it with Node's spawn, and from the 8th such task on start one more launcher in the
+     * background (a launcher costs a spawn and then some: a short run should not pay for it).
+     */
+    NoneFree["Spawn"] = "spawn";
+    /** Start one more launcher and wait for it. */
+    NoneFree["Wait"] = "wait";
+})(NoneFree || (NoneFree = {}));
+/** Idle launchers, and one more started whenever all are busy. */
+class LauncherPool {
+    idle = [];
+    all = new Set();
+    perl;
+    enabled;
+    whenNoneFree;
+    readyTimeoutMs;
+    starting = 0;
+    spawned = 0;
+    broken = false;
+    /** Told once why launchers are not used any more (every task is spawned from then on). */
+    onUnavailable;
+    constructor(options = {}) {
+        this.perl = options.perl ?? LAUNCHER_PERL;
+        this.enabled = options.enabled ?? launcherSupported(this.perl);
+        this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn;
+        this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS;
+        this.onUnavailable = options.onUnavailable;
+    }
+    /** Starts the command through a launcher; `unavailable` when there is none to use now. */
+    launch(request) {
+        if (!this.enabled || this.broken)
+            return Promise.resolve({ unavailable: true });
+        let launcher = this.idle.pop();
+        while (launcher?.dead)
+            launcher = this.idle.pop();
+        try {
+            if (launcher || this.whenNoneFree === NoneFree.Wait) {
+                // Encoded only when a launcher takes it: a task that is spawned needs no request.
+                const encoded = encodeRequest(request);
+                if (encoded === undefined) {
+                    if (launcher)
+                        this.idle.push(launcher);
+                    return Promise.resolve({ unavailable: true });
+                }
+                return this.start(launcher ?? this.newLauncher(false), request, encoded);
+            }
+            // A launcher pays for its start-up after several tasks: a short run spawns them all. Then
+            // one at a time, so there is at most one more launcher than tasks running at once.
+            this.spawned++;
+            if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0)
+                this.newLauncher(true);
+        }
+        catch (error) {
+            // spawn threw (rather than reporting an 'error'): no launchers here.
+            this.disable(Promise.resolve(`${this.perl} could not be started: ${String(error)}`));
+        }
+        return Promise.resolve({ unavailable: true });
+    }
+    /**
+     * Says that `tasks` tasks are about to be started, at most `atOnce` at a time. When every slot
+     * will run more than one, a launcher pays for itself: a task that finds none free then starts
+     * one and waits for it (about 4 ms) rather than being spawned, so that no task of the run has
+     * its output pass through a fork of the whole Node process.
+     */
+    expect(tasks, atOnce) {
+        if (tasks > atOnce)
+            this.whenNoneFree = NoneFree.Wait;
+    }
+    /** Ends every launcher (each exits once its stdin closes). */
+    close() {
+        for (const launcher of this.all)
+            launcher.close();
+        this.all.clear();
+        this.idle.length = 0;
+        this.starting = 0;
+    }
+    /** No launcher from now on; says why, once (the first reason is the one that counts). */
+    disable(why) {
+        if (this.broken)
+            return;
+        this.broken = true;
+        void why.then(reason => this.onUnavailable?.(reason));
+    }
+    newLauncher(warming) {
+        if (warming)
+            this.starting++;
+        let counted = warming;
+        const uncount = () => {
+            if (counted)
+                this.starting--;
+            counted = false;
+        };
+        try {
+            const launcher = new Launcher(this.perl, this.readyTimeoutMs, idle => {
+                uncount();
+                if (!idle.dead)
+                    this.idle.push(idle);
+            }, why => {
+                uncount();
+                this.disable(why);
+                this.all.delete(launcher);
+            });
+            this.all.add(launcher);
+            return launcher;
+        }
+        catch (error) {
+            uncount();
+            throw error;
+        }
+    }
+    start(launcher, request, encoded) {
+        return new Promise(resolve => {
+            let pid;
+            let stdioOpen = true;
+            let lost;
+            let hasExited = false;
+            let appendedBytes = 0;
+            let resolveExited;
+            let resolveClosed;
+            let resolveLeftovers;
+            const exited = new Promise(done => (resolveExited = done));
+            const stdioClosed = new Promise(done => (resolveClosed = done));
+            const leftovers = new Promise(done => (resolveLeftovers = done));
+            const started = (forkedPid) => resolve({
+                process: {
+                    pid: forkedPid,
+                    exited,
+                    stdioClosed,
+                    stdioOpen: () => stdioOpen,
+                    closeStdio: () => {
+                        if (!stdioOpen)
+                            return;
+                        stdioOpen = false;
+                        launcher.closeStdio(running);
+                    },
+                    lostReason: () => lost,
+                    adopter: launcher.subreaper ? launcher.pid : undefined,
+                    leftovers,
+                    release: reuse => launcher.release(reuse)
+                }
+            });
+            const running = {
+                onOutput: request.onOutput,
+                appended: bytes => {
+                    appendedBytes += bytes;
+                    request.outputFile?.appended(bytes);
+                },
+                discard: false,
+                forked: forkedPid => (pid = forkedPid),
+                started: () => started(pid),
+                failed: (errno, step) => resolve({ error: startError(request.file, errno, step) }),
+                exited: status => {
+                    if (hasExited)
+                        return;
+                    hasExited = true;
+                    if (pid === undefined) {
+                        // It died before forking: nothing ran; spawn from now on.
+                        this.disable(Promise.resolve('a launcher stopped before it started its task'));
+                        resolve({ unavailable: true });
+                        return;
+                    }
+                    if (status === null) {
+                        // The task may be running (or have run) without us seeing how it ended. It must not
+                        // run a second time: report it lost; its group is stopped like any leftover.
+                        lost = 'the launcher that started this task stopped unexpectedly';
+                        countUnreported(request.outputFile, appendedBytes);
+                        started(pid);
+                    }
+                    resolveExited(decodeWaitStatus(status));
+                },
+                done: left => {
+                    stdioOpen = false;
+                    resolveClosed();
+                    resolveLeftovers(left);
+                }
+            };
+            launcher.launch(encoded, running);
+        });
+    }
+}
+/**
+ * A launcher that died may have appended bytes it did not get to report: the file is its alone
+ * and nothing writes to it any more, so its size says how many.
+ */
+function countUnreported(file, reported) {
+    if (file === undefined)
+        return;
+    try {
+        const size = external_node_fs_namespaceObject.statSync(file.path).size;
+        if (size > reported)
+            file.appended(size - reported);
+    }
+    catch {
+        // Never created: nothing was appended.
+    }
+}
+function firstNames(constants) {
+    const names = new Map();
+    for (const [name, value] of Object.entries(constants))
+        if (!names.has(value))
+            names.set(value, name);
+    return names;
+}
+/**
+ * The syscall numbers the launcher calls by number (pidfd_open, setsid, rt_sigprocmask,
+ * exit_group, close, prctl) on the architectures GitHub's Linux runners have; elsewhere tasks
+ * are spawned.
+ */
+const SYSCALLS = {
+    x64: [434, 112, 14, 231, 3, 157],
+    arm64: [434, 157, 135, 94, 57, 167]
+};
+/** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR. */
+function launcherArguments() {
+    const syscalls = SYSCALLS[process.arch];
+    if (syscalls === undefined)
+        throw new Error(`No launcher for ${process.arch}`);
+    // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
+    const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
+    const flags = O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW;
+    return [...syscalls, flags, external_node_os_namespaceObject.constants.errno.EINTR].map(String);
+}
+/** Whether tasks can be started through launchers on this machine. */
+function launcherSupported(perl = LAUNCHER_PERL) {
+    if (process.platform !== 'linux' || SYSCALLS[process.arch] === undefined)
+        return false;
+    try {
+        external_node_fs_namespaceObject.accessSync(perl, external_node_fs_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The wait status of waitpid(2) as Node's 'exit' event reports it: [code, null] or [null, signal]. */
+function decodeWaitStatus(status) {
+    if (status === null)
+        return [null, null];
+    const signal = status & 0x7f;
+    if (signal === 0)
+        return [(status >> 8) & 0xff, null];
+    return [null, SIGNAL_NAMES.get(signal) ?? null];
+}
+/** The error Node's spawn gives for the same failure, e.g. `spawn nosuch ENOENT`. */
+function startError(file, errno, step) {
+    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+    const syscall = step === 'f' ? 'fork' : step === 'p' ? 'pipe' : 'spawn';
+    const message = step === 'f' || step === 'p' ? `${syscall} ${code}` : `spawn ${file} ${code}`;
+    const error = new Error(message);
+    error.code = code;
+    error.errno = -errno;
+    error.syscall = `${syscall} ${file}`;
+    error.path = file;
+    return error;
+}
+/** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
+function encodeRequest(request) {
+    // An empty cwd means ours, as for spawn.
+    const file = request.outputFile;
+    const strings = [
+        request.cwd || process.cwd(),
+        file?.path ?? '',
+        String(file?.after ?? 0),
+        String(request.args.length + 1),
+        request.file
+    ];
+    for (const arg of request.args)
+        strings.push(arg);
+    for (const [name, value] of Object.entries(request.env ?? process.env)) {
+        if (value !== undefined)
+            strings.push(`${name}=${value}`);
+    }
+    if (request.marker !== undefined)
+        strings.push(request.marker);
+    let size = 4 + 1;
+    const lengths = [];
+    for (const text of strings) {
+        // No string can carry a NUL byte: spawn refuses it with an error of its own.
+        if (text.includes('\0'))
+            return undefined;
+        const length = Buffer.byteLength(text);
+        lengths.push(length);
+        size += 4 + length;
+    }
+    const buffer = Buffer.allocUnsafe(size);
+    buffer.writeUInt32BE(size - 4, 0);
+    buffer[4] = 0x52;
+    let offset = 5;
+    strings.forEach((text, index) => {
+        const length = lengths[index];
+        buffer.writeUInt32BE(length, offset);
+        buffer.write(text, offset + 4);
+        offset += 4 + length;
+    });
+    return buffer;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/process-tree.ts
+
+
+
+/**
+ * Finding and stopping every process of a task on Linux, including those that left its process
+ * group and lost their parent link (`( setsid daemon & )`, `setsid -f`): see
+ * docs/decisions/004-orphans.md. A task started by a launcher stays a descendant of that launcher
+ * (a child subreaper); any task carries a marker in its environment, found in /proc/N/environ.
+ */
+// Only while stopping: how often to look again whether everything is gone (doubling up to 100 ms).
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 100;
+// After SIGKILL the kernel still needs a moment before the processes are gone.
+const KILL_SETTLE_MS = 500;
+/** Where the environment marker's name starts; the run's random part follows. */
+const MARKER_PREFIX = 'PARALLEL_EXEC_TASK_';
+let markerName;
+let markedTasks = 0;
+/**
+ * This process's marker variable, `PARALLEL_EXEC_TASK_<random>=`: a nested run adds its own and
+ * keeps its parent's, so each run finds its own tasks' processes.
+ */
+function runMarker() {
+    markerName ??= `${MARKER_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}=`;
+    return markerName;
+}
+/** A new task's marker, `NAME=n`, unique within the run. */
+function newTaskMarker() {
+    return `${runMarker()}${++markedTasks}`;
+}
+/** The marker the next task will get: its size counts against the system's limit. */
+function nextTaskMarker() {
+    return `${runMarker()}${markedTasks + 1}`;
+}
+/** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
+function readProcessTable() {
+    const entries = procEntries();
+    if (entries === undefined)
+        return undefined;
+    const table = new Map();
+    for (const entry of entries) {
+        let stat;
+        try {
+            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
+        }
+        catch {
+            continue; // gone meanwhile
+        }
+        // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+        if (fields[0] === 'Z' || fields[0] === 'X')
+            continue;
+        const pid = Number(entry);
+        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+    }
+    return table;
+}
+/** The live descendants of `root` (not root itself), through parent links; Linux only. */
+function liveDescendants(root, table = readProcessTable()) {
+    if (table === undefined)
+        return [];
+    const children = new Map();
+    for (const entry of table.values()) {
+        const siblings = children.get(entry.ppid);
+        if (siblings)
+            siblings.push(entry.pid);
+        else
+            children.set(entry.ppid, [entry.pid]);
+    }
+    const found = new Set();
+    const queue = [root];
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+        for (const child of children.get(next) ?? []) {
+            if (!found.has(child)) {
+                found.add(child);
+                queue.push(child);
+            }
+        }
+    }
+    return [...found];
+}
+/**
+ * Live processes whose environment (as they were started) has `marker`: a whole `NAME=value`
+ * entry, or, ending with `=`, any value of that name. Only our own processes can be read.
+ */
+function markedProcesses(marker) {
+    const entries = procEntries();
+    if (entries === undefined)
+        return [];
+    const needle = Buffer.from(marker.endsWith('=') ? marker : `${marker}\0`);
+    const found = [];
+    // Most reads fail (other users' processes, kernel threads): no stack traces for them.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        for (const entry of entries) {
+            let environ;
+            try {
+                environ = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/environ`);
+            }
+            catch {
+                continue;
+            }
+            if (hasEntry(environ, needle) && isLive(entry))
+                found.push(Number(entry));
+        }
+    }
+    finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+    return found;
+}
+/** Whether `needle` starts an entry of a NUL-separated environment. */
+function hasEntry(environ, needle) {
+    for (let at = environ.indexOf(needle); at !== -1; at = environ.indexOf(needle, at + 1)) {
+        if (at === 0 || environ[at - 1] === 0)
+            return true;
+    }
+    return false;
+}
+/** Whether /proc/<pid> is a process that has not ended (zombies have). */
+function isLive(pid) {
+    try {
+        const stat = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const state = stat.charAt(stat.lastIndexOf(')') + 2);
+        return state !== 'Z' && state !== 'X';
+    }
+    catch {
+        return false;
+    }
+}
+/** The numeric entries of /proc; undefined where there is no /proc. */
+function procEntries() {
+    let entries;
+    try {
+        entries = external_node_fs_namespaceObject.readdirSync('/proc');
+    }
+    catch {
+        return undefined;
+    }
+    return entries.filter(entry => {
+        const code = entry.charCodeAt(0);
+        return code >= 48 && code <= 57;
+    });
+}
+/**
+ * Stops what `find` finds (live pids, looked up anew at each step since they may fork) and the
+ * process group `pgid`, if given: SIGTERM, then SIGKILL to whatever is still there after the grace.
+ * False when something is still there after that (a process we may not signal).
+ */
+async function stopProcesses(find, pgid, graceMs) {
+    const groupSignalled = pgid !== undefined && signalGroup(pgid, 'SIGTERM');
+    const found = find();
+    if (!groupSignalled && found.length === 0)
+        return true;
+    for (const pid of found)
+        signalProcess(pid, 'SIGTERM');
+    const gone = () => (pgid === undefined || !groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid)) &&
+        find().length === 0;
+    if (await waitUntil(gone, graceMs))
+        return true;
+    const killAll = () => {
+        if (pgid !== undefined)
+            signalGroup(pgid, 'SIGKILL');
+        for (const pid of find())
+            signalProcess(pid, 'SIGKILL');
+        return gone();
+    };
+    // Again at each look: a process may have forked between a look and the kill.
+    return killAll() || (await waitUntil(killAll, KILL_SETTLE_MS));
+}
+/** Polls `done` (10 ms, doubling up to 100 ms) until it says true or `limitMs` has passed. */
+async function waitUntil(done, limitMs) {
+    const startedAt = Date.now();
+    let pollMs = FIRST_POLL_MS;
+    for (;;) {
+        const elapsed = Date.now() - startedAt;
+        if (elapsed >= limitMs)
+            return false;
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, limitMs - elapsed));
+        if (done())
+            return true;
+        pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+    }
+}
+/** Sends a signal to one process; ignores ESRCH (gone) and EPERM (not ours). */
+function signalProcess(pid, signal) {
+    try {
+        process.kill(pid, signal);
+    }
+    catch {
+        // Gone already, or not ours to signal.
+    }
+}
+/** Sends a signal to a process group; false when the group no longer exists. */
+function signalGroup(pgid, signal) {
+    // After every task the group is checked, and usually gone: the ESRCH error is the common case,
+    // and capturing its stack trace was the costliest part of it.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        process.kill(-pgid, signal);
+        return true;
+    }
+    catch (error) {
+        // EPERM: a member we may not signal (e.g. setuid) is still a member.
+        return error.code !== 'ESRCH';
+    }
+    finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+}
+/** kill(0) counts zombies too, so true here may still mean nothing is running. */
+function groupMayBeAlive(pgid) {
+    return signalGroup(pgid, 0);
+}
+/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
+function groupHasLiveMembers(pgid) {
+    if (process.platform !== 'linux')
+        return true;
+    const table = readProcessTable();
+    if (table === undefined)
+        return true;
+    for (const entry of table.values())
+        if (entry.pgrp === pgid)
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/process-runner.ts
+
+
+
+
+
+
+
+
+const DEFAULT_KILL_GRACE_MS = 2000;
+const DEFAULT_STDIO_GRACE_MS = 1000;
+const EXIT_COMMAND_NOT_FOUND = 127;
+const EXIT_NOT_EXECUTABLE = 126;
+// setTimeout fires at once for longer delays; this is almost 25 days.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Runs one command as the leader of its own process group and resolves once it has ended, its
+ * output has been delivered and nothing of its group is left. Never rejects.
+ */
+async function runProcess(options) {
+    const clock = startClock();
+    if (options.signal?.aborted) {
+        return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true });
+    }
+    const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers;
+    // Linux: found in /proc/N/environ, so that what the task leaves can be found once re-parented.
+    const marker = process.platform === 'linux' ? newTaskMarker() : undefined;
+    let started;
+    if (launchers) {
+        const outcome = await launchers.launch({ ...options, marker });
+        if ('error' in outcome)
+            return clock.result(await describeStartFailure(outcome.error, options));
+        if ('process' in outcome)
+            started = outcome.process;
+    }
+    if (!started) {
+        const spawned = await startWithSpawn(options, marker);
+        if ('error' in spawned)
+            return clock.result(await describeStartFailure(spawned.error, options));
+        started = spawned;
+    }
+    const { pid, exited, stdioClosed, adopter } = started;
+    // What such a task leaves after it ended is only found by the sweep at the end of the run.
+    if (adopter === undefined)
+        unadoptedTasks = true;
+    let timeoutTimer;
+    const timedOut = new Promise(resolve => {
+        const timeoutMs = options.timeoutMs;
+        if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+            timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
+        }
+    });
+    let onAbort;
+    const aborted = new Promise(resolve => {
+        if (!options.signal)
+            return;
+        // Starting through a launcher takes a moment, in which the run may have halted.
+        if (options.signal.aborted)
+            return resolve('abort');
+        onAbort = () => resolve('abort');
+        options.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    let stopReason;
+    try {
+        const first = await Promise.race([exited, timedOut, aborted]);
+        clearTimeout(timeoutTimer);
+        if (!Array.isArray(first)) {
+            stopReason = first;
+            await stopProcessTree(started, marker, killGraceMs);
+        }
+        const [code, signal] = await exited;
+        // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
+        if (started.stdioOpen()) {
+            const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS;
+            await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs);
+        }
+        started.closeStdio();
+        // A task whose launcher died has no adopter any more: its group is stopped as a spawned one's.
+        const lost = started.lostReason?.() !== undefined;
+        if (lost)
+            unadoptedTasks = true;
+        if (adopter !== undefined && !lost) {
+            // Its launcher still has a child: a process of this task (and the launcher waits for us).
+            const stopped = !(await started.leftovers) ||
+                (await stopProcesses(() => liveDescendants(adopter), pid, killGraceMs));
+            // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
+            started.release?.(stopped);
+        }
+        else if (stopReason === undefined) {
+            // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
+            await stopLeftovers(pid, killGraceMs);
+        }
+        return clock.result({
+            exitCode: code ?? exitCodeOfSignal(signal),
+            signal,
+            timedOut: stopReason === 'timeout',
+            aborted: stopReason === 'abort',
+            error: started.lostReason?.(),
+            pid
+        });
+    }
+    finally {
+        if (onAbort)
+            options.signal?.removeEventListener('abort', onAbort);
+    }
+}
+/** Whether a task ran without an adopter: then only the sweep finds what it left. */
+let unadoptedTasks = false;
+/**
+ * Stops every process any task of this run left that is still running (Linux: found by the
+ * marker in their environment), SIGTERM then SIGKILL after the grace. For the end of the run, and
+ * its cancellation; cheap when every task was started by a launcher that adopts orphans.
+ */
+async function stopRunLeftovers(graceMs = DEFAULT_KILL_GRACE_MS) {
+    if (process.platform !== 'linux' || !unadoptedTasks)
+        return;
+    await stopProcesses(() => markedProcesses(runMarker()), undefined, graceMs);
+}
+let shared;
+/** The launchers every task of this process shares. */
+function sharedLaunchers() {
+    shared ??= new LauncherPool();
+    return shared;
+}
+/** Starts the process with Node's spawn: a fork of this whole process. */
+async function startWithSpawn(options, marker) {
+    let child;
+    let env = options.env;
+    if (marker !== undefined) {
+        const split = marker.indexOf('=');
+        env = { ...(env ?? process.env), [marker.slice(0, split)]: marker.slice(split + 1) };
+    }
+    try {
+        child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
+            cwd: options.cwd,
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
+            // groups (taskkill /T walks the tree) and detached there means a console of its own.
+            detached: process.platform !== 'win32',
+            windowsHide: true
+        });
+    }
+    catch (error) {
+        return { error };
+    }
+    const stdout = child.stdout;
+    const stderr = child.stderr;
+    const pid = child.pid;
+    if (pid === undefined || stdout === null || stderr === null) {
+        // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
+        const error = await new Promise(resolve => child.once('error', resolve));
+        stdout?.destroy();
+        stderr?.destroy();
+        return { error };
+    }
+    const onOutput = options.onOutput;
+    if (onOutput) {
+        const relay = (stream, name) => {
+            stream.on('data', (chunk) => {
+                const wait = onOutput(chunk, name);
+                if (wait) {
+                    stream.pause();
+                    void wait.finally(() => stream.resume());
+                }
+            });
+        };
+        relay(stdout, 'stdout');
+        relay(stderr, 'stderr');
+    }
+    else {
+        stdout.resume();
+        stderr.resume();
+    }
+    // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
+    child.on('error', () => { });
+    return {
+        pid,
+        exited: new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal]))),
+        stdioClosed: Promise.all([process_runner_closed(stdout), process_runner_closed(stderr)]).then(() => undefined),
+        stdioOpen: () => stdout.readable || stderr.readable,
+        closeStdio: () => {
+            stdout.destroy();
+            stderr.destroy();
+        },
+        killMain: () => {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGKILL');
+        }
+    };
+}
+/** The taskkill invocation that force-stops a process tree on Windows (no shell involved). */
+function taskkillCommand(pid, env = process.env) {
+    const systemRoot = env.SystemRoot ?? 'C:\\Windows';
+    return {
+        file: external_node_path_namespaceObject.win32.join(systemRoot, 'System32', 'taskkill.exe'),
+        args: ['/T', '/F', '/PID', String(pid)]
+    };
+}
+/** 128 + the signal's number, as a shell reports a process killed by a signal. */
+function exitCodeOfSignal(signal) {
+    if (signal === null)
+        return null;
+    const number = external_node_os_namespaceObject.constants.signals[signal];
+    return number === undefined ? null : 128 + number;
+}
+/**
+ * Stops the task's whole tree: its process group and, on Linux, every process that left it — all
+ * descendants of its adopting launcher, or else its descendants still linked to it and every
+ * process carrying its marker.
+ */
+async function stopProcessTree(started, marker, graceMs) {
+    const pid = started.pid;
+    if (process.platform === 'win32') {
+        await runTaskkill(pid);
+        // taskkill can fail (e.g. access denied); at least the main process must end.
+        started.killMain?.();
+        return;
+    }
+    const adopter = started.adopter;
+    const find = adopter !== undefined
+        ? () => liveDescendants(adopter)
+        : () => {
+            const linked = liveDescendants(pid);
+            if (marker === undefined)
+                return linked;
+            return [...new Set([...linked, ...markedProcesses(marker)])];
+        };
+    await stopProcesses(find, pid, graceMs);
+}
+async function stopLeftovers(pgid, graceMs) {
+    // Windows has no process group to find what a finished process left behind.
+    if (process.platform === 'win32')
+        return;
+    // Usually the group is already empty and this costs a single kill(2).
+    if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid))
+        return;
+    await stopProcesses(() => [], pgid, graceMs);
+}
+function runTaskkill(pid) {
+    const { file, args } = taskkillCommand(pid);
+    return new Promise(resolve => {
+        try {
+            const taskkill = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: 'ignore', windowsHide: true });
+            taskkill.once('error', () => resolve());
+            taskkill.once('exit', () => resolve());
+        }
+        catch {
+            resolve(); // the caller falls back to killing the main process
+        }
+    });
+}
+async function describeStartFailure(error, options) {
+    const code = error?.code;
+    // isNativeError rather than instanceof: errors may come from another realm (vm, jest).
+    let message = external_node_util_.types.isNativeError(error) ? error.message : String(error);
+    // Some spawn errors are thrown as just "spawn ENOTDIR".
+    if (!message.includes(options.file))
+        message = `${message}: ${options.file}`;
+    const failure = { signal: null, timedOut: false, aborted: false };
+    // A missing or unusable cwd fails spawn with the same codes as a bad command, so look at the
+    // cwd only after a failure rather than stat it before every spawn.
+    if (options.cwd !== undefined && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES')) {
+        const cwdProblem = await workingDirectoryProblem(options.cwd);
+        if (cwdProblem !== undefined)
+            return { ...failure, exitCode: null, error: cwdProblem };
+    }
+    // The shell's codes: 127 for a command that is not there, 126 for one that cannot be run.
+    if (code === 'ENOENT')
+        return { ...failure, exitCode: EXIT_COMMAND_NOT_FOUND, error: message };
+    if (code === 'EACCES' || code === 'ENOTDIR') {
+        return { ...failure, exitCode: EXIT_NOT_EXECUTABLE, error: message };
+    }
+    return { ...failure, exitCode: null, error: message };
+}
+async function workingDirectoryProblem(cwd) {
+    try {
+        const stats = await external_node_fs_namespaceObject.promises.stat(cwd);
+        if (!stats.isDirectory())
+            return `working directory is not a directory: ${cwd}`;
+        await external_node_fs_namespaceObject.promises.access(cwd, external_node_fs_namespaceObject.constants.X_OK);
+        return undefined;
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return `working directory does not exist: ${cwd}`;
+        if (code === 'EACCES')
+            return `working directory cannot be entered: ${cwd}`;
+        return `working directory ${cwd}: ${error.message}`;
+    }
+}
+function process_runner_closed(stream) {
+    return new Promise(resolve => {
+        if (stream.closed)
+            resolve();
+        else
+            stream.once('close', () => resolve());
+    });
+}
+/** Waits for the first of `promises` or `ms`, whichever comes first, leaving no timer behind. */
+async function raceWithTimer(promises, ms) {
+    let timer;
+    try {
+        await Promise.race([...promises, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+function startClock() {
+    const startedAt = Date.now();
+    const startedTick = monotonicMs();
+    return {
+        result(fields) {
+            // Duration from the monotonic clock; endedAt derived from it so the three agree.
+            const durationMs = Math.round(monotonicMs() - startedTick);
+            return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shell-path.ts
+
+
+/**
+ * The program to start for a rendered command's `file`. On Windows, `bash` found on PATH may be
+ * WSL's launcher in System32 rather than Git Bash; GitHub's `shell: bash` means Git Bash there,
+ * so it is looked up where the hosted runners install Git. Everything else is left to PATH.
+ */
+function resolveProgram(file, platform = process.platform, env = process.env, exists = external_node_fs_namespaceObject.existsSync) {
+    if (platform !== 'win32' || file !== 'bash')
+        return file;
+    const roots = [env.ProgramFiles, env['ProgramW6432'], 'C:\\Program Files'].filter((root) => typeof root === 'string' && root !== '');
+    for (const root of roots) {
+        const gitBash = external_node_path_namespaceObject.win32.join(root, 'Git', 'bin', 'bash.exe');
+        if (exists(gitBash))
+            return gitBash;
+    }
+    return file;
+}
+
+;// CONCATENATED MODULE: ./src/unsendable.ts
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * What in a string no command can be given exactly, or undefined: a NUL character (no argument
+ * or environment variable can carry one), or a lone surrogate, which JSON's `"\ud800"` escape
+ * makes but which has no UTF-8 form, so that it would reach the command as U+FFFD.
+ */
+function unsendableCharacter(text) {
+    if (text.includes('\0'))
+        return 'a NUL character';
+    const lone = LONE_SURROGATE.exec(text)?.[0];
+    if (lone === undefined)
+        return undefined;
+    const code = lone.charCodeAt(0).toString(16).toUpperCase();
+    return `a lone surrogate (\\u${code}, half of a UTF-16 pair, with no UTF-8 form)`;
+}
+
+;// CONCATENATED MODULE: ./src/spawn-limits.ts
+
+
+/**
+ * Linux's MAX_ARG_STRLEN: the most bytes one argument or one `NAME=value` environment string may
+ * have, its terminating NUL included. Past it, spawn fails with E2BIG only when the task starts.
+ */
+const MAX_ARG_STRLEN = 128 * 1024;
+/** What a command that needs large data can do instead: the action gives tasks the item in a file. */
+const LARGE_DATA_ADVICE = 'pass large data through a file instead (a task reads its item from $PARALLEL_ITEM_FILE when ' +
+    'PARALLEL_ITEM is not set)';
+/** Linux's ARG_MAX: the space for arguments and environment however small the stack limit. */
+const MIN_ARG_SPACE = 128 * 1024;
+/** Three quarters of Linux's _STK_LIM (8 MiB): the most, however large the stack limit. */
+const MAX_ARG_SPACE = 6 * 1024 * 1024;
+/** Each argument and variable also takes a pointer on the new process's stack. */
+const POINTER_BYTES = 8;
+/**
+ * The most bytes the arguments and environment of a new process may take on Linux, counted as
+ * `spawnBytes` does (fs/exec.c, bprm_stack_limits): a quarter of the stack limit, at least 128 KiB
+ * and at most 6 MiB (2 MiB under the usual 8 MiB stack; `getconf ARG_MAX` says the same). Undefined
+ * elsewhere, where it is not checked.
+ */
+function argumentSpaceLimit(platform = process.platform, limits = () => (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/limits', 'utf8')) {
+    if (platform !== 'linux')
+        return undefined;
+    let text;
+    try {
+        text = limits();
+    }
+    catch {
+        return undefined;
+    }
+    const soft = /^Max stack size\s+(\S+)/m.exec(text)?.[1];
+    if (soft === undefined)
+        return undefined;
+    const quarter = soft === 'unlimited' ? Infinity : Math.floor(Number(soft) / 4);
+    if (Number.isNaN(quarter))
+        return undefined;
+    return Math.max(MIN_ARG_SPACE, Math.min(MAX_ARG_SPACE, quarter));
+}
+/** Bytes one string takes among a new process's arguments or environment: its UTF-8, a NUL, a pointer. */
+function stringBytes(text) {
+    return Buffer.byteLength(text) + 1 + POINTER_BYTES;
+}
+/** Bytes an environment takes in a new process, as `NAME=value` strings. */
+function environmentBytes(env) {
+    let bytes = 0;
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined)
+            bytes += stringBytes(`${name}=${value}`);
+    }
+    return bytes;
+}
+/**
+ * Bytes the kernel counts against `argumentSpaceLimit` for executing the file at `path` with
+ * `argv` (argv[0] included), apart from the environment: the path is copied too, without a pointer.
+ */
+function argumentBytes(path, argv) {
+    let bytes = Buffer.byteLength(path) + 1;
+    for (const arg of argv)
+        bytes += stringBytes(arg);
+    // A process started without arguments is given an empty argv[0].
+    return argv.length === 0 ? bytes + stringBytes('') : bytes;
+}
+/**
+ * Why a command cannot be started with these arguments and this extra environment, or undefined
+ * when it can: a NUL byte (no argument or variable can carry one), a lone surrogate (see
+ * unsendableCharacter) or a string over MAX_ARG_STRLEN.
+ */
+function spawnProblem(args, env) {
+    const strings = [
+        ...args.map((arg, index) => [`argument ${index + 1} of its command`, arg]),
+        ...Object.entries(env).map(([name, value]) => [
+            `environment variable ${name}`,
+            `${name}=${value}`
+        ])
+    ];
+    for (const [what, text] of strings) {
+        const unsendable = unsendableCharacter(text);
+        if (unsendable !== undefined) {
+            const character = unsendable === 'a NUL character' ? 'a NUL byte' : unsendable;
+            return `${what} would contain ${character}, which no argument or environment variable can carry`;
+        }
+        if (!fitsOneString(text)) {
+            const bytes = Buffer.byteLength(text) + 1;
+            return (`${what} would be ${bytes.toLocaleString('en-US')} bytes, over Linux's limit of ` +
+                `${MAX_ARG_STRLEN.toLocaleString('en-US')} bytes (128 KiB) per string; ` +
+                LARGE_DATA_ADVICE);
+        }
+    }
+    return undefined;
+}
+/** Whether one argument or `NAME=value` string is within MAX_ARG_STRLEN, NUL included. */
+function fitsOneString(text) {
+    // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
+    return text.length * 3 + 1 <= MAX_ARG_STRLEN || Buffer.byteLength(text) + 1 <= MAX_ARG_STRLEN;
+}
+/** Why a process whose arguments and environment take `bytes` cannot start, or undefined. */
+function totalSizeProblem(bytes, limit) {
+    if (limit === undefined || bytes <= limit)
+        return undefined;
+    return (`its arguments and environment would take ${bytes.toLocaleString('en-US')} bytes, over the ` +
+        `system's limit of ${limit.toLocaleString('en-US')} bytes for starting a process (a quarter ` +
+        `of the stack size limit, \`ulimit -s\`); ${LARGE_DATA_ADVICE}`);
+}
+
+;// CONCATENATED MODULE: ./src/task-files.ts
+
+
+
+/** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
+const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024;
+const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
+/**
+ * A task's own GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and item files, and its own file for each step
+ * file command the runner set (GITHUB_ENV, GITHUB_PATH, GITHUB_ARTIFACTS). Parallel tasks writing
+ * to the step's files would race on them (eight multi-line GITHUB_ENV writes at once leave it
+ * unparseable) and could blow the summary's budget; each task gets its own. The files belong to a
+ * worker slot and are emptied for each task that runs in it: no file is created or deleted per
+ * task unless it wrote to a step file or its item is written, and since most tasks write nothing,
+ * a task usually costs a few lstat calls.
+ */
+class TaskFiles {
+    directory;
+    /** Path given to the task as GITHUB_OUTPUT. */
+    outputPath;
+    /** Path given to the task as GITHUB_STEP_SUMMARY. */
+    summaryPath;
+    /** Path given to the task as PARALLEL_ITEM_FILE, when it gets one. */
+    itemPath;
+    /** The task's file for each step file command. */
+    stepPaths;
+    /** Every variable naming one of these files but the item's. */
+    variables;
+    constructor(directory, slot, stepFileCommands = []) {
+        this.directory = directory;
+        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `github-output-${slot}`);
+        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `github-step-summary-${slot}`);
+        this.itemPath = (0,external_node_path_namespaceObject.join)(directory, `parallel-item-${slot}`);
+        this.stepPaths = stepFileCommands.map(name => [
+            name,
+            (0,external_node_path_namespaceObject.join)(directory, `${fileName(name)}-${slot}`)
+        ]);
+        this.variables = {
+            GITHUB_OUTPUT: this.outputPath,
+            GITHUB_STEP_SUMMARY: this.summaryPath,
+            ...Object.fromEntries(this.stepPaths)
+        };
+    }
+    /**
+     * Makes every file exist, be a plain file and be empty before a task (or another attempt of one)
+     * gets them, and writes the item when given: @actions/core refuses a file that is missing, a
+     * failed attempt's outputs must not leak into the next, nor what a process left behind by the
+     * previous task wrote since.
+     */
+    async reset(item) {
+        if (item !== undefined)
+            writeItem(this.itemPath, item);
+        await Promise.all([
+            emptyFile(this.outputPath),
+            emptyFile(this.summaryPath),
+            ...this.stepPaths.map(([, path]) => emptyFile(path))
+        ]);
+    }
+    /**
+     * Reads what the task wrote (only the start of a huge file). A step file it wrote to is moved
+     * aside, named by the task's `index`, to be applied after the run.
+     */
+    async collect(index) {
+        let stepFiles;
+        for (const [name, path] of this.stepPaths) {
+            if (plainFileSize(path) <= 0)
+                continue;
+            const kept = (0,external_node_path_namespaceObject.join)(this.directory, `${fileName(name)}-task-${index + 1}`);
+            (0,external_node_fs_namespaceObject.renameSync)(path, kept);
+            stepFiles ??= {};
+            stepFiles[name] = kept;
+        }
+        const outputSize = plainFileSize(this.outputPath);
+        const summarySize = plainFileSize(this.summaryPath);
+        if (outputSize <= 0 && summarySize <= 0)
+            return { outputs: {}, summary: '', stepFiles };
+        const [outputText, summary] = await Promise.all([
+            readStart(this.outputPath, outputSize, MAX_TASK_OUTPUTS_BYTES),
+            readStart(this.summaryPath, summarySize, MAX_TASK_SUMMARY_BYTES)
+        ]);
+        return { outputs: parseOutputFile(outputText), summary, stepFiles };
+    }
+}
+/** Removes the item files of worker slots 1 to `slots`: the items are in the results. */
+function removeItemFiles(directory, slots) {
+    for (let slot = 1; slot <= slots; slot++) {
+        (0,external_node_fs_namespaceObject.rmSync)(new TaskFiles(directory, slot).itemPath, { force: true, recursive: true });
+    }
+}
+/** `GITHUB_ENV` → `github-env`. */
+function fileName(variable) {
+    return variable.toLowerCase().replaceAll('_', '-');
+}
+/**
+ * Writes the item to a file created afresh: whatever is at the path (a file a process of an
+ * earlier task still holds, a link it put there) is removed, not written through. Synchronous:
+ * two small local calls cost less in line than through the thread pool.
+ */
+function writeItem(path, item) {
+    try {
+        (0,external_node_fs_namespaceObject.unlinkSync)(path);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true });
+    }
+    (0,external_node_fs_namespaceObject.writeFileSync)(path, item, { flag: 'wx' });
+}
+/**
+ * The size of a plain file; -1 when it is missing or is something else a task put there (a
+ * directory, a FIFO that would block a read, a symlink to a file that is not ours). A local
+ * lstat: quicker in line than through the thread pool, and most tasks write nothing.
+ */
+function plainFileSize(path) {
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
+    return stats?.isFile() ? stats.size : -1;
+}
+async function emptyFile(path) {
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
+    if (stats?.isFile()) {
+        if (stats.size > 0)
+            await (0,promises_namespaceObject.truncate)(path, 0);
+        return;
+    }
+    if (stats !== undefined)
+        await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
+    await (0,promises_namespaceObject.writeFile)(path, '', { flag: 'wx' });
+}
+/** The first `limit` bytes of a file of `size` bytes as UTF-8, or '' when it is empty. */
+async function readStart(path, size, limit) {
+    if (size <= 0)
+        return '';
+    const file = await (0,promises_namespaceObject.open)(path, 'r');
+    try {
+        const buffer = Buffer.allocUnsafe(Math.min(size, limit));
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+        return buffer.subarray(0, bytesRead).toString('utf8');
+    }
+    finally {
+        await file.close();
+    }
+}
+/**
+ * Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and `name<<DELIMITER`
+ * blocks whose value runs until a line that is exactly the delimiter. Later values win.
+ */
+function parseOutputFile(text) {
+    // No prototype: a task may name an output __proto__.
+    const outputs = Object.create(null);
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (line === '')
+            continue;
+        const heredoc = /^([^=]+?)<<(.+)$/.exec(line);
+        const equals = line.indexOf('=');
+        if (heredoc && (equals === -1 || equals > line.indexOf('<<'))) {
+            const [, name, delimiter] = heredoc;
+            const end = lines.indexOf(delimiter, index + 1);
+            // An unterminated block is what the runner rejects; keep what is there rather than fail.
+            const stop = end === -1 ? lines.length : end;
+            outputs[name] = lines.slice(index + 1, stop).join('\n');
+            index = stop;
+        }
+        else if (equals > 0) {
+            outputs[line.slice(0, equals)] = line.slice(equals + 1);
+        }
+    }
+    return outputs;
+}
+
+;// CONCATENATED MODULE: ./src/task-output.ts
+
+
+
+
+
+const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
+const DEFAULT_TAIL_LINES = 50;
+const DEFAULT_TAIL_BYTES = 8 * 1024;
+// Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
+const FIRST_BLOCK_SIZE = 4 * 1024;
+const MAX_BLOCK_SIZE = 64 * 1024;
+const REPLAY_READ_SIZE = 64 * 1024;
+const REPLAY_YIELD_BYTES = 1024 * 1024;
+// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
+// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
+const TAIL_WINDOW_SLACK = 8;
+const task_output_LF = 0x0a;
+const task_output_CR = 0x0d;
+/**
+ * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
+ * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
+ * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
+ * buffer so tail() never re-reads the output.
+ */
+class TaskOutput {
+    memoryLimit;
+    tempDir;
+    tailLines;
+    tailBytes;
+    retain;
+    // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
+    blocks = [];
+    lastBlockUsed = 0;
+    memoryBytes = 0;
+    /** Set once output went to a file: all later output goes to files too, to keep its order. */
+    memoryClosed = false;
+    /** What is not in memory, in order: ranges of this object's own spill file and of targets'. */
+    segments = [];
+    spillFile;
+    spillFd;
+    spillFileBytes = 0;
+    /** Targets handed out, to remove their files. */
+    targets = [];
+    spillFailure;
+    lostBytes = 0;
+    // Allocated on the first write: most tasks of a large run print nothing.
+    tailRingBuffer;
+    tailRingEnd = 0;
+    /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
+    tailBehind = 0;
+    totalBytes = 0;
+    disposed = false;
+    constructor(options = {}) {
+        this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
+        this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
+        this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
+        this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
+        this.retain = options.retain ?? true;
+    }
+    /** Total bytes written, including any that could not be kept. */
+    get byteLength() {
+        return this.totalBytes;
+    }
+    /** Path of this object's own spill file, once output went past the memory limit. */
+    get spillPath() {
+        return this.spillFd !== undefined ? this.spillFile : undefined;
+    }
+    /**
+     * A file someone else (a launcher) may append the output that comes next to, after writing
+     * `after` more bytes here (at most `inMemoryAtMost`). Undefined when output is not kept.
+     */
+    spillTarget(inMemoryAtMost = Infinity) {
+        if (!this.retain || this.disposed)
+            return undefined;
+        const path = this.newSpillPath();
+        const after = Math.min(this.memoryRoom, inMemoryAtMost);
+        const writtenBefore = this.totalBytes;
+        let counted = 0;
+        // Whoever writes it creates it only once `after` bytes went by: most tasks never get there.
+        this.targets.push({
+            path,
+            mayExist: () => counted > 0 || this.totalBytes - writtenBefore >= after
+        });
+        const appended = (bytes) => {
+            if (this.disposed || bytes <= 0)
+                return;
+            this.addSegment(path, counted, bytes);
+            counted += bytes;
+            this.totalBytes += bytes;
+            this.tailBehind += bytes;
+        };
+        return { path, after, appended };
+    }
+    /** Bytes that could not be kept because writing the spill file failed (see spillError). */
+    get droppedBytes() {
+        return this.lostBytes;
+    }
+    /** Why the spill file could not be written, if it could not. */
+    get spillError() {
+        return this.spillFailure;
+    }
+    /** Appends a chunk; its bytes are copied, so the caller may reuse it. I/O errors don't throw. */
+    write(chunk) {
+        if (this.disposed)
+            throw new Error('TaskOutput: write after dispose');
+        if (chunk.length === 0)
+            return;
+        this.totalBytes += chunk.length;
+        this.catchUpTail();
+        this.appendToTail(chunk);
+        if (!this.retain)
+            return;
+        const memoryRoom = this.memoryRoom;
+        if (memoryRoom >= chunk.length) {
+            this.appendToMemory(chunk);
+            return;
+        }
+        if (memoryRoom > 0)
+            this.appendToMemory(chunk.subarray(0, memoryRoom));
+        this.appendToSpill(memoryRoom > 0 ? chunk.subarray(memoryRoom) : chunk);
+    }
+    /**
+     * Streams everything written before the call, in order, to `sink`. A chunk handed over is never
+     * modified later, so the sink may keep it, unless `sinkHoldsNothing` says after the chunk (and
+     * the sink's promise, if it returned one) that the sink kept no reference to it: then the next
+     * read from the spill file may go into the same buffer.
+     */
+    async replay(sink, sinkHoldsNothing) {
+        if (this.disposed)
+            throw new Error('TaskOutput: replay after dispose');
+        // What exists now is what gets replayed, whatever is written meanwhile.
+        const blocks = this.blocks.slice();
+        const lastBlockUsed = this.lastBlockUsed;
+        const segments = this.segments.map(segment => ({ ...segment }));
+        for (const [index, block] of blocks.entries()) {
+            await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length));
+        }
+        let buffer;
+        let replayed = 0;
+        for (const { path: file, start, bytes } of segments) {
+            // Read synchronously: the file was just written and is in the page cache, and a thread-pool
+            // round trip per read took about a fifth of a large replay's time.
+            const fd = external_node_fs_namespaceObject.openSync(file, 'r');
+            try {
+                for (let position = start; position < start + bytes;) {
+                    const left = start + bytes - position;
+                    if (buffer === undefined || sinkHoldsNothing?.() !== true) {
+                        buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, left));
+                    }
+                    const bytesRead = external_node_fs_namespaceObject.readSync(fd, buffer, 0, Math.min(buffer.length, left), position);
+                    if (bytesRead === 0)
+                        throw new Error(`TaskOutput: spill file ${file} is truncated`);
+                    position += bytesRead;
+                    replayed += bytesRead;
+                    await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+                    // A sink that never waits would otherwise keep the event loop from other tasks'
+                    // output, timers and signals for the whole replay.
+                    if (replayed % REPLAY_YIELD_BYTES < bytesRead)
+                        await nextTurnOfEventLoop();
+                }
+            }
+            finally {
+                external_node_fs_namespaceObject.closeSync(fd);
+            }
+        }
+    }
+    /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
+    tail() {
+        this.catchUpTail();
+        const window = this.tailWindow();
+        const windowOffset = this.totalBytes - window.length;
+        if (this.tailLines === 0 || this.tailBytes === 0) {
+            return { text: '', truncated: this.totalBytes > 0 };
+        }
+        let end = window.length;
+        if (end > 0 && window[end - 1] === task_output_LF) {
+            end--;
+            if (end > 0 && window[end - 1] === task_output_CR)
+                end--;
+        }
+        // Walk back over whole lines while they fit both limits.
+        let start = end;
+        let lineEnd = end;
+        let lines = 0;
+        let cutInsideLine = false;
+        while (lines < this.tailLines) {
+            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(task_output_LF, lineEnd - 1);
+            const lineStart = lineBreak + 1;
+            const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0;
+            if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
+                // A last line too long to show whole: keep its end rather than nothing.
+                if (lines === 0) {
+                    start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end);
+                    cutInsideLine = true;
+                }
+                break;
+            }
+            start = lineStart;
+            lines++;
+            if (lineBreak === -1)
+                break;
+            lineEnd = lineBreak;
+        }
+        const truncated = cutInsideLine || windowOffset + start > 0;
+        const text = window
+            .subarray(start, end)
+            .toString('utf8')
+            .replace(/\r(?=\n)/g, '');
+        return { text, truncated };
+    }
+    /**
+     * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
+     * is removed off the main thread (removing a large file takes a while): await to know it is gone.
+     */
+    async dispose() {
+        if (this.disposed)
+            return;
+        // tail() outlives the spill file.
+        this.catchUpTail();
+        this.disposed = true;
+        this.blocks.length = 0;
+        this.memoryBytes = 0;
+        if (this.spillFd !== undefined) {
+            try {
+                external_node_fs_namespaceObject.closeSync(this.spillFd);
+            }
+            catch {
+                // Already unusable; deleting the file below is what matters.
+            }
+            this.spillFd = undefined;
+        }
+        // A leftover process may still hold it open (EBUSY on Windows): the job's temp dir goes anyway.
+        const files = this.targets.filter(target => target.mayExist()).map(target => target.path);
+        if (this.spillFile !== undefined)
+            files.push(this.spillFile);
+        await Promise.all(files.map(file => external_node_fs_namespaceObject.promises.rm(file, { force: true }).catch(() => { })));
+    }
+    appendToMemory(bytes) {
+        let offset = 0;
+        while (offset < bytes.length) {
+            let block = this.blocks[this.blocks.length - 1];
+            if (block === undefined || this.lastBlockUsed === block.length) {
+                block = Buffer.allocUnsafeSlow(this.nextBlockSize());
+                this.blocks.push(block);
+                this.lastBlockUsed = 0;
+            }
+            const copied = bytes.copy(block, this.lastBlockUsed, offset);
+            this.lastBlockUsed += copied;
+            this.memoryBytes += copied;
+            offset += copied;
+        }
+    }
+    nextBlockSize() {
+        const previous = this.blocks[this.blocks.length - 1]?.length ?? FIRST_BLOCK_SIZE / 2;
+        return Math.min(previous * 2, MAX_BLOCK_SIZE, this.memoryLimit - this.memoryBytes);
+    }
+    appendToSpill(bytes) {
+        let offset = 0;
+        try {
+            if (this.spillFailure !== undefined)
+                throw this.spillFailure;
+            if (this.spillFd === undefined) {
+                this.spillFile = this.newSpillPath();
+                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
+            }
+            while (offset < bytes.length) {
+                const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
+                this.addSegment(this.spillFile, this.spillFileBytes, written);
+                offset += written;
+                this.spillFileBytes += written;
+            }
+        }
+        catch (error) {
+            // Output is not worth crashing the run for: keep counting and report it via spillError.
+            this.spillFailure ??= external_node_util_.types.isNativeError(error) ? error : new Error(String(error));
+            this.lostBytes += bytes.length - offset;
+        }
+    }
+    get memoryRoom() {
+        return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes;
+    }
+    /** Output at `start` of `file` comes next: extends the last segment when it is the same run. */
+    addSegment(file, start, bytes) {
+        this.memoryClosed = true;
+        const last = this.segments[this.segments.length - 1];
+        if (last?.path === file && last.start + last.bytes === start)
+            last.bytes += bytes;
+        else
+            this.segments.push({ path: file, start, bytes });
+    }
+    newSpillPath() {
+        // Every task asks for a path (see spillTarget): one random part per process, then a count.
+        spillNamePrefix ??= `task-output-${randomUUID()}`;
+        return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
+    }
+    /** Takes the end of what a target's writer appended into the tail ring. */
+    catchUpTail() {
+        if (this.tailBehind === 0)
+            return;
+        const last = this.segments[this.segments.length - 1];
+        const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes);
+        this.tailBehind = 0;
+        const bytes = Buffer.allocUnsafe(length);
+        let read = 0;
+        try {
+            const fd = external_node_fs_namespaceObject.openSync(last.path, 'r');
+            try {
+                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
+            }
+            finally {
+                external_node_fs_namespaceObject.closeSync(fd);
+            }
+        }
+        catch {
+            // Only the tail shown in the summary suffers: the replay reports a missing file itself.
+        }
+        this.appendToTail(bytes.subarray(0, read));
+    }
+    get tailRing() {
+        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
+        return this.tailRingBuffer;
+    }
+    appendToTail(chunk) {
+        const ring = this.tailRing;
+        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
+        const untilWrap = ring.length - this.tailRingEnd;
+        if (visible.length <= untilWrap) {
+            visible.copy(ring, this.tailRingEnd);
+        }
+        else {
+            visible.copy(ring, this.tailRingEnd, 0, untilWrap);
+            visible.copy(ring, 0, untilWrap);
+        }
+        this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length;
+    }
+    /** The last bytes of the output, oldest first. */
+    tailWindow() {
+        if (this.totalBytes === 0)
+            return Buffer.alloc(0);
+        const ring = this.tailRing;
+        if (this.totalBytes < ring.length)
+            return ring.subarray(0, this.totalBytes);
+        return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
+    }
+}
+let spillNamePrefix;
+let spillNameCount = 0;
+function nextTurnOfEventLoop() {
+    return new Promise(resolve => setImmediate(resolve));
+}
+function nonNegativeInteger(value, fallback) {
+    if (value === undefined || !Number.isFinite(value))
+        return fallback;
+    return Math.max(0, Math.floor(value));
+}
+/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
+function alignToCharacterStart(bytes, index, end) {
+    let aligned = index;
+    // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
+    while (aligned < end && aligned - index < 3 && (bytes[aligned] & 0xc0) === 0x80) {
+        aligned++;
+    }
+    return aligned;
+}
+
+;// CONCATENATED MODULE: ./src/command-task.ts
+
+
+
+
+
+
+
+
+
+
+/** Output kept per task for the summary, annotations and results file. */
+const TAIL_LINES = 50;
+const TAIL_BYTES = 8 * 1024;
+/**
+ * Output a launcher hands to the action before it writes the rest to a file of its own (one per
+ * attempt): output read from a pipe is a fresh buffer per read that Node collects late (reading
+ * 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
+ */
+const LAUNCHER_FRAMED_BYTES = 64 * 1024;
+/** Longest wait between two attempts, however many retries. */
+const MAX_RETRY_DELAY_MS = 10 * 60_000;
+/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
+function commandTask(options) {
+    // One set of files per worker slot, kept for every task that runs in it.
+    const slotFiles = new Map();
+    const stepFileCommands = options.stepFiles?.commands ?? [];
+    return async (prepared, context) => {
+        const overrides = prepared.overrides ?? {};
+        const retries = overrides.retries ?? options.retries ?? 0;
+        const index = prepared.index;
+        const seq = index + 1;
+        const command = options.template.usesSlot
+            ? options.template.render(prepared.item, seq, context.slot)
+            : prepared.command;
+        const output = new TaskOutput({
+            tempDir: options.tempDir,
+            tailLines: TAIL_LINES,
+            tailBytes: TAIL_BYTES,
+            retain: options.log.replaysOutput
+        });
+        const file = resolveProgram(command.file);
+        const files = slotFiles.get(context.slot) ?? new TaskFiles(options.tempDir, context.slot, stepFileCommands);
+        slotFiles.set(context.slot, files);
+        const text = itemText(prepared.item);
+        const env = { ...options.env, ...overrides.env };
+        // The item is in PARALLEL_ITEM where it fits, and in a file where it does not or is JSON
+        // (for tools that read JSON from a file): writing a file costs every task about 0.1 ms.
+        const inVariable = itemVariableFits(text, prepared.spawnRoom);
+        const inFile = !inVariable || (typeof prepared.item === 'object' && prepared.item !== null);
+        if (inVariable)
+            env.PARALLEL_ITEM = text;
+        else
+            delete env.PARALLEL_ITEM;
+        if (inFile)
+            env.PARALLEL_ITEM_FILE = files.itemPath;
+        else
+            delete env.PARALLEL_ITEM_FILE;
+        env.PARALLEL_SEQ = String(seq);
+        env.PARALLEL_JOBSLOT = String(context.slot);
+        Object.assign(env, files.variables);
+        const onOutput = (chunk) => {
+            output.write(chunk);
+            return options.log.output(index, prepared.item, chunk);
+        };
+        let attempts = 0;
+        let result;
+        let status;
+        const startedAt = Date.now();
+        for (;;) {
+            attempts++;
+            // A failed attempt's outputs must not leak into the next one's.
+            await files.reset(inFile ? text : undefined);
+            result = await runProcess({
+                file,
+                args: command.args,
+                cwd: overrides.cwd ?? options.cwd,
+                env,
+                timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
+                signal: context.signal,
+                killGraceMs: options.killGraceMs,
+                onOutput,
+                outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
+            });
+            status = statusOf(result, context.signal);
+            if (!isRetryable(status) || attempts > retries)
+                break;
+            const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random);
+            onOutput(Buffer.from(`\n── attempt ${attempts} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
+                `retrying in ${formatDuration(delayMs)} ──\n`));
+            if (await sleepUnlessAborted(delayMs, context.signal)) {
+                status = statusOf({ ...result, aborted: true, timedOut: false }, context.signal);
+                break;
+            }
+        }
+        // What a task did to its own files must not cost its output or its record.
+        let problem;
+        const collected = await files.collect(index).catch((error) => {
+            problem = `Could not read the task's GITHUB_OUTPUT, GITHUB_STEP_SUMMARY or GITHUB_ENV: ${String(error)}`;
+            return { outputs: {}, summary: '', stepFiles: undefined };
+        });
+        options.stepFiles?.add(index, collected.stepFiles);
+        const record = {
+            index,
+            item: prepared.item,
+            status,
+            exitCode: result.exitCode,
+            signal: result.signal,
+            durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
+            attempts,
+            command: command.display,
+            slot: context.slot,
+            startedAt: attempts === 1 ? result.startedAt : startedAt,
+            endedAt: result.endedAt,
+            outputTail: output.tail().text,
+            error: result.error ?? problem ?? null,
+            outputs: collected.outputs,
+            summary: collected.summary,
+            needs: prepared.needs
+        };
+        // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
+        void options.log.end(record, output);
+        return { status: record.status, value: record };
+    };
+}
+/**
+ * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
+ * string, without a NUL byte or a lone surrogate (see unsendableCharacter), and within the `room` the task's arguments and other variables leave.
+ */
+function itemVariableFits(text, room) {
+    const variable = `PARALLEL_ITEM=${text}`;
+    if (unsendableCharacter(text) !== undefined || !fitsOneString(variable))
+        return false;
+    // Cheap upper bound first, as in fitsOneString.
+    return room === undefined || variable.length * 3 + 9 <= room || stringBytes(variable) <= room;
+}
+/**
+ * How a finished process maps to a task status. A process stopped because the run halted is
+ * `cancelled`, or `timed-out` when the halt was the run's time budget running out.
+ */
+function statusOf(result, halt) {
+    if (result.timedOut)
+        return TaskStatus.TimedOut;
+    if (result.aborted) {
+        const reason = halt?.reason;
+        return reason instanceof Halt && reason.kind === HaltKind.Timeout
+            ? TaskStatus.TimedOut
+            : TaskStatus.Cancelled;
+    }
+    return result.exitCode === 0 ? TaskStatus.Success : TaskStatus.Failure;
+}
+/** Failures and timeouts are retried; a halted run is not. */
+function isRetryable(status) {
+    return status === TaskStatus.Failure || status === TaskStatus.TimedOut;
+}
+/**
+ * The wait before retry number `attempt` (1 for the first retry): the base doubled for each
+ * earlier retry, capped, and scaled by a random factor in [0.5, 1) so that tasks that failed
+ * together do not all come back at the same moment.
+ */
+function retryDelayMs(baseMs, attempt, random = Math.random) {
+    const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
+    return Math.round(exponential * (0.5 + random() / 2));
+}
+function exitDetail(result) {
+    if (result.signal !== null)
+        return ` (${result.signal})`;
+    return result.exitCode === null ? '' : ` (exit code ${result.exitCode})`;
+}
+/** Waits, unless the signal aborts first; true when it did. */
+function sleepUnlessAborted(ms, signal) {
+    if (signal.aborted)
+        return Promise.resolve(true);
+    return new Promise(resolve => {
+        const onAbort = () => {
+            clearTimeout(timer);
+            resolve(true);
+        };
+        const timer = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(false);
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/json-position.ts
+/**
+ * Finds where strict JSON parsing of `text` first fails, as an offset. JSON.parse's own messages
+ * only sometimes carry a position (it depends on the Node version and the error), and a user
+ * fixing a hand-written list of items needs the line and column.
+ */
+function jsonErrorOffset(text) {
+    return analyzeJson(text).error?.offset ?? -1;
+}
+/**
+ * The deepest nesting of arrays and objects items may have. Deeper JSON is refused: walking it
+ * (this scanner, JSON.stringify for `{}` and the results) would exhaust the stack.
+ */
+const MAX_JSON_DEPTH = 1000;
+/** Scans `text` as strict JSON once: its first error (or too deep a nesting) and inexact number. */
+function analyzeJson(text) {
+    const analysis = {};
+    const outcome = scanJson(text, (start, end) => {
+        if (analysis.inexact)
+            return;
+        const literal = text.slice(start, end);
+        const value = Number(literal);
+        const integer = /^-?\d+$/.test(literal);
+        if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
+            analysis.inexact = { offset: start, literal };
+        }
+    });
+    if (outcome.offset !== -1)
+        analysis.error = outcome;
+    return analysis;
+}
+/**
+ * The first number in valid JSON that JavaScript cannot keep exactly: an integer beyond ±2^53
+ * (IDs such as 12345678901234567890 would silently become another ID) or one that overflows to
+ * Infinity. Fractions such as 0.1 are not flagged: their nearest double prints back the same.
+ */
+function inexactNumber(text) {
+    return analyzeJson(text).inexact;
+}
+/** Scans strict JSON, reporting each number's span; returns the offset of the first error or -1. */
+function scanJson(text, onNumber) {
+    let pos = 0;
+    let depth = 0;
+    let tooDeep = false;
+    // Checked before going a level deeper, so the scan's own recursion stays within the limit.
+    const enter = () => {
+        if (++depth <= MAX_JSON_DEPTH)
+            return;
+        tooDeep = true;
+        fail();
+    };
+    const fail = () => {
+        throw pos;
+    };
+    const space = () => {
+        while (pos < text.length && ' \t\n\r'.includes(text[pos]))
+            pos++;
+    };
+    const literal = (word) => {
+        for (const ch of word) {
+            if (text[pos] !== ch)
+                fail();
+            pos++;
+        }
+    };
+    const string = () => {
+        pos++;
+        for (;;) {
+            const ch = text[pos];
+            if (ch === undefined || ch < ' ')
+                fail();
+            if (ch === '"')
+                return void pos++;
+            if (ch === '\\') {
+                pos++;
+                const esc = text[pos];
+                if (esc === 'u') {
+                    for (let i = 1; i <= 4; i++) {
+                        if (!/[0-9a-fA-F]/.test(text[pos + i] ?? '')) {
+                            pos += i;
+                            fail();
+                        }
+                    }
+                    pos += 5;
+                    continue;
+                }
+                if (esc === undefined || !'"\\/bfnrt'.includes(esc))
+                    fail();
+            }
+            pos++;
+        }
+    };
+    const number = () => {
+        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+        match.lastIndex = pos;
+        if (!match.exec(text))
+            fail();
+        onNumber(pos, match.lastIndex);
+        pos = match.lastIndex;
+    };
+    const value = () => {
+        space();
+        const ch = text[pos];
+        if (ch === '{') {
+            enter();
+            pos++;
+            space();
+            if (text[pos] === '}')
+                return void (pos++, depth--);
+            for (;;) {
+                space();
+                if (text[pos] !== '"')
+                    fail();
+                string();
+                space();
+                literal(':');
+                value();
+                space();
+                if (text[pos] === ',')
+                    pos++;
+                else if (text[pos] === '}')
+                    return void (pos++, depth--);
+                else
+                    fail();
+            }
+        }
+        if (ch === '[') {
+            enter();
+            pos++;
+            space();
+            if (text[pos] === ']')
+                return void (pos++, depth--);
+            for (;;) {
+                value();
+                space();
+                if (text[pos] === ',')
+                    pos++;
+                else if (text[pos] === ']')
+                    return void (pos++, depth--);
+                else
+                    fail();
+            }
+        }
+        if (ch === '"')
+            return string();
+        if (ch === 't')
+            return literal('true');
+        if (ch === 'f')
+            return literal('false');
+        if (ch === 'n')
+            return literal('null');
+        return number();
+    };
+    try {
+        value();
+        space();
+        return { offset: pos < text.length ? pos : -1, tooDeep };
+    }
+    catch (at) {
+        return { offset: at, tooDeep };
+    }
+}
+/** Line and column (both 1-based) of an offset in a text. */
+function lineAndColumn(text, offset) {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+;// CONCATENATED MODULE: ./src/items.ts
+
+
+/** The format the items are in, detected from the text (and a file's extension). */
+var ItemsFormat;
+(function (ItemsFormat) {
+    /** One item per line; lines are trimmed and blank lines skipped. */
+    ItemsFormat["Lines"] = "lines";
+    /** A JSON array whose elements are the items. */
+    ItemsFormat["JsonArray"] = "json-array";
+    /** One JSON value per line (JSON Lines / NDJSON). */
+    ItemsFormat["JsonLines"] = "json-lines";
+})(ItemsFormat || (ItemsFormat = {}));
+/**
+ * Detects the format: a `.json` file is a JSON array, a `.jsonl`/`.ndjson` file is JSON Lines;
+ * otherwise text starting with `[` is a JSON array, text starting with `{` is JSON Lines, and
+ * anything else is one item per line.
+ */
+function detectFormat(text, path) {
+    const extension = path?.toLowerCase().match(/\.[a-z]+$/)?.[0];
+    if (extension === '.json')
+        return ItemsFormat.JsonArray;
+    if (extension === '.jsonl' || extension === '.ndjson')
+        return ItemsFormat.JsonLines;
+    const first = text.trimStart()[0];
+    if (first === '[')
+        return ItemsFormat.JsonArray;
+    if (first === '{')
+        return ItemsFormat.JsonLines;
+    return ItemsFormat.Lines;
+}
+/** Parses items from text in the detected format; throws an Error naming the input and the position. */
+function parseItems(text, source) {
+    const content = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    switch (detectFormat(content, source.path)) {
+        case ItemsFormat.JsonArray:
+            return parseJsonArray(content, source);
+        case ItemsFormat.JsonLines:
+            return parseJsonLines(content, source);
+        case ItemsFormat.Lines:
+            return content
+                .split('\n')
+                .map(line => line.trim())
+                .filter(line => line.length > 0);
+    }
+}
+/** Reads and parses an items file. */
+async function readItemsFile(path, input) {
+    let bytes;
+    try {
+        bytes = await (0,promises_namespaceObject.readFile)(path);
+    }
+    catch (error) {
+        const reason = error.code === 'ENOENT' ? 'no such file' : String(error);
+        throw new Error(`Invalid ${input} '${path}': ${reason}. Expected the path of a file of items.`, {
+            cause: error
+        });
+    }
+    return parseItems(decodeUtf8(bytes, `${input} '${path}'`), { input, path });
+}
+/**
+ * Decodes UTF-8 strictly: an item with a byte that is not UTF-8 (a Latin-1 file name, say) would
+ * otherwise reach the command with U+FFFD in its place, naming a file that does not exist.
+ */
+function decodeUtf8(bytes, source) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        let line = 1;
+        let start = 0;
+        for (let newline = bytes.indexOf(10);; newline = bytes.indexOf(10, start)) {
+            const end = newline === -1 ? bytes.length : newline;
+            try {
+                new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, end));
+            }
+            catch {
+                break;
+            }
+            if (newline === -1)
+                break;
+            line++;
+            start = newline + 1;
+        }
+        throw new Error(`Invalid ${source}: line ${line} is not valid UTF-8. Expected UTF-8 text ` +
+            '(names that are not UTF-8 cannot be passed to a command exactly).');
+    }
+}
+function describe(source) {
+    return source.path === undefined ? `input '${source.input}'` : `${source.input} '${source.path}'`;
+}
+/**
+ * Checks one JSON text (the array, or one line of JSON Lines) before JSON.parse: a syntax error,
+ * nesting deeper than MAX_JSON_DEPTH, or a number that would not reach the command as written
+ * (see inexactNumber) is an error naming the input and the position.
+ */
+function checkJson(text, source, expected, lineIndex) {
+    const { error, inexact } = analyzeJson(text);
+    const at = (offset) => {
+        const position = lineAndColumn(text, offset);
+        const line = lineIndex === undefined ? position.line : lineIndex + 1;
+        return `at line ${line}, column ${position.column}`;
+    };
+    const kind = lineIndex === undefined ? 'JSON' : 'JSON Lines';
+    if (error?.tooDeep) {
+        throw new Error(`Invalid ${kind} in ${describe(source)} ${at(error.offset)}: arrays and objects nest ` +
+            `deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels. Expected JSON nested at most ` +
+            `${MAX_JSON_DEPTH.toLocaleString('en-US')} levels deep.`);
+    }
+    if (error)
+        throw new Error(`Invalid ${kind} in ${describe(source)} ${at(error.offset)}. ${expected}`);
+    if (inexact) {
+        throw new Error(`Invalid JSON in ${describe(source)} ${at(inexact.offset)}: the number ` +
+            `${inexact.literal} cannot be kept exactly. Expected it as a string: "${inexact.literal}".`);
+    }
+}
+function parseJsonArray(text, source) {
+    checkJson(text, source, 'Expected a JSON array of items, or one item per line.');
+    const parsed = JSON.parse(text);
+    if (!Array.isArray(parsed)) {
+        throw new Error(`Invalid ${describe(source)}: the JSON is not an array. Expected a JSON array of items.`);
+    }
+    return parsed;
+}
+function parseJsonLines(text, source) {
+    const items = [];
+    const lines = text.split('\n');
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (line.trim().length === 0)
+            continue;
+        checkJson(line, source, 'Expected one JSON value per line.', index);
+        items.push(JSON.parse(line));
+    }
+    return items;
+}
+
+;// CONCATENATED MODULE: ./src/labels.ts
+
+/**
+ * One line naming an item for logs and titles: control characters (newlines, escapes) shown as
+ * visible symbols so an item can never start a new log line, and cut to `max` characters.
+ */
+function itemLabel(item, max = 80) {
+    // eslint-disable-next-line no-control-regex
+    const line = itemText(item).replace(/[\u0000-\u001f\u007f]/g, ch => ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�');
+    return cut(line, max);
+}
+/** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - 1);
+    // Never split a surrogate pair: half of one is not a character.
+    if (end > 0 && /[\ud800-\udbff]/.test(text[end - 1]))
+        end--;
+    return text.slice(0, end) + '…';
+}
+
+;// CONCATENATED MODULE: ./src/tasks.ts
+
+
+
+const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env', 'priority'];
+/**
+ * Parses the `tasks` input: a YAML mapping of task names to a command, or to an object with
+ * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env` and `priority`.
+ * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
+ * naming the task, before anything runs.
+ */
+async function parseTasks(text, input = 'tasks') {
+    // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
+    const yaml = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const document = yaml.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    const problem = document.errors[0];
+    if (problem !== undefined) {
+        const message = problem.message.split('\n')[0]?.replace(/:$/, '');
+        throw new Error(`Invalid ${input}: ${message}. Expected a YAML mapping of task names to commands.`);
+    }
+    if (!yaml.isMap(document.contents)) {
+        throw new Error(`Invalid ${input}: expected a YAML mapping of task names to commands, such as 'lint: npm run lint'.`);
+    }
+    const spellings = new Map();
+    const tasks = document.contents.items.map(pair => {
+        const toJS = (node) => (yaml.isNode(node) ? node.toJS(document) : node);
+        const spelling = yaml.isNode(pair.key) && pair.key.range ? text.slice(...pair.key.range.slice(0, 2)) : '';
+        const name = taskName(input, toJS(pair.key), spelling);
+        // YAML tells 1 from "1" and true from "true"; their names do not.
+        const earlier = spellings.get(name);
+        if (earlier !== undefined) {
+            throw new Error(`Invalid ${input}: the keys '${cut(earlier, 40)}' and '${cut(spelling, 40)}' both name task '${name}'. ` +
+                'Expected each task name once.');
+        }
+        spellings.set(name, spelling);
+        return parseTask(input, name, toJS(pair.value));
+    });
+    const names = new Set(tasks.map(task => task.name));
+    for (const task of tasks) {
+        for (const need of task.needs) {
+            if (!names.has(need)) {
+                throw new Error(`Invalid ${input}: task '${task.name}' needs '${need}', which is not a task. ` +
+                    `Expected one of: ${[...names].join(', ')}.`);
+            }
+            if (need === task.name)
+                throw new Error(`Invalid ${input}: task '${task.name}' needs itself.`);
+        }
+    }
+    const cycle = findCycle(tasks);
+    if (cycle !== undefined) {
+        throw new Error(`Invalid ${input}: the needs form a cycle: ${cycle.join(' → ')}.`);
+    }
+    return tasks;
+}
+/** A task's name from its YAML key: text, a number or a boolean as written in JSON. */
+function taskName(input, key, spelling) {
+    if (key === null && spelling.trim() !== '') {
+        throw new Error(`Invalid ${input}: the key '${spelling}' is YAML's null, not a name. ` +
+            `Expected a task name: quote it ("${spelling}") to use it as one.`);
+    }
+    if (key === null || key === undefined || (typeof key === 'string' && key.trim() === '')) {
+        throw new Error(`Invalid ${input}: a task has an empty name.`);
+    }
+    if (typeof key === 'object') {
+        throw new Error(`Invalid ${input}: the key '${cut(spelling, 40)}' is a collection. Expected a task name.`);
+    }
+    return String(key);
+}
+function parseTask(input, name, spec) {
+    const where = `Invalid ${input}: task '${name}'`;
+    checkSendable(where, 'its name', name);
+    if (typeof spec === 'string') {
+        checkSendable(where, 'its run', spec);
+        return { name, run: spec, needs: [] };
+    }
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+        throw new Error(`${where} is neither a command nor a mapping with 'run'.`);
+    }
+    const fields = spec;
+    const unknown = Object.keys(fields).filter(field => !FIELDS.includes(field));
+    if (unknown.length > 0) {
+        throw new Error(`${where} has an unknown field '${unknown[0]}'. Expected: ${FIELDS.join(', ')}.`);
+    }
+    if (typeof fields.run !== 'string' || fields.run.trim() === '') {
+        throw new Error(`${where} has no 'run'. Expected the command to run, as a string.`);
+    }
+    checkSendable(where, 'its run', fields.run);
+    const task = { name, run: fields.run, needs: parseNeeds(where, fields.needs) };
+    if (fields.timeout !== undefined) {
+        task.timeoutMs = parseDurationInput(String(fields.timeout), `${where} has timeout`, "'90s', '5m' or '1h30m'");
+    }
+    if (fields.retries !== undefined) {
+        if (!Number.isSafeInteger(fields.retries) || fields.retries < 0) {
+            throw new Error(`${where} has retries '${String(fields.retries)}'. Expected a whole number from 0 up.`);
+        }
+        task.retries = fields.retries;
+    }
+    if (fields['working-directory'] !== undefined) {
+        if (typeof fields['working-directory'] !== 'string' || fields['working-directory'] === '') {
+            throw new Error(`${where} has an empty or non-string working-directory.`);
+        }
+        checkSendable(where, 'its working-directory', fields['working-directory']);
+        task.workingDirectory = fields['working-directory'];
+    }
+    if (fields.env !== undefined)
+        task.env = parseEnv(where, fields.env);
+    if (fields.priority !== undefined) {
+        if (typeof fields.priority !== 'number' || !Number.isFinite(fields.priority)) {
+            throw new Error(`${where} has priority '${String(fields.priority)}'. Expected a number.`);
+        }
+        task.priority = fields.priority;
+    }
+    return task;
+}
+/** Refuses text no command could be given as written (a NUL character, a lone surrogate). */
+function checkSendable(where, what, text) {
+    const unsendable = unsendableCharacter(text);
+    if (unsendable !== undefined) {
+        throw new Error(`${where}: ${what} contains ${unsendable}, which no command can be given. ` +
+            'Expected text without one.');
+    }
+}
+function parseNeeds(where, needs) {
+    if (needs === undefined || needs === null)
+        return [];
+    const list = Array.isArray(needs) ? needs : [needs];
+    if (!list.every(need => typeof need === 'string')) {
+        throw new Error(`${where} has needs that are not task names. Expected a name or a list of names.`);
+    }
+    return [...new Set(list)];
+}
+function parseEnv(where, env) {
+    if (env === null || typeof env !== 'object' || Array.isArray(env)) {
+        throw new Error(`${where} has env that is not a mapping. Expected NAME: value pairs.`);
+    }
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new Error(`${where} has env variable '${name}'. Expected a name of letters, digits and _.`);
+        }
+        if (value !== null && typeof value === 'object') {
+            throw new Error(`${where} has env ${name} that is not a string, number or boolean.`);
+        }
+        result[name] = String(value ?? '');
+        checkSendable(where, `its env ${name}`, result[name]);
+    }
+    return result;
+}
+/** A cycle among the tasks' needs, as the names along it ending where it began, or undefined. */
+function findCycle(tasks) {
+    const needs = new Map(tasks.map(task => [task.name, task.needs]));
+    const state = new Map();
+    const path = [];
+    const visit = (name) => {
+        const seen = state.get(name);
+        if (seen === 'done')
+            return undefined;
+        if (seen === 'visiting')
+            return [...path.slice(path.indexOf(name)), name];
+        state.set(name, 'visiting');
+        path.push(name);
+        for (const need of needs.get(name) ?? []) {
+            const cycle = visit(need);
+            if (cycle)
+                return cycle;
+        }
+        path.pop();
+        state.set(name, 'done');
+        return undefined;
+    };
+    for (const task of tasks) {
+        const cycle = visit(task.name);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/input-helper.ts
+
 
 
 
@@ -2103,6 +4478,13 @@ async function getInputs() {
     const reviewThreads = getReviewThreadInputs({ itemsText, itemsFile, tasksText, command });
     const shell = parseEnum(Inputs.Shell, getInput(Inputs.Shell) || Shell.Bash, Shell);
     const settings = {
+        itemsInput: reviewThreads
+            ? `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`
+            : tasksText.trim() !== ''
+                ? Inputs.Tasks
+                : itemsFile !== ''
+                    ? `${Inputs.ItemsFile} '${itemsFile}'`
+                    : Inputs.Items,
         reviewThreads,
         command,
         shell,
@@ -2265,16 +4647,14 @@ function parseShard(value) {
         `total (at most ${MAX_SHARDS}, as a matrix has at most ${MAX_SHARDS} jobs), such as ` +
         '${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.');
 }
-/** Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`. */
+/**
+ * Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`,
+ * up to MAX_DURATION_MS.
+ */
 function parseTimeout(value, input = Inputs.Timeout) {
     if (value.trim() === '')
         return undefined;
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        throw new Error(`Invalid ${input} '${value}'. Expected a duration such as '90' (seconds), '90s', ` +
-            `'5m' or '1h30m', or empty for no limit.`);
-    }
-    return ms;
+    return parseDurationInput(value, `Invalid ${input}`, "'90' (seconds), '90s', '5m' or '1h30m', or empty for no limit");
 }
 /**
  * Parses `fail-fast`: `false` (never), `true` (the first task that does not succeed), a whole
@@ -2309,15 +4689,12 @@ function parseRetries(value) {
         return Number(text);
     throw new Error(`Invalid ${Inputs.Retries} '${value}'. Expected a whole number from 0 up.`);
 }
-/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`. */
+/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`, up to the retry cap. */
 function parseRetryDelay(value) {
-    if (/^\s*0+(\.0*)?(ms|s|m|h)?\s*$/.test(value))
+    if (/^\s*0+(\.0*)?(ms|s|m|h|d)?\s*$/.test(value))
         return 0;
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        throw new Error(`Invalid ${Inputs.RetryDelay} '${value}'. Expected a duration such as '1s', '500ms' or '1m', or 0.`);
-    }
-    return ms;
+    // A longer first delay would be cut to the cap without a word.
+    return parseDurationInput(value, `Invalid ${Inputs.RetryDelay}`, "'1s', '500ms' or '1m', or 0", MAX_RETRY_DELAY_MS);
 }
 /** Parses a boolean input as the YAML 1.2 core schema spells it (as core.getBooleanInput). */
 function parseBoolean(input, value) {
@@ -2347,67 +4724,70 @@ async function parseWorkingDirectory(value) {
     return directory;
 }
 
-;// CONCATENATED MODULE: ./src/item.ts
-/** The item as one string: strings as they are, anything else as its JSON. */
-function itemText(item) {
-    return typeof item === 'string' ? item : JSON.stringify(item);
-}
+;// CONCATENATED MODULE: ./src/task-environment.ts
 
-;// CONCATENATED MODULE: ./src/labels.ts
+
 
 /**
- * One line naming an item for logs and titles: control characters (newlines, escapes) shown as
- * visible symbols so an item can never start a new log line, and cut to `max` characters.
+ * What the runner gives a JavaScript action but not a `run:` step (actions/runner,
+ * NodeScriptActionHandler): credentials for the artifact, cache, results and OIDC services. The
+ * action's own state file goes too: a task writing to it would change the action's state.
  */
-function itemLabel(item, max = 80) {
-    // eslint-disable-next-line no-control-regex
-    const line = itemText(item).replace(/[\u0000-\u001f\u007f]/g, ch => ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�');
-    return cut(line, max);
-}
-/** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
-function cut(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - 1);
-    // Never split a surrogate pair: half of one is not a character.
-    if (end > 0 && /[\ud800-\udbff]/.test(text[end - 1]))
-        end--;
-    return text.slice(0, end) + '…';
-}
-
-;// CONCATENATED MODULE: ./src/spawn-limits.ts
+const ACTION_ONLY_VARIABLES = [
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'GITHUB_STATE'
+];
 /**
- * Linux's MAX_ARG_STRLEN: the most bytes one argument or one `NAME=value` environment string may
- * have, its terminating NUL included. Past it, spawn fails with E2BIG only when the task starts.
+ * The runner's file commands that change what later steps see. Each task that runs while the
+ * step has one gets a file of its own under the same name; they are applied to the step's file
+ * after the run, in input order (see StepFiles).
  */
-const MAX_ARG_STRLEN = 128 * 1024;
+const STEP_FILE_COMMANDS = [
+    'GITHUB_ENV',
+    'GITHUB_PATH',
+    'GITHUB_ARTIFACTS'
+];
 /**
- * Why a command cannot be started with these arguments and this extra environment, or undefined
- * when it can: a NUL byte (no argument or variable can carry one) or a string over MAX_ARG_STRLEN.
+ * The environment tasks start from: the runner's, without the action's own inputs (a token among
+ * them) and without what a `run:` step would not get either.
  */
-function spawnProblem(args, env) {
-    const strings = [
-        ...args.map((arg, index) => [`argument ${index + 1} of its command`, arg]),
-        ...Object.entries(env).map(([name, value]) => [
-            `environment variable ${name}`,
-            `${name}=${value}`
-        ])
-    ];
-    for (const [what, text] of strings) {
-        if (text.includes('\0')) {
-            return `${what} would contain a NUL byte, which no argument or environment variable can carry`;
-        }
-        // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
-        if (text.length * 3 + 1 > MAX_ARG_STRLEN) {
-            const bytes = Buffer.byteLength(text) + 1;
-            if (bytes > MAX_ARG_STRLEN) {
-                return (`${what} would be ${bytes.toLocaleString('en-US')} bytes, over Linux's limit of ` +
-                    `${MAX_ARG_STRLEN.toLocaleString('en-US')} bytes (128 KiB) per string; ` +
-                    'pass large data through a file instead');
-            }
-        }
+function taskEnvironment(env) {
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (!name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.includes(name))
+            result[name] = value;
     }
-    return undefined;
+    return result;
+}
+/** The step's file for each of STEP_FILE_COMMANDS the runner set. */
+function stepFileTargets(env) {
+    const targets = {};
+    for (const name of STEP_FILE_COMMANDS) {
+        const path = env[name];
+        if (path !== undefined && path !== '')
+            targets[name] = path;
+    }
+    return targets;
+}
+/** The budget for tasks run in `workDirectory` on up to `slots` worker slots, numbered up to `count`. */
+function spawnBudget(workDirectory, slots, count, env = process.env) {
+    const files = new TaskFiles(workDirectory, slots, Object.keys(stepFileTargets(env)));
+    const longest = {
+        ...taskEnvironment(env),
+        PARALLEL_SEQ: String(count),
+        PARALLEL_JOBSLOT: String(slots),
+        PARALLEL_ITEM_FILE: files.itemPath,
+        ...files.variables,
+        // The marker every task carries on Linux (process-tree.ts), its number at its longest.
+        [runMarker().slice(0, -1)]: String(Number.MAX_SAFE_INTEGER)
+    };
+    return { limit: argumentSpaceLimit(), environmentBytes: environmentBytes(longest), slots };
 }
 
 // EXTERNAL MODULE: external "node:buffer"
@@ -2664,10 +5044,16 @@ const withAttributes = (declaration, position) => source => `is in a template th
     `${position}): bash evaluates whatever is assigned to such a variable (by name=…, read, for, ` +
     'printf -v and others) as arithmetic or as a variable name, so its value could run as code. ' +
     `Drop the attribute, or check the value (value=${source}) before it reaches such a variable.`;
+const assignsEvaluatingVariable = (variable, spelling, position) => source => `is in a template that assigns ${variable} a value that is not fixed text (${spelling} at ` +
+    `${position}): bash evaluates whatever is assigned to ${variable} as arithmetic (by name=…, ` +
+    'read, for, printf -v and others), where a subscript (name[…]) in the value runs commands, ' +
+    `so its value could run as code. Use a variable of your own instead (value=${source}), or ` +
+    `assign ${variable} only fixed numbers.`;
 const numberHazard = (hazard) => () => `is a number, and ${hazard}; it cannot be quoted here. Separate it from the text around it ` +
     '(write ${name} for a variable, or add a space), or assign it to a variable first (n=…) and ' +
     'use that.';
-// [[ … ]] operators whose operands bash evaluates as arithmetic or as variable names with subscripts.
+// [[ … ]] operators whose operands bash evaluates as arithmetic or as variable names with subscripts
+// (all there are: test.c compares with arithcomp, and looks names up for -v and -R).
 const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
     '-eq',
     '-ne',
@@ -2678,6 +5064,21 @@ const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
     '-v',
     '-R'
 ]);
+/**
+ * Variables bash gives the integer attribute itself, so whatever is assigned to them is evaluated
+ * as arithmetic: from the variables bash 5.2 sets up (variables.c), each confirmed by assigning
+ * a[$(touch file)]. EUID, PPID and UID are integers too, but read-only: assigning fails first.
+ */
+const EVALUATING_VARIABLES = new Set([
+    'BASHPID',
+    'HISTCMD',
+    'OPTIND',
+    'RANDOM',
+    'SECONDS',
+    'SRANDOM'
+]);
+/** Builtins that assign to the variables they are given by name (printf only with -v). */
+const ASSIGNING_COMMANDS = new Set(['read', 'mapfile', 'readarray', 'getopts', 'wait']);
 /** The declaration builtins: their arguments are assignments or variable names. */
 const DECLARATION_COMMANDS = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
 /** Builtins whose arguments may all be variable names (or options that take one). */
@@ -2720,7 +5121,12 @@ const UNKNOWN_COMMAND = () => "is an argument of a command whose name this templ
     '$"…", so it is not certain which command runs (let, read or eval would run its value as ' +
     'code). Write the command name as a plain word.';
 function newCommand(kind) {
-    return { stage: kind === 'group' ? 'other' : 'name', wrapper: undefined, rule: { kind: 'none' } };
+    return {
+        stage: kind === 'group' ? 'other' : 'name',
+        wrapper: undefined,
+        name: undefined,
+        rule: { kind: 'none' }
+    };
 }
 class ScriptLexer {
     source;
@@ -2736,6 +5142,8 @@ class ScriptLexer {
     textPlaceholders = [];
     /** The first declaration that gives a variable the integer or nameref attribute, if any. */
     attributes;
+    /** The first assignment of a value that is not fixed text to an EVALUATING_VARIABLES one. */
+    evaluatingAssignment;
     constructor(source, dialect, matchPlaceholder, 
     /** This lexer reads the body of an unquoted here-document, which `source` ends with. */
     inHereDocumentBody = false) {
@@ -2754,6 +5162,13 @@ class ScriptLexer {
         const placeholder = this.textPlaceholders[0];
         if (attributes !== undefined && placeholder !== undefined) {
             const reason = withAttributes(attributes.spelling, describePosition(this.source, attributes.index));
+            this.failPlaceholder(placeholder.index, placeholder.source, reason(placeholder.source));
+        }
+        // The same for variables that are integers from the start (OPTIND, RANDOM, …), once the
+        // template assigns one of them anything but fixed text.
+        const assignment = this.evaluatingAssignment;
+        if (assignment !== undefined && placeholder !== undefined) {
+            const reason = assignsEvaluatingVariable(assignment.variable, assignment.spelling, describePosition(this.source, assignment.index));
             this.failPlaceholder(placeholder.index, placeholder.source, reason(placeholder.source));
         }
         return this.parts;
@@ -2994,6 +5409,7 @@ class ScriptLexer {
         this.parts.push(...body.parts);
         this.textPlaceholders.push(...body.textPlaceholders);
         this.attributes ??= body.attributes;
+        this.evaluatingAssignment ??= body.evaluatingAssignment;
         this.index = bodyEnd;
     }
     /** The text of an unquoted here-document's body, to the end of the source. */
@@ -3143,8 +5559,9 @@ class ScriptLexer {
     }
     startCommand(frame) {
         frame.afterCommandName = false;
+        frame.loopKeyword = undefined;
         frame.redirection = undefined;
-        if (frame.conditional !== undefined)
+        if (frame.conditional !== undefined || frame.enclosingConditional !== undefined)
             return;
         frame.commandPosition = true;
         frame.command = newCommand(frame.kind);
@@ -3213,6 +5630,12 @@ class ScriptLexer {
         }
         return { value, complete: true, stop: undefined };
     }
+    /** Notes an assignment to one of EVALUATING_VARIABLES, unless what it assigns is fixed text. */
+    noteAssignment(variable, fixed, spelling, index) {
+        if (variable === undefined || fixed || !EVALUATING_VARIABLES.has(variable))
+            return;
+        this.evaluatingAssignment ??= { variable, spelling, index };
+    }
     /** Follows the words of a simple command to its name, and checks the arguments it is given. */
     commandWord(frame, word, start, end, placeholders) {
         const command = frame.command;
@@ -3220,6 +5643,13 @@ class ScriptLexer {
             return;
         const literal = this.literalText(start, end);
         if (command.stage === 'arguments') {
+            if (command.name !== undefined && ASSIGNING_COMMANDS.has(command.name)) {
+                // A variable name, or one glued to options (read -aRANDOM): data read in is assigned.
+                const variable = literal.value.startsWith('-')
+                    ? [...EVALUATING_VARIABLES].find(name => literal.value.endsWith(name))
+                    : literal.value;
+                this.noteAssignment(variable, false, `${command.name} ${literal.value}`, start);
+            }
             this.checkArgument(command.rule, start, end, literal, placeholders);
             return;
         }
@@ -3231,9 +5661,13 @@ class ScriptLexer {
             return;
         }
         const wrapper = command.wrapper;
-        if ((wrapper === undefined || wrapper === 'time') &&
-            ASSIGNMENT.test(this.source.slice(start, end)))
+        const text = this.source.slice(start, end);
+        if ((wrapper === undefined || wrapper === 'time') && ASSIGNMENT.test(text)) {
+            const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
+            const spelling = `${/^[^=]*=/.exec(text)?.[0] ?? ''}…`;
+            this.noteAssignment(variable, literal.complete, spelling, start);
             return;
+        }
         // Options of builtin, command (-p, -v, --) and time (-p): the name is still to come.
         if (wrapper !== undefined && literal.value.startsWith('-'))
             return;
@@ -3246,6 +5680,7 @@ class ScriptLexer {
             this.failPlaceholder(placeholder.index, placeholder.source, IN_COMMAND_NAME_SUBSTITUTION(placeholder.source));
         }
         command.stage = 'arguments';
+        command.name = literal.complete ? literal.value : undefined;
         command.rule = this.commandRule(literal, start);
     }
     /**
@@ -3349,18 +5784,23 @@ class ScriptLexer {
                     refuse(declarationFlags(rule.command, rule.flags));
                 if (!prefix.value.includes('='))
                     refuse(inDeclarationName(rule.command));
+                const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(literal.value)?.[0];
+                this.noteAssignment(variable, literal.complete, `${rule.command} ${variable}=…`, start);
                 return;
             }
-            case 'printf':
+            case 'printf': {
                 if (rule.optionsDone)
                     return;
                 if (rule.variableNext) {
                     rule.variableNext = false;
                     refuse(IN_PRINTF_VARIABLE);
+                    this.noteAssignment(literal.value, false, `printf -v ${literal.value}`, start);
                     return;
                 }
                 if (couldBeOption)
                     refuse(IN_PRINTF_OPTIONS);
+                const glued = /^-v(.+)$/.exec(literal.value)?.[1];
+                this.noteAssignment(glued, false, `printf -v${glued}`, start);
                 if (literal.complete && literal.value === '--')
                     rule.optionsDone = true;
                 else if (literal.complete && literal.value === '-v')
@@ -3368,6 +5808,7 @@ class ScriptLexer {
                 else if (!/^-./.test(literal.value))
                     rule.optionsDone = true;
                 return;
+            }
             case 'test': {
                 const previous = rule.previous;
                 rule.previous = literal.complete ? literal.value : undefined;
@@ -3416,9 +5857,14 @@ class ScriptLexer {
             case undefined:
                 break;
         }
-        const conditional = frame.conditional;
+        // Inside [[ … ]], also inside its ( … ) groups at any depth: && and || and ! there join
+        // conditions, so an operator in a group applies to operands just like one outside.
+        const conditional = frame.conditional ?? frame.enclosingConditional;
         if (conditional !== undefined) {
-            if (word === ']]') {
+            if (word === ']]' && frame.conditional === undefined) {
+                this.fail(this.index - word.length, '`]]` inside ( … ) of [[ … ]]: close the ( first');
+            }
+            else if (word === ']]') {
                 frame.conditional = undefined;
                 frame.commandPosition = false;
                 const placeholder = conditional.placeholders[0];
@@ -3433,6 +5879,12 @@ class ScriptLexer {
                 this.fail(this.index - word.length, '`case` inside [[ … ]] is not supported');
             }
             return;
+        }
+        if (frame.loopKeyword !== undefined) {
+            // The variable of `for NAME in …` or `select NAME in …`, which each value is assigned to.
+            const variable = this.literalText(wordStart, this.index).value;
+            this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart);
+            frame.loopKeyword = undefined;
         }
         if (frame.afterFunctionKeyword) {
             // The name after `function`; the function's body follows.
@@ -3474,6 +5926,9 @@ class ScriptLexer {
             }
             frame.conditional = { arithmeticOperator: undefined, placeholders: [] };
         }
+        else if (word === 'for' || word === 'select') {
+            frame.loopKeyword = word;
+        }
         else if (word === 'coproc') {
             this.fail(this.index - word.length, 'coproc is not supported in command templates');
         }
@@ -3508,6 +5963,7 @@ class ScriptLexer {
     }
     /** Lexes a command list (or a parenthesized word) up to and including its closing `)`. */
     lexFrame(kind, forbidden, openIndex) {
+        const parent = this.frames.at(-1);
         const frame = {
             kind,
             forbidden,
@@ -3522,8 +5978,10 @@ class ScriptLexer {
             afterCommandName: false,
             afterFunctionKeyword: false,
             afterTime: false,
+            loopKeyword: undefined,
             cases: [],
-            conditional: undefined
+            conditional: undefined,
+            enclosingConditional: kind === 'group' ? (parent?.conditional ?? parent?.enclosingConditional) : undefined
         };
         this.frames.push(frame);
         const source = this.source;
@@ -3649,6 +6107,12 @@ class ScriptLexer {
         this.take();
     }
     lexOpeningParenthesis(frame, forbiddenHere) {
+        // `(` ends a reserved word (if(…), while(…), !(…), {(…), [[(…), for((…))): what follows is a
+        // subshell, arithmetic or a group of conditions, as after a space, not a parenthesized word.
+        const word = frame.plainWord;
+        if (frame.inWord && frame.commandPosition && word !== undefined && RESERVED_WORDS.has(word)) {
+            this.finishWord(frame);
+        }
         const openIndex = this.index;
         const functionParentheses = /^\([ \t]*\)/.exec(this.source.slice(openIndex, openIndex + 256))?.[0];
         const plainName = frame.plainWord !== undefined && /^[^=]+$/.test(frame.plainWord);
@@ -3722,7 +6186,7 @@ class ScriptLexer {
                 this.startCommand(frame);
             return;
         }
-        if (frame.conditional !== undefined) {
+        if (frame.conditional !== undefined || frame.enclosingConditional !== undefined) {
             if (rest.startsWith('<<')) {
                 this.fail(this.index, '`<<` inside [[ … ]] is not supported: bash stops with a syntax error there, and other ' +
                     'shells start a here-document');
@@ -3877,6 +6341,9 @@ class ScriptLexer {
     lexParameterExpansion(inDoubleQuotes) {
         const openIndex = this.index;
         const forbidden = IN_PARAMETER_EXPANSION;
+        // ${name=word} and ${name:=word} assign word to name.
+        const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(this.source.slice(openIndex, openIndex + 256));
+        this.noteAssignment(assigned?.[1], false, `${assigned?.[0] ?? ''}…}`, openIndex);
         this.take(2);
         for (;;) {
             const char = this.source[this.index];
@@ -5208,13 +7675,20 @@ function pwshLiteralSpans(script) {
 
 
 
+
 /** The command template is unusable: bad syntax, or a placeholder where it cannot be safe. */
 class TemplateError extends Error {
     name = 'TemplateError';
 }
 /** A placeholder names nothing for a given item (or the item cannot be used as asked). */
 class PlaceholderError extends Error {
+    namesNothing;
     name = 'PlaceholderError';
+    /** namesNothing: the template asks for what the item lacks (else the item's value is unusable). */
+    constructor(message, namesNothing = false) {
+        super(message);
+        this.namesNothing = namesNothing;
+    }
 }
 // {#} {%} | {} {.} {/} {//} {/.} | {1} {1.} {1/} {1//} {1/.} | {name} {a.b}
 const PLACEHOLDER = /\{(?:([#%])|([0-9]+)?(\/\/|\/\.|\/|\.)?|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*))\}/y;
@@ -5240,13 +7714,19 @@ function parsePlaceholder(source) {
         return { kind: 'position', position: Number(position), pathForm: form };
     return { kind: 'item', pathForm: form };
 }
-/** GNU parallel's {/}: everything after the last slash (so "a/" gives ""). */
+/**
+ * GNU parallel's {/}: everything after the last slash (so "a/" gives ""). GNU parallel's own
+ * s:.*\/:: stops at a newline ("a/b\nc/d" gives "b\nc/d"); this takes the real last slash.
+ */
 function basename(path) {
     return path.slice(path.lastIndexOf('/') + 1);
 }
-/** GNU parallel's {.}: drops a last extension, s:\.[^/.]+$:: (so ".bashrc" gives ""). */
+/**
+ * GNU parallel's {.}: drops the last dot and what follows it within the last path component,
+ * s:\.[^/.]*$:: (so ".bashrc" gives "", "x." gives "x", "x/." gives "x/").
+ */
 function withoutExtension(path) {
-    return path.replace(/\.[^/.]+$/, '');
+    return path.replace(/\.[^/.]*$/, '');
 }
 /**
  * GNU parallel's {//}, Perl's File::Basename::dirname: "a" gives ".", "/a" gives "/", "a/b/"
@@ -5399,11 +7879,12 @@ class CommandTemplate {
                 throw new Error(`Unparsed placeholder ${source}`);
             const result = template_valueOf(placeholder, item, seq, slot);
             if ('problem' in result) {
-                throw new PlaceholderError(`Placeholder ${source} names nothing in ${describeItem(item, seq)}: ${result.problem}`);
+                throw new PlaceholderError(`Placeholder ${source} names nothing in ${describeItem(item, seq)}: ${result.problem}`, true);
             }
-            if (result.value.includes('\0')) {
+            const unsendable = unsendableCharacter(result.value);
+            if (unsendable !== undefined) {
                 throw new PlaceholderError(`Placeholder ${source} cannot be used for ${describeItem(item, seq)}: its value ` +
-                    'contains a NUL character, which no command line can carry.');
+                    `contains ${unsendable}, which no command line can carry.`);
             }
             values.set(source, result.value);
             return result.value;
@@ -5437,9 +7918,10 @@ class CommandTemplate {
     }
     renderItemAsCommand(item, seq) {
         const text = itemText(item);
-        if (text.includes('\0')) {
-            throw new PlaceholderError(`${capitalize(describeItem(item, seq))} cannot be run as a command: it contains a NUL ` +
-                'character, which no command line can carry.');
+        const unsendable = unsendableCharacter(text);
+        if (unsendable !== undefined) {
+            throw new PlaceholderError(`${capitalize(describeItem(item, seq))} cannot be run as a command: it contains ` +
+                `${unsendable}, which no command line can carry.`);
         }
         if (this.shell !== Shell.None)
             return this.shellCommand(text);
@@ -5524,33 +8006,65 @@ function lowercaseFirst(text) {
 
 
 
+
+
 /**
  * Renders every command and checks every item before anything runs, so that a bad template, a
- * placeholder that names nothing, an item no command could carry or a missing task directory
- * stops the run early, naming what is wrong.
+ * placeholder that names nothing, a command that could not start (a string over Linux's 128 KiB,
+ * or arguments and environment over the system's total, counted for tasks whose files are in
+ * `workDirectory`) or a missing task directory stops the run early, naming what is wrong.
  */
-function prepareRun(settings) {
-    return settings.tasks === undefined
-        ? prepareItems(settings.items, parseTemplate(settings))
-        : prepareTasks(settings.tasks, settings);
+function prepareRun(settings, workDirectory) {
+    const count = settings.tasks?.length ?? settings.items.length;
+    const budget = workDirectory === undefined
+        ? undefined
+        : spawnBudget(workDirectory, Math.max(1, Math.min(settings.maxWorkers, count)), count);
+    if (settings.tasks !== undefined)
+        return prepareTasks(settings.tasks, settings, budget);
+    const template = parseTemplate(settings);
+    try {
+        return prepareItems(settings.items, template, settings.itemsInput, budget);
+    }
+    catch (error) {
+        if (!(error instanceof PlaceholderError))
+            throw error;
+        // A placeholder that names nothing is the template's fault; a value no command can carry, the item's.
+        const input = error.namesNothing
+            ? `${Inputs.Command} '${cut(settings.command, 80)}'`
+            : settings.itemsInput;
+        throw new Error(`Invalid ${input}: ${error.message}`, { cause: error });
+    }
 }
 /** Items through the command template; object items may carry a numeric `priority`. */
-function prepareItems(items, template) {
+function prepareItems(items, template, itemsInput = Inputs.Items, budget) {
+    const slots = budget?.slots ?? 1;
     const prepared = items.map((item, index) => {
         const command = template.render(item, index + 1, 1);
-        checkSpawnable(index, item, command.args, itemText(item));
-        return { index, item, command };
+        // {%} is rendered again at start: count it with the longest slot number.
+        const longest = template.usesSlot ? template.render(item, index + 1, slots) : command;
+        const where = `Invalid ${itemsInput}: item ${index + 1} (${itemLabel(item, 40)})`;
+        const spawnRoom = checkSpawnable(where, item, longest, undefined, budget);
+        return { index, item, command, spawnRoom };
     });
     return { template, prepared, needs: undefined, priorities: items.map(priorityOf) };
 }
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
-function prepareTasks(tasks, settings) {
+function prepareTasks(tasks, settings, budget) {
     // An empty template makes each "item" the script itself, quoted for nothing.
     const template = CommandTemplate.parse('', settings.shell);
     const indexOf = new Map(tasks.map((task, index) => [task.name, index]));
     const prepared = tasks.map((task, index) => {
-        const command = template.render(task.run, index + 1, 1);
-        checkSpawnable(index, task.name, command.args, task.name);
+        const where = `Invalid ${Inputs.Tasks}: task '${task.name}'`;
+        let command;
+        try {
+            command = template.render(task.run, index + 1, 1);
+        }
+        catch (error) {
+            if (!(error instanceof PlaceholderError))
+                throw error;
+            throw new Error(`${where}: ${prepare_lowercaseFirst(error.message)}`, { cause: error });
+        }
+        const spawnRoom = checkSpawnable(where, task.name, command, task.env, budget);
         const overrides = {
             timeoutMs: task.timeoutMs,
             retries: task.retries,
@@ -5559,7 +8073,7 @@ function prepareTasks(tasks, settings) {
                 ? undefined
                 : existingDirectory(task, (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, task.workingDirectory))
         };
-        return { index, item: task.name, command, needs: task.needs, overrides };
+        return { index, item: task.name, command, needs: task.needs, overrides, spawnRoom };
     });
     return {
         template,
@@ -5581,11 +8095,72 @@ function parseTemplate(settings) {
         });
     }
 }
-function checkSpawnable(index, item, args, text) {
-    const problem = spawnProblem(args, { PARALLEL_ITEM: text });
-    if (problem !== undefined) {
-        throw new Error(`Invalid item ${index + 1} (${itemLabel(item, 40)}): ${problem}.`);
+/**
+ * Checks that the command can start: each argument (and each variable of a task's own `env`) and,
+ * with a budget, the total of its arguments and environment without PARALLEL_ITEM, which is set
+ * only where it fits. Returns the bytes left for PARALLEL_ITEM under the total.
+ */
+function checkSpawnable(where, item, command, env, budget) {
+    const fail = (problem) => {
+        throw new Error(`${where}: ${problem}.`);
+    };
+    // PARALLEL_ITEM_FILE carries a NUL, but neither it nor PARALLEL_ITEM a lone surrogate.
+    const lone = typeof item === 'string' ? unsendableCharacter(item.replaceAll('\0', '')) : undefined;
+    if (lone !== undefined) {
+        fail(`the item would contain ${lone}, which no environment variable or file can carry`);
     }
+    const problem = spawnProblem(command.args, env ?? {});
+    if (problem !== undefined)
+        fail(problem);
+    if (budget?.limit === undefined)
+        return undefined;
+    const bytes = bytesWithoutItem(command, env, budget);
+    const total = totalSizeProblem(bytes, budget.limit);
+    if (total !== undefined)
+        fail(total);
+    return budget.limit - bytes;
+}
+/**
+ * What the task's arguments and environment take, PARALLEL_ITEM aside. Far from the limit, an
+ * upper bound (a UTF-16 unit is at most 3 UTF-8 bytes) that still leaves room for any
+ * PARALLEL_ITEM under 128 KiB; near it, counted exactly.
+ */
+function bytesWithoutItem(command, env, budget) {
+    const extra = env === undefined ? 0 : environmentBytes(env);
+    const argv0 = resolveProgram(command.file);
+    const path = programPath(argv0);
+    let bound = budget.environmentBytes + extra + (path.length + argv0.length) * 3 + 10;
+    for (const arg of command.args)
+        bound += arg.length * 3 + 9;
+    if (bound + MAX_ARG_STRLEN + 8 <= budget.limit)
+        return bound;
+    return budget.environmentBytes + extra + argumentBytes(path, [argv0, ...command.args]);
+}
+/** Paths found for a program name under a PATH: one lookup per run, not per item. */
+const programPaths = new Map();
+/**
+ * The longest path a program named without a directory may be started from, PATH searched as
+ * execvp does: the kernel counts that path too.
+ */
+function programPath(file) {
+    if (file.includes('/'))
+        return file;
+    const pathVariable = process.env.PATH ?? '';
+    const key = `${file}\0${pathVariable}`;
+    let longest = programPaths.get(key);
+    if (longest === undefined) {
+        longest = file;
+        for (const directory of pathVariable.split(':')) {
+            const path = `${directory}/${file}`;
+            if (Buffer.byteLength(path) > Buffer.byteLength(longest))
+                longest = path;
+        }
+        programPaths.set(key, longest);
+    }
+    return longest;
+}
+function prepare_lowercaseFirst(text) {
+    return text.charAt(0).toLowerCase() + text.slice(1);
 }
 function priorityOf(item) {
     if (item === null || typeof item !== 'object' || Array.isArray(item))
@@ -5618,8 +8193,6 @@ function isUnsuccessful(status) {
 }
 
 ;// CONCATENATED MODULE: ./src/results.ts
-
-
 
 
 function countStatuses(records) {
@@ -5693,39 +8266,6 @@ function describeResolves(records) {
 function speedUp(report) {
     const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
     return report.durationMs > 0 ? busy / report.durationMs : 0;
-}
-/**
- * Writes the results file: the public results plus each task's start and end times, worker slot,
- * error and output tail. Returns its path.
- */
-async function writeResultsFile(directory, report) {
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const path = (0,external_node_path_namespaceObject.join)(directory, 'results.json');
-    const body = {
-        counts: report.counts,
-        durationMs: report.durationMs,
-        workers: report.workers,
-        shell: report.shell,
-        haltReason: report.haltReason,
-        haltKind: report.haltKind,
-        ...(report.shard ? { shard: report.shard } : {}),
-        ...(report.merged ? { merged: report.merged } : {}),
-        results: report.records.map(record => ({
-            ...publicResult(record),
-            slot: record.slot,
-            startedAt: isoTime(record.startedAt),
-            endedAt: isoTime(record.endedAt),
-            error: record.error,
-            outputTail: record.outputTail,
-            summary: record.summary,
-            skipReason: record.skipReason
-        }))
-    };
-    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify(body, null, 2) + '\n');
-    return path;
-}
-function isoTime(epochMs) {
-    return epochMs === null ? null : new Date(epochMs).toISOString();
 }
 
 ;// CONCATENATED MODULE: ./src/mermaid.ts
@@ -6126,7 +8666,9 @@ const STATUS_RANK = {
 };
 /** Tables longer than this list failures first, so they are not lost among successes. */
 const FAILURES_FIRST_FROM = 20;
-/** Which shard this is, or which shards were merged; '' for a plain run. */
+/** Most problems of a merge listed in the summary. */
+const MAX_MERGE_PROBLEMS = 20;
+/** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {
     const { shard, merged } = report;
     if (shard !== undefined) {
@@ -6140,10 +8682,14 @@ function describeOrigin(report) {
     const from = merged.shards === null
         ? `${merged.files} results files`
         : `${merged.files} of ${merged.shards} shards`;
-    const missing = merged.missingShards.length === 0
+    const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS);
+    const more = merged.problems.length - shown.length;
+    const problems = shown.length === 0
         ? ''
-        : `\n\n> [!CAUTION]\n> No results file from shard ${merged.missingShards.map(index => `${index}/${merged.shards}`).join(', ')}: its items have no result here.`;
-    return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${missing}`;
+        : '\n\n> [!CAUTION]\n' +
+            shown.map(problem => `> - ${escapeMarkdown(problem)}\n`).join('') +
+            (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '');
+    return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
 }
 /**
  * The job summary as Markdown with HTML blocks. Everything that came from items or task output
@@ -6152,7 +8698,7 @@ function describeOrigin(report) {
 function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
     const { counts } = report;
     const parts = [];
-    // Items of a merge's missing shards have no record: they count against the run.
+    // Items a merge has no record for (missing shards, refused records) count against the run.
     const missing = counts.total - report.records.length;
     const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
     parts.push(`## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
@@ -6162,7 +8708,7 @@ function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
         `**${counts.timedOut}** timed out`,
         `**${counts.cancelled}** cancelled`,
         `**${counts.skipped}** skipped`,
-        ...(missing > 0 ? [`**${missing}** without a result (missing shards)`] : [])
+        ...(missing > 0 ? [`**${missing}** without a result`] : [])
     ].join(' · ');
     parts.push(`${tally}\n`);
     parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
@@ -6398,1771 +8944,325 @@ async function writeSummary(report) {
     const startedAt = monotonicMs();
     const summary = buildSummary(report);
     const ms = Math.round(monotonicMs() - startedAt);
-    debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
+    actions_core_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
     await actions_core_summary.addRaw(summary, true).write();
 }
 function tailCut(text, max) {
     return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/launcher.ts
+;// CONCATENATED MODULE: ./src/results-format.ts
 
-
-
-/**
- * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
- * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
- * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
- * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are
- * started with Node's spawn. Every guarantee of a spawned task holds: its own session and process
- * group, exactly the environment (in order) and working directory given, stdin from /dev/null,
- * separate stdout and stderr, exact exit codes and signals, and the start errors Node reports
- * (ENOENT, EACCES, ...).
- */
-const LAUNCHER_PERL = '/usr/bin/perl';
-/**
- * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
- * strings (cwd, output file, bytes to send before using it, argument count, arguments, NAME=value
- * environment), or `C` to close the running task's output pipes (its background children may hold
- * them). Frames on stdout: a type byte and a 4-byte value: `R` ready (once, at start), `P` forked
- * (pid), `S` started (exec succeeded), `F` not started (errno, then a byte saying which step),
- * `O`/`E` stdout/stderr data (length, then the bytes), `W` bytes appended to the output file, `X`
- * exited (wait status), `D` done (both pipes closed). One task at a time.
- */
-const LAUNCHER_SCRIPT = String.raw `
-use strict;
-# No module is loaded (POSIX alone takes 10 ms to load, five times the rest of perl's start-up):
-# syscall numbers for this architecture, open(2) flags and EINTR come from the action.
-my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $OUTPUT_FILE_FLAGS, $EINTR) = @ARGV;
-$0 = 'parallel-exec launcher';
-binmode(STDIN);
-binmode(STDOUT);
-# Stopping tasks is the action's job: it signals each task's process group itself.
-my @ignored = qw(INT TERM HUP QUIT PIPE);
-$SIG{$_} = 'IGNORE' for @ignored;
-# Wakes select() when the task's process ends while something still holds its output open.
-$SIG{CHLD} = sub { };
-
-sub read_exactly {
-  my ($n) = @_;
-  my $buffer = '';
-  while (length($buffer) < $n) {
-    my $got = sysread(STDIN, $buffer, $n - length($buffer), length($buffer));
-    if (!defined $got) { next if $! == $EINTR; exit 0 }
-    exit 0 if $got == 0;
-  }
-  return $buffer;
-}
-
-sub read_request { return read_exactly(unpack('N', read_exactly(4))) }
-
-sub send_frame {
-  my ($type, $value, $data) = @_;
-  my $frame = pack('aN', $type, $value) . (defined $data ? $data : '');
-  my $offset = 0;
-  while ($offset < length($frame)) {
-    my $wrote = syswrite(STDOUT, $frame, length($frame) - $offset, $offset);
-    if (!defined $wrote) { next if $! == $EINTR; exit 0 }
-    $offset += $wrote;
-  }
-}
-
-send_frame('R', 0);
-for (;;) {
-  my $request = read_request();
-  next unless substr($request, 0, 1) eq 'R';
-  my ($cwd, $file, $framed, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
-  my @argv = splice(@rest, 0, $argc);
-  # Exactly the task's environment, in the order given (as spawn passes it).
-  %ENV = ();
-  for (@rest) { my ($name, $value) = split(/=/, $_, 2); $ENV{$name} = $value }
-
-  my ($out_r, $out_w, $err_r, $err_w, $status_r, $status_w);
-  unless (pipe($out_r, $out_w) && pipe($err_r, $err_w) && pipe($status_r, $status_w)) {
-    send_frame('F', $! + 0, 'p');
-    next;
-  }
-  my $pid = fork();
-  if (!defined $pid) {
-    send_frame('F', $! + 0, 'f');
-    next;
-  }
-  if ($pid == 0) {
-    $SIG{$_} = 'DEFAULT' for @ignored, 'CHLD';
-    # An empty signal mask: rt_sigprocmask(SIG_SETMASK, {}, NULL, 8). A variable, not a literal:
-    # syscall() passes strings as writable buffers.
-    my $no_signals = "\0" x 8;
-    syscall($RT_SIGPROCMASK, 2, $no_signals, 0, 8);
-    # exit_group(2), as _exit: nothing of the launcher's may run or be flushed in the child.
-    my $fail = sub {
-      syswrite($status_w, pack('Na', $! + 0, $_[0]));
-      syscall($EXIT_GROUP, 127);
-      kill('KILL', $$);
-    };
-    # A session of its own, as spawn's detached: leader of its process group, no terminal.
-    syscall($SETSID) == -1 and $fail->('s');
-    # Reopened standard handles keep their descriptors 0, 1 and 2 (and no close-on-exec).
-    open(STDIN, '<', '/dev/null') or $fail->('n');
-    open(STDOUT, '>&', $out_w) or $fail->('p');
-    open(STDERR, '>&', $err_w) or $fail->('p');
-    chdir($cwd) or $fail->('c');
-    exec { $argv[0] } @argv;
-    $fail->('e');
-  }
-  # The pid first: should this launcher die now, the action knows what it may have started.
-  send_frame('P', $pid);
-  close($out_w);
-  close($err_w);
-  close($status_w);
-  # The status pipe is closed on exec: EOF means the command is running.
-  my ($got, $failure);
-  do { $got = sysread($status_r, $failure, 5) } while (!defined $got && $! == $EINTR);
-  close($status_r);
-  if ($got) {
-    while (waitpid($pid, 0) != $pid) { last unless $! == $EINTR }
-    close($out_r);
-    close($err_r);
-    send_frame('F', unpack('N', $failure), substr($failure, 4, 1));
-    next;
-  }
-  send_frame('S', $pid);
-
-  # pidfd_open(2) (Linux 5.3+): readable once the process has ended, so select() wakes for it
-  # without a race; without it, SIGCHLD and a 0.1 s timeout.
-  my $pidfd = syscall($PIDFD_OPEN, $pid, 0);
-  $pidfd = undef if $pidfd < 0;
-  my %open = ('O' => $out_r, 'E' => $err_r);
-  # Output past the first $framed bytes goes to $file (appended), when one is given: the action
-  # then only reads it back to print it. Should the file fail, the rest goes as frames.
-  $framed = -1 if $file eq '';
-  my $file_fh;
-  my $relay = sub {
-    my ($type, $data) = @_;
-    if ($framed > 0) {
-      my $head = substr($data, 0, $framed, '');
-      $framed -= length($head);
-      send_frame($type, length($head), $head);
+/** A value in a file that is not what the format expects: `at` is its path, as `results[3].status`. */
+class FieldError extends Error {
+    at;
+    problem;
+    constructor(at, problem) {
+        super(`'${at}' ${problem}`);
+        this.at = at;
+        this.problem = problem;
     }
-    if ($framed == 0 && length($data)) {
-      unless ($file_fh) {
-        sysopen($file_fh, $file, $OUTPUT_FILE_FLAGS, 0600)
-          or do { $framed = -1; undef $file_fh };
-      }
-      while ($file_fh && length($data)) {
-        my $wrote = syswrite($file_fh, $data);
-        if (!defined $wrote) { next if $! == $EINTR; $framed = -1; last }
-        substr($data, 0, $wrote, '');
-        send_frame('W', $wrote);
-      }
-    }
-    send_frame($type, length($data), $data) if length($data);
-  };
-  my $exited = 0;
-  while (!$exited || %open) {
-    # 1: WNOHANG
-    if (!$exited && waitpid($pid, 1) == $pid) {
-      send_frame('X', $?);
-      $exited = 1;
-      next;
-    }
-    my $wanted = '';
-    vec($wanted, fileno($_), 1) = 1 for values %open;
-    # Always watched, so that the launcher ends with the action whatever the task does.
-    vec($wanted, fileno(STDIN), 1) = 1;
-    vec($wanted, $pidfd, 1) = 1 if defined $pidfd && !$exited;
-    my $timeout = $exited || defined $pidfd ? undef : 0.1;
-    my $ready = select(my $readable = $wanted, undef, undef, $timeout);
-    next if $ready <= 0;
-    # A close first: nothing may be relayed (or written to the output file) after it was asked.
-    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
-      close($_) for values %open;
-      %open = ();
-    }
-    # stdout first when both have data (as most programs write): hash order would be random.
-    for my $type (grep { $open{$_} } 'O', 'E') {
-      my $pipe = $open{$type};
-      next unless vec($readable, fileno($pipe), 1);
-      my $n = sysread($pipe, my $data, 65536);
-      next if !defined $n && $! == $EINTR;
-      if ($n) { $relay->($type, $data) }
-      else { close($pipe); delete $open{$type} }
-    }
-  }
-  syscall($CLOSE, $pidfd) if defined $pidfd;
-  close($file_fh) if $file_fh;
-  send_frame('D', 0);
-}
-`;
-const HEADER_BYTES = 5;
-/** A launcher is ready in a few ms; one that is not after this long is given up. */
-const LAUNCHER_READY_TIMEOUT_MS = 5000;
-/**
- * Tasks spawned (no launcher free) before launchers start being started in the background, when
- * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
- * about 3 ms of perl's start-up, which a task or two run through it repay.
- */
-const SPAWNS_BEFORE_LAUNCHERS = 8;
-// Where two names share a number (SIGABRT/SIGIOT, EAGAIN/EWOULDBLOCK), Node reports the first.
-const ERRNO_NAMES = firstNames(external_node_os_namespaceObject.constants.errno);
-const SIGNAL_NAMES = firstNames(external_node_os_namespaceObject.constants.signals);
-/** One launcher process; runs one task at a time. */
-class Launcher {
-    onIdle;
-    onLost;
-    child;
-    buffered = Buffer.alloc(0);
-    running;
-    paused = false;
-    /** Counts pauses, so that a pause's late end cannot resume a later one (or a later task). */
-    pauses = 0;
-    ready = false;
-    readyTimer;
-    ended = false;
-    /** Bytes of the current O / E frame still to come, and whose they are. */
-    dataLeft = 0;
-    dataStream = 'stdout';
-    dead = false;
-    /**
-     * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
-     * ready, which means perl cannot run it here. Throws what spawn throws.
-     */
-    constructor(perl, readyTimeoutMs, onIdle, onLost) {
-        this.onIdle = onIdle;
-        this.onLost = onLost;
-        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments()], {
-            stdio: ['pipe', 'pipe', 'ignore'],
-            // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
-            env: {}
-        });
-        this.child.on('error', () => this.die());
-        this.child.stdin?.on('error', () => this.die());
-        this.child.stdout?.on('data', (chunk) => this.receive(chunk));
-        // Only once all it wrote is read: 'exit' can come before the last frames.
-        this.child.stdout?.on('close', () => {
-            this.ended = true;
-            this.parse();
-        });
-        // A task may be waiting for it: one that never gets ready is given up (the task is spawned).
-        this.readyTimer = setTimeout(() => this.child.kill('SIGKILL'), readyTimeoutMs);
-        this.readyTimer.unref();
-        this.setRef(false);
-    }
-    launch(encoded, running) {
-        this.running = running;
-        this.setRef(true);
-        this.child.stdin?.write(encoded);
-    }
-    /** Closes the output pipes of `running`, if it is still this launcher's task. */
-    closeStdio(running) {
-        if (this.running !== running || running.discard)
-            return;
-        running.discard = true;
-        this.child.stdin?.write(Buffer.from([0, 0, 0, 1, 0x43]));
-        // What was paused for its output is of no use now; the launcher must be read on.
-        if (this.paused)
-            this.resume(this.pauses);
-    }
-    close() {
-        this.dead = true;
-        this.child.stdin?.end();
-        this.setRef(false);
-    }
-    receive(chunk) {
-        this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-        this.parse();
-    }
-    parse() {
-        while (!this.paused && this.buffered.length > 0) {
-            const buffer = this.buffered;
-            if (this.dataLeft > 0) {
-                // Output is handed on as it arrives, in slices of what was read: never copied here.
-                const length = Math.min(this.dataLeft, buffer.length);
-                this.dataLeft -= length;
-                this.buffered = buffer.subarray(length);
-                this.deliver(buffer.subarray(0, length));
-                continue;
-            }
-            if (buffer.length < HEADER_BYTES)
-                break;
-            const type = buffer[0];
-            const value = buffer.readUInt32BE(1);
-            const running = this.running;
-            if (type === 0x4f || type === 0x45) {
-                // O / E: `value` bytes of the task's stdout / stderr follow
-                this.dataLeft = value;
-                this.dataStream = type === 0x4f ? 'stdout' : 'stderr';
-                this.buffered = buffer.subarray(HEADER_BYTES);
-                continue;
-            }
-            if (type === 0x46) {
-                // F: not started; one more byte says which step failed
-                if (buffer.length < HEADER_BYTES + 1)
-                    break;
-                const step = String.fromCharCode(buffer[HEADER_BYTES]);
-                this.buffered = buffer.subarray(HEADER_BYTES + 1);
-                this.running = undefined;
-                running?.failed(value, step);
-                this.idle();
-                continue;
-            }
-            this.buffered = buffer.subarray(HEADER_BYTES);
-            if (type === 0x52) {
-                this.ready = true;
-                clearTimeout(this.readyTimer);
-                // Launched on demand, its first task may already be waiting.
-                if (!running)
-                    this.idle();
-            }
-            else if (type === 0x50)
-                running?.forked(value);
-            else if (type === 0x53)
-                running?.started();
-            // W: bytes appended to the output file; counted even once discarded, as they are there
-            else if (type === 0x57)
-                running?.appended?.(value);
-            else if (type === 0x58)
-                running?.exited(value);
-            else if (type === 0x44) {
-                this.running = undefined;
-                running?.done();
-                this.idle();
-            }
-        }
-        // Gone, and every frame it sent before going has been handled.
-        if (this.ended && !this.paused)
-            this.die();
-    }
-    deliver(data) {
-        const running = this.running;
-        if (!running || running.discard || !running.onOutput)
-            return;
-        const wait = running.onOutput(data, this.dataStream);
-        if (wait) {
-            this.paused = true;
-            const pause = ++this.pauses;
-            this.child.stdout?.pause();
-            void wait.finally(() => this.resume(pause));
-        }
-    }
-    resume(pause) {
-        if (!this.paused || pause !== this.pauses)
-            return;
-        this.pauses++;
-        this.paused = false;
-        this.child.stdout?.resume();
-        this.parse();
-    }
-    idle() {
-        if (this.dead)
-            return;
-        this.setRef(false);
-        this.onIdle(this);
-    }
-    die() {
-        if (this.dead && !this.running)
-            return;
-        this.dead = true;
-        this.setRef(false);
-        if (!this.ready)
-            this.onLost();
-        const running = this.running;
-        this.running = undefined;
-        running?.exited(null);
-        running?.done();
-    }
-    /** An idle launcher must not keep the action alive: it ends when our end of its stdin closes. */
-    setRef(ref) {
-        const handles = [this.child, this.child.stdin, this.child.stdout];
-        for (const handle of handles) {
-            if (ref)
-                handle?.ref?.();
-            else
-                handle?.unref?.();
-        }
-    }
-}
-/** What a task does when every launcher is busy or still starting. */
-var NoneFree;
-(function (NoneFree) {
-    /**
-     * Start it with Node's spawn, and from the 8th such task on start one more launcher in the
-     * background (a launcher costs a spawn and then some: a short run should not pay for it).
-     */
-    NoneFree["Spawn"] = "spawn";
-    /** Start one more launcher and wait for it. */
-    NoneFree["Wait"] = "wait";
-})(NoneFree || (NoneFree = {}));
-/** Idle launchers, and one more started whenever all are busy. */
-class LauncherPool {
-    idle = [];
-    all = new Set();
-    perl;
-    enabled;
-    whenNoneFree;
-    readyTimeoutMs;
-    starting = 0;
-    spawned = 0;
-    broken = false;
-    constructor(options = {}) {
-        this.perl = options.perl ?? LAUNCHER_PERL;
-        this.enabled = options.enabled ?? launcherSupported(this.perl);
-        this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn;
-        this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS;
-    }
-    /** Starts the command through a launcher; `unavailable` when there is none to use now. */
-    launch(request) {
-        if (!this.enabled || this.broken)
-            return Promise.resolve({ unavailable: true });
-        let launcher = this.idle.pop();
-        while (launcher?.dead)
-            launcher = this.idle.pop();
-        try {
-            if (launcher || this.whenNoneFree === NoneFree.Wait) {
-                // Encoded only when a launcher takes it: a task that is spawned needs no request.
-                const encoded = encodeRequest(request);
-                if (encoded === undefined) {
-                    if (launcher)
-                        this.idle.push(launcher);
-                    return Promise.resolve({ unavailable: true });
-                }
-                return this.start(launcher ?? this.newLauncher(false), request, encoded);
-            }
-            // A launcher pays for its start-up after several tasks: a short run spawns them all. Then
-            // one at a time, so there is at most one more launcher than tasks running at once.
-            this.spawned++;
-            if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0)
-                this.newLauncher(true);
-        }
-        catch {
-            // spawn threw (rather than reporting an 'error'): no launchers here.
-            this.broken = true;
-        }
-        return Promise.resolve({ unavailable: true });
-    }
-    /**
-     * Says that `tasks` tasks are about to be started, at most `atOnce` at a time. When every slot
-     * will run more than one, a launcher pays for itself: a task that finds none free then starts
-     * one and waits for it (about 4 ms) rather than being spawned, so that no task of the run has
-     * its output pass through a fork of the whole Node process.
-     */
-    expect(tasks, atOnce) {
-        if (tasks > atOnce)
-            this.whenNoneFree = NoneFree.Wait;
-    }
-    /** Ends every launcher (each exits once its stdin closes). */
-    close() {
-        for (const launcher of this.all)
-            launcher.close();
-        this.all.clear();
-        this.idle.length = 0;
-        this.starting = 0;
-    }
-    newLauncher(warming) {
-        if (warming)
-            this.starting++;
-        let counted = warming;
-        const uncount = () => {
-            if (counted)
-                this.starting--;
-            counted = false;
-        };
-        try {
-            const launcher = new Launcher(this.perl, this.readyTimeoutMs, idle => {
-                uncount();
-                if (!idle.dead)
-                    this.idle.push(idle);
-            }, () => {
-                uncount();
-                this.broken = true;
-                this.all.delete(launcher);
-            });
-            this.all.add(launcher);
-            return launcher;
-        }
-        catch (error) {
-            uncount();
-            throw error;
-        }
-    }
-    start(launcher, request, encoded) {
-        return new Promise(resolve => {
-            let pid;
-            let stdioOpen = true;
-            let lost;
-            let hasExited = false;
-            let appendedBytes = 0;
-            let resolveExited;
-            let resolveClosed;
-            const exited = new Promise(done => (resolveExited = done));
-            const stdioClosed = new Promise(done => (resolveClosed = done));
-            const started = (forkedPid) => resolve({
-                process: {
-                    pid: forkedPid,
-                    exited,
-                    stdioClosed,
-                    stdioOpen: () => stdioOpen,
-                    closeStdio: () => {
-                        if (!stdioOpen)
-                            return;
-                        stdioOpen = false;
-                        launcher.closeStdio(running);
-                    },
-                    lostReason: () => lost
-                }
-            });
-            const running = {
-                onOutput: request.onOutput,
-                appended: bytes => {
-                    appendedBytes += bytes;
-                    request.outputFile?.appended(bytes);
-                },
-                discard: false,
-                forked: forkedPid => (pid = forkedPid),
-                started: () => started(pid),
-                failed: (errno, step) => resolve({ error: startError(request.file, errno, step) }),
-                exited: status => {
-                    if (hasExited)
-                        return;
-                    hasExited = true;
-                    if (pid === undefined) {
-                        // It died before forking: nothing ran; spawn from now on.
-                        this.broken = true;
-                        resolve({ unavailable: true });
-                        return;
-                    }
-                    if (status === null) {
-                        // The task may be running (or have run) without us seeing how it ended. It must not
-                        // run a second time: report it lost; its group is stopped like any leftover.
-                        lost = 'the launcher that started this task stopped unexpectedly';
-                        countUnreported(request.outputFile, appendedBytes);
-                        started(pid);
-                    }
-                    resolveExited(decodeWaitStatus(status));
-                },
-                done: () => {
-                    stdioOpen = false;
-                    resolveClosed();
-                }
-            };
-            launcher.launch(encoded, running);
-        });
+    /** The same error seen from the object or array that holds the field under `key`. */
+    within(key) {
+        const inner = this.at === '' || this.at.startsWith('[') ? this.at : `.${this.at}`;
+        return new FieldError(typeof key === 'number' ? `[${key}]${inner}` : `${key}${inner}`, this.problem);
     }
 }
 /**
- * A launcher that died may have appended bytes it did not get to report: the file is its alone
- * and nothing writes to it any more, so its size says how many.
+ * Reads `json` with `field`, naming the field under `key` in any error. Paths are built only on
+ * error, so that reading a large file builds no string per field.
  */
-function countUnreported(file, reported) {
-    if (file === undefined)
-        return;
+function readWithin(field, json, key) {
     try {
-        const size = external_node_fs_namespaceObject.statSync(file.path).size;
-        if (size > reported)
-            file.appended(size - reported);
+        return field.read(json);
     }
-    catch {
-        // Never created: nothing was appended.
+    catch (error) {
+        throw error instanceof FieldError ? error.within(key) : error;
     }
 }
-function firstNames(constants) {
-    const names = new Map();
-    for (const [name, value] of Object.entries(constants))
-        if (!names.has(value))
-            names.set(value, name);
-    return names;
+/** A short, one-line picture of a JSON value for an error message. */
+function shown(json) {
+    if (json === undefined)
+        return 'missing';
+    return `${itemLabel(JSON.stringify(json), 60)}`;
 }
-/**
- * The syscall numbers the launcher calls by number (pidfd_open, setsid, rt_sigprocmask,
- * exit_group, close) on the architectures GitHub's Linux runners have; elsewhere tasks are spawned.
- */
-const SYSCALLS = {
-    x64: [434, 112, 14, 231, 3],
-    arm64: [434, 157, 135, 94, 57]
+/** A field whose JSON is the value itself, when `valid` accepts it. */
+function checked(valid, expected) {
+    return {
+        write: value => value,
+        read(json) {
+            if (!valid(json))
+                throw new FieldError('', `is ${shown(json)}. Expected ${expected}`);
+            return json;
+        }
+    };
+}
+const results_format_text = checked(json => typeof json === 'string', 'a string');
+const flag = checked(json => typeof json === 'boolean', 'true or false');
+/** A whole number of at least `min`. */
+function whole(min = 0) {
+    return checked(json => typeof json === 'number' && Number.isSafeInteger(json) && json >= min, `a whole number ≥ ${min}`);
+}
+/** Any whole number (exit codes can be negative on Windows). */
+const integer = checked(json => typeof json === 'number' && Number.isSafeInteger(json), 'a whole number');
+/** Milliseconds: a finite number ≥ 0. */
+const milliseconds = checked(json => typeof json === 'number' && Number.isFinite(json) && json >= 0, 'a number of milliseconds ≥ 0');
+/** Any JSON value but a missing one: what an item is. */
+const jsonValue = checked(json => json !== undefined, 'an item (any JSON value)');
+/** One of the values of a string enum. */
+function oneOf(values) {
+    const known = new Set(Object.values(values));
+    return checked(json => typeof json === 'string' && known.has(json), `one of ${[...known].join(', ')}`);
+}
+/** A map of strings to strings. */
+const stringMap = checked(json => json !== null &&
+    typeof json === 'object' &&
+    !Array.isArray(json) &&
+    Object.values(json).every(entry => typeof entry === 'string'), 'an object of strings');
+/** An epoch time in milliseconds, written as an ISO 8601 time that reads back to the same number. */
+const isoTime = {
+    write: epochMs => new Date(epochMs).toISOString(),
+    read(json) {
+        const ms = typeof json === 'string' ? Date.parse(json) : NaN;
+        if (Number.isNaN(ms) || new Date(ms).toISOString() !== json) {
+            throw new FieldError('', `is ${shown(json)}. Expected a time such as 2026-01-31T12:00:00.000Z`);
+        }
+        return ms;
+    }
 };
-/** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR. */
-function launcherArguments() {
-    const syscalls = SYSCALLS[process.arch];
-    if (syscalls === undefined)
-        throw new Error(`No launcher for ${process.arch}`);
-    // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
-    const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
-    const flags = O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW;
-    return [...syscalls, flags, external_node_os_namespaceObject.constants.errno.EINTR].map(String);
-}
-/** Whether tasks can be started through launchers on this machine. */
-function launcherSupported(perl = LAUNCHER_PERL) {
-    if (process.platform !== 'linux' || SYSCALLS[process.arch] === undefined)
-        return false;
-    try {
-        external_node_fs_namespaceObject.accessSync(perl, external_node_fs_namespaceObject.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** The wait status of waitpid(2) as Node's 'exit' event reports it: [code, null] or [null, signal]. */
-function decodeWaitStatus(status) {
-    if (status === null)
-        return [null, null];
-    const signal = status & 0x7f;
-    if (signal === 0)
-        return [(status >> 8) & 0xff, null];
-    return [null, SIGNAL_NAMES.get(signal) ?? null];
-}
-/** The error Node's spawn gives for the same failure, e.g. `spawn nosuch ENOENT`. */
-function startError(file, errno, step) {
-    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
-    const syscall = step === 'f' ? 'fork' : step === 'p' ? 'pipe' : 'spawn';
-    const message = step === 'f' || step === 'p' ? `${syscall} ${code}` : `spawn ${file} ${code}`;
-    const error = new Error(message);
-    error.code = code;
-    error.errno = -errno;
-    error.syscall = `${syscall} ${file}`;
-    error.path = file;
-    return error;
-}
-/** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
-function encodeRequest(request) {
-    // An empty cwd means ours, as for spawn.
-    const file = request.outputFile;
-    const strings = [
-        request.cwd || process.cwd(),
-        file?.path ?? '',
-        String(file?.after ?? 0),
-        String(request.args.length + 1),
-        request.file
-    ];
-    for (const arg of request.args)
-        strings.push(arg);
-    for (const [name, value] of Object.entries(request.env ?? process.env)) {
-        if (value !== undefined)
-            strings.push(`${name}=${value}`);
-    }
-    let size = 4 + 1;
-    const lengths = [];
-    for (const text of strings) {
-        // No string can carry a NUL byte: spawn refuses it with an error of its own.
-        if (text.includes('\0'))
-            return undefined;
-        const length = Buffer.byteLength(text);
-        lengths.push(length);
-        size += 4 + length;
-    }
-    const buffer = Buffer.allocUnsafe(size);
-    buffer.writeUInt32BE(size - 4, 0);
-    buffer[4] = 0x52;
-    let offset = 5;
-    strings.forEach((text, index) => {
-        const length = lengths[index];
-        buffer.writeUInt32BE(length, offset);
-        buffer.write(text, offset + 4);
-        offset += 4 + length;
-    });
-    return buffer;
-}
-
-;// CONCATENATED MODULE: ./src/process-runner.ts
-
-
-
-
-
-
-
-
-const DEFAULT_KILL_GRACE_MS = 2000;
-const DEFAULT_STDIO_GRACE_MS = 1000;
-const EXIT_COMMAND_NOT_FOUND = 127;
-const EXIT_NOT_EXECUTABLE = 126;
-// setTimeout fires at once for longer delays; this is almost 25 days.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-// Only while stopping a group: how often to check whether it is gone.
-const GROUP_POLL_MS = 20;
-// Zombies that no one reaps (a container whose PID 1 is not an init) look alive to kill(0);
-// /proc tells them apart, but reading it costs more, so only this often.
-const PROC_SCAN_INTERVAL_MS = 100;
-// After SIGKILL the kernel still needs a moment before the processes are gone.
-const KILL_SETTLE_MS = 500;
-/**
- * Runs one command as the leader of its own process group and resolves once it has ended, its
- * output has been delivered and nothing of its group is left. Never rejects.
- */
-async function runProcess(options) {
-    const clock = startClock();
-    if (options.signal?.aborted) {
-        return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true });
-    }
-    const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers;
-    let started;
-    if (launchers) {
-        const outcome = await launchers.launch(options);
-        if ('error' in outcome)
-            return clock.result(await describeStartFailure(outcome.error, options));
-        if ('process' in outcome)
-            started = outcome.process;
-    }
-    if (!started) {
-        const spawned = await startWithSpawn(options);
-        if ('error' in spawned)
-            return clock.result(await describeStartFailure(spawned.error, options));
-        started = spawned;
-    }
-    const { pid, exited, stdioClosed } = started;
-    let timeoutTimer;
-    const timedOut = new Promise(resolve => {
-        const timeoutMs = options.timeoutMs;
-        if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-            timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
-        }
-    });
-    let onAbort;
-    const aborted = new Promise(resolve => {
-        if (!options.signal)
-            return;
-        // Starting through a launcher takes a moment, in which the run may have halted.
-        if (options.signal.aborted)
-            return resolve('abort');
-        onAbort = () => resolve('abort');
-        options.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    let stopReason;
-    try {
-        const first = await Promise.race([exited, timedOut, aborted]);
-        clearTimeout(timeoutTimer);
-        if (!Array.isArray(first)) {
-            stopReason = first;
-            await stopProcessTree(started, killGraceMs);
-        }
-        const [code, signal] = await exited;
-        // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
-        if (started.stdioOpen()) {
-            const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS;
-            await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs);
-        }
-        started.closeStdio();
-        // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
-        if (stopReason === undefined)
-            await stopLeftovers(pid, killGraceMs);
-        return clock.result({
-            exitCode: code ?? exitCodeOfSignal(signal),
-            signal,
-            timedOut: stopReason === 'timeout',
-            aborted: stopReason === 'abort',
-            error: started.lostReason?.(),
-            pid
-        });
-    }
-    finally {
-        if (onAbort)
-            options.signal?.removeEventListener('abort', onAbort);
-    }
-}
-let shared;
-/** The launchers every task of this process shares. */
-function sharedLaunchers() {
-    shared ??= new LauncherPool();
-    return shared;
-}
-/** Starts the process with Node's spawn: a fork of this whole process. */
-async function startWithSpawn(options) {
-    let child;
-    try {
-        child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
-            cwd: options.cwd,
-            env: options.env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
-            // groups (taskkill /T walks the tree) and detached there means a console of its own.
-            detached: process.platform !== 'win32',
-            windowsHide: true
-        });
-    }
-    catch (error) {
-        return { error };
-    }
-    const stdout = child.stdout;
-    const stderr = child.stderr;
-    const pid = child.pid;
-    if (pid === undefined || stdout === null || stderr === null) {
-        // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
-        const error = await new Promise(resolve => child.once('error', resolve));
-        stdout?.destroy();
-        stderr?.destroy();
-        return { error };
-    }
-    const onOutput = options.onOutput;
-    if (onOutput) {
-        const relay = (stream, name) => {
-            stream.on('data', (chunk) => {
-                const wait = onOutput(chunk, name);
-                if (wait) {
-                    stream.pause();
-                    void wait.finally(() => stream.resume());
-                }
-            });
-        };
-        relay(stdout, 'stdout');
-        relay(stderr, 'stderr');
-    }
-    else {
-        stdout.resume();
-        stderr.resume();
-    }
-    // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
-    child.on('error', () => { });
+/** The value or null. */
+function nullable(field) {
     return {
-        pid,
-        exited: new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal]))),
-        stdioClosed: Promise.all([process_runner_closed(stdout), process_runner_closed(stderr)]).then(() => undefined),
-        stdioOpen: () => stdout.readable || stderr.readable,
-        closeStdio: () => {
-            stdout.destroy();
-            stderr.destroy();
+        write: value => (value === null ? null : field.write(value)),
+        read: json => (json === null ? null : field.read(json))
+    };
+}
+/** The value or nothing: an absent key reads as undefined, and undefined is not written. */
+function optional(field) {
+    return {
+        write: value => (value === undefined ? undefined : field.write(value)),
+        read: json => (json === undefined ? undefined : field.read(json))
+    };
+}
+/** An array of values of one format. */
+function arrayOf(field) {
+    return {
+        write: values => values.map(value => field.write(value)),
+        read(json) {
+            if (!Array.isArray(json))
+                throw new FieldError('', `is ${shown(json)}. Expected an array`);
+            return json.map((entry, index) => readWithin(field, entry, index));
+        }
+    };
+}
+/**
+ * An object with exactly the keys of its format, in the format's order, each under its own name
+ * or the one `names` gives it. A key the format does not know is refused rather than dropped, so
+ * a field from a newer writer is never lost unseen.
+ */
+function objectOf(format, names = {}) {
+    const keys = Object.keys(format);
+    const nameOf = (key) => names[key] ?? key;
+    const known = new Set(keys.map(nameOf));
+    return {
+        write(value) {
+            const json = {};
+            for (const key of keys)
+                json[nameOf(key)] = format[key].write(value[key]);
+            return json;
         },
-        killMain: () => {
-            if (child.exitCode === null && child.signalCode === null)
-                child.kill('SIGKILL');
+        read(json) {
+            if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+                throw new FieldError('', `is ${shown(json)}. Expected an object`);
+            }
+            const source = json;
+            const stranger = Object.keys(source).find(key => !known.has(key));
+            if (stranger !== undefined) {
+                throw new FieldError(stranger, `is not a field parallel-exec writes. Expected only ${[...known].join(', ')}`);
+            }
+            const value = {};
+            for (const key of keys) {
+                const read = readWithin(format[key], source[nameOf(key)], nameOf(key));
+                if (read !== undefined)
+                    value[key] = read;
+            }
+            return value;
         }
     };
 }
-/** The taskkill invocation that force-stops a process tree on Windows (no shell involved). */
-function taskkillCommand(pid, env = process.env) {
-    const systemRoot = env.SystemRoot ?? 'C:\\Windows';
-    return {
-        file: external_node_path_namespaceObject.win32.join(systemRoot, 'System32', 'taskkill.exe'),
-        args: ['/T', '/F', '/PID', String(pid)]
-    };
-}
-/** 128 + the signal's number, as a shell reports a process killed by a signal. */
-function exitCodeOfSignal(signal) {
-    if (signal === null)
-        return null;
-    const number = external_node_os_namespaceObject.constants.signals[signal];
-    return number === undefined ? null : 128 + number;
-}
-async function stopProcessTree(started, graceMs) {
-    const pid = started.pid;
-    if (process.platform === 'win32') {
-        await runTaskkill(pid);
-        // taskkill can fail (e.g. access denied); at least the main process must end.
-        started.killMain?.();
-        return;
-    }
-    // Descendants that left the task's group (coreutils `timeout`, `setsid`) are found through
-    // their parent links, which only hold while the task's main process is alive: now.
-    const escaped = escapedGroups(pid);
-    const deadline = Date.now() + graceMs;
-    for (const target of escaped)
-        signalTarget(target, 'SIGTERM');
-    await stopProcessGroup(pid, graceMs);
-    if (escaped.length === 0)
-        return;
-    // They get the same grace as the task's group, then SIGKILL.
-    while (escaped.some(isSignalable) && Date.now() < deadline)
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(GROUP_POLL_MS);
-    for (const target of escaped)
-        signalTarget(target, 'SIGKILL');
-}
-/** Whether a process (positive) or group (negative) can still be signalled (zombies can). */
-function isSignalable(target) {
-    try {
-        process.kill(target, 0);
-        return true;
-    }
-    catch (error) {
-        return error.code !== 'ESRCH';
-    }
+
+;// CONCATENATED MODULE: ./src/results-file.ts
+
+
+
+
+
+
+
+/**
+ * The results file, both ways: every field of a report and of its records, with the type each
+ * must have. Writing and reading go through these formats only, and each format must name every
+ * key of its type (a compile error otherwise), so a field cannot be written and not read back.
+ */
+const RESOLVE_FORMAT = {
+    resolved: flag,
+    commentUrl: optional(results_format_text),
+    error: optional(results_format_text)
+};
+/** A record's fields, in the order the file lists them: the public result first. */
+const RECORD_FORMAT = {
+    index: whole(),
+    item: jsonValue,
+    status: oneOf(TaskStatus),
+    exitCode: nullable(integer),
+    signal: nullable(results_format_text),
+    durationMs: milliseconds,
+    attempts: whole(),
+    command: results_format_text,
+    outputs: stringMap,
+    needs: optional(arrayOf(results_format_text)),
+    resolve: optional(objectOf(RESOLVE_FORMAT)),
+    slot: nullable(whole(1)),
+    startedAt: nullable(isoTime),
+    endedAt: nullable(isoTime),
+    error: nullable(results_format_text),
+    outputTail: results_format_text,
+    summary: results_format_text,
+    skipReason: optional(results_format_text)
+};
+const COUNTS_FORMAT = {
+    total: whole(),
+    succeeded: whole(),
+    failed: whole(),
+    timedOut: whole(),
+    cancelled: whole(),
+    skipped: whole()
+};
+const SHARD_ITEM_FORMAT = { index: whole(), item: jsonValue };
+const SHARD_FORMAT = {
+    index: whole(),
+    total: whole(1),
+    itemCount: whole(),
+    itemsDigest: results_format_text,
+    splitDigest: results_format_text,
+    byTimings: flag,
+    estimatedMs: milliseconds,
+    estimatedTotalMs: milliseconds,
+    items: arrayOf(objectOf(SHARD_ITEM_FORMAT))
+};
+const MERGE_FORMAT = {
+    files: whole(),
+    shards: nullable(whole(1)),
+    missingShards: arrayOf(whole()),
+    problems: arrayOf(results_format_text)
+};
+/** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
+const SHELLS = new Set(['', ...Object.values(Shell)]);
+const SHELL = checked(json => typeof json === 'string' && SHELLS.has(json), `one of ${Object.values(Shell).join(', ')}, or '' when nothing ran`);
+const REPORT_FORMAT = {
+    counts: objectOf(COUNTS_FORMAT),
+    durationMs: milliseconds,
+    workers: whole(),
+    shell: SHELL,
+    haltReason: nullable(results_format_text),
+    haltKind: nullable(oneOf(HaltKind)),
+    shard: optional(objectOf(SHARD_FORMAT)),
+    merged: optional(objectOf(MERGE_FORMAT)),
+    records: arrayOf(objectOf(RECORD_FORMAT))
+};
+/** The whole file: the report's fields, its records under `results`. */
+const FILE = objectOf(REPORT_FORMAT, { records: 'results' });
+/** Name of the results file a run writes. */
+const RESULTS_FILE = 'results.json';
+/** The JSON text of a report's results file. */
+function resultsFileText(report) {
+    return JSON.stringify(FILE.write(report), null, 2) + '\n';
 }
 /**
- * What to signal to reach the descendants of `pid` that are outside its process group: the
- * group of each such descendant that leads its own group (its children are in it too), or the
- * process itself. Linux only (read from /proc); elsewhere none are found.
+ * Writes the results file: every record with its start and end times, worker slot, error and
+ * output tail, and how the run went. Returns its path.
  */
-function escapedGroups(pid) {
-    if (process.platform !== 'linux')
-        return [];
-    const processes = readProcessTable() ?? new Map();
-    const children = new Map();
-    for (const entry of processes.values()) {
-        const siblings = children.get(entry.ppid);
-        if (siblings)
-            siblings.push(entry.pid);
-        else
-            children.set(entry.ppid, [entry.pid]);
-    }
-    const descendants = new Set();
-    const queue = [pid];
-    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-        for (const child of children.get(next) ?? []) {
-            if (!descendants.has(child)) {
-                descendants.add(child);
-                queue.push(child);
-            }
-        }
-    }
-    const targets = new Set();
-    for (const descendant of descendants) {
-        const pgrp = processes.get(descendant)?.pgrp;
-        if (pgrp === undefined || pgrp === pid)
-            continue;
-        // A negative target signals the whole group; only groups led by a descendant are ours.
-        targets.add(descendants.has(pgrp) ? -pgrp : descendant);
-    }
-    return [...targets];
+async function writeResultsFile(directory, report) {
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(directory, RESULTS_FILE);
+    await (0,promises_namespaceObject.writeFile)(path, resultsFileText(report));
+    return path;
 }
-/** Sends a signal to a process (positive) or a process group (negative); ignores ESRCH. */
-function signalTarget(target, signal) {
+/**
+ * Reads a results file, refusing one that is not exactly what writeResultsFile writes; errors
+ * call it `name`.
+ */
+async function readResultsFile(path, name = path) {
+    let content;
     try {
-        process.kill(target, signal);
+        content = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw invalid(name, `it cannot be read (${String(error)}). Expected a results-file`);
+    }
+    return parseResultsFile(content, name);
+}
+/** A report from a results file's text; `path` names it in errors. */
+function parseResultsFile(content, path) {
+    let json;
+    try {
+        json = JSON.parse(content);
     }
     catch {
-        // Gone already, or not ours to signal.
+        throw invalid(path, 'it is not JSON. Expected a results-file written by parallel-exec');
     }
-}
-/** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
-function readProcessTable() {
-    let entries;
     try {
-        entries = external_node_fs_namespaceObject.readdirSync('/proc');
-    }
-    catch {
-        return undefined;
-    }
-    const table = new Map();
-    for (const entry of entries) {
-        const code = entry.charCodeAt(0);
-        if (code < 48 || code > 57)
-            continue;
-        let stat;
-        try {
-            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
-        }
-        catch {
-            continue; // gone meanwhile
-        }
-        // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
-        if (fields[0] === 'Z' || fields[0] === 'X')
-            continue;
-        const pid = Number(entry);
-        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
-    }
-    return table;
-}
-async function stopLeftovers(pgid, graceMs) {
-    // Windows has no process group to find what a finished process left behind.
-    if (process.platform === 'win32')
-        return;
-    // Usually the group is already empty and this costs a single kill(2).
-    if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid))
-        return;
-    await stopProcessGroup(pgid, graceMs);
-}
-/** SIGTERM to the group, SIGKILL to whatever is still there after the grace. */
-async function stopProcessGroup(pgid, graceMs) {
-    if (!signalGroup(pgid, 'SIGTERM'))
-        return;
-    if (await waitForGroupToEmpty(pgid, graceMs))
-        return;
-    if (!signalGroup(pgid, 'SIGKILL'))
-        return;
-    await waitForGroupToEmpty(pgid, KILL_SETTLE_MS);
-}
-async function waitForGroupToEmpty(pgid, limitMs) {
-    const startedAt = Date.now();
-    let nextScanAt = startedAt;
-    for (;;) {
-        const elapsed = Date.now() - startedAt;
-        if (elapsed >= limitMs)
-            return false;
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(GROUP_POLL_MS, limitMs - elapsed));
-        if (!groupMayBeAlive(pgid))
-            return true;
-        if (Date.now() >= nextScanAt) {
-            if (!groupHasLiveMembers(pgid))
-                return true;
-            nextScanAt = Date.now() + PROC_SCAN_INTERVAL_MS;
-        }
-    }
-}
-/** Sends a signal to a process group; false when the group no longer exists. */
-function signalGroup(pgid, signal) {
-    // After every task the group is checked, and usually gone: the ESRCH error is the common case,
-    // and capturing its stack trace was the costliest part of it.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        process.kill(-pgid, signal);
-        return true;
+        const report = FILE.read(json);
+        checkConsistency(report);
+        return report;
     }
     catch (error) {
-        // EPERM: a member we may not signal (e.g. setuid) is still a member.
-        return error.code !== 'ESRCH';
-    }
-    finally {
-        Error.stackTraceLimit = stackTraceLimit;
+        if (!(error instanceof FieldError))
+            throw error;
+        throw invalid(path, error.at === '' ? `it ${error.problem}` : error.message);
     }
 }
-/** kill(0) counts zombies too, so true here may still mean nothing is running. */
-function groupMayBeAlive(pgid) {
-    return signalGroup(pgid, 0);
+function invalid(path, problem) {
+    return new Error(`Invalid results file '${path}': ${problem}.`);
 }
-/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
-function groupHasLiveMembers(pgid) {
-    if (process.platform !== 'linux')
-        return true;
-    const table = readProcessTable();
-    if (table === undefined)
-        return true;
-    for (const entry of table.values())
-        if (entry.pgrp === pgid)
-            return true;
-    return false;
-}
-function runTaskkill(pid) {
-    const { file, args } = taskkillCommand(pid);
-    return new Promise(resolve => {
-        try {
-            const taskkill = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: 'ignore', windowsHide: true });
-            taskkill.once('error', () => resolve());
-            taskkill.once('exit', () => resolve());
+/** What the fields must agree on, beyond each one's type. */
+function checkConsistency(report) {
+    const { records, counts, shard, merged } = report;
+    const actual = countStatuses(records);
+    for (const key of Object.keys(COUNTS_FORMAT)) {
+        // A merge counts the items of missing shards in total, without records.
+        const agrees = key === 'total' && merged !== undefined
+            ? counts.total >= records.length
+            : counts[key] === actual[key];
+        if (!agrees) {
+            throw new FieldError(`counts.${key}`, `is ${counts[key]}, but the results hold ${actual[key]}. Expected the counts of its results`);
         }
-        catch {
-            resolve(); // the caller falls back to killing the main process
+    }
+    if ((report.haltReason === null) !== (report.haltKind === null)) {
+        throw new FieldError('haltKind', `is ${report.haltKind}. Expected it with a haltReason only`);
+    }
+    records.forEach((record, position) => {
+        if (record.slot !== null && record.slot > report.workers) {
+            throw new FieldError(`results[${position}].slot`, `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
         }
     });
-}
-async function describeStartFailure(error, options) {
-    const code = error?.code;
-    // isNativeError rather than instanceof: errors may come from another realm (vm, jest).
-    let message = external_node_util_.types.isNativeError(error) ? error.message : String(error);
-    // Some spawn errors are thrown as just "spawn ENOTDIR".
-    if (!message.includes(options.file))
-        message = `${message}: ${options.file}`;
-    const failure = { signal: null, timedOut: false, aborted: false };
-    // A missing or unusable cwd fails spawn with the same codes as a bad command, so look at the
-    // cwd only after a failure rather than stat it before every spawn.
-    if (options.cwd !== undefined && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES')) {
-        const cwdProblem = await workingDirectoryProblem(options.cwd);
-        if (cwdProblem !== undefined)
-            return { ...failure, exitCode: null, error: cwdProblem };
-    }
-    // The shell's codes: 127 for a command that is not there, 126 for one that cannot be run.
-    if (code === 'ENOENT')
-        return { ...failure, exitCode: EXIT_COMMAND_NOT_FOUND, error: message };
-    if (code === 'EACCES' || code === 'ENOTDIR') {
-        return { ...failure, exitCode: EXIT_NOT_EXECUTABLE, error: message };
-    }
-    return { ...failure, exitCode: null, error: message };
-}
-async function workingDirectoryProblem(cwd) {
-    try {
-        const stats = await external_node_fs_namespaceObject.promises.stat(cwd);
-        if (!stats.isDirectory())
-            return `working directory is not a directory: ${cwd}`;
-        await external_node_fs_namespaceObject.promises.access(cwd, external_node_fs_namespaceObject.constants.X_OK);
-        return undefined;
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return `working directory does not exist: ${cwd}`;
-        if (code === 'EACCES')
-            return `working directory cannot be entered: ${cwd}`;
-        return `working directory ${cwd}: ${error.message}`;
-    }
-}
-function process_runner_closed(stream) {
-    return new Promise(resolve => {
-        if (stream.closed)
-            resolve();
-        else
-            stream.once('close', () => resolve());
-    });
-}
-/** Waits for the first of `promises` or `ms`, whichever comes first, leaving no timer behind. */
-async function raceWithTimer(promises, ms) {
-    let timer;
-    try {
-        await Promise.race([...promises, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-function startClock() {
-    const startedAt = Date.now();
-    const startedTick = monotonicMs();
-    return {
-        result(fields) {
-            // Duration from the monotonic clock; endedAt derived from it so the three agree.
-            const durationMs = Math.round(monotonicMs() - startedTick);
-            return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs };
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/shell-path.ts
-
-
-/**
- * The program to start for a rendered command's `file`. On Windows, `bash` found on PATH may be
- * WSL's launcher in System32 rather than Git Bash; GitHub's `shell: bash` means Git Bash there,
- * so it is looked up where the hosted runners install Git. Everything else is left to PATH.
- */
-function resolveProgram(file, platform = process.platform, env = process.env, exists = external_node_fs_namespaceObject.existsSync) {
-    if (platform !== 'win32' || file !== 'bash')
-        return file;
-    const roots = [env.ProgramFiles, env['ProgramW6432'], 'C:\\Program Files'].filter((root) => typeof root === 'string' && root !== '');
-    for (const root of roots) {
-        const gitBash = external_node_path_namespaceObject.win32.join(root, 'Git', 'bin', 'bash.exe');
-        if (exists(gitBash))
-            return gitBash;
-    }
-    return file;
-}
-
-;// CONCATENATED MODULE: ./src/task-files.ts
-
-
-
-/** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
-const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024;
-const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
-/**
- * A task's own GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. Parallel tasks writing to the step's
- * files would race on them and could blow the summary's budget; each task gets its own, and the
- * action collects them into the results and the job summary. The files belong to a worker slot
- * and are emptied for each task that runs in it: no file is created or deleted per task, and
- * since most tasks write nothing, a task usually costs four lstat calls and nothing more.
- */
-class TaskFiles {
-    /** Path given to the task as GITHUB_OUTPUT. */
-    outputPath;
-    /** Path given to the task as GITHUB_STEP_SUMMARY. */
-    summaryPath;
-    constructor(directory, slot) {
-        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `github-output-${slot}`);
-        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `github-step-summary-${slot}`);
-    }
-    /**
-     * Makes both files exist, be plain files and be empty before a task (or another attempt of one)
-     * gets them: @actions/core refuses a file that is missing, a failed attempt's outputs must not
-     * leak into the next, nor what a process left behind by the previous task wrote since.
-     */
-    async reset() {
-        await Promise.all([emptyFile(this.outputPath), emptyFile(this.summaryPath)]);
-    }
-    /** Reads what the task wrote (only the start of a huge file). */
-    async collect() {
-        const outputSize = plainFileSize(this.outputPath);
-        const summarySize = plainFileSize(this.summaryPath);
-        if (outputSize <= 0 && summarySize <= 0)
-            return { outputs: {}, summary: '' };
-        const [outputText, summary] = await Promise.all([
-            readStart(this.outputPath, outputSize, MAX_TASK_OUTPUTS_BYTES),
-            readStart(this.summaryPath, summarySize, MAX_TASK_SUMMARY_BYTES)
-        ]);
-        return { outputs: parseOutputFile(outputText), summary };
-    }
-}
-/**
- * The size of a plain file; -1 when it is missing or is something else a task put there (a
- * directory, a FIFO that would block a read, a symlink to a file that is not ours). A local
- * lstat: quicker in line than through the thread pool, and most tasks write nothing.
- */
-function plainFileSize(path) {
-    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
-    return stats?.isFile() ? stats.size : -1;
-}
-async function emptyFile(path) {
-    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
-    if (stats?.isFile()) {
-        if (stats.size > 0)
-            await (0,promises_namespaceObject.truncate)(path, 0);
+    if (shard === undefined)
         return;
+    if (merged !== undefined) {
+        throw new FieldError('merged', 'is set with shard. Expected a shard or a merge, not both');
     }
-    if (stats !== undefined)
-        await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
-    await (0,promises_namespaceObject.writeFile)(path, '', { flag: 'wx' });
-}
-/** The first `limit` bytes of a file of `size` bytes as UTF-8, or '' when it is empty. */
-async function readStart(path, size, limit) {
-    if (size <= 0)
-        return '';
-    const file = await (0,promises_namespaceObject.open)(path, 'r');
-    try {
-        const buffer = Buffer.allocUnsafe(Math.min(size, limit));
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-        return buffer.subarray(0, bytesRead).toString('utf8');
+    if (shard.index >= shard.total) {
+        throw new FieldError('shard.index', `is ${shard.index}. Expected less than ${shard.total}`);
     }
-    finally {
-        await file.close();
+    // stop-on-success is refused with shard: such a halt would excuse cancellations it never had.
+    if (report.haltKind === HaltKind.Successes) {
+        throw new FieldError('haltKind', 'is successes. Expected no stop-on-success in a shard');
     }
-}
-/**
- * Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and `name<<DELIMITER`
- * blocks whose value runs until a line that is exactly the delimiter. Later values win.
- */
-function parseOutputFile(text) {
-    // No prototype: a task may name an output __proto__.
-    const outputs = Object.create(null);
-    const lines = text.split(/\r?\n/);
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        if (line === '')
-            continue;
-        const heredoc = /^([^=]+?)<<(.+)$/.exec(line);
-        const equals = line.indexOf('=');
-        if (heredoc && (equals === -1 || equals > line.indexOf('<<'))) {
-            const [, name, delimiter] = heredoc;
-            const end = lines.indexOf(delimiter, index + 1);
-            // An unterminated block is what the runner rejects; keep what is there rather than fail.
-            const stop = end === -1 ? lines.length : end;
-            outputs[name] = lines.slice(index + 1, stop).join('\n');
-            index = stop;
+    shard.items.forEach(({ index }, position) => {
+        const previous = shard.items[position - 1]?.index ?? -1;
+        if (index <= previous || index >= shard.itemCount) {
+            throw new FieldError(`shard.items[${position}].index`, `is ${index}. Expected item numbers in ascending order, below ${shard.itemCount}`);
         }
-        else if (equals > 0) {
-            outputs[line.slice(0, equals)] = line.slice(equals + 1);
-        }
-    }
-    return outputs;
-}
-
-;// CONCATENATED MODULE: ./src/task-output.ts
-
-
-
-
-
-const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
-const DEFAULT_TAIL_LINES = 50;
-const DEFAULT_TAIL_BYTES = 8 * 1024;
-// Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
-const FIRST_BLOCK_SIZE = 4 * 1024;
-const MAX_BLOCK_SIZE = 64 * 1024;
-const REPLAY_READ_SIZE = 64 * 1024;
-const REPLAY_YIELD_BYTES = 1024 * 1024;
-// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
-// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
-const TAIL_WINDOW_SLACK = 8;
-const task_output_LF = 0x0a;
-const task_output_CR = 0x0d;
-/**
- * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
- * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
- * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
- * buffer so tail() never re-reads the output.
- */
-class TaskOutput {
-    memoryLimit;
-    tempDir;
-    tailLines;
-    tailBytes;
-    retain;
-    // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
-    blocks = [];
-    lastBlockUsed = 0;
-    memoryBytes = 0;
-    /** Set once output went to a file: all later output goes to files too, to keep its order. */
-    memoryClosed = false;
-    /** What is not in memory, in order: ranges of this object's own spill file and of targets'. */
-    segments = [];
-    spillFile;
-    spillFd;
-    spillFileBytes = 0;
-    /** Targets handed out, to remove their files. */
-    targets = [];
-    spillFailure;
-    lostBytes = 0;
-    // Allocated on the first write: most tasks of a large run print nothing.
-    tailRingBuffer;
-    tailRingEnd = 0;
-    /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
-    tailBehind = 0;
-    totalBytes = 0;
-    disposed = false;
-    constructor(options = {}) {
-        this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
-        this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
-        this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
-        this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
-        this.retain = options.retain ?? true;
-    }
-    /** Total bytes written, including any that could not be kept. */
-    get byteLength() {
-        return this.totalBytes;
-    }
-    /** Path of this object's own spill file, once output went past the memory limit. */
-    get spillPath() {
-        return this.spillFd !== undefined ? this.spillFile : undefined;
-    }
-    /**
-     * A file someone else (a launcher) may append the output that comes next to, after writing
-     * `after` more bytes here (at most `inMemoryAtMost`). Undefined when output is not kept.
-     */
-    spillTarget(inMemoryAtMost = Infinity) {
-        if (!this.retain || this.disposed)
-            return undefined;
-        const path = this.newSpillPath();
-        const after = Math.min(this.memoryRoom, inMemoryAtMost);
-        const writtenBefore = this.totalBytes;
-        let counted = 0;
-        // Whoever writes it creates it only once `after` bytes went by: most tasks never get there.
-        this.targets.push({
-            path,
-            mayExist: () => counted > 0 || this.totalBytes - writtenBefore >= after
-        });
-        const appended = (bytes) => {
-            if (this.disposed || bytes <= 0)
-                return;
-            this.addSegment(path, counted, bytes);
-            counted += bytes;
-            this.totalBytes += bytes;
-            this.tailBehind += bytes;
-        };
-        return { path, after, appended };
-    }
-    /** Bytes that could not be kept because writing the spill file failed (see spillError). */
-    get droppedBytes() {
-        return this.lostBytes;
-    }
-    /** Why the spill file could not be written, if it could not. */
-    get spillError() {
-        return this.spillFailure;
-    }
-    /** Appends a chunk; its bytes are copied, so the caller may reuse it. I/O errors don't throw. */
-    write(chunk) {
-        if (this.disposed)
-            throw new Error('TaskOutput: write after dispose');
-        if (chunk.length === 0)
-            return;
-        this.totalBytes += chunk.length;
-        this.catchUpTail();
-        this.appendToTail(chunk);
-        if (!this.retain)
-            return;
-        const memoryRoom = this.memoryRoom;
-        if (memoryRoom >= chunk.length) {
-            this.appendToMemory(chunk);
-            return;
-        }
-        if (memoryRoom > 0)
-            this.appendToMemory(chunk.subarray(0, memoryRoom));
-        this.appendToSpill(memoryRoom > 0 ? chunk.subarray(memoryRoom) : chunk);
-    }
-    /**
-     * Streams everything written before the call, in order, to `sink`. A chunk handed over is never
-     * modified later, so the sink may keep it, unless `sinkHoldsNothing` says after the chunk (and
-     * the sink's promise, if it returned one) that the sink kept no reference to it: then the next
-     * read from the spill file may go into the same buffer.
-     */
-    async replay(sink, sinkHoldsNothing) {
-        if (this.disposed)
-            throw new Error('TaskOutput: replay after dispose');
-        // What exists now is what gets replayed, whatever is written meanwhile.
-        const blocks = this.blocks.slice();
-        const lastBlockUsed = this.lastBlockUsed;
-        const segments = this.segments.map(segment => ({ ...segment }));
-        for (const [index, block] of blocks.entries()) {
-            await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length));
-        }
-        let buffer;
-        let replayed = 0;
-        for (const { path: file, start, bytes } of segments) {
-            // Read synchronously: the file was just written and is in the page cache, and a thread-pool
-            // round trip per read took about a fifth of a large replay's time.
-            const fd = external_node_fs_namespaceObject.openSync(file, 'r');
-            try {
-                for (let position = start; position < start + bytes;) {
-                    const left = start + bytes - position;
-                    if (buffer === undefined || sinkHoldsNothing?.() !== true) {
-                        buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, left));
-                    }
-                    const bytesRead = external_node_fs_namespaceObject.readSync(fd, buffer, 0, Math.min(buffer.length, left), position);
-                    if (bytesRead === 0)
-                        throw new Error(`TaskOutput: spill file ${file} is truncated`);
-                    position += bytesRead;
-                    replayed += bytesRead;
-                    await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
-                    // A sink that never waits would otherwise keep the event loop from other tasks'
-                    // output, timers and signals for the whole replay.
-                    if (replayed % REPLAY_YIELD_BYTES < bytesRead)
-                        await nextTurnOfEventLoop();
-                }
-            }
-            finally {
-                external_node_fs_namespaceObject.closeSync(fd);
-            }
-        }
-    }
-    /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
-    tail() {
-        this.catchUpTail();
-        const window = this.tailWindow();
-        const windowOffset = this.totalBytes - window.length;
-        if (this.tailLines === 0 || this.tailBytes === 0) {
-            return { text: '', truncated: this.totalBytes > 0 };
-        }
-        let end = window.length;
-        if (end > 0 && window[end - 1] === task_output_LF) {
-            end--;
-            if (end > 0 && window[end - 1] === task_output_CR)
-                end--;
-        }
-        // Walk back over whole lines while they fit both limits.
-        let start = end;
-        let lineEnd = end;
-        let lines = 0;
-        let cutInsideLine = false;
-        while (lines < this.tailLines) {
-            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(task_output_LF, lineEnd - 1);
-            const lineStart = lineBreak + 1;
-            const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0;
-            if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
-                // A last line too long to show whole: keep its end rather than nothing.
-                if (lines === 0) {
-                    start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end);
-                    cutInsideLine = true;
-                }
-                break;
-            }
-            start = lineStart;
-            lines++;
-            if (lineBreak === -1)
-                break;
-            lineEnd = lineBreak;
-        }
-        const truncated = cutInsideLine || windowOffset + start > 0;
-        const text = window
-            .subarray(start, end)
-            .toString('utf8')
-            .replace(/\r(?=\n)/g, '');
-        return { text, truncated };
-    }
-    /**
-     * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
-     * is removed off the main thread (removing a large file takes a while): await to know it is gone.
-     */
-    async dispose() {
-        if (this.disposed)
-            return;
-        // tail() outlives the spill file.
-        this.catchUpTail();
-        this.disposed = true;
-        this.blocks.length = 0;
-        this.memoryBytes = 0;
-        if (this.spillFd !== undefined) {
-            try {
-                external_node_fs_namespaceObject.closeSync(this.spillFd);
-            }
-            catch {
-                // Already unusable; deleting the file below is what matters.
-            }
-            this.spillFd = undefined;
-        }
-        // A leftover process may still hold it open (EBUSY on Windows): the job's temp dir goes anyway.
-        const files = this.targets.filter(target => target.mayExist()).map(target => target.path);
-        if (this.spillFile !== undefined)
-            files.push(this.spillFile);
-        await Promise.all(files.map(file => external_node_fs_namespaceObject.promises.rm(file, { force: true }).catch(() => { })));
-    }
-    appendToMemory(bytes) {
-        let offset = 0;
-        while (offset < bytes.length) {
-            let block = this.blocks[this.blocks.length - 1];
-            if (block === undefined || this.lastBlockUsed === block.length) {
-                block = Buffer.allocUnsafeSlow(this.nextBlockSize());
-                this.blocks.push(block);
-                this.lastBlockUsed = 0;
-            }
-            const copied = bytes.copy(block, this.lastBlockUsed, offset);
-            this.lastBlockUsed += copied;
-            this.memoryBytes += copied;
-            offset += copied;
-        }
-    }
-    nextBlockSize() {
-        const previous = this.blocks[this.blocks.length - 1]?.length ?? FIRST_BLOCK_SIZE / 2;
-        return Math.min(previous * 2, MAX_BLOCK_SIZE, this.memoryLimit - this.memoryBytes);
-    }
-    appendToSpill(bytes) {
-        let offset = 0;
-        try {
-            if (this.spillFailure !== undefined)
-                throw this.spillFailure;
-            if (this.spillFd === undefined) {
-                this.spillFile = this.newSpillPath();
-                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
-            }
-            while (offset < bytes.length) {
-                const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
-                this.addSegment(this.spillFile, this.spillFileBytes, written);
-                offset += written;
-                this.spillFileBytes += written;
-            }
-        }
-        catch (error) {
-            // Output is not worth crashing the run for: keep counting and report it via spillError.
-            this.spillFailure ??= external_node_util_.types.isNativeError(error) ? error : new Error(String(error));
-            this.lostBytes += bytes.length - offset;
-        }
-    }
-    get memoryRoom() {
-        return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes;
-    }
-    /** Output at `start` of `file` comes next: extends the last segment when it is the same run. */
-    addSegment(file, start, bytes) {
-        this.memoryClosed = true;
-        const last = this.segments[this.segments.length - 1];
-        if (last?.path === file && last.start + last.bytes === start)
-            last.bytes += bytes;
-        else
-            this.segments.push({ path: file, start, bytes });
-    }
-    newSpillPath() {
-        // Every task asks for a path (see spillTarget): one random part per process, then a count.
-        spillNamePrefix ??= `task-output-${randomUUID()}`;
-        return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
-    }
-    /** Takes the end of what a target's writer appended into the tail ring. */
-    catchUpTail() {
-        if (this.tailBehind === 0)
-            return;
-        const last = this.segments[this.segments.length - 1];
-        const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes);
-        this.tailBehind = 0;
-        const bytes = Buffer.allocUnsafe(length);
-        let read = 0;
-        try {
-            const fd = external_node_fs_namespaceObject.openSync(last.path, 'r');
-            try {
-                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
-            }
-            finally {
-                external_node_fs_namespaceObject.closeSync(fd);
-            }
-        }
-        catch {
-            // Only the tail shown in the summary suffers: the replay reports a missing file itself.
-        }
-        this.appendToTail(bytes.subarray(0, read));
-    }
-    get tailRing() {
-        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
-        return this.tailRingBuffer;
-    }
-    appendToTail(chunk) {
-        const ring = this.tailRing;
-        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
-        const untilWrap = ring.length - this.tailRingEnd;
-        if (visible.length <= untilWrap) {
-            visible.copy(ring, this.tailRingEnd);
-        }
-        else {
-            visible.copy(ring, this.tailRingEnd, 0, untilWrap);
-            visible.copy(ring, 0, untilWrap);
-        }
-        this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length;
-    }
-    /** The last bytes of the output, oldest first. */
-    tailWindow() {
-        if (this.totalBytes === 0)
-            return Buffer.alloc(0);
-        const ring = this.tailRing;
-        if (this.totalBytes < ring.length)
-            return ring.subarray(0, this.totalBytes);
-        return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
-    }
-}
-let spillNamePrefix;
-let spillNameCount = 0;
-function nextTurnOfEventLoop() {
-    return new Promise(resolve => setImmediate(resolve));
-}
-function nonNegativeInteger(value, fallback) {
-    if (value === undefined || !Number.isFinite(value))
-        return fallback;
-    return Math.max(0, Math.floor(value));
-}
-/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
-function alignToCharacterStart(bytes, index, end) {
-    let aligned = index;
-    // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
-    while (aligned < end && aligned - index < 3 && (bytes[aligned] & 0xc0) === 0x80) {
-        aligned++;
-    }
-    return aligned;
-}
-
-;// CONCATENATED MODULE: ./src/command-task.ts
-
-
-
-
-
-
-
-
-/** Output kept per task for the summary, annotations and results file. */
-const TAIL_LINES = 50;
-const TAIL_BYTES = 8 * 1024;
-/**
- * Output a launcher hands to the action before it writes the rest to a file of its own (one per
- * attempt): output read from a pipe is a fresh buffer per read that Node collects late (reading
- * 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
- */
-const LAUNCHER_FRAMED_BYTES = 64 * 1024;
-/** Longest wait between two attempts, however many retries. */
-const MAX_RETRY_DELAY_MS = 10 * 60_000;
-/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
-function commandTask(options) {
-    // One pair of files per worker slot, kept for every task that runs in it.
-    const slotFiles = new Map();
-    return async (prepared, context) => {
-        const overrides = prepared.overrides ?? {};
-        const retries = overrides.retries ?? options.retries ?? 0;
-        const index = prepared.index;
-        const seq = index + 1;
-        const command = options.template.usesSlot
-            ? options.template.render(prepared.item, seq, context.slot)
-            : prepared.command;
-        const output = new TaskOutput({
-            tempDir: options.tempDir,
-            tailLines: TAIL_LINES,
-            tailBytes: TAIL_BYTES,
-            retain: options.log.replaysOutput
-        });
-        const file = resolveProgram(command.file);
-        const files = slotFiles.get(context.slot) ?? new TaskFiles(options.tempDir, context.slot);
-        slotFiles.set(context.slot, files);
-        const env = {
-            ...options.env,
-            ...overrides.env,
-            PARALLEL_ITEM: itemText(prepared.item),
-            PARALLEL_SEQ: String(seq),
-            PARALLEL_JOBSLOT: String(context.slot),
-            GITHUB_OUTPUT: files.outputPath,
-            GITHUB_STEP_SUMMARY: files.summaryPath
-        };
-        const onOutput = (chunk) => {
-            output.write(chunk);
-            return options.log.output(index, prepared.item, chunk);
-        };
-        let attempts = 0;
-        let result;
-        let status;
-        const startedAt = Date.now();
-        for (;;) {
-            attempts++;
-            // A failed attempt's outputs must not leak into the next one's.
-            await files.reset();
-            result = await runProcess({
-                file,
-                args: command.args,
-                cwd: overrides.cwd ?? options.cwd,
-                env,
-                timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
-                signal: context.signal,
-                killGraceMs: options.killGraceMs,
-                onOutput,
-                outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
-            });
-            status = statusOf(result, context.signal);
-            if (!isRetryable(status) || attempts > retries)
-                break;
-            const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random);
-            onOutput(Buffer.from(`\n── attempt ${attempts} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
-                `retrying in ${formatDuration(delayMs)} ──\n`));
-            if (await sleepUnlessAborted(delayMs, context.signal)) {
-                status = statusOf({ ...result, aborted: true, timedOut: false }, context.signal);
-                break;
-            }
-        }
-        // What a task did to its own files must not cost its output or its record.
-        let problem;
-        const collected = await files.collect().catch((error) => {
-            problem = `Could not read the task's GITHUB_OUTPUT or GITHUB_STEP_SUMMARY: ${String(error)}`;
-            return { outputs: {}, summary: '' };
-        });
-        const record = {
-            index,
-            item: prepared.item,
-            status,
-            exitCode: result.exitCode,
-            signal: result.signal,
-            durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
-            attempts,
-            command: command.display,
-            slot: context.slot,
-            startedAt: attempts === 1 ? result.startedAt : startedAt,
-            endedAt: result.endedAt,
-            outputTail: output.tail().text,
-            error: result.error ?? problem ?? null,
-            outputs: collected.outputs,
-            summary: collected.summary,
-            needs: prepared.needs
-        };
-        // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
-        void options.log.end(record, output);
-        return { status: record.status, value: record };
-    };
-}
-/**
- * How a finished process maps to a task status. A process stopped because the run halted is
- * `cancelled`, or `timed-out` when the halt was the run's time budget running out.
- */
-function statusOf(result, halt) {
-    if (result.timedOut)
-        return TaskStatus.TimedOut;
-    if (result.aborted) {
-        const reason = halt?.reason;
-        return reason instanceof Halt && reason.kind === HaltKind.Timeout
-            ? TaskStatus.TimedOut
-            : TaskStatus.Cancelled;
-    }
-    return result.exitCode === 0 ? TaskStatus.Success : TaskStatus.Failure;
-}
-/** Failures and timeouts are retried; a halted run is not. */
-function isRetryable(status) {
-    return status === TaskStatus.Failure || status === TaskStatus.TimedOut;
-}
-/**
- * The wait before retry number `attempt` (1 for the first retry): the base doubled for each
- * earlier retry, capped, and scaled by a random factor in [0.5, 1) so that tasks that failed
- * together do not all come back at the same moment.
- */
-function retryDelayMs(baseMs, attempt, random = Math.random) {
-    const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
-    return Math.round(exponential * (0.5 + random() / 2));
-}
-function exitDetail(result) {
-    if (result.signal !== null)
-        return ` (${result.signal})`;
-    return result.exitCode === null ? '' : ` (exit code ${result.exitCode})`;
-}
-/** Waits, unless the signal aborts first; true when it did. */
-function sleepUnlessAborted(ms, signal) {
-    if (signal.aborted)
-        return Promise.resolve(true);
-    return new Promise(resolve => {
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve(true);
-        };
-        const timer = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(false);
-        }, ms);
-        signal.addEventListener('abort', onAbort, { once: true });
     });
 }
 
@@ -8189,14 +9289,157 @@ function startProgress(intervalMs, state, print) {
     return () => clearInterval(timer);
 }
 
-;// CONCATENATED MODULE: ./src/task-log.ts
+;// CONCATENATED MODULE: ./src/step-files.ts
 
 
+/** Most bytes of one task's GITHUB_ENV, GITHUB_PATH or GITHUB_ARTIFACTS file that are applied. */
+const MAX_TASK_STEP_FILE_BYTES = 1024 * 1024;
+/**
+ * Parses a GITHUB_ENV file with the runner's rules (actions/runner, EnvFileKeyValuePairs, on Linux
+ * and macOS): lines end at LF; an empty line is skipped; `NAME=value` when the first `=` comes
+ * before any `<<`; otherwise `NAME<<DELIMITER`, whose value is every line up to the first line that
+ * is exactly DELIMITER, without the last line break. Anything else, a missing delimiter line, or an
+ * empty name (the runner refuses it after `<<` and sets a nameless variable for `=value`) is a
+ * problem that names the line.
+ */
+function parseEnvFile(text) {
+    // The runner reads the file as .NET's File.ReadAllText does, which drops a byte order mark.
+    const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
+    // A final line break ends the last line; it does not start an empty one.
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    const entries = [];
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (line === '')
+            continue;
+        const equals = line.indexOf('=');
+        const heredoc = line.indexOf('<<');
+        if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+            if (equals === 0)
+                return { problem: `line ${index + 1} sets a variable without a name` };
+            entries.push([line.slice(0, equals), line.slice(equals + 1)]);
+            continue;
+        }
+        if (heredoc < 0) {
+            return { problem: `line ${index + 1} is neither NAME=value nor NAME<<DELIMITER` };
+        }
+        const name = line.slice(0, heredoc);
+        const delimiter = line.slice(heredoc + 2);
+        if (name === '' || delimiter === '') {
+            return { problem: `line ${index + 1} needs a name before '<<' and a delimiter after it` };
+        }
+        const end = lines.indexOf(delimiter, index + 1);
+        if (end === -1) {
+            return { problem: `the value that starts on line ${index + 1} has no closing delimiter line` };
+        }
+        entries.push([name, lines.slice(index + 1, end).join('\n')]);
+        index = end;
+    }
+    return { entries };
+}
+/**
+ * GITHUB_ENV lines that set these variables (as parseEnvFile gives them), each as
+ * `NAME<<DELIMITER` with a fresh random delimiter that its value does not contain (as
+ * @actions/core writes them), so nothing a task wrote can end a block early or run into the next
+ * task's. A name ending in `<` would run into the `<<`: it can only have come from a `NAME=value`
+ * line, and is written as one.
+ */
+function serializeEnvEntries(entries) {
+    let text = '';
+    for (const [name, value] of entries) {
+        if (name.endsWith('<') && !value.includes('\n')) {
+            text += `${name}=${value}\n`;
+            continue;
+        }
+        let delimiter = `ghadelimiter_${randomUUID()}`;
+        while (value.includes(delimiter) || name.includes(delimiter)) {
+            delimiter = `ghadelimiter_${randomUUID()}`;
+        }
+        text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+    }
+    return text;
+}
+/** The non-empty lines of a GITHUB_PATH or GITHUB_ARTIFACTS file, read as the runner does. */
+function fileLines(text) {
+    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    return body.split(/\r\n|\r|\n/).filter(line => line !== '');
+}
+/**
+ * The runner file commands a task wrote to, kept aside during the run and applied to the step's
+ * files after it, task by task in input order, so later steps see what each task wrote as if the
+ * tasks had run one after another in input order (for GITHUB_ENV, a later task's value of a name
+ * wins; for GITHUB_PATH, a later task's directories come first).
+ */
+class StepFiles {
+    targets;
+    /** Each task's files by index: command name → the file holding what the task wrote. */
+    written = new Map();
+    /** `targets`: the step's file for each command the runner set (see stepFileTargets). */
+    constructor(targets) {
+        this.targets = targets;
+    }
+    /** The commands each task gets a file of its own for. */
+    get commands() {
+        return Object.keys(this.targets);
+    }
+    /** Records the files the task at `index` wrote (its last attempt's). */
+    add(index, files) {
+        if (files !== undefined)
+            this.written.set(index, files);
+    }
+    /**
+     * Appends every task's files to the step's, in input order, and removes them. A file the runner
+     * would refuse or that is too large is left out with a warning naming the task (`describe`), so
+     * that it cannot spoil what the other tasks wrote; a GITHUB_ENV name the runner refuses
+     * (NODE_OPTIONS) is the runner's to report.
+     */
+    apply(describe, warn) {
+        const indexes = [...this.written.keys()].sort((a, b) => a - b);
+        for (const index of indexes) {
+            for (const [name, path] of Object.entries(this.written.get(index) ?? {})) {
+                const target = this.targets[name];
+                if (target === undefined)
+                    continue;
+                let problem;
+                try {
+                    problem = applyFile(name, path, target);
+                }
+                catch (error) {
+                    problem = String(error);
+                }
+                if (problem !== undefined)
+                    warn(`${describe(index)}: its ${name} was not applied: ${problem}.`);
+                (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+            }
+        }
+        this.written.clear();
+    }
+}
+/** Appends one task's file to the step's; the reason when it cannot be. */
+function applyFile(name, path, target) {
+    const size = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false })?.size ?? 0;
+    if (size > MAX_TASK_STEP_FILE_BYTES) {
+        return `it holds ${size.toLocaleString('en-US')} bytes, more than the ${MAX_TASK_STEP_FILE_BYTES.toLocaleString('en-US')} applied`;
+    }
+    const text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    let addition;
+    if (name === 'GITHUB_ENV') {
+        const parsed = parseEnvFile(text);
+        if ('problem' in parsed)
+            return parsed.problem;
+        addition = serializeEnvEntries(parsed.entries);
+    }
+    else {
+        const lines = fileLines(text);
+        addition = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    }
+    if (addition !== '')
+        (0,external_node_fs_namespaceObject.appendFileSync)(target, addition, 'utf8');
+    return undefined;
+}
 
-
-
-
-
+;// CONCATENATED MODULE: ./src/log-sink.ts
 
 /**
  * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
@@ -8216,6 +9459,16 @@ function streamSink(stream) {
     sink.holdsNothing = () => stream.writableLength === 0;
     return sink;
 }
+
+;// CONCATENATED MODULE: ./src/task-log.ts
+
+
+
+
+
+
+
+
 const STATUS_ICON = {
     [TaskStatus.Success]: '✅',
     [TaskStatus.Failure]: '❌',
@@ -8246,7 +9499,10 @@ function task_log_exitDetail(record) {
  * Prints task output according to the log mode, with workflow commands in it neutralised as
  * `commands` says. Grouped output is printed whole when a task ends, one task at a time, so
  * groups never interleave; stream output is printed line by line with a prefix, holding back only
- * a task's unfinished line.
+ * a task's unfinished line. A line the mode lets act as a command is printed without the prefix,
+ * after a line with the prefix alone, so that it acts in stream mode exactly as in grouped mode.
+ * Every line of our own (headlines, errors, the action's notes) goes through ownLine: item and
+ * task text in it can start no command.
  */
 class TaskLog {
     mode;
@@ -8255,6 +9511,10 @@ class TaskLog {
     commands;
     printing = Promise.resolve();
     pendingLines = new Map();
+    /** Tasks whose last printed piece was cut from a longer line: the next piece is not a line start. */
+    continued = new Set();
+    /** Each running task's two stream prefixes, built once: before a line, and as a line of its own. */
+    prefixes = new Map();
     /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
     streamGuard;
     constructor(mode, total, sink, commands = WorkflowCommands.Annotations) {
@@ -8275,19 +9535,19 @@ class TaskLog {
     output(index, item, chunk) {
         if (this.mode !== LogMode.Stream)
             return;
-        const prefix = Buffer.from(streamPrefix(index, item));
         const pending = this.pendingLines.get(index);
         const data = pending ? Buffer.concat([pending, chunk]) : chunk;
         let wait = undefined;
         let start = 0;
         for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {
-            wait = this.printStreamLine(prefix, data.subarray(start, newline + 1));
+            wait = this.printStreamLine(index, item, data.subarray(start, newline + 1));
             start = newline + 1;
         }
         let rest = data.subarray(start);
         if (rest.length > MAX_PENDING_LINE) {
             // A very long line is printed in pieces rather than held without bound.
-            wait = this.printStreamLine(prefix, Buffer.concat([rest, NEWLINE]));
+            wait = this.printStreamLine(index, item, Buffer.concat([rest, NEWLINE]));
+            this.continued.add(index);
             rest = Buffer.alloc(0);
         }
         // The unfinished line is copied: the chunk it came from may be reused by the stream.
@@ -8303,22 +9563,32 @@ class TaskLog {
      */
     end(record, output) {
         this.printing = this.printing.then(() => this.print(record, output).catch((error) => {
-            this.sink(`Could not print the output of task ${record.index + 1}: ${String(error)}\n`);
+            this.sink(ownLine(`Could not print the output of task ${record.index + 1}: ${String(error)}`));
         }));
         return this.printing;
     }
     /**
-     * A line of our own (a debug or progress line) printed between task output: in stream mode it
-     * first closes any neutralisation the task output opened, so a command in it is acted on.
+     * Lines of the action's own, already safe to print (whole lines, from actions-core): printed
+     * between tasks' output, never inside a group or a task's line. In stream mode a command of ours
+     * first closes any neutralisation the task output opened, so that it is acted on; a plain line
+     * can be printed inside it (each neutralisation costs a token the runner keeps as a secret).
      */
-    note(line) {
-        if (this.mode === LogMode.Stream)
-            this.printAll(this.streamGuard.end());
-        this.sink(`${line}\n`);
+    own(text) {
+        if (this.mode === LogMode.Stream) {
+            if (text.startsWith('::'))
+                this.printAll(this.streamGuard.end());
+            this.sink(text);
+            return;
+        }
+        this.printing = this.printing.then(() => void this.sink(text));
     }
     /** Resolves when everything handed to end() has been printed and the log is ours again. */
     async finish() {
-        await this.printing;
+        // Lines handed over while waiting are waited for too.
+        for (let printing; printing !== this.printing;) {
+            printing = this.printing;
+            await printing;
+        }
         if (this.mode === LogMode.Stream)
             this.printAll(this.streamGuard.end());
     }
@@ -8333,15 +9603,17 @@ class TaskLog {
                     if (isUnsuccessful(record.status))
                         await this.printGroup(headline, record, output);
                     else
-                        this.sink(`${neutraliseInline(headline)}\n`);
+                        this.sink(ownLine(headline));
                     break;
                 case LogMode.Stream: {
                     const pending = this.pendingLines.get(record.index);
                     if (pending) {
                         this.pendingLines.delete(record.index);
-                        await this.printStreamLine(Buffer.from(streamPrefix(record.index, record.item)), Buffer.concat([pending, NEWLINE]));
+                        await this.printStreamLine(record.index, record.item, Buffer.concat([pending, NEWLINE]));
                     }
-                    this.printAll(this.streamGuard.write(Buffer.from(`${neutraliseInline(headline)}\n`)));
+                    this.continued.delete(record.index);
+                    this.prefixes.delete(record.index);
+                    this.printAll(this.streamGuard.write(Buffer.from(ownLine(headline))));
                     break;
                 }
                 case LogMode.None:
@@ -8354,7 +9626,7 @@ class TaskLog {
     }
     async printGroup(headline, record, output) {
         const open = `::group::${escapeCommandData(neutraliseInline(headline))}\n`;
-        const error = record.error === null ? '' : `${neutraliseInline(record.error)}\n`;
+        const error = record.error === null ? '' : ownLine(record.error);
         // Most tasks print nothing: one write for the whole group rather than three.
         if (output.byteLength === 0) {
             this.sink(`${open}${error}::endgroup::\n`);
@@ -8386,8 +9658,8 @@ class TaskLog {
                 if (last !== 10)
                     this.sink('\n');
                 last = 10;
-                this.sink(`${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
-                    `${String(output.spillError?.message ?? 'unknown error')}\n`);
+                this.sink(ownLine(`${output.droppedBytes} bytes of output could not be kept and are missing above: ` +
+                    `${String(output.spillError?.message ?? 'unknown error')}`));
             }
         }
         finally {
@@ -8398,8 +9670,21 @@ class TaskLog {
             this.sink('::endgroup::\n');
         }
     }
-    printStreamLine(prefix, line) {
-        this.printAll(this.streamGuard.write(prefix));
+    /**
+     * One line of a task in stream mode (ending with "\n"), after its prefix; or, when the runner
+     * is to act on it as a command, alone after a line holding the prefix.
+     */
+    printStreamLine(index, item, line) {
+        // A piece cut from a longer line was not at a line start in the task's output.
+        const continued = this.continued.delete(index);
+        let prefix = this.prefixes.get(index);
+        if (prefix === undefined) {
+            const text = streamPrefix(index, item);
+            prefix = { inline: Buffer.from(`${text} `), alone: Buffer.from(`${text} ⤵\n`) };
+            this.prefixes.set(index, prefix);
+        }
+        const command = !continued && passesAsCommand(line, this.commands);
+        this.printAll(this.streamGuard.write(command ? prefix.alone : prefix.inline));
         return this.printAll(this.streamGuard.write(line));
     }
     printAll(buffers) {
@@ -8411,14 +9696,21 @@ class TaskLog {
     }
 }
 const NEWLINE = Buffer.from('\n');
+/** A line of our own carrying item or task text, none of which can start a command. */
+function ownLine(text) {
+    return `${neutraliseInline(text)}\n`;
+}
 /** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
 function streamPrefix(index, item) {
-    return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}] `;
+    return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}]`;
 }
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */
 const escapeCommandData = escapeData;
 
 ;// CONCATENATED MODULE: ./src/run-items.ts
+
+
+
 
 
 
@@ -8448,13 +9740,16 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
     const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total);
     info(`Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
         `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
-    const log = new TaskLog(settings.log, 
     // Under `shard`, tasks are numbered by their place among all the items.
-    plan.shard?.itemCount ?? total, streamSink(process.stdout), settings.workflowCommands);
+    const numbering = plan.shard?.itemCount ?? total;
+    const log = new TaskLog(settings.log, numbering, streamSink(process.stdout), settings.workflowCommands);
     const jobLog = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
+    // From here on every line of ours goes through the task log, between tasks' output.
+    routeLog(text => log.own(text));
     const debug = isDebug();
     // Tasks are numbered by their place in the whole input, also under `shard`.
     const numberOf = (position) => prepared[position].index + 1;
+    const statuses = [];
     const startedAt = Date.now();
     let done = 0;
     let unsuccessful = 0;
@@ -8462,7 +9757,18 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
     let firstFailure;
     const afterTasks = [];
     const stopProgress = startProgress(PROGRESS_INTERVAL_MS, () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }), info);
-    sharedLaunchers().expect(total, workers);
+    const stepFiles = new StepFiles(stepFileTargets(process.env));
+    const launchers = sharedLaunchers();
+    launchers.expect(total, workers);
+    launchers.onUnavailable = reason => {
+        const message = `Tasks are started with spawn from now on: ${reason}`;
+        actions_core_debug(message);
+    };
+    // On cancellation, what finished tasks left is stopped at once, alongside the running tasks.
+    const stopLeftoversNow = () => {
+        setImmediate(() => void stopRunLeftovers());
+    };
+    cancellation.addEventListener('abort', stopLeftoversNow, { once: true });
     let result;
     try {
         result = await runTasks(prepared, commandTask({
@@ -8473,7 +9779,8 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
             retries: settings.retries,
             retryDelayMs: settings.retryDelayMs,
             log,
-            tempDir: workDirectory
+            tempDir: workDirectory,
+            stepFiles
         }), {
             concurrency: workers,
             maxFailures,
@@ -8487,12 +9794,12 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
                 running++;
                 if (debug) {
                     const item = itemLabel(prepared[index]?.item ?? '');
-                    const number = numberOf(index);
-                    log.note(`::debug::${escapeCommandData(`Task ${number} started in slot ${slot}: ${item}`)}`);
+                    actions_core_debug(`Task ${numberOf(index)} started in slot ${slot}: ${item}`);
                 }
             },
             onSettled: outcome => {
                 done++;
+                statuses[outcome.index] = outcome.status;
                 if (outcome.slot !== undefined)
                     running--;
                 if (isUnsuccessful(outcome.status)) {
@@ -8504,19 +9811,30 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
                     if (afterTask)
                         afterTasks.push(afterTask(outcome.value));
                 }
-                if (debug) {
-                    const number = numberOf(outcome.index);
-                    log.note(`::debug::Task ${number} ended: ${outcome.status}`);
+                if (outcome.blockedBy !== undefined) {
+                    info(skippedLine(prepared, outcome.index, outcome.blockedBy, statuses, numbering));
                 }
+                if (debug)
+                    actions_core_debug(`Task ${numberOf(outcome.index)} ended: ${outcome.status}`);
             }
         });
+        await Promise.all(afterTasks);
+        await log.finish();
     }
     finally {
+        cancellation.removeEventListener('abort', stopLeftoversNow);
         stopProgress();
         (0,external_node_fs_namespaceObject.closeSync)(jobLog);
+        removeItemFiles(workDirectory, workers);
+        routeLog();
+        // Nothing a task started may outlive the action (a double fork, `setsid -f`).
+        await stopRunLeftovers();
     }
-    await Promise.all(afterTasks);
-    await log.finish();
+    // Whatever the tasks' statuses: a later step with `if: always()` sees what each one wrote.
+    stepFiles.apply(index => {
+        const item = prepared.find(candidate => candidate.index === index)?.item ?? '';
+        return `Task ${index + 1} (${itemLabel(item, 60)})`;
+    }, warning);
     const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared));
     const counts = countStatuses(records);
     const durationMs = Date.now() - startedAt;
@@ -8531,6 +9849,18 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
         haltReason: describeHalt(result.halt, maxFailures, firstFailure, prepared),
         haltKind: result.halt?.kind ?? null
     };
+}
+/** The line for a task skipped because a task it needs did not succeed. */
+function skippedLine(prepared, index, blockedBy, statuses, total) {
+    const task = prepared[index];
+    const need = itemLabel(prepared[blockedBy].item);
+    const status = statuses[blockedBy];
+    const how = status === TaskStatus.Failure
+        ? 'failed'
+        : status === TaskStatus.TimedOut
+            ? 'timed out'
+            : `was ${status ?? 'not run'}`;
+    return `⏭️ [${task.index + 1}/${total}] ${itemLabel(task.item)} skipped: needs ${need}, which ${how}`;
 }
 /** The number of unsuccessful tasks that halts the run, or undefined for never. */
 function failureLimit(threshold, total) {
@@ -8602,15 +9932,6 @@ function jobLogLine(record) {
         item: record.item,
         command: record.command
     }) + '\n');
-}
-/** The environment tasks start from: the runner's, without the action's own inputs (a token among them). */
-function taskEnvironment(env) {
-    const result = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (!name.startsWith('INPUT_'))
-            result[name] = value;
-    }
-    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/timings.ts
@@ -9337,208 +10658,6 @@ function threadResolver(source, settings) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/merge.ts
-
-
-
-
-
-const STATUSES = new Set(Object.values(TaskStatus));
-const HALT_KINDS = new Set(Object.values(HaltKind));
-/** Reads a `results-file`, refusing one that is not a parallel-exec results file. */
-async function readResultsFile(path) {
-    const fail = (problem) => {
-        throw new Error(`Invalid results file '${path}': ${problem}. Expected a results-file written by parallel-exec.`);
-    };
-    let data;
-    try {
-        data = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
-    }
-    catch (error) {
-        return fail(error instanceof SyntaxError ? 'not JSON' : `cannot be read (${String(error)})`);
-    }
-    if (data === null || typeof data !== 'object' || !Array.isArray(data.results)) {
-        return fail('it has no results array');
-    }
-    const records = data.results.map((value, position) => {
-        const result = (value ?? {});
-        const index = result.index;
-        if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) {
-            return fail(`result ${position + 1} has no valid index`);
-        }
-        if (typeof result.status !== 'string' || !STATUSES.has(result.status)) {
-            return fail(`result ${position + 1} has no valid status`);
-        }
-        if (!('item' in result))
-            return fail(`result ${position + 1} has no item`);
-        return {
-            index,
-            item: result.item,
-            status: result.status,
-            exitCode: numberOrNull(result.exitCode),
-            signal: typeof result.signal === 'string' ? result.signal : null,
-            durationMs: numberOrNull(result.durationMs) ?? 0,
-            attempts: numberOrNull(result.attempts) ?? 0,
-            command: typeof result.command === 'string' ? result.command : '',
-            slot: numberOrNull(result.slot),
-            startedAt: epochOrNull(result.startedAt),
-            endedAt: epochOrNull(result.endedAt),
-            outputTail: typeof result.outputTail === 'string' ? result.outputTail : '',
-            error: typeof result.error === 'string' ? result.error : null,
-            outputs: isStringRecord(result.outputs) ? result.outputs : {},
-            summary: typeof result.summary === 'string' ? result.summary : '',
-            ...(Array.isArray(result.needs) ? { needs: result.needs.map(String) } : {}),
-            ...(typeof result.skipReason === 'string' ? { skipReason: result.skipReason } : {})
-        };
-    });
-    return {
-        path,
-        shard: data.shard === undefined || data.shard === null ? undefined : shardInfoOf(data.shard, fail),
-        durationMs: numberOrNull(data.durationMs) ?? 0,
-        workers: numberOrNull(data.workers) ?? 0,
-        shell: typeof data.shell === 'string' ? data.shell : '',
-        haltReason: typeof data.haltReason === 'string' ? data.haltReason : null,
-        haltKind: HALT_KINDS.has(data.haltKind) ? data.haltKind : null,
-        records
-    };
-}
-/** Reads and merges every results file the globs match; none matching is an error. */
-async function mergeResultsFiles(globs, cwd, input) {
-    const paths = await findFiles(globs, cwd);
-    if (paths.length === 0) {
-        throw new Error(`Invalid ${input} '${globs.trim()}': no file matches. Expected the shards' results files, ` +
-            'such as downloaded with actions/download-artifact.');
-    }
-    return mergeReports(await Promise.all(paths.map(readResultsFile)));
-}
-/**
- * One report from several results files: every record in input order, slots renumbered so each
- * shard's workers get rows of their own, wall time the longest shard's. Shards must come from one
- * split of one item list: the same items, the same number of shards and the same split, each shard
- * once; a missing shard is reported in `merged.missingShards`, not hidden.
- */
-function mergeReports(files) {
-    const sharded = files.filter(file => file.shard !== undefined);
-    if (sharded.length > 0 && sharded.length < files.length) {
-        const plain = files.find(file => file.shard === undefined);
-        throw new Error(`Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
-            'sharded runs. Expected the results files of the shards of one run.');
-    }
-    const ordered = [...files].sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
-    const first = ordered[0]?.shard;
-    const seen = new Map();
-    for (const file of sharded) {
-        const shard = file.shard;
-        const other = ordered[0];
-        if (shard.total !== first?.total ||
-            shard.itemCount !== first.itemCount ||
-            shard.itemsDigest !== first.itemsDigest) {
-            throw new Error(`Invalid merge-results: '${file.path}' and '${other.path}' come from different runs ` +
-                '(other items or another number of shards). Expected the results files of the shards of one run.');
-        }
-        if (shard.splitDigest !== first.splitDigest) {
-            throw new Error(`Invalid merge-results: '${file.path}' and '${other.path}' split the items differently, so ` +
-                'some items ran twice or not at all. Expected every shard to read the same timings file.');
-        }
-        const twin = seen.get(shard.index);
-        if (twin !== undefined) {
-            throw new Error(`Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
-                `'${file.path}'. Expected one results file per shard.`);
-        }
-        seen.set(shard.index, file.path);
-    }
-    const records = [];
-    let slotOffset = 0;
-    for (const file of ordered) {
-        for (const record of file.records) {
-            records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
-        }
-        slotOffset += file.workers;
-    }
-    records.sort((a, b) => a.index - b.index);
-    if (sharded.length === 0) {
-        // Unsharded runs of different item lists: number them one after another.
-        records.forEach((record, index) => (record.index = index));
-    }
-    for (const record of records) {
-        if (first !== undefined && record.index >= first.itemCount) {
-            throw new Error(`Invalid merge-results: a result has index ${record.index}, beyond the run's ${first.itemCount} items. ` +
-                'Expected the results files of the shards of one run.');
-        }
-    }
-    const halted = ordered.filter(file => file.haltReason !== null);
-    const halts = halted.map(file => (file.shard ? `shard ${file.shard.index}/${file.shard.total}: ` : '') + file.haltReason);
-    const missingShards = first === undefined
-        ? []
-        : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index));
-    const counts = countStatuses(records);
-    // Items of a missing shard have no record, but they are items of the run: count them.
-    if (first !== undefined)
-        counts.total = first.itemCount;
-    return {
-        records,
-        counts,
-        durationMs: Math.max(0, ...ordered.map(file => file.durationMs)),
-        workers: ordered.reduce((sum, file) => sum + file.workers, 0),
-        shell: ordered[0]?.shell ?? '',
-        haltReason: halts.length > 0 ? halts.join('; ') : null,
-        // Per-shard halts differ; only a race won everywhere excuses its cancellations.
-        haltKind: mergedHaltKind(halted),
-        merged: { files: files.length, shards: first?.total ?? null, missingShards }
-    };
-}
-/** The halt kind all halted shards share (a race won everywhere excuses its cancellations), else none. */
-function mergedHaltKind(halted) {
-    const kinds = new Set(halted.map(file => file.haltKind));
-    return kinds.size === 1 ? (halted[0]?.haltKind ?? null) : null;
-}
-function shardInfoOf(value, fail) {
-    const shard = (value ?? {});
-    const whole = (key) => typeof shard[key] === 'number' &&
-        Number.isSafeInteger(shard[key]) &&
-        shard[key] >= 0;
-    const valid = whole('index') &&
-        whole('total') &&
-        whole('itemCount') &&
-        typeof shard.itemsDigest === 'string' &&
-        typeof shard.splitDigest === 'string' &&
-        shard.index < shard.total;
-    if (!valid)
-        fail('its shard record is incomplete');
-    return shard;
-}
-function numberOrNull(value) {
-    return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-function epochOrNull(value) {
-    if (typeof value !== 'string')
-        return null;
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? null : ms;
-}
-function isStringRecord(value) {
-    return (value !== null &&
-        typeof value === 'object' &&
-        !Array.isArray(value) &&
-        Object.values(value).every(entry => typeof entry === 'string'));
-}
-/** The log line that says what was merged. */
-function describeMerge(report) {
-    const merged = report.merged;
-    const from = merged.shards === null ? '' : ` of ${merged.shards} shards`;
-    return `Merged ${merged.files} results files${from}: ${report.counts.total} results.`;
-}
-/** Why a merge is incomplete: shards without a results file leave their items without a result. */
-function missingShardsMessage(report) {
-    const missing = report.merged?.missingShards ?? [];
-    if (missing.length === 0)
-        return undefined;
-    const total = report.merged?.shards ?? 0;
-    const lost = report.counts.total - report.records.length;
-    return (`${missing.length} of ${total} shards have no results file (${missing.map(index => `${index}/${total}`).join(', ')}): ` +
-        `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`);
-}
-
 ;// CONCATENATED MODULE: ./src/shard.ts
 
 
@@ -9594,12 +10713,20 @@ function takeShard(plan, shard, timings) {
             ...shard,
             itemCount: keys.length,
             itemsDigest: itemsDigest(keys),
-            splitDigest: nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex'),
+            splitDigest: splitDigest(shardOf),
             byTimings: known,
             estimatedMs: known ? Math.round(sum(mine)) : 0,
-            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0
+            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
+            items: mine.map(index => {
+                const { item } = plan.prepared[index];
+                return { index, item };
+            })
         }
     };
+}
+/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
+function splitDigest(shardOf) {
+    return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex');
 }
 /** A digest of the item list that shards compare to be sure they split the same items. */
 function itemsDigest(keys) {
@@ -9616,7 +10743,305 @@ function describeShard(shard, count) {
     return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
 }
 
+;// CONCATENATED MODULE: ./src/merge-checks.ts
+
+
+
+/** How many items a problem names before saying how many more there are. */
+const NAMED_ITEMS = 3;
+/** How a problem names a file: its shard and path, or its path. */
+function merge_checks_fileName(file) {
+    const shard = file.report.shard;
+    return shard ? `Shard ${shard.index}/${shard.total} (${file.path})` : `'${file.path}'`;
+}
+/** An item as messages name it: its number among all the items, and its text when known. */
+function itemName(index, item) {
+    return `item ${index + 1}` + (item === undefined ? '' : ` '${itemLabel(item, 60)}'`);
+}
+/** Names the first few items and counts the rest: `item 2 'a', item 5 'b' and 7 more`. */
+function itemList(names) {
+    const shown = names.slice(0, NAMED_ITEMS).join(', ');
+    return names.length > NAMED_ITEMS ? `${shown} and ${names.length - NAMED_ITEMS} more` : shown;
+}
+/**
+ * The records of one file that the merge can use, and what is wrong with the others. A shard
+ * must have exactly one record for each item the split gave it, for that very item, and none for
+ * any other item; a plain run one record for each of its items. A record for a foreign item or
+ * for another item than the split's is set aside (its item has no result); of two records for
+ * one item, the first is kept. Items without a record count as without a result.
+ */
+function checkRecords(file) {
+    const { shard, counts, merged } = file.report;
+    const expected = new Map(shard
+        ? shard.items.map(({ index, item }) => [index, item])
+        : Array.from({ length: counts.total }, (_, index) => [index, undefined]));
+    const used = new Map();
+    // By item number, so that an item named twice is listed once.
+    const foreign = new Map();
+    const twice = new Map();
+    const otherItem = [];
+    const answered = new Set();
+    for (const record of file.report.records) {
+        const wanted = expected.get(record.index);
+        if (!expected.has(record.index)) {
+            foreign.set(record.index, itemName(record.index, record.item));
+        }
+        else if (used.has(record.index)) {
+            twice.set(record.index, itemName(record.index, wanted ?? record.item));
+        }
+        else if (wanted !== undefined && itemText(wanted) !== itemText(record.item)) {
+            otherItem.push(`${itemName(record.index, record.item)} where the split has '${itemLabel(wanted, 60)}'`);
+        }
+        else {
+            used.set(record.index, record);
+        }
+        answered.add(record.index);
+    }
+    // A merge's own results file lacks the records of the shards it was missing: not new news.
+    const missing = merged !== undefined
+        ? []
+        : [...expected]
+            .filter(([index]) => !answered.has(index))
+            .map(([index, item]) => itemName(index, item));
+    const name = merge_checks_fileName(file);
+    const problems = [
+        missing.length > 0 ? `${name} has no record for ${itemList(missing)}.` : '',
+        twice.size > 0
+            ? `${name} has more than one record for ${itemList([...twice.values()])}; the first is kept.`
+            : '',
+        foreign.size > 0
+            ? `${name} has records for items that are not its own: ${itemList([...foreign.values()])}.`
+            : '',
+        otherItem.length > 0
+            ? `${name} has records for other items than the split's: ${itemList(otherItem)}.`
+            : ''
+    ].filter(Boolean);
+    return { records: [...used.values()], problems };
+}
+/**
+ * Checks the shards' item lists against each other: no item in two shards and, once every shard
+ * is here, together exactly the run's items and split as every shard's digests say. A shard file
+ * changed after its run cannot then pass its own items off as the split.
+ */
+function checkSplit(files, first) {
+    const shardOf = new Array(first.itemCount).fill(-1);
+    const texts = new Array(first.itemCount);
+    const owner = new Map();
+    for (const file of files) {
+        const shard = file.report.shard;
+        for (const { index, item } of shard.items) {
+            const other = owner.get(index);
+            if (other !== undefined) {
+                return [
+                    `${merge_checks_fileName(file)} and ${merge_checks_fileName(other)} both have ${itemName(index, item)} among their items; ` +
+                        'the split gives each item to one shard.'
+                ];
+            }
+            owner.set(index, file);
+            shardOf[index] = shard.index;
+            texts[index] = itemText(item);
+        }
+    }
+    if (files.length === first.total) {
+        const unowned = shardOf.indexOf(-1);
+        if (unowned !== -1) {
+            return [`No shard has ${itemName(unowned)} among its items, of the run's ${first.itemCount}.`];
+        }
+        if (splitDigest(shardOf) !== first.splitDigest || itemsDigest(texts) !== first.itemsDigest) {
+            return [
+                "The shards' item lists do not add up to the run's items and split (their digests differ): " +
+                    'a results file was changed after its run.'
+            ];
+        }
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/merge.ts
+
+
+
+
+
+/** Reads and merges every results file the globs match; none matching is an error. */
+async function mergeResultsFiles(globs, cwd, input) {
+    const paths = await findFiles(globs, cwd);
+    if (paths.length === 0) {
+        throw new Error(`Invalid ${input} '${globs.trim()}': no file matches. Expected the shards' results files, ` +
+            'such as downloaded with actions/download-artifact.');
+    }
+    // Files are named as the globs found them, relative to the working directory.
+    const names = paths.map(path => {
+        const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
+        return inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? path : inside;
+    });
+    const files = [];
+    const refused = [];
+    const reads = await Promise.allSettled(paths.map((path, position) => readResultsFile(path, names[position])));
+    reads.forEach((read, position) => {
+        if (read.status === 'fulfilled') {
+            files.push({ path: names[position], report: read.value });
+        }
+        else {
+            refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason));
+        }
+    });
+    return mergeReports(files, refused);
+}
+/**
+ * One report from several results files: every record in input order, slots renumbered so each
+ * shard's workers get rows of their own, wall time the longest shard's. Shards must come from one
+ * split of one item list: the same items, the same number of shards and the same split, each shard
+ * once, else nothing is merged. What can still be merged around is reported in `merged`, not
+ * hidden: a missing shard, a file `refused` as invalid, records that do not match the split.
+ */
+function mergeReports(files, refused = []) {
+    const shardOf = (file) => file.report.shard;
+    const sharded = files.filter(file => shardOf(file) !== undefined);
+    const ordered = [...files].sort((a, b) => (shardOf(a)?.index ?? 0) - (shardOf(b)?.index ?? 0));
+    const first = ordered[0] && shardOf(ordered[0]);
+    const refusal = whyNotOneRun(ordered);
+    if (refusal !== undefined) {
+        // Nothing to merge, yet outputs and summary still say why: every item is without a result.
+        return {
+            records: [],
+            counts: { ...countStatuses([]), total: first?.itemCount ?? 0 },
+            durationMs: 0,
+            workers: 0,
+            shell: ordered[0]?.report.shell ?? '',
+            haltReason: null,
+            haltKind: null,
+            merged: {
+                files: files.length,
+                shards: first?.total ?? null,
+                missingShards: [],
+                problems: [refusal, ...refused]
+            }
+        };
+    }
+    const seen = new Set(sharded.map(file => shardOf(file).index));
+    const problems = [...refused];
+    const records = [];
+    let slotOffset = 0;
+    for (const file of ordered) {
+        const checked = checkRecords(file);
+        problems.push(...checked.problems, ...(file.report.merged?.problems ?? []));
+        for (const record of checked.records) {
+            records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
+        }
+        slotOffset += file.report.workers;
+    }
+    if (first !== undefined)
+        problems.unshift(...checkSplit(ordered, first));
+    records.sort((a, b) => a.index - b.index);
+    if (sharded.length === 0) {
+        // Unsharded runs of different item lists: number them one after another.
+        records.forEach((record, index) => (record.index = index));
+    }
+    const halted = ordered.filter(file => file.report.haltReason !== null);
+    const halts = halted.map(file => (file.report.shard ? `shard ${file.report.shard.index}/${file.report.shard.total}: ` : '') +
+        file.report.haltReason);
+    const missingShards = first === undefined
+        ? []
+        : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index));
+    if (missingShards.length > 0 && first !== undefined) {
+        problems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0));
+    }
+    const counts = countStatuses(records);
+    // Items without a record (missing shards, missing or refused records) are items of the run.
+    counts.total =
+        first?.itemCount ?? ordered.reduce((sum, file) => sum + file.report.counts.total, 0);
+    return {
+        records,
+        counts,
+        durationMs: Math.max(0, ...ordered.map(file => file.report.durationMs)),
+        workers: ordered.reduce((sum, file) => sum + file.report.workers, 0),
+        shell: ordered[0]?.report.shell ?? '',
+        haltReason: halts.length > 0 ? halts.join('; ') : null,
+        // Per-shard halts differ; only a race won everywhere excuses its cancellations.
+        haltKind: mergedHaltKind(halted),
+        merged: { files: files.length, shards: first?.total ?? null, missingShards, problems }
+    };
+}
+/**
+ * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
+ * one item list (the same items, the same number of shards and the same split, each shard once),
+ * or all come from runs without shard.
+ */
+function whyNotOneRun(ordered) {
+    const first = ordered[0];
+    const plain = ordered.find(file => file.report.shard === undefined);
+    if (first === undefined || first.report.shard === undefined) {
+        const shardedOne = ordered.find(file => file.report.shard !== undefined);
+        return shardedOne === undefined ? undefined : mixed(plain);
+    }
+    if (plain !== undefined)
+        return mixed(plain);
+    const { total, itemCount, itemsDigest, splitDigest } = first.report.shard;
+    const seen = new Map();
+    for (const file of ordered) {
+        const shard = file.report.shard;
+        if (shard.total !== total ||
+            shard.itemCount !== itemCount ||
+            shard.itemsDigest !== itemsDigest) {
+            return (`Invalid merge-results: '${file.path}' and '${first.path}' come from different runs ` +
+                '(other items or another number of shards). Expected the results files of the shards of one run.');
+        }
+        if (shard.splitDigest !== splitDigest) {
+            return (`Invalid merge-results: '${file.path}' and '${first.path}' split the items differently, so ` +
+                'some items ran twice or not at all. Expected every shard to read the same timings file.');
+        }
+        const twin = seen.get(shard.index);
+        if (twin !== undefined) {
+            return (`Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
+                `'${file.path}'. Expected one results file per shard.`);
+        }
+        seen.set(shard.index, file.path);
+    }
+    return undefined;
+}
+/** The refusal of a merge of sharded and unsharded runs' files. */
+function mixed(plain) {
+    return (`Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
+        'sharded runs. Expected the results files of the shards of one run.');
+}
+/** Why shards have no result: no results file (or none valid) came from them. */
+function missingShardsProblem(present, first, missing, someRefused) {
+    const lost = first.itemCount - present.reduce((sum, file) => sum + (file.report.shard?.items.length ?? 0), 0);
+    return (`${missing.length} of ${first.total} shards have no ${someRefused ? 'valid ' : ''}results file ` +
+        `(${missing.map(index => `${index}/${first.total}`).join(', ')}): ` +
+        `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`);
+}
+/** The halt kind all halted shards share (a race won everywhere excuses its cancellations), else none. */
+function mergedHaltKind(halted) {
+    const kinds = new Set(halted.map(file => file.report.haltKind));
+    return kinds.size === 1 ? (halted[0]?.report.haltKind ?? null) : null;
+}
+/** The log line that says what was merged. */
+function describeMerge(report) {
+    const merged = report.merged;
+    const from = merged.shards === null ? '' : ` of ${merged.shards} shards`;
+    return `Merged ${merged.files} results files${from}: ${report.counts.total} results.`;
+}
+/** How many problems the step's failure message names before pointing to the summary. */
+const PROBLEMS_IN_MESSAGE = 5;
+/**
+ * Why a merge is incomplete or not to be trusted, or undefined: shards without a results file,
+ * invalid files and records that do not match the split leave items without a result.
+ */
+function mergeProblemsMessage(report) {
+    const problems = report.merged?.problems ?? [];
+    if (problems.length === 0)
+        return undefined;
+    const more = problems.length - PROBLEMS_IN_MESSAGE;
+    return (problems.slice(0, PROBLEMS_IN_MESSAGE).join(' ') +
+        (more > 0
+            ? ` And ${more} more ${more === 1 ? 'problem' : 'problems'}: see the job summary.`
+            : ''));
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -9648,6 +11073,9 @@ async function run() {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     let outputsSet = false;
+    // A runner file that cannot be written (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) fails the step
+    // at the end, once everything else that can be written is.
+    const fileProblems = [];
     try {
         const settings = await getInputs();
         // One directory per run for the results, the job log, spilled output and the tasks' own files.
@@ -9665,7 +11093,7 @@ async function run() {
                 threads = await loadReviewThreads(settings.reviewThreads, cancellation.signal);
                 settings.items = threads.threads;
             }
-            let plan = prepareRun(settings);
+            let plan = prepareRun(settings, workDirectory);
             noItems = plan.prepared.length === 0;
             if (settings.shard !== undefined) {
                 plan = takeShard(plan, settings.shard, previousTimings);
@@ -9685,12 +11113,15 @@ async function run() {
             warning(`Could not write the results file: ${String(error)}`);
             return '';
         });
-        setOutputs(report, resultsFile);
+        const timingsFile = await writeTimings(workDirectory, previousTimings, report.records).catch(() => '');
         // The job log exists once tasks ran; a merge, a dry run or an empty shard has none.
         const ran = report.records.length > 0 && !settings.dryRun && settings.mergeResults === '';
-        setOutput(Outputs.JobLog, ran ? (0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE) : '');
-        setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
-        setOutput(Outputs.TimingsFile, await writeTimings(workDirectory, previousTimings, report.records).catch(() => ''));
+        await reportLater(fileProblems, () => {
+            setOutputs(report, resultsFile);
+            setOutput(Outputs.JobLog, ran ? (0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE) : '');
+            setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
+            setOutput(Outputs.TimingsFile, timingsFile);
+        });
         outputsSet = true;
         if (noItems) {
             const source = threads
@@ -9701,7 +11132,7 @@ async function run() {
             return reportNoItems(settings.ifNoItems, `No items to run: ${source}.`);
         }
         if (settings.summary)
-            await writeSummary(report);
+            await reportLater(fileProblems, () => writeSummary(report));
         annotateFailures(report);
         const resolves = describeResolves(report.records);
         if (resolves !== undefined)
@@ -9709,7 +11140,7 @@ async function run() {
         const unresolved = report.records.some(record => record.resolve?.resolved === false);
         const failure = [
             failureMessage(report),
-            missingShardsMessage(report),
+            mergeProblemsMessage(report),
             unresolved ? resolves : ''
         ]
             .filter(Boolean)
@@ -9725,12 +11156,23 @@ async function run() {
     catch (error) {
         // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
         if (!outputsSet)
-            setOutputs(emptyReport(''), '');
+            await reportLater(fileProblems, () => setOutputs(emptyReport(''), ''));
         setFailed(error instanceof Error ? error.message : String(error));
     }
     finally {
+        for (const problem of fileProblems)
+            setFailed(problem);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+    }
+}
+/** Runs a write; its error becomes one line in problems instead of stopping the run's reporting. */
+async function reportLater(problems, write) {
+    try {
+        await write();
+    }
+    catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
     }
 }
 /** Prints what would run, and reports every task as skipped. */
@@ -9738,7 +11180,9 @@ function dryRun(settings, plan) {
     const total = plan.prepared.length;
     info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
     const records = plan.prepared.map((prepared, index) => {
-        const needs = prepared.needs?.length ? `  (needs ${prepared.needs.join(', ')})` : '';
+        const needs = prepared.needs?.length
+            ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
+            : '';
         const number = prepared.index + 1;
         const of = plan.shard?.itemCount ?? total;
         info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
@@ -9799,6 +11243,6 @@ function reportNoItems(behavior, message) {
 // Not `await run()`: a top-level await makes the bundler wrap all the code in an async module
 // function, which V8 parses a second time when it is called (~10 ms of every start-up). `run`
 // catches its own errors; failIfUnsettled keeps what the await also gave, a failed step should
-// the process end while `run` still waits.
-failIfUnsettled(run(), setFailed);
+// the process end while `run` still waits (said on stdout even while tasks' output is routed).
+failIfUnsettled(run(), failNow);
 

@@ -11,6 +11,7 @@ import { TaskOutput } from './task-output.js'
 import { type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 import { type CommandTemplate, type RenderedCommand } from './template.js'
+import { unsendableCharacter } from './unsendable.js'
 
 /** An item whose command has been rendered and checked before anything runs. */
 export interface PreparedItem {
@@ -183,11 +184,11 @@ export function commandTask(
 
 /**
  * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
- * string, without a NUL byte, and within the `room` the task's arguments and other variables leave.
+ * string, without a NUL byte or a lone surrogate (see unsendableCharacter), and within the `room` the task's arguments and other variables leave.
  */
 export function itemVariableFits(text: string, room: number | undefined): boolean {
   const variable = `PARALLEL_ITEM=${text}`
-  if (text.includes('\0') || !fitsOneString(variable)) return false
+  if (unsendableCharacter(text) !== undefined || !fitsOneString(variable)) return false
   // Cheap upper bound first, as in fitsOneString.
   return room === undefined || variable.length * 3 + 9 <= room || stringBytes(variable) <= room
 }

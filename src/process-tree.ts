@@ -34,6 +34,11 @@ export function newTaskMarker(): string {
   return `${runMarker()}${++markedTasks}`
 }
 
+/** The marker the next task will get: its size counts against the system's limit. */
+export function nextTaskMarker(): string {
+  return `${runMarker()}${markedTasks + 1}`
+}
+
 /** A live process's parent and group, from /proc/N/stat. */
 export interface ProcessEntry {
   pid: number

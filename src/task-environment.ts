@@ -1,4 +1,5 @@
 import { argumentSpaceLimit, environmentBytes } from './spawn-limits.js'
+import { runMarker } from './process-tree.js'
 import { TaskFiles } from './task-files.js'
 
 /**
@@ -73,7 +74,9 @@ export function spawnBudget(
     PARALLEL_SEQ: String(count),
     PARALLEL_JOBSLOT: String(slots),
     PARALLEL_ITEM_FILE: files.itemPath,
-    ...files.variables
+    ...files.variables,
+    // The marker every task carries on Linux (process-tree.ts), its number at its longest.
+    [runMarker().slice(0, -1)]: String(Number.MAX_SAFE_INTEGER)
   }
   return { limit: argumentSpaceLimit(), environmentBytes: environmentBytes(longest), slots }
 }
