@@ -83,6 +83,7 @@ export async function runItems(
   }
   cancellation.addEventListener('abort', stopLeftoversNow, { once: true })
   let result
+  let logFinished = false
   try {
     result = await runTasks(
       prepared,
@@ -134,11 +135,15 @@ export async function runItems(
     )
     await Promise.all(afterTasks)
     await log.finish()
+    logFinished = true
   } finally {
     cancellation.removeEventListener('abort', stopLeftoversNow)
     stopProgress()
     closeSync(jobLog)
     removeItemFiles(workDirectory, workers)
+    // Also after an error: a group still printing or an open neutralisation would swallow the
+    // failure the step reports next.
+    if (!logFinished) await log.finish().catch(() => undefined)
     core.routeLog()
     // Nothing a task started may outlive the action (a double fork, `setsid -f`).
     await stopRunLeftovers()
