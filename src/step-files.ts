@@ -1,7 +1,7 @@
 import { appendFileSync, lstatSync, readFileSync, rmSync } from 'node:fs'
 import { randomUUID } from './random.js'
 
-/** Most bytes of one task's GITHUB_ENV, GITHUB_PATH or GITHUB_ARTIFACTS file that are applied. */
+/** Most bytes of one task's GITHUB_ENV or GITHUB_PATH file that are applied. */
 export const MAX_TASK_STEP_FILE_BYTES = 1024 * 1024
 
 /** A GITHUB_ENV file's variables in order, or why the runner would refuse it. */
@@ -72,7 +72,7 @@ export function serializeEnvEntries(entries: readonly [string, string][]): strin
   return text
 }
 
-/** The non-empty lines of a GITHUB_PATH or GITHUB_ARTIFACTS file, read as the runner does. */
+/** The non-empty lines of a GITHUB_PATH file, read as the runner does. */
 export function fileLines(text: string): string[] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text
   return body.split(/\r\n|\r|\n/).filter(line => line !== '')

@@ -16,7 +16,7 @@ export interface CollectedFiles {
 
 /**
  * A task's own GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and item files, and its own file for each step
- * file command the runner set (GITHUB_ENV, GITHUB_PATH, GITHUB_ARTIFACTS). Parallel tasks writing
+ * file command the runner set (GITHUB_ENV, GITHUB_PATH). Parallel tasks writing
  * to the step's files would race on them (eight multi-line GITHUB_ENV writes at once leave it
  * unparseable) and could blow the summary's budget; each task gets its own. The files belong to a
  * worker slot and are emptied for each task that runs in it: no file is created or deleted per
