@@ -159,6 +159,29 @@ describe("the tasks' environment", () => {
     }
   }, 30_000)
 
+  // The retry, and the next task in the same worker slot, used to truncate the linked file.
+  it('never empties a file a task hard-linked in place of its own files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallel-exec-e2e-'))
+    const victims = ['output', 'summary'].map(name => join(dir, `victim-${name}`))
+    for (const victim of victims) writeFileSync(victim, 'keep me\n')
+    const run = await runAction(
+      {
+        items: 'a\nb',
+        'max-workers': '1',
+        retries: '1',
+        'retry-delay': '0',
+        command:
+          'if [ {} = a ]; then rm -f "$GITHUB_OUTPUT" "$GITHUB_STEP_SUMMARY"; ' +
+          'ln victim-output "$GITHUB_OUTPUT"; ln victim-summary "$GITHUB_STEP_SUMMARY"; exit 1; fi; ' +
+          'echo "b=1" >> "$GITHUB_OUTPUT"'
+      },
+      { dir }
+    )
+    expect(run.code).toBe(1)
+    expect(results(run.outputs).map(result => result.status)).toEqual(['failure', 'success'])
+    for (const victim of victims) expect(readFileSync(victim, 'utf8')).toBe('keep me\n')
+  }, 30_000)
+
   it('runs an item over 128 KiB that its command does not carry, giving it in PARALLEL_ITEM_FILE', async () => {
     const big = 'é'.repeat(70_000)
     const dir = mkdtempSync(join(tmpdir(), 'parallel-exec-e2e-'))

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import {
   appendFileSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -134,5 +135,42 @@ describe('TaskFiles', () => {
     await files.reset('y')
     expect(readFileSync(envPath, 'utf8')).toBe('')
     expect((await files.collect(42)).stepFiles).toBeUndefined()
+  })
+
+  // A task replaced its files with hard links to a file elsewhere and failed: the retry (or the
+  // next task in the slot) used to truncate that file through the link.
+  it('never truncates a file a task linked in place of its own, and gives the next one its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const victims = mkdtempSync(join(tmpdir(), 'victims-'))
+    const files = new TaskFiles(dir, 4, ['GITHUB_ENV'])
+    const paths = [files.outputPath, files.summaryPath, files.variables.GITHUB_ENV as string]
+    await files.reset('x')
+    for (const [number, path] of paths.entries()) {
+      const victim = join(victims, `victim-${number}`)
+      writeFileSync(victim, `keep me ${number}`)
+      rmSync(path)
+      linkSync(victim, path)
+    }
+    // And an empty file, linked: the next task's writes would go to it.
+    const empty = join(victims, 'empty')
+    writeFileSync(empty, '')
+    rmSync(files.itemPath)
+    linkSync(empty, files.itemPath)
+    await files.reset('item')
+    for (const number of paths.keys()) {
+      expect(readFileSync(join(victims, `victim-${number}`), 'utf8')).toBe(`keep me ${number}`)
+    }
+    expect(readFileSync(empty, 'utf8')).toBe('')
+    for (const path of paths) {
+      expect(lstatSync(path)).toMatchObject({ size: 0, nlink: 1 })
+    }
+    expect(lstatSync(files.itemPath).nlink).toBe(1)
+    // A task that wrote nothing: its empty linked file is replaced all the same.
+    rmSync(files.outputPath)
+    linkSync(empty, files.outputPath)
+    await files.reset()
+    expect(lstatSync(files.outputPath).nlink).toBe(1)
+    execFileSync('bash', ['-c', 'echo a=1 >> "$O"'], { env: { O: files.outputPath } })
+    expect(readFileSync(empty, 'utf8')).toBe('')
   })
 })

@@ -1,4 +1,5 @@
-import { appendFileSync, lstatSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, rmSync } from 'node:fs'
+import { readPlainFile } from './plain-files.js'
 import { randomUUID } from './random.js'
 
 /** Most bytes of one task's GITHUB_ENV or GITHUB_PATH file that are applied. */
@@ -130,11 +131,14 @@ export class StepFiles {
 
 /** Appends one task's file to the step's; the reason when it cannot be. */
 function applyFile(name: string, path: string, target: string): string | undefined {
-  const size = lstatSync(path, { throwIfNoEntry: false })?.size ?? 0
+  // A process the task left behind may have put something else there since (a FIFO would block).
+  const file = readPlainFile(path, MAX_TASK_STEP_FILE_BYTES, true)
+  if (file === undefined) return 'it is no longer a plain file'
+  const size = file.size
   if (size > MAX_TASK_STEP_FILE_BYTES) {
     return `it holds ${size.toLocaleString('en-US')} bytes, more than the ${MAX_TASK_STEP_FILE_BYTES.toLocaleString('en-US')} applied`
   }
-  const text = readFileSync(path, 'utf8')
+  const text = file.bytes.toString('utf8')
   let addition: string
   if (name === 'GITHUB_ENV') {
     const parsed = parseEnvFile(text)
