@@ -129,6 +129,8 @@ describe('TaskFiles', () => {
     await files.reset('x')
     const envPath = files.variables.GITHUB_ENV as string
     writeFileSync(envPath, 'A=1\n')
+    // What a task put at the name its file is kept under does not stop it.
+    mkdirSync(join(dir, 'github-env-task-42', 'sub'), { recursive: true })
     const collected = await files.collect(41)
     expect(collected.stepFiles).toEqual({ GITHUB_ENV: join(dir, 'github-env-task-42') })
     expect(readFileSync(join(dir, 'github-env-task-42'), 'utf8')).toBe('A=1\n')

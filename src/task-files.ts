@@ -1,6 +1,6 @@
 import { lstatSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { createAfresh, emptyFile, readPlainFile } from './plain-files.js'
+import { createAfresh, emptyFile, readPlainFile, removePath } from './plain-files.js'
 
 /** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
 export const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024
@@ -77,6 +77,8 @@ export class TaskFiles {
     for (const [name, path] of this.stepPaths) {
       if (plainFileSize(path) <= 0) continue
       const kept = join(this.directory, `${fileName(name)}-task-${index + 1}`)
+      // A task knows the name: whatever it put there (a directory would fail the rename) goes.
+      removePath(kept)
       renameSync(path, kept)
       stepFiles ??= {}
       stepFiles[name] = kept
