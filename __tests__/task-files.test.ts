@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { execFileSync } from 'node:child_process'
 import {
   appendFileSync,
@@ -174,5 +175,64 @@ describe('TaskFiles', () => {
     expect(lstatSync(files.outputPath).nlink).toBe(1)
     execFileSync('bash', ['-c', 'echo a=1 >> "$O"'], { env: { O: files.outputPath } })
     expect(readFileSync(empty, 'utf8')).toBe('')
+  })
+
+  // Whatever a task leaves at each of its paths, collecting and resetting never touch another
+  // file, never wait, and leave each path an empty plain file of ours.
+  it('never writes through or waits on what a task put at its paths (300 cases)', async () => {
+    const kinds = [
+      'nothing',
+      'text',
+      'hard link',
+      'empty hard link',
+      'symlink',
+      'directory',
+      'fifo'
+    ]
+    const victims = mkdtempSync(join(tmpdir(), 'victims-'))
+    let cases = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...kinds), { minLength: 5, maxLength: 5 }),
+        fc.boolean(),
+        async (chosen, writesItem) => {
+          cases++
+          const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+          const files = new TaskFiles(dir, 1, ['GITHUB_ENV', 'GITHUB_PATH'])
+          const paths = [...Object.values(files.variables), files.itemPath]
+          await files.reset('item')
+          const victim = join(victims, 'victim')
+          const empty = join(victims, 'empty')
+          writeFileSync(victim, 'keep me')
+          writeFileSync(empty, '')
+          for (const [number, path] of paths.entries()) {
+            const kind = chosen[number] as string
+            if (kind === 'nothing') continue
+            rmSync(path, { force: true, recursive: true })
+            if (kind === 'text') writeFileSync(path, 'A=1\n')
+            if (kind === 'hard link') linkSync(victim, path)
+            if (kind === 'empty hard link') linkSync(empty, path)
+            if (kind === 'symlink') symlinkSync(victim, path)
+            if (kind === 'directory') mkdirSync(path)
+            if (kind === 'fifo') execFileSync('mkfifo', [path])
+          }
+          await files.collect(0)
+          await files.reset(writesItem ? 'item' : undefined)
+          expect(readFileSync(victim, 'utf8')).toBe('keep me')
+          expect(readFileSync(empty, 'utf8')).toBe('')
+          for (const path of paths.slice(0, -1)) {
+            const stats = lstatSync(path)
+            expect([stats.isFile(), stats.size, stats.nlink]).toEqual([true, 0, 1])
+          }
+          if (writesItem) {
+            expect(lstatSync(files.itemPath).nlink).toBe(1)
+            expect(readFileSync(files.itemPath, 'utf8')).toBe('item')
+          }
+          rmSync(dir, { recursive: true })
+        }
+      ),
+      { numRuns: 300 }
+    )
+    expect(cases).toBe(300)
   })
 })
