@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction, waitFor } from './helpers/action.js'
@@ -116,6 +116,71 @@ describe("the tasks' environment", () => {
     expect(names).toEqual(expect.arrayContaining(['GITHUB_ENV', 'GITHUB_PATH', 'PARALLEL_ITEM']))
     expect(readFileSync(env.GITHUB_STATE as string, 'utf8')).toBe('')
   })
+
+  // The runner fails the step, dropping the whole file, past 500 artifacts per job (among other
+  // rules the action cannot apply): three tasks appending theirs would have made 24,000.
+  it('gives tasks no GITHUB_ARTIFACTS nor any runner file command it does not know', async () => {
+    const { dir, env } = stepFiles()
+    const commands = join(dir, '_runner_file_commands')
+    mkdirSync(commands)
+    for (const [name, file] of [
+      ['GITHUB_ARTIFACTS', 'artifacts_1'],
+      ['GITHUB_ARTIFACTS_LIST', 'artifacts_list_1'],
+      ['GITHUB_FUTURE_COMMAND', 'future_command_1']
+    ] as const) {
+      env[name] = join(commands, file)
+      writeFileSync(env[name], name === 'GITHUB_ARTIFACTS_LIST' ? '{"version":1}' : '')
+    }
+    env.GITHUB_NOT_A_FILE_COMMAND = join(dir, 'elsewhere')
+    const run = await runAction(
+      {
+        items: 'a\nb\nc',
+        command:
+          'env > env-{}.txt; cat "$GITHUB_ARTIFACTS_LIST" > list-{}.txt; ' +
+          'for i in $(seq 8000); do echo "ref-{}-$i@sha256:$i"; done >> "${GITHUB_ARTIFACTS:-unset-$PARALLEL_ITEM}"; ' +
+          'echo x >> "${GITHUB_FUTURE_COMMAND:-/dev/null}"'
+      },
+      { dir, env }
+    )
+    expect(run.code).toBe(0)
+    expect(readFileSync(env.GITHUB_ARTIFACTS as string, 'utf8')).toBe('')
+    expect(readFileSync(env.GITHUB_FUTURE_COMMAND as string, 'utf8')).toBe('')
+    for (const item of ['a', 'b', 'c']) {
+      const names = readFileSync(join(dir, `env-${item}.txt`), 'utf8')
+        .split('\n')
+        .map(line => line.slice(0, line.indexOf('=')))
+      expect(names).not.toContain('GITHUB_ARTIFACTS')
+      expect(names).not.toContain('GITHUB_FUTURE_COMMAND')
+      expect(names).toEqual(
+        expect.arrayContaining(['GITHUB_ARTIFACTS_LIST', 'GITHUB_NOT_A_FILE_COMMAND'])
+      )
+      expect(readFileSync(join(dir, `list-${item}.txt`), 'utf8')).toBe('{"version":1}')
+      expect(readFileSync(join(dir, `unset-${item}`), 'utf8').split('\n')).toHaveLength(8001)
+    }
+  }, 30_000)
+
+  // The retry, and the next task in the same worker slot, used to truncate the linked file.
+  it('never empties a file a task hard-linked in place of its own files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallel-exec-e2e-'))
+    const victims = ['output', 'summary'].map(name => join(dir, `victim-${name}`))
+    for (const victim of victims) writeFileSync(victim, 'keep me\n')
+    const run = await runAction(
+      {
+        items: 'a\nb',
+        'max-workers': '1',
+        retries: '1',
+        'retry-delay': '0',
+        command:
+          'if [ {} = a ]; then rm -f "$GITHUB_OUTPUT" "$GITHUB_STEP_SUMMARY"; ' +
+          'ln victim-output "$GITHUB_OUTPUT"; ln victim-summary "$GITHUB_STEP_SUMMARY"; exit 1; fi; ' +
+          'echo "b=1" >> "$GITHUB_OUTPUT"'
+      },
+      { dir }
+    )
+    expect(run.code).toBe(1)
+    expect(results(run.outputs).map(result => result.status)).toEqual(['failure', 'success'])
+    for (const victim of victims) expect(readFileSync(victim, 'utf8')).toBe('keep me\n')
+  }, 30_000)
 
   it('runs an item over 128 KiB that its command does not carry, giving it in PARALLEL_ITEM_FILE', async () => {
     const big = 'é'.repeat(70_000)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { linkSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HaltKind } from '../src/executor.js'
@@ -69,6 +69,18 @@ function fullShardReport(): RunReport {
 describe('the results file', () => {
   it('names every field of a record in its format (a new field must be added there)', () => {
     expect(Object.keys(RECORD_FORMAT).sort()).toEqual(Object.keys(FULL_RECORD).sort())
+  })
+
+  // Tasks know the directory (their GITHUB_OUTPUT is in it) and could link the name to a file.
+  it('writes the results file afresh, never through a link a task put at its path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'results-file-'))
+    const victim = join(mkdtempSync(join(tmpdir(), 'victims-')), 'victim')
+    writeFileSync(victim, 'keep me')
+    linkSync(victim, join(dir, 'results.json'))
+    const path = await writeResultsFile(dir, fullShardReport())
+    expect(readFileSync(victim, 'utf8')).toBe('keep me')
+    expect(lstatSync(path).nlink).toBe(1)
+    expect(await readResultsFile(path)).toStrictEqual(fullShardReport())
   })
 
   it('round-trips a record with every field set: write, read, merge, write, read', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -166,5 +167,33 @@ describe('StepFiles', () => {
       'Task 1: its GITHUB_ENV was not applied: it holds 1,048,579 bytes, more than the 1,048,576 applied.'
     ])
     expect(readFileSync(env, 'utf8')).toBe('')
+  })
+
+  // A process a task left behind can put a FIFO where the task's file was kept: reading it would
+  // wait for a writer, and the action with it. The writer here only comes after two seconds.
+  it('leaves out what is no longer a plain file without waiting on it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'step-files-'))
+    const env = join(dir, 'env')
+    writeFileSync(env, '')
+    const fifo = join(dir, 'fifo')
+    execFileSync('mkfifo', [fifo])
+    const writer = spawn('sh', ['-c', 'sleep 2; : > "$0"', fifo], { stdio: 'ignore' })
+    try {
+      const files = new StepFiles({ GITHUB_ENV: env })
+      files.add(0, { GITHUB_ENV: fifo })
+      const warnings: string[] = []
+      const started = Date.now()
+      files.apply(
+        index => `Task ${index + 1}`,
+        message => warnings.push(message)
+      )
+      expect(Date.now() - started).toBeLessThan(1000)
+      expect(warnings).toEqual([
+        'Task 1: its GITHUB_ENV was not applied: it is no longer a plain file.'
+      ])
+      expect(existsSync(fifo)).toBe(false)
+    } finally {
+      writer.kill()
+    }
   })
 })

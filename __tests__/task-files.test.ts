@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { execFileSync } from 'node:child_process'
 import {
   appendFileSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -128,11 +130,109 @@ describe('TaskFiles', () => {
     await files.reset('x')
     const envPath = files.variables.GITHUB_ENV as string
     writeFileSync(envPath, 'A=1\n')
+    // What a task put at the name its file is kept under does not stop it.
+    mkdirSync(join(dir, 'github-env-task-42', 'sub'), { recursive: true })
     const collected = await files.collect(41)
     expect(collected.stepFiles).toEqual({ GITHUB_ENV: join(dir, 'github-env-task-42') })
     expect(readFileSync(join(dir, 'github-env-task-42'), 'utf8')).toBe('A=1\n')
     await files.reset('y')
     expect(readFileSync(envPath, 'utf8')).toBe('')
     expect((await files.collect(42)).stepFiles).toBeUndefined()
+  })
+
+  // A task replaced its files with hard links to a file elsewhere and failed: the retry (or the
+  // next task in the slot) used to truncate that file through the link.
+  it('never truncates a file a task linked in place of its own, and gives the next one its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+    const victims = mkdtempSync(join(tmpdir(), 'victims-'))
+    const files = new TaskFiles(dir, 4, ['GITHUB_ENV'])
+    const paths = [files.outputPath, files.summaryPath, files.variables.GITHUB_ENV as string]
+    await files.reset('x')
+    for (const [number, path] of paths.entries()) {
+      const victim = join(victims, `victim-${number}`)
+      writeFileSync(victim, `keep me ${number}`)
+      rmSync(path)
+      linkSync(victim, path)
+    }
+    // And an empty file, linked: the next task's writes would go to it.
+    const empty = join(victims, 'empty')
+    writeFileSync(empty, '')
+    rmSync(files.itemPath)
+    linkSync(empty, files.itemPath)
+    await files.reset('item')
+    for (const number of paths.keys()) {
+      expect(readFileSync(join(victims, `victim-${number}`), 'utf8')).toBe(`keep me ${number}`)
+    }
+    expect(readFileSync(empty, 'utf8')).toBe('')
+    for (const path of paths) {
+      expect(lstatSync(path)).toMatchObject({ size: 0, nlink: 1 })
+    }
+    expect(lstatSync(files.itemPath).nlink).toBe(1)
+    // A task that wrote nothing: its empty linked file is replaced all the same.
+    rmSync(files.outputPath)
+    linkSync(empty, files.outputPath)
+    await files.reset()
+    expect(lstatSync(files.outputPath).nlink).toBe(1)
+    execFileSync('bash', ['-c', 'echo a=1 >> "$O"'], { env: { O: files.outputPath } })
+    expect(readFileSync(empty, 'utf8')).toBe('')
+  })
+
+  // Whatever a task leaves at each of its paths, collecting and resetting never touch another
+  // file, never wait, and leave each path an empty plain file of ours.
+  it('never writes through or waits on what a task put at its paths (300 cases)', async () => {
+    const kinds = [
+      'nothing',
+      'text',
+      'hard link',
+      'empty hard link',
+      'symlink',
+      'directory',
+      'fifo'
+    ]
+    const victims = mkdtempSync(join(tmpdir(), 'victims-'))
+    let cases = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...kinds), { minLength: 5, maxLength: 5 }),
+        fc.boolean(),
+        async (chosen, writesItem) => {
+          cases++
+          const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
+          const files = new TaskFiles(dir, 1, ['GITHUB_ENV', 'GITHUB_PATH'])
+          const paths = [...Object.values(files.variables), files.itemPath]
+          await files.reset('item')
+          const victim = join(victims, 'victim')
+          const empty = join(victims, 'empty')
+          writeFileSync(victim, 'keep me')
+          writeFileSync(empty, '')
+          for (const [number, path] of paths.entries()) {
+            const kind = chosen[number] as string
+            if (kind === 'nothing') continue
+            rmSync(path, { force: true, recursive: true })
+            if (kind === 'text') writeFileSync(path, 'A=1\n')
+            if (kind === 'hard link') linkSync(victim, path)
+            if (kind === 'empty hard link') linkSync(empty, path)
+            if (kind === 'symlink') symlinkSync(victim, path)
+            if (kind === 'directory') mkdirSync(path)
+            if (kind === 'fifo') execFileSync('mkfifo', [path])
+          }
+          await files.collect(0)
+          await files.reset(writesItem ? 'item' : undefined)
+          expect(readFileSync(victim, 'utf8')).toBe('keep me')
+          expect(readFileSync(empty, 'utf8')).toBe('')
+          for (const path of paths.slice(0, -1)) {
+            const stats = lstatSync(path)
+            expect([stats.isFile(), stats.size, stats.nlink]).toEqual([true, 0, 1])
+          }
+          if (writesItem) {
+            expect(lstatSync(files.itemPath).nlink).toBe(1)
+            expect(readFileSync(files.itemPath, 'utf8')).toBe('item')
+          }
+          rmSync(dir, { recursive: true })
+        }
+      ),
+      { numRuns: 300 }
+    )
+    expect(cases).toBe(300)
   })
 })

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fc from 'fast-check'
+import { execFileSync, spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -133,6 +134,25 @@ describe('TaskOutput', () => {
     expect(Math.max(...chunks.map(c => c.length))).toBeLessThanOrEqual(64 * 1024)
     expect(sha256(Buffer.concat(chunks))).toBe(sha256(data))
     await output.dispose()
+  })
+
+  // Tasks can write to the directory spill files are in: a FIFO put in one's place used to make
+  // the replay wait for a writer (here one comes after two seconds), and the action with it.
+  it('fails a replay from a spill file replaced by a FIFO at once, without waiting on it', async () => {
+    const output = new TaskOutput({ tempDir, memoryLimit: 0 })
+    output.write(randomBytes(1000))
+    const spillPath = output.spillPath as string
+    fs.unlinkSync(spillPath)
+    execFileSync('mkfifo', [spillPath])
+    const writer = spawn('sh', ['-c', 'sleep 2; : > "$0"', spillPath], { stdio: 'ignore' })
+    try {
+      const started = Date.now()
+      await expect(output.replay(() => undefined)).rejects.toThrow(/ESPIPE|EAGAIN|truncated/)
+      expect(Date.now() - started).toBeLessThan(1000)
+    } finally {
+      writer.kill()
+      await output.dispose()
+    }
   })
 
   it('reads into the same buffer again only while the sink says it holds nothing', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Shell } from './constants.js'
 import { HaltKind } from './executor.js'
@@ -25,6 +25,7 @@ import { type ResolveOutcome } from './review-threads.js'
 import { type ShardInfo, type ShardItem } from './shard.js'
 import { type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
+import { createAfresh } from './plain-files.js'
 
 /**
  * The results file, both ways: every field of a report and of its records, with the type each
@@ -126,7 +127,8 @@ export function resultsFileText(report: RunReport): string {
 export async function writeResultsFile(directory: string, report: RunReport): Promise<string> {
   await mkdir(directory, { recursive: true })
   const path = join(directory, RESULTS_FILE)
-  await writeFile(path, resultsFileText(report))
+  // The directory holds the tasks' own files: a link a task put at the path is replaced.
+  createAfresh(path, resultsFileText(report))
   return path
 }
 

@@ -1,7 +1,8 @@
-import { appendFileSync, lstatSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, rmSync } from 'node:fs'
+import { readPlainFile } from './plain-files.js'
 import { randomUUID } from './random.js'
 
-/** Most bytes of one task's GITHUB_ENV, GITHUB_PATH or GITHUB_ARTIFACTS file that are applied. */
+/** Most bytes of one task's GITHUB_ENV or GITHUB_PATH file that are applied. */
 export const MAX_TASK_STEP_FILE_BYTES = 1024 * 1024
 
 /** A GITHUB_ENV file's variables in order, or why the runner would refuse it. */
@@ -72,7 +73,7 @@ export function serializeEnvEntries(entries: readonly [string, string][]): strin
   return text
 }
 
-/** The non-empty lines of a GITHUB_PATH or GITHUB_ARTIFACTS file, read as the runner does. */
+/** The non-empty lines of a GITHUB_PATH file, read as the runner does. */
 export function fileLines(text: string): string[] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text
   return body.split(/\r\n|\r|\n/).filter(line => line !== '')
@@ -130,11 +131,14 @@ export class StepFiles {
 
 /** Appends one task's file to the step's; the reason when it cannot be. */
 function applyFile(name: string, path: string, target: string): string | undefined {
-  const size = lstatSync(path, { throwIfNoEntry: false })?.size ?? 0
+  // A process the task left behind may have put something else there since (a FIFO would block).
+  const file = readPlainFile(path, MAX_TASK_STEP_FILE_BYTES, true)
+  if (file === undefined) return 'it is no longer a plain file'
+  const size = file.size
   if (size > MAX_TASK_STEP_FILE_BYTES) {
     return `it holds ${size.toLocaleString('en-US')} bytes, more than the ${MAX_TASK_STEP_FILE_BYTES.toLocaleString('en-US')} applied`
   }
-  const text = readFileSync(path, 'utf8')
+  const text = file.bytes.toString('utf8')
   let addition: string
   if (name === 'GITHUB_ENV') {
     const parsed = parseEnvFile(text)

@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path'
 import { argumentSpaceLimit, environmentBytes } from './spawn-limits.js'
 import { runMarker } from './process-tree.js'
 import { TaskFiles } from './task-files.js'
@@ -19,24 +20,62 @@ export const ACTION_ONLY_VARIABLES: readonly string[] = [
 ]
 
 /**
- * The runner's file commands that change what later steps see. Each task that runs while the
- * step has one gets a file of its own under the same name; they are applied to the step's file
- * after the run, in input order (see StepFiles).
+ * The runner's file commands that change what later steps see and whose rules the action applies.
+ * Each task that runs while the step has one gets a file of its own under the same name; they are
+ * applied to the step's file after the run, in input order (see StepFiles).
  */
-export const STEP_FILE_COMMANDS: readonly string[] = [
-  'GITHUB_ENV',
-  'GITHUB_PATH',
-  'GITHUB_ARTIFACTS'
+export const STEP_FILE_COMMANDS: readonly string[] = ['GITHUB_ENV', 'GITHUB_PATH']
+
+/**
+ * Runner files tasks do not get: GITHUB_ARTIFACTS, whose rules (a size cap, a cap per job, URI
+ * schemes, conflicting digests, all unreleased and changing) the action could not apply to each
+ * task's file faithfully, and sharing the step's would let one task fail the step for all.
+ */
+export const WITHHELD_FILE_COMMANDS: readonly string[] = ['GITHUB_ARTIFACTS']
+
+/** Runner files known to be read-only for a step, passed on to tasks as they are. */
+export const READ_ONLY_RUNNER_FILES: readonly string[] = [
+  'GITHUB_EVENT_PATH',
+  'GITHUB_ARTIFACTS_LIST'
+]
+
+/** Runner files the action gives each task a file of its own for, or passes on. */
+const KNOWN_RUNNER_FILES: readonly string[] = [
+  'GITHUB_OUTPUT',
+  'GITHUB_STEP_SUMMARY',
+  ...STEP_FILE_COMMANDS,
+  ...READ_ONLY_RUNNER_FILES
 ]
 
 /**
+ * Whether a variable names a runner file command the action does not know: the runner keeps every
+ * one in its `_runner_file_commands` directory (actions/runner, FileCommandManager), and a task
+ * writing to the step's file would race the other tasks under rules the action cannot check.
+ */
+function isUnknownFileCommand(name: string, value: string | undefined): boolean {
+  if (!name.startsWith('GITHUB_') || value === undefined || KNOWN_RUNNER_FILES.includes(name)) {
+    return false
+  }
+  return basename(dirname(value)) === '_runner_file_commands'
+}
+
+/**
  * The environment tasks start from: the runner's, without the action's own inputs (a token among
- * them) and without what a `run:` step would not get either.
+ * them), without what a `run:` step would not get either, and without runner files tasks cannot
+ * share (WITHHELD_FILE_COMMANDS and any file command the action does not know).
  */
 export function taskEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.includes(name)) result[name] = value
+    if (
+      name.startsWith('INPUT_') ||
+      ACTION_ONLY_VARIABLES.includes(name) ||
+      WITHHELD_FILE_COMMANDS.includes(name) ||
+      isUnknownFileCommand(name, value)
+    ) {
+      continue
+    }
+    result[name] = value
   }
   return result
 }

@@ -1,6 +1,6 @@
-import { lstatSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
-import { open, rm, truncate, writeFile } from 'node:fs/promises'
+import { lstatSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { createAfresh, emptyFile, readPlainFile, removePath } from './plain-files.js'
 
 /** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
 export const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024
@@ -16,7 +16,7 @@ export interface CollectedFiles {
 
 /**
  * A task's own GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and item files, and its own file for each step
- * file command the runner set (GITHUB_ENV, GITHUB_PATH, GITHUB_ARTIFACTS). Parallel tasks writing
+ * file command the runner set (GITHUB_ENV, GITHUB_PATH). Parallel tasks writing
  * to the step's files would race on them (eight multi-line GITHUB_ENV writes at once leave it
  * unparseable) and could blow the summary's budget; each task gets its own. The files belong to a
  * worker slot and are emptied for each task that runs in it: no file is created or deleted per
@@ -55,18 +55,17 @@ export class TaskFiles {
   }
 
   /**
-   * Makes every file exist, be a plain file and be empty before a task (or another attempt of one)
-   * gets them, and writes the item when given: @actions/core refuses a file that is missing, a
-   * failed attempt's outputs must not leak into the next, nor what a process left behind by the
-   * previous task wrote since.
+   * Makes every file exist, be a plain file of ours and be empty before a task (or another attempt
+   * of one) gets them, and writes the item afresh when given: @actions/core refuses a file that is
+   * missing, a failed attempt's outputs must not leak into the next, nor what a process left behind
+   * by the previous task wrote since. What a task put in a file's place (a hard link to a file
+   * elsewhere, a symlink) is removed, never truncated or written through (see plain-files.ts).
    */
   async reset(item?: string): Promise<void> {
-    if (item !== undefined) writeItem(this.itemPath, item)
-    await Promise.all([
-      emptyFile(this.outputPath),
-      emptyFile(this.summaryPath),
-      ...this.stepPaths.map(([, path]) => emptyFile(path))
-    ])
+    if (item !== undefined) createAfresh(this.itemPath, item)
+    emptyFile(this.outputPath)
+    emptyFile(this.summaryPath)
+    for (const [, path] of this.stepPaths) emptyFile(path)
   }
 
   /**
@@ -78,17 +77,14 @@ export class TaskFiles {
     for (const [name, path] of this.stepPaths) {
       if (plainFileSize(path) <= 0) continue
       const kept = join(this.directory, `${fileName(name)}-task-${index + 1}`)
+      // A task knows the name: whatever it put there (a directory would fail the rename) goes.
+      removePath(kept)
       renameSync(path, kept)
       stepFiles ??= {}
       stepFiles[name] = kept
     }
-    const outputSize = plainFileSize(this.outputPath)
-    const summarySize = plainFileSize(this.summaryPath)
-    if (outputSize <= 0 && summarySize <= 0) return { outputs: {}, summary: '', stepFiles }
-    const [outputText, summary] = await Promise.all([
-      readStart(this.outputPath, outputSize, MAX_TASK_OUTPUTS_BYTES),
-      readStart(this.summaryPath, summarySize, MAX_TASK_SUMMARY_BYTES)
-    ])
+    const outputText = readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES)
+    const summary = readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES)
     return { outputs: parseOutputFile(outputText), summary, stepFiles }
   }
 }
@@ -106,20 +102,6 @@ function fileName(variable: string): string {
 }
 
 /**
- * Writes the item to a file created afresh: whatever is at the path (a file a process of an
- * earlier task still holds, a link it put there) is removed, not written through. Synchronous:
- * two small local calls cost less in line than through the thread pool.
- */
-function writeItem(path: string, item: string): void {
-  try {
-    unlinkSync(path)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') rmSync(path, { recursive: true })
-  }
-  writeFileSync(path, item, { flag: 'wx' })
-}
-
-/**
  * The size of a plain file; -1 when it is missing or is something else a task put there (a
  * directory, a FIFO that would block a read, a symlink to a file that is not ours). A local
  * lstat: quicker in line than through the thread pool, and most tasks write nothing.
@@ -129,27 +111,13 @@ function plainFileSize(path: string): number {
   return stats?.isFile() ? stats.size : -1
 }
 
-async function emptyFile(path: string): Promise<void> {
-  const stats = lstatSync(path, { throwIfNoEntry: false })
-  if (stats?.isFile()) {
-    if (stats.size > 0) await truncate(path, 0)
-    return
-  }
-  if (stats !== undefined) await rm(path, { recursive: true, force: true })
-  await writeFile(path, '', { flag: 'wx' })
-}
-
-/** The first `limit` bytes of a file of `size` bytes as UTF-8, or '' when it is empty. */
-async function readStart(path: string, size: number, limit: number): Promise<string> {
-  if (size <= 0) return ''
-  const file = await open(path, 'r')
-  try {
-    const buffer = Buffer.allocUnsafe(Math.min(size, limit))
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0)
-    return buffer.subarray(0, bytesRead).toString('utf8')
-  } finally {
-    await file.close()
-  }
+/**
+ * The first `limit` bytes of a task's file as UTF-8; '' when it is empty or missing, or is not a
+ * plain file. A local lstat first: most tasks write nothing.
+ */
+function readStart(path: string, limit: number): string {
+  if (plainFileSize(path) <= 0) return ''
+  return readPlainFile(path, limit)?.bytes.toString('utf8') ?? ''
 }
 
 /**
