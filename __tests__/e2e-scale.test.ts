@@ -9,6 +9,10 @@ interface Result {
   item: string
   status: string
 }
+// A results file, edited as freely as JSON.parse's own `any` allows.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonFile = Record<string, any>
+
 const results = (outputs: Record<string, string>): Result[] =>
   JSON.parse(outputs.results as string) as Result[]
 
@@ -183,6 +187,57 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     )
     expect(split.summary).toContain('## ❌ parallel-exec: 0 of 4 succeeded')
     expect(split.summary).toContain('**4** without a result')
+  })
+
+  it('refuses a results file whose numbers no run could have, and fails on items without a result', async () => {
+    const shard = await runAction({ items: 'a\nb\nc', command: 'echo {}', shard: '0/1' })
+    const written = readFileSync(shard.outputs['results-file'] as string, 'utf8')
+    /** Merges the shard's results file alone, after `change` edited it. */
+    const mergeChanged = async (change: (file: JsonFile) => void) => {
+      const dir = mkdtempSync(join(tmpdir(), 'merged-'))
+      const file = JSON.parse(written)
+      change(file)
+      writeFileSync(join(dir, 'results.json'), JSON.stringify(file))
+      // A merge builds only from what its files hold: a small heap is plenty.
+      const merge = await runAction(
+        { 'merge-results': 'results.json' },
+        { dir, env: { NODE_OPTIONS: '--max-old-space-size=128' } }
+      )
+      // it ends as a failed step, with every output and the summary, never as a crash
+      expect(merge.code).toBe(1)
+      expect(merge.summary).toContain('## ❌ parallel-exec')
+      return merge
+    }
+    const refused = "::error::Invalid results file 'results.json': "
+    const shards = await mergeChanged(file => (file.shard.total = 2 ** 31))
+    expect(shards.outputs).toMatchObject({ total: '0', results: '[]' })
+    expect(shards.log).toContain(
+      `${refused}'shard.total' is 2147483648. Expected a whole number from 1 to 256.`
+    )
+    const items = await mergeChanged(file => (file.shard.itemCount = 2 ** 40))
+    expect(items.log).toContain(
+      `${refused}'shard.itemCount' is 1099511627776. Expected a whole number from 0 to 4294967295.`
+    )
+    /** The shard's file as a merge's own file of `total` items, with `merged` as given. */
+    const asMerge = (total: number, merged: object) => (file: JsonFile) => {
+      delete file.shard
+      file.counts.total = total
+      file.merged = { files: 2, shards: null, missingShards: [], problems: [], ...merged }
+    }
+    const most = 2 ** 32 - 1
+    const huge = await mergeChanged(asMerge(most, { problems: ['A shard was refused.'] }))
+    expect(huge.outputs).toMatchObject({ total: String(most), succeeded: '3' })
+    expect(huge.log).toContain(
+      `::error::A shard was refused. ${most - 3} of ${most} tasks did not succeed (${most - 3} without a result).`
+    )
+    // A merge's file cannot claim items without a result, or missing shards, and no problem.
+    const silent = await mergeChanged(asMerge(10, {}))
+    expect(silent.outputs).toMatchObject({ total: '0', succeeded: '0' })
+    expect(silent.log).toContain(
+      `${refused}'merged.problems' is empty, but 7 of the 10 items have no result.`
+    )
+    const declared = await mergeChanged(asMerge(10, { shards: 2, missingShards: [0] }))
+    expect(declared.log).toContain(`${refused}'merged.problems' is empty`)
   })
 
   it('deals items round-robin without timings, and gives an empty shard nothing to do', async () => {

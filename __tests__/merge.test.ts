@@ -8,7 +8,9 @@ import { HaltKind } from '../src/executor.js'
 import { type ResultsFile } from '../src/merge-checks.js'
 import { mergeProblemsMessage, mergeReports, mergeResultsFiles } from '../src/merge.js'
 import { prepareItems } from '../src/prepare.js'
-import { parseResultsFile, resultsFileText } from '../src/results-file.js'
+import { failureMessage } from '../src/report.js'
+import { countStatuses } from '../src/results.js'
+import { MAX_ITEMS, parseResultsFile, resultsFileText } from '../src/results-file.js'
 import { takeShard, type ShardInfo } from '../src/shard.js'
 import { type TaskRecord } from '../src/task-record.js'
 import { TaskStatus } from '../src/task-status.js'
@@ -97,6 +99,62 @@ describe('readResultsFile and mergeReports', () => {
     expect(mergeReports([file(0, HaltKind.Successes), file(1, HaltKind.Failures)]).haltKind).toBe(
       null
     )
+  })
+
+  it("excuses a file's cancellations only by its own halt", () => {
+    const plain = (name: string, statuses: TaskStatus[], haltKind: HaltKind | null) =>
+      readFile(
+        name,
+        report(
+          statuses.map((status, index) => record(index, `${name}${index}`, status)),
+          { haltReason: haltKind === null ? null : `halt of ${name}`, haltKind }
+        )
+      )
+    const raced = plain('a', [TaskStatus.Success, TaskStatus.Cancelled], HaltKind.Successes)
+    expect(mergeReports([raced, plain('b', [TaskStatus.Success], null)]).haltKind).toBe(
+      HaltKind.Successes
+    )
+    // b's cancellations have no halt of their own: a's race cannot excuse them, nor its own.
+    const merged = mergeReports([raced, plain('b', [TaskStatus.Cancelled], null)])
+    expect(merged.haltKind).toBe(null)
+    expect(failureMessage(merged)).toBe('2 of 3 tasks did not succeed (2 cancelled): b0, a1.')
+  })
+
+  it('reads back a merge of shards that halted in different ways, each reason kept', () => {
+    const halted = (index: number, haltKind: HaltKind) =>
+      readFile(`s${index}.json`, shardReport(index, { haltReason: `halt ${index}`, haltKind }))
+    const merged = mergeReports([
+      halted(0, HaltKind.Failures),
+      halted(1, HaltKind.Timeout),
+      halted(2, HaltKind.Failures)
+    ])
+    expect(merged.haltReason).toBe('shard 0/3: halt 0; shard 1/3: halt 1; shard 2/3: halt 2')
+    expect(merged.haltKind).toBe(null)
+    expect(parseResultsFile(resultsFileText(merged), 'merged.json')).toStrictEqual(merged)
+  })
+
+  it('builds from what the files hold, however many items their counts claim', () => {
+    // A merge's own file whose total is the most a run can have; its problem explains it.
+    const records = [0, 1, 2].map(index => record(index, `i${index}`, TaskStatus.Success))
+    const mergedFile = report(records, {
+      counts: { ...countStatuses(records), total: MAX_ITEMS },
+      merged: { files: 2, shards: null, missingShards: [], problems: ['A file was refused.'] }
+    })
+    const read = parseResultsFile(resultsFileText(mergedFile), 'merged.json')
+    const again = mergeReports([readFile('merged.json', read)])
+    expect(again.counts).toMatchObject({ total: MAX_ITEMS, succeeded: 3 })
+    expect(again.merged?.problems).toEqual(['A file was refused.'])
+    expect(failureMessage(again)).toBe(
+      `${MAX_ITEMS - 3} of ${MAX_ITEMS} tasks did not succeed (${MAX_ITEMS - 3} without a result).`
+    )
+    // The only shard of a run that claims the most items a run can have.
+    const shard = shardInfo(0, { total: 1, itemCount: MAX_ITEMS })
+    const lone = parseResultsFile(resultsFileText(shardReport(0, { shard })), 's0.json')
+    const split = mergeReports([readFile('s0.json', lone)])
+    expect(split.counts.total).toBe(MAX_ITEMS)
+    expect(split.merged?.problems).toEqual([
+      `No shard has item 2 among its items, of the run's ${MAX_ITEMS}.`
+    ])
   })
 
   it('numbers the results of unsharded runs one after another', () => {

@@ -122,6 +122,19 @@ describe('failureMessage', () => {
     )
     expect(failureMessage(report([record(0, 'ok', TaskStatus.Success)]))).toBeUndefined()
   })
+
+  it('fails on items without a result, whatever the report says of them', () => {
+    const records = [0, 1, 2].map(i => record(i, `ok${i}`, TaskStatus.Success))
+    const counts = { ...report(records).counts, total: 10 }
+    const merged = { files: 2, shards: null, missingShards: [], problems: [] }
+    expect(failureMessage(report(records, { counts, merged }))).toBe(
+      '7 of 10 tasks did not succeed (7 without a result).'
+    )
+    const failed = [...records, record(3, 'bad', TaskStatus.Failure)]
+    expect(failureMessage(report(failed, { counts: { ...counts, failed: 1 } }))).toBe(
+      '7 of 10 tasks did not succeed (1 failed, 6 without a result): bad.'
+    )
+  })
 })
 
 describe('writeSummary', () => {

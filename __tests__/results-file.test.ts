@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HaltKind } from '../src/executor.js'
 import { mergeReports } from '../src/merge.js'
-import { publicResult, type RunReport } from '../src/results.js'
+import { publicResult, type MergeInfo, type RunReport } from '../src/results.js'
 import {
   parseResultsFile,
   readResultsFile,
@@ -142,7 +142,11 @@ describe('the results file', () => {
     fc.assert(
       fc.property(fc.array(anyRecord, { maxLength: 4 }), records => {
         cases++
-        const written = report(records, { workers: 64 })
+        // Only a halt cancels a task.
+        const halt = records.some(one => one.status === TaskStatus.Cancelled)
+          ? { haltReason: 'fail-fast after 1 failure', haltKind: HaltKind.Failures }
+          : {}
+        const written = report(records, { workers: 64, ...halt })
         const read = parseResultsFile(resultsFileText(written), 'r.json')
         // fast-check's objects have no prototype: compare values, then the keys each record has.
         expect(read).toEqual(written)
@@ -169,6 +173,12 @@ describe('the results file', () => {
   // A parsed file, edited as freely as JSON.parse's own `any` allows.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type JsonFile = Record<string, any>
+  /** Turns the shard's file into a merge's own file, with `merged` and `total` as given. */
+  const asMerge = (f: JsonFile, merged: Partial<MergeInfo>, total = f.counts.total): void => {
+    delete f.shard
+    f.counts.total = total
+    f.merged = { files: 1, shards: null, missingShards: [], problems: [], ...merged }
+  }
   /** Each bad file as a change to a good one, and the error it must give. */
   const BAD: [string, (file: JsonFile) => void, string][] = [
     [
@@ -269,6 +279,64 @@ describe('the results file', () => {
       "'merged' is set with shard. Expected a shard or a merge, not both."
     ],
     ['results not an array', f => (f.results = {}), "'results' is {}. Expected an array."],
+    // Numbers that would size what a merge builds: each within what a run can have.
+    [
+      'more shards than a matrix has jobs',
+      f => (f.shard.total = 2 ** 31),
+      "'shard.total' is 2147483648. Expected a whole number from 1 to 256."
+    ],
+    [
+      'more items than a run can have',
+      f => (f.shard.itemCount = 2 ** 40),
+      "'shard.itemCount' is 1099511627776. Expected a whole number from 0 to 4294967295."
+    ],
+    [
+      'a total past the most items',
+      f => (f.counts.total = 2 ** 40),
+      "'counts.total' is 1099511627776. Expected a whole number from 0 to 4294967295."
+    ],
+    [
+      'an item number past the most items',
+      f => (f.results[0].index = 2 ** 32),
+      "'results[0].index' is 4294967296. Expected a whole number from 0 to 4294967294."
+    ],
+    [
+      'a merge of more shards than a matrix has jobs',
+      f => asMerge(f, { shards: 2 ** 31 }),
+      "'merged.shards' is 2147483648. Expected a whole number from 1 to 256."
+    ],
+    // A merge's file cannot hide items without a result or missing shards.
+    [
+      'a merge with items without a result and no problem',
+      f => asMerge(f, { files: 2 }, 10),
+      "'merged.problems' is empty, but 9 of the 10 items have no result. Expected the problems that left them without one."
+    ],
+    [
+      'a merge with missing shards and no problem',
+      f => asMerge(f, { shards: 2, missingShards: [0] }),
+      "'merged.problems' is empty, but missingShards lists 0. Expected the problem that names them."
+    ],
+    [
+      'a merge missing a shard past its shards',
+      f => asMerge(f, { shards: 2, missingShards: [2], problems: ['shard 2 missing'] }),
+      "'merged.missingShards[0]' is 2. Expected shard numbers in ascending order, below the 2 shards."
+    ],
+    // Only a halt cancels a task.
+    [
+      'cancelled without a halt',
+      f => {
+        f.results[0].status = 'cancelled'
+        f.counts.succeeded = 0
+        f.counts.cancelled = 1
+        f.haltReason = f.haltKind = null
+      },
+      "'haltReason' is null, but 1 of the results is cancelled. Expected the halt that cancelled them."
+    ],
+    [
+      'a run halted without its kind',
+      f => (f.haltKind = null),
+      "'haltKind' is null. Expected the kind of the haltReason."
+    ],
     [
       'not an object',
       f => Object.keys(f).forEach(key => delete f[key]),

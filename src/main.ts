@@ -106,9 +106,10 @@ export async function run(): Promise<void> {
     const resolves = describeResolves(report.records)
     if (resolves !== undefined) core.info(resolves)
     const unresolved = report.records.some(record => record.resolve?.resolved === false)
+    // A merge's problems first: they say why items have no result.
     const failure = [
-      failureMessage(report),
       mergeProblemsMessage(report),
+      failureMessage(report),
       unresolved ? resolves : ''
     ]
       .filter(Boolean)

@@ -6,6 +6,7 @@ import { countStatuses, type MergeInfo, type RunReport } from './results.js'
 import { readResultsFile } from './results-file.js'
 import { type ShardInfo } from './shard.js'
 import { type TaskRecord } from './task-record.js'
+import { TaskStatus } from './task-status.js'
 
 /** Reads and merges every results file the globs match; none matching is an error. */
 export async function mergeResultsFiles(
@@ -118,7 +119,7 @@ export function mergeReports(
     shell: ordered[0]?.report.shell ?? '',
     haltReason: halts.length > 0 ? halts.join('; ') : null,
     // Per-shard halts differ; only a race won everywhere excuses its cancellations.
-    haltKind: mergedHaltKind(halted),
+    haltKind: mergedHaltKind(ordered),
     merged: { files: files.length, shards: first?.total ?? null, missingShards, problems }
   }
 }
@@ -192,10 +193,20 @@ function missingShardsProblem(
   )
 }
 
-/** The halt kind all halted shards share (a race won everywhere excuses its cancellations), else none. */
-function mergedHaltKind(halted: readonly ResultsFile[]): HaltKind | null {
+/**
+ * The halt kind all halted files share, else none. A file's halt excuses only its own
+ * cancellations: a file with cancelled records and no halt of its own leaves the merge without
+ * one, so a race won in another file cannot excuse them.
+ */
+function mergedHaltKind(files: readonly ResultsFile[]): HaltKind | null {
+  const unexplained = files.some(
+    file =>
+      file.report.haltReason === null &&
+      file.report.records.some(record => record.status === TaskStatus.Cancelled)
+  )
+  const halted = files.filter(file => file.report.haltReason !== null)
   const kinds = new Set(halted.map(file => file.report.haltKind))
-  return kinds.size === 1 ? (halted[0]?.report.haltKind ?? null) : null
+  return kinds.size === 1 && !unexplained ? (halted[0]?.report.haltKind ?? null) : null
 }
 
 /** The log line that says what was merged. */

@@ -60,27 +60,33 @@ export function annotateFailures(report: RunReport): void {
 /**
  * The step's failure message: counts, the first few items, and how many were not annotated; or
  * undefined when the step succeeds. Tasks cancelled because enough others succeeded
- * (stop-on-success) are the point of that option, not a failure.
+ * (stop-on-success) are the point of that option, not a failure. Items the counts hold without a
+ * result (a merge's missing shards or records) fail the step whatever else the report says.
  */
 export function failureMessage(report: RunReport): string | undefined {
   const raceWon = report.haltKind === HaltKind.Successes
   const failures = report.records.filter(
     record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)
   )
-  if (failures.length === 0) return undefined
   const { counts } = report
+  const withResult =
+    counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped
+  const withoutResult = Math.max(0, counts.total - withResult)
+  if (failures.length === 0 && withoutResult === 0) return undefined
   const parts = [
     counts.failed > 0 ? `${counts.failed} failed` : '',
     counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
-    counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : ''
+    counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
+    withoutResult > 0 ? `${withoutResult} without a result` : ''
   ].filter(Boolean)
   const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60))
   const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : ''
   const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS)
   const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : ''
+  const list = named.length > 0 ? `: ${named.join(', ')}${more}` : ''
   return (
-    `${failures.length} of ${counts.total} tasks did not succeed (${parts.join(', ')}): ` +
-    `${named.join(', ')}${more}.${note}`
+    `${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
+    `(${parts.join(', ')})${list}.${note}`
   )
 }
 

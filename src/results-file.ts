@@ -22,10 +22,19 @@ import {
   type ObjectFormat
 } from './results-format.js'
 import { type ResolveOutcome } from './review-threads.js'
-import { type ShardInfo, type ShardItem } from './shard.js'
+import { MAX_SHARDS, type ShardInfo, type ShardItem } from './shard.js'
 import { type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 import { createAfresh } from './plain-files.js'
+
+/**
+ * The most items a run can have: they are one array, and an array holds at most 2³² − 1 values.
+ * Every count and item number read from a file stays within it, so none can size what a merge
+ * builds beyond what a run could.
+ */
+export const MAX_ITEMS = 2 ** 32 - 1
+const itemNumber = whole(0, MAX_ITEMS - 1)
+const itemTotal = whole(0, MAX_ITEMS)
 
 /**
  * The results file, both ways: every field of a report and of its records, with the type each
@@ -40,7 +49,7 @@ const RESOLVE_FORMAT: ObjectFormat<ResolveOutcome> = {
 
 /** A record's fields, in the order the file lists them: the public result first. */
 export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
-  index: whole(),
+  index: itemNumber,
   item: jsonValue,
   status: oneOf(TaskStatus),
   exitCode: nullable(integer),
@@ -61,7 +70,7 @@ export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
 }
 
 const COUNTS_FORMAT: ObjectFormat<StatusCounts> = {
-  total: whole(),
+  total: itemTotal,
   succeeded: whole(),
   failed: whole(),
   timedOut: whole(),
@@ -69,12 +78,13 @@ const COUNTS_FORMAT: ObjectFormat<StatusCounts> = {
   skipped: whole()
 }
 
-const SHARD_ITEM_FORMAT: ObjectFormat<ShardItem> = { index: whole(), item: jsonValue }
+const SHARD_ITEM_FORMAT: ObjectFormat<ShardItem> = { index: itemNumber, item: jsonValue }
 
+// As the `shard` input: at most MAX_SHARDS shards.
 const SHARD_FORMAT: ObjectFormat<ShardInfo> = {
-  index: whole(),
-  total: whole(1),
-  itemCount: whole(),
+  index: whole(0, MAX_SHARDS - 1),
+  total: whole(1, MAX_SHARDS),
+  itemCount: itemTotal,
   itemsDigest: text,
   splitDigest: text,
   byTimings: flag,
@@ -85,8 +95,8 @@ const SHARD_FORMAT: ObjectFormat<ShardInfo> = {
 
 const MERGE_FORMAT: ObjectFormat<MergeInfo> = {
   files: whole(),
-  shards: nullable(whole(1)),
-  missingShards: arrayOf(whole()),
+  shards: nullable(whole(1, MAX_SHARDS)),
+  missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
   problems: arrayOf(text)
 }
 
@@ -185,8 +195,20 @@ function checkConsistency(report: RunReport): void {
       )
     }
   }
-  if ((report.haltReason === null) !== (report.haltKind === null)) {
+  // A merge of runs that halted differently keeps their reasons but no one kind.
+  if (report.haltKind !== null && report.haltReason === null) {
     throw new FieldError('haltKind', `is ${report.haltKind}. Expected it with a haltReason only`)
+  }
+  if (report.haltKind === null && report.haltReason !== null && merged === undefined) {
+    throw new FieldError('haltKind', 'is null. Expected the kind of the haltReason')
+  }
+  // Only a halt stops a task before it ends: a cancellation without one would go unexplained.
+  if (actual.cancelled > 0 && report.haltReason === null) {
+    throw new FieldError(
+      'haltReason',
+      `is null, but ${actual.cancelled} of the results ${actual.cancelled === 1 ? 'is' : 'are'} ` +
+        'cancelled. Expected the halt that cancelled them'
+    )
   }
   records.forEach((record, position) => {
     if (record.slot !== null && record.slot > report.workers) {
@@ -196,6 +218,7 @@ function checkConsistency(report: RunReport): void {
       )
     }
   })
+  if (merged !== undefined && shard === undefined) checkMerged(report, merged)
   if (shard === undefined) return
   if (merged !== undefined) {
     throw new FieldError('merged', 'is set with shard. Expected a shard or a merge, not both')
@@ -207,12 +230,45 @@ function checkConsistency(report: RunReport): void {
   if (report.haltKind === HaltKind.Successes) {
     throw new FieldError('haltKind', 'is successes. Expected no stop-on-success in a shard')
   }
+  // Ascending item numbers below itemCount: so a shard holds at most itemCount items.
   shard.items.forEach(({ index }, position) => {
     const previous = shard.items[position - 1]?.index ?? -1
     if (index <= previous || index >= shard.itemCount) {
       throw new FieldError(
         `shard.items[${position}].index`,
         `is ${index}. Expected item numbers in ascending order, below ${shard.itemCount}`
+      )
+    }
+  })
+}
+
+/**
+ * What a merge's own file must agree on: items without a record and missing shards are only
+ * ever there with the problems that explain them, so reading the file back cannot hide them.
+ */
+function checkMerged(report: RunReport, merged: MergeInfo): void {
+  const withoutRecord = report.counts.total - report.records.length
+  if (withoutRecord > 0 && merged.problems.length === 0) {
+    throw new FieldError(
+      'merged.problems',
+      `is empty, but ${withoutRecord} of the ${report.counts.total} items have no result. ` +
+        'Expected the problems that left them without one'
+    )
+  }
+  if (merged.missingShards.length === 0) return
+  if (merged.problems.length === 0) {
+    throw new FieldError(
+      'merged.problems',
+      `is empty, but missingShards lists ${merged.missingShards.join(', ')}. ` +
+        'Expected the problem that names them'
+    )
+  }
+  merged.missingShards.forEach((index, position) => {
+    const previous = merged.missingShards[position - 1] ?? -1
+    if (merged.shards === null || index <= previous || index >= merged.shards) {
+      throw new FieldError(
+        `merged.missingShards[${position}]`,
+        `is ${index}. Expected shard numbers in ascending order, below the ${merged.shards ?? 0} shards`
       )
     }
   })

@@ -64,11 +64,15 @@ export function checked<T>(valid: (json: unknown) => boolean, expected: string):
 export const text = checked<string>(json => typeof json === 'string', 'a string')
 export const flag = checked<boolean>(json => typeof json === 'boolean', 'true or false')
 
-/** A whole number of at least `min`. */
-export function whole(min = 0): Field<number> {
+/** A whole number of at least `min` and, when `max` is given, at most `max`. */
+export function whole(min = 0, max?: number): Field<number> {
   return checked(
-    json => typeof json === 'number' && Number.isSafeInteger(json) && json >= min,
-    `a whole number ≥ ${min}`
+    json =>
+      typeof json === 'number' &&
+      Number.isSafeInteger(json) &&
+      json >= min &&
+      (max === undefined || json <= max),
+    max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`
   )
 }
 

@@ -5,6 +5,9 @@ import { type PreparedItem } from './command-task.js'
 import { type RunPlan } from './prepare.js'
 import { estimateDurations, type Timings } from './timings.js'
 
+/** A matrix runs at most 256 jobs, so a run has at most this many shards. */
+export const MAX_SHARDS = 256
+
 /** One job's share of the items: shard `index` (0-based, as `strategy.job-index`) of `total`. */
 export interface Shard {
   index: number

@@ -93,8 +93,10 @@ export function buildSummary(
   // Items a merge has no record for (missing shards, refused records) count against the run.
   const missing = counts.total - report.records.length
   const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing
+  // A merge's problems fail the step even when no item is left without a result.
+  const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0
   parts.push(
-    `## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`
+    `## ${failing ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`
   )
   const tally = [
     `**${counts.succeeded}** succeeded`,
