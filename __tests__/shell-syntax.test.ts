@@ -495,11 +495,11 @@ describe('lexScript commands that evaluate their arguments', () => {
     expect(
       contexts(
         [
-          'declare x={} -r y="{}"',
+          'declare x=a{} -r y="a{}"',
           'local -r x=a{}',
           'export X={}',
           'readonly X="$HOME/{}"',
-          'declare x="$y"{}',
+          'declare x="a$y"{}',
           "printf '%s\\n' {}",
           'printf -- {}',
           'printf -v x %s {}',
@@ -513,7 +513,7 @@ describe('lexScript commands that evaluate their arguments', () => {
           'echo let {} read {} unset {}',
           'x={} y={}',
           'a=({}); b[1]={}',
-          'f() { local v={}; }',
+          'f() { local v=a{}; }',
           '$cmd {}',
           'command -v {}',
           'cd {}'
@@ -617,10 +617,10 @@ describe('lexScript variables bash evaluates when assigned', () => {
     ['SRANDOM+={}', 'SRANDOM', 'SRANDOM+=…', 1],
     ['HISTCMD={} cmd', 'HISTCMD', 'HISTCMD=…', 1],
     ['OPTIND[0]={}', 'OPTIND', 'OPTIND[0]=…', 1],
-    ['declare SECONDS={}', 'SECONDS', 'declare SECONDS=…', 9],
+    ['declare SECONDS=x{}', 'SECONDS', 'declare SECONDS=…', 9],
     ['f() { local OPTIND="$1"; }; f {}', 'OPTIND', 'local OPTIND=…', 13],
     ['readonly RANDOM=x{}', 'RANDOM', 'readonly RANDOM=…', 10],
-    ['typeset -g OPTIND={}', 'OPTIND', 'typeset OPTIND=…', 12],
+    ['typeset -g OPTIND=x{}', 'OPTIND', 'typeset OPTIND=…', 12],
     ['export "OPTIND"={}', 'OPTIND', 'export OPTIND=…', 8],
     ['builtin export RANDOM={}', 'RANDOM', 'export RANDOM=…', 16],
     ['command read -r HISTCMD <<< {}', 'HISTCMD', 'read HISTCMD', 17],

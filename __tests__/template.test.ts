@@ -1245,7 +1245,7 @@ describe('reproductions from the security review', () => {
     ['printf -v OPTIND %s {}', /assigns OPTIND a value that is not fixed text \(printf -v OPTIND/],
     ['SRANDOM={}', /assigns SRANDOM a value that is not fixed text \(SRANDOM=… at/],
     ['HISTCMD={}', /assigns HISTCMD a value that is not fixed text/],
-    ['declare SECONDS={}', /assigns SECONDS a value that is not fixed text/],
+    ['declare SECONDS=x{}', /assigns SECONDS a value that is not fixed text/],
     ['BASHPID+={}', /assigns BASHPID a value that is not fixed text/]
   ])('bash: %j is refused', (template, message) => {
     runScript(Shell.Bash, template.replaceAll('{}', `'${nameItem}'`))
@@ -1338,5 +1338,143 @@ describe('reproductions from the security review', () => {
       'x$ity',
       'a\u00a0it'
     ])
+  })
+})
+
+describe('reproductions from the second security review', () => {
+  // Each runs the script the template used to render to in the real shell, to show that it runs
+  // the canary, then checks that the template is now refused, naming the placeholder.
+  const nameItem = 'a[$(touch CANARY)]'
+  const codeItem = '$(touch CANARY)'
+  const arrayItem = '($(touch CANARY))'
+  /** What the template rendered to for a value without single quotes, all placeholders bare. */
+  const bare = (template: string, item: string): string => template.replaceAll('{}', `'${item}'`)
+  function runs(runner: 'bash' | 'bash --posix' | 'dash', script: string): boolean {
+    const [file, ...options] = runner.split(' ') as [string, ...string[]]
+    run({ file, args: [...options, '-c', script], display: script })
+    return leftovers().includes('CANARY')
+  }
+
+  beforeEach(() => {
+    leftovers()
+  })
+
+  // A1: bash reads `--` after `time` or `time -p` as part of `time`; the next word still starts
+  // the command, so reserved words there count.
+  it.each([
+    ['time -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['time -p -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['! time -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['time -p -- ! [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['time -- [[ -v {} ]]', /is inside \[\[ … \]\] with -v/],
+    ['time -- if [[ {} -eq 1 ]]; then :; fi', /is inside \[\[ … \]\] with -eq/],
+    ['time -- function f { [[ {} -lt 1 ]]; }; f', /is inside \[\[ … \]\] with -lt/],
+    ['time -- ( [[ {} -lt 1 ]] )', /is inside \[\[ … \]\] with -lt/],
+    ['time -- time -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['time -- for OPTIND in {}; do :; done', /assigns OPTIND a value that is not fixed text/],
+    [
+      'time -- select RANDOM in {}; do break; done <<< 1',
+      /assigns RANDOM a value that is not fixed text/
+    ]
+  ])('bash: %j is refused', (template, message) => {
+    expect(runs('bash', bare(template, nameItem))).toBe(true)
+    expect(parseError(template)).toMatch(/^Placeholder \{\} \(line 1, column \d+\) /)
+    expect(parseError(template)).toMatch(message)
+  })
+
+  it('sh: a reserved word after time -- is refused, as after time', () => {
+    for (const template of ['time -- [[ {} -eq 1 ]]', 'time -p -- for x in {}; do :; done']) {
+      expect(parseError(template, Shell.Sh)).toMatch(
+        /time is a reserved word in bash but a command/
+      )
+    }
+    // Still words where bash reads them as such: -p after --, a quoted --, a second -p.
+    for (const template of ['time -- -p {}', "time '--' {}", 'time -p -p {}', 'time -- echo {}']) {
+      expect(script(template, nameItem)).toBe(bare(template, nameItem))
+      expect(runs('bash', bare(template, nameItem))).toBe(false)
+    }
+  })
+
+  // A2: for a variable that already is an array, declare, typeset and local read a value that
+  // looks like (…), even quoted, as an array assignment and expand it again.
+  it.each([
+    ['x=(); declare x={}', bare('x=(); declare x={}', arrayItem)],
+    ['declare -a x; declare x={}', bare('declare -a x; declare x={}', arrayItem)],
+    ['x[0]=1; declare x={}', bare('x[0]=1; declare x={}', arrayItem)],
+    [
+      'mapfile -t x </dev/null; declare x={}',
+      bare('mapfile -t x </dev/null; declare x={}', arrayItem)
+    ],
+    ['x=(); typeset x={}', bare('x=(); typeset x={}', arrayItem)],
+    ['x=(); declare -g x={}', bare('x=(); declare -g x={}', arrayItem)],
+    ['x=(); declare x+={}', bare('x=(); declare x+={}', arrayItem)],
+    ['f(){ local -a x; local x={}; }; f', bare('f(){ local -a x; local x={}; }; f', arrayItem)],
+    ['x=(); declare x="{}"', `x=(); declare x=""'${arrayItem}'""`],
+    ['x=(); declare x="$(printf %s {})"', `x=(); declare x="$(printf %s '${arrayItem}')"`],
+    ['x=(); declare x=\\({}', `x=(); declare x=\\('$(touch CANARY))'`],
+    ['x=(); d=declare; $d x={}', bare('x=(); d=declare; $d x={}', arrayItem)]
+  ])('bash: %j is refused', (template, oldScript) => {
+    expect(runs('bash', oldScript)).toBe(true)
+    expect(parseError(template)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) starts the value of an assignment in .*: when the variable already is an array, bash's (declare|typeset|local) reads a value that looks like \(…\) as an array assignment/
+    )
+  })
+
+  it('bash: export, readonly and fixed text before the value are not read as arrays', () => {
+    for (const template of [
+      'x=(); export x={}',
+      'x=(); readonly x={}',
+      'x=(); declare x=a{}',
+      'x=(); declare x=( {} )'
+    ]) {
+      expect(runs('bash', script(template, arrayItem))).toBe(false)
+    }
+  })
+
+  // A3: variables bash (or a shell it starts) expands again, command substitutions included.
+  it.each([
+    ['bash', Shell.Bash, 'PS4="+[{}] "; set -x; true', `PS4="+["'${codeItem}'"] "; set -x; true`],
+    ['bash', Shell.Bash, 'read -r PS4 <<< {}; set -x; :', undefined],
+    ['bash --posix', Shell.Sh, 'PS4={}; set -o xtrace; :', undefined],
+    ['bash', Shell.Bash, 'BASH_ENV={} bash -c :', undefined],
+    ['dash', Shell.Sh, 'env BASH_ENV={} bash -c :', undefined],
+    ['dash', Shell.Sh, 'export ENV={}; sh -i -c :', undefined],
+    ['bash', Shell.Bash, 'PS0={} bash -i <<< :', undefined],
+    ['bash', Shell.Bash, 'PS2={} bash -i <<< "echo \\\\"', undefined]
+  ] as const)('%s (%s): %j is refused', (runner, shell, template, oldScript) => {
+    expect(runs(runner, oldScript ?? bare(template, codeItem))).toBe(true)
+    expect(parseError(template, shell)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) is in a template that assigns (PS0|PS2|PS4|BASH_ENV|ENV) a value that is not fixed text .* where \$\(…\) in the value runs as a command/
+    )
+  })
+
+  it('bash: PROMPT_COMMAND from an item is refused, fixed prompts are fine', () => {
+    const template = 'PROMPT_COMMAND={} bash -i <<< :'
+    expect(runs('bash', bare(template, 'touch CANARY'))).toBe(true)
+    expect(parseError(template)).toMatch(/assigns PROMPT_COMMAND a value that is not fixed text/)
+    for (const fixed of [`PS4='+ $LINENO '; set -x; echo {}`, 'TIMEFORMAT={}; time :']) {
+      expect(runs('bash', script(fixed, codeItem))).toBe(false)
+    }
+  })
+
+  // A4: attributes given where the lexer does not read commands: in code strings, and by
+  // commands whose name is not fixed text.
+  it.each([
+    ["eval 'declare -i n'; n={}", 'declare -i'],
+    ['eval declare -i x; x={}', 'declare -i'],
+    ["eval 'de''clare -i x'; x={}", 'declare -i'],
+    ["trap 'declare -gi x' DEBUG; x={}", 'declare -gi'],
+    [". /dev/stdin <<< 'declare -i x'; x={}", 'declare -i'],
+    ["mapfile -t -C 'declare -gi x; :' -c 1 a <<< 1; x={}", 'declare -gi'],
+    ["$'declare' -i x; x={}", "$'declare' -i"],
+    ['d=declare; $d -i x; x={}', '$d -i'],
+    ['${d:-declare} -i x; x={}', '${d:-declare} -i'],
+    ['$(echo declare) -i x; x={}', '$(echo declare) -i']
+  ])('bash: %j is refused', (template, spelling) => {
+    expect(runs('bash', bare(template, nameItem))).toBe(true)
+    expect(parseError(template)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) is in a template that gives a variable the integer or nameref attribute \(/
+    )
+    expect(parseError(template)).toContain(`(${spelling} at line 1, column `)
   })
 })
