@@ -287,7 +287,8 @@ describe('lexScript contexts', () => {
       'time -- [[ {} -eq 1 ]]',
       'time -p -- [[ {} -eq 1 ]]',
       'time -- ! time -p -- [[ {} -eq 1 ]]',
-      'time -\\\np -\\\n- [[ {} -eq 1 ]]'
+      'time -\\\np -\\\n- [[ {} -eq 1 ]]',
+      'function f () [[ {} -eq 1 ]]'
     ]) {
       expect(lexError(template)).toMatch(
         /^Placeholder \{\} \(line \d+, column \d+\) is inside \[\[/

@@ -722,6 +722,7 @@ const TIME_FRAGMENTS = [
   '\ntime -- for OPTIND in {}; do :; done\n',
   '\n! time -- if [[ 1 -lt {} ]]; then :; fi\n',
   '\ntime -- ( [[ {} -ge 1 ]] )\n',
+  '\nfunction f () [[ {} -lt 1 ]]; f\n',
   // and values that are only data there
   '\ntime -- echo {}; time -p -- -p {}\n',
   'time -- ',
@@ -1445,6 +1446,8 @@ describe('reproductions from the second security review', () => {
     ['time -- function f { [[ {} -lt 1 ]]; }; f', /is inside \[\[ … \]\] with -lt/],
     ['time -- ( [[ {} -lt 1 ]] )', /is inside \[\[ … \]\] with -lt/],
     ['time -- time -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    // and the body of `function NAME ()`, with the parentheses apart from the name
+    ['function f () [[ {} -eq 1 ]]; f', /is inside \[\[ … \]\] with -eq/],
     ['time -- for OPTIND in {}; do :; done', /assigns OPTIND a value that is not fixed text/],
     [
       'time -- select RANDOM in {}; do break; done <<< 1',

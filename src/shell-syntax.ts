@@ -1465,8 +1465,10 @@ class ScriptLexer {
       frame.loopKeyword = undefined
     }
     if (frame.afterFunctionKeyword) {
-      // The name after `function`; the function's body follows.
+      // The name after `function`; the function's body follows, maybe after `()` (also
+      // written apart from the name: `function f () [[ … ]]`).
       frame.afterFunctionKeyword = false
+      frame.afterCommandName = true
       frame.commandPosition = true
       frame.command = newCommand(frame.kind)
       return
