@@ -347,6 +347,73 @@ describe('lexScript contexts', () => {
     expect(ran).toBeGreaterThan(50)
   })
 
+  it('refuses eval where bash or dash read a reserved word after a compound command', () => {
+    // Random (nested) if, while and for whose condition is a compound command with the reserved
+    // word right after it (if ( : ) then, for x do), eval {} inside: whenever the real shell
+    // (dash for sh) runs the item, the lexer refuses.
+    const directory = mkdtemp()
+    const condition = fc.constantFrom(
+      '( : )',
+      '{ :; }',
+      'case x in x) ;; esac',
+      'while false; do :; done',
+      'if :; then :; fi',
+      '((1))',
+      '[[ 1 ]]',
+      '! ( false )',
+      ':;'
+    )
+    const gap = fc.constantFrom(' ', '', '\n')
+    const construct = fc.oneof(
+      fc.tuple(condition, gap).map(([c, g]) => [`if ${c}${g}then`, 'fi']),
+      fc.tuple(condition, gap).map(([c, g]) => [`if false; then :; elif ${c}${g}then`, 'fi']),
+      fc.tuple(condition, gap).map(([c, g]) => [`while ${c}${g}do`, 'break; done']),
+      fc.constantFrom(
+        ['set -- 1; for x do', 'done'],
+        ['set -- 1; for x\ndo', 'done'],
+        ['for x in 1; do', 'done'],
+        ['for ((i=0;i<1;i++)) do', 'done'],
+        ['for ((i=0;i<1;i++)) {', '}'],
+        ['{', '}']
+      )
+    )
+    let ran = 0
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(construct, { minLength: 1, maxLength: 2 }),
+          fc.constantFrom<ShellDialect>('bash', 'sh'),
+          (constructs, dialect) => {
+            const opening = constructs.map(([open]) => open).join(' ')
+            const closing = constructs.map(([, close]) => `\n${close}`).reverse()
+            const template = `${opening} eval {}${closing.join('')}`
+            const rendered = template.replace('{}', "'touch CANARY'")
+            const [file, options] = dialect === 'bash' ? ['bash', ['--norc']] : ['dash', []]
+            spawnSync(file, [...options, '-c', rendered], {
+              cwd: directory,
+              stdio: 'ignore',
+              timeout: 5000
+            })
+            const canary = join(directory, 'CANARY')
+            if (!existsSync(canary)) return
+            ran++
+            rmSync(canary)
+            expect({ template, dialect, refused: refuses(template, dialect) }).toEqual({
+              template,
+              dialect,
+              refused: true
+            })
+          }
+        ),
+        { seed: 11, numRuns: 300 }
+      )
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+    console.log(`${ran} of 300 random compound commands ran eval in the real shell`)
+    expect(ran).toBeGreaterThan(100)
+  })
+
   it('reads parenthesized words as words', () => {
     expect(contexts('a=({} "{}" [1]=x) ; echo @(a|{})')).toEqual(['bare', 'double', 'bare'])
     expect(contexts('[[ ( {} == x ) && "{}" < y ]]')).toEqual(['bare', 'double'])

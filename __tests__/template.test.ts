@@ -713,7 +713,7 @@ const GLUED_PARENTHESIS_FRAGMENTS = [
 ]
 
 // Fragments for the classes the second review found: `time --` and `time -p --`, after which
-// bash still reads reserved words; a declaration's value read as an array assignment when the
+// bash still reads reserved words, as bash and dash do after the end of a compound command; a declaration's value read as an array assignment when the
 // variable already is an array; variables bash expands again (PS4, BASH_ENV, …); and attributes
 // given in code strings or by a command whose name is not fixed text.
 const TIME_FRAGMENTS = [
@@ -723,6 +723,15 @@ const TIME_FRAGMENTS = [
   '\n! time -- if [[ 1 -lt {} ]]; then :; fi\n',
   '\ntime -- ( [[ {} -ge 1 ]] )\n',
   '\nfunction f () [[ {} -lt 1 ]]; f\n',
+  // and after the end of a compound command, or a loop's variable: `if ( : ) then`, `for x do`
+  '\nif ( : ) then eval {}; fi\n',
+  '\nif case x in x) ;; esac then eval {}; fi\n',
+  '\nset -- 1; for x do eval {}; done\n',
+  '\nif [[ 1 ]] then let {}; fi\n',
+  '\nfor ((i=0;i<1;i++)) { [[ {} -eq 1 ]]; }\n',
+  '\n( : ) >/dev/null; { echo {}; } 2>&1\n',
+  '{ :; } then ',
+  ' do ',
   // and values that are only data there
   '\ntime -- echo {}; time -p -- -p {}\n',
   'time -- ',
@@ -968,9 +977,26 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
         ...HIDDEN_ATTRIBUTE_FRAGMENTS
       ].filter(fragment => fragment.startsWith('\n'))
     ]
+    // How many templates were tried, and how many of them hold each class's fragments.
+    let tried = 0
+    let accepted = 0
+    const classes = {
+      '[[ ( … ) ]]': { fragments: CONDITIONAL_GROUP_FRAGMENTS, tried: 0, accepted: 0 },
+      'OPTIND and the like': { fragments: EVALUATING_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
+      'if(…) and the like': { fragments: GLUED_PARENTHESIS_FRAGMENTS, tried: 0, accepted: 0 },
+      'time -- and if ( : ) then': { fragments: TIME_FRAGMENTS, tried: 0, accepted: 0 },
+      'declare x={} of an array': { fragments: ARRAY_DECLARATION_FRAGMENTS, tried: 0, accepted: 0 },
+      'PS4 and the like': { fragments: EXPANDED_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
+      'hidden declare -i': { fragments: HIDDEN_ATTRIBUTE_FRAGMENTS, tried: 0, accepted: 0 }
+    }
+    // The review classes' own fragments are drawn apart, so that each class gets its share.
+    const classConstructs = constructs.filter(construct =>
+      Object.values(classes).some(({ fragments }) => fragments.includes(construct))
+    )
     const templates = fc.array(
       fc.oneof(
-        { arbitrary: fc.constantFrom(...constructs), weight: 4 },
+        { arbitrary: fc.constantFrom(...constructs), weight: 2 },
+        { arbitrary: fc.constantFrom(...classConstructs), weight: 2 },
         { arbitrary: fc.constantFrom(...pieces), weight: 1 }
       ),
       { minLength: 1, maxLength: 5 }
@@ -982,18 +1008,6 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       // What declare reads as an array assignment (a second $(…) closes x=\( … ).
       fc.constantFrom('($(touch CANARY))', '$(touch CANARY))')
     )
-    // How many templates were tried, and how many of them hold each class's fragments.
-    let tried = 0
-    let accepted = 0
-    const classes = {
-      '[[ ( … ) ]]': { fragments: CONDITIONAL_GROUP_FRAGMENTS, tried: 0, accepted: 0 },
-      'OPTIND and the like': { fragments: EVALUATING_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
-      'if(…) and the like': { fragments: GLUED_PARENTHESIS_FRAGMENTS, tried: 0, accepted: 0 },
-      'time --': { fragments: TIME_FRAGMENTS, tried: 0, accepted: 0 },
-      'declare x={} of an array': { fragments: ARRAY_DECLARATION_FRAGMENTS, tried: 0, accepted: 0 },
-      'PS4 and the like': { fragments: EXPANDED_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
-      'hidden declare -i': { fragments: HIDDEN_ATTRIBUTE_FRAGMENTS, tried: 0, accepted: 0 }
-    }
     fc.assert(
       fc.property(templates, payload, (parts, value) => {
         const text = parts.join('')
@@ -1033,7 +1047,7 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
     )
     console.log(`${shell}: ${tried} random templates, ${accepted} accepted; ${counts.join(', ')}`)
     for (const counts of Object.values(classes)) {
-      expect(counts.tried).toBeGreaterThan(600)
+      expect(counts.tried).toBeGreaterThan(1000)
       expect(counts.accepted).toBeGreaterThan(10)
     }
   })
@@ -1457,6 +1471,27 @@ describe('reproductions from the second security review', () => {
     expect(runs('bash', bare(template, nameItem))).toBe(true)
     expect(parseError(template)).toMatch(/^Placeholder \{\} \(line 1, column \d+\) /)
     expect(parseError(template)).toMatch(message)
+  })
+
+  // After the end of a compound command, and after a loop's variable, bash and dash still read
+  // reserved words: the next word starts a command.
+  it.each([
+    [Shell.Sh, 'if ( : ) then eval {}; fi'],
+    [Shell.Sh, 'if { :; } then eval {}; fi'],
+    [Shell.Sh, 'set -- 1; for x do eval {}; done'],
+    [Shell.Sh, 'if case x in x) ;; esac then eval {}; fi'],
+    [Shell.Sh, 'if while false; do :; done then eval {}; fi'],
+    [Shell.Sh, 'if if true; then :; fi then eval {}; fi'],
+    [Shell.Bash, 'if [[ 1 ]] then eval {}; fi'],
+    [Shell.Bash, 'if ((1)) then eval {}; fi'],
+    [Shell.Bash, 'for ((i=0;i<1;i++)) { eval {}; }'],
+    [Shell.Bash, 'for ((i=0;i<1;i++)) do eval {}; done'],
+    [Shell.Bash, 'while ((i++<1)) do eval {}; done']
+  ])('%s: %j is refused', (shell, template) => {
+    expect(runs(shell === Shell.Sh ? 'dash' : 'bash', bare(template, 'touch CANARY'))).toBe(true)
+    expect(parseError(template, shell)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) is an argument of eval/
+    )
   })
 
   it('sh: a reserved word after time -- is refused, as after time', () => {

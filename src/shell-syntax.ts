@@ -1075,6 +1075,16 @@ class ScriptLexer {
     frame.plainWord = plain === undefined ? undefined : frame.plainWord?.concat(plain)
   }
 
+  /**
+   * After the end of a compound command (`)`, `}`, `fi`, `done`, `esac`, `]]`, `))`) and after a
+   * loop's variable, bash and dash still read a reserved word (`if ( : ) then …`, `for x do …`,
+   * `for ((…)) { …; }`): take the next word as a command's first, which is stricter either way.
+   */
+  private reservedWordMayFollow(frame: Frame): void {
+    frame.commandPosition = true
+    frame.command = newCommand(frame.kind)
+  }
+
   private startCommand(frame: Frame): void {
     frame.afterCommandName = false
     frame.afterTime = undefined
@@ -1422,7 +1432,7 @@ class ScriptLexer {
         if (word === 'esac') {
           // bash and dash both end the statement here, even before `)`.
           frame.cases.pop()
-          frame.commandPosition = false
+          this.reservedWordMayFollow(frame)
           return
         }
         statement.state = 'pattern'
@@ -1442,7 +1452,7 @@ class ScriptLexer {
         this.fail(this.index - word.length, '`]]` inside ( … ) of [[ … ]]: close the ( first')
       } else if (word === ']]') {
         frame.conditional = undefined
-        frame.commandPosition = false
+        this.reservedWordMayFollow(frame)
         const placeholder = conditional.placeholders[0]
         if (conditional.arithmeticOperator !== undefined && placeholder !== undefined) {
           this.failPlaceholder(
@@ -1463,6 +1473,10 @@ class ScriptLexer {
       const variable = this.literalText(wordStart, this.index).value
       this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart)
       frame.loopKeyword = undefined
+      // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
+      frame.afterCommandName = false
+      this.reservedWordMayFollow(frame)
+      return
     }
     if (frame.afterFunctionKeyword) {
       // The name after `function`; the function's body follows, maybe after `()` (also
@@ -1509,6 +1523,9 @@ class ScriptLexer {
       frame.cases.push({ state: 'subject' })
     } else if (word === 'esac' && statement?.state === 'body') {
       frame.cases.pop()
+      this.reservedWordMayFollow(frame)
+    } else if (word === '}' || word === 'fi' || word === 'done') {
+      this.reservedWordMayFollow(frame)
     } else if (word === '[[') {
       if (this.dialect === 'sh') {
         this.fail(
@@ -1721,7 +1738,9 @@ class ScriptLexer {
       // ((…)) is arithmetic in bash but two subshells in dash: treat it as arithmetic for both.
       this.take(2)
       this.lexArithmetic('((…))', openIndex)
-      frame.commandPosition = false
+      // An arithmetic command, or the head of `for ((…))`, which `do` or `{` may follow at once.
+      frame.loopKeyword = undefined
+      this.reservedWordMayFollow(frame)
       return
     }
     const statement = frame.cases.at(-1)
@@ -1738,7 +1757,8 @@ class ScriptLexer {
       subshell ? frame.forbidden : forbiddenHere,
       openIndex
     )
-    frame.commandPosition = false
+    if (subshell) this.reservedWordMayFollow(frame)
+    else frame.commandPosition = false
   }
 
   private lexOperator(frame: Frame, forbiddenHere: Forbidden | undefined): void {
