@@ -664,11 +664,13 @@ describe('lexScript commands that evaluate their arguments', () => {
       ["trap 'local -i x' RETURN", 'local -i'],
       ['. /dev/stdin <<EOF\nreadonly -i x\nEOF', 'readonly -i'],
       ["$'declare' -gi x", "$'declare' -gi"],
-      ['"$d" +n x', '"$d" +n']
+      ['"$d" +n x', '"$d" +n'],
+      ['eval "declare $opt x"', 'declare $opt'],
+      ['eval "typeset -g${o} x"', 'typeset -g${o}']
     ] as const) {
       expect(lexError(`${template}\nx={}`)).toMatch(
         new RegExp(
-          `^Placeholder \\{\\} \\(line \\d+, column 3\\) is in a template that gives a variable the integer or nameref attribute \\(${spelling.replace(/[$+]/g, '\\$&')} at line \\d+, column \\d+\\)`
+          `^Placeholder \\{\\} \\(line \\d+, column 3\\) is in a template that gives a variable the integer or nameref attribute \\(${spelling.replace(/[$+{}]/g, '\\$&')} at line \\d+, column \\d+\\)`
         )
       )
     }

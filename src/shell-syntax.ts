@@ -2051,7 +2051,7 @@ class ScriptLexer {
 
 /**
  * The first declare, typeset, local or readonly followed by an option that gives the integer or
- * nameref attribute anywhere in source, also inside quotes, with quotes and backslashes removed
+ * nameref attribute (or by an expansion, which could be one) anywhere in source, also inside quotes, with quotes and backslashes removed
  * (so `eval 'de''clare -i x'` counts), as a spelling and its index in source.
  */
 function findAttributeDeclaration(source: string): { spelling: string; index: number } | undefined {
@@ -2067,11 +2067,13 @@ function findAttributeDeclaration(source: string): { spelling: string; index: nu
     text += char
     indexes.push(index)
   }
+  // Options, and words with an expansion ($opt, -$o, `…`), which could be options.
   const declarations =
-    /(?<![A-Za-z0-9_])(?:declare|typeset|local|readonly)((?:[ \t]+[-+][A-Za-z]*)+)/g
+    /(?<![A-Za-z0-9_])(?:declare|typeset|local|readonly)((?:[ \t]+[-+$`][^\s;&|]*)+)/g
+  const attribute = /^(?:[-+][A-Za-z]*[in]|[-+]?[^$`]*[$`])/
   for (const match of text.matchAll(declarations)) {
     const options = (match[1] as string).trim().split(/[ \t]+/)
-    if (options.some(option => /^[-+][A-Za-z]*[in]/.test(option))) {
+    if (options.some(option => attribute.test(option))) {
       const start = indexes[match.index] as number
       return { spelling: match[0].replace(/[ \t]+/g, ' '), index: start }
     }
