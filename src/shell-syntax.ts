@@ -1081,7 +1081,8 @@ class ScriptLexer {
    * `for ((…)) { …; }`): take the next word as a command's first, which is stricter either way.
    */
   private reservedWordMayFollow(frame: Frame): void {
-    frame.commandPosition = true
+    // Inside a parenthesized word (an array's elements) no command starts.
+    frame.commandPosition = frame.kind !== 'group'
     frame.command = newCommand(frame.kind)
   }
 
