@@ -1507,9 +1507,8 @@ class ScriptLexer {
         return
       }
       if (word === '--') {
-        frame.afterTime = this.dialect === 'sh' ? 'option' : undefined
-        if (this.dialect === 'sh') return
-        frame.commandPosition = true
+        if (this.dialect === 'sh') frame.afterTime = 'option'
+        else frame.commandPosition = true
         return
       }
     }
@@ -2052,8 +2051,9 @@ class ScriptLexer {
 
 /**
  * The first declare, typeset, local or readonly followed by an option that gives the integer or
- * nameref attribute (or by an expansion, which could be one) anywhere in source, also inside quotes, with quotes and backslashes removed
- * (so `eval 'de''clare -i x'` counts), as a spelling and its index in source.
+ * nameref attribute (or by an expansion, which could be one) anywhere in source, also inside
+ * quotes: quotes and backslashes are removed first, so `eval 'de''clare -i x'` counts. Returns
+ * its spelling and its index in source.
  */
 function findAttributeDeclaration(source: string): { spelling: string; index: number } | undefined {
   let text = ''
