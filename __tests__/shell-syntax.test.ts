@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   type PlaceholderMatcher,
   type QuotingContext,
@@ -25,6 +28,20 @@ function contexts(template: string, dialect: ShellDialect = 'bash'): QuotingCont
   return lexScript(template, dialect, matcher).flatMap(part =>
     part.kind === 'placeholder' ? [part.context] : []
   )
+}
+
+function refuses(template: string, dialect: ShellDialect): boolean {
+  try {
+    lexScript(template, dialect, matcher)
+    return false
+  } catch (error) {
+    if (error instanceof ShellSyntaxError) return true
+    throw error
+  }
+}
+
+function mkdtemp(): string {
+  return mkdtempSync(join(tmpdir(), 'shell-syntax-test-'))
 }
 
 function lexError(template: string, dialect: ShellDialect = 'bash'): string {
@@ -265,6 +282,138 @@ describe('lexScript contexts', () => {
     expect(contexts('a=() ; echo "$(echo a=() case) {}"')).toEqual(['double'])
   })
 
+  it('keeps the command position after time --, time -p -- and ! in bash', () => {
+    for (const template of [
+      'time -- [[ {} -eq 1 ]]',
+      'time -p -- [[ {} -eq 1 ]]',
+      'time -- ! time -p -- [[ {} -eq 1 ]]',
+      'time -\\\np -\\\n- [[ {} -eq 1 ]]',
+      'function f () [[ {} -eq 1 ]]'
+    ]) {
+      expect(lexError(template)).toMatch(
+        /^Placeholder \{\} \(line \d+, column \d+\) is inside \[\[/
+      )
+    }
+    // There -p after --, a second -p and a quoted or escaped word are the command's name.
+    expect(
+      contexts("time -- -p [[ {} -eq 1 ]]; time -p -p [[ {}; time '--' [[ {}; \\[[ {} -eq 1 ]]")
+    ).toEqual(Array(4).fill('bare'))
+    expect(lexError('time -- if true; then echo {}; fi', 'sh')).toBe(
+      '`time if`: time is a reserved word in bash but a command in dash, so the shells read the ' +
+        'rest differently; use shell: bash (line 1, column 9).'
+    )
+    expect(lexError('time -p -- ! echo {}', 'sh')).toMatch(/^`time !`/)
+    expect(contexts('time -- echo {}; time -p -- -p {}', 'sh')).toEqual(['bare', 'bare'])
+  })
+
+  it('refuses a reserved word in command position after any prefix bash accepts', () => {
+    // Random runs of words that may or may not keep the command position, then [[ … -eq … ]]:
+    // whenever the real bash (or bash in POSIX mode, for sh) runs the item, the lexer refuses.
+    const directory = mkdtemp()
+    const likely = fc.constantFrom('time', 'time', '--', '-p', '!')
+    const others = fc.constantFrom("'--'", '\\--', '-pp', '\\time', 'x=1', '{', '-\\\np', 'time --')
+    let ran = 0
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof({ arbitrary: likely, weight: 4 }, { arbitrary: others, weight: 1 }), {
+            minLength: 1,
+            maxLength: 4
+          }),
+          fc.constantFrom<ShellDialect>('bash', 'sh'),
+          (prefix, dialect) => {
+            const template = `${prefix.join(' ')} [[ {} -eq 1 ]]${prefix.includes('{') ? '; }' : ''}`
+            const rendered = template.replace('{}', "'a[$(touch CANARY)]'")
+            const options = dialect === 'bash' ? ['--norc'] : ['--posix']
+            spawnSync('bash', [...options, '-c', rendered], { cwd: directory, stdio: 'ignore' })
+            const canary = join(directory, 'CANARY')
+            if (!existsSync(canary)) return
+            ran++
+            rmSync(canary)
+            expect({ template, dialect, refused: refuses(template, dialect) }).toEqual({
+              template,
+              dialect,
+              refused: true
+            })
+          }
+        ),
+        { seed: 7, numRuns: 300 }
+      )
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+    // Enough of the prefixes reach [[ in command position for this to mean something.
+    console.log(`${ran} of 300 random prefixes put [[ in command position for bash`)
+    expect(ran).toBeGreaterThan(50)
+  })
+
+  it('refuses eval where bash or dash read a reserved word after a compound command', () => {
+    // Random (nested) if, while and for whose condition is a compound command with the reserved
+    // word right after it (if ( : ) then, for x do), eval {} inside: whenever the real shell
+    // (dash for sh) runs the item, the lexer refuses.
+    const directory = mkdtemp()
+    const condition = fc.constantFrom(
+      '( : )',
+      '{ :; }',
+      'case x in x) ;; esac',
+      'while false; do :; done',
+      'if :; then :; fi',
+      '((1))',
+      '[[ 1 ]]',
+      '! ( false )',
+      ':;'
+    )
+    const gap = fc.constantFrom(' ', '', '\n')
+    const construct = fc.oneof(
+      fc.tuple(condition, gap).map(([c, g]) => [`if ${c}${g}then`, 'fi']),
+      fc.tuple(condition, gap).map(([c, g]) => [`if false; then :; elif ${c}${g}then`, 'fi']),
+      fc.tuple(condition, gap).map(([c, g]) => [`while ${c}${g}do`, 'break; done']),
+      fc.constantFrom(
+        ['set -- 1; for x do', 'done'],
+        ['set -- 1; for x\ndo', 'done'],
+        ['for x in 1; do', 'done'],
+        ['for ((i=0;i<1;i++)) do', 'done'],
+        ['for ((i=0;i<1;i++)) {', '}'],
+        ['{', '}']
+      )
+    )
+    let ran = 0
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(construct, { minLength: 1, maxLength: 2 }),
+          fc.constantFrom<ShellDialect>('bash', 'sh'),
+          (constructs, dialect) => {
+            const opening = constructs.map(([open]) => open).join(' ')
+            const closing = constructs.map(([, close]) => `\n${close}`).reverse()
+            const template = `${opening} eval {}${closing.join('')}`
+            const rendered = template.replace('{}', "'touch CANARY'")
+            const [file, options] = dialect === 'bash' ? ['bash', ['--norc']] : ['dash', []]
+            spawnSync(file, [...options, '-c', rendered], {
+              cwd: directory,
+              stdio: 'ignore',
+              timeout: 5000
+            })
+            const canary = join(directory, 'CANARY')
+            if (!existsSync(canary)) return
+            ran++
+            rmSync(canary)
+            expect({ template, dialect, refused: refuses(template, dialect) }).toEqual({
+              template,
+              dialect,
+              refused: true
+            })
+          }
+        ),
+        { seed: 11, numRuns: 300 }
+      )
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+    console.log(`${ran} of 300 random compound commands ran eval in the real shell`)
+    expect(ran).toBeGreaterThan(100)
+  })
+
   it('reads parenthesized words as words', () => {
     expect(contexts('a=({} "{}" [1]=x) ; echo @(a|{})')).toEqual(['bare', 'double', 'bare'])
     expect(contexts('[[ ( {} == x ) && "{}" < y ]]')).toEqual(['bare', 'double'])
@@ -480,6 +629,57 @@ describe('lexScript commands that evaluate their arguments', () => {
     expect(contexts('declare -i n={#}; n+={#}')).toEqual(['raw', 'raw'])
   })
 
+  it('refuses a placeholder that starts the value of an assignment in declare, typeset or local', () => {
+    expect(lexError('x=(); declare x={}')).toBe(
+      'Placeholder {} (line 1, column 17) starts the value of an assignment in declare: when ' +
+        "the variable already is an array, bash's declare reads a value that looks like (…) as an " +
+        'array assignment, even quoted, and expands it again, so its value could run as code. ' +
+        'Declare the variable first and assign it separately (declare name; name={}), or put ' +
+        'fixed text other than ( before it.'
+    )
+    for (const template of [
+      'local x="{}"',
+      'typeset -g x+={}',
+      'declare x=\\({}',
+      'declare x="( "{}',
+      'declare x="$(cat {})"',
+      'declare -- x=$y{}',
+      'builtin declare x={}'
+    ]) {
+      expect(lexError(template)).toMatch(
+        /^Placeholder \{\} \(line 1, column \d+\) starts the value/
+      )
+    }
+    expect(lexError('$d x={}')).toMatch(/in a command named \$d: .* bash's declare reads/)
+    // export and readonly do not read values as arrays; fixed text first, or x=( … ), is fine.
+    expect(
+      contexts('export x={}; readonly y={}; declare x=a{} y=( {} ); $d --file={}; local v=" "{}')
+    ).toEqual(Array(6).fill('bare'))
+  })
+
+  it('refuses text placeholders once -i or -n may be given where it does not read commands', () => {
+    for (const [template, spelling] of [
+      ["eval 'declare -i n'", 'declare -i'],
+      ['eval "typeset  -g -n r"', 'typeset -g -n'],
+      ["trap 'local -i x' RETURN", 'local -i'],
+      ['. /dev/stdin <<EOF\nreadonly -i x\nEOF', 'readonly -i'],
+      ["$'declare' -gi x", "$'declare' -gi"],
+      ['"$d" +n x', '"$d" +n'],
+      ['eval "declare $opt x"', 'declare $opt'],
+      ['eval "typeset -g${o} x"', 'typeset -g${o}']
+    ] as const) {
+      expect(lexError(`${template}\nx={}`)).toMatch(
+        new RegExp(
+          `^Placeholder \\{\\} \\(line \\d+, column 3\\) is in a template that gives a variable the integer or nameref attribute \\(${spelling.replace(/[$+{}]/g, '\\$&')} at line \\d+, column \\d+\\)`
+        )
+      )
+    }
+    // Other options, export -n (which only unexports) and commands named by text are fine.
+    expect(contexts('"$cmd" -x {}; $cmd {}; export -n X; grep -in {} f')).toEqual(
+      Array(3).fill('bare')
+    )
+  })
+
   it('refuses aliases, however the command is spelled', () => {
     for (const template of [
       'alias e=echo',
@@ -495,11 +695,11 @@ describe('lexScript commands that evaluate their arguments', () => {
     expect(
       contexts(
         [
-          'declare x={} -r y="{}"',
+          'declare x=a{} -r y="a{}"',
           'local -r x=a{}',
           'export X={}',
           'readonly X="$HOME/{}"',
-          'declare x="$y"{}',
+          'declare x="a$y"{}',
           "printf '%s\\n' {}",
           'printf -- {}',
           'printf -v x %s {}',
@@ -513,7 +713,7 @@ describe('lexScript commands that evaluate their arguments', () => {
           'echo let {} read {} unset {}',
           'x={} y={}',
           'a=({}); b[1]={}',
-          'f() { local v={}; }',
+          'f() { local v=a{}; }',
           '$cmd {}',
           'command -v {}',
           'cd {}'
@@ -617,10 +817,10 @@ describe('lexScript variables bash evaluates when assigned', () => {
     ['SRANDOM+={}', 'SRANDOM', 'SRANDOM+=…', 1],
     ['HISTCMD={} cmd', 'HISTCMD', 'HISTCMD=…', 1],
     ['OPTIND[0]={}', 'OPTIND', 'OPTIND[0]=…', 1],
-    ['declare SECONDS={}', 'SECONDS', 'declare SECONDS=…', 9],
+    ['declare SECONDS=x{}', 'SECONDS', 'declare SECONDS=…', 9],
     ['f() { local OPTIND="$1"; }; f {}', 'OPTIND', 'local OPTIND=…', 13],
     ['readonly RANDOM=x{}', 'RANDOM', 'readonly RANDOM=…', 10],
-    ['typeset -g OPTIND={}', 'OPTIND', 'typeset OPTIND=…', 12],
+    ['typeset -g OPTIND=x{}', 'OPTIND', 'typeset OPTIND=…', 12],
     ['export "OPTIND"={}', 'OPTIND', 'export OPTIND=…', 8],
     ['builtin export RANDOM={}', 'RANDOM', 'export RANDOM=…', 16],
     ['command read -r HISTCMD <<< {}', 'HISTCMD', 'read HISTCMD', 17],
@@ -659,6 +859,32 @@ describe('lexScript variables bash evaluates when assigned', () => {
         '(name[…]) in the value runs commands, so its value could run as code. Use a variable ' +
         'of your own instead (value={}), or assign OPTIND only fixed numbers.'
     )
+  })
+
+  it('refuses text placeholders once PS4 or a variable like it is assigned from an item', () => {
+    expect(lexError('PS4="+[{}] "; set -x')).toBe(
+      'Placeholder {} (line 1, column 8) is in a template that assigns PS4 a value that is not ' +
+        'fixed text (PS4=… at line 1, column 1): bash expands PS4 for each line it traces ' +
+        '(set -x), where $(…) in the value runs as a command, so its value could run as code. ' +
+        "Assign PS4 only fixed text, and let that text expand a variable of your own (value={}; PS4='… $value …')."
+    )
+    for (const [template, variable] of [
+      ['read -r PS4 <<< {}', 'PS4'],
+      ['PS0={} bash -i', 'PS0'],
+      ['export PS1={}', 'PS1'],
+      ['PS2=$x; echo {}', 'PS2'],
+      ['PROMPT_COMMAND[1]={}', 'PROMPT_COMMAND'],
+      ['env -u X BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['ENV={} sh -i', 'ENV'],
+      ['printf -v MAILPATH %s {}', 'MAILPATH']
+    ] as const) {
+      expect(lexError(template)).toMatch(`assigns ${variable} a value that is not fixed text`)
+    }
+    expect(lexError('PS4={}; set -o xtrace', 'sh')).toMatch(/assigns PS4 /)
+    // Fixed prompts, and variables used without expanding them again, are fine.
+    expect(
+      contexts("PS4='+ $LINENO '; PS3={}; TIMEFORMAT={}; HISTTIMEFORMAT={}; env X={} cmd")
+    ).toEqual(Array(4).fill('bare'))
   })
 
   it('accepts fixed values for them, and values for other variables', () => {

@@ -712,6 +712,72 @@ const GLUED_PARENTHESIS_FRAGMENTS = [
   'for(('
 ]
 
+// Fragments for the classes the second review found: `time --` and `time -p --`, after which
+// bash still reads reserved words, as bash and dash do after the end of a compound command; a declaration's value read as an array assignment when the
+// variable already is an array; variables bash expands again (PS4, BASH_ENV, …); and attributes
+// given in code strings or by a command whose name is not fixed text.
+const TIME_FRAGMENTS = [
+  '\ntime -- [[ {} -eq 1 ]]\n',
+  '\ntime -p -- ! [[ -v {} ]]\n',
+  '\ntime -- for OPTIND in {}; do :; done\n',
+  '\n! time -- if [[ 1 -lt {} ]]; then :; fi\n',
+  '\ntime -- ( [[ {} -ge 1 ]] )\n',
+  '\nfunction f () [[ {} -lt 1 ]]; f\n',
+  // and after the end of a compound command, or a loop's variable: `if ( : ) then`, `for x do`
+  '\nif ( : ) then eval {}; fi\n',
+  '\nif case x in x) ;; esac then eval {}; fi\n',
+  '\nset -- 1; for x do eval {}; done\n',
+  '\nif [[ 1 ]] then let {}; fi\n',
+  '\nfor ((i=0;i<1;i++)) { [[ {} -eq 1 ]]; }\n',
+  '\n( : ) >/dev/null; { echo {}; } 2>&1\n',
+  '{ :; } then ',
+  ' do ',
+  // and values that are only data there
+  '\ntime -- echo {}; time -p -- -p {}\n',
+  'time -- ',
+  'time -p -- ',
+  '! time '
+]
+const ARRAY_DECLARATION_FRAGMENTS = [
+  '\nx=(); declare x={}\n',
+  '\ndeclare -a x; typeset x="{}"\n',
+  '\nf() { local -a x; local x={}; }; f\n',
+  '\nx[0]=1; declare x+=\\({}\n',
+  '\nx=(); declare x="$(printf %s {})"\n',
+  // and values that are only data there
+  '\nx=(); declare x=a{}; export x={}; declare y=( {} )\n',
+  'x=(); ',
+  'declare x=',
+  'local -a x; local x='
+]
+const EXPANDED_VARIABLE_FRAGMENTS = [
+  '\nPS4={}; set -x; :\n',
+  '\nPS4="+[{}] "; set -x; true\n',
+  '\nread -r PS4 <<< {}; set -x; :\n',
+  '\nBASH_ENV={} bash -c :\n',
+  '\nenv BASH_ENV={} bash -c :\n',
+  '\nexport PS4={}\n',
+  // and fixed values, which are fine
+  "\nPS4='+ $LINENO '; TIMEFORMAT={}\n",
+  'PS4=',
+  'BASH_ENV=',
+  ' bash -c : ',
+  '; set -x; '
+]
+const HIDDEN_ATTRIBUTE_FRAGMENTS = [
+  "\neval 'declare -i n'; n={}\n",
+  "\ntrap 'declare -gi x' DEBUG; x={}\n",
+  "\n. /dev/stdin <<< 'typeset -i x'; x={}\n",
+  '\nd=declare; $d -i x; x={}\n',
+  '\n$(echo declare) -n r=x; x={}\n',
+  "\nmapfile -t -C 'declare -gi x; :' -c 1 a <<< 1; x={}\n",
+  // and commands that only look similar
+  '\n"$cmd" -x {}; d=declare\n',
+  "eval 'declare -i x'; ",
+  'd=declare; $d -i x; ',
+  "trap 'local -n x' RETURN; "
+]
+
 describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
   const cases = CONTEXT_CASES.filter(testCase => shell === Shell.Bash || !testCase.bashOnly)
 
@@ -820,7 +886,13 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       '$out',
       ...CONDITIONAL_GROUP_FRAGMENTS.filter(fragment => !fragment.includes('{}')),
       ...EVALUATING_VARIABLE_FRAGMENTS.filter(fragment => !fragment.includes('\n')),
-      ...GLUED_PARENTHESIS_FRAGMENTS.filter(fragment => !fragment.includes('\n'))
+      ...GLUED_PARENTHESIS_FRAGMENTS.filter(fragment => !fragment.includes('\n')),
+      ...[
+        ...TIME_FRAGMENTS,
+        ...ARRAY_DECLARATION_FRAGMENTS,
+        ...EXPANDED_VARIABLE_FRAGMENTS,
+        ...HIDDEN_ATTRIBUTE_FRAGMENTS
+      ].filter(fragment => !fragment.startsWith('\n'))
     ]
     const constructs = [
       ' {} ',
@@ -897,11 +969,34 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       '\n{#}\\\n>/dev/null touch CANARY\n',
       ...CONDITIONAL_GROUP_FRAGMENTS.filter(fragment => fragment.includes('{}')),
       ...EVALUATING_VARIABLE_FRAGMENTS.filter(fragment => fragment.includes('\n')),
-      ...GLUED_PARENTHESIS_FRAGMENTS.filter(fragment => fragment.includes('\n'))
+      ...GLUED_PARENTHESIS_FRAGMENTS.filter(fragment => fragment.includes('\n')),
+      ...[
+        ...TIME_FRAGMENTS,
+        ...ARRAY_DECLARATION_FRAGMENTS,
+        ...EXPANDED_VARIABLE_FRAGMENTS,
+        ...HIDDEN_ATTRIBUTE_FRAGMENTS
+      ].filter(fragment => fragment.startsWith('\n'))
     ]
+    // How many templates were tried, and how many of them hold each class's fragments.
+    let tried = 0
+    let accepted = 0
+    const classes = {
+      '[[ ( … ) ]]': { fragments: CONDITIONAL_GROUP_FRAGMENTS, tried: 0, accepted: 0 },
+      'OPTIND and the like': { fragments: EVALUATING_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
+      'if(…) and the like': { fragments: GLUED_PARENTHESIS_FRAGMENTS, tried: 0, accepted: 0 },
+      'time -- and if ( : ) then': { fragments: TIME_FRAGMENTS, tried: 0, accepted: 0 },
+      'declare x={} of an array': { fragments: ARRAY_DECLARATION_FRAGMENTS, tried: 0, accepted: 0 },
+      'PS4 and the like': { fragments: EXPANDED_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
+      'hidden declare -i': { fragments: HIDDEN_ATTRIBUTE_FRAGMENTS, tried: 0, accepted: 0 }
+    }
+    // The review classes' own fragments are drawn apart, so that each class gets its share.
+    const classConstructs = constructs.filter(construct =>
+      Object.values(classes).some(({ fragments }) => fragments.includes(construct))
+    )
     const templates = fc.array(
       fc.oneof(
-        { arbitrary: fc.constantFrom(...constructs), weight: 4 },
+        { arbitrary: fc.constantFrom(...constructs), weight: 2 },
+        { arbitrary: fc.constantFrom(...classConstructs), weight: 2 },
         { arbitrary: fc.constantFrom(...pieces), weight: 1 }
       ),
       { minLength: 1, maxLength: 5 }
@@ -909,16 +1004,10 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
     const payload = fc.oneof(
       fc.shuffledSubarray(CANARY_PAYLOADS, { minLength: 1 }).map(parts => parts.join('')),
       // Only a name with a subscript: arithmetic that reads it whole runs the $(…) in it.
-      fc.constant('a[$(touch CANARY)]')
+      fc.constant('a[$(touch CANARY)]'),
+      // What declare reads as an array assignment (a second $(…) closes x=\( … ).
+      fc.constantFrom('($(touch CANARY))', '$(touch CANARY))')
     )
-    // How many templates were tried, and how many of them hold each class's fragments.
-    let tried = 0
-    let accepted = 0
-    const classes = {
-      '[[ ( … ) ]]': { fragments: CONDITIONAL_GROUP_FRAGMENTS, tried: 0, accepted: 0 },
-      'OPTIND and the like': { fragments: EVALUATING_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
-      'if(…) and the like': { fragments: GLUED_PARENTHESIS_FRAGMENTS, tried: 0, accepted: 0 }
-    }
     fc.assert(
       fc.property(templates, payload, (parts, value) => {
         const text = parts.join('')
@@ -1245,7 +1334,7 @@ describe('reproductions from the security review', () => {
     ['printf -v OPTIND %s {}', /assigns OPTIND a value that is not fixed text \(printf -v OPTIND/],
     ['SRANDOM={}', /assigns SRANDOM a value that is not fixed text \(SRANDOM=… at/],
     ['HISTCMD={}', /assigns HISTCMD a value that is not fixed text/],
-    ['declare SECONDS={}', /assigns SECONDS a value that is not fixed text/],
+    ['declare SECONDS=x{}', /assigns SECONDS a value that is not fixed text/],
     ['BASHPID+={}', /assigns BASHPID a value that is not fixed text/]
   ])('bash: %j is refused', (template, message) => {
     runScript(Shell.Bash, template.replaceAll('{}', `'${nameItem}'`))
@@ -1338,5 +1427,166 @@ describe('reproductions from the security review', () => {
       'x$ity',
       'a\u00a0it'
     ])
+  })
+})
+
+describe('reproductions from the second security review', () => {
+  // Each runs the script the template used to render to in the real shell, to show that it runs
+  // the canary, then checks that the template is now refused, naming the placeholder.
+  const nameItem = 'a[$(touch CANARY)]'
+  const codeItem = '$(touch CANARY)'
+  const arrayItem = '($(touch CANARY))'
+  /** What the template rendered to for a value without single quotes, all placeholders bare. */
+  const bare = (template: string, item: string): string => template.replaceAll('{}', `'${item}'`)
+  function runs(runner: 'bash' | 'bash --posix' | 'dash', script: string): boolean {
+    const [file, ...options] = runner.split(' ') as [string, ...string[]]
+    run({ file, args: [...options, '-c', script], display: script })
+    return leftovers().includes('CANARY')
+  }
+
+  beforeEach(() => {
+    leftovers()
+  })
+
+  // A1: bash reads `--` after `time` or `time -p` as part of `time`; the next word still starts
+  // the command, so reserved words there count.
+  it.each([
+    ['time -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['time -p -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['! time -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['time -p -- ! [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    ['time -- [[ -v {} ]]', /is inside \[\[ … \]\] with -v/],
+    ['time -- if [[ {} -eq 1 ]]; then :; fi', /is inside \[\[ … \]\] with -eq/],
+    ['time -- function f { [[ {} -lt 1 ]]; }; f', /is inside \[\[ … \]\] with -lt/],
+    ['time -- ( [[ {} -lt 1 ]] )', /is inside \[\[ … \]\] with -lt/],
+    ['time -- time -- [[ {} -eq 1 ]]', /is inside \[\[ … \]\] with -eq/],
+    // and the body of `function NAME ()`, with the parentheses apart from the name
+    ['function f () [[ {} -eq 1 ]]; f', /is inside \[\[ … \]\] with -eq/],
+    ['time -- for OPTIND in {}; do :; done', /assigns OPTIND a value that is not fixed text/],
+    [
+      'time -- select RANDOM in {}; do break; done <<< 1',
+      /assigns RANDOM a value that is not fixed text/
+    ]
+  ])('bash: %j is refused', (template, message) => {
+    expect(runs('bash', bare(template, nameItem))).toBe(true)
+    expect(parseError(template)).toMatch(/^Placeholder \{\} \(line 1, column \d+\) /)
+    expect(parseError(template)).toMatch(message)
+  })
+
+  // After the end of a compound command, and after a loop's variable, bash and dash still read
+  // reserved words: the next word starts a command.
+  it.each([
+    [Shell.Sh, 'if ( : ) then eval {}; fi'],
+    [Shell.Sh, 'if { :; } then eval {}; fi'],
+    [Shell.Sh, 'set -- 1; for x do eval {}; done'],
+    [Shell.Sh, 'if case x in x) ;; esac then eval {}; fi'],
+    [Shell.Sh, 'if while false; do :; done then eval {}; fi'],
+    [Shell.Sh, 'if if true; then :; fi then eval {}; fi'],
+    [Shell.Bash, 'if [[ 1 ]] then eval {}; fi'],
+    [Shell.Bash, 'if ((1)) then eval {}; fi'],
+    [Shell.Bash, 'for ((i=0;i<1;i++)) { eval {}; }'],
+    [Shell.Bash, 'for ((i=0;i<1;i++)) do eval {}; done'],
+    [Shell.Bash, 'while ((i++<1)) do eval {}; done']
+  ])('%s: %j is refused', (shell, template) => {
+    expect(runs(shell === Shell.Sh ? 'dash' : 'bash', bare(template, 'touch CANARY'))).toBe(true)
+    expect(parseError(template, shell)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) is an argument of eval/
+    )
+  })
+
+  it('sh: a reserved word after time -- is refused, as after time', () => {
+    for (const template of ['time -- [[ {} -eq 1 ]]', 'time -p -- for x in {}; do :; done']) {
+      expect(parseError(template, Shell.Sh)).toMatch(
+        /time is a reserved word in bash but a command/
+      )
+    }
+    // Still words where bash reads them as such: -p after --, a quoted --, a second -p.
+    for (const template of ['time -- -p {}', "time '--' {}", 'time -p -p {}', 'time -- echo {}']) {
+      expect(script(template, nameItem)).toBe(bare(template, nameItem))
+      expect(runs('bash', bare(template, nameItem))).toBe(false)
+    }
+  })
+
+  // A2: for a variable that already is an array, declare, typeset and local read a value that
+  // looks like (…), even quoted, as an array assignment and expand it again.
+  it.each([
+    ['x=(); declare x={}', bare('x=(); declare x={}', arrayItem)],
+    ['declare -a x; declare x={}', bare('declare -a x; declare x={}', arrayItem)],
+    ['x[0]=1; declare x={}', bare('x[0]=1; declare x={}', arrayItem)],
+    [
+      'mapfile -t x </dev/null; declare x={}',
+      bare('mapfile -t x </dev/null; declare x={}', arrayItem)
+    ],
+    ['x=(); typeset x={}', bare('x=(); typeset x={}', arrayItem)],
+    ['x=(); declare -g x={}', bare('x=(); declare -g x={}', arrayItem)],
+    ['x=(); declare x+={}', bare('x=(); declare x+={}', arrayItem)],
+    ['f(){ local -a x; local x={}; }; f', bare('f(){ local -a x; local x={}; }; f', arrayItem)],
+    ['x=(); declare x="{}"', `x=(); declare x=""'${arrayItem}'""`],
+    ['x=(); declare x="$(printf %s {})"', `x=(); declare x="$(printf %s '${arrayItem}')"`],
+    ['x=(); declare x=\\({}', `x=(); declare x=\\('$(touch CANARY))'`],
+    ['x=(); d=declare; $d x={}', bare('x=(); d=declare; $d x={}', arrayItem)]
+  ])('bash: %j is refused', (template, oldScript) => {
+    expect(runs('bash', oldScript)).toBe(true)
+    expect(parseError(template)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) starts the value of an assignment in .*: when the variable already is an array, bash's (declare|typeset|local) reads a value that looks like \(…\) as an array assignment/
+    )
+  })
+
+  it('bash: export, readonly and fixed text before the value are not read as arrays', () => {
+    for (const template of [
+      'x=(); export x={}',
+      'x=(); readonly x={}',
+      'x=(); declare x=a{}',
+      'x=(); declare x=( {} )'
+    ]) {
+      expect(runs('bash', script(template, arrayItem))).toBe(false)
+    }
+  })
+
+  // A3: variables bash (or a shell it starts) expands again, command substitutions included.
+  it.each([
+    ['bash', Shell.Bash, 'PS4="+[{}] "; set -x; true', `PS4="+["'${codeItem}'"] "; set -x; true`],
+    ['bash', Shell.Bash, 'read -r PS4 <<< {}; set -x; :', undefined],
+    ['bash --posix', Shell.Sh, 'PS4={}; set -o xtrace; :', undefined],
+    ['bash', Shell.Bash, 'BASH_ENV={} bash -c :', undefined],
+    ['dash', Shell.Sh, 'env BASH_ENV={} bash -c :', undefined],
+    ['dash', Shell.Sh, 'export ENV={}; sh -i -c :', undefined],
+    ['bash', Shell.Bash, 'PS0={} bash -i <<< :', undefined],
+    ['bash', Shell.Bash, 'PS2={} bash -i <<< "echo \\\\"', undefined]
+  ] as const)('%s (%s): %j is refused', (runner, shell, template, oldScript) => {
+    expect(runs(runner, oldScript ?? bare(template, codeItem))).toBe(true)
+    expect(parseError(template, shell)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) is in a template that assigns (PS0|PS2|PS4|BASH_ENV|ENV) a value that is not fixed text .* where \$\(…\) in the value runs as a command/
+    )
+  })
+
+  it('bash: PROMPT_COMMAND from an item is refused, fixed prompts are fine', () => {
+    const template = 'PROMPT_COMMAND={} bash -i <<< :'
+    expect(runs('bash', bare(template, 'touch CANARY'))).toBe(true)
+    expect(parseError(template)).toMatch(/assigns PROMPT_COMMAND a value that is not fixed text/)
+    for (const fixed of [`PS4='+ $LINENO '; set -x; echo {}`, 'TIMEFORMAT={}; time :']) {
+      expect(runs('bash', script(fixed, codeItem))).toBe(false)
+    }
+  })
+
+  // A4: attributes given where the lexer does not read commands: in code strings, and by
+  // commands whose name is not fixed text.
+  it.each([
+    ["eval 'declare -i n'; n={}", 'declare -i'],
+    ['eval declare -i x; x={}', 'declare -i'],
+    ["eval 'de''clare -i x'; x={}", 'declare -i'],
+    ["trap 'declare -gi x' DEBUG; x={}", 'declare -gi'],
+    [". /dev/stdin <<< 'declare -i x'; x={}", 'declare -i'],
+    ["mapfile -t -C 'declare -gi x; :' -c 1 a <<< 1; x={}", 'declare -gi'],
+    ["$'declare' -i x; x={}", "$'declare' -i"],
+    ['d=declare; $d -i x; x={}', '$d -i'],
+    ['${d:-declare} -i x; x={}', '${d:-declare} -i'],
+    ['$(echo declare) -i x; x={}', '$(echo declare) -i']
+  ])('bash: %j is refused', (template, spelling) => {
+    expect(runs('bash', bare(template, nameItem))).toBe(true)
+    expect(parseError(template)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) is in a template that gives a variable the integer or nameref attribute \(/
+    )
+    expect(parseError(template)).toContain(`(${spelling} at line 1, column `)
   })
 })

@@ -300,6 +300,14 @@ const inDeclarationName =
     `is part of the variable name in an argument of ${command}; bash evaluates a subscript in a ` +
     'name (name[…]) as arithmetic, so its value could run as code. Put it only after the = ' +
     `(${command} name=${source}).`
+const mayBecomeArrayAssignment =
+  (command: string, builtin = command): Forbidden =>
+  source =>
+    `starts the value of an assignment in ${command}: when the variable already is an array, ` +
+    `bash's ${builtin} reads a value that looks like (…) as an array assignment, even quoted, ` +
+    'and expands it again, so its value could run as code. Declare the variable first and ' +
+    `assign it separately (${builtin} name; name=${source}), or put fixed text other than ( ` +
+    'before it.'
 const inDeclarationOptions =
   (command: string): Forbidden =>
   source =>
@@ -340,6 +348,14 @@ const assignsEvaluatingVariable =
     'read, for, printf -v and others), where a subscript (name[…]) in the value runs commands, ' +
     `so its value could run as code. Use a variable of your own instead (value=${source}), or ` +
     `assign ${variable} only fixed numbers.`
+const assignsCodeVariable =
+  (variable: string, spelling: string, position: string): Forbidden =>
+  source =>
+    `is in a template that assigns ${variable} a value that is not fixed text (${spelling} at ` +
+    `${position}): ${CODE_VARIABLES.get(variable) ?? 'bash expands it again later'}, where ` +
+    '$(…) in the value runs as a command, so its value could run as code. Assign ' +
+    `${variable} only fixed text, and let that text expand a variable of your own ` +
+    `(value=${source}; ${variable}='… $value …').`
 const numberHazard =
   (hazard: string): Forbidden =>
   () =>
@@ -373,6 +389,27 @@ const EVALUATING_VARIABLES = new Set([
   'SECONDS',
   'SRANDOM'
 ])
+
+/**
+ * Variables whose value bash (or a shell it starts) expands again later, command substitutions
+ * included, and when: found with bash 5.2 and dash by assigning $(touch file). PS3, TIMEFORMAT,
+ * HISTTIMEFORMAT, BASH_XTRACEFD and the like are used without expansion (checked the same way).
+ */
+const CODE_VARIABLES = new Map([
+  ['PS0', 'an interactive bash expands PS0 after reading each command'],
+  ['PS1', 'an interactive shell expands PS1 for each prompt'],
+  ['PS2', 'an interactive shell expands PS2 for each continuation prompt'],
+  ['PS4', 'bash expands PS4 for each line it traces (set -x)'],
+  ['PROMPT_COMMAND', 'an interactive bash runs PROMPT_COMMAND as a command before each prompt'],
+  ['BASH_ENV', 'a bash started for a script or -c expands BASH_ENV to find its startup file'],
+  ['ENV', 'an interactive sh, and bash in POSIX mode, expand ENV to find their startup file'],
+  ['MAILPATH', 'an interactive bash expands the messages in MAILPATH when mail arrives']
+])
+
+/** Variables the template may not assign anything but fixed text, for either reason above. */
+function isGuardedVariable(name: string): boolean {
+  return EVALUATING_VARIABLES.has(name) || CODE_VARIABLES.has(name)
+}
 
 /** Builtins that assign to the variables they are given by name (printf only with -v). */
 const ASSIGNING_COMMANDS = new Set(['read', 'mapfile', 'readarray', 'getopts', 'wait'])
@@ -446,6 +483,8 @@ interface SimpleCommand {
   wrapper: string | undefined
   /** The command's name, when the template spells it as fixed text. */
   name: string | undefined
+  /** The name as written when it is not fixed text ($d, "$(…)", $'declare'): it could be declare. */
+  unknownName: string | undefined
   rule: CommandRule
 }
 
@@ -478,8 +517,11 @@ interface Frame {
   afterCommandName: boolean
   /** The last word was bash's `function`, so the next is a function name. */
   afterFunctionKeyword: boolean
-  /** The last word was `time` (or `time -p`), a reserved word in bash but a command in dash. */
-  afterTime: boolean
+  /**
+   * After `time` (a reserved word in bash, a command in dash): `time` right after it, `option`
+   * after `time -p`; bash then still takes `--` once, and the word after is a command's first.
+   */
+  afterTime: 'time' | 'option' | undefined
   /** The last word was `for` or `select`, so the next names the variable the loop assigns. */
   loopKeyword: string | undefined
   cases: CaseStatement[]
@@ -547,6 +589,7 @@ function newCommand(kind: FrameKind): SimpleCommand {
     stage: kind === 'group' ? 'other' : 'name',
     wrapper: undefined,
     name: undefined,
+    unknownName: undefined,
     rule: { kind: 'none' }
   }
 }
@@ -561,7 +604,7 @@ class ScriptLexer {
   private readonly textPlaceholders: FoundPlaceholder[] = []
   /** The first declaration that gives a variable the integer or nameref attribute, if any. */
   private attributes: { spelling: string; index: number } | undefined
-  /** The first assignment of a value that is not fixed text to an EVALUATING_VARIABLES one. */
+  /** The first assignment of a value that is not fixed text to a guarded variable. */
   private evaluatingAssignment: { variable: string; spelling: string; index: number } | undefined
 
   constructor(
@@ -575,6 +618,9 @@ class ScriptLexer {
   lex(): ScriptPart[] {
     this.lexFrame('script', undefined, 0)
     this.flushLiteral()
+    // Code the lexer does not read as commands (strings for eval, trap, mapfile -C, a here-string
+    // for source) can give attributes too: look for them in all the template's text.
+    this.attributes ??= findAttributeDeclaration(this.source)
     // Whatever is assigned to an integer or nameref variable is evaluated, and values reach
     // variables in too many ways (name=…, read, for, $(…)) to follow: refuse text placeholders in
     // such a template altogether.
@@ -591,11 +637,9 @@ class ScriptLexer {
     // template assigns one of them anything but fixed text.
     const assignment = this.evaluatingAssignment
     if (assignment !== undefined && placeholder !== undefined) {
-      const reason = assignsEvaluatingVariable(
-        assignment.variable,
-        assignment.spelling,
-        describePosition(this.source, assignment.index)
-      )
+      const reason = (
+        CODE_VARIABLES.has(assignment.variable) ? assignsCodeVariable : assignsEvaluatingVariable
+      )(assignment.variable, assignment.spelling, describePosition(this.source, assignment.index))
       this.failPlaceholder(placeholder.index, placeholder.source, reason(placeholder.source))
     }
     return this.parts
@@ -1031,8 +1075,20 @@ class ScriptLexer {
     frame.plainWord = plain === undefined ? undefined : frame.plainWord?.concat(plain)
   }
 
+  /**
+   * After the end of a compound command (`)`, `}`, `fi`, `done`, `esac`, `]]`, `))`) and after a
+   * loop's variable, bash and dash still read a reserved word (`if ( : ) then …`, `for x do …`,
+   * `for ((…)) { …; }`): take the next word as a command's first, which is stricter either way.
+   */
+  private reservedWordMayFollow(frame: Frame): void {
+    // Inside a parenthesized word (an array's elements) no command starts.
+    frame.commandPosition = frame.kind !== 'group'
+    frame.command = newCommand(frame.kind)
+  }
+
   private startCommand(frame: Frame): void {
     frame.afterCommandName = false
+    frame.afterTime = undefined
     frame.loopKeyword = undefined
     frame.redirection = undefined
     if (frame.conditional !== undefined || frame.enclosingConditional !== undefined) return
@@ -1096,14 +1152,14 @@ class ScriptLexer {
     return { value, complete: true, stop: undefined }
   }
 
-  /** Notes an assignment to one of EVALUATING_VARIABLES, unless what it assigns is fixed text. */
+  /** Notes an assignment to a guarded variable, unless what it assigns is fixed text. */
   private noteAssignment(
     variable: string | undefined,
     fixed: boolean,
     spelling: string,
     index: number
   ): void {
-    if (variable === undefined || fixed || !EVALUATING_VARIABLES.has(variable)) return
+    if (variable === undefined || fixed || !isGuardedVariable(variable)) return
     this.evaluatingAssignment ??= { variable, spelling, index }
   }
 
@@ -1122,9 +1178,20 @@ class ScriptLexer {
       if (command.name !== undefined && ASSIGNING_COMMANDS.has(command.name)) {
         // A variable name, or one glued to options (read -aRANDOM): data read in is assigned.
         const variable = literal.value.startsWith('-')
-          ? [...EVALUATING_VARIABLES].find(name => literal.value.endsWith(name))
+          ? [...EVALUATING_VARIABLES, ...CODE_VARIABLES.keys()].find(name =>
+              literal.value.endsWith(name)
+            )
           : literal.value
         this.noteAssignment(variable, false, `${command.name} ${literal.value}`, start)
+      }
+      // env NAME=value … puts the variable in the environment of the command it runs.
+      const text = this.source.slice(start, end)
+      if (command.name === 'env' && ASSIGNMENT.test(text)) {
+        const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0]
+        this.noteAssignment(variable, literal.complete, `env ${/^[^=]*=/.exec(text)?.[0]}…`, start)
+      }
+      if (command.unknownName !== undefined) {
+        this.checkUnknownCommandArgument(command.unknownName, start, end, literal, placeholders)
       }
       this.checkArgument(command.rule, start, end, literal, placeholders)
       return
@@ -1158,6 +1225,7 @@ class ScriptLexer {
     }
     command.stage = 'arguments'
     command.name = literal.complete ? literal.value : undefined
+    command.unknownName = literal.complete ? undefined : text
     command.rule = this.commandRule(literal, start)
   }
 
@@ -1220,6 +1288,32 @@ class ScriptLexer {
     return { kind: 'none' }
   }
 
+  /**
+   * Checks an argument of a command whose name is not fixed text ($d, $(…), $'declare'), which
+   * could be declare: an option such as -i or -n counts as a declaration's, and a placeholder at
+   * the start of the value of a NAME=… argument is refused as in declare.
+   */
+  private checkUnknownCommandArgument(
+    spelling: string,
+    start: number,
+    end: number,
+    literal: LiteralText,
+    placeholders: FoundPlaceholder[]
+  ): void {
+    if (literal.complete && /^[-+][A-Za-z]*[in]/.test(literal.value)) {
+      this.attributes ??= { spelling: `${spelling} ${this.source.slice(start, end)}`, index: start }
+      return
+    }
+    const first = placeholders[0]
+    if (first === undefined) return
+    const prefix = this.literalText(start, first.index)
+    const assignment = /^[A-Za-z_][A-Za-z0-9_]*(?:\[.*\])?\+?=/.test(prefix.value)
+    if (assignment && this.couldReadAsArrayValue('declare', start, prefix)) {
+      const forbidden = mayBecomeArrayAssignment(`a command named ${spelling}`, 'declare')
+      this.failPlaceholder(first.index, first.source, forbidden(first.source))
+    }
+  }
+
   /** Checks a whole argument word of a declaration, printf or test, in order. */
   private checkArgument(
     rule: CommandRule,
@@ -1268,6 +1362,9 @@ class ScriptLexer {
         }
         if (rule.flags !== undefined) refuse(declarationFlags(rule.command, rule.flags))
         if (!prefix.value.includes('=')) refuse(inDeclarationName(rule.command))
+        if (first !== undefined && this.couldReadAsArrayValue(rule.command, start, prefix)) {
+          refuse(mayBecomeArrayAssignment(rule.command))
+        }
         const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(literal.value)?.[0]
         this.noteAssignment(variable, literal.complete, `${rule.command} ${variable}=…`, start)
         return
@@ -1298,6 +1395,21 @@ class ScriptLexer {
     }
   }
 
+  /**
+   * Whether a declaration's assignment, whose fixed text up to its first placeholder is `prefix`,
+   * could hand bash a value that starts with `(` from the item: declare, typeset and local read
+   * such a value, even quoted, as an array assignment when the variable already is an array, and
+   * expand it again (export and readonly do not, in bash 5.2). An unquoted `name=(` is an array
+   * assignment already, whose elements are words.
+   */
+  private couldReadAsArrayValue(command: string, start: number, prefix: LiteralText): boolean {
+    if (command === 'export' || command === 'readonly') return false
+    const name = ASSIGNMENT.exec(this.source.slice(start, start + 256))?.[0]
+    if (name !== undefined && this.source[start + name.length] === '(') return false
+    const value = prefix.value.slice(prefix.value.indexOf('=') + 1)
+    return value === '' || value.startsWith('(')
+  }
+
   /** Ends the current word; `ioNumber` when it is the file descriptor of a redirection (2>…). */
   private finishWord(frame: Frame, ioNumber = false): void {
     if (!frame.inWord) return
@@ -1321,7 +1433,7 @@ class ScriptLexer {
         if (word === 'esac') {
           // bash and dash both end the statement here, even before `)`.
           frame.cases.pop()
-          frame.commandPosition = false
+          this.reservedWordMayFollow(frame)
           return
         }
         statement.state = 'pattern'
@@ -1341,7 +1453,7 @@ class ScriptLexer {
         this.fail(this.index - word.length, '`]]` inside ( … ) of [[ … ]]: close the ( first')
       } else if (word === ']]') {
         frame.conditional = undefined
-        frame.commandPosition = false
+        this.reservedWordMayFollow(frame)
         const placeholder = conditional.placeholders[0]
         if (conditional.arithmeticOperator !== undefined && placeholder !== undefined) {
           this.failPlaceholder(
@@ -1362,16 +1474,23 @@ class ScriptLexer {
       const variable = this.literalText(wordStart, this.index).value
       this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart)
       frame.loopKeyword = undefined
+      // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
+      frame.afterCommandName = false
+      this.reservedWordMayFollow(frame)
+      return
     }
     if (frame.afterFunctionKeyword) {
-      // The name after `function`; the function's body follows.
+      // The name after `function`; the function's body follows, maybe after `()` (also
+      // written apart from the name: `function f () [[ … ]]`).
       frame.afterFunctionKeyword = false
+      frame.afterCommandName = true
       frame.commandPosition = true
       frame.command = newCommand(frame.kind)
       return
     }
-    if (frame.afterTime) {
-      frame.afterTime = false
+    const afterTime = frame.afterTime
+    if (afterTime !== undefined) {
+      frame.afterTime = undefined
       if (this.dialect === 'sh' && word !== undefined && RESERVED_WORDS.has(word)) {
         this.fail(
           this.index - word.length,
@@ -1379,8 +1498,17 @@ class ScriptLexer {
             'read the rest differently; use shell: bash'
         )
       }
-      if (this.dialect === 'bash' && word === '-p') {
-        frame.afterTime = true
+      // bash's parser reads `-p` right after `time`, then `--` right after `time` or `time -p`, as
+      // part of `time` (parse.y: TIMEOPT, TIMEIGN); the next word still starts the command. Quoted
+      // or escaped they are words. For sh, the same words are followed so that a reserved word
+      // after them is refused as after `time` itself.
+      if (word === '-p' && afterTime === 'time') {
+        frame.afterTime = 'option'
+        return
+      }
+      if (word === '--') {
+        if (this.dialect === 'sh') frame.afterTime = 'option'
+        else frame.commandPosition = true
         return
       }
     }
@@ -1395,6 +1523,9 @@ class ScriptLexer {
       frame.cases.push({ state: 'subject' })
     } else if (word === 'esac' && statement?.state === 'body') {
       frame.cases.pop()
+      this.reservedWordMayFollow(frame)
+    } else if (word === '}' || word === 'fi' || word === 'done') {
+      this.reservedWordMayFollow(frame)
     } else if (word === '[[') {
       if (this.dialect === 'sh') {
         this.fail(
@@ -1418,7 +1549,7 @@ class ScriptLexer {
       frame.afterFunctionKeyword = true
     } else if (word === 'time') {
       // bash reads the next word as the start of a command; dash runs the time program.
-      frame.afterTime = true
+      frame.afterTime = 'time'
       if (this.dialect === 'bash') frame.commandPosition = true
     } else if (KEEP_COMMAND_POSITION.has(word)) {
       frame.commandPosition = true
@@ -1452,7 +1583,7 @@ class ScriptLexer {
       command: newCommand(kind),
       afterCommandName: false,
       afterFunctionKeyword: false,
-      afterTime: false,
+      afterTime: undefined,
       loopKeyword: undefined,
       cases: [],
       conditional: undefined,
@@ -1607,7 +1738,9 @@ class ScriptLexer {
       // ((…)) is arithmetic in bash but two subshells in dash: treat it as arithmetic for both.
       this.take(2)
       this.lexArithmetic('((…))', openIndex)
-      frame.commandPosition = false
+      // An arithmetic command, or the head of `for ((…))`, which `do` or `{` may follow at once.
+      frame.loopKeyword = undefined
+      this.reservedWordMayFollow(frame)
       return
     }
     const statement = frame.cases.at(-1)
@@ -1624,7 +1757,8 @@ class ScriptLexer {
       subshell ? frame.forbidden : forbiddenHere,
       openIndex
     )
-    frame.commandPosition = false
+    if (subshell) this.reservedWordMayFollow(frame)
+    else frame.commandPosition = false
   }
 
   private lexOperator(frame: Frame, forbiddenHere: Forbidden | undefined): void {
@@ -1913,6 +2047,39 @@ class ScriptLexer {
       }
     }
   }
+}
+
+/**
+ * The first declare, typeset, local or readonly followed by an option that gives the integer or
+ * nameref attribute (or by an expansion, which could be one) anywhere in source, also inside
+ * quotes: quotes and backslashes are removed first, so `eval 'de''clare -i x'` counts. Returns
+ * its spelling and its index in source.
+ */
+function findAttributeDeclaration(source: string): { spelling: string; index: number } | undefined {
+  let text = ''
+  const indexes: number[] = []
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index] as string
+    if (char === "'" || char === '"') continue
+    if (char === '\\') {
+      if (source[index + 1] === '\n') index++
+      continue
+    }
+    text += char
+    indexes.push(index)
+  }
+  // Options, and words with an expansion ($opt, -$o, `…`), which could be options.
+  const declarations =
+    /(?<![A-Za-z0-9_])(?:declare|typeset|local|readonly)((?:[ \t]+[-+$`][^\s;&|]*)+)/g
+  const attribute = /^(?:[-+][A-Za-z]*[in]|[-+]?[^$`]*[$`])/
+  for (const match of text.matchAll(declarations)) {
+    const options = (match[1] as string).trim().split(/[ \t]+/)
+    if (options.some(option => attribute.test(option))) {
+      const start = indexes[match.index] as number
+      return { spelling: match[0].replace(/[ \t]+/g, ' '), index: start }
+    }
+  }
+  return undefined
 }
 
 function describeFrame(kind: FrameKind): string {
