@@ -3220,6 +3220,90 @@ function totalSizeProblem(bytes, limit) {
         `of the stack size limit, \`ulimit -s\`); ${LARGE_DATA_ADVICE}`);
 }
 
+;// CONCATENATED MODULE: ./src/plain-files.ts
+
+/**
+ * Reading and writing files at paths a task can replace (its GITHUB_OUTPUT, its item file, ...):
+ * nothing is written or truncated through a hard link or a symlink a task put there, and no read
+ * waits on a FIFO or reads past a limit. Synchronous: a few small local calls cost less in line
+ * than through the thread pool, and none of them can block.
+ */
+/** Opens for reading without following a symlink, and without waiting for a FIFO's writer. */
+const READ_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
+/** Removes whatever is at `path` (a file, a link, a FIFO, a directory): the link, never its target. */
+function removePath(path) {
+    try {
+        (0,external_node_fs_namespaceObject.unlinkSync)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'ENOENT')
+            (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+}
+/**
+ * Puts a new file holding `text` at `path`: whatever was there is removed, and the file is created
+ * exclusively (O_EXCL, which follows no link), so no other file's content is ever touched.
+ */
+function createAfresh(path, text) {
+    for (let attempt = 1;; attempt++) {
+        removePath(path);
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(path, text, { flag: 'wx' });
+            return;
+        }
+        catch (error) {
+            // Something (a process a task left behind) put a file back in between: try again.
+            if (error.code !== 'EEXIST' || attempt === 3)
+                throw error;
+        }
+    }
+}
+/**
+ * Leaves an empty file of ours at `path`. One already so (a task that wrote nothing) costs an
+ * lstat; anything else (written to, a hard link to another file, a symlink, a FIFO) is replaced.
+ */
+function emptyFile(path) {
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
+    if (stats?.isFile() && stats.size === 0 && stats.nlink === 1)
+        return;
+    createAfresh(path, '');
+}
+/**
+ * The first `limit` bytes of the plain file at `path` (or `limit + 1`, with `oneMore`, to tell a
+ * file over the limit); undefined when there is none, or something else is there (a symlink, a
+ * FIFO, a directory, a device).
+ */
+function readPlainFile(path, limit, oneMore = false) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(path, READ_FLAGS);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO')
+            return undefined;
+        throw error;
+    }
+    try {
+        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        if (!stats.isFile())
+            return undefined;
+        const bytes = Buffer.allocUnsafe(Math.min(stats.size, limit + (oneMore ? 1 : 0)));
+        let read = 0;
+        while (read < bytes.length) {
+            const count = (0,external_node_fs_namespaceObject.readSync)(fd, bytes, read, bytes.length - read, read);
+            if (count === 0)
+                break;
+            read += count;
+        }
+        return { bytes: bytes.subarray(0, read), size: stats.size };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/task-files.ts
 
 
@@ -3229,7 +3313,7 @@ const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024;
 const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
 /**
  * A task's own GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and item files, and its own file for each step
- * file command the runner set (GITHUB_ENV, GITHUB_PATH, GITHUB_ARTIFACTS). Parallel tasks writing
+ * file command the runner set (GITHUB_ENV, GITHUB_PATH). Parallel tasks writing
  * to the step's files would race on them (eight multi-line GITHUB_ENV writes at once leave it
  * unparseable) and could blow the summary's budget; each task gets its own. The files belong to a
  * worker slot and are emptied for each task that runs in it: no file is created or deleted per
@@ -3264,19 +3348,19 @@ class TaskFiles {
         };
     }
     /**
-     * Makes every file exist, be a plain file and be empty before a task (or another attempt of one)
-     * gets them, and writes the item when given: @actions/core refuses a file that is missing, a
-     * failed attempt's outputs must not leak into the next, nor what a process left behind by the
-     * previous task wrote since.
+     * Makes every file exist, be a plain file of ours and be empty before a task (or another attempt
+     * of one) gets them, and writes the item afresh when given: @actions/core refuses a file that is
+     * missing, a failed attempt's outputs must not leak into the next, nor what a process left behind
+     * by the previous task wrote since. What a task put in a file's place (a hard link to a file
+     * elsewhere, a symlink) is removed, never truncated or written through (see plain-files.ts).
      */
     async reset(item) {
         if (item !== undefined)
-            writeItem(this.itemPath, item);
-        await Promise.all([
-            emptyFile(this.outputPath),
-            emptyFile(this.summaryPath),
-            ...this.stepPaths.map(([, path]) => emptyFile(path))
-        ]);
+            createAfresh(this.itemPath, item);
+        emptyFile(this.outputPath);
+        emptyFile(this.summaryPath);
+        for (const [, path] of this.stepPaths)
+            emptyFile(path);
     }
     /**
      * Reads what the task wrote (only the start of a huge file). A step file it wrote to is moved
@@ -3288,18 +3372,14 @@ class TaskFiles {
             if (plainFileSize(path) <= 0)
                 continue;
             const kept = (0,external_node_path_namespaceObject.join)(this.directory, `${fileName(name)}-task-${index + 1}`);
+            // A task knows the name: whatever it put there (a directory would fail the rename) goes.
+            removePath(kept);
             (0,external_node_fs_namespaceObject.renameSync)(path, kept);
             stepFiles ??= {};
             stepFiles[name] = kept;
         }
-        const outputSize = plainFileSize(this.outputPath);
-        const summarySize = plainFileSize(this.summaryPath);
-        if (outputSize <= 0 && summarySize <= 0)
-            return { outputs: {}, summary: '', stepFiles };
-        const [outputText, summary] = await Promise.all([
-            readStart(this.outputPath, outputSize, MAX_TASK_OUTPUTS_BYTES),
-            readStart(this.summaryPath, summarySize, MAX_TASK_SUMMARY_BYTES)
-        ]);
+        const outputText = readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES);
+        const summary = readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES);
         return { outputs: parseOutputFile(outputText), summary, stepFiles };
     }
 }
@@ -3314,21 +3394,6 @@ function fileName(variable) {
     return variable.toLowerCase().replaceAll('_', '-');
 }
 /**
- * Writes the item to a file created afresh: whatever is at the path (a file a process of an
- * earlier task still holds, a link it put there) is removed, not written through. Synchronous:
- * two small local calls cost less in line than through the thread pool.
- */
-function writeItem(path, item) {
-    try {
-        (0,external_node_fs_namespaceObject.unlinkSync)(path);
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true });
-    }
-    (0,external_node_fs_namespaceObject.writeFileSync)(path, item, { flag: 'wx' });
-}
-/**
  * The size of a plain file; -1 when it is missing or is something else a task put there (a
  * directory, a FIFO that would block a read, a symlink to a file that is not ours). A local
  * lstat: quicker in line than through the thread pool, and most tasks write nothing.
@@ -3337,30 +3402,14 @@ function plainFileSize(path) {
     const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
     return stats?.isFile() ? stats.size : -1;
 }
-async function emptyFile(path) {
-    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
-    if (stats?.isFile()) {
-        if (stats.size > 0)
-            await (0,promises_namespaceObject.truncate)(path, 0);
-        return;
-    }
-    if (stats !== undefined)
-        await (0,promises_namespaceObject.rm)(path, { recursive: true, force: true });
-    await (0,promises_namespaceObject.writeFile)(path, '', { flag: 'wx' });
-}
-/** The first `limit` bytes of a file of `size` bytes as UTF-8, or '' when it is empty. */
-async function readStart(path, size, limit) {
-    if (size <= 0)
+/**
+ * The first `limit` bytes of a task's file as UTF-8; '' when it is empty or missing, or is not a
+ * plain file. A local lstat first: most tasks write nothing.
+ */
+function readStart(path, limit) {
+    if (plainFileSize(path) <= 0)
         return '';
-    const file = await (0,promises_namespaceObject.open)(path, 'r');
-    try {
-        const buffer = Buffer.allocUnsafe(Math.min(size, limit));
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
-        return buffer.subarray(0, bytesRead).toString('utf8');
-    }
-    finally {
-        await file.close();
-    }
+    return readPlainFile(path, limit)?.bytes.toString('utf8') ?? '';
 }
 /**
  * Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and `name<<DELIMITER`
@@ -3405,6 +3454,11 @@ const FIRST_BLOCK_SIZE = 4 * 1024;
 const MAX_BLOCK_SIZE = 64 * 1024;
 const REPLAY_READ_SIZE = 64 * 1024;
 const REPLAY_YIELD_BYTES = 1024 * 1024;
+/**
+ * Spill files are reopened by path, in a directory tasks can write to: a FIFO or a symlink put in a
+ * spill file's place must not make a read wait for a writer or follow the link.
+ */
+const SPILL_READ_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8;
@@ -3534,7 +3588,7 @@ class TaskOutput {
         for (const { path: file, start, bytes } of segments) {
             // Read synchronously: the file was just written and is in the page cache, and a thread-pool
             // round trip per read took about a fifth of a large replay's time.
-            const fd = external_node_fs_namespaceObject.openSync(file, 'r');
+            const fd = external_node_fs_namespaceObject.openSync(file, SPILL_READ_FLAGS);
             try {
                 for (let position = start; position < start + bytes;) {
                     const left = start + bytes - position;
@@ -3697,7 +3751,7 @@ class TaskOutput {
         const bytes = Buffer.allocUnsafe(length);
         let read = 0;
         try {
-            const fd = external_node_fs_namespaceObject.openSync(last.path, 'r');
+            const fd = external_node_fs_namespaceObject.openSync(last.path, SPILL_READ_FLAGS);
             try {
                 read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
             }
@@ -4728,6 +4782,7 @@ async function parseWorkingDirectory(value) {
 
 
 
+
 /**
  * What the runner gives a JavaScript action but not a `run:` step (actions/runner,
  * NodeScriptActionHandler): credentials for the artifact, cache, results and OIDC services. The
@@ -4744,24 +4799,55 @@ const ACTION_ONLY_VARIABLES = [
     'GITHUB_STATE'
 ];
 /**
- * The runner's file commands that change what later steps see. Each task that runs while the
- * step has one gets a file of its own under the same name; they are applied to the step's file
- * after the run, in input order (see StepFiles).
+ * The runner's file commands that change what later steps see and whose rules the action applies.
+ * Each task that runs while the step has one gets a file of its own under the same name; they are
+ * applied to the step's file after the run, in input order (see StepFiles).
  */
-const STEP_FILE_COMMANDS = [
-    'GITHUB_ENV',
-    'GITHUB_PATH',
-    'GITHUB_ARTIFACTS'
+const STEP_FILE_COMMANDS = ['GITHUB_ENV', 'GITHUB_PATH'];
+/**
+ * Runner files tasks do not get: GITHUB_ARTIFACTS, whose rules (a size cap, a cap per job, URI
+ * schemes, conflicting digests, all unreleased and changing) the action could not apply to each
+ * task's file faithfully, and sharing the step's would let one task fail the step for all.
+ */
+const WITHHELD_FILE_COMMANDS = ['GITHUB_ARTIFACTS'];
+/** Runner files known to be read-only for a step, passed on to tasks as they are. */
+const READ_ONLY_RUNNER_FILES = [
+    'GITHUB_EVENT_PATH',
+    'GITHUB_ARTIFACTS_LIST'
+];
+/** Runner files the action gives each task a file of its own for, or passes on. */
+const KNOWN_RUNNER_FILES = [
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    ...STEP_FILE_COMMANDS,
+    ...READ_ONLY_RUNNER_FILES
 ];
 /**
+ * Whether a variable names a runner file command the action does not know: the runner keeps every
+ * one in its `_runner_file_commands` directory (actions/runner, FileCommandManager), and a task
+ * writing to the step's file would race the other tasks under rules the action cannot check.
+ */
+function isUnknownFileCommand(name, value) {
+    if (!name.startsWith('GITHUB_') || value === undefined || KNOWN_RUNNER_FILES.includes(name)) {
+        return false;
+    }
+    return (0,external_node_path_namespaceObject.basename)((0,external_node_path_namespaceObject.dirname)(value)) === '_runner_file_commands';
+}
+/**
  * The environment tasks start from: the runner's, without the action's own inputs (a token among
- * them) and without what a `run:` step would not get either.
+ * them), without what a `run:` step would not get either, and without runner files tasks cannot
+ * share (WITHHELD_FILE_COMMANDS and any file command the action does not know).
  */
 function taskEnvironment(env) {
     const result = {};
     for (const [name, value] of Object.entries(env)) {
-        if (!name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.includes(name))
-            result[name] = value;
+        if (name.startsWith('INPUT_') ||
+            ACTION_ONLY_VARIABLES.includes(name) ||
+            WITHHELD_FILE_COMMANDS.includes(name) ||
+            isUnknownFileCommand(name, value)) {
+            continue;
+        }
+        result[name] = value;
     }
     return result;
 }
@@ -5023,6 +5109,11 @@ const declarationFlags = (command, flags) => source => {
 const inDeclarationName = (command) => source => `is part of the variable name in an argument of ${command}; bash evaluates a subscript in a ` +
     'name (name[…]) as arithmetic, so its value could run as code. Put it only after the = ' +
     `(${command} name=${source}).`;
+const mayBecomeArrayAssignment = (command, builtin = command) => source => `starts the value of an assignment in ${command}: when the variable already is an array, ` +
+    `bash's ${builtin} reads a value that looks like (…) as an array assignment, even quoted, ` +
+    'and expands it again, so its value could run as code. Declare the variable first and ' +
+    `assign it separately (${builtin} name; name=${source}), or put fixed text other than ( ` +
+    'before it.';
 const inDeclarationOptions = (command) => source => `is where ${command} reads its options and variable names: a value starting with - would ` +
     'be taken as options such as -i or -n, and bash evaluates a subscript in a name (name[…]) ' +
     'as arithmetic, so its value could run as code. Put it only after the = of an assignment ' +
@@ -5049,6 +5140,11 @@ const assignsEvaluatingVariable = (variable, spelling, position) => source => `i
     'read, for, printf -v and others), where a subscript (name[…]) in the value runs commands, ' +
     `so its value could run as code. Use a variable of your own instead (value=${source}), or ` +
     `assign ${variable} only fixed numbers.`;
+const assignsCodeVariable = (variable, spelling, position) => source => `is in a template that assigns ${variable} a value that is not fixed text (${spelling} at ` +
+    `${position}): ${CODE_VARIABLES.get(variable) ?? 'bash expands it again later'}, where ` +
+    '$(…) in the value runs as a command, so its value could run as code. Assign ' +
+    `${variable} only fixed text, and let that text expand a variable of your own ` +
+    `(value=${source}; ${variable}='… $value …').`;
 const numberHazard = (hazard) => () => `is a number, and ${hazard}; it cannot be quoted here. Separate it from the text around it ` +
     '(write ${name} for a variable, or add a space), or assign it to a variable first (n=…) and ' +
     'use that.';
@@ -5077,6 +5173,25 @@ const EVALUATING_VARIABLES = new Set([
     'SECONDS',
     'SRANDOM'
 ]);
+/**
+ * Variables whose value bash (or a shell it starts) expands again later, command substitutions
+ * included, and when: found with bash 5.2 and dash by assigning $(touch file). PS3, TIMEFORMAT,
+ * HISTTIMEFORMAT, BASH_XTRACEFD and the like are used without expansion (checked the same way).
+ */
+const CODE_VARIABLES = new Map([
+    ['PS0', 'an interactive bash expands PS0 after reading each command'],
+    ['PS1', 'an interactive shell expands PS1 for each prompt'],
+    ['PS2', 'an interactive shell expands PS2 for each continuation prompt'],
+    ['PS4', 'bash expands PS4 for each line it traces (set -x)'],
+    ['PROMPT_COMMAND', 'an interactive bash runs PROMPT_COMMAND as a command before each prompt'],
+    ['BASH_ENV', 'a bash started for a script or -c expands BASH_ENV to find its startup file'],
+    ['ENV', 'an interactive sh, and bash in POSIX mode, expand ENV to find their startup file'],
+    ['MAILPATH', 'an interactive bash expands the messages in MAILPATH when mail arrives']
+]);
+/** Variables the template may not assign anything but fixed text, for either reason above. */
+function isGuardedVariable(name) {
+    return EVALUATING_VARIABLES.has(name) || CODE_VARIABLES.has(name);
+}
 /** Builtins that assign to the variables they are given by name (printf only with -v). */
 const ASSIGNING_COMMANDS = new Set(['read', 'mapfile', 'readarray', 'getopts', 'wait']);
 /** The declaration builtins: their arguments are assignments or variable names. */
@@ -5125,6 +5240,7 @@ function newCommand(kind) {
         stage: kind === 'group' ? 'other' : 'name',
         wrapper: undefined,
         name: undefined,
+        unknownName: undefined,
         rule: { kind: 'none' }
     };
 }
@@ -5142,7 +5258,7 @@ class ScriptLexer {
     textPlaceholders = [];
     /** The first declaration that gives a variable the integer or nameref attribute, if any. */
     attributes;
-    /** The first assignment of a value that is not fixed text to an EVALUATING_VARIABLES one. */
+    /** The first assignment of a value that is not fixed text to a guarded variable. */
     evaluatingAssignment;
     constructor(source, dialect, matchPlaceholder, 
     /** This lexer reads the body of an unquoted here-document, which `source` ends with. */
@@ -5155,6 +5271,9 @@ class ScriptLexer {
     lex() {
         this.lexFrame('script', undefined, 0);
         this.flushLiteral();
+        // Code the lexer does not read as commands (strings for eval, trap, mapfile -C, a here-string
+        // for source) can give attributes too: look for them in all the template's text.
+        this.attributes ??= findAttributeDeclaration(this.source);
         // Whatever is assigned to an integer or nameref variable is evaluated, and values reach
         // variables in too many ways (name=…, read, for, $(…)) to follow: refuse text placeholders in
         // such a template altogether.
@@ -5168,7 +5287,7 @@ class ScriptLexer {
         // template assigns one of them anything but fixed text.
         const assignment = this.evaluatingAssignment;
         if (assignment !== undefined && placeholder !== undefined) {
-            const reason = assignsEvaluatingVariable(assignment.variable, assignment.spelling, describePosition(this.source, assignment.index));
+            const reason = (CODE_VARIABLES.has(assignment.variable) ? assignsCodeVariable : assignsEvaluatingVariable)(assignment.variable, assignment.spelling, describePosition(this.source, assignment.index));
             this.failPlaceholder(placeholder.index, placeholder.source, reason(placeholder.source));
         }
         return this.parts;
@@ -5557,8 +5676,19 @@ class ScriptLexer {
         }
         frame.plainWord = plain === undefined ? undefined : frame.plainWord?.concat(plain);
     }
+    /**
+     * After the end of a compound command (`)`, `}`, `fi`, `done`, `esac`, `]]`, `))`) and after a
+     * loop's variable, bash and dash still read a reserved word (`if ( : ) then …`, `for x do …`,
+     * `for ((…)) { …; }`): take the next word as a command's first, which is stricter either way.
+     */
+    reservedWordMayFollow(frame) {
+        // Inside a parenthesized word (an array's elements) no command starts.
+        frame.commandPosition = frame.kind !== 'group';
+        frame.command = newCommand(frame.kind);
+    }
     startCommand(frame) {
         frame.afterCommandName = false;
+        frame.afterTime = undefined;
         frame.loopKeyword = undefined;
         frame.redirection = undefined;
         if (frame.conditional !== undefined || frame.enclosingConditional !== undefined)
@@ -5630,9 +5760,9 @@ class ScriptLexer {
         }
         return { value, complete: true, stop: undefined };
     }
-    /** Notes an assignment to one of EVALUATING_VARIABLES, unless what it assigns is fixed text. */
+    /** Notes an assignment to a guarded variable, unless what it assigns is fixed text. */
     noteAssignment(variable, fixed, spelling, index) {
-        if (variable === undefined || fixed || !EVALUATING_VARIABLES.has(variable))
+        if (variable === undefined || fixed || !isGuardedVariable(variable))
             return;
         this.evaluatingAssignment ??= { variable, spelling, index };
     }
@@ -5646,9 +5776,18 @@ class ScriptLexer {
             if (command.name !== undefined && ASSIGNING_COMMANDS.has(command.name)) {
                 // A variable name, or one glued to options (read -aRANDOM): data read in is assigned.
                 const variable = literal.value.startsWith('-')
-                    ? [...EVALUATING_VARIABLES].find(name => literal.value.endsWith(name))
+                    ? [...EVALUATING_VARIABLES, ...CODE_VARIABLES.keys()].find(name => literal.value.endsWith(name))
                     : literal.value;
                 this.noteAssignment(variable, false, `${command.name} ${literal.value}`, start);
+            }
+            // env NAME=value … puts the variable in the environment of the command it runs.
+            const text = this.source.slice(start, end);
+            if (command.name === 'env' && ASSIGNMENT.test(text)) {
+                const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
+                this.noteAssignment(variable, literal.complete, `env ${/^[^=]*=/.exec(text)?.[0]}…`, start);
+            }
+            if (command.unknownName !== undefined) {
+                this.checkUnknownCommandArgument(command.unknownName, start, end, literal, placeholders);
             }
             this.checkArgument(command.rule, start, end, literal, placeholders);
             return;
@@ -5681,6 +5820,7 @@ class ScriptLexer {
         }
         command.stage = 'arguments';
         command.name = literal.complete ? literal.value : undefined;
+        command.unknownName = literal.complete ? undefined : text;
         command.rule = this.commandRule(literal, start);
     }
     /**
@@ -5742,6 +5882,26 @@ class ScriptLexer {
         }
         return { kind: 'none' };
     }
+    /**
+     * Checks an argument of a command whose name is not fixed text ($d, $(…), $'declare'), which
+     * could be declare: an option such as -i or -n counts as a declaration's, and a placeholder at
+     * the start of the value of a NAME=… argument is refused as in declare.
+     */
+    checkUnknownCommandArgument(spelling, start, end, literal, placeholders) {
+        if (literal.complete && /^[-+][A-Za-z]*[in]/.test(literal.value)) {
+            this.attributes ??= { spelling: `${spelling} ${this.source.slice(start, end)}`, index: start };
+            return;
+        }
+        const first = placeholders[0];
+        if (first === undefined)
+            return;
+        const prefix = this.literalText(start, first.index);
+        const assignment = /^[A-Za-z_][A-Za-z0-9_]*(?:\[.*\])?\+?=/.test(prefix.value);
+        if (assignment && this.couldReadAsArrayValue('declare', start, prefix)) {
+            const forbidden = mayBecomeArrayAssignment(`a command named ${spelling}`, 'declare');
+            this.failPlaceholder(first.index, first.source, forbidden(first.source));
+        }
+    }
     /** Checks a whole argument word of a declaration, printf or test, in order. */
     checkArgument(rule, start, end, literal, placeholders) {
         const first = placeholders[0];
@@ -5784,6 +5944,9 @@ class ScriptLexer {
                     refuse(declarationFlags(rule.command, rule.flags));
                 if (!prefix.value.includes('='))
                     refuse(inDeclarationName(rule.command));
+                if (first !== undefined && this.couldReadAsArrayValue(rule.command, start, prefix)) {
+                    refuse(mayBecomeArrayAssignment(rule.command));
+                }
                 const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(literal.value)?.[0];
                 this.noteAssignment(variable, literal.complete, `${rule.command} ${variable}=…`, start);
                 return;
@@ -5820,6 +5983,22 @@ class ScriptLexer {
             }
         }
     }
+    /**
+     * Whether a declaration's assignment, whose fixed text up to its first placeholder is `prefix`,
+     * could hand bash a value that starts with `(` from the item: declare, typeset and local read
+     * such a value, even quoted, as an array assignment when the variable already is an array, and
+     * expand it again (export and readonly do not, in bash 5.2). An unquoted `name=(` is an array
+     * assignment already, whose elements are words.
+     */
+    couldReadAsArrayValue(command, start, prefix) {
+        if (command === 'export' || command === 'readonly')
+            return false;
+        const name = ASSIGNMENT.exec(this.source.slice(start, start + 256))?.[0];
+        if (name !== undefined && this.source[start + name.length] === '(')
+            return false;
+        const value = prefix.value.slice(prefix.value.indexOf('=') + 1);
+        return value === '' || value.startsWith('(');
+    }
     /** Ends the current word; `ioNumber` when it is the file descriptor of a redirection (2>…). */
     finishWord(frame, ioNumber = false) {
         if (!frame.inWord)
@@ -5845,7 +6024,7 @@ class ScriptLexer {
                 if (word === 'esac') {
                     // bash and dash both end the statement here, even before `)`.
                     frame.cases.pop();
-                    frame.commandPosition = false;
+                    this.reservedWordMayFollow(frame);
                     return;
                 }
                 statement.state = 'pattern';
@@ -5866,7 +6045,7 @@ class ScriptLexer {
             }
             else if (word === ']]') {
                 frame.conditional = undefined;
-                frame.commandPosition = false;
+                this.reservedWordMayFollow(frame);
                 const placeholder = conditional.placeholders[0];
                 if (conditional.arithmeticOperator !== undefined && placeholder !== undefined) {
                     this.failPlaceholder(placeholder.index, placeholder.source, inConditional(conditional.arithmeticOperator)(placeholder.source));
@@ -5885,22 +6064,40 @@ class ScriptLexer {
             const variable = this.literalText(wordStart, this.index).value;
             this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart);
             frame.loopKeyword = undefined;
+            // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
+            frame.afterCommandName = false;
+            this.reservedWordMayFollow(frame);
+            return;
         }
         if (frame.afterFunctionKeyword) {
-            // The name after `function`; the function's body follows.
+            // The name after `function`; the function's body follows, maybe after `()` (also
+            // written apart from the name: `function f () [[ … ]]`).
             frame.afterFunctionKeyword = false;
+            frame.afterCommandName = true;
             frame.commandPosition = true;
             frame.command = newCommand(frame.kind);
             return;
         }
-        if (frame.afterTime) {
-            frame.afterTime = false;
+        const afterTime = frame.afterTime;
+        if (afterTime !== undefined) {
+            frame.afterTime = undefined;
             if (this.dialect === 'sh' && word !== undefined && RESERVED_WORDS.has(word)) {
                 this.fail(this.index - word.length, `\`time ${word}\`: time is a reserved word in bash but a command in dash, so the shells ` +
                     'read the rest differently; use shell: bash');
             }
-            if (this.dialect === 'bash' && word === '-p') {
-                frame.afterTime = true;
+            // bash's parser reads `-p` right after `time`, then `--` right after `time` or `time -p`, as
+            // part of `time` (parse.y: TIMEOPT, TIMEIGN); the next word still starts the command. Quoted
+            // or escaped they are words. For sh, the same words are followed so that a reserved word
+            // after them is refused as after `time` itself.
+            if (word === '-p' && afterTime === 'time') {
+                frame.afterTime = 'option';
+                return;
+            }
+            if (word === '--') {
+                if (this.dialect === 'sh')
+                    frame.afterTime = 'option';
+                else
+                    frame.commandPosition = true;
                 return;
             }
         }
@@ -5918,6 +6115,10 @@ class ScriptLexer {
         }
         else if (word === 'esac' && statement?.state === 'body') {
             frame.cases.pop();
+            this.reservedWordMayFollow(frame);
+        }
+        else if (word === '}' || word === 'fi' || word === 'done') {
+            this.reservedWordMayFollow(frame);
         }
         else if (word === '[[') {
             if (this.dialect === 'sh') {
@@ -5940,7 +6141,7 @@ class ScriptLexer {
         }
         else if (word === 'time') {
             // bash reads the next word as the start of a command; dash runs the time program.
-            frame.afterTime = true;
+            frame.afterTime = 'time';
             if (this.dialect === 'bash')
                 frame.commandPosition = true;
         }
@@ -5977,7 +6178,7 @@ class ScriptLexer {
             command: newCommand(kind),
             afterCommandName: false,
             afterFunctionKeyword: false,
-            afterTime: false,
+            afterTime: undefined,
             loopKeyword: undefined,
             cases: [],
             conditional: undefined,
@@ -6141,7 +6342,9 @@ class ScriptLexer {
             // ((…)) is arithmetic in bash but two subshells in dash: treat it as arithmetic for both.
             this.take(2);
             this.lexArithmetic('((…))', openIndex);
-            frame.commandPosition = false;
+            // An arithmetic command, or the head of `for ((…))`, which `do` or `{` may follow at once.
+            frame.loopKeyword = undefined;
+            this.reservedWordMayFollow(frame);
             return;
         }
         const statement = frame.cases.at(-1);
@@ -6153,7 +6356,10 @@ class ScriptLexer {
         const subshell = frame.commandPosition && frame.kind !== 'group' && frame.conditional === undefined;
         this.take();
         this.lexFrame(subshell ? 'subshell' : 'group', subshell ? frame.forbidden : forbiddenHere, openIndex);
-        frame.commandPosition = false;
+        if (subshell)
+            this.reservedWordMayFollow(frame);
+        else
+            frame.commandPosition = false;
     }
     lexOperator(frame, forbiddenHere) {
         const source = this.source;
@@ -6439,6 +6645,39 @@ class ScriptLexer {
             }
         }
     }
+}
+/**
+ * The first declare, typeset, local or readonly followed by an option that gives the integer or
+ * nameref attribute (or by an expansion, which could be one) anywhere in source, also inside
+ * quotes: quotes and backslashes are removed first, so `eval 'de''clare -i x'` counts. Returns
+ * its spelling and its index in source.
+ */
+function findAttributeDeclaration(source) {
+    let text = '';
+    const indexes = [];
+    for (let index = 0; index < source.length; index++) {
+        const char = source[index];
+        if (char === "'" || char === '"')
+            continue;
+        if (char === '\\') {
+            if (source[index + 1] === '\n')
+                index++;
+            continue;
+        }
+        text += char;
+        indexes.push(index);
+    }
+    // Options, and words with an expansion ($opt, -$o, `…`), which could be options.
+    const declarations = /(?<![A-Za-z0-9_])(?:declare|typeset|local|readonly)((?:[ \t]+[-+$`][^\s;&|]*)+)/g;
+    const attribute = /^(?:[-+][A-Za-z]*[in]|[-+]?[^$`]*[$`])/;
+    for (const match of text.matchAll(declarations)) {
+        const options = match[1].trim().split(/[ \t]+/);
+        if (options.some(option => attribute.test(option))) {
+            const start = indexes[match.index];
+            return { spelling: match[0].replace(/[ \t]+/g, ' '), index: start };
+        }
+    }
+    return undefined;
 }
 function describeFrame(kind) {
     switch (kind) {
@@ -8701,7 +8940,9 @@ function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
     // Items a merge has no record for (missing shards, refused records) count against the run.
     const missing = counts.total - report.records.length;
     const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
-    parts.push(`## ${failedCount > 0 ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
+    // A merge's problems fail the step even when no item is left without a result.
+    const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0;
+    parts.push(`## ${failing ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
     const tally = [
         `**${counts.succeeded}** succeeded`,
         `**${counts.failed}** failed`,
@@ -8919,25 +9160,30 @@ function annotateFailures(report) {
 /**
  * The step's failure message: counts, the first few items, and how many were not annotated; or
  * undefined when the step succeeds. Tasks cancelled because enough others succeeded
- * (stop-on-success) are the point of that option, not a failure.
+ * (stop-on-success) are the point of that option, not a failure. Items the counts hold without a
+ * result (a merge's missing shards or records) fail the step whatever else the report says.
  */
 function failureMessage(report) {
     const raceWon = report.haltKind === HaltKind.Successes;
     const failures = report.records.filter(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
-    if (failures.length === 0)
-        return undefined;
     const { counts } = report;
+    const withResult = counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped;
+    const withoutResult = Math.max(0, counts.total - withResult);
+    if (failures.length === 0 && withoutResult === 0)
+        return undefined;
     const parts = [
         counts.failed > 0 ? `${counts.failed} failed` : '',
         counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
-        counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : ''
+        counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
+        withoutResult > 0 ? `${withoutResult} without a result` : ''
     ].filter(Boolean);
     const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
     const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
     const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
     const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : '';
-    return (`${failures.length} of ${counts.total} tasks did not succeed (${parts.join(', ')}): ` +
-        `${named.join(', ')}${more}.${note}`);
+    const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
+    return (`${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
+        `(${parts.join(', ')})${list}.${note}`);
 }
 /** Writes the job summary. */
 async function writeSummary(report) {
@@ -8999,9 +9245,12 @@ function checked(valid, expected) {
 }
 const results_format_text = checked(json => typeof json === 'string', 'a string');
 const flag = checked(json => typeof json === 'boolean', 'true or false');
-/** A whole number of at least `min`. */
-function whole(min = 0) {
-    return checked(json => typeof json === 'number' && Number.isSafeInteger(json) && json >= min, `a whole number ≥ ${min}`);
+/** A whole number of at least `min` and, when `max` is given, at most `max`. */
+function whole(min = 0, max) {
+    return checked(json => typeof json === 'number' &&
+        Number.isSafeInteger(json) &&
+        json >= min &&
+        (max === undefined || json <= max), max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`);
 }
 /** Any whole number (exit codes can be negative on Windows). */
 const integer = checked(json => typeof json === 'number' && Number.isSafeInteger(json), 'a whole number');
@@ -9091,6 +9340,183 @@ function objectOf(format, names = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/timings.ts
+
+
+
+
+/** Name of the timings file a run writes for the next one. */
+const TIMINGS_FILE = 'timings.json';
+/**
+ * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
+ * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
+ * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
+ * with the reason, since a stale cache should slow a run down, not fail it.
+ */
+async function readTimings(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch {
+        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
+    }
+    try {
+        const data = JSON.parse(text);
+        const timings = new Map();
+        if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
+            for (const [item, ms] of Object.entries(data.timings)) {
+                if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
+                    timings.set(item, ms);
+            }
+            return { timings };
+        }
+        if (Array.isArray(data.results)) {
+            for (const result of data.results) {
+                // Skipped or cancelled tasks did not run their full length.
+                if (result.status !== TaskStatus.Success && result.status !== TaskStatus.Failure)
+                    continue;
+                if (typeof result.durationMs !== 'number' || result.item === undefined)
+                    continue;
+                timings.set(itemText(result.item), result.durationMs);
+            }
+            return { timings };
+        }
+        return { timings, problem: `'${path}' holds neither timings nor results` };
+    }
+    catch {
+        return { timings: new Map(), problem: `'${path}' is not JSON` };
+    }
+}
+/**
+ * Priorities that start the longest known tasks first (longest-processing-time first), after any
+ * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
+ * their input order among equals; results stay in input order whatever the start order.
+ */
+function prioritiesFromTimings(keys, explicit, timings) {
+    const estimate = estimateDurations(keys, timings);
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
+        estimate[b] - estimate[a] ||
+        a - b);
+    // The executor starts higher priorities first and breaks ties by index: rank them so.
+    const priorities = new Array(keys.length);
+    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
+    return priorities;
+}
+/**
+ * Each task's expected duration: its known one, or the average known one when it has none (all
+ * equal when nothing is known).
+ */
+function estimateDurations(keys, timings) {
+    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
+    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+    return keys.map(key => timings.get(key) ?? average);
+}
+/**
+ * Writes the timings for the next run: the previous ones, updated with every task of this run
+ * that ran to an end. Returns the path.
+ */
+async function writeTimings(directory, previous, records) {
+    const timings = new Map(previous);
+    for (const record of records) {
+        if (record.status === TaskStatus.Success || record.status === TaskStatus.Failure) {
+            timings.set(itemText(record.item), record.durationMs);
+        }
+    }
+    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
+    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify({ version: 1, timings: Object.fromEntries(timings) }) + '\n');
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/shard.ts
+
+
+
+
+/** A matrix runs at most 256 jobs, so a run has at most this many shards. */
+const shard_MAX_SHARDS = 256;
+/**
+ * The shard of each task, balancing estimated durations: longest first, each onto the shard with
+ * the least estimated load so far (ties: fewer tasks, then the lower shard). The greedy
+ * longest-processing-time rule ends within 4/3 of the best possible split and, unlike splitting
+ * by count, does not pile the long tasks onto one shard. With equal estimates it deals the tasks
+ * round-robin in input order. The result depends only on its arguments, so every job of a
+ * matrix computes the same split.
+ */
+function assignShards(estimates, shards) {
+    const order = estimates
+        .map((_, index) => index)
+        .sort((a, b) => estimates[b] - estimates[a] || a - b);
+    const load = new Array(shards).fill(0);
+    const count = new Array(shards).fill(0);
+    const shardOf = new Array(estimates.length);
+    for (const task of order) {
+        let best = 0;
+        for (let shard = 1; shard < shards; shard++) {
+            const lighter = load[shard] < load[best] ||
+                (load[shard] === load[best] && count[shard] < count[best]);
+            if (lighter)
+                best = shard;
+        }
+        shardOf[task] = best;
+        load[best] = load[best] + estimates[task];
+        count[best] = count[best] + 1;
+    }
+    return shardOf;
+}
+/**
+ * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
+ * its number in the log and its `index` in the results), so shards merge back in input order.
+ */
+function takeShard(plan, shard, timings) {
+    const keys = plan.prepared.map(prepared => itemText(prepared.item));
+    const known = keys.some(key => timings.has(key));
+    const estimates = estimateDurations(keys, timings);
+    const shardOf = assignShards(estimates, shard.total);
+    const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index);
+    const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
+    return {
+        template: plan.template,
+        prepared: mine.map(index => plan.prepared[index]),
+        // Sharding refuses tasks with needs, so there are none to carry over.
+        needs: plan.needs === undefined ? undefined : mine.map(() => []),
+        priorities: mine.map(index => plan.priorities[index]),
+        shard: {
+            ...shard,
+            itemCount: keys.length,
+            itemsDigest: itemsDigest(keys),
+            splitDigest: splitDigest(shardOf),
+            byTimings: known,
+            estimatedMs: known ? Math.round(sum(mine)) : 0,
+            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
+            items: mine.map(index => {
+                const { item } = plan.prepared[index];
+                return { index, item };
+            })
+        }
+    };
+}
+/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
+function splitDigest(shardOf) {
+    return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex');
+}
+/** A digest of the item list that shards compare to be sure they split the same items. */
+function itemsDigest(keys) {
+    const hash = nodeCrypto().createHash('sha256');
+    for (const key of keys)
+        hash.update(`${Buffer.byteLength(key)}:${key}`);
+    return hash.digest('hex');
+}
+/** The log line that says which share of the items this job runs. */
+function describeShard(shard, count) {
+    const balance = shard.byTimings
+        ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
+        : 'dealt round-robin; give timings to balance by duration';
+    return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
+}
+
 ;// CONCATENATED MODULE: ./src/results-file.ts
 
 
@@ -9099,6 +9525,16 @@ function objectOf(format, names = {}) {
 
 
 
+
+
+/**
+ * The most items a run can have: they are one array, and an array holds at most 2³² − 1 values.
+ * Every count and item number read from a file stays within it, so none can size what a merge
+ * builds beyond what a run could.
+ */
+const MAX_ITEMS = 2 ** 32 - 1;
+const itemNumber = whole(0, MAX_ITEMS - 1);
+const itemTotal = whole(0, MAX_ITEMS);
 /**
  * The results file, both ways: every field of a report and of its records, with the type each
  * must have. Writing and reading go through these formats only, and each format must name every
@@ -9111,7 +9547,7 @@ const RESOLVE_FORMAT = {
 };
 /** A record's fields, in the order the file lists them: the public result first. */
 const RECORD_FORMAT = {
-    index: whole(),
+    index: itemNumber,
     item: jsonValue,
     status: oneOf(TaskStatus),
     exitCode: nullable(integer),
@@ -9131,18 +9567,19 @@ const RECORD_FORMAT = {
     skipReason: optional(results_format_text)
 };
 const COUNTS_FORMAT = {
-    total: whole(),
+    total: itemTotal,
     succeeded: whole(),
     failed: whole(),
     timedOut: whole(),
     cancelled: whole(),
     skipped: whole()
 };
-const SHARD_ITEM_FORMAT = { index: whole(), item: jsonValue };
+const SHARD_ITEM_FORMAT = { index: itemNumber, item: jsonValue };
+// As the `shard` input: at most MAX_SHARDS shards.
 const SHARD_FORMAT = {
-    index: whole(),
-    total: whole(1),
-    itemCount: whole(),
+    index: whole(0, shard_MAX_SHARDS - 1),
+    total: whole(1, shard_MAX_SHARDS),
+    itemCount: itemTotal,
     itemsDigest: results_format_text,
     splitDigest: results_format_text,
     byTimings: flag,
@@ -9152,8 +9589,8 @@ const SHARD_FORMAT = {
 };
 const MERGE_FORMAT = {
     files: whole(),
-    shards: nullable(whole(1)),
-    missingShards: arrayOf(whole()),
+    shards: nullable(whole(1, shard_MAX_SHARDS)),
+    missingShards: arrayOf(whole(0, shard_MAX_SHARDS - 1)),
     problems: arrayOf(results_format_text)
 };
 /** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
@@ -9185,7 +9622,8 @@ function resultsFileText(report) {
 async function writeResultsFile(directory, report) {
     await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
     const path = (0,external_node_path_namespaceObject.join)(directory, RESULTS_FILE);
-    await (0,promises_namespaceObject.writeFile)(path, resultsFileText(report));
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    createAfresh(path, resultsFileText(report));
     return path;
 }
 /**
@@ -9238,14 +9676,25 @@ function checkConsistency(report) {
             throw new FieldError(`counts.${key}`, `is ${counts[key]}, but the results hold ${actual[key]}. Expected the counts of its results`);
         }
     }
-    if ((report.haltReason === null) !== (report.haltKind === null)) {
+    // A merge of runs that halted differently keeps their reasons but no one kind.
+    if (report.haltKind !== null && report.haltReason === null) {
         throw new FieldError('haltKind', `is ${report.haltKind}. Expected it with a haltReason only`);
+    }
+    if (report.haltKind === null && report.haltReason !== null && merged === undefined) {
+        throw new FieldError('haltKind', 'is null. Expected the kind of the haltReason');
+    }
+    // Only a halt stops a task before it ends: a cancellation without one would go unexplained.
+    if (actual.cancelled > 0 && report.haltReason === null) {
+        throw new FieldError('haltReason', `is null, but ${actual.cancelled} of the results ${actual.cancelled === 1 ? 'is' : 'are'} ` +
+            'cancelled. Expected the halt that cancelled them');
     }
     records.forEach((record, position) => {
         if (record.slot !== null && record.slot > report.workers) {
             throw new FieldError(`results[${position}].slot`, `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
         }
     });
+    if (merged !== undefined && shard === undefined)
+        checkMerged(report, merged);
     if (shard === undefined)
         return;
     if (merged !== undefined) {
@@ -9258,10 +9707,34 @@ function checkConsistency(report) {
     if (report.haltKind === HaltKind.Successes) {
         throw new FieldError('haltKind', 'is successes. Expected no stop-on-success in a shard');
     }
+    // Ascending item numbers below itemCount: so a shard holds at most itemCount items.
     shard.items.forEach(({ index }, position) => {
         const previous = shard.items[position - 1]?.index ?? -1;
         if (index <= previous || index >= shard.itemCount) {
             throw new FieldError(`shard.items[${position}].index`, `is ${index}. Expected item numbers in ascending order, below ${shard.itemCount}`);
+        }
+    });
+}
+/**
+ * What a merge's own file must agree on: items without a record and missing shards are only
+ * ever there with the problems that explain them, so reading the file back cannot hide them.
+ */
+function checkMerged(report, merged) {
+    const withoutRecord = report.counts.total - report.records.length;
+    if (withoutRecord > 0 && merged.problems.length === 0) {
+        throw new FieldError('merged.problems', `is empty, but ${withoutRecord} of the ${report.counts.total} items have no result. ` +
+            'Expected the problems that left them without one');
+    }
+    if (merged.missingShards.length === 0)
+        return;
+    if (merged.problems.length === 0) {
+        throw new FieldError('merged.problems', `is empty, but missingShards lists ${merged.missingShards.join(', ')}. ` +
+            'Expected the problem that names them');
+    }
+    merged.missingShards.forEach((index, position) => {
+        const previous = merged.missingShards[position - 1] ?? -1;
+        if (merged.shards === null || index <= previous || index >= merged.shards) {
+            throw new FieldError(`merged.missingShards[${position}]`, `is ${index}. Expected shard numbers in ascending order, below the ${merged.shards ?? 0} shards`);
         }
     });
 }
@@ -9292,7 +9765,8 @@ function startProgress(intervalMs, state, print) {
 ;// CONCATENATED MODULE: ./src/step-files.ts
 
 
-/** Most bytes of one task's GITHUB_ENV, GITHUB_PATH or GITHUB_ARTIFACTS file that are applied. */
+
+/** Most bytes of one task's GITHUB_ENV or GITHUB_PATH file that are applied. */
 const MAX_TASK_STEP_FILE_BYTES = 1024 * 1024;
 /**
  * Parses a GITHUB_ENV file with the runner's rules (actions/runner, EnvFileKeyValuePairs, on Linux
@@ -9360,7 +9834,7 @@ function serializeEnvEntries(entries) {
     }
     return text;
 }
-/** The non-empty lines of a GITHUB_PATH or GITHUB_ARTIFACTS file, read as the runner does. */
+/** The non-empty lines of a GITHUB_PATH file, read as the runner does. */
 function fileLines(text) {
     const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
     return body.split(/\r\n|\r|\n/).filter(line => line !== '');
@@ -9418,11 +9892,15 @@ class StepFiles {
 }
 /** Appends one task's file to the step's; the reason when it cannot be. */
 function applyFile(name, path, target) {
-    const size = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false })?.size ?? 0;
+    // A process the task left behind may have put something else there since (a FIFO would block).
+    const file = readPlainFile(path, MAX_TASK_STEP_FILE_BYTES, true);
+    if (file === undefined)
+        return 'it is no longer a plain file';
+    const size = file.size;
     if (size > MAX_TASK_STEP_FILE_BYTES) {
         return `it holds ${size.toLocaleString('en-US')} bytes, more than the ${MAX_TASK_STEP_FILE_BYTES.toLocaleString('en-US')} applied`;
     }
-    const text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    const text = file.bytes.toString('utf8');
     let addition;
     if (name === 'GITHUB_ENV') {
         const parsed = parseEnvFile(text);
@@ -9770,6 +10248,7 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
     };
     cancellation.addEventListener('abort', stopLeftoversNow, { once: true });
     let result;
+    let logFinished = false;
     try {
         result = await runTasks(prepared, commandTask({
             template: plan.template,
@@ -9820,12 +10299,17 @@ async function runItems(settings, plan, workDirectory, cancellation, afterTask) 
         });
         await Promise.all(afterTasks);
         await log.finish();
+        logFinished = true;
     }
     finally {
         cancellation.removeEventListener('abort', stopLeftoversNow);
         stopProgress();
         (0,external_node_fs_namespaceObject.closeSync)(jobLog);
         removeItemFiles(workDirectory, workers);
+        // Also after an error: a group still printing or an open neutralisation would swallow the
+        // failure the step reports next.
+        if (!logFinished)
+            await log.finish().catch(() => undefined);
         routeLog();
         // Nothing a task started may outlive the action (a double fork, `setsid -f`).
         await stopRunLeftovers();
@@ -9932,96 +10416,6 @@ function jobLogLine(record) {
         item: record.item,
         command: record.command
     }) + '\n');
-}
-
-;// CONCATENATED MODULE: ./src/timings.ts
-
-
-
-
-/** Name of the timings file a run writes for the next one. */
-const TIMINGS_FILE = 'timings.json';
-/**
- * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
- * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
- * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
- * with the reason, since a stale cache should slow a run down, not fail it.
- */
-async function readTimings(path) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch {
-        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
-    }
-    try {
-        const data = JSON.parse(text);
-        const timings = new Map();
-        if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
-            for (const [item, ms] of Object.entries(data.timings)) {
-                if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
-                    timings.set(item, ms);
-            }
-            return { timings };
-        }
-        if (Array.isArray(data.results)) {
-            for (const result of data.results) {
-                // Skipped or cancelled tasks did not run their full length.
-                if (result.status !== TaskStatus.Success && result.status !== TaskStatus.Failure)
-                    continue;
-                if (typeof result.durationMs !== 'number' || result.item === undefined)
-                    continue;
-                timings.set(itemText(result.item), result.durationMs);
-            }
-            return { timings };
-        }
-        return { timings, problem: `'${path}' holds neither timings nor results` };
-    }
-    catch {
-        return { timings: new Map(), problem: `'${path}' is not JSON` };
-    }
-}
-/**
- * Priorities that start the longest known tasks first (longest-processing-time first), after any
- * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
- * their input order among equals; results stay in input order whatever the start order.
- */
-function prioritiesFromTimings(keys, explicit, timings) {
-    const estimate = estimateDurations(keys, timings);
-    const order = keys
-        .map((_, index) => index)
-        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
-        estimate[b] - estimate[a] ||
-        a - b);
-    // The executor starts higher priorities first and breaks ties by index: rank them so.
-    const priorities = new Array(keys.length);
-    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
-    return priorities;
-}
-/**
- * Each task's expected duration: its known one, or the average known one when it has none (all
- * equal when nothing is known).
- */
-function estimateDurations(keys, timings) {
-    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
-    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
-    return keys.map(key => timings.get(key) ?? average);
-}
-/**
- * Writes the timings for the next run: the previous ones, updated with every task of this run
- * that ran to an end. Returns the path.
- */
-async function writeTimings(directory, previous, records) {
-    const timings = new Map(previous);
-    for (const record of records) {
-        if (record.status === TaskStatus.Success || record.status === TaskStatus.Failure) {
-            timings.set(itemText(record.item), record.durationMs);
-        }
-    }
-    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
-    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify({ version: 1, timings: Object.fromEntries(timings) }) + '\n');
-    return path;
 }
 
 ;// CONCATENATED MODULE: ./src/glob.ts
@@ -10658,91 +11052,6 @@ function threadResolver(source, settings) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shard.ts
-
-
-
-
-/**
- * The shard of each task, balancing estimated durations: longest first, each onto the shard with
- * the least estimated load so far (ties: fewer tasks, then the lower shard). The greedy
- * longest-processing-time rule ends within 4/3 of the best possible split and, unlike splitting
- * by count, does not pile the long tasks onto one shard. With equal estimates it deals the tasks
- * round-robin in input order. The result depends only on its arguments, so every job of a
- * matrix computes the same split.
- */
-function assignShards(estimates, shards) {
-    const order = estimates
-        .map((_, index) => index)
-        .sort((a, b) => estimates[b] - estimates[a] || a - b);
-    const load = new Array(shards).fill(0);
-    const count = new Array(shards).fill(0);
-    const shardOf = new Array(estimates.length);
-    for (const task of order) {
-        let best = 0;
-        for (let shard = 1; shard < shards; shard++) {
-            const lighter = load[shard] < load[best] ||
-                (load[shard] === load[best] && count[shard] < count[best]);
-            if (lighter)
-                best = shard;
-        }
-        shardOf[task] = best;
-        load[best] = load[best] + estimates[task];
-        count[best] = count[best] + 1;
-    }
-    return shardOf;
-}
-/**
- * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
- * its number in the log and its `index` in the results), so shards merge back in input order.
- */
-function takeShard(plan, shard, timings) {
-    const keys = plan.prepared.map(prepared => itemText(prepared.item));
-    const known = keys.some(key => timings.has(key));
-    const estimates = estimateDurations(keys, timings);
-    const shardOf = assignShards(estimates, shard.total);
-    const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index);
-    const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
-    return {
-        template: plan.template,
-        prepared: mine.map(index => plan.prepared[index]),
-        // Sharding refuses tasks with needs, so there are none to carry over.
-        needs: plan.needs === undefined ? undefined : mine.map(() => []),
-        priorities: mine.map(index => plan.priorities[index]),
-        shard: {
-            ...shard,
-            itemCount: keys.length,
-            itemsDigest: itemsDigest(keys),
-            splitDigest: splitDigest(shardOf),
-            byTimings: known,
-            estimatedMs: known ? Math.round(sum(mine)) : 0,
-            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
-            items: mine.map(index => {
-                const { item } = plan.prepared[index];
-                return { index, item };
-            })
-        }
-    };
-}
-/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
-function splitDigest(shardOf) {
-    return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex');
-}
-/** A digest of the item list that shards compare to be sure they split the same items. */
-function itemsDigest(keys) {
-    const hash = nodeCrypto().createHash('sha256');
-    for (const key of keys)
-        hash.update(`${Buffer.byteLength(key)}:${key}`);
-    return hash.digest('hex');
-}
-/** The log line that says which share of the items this job runs. */
-function describeShard(shard, count) {
-    const balance = shard.byTimings
-        ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
-        : 'dealt round-robin; give timings to balance by duration';
-    return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
-}
-
 ;// CONCATENATED MODULE: ./src/merge-checks.ts
 
 
@@ -10758,10 +11067,26 @@ function merge_checks_fileName(file) {
 function itemName(index, item) {
     return `item ${index + 1}` + (item === undefined ? '' : ` '${itemLabel(item, 60)}'`);
 }
-/** Names the first few items and counts the rest: `item 2 'a', item 5 'b' and 7 more`. */
-function itemList(names) {
+/**
+ * Names the first few items and counts the rest: `item 2 'a', item 5 'b' and 7 more`; `count`
+ * is how many there are in all when `names` holds only the first of them.
+ */
+function itemList(names, count = names.length) {
     const shown = names.slice(0, NAMED_ITEMS).join(', ');
-    return names.length > NAMED_ITEMS ? `${shown} and ${names.length - NAMED_ITEMS} more` : shown;
+    return count > NAMED_ITEMS ? `${shown} and ${count - NAMED_ITEMS} more` : shown;
+}
+/**
+ * The items below `total` without a record: the first few named, and how many in all. It looks
+ * only at as many numbers as there are records, however large `total` is.
+ */
+function unanswered(total, answered) {
+    const below = [...answered].filter(index => index < total).length;
+    const names = [];
+    for (let index = 0; index < total && names.length < NAMED_ITEMS; index++) {
+        if (!answered.has(index))
+            names.push(itemName(index));
+    }
+    return [names, total - below];
 }
 /**
  * The records of one file that the merge can use, and what is wrong with the others. A shard
@@ -10771,10 +11096,10 @@ function itemList(names) {
  * one item, the first is kept. Items without a record count as without a result.
  */
 function checkRecords(file) {
-    const { shard, counts, merged } = file.report;
-    const expected = new Map(shard
-        ? shard.items.map(({ index, item }) => [index, item])
-        : Array.from({ length: counts.total }, (_, index) => [index, undefined]));
+    const { shard, counts } = file.report;
+    // Built from what the file holds, never from its counts: a count cannot size what is built.
+    const splitItems = new Map(shard?.items.map(({ index, item }) => [index, item]));
+    const isOwn = (index) => (shard ? splitItems.has(index) : index < counts.total);
     const used = new Map();
     // By item number, so that an item named twice is listed once.
     const foreign = new Map();
@@ -10782,8 +11107,8 @@ function checkRecords(file) {
     const otherItem = [];
     const answered = new Set();
     for (const record of file.report.records) {
-        const wanted = expected.get(record.index);
-        if (!expected.has(record.index)) {
+        const wanted = splitItems.get(record.index);
+        if (!isOwn(record.index)) {
             foreign.set(record.index, itemName(record.index, record.item));
         }
         else if (used.has(record.index)) {
@@ -10797,15 +11122,10 @@ function checkRecords(file) {
         }
         answered.add(record.index);
     }
-    // A merge's own results file lacks the records of the shards it was missing: not new news.
-    const missing = merged !== undefined
-        ? []
-        : [...expected]
-            .filter(([index]) => !answered.has(index))
-            .map(([index, item]) => itemName(index, item));
+    const [missing, missingCount] = missingRecords(file, answered);
     const name = merge_checks_fileName(file);
     const problems = [
-        missing.length > 0 ? `${name} has no record for ${itemList(missing)}.` : '',
+        missingCount > 0 ? `${name} has no record for ${itemList(missing, missingCount)}.` : '',
         twice.size > 0
             ? `${name} has more than one record for ${itemList([...twice.values()])}; the first is kept.`
             : '',
@@ -10819,14 +11139,31 @@ function checkRecords(file) {
     return { records: [...used.values()], problems };
 }
 /**
+ * The file's items without a record, the first few named, and how many in all. A merge's own
+ * file lacks the records of the shards it was missing, which its problems already name.
+ */
+function missingRecords(file, answered) {
+    const { shard, counts, merged } = file.report;
+    if (merged !== undefined)
+        return [[], 0];
+    // A plain run's items are 0 to total − 1.
+    if (shard === undefined)
+        return unanswered(counts.total, answered);
+    const names = shard.items
+        .filter(({ index }) => !answered.has(index))
+        .map(({ index, item }) => itemName(index, item));
+    return [names, names.length];
+}
+/**
  * Checks the shards' item lists against each other: no item in two shards and, once every shard
  * is here, together exactly the run's items and split as every shard's digests say. A shard file
  * changed after its run cannot then pass its own items off as the split.
  */
 function checkSplit(files, first) {
-    const shardOf = new Array(first.itemCount).fill(-1);
-    const texts = new Array(first.itemCount);
+    // Keyed by the items the files hold, never sized by itemCount: a file sets that number.
     const owner = new Map();
+    const shardOf = new Map();
+    const texts = new Map();
     for (const file of files) {
         const shard = file.report.shard;
         for (const { index, item } of shard.items) {
@@ -10838,16 +11175,25 @@ function checkSplit(files, first) {
                 ];
             }
             owner.set(index, file);
-            shardOf[index] = shard.index;
-            texts[index] = itemText(item);
+            shardOf.set(index, shard.index);
+            texts.set(index, itemText(item));
         }
     }
     if (files.length === first.total) {
-        const unowned = shardOf.indexOf(-1);
-        if (unowned !== -1) {
+        // No item is in two shards: all below itemCount are owned exactly when itemCount of them
+        // are, and the first unowned is at most owner.size.
+        const owned = [...owner.keys()].filter(index => index < first.itemCount).length;
+        if (owned < first.itemCount) {
+            let unowned = 0;
+            while (owner.has(unowned))
+                unowned++;
             return [`No shard has ${itemName(unowned)} among its items, of the run's ${first.itemCount}.`];
         }
-        if (splitDigest(shardOf) !== first.splitDigest || itemsDigest(texts) !== first.itemsDigest) {
+        // Every item 0 to itemCount − 1 is owned: in input order, the maps list them in full.
+        const inOrder = [...owner.keys()].sort((a, b) => a - b);
+        const split = inOrder.map(index => shardOf.get(index));
+        const items = inOrder.map(index => texts.get(index));
+        if (splitDigest(split) !== first.splitDigest || itemsDigest(items) !== first.itemsDigest) {
             return [
                 "The shards' item lists do not add up to the run's items and split (their digests differ): " +
                     'a results file was changed after its run.'
@@ -10858,6 +11204,7 @@ function checkSplit(files, first) {
 }
 
 ;// CONCATENATED MODULE: ./src/merge.ts
+
 
 
 
@@ -10959,7 +11306,7 @@ function mergeReports(files, refused = []) {
         shell: ordered[0]?.report.shell ?? '',
         haltReason: halts.length > 0 ? halts.join('; ') : null,
         // Per-shard halts differ; only a race won everywhere excuses its cancellations.
-        haltKind: mergedHaltKind(halted),
+        haltKind: mergedHaltKind(ordered),
         merged: { files: files.length, shards: first?.total ?? null, missingShards, problems }
     };
 }
@@ -11012,10 +11359,17 @@ function missingShardsProblem(present, first, missing, someRefused) {
         `(${missing.map(index => `${index}/${first.total}`).join(', ')}): ` +
         `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`);
 }
-/** The halt kind all halted shards share (a race won everywhere excuses its cancellations), else none. */
-function mergedHaltKind(halted) {
+/**
+ * The halt kind all halted files share, else none. A file's halt excuses only its own
+ * cancellations: a file with cancelled records and no halt of its own leaves the merge without
+ * one, so a race won in another file cannot excuse them.
+ */
+function mergedHaltKind(files) {
+    const unexplained = files.some(file => file.report.haltReason === null &&
+        file.report.records.some(record => record.status === TaskStatus.Cancelled));
+    const halted = files.filter(file => file.report.haltReason !== null);
     const kinds = new Set(halted.map(file => file.report.haltKind));
-    return kinds.size === 1 ? (halted[0]?.report.haltKind ?? null) : null;
+    return kinds.size === 1 && !unexplained ? (halted[0]?.report.haltKind ?? null) : null;
 }
 /** The log line that says what was merged. */
 function describeMerge(report) {
@@ -11138,9 +11492,10 @@ async function run() {
         if (resolves !== undefined)
             info(resolves);
         const unresolved = report.records.some(record => record.resolve?.resolved === false);
+        // A merge's problems first: they say why items have no result.
         const failure = [
-            failureMessage(report),
             mergeProblemsMessage(report),
+            failureMessage(report),
             unresolved ? resolves : ''
         ]
             .filter(Boolean)
