@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream'
 import { monotonicMs } from './duration.js'
 import { LauncherPool, type OutputFile } from './launcher.js'
 import {
+  DEFAULT_KILL_GRACE_MS,
   groupHasLiveMembers,
   groupMayBeAlive,
   liveDescendants,
@@ -69,7 +70,7 @@ export interface RunResult {
   pid?: number
 }
 
-export const DEFAULT_KILL_GRACE_MS = 2000
+export { DEFAULT_KILL_GRACE_MS }
 export const DEFAULT_STDIO_GRACE_MS = 1000
 export const EXIT_COMMAND_NOT_FOUND = 127
 export const EXIT_NOT_EXECUTABLE = 126

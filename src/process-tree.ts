@@ -9,6 +9,8 @@ import { randomBytes } from './random.js'
  * (a child subreaper); any task carries a marker in its environment, found in /proc/N/environ.
  */
 
+/** SIGTERM to SIGKILL when stopping a task's processes. */
+export const DEFAULT_KILL_GRACE_MS = 2000
 // Only while stopping: how often to look again whether everything is gone (doubling up to 100 ms).
 const FIRST_POLL_MS = 10
 const MAX_POLL_MS = 100
