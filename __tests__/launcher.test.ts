@@ -755,7 +755,8 @@ describe('a launcher whose action is gone stops everything it started', () => {
     const { task, pids } = await startShapes(
       own,
       'epipe',
-      'while :; do echo output; sleep 0.01; done'
+      // Not ended by SIGPIPE once the launcher is gone: only the launcher can stop it.
+      'trap "" PIPE; while :; do echo output; sleep 0.01; done 2>/dev/null'
     )
     const launcher = task.adopter as number
     // Only the reading end goes: the launcher's next frame fails with EPIPE.
