@@ -123,7 +123,9 @@ sub now_ms {
 # process below the launcher, SIGKILL to what is left after the grace the action gives, then exit.
 sub abandon {
   my (undef, $left) = reap(0);
-  exit 0 unless $left || defined $task;
+  # No child left: as a subreaper, nothing of its tasks runs anywhere (an idle launcher, or the
+  # action's normal end). The task's group is not signalled then: its number may be reused.
+  exit 0 unless $left;
   my $stop = sub {
     my ($signal) = @_;
     kill("-$signal", $task) if defined $task && $task > 1;
