@@ -136,3 +136,51 @@ describe.each(paths)('no daemon outlives the action (tasks started by $path)', s
     for (const pid of pids) expect(running(pid)).toBe(false)
   })
 })
+
+// Node's spawn leaves nothing that could stop a spawned task once the action is killed: that is
+// left to the runner's clean-up of the job's processes (see the README).
+describe('launched tasks do not outlive the action', () => {
+  const onLauncher = launcherSupported() ? onLinux : it.skip
+
+  onLauncher('on SIGKILL of the action: each launcher stops its task and its daemons', async () => {
+    const pids: number[] = []
+    try {
+      const record = 'echo $$ > main-$PARALLEL_SEQ; echo $PPID > launcher-$PARALLEL_SEQ; sleep 300'
+      const { run, pids: daemons } = await runShapes(
+        paths[1] as (typeof paths)[number],
+        {
+          command: command(record)
+        },
+        [],
+        {
+          onStart: (child, dir) => {
+            const ready = (): boolean =>
+              ['1', '2'].every(seq =>
+                ['main-', 'launcher-'].every(name => {
+                  const file = join(dir, name + seq)
+                  return existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')
+                })
+              )
+            void waitFor(ready).then(() => child.kill('SIGKILL'))
+          }
+        }
+      )
+      expect(run.signal).toBe('SIGKILL')
+      const read = (prefix: string): number[] =>
+        ['1', '2'].map(seq => Number(readFileSync(join(run.dir, prefix + seq), 'utf8')))
+      pids.push(...daemons, ...read('main-'), ...read('launcher-'))
+      expect(pids).toHaveLength(6)
+      // SIGTERM ends them all (no grace needed): well within a few seconds.
+      await waitFor(() => !pids.some(running), 5_000).catch(() => {})
+      expect(pids.filter(running)).toEqual([])
+    } finally {
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // Gone, as it should be.
+        }
+      }
+    }
+  })
+})

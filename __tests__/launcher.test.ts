@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {
+  LAUNCHER_PERL,
+  LAUNCHER_SCRIPT,
   LauncherPool,
   NoneFree,
   decodeWaitStatus,
@@ -186,7 +188,6 @@ describe('LauncherPool', () => {
       const script =
         'echo "pgrp $(cut -d" " -f5 /proc/$$/stat) pid $$ session $(cut -d" " -f6 /proc/$$/stat)"; ' +
         'readlink /proc/$$/fd/0; ' +
-        'grep -E "^(SigIgn|SigBlk):" /proc/$$/status; ' +
         // A glob, not `ls | ...`: the shell's own pipe to ls could show up in the list.
         'cd /proc/$$/fd && echo *'
       const viaLauncher = (await launch({ args: ['-c', script], env })).stdout
@@ -196,8 +197,13 @@ describe('LauncherPool', () => {
       expect(pgrp).toBe(pid)
       expect(session).toBe(pid)
       expect(viaLauncher.split('\n')[1]).toBe('/dev/null')
-      expect(statusField(viaLauncher, 'SigIgn')).toBe('0000000000000000')
-      expect(statusField(viaLauncher, 'SigBlk')).toBe('0000000000000000')
+      // Read by the task itself, with no shell between: a shell blocks every signal for a moment
+      // while it waits for a command, which its child can see in /proc.
+      const signals = ['-E', '^(SigIgn|SigBlk):', '/proc/self/status']
+      const launchedSignals = (await launch({ file: 'grep', args: signals, env })).stdout
+      expect(statusField(launchedSignals, 'SigIgn')).toBe('0000000000000000')
+      expect(statusField(launchedSignals, 'SigBlk')).toBe('0000000000000000')
+      expect(launchedSignals).toBe(await spawned('grep', signals, env))
       // Everything but the pids and descriptors is the same as under spawn, and no descriptor
       // of ours leaks in (spawn itself may pass one of the test runner's).
       const lines = (text: string): string[] => text.trimEnd().split('\n').slice(1)
@@ -509,9 +515,10 @@ describe('LauncherPool', () => {
     const launcherPid = parentOf(outcome.process.pid)
     await new Promise(resolve => setTimeout(resolve, 100))
     own.close()
-    await new Promise(resolve => setTimeout(resolve, 300))
+    await waitUntil(() => !isAlive(launcherPid))
     expect(isAlive(launcherPid)).toBe(false)
-    process.kill(-outcome.process.pid, 'SIGKILL')
+    // And it stopped its task first.
+    expect(isAlive(outcome.process.pid)).toBe(false)
   })
 
   onLinux('counts what a launcher appended but could not report before it died', async () => {
@@ -592,6 +599,18 @@ process.stdin.on('data', chunk => {
 })
 
 describe('the launcher program', () => {
+  onLinux('compiles without a warning (perl -c -w)', () => {
+    const check = spawnSync(LAUNCHER_PERL, ['-c', '-w', '-e', LAUNCHER_SCRIPT], {
+      encoding: 'utf8',
+      env: {}
+    })
+    // Save one, on purpose: the failure report after exec, which runs only when exec failed.
+    const expected =
+      /^Statement unlikely to be reached at -e line \d+\.\n\t\(Maybe you meant system\(\) when you said exec\(\)\?\)\n/
+    expect(check.stderr.replace(expected, '')).toBe('-e syntax OK\n')
+    expect(check.status).toBe(0)
+  })
+
   onLinux('is accepted by perl: a launcher gets ready and runs a task', async () => {
     const reasons: string[] = []
     const fresh = new LauncherPool({
@@ -676,11 +695,97 @@ describe('a launcher left with a process it could not stop', () => {
       task.release(false)
       await waitUntil(() => !isAlive(launcher))
       expect(isAlive(launcher)).toBe(false)
+      // Ended, the launcher stopped what it still had (this one it could signal).
+      expect(isAlive(daemon)).toBe(false)
       const next = await launch({ args: ['-c', 'echo $PPID'] })
       expect(Number(next.stdout)).not.toBe(launcher)
-      process.kill(daemon, 'SIGKILL')
     }
   )
+})
+
+describe('a launcher whose action is gone stops everything it started', () => {
+  /** Daemons of both shapes, then `then`; resolves with every pid once all are written. */
+  async function startShapes(
+    own: LauncherPool,
+    name: string,
+    then: string
+  ): Promise<{ task: LaunchedProcess; pids: number[] }> {
+    const file = (shape: string): string => path.join(tempDir, `${name}-${shape}`)
+    const daemon = (shape: string): string => `sh -c 'echo $$ > ${file(shape)}; ${then}'`
+    const outcome = await own.launch({
+      file: '/bin/sh',
+      args: [
+        '-c',
+        `( setsid ${daemon('double-fork')} & ); setsid -f ${daemon('setsid-f')}; ` +
+          `echo $$ > ${file('main')}; ${then}`
+      ],
+      env: { PATH: process.env.PATH },
+      onOutput: () => {}
+    })
+    if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+    const files = ['double-fork', 'setsid-f', 'main'].map(file)
+    const written = (): boolean => files.every(f => fs.existsSync(f) && fs.statSync(f).size > 0)
+    await waitUntil(written)
+    expect(written()).toBe(true)
+    return { task: outcome.process, pids: files.map(f => Number(fs.readFileSync(f, 'utf8'))) }
+  }
+
+  /** SIGKILL to whatever a failed test left running. */
+  function kill(pids: number[]): void {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // Gone, as it should be.
+      }
+    }
+  }
+
+  onLinux('when its stdin ends while a task runs: the task and its daemons', async () => {
+    const own = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
+    const { task, pids } = await startShapes(own, 'eof', 'exec sleep 325')
+    const launcher = task.adopter as number
+    expect(pids.every(isAlive)).toBe(true)
+    // What the end of the action does to it, however the action ended.
+    own.close()
+    const all = [...pids, launcher]
+    await waitUntil(() => !all.some(isAlive))
+    kill(pids)
+    expect(all.filter(isAlive)).toEqual([])
+  })
+
+  onLinux('when its stdout breaks while it relays output: the task and its daemons', async () => {
+    const own = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
+    const { task, pids } = await startShapes(
+      own,
+      'epipe',
+      // Not ended by SIGPIPE once the launcher is gone: only the launcher can stop it.
+      'trap "" PIPE; while :; do echo output; sleep 0.01; done 2>/dev/null'
+    )
+    const launcher = task.adopter as number
+    // Only the reading end goes: the launcher's next frame fails with EPIPE.
+    const [only] = [...own['all']]
+    only?.['child'].stdout?.destroy()
+    const all = [...pids, launcher]
+    await waitUntil(() => !all.some(isAlive))
+    kill(pids)
+    expect(all.filter(isAlive)).toEqual([])
+    own.close()
+  })
+
+  onLinux('SIGKILL after the grace to what ignores SIGTERM', async () => {
+    const own = new LauncherPool({
+      enabled: true,
+      whenNoneFree: NoneFree.Wait,
+      killGraceMs: 300
+    })
+    const { task, pids } = await startShapes(own, 'ignoring', 'trap "" TERM; exec sleep 326')
+    own.close()
+    const all = [...pids, task.adopter as number]
+    await waitUntil(() => !all.some(isAlive))
+    kill(pids)
+    expect(all.filter(isAlive)).toEqual([])
+  })
 })
 
 /** Polls `check` every 10 ms for up to 5 s. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
+import { DEFAULT_KILL_GRACE_MS } from './process-tree.js'
 
 /**
  * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
@@ -23,13 +24,16 @@ export const LAUNCHER_PERL = '/usr/bin/perl'
  * `O`/`E` stdout/stderr data (length, then the bytes), `W` bytes appended to the output file, `X`
  * exited (wait status), `D` done (both pipes closed; 1 when a process the task left is still its
  * child). `R` says 1 when the launcher is a child subreaper (see below). One task at a time.
+ * When its stdin ends or its stdout breaks (the action is gone, even killed by SIGKILL), it stops
+ * the task's group and every process below it (SIGTERM, SIGKILL after the grace), then exits.
  */
 export const LAUNCHER_SCRIPT = String.raw`
 use strict;
 # No module is loaded (POSIX alone takes 10 ms to load, five times the rest of perl's start-up):
 # syscall numbers for this architecture, open(2) flags and EINTR come from the action.
-my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $PRCTL, $OUTPUT_FILE_FLAGS, $EINTR) =
-  @ARGV;
+# $GRACE_MS: how long processes get between SIGTERM and SIGKILL when the action is gone.
+my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $PRCTL, $OUTPUT_FILE_FLAGS, $EINTR,
+  $GRACE_MS) = @ARGV;
 $0 = 'parallel-exec launcher';
 # prctl(PR_SET_CHILD_SUBREAPER, 1): a process of the task whose parent ends (a double fork,
 # setsid -f) becomes this launcher's child instead of init's, so the action can still find it.
@@ -41,14 +45,16 @@ my @ignored = qw(INT TERM HUP QUIT PIPE);
 $SIG{$_} = 'IGNORE' for @ignored;
 # Wakes select() when the task's process ends while something still holds its output open.
 $SIG{CHLD} = sub { };
+# The task whose processes may still run (until it is done with none left, or released).
+my $task;
 
 sub read_exactly {
   my ($n) = @_;
   my $buffer = '';
   while (length($buffer) < $n) {
     my $got = sysread(STDIN, $buffer, $n - length($buffer), length($buffer));
-    if (!defined $got) { next if $! == $EINTR; exit 0 }
-    exit 0 if $got == 0;
+    if (!defined $got) { next if $! == $EINTR; abandon() }
+    abandon() if $got == 0;
   }
   return $buffer;
 }
@@ -61,7 +67,7 @@ sub send_frame {
   my $offset = 0;
   while ($offset < length($frame)) {
     my $wrote = syswrite(STDOUT, $frame, length($frame) - $offset, $offset);
-    if (!defined $wrote) { next if $! == $EINTR; exit 0 }
+    if (!defined $wrote) { next if $! == $EINTR; abandon() }
     $offset += $wrote;
   }
 }
@@ -79,9 +85,78 @@ sub reap {
   }
 }
 
+# Every live process below this launcher, from /proc: as a subreaper, all its tasks' processes.
+sub descendants {
+  my %children;
+  opendir(my $proc, '/proc') or return ();
+  for my $entry (readdir($proc)) {
+    next unless $entry =~ /^[0-9]+$/;
+    open(my $stat_fh, '<', "/proc/$entry/stat") or next;
+    # Read whole: the command name in parentheses may hold any byte, a newline or a ')' too.
+    my $stat = '';
+    1 while sysread($stat_fh, $stat, 4096, length($stat));
+    close($stat_fh);
+    my ($state, $ppid) = split(' ', substr($stat, rindex($stat, ')') + 2), 3);
+    push(@{ $children{$ppid} }, $entry) if defined $ppid && $state ne 'Z' && $state ne 'X';
+  }
+  closedir($proc);
+  my @found;
+  my @queue = ($$);
+  while (@queue) {
+    my $children = $children{ shift(@queue) } || [];
+    push(@found, @$children);
+    push(@queue, @$children);
+  }
+  return @found;
+}
+
+# Milliseconds since boot (monotonic), from /proc/uptime: Time::HiRes is a module.
+sub now_ms {
+  open(my $uptime, '<', '/proc/uptime') or return 0;
+  sysread($uptime, my $text, 64);
+  close($uptime);
+  return ($text =~ /^([0-9.]+)/ ? $1 : 0) * 1000;
+}
+
+# The action is gone (its end of our stdin or stdout closed), however it ended, even by SIGKILL:
+# nothing the launcher started may outlive it. SIGTERM to the task's process group and every
+# process below the launcher, SIGKILL to what is left after the grace the action gives, then exit.
+sub abandon {
+  my (undef, $left) = reap(0);
+  # No child left: as a subreaper, nothing of its tasks runs anywhere (an idle launcher, or the
+  # action's normal end). The task's group is not signalled then: its number may be reused.
+  exit 0 unless $left;
+  my $stop = sub {
+    my ($signal) = @_;
+    kill("-$signal", $task) if defined $task && $task > 1;
+    my @below = descendants();
+    kill($signal, @below) if @below;
+  };
+  $stop->('TERM');
+  my $deadline = now_ms() + $GRACE_MS;
+  # Every process of the task is a child of this subreaper once its parent ends: none left
+  # (waitpid(2) says so) means all are gone.
+  for (;;) {
+    my (undef, $running) = reap(0);
+    exit 0 unless $running;
+    last if now_ms() >= $deadline;
+    select(undef, undef, undef, 0.05);
+  }
+  # Again at each look, for a while: a process may have forked between a look and the kill.
+  for (1 .. 10) {
+    $stop->('KILL');
+    select(undef, undef, undef, 0.05);
+    my (undef, $running) = reap(0);
+    exit 0 unless $running;
+  }
+  exit 0;
+}
+
 send_frame('R', $subreaper);
 for (;;) {
   my $request = read_request();
+  # Released: the action has stopped what the last task left, if anything.
+  undef $task;
   # Adopted processes that ended since the last task.
   reap(0);
   next unless substr($request, 0, 1) eq 'R';
@@ -123,6 +198,7 @@ for (;;) {
     exec { $argv[0] } @argv;
     $fail->('e');
   }
+  $task = $pid;
   # The pid first: should this launcher die now, the action knows what it may have started.
   send_frame('P', $pid);
   close($out_w);
@@ -134,6 +210,7 @@ for (;;) {
   close($status_r);
   if ($got) {
     while (waitpid($pid, 0) != $pid) { last unless $! == $EINTR }
+    undef $task;
     close($out_r);
     close($err_r);
     send_frame('F', unpack('N', $failure), substr($failure, 4, 1));
@@ -181,7 +258,8 @@ for (;;) {
     }
     my $wanted = '';
     vec($wanted, fileno($_), 1) = 1 for values %open;
-    # Always watched, so that the launcher ends with the action whatever the task does.
+    # Always watched, so that the launcher sees at once when the action is gone (then it stops
+    # the task), whatever the task does.
     vec($wanted, fileno(STDIN), 1) = 1;
     vec($wanted, $pidfd, 1) = 1 if defined $pidfd && !$exited;
     my $timeout = $exited || defined $pidfd ? undef : 0.1;
@@ -206,6 +284,7 @@ for (;;) {
   close($file_fh) if $file_fh;
   # Whether any child is left: only the task's can be, and the action stops them.
   my (undef, $left) = reap(0);
+  undef $task unless $left;
   send_frame('D', $left ? 1 : 0);
 }
 `
@@ -328,10 +407,11 @@ class Launcher {
   constructor(
     perl: string,
     readyTimeoutMs: number,
+    killGraceMs: number,
     private readonly onIdle: (launcher: Launcher) => void,
     private readonly onLost: (why: Promise<string>) => void
   ) {
-    this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments()], {
+    this.child = spawn(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments(killGraceMs)], {
       stdio: ['pipe', 'pipe', 'pipe'],
       // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
       env: {}
@@ -526,6 +606,8 @@ export interface LauncherPoolOptions {
   readyTimeoutMs?: number
   /** Told once why launchers are not used any more (every task is spawned from then on). */
   onUnavailable?: (reason: string) => void
+  /** SIGTERM to SIGKILL, when a launcher stops its task because the action is gone (2 s). */
+  killGraceMs?: number
 }
 
 /** What a task does when every launcher is busy or still starting. */
@@ -547,6 +629,7 @@ export class LauncherPool {
   private readonly enabled: boolean
   private whenNoneFree: NoneFree
   private readonly readyTimeoutMs: number
+  private readonly killGraceMs: number
   private starting = 0
   private spawned = 0
   private broken = false
@@ -558,6 +641,7 @@ export class LauncherPool {
     this.enabled = options.enabled ?? launcherSupported(this.perl)
     this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn
     this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS
+    this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS
     this.onUnavailable = options.onUnavailable
   }
 
@@ -623,6 +707,7 @@ export class LauncherPool {
       const launcher: Launcher = new Launcher(
         this.perl,
         this.readyTimeoutMs,
+        this.killGraceMs,
         idle => {
           uncount()
           if (!idle.dead) this.idle.push(idle)
@@ -748,14 +833,16 @@ const SYSCALLS: Partial<Record<string, readonly number[]>> = {
   arm64: [434, 157, 135, 94, 57, 167]
 }
 
-/** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR. */
-function launcherArguments(): string[] {
+/** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR, the grace. */
+export function launcherArguments(killGraceMs: number = DEFAULT_KILL_GRACE_MS): string[] {
   const syscalls = SYSCALLS[process.arch]
   if (syscalls === undefined) throw new Error(`No launcher for ${process.arch}`)
   // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
   const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants
   const flags = O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW
-  return [...syscalls, flags, os.constants.errno.EINTR].map(String)
+  return [...syscalls, flags, os.constants.errno.EINTR, Math.max(0, Math.round(killGraceMs))].map(
+    String
+  )
 }
 
 /** Whether tasks can be started through launchers on this machine. */

@@ -7,13 +7,14 @@ import type { Readable } from 'node:stream'
 import { monotonicMs } from './duration.js'
 import { LauncherPool, type OutputFile } from './launcher.js'
 import {
+  DEFAULT_KILL_GRACE_MS,
   groupHasLiveMembers,
   groupMayBeAlive,
   liveDescendants,
-  markedProcesses,
   newTaskMarker,
   runMarker,
-  stopProcesses
+  stopProcesses,
+  type ProcessSnapshot
 } from './process-tree.js'
 
 export interface RunOptions {
@@ -69,7 +70,7 @@ export interface RunResult {
   pid?: number
 }
 
-export const DEFAULT_KILL_GRACE_MS = 2000
+export { DEFAULT_KILL_GRACE_MS }
 export const DEFAULT_STDIO_GRACE_MS = 1000
 export const EXIT_COMMAND_NOT_FOUND = 127
 export const EXIT_NOT_EXECUTABLE = 126
@@ -147,7 +148,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
       // Its launcher still has a child: a process of this task (and the launcher waits for us).
       const stopped =
         !(await started.leftovers) ||
-        (await stopProcesses(() => liveDescendants(adopter), pid, killGraceMs))
+        (await stopProcesses(now => liveDescendants(adopter, now.processes()), pid, killGraceMs))
       // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
       started.release?.(stopped)
     } else if (stopReason === undefined) {
@@ -199,7 +200,7 @@ let unadoptedTasks = false
  */
 export async function stopRunLeftovers(graceMs = DEFAULT_KILL_GRACE_MS): Promise<void> {
   if (process.platform !== 'linux' || !unadoptedTasks) return
-  await stopProcesses(() => markedProcesses(runMarker()), undefined, graceMs)
+  await stopProcesses(now => now.marked(runMarker()), undefined, graceMs)
 }
 
 let shared: LauncherPool | undefined
@@ -319,11 +320,11 @@ async function stopProcessTree(
   const adopter = started.adopter
   const find =
     adopter !== undefined
-      ? () => liveDescendants(adopter)
-      : () => {
-          const linked = liveDescendants(pid)
+      ? (now: ProcessSnapshot) => liveDescendants(adopter, now.processes())
+      : (now: ProcessSnapshot) => {
+          const linked = liveDescendants(pid, now.processes())
           if (marker === undefined) return linked
-          return [...new Set([...linked, ...markedProcesses(marker)])]
+          return [...new Set([...linked, ...now.marked(marker)])]
         }
   await stopProcesses(find, pid, graceMs)
 }

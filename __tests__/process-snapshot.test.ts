@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import { LauncherPool, NoneFree, launcherSupported } from '../src/launcher.js'
+import { runProcess } from '../src/process-runner.js'
+import { procReadCount, sharedSnapshot } from '../src/process-snapshot.js'
+
+// /proc: Linux only.
+const onLinux = process.platform === 'linux' ? it : it.skip
+
+const launcherPool = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
+const starters = [
+  { name: 'spawn', launchers: null },
+  ...(launcherSupported() ? [{ name: 'launcher', launchers: launcherPool }] : [])
+]
+
+afterAll(() => launcherPool.close())
+
+/** Whether a process exists and is not a zombie. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1')
+    const state = stat.charAt(stat.lastIndexOf(')') + 2)
+    return state !== 'Z' && state !== 'X'
+  } catch {
+    return false
+  }
+}
+
+describe('the /proc snapshot', () => {
+  onLinux('is shared within a turn of the event loop, and read anew in the next', async () => {
+    const first = sharedSnapshot()
+    expect(sharedSnapshot()).toBe(first)
+    const table = first.processes()
+    expect(table?.has(process.pid)).toBe(true)
+    const reads = procReadCount()
+    expect(sharedSnapshot().processes()).toBe(table)
+    expect(procReadCount()).toBe(reads)
+    await new Promise(resolve => setImmediate(resolve))
+    expect(sharedSnapshot()).not.toBe(first)
+  })
+})
+
+describe.each(starters)('stopping many tasks at once ($name)', ({ launchers }) => {
+  onLinux('reads /proc once per look for all of them, not once per task', async () => {
+    const count = 20
+    const controller = new AbortController()
+    let up = 0
+    // Ignoring SIGTERM, each is looked at until the grace is over, then killed.
+    const tasks = Array.from({ length: count }, () =>
+      runProcess({
+        file: '/bin/sh',
+        args: ['-c', 'trap "" TERM; echo up; exec sleep 30'],
+        signal: controller.signal,
+        killGraceMs: 300,
+        launchers,
+        onOutput: () => void up++
+      })
+    )
+    for (let tries = 0; up < count && tries < 1000; tries++) {
+      await new Promise(resolve => setTimeout(resolve, 10))
+    }
+    expect(up).toBe(count)
+    const before = procReadCount()
+    controller.abort()
+    const results = await Promise.all(tasks)
+    const reads = procReadCount() - before
+    expect(results.every(result => result.aborted && result.signal === 'SIGKILL')).toBe(true)
+    expect(results.filter(result => isAlive(result.pid as number))).toEqual([])
+    // One look of every stop took 2 or 3 reads of /proc each (the group, the tree, the marker),
+    // and there are about ten looks in 300 ms of grace and the settling after SIGKILL.
+    expect(reads).toBeLessThan(2 * count)
+  })
+})
