@@ -1771,7 +1771,316 @@ function itemText(item) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/process-snapshot.ts
+
+/**
+ * Reading /proc on Linux: the process table (parents, groups) and the processes carrying a
+ * marker in their environment. Stopping a task looks again every 10–100 ms until its processes
+ * are gone; when many tasks are stopped at once (total-timeout, cancellation), one snapshot per
+ * turn of the event loop serves them all, so a look costs one read of /proc, not one per task.
+ */
+/** Where the environment marker's name starts; the run's random part follows. */
+const MARKER_PREFIX = 'PARALLEL_EXEC_TASK_';
+const MARKER_PREFIX_BYTES = Buffer.from(MARKER_PREFIX);
+/** Counts full reads of /proc (each one reads a file per process). */
+let procReads = 0;
+/** How many times /proc has been read in full so far. */
+function procReadCount() {
+    return procReads;
+}
+/** What /proc says, each part read once, on first use. */
+class ProcessSnapshot {
+    table = null;
+    /** The environment of every readable process whose environment has a marker of ours. */
+    environs;
+    /** The live processes; undefined when /proc cannot be read. */
+    processes() {
+        if (this.table === null)
+            this.table = readProcessTable();
+        return this.table;
+    }
+    /** Live processes whose environment has `marker` (see markedProcesses). */
+    marked(marker) {
+        if (!marker.startsWith(MARKER_PREFIX))
+            return markedProcesses(marker);
+        this.environs ??= readEnvirons(MARKER_PREFIX_BYTES);
+        const needle = markerNeedle(marker);
+        const found = [];
+        for (const [entry, environ] of this.environs) {
+            if (!hasEntry(environ, needle))
+                continue;
+            // The table may have been read before this process started: then ask it alone.
+            const live = this.processes()?.has(Number(entry)) || isLive(entry);
+            if (live)
+                found.push(Number(entry));
+        }
+        return found;
+    }
+}
+let shared;
+/**
+ * The snapshot of this turn of the event loop, shared by every stop that looks now (the stops'
+ * poll timers fire together); the next turn reads /proc anew.
+ */
+function sharedSnapshot() {
+    if (shared === undefined) {
+        shared = new ProcessSnapshot();
+        setImmediate(() => (shared = undefined)).unref();
+    }
+    return shared;
+}
+/** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
+function readProcessTable() {
+    const entries = procEntries();
+    if (entries === undefined)
+        return undefined;
+    const table = new Map();
+    for (const entry of entries) {
+        let stat;
+        try {
+            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
+        }
+        catch {
+            continue; // gone meanwhile
+        }
+        // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+        if (fields[0] === 'Z' || fields[0] === 'X')
+            continue;
+        const pid = Number(entry);
+        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+    }
+    return table;
+}
+/** The live descendants of `root` (not root itself), through parent links; Linux only. */
+function liveDescendants(root, table = readProcessTable()) {
+    if (table === undefined)
+        return [];
+    const children = new Map();
+    for (const entry of table.values()) {
+        const siblings = children.get(entry.ppid);
+        if (siblings)
+            siblings.push(entry.pid);
+        else
+            children.set(entry.ppid, [entry.pid]);
+    }
+    const found = new Set();
+    const queue = [root];
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+        for (const child of children.get(next) ?? []) {
+            if (!found.has(child)) {
+                found.add(child);
+                queue.push(child);
+            }
+        }
+    }
+    return [...found];
+}
+/**
+ * Live processes whose environment (as they were started) has `marker`: a whole `NAME=value`
+ * entry, or, ending with `=`, any value of that name. Only our own processes can be read.
+ */
+function markedProcesses(marker) {
+    const needle = markerNeedle(marker);
+    const found = [];
+    for (const [entry, environ] of readEnvirons(needle)) {
+        if (hasEntry(environ, needle) && isLive(entry))
+            found.push(Number(entry));
+    }
+    return found;
+}
+/** What a marker looks like inside an environment: `NAME=` as given, or `NAME=value\0`. */
+function markerNeedle(marker) {
+    return Buffer.from(marker.endsWith('=') ? marker : `${marker}\0`);
+}
+/** The environment of every readable process in which `needle` occurs, by /proc entry. */
+function readEnvirons(needle) {
+    const environs = new Map();
+    const entries = procEntries();
+    if (entries === undefined)
+        return environs;
+    // Most reads fail (other users' processes, kernel threads): no stack traces for them.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        for (const entry of entries) {
+            try {
+                const environ = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/environ`);
+                if (environ.includes(needle))
+                    environs.set(entry, environ);
+            }
+            catch {
+                continue;
+            }
+        }
+    }
+    finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+    return environs;
+}
+/** Whether `needle` starts an entry of a NUL-separated environment. */
+function hasEntry(environ, needle) {
+    for (let at = environ.indexOf(needle); at !== -1; at = environ.indexOf(needle, at + 1)) {
+        if (at === 0 || environ[at - 1] === 0)
+            return true;
+    }
+    return false;
+}
+/** Whether /proc/<pid> is a process that has not ended (zombies have). */
+function isLive(pid) {
+    try {
+        const stat = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const state = stat.charAt(stat.lastIndexOf(')') + 2);
+        return state !== 'Z' && state !== 'X';
+    }
+    catch {
+        return false;
+    }
+}
+/** The numeric entries of /proc; undefined where there is no /proc. */
+function procEntries() {
+    let entries;
+    try {
+        entries = external_node_fs_namespaceObject.readdirSync('/proc');
+    }
+    catch {
+        return undefined;
+    }
+    procReads++;
+    return entries.filter(entry => {
+        const code = entry.charCodeAt(0);
+        return code >= 48 && code <= 57;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/process-tree.ts
+
+
+
+
+/**
+ * Finding and stopping every process of a task on Linux, including those that left its process
+ * group and lost their parent link (`( setsid daemon & )`, `setsid -f`): see
+ * docs/decisions/004-orphans.md. A task started by a launcher stays a descendant of that launcher
+ * (a child subreaper); any task carries a marker in its environment, found in /proc/N/environ.
+ */
+/** SIGTERM to SIGKILL when stopping a task's processes. */
+const DEFAULT_KILL_GRACE_MS = 2000;
+// Only while stopping: how often to look again whether everything is gone (doubling up to 100 ms).
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 100;
+// After SIGKILL the kernel still needs a moment before the processes are gone.
+const KILL_SETTLE_MS = 500;
+let markerName;
+let markedTasks = 0;
+/**
+ * This process's marker variable, `PARALLEL_EXEC_TASK_<random>=`: a nested run adds its own and
+ * keeps its parent's, so each run finds its own tasks' processes.
+ */
+function runMarker() {
+    markerName ??= `${MARKER_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}=`;
+    return markerName;
+}
+/** A new task's marker, `NAME=n`, unique within the run. */
+function newTaskMarker() {
+    return `${runMarker()}${++markedTasks}`;
+}
+/** The marker the next task will get: its size counts against the system's limit. */
+function nextTaskMarker() {
+    return `${runMarker()}${markedTasks + 1}`;
+}
+/**
+ * Stops what `find` finds (live pids, looked up anew at each step since they may fork) and the
+ * process group `pgid`, if given: SIGTERM, then SIGKILL to whatever is still there after the grace.
+ * False when something is still there after that (a process we may not signal). Every look reads
+ * the snapshot of /proc that every stop in progress shares for this turn of the event loop.
+ */
+async function stopProcesses(find, pgid, graceMs) {
+    const groupSignalled = pgid !== undefined && signalGroup(pgid, 'SIGTERM');
+    const found = find(sharedSnapshot());
+    if (!groupSignalled && found.length === 0)
+        return true;
+    for (const pid of found)
+        signalProcess(pid, 'SIGTERM');
+    const gone = (snapshot) => (pgid === undefined ||
+        !groupMayBeAlive(pgid) ||
+        !groupHasLiveMembers(pgid, snapshot.processes())) &&
+        find(snapshot).length === 0;
+    if (await waitUntil(() => gone(sharedSnapshot()), graceMs))
+        return true;
+    const killAll = () => {
+        const snapshot = sharedSnapshot();
+        if (pgid !== undefined)
+            signalGroup(pgid, 'SIGKILL');
+        for (const pid of find(snapshot))
+            signalProcess(pid, 'SIGKILL');
+        return gone(snapshot);
+    };
+    // Again at each look: a process may have forked between a look and the kill.
+    return killAll() || (await waitUntil(killAll, KILL_SETTLE_MS));
+}
+/** Polls `done` (10 ms, doubling up to 100 ms) until it says true or `limitMs` has passed. */
+async function waitUntil(done, limitMs) {
+    const startedAt = Date.now();
+    let pollMs = FIRST_POLL_MS;
+    for (;;) {
+        const elapsed = Date.now() - startedAt;
+        if (elapsed >= limitMs)
+            return false;
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, limitMs - elapsed));
+        if (done())
+            return true;
+        pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+    }
+}
+/** Sends a signal to one process; ignores ESRCH (gone) and EPERM (not ours). */
+function signalProcess(pid, signal) {
+    try {
+        process.kill(pid, signal);
+    }
+    catch {
+        // Gone already, or not ours to signal.
+    }
+}
+/** Sends a signal to a process group; false when the group no longer exists. */
+function signalGroup(pgid, signal) {
+    // After every task the group is checked, and usually gone: the ESRCH error is the common case,
+    // and capturing its stack trace was the costliest part of it.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        process.kill(-pgid, signal);
+        return true;
+    }
+    catch (error) {
+        // EPERM: a member we may not signal (e.g. setuid) is still a member.
+        return error.code !== 'ESRCH';
+    }
+    finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+}
+/** kill(0) counts zombies too, so true here may still mean nothing is running. */
+function groupMayBeAlive(pgid) {
+    return signalGroup(pgid, 0);
+}
+/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
+function groupHasLiveMembers(pgid, table = readProcessTable()) {
+    if (process.platform !== 'linux')
+        return true;
+    if (table === undefined)
+        return true;
+    for (const entry of table.values())
+        if (entry.pgrp === pgid)
+            return true;
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/launcher.ts
+
 
 
 
@@ -1795,13 +2104,16 @@ const LAUNCHER_PERL = '/usr/bin/perl';
  * `O`/`E` stdout/stderr data (length, then the bytes), `W` bytes appended to the output file, `X`
  * exited (wait status), `D` done (both pipes closed; 1 when a process the task left is still its
  * child). `R` says 1 when the launcher is a child subreaper (see below). One task at a time.
+ * When its stdin ends or its stdout breaks (the action is gone, even killed by SIGKILL), it stops
+ * the task's group and every process below it (SIGTERM, SIGKILL after the grace), then exits.
  */
 const LAUNCHER_SCRIPT = String.raw `
 use strict;
 # No module is loaded (POSIX alone takes 10 ms to load, five times the rest of perl's start-up):
 # syscall numbers for this architecture, open(2) flags and EINTR come from the action.
-my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $PRCTL, $OUTPUT_FILE_FLAGS, $EINTR) =
-  @ARGV;
+# $GRACE_MS: how long processes get between SIGTERM and SIGKILL when the action is gone.
+my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $PRCTL, $OUTPUT_FILE_FLAGS, $EINTR,
+  $GRACE_MS) = @ARGV;
 $0 = 'parallel-exec launcher';
 # prctl(PR_SET_CHILD_SUBREAPER, 1): a process of the task whose parent ends (a double fork,
 # setsid -f) becomes this launcher's child instead of init's, so the action can still find it.
@@ -1813,14 +2125,16 @@ my @ignored = qw(INT TERM HUP QUIT PIPE);
 $SIG{$_} = 'IGNORE' for @ignored;
 # Wakes select() when the task's process ends while something still holds its output open.
 $SIG{CHLD} = sub { };
+# The task whose processes may still run (until it is done with none left, or released).
+my $task;
 
 sub read_exactly {
   my ($n) = @_;
   my $buffer = '';
   while (length($buffer) < $n) {
     my $got = sysread(STDIN, $buffer, $n - length($buffer), length($buffer));
-    if (!defined $got) { next if $! == $EINTR; exit 0 }
-    exit 0 if $got == 0;
+    if (!defined $got) { next if $! == $EINTR; abandon() }
+    abandon() if $got == 0;
   }
   return $buffer;
 }
@@ -1833,7 +2147,7 @@ sub send_frame {
   my $offset = 0;
   while ($offset < length($frame)) {
     my $wrote = syswrite(STDOUT, $frame, length($frame) - $offset, $offset);
-    if (!defined $wrote) { next if $! == $EINTR; exit 0 }
+    if (!defined $wrote) { next if $! == $EINTR; abandon() }
     $offset += $wrote;
   }
 }
@@ -1851,9 +2165,78 @@ sub reap {
   }
 }
 
+# Every live process below this launcher, from /proc: as a subreaper, all its tasks' processes.
+sub descendants {
+  my %children;
+  opendir(my $proc, '/proc') or return ();
+  for my $entry (readdir($proc)) {
+    next unless $entry =~ /^[0-9]+$/;
+    open(my $stat_fh, '<', "/proc/$entry/stat") or next;
+    # Read whole: the command name in parentheses may hold any byte, a newline or a ')' too.
+    my $stat = '';
+    1 while sysread($stat_fh, $stat, 4096, length($stat));
+    close($stat_fh);
+    my ($state, $ppid) = split(' ', substr($stat, rindex($stat, ')') + 2), 3);
+    push(@{ $children{$ppid} }, $entry) if defined $ppid && $state ne 'Z' && $state ne 'X';
+  }
+  closedir($proc);
+  my @found;
+  my @queue = ($$);
+  while (@queue) {
+    my $children = $children{ shift(@queue) } || [];
+    push(@found, @$children);
+    push(@queue, @$children);
+  }
+  return @found;
+}
+
+# Milliseconds since boot (monotonic), from /proc/uptime: Time::HiRes is a module.
+sub now_ms {
+  open(my $uptime, '<', '/proc/uptime') or return 0;
+  sysread($uptime, my $text, 64);
+  close($uptime);
+  return ($text =~ /^([0-9.]+)/ ? $1 : 0) * 1000;
+}
+
+# The action is gone (its end of our stdin or stdout closed), however it ended, even by SIGKILL:
+# nothing the launcher started may outlive it. SIGTERM to the task's process group and every
+# process below the launcher, SIGKILL to what is left after the grace the action gives, then exit.
+sub abandon {
+  my (undef, $left) = reap(0);
+  # No child left: as a subreaper, nothing of its tasks runs anywhere (an idle launcher, or the
+  # action's normal end). The task's group is not signalled then: its number may be reused.
+  exit 0 unless $left;
+  my $stop = sub {
+    my ($signal) = @_;
+    kill("-$signal", $task) if defined $task && $task > 1;
+    my @below = descendants();
+    kill($signal, @below) if @below;
+  };
+  $stop->('TERM');
+  my $deadline = now_ms() + $GRACE_MS;
+  # Every process of the task is a child of this subreaper once its parent ends: none left
+  # (waitpid(2) says so) means all are gone.
+  for (;;) {
+    my (undef, $running) = reap(0);
+    exit 0 unless $running;
+    last if now_ms() >= $deadline;
+    select(undef, undef, undef, 0.05);
+  }
+  # Again at each look, for a while: a process may have forked between a look and the kill.
+  for (1 .. 10) {
+    $stop->('KILL');
+    select(undef, undef, undef, 0.05);
+    my (undef, $running) = reap(0);
+    exit 0 unless $running;
+  }
+  exit 0;
+}
+
 send_frame('R', $subreaper);
 for (;;) {
   my $request = read_request();
+  # Released: the action has stopped what the last task left, if anything.
+  undef $task;
   # Adopted processes that ended since the last task.
   reap(0);
   next unless substr($request, 0, 1) eq 'R';
@@ -1895,6 +2278,7 @@ for (;;) {
     exec { $argv[0] } @argv;
     $fail->('e');
   }
+  $task = $pid;
   # The pid first: should this launcher die now, the action knows what it may have started.
   send_frame('P', $pid);
   close($out_w);
@@ -1906,6 +2290,7 @@ for (;;) {
   close($status_r);
   if ($got) {
     while (waitpid($pid, 0) != $pid) { last unless $! == $EINTR }
+    undef $task;
     close($out_r);
     close($err_r);
     send_frame('F', unpack('N', $failure), substr($failure, 4, 1));
@@ -1953,7 +2338,8 @@ for (;;) {
     }
     my $wanted = '';
     vec($wanted, fileno($_), 1) = 1 for values %open;
-    # Always watched, so that the launcher ends with the action whatever the task does.
+    # Always watched, so that the launcher sees at once when the action is gone (then it stops
+    # the task), whatever the task does.
     vec($wanted, fileno(STDIN), 1) = 1;
     vec($wanted, $pidfd, 1) = 1 if defined $pidfd && !$exited;
     my $timeout = $exited || defined $pidfd ? undef : 0.1;
@@ -1978,6 +2364,7 @@ for (;;) {
   close($file_fh) if $file_fh;
   # Whether any child is left: only the task's can be, and the action stops them.
   my (undef, $left) = reap(0);
+  undef $task unless $left;
   send_frame('D', $left ? 1 : 0);
 }
 `;
@@ -2025,10 +2412,10 @@ class Launcher {
      * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
      * ready, which means perl cannot run it here (with why, once known). Throws what spawn throws.
      */
-    constructor(perl, readyTimeoutMs, onIdle, onLost) {
+    constructor(perl, readyTimeoutMs, killGraceMs, onIdle, onLost) {
         this.onIdle = onIdle;
         this.onLost = onLost;
-        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments()], {
+        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments(killGraceMs)], {
             stdio: ['pipe', 'pipe', 'pipe'],
             // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
             env: {}
@@ -2239,6 +2626,7 @@ class LauncherPool {
     enabled;
     whenNoneFree;
     readyTimeoutMs;
+    killGraceMs;
     starting = 0;
     spawned = 0;
     broken = false;
@@ -2249,6 +2637,7 @@ class LauncherPool {
         this.enabled = options.enabled ?? launcherSupported(this.perl);
         this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn;
         this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS;
+        this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
         this.onUnavailable = options.onUnavailable;
     }
     /** Starts the command through a launcher; `unavailable` when there is none to use now. */
@@ -2316,7 +2705,7 @@ class LauncherPool {
             counted = false;
         };
         try {
-            const launcher = new Launcher(this.perl, this.readyTimeoutMs, idle => {
+            const launcher = new Launcher(this.perl, this.readyTimeoutMs, this.killGraceMs, idle => {
                 uncount();
                 if (!idle.dead)
                     this.idle.push(idle);
@@ -2435,15 +2824,15 @@ const SYSCALLS = {
     x64: [434, 112, 14, 231, 3, 157],
     arm64: [434, 157, 135, 94, 57, 167]
 };
-/** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR. */
-function launcherArguments() {
+/** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR, the grace. */
+function launcherArguments(killGraceMs = DEFAULT_KILL_GRACE_MS) {
     const syscalls = SYSCALLS[process.arch];
     if (syscalls === undefined)
         throw new Error(`No launcher for ${process.arch}`);
     // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
     const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
     const flags = O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW;
-    return [...syscalls, flags, external_node_os_namespaceObject.constants.errno.EINTR].map(String);
+    return [...syscalls, flags, external_node_os_namespaceObject.constants.errno.EINTR, Math.max(0, Math.round(killGraceMs))].map(String);
 }
 /** Whether tasks can be started through launchers on this machine. */
 function launcherSupported(perl = LAUNCHER_PERL) {
@@ -2520,238 +2909,6 @@ function encodeRequest(request) {
     return buffer;
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/process-tree.ts
-
-
-
-/**
- * Finding and stopping every process of a task on Linux, including those that left its process
- * group and lost their parent link (`( setsid daemon & )`, `setsid -f`): see
- * docs/decisions/004-orphans.md. A task started by a launcher stays a descendant of that launcher
- * (a child subreaper); any task carries a marker in its environment, found in /proc/N/environ.
- */
-// Only while stopping: how often to look again whether everything is gone (doubling up to 100 ms).
-const FIRST_POLL_MS = 10;
-const MAX_POLL_MS = 100;
-// After SIGKILL the kernel still needs a moment before the processes are gone.
-const KILL_SETTLE_MS = 500;
-/** Where the environment marker's name starts; the run's random part follows. */
-const MARKER_PREFIX = 'PARALLEL_EXEC_TASK_';
-let markerName;
-let markedTasks = 0;
-/**
- * This process's marker variable, `PARALLEL_EXEC_TASK_<random>=`: a nested run adds its own and
- * keeps its parent's, so each run finds its own tasks' processes.
- */
-function runMarker() {
-    markerName ??= `${MARKER_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}=`;
-    return markerName;
-}
-/** A new task's marker, `NAME=n`, unique within the run. */
-function newTaskMarker() {
-    return `${runMarker()}${++markedTasks}`;
-}
-/** The marker the next task will get: its size counts against the system's limit. */
-function nextTaskMarker() {
-    return `${runMarker()}${markedTasks + 1}`;
-}
-/** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
-function readProcessTable() {
-    const entries = procEntries();
-    if (entries === undefined)
-        return undefined;
-    const table = new Map();
-    for (const entry of entries) {
-        let stat;
-        try {
-            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
-        }
-        catch {
-            continue; // gone meanwhile
-        }
-        // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
-        if (fields[0] === 'Z' || fields[0] === 'X')
-            continue;
-        const pid = Number(entry);
-        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
-    }
-    return table;
-}
-/** The live descendants of `root` (not root itself), through parent links; Linux only. */
-function liveDescendants(root, table = readProcessTable()) {
-    if (table === undefined)
-        return [];
-    const children = new Map();
-    for (const entry of table.values()) {
-        const siblings = children.get(entry.ppid);
-        if (siblings)
-            siblings.push(entry.pid);
-        else
-            children.set(entry.ppid, [entry.pid]);
-    }
-    const found = new Set();
-    const queue = [root];
-    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-        for (const child of children.get(next) ?? []) {
-            if (!found.has(child)) {
-                found.add(child);
-                queue.push(child);
-            }
-        }
-    }
-    return [...found];
-}
-/**
- * Live processes whose environment (as they were started) has `marker`: a whole `NAME=value`
- * entry, or, ending with `=`, any value of that name. Only our own processes can be read.
- */
-function markedProcesses(marker) {
-    const entries = procEntries();
-    if (entries === undefined)
-        return [];
-    const needle = Buffer.from(marker.endsWith('=') ? marker : `${marker}\0`);
-    const found = [];
-    // Most reads fail (other users' processes, kernel threads): no stack traces for them.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        for (const entry of entries) {
-            let environ;
-            try {
-                environ = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/environ`);
-            }
-            catch {
-                continue;
-            }
-            if (hasEntry(environ, needle) && isLive(entry))
-                found.push(Number(entry));
-        }
-    }
-    finally {
-        Error.stackTraceLimit = stackTraceLimit;
-    }
-    return found;
-}
-/** Whether `needle` starts an entry of a NUL-separated environment. */
-function hasEntry(environ, needle) {
-    for (let at = environ.indexOf(needle); at !== -1; at = environ.indexOf(needle, at + 1)) {
-        if (at === 0 || environ[at - 1] === 0)
-            return true;
-    }
-    return false;
-}
-/** Whether /proc/<pid> is a process that has not ended (zombies have). */
-function isLive(pid) {
-    try {
-        const stat = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/stat`, 'latin1');
-        const state = stat.charAt(stat.lastIndexOf(')') + 2);
-        return state !== 'Z' && state !== 'X';
-    }
-    catch {
-        return false;
-    }
-}
-/** The numeric entries of /proc; undefined where there is no /proc. */
-function procEntries() {
-    let entries;
-    try {
-        entries = external_node_fs_namespaceObject.readdirSync('/proc');
-    }
-    catch {
-        return undefined;
-    }
-    return entries.filter(entry => {
-        const code = entry.charCodeAt(0);
-        return code >= 48 && code <= 57;
-    });
-}
-/**
- * Stops what `find` finds (live pids, looked up anew at each step since they may fork) and the
- * process group `pgid`, if given: SIGTERM, then SIGKILL to whatever is still there after the grace.
- * False when something is still there after that (a process we may not signal).
- */
-async function stopProcesses(find, pgid, graceMs) {
-    const groupSignalled = pgid !== undefined && signalGroup(pgid, 'SIGTERM');
-    const found = find();
-    if (!groupSignalled && found.length === 0)
-        return true;
-    for (const pid of found)
-        signalProcess(pid, 'SIGTERM');
-    const gone = () => (pgid === undefined || !groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid)) &&
-        find().length === 0;
-    if (await waitUntil(gone, graceMs))
-        return true;
-    const killAll = () => {
-        if (pgid !== undefined)
-            signalGroup(pgid, 'SIGKILL');
-        for (const pid of find())
-            signalProcess(pid, 'SIGKILL');
-        return gone();
-    };
-    // Again at each look: a process may have forked between a look and the kill.
-    return killAll() || (await waitUntil(killAll, KILL_SETTLE_MS));
-}
-/** Polls `done` (10 ms, doubling up to 100 ms) until it says true or `limitMs` has passed. */
-async function waitUntil(done, limitMs) {
-    const startedAt = Date.now();
-    let pollMs = FIRST_POLL_MS;
-    for (;;) {
-        const elapsed = Date.now() - startedAt;
-        if (elapsed >= limitMs)
-            return false;
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, limitMs - elapsed));
-        if (done())
-            return true;
-        pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
-    }
-}
-/** Sends a signal to one process; ignores ESRCH (gone) and EPERM (not ours). */
-function signalProcess(pid, signal) {
-    try {
-        process.kill(pid, signal);
-    }
-    catch {
-        // Gone already, or not ours to signal.
-    }
-}
-/** Sends a signal to a process group; false when the group no longer exists. */
-function signalGroup(pgid, signal) {
-    // After every task the group is checked, and usually gone: the ESRCH error is the common case,
-    // and capturing its stack trace was the costliest part of it.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        process.kill(-pgid, signal);
-        return true;
-    }
-    catch (error) {
-        // EPERM: a member we may not signal (e.g. setuid) is still a member.
-        return error.code !== 'ESRCH';
-    }
-    finally {
-        Error.stackTraceLimit = stackTraceLimit;
-    }
-}
-/** kill(0) counts zombies too, so true here may still mean nothing is running. */
-function groupMayBeAlive(pgid) {
-    return signalGroup(pgid, 0);
-}
-/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
-function groupHasLiveMembers(pgid) {
-    if (process.platform !== 'linux')
-        return true;
-    const table = readProcessTable();
-    if (table === undefined)
-        return true;
-    for (const entry of table.values())
-        if (entry.pgrp === pgid)
-            return true;
-    return false;
-}
-
 ;// CONCATENATED MODULE: ./src/process-runner.ts
 
 
@@ -2761,7 +2918,7 @@ function groupHasLiveMembers(pgid) {
 
 
 
-const DEFAULT_KILL_GRACE_MS = 2000;
+
 const DEFAULT_STDIO_GRACE_MS = 1000;
 const EXIT_COMMAND_NOT_FOUND = 127;
 const EXIT_NOT_EXECUTABLE = 126;
@@ -2837,7 +2994,7 @@ async function runProcess(options) {
         if (adopter !== undefined && !lost) {
             // Its launcher still has a child: a process of this task (and the launcher waits for us).
             const stopped = !(await started.leftovers) ||
-                (await stopProcesses(() => liveDescendants(adopter), pid, killGraceMs));
+                (await stopProcesses(now => liveDescendants(adopter, now.processes()), pid, killGraceMs));
             // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
             started.release?.(stopped);
         }
@@ -2869,13 +3026,13 @@ let unadoptedTasks = false;
 async function stopRunLeftovers(graceMs = DEFAULT_KILL_GRACE_MS) {
     if (process.platform !== 'linux' || !unadoptedTasks)
         return;
-    await stopProcesses(() => markedProcesses(runMarker()), undefined, graceMs);
+    await stopProcesses(now => now.marked(runMarker()), undefined, graceMs);
 }
-let shared;
+let process_runner_shared;
 /** The launchers every task of this process shares. */
 function sharedLaunchers() {
-    shared ??= new LauncherPool();
-    return shared;
+    process_runner_shared ??= new LauncherPool();
+    return process_runner_shared;
 }
 /** Starts the process with Node's spawn: a fork of this whole process. */
 async function startWithSpawn(options, marker) {
@@ -2974,12 +3131,12 @@ async function stopProcessTree(started, marker, graceMs) {
     }
     const adopter = started.adopter;
     const find = adopter !== undefined
-        ? () => liveDescendants(adopter)
-        : () => {
-            const linked = liveDescendants(pid);
+        ? (now) => liveDescendants(adopter, now.processes())
+        : (now) => {
+            const linked = liveDescendants(pid, now.processes());
             if (marker === undefined)
                 return linked;
-            return [...new Set([...linked, ...markedProcesses(marker)])];
+            return [...new Set([...linked, ...now.marked(marker)])];
         };
     await stopProcesses(find, pid, graceMs);
 }
