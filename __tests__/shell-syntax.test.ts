@@ -887,13 +887,42 @@ describe('lexScript variables bash evaluates when assigned', () => {
     ).toEqual(Array(4).fill('bare'))
   })
 
+  it('refuses a guarded NAME= argument of any command, however it is quoted or run', () => {
+    for (const [template, variable] of [
+      ['env "BASH_ENV={}" bash -c :', 'BASH_ENV'],
+      ["env 'BASH_ENV'={} bash -c :", 'BASH_ENV'],
+      ['/usr/bin/env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['exec env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['nice env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['timeout 5 env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['nohup env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['xargs -0 env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['env "PS4"={} bash -xc :', 'PS4'],
+      ['env PS4\\={} bash -xc :', 'PS4'],
+      ['env P"S4"={} bash -xc :', 'PS4'],
+      ['nice env PS4={} bash -xc :', 'PS4'],
+      ['setpriv env PS4={} bash -xc :', 'PS4'],
+      // Fixed text that stops inside a guarded name could still spell it: the first such name.
+      ["env PS$'4'={} bash -xc :", 'PS0'],
+      ['sudo OPTIND={} cmd', 'OPTIND'],
+      ['systemd-run --setenv=BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['v={}; nice env PS4="$v" bash -xc :', 'PS4']
+    ] as const) {
+      expect(lexError(template)).toMatch(`assigns ${variable} a value that is not fixed text`)
+    }
+    // The cost: text that only looks like such an assignment is refused too.
+    expect(lexError('echo "PS4={}"')).toMatch('assigns PS4 a value that is not fixed text')
+    // Fixed values, and other names, are fine.
+    expect(contexts("nice env PS4='+ ' X={} bash -xc : {}")).toEqual(['bare', 'bare'])
+  })
+
   it('accepts fixed values for them, and values for other variables', () => {
     expect(
       contexts(
         [
           'OPTIND=1 RANDOM=42; f() { local OPTIND; while getopts ab o; do :; done; }; f {}',
           'export OPTIND=1 x={}; for x in {}; do :; done; read -r line <<< {}',
-          'printf -v OPTIONS %s {}; RANDOMS={}; OPTIND_x={}; echo OPTIND={} RANDOM {}',
+          'printf -v OPTIONS %s {}; RANDOMS={}; OPTIND_x={}; echo OPTIND {} RANDOM {}',
           'LINENO={} COLUMNS={} PPID={}'
         ].join('\n')
       )

@@ -1163,6 +1163,35 @@ class ScriptLexer {
     this.evaluatingAssignment ??= { variable, spelling, index }
   }
 
+  /**
+   * Notes an argument whose fixed text (quotes removed) starts NAME= for a guarded NAME, or holds
+   * =NAME=, and whose value is not fixed text: env under any path or wrapper (nice, exec, xargs),
+   * sudo, systemd-run --setenv= and others put it in the environment of a program they run.
+   */
+  private noteEnvironmentArgument(
+    command: SimpleCommand,
+    start: number,
+    end: number,
+    literal: LiteralText
+  ): void {
+    const name = command.name ?? command.unknownName ?? 'a command'
+    const named = /(?:^|=)([A-Za-z_][A-Za-z0-9_]*)=/.exec(literal.value)
+    if (named !== null) {
+      const variable = named[1]
+      this.noteAssignment(variable, literal.complete, `${name} ${variable}=…`, start)
+      return
+    }
+    // The fixed text stops inside the name (PS$'4'=…, P${s}=…): it could still be a guarded one.
+    const partial = /(?:^|=)([A-Za-z_][A-Za-z0-9_]*)$/.exec(literal.value)?.[1]
+    if (literal.complete || partial === undefined || !this.source.slice(start, end).includes('=')) {
+      return
+    }
+    const variable = [...EVALUATING_VARIABLES, ...CODE_VARIABLES.keys()].find(guarded =>
+      guarded.startsWith(partial)
+    )
+    this.noteAssignment(variable, false, `${name} ${this.source.slice(start, end)}`, start)
+  }
+
   /** Follows the words of a simple command to its name, and checks the arguments it is given. */
   private commandWord(
     frame: Frame,
@@ -1184,12 +1213,7 @@ class ScriptLexer {
           : literal.value
         this.noteAssignment(variable, false, `${command.name} ${literal.value}`, start)
       }
-      // env NAME=value … puts the variable in the environment of the command it runs.
-      const text = this.source.slice(start, end)
-      if (command.name === 'env' && ASSIGNMENT.test(text)) {
-        const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0]
-        this.noteAssignment(variable, literal.complete, `env ${/^[^=]*=/.exec(text)?.[0]}…`, start)
-      }
+      this.noteEnvironmentArgument(command, start, end, literal)
       if (command.unknownName !== undefined) {
         this.checkUnknownCommandArgument(command.unknownName, start, end, literal, placeholders)
       }
