@@ -638,13 +638,17 @@ describe('lexScript commands that evaluate their arguments', () => {
         'fixed text other than ( before it.'
     )
     for (const template of [
-      'local x="{}"',
-      'typeset -g x+={}',
-      'declare x=\\({}',
-      'declare x="( "{}',
-      'declare x="$(cat {})"',
-      'declare -- x=$y{}',
-      'builtin declare x={}'
+      'x=(); local x="{}"',
+      'x+=(1); typeset -g x+={}',
+      'x[0]=1; declare x=\\({}',
+      'read -ra x; declare x="( "{}',
+      'mapfile -t x; declare x="$(cat {})"',
+      'readarray x; declare -- x=$y{}',
+      'declare -A x; builtin declare x={}',
+      'f() { local -a x; local x={}; }',
+      'echo "${x[@]}"; declare x={}',
+      "eval 'coproc x { :; }'; declare x={}",
+      "eval 'x=(1)'; declare x={}"
     ]) {
       expect(lexError(template)).toMatch(
         /^Placeholder \{\} \(line 1, column \d+\) starts the value/
@@ -655,6 +659,35 @@ describe('lexScript commands that evaluate their arguments', () => {
     expect(
       contexts('export x={}; readonly y={}; declare x=a{} y=( {} ); $d --file={}; local v=" "{}')
     ).toEqual(Array(6).fill('bare'))
+  })
+
+  it('refuses it where the name may be an array the template does not spell', () => {
+    for (const template of [
+      'declare BASH_REMATCH={}',
+      'mapfile < /dev/null; declare MAPFILE={}',
+      'f() { declare -g DIRSTACK={}; }',
+      'declare -a "$n"; declare x={}',
+      'eval "$n=(1)"; declare x={}',
+      'declare "$n[0]=1"; declare x={}',
+      'read -a "$n"; typeset x={}'
+    ]) {
+      expect(lexError(template)).toMatch(/starts the value of an assignment in (declare|typeset)/)
+    }
+  })
+
+  it('accepts a declaration of a variable that cannot be an array there', () => {
+    expect(
+      contexts(
+        [
+          'declare -r name={}',
+          'declare -r name="{}"',
+          'f() { local x="{}"; echo "$x"; }; f',
+          'f() { local y={}; echo "$y"; }; f',
+          'typeset t="{}"',
+          'declare -a list=(1); read -r line; mapfile -t lines; declare z={} MAPFILES={}'
+        ].join('\n')
+      )
+    ).toEqual(['bare', 'double', 'double', 'bare', 'double', 'bare', 'bare'])
   })
 
   it('refuses text placeholders once -i or -n may be given where it does not read commands', () => {

@@ -10,6 +10,8 @@
  * and where bash and dash read a template differently it refuses rather than pick one.
  */
 
+import { findArrayNames, mayBeArray, type ArrayNames } from './shell-arrays.js'
+
 /** Which shell reads the script: bash, or a POSIX sh that may be dash or bash in POSIX mode. */
 export type ShellDialect = 'bash' | 'sh'
 
@@ -604,6 +606,8 @@ class ScriptLexer {
   private readonly textPlaceholders: FoundPlaceholder[] = []
   /** The first declaration that gives a variable the integer or nameref attribute, if any. */
   private attributes: { spelling: string; index: number } | undefined
+  /** The variables the template may make arrays, found once when a declaration needs them. */
+  private arrayNames: ArrayNames | undefined
   /** The first assignment of a value that is not fixed text to a guarded variable. */
   private evaluatingAssignment: { variable: string; spelling: string; index: number } | undefined
 
@@ -1332,7 +1336,8 @@ class ScriptLexer {
     if (first === undefined) return
     const prefix = this.literalText(start, first.index)
     const assignment = /^[A-Za-z_][A-Za-z0-9_]*(?:\[.*\])?\+?=/.test(prefix.value)
-    if (assignment && this.couldReadAsArrayValue('declare', start, prefix)) {
+    // Its name unknown, the command could be `declare -a`: any variable may be an array.
+    if (assignment && this.couldReadAsArrayValue('declare', start, prefix, false)) {
       const forbidden = mayBecomeArrayAssignment(`a command named ${spelling}`, 'declare')
       this.failPlaceholder(first.index, first.source, forbidden(first.source))
     }
@@ -1426,12 +1431,21 @@ class ScriptLexer {
    * expand it again (export and readonly do not, in bash 5.2). An unquoted `name=(` is an array
    * assignment already, whose elements are words.
    */
-  private couldReadAsArrayValue(command: string, start: number, prefix: LiteralText): boolean {
+  private couldReadAsArrayValue(
+    command: string,
+    start: number,
+    prefix: LiteralText,
+    commandFixed = true
+  ): boolean {
     if (command === 'export' || command === 'readonly') return false
     const name = ASSIGNMENT.exec(this.source.slice(start, start + 256))?.[0]
     if (name !== undefined && this.source[start + name.length] === '(') return false
     const value = prefix.value.slice(prefix.value.indexOf('=') + 1)
-    return value === '' || value.startsWith('(')
+    if (value !== '' && !value.startsWith('(')) return false
+    // Only an array reads it so: one the template may make, or one bash makes itself.
+    const variable = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[|\+?=)/.exec(prefix.value)?.[1]
+    this.arrayNames ??= findArrayNames(this.source)
+    return !commandFixed || variable === undefined || mayBeArray(variable, this.arrayNames)
   }
 
   /** Ends the current word; `ioNumber` when it is the file descriptor of a redirection (2>…). */
