@@ -638,13 +638,17 @@ describe('lexScript commands that evaluate their arguments', () => {
         'fixed text other than ( before it.'
     )
     for (const template of [
-      'local x="{}"',
-      'typeset -g x+={}',
-      'declare x=\\({}',
-      'declare x="( "{}',
-      'declare x="$(cat {})"',
-      'declare -- x=$y{}',
-      'builtin declare x={}'
+      'x=(); local x="{}"',
+      'x+=(1); typeset -g x+={}',
+      'x[0]=1; declare x=\\({}',
+      'read -ra x; declare x="( "{}',
+      'mapfile -t x; declare x="$(cat {})"',
+      'readarray x; declare -- x=$y{}',
+      'declare -A x; builtin declare x={}',
+      'f() { local -a x; local x={}; }',
+      'echo "${x[@]}"; declare x={}',
+      "eval 'coproc x { :; }'; declare x={}",
+      "eval 'x=(1)'; declare x={}"
     ]) {
       expect(lexError(template)).toMatch(
         /^Placeholder \{\} \(line 1, column \d+\) starts the value/
@@ -655,6 +659,35 @@ describe('lexScript commands that evaluate their arguments', () => {
     expect(
       contexts('export x={}; readonly y={}; declare x=a{} y=( {} ); $d --file={}; local v=" "{}')
     ).toEqual(Array(6).fill('bare'))
+  })
+
+  it('refuses it where the name may be an array the template does not spell', () => {
+    for (const template of [
+      'declare BASH_REMATCH={}',
+      'mapfile < /dev/null; declare MAPFILE={}',
+      'f() { declare -g DIRSTACK={}; }',
+      'declare -a "$n"; declare x={}',
+      'eval "$n=(1)"; declare x={}',
+      'declare "$n[0]=1"; declare x={}',
+      'read -a "$n"; typeset x={}'
+    ]) {
+      expect(lexError(template)).toMatch(/starts the value of an assignment in (declare|typeset)/)
+    }
+  })
+
+  it('accepts a declaration of a variable that cannot be an array there', () => {
+    expect(
+      contexts(
+        [
+          'declare -r name={}',
+          'declare -r name="{}"',
+          'f() { local x="{}"; echo "$x"; }; f',
+          'f() { local y={}; echo "$y"; }; f',
+          'typeset t="{}"',
+          'declare -a list=(1); read -r line; mapfile -t lines; declare z={} MAPFILES={}'
+        ].join('\n')
+      )
+    ).toEqual(['bare', 'double', 'double', 'bare', 'double', 'bare', 'bare'])
   })
 
   it('refuses text placeholders once -i or -n may be given where it does not read commands', () => {
@@ -887,13 +920,42 @@ describe('lexScript variables bash evaluates when assigned', () => {
     ).toEqual(Array(4).fill('bare'))
   })
 
+  it('refuses a guarded NAME= argument of any command, however it is quoted or run', () => {
+    for (const [template, variable] of [
+      ['env "BASH_ENV={}" bash -c :', 'BASH_ENV'],
+      ["env 'BASH_ENV'={} bash -c :", 'BASH_ENV'],
+      ['/usr/bin/env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['exec env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['nice env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['timeout 5 env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['nohup env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['xargs -0 env BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['env "PS4"={} bash -xc :', 'PS4'],
+      ['env PS4\\={} bash -xc :', 'PS4'],
+      ['env P"S4"={} bash -xc :', 'PS4'],
+      ['nice env PS4={} bash -xc :', 'PS4'],
+      ['setpriv env PS4={} bash -xc :', 'PS4'],
+      // Fixed text that stops inside a guarded name could still spell it: the first such name.
+      ["env PS$'4'={} bash -xc :", 'PS0'],
+      ['sudo OPTIND={} cmd', 'OPTIND'],
+      ['systemd-run --setenv=BASH_ENV={} bash -c :', 'BASH_ENV'],
+      ['v={}; nice env PS4="$v" bash -xc :', 'PS4']
+    ] as const) {
+      expect(lexError(template)).toMatch(`assigns ${variable} a value that is not fixed text`)
+    }
+    // The cost: text that only looks like such an assignment is refused too.
+    expect(lexError('echo "PS4={}"')).toMatch('assigns PS4 a value that is not fixed text')
+    // Fixed values, and other names, are fine.
+    expect(contexts("nice env PS4='+ ' X={} bash -xc : {}")).toEqual(['bare', 'bare'])
+  })
+
   it('accepts fixed values for them, and values for other variables', () => {
     expect(
       contexts(
         [
           'OPTIND=1 RANDOM=42; f() { local OPTIND; while getopts ab o; do :; done; }; f {}',
           'export OPTIND=1 x={}; for x in {}; do :; done; read -r line <<< {}',
-          'printf -v OPTIONS %s {}; RANDOMS={}; OPTIND_x={}; echo OPTIND={} RANDOM {}',
+          'printf -v OPTIONS %s {}; RANDOMS={}; OPTIND_x={}; echo OPTIND {} RANDOM {}',
           'LINENO={} COLUMNS={} PPID={}'
         ].join('\n')
       )

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Shell } from '../src/constants.js'
@@ -744,6 +744,13 @@ const ARRAY_DECLARATION_FRAGMENTS = [
   '\nf() { local -a x; local x={}; }; f\n',
   '\nx[0]=1; declare x+=\\({}\n',
   '\nx=(); declare x="$(printf %s {})"\n',
+  '\nx=(); f(){ declare -g x={}; }; f\n',
+  '\nread -ra x <<< "a b"; declare x={}\n',
+  '\nmapfile </dev/null; declare MAPFILE={}\n',
+  '\nx=(); declare -r x="{}"\n',
+  // and declarations of variables that are no arrays
+  '\ndeclare -r name={}; f() { local y="{}"; }; f; typeset t="{}"\n',
+  'declare -r x=',
   // and values that are only data there
   '\nx=(); declare x=a{}; export x={}; declare y=( {} )\n',
   'x=(); ',
@@ -757,11 +764,21 @@ const EXPANDED_VARIABLE_FRAGMENTS = [
   '\nBASH_ENV={} bash -c :\n',
   '\nenv BASH_ENV={} bash -c :\n',
   '\nexport PS4={}\n',
+  '\nenv "BASH_ENV={}" bash -c :\n',
+  "\nenv 'BASH_ENV'={} bash -c :\n",
+  '\n/usr/bin/env BASH_ENV={} bash -c :\n',
+  '\nnice env BASH_ENV={} bash -c :\n',
+  '\ntimeout 5 env BASH_ENV={} bash -c :\n',
+  "\nprintf '%s\\0' x | xargs -0 env BASH_ENV={} bash -c :\n",
+  '\nenv P"S4"={} bash -xc :\n',
+  '\nenv PS4\\={} bash -xc :\n',
   // and fixed values, which are fine
   "\nPS4='+ $LINENO '; TIMEFORMAT={}\n",
   'PS4=',
   'BASH_ENV=',
   ' bash -c : ',
+  'nice env ',
+  'env "PS4"=',
   '; set -x; '
 ]
 const HIDDEN_ATTRIBUTE_FRAGMENTS = [
@@ -1038,7 +1055,7 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
         expect({ text, ranPayload }).toEqual({ text, ranPayload: false })
         expect(result.status).not.toBeNull() // not killed by the timeout
       }),
-      { seed: 42, numRuns: 6000 }
+      { seed: 42, numRuns: 8000 }
     )
     // Many random templates are rejected; enough must run for this to mean something.
     expect(accepted).toBeGreaterThan(200)
@@ -1444,6 +1461,18 @@ describe('reproductions from the second security review', () => {
     return leftovers().includes('CANARY')
   }
 
+  /** runs('bash', …) as a user other than root, for whom bash reads PS4 from the environment. */
+  function runsUnprivileged(script: string): boolean {
+    if (process.getuid?.() !== 0) return runs('bash', script)
+    const user = ['--reuid=65534', '--regid=65534', '--clear-groups']
+    chmodSync(workDirectory, 0o777)
+    try {
+      run({ file: 'setpriv', args: [...user, 'bash', '-c', script], display: script })
+      return leftovers().includes('CANARY')
+    } finally {
+      chmodSync(workDirectory, 0o700)
+    }
+  }
   beforeEach(() => {
     leftovers()
   })
@@ -1532,6 +1561,37 @@ describe('reproductions from the second security review', () => {
     )
   })
 
+  // and where the template makes the variable an array in other ways, or bash makes it one
+  it.each([
+    'x=(); f(){ declare -g x={}; }; f',
+    'declare -A x; declare x={}',
+    'read -ra x <<< "a b"; declare x={}',
+    'readarray x </dev/null; declare x={}',
+    'mapfile </dev/null; declare MAPFILE={}',
+    'declare DIRSTACK={}',
+    'declare BASH_ALIASES={}',
+    'x=(); declare -r x={}',
+    'n=x; declare -a "$n"; declare x={}'
+  ])('bash: %j, whose variable is an array, is refused', template => {
+    expect(runs('bash', bare(template, arrayItem))).toBe(true)
+    expect(parseError(template)).toMatch(/starts the value of an assignment in declare: when/)
+  })
+
+  it('bash: a declaration of a variable that is no array takes the value as data', () => {
+    for (const template of [
+      'declare -r name={}; printf %s "$name"',
+      'declare -r name="{}"; printf %s "$name"',
+      'f() { local x="{}"; printf %s "$x"; }; f',
+      'f() { local x={}; printf %s "$x"; }; f',
+      'typeset t="{}"; printf %s "$t"'
+    ]) {
+      const rendered = script(template, arrayItem)
+      expect(runs('bash', rendered)).toBe(false)
+      const result = run({ file: 'bash', args: ['-c', rendered], display: rendered })
+      expect(result.stdout.toString()).toBe(arrayItem)
+    }
+  })
+
   it('bash: export, readonly and fixed text before the value are not read as arrays', () => {
     for (const template of [
       'x=(); export x={}',
@@ -1557,6 +1617,29 @@ describe('reproductions from the second security review', () => {
     expect(runs(runner, oldScript ?? bare(template, codeItem))).toBe(true)
     expect(parseError(template, shell)).toMatch(
       /^Placeholder \{\} \(line 1, column \d+\) is in a template that assigns (PS0|PS2|PS4|BASH_ENV|ENV) a value that is not fixed text .* where \$\(…\) in the value runs as a command/
+    )
+  })
+
+  // env and the like put a NAME=value argument in a program's environment, however the word is
+  // quoted and whichever command runs env.
+  it.each([
+    ['env "BASH_ENV={}" bash -c :', `env "BASH_ENV="'${'$(touch CANARY)'}'"" bash -c :`],
+    ["env 'BASH_ENV'={} bash -c :", undefined],
+    ['/usr/bin/env BASH_ENV={} bash -c :', undefined],
+    ['exec env BASH_ENV={} bash -c :', undefined],
+    ['nice env BASH_ENV={} bash -c :', undefined],
+    ['timeout 5 env BASH_ENV={} bash -c :', undefined],
+    ['nohup env BASH_ENV={} bash -c : 2>/dev/null', undefined],
+    ["printf '%s\\0' x | xargs -0 env BASH_ENV={} bash -c :", undefined],
+    ['env "PS4"={} bash -xc : 2>/dev/null', undefined],
+    ['env PS4\\={} bash -xc : 2>/dev/null', undefined],
+    ['env P"S4"={} bash -xc : 2>/dev/null', undefined],
+    ['nice env PS4={} bash -xc : 2>/dev/null', undefined],
+    ['setpriv env PS4={} bash -xc : 2>/dev/null', undefined]
+  ] as const)('bash: %j is refused', (template, oldScript) => {
+    expect(runsUnprivileged(oldScript ?? bare(template, codeItem))).toBe(true)
+    expect(parseError(template)).toMatch(
+      /^Placeholder \{\} \(line 1, column \d+\) is in a template that assigns (PS4|BASH_ENV) a value that is not fixed text \((\S*env|nice|exec|timeout|nohup|xargs|setpriv) /
     )
   })
 

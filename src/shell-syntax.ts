@@ -10,6 +10,8 @@
  * and where bash and dash read a template differently it refuses rather than pick one.
  */
 
+import { findArrayNames, mayBeArray, type ArrayNames } from './shell-arrays.js'
+
 /** Which shell reads the script: bash, or a POSIX sh that may be dash or bash in POSIX mode. */
 export type ShellDialect = 'bash' | 'sh'
 
@@ -604,6 +606,8 @@ class ScriptLexer {
   private readonly textPlaceholders: FoundPlaceholder[] = []
   /** The first declaration that gives a variable the integer or nameref attribute, if any. */
   private attributes: { spelling: string; index: number } | undefined
+  /** The variables the template may make arrays, found once when a declaration needs them. */
+  private arrayNames: ArrayNames | undefined
   /** The first assignment of a value that is not fixed text to a guarded variable. */
   private evaluatingAssignment: { variable: string; spelling: string; index: number } | undefined
 
@@ -1163,6 +1167,35 @@ class ScriptLexer {
     this.evaluatingAssignment ??= { variable, spelling, index }
   }
 
+  /**
+   * Notes an argument whose fixed text (quotes removed) starts NAME= for a guarded NAME, or holds
+   * =NAME=, and whose value is not fixed text: env under any path or wrapper (nice, exec, xargs),
+   * sudo, systemd-run --setenv= and others put it in the environment of a program they run.
+   */
+  private noteEnvironmentArgument(
+    command: SimpleCommand,
+    start: number,
+    end: number,
+    literal: LiteralText
+  ): void {
+    const name = command.name ?? command.unknownName ?? 'a command'
+    const named = /(?:^|=)([A-Za-z_][A-Za-z0-9_]*)=/.exec(literal.value)
+    if (named !== null) {
+      const variable = named[1]
+      this.noteAssignment(variable, literal.complete, `${name} ${variable}=…`, start)
+      return
+    }
+    // The fixed text stops inside the name (PS$'4'=…, P${s}=…): it could still be a guarded one.
+    const partial = /(?:^|=)([A-Za-z_][A-Za-z0-9_]*)$/.exec(literal.value)?.[1]
+    if (literal.complete || partial === undefined || !this.source.slice(start, end).includes('=')) {
+      return
+    }
+    const variable = [...EVALUATING_VARIABLES, ...CODE_VARIABLES.keys()].find(guarded =>
+      guarded.startsWith(partial)
+    )
+    this.noteAssignment(variable, false, `${name} ${this.source.slice(start, end)}`, start)
+  }
+
   /** Follows the words of a simple command to its name, and checks the arguments it is given. */
   private commandWord(
     frame: Frame,
@@ -1184,12 +1217,7 @@ class ScriptLexer {
           : literal.value
         this.noteAssignment(variable, false, `${command.name} ${literal.value}`, start)
       }
-      // env NAME=value … puts the variable in the environment of the command it runs.
-      const text = this.source.slice(start, end)
-      if (command.name === 'env' && ASSIGNMENT.test(text)) {
-        const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0]
-        this.noteAssignment(variable, literal.complete, `env ${/^[^=]*=/.exec(text)?.[0]}…`, start)
-      }
+      this.noteEnvironmentArgument(command, start, end, literal)
       if (command.unknownName !== undefined) {
         this.checkUnknownCommandArgument(command.unknownName, start, end, literal, placeholders)
       }
@@ -1308,7 +1336,8 @@ class ScriptLexer {
     if (first === undefined) return
     const prefix = this.literalText(start, first.index)
     const assignment = /^[A-Za-z_][A-Za-z0-9_]*(?:\[.*\])?\+?=/.test(prefix.value)
-    if (assignment && this.couldReadAsArrayValue('declare', start, prefix)) {
+    // Its name unknown, the command could be `declare -a`: any variable may be an array.
+    if (assignment && this.couldReadAsArrayValue('declare', start, prefix, false)) {
       const forbidden = mayBecomeArrayAssignment(`a command named ${spelling}`, 'declare')
       this.failPlaceholder(first.index, first.source, forbidden(first.source))
     }
@@ -1402,12 +1431,21 @@ class ScriptLexer {
    * expand it again (export and readonly do not, in bash 5.2). An unquoted `name=(` is an array
    * assignment already, whose elements are words.
    */
-  private couldReadAsArrayValue(command: string, start: number, prefix: LiteralText): boolean {
+  private couldReadAsArrayValue(
+    command: string,
+    start: number,
+    prefix: LiteralText,
+    commandFixed = true
+  ): boolean {
     if (command === 'export' || command === 'readonly') return false
     const name = ASSIGNMENT.exec(this.source.slice(start, start + 256))?.[0]
     if (name !== undefined && this.source[start + name.length] === '(') return false
     const value = prefix.value.slice(prefix.value.indexOf('=') + 1)
-    return value === '' || value.startsWith('(')
+    if (value !== '' && !value.startsWith('(')) return false
+    // Only an array reads it so: one the template may make, or one bash makes itself.
+    const variable = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[|\+?=)/.exec(prefix.value)?.[1]
+    this.arrayNames ??= findArrayNames(this.source)
+    return !commandFixed || variable === undefined || mayBeArray(variable, this.arrayNames)
   }
 
   /** Ends the current word; `ioNumber` when it is the file descriptor of a redirection (2>…). */
