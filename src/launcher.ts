@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
-import { DEFAULT_KILL_GRACE_MS } from './process-tree.js'
+import { DEFAULT_KILL_GRACE_MS, moment } from './process-tree.js'
 
 /**
  * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
@@ -333,8 +333,11 @@ export interface LaunchedProcess {
    * process of the task is a descendant of it until the task is done and released.
    */
   adopter: number | undefined
-  /** Once both pipes are closed: whether the launcher still has a child (left by the task). */
-  leftovers: Promise<boolean>
+  /**
+   * Once both pipes are closed: the `moment()` the launcher said it still has a child (left by the
+   * task), or undefined when it has none.
+   */
+  leftovers: Promise<number | undefined>
   /**
    * Lets the launcher take the next task (until then, it only holds this one's leftovers), or with
    * `reuse` false ends it: a process it still has would be taken for the next task's.
@@ -739,12 +742,12 @@ export class LauncherPool {
       let appendedBytes = 0
       let resolveExited!: (value: [number | null, NodeJS.Signals | null]) => void
       let resolveClosed!: () => void
-      let resolveLeftovers!: (left: boolean) => void
+      let resolveLeftovers!: (leftAt: number | undefined) => void
       const exited = new Promise<[number | null, NodeJS.Signals | null]>(
         done => (resolveExited = done)
       )
       const stdioClosed = new Promise<void>(done => (resolveClosed = done))
-      const leftovers = new Promise<boolean>(done => (resolveLeftovers = done))
+      const leftovers = new Promise<number | undefined>(done => (resolveLeftovers = done))
       const started = (forkedPid: number): void =>
         resolve({
           process: {
@@ -794,7 +797,8 @@ export class LauncherPool {
         done: left => {
           stdioOpen = false
           resolveClosed()
-          resolveLeftovers(left)
+          // A look at /proc from before this frame may miss what the task started last.
+          resolveLeftovers(left ? moment() : undefined)
         }
       }
       launcher.launch(encoded, running)
