@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { LauncherPool, NoneFree, launcherSupported } from '../src/launcher.js'
 import { runProcess } from '../src/process-runner.js'
-import { procReadCount, sharedSnapshot } from '../src/process-snapshot.js'
+import { moment, procReadCount, sharedSnapshot } from '../src/process-snapshot.js'
 
 // /proc: Linux only.
 const onLinux = process.platform === 'linux' ? it : it.skip
@@ -39,6 +39,16 @@ describe('the /proc snapshot', () => {
     expect(procReadCount()).toBe(reads)
     await new Promise(resolve => setImmediate(resolve))
     expect(sharedSnapshot()).not.toBe(first)
+  })
+
+  onLinux('is read anew for a stop called for after it was taken, and then shared', () => {
+    const before = sharedSnapshot()
+    const triggeredAt = moment()
+    const after = sharedSnapshot(triggeredAt)
+    expect(after).not.toBe(before)
+    expect(after.takenAt).toBeGreaterThan(triggeredAt)
+    expect(sharedSnapshot(triggeredAt)).toBe(after)
+    expect(sharedSnapshot()).toBe(after)
   })
 })
 
