@@ -86,8 +86,9 @@ sub reap {
 }
 
 # Every live process below this launcher, from /proc: as a subreaper, all its tasks' processes.
+# Each as [pid, process group].
 sub descendants {
-  my %children;
+  my (%children, %group);
   opendir(my $proc, '/proc') or return ();
   for my $entry (readdir($proc)) {
     next unless $entry =~ /^[0-9]+$/;
@@ -96,8 +97,10 @@ sub descendants {
     my $stat = '';
     1 while sysread($stat_fh, $stat, 4096, length($stat));
     close($stat_fh);
-    my ($state, $ppid) = split(' ', substr($stat, rindex($stat, ')') + 2), 3);
-    push(@{ $children{$ppid} }, $entry) if defined $ppid && $state ne 'Z' && $state ne 'X';
+    my ($state, $ppid, $pgrp) = split(' ', substr($stat, rindex($stat, ')') + 2), 4);
+    next unless defined $pgrp && $state ne 'Z' && $state ne 'X';
+    push(@{ $children{$ppid} }, $entry);
+    $group{$entry} = $pgrp;
   }
   closedir($proc);
   my @found;
@@ -107,7 +110,7 @@ sub descendants {
     push(@found, @$children);
     push(@queue, @$children);
   }
-  return @found;
+  return map { [$_, $group{$_}] } @found;
 }
 
 # Milliseconds since boot (monotonic), from /proc/uptime: Time::HiRes is a module.
@@ -128,15 +131,18 @@ sub abandon {
   exit 0 unless $left;
   my $stop = sub {
     my ($signal) = @_;
-    kill("-$signal", $task) if defined $task && $task > 1;
     my @below = descendants();
-    kill($signal, @below) if @below;
+    # The task's group only while a process below is in it: an empty group's number may be reused.
+    my $in_group = defined $task && $task > 1 && grep { $_->[1] == $task } @below;
+    kill("-$signal", $task) if $in_group;
+    kill($signal, map { $_->[0] } @below) if @below;
   };
   $stop->('TERM');
   my $deadline = now_ms() + $GRACE_MS;
   # Every process of the task is a child of this subreaper once its parent ends: none left
-  # (waitpid(2) says so) means all are gone.
-  for (;;) {
+  # (waitpid(2) says so) means all are gone. Also bounded by a count of looks: without
+  # /proc/uptime the clock stands still.
+  for (0 .. $GRACE_MS / 50) {
     my (undef, $running) = reap(0);
     exit 0 unless $running;
     last if now_ms() >= $deadline;
