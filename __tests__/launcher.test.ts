@@ -398,7 +398,7 @@ describe('LauncherPool', () => {
     expect(task.stdioOpen()).toBe(false)
     process.kill(-task.pid, 'SIGKILL')
     // The launcher is free again once the sleep it adopted is dealt with.
-    expect(await task.leftovers).toBe(true)
+    expect(await task.leftovers).toEqual(expect.any(Number))
     task.release(true)
     expect((await launch({ args: ['-c', 'echo next'] })).stdout).toBe('next\n')
   })
@@ -662,7 +662,7 @@ describe('a launcher adopts what its task leaves (Linux child subreaper)', () =>
     await task.stdioClosed
     await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '')
     const daemon = Number(fs.readFileSync(pidFile, 'utf8'))
-    expect(await task.leftovers).toBe(true)
+    expect(await task.leftovers).toEqual(expect.any(Number))
     expect(parentOf(daemon)).toBe(task.adopter)
     // Held: the next task gets another launcher, so its processes cannot be taken for these.
     const other = await launch({ args: ['-c', 'echo $PPID'] })
@@ -673,7 +673,7 @@ describe('a launcher adopts what its task leaves (Linux child subreaper)', () =>
     // Released, it takes the next task (the idle launcher taken last comes first) and says
     // nothing is left once the adopted daemon has been reaped.
     const next = await start('echo $PPID')
-    expect(await next.leftovers).toBe(false)
+    expect(await next.leftovers).toBeUndefined()
     expect(next.adopter).toBe(task.adopter)
     next.release(true)
   })
@@ -688,7 +688,7 @@ describe('a launcher left with a process it could not stop', () => {
         `setsid -f sh -c 'echo $$ > ${pidFile}; exec sleep 322' > /dev/null 2>&1`
       )
       await task.stdioClosed
-      expect(await task.leftovers).toBe(true)
+      expect(await task.leftovers).toEqual(expect.any(Number))
       const launcher = task.adopter as number
       await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '')
       const daemon = Number(fs.readFileSync(pidFile, 'utf8'))
@@ -771,6 +771,89 @@ describe('a launcher whose action is gone stops everything it started', () => {
     kill(pids)
     expect(all.filter(isAlive)).toEqual([])
     own.close()
+  })
+
+  /**
+   * A perl that runs the launcher as it is, but logs each kill() it makes (`signal pid...` per
+   * line) and, with `noUptime`, cannot open /proc/uptime.
+   */
+  function watchedPerl(name: string, noUptime: boolean): { perl: string; kills: () => string[] } {
+    const log = path.join(tempDir, `${name}-kills`)
+    fs.writeFileSync(
+      path.join(tempDir, 'Watch.pm'),
+      [
+        'package Watch;',
+        // Read now: the launcher replaces its environment with each task's.
+        'my ($log_path, $no_uptime) = @ENV{qw(WATCH_LOG WATCH_NO_UPTIME)};',
+        'BEGIN {',
+        '  *CORE::GLOBAL::kill = sub (@) {',
+        "    if (open(my $log, '>>', $log_path)) { print $log join(' ', @_), \"\\n\"; close($log) }",
+        '    return CORE::kill(@_);',
+        '  };',
+        '  *CORE::GLOBAL::open = sub (*;$@) {',
+        "    if ($no_uptime && @_ == 3 && $_[2] eq '/proc/uptime') { $! = 13; return 0 }",
+        '    return @_ == 3 ? CORE::open($_[0], $_[1], $_[2]) : CORE::open($_[0], $_[1]);',
+        '  };',
+        '}',
+        '1;',
+        ''
+      ].join('\n')
+    )
+    const perl = path.join(tempDir, `${name}-perl`)
+    fs.writeFileSync(
+      perl,
+      `#!/bin/sh\nPERL5LIB='${tempDir}' PERL5OPT=-MWatch WATCH_LOG='${log}' ` +
+        `WATCH_NO_UPTIME=${noUptime ? 1 : ''} exec ${LAUNCHER_PERL} "$@"\n`,
+      { mode: 0o755 }
+    )
+    const kills = (): string[] =>
+      fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []
+    return { perl, kills }
+  }
+
+  onLinux('SIGKILL after the grace, also when /proc/uptime cannot be read', async () => {
+    const { perl, kills } = watchedPerl('no-uptime', true)
+    const own = new LauncherPool({
+      enabled: true,
+      whenNoneFree: NoneFree.Wait,
+      perl,
+      killGraceMs: 300
+    })
+    const { task, pids } = await startShapes(own, 'no-uptime', 'trap "" TERM; exec sleep 328')
+    own.close()
+    const all = [...pids, task.adopter as number]
+    await waitUntil(() => !all.some(isAlive))
+    kill(pids)
+    expect(all.filter(isAlive)).toEqual([])
+    // The task's group still had its leader in it: the group was signalled.
+    expect(kills()).toContain(`-TERM ${task.pid}`)
+  })
+
+  onLinux('not the task group once nothing is in it: its number may be reused', async () => {
+    const { perl, kills } = watchedPerl('empty-group', false)
+    const own = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait, perl })
+    const daemonFile = path.join(tempDir, 'empty-group-daemon')
+    const outcome = await own.launch({
+      file: '/bin/sh',
+      args: [
+        '-c',
+        `setsid -f sh -c 'echo $$ > ${daemonFile}; exec sleep 329' </dev/null >/dev/null 2>&1`
+      ],
+      env: { PATH: process.env.PATH },
+      onOutput: () => {}
+    })
+    if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
+    const task = outcome.process
+    // The task ended and was reaped; its daemon, in a session of its own, is all that is left.
+    expect(await task.leftovers).toEqual(expect.any(Number))
+    await waitUntil(() => fs.existsSync(daemonFile) && fs.statSync(daemonFile).size > 0)
+    const daemon = Number(fs.readFileSync(daemonFile, 'utf8'))
+    own.close()
+    await waitUntil(() => !isAlive(daemon))
+    kill([daemon])
+    expect(isAlive(daemon)).toBe(false)
+    expect(kills()).toContain(`TERM ${daemon}`)
+    expect(kills().filter(line => line.startsWith('-'))).toEqual([])
   })
 
   onLinux('SIGKILL after the grace to what ignores SIGTERM', async () => {

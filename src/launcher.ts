@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
-import { DEFAULT_KILL_GRACE_MS } from './process-tree.js'
+import { DEFAULT_KILL_GRACE_MS, moment } from './process-tree.js'
 
 /**
  * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
@@ -86,8 +86,9 @@ sub reap {
 }
 
 # Every live process below this launcher, from /proc: as a subreaper, all its tasks' processes.
+# Each as [pid, process group].
 sub descendants {
-  my %children;
+  my (%children, %group);
   opendir(my $proc, '/proc') or return ();
   for my $entry (readdir($proc)) {
     next unless $entry =~ /^[0-9]+$/;
@@ -96,8 +97,10 @@ sub descendants {
     my $stat = '';
     1 while sysread($stat_fh, $stat, 4096, length($stat));
     close($stat_fh);
-    my ($state, $ppid) = split(' ', substr($stat, rindex($stat, ')') + 2), 3);
-    push(@{ $children{$ppid} }, $entry) if defined $ppid && $state ne 'Z' && $state ne 'X';
+    my ($state, $ppid, $pgrp) = split(' ', substr($stat, rindex($stat, ')') + 2), 4);
+    next unless defined $pgrp && $state ne 'Z' && $state ne 'X';
+    push(@{ $children{$ppid} }, $entry);
+    $group{$entry} = $pgrp;
   }
   closedir($proc);
   my @found;
@@ -107,7 +110,7 @@ sub descendants {
     push(@found, @$children);
     push(@queue, @$children);
   }
-  return @found;
+  return map { [$_, $group{$_}] } @found;
 }
 
 # Milliseconds since boot (monotonic), from /proc/uptime: Time::HiRes is a module.
@@ -128,15 +131,18 @@ sub abandon {
   exit 0 unless $left;
   my $stop = sub {
     my ($signal) = @_;
-    kill("-$signal", $task) if defined $task && $task > 1;
     my @below = descendants();
-    kill($signal, @below) if @below;
+    # The task's group only while a process below is in it: an empty group's number may be reused.
+    my $in_group = defined $task && $task > 1 && grep { $_->[1] == $task } @below;
+    kill("-$signal", $task) if $in_group;
+    kill($signal, map { $_->[0] } @below) if @below;
   };
   $stop->('TERM');
   my $deadline = now_ms() + $GRACE_MS;
   # Every process of the task is a child of this subreaper once its parent ends: none left
-  # (waitpid(2) says so) means all are gone.
-  for (;;) {
+  # (waitpid(2) says so) means all are gone. Also bounded by a count of looks: without
+  # /proc/uptime the clock stands still.
+  for (0 .. $GRACE_MS / 50) {
     my (undef, $running) = reap(0);
     exit 0 unless $running;
     last if now_ms() >= $deadline;
@@ -333,8 +339,11 @@ export interface LaunchedProcess {
    * process of the task is a descendant of it until the task is done and released.
    */
   adopter: number | undefined
-  /** Once both pipes are closed: whether the launcher still has a child (left by the task). */
-  leftovers: Promise<boolean>
+  /**
+   * Once both pipes are closed: the `moment()` the launcher said it still has a child (left by the
+   * task), or undefined when it has none.
+   */
+  leftovers: Promise<number | undefined>
   /**
    * Lets the launcher take the next task (until then, it only holds this one's leftovers), or with
    * `reuse` false ends it: a process it still has would be taken for the next task's.
@@ -739,12 +748,12 @@ export class LauncherPool {
       let appendedBytes = 0
       let resolveExited!: (value: [number | null, NodeJS.Signals | null]) => void
       let resolveClosed!: () => void
-      let resolveLeftovers!: (left: boolean) => void
+      let resolveLeftovers!: (leftAt: number | undefined) => void
       const exited = new Promise<[number | null, NodeJS.Signals | null]>(
         done => (resolveExited = done)
       )
       const stdioClosed = new Promise<void>(done => (resolveClosed = done))
-      const leftovers = new Promise<boolean>(done => (resolveLeftovers = done))
+      const leftovers = new Promise<number | undefined>(done => (resolveLeftovers = done))
       const started = (forkedPid: number): void =>
         resolve({
           process: {
@@ -794,7 +803,8 @@ export class LauncherPool {
         done: left => {
           stdioOpen = false
           resolveClosed()
-          resolveLeftovers(left)
+          // A look at /proc from before this frame may miss what the task started last.
+          resolveLeftovers(left ? moment() : undefined)
         }
       }
       launcher.launch(encoded, running)

@@ -11,6 +11,7 @@ import {
   groupHasLiveMembers,
   groupMayBeAlive,
   liveDescendants,
+  moment,
   newTaskMarker,
   runMarker,
   stopProcesses,
@@ -109,18 +110,30 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
   if (adopter === undefined) unadoptedTasks = true
 
   let timeoutTimer: NodeJS.Timeout | undefined
+  // When the timeout or the abort happened: the stop's first look must be read after it.
+  let stopCalledAt = 0
   const timedOut = new Promise<StopReason>(resolve => {
     const timeoutMs = options.timeoutMs
     if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS))
+      timeoutTimer = setTimeout(
+        () => {
+          stopCalledAt = moment()
+          resolve('timeout')
+        },
+        Math.min(timeoutMs, MAX_TIMER_MS)
+      )
     }
   })
   let onAbort: (() => void) | undefined
   const aborted = new Promise<StopReason>(resolve => {
     if (!options.signal) return
     // Starting through a launcher takes a moment, in which the run may have halted.
-    if (options.signal.aborted) return resolve('abort')
-    onAbort = () => resolve('abort')
+    const abort = (): void => {
+      stopCalledAt = moment()
+      resolve('abort')
+    }
+    if (options.signal.aborted) return abort()
+    onAbort = abort
     options.signal.addEventListener('abort', onAbort, { once: true })
   })
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS
@@ -131,7 +144,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     clearTimeout(timeoutTimer)
     if (!Array.isArray(first)) {
       stopReason = first
-      await stopProcessTree(started, marker, killGraceMs)
+      await stopProcessTree(started, marker, killGraceMs, stopCalledAt)
     }
     const [code, signal] = await exited
 
@@ -146,9 +159,17 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
     if (lost) unadoptedTasks = true
     if (adopter !== undefined && !lost) {
       // Its launcher still has a child: a process of this task (and the launcher waits for us).
+      // Undefined, or when the launcher said so: a process the task left may have started just
+      // before, so what /proc said earlier in this turn does not count.
+      const leftAt = await started.leftovers
       const stopped =
-        !(await started.leftovers) ||
-        (await stopProcesses(now => liveDescendants(adopter, now.processes()), pid, killGraceMs))
+        leftAt === undefined ||
+        (await stopProcesses(
+          now => liveDescendants(adopter, now.processes()),
+          pid,
+          killGraceMs,
+          leftAt
+        ))
       // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
       started.release?.(stopped)
     } else if (stopReason === undefined) {
@@ -184,8 +205,11 @@ interface StartedProcess {
   lostReason?(): string | undefined
   /** The launcher whose descendants every process of the task stays (see launcher.ts). */
   adopter?: number
-  /** With an adopter: whether the task left processes, known once the output is closed. */
-  leftovers?: Promise<boolean>
+  /**
+   * With an adopter, once the output is closed: the `moment()` the launcher said the task left
+   * processes, or undefined when it left none.
+   */
+  leftovers?: Promise<number | undefined>
   /** With an adopter: lets it take the next task, or (reuse false) ends it. */
   release?(reuse: boolean): void
 }
@@ -200,7 +224,7 @@ let unadoptedTasks = false
  */
 export async function stopRunLeftovers(graceMs = DEFAULT_KILL_GRACE_MS): Promise<void> {
   if (process.platform !== 'linux' || !unadoptedTasks) return
-  await stopProcesses(now => now.marked(runMarker()), undefined, graceMs)
+  await stopProcesses(now => now.marked(runMarker()), undefined, graceMs, moment())
 }
 
 let shared: LauncherPool | undefined
@@ -308,7 +332,8 @@ export function exitCodeOfSignal(signal: NodeJS.Signals | null): number | null {
 async function stopProcessTree(
   started: StartedProcess,
   marker: string | undefined,
-  graceMs: number
+  graceMs: number,
+  triggeredAt: number
 ): Promise<void> {
   const pid = started.pid
   if (process.platform === 'win32') {
@@ -326,7 +351,7 @@ async function stopProcessTree(
           if (marker === undefined) return linked
           return [...new Set([...linked, ...now.marked(marker)])]
         }
-  await stopProcesses(find, pid, graceMs)
+  await stopProcesses(find, pid, graceMs, triggeredAt)
 }
 
 async function stopLeftovers(pgid: number, graceMs: number): Promise<void> {
@@ -334,7 +359,7 @@ async function stopLeftovers(pgid: number, graceMs: number): Promise<void> {
   if (process.platform === 'win32') return
   // Usually the group is already empty and this costs a single kill(2).
   if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid)) return
-  await stopProcesses(() => [], pgid, graceMs)
+  await stopProcesses(() => [], pgid, graceMs, moment())
 }
 
 function runTaskkill(pid: number): Promise<void> {

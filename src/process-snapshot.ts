@@ -5,6 +5,8 @@ import * as fs from 'node:fs'
  * marker in their environment. Stopping a task looks again every 10–100 ms until its processes
  * are gone; when many tasks are stopped at once (total-timeout, cancellation), one snapshot per
  * turn of the event loop serves them all, so a look costs one read of /proc, not one per task.
+ * A stop's first look must not use a snapshot read before what triggered it (a process started
+ * just before the trigger would be missed): events and snapshots are ordered by `moment()`.
  */
 
 /** Where the environment marker's name starts; the run's random part follows. */
@@ -26,8 +28,17 @@ export function procReadCount(): number {
   return procReads
 }
 
-/** What /proc says, each part read once, on first use. */
+let moments = 0
+
+/** A strictly increasing count: orders the events that trigger stops and the reads of /proc. */
+export function moment(): number {
+  return ++moments
+}
+
+/** What /proc says, each part read once, on first use (always after `takenAt`). */
 export class ProcessSnapshot {
+  /** Taken before any of its parts is read. */
+  readonly takenAt = moment()
   private table: Map<number, ProcessEntry> | undefined | null = null
   /** The environment of every readable process whose environment has a marker of ours. */
   private environs: Map<string, Buffer> | undefined
@@ -58,13 +69,11 @@ let shared: ProcessSnapshot | undefined
 
 /**
  * The snapshot of this turn of the event loop, shared by every stop that looks now (the stops'
- * poll timers fire together); the next turn reads /proc anew.
+ * poll timers fire together) and taken after the moment `after`; the next turn reads /proc anew.
  */
-export function sharedSnapshot(): ProcessSnapshot {
-  if (shared === undefined) {
-    shared = new ProcessSnapshot()
-    setImmediate(() => (shared = undefined)).unref()
-  }
+export function sharedSnapshot(after = 0): ProcessSnapshot {
+  if (shared === undefined) setImmediate(() => (shared = undefined)).unref()
+  if (shared === undefined || shared.takenAt <= after) shared = new ProcessSnapshot()
   return shared
 }
 

@@ -11,6 +11,7 @@ import {
 export {
   liveDescendants,
   markedProcesses,
+  moment,
   readProcessTable,
   type ProcessEntry,
   type ProcessSnapshot
@@ -57,15 +58,18 @@ export function nextTaskMarker(): string {
  * Stops what `find` finds (live pids, looked up anew at each step since they may fork) and the
  * process group `pgid`, if given: SIGTERM, then SIGKILL to whatever is still there after the grace.
  * False when something is still there after that (a process we may not signal). Every look reads
- * the snapshot of /proc that every stop in progress shares for this turn of the event loop.
+ * the snapshot of /proc that every stop in progress shares for this turn of the event loop; the
+ * first one taken after `triggeredAt`, the `moment()` of the event that called for the stop.
  */
 export async function stopProcesses(
   find: (snapshot: ProcessSnapshot) => number[],
   pgid: number | undefined,
-  graceMs: number
+  graceMs: number,
+  triggeredAt: number
 ): Promise<boolean> {
   const groupSignalled = pgid !== undefined && signalGroup(pgid, 'SIGTERM')
-  const found = find(sharedSnapshot())
+  // An earlier read may predate a process started just before the trigger, and miss it.
+  const found = find(sharedSnapshot(triggeredAt))
   if (!groupSignalled && found.length === 0) return true
   for (const pid of found) signalProcess(pid, 'SIGTERM')
   const gone = (snapshot: ProcessSnapshot): boolean =>
