@@ -424,10 +424,12 @@ describe('LauncherPool', () => {
           expect(await warming.launch(request)).toEqual({ unavailable: true })
           expect(warming['all'].size).toBe(task < 7 ? 0 : 1)
         }
-        let outcome = await warming.launch(request)
+        // A task that outlasts the next call keeps the launcher busy however loaded the machine is.
+        const busy = { file: '/bin/sleep', args: ['1'] }
+        let outcome = await warming.launch(busy)
         for (let tries = 0; 'unavailable' in outcome && tries < 200; tries++) {
           await new Promise(resolve => setTimeout(resolve, 10))
-          outcome = await warming.launch(request)
+          outcome = await warming.launch(busy)
         }
         if (!('process' in outcome)) throw new Error('no launcher became ready')
         // While it is busy, the next task is spawned again and a second launcher starts.

@@ -1780,6 +1780,8 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
  * marker in their environment. Stopping a task looks again every 10–100 ms until its processes
  * are gone; when many tasks are stopped at once (total-timeout, cancellation), one snapshot per
  * turn of the event loop serves them all, so a look costs one read of /proc, not one per task.
+ * A stop's first look must not use a snapshot read before what triggered it (a process started
+ * just before the trigger would be missed): events and snapshots are ordered by `moment()`.
  */
 /** Where the environment marker's name starts; the run's random part follows. */
 const MARKER_PREFIX = 'PARALLEL_EXEC_TASK_';
@@ -1790,8 +1792,15 @@ let procReads = 0;
 function procReadCount() {
     return procReads;
 }
-/** What /proc says, each part read once, on first use. */
+let moments = 0;
+/** A strictly increasing count: orders the events that trigger stops and the reads of /proc. */
+function moment() {
+    return ++moments;
+}
+/** What /proc says, each part read once, on first use (always after `takenAt`). */
 class ProcessSnapshot {
+    /** Taken before any of its parts is read. */
+    takenAt = moment();
     table = null;
     /** The environment of every readable process whose environment has a marker of ours. */
     environs;
@@ -1822,13 +1831,13 @@ class ProcessSnapshot {
 let shared;
 /**
  * The snapshot of this turn of the event loop, shared by every stop that looks now (the stops'
- * poll timers fire together); the next turn reads /proc anew.
+ * poll timers fire together) and taken after the moment `after`; the next turn reads /proc anew.
  */
-function sharedSnapshot() {
-    if (shared === undefined) {
-        shared = new ProcessSnapshot();
+function sharedSnapshot(after = 0) {
+    if (shared === undefined)
         setImmediate(() => (shared = undefined)).unref();
-    }
+    if (shared === undefined || shared.takenAt <= after)
+        shared = new ProcessSnapshot();
     return shared;
 }
 /** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
@@ -1996,11 +2005,13 @@ function nextTaskMarker() {
  * Stops what `find` finds (live pids, looked up anew at each step since they may fork) and the
  * process group `pgid`, if given: SIGTERM, then SIGKILL to whatever is still there after the grace.
  * False when something is still there after that (a process we may not signal). Every look reads
- * the snapshot of /proc that every stop in progress shares for this turn of the event loop.
+ * the snapshot of /proc that every stop in progress shares for this turn of the event loop; the
+ * first one taken after `triggeredAt`, the `moment()` of the event that called for the stop.
  */
-async function stopProcesses(find, pgid, graceMs) {
+async function stopProcesses(find, pgid, graceMs, triggeredAt) {
     const groupSignalled = pgid !== undefined && signalGroup(pgid, 'SIGTERM');
-    const found = find(sharedSnapshot());
+    // An earlier read may predate a process started just before the trigger, and miss it.
+    const found = find(sharedSnapshot(triggeredAt));
     if (!groupSignalled && found.length === 0)
         return true;
     for (const pid of found)
@@ -2166,8 +2177,9 @@ sub reap {
 }
 
 # Every live process below this launcher, from /proc: as a subreaper, all its tasks' processes.
+# Each as [pid, process group].
 sub descendants {
-  my %children;
+  my (%children, %group);
   opendir(my $proc, '/proc') or return ();
   for my $entry (readdir($proc)) {
     next unless $entry =~ /^[0-9]+$/;
@@ -2176,8 +2188,10 @@ sub descendants {
     my $stat = '';
     1 while sysread($stat_fh, $stat, 4096, length($stat));
     close($stat_fh);
-    my ($state, $ppid) = split(' ', substr($stat, rindex($stat, ')') + 2), 3);
-    push(@{ $children{$ppid} }, $entry) if defined $ppid && $state ne 'Z' && $state ne 'X';
+    my ($state, $ppid, $pgrp) = split(' ', substr($stat, rindex($stat, ')') + 2), 4);
+    next unless defined $pgrp && $state ne 'Z' && $state ne 'X';
+    push(@{ $children{$ppid} }, $entry);
+    $group{$entry} = $pgrp;
   }
   closedir($proc);
   my @found;
@@ -2187,7 +2201,7 @@ sub descendants {
     push(@found, @$children);
     push(@queue, @$children);
   }
-  return @found;
+  return map { [$_, $group{$_}] } @found;
 }
 
 # Milliseconds since boot (monotonic), from /proc/uptime: Time::HiRes is a module.
@@ -2208,15 +2222,18 @@ sub abandon {
   exit 0 unless $left;
   my $stop = sub {
     my ($signal) = @_;
-    kill("-$signal", $task) if defined $task && $task > 1;
     my @below = descendants();
-    kill($signal, @below) if @below;
+    # The task's group only while a process below is in it: an empty group's number may be reused.
+    my $in_group = defined $task && $task > 1 && grep { $_->[1] == $task } @below;
+    kill("-$signal", $task) if $in_group;
+    kill($signal, map { $_->[0] } @below) if @below;
   };
   $stop->('TERM');
   my $deadline = now_ms() + $GRACE_MS;
   # Every process of the task is a child of this subreaper once its parent ends: none left
-  # (waitpid(2) says so) means all are gone.
-  for (;;) {
+  # (waitpid(2) says so) means all are gone. Also bounded by a count of looks: without
+  # /proc/uptime the clock stands still.
+  for (0 .. $GRACE_MS / 50) {
     my (undef, $running) = reap(0);
     exit 0 unless $running;
     last if now_ms() >= $deadline;
@@ -2785,7 +2802,8 @@ class LauncherPool {
                 done: left => {
                     stdioOpen = false;
                     resolveClosed();
-                    resolveLeftovers(left);
+                    // A look at /proc from before this frame may miss what the task started last.
+                    resolveLeftovers(left ? moment() : undefined);
                 }
             };
             launcher.launch(encoded, running);
@@ -2955,10 +2973,15 @@ async function runProcess(options) {
     if (adopter === undefined)
         unadoptedTasks = true;
     let timeoutTimer;
+    // When the timeout or the abort happened: the stop's first look must be read after it.
+    let stopCalledAt = 0;
     const timedOut = new Promise(resolve => {
         const timeoutMs = options.timeoutMs;
         if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-            timeoutTimer = setTimeout(() => resolve('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
+            timeoutTimer = setTimeout(() => {
+                stopCalledAt = moment();
+                resolve('timeout');
+            }, Math.min(timeoutMs, MAX_TIMER_MS));
         }
     });
     let onAbort;
@@ -2966,9 +2989,13 @@ async function runProcess(options) {
         if (!options.signal)
             return;
         // Starting through a launcher takes a moment, in which the run may have halted.
+        const abort = () => {
+            stopCalledAt = moment();
+            resolve('abort');
+        };
         if (options.signal.aborted)
-            return resolve('abort');
-        onAbort = () => resolve('abort');
+            return abort();
+        onAbort = abort;
         options.signal.addEventListener('abort', onAbort, { once: true });
     });
     const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
@@ -2978,7 +3005,7 @@ async function runProcess(options) {
         clearTimeout(timeoutTimer);
         if (!Array.isArray(first)) {
             stopReason = first;
-            await stopProcessTree(started, marker, killGraceMs);
+            await stopProcessTree(started, marker, killGraceMs, stopCalledAt);
         }
         const [code, signal] = await exited;
         // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
@@ -2993,8 +3020,11 @@ async function runProcess(options) {
             unadoptedTasks = true;
         if (adopter !== undefined && !lost) {
             // Its launcher still has a child: a process of this task (and the launcher waits for us).
-            const stopped = !(await started.leftovers) ||
-                (await stopProcesses(now => liveDescendants(adopter, now.processes()), pid, killGraceMs));
+            // Undefined, or when the launcher said so: a process the task left may have started just
+            // before, so what /proc said earlier in this turn does not count.
+            const leftAt = await started.leftovers;
+            const stopped = leftAt === undefined ||
+                (await stopProcesses(now => liveDescendants(adopter, now.processes()), pid, killGraceMs, leftAt));
             // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
             started.release?.(stopped);
         }
@@ -3026,7 +3056,7 @@ let unadoptedTasks = false;
 async function stopRunLeftovers(graceMs = DEFAULT_KILL_GRACE_MS) {
     if (process.platform !== 'linux' || !unadoptedTasks)
         return;
-    await stopProcesses(now => now.marked(runMarker()), undefined, graceMs);
+    await stopProcesses(now => now.marked(runMarker()), undefined, graceMs, moment());
 }
 let process_runner_shared;
 /** The launchers every task of this process shares. */
@@ -3121,7 +3151,7 @@ function exitCodeOfSignal(signal) {
  * descendants of its adopting launcher, or else its descendants still linked to it and every
  * process carrying its marker.
  */
-async function stopProcessTree(started, marker, graceMs) {
+async function stopProcessTree(started, marker, graceMs, triggeredAt) {
     const pid = started.pid;
     if (process.platform === 'win32') {
         await runTaskkill(pid);
@@ -3138,7 +3168,7 @@ async function stopProcessTree(started, marker, graceMs) {
                 return linked;
             return [...new Set([...linked, ...now.marked(marker)])];
         };
-    await stopProcesses(find, pid, graceMs);
+    await stopProcesses(find, pid, graceMs, triggeredAt);
 }
 async function stopLeftovers(pgid, graceMs) {
     // Windows has no process group to find what a finished process left behind.
@@ -3147,7 +3177,7 @@ async function stopLeftovers(pgid, graceMs) {
     // Usually the group is already empty and this costs a single kill(2).
     if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid))
         return;
-    await stopProcesses(() => [], pgid, graceMs);
+    await stopProcesses(() => [], pgid, graceMs, moment());
 }
 function runTaskkill(pid) {
     const { file, args } = taskkillCommand(pid);
@@ -5035,6 +5065,96 @@ function spawnBudget(workDirectory, slots, count, env = process.env) {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/shell-arrays.ts
+/**
+ * Which variables a bash template may make arrays, found in its whole text (code strings for eval
+ * or trap included): declare, typeset and local read a value that starts with `(` as an array
+ * assignment, and expand it again, only when the variable already is an array.
+ */
+/**
+ * Arrays bash sets up or fills itself (bash 5.2 manual, Shell Variables), and the default names of
+ * mapfile and coproc.
+ */
+const BUILTIN_ARRAYS = new Set([
+    'BASH_ALIASES',
+    'BASH_ARGC',
+    'BASH_ARGV',
+    'BASH_CMDS',
+    'BASH_LINENO',
+    'BASH_REMATCH',
+    'BASH_SOURCE',
+    'BASH_VERSINFO',
+    'COMP_WORDS',
+    'COMPREPLY',
+    'COPROC',
+    'DIRSTACK',
+    'FUNCNAME',
+    'GROUPS',
+    'MAPFILE',
+    'PIPESTATUS'
+]);
+const shell_arrays_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+// Commands that make arrays of the names they are given: declare, typeset and local with -a or
+// -A, read with -a, and mapfile or readarray always; up to the end of the command.
+const ARRAY_COMMAND = /(?<![A-Za-z0-9_-])(declare|typeset|local|read|mapfile|readarray|coproc)(?![A-Za-z0-9_-])([^;&|\n<>(){}]*)/g;
+/** Whether `name` may be an array where the template declares it: see ArrayNames. */
+function mayBeArray(name, arrays) {
+    return arrays === 'any' || arrays.has(name) || BUILTIN_ARRAYS.has(name);
+}
+/** The names `source` may make arrays: name=(…), name+=(…), name[…], and the commands above. */
+function findArrayNames(source) {
+    const names = new Set();
+    // name=( and name+=( : the word before, up to a blank or an operator.
+    for (const match of source.matchAll(/\+?=\(/g)) {
+        const before = /[^\s;&|()<>]*$/.exec(source.slice(0, match.index))?.[0] ?? '';
+        const name = before.replace(/\[.*$/, '');
+        if (!shell_arrays_NAME.test(name))
+            return 'any';
+        names.add(name);
+    }
+    // name[ : a subscript, in an assignment, a declaration, read, printf -v or an expansion.
+    for (const match of source.matchAll(/\[/g)) {
+        const index = match.index;
+        const previous = source[index - 1] ?? '';
+        if ('}"\'`'.includes(previous) && previous !== '')
+            return 'any';
+        if (!NAME_CHAR.test(previous))
+            continue;
+        const name = /[A-Za-z_][A-Za-z0-9_]*$/.exec(source.slice(0, index))?.[0];
+        if (name === undefined)
+            continue;
+        // $n[0] names no variable the template spells.
+        if (source[index - name.length - 1] === '$')
+            return 'any';
+        names.add(name);
+    }
+    for (const match of source.matchAll(ARRAY_COMMAND)) {
+        const [, command, rest] = match;
+        const words = (rest ?? '')
+            .trim()
+            .split(/[ \t]+/)
+            .filter(Boolean);
+        const options = words.filter(word => word.startsWith('-') || word.startsWith('+'));
+        const makesArrays = command === 'mapfile' ||
+            command === 'readarray' ||
+            command === 'coproc' ||
+            options.some(option => (command === 'read' ? /^-[A-Za-z]*a/ : /^[-+][A-Za-z]*[aA]/).test(option));
+        if (!makesArrays)
+            continue;
+        for (const word of words) {
+            if (word.startsWith('-') || word.startsWith('+'))
+                continue;
+            const name = word.replace(/(?:\[.*)?(?:\+?=.*)?$/, '');
+            if (shell_arrays_NAME.test(name))
+                names.add(name);
+            else if (/[$`"'\\]/.test(word))
+                return 'any';
+        }
+    }
+    return names;
+}
+
 ;// CONCATENATED MODULE: ./src/shell-syntax.ts
 /**
  * Just enough bash and POSIX sh (dash) syntax to put untrusted values into a command template
@@ -5047,6 +5167,7 @@ var external_node_buffer_ = __nccwpck_require__(4573);
  * values where a builtin would evaluate them (let, read, declare -i, printf -v, [ -v, eval, …),
  * and where bash and dash read a template differently it refuses rather than pick one.
  */
+
 /** The template cannot be lexed with certainty, or puts a placeholder where it cannot be safe. */
 class ShellSyntaxError extends Error {
     name = 'ShellSyntaxError';
@@ -5415,6 +5536,8 @@ class ScriptLexer {
     textPlaceholders = [];
     /** The first declaration that gives a variable the integer or nameref attribute, if any. */
     attributes;
+    /** The variables the template may make arrays, found once when a declaration needs them. */
+    arrayNames;
     /** The first assignment of a value that is not fixed text to a guarded variable. */
     evaluatingAssignment;
     constructor(source, dialect, matchPlaceholder, 
@@ -5923,6 +6046,27 @@ class ScriptLexer {
             return;
         this.evaluatingAssignment ??= { variable, spelling, index };
     }
+    /**
+     * Notes an argument whose fixed text (quotes removed) starts NAME= for a guarded NAME, or holds
+     * =NAME=, and whose value is not fixed text: env under any path or wrapper (nice, exec, xargs),
+     * sudo, systemd-run --setenv= and others put it in the environment of a program they run.
+     */
+    noteEnvironmentArgument(command, start, end, literal) {
+        const name = command.name ?? command.unknownName ?? 'a command';
+        const named = /(?:^|=)([A-Za-z_][A-Za-z0-9_]*)=/.exec(literal.value);
+        if (named !== null) {
+            const variable = named[1];
+            this.noteAssignment(variable, literal.complete, `${name} ${variable}=…`, start);
+            return;
+        }
+        // The fixed text stops inside the name (PS$'4'=…, P${s}=…): it could still be a guarded one.
+        const partial = /(?:^|=)([A-Za-z_][A-Za-z0-9_]*)$/.exec(literal.value)?.[1];
+        if (literal.complete || partial === undefined || !this.source.slice(start, end).includes('=')) {
+            return;
+        }
+        const variable = [...EVALUATING_VARIABLES, ...CODE_VARIABLES.keys()].find(guarded => guarded.startsWith(partial));
+        this.noteAssignment(variable, false, `${name} ${this.source.slice(start, end)}`, start);
+    }
     /** Follows the words of a simple command to its name, and checks the arguments it is given. */
     commandWord(frame, word, start, end, placeholders) {
         const command = frame.command;
@@ -5937,12 +6081,7 @@ class ScriptLexer {
                     : literal.value;
                 this.noteAssignment(variable, false, `${command.name} ${literal.value}`, start);
             }
-            // env NAME=value … puts the variable in the environment of the command it runs.
-            const text = this.source.slice(start, end);
-            if (command.name === 'env' && ASSIGNMENT.test(text)) {
-                const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
-                this.noteAssignment(variable, literal.complete, `env ${/^[^=]*=/.exec(text)?.[0]}…`, start);
-            }
+            this.noteEnvironmentArgument(command, start, end, literal);
             if (command.unknownName !== undefined) {
                 this.checkUnknownCommandArgument(command.unknownName, start, end, literal, placeholders);
             }
@@ -6054,7 +6193,8 @@ class ScriptLexer {
             return;
         const prefix = this.literalText(start, first.index);
         const assignment = /^[A-Za-z_][A-Za-z0-9_]*(?:\[.*\])?\+?=/.test(prefix.value);
-        if (assignment && this.couldReadAsArrayValue('declare', start, prefix)) {
+        // Its name unknown, the command could be `declare -a`: any variable may be an array.
+        if (assignment && this.couldReadAsArrayValue('declare', start, prefix, false)) {
             const forbidden = mayBecomeArrayAssignment(`a command named ${spelling}`, 'declare');
             this.failPlaceholder(first.index, first.source, forbidden(first.source));
         }
@@ -6147,14 +6287,19 @@ class ScriptLexer {
      * expand it again (export and readonly do not, in bash 5.2). An unquoted `name=(` is an array
      * assignment already, whose elements are words.
      */
-    couldReadAsArrayValue(command, start, prefix) {
+    couldReadAsArrayValue(command, start, prefix, commandFixed = true) {
         if (command === 'export' || command === 'readonly')
             return false;
         const name = ASSIGNMENT.exec(this.source.slice(start, start + 256))?.[0];
         if (name !== undefined && this.source[start + name.length] === '(')
             return false;
         const value = prefix.value.slice(prefix.value.indexOf('=') + 1);
-        return value === '' || value.startsWith('(');
+        if (value !== '' && !value.startsWith('('))
+            return false;
+        // Only an array reads it so: one the template may make, or one bash makes itself.
+        const variable = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[|\+?=)/.exec(prefix.value)?.[1];
+        this.arrayNames ??= findArrayNames(this.source);
+        return !commandFixed || variable === undefined || mayBeArray(variable, this.arrayNames);
     }
     /** Ends the current word; `ioNumber` when it is the file descriptor of a redirection (2>…). */
     finishWord(frame, ioNumber = false) {
