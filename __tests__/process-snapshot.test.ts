@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { LauncherPool, NoneFree, launcherSupported } from '../src/launcher.js'
 import { runProcess } from '../src/process-runner.js'
 import { moment, procReadCount, sharedSnapshot } from '../src/process-snapshot.js'
+import { isAlive } from './helpers/action.js'
 
 // /proc: Linux only.
 const onLinux = process.platform === 'linux' ? it : it.skip
@@ -16,17 +17,6 @@ const starters = [
 ]
 
 afterAll(() => launcherPool.close())
-
-/** Whether a process exists and is not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1')
-    const state = stat.charAt(stat.lastIndexOf(')') + 2)
-    return state !== 'Z' && state !== 'X'
-  } catch {
-    return false
-  }
-}
 
 describe('the /proc snapshot', () => {
   onLinux('is shared within a turn of the event loop, and read anew in the next', async () => {

@@ -4008,7 +4008,6 @@ function alignToCharacterStart(bytes, index, end) {
 
 
 
-
 /** Output kept per task for the summary, annotations and results file. */
 const TAIL_LINES = 50;
 const TAIL_BYTES = 8 * 1024;
@@ -4125,11 +4124,13 @@ function commandTask(options) {
 }
 /**
  * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
- * string, without a NUL byte or a lone surrogate (see unsendableCharacter), and within the `room` the task's arguments and other variables leave.
+ * string, without a NUL byte, and within the `room` the task's arguments and other variables
+ * leave. (A lone surrogate cannot get here: prepare refuses a string item with one, and JSON
+ * escapes it.)
  */
 function itemVariableFits(text, room) {
     const variable = `PARALLEL_ITEM=${text}`;
-    if (unsendableCharacter(text) !== undefined || !fitsOneString(variable))
+    if (text.includes('\0') || !fitsOneString(variable))
         return false;
     // Cheap upper bound first, as in fitsOneString.
     return room === undefined || variable.length * 3 + 9 <= room || stringBytes(variable) <= room;

@@ -11,7 +11,6 @@ import { TaskOutput } from './task-output.js'
 import { type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 import { type CommandTemplate, type RenderedCommand } from './template.js'
-import { unsendableCharacter } from './unsendable.js'
 
 /** An item whose command has been rendered and checked before anything runs. */
 export interface PreparedItem {
@@ -184,11 +183,13 @@ export function commandTask(
 
 /**
  * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
- * string, without a NUL byte or a lone surrogate (see unsendableCharacter), and within the `room` the task's arguments and other variables leave.
+ * string, without a NUL byte, and within the `room` the task's arguments and other variables
+ * leave. (A lone surrogate cannot get here: prepare refuses a string item with one, and JSON
+ * escapes it.)
  */
 export function itemVariableFits(text: string, room: number | undefined): boolean {
   const variable = `PARALLEL_ITEM=${text}`
-  if (unsendableCharacter(text) !== undefined || !fitsOneString(variable)) return false
+  if (text.includes('\0') || !fitsOneString(variable)) return false
   // Cheap upper bound first, as in fitsOneString.
   return room === undefined || variable.length * 3 + 9 <= room || stringBytes(variable) <= room
 }
