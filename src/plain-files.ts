@@ -18,7 +18,8 @@ import {
  */
 
 /** Opens for reading without following a symlink, and without waiting for a FIFO's writer. */
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0)
+export const READ_FLAGS =
+  constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0)
 
 /** Removes whatever is at `path` (a file, a link, a FIFO, a directory): the link, never its target. */
 export function removePath(path: string): void {

@@ -3,6 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { types } from 'node:util'
 import type { OutputFile } from './launcher.js'
+import { READ_FLAGS } from './plain-files.js'
 import { randomUUID } from './random.js'
 
 export interface TaskOutputOptions {
@@ -37,12 +38,6 @@ const FIRST_BLOCK_SIZE = 4 * 1024
 const MAX_BLOCK_SIZE = 64 * 1024
 const REPLAY_READ_SIZE = 64 * 1024
 const REPLAY_YIELD_BYTES = 1024 * 1024
-/**
- * Spill files are reopened by path, in a directory tasks can write to: a FIFO or a symlink put in a
- * spill file's place must not make a read wait for a writer or follow the link.
- */
-const SPILL_READ_FLAGS =
-  fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0)
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8
@@ -189,7 +184,8 @@ export class TaskOutput {
     for (const { path: file, start, bytes } of segments) {
       // Read synchronously: the file was just written and is in the page cache, and a thread-pool
       // round trip per read took about a fifth of a large replay's time.
-      const fd = fs.openSync(file, SPILL_READ_FLAGS)
+      // Reopened by path in a folder tasks can write to: no FIFO or link put in its place is followed.
+      const fd = fs.openSync(file, READ_FLAGS)
       try {
         for (let position = start; position < start + bytes;) {
           const left = start + bytes - position
@@ -351,7 +347,7 @@ export class TaskOutput {
     const bytes = Buffer.allocUnsafe(length)
     let read = 0
     try {
-      const fd = fs.openSync(last.path, SPILL_READ_FLAGS)
+      const fd = fs.openSync(last.path, READ_FLAGS)
       try {
         read = fs.readSync(fd, bytes, 0, length, last.start + last.bytes - length)
       } finally {
