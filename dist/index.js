@@ -3633,6 +3633,7 @@ function parseOutputFile(text) {
 
 
 
+
 const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
 const DEFAULT_TAIL_LINES = 50;
 const DEFAULT_TAIL_BYTES = 8 * 1024;
@@ -3641,11 +3642,6 @@ const FIRST_BLOCK_SIZE = 4 * 1024;
 const MAX_BLOCK_SIZE = 64 * 1024;
 const REPLAY_READ_SIZE = 64 * 1024;
 const REPLAY_YIELD_BYTES = 1024 * 1024;
-/**
- * Spill files are reopened by path, in a directory tasks can write to: a FIFO or a symlink put in a
- * spill file's place must not make a read wait for a writer or follow the link.
- */
-const SPILL_READ_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
 // The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
 // break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8;
@@ -3775,7 +3771,8 @@ class TaskOutput {
         for (const { path: file, start, bytes } of segments) {
             // Read synchronously: the file was just written and is in the page cache, and a thread-pool
             // round trip per read took about a fifth of a large replay's time.
-            const fd = external_node_fs_namespaceObject.openSync(file, SPILL_READ_FLAGS);
+            // Reopened by path in a folder tasks can write to: no FIFO or link put in its place is followed.
+            const fd = external_node_fs_namespaceObject.openSync(file, READ_FLAGS);
             try {
                 for (let position = start; position < start + bytes;) {
                     const left = start + bytes - position;
@@ -3938,7 +3935,7 @@ class TaskOutput {
         const bytes = Buffer.allocUnsafe(length);
         let read = 0;
         try {
-            const fd = external_node_fs_namespaceObject.openSync(last.path, SPILL_READ_FLAGS);
+            const fd = external_node_fs_namespaceObject.openSync(last.path, READ_FLAGS);
             try {
                 read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
             }
