@@ -1,6 +1,38 @@
+import { readFileSync } from 'node:fs'
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
+
+const { folders } = JSON.parse(
+  readFileSync(new URL('./scripts/layers.json', import.meta.url), 'utf8')
+)
+
+/** One rule per src/ folder: an import of a folder it may not use fails lint. */
+function layerRules() {
+  return Object.entries(folders).map(([folder, { imports, githubFree }]) => {
+    const forbidden = Object.keys(folders).filter(
+      other => other !== folder && !imports.includes(other)
+    )
+    const patterns = [
+      {
+        regex: `^\\.\\./(?:${forbidden.join('|')})/`,
+        message: `src/${folder}/ may import only from ${imports.join(', ') || 'itself'} (scripts/layers.json, docs/architecture.md).`
+      },
+      { regex: '^\\.\\./\\.\\./', message: 'src/ folders are one level deep.' },
+      { regex: '^\\.\\./(?:main|index)\\.js$', message: 'Nothing imports the entry point.' }
+    ]
+    if (githubFree) {
+      patterns.push({
+        regex: '^@actions/',
+        message: `src/${folder}/ is part of the GitHub-free core.`
+      })
+    }
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns }] }
+    }
+  })
+}
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
@@ -19,5 +51,6 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
     }
-  }
+  },
+  ...layerRules()
 )

@@ -418,16 +418,16 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: ./src/random.ts
+;// CONCATENATED MODULE: ./src/system/crypto.ts
 
 
-const random_require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
+const crypto_require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
 /**
  * node:crypto, loaded on first use: loading it costs about 3 ms of every start-up, and a run
  * needs it only for sharding's digests or where there is no /dev/urandom.
  */
 function nodeCrypto() {
-    return random_require('node:crypto');
+    return crypto_require('node:crypto');
 }
 /** Bytes read ahead for small requests: a run takes a UUID per output (as crypto does, pooled). */
 const POOL_SIZE = 1024;
@@ -486,7 +486,7 @@ function readUrandom(size) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/workflow-commands.ts
+;// CONCATENATED MODULE: ./src/action/workflow-commands.ts
 
 /*
  * How the GitHub Actions runner reads workflow commands from an action's output, as checked in the
@@ -1138,7 +1138,7 @@ function neutraliseInline(text) {
     return result + text.slice(copied);
 }
 
-;// CONCATENATED MODULE: ./src/actions-core.ts
+;// CONCATENATED MODULE: ./src/action/actions-core.ts
 /**
  * The part of `@actions/core` this action uses, with the same names and the same output, byte for
  * byte: inputs from `INPUT_*`, outputs to the `GITHUB_OUTPUT` file, workflow commands on stdout,
@@ -1316,7 +1316,7 @@ function keyValueMessage(name, value) {
     return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${text}${external_node_os_namespaceObject.EOL}${delimiter}`;
 }
 
-;// CONCATENATED MODULE: ./src/exit-guard.ts
+;// CONCATENATED MODULE: ./src/action/exit-guard.ts
 /**
  * Fails the step if `work` has not settled when Node exits. Node exits as soon as nothing keeps
  * its event loop alive, so a promise nobody can settle any more would otherwise end the step with
@@ -1339,7 +1339,7 @@ function failIfUnsettled(work, fail, events = process) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/constants.ts
+;// CONCATENATED MODULE: ./src/action/action-yml.ts
 /** Names of the action's inputs, as declared in action.yml. */
 var Inputs;
 (function (Inputs) {
@@ -1392,30 +1392,8 @@ var Outputs;
     Outputs["Shard"] = "shard";
     Outputs["DurationMs"] = "duration-ms";
 })(Outputs || (Outputs = {}));
-/** How a command is run. */
-var Shell;
-(function (Shell) {
-    /** `bash --noprofile --norc -eo pipefail -c <command>`, as GitHub's `shell: bash`. */
-    Shell["Bash"] = "bash";
-    /** `sh -e -c <command>`, as GitHub's `shell: sh`. */
-    Shell["Sh"] = "sh";
-    /** PowerShell: `pwsh -NoProfile -NonInteractive`, as GitHub's `shell: pwsh`. */
-    Shell["Pwsh"] = "pwsh";
-    /** No shell: the template is split into words once and run directly. */
-    Shell["None"] = "none";
-})(Shell || (Shell = {}));
-/** How task output reaches the log. */
-var LogMode;
-(function (LogMode) {
-    /** Each task's output printed whole, in one collapsible group, when the task ends. */
-    LogMode["Grouped"] = "grouped";
-    /** Lines as they come, each prefixed with the task's number and item. */
-    LogMode["Stream"] = "stream";
-    /** Only the output of tasks that did not succeed, grouped. */
-    LogMode["Failures"] = "failures";
-    /** No task output. */
-    LogMode["None"] = "none";
-})(LogMode || (LogMode = {}));
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
 /** What to do when there are no items. */
 var NoItemsBehavior;
 (function (NoItemsBehavior) {
@@ -1443,27 +1421,7 @@ var ResolveThreads;
     ResolveThreads["OnSuccess"] = "on-success";
 })(ResolveThreads || (ResolveThreads = {}));
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/task-status.ts
-/** How a task ended. */
-var TaskStatus;
-(function (TaskStatus) {
-    /** The command exited with code 0. */
-    TaskStatus["Success"] = "success";
-    /** The command exited non-zero, was killed by a signal from elsewhere, or could not start. */
-    TaskStatus["Failure"] = "failure";
-    /** The command ran past its time limit and was stopped. */
-    TaskStatus["TimedOut"] = "timed-out";
-    /** The command was stopped because the run was halted (fail-fast or cancellation). */
-    TaskStatus["Cancelled"] = "cancelled";
-    /** The command never started because the run was halted first. */
-    TaskStatus["Skipped"] = "skipped";
-})(TaskStatus || (TaskStatus = {}));
-
-;// CONCATENATED MODULE: ./src/executor.ts
-
-
+;// CONCATENATED MODULE: ./src/model/halt.ts
 /** Why a run stopped early. */
 var HaltKind;
 (function (HaltKind) {
@@ -1493,206 +1451,36 @@ var HaltMode;
     /** Let them finish, start nothing new: GNU parallel's `--halt soon`. */
     HaltMode["Drain"] = "drain";
 })(HaltMode || (HaltMode = {}));
-/**
- * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
- * report other than success, or a throw) never affects the others, except the items that need
- * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
- * highest priority first, then in input order. Halting starts nothing more: every item not yet
- * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
- * signal aborted unless the halt drains.
- */
-async function runTasks(items, task, options) {
-    const concurrency = options.concurrency;
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-        throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-    }
-    const total = items.length;
-    const outcomes = new Array(total);
-    const stop = new AbortController();
-    // Every running task listens on this one signal; more than 10 is expected, not a leak.
-    (0,external_node_events_.setMaxListeners)(0, stop.signal);
-    let halt;
-    let failures = 0;
-    let successes = 0;
-    let settledCount = 0;
-    let running = 0;
-    const started = new Array(total).fill(false);
-    // Which items wait for which: dependents[i] lists the items that need i.
-    const waitingOn = new Array(total).fill(0);
-    const dependents = Array.from({ length: total }, () => []);
-    options.needs?.forEach((needs, index) => {
-        waitingOn[index] = needs.length;
-        for (const need of needs)
-            dependents[need]?.push(index);
-    });
-    const priority = (index) => options.priorities?.[index] ?? 0;
-    const ready = new ReadyQueue(priority);
-    for (let index = 0; index < total; index++)
-        if (waitingOn[index] === 0)
-            ready.push(index);
-    const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - i);
-    let finish = () => undefined;
-    const finished = new Promise(resolve => (finish = resolve));
-    const settle = (outcome) => {
-        outcomes[outcome.index] = outcome;
-        settledCount++;
-        options.onSettled?.(outcome);
-        if (outcome.status === TaskStatus.Success) {
-            for (const dependent of dependents[outcome.index] ?? []) {
-                if (--waitingOn[dependent] === 0)
-                    ready.push(dependent);
-            }
-        }
-        else {
-            skipDependents(outcome);
-        }
-        if (settledCount === total)
-            finish();
-    };
-    const skipDependents = (outcome) => {
-        for (const dependent of dependents[outcome.index] ?? []) {
-            if (outcomes[dependent] !== undefined)
-                continue;
-            const reason = outcome.status === TaskStatus.Skipped
-                ? `needs item ${outcome.index + 1}, which was skipped`
-                : `needs item ${outcome.index + 1}, which ended ${outcome.status}`;
-            settle({ index: dependent, status: TaskStatus.Skipped, reason, blockedBy: outcome.index });
-        }
-    };
-    const haltRun = (reason, stopRunning) => {
-        if (halt === undefined)
-            halt = reason;
-        if (stopRunning && !stop.signal.aborted)
-            stop.abort(halt);
-        // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
-        for (let index = 0; index < total; index++) {
-            if (outcomes[index] === undefined && !started[index]) {
-                settle({ index, status: TaskStatus.Skipped, reason: `not started: ${halt.message}` });
-            }
-        }
-    };
-    const launch = () => {
-        while (halt === undefined && running < concurrency) {
-            const index = ready.pop();
-            if (index === undefined)
-                break;
-            started[index] = true;
-            running++;
-            const slot = freeSlots.pop();
-            options.onStart?.(index, slot);
-            void runOne(index, slot);
-        }
-        // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
-        // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
-        if (running === 0 && settledCount < total && halt === undefined) {
-            for (let index = 0; index < total; index++) {
-                if (outcomes[index] === undefined) {
-                    settle({
-                        index,
-                        status: TaskStatus.Skipped,
-                        reason: 'its needs wait on each other in a cycle'
-                    });
-                }
-            }
-        }
-    };
-    const runOne = async (index, slot) => {
-        let outcome;
-        try {
-            const report = await task(items[index], { index, slot, signal: stop.signal });
-            outcome = { index, status: report.status, value: report.value, slot };
-        }
-        catch (error) {
-            outcome = { index, status: TaskStatus.Failure, error, slot };
-        }
-        running--;
-        releaseSlot(freeSlots, slot);
-        if (outcome.status === TaskStatus.Success)
-            successes++;
-        else if (outcome.status !== TaskStatus.Skipped)
-            failures++;
-        settle(outcome);
-        const mode = options.haltMode ?? HaltMode.Cancel;
-        if (options.maxFailures && failures >= options.maxFailures && halt === undefined) {
-            const what = `${failures} ${failures === 1 ? 'task' : 'tasks'} did not succeed`;
-            haltRun(new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode === HaltMode.Cancel);
-        }
-        else if (options.stopAfterSuccesses &&
-            successes >= options.stopAfterSuccesses &&
-            halt === undefined) {
-            const what = `${successes} ${successes === 1 ? 'task' : 'tasks'} succeeded`;
-            haltRun(new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode === HaltMode.Cancel);
-        }
-        launch();
-    };
-    const external = options.signal;
-    const onExternalAbort = () => {
-        const reason = external?.reason;
-        haltRun(reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)), true);
-    };
-    if (total === 0)
-        return { outcomes: [], halt: undefined };
-    if (external?.aborted)
-        onExternalAbort();
-    else
-        external?.addEventListener('abort', onExternalAbort, { once: true });
-    const budget = options.totalTimeoutMs;
-    const timer = budget === undefined
-        ? undefined
-        : setTimeout(() => haltRun(new Halt(HaltKind.Timeout, `total-timeout of ${budget} ms ran out`), true), budget);
-    try {
-        launch();
-        await finished;
-    }
-    finally {
-        clearTimeout(timer);
-        external?.removeEventListener('abort', onExternalAbort);
-    }
-    return { outcomes: outcomes, halt };
-}
-/**
- * Items ready to start, highest priority first, then lowest index. Without priorities items
- * become ready in index order, so pushes append and this is a plain FIFO.
- */
-class ReadyQueue {
-    priority;
-    queue = [];
-    head = 0;
-    constructor(priority) {
-        this.priority = priority;
-    }
-    push(index) {
-        const rank = this.priority(index);
-        let at = this.queue.length;
-        while (at > this.head && this.before(index, rank, this.queue[at - 1]))
-            at--;
-        this.queue.splice(at, 0, index);
-    }
-    pop() {
-        if (this.head >= this.queue.length)
-            return undefined;
-        const index = this.queue[this.head++];
-        // Drop the consumed front now and then, so a long run does not keep it all.
-        if (this.head > 1024 && this.head * 2 > this.queue.length) {
-            this.queue.splice(0, this.head);
-            this.head = 0;
-        }
-        return index;
-    }
-    before(index, rank, other) {
-        const otherRank = this.priority(other);
-        return rank > otherRank || (rank === otherRank && index < other);
-    }
-}
-/** Puts a slot back, keeping the free list in descending order so pop() gives the lowest. */
-function releaseSlot(freeSlots, slot) {
-    let at = freeSlots.length;
-    while (at > 0 && freeSlots[at - 1] < slot)
-        at--;
-    freeSlots.splice(at, 0, slot);
-}
 
-;// CONCATENATED MODULE: ./src/duration.ts
+;// CONCATENATED MODULE: ./src/log/log-mode.ts
+/** How task output reaches the log. */
+var LogMode;
+(function (LogMode) {
+    /** Each task's output printed whole, in one collapsible group, when the task ends. */
+    LogMode["Grouped"] = "grouped";
+    /** Lines as they come, each prefixed with the task's number and item. */
+    LogMode["Stream"] = "stream";
+    /** Only the output of tasks that did not succeed, grouped. */
+    LogMode["Failures"] = "failures";
+    /** No task output. */
+    LogMode["None"] = "none";
+})(LogMode || (LogMode = {}));
+
+;// CONCATENATED MODULE: ./src/model/shell.ts
+/** How a command is run. */
+var Shell;
+(function (Shell) {
+    /** `bash --noprofile --norc -eo pipefail -c <command>`, as GitHub's `shell: bash`. */
+    Shell["Bash"] = "bash";
+    /** `sh -e -c <command>`, as GitHub's `shell: sh`. */
+    Shell["Sh"] = "sh";
+    /** PowerShell: `pwsh -NoProfile -NonInteractive`, as GitHub's `shell: pwsh`. */
+    Shell["Pwsh"] = "pwsh";
+    /** No shell: the template is split into words once and run directly. */
+    Shell["None"] = "none";
+})(Shell || (Shell = {}));
+
+;// CONCATENATED MODULE: ./src/model/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y;
 /**
@@ -1761,7 +1549,7 @@ function monotonicMs() {
     return Number(process.hrtime.bigint()) / 1e6;
 }
 
-;// CONCATENATED MODULE: ./src/item.ts
+;// CONCATENATED MODULE: ./src/model/item.ts
 /** The item as one string: strings as they are, anything else as its JSON. */
 function itemText(item) {
     return typeof item === 'string' ? item : JSON.stringify(item);
@@ -1773,7 +1561,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/process-snapshot.ts
+;// CONCATENATED MODULE: ./src/exec/process-snapshot.ts
 
 /**
  * Reading /proc on Linux: the process table (parents, groups) and the processes carrying a
@@ -1965,7 +1753,7 @@ function procEntries() {
     });
 }
 
-;// CONCATENATED MODULE: ./src/process-tree.ts
+;// CONCATENATED MODULE: ./src/exec/process-tree.ts
 
 
 
@@ -2090,7 +1878,7 @@ function groupHasLiveMembers(pgid, table = readProcessTable()) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/launcher.ts
+;// CONCATENATED MODULE: ./src/exec/launcher.ts
 
 
 
@@ -2927,7 +2715,7 @@ function encodeRequest(request) {
     return buffer;
 }
 
-;// CONCATENATED MODULE: ./src/process-runner.ts
+;// CONCATENATED MODULE: ./src/exec/process-runner.ts
 
 
 
@@ -3262,7 +3050,7 @@ function startClock() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shell-path.ts
+;// CONCATENATED MODULE: ./src/system/shell-path.ts
 
 
 /**
@@ -3282,7 +3070,7 @@ function resolveProgram(file, platform = process.platform, env = process.env, ex
     return file;
 }
 
-;// CONCATENATED MODULE: ./src/unsendable.ts
+;// CONCATENATED MODULE: ./src/model/unsendable.ts
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /**
@@ -3300,7 +3088,7 @@ function unsendableCharacter(text) {
     return `a lone surrogate (\\u${code}, half of a UTF-16 pair, with no UTF-8 form)`;
 }
 
-;// CONCATENATED MODULE: ./src/spawn-limits.ts
+;// CONCATENATED MODULE: ./src/system/spawn-limits.ts
 
 
 /**
@@ -3407,7 +3195,7 @@ function totalSizeProblem(bytes, limit) {
         `of the stack size limit, \`ulimit -s\`); ${LARGE_DATA_ADVICE}`);
 }
 
-;// CONCATENATED MODULE: ./src/plain-files.ts
+;// CONCATENATED MODULE: ./src/system/plain-files.ts
 
 /**
  * Reading and writing files at paths a task can replace (its GITHUB_OUTPUT, its item file, ...):
@@ -3491,7 +3279,7 @@ function readPlainFile(path, limit, oneMore = false) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/task-files.ts
+;// CONCATENATED MODULE: ./src/exec/task-files.ts
 
 
 
@@ -3627,7 +3415,7 @@ function parseOutputFile(text) {
     return outputs;
 }
 
-;// CONCATENATED MODULE: ./src/task-output.ts
+;// CONCATENATED MODULE: ./src/exec/task-output.ts
 
 
 
@@ -3995,7 +3783,23 @@ function alignToCharacterStart(bytes, index, end) {
     return aligned;
 }
 
-;// CONCATENATED MODULE: ./src/command-task.ts
+;// CONCATENATED MODULE: ./src/model/task-status.ts
+/** How a task ended. */
+var TaskStatus;
+(function (TaskStatus) {
+    /** The command exited with code 0. */
+    TaskStatus["Success"] = "success";
+    /** The command exited non-zero, was killed by a signal from elsewhere, or could not start. */
+    TaskStatus["Failure"] = "failure";
+    /** The command ran past its time limit and was stopped. */
+    TaskStatus["TimedOut"] = "timed-out";
+    /** The command was stopped because the run was halted (fail-fast or cancellation). */
+    TaskStatus["Cancelled"] = "cancelled";
+    /** The command never started because the run was halted first. */
+    TaskStatus["Skipped"] = "skipped";
+})(TaskStatus || (TaskStatus = {}));
+
+;// CONCATENATED MODULE: ./src/exec/command-task.ts
 
 
 
@@ -4182,7 +3986,7 @@ function sleepUnlessAborted(ms, signal) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/json-position.ts
+;// CONCATENATED MODULE: ./src/inputs/json-position.ts
 /**
  * Finds where strict JSON parsing of `text` first fails, as an offset. JSON.parse's own messages
  * only sometimes carry a position (it depends on the Node version and the error), and a user
@@ -4351,7 +4155,7 @@ function lineAndColumn(text, offset) {
     return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-;// CONCATENATED MODULE: ./src/items.ts
+;// CONCATENATED MODULE: ./src/inputs/items.ts
 
 
 /** The format the items are in, detected from the text (and a file's extension). */
@@ -4488,7 +4292,11 @@ function parseJsonLines(text, source) {
     return items;
 }
 
-;// CONCATENATED MODULE: ./src/labels.ts
+;// CONCATENATED MODULE: ./src/model/shard.ts
+/** A matrix runs at most 256 jobs, so a run has at most this many shards. */
+const MAX_SHARDS = 256;
+
+;// CONCATENATED MODULE: ./src/model/labels.ts
 
 /**
  * One line naming an item for logs and titles: control characters (newlines, escapes) shown as
@@ -4510,7 +4318,7 @@ function cut(text, max) {
     return text.slice(0, end) + '…';
 }
 
-;// CONCATENATED MODULE: ./src/tasks.ts
+;// CONCATENATED MODULE: ./src/inputs/tasks.ts
 
 
 
@@ -4688,7 +4496,13 @@ function findCycle(tasks) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/input-helper.ts
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+
+
+
+
+
+
 
 
 
@@ -4867,8 +4681,6 @@ function listInput(value) {
         .map(entry => entry.trim())
         .filter(entry => entry !== '');
 }
-/** A matrix runs at most 256 jobs. */
-const MAX_SHARDS = 256;
 /**
  * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
  * `strategy.job-index` and `strategy.job-total` give them.
@@ -4963,7 +4775,7 @@ async function parseWorkingDirectory(value) {
     return directory;
 }
 
-;// CONCATENATED MODULE: ./src/task-environment.ts
+;// CONCATENATED MODULE: ./src/exec/task-environment.ts
 
 
 
@@ -5063,7 +4875,7 @@ function spawnBudget(workDirectory, slots, count, env = process.env) {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/shell-arrays.ts
+;// CONCATENATED MODULE: ./src/template/shell-arrays.ts
 /**
  * Which variables a bash template may make arrays, found in its whole text (code strings for eval
  * or trap included): declare, typeset and local read a value that starts with `(` as an array
@@ -5153,7 +4965,7 @@ function findArrayNames(source) {
     return names;
 }
 
-;// CONCATENATED MODULE: ./src/shell-syntax.ts
+;// CONCATENATED MODULE: ./src/template/shell-syntax.ts
 /**
  * Just enough bash and POSIX sh (dash) syntax to put untrusted values into a command template
  * safely: a lexer that finds each placeholder's quoting context, the quoting for each context, and
@@ -7021,7 +6833,7 @@ function couldBeDelimiter(lines, hereDocument) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/pwsh-syntax.ts
+;// CONCATENATED MODULE: ./src/template/pwsh-syntax.ts
 /**
  * Just enough PowerShell 7 (pwsh) syntax to put untrusted values into a command template safely:
  * a lexer that finds each placeholder's quoting context, the quoting for each context, and the
@@ -8209,7 +8021,7 @@ function pwshLiteralSpans(script) {
     return lexer.spans;
 }
 
-;// CONCATENATED MODULE: ./src/template.ts
+;// CONCATENATED MODULE: ./src/template/template.ts
 
 
 
@@ -8537,7 +8349,7 @@ function lowercaseFirst(text) {
     return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./src/prepare.ts
+;// CONCATENATED MODULE: ./src/plan/prepare.ts
 
 
 
@@ -8722,7 +8534,7 @@ function existingDirectory(task, directory) {
     return directory;
 }
 
-;// CONCATENATED MODULE: ./src/task-record.ts
+;// CONCATENATED MODULE: ./src/model/task-record.ts
 
 /** True for the statuses that fail the step. */
 function isUnsuccessful(status) {
@@ -8731,32 +8543,8 @@ function isUnsuccessful(status) {
         status === TaskStatus.Cancelled);
 }
 
-;// CONCATENATED MODULE: ./src/results.ts
+;// CONCATENATED MODULE: ./src/report/results.ts
 
-
-function countStatuses(records) {
-    const counts = {
-        total: records.length,
-        succeeded: 0,
-        failed: 0,
-        timedOut: 0,
-        cancelled: 0,
-        skipped: 0
-    };
-    for (const { status } of records) {
-        if (status === TaskStatus.Success)
-            counts.succeeded++;
-        else if (status === TaskStatus.Failure)
-            counts.failed++;
-        else if (status === TaskStatus.TimedOut)
-            counts.timedOut++;
-        else if (status === TaskStatus.Cancelled)
-            counts.cancelled++;
-        else
-            counts.skipped++;
-    }
-    return counts;
-}
 function publicResult(record) {
     return {
         index: record.index,
@@ -8807,7 +8595,7 @@ function speedUp(report) {
     return report.durationMs > 0 ? busy / report.durationMs : 0;
 }
 
-;// CONCATENATED MODULE: ./src/mermaid.ts
+;// CONCATENATED MODULE: ./src/report/mermaid.ts
 /**
  * Mermaid diagrams for the job summary: a gantt chart of when each task ran on which worker slot,
  * and a flowchart of a dependency graph. This module only builds text; the caller puts it in a
@@ -9168,7 +8956,7 @@ function nodeLabel(node, maxLabel) {
     return withNote(name, note);
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
 
@@ -9406,7 +9194,7 @@ function mermaidBlock(title, chart, open) {
     return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/report/outputs.ts
 
 
 
@@ -9497,7 +9285,34 @@ function tailCut(text, max) {
     return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
 }
 
-;// CONCATENATED MODULE: ./src/results-format.ts
+;// CONCATENATED MODULE: ./src/model/run-report.ts
+
+/** How many records ended each way. */
+function countStatuses(records) {
+    const counts = {
+        total: records.length,
+        succeeded: 0,
+        failed: 0,
+        timedOut: 0,
+        cancelled: 0,
+        skipped: 0
+    };
+    for (const { status } of records) {
+        if (status === TaskStatus.Success)
+            counts.succeeded++;
+        else if (status === TaskStatus.Failure)
+            counts.failed++;
+        else if (status === TaskStatus.TimedOut)
+            counts.timedOut++;
+        else if (status === TaskStatus.Cancelled)
+            counts.cancelled++;
+        else
+            counts.skipped++;
+    }
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/results/results-format.ts
 
 /** A value in a file that is not what the format expects: `at` is its path, as `results[3].status`. */
 class FieldError extends Error {
@@ -9640,184 +9455,7 @@ function objectOf(format, names = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/timings.ts
-
-
-
-
-/** Name of the timings file a run writes for the next one. */
-const TIMINGS_FILE = 'timings.json';
-/**
- * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
- * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
- * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
- * with the reason, since a stale cache should slow a run down, not fail it.
- */
-async function readTimings(path) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch {
-        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
-    }
-    try {
-        const data = JSON.parse(text);
-        const timings = new Map();
-        if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
-            for (const [item, ms] of Object.entries(data.timings)) {
-                if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
-                    timings.set(item, ms);
-            }
-            return { timings };
-        }
-        if (Array.isArray(data.results)) {
-            for (const result of data.results) {
-                // Skipped or cancelled tasks did not run their full length.
-                if (result.status !== TaskStatus.Success && result.status !== TaskStatus.Failure)
-                    continue;
-                if (typeof result.durationMs !== 'number' || result.item === undefined)
-                    continue;
-                timings.set(itemText(result.item), result.durationMs);
-            }
-            return { timings };
-        }
-        return { timings, problem: `'${path}' holds neither timings nor results` };
-    }
-    catch {
-        return { timings: new Map(), problem: `'${path}' is not JSON` };
-    }
-}
-/**
- * Priorities that start the longest known tasks first (longest-processing-time first), after any
- * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
- * their input order among equals; results stay in input order whatever the start order.
- */
-function prioritiesFromTimings(keys, explicit, timings) {
-    const estimate = estimateDurations(keys, timings);
-    const order = keys
-        .map((_, index) => index)
-        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
-        estimate[b] - estimate[a] ||
-        a - b);
-    // The executor starts higher priorities first and breaks ties by index: rank them so.
-    const priorities = new Array(keys.length);
-    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
-    return priorities;
-}
-/**
- * Each task's expected duration: its known one, or the average known one when it has none (all
- * equal when nothing is known).
- */
-function estimateDurations(keys, timings) {
-    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
-    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
-    return keys.map(key => timings.get(key) ?? average);
-}
-/**
- * Writes the timings for the next run: the previous ones, updated with every task of this run
- * that ran to an end. Returns the path.
- */
-async function writeTimings(directory, previous, records) {
-    const timings = new Map(previous);
-    for (const record of records) {
-        if (record.status === TaskStatus.Success || record.status === TaskStatus.Failure) {
-            timings.set(itemText(record.item), record.durationMs);
-        }
-    }
-    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
-    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify({ version: 1, timings: Object.fromEntries(timings) }) + '\n');
-    return path;
-}
-
-;// CONCATENATED MODULE: ./src/shard.ts
-
-
-
-
-/** A matrix runs at most 256 jobs, so a run has at most this many shards. */
-const shard_MAX_SHARDS = 256;
-/**
- * The shard of each task, balancing estimated durations: longest first, each onto the shard with
- * the least estimated load so far (ties: fewer tasks, then the lower shard). The greedy
- * longest-processing-time rule ends within 4/3 of the best possible split and, unlike splitting
- * by count, does not pile the long tasks onto one shard. With equal estimates it deals the tasks
- * round-robin in input order. The result depends only on its arguments, so every job of a
- * matrix computes the same split.
- */
-function assignShards(estimates, shards) {
-    const order = estimates
-        .map((_, index) => index)
-        .sort((a, b) => estimates[b] - estimates[a] || a - b);
-    const load = new Array(shards).fill(0);
-    const count = new Array(shards).fill(0);
-    const shardOf = new Array(estimates.length);
-    for (const task of order) {
-        let best = 0;
-        for (let shard = 1; shard < shards; shard++) {
-            const lighter = load[shard] < load[best] ||
-                (load[shard] === load[best] && count[shard] < count[best]);
-            if (lighter)
-                best = shard;
-        }
-        shardOf[task] = best;
-        load[best] = load[best] + estimates[task];
-        count[best] = count[best] + 1;
-    }
-    return shardOf;
-}
-/**
- * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
- * its number in the log and its `index` in the results), so shards merge back in input order.
- */
-function takeShard(plan, shard, timings) {
-    const keys = plan.prepared.map(prepared => itemText(prepared.item));
-    const known = keys.some(key => timings.has(key));
-    const estimates = estimateDurations(keys, timings);
-    const shardOf = assignShards(estimates, shard.total);
-    const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index);
-    const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
-    return {
-        template: plan.template,
-        prepared: mine.map(index => plan.prepared[index]),
-        // Sharding refuses tasks with needs, so there are none to carry over.
-        needs: plan.needs === undefined ? undefined : mine.map(() => []),
-        priorities: mine.map(index => plan.priorities[index]),
-        shard: {
-            ...shard,
-            itemCount: keys.length,
-            itemsDigest: itemsDigest(keys),
-            splitDigest: splitDigest(shardOf),
-            byTimings: known,
-            estimatedMs: known ? Math.round(sum(mine)) : 0,
-            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
-            items: mine.map(index => {
-                const { item } = plan.prepared[index];
-                return { index, item };
-            })
-        }
-    };
-}
-/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
-function splitDigest(shardOf) {
-    return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex');
-}
-/** A digest of the item list that shards compare to be sure they split the same items. */
-function itemsDigest(keys) {
-    const hash = nodeCrypto().createHash('sha256');
-    for (const key of keys)
-        hash.update(`${Buffer.byteLength(key)}:${key}`);
-    return hash.digest('hex');
-}
-/** The log line that says which share of the items this job runs. */
-function describeShard(shard, count) {
-    const balance = shard.byTimings
-        ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
-        : 'dealt round-robin; give timings to balance by duration';
-    return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
-}
-
-;// CONCATENATED MODULE: ./src/results-file.ts
+;// CONCATENATED MODULE: ./src/results/results-file.ts
 
 
 
@@ -9877,8 +9515,8 @@ const COUNTS_FORMAT = {
 const SHARD_ITEM_FORMAT = { index: itemNumber, item: jsonValue };
 // As the `shard` input: at most MAX_SHARDS shards.
 const SHARD_FORMAT = {
-    index: whole(0, shard_MAX_SHARDS - 1),
-    total: whole(1, shard_MAX_SHARDS),
+    index: whole(0, MAX_SHARDS - 1),
+    total: whole(1, MAX_SHARDS),
     itemCount: itemTotal,
     itemsDigest: results_format_text,
     splitDigest: results_format_text,
@@ -9889,8 +9527,8 @@ const SHARD_FORMAT = {
 };
 const MERGE_FORMAT = {
     files: whole(),
-    shards: nullable(whole(1, shard_MAX_SHARDS)),
-    missingShards: arrayOf(whole(0, shard_MAX_SHARDS - 1)),
+    shards: nullable(whole(1, MAX_SHARDS)),
+    missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
     problems: arrayOf(results_format_text)
 };
 /** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
@@ -10039,7 +9677,212 @@ function checkMerged(report, merged) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/progress.ts
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/exec/scheduler.ts
+
+
+
+/**
+ * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
+ * report other than success, or a throw) never affects the others, except the items that need
+ * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
+ * highest priority first, then in input order. Halting starts nothing more: every item not yet
+ * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
+ * signal aborted unless the halt drains.
+ */
+async function runTasks(items, task, options) {
+    const concurrency = options.concurrency;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+        throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+    }
+    const total = items.length;
+    const outcomes = new Array(total);
+    const stop = new AbortController();
+    // Every running task listens on this one signal; more than 10 is expected, not a leak.
+    (0,external_node_events_.setMaxListeners)(0, stop.signal);
+    let halt;
+    let failures = 0;
+    let successes = 0;
+    let settledCount = 0;
+    let running = 0;
+    const started = new Array(total).fill(false);
+    // Which items wait for which: dependents[i] lists the items that need i.
+    const waitingOn = new Array(total).fill(0);
+    const dependents = Array.from({ length: total }, () => []);
+    options.needs?.forEach((needs, index) => {
+        waitingOn[index] = needs.length;
+        for (const need of needs)
+            dependents[need]?.push(index);
+    });
+    const priority = (index) => options.priorities?.[index] ?? 0;
+    const ready = new ReadyQueue(priority);
+    for (let index = 0; index < total; index++)
+        if (waitingOn[index] === 0)
+            ready.push(index);
+    const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - i);
+    let finish = () => undefined;
+    const finished = new Promise(resolve => (finish = resolve));
+    const settle = (outcome) => {
+        outcomes[outcome.index] = outcome;
+        settledCount++;
+        options.onSettled?.(outcome);
+        if (outcome.status === TaskStatus.Success) {
+            for (const dependent of dependents[outcome.index] ?? []) {
+                if (--waitingOn[dependent] === 0)
+                    ready.push(dependent);
+            }
+        }
+        else {
+            skipDependents(outcome);
+        }
+        if (settledCount === total)
+            finish();
+    };
+    const skipDependents = (outcome) => {
+        for (const dependent of dependents[outcome.index] ?? []) {
+            if (outcomes[dependent] !== undefined)
+                continue;
+            const reason = outcome.status === TaskStatus.Skipped
+                ? `needs item ${outcome.index + 1}, which was skipped`
+                : `needs item ${outcome.index + 1}, which ended ${outcome.status}`;
+            settle({ index: dependent, status: TaskStatus.Skipped, reason, blockedBy: outcome.index });
+        }
+    };
+    const haltRun = (reason, stopRunning) => {
+        if (halt === undefined)
+            halt = reason;
+        if (stopRunning && !stop.signal.aborted)
+            stop.abort(halt);
+        // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
+        for (let index = 0; index < total; index++) {
+            if (outcomes[index] === undefined && !started[index]) {
+                settle({ index, status: TaskStatus.Skipped, reason: `not started: ${halt.message}` });
+            }
+        }
+    };
+    const launch = () => {
+        while (halt === undefined && running < concurrency) {
+            const index = ready.pop();
+            if (index === undefined)
+                break;
+            started[index] = true;
+            running++;
+            const slot = freeSlots.pop();
+            options.onStart?.(index, slot);
+            void runOne(index, slot);
+        }
+        // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
+        // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
+        if (running === 0 && settledCount < total && halt === undefined) {
+            for (let index = 0; index < total; index++) {
+                if (outcomes[index] === undefined) {
+                    settle({
+                        index,
+                        status: TaskStatus.Skipped,
+                        reason: 'its needs wait on each other in a cycle'
+                    });
+                }
+            }
+        }
+    };
+    const runOne = async (index, slot) => {
+        let outcome;
+        try {
+            const report = await task(items[index], { index, slot, signal: stop.signal });
+            outcome = { index, status: report.status, value: report.value, slot };
+        }
+        catch (error) {
+            outcome = { index, status: TaskStatus.Failure, error, slot };
+        }
+        running--;
+        releaseSlot(freeSlots, slot);
+        if (outcome.status === TaskStatus.Success)
+            successes++;
+        else if (outcome.status !== TaskStatus.Skipped)
+            failures++;
+        settle(outcome);
+        const mode = options.haltMode ?? HaltMode.Cancel;
+        if (options.maxFailures && failures >= options.maxFailures && halt === undefined) {
+            const what = `${failures} ${failures === 1 ? 'task' : 'tasks'} did not succeed`;
+            haltRun(new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode === HaltMode.Cancel);
+        }
+        else if (options.stopAfterSuccesses &&
+            successes >= options.stopAfterSuccesses &&
+            halt === undefined) {
+            const what = `${successes} ${successes === 1 ? 'task' : 'tasks'} succeeded`;
+            haltRun(new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode === HaltMode.Cancel);
+        }
+        launch();
+    };
+    const external = options.signal;
+    const onExternalAbort = () => {
+        const reason = external?.reason;
+        haltRun(reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)), true);
+    };
+    if (total === 0)
+        return { outcomes: [], halt: undefined };
+    if (external?.aborted)
+        onExternalAbort();
+    else
+        external?.addEventListener('abort', onExternalAbort, { once: true });
+    const budget = options.totalTimeoutMs;
+    const timer = budget === undefined
+        ? undefined
+        : setTimeout(() => haltRun(new Halt(HaltKind.Timeout, `total-timeout of ${budget} ms ran out`), true), budget);
+    try {
+        launch();
+        await finished;
+    }
+    finally {
+        clearTimeout(timer);
+        external?.removeEventListener('abort', onExternalAbort);
+    }
+    return { outcomes: outcomes, halt };
+}
+/**
+ * Items ready to start, highest priority first, then lowest index. Without priorities items
+ * become ready in index order, so pushes append and this is a plain FIFO.
+ */
+class ReadyQueue {
+    priority;
+    queue = [];
+    head = 0;
+    constructor(priority) {
+        this.priority = priority;
+    }
+    push(index) {
+        const rank = this.priority(index);
+        let at = this.queue.length;
+        while (at > this.head && this.before(index, rank, this.queue[at - 1]))
+            at--;
+        this.queue.splice(at, 0, index);
+    }
+    pop() {
+        if (this.head >= this.queue.length)
+            return undefined;
+        const index = this.queue[this.head++];
+        // Drop the consumed front now and then, so a long run does not keep it all.
+        if (this.head > 1024 && this.head * 2 > this.queue.length) {
+            this.queue.splice(0, this.head);
+            this.head = 0;
+        }
+        return index;
+    }
+    before(index, rank, other) {
+        const otherRank = this.priority(other);
+        return rank > otherRank || (rank === otherRank && index < other);
+    }
+}
+/** Puts a slot back, keeping the free list in descending order so pop() gives the lowest. */
+function releaseSlot(freeSlots, slot) {
+    let at = freeSlots.length;
+    while (at > 0 && freeSlots[at - 1] < slot)
+        at--;
+    freeSlots.splice(at, 0, slot);
+}
+
+;// CONCATENATED MODULE: ./src/log/progress.ts
 
 /**
  * One progress line: done/total, failures, running, elapsed and an estimate of the time left
@@ -10062,7 +9905,7 @@ function startProgress(intervalMs, state, print) {
     return () => clearInterval(timer);
 }
 
-;// CONCATENATED MODULE: ./src/step-files.ts
+;// CONCATENATED MODULE: ./src/exec/step-files.ts
 
 
 
@@ -10217,7 +10060,7 @@ function applyFile(name, path, target) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/log-sink.ts
+;// CONCATENATED MODULE: ./src/log/log-sink.ts
 
 /**
  * A sink writing to a stream, with one shared promise for its next 'drain'. Node queues writes
@@ -10238,7 +10081,7 @@ function streamSink(stream) {
     return sink;
 }
 
-;// CONCATENATED MODULE: ./src/task-log.ts
+;// CONCATENATED MODULE: ./src/log/task-log.ts
 
 
 
@@ -10485,7 +10328,8 @@ function streamPrefix(index, item) {
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */
 const escapeCommandData = escapeData;
 
-;// CONCATENATED MODULE: ./src/run-items.ts
+;// CONCATENATED MODULE: ./src/run/run-items.ts
+
 
 
 
@@ -10718,7 +10562,97 @@ function jobLogLine(record) {
     }) + '\n');
 }
 
-;// CONCATENATED MODULE: ./src/glob.ts
+;// CONCATENATED MODULE: ./src/plan/timings.ts
+
+
+
+
+/** Name of the timings file a run writes for the next one. */
+const TIMINGS_FILE = 'timings.json';
+/**
+ * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
+ * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
+ * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
+ * with the reason, since a stale cache should slow a run down, not fail it.
+ */
+async function readTimings(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch {
+        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
+    }
+    try {
+        const data = JSON.parse(text);
+        const timings = new Map();
+        if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
+            for (const [item, ms] of Object.entries(data.timings)) {
+                if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
+                    timings.set(item, ms);
+            }
+            return { timings };
+        }
+        if (Array.isArray(data.results)) {
+            for (const result of data.results) {
+                // Skipped or cancelled tasks did not run their full length.
+                if (result.status !== TaskStatus.Success && result.status !== TaskStatus.Failure)
+                    continue;
+                if (typeof result.durationMs !== 'number' || result.item === undefined)
+                    continue;
+                timings.set(itemText(result.item), result.durationMs);
+            }
+            return { timings };
+        }
+        return { timings, problem: `'${path}' holds neither timings nor results` };
+    }
+    catch {
+        return { timings: new Map(), problem: `'${path}' is not JSON` };
+    }
+}
+/**
+ * Priorities that start the longest known tasks first (longest-processing-time first), after any
+ * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
+ * their input order among equals; results stay in input order whatever the start order.
+ */
+function prioritiesFromTimings(keys, explicit, timings) {
+    const estimate = estimateDurations(keys, timings);
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
+        estimate[b] - estimate[a] ||
+        a - b);
+    // The executor starts higher priorities first and breaks ties by index: rank them so.
+    const priorities = new Array(keys.length);
+    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
+    return priorities;
+}
+/**
+ * Each task's expected duration: its known one, or the average known one when it has none (all
+ * equal when nothing is known).
+ */
+function estimateDurations(keys, timings) {
+    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
+    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+    return keys.map(key => timings.get(key) ?? average);
+}
+/**
+ * Writes the timings for the next run: the previous ones, updated with every task of this run
+ * that ran to an end. Returns the path.
+ */
+async function writeTimings(directory, previous, records) {
+    const timings = new Map(previous);
+    for (const record of records) {
+        if (record.status === TaskStatus.Success || record.status === TaskStatus.Failure) {
+            timings.set(itemText(record.item), record.durationMs);
+        }
+    }
+    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
+    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify({ version: 1, timings: Object.fromEntries(timings) }) + '\n');
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/system/glob.ts
 
 
 /**
@@ -10789,7 +10723,7 @@ async function isFile(path) {
     return stats?.isFile() ?? false;
 }
 
-;// CONCATENATED MODULE: ./src/review-threads.ts
+;// CONCATENATED MODULE: ./src/github/review-threads.ts
 
 
 
@@ -11254,7 +11188,8 @@ function writeError(error, threadId, verb) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/thread-items.ts
+;// CONCATENATED MODULE: ./src/github/thread-items.ts
+
 
 
 
@@ -11352,7 +11287,92 @@ function threadResolver(source, settings) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/merge-checks.ts
+;// CONCATENATED MODULE: ./src/plan/shard.ts
+
+
+
+
+/**
+ * The shard of each task, balancing estimated durations: longest first, each onto the shard with
+ * the least estimated load so far (ties: fewer tasks, then the lower shard). The greedy
+ * longest-processing-time rule ends within 4/3 of the best possible split and, unlike splitting
+ * by count, does not pile the long tasks onto one shard. With equal estimates it deals the tasks
+ * round-robin in input order. The result depends only on its arguments, so every job of a
+ * matrix computes the same split.
+ */
+function assignShards(estimates, shards) {
+    const order = estimates
+        .map((_, index) => index)
+        .sort((a, b) => estimates[b] - estimates[a] || a - b);
+    const load = new Array(shards).fill(0);
+    const count = new Array(shards).fill(0);
+    const shardOf = new Array(estimates.length);
+    for (const task of order) {
+        let best = 0;
+        for (let shard = 1; shard < shards; shard++) {
+            const lighter = load[shard] < load[best] ||
+                (load[shard] === load[best] && count[shard] < count[best]);
+            if (lighter)
+                best = shard;
+        }
+        shardOf[task] = best;
+        load[best] = load[best] + estimates[task];
+        count[best] = count[best] + 1;
+    }
+    return shardOf;
+}
+/**
+ * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
+ * its number in the log and its `index` in the results), so shards merge back in input order.
+ */
+function takeShard(plan, shard, timings) {
+    const keys = plan.prepared.map(prepared => itemText(prepared.item));
+    const known = keys.some(key => timings.has(key));
+    const estimates = estimateDurations(keys, timings);
+    const shardOf = assignShards(estimates, shard.total);
+    const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index);
+    const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
+    return {
+        template: plan.template,
+        prepared: mine.map(index => plan.prepared[index]),
+        // Sharding refuses tasks with needs, so there are none to carry over.
+        needs: plan.needs === undefined ? undefined : mine.map(() => []),
+        priorities: mine.map(index => plan.priorities[index]),
+        shard: {
+            ...shard,
+            itemCount: keys.length,
+            itemsDigest: itemsDigest(keys),
+            splitDigest: splitDigest(shardOf),
+            byTimings: known,
+            estimatedMs: known ? Math.round(sum(mine)) : 0,
+            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
+            items: mine.map(index => {
+                const { item } = plan.prepared[index];
+                return { index, item };
+            })
+        }
+    };
+}
+/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
+function splitDigest(shardOf) {
+    return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex');
+}
+/** A digest of the item list that shards compare to be sure they split the same items. */
+function itemsDigest(keys) {
+    const hash = nodeCrypto().createHash('sha256');
+    for (const key of keys)
+        hash.update(`${Buffer.byteLength(key)}:${key}`);
+    return hash.digest('hex');
+}
+/** The log line that says which share of the items this job runs. */
+function describeShard(shard, count) {
+    const balance = shard.byTimings
+        ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
+        : 'dealt round-robin; give timings to balance by duration';
+    return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
+}
+
+;// CONCATENATED MODULE: ./src/report/merge-checks.ts
 
 
 
@@ -11503,7 +11523,7 @@ function checkSplit(files, first) {
     return [];
 }
 
-;// CONCATENATED MODULE: ./src/merge.ts
+;// CONCATENATED MODULE: ./src/report/merge.ts
 
 
 
@@ -11695,6 +11715,8 @@ function mergeProblemsMessage(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 

@@ -1,5 +1,5 @@
-import { failNow } from './actions-core.js'
-import { failIfUnsettled } from './exit-guard.js'
+import { failNow } from './action/actions-core.js'
+import { failIfUnsettled } from './action/exit-guard.js'
 import { run } from './main.js'
 
 // Not `await run()`: a top-level await makes the bundler wrap all the code in an async module

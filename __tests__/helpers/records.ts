@@ -1,7 +1,7 @@
-import { type Item } from '../../src/item.js'
-import { type RunReport, countStatuses } from '../../src/results.js'
-import { type TaskRecord } from '../../src/task-record.js'
-import { TaskStatus } from '../../src/task-status.js'
+import { type Item } from '../../src/model/item.js'
+import { type RunReport, countStatuses } from '../../src/model/run-report.js'
+import { type TaskRecord } from '../../src/model/task-record.js'
+import { TaskStatus } from '../../src/model/task-status.js'
 
 /** A finished task's record with plausible defaults. */
 export function record(

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type ResultsFile } from '../../src/merge-checks.js'
-import { type RunReport } from '../../src/results.js'
-import { writeResultsFile } from '../../src/results-file.js'
-import { itemsDigest, splitDigest, type ShardInfo } from '../../src/shard.js'
-import { TaskStatus } from '../../src/task-status.js'
+import { type ResultsFile } from '../../src/report/merge-checks.js'
+import { type RunReport } from '../../src/model/run-report.js'
+import { writeResultsFile } from '../../src/results/results-file.js'
+import { itemsDigest, splitDigest } from '../../src/plan/shard.js'
+import { type ShardInfo } from '../../src/model/shard.js'
+import { TaskStatus } from '../../src/model/task-status.js'
 import { record, report } from './records.js'
 
 // Shards of one small run, and their results files, for the merge's tests.

@@ -1,0 +1,205 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Inputs } from '../../src/action/action-yml.js'
+import { getInputs } from '../../src/inputs/read-inputs.js'
+import { parseItems } from '../../src/inputs/items.js'
+import { itemLabel } from '../../src/model/labels.js'
+import { prepareRun } from '../../src/plan/prepare.js'
+
+// Every input a bad-input error may be about; each message must name one of them.
+const INPUT_NAMES = Object.values(Inputs) as string[]
+
+/** What the action does with its inputs before any command runs: read, check, render. */
+async function check(inputs: Record<string, string>, files: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'input-errors-'))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  process.env['INPUT_WORKING-DIRECTORY'] = dir
+  for (const [name, value] of Object.entries(inputs)) {
+    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  return prepareRun(await getInputs())
+}
+
+afterEach(() => {
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('INPUT_')) delete process.env[name]
+})
+
+const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth)
+
+describe('every bad-input error names its input', () => {
+  const cases: [string, Record<string, string>, Record<string, string>, string][] = [
+    [
+      'a placeholder that names nothing',
+      { items: 'a', command: 'echo {nope}' },
+      {},
+      "Invalid command 'echo {nope}': Placeholder {nope} names nothing in item 1 (\"a\"): the item has no field 'nope' (it is a string)."
+    ],
+    [
+      'a position past the end of an array item',
+      { items: '[["a", "b"]]', command: 'echo {3}' },
+      {},
+      "Invalid command 'echo {3}': Placeholder {3} names nothing in item 1"
+    ],
+    [
+      'a NUL character in a value',
+      { items: '["a\\u0000b"]', command: 'echo {}' },
+      {},
+      'Invalid items: Placeholder {} cannot be used for item 1 ("a\\u0000b"): its value contains a NUL character'
+    ],
+    [
+      'a lone surrogate in a value',
+      { items: '["a\\ud800"]', command: 'echo {}' },
+      {},
+      'Invalid items: Placeholder {} cannot be used for item 1 ("a\\ud800"): its value contains a lone surrogate (\\uD800, half of a UTF-16 pair, with no UTF-8 form), which no command line can carry.'
+    ],
+    [
+      'a lone low surrogate in a field, deep in an object',
+      { 'items-file': 'items.jsonl', command: 'echo {a.b}' },
+      { 'items.jsonl': '{"a": {"b": "x"}}\n{"a": {"b": "\\udc00y"}}\n' },
+      "Invalid items-file 'items.jsonl': Placeholder {a.b} cannot be used for item 2"
+    ],
+    [
+      'a lone surrogate in an item run as a command',
+      { items: '["echo \\ud83d"]' },
+      {},
+      'Invalid items: Item 1 ("echo \\ud83d") cannot be run as a command: it contains a lone surrogate (\\uD83D'
+    ],
+    [
+      'a lone surrogate in PARALLEL_ITEM only',
+      { items: '["\\ud800"]', command: 'echo {#}' },
+      {},
+      'Invalid items: item 1 (\ud800): the item would contain a lone surrogate'
+    ],
+    [
+      'an argument over 128 KiB',
+      { items: 'x'.repeat(140_000), command: 'echo {}' },
+      {},
+      'Invalid items: item 1 (xxx'
+    ],
+    [
+      'an empty program name',
+      { items: '[""]', command: '{} x', shell: 'none' },
+      {},
+      'Invalid items: The command for item 1 ("") has an empty program name.'
+    ],
+    [
+      'JSON nested 5,000 levels deep',
+      { items: `[${nested(5000)}]` },
+      {},
+      "Invalid JSON in input 'items' at line 1, column 1001: arrays and objects nest deeper than 1,000 levels. Expected JSON nested at most 1,000 levels deep."
+    ],
+    [
+      'JSON Lines nested 5,000 levels deep',
+      { 'items-file': 'deep.jsonl' },
+      { 'deep.jsonl': `{"a": 1}\n{"a": ${nested(5000)}}\n` },
+      "deep.jsonl' at line 2, column 1006: arrays and objects nest deeper than 1,000 levels."
+    ],
+    [
+      'a deep JSON file with a syntax error further on',
+      { 'items-file': 'deep.json' },
+      { 'deep.json': `[${nested(100_000)}` },
+      "deep.json' at line 1, column 1001: arrays and objects nest deeper"
+    ],
+    [
+      'two YAML keys naming one task',
+      { tasks: '1: echo a\n"1": echo b' },
+      {},
+      "Invalid tasks: the keys '1' and '\"1\"' both name task '1'. Expected each task name once."
+    ],
+    [
+      'a lone surrogate in a task name',
+      { tasks: '"a\\ud800": echo a' },
+      {},
+      "Invalid tasks: task 'a\ud800': its name contains a lone surrogate"
+    ],
+    [
+      'a NUL character in a task script',
+      { tasks: 'a: "echo \\0"' },
+      {},
+      "Invalid tasks: task 'a': its run contains a NUL character, which no command can be given."
+    ],
+    [
+      'a lone surrogate in a task env value',
+      { tasks: 'a:\n  run: echo\n  env:\n    X: "\\udfff"' },
+      {},
+      "Invalid tasks: task 'a': its env X contains a lone surrogate (\\uDFFF"
+    ],
+    [
+      'a task script with no words, without a shell',
+      { tasks: 'a: "  "', shell: 'none' },
+      {},
+      'Invalid tasks: task \'a\': item 1 ("  ") cannot be run as a command: it has no words.'
+    ],
+    [
+      'a task timeout past what a timer can wait',
+      { tasks: 'a:\n  run: echo\n  timeout: 600h' },
+      {},
+      "Invalid tasks: task 'a' has timeout '600h'. Expected a duration up to 24d"
+    ],
+    [
+      'a total-timeout past what a timer can wait',
+      { items: 'a', 'total-timeout': '600h' },
+      {},
+      "Invalid total-timeout '600h'. Expected a duration up to 24d"
+    ],
+    [
+      'a retry-delay past its cap',
+      { items: 'a', 'retry-delay': '1h' },
+      {},
+      "Invalid retry-delay '1h'. Expected a duration up to 10m"
+    ]
+  ]
+
+  it.each(cases)('%s', async (_, inputs, files, message) => {
+    const error = await check(inputs, files).then(
+      () => new Error('no error'),
+      (thrown: unknown) => thrown as Error
+    )
+    expect(error.message).toContain(message)
+    const named = new RegExp(
+      `^Invalid (JSON (Lines )?in )?(input )?'?(${INPUT_NAMES.join('|')})\\b`
+    )
+    expect(error.message).toMatch(named)
+  })
+})
+
+describe('deep items within the limit', () => {
+  // The array of items is the first level.
+  it('parses, renders and labels an item nested 999 levels deep, in JSON 1,000 deep', async () => {
+    const items = parseItems(`[${nested(999)}]`, { input: 'items' })
+    expect(JSON.stringify(items[0])).toBe(nested(999))
+    expect(itemLabel(items[0] as never, 20)).toBe(`${'['.repeat(19)}…`)
+    const plan = await check({ items: `[${nested(999)}]`, command: 'echo {}' })
+    expect(plan.prepared[0]?.command.display).toBe(`echo '${nested(999)}'`)
+    const lines = await check({ items: `{"a": ${nested(999)}}`, command: 'echo {a}' })
+    expect(lines.prepared[0]?.command.display).toBe(`echo '${nested(999)}'`)
+  })
+
+  it('refuses the first level past the limit, in arrays and objects', () => {
+    expect(() => parseItems(`[${nested(1000)}]`, { input: 'items' })).toThrow(
+      "Invalid JSON in input 'items' at line 1, column 1001: arrays and objects nest deeper than 1,000 levels."
+    )
+    const objects = '{"a":'.repeat(1001) + '1' + '}'.repeat(1001)
+    expect(() => parseItems(objects, { input: 'items' })).toThrow(
+      "Invalid JSON Lines in input 'items' at line 1, column 5001: arrays and objects nest deeper"
+    )
+    expect(
+      parseItems('{"a":'.repeat(1000) + '1' + '}'.repeat(1000), { input: 'items' })
+    ).toHaveLength(1)
+  })
+})
+
+describe('lone surrogates that reach no command as such', () => {
+  it('lets an object with one in a key or value through {} as JSON, escaped as written', async () => {
+    const plan = await check({ items: '[{"\\ud800": "\\udc00"}]', command: 'echo {}' })
+    expect(plan.prepared[0]?.command.args.at(-1)).toBe(`echo '{"\\ud800":"\\udc00"}'`)
+  })
+
+  it('keeps a surrogate pair written as two escapes: one character', async () => {
+    const plan = await check({ items: '["\\ud83d\\ude00"]', command: 'echo {}' })
+    expect(plan.prepared[0]?.command.args.at(-1)).toBe("echo '😀'")
+  })
+})

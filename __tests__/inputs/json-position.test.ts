@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals'
+import { jsonErrorOffset, lineAndColumn } from '../../src/inputs/json-position.js'
+
+describe('jsonErrorOffset', () => {
+  it.each([
+    ['[1,}', 3],
+    ['["a", "b"', 9],
+    ['[1 2]', 3],
+    ['{"a" 1}', 5],
+    ['"\\x"', 2],
+    ['"\\u12g4"', 5],
+    ['[01]', 2],
+    ['[1] x', 4],
+    ['tru', 3],
+    ['"a\nb"', 2],
+    ['', 0]
+  ])('finds where %p goes wrong: %p', (text, offset) => {
+    expect(jsonErrorOffset(text)).toBe(offset)
+  })
+
+  it('returns -1 for valid JSON, as JSON.parse agrees', () => {
+    for (const text of ['[]', ' {"a": [1, -2.5e3, true, null, "\\u00e9\\n"]} ', '"x"', '0']) {
+      expect(() => JSON.parse(text)).not.toThrow()
+      expect(jsonErrorOffset(text)).toBe(-1)
+    }
+  })
+})
+
+describe('lineAndColumn', () => {
+  it('counts from 1', () => {
+    expect(lineAndColumn('ab\ncd', 0)).toEqual({ line: 1, column: 1 })
+    expect(lineAndColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 })
+  })
+})

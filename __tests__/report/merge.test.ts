@@ -1,0 +1,281 @@
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Shell } from '../../src/model/shell.js'
+import { HaltKind } from '../../src/model/halt.js'
+import { type ResultsFile } from '../../src/report/merge-checks.js'
+import { mergeProblemsMessage, mergeReports, mergeResultsFiles } from '../../src/report/merge.js'
+import { prepareItems } from '../../src/plan/prepare.js'
+import { failureMessage } from '../../src/report/outputs.js'
+import { countStatuses } from '../../src/model/run-report.js'
+import { MAX_ITEMS, parseResultsFile, resultsFileText } from '../../src/results/results-file.js'
+import { takeShard } from '../../src/plan/shard.js'
+import { type ShardInfo } from '../../src/model/shard.js'
+import { type TaskRecord } from '../../src/model/task-record.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { CommandTemplate } from '../../src/template/template.js'
+import { record, report } from '../helpers/records.js'
+import { editRecords, readFile, shardFile, shardInfo, shardReport } from '../helpers/shards.js'
+
+describe('readResultsFile and mergeReports', () => {
+  it('round-trips a results file and merges shards in input order with slots of their own', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'merge-'))
+    for (const index of [2, 0, 1]) await shardFile(root, index, shardReport(index))
+    const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+    expect(merged.records.map(r => [r.index, r.item, r.status, r.slot])).toEqual([
+      [0, 'item-0', TaskStatus.Success, 1],
+      [1, 'item-1', TaskStatus.Success, 3],
+      [2, 'item-2', TaskStatus.Success, 5],
+      [3, 'item-3', TaskStatus.Success, 2],
+      [4, 'item-4', TaskStatus.Failure, 4],
+      [5, 'item-5', TaskStatus.Success, 6]
+    ])
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 1 })
+    expect(merged.durationMs).toBe(3000)
+    expect(merged.workers).toBe(6)
+    expect(merged.merged).toEqual({ files: 3, shards: 3, missingShards: [], problems: [] })
+    expect(merged.records[3]?.outputs).toEqual({ k: 'v' })
+    expect(merged.records[0]?.startedAt).toBe(1_700_000_000_000)
+    expect(mergeProblemsMessage(merged)).toBeUndefined()
+  })
+
+  it('reports a missing shard instead of hiding it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'merge-'))
+    await shardFile(root, 0, shardReport(0))
+    await shardFile(root, 2, shardReport(2))
+    const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+    expect(merged.merged?.missingShards).toEqual([1])
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 4 })
+    expect(merged.records).toHaveLength(4)
+    expect(mergeProblemsMessage(merged)).toBe(
+      '1 of 3 shards have no results file (1/3): their 2 items have no result here. Re-run those shards.'
+    )
+  })
+
+  it('refuses shards of different runs, of different splits, or the same shard twice', () => {
+    const file = (index: number, shard: Partial<ShardInfo> = {}) =>
+      readFile(`s${index}.json`, shardReport(index, { shard: shardInfo(index, shard) }))
+    /** The merge's one problem: nothing merged, every item without a result. */
+    const refusal = (files: ResultsFile[]): string | undefined => {
+      const merged = mergeReports(files)
+      expect(merged.records).toEqual([])
+      expect(merged.merged?.problems).toHaveLength(1)
+      return mergeProblemsMessage(merged)
+    }
+    expect(refusal([file(0), file(1, { itemsDigest: 'other' })])).toBe(
+      "Invalid merge-results: 's1.json' and 's0.json' come from different runs (other items or " +
+        'another number of shards). Expected the results files of the shards of one run.'
+    )
+    expect(refusal([file(0), file(1, { total: 4 })])).toContain('different runs')
+    expect(refusal([file(0), file(1, { splitDigest: 'x' })])).toContain(
+      'split the items differently, so some items ran twice or not at all. Expected every shard to read the same timings file.'
+    )
+    expect(refusal([file(0), file(0)])).toBe(
+      "Invalid merge-results: shard 0/3 appears twice, in 's0.json' and 's0.json'. Expected one results file per shard."
+    )
+    expect(refusal([file(0), readFile('s1.json', report([]))])).toContain(
+      "'s1.json' comes from a run without shard"
+    )
+    expect(refusal([readFile('s1.json', report([])), file(0)])).toContain(
+      "'s1.json' comes from a run without shard"
+    )
+    expect(mergeReports([file(0), file(1, { total: 4 })]).counts.total).toBe(6)
+  })
+
+  it('keeps a halt kind only when every halted shard shares it', () => {
+    const file = (index: number, haltKind: HaltKind | null) =>
+      readFile(
+        `s${index}.json`,
+        shardReport(index, { haltReason: haltKind === null ? null : `halt ${index}`, haltKind })
+      )
+    const won = mergeReports([
+      file(0, HaltKind.Successes),
+      file(1, null),
+      file(2, HaltKind.Successes)
+    ])
+    expect(won.haltKind).toBe(HaltKind.Successes)
+    expect(won.haltReason).toBe('shard 0/3: halt 0; shard 2/3: halt 2')
+    expect(mergeReports([file(0, HaltKind.Successes), file(1, HaltKind.Failures)]).haltKind).toBe(
+      null
+    )
+  })
+
+  it("excuses a file's cancellations only by its own halt", () => {
+    const plain = (name: string, statuses: TaskStatus[], haltKind: HaltKind | null) =>
+      readFile(
+        name,
+        report(
+          statuses.map((status, index) => record(index, `${name}${index}`, status)),
+          { haltReason: haltKind === null ? null : `halt of ${name}`, haltKind }
+        )
+      )
+    const raced = plain('a', [TaskStatus.Success, TaskStatus.Cancelled], HaltKind.Successes)
+    expect(mergeReports([raced, plain('b', [TaskStatus.Success], null)]).haltKind).toBe(
+      HaltKind.Successes
+    )
+    // b's cancellations have no halt of their own: a's race cannot excuse them, nor its own.
+    const merged = mergeReports([raced, plain('b', [TaskStatus.Cancelled], null)])
+    expect(merged.haltKind).toBe(null)
+    expect(failureMessage(merged)).toBe('2 of 3 tasks did not succeed (2 cancelled): b0, a1.')
+  })
+
+  it('reads back a merge of shards that halted in different ways, each reason kept', () => {
+    const halted = (index: number, haltKind: HaltKind) =>
+      readFile(`s${index}.json`, shardReport(index, { haltReason: `halt ${index}`, haltKind }))
+    const merged = mergeReports([
+      halted(0, HaltKind.Failures),
+      halted(1, HaltKind.Timeout),
+      halted(2, HaltKind.Failures)
+    ])
+    expect(merged.haltReason).toBe('shard 0/3: halt 0; shard 1/3: halt 1; shard 2/3: halt 2')
+    expect(merged.haltKind).toBe(null)
+    expect(parseResultsFile(resultsFileText(merged), 'merged.json')).toStrictEqual(merged)
+  })
+
+  it('builds from what the files hold, however many items their counts claim', () => {
+    // A merge's own file whose total is the most a run can have; its problem explains it.
+    const records = [0, 1, 2].map(index => record(index, `i${index}`, TaskStatus.Success))
+    const mergedFile = report(records, {
+      counts: { ...countStatuses(records), total: MAX_ITEMS },
+      merged: { files: 2, shards: null, missingShards: [], problems: ['A file was refused.'] }
+    })
+    const read = parseResultsFile(resultsFileText(mergedFile), 'merged.json')
+    const again = mergeReports([readFile('merged.json', read)])
+    expect(again.counts).toMatchObject({ total: MAX_ITEMS, succeeded: 3 })
+    expect(again.merged?.problems).toEqual(['A file was refused.'])
+    expect(failureMessage(again)).toBe(
+      `${MAX_ITEMS - 3} of ${MAX_ITEMS} tasks did not succeed (${MAX_ITEMS - 3} without a result).`
+    )
+    // The only shard of a run that claims the most items a run can have.
+    const shard = shardInfo(0, { total: 1, itemCount: MAX_ITEMS })
+    const lone = parseResultsFile(resultsFileText(shardReport(0, { shard })), 's0.json')
+    const split = mergeReports([readFile('s0.json', lone)])
+    expect(split.counts.total).toBe(MAX_ITEMS)
+    expect(split.merged?.problems).toEqual([
+      `No shard has item 2 among its items, of the run's ${MAX_ITEMS}.`
+    ])
+  })
+
+  it('numbers the results of unsharded runs one after another', () => {
+    const plain = (name: string, items: string[]) =>
+      readFile(
+        name,
+        report(
+          items.map((item, index) => record(index, item, TaskStatus.Success)),
+          { durationMs: 5, shell: 'sh' }
+        )
+      )
+    const merged = mergeReports([plain('a', ['x', 'y']), plain('b', ['z'])])
+    expect(merged.records.map(r => [r.index, r.item])).toEqual([
+      [0, 'x'],
+      [1, 'z'],
+      [2, 'y']
+    ])
+    expect(merged.merged).toEqual({ files: 2, shards: null, missingShards: [], problems: [] })
+  })
+
+  it('merges around a file that is not a valid results file, naming the file and the field', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'merge-'))
+    await shardFile(root, 0, shardReport(0))
+    await shardFile(root, 1, shardReport(1))
+    const bad = await shardFile(root, 2, shardReport(2))
+    editRecords(bad, results => results.map(result => ({ ...(result as object), durationMs: -5 })))
+    const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+    expect(merged.merged?.missingShards).toEqual([2])
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 3, failed: 1 })
+    expect(merged.merged?.problems).toEqual([
+      '1 of 3 shards have no valid results file (2/3): their 2 items have no result here. Re-run those shards.',
+      `Invalid results file 'shard-2/results.json': 'results[0].durationMs' is -5. Expected a number of milliseconds ≥ 0.`
+    ])
+    mkdirSync(join(root, 'none'))
+    await expect(mergeResultsFiles('none/*.json', root, 'merge-results')).rejects.toThrow(
+      "Invalid merge-results 'none/*.json': no file matches. Expected the shards' results files, " +
+        'such as downloaded with actions/download-artifact.'
+    )
+  })
+})
+
+describe('merging shards whose records were tampered with (property)', () => {
+  type Edit = { shard: number; kind: 'drop' | 'twice' | 'foreign' | 'other'; at: number }
+  const edit = fc.record({
+    shard: fc.nat(),
+    kind: fc.constantFrom<Edit['kind']>('drop', 'twice', 'foreign', 'other'),
+    at: fc.nat()
+  })
+  /** Records in a canonical order, to tell a real change from a reordering. */
+  const canonical = (records: readonly TaskRecord[]): string =>
+    JSON.stringify(
+      [...records].sort((a, b) => a.index - b.index || (String(a.item) < String(b.item) ? -1 : 1))
+    )
+
+  /** Applies one edit to a shard's records, as a changed or broken shard file would have it. */
+  function apply(
+    records: TaskRecord[],
+    own: ReadonlySet<number>,
+    itemCount: number,
+    change: Edit
+  ): void {
+    const target = records[change.at % Math.max(1, records.length)]
+    if (change.kind === 'drop' && target) records.splice(records.indexOf(target), 1)
+    if (change.kind === 'twice' && target) records.push({ ...target })
+    if (change.kind === 'other' && target)
+      records.splice(records.indexOf(target), 1, { ...target, item: 'zz' })
+    const foreign = change.at % (itemCount + 3)
+    if (change.kind === 'foreign' && !own.has(foreign)) {
+      records.push(record(foreign, `i${foreign}`, TaskStatus.Success))
+    }
+  }
+
+  it("counts every item once, keeps only the split's records, and fails exactly when changed", () => {
+    let cases = 0
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.array(edit, { maxLength: 4 }),
+        (total, itemCount, edits) => {
+          cases++
+          const items = Array.from({ length: itemCount }, (_, index) => `i${index}`)
+          const plan = prepareItems(items, CommandTemplate.parse('echo {}', Shell.Bash))
+          const runs = Array.from({ length: total }, (_, index) => {
+            const part = takeShard(plan, { index, total }, new Map())
+            const records = part.prepared.map(one =>
+              record(
+                one.index,
+                one.item,
+                one.index % 3 === 0 ? TaskStatus.Failure : TaskStatus.Success
+              )
+            )
+            return { part, records, original: canonical(records) }
+          })
+          for (const change of edits) {
+            const run = runs[change.shard % total] as (typeof runs)[0]
+            const own = new Set(run.part.prepared.map(one => one.index))
+            apply(run.records, own, itemCount, change)
+          }
+          // Each shard's file as a run writes it, read back as the merge reads it.
+          const files = runs.map(({ part, records }, index) => {
+            const written = report(records, { shard: part.shard, workers: 2 })
+            return {
+              path: `s${index}`,
+              report: parseResultsFile(resultsFileText(written), `s${index}`)
+            }
+          })
+          const merged = mergeReports(files)
+          const indexes = merged.records.map(one => one.index)
+          expect(new Set(indexes).size).toBe(indexes.length)
+          for (const one of merged.records) expect(one.item).toBe(items[one.index])
+          expect(merged.counts.total).toBe(itemCount)
+          expect(merged.counts.succeeded + merged.counts.failed).toBe(merged.records.length)
+          const changed = runs.some(run => canonical(run.records) !== run.original)
+          expect((merged.merged?.problems.length ?? 0) > 0).toBe(changed)
+          if (!changed) expect(merged.records).toHaveLength(itemCount)
+        }
+      ),
+      { seed: 20261207, numRuns: 1000 }
+    )
+    expect(cases).toBe(1000)
+  })
+})

@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { annotateFailures, failureMessage, setOutputs, writeSummary } from '../../src/report/outputs.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { record, report } from '../helpers/records.js'
+
+/** Reads a GITHUB_OUTPUT file written by @actions/core into name → value. */
+function readOutputs(path: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  for (const [, name, , value] of readFileSync(path, 'utf8').matchAll(
+    /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  )) {
+    outputs[name as string] = value as string
+  }
+  return outputs
+}
+
+let dir: string
+let printed: string[]
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'report-'))
+  process.env.GITHUB_OUTPUT = join(dir, 'output')
+  process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary')
+  writeFileSync(process.env.GITHUB_OUTPUT, '')
+  writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
+  printed = []
+  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    printed.push(String(chunk))
+    return true
+  })
+})
+afterEach(() => {
+  jest.restoreAllMocks()
+  delete process.env.GITHUB_OUTPUT
+  delete process.env.GITHUB_STEP_SUMMARY
+})
+
+describe('setOutputs', () => {
+  it('writes every output of action.yml to GITHUB_OUTPUT', () => {
+    const records = [
+      record(0, 'a', TaskStatus.Success),
+      record(1, { name: 'b' }, TaskStatus.Failure),
+      record(2, ['c', 1], TaskStatus.TimedOut),
+      record(3, 4, TaskStatus.Cancelled),
+      record(4, 'e', TaskStatus.Skipped)
+    ]
+    setOutputs(report(records), '/tmp/results.json')
+    const outputs = readOutputs(process.env.GITHUB_OUTPUT as string)
+    expect(outputs).toMatchObject({
+      total: '5',
+      succeeded: '1',
+      failed: '1',
+      'timed-out': '1',
+      cancelled: '1',
+      skipped: '1',
+      'results-file': '/tmp/results.json',
+      'duration-ms': '2000'
+    })
+    expect(outputs['results-truncated']).toBe('false')
+    expect(JSON.parse(outputs['failed-items'] as string)).toEqual([{ name: 'b' }, ['c', 1], 4])
+    const results = JSON.parse(outputs.results as string)
+    expect(results[1]).toEqual({
+      index: 1,
+      item: { name: 'b' },
+      status: 'failure',
+      exitCode: 1,
+      signal: null,
+      durationMs: 1000,
+      attempts: 1,
+      command: 'echo [object Object]',
+      outputs: {}
+    })
+    expect(Object.keys(outputs).sort()).toEqual([
+      'cancelled',
+      'duration-ms',
+      'failed',
+      'failed-items',
+      'results',
+      'results-file',
+      'results-truncated',
+      'skipped',
+      'succeeded',
+      'timed-out',
+      'total'
+    ])
+  })
+})
+
+describe('annotateFailures', () => {
+  it('annotates at most 9 failed tasks, titled by item, with the output tail', () => {
+    const records = Array.from({ length: 12 }, (_, i) =>
+      record(i, `item\n${i}`, TaskStatus.Failure, { outputTail: `line ${i}\n` })
+    )
+    annotateFailures(report(records))
+    const errors = printed.filter(line => line.startsWith('::error'))
+    expect(errors).toHaveLength(9)
+    expect(errors[0]).toBe('::error title=item⏎0::Task 1 failure with exit code 1:%0Aline 0\n')
+  })
+
+  it('cuts long messages below GitHub’s 4,096 characters', () => {
+    annotateFailures(
+      report([record(0, 'x', TaskStatus.Failure, { outputTail: 'y'.repeat(10_000) })])
+    )
+    const error = printed.find(line => line.startsWith('::error')) as string
+    expect(error.length).toBeLessThan(4096 + 40)
+    expect(error).toContain('…yyy')
+  })
+})
+
+describe('failureMessage', () => {
+  it('counts the failures, names the first five items and how many were not annotated', () => {
+    const records = [
+      ...Array.from({ length: 10 }, (_, i) => record(i, `f${i}`, TaskStatus.Failure)),
+      record(10, 't', TaskStatus.TimedOut),
+      record(11, 'ok', TaskStatus.Success)
+    ]
+    expect(failureMessage(report(records))).toBe(
+      '11 of 12 tasks did not succeed (10 failed, 1 timed out): f0, f1, f2, f3, f4, and 6 more. ' +
+        '(2 not annotated; see the job summary)'
+    )
+    expect(failureMessage(report([record(0, 'ok', TaskStatus.Success)]))).toBeUndefined()
+  })
+
+  it('fails on items without a result, whatever the report says of them', () => {
+    const records = [0, 1, 2].map(i => record(i, `ok${i}`, TaskStatus.Success))
+    const counts = { ...report(records).counts, total: 10 }
+    const merged = { files: 2, shards: null, missingShards: [], problems: [] }
+    expect(failureMessage(report(records, { counts, merged }))).toBe(
+      '7 of 10 tasks did not succeed (7 without a result).'
+    )
+    const failed = [...records, record(3, 'bad', TaskStatus.Failure)]
+    expect(failureMessage(report(failed, { counts: { ...counts, failed: 1 } }))).toBe(
+      '7 of 10 tasks did not succeed (1 failed, 6 without a result): bad.'
+    )
+  })
+})
+
+describe('writeSummary', () => {
+  it('appends the summary to GITHUB_STEP_SUMMARY', async () => {
+    await writeSummary(report([record(0, 'a', TaskStatus.Success)]))
+    expect(readFileSync(process.env.GITHUB_STEP_SUMMARY as string, 'utf8')).toContain(
+      '## ✅ parallel-exec: 1 of 1 succeeded'
+    )
+  })
+})

@@ -1,0 +1,66 @@
+import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { failedItems, speedUp } from '../../src/report/results.js'
+import { countStatuses } from '../../src/model/run-report.js'
+import { writeResultsFile } from '../../src/results/results-file.js'
+import { isUnsuccessful } from '../../src/model/task-record.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { record, report } from '../helpers/records.js'
+
+const records = [
+  record(0, 'a', TaskStatus.Success),
+  record(1, 'b', TaskStatus.Failure),
+  record(2, { c: 1 }, TaskStatus.TimedOut),
+  record(3, 'd', TaskStatus.Cancelled),
+  record(4, 'e', TaskStatus.Skipped)
+]
+
+describe('results', () => {
+  it('counts each status', () => {
+    expect(countStatuses(records)).toEqual({
+      total: 5,
+      succeeded: 1,
+      failed: 1,
+      timedOut: 1,
+      cancelled: 1,
+      skipped: 1
+    })
+  })
+
+  it('lists failed, timed-out and cancelled items, not skipped ones', () => {
+    expect(failedItems(records)).toEqual(['b', { c: 1 }, 'd'])
+    expect(records.map(r => isUnsuccessful(r.status))).toEqual([false, true, true, true, false])
+  })
+
+  it('computes the speed-up as busy time over wall time', () => {
+    expect(speedUp(report(records, { durationMs: 2000 }))).toBe(2)
+    expect(speedUp(report([], { durationMs: 0 }))).toBe(0)
+  })
+
+  it('writes the results file with times, slots and tails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'results-'))
+    const path = await writeResultsFile(join(dir, 'nested'), report(records))
+    const file = JSON.parse(readFileSync(path, 'utf8'))
+    expect(file.counts.total).toBe(5)
+    expect(file.results[0]).toEqual({
+      index: 0,
+      item: 'a',
+      status: 'success',
+      exitCode: 0,
+      signal: null,
+      durationMs: 1000,
+      attempts: 1,
+      command: 'echo a',
+      slot: 1,
+      startedAt: '2023-11-14T22:13:20.000Z',
+      endedAt: '2023-11-14T22:13:21.000Z',
+      error: null,
+      outputTail: '',
+      outputs: {},
+      summary: ''
+    })
+    expect(file.results[4]).toMatchObject({ status: 'skipped', slot: null, startedAt: null })
+  })
+})

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getInputs } from '../../src/inputs/read-inputs.js'
+import { prepareRun } from '../../src/plan/prepare.js'
+import { runItems } from '../../src/run/run-items.js'
+import { runOnRunner } from '../helpers/runner-model.js'
+
+const saved = { ...process.env }
+
+afterEach(() => {
+  process.env = { ...saved }
+  jest.restoreAllMocks()
+})
+
+describe('runItems', () => {
+  // An error after the tasks ran (here from the callback run as each task ends) must not leave
+  // the stream's neutralisation open: the failure reported next would be printed inside it.
+  it('closes what the task log opened when the run ends in an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-items-'))
+    Object.assign(process.env, {
+      INPUT_ITEMS: 'a',
+      INPUT_COMMAND: "echo 'x ##[set-env name=X;]1'; echo after",
+      INPUT_LOG: 'stream',
+      INPUT_SHELL: 'bash',
+      RUNNER_TEMP: dir
+    })
+    const printed: string[] = []
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(Buffer.from(chunk).toString('utf8'))
+      return true
+    })
+    const settings = await getInputs()
+    const plan = prepareRun(settings, dir)
+    const run = runItems(settings, plan, dir, new AbortController().signal, () =>
+      Promise.reject(new Error('resolver broke'))
+    )
+    await expect(run).rejects.toThrow('resolver broke')
+    printed.push('::error::the step failed\n')
+    jest.restoreAllMocks()
+    const onRunner = runOnRunner(Buffer.from(printed.join('')))
+    const acted = onRunner.lines
+      .filter(line => line.kind === 'command')
+      .map(line => line.command?.name)
+    expect(acted).not.toContain('set-env')
+    expect(acted).toContain('error')
+    expect(onRunner.stoppedAtEnd).toBe(false)
+  })
+})

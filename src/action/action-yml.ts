@@ -1,0 +1,51 @@
+/** Names of the action's inputs, as declared in action.yml. */
+export enum Inputs {
+  Items = 'items',
+  ItemsFrom = 'items-from',
+  ItemsFile = 'items-file',
+  Command = 'command',
+  Tasks = 'tasks',
+  Shell = 'shell',
+  MaxWorkers = 'max-workers',
+  FailFast = 'fail-fast',
+  FailFastMode = 'fail-fast-mode',
+  StopOnSuccess = 'stop-on-success',
+  TotalTimeout = 'total-timeout',
+  Timeout = 'timeout',
+  Retries = 'retries',
+  RetryDelay = 'retry-delay',
+  Timings = 'timings',
+  Shard = 'shard',
+  MergeResults = 'merge-results',
+  WorkingDirectory = 'working-directory',
+  Log = 'log',
+  WorkflowCommands = 'workflow-commands',
+  IfNoItems = 'if-no-items',
+  Summary = 'summary',
+  DryRun = 'dry-run',
+  GitHubToken = 'github-token',
+  PullRequest = 'pull-request',
+  IncludeOutdated = 'include-outdated',
+  ThreadPaths = 'thread-paths',
+  ThreadAuthors = 'thread-authors',
+  ResolveThreads = 'resolve-threads',
+  ResolveComment = 'resolve-comment'
+}
+
+/** Names of the action's outputs, as declared in action.yml. */
+export enum Outputs {
+  Total = 'total',
+  Succeeded = 'succeeded',
+  Failed = 'failed',
+  TimedOut = 'timed-out',
+  Cancelled = 'cancelled',
+  Skipped = 'skipped',
+  Results = 'results',
+  FailedItems = 'failed-items',
+  ResultsFile = 'results-file',
+  ResultsTruncated = 'results-truncated',
+  JobLog = 'job-log',
+  TimingsFile = 'timings-file',
+  Shard = 'shard',
+  DurationMs = 'duration-ms'
+}

@@ -1,0 +1,104 @@
+import { type HaltMode } from '../model/halt.js'
+import { type Item } from '../model/item.js'
+import { type Shard } from '../model/shard.js'
+import { type Shell } from '../model/shell.js'
+import { type WorkflowCommands } from '../action/workflow-commands.js'
+import { type LogMode } from '../log/log-mode.js'
+import { type TaskSpec } from './tasks.js'
+
+/** When to halt on failures: after a number of tasks, or a percentage of all of them. */
+export type FailFastThreshold = { count: number } | { percent: number }
+
+/** Where review threads come from and what to do with them (`items-from: review-threads`). */
+export interface ReviewThreadSettings {
+  /** Token for GitHub's API. */
+  token: string
+  /** The pull request's number, or undefined for the one the event is about. */
+  pullRequest: number | undefined
+  /** Whether threads on code that has changed since (outdated) are items too. */
+  includeOutdated: boolean
+  /** Path globs a thread's file must match (any of them); empty for all. */
+  paths: string[]
+  /** Logins of the authors whose threads are items; empty for all. */
+  authors: string[]
+  /** Which threads to resolve after their task. */
+  resolve: ResolveThreads
+  /** The reply posted before resolving, as a template; '' for none. */
+  comment: string
+}
+
+/** The action's inputs, checked and parsed. */
+export interface ActionSettings {
+  /** The items, parsed from `items` or `items-file` (empty when `tasks` or review threads give them). */
+  items: Item[]
+  /** What gave the items, for error messages: `items`, `items-file 'list.json'`, … */
+  itemsInput: string
+  /** Review threads as items, or undefined when the items come from the inputs. */
+  reviewThreads: ReviewThreadSettings | undefined
+  /** The named tasks of the `tasks` input, or undefined when items are given. */
+  tasks: TaskSpec[] | undefined
+  /** The command template; empty means each item is itself the command. */
+  command: string
+  /** The shell that runs each command. */
+  shell: Shell
+  /** How many tasks run at once. */
+  maxWorkers: number
+  /** When to halt the run because tasks did not succeed; null for never. */
+  failFast: FailFastThreshold | null
+  /** What a halt does to running tasks. */
+  failFastMode: HaltMode
+  /** Halt once this many tasks succeeded; 0 for never. */
+  stopOnSuccess: number
+  /** Time budget for the whole run in milliseconds; undefined for none. */
+  totalTimeoutMs: number | undefined
+  /** Print the commands and set the outputs without running anything. */
+  dryRun: boolean
+  /** Per-task time limit in milliseconds; undefined for none. */
+  timeoutMs: number | undefined
+  /** How many more times a failed or timed-out task is run. */
+  retries: number
+  /** Delay before the first retry, in milliseconds; it doubles with each further retry. */
+  retryDelayMs: number
+  /** Absolute path of a previous run's timings or results file, or '' for none. */
+  timingsPath: string
+  /** This job's share of the items, or undefined to run them all. */
+  shard: Shard | undefined
+  /** Glob of shards' results files to merge instead of running anything, or ''. */
+  mergeResults: string
+  /** Absolute directory the commands run in. */
+  workingDirectory: string
+  /** How task output reaches the log. */
+  log: LogMode
+  /** Which workflow commands in task output the runner may act on. */
+  workflowCommands: WorkflowCommands
+  /** What to do when there are no items. */
+  ifNoItems: NoItemsBehavior
+  /** Whether to write the job summary. */
+  summary: boolean
+}
+
+/** What to do when there are no items. */
+export enum NoItemsBehavior {
+  /** Output a warning but do not fail the action. */
+  Warn = 'warn',
+  /** Fail the action with an error message. */
+  Error = 'error',
+  /** Do not output any warnings or errors, the action does not fail. */
+  Ignore = 'ignore'
+}
+
+/** Where the items come from. */
+export enum ItemsFrom {
+  /** The `items` or `items-file` input. */
+  Input = 'input',
+  /** The unresolved review threads of a pull request, one object item per thread. */
+  ReviewThreads = 'review-threads'
+}
+
+/** Which review threads to resolve once the run is over. */
+export enum ResolveThreads {
+  /** Resolve none. */
+  None = 'none',
+  /** Resolve each thread whose task succeeded (after the reply in `resolve-comment`, if any). */
+  OnSuccess = 'on-success'
+}

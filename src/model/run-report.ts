@@ -1,0 +1,70 @@
+import { type HaltKind } from './halt.js'
+import { type ShardInfo } from './shard.js'
+import { type TaskRecord } from './task-record.js'
+import { TaskStatus } from './task-status.js'
+
+/** How many tasks ended each way. */
+export interface StatusCounts {
+  total: number
+  succeeded: number
+  failed: number
+  timedOut: number
+  cancelled: number
+  skipped: number
+}
+
+/** A finished run: every item's record in input order, and how the run went as a whole. */
+export interface RunReport {
+  records: TaskRecord[]
+  counts: StatusCounts
+  /** Wall time of the whole run, in milliseconds. */
+  durationMs: number
+  /** How many tasks could run at once. */
+  workers: number
+  /** The shell the commands ran in. */
+  shell: string
+  /** Why the run halted early, if it did: fail-fast, stop-on-success, total-timeout, or a signal from the runner. */
+  haltReason: string | null
+  /** What kind of halt it was, if any. */
+  haltKind: HaltKind | null
+  /** This job's share of the items, under `shard`. */
+  shard?: ShardInfo
+  /** Where the results came from, when they were merged from shards' results files. */
+  merged?: MergeInfo
+}
+
+/** The results files a merged report was built from. */
+export interface MergeInfo {
+  /** How many results files were merged. */
+  files: number
+  /** How many shards the run was split into, when the files came from sharded runs. */
+  shards: number | null
+  /** Shards with no results file: their items have no result. */
+  missingShards: number[]
+  /**
+   * Why the merge is incomplete or not to be trusted, each naming its shard or file: missing
+   * shards, files that are not valid or not one run's shards, records that do not match the split
+   * (missing, twice, foreign, or for another item). Any of them fails the step.
+   */
+  problems: string[]
+}
+
+/** How many records ended each way. */
+export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
+  const counts: StatusCounts = {
+    total: records.length,
+    succeeded: 0,
+    failed: 0,
+    timedOut: 0,
+    cancelled: 0,
+    skipped: 0
+  }
+  for (const { status } of records) {
+    if (status === TaskStatus.Success) counts.succeeded++
+    else if (status === TaskStatus.Failure) counts.failed++
+    else if (status === TaskStatus.TimedOut) counts.timedOut++
+    else if (status === TaskStatus.Cancelled) counts.cancelled++
+    else counts.skipped++
+  }
+  return counts
+}

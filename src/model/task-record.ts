@@ -1,0 +1,60 @@
+import { type Item } from './item.js'
+import { TaskStatus } from './task-status.js'
+
+/** Everything known about one item's task once the run is over. */
+export interface TaskRecord {
+  /** 0-based position of the item in the input. */
+  index: number
+  /** The item as given. */
+  item: Item
+  /** How the task ended. */
+  status: TaskStatus
+  /** Exit code (128+n for a signal death), or null when no process ran or it could not start. */
+  exitCode: number | null
+  /** Name of the signal that ended the process, or null. */
+  signal: string | null
+  /** Time the task ran, in milliseconds (0 when skipped). */
+  durationMs: number
+  /** How many times the command was started. */
+  attempts: number
+  /** The command as rendered for this item. */
+  command: string
+  /** Worker slot it ran in (1..workers), or null when skipped. */
+  slot: number | null
+  /** When it started and ended (epoch milliseconds), or null when skipped. */
+  startedAt: number | null
+  endedAt: number | null
+  /** The last lines it printed. */
+  outputTail: string
+  /** Why it could not start, or what went wrong around it, if anything. */
+  error: string | null
+  /** What the task wrote to its own GITHUB_OUTPUT. */
+  outputs: Record<string, string>
+  /** What the task wrote to its own GITHUB_STEP_SUMMARY (Markdown), or ''. */
+  summary: string
+  /** Names of the tasks it needed (named tasks only). */
+  needs?: string[]
+  /** Why it never ran, when skipped. */
+  skipReason?: string
+  /** Whether its review thread was resolved (`resolve-threads: on-success`, succeeded tasks). */
+  resolve?: ResolveOutcome
+}
+
+/** True for the statuses that fail the step. */
+export function isUnsuccessful(status: TaskStatus): boolean {
+  return (
+    status === TaskStatus.Failure ||
+    status === TaskStatus.TimedOut ||
+    status === TaskStatus.Cancelled
+  )
+}
+
+/** What a resolve did. */
+export interface ResolveOutcome {
+  /** True only when GitHub says the thread is now resolved. */
+  resolved: boolean
+  /** Link to the reply, when one was posted. */
+  commentUrl?: string
+  /** Why the reply or the resolve failed. */
+  error?: string
+}

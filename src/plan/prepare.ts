@@ -1,0 +1,217 @@
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { type PreparedItem } from '../exec/command-task.js'
+import { type RunPlan } from './run-plan.js'
+import { Inputs } from '../action/action-yml.js'
+import { type ActionSettings } from '../inputs/settings.js'
+import { type Item } from '../model/item.js'
+import { cut, itemLabel } from '../model/labels.js'
+import { resolveProgram } from '../system/shell-path.js'
+import {
+  argumentBytes,
+  environmentBytes,
+  MAX_ARG_STRLEN,
+  spawnProblem,
+  totalSizeProblem
+} from '../system/spawn-limits.js'
+import { spawnBudget, type SpawnBudget } from '../exec/task-environment.js'
+import { type TaskSpec } from '../inputs/tasks.js'
+import {
+  CommandTemplate,
+  PlaceholderError,
+  type RenderedCommand,
+  TemplateError
+} from '../template/template.js'
+import { unsendableCharacter } from '../model/unsendable.js'
+
+/**
+ * Renders every command and checks every item before anything runs, so that a bad template, a
+ * placeholder that names nothing, a command that could not start (a string over Linux's 128 KiB,
+ * or arguments and environment over the system's total, counted for tasks whose files are in
+ * `workDirectory`) or a missing task directory stops the run early, naming what is wrong.
+ */
+export function prepareRun(settings: ActionSettings, workDirectory?: string): RunPlan {
+  const count = settings.tasks?.length ?? settings.items.length
+  const budget =
+    workDirectory === undefined
+      ? undefined
+      : spawnBudget(workDirectory, Math.max(1, Math.min(settings.maxWorkers, count)), count)
+  if (settings.tasks !== undefined) return prepareTasks(settings.tasks, settings, budget)
+  const template = parseTemplate(settings)
+  try {
+    return prepareItems(settings.items, template, settings.itemsInput, budget)
+  } catch (error) {
+    if (!(error instanceof PlaceholderError)) throw error
+    // A placeholder that names nothing is the template's fault; a value no command can carry, the item's.
+    const input = error.namesNothing
+      ? `${Inputs.Command} '${cut(settings.command, 80)}'`
+      : settings.itemsInput
+    throw new Error(`Invalid ${input}: ${error.message}`, { cause: error })
+  }
+}
+
+/** Items through the command template; object items may carry a numeric `priority`. */
+export function prepareItems(
+  items: readonly Item[],
+  template: CommandTemplate,
+  itemsInput: string = Inputs.Items,
+  budget?: SpawnBudget
+): RunPlan {
+  const slots = budget?.slots ?? 1
+  const prepared = items.map((item, index): PreparedItem => {
+    const command = template.render(item, index + 1, 1)
+    // {%} is rendered again at start: count it with the longest slot number.
+    const longest = template.usesSlot ? template.render(item, index + 1, slots) : command
+    const where = `Invalid ${itemsInput}: item ${index + 1} (${itemLabel(item, 40)})`
+    const spawnRoom = checkSpawnable(where, item, longest, undefined, budget)
+    return { index, item, command, spawnRoom }
+  })
+  return { template, prepared, needs: undefined, priorities: items.map(priorityOf) }
+}
+
+/** Named tasks: each runs its own script in the step's shell; the item is its name. */
+export function prepareTasks(
+  tasks: readonly TaskSpec[],
+  settings: ActionSettings,
+  budget?: SpawnBudget
+): RunPlan {
+  // An empty template makes each "item" the script itself, quoted for nothing.
+  const template = CommandTemplate.parse('', settings.shell)
+  const indexOf = new Map(tasks.map((task, index) => [task.name, index]))
+  const prepared = tasks.map((task, index): PreparedItem => {
+    const where = `Invalid ${Inputs.Tasks}: task '${task.name}'`
+    let command: RenderedCommand
+    try {
+      command = template.render(task.run, index + 1, 1)
+    } catch (error) {
+      if (!(error instanceof PlaceholderError)) throw error
+      throw new Error(`${where}: ${lowercaseFirst(error.message)}`, { cause: error })
+    }
+    const spawnRoom = checkSpawnable(where, task.name, command, task.env, budget)
+    const overrides: PreparedItem['overrides'] = {
+      timeoutMs: task.timeoutMs,
+      retries: task.retries,
+      env: task.env,
+      cwd:
+        task.workingDirectory === undefined
+          ? undefined
+          : existingDirectory(task, resolve(settings.workingDirectory, task.workingDirectory))
+    }
+    return { index, item: task.name, command, needs: task.needs, overrides, spawnRoom }
+  })
+  return {
+    template,
+    prepared,
+    needs: tasks.map(task => task.needs.map(need => indexOf.get(need) as number)),
+    priorities: tasks.map(task => task.priority ?? 0)
+  }
+}
+
+/** Parses the command template, naming the input when it is unusable. */
+function parseTemplate(settings: ActionSettings): CommandTemplate {
+  try {
+    return CommandTemplate.parse(settings.command, settings.shell)
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error
+    throw new Error(`Invalid ${Inputs.Command} '${cut(settings.command, 80)}': ${error.message}`, {
+      cause: error
+    })
+  }
+}
+
+/**
+ * Checks that the command can start: each argument (and each variable of a task's own `env`) and,
+ * with a budget, the total of its arguments and environment without PARALLEL_ITEM, which is set
+ * only where it fits. Returns the bytes left for PARALLEL_ITEM under the total.
+ */
+function checkSpawnable(
+  where: string,
+  item: Item,
+  command: RenderedCommand,
+  env: Readonly<Record<string, string>> | undefined,
+  budget: SpawnBudget | undefined
+): number | undefined {
+  const fail = (problem: string): never => {
+    throw new Error(`${where}: ${problem}.`)
+  }
+  // PARALLEL_ITEM_FILE carries a NUL, but neither it nor PARALLEL_ITEM a lone surrogate.
+  const lone = typeof item === 'string' ? unsendableCharacter(item.replaceAll('\0', '')) : undefined
+  if (lone !== undefined) {
+    fail(`the item would contain ${lone}, which no environment variable or file can carry`)
+  }
+  const problem = spawnProblem(command.args, env ?? {})
+  if (problem !== undefined) fail(problem)
+  if (budget?.limit === undefined) return undefined
+  const bytes = bytesWithoutItem(command, env, budget)
+  const total = totalSizeProblem(bytes, budget.limit)
+  if (total !== undefined) fail(total)
+  return budget.limit - bytes
+}
+
+/**
+ * What the task's arguments and environment take, PARALLEL_ITEM aside. Far from the limit, an
+ * upper bound (a UTF-16 unit is at most 3 UTF-8 bytes) that still leaves room for any
+ * PARALLEL_ITEM under 128 KiB; near it, counted exactly.
+ */
+function bytesWithoutItem(
+  command: RenderedCommand,
+  env: Readonly<Record<string, string>> | undefined,
+  budget: SpawnBudget
+): number {
+  const extra = env === undefined ? 0 : environmentBytes(env)
+  const argv0 = resolveProgram(command.file)
+  const path = programPath(argv0)
+  let bound = budget.environmentBytes + extra + (path.length + argv0.length) * 3 + 10
+  for (const arg of command.args) bound += arg.length * 3 + 9
+  if (bound + MAX_ARG_STRLEN + 8 <= (budget.limit as number)) return bound
+  return budget.environmentBytes + extra + argumentBytes(path, [argv0, ...command.args])
+}
+
+/** Paths found for a program name under a PATH: one lookup per run, not per item. */
+const programPaths = new Map<string, string>()
+
+/**
+ * The longest path a program named without a directory may be started from, PATH searched as
+ * execvp does: the kernel counts that path too.
+ */
+function programPath(file: string): string {
+  if (file.includes('/')) return file
+  const pathVariable = process.env.PATH ?? ''
+  const key = `${file}\0${pathVariable}`
+  let longest = programPaths.get(key)
+  if (longest === undefined) {
+    longest = file
+    for (const directory of pathVariable.split(':')) {
+      const path = `${directory}/${file}`
+      if (Buffer.byteLength(path) > Buffer.byteLength(longest)) longest = path
+    }
+    programPaths.set(key, longest)
+  }
+  return longest
+}
+
+function lowercaseFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}
+
+function priorityOf(item: Item): number {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return 0
+  const priority = item.priority
+  return typeof priority === 'number' && Number.isFinite(priority) ? priority : 0
+}
+
+function existingDirectory(task: TaskSpec, directory: string): string {
+  let isDirectory = false
+  try {
+    isDirectory = statSync(directory).isDirectory()
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) {
+    throw new Error(
+      `Invalid ${Inputs.Tasks}: task '${task.name}' has working-directory '${task.workingDirectory}', ` +
+        `which is not an existing directory.`
+    )
+  }
+  return directory
+}

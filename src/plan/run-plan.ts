@@ -1,0 +1,15 @@
+import { type PreparedItem } from '../exec/command-task.js'
+import { type ShardInfo } from '../model/shard.js'
+import { type CommandTemplate } from '../template/template.js'
+
+/** Everything decided before the first command starts. */
+export interface RunPlan {
+  template: CommandTemplate
+  prepared: PreparedItem[]
+  /** For each item, the indexes of the items it needs; undefined without `tasks`. */
+  needs: number[][] | undefined
+  /** For each item, its priority (0 unless given). */
+  priorities: number[]
+  /** Which share of the items this job runs, under `shard`. */
+  shard?: ShardInfo
+}

@@ -1,0 +1,91 @@
+import { nodeCrypto } from '../system/crypto.js'
+import { formatDuration } from '../model/duration.js'
+import { itemText } from '../model/item.js'
+import { type PreparedItem } from '../exec/command-task.js'
+import { type Shard, type ShardInfo } from '../model/shard.js'
+import { type RunPlan } from './run-plan.js'
+import { estimateDurations, type Timings } from './timings.js'
+
+/**
+ * The shard of each task, balancing estimated durations: longest first, each onto the shard with
+ * the least estimated load so far (ties: fewer tasks, then the lower shard). The greedy
+ * longest-processing-time rule ends within 4/3 of the best possible split and, unlike splitting
+ * by count, does not pile the long tasks onto one shard. With equal estimates it deals the tasks
+ * round-robin in input order. The result depends only on its arguments, so every job of a
+ * matrix computes the same split.
+ */
+export function assignShards(estimates: readonly number[], shards: number): number[] {
+  const order = estimates
+    .map((_, index) => index)
+    .sort((a, b) => (estimates[b] as number) - (estimates[a] as number) || a - b)
+  const load = new Array<number>(shards).fill(0)
+  const count = new Array<number>(shards).fill(0)
+  const shardOf = new Array<number>(estimates.length)
+  for (const task of order) {
+    let best = 0
+    for (let shard = 1; shard < shards; shard++) {
+      const lighter =
+        (load[shard] as number) < (load[best] as number) ||
+        (load[shard] === load[best] && (count[shard] as number) < (count[best] as number))
+      if (lighter) best = shard
+    }
+    shardOf[task] = best
+    load[best] = (load[best] as number) + (estimates[task] as number)
+    count[best] = (count[best] as number) + 1
+  }
+  return shardOf
+}
+
+/**
+ * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
+ * its number in the log and its `index` in the results), so shards merge back in input order.
+ */
+export function takeShard(plan: RunPlan, shard: Shard, timings: Timings): RunPlan {
+  const keys = plan.prepared.map(prepared => itemText(prepared.item))
+  const known = keys.some(key => timings.has(key))
+  const estimates = estimateDurations(keys, timings)
+  const shardOf = assignShards(estimates, shard.total)
+  const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index)
+  const sum = (indexes: readonly number[]): number =>
+    indexes.reduce((total, index) => total + (estimates[index] as number), 0)
+  return {
+    template: plan.template,
+    prepared: mine.map(index => plan.prepared[index] as RunPlan['prepared'][0]),
+    // Sharding refuses tasks with needs, so there are none to carry over.
+    needs: plan.needs === undefined ? undefined : mine.map(() => []),
+    priorities: mine.map(index => plan.priorities[index] as number),
+    shard: {
+      ...shard,
+      itemCount: keys.length,
+      itemsDigest: itemsDigest(keys),
+      splitDigest: splitDigest(shardOf),
+      byTimings: known,
+      estimatedMs: known ? Math.round(sum(mine)) : 0,
+      estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
+      items: mine.map(index => {
+        const { item } = plan.prepared[index] as PreparedItem
+        return { index, item }
+      })
+    }
+  }
+}
+
+/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
+export function splitDigest(shardOf: readonly number[]): string {
+  return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex')
+}
+
+/** A digest of the item list that shards compare to be sure they split the same items. */
+export function itemsDigest(keys: readonly string[]): string {
+  const hash = nodeCrypto().createHash('sha256')
+  for (const key of keys) hash.update(`${Buffer.byteLength(key)}:${key}`)
+  return hash.digest('hex')
+}
+
+/** The log line that says which share of the items this job runs. */
+export function describeShard(shard: ShardInfo, count: number): string {
+  const balance = shard.byTimings
+    ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
+    : 'dealt round-robin; give timings to balance by duration'
+  return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`
+}

@@ -1,0 +1,105 @@
+import * as core from '../action/actions-core.js'
+import { Outputs } from '../action/action-yml.js'
+import { monotonicMs } from '../model/duration.js'
+import { itemLabel } from '../model/labels.js'
+import { failedItems, jsonArrayWithin, publicResult } from './results.js'
+import { type RunReport } from '../model/run-report.js'
+import { buildSummary } from './summary.js'
+import { isUnsuccessful } from '../model/task-record.js'
+import { TaskStatus } from '../model/task-status.js'
+import { HaltKind } from '../model/halt.js'
+
+/** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
+const MAX_TASK_ANNOTATIONS = 9
+/** GitHub cuts annotation messages at 4,096 characters. */
+const MAX_ANNOTATION_CHARS = 4000
+
+/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
+export const RESULTS_MAX_BYTES = 512 * 1024
+export const FAILED_ITEMS_MAX_BYTES = 256 * 1024
+
+/** Sets every output declared in action.yml. */
+export function setOutputs(report: RunReport, resultsFile: string): void {
+  const { counts } = report
+  core.setOutput(Outputs.Total, counts.total)
+  core.setOutput(Outputs.Succeeded, counts.succeeded)
+  core.setOutput(Outputs.Failed, counts.failed)
+  core.setOutput(Outputs.TimedOut, counts.timedOut)
+  core.setOutput(Outputs.Cancelled, counts.cancelled)
+  core.setOutput(Outputs.Skipped, counts.skipped)
+  const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES)
+  const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES)
+  core.setOutput(Outputs.Results, results.json)
+  core.setOutput(Outputs.FailedItems, failed.json)
+  core.setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated)
+  if (results.truncated || failed.truncated) {
+    core.warning(
+      `The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
+        `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`
+    )
+  }
+  core.setOutput(Outputs.ResultsFile, resultsFile)
+  core.setOutput(Outputs.DurationMs, report.durationMs)
+}
+
+/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
+export function annotateFailures(report: RunReport): void {
+  const failures = report.records.filter(record => isUnsuccessful(record.status))
+  for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
+    const tail = record.outputTail.trimEnd()
+    const detail = [record.error, tail].filter(Boolean).join('\n')
+    const headline =
+      `Task ${record.index + 1} ${record.status}` +
+      (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
+      (record.signal !== null ? ` (${record.signal})` : '')
+    const message =
+      detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`
+    core.error(message, { title: itemLabel(record.item, 200) })
+  }
+}
+
+/**
+ * The step's failure message: counts, the first few items, and how many were not annotated; or
+ * undefined when the step succeeds. Tasks cancelled because enough others succeeded
+ * (stop-on-success) are the point of that option, not a failure. Items the counts hold without a
+ * result (a merge's missing shards or records) fail the step whatever else the report says.
+ */
+export function failureMessage(report: RunReport): string | undefined {
+  const raceWon = report.haltKind === HaltKind.Successes
+  const failures = report.records.filter(
+    record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)
+  )
+  const { counts } = report
+  const withResult =
+    counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped
+  const withoutResult = Math.max(0, counts.total - withResult)
+  if (failures.length === 0 && withoutResult === 0) return undefined
+  const parts = [
+    counts.failed > 0 ? `${counts.failed} failed` : '',
+    counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
+    counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
+    withoutResult > 0 ? `${withoutResult} without a result` : ''
+  ].filter(Boolean)
+  const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60))
+  const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : ''
+  const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS)
+  const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : ''
+  const list = named.length > 0 ? `: ${named.join(', ')}${more}` : ''
+  return (
+    `${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
+    `(${parts.join(', ')})${list}.${note}`
+  )
+}
+
+/** Writes the job summary. */
+export async function writeSummary(report: RunReport): Promise<void> {
+  const startedAt = monotonicMs()
+  const summary = buildSummary(report)
+  const ms = Math.round(monotonicMs() - startedAt)
+  core.debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`)
+  await core.summary.addRaw(summary, true).write()
+}
+
+function tailCut(text: string, max: number): string {
+  return text.length <= max ? text : '…' + text.slice(text.length - max + 1)
+}

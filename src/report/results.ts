@@ -1,0 +1,76 @@
+import { type RunReport } from '../model/run-report.js'
+import { type Item } from '../model/item.js'
+import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+
+/** The public shape of one result, as the `results` output documents it. */
+export type PublicResult = Pick<
+  TaskRecord,
+  | 'index'
+  | 'item'
+  | 'status'
+  | 'exitCode'
+  | 'signal'
+  | 'durationMs'
+  | 'attempts'
+  | 'command'
+  | 'outputs'
+  | 'needs'
+  | 'resolve'
+>
+
+export function publicResult(record: TaskRecord): PublicResult {
+  return {
+    index: record.index,
+    item: record.item,
+    status: record.status,
+    exitCode: record.exitCode,
+    signal: record.signal,
+    durationMs: record.durationMs,
+    attempts: record.attempts,
+    command: record.command,
+    outputs: record.outputs,
+    needs: record.needs,
+    resolve: record.resolve
+  }
+}
+
+/**
+ * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
+ * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
+ */
+export function jsonArrayWithin(
+  values: readonly unknown[],
+  maxBytes: number
+): { json: string; truncated: boolean } {
+  const parts: string[] = []
+  let bytes = 2
+  for (const value of values) {
+    const part = JSON.stringify(value)
+    bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0)
+    if (bytes > maxBytes) return { json: `[${parts.join(',')}]`, truncated: true }
+    parts.push(part)
+  }
+  return { json: `[${parts.join(',')}]`, truncated: false }
+}
+
+/** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
+export function failedItems(records: readonly TaskRecord[]): Item[] {
+  return records.filter(record => isUnsuccessful(record.status)).map(record => record.item)
+}
+
+/** How resolving review threads went; undefined when no thread was to be resolved. */
+export function describeResolves(records: readonly TaskRecord[]): string | undefined {
+  const outcomes = records.flatMap(record => (record.resolve ? [record.resolve] : []))
+  if (outcomes.length === 0) return undefined
+  const failed = outcomes.filter(outcome => !outcome.resolved)
+  return (
+    `Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
+    (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`)
+  )
+}
+
+/** Sum of task times over wall time: how much faster than running the tasks one by one. */
+export function speedUp(report: RunReport): number {
+  const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0)
+  return report.durationMs > 0 ? busy / report.durationMs : 0
+}
