@@ -1393,33 +1393,19 @@ var Outputs;
     Outputs["DurationMs"] = "duration-ms";
 })(Outputs || (Outputs = {}));
 
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-/** What to do when there are no items. */
-var NoItemsBehavior;
-(function (NoItemsBehavior) {
-    /** Output a warning but do not fail the action. */
-    NoItemsBehavior["Warn"] = "warn";
-    /** Fail the action with an error message. */
-    NoItemsBehavior["Error"] = "error";
-    /** Do not output any warnings or errors, the action does not fail. */
-    NoItemsBehavior["Ignore"] = "ignore";
-})(NoItemsBehavior || (NoItemsBehavior = {}));
-/** Where the items come from. */
-var ItemsFrom;
-(function (ItemsFrom) {
-    /** The `items` or `items-file` input. */
-    ItemsFrom["Input"] = "input";
-    /** The unresolved review threads of a pull request, one object item per thread. */
-    ItemsFrom["ReviewThreads"] = "review-threads";
-})(ItemsFrom || (ItemsFrom = {}));
-/** Which review threads to resolve once the run is over. */
-var ResolveThreads;
-(function (ResolveThreads) {
-    /** Resolve none. */
-    ResolveThreads["None"] = "none";
-    /** Resolve each thread whose task succeeded (after the reply in `resolve-comment`, if any). */
-    ResolveThreads["OnSuccess"] = "on-success";
-})(ResolveThreads || (ResolveThreads = {}));
+;// CONCATENATED MODULE: ./src/log/log-mode.ts
+/** How task output reaches the log. */
+var LogMode;
+(function (LogMode) {
+    /** Each task's output printed whole, in one collapsible group, when the task ends. */
+    LogMode["Grouped"] = "grouped";
+    /** Lines as they come, each prefixed with the task's number and item. */
+    LogMode["Stream"] = "stream";
+    /** Only the output of tasks that did not succeed, grouped. */
+    LogMode["Failures"] = "failures";
+    /** No task output. */
+    LogMode["None"] = "none";
+})(LogMode || (LogMode = {}));
 
 ;// CONCATENATED MODULE: ./src/model/halt.ts
 /** Why a run stopped early. */
@@ -1451,20 +1437,6 @@ var HaltMode;
     /** Let them finish, start nothing new: GNU parallel's `--halt soon`. */
     HaltMode["Drain"] = "drain";
 })(HaltMode || (HaltMode = {}));
-
-;// CONCATENATED MODULE: ./src/log/log-mode.ts
-/** How task output reaches the log. */
-var LogMode;
-(function (LogMode) {
-    /** Each task's output printed whole, in one collapsible group, when the task ends. */
-    LogMode["Grouped"] = "grouped";
-    /** Lines as they come, each prefixed with the task's number and item. */
-    LogMode["Stream"] = "stream";
-    /** Only the output of tasks that did not succeed, grouped. */
-    LogMode["Failures"] = "failures";
-    /** No task output. */
-    LogMode["None"] = "none";
-})(LogMode || (LogMode = {}));
 
 ;// CONCATENATED MODULE: ./src/model/shell.ts
 /** How a command is run. */
@@ -3986,6 +3958,146 @@ function sleepUnlessAborted(ms, signal) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/model/shard.ts
+/** A matrix runs at most 256 jobs, so a run has at most this many shards. */
+const MAX_SHARDS = 256;
+
+;// CONCATENATED MODULE: ./src/inputs/input-values.ts
+
+
+
+
+
+
+
+/** Parses `max-workers`: a whole number from 1 up, `auto` (the CPUs available) or `N%` of them. */
+function parseMaxWorkers(value, cpus = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    const text = value.trim();
+    if (text === 'auto')
+        return Math.max(1, cpus);
+    const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
+    if (percent && Number(percent[1]) > 0) {
+        return Math.max(1, Math.floor((cpus * Number(percent[1])) / 100));
+    }
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+        return Number(text);
+    }
+    throw new Error(`Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
+        `or a percentage of the CPUs such as '50%'.`);
+}
+/** Parses `pull-request`: empty for the event's pull request, else its number. */
+function parsePullRequest(value) {
+    const text = value.trim().replace(/^#/, '');
+    if (text === '')
+        return undefined;
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+        return Number(text);
+    }
+    throw new Error(`Invalid ${Inputs.PullRequest} '${value}'. Expected a pull request number such as 42, or ` +
+        "empty for the event's pull request.");
+}
+/** A list input: one entry per line or separated by commas, blanks dropped. */
+function listInput(value) {
+    return value
+        .split(/[\n,]/)
+        .map(entry => entry.trim())
+        .filter(entry => entry !== '');
+}
+/**
+ * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
+ * `strategy.job-index` and `strategy.job-total` give them.
+ */
+function parseShard(value) {
+    const text = value.trim();
+    if (text === '')
+        return undefined;
+    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
+    const index = Number(match?.[1]);
+    const total = Number(match?.[2]);
+    if (match && total >= 1 && total <= MAX_SHARDS && index < total)
+        return { index, total };
+    throw new Error(`Invalid ${Inputs.Shard} '${value}'. Expected {index}/{total} with a 0-based index below the ` +
+        `total (at most ${MAX_SHARDS}, as a matrix has at most ${MAX_SHARDS} jobs), such as ` +
+        '${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.');
+}
+/**
+ * Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`,
+ * up to MAX_DURATION_MS.
+ */
+function parseTimeout(value, input = Inputs.Timeout) {
+    if (value.trim() === '')
+        return undefined;
+    return parseDurationInput(value, `Invalid ${input}`, "'90' (seconds), '90s', '5m' or '1h30m', or empty for no limit");
+}
+/**
+ * Parses `fail-fast`: `false` (never), `true` (the first task that does not succeed), a whole
+ * number N (once N tasks have not succeeded) or N% (once N percent of all tasks have not).
+ */
+function parseFailFast(value) {
+    const text = value.trim();
+    if (['false', 'False', 'FALSE'].includes(text))
+        return undefined;
+    if (['true', 'True', 'TRUE'].includes(text))
+        return { count: 1 };
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+        return { count: Number(text) };
+    }
+    const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
+    if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
+        return { percent: Number(percent[1]) };
+    throw new Error(`Invalid ${Inputs.FailFast} '${value}'. Expected 'true', 'false', a whole number of tasks from 1 up, ` +
+        `or a percentage of all tasks such as '10%'.`);
+}
+/** Parses `stop-on-success`: 0 (never) or a whole number of tasks. */
+function parseStopOnSuccess(value) {
+    const text = value.trim();
+    if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text)))
+        return Number(text);
+    throw new Error(`Invalid ${Inputs.StopOnSuccess} '${value}'. Expected a whole number of tasks, or 0 for never.`);
+}
+/** Parses `retries`: a whole number from 0 up. */
+function parseRetries(value) {
+    const text = value.trim();
+    if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text)))
+        return Number(text);
+    throw new Error(`Invalid ${Inputs.Retries} '${value}'. Expected a whole number from 0 up.`);
+}
+/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`, up to the retry cap. */
+function parseRetryDelay(value) {
+    if (/^\s*0+(\.0*)?(ms|s|m|h|d)?\s*$/.test(value))
+        return 0;
+    // A longer first delay would be cut to the cap without a word.
+    return parseDurationInput(value, `Invalid ${Inputs.RetryDelay}`, "'1s', '500ms' or '1m', or 0", MAX_RETRY_DELAY_MS);
+}
+/** Parses a boolean input as the YAML 1.2 core schema spells it (as core.getBooleanInput). */
+function parseBoolean(input, value) {
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new Error(`Invalid ${input} '${value}'. Expected 'true' or 'false'.`);
+}
+/** Parses an enum-valued input, naming the allowed values when it is not one of them. */
+function parseEnum(input, value, values) {
+    const allowed = Object.values(values);
+    const text = value.trim();
+    if (allowed.includes(text))
+        return text;
+    throw new Error(`Invalid ${input} '${value}'. Expected one of: ${allowed.join(', ')}.`);
+}
+/** Parses `working-directory`: an existing directory, or empty for the current one. */
+async function parseWorkingDirectory(value) {
+    const directory = (0,external_node_path_namespaceObject.resolve)(value);
+    if (value === '')
+        return directory;
+    const stats = await (0,promises_namespaceObject.stat)(directory).catch(() => undefined);
+    if (!stats?.isDirectory()) {
+        throw new Error(`Invalid ${Inputs.WorkingDirectory} '${value}': ${stats ? 'not a directory' : 'no such directory'}. ` +
+            'Expected an existing directory.');
+    }
+    return directory;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/json-position.ts
 /**
  * Finds where strict JSON parsing of `text` first fails, as an offset. JSON.parse's own messages
@@ -4292,9 +4404,106 @@ function parseJsonLines(text, source) {
     return items;
 }
 
-;// CONCATENATED MODULE: ./src/model/shard.ts
-/** A matrix runs at most 256 jobs, so a run has at most this many shards. */
-const MAX_SHARDS = 256;
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+/** What to do when there are no items. */
+var NoItemsBehavior;
+(function (NoItemsBehavior) {
+    /** Output a warning but do not fail the action. */
+    NoItemsBehavior["Warn"] = "warn";
+    /** Fail the action with an error message. */
+    NoItemsBehavior["Error"] = "error";
+    /** Do not output any warnings or errors, the action does not fail. */
+    NoItemsBehavior["Ignore"] = "ignore";
+})(NoItemsBehavior || (NoItemsBehavior = {}));
+/** Where the items come from. */
+var ItemsFrom;
+(function (ItemsFrom) {
+    /** The `items` or `items-file` input. */
+    ItemsFrom["Input"] = "input";
+    /** The unresolved review threads of a pull request, one object item per thread. */
+    ItemsFrom["ReviewThreads"] = "review-threads";
+})(ItemsFrom || (ItemsFrom = {}));
+/** Which review threads to resolve once the run is over. */
+var ResolveThreads;
+(function (ResolveThreads) {
+    /** Resolve none. */
+    ResolveThreads["None"] = "none";
+    /** Resolve each thread whose task succeeded (after the reply in `resolve-comment`, if any). */
+    ResolveThreads["OnSuccess"] = "on-success";
+})(ResolveThreads || (ResolveThreads = {}));
+
+;// CONCATENATED MODULE: ./src/inputs/review-thread-inputs.ts
+
+
+
+
+/**
+ * Reads the review-thread inputs: undefined unless `items-from` is `review-threads`, in which case
+ * the items come from GitHub, so `items`, `items-file` and `tasks` must be empty and a command set.
+ */
+function readReviewThreadInputs(given) {
+    const source = parseEnum(Inputs.ItemsFrom, getInput(Inputs.ItemsFrom) || ItemsFrom.Input, ItemsFrom);
+    if (source !== ItemsFrom.ReviewThreads) {
+        const stray = threadInputsGiven()[0];
+        if (stray === undefined)
+            return undefined;
+        throw new Error(`Invalid inputs: '${stray}' is set but '${Inputs.ItemsFrom}' is '${source}'. ` +
+            `Expected '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' with the review-thread inputs.`);
+    }
+    checkThreadsAlone(given);
+    const resolve = parseEnum(Inputs.ResolveThreads, getInput(Inputs.ResolveThreads) || ResolveThreads.None, ResolveThreads);
+    const comment = getInput(Inputs.ResolveComment);
+    if (comment !== '' && resolve === ResolveThreads.None) {
+        throw new Error(`Invalid inputs: '${Inputs.ResolveComment}' is set but '${Inputs.ResolveThreads}' is ` +
+            `'${ResolveThreads.None}'. Expected '${Inputs.ResolveThreads}: ${ResolveThreads.OnSuccess}' ` +
+            'for the reply to be posted.');
+    }
+    const token = getInput(Inputs.GitHubToken);
+    // The runner masks secrets it passed in, but a token typed as a plain value would show.
+    if (token !== '')
+        setSecret(token);
+    return {
+        token,
+        pullRequest: parsePullRequest(getInput(Inputs.PullRequest)),
+        includeOutdated: parseBoolean(Inputs.IncludeOutdated, getInput(Inputs.IncludeOutdated) || 'false'),
+        paths: listInput(getInput(Inputs.ThreadPaths)),
+        authors: listInput(getInput(Inputs.ThreadAuthors)).map(login => login.replace(/^@/, '')),
+        resolve,
+        comment: comment === '' ? undefined : comment
+    };
+}
+/** The review-thread inputs set to something other than their default. */
+function threadInputsGiven() {
+    const given = [
+        Inputs.PullRequest,
+        Inputs.ThreadPaths,
+        Inputs.ThreadAuthors,
+        Inputs.ResolveComment
+    ].filter(input => getInput(input) !== '');
+    if (!['', 'false'].includes(getInput(Inputs.IncludeOutdated))) {
+        given.push(Inputs.IncludeOutdated);
+    }
+    if (!['', ResolveThreads.None].includes(getInput(Inputs.ResolveThreads))) {
+        given.push(Inputs.ResolveThreads);
+    }
+    return given;
+}
+/** Review threads are the items: no other source of items, and a command to run for each. */
+function checkThreadsAlone(given) {
+    const named = [
+        given.items.trim() !== '' ? Inputs.Items : '',
+        given.itemsFile !== '' ? Inputs.ItemsFile : '',
+        given.tasks.trim() !== '' ? Inputs.Tasks : ''
+    ].filter(Boolean);
+    if (named.length > 0) {
+        throw new Error(`Invalid inputs: '${named[0]}' is set together with '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}'. ` +
+            `Expected the review threads alone as items.`);
+    }
+    if (given.command.trim() === '') {
+        throw new Error(`Invalid inputs: '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' needs a '${Inputs.Command}'. ` +
+            'Expected a command template run once per thread, such as ./fix.sh {path} {line} {body}.');
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/model/labels.ts
 
@@ -4509,270 +4718,2522 @@ function findCycle(tasks) {
 
 
 
-
-
-
-
-
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
 async function getInputs() {
-    const itemsText = getInput(Inputs.Items, { trimWhitespace: false });
-    const itemsFile = getInput(Inputs.ItemsFile);
-    const tasksText = getInput(Inputs.Tasks, { trimWhitespace: false });
-    const command = getInput(Inputs.Command, { trimWhitespace: false });
-    if (itemsText.trim() !== '' && itemsFile !== '') {
-        throw new Error(`Invalid inputs: both '${Inputs.Items}' and '${Inputs.ItemsFile}' are set. Expected only one of them.`);
-    }
-    if (tasksText.trim() !== '' &&
-        (itemsText.trim() !== '' || itemsFile !== '' || command.trim() !== '')) {
-        throw new Error(`Invalid inputs: '${Inputs.Tasks}' is set together with '${Inputs.Items}', '${Inputs.ItemsFile}' or ` +
-            `'${Inputs.Command}'. Expected either named tasks, or items and a command.`);
-    }
-    const reviewThreads = getReviewThreadInputs({ itemsText, itemsFile, tasksText, command });
-    const shell = parseEnum(Inputs.Shell, getInput(Inputs.Shell) || Shell.Bash, Shell);
+    const given = {
+        items: getInput(Inputs.Items, { trimWhitespace: false }),
+        itemsFile: getInput(Inputs.ItemsFile),
+        tasks: getInput(Inputs.Tasks, { trimWhitespace: false }),
+        command: getInput(Inputs.Command, { trimWhitespace: false })
+    };
+    checkOneSource(given);
+    const threads = readReviewThreadInputs(given);
+    const { execution, dryRun, shard } = await readExecution();
+    const timings = getInput(Inputs.Timings);
     const settings = {
-        itemsInput: reviewThreads
-            ? `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`
-            : tasksText.trim() !== ''
-                ? Inputs.Tasks
-                : itemsFile !== ''
-                    ? `${Inputs.ItemsFile} '${itemsFile}'`
-                    : Inputs.Items,
-        reviewThreads,
-        command,
-        shell,
-        maxWorkers: parseMaxWorkers(getInput(Inputs.MaxWorkers) || 'auto'),
-        failFast: parseFailFast(getInput(Inputs.FailFast) || 'false'),
-        failFastMode: parseEnum(Inputs.FailFastMode, getInput(Inputs.FailFastMode) || HaltMode.Cancel, HaltMode),
-        stopOnSuccess: parseStopOnSuccess(getInput(Inputs.StopOnSuccess) || '0'),
-        totalTimeoutMs: parseTimeout(getInput(Inputs.TotalTimeout), Inputs.TotalTimeout),
-        dryRun: parseBoolean(Inputs.DryRun, getInput(Inputs.DryRun) || 'false'),
-        timeoutMs: parseTimeout(getInput(Inputs.Timeout)),
-        retries: parseRetries(getInput(Inputs.Retries) || '0'),
-        retryDelayMs: parseRetryDelay(getInput(Inputs.RetryDelay) || '1s'),
-        timingsPath: '',
-        shard: parseShard(getInput(Inputs.Shard)),
-        mergeResults: getInput(Inputs.MergeResults),
-        workingDirectory: await parseWorkingDirectory(getInput(Inputs.WorkingDirectory)),
-        log: parseEnum(Inputs.Log, getInput(Inputs.Log) || LogMode.Grouped, LogMode),
-        workflowCommands: parseEnum(Inputs.WorkflowCommands, getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands),
+        execution,
+        timingsPath: timings === '' ? undefined : (0,external_node_path_namespaceObject.resolve)(execution.workingDirectory, timings),
+        shard,
+        dryRun,
         ifNoItems: parseEnum(Inputs.IfNoItems, getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
         summary: parseBoolean(Inputs.Summary, getInput(Inputs.Summary) || 'true')
     };
-    const timings = getInput(Inputs.Timings);
-    if (timings !== '')
-        settings.timingsPath = (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, timings);
-    if (settings.shard !== undefined && settings.stopOnSuccess > 0) {
+    if (shard !== undefined && execution.stopOnSuccess !== undefined) {
         throw new Error(`Invalid inputs: '${Inputs.StopOnSuccess}' is set together with '${Inputs.Shard}'. ` +
             'Expected one of them: each shard would stop after its own successes, not the run.');
     }
-    if (settings.mergeResults !== '') {
-        const running = tasksText.trim() !== '' || itemsText.trim() !== '' || itemsFile !== '' || reviewThreads;
+    const mode = await readRunMode(given, threads, settings);
+    return { mode, ...settings };
+}
+/** `items` and `items-file` exclude each other, and both exclude `tasks` (which has no command). */
+function checkOneSource(given) {
+    if (given.items.trim() !== '' && given.itemsFile !== '') {
+        throw new Error(`Invalid inputs: both '${Inputs.Items}' and '${Inputs.ItemsFile}' are set. Expected only one of them.`);
+    }
+    if (given.tasks.trim() !== '' &&
+        (given.items.trim() !== '' || given.itemsFile !== '' || given.command.trim() !== '')) {
+        throw new Error(`Invalid inputs: '${Inputs.Tasks}' is set together with '${Inputs.Items}', '${Inputs.ItemsFile}' or ` +
+            `'${Inputs.Command}'. Expected either named tasks, or items and a command.`);
+    }
+}
+/** The inputs on how tasks run, in the order action.yml lists them; with them `dry-run` and `shard`. */
+async function readExecution() {
+    const shell = parseEnum(Inputs.Shell, getInput(Inputs.Shell) || Shell.Bash, Shell);
+    const maxWorkers = parseMaxWorkers(getInput(Inputs.MaxWorkers) || 'auto');
+    const failFast = parseFailFast(getInput(Inputs.FailFast) || 'false');
+    const failFastMode = parseEnum(Inputs.FailFastMode, getInput(Inputs.FailFastMode) || HaltMode.Cancel, HaltMode);
+    const stopOnSuccess = parseStopOnSuccess(getInput(Inputs.StopOnSuccess) || '0');
+    const totalTimeoutMs = parseTimeout(getInput(Inputs.TotalTimeout), Inputs.TotalTimeout);
+    const dryRun = parseBoolean(Inputs.DryRun, getInput(Inputs.DryRun) || 'false');
+    const timeoutMs = parseTimeout(getInput(Inputs.Timeout));
+    const retries = parseRetries(getInput(Inputs.Retries) || '0');
+    const retryDelayMs = parseRetryDelay(getInput(Inputs.RetryDelay) || '1s');
+    const shard = parseShard(getInput(Inputs.Shard));
+    const workingDirectory = await parseWorkingDirectory(getInput(Inputs.WorkingDirectory));
+    const log = parseEnum(Inputs.Log, getInput(Inputs.Log) || LogMode.Grouped, LogMode);
+    const workflowCommands = parseEnum(Inputs.WorkflowCommands, getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands);
+    const execution = {
+        shell,
+        maxWorkers,
+        failFast,
+        failFastMode,
+        stopOnSuccess: stopOnSuccess > 0 ? stopOnSuccess : undefined,
+        totalTimeoutMs,
+        timeoutMs,
+        retries,
+        retryDelayMs,
+        workingDirectory,
+        log,
+        workflowCommands
+    };
+    return { execution, dryRun, shard };
+}
+/** The run mode the inputs ask for, with its own inputs read and checked. */
+async function readRunMode(given, threads, settings) {
+    const mergePattern = getInput(Inputs.MergeResults);
+    const hasTasks = given.tasks.trim() !== '';
+    if (mergePattern !== '') {
+        const running = hasTasks || given.items.trim() !== '' || given.itemsFile !== '' || threads;
         if (running || settings.shard) {
             throw new Error(`Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
                 `Expected '${Inputs.MergeResults}' alone, in a job that merges the shards' results.`);
         }
-        return { items: [], tasks: undefined, ...settings };
+        return { kind: 'merge', pattern: mergePattern };
     }
-    if (reviewThreads !== undefined)
-        return { items: [], tasks: undefined, ...settings };
-    if (tasksText.trim() !== '') {
-        const tasks = await parseTasks(tasksText, Inputs.Tasks);
+    if (threads !== undefined)
+        return { kind: 'review-threads', command: given.command, threads };
+    if (hasTasks) {
+        const tasks = await parseTasks(given.tasks, Inputs.Tasks);
         const needing = tasks.find(task => task.needs.length > 0);
         if (settings.shard !== undefined && needing !== undefined) {
             throw new Error(`Invalid inputs: '${Inputs.Shard}' is set and task '${needing.name}' has needs, which cannot ` +
                 `cross shards. Expected tasks without needs, or no '${Inputs.Shard}'.`);
         }
-        return { items: [], tasks, ...settings };
+        return { kind: 'tasks', tasks };
     }
-    const items = itemsFile !== ''
-        ? await readItemsFile((0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, itemsFile), Inputs.ItemsFile)
-        : parseItems(itemsText, { input: Inputs.Items });
-    return { items, tasks: undefined, ...settings };
-}
-/** Parses `max-workers`: a whole number from 1 up, `auto` (the CPUs available) or `N%` of them. */
-function parseMaxWorkers(value, cpus = (0,external_node_os_namespaceObject.availableParallelism)()) {
-    const text = value.trim();
-    if (text === 'auto')
-        return Math.max(1, cpus);
-    const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
-    if (percent && Number(percent[1]) > 0) {
-        return Math.max(1, Math.floor((cpus * Number(percent[1])) / 100));
-    }
-    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-        return Number(text);
-    }
-    throw new Error(`Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
-        `or a percentage of the CPUs such as '50%'.`);
-}
-/**
- * Reads the review-thread inputs: undefined unless `items-from` is `review-threads`, in which case
- * the items come from GitHub, so `items`, `items-file` and `tasks` must be empty and a command set.
- */
-function getReviewThreadInputs(given) {
-    const source = parseEnum(Inputs.ItemsFrom, getInput(Inputs.ItemsFrom) || ItemsFrom.Input, ItemsFrom);
-    const threadInputs = [
-        Inputs.PullRequest,
-        Inputs.ThreadPaths,
-        Inputs.ThreadAuthors,
-        Inputs.ResolveComment
-    ].filter(input => getInput(input) !== '');
-    if (!['', 'false'].includes(getInput(Inputs.IncludeOutdated))) {
-        threadInputs.push(Inputs.IncludeOutdated);
-    }
-    if (!['', ResolveThreads.None].includes(getInput(Inputs.ResolveThreads))) {
-        threadInputs.push(Inputs.ResolveThreads);
-    }
-    if (source !== ItemsFrom.ReviewThreads) {
-        if (threadInputs.length === 0)
-            return undefined;
-        throw new Error(`Invalid inputs: '${threadInputs[0]}' is set but '${Inputs.ItemsFrom}' is '${source}'. ` +
-            `Expected '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' with the review-thread inputs.`);
-    }
-    const named = [
-        given.itemsText.trim() !== '' ? Inputs.Items : '',
-        given.itemsFile !== '' ? Inputs.ItemsFile : '',
-        given.tasksText.trim() !== '' ? Inputs.Tasks : ''
-    ].filter(Boolean);
-    if (named.length > 0) {
-        throw new Error(`Invalid inputs: '${named[0]}' is set together with '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}'. ` +
-            `Expected the review threads alone as items.`);
-    }
-    if (given.command.trim() === '') {
-        throw new Error(`Invalid inputs: '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' needs a '${Inputs.Command}'. ` +
-            'Expected a command template run once per thread, such as ./fix.sh {path} {line} {body}.');
-    }
-    const resolve = parseEnum(Inputs.ResolveThreads, getInput(Inputs.ResolveThreads) || ResolveThreads.None, ResolveThreads);
-    const comment = getInput(Inputs.ResolveComment);
-    if (comment !== '' && resolve === ResolveThreads.None) {
-        throw new Error(`Invalid inputs: '${Inputs.ResolveComment}' is set but '${Inputs.ResolveThreads}' is ` +
-            `'${ResolveThreads.None}'. Expected '${Inputs.ResolveThreads}: ${ResolveThreads.OnSuccess}' ` +
-            'for the reply to be posted.');
-    }
-    const token = getInput(Inputs.GitHubToken);
-    // The runner masks secrets it passed in, but a token typed as a plain value would show.
-    if (token !== '')
-        setSecret(token);
+    const directory = settings.execution.workingDirectory;
+    const items = given.itemsFile !== ''
+        ? await readItemsFile((0,external_node_path_namespaceObject.resolve)(directory, given.itemsFile), Inputs.ItemsFile)
+        : parseItems(given.items, { input: Inputs.Items });
     return {
-        token,
-        pullRequest: parsePullRequest(getInput(Inputs.PullRequest)),
-        includeOutdated: parseBoolean(Inputs.IncludeOutdated, getInput(Inputs.IncludeOutdated) || 'false'),
-        paths: listInput(getInput(Inputs.ThreadPaths)),
-        authors: listInput(getInput(Inputs.ThreadAuthors)).map(login => login.replace(/^@/, '')),
-        resolve,
-        comment
+        kind: 'items',
+        items,
+        source: given.itemsFile !== '' ? `${Inputs.ItemsFile} '${given.itemsFile}'` : Inputs.Items,
+        command: given.command === '' ? undefined : given.command
     };
 }
-/** Parses `pull-request`: empty for the event's pull request, else its number. */
-function parsePullRequest(value) {
-    const text = value.trim().replace(/^#/, '');
-    if (text === '')
-        return undefined;
-    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-        return Number(text);
+/** What gave a review-threads run its items, for error messages. */
+const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`;
+
+;// CONCATENATED MODULE: ./src/model/run-report.ts
+
+/** How many records ended each way. */
+function countStatuses(records) {
+    const counts = {
+        total: records.length,
+        succeeded: 0,
+        failed: 0,
+        timedOut: 0,
+        cancelled: 0,
+        skipped: 0
+    };
+    for (const { status } of records) {
+        if (status === TaskStatus.Success)
+            counts.succeeded++;
+        else if (status === TaskStatus.Failure)
+            counts.failed++;
+        else if (status === TaskStatus.TimedOut)
+            counts.timedOut++;
+        else if (status === TaskStatus.Cancelled)
+            counts.cancelled++;
+        else
+            counts.skipped++;
     }
-    throw new Error(`Invalid ${Inputs.PullRequest} '${value}'. Expected a pull request number such as 42, or ` +
-        "empty for the event's pull request.");
+    return counts;
 }
-/** A list input: one entry per line or separated by commas, blanks dropped. */
-function listInput(value) {
-    return value
-        .split(/[\n,]/)
-        .map(entry => entry.trim())
-        .filter(entry => entry !== '');
+/** The report of a run with no tasks. */
+function emptyReport(shell) {
+    return {
+        records: [],
+        counts: countStatuses([]),
+        durationMs: 0,
+        workers: 0,
+        shell,
+        haltReason: null,
+        haltKind: null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/model/task-record.ts
+
+/** True for the statuses that fail the step. */
+function isUnsuccessful(status) {
+    return (status === TaskStatus.Failure ||
+        status === TaskStatus.TimedOut ||
+        status === TaskStatus.Cancelled);
+}
+
+;// CONCATENATED MODULE: ./src/report/results.ts
+
+function publicResult(record) {
+    return {
+        index: record.index,
+        item: record.item,
+        status: record.status,
+        exitCode: record.exitCode,
+        signal: record.signal,
+        durationMs: record.durationMs,
+        attempts: record.attempts,
+        command: record.command,
+        outputs: record.outputs,
+        needs: record.needs,
+        resolve: record.resolve
+    };
 }
 /**
- * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
- * `strategy.job-index` and `strategy.job-total` give them.
+ * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
+ * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
  */
-function parseShard(value) {
-    const text = value.trim();
-    if (text === '')
+function jsonArrayWithin(values, maxBytes) {
+    const parts = [];
+    let bytes = 2;
+    for (const value of values) {
+        const part = JSON.stringify(value);
+        bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
+        if (bytes > maxBytes)
+            return { json: `[${parts.join(',')}]`, truncated: true };
+        parts.push(part);
+    }
+    return { json: `[${parts.join(',')}]`, truncated: false };
+}
+/** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
+function failedItems(records) {
+    return records.filter(record => isUnsuccessful(record.status)).map(record => record.item);
+}
+/** How resolving review threads went; undefined when no thread was to be resolved. */
+function describeResolves(records) {
+    const outcomes = records.flatMap(record => (record.resolve ? [record.resolve] : []));
+    if (outcomes.length === 0)
         return undefined;
-    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
-    const index = Number(match?.[1]);
-    const total = Number(match?.[2]);
-    if (match && total >= 1 && total <= MAX_SHARDS && index < total)
-        return { index, total };
-    throw new Error(`Invalid ${Inputs.Shard} '${value}'. Expected {index}/{total} with a 0-based index below the ` +
-        `total (at most ${MAX_SHARDS}, as a matrix has at most ${MAX_SHARDS} jobs), such as ` +
-        '${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.');
+    const failed = outcomes.filter(outcome => !outcome.resolved);
+    return (`Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
+        (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`));
+}
+/** Sum of task times over wall time: how much faster than running the tasks one by one. */
+function speedUp(report) {
+    const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
+    return report.durationMs > 0 ? busy / report.durationMs : 0;
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid.ts
+/**
+ * Mermaid diagrams for the job summary: a gantt chart of when each task ran on which worker slot,
+ * and a flowchart of a dependency graph. This module only builds text; the caller puts it in a
+ * ```mermaid fenced block, which GitHub renders as a picture.
+ *
+ * Everything that came from items or task names goes through {@link mermaidLabel}, which writes
+ * every character that could mean something to Mermaid (or to the Markdown around it) as one of
+ * Mermaid's entity codes, `#<decimal code point>;`. Mermaid turns those into placeholders before it
+ * parses anything and into HTML character references only when it draws, so an escaped label can
+ * never end the label, add a statement, a directive or a link, or end the fenced block.
+ */
+
+
+const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: 60 };
+const DEFAULT_FLOWCHART_LIMITS = { maxEntries: 100, maxLabel: 60 };
+/**
+ * Longest chart text we emit. Mermaid draws an error instead of any diagram whose text is longer
+ * than its `maxTextSize` (50 000 characters by default); escaping can make a label 8 times longer,
+ * so entries are left out (and counted as omitted) until the text fits, with some room to spare.
+ */
+const MAX_CHART_TEXT = 45_000;
+/** Mermaid's flowchart parser throws past this many edges (its `maxEdges` default). */
+const MAX_FLOWCHART_EDGES = 500;
+// ---------------------------------------------------------------------------------------------
+// Labels
+/**
+ * The text a label shows: control characters as visible symbols (as itemLabel does), so a label
+ * stays on one line, lone surrogate halves as U+FFFD, a word joiner (U+2060) inside `ﬂ°` and `¶ß`,
+ * then cut to `maxLabel` characters; an empty text as one space.
+ */
+function labelText(text, maxLabel) {
+    const visible = text
+        .replace(/\r\n/g, '\n')
+        // C0 and C1 controls, DEL, and the two Unicode line separators.
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ch => ch === '\n' || ch === '\u2028' || ch === '\u2029' ? '⏎' : ch === '\t' ? '⇥' : '�')
+        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '�')
+        // Mermaid turns `ﬂ°` into `&` and `¶ß` into `;` all over the drawn SVG (its entity
+        // placeholders, see mermaidLabel): an invisible word joiner keeps such text as it is.
+        .replace(/(?<=\ufb02)(?=\u00b0)|(?<=\u00b6)(?=\u00df)/g, '\u2060');
+    // A label cannot be empty (a gantt line needs a task name): an empty one shows a space.
+    return visible === '' ? ' ' : cut(visible, labelMax(maxLabel));
 }
 /**
- * Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`,
- * up to MAX_DURATION_MS.
+ * Escapes untrusted text for a Mermaid label (a gantt task name, or the inside of a quoted
+ * flowchart label `["…"]`) so it can never end the label, add syntax, inject directives
+ * (`%%{init}%%`), HTML, links or `click` callbacks, or end the fenced block (``` in a label).
+ * The label shows {@link labelText}`(text, maxLabel)`.
+ *
+ * Written as they are: letters, marks, numbers, symbols and punctuation outside ASCII, and ASCII
+ * letters, digits, inner spaces and `. - / ( ) ' + = ! ?`, except as the first character.
+ * Everything else is written as Mermaid's entity code `#<decimal code point>;`:
+ * - `"` ends a quoted flowchart label; `` ` `` right after the opening quote makes it a Markdown
+ *   string, and ``` or `~~~` could end the fenced block in the summary.
+ * - `:` ends a gantt task name; `#` and `;` did in older Mermaid versions (gantt.jison's task text
+ *   was `[^#:\n;]+`), and `#…;` is itself entity syntax.
+ * - `%` starts comments (`%%`, and in gantt.jison any character followed by `%`) and directives
+ *   (`%%{init: …}%%` is found anywhere in the text, inside labels too).
+ * - `<` `>` `&` are HTML (flowchart labels are drawn as HTML; and a label with a `<` goes through
+ *   DOMPurify, whose HTML round trip would turn every entity code back into its character before
+ *   the Markdown below runs), `{` `}` open gantt's `accDescr {` block,
+ *   `$` opens KaTeX math (`$$…$$`), `,` `|` `\` `^` `~` have meanings in other statements.
+ * - Markdown: Mermaid 11 runs every flowchart label through a Markdown parser (marked) before it
+ *   turns entity codes back into characters, and draws "Unsupported markdown: link" (or list,
+ *   heading…) in place of what it does not support: so `*` `_` (emphasis), `[` `]` (links),
+ *   `@` (e-mail autolinks) and the dot of `www.` (web autolinks) are escaped too.
+ * - The first character if it is ASCII: gantt.jison tries its keyword rules (`click `, `call `,
+ *   `href "`, `section `, `title `, `gantt`, `dateFormat `, a date …, case-insensitive) before the
+ *   task-name rule at the start of each line, and Markdown reads `- `, `+ `, `1. ` as list items.
+ * - The `d` of `direction`: flow.jison's rule `.*direction\s+TB[^\n]*` (and BT, RL, LR) is tried
+ *   at the start of each line and would swallow a whole node line containing `direction TB`.
+ * - Leading and trailing spaces (the parsers trim or skip them; an empty label would leave a gantt
+ *   line without a task name), and every other kind of white space, control and format character.
+ * - `ﬂ` (U+FB02) and `¶` (U+00B6): Mermaid's placeholders for entity codes are `ﬂ°°…¶ß` and
+ *   `ﬂ°…¶ß`, which it turns into `&#…;` and `&…;` when drawing; escaping these two means text can
+ *   never spell a placeholder.
+ * An empty text shows one space, written escaped.
  */
-function parseTimeout(value, input = Inputs.Timeout) {
-    if (value.trim() === '')
-        return undefined;
-    return parseDurationInput(value, `Invalid ${input}`, "'90' (seconds), '90s', '5m' or '1h30m', or empty for no limit");
+function mermaidLabel(text, maxLabel) {
+    return escapeText(labelText(text, maxLabel));
+}
+function labelMax(maxLabel) {
+    return Number.isFinite(maxLabel)
+        ? Math.max(1, Math.floor(maxLabel))
+        : DEFAULT_GANTT_LIMITS.maxLabel;
+}
+const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/;
+const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u;
+/** Mermaid's entity placeholders are built from these; see mermaidLabel. */
+const PLACEHOLDER_CHARS = new Set(['\ufb02', '\u00b6']);
+/**
+ * Escapes text that labelText already made (no cutting, no control characters left to show).
+ * `atStart`: the text starts the label (so its first character is escaped if ASCII).
+ */
+function escapeText(text, atStart = true) {
+    const chars = Array.from(text);
+    const last = chars.length - 1;
+    const escaped = chars
+        .map((ch, i) => {
+        const raw = ch.length === 1 && ch < '\u0080'
+            ? (i !== 0 || !atStart) && RAW_ASCII.test(ch) && !(ch === ' ' && (i === 0 || i === last))
+            : RAW_OTHER.test(ch) && !PLACEHOLDER_CHARS.has(ch);
+        return raw ? ch : `#${ch.codePointAt(0)};`;
+    })
+        .join('');
+    // Letters and dots are only ever raw here (entity codes are `#digits;`), so these find the words.
+    return escaped
+        .replace(/d(?=irection)/gi, ch => `#${ch.codePointAt(0)};`)
+        .replace(/(?<=www)\./gi, '#46;');
+}
+/** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
+function withNote(label, note) {
+    return note === '' ? label : `${label} ${escapeText(`(${note})`, false)}`;
+}
+function resolveLimits(limits, defaults) {
+    const count = (value, fallback) => value !== undefined && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : fallback;
+    return {
+        maxEntries: count(limits?.maxEntries, defaults.maxEntries),
+        maxLabel: Math.max(1, count(limits?.maxLabel, defaults.maxLabel))
+    };
+}
+const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
+/**
+ * Chooses the axis for a run `spanMs` long. Mermaid parses `dateFormat x` values as ms since
+ * 1970-01-01 and d3 formats ticks in the viewer's time zone, so `%H:%M` would show the viewer's UTC
+ * offset rather than 0:00 at the start (and `%M` is off by 30 minutes in India). Only `%Q` (ms since
+ * the epoch) and `%s` (seconds since the epoch) are free of time zones, so the chart's timestamps
+ * are scaled: for minutes, 1 real minute is 1 chart second and `%s min` labels the ticks.
+ * The tick interval is set too, so that ticks land on whole units (d3's own choice could put
+ * ticks 500 ms apart under a `%s s` format, labelling two ticks `1 s`).
+ */
+function chooseAxis(spanMs) {
+    const pick = (span, steps) => steps.find(step => span / step <= 10);
+    if (spanMs < 5_000) {
+        const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500]);
+        return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` };
+    }
+    const [unit, divisor] = spanMs < 300_000 ? ['s', 1] : spanMs < 5 * 3_600_000 ? ['min', 60] : ['h', 3600];
+    const step = pick(spanMs / divisor / 1000, [1, 2, 5, 10, 15, 20, 30]);
+    return { format: `%s ${unit}`, divisor, tick: step === undefined ? undefined : `${step}second` };
 }
 /**
- * Parses `fail-fast`: `false` (never), `true` (the first task that does not succeed), a whole
- * number N (once N tasks have not succeeded) or N% (once N percent of all tasks have not).
+ * Gantt tags per status (Mermaid has only `active`, `done`, `crit` and `milestone`), and the text
+ * added to the label so the status does not rest on colour alone. Tags are written in the order of
+ * Mermaid's tag list (active, done, crit, milestone), which older versions need.
  */
-function parseFailFast(value) {
-    const text = value.trim();
-    if (['false', 'False', 'FALSE'].includes(text))
-        return null;
-    if (['true', 'True', 'TRUE'].includes(text))
-        return { count: 1 };
-    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-        return { count: Number(text) };
+const GANTT_STATUS = {
+    [TaskStatus.Success]: { tags: [], note: '' },
+    [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
+    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
+    [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
+    [TaskStatus.Skipped]: { tags: [], note: '' }
+};
+/** A time in ms as a finite, non-negative number. */
+const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
+/**
+ * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
+ * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
+ * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
+ * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
+ * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
+ * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
+ * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
+ * the index into `tasks`.
+ */
+function ganttChart(tasks, limits) {
+    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
+    const bars = [];
+    tasks.forEach((task, index) => {
+        if (task.status === TaskStatus.Skipped)
+            return;
+        const start = time(task.startMs);
+        const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
+        bars.push({
+            index,
+            slot,
+            start,
+            end: Math.max(start, time(task.endMs)),
+            status: task.status,
+            label: withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note)
+        });
+    });
+    const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
+        b.end - b.start - (a.end - a.start) ||
+        a.index - b.index);
+    let kept = ranked.slice(0, maxEntries);
+    let text = ganttText(kept);
+    while (text.length > MAX_CHART_TEXT && kept.length > 0) {
+        // Drop about as many of the least interesting bars as the overflow takes, at least one.
+        const perBar = text.length / kept.length;
+        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar));
+        kept = kept.slice(0, Math.max(0, kept.length - drop));
+        text = ganttText(kept);
     }
-    const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
-    if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
-        return { percent: Number(percent[1]) };
-    throw new Error(`Invalid ${Inputs.FailFast} '${value}'. Expected 'true', 'false', a whole number of tasks from 1 up, ` +
-        `or a percentage of all tasks such as '10%'.`);
+    return { text, omitted: bars.length - kept.length };
 }
-/** Parses `stop-on-success`: 0 (never) or a whole number of tasks. */
-function parseStopOnSuccess(value) {
-    const text = value.trim();
-    if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text)))
-        return Number(text);
-    throw new Error(`Invalid ${Inputs.StopOnSuccess} '${value}'. Expected a whole number of tasks, or 0 for never.`);
-}
-/** Parses `retries`: a whole number from 0 up. */
-function parseRetries(value) {
-    const text = value.trim();
-    if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text)))
-        return Number(text);
-    throw new Error(`Invalid ${Inputs.Retries} '${value}'. Expected a whole number from 0 up.`);
-}
-/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`, up to the retry cap. */
-function parseRetryDelay(value) {
-    if (/^\s*0+(\.0*)?(ms|s|m|h|d)?\s*$/.test(value))
-        return 0;
-    // A longer first delay would be cut to the cap without a word.
-    return parseDurationInput(value, `Invalid ${Inputs.RetryDelay}`, "'1s', '500ms' or '1m', or 0", MAX_RETRY_DELAY_MS);
-}
-/** Parses a boolean input as the YAML 1.2 core schema spells it (as core.getBooleanInput). */
-function parseBoolean(input, value) {
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new Error(`Invalid ${input} '${value}'. Expected 'true' or 'false'.`);
-}
-/** Parses an enum-valued input, naming the allowed values when it is not one of them. */
-function parseEnum(input, value, values) {
-    const allowed = Object.values(values);
-    const text = value.trim();
-    if (allowed.includes(text))
-        return text;
-    throw new Error(`Invalid ${input} '${value}'. Expected one of: ${allowed.join(', ')}.`);
-}
-async function parseWorkingDirectory(value) {
-    const directory = (0,external_node_path_namespaceObject.resolve)(value);
-    if (value === '')
-        return directory;
-    const stats = await (0,promises_namespaceObject.stat)(directory).catch(() => undefined);
-    if (!stats?.isDirectory()) {
-        throw new Error(`Invalid ${Inputs.WorkingDirectory} '${value}': ${stats ? 'not a directory' : 'no such directory'}. ` +
-            'Expected an existing directory.');
+function ganttText(bars) {
+    const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
+    const axis = chooseAxis(span);
+    const at = (ms) => Math.round(ms / axis.divisor);
+    const lines = [
+        '---',
+        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
+        'displayMode: compact',
+        '---',
+        'gantt',
+        '  dateFormat x',
+        `  axisFormat ${axis.format}`
+    ];
+    if (axis.tick !== undefined)
+        lines.push(`  tickInterval ${axis.tick}`);
+    // The chart's dates are in 1970: a line at today's date would only stretch the axis.
+    lines.push('  todayMarker off');
+    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
+    for (const slot of slots) {
+        lines.push(`  section Slot ${slot}`);
+        const inSlot = bars
+            .filter(bar => bar.slot === slot)
+            .sort((a, b) => a.start - b.start || a.index - b.index);
+        for (const bar of inSlot) {
+            const start = at(bar.start);
+            const end = at(bar.end);
+            const tags = [...GANTT_STATUS[bar.status].tags];
+            if (end === start)
+                tags.push('milestone');
+            const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ');
+            lines.push(`    ${bar.label} :${data}`);
+        }
     }
-    return directory;
+    return lines.join('\n');
+}
+// ---------------------------------------------------------------------------------------------
+// Flowchart
+/** classDef per status: fill, border and text colour, so labels stay readable in dark mode too. */
+const FLOW_CLASS = {
+    [TaskStatus.Success]: {
+        name: 'success',
+        style: 'fill:#dafbe1,stroke:#1a7f37,color:#1f2328',
+        note: ''
+    },
+    [TaskStatus.Failure]: {
+        name: 'failure',
+        style: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
+        note: 'failed'
+    },
+    [TaskStatus.TimedOut]: {
+        name: 'timedOut',
+        style: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328,stroke-width:2px',
+        note: 'timed out'
+    },
+    [TaskStatus.Cancelled]: {
+        name: 'cancelled',
+        style: 'fill:#eaeef2,stroke:#57606a,color:#1f2328',
+        note: 'cancelled'
+    },
+    [TaskStatus.Skipped]: {
+        name: 'skipped',
+        style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
+        note: 'skipped'
+    }
+};
+/** Which nodes are kept first when there are too many. */
+const FLOW_RANK = {
+    [TaskStatus.Failure]: 0,
+    [TaskStatus.TimedOut]: 0,
+    [TaskStatus.Skipped]: 1,
+    [TaskStatus.Cancelled]: 2,
+    [TaskStatus.Success]: 3
+};
+/**
+ * A Mermaid flowchart (left to right) of a dependency graph: one node per entry, edges from each
+ * need to its dependent, each node coloured by status (a classDef per status) and, unless it
+ * succeeded, labelled with its status (and why it was skipped). Node ids are
+ * `n<index>`, the index into `nodes`, never derived from names. A need names the first node of
+ * that name; a need naming no node draws no edge, and so does a need on a node left out. Past `maxEntries` nodes, {@link MAX_FLOWCHART_EDGES}
+ * edges or {@link MAX_CHART_TEXT}, failures are kept first (then skipped, cancelled, succeeded
+ * nodes, each in input order), and the nodes left out are counted in `omitted`.
+ */
+function dependencyFlowchart(nodes, limits) {
+    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_FLOWCHART_LIMITS);
+    const indexByName = new Map();
+    nodes.forEach((node, index) => {
+        if (!indexByName.has(node.name))
+            indexByName.set(node.name, index);
+    });
+    // Edges as [from, to] index pairs, once each.
+    const needsOf = nodes.map((node, index) => {
+        const from = new Set();
+        for (const need of node.needs) {
+            const needIndex = indexByName.get(need);
+            if (needIndex !== undefined && needIndex !== index)
+                from.add(needIndex);
+        }
+        return [...from];
+    });
+    const dependentsOf = nodes.map(() => []);
+    needsOf.forEach((from, to) => from.forEach(f => dependentsOf[f]?.push(to)));
+    const ranked = nodes
+        .map((node, index) => ({ node, index }))
+        .sort((a, b) => FLOW_RANK[a.node.status] - FLOW_RANK[b.node.status] || a.index - b.index);
+    const header = 'flowchart LR';
+    const kept = new Set();
+    const nodeLines = new Map();
+    let edges = 0;
+    // Budget: header, class definitions (at most one per status) and `class` lines' fixed parts.
+    let length = header.length +
+        Object.values(FLOW_CLASS).reduce((sum, c) => sum + c.name.length * 2 + c.style.length + 24, 0);
+    for (const { node, index } of ranked) {
+        if (kept.size >= maxEntries)
+            break;
+        const line = `  n${index}["${nodeLabel(node, maxLabel)}"]`;
+        // Edges between this node and those already kept: needs first, then dependents.
+        const linked = [
+            ...(needsOf[index] ?? []).filter(from => kept.has(from)).map(from => [from, index]),
+            ...(dependentsOf[index] ?? []).filter(to => kept.has(to)).map(to => [index, to])
+        ];
+        const edgeLength = linked.reduce((sum, [from, to]) => sum + `  n${from} --> n${to}\n`.length, 0);
+        const cost = line.length + 1 + `n${index},`.length + edgeLength;
+        if (edges + linked.length > MAX_FLOWCHART_EDGES || length + cost > MAX_CHART_TEXT)
+            continue;
+        kept.add(index);
+        nodeLines.set(index, line);
+        edges += linked.length;
+        length += cost;
+    }
+    const order = [...kept].sort((a, b) => a - b);
+    const lines = [header];
+    for (const index of order)
+        lines.push(nodeLines.get(index));
+    for (const to of order) {
+        for (const from of needsOf[to] ?? [])
+            if (kept.has(from))
+                lines.push(`  n${from} --> n${to}`);
+    }
+    for (const status of Object.values(TaskStatus)) {
+        const ids = order.filter(index => nodes[index]?.status === status).map(index => `n${index}`);
+        if (ids.length === 0)
+            continue;
+        const { name, style } = FLOW_CLASS[status];
+        lines.push(`  classDef ${name} ${style}`);
+        lines.push(`  class ${ids.join(',')} ${name}`);
+    }
+    return { text: lines.join('\n'), omitted: nodes.length - kept.size };
+}
+/**
+ * A node's label: its name and, unless it succeeded, its status (and why it was skipped), on one
+ * line. Not on two with `<br>`: a label with a `<` goes through DOMPurify, whose HTML round trip
+ * turns the entity codes back into characters before Mermaid applies Markdown and icons
+ * (`fa:fa-…`) to it; without `<`, DOMPurify hands the text back untouched.
+ */
+function nodeLabel(node, maxLabel) {
+    const name = mermaidLabel(node.name, maxLabel);
+    const { note } = FLOW_CLASS[node.status];
+    if (node.status === TaskStatus.Skipped && node.reason !== undefined && node.reason !== '') {
+        const reason = mermaidLabel(node.reason, maxLabel);
+        return `${name} ${escapeText(`(${note}:`, false)} ${reason}${escapeText(')', false)}`;
+    }
+    return withNote(name, note);
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+const DEFAULT_SUMMARY_LIMITS = {
+    maxRows: 500,
+    maxTails: 20,
+    maxTailChars: 4000,
+    maxBytes: 512 * 1024
+};
+/** Share of maxBytes the task table may take, so failure tails keep room. */
+const TABLE_SHARE = 0.5;
+/** Share of maxBytes the table and the charts together may take. */
+const CHARTS_SHARE = 0.7;
+/** Runs with at most this many tasks show their charts open; larger ones collapse them. */
+const OPEN_CHARTS_UP_TO = 20;
+const STATUS_LABEL = {
+    [TaskStatus.Success]: '✅ success',
+    [TaskStatus.Failure]: '❌ failure',
+    [TaskStatus.TimedOut]: '⏱️ timed-out',
+    [TaskStatus.Cancelled]: '⛔ cancelled',
+    [TaskStatus.Skipped]: '⏭️ skipped'
+};
+/** Order of the table when failures come first: the statuses that need attention lead. */
+const STATUS_RANK = {
+    [TaskStatus.Failure]: 0,
+    [TaskStatus.TimedOut]: 1,
+    [TaskStatus.Cancelled]: 2,
+    [TaskStatus.Skipped]: 3,
+    [TaskStatus.Success]: 4
+};
+/** Tables longer than this list failures first, so they are not lost among successes. */
+const FAILURES_FIRST_FROM = 20;
+/** Most problems of a merge listed in the summary. */
+const MAX_MERGE_PROBLEMS = 20;
+/** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
+function describeOrigin(report) {
+    const { shard, merged } = report;
+    if (shard !== undefined) {
+        const balance = shard.byTimings
+            ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
+            : '';
+        return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`;
+    }
+    if (merged === undefined)
+        return '';
+    const from = merged.shards === null
+        ? `${merged.files} results files`
+        : `${merged.files} of ${merged.shards} shards`;
+    const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS);
+    const more = merged.problems.length - shown.length;
+    const problems = shown.length === 0
+        ? ''
+        : '\n\n> [!CAUTION]\n' +
+            shown.map(problem => `> - ${escapeMarkdown(problem)}\n`).join('') +
+            (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '');
+    return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
+}
+/**
+ * The job summary as Markdown with HTML blocks. Everything that came from items or task output
+ * is HTML-escaped and kept on one line where a line break would end an HTML block.
+ */
+function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
+    const { counts } = report;
+    const parts = [];
+    // Items a merge has no record for (missing shards, refused records) count against the run.
+    const missing = counts.total - report.records.length;
+    const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
+    // A merge's problems fail the step even when no item is left without a result.
+    const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0;
+    parts.push(`## ${failing ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
+    const tally = [
+        `**${counts.succeeded}** succeeded`,
+        `**${counts.failed}** failed`,
+        `**${counts.timedOut}** timed out`,
+        `**${counts.cancelled}** cancelled`,
+        `**${counts.skipped}** skipped`,
+        ...(missing > 0 ? [`**${missing}** without a result`] : [])
+    ].join(' · ');
+    parts.push(`${tally}\n`);
+    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
+        `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
+    const origin = describeOrigin(report);
+    if (origin !== '')
+        parts.push(`${origin}\n`);
+    if (report.haltReason !== null) {
+        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
+    }
+    const resolves = describeResolves(report.records);
+    if (resolves !== undefined)
+        parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
+    const retried = report.records.filter(record => record.attempts > 1);
+    if (retried.length > 0) {
+        const named = retried
+            .slice(0, 10)
+            .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
+        const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
+        const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
+        parts.push(`🔁 ${count} retries: ${named.join(', ')}${more}.\n`);
+    }
+    const rows = [...report.records];
+    if (rows.length > FAILURES_FIRST_FROM) {
+        rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
+    }
+    let bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 1, 0);
+    const tableRows = [];
+    for (const record of rows.slice(0, limits.maxRows)) {
+        const row = tableRow(record);
+        bytes += Buffer.byteLength(row) + 1;
+        if (bytes > limits.maxBytes * TABLE_SHARE)
+            break;
+        tableRows.push(row);
+    }
+    parts.push(taskTable(tableRows));
+    if (rows.length > tableRows.length) {
+        parts.push(`\n_${rows.length - tableRows.length} more tasks not shown; every result is in the \`results-file\` output._\n`);
+    }
+    for (const chart of charts(report)) {
+        bytes += Buffer.byteLength(chart) + 1;
+        if (bytes > limits.maxBytes * CHARTS_SHARE)
+            break;
+        parts.push(chart);
+    }
+    const failures = report.records.filter(record => isUnsuccessful(record.status));
+    const tails = [];
+    for (const record of failures.slice(0, limits.maxTails)) {
+        const block = tailBlock(record, limits.maxTailChars);
+        bytes += Buffer.byteLength(block) + 1;
+        // Room is kept for the closing note below.
+        if (bytes > limits.maxBytes - 1024)
+            break;
+        tails.push(block);
+    }
+    if (tails.length > 0)
+        parts.push('\n### Output of failed tasks\n', ...tails);
+    if (failures.length > tails.length) {
+        parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`);
+    }
+    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
+    const withSummary = report.records.filter(record => record.summary.trim() !== '');
+    const summaries = [];
+    for (const record of withSummary) {
+        const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
+        const block = `\n${heading}\n\n${record.summary.trimEnd()}\n`;
+        bytes += Buffer.byteLength(block) + 1;
+        if (bytes > limits.maxBytes - 1024)
+            break;
+        summaries.push(block);
+    }
+    if (summaries.length > 0)
+        parts.push('\n## Task summaries\n', ...summaries);
+    if (withSummary.length > summaries.length) {
+        parts.push(`\n_${withSummary.length - summaries.length} more task summaries left out to stay within the size limit; ` +
+            'each is in the `results-file` output._\n');
+    }
+    return parts.join('\n');
+}
+function taskTable(rows) {
+    const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>';
+    return `<table>${head}\n${rows.join('\n')}\n</table>\n`;
+}
+function tableRow(record) {
+    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
+    return (`<tr><td>${record.index + 1}</td><td>${STATUS_LABEL[record.status]}</td>` +
+        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+        `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`);
+}
+function exitCell(record) {
+    if (record.exitCode === null)
+        return '';
+    return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`;
+}
+function tailBlock(record, maxChars) {
+    let tail = record.outputTail;
+    if (tail.length > maxChars)
+        tail = '…' + tail.slice(tail.length - maxChars);
+    const error = record.error === null ? '' : escapeHtml(record.error) + '\n';
+    const body = error + escapeHtml(tail);
+    return (`<details><summary>${STATUS_LABEL[record.status]}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
+        `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
+}
+/**
+ * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
+ * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
+ */
+function escapeMarkdown(text) {
+    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
+}
+/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
+ * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ */
+function charts(report) {
+    const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
+    const blocks = [];
+    const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
+    if (ran.length > 0) {
+        const origin = Math.min(...ran.map(record => record.startedAt));
+        const gantt = ganttChart(ran.map(record => ({
+            label: itemLabel(record.item, 200),
+            slot: record.slot ?? 1,
+            startMs: record.startedAt - origin,
+            endMs: record.endedAt - origin,
+            status: record.status
+        })));
+        const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
+        blocks.push(mermaidBlock(`Timeline: ${ran.length} tasks on ${report.workers} workers${note}`, gantt.text, open));
+    }
+    if (report.records.some(record => record.needs !== undefined)) {
+        const graph = dependencyFlowchart(report.records.map(record => ({
+            // Needs name tasks exactly, so the node names must be the exact task names.
+            name: itemText(record.item),
+            needs: record.needs ?? [],
+            status: record.status,
+            reason: record.skipReason
+        })));
+        const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
+        blocks.push(mermaidBlock(`Task graph${note}`, graph.text, open));
+    }
+    return blocks;
+}
+function mermaidBlock(title, chart, open) {
+    return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
+
+
+
+
+
+
+
+/** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
+const MAX_TASK_ANNOTATIONS = 9;
+/** GitHub cuts annotation messages at 4,096 characters. */
+const MAX_ANNOTATION_CHARS = 4000;
+/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
+const RESULTS_MAX_BYTES = 512 * 1024;
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
+/** Sets every output declared in action.yml. */
+function setOutputs(report, resultsFile) {
+    const { counts } = report;
+    setOutput(Outputs.Total, counts.total);
+    setOutput(Outputs.Succeeded, counts.succeeded);
+    setOutput(Outputs.Failed, counts.failed);
+    setOutput(Outputs.TimedOut, counts.timedOut);
+    setOutput(Outputs.Cancelled, counts.cancelled);
+    setOutput(Outputs.Skipped, counts.skipped);
+    const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
+    const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
+    setOutput(Outputs.Results, results.json);
+    setOutput(Outputs.FailedItems, failed.json);
+    setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
+    if (results.truncated || failed.truncated) {
+        warning(`The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
+            `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`);
+    }
+    setOutput(Outputs.ResultsFile, resultsFile);
+    setOutput(Outputs.DurationMs, report.durationMs);
+}
+/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
+function annotateFailures(report) {
+    const failures = report.records.filter(record => isUnsuccessful(record.status));
+    for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
+        const tail = record.outputTail.trimEnd();
+        const detail = [record.error, tail].filter(Boolean).join('\n');
+        const headline = `Task ${record.index + 1} ${record.status}` +
+            (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
+            (record.signal !== null ? ` (${record.signal})` : '');
+        const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
+        error(message, { title: itemLabel(record.item, 200) });
+    }
+}
+/**
+ * The step's failure message: counts, the first few items, and how many were not annotated; or
+ * undefined when the step succeeds. Tasks cancelled because enough others succeeded
+ * (stop-on-success) are the point of that option, not a failure. Items the counts hold without a
+ * result (a merge's missing shards or records) fail the step whatever else the report says.
+ */
+function failureMessage(report) {
+    const raceWon = report.haltKind === HaltKind.Successes;
+    const failures = report.records.filter(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
+    const { counts } = report;
+    const withResult = counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped;
+    const withoutResult = Math.max(0, counts.total - withResult);
+    if (failures.length === 0 && withoutResult === 0)
+        return undefined;
+    const parts = [
+        counts.failed > 0 ? `${counts.failed} failed` : '',
+        counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
+        counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
+        withoutResult > 0 ? `${withoutResult} without a result` : ''
+    ].filter(Boolean);
+    const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
+    const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
+    const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
+    const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : '';
+    const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
+    return (`${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
+        `(${parts.join(', ')})${list}.${note}`);
+}
+/** Writes the job summary. */
+async function writeSummary(report) {
+    const startedAt = monotonicMs();
+    const summary = buildSummary(report);
+    const ms = Math.round(monotonicMs() - startedAt);
+    actions_core_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
+    await actions_core_summary.addRaw(summary, true).write();
+}
+function tailCut(text, max) {
+    return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
+}
+
+;// CONCATENATED MODULE: ./src/plan/timings.ts
+
+
+
+
+/** Name of the timings file a run writes for the next one. */
+const TIMINGS_FILE = 'timings.json';
+/**
+ * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
+ * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
+ * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
+ * with the reason, since a stale cache should slow a run down, not fail it.
+ */
+async function readTimings(path) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch {
+        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
+    }
+    try {
+        const data = JSON.parse(text);
+        const timings = new Map();
+        if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
+            for (const [item, ms] of Object.entries(data.timings)) {
+                if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
+                    timings.set(item, ms);
+            }
+            return { timings };
+        }
+        if (Array.isArray(data.results)) {
+            for (const result of data.results) {
+                // Skipped or cancelled tasks did not run their full length.
+                if (result.status !== TaskStatus.Success && result.status !== TaskStatus.Failure)
+                    continue;
+                if (typeof result.durationMs !== 'number' || result.item === undefined)
+                    continue;
+                timings.set(itemText(result.item), result.durationMs);
+            }
+            return { timings };
+        }
+        return { timings, problem: `'${path}' holds neither timings nor results` };
+    }
+    catch {
+        return { timings: new Map(), problem: `'${path}' is not JSON` };
+    }
+}
+/**
+ * Priorities that start the longest known tasks first (longest-processing-time first), after any
+ * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
+ * their input order among equals; results stay in input order whatever the start order.
+ */
+function prioritiesFromTimings(keys, explicit, timings) {
+    const estimate = estimateDurations(keys, timings);
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
+        estimate[b] - estimate[a] ||
+        a - b);
+    // The executor starts higher priorities first and breaks ties by index: rank them so.
+    const priorities = new Array(keys.length);
+    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
+    return priorities;
+}
+/**
+ * Each task's expected duration: its known one, or the average known one when it has none (all
+ * equal when nothing is known).
+ */
+function estimateDurations(keys, timings) {
+    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
+    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+    return keys.map(key => timings.get(key) ?? average);
+}
+/**
+ * Writes the timings for the next run: the previous ones, updated with every task of this run
+ * that ran to an end. Returns the path.
+ */
+async function writeTimings(directory, previous, records) {
+    const timings = new Map(previous);
+    for (const record of records) {
+        if (record.status === TaskStatus.Success || record.status === TaskStatus.Failure) {
+            timings.set(itemText(record.item), record.durationMs);
+        }
+    }
+    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
+    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify({ version: 1, timings: Object.fromEntries(timings) }) + '\n');
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/results/results-format.ts
+
+/** A value in a file that is not what the format expects: `at` is its path, as `results[3].status`. */
+class FieldError extends Error {
+    at;
+    problem;
+    constructor(at, problem) {
+        super(`'${at}' ${problem}`);
+        this.at = at;
+        this.problem = problem;
+    }
+    /** The same error seen from the object or array that holds the field under `key`. */
+    within(key) {
+        const inner = this.at === '' || this.at.startsWith('[') ? this.at : `.${this.at}`;
+        return new FieldError(typeof key === 'number' ? `[${key}]${inner}` : `${key}${inner}`, this.problem);
+    }
+}
+/**
+ * Reads `json` with `field`, naming the field under `key` in any error. Paths are built only on
+ * error, so that reading a large file builds no string per field.
+ */
+function readWithin(field, json, key) {
+    try {
+        return field.read(json);
+    }
+    catch (error) {
+        throw error instanceof FieldError ? error.within(key) : error;
+    }
+}
+/** A short, one-line picture of a JSON value for an error message. */
+function shown(json) {
+    if (json === undefined)
+        return 'missing';
+    return `${itemLabel(JSON.stringify(json), 60)}`;
+}
+/** A field whose JSON is the value itself, when `valid` accepts it. */
+function checked(valid, expected) {
+    return {
+        write: value => value,
+        read(json) {
+            if (!valid(json))
+                throw new FieldError('', `is ${shown(json)}. Expected ${expected}`);
+            return json;
+        }
+    };
+}
+const results_format_text = checked(json => typeof json === 'string', 'a string');
+const flag = checked(json => typeof json === 'boolean', 'true or false');
+/** A whole number of at least `min` and, when `max` is given, at most `max`. */
+function whole(min = 0, max) {
+    return checked(json => typeof json === 'number' &&
+        Number.isSafeInteger(json) &&
+        json >= min &&
+        (max === undefined || json <= max), max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`);
+}
+/** Any whole number (exit codes can be negative on Windows). */
+const integer = checked(json => typeof json === 'number' && Number.isSafeInteger(json), 'a whole number');
+/** Milliseconds: a finite number ≥ 0. */
+const milliseconds = checked(json => typeof json === 'number' && Number.isFinite(json) && json >= 0, 'a number of milliseconds ≥ 0');
+/** Any JSON value but a missing one: what an item is. */
+const jsonValue = checked(json => json !== undefined, 'an item (any JSON value)');
+/** One of the values of a string enum. */
+function oneOf(values) {
+    const known = new Set(Object.values(values));
+    return checked(json => typeof json === 'string' && known.has(json), `one of ${[...known].join(', ')}`);
+}
+/** A map of strings to strings. */
+const stringMap = checked(json => json !== null &&
+    typeof json === 'object' &&
+    !Array.isArray(json) &&
+    Object.values(json).every(entry => typeof entry === 'string'), 'an object of strings');
+/** An epoch time in milliseconds, written as an ISO 8601 time that reads back to the same number. */
+const isoTime = {
+    write: epochMs => new Date(epochMs).toISOString(),
+    read(json) {
+        const ms = typeof json === 'string' ? Date.parse(json) : NaN;
+        if (Number.isNaN(ms) || new Date(ms).toISOString() !== json) {
+            throw new FieldError('', `is ${shown(json)}. Expected a time such as 2026-01-31T12:00:00.000Z`);
+        }
+        return ms;
+    }
+};
+/** The value or null. */
+function nullable(field) {
+    return {
+        write: value => (value === null ? null : field.write(value)),
+        read: json => (json === null ? null : field.read(json))
+    };
+}
+/** The value or nothing: an absent key reads as undefined, and undefined is not written. */
+function optional(field) {
+    return {
+        write: value => (value === undefined ? undefined : field.write(value)),
+        read: json => (json === undefined ? undefined : field.read(json))
+    };
+}
+/** An array of values of one format. */
+function arrayOf(field) {
+    return {
+        write: values => values.map(value => field.write(value)),
+        read(json) {
+            if (!Array.isArray(json))
+                throw new FieldError('', `is ${shown(json)}. Expected an array`);
+            return json.map((entry, index) => readWithin(field, entry, index));
+        }
+    };
+}
+/**
+ * An object with exactly the keys of its format, in the format's order, each under its own name
+ * or the one `names` gives it. A key the format does not know is refused rather than dropped, so
+ * a field from a newer writer is never lost unseen.
+ */
+function objectOf(format, names = {}) {
+    const keys = Object.keys(format);
+    const nameOf = (key) => names[key] ?? key;
+    const known = new Set(keys.map(nameOf));
+    return {
+        write(value) {
+            const json = {};
+            for (const key of keys)
+                json[nameOf(key)] = format[key].write(value[key]);
+            return json;
+        },
+        read(json) {
+            if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+                throw new FieldError('', `is ${shown(json)}. Expected an object`);
+            }
+            const source = json;
+            const stranger = Object.keys(source).find(key => !known.has(key));
+            if (stranger !== undefined) {
+                throw new FieldError(stranger, `is not a field parallel-exec writes. Expected only ${[...known].join(', ')}`);
+            }
+            const value = {};
+            for (const key of keys) {
+                const read = readWithin(format[key], source[nameOf(key)], nameOf(key));
+                if (read !== undefined)
+                    value[key] = read;
+            }
+            return value;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/results/results-file.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The most items a run can have: they are one array, and an array holds at most 2³² − 1 values.
+ * Every count and item number read from a file stays within it, so none can size what a merge
+ * builds beyond what a run could.
+ */
+const MAX_ITEMS = 2 ** 32 - 1;
+const itemNumber = whole(0, MAX_ITEMS - 1);
+const itemTotal = whole(0, MAX_ITEMS);
+/**
+ * The results file, both ways: every field of a report and of its records, with the type each
+ * must have. Writing and reading go through these formats only, and each format must name every
+ * key of its type (a compile error otherwise), so a field cannot be written and not read back.
+ */
+const RESOLVE_FORMAT = {
+    resolved: flag,
+    commentUrl: optional(results_format_text),
+    error: optional(results_format_text)
+};
+/** A record's fields, in the order the file lists them: the public result first. */
+const RECORD_FORMAT = {
+    index: itemNumber,
+    item: jsonValue,
+    status: oneOf(TaskStatus),
+    exitCode: nullable(integer),
+    signal: nullable(results_format_text),
+    durationMs: milliseconds,
+    attempts: whole(),
+    command: results_format_text,
+    outputs: stringMap,
+    needs: optional(arrayOf(results_format_text)),
+    resolve: optional(objectOf(RESOLVE_FORMAT)),
+    slot: nullable(whole(1)),
+    startedAt: nullable(isoTime),
+    endedAt: nullable(isoTime),
+    error: nullable(results_format_text),
+    outputTail: results_format_text,
+    summary: results_format_text,
+    skipReason: optional(results_format_text)
+};
+const COUNTS_FORMAT = {
+    total: itemTotal,
+    succeeded: whole(),
+    failed: whole(),
+    timedOut: whole(),
+    cancelled: whole(),
+    skipped: whole()
+};
+const SHARD_ITEM_FORMAT = { index: itemNumber, item: jsonValue };
+// As the `shard` input: at most MAX_SHARDS shards.
+const SHARD_FORMAT = {
+    index: whole(0, MAX_SHARDS - 1),
+    total: whole(1, MAX_SHARDS),
+    itemCount: itemTotal,
+    itemsDigest: results_format_text,
+    splitDigest: results_format_text,
+    byTimings: flag,
+    estimatedMs: milliseconds,
+    estimatedTotalMs: milliseconds,
+    items: arrayOf(objectOf(SHARD_ITEM_FORMAT))
+};
+const MERGE_FORMAT = {
+    files: whole(),
+    shards: nullable(whole(1, MAX_SHARDS)),
+    missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
+    problems: arrayOf(results_format_text)
+};
+/** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
+const SHELLS = new Set(['', ...Object.values(Shell)]);
+const SHELL = checked(json => typeof json === 'string' && SHELLS.has(json), `one of ${Object.values(Shell).join(', ')}, or '' when nothing ran`);
+const REPORT_FORMAT = {
+    counts: objectOf(COUNTS_FORMAT),
+    durationMs: milliseconds,
+    workers: whole(),
+    shell: SHELL,
+    haltReason: nullable(results_format_text),
+    haltKind: nullable(oneOf(HaltKind)),
+    shard: optional(objectOf(SHARD_FORMAT)),
+    merged: optional(objectOf(MERGE_FORMAT)),
+    records: arrayOf(objectOf(RECORD_FORMAT))
+};
+/** The whole file: the report's fields, its records under `results`. */
+const FILE = objectOf(REPORT_FORMAT, { records: 'results' });
+/** Name of the results file a run writes. */
+const RESULTS_FILE = 'results.json';
+/** The JSON text of a report's results file. */
+function resultsFileText(report) {
+    return JSON.stringify(FILE.write(report), null, 2) + '\n';
+}
+/**
+ * Writes the results file: every record with its start and end times, worker slot, error and
+ * output tail, and how the run went. Returns its path.
+ */
+async function writeResultsFile(directory, report) {
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(directory, RESULTS_FILE);
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    createAfresh(path, resultsFileText(report));
+    return path;
+}
+/**
+ * Reads a results file, refusing one that is not exactly what writeResultsFile writes; errors
+ * call it `name`.
+ */
+async function readResultsFile(path, name = path) {
+    let content;
+    try {
+        content = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw invalid(name, `it cannot be read (${String(error)}). Expected a results-file`);
+    }
+    return parseResultsFile(content, name);
+}
+/** A report from a results file's text; `path` names it in errors. */
+function parseResultsFile(content, path) {
+    let json;
+    try {
+        json = JSON.parse(content);
+    }
+    catch {
+        throw invalid(path, 'it is not JSON. Expected a results-file written by parallel-exec');
+    }
+    try {
+        const report = FILE.read(json);
+        checkConsistency(report);
+        return report;
+    }
+    catch (error) {
+        if (!(error instanceof FieldError))
+            throw error;
+        throw invalid(path, error.at === '' ? `it ${error.problem}` : error.message);
+    }
+}
+function invalid(path, problem) {
+    return new Error(`Invalid results file '${path}': ${problem}.`);
+}
+/** What the fields must agree on, beyond each one's type. */
+function checkConsistency(report) {
+    const { records, counts, shard, merged } = report;
+    const actual = countStatuses(records);
+    for (const key of Object.keys(COUNTS_FORMAT)) {
+        // A merge counts the items of missing shards in total, without records.
+        const agrees = key === 'total' && merged !== undefined
+            ? counts.total >= records.length
+            : counts[key] === actual[key];
+        if (!agrees) {
+            throw new FieldError(`counts.${key}`, `is ${counts[key]}, but the results hold ${actual[key]}. Expected the counts of its results`);
+        }
+    }
+    // A merge of runs that halted differently keeps their reasons but no one kind.
+    if (report.haltKind !== null && report.haltReason === null) {
+        throw new FieldError('haltKind', `is ${report.haltKind}. Expected it with a haltReason only`);
+    }
+    if (report.haltKind === null && report.haltReason !== null && merged === undefined) {
+        throw new FieldError('haltKind', 'is null. Expected the kind of the haltReason');
+    }
+    // Only a halt stops a task before it ends: a cancellation without one would go unexplained.
+    if (actual.cancelled > 0 && report.haltReason === null) {
+        throw new FieldError('haltReason', `is null, but ${actual.cancelled} of the results ${actual.cancelled === 1 ? 'is' : 'are'} ` +
+            'cancelled. Expected the halt that cancelled them');
+    }
+    records.forEach((record, position) => {
+        if (record.slot !== null && record.slot > report.workers) {
+            throw new FieldError(`results[${position}].slot`, `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
+        }
+    });
+    if (merged !== undefined && shard === undefined)
+        checkMerged(report, merged);
+    if (shard === undefined)
+        return;
+    if (merged !== undefined) {
+        throw new FieldError('merged', 'is set with shard. Expected a shard or a merge, not both');
+    }
+    if (shard.index >= shard.total) {
+        throw new FieldError('shard.index', `is ${shard.index}. Expected less than ${shard.total}`);
+    }
+    // stop-on-success is refused with shard: such a halt would excuse cancellations it never had.
+    if (report.haltKind === HaltKind.Successes) {
+        throw new FieldError('haltKind', 'is successes. Expected no stop-on-success in a shard');
+    }
+    // Ascending item numbers below itemCount: so a shard holds at most itemCount items.
+    shard.items.forEach(({ index }, position) => {
+        const previous = shard.items[position - 1]?.index ?? -1;
+        if (index <= previous || index >= shard.itemCount) {
+            throw new FieldError(`shard.items[${position}].index`, `is ${index}. Expected item numbers in ascending order, below ${shard.itemCount}`);
+        }
+    });
+}
+/**
+ * What a merge's own file must agree on: items without a record and missing shards are only
+ * ever there with the problems that explain them, so reading the file back cannot hide them.
+ */
+function checkMerged(report, merged) {
+    const withoutRecord = report.counts.total - report.records.length;
+    if (withoutRecord > 0 && merged.problems.length === 0) {
+        throw new FieldError('merged.problems', `is empty, but ${withoutRecord} of the ${report.counts.total} items have no result. ` +
+            'Expected the problems that left them without one');
+    }
+    if (merged.missingShards.length === 0)
+        return;
+    if (merged.problems.length === 0) {
+        throw new FieldError('merged.problems', `is empty, but missingShards lists ${merged.missingShards.join(', ')}. ` +
+            'Expected the problem that names them');
+    }
+    merged.missingShards.forEach((index, position) => {
+        const previous = merged.missingShards[position - 1] ?? -1;
+        if (merged.shards === null || index <= previous || index >= merged.shards) {
+            throw new FieldError(`merged.missingShards[${position}]`, `is ${index}. Expected shard numbers in ascending order, below the ${merged.shards ?? 0} shards`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/system/glob.ts
+
+
+/**
+ * A pattern for a path glob: `*` is any run of characters within a path segment, `**` any number
+ * of whole segments, `?` one character other than `/`; everything else stands for itself.
+ */
+function globToRegExp(glob) {
+    let source = '';
+    for (let i = 0; i < glob.length; i++) {
+        const char = glob[i];
+        if (char === '?') {
+            source += '[^/]';
+        }
+        else if (char !== '*') {
+            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+        }
+        else if (glob[i + 1] !== '*') {
+            source += '[^/]*';
+        }
+        else {
+            const wholeSegment = (i === 0 || glob[i - 1] === '/') && (i + 2 === glob.length || glob[i + 2] === '/');
+            if (!wholeSegment)
+                source += '[^/]*'; // `a**b` is just `a*b`
+            else if (glob[i + 2] === '/')
+                source += '(?:[^/]*/)*'; // `**/`: no segments or some
+            else
+                source += '.*'; // a trailing `**`: everything below
+            i += wholeSegment && glob[i + 2] === '/' ? 2 : 1;
+        }
+    }
+    return new RegExp(`^${source}$`);
+}
+/**
+ * The files matching any of the globs (one per line; relative ones from `cwd`), sorted, each once.
+ * Only the part of the tree below each glob's literal prefix is read.
+ */
+async function findFiles(patterns, cwd) {
+    const found = new Set();
+    for (const line of patterns.split(/\r?\n/)) {
+        const glob = line.trim().split(external_node_path_namespaceObject.sep).join('/');
+        if (glob === '')
+            continue;
+        const absolute = ((0,external_node_path_namespaceObject.isAbsolute)(glob) ? glob : (0,external_node_path_namespaceObject.join)(cwd, glob)).split(external_node_path_namespaceObject.sep).join('/');
+        const segments = absolute.split('/');
+        const firstWild = segments.findIndex(segment => /[*?]/.test(segment));
+        if (firstWild === -1) {
+            if (await isFile(absolute))
+                found.add((0,external_node_path_namespaceObject.resolve)(absolute));
+            continue;
+        }
+        // '/' alone for the root, and 'D:/' rather than 'D:' (the current directory on drive D).
+        const base = segments.slice(0, firstWild).join('/') +
+            (firstWild <= 1 || /:$/.test(segments[firstWild - 1]) ? '/' : '');
+        const matcher = globToRegExp(segments.slice(firstWild).join('/'));
+        const entries = await (0,promises_namespaceObject.readdir)(base, { recursive: true, withFileTypes: true }).catch(() => []);
+        for (const entry of entries) {
+            if (!entry.isFile())
+                continue;
+            const path = (0,external_node_path_namespaceObject.join)(entry.parentPath, entry.name);
+            if (matcher.test((0,external_node_path_namespaceObject.relative)(base, path).split(external_node_path_namespaceObject.sep).join('/')))
+                found.add((0,external_node_path_namespaceObject.resolve)(path));
+        }
+    }
+    return [...found].sort();
+}
+async function isFile(path) {
+    const stats = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    return stats?.isFile() ?? false;
+}
+
+;// CONCATENATED MODULE: ./src/plan/shard.ts
+
+
+
+
+/**
+ * The shard of each task, balancing estimated durations: longest first, each onto the shard with
+ * the least estimated load so far (ties: fewer tasks, then the lower shard). The greedy
+ * longest-processing-time rule ends within 4/3 of the best possible split and, unlike splitting
+ * by count, does not pile the long tasks onto one shard. With equal estimates it deals the tasks
+ * round-robin in input order. The result depends only on its arguments, so every job of a
+ * matrix computes the same split.
+ */
+function assignShards(estimates, shards) {
+    const order = estimates
+        .map((_, index) => index)
+        .sort((a, b) => estimates[b] - estimates[a] || a - b);
+    const load = new Array(shards).fill(0);
+    const count = new Array(shards).fill(0);
+    const shardOf = new Array(estimates.length);
+    for (const task of order) {
+        let best = 0;
+        for (let shard = 1; shard < shards; shard++) {
+            const lighter = load[shard] < load[best] ||
+                (load[shard] === load[best] && count[shard] < count[best]);
+            if (lighter)
+                best = shard;
+        }
+        shardOf[task] = best;
+        load[best] = load[best] + estimates[task];
+        count[best] = count[best] + 1;
+    }
+    return shardOf;
+}
+/**
+ * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
+ * its number in the log and its `index` in the results), so shards merge back in input order.
+ */
+function takeShard(plan, shard, timings) {
+    const keys = plan.prepared.map(prepared => itemText(prepared.item));
+    const known = keys.some(key => timings.has(key));
+    const estimates = estimateDurations(keys, timings);
+    const shardOf = assignShards(estimates, shard.total);
+    const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index);
+    const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
+    return {
+        template: plan.template,
+        prepared: mine.map(index => plan.prepared[index]),
+        // Sharding refuses tasks with needs, so there are none to carry over.
+        needs: plan.needs === undefined ? undefined : mine.map(() => []),
+        priorities: mine.map(index => plan.priorities[index]),
+        shard: {
+            ...shard,
+            itemCount: keys.length,
+            itemsDigest: itemsDigest(keys),
+            splitDigest: splitDigest(shardOf),
+            byTimings: known,
+            estimatedMs: known ? Math.round(sum(mine)) : 0,
+            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
+            items: mine.map(index => {
+                const { item } = plan.prepared[index];
+                return { index, item };
+            })
+        }
+    };
+}
+/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
+function splitDigest(shardOf) {
+    return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex');
+}
+/** A digest of the item list that shards compare to be sure they split the same items. */
+function itemsDigest(keys) {
+    const hash = nodeCrypto().createHash('sha256');
+    for (const key of keys)
+        hash.update(`${Buffer.byteLength(key)}:${key}`);
+    return hash.digest('hex');
+}
+/** The log line that says which share of the items this job runs. */
+function describeShard(shard, count) {
+    const balance = shard.byTimings
+        ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
+        : 'dealt round-robin; give timings to balance by duration';
+    return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
+}
+
+;// CONCATENATED MODULE: ./src/report/merge-checks.ts
+
+
+
+/** How many items a problem names before saying how many more there are. */
+const NAMED_ITEMS = 3;
+/** How a problem names a file: its shard and path, or its path. */
+function merge_checks_fileName(file) {
+    const shard = file.report.shard;
+    return shard ? `Shard ${shard.index}/${shard.total} (${file.path})` : `'${file.path}'`;
+}
+/** An item as messages name it: its number among all the items, and its text when known. */
+function itemName(index, item) {
+    return `item ${index + 1}` + (item === undefined ? '' : ` '${itemLabel(item, 60)}'`);
+}
+/**
+ * Names the first few items and counts the rest: `item 2 'a', item 5 'b' and 7 more`; `count`
+ * is how many there are in all when `names` holds only the first of them.
+ */
+function itemList(names, count = names.length) {
+    const shown = names.slice(0, NAMED_ITEMS).join(', ');
+    return count > NAMED_ITEMS ? `${shown} and ${count - NAMED_ITEMS} more` : shown;
+}
+/**
+ * The items below `total` without a record: the first few named, and how many in all. It looks
+ * only at as many numbers as there are records, however large `total` is.
+ */
+function unanswered(total, answered) {
+    const below = [...answered].filter(index => index < total).length;
+    const names = [];
+    for (let index = 0; index < total && names.length < NAMED_ITEMS; index++) {
+        if (!answered.has(index))
+            names.push(itemName(index));
+    }
+    return [names, total - below];
+}
+/**
+ * The records of one file that the merge can use, and what is wrong with the others. A shard
+ * must have exactly one record for each item the split gave it, for that very item, and none for
+ * any other item; a plain run one record for each of its items. A record for a foreign item or
+ * for another item than the split's is set aside (its item has no result); of two records for
+ * one item, the first is kept. Items without a record count as without a result.
+ */
+function checkRecords(file) {
+    const { shard, counts } = file.report;
+    // Built from what the file holds, never from its counts: a count cannot size what is built.
+    const splitItems = new Map(shard?.items.map(({ index, item }) => [index, item]));
+    const isOwn = (index) => (shard ? splitItems.has(index) : index < counts.total);
+    const used = new Map();
+    // By item number, so that an item named twice is listed once.
+    const foreign = new Map();
+    const twice = new Map();
+    const otherItem = [];
+    const answered = new Set();
+    for (const record of file.report.records) {
+        const wanted = splitItems.get(record.index);
+        if (!isOwn(record.index)) {
+            foreign.set(record.index, itemName(record.index, record.item));
+        }
+        else if (used.has(record.index)) {
+            twice.set(record.index, itemName(record.index, wanted ?? record.item));
+        }
+        else if (wanted !== undefined && itemText(wanted) !== itemText(record.item)) {
+            otherItem.push(`${itemName(record.index, record.item)} where the split has '${itemLabel(wanted, 60)}'`);
+        }
+        else {
+            used.set(record.index, record);
+        }
+        answered.add(record.index);
+    }
+    const [missing, missingCount] = missingRecords(file, answered);
+    const name = merge_checks_fileName(file);
+    const problems = [
+        missingCount > 0 ? `${name} has no record for ${itemList(missing, missingCount)}.` : '',
+        twice.size > 0
+            ? `${name} has more than one record for ${itemList([...twice.values()])}; the first is kept.`
+            : '',
+        foreign.size > 0
+            ? `${name} has records for items that are not its own: ${itemList([...foreign.values()])}.`
+            : '',
+        otherItem.length > 0
+            ? `${name} has records for other items than the split's: ${itemList(otherItem)}.`
+            : ''
+    ].filter(Boolean);
+    return { records: [...used.values()], problems };
+}
+/**
+ * The file's items without a record, the first few named, and how many in all. A merge's own
+ * file lacks the records of the shards it was missing, which its problems already name.
+ */
+function missingRecords(file, answered) {
+    const { shard, counts, merged } = file.report;
+    if (merged !== undefined)
+        return [[], 0];
+    // A plain run's items are 0 to total − 1.
+    if (shard === undefined)
+        return unanswered(counts.total, answered);
+    const names = shard.items
+        .filter(({ index }) => !answered.has(index))
+        .map(({ index, item }) => itemName(index, item));
+    return [names, names.length];
+}
+/**
+ * Checks the shards' item lists against each other: no item in two shards and, once every shard
+ * is here, together exactly the run's items and split as every shard's digests say. A shard file
+ * changed after its run cannot then pass its own items off as the split.
+ */
+function checkSplit(files, first) {
+    // Keyed by the items the files hold, never sized by itemCount: a file sets that number.
+    const owner = new Map();
+    const shardOf = new Map();
+    const texts = new Map();
+    for (const file of files) {
+        const shard = file.report.shard;
+        for (const { index, item } of shard.items) {
+            const other = owner.get(index);
+            if (other !== undefined) {
+                return [
+                    `${merge_checks_fileName(file)} and ${merge_checks_fileName(other)} both have ${itemName(index, item)} among their items; ` +
+                        'the split gives each item to one shard.'
+                ];
+            }
+            owner.set(index, file);
+            shardOf.set(index, shard.index);
+            texts.set(index, itemText(item));
+        }
+    }
+    if (files.length === first.total) {
+        // No item is in two shards: all below itemCount are owned exactly when itemCount of them
+        // are, and the first unowned is at most owner.size.
+        const owned = [...owner.keys()].filter(index => index < first.itemCount).length;
+        if (owned < first.itemCount) {
+            let unowned = 0;
+            while (owner.has(unowned))
+                unowned++;
+            return [`No shard has ${itemName(unowned)} among its items, of the run's ${first.itemCount}.`];
+        }
+        // Every item 0 to itemCount − 1 is owned: in input order, the maps list them in full.
+        const inOrder = [...owner.keys()].sort((a, b) => a - b);
+        const split = inOrder.map(index => shardOf.get(index));
+        const items = inOrder.map(index => texts.get(index));
+        if (splitDigest(split) !== first.splitDigest || itemsDigest(items) !== first.itemsDigest) {
+            return [
+                "The shards' item lists do not add up to the run's items and split (their digests differ): " +
+                    'a results file was changed after its run.'
+            ];
+        }
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/report/merge.ts
+
+
+
+
+
+
+/** Reads and merges every results file the globs match; none matching is an error. */
+async function mergeResultsFiles(globs, cwd, input) {
+    const paths = await findFiles(globs, cwd);
+    if (paths.length === 0) {
+        throw new Error(`Invalid ${input} '${globs.trim()}': no file matches. Expected the shards' results files, ` +
+            'such as downloaded with actions/download-artifact.');
+    }
+    // Files are named as the globs found them, relative to the working directory.
+    const names = paths.map(path => {
+        const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
+        return inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? path : inside;
+    });
+    const files = [];
+    const refused = [];
+    const reads = await Promise.allSettled(paths.map((path, position) => readResultsFile(path, names[position])));
+    reads.forEach((read, position) => {
+        if (read.status === 'fulfilled') {
+            files.push({ path: names[position], report: read.value });
+        }
+        else {
+            refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason));
+        }
+    });
+    return mergeReports(files, refused);
+}
+/**
+ * One report from several results files: every record in input order, slots renumbered so each
+ * shard's workers get rows of their own, wall time the longest shard's. Shards must come from one
+ * split of one item list: the same items, the same number of shards and the same split, each shard
+ * once, else nothing is merged. What can still be merged around is reported in `merged`, not
+ * hidden: a missing shard, a file `refused` as invalid, records that do not match the split.
+ */
+function mergeReports(files, refused = []) {
+    const shardOf = (file) => file.report.shard;
+    const sharded = files.filter(file => shardOf(file) !== undefined);
+    const ordered = [...files].sort((a, b) => (shardOf(a)?.index ?? 0) - (shardOf(b)?.index ?? 0));
+    const first = ordered[0] && shardOf(ordered[0]);
+    const refusal = whyNotOneRun(ordered);
+    if (refusal !== undefined) {
+        // Nothing to merge, yet outputs and summary still say why: every item is without a result.
+        return {
+            records: [],
+            counts: { ...countStatuses([]), total: first?.itemCount ?? 0 },
+            durationMs: 0,
+            workers: 0,
+            shell: ordered[0]?.report.shell ?? '',
+            haltReason: null,
+            haltKind: null,
+            merged: {
+                files: files.length,
+                shards: first?.total ?? null,
+                missingShards: [],
+                problems: [refusal, ...refused]
+            }
+        };
+    }
+    const seen = new Set(sharded.map(file => shardOf(file).index));
+    const problems = [...refused];
+    const records = [];
+    let slotOffset = 0;
+    for (const file of ordered) {
+        const checked = checkRecords(file);
+        problems.push(...checked.problems, ...(file.report.merged?.problems ?? []));
+        for (const record of checked.records) {
+            records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
+        }
+        slotOffset += file.report.workers;
+    }
+    if (first !== undefined)
+        problems.unshift(...checkSplit(ordered, first));
+    records.sort((a, b) => a.index - b.index);
+    if (sharded.length === 0) {
+        // Unsharded runs of different item lists: number them one after another.
+        records.forEach((record, index) => (record.index = index));
+    }
+    const halted = ordered.filter(file => file.report.haltReason !== null);
+    const halts = halted.map(file => (file.report.shard ? `shard ${file.report.shard.index}/${file.report.shard.total}: ` : '') +
+        file.report.haltReason);
+    const missingShards = first === undefined
+        ? []
+        : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index));
+    if (missingShards.length > 0 && first !== undefined) {
+        problems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0));
+    }
+    const counts = countStatuses(records);
+    // Items without a record (missing shards, missing or refused records) are items of the run.
+    counts.total =
+        first?.itemCount ?? ordered.reduce((sum, file) => sum + file.report.counts.total, 0);
+    return {
+        records,
+        counts,
+        durationMs: Math.max(0, ...ordered.map(file => file.report.durationMs)),
+        workers: ordered.reduce((sum, file) => sum + file.report.workers, 0),
+        shell: ordered[0]?.report.shell ?? '',
+        haltReason: halts.length > 0 ? halts.join('; ') : null,
+        // Per-shard halts differ; only a race won everywhere excuses its cancellations.
+        haltKind: mergedHaltKind(ordered),
+        merged: { files: files.length, shards: first?.total ?? null, missingShards, problems }
+    };
+}
+/**
+ * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
+ * one item list (the same items, the same number of shards and the same split, each shard once),
+ * or all come from runs without shard.
+ */
+function whyNotOneRun(ordered) {
+    const first = ordered[0];
+    const plain = ordered.find(file => file.report.shard === undefined);
+    if (first === undefined || first.report.shard === undefined) {
+        const shardedOne = ordered.find(file => file.report.shard !== undefined);
+        return shardedOne === undefined ? undefined : mixed(plain);
+    }
+    if (plain !== undefined)
+        return mixed(plain);
+    const { total, itemCount, itemsDigest, splitDigest } = first.report.shard;
+    const seen = new Map();
+    for (const file of ordered) {
+        const shard = file.report.shard;
+        if (shard.total !== total ||
+            shard.itemCount !== itemCount ||
+            shard.itemsDigest !== itemsDigest) {
+            return (`Invalid merge-results: '${file.path}' and '${first.path}' come from different runs ` +
+                '(other items or another number of shards). Expected the results files of the shards of one run.');
+        }
+        if (shard.splitDigest !== splitDigest) {
+            return (`Invalid merge-results: '${file.path}' and '${first.path}' split the items differently, so ` +
+                'some items ran twice or not at all. Expected every shard to read the same timings file.');
+        }
+        const twin = seen.get(shard.index);
+        if (twin !== undefined) {
+            return (`Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
+                `'${file.path}'. Expected one results file per shard.`);
+        }
+        seen.set(shard.index, file.path);
+    }
+    return undefined;
+}
+/** The refusal of a merge of sharded and unsharded runs' files. */
+function mixed(plain) {
+    return (`Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
+        'sharded runs. Expected the results files of the shards of one run.');
+}
+/** Why shards have no result: no results file (or none valid) came from them. */
+function missingShardsProblem(present, first, missing, someRefused) {
+    const lost = first.itemCount - present.reduce((sum, file) => sum + (file.report.shard?.items.length ?? 0), 0);
+    return (`${missing.length} of ${first.total} shards have no ${someRefused ? 'valid ' : ''}results file ` +
+        `(${missing.map(index => `${index}/${first.total}`).join(', ')}): ` +
+        `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`);
+}
+/**
+ * The halt kind all halted files share, else none. A file's halt excuses only its own
+ * cancellations: a file with cancelled records and no halt of its own leaves the merge without
+ * one, so a race won in another file cannot excuse them.
+ */
+function mergedHaltKind(files) {
+    const unexplained = files.some(file => file.report.haltReason === null &&
+        file.report.records.some(record => record.status === TaskStatus.Cancelled));
+    const halted = files.filter(file => file.report.haltReason !== null);
+    const kinds = new Set(halted.map(file => file.report.haltKind));
+    return kinds.size === 1 && !unexplained ? (halted[0]?.report.haltKind ?? null) : null;
+}
+/** The log line that says what was merged. */
+function describeMerge(report) {
+    const merged = report.merged;
+    const from = merged.shards === null ? '' : ` of ${merged.shards} shards`;
+    return `Merged ${merged.files} results files${from}: ${report.counts.total} results.`;
+}
+/** How many problems the step's failure message names before pointing to the summary. */
+const PROBLEMS_IN_MESSAGE = 5;
+/**
+ * Why a merge is incomplete or not to be trusted, or undefined: shards without a results file,
+ * invalid files and records that do not match the split leave items without a result.
+ */
+function mergeProblemsMessage(report) {
+    const problems = report.merged?.problems ?? [];
+    if (problems.length === 0)
+        return undefined;
+    const more = problems.length - PROBLEMS_IN_MESSAGE;
+    return (problems.slice(0, PROBLEMS_IN_MESSAGE).join(' ') +
+        (more > 0
+            ? ` And ${more} more ${more === 1 ? 'problem' : 'problems'}: see the job summary.`
+            : ''));
+}
+
+;// CONCATENATED MODULE: ./src/report/publish.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Writes to the runner's files that may fail (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY): a failure
+ * becomes a problem that fails the step at the end, once everything else that can be written is.
+ */
+class RunnerFiles {
+    problems = [];
+    /** Runs a write; its error is kept instead of stopping the rest of the reporting. */
+    async attempt(write) {
+        try {
+            await write();
+        }
+        catch (error) {
+            this.problems.push(error instanceof Error ? error.message : String(error));
+        }
+    }
+    /** Fails the step with each kept problem. */
+    failStep() {
+        for (const problem of this.problems)
+            setFailed(problem);
+    }
+}
+/** Writes the results and timings files and sets every output. */
+async function publishOutputs(outcome, workDirectory, files) {
+    const { report } = outcome;
+    const resultsFile = await writeResultsFile(workDirectory, report).catch((error) => {
+        warning(`Could not write the results file: ${String(error)}`);
+        return '';
+    });
+    const timingsFile = await writeTimings(workDirectory, outcome.previousTimings, report.records).catch(() => '');
+    await files.attempt(() => {
+        setOutputs(report, resultsFile);
+        setOutput(Outputs.JobLog, outcome.jobLog ?? '');
+        setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
+        setOutput(Outputs.TimingsFile, timingsFile);
+    });
+}
+/** Says how the step went: no items, or the summary, annotations and the message that fails it. */
+async function concludeStep(outcome, options, files) {
+    if (outcome.noItems !== undefined)
+        return reportNoItems(options.ifNoItems, outcome.noItems);
+    const { report } = outcome;
+    if (options.summary)
+        await files.attempt(() => writeSummary(report));
+    annotateFailures(report);
+    const resolves = describeResolves(report.records);
+    if (resolves !== undefined)
+        info(resolves);
+    const unresolved = report.records.some(record => record.resolve?.resolved === false);
+    // A merge's problems first: they say why items have no result.
+    const failure = [mergeProblemsMessage(report), failureMessage(report), unresolved ? resolves : '']
+        .filter(Boolean)
+        .join(' ')
+        .trim();
+    if (report.haltKind === HaltKind.Cancelled) {
+        setFailed(`Cancelled: ${report.haltReason}. ${failure}`.trim());
+    }
+    else if (failure !== '') {
+        setFailed(failure);
+    }
+}
+/** An empty run, as `if-no-items` asks: a failure, a warning or a line of the log. */
+function reportNoItems(behavior, message) {
+    if (behavior === NoItemsBehavior.Error)
+        setFailed(message);
+    else if (behavior === NoItemsBehavior.Warn)
+        warning(message);
+    else
+        info(message);
+}
+
+;// CONCATENATED MODULE: ./src/github/review-threads.ts
+
+
+
+/** An answer from GitHub that is not data: an HTTP error or GraphQL `errors`. */
+class GitHubError extends Error {
+    status;
+    errors;
+    constructor(message, status, errors = []) {
+        super(message);
+        this.status = status;
+        this.errors = errors;
+    }
+    /** Whether GitHub refused for lack of permission. */
+    get forbidden() {
+        return (this.errors.some(e => e.type === 'FORBIDDEN') ||
+            /Resource not accessible by (integration|personal access token)/.test(this.message));
+    }
+    /** The path of the first NOT_FOUND error, or undefined when there is none. */
+    get notFoundPath() {
+        const error = this.errors.find(e => e.type === 'NOT_FOUND');
+        return error === undefined ? undefined : (error.path ?? []);
+    }
+}
+const RATE_LIMIT_TYPES = new Set(['RATE_LIMITED', 'RATE_LIMIT']);
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+const TRANSIENT_RETRIES = 2;
+const TOKEN_HINT = 'such as ${{ github.token }} (the default)';
+/** Runs at most `limit` functions at once; the others wait their turn in call order. */
+class Semaphore {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(fn) {
+        if (this.active < this.limit)
+            this.active++;
+        else
+            await new Promise(resolve => this.waiting.push(resolve));
+        try {
+            return await fn();
+        }
+        finally {
+            // Hand the slot straight to the next in line, so that no newcomer can jump the queue.
+            const next = this.waiting.shift();
+            if (next !== undefined)
+                next();
+            else
+                this.active--;
+        }
+    }
+}
+/**
+ * A GraphQL client for `token` that keeps at most `maxConcurrent` requests in flight, runs
+ * mutations one at a time, waits out rate limits as GitHub's docs say (`retry-after`, else
+ * `x-ratelimit-reset` when `x-ratelimit-remaining` is 0, else an exponential backoff from
+ * `fallbackWaitMs`) and retries 502/503/504 on queries. `@actions/github` is loaded here, and
+ * only here, so runs that do not use review threads do not pay for it.
+ */
+async function createGitHubApi(token, options = {}) {
+    if (token.trim() === '') {
+        throw new Error(`Invalid github-token: it is empty. Expected a token that can read pull requests, ${TOKEN_HINT}.`);
+    }
+    const apiUrl = (options.apiUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+    const graphqlUrl = options.graphqlUrl || process.env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`;
+    const maxRetries = options.maxRetries ?? 5;
+    const maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
+    const fallbackWaitMs = options.fallbackWaitMs ?? 60_000;
+    const mutationIntervalMs = options.mutationIntervalMs ?? 1000;
+    const log = options.log ?? (() => { });
+    const slots = new Semaphore(Math.max(1, Math.floor(options.maxConcurrent ?? 4)));
+    const mutations = new Semaphore(1);
+    let pausedUntil = 0; // a rate limit pauses every request, not just the one that met it
+    let lastMutationEnd = 0;
+    const signal = options.signal ?? new AbortController().signal;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    const stopped = () => new Error(`GitHub request stopped: ${describeReason(signal.reason)}`, { cause: signal.reason });
+    // A cancelled run must not sit out a rate limit: the runner kills the action soon after.
+    const pause = async (ms) => {
+        try {
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+        }
+        catch {
+            throw stopped();
+        }
+    };
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(token, { baseUrl: apiUrl });
+    async function attempt(query, variables) {
+        for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) {
+            await pause(wait);
+        }
+        if (signal.aborted)
+            throw stopped();
+        const timeout = AbortSignal.timeout(requestTimeoutMs);
+        let response;
+        try {
+            // An absolute URL: on GitHub Enterprise Server the GraphQL endpoint is not under apiUrl.
+            response = await octokit.request(`POST ${graphqlUrl}`, {
+                query,
+                variables,
+                request: { signal: AbortSignal.any([signal, timeout]) }
+            });
+        }
+        catch (error) {
+            if (signal.aborted)
+                throw stopped();
+            if (timeout.aborted) {
+                const error = new Error(`GitHub did not answer within ${formatWait(requestTimeoutMs)}.`);
+                return { kind: 'transient', error };
+            }
+            return failedAttempt(error);
+        }
+        const body = response.data;
+        const errors = Array.isArray(body?.errors) ? body.errors : [];
+        if (errors.some(e => RATE_LIMIT_TYPES.has(e.type ?? '') || e.code === 'graphql_rate_limit')) {
+            return { kind: 'rate-limit', headers: response.headers, message: describeErrors(errors) };
+        }
+        if (errors.length > 0)
+            throw new GitHubError(describeErrors(errors), response.status, errors);
+        return { kind: 'data', data: body?.data };
+    }
+    async function call(query, variables, mutation) {
+        let rateLimited = 0;
+        let transient = 0;
+        for (;;) {
+            const result = await slots.run(async () => {
+                if (!mutation)
+                    return attempt(query, variables);
+                const gap = lastMutationEnd + mutationIntervalMs - Date.now();
+                if (gap > 0)
+                    await pause(gap);
+                try {
+                    return await attempt(query, variables);
+                }
+                finally {
+                    lastMutationEnd = Date.now();
+                }
+            });
+            if (result.kind === 'data')
+                return result.data;
+            if (result.kind === 'transient') {
+                // A mutation may have been applied before the gateway gave up: a second reply would
+                // post twice. Queries are safe to repeat.
+                if (mutation || transient >= TRANSIENT_RETRIES)
+                    throw result.error;
+                await pause(1000 * 2 ** transient++);
+                continue;
+            }
+            const wait = rateLimitWait(result.headers, fallbackWaitMs * 2 ** rateLimited);
+            rateLimited++;
+            if (rateLimited > maxRetries || wait.ms > maxWaitMs) {
+                const why = rateLimited > maxRetries
+                    ? `it was still hit after ${maxRetries} retries`
+                    : `waiting for it would take ${formatWait(wait.ms)}, more than ${formatWait(maxWaitMs)}`;
+                const when = wait.resetAt === undefined
+                    ? 'GitHub did not say when it resets; try again in a few minutes.'
+                    : `It resets at ${new Date(wait.resetAt).toISOString()}.`;
+                throw new Error(`GitHub's rate limit was hit (${result.message}) and ${why}. ${when}`);
+            }
+            const until = Date.now() + wait.ms;
+            if (until > pausedUntil) {
+                pausedUntil = until;
+                log(`GitHub rate limit: waiting ${formatWait(wait.ms)} (${wait.source}).`);
+            }
+        }
+    }
+    return {
+        async graphql(query, variables) {
+            const mutation = /^\s*mutation\b/.test(query);
+            const run = () => call(query, variables, mutation);
+            // GitHub asks for mutations one at a time (secondary rate limits).
+            return mutation ? mutations.run(run) : run();
+        }
+    };
+}
+function describeReason(reason) {
+    return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+}
+/** Sorts a thrown octokit error into a rate limit or a transient failure; throws the others. */
+function failedAttempt(error) {
+    const failure = error;
+    const status = failure.status;
+    const headers = failure.response?.headers ?? {};
+    const data = failure.response?.data;
+    const message = typeof data?.message === 'string' ? data.message : String(failure.message ?? error);
+    // A 403 is a rate limit only when it says so; otherwise it is a missing permission.
+    if (status === 429 ||
+        (status === 403 &&
+            (headers['retry-after'] !== undefined ||
+                String(headers['x-ratelimit-remaining']) === '0' ||
+                // Older GitHub Enterprise Server words it as "abuse detection mechanism".
+                /rate limit|secondary|abuse/i.test(message)))) {
+        return { kind: 'rate-limit', headers, message };
+    }
+    if (status !== undefined && TRANSIENT_STATUSES.has(status)) {
+        return {
+            kind: 'transient',
+            error: new GitHubError(`GitHub answered ${status}: ${message}`, status)
+        };
+    }
+    if (status === 401) {
+        throw new GitHubError(`GitHub rejected the github-token (401 ${message}). Expected a valid token, ${TOKEN_HINT}; ` +
+            'a personal access token may have expired or been revoked.', status);
+    }
+    // Octokit reports a request that got no answer at all (network, DNS) as a 500.
+    const prefix = status === undefined || status === 500 ? 'GitHub request failed' : `GitHub answered ${status}`;
+    throw new GitHubError(`${prefix}: ${message}`, status);
+}
+/** How long to wait after a rate-limited answer, following GitHub's documented headers. */
+function rateLimitWait(headers, fallbackMs) {
+    const now = Date.now();
+    const retryAfter = Number(headers['retry-after']);
+    if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
+        return { ms: retryAfter * 1000, source: 'Retry-After', resetAt: now + retryAfter * 1000 };
+    }
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0) {
+        // Measured against the server's clock where it says it, since the runner's may be off.
+        const serverNow = Date.parse(String(headers['date'] ?? '')) || now;
+        const ms = Math.max(0, reset * 1000 - serverNow) + 1000;
+        return { ms, source: 'x-ratelimit-reset', resetAt: now + ms };
+    }
+    return { ms: fallbackMs, source: 'no Retry-After or x-ratelimit-reset header; backing off' };
+}
+function formatWait(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    return ms >= 120_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
+}
+function describeErrors(errors) {
+    return errors.map(e => (e.type ? `${e.type}: ${e.message ?? ''}` : (e.message ?? ''))).join('; ');
+}
+/**
+ * The pull request from an explicit number or the event payload (GITHUB_EVENT_PATH), in
+ * GITHUB_REPOSITORY. Events that carry one: pull_request, pull_request_target,
+ * pull_request_review, pull_request_review_comment, and issue_comment on a pull request.
+ */
+async function pullRequestFromContext(explicitNumber, env = process.env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
+    if (!match) {
+        throw new Error(`Invalid GITHUB_REPOSITORY '${repository}'. Expected format {owner}/{repo}.`);
+    }
+    const owner = match[1];
+    const repo = match[2];
+    if (explicitNumber !== undefined) {
+        if (!Number.isSafeInteger(explicitNumber) || explicitNumber < 1) {
+            throw new Error(`Invalid pull-request '${explicitNumber}'. Expected a pull request number from 1 up.`);
+        }
+        return { owner, repo, number: explicitNumber };
+    }
+    const eventName = env.GITHUB_EVENT_NAME || 'unknown';
+    const setInput = `Set the 'pull-request' input to a pull request number.`;
+    const path = env.GITHUB_EVENT_PATH ?? '';
+    if (path === '') {
+        throw new Error(`No pull request: GITHUB_EVENT_PATH is not set, so there is no event to read. ${setInput}`);
+    }
+    let event;
+    try {
+        event = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8')) ?? {};
+    }
+    catch (error) {
+        throw new Error(`Could not read the event payload at GITHUB_EVENT_PATH '${path}': ${error.message}. ${setInput}`, { cause: error });
+    }
+    const number = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
+        throw new Error(`The '${eventName}' event has no pull request. ${setInput} Events with one are pull_request, ` +
+            'pull_request_target, pull_request_review, pull_request_review_comment, and issue_comment ' +
+            'on a pull request.');
+    }
+    return { owner, repo, number };
+}
+const COMMENT_FIELDS = `
+        pageInfo { hasNextPage endCursor }
+        nodes { author { login } body url createdAt }`;
+const THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      url
+      reviewThreads(first: 100, after: $cursor) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id isResolved isOutdated path line startLine diffSide subjectType viewerCanResolve
+          comments(first: 100) {${COMMENT_FIELDS}
+          }
+        }
+      }
+    }
+  }
+}`;
+const COMMENTS_QUERY = `query ReviewThreadComments($id: ID!, $cursor: String) {
+  node(id: $id) {
+    ... on PullRequestReviewThread {
+      comments(first: 100, after: $cursor) {${COMMENT_FIELDS}
+      }
+    }
+  }
+}`;
+/**
+ * Every unresolved thread of `pr` (outdated ones only when asked) that passes the path and author
+ * filters, in GitHub's order, following every page of threads and of comments.
+ */
+async function listReviewThreads(api, pr, filter) {
+    const where = `${pr.owner}/${pr.repo}`;
+    const notFound = `Pull request #${pr.number} was not found in ${where}.`;
+    const paths = filter.paths.map(globToRegExp);
+    const authors = new Set(filter.authors.map(loginKey));
+    const threads = [];
+    const unfinished = [];
+    try {
+        let cursor = null;
+        do {
+            const page = await api.graphql(THREADS_QUERY, {
+                owner: pr.owner,
+                repo: pr.repo,
+                number: pr.number,
+                cursor
+            });
+            const pullRequest = page?.repository?.pullRequest;
+            if (!pullRequest)
+                throw new Error(notFound);
+            const { pageInfo, nodes } = pullRequest.reviewThreads;
+            for (const node of nodes) {
+                if (!node || node.isResolved || (node.isOutdated && !filter.includeOutdated))
+                    continue;
+                const thread = toThread(node, pullRequest.url);
+                if (paths.length > 0 && !paths.some(glob => glob.test(thread.path)))
+                    continue;
+                if (authors.size > 0 && !authors.has(loginKey(thread.author)))
+                    continue;
+                threads.push(thread);
+                const more = node.comments.pageInfo;
+                if (more.hasNextPage && more.endCursor) {
+                    unfinished.push({ thread, cursor: more.endCursor });
+                }
+            }
+            cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+        } while (cursor);
+        // The client bounds how many of these run at once.
+        await Promise.all(unfinished.map(({ thread, cursor }) => fetchMoreComments(api, thread, cursor)));
+    }
+    catch (error) {
+        throw readError(error, pr, notFound);
+    }
+    return threads;
+}
+/**
+ * A login as filters compare it: case-insensitive, and without the `[bot]` that the REST API and
+ * the web show after an app's name but GraphQL's `author.login` leaves out.
+ */
+function loginKey(login) {
+    return login.toLowerCase().replace(/\[bot\]$/, '');
+}
+/** Appends the comments after `cursor` to the thread, page by page. */
+async function fetchMoreComments(api, thread, cursor) {
+    for (let after = cursor; after;) {
+        const page = await api.graphql(COMMENTS_QUERY, { id: thread.id, cursor: after });
+        const comments = page?.node?.comments;
+        if (!comments)
+            throw new Error(`Review thread ${thread.id} disappeared while it was read.`);
+        thread.comments.push(...comments.nodes.filter(c => c !== null).map(toComment));
+        after = comments.pageInfo.hasNextPage ? comments.pageInfo.endCursor : null;
+    }
+}
+function toComment(node) {
+    return {
+        author: node.author?.login ?? 'ghost',
+        body: node.body,
+        url: node.url,
+        createdAt: node.createdAt
+    };
+}
+function toThread(node, pullRequestUrl) {
+    const comments = node.comments.nodes.filter(c => c !== null).map(toComment);
+    const first = comments[0];
+    // Where and what first: an item's label in the log and summary is the start of its JSON.
+    return {
+        path: node.path,
+        line: node.line ?? null,
+        author: first?.author ?? 'ghost',
+        body: first?.body ?? '',
+        startLine: node.startLine ?? null,
+        diffSide: node.diffSide,
+        isOutdated: node.isOutdated,
+        subjectType: node.subjectType,
+        url: first?.url ?? pullRequestUrl,
+        id: node.id,
+        comments,
+        viewerCanResolve: node.viewerCanResolve
+    };
+}
+/** An error from reading threads, said in terms of what to do about it. */
+function readError(error, pr, notFound) {
+    if (!(error instanceof GitHubError))
+        return error;
+    const where = `${pr.owner}/${pr.repo}`;
+    if (error.forbidden) {
+        return new Error(`The github-token may not read the review threads of ${where}#${pr.number} (${error.message}). ` +
+            `It needs the 'pull-requests: read' permission: add 'pull-requests: read' under ` +
+            `'permissions:' in the job ('pull-requests: write' to also resolve threads).`, { cause: error });
+    }
+    const path = error.notFoundPath;
+    if (path !== undefined) {
+        return new Error(path.includes('pullRequest')
+            ? notFound
+            : `Repository ${where} was not found, or the github-token cannot see it (${error.message}).`, { cause: error });
+    }
+    return error;
+}
+const REPLY_MUTATION = `mutation ReplyToReviewThread($threadId: ID!, $body: String!) {
+  addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $threadId, body: $body }) {
+    comment { url }
+  }
+}`;
+const RESOLVE_MUTATION = `mutation ResolveReviewThread($threadId: ID!) {
+  resolveReviewThread(input: { threadId: $threadId }) {
+    thread { id isResolved }
+  }
+}`;
+/** Replies with `comment` (when not empty), then resolves; never throws: the outcome says what failed. */
+async function resolveReviewThread(api, threadId, comment) {
+    let commentUrl;
+    if (comment !== undefined && comment.trim() !== '') {
+        try {
+            const reply = await api.graphql(REPLY_MUTATION, { threadId, body: comment });
+            commentUrl = reply?.addPullRequestReviewThreadReply?.comment?.url;
+        }
+        catch (error) {
+            // Without its reply the resolve would go unexplained: leave the thread open.
+            return { resolved: false, error: writeError(error, threadId, 'reply to') };
+        }
+    }
+    const withUrl = commentUrl === undefined ? {} : { commentUrl };
+    try {
+        const result = await api.graphql(RESOLVE_MUTATION, { threadId });
+        if (result?.resolveReviewThread?.thread?.isResolved === true)
+            return { resolved: true, ...withUrl };
+        return {
+            resolved: false,
+            ...withUrl,
+            error: `GitHub did not mark review thread ${threadId} as resolved.`
+        };
+    }
+    catch (error) {
+        return { resolved: false, ...withUrl, error: writeError(error, threadId, 'resolve') };
+    }
+}
+/** An error from a mutation, said in terms of what to do about it. */
+function writeError(error, threadId, verb) {
+    if (error instanceof GitHubError && error.forbidden) {
+        return (`The github-token may not ${verb} review thread ${threadId} (${error.message}). ` +
+            `It needs the 'pull-requests: write' permission: add 'pull-requests: write' under ` +
+            `'permissions:' in the job. The GITHUB_TOKEN of a pull request from a fork is read-only ` +
+            `whatever the job asks for; and if the permission is already granted, GitHub may also ` +
+            `want 'contents: write' to resolve threads.`);
+    }
+    if (error instanceof GitHubError && error.notFoundPath !== undefined) {
+        return `Review thread ${threadId} was not found; it may have been deleted (${error.message}).`;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/github/thread-items.ts
+
+
+
+
+
+
+/** The thread fields a reply may name, as `{path}`. */
+const THREAD_FIELDS = [
+    'id',
+    'path',
+    'line',
+    'startLine',
+    'diffSide',
+    'isOutdated',
+    'subjectType',
+    'url',
+    'author',
+    'body'
+];
+const PLACEHOLDER = /\{(#|outputs\.[A-Za-z_][\w-]*|[A-Za-z][\w-]*)\}/g;
+/**
+ * Checks the reply template: `{#}`, a thread field (`{path}`, `{line}`, `{author}`, …),
+ * `{duration}`, or `{outputs.NAME}` (what the task wrote to its GITHUB_OUTPUT).
+ */
+function checkCommentTemplate(template) {
+    for (const [placeholder, name] of template.matchAll(PLACEHOLDER)) {
+        const known = name === '#' ||
+            name === 'duration' ||
+            name?.startsWith('outputs.') ||
+            THREAD_FIELDS.includes(name);
+        if (!known) {
+            throw new Error(`Invalid ${Inputs.ResolveComment}: ${placeholder} names nothing. Expected {#}, ` +
+                `${THREAD_FIELDS.map(field => `{${field}}`).join(', ')}, {duration} or {outputs.NAME}.`);
+        }
+    }
+}
+/** The reply for a finished task: placeholders filled with plain text (Markdown is GitHub's to render). */
+function renderComment(template, thread, record) {
+    return template.replace(PLACEHOLDER, (placeholder, name) => {
+        if (name === '#')
+            return String(record.index + 1);
+        if (name === 'duration')
+            return formatDuration(record.durationMs);
+        if (name.startsWith('outputs.'))
+            return record.outputs[name.slice('outputs.'.length)] ?? '';
+        if (!THREAD_FIELDS.includes(name))
+            return placeholder;
+        const value = thread[name];
+        return value === null ? '' : String(value);
+    });
+}
+/**
+ * Lists the pull request's unresolved review threads as items. When they are to be resolved,
+ * checks first that the token may do so, so a missing permission stops the run before any
+ * command, rather than after every task has done its work.
+ */
+async function loadReviewThreads(settings, signal) {
+    if (settings.comment !== undefined)
+        checkCommentTemplate(settings.comment);
+    const pullRequest = await pullRequestFromContext(settings.pullRequest);
+    const api = await createGitHubApi(settings.token, { log: info, signal });
+    const threads = await listReviewThreads(api, pullRequest, {
+        includeOutdated: settings.includeOutdated,
+        paths: settings.paths,
+        authors: settings.authors
+    });
+    const where = `${pullRequest.owner}/${pullRequest.repo}#${pullRequest.number}`;
+    info(`Review threads of ${where}: ${threads.length} unresolved` +
+        `${settings.includeOutdated ? '' : ', not outdated'}` +
+        `${settings.paths.length + settings.authors.length > 0 ? ', matching the filters' : ''}.`);
+    const locked = threads.filter(thread => !thread.viewerCanResolve);
+    if (settings.resolve === ResolveThreads.OnSuccess && locked.length > 0) {
+        throw new Error(`The ${Inputs.GitHubToken} may not resolve ${locked.length} of the ${threads.length} review ` +
+            `threads of ${where}. Resolving needs the 'pull-requests: write' permission: add ` +
+            `'pull-requests: write' under 'permissions:' in the job (the GITHUB_TOKEN of a pull ` +
+            `request from a fork is read-only). If it is granted already, GitHub may refuse the ` +
+            `workflow's GITHUB_TOKEN anyway: give a GitHub App token or a personal access token with ` +
+            `pull-requests and contents write access as '${Inputs.GitHubToken}', or set ` +
+            `'${Inputs.ResolveThreads}: ${ResolveThreads.None}'.`);
+    }
+    return { api, pullRequest, threads };
+}
+/** A review thread as an object item for the command template, its fields in the order they are listed. */
+function threadItem(thread) {
+    return {
+        path: thread.path,
+        line: thread.line,
+        author: thread.author,
+        body: thread.body,
+        startLine: thread.startLine,
+        diffSide: thread.diffSide,
+        isOutdated: thread.isOutdated,
+        subjectType: thread.subjectType,
+        url: thread.url,
+        id: thread.id,
+        comments: thread.comments.map(comment => ({
+            author: comment.author,
+            body: comment.body,
+            url: comment.url,
+            createdAt: comment.createdAt
+        })),
+        viewerCanResolve: thread.viewerCanResolve
+    };
+}
+/**
+ * A function that resolves a finished task's thread when the task succeeded (replying first when
+ * a comment template is given) and records the outcome on the record as `resolve`. A record's
+ * index is its thread's place in `source.threads`.
+ */
+function threadResolver(source, settings) {
+    if (settings.resolve !== ResolveThreads.OnSuccess)
+        return undefined;
+    const { comment } = settings;
+    return async (record) => {
+        const thread = source.threads[record.index];
+        if (record.status !== TaskStatus.Success || thread === undefined)
+            return;
+        const reply = comment === undefined ? undefined : renderComment(comment, thread, record);
+        record.resolve = await resolveReviewThread(source.api, thread.id, reply).catch((error) => ({ resolved: false, error: String(error) }));
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/exec/task-environment.ts
@@ -8042,17 +10503,17 @@ class PlaceholderError extends Error {
     }
 }
 // {#} {%} | {} {.} {/} {//} {/.} | {1} {1.} {1/} {1//} {1/.} | {name} {a.b}
-const PLACEHOLDER = /\{(?:([#%])|([0-9]+)?(\/\/|\/\.|\/|\.)?|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*))\}/y;
+const template_PLACEHOLDER = /\{(?:([#%])|([0-9]+)?(\/\/|\/\.|\/|\.)?|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*))\}/y;
 function matchPlaceholder(text, index) {
-    PLACEHOLDER.lastIndex = index;
-    const match = PLACEHOLDER.exec(text);
+    template_PLACEHOLDER.lastIndex = index;
+    const match = template_PLACEHOLDER.exec(text);
     if (match === null)
         return undefined;
     return { length: match[0].length, numeric: match[1] !== undefined };
 }
 function parsePlaceholder(source) {
-    PLACEHOLDER.lastIndex = 0;
-    const match = PLACEHOLDER.exec(source);
+    template_PLACEHOLDER.lastIndex = 0;
+    const match = template_PLACEHOLDER.exec(source);
     if (match === null)
         throw new Error(`Not a placeholder: ${source}`);
     const [, numeric, position, pathForm, fieldPath] = match;
@@ -8365,24 +10826,23 @@ function lowercaseFirst(text) {
  * or arguments and environment over the system's total, counted for tasks whose files are in
  * `workDirectory`) or a missing task directory stops the run early, naming what is wrong.
  */
-function prepareRun(settings, workDirectory) {
-    const count = settings.tasks?.length ?? settings.items.length;
+function prepareRun(source, execution, workDirectory) {
+    const count = source.kind === 'tasks' ? source.tasks.length : source.items.length;
     const budget = workDirectory === undefined
         ? undefined
-        : spawnBudget(workDirectory, Math.max(1, Math.min(settings.maxWorkers, count)), count);
-    if (settings.tasks !== undefined)
-        return prepareTasks(settings.tasks, settings, budget);
-    const template = parseTemplate(settings);
+        : spawnBudget(workDirectory, Math.max(1, Math.min(execution.maxWorkers, count)), count);
+    if (source.kind === 'tasks')
+        return prepareTasks(source.tasks, execution, budget);
+    const command = source.command ?? '';
+    const template = parseTemplate(command, execution.shell);
     try {
-        return prepareItems(settings.items, template, settings.itemsInput, budget);
+        return prepareItems(source.items, template, source.source, budget);
     }
     catch (error) {
         if (!(error instanceof PlaceholderError))
             throw error;
         // A placeholder that names nothing is the template's fault; a value no command can carry, the item's.
-        const input = error.namesNothing
-            ? `${Inputs.Command} '${cut(settings.command, 80)}'`
-            : settings.itemsInput;
+        const input = error.namesNothing ? `${Inputs.Command} '${cut(command, 80)}'` : source.source;
         throw new Error(`Invalid ${input}: ${error.message}`, { cause: error });
     }
 }
@@ -8400,9 +10860,9 @@ function prepareItems(items, template, itemsInput = Inputs.Items, budget) {
     return { template, prepared, needs: undefined, priorities: items.map(priorityOf) };
 }
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
-function prepareTasks(tasks, settings, budget) {
+function prepareTasks(tasks, execution, budget) {
     // An empty template makes each "item" the script itself, quoted for nothing.
-    const template = CommandTemplate.parse('', settings.shell);
+    const template = CommandTemplate.parse('', execution.shell);
     const indexOf = new Map(tasks.map((task, index) => [task.name, index]));
     const prepared = tasks.map((task, index) => {
         const where = `Invalid ${Inputs.Tasks}: task '${task.name}'`;
@@ -8422,7 +10882,7 @@ function prepareTasks(tasks, settings, budget) {
             env: task.env,
             cwd: task.workingDirectory === undefined
                 ? undefined
-                : existingDirectory(task, (0,external_node_path_namespaceObject.resolve)(settings.workingDirectory, task.workingDirectory))
+                : existingDirectory(task, (0,external_node_path_namespaceObject.resolve)(execution.workingDirectory, task.workingDirectory))
         };
         return { index, item: task.name, command, needs: task.needs, overrides, spawnRoom };
     });
@@ -8434,14 +10894,14 @@ function prepareTasks(tasks, settings, budget) {
     };
 }
 /** Parses the command template, naming the input when it is unusable. */
-function parseTemplate(settings) {
+function parseTemplate(command, shell) {
     try {
-        return CommandTemplate.parse(settings.command, settings.shell);
+        return CommandTemplate.parse(command, shell);
     }
     catch (error) {
         if (!(error instanceof TemplateError))
             throw error;
-        throw new Error(`Invalid ${Inputs.Command} '${cut(settings.command, 80)}': ${error.message}`, {
+        throw new Error(`Invalid ${Inputs.Command} '${cut(command, 80)}': ${error.message}`, {
             cause: error
         });
     }
@@ -8534,1147 +10994,27 @@ function existingDirectory(task, directory) {
     return directory;
 }
 
-;// CONCATENATED MODULE: ./src/model/task-record.ts
-
-/** True for the statuses that fail the step. */
-function isUnsuccessful(status) {
-    return (status === TaskStatus.Failure ||
-        status === TaskStatus.TimedOut ||
-        status === TaskStatus.Cancelled);
-}
-
-;// CONCATENATED MODULE: ./src/report/results.ts
-
-function publicResult(record) {
-    return {
-        index: record.index,
-        item: record.item,
-        status: record.status,
-        exitCode: record.exitCode,
-        signal: record.signal,
-        durationMs: record.durationMs,
-        attempts: record.attempts,
-        command: record.command,
-        outputs: record.outputs,
-        needs: record.needs,
-        resolve: record.resolve
-    };
-}
-/**
- * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
- * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
- */
-function jsonArrayWithin(values, maxBytes) {
-    const parts = [];
-    let bytes = 2;
-    for (const value of values) {
-        const part = JSON.stringify(value);
-        bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
-        if (bytes > maxBytes)
-            return { json: `[${parts.join(',')}]`, truncated: true };
-        parts.push(part);
-    }
-    return { json: `[${parts.join(',')}]`, truncated: false };
-}
-/** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
-function failedItems(records) {
-    return records.filter(record => isUnsuccessful(record.status)).map(record => record.item);
-}
-/** How resolving review threads went; undefined when no thread was to be resolved. */
-function describeResolves(records) {
-    const outcomes = records.flatMap(record => (record.resolve ? [record.resolve] : []));
-    if (outcomes.length === 0)
-        return undefined;
-    const failed = outcomes.filter(outcome => !outcome.resolved);
-    return (`Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
-        (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`));
-}
-/** Sum of task times over wall time: how much faster than running the tasks one by one. */
-function speedUp(report) {
-    const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
-    return report.durationMs > 0 ? busy / report.durationMs : 0;
-}
-
-;// CONCATENATED MODULE: ./src/report/mermaid.ts
-/**
- * Mermaid diagrams for the job summary: a gantt chart of when each task ran on which worker slot,
- * and a flowchart of a dependency graph. This module only builds text; the caller puts it in a
- * ```mermaid fenced block, which GitHub renders as a picture.
- *
- * Everything that came from items or task names goes through {@link mermaidLabel}, which writes
- * every character that could mean something to Mermaid (or to the Markdown around it) as one of
- * Mermaid's entity codes, `#<decimal code point>;`. Mermaid turns those into placeholders before it
- * parses anything and into HTML character references only when it draws, so an escaped label can
- * never end the label, add a statement, a directive or a link, or end the fenced block.
- */
-
-
-const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: 60 };
-const DEFAULT_FLOWCHART_LIMITS = { maxEntries: 100, maxLabel: 60 };
-/**
- * Longest chart text we emit. Mermaid draws an error instead of any diagram whose text is longer
- * than its `maxTextSize` (50 000 characters by default); escaping can make a label 8 times longer,
- * so entries are left out (and counted as omitted) until the text fits, with some room to spare.
- */
-const MAX_CHART_TEXT = 45_000;
-/** Mermaid's flowchart parser throws past this many edges (its `maxEdges` default). */
-const MAX_FLOWCHART_EDGES = 500;
-// ---------------------------------------------------------------------------------------------
-// Labels
-/**
- * The text a label shows: control characters as visible symbols (as itemLabel does), so a label
- * stays on one line, lone surrogate halves as U+FFFD, a word joiner (U+2060) inside `ﬂ°` and `¶ß`,
- * then cut to `maxLabel` characters; an empty text as one space.
- */
-function labelText(text, maxLabel) {
-    const visible = text
-        .replace(/\r\n/g, '\n')
-        // C0 and C1 controls, DEL, and the two Unicode line separators.
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ch => ch === '\n' || ch === '\u2028' || ch === '\u2029' ? '⏎' : ch === '\t' ? '⇥' : '�')
-        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '�')
-        // Mermaid turns `ﬂ°` into `&` and `¶ß` into `;` all over the drawn SVG (its entity
-        // placeholders, see mermaidLabel): an invisible word joiner keeps such text as it is.
-        .replace(/(?<=\ufb02)(?=\u00b0)|(?<=\u00b6)(?=\u00df)/g, '\u2060');
-    // A label cannot be empty (a gantt line needs a task name): an empty one shows a space.
-    return visible === '' ? ' ' : cut(visible, labelMax(maxLabel));
-}
-/**
- * Escapes untrusted text for a Mermaid label (a gantt task name, or the inside of a quoted
- * flowchart label `["…"]`) so it can never end the label, add syntax, inject directives
- * (`%%{init}%%`), HTML, links or `click` callbacks, or end the fenced block (``` in a label).
- * The label shows {@link labelText}`(text, maxLabel)`.
- *
- * Written as they are: letters, marks, numbers, symbols and punctuation outside ASCII, and ASCII
- * letters, digits, inner spaces and `. - / ( ) ' + = ! ?`, except as the first character.
- * Everything else is written as Mermaid's entity code `#<decimal code point>;`:
- * - `"` ends a quoted flowchart label; `` ` `` right after the opening quote makes it a Markdown
- *   string, and ``` or `~~~` could end the fenced block in the summary.
- * - `:` ends a gantt task name; `#` and `;` did in older Mermaid versions (gantt.jison's task text
- *   was `[^#:\n;]+`), and `#…;` is itself entity syntax.
- * - `%` starts comments (`%%`, and in gantt.jison any character followed by `%`) and directives
- *   (`%%{init: …}%%` is found anywhere in the text, inside labels too).
- * - `<` `>` `&` are HTML (flowchart labels are drawn as HTML; and a label with a `<` goes through
- *   DOMPurify, whose HTML round trip would turn every entity code back into its character before
- *   the Markdown below runs), `{` `}` open gantt's `accDescr {` block,
- *   `$` opens KaTeX math (`$$…$$`), `,` `|` `\` `^` `~` have meanings in other statements.
- * - Markdown: Mermaid 11 runs every flowchart label through a Markdown parser (marked) before it
- *   turns entity codes back into characters, and draws "Unsupported markdown: link" (or list,
- *   heading…) in place of what it does not support: so `*` `_` (emphasis), `[` `]` (links),
- *   `@` (e-mail autolinks) and the dot of `www.` (web autolinks) are escaped too.
- * - The first character if it is ASCII: gantt.jison tries its keyword rules (`click `, `call `,
- *   `href "`, `section `, `title `, `gantt`, `dateFormat `, a date …, case-insensitive) before the
- *   task-name rule at the start of each line, and Markdown reads `- `, `+ `, `1. ` as list items.
- * - The `d` of `direction`: flow.jison's rule `.*direction\s+TB[^\n]*` (and BT, RL, LR) is tried
- *   at the start of each line and would swallow a whole node line containing `direction TB`.
- * - Leading and trailing spaces (the parsers trim or skip them; an empty label would leave a gantt
- *   line without a task name), and every other kind of white space, control and format character.
- * - `ﬂ` (U+FB02) and `¶` (U+00B6): Mermaid's placeholders for entity codes are `ﬂ°°…¶ß` and
- *   `ﬂ°…¶ß`, which it turns into `&#…;` and `&…;` when drawing; escaping these two means text can
- *   never spell a placeholder.
- * An empty text shows one space, written escaped.
- */
-function mermaidLabel(text, maxLabel) {
-    return escapeText(labelText(text, maxLabel));
-}
-function labelMax(maxLabel) {
-    return Number.isFinite(maxLabel)
-        ? Math.max(1, Math.floor(maxLabel))
-        : DEFAULT_GANTT_LIMITS.maxLabel;
-}
-const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/;
-const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u;
-/** Mermaid's entity placeholders are built from these; see mermaidLabel. */
-const PLACEHOLDER_CHARS = new Set(['\ufb02', '\u00b6']);
-/**
- * Escapes text that labelText already made (no cutting, no control characters left to show).
- * `atStart`: the text starts the label (so its first character is escaped if ASCII).
- */
-function escapeText(text, atStart = true) {
-    const chars = Array.from(text);
-    const last = chars.length - 1;
-    const escaped = chars
-        .map((ch, i) => {
-        const raw = ch.length === 1 && ch < '\u0080'
-            ? (i !== 0 || !atStart) && RAW_ASCII.test(ch) && !(ch === ' ' && (i === 0 || i === last))
-            : RAW_OTHER.test(ch) && !PLACEHOLDER_CHARS.has(ch);
-        return raw ? ch : `#${ch.codePointAt(0)};`;
-    })
-        .join('');
-    // Letters and dots are only ever raw here (entity codes are `#digits;`), so these find the words.
-    return escaped
-        .replace(/d(?=irection)/gi, ch => `#${ch.codePointAt(0)};`)
-        .replace(/(?<=www)\./gi, '#46;');
-}
-/** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
-function withNote(label, note) {
-    return note === '' ? label : `${label} ${escapeText(`(${note})`, false)}`;
-}
-function resolveLimits(limits, defaults) {
-    const count = (value, fallback) => value !== undefined && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : fallback;
-    return {
-        maxEntries: count(limits?.maxEntries, defaults.maxEntries),
-        maxLabel: Math.max(1, count(limits?.maxLabel, defaults.maxLabel))
-    };
-}
-const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
-/**
- * Chooses the axis for a run `spanMs` long. Mermaid parses `dateFormat x` values as ms since
- * 1970-01-01 and d3 formats ticks in the viewer's time zone, so `%H:%M` would show the viewer's UTC
- * offset rather than 0:00 at the start (and `%M` is off by 30 minutes in India). Only `%Q` (ms since
- * the epoch) and `%s` (seconds since the epoch) are free of time zones, so the chart's timestamps
- * are scaled: for minutes, 1 real minute is 1 chart second and `%s min` labels the ticks.
- * The tick interval is set too, so that ticks land on whole units (d3's own choice could put
- * ticks 500 ms apart under a `%s s` format, labelling two ticks `1 s`).
- */
-function chooseAxis(spanMs) {
-    const pick = (span, steps) => steps.find(step => span / step <= 10);
-    if (spanMs < 5_000) {
-        const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500]);
-        return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` };
-    }
-    const [unit, divisor] = spanMs < 300_000 ? ['s', 1] : spanMs < 5 * 3_600_000 ? ['min', 60] : ['h', 3600];
-    const step = pick(spanMs / divisor / 1000, [1, 2, 5, 10, 15, 20, 30]);
-    return { format: `%s ${unit}`, divisor, tick: step === undefined ? undefined : `${step}second` };
-}
-/**
- * Gantt tags per status (Mermaid has only `active`, `done`, `crit` and `milestone`), and the text
- * added to the label so the status does not rest on colour alone. Tags are written in the order of
- * Mermaid's tag list (active, done, crit, milestone), which older versions need.
- */
-const GANTT_STATUS = {
-    [TaskStatus.Success]: { tags: [], note: '' },
-    [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
-    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
-    [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
-    [TaskStatus.Skipped]: { tags: [], note: '' }
-};
-/** A time in ms as a finite, non-negative number. */
-const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
-/**
- * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
- * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
- * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
- * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
- * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
- * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
- * the index into `tasks`.
- */
-function ganttChart(tasks, limits) {
-    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
-    const bars = [];
-    tasks.forEach((task, index) => {
-        if (task.status === TaskStatus.Skipped)
-            return;
-        const start = time(task.startMs);
-        const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
-        bars.push({
-            index,
-            slot,
-            start,
-            end: Math.max(start, time(task.endMs)),
-            status: task.status,
-            label: withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note)
-        });
-    });
-    const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
-        b.end - b.start - (a.end - a.start) ||
-        a.index - b.index);
-    let kept = ranked.slice(0, maxEntries);
-    let text = ganttText(kept);
-    while (text.length > MAX_CHART_TEXT && kept.length > 0) {
-        // Drop about as many of the least interesting bars as the overflow takes, at least one.
-        const perBar = text.length / kept.length;
-        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar));
-        kept = kept.slice(0, Math.max(0, kept.length - drop));
-        text = ganttText(kept);
-    }
-    return { text, omitted: bars.length - kept.length };
-}
-function ganttText(bars) {
-    const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
-    const axis = chooseAxis(span);
-    const at = (ms) => Math.round(ms / axis.divisor);
-    const lines = [
-        '---',
-        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
-        'displayMode: compact',
-        '---',
-        'gantt',
-        '  dateFormat x',
-        `  axisFormat ${axis.format}`
-    ];
-    if (axis.tick !== undefined)
-        lines.push(`  tickInterval ${axis.tick}`);
-    // The chart's dates are in 1970: a line at today's date would only stretch the axis.
-    lines.push('  todayMarker off');
-    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
-    for (const slot of slots) {
-        lines.push(`  section Slot ${slot}`);
-        const inSlot = bars
-            .filter(bar => bar.slot === slot)
-            .sort((a, b) => a.start - b.start || a.index - b.index);
-        for (const bar of inSlot) {
-            const start = at(bar.start);
-            const end = at(bar.end);
-            const tags = [...GANTT_STATUS[bar.status].tags];
-            if (end === start)
-                tags.push('milestone');
-            const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ');
-            lines.push(`    ${bar.label} :${data}`);
-        }
-    }
-    return lines.join('\n');
-}
-// ---------------------------------------------------------------------------------------------
-// Flowchart
-/** classDef per status: fill, border and text colour, so labels stay readable in dark mode too. */
-const FLOW_CLASS = {
-    [TaskStatus.Success]: {
-        name: 'success',
-        style: 'fill:#dafbe1,stroke:#1a7f37,color:#1f2328',
-        note: ''
-    },
-    [TaskStatus.Failure]: {
-        name: 'failure',
-        style: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
-        note: 'failed'
-    },
-    [TaskStatus.TimedOut]: {
-        name: 'timedOut',
-        style: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328,stroke-width:2px',
-        note: 'timed out'
-    },
-    [TaskStatus.Cancelled]: {
-        name: 'cancelled',
-        style: 'fill:#eaeef2,stroke:#57606a,color:#1f2328',
-        note: 'cancelled'
-    },
-    [TaskStatus.Skipped]: {
-        name: 'skipped',
-        style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
-        note: 'skipped'
-    }
-};
-/** Which nodes are kept first when there are too many. */
-const FLOW_RANK = {
-    [TaskStatus.Failure]: 0,
-    [TaskStatus.TimedOut]: 0,
-    [TaskStatus.Skipped]: 1,
-    [TaskStatus.Cancelled]: 2,
-    [TaskStatus.Success]: 3
-};
-/**
- * A Mermaid flowchart (left to right) of a dependency graph: one node per entry, edges from each
- * need to its dependent, each node coloured by status (a classDef per status) and, unless it
- * succeeded, labelled with its status (and why it was skipped). Node ids are
- * `n<index>`, the index into `nodes`, never derived from names. A need names the first node of
- * that name; a need naming no node draws no edge, and so does a need on a node left out. Past `maxEntries` nodes, {@link MAX_FLOWCHART_EDGES}
- * edges or {@link MAX_CHART_TEXT}, failures are kept first (then skipped, cancelled, succeeded
- * nodes, each in input order), and the nodes left out are counted in `omitted`.
- */
-function dependencyFlowchart(nodes, limits) {
-    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_FLOWCHART_LIMITS);
-    const indexByName = new Map();
-    nodes.forEach((node, index) => {
-        if (!indexByName.has(node.name))
-            indexByName.set(node.name, index);
-    });
-    // Edges as [from, to] index pairs, once each.
-    const needsOf = nodes.map((node, index) => {
-        const from = new Set();
-        for (const need of node.needs) {
-            const needIndex = indexByName.get(need);
-            if (needIndex !== undefined && needIndex !== index)
-                from.add(needIndex);
-        }
-        return [...from];
-    });
-    const dependentsOf = nodes.map(() => []);
-    needsOf.forEach((from, to) => from.forEach(f => dependentsOf[f]?.push(to)));
-    const ranked = nodes
-        .map((node, index) => ({ node, index }))
-        .sort((a, b) => FLOW_RANK[a.node.status] - FLOW_RANK[b.node.status] || a.index - b.index);
-    const header = 'flowchart LR';
-    const kept = new Set();
-    const nodeLines = new Map();
-    let edges = 0;
-    // Budget: header, class definitions (at most one per status) and `class` lines' fixed parts.
-    let length = header.length +
-        Object.values(FLOW_CLASS).reduce((sum, c) => sum + c.name.length * 2 + c.style.length + 24, 0);
-    for (const { node, index } of ranked) {
-        if (kept.size >= maxEntries)
-            break;
-        const line = `  n${index}["${nodeLabel(node, maxLabel)}"]`;
-        // Edges between this node and those already kept: needs first, then dependents.
-        const linked = [
-            ...(needsOf[index] ?? []).filter(from => kept.has(from)).map(from => [from, index]),
-            ...(dependentsOf[index] ?? []).filter(to => kept.has(to)).map(to => [index, to])
-        ];
-        const edgeLength = linked.reduce((sum, [from, to]) => sum + `  n${from} --> n${to}\n`.length, 0);
-        const cost = line.length + 1 + `n${index},`.length + edgeLength;
-        if (edges + linked.length > MAX_FLOWCHART_EDGES || length + cost > MAX_CHART_TEXT)
-            continue;
-        kept.add(index);
-        nodeLines.set(index, line);
-        edges += linked.length;
-        length += cost;
-    }
-    const order = [...kept].sort((a, b) => a - b);
-    const lines = [header];
-    for (const index of order)
-        lines.push(nodeLines.get(index));
-    for (const to of order) {
-        for (const from of needsOf[to] ?? [])
-            if (kept.has(from))
-                lines.push(`  n${from} --> n${to}`);
-    }
-    for (const status of Object.values(TaskStatus)) {
-        const ids = order.filter(index => nodes[index]?.status === status).map(index => `n${index}`);
-        if (ids.length === 0)
-            continue;
-        const { name, style } = FLOW_CLASS[status];
-        lines.push(`  classDef ${name} ${style}`);
-        lines.push(`  class ${ids.join(',')} ${name}`);
-    }
-    return { text: lines.join('\n'), omitted: nodes.length - kept.size };
-}
-/**
- * A node's label: its name and, unless it succeeded, its status (and why it was skipped), on one
- * line. Not on two with `<br>`: a label with a `<` goes through DOMPurify, whose HTML round trip
- * turns the entity codes back into characters before Mermaid applies Markdown and icons
- * (`fa:fa-…`) to it; without `<`, DOMPurify hands the text back untouched.
- */
-function nodeLabel(node, maxLabel) {
-    const name = mermaidLabel(node.name, maxLabel);
-    const { note } = FLOW_CLASS[node.status];
-    if (node.status === TaskStatus.Skipped && node.reason !== undefined && node.reason !== '') {
-        const reason = mermaidLabel(node.reason, maxLabel);
-        return `${name} ${escapeText(`(${note}:`, false)} ${reason}${escapeText(')', false)}`;
-    }
-    return withNote(name, note);
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/plan/timing-order.ts
 
 
 
-
-
-
-
-const DEFAULT_SUMMARY_LIMITS = {
-    maxRows: 500,
-    maxTails: 20,
-    maxTailChars: 4000,
-    maxBytes: 512 * 1024
-};
-/** Share of maxBytes the task table may take, so failure tails keep room. */
-const TABLE_SHARE = 0.5;
-/** Share of maxBytes the table and the charts together may take. */
-const CHARTS_SHARE = 0.7;
-/** Runs with at most this many tasks show their charts open; larger ones collapse them. */
-const OPEN_CHARTS_UP_TO = 20;
-const STATUS_LABEL = {
-    [TaskStatus.Success]: '✅ success',
-    [TaskStatus.Failure]: '❌ failure',
-    [TaskStatus.TimedOut]: '⏱️ timed-out',
-    [TaskStatus.Cancelled]: '⛔ cancelled',
-    [TaskStatus.Skipped]: '⏭️ skipped'
-};
-/** Order of the table when failures come first: the statuses that need attention lead. */
-const STATUS_RANK = {
-    [TaskStatus.Failure]: 0,
-    [TaskStatus.TimedOut]: 1,
-    [TaskStatus.Cancelled]: 2,
-    [TaskStatus.Skipped]: 3,
-    [TaskStatus.Success]: 4
-};
-/** Tables longer than this list failures first, so they are not lost among successes. */
-const FAILURES_FIRST_FROM = 20;
-/** Most problems of a merge listed in the summary. */
-const MAX_MERGE_PROBLEMS = 20;
-/** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
-function describeOrigin(report) {
-    const { shard, merged } = report;
-    if (shard !== undefined) {
-        const balance = shard.byTimings
-            ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
-            : '';
-        return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`;
-    }
-    if (merged === undefined)
-        return '';
-    const from = merged.shards === null
-        ? `${merged.files} results files`
-        : `${merged.files} of ${merged.shards} shards`;
-    const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS);
-    const more = merged.problems.length - shown.length;
-    const problems = shown.length === 0
-        ? ''
-        : '\n\n> [!CAUTION]\n' +
-            shown.map(problem => `> - ${escapeMarkdown(problem)}\n`).join('') +
-            (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '');
-    return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
+/** The durations of the `timings` input; none when it is not set or its file cannot be used. */
+async function loadTimings(path) {
+    if (path === undefined)
+        return new Map();
+    const { timings, problem } = await readTimings(path);
+    if (problem !== undefined)
+        info(`Timings not used: ${problem}. Tasks start in input order.`);
+    return timings;
 }
-/**
- * The job summary as Markdown with HTML blocks. Everything that came from items or task output
- * is HTML-escaped and kept on one line where a line break would end an HTML block.
- */
-function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
-    const { counts } = report;
-    const parts = [];
-    // Items a merge has no record for (missing shards, refused records) count against the run.
-    const missing = counts.total - report.records.length;
-    const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
-    // A merge's problems fail the step even when no item is left without a result.
-    const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0;
-    parts.push(`## ${failing ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
-    const tally = [
-        `**${counts.succeeded}** succeeded`,
-        `**${counts.failed}** failed`,
-        `**${counts.timedOut}** timed out`,
-        `**${counts.cancelled}** cancelled`,
-        `**${counts.skipped}** skipped`,
-        ...(missing > 0 ? [`**${missing}** without a result`] : [])
-    ].join(' · ');
-    parts.push(`${tally}\n`);
-    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
-        `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
-    const origin = describeOrigin(report);
-    if (origin !== '')
-        parts.push(`${origin}\n`);
-    if (report.haltReason !== null) {
-        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
-    }
-    const resolves = describeResolves(report.records);
-    if (resolves !== undefined)
-        parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
-    const retried = report.records.filter(record => record.attempts > 1);
-    if (retried.length > 0) {
-        const named = retried
-            .slice(0, 10)
-            .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
-        const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
-        const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
-        parts.push(`🔁 ${count} retries: ${named.join(', ')}${more}.\n`);
-    }
-    const rows = [...report.records];
-    if (rows.length > FAILURES_FIRST_FROM) {
-        rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
-    }
-    let bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 1, 0);
-    const tableRows = [];
-    for (const record of rows.slice(0, limits.maxRows)) {
-        const row = tableRow(record);
-        bytes += Buffer.byteLength(row) + 1;
-        if (bytes > limits.maxBytes * TABLE_SHARE)
-            break;
-        tableRows.push(row);
-    }
-    parts.push(taskTable(tableRows));
-    if (rows.length > tableRows.length) {
-        parts.push(`\n_${rows.length - tableRows.length} more tasks not shown; every result is in the \`results-file\` output._\n`);
-    }
-    for (const chart of charts(report)) {
-        bytes += Buffer.byteLength(chart) + 1;
-        if (bytes > limits.maxBytes * CHARTS_SHARE)
-            break;
-        parts.push(chart);
-    }
-    const failures = report.records.filter(record => isUnsuccessful(record.status));
-    const tails = [];
-    for (const record of failures.slice(0, limits.maxTails)) {
-        const block = tailBlock(record, limits.maxTailChars);
-        bytes += Buffer.byteLength(block) + 1;
-        // Room is kept for the closing note below.
-        if (bytes > limits.maxBytes - 1024)
-            break;
-        tails.push(block);
-    }
-    if (tails.length > 0)
-        parts.push('\n### Output of failed tasks\n', ...tails);
-    if (failures.length > tails.length) {
-        parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`);
-    }
-    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
-    const withSummary = report.records.filter(record => record.summary.trim() !== '');
-    const summaries = [];
-    for (const record of withSummary) {
-        const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
-        const block = `\n${heading}\n\n${record.summary.trimEnd()}\n`;
-        bytes += Buffer.byteLength(block) + 1;
-        if (bytes > limits.maxBytes - 1024)
-            break;
-        summaries.push(block);
-    }
-    if (summaries.length > 0)
-        parts.push('\n## Task summaries\n', ...summaries);
-    if (withSummary.length > summaries.length) {
-        parts.push(`\n_${withSummary.length - summaries.length} more task summaries left out to stay within the size limit; ` +
-            'each is in the `results-file` output._\n');
-    }
-    return parts.join('\n');
-}
-function taskTable(rows) {
-    const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>';
-    return `<table>${head}\n${rows.join('\n')}\n</table>\n`;
-}
-function tableRow(record) {
-    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
-    return (`<tr><td>${record.index + 1}</td><td>${STATUS_LABEL[record.status]}</td>` +
-        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
-        `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`);
-}
-function exitCell(record) {
-    if (record.exitCode === null)
-        return '';
-    return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`;
-}
-function tailBlock(record, maxChars) {
-    let tail = record.outputTail;
-    if (tail.length > maxChars)
-        tail = '…' + tail.slice(tail.length - maxChars);
-    const error = record.error === null ? '' : escapeHtml(record.error) + '\n';
-    const body = error + escapeHtml(tail);
-    return (`<details><summary>${STATUS_LABEL[record.status]}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
-        `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
-}
-/**
- * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
- * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
- */
-function escapeMarkdown(text) {
-    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
-}
-/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/**
- * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
- * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
- */
-function charts(report) {
-    const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
-    const blocks = [];
-    const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
-    if (ran.length > 0) {
-        const origin = Math.min(...ran.map(record => record.startedAt));
-        const gantt = ganttChart(ran.map(record => ({
-            label: itemLabel(record.item, 200),
-            slot: record.slot ?? 1,
-            startMs: record.startedAt - origin,
-            endMs: record.endedAt - origin,
-            status: record.status
-        })));
-        const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
-        blocks.push(mermaidBlock(`Timeline: ${ran.length} tasks on ${report.workers} workers${note}`, gantt.text, open));
-    }
-    if (report.records.some(record => record.needs !== undefined)) {
-        const graph = dependencyFlowchart(report.records.map(record => ({
-            // Needs name tasks exactly, so the node names must be the exact task names.
-            name: itemText(record.item),
-            needs: record.needs ?? [],
-            status: record.status,
-            reason: record.skipReason
-        })));
-        const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
-        blocks.push(mermaidBlock(`Task graph${note}`, graph.text, open));
-    }
-    return blocks;
-}
-function mermaidBlock(title, chart, open) {
-    return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-
-
-
-
-
-
-
-
-/** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
-const MAX_TASK_ANNOTATIONS = 9;
-/** GitHub cuts annotation messages at 4,096 characters. */
-const MAX_ANNOTATION_CHARS = 4000;
-/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
-const RESULTS_MAX_BYTES = 512 * 1024;
-const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
-/** Sets every output declared in action.yml. */
-function setOutputs(report, resultsFile) {
-    const { counts } = report;
-    setOutput(Outputs.Total, counts.total);
-    setOutput(Outputs.Succeeded, counts.succeeded);
-    setOutput(Outputs.Failed, counts.failed);
-    setOutput(Outputs.TimedOut, counts.timedOut);
-    setOutput(Outputs.Cancelled, counts.cancelled);
-    setOutput(Outputs.Skipped, counts.skipped);
-    const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
-    const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
-    setOutput(Outputs.Results, results.json);
-    setOutput(Outputs.FailedItems, failed.json);
-    setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
-    if (results.truncated || failed.truncated) {
-        warning(`The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
-            `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`);
-    }
-    setOutput(Outputs.ResultsFile, resultsFile);
-    setOutput(Outputs.DurationMs, report.durationMs);
-}
-/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
-function annotateFailures(report) {
-    const failures = report.records.filter(record => isUnsuccessful(record.status));
-    for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
-        const tail = record.outputTail.trimEnd();
-        const detail = [record.error, tail].filter(Boolean).join('\n');
-        const headline = `Task ${record.index + 1} ${record.status}` +
-            (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
-            (record.signal !== null ? ` (${record.signal})` : '');
-        const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
-        error(message, { title: itemLabel(record.item, 200) });
-    }
-}
-/**
- * The step's failure message: counts, the first few items, and how many were not annotated; or
- * undefined when the step succeeds. Tasks cancelled because enough others succeeded
- * (stop-on-success) are the point of that option, not a failure. Items the counts hold without a
- * result (a merge's missing shards or records) fail the step whatever else the report says.
- */
-function failureMessage(report) {
-    const raceWon = report.haltKind === HaltKind.Successes;
-    const failures = report.records.filter(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
-    const { counts } = report;
-    const withResult = counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped;
-    const withoutResult = Math.max(0, counts.total - withResult);
-    if (failures.length === 0 && withoutResult === 0)
-        return undefined;
-    const parts = [
-        counts.failed > 0 ? `${counts.failed} failed` : '',
-        counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
-        counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
-        withoutResult > 0 ? `${withoutResult} without a result` : ''
-    ].filter(Boolean);
-    const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
-    const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
-    const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
-    const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : '';
-    const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
-    return (`${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
-        `(${parts.join(', ')})${list}.${note}`);
-}
-/** Writes the job summary. */
-async function writeSummary(report) {
-    const startedAt = monotonicMs();
-    const summary = buildSummary(report);
-    const ms = Math.round(monotonicMs() - startedAt);
-    actions_core_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
-    await actions_core_summary.addRaw(summary, true).write();
-}
-function tailCut(text, max) {
-    return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
-}
-
-;// CONCATENATED MODULE: ./src/model/run-report.ts
-
-/** How many records ended each way. */
-function countStatuses(records) {
-    const counts = {
-        total: records.length,
-        succeeded: 0,
-        failed: 0,
-        timedOut: 0,
-        cancelled: 0,
-        skipped: 0
-    };
-    for (const { status } of records) {
-        if (status === TaskStatus.Success)
-            counts.succeeded++;
-        else if (status === TaskStatus.Failure)
-            counts.failed++;
-        else if (status === TaskStatus.TimedOut)
-            counts.timedOut++;
-        else if (status === TaskStatus.Cancelled)
-            counts.cancelled++;
-        else
-            counts.skipped++;
-    }
-    return counts;
-}
-
-;// CONCATENATED MODULE: ./src/results/results-format.ts
-
-/** A value in a file that is not what the format expects: `at` is its path, as `results[3].status`. */
-class FieldError extends Error {
-    at;
-    problem;
-    constructor(at, problem) {
-        super(`'${at}' ${problem}`);
-        this.at = at;
-        this.problem = problem;
-    }
-    /** The same error seen from the object or array that holds the field under `key`. */
-    within(key) {
-        const inner = this.at === '' || this.at.startsWith('[') ? this.at : `.${this.at}`;
-        return new FieldError(typeof key === 'number' ? `[${key}]${inner}` : `${key}${inner}`, this.problem);
-    }
-}
-/**
- * Reads `json` with `field`, naming the field under `key` in any error. Paths are built only on
- * error, so that reading a large file builds no string per field.
- */
-function readWithin(field, json, key) {
-    try {
-        return field.read(json);
-    }
-    catch (error) {
-        throw error instanceof FieldError ? error.within(key) : error;
-    }
-}
-/** A short, one-line picture of a JSON value for an error message. */
-function shown(json) {
-    if (json === undefined)
-        return 'missing';
-    return `${itemLabel(JSON.stringify(json), 60)}`;
-}
-/** A field whose JSON is the value itself, when `valid` accepts it. */
-function checked(valid, expected) {
-    return {
-        write: value => value,
-        read(json) {
-            if (!valid(json))
-                throw new FieldError('', `is ${shown(json)}. Expected ${expected}`);
-            return json;
-        }
-    };
-}
-const results_format_text = checked(json => typeof json === 'string', 'a string');
-const flag = checked(json => typeof json === 'boolean', 'true or false');
-/** A whole number of at least `min` and, when `max` is given, at most `max`. */
-function whole(min = 0, max) {
-    return checked(json => typeof json === 'number' &&
-        Number.isSafeInteger(json) &&
-        json >= min &&
-        (max === undefined || json <= max), max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`);
-}
-/** Any whole number (exit codes can be negative on Windows). */
-const integer = checked(json => typeof json === 'number' && Number.isSafeInteger(json), 'a whole number');
-/** Milliseconds: a finite number ≥ 0. */
-const milliseconds = checked(json => typeof json === 'number' && Number.isFinite(json) && json >= 0, 'a number of milliseconds ≥ 0');
-/** Any JSON value but a missing one: what an item is. */
-const jsonValue = checked(json => json !== undefined, 'an item (any JSON value)');
-/** One of the values of a string enum. */
-function oneOf(values) {
-    const known = new Set(Object.values(values));
-    return checked(json => typeof json === 'string' && known.has(json), `one of ${[...known].join(', ')}`);
-}
-/** A map of strings to strings. */
-const stringMap = checked(json => json !== null &&
-    typeof json === 'object' &&
-    !Array.isArray(json) &&
-    Object.values(json).every(entry => typeof entry === 'string'), 'an object of strings');
-/** An epoch time in milliseconds, written as an ISO 8601 time that reads back to the same number. */
-const isoTime = {
-    write: epochMs => new Date(epochMs).toISOString(),
-    read(json) {
-        const ms = typeof json === 'string' ? Date.parse(json) : NaN;
-        if (Number.isNaN(ms) || new Date(ms).toISOString() !== json) {
-            throw new FieldError('', `is ${shown(json)}. Expected a time such as 2026-01-31T12:00:00.000Z`);
-        }
-        return ms;
-    }
-};
-/** The value or null. */
-function nullable(field) {
-    return {
-        write: value => (value === null ? null : field.write(value)),
-        read: json => (json === null ? null : field.read(json))
-    };
-}
-/** The value or nothing: an absent key reads as undefined, and undefined is not written. */
-function optional(field) {
-    return {
-        write: value => (value === undefined ? undefined : field.write(value)),
-        read: json => (json === undefined ? undefined : field.read(json))
-    };
-}
-/** An array of values of one format. */
-function arrayOf(field) {
-    return {
-        write: values => values.map(value => field.write(value)),
-        read(json) {
-            if (!Array.isArray(json))
-                throw new FieldError('', `is ${shown(json)}. Expected an array`);
-            return json.map((entry, index) => readWithin(field, entry, index));
-        }
-    };
-}
-/**
- * An object with exactly the keys of its format, in the format's order, each under its own name
- * or the one `names` gives it. A key the format does not know is refused rather than dropped, so
- * a field from a newer writer is never lost unseen.
- */
-function objectOf(format, names = {}) {
-    const keys = Object.keys(format);
-    const nameOf = (key) => names[key] ?? key;
-    const known = new Set(keys.map(nameOf));
-    return {
-        write(value) {
-            const json = {};
-            for (const key of keys)
-                json[nameOf(key)] = format[key].write(value[key]);
-            return json;
-        },
-        read(json) {
-            if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-                throw new FieldError('', `is ${shown(json)}. Expected an object`);
-            }
-            const source = json;
-            const stranger = Object.keys(source).find(key => !known.has(key));
-            if (stranger !== undefined) {
-                throw new FieldError(stranger, `is not a field parallel-exec writes. Expected only ${[...known].join(', ')}`);
-            }
-            const value = {};
-            for (const key of keys) {
-                const read = readWithin(format[key], source[nameOf(key)], nameOf(key));
-                if (read !== undefined)
-                    value[key] = read;
-            }
-            return value;
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/results/results-file.ts
-
-
-
-
-
-
-
-
-
-/**
- * The most items a run can have: they are one array, and an array holds at most 2³² − 1 values.
- * Every count and item number read from a file stays within it, so none can size what a merge
- * builds beyond what a run could.
- */
-const MAX_ITEMS = 2 ** 32 - 1;
-const itemNumber = whole(0, MAX_ITEMS - 1);
-const itemTotal = whole(0, MAX_ITEMS);
-/**
- * The results file, both ways: every field of a report and of its records, with the type each
- * must have. Writing and reading go through these formats only, and each format must name every
- * key of its type (a compile error otherwise), so a field cannot be written and not read back.
- */
-const RESOLVE_FORMAT = {
-    resolved: flag,
-    commentUrl: optional(results_format_text),
-    error: optional(results_format_text)
-};
-/** A record's fields, in the order the file lists them: the public result first. */
-const RECORD_FORMAT = {
-    index: itemNumber,
-    item: jsonValue,
-    status: oneOf(TaskStatus),
-    exitCode: nullable(integer),
-    signal: nullable(results_format_text),
-    durationMs: milliseconds,
-    attempts: whole(),
-    command: results_format_text,
-    outputs: stringMap,
-    needs: optional(arrayOf(results_format_text)),
-    resolve: optional(objectOf(RESOLVE_FORMAT)),
-    slot: nullable(whole(1)),
-    startedAt: nullable(isoTime),
-    endedAt: nullable(isoTime),
-    error: nullable(results_format_text),
-    outputTail: results_format_text,
-    summary: results_format_text,
-    skipReason: optional(results_format_text)
-};
-const COUNTS_FORMAT = {
-    total: itemTotal,
-    succeeded: whole(),
-    failed: whole(),
-    timedOut: whole(),
-    cancelled: whole(),
-    skipped: whole()
-};
-const SHARD_ITEM_FORMAT = { index: itemNumber, item: jsonValue };
-// As the `shard` input: at most MAX_SHARDS shards.
-const SHARD_FORMAT = {
-    index: whole(0, MAX_SHARDS - 1),
-    total: whole(1, MAX_SHARDS),
-    itemCount: itemTotal,
-    itemsDigest: results_format_text,
-    splitDigest: results_format_text,
-    byTimings: flag,
-    estimatedMs: milliseconds,
-    estimatedTotalMs: milliseconds,
-    items: arrayOf(objectOf(SHARD_ITEM_FORMAT))
-};
-const MERGE_FORMAT = {
-    files: whole(),
-    shards: nullable(whole(1, MAX_SHARDS)),
-    missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
-    problems: arrayOf(results_format_text)
-};
-/** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
-const SHELLS = new Set(['', ...Object.values(Shell)]);
-const SHELL = checked(json => typeof json === 'string' && SHELLS.has(json), `one of ${Object.values(Shell).join(', ')}, or '' when nothing ran`);
-const REPORT_FORMAT = {
-    counts: objectOf(COUNTS_FORMAT),
-    durationMs: milliseconds,
-    workers: whole(),
-    shell: SHELL,
-    haltReason: nullable(results_format_text),
-    haltKind: nullable(oneOf(HaltKind)),
-    shard: optional(objectOf(SHARD_FORMAT)),
-    merged: optional(objectOf(MERGE_FORMAT)),
-    records: arrayOf(objectOf(RECORD_FORMAT))
-};
-/** The whole file: the report's fields, its records under `results`. */
-const FILE = objectOf(REPORT_FORMAT, { records: 'results' });
-/** Name of the results file a run writes. */
-const RESULTS_FILE = 'results.json';
-/** The JSON text of a report's results file. */
-function resultsFileText(report) {
-    return JSON.stringify(FILE.write(report), null, 2) + '\n';
-}
-/**
- * Writes the results file: every record with its start and end times, worker slot, error and
- * output tail, and how the run went. Returns its path.
- */
-async function writeResultsFile(directory, report) {
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const path = (0,external_node_path_namespaceObject.join)(directory, RESULTS_FILE);
-    // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    createAfresh(path, resultsFileText(report));
-    return path;
-}
-/**
- * Reads a results file, refusing one that is not exactly what writeResultsFile writes; errors
- * call it `name`.
- */
-async function readResultsFile(path, name = path) {
-    let content;
-    try {
-        content = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw invalid(name, `it cannot be read (${String(error)}). Expected a results-file`);
-    }
-    return parseResultsFile(content, name);
-}
-/** A report from a results file's text; `path` names it in errors. */
-function parseResultsFile(content, path) {
-    let json;
-    try {
-        json = JSON.parse(content);
-    }
-    catch {
-        throw invalid(path, 'it is not JSON. Expected a results-file written by parallel-exec');
-    }
-    try {
-        const report = FILE.read(json);
-        checkConsistency(report);
-        return report;
-    }
-    catch (error) {
-        if (!(error instanceof FieldError))
-            throw error;
-        throw invalid(path, error.at === '' ? `it ${error.problem}` : error.message);
-    }
-}
-function invalid(path, problem) {
-    return new Error(`Invalid results file '${path}': ${problem}.`);
-}
-/** What the fields must agree on, beyond each one's type. */
-function checkConsistency(report) {
-    const { records, counts, shard, merged } = report;
-    const actual = countStatuses(records);
-    for (const key of Object.keys(COUNTS_FORMAT)) {
-        // A merge counts the items of missing shards in total, without records.
-        const agrees = key === 'total' && merged !== undefined
-            ? counts.total >= records.length
-            : counts[key] === actual[key];
-        if (!agrees) {
-            throw new FieldError(`counts.${key}`, `is ${counts[key]}, but the results hold ${actual[key]}. Expected the counts of its results`);
-        }
-    }
-    // A merge of runs that halted differently keeps their reasons but no one kind.
-    if (report.haltKind !== null && report.haltReason === null) {
-        throw new FieldError('haltKind', `is ${report.haltKind}. Expected it with a haltReason only`);
-    }
-    if (report.haltKind === null && report.haltReason !== null && merged === undefined) {
-        throw new FieldError('haltKind', 'is null. Expected the kind of the haltReason');
-    }
-    // Only a halt stops a task before it ends: a cancellation without one would go unexplained.
-    if (actual.cancelled > 0 && report.haltReason === null) {
-        throw new FieldError('haltReason', `is null, but ${actual.cancelled} of the results ${actual.cancelled === 1 ? 'is' : 'are'} ` +
-            'cancelled. Expected the halt that cancelled them');
-    }
-    records.forEach((record, position) => {
-        if (record.slot !== null && record.slot > report.workers) {
-            throw new FieldError(`results[${position}].slot`, `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
-        }
-    });
-    if (merged !== undefined && shard === undefined)
-        checkMerged(report, merged);
-    if (shard === undefined)
+/** With known timings, starts the longest tasks first. */
+function scheduleByTimings(plan, timings) {
+    if (timings.size === 0)
         return;
-    if (merged !== undefined) {
-        throw new FieldError('merged', 'is set with shard. Expected a shard or a merge, not both');
-    }
-    if (shard.index >= shard.total) {
-        throw new FieldError('shard.index', `is ${shard.index}. Expected less than ${shard.total}`);
-    }
-    // stop-on-success is refused with shard: such a halt would excuse cancellations it never had.
-    if (report.haltKind === HaltKind.Successes) {
-        throw new FieldError('haltKind', 'is successes. Expected no stop-on-success in a shard');
-    }
-    // Ascending item numbers below itemCount: so a shard holds at most itemCount items.
-    shard.items.forEach(({ index }, position) => {
-        const previous = shard.items[position - 1]?.index ?? -1;
-        if (index <= previous || index >= shard.itemCount) {
-            throw new FieldError(`shard.items[${position}].index`, `is ${index}. Expected item numbers in ascending order, below ${shard.itemCount}`);
-        }
-    });
-}
-/**
- * What a merge's own file must agree on: items without a record and missing shards are only
- * ever there with the problems that explain them, so reading the file back cannot hide them.
- */
-function checkMerged(report, merged) {
-    const withoutRecord = report.counts.total - report.records.length;
-    if (withoutRecord > 0 && merged.problems.length === 0) {
-        throw new FieldError('merged.problems', `is empty, but ${withoutRecord} of the ${report.counts.total} items have no result. ` +
-            'Expected the problems that left them without one');
-    }
-    if (merged.missingShards.length === 0)
-        return;
-    if (merged.problems.length === 0) {
-        throw new FieldError('merged.problems', `is empty, but missingShards lists ${merged.missingShards.join(', ')}. ` +
-            'Expected the problem that names them');
-    }
-    merged.missingShards.forEach((index, position) => {
-        const previous = merged.missingShards[position - 1] ?? -1;
-        if (merged.shards === null || index <= previous || index >= merged.shards) {
-            throw new FieldError(`merged.missingShards[${position}]`, `is ${index}. Expected shard numbers in ascending order, below the ${merged.shards ?? 0} shards`);
-        }
-    });
+    const keys = plan.prepared.map(prepared => itemText(prepared.item));
+    plan.priorities = prioritiesFromTimings(keys, plan.priorities, timings);
+    const known = keys.filter(key => timings.has(key)).length;
+    info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
 }
 
 // EXTERNAL MODULE: external "node:events"
@@ -10492,7 +11832,7 @@ function skippedLine(prepared, index, blockedBy, statuses, total) {
 }
 /** The number of unsuccessful tasks that halts the run, or undefined for never. */
 function failureLimit(threshold, total) {
-    if (threshold === null)
+    if (threshold === undefined)
         return undefined;
     if ('count' in threshold)
         return threshold.count;
@@ -10504,7 +11844,7 @@ function describeLimits(settings, maxFailures) {
         `fail-fast: ${maxFailures === undefined ? 'off' : `after ${maxFailures}, ${settings.failFastMode}`}`,
         `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}`
     ];
-    if (settings.stopOnSuccess > 0)
+    if (settings.stopOnSuccess !== undefined)
         parts.push(`stop-on-success: ${settings.stopOnSuccess}`);
     if (settings.totalTimeoutMs !== undefined) {
         parts.push(`total-timeout: ${formatDuration(settings.totalTimeoutMs)}`);
@@ -10562,1298 +11902,14 @@ function jobLogLine(record) {
     }) + '\n');
 }
 
-;// CONCATENATED MODULE: ./src/plan/timings.ts
-
-
-
-
-/** Name of the timings file a run writes for the next one. */
-const TIMINGS_FILE = 'timings.json';
-/**
- * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
- * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
- * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
- * with the reason, since a stale cache should slow a run down, not fail it.
- */
-async function readTimings(path) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch {
-        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
-    }
-    try {
-        const data = JSON.parse(text);
-        const timings = new Map();
-        if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
-            for (const [item, ms] of Object.entries(data.timings)) {
-                if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
-                    timings.set(item, ms);
-            }
-            return { timings };
-        }
-        if (Array.isArray(data.results)) {
-            for (const result of data.results) {
-                // Skipped or cancelled tasks did not run their full length.
-                if (result.status !== TaskStatus.Success && result.status !== TaskStatus.Failure)
-                    continue;
-                if (typeof result.durationMs !== 'number' || result.item === undefined)
-                    continue;
-                timings.set(itemText(result.item), result.durationMs);
-            }
-            return { timings };
-        }
-        return { timings, problem: `'${path}' holds neither timings nor results` };
-    }
-    catch {
-        return { timings: new Map(), problem: `'${path}' is not JSON` };
-    }
-}
-/**
- * Priorities that start the longest known tasks first (longest-processing-time first), after any
- * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
- * their input order among equals; results stay in input order whatever the start order.
- */
-function prioritiesFromTimings(keys, explicit, timings) {
-    const estimate = estimateDurations(keys, timings);
-    const order = keys
-        .map((_, index) => index)
-        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
-        estimate[b] - estimate[a] ||
-        a - b);
-    // The executor starts higher priorities first and breaks ties by index: rank them so.
-    const priorities = new Array(keys.length);
-    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
-    return priorities;
-}
-/**
- * Each task's expected duration: its known one, or the average known one when it has none (all
- * equal when nothing is known).
- */
-function estimateDurations(keys, timings) {
-    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
-    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
-    return keys.map(key => timings.get(key) ?? average);
-}
-/**
- * Writes the timings for the next run: the previous ones, updated with every task of this run
- * that ran to an end. Returns the path.
- */
-async function writeTimings(directory, previous, records) {
-    const timings = new Map(previous);
-    for (const record of records) {
-        if (record.status === TaskStatus.Success || record.status === TaskStatus.Failure) {
-            timings.set(itemText(record.item), record.durationMs);
-        }
-    }
-    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
-    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify({ version: 1, timings: Object.fromEntries(timings) }) + '\n');
-    return path;
-}
-
-;// CONCATENATED MODULE: ./src/system/glob.ts
-
-
-/**
- * A pattern for a path glob: `*` is any run of characters within a path segment, `**` any number
- * of whole segments, `?` one character other than `/`; everything else stands for itself.
- */
-function globToRegExp(glob) {
-    let source = '';
-    for (let i = 0; i < glob.length; i++) {
-        const char = glob[i];
-        if (char === '?') {
-            source += '[^/]';
-        }
-        else if (char !== '*') {
-            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-        }
-        else if (glob[i + 1] !== '*') {
-            source += '[^/]*';
-        }
-        else {
-            const wholeSegment = (i === 0 || glob[i - 1] === '/') && (i + 2 === glob.length || glob[i + 2] === '/');
-            if (!wholeSegment)
-                source += '[^/]*'; // `a**b` is just `a*b`
-            else if (glob[i + 2] === '/')
-                source += '(?:[^/]*/)*'; // `**/`: no segments or some
-            else
-                source += '.*'; // a trailing `**`: everything below
-            i += wholeSegment && glob[i + 2] === '/' ? 2 : 1;
-        }
-    }
-    return new RegExp(`^${source}$`);
-}
-/**
- * The files matching any of the globs (one per line; relative ones from `cwd`), sorted, each once.
- * Only the part of the tree below each glob's literal prefix is read.
- */
-async function findFiles(patterns, cwd) {
-    const found = new Set();
-    for (const line of patterns.split(/\r?\n/)) {
-        const glob = line.trim().split(external_node_path_namespaceObject.sep).join('/');
-        if (glob === '')
-            continue;
-        const absolute = ((0,external_node_path_namespaceObject.isAbsolute)(glob) ? glob : (0,external_node_path_namespaceObject.join)(cwd, glob)).split(external_node_path_namespaceObject.sep).join('/');
-        const segments = absolute.split('/');
-        const firstWild = segments.findIndex(segment => /[*?]/.test(segment));
-        if (firstWild === -1) {
-            if (await isFile(absolute))
-                found.add((0,external_node_path_namespaceObject.resolve)(absolute));
-            continue;
-        }
-        // '/' alone for the root, and 'D:/' rather than 'D:' (the current directory on drive D).
-        const base = segments.slice(0, firstWild).join('/') +
-            (firstWild <= 1 || /:$/.test(segments[firstWild - 1]) ? '/' : '');
-        const matcher = globToRegExp(segments.slice(firstWild).join('/'));
-        const entries = await (0,promises_namespaceObject.readdir)(base, { recursive: true, withFileTypes: true }).catch(() => []);
-        for (const entry of entries) {
-            if (!entry.isFile())
-                continue;
-            const path = (0,external_node_path_namespaceObject.join)(entry.parentPath, entry.name);
-            if (matcher.test((0,external_node_path_namespaceObject.relative)(base, path).split(external_node_path_namespaceObject.sep).join('/')))
-                found.add((0,external_node_path_namespaceObject.resolve)(path));
-        }
-    }
-    return [...found].sort();
-}
-async function isFile(path) {
-    const stats = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
-    return stats?.isFile() ?? false;
-}
-
-;// CONCATENATED MODULE: ./src/github/review-threads.ts
-
-
-
-/** An answer from GitHub that is not data: an HTTP error or GraphQL `errors`. */
-class GitHubError extends Error {
-    status;
-    errors;
-    constructor(message, status, errors = []) {
-        super(message);
-        this.status = status;
-        this.errors = errors;
-    }
-    /** Whether GitHub refused for lack of permission. */
-    get forbidden() {
-        return (this.errors.some(e => e.type === 'FORBIDDEN') ||
-            /Resource not accessible by (integration|personal access token)/.test(this.message));
-    }
-    /** The path of the first NOT_FOUND error, or undefined when there is none. */
-    get notFoundPath() {
-        const error = this.errors.find(e => e.type === 'NOT_FOUND');
-        return error === undefined ? undefined : (error.path ?? []);
-    }
-}
-const RATE_LIMIT_TYPES = new Set(['RATE_LIMITED', 'RATE_LIMIT']);
-const TRANSIENT_STATUSES = new Set([502, 503, 504]);
-const TRANSIENT_RETRIES = 2;
-const TOKEN_HINT = 'such as ${{ github.token }} (the default)';
-/** Runs at most `limit` functions at once; the others wait their turn in call order. */
-class Semaphore {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(fn) {
-        if (this.active < this.limit)
-            this.active++;
-        else
-            await new Promise(resolve => this.waiting.push(resolve));
-        try {
-            return await fn();
-        }
-        finally {
-            // Hand the slot straight to the next in line, so that no newcomer can jump the queue.
-            const next = this.waiting.shift();
-            if (next !== undefined)
-                next();
-            else
-                this.active--;
-        }
-    }
-}
-/**
- * A GraphQL client for `token` that keeps at most `maxConcurrent` requests in flight, runs
- * mutations one at a time, waits out rate limits as GitHub's docs say (`retry-after`, else
- * `x-ratelimit-reset` when `x-ratelimit-remaining` is 0, else an exponential backoff from
- * `fallbackWaitMs`) and retries 502/503/504 on queries. `@actions/github` is loaded here, and
- * only here, so runs that do not use review threads do not pay for it.
- */
-async function createGitHubApi(token, options = {}) {
-    if (token.trim() === '') {
-        throw new Error(`Invalid github-token: it is empty. Expected a token that can read pull requests, ${TOKEN_HINT}.`);
-    }
-    const apiUrl = (options.apiUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-    const graphqlUrl = options.graphqlUrl || process.env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`;
-    const maxRetries = options.maxRetries ?? 5;
-    const maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
-    const fallbackWaitMs = options.fallbackWaitMs ?? 60_000;
-    const mutationIntervalMs = options.mutationIntervalMs ?? 1000;
-    const log = options.log ?? (() => { });
-    const slots = new Semaphore(Math.max(1, Math.floor(options.maxConcurrent ?? 4)));
-    const mutations = new Semaphore(1);
-    let pausedUntil = 0; // a rate limit pauses every request, not just the one that met it
-    let lastMutationEnd = 0;
-    const signal = options.signal ?? new AbortController().signal;
-    const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
-    const stopped = () => new Error(`GitHub request stopped: ${describeReason(signal.reason)}`, { cause: signal.reason });
-    // A cancelled run must not sit out a rate limit: the runner kills the action soon after.
-    const pause = async (ms) => {
-        try {
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-        }
-        catch {
-            throw stopped();
-        }
-    };
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(token, { baseUrl: apiUrl });
-    async function attempt(query, variables) {
-        for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) {
-            await pause(wait);
-        }
-        if (signal.aborted)
-            throw stopped();
-        const timeout = AbortSignal.timeout(requestTimeoutMs);
-        let response;
-        try {
-            // An absolute URL: on GitHub Enterprise Server the GraphQL endpoint is not under apiUrl.
-            response = await octokit.request(`POST ${graphqlUrl}`, {
-                query,
-                variables,
-                request: { signal: AbortSignal.any([signal, timeout]) }
-            });
-        }
-        catch (error) {
-            if (signal.aborted)
-                throw stopped();
-            if (timeout.aborted) {
-                const error = new Error(`GitHub did not answer within ${formatWait(requestTimeoutMs)}.`);
-                return { kind: 'transient', error };
-            }
-            return failedAttempt(error);
-        }
-        const body = response.data;
-        const errors = Array.isArray(body?.errors) ? body.errors : [];
-        if (errors.some(e => RATE_LIMIT_TYPES.has(e.type ?? '') || e.code === 'graphql_rate_limit')) {
-            return { kind: 'rate-limit', headers: response.headers, message: describeErrors(errors) };
-        }
-        if (errors.length > 0)
-            throw new GitHubError(describeErrors(errors), response.status, errors);
-        return { kind: 'data', data: body?.data };
-    }
-    async function call(query, variables, mutation) {
-        let rateLimited = 0;
-        let transient = 0;
-        for (;;) {
-            const result = await slots.run(async () => {
-                if (!mutation)
-                    return attempt(query, variables);
-                const gap = lastMutationEnd + mutationIntervalMs - Date.now();
-                if (gap > 0)
-                    await pause(gap);
-                try {
-                    return await attempt(query, variables);
-                }
-                finally {
-                    lastMutationEnd = Date.now();
-                }
-            });
-            if (result.kind === 'data')
-                return result.data;
-            if (result.kind === 'transient') {
-                // A mutation may have been applied before the gateway gave up: a second reply would
-                // post twice. Queries are safe to repeat.
-                if (mutation || transient >= TRANSIENT_RETRIES)
-                    throw result.error;
-                await pause(1000 * 2 ** transient++);
-                continue;
-            }
-            const wait = rateLimitWait(result.headers, fallbackWaitMs * 2 ** rateLimited);
-            rateLimited++;
-            if (rateLimited > maxRetries || wait.ms > maxWaitMs) {
-                const why = rateLimited > maxRetries
-                    ? `it was still hit after ${maxRetries} retries`
-                    : `waiting for it would take ${formatWait(wait.ms)}, more than ${formatWait(maxWaitMs)}`;
-                const when = wait.resetAt === undefined
-                    ? 'GitHub did not say when it resets; try again in a few minutes.'
-                    : `It resets at ${new Date(wait.resetAt).toISOString()}.`;
-                throw new Error(`GitHub's rate limit was hit (${result.message}) and ${why}. ${when}`);
-            }
-            const until = Date.now() + wait.ms;
-            if (until > pausedUntil) {
-                pausedUntil = until;
-                log(`GitHub rate limit: waiting ${formatWait(wait.ms)} (${wait.source}).`);
-            }
-        }
-    }
-    return {
-        async graphql(query, variables) {
-            const mutation = /^\s*mutation\b/.test(query);
-            const run = () => call(query, variables, mutation);
-            // GitHub asks for mutations one at a time (secondary rate limits).
-            return mutation ? mutations.run(run) : run();
-        }
-    };
-}
-function describeReason(reason) {
-    return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
-}
-/** Sorts a thrown octokit error into a rate limit or a transient failure; throws the others. */
-function failedAttempt(error) {
-    const failure = error;
-    const status = failure.status;
-    const headers = failure.response?.headers ?? {};
-    const data = failure.response?.data;
-    const message = typeof data?.message === 'string' ? data.message : String(failure.message ?? error);
-    // A 403 is a rate limit only when it says so; otherwise it is a missing permission.
-    if (status === 429 ||
-        (status === 403 &&
-            (headers['retry-after'] !== undefined ||
-                String(headers['x-ratelimit-remaining']) === '0' ||
-                // Older GitHub Enterprise Server words it as "abuse detection mechanism".
-                /rate limit|secondary|abuse/i.test(message)))) {
-        return { kind: 'rate-limit', headers, message };
-    }
-    if (status !== undefined && TRANSIENT_STATUSES.has(status)) {
-        return {
-            kind: 'transient',
-            error: new GitHubError(`GitHub answered ${status}: ${message}`, status)
-        };
-    }
-    if (status === 401) {
-        throw new GitHubError(`GitHub rejected the github-token (401 ${message}). Expected a valid token, ${TOKEN_HINT}; ` +
-            'a personal access token may have expired or been revoked.', status);
-    }
-    // Octokit reports a request that got no answer at all (network, DNS) as a 500.
-    const prefix = status === undefined || status === 500 ? 'GitHub request failed' : `GitHub answered ${status}`;
-    throw new GitHubError(`${prefix}: ${message}`, status);
-}
-/** How long to wait after a rate-limited answer, following GitHub's documented headers. */
-function rateLimitWait(headers, fallbackMs) {
-    const now = Date.now();
-    const retryAfter = Number(headers['retry-after']);
-    if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
-        return { ms: retryAfter * 1000, source: 'Retry-After', resetAt: now + retryAfter * 1000 };
-    }
-    const reset = Number(headers['x-ratelimit-reset']);
-    if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0) {
-        // Measured against the server's clock where it says it, since the runner's may be off.
-        const serverNow = Date.parse(String(headers['date'] ?? '')) || now;
-        const ms = Math.max(0, reset * 1000 - serverNow) + 1000;
-        return { ms, source: 'x-ratelimit-reset', resetAt: now + ms };
-    }
-    return { ms: fallbackMs, source: 'no Retry-After or x-ratelimit-reset header; backing off' };
-}
-function formatWait(ms) {
-    if (ms < 1000)
-        return `${ms} ms`;
-    return ms >= 120_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
-}
-function describeErrors(errors) {
-    return errors.map(e => (e.type ? `${e.type}: ${e.message ?? ''}` : (e.message ?? ''))).join('; ');
-}
-/**
- * The pull request from an explicit number or the event payload (GITHUB_EVENT_PATH), in
- * GITHUB_REPOSITORY. Events that carry one: pull_request, pull_request_target,
- * pull_request_review, pull_request_review_comment, and issue_comment on a pull request.
- */
-async function pullRequestFromContext(explicitNumber, env = process.env) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
-    if (!match) {
-        throw new Error(`Invalid GITHUB_REPOSITORY '${repository}'. Expected format {owner}/{repo}.`);
-    }
-    const owner = match[1];
-    const repo = match[2];
-    if (explicitNumber !== undefined) {
-        if (!Number.isSafeInteger(explicitNumber) || explicitNumber < 1) {
-            throw new Error(`Invalid pull-request '${explicitNumber}'. Expected a pull request number from 1 up.`);
-        }
-        return { owner, repo, number: explicitNumber };
-    }
-    const eventName = env.GITHUB_EVENT_NAME || 'unknown';
-    const setInput = `Set the 'pull-request' input to a pull request number.`;
-    const path = env.GITHUB_EVENT_PATH ?? '';
-    if (path === '') {
-        throw new Error(`No pull request: GITHUB_EVENT_PATH is not set, so there is no event to read. ${setInput}`);
-    }
-    let event;
-    try {
-        event = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8')) ?? {};
-    }
-    catch (error) {
-        throw new Error(`Could not read the event payload at GITHUB_EVENT_PATH '${path}': ${error.message}. ${setInput}`, { cause: error });
-    }
-    const number = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
-    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
-        throw new Error(`The '${eventName}' event has no pull request. ${setInput} Events with one are pull_request, ` +
-            'pull_request_target, pull_request_review, pull_request_review_comment, and issue_comment ' +
-            'on a pull request.');
-    }
-    return { owner, repo, number };
-}
-const COMMENT_FIELDS = `
-        pageInfo { hasNextPage endCursor }
-        nodes { author { login } body url createdAt }`;
-const THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
-  repository(owner: $owner, name: $repo) {
-    pullRequest(number: $number) {
-      url
-      reviewThreads(first: 100, after: $cursor) {
-        pageInfo { hasNextPage endCursor }
-        nodes {
-          id isResolved isOutdated path line startLine diffSide subjectType viewerCanResolve
-          comments(first: 100) {${COMMENT_FIELDS}
-          }
-        }
-      }
-    }
-  }
-}`;
-const COMMENTS_QUERY = `query ReviewThreadComments($id: ID!, $cursor: String) {
-  node(id: $id) {
-    ... on PullRequestReviewThread {
-      comments(first: 100, after: $cursor) {${COMMENT_FIELDS}
-      }
-    }
-  }
-}`;
-/**
- * Every unresolved thread of `pr` (outdated ones only when asked) that passes the path and author
- * filters, in GitHub's order, following every page of threads and of comments.
- */
-async function listReviewThreads(api, pr, filter) {
-    const where = `${pr.owner}/${pr.repo}`;
-    const notFound = `Pull request #${pr.number} was not found in ${where}.`;
-    const paths = filter.paths.map(globToRegExp);
-    const authors = new Set(filter.authors.map(loginKey));
-    const threads = [];
-    const unfinished = [];
-    try {
-        let cursor = null;
-        do {
-            const page = await api.graphql(THREADS_QUERY, {
-                owner: pr.owner,
-                repo: pr.repo,
-                number: pr.number,
-                cursor
-            });
-            const pullRequest = page?.repository?.pullRequest;
-            if (!pullRequest)
-                throw new Error(notFound);
-            const { pageInfo, nodes } = pullRequest.reviewThreads;
-            for (const node of nodes) {
-                if (!node || node.isResolved || (node.isOutdated && !filter.includeOutdated))
-                    continue;
-                const thread = toThread(node, pullRequest.url);
-                if (paths.length > 0 && !paths.some(glob => glob.test(thread.path)))
-                    continue;
-                if (authors.size > 0 && !authors.has(loginKey(thread.author)))
-                    continue;
-                threads.push(thread);
-                const more = node.comments.pageInfo;
-                if (more.hasNextPage && more.endCursor) {
-                    unfinished.push({ thread, cursor: more.endCursor });
-                }
-            }
-            cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;
-        } while (cursor);
-        // The client bounds how many of these run at once.
-        await Promise.all(unfinished.map(({ thread, cursor }) => fetchMoreComments(api, thread, cursor)));
-    }
-    catch (error) {
-        throw readError(error, pr, notFound);
-    }
-    return threads;
-}
-/**
- * A login as filters compare it: case-insensitive, and without the `[bot]` that the REST API and
- * the web show after an app's name but GraphQL's `author.login` leaves out.
- */
-function loginKey(login) {
-    return login.toLowerCase().replace(/\[bot\]$/, '');
-}
-/** Appends the comments after `cursor` to the thread, page by page. */
-async function fetchMoreComments(api, thread, cursor) {
-    for (let after = cursor; after;) {
-        const page = await api.graphql(COMMENTS_QUERY, { id: thread.id, cursor: after });
-        const comments = page?.node?.comments;
-        if (!comments)
-            throw new Error(`Review thread ${thread.id} disappeared while it was read.`);
-        thread.comments.push(...comments.nodes.filter(c => c !== null).map(toComment));
-        after = comments.pageInfo.hasNextPage ? comments.pageInfo.endCursor : null;
-    }
-}
-function toComment(node) {
-    return {
-        author: node.author?.login ?? 'ghost',
-        body: node.body,
-        url: node.url,
-        createdAt: node.createdAt
-    };
-}
-function toThread(node, pullRequestUrl) {
-    const comments = node.comments.nodes.filter(c => c !== null).map(toComment);
-    const first = comments[0];
-    // Where and what first: an item's label in the log and summary is the start of its JSON.
-    return {
-        path: node.path,
-        line: node.line ?? null,
-        author: first?.author ?? 'ghost',
-        body: first?.body ?? '',
-        startLine: node.startLine ?? null,
-        diffSide: node.diffSide,
-        isOutdated: node.isOutdated,
-        subjectType: node.subjectType,
-        url: first?.url ?? pullRequestUrl,
-        id: node.id,
-        comments,
-        viewerCanResolve: node.viewerCanResolve
-    };
-}
-/** An error from reading threads, said in terms of what to do about it. */
-function readError(error, pr, notFound) {
-    if (!(error instanceof GitHubError))
-        return error;
-    const where = `${pr.owner}/${pr.repo}`;
-    if (error.forbidden) {
-        return new Error(`The github-token may not read the review threads of ${where}#${pr.number} (${error.message}). ` +
-            `It needs the 'pull-requests: read' permission: add 'pull-requests: read' under ` +
-            `'permissions:' in the job ('pull-requests: write' to also resolve threads).`, { cause: error });
-    }
-    const path = error.notFoundPath;
-    if (path !== undefined) {
-        return new Error(path.includes('pullRequest')
-            ? notFound
-            : `Repository ${where} was not found, or the github-token cannot see it (${error.message}).`, { cause: error });
-    }
-    return error;
-}
-const REPLY_MUTATION = `mutation ReplyToReviewThread($threadId: ID!, $body: String!) {
-  addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $threadId, body: $body }) {
-    comment { url }
-  }
-}`;
-const RESOLVE_MUTATION = `mutation ResolveReviewThread($threadId: ID!) {
-  resolveReviewThread(input: { threadId: $threadId }) {
-    thread { id isResolved }
-  }
-}`;
-/** Replies with `comment` (when not empty), then resolves; never throws: the outcome says what failed. */
-async function resolveReviewThread(api, threadId, comment) {
-    let commentUrl;
-    if (comment !== undefined && comment.trim() !== '') {
-        try {
-            const reply = await api.graphql(REPLY_MUTATION, { threadId, body: comment });
-            commentUrl = reply?.addPullRequestReviewThreadReply?.comment?.url;
-        }
-        catch (error) {
-            // Without its reply the resolve would go unexplained: leave the thread open.
-            return { resolved: false, error: writeError(error, threadId, 'reply to') };
-        }
-    }
-    const withUrl = commentUrl === undefined ? {} : { commentUrl };
-    try {
-        const result = await api.graphql(RESOLVE_MUTATION, { threadId });
-        if (result?.resolveReviewThread?.thread?.isResolved === true)
-            return { resolved: true, ...withUrl };
-        return {
-            resolved: false,
-            ...withUrl,
-            error: `GitHub did not mark review thread ${threadId} as resolved.`
-        };
-    }
-    catch (error) {
-        return { resolved: false, ...withUrl, error: writeError(error, threadId, 'resolve') };
-    }
-}
-/** An error from a mutation, said in terms of what to do about it. */
-function writeError(error, threadId, verb) {
-    if (error instanceof GitHubError && error.forbidden) {
-        return (`The github-token may not ${verb} review thread ${threadId} (${error.message}). ` +
-            `It needs the 'pull-requests: write' permission: add 'pull-requests: write' under ` +
-            `'permissions:' in the job. The GITHUB_TOKEN of a pull request from a fork is read-only ` +
-            `whatever the job asks for; and if the permission is already granted, GitHub may also ` +
-            `want 'contents: write' to resolve threads.`);
-    }
-    if (error instanceof GitHubError && error.notFoundPath !== undefined) {
-        return `Review thread ${threadId} was not found; it may have been deleted (${error.message}).`;
-    }
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/github/thread-items.ts
+;// CONCATENATED MODULE: ./src/run/dry-run.ts
 
 
 
 
 
-
-/** The thread fields a reply may name, as `{path}`. */
-const THREAD_FIELDS = [
-    'id',
-    'path',
-    'line',
-    'startLine',
-    'diffSide',
-    'isOutdated',
-    'subjectType',
-    'url',
-    'author',
-    'body'
-];
-const thread_items_PLACEHOLDER = /\{(#|outputs\.[A-Za-z_][\w-]*|[A-Za-z][\w-]*)\}/g;
-/**
- * Checks the reply template: `{#}`, a thread field (`{path}`, `{line}`, `{author}`, …),
- * `{duration}`, or `{outputs.NAME}` (what the task wrote to its GITHUB_OUTPUT).
- */
-function checkCommentTemplate(template) {
-    for (const [placeholder, name] of template.matchAll(thread_items_PLACEHOLDER)) {
-        const known = name === '#' ||
-            name === 'duration' ||
-            name?.startsWith('outputs.') ||
-            THREAD_FIELDS.includes(name);
-        if (!known) {
-            throw new Error(`Invalid ${Inputs.ResolveComment}: ${placeholder} names nothing. Expected {#}, ` +
-                `${THREAD_FIELDS.map(field => `{${field}}`).join(', ')}, {duration} or {outputs.NAME}.`);
-        }
-    }
-}
-/** The reply for a finished task: placeholders filled with plain text (Markdown is GitHub's to render). */
-function renderComment(template, thread, record) {
-    return template.replace(thread_items_PLACEHOLDER, (placeholder, name) => {
-        if (name === '#')
-            return String(record.index + 1);
-        if (name === 'duration')
-            return formatDuration(record.durationMs);
-        if (name.startsWith('outputs.'))
-            return record.outputs[name.slice('outputs.'.length)] ?? '';
-        if (!THREAD_FIELDS.includes(name))
-            return placeholder;
-        const value = thread[name];
-        return value === null ? '' : String(value);
-    });
-}
-/**
- * Lists the pull request's unresolved review threads as items. When they are to be resolved,
- * checks first that the token may do so, so a missing permission stops the run before any
- * command, rather than after every task has done its work.
- */
-async function loadReviewThreads(settings, signal) {
-    if (settings.comment !== '')
-        checkCommentTemplate(settings.comment);
-    const pullRequest = await pullRequestFromContext(settings.pullRequest);
-    const api = await createGitHubApi(settings.token, { log: info, signal });
-    const threads = await listReviewThreads(api, pullRequest, {
-        includeOutdated: settings.includeOutdated,
-        paths: settings.paths,
-        authors: settings.authors
-    });
-    const where = `${pullRequest.owner}/${pullRequest.repo}#${pullRequest.number}`;
-    info(`Review threads of ${where}: ${threads.length} unresolved` +
-        `${settings.includeOutdated ? '' : ', not outdated'}` +
-        `${settings.paths.length + settings.authors.length > 0 ? ', matching the filters' : ''}.`);
-    const locked = threads.filter(thread => !thread.viewerCanResolve);
-    if (settings.resolve === ResolveThreads.OnSuccess && locked.length > 0) {
-        throw new Error(`The ${Inputs.GitHubToken} may not resolve ${locked.length} of the ${threads.length} review ` +
-            `threads of ${where}. Resolving needs the 'pull-requests: write' permission: add ` +
-            `'pull-requests: write' under 'permissions:' in the job (the GITHUB_TOKEN of a pull ` +
-            `request from a fork is read-only). If it is granted already, GitHub may refuse the ` +
-            `workflow's GITHUB_TOKEN anyway: give a GitHub App token or a personal access token with ` +
-            `pull-requests and contents write access as '${Inputs.GitHubToken}', or set ` +
-            `'${Inputs.ResolveThreads}: ${ResolveThreads.None}'.`);
-    }
-    return { api, pullRequest, threads };
-}
-/**
- * A function that resolves a finished task's thread when the task succeeded (replying first when
- * a comment template is given) and records the outcome on the record as `resolve`.
- */
-function threadResolver(source, settings) {
-    if (settings.resolve !== ResolveThreads.OnSuccess)
-        return undefined;
-    return async (record) => {
-        if (record.status !== TaskStatus.Success)
-            return;
-        const thread = record.item;
-        const comment = settings.comment === '' ? undefined : renderComment(settings.comment, thread, record);
-        record.resolve = await resolveReviewThread(source.api, thread.id, comment).catch((error) => ({ resolved: false, error: String(error) }));
-    };
-}
-
-;// CONCATENATED MODULE: ./src/plan/shard.ts
-
-
-
-
-/**
- * The shard of each task, balancing estimated durations: longest first, each onto the shard with
- * the least estimated load so far (ties: fewer tasks, then the lower shard). The greedy
- * longest-processing-time rule ends within 4/3 of the best possible split and, unlike splitting
- * by count, does not pile the long tasks onto one shard. With equal estimates it deals the tasks
- * round-robin in input order. The result depends only on its arguments, so every job of a
- * matrix computes the same split.
- */
-function assignShards(estimates, shards) {
-    const order = estimates
-        .map((_, index) => index)
-        .sort((a, b) => estimates[b] - estimates[a] || a - b);
-    const load = new Array(shards).fill(0);
-    const count = new Array(shards).fill(0);
-    const shardOf = new Array(estimates.length);
-    for (const task of order) {
-        let best = 0;
-        for (let shard = 1; shard < shards; shard++) {
-            const lighter = load[shard] < load[best] ||
-                (load[shard] === load[best] && count[shard] < count[best]);
-            if (lighter)
-                best = shard;
-        }
-        shardOf[task] = best;
-        load[best] = load[best] + estimates[task];
-        count[best] = count[best] + 1;
-    }
-    return shardOf;
-}
-/**
- * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
- * its number in the log and its `index` in the results), so shards merge back in input order.
- */
-function takeShard(plan, shard, timings) {
-    const keys = plan.prepared.map(prepared => itemText(prepared.item));
-    const known = keys.some(key => timings.has(key));
-    const estimates = estimateDurations(keys, timings);
-    const shardOf = assignShards(estimates, shard.total);
-    const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index);
-    const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
-    return {
-        template: plan.template,
-        prepared: mine.map(index => plan.prepared[index]),
-        // Sharding refuses tasks with needs, so there are none to carry over.
-        needs: plan.needs === undefined ? undefined : mine.map(() => []),
-        priorities: mine.map(index => plan.priorities[index]),
-        shard: {
-            ...shard,
-            itemCount: keys.length,
-            itemsDigest: itemsDigest(keys),
-            splitDigest: splitDigest(shardOf),
-            byTimings: known,
-            estimatedMs: known ? Math.round(sum(mine)) : 0,
-            estimatedTotalMs: known ? Math.round(sum(keys.map((_, index) => index))) : 0,
-            items: mine.map(index => {
-                const { item } = plan.prepared[index];
-                return { index, item };
-            })
-        }
-    };
-}
-/** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
-function splitDigest(shardOf) {
-    return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex');
-}
-/** A digest of the item list that shards compare to be sure they split the same items. */
-function itemsDigest(keys) {
-    const hash = nodeCrypto().createHash('sha256');
-    for (const key of keys)
-        hash.update(`${Buffer.byteLength(key)}:${key}`);
-    return hash.digest('hex');
-}
-/** The log line that says which share of the items this job runs. */
-function describeShard(shard, count) {
-    const balance = shard.byTimings
-        ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
-        : 'dealt round-robin; give timings to balance by duration';
-    return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
-}
-
-;// CONCATENATED MODULE: ./src/report/merge-checks.ts
-
-
-
-/** How many items a problem names before saying how many more there are. */
-const NAMED_ITEMS = 3;
-/** How a problem names a file: its shard and path, or its path. */
-function merge_checks_fileName(file) {
-    const shard = file.report.shard;
-    return shard ? `Shard ${shard.index}/${shard.total} (${file.path})` : `'${file.path}'`;
-}
-/** An item as messages name it: its number among all the items, and its text when known. */
-function itemName(index, item) {
-    return `item ${index + 1}` + (item === undefined ? '' : ` '${itemLabel(item, 60)}'`);
-}
-/**
- * Names the first few items and counts the rest: `item 2 'a', item 5 'b' and 7 more`; `count`
- * is how many there are in all when `names` holds only the first of them.
- */
-function itemList(names, count = names.length) {
-    const shown = names.slice(0, NAMED_ITEMS).join(', ');
-    return count > NAMED_ITEMS ? `${shown} and ${count - NAMED_ITEMS} more` : shown;
-}
-/**
- * The items below `total` without a record: the first few named, and how many in all. It looks
- * only at as many numbers as there are records, however large `total` is.
- */
-function unanswered(total, answered) {
-    const below = [...answered].filter(index => index < total).length;
-    const names = [];
-    for (let index = 0; index < total && names.length < NAMED_ITEMS; index++) {
-        if (!answered.has(index))
-            names.push(itemName(index));
-    }
-    return [names, total - below];
-}
-/**
- * The records of one file that the merge can use, and what is wrong with the others. A shard
- * must have exactly one record for each item the split gave it, for that very item, and none for
- * any other item; a plain run one record for each of its items. A record for a foreign item or
- * for another item than the split's is set aside (its item has no result); of two records for
- * one item, the first is kept. Items without a record count as without a result.
- */
-function checkRecords(file) {
-    const { shard, counts } = file.report;
-    // Built from what the file holds, never from its counts: a count cannot size what is built.
-    const splitItems = new Map(shard?.items.map(({ index, item }) => [index, item]));
-    const isOwn = (index) => (shard ? splitItems.has(index) : index < counts.total);
-    const used = new Map();
-    // By item number, so that an item named twice is listed once.
-    const foreign = new Map();
-    const twice = new Map();
-    const otherItem = [];
-    const answered = new Set();
-    for (const record of file.report.records) {
-        const wanted = splitItems.get(record.index);
-        if (!isOwn(record.index)) {
-            foreign.set(record.index, itemName(record.index, record.item));
-        }
-        else if (used.has(record.index)) {
-            twice.set(record.index, itemName(record.index, wanted ?? record.item));
-        }
-        else if (wanted !== undefined && itemText(wanted) !== itemText(record.item)) {
-            otherItem.push(`${itemName(record.index, record.item)} where the split has '${itemLabel(wanted, 60)}'`);
-        }
-        else {
-            used.set(record.index, record);
-        }
-        answered.add(record.index);
-    }
-    const [missing, missingCount] = missingRecords(file, answered);
-    const name = merge_checks_fileName(file);
-    const problems = [
-        missingCount > 0 ? `${name} has no record for ${itemList(missing, missingCount)}.` : '',
-        twice.size > 0
-            ? `${name} has more than one record for ${itemList([...twice.values()])}; the first is kept.`
-            : '',
-        foreign.size > 0
-            ? `${name} has records for items that are not its own: ${itemList([...foreign.values()])}.`
-            : '',
-        otherItem.length > 0
-            ? `${name} has records for other items than the split's: ${itemList(otherItem)}.`
-            : ''
-    ].filter(Boolean);
-    return { records: [...used.values()], problems };
-}
-/**
- * The file's items without a record, the first few named, and how many in all. A merge's own
- * file lacks the records of the shards it was missing, which its problems already name.
- */
-function missingRecords(file, answered) {
-    const { shard, counts, merged } = file.report;
-    if (merged !== undefined)
-        return [[], 0];
-    // A plain run's items are 0 to total − 1.
-    if (shard === undefined)
-        return unanswered(counts.total, answered);
-    const names = shard.items
-        .filter(({ index }) => !answered.has(index))
-        .map(({ index, item }) => itemName(index, item));
-    return [names, names.length];
-}
-/**
- * Checks the shards' item lists against each other: no item in two shards and, once every shard
- * is here, together exactly the run's items and split as every shard's digests say. A shard file
- * changed after its run cannot then pass its own items off as the split.
- */
-function checkSplit(files, first) {
-    // Keyed by the items the files hold, never sized by itemCount: a file sets that number.
-    const owner = new Map();
-    const shardOf = new Map();
-    const texts = new Map();
-    for (const file of files) {
-        const shard = file.report.shard;
-        for (const { index, item } of shard.items) {
-            const other = owner.get(index);
-            if (other !== undefined) {
-                return [
-                    `${merge_checks_fileName(file)} and ${merge_checks_fileName(other)} both have ${itemName(index, item)} among their items; ` +
-                        'the split gives each item to one shard.'
-                ];
-            }
-            owner.set(index, file);
-            shardOf.set(index, shard.index);
-            texts.set(index, itemText(item));
-        }
-    }
-    if (files.length === first.total) {
-        // No item is in two shards: all below itemCount are owned exactly when itemCount of them
-        // are, and the first unowned is at most owner.size.
-        const owned = [...owner.keys()].filter(index => index < first.itemCount).length;
-        if (owned < first.itemCount) {
-            let unowned = 0;
-            while (owner.has(unowned))
-                unowned++;
-            return [`No shard has ${itemName(unowned)} among its items, of the run's ${first.itemCount}.`];
-        }
-        // Every item 0 to itemCount − 1 is owned: in input order, the maps list them in full.
-        const inOrder = [...owner.keys()].sort((a, b) => a - b);
-        const split = inOrder.map(index => shardOf.get(index));
-        const items = inOrder.map(index => texts.get(index));
-        if (splitDigest(split) !== first.splitDigest || itemsDigest(items) !== first.itemsDigest) {
-            return [
-                "The shards' item lists do not add up to the run's items and split (their digests differ): " +
-                    'a results file was changed after its run.'
-            ];
-        }
-    }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./src/report/merge.ts
-
-
-
-
-
-
-/** Reads and merges every results file the globs match; none matching is an error. */
-async function mergeResultsFiles(globs, cwd, input) {
-    const paths = await findFiles(globs, cwd);
-    if (paths.length === 0) {
-        throw new Error(`Invalid ${input} '${globs.trim()}': no file matches. Expected the shards' results files, ` +
-            'such as downloaded with actions/download-artifact.');
-    }
-    // Files are named as the globs found them, relative to the working directory.
-    const names = paths.map(path => {
-        const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
-        return inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? path : inside;
-    });
-    const files = [];
-    const refused = [];
-    const reads = await Promise.allSettled(paths.map((path, position) => readResultsFile(path, names[position])));
-    reads.forEach((read, position) => {
-        if (read.status === 'fulfilled') {
-            files.push({ path: names[position], report: read.value });
-        }
-        else {
-            refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason));
-        }
-    });
-    return mergeReports(files, refused);
-}
-/**
- * One report from several results files: every record in input order, slots renumbered so each
- * shard's workers get rows of their own, wall time the longest shard's. Shards must come from one
- * split of one item list: the same items, the same number of shards and the same split, each shard
- * once, else nothing is merged. What can still be merged around is reported in `merged`, not
- * hidden: a missing shard, a file `refused` as invalid, records that do not match the split.
- */
-function mergeReports(files, refused = []) {
-    const shardOf = (file) => file.report.shard;
-    const sharded = files.filter(file => shardOf(file) !== undefined);
-    const ordered = [...files].sort((a, b) => (shardOf(a)?.index ?? 0) - (shardOf(b)?.index ?? 0));
-    const first = ordered[0] && shardOf(ordered[0]);
-    const refusal = whyNotOneRun(ordered);
-    if (refusal !== undefined) {
-        // Nothing to merge, yet outputs and summary still say why: every item is without a result.
-        return {
-            records: [],
-            counts: { ...countStatuses([]), total: first?.itemCount ?? 0 },
-            durationMs: 0,
-            workers: 0,
-            shell: ordered[0]?.report.shell ?? '',
-            haltReason: null,
-            haltKind: null,
-            merged: {
-                files: files.length,
-                shards: first?.total ?? null,
-                missingShards: [],
-                problems: [refusal, ...refused]
-            }
-        };
-    }
-    const seen = new Set(sharded.map(file => shardOf(file).index));
-    const problems = [...refused];
-    const records = [];
-    let slotOffset = 0;
-    for (const file of ordered) {
-        const checked = checkRecords(file);
-        problems.push(...checked.problems, ...(file.report.merged?.problems ?? []));
-        for (const record of checked.records) {
-            records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
-        }
-        slotOffset += file.report.workers;
-    }
-    if (first !== undefined)
-        problems.unshift(...checkSplit(ordered, first));
-    records.sort((a, b) => a.index - b.index);
-    if (sharded.length === 0) {
-        // Unsharded runs of different item lists: number them one after another.
-        records.forEach((record, index) => (record.index = index));
-    }
-    const halted = ordered.filter(file => file.report.haltReason !== null);
-    const halts = halted.map(file => (file.report.shard ? `shard ${file.report.shard.index}/${file.report.shard.total}: ` : '') +
-        file.report.haltReason);
-    const missingShards = first === undefined
-        ? []
-        : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index));
-    if (missingShards.length > 0 && first !== undefined) {
-        problems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0));
-    }
-    const counts = countStatuses(records);
-    // Items without a record (missing shards, missing or refused records) are items of the run.
-    counts.total =
-        first?.itemCount ?? ordered.reduce((sum, file) => sum + file.report.counts.total, 0);
-    return {
-        records,
-        counts,
-        durationMs: Math.max(0, ...ordered.map(file => file.report.durationMs)),
-        workers: ordered.reduce((sum, file) => sum + file.report.workers, 0),
-        shell: ordered[0]?.report.shell ?? '',
-        haltReason: halts.length > 0 ? halts.join('; ') : null,
-        // Per-shard halts differ; only a race won everywhere excuses its cancellations.
-        haltKind: mergedHaltKind(ordered),
-        merged: { files: files.length, shards: first?.total ?? null, missingShards, problems }
-    };
-}
-/**
- * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
- * one item list (the same items, the same number of shards and the same split, each shard once),
- * or all come from runs without shard.
- */
-function whyNotOneRun(ordered) {
-    const first = ordered[0];
-    const plain = ordered.find(file => file.report.shard === undefined);
-    if (first === undefined || first.report.shard === undefined) {
-        const shardedOne = ordered.find(file => file.report.shard !== undefined);
-        return shardedOne === undefined ? undefined : mixed(plain);
-    }
-    if (plain !== undefined)
-        return mixed(plain);
-    const { total, itemCount, itemsDigest, splitDigest } = first.report.shard;
-    const seen = new Map();
-    for (const file of ordered) {
-        const shard = file.report.shard;
-        if (shard.total !== total ||
-            shard.itemCount !== itemCount ||
-            shard.itemsDigest !== itemsDigest) {
-            return (`Invalid merge-results: '${file.path}' and '${first.path}' come from different runs ` +
-                '(other items or another number of shards). Expected the results files of the shards of one run.');
-        }
-        if (shard.splitDigest !== splitDigest) {
-            return (`Invalid merge-results: '${file.path}' and '${first.path}' split the items differently, so ` +
-                'some items ran twice or not at all. Expected every shard to read the same timings file.');
-        }
-        const twin = seen.get(shard.index);
-        if (twin !== undefined) {
-            return (`Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
-                `'${file.path}'. Expected one results file per shard.`);
-        }
-        seen.set(shard.index, file.path);
-    }
-    return undefined;
-}
-/** The refusal of a merge of sharded and unsharded runs' files. */
-function mixed(plain) {
-    return (`Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
-        'sharded runs. Expected the results files of the shards of one run.');
-}
-/** Why shards have no result: no results file (or none valid) came from them. */
-function missingShardsProblem(present, first, missing, someRefused) {
-    const lost = first.itemCount - present.reduce((sum, file) => sum + (file.report.shard?.items.length ?? 0), 0);
-    return (`${missing.length} of ${first.total} shards have no ${someRefused ? 'valid ' : ''}results file ` +
-        `(${missing.map(index => `${index}/${first.total}`).join(', ')}): ` +
-        `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`);
-}
-/**
- * The halt kind all halted files share, else none. A file's halt excuses only its own
- * cancellations: a file with cancelled records and no halt of its own leaves the merge without
- * one, so a race won in another file cannot excuse them.
- */
-function mergedHaltKind(files) {
-    const unexplained = files.some(file => file.report.haltReason === null &&
-        file.report.records.some(record => record.status === TaskStatus.Cancelled));
-    const halted = files.filter(file => file.report.haltReason !== null);
-    const kinds = new Set(halted.map(file => file.report.haltKind));
-    return kinds.size === 1 && !unexplained ? (halted[0]?.report.haltKind ?? null) : null;
-}
-/** The log line that says what was merged. */
-function describeMerge(report) {
-    const merged = report.merged;
-    const from = merged.shards === null ? '' : ` of ${merged.shards} shards`;
-    return `Merged ${merged.files} results files${from}: ${report.counts.total} results.`;
-}
-/** How many problems the step's failure message names before pointing to the summary. */
-const PROBLEMS_IN_MESSAGE = 5;
-/**
- * Why a merge is incomplete or not to be trusted, or undefined: shards without a results file,
- * invalid files and records that do not match the split leave items without a result.
- */
-function mergeProblemsMessage(report) {
-    const problems = report.merged?.problems ?? [];
-    if (problems.length === 0)
-        return undefined;
-    const more = problems.length - PROBLEMS_IN_MESSAGE;
-    return (problems.slice(0, PROBLEMS_IN_MESSAGE).join(' ') +
-        (more > 0
-            ? ` And ${more} more ${more === 1 ? 'problem' : 'problems'}: see the job summary.`
-            : ''));
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The action's entry point: reads the inputs, runs every item, reports. */
-async function run() {
-    const cancellation = new AbortController();
-    const onSignal = (signal) => {
-        if (cancellation.signal.aborted)
-            return;
-        info(`Received ${signal}: stopping every running task.`);
-        cancellation.abort(new Halt(HaltKind.Cancelled, `the runner sent ${signal}`));
-    };
-    // Without handlers Node dies at once on SIGINT/SIGTERM and orphans every task.
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    let outputsSet = false;
-    // A runner file that cannot be written (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) fails the step
-    // at the end, once everything else that can be written is.
-    const fileProblems = [];
-    try {
-        const settings = await getInputs();
-        // One directory per run for the results, the job log, spilled output and the tasks' own files.
-        const workDirectory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-exec-'));
-        const previousTimings = await loadTimings(settings);
-        let report;
-        let noItems = false;
-        let threads;
-        if (settings.mergeResults !== '') {
-            report = await mergeResultsFiles(settings.mergeResults, settings.workingDirectory, Inputs.MergeResults);
-            info(describeMerge(report));
-        }
-        else {
-            if (settings.reviewThreads !== undefined) {
-                threads = await loadReviewThreads(settings.reviewThreads, cancellation.signal);
-                settings.items = threads.threads;
-            }
-            let plan = prepareRun(settings, workDirectory);
-            noItems = plan.prepared.length === 0;
-            if (settings.shard !== undefined) {
-                plan = takeShard(plan, settings.shard, previousTimings);
-                info(describeShard(plan.shard, plan.prepared.length));
-            }
-            scheduleByTimings(settings, plan, previousTimings);
-            report =
-                plan.prepared.length === 0
-                    ? emptyReport(settings.shell)
-                    : settings.dryRun
-                        ? dryRun(settings, plan)
-                        : await runItems(settings, plan, workDirectory, cancellation.signal, threads && threadResolver(threads, settings.reviewThreads));
-            if (plan.shard !== undefined)
-                report.shard = plan.shard;
-        }
-        const resultsFile = await writeResultsFile(workDirectory, report).catch((error) => {
-            warning(`Could not write the results file: ${String(error)}`);
-            return '';
-        });
-        const timingsFile = await writeTimings(workDirectory, previousTimings, report.records).catch(() => '');
-        // The job log exists once tasks ran; a merge, a dry run or an empty shard has none.
-        const ran = report.records.length > 0 && !settings.dryRun && settings.mergeResults === '';
-        await reportLater(fileProblems, () => {
-            setOutputs(report, resultsFile);
-            setOutput(Outputs.JobLog, ran ? (0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE) : '');
-            setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
-            setOutput(Outputs.TimingsFile, timingsFile);
-        });
-        outputsSet = true;
-        if (noItems) {
-            const source = threads
-                ? `${threads.pullRequest.owner}/${threads.pullRequest.repo}#${threads.pullRequest.number} has no unresolved review threads that match`
-                : settings.tasks
-                    ? "'tasks' gave none"
-                    : "'items' and 'items-file' gave none";
-            return reportNoItems(settings.ifNoItems, `No items to run: ${source}.`);
-        }
-        if (settings.summary)
-            await reportLater(fileProblems, () => writeSummary(report));
-        annotateFailures(report);
-        const resolves = describeResolves(report.records);
-        if (resolves !== undefined)
-            info(resolves);
-        const unresolved = report.records.some(record => record.resolve?.resolved === false);
-        // A merge's problems first: they say why items have no result.
-        const failure = [
-            mergeProblemsMessage(report),
-            failureMessage(report),
-            unresolved ? resolves : ''
-        ]
-            .filter(Boolean)
-            .join(' ')
-            .trim();
-        if (report.haltKind === HaltKind.Cancelled) {
-            setFailed(`Cancelled: ${report.haltReason}. ${failure}`.trim());
-        }
-        else if (failure !== '') {
-            setFailed(failure);
-        }
-    }
-    catch (error) {
-        // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
-        if (!outputsSet)
-            await reportLater(fileProblems, () => setOutputs(emptyReport(''), ''));
-        setFailed(error instanceof Error ? error.message : String(error));
-    }
-    finally {
-        for (const problem of fileProblems)
-            setFailed(problem);
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
-}
-/** Runs a write; its error becomes one line in problems instead of stopping the run's reporting. */
-async function reportLater(problems, write) {
-    try {
-        await write();
-    }
-    catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
-    }
-}
 /** Prints what would run, and reports every task as skipped. */
-function dryRun(settings, plan) {
+function dryRun(plan, maxWorkers, shell) {
     const total = plan.prepared.length;
     info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
     const records = plan.prepared.map((prepared, index) => {
@@ -11869,48 +11925,151 @@ function dryRun(settings, plan) {
         records,
         counts: countStatuses(records),
         durationMs: 0,
-        workers: Math.min(settings.maxWorkers, total),
-        shell: settings.shell,
-        haltReason: null,
-        haltKind: null
-    };
-}
-/** The timings input's durations; none when it is not set or its file cannot be used. */
-async function loadTimings(settings) {
-    if (settings.timingsPath === '')
-        return new Map();
-    const { timings, problem } = await readTimings(settings.timingsPath);
-    if (problem !== undefined)
-        info(`Timings not used: ${problem}. Tasks start in input order.`);
-    return timings;
-}
-/** With known timings, starts the longest tasks first. */
-function scheduleByTimings(settings, plan, timings) {
-    if (timings.size === 0)
-        return;
-    const keys = plan.prepared.map(prepared => itemText(prepared.item));
-    plan.priorities = prioritiesFromTimings(keys, plan.priorities, timings);
-    const known = keys.filter(key => timings.has(key)).length;
-    info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
-}
-function emptyReport(shell) {
-    return {
-        records: [],
-        counts: countStatuses([]),
-        durationMs: 0,
-        workers: 0,
+        workers: Math.min(maxWorkers, total),
         shell,
         haltReason: null,
         haltKind: null
     };
 }
-function reportNoItems(behavior, message) {
-    if (behavior === NoItemsBehavior.Error)
-        setFailed(message);
-    else if (behavior === NoItemsBehavior.Warn)
-        warning(message);
-    else
-        info(message);
+
+;// CONCATENATED MODULE: ./src/run/run-step.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** Runs the step in the mode its settings say, and returns what to report. */
+async function runStep(settings, workDirectory, cancellation) {
+    const previousTimings = await loadTimings(settings.timingsPath);
+    const { mode } = settings;
+    switch (mode.kind) {
+        case 'merge': {
+            const directory = settings.execution.workingDirectory;
+            const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults);
+            info(describeMerge(report));
+            return { report, jobLog: undefined, previousTimings, noItems: undefined };
+        }
+        case 'review-threads':
+            return runReviewThreads(settings, mode, workDirectory, cancellation, previousTimings);
+        case 'tasks':
+            return runPlanned(settings, mode, "'tasks' gave none", {
+                workDirectory,
+                previousTimings,
+                cancellation
+            });
+        case 'items':
+            return runPlanned(settings, mode, "'items' and 'items-file' gave none", {
+                workDirectory,
+                previousTimings,
+                cancellation
+            });
+    }
+}
+/** Lists the pull request's review threads and runs the command once per thread. */
+async function runReviewThreads(settings, mode, workDirectory, cancellation, previousTimings) {
+    const threads = await loadReviewThreads(mode.threads, cancellation);
+    const source = {
+        kind: 'items',
+        items: threads.threads.map(threadItem),
+        source: REVIEW_THREADS_SOURCE,
+        command: mode.command
+    };
+    const { owner, repo, number } = threads.pullRequest;
+    const none = `${owner}/${repo}#${number} has no unresolved review threads that match`;
+    const afterTask = threadResolver(threads, mode.threads);
+    return runPlanned(settings, source, none, {
+        workDirectory,
+        previousTimings,
+        cancellation,
+        afterTask
+    });
+}
+/** Prepares the tasks, takes this job's shard, orders them by timings and runs them (or not, on a dry run). */
+async function runPlanned(settings, source, none, context) {
+    const { execution } = settings;
+    let plan = prepareRun(source, execution, context.workDirectory);
+    const noItems = plan.prepared.length === 0 ? `No items to run: ${none}.` : undefined;
+    if (settings.shard !== undefined) {
+        const sharded = takeShard(plan, settings.shard, context.previousTimings);
+        info(describeShard(sharded.shard, sharded.prepared.length));
+        plan = sharded;
+    }
+    scheduleByTimings(plan, context.previousTimings);
+    let report;
+    if (plan.prepared.length === 0)
+        report = emptyReport(execution.shell);
+    else if (settings.dryRun)
+        report = dryRun(plan, execution.maxWorkers, execution.shell);
+    else {
+        report = await runItems(execution, plan, context.workDirectory, context.cancellation, context.afterTask);
+    }
+    if (plan.shard !== undefined)
+        report.shard = plan.shard;
+    const ran = report.records.length > 0 && !settings.dryRun;
+    const jobLog = ran ? (0,external_node_path_namespaceObject.join)(context.workDirectory, JOB_LOG_FILE) : undefined;
+    return { report, jobLog, previousTimings: context.previousTimings, noItems };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+/** The action's entry point: reads the inputs, runs the step, reports. */
+async function run() {
+    const stop = listenForStop();
+    const files = new RunnerFiles();
+    let outputsSet = false;
+    try {
+        const settings = await getInputs();
+        // One directory per run for the results, the job log, spilled output and the tasks' own files.
+        const workDirectory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'parallel-exec-'));
+        const outcome = await runStep(settings, workDirectory, stop.signal);
+        await publishOutputs(outcome, workDirectory, files);
+        outputsSet = true;
+        await concludeStep(outcome, settings, files);
+    }
+    catch (error) {
+        // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
+        if (!outputsSet)
+            await files.attempt(() => setOutputs(emptyReport(''), ''));
+        setFailed(error instanceof Error ? error.message : String(error));
+    }
+    finally {
+        files.failStep();
+        stop.dispose();
+    }
+}
+/** Turns the runner's SIGINT and SIGTERM into a cancellation of the run. */
+function listenForStop() {
+    const cancellation = new AbortController();
+    const onSignal = (signal) => {
+        if (cancellation.signal.aborted)
+            return;
+        info(`Received ${signal}: stopping every running task.`);
+        cancellation.abort(new Halt(HaltKind.Cancelled, `the runner sent ${signal}`));
+    };
+    // Without handlers Node dies at once on SIGINT/SIGTERM and orphans every task.
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const dispose = () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    };
+    return { signal: cancellation.signal, dispose };
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

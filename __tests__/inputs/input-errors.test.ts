@@ -19,7 +19,10 @@ async function check(inputs: Record<string, string>, files: Record<string, strin
   for (const [name, value] of Object.entries(inputs)) {
     process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  return prepareRun(await getInputs())
+  const { mode, execution } = await getInputs()
+  if (mode.kind !== 'items' && mode.kind !== 'tasks')
+    throw new Error(`No tasks in ${mode.kind} mode`)
+  return prepareRun(mode, execution)
 }
 
 afterEach(() => {

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { NoItemsBehavior } from '../../src/inputs/settings.js'
 import { LogMode } from '../../src/log/log-mode.js'
 import { Shell } from '../../src/model/shell.js'
+import { getInputs } from '../../src/inputs/read-inputs.js'
 import {
-  getInputs,
   parseBoolean,
   parseEnum,
   parseFailFast,
@@ -17,7 +17,7 @@ import {
   parsePullRequest,
   parseShard,
   parseTimeout
-} from '../../src/inputs/read-inputs.js'
+} from '../../src/inputs/input-values.js'
 import { WorkflowCommands } from '../../src/action/workflow-commands.js'
 import { HaltMode } from '../../src/model/halt.js'
 
@@ -87,7 +87,7 @@ describe('parseTimeout', () => {
 
 describe('parseFailFast and parseStopOnSuccess', () => {
   it('reads booleans, counts and percentages', () => {
-    expect(parseFailFast('false')).toBeNull()
+    expect(parseFailFast('false')).toBeUndefined()
     expect(parseFailFast('true')).toEqual({ count: 1 })
     expect(parseFailFast('3')).toEqual({ count: 3 })
     expect(parseFailFast('12.5%')).toEqual({ percent: 12.5 })
@@ -111,11 +111,13 @@ describe('parseFailFast and parseStopOnSuccess', () => {
   it('reads tasks', async () => {
     setInputs({ tasks: 'a: echo a\nb:\n  run: echo b\n  needs: a\n' })
     const settings = await getInputs()
-    expect(settings.items).toEqual([])
-    expect(settings.tasks).toEqual([
-      { name: 'a', run: 'echo a', needs: [] },
-      { name: 'b', run: 'echo b', needs: ['a'] }
-    ])
+    expect(settings.mode).toEqual({
+      kind: 'tasks',
+      tasks: [
+        { name: 'a', run: 'echo a', needs: [] },
+        { name: 'b', run: 'echo b', needs: ['a'] }
+      ]
+    })
   })
 })
 
@@ -199,26 +201,27 @@ describe('getInputs', () => {
     setInputs({ items: 'a\nb' })
     const settings = await getInputs()
     expect(settings).toMatchObject({
-      items: ['a', 'b'],
-      command: '',
-      shell: Shell.Bash,
-      failFast: null,
-      failFastMode: HaltMode.Cancel,
-      stopOnSuccess: 0,
-      totalTimeoutMs: undefined,
+      mode: { kind: 'items', items: ['a', 'b'], source: 'items', command: undefined },
+      execution: {
+        shell: Shell.Bash,
+        failFast: undefined,
+        failFastMode: HaltMode.Cancel,
+        stopOnSuccess: undefined,
+        totalTimeoutMs: undefined,
+        timeoutMs: undefined,
+        retries: 0,
+        retryDelayMs: 1000,
+        workingDirectory: process.cwd(),
+        log: LogMode.Grouped,
+        workflowCommands: WorkflowCommands.Annotations
+      },
       dryRun: false,
-      tasks: undefined,
-      timeoutMs: undefined,
-      retries: 0,
-      retryDelayMs: 1000,
-      timingsPath: '',
-      workingDirectory: process.cwd(),
-      log: LogMode.Grouped,
-      workflowCommands: WorkflowCommands.Annotations,
+      timingsPath: undefined,
+      shard: undefined,
       ifNoItems: NoItemsBehavior.Warn,
       summary: true
     })
-    expect(settings.maxWorkers).toBeGreaterThanOrEqual(1)
+    expect(settings.execution.maxWorkers).toBeGreaterThanOrEqual(1)
   })
 
   it('reads every input', async () => {
@@ -245,26 +248,29 @@ describe('getInputs', () => {
       summary: 'false'
     })
     expect(await getInputs()).toEqual({
-      items: [{ name: 'x' }],
-      itemsInput: "items-file 'list.json'",
-      command: '  echo {name}  ',
-      shell: Shell.None,
-      maxWorkers: 3,
-      failFast: { percent: 10 },
-      failFastMode: HaltMode.Drain,
-      stopOnSuccess: 2,
-      totalTimeoutMs: 3_600_000,
+      mode: {
+        kind: 'items',
+        items: [{ name: 'x' }],
+        source: "items-file 'list.json'",
+        command: '  echo {name}  '
+      },
+      execution: {
+        shell: Shell.None,
+        maxWorkers: 3,
+        failFast: { percent: 10 },
+        failFastMode: HaltMode.Drain,
+        stopOnSuccess: 2,
+        totalTimeoutMs: 3_600_000,
+        timeoutMs: 300_000,
+        retries: 2,
+        retryDelayMs: 3000,
+        workingDirectory: dir,
+        log: LogMode.Failures,
+        workflowCommands: WorkflowCommands.None
+      },
       dryRun: true,
-      tasks: undefined,
-      timeoutMs: 300_000,
-      retries: 2,
-      retryDelayMs: 3000,
       timingsPath: join(dir, 'timings.json'),
       shard: undefined,
-      mergeResults: '',
-      workingDirectory: dir,
-      log: LogMode.Failures,
-      workflowCommands: WorkflowCommands.None,
       ifNoItems: NoItemsBehavior.Error,
       summary: false
     })
@@ -289,7 +295,8 @@ describe('getInputs', () => {
         'each shard would stop after its own successes, not the run.'
     )
     delete process.env['INPUT_STOP-ON-SUCCESS']
-    expect((await getInputs()).tasks?.map(task => task.name)).toEqual(['lint', 'test'])
+    const { mode } = await getInputs()
+    expect(mode.kind === 'tasks' && mode.tasks.map(task => task.name)).toEqual(['lint', 'test'])
   })
 
   it('reads the review-thread inputs', async () => {
@@ -305,15 +312,18 @@ describe('getInputs', () => {
       'resolve-comment': '  Done: {outputs.note}\n'
     })
     const settings = await getInputs()
-    expect(settings.items).toEqual([])
-    expect(settings.reviewThreads).toEqual({
-      token: 'tok',
-      pullRequest: 42,
-      includeOutdated: true,
-      paths: ['src/**', 'docs/*.md', 'lib/**'],
-      authors: ['alice', 'bob'],
-      resolve: 'on-success',
-      comment: 'Done: {outputs.note}'
+    expect(settings.mode).toEqual({
+      kind: 'review-threads',
+      command: './fix.sh {path}',
+      threads: {
+        token: 'tok',
+        pullRequest: 42,
+        includeOutdated: true,
+        paths: ['src/**', 'docs/*.md', 'lib/**'],
+        authors: ['alice', 'bob'],
+        resolve: 'on-success',
+        comment: 'Done: {outputs.note}'
+      }
     })
     setInputs({ command: '' })
     await expect(getInputs()).rejects.toThrow(

@@ -31,9 +31,10 @@ describe('runItems', () => {
       printed.push(Buffer.from(chunk).toString('utf8'))
       return true
     })
-    const settings = await getInputs()
-    const plan = prepareRun(settings, dir)
-    const run = runItems(settings, plan, dir, new AbortController().signal, () =>
+    const { mode, execution } = await getInputs()
+    if (mode.kind !== 'items') throw new Error(`Expected items, not ${mode.kind}`)
+    const plan = prepareRun(mode, execution, dir)
+    const run = runItems(execution, plan, dir, new AbortController().signal, () =>
       Promise.reject(new Error('resolver broke'))
     )
     await expect(run).rejects.toThrow('resolver broke')

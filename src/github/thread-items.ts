@@ -12,6 +12,7 @@ import {
   type PullRequestRef,
   type ReviewThread
 } from './review-threads.js'
+import { type Item } from '../model/item.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 
@@ -79,7 +80,7 @@ export async function loadReviewThreads(
   settings: ReviewThreadSettings,
   signal: AbortSignal
 ): Promise<ThreadSource> {
-  if (settings.comment !== '') checkCommentTemplate(settings.comment)
+  if (settings.comment !== undefined) checkCommentTemplate(settings.comment)
   const pullRequest = await pullRequestFromContext(settings.pullRequest)
   const api = await createGitHubApi(settings.token, { log: core.info, signal })
   const threads = await listReviewThreads(api, pullRequest, {
@@ -108,21 +109,45 @@ export async function loadReviewThreads(
   return { api, pullRequest, threads }
 }
 
+/** A review thread as an object item for the command template, its fields in the order they are listed. */
+export function threadItem(thread: ReviewThread): Item {
+  return {
+    path: thread.path,
+    line: thread.line,
+    author: thread.author,
+    body: thread.body,
+    startLine: thread.startLine,
+    diffSide: thread.diffSide,
+    isOutdated: thread.isOutdated,
+    subjectType: thread.subjectType,
+    url: thread.url,
+    id: thread.id,
+    comments: thread.comments.map(comment => ({
+      author: comment.author,
+      body: comment.body,
+      url: comment.url,
+      createdAt: comment.createdAt
+    })),
+    viewerCanResolve: thread.viewerCanResolve
+  }
+}
+
 /**
  * A function that resolves a finished task's thread when the task succeeded (replying first when
- * a comment template is given) and records the outcome on the record as `resolve`.
+ * a comment template is given) and records the outcome on the record as `resolve`. A record's
+ * index is its thread's place in `source.threads`.
  */
 export function threadResolver(
   source: ThreadSource,
   settings: ReviewThreadSettings
 ): ((record: TaskRecord) => Promise<void>) | undefined {
   if (settings.resolve !== ResolveThreads.OnSuccess) return undefined
+  const { comment } = settings
   return async record => {
-    if (record.status !== TaskStatus.Success) return
-    const thread = record.item as unknown as ReviewThread
-    const comment =
-      settings.comment === '' ? undefined : renderComment(settings.comment, thread, record)
-    record.resolve = await resolveReviewThread(source.api, thread.id, comment).catch(
+    const thread = source.threads[record.index]
+    if (record.status !== TaskStatus.Success || thread === undefined) return
+    const reply = comment === undefined ? undefined : renderComment(comment, thread, record)
+    record.resolve = await resolveReviewThread(source.api, thread.id, reply).catch(
       (error: unknown) => ({ resolved: false, error: String(error) })
     )
   }

@@ -23,54 +23,87 @@ export interface ReviewThreadSettings {
   authors: string[]
   /** Which threads to resolve after their task. */
   resolve: ResolveThreads
-  /** The reply posted before resolving, as a template; '' for none. */
-  comment: string
+  /** The reply posted before resolving, as a template; undefined for none. */
+  comment: string | undefined
 }
 
-/** The action's inputs, checked and parsed. */
-export interface ActionSettings {
-  /** The items, parsed from `items` or `items-file` (empty when `tasks` or review threads give them). */
+/** Where a step's tasks come from, and what it does: each mode carries only its own fields. */
+export type RunMode = ItemsMode | TasksMode | ReviewThreadsMode | MergeMode
+
+/** One command per item, from `items` or `items-file`. */
+export interface ItemsMode {
+  kind: 'items'
+  /** The items, parsed. */
   items: Item[]
   /** What gave the items, for error messages: `items`, `items-file 'list.json'`, … */
-  itemsInput: string
-  /** Review threads as items, or undefined when the items come from the inputs. */
-  reviewThreads: ReviewThreadSettings | undefined
-  /** The named tasks of the `tasks` input, or undefined when items are given. */
-  tasks: TaskSpec[] | undefined
-  /** The command template; empty means each item is itself the command. */
+  source: string
+  /** The command template; undefined when each item is itself the command. */
+  command: string | undefined
+}
+
+/** Named tasks from `tasks`, each with its own script, needs and settings. */
+export interface TasksMode {
+  kind: 'tasks'
+  /** The tasks, parsed. */
+  tasks: TaskSpec[]
+}
+
+/** One command per unresolved review thread of a pull request (`items-from: review-threads`). */
+export interface ReviewThreadsMode {
+  kind: 'review-threads'
+  /** The command template run once per thread. */
   command: string
+  /** Which threads, and what to do with them once their task ends. */
+  threads: ReviewThreadSettings
+}
+
+/** No tasks: the shards' results files matching `merge-results` are merged into one report. */
+export interface MergeMode {
+  kind: 'merge'
+  /** Glob of the shards' results files. */
+  pattern: string
+}
+
+/** How the tasks of a run are started, limited and logged. */
+export interface ExecutionSettings {
   /** The shell that runs each command. */
   shell: Shell
   /** How many tasks run at once. */
   maxWorkers: number
-  /** When to halt the run because tasks did not succeed; null for never. */
-  failFast: FailFastThreshold | null
+  /** When to halt the run because tasks did not succeed; undefined for never. */
+  failFast: FailFastThreshold | undefined
   /** What a halt does to running tasks. */
   failFastMode: HaltMode
-  /** Halt once this many tasks succeeded; 0 for never. */
-  stopOnSuccess: number
+  /** Halt once this many tasks succeeded; undefined for never. */
+  stopOnSuccess: number | undefined
   /** Time budget for the whole run in milliseconds; undefined for none. */
   totalTimeoutMs: number | undefined
-  /** Print the commands and set the outputs without running anything. */
-  dryRun: boolean
   /** Per-task time limit in milliseconds; undefined for none. */
   timeoutMs: number | undefined
   /** How many more times a failed or timed-out task is run. */
   retries: number
   /** Delay before the first retry, in milliseconds; it doubles with each further retry. */
   retryDelayMs: number
-  /** Absolute path of a previous run's timings or results file, or '' for none. */
-  timingsPath: string
-  /** This job's share of the items, or undefined to run them all. */
-  shard: Shard | undefined
-  /** Glob of shards' results files to merge instead of running anything, or ''. */
-  mergeResults: string
   /** Absolute directory the commands run in. */
   workingDirectory: string
   /** How task output reaches the log. */
   log: LogMode
   /** Which workflow commands in task output the runner may act on. */
   workflowCommands: WorkflowCommands
+}
+
+/** The action's inputs, checked and parsed. */
+export interface ActionSettings {
+  /** Where the tasks come from. */
+  mode: RunMode
+  /** How they run. */
+  execution: ExecutionSettings
+  /** Absolute path of a previous run's timings or results file; undefined for none. */
+  timingsPath: string | undefined
+  /** This job's share of the items; undefined to run them all. */
+  shard: Shard | undefined
+  /** Print the commands and set the outputs without running anything. */
+  dryRun: boolean
   /** What to do when there are no items. */
   ifNoItems: NoItemsBehavior
   /** Whether to write the job summary. */

@@ -68,3 +68,16 @@ export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
   }
   return counts
 }
+
+/** The report of a run with no tasks. */
+export function emptyReport(shell: string): RunReport {
+  return {
+    records: [],
+    counts: countStatuses([]),
+    durationMs: 0,
+    workers: 0,
+    shell,
+    haltReason: null,
+    haltKind: null
+  }
+}

@@ -3,7 +3,8 @@ import { resolve } from 'node:path'
 import { type PreparedItem } from '../exec/command-task.js'
 import { type RunPlan } from './run-plan.js'
 import { Inputs } from '../action/action-yml.js'
-import { type ActionSettings } from '../inputs/settings.js'
+import { type ExecutionSettings, type ItemsMode, type TasksMode } from '../inputs/settings.js'
+import { type Shell } from '../model/shell.js'
 import { type Item } from '../model/item.js'
 import { cut, itemLabel } from '../model/labels.js'
 import { resolveProgram } from '../system/shell-path.js'
@@ -24,28 +25,34 @@ import {
 } from '../template/template.js'
 import { unsendableCharacter } from '../model/unsendable.js'
 
+/** Where prepared tasks come from: items through a command template, or named tasks. */
+export type TaskSource = ItemsMode | TasksMode
+
 /**
  * Renders every command and checks every item before anything runs, so that a bad template, a
  * placeholder that names nothing, a command that could not start (a string over Linux's 128 KiB,
  * or arguments and environment over the system's total, counted for tasks whose files are in
  * `workDirectory`) or a missing task directory stops the run early, naming what is wrong.
  */
-export function prepareRun(settings: ActionSettings, workDirectory?: string): RunPlan {
-  const count = settings.tasks?.length ?? settings.items.length
+export function prepareRun(
+  source: TaskSource,
+  execution: ExecutionSettings,
+  workDirectory?: string
+): RunPlan {
+  const count = source.kind === 'tasks' ? source.tasks.length : source.items.length
   const budget =
     workDirectory === undefined
       ? undefined
-      : spawnBudget(workDirectory, Math.max(1, Math.min(settings.maxWorkers, count)), count)
-  if (settings.tasks !== undefined) return prepareTasks(settings.tasks, settings, budget)
-  const template = parseTemplate(settings)
+      : spawnBudget(workDirectory, Math.max(1, Math.min(execution.maxWorkers, count)), count)
+  if (source.kind === 'tasks') return prepareTasks(source.tasks, execution, budget)
+  const command = source.command ?? ''
+  const template = parseTemplate(command, execution.shell)
   try {
-    return prepareItems(settings.items, template, settings.itemsInput, budget)
+    return prepareItems(source.items, template, source.source, budget)
   } catch (error) {
     if (!(error instanceof PlaceholderError)) throw error
     // A placeholder that names nothing is the template's fault; a value no command can carry, the item's.
-    const input = error.namesNothing
-      ? `${Inputs.Command} '${cut(settings.command, 80)}'`
-      : settings.itemsInput
+    const input = error.namesNothing ? `${Inputs.Command} '${cut(command, 80)}'` : source.source
     throw new Error(`Invalid ${input}: ${error.message}`, { cause: error })
   }
 }
@@ -72,11 +79,11 @@ export function prepareItems(
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
 export function prepareTasks(
   tasks: readonly TaskSpec[],
-  settings: ActionSettings,
+  execution: Pick<ExecutionSettings, 'shell' | 'workingDirectory'>,
   budget?: SpawnBudget
 ): RunPlan {
   // An empty template makes each "item" the script itself, quoted for nothing.
-  const template = CommandTemplate.parse('', settings.shell)
+  const template = CommandTemplate.parse('', execution.shell)
   const indexOf = new Map(tasks.map((task, index) => [task.name, index]))
   const prepared = tasks.map((task, index): PreparedItem => {
     const where = `Invalid ${Inputs.Tasks}: task '${task.name}'`
@@ -95,7 +102,7 @@ export function prepareTasks(
       cwd:
         task.workingDirectory === undefined
           ? undefined
-          : existingDirectory(task, resolve(settings.workingDirectory, task.workingDirectory))
+          : existingDirectory(task, resolve(execution.workingDirectory, task.workingDirectory))
     }
     return { index, item: task.name, command, needs: task.needs, overrides, spawnRoom }
   })
@@ -108,12 +115,12 @@ export function prepareTasks(
 }
 
 /** Parses the command template, naming the input when it is unusable. */
-function parseTemplate(settings: ActionSettings): CommandTemplate {
+function parseTemplate(command: string, shell: Shell): CommandTemplate {
   try {
-    return CommandTemplate.parse(settings.command, settings.shell)
+    return CommandTemplate.parse(command, shell)
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error
-    throw new Error(`Invalid ${Inputs.Command} '${cut(settings.command, 80)}': ${error.message}`, {
+    throw new Error(`Invalid ${Inputs.Command} '${cut(command, 80)}': ${error.message}`, {
       cause: error
     })
   }

@@ -40,7 +40,11 @@ export function assignShards(estimates: readonly number[], shards: number): numb
  * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
  * its number in the log and its `index` in the results), so shards merge back in input order.
  */
-export function takeShard(plan: RunPlan, shard: Shard, timings: Timings): RunPlan {
+export function takeShard(
+  plan: RunPlan,
+  shard: Shard,
+  timings: Timings
+): RunPlan & { shard: ShardInfo } {
   const keys = plan.prepared.map(prepared => itemText(prepared.item))
   const known = keys.some(key => timings.has(key))
   const estimates = estimateDurations(keys, timings)

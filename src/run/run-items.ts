@@ -5,7 +5,7 @@ import { commandTask, type PreparedItem } from '../exec/command-task.js'
 import { formatDuration } from '../model/duration.js'
 import { runTasks, type Outcome } from '../exec/scheduler.js'
 import { Halt, HaltKind } from '../model/halt.js'
-import { type ActionSettings, type FailFastThreshold } from '../inputs/settings.js'
+import { type ExecutionSettings, type FailFastThreshold } from '../inputs/settings.js'
 import { itemLabel } from '../model/labels.js'
 import { sharedLaunchers, stopRunLeftovers } from '../exec/process-runner.js'
 import { type RunPlan } from '../plan/run-plan.js'
@@ -29,7 +29,7 @@ export const JOB_LOG_FILE = 'job-log.jsonl'
  * runs for each task as it ends (while others go on); the report waits for all of them.
  */
 export async function runItems(
-  settings: ActionSettings,
+  settings: ExecutionSettings,
   plan: RunPlan,
   workDirectory: string,
   cancellation: AbortSignal,
@@ -195,21 +195,21 @@ export function skippedLine(
 
 /** The number of unsuccessful tasks that halts the run, or undefined for never. */
 export function failureLimit(
-  threshold: FailFastThreshold | null,
+  threshold: FailFastThreshold | undefined,
   total: number
 ): number | undefined {
-  if (threshold === null) return undefined
+  if (threshold === undefined) return undefined
   if ('count' in threshold) return threshold.count
   // GNU parallel's fail=N%: a percentage of all the jobs, so at least one.
   return Math.max(1, Math.ceil((total * threshold.percent) / 100))
 }
 
-function describeLimits(settings: ActionSettings, maxFailures: number | undefined): string {
+function describeLimits(settings: ExecutionSettings, maxFailures: number | undefined): string {
   const parts = [
     `fail-fast: ${maxFailures === undefined ? 'off' : `after ${maxFailures}, ${settings.failFastMode}`}`,
     `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}`
   ]
-  if (settings.stopOnSuccess > 0) parts.push(`stop-on-success: ${settings.stopOnSuccess}`)
+  if (settings.stopOnSuccess !== undefined) parts.push(`stop-on-success: ${settings.stopOnSuccess}`)
   if (settings.totalTimeoutMs !== undefined) {
     parts.push(`total-timeout: ${formatDuration(settings.totalTimeoutMs)}`)
   }

@@ -1,0 +1,158 @@
+import { stat } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
+import { Inputs } from '../action/action-yml.js'
+import { MAX_RETRY_DELAY_MS } from '../exec/command-task.js'
+import { parseDurationInput } from '../model/duration.js'
+import { MAX_SHARDS, type Shard } from '../model/shard.js'
+import { type FailFastThreshold } from './settings.js'
+
+/** Parses `max-workers`: a whole number from 1 up, `auto` (the CPUs available) or `N%` of them. */
+export function parseMaxWorkers(value: string, cpus: number = availableParallelism()): number {
+  const text = value.trim()
+  if (text === 'auto') return Math.max(1, cpus)
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text)
+  if (percent && Number(percent[1]) > 0) {
+    return Math.max(1, Math.floor((cpus * Number(percent[1])) / 100))
+  }
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+    return Number(text)
+  }
+  throw new Error(
+    `Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
+      `or a percentage of the CPUs such as '50%'.`
+  )
+}
+
+/** Parses `pull-request`: empty for the event's pull request, else its number. */
+export function parsePullRequest(value: string): number | undefined {
+  const text = value.trim().replace(/^#/, '')
+  if (text === '') return undefined
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+    return Number(text)
+  }
+  throw new Error(
+    `Invalid ${Inputs.PullRequest} '${value}'. Expected a pull request number such as 42, or ` +
+      "empty for the event's pull request."
+  )
+}
+
+/** A list input: one entry per line or separated by commas, blanks dropped. */
+export function listInput(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map(entry => entry.trim())
+    .filter(entry => entry !== '')
+}
+
+/**
+ * Parses `shard`: empty for none, else `{index}/{total}` with a 0-based index, as the matrix's
+ * `strategy.job-index` and `strategy.job-total` give them.
+ */
+export function parseShard(value: string): Shard | undefined {
+  const text = value.trim()
+  if (text === '') return undefined
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text)
+  const index = Number(match?.[1])
+  const total = Number(match?.[2])
+  if (match && total >= 1 && total <= MAX_SHARDS && index < total) return { index, total }
+  throw new Error(
+    `Invalid ${Inputs.Shard} '${value}'. Expected {index}/{total} with a 0-based index below the ` +
+      `total (at most ${MAX_SHARDS}, as a matrix has at most ${MAX_SHARDS} jobs), such as ` +
+      '${{ strategy.job-index }}/${{ strategy.job-total }}, or empty for no sharding.'
+  )
+}
+
+/**
+ * Parses `timeout` (or `total-timeout`): empty for none, else a duration such as `90s` or `5m`,
+ * up to MAX_DURATION_MS.
+ */
+export function parseTimeout(value: string, input: string = Inputs.Timeout): number | undefined {
+  if (value.trim() === '') return undefined
+  return parseDurationInput(
+    value,
+    `Invalid ${input}`,
+    "'90' (seconds), '90s', '5m' or '1h30m', or empty for no limit"
+  )
+}
+
+/**
+ * Parses `fail-fast`: `false` (never), `true` (the first task that does not succeed), a whole
+ * number N (once N tasks have not succeeded) or N% (once N percent of all tasks have not).
+ */
+export function parseFailFast(value: string): FailFastThreshold | undefined {
+  const text = value.trim()
+  if (['false', 'False', 'FALSE'].includes(text)) return undefined
+  if (['true', 'True', 'TRUE'].includes(text)) return { count: 1 }
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+    return { count: Number(text) }
+  }
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text)
+  if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
+    return { percent: Number(percent[1]) }
+  throw new Error(
+    `Invalid ${Inputs.FailFast} '${value}'. Expected 'true', 'false', a whole number of tasks from 1 up, ` +
+      `or a percentage of all tasks such as '10%'.`
+  )
+}
+
+/** Parses `stop-on-success`: 0 (never) or a whole number of tasks. */
+export function parseStopOnSuccess(value: string): number {
+  const text = value.trim()
+  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text)
+  throw new Error(
+    `Invalid ${Inputs.StopOnSuccess} '${value}'. Expected a whole number of tasks, or 0 for never.`
+  )
+}
+
+/** Parses `retries`: a whole number from 0 up. */
+export function parseRetries(value: string): number {
+  const text = value.trim()
+  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text)
+  throw new Error(`Invalid ${Inputs.Retries} '${value}'. Expected a whole number from 0 up.`)
+}
+
+/** Parses `retry-delay`: `0` or a duration such as `1s`, `500ms` or `1m`, up to the retry cap. */
+export function parseRetryDelay(value: string): number {
+  if (/^\s*0+(\.0*)?(ms|s|m|h|d)?\s*$/.test(value)) return 0
+  // A longer first delay would be cut to the cap without a word.
+  return parseDurationInput(
+    value,
+    `Invalid ${Inputs.RetryDelay}`,
+    "'1s', '500ms' or '1m', or 0",
+    MAX_RETRY_DELAY_MS
+  )
+}
+
+/** Parses a boolean input as the YAML 1.2 core schema spells it (as core.getBooleanInput). */
+export function parseBoolean(input: string, value: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new Error(`Invalid ${input} '${value}'. Expected 'true' or 'false'.`)
+}
+
+/** Parses an enum-valued input, naming the allowed values when it is not one of them. */
+export function parseEnum<E extends Record<string, string>>(
+  input: string,
+  value: string,
+  values: E
+): E[keyof E] {
+  const allowed = Object.values(values)
+  const text = value.trim()
+  if (allowed.includes(text)) return text as E[keyof E]
+  throw new Error(`Invalid ${input} '${value}'. Expected one of: ${allowed.join(', ')}.`)
+}
+
+/** Parses `working-directory`: an existing directory, or empty for the current one. */
+export async function parseWorkingDirectory(value: string): Promise<string> {
+  const directory = resolve(value)
+  if (value === '') return directory
+  const stats = await stat(directory).catch(() => undefined)
+  if (!stats?.isDirectory()) {
+    throw new Error(
+      `Invalid ${Inputs.WorkingDirectory} '${value}': ${stats ? 'not a directory' : 'no such directory'}. ` +
+        'Expected an existing directory.'
+    )
+  }
+  return directory
+}

@@ -1,0 +1,32 @@
+import * as core from '../action/actions-core.js'
+import { itemLabel } from '../model/labels.js'
+import { countStatuses, type RunReport } from '../model/run-report.js'
+import { TaskStatus } from '../model/task-status.js'
+import { type RunPlan } from '../plan/run-plan.js'
+import { recordOf } from './run-items.js'
+
+/** Prints what would run, and reports every task as skipped. */
+export function dryRun(plan: RunPlan, maxWorkers: number, shell: string): RunReport {
+  const total = plan.prepared.length
+  core.info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`)
+  const records = plan.prepared.map((prepared, index) => {
+    const needs = prepared.needs?.length
+      ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
+      : ''
+    const number = prepared.index + 1
+    const of = plan.shard?.itemCount ?? total
+    core.info(
+      `[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`
+    )
+    return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared)
+  })
+  return {
+    records,
+    counts: countStatuses(records),
+    durationMs: 0,
+    workers: Math.min(maxWorkers, total),
+    shell,
+    haltReason: null,
+    haltKind: null
+  }
+}

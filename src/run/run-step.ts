@@ -1,0 +1,117 @@
+import * as core from '../action/actions-core.js'
+import { Inputs } from '../action/action-yml.js'
+import { join } from 'node:path'
+import { loadReviewThreads, threadItem, threadResolver } from '../github/thread-items.js'
+import { REVIEW_THREADS_SOURCE } from '../inputs/read-inputs.js'
+import { type ActionSettings, type ReviewThreadsMode } from '../inputs/settings.js'
+import { emptyReport, type RunReport } from '../model/run-report.js'
+import { type TaskRecord } from '../model/task-record.js'
+import { prepareRun, type TaskSource } from '../plan/prepare.js'
+import { describeShard, takeShard } from '../plan/shard.js'
+import { loadTimings, scheduleByTimings } from '../plan/timing-order.js'
+import { type Timings } from '../plan/timings.js'
+import { describeMerge, mergeResultsFiles } from '../report/merge.js'
+import { type StepOutcome } from '../report/publish.js'
+import { dryRun } from './dry-run.js'
+import { JOB_LOG_FILE, runItems } from './run-items.js'
+
+/** Runs the step in the mode its settings say, and returns what to report. */
+export async function runStep(
+  settings: ActionSettings,
+  workDirectory: string,
+  cancellation: AbortSignal
+): Promise<StepOutcome> {
+  const previousTimings = await loadTimings(settings.timingsPath)
+  const { mode } = settings
+  switch (mode.kind) {
+    case 'merge': {
+      const directory = settings.execution.workingDirectory
+      const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults)
+      core.info(describeMerge(report))
+      return { report, jobLog: undefined, previousTimings, noItems: undefined }
+    }
+    case 'review-threads':
+      return runReviewThreads(settings, mode, workDirectory, cancellation, previousTimings)
+    case 'tasks':
+      return runPlanned(settings, mode, "'tasks' gave none", {
+        workDirectory,
+        previousTimings,
+        cancellation
+      })
+    case 'items':
+      return runPlanned(settings, mode, "'items' and 'items-file' gave none", {
+        workDirectory,
+        previousTimings,
+        cancellation
+      })
+  }
+}
+
+/** Where a run's tasks write, what it knows from earlier runs, and what stops it. */
+interface RunContext {
+  workDirectory: string
+  previousTimings: Timings
+  cancellation: AbortSignal
+  /** Runs for each task as it ends, while others go on. */
+  afterTask?: (record: TaskRecord) => Promise<void>
+}
+
+/** Lists the pull request's review threads and runs the command once per thread. */
+async function runReviewThreads(
+  settings: ActionSettings,
+  mode: ReviewThreadsMode,
+  workDirectory: string,
+  cancellation: AbortSignal,
+  previousTimings: Timings
+): Promise<StepOutcome> {
+  const threads = await loadReviewThreads(mode.threads, cancellation)
+  const source: TaskSource = {
+    kind: 'items',
+    items: threads.threads.map(threadItem),
+    source: REVIEW_THREADS_SOURCE,
+    command: mode.command
+  }
+  const { owner, repo, number } = threads.pullRequest
+  const none = `${owner}/${repo}#${number} has no unresolved review threads that match`
+  const afterTask = threadResolver(threads, mode.threads)
+  return runPlanned(settings, source, none, {
+    workDirectory,
+    previousTimings,
+    cancellation,
+    afterTask
+  })
+}
+
+/** Prepares the tasks, takes this job's shard, orders them by timings and runs them (or not, on a dry run). */
+async function runPlanned(
+  settings: ActionSettings,
+  source: TaskSource,
+  none: string,
+  context: RunContext
+): Promise<StepOutcome> {
+  const { execution } = settings
+  let plan = prepareRun(source, execution, context.workDirectory)
+  const noItems = plan.prepared.length === 0 ? `No items to run: ${none}.` : undefined
+  if (settings.shard !== undefined) {
+    const sharded = takeShard(plan, settings.shard, context.previousTimings)
+    core.info(describeShard(sharded.shard, sharded.prepared.length))
+    plan = sharded
+  }
+  scheduleByTimings(plan, context.previousTimings)
+  let report: RunReport
+  if (plan.prepared.length === 0) report = emptyReport(execution.shell)
+  else if (settings.dryRun) report = dryRun(plan, execution.maxWorkers, execution.shell)
+  else {
+    report = await runItems(
+      execution,
+      plan,
+      context.workDirectory,
+      context.cancellation,
+      context.afterTask
+    )
+  }
+  if (plan.shard !== undefined) report.shard = plan.shard
+  const ran = report.records.length > 0 && !settings.dryRun
+  const jobLog = ran ? join(context.workDirectory, JOB_LOG_FILE) : undefined
+  return { report, jobLog, previousTimings: context.previousTimings, noItems }
+}
