@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { jsonErrorOffset, lineAndColumn } from '../../src/inputs/json-position.js'
 
 describe('jsonErrorOffset', () => {
@@ -23,6 +24,31 @@ describe('jsonErrorOffset', () => {
       expect(() => JSON.parse(text)).not.toThrow()
       expect(jsonErrorOffset(text)).toBe(-1)
     }
+  })
+})
+
+describe('the scanner against JSON.parse', () => {
+  it('accepts exactly what JSON.parse accepts, on valid JSON and on JSON with a few characters changed', () => {
+    const chars = fc.constantFrom(...'{}[]",:\\ \t\nu09afAEtrunlsx-+.e\u0001'.split(''))
+    const text = fc.oneof(
+      fc.json(),
+      fc.string({ unit: chars, maxLength: 30 }),
+      fc
+        .tuple(fc.json(), fc.nat(40), fc.nat(3), fc.string({ unit: chars, maxLength: 3 }))
+        .map(([json, at, cut, inserted]) => json.slice(0, at) + inserted + json.slice(at + cut))
+    )
+    fc.assert(
+      fc.property(text, sample => {
+        let parses = true
+        try {
+          JSON.parse(sample)
+        } catch {
+          parses = false
+        }
+        expect(jsonErrorOffset(sample) === -1).toBe(parses)
+      }),
+      { numRuns: 20_000, seed: 7 }
+    )
   })
 })
 

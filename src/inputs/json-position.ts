@@ -51,104 +51,142 @@ function scanJson(
   text: string,
   onNumber: (start: number, end: number) => void
 ): { offset: number; tooDeep: boolean } {
-  let pos = 0
-  let depth = 0
-  let tooDeep = false
-  // Checked before going a level deeper, so the scan's own recursion stays within the limit.
-  const enter = (): void => {
-    if (++depth <= MAX_JSON_DEPTH) return
-    tooDeep = true
-    fail()
+  const scanner = new JsonScanner(text, onNumber)
+  try {
+    scanner.value()
+    scanner.space()
+    return { offset: scanner.pos < text.length ? scanner.pos : -1, tooDeep: false }
+  } catch (error) {
+    if (!(error instanceof JsonScanError)) throw error
+    return { offset: error.offset, tooDeep: error.tooDeep }
   }
-  const fail = (): never => {
-    throw pos
+}
+
+/** Where a scan stopped. */
+class JsonScanError {
+  constructor(
+    readonly offset: number,
+    readonly tooDeep: boolean
+  ) {}
+}
+
+/** A recursive-descent reader of strict JSON that keeps only positions. */
+class JsonScanner {
+  pos = 0
+  private depth = 0
+
+  constructor(
+    private readonly text: string,
+    private readonly onNumber: (start: number, end: number) => void
+  ) {}
+
+  /** One JSON value, after any white space. */
+  value(): void {
+    this.space()
+    const ch = this.text[this.pos]
+    if (ch === '{') return this.container('}', () => this.member())
+    if (ch === '[') return this.container(']', () => this.value())
+    if (ch === '"') return this.string()
+    if (ch === 't') return this.literal('true')
+    if (ch === 'f') return this.literal('false')
+    if (ch === 'n') return this.literal('null')
+    return this.number()
   }
-  const space = (): void => {
-    while (pos < text.length && ' \t\n\r'.includes(text[pos] as string)) pos++
-  }
-  const literal = (word: string): void => {
-    for (const ch of word) {
-      if (text[pos] !== ch) fail()
-      pos++
+
+  /** JSON's white space. */
+  space(): void {
+    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos] as string)) {
+      this.pos++
     }
   }
-  const string = (): void => {
-    pos++
+
+  /** An object or array: entries separated by commas up to its closing bracket. */
+  private container(close: string, entry: () => void): void {
+    this.enter()
+    this.pos++
+    this.space()
+    if (this.text[this.pos] === close) return this.leave()
     for (;;) {
-      const ch = text[pos]
-      if (ch === undefined || ch < ' ') fail()
-      if (ch === '"') return void pos++
+      entry()
+      this.space()
+      if (this.text[this.pos] === ',') this.pos++
+      else if (this.text[this.pos] === close) return this.leave()
+      else this.fail()
+    }
+  }
+
+  /** One `"key": value` of an object. */
+  private member(): void {
+    this.space()
+    if (this.text[this.pos] !== '"') this.fail()
+    this.string()
+    this.space()
+    this.literal(':')
+    this.value()
+  }
+
+  /** A string with its escapes; control characters are not allowed raw. */
+  private string(): void {
+    this.pos++
+    for (;;) {
+      const ch = this.text[this.pos]
+      if (ch === undefined || ch < ' ') this.fail()
+      if (ch === '"') return void this.pos++
       if (ch === '\\') {
-        pos++
-        const esc = text[pos]
-        if (esc === 'u') {
-          for (let i = 1; i <= 4; i++) {
-            if (!/[0-9a-fA-F]/.test(text[pos + i] ?? '')) {
-              pos += i
-              fail()
-            }
-          }
-          pos += 5
+        this.pos++
+        const escape = this.text[this.pos]
+        if (escape === 'u') {
+          this.unicodeEscape()
           continue
         }
-        if (esc === undefined || !'"\\/bfnrt'.includes(esc)) fail()
+        if (escape === undefined || !'"\\/bfnrt'.includes(escape)) this.fail()
       }
-      pos++
+      this.pos++
     }
   }
-  const number = (): void => {
+
+  /** The four hex digits after `\u`, failing at the first that is not one. */
+  private unicodeEscape(): void {
+    for (let i = 1; i <= 4; i++) {
+      if (!/[0-9a-fA-F]/.test(this.text[this.pos + i] ?? '')) {
+        this.pos += i
+        this.fail()
+      }
+    }
+    this.pos += 5
+  }
+
+  /** A number, reported to onNumber. */
+  private number(): void {
     const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
-    match.lastIndex = pos
-    if (!match.exec(text)) fail()
-    onNumber(pos, match.lastIndex)
-    pos = match.lastIndex
+    match.lastIndex = this.pos
+    if (!match.exec(this.text)) this.fail()
+    this.onNumber(this.pos, match.lastIndex)
+    this.pos = match.lastIndex
   }
-  const value = (): void => {
-    space()
-    const ch = text[pos]
-    if (ch === '{') {
-      enter()
-      pos++
-      space()
-      if (text[pos] === '}') return void (pos++, depth--)
-      for (;;) {
-        space()
-        if (text[pos] !== '"') fail()
-        string()
-        space()
-        literal(':')
-        value()
-        space()
-        if (text[pos] === ',') pos++
-        else if (text[pos] === '}') return void (pos++, depth--)
-        else fail()
-      }
+
+  /** Exactly `word`. */
+  private literal(word: string): void {
+    for (const ch of word) {
+      if (this.text[this.pos] !== ch) this.fail()
+      this.pos++
     }
-    if (ch === '[') {
-      enter()
-      pos++
-      space()
-      if (text[pos] === ']') return void (pos++, depth--)
-      for (;;) {
-        value()
-        space()
-        if (text[pos] === ',') pos++
-        else if (text[pos] === ']') return void (pos++, depth--)
-        else fail()
-      }
-    }
-    if (ch === '"') return string()
-    if (ch === 't') return literal('true')
-    if (ch === 'f') return literal('false')
-    if (ch === 'n') return literal('null')
-    return number()
   }
-  try {
-    value()
-    space()
-    return { offset: pos < text.length ? pos : -1, tooDeep }
-  } catch (at) {
-    return { offset: at as number, tooDeep }
+
+  /** One level deeper, checked first so the scan's own recursion stays within the limit. */
+  private enter(): void {
+    if (++this.depth > MAX_JSON_DEPTH) throw new JsonScanError(this.pos, true)
+  }
+
+  /** Past a closing bracket, one level up. */
+  private leave(): void {
+    this.pos++
+    this.depth--
+  }
+
+  /** Stops the scan at the current position. */
+  private fail(): never {
+    throw new JsonScanError(this.pos, false)
   }
 }
 
