@@ -1459,64 +1459,9 @@ class ScriptLexer {
     const redirectionTarget = frame.redirection !== undefined
     frame.redirection = undefined
     const statement = frame.cases.at(-1)
-    switch (statement?.state) {
-      case 'subject':
-        statement.state = 'in'
-        return
-      case 'in':
-        if (word !== 'in') this.fail(this.index, 'Expected `in` after `case WORD`')
-        statement.state = 'patternStart'
-        return
-      case 'patternStart': {
-        if (word === 'esac') {
-          // bash and dash both end the statement here, even before `)`.
-          frame.cases.pop()
-          this.reservedWordMayFollow(frame)
-          return
-        }
-        statement.state = 'pattern'
-        return
-      }
-      case 'pattern':
-        return
-      case 'body':
-      case undefined:
-        break
-    }
-    // Inside [[ … ]], also inside its ( … ) groups at any depth: && and || and ! there join
-    // conditions, so an operator in a group applies to operands just like one outside.
-    const conditional = frame.conditional ?? frame.enclosingConditional
-    if (conditional !== undefined) {
-      if (word === ']]' && frame.conditional === undefined) {
-        this.fail(this.index - word.length, '`]]` inside ( … ) of [[ … ]]: close the ( first')
-      } else if (word === ']]') {
-        frame.conditional = undefined
-        this.reservedWordMayFollow(frame)
-        const placeholder = conditional.placeholders[0]
-        if (conditional.arithmeticOperator !== undefined && placeholder !== undefined) {
-          this.failPlaceholder(
-            placeholder.index,
-            placeholder.source,
-            inConditional(conditional.arithmeticOperator)(placeholder.source)
-          )
-        }
-      } else if (word !== undefined && ARITHMETIC_CONDITIONAL_OPERATORS.has(word)) {
-        conditional.arithmeticOperator ??= word
-      } else if (word === 'case') {
-        this.fail(this.index - word.length, '`case` inside [[ … ]] is not supported')
-      }
-      return
-    }
-    if (frame.loopKeyword !== undefined) {
-      // The variable of `for NAME in …` or `select NAME in …`, which each value is assigned to.
-      const variable = this.literalText(wordStart, this.index).value
-      this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart)
-      frame.loopKeyword = undefined
-      // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
-      frame.afterCommandName = false
-      this.reservedWordMayFollow(frame)
-      return
-    }
+    if (this.caseWord(frame, statement, word)) return
+    if (this.conditionalWord(frame, word)) return
+    if (this.loopVariable(frame, wordStart)) return
     if (frame.afterFunctionKeyword) {
       // The name after `function`; the function's body follows, maybe after `()` (also
       // written apart from the name: `function f () [[ … ]]`).
@@ -1526,37 +1471,125 @@ class ScriptLexer {
       frame.command = newCommand(frame.kind)
       return
     }
-    const afterTime = frame.afterTime
-    if (afterTime !== undefined) {
-      frame.afterTime = undefined
-      if (this.dialect === 'sh' && word !== undefined && RESERVED_WORDS.has(word)) {
-        this.fail(
-          this.index - word.length,
-          `\`time ${word}\`: time is a reserved word in bash but a command in dash, so the shells ` +
-            'read the rest differently; use shell: bash'
-        )
-      }
-      // bash's parser reads `-p` right after `time`, then `--` right after `time` or `time -p`, as
-      // part of `time` (parse.y: TIMEOPT, TIMEIGN); the next word still starts the command. Quoted
-      // or escaped they are words. For sh, the same words are followed so that a reserved word
-      // after them is refused as after `time` itself.
-      if (word === '-p' && afterTime === 'time') {
-        frame.afterTime = 'option'
-        return
-      }
-      if (word === '--') {
-        if (this.dialect === 'sh') frame.afterTime = 'option'
-        else frame.commandPosition = true
-        return
-      }
-    }
+    if (this.timePrefixWord(frame, word)) return
     if (!redirectionTarget && !ioNumber) {
       this.commandWord(frame, word, wordStart, this.index, placeholders)
     }
     frame.afterCommandName = false
     if (!frame.commandPosition) return
     frame.commandPosition = false
-    if (word === undefined) return
+    if (word !== undefined) this.commandPositionWord(frame, word, wordStart, statement)
+  }
+
+  /** A word of `case WORD in PATTERN)` outside the bodies; true when it was one. */
+  private caseWord(
+    frame: Frame,
+    statement: Frame['cases'][number] | undefined,
+    word?: string
+  ): boolean {
+    switch (statement?.state) {
+      case 'subject':
+        statement.state = 'in'
+        return true
+      case 'in':
+        if (word !== 'in') this.fail(this.index, 'Expected `in` after `case WORD`')
+        statement.state = 'patternStart'
+        return true
+      case 'patternStart':
+        if (word === 'esac') {
+          // bash and dash both end the statement here, even before `)`.
+          frame.cases.pop()
+          this.reservedWordMayFollow(frame)
+          return true
+        }
+        statement.state = 'pattern'
+        return true
+      case 'pattern':
+        return true
+      case 'body':
+      case undefined:
+        return false
+    }
+  }
+
+  /**
+   * A word inside [[ … ]], also inside its ( … ) groups at any depth: && and || and ! there join
+   * conditions, so an operator in a group applies to operands just like one outside. True when
+   * the word was inside one.
+   */
+  private conditionalWord(frame: Frame, word?: string): boolean {
+    const conditional = frame.conditional ?? frame.enclosingConditional
+    if (conditional === undefined) return false
+    if (word === ']]' && frame.conditional === undefined) {
+      this.fail(this.index - word.length, '`]]` inside ( … ) of [[ … ]]: close the ( first')
+    } else if (word === ']]') {
+      frame.conditional = undefined
+      this.reservedWordMayFollow(frame)
+      const placeholder = conditional.placeholders[0]
+      if (conditional.arithmeticOperator !== undefined && placeholder !== undefined) {
+        this.failPlaceholder(
+          placeholder.index,
+          placeholder.source,
+          inConditional(conditional.arithmeticOperator)(placeholder.source)
+        )
+      }
+    } else if (word !== undefined && ARITHMETIC_CONDITIONAL_OPERATORS.has(word)) {
+      conditional.arithmeticOperator ??= word
+    } else if (word === 'case') {
+      this.fail(this.index - word.length, '`case` inside [[ … ]] is not supported')
+    }
+    return true
+  }
+
+  /** The variable of `for NAME in …` or `select NAME in …`, which each value is assigned to. */
+  private loopVariable(frame: Frame, wordStart: number): boolean {
+    if (frame.loopKeyword === undefined) return false
+    const variable = this.literalText(wordStart, this.index).value
+    this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart)
+    frame.loopKeyword = undefined
+    // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
+    frame.afterCommandName = false
+    this.reservedWordMayFollow(frame)
+    return true
+  }
+
+  /**
+   * A word right after `time` (or `time -p`): bash's parser reads `-p` right after `time`, then
+   * `--` right after `time` or `time -p`, as part of `time` (parse.y: TIMEOPT, TIMEIGN); the next
+   * word still starts the command. Quoted or escaped they are words. For sh, the same words are
+   * followed so that a reserved word after them is refused as after `time` itself. True when the
+   * word belonged to `time`.
+   */
+  private timePrefixWord(frame: Frame, word?: string): boolean {
+    const afterTime = frame.afterTime
+    if (afterTime === undefined) return false
+    frame.afterTime = undefined
+    if (this.dialect === 'sh' && word !== undefined && RESERVED_WORDS.has(word)) {
+      this.fail(
+        this.index - word.length,
+        `\`time ${word}\`: time is a reserved word in bash but a command in dash, so the shells ` +
+          'read the rest differently; use shell: bash'
+      )
+    }
+    if (word === '-p' && afterTime === 'time') {
+      frame.afterTime = 'option'
+      return true
+    }
+    if (word === '--') {
+      if (this.dialect === 'sh') frame.afterTime = 'option'
+      else frame.commandPosition = true
+      return true
+    }
+    return false
+  }
+
+  /** A word where a command starts: a reserved word opens or closes a compound command. */
+  private commandPositionWord(
+    frame: Frame,
+    word: string,
+    wordStart: number,
+    statement: Frame['cases'][number] | undefined
+  ): void {
     if (word === 'case') {
       frame.cases.push({ state: 'subject' })
     } else if (word === 'esac' && statement?.state === 'body') {
@@ -1607,8 +1640,60 @@ class ScriptLexer {
 
   /** Lexes a command list (or a parenthesized word) up to and including its closing `)`. */
   private lexFrame(kind: FrameKind, forbidden: Forbidden | undefined, openIndex: number): void {
+    const frame = this.newFrame(kind, forbidden, openIndex)
+    this.frames.push(frame)
+    const source = this.source
+    for (;;) {
+      const char = source[this.index]
+      if (char === undefined) {
+        if (kind !== 'script') this.fail(openIndex, `Unterminated ${describeFrame(kind)}`)
+        this.finishWord(frame)
+        this.closeFrame(frame, openIndex)
+        break
+      }
+      const forbiddenHere = this.effectiveForbidden(frame)
+      if (char === ' ' || char === '\t') {
+        this.finishWord(frame)
+        this.take()
+      } else if (char === '\n') {
+        this.lexNewline(frame)
+      } else if (char === '\\') {
+        this.lexBackslash(frame)
+      } else if (char === '#' && !frame.inWord) {
+        this.lexComment(frame)
+      } else if (char === "'") {
+        this.wordPart(frame, undefined)
+        this.lexSingleQuotes(forbiddenHere)
+      } else if (char === '"') {
+        this.wordPart(frame, undefined)
+        this.lexDoubleQuotes(forbiddenHere)
+      } else if (char === '`') {
+        this.wordPart(frame, undefined)
+        this.lexBackticks()
+      } else if (char === '$') {
+        this.wordPart(frame, undefined)
+        this.lexDollar(false, forbiddenHere)
+      } else if (char === '(') {
+        this.lexOpeningParenthesis(frame, forbiddenHere)
+      } else if (char === ')') {
+        if (this.lexClosingParenthesis(frame, openIndex)) break
+      } else if (char === ';' || char === '&' || char === '|' || char === '<' || char === '>') {
+        this.lexOperatorCharacter(frame, char, forbiddenHere)
+      } else if (char === '{' && this.placeholderAt(this.index) !== undefined) {
+        const numbers = this.numberRules(frame)
+        this.wordPart(frame, undefined)
+        this.takePlaceholder('bare', forbiddenHere, numbers)
+      } else {
+        this.lexWordCharacter(frame)
+      }
+    }
+    this.frames.pop()
+  }
+
+  /** A frame of the given kind opened at openIndex; a group inside [[ … ]] knows it is there. */
+  private newFrame(kind: FrameKind, forbidden: Forbidden | undefined, openIndex: number): Frame {
     const parent = this.frames.at(-1)
-    const frame: Frame = {
+    return {
       kind,
       forbidden,
       commandPosition: kind !== 'group',
@@ -1628,91 +1713,70 @@ class ScriptLexer {
       enclosingConditional:
         kind === 'group' ? (parent?.conditional ?? parent?.enclosingConditional) : undefined
     }
-    this.frames.push(frame)
-    const source = this.source
-    for (;;) {
-      const char = source[this.index]
-      if (char === undefined) {
-        if (kind !== 'script') this.fail(openIndex, `Unterminated ${describeFrame(kind)}`)
-        this.finishWord(frame)
-        this.closeFrame(frame, openIndex)
-        break
-      }
-      const forbiddenHere = this.effectiveForbidden(frame)
-      if (char === ' ' || char === '\t') {
-        this.finishWord(frame)
-        this.take()
-      } else if (char === '\n') {
-        this.finishWord(frame)
-        this.take()
-        this.readHereDocumentBodies(frame)
-        const statement = frame.cases.at(-1)
-        if (statement === undefined || statement.state === 'body') this.startCommand(frame)
-      } else if (char === '\\') {
-        const next = source[this.index + 1]
-        if (next === '\n') {
-          this.take(2) // a line continuation: as if neither character were there
-        } else {
-          this.failIfPlaceholderFollowsBackslash(this.index)
-          this.wordPart(frame, undefined)
-          this.take(next === undefined ? 1 : 2)
-        }
-      } else if (char === '#' && !frame.inWord) {
-        if (kind === 'group') {
-          this.fail(
-            this.index,
-            'Quote the `#`: inside (…) here it is unclear whether it starts a comment'
-          )
-        }
-        // A comment: placeholders in it stay as they are, inert.
-        const newline = source.indexOf('\n', this.index)
-        this.take((newline === -1 ? source.length : newline) - this.index)
-      } else if (char === "'") {
-        this.wordPart(frame, undefined)
-        this.lexSingleQuotes(forbiddenHere)
-      } else if (char === '"') {
-        this.wordPart(frame, undefined)
-        this.lexDoubleQuotes(forbiddenHere)
-      } else if (char === '`') {
-        this.wordPart(frame, undefined)
-        this.lexBackticks()
-      } else if (char === '$') {
-        this.wordPart(frame, undefined)
-        this.lexDollar(false, forbiddenHere)
-      } else if (char === '(') {
-        this.lexOpeningParenthesis(frame, forbiddenHere)
-      } else if (char === ')') {
-        this.finishWord(frame)
-        const statement = frame.cases.at(-1)
-        if (statement?.state === 'pattern') {
-          this.take()
-          statement.state = 'body'
-          this.startCommand(frame)
-        } else if (kind === 'script') {
-          this.fail(this.index, 'Unmatched `)`')
-        } else {
-          this.closeFrame(frame, openIndex)
-          this.take()
-          break
-        }
-      } else if (char === ';' || char === '&' || char === '|' || char === '<' || char === '>') {
-        // Digits right before < or > are the file descriptor the redirection applies to.
-        const ioNumber =
-          (char === '<' || char === '>') &&
-          frame.inWord &&
-          frame.plainWord !== undefined &&
-          /^[0-9]+$/.test(frame.plainWord)
-        this.finishWord(frame, ioNumber)
-        this.lexOperator(frame, forbiddenHere)
-      } else if (char === '{' && this.placeholderAt(this.index) !== undefined) {
-        const numbers = this.numberRules(frame)
-        this.wordPart(frame, undefined)
-        this.takePlaceholder('bare', forbiddenHere, numbers)
-      } else {
-        this.lexWordCharacter(frame)
-      }
+  }
+
+  /** A newline ends the word and the command, and starts any pending here-document bodies. */
+  private lexNewline(frame: Frame): void {
+    this.finishWord(frame)
+    this.take()
+    this.readHereDocumentBodies(frame)
+    const statement = frame.cases.at(-1)
+    if (statement === undefined || statement.state === 'body') this.startCommand(frame)
+  }
+
+  /** A backslash: a line continuation, or an escaped character of the word. */
+  private lexBackslash(frame: Frame): void {
+    const next = this.source[this.index + 1]
+    if (next === '\n') {
+      this.take(2) // a line continuation: as if neither character were there
+    } else {
+      this.failIfPlaceholderFollowsBackslash(this.index)
+      this.wordPart(frame, undefined)
+      this.take(next === undefined ? 1 : 2)
     }
-    this.frames.pop()
+  }
+
+  /** A comment: placeholders in it stay as they are, inert. */
+  private lexComment(frame: Frame): void {
+    if (frame.kind === 'group') {
+      this.fail(
+        this.index,
+        'Quote the `#`: inside (…) here it is unclear whether it starts a comment'
+      )
+    }
+    const newline = this.source.indexOf('\n', this.index)
+    this.take((newline === -1 ? this.source.length : newline) - this.index)
+  }
+
+  /** A `)`: the end of a case pattern, or of this frame (true when the frame closed). */
+  private lexClosingParenthesis(frame: Frame, openIndex: number): boolean {
+    this.finishWord(frame)
+    const statement = frame.cases.at(-1)
+    if (statement?.state === 'pattern') {
+      this.take()
+      statement.state = 'body'
+      this.startCommand(frame)
+      return false
+    }
+    if (frame.kind === 'script') this.fail(this.index, 'Unmatched `)`')
+    this.closeFrame(frame, openIndex)
+    this.take()
+    return true
+  }
+
+  /** An operator character; digits right before < or > are the file descriptor it applies to. */
+  private lexOperatorCharacter(
+    frame: Frame,
+    char: string,
+    forbiddenHere: Forbidden | undefined
+  ): void {
+    const ioNumber =
+      (char === '<' || char === '>') &&
+      frame.inWord &&
+      frame.plainWord !== undefined &&
+      /^[0-9]+$/.test(frame.plainWord)
+    this.finishWord(frame, ioNumber)
+    this.lexOperator(frame, forbiddenHere)
   }
 
   private lexWordCharacter(frame: Frame): void {
