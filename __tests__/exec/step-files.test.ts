@@ -8,9 +8,9 @@ import {
   fileLines,
   MAX_TASK_STEP_FILE_BYTES,
   parseEnvFile,
-  serializeEnvEntries,
   StepFiles
 } from '../../src/exec/step-files.js'
+import { serializeEnvEntries } from '../../src/exec/key-value-file.js'
 
 describe('parseEnvFile', () => {
   it('reads NAME=value lines and NAME<<DELIMITER blocks as the runner does', () => {

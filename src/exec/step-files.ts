@@ -1,76 +1,16 @@
 import { appendFileSync, rmSync } from 'node:fs'
 import { readPlainFile } from '../system/plain-files.js'
-import { randomUUID } from '../system/crypto.js'
+import { parseKeyValueFile, serializeEnvEntries, type KeyValueFile } from './key-value-file.js'
 
 /** Most bytes of one task's GITHUB_ENV or GITHUB_PATH file that are applied. */
 export const MAX_TASK_STEP_FILE_BYTES = 1024 * 1024
 
-/** A GITHUB_ENV file's variables in order, or why the runner would refuse it. */
-export type EnvFile = { entries: [string, string][] } | { problem: string }
-
 /**
- * Parses a GITHUB_ENV file with the runner's rules (actions/runner, EnvFileKeyValuePairs, on Linux
- * and macOS): lines end at LF; an empty line is skipped; `NAME=value` when the first `=` comes
- * before any `<<`; otherwise `NAME<<DELIMITER`, whose value is every line up to the first line that
- * is exactly DELIMITER, without the last line break. Anything else, a missing delimiter line, or an
- * empty name (the runner refuses it after `<<` and sets a nameless variable for `=value`) is a
- * problem that names the line.
+ * Parses a GITHUB_ENV file with the runner's rules: its variables in order, or the problem, naming
+ * the line, for which the runner would refuse the file (see parseKeyValueFile).
  */
-export function parseEnvFile(text: string): EnvFile {
-  // The runner reads the file as .NET's File.ReadAllText does, which drops a byte order mark.
-  const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n')
-  // A final line break ends the last line; it does not start an empty one.
-  if (lines[lines.length - 1] === '') lines.pop()
-  const entries: [string, string][] = []
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] as string
-    if (line === '') continue
-    const equals = line.indexOf('=')
-    const heredoc = line.indexOf('<<')
-    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
-      if (equals === 0) return { problem: `line ${index + 1} sets a variable without a name` }
-      entries.push([line.slice(0, equals), line.slice(equals + 1)])
-      continue
-    }
-    if (heredoc < 0) {
-      return { problem: `line ${index + 1} is neither NAME=value nor NAME<<DELIMITER` }
-    }
-    const name = line.slice(0, heredoc)
-    const delimiter = line.slice(heredoc + 2)
-    if (name === '' || delimiter === '') {
-      return { problem: `line ${index + 1} needs a name before '<<' and a delimiter after it` }
-    }
-    const end = lines.indexOf(delimiter, index + 1)
-    if (end === -1) {
-      return { problem: `the value that starts on line ${index + 1} has no closing delimiter line` }
-    }
-    entries.push([name, lines.slice(index + 1, end).join('\n')])
-    index = end
-  }
-  return { entries }
-}
-
-/**
- * GITHUB_ENV lines that set these variables (as parseEnvFile gives them), each as
- * `NAME<<DELIMITER` with a fresh random delimiter that its value does not contain (as
- * @actions/core writes them), so nothing a task wrote can end a block early or run into the next
- * task's. A name ending in `<` would run into the `<<`: it can only have come from a `NAME=value`
- * line, and is written as one.
- */
-export function serializeEnvEntries(entries: readonly [string, string][]): string {
-  let text = ''
-  for (const [name, value] of entries) {
-    if (name.endsWith('<') && !value.includes('\n')) {
-      text += `${name}=${value}\n`
-      continue
-    }
-    let delimiter = `ghadelimiter_${randomUUID()}`
-    while (value.includes(delimiter) || name.includes(delimiter)) {
-      delimiter = `ghadelimiter_${randomUUID()}`
-    }
-    text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`
-  }
-  return text
+export function parseEnvFile(text: string): KeyValueFile {
+  return parseKeyValueFile(text, { strict: true })
 }
 
 /** The non-empty lines of a GITHUB_PATH file, read as the runner does. */

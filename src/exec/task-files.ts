@@ -1,5 +1,6 @@
 import { lstatSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseKeyValueFile } from './key-value-file.js'
 import { createAfresh, emptyFile, readPlainFile, removePath } from '../system/plain-files.js'
 
 /** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
@@ -121,28 +122,14 @@ function readStart(path: string, limit: number): string {
 }
 
 /**
- * Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and `name<<DELIMITER`
- * blocks whose value runs until a line that is exactly the delimiter. Later values win.
+ * Reads a GITHUB_OUTPUT file leniently (see parseKeyValueFile): every output that can be read,
+ * later values winning.
  */
 export function parseOutputFile(text: string): Record<string, string> {
   // No prototype: a task may name an output __proto__.
   const outputs: Record<string, string> = Object.create(null) as Record<string, string>
-  const lines = text.split(/\r?\n/)
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] as string
-    if (line === '') continue
-    const heredoc = /^([^=]+?)<<(.+)$/.exec(line)
-    const equals = line.indexOf('=')
-    if (heredoc && (equals === -1 || equals > line.indexOf('<<'))) {
-      const [, name, delimiter] = heredoc as unknown as [string, string, string]
-      const end = lines.indexOf(delimiter, index + 1)
-      // An unterminated block is what the runner rejects; keep what is there rather than fail.
-      const stop = end === -1 ? lines.length : end
-      outputs[name] = lines.slice(index + 1, stop).join('\n')
-      index = stop
-    } else if (equals > 0) {
-      outputs[line.slice(0, equals)] = line.slice(equals + 1)
-    }
+  for (const [name, value] of parseKeyValueFile(text, { strict: false }).entries) {
+    outputs[name] = value
   }
   return outputs
 }

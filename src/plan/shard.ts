@@ -4,7 +4,8 @@ import { itemText } from '../model/item.js'
 import { type PreparedItem } from '../exec/command-task.js'
 import { type Shard, type ShardInfo } from '../model/shard.js'
 import { type RunPlan } from './run-plan.js'
-import { estimateDurations, type Timings } from './timings.js'
+import { type Timings } from '../results/timings-file.js'
+import { estimateDurations } from './timings.js'
 
 /**
  * The shard of each task, balancing estimated durations: longest first, each onto the shard with

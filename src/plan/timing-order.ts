@@ -1,7 +1,8 @@
 import * as core from '../action/actions-core.js'
 import { itemText } from '../model/item.js'
 import { type RunPlan } from './run-plan.js'
-import { prioritiesFromTimings, readTimings, type Timings } from './timings.js'
+import { readTimings, type Timings } from '../results/timings-file.js'
+import { prioritiesFromTimings } from './timings.js'
 
 /** The durations of the `timings` input; none when it is not set or its file cannot be used. */
 export async function loadTimings(path: string | undefined): Promise<Timings> {

@@ -159,3 +159,56 @@ export function checkSplit(files: readonly ResultsFile[], first: ShardInfo): str
   }
   return []
 }
+
+/**
+ * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
+ * one item list (the same items, the same number of shards and the same split, each shard once),
+ * or all come from runs without shard.
+ */
+export function whyNotOneRun(ordered: readonly ResultsFile[]): string | undefined {
+  const first = ordered[0]
+  const plain = ordered.find(file => file.report.shard === undefined)
+  if (first === undefined || first.report.shard === undefined) {
+    const shardedOne = ordered.find(file => file.report.shard !== undefined)
+    return shardedOne === undefined ? undefined : mixed(plain as ResultsFile)
+  }
+  if (plain !== undefined) return mixed(plain)
+  const { total, itemCount, itemsDigest, splitDigest } = first.report.shard
+  const seen = new Map<number, string>()
+  for (const file of ordered) {
+    const shard = file.report.shard as ShardInfo
+    if (
+      shard.total !== total ||
+      shard.itemCount !== itemCount ||
+      shard.itemsDigest !== itemsDigest
+    ) {
+      return (
+        `Invalid merge-results: '${file.path}' and '${first.path}' come from different runs ` +
+        '(other items or another number of shards). Expected the results files of the shards of one run.'
+      )
+    }
+    if (shard.splitDigest !== splitDigest) {
+      return (
+        `Invalid merge-results: '${file.path}' and '${first.path}' split the items differently, so ` +
+        'some items ran twice or not at all. Expected every shard to read the same timings file.'
+      )
+    }
+    const twin = seen.get(shard.index)
+    if (twin !== undefined) {
+      return (
+        `Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
+        `'${file.path}'. Expected one results file per shard.`
+      )
+    }
+    seen.set(shard.index, file.path)
+  }
+  return undefined
+}
+
+/** The refusal of a merge of sharded and unsharded runs' files. */
+function mixed(plain: ResultsFile): string {
+  return (
+    `Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
+    'sharded runs. Expected the results files of the shards of one run.'
+  )
+}

@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from 'node:path'
 import { type HaltKind } from '../model/halt.js'
 import { findFiles } from '../system/glob.js'
-import { checkRecords, checkSplit, type ResultsFile } from './merge-checks.js'
+import { checkRecords, checkSplit, whyNotOneRun, type ResultsFile } from './merge-checks.js'
 import { countStatuses, type MergeInfo, type RunReport } from '../model/run-report.js'
 import { readResultsFile } from '../results/results-file.js'
 import { type ShardInfo } from '../model/shard.js'
@@ -52,60 +52,18 @@ export function mergeReports(
   files: readonly ResultsFile[],
   refused: readonly string[] = []
 ): RunReport {
-  const shardOf = (file: ResultsFile): ShardInfo | undefined => file.report.shard
-  const sharded = files.filter(file => shardOf(file) !== undefined)
-  const ordered = [...files].sort((a, b) => (shardOf(a)?.index ?? 0) - (shardOf(b)?.index ?? 0))
-  const first = ordered[0] && shardOf(ordered[0])
-  const refusal = whyNotOneRun(ordered)
-  if (refusal !== undefined) {
-    // Nothing to merge, yet outputs and summary still say why: every item is without a result.
-    return {
-      records: [],
-      counts: { ...countStatuses([]), total: first?.itemCount ?? 0 },
-      durationMs: 0,
-      workers: 0,
-      shell: ordered[0]?.report.shell ?? '',
-      haltReason: null,
-      haltKind: null,
-      merged: {
-        files: files.length,
-        shards: first?.total ?? null,
-        missingShards: [],
-        problems: [refusal, ...refused]
-      }
-    }
-  }
-  const seen = new Set(sharded.map(file => (shardOf(file) as ShardInfo).index))
-
-  const problems = [...refused]
-  const records: TaskRecord[] = []
-  let slotOffset = 0
-  for (const file of ordered) {
-    const checked = checkRecords(file)
-    problems.push(...checked.problems, ...(file.report.merged?.problems ?? []))
-    for (const record of checked.records) {
-      records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset })
-    }
-    slotOffset += file.report.workers
-  }
-  if (first !== undefined) problems.unshift(...checkSplit(ordered, first))
-  records.sort((a, b) => a.index - b.index)
-  if (sharded.length === 0) {
-    // Unsharded runs of different item lists: number them one after another.
-    records.forEach((record, index) => (record.index = index))
-  }
-  const halted = ordered.filter(file => file.report.haltReason !== null)
-  const halts = halted.map(
-    file =>
-      (file.report.shard ? `shard ${file.report.shard.index}/${file.report.shard.total}: ` : '') +
-      file.report.haltReason
+  const ordered = [...files].sort(
+    (a, b) => (a.report.shard?.index ?? 0) - (b.report.shard?.index ?? 0)
   )
-  const missingShards =
-    first === undefined
-      ? []
-      : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index))
+  const first = ordered[0]?.report.shard
+  const refusal = whyNotOneRun(ordered)
+  if (refusal !== undefined) return nothingMerged(files, ordered, [refusal, ...refused])
+  // Without a refusal, either every file is a shard (and `first` is set) or none is.
+  const { records, problems } = mergeRecords(ordered, first === undefined)
+  const missingShards = first === undefined ? [] : missingShardIndexes(ordered, first)
+  const splitProblems = first === undefined ? [] : checkSplit(ordered, first)
   if (missingShards.length > 0 && first !== undefined) {
-    problems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0))
+    splitProblems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0))
   }
   const counts = countStatuses(records)
   // Items without a record (missing shards, missing or refused records) are items of the run.
@@ -117,64 +75,79 @@ export function mergeReports(
     durationMs: Math.max(0, ...ordered.map(file => file.report.durationMs)),
     workers: ordered.reduce((sum, file) => sum + file.report.workers, 0),
     shell: ordered[0]?.report.shell ?? '',
-    haltReason: halts.length > 0 ? halts.join('; ') : null,
+    haltReason: mergedHaltReason(ordered),
     // Per-shard halts differ; only a race won everywhere excuses its cancellations.
     haltKind: mergedHaltKind(ordered),
-    merged: { files: files.length, shards: first?.total ?? null, missingShards, problems }
+    merged: {
+      files: files.length,
+      shards: first?.total ?? null,
+      missingShards,
+      problems: [...splitProblems, ...refused, ...problems]
+    }
+  }
+}
+
+/** The report of files that are not one run's: nothing merged, every item without a result. */
+function nothingMerged(
+  files: readonly ResultsFile[],
+  ordered: readonly ResultsFile[],
+  problems: string[]
+): RunReport {
+  const first = ordered[0]?.report.shard
+  // Outputs and summary still say why: every item is without a result.
+  return {
+    records: [],
+    counts: { ...countStatuses([]), total: first?.itemCount ?? 0 },
+    durationMs: 0,
+    workers: 0,
+    shell: ordered[0]?.report.shell ?? '',
+    haltReason: null,
+    haltKind: null,
+    merged: { files: files.length, shards: first?.total ?? null, missingShards: [], problems }
   }
 }
 
 /**
- * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
- * one item list (the same items, the same number of shards and the same split, each shard once),
- * or all come from runs without shard.
+ * The records the files can give, in input order, each file's worker slots after the previous
+ * files' (`renumber`: unsharded runs of different item lists, numbered one after another), and
+ * the problems of each file's records, then those a merge's own file carries.
  */
-function whyNotOneRun(ordered: readonly ResultsFile[]): string | undefined {
-  const first = ordered[0]
-  const plain = ordered.find(file => file.report.shard === undefined)
-  if (first === undefined || first.report.shard === undefined) {
-    const shardedOne = ordered.find(file => file.report.shard !== undefined)
-    return shardedOne === undefined ? undefined : mixed(plain as ResultsFile)
-  }
-  if (plain !== undefined) return mixed(plain)
-  const { total, itemCount, itemsDigest, splitDigest } = first.report.shard
-  const seen = new Map<number, string>()
+function mergeRecords(
+  ordered: readonly ResultsFile[],
+  renumber: boolean
+): { records: TaskRecord[]; problems: string[] } {
+  const problems: string[] = []
+  const records: TaskRecord[] = []
+  let slotOffset = 0
   for (const file of ordered) {
-    const shard = file.report.shard as ShardInfo
-    if (
-      shard.total !== total ||
-      shard.itemCount !== itemCount ||
-      shard.itemsDigest !== itemsDigest
-    ) {
-      return (
-        `Invalid merge-results: '${file.path}' and '${first.path}' come from different runs ` +
-        '(other items or another number of shards). Expected the results files of the shards of one run.'
-      )
+    const checked = checkRecords(file)
+    problems.push(...checked.problems, ...(file.report.merged?.problems ?? []))
+    for (const record of checked.records) {
+      records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset })
     }
-    if (shard.splitDigest !== splitDigest) {
-      return (
-        `Invalid merge-results: '${file.path}' and '${first.path}' split the items differently, so ` +
-        'some items ran twice or not at all. Expected every shard to read the same timings file.'
-      )
-    }
-    const twin = seen.get(shard.index)
-    if (twin !== undefined) {
-      return (
-        `Invalid merge-results: shard ${shard.index}/${shard.total} appears twice, in '${twin}' and ` +
-        `'${file.path}'. Expected one results file per shard.`
-      )
-    }
-    seen.set(shard.index, file.path)
+    slotOffset += file.report.workers
   }
-  return undefined
+  records.sort((a, b) => a.index - b.index)
+  if (renumber) records.forEach((record, index) => (record.index = index))
+  return { records, problems }
 }
 
-/** The refusal of a merge of sharded and unsharded runs' files. */
-function mixed(plain: ResultsFile): string {
-  return (
-    `Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
-    'sharded runs. Expected the results files of the shards of one run.'
-  )
+/** The shards of the split no file came from, in order. */
+function missingShardIndexes(files: readonly ResultsFile[], first: ShardInfo): number[] {
+  const seen = new Set(files.map(file => file.report.shard?.index))
+  return Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index))
+}
+
+/** Every halted file's reason, each shard's named, or null when none halted. */
+function mergedHaltReason(files: readonly ResultsFile[]): string | null {
+  const halts = files
+    .filter(file => file.report.haltReason !== null)
+    .map(
+      file =>
+        (file.report.shard ? `shard ${file.report.shard.index}/${file.report.shard.total}: ` : '') +
+        file.report.haltReason
+    )
+  return halts.length > 0 ? halts.join('; ') : null
 }
 
 /** Why shards have no result: no results file (or none valid) came from them. */

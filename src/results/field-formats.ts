@@ -61,7 +61,9 @@ export function checked<T>(valid: (json: unknown) => boolean, expected: string):
   }
 }
 
+/** A string. */
 export const text = checked<string>(json => typeof json === 'string', 'a string')
+/** true or false. */
 export const flag = checked<boolean>(json => typeof json === 'boolean', 'true or false')
 
 /** A whole number of at least `min` and, when `max` is given, at most `max`. */
@@ -188,6 +190,28 @@ export function objectOf<T>(
         if (read !== undefined) value[key] = read
       }
       return value as T
+    }
+  }
+}
+
+/**
+ * An object format under a `version` key, written first. A file with that version or none (one
+ * written before the key existed, in the same format) is read; any other version is refused.
+ */
+export function versioned<T>(field: Field<T>, version: number): Field<T> {
+  return {
+    write: value => ({ version, ...(field.write(value) as object) }),
+    read(json) {
+      const isObject = json !== null && typeof json === 'object' && !Array.isArray(json)
+      if (!isObject || !Object.hasOwn(json, 'version')) return field.read(json)
+      const { version: found, ...rest } = json as Record<string, unknown>
+      if (found !== version) {
+        throw new FieldError(
+          'version',
+          `is ${shown(found)}. Expected ${version} (or no version), the one this parallel-exec reads`
+        )
+      }
+      return field.read(rest)
     }
   }
 }

@@ -1,0 +1,207 @@
+import { describe, expect, it } from '@jest/globals'
+import { type MergeInfo } from '../../src/model/run-report.js'
+import { parseResultsFile, resultsFileText } from '../../src/results/results-file.js'
+import { fullShardReport } from '../helpers/full-report.js'
+
+describe('the results file', () => {
+  // A parsed file, edited as freely as JSON.parse's own `any` allows.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type JsonFile = Record<string, any>
+  /** Turns the shard's file into a merge's own file, with `merged` and `total` as given. */
+  const asMerge = (f: JsonFile, merged: Partial<MergeInfo>, total = f.counts.total): void => {
+    delete f.shard
+    f.counts.total = total
+    f.merged = { files: 1, shards: null, missingShards: [], problems: [], ...merged }
+  }
+  /** Each bad file as a change to a good one, and the error it must give. */
+  const BAD: [string, (file: JsonFile) => void, string][] = [
+    [
+      'negative duration',
+      f => (f.results[0].durationMs = -5),
+      "'results[0].durationMs' is -5. Expected a number of milliseconds ≥ 0."
+    ],
+    [
+      'duration as text',
+      f => (f.results[0].durationMs = '12'),
+      `'results[0].durationMs' is "12". Expected a number of milliseconds ≥ 0.`
+    ],
+    [
+      'duration missing',
+      f => delete f.results[0].durationMs,
+      "'results[0].durationMs' is missing. Expected a number of milliseconds ≥ 0."
+    ],
+    [
+      'unknown status',
+      f => (f.results[0].status = 'fine'),
+      `'results[0].status' is "fine". Expected one of success, failure, timed-out, cancelled, skipped.`
+    ],
+    [
+      'fractional attempts',
+      f => (f.results[0].attempts = 1.5),
+      "'results[0].attempts' is 1.5. Expected a whole number ≥ 0."
+    ],
+    [
+      'slot 0',
+      f => (f.results[0].slot = 0),
+      "'results[0].slot' is 0. Expected a whole number ≥ 1."
+    ],
+    [
+      'slot past the workers',
+      f => (f.results[0].slot = 4),
+      "'results[0].slot' is 4. Expected at most the 3 workers of the run."
+    ],
+    [
+      'time not ISO',
+      f => (f.results[0].startedAt = 'yesterday'),
+      `'results[0].startedAt' is "yesterday". Expected a time such as 2026-01-31T12:00:00.000Z.`
+    ],
+    [
+      'output not text',
+      f => (f.results[0].outputs.commit = 1),
+      `'results[0].outputs' is {"commit":1,"empty":""}. Expected an object of strings.`
+    ],
+    [
+      'resolved not a flag',
+      f => (f.results[0].resolve.resolved = 'no'),
+      `'results[0].resolve.resolved' is "no". Expected true or false.`
+    ],
+    [
+      'unknown record field',
+      f => (f.results[0].resolvedAt = 1),
+      "'results[0].resolvedAt' is not a field parallel-exec writes."
+    ],
+    [
+      'unknown shell',
+      f => (f.shell = '<b>zsh</b>'),
+      `'shell' is "<b>zsh</b>". Expected one of bash, sh, pwsh, none, or '' when nothing ran.`
+    ],
+    ['unknown file field', f => (f.written = 2), "'written' is not a field parallel-exec writes."],
+    [
+      'a version this code does not read',
+      f => (f.version = 2),
+      "'version' is 2. Expected 1 (or no version), the one this parallel-exec reads."
+    ],
+    [
+      'a version as text',
+      f => (f.version = '1'),
+      `'version' is "1". Expected 1 (or no version), the one this parallel-exec reads.`
+    ],
+    [
+      'no item',
+      f => delete f.results[0].item,
+      "'results[0].item' is missing. Expected an item (any JSON value)."
+    ],
+    [
+      'counts off',
+      f => (f.counts.succeeded = 2),
+      "'counts.succeeded' is 2, but the results hold 1. Expected the counts of its results."
+    ],
+    [
+      'total off',
+      f => (f.counts.total = 9),
+      "'counts.total' is 9, but the results hold 1. Expected the counts of its results."
+    ],
+    [
+      'halt kind without reason',
+      f => (f.haltReason = null),
+      "'haltKind' is timeout. Expected it with a haltReason only."
+    ],
+    [
+      'stop-on-success in a shard',
+      f => (f.haltKind = 'successes'),
+      "'haltKind' is successes. Expected no stop-on-success in a shard."
+    ],
+    ['shard past total', f => (f.shard.index = 1), "'shard.index' is 1. Expected less than 1."],
+    [
+      'shard item past the run',
+      f => (f.shard.items[0].index = 1),
+      "'shard.items[0].index' is 1. Expected item numbers in ascending order, below 1."
+    ],
+    [
+      'shard and merged',
+      f => (f.merged = { files: 1, shards: 1, missingShards: [], problems: [] }),
+      "'merged' is set with shard. Expected a shard or a merge, not both."
+    ],
+    ['results not an array', f => (f.results = {}), "'results' is {}. Expected an array."],
+    // Numbers that would size what a merge builds: each within what a run can have.
+    [
+      'more shards than a matrix has jobs',
+      f => (f.shard.total = 2 ** 31),
+      "'shard.total' is 2147483648. Expected a whole number from 1 to 256."
+    ],
+    [
+      'more items than a run can have',
+      f => (f.shard.itemCount = 2 ** 40),
+      "'shard.itemCount' is 1099511627776. Expected a whole number from 0 to 4294967295."
+    ],
+    [
+      'a total past the most items',
+      f => (f.counts.total = 2 ** 40),
+      "'counts.total' is 1099511627776. Expected a whole number from 0 to 4294967295."
+    ],
+    [
+      'an item number past the most items',
+      f => (f.results[0].index = 2 ** 32),
+      "'results[0].index' is 4294967296. Expected a whole number from 0 to 4294967294."
+    ],
+    [
+      'a merge of more shards than a matrix has jobs',
+      f => asMerge(f, { shards: 2 ** 31 }),
+      "'merged.shards' is 2147483648. Expected a whole number from 1 to 256."
+    ],
+    // A merge's file cannot hide items without a result or missing shards.
+    [
+      'a merge with items without a result and no problem',
+      f => asMerge(f, { files: 2 }, 10),
+      "'merged.problems' is empty, but 9 of the 10 items have no result. Expected the problems that left them without one."
+    ],
+    [
+      'a merge with missing shards and no problem',
+      f => asMerge(f, { shards: 2, missingShards: [0] }),
+      "'merged.problems' is empty, but missingShards lists 0. Expected the problem that names them."
+    ],
+    [
+      'a merge missing a shard past its shards',
+      f => asMerge(f, { shards: 2, missingShards: [2], problems: ['shard 2 missing'] }),
+      "'merged.missingShards[0]' is 2. Expected shard numbers in ascending order, below the 2 shards."
+    ],
+    // Only a halt cancels a task.
+    [
+      'cancelled without a halt',
+      f => {
+        f.results[0].status = 'cancelled'
+        f.counts.succeeded = 0
+        f.counts.cancelled = 1
+        f.haltReason = f.haltKind = null
+      },
+      "'haltReason' is null, but 1 of the results is cancelled. Expected the halt that cancelled them."
+    ],
+    [
+      'a run halted without its kind',
+      f => (f.haltKind = null),
+      "'haltKind' is null. Expected the kind of the haltReason."
+    ],
+    [
+      'not an object',
+      f => Object.keys(f).forEach(key => delete f[key]),
+      "'counts' is missing. Expected an object."
+    ]
+  ]
+
+  it(`refuses each of ${BAD.length} kinds of bad field, naming the file and the field`, () => {
+    const good = resultsFileText(fullShardReport())
+    for (const [, change, problem] of BAD) {
+      const file = JSON.parse(good) as JsonFile
+      change(file)
+      expect(() => parseResultsFile(JSON.stringify(file), 'shards/r-1/results.json')).toThrow(
+        `Invalid results file 'shards/r-1/results.json': ${problem}`
+      )
+    }
+    expect(() => parseResultsFile('[1]', 'x.json')).toThrow(
+      "Invalid results file 'x.json': it is [1]. Expected an object."
+    )
+    expect(() => parseResultsFile('{', 'x.json')).toThrow(
+      "Invalid results file 'x.json': it is not JSON. Expected a results-file written by parallel-exec."
+    )
+  })
+})

@@ -1,0 +1,129 @@
+import { HaltKind } from '../model/halt.js'
+import {
+  countStatuses,
+  type MergeInfo,
+  type RunReport,
+  type StatusCounts
+} from '../model/run-report.js'
+import { FieldError } from './field-formats.js'
+import { type ShardInfo } from '../model/shard.js'
+import { COUNTS_FORMAT, RECORDS_KEY } from './report-format.js'
+
+// What a results file's fields must agree on, beyond each one's type; a FieldError names the first
+// field that does not.
+
+/** Checks what the fields of a report read from a file must agree on, beyond each one's type. */
+export function checkConsistency(report: RunReport): void {
+  const { shard, merged } = report
+  const actual = countStatuses(report.records)
+  checkCounts(report, actual)
+  checkHalt(report, actual.cancelled)
+  checkSlots(report)
+  if (merged !== undefined && shard === undefined) checkMerged(report, merged)
+  if (shard !== undefined) checkShard(report, shard)
+}
+
+/** The counts must be those of the records. */
+function checkCounts(report: RunReport, actual: StatusCounts): void {
+  const { records, counts, merged } = report
+  for (const key of Object.keys(COUNTS_FORMAT) as (keyof StatusCounts)[]) {
+    // A merge counts the items of missing shards in total, without records.
+    const agrees =
+      key === 'total' && merged !== undefined
+        ? counts.total >= records.length
+        : counts[key] === actual[key]
+    if (!agrees) {
+      throw new FieldError(
+        `counts.${key}`,
+        `is ${counts[key]}, but the results hold ${actual[key]}. Expected the counts of its results`
+      )
+    }
+  }
+}
+
+/** A halt's kind comes with its reason, and every cancellation with a halt. */
+function checkHalt(report: RunReport, cancelled: number): void {
+  // A merge of runs that halted differently keeps their reasons but no one kind.
+  if (report.haltKind !== null && report.haltReason === null) {
+    throw new FieldError('haltKind', `is ${report.haltKind}. Expected it with a haltReason only`)
+  }
+  if (report.haltKind === null && report.haltReason !== null && report.merged === undefined) {
+    throw new FieldError('haltKind', 'is null. Expected the kind of the haltReason')
+  }
+  // Only a halt stops a task before it ends: a cancellation without one would go unexplained.
+  if (cancelled > 0 && report.haltReason === null) {
+    throw new FieldError(
+      'haltReason',
+      `is null, but ${cancelled} of the results ${cancelled === 1 ? 'is' : 'are'} ` +
+        'cancelled. Expected the halt that cancelled them'
+    )
+  }
+}
+
+/** Every record's worker slot is one of the run's workers. */
+function checkSlots(report: RunReport): void {
+  report.records.forEach((record, position) => {
+    if (record.slot !== null && record.slot > report.workers) {
+      throw new FieldError(
+        `${RECORDS_KEY}[${position}].slot`,
+        `is ${record.slot}. Expected at most the ${report.workers} workers of the run`
+      )
+    }
+  })
+}
+
+/** What a shard's file must agree on: its number, its halt and its item numbers. */
+function checkShard(report: RunReport, shard: ShardInfo): void {
+  if (report.merged !== undefined) {
+    throw new FieldError('merged', 'is set with shard. Expected a shard or a merge, not both')
+  }
+  if (shard.index >= shard.total) {
+    throw new FieldError('shard.index', `is ${shard.index}. Expected less than ${shard.total}`)
+  }
+  // stop-on-success is refused with shard: such a halt would excuse cancellations it never had.
+  if (report.haltKind === HaltKind.Successes) {
+    throw new FieldError('haltKind', 'is successes. Expected no stop-on-success in a shard')
+  }
+  // Ascending item numbers below itemCount: so a shard holds at most itemCount items.
+  shard.items.forEach(({ index }, position) => {
+    const previous = shard.items[position - 1]?.index ?? -1
+    if (index <= previous || index >= shard.itemCount) {
+      throw new FieldError(
+        `shard.items[${position}].index`,
+        `is ${index}. Expected item numbers in ascending order, below ${shard.itemCount}`
+      )
+    }
+  })
+}
+
+/**
+ * What a merge's own file must agree on: items without a record and missing shards are only
+ * ever there with the problems that explain them, so reading the file back cannot hide them.
+ */
+function checkMerged(report: RunReport, merged: MergeInfo): void {
+  const withoutRecord = report.counts.total - report.records.length
+  if (withoutRecord > 0 && merged.problems.length === 0) {
+    throw new FieldError(
+      'merged.problems',
+      `is empty, but ${withoutRecord} of the ${report.counts.total} items have no result. ` +
+        'Expected the problems that left them without one'
+    )
+  }
+  if (merged.missingShards.length === 0) return
+  if (merged.problems.length === 0) {
+    throw new FieldError(
+      'merged.problems',
+      `is empty, but missingShards lists ${merged.missingShards.join(', ')}. ` +
+        'Expected the problem that names them'
+    )
+  }
+  merged.missingShards.forEach((index, position) => {
+    const previous = merged.missingShards[position - 1] ?? -1
+    if (merged.shards === null || index <= previous || index >= merged.shards) {
+      throw new FieldError(
+        `merged.missingShards[${position}]`,
+        `is ${index}. Expected shard numbers in ascending order, below the ${merged.shards ?? 0} shards`
+      )
+    }
+  })
+}
