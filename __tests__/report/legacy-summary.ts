@@ -1,6 +1,6 @@
 // The summary writer before the budgeted writer replaced its loops: kept only to compare outputs.
 import { formatDuration } from '../../src/model/duration.js'
-import { dependencyFlowchart, ganttChart } from '../../src/report/mermaid.js'
+import { dependencyFlowchart, ganttChart } from './legacy-mermaid.js'
 import { itemText } from '../../src/model/item.js'
 import { itemLabel } from '../../src/model/labels.js'
 import { describeResolves, speedUp } from '../../src/report/results.js'

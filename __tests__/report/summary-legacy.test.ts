@@ -11,6 +11,15 @@ import { type RunReport } from '../../src/model/run-report.js'
 import { type ShardItem } from '../../src/model/shard.js'
 import { record, report } from '../helpers/records.js'
 import { legacyBuildSummary } from './legacy-summary.js'
+import * as legacy from './legacy-mermaid.js'
+import { MAX_CHART_TEXT } from '../../src/report/mermaid-chart.js'
+import {
+  DEFAULT_FLOWCHART_LIMITS,
+  MAX_FLOWCHART_EDGES,
+  dependencyFlowchart
+} from '../../src/report/mermaid-flowchart.js'
+import { DEFAULT_GANTT_LIMITS, ganttChart } from '../../src/report/mermaid-gantt.js'
+import { labelText, mermaidLabel } from '../../src/report/mermaid-label.js'
 
 const statuses = Object.values(TaskStatus)
 const text = fc.oneof(
@@ -139,5 +148,111 @@ describe('buildSummary against the loops it replaced', () => {
       { numRuns: Number(process.env.SUMMARY_CASES ?? 3000) }
     )
     console.log(`compared ${cases} cases; outputs with each part: ${JSON.stringify([...seen])}`)
+  })
+})
+
+const limits = fc.record(
+  {
+    maxEntries: fc.oneof(fc.integer({ min: -1, max: 30 }), fc.constant(Number.NaN)),
+    maxLabel: fc.oneof(fc.integer({ min: -1, max: 80 }), fc.constant(Infinity))
+  },
+  { requiredKeys: [] }
+)
+const label = fc.oneof(
+  text,
+  fc.constantFrom(...names),
+  fc.constantFrom('direction TB', 'www.x', 'ﬂ°¶ß', '%%{init}%%', '```', 'a:b#c;d')
+)
+
+describe('Mermaid charts against the module they were split from', () => {
+  it('draws the same gantt charts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            label,
+            slot: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(Number.NaN)),
+            startMs: fc.oneof(fc.integer({ min: -10, max: 20_000_000 }), fc.constant(Infinity)),
+            endMs: fc.integer({ min: -10, max: 20_000_000 }),
+            status: fc.constantFrom(...statuses)
+          }),
+          { maxLength: 40 }
+        ),
+        fc.option(limits, { nil: undefined }),
+        (tasks, chartLimits) => {
+          expect(ganttChart(tasks, chartLimits)).toEqual(legacy.ganttChart(tasks, chartLimits))
+        }
+      ),
+      { numRuns: 2000 }
+    )
+  })
+
+  it('draws the same flowcharts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            name: label,
+            needs: fc.array(fc.constantFrom(...names, 'zz'), { maxLength: 4 }),
+            status: fc.constantFrom(...statuses),
+            reason: fc.option(label, { nil: undefined })
+          }),
+          { maxLength: 40 }
+        ),
+        fc.option(limits, { nil: undefined }),
+        (nodes, chartLimits) => {
+          expect(dependencyFlowchart(nodes, chartLimits)).toEqual(
+            legacy.dependencyFlowchart(nodes, chartLimits)
+          )
+        }
+      ),
+      { numRuns: 2000 }
+    )
+  })
+
+  it('writes the same labels', () => {
+    fc.assert(
+      fc.property(label, fc.integer({ min: -1, max: 80 }), (text, max) => {
+        expect(mermaidLabel(text, max)).toBe(legacy.mermaidLabel(text, max))
+        expect(labelText(text, max)).toBe(legacy.labelText(text, max))
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it('keeps the same limits', () => {
+    expect([
+      DEFAULT_GANTT_LIMITS,
+      DEFAULT_FLOWCHART_LIMITS,
+      MAX_CHART_TEXT,
+      MAX_FLOWCHART_EDGES
+    ]).toEqual([
+      legacy.DEFAULT_GANTT_LIMITS,
+      legacy.DEFAULT_FLOWCHART_LIMITS,
+      legacy.MAX_CHART_TEXT,
+      legacy.MAX_FLOWCHART_EDGES
+    ])
+  })
+})
+
+describe('Mermaid charts past the text cap, against the module they were split from', () => {
+  const many = Array.from({ length: 3000 }, (_, i) => ({
+    label: `${'"%:'.repeat(30)}${i}`,
+    name: `${'"%:'.repeat(30)}${i % 700}`,
+    needs: [`${'"%:'.repeat(30)}${(i * 7) % 700}`, `${'"%:'.repeat(30)}${(i * 3) % 700}`],
+    slot: i % 8,
+    startMs: i * 10,
+    endMs: i * 10 + (i % 50) * 100,
+    status: statuses[i % statuses.length] as TaskStatus
+  }))
+  it.each([10, 200, 1000, 3000])('%i tasks', count => {
+    const tasks = many.slice(0, count)
+    for (const maxEntries of [5, 200, 5000]) {
+      const chartLimits = { maxEntries, maxLabel: 200 }
+      expect(ganttChart(tasks, chartLimits)).toEqual(legacy.ganttChart(tasks, chartLimits))
+      expect(dependencyFlowchart(tasks, chartLimits)).toEqual(
+        legacy.dependencyFlowchart(tasks, chartLimits)
+      )
+    }
   })
 })

@@ -1,3 +1,4 @@
+// Mermaid charts before they were split by chart kind: kept only to compare outputs.
 /**
  * Mermaid diagrams for the job summary: a gantt chart of when each task ran on which worker slot,
  * and a flowchart of a dependency graph. This module only builds text; the caller puts it in a
@@ -9,8 +10,8 @@
  * parses anything and into HTML character references only when it draws, so an escaped label can
  * never end the label, add a statement, a directive or a link, or end the fenced block.
  */
-import { cut } from '../model/labels.js'
-import { TaskStatus } from '../model/task-status.js'
+import { cut } from '../../src/model/labels.js'
+import { TaskStatus } from '../../src/model/task-status.js'
 
 /** One task as drawn on the timeline. */
 export interface TimelineTask {
