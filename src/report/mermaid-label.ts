@@ -2,7 +2,7 @@
  * Labels for Mermaid charts. Untrusted text (items, task names) is written with every character
  * that could mean something to Mermaid, or to the Markdown around it, as Mermaid's entity code
  * `#<decimal code point>;`, so a label can never end itself, add a statement, a directive or a
- * link, or end the fenced block. docs/decisions/010-job-summary.md says why each character is.
+ * link, or end the fenced block. docs/decisions/010-job-summary.md says why each of them is escaped.
  */
 import { cut } from '../model/labels.js'
 
@@ -47,6 +47,7 @@ export function withNote(label: string, note: string): string {
   return note === '' ? label : `${label} ${escapeLabelText(`(${note})`, false)}`
 }
 
+/** The longest label as a whole number of at least 1; the default when not finite. */
 function labelMax(maxLabel: number): number {
   return Number.isFinite(maxLabel) ? Math.max(1, Math.floor(maxLabel)) : DEFAULT_MAX_LABEL
 }
