@@ -3,18 +3,19 @@ import fc from 'fast-check'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { cut } from '../../src/model/labels.js'
+import { MAX_CHART_TEXT } from '../../src/report/mermaid-chart.js'
 import {
   DEFAULT_FLOWCHART_LIMITS,
-  DEFAULT_GANTT_LIMITS,
-  MAX_CHART_TEXT,
   MAX_FLOWCHART_EDGES,
   dependencyFlowchart,
+  type GraphNode
+} from '../../src/report/mermaid-flowchart.js'
+import {
+  DEFAULT_GANTT_LIMITS,
   ganttChart,
-  labelText,
-  mermaidLabel,
-  type GraphNode,
   type TimelineTask
-} from '../../src/report/mermaid.js'
+} from '../../src/report/mermaid-gantt.js'
+import { labelText, mermaidLabel } from '../../src/report/mermaid-label.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 
 /*

@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { annotateFailures, failureMessage, setOutputs, writeSummary } from '../../src/report/outputs.js'
+import {
+  annotateFailures,
+  failureMessage,
+  setOutputs,
+  writeSummary
+} from '../../src/report/outputs.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { record, report } from '../helpers/records.js'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildSummary, escapeHtml, escapeMarkdown } from '../../src/report/summary.js'
+import { buildSummary } from '../../src/report/summary.js'
+import { escapeHtml, escapeMarkdown } from '../../src/report/markdown-escape.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { record, report } from '../helpers/records.js'
 

@@ -12,17 +12,9 @@ import {
   WorkflowCommands
 } from '../action/workflow-commands.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
-import { TaskStatus } from '../model/task-status.js'
+import { STATUS_MARK, TaskStatus } from '../model/task-status.js'
 
 export { streamSink, type LogSink } from './log-sink.js'
-
-const STATUS_ICON: Record<TaskStatus, string> = {
-  [TaskStatus.Success]: '✅',
-  [TaskStatus.Failure]: '❌',
-  [TaskStatus.TimedOut]: '⏱️',
-  [TaskStatus.Cancelled]: '⛔',
-  [TaskStatus.Skipped]: '⏭️'
-}
 
 /** Longest line fragment a stream-mode task may hold back while waiting for its newline. */
 const MAX_PENDING_LINE = 64 * 1024
@@ -36,7 +28,7 @@ export function taskHeadline(record: TaskRecord, total: number): string {
         ? 'skipped'
         : `${record.status}${exitDetail(record)} after ${formatDuration(record.durationMs)}`
   const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : ''
-  return `${STATUS_ICON[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`
+  return `${STATUS_MARK[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`
 }
 
 function exitDetail(record: TaskRecord): string {

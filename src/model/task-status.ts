@@ -11,3 +11,17 @@ export enum TaskStatus {
   /** The command never started because the run was halted first. */
   Skipped = 'skipped'
 }
+
+/** The mark that shows each status at a glance, in the log and in the job summary. */
+export const STATUS_MARK: Record<TaskStatus, string> = {
+  [TaskStatus.Success]: '✅',
+  [TaskStatus.Failure]: '❌',
+  [TaskStatus.TimedOut]: '⏱️',
+  [TaskStatus.Cancelled]: '⛔',
+  [TaskStatus.Skipped]: '⏭️'
+}
+
+/** A status as the job summary labels it: its mark and its name. */
+export function statusLabel(status: TaskStatus): string {
+  return `${STATUS_MARK[status]} ${status}`
+}

@@ -15,8 +15,8 @@ const MAX_TASK_ANNOTATIONS = 9
 const MAX_ANNOTATION_CHARS = 4000
 
 /** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
-export const RESULTS_MAX_BYTES = 512 * 1024
-export const FAILED_ITEMS_MAX_BYTES = 256 * 1024
+const RESULTS_MAX_BYTES = 512 * 1024
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024
 
 /** Sets every output declared in action.yml. */
 export function setOutputs(report: RunReport, resultsFile: string): void {
@@ -33,9 +33,12 @@ export function setOutputs(report: RunReport, resultsFile: string): void {
   core.setOutput(Outputs.FailedItems, failed.json)
   core.setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated)
   if (results.truncated || failed.truncated) {
+    const cut = [results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : '']
+      .filter(Boolean)
+      .join(' and ')
     core.warning(
-      `The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
-        `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`
+      `The ${cut} output was cut to stay within GitHub's output size limit; ` +
+        `results-file has everything: ${resultsFile}`
     )
   }
   core.setOutput(Outputs.ResultsFile, resultsFile)
@@ -100,6 +103,7 @@ export async function writeSummary(report: RunReport): Promise<void> {
   await core.summary.addRaw(summary, true).write()
 }
 
+/** The last `max` characters of text, marked with … when cut. */
 function tailCut(text: string, max: number): string {
   return text.length <= max ? text : '…' + text.slice(text.length - max + 1)
 }

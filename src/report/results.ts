@@ -18,6 +18,7 @@ export type PublicResult = Pick<
   | 'resolve'
 >
 
+/** One record as the `results` output shows it. */
 export function publicResult(record: TaskRecord): PublicResult {
   return {
     index: record.index,

@@ -232,7 +232,7 @@ export const PWSH_EPILOGUE =
   'if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }'
 
 /** The whole script pwsh runs: GitHub's prelude, the script, GitHub's epilogue, one per line. */
-export function pwshScriptWithPrelude(script: string): string {
+function pwshScriptWithPrelude(script: string): string {
   return `${PWSH_PRELUDE}\n${script}\n${PWSH_EPILOGUE}`
 }
 

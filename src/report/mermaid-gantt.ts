@@ -1,0 +1,153 @@
+import { TaskStatus } from '../model/task-status.js'
+import { type Chart, type ChartLimits, MAX_CHART_TEXT, resolveLimits } from './mermaid-chart.js'
+import { DEFAULT_MAX_LABEL, mermaidLabel, withNote } from './mermaid-label.js'
+
+/** One task as drawn on the timeline. */
+export interface TimelineTask {
+  /** Text shown for the task (an item or task name: untrusted, any characters, any length). */
+  label: string
+  /** 1-based worker slot it ran in. */
+  slot: number
+  /** Start, in ms since the run started. */
+  startMs: number
+  /** End, in ms since the run started. */
+  endMs: number
+  status: TaskStatus
+}
+
+export const DEFAULT_GANTT_LIMITS: ChartLimits = { maxEntries: 200, maxLabel: DEFAULT_MAX_LABEL }
+
+/** How the time axis is written. */
+interface Axis {
+  /** d3 time format for the ticks. */
+  format: string
+  /** Real ms per chart ms: the chart's "timestamps" are `ms / divisor`. */
+  divisor: number
+  /** `tickInterval` line value, or undefined to let d3 choose. */
+  tick: string | undefined
+}
+
+/**
+ * Chooses the axis for a run `spanMs` long. Mermaid formats ticks in the viewer's time zone, and
+ * only `%Q` (epoch ms) and `%s` (epoch seconds) are free of it, so longer runs scale their
+ * timestamps (1 real minute is 1 chart second under `%s min`). The tick interval is set so ticks
+ * land on whole units.
+ */
+function chooseAxis(spanMs: number): Axis {
+  const pick = (span: number, steps: number[]): number | undefined =>
+    steps.find(step => span / step <= 10)
+  if (spanMs < 5_000) {
+    const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500])
+    return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` }
+  }
+  const [unit, divisor] =
+    spanMs < 300_000 ? ['s', 1] : spanMs < 5 * 3_600_000 ? ['min', 60] : ['h', 3600]
+  const step = pick(spanMs / divisor / 1000, [1, 2, 5, 10, 15, 20, 30])
+  return { format: `%s ${unit}`, divisor, tick: step === undefined ? undefined : `${step}second` }
+}
+
+/**
+ * Gantt tags per status (Mermaid has only `active`, `done`, `crit` and `milestone`), in the order
+ * of Mermaid's tag list, and the text added to the label so the status does not rest on colour.
+ */
+const GANTT_STATUS: Record<TaskStatus, { tags: string[]; note: string }> = {
+  [TaskStatus.Success]: { tags: [], note: '' },
+  [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
+  [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
+  [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
+  [TaskStatus.Skipped]: { tags: [], note: '' }
+}
+
+interface Bar {
+  index: number
+  slot: number
+  start: number
+  end: number
+  status: TaskStatus
+  label: string
+}
+
+/** A time in ms as a finite, non-negative number. */
+const time = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
+
+const isFailure = (status: TaskStatus): boolean =>
+  status === TaskStatus.Failure || status === TaskStatus.TimedOut
+
+/**
+ * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
+ * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
+ * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
+ * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
+ * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
+ * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
+ * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
+ * the index into `tasks`.
+ */
+export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<ChartLimits>): Chart {
+  const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS)
+  const bars = tasks.flatMap((task, index) => bar(task, index, maxLabel))
+  const ranked = [...bars].sort(
+    (a, b) =>
+      Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
+      b.end - b.start - (a.end - a.start) ||
+      a.index - b.index
+  )
+  let kept = ranked.slice(0, maxEntries)
+  let text = ganttText(kept)
+  while (text.length > MAX_CHART_TEXT && kept.length > 0) {
+    // Drop about as many of the least interesting bars as the overflow takes, at least one.
+    const perBar = text.length / kept.length
+    const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar))
+    kept = kept.slice(0, Math.max(0, kept.length - drop))
+    text = ganttText(kept)
+  }
+  return { text, omitted: bars.length - kept.length }
+}
+
+/** The bar a task draws, if it ran: none for a skipped task. */
+function bar(task: TimelineTask, index: number, maxLabel: number): Bar[] {
+  if (task.status === TaskStatus.Skipped) return []
+  const start = time(task.startMs)
+  const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1
+  const label = withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note)
+  return [
+    { index, slot, start, end: Math.max(start, time(task.endMs)), status: task.status, label }
+  ]
+}
+
+/** The chart's text for the bars kept. */
+function ganttText(bars: readonly Bar[]): string {
+  const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0)
+  const axis = chooseAxis(span)
+  const lines = [
+    '---',
+    // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
+    'displayMode: compact',
+    '---',
+    'gantt',
+    '  dateFormat x',
+    `  axisFormat ${axis.format}`
+  ]
+  if (axis.tick !== undefined) lines.push(`  tickInterval ${axis.tick}`)
+  // The chart's dates are in 1970: a line at today's date would only stretch the axis.
+  lines.push('  todayMarker off')
+  const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b)
+  for (const slot of slots) {
+    lines.push(`  section Slot ${slot}`)
+    const inSlot = bars
+      .filter(bar => bar.slot === slot)
+      .sort((a, b) => a.start - b.start || a.index - b.index)
+    for (const bar of inSlot) lines.push(barLine(bar, axis))
+  }
+  return lines.join('\n')
+}
+
+/** One bar's line: its label, tags, id, start and end on the chart's scale. */
+function barLine(bar: Bar, axis: Axis): string {
+  const start = Math.round(bar.start / axis.divisor)
+  const end = Math.round(bar.end / axis.divisor)
+  const tags = [...GANTT_STATUS[bar.status].tags]
+  if (end === start) tags.push('milestone')
+  const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ')
+  return `    ${bar.label} :${data}`
+}
