@@ -1,17 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
+import { lexPwshScript } from '../../src/template/pwsh-lexer.js'
 import {
-  lexPwshScript,
   PWSH_EPILOGUE,
   PWSH_PRELUDE,
   pwshArguments,
   type PwshQuotingContext,
-  pwshLiteralSpans,
   PwshValueError,
   quotePwsh,
   renderPwshScript
 } from '../../src/template/pwsh-syntax.js'
 import { type PlaceholderMatcher, ShellSyntaxError } from '../../src/template/shell-syntax.js'
+import { pwshLiteralSpans } from '../helpers/pwsh-spans.js'
 
 // A stand-in for the template's placeholder syntax: {} and {b} are text, {#} is a number.
 const matcher: PlaceholderMatcher = (text, index) => {

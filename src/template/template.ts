@@ -1,13 +1,8 @@
 import { Shell } from '../model/shell.js'
 import { unsendableCharacter } from '../model/unsendable.js'
 import { type Item, itemText } from '../model/item.js'
-import {
-  lexPwshScript,
-  type PwshScript,
-  PwshValueError,
-  pwshArguments,
-  renderPwshScript
-} from './pwsh-syntax.js'
+import { lexPwshScript } from './pwsh-lexer.js'
+import { type PwshScript, PwshValueError, pwshArguments, renderPwshScript } from './pwsh-syntax.js'
 import {
   type PlaceholderMatch,
   type ScriptPart,
