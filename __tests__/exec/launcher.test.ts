@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { LAUNCHER_PERL } from '../../src/exec/launcher-program.js'
-import { decodeWaitStatus, type LaunchRequest } from '../../src/exec/launcher-protocol.js'
+import type { LaunchRequest } from '../../src/exec/launcher-protocol.js'
 import type { LaunchedProcess } from '../../src/exec/launcher-task.js'
 import { LauncherPool, NoneFree, launcherSupported } from '../../src/exec/launcher.js'
 
@@ -121,18 +121,6 @@ function isAlive(pid: number): boolean {
 function statusField(text: string, name: string): string | undefined {
   return new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(text)?.[1]
 }
-
-describe('decodeWaitStatus', () => {
-  it('reads exit codes and signals as waitpid(2) packs them', () => {
-    expect(decodeWaitStatus(0)).toEqual([0, null])
-    expect(decodeWaitStatus(42 << 8)).toEqual([42, null])
-    expect(decodeWaitStatus(255 << 8)).toEqual([255, null])
-    expect(decodeWaitStatus(9)).toEqual([null, 'SIGKILL'])
-    // 0x80: a core was dumped; the signal is still SIGSEGV.
-    expect(decodeWaitStatus(11 | 0x80)).toEqual([null, 'SIGSEGV'])
-    expect(decodeWaitStatus(null)).toEqual([null, null])
-  })
-})
 
 describe('LauncherPool', () => {
   onLinux(

@@ -131,6 +131,7 @@ export class Launcher {
     this.setRef(false)
   }
 
+  /** Adds what the launcher wrote to what is left of the last read, and handles it. */
   private receive(chunk: Buffer): void {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk])
     this.parse()
@@ -199,6 +200,7 @@ export class Launcher {
     }
   }
 
+  /** Hands output to the task; a promise it returns pauses reading until it settles. */
   private deliver(data: Buffer): void {
     const running = this.running
     if (!running || running.discard || !running.onOutput) return
@@ -211,6 +213,7 @@ export class Launcher {
     }
   }
 
+  /** Ends the pause `pause` (not a later one) and reads on. */
   private resume(pause: number): void {
     if (!this.paused || pause !== this.pauses) return
     this.pauses++
@@ -219,12 +222,14 @@ export class Launcher {
     this.parse()
   }
 
+  /** Offers the launcher for the next task. */
   private idle(): void {
     if (this.dead) return
     this.setRef(false)
     this.onIdle(this)
   }
 
+  /** The launcher is gone: its task, if any, is told it ended without a status. */
   private die(): void {
     if (this.dead && !this.running) return
     this.dead = true

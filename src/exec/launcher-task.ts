@@ -82,23 +82,28 @@ export class LauncherTask implements TaskEvents {
     return this.outcome.promise
   }
 
+  /** Counts bytes the launcher appended to the output file, and passes the count on. */
   appended(bytes: number): void {
     this.appendedBytes += bytes
     this.request.outputFile?.appended(bytes)
   }
 
+  /** Keeps the pid of what may now run. */
   forked(pid: number): void {
     this.pid = pid
   }
 
+  /** Exec succeeded: the task is running. */
   started(): void {
     this.outcome.resolve({ process: this.process(this.pid as number) })
   }
 
+  /** Not started: the error spawn would give. */
   failed(errno: number, step: number): void {
     this.outcome.resolve({ error: startError(this.request.file, errno, step) })
   }
 
+  /** Its process ended (the wait status), or its launcher died (null). */
   exited(status: number | null): void {
     if (this.hasExited) return
     this.hasExited = true
@@ -118,6 +123,7 @@ export class LauncherTask implements TaskEvents {
     this.exit.resolve(decodeWaitStatus(status))
   }
 
+  /** Both pipes closed; `leftovers` when a process it left is still the launcher's child. */
   done(leftovers: boolean): void {
     this.stdioOpen = false
     this.closed.resolve()

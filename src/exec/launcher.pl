@@ -40,6 +40,7 @@ sub STEP_EXEC()     { 'e' }
 # The action's NAME=value arguments.
 my %given = map { split(/=/, $_, 2) } @ARGV;
 
+# The value of a NAME=value argument; the launcher cannot run without it.
 sub argument {
   my ($name) = @_;
   return $given{$name} if defined $given{$name};
@@ -85,8 +86,10 @@ sub read_exactly {
   return $buffer;
 }
 
+# One request: its 4-byte length, then that many bytes.
 sub read_request { return read_exactly(unpack('N', read_exactly(4))) }
 
+# Writes a frame whole: the type, the 4-byte value and the data that follows it, if any.
 sub send_frame {
   my ($type, $value, $data) = @_;
   my $frame = pack('aN', $type, $value) . (defined $data ? $data : '');

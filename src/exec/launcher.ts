@@ -13,6 +13,7 @@ const LAUNCHER_READY_TIMEOUT_MS = 5000
  */
 const SPAWNS_BEFORE_LAUNCHERS = 8
 
+/** How a pool starts launchers and what it does without one. */
 export interface LauncherPoolOptions {
   /** The perl to run launchers with (default /usr/bin/perl). */
   perl?: string
@@ -64,6 +65,7 @@ export class LauncherPool {
   /** Told once why launchers are not used any more (every task is spawned from then on). */
   onUnavailable: ((reason: string) => void) | undefined
 
+  /** No launcher is started yet: the first tasks that need one start it. */
   constructor(options: LauncherPoolOptions = {}) {
     this.perl = options.perl ?? LAUNCHER_PERL
     this.unsupported =
