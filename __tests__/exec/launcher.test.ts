@@ -1,18 +1,12 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import {
-  LAUNCHER_PERL,
-  LAUNCHER_SCRIPT,
-  LauncherPool,
-  NoneFree,
-  decodeWaitStatus,
-  launcherSupported,
-  type LaunchRequest,
-  type LaunchedProcess
-} from '../../src/exec/launcher.js'
+import { LAUNCHER_PERL } from '../../src/exec/launcher-program.js'
+import type { LaunchRequest } from '../../src/exec/launcher-protocol.js'
+import type { LaunchedProcess } from '../../src/exec/launcher-task.js'
+import { LauncherPool, NoneFree, launcherSupported } from '../../src/exec/launcher.js'
 
 const onLinux = launcherSupported() ? it : it.skip
 const pool = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
@@ -127,18 +121,6 @@ function isAlive(pid: number): boolean {
 function statusField(text: string, name: string): string | undefined {
   return new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(text)?.[1]
 }
-
-describe('decodeWaitStatus', () => {
-  it('reads exit codes and signals as waitpid(2) packs them', () => {
-    expect(decodeWaitStatus(0)).toEqual([0, null])
-    expect(decodeWaitStatus(42 << 8)).toEqual([42, null])
-    expect(decodeWaitStatus(255 << 8)).toEqual([255, null])
-    expect(decodeWaitStatus(9)).toEqual([null, 'SIGKILL'])
-    // 0x80: a core was dumped; the signal is still SIGSEGV.
-    expect(decodeWaitStatus(11 | 0x80)).toEqual([null, 'SIGSEGV'])
-    expect(decodeWaitStatus(null)).toEqual([null, null])
-  })
-})
 
 describe('LauncherPool', () => {
   onLinux(
@@ -597,60 +579,6 @@ process.stdin.on('data', chunk => {
     expect(await new LauncherPool({ enabled: false }).launch(request)).toEqual({
       unavailable: true
     })
-  })
-})
-
-describe('the launcher program', () => {
-  onLinux('compiles without a warning (perl -c -w)', () => {
-    const check = spawnSync(LAUNCHER_PERL, ['-c', '-w', '-e', LAUNCHER_SCRIPT], {
-      encoding: 'utf8',
-      env: {}
-    })
-    // Save one, on purpose: the failure report after exec, which runs only when exec failed.
-    const expected =
-      /^Statement unlikely to be reached at -e line \d+\.\n\t\(Maybe you meant system\(\) when you said exec\(\)\?\)\n/
-    expect(check.stderr.replace(expected, '')).toBe('-e syntax OK\n')
-    expect(check.status).toBe(0)
-  })
-
-  onLinux('is accepted by perl: a launcher gets ready and runs a task', async () => {
-    const reasons: string[] = []
-    const fresh = new LauncherPool({
-      enabled: true,
-      whenNoneFree: NoneFree.Wait,
-      onUnavailable: reason => reasons.push(reason)
-    })
-    try {
-      const outcome = await fresh.launch({ file: '/bin/true', args: [] })
-      if (!('process' in outcome)) throw new Error(`not started: ${JSON.stringify(outcome)}`)
-      expect(await outcome.process.exited).toEqual([0, null])
-      // A child subreaper on Linux 3.4 and later: every runner GitHub has.
-      expect(outcome.process.adopter).toEqual(expect.any(Number))
-      expect(reasons).toEqual([])
-    } finally {
-      fresh.close()
-    }
-  })
-
-  onLinux('refused by perl, says why, once, and tasks are spawned', async () => {
-    // The real perl, given a program that does not compile (an unclosed brace before it).
-    const refusing = path.join(tempDir, 'refusing-perl')
-    fs.writeFileSync(refusing, `#!/bin/sh\nexec /usr/bin/perl -e 'sub {' "$@"\n`, { mode: 0o755 })
-    const reasons: string[] = []
-    const broken = new LauncherPool({
-      enabled: true,
-      perl: refusing,
-      whenNoneFree: NoneFree.Wait,
-      onUnavailable: reason => reasons.push(reason)
-    })
-    const request = { file: '/bin/true', args: [] }
-    expect(await broken.launch(request)).toEqual({ unavailable: true })
-    expect(await broken.launch(request)).toEqual({ unavailable: true })
-    await waitUntil(() => reasons.length > 0)
-    expect(reasons).toHaveLength(1)
-    expect(reasons[0]).toMatch(/refusing-perl exited with code 255 before the launcher was ready: /)
-    expect(reasons[0]).toMatch(/Missing right curly/)
-    broken.close()
   })
 })
 

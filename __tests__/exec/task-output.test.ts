@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { OutputFile } from '../../src/exec/launcher.js'
+import type { OutputFile } from '../../src/exec/launcher-protocol.js'
 import { TaskOutput, type OutputTail } from '../../src/exec/task-output.js'
 
 let tempDir: string

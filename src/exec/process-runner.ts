@@ -5,7 +5,8 @@ import * as path from 'node:path'
 import { types } from 'node:util'
 import type { Readable } from 'node:stream'
 import { monotonicMs } from '../model/duration.js'
-import { LauncherPool, type OutputFile } from './launcher.js'
+import type { OutputFile } from './launcher-protocol.js'
+import { LauncherPool } from './launcher.js'
 import {
   DEFAULT_KILL_GRACE_MS,
   groupHasLiveMembers,

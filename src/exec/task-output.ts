@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { types } from 'node:util'
-import type { OutputFile } from './launcher.js'
+import type { OutputFile } from './launcher-protocol.js'
 import { READ_FLAGS } from '../system/plain-files.js'
 import { randomUUID } from '../system/crypto.js'
 
