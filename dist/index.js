@@ -1850,316 +1850,190 @@ function groupHasLiveMembers(pgid, table = readProcessTable()) {
     return false;
 }
 
-;// CONCATENATED MODULE: ./src/exec/launcher.ts
+;// CONCATENATED MODULE: ./src/exec/launcher-program.ts
 
 
 
-
-/**
- * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
- * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
- * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
- * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are
- * started with Node's spawn. Every guarantee of a spawned task holds: its own session and process
- * group, exactly the environment (in order) and working directory given, stdin from /dev/null,
- * separate stdout and stderr, exact exit codes and signals, and the start errors Node reports
- * (ENOENT, EACCES, ...).
- */
-const LAUNCHER_PERL = '/usr/bin/perl';
-/**
- * The launcher's program. Requests on stdin: a 4-byte length, then `R` and length-prefixed
- * strings (cwd, output file, bytes to send before using it, argument count, arguments, NAME=value
- * environment), or `C` to close the running task's output pipes (its background children may hold
- * them). Frames on stdout: a type byte and a 4-byte value: `R` ready (once, at start), `P` forked
- * (pid), `S` started (exec succeeded), `F` not started (errno, then a byte saying which step),
- * `O`/`E` stdout/stderr data (length, then the bytes), `W` bytes appended to the output file, `X`
- * exited (wait status), `D` done (both pipes closed; 1 when a process the task left is still its
- * child). `R` says 1 when the launcher is a child subreaper (see below). One task at a time.
- * When its stdin ends or its stdout breaks (the action is gone, even killed by SIGKILL), it stops
- * the task's group and every process below it (SIGTERM, SIGKILL after the grace), then exits.
- */
-const LAUNCHER_SCRIPT = String.raw `
-use strict;
-# No module is loaded (POSIX alone takes 10 ms to load, five times the rest of perl's start-up):
-# syscall numbers for this architecture, open(2) flags and EINTR come from the action.
-# $GRACE_MS: how long processes get between SIGTERM and SIGKILL when the action is gone.
-my ($PIDFD_OPEN, $SETSID, $RT_SIGPROCMASK, $EXIT_GROUP, $CLOSE, $PRCTL, $OUTPUT_FILE_FLAGS, $EINTR,
-  $GRACE_MS) = @ARGV;
-$0 = 'parallel-exec launcher';
-# prctl(PR_SET_CHILD_SUBREAPER, 1): a process of the task whose parent ends (a double fork,
-# setsid -f) becomes this launcher's child instead of init's, so the action can still find it.
-my $subreaper = syscall($PRCTL, 36, 1, 0, 0, 0) == 0 ? 1 : 0;
-binmode(STDIN);
-binmode(STDOUT);
-# Stopping tasks is the action's job: it signals each task's process group itself.
-my @ignored = qw(INT TERM HUP QUIT PIPE);
-$SIG{$_} = 'IGNORE' for @ignored;
-# Wakes select() when the task's process ends while something still holds its output open.
-$SIG{CHLD} = sub { };
-# The task whose processes may still run (until it is done with none left, or released).
-my $task;
-
-sub read_exactly {
-  my ($n) = @_;
-  my $buffer = '';
-  while (length($buffer) < $n) {
-    my $got = sysread(STDIN, $buffer, $n - length($buffer), length($buffer));
-    if (!defined $got) { next if $! == $EINTR; abandon() }
-    abandon() if $got == 0;
-  }
-  return $buffer;
+/** The perl that runs launchers (Linux only, and only where it exists). */
+const launcher_program_LAUNCHER_PERL = '/usr/bin/perl';
+/** Their numbers on the architectures GitHub's Linux runners have; elsewhere tasks are spawned. */
+const SYSCALLS = {
+    x64: { pidfd_open: 434, setsid: 112, rt_sigprocmask: 14, exit_group: 231, close: 3, prctl: 157 },
+    arm64: {
+        pidfd_open: 434,
+        setsid: 157,
+        rt_sigprocmask: 135,
+        exit_group: 94,
+        close: 57,
+        prctl: 167
+    }
+};
+let program;
+/** The text of launcher.pl, read once (ncc copies the file next to the bundle for this read). */
+function launcherProgram() {
+    // No `??=` in this file: ncc's asset relocator could not parse it, and webpack would then emit
+    // the file under a content hash instead of as dist/launcher.pl (decision 003).
+    if (program === undefined) {
+        program = external_node_fs_namespaceObject.readFileSync(__nccwpck_require__.ab + "launcher.pl", 'utf8');
+    }
+    return program;
 }
-
-sub read_request { return read_exactly(unpack('N', read_exactly(4))) }
-
-sub send_frame {
-  my ($type, $value, $data) = @_;
-  my $frame = pack('aN', $type, $value) . (defined $data ? $data : '');
-  my $offset = 0;
-  while ($offset < length($frame)) {
-    my $wrote = syswrite(STDOUT, $frame, length($frame) - $offset, $offset);
-    if (!defined $wrote) { next if $! == $EINTR; abandon() }
-    $offset += $wrote;
-  }
-}
-
-# Reaps every ended child (the task, and what it left that was adopted). Returns the task's wait
-# status if it was reaped now, and whether a child is still running (waitpid(2) gives 0 then).
-sub reap {
-  my ($pid) = @_;
-  my $status;
-  for (;;) {
-    # 1: WNOHANG
-    my $reaped = waitpid(-1, 1);
-    return ($status, $reaped == 0) if $reaped <= 0;
-    $status = $? if $reaped == $pid;
-  }
-}
-
-# Every live process below this launcher, from /proc: as a subreaper, all its tasks' processes.
-# Each as [pid, process group].
-sub descendants {
-  my (%children, %group);
-  opendir(my $proc, '/proc') or return ();
-  for my $entry (readdir($proc)) {
-    next unless $entry =~ /^[0-9]+$/;
-    open(my $stat_fh, '<', "/proc/$entry/stat") or next;
-    # Read whole: the command name in parentheses may hold any byte, a newline or a ')' too.
-    my $stat = '';
-    1 while sysread($stat_fh, $stat, 4096, length($stat));
-    close($stat_fh);
-    my ($state, $ppid, $pgrp) = split(' ', substr($stat, rindex($stat, ')') + 2), 4);
-    next unless defined $pgrp && $state ne 'Z' && $state ne 'X';
-    push(@{ $children{$ppid} }, $entry);
-    $group{$entry} = $pgrp;
-  }
-  closedir($proc);
-  my @found;
-  my @queue = ($$);
-  while (@queue) {
-    my $children = $children{ shift(@queue) } || [];
-    push(@found, @$children);
-    push(@queue, @$children);
-  }
-  return map { [$_, $group{$_}] } @found;
-}
-
-# Milliseconds since boot (monotonic), from /proc/uptime: Time::HiRes is a module.
-sub now_ms {
-  open(my $uptime, '<', '/proc/uptime') or return 0;
-  sysread($uptime, my $text, 64);
-  close($uptime);
-  return ($text =~ /^([0-9.]+)/ ? $1 : 0) * 1000;
-}
-
-# The action is gone (its end of our stdin or stdout closed), however it ended, even by SIGKILL:
-# nothing the launcher started may outlive it. SIGTERM to the task's process group and every
-# process below the launcher, SIGKILL to what is left after the grace the action gives, then exit.
-sub abandon {
-  my (undef, $left) = reap(0);
-  # No child left: as a subreaper, nothing of its tasks runs anywhere (an idle launcher, or the
-  # action's normal end). The task's group is not signalled then: its number may be reused.
-  exit 0 unless $left;
-  my $stop = sub {
-    my ($signal) = @_;
-    my @below = descendants();
-    # The task's group only while a process below is in it: an empty group's number may be reused.
-    my $in_group = defined $task && $task > 1 && grep { $_->[1] == $task } @below;
-    kill("-$signal", $task) if $in_group;
-    kill($signal, map { $_->[0] } @below) if @below;
-  };
-  $stop->('TERM');
-  my $deadline = now_ms() + $GRACE_MS;
-  # Every process of the task is a child of this subreaper once its parent ends: none left
-  # (waitpid(2) says so) means all are gone. Also bounded by a count of looks: without
-  # /proc/uptime the clock stands still.
-  for (0 .. $GRACE_MS / 50) {
-    my (undef, $running) = reap(0);
-    exit 0 unless $running;
-    last if now_ms() >= $deadline;
-    select(undef, undef, undef, 0.05);
-  }
-  # Again at each look, for a while: a process may have forked between a look and the kill.
-  for (1 .. 10) {
-    $stop->('KILL');
-    select(undef, undef, undef, 0.05);
-    my (undef, $running) = reap(0);
-    exit 0 unless $running;
-  }
-  exit 0;
-}
-
-send_frame('R', $subreaper);
-for (;;) {
-  my $request = read_request();
-  # Released: the action has stopped what the last task left, if anything.
-  undef $task;
-  # Adopted processes that ended since the last task.
-  reap(0);
-  next unless substr($request, 0, 1) eq 'R';
-  my ($cwd, $file, $framed, $argc, @rest) = unpack('(N/a*)*', substr($request, 1));
-  my @argv = splice(@rest, 0, $argc);
-  # Exactly the task's environment, in the order given (as spawn passes it).
-  %ENV = ();
-  for (@rest) { my ($name, $value) = split(/=/, $_, 2); $ENV{$name} = $value }
-
-  my ($out_r, $out_w, $err_r, $err_w, $status_r, $status_w);
-  unless (pipe($out_r, $out_w) && pipe($err_r, $err_w) && pipe($status_r, $status_w)) {
-    send_frame('F', $! + 0, 'p');
-    next;
-  }
-  my $pid = fork();
-  if (!defined $pid) {
-    send_frame('F', $! + 0, 'f');
-    next;
-  }
-  if ($pid == 0) {
-    $SIG{$_} = 'DEFAULT' for @ignored, 'CHLD';
-    # An empty signal mask: rt_sigprocmask(SIG_SETMASK, {}, NULL, 8). A variable, not a literal:
-    # syscall() passes strings as writable buffers.
-    my $no_signals = "\0" x 8;
-    syscall($RT_SIGPROCMASK, 2, $no_signals, 0, 8);
-    # exit_group(2), as _exit: nothing of the launcher's may run or be flushed in the child.
-    my $fail = sub {
-      syswrite($status_w, pack('Na', $! + 0, $_[0]));
-      syscall($EXIT_GROUP, 127);
-      kill('KILL', $$);
+/** Launcher.pl's NAME=value arguments: syscall numbers, the output file's flags, EINTR, the grace. */
+function launcherArguments(killGraceMs = DEFAULT_KILL_GRACE_MS) {
+    const syscalls = SYSCALLS[process.arch];
+    if (syscalls === undefined)
+        throw new Error(`No launcher for ${process.arch}`);
+    // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
+    const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
+    const named = {
+        ...syscalls,
+        output_file_flags: O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW,
+        EINTR: external_node_os_namespaceObject.constants.errno.EINTR,
+        grace_ms: Math.max(0, Math.round(killGraceMs))
     };
-    # A session of its own, as spawn's detached: leader of its process group, no terminal.
-    syscall($SETSID) == -1 and $fail->('s');
-    # Reopened standard handles keep their descriptors 0, 1 and 2 (and no close-on-exec).
-    open(STDIN, '<', '/dev/null') or $fail->('n');
-    open(STDOUT, '>&', $out_w) or $fail->('p');
-    open(STDERR, '>&', $err_w) or $fail->('p');
-    chdir($cwd) or $fail->('c');
-    exec { $argv[0] } @argv;
-    $fail->('e');
-  }
-  $task = $pid;
-  # The pid first: should this launcher die now, the action knows what it may have started.
-  send_frame('P', $pid);
-  close($out_w);
-  close($err_w);
-  close($status_w);
-  # The status pipe is closed on exec: EOF means the command is running.
-  my ($got, $failure);
-  do { $got = sysread($status_r, $failure, 5) } while (!defined $got && $! == $EINTR);
-  close($status_r);
-  if ($got) {
-    while (waitpid($pid, 0) != $pid) { last unless $! == $EINTR }
-    undef $task;
-    close($out_r);
-    close($err_r);
-    send_frame('F', unpack('N', $failure), substr($failure, 4, 1));
-    next;
-  }
-  send_frame('S', $pid);
-
-  # pidfd_open(2) (Linux 5.3+): readable once the process has ended, so select() wakes for it
-  # without a race; without it, SIGCHLD and a 0.1 s timeout.
-  my $pidfd = syscall($PIDFD_OPEN, $pid, 0);
-  $pidfd = undef if $pidfd < 0;
-  my %open = ('O' => $out_r, 'E' => $err_r);
-  # Output past the first $framed bytes goes to $file (appended), when one is given: the action
-  # then only reads it back to print it. Should the file fail, the rest goes as frames.
-  $framed = -1 if $file eq '';
-  my $file_fh;
-  my $relay = sub {
-    my ($type, $data) = @_;
-    if ($framed > 0) {
-      my $head = substr($data, 0, $framed, '');
-      $framed -= length($head);
-      send_frame($type, length($head), $head);
-    }
-    if ($framed == 0 && length($data)) {
-      unless ($file_fh) {
-        sysopen($file_fh, $file, $OUTPUT_FILE_FLAGS, 0600)
-          or do { $framed = -1; undef $file_fh };
-      }
-      while ($file_fh && length($data)) {
-        my $wrote = syswrite($file_fh, $data);
-        if (!defined $wrote) { next if $! == $EINTR; $framed = -1; last }
-        substr($data, 0, $wrote, '');
-        send_frame('W', $wrote);
-      }
-    }
-    send_frame($type, length($data), $data) if length($data);
-  };
-  my $exited = 0;
-  while (!$exited || %open) {
-    my ($status) = reap($pid);
-    if (!$exited && defined $status) {
-      send_frame('X', $status);
-      $exited = 1;
-      next;
-    }
-    my $wanted = '';
-    vec($wanted, fileno($_), 1) = 1 for values %open;
-    # Always watched, so that the launcher sees at once when the action is gone (then it stops
-    # the task), whatever the task does.
-    vec($wanted, fileno(STDIN), 1) = 1;
-    vec($wanted, $pidfd, 1) = 1 if defined $pidfd && !$exited;
-    my $timeout = $exited || defined $pidfd ? undef : 0.1;
-    my $ready = select(my $readable = $wanted, undef, undef, $timeout);
-    next if $ready <= 0;
-    # A close first: nothing may be relayed (or written to the output file) after it was asked.
-    if (vec($readable, fileno(STDIN), 1) && read_request() eq 'C') {
-      close($_) for values %open;
-      %open = ();
-    }
-    # stdout first when both have data (as most programs write): hash order would be random.
-    for my $type (grep { $open{$_} } 'O', 'E') {
-      my $pipe = $open{$type};
-      next unless vec($readable, fileno($pipe), 1);
-      my $n = sysread($pipe, my $data, 65536);
-      next if !defined $n && $! == $EINTR;
-      if ($n) { $relay->($type, $data) }
-      else { close($pipe); delete $open{$type} }
-    }
-  }
-  syscall($CLOSE, $pidfd) if defined $pidfd;
-  close($file_fh) if $file_fh;
-  # Whether any child is left: only the task's can be, and the action stops them.
-  my (undef, $left) = reap(0);
-  undef $task unless $left;
-  send_frame('D', $left ? 1 : 0);
+    return Object.entries(named).map(([name, value]) => `${name}=${value}`);
 }
-`;
-const HEADER_BYTES = 5;
-/** A launcher is ready in a few ms; one that is not after this long is given up. */
-const LAUNCHER_READY_TIMEOUT_MS = 5000;
-/** How much of what perl prints (its own errors: the tasks have pipes of their own) is kept. */
-const PERL_ERROR_CHARS = 2000;
-/**
- * Tasks spawned (no launcher free) before launchers start being started in the background, when
- * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
- * about 3 ms of perl's start-up, which a task or two run through it repay.
- */
-const SPAWNS_BEFORE_LAUNCHERS = 8;
+/** Why tasks cannot be started through launchers on this machine, or undefined when they can. */
+function launcher_program_launcherUnsupported(perl) {
+    if (process.platform !== 'linux')
+        return `launchers run on Linux only, not on ${process.platform}`;
+    if (SYSCALLS[process.arch] === undefined)
+        return `no launcher for ${process.arch}`;
+    try {
+        external_node_fs_namespaceObject.accessSync(perl, external_node_fs_namespaceObject.constants.X_OK);
+        return undefined;
+    }
+    catch (error) {
+        return `${perl} cannot be run: ${error.code ?? String(error)}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/launcher-protocol.ts
+
+/** The type byte of a request, after its 4-byte length (REQUEST_* in launcher.pl). */
+const Request = {
+    /** Run a task: length-prefixed cwd, output file, bytes framed before it, argc, argv, env. */
+    Run: 0x52, // R
+    /** Close the running task's output pipes (its background children may hold them). */
+    Close: 0x43 // C
+};
+/** The type byte of a frame from the launcher, before its 4-byte value (FRAME_* in launcher.pl). */
+const Frame = {
+    /** Once, at start: 1 when the launcher is a child subreaper. */
+    Ready: 0x52, // R
+    /** Forked: the pid of what may now run. */
+    Forked: 0x50, // P
+    /** Exec succeeded. */
+    Started: 0x53, // S
+    /** Not started: errno, then one more byte, the FailedStep. */
+    Failed: 0x46, // F
+    /** The task's stdout: the length, then the bytes. */
+    Stdout: 0x4f, // O
+    /** The task's stderr: the length, then the bytes. */
+    Stderr: 0x45, // E
+    /** Bytes appended to the output file. */
+    Written: 0x57, // W
+    /** The task's process ended: its wait status. */
+    Exited: 0x58, // X
+    /** Both pipes closed: 1 when a process the task left is still the launcher's child. */
+    Done: 0x44 // D
+};
+/** The step of a start that failed, in a Failed frame (STEP_* in launcher.pl). */
+const FailedStep = {
+    /** pipe(2), or making one the task's stdout or stderr. */
+    Pipe: 0x70, // p
+    Fork: 0x66, // f
+    Setsid: 0x73, // s
+    /** Opening /dev/null as the task's stdin. */
+    DevNull: 0x6e, // n
+    Chdir: 0x63, // c
+    Exec: 0x65 // e
+};
+/** A frame's type byte and 4-byte value. */
+const FRAME_HEADER_BYTES = 5;
+/** The request that closes the running task's output pipes. */
+const CLOSE_REQUEST = Buffer.from([0, 0, 0, 1, Request.Close]);
+/** A Run request: cwd, output file, argument count, argv (file first), NAME=value strings. */
+function encodeRequest(request) {
+    // An empty cwd means ours, as for spawn.
+    const file = request.outputFile;
+    const strings = [
+        request.cwd || process.cwd(),
+        file?.path ?? '',
+        String(file?.after ?? 0),
+        String(request.args.length + 1),
+        request.file
+    ];
+    for (const arg of request.args)
+        strings.push(arg);
+    for (const [name, value] of Object.entries(request.env ?? process.env)) {
+        if (value !== undefined)
+            strings.push(`${name}=${value}`);
+    }
+    if (request.marker !== undefined)
+        strings.push(request.marker);
+    let size = 4 + 1;
+    const lengths = [];
+    for (const text of strings) {
+        // No string can carry a NUL byte: spawn refuses it with an error of its own.
+        if (text.includes('\0'))
+            return undefined;
+        const length = Buffer.byteLength(text);
+        lengths.push(length);
+        size += 4 + length;
+    }
+    const buffer = Buffer.allocUnsafe(size);
+    buffer.writeUInt32BE(size - 4, 0);
+    buffer[4] = Request.Run;
+    let offset = 5;
+    strings.forEach((text, index) => {
+        const length = lengths[index];
+        buffer.writeUInt32BE(length, offset);
+        buffer.write(text, offset + 4);
+        offset += 4 + length;
+    });
+    return buffer;
+}
+/** The names of `constants` by value; the first name where two share one. */
+function firstNames(constants) {
+    const names = new Map();
+    for (const [name, value] of Object.entries(constants))
+        if (!names.has(value))
+            names.set(value, name);
+    return names;
+}
 // Where two names share a number (SIGABRT/SIGIOT, EAGAIN/EWOULDBLOCK), Node reports the first.
 const ERRNO_NAMES = firstNames(external_node_os_namespaceObject.constants.errno);
 const SIGNAL_NAMES = firstNames(external_node_os_namespaceObject.constants.signals);
-/** One launcher process; runs one task at a time. */
+/** The wait status of waitpid(2) as Node's 'exit' event reports it: [code, null] or [null, signal]. */
+function decodeWaitStatus(status) {
+    if (status === null)
+        return [null, null];
+    const signal = status & 0x7f;
+    if (signal === 0)
+        return [(status >> 8) & 0xff, null];
+    return [null, SIGNAL_NAMES.get(signal) ?? null];
+}
+/** The error Node's spawn gives for the same failure, e.g. `spawn nosuch ENOENT`. */
+function startError(file, errno, step) {
+    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+    const syscall = step === FailedStep.Fork ? 'fork' : step === FailedStep.Pipe ? 'pipe' : 'spawn';
+    const message = syscall === 'spawn' ? `spawn ${file} ${code}` : `${syscall} ${code}`;
+    const error = new Error(message);
+    error.code = code;
+    error.errno = -errno;
+    error.syscall = `${syscall} ${file}`;
+    error.path = file;
+    return error;
+}
+
+;// CONCATENATED MODULE: ./src/exec/launcher-process.ts
+
+
+
+/** How much of what perl prints (its own errors: the tasks have pipes of their own) is kept. */
+const PERL_ERROR_CHARS = 2000;
+/** One launcher process (launcher.pl run by perl); runs one task at a time. */
 class Launcher {
     onIdle;
     onLost;
@@ -2181,7 +2055,7 @@ class Launcher {
     /** Says how the launcher ended, once it has. */
     ending;
     ended = false;
-    /** Bytes of the current O / E frame still to come, and whose they are. */
+    /** Bytes of the current output frame still to come, and whose they are. */
     dataLeft = 0;
     dataStream = 'stdout';
     dead = false;
@@ -2192,7 +2066,7 @@ class Launcher {
     constructor(perl, readyTimeoutMs, killGraceMs, onIdle, onLost) {
         this.onIdle = onIdle;
         this.onLost = onLost;
-        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', LAUNCHER_SCRIPT, ...launcherArguments(killGraceMs)], {
+        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', launcherProgram(), ...launcherArguments(killGraceMs)], {
             stdio: ['pipe', 'pipe', 'pipe'],
             // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
             env: {}
@@ -2222,6 +2096,7 @@ class Launcher {
         this.readyTimer.unref();
         this.setRef(false);
     }
+    /** Sends an encoded Run request; `running` hears what becomes of it. */
     launch(encoded, running) {
         this.running = running;
         this.setRef(true);
@@ -2232,11 +2107,12 @@ class Launcher {
         if (this.running !== running || running.discard)
             return;
         running.discard = true;
-        this.child.stdin?.write(Buffer.from([0, 0, 0, 1, 0x43]));
+        this.child.stdin?.write(CLOSE_REQUEST);
         // What was paused for its output is of no use now; the launcher must be read on.
         if (this.paused)
             this.resume(this.pauses);
     }
+    /** The perl process's pid. */
     get pid() {
         return this.child.pid;
     }
@@ -2250,15 +2126,18 @@ class Launcher {
         else
             this.close();
     }
+    /** Ends the launcher: it exits once its stdin closes. */
     close() {
         this.dead = true;
         this.child.stdin?.end();
         this.setRef(false);
     }
+    /** Adds what the launcher wrote to what is left of the last read, and handles it. */
     receive(chunk) {
         this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
         this.parse();
     }
+    /** Handles the frames received so far, until output waits for a pause to end. */
     parse() {
         while (!this.paused && this.buffered.length > 0) {
             const buffer = this.buffered;
@@ -2270,48 +2149,52 @@ class Launcher {
                 this.deliver(buffer.subarray(0, length));
                 continue;
             }
-            if (buffer.length < HEADER_BYTES)
+            if (buffer.length < FRAME_HEADER_BYTES)
                 break;
             const type = buffer[0];
-            const value = buffer.readUInt32BE(1);
-            const running = this.running;
-            if (type === 0x4f || type === 0x45) {
-                // O / E: `value` bytes of the task's stdout / stderr follow
+            // A Failed frame has one more byte: the step that failed.
+            const size = type === Frame.Failed ? FRAME_HEADER_BYTES + 1 : FRAME_HEADER_BYTES;
+            if (buffer.length < size)
+                break;
+            this.buffered = buffer.subarray(size);
+            this.handle(type, buffer.readUInt32BE(1), buffer[FRAME_HEADER_BYTES]);
+        }
+        // Gone, and every frame it sent before going has been handled.
+        if (this.ended && !this.paused)
+            this.die();
+    }
+    /** Acts on one frame; an output frame's bytes follow it. */
+    handle(type, value, step) {
+        const running = this.running;
+        switch (type) {
+            case Frame.Stdout:
+            case Frame.Stderr:
                 this.dataLeft = value;
-                this.dataStream = type === 0x4f ? 'stdout' : 'stderr';
-                this.buffered = buffer.subarray(HEADER_BYTES);
-                continue;
-            }
-            if (type === 0x46) {
-                // F: not started; one more byte says which step failed
-                if (buffer.length < HEADER_BYTES + 1)
-                    break;
-                const step = String.fromCharCode(buffer[HEADER_BYTES]);
-                this.buffered = buffer.subarray(HEADER_BYTES + 1);
+                this.dataStream = type === Frame.Stdout ? 'stdout' : 'stderr';
+                return;
+            case Frame.Failed:
                 this.running = undefined;
                 running?.failed(value, step);
                 this.idle();
-                continue;
-            }
-            this.buffered = buffer.subarray(HEADER_BYTES);
-            if (type === 0x52) {
+                return;
+            case Frame.Ready:
                 this.ready = true;
                 this.subreaper = value === 1;
                 clearTimeout(this.readyTimer);
                 // Launched on demand, its first task may already be waiting.
                 if (!running)
                     this.idle();
-            }
-            else if (type === 0x50)
-                running?.forked(value);
-            else if (type === 0x53)
-                running?.started();
-            // W: bytes appended to the output file; counted even once discarded, as they are there
-            else if (type === 0x57)
-                running?.appended?.(value);
-            else if (type === 0x58)
-                running?.exited(value);
-            else if (type === 0x44) {
+                return;
+            case Frame.Forked:
+                return running?.forked(value);
+            case Frame.Started:
+                return running?.started();
+            case Frame.Written:
+                // Counted even once discarded, as the bytes are in the file.
+                return running?.appended?.(value);
+            case Frame.Exited:
+                return running?.exited(value);
+            case Frame.Done:
                 this.running = undefined;
                 running?.done(value === 1);
                 // Its leftovers are its children: no other task may start until they are stopped.
@@ -2319,12 +2202,9 @@ class Launcher {
                     this.held = true;
                 else
                     this.idle();
-            }
         }
-        // Gone, and every frame it sent before going has been handled.
-        if (this.ended && !this.paused)
-            this.die();
     }
+    /** Hands output to the task; a promise it returns pauses reading until it settles. */
     deliver(data) {
         const running = this.running;
         if (!running || running.discard || !running.onOutput)
@@ -2337,6 +2217,7 @@ class Launcher {
             void wait.finally(() => this.resume(pause));
         }
     }
+    /** Ends the pause `pause` (not a later one) and reads on. */
     resume(pause) {
         if (!this.paused || pause !== this.pauses)
             return;
@@ -2345,12 +2226,14 @@ class Launcher {
         this.child.stdout?.resume();
         this.parse();
     }
+    /** Offers the launcher for the next task. */
     idle() {
         if (this.dead)
             return;
         this.setRef(false);
         this.onIdle(this);
     }
+    /** The launcher is gone: its task, if any, is told it ended without a status. */
     die() {
         if (this.dead && !this.running)
             return;
@@ -2384,6 +2267,140 @@ class Launcher {
         }
     }
 }
+
+;// CONCATENATED MODULE: ./src/exec/launcher-task.ts
+
+
+
+/** A promise settled from outside. */
+function deferred() {
+    let resolve;
+    const promise = new Promise(done => (resolve = done));
+    return { promise, resolve };
+}
+/** A task handed to a launcher: turns what the launcher reports into its outcome and process. */
+class LauncherTask {
+    launcher;
+    request;
+    lostBeforeFork;
+    onOutput;
+    discard = false;
+    outcome = deferred();
+    exit = deferred();
+    closed = deferred();
+    left = deferred();
+    pid;
+    stdioOpen = true;
+    lost;
+    hasExited = false;
+    appendedBytes = 0;
+    /** `lostBeforeFork` is called when the launcher died before it forked: nothing ran. */
+    constructor(launcher, request, lostBeforeFork) {
+        this.launcher = launcher;
+        this.request = request;
+        this.lostBeforeFork = lostBeforeFork;
+        this.onOutput = request.onOutput;
+    }
+    /** Settles once: started, not started (as spawn reports it), or no launcher after all. */
+    get result() {
+        return this.outcome.promise;
+    }
+    /** Counts bytes the launcher appended to the output file, and passes the count on. */
+    appended(bytes) {
+        this.appendedBytes += bytes;
+        this.request.outputFile?.appended(bytes);
+    }
+    /** Keeps the pid of what may now run. */
+    forked(pid) {
+        this.pid = pid;
+    }
+    /** Exec succeeded: the task is running. */
+    started() {
+        this.outcome.resolve({ process: this.process(this.pid) });
+    }
+    /** Not started: the error spawn would give. */
+    failed(errno, step) {
+        this.outcome.resolve({ error: startError(this.request.file, errno, step) });
+    }
+    /** Its process ended (the wait status), or its launcher died (null). */
+    exited(status) {
+        if (this.hasExited)
+            return;
+        this.hasExited = true;
+        if (this.pid === undefined) {
+            // It died before forking: nothing ran; spawn from now on.
+            this.lostBeforeFork();
+            this.outcome.resolve({ unavailable: true });
+            return;
+        }
+        if (status === null) {
+            // The task may be running (or have run) without us seeing how it ended. It must not run a
+            // second time: report it lost; its group is stopped like any leftover.
+            this.lost = 'the launcher that started this task stopped unexpectedly';
+            countUnreported(this.request.outputFile, this.appendedBytes);
+            this.started();
+        }
+        this.exit.resolve(decodeWaitStatus(status));
+    }
+    /** Both pipes closed; `leftovers` when a process it left is still the launcher's child. */
+    done(leftovers) {
+        this.stdioOpen = false;
+        this.closed.resolve();
+        // A look at /proc from before this frame may miss what the task started last.
+        this.left.resolve(leftovers ? moment() : undefined);
+    }
+    /** The started task, as the caller sees it. */
+    process(pid) {
+        const launcher = this.launcher;
+        return {
+            pid,
+            exited: this.exit.promise,
+            stdioClosed: this.closed.promise,
+            stdioOpen: () => this.stdioOpen,
+            closeStdio: () => {
+                if (!this.stdioOpen)
+                    return;
+                this.stdioOpen = false;
+                launcher.closeStdio(this);
+            },
+            lostReason: () => this.lost,
+            adopter: launcher.subreaper ? launcher.pid : undefined,
+            leftovers: this.left.promise,
+            release: reuse => launcher.release(reuse)
+        };
+    }
+}
+/**
+ * A launcher that died may have appended bytes it did not get to report: the file is its alone
+ * and nothing writes to it any more, so its size says how many.
+ */
+function countUnreported(file, reported) {
+    if (file === undefined)
+        return;
+    try {
+        const size = external_node_fs_namespaceObject.statSync(file.path).size;
+        if (size > reported)
+            file.appended(size - reported);
+    }
+    catch {
+        // Never created: nothing was appended.
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/launcher.ts
+
+
+
+
+
+/** A launcher is ready in a few ms; one that is not after this long is given up. */
+const LAUNCHER_READY_TIMEOUT_MS = 5000;
+/**
+ * Tasks spawned (no launcher free) before launchers start being started in the background, when
+ * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
+ * about 3 ms of perl's start-up, which a task or two run through it repay.
+ */
+const SPAWNS_BEFORE_LAUNCHERS = 8;
 /** What a task does when every launcher is busy or still starting. */
 var NoneFree;
 (function (NoneFree) {
@@ -2395,12 +2412,22 @@ var NoneFree;
     /** Start one more launcher and wait for it. */
     NoneFree["Wait"] = "wait";
 })(NoneFree || (NoneFree = {}));
-/** Idle launchers, and one more started whenever all are busy. */
+/**
+ * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
+ * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
+ * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
+ * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are
+ * started with Node's spawn. Every guarantee of a spawned task holds: its own session and process
+ * group, exactly the environment (in order) and working directory given, stdin from /dev/null,
+ * separate stdout and stderr, exact exit codes and signals, and the start errors Node reports
+ * (ENOENT, EACCES, ...). The pool keeps idle launchers, and starts one more whenever all are busy.
+ */
 class LauncherPool {
     idle = [];
     all = new Set();
     perl;
-    enabled;
+    /** Why launchers cannot be used at all, when they cannot. */
+    unsupported;
     whenNoneFree;
     readyTimeoutMs;
     killGraceMs;
@@ -2409,9 +2436,15 @@ class LauncherPool {
     broken = false;
     /** Told once why launchers are not used any more (every task is spawned from then on). */
     onUnavailable;
+    /** No launcher is started yet: the first tasks that need one start it. */
     constructor(options = {}) {
-        this.perl = options.perl ?? LAUNCHER_PERL;
-        this.enabled = options.enabled ?? launcherSupported(this.perl);
+        this.perl = options.perl ?? launcher_program_LAUNCHER_PERL;
+        this.unsupported =
+            options.enabled === undefined
+                ? launcher_program_launcherUnsupported(this.perl)
+                : options.enabled
+                    ? undefined
+                    : 'launchers are turned off';
         this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn;
         this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS;
         this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
@@ -2419,7 +2452,10 @@ class LauncherPool {
     }
     /** Starts the command through a launcher; `unavailable` when there is none to use now. */
     launch(request) {
-        if (!this.enabled || this.broken)
+        // Said at the first task rather than at construction, when onUnavailable may not be set yet.
+        if (this.unsupported !== undefined)
+            this.disable(Promise.resolve(this.unsupported));
+        if (this.broken)
             return Promise.resolve({ unavailable: true });
         let launcher = this.idle.pop();
         while (launcher?.dead)
@@ -2442,7 +2478,7 @@ class LauncherPool {
                 this.newLauncher(true);
         }
         catch (error) {
-            // spawn threw (rather than reporting an 'error'): no launchers here.
+            // spawn threw (rather than reporting an 'error'), or launcher.pl could not be read.
             this.disable(Promise.resolve(`${this.perl} could not be started: ${String(error)}`));
         }
         return Promise.resolve({ unavailable: true });
@@ -2472,6 +2508,7 @@ class LauncherPool {
         this.broken = true;
         void why.then(reason => this.onUnavailable?.(reason));
     }
+    /** Starts one more launcher; `warming` when no task waits for it. */
     newLauncher(warming) {
         if (warming)
             this.starting++;
@@ -2499,192 +2536,16 @@ class LauncherPool {
             throw error;
         }
     }
+    /** Hands the encoded request to `launcher`. */
     start(launcher, request, encoded) {
-        return new Promise(resolve => {
-            let pid;
-            let stdioOpen = true;
-            let lost;
-            let hasExited = false;
-            let appendedBytes = 0;
-            let resolveExited;
-            let resolveClosed;
-            let resolveLeftovers;
-            const exited = new Promise(done => (resolveExited = done));
-            const stdioClosed = new Promise(done => (resolveClosed = done));
-            const leftovers = new Promise(done => (resolveLeftovers = done));
-            const started = (forkedPid) => resolve({
-                process: {
-                    pid: forkedPid,
-                    exited,
-                    stdioClosed,
-                    stdioOpen: () => stdioOpen,
-                    closeStdio: () => {
-                        if (!stdioOpen)
-                            return;
-                        stdioOpen = false;
-                        launcher.closeStdio(running);
-                    },
-                    lostReason: () => lost,
-                    adopter: launcher.subreaper ? launcher.pid : undefined,
-                    leftovers,
-                    release: reuse => launcher.release(reuse)
-                }
-            });
-            const running = {
-                onOutput: request.onOutput,
-                appended: bytes => {
-                    appendedBytes += bytes;
-                    request.outputFile?.appended(bytes);
-                },
-                discard: false,
-                forked: forkedPid => (pid = forkedPid),
-                started: () => started(pid),
-                failed: (errno, step) => resolve({ error: startError(request.file, errno, step) }),
-                exited: status => {
-                    if (hasExited)
-                        return;
-                    hasExited = true;
-                    if (pid === undefined) {
-                        // It died before forking: nothing ran; spawn from now on.
-                        this.disable(Promise.resolve('a launcher stopped before it started its task'));
-                        resolve({ unavailable: true });
-                        return;
-                    }
-                    if (status === null) {
-                        // The task may be running (or have run) without us seeing how it ended. It must not
-                        // run a second time: report it lost; its group is stopped like any leftover.
-                        lost = 'the launcher that started this task stopped unexpectedly';
-                        countUnreported(request.outputFile, appendedBytes);
-                        started(pid);
-                    }
-                    resolveExited(decodeWaitStatus(status));
-                },
-                done: left => {
-                    stdioOpen = false;
-                    resolveClosed();
-                    // A look at /proc from before this frame may miss what the task started last.
-                    resolveLeftovers(left ? moment() : undefined);
-                }
-            };
-            launcher.launch(encoded, running);
-        });
+        const task = new LauncherTask(launcher, request, () => this.disable(Promise.resolve('a launcher stopped before it started its task')));
+        launcher.launch(encoded, task);
+        return task.result;
     }
-}
-/**
- * A launcher that died may have appended bytes it did not get to report: the file is its alone
- * and nothing writes to it any more, so its size says how many.
- */
-function countUnreported(file, reported) {
-    if (file === undefined)
-        return;
-    try {
-        const size = external_node_fs_namespaceObject.statSync(file.path).size;
-        if (size > reported)
-            file.appended(size - reported);
-    }
-    catch {
-        // Never created: nothing was appended.
-    }
-}
-function firstNames(constants) {
-    const names = new Map();
-    for (const [name, value] of Object.entries(constants))
-        if (!names.has(value))
-            names.set(value, name);
-    return names;
-}
-/**
- * The syscall numbers the launcher calls by number (pidfd_open, setsid, rt_sigprocmask,
- * exit_group, close, prctl) on the architectures GitHub's Linux runners have; elsewhere tasks
- * are spawned.
- */
-const SYSCALLS = {
-    x64: [434, 112, 14, 231, 3, 157],
-    arm64: [434, 157, 135, 94, 57, 167]
-};
-/** The launcher's arguments: syscall numbers, the output file's open(2) flags, EINTR, the grace. */
-function launcherArguments(killGraceMs = DEFAULT_KILL_GRACE_MS) {
-    const syscalls = SYSCALLS[process.arch];
-    if (syscalls === undefined)
-        throw new Error(`No launcher for ${process.arch}`);
-    // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
-    const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
-    const flags = O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW;
-    return [...syscalls, flags, external_node_os_namespaceObject.constants.errno.EINTR, Math.max(0, Math.round(killGraceMs))].map(String);
 }
 /** Whether tasks can be started through launchers on this machine. */
 function launcherSupported(perl = LAUNCHER_PERL) {
-    if (process.platform !== 'linux' || SYSCALLS[process.arch] === undefined)
-        return false;
-    try {
-        external_node_fs_namespaceObject.accessSync(perl, external_node_fs_namespaceObject.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** The wait status of waitpid(2) as Node's 'exit' event reports it: [code, null] or [null, signal]. */
-function decodeWaitStatus(status) {
-    if (status === null)
-        return [null, null];
-    const signal = status & 0x7f;
-    if (signal === 0)
-        return [(status >> 8) & 0xff, null];
-    return [null, SIGNAL_NAMES.get(signal) ?? null];
-}
-/** The error Node's spawn gives for the same failure, e.g. `spawn nosuch ENOENT`. */
-function startError(file, errno, step) {
-    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
-    const syscall = step === 'f' ? 'fork' : step === 'p' ? 'pipe' : 'spawn';
-    const message = step === 'f' || step === 'p' ? `${syscall} ${code}` : `spawn ${file} ${code}`;
-    const error = new Error(message);
-    error.code = code;
-    error.errno = -errno;
-    error.syscall = `${syscall} ${file}`;
-    error.path = file;
-    return error;
-}
-/** `R`, then cwd, argument count, argv (file first) and NAME=value strings, each length-prefixed. */
-function encodeRequest(request) {
-    // An empty cwd means ours, as for spawn.
-    const file = request.outputFile;
-    const strings = [
-        request.cwd || process.cwd(),
-        file?.path ?? '',
-        String(file?.after ?? 0),
-        String(request.args.length + 1),
-        request.file
-    ];
-    for (const arg of request.args)
-        strings.push(arg);
-    for (const [name, value] of Object.entries(request.env ?? process.env)) {
-        if (value !== undefined)
-            strings.push(`${name}=${value}`);
-    }
-    if (request.marker !== undefined)
-        strings.push(request.marker);
-    let size = 4 + 1;
-    const lengths = [];
-    for (const text of strings) {
-        // No string can carry a NUL byte: spawn refuses it with an error of its own.
-        if (text.includes('\0'))
-            return undefined;
-        const length = Buffer.byteLength(text);
-        lengths.push(length);
-        size += 4 + length;
-    }
-    const buffer = Buffer.allocUnsafe(size);
-    buffer.writeUInt32BE(size - 4, 0);
-    buffer[4] = 0x52;
-    let offset = 5;
-    strings.forEach((text, index) => {
-        const length = lengths[index];
-        buffer.writeUInt32BE(length, offset);
-        buffer.write(text, offset + 4);
-        offset += 4 + length;
-    });
-    return buffer;
+    return launcherUnsupported(perl) === undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/exec/process-runner.ts
@@ -3167,6 +3028,97 @@ function totalSizeProblem(bytes, limit) {
         `of the stack size limit, \`ulimit -s\`); ${LARGE_DATA_ADVICE}`);
 }
 
+;// CONCATENATED MODULE: ./src/exec/key-value-file.ts
+
+/** A name, `<<`, a delimiter: the lenient reading's block start, taken when no `=` comes first. */
+const LENIENT_BLOCK = /^([^=]+?)<<(.+)$/;
+function parseKeyValueFile(text, { strict }) {
+    const lines = splitLines(text, strict);
+    const entries = [];
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (line === '')
+            continue;
+        const start = lineStart(line, strict);
+        if (start === undefined)
+            continue;
+        if (typeof start === 'string')
+            return { problem: `line ${index + 1} ${start}` };
+        if ('value' in start) {
+            entries.push([start.name, start.value]);
+            continue;
+        }
+        let end = lines.indexOf(start.delimiter, index + 1);
+        if (end === -1) {
+            if (strict) {
+                return {
+                    problem: `the value that starts on line ${index + 1} has no closing delimiter line`
+                };
+            }
+            // An unterminated block is what the runner rejects; keep what is there rather than fail.
+            end = lines.length;
+        }
+        entries.push([start.name, lines.slice(index + 1, end).join('\n')]);
+        index = end;
+    }
+    return { entries };
+}
+/** The file's lines, as the rules end them. */
+function splitLines(text, strict) {
+    if (!strict)
+        return text.split(/\r?\n/);
+    // The runner reads the file as .NET's File.ReadAllText does, which drops a byte order mark.
+    return (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
+}
+/**
+ * How a non-empty line starts a variable; undefined for a line the lenient reading passes over,
+ * and what is wrong with a line the strict reading refuses.
+ */
+function lineStart(line, strict) {
+    const equals = line.indexOf('=');
+    const heredoc = line.indexOf('<<');
+    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+        if (equals > 0)
+            return { name: line.slice(0, equals), value: line.slice(equals + 1) };
+        return strict ? 'sets a variable without a name' : undefined;
+    }
+    if (!strict) {
+        const block = LENIENT_BLOCK.exec(line);
+        if (block !== null)
+            return { name: block[1], delimiter: block[2] };
+        return equals > 0 ? { name: line.slice(0, equals), value: line.slice(equals + 1) } : undefined;
+    }
+    if (heredoc < 0)
+        return 'is neither NAME=value nor NAME<<DELIMITER';
+    const name = line.slice(0, heredoc);
+    const delimiter = line.slice(heredoc + 2);
+    if (name === '' || delimiter === '')
+        return "needs a name before '<<' and a delimiter after it";
+    return { name, delimiter };
+}
+/**
+ * Lines that set these variables (as a strict reading gives them), each as `NAME<<DELIMITER`
+ * with a fresh random delimiter that its value does not contain (as @actions/core writes them),
+ * so nothing a task wrote can end a block early or run into the next task's. A name ending in
+ * `<` would run into the `<<`: it can only have come from a `NAME=value` line, and is written as
+ * one.
+ */
+function serializeEnvEntries(entries) {
+    let text = '';
+    for (const [name, value] of entries) {
+        if (name.endsWith('<') && !value.includes('\n')) {
+            text += `${name}=${value}\n`;
+            continue;
+        }
+        let delimiter = `ghadelimiter_${randomUUID()}`;
+        while (value.includes(delimiter) || name.includes(delimiter)) {
+            delimiter = `ghadelimiter_${randomUUID()}`;
+        }
+        text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+    }
+    return text;
+}
+
 ;// CONCATENATED MODULE: ./src/system/plain-files.ts
 
 /**
@@ -3252,6 +3204,7 @@ function readPlainFile(path, limit, oneMore = false) {
 }
 
 ;// CONCATENATED MODULE: ./src/exec/task-files.ts
+
 
 
 
@@ -3359,30 +3312,14 @@ function readStart(path, limit) {
     return readPlainFile(path, limit)?.bytes.toString('utf8') ?? '';
 }
 /**
- * Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and `name<<DELIMITER`
- * blocks whose value runs until a line that is exactly the delimiter. Later values win.
+ * Reads a GITHUB_OUTPUT file leniently (see parseKeyValueFile): every output that can be read,
+ * later values winning.
  */
 function parseOutputFile(text) {
     // No prototype: a task may name an output __proto__.
     const outputs = Object.create(null);
-    const lines = text.split(/\r?\n/);
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        if (line === '')
-            continue;
-        const heredoc = /^([^=]+?)<<(.+)$/.exec(line);
-        const equals = line.indexOf('=');
-        if (heredoc && (equals === -1 || equals > line.indexOf('<<'))) {
-            const [, name, delimiter] = heredoc;
-            const end = lines.indexOf(delimiter, index + 1);
-            // An unterminated block is what the runner rejects; keep what is there rather than fail.
-            const stop = end === -1 ? lines.length : end;
-            outputs[name] = lines.slice(index + 1, stop).join('\n');
-            index = stop;
-        }
-        else if (equals > 0) {
-            outputs[line.slice(0, equals)] = line.slice(equals + 1);
-        }
+    for (const [name, value] of parseKeyValueFile(text, { strict: false }).entries) {
+        outputs[name] = value;
     }
     return outputs;
 }
@@ -3770,6 +3707,18 @@ var TaskStatus;
     /** The command never started because the run was halted first. */
     TaskStatus["Skipped"] = "skipped";
 })(TaskStatus || (TaskStatus = {}));
+/** The mark that shows each status at a glance, in the log and in the job summary. */
+const STATUS_MARK = {
+    [TaskStatus.Success]: '✅',
+    [TaskStatus.Failure]: '❌',
+    [TaskStatus.TimedOut]: '⏱️',
+    [TaskStatus.Cancelled]: '⛔',
+    [TaskStatus.Skipped]: '⏭️'
+};
+/** A status as the job summary labels it: its mark and its name. */
+function statusLabel(status) {
+    return `${STATUS_MARK[status]} ${status}`;
+}
 
 ;// CONCATENATED MODULE: ./src/exec/command-task.ts
 
@@ -4139,125 +4088,151 @@ function inexactNumber(text) {
 }
 /** Scans strict JSON, reporting each number's span; returns the offset of the first error or -1. */
 function scanJson(text, onNumber) {
-    let pos = 0;
-    let depth = 0;
-    let tooDeep = false;
-    // Checked before going a level deeper, so the scan's own recursion stays within the limit.
-    const enter = () => {
-        if (++depth <= MAX_JSON_DEPTH)
-            return;
-        tooDeep = true;
-        fail();
-    };
-    const fail = () => {
-        throw pos;
-    };
-    const space = () => {
-        while (pos < text.length && ' \t\n\r'.includes(text[pos]))
-            pos++;
-    };
-    const literal = (word) => {
-        for (const ch of word) {
-            if (text[pos] !== ch)
-                fail();
-            pos++;
+    const scanner = new JsonScanner(text, onNumber);
+    try {
+        scanner.value();
+        scanner.space();
+        return { offset: scanner.pos < text.length ? scanner.pos : -1, tooDeep: false };
+    }
+    catch (error) {
+        if (!(error instanceof JsonScanError))
+            throw error;
+        return { offset: error.offset, tooDeep: error.tooDeep };
+    }
+}
+/** Where a scan stopped. */
+class JsonScanError {
+    offset;
+    tooDeep;
+    constructor(offset, tooDeep) {
+        this.offset = offset;
+        this.tooDeep = tooDeep;
+    }
+}
+/** A recursive-descent reader of strict JSON that keeps only positions. */
+class JsonScanner {
+    text;
+    onNumber;
+    pos = 0;
+    depth = 0;
+    constructor(text, onNumber) {
+        this.text = text;
+        this.onNumber = onNumber;
+    }
+    /** One JSON value, after any white space. */
+    value() {
+        this.space();
+        const ch = this.text[this.pos];
+        if (ch === '{')
+            return this.container('}', () => this.member());
+        if (ch === '[')
+            return this.container(']', () => this.value());
+        if (ch === '"')
+            return this.string();
+        if (ch === 't')
+            return this.literal('true');
+        if (ch === 'f')
+            return this.literal('false');
+        if (ch === 'n')
+            return this.literal('null');
+        return this.number();
+    }
+    /** JSON's white space. */
+    space() {
+        while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos])) {
+            this.pos++;
         }
-    };
-    const string = () => {
-        pos++;
+    }
+    /** An object or array: entries separated by commas up to its closing bracket. */
+    container(close, entry) {
+        this.enter();
+        this.pos++;
+        this.space();
+        if (this.text[this.pos] === close)
+            return this.leave();
         for (;;) {
-            const ch = text[pos];
+            entry();
+            this.space();
+            if (this.text[this.pos] === ',')
+                this.pos++;
+            else if (this.text[this.pos] === close)
+                return this.leave();
+            else
+                this.fail();
+        }
+    }
+    /** One `"key": value` of an object. */
+    member() {
+        this.space();
+        if (this.text[this.pos] !== '"')
+            this.fail();
+        this.string();
+        this.space();
+        this.literal(':');
+        this.value();
+    }
+    /** A string with its escapes; control characters are not allowed raw. */
+    string() {
+        this.pos++;
+        for (;;) {
+            const ch = this.text[this.pos];
             if (ch === undefined || ch < ' ')
-                fail();
+                this.fail();
             if (ch === '"')
-                return void pos++;
+                return void this.pos++;
             if (ch === '\\') {
-                pos++;
-                const esc = text[pos];
-                if (esc === 'u') {
-                    for (let i = 1; i <= 4; i++) {
-                        if (!/[0-9a-fA-F]/.test(text[pos + i] ?? '')) {
-                            pos += i;
-                            fail();
-                        }
-                    }
-                    pos += 5;
+                this.pos++;
+                const escape = this.text[this.pos];
+                if (escape === 'u') {
+                    this.unicodeEscape();
                     continue;
                 }
-                if (esc === undefined || !'"\\/bfnrt'.includes(esc))
-                    fail();
+                if (escape === undefined || !'"\\/bfnrt'.includes(escape))
+                    this.fail();
             }
-            pos++;
+            this.pos++;
         }
-    };
-    const number = () => {
-        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-        match.lastIndex = pos;
-        if (!match.exec(text))
-            fail();
-        onNumber(pos, match.lastIndex);
-        pos = match.lastIndex;
-    };
-    const value = () => {
-        space();
-        const ch = text[pos];
-        if (ch === '{') {
-            enter();
-            pos++;
-            space();
-            if (text[pos] === '}')
-                return void (pos++, depth--);
-            for (;;) {
-                space();
-                if (text[pos] !== '"')
-                    fail();
-                string();
-                space();
-                literal(':');
-                value();
-                space();
-                if (text[pos] === ',')
-                    pos++;
-                else if (text[pos] === '}')
-                    return void (pos++, depth--);
-                else
-                    fail();
-            }
-        }
-        if (ch === '[') {
-            enter();
-            pos++;
-            space();
-            if (text[pos] === ']')
-                return void (pos++, depth--);
-            for (;;) {
-                value();
-                space();
-                if (text[pos] === ',')
-                    pos++;
-                else if (text[pos] === ']')
-                    return void (pos++, depth--);
-                else
-                    fail();
-            }
-        }
-        if (ch === '"')
-            return string();
-        if (ch === 't')
-            return literal('true');
-        if (ch === 'f')
-            return literal('false');
-        if (ch === 'n')
-            return literal('null');
-        return number();
-    };
-    try {
-        value();
-        space();
-        return { offset: pos < text.length ? pos : -1, tooDeep };
     }
-    catch (at) {
-        return { offset: at, tooDeep };
+    /** The four hex digits after `\u`, failing at the first that is not one. */
+    unicodeEscape() {
+        for (let i = 1; i <= 4; i++) {
+            if (!/[0-9a-fA-F]/.test(this.text[this.pos + i] ?? '')) {
+                this.pos += i;
+                this.fail();
+            }
+        }
+        this.pos += 5;
+    }
+    /** A number, reported to onNumber. */
+    number() {
+        const match = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+        match.lastIndex = this.pos;
+        if (!match.exec(this.text))
+            this.fail();
+        this.onNumber(this.pos, match.lastIndex);
+        this.pos = match.lastIndex;
+    }
+    /** Exactly `word`. */
+    literal(word) {
+        for (const ch of word) {
+            if (this.text[this.pos] !== ch)
+                this.fail();
+            this.pos++;
+        }
+    }
+    /** One level deeper, checked first so the scan's own recursion stays within the limit. */
+    enter() {
+        if (++this.depth > MAX_JSON_DEPTH)
+            throw new JsonScanError(this.pos, true);
+    }
+    /** Past a closing bracket, one level up. */
+    leave() {
+        this.pos++;
+        this.depth--;
+    }
+    /** Stops the scan at the current position. */
+    fail() {
+        throw new JsonScanError(this.pos, false);
     }
 }
 /** Line and column (both 1-based) of an offset in a text. */
@@ -4875,6 +4850,7 @@ function isUnsuccessful(status) {
 
 ;// CONCATENATED MODULE: ./src/report/results.ts
 
+/** One record as the `results` output shows it. */
 function publicResult(record) {
     return {
         index: record.index,
@@ -4925,36 +4901,103 @@ function speedUp(report) {
     return report.durationMs > 0 ? busy / report.durationMs : 0;
 }
 
-;// CONCATENATED MODULE: ./src/report/mermaid.ts
+;// CONCATENATED MODULE: ./src/report/budgeted-markdown.ts
 /**
- * Mermaid diagrams for the job summary: a gantt chart of when each task ran on which worker slot,
- * and a flowchart of a dependency graph. This module only builds text; the caller puts it in a
- * ```mermaid fenced block, which GitHub renders as a picture.
- *
- * Everything that came from items or task names goes through {@link mermaidLabel}, which writes
- * every character that could mean something to Mermaid (or to the Markdown around it) as one of
- * Mermaid's entity codes, `#<decimal code point>;`. Mermaid turns those into placeholders before it
- * parses anything and into HTML character references only when it draws, so an escaped label can
- * never end the label, add a statement, a directive or a link, or end the fenced block.
+ * Markdown made of parts joined by line breaks, where sections append entries while they fit a
+ * byte budget and say how many they left out. Only fixed parts and entries are counted against
+ * the budget (each with its line break); wrappers and notes are small and live in the room the
+ * limits keep. An entry that does not fit ends its section and its bytes stay counted, so the
+ * sections after it are measured as if it were there.
  */
+class BudgetedMarkdown {
+    parts = [];
+    spent = 0;
+    /** Appends parts that are always shown, counted against the budget. */
+    add(...parts) {
+        for (const part of parts)
+            this.spent += Buffer.byteLength(part) + 1;
+        this.parts.push(...parts);
+    }
+    /** Appends as many of the section's entries as fit, then its note on those left out. */
+    section(section) {
+        const kept = [];
+        for (const entry of section.entries.slice(0, section.max)) {
+            const text = section.render(entry);
+            this.spent += Buffer.byteLength(text) + 1;
+            if (this.spent > section.limit)
+                break;
+            kept.push(text);
+        }
+        if (section.wrap !== undefined)
+            this.parts.push(section.wrap(kept));
+        else if (kept.length > 0) {
+            if (section.heading !== undefined)
+                this.parts.push(section.heading);
+            this.parts.push(...kept);
+        }
+        const leftOut = section.entries.length - kept.length;
+        if (leftOut > 0 && section.leftOut !== undefined)
+            this.parts.push(section.leftOut(leftOut));
+    }
+    /** The Markdown written so far. */
+    text() {
+        return this.parts.join('\n');
+    }
+}
 
-
-const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: 60 };
-const DEFAULT_FLOWCHART_LIMITS = { maxEntries: 100, maxLabel: 60 };
+;// CONCATENATED MODULE: ./src/report/markdown-escape.ts
 /**
- * Longest chart text we emit. Mermaid draws an error instead of any diagram whose text is longer
- * than its `maxTextSize` (50 000 characters by default); escaping can make a label 8 times longer,
- * so entries are left out (and counted as omitted) until the text fits, with some room to spare.
+ * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
+ * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
+ */
+function escapeMarkdown(text) {
+    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
+}
+/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid-chart.ts
+/**
+ * Longest chart text we emit: Mermaid draws an error instead of a diagram longer than its
+ * `maxTextSize`, so entries are left out (and counted as omitted) until the text fits.
  */
 const MAX_CHART_TEXT = 45_000;
-/** Mermaid's flowchart parser throws past this many edges (its `maxEdges` default). */
-const MAX_FLOWCHART_EDGES = 500;
-// ---------------------------------------------------------------------------------------------
-// Labels
+/** The limits given, whole and not negative, with defaults for those missing or not finite. */
+function resolveLimits(limits, defaults) {
+    const count = (value, fallback) => value !== undefined && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : fallback;
+    return {
+        maxEntries: count(limits?.maxEntries, defaults.maxEntries),
+        maxLabel: Math.max(1, count(limits?.maxLabel, defaults.maxLabel))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid-label.ts
 /**
- * The text a label shows: control characters as visible symbols (as itemLabel does), so a label
- * stays on one line, lone surrogate halves as U+FFFD, a word joiner (U+2060) inside `ﬂ°` and `¶ß`,
- * then cut to `maxLabel` characters; an empty text as one space.
+ * Labels for Mermaid charts. Untrusted text (items, task names) is written with every character
+ * that could mean something to Mermaid, or to the Markdown around it, as Mermaid's entity code
+ * `#<decimal code point>;`, so a label can never end itself, add a statement, a directive or a
+ * link, or end the fenced block. docs/decisions/010-job-summary.md says why each of them is escaped.
+ */
+
+/** Longest label, in characters, when the limits give none. */
+const DEFAULT_MAX_LABEL = 60;
+/** ASCII written as it is, except as a label's first character (keywords and list markers start lines). */
+const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/;
+/** Letters, marks, numbers, symbols and punctuation outside ASCII are written as they are. */
+const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u;
+/** Mermaid's entity placeholders are built from these, so text must never spell one. */
+const PLACEHOLDER_CHARS = new Set(['\ufb02', '\u00b6']);
+/**
+ * The text a label shows: on one line (control characters as visible symbols, as itemLabel
+ * does), lone surrogate halves as U+FFFD, a word joiner inside `ﬂ°` and `¶ß`, cut to `maxLabel`
+ * characters; an empty text as one space.
  */
 function labelText(text, maxLabel) {
     const visible = text
@@ -4964,63 +5007,28 @@ function labelText(text, maxLabel) {
         .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ch => ch === '\n' || ch === '\u2028' || ch === '\u2029' ? '⏎' : ch === '\t' ? '⇥' : '�')
         .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '�')
         // Mermaid turns `ﬂ°` into `&` and `¶ß` into `;` all over the drawn SVG (its entity
-        // placeholders, see mermaidLabel): an invisible word joiner keeps such text as it is.
+        // placeholders): an invisible word joiner keeps such text as it is.
         .replace(/(?<=\ufb02)(?=\u00b0)|(?<=\u00b6)(?=\u00df)/g, '\u2060');
     // A label cannot be empty (a gantt line needs a task name): an empty one shows a space.
     return visible === '' ? ' ' : cut(visible, labelMax(maxLabel));
 }
-/**
- * Escapes untrusted text for a Mermaid label (a gantt task name, or the inside of a quoted
- * flowchart label `["…"]`) so it can never end the label, add syntax, inject directives
- * (`%%{init}%%`), HTML, links or `click` callbacks, or end the fenced block (``` in a label).
- * The label shows {@link labelText}`(text, maxLabel)`.
- *
- * Written as they are: letters, marks, numbers, symbols and punctuation outside ASCII, and ASCII
- * letters, digits, inner spaces and `. - / ( ) ' + = ! ?`, except as the first character.
- * Everything else is written as Mermaid's entity code `#<decimal code point>;`:
- * - `"` ends a quoted flowchart label; `` ` `` right after the opening quote makes it a Markdown
- *   string, and ``` or `~~~` could end the fenced block in the summary.
- * - `:` ends a gantt task name; `#` and `;` did in older Mermaid versions (gantt.jison's task text
- *   was `[^#:\n;]+`), and `#…;` is itself entity syntax.
- * - `%` starts comments (`%%`, and in gantt.jison any character followed by `%`) and directives
- *   (`%%{init: …}%%` is found anywhere in the text, inside labels too).
- * - `<` `>` `&` are HTML (flowchart labels are drawn as HTML; and a label with a `<` goes through
- *   DOMPurify, whose HTML round trip would turn every entity code back into its character before
- *   the Markdown below runs), `{` `}` open gantt's `accDescr {` block,
- *   `$` opens KaTeX math (`$$…$$`), `,` `|` `\` `^` `~` have meanings in other statements.
- * - Markdown: Mermaid 11 runs every flowchart label through a Markdown parser (marked) before it
- *   turns entity codes back into characters, and draws "Unsupported markdown: link" (or list,
- *   heading…) in place of what it does not support: so `*` `_` (emphasis), `[` `]` (links),
- *   `@` (e-mail autolinks) and the dot of `www.` (web autolinks) are escaped too.
- * - The first character if it is ASCII: gantt.jison tries its keyword rules (`click `, `call `,
- *   `href "`, `section `, `title `, `gantt`, `dateFormat `, a date …, case-insensitive) before the
- *   task-name rule at the start of each line, and Markdown reads `- `, `+ `, `1. ` as list items.
- * - The `d` of `direction`: flow.jison's rule `.*direction\s+TB[^\n]*` (and BT, RL, LR) is tried
- *   at the start of each line and would swallow a whole node line containing `direction TB`.
- * - Leading and trailing spaces (the parsers trim or skip them; an empty label would leave a gantt
- *   line without a task name), and every other kind of white space, control and format character.
- * - `ﬂ` (U+FB02) and `¶` (U+00B6): Mermaid's placeholders for entity codes are `ﬂ°°…¶ß` and
- *   `ﬂ°…¶ß`, which it turns into `&#…;` and `&…;` when drawing; escaping these two means text can
- *   never spell a placeholder.
- * An empty text shows one space, written escaped.
- */
+/** Untrusted text as a Mermaid label (a gantt task name, or inside a quoted flowchart label) that shows labelText(text, maxLabel). */
 function mermaidLabel(text, maxLabel) {
-    return escapeText(labelText(text, maxLabel));
+    return escapeLabelText(labelText(text, maxLabel));
 }
+/** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
+function withNote(label, note) {
+    return note === '' ? label : `${label} ${escapeLabelText(`(${note})`, false)}`;
+}
+/** The longest label as a whole number of at least 1; the default when not finite. */
 function labelMax(maxLabel) {
-    return Number.isFinite(maxLabel)
-        ? Math.max(1, Math.floor(maxLabel))
-        : DEFAULT_GANTT_LIMITS.maxLabel;
+    return Number.isFinite(maxLabel) ? Math.max(1, Math.floor(maxLabel)) : DEFAULT_MAX_LABEL;
 }
-const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/;
-const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u;
-/** Mermaid's entity placeholders are built from these; see mermaidLabel. */
-const PLACEHOLDER_CHARS = new Set(['\ufb02', '\u00b6']);
 /**
  * Escapes text that labelText already made (no cutting, no control characters left to show).
  * `atStart`: the text starts the label (so its first character is escaped if ASCII).
  */
-function escapeText(text, atStart = true) {
+function escapeLabelText(text, atStart = true) {
     const chars = Array.from(text);
     const last = chars.length - 1;
     const escaped = chars
@@ -5031,134 +5039,24 @@ function escapeText(text, atStart = true) {
         return raw ? ch : `#${ch.codePointAt(0)};`;
     })
         .join('');
-    // Letters and dots are only ever raw here (entity codes are `#digits;`), so these find the words.
+    // Letters and dots are only ever raw here (entity codes are `#digits;`), so these find the words:
+    // flowchart's `direction TB` rule would swallow the line, and `www.` would become a link.
     return escaped
         .replace(/d(?=irection)/gi, ch => `#${ch.codePointAt(0)};`)
         .replace(/(?<=www)\./gi, '#46;');
 }
-/** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
-function withNote(label, note) {
-    return note === '' ? label : `${label} ${escapeText(`(${note})`, false)}`;
-}
-function resolveLimits(limits, defaults) {
-    const count = (value, fallback) => value !== undefined && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : fallback;
-    return {
-        maxEntries: count(limits?.maxEntries, defaults.maxEntries),
-        maxLabel: Math.max(1, count(limits?.maxLabel, defaults.maxLabel))
-    };
-}
-const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
-/**
- * Chooses the axis for a run `spanMs` long. Mermaid parses `dateFormat x` values as ms since
- * 1970-01-01 and d3 formats ticks in the viewer's time zone, so `%H:%M` would show the viewer's UTC
- * offset rather than 0:00 at the start (and `%M` is off by 30 minutes in India). Only `%Q` (ms since
- * the epoch) and `%s` (seconds since the epoch) are free of time zones, so the chart's timestamps
- * are scaled: for minutes, 1 real minute is 1 chart second and `%s min` labels the ticks.
- * The tick interval is set too, so that ticks land on whole units (d3's own choice could put
- * ticks 500 ms apart under a `%s s` format, labelling two ticks `1 s`).
- */
-function chooseAxis(spanMs) {
-    const pick = (span, steps) => steps.find(step => span / step <= 10);
-    if (spanMs < 5_000) {
-        const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500]);
-        return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` };
-    }
-    const [unit, divisor] = spanMs < 300_000 ? ['s', 1] : spanMs < 5 * 3_600_000 ? ['min', 60] : ['h', 3600];
-    const step = pick(spanMs / divisor / 1000, [1, 2, 5, 10, 15, 20, 30]);
-    return { format: `%s ${unit}`, divisor, tick: step === undefined ? undefined : `${step}second` };
-}
-/**
- * Gantt tags per status (Mermaid has only `active`, `done`, `crit` and `milestone`), and the text
- * added to the label so the status does not rest on colour alone. Tags are written in the order of
- * Mermaid's tag list (active, done, crit, milestone), which older versions need.
- */
-const GANTT_STATUS = {
-    [TaskStatus.Success]: { tags: [], note: '' },
-    [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
-    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
-    [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
-    [TaskStatus.Skipped]: { tags: [], note: '' }
+
+;// CONCATENATED MODULE: ./src/report/mermaid-flowchart.ts
+
+
+
+const DEFAULT_FLOWCHART_LIMITS = {
+    maxEntries: 100,
+    maxLabel: DEFAULT_MAX_LABEL
 };
-/** A time in ms as a finite, non-negative number. */
-const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
-/**
- * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
- * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
- * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
- * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
- * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
- * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
- * the index into `tasks`.
- */
-function ganttChart(tasks, limits) {
-    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
-    const bars = [];
-    tasks.forEach((task, index) => {
-        if (task.status === TaskStatus.Skipped)
-            return;
-        const start = time(task.startMs);
-        const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
-        bars.push({
-            index,
-            slot,
-            start,
-            end: Math.max(start, time(task.endMs)),
-            status: task.status,
-            label: withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note)
-        });
-    });
-    const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
-        b.end - b.start - (a.end - a.start) ||
-        a.index - b.index);
-    let kept = ranked.slice(0, maxEntries);
-    let text = ganttText(kept);
-    while (text.length > MAX_CHART_TEXT && kept.length > 0) {
-        // Drop about as many of the least interesting bars as the overflow takes, at least one.
-        const perBar = text.length / kept.length;
-        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar));
-        kept = kept.slice(0, Math.max(0, kept.length - drop));
-        text = ganttText(kept);
-    }
-    return { text, omitted: bars.length - kept.length };
-}
-function ganttText(bars) {
-    const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
-    const axis = chooseAxis(span);
-    const at = (ms) => Math.round(ms / axis.divisor);
-    const lines = [
-        '---',
-        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
-        'displayMode: compact',
-        '---',
-        'gantt',
-        '  dateFormat x',
-        `  axisFormat ${axis.format}`
-    ];
-    if (axis.tick !== undefined)
-        lines.push(`  tickInterval ${axis.tick}`);
-    // The chart's dates are in 1970: a line at today's date would only stretch the axis.
-    lines.push('  todayMarker off');
-    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
-    for (const slot of slots) {
-        lines.push(`  section Slot ${slot}`);
-        const inSlot = bars
-            .filter(bar => bar.slot === slot)
-            .sort((a, b) => a.start - b.start || a.index - b.index);
-        for (const bar of inSlot) {
-            const start = at(bar.start);
-            const end = at(bar.end);
-            const tags = [...GANTT_STATUS[bar.status].tags];
-            if (end === start)
-                tags.push('milestone');
-            const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ');
-            lines.push(`    ${bar.label} :${data}`);
-        }
-    }
-    return lines.join('\n');
-}
-// ---------------------------------------------------------------------------------------------
-// Flowchart
+/** Mermaid's flowchart parser throws past this many edges (its `maxEdges` default). */
+const MAX_FLOWCHART_EDGES = 500;
+const HEADER = 'flowchart LR';
 /** classDef per status: fill, border and text colour, so labels stay readable in dark mode too. */
 const FLOW_CLASS = {
     [TaskStatus.Success]: {
@@ -5206,12 +5104,17 @@ const FLOW_RANK = {
  */
 function dependencyFlowchart(nodes, limits) {
     const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_FLOWCHART_LIMITS);
+    const edges = graphEdges(nodes);
+    const kept = keepNodes(nodes, edges, maxEntries, maxLabel);
+    return { text: flowchartText(nodes, edges, kept), omitted: nodes.length - kept.size };
+}
+/** The edges of the graph; a need names the first node of that name, and a node never needs itself. */
+function graphEdges(nodes) {
     const indexByName = new Map();
     nodes.forEach((node, index) => {
         if (!indexByName.has(node.name))
             indexByName.set(node.name, index);
     });
-    // Edges as [from, to] index pairs, once each.
     const needsOf = nodes.map((node, index) => {
         const from = new Set();
         for (const need of node.needs) {
@@ -5223,15 +5126,17 @@ function dependencyFlowchart(nodes, limits) {
     });
     const dependentsOf = nodes.map(() => []);
     needsOf.forEach((from, to) => from.forEach(f => dependentsOf[f]?.push(to)));
+    return { needsOf, dependentsOf };
+}
+/** The nodes drawn, by rank, while the entry, edge and text limits allow, with each one's line. */
+function keepNodes(nodes, { needsOf, dependentsOf }, maxEntries, maxLabel) {
     const ranked = nodes
         .map((node, index) => ({ node, index }))
         .sort((a, b) => FLOW_RANK[a.node.status] - FLOW_RANK[b.node.status] || a.index - b.index);
-    const header = 'flowchart LR';
-    const kept = new Set();
-    const nodeLines = new Map();
+    const kept = new Map();
     let edges = 0;
     // Budget: header, class definitions (at most one per status) and `class` lines' fixed parts.
-    let length = header.length +
+    let length = HEADER.length +
         Object.values(FLOW_CLASS).reduce((sum, c) => sum + c.name.length * 2 + c.style.length + 24, 0);
     for (const { node, index } of ranked) {
         if (kept.size >= maxEntries)
@@ -5246,15 +5151,18 @@ function dependencyFlowchart(nodes, limits) {
         const cost = line.length + 1 + `n${index},`.length + edgeLength;
         if (edges + linked.length > MAX_FLOWCHART_EDGES || length + cost > MAX_CHART_TEXT)
             continue;
-        kept.add(index);
-        nodeLines.set(index, line);
+        kept.set(index, line);
         edges += linked.length;
         length += cost;
     }
-    const order = [...kept].sort((a, b) => a - b);
-    const lines = [header];
+    return kept;
+}
+/** The chart's text: kept nodes in input order, their edges, then one class per status present. */
+function flowchartText(nodes, { needsOf }, kept) {
+    const order = [...kept.keys()].sort((a, b) => a - b);
+    const lines = [HEADER];
     for (const index of order)
-        lines.push(nodeLines.get(index));
+        lines.push(kept.get(index));
     for (const to of order) {
         for (const from of needsOf[to] ?? [])
             if (kept.has(from))
@@ -5268,63 +5176,251 @@ function dependencyFlowchart(nodes, limits) {
         lines.push(`  classDef ${name} ${style}`);
         lines.push(`  class ${ids.join(',')} ${name}`);
     }
-    return { text: lines.join('\n'), omitted: nodes.length - kept.size };
+    return lines.join('\n');
 }
 /**
  * A node's label: its name and, unless it succeeded, its status (and why it was skipped), on one
  * line. Not on two with `<br>`: a label with a `<` goes through DOMPurify, whose HTML round trip
- * turns the entity codes back into characters before Mermaid applies Markdown and icons
- * (`fa:fa-…`) to it; without `<`, DOMPurify hands the text back untouched.
+ * turns the entity codes back into characters before Mermaid applies Markdown and icons to it.
  */
 function nodeLabel(node, maxLabel) {
     const name = mermaidLabel(node.name, maxLabel);
     const { note } = FLOW_CLASS[node.status];
     if (node.status === TaskStatus.Skipped && node.reason !== undefined && node.reason !== '') {
         const reason = mermaidLabel(node.reason, maxLabel);
-        return `${name} ${escapeText(`(${note}:`, false)} ${reason}${escapeText(')', false)}`;
+        return `${name} ${escapeLabelText(`(${note}:`, false)} ${reason}${escapeLabelText(')', false)}`;
     }
     return withNote(name, note);
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/report/mermaid-gantt.ts
 
 
 
-
-
-
-
-const DEFAULT_SUMMARY_LIMITS = {
-    maxRows: 500,
-    maxTails: 20,
-    maxTailChars: 4000,
-    maxBytes: 512 * 1024
+const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: DEFAULT_MAX_LABEL };
+/**
+ * Chooses the axis for a run `spanMs` long. Mermaid formats ticks in the viewer's time zone, and
+ * only `%Q` (epoch ms) and `%s` (epoch seconds) are free of it, so longer runs scale their
+ * timestamps (1 real minute is 1 chart second under `%s min`). The tick interval is set so ticks
+ * land on whole units.
+ */
+function chooseAxis(spanMs) {
+    const pick = (span, steps) => steps.find(step => span / step <= 10);
+    if (spanMs < 5_000) {
+        const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500]);
+        return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` };
+    }
+    const [unit, divisor] = spanMs < 300_000 ? ['s', 1] : spanMs < 5 * 3_600_000 ? ['min', 60] : ['h', 3600];
+    const step = pick(spanMs / divisor / 1000, [1, 2, 5, 10, 15, 20, 30]);
+    return { format: `%s ${unit}`, divisor, tick: step === undefined ? undefined : `${step}second` };
+}
+/**
+ * Gantt tags per status (Mermaid has only `active`, `done`, `crit` and `milestone`), in the order
+ * of Mermaid's tag list, and the text added to the label so the status does not rest on colour.
+ */
+const GANTT_STATUS = {
+    [TaskStatus.Success]: { tags: [], note: '' },
+    [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
+    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
+    [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
+    [TaskStatus.Skipped]: { tags: [], note: '' }
 };
-/** Share of maxBytes the task table may take, so failure tails keep room. */
-const TABLE_SHARE = 0.5;
-/** Share of maxBytes the table and the charts together may take. */
-const CHARTS_SHARE = 0.7;
+/** A time in ms as a finite, non-negative number. */
+const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
+const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
+/**
+ * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
+ * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
+ * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
+ * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
+ * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
+ * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
+ * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
+ * the index into `tasks`.
+ */
+function ganttChart(tasks, limits) {
+    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
+    const bars = tasks.flatMap((task, index) => bar(task, index, maxLabel));
+    const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
+        b.end - b.start - (a.end - a.start) ||
+        a.index - b.index);
+    let kept = ranked.slice(0, maxEntries);
+    let text = ganttText(kept);
+    while (text.length > MAX_CHART_TEXT && kept.length > 0) {
+        // Drop about as many of the least interesting bars as the overflow takes, at least one.
+        const perBar = text.length / kept.length;
+        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar));
+        kept = kept.slice(0, Math.max(0, kept.length - drop));
+        text = ganttText(kept);
+    }
+    return { text, omitted: bars.length - kept.length };
+}
+/** The bar a task draws, if it ran: none for a skipped task. */
+function bar(task, index, maxLabel) {
+    if (task.status === TaskStatus.Skipped)
+        return [];
+    const start = time(task.startMs);
+    const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
+    const label = withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note);
+    return [
+        { index, slot, start, end: Math.max(start, time(task.endMs)), status: task.status, label }
+    ];
+}
+/** The chart's text for the bars kept. */
+function ganttText(bars) {
+    const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
+    const axis = chooseAxis(span);
+    const lines = [
+        '---',
+        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
+        'displayMode: compact',
+        '---',
+        'gantt',
+        '  dateFormat x',
+        `  axisFormat ${axis.format}`
+    ];
+    if (axis.tick !== undefined)
+        lines.push(`  tickInterval ${axis.tick}`);
+    // The chart's dates are in 1970: a line at today's date would only stretch the axis.
+    lines.push('  todayMarker off');
+    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
+    for (const slot of slots) {
+        lines.push(`  section Slot ${slot}`);
+        const inSlot = bars
+            .filter(bar => bar.slot === slot)
+            .sort((a, b) => a.start - b.start || a.index - b.index);
+        for (const bar of inSlot)
+            lines.push(barLine(bar, axis));
+    }
+    return lines.join('\n');
+}
+/** One bar's line: its label, tags, id, start and end on the chart's scale. */
+function barLine(bar, axis) {
+    const start = Math.round(bar.start / axis.divisor);
+    const end = Math.round(bar.end / axis.divisor);
+    const tags = [...GANTT_STATUS[bar.status].tags];
+    if (end === start)
+        tags.push('milestone');
+    const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ');
+    return `    ${bar.label} :${data}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-charts.ts
+
+
+
+
+
 /** Runs with at most this many tasks show their charts open; larger ones collapse them. */
 const OPEN_CHARTS_UP_TO = 20;
-const STATUS_LABEL = {
-    [TaskStatus.Success]: '✅ success',
-    [TaskStatus.Failure]: '❌ failure',
-    [TaskStatus.TimedOut]: '⏱️ timed-out',
-    [TaskStatus.Cancelled]: '⛔ cancelled',
-    [TaskStatus.Skipped]: '⏭️ skipped'
-};
-/** Order of the table when failures come first: the statuses that need attention lead. */
-const STATUS_RANK = {
-    [TaskStatus.Failure]: 0,
-    [TaskStatus.TimedOut]: 1,
-    [TaskStatus.Cancelled]: 2,
-    [TaskStatus.Skipped]: 3,
-    [TaskStatus.Success]: 4
-};
-/** Tables longer than this list failures first, so they are not lost among successes. */
-const FAILURES_FIRST_FROM = 20;
+/**
+ * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
+ * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ */
+function summaryCharts(report) {
+    const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
+    const blocks = [];
+    const timeline = timelineBlock(report, open);
+    if (timeline !== undefined)
+        blocks.push(timeline);
+    if (report.records.some(record => record.needs !== undefined)) {
+        blocks.push(graphBlock(report.records, open));
+    }
+    return blocks;
+}
+/** The timeline of the tasks that ran, if any did. */
+function timelineBlock(report, open) {
+    const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
+    if (ran.length === 0)
+        return undefined;
+    const origin = Math.min(...ran.map(record => record.startedAt));
+    const gantt = ganttChart(ran.map(record => ({
+        label: itemLabel(record.item, 200),
+        slot: record.slot ?? 1,
+        startMs: record.startedAt - origin,
+        endMs: record.endedAt - origin,
+        status: record.status
+    })));
+    const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
+    const title = `Timeline: ${ran.length} tasks on ${report.workers} workers${note}`;
+    return mermaidBlock(title, gantt.text, open);
+}
+/** The graph of the named tasks' needs. */
+function graphBlock(records, open) {
+    const graph = dependencyFlowchart(records.map(record => ({
+        // Needs name tasks exactly, so the node names must be the exact task names.
+        name: itemText(record.item),
+        needs: record.needs ?? [],
+        status: record.status,
+        reason: record.skipReason
+    })));
+    const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
+    return mermaidBlock(`Task graph${note}`, graph.text, open);
+}
+/** A collapsible block with a Mermaid chart in it. */
+function mermaidBlock(title, chart, open) {
+    return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-head.ts
+
+
+
+
+
 /** Most problems of a merge listed in the summary. */
 const MAX_MERGE_PROBLEMS = 20;
+/** Most retried tasks named in the summary. */
+const MAX_RETRIED_NAMED = 10;
+/** The summary's opening parts: outcome, counts, timing, where the results came from, notes. */
+function summaryHead(report) {
+    const { counts } = report;
+    // Items a merge has no record for (missing shards, refused records) count against the run.
+    const missing = counts.total - report.records.length;
+    const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
+    // A merge's problems fail the step even when no item is left without a result.
+    const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0;
+    const mark = STATUS_MARK[failing ? TaskStatus.Failure : TaskStatus.Success];
+    const tally = [
+        `**${counts.succeeded}** succeeded`,
+        `**${counts.failed}** failed`,
+        `**${counts.timedOut}** timed out`,
+        `**${counts.cancelled}** cancelled`,
+        `**${counts.skipped}** skipped`,
+        ...(missing > 0 ? [`**${missing}** without a result`] : [])
+    ].join(' · ');
+    const parts = [
+        `## ${mark} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`,
+        `${tally}\n`,
+        `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
+            `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
+    ];
+    const origin = describeOrigin(report);
+    if (origin !== '')
+        parts.push(`${origin}\n`);
+    if (report.haltReason !== null) {
+        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
+    }
+    const resolves = describeResolves(report.records);
+    if (resolves !== undefined)
+        parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
+    const retries = describeRetries(report);
+    if (retries !== undefined)
+        parts.push(retries);
+    return parts;
+}
+/** Which tasks needed more than one attempt; undefined when none did. */
+function describeRetries(report) {
+    const retried = report.records.filter(record => record.attempts > 1);
+    if (retried.length === 0)
+        return undefined;
+    const named = retried
+        .slice(0, MAX_RETRIED_NAMED)
+        .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
+    const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
+    const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
+    return `🔁 ${count} retries: ${named.join(', ')}${more}.\n`;
+}
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {
     const { shard, merged } = report;
@@ -5348,180 +5444,117 @@ function describeOrigin(report) {
             (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '');
     return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
 }
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+
+const DEFAULT_SUMMARY_LIMITS = {
+    maxRows: 500,
+    maxTails: 20,
+    maxTailChars: 4000,
+    maxBytes: 512 * 1024
+};
+/** Share of maxBytes the task table may take, so failure tails keep room. */
+const TABLE_SHARE = 0.5;
+/** Share of maxBytes the table and the charts together may take. */
+const CHARTS_SHARE = 0.7;
+/** Bytes kept free at the end for the notes on what was left out. */
+const CLOSING_ROOM = 1024;
+/** Order of the table when failures come first: the statuses that need attention lead. */
+const STATUS_RANK = {
+    [TaskStatus.Failure]: 0,
+    [TaskStatus.TimedOut]: 1,
+    [TaskStatus.Cancelled]: 2,
+    [TaskStatus.Skipped]: 3,
+    [TaskStatus.Success]: 4
+};
+/** Tables longer than this list failures first, so they are not lost among successes. */
+const FAILURES_FIRST_FROM = 20;
 /**
  * The job summary as Markdown with HTML blocks. Everything that came from items or task output
  * is HTML-escaped and kept on one line where a line break would end an HTML block.
  */
 function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
-    const { counts } = report;
-    const parts = [];
-    // Items a merge has no record for (missing shards, refused records) count against the run.
-    const missing = counts.total - report.records.length;
-    const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
-    // A merge's problems fail the step even when no item is left without a result.
-    const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0;
-    parts.push(`## ${failing ? '❌' : '✅'} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`);
-    const tally = [
-        `**${counts.succeeded}** succeeded`,
-        `**${counts.failed}** failed`,
-        `**${counts.timedOut}** timed out`,
-        `**${counts.cancelled}** cancelled`,
-        `**${counts.skipped}** skipped`,
-        ...(missing > 0 ? [`**${missing}** without a result`] : [])
-    ].join(' · ');
-    parts.push(`${tally}\n`);
-    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
-        `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
-    const origin = describeOrigin(report);
-    if (origin !== '')
-        parts.push(`${origin}\n`);
-    if (report.haltReason !== null) {
-        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
-    }
-    const resolves = describeResolves(report.records);
-    if (resolves !== undefined)
-        parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
-    const retried = report.records.filter(record => record.attempts > 1);
-    if (retried.length > 0) {
-        const named = retried
-            .slice(0, 10)
-            .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
-        const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
-        const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
-        parts.push(`🔁 ${count} retries: ${named.join(', ')}${more}.\n`);
-    }
-    const rows = [...report.records];
+    const summary = new BudgetedMarkdown();
+    summary.add(...summaryHead(report));
+    summary.section({
+        entries: tableOrder(report.records),
+        max: limits.maxRows,
+        render: tableRow,
+        limit: limits.maxBytes * TABLE_SHARE,
+        wrap: taskTable,
+        leftOut: count => `\n_${count} more tasks not shown; every result is in the \`results-file\` output._\n`
+    });
+    summary.section({
+        entries: summaryCharts(report),
+        render: chart => chart,
+        limit: limits.maxBytes * CHARTS_SHARE
+    });
+    summary.section({
+        entries: report.records.filter(record => isUnsuccessful(record.status)),
+        max: limits.maxTails,
+        render: record => tailBlock(record, limits.maxTailChars),
+        limit: limits.maxBytes - CLOSING_ROOM,
+        heading: '\n### Output of failed tasks\n',
+        leftOut: count => `\n_Output of ${count} more failed tasks not shown._\n`
+    });
+    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
+    summary.section({
+        entries: report.records.filter(record => record.summary.trim() !== ''),
+        render: taskSummaryBlock,
+        limit: limits.maxBytes - CLOSING_ROOM,
+        heading: '\n## Task summaries\n',
+        leftOut: count => `\n_${count} more task summaries left out to stay within the size limit; ` +
+            'each is in the `results-file` output._\n'
+    });
+    return summary.text();
+}
+/** The records in table order: input order, or failures first in long tables. */
+function tableOrder(records) {
+    const rows = [...records];
     if (rows.length > FAILURES_FIRST_FROM) {
         rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
     }
-    let bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part) + 1, 0);
-    const tableRows = [];
-    for (const record of rows.slice(0, limits.maxRows)) {
-        const row = tableRow(record);
-        bytes += Buffer.byteLength(row) + 1;
-        if (bytes > limits.maxBytes * TABLE_SHARE)
-            break;
-        tableRows.push(row);
-    }
-    parts.push(taskTable(tableRows));
-    if (rows.length > tableRows.length) {
-        parts.push(`\n_${rows.length - tableRows.length} more tasks not shown; every result is in the \`results-file\` output._\n`);
-    }
-    for (const chart of charts(report)) {
-        bytes += Buffer.byteLength(chart) + 1;
-        if (bytes > limits.maxBytes * CHARTS_SHARE)
-            break;
-        parts.push(chart);
-    }
-    const failures = report.records.filter(record => isUnsuccessful(record.status));
-    const tails = [];
-    for (const record of failures.slice(0, limits.maxTails)) {
-        const block = tailBlock(record, limits.maxTailChars);
-        bytes += Buffer.byteLength(block) + 1;
-        // Room is kept for the closing note below.
-        if (bytes > limits.maxBytes - 1024)
-            break;
-        tails.push(block);
-    }
-    if (tails.length > 0)
-        parts.push('\n### Output of failed tasks\n', ...tails);
-    if (failures.length > tails.length) {
-        parts.push(`\n_Output of ${failures.length - tails.length} more failed tasks not shown._\n`);
-    }
-    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
-    const withSummary = report.records.filter(record => record.summary.trim() !== '');
-    const summaries = [];
-    for (const record of withSummary) {
-        const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
-        const block = `\n${heading}\n\n${record.summary.trimEnd()}\n`;
-        bytes += Buffer.byteLength(block) + 1;
-        if (bytes > limits.maxBytes - 1024)
-            break;
-        summaries.push(block);
-    }
-    if (summaries.length > 0)
-        parts.push('\n## Task summaries\n', ...summaries);
-    if (withSummary.length > summaries.length) {
-        parts.push(`\n_${withSummary.length - summaries.length} more task summaries left out to stay within the size limit; ` +
-            'each is in the `results-file` output._\n');
-    }
-    return parts.join('\n');
+    return rows;
 }
+/** The task table around its rows. */
 function taskTable(rows) {
     const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>';
     return `<table>${head}\n${rows.join('\n')}\n</table>\n`;
 }
+/** One task's row of the table, on one line. */
 function tableRow(record) {
     const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
-    return (`<tr><td>${record.index + 1}</td><td>${STATUS_LABEL[record.status]}</td>` +
+    return (`<tr><td>${record.index + 1}</td><td>${statusLabel(record.status)}</td>` +
         `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
         `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`);
 }
+/** The exit code, with the signal that ended the process if one did. */
 function exitCell(record) {
     if (record.exitCode === null)
         return '';
     return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`;
 }
+/** A failed task's error and the end of its output, collapsed under its status and item. */
 function tailBlock(record, maxChars) {
     let tail = record.outputTail;
     if (tail.length > maxChars)
         tail = '…' + tail.slice(tail.length - maxChars);
     const error = record.error === null ? '' : escapeHtml(record.error) + '\n';
     const body = error + escapeHtml(tail);
-    return (`<details><summary>${STATUS_LABEL[record.status]}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
+    return (`<details><summary>${statusLabel(record.status)}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
         `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
 }
-/**
- * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
- * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
- */
-function escapeMarkdown(text) {
-    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
-}
-/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/**
- * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
- * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
- */
-function charts(report) {
-    const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
-    const blocks = [];
-    const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
-    if (ran.length > 0) {
-        const origin = Math.min(...ran.map(record => record.startedAt));
-        const gantt = ganttChart(ran.map(record => ({
-            label: itemLabel(record.item, 200),
-            slot: record.slot ?? 1,
-            startMs: record.startedAt - origin,
-            endMs: record.endedAt - origin,
-            status: record.status
-        })));
-        const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
-        blocks.push(mermaidBlock(`Timeline: ${ran.length} tasks on ${report.workers} workers${note}`, gantt.text, open));
-    }
-    if (report.records.some(record => record.needs !== undefined)) {
-        const graph = dependencyFlowchart(report.records.map(record => ({
-            // Needs name tasks exactly, so the node names must be the exact task names.
-            name: itemText(record.item),
-            needs: record.needs ?? [],
-            status: record.status,
-            reason: record.skipReason
-        })));
-        const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
-        blocks.push(mermaidBlock(`Task graph${note}`, graph.text, open));
-    }
-    return blocks;
-}
-function mermaidBlock(title, chart, open) {
-    return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
+/** What a task wrote to its own step summary, under a heading naming it. */
+function taskSummaryBlock(record) {
+    const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
+    return `\n${heading}\n\n${record.summary.trimEnd()}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -5556,8 +5589,11 @@ function setOutputs(report, resultsFile) {
     setOutput(Outputs.FailedItems, failed.json);
     setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
     if (results.truncated || failed.truncated) {
-        warning(`The ${[results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : ''].filter(Boolean).join(' and ')} ` +
-            `output was cut to stay within GitHub's output size limit; results-file has everything: ${resultsFile}`);
+        const cut = [results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : '']
+            .filter(Boolean)
+            .join(' and ');
+        warning(`The ${cut} output was cut to stay within GitHub's output size limit; ` +
+            `results-file has everything: ${resultsFile}`);
     }
     setOutput(Outputs.ResultsFile, resultsFile);
     setOutput(Outputs.DurationMs, report.durationMs);
@@ -5611,101 +5647,12 @@ async function writeSummary(report) {
     actions_core_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
     await actions_core_summary.addRaw(summary, true).write();
 }
+/** The last `max` characters of text, marked with … when cut. */
 function tailCut(text, max) {
     return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
 }
 
-;// CONCATENATED MODULE: ./src/plan/timings.ts
-
-
-
-
-/** Name of the timings file a run writes for the next one. */
-const TIMINGS_FILE = 'timings.json';
-/**
- * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
- * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
- * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
- * with the reason, since a stale cache should slow a run down, not fail it.
- */
-async function readTimings(path) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch {
-        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
-    }
-    try {
-        const data = JSON.parse(text);
-        const timings = new Map();
-        if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
-            for (const [item, ms] of Object.entries(data.timings)) {
-                if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
-                    timings.set(item, ms);
-            }
-            return { timings };
-        }
-        if (Array.isArray(data.results)) {
-            for (const result of data.results) {
-                // Skipped or cancelled tasks did not run their full length.
-                if (result.status !== TaskStatus.Success && result.status !== TaskStatus.Failure)
-                    continue;
-                if (typeof result.durationMs !== 'number' || result.item === undefined)
-                    continue;
-                timings.set(itemText(result.item), result.durationMs);
-            }
-            return { timings };
-        }
-        return { timings, problem: `'${path}' holds neither timings nor results` };
-    }
-    catch {
-        return { timings: new Map(), problem: `'${path}' is not JSON` };
-    }
-}
-/**
- * Priorities that start the longest known tasks first (longest-processing-time first), after any
- * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
- * their input order among equals; results stay in input order whatever the start order.
- */
-function prioritiesFromTimings(keys, explicit, timings) {
-    const estimate = estimateDurations(keys, timings);
-    const order = keys
-        .map((_, index) => index)
-        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
-        estimate[b] - estimate[a] ||
-        a - b);
-    // The executor starts higher priorities first and breaks ties by index: rank them so.
-    const priorities = new Array(keys.length);
-    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
-    return priorities;
-}
-/**
- * Each task's expected duration: its known one, or the average known one when it has none (all
- * equal when nothing is known).
- */
-function estimateDurations(keys, timings) {
-    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
-    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
-    return keys.map(key => timings.get(key) ?? average);
-}
-/**
- * Writes the timings for the next run: the previous ones, updated with every task of this run
- * that ran to an end. Returns the path.
- */
-async function writeTimings(directory, previous, records) {
-    const timings = new Map(previous);
-    for (const record of records) {
-        if (record.status === TaskStatus.Success || record.status === TaskStatus.Failure) {
-            timings.set(itemText(record.item), record.durationMs);
-        }
-    }
-    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
-    await (0,promises_namespaceObject.writeFile)(path, JSON.stringify({ version: 1, timings: Object.fromEntries(timings) }) + '\n');
-    return path;
-}
-
-;// CONCATENATED MODULE: ./src/results/results-format.ts
+;// CONCATENATED MODULE: ./src/results/field-formats.ts
 
 /** A value in a file that is not what the format expects: `at` is its path, as `results[3].status`. */
 class FieldError extends Error {
@@ -5751,7 +5698,9 @@ function checked(valid, expected) {
         }
     };
 }
-const results_format_text = checked(json => typeof json === 'string', 'a string');
+/** A string. */
+const field_formats_text = checked(json => typeof json === 'string', 'a string');
+/** true or false. */
 const flag = checked(json => typeof json === 'boolean', 'true or false');
 /** A whole number of at least `min` and, when `max` is given, at most `max`. */
 function whole(min = 0, max) {
@@ -5847,12 +5796,27 @@ function objectOf(format, names = {}) {
         }
     };
 }
+/**
+ * An object format under a `version` key, written first. A file with that version or none (one
+ * written before the key existed, in the same format) is read; any other version is refused.
+ */
+function versioned(field, version) {
+    return {
+        write: value => ({ version, ...field.write(value) }),
+        read(json) {
+            const isObject = json !== null && typeof json === 'object' && !Array.isArray(json);
+            if (!isObject || !Object.hasOwn(json, 'version'))
+                return field.read(json);
+            const { version: found, ...rest } = json;
+            if (found !== version) {
+                throw new FieldError('version', `is ${shown(found)}. Expected ${version} (or no version), the one this parallel-exec reads`);
+            }
+            return field.read(rest);
+        }
+    };
+}
 
-;// CONCATENATED MODULE: ./src/results/results-file.ts
-
-
-
-
+;// CONCATENATED MODULE: ./src/results/report-format.ts
 
 
 
@@ -5873,8 +5837,8 @@ const itemTotal = whole(0, MAX_ITEMS);
  */
 const RESOLVE_FORMAT = {
     resolved: flag,
-    commentUrl: optional(results_format_text),
-    error: optional(results_format_text)
+    commentUrl: optional(field_formats_text),
+    error: optional(field_formats_text)
 };
 /** A record's fields, in the order the file lists them: the public result first. */
 const RECORD_FORMAT = {
@@ -5882,21 +5846,22 @@ const RECORD_FORMAT = {
     item: jsonValue,
     status: oneOf(TaskStatus),
     exitCode: nullable(integer),
-    signal: nullable(results_format_text),
+    signal: nullable(field_formats_text),
     durationMs: milliseconds,
     attempts: whole(),
-    command: results_format_text,
+    command: field_formats_text,
     outputs: stringMap,
-    needs: optional(arrayOf(results_format_text)),
+    needs: optional(arrayOf(field_formats_text)),
     resolve: optional(objectOf(RESOLVE_FORMAT)),
     slot: nullable(whole(1)),
     startedAt: nullable(isoTime),
     endedAt: nullable(isoTime),
-    error: nullable(results_format_text),
-    outputTail: results_format_text,
-    summary: results_format_text,
-    skipReason: optional(results_format_text)
+    error: nullable(field_formats_text),
+    outputTail: field_formats_text,
+    summary: field_formats_text,
+    skipReason: optional(field_formats_text)
 };
+/** The counts of a report, by status. */
 const COUNTS_FORMAT = {
     total: itemTotal,
     succeeded: whole(),
@@ -5911,8 +5876,8 @@ const SHARD_FORMAT = {
     index: whole(0, MAX_SHARDS - 1),
     total: whole(1, MAX_SHARDS),
     itemCount: itemTotal,
-    itemsDigest: results_format_text,
-    splitDigest: results_format_text,
+    itemsDigest: field_formats_text,
+    splitDigest: field_formats_text,
     byTimings: flag,
     estimatedMs: milliseconds,
     estimatedTotalMs: milliseconds,
@@ -5922,7 +5887,7 @@ const MERGE_FORMAT = {
     files: whole(),
     shards: nullable(whole(1, MAX_SHARDS)),
     missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
-    problems: arrayOf(results_format_text)
+    problems: arrayOf(field_formats_text)
 };
 /** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
 const SHELLS = new Set(['', ...Object.values(Shell)]);
@@ -5932,72 +5897,132 @@ const REPORT_FORMAT = {
     durationMs: milliseconds,
     workers: whole(),
     shell: SHELL,
-    haltReason: nullable(results_format_text),
+    haltReason: nullable(field_formats_text),
     haltKind: nullable(oneOf(HaltKind)),
     shard: optional(objectOf(SHARD_FORMAT)),
     merged: optional(objectOf(MERGE_FORMAT)),
     records: arrayOf(objectOf(RECORD_FORMAT))
 };
-/** The whole file: the report's fields, its records under `results`. */
-const FILE = objectOf(REPORT_FORMAT, { records: 'results' });
-/** Name of the results file a run writes. */
-const RESULTS_FILE = 'results.json';
-/** The JSON text of a report's results file. */
-function resultsFileText(report) {
-    return JSON.stringify(FILE.write(report), null, 2) + '\n';
+/**
+ * The version of the results file this code writes and reads. A file without one is read as
+ * version 1: files were written without the key, in this same format, before it was added.
+ */
+const RESULTS_VERSION = 1;
+/** The key of the file's records: a report's `records` are its `results`. */
+const RECORDS_KEY = 'results';
+/** The whole file: its version, then the report's fields, its records under `results`. */
+const RESULTS_FILE_FORMAT = versioned(objectOf(REPORT_FORMAT, { records: RECORDS_KEY }), RESULTS_VERSION);
+
+;// CONCATENATED MODULE: ./src/results/timings-file.ts
+
+
+
+
+
+
+/** Name of the timings file a run writes for the next one. */
+const TIMINGS_FILE = 'timings.json';
+/** The version of the timings file this code writes; reading does not look at it. */
+const TIMINGS_VERSION = 1;
+/** Whether a task with this status ran its full length: skipped or cancelled tasks did not. */
+function ranToAnEnd(status) {
+    return status === TaskStatus.Success || status === TaskStatus.Failure;
 }
 /**
- * Writes the results file: every record with its start and end times, worker slot, error and
- * output tail, and how the run went. Returns its path.
+ * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
+ * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
+ * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
+ * with the reason, since a stale cache should slow a run down, not fail it.
  */
-async function writeResultsFile(directory, report) {
-    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-    const path = (0,external_node_path_namespaceObject.join)(directory, RESULTS_FILE);
-    // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    createAfresh(path, resultsFileText(report));
-    return path;
-}
-/**
- * Reads a results file, refusing one that is not exactly what writeResultsFile writes; errors
- * call it `name`.
- */
-async function readResultsFile(path, name = path) {
-    let content;
+async function readTimings(path) {
+    let text;
     try {
-        content = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw invalid(name, `it cannot be read (${String(error)}). Expected a results-file`);
-    }
-    return parseResultsFile(content, name);
-}
-/** A report from a results file's text; `path` names it in errors. */
-function parseResultsFile(content, path) {
-    let json;
-    try {
-        json = JSON.parse(content);
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
     }
     catch {
-        throw invalid(path, 'it is not JSON. Expected a results-file written by parallel-exec');
+        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
     }
     try {
-        const report = FILE.read(json);
-        checkConsistency(report);
-        return report;
+        return timingsFromJson(JSON.parse(text), path);
     }
-    catch (error) {
-        if (!(error instanceof FieldError))
-            throw error;
-        throw invalid(path, error.at === '' ? `it ${error.problem}` : error.message);
+    catch {
+        // Also JSON that is null, or holds a null among the results: there is nothing to read there.
+        return { timings: new Map(), problem: `'${path}' is not JSON` };
     }
 }
-function invalid(path, problem) {
-    return new Error(`Invalid results file '${path}': ${problem}.`);
+/**
+ * The durations in a parsed timings or results file, each field taken when usable and passed
+ * over otherwise: a file of any version still gives what it can. Throws on a null in place of
+ * the file or of a result.
+ */
+function timingsFromJson(data, path) {
+    const timings = new Map();
+    if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
+        for (const [item, ms] of Object.entries(data.timings)) {
+            if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
+                timings.set(item, ms);
+        }
+        return { timings };
+    }
+    const results = data[RECORDS_KEY];
+    if (Array.isArray(results)) {
+        for (const result of results) {
+            if (!ranToAnEnd(result.status))
+                continue;
+            if (typeof result.durationMs !== 'number' || result.item === undefined)
+                continue;
+            timings.set(itemText(result.item), result.durationMs);
+        }
+        return { timings };
+    }
+    return { timings, problem: `'${path}' holds neither timings nor results` };
 }
-/** What the fields must agree on, beyond each one's type. */
+/** The previous timings, updated with every task of this run that ran to an end. */
+function timingsAfter(previous, records) {
+    const timings = new Map(previous);
+    for (const record of records) {
+        if (ranToAnEnd(record.status))
+            timings.set(itemText(record.item), record.durationMs);
+    }
+    return timings;
+}
+/** The JSON text of a timings file. */
+function timingsFileText(timings) {
+    return JSON.stringify({ version: TIMINGS_VERSION, timings: Object.fromEntries(timings) }) + '\n';
+}
+/**
+ * Writes the timings for the next run: the previous ones, updated with every task of this run
+ * that ran to an end. Returns the path.
+ */
+async function writeTimings(directory, previous, records) {
+    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    createAfresh(path, timingsFileText(timingsAfter(previous, records)));
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/results/report-checks.ts
+
+
+
+
+// What a results file's fields must agree on, beyond each one's type; a FieldError names the first
+// field that does not.
+/** Checks what the fields of a report read from a file must agree on, beyond each one's type. */
 function checkConsistency(report) {
-    const { records, counts, shard, merged } = report;
-    const actual = countStatuses(records);
+    const { shard, merged } = report;
+    const actual = countStatuses(report.records);
+    checkCounts(report, actual);
+    checkHalt(report, actual.cancelled);
+    checkSlots(report);
+    if (merged !== undefined && shard === undefined)
+        checkMerged(report, merged);
+    if (shard !== undefined)
+        checkShard(report, shard);
+}
+/** The counts must be those of the records. */
+function checkCounts(report, actual) {
+    const { records, counts, merged } = report;
     for (const key of Object.keys(COUNTS_FORMAT)) {
         // A merge counts the items of missing shards in total, without records.
         const agrees = key === 'total' && merged !== undefined
@@ -6007,28 +6032,33 @@ function checkConsistency(report) {
             throw new FieldError(`counts.${key}`, `is ${counts[key]}, but the results hold ${actual[key]}. Expected the counts of its results`);
         }
     }
+}
+/** A halt's kind comes with its reason, and every cancellation with a halt. */
+function checkHalt(report, cancelled) {
     // A merge of runs that halted differently keeps their reasons but no one kind.
     if (report.haltKind !== null && report.haltReason === null) {
         throw new FieldError('haltKind', `is ${report.haltKind}. Expected it with a haltReason only`);
     }
-    if (report.haltKind === null && report.haltReason !== null && merged === undefined) {
+    if (report.haltKind === null && report.haltReason !== null && report.merged === undefined) {
         throw new FieldError('haltKind', 'is null. Expected the kind of the haltReason');
     }
     // Only a halt stops a task before it ends: a cancellation without one would go unexplained.
-    if (actual.cancelled > 0 && report.haltReason === null) {
-        throw new FieldError('haltReason', `is null, but ${actual.cancelled} of the results ${actual.cancelled === 1 ? 'is' : 'are'} ` +
+    if (cancelled > 0 && report.haltReason === null) {
+        throw new FieldError('haltReason', `is null, but ${cancelled} of the results ${cancelled === 1 ? 'is' : 'are'} ` +
             'cancelled. Expected the halt that cancelled them');
     }
-    records.forEach((record, position) => {
+}
+/** Every record's worker slot is one of the run's workers. */
+function checkSlots(report) {
+    report.records.forEach((record, position) => {
         if (record.slot !== null && record.slot > report.workers) {
-            throw new FieldError(`results[${position}].slot`, `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
+            throw new FieldError(`${RECORDS_KEY}[${position}].slot`, `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
         }
     });
-    if (merged !== undefined && shard === undefined)
-        checkMerged(report, merged);
-    if (shard === undefined)
-        return;
-    if (merged !== undefined) {
+}
+/** What a shard's file must agree on: its number, its halt and its item numbers. */
+function checkShard(report, shard) {
+    if (report.merged !== undefined) {
         throw new FieldError('merged', 'is set with shard. Expected a shard or a merge, not both');
     }
     if (shard.index >= shard.total) {
@@ -6068,6 +6098,69 @@ function checkMerged(report, merged) {
             throw new FieldError(`merged.missingShards[${position}]`, `is ${index}. Expected shard numbers in ascending order, below the ${merged.shards ?? 0} shards`);
         }
     });
+}
+
+;// CONCATENATED MODULE: ./src/results/results-file.ts
+
+
+
+
+
+
+/** Name of the results file a run writes. */
+const RESULTS_FILE = 'results.json';
+/** The JSON text of a report's results file. */
+function resultsFileText(report) {
+    return JSON.stringify(RESULTS_FILE_FORMAT.write(report), null, 2) + '\n';
+}
+/**
+ * Writes the results file: every record with its start and end times, worker slot, error and
+ * output tail, and how the run went. Returns its path.
+ */
+async function writeResultsFile(directory, report) {
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(directory, RESULTS_FILE);
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    createAfresh(path, resultsFileText(report));
+    return path;
+}
+/**
+ * Reads a results file, refusing one that is not exactly what writeResultsFile writes; errors
+ * call it `name`.
+ */
+async function readResultsFile(path, name = path) {
+    let content;
+    try {
+        content = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw invalid(name, `it cannot be read (${String(error)}). Expected a results-file`);
+    }
+    return parseResultsFile(content, name);
+}
+/** A report from a results file's text; `path` names it in errors. */
+function parseResultsFile(content, path) {
+    let json;
+    try {
+        json = JSON.parse(content);
+    }
+    catch {
+        throw invalid(path, 'it is not JSON. Expected a results-file written by parallel-exec');
+    }
+    try {
+        const report = RESULTS_FILE_FORMAT.read(json);
+        checkConsistency(report);
+        return report;
+    }
+    catch (error) {
+        if (!(error instanceof FieldError))
+            throw error;
+        throw invalid(path, error.at === '' ? `it ${error.problem}` : error.message);
+    }
+}
+/** The error that refuses the results file at `path`. */
+function invalid(path, problem) {
+    return new Error(`Invalid results file '${path}': ${problem}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/system/glob.ts
@@ -6139,6 +6232,34 @@ async function findFiles(patterns, cwd) {
 async function isFile(path) {
     const stats = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
     return stats?.isFile() ?? false;
+}
+
+;// CONCATENATED MODULE: ./src/plan/timings.ts
+/**
+ * Priorities that start the longest known tasks first (longest-processing-time first), after any
+ * explicit priority. Unknown tasks are taken to last as long as the average known one, and keep
+ * their input order among equals; results stay in input order whatever the start order.
+ */
+function prioritiesFromTimings(keys, explicit, timings) {
+    const estimate = estimateDurations(keys, timings);
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
+        estimate[b] - estimate[a] ||
+        a - b);
+    // The executor starts higher priorities first and breaks ties by index: rank them so.
+    const priorities = new Array(keys.length);
+    order.forEach((index, rank) => (priorities[index] = keys.length - rank));
+    return priorities;
+}
+/**
+ * Each task's expected duration: its known one, or the average known one when it has none (all
+ * equal when nothing is known).
+ */
+function estimateDurations(keys, timings) {
+    const known = keys.map(key => timings.get(key)).filter((ms) => ms !== undefined);
+    const average = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+    return keys.map(key => timings.get(key) ?? average);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/shard.ts
@@ -6376,114 +6497,6 @@ function checkSplit(files, first) {
     }
     return [];
 }
-
-;// CONCATENATED MODULE: ./src/report/merge.ts
-
-
-
-
-
-
-/** Reads and merges every results file the globs match; none matching is an error. */
-async function mergeResultsFiles(globs, cwd, input) {
-    const paths = await findFiles(globs, cwd);
-    if (paths.length === 0) {
-        throw new Error(`Invalid ${input} '${globs.trim()}': no file matches. Expected the shards' results files, ` +
-            'such as downloaded with actions/download-artifact.');
-    }
-    // Files are named as the globs found them, relative to the working directory.
-    const names = paths.map(path => {
-        const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
-        return inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? path : inside;
-    });
-    const files = [];
-    const refused = [];
-    const reads = await Promise.allSettled(paths.map((path, position) => readResultsFile(path, names[position])));
-    reads.forEach((read, position) => {
-        if (read.status === 'fulfilled') {
-            files.push({ path: names[position], report: read.value });
-        }
-        else {
-            refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason));
-        }
-    });
-    return mergeReports(files, refused);
-}
-/**
- * One report from several results files: every record in input order, slots renumbered so each
- * shard's workers get rows of their own, wall time the longest shard's. Shards must come from one
- * split of one item list: the same items, the same number of shards and the same split, each shard
- * once, else nothing is merged. What can still be merged around is reported in `merged`, not
- * hidden: a missing shard, a file `refused` as invalid, records that do not match the split.
- */
-function mergeReports(files, refused = []) {
-    const shardOf = (file) => file.report.shard;
-    const sharded = files.filter(file => shardOf(file) !== undefined);
-    const ordered = [...files].sort((a, b) => (shardOf(a)?.index ?? 0) - (shardOf(b)?.index ?? 0));
-    const first = ordered[0] && shardOf(ordered[0]);
-    const refusal = whyNotOneRun(ordered);
-    if (refusal !== undefined) {
-        // Nothing to merge, yet outputs and summary still say why: every item is without a result.
-        return {
-            records: [],
-            counts: { ...countStatuses([]), total: first?.itemCount ?? 0 },
-            durationMs: 0,
-            workers: 0,
-            shell: ordered[0]?.report.shell ?? '',
-            haltReason: null,
-            haltKind: null,
-            merged: {
-                files: files.length,
-                shards: first?.total ?? null,
-                missingShards: [],
-                problems: [refusal, ...refused]
-            }
-        };
-    }
-    const seen = new Set(sharded.map(file => shardOf(file).index));
-    const problems = [...refused];
-    const records = [];
-    let slotOffset = 0;
-    for (const file of ordered) {
-        const checked = checkRecords(file);
-        problems.push(...checked.problems, ...(file.report.merged?.problems ?? []));
-        for (const record of checked.records) {
-            records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
-        }
-        slotOffset += file.report.workers;
-    }
-    if (first !== undefined)
-        problems.unshift(...checkSplit(ordered, first));
-    records.sort((a, b) => a.index - b.index);
-    if (sharded.length === 0) {
-        // Unsharded runs of different item lists: number them one after another.
-        records.forEach((record, index) => (record.index = index));
-    }
-    const halted = ordered.filter(file => file.report.haltReason !== null);
-    const halts = halted.map(file => (file.report.shard ? `shard ${file.report.shard.index}/${file.report.shard.total}: ` : '') +
-        file.report.haltReason);
-    const missingShards = first === undefined
-        ? []
-        : Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index));
-    if (missingShards.length > 0 && first !== undefined) {
-        problems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0));
-    }
-    const counts = countStatuses(records);
-    // Items without a record (missing shards, missing or refused records) are items of the run.
-    counts.total =
-        first?.itemCount ?? ordered.reduce((sum, file) => sum + file.report.counts.total, 0);
-    return {
-        records,
-        counts,
-        durationMs: Math.max(0, ...ordered.map(file => file.report.durationMs)),
-        workers: ordered.reduce((sum, file) => sum + file.report.workers, 0),
-        shell: ordered[0]?.report.shell ?? '',
-        haltReason: halts.length > 0 ? halts.join('; ') : null,
-        // Per-shard halts differ; only a race won everywhere excuses its cancellations.
-        haltKind: mergedHaltKind(ordered),
-        merged: { files: files.length, shards: first?.total ?? null, missingShards, problems }
-    };
-}
 /**
  * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
  * one item list (the same items, the same number of shards and the same split, each shard once),
@@ -6525,6 +6538,130 @@ function whyNotOneRun(ordered) {
 function mixed(plain) {
     return (`Invalid merge-results: '${plain.path}' comes from a run without shard, the others from ` +
         'sharded runs. Expected the results files of the shards of one run.');
+}
+
+;// CONCATENATED MODULE: ./src/report/merge.ts
+
+
+
+
+
+
+/** Reads and merges every results file the globs match; none matching is an error. */
+async function mergeResultsFiles(globs, cwd, input) {
+    const paths = await findFiles(globs, cwd);
+    if (paths.length === 0) {
+        throw new Error(`Invalid ${input} '${globs.trim()}': no file matches. Expected the shards' results files, ` +
+            'such as downloaded with actions/download-artifact.');
+    }
+    // Files are named as the globs found them, relative to the working directory.
+    const names = paths.map(path => {
+        const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
+        return inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? path : inside;
+    });
+    const files = [];
+    const refused = [];
+    const reads = await Promise.allSettled(paths.map((path, position) => readResultsFile(path, names[position])));
+    reads.forEach((read, position) => {
+        if (read.status === 'fulfilled') {
+            files.push({ path: names[position], report: read.value });
+        }
+        else {
+            refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason));
+        }
+    });
+    return mergeReports(files, refused);
+}
+/**
+ * One report from several results files: every record in input order, slots renumbered so each
+ * shard's workers get rows of their own, wall time the longest shard's. Shards must come from one
+ * split of one item list: the same items, the same number of shards and the same split, each shard
+ * once, else nothing is merged. What can still be merged around is reported in `merged`, not
+ * hidden: a missing shard, a file `refused` as invalid, records that do not match the split.
+ */
+function mergeReports(files, refused = []) {
+    const ordered = [...files].sort((a, b) => (a.report.shard?.index ?? 0) - (b.report.shard?.index ?? 0));
+    const first = ordered[0]?.report.shard;
+    const refusal = whyNotOneRun(ordered);
+    if (refusal !== undefined)
+        return nothingMerged(files, ordered, [refusal, ...refused]);
+    // Without a refusal, either every file is a shard (and `first` is set) or none is.
+    const { records, problems } = mergeRecords(ordered, first === undefined);
+    const missingShards = first === undefined ? [] : missingShardIndexes(ordered, first);
+    const splitProblems = first === undefined ? [] : checkSplit(ordered, first);
+    if (missingShards.length > 0 && first !== undefined) {
+        splitProblems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0));
+    }
+    const counts = countStatuses(records);
+    // Items without a record (missing shards, missing or refused records) are items of the run.
+    counts.total =
+        first?.itemCount ?? ordered.reduce((sum, file) => sum + file.report.counts.total, 0);
+    return {
+        records,
+        counts,
+        durationMs: Math.max(0, ...ordered.map(file => file.report.durationMs)),
+        workers: ordered.reduce((sum, file) => sum + file.report.workers, 0),
+        shell: ordered[0]?.report.shell ?? '',
+        haltReason: mergedHaltReason(ordered),
+        // Per-shard halts differ; only a race won everywhere excuses its cancellations.
+        haltKind: mergedHaltKind(ordered),
+        merged: {
+            files: files.length,
+            shards: first?.total ?? null,
+            missingShards,
+            problems: [...splitProblems, ...refused, ...problems]
+        }
+    };
+}
+/** The report of files that are not one run's: nothing merged, every item without a result. */
+function nothingMerged(files, ordered, problems) {
+    const first = ordered[0]?.report.shard;
+    // Outputs and summary still say why: every item is without a result.
+    return {
+        records: [],
+        counts: { ...countStatuses([]), total: first?.itemCount ?? 0 },
+        durationMs: 0,
+        workers: 0,
+        shell: ordered[0]?.report.shell ?? '',
+        haltReason: null,
+        haltKind: null,
+        merged: { files: files.length, shards: first?.total ?? null, missingShards: [], problems }
+    };
+}
+/**
+ * The records the files can give, in input order, each file's worker slots after the previous
+ * files' (`renumber`: unsharded runs of different item lists, numbered one after another), and
+ * the problems of each file's records, then those a merge's own file carries.
+ */
+function mergeRecords(ordered, renumber) {
+    const problems = [];
+    const records = [];
+    let slotOffset = 0;
+    for (const file of ordered) {
+        const checked = checkRecords(file);
+        problems.push(...checked.problems, ...(file.report.merged?.problems ?? []));
+        for (const record of checked.records) {
+            records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
+        }
+        slotOffset += file.report.workers;
+    }
+    records.sort((a, b) => a.index - b.index);
+    if (renumber)
+        records.forEach((record, index) => (record.index = index));
+    return { records, problems };
+}
+/** The shards of the split no file came from, in order. */
+function missingShardIndexes(files, first) {
+    const seen = new Set(files.map(file => file.report.shard?.index));
+    return Array.from({ length: first.total }, (_, index) => index).filter(index => !seen.has(index));
+}
+/** Every halted file's reason, each shard's named, or null when none halted. */
+function mergedHaltReason(files) {
+    const halts = files
+        .filter(file => file.report.haltReason !== null)
+        .map(file => (file.report.shard ? `shard ${file.report.shard.index}/${file.report.shard.total}: ` : '') +
+        file.report.haltReason);
+    return halts.length > 0 ? halts.join('; ') : null;
 }
 /** Why shards have no result: no results file (or none valid) came from them. */
 function missingShardsProblem(present, first, missing, someRefused) {
@@ -7334,8 +7471,6 @@ function spawnBudget(workDirectory, slots, count, env = process.env) {
     return { limit: argumentSpaceLimit(), environmentBytes: environmentBytes(longest), slots };
 }
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/template/shell-arrays.ts
 /**
  * Which variables a bash template may make arrays, found in its whole text (code strings for eval
@@ -8584,64 +8719,12 @@ class ScriptLexer {
         const redirectionTarget = frame.redirection !== undefined;
         frame.redirection = undefined;
         const statement = frame.cases.at(-1);
-        switch (statement?.state) {
-            case 'subject':
-                statement.state = 'in';
-                return;
-            case 'in':
-                if (word !== 'in')
-                    this.fail(this.index, 'Expected `in` after `case WORD`');
-                statement.state = 'patternStart';
-                return;
-            case 'patternStart': {
-                if (word === 'esac') {
-                    // bash and dash both end the statement here, even before `)`.
-                    frame.cases.pop();
-                    this.reservedWordMayFollow(frame);
-                    return;
-                }
-                statement.state = 'pattern';
-                return;
-            }
-            case 'pattern':
-                return;
-            case 'body':
-            case undefined:
-                break;
-        }
-        // Inside [[ … ]], also inside its ( … ) groups at any depth: && and || and ! there join
-        // conditions, so an operator in a group applies to operands just like one outside.
-        const conditional = frame.conditional ?? frame.enclosingConditional;
-        if (conditional !== undefined) {
-            if (word === ']]' && frame.conditional === undefined) {
-                this.fail(this.index - word.length, '`]]` inside ( … ) of [[ … ]]: close the ( first');
-            }
-            else if (word === ']]') {
-                frame.conditional = undefined;
-                this.reservedWordMayFollow(frame);
-                const placeholder = conditional.placeholders[0];
-                if (conditional.arithmeticOperator !== undefined && placeholder !== undefined) {
-                    this.failPlaceholder(placeholder.index, placeholder.source, inConditional(conditional.arithmeticOperator)(placeholder.source));
-                }
-            }
-            else if (word !== undefined && ARITHMETIC_CONDITIONAL_OPERATORS.has(word)) {
-                conditional.arithmeticOperator ??= word;
-            }
-            else if (word === 'case') {
-                this.fail(this.index - word.length, '`case` inside [[ … ]] is not supported');
-            }
+        if (this.caseWord(frame, statement, word))
             return;
-        }
-        if (frame.loopKeyword !== undefined) {
-            // The variable of `for NAME in …` or `select NAME in …`, which each value is assigned to.
-            const variable = this.literalText(wordStart, this.index).value;
-            this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart);
-            frame.loopKeyword = undefined;
-            // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
-            frame.afterCommandName = false;
-            this.reservedWordMayFollow(frame);
+        if (this.conditionalWord(frame, word))
             return;
-        }
+        if (this.loopVariable(frame, wordStart))
+            return;
         if (frame.afterFunctionKeyword) {
             // The name after `function`; the function's body follows, maybe after `()` (also
             // written apart from the name: `function f () [[ … ]]`).
@@ -8651,29 +8734,8 @@ class ScriptLexer {
             frame.command = newCommand(frame.kind);
             return;
         }
-        const afterTime = frame.afterTime;
-        if (afterTime !== undefined) {
-            frame.afterTime = undefined;
-            if (this.dialect === 'sh' && word !== undefined && RESERVED_WORDS.has(word)) {
-                this.fail(this.index - word.length, `\`time ${word}\`: time is a reserved word in bash but a command in dash, so the shells ` +
-                    'read the rest differently; use shell: bash');
-            }
-            // bash's parser reads `-p` right after `time`, then `--` right after `time` or `time -p`, as
-            // part of `time` (parse.y: TIMEOPT, TIMEIGN); the next word still starts the command. Quoted
-            // or escaped they are words. For sh, the same words are followed so that a reserved word
-            // after them is refused as after `time` itself.
-            if (word === '-p' && afterTime === 'time') {
-                frame.afterTime = 'option';
-                return;
-            }
-            if (word === '--') {
-                if (this.dialect === 'sh')
-                    frame.afterTime = 'option';
-                else
-                    frame.commandPosition = true;
-                return;
-            }
-        }
+        if (this.timePrefixWord(frame, word))
+            return;
         if (!redirectionTarget && !ioNumber) {
             this.commandWord(frame, word, wordStart, this.index, placeholders);
         }
@@ -8681,8 +8743,107 @@ class ScriptLexer {
         if (!frame.commandPosition)
             return;
         frame.commandPosition = false;
-        if (word === undefined)
-            return;
+        if (word !== undefined)
+            this.commandPositionWord(frame, word, wordStart, statement);
+    }
+    /** A word of `case WORD in PATTERN)` outside the bodies; true when it was one. */
+    caseWord(frame, statement, word) {
+        switch (statement?.state) {
+            case 'subject':
+                statement.state = 'in';
+                return true;
+            case 'in':
+                if (word !== 'in')
+                    this.fail(this.index, 'Expected `in` after `case WORD`');
+                statement.state = 'patternStart';
+                return true;
+            case 'patternStart':
+                if (word === 'esac') {
+                    // bash and dash both end the statement here, even before `)`.
+                    frame.cases.pop();
+                    this.reservedWordMayFollow(frame);
+                    return true;
+                }
+                statement.state = 'pattern';
+                return true;
+            case 'pattern':
+                return true;
+            case 'body':
+            case undefined:
+                return false;
+        }
+    }
+    /**
+     * A word inside [[ … ]], also inside its ( … ) groups at any depth: && and || and ! there join
+     * conditions, so an operator in a group applies to operands just like one outside. True when
+     * the word was inside one.
+     */
+    conditionalWord(frame, word) {
+        const conditional = frame.conditional ?? frame.enclosingConditional;
+        if (conditional === undefined)
+            return false;
+        if (word === ']]' && frame.conditional === undefined) {
+            this.fail(this.index - word.length, '`]]` inside ( … ) of [[ … ]]: close the ( first');
+        }
+        else if (word === ']]') {
+            frame.conditional = undefined;
+            this.reservedWordMayFollow(frame);
+            const placeholder = conditional.placeholders[0];
+            if (conditional.arithmeticOperator !== undefined && placeholder !== undefined) {
+                this.failPlaceholder(placeholder.index, placeholder.source, inConditional(conditional.arithmeticOperator)(placeholder.source));
+            }
+        }
+        else if (word !== undefined && ARITHMETIC_CONDITIONAL_OPERATORS.has(word)) {
+            conditional.arithmeticOperator ??= word;
+        }
+        else if (word === 'case') {
+            this.fail(this.index - word.length, '`case` inside [[ … ]] is not supported');
+        }
+        return true;
+    }
+    /** The variable of `for NAME in …` or `select NAME in …`, which each value is assigned to. */
+    loopVariable(frame, wordStart) {
+        if (frame.loopKeyword === undefined)
+            return false;
+        const variable = this.literalText(wordStart, this.index).value;
+        this.noteAssignment(variable, false, `${frame.loopKeyword} ${variable}`, wordStart);
+        frame.loopKeyword = undefined;
+        // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
+        frame.afterCommandName = false;
+        this.reservedWordMayFollow(frame);
+        return true;
+    }
+    /**
+     * A word right after `time` (or `time -p`): bash's parser reads `-p` right after `time`, then
+     * `--` right after `time` or `time -p`, as part of `time` (parse.y: TIMEOPT, TIMEIGN); the next
+     * word still starts the command. Quoted or escaped they are words. For sh, the same words are
+     * followed so that a reserved word after them is refused as after `time` itself. True when the
+     * word belonged to `time`.
+     */
+    timePrefixWord(frame, word) {
+        const afterTime = frame.afterTime;
+        if (afterTime === undefined)
+            return false;
+        frame.afterTime = undefined;
+        if (this.dialect === 'sh' && word !== undefined && RESERVED_WORDS.has(word)) {
+            this.fail(this.index - word.length, `\`time ${word}\`: time is a reserved word in bash but a command in dash, so the shells ` +
+                'read the rest differently; use shell: bash');
+        }
+        if (word === '-p' && afterTime === 'time') {
+            frame.afterTime = 'option';
+            return true;
+        }
+        if (word === '--') {
+            if (this.dialect === 'sh')
+                frame.afterTime = 'option';
+            else
+                frame.commandPosition = true;
+            return true;
+        }
+        return false;
+    }
+    /** A word where a command starts: a reserved word opens or closes a compound command. */
+    commandPositionWord(frame, word, wordStart, statement) {
         if (word === 'case') {
             frame.cases.push({ state: 'subject' });
         }
@@ -8737,26 +8898,7 @@ class ScriptLexer {
     }
     /** Lexes a command list (or a parenthesized word) up to and including its closing `)`. */
     lexFrame(kind, forbidden, openIndex) {
-        const parent = this.frames.at(-1);
-        const frame = {
-            kind,
-            forbidden,
-            commandPosition: kind !== 'group',
-            inWord: false,
-            wordStart: openIndex,
-            plainWord: undefined,
-            wordPlaceholders: [],
-            subscriptDepth: 0,
-            redirection: undefined,
-            command: newCommand(kind),
-            afterCommandName: false,
-            afterFunctionKeyword: false,
-            afterTime: undefined,
-            loopKeyword: undefined,
-            cases: [],
-            conditional: undefined,
-            enclosingConditional: kind === 'group' ? (parent?.conditional ?? parent?.enclosingConditional) : undefined
-        };
+        const frame = this.newFrame(kind, forbidden, openIndex);
         this.frames.push(frame);
         const source = this.source;
         for (;;) {
@@ -8774,31 +8916,13 @@ class ScriptLexer {
                 this.take();
             }
             else if (char === '\n') {
-                this.finishWord(frame);
-                this.take();
-                this.readHereDocumentBodies(frame);
-                const statement = frame.cases.at(-1);
-                if (statement === undefined || statement.state === 'body')
-                    this.startCommand(frame);
+                this.lexNewline(frame);
             }
             else if (char === '\\') {
-                const next = source[this.index + 1];
-                if (next === '\n') {
-                    this.take(2); // a line continuation: as if neither character were there
-                }
-                else {
-                    this.failIfPlaceholderFollowsBackslash(this.index);
-                    this.wordPart(frame, undefined);
-                    this.take(next === undefined ? 1 : 2);
-                }
+                this.lexBackslash(frame);
             }
             else if (char === '#' && !frame.inWord) {
-                if (kind === 'group') {
-                    this.fail(this.index, 'Quote the `#`: inside (…) here it is unclear whether it starts a comment');
-                }
-                // A comment: placeholders in it stay as they are, inert.
-                const newline = source.indexOf('\n', this.index);
-                this.take((newline === -1 ? source.length : newline) - this.index);
+                this.lexComment(frame);
             }
             else if (char === "'") {
                 this.wordPart(frame, undefined);
@@ -8820,30 +8944,11 @@ class ScriptLexer {
                 this.lexOpeningParenthesis(frame, forbiddenHere);
             }
             else if (char === ')') {
-                this.finishWord(frame);
-                const statement = frame.cases.at(-1);
-                if (statement?.state === 'pattern') {
-                    this.take();
-                    statement.state = 'body';
-                    this.startCommand(frame);
-                }
-                else if (kind === 'script') {
-                    this.fail(this.index, 'Unmatched `)`');
-                }
-                else {
-                    this.closeFrame(frame, openIndex);
-                    this.take();
+                if (this.lexClosingParenthesis(frame, openIndex))
                     break;
-                }
             }
             else if (char === ';' || char === '&' || char === '|' || char === '<' || char === '>') {
-                // Digits right before < or > are the file descriptor the redirection applies to.
-                const ioNumber = (char === '<' || char === '>') &&
-                    frame.inWord &&
-                    frame.plainWord !== undefined &&
-                    /^[0-9]+$/.test(frame.plainWord);
-                this.finishWord(frame, ioNumber);
-                this.lexOperator(frame, forbiddenHere);
+                this.lexOperatorCharacter(frame, char, forbiddenHere);
             }
             else if (char === '{' && this.placeholderAt(this.index) !== undefined) {
                 const numbers = this.numberRules(frame);
@@ -8855,6 +8960,83 @@ class ScriptLexer {
             }
         }
         this.frames.pop();
+    }
+    /** A frame of the given kind opened at openIndex; a group inside [[ … ]] knows it is there. */
+    newFrame(kind, forbidden, openIndex) {
+        const parent = this.frames.at(-1);
+        return {
+            kind,
+            forbidden,
+            commandPosition: kind !== 'group',
+            inWord: false,
+            wordStart: openIndex,
+            plainWord: undefined,
+            wordPlaceholders: [],
+            subscriptDepth: 0,
+            redirection: undefined,
+            command: newCommand(kind),
+            afterCommandName: false,
+            afterFunctionKeyword: false,
+            afterTime: undefined,
+            loopKeyword: undefined,
+            cases: [],
+            conditional: undefined,
+            enclosingConditional: kind === 'group' ? (parent?.conditional ?? parent?.enclosingConditional) : undefined
+        };
+    }
+    /** A newline ends the word and the command, and starts any pending here-document bodies. */
+    lexNewline(frame) {
+        this.finishWord(frame);
+        this.take();
+        this.readHereDocumentBodies(frame);
+        const statement = frame.cases.at(-1);
+        if (statement === undefined || statement.state === 'body')
+            this.startCommand(frame);
+    }
+    /** A backslash: a line continuation, or an escaped character of the word. */
+    lexBackslash(frame) {
+        const next = this.source[this.index + 1];
+        if (next === '\n') {
+            this.take(2); // a line continuation: as if neither character were there
+        }
+        else {
+            this.failIfPlaceholderFollowsBackslash(this.index);
+            this.wordPart(frame, undefined);
+            this.take(next === undefined ? 1 : 2);
+        }
+    }
+    /** A comment: placeholders in it stay as they are, inert. */
+    lexComment(frame) {
+        if (frame.kind === 'group') {
+            this.fail(this.index, 'Quote the `#`: inside (…) here it is unclear whether it starts a comment');
+        }
+        const newline = this.source.indexOf('\n', this.index);
+        this.take((newline === -1 ? this.source.length : newline) - this.index);
+    }
+    /** A `)`: the end of a case pattern, or of this frame (true when the frame closed). */
+    lexClosingParenthesis(frame, openIndex) {
+        this.finishWord(frame);
+        const statement = frame.cases.at(-1);
+        if (statement?.state === 'pattern') {
+            this.take();
+            statement.state = 'body';
+            this.startCommand(frame);
+            return false;
+        }
+        if (frame.kind === 'script')
+            this.fail(this.index, 'Unmatched `)`');
+        this.closeFrame(frame, openIndex);
+        this.take();
+        return true;
+    }
+    /** An operator character; digits right before < or > are the file descriptor it applies to. */
+    lexOperatorCharacter(frame, char, forbiddenHere) {
+        const ioNumber = (char === '<' || char === '>') &&
+            frame.inWord &&
+            frame.plainWord !== undefined &&
+            /^[0-9]+$/.test(frame.plainWord);
+        this.finishWord(frame, ioNumber);
+        this.lexOperator(frame, forbiddenHere);
     }
     lexWordCharacter(frame) {
         const char = this.source[this.index];
@@ -9294,47 +9476,14 @@ function couldBeDelimiter(lines, hereDocument) {
     return false;
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/template/pwsh-syntax.ts
 /**
- * Just enough PowerShell 7 (pwsh) syntax to put untrusted values into a command template safely:
- * a lexer that finds each placeholder's quoting context, the quoting for each context, and the
- * -EncodedCommand invocation.
- *
- * pwsh cannot be run where this is developed and tested, so every rule here is taken from the
- * PowerShell source (PowerShell/PowerShell, src/System.Management.Automation/engine/parser/:
- * tokenizer.cs, CharTraits.cs, Parser.cs) and cited where it is used. As for bash and sh, the
- * lexer never guesses: where PowerShell's reading depends on something it does not model (notably
- * whether the parser is in command or expression mode), it refuses the template.
- *
- * Rules relied on (tokenizer.cs unless said otherwise):
- * - Single quotes are ' and U+2018–U+201B, double quotes " and U+201C–U+201E (CharTraits.cs
- *   IsSingleQuote, IsDoubleQuote); every scanner uses those sets.
- * - '…' (ScanStringLiteral): nothing is special but a single quote; two single quotes in a row
- *   (of any of the five kinds) stand for the second one.
- * - "…" (ScanStringExpandable): a double quote ends it unless another follows (then it stands for
- *   the second); ` escapes the next character (Backtick: `0 `a `b `e `f `n `r `t `v and `u{hex}
- *   are special, any other character stands for itself); $( $name ${…} expand; nothing else is
- *   special.
- * - $( inside "…", inside a bare word or inside a here-string (ScanSubExpression) is not lexed: its
- *   end is found by counting ( and ) alone, ignoring quotes, and outside here-strings a ` or double
- *   quote followed by a double quote is first merged into that double quote. The text is parsed
- *   only afterwards. So inside such a $(…) a value can carry no parentheses or double quotes.
- * - A bare word (ScanGenericToken) runs to the next character that ForceStartNewToken lists
- *   (CharTraits.cs: whitespace, newlines, NUL, & ( ) , ; { | }), taking in '…' and "…" parts; but a
- *   token that starts with a quote is a string token of its own, so 'a'b is two arguments
- *   (PowerShell/PowerShell#6467). Within a word that also expands $…, the text of '…' parts goes
- *   into a .NET format string without its braces doubled, unlike "…" parts.
- * - Comments: # and <# … #> where a token starts. Here-strings: @' or @" ending its line, up to a
- *   line starting with '@ or "@ (ScanHereStringLiteral, ScanHereStringExpandable).
- * - A [ that starts a token may begin a type literal (Parser.cs), whose name ScanTypeName reads with
- *   ` and # as name characters, and after a comma an assembly name (ScanAssemblyNameSpecToken)
- *   that runs to whitespace , = or ] with quotes as plain characters.
- * - --% (Parser.cs, CommandRule): a command argument whose value is --% makes the rest of the line,
- *   up to | or && outside double quotes, one verbatim argument (GetVerbatimCommandArgument).
- *   The check is on the token's value, so a word or string that becomes --% once values are filled
- *   in counts too.
+ * PowerShell 7 (pwsh) quoting for untrusted values: the quoting for each context a placeholder can
+ * stand in (found by the lexer in pwsh-lexer.ts, whose comment lists the rules relied on), the
+ * rendering of a lexed template, and the -EncodedCommand invocation.
  */
-
 
 /** The values of some placeholders cannot be used together (they would make the token --%). */
 class PwshValueError extends Error {
@@ -9346,58 +9495,6 @@ class PwshValueError extends Error {
     }
 }
 // Characters (CharTraits.cs)
-const SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b";
-const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
-function isSingleQuote(char) {
-    return char !== undefined && char.length === 1 && SINGLE_QUOTES.includes(char);
-}
-function isDoubleQuote(char) {
-    return char !== undefined && char.length === 1 && DOUBLE_QUOTES.includes(char);
-}
-function isQuote(char) {
-    return isSingleQuote(char) || isDoubleQuote(char);
-}
-/** CharExtensions.IsDash: - and the en dash, em dash and horizontal bar. */
-function isDash(char) {
-    return char === '-' || char === '\u2013' || char === '\u2014' || char === '\u2015';
-}
-/** CharExtensions.IsWhitespace: newlines are not whitespace. */
-function isWhitespace(char) {
-    if (char === undefined)
-        return false;
-    if (' \t\v\f\u00a0\u0085'.includes(char))
-        return true;
-    // char.IsSeparator for characters above U+0100: the Unicode categories Zs, Zl and Zp.
-    return char.charCodeAt(0) > 256 && /^\p{Z}$/u.test(char);
-}
-/** .NET char.IsWhiteSpace, used after a backtick at the start of a token. */
-function isDotnetWhitespace(char) {
-    return char !== undefined && (/^[\t\n\v\f\r \u0085\u00a0]$/.test(char) || /^\p{Z}$/u.test(char));
-}
-function isNewline(char) {
-    return char === '\r' || char === '\n';
-}
-/** CharExtensions.ForceStartNewToken; the end of the text ends a token too. */
-function forcesNewToken(char) {
-    if (char === undefined)
-        return true;
-    if (char.charCodeAt(0) < 128)
-        return '\0\t\n\v\f\r &(),;{|}'.includes(char);
-    return isWhitespace(char);
-}
-/** .NET char.IsLetterOrDigit, for one UTF-16 code unit. */
-function isLetterOrDigit(char) {
-    return /^[\p{L}\p{Nd}]$/u.test(char);
-}
-/** CharExtensions.IsVariableStart: what may follow $ in a variable name. */
-function isVariableStart(char) {
-    if (char === undefined)
-        return false;
-    if (char.charCodeAt(0) < 128)
-        return /^[A-Za-z0-9_$:?^]$/.test(char);
-    return isLetterOrDigit(char);
-}
-// Quoting
 function doubleSingleQuotes(value) {
     // Each single quote, of whichever kind, written twice stands for itself (ScanStringLiteral).
     return value.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&');
@@ -9431,6 +9528,7 @@ function quotePwsh(value, context) {
             return value.replace(/[`$()"\u201c\u201d\u201e]/g, char => char === '$' ? '`$' : `\`u{${char.codePointAt(0).toString(16).toUpperCase()}}`);
     }
 }
+/** The stop-parsing token: the rest of the line is one verbatim argument. */
 const STOP_PARSING = '--%';
 /**
  * Renders a lexed template with the values of its placeholders. Throws PwshValueError when the
@@ -9493,6 +9591,107 @@ function pwshArguments(script) {
         encoded
     ];
 }
+// Lexer
+/** Why a placeholder may not stand somewhere; gets the placeholder's spelling. */
+
+;// CONCATENATED MODULE: ./src/template/pwsh-chars.ts
+/** PowerShell's character classes (CharTraits.cs, tokenizer.cs), as its tokenizer uses them. */
+const SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b";
+const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
+function isSingleQuote(char) {
+    return char !== undefined && char.length === 1 && SINGLE_QUOTES.includes(char);
+}
+function isDoubleQuote(char) {
+    return char !== undefined && char.length === 1 && DOUBLE_QUOTES.includes(char);
+}
+function isQuote(char) {
+    return isSingleQuote(char) || isDoubleQuote(char);
+}
+/** CharExtensions.IsDash: - and the en dash, em dash and horizontal bar. */
+function isDash(char) {
+    return char === '-' || char === '\u2013' || char === '\u2014' || char === '\u2015';
+}
+/** CharExtensions.IsWhitespace: newlines are not whitespace. */
+function isWhitespace(char) {
+    if (char === undefined)
+        return false;
+    if (' \t\v\f\u00a0\u0085'.includes(char))
+        return true;
+    // char.IsSeparator for characters above U+0100: the Unicode categories Zs, Zl and Zp.
+    return char.charCodeAt(0) > 256 && /^\p{Z}$/u.test(char);
+}
+/** .NET char.IsWhiteSpace, used after a backtick at the start of a token. */
+function isDotnetWhitespace(char) {
+    return char !== undefined && (/^[\t\n\v\f\r \u0085\u00a0]$/.test(char) || /^\p{Z}$/u.test(char));
+}
+function isNewline(char) {
+    return char === '\r' || char === '\n';
+}
+/** CharExtensions.ForceStartNewToken; the end of the text ends a token too. */
+function forcesNewToken(char) {
+    if (char === undefined)
+        return true;
+    if (char.charCodeAt(0) < 128)
+        return '\0\t\n\v\f\r &(),;{|}'.includes(char);
+    return isWhitespace(char);
+}
+/** .NET char.IsLetterOrDigit, for one UTF-16 code unit. */
+function isLetterOrDigit(char) {
+    return /^[\p{L}\p{Nd}]$/u.test(char);
+}
+/** CharExtensions.IsVariableStart: what may follow $ in a variable name. */
+function isVariableStart(char) {
+    if (char === undefined)
+        return false;
+    if (char.charCodeAt(0) < 128)
+        return /^[A-Za-z0-9_$:?^]$/.test(char);
+    return isLetterOrDigit(char);
+}
+// Quoting
+
+;// CONCATENATED MODULE: ./src/template/pwsh-lexer.ts
+/**
+ * Just enough PowerShell 7 (pwsh) syntax to put untrusted values into a command template safely:
+ * a lexer that finds each placeholder's quoting context, the quoting for each context, and the
+ * -EncodedCommand invocation.
+ *
+ * pwsh cannot be run where this is developed and tested, so every rule here is taken from the
+ * PowerShell source (PowerShell/PowerShell, src/System.Management.Automation/engine/parser/:
+ * tokenizer.cs, CharTraits.cs, Parser.cs) and cited where it is used. As for bash and sh, the
+ * lexer never guesses: where PowerShell's reading depends on something it does not model (notably
+ * whether the parser is in command or expression mode), it refuses the template.
+ *
+ * Rules relied on (tokenizer.cs unless said otherwise):
+ * - Single quotes are ' and U+2018–U+201B, double quotes " and U+201C–U+201E (CharTraits.cs
+ *   IsSingleQuote, IsDoubleQuote); every scanner uses those sets.
+ * - '…' (ScanStringLiteral): nothing is special but a single quote; two single quotes in a row
+ *   (of any of the five kinds) stand for the second one.
+ * - "…" (ScanStringExpandable): a double quote ends it unless another follows (then it stands for
+ *   the second); ` escapes the next character (Backtick: `0 `a `b `e `f `n `r `t `v and `u{hex}
+ *   are special, any other character stands for itself); $( $name ${…} expand; nothing else is
+ *   special.
+ * - $( inside "…", inside a bare word or inside a here-string (ScanSubExpression) is not lexed: its
+ *   end is found by counting ( and ) alone, ignoring quotes, and outside here-strings a ` or double
+ *   quote followed by a double quote is first merged into that double quote. The text is parsed
+ *   only afterwards. So inside such a $(…) a value can carry no parentheses or double quotes.
+ * - A bare word (ScanGenericToken) runs to the next character that ForceStartNewToken lists
+ *   (CharTraits.cs: whitespace, newlines, NUL, & ( ) , ; { | }), taking in '…' and "…" parts; but a
+ *   token that starts with a quote is a string token of its own, so 'a'b is two arguments
+ *   (PowerShell/PowerShell#6467). Within a word that also expands $…, the text of '…' parts goes
+ *   into a .NET format string without its braces doubled, unlike "…" parts.
+ * - Comments: # and <# … #> where a token starts. Here-strings: @' or @" ending its line, up to a
+ *   line starting with '@ or "@ (ScanHereStringLiteral, ScanHereStringExpandable).
+ * - A [ that starts a token may begin a type literal (Parser.cs), whose name ScanTypeName reads with
+ *   ` and # as name characters, and after a comma an assembly name (ScanAssemblyNameSpecToken)
+ *   that runs to whitespace , = or ] with quotes as plain characters.
+ * - --% (Parser.cs, CommandRule): a command argument whose value is --% makes the rest of the line,
+ *   up to | or && outside double quotes, one verbatim argument (GetVerbatimCommandArgument).
+ *   The check is on the token's value, so a word or string that becomes --% once values are filled
+ *   in counts too.
+ */
+
+
+
 const AFTER_BACKTICK = () => 'directly follows a backtick, which would escape the quote put around its value. ' +
     'Remove the backtick.';
 const IN_NESTED_SUBEXPRESSION = source => 'is inside a $(…) that is itself inside a "…" string or a word. PowerShell finds the end of ' +
@@ -9556,8 +9755,6 @@ class PwshLexer {
      */
     typeBrackets = 0;
     found = [];
-    /** When set, the spans of literal string content found ('…', and "…" between expansions). */
-    spans;
     guards = [];
     constructor(source, matchPlaceholder, start, end) {
         this.source = source;
@@ -9565,6 +9762,11 @@ class PwshLexer {
         this.end = end;
         this.index = start;
     }
+    /**
+     * Called with each span of literal string content read (the inside of '…', and of "…" between
+     * its expansions): a subclass that wants the spans overrides it.
+     */
+    literalContent(_start, _end) { }
     lexScript() {
         this.lexStatements(undefined, this.index);
     }
@@ -10156,7 +10358,7 @@ class PwshLexer {
             if (isSingleQuote(char)) {
                 const next = this.peek(1);
                 if (!isSingleQuote(next)) {
-                    this.spans?.push([open + 1, this.index]);
+                    this.literalContent(open + 1, this.index);
                     this.take();
                     return;
                 }
@@ -10186,7 +10388,7 @@ class PwshLexer {
             if (isDoubleQuote(char)) {
                 const next = this.peek(1);
                 if (!isDoubleQuote(next)) {
-                    this.spans?.push([segment, this.index]);
+                    this.literalContent(segment, this.index);
                     this.take();
                     return expands;
                 }
@@ -10200,7 +10402,7 @@ class PwshLexer {
             else if (char === '$') {
                 const dollar = this.index;
                 if (this.lexDollarInString(false)) {
-                    this.spans?.push([segment, dollar]);
+                    this.literalContent(segment, dollar);
                     segment = this.index;
                     expands = true;
                     killGuard(guard);
@@ -10471,18 +10673,9 @@ function newWord(kind, start, guard) {
         guard
     };
 }
-/**
- * For tests: the spans of literal string content in a script without placeholders, as the lexer
- * reads it: the inside of '…', and of "…" between the expansions in it.
- */
-function pwshLiteralSpans(script) {
-    const lexer = new PwshLexer(script, () => undefined, 0, script.length);
-    lexer.spans = [];
-    lexer.lexScript();
-    return lexer.spans;
-}
 
 ;// CONCATENATED MODULE: ./src/template/template.ts
+
 
 
 
@@ -10998,6 +11191,7 @@ function existingDirectory(task, directory) {
 
 
 
+
 /** The durations of the `timings` input; none when it is not set or its file cannot be used. */
 async function loadTimings(path) {
     if (path === undefined)
@@ -11252,70 +11446,11 @@ function startProgress(intervalMs, state, print) {
 /** Most bytes of one task's GITHUB_ENV or GITHUB_PATH file that are applied. */
 const MAX_TASK_STEP_FILE_BYTES = 1024 * 1024;
 /**
- * Parses a GITHUB_ENV file with the runner's rules (actions/runner, EnvFileKeyValuePairs, on Linux
- * and macOS): lines end at LF; an empty line is skipped; `NAME=value` when the first `=` comes
- * before any `<<`; otherwise `NAME<<DELIMITER`, whose value is every line up to the first line that
- * is exactly DELIMITER, without the last line break. Anything else, a missing delimiter line, or an
- * empty name (the runner refuses it after `<<` and sets a nameless variable for `=value`) is a
- * problem that names the line.
+ * Parses a GITHUB_ENV file with the runner's rules: its variables in order, or the problem, naming
+ * the line, for which the runner would refuse the file (see parseKeyValueFile).
  */
 function parseEnvFile(text) {
-    // The runner reads the file as .NET's File.ReadAllText does, which drops a byte order mark.
-    const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
-    // A final line break ends the last line; it does not start an empty one.
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    const entries = [];
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        if (line === '')
-            continue;
-        const equals = line.indexOf('=');
-        const heredoc = line.indexOf('<<');
-        if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
-            if (equals === 0)
-                return { problem: `line ${index + 1} sets a variable without a name` };
-            entries.push([line.slice(0, equals), line.slice(equals + 1)]);
-            continue;
-        }
-        if (heredoc < 0) {
-            return { problem: `line ${index + 1} is neither NAME=value nor NAME<<DELIMITER` };
-        }
-        const name = line.slice(0, heredoc);
-        const delimiter = line.slice(heredoc + 2);
-        if (name === '' || delimiter === '') {
-            return { problem: `line ${index + 1} needs a name before '<<' and a delimiter after it` };
-        }
-        const end = lines.indexOf(delimiter, index + 1);
-        if (end === -1) {
-            return { problem: `the value that starts on line ${index + 1} has no closing delimiter line` };
-        }
-        entries.push([name, lines.slice(index + 1, end).join('\n')]);
-        index = end;
-    }
-    return { entries };
-}
-/**
- * GITHUB_ENV lines that set these variables (as parseEnvFile gives them), each as
- * `NAME<<DELIMITER` with a fresh random delimiter that its value does not contain (as
- * @actions/core writes them), so nothing a task wrote can end a block early or run into the next
- * task's. A name ending in `<` would run into the `<<`: it can only have come from a `NAME=value`
- * line, and is written as one.
- */
-function serializeEnvEntries(entries) {
-    let text = '';
-    for (const [name, value] of entries) {
-        if (name.endsWith('<') && !value.includes('\n')) {
-            text += `${name}=${value}\n`;
-            continue;
-        }
-        let delimiter = `ghadelimiter_${randomUUID()}`;
-        while (value.includes(delimiter) || name.includes(delimiter)) {
-            delimiter = `ghadelimiter_${randomUUID()}`;
-        }
-        text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
-    }
-    return text;
+    return parseKeyValueFile(text, { strict: true });
 }
 /** The non-empty lines of a GITHUB_PATH file, read as the runner does. */
 function fileLines(text) {
@@ -11430,13 +11565,6 @@ function streamSink(stream) {
 
 
 
-const STATUS_ICON = {
-    [TaskStatus.Success]: '✅',
-    [TaskStatus.Failure]: '❌',
-    [TaskStatus.TimedOut]: '⏱️',
-    [TaskStatus.Cancelled]: '⛔',
-    [TaskStatus.Skipped]: '⏭️'
-};
 /** Longest line fragment a stream-mode task may hold back while waiting for its newline. */
 const MAX_PENDING_LINE = 64 * 1024;
 /** The one line that says how a task ended: used as a group title and in the failures log. */
@@ -11447,7 +11575,7 @@ function taskHeadline(record, total) {
             ? 'skipped'
             : `${record.status}${task_log_exitDetail(record)} after ${formatDuration(record.durationMs)}`;
     const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
-    return `${STATUS_ICON[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`;
+    return `${STATUS_MARK[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`;
 }
 function task_log_exitDetail(record) {
     if (record.signal !== null)
