@@ -4,8 +4,11 @@ import { type StopCommands } from './stop-commands.js'
 
 /** What one `workflow-commands` mode does with a stream of task output (see CommandGuard). */
 export interface GuardPolicy {
+  /** True when everything returned so far ends at a line break (or nothing was returned). */
   readonly atLineStart: boolean
+  /** The bytes to print for `chunk`. */
   write(chunk: Buffer): Buffer[]
+  /** The bytes that end the stream. */
   end(): Buffer[]
 }
 

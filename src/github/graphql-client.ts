@@ -13,6 +13,7 @@ import { RetryBudget, type RateLimitWait } from './retry-policy.js'
 
 /** A small GraphQL client: bounded concurrency, rate-limit aware retries. */
 export interface GitHubApi {
+  /** Sends a query or mutation; resolves with its `data`, rejects with what went wrong. */
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>
 }
 
@@ -107,6 +108,7 @@ class GraphQLClient implements GitHubApi {
     this.mutationSpacing = new Spacing(config.mutationIntervalMs, pause)
   }
 
+  /** Sends a query, or a mutation once the one before it is done. */
   async graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     const mutation = /^\s*mutation\b/.test(query)
     const run = (): Promise<T> => this.call(query, variables, mutation) as Promise<T>
