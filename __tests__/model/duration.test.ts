@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   formatDuration,
+  formatWait,
   formatLimit,
   MAX_DURATION_MS,
   monotonicMs,
@@ -55,6 +56,19 @@ describe('formatDuration', () => {
     [3_720_000, '1h 02m']
   ])('formats %p as %p', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
+  })
+})
+
+describe('formatWait', () => {
+  it.each([
+    [150, '150 ms'],
+    [1000, '1 s'],
+    [1001, '2 s'],
+    [119_999, '120 s'],
+    [120_000, '2 min'],
+    [600_001, '11 min']
+  ])('formats %p as %p', (ms, text) => {
+    expect(formatWait(ms)).toBe(text)
   })
 })
 

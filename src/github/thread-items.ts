@@ -1,17 +1,10 @@
 import * as core from '../action/actions-core.js'
 import { Inputs } from '../action/action-yml.js'
-import { ResolveThreads } from '../inputs/settings.js'
 import { formatDuration } from '../model/duration.js'
-import { type ReviewThreadSettings } from '../inputs/settings.js'
-import {
-  createGitHubApi,
-  listReviewThreads,
-  pullRequestFromContext,
-  resolveReviewThread,
-  type GitHubApi,
-  type PullRequestRef,
-  type ReviewThread
-} from './review-threads.js'
+import { ResolveThreads, type ReviewThreadSettings } from '../inputs/settings.js'
+import { createGitHubApi, type GitHubApi } from './graphql-client.js'
+import { pullRequestFromContext, type PullRequestRef } from './pull-request.js'
+import { listReviewThreads, resolveReviewThread, type ReviewThread } from './review-threads.js'
 import { type Item } from '../model/item.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'

@@ -68,6 +68,15 @@ export function formatDuration(ms: number): string {
 }
 
 /**
+ * Formats a wait in whole units, rounded up, for messages about pauses and limits: `150 ms`, `2 s`,
+ * `3 min`. Use formatDuration for how long something took.
+ */
+export function formatWait(ms: number): string {
+  if (ms < 1000) return `${ms} ms`
+  return ms >= 120_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`
+}
+
+/**
  * Milliseconds on a monotonic clock, for measuring a duration. Not `performance.now()`: the
  * `performance` global loads eight of Node's modules on first use (about 1 ms of start-up).
  */
