@@ -486,11 +486,11 @@ function readUrandom(size) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/action/workflow-commands.ts
-
+;// CONCATENATED MODULE: ./src/action/command-syntax.ts
 /*
  * How the GitHub Actions runner reads workflow commands from an action's output, as checked in the
- * actions/runner sources (this module must stay in step with them):
+ * actions/runner sources (the guard and the checks that use this module must stay in step with
+ * them):
  *
  * - src/Runner.Sdk/ProcessInvoker.cs, StartReadStream: stdout and stderr are read with
  *   StreamReader.ReadLine, so "\n", "\r" and "\r\n" each end a line. stdout and stderr are queued
@@ -514,7 +514,7 @@ function readUrandom(size) {
  *   StopProcessCommandMasksValidTokenForEntireRun) and refuse an empty token, "pause-logging" or
  *   a registered command name (StopProcessCommand__FailOnInvalidStopTokens).
  *
- * Two .NET details make the checks below conservative rather than exact: String.StartsWith and
+ * Two .NET details make the checks conservative rather than exact: String.StartsWith and
  * String.IndexOf(string) compare with the current culture (ICU on Linux), which skips ignorable
  * characters such as controls and zero-width ones; and on Windows the output may be decoded with a
  * legacy code page, where other bytes are white space. Because the command name is always taken
@@ -523,42 +523,561 @@ function readUrandom(size) {
  * space) or a plain "##[" can start a command; but any control byte or byte >= 0x7f before "::"
  * is treated as possible white space.
  */
-/** Which workflow commands in task output the runner may act on. */
-var WorkflowCommands;
-(function (WorkflowCommands) {
-    /**
-     * ::error, ::warning, ::notice and ::debug lines keep working (linters' GitHub formats still
-     * annotate); every other command is neutralised.
-     */
-    WorkflowCommands["Annotations"] = "annotations";
-    /** Everything passes through, for trusted commands. */
-    WorkflowCommands["All"] = "all";
-    /** Everything is neutralised. */
-    WorkflowCommands["None"] = "none";
-})(WorkflowCommands || (WorkflowCommands = {}));
-/**
- * How much of one line the guard holds back while it cannot yet tell whether the line has to be
- * neutralised. A longer undecided line is neutralised without waiting for its end.
- */
-const MAX_HELD_BYTES = 64 * 1024;
-/**
- * Most neutralisations one guard opens in `annotations` mode. Each uses a fresh token, which newer
- * runners add as a secret to mask for the rest of the job, so output alternating forbidden and
- * annotation lines must not register secrets without bound. Past this many, the last one stays
- * open until end(): later annotation lines are then logged but no longer annotate (the runner only
- * shows a handful of annotations per step anyway).
- */
-const MAX_WRAPS = 100;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const HASH = 0x23;
 const COLON = 0x3a;
 const BRACKET = 0x5b;
+/** The legacy form's prefix, which starts a command anywhere in a line. */
 const LEGACY_PREFIX = Buffer.from('##[');
-const EMPTY = Buffer.alloc(0);
 /** The V2 commands `annotations` mode lets through, lower case. */
 const ANNOTATION_NAMES = ['error', 'warning', 'notice', 'debug'].map(name => Buffer.from(name));
+/** Whether a byte ends a line for the runner. */
+function isLineBreak(b) {
+    return b === LF || b === CR;
+}
+
+;// CONCATENATED MODULE: ./src/action/chunk-search.ts
+
+/** A position not searched for yet; -1 means none in the rest of the chunk. */
+const NOT_SEARCHED = -2;
+/**
+ * The next line break and the next "##[" in a chunk, each searched once per chunk and position
+ * rather than once per line, so that a chunk without any costs one scan.
+ */
+class ChunkSearch {
+    chunk = Buffer.alloc(0);
+    lfAt = NOT_SEARCHED;
+    crAt = NOT_SEARCHED;
+    legacyAt = NOT_SEARCHED;
+    /** Starts on a new chunk. */
+    reset(chunk) {
+        this.chunk = chunk;
+        this.lfAt = NOT_SEARCHED;
+        this.crAt = NOT_SEARCHED;
+        this.legacyAt = NOT_SEARCHED;
+    }
+    /** The index of the first "\n" or "\r" from `from` on, or -1. */
+    nextBreak(from) {
+        if (this.lfAt !== -1 && this.lfAt < from)
+            this.lfAt = this.chunk.indexOf(LF, from);
+        if (this.crAt !== -1 && this.crAt < from)
+            this.crAt = this.chunk.indexOf(CR, from);
+        if (this.lfAt < 0)
+            return this.crAt;
+        if (this.crAt < 0)
+            return this.lfAt;
+        return Math.min(this.lfAt, this.crAt);
+    }
+    /** The index of the first "##[" from `from` on, or -1. */
+    nextLegacy(from) {
+        if (this.legacyAt !== -1 && this.legacyAt < from) {
+            this.legacyAt = this.chunk.indexOf(LEGACY_PREFIX, from);
+        }
+        return this.legacyAt;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/guard-output.ts
+
+const EMPTY = Buffer.alloc(0);
+/**
+ * The buffers one call of a guard returns: runs of the chunk as views of it, the guard's own lines,
+ * and the start of a line it held back from an earlier chunk (copied).
+ */
+class GuardOutput {
+    out = [];
+    chunk = EMPTY;
+    emitFrom = 0;
+    held = [];
+    heldBytes = 0;
+    lastByte = LF;
+    /** True when everything returned so far ends at a line break (or nothing was returned). */
+    get atLineStart() {
+        return isLineBreak(this.lastByte);
+    }
+    /** How many bytes are held back. */
+    get heldLength() {
+        return this.heldBytes;
+    }
+    /** Whether any bytes are held back. */
+    get isHolding() {
+        return this.held.length > 0;
+    }
+    /** Starts on a chunk, none of it emitted yet. */
+    begin(chunk) {
+        this.chunk = chunk;
+        this.emitFrom = 0;
+    }
+    /** Emits the chunk from where the last run ended up to `end`, as one view (or the chunk itself). */
+    flushTo(end) {
+        if (end <= this.emitFrom)
+            return;
+        const chunk = this.chunk;
+        this.emit(this.emitFrom === 0 && end === chunk.length ? chunk : chunk.subarray(this.emitFrom, end));
+        this.emitFrom = end;
+    }
+    /** Emits a buffer as it is. */
+    emit(buffer) {
+        if (buffer.length === 0)
+            return;
+        this.out.push(buffer);
+        this.lastByte = buffer[buffer.length - 1];
+    }
+    /** Emits the chunk up to `from`, and holds back the rest of it. */
+    hold(from) {
+        this.flushTo(from);
+        const part = this.chunk.length - from;
+        if (part > 0) {
+            // Copied: the caller may reuse the chunk once write() returns.
+            this.held.push(Buffer.from(this.chunk.subarray(from)));
+            this.heldBytes += part;
+        }
+        this.emitFrom = this.chunk.length;
+    }
+    /** Emits what was held back. */
+    releaseHeld() {
+        for (const part of this.held)
+            this.emit(part);
+        this.held = [];
+        this.heldBytes = 0;
+    }
+    /** The buffers emitted since the last call; lets go of the chunk. */
+    take() {
+        const out = this.out;
+        this.out = [];
+        this.chunk = EMPTY;
+        this.emitFrom = 0;
+        return out;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/line-start.ts
+
+// Neither exported nor imported: skipBlanks reads them for every byte of leading white space, and
+// V8 reads an exported or imported binding through a cell every time (decision 002).
+/** What a byte at the start of a line (before any other character) can be. */
+const OTHER = 0;
+/** White space for .NET in every encoding: \t \v \f and space. */
+const BLANK = 1;
+/**
+ * Possibly white space or ignorable for the runner: other controls, DEL and every byte >= 0x80
+ * (UTF-8 encodes the Unicode spaces with them; code pages have NBSP, NEL, ideographic space...).
+ */
+const MAYBE_BLANK = 2;
+/** A line break. */
+const BREAK = 3;
+/** The class (OTHER, BLANK, MAYBE_BLANK or BREAK) of each byte at the start of a line. */
+const LEAD_CLASS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+    if (b === LF || b === CR)
+        LEAD_CLASS[b] = BREAK;
+    else if (b === 0x09 || b === 0x0b || b === 0x0c || b === SPACE)
+        LEAD_CLASS[b] = BLANK;
+    else if (b < SPACE || b >= 0x7f)
+        LEAD_CLASS[b] = MAYBE_BLANK;
+    else
+        LEAD_CLASS[b] = OTHER;
+}
+/** Where the white space at the start of `line` ends; bytes that may be white space count when `uncertain`. */
+function leadingBlanks(line, uncertain) {
+    let i = 0;
+    while (i < line.length) {
+        const lead = LEAD_CLASS[line[i]];
+        if (lead === BLANK || (lead === MAYBE_BLANK && uncertain))
+            i++;
+        else
+            break;
+    }
+    return i;
+}
+/** Reads the first bytes of a line until it can tell whether the runner would act on it. */
+class LineStart {
+    state = 'start';
+    /** '#' (up to 2) that ended what was read of the line, for a "##[" split across chunks. */
+    hashRun = 0;
+    /** What the last step found the line to be; the caller acts on it and resets it. */
+    verdict = undefined;
+    uncertainBlank = false;
+    nameIndex = 0;
+    nameLength = 0;
+    previousColon = false;
+    sawLegacy = false;
+    /** Starts reading a new line. */
+    restart() {
+        this.state = 'start';
+        this.uncertainBlank = false;
+    }
+    /** Forgets the line: what the start of a stream needs. */
+    reset() {
+        this.restart();
+        this.hashRun = 0;
+    }
+    /** Whether the line is being read and not decided yet. */
+    get isUndecided() {
+        return this.state !== 'start' && this.state !== 'pass';
+    }
+    /** Reads byte `i` of `chunk`, not a line break; returns where to go on (`i` to read it again). */
+    step(chunk, i, open) {
+        const b = chunk[i];
+        switch (this.state) {
+            case 'start':
+            case 'blanks':
+                return this.atLead(chunk, b, i, open);
+            case 'colon1':
+                return this.afterColon(b, i, open);
+            case 'name':
+                return this.inName(b, i);
+            case 'name-colon':
+                return this.decided(b === COLON ? 'annotation' : 'forbidden', i + 1);
+            case 'await-separator':
+                return this.beforeSeparator(b, i);
+            default:
+                throw new Error(`CommandGuard: unexpected state ${this.state}`);
+        }
+    }
+    /** What the line is if it ends here, undecided. */
+    kindAtLineEnd() {
+        switch (this.state) {
+            case 'name':
+            case 'name-colon':
+                // "::" and then no annotation: possibly a command, cheap to neutralise.
+                return 'forbidden';
+            case 'await-separator':
+                // No "::" after the name, so TryParseV2 fails and the legacy form decides.
+                return this.sawLegacy ? 'forbidden' : 'plain';
+            default:
+                return 'plain';
+        }
+    }
+    /** 'start', 'blanks': white space, or the first ':' of a V2 command, or neither. */
+    atLead(chunk, b, i, open) {
+        if (!open) {
+            const j = this.skipBlanks(chunk, b, i);
+            if (j > i)
+                return j;
+        }
+        const lead = LEAD_CLASS[b];
+        if (lead === BLANK) {
+            this.state = 'blanks';
+            return i + 1;
+        }
+        if (lead === MAYBE_BLANK) {
+            // Such a line is never let through as an annotation.
+            if (open)
+                return this.decided('plain', i + 1);
+            this.uncertainBlank = true;
+            this.state = 'blanks';
+            return i + 1;
+        }
+        if (b === COLON) {
+            this.state = 'colon1';
+            return i + 1;
+        }
+        return this.notV2(i, open);
+    }
+    /** Skips the white space from byte `i` (value `b`) on; returns where it ends. */
+    skipBlanks(chunk, b, i) {
+        // A tight loop: text in non-Latin scripts is all bytes >= 0x80, possible white space to the
+        // runner, so a whole line can be walked here.
+        const n = chunk.length;
+        let j = i;
+        let lead = LEAD_CLASS[b];
+        while (lead === BLANK || lead === MAYBE_BLANK) {
+            if (lead === MAYBE_BLANK)
+                this.uncertainBlank = true;
+            this.state = 'blanks';
+            if (++j === n)
+                return j;
+            lead = LEAD_CLASS[chunk[j]];
+        }
+        return j;
+    }
+    /** 'colon1': a second ':' starts a V2 command, an annotation only after certain white space. */
+    afterColon(b, i, open) {
+        if (b !== COLON)
+            return this.notV2(i, open);
+        if (this.uncertainBlank)
+            return this.decided('forbidden', i + 1);
+        this.state = 'name';
+        this.nameLength = 0;
+        return i + 1;
+    }
+    /** 'name': the next letter of an annotation name, in either case. */
+    inName(b, i) {
+        const lower = b | 0x20;
+        if (this.nameLength === 0) {
+            const index = ANNOTATION_NAMES.findIndex(name => name[0] === lower);
+            if (index < 0)
+                return this.decided('forbidden', i + 1);
+            this.nameIndex = index;
+        }
+        else {
+            const name = ANNOTATION_NAMES[this.nameIndex];
+            if (this.nameLength === name.length)
+                return this.afterName(b, i);
+            // `b | 0x20` equals a lower-case letter only for that letter and its capital.
+            if (name[this.nameLength] !== lower)
+                return this.decided('forbidden', i + 1);
+        }
+        this.nameLength++;
+        return i + 1;
+    }
+    /** The byte after a whole annotation name: ' ' (command info follows) or ':'. */
+    afterName(b, i) {
+        if (b === SPACE) {
+            this.state = 'await-separator';
+            this.previousColon = false;
+            this.hashRun = 0;
+            this.sawLegacy = false;
+            return i + 1;
+        }
+        if (b === COLON) {
+            this.state = 'name-colon';
+            return i + 1;
+        }
+        return this.decided('forbidden', i + 1);
+    }
+    /** 'await-separator': "::" ends the command info; a "##[" on the way counts at the line end. */
+    beforeSeparator(b, i) {
+        if (b === COLON) {
+            if (this.previousColon)
+                return this.decided('annotation', i + 1);
+            this.previousColon = true;
+            this.hashRun = 0;
+            return i + 1;
+        }
+        this.previousColon = false;
+        if (b === HASH) {
+            if (this.hashRun < 2)
+                this.hashRun++;
+        }
+        else {
+            if (b === BRACKET && this.hashRun === 2)
+                this.sawLegacy = true;
+            this.hashRun = 0;
+        }
+        return i + 1;
+    }
+    /** The line cannot be a V2 command (it does not start with "::"). */
+    notV2(i, open) {
+        // Already neutralised, and no annotation: nothing to look for until the line ends.
+        if (open)
+            return this.decided('plain', i);
+        this.state = 'ordinary';
+        return i;
+    }
+    /** The line is of `kind`: the rest of it passes; returns `next`. */
+    decided(kind, next) {
+        this.verdict = kind;
+        this.state = 'pass';
+        return next;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/annotation-filter.ts
+
+
+
+
+const annotation_filter_EMPTY = Buffer.alloc(0);
+/** Most of one line the guard holds back while it cannot tell yet whether to neutralise it. */
+const MAX_HELD_BYTES = 64 * 1024;
+/** `annotations`: annotation lines act, every other line that may be a command is neutralised. */
+class AnnotationFilter {
+    wrap;
+    output = new GuardOutput();
+    search = new ChunkSearch();
+    line = new LineStart();
+    chunk = annotation_filter_EMPTY;
+    lineStart = 0;
+    constructor(wrap) {
+        this.wrap = wrap;
+    }
+    get atLineStart() {
+        return this.output.atLineStart;
+    }
+    write(chunk) {
+        if (chunk.length === 0)
+            return [];
+        this.chunk = chunk;
+        this.output.begin(chunk);
+        this.search.reset(chunk);
+        this.lineStart = 0;
+        const carriedHashes = this.line.state === 'ordinary' ? this.line.hashRun : 0;
+        if (carriedHashes > 0 && completesLegacyPrefix(chunk, carriedHashes))
+            this.forbidRest();
+        this.readLines();
+        if (this.line.isUndecided)
+            this.holdLine(carriedHashes);
+        this.output.flushTo(chunk.length);
+        this.chunk = annotation_filter_EMPTY;
+        return this.output.take();
+    }
+    end() {
+        this.output.begin(annotation_filter_EMPTY);
+        this.lineStart = 0;
+        if (this.line.isUndecided)
+            this.decide(this.line.kindAtLineEnd());
+        if (this.wrap.isOpen)
+            this.output.emit(this.wrap.close(!this.output.atLineStart));
+        this.line.reset();
+        return this.output.take();
+    }
+    /** Holds back the undecided start of a line, or neutralises it when that would be too long. */
+    holdLine(carriedHashes) {
+        if (this.output.heldLength + this.chunk.length - this.lineStart > MAX_HELD_BYTES) {
+            // Too long to wait for: neutralise it (when open, simply do not close for it).
+            this.forbidRest();
+            return;
+        }
+        if (this.line.state === 'ordinary')
+            this.line.hashRun = this.trailingHashes(carriedHashes);
+        this.output.hold(this.lineStart);
+    }
+    /** Reads the chunk line by line. */
+    readLines() {
+        // Not inlined in write(): V8 would then recompile write() at every call (decision 002).
+        const n = this.chunk.length;
+        for (let i = 0; i < n;)
+            i = this.advance(i);
+    }
+    /** Reads on from `i` as the line's state says; returns where to go on. */
+    advance(i) {
+        switch (this.line.state) {
+            case 'pass':
+                return this.passRest(i);
+            case 'ordinary':
+                return this.watchForLegacy(i);
+            default:
+                return this.leadByte(i);
+        }
+    }
+    /** 'pass': skips to the next line. */
+    passRest(i) {
+        const lineBreak = this.search.nextBreak(i);
+        return lineBreak < 0 ? this.chunk.length : this.startLine(lineBreak + 1);
+    }
+    /** 'ordinary': a "##[" before the line ends makes it forbidden, else it is plain. */
+    watchForLegacy(i) {
+        const lineBreak = this.search.nextBreak(i);
+        const legacy = this.search.nextLegacy(i);
+        if (legacy >= 0 && (lineBreak < 0 || legacy < lineBreak)) {
+            this.forbidRest();
+            return legacy + LEGACY_PREFIX.length;
+        }
+        if (lineBreak < 0)
+            return this.chunk.length;
+        this.decide('plain');
+        return this.startLine(lineBreak + 1);
+    }
+    /** One byte at the start of a line: a line break decides it, else LineStart reads it. */
+    leadByte(i) {
+        if (isLineBreak(this.chunk[i])) {
+            this.decide(this.line.kindAtLineEnd());
+            return this.startLine(i + 1);
+        }
+        const next = this.line.step(this.chunk, i, this.wrap.isOpen);
+        const verdict = this.line.verdict;
+        if (verdict !== undefined) {
+            this.line.verdict = undefined;
+            this.decide(verdict);
+        }
+        return next;
+    }
+    /** The line is forbidden: the rest of it passes, inside a wrap. */
+    forbidRest() {
+        this.decide('forbidden');
+        this.line.state = 'pass';
+    }
+    /** Starts a new line at `i`; returns `i`. */
+    startLine(i) {
+        this.line.restart();
+        this.lineStart = i;
+        return i;
+    }
+    /** The current line is of `kind`: opens or closes a wrap before it if need be, releases it. */
+    decide(kind) {
+        const wrap = this.wrap;
+        const change = kind === 'forbidden' ? !wrap.isOpen : kind === 'annotation' && wrap.isOpen && wrap.mayReopen;
+        if (!change && !this.output.isHolding)
+            return;
+        this.output.flushTo(this.lineStart);
+        if (change)
+            this.output.emit(wrap.isOpen ? wrap.close() : wrap.open());
+        this.output.releaseHeld();
+    }
+    /** How many '#' (up to 2) end the current line's bytes so far. */
+    trailingHashes(carried) {
+        const chunk = this.chunk;
+        let count = 0;
+        let p = chunk.length - 1;
+        while (count < 2 && p >= this.lineStart && chunk[p] === HASH) {
+            count++;
+            p--;
+        }
+        if (p < 0)
+            count = Math.min(2, count + carried);
+        return count;
+    }
+}
+/** Whether a chunk starts with the rest of a "##[" that the previous chunk ended with `hashes` of. */
+function completesLegacyPrefix(chunk, hashes) {
+    return ((hashes === 2 && chunk[0] === BRACKET) ||
+        (chunk.length > 1 && chunk[0] === HASH && chunk[1] === BRACKET));
+}
+
+;// CONCATENATED MODULE: ./src/action/guard-policies.ts
+
+
+/** `all`: every byte passes as it is. */
+class PassAll {
+    lastByte = LF;
+    get atLineStart() {
+        return isLineBreak(this.lastByte);
+    }
+    write(chunk) {
+        if (chunk.length > 0)
+            this.lastByte = chunk[chunk.length - 1];
+        return [chunk];
+    }
+    end() {
+        return [];
+    }
+}
+/** `none`: one stop of the runner's commands from the first byte to end(). */
+class WrapAll {
+    wrap;
+    output = new GuardOutput();
+    constructor(wrap) {
+        this.wrap = wrap;
+    }
+    get atLineStart() {
+        return this.output.atLineStart;
+    }
+    write(chunk) {
+        if (chunk.length === 0)
+            return [];
+        if (!this.wrap.isOpen)
+            this.output.emit(this.wrap.open());
+        this.output.emit(chunk);
+        return this.output.take();
+    }
+    end() {
+        if (this.wrap.isOpen)
+            this.output.emit(this.wrap.close(!this.output.atLineStart));
+        return this.output.take();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/stop-commands.ts
+
+/**
+ * Most neutralisations one guard opens in `annotations` mode: each registers its token as a secret
+ * on newer runners (docs/decisions/002-own-workflow-commands.md).
+ */
+const MAX_WRAPS = 100;
 /** Command names the runner registers; a stop token must not be one of them. */
 const RUNNER_COMMANDS = new Set([
     'add-mask',
@@ -580,494 +1099,103 @@ const RUNNER_COMMANDS = new Set([
     'warning'
 ]);
 const TOKEN_PATTERN = /^[0-9A-Za-z_-]{16,256}$/;
-/** What a byte at the start of a line (before any other character) can be. */
-const OTHER = 0;
-/** White space for .NET in every encoding: \t \v \f and space. */
-const BLANK = 1;
-/**
- * Possibly white space or ignorable for the runner: other controls, DEL and every byte >= 0x80
- * (UTF-8 encodes the Unicode spaces with them; code pages have NBSP, NEL, ideographic space...).
- */
-const MAYBE_BLANK = 2;
-const BREAK = 3;
-const LEAD_CLASS = new Uint8Array(256);
-for (let b = 0; b < 256; b++) {
-    if (b === LF || b === CR)
-        LEAD_CLASS[b] = BREAK;
-    else if (b === 0x09 || b === 0x0b || b === 0x0c || b === SPACE)
-        LEAD_CLASS[b] = BLANK;
-    else if (b < SPACE || b >= 0x7f)
-        LEAD_CLASS[b] = MAYBE_BLANK;
-    else
-        LEAD_CLASS[b] = OTHER;
-}
-// Where the current line stands. Lines are classified as they arrive, byte by byte only for their
-// first few bytes; the rest is found with indexOf.
-/** At the start of a line, nothing of it seen. */
-const START = 0;
-/** Only white space so far. */
-const BLANKS = 1;
-/** White space then one ':'. */
-const COLON1 = 2;
-/** "::" then the first `nameLength` letters of an annotation name. */
-const NAME = 3;
-/** "::" + a whole annotation name + ':'. */
-const NAME_COLON = 4;
-/** "::" + annotation name + ' ': an annotation if "::" follows, else maybe a legacy command. */
-const AWAIT_SEPARATOR = 5;
-/** Not a V2 command; (with no neutralisation open) watching for "##[" until the line ends. */
-const ORDINARY = 6;
-/** Decided: the rest of the line goes out as it is. */
-const PASS = 7;
-/** A line the runner would act on as an annotation (or debug) command. */
-const ANNOTATION = 0;
-/** A line the runner may act on as some other command: it must be inside stop-commands. */
-const FORBIDDEN = 1;
-/** A line the runner does not act on: fine either way. */
-const PLAIN = 2;
 /** 128 random bits as hex: a legal stop token that task output cannot guess. */
 function randomToken() {
     return randomBytes(16).toString('hex');
 }
-/**
- * Neutralises workflow commands in one stream of task output; one instance per task (it keeps
- * line state across chunks).
- *
- * Lines that must not act are wrapped in the runner's own `::stop-commands::<token>` ...
- * `::<token>::` with a fresh random token per wrap, so every byte of the task's output still
- * reaches the log unchanged. The runner does echo the two wrapping lines (newer runners show the
- * token as ***). In `annotations` mode a wrap opens before the first line that may be a forbidden
- * command and stays open (ordinary lines are unaffected by it) until the next annotation line or
- * end(); in `none` mode one wrap covers the whole stream. The stream is assumed to start at the
- * start of a line, and while a wrap may be open nothing else may be printed between the buffers
- * returned (the runner's stop state is one per step): call end() first.
- *
- * Deciding about a line may need bytes from the next chunk: write() then holds back the undecided
- * start of the line (at most MAX_HELD_BYTES, copied) and returns it with a later write() or end().
- * Everything else is returned as subarrays of the chunks given, never copied.
- */
-class CommandGuard {
-    mode;
-    makeToken;
-    open = false;
+/** The lines that stop and resume the runner's commands, a fresh token for each stop. */
+class StopCommands {
+    newToken;
     token = '';
-    wraps = 0;
-    lastByte = LF;
-    // The current line.
-    state = START;
-    uncertainBlank = false;
-    nameIndex = 0;
-    nameLength = 0;
-    previousColon = false;
-    hashRun = 0;
-    sawLegacy = false;
-    held = [];
-    heldLength = 0;
-    // The chunk being scanned.
-    chunk = EMPTY;
-    out = [];
-    emitFrom = 0;
-    lineStart = 0;
-    lfAt = -2;
-    crAt = -2;
-    legacyAt = -2;
-    constructor(mode, newToken = randomToken) {
-        this.mode = mode;
-        if (!Object.values(WorkflowCommands).includes(mode)) {
-            throw new Error(`CommandGuard: unknown mode ${String(mode)}`);
-        }
-        this.makeToken = newToken;
+    opened = 0;
+    stopped = false;
+    constructor(newToken) {
+        this.newToken = newToken;
     }
-    /**
-     * True when everything returned so far ends at a line break (or nothing was returned), so that
-     * text printed next starts a line of its own.
-     */
-    get atLineStart() {
-        return this.lastByte === LF || this.lastByte === CR;
+    /** Whether commands are stopped (a stop line was returned and its resume line not yet). */
+    get isOpen() {
+        return this.stopped;
     }
-    /**
-     * Transforms a chunk; returns the bytes to print (possibly several buffers, to avoid copying).
-     * They are views of `chunk` except the guard's own lines and what it held back (copies), so
-     * `chunk` must not be reused before they are printed.
-     */
-    write(chunk) {
-        if (chunk.length === 0)
-            return this.mode === WorkflowCommands.All ? [chunk] : [];
-        if (this.mode === WorkflowCommands.Annotations)
-            return this.scan(chunk);
-        this.lastByte = chunk[chunk.length - 1];
-        if (this.mode === WorkflowCommands.All)
-            return [chunk];
-        // None: one wrap from the first byte to end().
-        return this.open ? [chunk] : [this.openWrap(), chunk];
+    /** Whether a stop may follow the current one's resume without passing MAX_WRAPS. */
+    get mayReopen() {
+        return this.opened < MAX_WRAPS;
     }
-    /**
-     * Call at the end of the stream: returns whatever must close an open neutralisation (the held
-     * end of the last line, then the resume token line), so that the next printed line (our own
-     * ::endgroup::) is processed by the runner again. The resume token needs a line of its own, so
-     * a line break is added first when, and only when, a neutralisation is open and the output does
-     * not already end with one. The output may still end without a line break (when nothing was
-     * open): text printed after it must start with one. After end() the guard may be reused for
-     * output that starts on a new line.
-     */
-    end() {
-        if (this.mode === WorkflowCommands.All)
-            return [];
-        this.out = [];
-        this.chunk = EMPTY;
-        this.emitFrom = 0;
-        this.lineStart = 0;
-        if (this.isUndecided())
-            this.decide(this.kindAtLineEnd());
-        if (this.open) {
-            this.open = false;
-            this.emit(Buffer.from(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`));
-        }
-        this.state = START;
-        this.uncertainBlank = false;
-        this.hashRun = 0;
-        const out = this.out;
-        this.out = [];
-        return out;
-    }
-    scan(chunk) {
-        const n = chunk.length;
-        this.chunk = chunk;
-        this.out = [];
-        this.emitFrom = 0;
-        this.lineStart = 0;
-        this.lfAt = -2;
-        this.crAt = -2;
-        this.legacyAt = -2;
-        // A "##[" split between the previous chunk and this one.
-        const carriedHashes = this.state === ORDINARY ? this.hashRun : 0;
-        if (carriedHashes > 0 &&
-            ((carriedHashes === 2 && chunk[0] === BRACKET) ||
-                (n > 1 && chunk[0] === HASH && chunk[1] === BRACKET))) {
-            this.decide(FORBIDDEN);
-            this.state = PASS;
-        }
-        let i = 0;
-        while (i < n) {
-            const state = this.state;
-            if (state === PASS) {
-                const lineBreak = this.nextBreak(i);
-                if (lineBreak < 0)
-                    break;
-                i = lineBreak + 1;
-                this.startLine(i);
-            }
-            else if (state === ORDINARY) {
-                const lineBreak = this.nextBreak(i);
-                const legacy = this.nextLegacy(i);
-                if (legacy >= 0 && (lineBreak < 0 || legacy < lineBreak)) {
-                    this.decide(FORBIDDEN);
-                    this.state = PASS;
-                    i = legacy + LEGACY_PREFIX.length;
-                }
-                else if (lineBreak < 0) {
-                    break;
-                }
-                else {
-                    this.decide(PLAIN);
-                    i = lineBreak + 1;
-                    this.startLine(i);
-                }
-            }
-            else {
-                const b = chunk[i];
-                if (b === LF || b === CR) {
-                    this.decide(this.kindAtLineEnd());
-                    i++;
-                    this.startLine(i);
-                }
-                else {
-                    i = this.step(b, i);
-                }
-            }
-        }
-        if (this.isUndecided()) {
-            const part = n - this.lineStart;
-            if (this.heldLength + part > MAX_HELD_BYTES) {
-                // Too long to wait for: neutralise it (when open, simply do not close for it).
-                this.decide(FORBIDDEN);
-                this.state = PASS;
-            }
-            else {
-                if (this.state === ORDINARY)
-                    this.hashRun = this.trailingHashes(carriedHashes);
-                this.flushRun(this.lineStart);
-                if (part > 0) {
-                    // Copied: the caller may reuse the chunk once write() returns.
-                    this.held.push(Buffer.from(chunk.subarray(this.lineStart)));
-                    this.heldLength += part;
-                }
-                this.emitFrom = n;
-            }
-        }
-        this.flushRun(n);
-        const out = this.out;
-        this.out = [];
-        this.chunk = EMPTY;
-        return out;
-    }
-    /** One byte at the start of a line; returns where to go on (the same index to re-examine it). */
-    step(b, i) {
-        switch (this.state) {
-            case START:
-            case BLANKS: {
-                if (!this.open) {
-                    // A tight loop over the leading white space: text in non-Latin scripts is all bytes
-                    // >= 0x80, possible white space to the runner, so a whole line can be walked here.
-                    const chunk = this.chunk;
-                    const n = chunk.length;
-                    let j = i;
-                    let lead = LEAD_CLASS[b];
-                    while (lead === BLANK || lead === MAYBE_BLANK) {
-                        if (lead === MAYBE_BLANK)
-                            this.uncertainBlank = true;
-                        this.state = BLANKS;
-                        if (++j === n)
-                            return j;
-                        lead = LEAD_CLASS[chunk[j]];
-                    }
-                    if (j > i)
-                        return j;
-                }
-                const lead = LEAD_CLASS[b];
-                if (lead === BLANK) {
-                    this.state = BLANKS;
-                    return i + 1;
-                }
-                if (lead === MAYBE_BLANK) {
-                    // Such a line is never let through as an annotation.
-                    if (this.open) {
-                        this.decide(PLAIN);
-                        this.state = PASS;
-                    }
-                    else {
-                        this.uncertainBlank = true;
-                        this.state = BLANKS;
-                    }
-                    return i + 1;
-                }
-                if (b === COLON) {
-                    this.state = COLON1;
-                    return i + 1;
-                }
-                return this.notV2(i);
-            }
-            case COLON1:
-                if (b !== COLON)
-                    return this.notV2(i);
-                if (this.uncertainBlank)
-                    return this.forbid(i);
-                this.state = NAME;
-                this.nameLength = 0;
-                return i + 1;
-            case NAME: {
-                const lower = b | 0x20;
-                if (this.nameLength === 0) {
-                    const index = ANNOTATION_NAMES.findIndex(name => name[0] === lower);
-                    if (index < 0)
-                        return this.forbid(i);
-                    this.nameIndex = index;
-                }
-                else {
-                    const name = ANNOTATION_NAMES[this.nameIndex];
-                    if (this.nameLength === name.length) {
-                        if (b === SPACE) {
-                            this.state = AWAIT_SEPARATOR;
-                            this.previousColon = false;
-                            this.hashRun = 0;
-                            this.sawLegacy = false;
-                            return i + 1;
-                        }
-                        if (b === COLON) {
-                            this.state = NAME_COLON;
-                            return i + 1;
-                        }
-                        return this.forbid(i);
-                    }
-                    // `b | 0x20` equals a lower-case letter only for that letter and its capital.
-                    if (name[this.nameLength] !== lower)
-                        return this.forbid(i);
-                }
-                this.nameLength++;
-                return i + 1;
-            }
-            case NAME_COLON:
-                if (b !== COLON)
-                    return this.forbid(i);
-                this.decide(ANNOTATION);
-                this.state = PASS;
-                return i + 1;
-            case AWAIT_SEPARATOR:
-                if (b === COLON) {
-                    if (this.previousColon) {
-                        this.decide(ANNOTATION);
-                        this.state = PASS;
-                        return i + 1;
-                    }
-                    this.previousColon = true;
-                    this.hashRun = 0;
-                    return i + 1;
-                }
-                this.previousColon = false;
-                if (b === HASH) {
-                    if (this.hashRun < 2)
-                        this.hashRun++;
-                }
-                else {
-                    if (b === BRACKET && this.hashRun === 2)
-                        this.sawLegacy = true;
-                    this.hashRun = 0;
-                }
-                return i + 1;
-            default:
-                throw new Error(`CommandGuard: unexpected state ${this.state}`);
-        }
-    }
-    /** The line cannot be a V2 command (it does not start with "::"). */
-    notV2(i) {
-        if (this.open) {
-            // Already neutralised, and no annotation: nothing to look for until the line ends.
-            this.decide(PLAIN);
-            this.state = PASS;
-        }
-        else {
-            this.state = ORDINARY;
-        }
-        return i;
-    }
-    forbid(i) {
-        this.decide(FORBIDDEN);
-        this.state = PASS;
-        return i + 1;
-    }
-    startLine(i) {
-        this.state = START;
-        this.lineStart = i;
-        this.uncertainBlank = false;
-    }
-    isUndecided() {
-        return this.state !== START && this.state !== PASS;
-    }
-    /** What the current, undecided line is if it ends here. */
-    kindAtLineEnd() {
-        switch (this.state) {
-            case NAME:
-            case NAME_COLON:
-                // "::" and then no annotation: possibly a command, cheap to neutralise.
-                return FORBIDDEN;
-            case AWAIT_SEPARATOR:
-                // No "::" after the name, so TryParseV2 fails and the legacy form decides.
-                return this.sawLegacy ? FORBIDDEN : PLAIN;
-            default:
-                return PLAIN;
-        }
-    }
-    /**
-     * The current line (held bytes, then the chunk from lineStart on) is of `kind`: open or close
-     * a neutralisation before it if need be, and release what was held of it.
-     */
-    decide(kind) {
-        const change = kind === FORBIDDEN ? !this.open : kind === ANNOTATION && this.open && this.wraps < MAX_WRAPS;
-        if (!change && this.held.length === 0)
-            return;
-        this.flushRun(this.lineStart);
-        if (change) {
-            if (this.open) {
-                this.open = false;
-                this.emit(Buffer.from(`::${this.token}::\n`));
-            }
-            else {
-                this.emit(this.openWrap());
-            }
-        }
-        for (const part of this.held)
-            this.emit(part);
-        this.held = [];
-        this.heldLength = 0;
-    }
-    openWrap() {
-        const token = this.makeToken();
+    /** The `::stop-commands::<token>` line, with a fresh token. */
+    open() {
+        const token = this.newToken();
         if (!TOKEN_PATTERN.test(token) || RUNNER_COMMANDS.has(token.toLowerCase())) {
             throw new Error('CommandGuard: a stop token must be 16 or more letters, digits, _ or -, and no command name');
         }
         this.token = token;
-        this.open = true;
-        this.wraps++;
+        this.stopped = true;
+        this.opened++;
         return Buffer.from(`::stop-commands::${token}\n`);
     }
-    /** Emits the chunk's bytes from emitFrom up to `end`, as one subarray. */
-    flushRun(end) {
-        if (end <= this.emitFrom)
-            return;
-        const chunk = this.chunk;
-        this.emit(this.emitFrom === 0 && end === chunk.length ? chunk : chunk.subarray(this.emitFrom, end));
-        this.emitFrom = end;
-    }
-    emit(buffer) {
-        if (buffer.length === 0)
-            return;
-        this.out.push(buffer);
-        this.lastByte = buffer[buffer.length - 1];
-    }
-    // The next "\n", "\r" and "##[" are searched once per chunk and position, not once per line,
-    // so that a chunk without any costs one scan, not one per line.
-    nextBreak(from) {
-        if (this.lfAt !== -1 && this.lfAt < from)
-            this.lfAt = this.chunk.indexOf(LF, from);
-        if (this.crAt !== -1 && this.crAt < from)
-            this.crAt = this.chunk.indexOf(CR, from);
-        if (this.lfAt < 0)
-            return this.crAt;
-        if (this.crAt < 0)
-            return this.lfAt;
-        return Math.min(this.lfAt, this.crAt);
-    }
-    nextLegacy(from) {
-        if (this.legacyAt !== -1 && this.legacyAt < from) {
-            this.legacyAt = this.chunk.indexOf(LEGACY_PREFIX, from);
-        }
-        return this.legacyAt;
-    }
-    /** How many '#' (up to 2) end the current line's bytes so far. */
-    trailingHashes(carried) {
-        const chunk = this.chunk;
-        let count = 0;
-        let p = chunk.length - 1;
-        while (count < 2 && p >= this.lineStart && chunk[p] === HASH) {
-            count++;
-            p--;
-        }
-        if (p < 0)
-            count = Math.min(2, count + carried);
-        return count;
+    /** The `::<token>::` line that resumes commands, after a line break when `newLine`. */
+    close(newLine = false) {
+        this.stopped = false;
+        return Buffer.from(`${newLine ? '\n' : ''}::${this.token}::\n`);
     }
 }
+
+;// CONCATENATED MODULE: ./src/action/workflow-commands.ts
+
+
+
+
+
+
+
+/** Which workflow commands in task output the runner may act on. */
+var WorkflowCommands;
+(function (WorkflowCommands) {
+    /**
+     * ::error, ::warning, ::notice and ::debug lines keep working (linters' GitHub formats still
+     * annotate); every other command is neutralised.
+     */
+    WorkflowCommands["Annotations"] = "annotations";
+    /** Everything passes through, for trusted commands. */
+    WorkflowCommands["All"] = "all";
+    /** Everything is neutralised. */
+    WorkflowCommands["None"] = "none";
+})(WorkflowCommands || (WorkflowCommands = {}));
 /**
- * True when the runner would act on the first line of `line` (up to its first "\r" or "\n") as a
- * workflow command that `mode` lets through, as CommandGuard decides it: such a line has to reach
- * the runner at the start of a line, as it is (stream mode prints it without its prefix). In
- * `all` mode that is any line that may start with "::" after white space (a legacy `##[` command
- * acts anywhere in a line, so a prefix does not stop it); in `annotations` mode an annotation
- * line; in `none` mode no line.
+ * Neutralises the workflow commands `mode` forbids in one stream of task output, every byte kept
+ * (docs/decisions/002-own-workflow-commands.md, The guard for task output).
  */
+class CommandGuard {
+    policy;
+    constructor(mode, newToken = randomToken) {
+        if (!Object.values(WorkflowCommands).includes(mode)) {
+            throw new Error(`CommandGuard: unknown mode ${String(mode)}`);
+        }
+        const wrap = new StopCommands(newToken);
+        if (mode === WorkflowCommands.All)
+            this.policy = new PassAll();
+        else if (mode === WorkflowCommands.None)
+            this.policy = new WrapAll(wrap);
+        else
+            this.policy = new AnnotationFilter(wrap);
+    }
+    /** True when everything returned so far ends at a line break (or nothing was returned). */
+    get atLineStart() {
+        return this.policy.atLineStart;
+    }
+    /** The bytes to print for `chunk`, mostly views of it: print them before reusing `chunk`. */
+    write(chunk) {
+        return this.policy.write(chunk);
+    }
+    /** Ends the stream: held bytes, then the line that resumes commands; may end mid-line. */
+    end() {
+        return this.policy.end();
+    }
+}
+/** True when the runner would act on the first line of `line` as a command `mode` lets through. */
 function passesAsCommand(line, mode) {
     if (mode === WorkflowCommands.None)
         return false;
     // The guard lets an annotation through only after certain white space.
-    const skipUncertain = mode === WorkflowCommands.All;
-    let i = 0;
-    while (i < line.length) {
-        const lead = LEAD_CLASS[line[i]];
-        if (lead === BLANK || (lead === MAYBE_BLANK && skipUncertain))
-            i++;
-        else
-            break;
-    }
+    let i = leadingBlanks(line, mode === WorkflowCommands.All);
     if (line[i] !== COLON || line[i + 1] !== COLON)
         return false;
     if (mode === WorkflowCommands.All)
@@ -1081,8 +1209,11 @@ function passesAsCommand(line, mode) {
         return line[i + 1] === COLON;
     if (line[i] !== SPACE)
         return false;
-    // "::error file=a.ts,line=3::message": the command info ends at the next "::" on the line.
-    for (let j = i + 1; j < line.length - 1; j++) {
+    return infoEnds(line, i + 1);
+}
+/** Whether "::" follows on the line from `from` ("::error file=a.ts,line=3::message"). */
+function infoEnds(line, from) {
+    for (let j = from; j < line.length - 1; j++) {
         const b = line[j];
         if (b === LF || b === CR)
             return false;
@@ -1092,20 +1223,7 @@ function passesAsCommand(line, mode) {
     return false;
 }
 const ZERO_WIDTH_SPACE = '\u200b';
-/**
- * Neutralises text we print ourselves that embeds untrusted content on one line (a group title,
- * a stream-mode prefix with the item): no `##[` and no `::` at the start of a line (after
- * anything that may be white space) in it can be read as a command.
- *
- * It changes as little as possible: a zero-width space (U+200B) goes after the first '#' of every
- * "##[" and between the two colons of a line-leading "::"; nothing else changes, and text with
- * neither comes back as the same string. An ordinal search no longer finds the prefix; an ICU
- * (culture-sensitive) search that skips the ignorable zero-width space still finds it, but the
- * runner then takes the command name at a fixed offset that now lands on '[' or ':', so it matches
- * no command (see the notes at the top of this file). The text start and every "\r" or "\n" count
- * as line starts; line breaks are left alone (replace them first if the text must stay on one
- * line). It also keeps the web log viewer from taking "##[group]" and the like as formatting.
- */
+/** Text of ours with untrusted content, with a zero-width space where a command could start. */
 function neutraliseInline(text) {
     if (!text.includes('##[') && !text.includes('::'))
         return text;
@@ -1512,6 +1630,15 @@ function formatDuration(ms) {
     const seconds = totalSeconds % 60;
     const pad = (n) => String(n).padStart(2, '0');
     return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`;
+}
+/**
+ * Formats a wait in whole units, rounded up, for messages about pauses and limits: `150 ms`, `2 s`,
+ * `3 min`. Use formatDuration for how long something took.
+ */
+function formatWait(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    return ms >= 120_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
 }
 /**
  * Milliseconds on a monotonic clock, for measuring a duration. Not `performance.now()`: the
@@ -6785,10 +6912,9 @@ function reportNoItems(behavior, message) {
         info(message);
 }
 
-;// CONCATENATED MODULE: ./src/github/review-threads.ts
-
-
-
+;// CONCATENATED MODULE: ./src/github/github-error.ts
+/** What an error about the token suggests giving instead. */
+const TOKEN_HINT = 'such as ${{ github.token }} (the default)';
 /** An answer from GitHub that is not data: an HTTP error or GraphQL `errors`. */
 class GitHubError extends Error {
     status;
@@ -6809,10 +6935,60 @@ class GitHubError extends Error {
         return error === undefined ? undefined : (error.path ?? []);
     }
 }
+/** GraphQL errors as one line: `TYPE: message; message`. */
+function describeErrors(errors) {
+    return errors.map(e => (e.type ? `${e.type}: ${e.message ?? ''}` : (e.message ?? ''))).join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/github/attempt-outcome.ts
+
 const RATE_LIMIT_TYPES = new Set(['RATE_LIMITED', 'RATE_LIMIT']);
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
-const TRANSIENT_RETRIES = 2;
-const TOKEN_HINT = 'such as ${{ github.token }} (the default)';
+/** Sorts an answer into data or a GraphQL rate limit; throws other GraphQL errors. */
+function answeredAttempt(response) {
+    const body = response.data;
+    const errors = Array.isArray(body?.errors) ? body.errors : [];
+    if (errors.some(e => RATE_LIMIT_TYPES.has(e.type ?? '') || e.code === 'graphql_rate_limit')) {
+        return { kind: 'rate-limit', headers: response.headers, message: describeErrors(errors) };
+    }
+    if (errors.length > 0)
+        throw new GitHubError(describeErrors(errors), response.status, errors);
+    return { kind: 'data', data: body?.data };
+}
+/** Sorts a thrown octokit error into a rate limit or a transient failure; throws the others. */
+function failedAttempt(error) {
+    const failure = error;
+    const status = failure.status;
+    const headers = failure.response?.headers ?? {};
+    const data = failure.response?.data;
+    const message = typeof data?.message === 'string' ? data.message : String(failure.message ?? error);
+    if (isRateLimit(status, headers, message))
+        return { kind: 'rate-limit', headers, message };
+    if (status !== undefined && TRANSIENT_STATUSES.has(status)) {
+        return {
+            kind: 'transient',
+            error: new GitHubError(`GitHub answered ${status}: ${message}`, status)
+        };
+    }
+    if (status === 401) {
+        throw new GitHubError(`GitHub rejected the github-token (401 ${message}). Expected a valid token, ${TOKEN_HINT}; ` +
+            'a personal access token may have expired or been revoked.', status);
+    }
+    // Octokit reports a request that got no answer at all (network, DNS) as a 500.
+    const prefix = status === undefined || status === 500 ? 'GitHub request failed' : `GitHub answered ${status}`;
+    throw new GitHubError(`${prefix}: ${message}`, status);
+}
+/** A 429, or a 403 that says it is a rate limit (otherwise a 403 is a missing permission). */
+function isRateLimit(status, headers, message) {
+    return (status === 429 ||
+        (status === 403 &&
+            (headers['retry-after'] !== undefined ||
+                String(headers['x-ratelimit-remaining']) === '0' ||
+                // Older GitHub Enterprise Server words it as "abuse detection mechanism".
+                /rate limit|secondary|abuse/i.test(message))));
+}
+
+;// CONCATENATED MODULE: ./src/github/pacing.ts
 /** Runs at most `limit` functions at once; the others wait their turn in call order. */
 class Semaphore {
     limit;
@@ -6821,6 +6997,7 @@ class Semaphore {
     constructor(limit) {
         this.limit = limit;
     }
+    /** Runs `fn` once a slot is free. */
     async run(fn) {
         if (this.active < this.limit)
             this.active++;
@@ -6839,162 +7016,89 @@ class Semaphore {
         }
     }
 }
-/**
- * A GraphQL client for `token` that keeps at most `maxConcurrent` requests in flight, runs
- * mutations one at a time, waits out rate limits as GitHub's docs say (`retry-after`, else
- * `x-ratelimit-reset` when `x-ratelimit-remaining` is 0, else an exponential backoff from
- * `fallbackWaitMs`) and retries 502/503/504 on queries. `@actions/github` is loaded here, and
- * only here, so runs that do not use review threads do not pay for it.
- */
-async function createGitHubApi(token, options = {}) {
-    if (token.trim() === '') {
-        throw new Error(`Invalid github-token: it is empty. Expected a token that can read pull requests, ${TOKEN_HINT}.`);
+/** A pause every request waits out before it starts: a rate limit pauses all, not just one. */
+class SharedPause {
+    sleep;
+    until = 0;
+    constructor(sleep) {
+        this.sleep = sleep;
     }
-    const apiUrl = (options.apiUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-    const graphqlUrl = options.graphqlUrl || process.env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`;
-    const maxRetries = options.maxRetries ?? 5;
-    const maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
-    const fallbackWaitMs = options.fallbackWaitMs ?? 60_000;
-    const mutationIntervalMs = options.mutationIntervalMs ?? 1000;
-    const log = options.log ?? (() => { });
-    const slots = new Semaphore(Math.max(1, Math.floor(options.maxConcurrent ?? 4)));
-    const mutations = new Semaphore(1);
-    let pausedUntil = 0; // a rate limit pauses every request, not just the one that met it
-    let lastMutationEnd = 0;
-    const signal = options.signal ?? new AbortController().signal;
-    const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
-    const stopped = () => new Error(`GitHub request stopped: ${describeReason(signal.reason)}`, { cause: signal.reason });
-    // A cancelled run must not sit out a rate limit: the runner kills the action soon after.
-    const pause = async (ms) => {
-        try {
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-        }
-        catch {
-            throw stopped();
-        }
-    };
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(token, { baseUrl: apiUrl });
-    async function attempt(query, variables) {
-        for (let wait = pausedUntil - Date.now(); wait > 0; wait = pausedUntil - Date.now()) {
-            await pause(wait);
-        }
-        if (signal.aborted)
-            throw stopped();
-        const timeout = AbortSignal.timeout(requestTimeoutMs);
-        let response;
-        try {
-            // An absolute URL: on GitHub Enterprise Server the GraphQL endpoint is not under apiUrl.
-            response = await octokit.request(`POST ${graphqlUrl}`, {
-                query,
-                variables,
-                request: { signal: AbortSignal.any([signal, timeout]) }
-            });
-        }
-        catch (error) {
-            if (signal.aborted)
-                throw stopped();
-            if (timeout.aborted) {
-                const error = new Error(`GitHub did not answer within ${formatWait(requestTimeoutMs)}.`);
-                return { kind: 'transient', error };
-            }
-            return failedAttempt(error);
-        }
-        const body = response.data;
-        const errors = Array.isArray(body?.errors) ? body.errors : [];
-        if (errors.some(e => RATE_LIMIT_TYPES.has(e.type ?? '') || e.code === 'graphql_rate_limit')) {
-            return { kind: 'rate-limit', headers: response.headers, message: describeErrors(errors) };
-        }
-        if (errors.length > 0)
-            throw new GitHubError(describeErrors(errors), response.status, errors);
-        return { kind: 'data', data: body?.data };
-    }
-    async function call(query, variables, mutation) {
-        let rateLimited = 0;
-        let transient = 0;
-        for (;;) {
-            const result = await slots.run(async () => {
-                if (!mutation)
-                    return attempt(query, variables);
-                const gap = lastMutationEnd + mutationIntervalMs - Date.now();
-                if (gap > 0)
-                    await pause(gap);
-                try {
-                    return await attempt(query, variables);
-                }
-                finally {
-                    lastMutationEnd = Date.now();
-                }
-            });
-            if (result.kind === 'data')
-                return result.data;
-            if (result.kind === 'transient') {
-                // A mutation may have been applied before the gateway gave up: a second reply would
-                // post twice. Queries are safe to repeat.
-                if (mutation || transient >= TRANSIENT_RETRIES)
-                    throw result.error;
-                await pause(1000 * 2 ** transient++);
-                continue;
-            }
-            const wait = rateLimitWait(result.headers, fallbackWaitMs * 2 ** rateLimited);
-            rateLimited++;
-            if (rateLimited > maxRetries || wait.ms > maxWaitMs) {
-                const why = rateLimited > maxRetries
-                    ? `it was still hit after ${maxRetries} retries`
-                    : `waiting for it would take ${formatWait(wait.ms)}, more than ${formatWait(maxWaitMs)}`;
-                const when = wait.resetAt === undefined
-                    ? 'GitHub did not say when it resets; try again in a few minutes.'
-                    : `It resets at ${new Date(wait.resetAt).toISOString()}.`;
-                throw new Error(`GitHub's rate limit was hit (${result.message}) and ${why}. ${when}`);
-            }
-            const until = Date.now() + wait.ms;
-            if (until > pausedUntil) {
-                pausedUntil = until;
-                log(`GitHub rate limit: waiting ${formatWait(wait.ms)} (${wait.source}).`);
-            }
+    /** Waits until the pause is over, however often it is extended meanwhile. */
+    async waitOut() {
+        for (let wait = this.until - Date.now(); wait > 0; wait = this.until - Date.now()) {
+            await this.sleep(wait);
         }
     }
-    return {
-        async graphql(query, variables) {
-            const mutation = /^\s*mutation\b/.test(query);
-            const run = () => call(query, variables, mutation);
-            // GitHub asks for mutations one at a time (secondary rate limits).
-            return mutation ? mutations.run(run) : run();
-        }
-    };
+    /** Makes the pause last until `ms` from now; false when it already lasts longer. */
+    extend(ms) {
+        const until = Date.now() + ms;
+        if (until <= this.until)
+            return false;
+        this.until = until;
+        return true;
+    }
 }
-function describeReason(reason) {
-    return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+/** Starts each function at least `intervalMs` after the previous one ended. */
+class Spacing {
+    intervalMs;
+    sleep;
+    lastEnd = 0;
+    constructor(intervalMs, sleep) {
+        this.intervalMs = intervalMs;
+        this.sleep = sleep;
+    }
+    /** Runs `fn` once the interval since the last one is over (call one at a time). */
+    async run(fn) {
+        const gap = this.lastEnd + this.intervalMs - Date.now();
+        if (gap > 0)
+            await this.sleep(gap);
+        try {
+            return await fn();
+        }
+        finally {
+            this.lastEnd = Date.now();
+        }
+    }
 }
-/** Sorts a thrown octokit error into a rate limit or a transient failure; throws the others. */
-function failedAttempt(error) {
-    const failure = error;
-    const status = failure.status;
-    const headers = failure.response?.headers ?? {};
-    const data = failure.response?.data;
-    const message = typeof data?.message === 'string' ? data.message : String(failure.message ?? error);
-    // A 403 is a rate limit only when it says so; otherwise it is a missing permission.
-    if (status === 429 ||
-        (status === 403 &&
-            (headers['retry-after'] !== undefined ||
-                String(headers['x-ratelimit-remaining']) === '0' ||
-                // Older GitHub Enterprise Server words it as "abuse detection mechanism".
-                /rate limit|secondary|abuse/i.test(message)))) {
-        return { kind: 'rate-limit', headers, message };
+
+;// CONCATENATED MODULE: ./src/github/retry-policy.ts
+
+/** Retries a query gets after a transient failure (502/503/504, or no answer in time). */
+const TRANSIENT_RETRIES = 2;
+/** One request's retries: how long to wait before the next attempt, or the error to give up with. */
+class RetryBudget {
+    limits;
+    mutation;
+    rateLimited = 0;
+    transient = 0;
+    constructor(limits, mutation) {
+        this.limits = limits;
+        this.mutation = mutation;
     }
-    if (status !== undefined && TRANSIENT_STATUSES.has(status)) {
-        return {
-            kind: 'transient',
-            error: new GitHubError(`GitHub answered ${status}: ${message}`, status)
-        };
+    /** The backoff before retrying a transient failure; throws `error` when there is no retry. */
+    afterTransient(error) {
+        // A mutation may have been applied before the gateway gave up: a second reply would
+        // post twice. Queries are safe to repeat.
+        if (this.mutation || this.transient >= TRANSIENT_RETRIES)
+            throw error;
+        return 1000 * 2 ** this.transient++;
     }
-    if (status === 401) {
-        throw new GitHubError(`GitHub rejected the github-token (401 ${message}). Expected a valid token, ${TOKEN_HINT}; ` +
-            'a personal access token may have expired or been revoked.', status);
+    /** The wait before retrying a rate-limited attempt; throws when too many or too long. */
+    afterRateLimit(headers, message) {
+        const { maxRetries, maxWaitMs, fallbackWaitMs } = this.limits;
+        const wait = rateLimitWait(headers, fallbackWaitMs * 2 ** this.rateLimited);
+        this.rateLimited++;
+        if (this.rateLimited > maxRetries || wait.ms > maxWaitMs) {
+            const why = this.rateLimited > maxRetries
+                ? `it was still hit after ${maxRetries} retries`
+                : `waiting for it would take ${formatWait(wait.ms)}, more than ${formatWait(maxWaitMs)}`;
+            const when = wait.resetAt === undefined
+                ? 'GitHub did not say when it resets; try again in a few minutes.'
+                : `It resets at ${new Date(wait.resetAt).toISOString()}.`;
+            throw new Error(`GitHub's rate limit was hit (${message}) and ${why}. ${when}`);
+        }
+        return wait;
     }
-    // Octokit reports a request that got no answer at all (network, DNS) as a 500.
-    const prefix = status === undefined || status === 500 ? 'GitHub request failed' : `GitHub answered ${status}`;
-    throw new GitHubError(`${prefix}: ${message}`, status);
 }
 /** How long to wait after a rate-limited answer, following GitHub's documented headers. */
 function rateLimitWait(headers, fallbackMs) {
@@ -7012,19 +7116,140 @@ function rateLimitWait(headers, fallbackMs) {
     }
     return { ms: fallbackMs, source: 'no Retry-After or x-ratelimit-reset header; backing off' };
 }
-function formatWait(ms) {
-    if (ms < 1000)
-        return `${ms} ms`;
-    return ms >= 120_000 ? `${Math.ceil(ms / 60_000)} min` : `${Math.ceil(ms / 1000)} s`;
+
+;// CONCATENATED MODULE: ./src/github/graphql-client.ts
+
+
+
+
+
+
+/** The pacing options' defaults (docs/decisions/011-github-client.md says why these). */
+const DEFAULTS = {
+    maxConcurrent: 4,
+    maxRetries: 5,
+    maxWaitMs: 15 * 60_000,
+    fallbackWaitMs: 60_000,
+    mutationIntervalMs: 1000,
+    requestTimeoutMs: 60_000
+};
+/** A GraphQL client for `token` that paces and retries its requests as GitHub asks. */
+async function createGitHubApi(token, options = {}) {
+    if (token.trim() === '') {
+        throw new Error(`Invalid github-token: it is empty. Expected a token that can read pull requests, ${TOKEN_HINT}.`);
+    }
+    const config = withDefaults(options);
+    // Loaded here, and only here, so that runs without review threads do not pay for it.
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    return new GraphQLClient(getOctokit(token, { baseUrl: config.apiUrl }), config);
 }
-function describeErrors(errors) {
-    return errors.map(e => (e.type ? `${e.type}: ${e.message ?? ''}` : (e.message ?? ''))).join('; ');
+/** The options with every default filled in, URLs from the environment when not given. */
+function withDefaults(options) {
+    const apiUrl = (options.apiUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+    return {
+        apiUrl,
+        graphqlUrl: options.graphqlUrl || process.env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`,
+        maxConcurrent: Math.max(1, Math.floor(options.maxConcurrent ?? DEFAULTS.maxConcurrent)),
+        maxRetries: options.maxRetries ?? DEFAULTS.maxRetries,
+        maxWaitMs: options.maxWaitMs ?? DEFAULTS.maxWaitMs,
+        fallbackWaitMs: options.fallbackWaitMs ?? DEFAULTS.fallbackWaitMs,
+        mutationIntervalMs: options.mutationIntervalMs ?? DEFAULTS.mutationIntervalMs,
+        log: options.log ?? (() => { }),
+        signal: options.signal ?? new AbortController().signal,
+        requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs
+    };
 }
-/**
- * The pull request from an explicit number or the event payload (GITHUB_EVENT_PATH), in
- * GITHUB_REPOSITORY. Events that carry one: pull_request, pull_request_target,
- * pull_request_review, pull_request_review_comment, and issue_comment on a pull request.
- */
+/** Sends GraphQL requests through octokit, paced by its semaphores and pauses, retried as due. */
+class GraphQLClient {
+    octokit;
+    config;
+    slots;
+    /** GitHub asks for mutations one at a time (secondary rate limits). */
+    mutations = new Semaphore(1);
+    rateLimitPause;
+    mutationSpacing;
+    constructor(octokit, config) {
+        this.octokit = octokit;
+        this.config = config;
+        const pause = (ms) => this.pause(ms);
+        this.slots = new Semaphore(config.maxConcurrent);
+        this.rateLimitPause = new SharedPause(pause);
+        this.mutationSpacing = new Spacing(config.mutationIntervalMs, pause);
+    }
+    /** Sends a query, or a mutation once the one before it is done. */
+    async graphql(query, variables) {
+        const mutation = /^\s*mutation\b/.test(query);
+        const run = () => this.call(query, variables, mutation);
+        return mutation ? this.mutations.run(run) : run();
+    }
+    /** One request, attempted until it brings data or its retries give up. */
+    async call(query, variables, mutation) {
+        const retries = new RetryBudget(this.config, mutation);
+        const attempt = () => this.attempt(query, variables);
+        for (;;) {
+            const outcome = await this.slots.run(() => mutation ? this.mutationSpacing.run(attempt) : attempt());
+            if (outcome.kind === 'data')
+                return outcome.data;
+            if (outcome.kind === 'transient')
+                await this.pause(retries.afterTransient(outcome.error));
+            else
+                this.pauseAll(retries.afterRateLimit(outcome.headers, outcome.message));
+        }
+    }
+    /** Pauses every request for a rate limit, and logs the wait when it lengthens the pause. */
+    pauseAll(wait) {
+        if (this.rateLimitPause.extend(wait.ms)) {
+            this.config.log(`GitHub rate limit: waiting ${formatWait(wait.ms)} (${wait.source}).`);
+        }
+    }
+    /** Sends the request once, after any rate-limit pause, and sorts what came of it. */
+    async attempt(query, variables) {
+        await this.rateLimitPause.waitOut();
+        const { signal, requestTimeoutMs } = this.config;
+        if (signal.aborted)
+            throw this.stopped();
+        const timeout = AbortSignal.timeout(requestTimeoutMs);
+        let response;
+        try {
+            // An absolute URL: on GitHub Enterprise Server the GraphQL endpoint is not under apiUrl.
+            response = await this.octokit.request(`POST ${this.config.graphqlUrl}`, {
+                query,
+                variables,
+                request: { signal: AbortSignal.any([signal, timeout]) }
+            });
+        }
+        catch (error) {
+            if (signal.aborted)
+                throw this.stopped();
+            if (timeout.aborted) {
+                const error = new Error(`GitHub did not answer within ${formatWait(requestTimeoutMs)}.`);
+                return { kind: 'transient', error };
+            }
+            return failedAttempt(error);
+        }
+        return answeredAttempt(response);
+    }
+    /** Waits `ms`, or rejects at once when the run is cancelled: the runner kills the action soon. */
+    async pause(ms) {
+        try {
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal: this.config.signal });
+        }
+        catch {
+            throw this.stopped();
+        }
+    }
+    /** The error every call rejects with once the run is cancelled. */
+    stopped() {
+        const reason = this.config.signal.reason;
+        const why = reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+        return new Error(`GitHub request stopped: ${why}`, { cause: reason });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-request.ts
+
+const SET_INPUT = `Set the 'pull-request' input to a pull request number.`;
+/** The pull request in GITHUB_REPOSITORY from an explicit number, else from the event payload. */
 async function pullRequestFromContext(explicitNumber, env = process.env) {
     const repository = env.GITHUB_REPOSITORY ?? '';
     const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
@@ -7039,30 +7264,39 @@ async function pullRequestFromContext(explicitNumber, env = process.env) {
         }
         return { owner, repo, number: explicitNumber };
     }
+    return { owner, repo, number: await numberFromEvent(env) };
+}
+/** The pull request number of the event at GITHUB_EVENT_PATH; throws when it has none. */
+async function numberFromEvent(env) {
     const eventName = env.GITHUB_EVENT_NAME || 'unknown';
-    const setInput = `Set the 'pull-request' input to a pull request number.`;
-    const path = env.GITHUB_EVENT_PATH ?? '';
-    if (path === '') {
-        throw new Error(`No pull request: GITHUB_EVENT_PATH is not set, so there is no event to read. ${setInput}`);
-    }
-    let event;
-    try {
-        event = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8')) ?? {};
-    }
-    catch (error) {
-        throw new Error(`Could not read the event payload at GITHUB_EVENT_PATH '${path}': ${error.message}. ${setInput}`, { cause: error });
-    }
+    const event = await readEvent(env.GITHUB_EVENT_PATH ?? '');
     const number = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
     if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
-        throw new Error(`The '${eventName}' event has no pull request. ${setInput} Events with one are pull_request, ` +
+        throw new Error(`The '${eventName}' event has no pull request. ${SET_INPUT} Events with one are pull_request, ` +
             'pull_request_target, pull_request_review, pull_request_review_comment, and issue_comment ' +
             'on a pull request.');
     }
-    return { owner, repo, number };
+    return number;
 }
+/** The event payload at `path`; throws, saying what to do, when there is none to read. */
+async function readEvent(path) {
+    if (path === '') {
+        throw new Error(`No pull request: GITHUB_EVENT_PATH is not set, so there is no event to read. ${SET_INPUT}`);
+    }
+    try {
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8')) ?? {};
+    }
+    catch (error) {
+        throw new Error(`Could not read the event payload at GITHUB_EVENT_PATH '${path}': ${error.message}. ${SET_INPUT}`, { cause: error });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/review-thread-queries.ts
+/** The GraphQL texts that read and change review threads, and the shapes of their answers. */
 const COMMENT_FIELDS = `
         pageInfo { hasNextPage endCursor }
         nodes { author { login } body url createdAt }`;
+/** One page of a pull request's review threads, each with its first page of comments. */
 const THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
   repository(owner: $owner, name: $repo) {
     pullRequest(number: $number) {
@@ -7078,6 +7312,7 @@ const THREADS_QUERY = `query ReviewThreads($owner: String!, $repo: String!, $num
     }
   }
 }`;
+/** One further page of a review thread's comments. */
 const COMMENTS_QUERY = `query ReviewThreadComments($id: ID!, $cursor: String) {
   node(id: $id) {
     ... on PullRequestReviewThread {
@@ -7086,58 +7321,69 @@ const COMMENTS_QUERY = `query ReviewThreadComments($id: ID!, $cursor: String) {
     }
   }
 }`;
-/**
- * Every unresolved thread of `pr` (outdated ones only when asked) that passes the path and author
- * filters, in GitHub's order, following every page of threads and of comments.
- */
+/** Adds a reply to a review thread. */
+const REPLY_MUTATION = `mutation ReplyToReviewThread($threadId: ID!, $body: String!) {
+  addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $threadId, body: $body }) {
+    comment { url }
+  }
+}`;
+/** Resolves a review thread. */
+const RESOLVE_MUTATION = `mutation ResolveReviewThread($threadId: ID!) {
+  resolveReviewThread(input: { threadId: $threadId }) {
+    thread { id isResolved }
+  }
+}`;
+
+;// CONCATENATED MODULE: ./src/github/review-threads.ts
+
+
+
+/** Every unresolved thread of `pr` that passes `filter`, in GitHub's order, with all comments. */
 async function listReviewThreads(api, pr, filter) {
-    const where = `${pr.owner}/${pr.repo}`;
-    const notFound = `Pull request #${pr.number} was not found in ${where}.`;
-    const paths = filter.paths.map(globToRegExp);
-    const authors = new Set(filter.authors.map(loginKey));
-    const threads = [];
-    const unfinished = [];
+    const notFound = `Pull request #${pr.number} was not found in ${pr.owner}/${pr.repo}.`;
     try {
-        let cursor = null;
-        do {
-            const page = await api.graphql(THREADS_QUERY, {
-                owner: pr.owner,
-                repo: pr.repo,
-                number: pr.number,
-                cursor
-            });
-            const pullRequest = page?.repository?.pullRequest;
-            if (!pullRequest)
-                throw new Error(notFound);
-            const { pageInfo, nodes } = pullRequest.reviewThreads;
-            for (const node of nodes) {
-                if (!node || node.isResolved || (node.isOutdated && !filter.includeOutdated))
-                    continue;
-                const thread = toThread(node, pullRequest.url);
-                if (paths.length > 0 && !paths.some(glob => glob.test(thread.path)))
-                    continue;
-                if (authors.size > 0 && !authors.has(loginKey(thread.author)))
-                    continue;
-                threads.push(thread);
-                const more = node.comments.pageInfo;
-                if (more.hasNextPage && more.endCursor) {
-                    unfinished.push({ thread, cursor: more.endCursor });
-                }
-            }
-            cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;
-        } while (cursor);
+        const listed = await readThreadPages(api, pr, filter, notFound);
         // The client bounds how many of these run at once.
-        await Promise.all(unfinished.map(({ thread, cursor }) => fetchMoreComments(api, thread, cursor)));
+        await Promise.all(listed.map(({ thread, moreComments }) => moreComments === undefined ? undefined : fetchMoreComments(api, thread, moreComments)));
+        return listed.map(({ thread }) => thread);
     }
     catch (error) {
         throw readError(error, pr, notFound);
     }
-    return threads;
 }
-/**
- * A login as filters compare it: case-insensitive, and without the `[bot]` that the REST API and
- * the web show after an app's name but GraphQL's `author.login` leaves out.
- */
+/** Follows every page of threads; keeps the open ones (outdated when asked) that match. */
+async function readThreadPages(api, pr, filter, notFound) {
+    const matches = threadMatcher(filter);
+    const listed = [];
+    let cursor = null;
+    do {
+        const variables = { owner: pr.owner, repo: pr.repo, number: pr.number, cursor };
+        const page = await api.graphql(THREADS_QUERY, variables);
+        const pullRequest = page?.repository?.pullRequest;
+        if (!pullRequest)
+            throw new Error(notFound);
+        const { pageInfo, nodes } = pullRequest.reviewThreads;
+        for (const node of nodes) {
+            if (!node || node.isResolved || (node.isOutdated && !filter.includeOutdated))
+                continue;
+            const thread = toThread(node, pullRequest.url);
+            if (!matches(thread))
+                continue;
+            const more = node.comments.pageInfo;
+            listed.push({ thread, moreComments: (more.hasNextPage && more.endCursor) || undefined });
+        }
+        cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+    } while (cursor);
+    return listed;
+}
+/** Whether a thread passes the path globs and the author logins of `filter`. */
+function threadMatcher(filter) {
+    const paths = filter.paths.map(globToRegExp);
+    const authors = new Set(filter.authors.map(loginKey));
+    return thread => (paths.length === 0 || paths.some(glob => glob.test(thread.path))) &&
+        (authors.size === 0 || authors.has(loginKey(thread.author)));
+}
+/** A login as filters compare it: case-insensitive, and without the `[bot]` GraphQL leaves out. */
 function loginKey(login) {
     return login.toLowerCase().replace(/\[bot\]$/, '');
 }
@@ -7152,6 +7398,7 @@ async function fetchMoreComments(api, thread, cursor) {
         after = comments.pageInfo.hasNextPage ? comments.pageInfo.endCursor : null;
     }
 }
+/** A comment as ReviewThread holds it. */
 function toComment(node) {
     return {
         author: node.author?.login ?? 'ghost',
@@ -7160,6 +7407,7 @@ function toComment(node) {
         createdAt: node.createdAt
     };
 }
+/** A thread as the command template sees it. */
 function toThread(node, pullRequestUrl) {
     const comments = node.comments.nodes.filter(c => c !== null).map(toComment);
     const first = comments[0];
@@ -7197,16 +7445,6 @@ function readError(error, pr, notFound) {
     }
     return error;
 }
-const REPLY_MUTATION = `mutation ReplyToReviewThread($threadId: ID!, $body: String!) {
-  addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $threadId, body: $body }) {
-    comment { url }
-  }
-}`;
-const RESOLVE_MUTATION = `mutation ResolveReviewThread($threadId: ID!) {
-  resolveReviewThread(input: { threadId: $threadId }) {
-    thread { id isResolved }
-  }
-}`;
 /** Replies with `comment` (when not empty), then resolves; never throws: the outcome says what failed. */
 async function resolveReviewThread(api, threadId, comment) {
     let commentUrl;
@@ -7251,6 +7489,8 @@ function writeError(error, threadId, verb) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/thread-items.ts
+
+
 
 
 
@@ -7499,7 +7739,7 @@ const BUILTIN_ARRAYS = new Set([
     'MAPFILE',
     'PIPESTATUS'
 ]);
-const shell_arrays_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 // Commands that make arrays of the names they are given: declare, typeset and local with -a or
 // -A, read with -a, and mapfile or readarray always; up to the end of the command.
@@ -7515,7 +7755,7 @@ function findArrayNames(source) {
     for (const match of source.matchAll(/\+?=\(/g)) {
         const before = /[^\s;&|()<>]*$/.exec(source.slice(0, match.index))?.[0] ?? '';
         const name = before.replace(/\[.*$/, '');
-        if (!shell_arrays_NAME.test(name))
+        if (!NAME.test(name))
             return 'any';
         names.add(name);
     }
@@ -7552,7 +7792,7 @@ function findArrayNames(source) {
             if (word.startsWith('-') || word.startsWith('+'))
                 continue;
             const name = word.replace(/(?:\[.*)?(?:\+?=.*)?$/, '');
-            if (shell_arrays_NAME.test(name))
+            if (NAME.test(name))
                 names.add(name);
             else if (/[$`"'\\]/.test(word))
                 return 'any';
