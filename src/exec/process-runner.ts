@@ -91,103 +91,143 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
   if (options.signal?.aborted) {
     return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true })
   }
-
-  const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers
   // Linux: found in /proc/N/environ, so that what the task leaves can be found once re-parented.
   const marker = process.platform === 'linux' ? newTaskMarker() : undefined
-  let started: StartedProcess | undefined
-  if (launchers) {
-    const outcome = await launchers.launch({ ...options, marker })
-    if ('error' in outcome) return clock.result(await describeStartFailure(outcome.error, options))
-    if ('process' in outcome) started = outcome.process
-  }
-  if (!started) {
-    const spawned = await startWithSpawn(options, marker)
-    if ('error' in spawned) return clock.result(await describeStartFailure(spawned.error, options))
-    started = spawned
-  }
-  const { pid, exited, stdioClosed, adopter } = started
+  const started = await startProcess(options, marker)
+  if ('error' in started) return clock.result(await describeStartFailure(started.error, options))
   // What such a task leaves after it ended is only found by the sweep at the end of the run.
-  if (adopter === undefined) unadoptedTasks = true
-
-  let timeoutTimer: NodeJS.Timeout | undefined
-  // When the timeout or the abort happened: the stop's first look must be read after it.
-  let stopCalledAt = 0
-  const timedOut = new Promise<StopReason>(resolve => {
-    const timeoutMs = options.timeoutMs
-    if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      timeoutTimer = setTimeout(
-        () => {
-          stopCalledAt = moment()
-          resolve('timeout')
-        },
-        Math.min(timeoutMs, MAX_TIMER_MS)
-      )
-    }
-  })
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<StopReason>(resolve => {
-    if (!options.signal) return
-    // Starting through a launcher takes a moment, in which the run may have halted.
-    const abort = (): void => {
-      stopCalledAt = moment()
-      resolve('abort')
-    }
-    if (options.signal.aborted) return abort()
-    onAbort = abort
-    options.signal.addEventListener('abort', onAbort, { once: true })
-  })
+  if (started.adopter === undefined) unadoptedTasks = true
+  const triggers = new StopTriggers(options.timeoutMs, options.signal)
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS
-
-  let stopReason: StopReason | undefined
   try {
-    const first = await Promise.race([exited, timedOut, aborted])
-    clearTimeout(timeoutTimer)
-    if (!Array.isArray(first)) {
-      stopReason = first
-      await stopProcessTree(started, marker, killGraceMs, stopCalledAt)
+    const first = await Promise.race([started.exited, triggers.timedOut, triggers.aborted])
+    triggers.clearTimer()
+    const stopReason = Array.isArray(first) ? undefined : first
+    if (stopReason !== undefined) {
+      await stopProcessTree(started, marker, killGraceMs, triggers.firedAt)
     }
-    const [code, signal] = await exited
-
-    // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
-    if (started.stdioOpen()) {
-      const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS
-      await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs)
-    }
-    started.closeStdio()
-    // A task whose launcher died has no adopter any more: its group is stopped as a spawned one's.
-    const lost = started.lostReason?.() !== undefined
-    if (lost) unadoptedTasks = true
-    if (adopter !== undefined && !lost) {
-      // Its launcher still has a child: a process of this task (and the launcher waits for us).
-      // Undefined, or when the launcher said so: a process the task left may have started just
-      // before, so what /proc said earlier in this turn does not count.
-      const leftAt = await started.leftovers
-      const stopped =
-        leftAt === undefined ||
-        (await stopProcesses(
-          now => liveDescendants(adopter, now.processes()),
-          pid,
-          killGraceMs,
-          leftAt
-        ))
-      // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
-      started.release?.(stopped)
-    } else if (stopReason === undefined) {
-      // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
-      await stopLeftovers(pid, killGraceMs)
-    }
-
+    const [code, signal] = await started.exited
+    await closeOutput(started, options, stopReason ? undefined : triggers.aborted)
+    await stopWhatItLeft(started, killGraceMs, stopReason)
     return clock.result({
       exitCode: code ?? exitCodeOfSignal(signal),
       signal,
       timedOut: stopReason === 'timeout',
       aborted: stopReason === 'abort',
       error: started.lostReason?.(),
-      pid
+      pid: started.pid
     })
   } finally {
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort)
+    triggers.dispose()
+  }
+}
+
+/** Starts the process through a launcher, or with spawn where none takes it. */
+async function startProcess(
+  options: RunOptions,
+  marker: string | undefined
+): Promise<StartedProcess | { error: unknown }> {
+  const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers
+  if (launchers) {
+    const outcome = await launchers.launch({ ...options, marker })
+    if ('error' in outcome) return outcome
+    if ('process' in outcome) return outcome.process
+  }
+  return startWithSpawn(options, marker)
+}
+
+/** What stops a running task early: its time limit, or the run's signal. */
+class StopTriggers {
+  /** Settles when the time limit runs out; never without one. */
+  readonly timedOut: Promise<StopReason>
+  /** Settles when the signal aborts. */
+  readonly aborted: Promise<StopReason>
+  /** When a trigger fired, as `moment()`: the stop's first look must be read after it. */
+  firedAt = 0
+  private timer: NodeJS.Timeout | undefined
+  private onAbort: (() => void) | undefined
+
+  constructor(
+    timeoutMs: number | undefined,
+    private readonly signal: AbortSignal | undefined
+  ) {
+    this.timedOut = new Promise<StopReason>(resolve => {
+      if (timeoutMs === undefined || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) return
+      this.timer = setTimeout(
+        () => this.fire(resolve, 'timeout'),
+        Math.min(timeoutMs, MAX_TIMER_MS)
+      )
+    })
+    this.aborted = new Promise<StopReason>(resolve => {
+      if (!signal) return
+      // Starting through a launcher takes a moment, in which the run may have halted.
+      if (signal.aborted) return this.fire(resolve, 'abort')
+      this.onAbort = () => this.fire(resolve, 'abort')
+      signal.addEventListener('abort', this.onAbort, { once: true })
+    })
+  }
+
+  /** The time limit no longer applies (the process ended, or is being stopped). */
+  clearTimer(): void {
+    clearTimeout(this.timer)
+  }
+
+  /** Stops listening to the signal. */
+  dispose(): void {
+    this.clearTimer()
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort)
+  }
+
+  private fire(resolve: (reason: StopReason) => void, reason: StopReason): void {
+    this.firedAt = moment()
+    resolve(reason)
+  }
+}
+
+/**
+ * Closes the task's output once it is delivered: a background child may still hold stdout open,
+ * so it waits at most the stdio grace, cut short when `abort` settles first.
+ */
+async function closeOutput(
+  started: StartedProcess,
+  options: RunOptions,
+  abort: Promise<StopReason> | undefined
+): Promise<void> {
+  if (started.stdioOpen()) {
+    const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS
+    await raceWithTimer(abort ? [started.stdioClosed, abort] : [started.stdioClosed], stdioGraceMs)
+  }
+  started.closeStdio()
+}
+
+/** Stops what the ended task left running: through its launcher, or its process group. */
+async function stopWhatItLeft(
+  started: StartedProcess,
+  killGraceMs: number,
+  stopReason: StopReason | undefined
+): Promise<void> {
+  const { adopter, pid } = started
+  // A task whose launcher died has no adopter any more: its group is stopped as a spawned one's.
+  const lost = started.lostReason?.() !== undefined
+  if (lost) unadoptedTasks = true
+  if (adopter !== undefined && !lost) {
+    // Its launcher still has a child: a process of this task (and the launcher waits for us).
+    // Undefined, or when the launcher said so: a process the task left may have started just
+    // before, so what /proc said earlier in this turn does not count.
+    const leftAt = await started.leftovers
+    const stopped =
+      leftAt === undefined ||
+      (await stopProcesses(
+        now => liveDescendants(adopter, now.processes()),
+        pid,
+        killGraceMs,
+        leftAt
+      ))
+    // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
+    started.release?.(stopped)
+  } else if (stopReason === undefined) {
+    // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
+    await stopLeftovers(pid, killGraceMs)
   }
 }
 
