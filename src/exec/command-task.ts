@@ -72,8 +72,7 @@ export interface CommandTaskOptions {
 
 /**
  * Output a launcher hands to the action before it writes the rest to a file of its own (one per
- * attempt): output read from a pipe is a fresh buffer per read that Node collects late (reading
- * 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
+ * attempt): Node collects buffers read from a pipe late (docs/decisions/010).
  */
 const LAUNCHER_FRAMED_BYTES = 64 * 1024
 

@@ -32,7 +32,7 @@ export function itemEnvironment(
 ): ItemEnvironment {
   const text = itemText(place.item)
   const env: NodeJS.ProcessEnv = { ...base, ...overrides }
-  // Writing a file costs every task about 0.1 ms, so the variable is preferred.
+  // The variable is preferred: a file costs every task a write (docs/decisions/009).
   const inVariable = itemVariableFits(text, place.spawnRoom)
   const inFile = !inVariable || (typeof place.item === 'object' && place.item !== null)
   if (inVariable) env.PARALLEL_ITEM = text

@@ -193,6 +193,7 @@ class Scheduler<T, R> {
     if (this.settledCount === this.total) this.finish()
   }
 
+  /** Skips the items that need one that did not succeed, and theirs in turn. */
   private skipDependents(outcome: Outcome<R>): void {
     for (const dependent of this.needs.dependentsOf(outcome.index)) {
       if (this.outcomes[dependent] !== undefined) continue
