@@ -32,14 +32,8 @@ export async function runItems(
   const resources = new RunResources(settings, plan, workDirectory, workers, cancellation)
   const startedAt = Date.now()
   const firstFailure = new FirstFailure()
-  const watching: TaskObserver[] = [
-    resources.progress,
-    firstFailure,
-    resources.jobLog,
-    ...observers,
-    new SkippedLines(prepared, plan.shard?.itemCount ?? total),
-    ...(core.isDebug() ? [new DebugLines(prepared)] : [])
-  ]
+  const watching = [resources.progress, firstFailure, resources.jobLog, ...observers]
+  watching.push(...lineWriters(plan))
   let result
   try {
     result = await runTasks(prepared, commandTask(resources.taskOptions(settings)), {
@@ -69,6 +63,13 @@ export async function runItems(
     haltReason: describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared),
     haltKind: result.halt?.kind ?? null
   }
+}
+
+/** What prints a line as tasks start and end: skipped tasks, and debug lines when asked for. */
+function lineWriters(plan: RunPlan): TaskObserver[] {
+  const { prepared } = plan
+  const skipped = new SkippedLines(prepared, plan.shard?.itemCount ?? prepared.length)
+  return core.isDebug() ? [skipped, new DebugLines(prepared)] : [skipped]
 }
 
 /** The line that opens a run: how many tasks, on how many workers, with which limits. */
