@@ -7,6 +7,7 @@ import { countStatuses, type RunReport, type StatusCounts } from '../model/run-r
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
+import { streamSink } from '../log/task-log.js'
 import { describeHalt, describeLimits, failureLimit, haltPolicies } from './halt-settings.js'
 import { RunResources } from './run-resources.js'
 import { DebugLines, FirstFailure, SkippedLines } from './task-lines.js'
@@ -29,7 +30,8 @@ export async function runItems(
   // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
   const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total)
   core.info(runningLine(settings, plan, workers, maxFailures))
-  const resources = new RunResources(settings, plan, workDirectory, workers, cancellation)
+  const stdout = streamSink(process.stdout)
+  const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout)
   const startedAt = Date.now()
   const firstFailure = new FirstFailure()
   const watching = [resources.progress, firstFailure, resources.jobLog, ...observers]

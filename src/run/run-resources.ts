@@ -5,7 +5,7 @@ import { StepFiles } from '../exec/step-files.js'
 import { stepFileTargets, taskEnvironment } from '../exec/task-environment.js'
 import { removeItemFiles } from '../exec/task-files.js'
 import { type ExecutionSettings } from '../inputs/settings.js'
-import { streamSink, TaskLog } from '../log/task-log.js'
+import { type LogSink, TaskLog } from '../log/task-log.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { JobLog } from './job-log.js'
@@ -32,13 +32,13 @@ export class RunResources {
     private readonly plan: RunPlan,
     private readonly workDirectory: string,
     private readonly workers: number,
-    private readonly cancellation: AbortSignal
+    private readonly cancellation: AbortSignal,
+    sink: LogSink
   ) {
     const total = plan.prepared.length
     // Under `shard`, tasks are numbered by their place among all the items.
     const numbering = plan.shard?.itemCount ?? total
-    const stdout = streamSink(process.stdout)
-    this.log = new TaskLog(settings.log, numbering, stdout, settings.workflowCommands)
+    this.log = new TaskLog(settings.log, numbering, sink, settings.workflowCommands)
     this.jobLog = new JobLog(workDirectory)
     // From here on every line of ours goes through the task log, between tasks' output.
     core.routeLog(text => this.log.own(text))
