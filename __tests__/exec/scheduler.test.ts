@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { runTasks, type ExecutorOptions, type TaskContext } from '../../src/exec/scheduler.js'
+import {
+  Cancellation,
+  FailFast,
+  StopOnSuccess,
+  TotalTimeout
+} from '../../src/exec/halt-policies.js'
+import { runTasks, type TaskContext } from '../../src/exec/scheduler.js'
 import { Halt, HaltKind, HaltMode } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 
@@ -98,7 +104,7 @@ describe('runTasks', () => {
         if (wasAborted) aborted.push(i)
         return { status: wasAborted ? TaskStatus.Cancelled : TaskStatus.Success, value: i }
       },
-      { concurrency: 3, maxFailures: 1 }
+      { concurrency: 3, policies: [new FailFast(1)] }
     )
     expect(outcomes[1]?.status).toBe(TaskStatus.Failure)
     expect(aborted.sort()).toEqual([0, 2])
@@ -128,7 +134,7 @@ describe('runTasks', () => {
         const wasAborted = await delay(10_000, signal)
         return { status: wasAborted ? TaskStatus.Cancelled : TaskStatus.Success, value: i }
       },
-      { concurrency: 2, signal: controller.signal }
+      { concurrency: 2, policies: [new Cancellation(controller.signal)] }
     )
     await delay(20)
     controller.abort()
@@ -150,7 +156,7 @@ describe('runTasks', () => {
       async () => ({ status: TaskStatus.Success, value: 0 }),
       {
         concurrency: 1,
-        signal: before.signal
+        policies: [new Cancellation(before.signal)]
       }
     )
     expect(none.map(o => o.status)).toEqual(['skipped', 'skipped'])
@@ -251,7 +257,10 @@ describe('runTasks with needs and priorities', () => {
 
 describe('runTasks halt policies', () => {
   /** Items: 'f' fails after 10 ms, 's' succeeds after 10 ms, 'L' runs long (until stopped). */
-  const run = (items: string[], options: Partial<ExecutorOptions<string>>) =>
+  const run = (
+    items: string[],
+    options: { maxFailures?: number; stopAfterSuccesses?: number; haltMode: HaltMode }
+  ) =>
     runTasks(
       items,
       async (item, { signal }) => {
@@ -262,7 +271,15 @@ describe('runTasks halt policies', () => {
         await delay(10)
         return { status: item === 'f' ? TaskStatus.Failure : TaskStatus.Success, value: item }
       },
-      { concurrency: 2, ...options }
+      {
+        concurrency: 2,
+        policies: [
+          ...(options.maxFailures ? [new FailFast(options.maxFailures, options.haltMode)] : []),
+          ...(options.stopAfterSuccesses
+            ? [new StopOnSuccess(options.stopAfterSuccesses, options.haltMode)]
+            : [])
+        ]
+      }
     )
 
   it.each([
@@ -318,7 +335,7 @@ describe('runTasks halt policies', () => {
         reason = signal.reason
         return { status: TaskStatus.TimedOut, value: 0 }
       },
-      { concurrency: 2, totalTimeoutMs: 50 }
+      { concurrency: 2, policies: [new TotalTimeout(50)] }
     )
     expect(outcomes.map(o => o.status)).toEqual(['timed-out', 'timed-out', 'skipped'])
     expect(halt?.kind).toBe(HaltKind.Timeout)

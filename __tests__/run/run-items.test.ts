@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { getInputs } from '../../src/inputs/read-inputs.js'
 import { prepareRun } from '../../src/plan/prepare.js'
 import { runItems } from '../../src/run/run-items.js'
+import { AfterEachTask } from '../../src/run/task-observer.js'
 import { runOnRunner } from '../helpers/runner-model.js'
 
 const saved = { ...process.env }
@@ -34,9 +35,8 @@ describe('runItems', () => {
     const { mode, execution } = await getInputs()
     if (mode.kind !== 'items') throw new Error(`Expected items, not ${mode.kind}`)
     const plan = prepareRun(mode, execution, dir)
-    const run = runItems(execution, plan, dir, new AbortController().signal, () =>
-      Promise.reject(new Error('resolver broke'))
-    )
+    const resolver = new AfterEachTask(() => Promise.reject(new Error('resolver broke')))
+    const run = runItems(execution, plan, dir, new AbortController().signal, [resolver])
     await expect(run).rejects.toThrow('resolver broke')
     printed.push('::error::the step failed\n')
     jest.restoreAllMocks()

@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events'
-import { Halt, HaltKind, HaltMode } from '../model/halt.js'
+import { type Halt, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
+import { type HaltPolicy, type HaltRequest } from './halt-policies.js'
+import { FreeSlots, Needs, ReadyQueue } from './scheduler-queues.js'
 
 /** What a running task knows about its place in the run. */
 export interface TaskContext {
@@ -40,16 +42,8 @@ export interface Outcome<R> {
 export interface ExecutorOptions<R> {
   /** How many tasks may run at once. */
   concurrency: number
-  /** Halt once this many tasks have ended other than `success` (and not skipped); 0 or undefined: never. */
-  maxFailures?: number
-  /** Halt once this many tasks have succeeded; 0 or undefined: never. */
-  stopAfterSuccesses?: number
-  /** What a fail-fast or stop-on-success halt does to running tasks (default: cancel). */
-  haltMode?: HaltMode
-  /** Time budget for the whole run in ms: past it, running tasks are stopped (and report `timed-out`) and the rest skipped. */
-  totalTimeoutMs?: number
-  /** Aborting it halts the run from outside; its reason (a Halt, or anything) is passed on. Running tasks are always stopped. */
-  signal?: AbortSignal
+  /** When to halt the run early (fail-fast, stop-on-success, total-timeout, cancellation). */
+  policies?: readonly HaltPolicy[]
   /** For each item, the indexes of the items that must succeed before it starts. */
   needs?: readonly (readonly number[])[]
   /** For each item, its priority: among items ready to start, higher goes first; ties keep input order. */
@@ -85,185 +79,151 @@ export async function runTasks<T, R>(
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new TypeError('Expected `concurrency` to be a number from 1 and up')
   }
-  const total = items.length
-  const outcomes: (Outcome<R> | undefined)[] = new Array(total)
-  const stop = new AbortController()
-  // Every running task listens on this one signal; more than 10 is expected, not a leak.
-  setMaxListeners(0, stop.signal)
-  let halt: Halt | undefined
-  let failures = 0
-  let successes = 0
-  let settledCount = 0
-  let running = 0
-  const started = new Array<boolean>(total).fill(false)
+  if (items.length === 0) return { outcomes: [], halt: undefined }
+  return new Scheduler(items, task, options).run()
+}
 
-  // Which items wait for which: dependents[i] lists the items that need i.
-  const waitingOn = new Array<number>(total).fill(0)
-  const dependents: number[][] = Array.from({ length: total }, () => [])
-  options.needs?.forEach((needs, index) => {
-    waitingOn[index] = needs.length
-    for (const need of needs) dependents[need]?.push(index)
-  })
-  const priority = (index: number): number => options.priorities?.[index] ?? 0
-  const ready = new ReadyQueue(priority)
-  for (let index = 0; index < total; index++) if (waitingOn[index] === 0) ready.push(index)
+/** One run of runTasks: the ready queue, the free slots, the needs and each item's outcome. */
+class Scheduler<T, R> {
+  private readonly total: number
+  private readonly outcomes: (Outcome<R> | undefined)[]
+  private readonly started: boolean[]
+  private readonly needs: Needs
+  private readonly ready: ReadyQueue
+  private readonly slots: FreeSlots
+  private readonly stop = new AbortController()
+  private readonly tally = { succeeded: 0, failed: 0 }
+  private readonly pushReady = (index: number): void => this.ready.push(index)
+  private halt: Halt | undefined
+  private settledCount = 0
+  private running = 0
+  private finish: () => void = () => undefined
 
-  const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - i)
-  let finish: () => void = () => undefined
-  const finished = new Promise<void>(resolve => (finish = resolve))
+  constructor(
+    private readonly items: readonly T[],
+    private readonly task: (item: T, context: TaskContext) => Promise<TaskReport<R>>,
+    private readonly options: ExecutorOptions<R>
+  ) {
+    this.total = items.length
+    this.outcomes = new Array<Outcome<R> | undefined>(this.total)
+    this.started = new Array<boolean>(this.total).fill(false)
+    // Every running task listens on this one signal; more than 10 is expected, not a leak.
+    setMaxListeners(0, this.stop.signal)
+    this.needs = new Needs(this.total, options.needs)
+    const priorities = options.priorities
+    this.ready = new ReadyQueue(index => priorities?.[index] ?? 0)
+    for (let index = 0; index < this.total; index++) {
+      if (this.needs.isReady(index)) this.ready.push(index)
+    }
+    this.slots = new FreeSlots(options.concurrency)
+  }
 
-  const settle = (outcome: Outcome<R>): void => {
-    outcomes[outcome.index] = outcome
-    settledCount++
-    options.onSettled?.(outcome)
-    if (outcome.status === TaskStatus.Success) {
-      for (const dependent of dependents[outcome.index] ?? []) {
-        if (--(waitingOn[dependent] as number) === 0) ready.push(dependent)
+  /** Starts the policies and the first tasks, and resolves once every item has settled. */
+  async run(): Promise<ExecutorResult<R>> {
+    const finished = new Promise<void>(resolve => (this.finish = resolve))
+    const stops: (() => void)[] = []
+    try {
+      for (const policy of this.options.policies ?? []) {
+        if (policy.start) stops.push(policy.start(request => this.haltRun(request)))
       }
-    } else {
-      skipDependents(outcome)
+      this.launch()
+      await finished
+    } finally {
+      for (const stopPolicy of stops) stopPolicy()
     }
-    if (settledCount === total) finish()
+    return { outcomes: this.outcomes as Outcome<R>[], halt: this.halt }
   }
 
-  const skipDependents = (outcome: Outcome<R>): void => {
-    for (const dependent of dependents[outcome.index] ?? []) {
-      if (outcomes[dependent] !== undefined) continue
-      const reason =
-        outcome.status === TaskStatus.Skipped
-          ? `needs item ${outcome.index + 1}, which was skipped`
-          : `needs item ${outcome.index + 1}, which ended ${outcome.status}`
-      settle({ index: dependent, status: TaskStatus.Skipped, reason, blockedBy: outcome.index })
-    }
-  }
-
-  const haltRun = (reason: Halt, stopRunning: boolean): void => {
-    if (halt === undefined) halt = reason
-    if (stopRunning && !stop.signal.aborted) stop.abort(halt)
-    // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
-    for (let index = 0; index < total; index++) {
-      if (outcomes[index] === undefined && !started[index]) {
-        settle({ index, status: TaskStatus.Skipped, reason: `not started: ${halt.message}` })
-      }
-    }
-  }
-
-  const launch = (): void => {
-    while (halt === undefined && running < concurrency) {
-      const index = ready.pop()
+  /** Starts ready items while slots are free and the run has not halted. */
+  private launch(): void {
+    while (this.halt === undefined && this.running < this.options.concurrency) {
+      const index = this.ready.pop()
       if (index === undefined) break
-      started[index] = true
-      running++
-      const slot = freeSlots.pop() as number
-      options.onStart?.(index, slot)
-      void runOne(index, slot)
+      this.started[index] = true
+      this.running++
+      const slot = this.slots.take()
+      this.options.onStart?.(index, slot)
+      void this.runOne(index, slot)
     }
     // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
     // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
-    if (running === 0 && settledCount < total && halt === undefined) {
-      for (let index = 0; index < total; index++) {
-        if (outcomes[index] === undefined) {
-          settle({
-            index,
-            status: TaskStatus.Skipped,
-            reason: 'its needs wait on each other in a cycle'
-          })
-        }
-      }
+    if (this.running === 0 && this.settledCount < this.total && this.halt === undefined) {
+      this.settleRest('its needs wait on each other in a cycle')
     }
   }
 
-  const runOne = async (index: number, slot: number): Promise<void> => {
+  /** Runs one task in its slot, settles it, asks the policies, and starts what can start next. */
+  private async runOne(index: number, slot: number): Promise<void> {
     let outcome: Outcome<R>
     try {
-      const report = await task(items[index] as T, { index, slot, signal: stop.signal })
+      const report = await this.task(this.items[index] as T, {
+        index,
+        slot,
+        signal: this.stop.signal
+      })
       outcome = { index, status: report.status, value: report.value, slot }
     } catch (error) {
       outcome = { index, status: TaskStatus.Failure, error, slot }
     }
-    running--
-    releaseSlot(freeSlots, slot)
-    if (outcome.status === TaskStatus.Success) successes++
-    else if (outcome.status !== TaskStatus.Skipped) failures++
-    settle(outcome)
-    const mode = options.haltMode ?? HaltMode.Cancel
-    if (options.maxFailures && failures >= options.maxFailures && halt === undefined) {
-      const what = `${failures} ${failures === 1 ? 'task' : 'tasks'} did not succeed`
-      haltRun(new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode === HaltMode.Cancel)
-    } else if (
-      options.stopAfterSuccesses &&
-      successes >= options.stopAfterSuccesses &&
-      halt === undefined
-    ) {
-      const what = `${successes} ${successes === 1 ? 'task' : 'tasks'} succeeded`
-      haltRun(new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode === HaltMode.Cancel)
+    this.running--
+    this.slots.release(slot)
+    if (outcome.status === TaskStatus.Success) this.tally.succeeded++
+    else if (outcome.status !== TaskStatus.Skipped) this.tally.failed++
+    this.settle(outcome)
+    this.askPolicies(outcome.status)
+    this.launch()
+  }
+
+  /** Halts on the first policy that asks to, as long as the run has not halted yet. */
+  private askPolicies(status: TaskStatus): void {
+    for (const policy of this.options.policies ?? []) {
+      if (this.halt !== undefined) return
+      const request = policy.onSettled?.(status, this.tally)
+      if (request !== undefined) this.haltRun(request)
     }
-    launch()
   }
 
-  const external = options.signal
-  const onExternalAbort = (): void => {
-    const reason = external?.reason
-    haltRun(reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)), true)
-  }
-  if (total === 0) return { outcomes: [], halt: undefined }
-  if (external?.aborted) onExternalAbort()
-  else external?.addEventListener('abort', onExternalAbort, { once: true })
-  const budget = options.totalTimeoutMs
-  const timer =
-    budget === undefined
-      ? undefined
-      : setTimeout(
-          () => haltRun(new Halt(HaltKind.Timeout, `total-timeout of ${budget} ms ran out`), true),
-          budget
-        )
-  try {
-    launch()
-    await finished
-  } finally {
-    clearTimeout(timer)
-    external?.removeEventListener('abort', onExternalAbort)
-  }
-  return { outcomes: outcomes as Outcome<R>[], halt }
-}
-
-/**
- * Items ready to start, highest priority first, then lowest index. Without priorities items
- * become ready in index order, so pushes append and this is a plain FIFO.
- */
-class ReadyQueue {
-  private readonly queue: number[] = []
-  private head = 0
-
-  constructor(private readonly priority: (index: number) => number) {}
-
-  push(index: number): void {
-    const rank = this.priority(index)
-    let at = this.queue.length
-    while (at > this.head && this.before(index, rank, this.queue[at - 1] as number)) at--
-    this.queue.splice(at, 0, index)
+  /** Records an item's one outcome, and readies or skips the items that need it. */
+  private settle(outcome: Outcome<R>): void {
+    this.outcomes[outcome.index] = outcome
+    this.settledCount++
+    this.options.onSettled?.(outcome)
+    if (outcome.status === TaskStatus.Success) this.needs.succeeded(outcome.index, this.pushReady)
+    else this.skipDependents(outcome)
+    if (this.settledCount === this.total) this.finish()
   }
 
-  pop(): number | undefined {
-    if (this.head >= this.queue.length) return undefined
-    const index = this.queue[this.head++] as number
-    // Drop the consumed front now and then, so a long run does not keep it all.
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head)
-      this.head = 0
+  /** Skips the items that need one that did not succeed, and theirs in turn. */
+  private skipDependents(outcome: Outcome<R>): void {
+    for (const dependent of this.needs.dependentsOf(outcome.index)) {
+      if (this.outcomes[dependent] !== undefined) continue
+      const reason =
+        outcome.status === TaskStatus.Skipped
+          ? `needs item ${outcome.index + 1}, which was skipped`
+          : `needs item ${outcome.index + 1}, which ended ${outcome.status}`
+      this.settle({
+        index: dependent,
+        status: TaskStatus.Skipped,
+        reason,
+        blockedBy: outcome.index
+      })
     }
-    return index
   }
 
-  private before(index: number, rank: number, other: number): boolean {
-    const otherRank = this.priority(other)
-    return rank > otherRank || (rank === otherRank && index < other)
+  /** Halts the run (the first reason stays), stopping running tasks unless it drains. */
+  private haltRun({ reason, mode }: HaltRequest): void {
+    if (this.halt === undefined) this.halt = reason
+    if (mode === HaltMode.Cancel && !this.stop.signal.aborted) this.stop.abort(this.halt)
+    // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
+    this.settleRest(`not started: ${this.halt.message}`)
   }
-}
 
-/** Puts a slot back, keeping the free list in descending order so pop() gives the lowest. */
-function releaseSlot(freeSlots: number[], slot: number): void {
-  let at = freeSlots.length
-  while (at > 0 && (freeSlots[at - 1] as number) < slot) at--
-  freeSlots.splice(at, 0, slot)
+  /** Settles every item not started and not settled yet as skipped. */
+  private settleRest(reason: string): void {
+    for (let index = 0; index < this.total; index++) {
+      if (this.outcomes[index] === undefined && !this.started[index]) {
+        this.settle({ index, status: TaskStatus.Skipped, reason })
+      }
+    }
+  }
 }

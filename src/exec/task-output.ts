@@ -30,6 +30,7 @@ export interface OutputTail {
 }
 
 export const DEFAULT_MEMORY_LIMIT = 1024 * 1024
+/** Output kept per task for the summary, annotations and results file: lines, and bytes. */
 export const DEFAULT_TAIL_LINES = 50
 export const DEFAULT_TAIL_BYTES = 8 * 1024
 

@@ -5,7 +5,6 @@ import { loadReviewThreads, threadItem, threadResolver } from '../github/thread-
 import { REVIEW_THREADS_SOURCE } from '../inputs/read-inputs.js'
 import { type ActionSettings, type ReviewThreadsMode } from '../inputs/settings.js'
 import { emptyReport, type RunReport } from '../model/run-report.js'
-import { type TaskRecord } from '../model/task-record.js'
 import { prepareRun, type TaskSource } from '../plan/prepare.js'
 import { describeShard, takeShard } from '../plan/shard.js'
 import { loadTimings, scheduleByTimings } from '../plan/timing-order.js'
@@ -13,7 +12,9 @@ import { type Timings } from '../results/timings-file.js'
 import { describeMerge, mergeResultsFiles } from '../report/merge.js'
 import { type StepOutcome } from '../report/publish.js'
 import { dryRun } from './dry-run.js'
-import { JOB_LOG_FILE, runItems } from './run-items.js'
+import { JOB_LOG_FILE } from './job-log.js'
+import { runItems } from './run-items.js'
+import { AfterEachTask, type TaskObserver } from './task-observer.js'
 
 /** Runs the step in the mode its settings say, and returns what to report. */
 export async function runStep(
@@ -52,8 +53,8 @@ interface RunContext {
   workDirectory: string
   previousTimings: Timings
   cancellation: AbortSignal
-  /** Runs for each task as it ends, while others go on. */
-  afterTask?: (record: TaskRecord) => Promise<void>
+  /** What reacts to each task as it ends, while others go on. */
+  observers?: TaskObserver[]
 }
 
 /** Lists the pull request's review threads and runs the command once per thread. */
@@ -73,12 +74,12 @@ async function runReviewThreads(
   }
   const { owner, repo, number } = threads.pullRequest
   const none = `${owner}/${repo}#${number} has no unresolved review threads that match`
-  const afterTask = threadResolver(threads, mode.threads)
+  const resolve = threadResolver(threads, mode.threads)
   return runPlanned(settings, source, none, {
     workDirectory,
     previousTimings,
     cancellation,
-    afterTask
+    observers: resolve === undefined ? [] : [new AfterEachTask(resolve)]
   })
 }
 
@@ -107,7 +108,7 @@ async function runPlanned(
       plan,
       context.workDirectory,
       context.cancellation,
-      context.afterTask
+      context.observers
     )
   }
   if (plan.shard !== undefined) report.shard = plan.shard

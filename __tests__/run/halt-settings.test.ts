@@ -1,0 +1,99 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  Cancellation,
+  FailFast,
+  StopOnSuccess,
+  TotalTimeout
+} from '../../src/exec/halt-policies.js'
+import { runTasks } from '../../src/exec/scheduler.js'
+import { type ExecutionSettings } from '../../src/inputs/settings.js'
+import { LogMode } from '../../src/log/log-mode.js'
+import { HaltKind, HaltMode } from '../../src/model/halt.js'
+import { Shell } from '../../src/model/shell.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { describeLimits, failureLimit, haltPolicies } from '../../src/run/halt-settings.js'
+
+const settings = (overrides: Partial<ExecutionSettings> = {}): ExecutionSettings =>
+  ({
+    shell: Shell.Bash,
+    maxWorkers: 4,
+    failFast: undefined,
+    failFastMode: HaltMode.Cancel,
+    stopOnSuccess: undefined,
+    totalTimeoutMs: undefined,
+    timeoutMs: undefined,
+    retries: 0,
+    retryDelayMs: 1000,
+    workingDirectory: '/tmp',
+    log: LogMode.Grouped,
+    ...overrides
+  }) as ExecutionSettings
+
+describe('haltPolicies', () => {
+  const signal = new AbortController().signal
+
+  it('always watches the cancellation, and nothing else when nothing is set', () => {
+    const policies = haltPolicies(settings(), undefined, signal)
+    expect(policies).toHaveLength(1)
+    expect(policies[0]).toBeInstanceOf(Cancellation)
+  })
+
+  it('builds one policy per setting, fail-fast first', () => {
+    const policies = haltPolicies(
+      settings({ stopOnSuccess: 2, totalTimeoutMs: 1000, failFastMode: HaltMode.Drain }),
+      3,
+      signal
+    )
+    expect(policies.map(policy => policy.constructor)).toEqual([
+      FailFast,
+      StopOnSuccess,
+      Cancellation,
+      TotalTimeout
+    ])
+  })
+
+  it('gives fail-fast and stop-on-success the halt mode, so a drain lets running tasks end', async () => {
+    const policies = haltPolicies(settings({ failFastMode: HaltMode.Drain }), 1, signal)
+    const { outcomes, halt } = await runTasks(
+      ['long', 'fails', 'later'],
+      async (item, { signal: stop }) => {
+        await new Promise(resolve => setTimeout(resolve, item === 'long' ? 100 : 10))
+        return {
+          status: stop.aborted
+            ? TaskStatus.Cancelled
+            : item === 'fails'
+              ? TaskStatus.Failure
+              : TaskStatus.Success,
+          value: item
+        }
+      },
+      { concurrency: 2, policies }
+    )
+    expect(outcomes.map(o => o.status)).toEqual(['success', 'failure', 'skipped'])
+    expect(halt?.kind).toBe(HaltKind.Failures)
+    expect(halt?.message).toBe('fail-fast: 1 task did not succeed')
+  })
+})
+
+describe('failureLimit', () => {
+  it('is the count, or a percentage of all the items rounded up and at least one', () => {
+    expect(failureLimit(undefined, 10)).toBeUndefined()
+    expect(failureLimit({ count: 3 }, 10)).toBe(3)
+    expect(failureLimit({ percent: 25 }, 10)).toBe(3)
+    expect(failureLimit({ percent: 1 }, 10)).toBe(1)
+  })
+})
+
+describe('describeLimits', () => {
+  it('lists the limits that are set', () => {
+    expect(describeLimits(settings(), undefined)).toBe('fail-fast: off, timeout: none')
+    expect(
+      describeLimits(
+        settings({ stopOnSuccess: 1, totalTimeoutMs: 60_000, timeoutMs: 5000, retries: 2 }),
+        2
+      )
+    ).toBe(
+      'fail-fast: after 2, cancel, timeout: 5.0s, stop-on-success: 1, total-timeout: 1m 00s, retries: 2'
+    )
+  })
+})

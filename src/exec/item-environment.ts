@@ -1,0 +1,59 @@
+import { itemText, type Item } from '../model/item.js'
+import { fitsOneString, stringBytes } from '../system/spawn-limits.js'
+import { type TaskFiles } from './task-files.js'
+
+/** What a task's environment says about its item and its place in the run. */
+export interface TaskPlace {
+  item: Item
+  /** 1-based number of the task in the whole input. */
+  seq: number
+  /** Worker slot it runs in. */
+  slot: number
+  /** Bytes left for PARALLEL_ITEM (see PreparedItem.spawnRoom); undefined where not checked. */
+  spawnRoom?: number
+}
+
+/** A task's environment, and the text its item file must hold (undefined: no item file). */
+export interface ItemEnvironment {
+  env: NodeJS.ProcessEnv
+  fileText: string | undefined
+}
+
+/**
+ * The environment one task runs with: `base` and the task's `overrides`, plus PARALLEL_ITEM where it fits, PARALLEL_ITEM_FILE
+ * where it does not or the item is JSON (for tools that read JSON from a file), PARALLEL_SEQ,
+ * PARALLEL_JOBSLOT and the variables of the slot's task files.
+ */
+export function itemEnvironment(
+  base: NodeJS.ProcessEnv,
+  overrides: Record<string, string> | undefined,
+  place: TaskPlace,
+  files: TaskFiles
+): ItemEnvironment {
+  const text = itemText(place.item)
+  const env: NodeJS.ProcessEnv = { ...base, ...overrides }
+  // The variable is preferred: a file costs every task a write (docs/decisions/009).
+  const inVariable = itemVariableFits(text, place.spawnRoom)
+  const inFile = !inVariable || (typeof place.item === 'object' && place.item !== null)
+  if (inVariable) env.PARALLEL_ITEM = text
+  else delete env.PARALLEL_ITEM
+  if (inFile) env.PARALLEL_ITEM_FILE = files.itemPath
+  else delete env.PARALLEL_ITEM_FILE
+  env.PARALLEL_SEQ = String(place.seq)
+  env.PARALLEL_JOBSLOT = String(place.slot)
+  Object.assign(env, files.variables)
+  return { env, fileText: inFile ? text : undefined }
+}
+
+/**
+ * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
+ * string, without a NUL byte, and within the `room` the task's arguments and other variables
+ * leave. (A lone surrogate cannot get here: prepare refuses a string item with one, and JSON
+ * escapes it.)
+ */
+export function itemVariableFits(text: string, room: number | undefined): boolean {
+  const variable = `PARALLEL_ITEM=${text}`
+  if (text.includes('\0') || !fitsOneString(variable)) return false
+  // Cheap upper bound first, as in fitsOneString.
+  return room === undefined || variable.length * 3 + 9 <= room || stringBytes(variable) <= room
+}

@@ -1,0 +1,86 @@
+/**
+ * Items ready to start, highest priority first, then lowest index. Without priorities items
+ * become ready in index order, so pushes append and this is a plain FIFO.
+ */
+export class ReadyQueue {
+  private readonly queue: number[] = []
+  private head = 0
+
+  constructor(private readonly priority: (index: number) => number) {}
+
+  push(index: number): void {
+    const rank = this.priority(index)
+    let at = this.queue.length
+    while (at > this.head && this.before(index, rank, this.queue[at - 1] as number)) at--
+    this.queue.splice(at, 0, index)
+  }
+
+  pop(): number | undefined {
+    if (this.head >= this.queue.length) return undefined
+    const index = this.queue[this.head++] as number
+    // Drop the consumed front now and then, so a long run does not keep it all.
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head)
+      this.head = 0
+    }
+    return index
+  }
+
+  private before(index: number, rank: number, other: number): boolean {
+    const otherRank = this.priority(other)
+    return rank > otherRank || (rank === otherRank && index < other)
+  }
+}
+
+/** Worker slots 1..concurrency not in use; take() gives the lowest, as GNU parallel does. */
+export class FreeSlots {
+  /** Descending, so pop() gives the lowest. */
+  private readonly free: number[]
+
+  constructor(concurrency: number) {
+    this.free = Array.from({ length: concurrency }, (_, i) => concurrency - i)
+  }
+
+  take(): number {
+    return this.free.pop() as number
+  }
+
+  release(slot: number): void {
+    let at = this.free.length
+    while (at > 0 && (this.free[at - 1] as number) < slot) at--
+    this.free.splice(at, 0, slot)
+  }
+}
+
+/** Which items wait for which: an item is ready once every item it needs has succeeded. */
+export class Needs {
+  private readonly waitingOn: number[]
+  /** dependents[i] lists the items that need i. */
+  private readonly dependents: number[][]
+
+  constructor(total: number, needs: readonly (readonly number[])[] | undefined) {
+    this.waitingOn = new Array<number>(total).fill(0)
+    this.dependents = Array.from({ length: total }, () => [])
+    needs?.forEach((itemNeeds, index) => {
+      this.waitingOn[index] = itemNeeds.length
+      for (const need of itemNeeds) this.dependents[need]?.push(index)
+    })
+  }
+
+  /** Whether the item needs nothing that has not succeeded yet. */
+  isReady(index: number): boolean {
+    return this.waitingOn[index] === 0
+  }
+
+  /** Records that `index` succeeded; calls `ready` for each item that needs nothing more. */
+  succeeded(index: number, ready: (dependent: number) => void): void {
+    for (const dependent of this.dependents[index] ?? []) {
+      if (--(this.waitingOn[dependent] as number) === 0) ready(dependent)
+    }
+  }
+
+  /** The items that need `index`. */
+  dependentsOf(index: number): readonly number[] {
+    return this.dependents[index] ?? []
+  }
+}

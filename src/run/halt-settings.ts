@@ -1,0 +1,75 @@
+import { type PreparedItem } from '../exec/command-task.js'
+import {
+  Cancellation,
+  FailFast,
+  StopOnSuccess,
+  TotalTimeout,
+  type HaltPolicy
+} from '../exec/halt-policies.js'
+import { type Outcome } from '../exec/scheduler.js'
+import { type ExecutionSettings, type FailFastThreshold } from '../inputs/settings.js'
+import { formatDuration } from '../model/duration.js'
+import { type Halt, HaltKind } from '../model/halt.js'
+import { itemLabel } from '../model/labels.js'
+import { type TaskRecord } from '../model/task-record.js'
+
+/** The halt policies the execution settings ask for, in the order the scheduler asks them. */
+export function haltPolicies(
+  settings: ExecutionSettings,
+  maxFailures: number | undefined,
+  cancellation: AbortSignal
+): HaltPolicy[] {
+  const policies: HaltPolicy[] = []
+  if (maxFailures) policies.push(new FailFast(maxFailures, settings.failFastMode))
+  if (settings.stopOnSuccess) {
+    policies.push(new StopOnSuccess(settings.stopOnSuccess, settings.failFastMode))
+  }
+  policies.push(new Cancellation(cancellation))
+  if (settings.totalTimeoutMs !== undefined)
+    policies.push(new TotalTimeout(settings.totalTimeoutMs))
+  return policies
+}
+
+/** The number of unsuccessful tasks that halts the run, or undefined for never. */
+export function failureLimit(
+  threshold: FailFastThreshold | undefined,
+  total: number
+): number | undefined {
+  if (threshold === undefined) return undefined
+  if ('count' in threshold) return threshold.count
+  // GNU parallel's fail=N%: a percentage of all the jobs, so at least one.
+  return Math.max(1, Math.ceil((total * threshold.percent) / 100))
+}
+
+/** The limits part of the "Running N items" line. */
+export function describeLimits(
+  settings: ExecutionSettings,
+  maxFailures: number | undefined
+): string {
+  const parts = [
+    `fail-fast: ${maxFailures === undefined ? 'off' : `after ${maxFailures}, ${settings.failFastMode}`}`,
+    `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}`
+  ]
+  if (settings.stopOnSuccess !== undefined) parts.push(`stop-on-success: ${settings.stopOnSuccess}`)
+  if (settings.totalTimeoutMs !== undefined) {
+    parts.push(`total-timeout: ${formatDuration(settings.totalTimeoutMs)}`)
+  }
+  if (settings.retries > 0) parts.push(`retries: ${settings.retries}`)
+  return parts.join(', ')
+}
+
+/** Why the run halted, for the report: after one failure, which task it was. */
+export function describeHalt(
+  halt: Halt | undefined,
+  maxFailures: number | undefined,
+  firstFailure: Outcome<TaskRecord> | undefined,
+  prepared: readonly PreparedItem[]
+): string | null {
+  if (halt === undefined) return null
+  if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
+    const failed = prepared[firstFailure.index] as PreparedItem
+    const item = itemLabel(failed.item, 60)
+    return `fail-fast after task ${failed.index + 1} (${item}) ended ${firstFailure.status}`
+  }
+  return halt.message
+}

@@ -1,0 +1,98 @@
+import * as core from '../action/actions-core.js'
+import { type CommandTaskOptions, type PreparedItem } from '../exec/command-task.js'
+import { sharedLaunchers, stopRunLeftovers } from '../exec/process-runner.js'
+import { StepFiles } from '../exec/step-files.js'
+import { stepFileTargets, taskEnvironment } from '../exec/task-environment.js'
+import { removeItemFiles } from '../exec/task-files.js'
+import { type ExecutionSettings } from '../inputs/settings.js'
+import { type LogSink, TaskLog } from '../log/task-log.js'
+import { itemLabel } from '../model/labels.js'
+import { type RunPlan } from '../plan/run-plan.js'
+import { JobLog } from './job-log.js'
+import { Progress } from './task-lines.js'
+
+/**
+ * What a run sets up around its tasks and takes down after them: the task log (and our lines
+ * routed through it), the job log, progress lines, the launchers, the stopping of what tasks
+ * left behind, and the step's file commands.
+ */
+export class RunResources {
+  readonly log: TaskLog
+  readonly jobLog: JobLog
+  readonly progress: Progress
+  readonly stepFiles: StepFiles
+  private logFinished = false
+  // On cancellation, what finished tasks left is stopped at once, alongside the running tasks.
+  private readonly stopLeftoversNow = (): void => {
+    setImmediate(() => void stopRunLeftovers())
+  }
+
+  constructor(
+    settings: ExecutionSettings,
+    private readonly plan: RunPlan,
+    private readonly workDirectory: string,
+    private readonly workers: number,
+    private readonly cancellation: AbortSignal,
+    sink: LogSink
+  ) {
+    const total = plan.prepared.length
+    // Under `shard`, tasks are numbered by their place among all the items.
+    const numbering = plan.shard?.itemCount ?? total
+    this.log = new TaskLog(settings.log, numbering, sink, settings.workflowCommands)
+    this.jobLog = new JobLog(workDirectory)
+    // From here on every line of ours goes through the task log, between tasks' output.
+    core.routeLog(text => this.log.own(text))
+    this.progress = new Progress(total)
+    this.stepFiles = new StepFiles(stepFileTargets(process.env))
+    const launchers = sharedLaunchers()
+    launchers.expect(total, workers)
+    launchers.onUnavailable = reason => {
+      core.debug(`Tasks are started with spawn from now on: ${reason}`)
+    }
+    cancellation.addEventListener('abort', this.stopLeftoversNow, { once: true })
+  }
+
+  /** What every command task of the run shares. */
+  taskOptions(settings: ExecutionSettings): CommandTaskOptions {
+    return {
+      template: this.plan.template,
+      cwd: settings.workingDirectory,
+      env: taskEnvironment(process.env),
+      timeoutMs: settings.timeoutMs,
+      retries: settings.retries,
+      retryDelayMs: settings.retryDelayMs,
+      log: this.log,
+      tempDir: this.workDirectory,
+      stepFiles: this.stepFiles
+    }
+  }
+
+  /** Prints what the task log still holds. */
+  async finishLog(): Promise<void> {
+    await this.log.finish()
+    this.logFinished = true
+  }
+
+  /** Takes down what the run set up, also after an error; stops whatever tasks left running. */
+  async close(): Promise<void> {
+    this.cancellation.removeEventListener('abort', this.stopLeftoversNow)
+    this.progress.stop()
+    this.jobLog.close()
+    removeItemFiles(this.workDirectory, this.workers)
+    // Also after an error: a group still printing or an open neutralisation would swallow the
+    // failure the step reports next.
+    if (!this.logFinished) await this.log.finish().catch(() => undefined)
+    core.routeLog()
+    // Nothing a task started may outlive the action (a double fork, `setsid -f`).
+    await stopRunLeftovers()
+  }
+
+  /** Applies what each task wrote to GITHUB_ENV and GITHUB_PATH, whatever the tasks' statuses. */
+  applyStepFiles(): void {
+    const { prepared } = this.plan
+    this.stepFiles.apply(index => {
+      const item = prepared.find((candidate: PreparedItem) => candidate.index === index)?.item ?? ''
+      return `Task ${index + 1} (${itemLabel(item, 60)})`
+    }, core.warning)
+  }
+}

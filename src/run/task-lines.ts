@@ -1,0 +1,111 @@
+import * as core from '../action/actions-core.js'
+import { type PreparedItem } from '../exec/command-task.js'
+import { type Outcome } from '../exec/scheduler.js'
+import { itemLabel } from '../model/labels.js'
+import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { TaskStatus } from '../model/task-status.js'
+import { startProgress } from '../log/progress.js'
+import { type TaskObserver } from './task-observer.js'
+
+/** How often a progress line is printed while tasks run. */
+const PROGRESS_INTERVAL_MS = 30_000
+
+/** Counts done, unsuccessful and running tasks, and prints a progress line now and then. */
+export class Progress implements TaskObserver {
+  private readonly startedAt = Date.now()
+  private done = 0
+  private unsuccessful = 0
+  private running = 0
+  /** Stops the progress lines. */
+  readonly stop: () => void
+
+  constructor(private readonly total: number) {
+    this.stop = startProgress(
+      PROGRESS_INTERVAL_MS,
+      () => ({
+        done: this.done,
+        total: this.total,
+        failed: this.unsuccessful,
+        running: this.running,
+        elapsedMs: Date.now() - this.startedAt
+      }),
+      core.info
+    )
+  }
+
+  started(): void {
+    this.running++
+  }
+
+  settled(outcome: Outcome<TaskRecord>): void {
+    this.done++
+    if (outcome.slot !== undefined) this.running--
+    if (isUnsuccessful(outcome.status)) this.unsuccessful++
+  }
+}
+
+/** Keeps the first task that did not succeed, for the halt reason of a fail-fast after one. */
+export class FirstFailure implements TaskObserver {
+  outcome: Outcome<TaskRecord> | undefined
+
+  settled(outcome: Outcome<TaskRecord>): void {
+    if (isUnsuccessful(outcome.status)) this.outcome ??= outcome
+  }
+}
+
+/** Prints a line for each task skipped because a task it needs did not succeed. */
+export class SkippedLines implements TaskObserver {
+  private readonly statuses: TaskStatus[] = []
+
+  constructor(
+    private readonly prepared: readonly PreparedItem[],
+    private readonly numbering: number
+  ) {}
+
+  settled(outcome: Outcome<TaskRecord>): void {
+    this.statuses[outcome.index] = outcome.status
+    if (outcome.blockedBy === undefined) return
+    core.info(
+      skippedLine(this.prepared, outcome.index, outcome.blockedBy, this.statuses, this.numbering)
+    )
+  }
+}
+
+/** Prints a debug line as each task starts and ends. */
+export class DebugLines implements TaskObserver {
+  constructor(private readonly prepared: readonly PreparedItem[]) {}
+
+  started(index: number, slot: number): void {
+    const item = itemLabel(this.prepared[index]?.item ?? '')
+    core.debug(`Task ${this.numberOf(index)} started in slot ${slot}: ${item}`)
+  }
+
+  settled(outcome: Outcome<TaskRecord>): void {
+    core.debug(`Task ${this.numberOf(outcome.index)} ended: ${outcome.status}`)
+  }
+
+  /** Tasks are numbered by their place in the whole input, also under `shard`. */
+  private numberOf(position: number): number {
+    return (this.prepared[position] as PreparedItem).index + 1
+  }
+}
+
+/** The line for a task skipped because a task it needs did not succeed. */
+export function skippedLine(
+  prepared: readonly PreparedItem[],
+  index: number,
+  blockedBy: number,
+  statuses: readonly TaskStatus[],
+  total: number
+): string {
+  const task = prepared[index] as PreparedItem
+  const need = itemLabel((prepared[blockedBy] as PreparedItem).item)
+  const status = statuses[blockedBy]
+  const how =
+    status === TaskStatus.Failure
+      ? 'failed'
+      : status === TaskStatus.TimedOut
+        ? 'timed out'
+        : `was ${status ?? 'not run'}`
+  return `⏭️ [${task.index + 1}/${total}] ${itemLabel(task.item)} skipped: needs ${need}, which ${how}`
+}
