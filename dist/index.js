@@ -1321,7 +1321,7 @@ function info(message) {
     write(neutraliseInline(message) + external_node_os_namespaceObject.EOL);
 }
 /** A debug line, shown when step debug logging is on. */
-function actions_core_debug(message) {
+function debug(message) {
     issueCommand('debug', {}, neutraliseInline(message));
 }
 /** Whether step debug logging is on. */
@@ -1648,2177 +1648,6 @@ function monotonicMs() {
     return Number(process.hrtime.bigint()) / 1e6;
 }
 
-;// CONCATENATED MODULE: ./src/model/item.ts
-/** The item as one string: strings as they are, anything else as its JSON. */
-function itemText(item) {
-    return typeof item === 'string' ? item : JSON.stringify(item);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/exec/process-snapshot.ts
-
-/**
- * Reading /proc on Linux: the process table (parents, groups) and the processes carrying a
- * marker in their environment. Stopping a task looks again every 10–100 ms until its processes
- * are gone; when many tasks are stopped at once (total-timeout, cancellation), one snapshot per
- * turn of the event loop serves them all, so a look costs one read of /proc, not one per task.
- * A stop's first look must not use a snapshot read before what triggered it (a process started
- * just before the trigger would be missed): events and snapshots are ordered by `moment()`.
- */
-/** Where the environment marker's name starts; the run's random part follows. */
-const MARKER_PREFIX = 'PARALLEL_EXEC_TASK_';
-const MARKER_PREFIX_BYTES = Buffer.from(MARKER_PREFIX);
-/** Counts full reads of /proc (each one reads a file per process). */
-let procReads = 0;
-/** How many times /proc has been read in full so far. */
-function procReadCount() {
-    return procReads;
-}
-let moments = 0;
-/** A strictly increasing count: orders the events that trigger stops and the reads of /proc. */
-function moment() {
-    return ++moments;
-}
-/** What /proc says, each part read once, on first use (always after `takenAt`). */
-class ProcessSnapshot {
-    /** Taken before any of its parts is read. */
-    takenAt = moment();
-    table = null;
-    /** The environment of every readable process whose environment has a marker of ours. */
-    environs;
-    /** The live processes; undefined when /proc cannot be read. */
-    processes() {
-        if (this.table === null)
-            this.table = readProcessTable();
-        return this.table;
-    }
-    /** Live processes whose environment has `marker` (see markedProcesses). */
-    marked(marker) {
-        if (!marker.startsWith(MARKER_PREFIX))
-            return markedProcesses(marker);
-        this.environs ??= readEnvirons(MARKER_PREFIX_BYTES);
-        const needle = markerNeedle(marker);
-        const found = [];
-        for (const [entry, environ] of this.environs) {
-            if (!hasEntry(environ, needle))
-                continue;
-            // The table may have been read before this process started: then ask it alone.
-            const live = this.processes()?.has(Number(entry)) || isLive(entry);
-            if (live)
-                found.push(Number(entry));
-        }
-        return found;
-    }
-}
-let shared;
-/**
- * The snapshot of this turn of the event loop, shared by every stop that looks now (the stops'
- * poll timers fire together) and taken after the moment `after`; the next turn reads /proc anew.
- */
-function sharedSnapshot(after = 0) {
-    if (shared === undefined)
-        setImmediate(() => (shared = undefined)).unref();
-    if (shared === undefined || shared.takenAt <= after)
-        shared = new ProcessSnapshot();
-    return shared;
-}
-/** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
-function readProcessTable() {
-    const entries = procEntries();
-    if (entries === undefined)
-        return undefined;
-    const table = new Map();
-    for (const entry of entries) {
-        let stat;
-        try {
-            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
-        }
-        catch {
-            continue; // gone meanwhile
-        }
-        // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
-        if (fields[0] === 'Z' || fields[0] === 'X')
-            continue;
-        const pid = Number(entry);
-        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
-    }
-    return table;
-}
-/** The live descendants of `root` (not root itself), through parent links; Linux only. */
-function liveDescendants(root, table = readProcessTable()) {
-    if (table === undefined)
-        return [];
-    const children = new Map();
-    for (const entry of table.values()) {
-        const siblings = children.get(entry.ppid);
-        if (siblings)
-            siblings.push(entry.pid);
-        else
-            children.set(entry.ppid, [entry.pid]);
-    }
-    const found = new Set();
-    const queue = [root];
-    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-        for (const child of children.get(next) ?? []) {
-            if (!found.has(child)) {
-                found.add(child);
-                queue.push(child);
-            }
-        }
-    }
-    return [...found];
-}
-/**
- * Live processes whose environment (as they were started) has `marker`: a whole `NAME=value`
- * entry, or, ending with `=`, any value of that name. Only our own processes can be read.
- */
-function markedProcesses(marker) {
-    const needle = markerNeedle(marker);
-    const found = [];
-    for (const [entry, environ] of readEnvirons(needle)) {
-        if (hasEntry(environ, needle) && isLive(entry))
-            found.push(Number(entry));
-    }
-    return found;
-}
-/** What a marker looks like inside an environment: `NAME=` as given, or `NAME=value\0`. */
-function markerNeedle(marker) {
-    return Buffer.from(marker.endsWith('=') ? marker : `${marker}\0`);
-}
-/** The environment of every readable process in which `needle` occurs, by /proc entry. */
-function readEnvirons(needle) {
-    const environs = new Map();
-    const entries = procEntries();
-    if (entries === undefined)
-        return environs;
-    // Most reads fail (other users' processes, kernel threads): no stack traces for them.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        for (const entry of entries) {
-            try {
-                const environ = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/environ`);
-                if (environ.includes(needle))
-                    environs.set(entry, environ);
-            }
-            catch {
-                continue;
-            }
-        }
-    }
-    finally {
-        Error.stackTraceLimit = stackTraceLimit;
-    }
-    return environs;
-}
-/** Whether `needle` starts an entry of a NUL-separated environment. */
-function hasEntry(environ, needle) {
-    for (let at = environ.indexOf(needle); at !== -1; at = environ.indexOf(needle, at + 1)) {
-        if (at === 0 || environ[at - 1] === 0)
-            return true;
-    }
-    return false;
-}
-/** Whether /proc/<pid> is a process that has not ended (zombies have). */
-function isLive(pid) {
-    try {
-        const stat = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/stat`, 'latin1');
-        const state = stat.charAt(stat.lastIndexOf(')') + 2);
-        return state !== 'Z' && state !== 'X';
-    }
-    catch {
-        return false;
-    }
-}
-/** The numeric entries of /proc; undefined where there is no /proc. */
-function procEntries() {
-    let entries;
-    try {
-        entries = external_node_fs_namespaceObject.readdirSync('/proc');
-    }
-    catch {
-        return undefined;
-    }
-    procReads++;
-    return entries.filter(entry => {
-        const code = entry.charCodeAt(0);
-        return code >= 48 && code <= 57;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/exec/process-tree.ts
-
-
-
-
-/**
- * Finding and stopping every process of a task on Linux, including those that left its process
- * group and lost their parent link (`( setsid daemon & )`, `setsid -f`): see
- * docs/decisions/004-orphans.md. A task started by a launcher stays a descendant of that launcher
- * (a child subreaper); any task carries a marker in its environment, found in /proc/N/environ.
- */
-/** SIGTERM to SIGKILL when stopping a task's processes. */
-const DEFAULT_KILL_GRACE_MS = 2000;
-// Only while stopping: how often to look again whether everything is gone (doubling up to 100 ms).
-const FIRST_POLL_MS = 10;
-const MAX_POLL_MS = 100;
-// After SIGKILL the kernel still needs a moment before the processes are gone.
-const KILL_SETTLE_MS = 500;
-let markerName;
-let markedTasks = 0;
-/**
- * This process's marker variable, `PARALLEL_EXEC_TASK_<random>=`: a nested run adds its own and
- * keeps its parent's, so each run finds its own tasks' processes.
- */
-function runMarker() {
-    markerName ??= `${MARKER_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}=`;
-    return markerName;
-}
-/** A new task's marker, `NAME=n`, unique within the run. */
-function newTaskMarker() {
-    return `${runMarker()}${++markedTasks}`;
-}
-/** The marker the next task will get: its size counts against the system's limit. */
-function nextTaskMarker() {
-    return `${runMarker()}${markedTasks + 1}`;
-}
-/**
- * Stops what `find` finds (live pids, looked up anew at each step since they may fork) and the
- * process group `pgid`, if given: SIGTERM, then SIGKILL to whatever is still there after the grace.
- * False when something is still there after that (a process we may not signal). Every look reads
- * the snapshot of /proc that every stop in progress shares for this turn of the event loop; the
- * first one taken after `triggeredAt`, the `moment()` of the event that called for the stop.
- */
-async function stopProcesses(find, pgid, graceMs, triggeredAt) {
-    const groupSignalled = pgid !== undefined && signalGroup(pgid, 'SIGTERM');
-    // An earlier read may predate a process started just before the trigger, and miss it.
-    const found = find(sharedSnapshot(triggeredAt));
-    if (!groupSignalled && found.length === 0)
-        return true;
-    for (const pid of found)
-        signalProcess(pid, 'SIGTERM');
-    const gone = (snapshot) => (pgid === undefined ||
-        !groupMayBeAlive(pgid) ||
-        !groupHasLiveMembers(pgid, snapshot.processes())) &&
-        find(snapshot).length === 0;
-    if (await waitUntil(() => gone(sharedSnapshot()), graceMs))
-        return true;
-    const killAll = () => {
-        const snapshot = sharedSnapshot();
-        if (pgid !== undefined)
-            signalGroup(pgid, 'SIGKILL');
-        for (const pid of find(snapshot))
-            signalProcess(pid, 'SIGKILL');
-        return gone(snapshot);
-    };
-    // Again at each look: a process may have forked between a look and the kill.
-    return killAll() || (await waitUntil(killAll, KILL_SETTLE_MS));
-}
-/** Polls `done` (10 ms, doubling up to 100 ms) until it says true or `limitMs` has passed. */
-async function waitUntil(done, limitMs) {
-    const startedAt = Date.now();
-    let pollMs = FIRST_POLL_MS;
-    for (;;) {
-        const elapsed = Date.now() - startedAt;
-        if (elapsed >= limitMs)
-            return false;
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, limitMs - elapsed));
-        if (done())
-            return true;
-        pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
-    }
-}
-/** Sends a signal to one process; ignores ESRCH (gone) and EPERM (not ours). */
-function signalProcess(pid, signal) {
-    try {
-        process.kill(pid, signal);
-    }
-    catch {
-        // Gone already, or not ours to signal.
-    }
-}
-/** Sends a signal to a process group; false when the group no longer exists. */
-function signalGroup(pgid, signal) {
-    // After every task the group is checked, and usually gone: the ESRCH error is the common case,
-    // and capturing its stack trace was the costliest part of it.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        process.kill(-pgid, signal);
-        return true;
-    }
-    catch (error) {
-        // EPERM: a member we may not signal (e.g. setuid) is still a member.
-        return error.code !== 'ESRCH';
-    }
-    finally {
-        Error.stackTraceLimit = stackTraceLimit;
-    }
-}
-/** kill(0) counts zombies too, so true here may still mean nothing is running. */
-function groupMayBeAlive(pgid) {
-    return signalGroup(pgid, 0);
-}
-/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
-function groupHasLiveMembers(pgid, table = readProcessTable()) {
-    if (process.platform !== 'linux')
-        return true;
-    if (table === undefined)
-        return true;
-    for (const entry of table.values())
-        if (entry.pgrp === pgid)
-            return true;
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/exec/launcher-program.ts
-
-
-
-/** The perl that runs launchers (Linux only, and only where it exists). */
-const launcher_program_LAUNCHER_PERL = '/usr/bin/perl';
-/** Their numbers on the architectures GitHub's Linux runners have; elsewhere tasks are spawned. */
-const SYSCALLS = {
-    x64: { pidfd_open: 434, setsid: 112, rt_sigprocmask: 14, exit_group: 231, close: 3, prctl: 157 },
-    arm64: {
-        pidfd_open: 434,
-        setsid: 157,
-        rt_sigprocmask: 135,
-        exit_group: 94,
-        close: 57,
-        prctl: 167
-    }
-};
-let program;
-/** The text of launcher.pl, read once (ncc copies the file next to the bundle for this read). */
-function launcherProgram() {
-    // No `??=` in this file: ncc's asset relocator could not parse it, and webpack would then emit
-    // the file under a content hash instead of as dist/launcher.pl (decision 003).
-    if (program === undefined) {
-        program = external_node_fs_namespaceObject.readFileSync(__nccwpck_require__.ab + "launcher.pl", 'utf8');
-    }
-    return program;
-}
-/** Launcher.pl's NAME=value arguments: syscall numbers, the output file's flags, EINTR, the grace. */
-function launcherArguments(killGraceMs = DEFAULT_KILL_GRACE_MS) {
-    const syscalls = SYSCALLS[process.arch];
-    if (syscalls === undefined)
-        throw new Error(`No launcher for ${process.arch}`);
-    // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
-    const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
-    const named = {
-        ...syscalls,
-        output_file_flags: O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW,
-        EINTR: external_node_os_namespaceObject.constants.errno.EINTR,
-        grace_ms: Math.max(0, Math.round(killGraceMs))
-    };
-    return Object.entries(named).map(([name, value]) => `${name}=${value}`);
-}
-/** Why tasks cannot be started through launchers on this machine, or undefined when they can. */
-function launcher_program_launcherUnsupported(perl) {
-    if (process.platform !== 'linux')
-        return `launchers run on Linux only, not on ${process.platform}`;
-    if (SYSCALLS[process.arch] === undefined)
-        return `no launcher for ${process.arch}`;
-    try {
-        external_node_fs_namespaceObject.accessSync(perl, external_node_fs_namespaceObject.constants.X_OK);
-        return undefined;
-    }
-    catch (error) {
-        return `${perl} cannot be run: ${error.code ?? String(error)}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/exec/launcher-protocol.ts
-
-/** The type byte of a request, after its 4-byte length (REQUEST_* in launcher.pl). */
-const Request = {
-    /** Run a task: length-prefixed cwd, output file, bytes framed before it, argc, argv, env. */
-    Run: 0x52, // R
-    /** Close the running task's output pipes (its background children may hold them). */
-    Close: 0x43 // C
-};
-/** The type byte of a frame from the launcher, before its 4-byte value (FRAME_* in launcher.pl). */
-const Frame = {
-    /** Once, at start: 1 when the launcher is a child subreaper. */
-    Ready: 0x52, // R
-    /** Forked: the pid of what may now run. */
-    Forked: 0x50, // P
-    /** Exec succeeded. */
-    Started: 0x53, // S
-    /** Not started: errno, then one more byte, the FailedStep. */
-    Failed: 0x46, // F
-    /** The task's stdout: the length, then the bytes. */
-    Stdout: 0x4f, // O
-    /** The task's stderr: the length, then the bytes. */
-    Stderr: 0x45, // E
-    /** Bytes appended to the output file. */
-    Written: 0x57, // W
-    /** The task's process ended: its wait status. */
-    Exited: 0x58, // X
-    /** Both pipes closed: 1 when a process the task left is still the launcher's child. */
-    Done: 0x44 // D
-};
-/** The step of a start that failed, in a Failed frame (STEP_* in launcher.pl). */
-const FailedStep = {
-    /** pipe(2), or making one the task's stdout or stderr. */
-    Pipe: 0x70, // p
-    Fork: 0x66, // f
-    Setsid: 0x73, // s
-    /** Opening /dev/null as the task's stdin. */
-    DevNull: 0x6e, // n
-    Chdir: 0x63, // c
-    Exec: 0x65 // e
-};
-/** A frame's type byte and 4-byte value. */
-const FRAME_HEADER_BYTES = 5;
-/** The request that closes the running task's output pipes. */
-const CLOSE_REQUEST = Buffer.from([0, 0, 0, 1, Request.Close]);
-/** A Run request: cwd, output file, argument count, argv (file first), NAME=value strings. */
-function encodeRequest(request) {
-    // An empty cwd means ours, as for spawn.
-    const file = request.outputFile;
-    const strings = [
-        request.cwd || process.cwd(),
-        file?.path ?? '',
-        String(file?.after ?? 0),
-        String(request.args.length + 1),
-        request.file
-    ];
-    for (const arg of request.args)
-        strings.push(arg);
-    for (const [name, value] of Object.entries(request.env ?? process.env)) {
-        if (value !== undefined)
-            strings.push(`${name}=${value}`);
-    }
-    if (request.marker !== undefined)
-        strings.push(request.marker);
-    let size = 4 + 1;
-    const lengths = [];
-    for (const text of strings) {
-        // No string can carry a NUL byte: spawn refuses it with an error of its own.
-        if (text.includes('\0'))
-            return undefined;
-        const length = Buffer.byteLength(text);
-        lengths.push(length);
-        size += 4 + length;
-    }
-    const buffer = Buffer.allocUnsafe(size);
-    buffer.writeUInt32BE(size - 4, 0);
-    buffer[4] = Request.Run;
-    let offset = 5;
-    strings.forEach((text, index) => {
-        const length = lengths[index];
-        buffer.writeUInt32BE(length, offset);
-        buffer.write(text, offset + 4);
-        offset += 4 + length;
-    });
-    return buffer;
-}
-/** The names of `constants` by value; the first name where two share one. */
-function firstNames(constants) {
-    const names = new Map();
-    for (const [name, value] of Object.entries(constants))
-        if (!names.has(value))
-            names.set(value, name);
-    return names;
-}
-// Where two names share a number (SIGABRT/SIGIOT, EAGAIN/EWOULDBLOCK), Node reports the first.
-const ERRNO_NAMES = firstNames(external_node_os_namespaceObject.constants.errno);
-const SIGNAL_NAMES = firstNames(external_node_os_namespaceObject.constants.signals);
-/** The wait status of waitpid(2) as Node's 'exit' event reports it: [code, null] or [null, signal]. */
-function decodeWaitStatus(status) {
-    if (status === null)
-        return [null, null];
-    const signal = status & 0x7f;
-    if (signal === 0)
-        return [(status >> 8) & 0xff, null];
-    return [null, SIGNAL_NAMES.get(signal) ?? null];
-}
-/** The error Node's spawn gives for the same failure, e.g. `spawn nosuch ENOENT`. */
-function startError(file, errno, step) {
-    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
-    const syscall = step === FailedStep.Fork ? 'fork' : step === FailedStep.Pipe ? 'pipe' : 'spawn';
-    const message = syscall === 'spawn' ? `spawn ${file} ${code}` : `${syscall} ${code}`;
-    const error = new Error(message);
-    error.code = code;
-    error.errno = -errno;
-    error.syscall = `${syscall} ${file}`;
-    error.path = file;
-    return error;
-}
-
-;// CONCATENATED MODULE: ./src/exec/launcher-process.ts
-
-
-
-/** How much of what perl prints (its own errors: the tasks have pipes of their own) is kept. */
-const PERL_ERROR_CHARS = 2000;
-/** One launcher process (launcher.pl run by perl); runs one task at a time. */
-class Launcher {
-    onIdle;
-    onLost;
-    child;
-    buffered = Buffer.alloc(0);
-    running;
-    paused = false;
-    /** Counts pauses, so that a pause's late end cannot resume a later one (or a later task). */
-    pauses = 0;
-    ready = false;
-    /** Waits for release() after a task that left processes behind. */
-    held = false;
-    /** Whether the launcher adopts its tasks' orphans (it said so when ready). */
-    subreaper = false;
-    readyTimer;
-    readyTimedOut = false;
-    /** What perl printed, e.g. why it refused the program. */
-    errors = '';
-    /** Says how the launcher ended, once it has. */
-    ending;
-    ended = false;
-    /** Bytes of the current output frame still to come, and whose they are. */
-    dataLeft = 0;
-    dataStream = 'stdout';
-    dead = false;
-    /**
-     * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
-     * ready, which means perl cannot run it here (with why, once known). Throws what spawn throws.
-     */
-    constructor(perl, readyTimeoutMs, killGraceMs, onIdle, onLost) {
-        this.onIdle = onIdle;
-        this.onLost = onLost;
-        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', launcherProgram(), ...launcherArguments(killGraceMs)], {
-            stdio: ['pipe', 'pipe', 'pipe'],
-            // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
-            env: {}
-        });
-        this.ending = new Promise(resolve => {
-            this.child.once('error', error => resolve(`${perl}: ${error.message}`));
-            this.child.once('close', (code, signal) => resolve(this.describeEnd(perl, code, signal)));
-        });
-        this.child.stderr?.setEncoding('utf8');
-        this.child.stderr?.on('data', (text) => {
-            if (this.errors.length < PERL_ERROR_CHARS)
-                this.errors += text.slice(0, PERL_ERROR_CHARS);
-        });
-        this.child.on('error', () => this.die());
-        this.child.stdin?.on('error', () => this.die());
-        this.child.stdout?.on('data', (chunk) => this.receive(chunk));
-        // Only once all it wrote is read: 'exit' can come before the last frames.
-        this.child.stdout?.on('close', () => {
-            this.ended = true;
-            this.parse();
-        });
-        // A task may be waiting for it: one that never gets ready is given up (the task is spawned).
-        this.readyTimer = setTimeout(() => {
-            this.readyTimedOut = true;
-            this.child.kill('SIGKILL');
-        }, readyTimeoutMs);
-        this.readyTimer.unref();
-        this.setRef(false);
-    }
-    /** Sends an encoded Run request; `running` hears what becomes of it. */
-    launch(encoded, running) {
-        this.running = running;
-        this.setRef(true);
-        this.child.stdin?.write(encoded);
-    }
-    /** Closes the output pipes of `running`, if it is still this launcher's task. */
-    closeStdio(running) {
-        if (this.running !== running || running.discard)
-            return;
-        running.discard = true;
-        this.child.stdin?.write(CLOSE_REQUEST);
-        // What was paused for its output is of no use now; the launcher must be read on.
-        if (this.paused)
-            this.resume(this.pauses);
-    }
-    /** The perl process's pid. */
-    get pid() {
-        return this.child.pid;
-    }
-    /** Takes the next task once the last one's leftovers are dealt with, or ends. */
-    release(reuse) {
-        if (!this.held)
-            return;
-        this.held = false;
-        if (reuse)
-            this.idle();
-        else
-            this.close();
-    }
-    /** Ends the launcher: it exits once its stdin closes. */
-    close() {
-        this.dead = true;
-        this.child.stdin?.end();
-        this.setRef(false);
-    }
-    /** Adds what the launcher wrote to what is left of the last read, and handles it. */
-    receive(chunk) {
-        this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-        this.parse();
-    }
-    /** Handles the frames received so far, until output waits for a pause to end. */
-    parse() {
-        while (!this.paused && this.buffered.length > 0) {
-            const buffer = this.buffered;
-            if (this.dataLeft > 0) {
-                // Output is handed on as it arrives, in slices of what was read: never copied here.
-                const length = Math.min(this.dataLeft, buffer.length);
-                this.dataLeft -= length;
-                this.buffered = buffer.subarray(length);
-                this.deliver(buffer.subarray(0, length));
-                continue;
-            }
-            if (buffer.length < FRAME_HEADER_BYTES)
-                break;
-            const type = buffer[0];
-            // A Failed frame has one more byte: the step that failed.
-            const size = type === Frame.Failed ? FRAME_HEADER_BYTES + 1 : FRAME_HEADER_BYTES;
-            if (buffer.length < size)
-                break;
-            this.buffered = buffer.subarray(size);
-            this.handle(type, buffer.readUInt32BE(1), buffer[FRAME_HEADER_BYTES]);
-        }
-        // Gone, and every frame it sent before going has been handled.
-        if (this.ended && !this.paused)
-            this.die();
-    }
-    /** Acts on one frame; an output frame's bytes follow it. */
-    handle(type, value, step) {
-        const running = this.running;
-        switch (type) {
-            case Frame.Stdout:
-            case Frame.Stderr:
-                this.dataLeft = value;
-                this.dataStream = type === Frame.Stdout ? 'stdout' : 'stderr';
-                return;
-            case Frame.Failed:
-                this.running = undefined;
-                running?.failed(value, step);
-                this.idle();
-                return;
-            case Frame.Ready:
-                this.ready = true;
-                this.subreaper = value === 1;
-                clearTimeout(this.readyTimer);
-                // Launched on demand, its first task may already be waiting.
-                if (!running)
-                    this.idle();
-                return;
-            case Frame.Forked:
-                return running?.forked(value);
-            case Frame.Started:
-                return running?.started();
-            case Frame.Written:
-                // Counted even once discarded, as the bytes are in the file.
-                return running?.appended?.(value);
-            case Frame.Exited:
-                return running?.exited(value);
-            case Frame.Done:
-                this.running = undefined;
-                running?.done(value === 1);
-                // Its leftovers are its children: no other task may start until they are stopped.
-                if (value === 1 && running)
-                    this.held = true;
-                else
-                    this.idle();
-        }
-    }
-    /** Hands output to the task; a promise it returns pauses reading until it settles. */
-    deliver(data) {
-        const running = this.running;
-        if (!running || running.discard || !running.onOutput)
-            return;
-        const wait = running.onOutput(data, this.dataStream);
-        if (wait) {
-            this.paused = true;
-            const pause = ++this.pauses;
-            this.child.stdout?.pause();
-            void wait.finally(() => this.resume(pause));
-        }
-    }
-    /** Ends the pause `pause` (not a later one) and reads on. */
-    resume(pause) {
-        if (!this.paused || pause !== this.pauses)
-            return;
-        this.pauses++;
-        this.paused = false;
-        this.child.stdout?.resume();
-        this.parse();
-    }
-    /** Offers the launcher for the next task. */
-    idle() {
-        if (this.dead)
-            return;
-        this.setRef(false);
-        this.onIdle(this);
-    }
-    /** The launcher is gone: its task, if any, is told it ended without a status. */
-    die() {
-        if (this.dead && !this.running)
-            return;
-        this.dead = true;
-        this.setRef(false);
-        if (!this.ready)
-            this.onLost(this.ending);
-        const running = this.running;
-        this.running = undefined;
-        running?.exited(null);
-        running?.done(false);
-    }
-    /** Why a launcher that never got ready ended: perl's own words when it printed any. */
-    describeEnd(perl, code, signal) {
-        const how = this.readyTimedOut
-            ? 'was not ready in time'
-            : signal !== null
-                ? `was killed by ${signal}`
-                : `exited with code ${code}`;
-        const errors = this.errors.trim();
-        return `${perl} ${how} before the launcher was ready${errors ? `: ${errors}` : ''}`;
-    }
-    /** An idle launcher must not keep the action alive: it ends when our end of its stdin closes. */
-    setRef(ref) {
-        const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr];
-        for (const handle of handles) {
-            if (ref)
-                handle?.ref?.();
-            else
-                handle?.unref?.();
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/exec/launcher-task.ts
-
-
-
-/** A promise settled from outside. */
-function deferred() {
-    let resolve;
-    const promise = new Promise(done => (resolve = done));
-    return { promise, resolve };
-}
-/** A task handed to a launcher: turns what the launcher reports into its outcome and process. */
-class LauncherTask {
-    launcher;
-    request;
-    lostBeforeFork;
-    onOutput;
-    discard = false;
-    outcome = deferred();
-    exit = deferred();
-    closed = deferred();
-    left = deferred();
-    pid;
-    stdioOpen = true;
-    lost;
-    hasExited = false;
-    appendedBytes = 0;
-    /** `lostBeforeFork` is called when the launcher died before it forked: nothing ran. */
-    constructor(launcher, request, lostBeforeFork) {
-        this.launcher = launcher;
-        this.request = request;
-        this.lostBeforeFork = lostBeforeFork;
-        this.onOutput = request.onOutput;
-    }
-    /** Settles once: started, not started (as spawn reports it), or no launcher after all. */
-    get result() {
-        return this.outcome.promise;
-    }
-    /** Counts bytes the launcher appended to the output file, and passes the count on. */
-    appended(bytes) {
-        this.appendedBytes += bytes;
-        this.request.outputFile?.appended(bytes);
-    }
-    /** Keeps the pid of what may now run. */
-    forked(pid) {
-        this.pid = pid;
-    }
-    /** Exec succeeded: the task is running. */
-    started() {
-        this.outcome.resolve({ process: this.process(this.pid) });
-    }
-    /** Not started: the error spawn would give. */
-    failed(errno, step) {
-        this.outcome.resolve({ error: startError(this.request.file, errno, step) });
-    }
-    /** Its process ended (the wait status), or its launcher died (null). */
-    exited(status) {
-        if (this.hasExited)
-            return;
-        this.hasExited = true;
-        if (this.pid === undefined) {
-            // It died before forking: nothing ran; spawn from now on.
-            this.lostBeforeFork();
-            this.outcome.resolve({ unavailable: true });
-            return;
-        }
-        if (status === null) {
-            // The task may be running (or have run) without us seeing how it ended. It must not run a
-            // second time: report it lost; its group is stopped like any leftover.
-            this.lost = 'the launcher that started this task stopped unexpectedly';
-            countUnreported(this.request.outputFile, this.appendedBytes);
-            this.started();
-        }
-        this.exit.resolve(decodeWaitStatus(status));
-    }
-    /** Both pipes closed; `leftovers` when a process it left is still the launcher's child. */
-    done(leftovers) {
-        this.stdioOpen = false;
-        this.closed.resolve();
-        // A look at /proc from before this frame may miss what the task started last.
-        this.left.resolve(leftovers ? moment() : undefined);
-    }
-    /** The started task, as the caller sees it. */
-    process(pid) {
-        const launcher = this.launcher;
-        return {
-            pid,
-            exited: this.exit.promise,
-            stdioClosed: this.closed.promise,
-            stdioOpen: () => this.stdioOpen,
-            closeStdio: () => {
-                if (!this.stdioOpen)
-                    return;
-                this.stdioOpen = false;
-                launcher.closeStdio(this);
-            },
-            lostReason: () => this.lost,
-            adopter: launcher.subreaper ? launcher.pid : undefined,
-            leftovers: this.left.promise,
-            release: reuse => launcher.release(reuse)
-        };
-    }
-}
-/**
- * A launcher that died may have appended bytes it did not get to report: the file is its alone
- * and nothing writes to it any more, so its size says how many.
- */
-function countUnreported(file, reported) {
-    if (file === undefined)
-        return;
-    try {
-        const size = external_node_fs_namespaceObject.statSync(file.path).size;
-        if (size > reported)
-            file.appended(size - reported);
-    }
-    catch {
-        // Never created: nothing was appended.
-    }
-}
-
-;// CONCATENATED MODULE: ./src/exec/launcher.ts
-
-
-
-
-
-/** A launcher is ready in a few ms; one that is not after this long is given up. */
-const LAUNCHER_READY_TIMEOUT_MS = 5000;
-/**
- * Tasks spawned (no launcher free) before launchers start being started in the background, when
- * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
- * about 3 ms of perl's start-up, which a task or two run through it repay.
- */
-const SPAWNS_BEFORE_LAUNCHERS = 8;
-/** What a task does when every launcher is busy or still starting. */
-var NoneFree;
-(function (NoneFree) {
-    /**
-     * Start it with Node's spawn, and from the 8th such task on start one more launcher in the
-     * background (a launcher costs a spawn and then some: a short run should not pay for it).
-     */
-    NoneFree["Spawn"] = "spawn";
-    /** Start one more launcher and wait for it. */
-    NoneFree["Wait"] = "wait";
-})(NoneFree || (NoneFree = {}));
-/**
- * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
- * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
- * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
- * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are
- * started with Node's spawn. Every guarantee of a spawned task holds: its own session and process
- * group, exactly the environment (in order) and working directory given, stdin from /dev/null,
- * separate stdout and stderr, exact exit codes and signals, and the start errors Node reports
- * (ENOENT, EACCES, ...). The pool keeps idle launchers, and starts one more whenever all are busy.
- */
-class LauncherPool {
-    idle = [];
-    all = new Set();
-    perl;
-    /** Why launchers cannot be used at all, when they cannot. */
-    unsupported;
-    whenNoneFree;
-    readyTimeoutMs;
-    killGraceMs;
-    starting = 0;
-    spawned = 0;
-    broken = false;
-    /** Told once why launchers are not used any more (every task is spawned from then on). */
-    onUnavailable;
-    /** No launcher is started yet: the first tasks that need one start it. */
-    constructor(options = {}) {
-        this.perl = options.perl ?? launcher_program_LAUNCHER_PERL;
-        this.unsupported =
-            options.enabled === undefined
-                ? launcher_program_launcherUnsupported(this.perl)
-                : options.enabled
-                    ? undefined
-                    : 'launchers are turned off';
-        this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn;
-        this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS;
-        this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-        this.onUnavailable = options.onUnavailable;
-    }
-    /** Starts the command through a launcher; `unavailable` when there is none to use now. */
-    launch(request) {
-        // Said at the first task rather than at construction, when onUnavailable may not be set yet.
-        if (this.unsupported !== undefined)
-            this.disable(Promise.resolve(this.unsupported));
-        if (this.broken)
-            return Promise.resolve({ unavailable: true });
-        let launcher = this.idle.pop();
-        while (launcher?.dead)
-            launcher = this.idle.pop();
-        try {
-            if (launcher || this.whenNoneFree === NoneFree.Wait) {
-                // Encoded only when a launcher takes it: a task that is spawned needs no request.
-                const encoded = encodeRequest(request);
-                if (encoded === undefined) {
-                    if (launcher)
-                        this.idle.push(launcher);
-                    return Promise.resolve({ unavailable: true });
-                }
-                return this.start(launcher ?? this.newLauncher(false), request, encoded);
-            }
-            // A launcher pays for its start-up after several tasks: a short run spawns them all. Then
-            // one at a time, so there is at most one more launcher than tasks running at once.
-            this.spawned++;
-            if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0)
-                this.newLauncher(true);
-        }
-        catch (error) {
-            // spawn threw (rather than reporting an 'error'), or launcher.pl could not be read.
-            this.disable(Promise.resolve(`${this.perl} could not be started: ${String(error)}`));
-        }
-        return Promise.resolve({ unavailable: true });
-    }
-    /**
-     * Says that `tasks` tasks are about to be started, at most `atOnce` at a time. When every slot
-     * will run more than one, a launcher pays for itself: a task that finds none free then starts
-     * one and waits for it (about 4 ms) rather than being spawned, so that no task of the run has
-     * its output pass through a fork of the whole Node process.
-     */
-    expect(tasks, atOnce) {
-        if (tasks > atOnce)
-            this.whenNoneFree = NoneFree.Wait;
-    }
-    /** Ends every launcher (each exits once its stdin closes). */
-    close() {
-        for (const launcher of this.all)
-            launcher.close();
-        this.all.clear();
-        this.idle.length = 0;
-        this.starting = 0;
-    }
-    /** No launcher from now on; says why, once (the first reason is the one that counts). */
-    disable(why) {
-        if (this.broken)
-            return;
-        this.broken = true;
-        void why.then(reason => this.onUnavailable?.(reason));
-    }
-    /** Starts one more launcher; `warming` when no task waits for it. */
-    newLauncher(warming) {
-        if (warming)
-            this.starting++;
-        let counted = warming;
-        const uncount = () => {
-            if (counted)
-                this.starting--;
-            counted = false;
-        };
-        try {
-            const launcher = new Launcher(this.perl, this.readyTimeoutMs, this.killGraceMs, idle => {
-                uncount();
-                if (!idle.dead)
-                    this.idle.push(idle);
-            }, why => {
-                uncount();
-                this.disable(why);
-                this.all.delete(launcher);
-            });
-            this.all.add(launcher);
-            return launcher;
-        }
-        catch (error) {
-            uncount();
-            throw error;
-        }
-    }
-    /** Hands the encoded request to `launcher`. */
-    start(launcher, request, encoded) {
-        const task = new LauncherTask(launcher, request, () => this.disable(Promise.resolve('a launcher stopped before it started its task')));
-        launcher.launch(encoded, task);
-        return task.result;
-    }
-}
-/** Whether tasks can be started through launchers on this machine. */
-function launcherSupported(perl = LAUNCHER_PERL) {
-    return launcherUnsupported(perl) === undefined;
-}
-
-;// CONCATENATED MODULE: ./src/exec/process-runner.ts
-
-
-
-
-
-
-
-
-
-const DEFAULT_STDIO_GRACE_MS = 1000;
-const EXIT_COMMAND_NOT_FOUND = 127;
-const EXIT_NOT_EXECUTABLE = 126;
-// setTimeout fires at once for longer delays; this is almost 25 days.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/**
- * Runs one command as the leader of its own process group and resolves once it has ended, its
- * output has been delivered and nothing of its group is left. Never rejects.
- */
-async function runProcess(options) {
-    const clock = startClock();
-    if (options.signal?.aborted) {
-        return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true });
-    }
-    const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers;
-    // Linux: found in /proc/N/environ, so that what the task leaves can be found once re-parented.
-    const marker = process.platform === 'linux' ? newTaskMarker() : undefined;
-    let started;
-    if (launchers) {
-        const outcome = await launchers.launch({ ...options, marker });
-        if ('error' in outcome)
-            return clock.result(await describeStartFailure(outcome.error, options));
-        if ('process' in outcome)
-            started = outcome.process;
-    }
-    if (!started) {
-        const spawned = await startWithSpawn(options, marker);
-        if ('error' in spawned)
-            return clock.result(await describeStartFailure(spawned.error, options));
-        started = spawned;
-    }
-    const { pid, exited, stdioClosed, adopter } = started;
-    // What such a task leaves after it ended is only found by the sweep at the end of the run.
-    if (adopter === undefined)
-        unadoptedTasks = true;
-    let timeoutTimer;
-    // When the timeout or the abort happened: the stop's first look must be read after it.
-    let stopCalledAt = 0;
-    const timedOut = new Promise(resolve => {
-        const timeoutMs = options.timeoutMs;
-        if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-            timeoutTimer = setTimeout(() => {
-                stopCalledAt = moment();
-                resolve('timeout');
-            }, Math.min(timeoutMs, MAX_TIMER_MS));
-        }
-    });
-    let onAbort;
-    const aborted = new Promise(resolve => {
-        if (!options.signal)
-            return;
-        // Starting through a launcher takes a moment, in which the run may have halted.
-        const abort = () => {
-            stopCalledAt = moment();
-            resolve('abort');
-        };
-        if (options.signal.aborted)
-            return abort();
-        onAbort = abort;
-        options.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-    let stopReason;
-    try {
-        const first = await Promise.race([exited, timedOut, aborted]);
-        clearTimeout(timeoutTimer);
-        if (!Array.isArray(first)) {
-            stopReason = first;
-            await stopProcessTree(started, marker, killGraceMs, stopCalledAt);
-        }
-        const [code, signal] = await exited;
-        // A background child may still hold stdout open; an abort meanwhile cuts the wait short.
-        if (started.stdioOpen()) {
-            const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS;
-            await raceWithTimer(stopReason ? [stdioClosed] : [stdioClosed, aborted], stdioGraceMs);
-        }
-        started.closeStdio();
-        // A task whose launcher died has no adopter any more: its group is stopped as a spawned one's.
-        const lost = started.lostReason?.() !== undefined;
-        if (lost)
-            unadoptedTasks = true;
-        if (adopter !== undefined && !lost) {
-            // Its launcher still has a child: a process of this task (and the launcher waits for us).
-            // Undefined, or when the launcher said so: a process the task left may have started just
-            // before, so what /proc said earlier in this turn does not count.
-            const leftAt = await started.leftovers;
-            const stopped = leftAt === undefined ||
-                (await stopProcesses(now => liveDescendants(adopter, now.processes()), pid, killGraceMs, leftAt));
-            // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
-            started.release?.(stopped);
-        }
-        else if (stopReason === undefined) {
-            // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
-            await stopLeftovers(pid, killGraceMs);
-        }
-        return clock.result({
-            exitCode: code ?? exitCodeOfSignal(signal),
-            signal,
-            timedOut: stopReason === 'timeout',
-            aborted: stopReason === 'abort',
-            error: started.lostReason?.(),
-            pid
-        });
-    }
-    finally {
-        if (onAbort)
-            options.signal?.removeEventListener('abort', onAbort);
-    }
-}
-/** Whether a task ran without an adopter: then only the sweep finds what it left. */
-let unadoptedTasks = false;
-/**
- * Stops every process any task of this run left that is still running (Linux: found by the
- * marker in their environment), SIGTERM then SIGKILL after the grace. For the end of the run, and
- * its cancellation; cheap when every task was started by a launcher that adopts orphans.
- */
-async function stopRunLeftovers(graceMs = DEFAULT_KILL_GRACE_MS) {
-    if (process.platform !== 'linux' || !unadoptedTasks)
-        return;
-    await stopProcesses(now => now.marked(runMarker()), undefined, graceMs, moment());
-}
-let process_runner_shared;
-/** The launchers every task of this process shares. */
-function sharedLaunchers() {
-    process_runner_shared ??= new LauncherPool();
-    return process_runner_shared;
-}
-/** Starts the process with Node's spawn: a fork of this whole process. */
-async function startWithSpawn(options, marker) {
-    let child;
-    let env = options.env;
-    if (marker !== undefined) {
-        const split = marker.indexOf('=');
-        env = { ...(env ?? process.env), [marker.slice(0, split)]: marker.slice(split + 1) };
-    }
-    try {
-        child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
-            cwd: options.cwd,
-            env,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
-            // groups (taskkill /T walks the tree) and detached there means a console of its own.
-            detached: process.platform !== 'win32',
-            windowsHide: true
-        });
-    }
-    catch (error) {
-        return { error };
-    }
-    const stdout = child.stdout;
-    const stderr = child.stderr;
-    const pid = child.pid;
-    if (pid === undefined || stdout === null || stderr === null) {
-        // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
-        const error = await new Promise(resolve => child.once('error', resolve));
-        stdout?.destroy();
-        stderr?.destroy();
-        return { error };
-    }
-    const onOutput = options.onOutput;
-    if (onOutput) {
-        const relay = (stream, name) => {
-            stream.on('data', (chunk) => {
-                const wait = onOutput(chunk, name);
-                if (wait) {
-                    stream.pause();
-                    void wait.finally(() => stream.resume());
-                }
-            });
-        };
-        relay(stdout, 'stdout');
-        relay(stderr, 'stderr');
-    }
-    else {
-        stdout.resume();
-        stderr.resume();
-    }
-    // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
-    child.on('error', () => { });
-    return {
-        pid,
-        exited: new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal]))),
-        stdioClosed: Promise.all([process_runner_closed(stdout), process_runner_closed(stderr)]).then(() => undefined),
-        stdioOpen: () => stdout.readable || stderr.readable,
-        closeStdio: () => {
-            stdout.destroy();
-            stderr.destroy();
-        },
-        killMain: () => {
-            if (child.exitCode === null && child.signalCode === null)
-                child.kill('SIGKILL');
-        }
-    };
-}
-/** The taskkill invocation that force-stops a process tree on Windows (no shell involved). */
-function taskkillCommand(pid, env = process.env) {
-    const systemRoot = env.SystemRoot ?? 'C:\\Windows';
-    return {
-        file: external_node_path_namespaceObject.win32.join(systemRoot, 'System32', 'taskkill.exe'),
-        args: ['/T', '/F', '/PID', String(pid)]
-    };
-}
-/** 128 + the signal's number, as a shell reports a process killed by a signal. */
-function exitCodeOfSignal(signal) {
-    if (signal === null)
-        return null;
-    const number = external_node_os_namespaceObject.constants.signals[signal];
-    return number === undefined ? null : 128 + number;
-}
-/**
- * Stops the task's whole tree: its process group and, on Linux, every process that left it — all
- * descendants of its adopting launcher, or else its descendants still linked to it and every
- * process carrying its marker.
- */
-async function stopProcessTree(started, marker, graceMs, triggeredAt) {
-    const pid = started.pid;
-    if (process.platform === 'win32') {
-        await runTaskkill(pid);
-        // taskkill can fail (e.g. access denied); at least the main process must end.
-        started.killMain?.();
-        return;
-    }
-    const adopter = started.adopter;
-    const find = adopter !== undefined
-        ? (now) => liveDescendants(adopter, now.processes())
-        : (now) => {
-            const linked = liveDescendants(pid, now.processes());
-            if (marker === undefined)
-                return linked;
-            return [...new Set([...linked, ...now.marked(marker)])];
-        };
-    await stopProcesses(find, pid, graceMs, triggeredAt);
-}
-async function stopLeftovers(pgid, graceMs) {
-    // Windows has no process group to find what a finished process left behind.
-    if (process.platform === 'win32')
-        return;
-    // Usually the group is already empty and this costs a single kill(2).
-    if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid))
-        return;
-    await stopProcesses(() => [], pgid, graceMs, moment());
-}
-function runTaskkill(pid) {
-    const { file, args } = taskkillCommand(pid);
-    return new Promise(resolve => {
-        try {
-            const taskkill = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: 'ignore', windowsHide: true });
-            taskkill.once('error', () => resolve());
-            taskkill.once('exit', () => resolve());
-        }
-        catch {
-            resolve(); // the caller falls back to killing the main process
-        }
-    });
-}
-async function describeStartFailure(error, options) {
-    const code = error?.code;
-    // isNativeError rather than instanceof: errors may come from another realm (vm, jest).
-    let message = external_node_util_.types.isNativeError(error) ? error.message : String(error);
-    // Some spawn errors are thrown as just "spawn ENOTDIR".
-    if (!message.includes(options.file))
-        message = `${message}: ${options.file}`;
-    const failure = { signal: null, timedOut: false, aborted: false };
-    // A missing or unusable cwd fails spawn with the same codes as a bad command, so look at the
-    // cwd only after a failure rather than stat it before every spawn.
-    if (options.cwd !== undefined && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES')) {
-        const cwdProblem = await workingDirectoryProblem(options.cwd);
-        if (cwdProblem !== undefined)
-            return { ...failure, exitCode: null, error: cwdProblem };
-    }
-    // The shell's codes: 127 for a command that is not there, 126 for one that cannot be run.
-    if (code === 'ENOENT')
-        return { ...failure, exitCode: EXIT_COMMAND_NOT_FOUND, error: message };
-    if (code === 'EACCES' || code === 'ENOTDIR') {
-        return { ...failure, exitCode: EXIT_NOT_EXECUTABLE, error: message };
-    }
-    return { ...failure, exitCode: null, error: message };
-}
-async function workingDirectoryProblem(cwd) {
-    try {
-        const stats = await external_node_fs_namespaceObject.promises.stat(cwd);
-        if (!stats.isDirectory())
-            return `working directory is not a directory: ${cwd}`;
-        await external_node_fs_namespaceObject.promises.access(cwd, external_node_fs_namespaceObject.constants.X_OK);
-        return undefined;
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return `working directory does not exist: ${cwd}`;
-        if (code === 'EACCES')
-            return `working directory cannot be entered: ${cwd}`;
-        return `working directory ${cwd}: ${error.message}`;
-    }
-}
-function process_runner_closed(stream) {
-    return new Promise(resolve => {
-        if (stream.closed)
-            resolve();
-        else
-            stream.once('close', () => resolve());
-    });
-}
-/** Waits for the first of `promises` or `ms`, whichever comes first, leaving no timer behind. */
-async function raceWithTimer(promises, ms) {
-    let timer;
-    try {
-        await Promise.race([...promises, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-function startClock() {
-    const startedAt = Date.now();
-    const startedTick = monotonicMs();
-    return {
-        result(fields) {
-            // Duration from the monotonic clock; endedAt derived from it so the three agree.
-            const durationMs = Math.round(monotonicMs() - startedTick);
-            return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs };
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/system/shell-path.ts
-
-
-/**
- * The program to start for a rendered command's `file`. On Windows, `bash` found on PATH may be
- * WSL's launcher in System32 rather than Git Bash; GitHub's `shell: bash` means Git Bash there,
- * so it is looked up where the hosted runners install Git. Everything else is left to PATH.
- */
-function resolveProgram(file, platform = process.platform, env = process.env, exists = external_node_fs_namespaceObject.existsSync) {
-    if (platform !== 'win32' || file !== 'bash')
-        return file;
-    const roots = [env.ProgramFiles, env['ProgramW6432'], 'C:\\Program Files'].filter((root) => typeof root === 'string' && root !== '');
-    for (const root of roots) {
-        const gitBash = external_node_path_namespaceObject.win32.join(root, 'Git', 'bin', 'bash.exe');
-        if (exists(gitBash))
-            return gitBash;
-    }
-    return file;
-}
-
-;// CONCATENATED MODULE: ./src/model/unsendable.ts
-// A high surrogate not followed by a low one, or a low one not preceded by a high one.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-/**
- * What in a string no command can be given exactly, or undefined: a NUL character (no argument
- * or environment variable can carry one), or a lone surrogate, which JSON's `"\ud800"` escape
- * makes but which has no UTF-8 form, so that it would reach the command as U+FFFD.
- */
-function unsendableCharacter(text) {
-    if (text.includes('\0'))
-        return 'a NUL character';
-    const lone = LONE_SURROGATE.exec(text)?.[0];
-    if (lone === undefined)
-        return undefined;
-    const code = lone.charCodeAt(0).toString(16).toUpperCase();
-    return `a lone surrogate (\\u${code}, half of a UTF-16 pair, with no UTF-8 form)`;
-}
-
-;// CONCATENATED MODULE: ./src/system/spawn-limits.ts
-
-
-/**
- * Linux's MAX_ARG_STRLEN: the most bytes one argument or one `NAME=value` environment string may
- * have, its terminating NUL included. Past it, spawn fails with E2BIG only when the task starts.
- */
-const MAX_ARG_STRLEN = 128 * 1024;
-/** What a command that needs large data can do instead: the action gives tasks the item in a file. */
-const LARGE_DATA_ADVICE = 'pass large data through a file instead (a task reads its item from $PARALLEL_ITEM_FILE when ' +
-    'PARALLEL_ITEM is not set)';
-/** Linux's ARG_MAX: the space for arguments and environment however small the stack limit. */
-const MIN_ARG_SPACE = 128 * 1024;
-/** Three quarters of Linux's _STK_LIM (8 MiB): the most, however large the stack limit. */
-const MAX_ARG_SPACE = 6 * 1024 * 1024;
-/** Each argument and variable also takes a pointer on the new process's stack. */
-const POINTER_BYTES = 8;
-/**
- * The most bytes the arguments and environment of a new process may take on Linux, counted as
- * `spawnBytes` does (fs/exec.c, bprm_stack_limits): a quarter of the stack limit, at least 128 KiB
- * and at most 6 MiB (2 MiB under the usual 8 MiB stack; `getconf ARG_MAX` says the same). Undefined
- * elsewhere, where it is not checked.
- */
-function argumentSpaceLimit(platform = process.platform, limits = () => (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/limits', 'utf8')) {
-    if (platform !== 'linux')
-        return undefined;
-    let text;
-    try {
-        text = limits();
-    }
-    catch {
-        return undefined;
-    }
-    const soft = /^Max stack size\s+(\S+)/m.exec(text)?.[1];
-    if (soft === undefined)
-        return undefined;
-    const quarter = soft === 'unlimited' ? Infinity : Math.floor(Number(soft) / 4);
-    if (Number.isNaN(quarter))
-        return undefined;
-    return Math.max(MIN_ARG_SPACE, Math.min(MAX_ARG_SPACE, quarter));
-}
-/** Bytes one string takes among a new process's arguments or environment: its UTF-8, a NUL, a pointer. */
-function stringBytes(text) {
-    return Buffer.byteLength(text) + 1 + POINTER_BYTES;
-}
-/** Bytes an environment takes in a new process, as `NAME=value` strings. */
-function environmentBytes(env) {
-    let bytes = 0;
-    for (const [name, value] of Object.entries(env)) {
-        if (value !== undefined)
-            bytes += stringBytes(`${name}=${value}`);
-    }
-    return bytes;
-}
-/**
- * Bytes the kernel counts against `argumentSpaceLimit` for executing the file at `path` with
- * `argv` (argv[0] included), apart from the environment: the path is copied too, without a pointer.
- */
-function argumentBytes(path, argv) {
-    let bytes = Buffer.byteLength(path) + 1;
-    for (const arg of argv)
-        bytes += stringBytes(arg);
-    // A process started without arguments is given an empty argv[0].
-    return argv.length === 0 ? bytes + stringBytes('') : bytes;
-}
-/**
- * Why a command cannot be started with these arguments and this extra environment, or undefined
- * when it can: a NUL byte (no argument or variable can carry one), a lone surrogate (see
- * unsendableCharacter) or a string over MAX_ARG_STRLEN.
- */
-function spawnProblem(args, env) {
-    const strings = [
-        ...args.map((arg, index) => [`argument ${index + 1} of its command`, arg]),
-        ...Object.entries(env).map(([name, value]) => [
-            `environment variable ${name}`,
-            `${name}=${value}`
-        ])
-    ];
-    for (const [what, text] of strings) {
-        const unsendable = unsendableCharacter(text);
-        if (unsendable !== undefined) {
-            const character = unsendable === 'a NUL character' ? 'a NUL byte' : unsendable;
-            return `${what} would contain ${character}, which no argument or environment variable can carry`;
-        }
-        if (!fitsOneString(text)) {
-            const bytes = Buffer.byteLength(text) + 1;
-            return (`${what} would be ${bytes.toLocaleString('en-US')} bytes, over Linux's limit of ` +
-                `${MAX_ARG_STRLEN.toLocaleString('en-US')} bytes (128 KiB) per string; ` +
-                LARGE_DATA_ADVICE);
-        }
-    }
-    return undefined;
-}
-/** Whether one argument or `NAME=value` string is within MAX_ARG_STRLEN, NUL included. */
-function fitsOneString(text) {
-    // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
-    return text.length * 3 + 1 <= MAX_ARG_STRLEN || Buffer.byteLength(text) + 1 <= MAX_ARG_STRLEN;
-}
-/** Why a process whose arguments and environment take `bytes` cannot start, or undefined. */
-function totalSizeProblem(bytes, limit) {
-    if (limit === undefined || bytes <= limit)
-        return undefined;
-    return (`its arguments and environment would take ${bytes.toLocaleString('en-US')} bytes, over the ` +
-        `system's limit of ${limit.toLocaleString('en-US')} bytes for starting a process (a quarter ` +
-        `of the stack size limit, \`ulimit -s\`); ${LARGE_DATA_ADVICE}`);
-}
-
-;// CONCATENATED MODULE: ./src/exec/key-value-file.ts
-
-/** A name, `<<`, a delimiter: the lenient reading's block start, taken when no `=` comes first. */
-const LENIENT_BLOCK = /^([^=]+?)<<(.+)$/;
-function parseKeyValueFile(text, { strict }) {
-    const lines = splitLines(text, strict);
-    const entries = [];
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        if (line === '')
-            continue;
-        const start = lineStart(line, strict);
-        if (start === undefined)
-            continue;
-        if (typeof start === 'string')
-            return { problem: `line ${index + 1} ${start}` };
-        if ('value' in start) {
-            entries.push([start.name, start.value]);
-            continue;
-        }
-        let end = lines.indexOf(start.delimiter, index + 1);
-        if (end === -1) {
-            if (strict) {
-                return {
-                    problem: `the value that starts on line ${index + 1} has no closing delimiter line`
-                };
-            }
-            // An unterminated block is what the runner rejects; keep what is there rather than fail.
-            end = lines.length;
-        }
-        entries.push([start.name, lines.slice(index + 1, end).join('\n')]);
-        index = end;
-    }
-    return { entries };
-}
-/** The file's lines, as the rules end them. */
-function splitLines(text, strict) {
-    if (!strict)
-        return text.split(/\r?\n/);
-    // The runner reads the file as .NET's File.ReadAllText does, which drops a byte order mark.
-    return (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
-}
-/**
- * How a non-empty line starts a variable; undefined for a line the lenient reading passes over,
- * and what is wrong with a line the strict reading refuses.
- */
-function lineStart(line, strict) {
-    const equals = line.indexOf('=');
-    const heredoc = line.indexOf('<<');
-    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
-        if (equals > 0)
-            return { name: line.slice(0, equals), value: line.slice(equals + 1) };
-        return strict ? 'sets a variable without a name' : undefined;
-    }
-    if (!strict) {
-        const block = LENIENT_BLOCK.exec(line);
-        if (block !== null)
-            return { name: block[1], delimiter: block[2] };
-        return equals > 0 ? { name: line.slice(0, equals), value: line.slice(equals + 1) } : undefined;
-    }
-    if (heredoc < 0)
-        return 'is neither NAME=value nor NAME<<DELIMITER';
-    const name = line.slice(0, heredoc);
-    const delimiter = line.slice(heredoc + 2);
-    if (name === '' || delimiter === '')
-        return "needs a name before '<<' and a delimiter after it";
-    return { name, delimiter };
-}
-/**
- * Lines that set these variables (as a strict reading gives them), each as `NAME<<DELIMITER`
- * with a fresh random delimiter that its value does not contain (as @actions/core writes them),
- * so nothing a task wrote can end a block early or run into the next task's. A name ending in
- * `<` would run into the `<<`: it can only have come from a `NAME=value` line, and is written as
- * one.
- */
-function serializeEnvEntries(entries) {
-    let text = '';
-    for (const [name, value] of entries) {
-        if (name.endsWith('<') && !value.includes('\n')) {
-            text += `${name}=${value}\n`;
-            continue;
-        }
-        let delimiter = `ghadelimiter_${randomUUID()}`;
-        while (value.includes(delimiter) || name.includes(delimiter)) {
-            delimiter = `ghadelimiter_${randomUUID()}`;
-        }
-        text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
-    }
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/system/plain-files.ts
-
-/**
- * Reading and writing files at paths a task can replace (its GITHUB_OUTPUT, its item file, ...):
- * nothing is written or truncated through a hard link or a symlink a task put there, and no read
- * waits on a FIFO or reads past a limit. Synchronous: a few small local calls cost less in line
- * than through the thread pool, and none of them can block.
- */
-/** Opens for reading without following a symlink, and without waiting for a FIFO's writer. */
-const READ_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
-/** Removes whatever is at `path` (a file, a link, a FIFO, a directory): the link, never its target. */
-function removePath(path) {
-    try {
-        (0,external_node_fs_namespaceObject.unlinkSync)(path);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'ENOENT')
-            (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
-    }
-}
-/**
- * Puts a new file holding `text` at `path`: whatever was there is removed, and the file is created
- * exclusively (O_EXCL, which follows no link), so no other file's content is ever touched.
- */
-function createAfresh(path, text) {
-    for (let attempt = 1;; attempt++) {
-        removePath(path);
-        try {
-            (0,external_node_fs_namespaceObject.writeFileSync)(path, text, { flag: 'wx' });
-            return;
-        }
-        catch (error) {
-            // Something (a process a task left behind) put a file back in between: try again.
-            if (error.code !== 'EEXIST' || attempt === 3)
-                throw error;
-        }
-    }
-}
-/**
- * Leaves an empty file of ours at `path`. One already so (a task that wrote nothing) costs an
- * lstat; anything else (written to, a hard link to another file, a symlink, a FIFO) is replaced.
- */
-function emptyFile(path) {
-    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
-    if (stats?.isFile() && stats.size === 0 && stats.nlink === 1)
-        return;
-    createAfresh(path, '');
-}
-/**
- * The first `limit` bytes of the plain file at `path` (or `limit + 1`, with `oneMore`, to tell a
- * file over the limit); undefined when there is none, or something else is there (a symlink, a
- * FIFO, a directory, a device).
- */
-function readPlainFile(path, limit, oneMore = false) {
-    let fd;
-    try {
-        fd = (0,external_node_fs_namespaceObject.openSync)(path, READ_FLAGS);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO')
-            return undefined;
-        throw error;
-    }
-    try {
-        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
-        if (!stats.isFile())
-            return undefined;
-        const bytes = Buffer.allocUnsafe(Math.min(stats.size, limit + (oneMore ? 1 : 0)));
-        let read = 0;
-        while (read < bytes.length) {
-            const count = (0,external_node_fs_namespaceObject.readSync)(fd, bytes, read, bytes.length - read, read);
-            if (count === 0)
-                break;
-            read += count;
-        }
-        return { bytes: bytes.subarray(0, read), size: stats.size };
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/exec/task-files.ts
-
-
-
-
-/** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
-const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024;
-const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
-/**
- * A task's own GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and item files, and its own file for each step
- * file command the runner set (GITHUB_ENV, GITHUB_PATH). Parallel tasks writing
- * to the step's files would race on them (eight multi-line GITHUB_ENV writes at once leave it
- * unparseable) and could blow the summary's budget; each task gets its own. The files belong to a
- * worker slot and are emptied for each task that runs in it: no file is created or deleted per
- * task unless it wrote to a step file or its item is written, and since most tasks write nothing,
- * a task usually costs a few lstat calls.
- */
-class TaskFiles {
-    directory;
-    /** Path given to the task as GITHUB_OUTPUT. */
-    outputPath;
-    /** Path given to the task as GITHUB_STEP_SUMMARY. */
-    summaryPath;
-    /** Path given to the task as PARALLEL_ITEM_FILE, when it gets one. */
-    itemPath;
-    /** The task's file for each step file command. */
-    stepPaths;
-    /** Every variable naming one of these files but the item's. */
-    variables;
-    constructor(directory, slot, stepFileCommands = []) {
-        this.directory = directory;
-        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `github-output-${slot}`);
-        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `github-step-summary-${slot}`);
-        this.itemPath = (0,external_node_path_namespaceObject.join)(directory, `parallel-item-${slot}`);
-        this.stepPaths = stepFileCommands.map(name => [
-            name,
-            (0,external_node_path_namespaceObject.join)(directory, `${fileName(name)}-${slot}`)
-        ]);
-        this.variables = {
-            GITHUB_OUTPUT: this.outputPath,
-            GITHUB_STEP_SUMMARY: this.summaryPath,
-            ...Object.fromEntries(this.stepPaths)
-        };
-    }
-    /**
-     * Makes every file exist, be a plain file of ours and be empty before a task (or another attempt
-     * of one) gets them, and writes the item afresh when given: @actions/core refuses a file that is
-     * missing, a failed attempt's outputs must not leak into the next, nor what a process left behind
-     * by the previous task wrote since. What a task put in a file's place (a hard link to a file
-     * elsewhere, a symlink) is removed, never truncated or written through (see plain-files.ts).
-     */
-    async reset(item) {
-        if (item !== undefined)
-            createAfresh(this.itemPath, item);
-        emptyFile(this.outputPath);
-        emptyFile(this.summaryPath);
-        for (const [, path] of this.stepPaths)
-            emptyFile(path);
-    }
-    /**
-     * Reads what the task wrote (only the start of a huge file). A step file it wrote to is moved
-     * aside, named by the task's `index`, to be applied after the run.
-     */
-    async collect(index) {
-        let stepFiles;
-        for (const [name, path] of this.stepPaths) {
-            if (plainFileSize(path) <= 0)
-                continue;
-            const kept = (0,external_node_path_namespaceObject.join)(this.directory, `${fileName(name)}-task-${index + 1}`);
-            // A task knows the name: whatever it put there (a directory would fail the rename) goes.
-            removePath(kept);
-            (0,external_node_fs_namespaceObject.renameSync)(path, kept);
-            stepFiles ??= {};
-            stepFiles[name] = kept;
-        }
-        const outputText = readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES);
-        const summary = readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES);
-        return { outputs: parseOutputFile(outputText), summary, stepFiles };
-    }
-}
-/** Removes the item files of worker slots 1 to `slots`: the items are in the results. */
-function removeItemFiles(directory, slots) {
-    for (let slot = 1; slot <= slots; slot++) {
-        (0,external_node_fs_namespaceObject.rmSync)(new TaskFiles(directory, slot).itemPath, { force: true, recursive: true });
-    }
-}
-/** `GITHUB_ENV` → `github-env`. */
-function fileName(variable) {
-    return variable.toLowerCase().replaceAll('_', '-');
-}
-/**
- * The size of a plain file; -1 when it is missing or is something else a task put there (a
- * directory, a FIFO that would block a read, a symlink to a file that is not ours). A local
- * lstat: quicker in line than through the thread pool, and most tasks write nothing.
- */
-function plainFileSize(path) {
-    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
-    return stats?.isFile() ? stats.size : -1;
-}
-/**
- * The first `limit` bytes of a task's file as UTF-8; '' when it is empty or missing, or is not a
- * plain file. A local lstat first: most tasks write nothing.
- */
-function readStart(path, limit) {
-    if (plainFileSize(path) <= 0)
-        return '';
-    return readPlainFile(path, limit)?.bytes.toString('utf8') ?? '';
-}
-/**
- * Reads a GITHUB_OUTPUT file leniently (see parseKeyValueFile): every output that can be read,
- * later values winning.
- */
-function parseOutputFile(text) {
-    // No prototype: a task may name an output __proto__.
-    const outputs = Object.create(null);
-    for (const [name, value] of parseKeyValueFile(text, { strict: false }).entries) {
-        outputs[name] = value;
-    }
-    return outputs;
-}
-
-;// CONCATENATED MODULE: ./src/exec/task-output.ts
-
-
-
-
-
-
-const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
-const DEFAULT_TAIL_LINES = 50;
-const DEFAULT_TAIL_BYTES = 8 * 1024;
-// Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
-const FIRST_BLOCK_SIZE = 4 * 1024;
-const MAX_BLOCK_SIZE = 64 * 1024;
-const REPLAY_READ_SIZE = 64 * 1024;
-const REPLAY_YIELD_BYTES = 1024 * 1024;
-// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
-// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
-const TAIL_WINDOW_SLACK = 8;
-const task_output_LF = 0x0a;
-const task_output_CR = 0x0d;
-/**
- * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
- * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
- * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
- * buffer so tail() never re-reads the output.
- */
-class TaskOutput {
-    memoryLimit;
-    tempDir;
-    tailLines;
-    tailBytes;
-    retain;
-    // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
-    blocks = [];
-    lastBlockUsed = 0;
-    memoryBytes = 0;
-    /** Set once output went to a file: all later output goes to files too, to keep its order. */
-    memoryClosed = false;
-    /** What is not in memory, in order: ranges of this object's own spill file and of targets'. */
-    segments = [];
-    spillFile;
-    spillFd;
-    spillFileBytes = 0;
-    /** Targets handed out, to remove their files. */
-    targets = [];
-    spillFailure;
-    lostBytes = 0;
-    // Allocated on the first write: most tasks of a large run print nothing.
-    tailRingBuffer;
-    tailRingEnd = 0;
-    /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
-    tailBehind = 0;
-    totalBytes = 0;
-    disposed = false;
-    constructor(options = {}) {
-        this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
-        this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
-        this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
-        this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
-        this.retain = options.retain ?? true;
-    }
-    /** Total bytes written, including any that could not be kept. */
-    get byteLength() {
-        return this.totalBytes;
-    }
-    /** Path of this object's own spill file, once output went past the memory limit. */
-    get spillPath() {
-        return this.spillFd !== undefined ? this.spillFile : undefined;
-    }
-    /**
-     * A file someone else (a launcher) may append the output that comes next to, after writing
-     * `after` more bytes here (at most `inMemoryAtMost`). Undefined when output is not kept.
-     */
-    spillTarget(inMemoryAtMost = Infinity) {
-        if (!this.retain || this.disposed)
-            return undefined;
-        const path = this.newSpillPath();
-        const after = Math.min(this.memoryRoom, inMemoryAtMost);
-        const writtenBefore = this.totalBytes;
-        let counted = 0;
-        // Whoever writes it creates it only once `after` bytes went by: most tasks never get there.
-        this.targets.push({
-            path,
-            mayExist: () => counted > 0 || this.totalBytes - writtenBefore >= after
-        });
-        const appended = (bytes) => {
-            if (this.disposed || bytes <= 0)
-                return;
-            this.addSegment(path, counted, bytes);
-            counted += bytes;
-            this.totalBytes += bytes;
-            this.tailBehind += bytes;
-        };
-        return { path, after, appended };
-    }
-    /** Bytes that could not be kept because writing the spill file failed (see spillError). */
-    get droppedBytes() {
-        return this.lostBytes;
-    }
-    /** Why the spill file could not be written, if it could not. */
-    get spillError() {
-        return this.spillFailure;
-    }
-    /** Appends a chunk; its bytes are copied, so the caller may reuse it. I/O errors don't throw. */
-    write(chunk) {
-        if (this.disposed)
-            throw new Error('TaskOutput: write after dispose');
-        if (chunk.length === 0)
-            return;
-        this.totalBytes += chunk.length;
-        this.catchUpTail();
-        this.appendToTail(chunk);
-        if (!this.retain)
-            return;
-        const memoryRoom = this.memoryRoom;
-        if (memoryRoom >= chunk.length) {
-            this.appendToMemory(chunk);
-            return;
-        }
-        if (memoryRoom > 0)
-            this.appendToMemory(chunk.subarray(0, memoryRoom));
-        this.appendToSpill(memoryRoom > 0 ? chunk.subarray(memoryRoom) : chunk);
-    }
-    /**
-     * Streams everything written before the call, in order, to `sink`. A chunk handed over is never
-     * modified later, so the sink may keep it, unless `sinkHoldsNothing` says after the chunk (and
-     * the sink's promise, if it returned one) that the sink kept no reference to it: then the next
-     * read from the spill file may go into the same buffer.
-     */
-    async replay(sink, sinkHoldsNothing) {
-        if (this.disposed)
-            throw new Error('TaskOutput: replay after dispose');
-        // What exists now is what gets replayed, whatever is written meanwhile.
-        const blocks = this.blocks.slice();
-        const lastBlockUsed = this.lastBlockUsed;
-        const segments = this.segments.map(segment => ({ ...segment }));
-        for (const [index, block] of blocks.entries()) {
-            await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length));
-        }
-        let buffer;
-        let replayed = 0;
-        for (const { path: file, start, bytes } of segments) {
-            // Read synchronously: the file was just written and is in the page cache, and a thread-pool
-            // round trip per read took about a fifth of a large replay's time.
-            // Reopened by path in a folder tasks can write to: no FIFO or link put in its place is followed.
-            const fd = external_node_fs_namespaceObject.openSync(file, READ_FLAGS);
-            try {
-                for (let position = start; position < start + bytes;) {
-                    const left = start + bytes - position;
-                    if (buffer === undefined || sinkHoldsNothing?.() !== true) {
-                        buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, left));
-                    }
-                    const bytesRead = external_node_fs_namespaceObject.readSync(fd, buffer, 0, Math.min(buffer.length, left), position);
-                    if (bytesRead === 0)
-                        throw new Error(`TaskOutput: spill file ${file} is truncated`);
-                    position += bytesRead;
-                    replayed += bytesRead;
-                    await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
-                    // A sink that never waits would otherwise keep the event loop from other tasks'
-                    // output, timers and signals for the whole replay.
-                    if (replayed % REPLAY_YIELD_BYTES < bytesRead)
-                        await nextTurnOfEventLoop();
-                }
-            }
-            finally {
-                external_node_fs_namespaceObject.closeSync(fd);
-            }
-        }
-    }
-    /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
-    tail() {
-        this.catchUpTail();
-        const window = this.tailWindow();
-        const windowOffset = this.totalBytes - window.length;
-        if (this.tailLines === 0 || this.tailBytes === 0) {
-            return { text: '', truncated: this.totalBytes > 0 };
-        }
-        let end = window.length;
-        if (end > 0 && window[end - 1] === task_output_LF) {
-            end--;
-            if (end > 0 && window[end - 1] === task_output_CR)
-                end--;
-        }
-        // Walk back over whole lines while they fit both limits.
-        let start = end;
-        let lineEnd = end;
-        let lines = 0;
-        let cutInsideLine = false;
-        while (lines < this.tailLines) {
-            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(task_output_LF, lineEnd - 1);
-            const lineStart = lineBreak + 1;
-            const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0;
-            if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
-                // A last line too long to show whole: keep its end rather than nothing.
-                if (lines === 0) {
-                    start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end);
-                    cutInsideLine = true;
-                }
-                break;
-            }
-            start = lineStart;
-            lines++;
-            if (lineBreak === -1)
-                break;
-            lineEnd = lineBreak;
-        }
-        const truncated = cutInsideLine || windowOffset + start > 0;
-        const text = window
-            .subarray(start, end)
-            .toString('utf8')
-            .replace(/\r(?=\n)/g, '');
-        return { text, truncated };
-    }
-    /**
-     * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
-     * is removed off the main thread (removing a large file takes a while): await to know it is gone.
-     */
-    async dispose() {
-        if (this.disposed)
-            return;
-        // tail() outlives the spill file.
-        this.catchUpTail();
-        this.disposed = true;
-        this.blocks.length = 0;
-        this.memoryBytes = 0;
-        if (this.spillFd !== undefined) {
-            try {
-                external_node_fs_namespaceObject.closeSync(this.spillFd);
-            }
-            catch {
-                // Already unusable; deleting the file below is what matters.
-            }
-            this.spillFd = undefined;
-        }
-        // A leftover process may still hold it open (EBUSY on Windows): the job's temp dir goes anyway.
-        const files = this.targets.filter(target => target.mayExist()).map(target => target.path);
-        if (this.spillFile !== undefined)
-            files.push(this.spillFile);
-        await Promise.all(files.map(file => external_node_fs_namespaceObject.promises.rm(file, { force: true }).catch(() => { })));
-    }
-    appendToMemory(bytes) {
-        let offset = 0;
-        while (offset < bytes.length) {
-            let block = this.blocks[this.blocks.length - 1];
-            if (block === undefined || this.lastBlockUsed === block.length) {
-                block = Buffer.allocUnsafeSlow(this.nextBlockSize());
-                this.blocks.push(block);
-                this.lastBlockUsed = 0;
-            }
-            const copied = bytes.copy(block, this.lastBlockUsed, offset);
-            this.lastBlockUsed += copied;
-            this.memoryBytes += copied;
-            offset += copied;
-        }
-    }
-    nextBlockSize() {
-        const previous = this.blocks[this.blocks.length - 1]?.length ?? FIRST_BLOCK_SIZE / 2;
-        return Math.min(previous * 2, MAX_BLOCK_SIZE, this.memoryLimit - this.memoryBytes);
-    }
-    appendToSpill(bytes) {
-        let offset = 0;
-        try {
-            if (this.spillFailure !== undefined)
-                throw this.spillFailure;
-            if (this.spillFd === undefined) {
-                this.spillFile = this.newSpillPath();
-                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
-            }
-            while (offset < bytes.length) {
-                const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
-                this.addSegment(this.spillFile, this.spillFileBytes, written);
-                offset += written;
-                this.spillFileBytes += written;
-            }
-        }
-        catch (error) {
-            // Output is not worth crashing the run for: keep counting and report it via spillError.
-            this.spillFailure ??= external_node_util_.types.isNativeError(error) ? error : new Error(String(error));
-            this.lostBytes += bytes.length - offset;
-        }
-    }
-    get memoryRoom() {
-        return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes;
-    }
-    /** Output at `start` of `file` comes next: extends the last segment when it is the same run. */
-    addSegment(file, start, bytes) {
-        this.memoryClosed = true;
-        const last = this.segments[this.segments.length - 1];
-        if (last?.path === file && last.start + last.bytes === start)
-            last.bytes += bytes;
-        else
-            this.segments.push({ path: file, start, bytes });
-    }
-    newSpillPath() {
-        // Every task asks for a path (see spillTarget): one random part per process, then a count.
-        spillNamePrefix ??= `task-output-${randomUUID()}`;
-        return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
-    }
-    /** Takes the end of what a target's writer appended into the tail ring. */
-    catchUpTail() {
-        if (this.tailBehind === 0)
-            return;
-        const last = this.segments[this.segments.length - 1];
-        const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes);
-        this.tailBehind = 0;
-        const bytes = Buffer.allocUnsafe(length);
-        let read = 0;
-        try {
-            const fd = external_node_fs_namespaceObject.openSync(last.path, READ_FLAGS);
-            try {
-                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
-            }
-            finally {
-                external_node_fs_namespaceObject.closeSync(fd);
-            }
-        }
-        catch {
-            // Only the tail shown in the summary suffers: the replay reports a missing file itself.
-        }
-        this.appendToTail(bytes.subarray(0, read));
-    }
-    get tailRing() {
-        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
-        return this.tailRingBuffer;
-    }
-    appendToTail(chunk) {
-        const ring = this.tailRing;
-        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
-        const untilWrap = ring.length - this.tailRingEnd;
-        if (visible.length <= untilWrap) {
-            visible.copy(ring, this.tailRingEnd);
-        }
-        else {
-            visible.copy(ring, this.tailRingEnd, 0, untilWrap);
-            visible.copy(ring, 0, untilWrap);
-        }
-        this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length;
-    }
-    /** The last bytes of the output, oldest first. */
-    tailWindow() {
-        if (this.totalBytes === 0)
-            return Buffer.alloc(0);
-        const ring = this.tailRing;
-        if (this.totalBytes < ring.length)
-            return ring.subarray(0, this.totalBytes);
-        return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
-    }
-}
-let spillNamePrefix;
-let spillNameCount = 0;
-function nextTurnOfEventLoop() {
-    return new Promise(resolve => setImmediate(resolve));
-}
-function nonNegativeInteger(value, fallback) {
-    if (value === undefined || !Number.isFinite(value))
-        return fallback;
-    return Math.max(0, Math.floor(value));
-}
-/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
-function alignToCharacterStart(bytes, index, end) {
-    let aligned = index;
-    // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
-    while (aligned < end && aligned - index < 3 && (bytes[aligned] & 0xc0) === 0x80) {
-        aligned++;
-    }
-    return aligned;
-}
-
 ;// CONCATENATED MODULE: ./src/model/task-status.ts
 /** How a task ended. */
 var TaskStatus;
@@ -3847,143 +1676,9 @@ function statusLabel(status) {
     return `${STATUS_MARK[status]} ${status}`;
 }
 
-;// CONCATENATED MODULE: ./src/exec/command-task.ts
+;// CONCATENATED MODULE: ./src/exec/run-status.ts
 
 
-
-
-
-
-
-
-
-/** Output kept per task for the summary, annotations and results file. */
-const TAIL_LINES = 50;
-const TAIL_BYTES = 8 * 1024;
-/**
- * Output a launcher hands to the action before it writes the rest to a file of its own (one per
- * attempt): output read from a pipe is a fresh buffer per read that Node collects late (reading
- * 100 MB from a pipe takes a bare Node process to about 80 MB of memory).
- */
-const LAUNCHER_FRAMED_BYTES = 64 * 1024;
-/** Longest wait between two attempts, however many retries. */
-const MAX_RETRY_DELAY_MS = 10 * 60_000;
-/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
-function commandTask(options) {
-    // One set of files per worker slot, kept for every task that runs in it.
-    const slotFiles = new Map();
-    const stepFileCommands = options.stepFiles?.commands ?? [];
-    return async (prepared, context) => {
-        const overrides = prepared.overrides ?? {};
-        const retries = overrides.retries ?? options.retries ?? 0;
-        const index = prepared.index;
-        const seq = index + 1;
-        const command = options.template.usesSlot
-            ? options.template.render(prepared.item, seq, context.slot)
-            : prepared.command;
-        const output = new TaskOutput({
-            tempDir: options.tempDir,
-            tailLines: TAIL_LINES,
-            tailBytes: TAIL_BYTES,
-            retain: options.log.replaysOutput
-        });
-        const file = resolveProgram(command.file);
-        const files = slotFiles.get(context.slot) ?? new TaskFiles(options.tempDir, context.slot, stepFileCommands);
-        slotFiles.set(context.slot, files);
-        const text = itemText(prepared.item);
-        const env = { ...options.env, ...overrides.env };
-        // The item is in PARALLEL_ITEM where it fits, and in a file where it does not or is JSON
-        // (for tools that read JSON from a file): writing a file costs every task about 0.1 ms.
-        const inVariable = itemVariableFits(text, prepared.spawnRoom);
-        const inFile = !inVariable || (typeof prepared.item === 'object' && prepared.item !== null);
-        if (inVariable)
-            env.PARALLEL_ITEM = text;
-        else
-            delete env.PARALLEL_ITEM;
-        if (inFile)
-            env.PARALLEL_ITEM_FILE = files.itemPath;
-        else
-            delete env.PARALLEL_ITEM_FILE;
-        env.PARALLEL_SEQ = String(seq);
-        env.PARALLEL_JOBSLOT = String(context.slot);
-        Object.assign(env, files.variables);
-        const onOutput = (chunk) => {
-            output.write(chunk);
-            return options.log.output(index, prepared.item, chunk);
-        };
-        let attempts = 0;
-        let result;
-        let status;
-        const startedAt = Date.now();
-        for (;;) {
-            attempts++;
-            // A failed attempt's outputs must not leak into the next one's.
-            await files.reset(inFile ? text : undefined);
-            result = await runProcess({
-                file,
-                args: command.args,
-                cwd: overrides.cwd ?? options.cwd,
-                env,
-                timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
-                signal: context.signal,
-                killGraceMs: options.killGraceMs,
-                onOutput,
-                outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
-            });
-            status = statusOf(result, context.signal);
-            if (!isRetryable(status) || attempts > retries)
-                break;
-            const delayMs = retryDelayMs(options.retryDelayMs ?? 1000, attempts, options.random);
-            onOutput(Buffer.from(`\n── attempt ${attempts} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
-                `retrying in ${formatDuration(delayMs)} ──\n`));
-            if (await sleepUnlessAborted(delayMs, context.signal)) {
-                status = statusOf({ ...result, aborted: true, timedOut: false }, context.signal);
-                break;
-            }
-        }
-        // What a task did to its own files must not cost its output or its record.
-        let problem;
-        const collected = await files.collect(index).catch((error) => {
-            problem = `Could not read the task's GITHUB_OUTPUT, GITHUB_STEP_SUMMARY or GITHUB_ENV: ${String(error)}`;
-            return { outputs: {}, summary: '', stepFiles: undefined };
-        });
-        options.stepFiles?.add(index, collected.stepFiles);
-        const record = {
-            index,
-            item: prepared.item,
-            status,
-            exitCode: result.exitCode,
-            signal: result.signal,
-            durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
-            attempts,
-            command: command.display,
-            slot: context.slot,
-            startedAt: attempts === 1 ? result.startedAt : startedAt,
-            endedAt: result.endedAt,
-            outputTail: output.tail().text,
-            error: result.error ?? problem ?? null,
-            outputs: collected.outputs,
-            summary: collected.summary,
-            needs: prepared.needs
-        };
-        // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
-        void options.log.end(record, output);
-        return { status: record.status, value: record };
-    };
-}
-/**
- * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
- * string, without a NUL byte, and within the `room` the task's arguments and other variables
- * leave. (A lone surrogate cannot get here: prepare refuses a string item with one, and JSON
- * escapes it.)
- */
-function itemVariableFits(text, room) {
-    const variable = `PARALLEL_ITEM=${text}`;
-    if (text.includes('\0') || !fitsOneString(variable))
-        return false;
-    // Cheap upper bound first, as in fitsOneString.
-    return room === undefined || variable.length * 3 + 9 <= room || stringBytes(variable) <= room;
-}
 /**
  * How a finished process maps to a task status. A process stopped because the run halted is
  * `cancelled`, or `timed-out` when the halt was the run's time budget running out.
@@ -3999,6 +1694,28 @@ function statusOf(result, halt) {
     }
     return result.exitCode === 0 ? TaskStatus.Success : TaskStatus.Failure;
 }
+
+;// CONCATENATED MODULE: ./src/exec/retry-policy.ts
+
+
+
+/** Longest wait between two attempts, however many retries. */
+const MAX_RETRY_DELAY_MS = 10 * 60_000;
+/** Runs `attempt` until it succeeds, is halted, or the retries run out. */
+async function withRetries(attempt, options) {
+    for (let attempts = 1;; attempts++) {
+        const result = await attempt();
+        const status = statusOf(result, options.signal);
+        if (!isRetryable(status) || attempts > options.retries)
+            return { result, status, attempts };
+        const delayMs = retryDelayMs(options.baseDelayMs, attempts, options.random);
+        options.announce(retryLine(attempts, options.retries, status, result, delayMs));
+        if (await sleepUnlessAborted(delayMs, options.signal)) {
+            const halted = statusOf({ ...result, aborted: true, timedOut: false }, options.signal);
+            return { result, status: halted, attempts };
+        }
+    }
+}
 /** Failures and timeouts are retried; a halted run is not. */
 function isRetryable(status) {
     return status === TaskStatus.Failure || status === TaskStatus.TimedOut;
@@ -4011,6 +1728,11 @@ function isRetryable(status) {
 function retryDelayMs(baseMs, attempt, random = Math.random) {
     const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
     return Math.round(exponential * (0.5 + random() / 2));
+}
+/** The line between two attempts, in the task's output. */
+function retryLine(attempt, retries, status, result, delayMs) {
+    return (`\n── attempt ${attempt} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
+        `retrying in ${formatDuration(delayMs)} ──\n`);
 }
 function exitDetail(result) {
     if (result.signal !== null)
@@ -4607,6 +2329,12 @@ function checkThreadsAlone(given) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/model/item.ts
+/** The item as one string: strings as they are, anything else as its JSON. */
+function itemText(item) {
+    return typeof item === 'string' ? item : JSON.stringify(item);
+}
+
 ;// CONCATENATED MODULE: ./src/model/labels.ts
 
 /**
@@ -4627,6 +2355,24 @@ function cut(text, max) {
     if (end > 0 && /[\ud800-\udbff]/.test(text[end - 1]))
         end--;
     return text.slice(0, end) + '…';
+}
+
+;// CONCATENATED MODULE: ./src/model/unsendable.ts
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * What in a string no command can be given exactly, or undefined: a NUL character (no argument
+ * or environment variable can carry one), or a lone surrogate, which JSON's `"\ud800"` escape
+ * makes but which has no UTF-8 form, so that it would reach the command as U+FFFD.
+ */
+function unsendableCharacter(text) {
+    if (text.includes('\0'))
+        return 'a NUL character';
+    const lone = LONE_SURROGATE.exec(text)?.[0];
+    if (lone === undefined)
+        return undefined;
+    const code = lone.charCodeAt(0).toString(16).toUpperCase();
+    return `a lone surrogate (\\u${code}, half of a UTF-16 pair, with no UTF-8 form)`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/tasks.ts
@@ -5771,7 +3517,7 @@ async function writeSummary(report) {
     const startedAt = monotonicMs();
     const summary = buildSummary(report);
     const ms = Math.round(monotonicMs() - startedAt);
-    actions_core_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
+    debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
     await actions_core_summary.addRaw(summary, true).write();
 }
 /** The last `max` characters of text, marked with … when cut. */
@@ -6039,6 +3785,90 @@ const RESULTS_VERSION = 1;
 const RECORDS_KEY = 'results';
 /** The whole file: its version, then the report's fields, its records under `results`. */
 const RESULTS_FILE_FORMAT = versioned(objectOf(REPORT_FORMAT, { records: RECORDS_KEY }), RESULTS_VERSION);
+
+;// CONCATENATED MODULE: ./src/system/plain-files.ts
+
+/**
+ * Reading and writing files at paths a task can replace (its GITHUB_OUTPUT, its item file, ...):
+ * nothing is written or truncated through a hard link or a symlink a task put there, and no read
+ * waits on a FIFO or reads past a limit. Synchronous: a few small local calls cost less in line
+ * than through the thread pool, and none of them can block.
+ */
+/** Opens for reading without following a symlink, and without waiting for a FIFO's writer. */
+const READ_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
+/** Removes whatever is at `path` (a file, a link, a FIFO, a directory): the link, never its target. */
+function removePath(path) {
+    try {
+        (0,external_node_fs_namespaceObject.unlinkSync)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'ENOENT')
+            (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+}
+/**
+ * Puts a new file holding `text` at `path`: whatever was there is removed, and the file is created
+ * exclusively (O_EXCL, which follows no link), so no other file's content is ever touched.
+ */
+function createAfresh(path, text) {
+    for (let attempt = 1;; attempt++) {
+        removePath(path);
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(path, text, { flag: 'wx' });
+            return;
+        }
+        catch (error) {
+            // Something (a process a task left behind) put a file back in between: try again.
+            if (error.code !== 'EEXIST' || attempt === 3)
+                throw error;
+        }
+    }
+}
+/**
+ * Leaves an empty file of ours at `path`. One already so (a task that wrote nothing) costs an
+ * lstat; anything else (written to, a hard link to another file, a symlink, a FIFO) is replaced.
+ */
+function emptyFile(path) {
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
+    if (stats?.isFile() && stats.size === 0 && stats.nlink === 1)
+        return;
+    createAfresh(path, '');
+}
+/**
+ * The first `limit` bytes of the plain file at `path` (or `limit + 1`, with `oneMore`, to tell a
+ * file over the limit); undefined when there is none, or something else is there (a symlink, a
+ * FIFO, a directory, a device).
+ */
+function readPlainFile(path, limit, oneMore = false) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(path, READ_FLAGS);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO')
+            return undefined;
+        throw error;
+    }
+    try {
+        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        if (!stats.isFile())
+            return undefined;
+        const bytes = Buffer.allocUnsafe(Math.min(stats.size, limit + (oneMore ? 1 : 0)));
+        let read = 0;
+        while (read < bytes.length) {
+            const count = (0,external_node_fs_namespaceObject.readSync)(fd, bytes, read, bytes.length - read, read);
+            if (count === 0)
+                break;
+            read += count;
+        }
+        return { bytes: bytes.subarray(0, read), size: stats.size };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/results/timings-file.ts
 
@@ -6481,7 +4311,7 @@ function describeShard(shard, count) {
 /** How many items a problem names before saying how many more there are. */
 const NAMED_ITEMS = 3;
 /** How a problem names a file: its shard and path, or its path. */
-function merge_checks_fileName(file) {
+function fileName(file) {
     const shard = file.report.shard;
     return shard ? `Shard ${shard.index}/${shard.total} (${file.path})` : `'${file.path}'`;
 }
@@ -6545,7 +4375,7 @@ function checkRecords(file) {
         answered.add(record.index);
     }
     const [missing, missingCount] = missingRecords(file, answered);
-    const name = merge_checks_fileName(file);
+    const name = fileName(file);
     const problems = [
         missingCount > 0 ? `${name} has no record for ${itemList(missing, missingCount)}.` : '',
         twice.size > 0
@@ -6592,7 +4422,7 @@ function checkSplit(files, first) {
             const other = owner.get(index);
             if (other !== undefined) {
                 return [
-                    `${merge_checks_fileName(file)} and ${merge_checks_fileName(other)} both have ${itemName(index, item)} among their items; ` +
+                    `${fileName(file)} and ${fileName(other)} both have ${itemName(index, item)} among their items; ` +
                         'the split gives each item to one shard.'
                 ];
             }
@@ -6912,6 +4742,8 @@ function reportNoItems(behavior, message) {
         info(message);
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/github/github-error.ts
 /** What an error about the token suggests giving instead. */
 const TOKEN_HINT = 'such as ${{ github.token }} (the default)';
@@ -7611,6 +5443,662 @@ function threadResolver(source, settings) {
         const reply = comment === undefined ? undefined : renderComment(comment, thread, record);
         record.resolve = await resolveReviewThread(source.api, thread.id, reply).catch((error) => ({ resolved: false, error: String(error) }));
     };
+}
+
+;// CONCATENATED MODULE: ./src/system/shell-path.ts
+
+
+/**
+ * The program to start for a rendered command's `file`. On Windows, `bash` found on PATH may be
+ * WSL's launcher in System32 rather than Git Bash; GitHub's `shell: bash` means Git Bash there,
+ * so it is looked up where the hosted runners install Git. Everything else is left to PATH.
+ */
+function resolveProgram(file, platform = process.platform, env = process.env, exists = external_node_fs_namespaceObject.existsSync) {
+    if (platform !== 'win32' || file !== 'bash')
+        return file;
+    const roots = [env.ProgramFiles, env['ProgramW6432'], 'C:\\Program Files'].filter((root) => typeof root === 'string' && root !== '');
+    for (const root of roots) {
+        const gitBash = external_node_path_namespaceObject.win32.join(root, 'Git', 'bin', 'bash.exe');
+        if (exists(gitBash))
+            return gitBash;
+    }
+    return file;
+}
+
+;// CONCATENATED MODULE: ./src/system/spawn-limits.ts
+
+
+/**
+ * Linux's MAX_ARG_STRLEN: the most bytes one argument or one `NAME=value` environment string may
+ * have, its terminating NUL included. Past it, spawn fails with E2BIG only when the task starts.
+ */
+const MAX_ARG_STRLEN = 128 * 1024;
+/** What a command that needs large data can do instead: the action gives tasks the item in a file. */
+const LARGE_DATA_ADVICE = 'pass large data through a file instead (a task reads its item from $PARALLEL_ITEM_FILE when ' +
+    'PARALLEL_ITEM is not set)';
+/** Linux's ARG_MAX: the space for arguments and environment however small the stack limit. */
+const MIN_ARG_SPACE = 128 * 1024;
+/** Three quarters of Linux's _STK_LIM (8 MiB): the most, however large the stack limit. */
+const MAX_ARG_SPACE = 6 * 1024 * 1024;
+/** Each argument and variable also takes a pointer on the new process's stack. */
+const POINTER_BYTES = 8;
+/**
+ * The most bytes the arguments and environment of a new process may take on Linux, counted as
+ * `spawnBytes` does (fs/exec.c, bprm_stack_limits): a quarter of the stack limit, at least 128 KiB
+ * and at most 6 MiB (2 MiB under the usual 8 MiB stack; `getconf ARG_MAX` says the same). Undefined
+ * elsewhere, where it is not checked.
+ */
+function argumentSpaceLimit(platform = process.platform, limits = () => (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/limits', 'utf8')) {
+    if (platform !== 'linux')
+        return undefined;
+    let text;
+    try {
+        text = limits();
+    }
+    catch {
+        return undefined;
+    }
+    const soft = /^Max stack size\s+(\S+)/m.exec(text)?.[1];
+    if (soft === undefined)
+        return undefined;
+    const quarter = soft === 'unlimited' ? Infinity : Math.floor(Number(soft) / 4);
+    if (Number.isNaN(quarter))
+        return undefined;
+    return Math.max(MIN_ARG_SPACE, Math.min(MAX_ARG_SPACE, quarter));
+}
+/** Bytes one string takes among a new process's arguments or environment: its UTF-8, a NUL, a pointer. */
+function stringBytes(text) {
+    return Buffer.byteLength(text) + 1 + POINTER_BYTES;
+}
+/** Bytes an environment takes in a new process, as `NAME=value` strings. */
+function environmentBytes(env) {
+    let bytes = 0;
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined)
+            bytes += stringBytes(`${name}=${value}`);
+    }
+    return bytes;
+}
+/**
+ * Bytes the kernel counts against `argumentSpaceLimit` for executing the file at `path` with
+ * `argv` (argv[0] included), apart from the environment: the path is copied too, without a pointer.
+ */
+function argumentBytes(path, argv) {
+    let bytes = Buffer.byteLength(path) + 1;
+    for (const arg of argv)
+        bytes += stringBytes(arg);
+    // A process started without arguments is given an empty argv[0].
+    return argv.length === 0 ? bytes + stringBytes('') : bytes;
+}
+/**
+ * Why a command cannot be started with these arguments and this extra environment, or undefined
+ * when it can: a NUL byte (no argument or variable can carry one), a lone surrogate (see
+ * unsendableCharacter) or a string over MAX_ARG_STRLEN.
+ */
+function spawnProblem(args, env) {
+    const strings = [
+        ...args.map((arg, index) => [`argument ${index + 1} of its command`, arg]),
+        ...Object.entries(env).map(([name, value]) => [
+            `environment variable ${name}`,
+            `${name}=${value}`
+        ])
+    ];
+    for (const [what, text] of strings) {
+        const unsendable = unsendableCharacter(text);
+        if (unsendable !== undefined) {
+            const character = unsendable === 'a NUL character' ? 'a NUL byte' : unsendable;
+            return `${what} would contain ${character}, which no argument or environment variable can carry`;
+        }
+        if (!fitsOneString(text)) {
+            const bytes = Buffer.byteLength(text) + 1;
+            return (`${what} would be ${bytes.toLocaleString('en-US')} bytes, over Linux's limit of ` +
+                `${MAX_ARG_STRLEN.toLocaleString('en-US')} bytes (128 KiB) per string; ` +
+                LARGE_DATA_ADVICE);
+        }
+    }
+    return undefined;
+}
+/** Whether one argument or `NAME=value` string is within MAX_ARG_STRLEN, NUL included. */
+function fitsOneString(text) {
+    // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
+    return text.length * 3 + 1 <= MAX_ARG_STRLEN || Buffer.byteLength(text) + 1 <= MAX_ARG_STRLEN;
+}
+/** Why a process whose arguments and environment take `bytes` cannot start, or undefined. */
+function totalSizeProblem(bytes, limit) {
+    if (limit === undefined || bytes <= limit)
+        return undefined;
+    return (`its arguments and environment would take ${bytes.toLocaleString('en-US')} bytes, over the ` +
+        `system's limit of ${limit.toLocaleString('en-US')} bytes for starting a process (a quarter ` +
+        `of the stack size limit, \`ulimit -s\`); ${LARGE_DATA_ADVICE}`);
+}
+
+;// CONCATENATED MODULE: ./src/exec/process-snapshot.ts
+
+/**
+ * Reading /proc on Linux: the process table (parents, groups) and the processes carrying a
+ * marker in their environment. Stopping a task looks again every 10–100 ms until its processes
+ * are gone; when many tasks are stopped at once (total-timeout, cancellation), one snapshot per
+ * turn of the event loop serves them all, so a look costs one read of /proc, not one per task.
+ * A stop's first look must not use a snapshot read before what triggered it (a process started
+ * just before the trigger would be missed): events and snapshots are ordered by `moment()`.
+ */
+/** Where the environment marker's name starts; the run's random part follows. */
+const MARKER_PREFIX = 'PARALLEL_EXEC_TASK_';
+const MARKER_PREFIX_BYTES = Buffer.from(MARKER_PREFIX);
+/** Counts full reads of /proc (each one reads a file per process). */
+let procReads = 0;
+/** How many times /proc has been read in full so far. */
+function procReadCount() {
+    return procReads;
+}
+let moments = 0;
+/** A strictly increasing count: orders the events that trigger stops and the reads of /proc. */
+function moment() {
+    return ++moments;
+}
+/** What /proc says, each part read once, on first use (always after `takenAt`). */
+class ProcessSnapshot {
+    /** Taken before any of its parts is read. */
+    takenAt = moment();
+    table = null;
+    /** The environment of every readable process whose environment has a marker of ours. */
+    environs;
+    /** The live processes; undefined when /proc cannot be read. */
+    processes() {
+        if (this.table === null)
+            this.table = readProcessTable();
+        return this.table;
+    }
+    /** Live processes whose environment has `marker` (see markedProcesses). */
+    marked(marker) {
+        if (!marker.startsWith(MARKER_PREFIX))
+            return markedProcesses(marker);
+        this.environs ??= readEnvirons(MARKER_PREFIX_BYTES);
+        const needle = markerNeedle(marker);
+        const found = [];
+        for (const [entry, environ] of this.environs) {
+            if (!hasEntry(environ, needle))
+                continue;
+            // The table may have been read before this process started: then ask it alone.
+            const live = this.processes()?.has(Number(entry)) || isLive(entry);
+            if (live)
+                found.push(Number(entry));
+        }
+        return found;
+    }
+}
+let shared;
+/**
+ * The snapshot of this turn of the event loop, shared by every stop that looks now (the stops'
+ * poll timers fire together) and taken after the moment `after`; the next turn reads /proc anew.
+ */
+function sharedSnapshot(after = 0) {
+    if (shared === undefined)
+        setImmediate(() => (shared = undefined)).unref();
+    if (shared === undefined || shared.takenAt <= after)
+        shared = new ProcessSnapshot();
+    return shared;
+}
+/** The live (not zombie) processes, from /proc; undefined when /proc cannot be read. */
+function readProcessTable() {
+    const entries = procEntries();
+    if (entries === undefined)
+        return undefined;
+    const table = new Map();
+    for (const entry of entries) {
+        let stat;
+        try {
+            stat = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/stat`, 'latin1');
+        }
+        catch {
+            continue; // gone meanwhile
+        }
+        // "pid (comm) state ppid pgrp ..." where comm may itself contain spaces and parentheses.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+        if (fields[0] === 'Z' || fields[0] === 'X')
+            continue;
+        const pid = Number(entry);
+        table.set(pid, { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+    }
+    return table;
+}
+/** The live descendants of `root` (not root itself), through parent links; Linux only. */
+function liveDescendants(root, table = readProcessTable()) {
+    if (table === undefined)
+        return [];
+    const children = new Map();
+    for (const entry of table.values()) {
+        const siblings = children.get(entry.ppid);
+        if (siblings)
+            siblings.push(entry.pid);
+        else
+            children.set(entry.ppid, [entry.pid]);
+    }
+    const found = new Set();
+    const queue = [root];
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+        for (const child of children.get(next) ?? []) {
+            if (!found.has(child)) {
+                found.add(child);
+                queue.push(child);
+            }
+        }
+    }
+    return [...found];
+}
+/**
+ * Live processes whose environment (as they were started) has `marker`: a whole `NAME=value`
+ * entry, or, ending with `=`, any value of that name. Only our own processes can be read.
+ */
+function markedProcesses(marker) {
+    const needle = markerNeedle(marker);
+    const found = [];
+    for (const [entry, environ] of readEnvirons(needle)) {
+        if (hasEntry(environ, needle) && isLive(entry))
+            found.push(Number(entry));
+    }
+    return found;
+}
+/** What a marker looks like inside an environment: `NAME=` as given, or `NAME=value\0`. */
+function markerNeedle(marker) {
+    return Buffer.from(marker.endsWith('=') ? marker : `${marker}\0`);
+}
+/** The environment of every readable process in which `needle` occurs, by /proc entry. */
+function readEnvirons(needle) {
+    const environs = new Map();
+    const entries = procEntries();
+    if (entries === undefined)
+        return environs;
+    // Most reads fail (other users' processes, kernel threads): no stack traces for them.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        for (const entry of entries) {
+            try {
+                const environ = external_node_fs_namespaceObject.readFileSync(`/proc/${entry}/environ`);
+                if (environ.includes(needle))
+                    environs.set(entry, environ);
+            }
+            catch {
+                continue;
+            }
+        }
+    }
+    finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+    return environs;
+}
+/** Whether `needle` starts an entry of a NUL-separated environment. */
+function hasEntry(environ, needle) {
+    for (let at = environ.indexOf(needle); at !== -1; at = environ.indexOf(needle, at + 1)) {
+        if (at === 0 || environ[at - 1] === 0)
+            return true;
+    }
+    return false;
+}
+/** Whether /proc/<pid> is a process that has not ended (zombies have). */
+function isLive(pid) {
+    try {
+        const stat = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const state = stat.charAt(stat.lastIndexOf(')') + 2);
+        return state !== 'Z' && state !== 'X';
+    }
+    catch {
+        return false;
+    }
+}
+/** The numeric entries of /proc; undefined where there is no /proc. */
+function procEntries() {
+    let entries;
+    try {
+        entries = external_node_fs_namespaceObject.readdirSync('/proc');
+    }
+    catch {
+        return undefined;
+    }
+    procReads++;
+    return entries.filter(entry => {
+        const code = entry.charCodeAt(0);
+        return code >= 48 && code <= 57;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/exec/process-tree.ts
+
+
+
+
+/**
+ * Finding and stopping every process of a task on Linux, including those that left its process
+ * group and lost their parent link (`( setsid daemon & )`, `setsid -f`): see
+ * docs/decisions/004-orphans.md. A task started by a launcher stays a descendant of that launcher
+ * (a child subreaper); any task carries a marker in its environment, found in /proc/N/environ.
+ */
+/** SIGTERM to SIGKILL when stopping a task's processes. */
+const DEFAULT_KILL_GRACE_MS = 2000;
+// Only while stopping: how often to look again whether everything is gone (doubling up to 100 ms).
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 100;
+// After SIGKILL the kernel still needs a moment before the processes are gone.
+const KILL_SETTLE_MS = 500;
+let markerName;
+let markedTasks = 0;
+/**
+ * This process's marker variable, `PARALLEL_EXEC_TASK_<random>=`: a nested run adds its own and
+ * keeps its parent's, so each run finds its own tasks' processes.
+ */
+function runMarker() {
+    markerName ??= `${MARKER_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}=`;
+    return markerName;
+}
+/** A new task's marker, `NAME=n`, unique within the run. */
+function newTaskMarker() {
+    return `${runMarker()}${++markedTasks}`;
+}
+/** The marker the next task will get: its size counts against the system's limit. */
+function nextTaskMarker() {
+    return `${runMarker()}${markedTasks + 1}`;
+}
+/**
+ * Stops what `find` finds (live pids, looked up anew at each step since they may fork) and the
+ * process group `pgid`, if given: SIGTERM, then SIGKILL to whatever is still there after the grace.
+ * False when something is still there after that (a process we may not signal). Every look reads
+ * the snapshot of /proc that every stop in progress shares for this turn of the event loop; the
+ * first one taken after `triggeredAt`, the `moment()` of the event that called for the stop.
+ */
+async function stopProcesses(find, pgid, graceMs, triggeredAt) {
+    const groupSignalled = pgid !== undefined && signalGroup(pgid, 'SIGTERM');
+    // An earlier read may predate a process started just before the trigger, and miss it.
+    const found = find(sharedSnapshot(triggeredAt));
+    if (!groupSignalled && found.length === 0)
+        return true;
+    for (const pid of found)
+        signalProcess(pid, 'SIGTERM');
+    const gone = (snapshot) => (pgid === undefined ||
+        !groupMayBeAlive(pgid) ||
+        !groupHasLiveMembers(pgid, snapshot.processes())) &&
+        find(snapshot).length === 0;
+    if (await waitUntil(() => gone(sharedSnapshot()), graceMs))
+        return true;
+    const killAll = () => {
+        const snapshot = sharedSnapshot();
+        if (pgid !== undefined)
+            signalGroup(pgid, 'SIGKILL');
+        for (const pid of find(snapshot))
+            signalProcess(pid, 'SIGKILL');
+        return gone(snapshot);
+    };
+    // Again at each look: a process may have forked between a look and the kill.
+    return killAll() || (await waitUntil(killAll, KILL_SETTLE_MS));
+}
+/** Polls `done` (10 ms, doubling up to 100 ms) until it says true or `limitMs` has passed. */
+async function waitUntil(done, limitMs) {
+    const startedAt = Date.now();
+    let pollMs = FIRST_POLL_MS;
+    for (;;) {
+        const elapsed = Date.now() - startedAt;
+        if (elapsed >= limitMs)
+            return false;
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(pollMs, limitMs - elapsed));
+        if (done())
+            return true;
+        pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+    }
+}
+/** Sends a signal to one process; ignores ESRCH (gone) and EPERM (not ours). */
+function signalProcess(pid, signal) {
+    try {
+        process.kill(pid, signal);
+    }
+    catch {
+        // Gone already, or not ours to signal.
+    }
+}
+/** Sends a signal to a process group; false when the group no longer exists. */
+function signalGroup(pgid, signal) {
+    // After every task the group is checked, and usually gone: the ESRCH error is the common case,
+    // and capturing its stack trace was the costliest part of it.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        process.kill(-pgid, signal);
+        return true;
+    }
+    catch (error) {
+        // EPERM: a member we may not signal (e.g. setuid) is still a member.
+        return error.code !== 'ESRCH';
+    }
+    finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+}
+/** kill(0) counts zombies too, so true here may still mean nothing is running. */
+function groupMayBeAlive(pgid) {
+    return signalGroup(pgid, 0);
+}
+/** Whether the group has a member that is not a zombie; without /proc, assume it has. */
+function groupHasLiveMembers(pgid, table = readProcessTable()) {
+    if (process.platform !== 'linux')
+        return true;
+    if (table === undefined)
+        return true;
+    for (const entry of table.values())
+        if (entry.pgrp === pgid)
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/exec/key-value-file.ts
+
+/** A name, `<<`, a delimiter: the lenient reading's block start, taken when no `=` comes first. */
+const LENIENT_BLOCK = /^([^=]+?)<<(.+)$/;
+function parseKeyValueFile(text, { strict }) {
+    const lines = splitLines(text, strict);
+    const entries = [];
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (line === '')
+            continue;
+        const start = lineStart(line, strict);
+        if (start === undefined)
+            continue;
+        if (typeof start === 'string')
+            return { problem: `line ${index + 1} ${start}` };
+        if ('value' in start) {
+            entries.push([start.name, start.value]);
+            continue;
+        }
+        let end = lines.indexOf(start.delimiter, index + 1);
+        if (end === -1) {
+            if (strict) {
+                return {
+                    problem: `the value that starts on line ${index + 1} has no closing delimiter line`
+                };
+            }
+            // An unterminated block is what the runner rejects; keep what is there rather than fail.
+            end = lines.length;
+        }
+        entries.push([start.name, lines.slice(index + 1, end).join('\n')]);
+        index = end;
+    }
+    return { entries };
+}
+/** The file's lines, as the rules end them. */
+function splitLines(text, strict) {
+    if (!strict)
+        return text.split(/\r?\n/);
+    // The runner reads the file as .NET's File.ReadAllText does, which drops a byte order mark.
+    return (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
+}
+/**
+ * How a non-empty line starts a variable; undefined for a line the lenient reading passes over,
+ * and what is wrong with a line the strict reading refuses.
+ */
+function lineStart(line, strict) {
+    const equals = line.indexOf('=');
+    const heredoc = line.indexOf('<<');
+    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+        if (equals > 0)
+            return { name: line.slice(0, equals), value: line.slice(equals + 1) };
+        return strict ? 'sets a variable without a name' : undefined;
+    }
+    if (!strict) {
+        const block = LENIENT_BLOCK.exec(line);
+        if (block !== null)
+            return { name: block[1], delimiter: block[2] };
+        return equals > 0 ? { name: line.slice(0, equals), value: line.slice(equals + 1) } : undefined;
+    }
+    if (heredoc < 0)
+        return 'is neither NAME=value nor NAME<<DELIMITER';
+    const name = line.slice(0, heredoc);
+    const delimiter = line.slice(heredoc + 2);
+    if (name === '' || delimiter === '')
+        return "needs a name before '<<' and a delimiter after it";
+    return { name, delimiter };
+}
+/**
+ * Lines that set these variables (as a strict reading gives them), each as `NAME<<DELIMITER`
+ * with a fresh random delimiter that its value does not contain (as @actions/core writes them),
+ * so nothing a task wrote can end a block early or run into the next task's. A name ending in
+ * `<` would run into the `<<`: it can only have come from a `NAME=value` line, and is written as
+ * one.
+ */
+function serializeEnvEntries(entries) {
+    let text = '';
+    for (const [name, value] of entries) {
+        if (name.endsWith('<') && !value.includes('\n')) {
+            text += `${name}=${value}\n`;
+            continue;
+        }
+        let delimiter = `ghadelimiter_${randomUUID()}`;
+        while (value.includes(delimiter) || name.includes(delimiter)) {
+            delimiter = `ghadelimiter_${randomUUID()}`;
+        }
+        text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/exec/task-files.ts
+
+
+
+
+/** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
+const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024;
+const MAX_TASK_SUMMARY_BYTES = 64 * 1024;
+/**
+ * A task's own GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and item files, and its own file for each step
+ * file command the runner set (GITHUB_ENV, GITHUB_PATH). Parallel tasks writing
+ * to the step's files would race on them (eight multi-line GITHUB_ENV writes at once leave it
+ * unparseable) and could blow the summary's budget; each task gets its own. The files belong to a
+ * worker slot and are emptied for each task that runs in it: no file is created or deleted per
+ * task unless it wrote to a step file or its item is written, and since most tasks write nothing,
+ * a task usually costs a few lstat calls.
+ */
+class TaskFiles {
+    directory;
+    /** Path given to the task as GITHUB_OUTPUT. */
+    outputPath;
+    /** Path given to the task as GITHUB_STEP_SUMMARY. */
+    summaryPath;
+    /** Path given to the task as PARALLEL_ITEM_FILE, when it gets one. */
+    itemPath;
+    /** The task's file for each step file command. */
+    stepPaths;
+    /** Every variable naming one of these files but the item's. */
+    variables;
+    constructor(directory, slot, stepFileCommands = []) {
+        this.directory = directory;
+        this.outputPath = (0,external_node_path_namespaceObject.join)(directory, `github-output-${slot}`);
+        this.summaryPath = (0,external_node_path_namespaceObject.join)(directory, `github-step-summary-${slot}`);
+        this.itemPath = (0,external_node_path_namespaceObject.join)(directory, `parallel-item-${slot}`);
+        this.stepPaths = stepFileCommands.map(name => [
+            name,
+            (0,external_node_path_namespaceObject.join)(directory, `${task_files_fileName(name)}-${slot}`)
+        ]);
+        this.variables = {
+            GITHUB_OUTPUT: this.outputPath,
+            GITHUB_STEP_SUMMARY: this.summaryPath,
+            ...Object.fromEntries(this.stepPaths)
+        };
+    }
+    /**
+     * Makes every file exist, be a plain file of ours and be empty before a task (or another attempt
+     * of one) gets them, and writes the item afresh when given: @actions/core refuses a file that is
+     * missing, a failed attempt's outputs must not leak into the next, nor what a process left behind
+     * by the previous task wrote since. What a task put in a file's place (a hard link to a file
+     * elsewhere, a symlink) is removed, never truncated or written through (see plain-files.ts).
+     */
+    async reset(item) {
+        if (item !== undefined)
+            createAfresh(this.itemPath, item);
+        emptyFile(this.outputPath);
+        emptyFile(this.summaryPath);
+        for (const [, path] of this.stepPaths)
+            emptyFile(path);
+    }
+    /**
+     * Reads what the task wrote (only the start of a huge file). A step file it wrote to is moved
+     * aside, named by the task's `index`, to be applied after the run.
+     */
+    async collect(index) {
+        let stepFiles;
+        for (const [name, path] of this.stepPaths) {
+            if (plainFileSize(path) <= 0)
+                continue;
+            const kept = (0,external_node_path_namespaceObject.join)(this.directory, `${task_files_fileName(name)}-task-${index + 1}`);
+            // A task knows the name: whatever it put there (a directory would fail the rename) goes.
+            removePath(kept);
+            (0,external_node_fs_namespaceObject.renameSync)(path, kept);
+            stepFiles ??= {};
+            stepFiles[name] = kept;
+        }
+        const outputText = readStart(this.outputPath, MAX_TASK_OUTPUTS_BYTES);
+        const summary = readStart(this.summaryPath, MAX_TASK_SUMMARY_BYTES);
+        return { outputs: parseOutputFile(outputText), summary, stepFiles };
+    }
+}
+/** Removes the item files of worker slots 1 to `slots`: the items are in the results. */
+function removeItemFiles(directory, slots) {
+    for (let slot = 1; slot <= slots; slot++) {
+        (0,external_node_fs_namespaceObject.rmSync)(new TaskFiles(directory, slot).itemPath, { force: true, recursive: true });
+    }
+}
+/** `GITHUB_ENV` → `github-env`. */
+function task_files_fileName(variable) {
+    return variable.toLowerCase().replaceAll('_', '-');
+}
+/**
+ * The size of a plain file; -1 when it is missing or is something else a task put there (a
+ * directory, a FIFO that would block a read, a symlink to a file that is not ours). A local
+ * lstat: quicker in line than through the thread pool, and most tasks write nothing.
+ */
+function plainFileSize(path) {
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
+    return stats?.isFile() ? stats.size : -1;
+}
+/**
+ * The first `limit` bytes of a task's file as UTF-8; '' when it is empty or missing, or is not a
+ * plain file. A local lstat first: most tasks write nothing.
+ */
+function readStart(path, limit) {
+    if (plainFileSize(path) <= 0)
+        return '';
+    return readPlainFile(path, limit)?.bytes.toString('utf8') ?? '';
+}
+/**
+ * Reads a GITHUB_OUTPUT file leniently (see parseKeyValueFile): every output that can be read,
+ * later values winning.
+ */
+function parseOutputFile(text) {
+    // No prototype: a task may name an output __proto__.
+    const outputs = Object.create(null);
+    for (const [name, value] of parseKeyValueFile(text, { strict: false }).entries) {
+        outputs[name] = value;
+    }
+    return outputs;
 }
 
 ;// CONCATENATED MODULE: ./src/exec/task-environment.ts
@@ -11451,169 +9939,1582 @@ function scheduleByTimings(plan, timings) {
     info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/exec/scheduler.ts
+;// CONCATENATED MODULE: ./src/exec/item-environment.ts
+
+
+/**
+ * The environment one task runs with: `base` and the task's `overrides`, plus PARALLEL_ITEM where it fits, PARALLEL_ITEM_FILE
+ * where it does not or the item is JSON (for tools that read JSON from a file), PARALLEL_SEQ,
+ * PARALLEL_JOBSLOT and the variables of the slot's task files.
+ */
+function itemEnvironment(base, overrides, place, files) {
+    const text = itemText(place.item);
+    const env = { ...base, ...overrides };
+    // The variable is preferred: a file costs every task a write (docs/decisions/009).
+    const inVariable = itemVariableFits(text, place.spawnRoom);
+    const inFile = !inVariable || (typeof place.item === 'object' && place.item !== null);
+    if (inVariable)
+        env.PARALLEL_ITEM = text;
+    else
+        delete env.PARALLEL_ITEM;
+    if (inFile)
+        env.PARALLEL_ITEM_FILE = files.itemPath;
+    else
+        delete env.PARALLEL_ITEM_FILE;
+    env.PARALLEL_SEQ = String(place.seq);
+    env.PARALLEL_JOBSLOT = String(place.slot);
+    Object.assign(env, files.variables);
+    return { env, fileText: inFile ? text : undefined };
+}
+/**
+ * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
+ * string, without a NUL byte, and within the `room` the task's arguments and other variables
+ * leave. (A lone surrogate cannot get here: prepare refuses a string item with one, and JSON
+ * escapes it.)
+ */
+function itemVariableFits(text, room) {
+    const variable = `PARALLEL_ITEM=${text}`;
+    if (text.includes('\0') || !fitsOneString(variable))
+        return false;
+    // Cheap upper bound first, as in fitsOneString.
+    return room === undefined || variable.length * 3 + 9 <= room || stringBytes(variable) <= room;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/exec/launcher-program.ts
+
+
+
+/** The perl that runs launchers (Linux only, and only where it exists). */
+const launcher_program_LAUNCHER_PERL = '/usr/bin/perl';
+/** Their numbers on the architectures GitHub's Linux runners have; elsewhere tasks are spawned. */
+const SYSCALLS = {
+    x64: { pidfd_open: 434, setsid: 112, rt_sigprocmask: 14, exit_group: 231, close: 3, prctl: 157 },
+    arm64: {
+        pidfd_open: 434,
+        setsid: 157,
+        rt_sigprocmask: 135,
+        exit_group: 94,
+        close: 57,
+        prctl: 167
+    }
+};
+let program;
+/** The text of launcher.pl, read once (ncc copies the file next to the bundle for this read). */
+function launcherProgram() {
+    // No `??=` in this file: ncc's asset relocator could not parse it, and webpack would then emit
+    // the file under a content hash instead of as dist/launcher.pl (decision 003).
+    if (program === undefined) {
+        program = external_node_fs_namespaceObject.readFileSync(__nccwpck_require__.ab + "launcher.pl", 'utf8');
+    }
+    return program;
+}
+/** Launcher.pl's NAME=value arguments: syscall numbers, the output file's flags, EINTR, the grace. */
+function launcherArguments(killGraceMs = DEFAULT_KILL_GRACE_MS) {
+    const syscalls = SYSCALLS[process.arch];
+    if (syscalls === undefined)
+        throw new Error(`No launcher for ${process.arch}`);
+    // A fresh file per attempt, created by the launcher alone: never an existing file or a link.
+    const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = external_node_fs_namespaceObject.constants;
+    const named = {
+        ...syscalls,
+        output_file_flags: O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW,
+        EINTR: external_node_os_namespaceObject.constants.errno.EINTR,
+        grace_ms: Math.max(0, Math.round(killGraceMs))
+    };
+    return Object.entries(named).map(([name, value]) => `${name}=${value}`);
+}
+/** Why tasks cannot be started through launchers on this machine, or undefined when they can. */
+function launcher_program_launcherUnsupported(perl) {
+    if (process.platform !== 'linux')
+        return `launchers run on Linux only, not on ${process.platform}`;
+    if (SYSCALLS[process.arch] === undefined)
+        return `no launcher for ${process.arch}`;
+    try {
+        external_node_fs_namespaceObject.accessSync(perl, external_node_fs_namespaceObject.constants.X_OK);
+        return undefined;
+    }
+    catch (error) {
+        return `${perl} cannot be run: ${error.code ?? String(error)}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/launcher-protocol.ts
+
+/** The type byte of a request, after its 4-byte length (REQUEST_* in launcher.pl). */
+const Request = {
+    /** Run a task: length-prefixed cwd, output file, bytes framed before it, argc, argv, env. */
+    Run: 0x52, // R
+    /** Close the running task's output pipes (its background children may hold them). */
+    Close: 0x43 // C
+};
+/** The type byte of a frame from the launcher, before its 4-byte value (FRAME_* in launcher.pl). */
+const Frame = {
+    /** Once, at start: 1 when the launcher is a child subreaper. */
+    Ready: 0x52, // R
+    /** Forked: the pid of what may now run. */
+    Forked: 0x50, // P
+    /** Exec succeeded. */
+    Started: 0x53, // S
+    /** Not started: errno, then one more byte, the FailedStep. */
+    Failed: 0x46, // F
+    /** The task's stdout: the length, then the bytes. */
+    Stdout: 0x4f, // O
+    /** The task's stderr: the length, then the bytes. */
+    Stderr: 0x45, // E
+    /** Bytes appended to the output file. */
+    Written: 0x57, // W
+    /** The task's process ended: its wait status. */
+    Exited: 0x58, // X
+    /** Both pipes closed: 1 when a process the task left is still the launcher's child. */
+    Done: 0x44 // D
+};
+/** The step of a start that failed, in a Failed frame (STEP_* in launcher.pl). */
+const FailedStep = {
+    /** pipe(2), or making one the task's stdout or stderr. */
+    Pipe: 0x70, // p
+    Fork: 0x66, // f
+    Setsid: 0x73, // s
+    /** Opening /dev/null as the task's stdin. */
+    DevNull: 0x6e, // n
+    Chdir: 0x63, // c
+    Exec: 0x65 // e
+};
+/** A frame's type byte and 4-byte value. */
+const FRAME_HEADER_BYTES = 5;
+/** The request that closes the running task's output pipes. */
+const CLOSE_REQUEST = Buffer.from([0, 0, 0, 1, Request.Close]);
+/** A Run request: cwd, output file, argument count, argv (file first), NAME=value strings. */
+function encodeRequest(request) {
+    // An empty cwd means ours, as for spawn.
+    const file = request.outputFile;
+    const strings = [
+        request.cwd || process.cwd(),
+        file?.path ?? '',
+        String(file?.after ?? 0),
+        String(request.args.length + 1),
+        request.file
+    ];
+    for (const arg of request.args)
+        strings.push(arg);
+    for (const [name, value] of Object.entries(request.env ?? process.env)) {
+        if (value !== undefined)
+            strings.push(`${name}=${value}`);
+    }
+    if (request.marker !== undefined)
+        strings.push(request.marker);
+    let size = 4 + 1;
+    const lengths = [];
+    for (const text of strings) {
+        // No string can carry a NUL byte: spawn refuses it with an error of its own.
+        if (text.includes('\0'))
+            return undefined;
+        const length = Buffer.byteLength(text);
+        lengths.push(length);
+        size += 4 + length;
+    }
+    const buffer = Buffer.allocUnsafe(size);
+    buffer.writeUInt32BE(size - 4, 0);
+    buffer[4] = Request.Run;
+    let offset = 5;
+    strings.forEach((text, index) => {
+        const length = lengths[index];
+        buffer.writeUInt32BE(length, offset);
+        buffer.write(text, offset + 4);
+        offset += 4 + length;
+    });
+    return buffer;
+}
+/** The names of `constants` by value; the first name where two share one. */
+function firstNames(constants) {
+    const names = new Map();
+    for (const [name, value] of Object.entries(constants))
+        if (!names.has(value))
+            names.set(value, name);
+    return names;
+}
+// Where two names share a number (SIGABRT/SIGIOT, EAGAIN/EWOULDBLOCK), Node reports the first.
+const ERRNO_NAMES = firstNames(external_node_os_namespaceObject.constants.errno);
+const SIGNAL_NAMES = firstNames(external_node_os_namespaceObject.constants.signals);
+/** The wait status of waitpid(2) as Node's 'exit' event reports it: [code, null] or [null, signal]. */
+function decodeWaitStatus(status) {
+    if (status === null)
+        return [null, null];
+    const signal = status & 0x7f;
+    if (signal === 0)
+        return [(status >> 8) & 0xff, null];
+    return [null, SIGNAL_NAMES.get(signal) ?? null];
+}
+/** The error Node's spawn gives for the same failure, e.g. `spawn nosuch ENOENT`. */
+function startError(file, errno, step) {
+    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+    const syscall = step === FailedStep.Fork ? 'fork' : step === FailedStep.Pipe ? 'pipe' : 'spawn';
+    const message = syscall === 'spawn' ? `spawn ${file} ${code}` : `${syscall} ${code}`;
+    const error = new Error(message);
+    error.code = code;
+    error.errno = -errno;
+    error.syscall = `${syscall} ${file}`;
+    error.path = file;
+    return error;
+}
+
+;// CONCATENATED MODULE: ./src/exec/launcher-process.ts
+
+
+
+/** How much of what perl prints (its own errors: the tasks have pipes of their own) is kept. */
+const PERL_ERROR_CHARS = 2000;
+/** One launcher process (launcher.pl run by perl); runs one task at a time. */
+class Launcher {
+    onIdle;
+    onLost;
+    child;
+    buffered = Buffer.alloc(0);
+    running;
+    paused = false;
+    /** Counts pauses, so that a pause's late end cannot resume a later one (or a later task). */
+    pauses = 0;
+    ready = false;
+    /** Waits for release() after a task that left processes behind. */
+    held = false;
+    /** Whether the launcher adopts its tasks' orphans (it said so when ready). */
+    subreaper = false;
+    readyTimer;
+    readyTimedOut = false;
+    /** What perl printed, e.g. why it refused the program. */
+    errors = '';
+    /** Says how the launcher ended, once it has. */
+    ending;
+    ended = false;
+    /** Bytes of the current output frame still to come, and whose they are. */
+    dataLeft = 0;
+    dataStream = 'stdout';
+    dead = false;
+    /**
+     * `onIdle` is called once it is ready and after each task; `onLost` if it dies before it was
+     * ready, which means perl cannot run it here (with why, once known). Throws what spawn throws.
+     */
+    constructor(perl, readyTimeoutMs, killGraceMs, onIdle, onLost) {
+        this.onIdle = onIdle;
+        this.onLost = onLost;
+        this.child = (0,external_node_child_process_namespaceObject.spawn)(perl, ['-e', launcherProgram(), ...launcherArguments(killGraceMs)], {
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // Nothing of the tasks' environment may change how perl itself behaves (PERL5OPT, ...).
+            env: {}
+        });
+        this.ending = new Promise(resolve => {
+            this.child.once('error', error => resolve(`${perl}: ${error.message}`));
+            this.child.once('close', (code, signal) => resolve(this.describeEnd(perl, code, signal)));
+        });
+        this.child.stderr?.setEncoding('utf8');
+        this.child.stderr?.on('data', (text) => {
+            if (this.errors.length < PERL_ERROR_CHARS)
+                this.errors += text.slice(0, PERL_ERROR_CHARS);
+        });
+        this.child.on('error', () => this.die());
+        this.child.stdin?.on('error', () => this.die());
+        this.child.stdout?.on('data', (chunk) => this.receive(chunk));
+        // Only once all it wrote is read: 'exit' can come before the last frames.
+        this.child.stdout?.on('close', () => {
+            this.ended = true;
+            this.parse();
+        });
+        // A task may be waiting for it: one that never gets ready is given up (the task is spawned).
+        this.readyTimer = setTimeout(() => {
+            this.readyTimedOut = true;
+            this.child.kill('SIGKILL');
+        }, readyTimeoutMs);
+        this.readyTimer.unref();
+        this.setRef(false);
+    }
+    /** Sends an encoded Run request; `running` hears what becomes of it. */
+    launch(encoded, running) {
+        this.running = running;
+        this.setRef(true);
+        this.child.stdin?.write(encoded);
+    }
+    /** Closes the output pipes of `running`, if it is still this launcher's task. */
+    closeStdio(running) {
+        if (this.running !== running || running.discard)
+            return;
+        running.discard = true;
+        this.child.stdin?.write(CLOSE_REQUEST);
+        // What was paused for its output is of no use now; the launcher must be read on.
+        if (this.paused)
+            this.resume(this.pauses);
+    }
+    /** The perl process's pid. */
+    get pid() {
+        return this.child.pid;
+    }
+    /** Takes the next task once the last one's leftovers are dealt with, or ends. */
+    release(reuse) {
+        if (!this.held)
+            return;
+        this.held = false;
+        if (reuse)
+            this.idle();
+        else
+            this.close();
+    }
+    /** Ends the launcher: it exits once its stdin closes. */
+    close() {
+        this.dead = true;
+        this.child.stdin?.end();
+        this.setRef(false);
+    }
+    /** Adds what the launcher wrote to what is left of the last read, and handles it. */
+    receive(chunk) {
+        this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+        this.parse();
+    }
+    /** Handles the frames received so far, until output waits for a pause to end. */
+    parse() {
+        while (!this.paused && this.buffered.length > 0) {
+            const buffer = this.buffered;
+            if (this.dataLeft > 0) {
+                // Output is handed on as it arrives, in slices of what was read: never copied here.
+                const length = Math.min(this.dataLeft, buffer.length);
+                this.dataLeft -= length;
+                this.buffered = buffer.subarray(length);
+                this.deliver(buffer.subarray(0, length));
+                continue;
+            }
+            if (buffer.length < FRAME_HEADER_BYTES)
+                break;
+            const type = buffer[0];
+            // A Failed frame has one more byte: the step that failed.
+            const size = type === Frame.Failed ? FRAME_HEADER_BYTES + 1 : FRAME_HEADER_BYTES;
+            if (buffer.length < size)
+                break;
+            this.buffered = buffer.subarray(size);
+            this.handle(type, buffer.readUInt32BE(1), buffer[FRAME_HEADER_BYTES]);
+        }
+        // Gone, and every frame it sent before going has been handled.
+        if (this.ended && !this.paused)
+            this.die();
+    }
+    /** Acts on one frame; an output frame's bytes follow it. */
+    handle(type, value, step) {
+        const running = this.running;
+        switch (type) {
+            case Frame.Stdout:
+            case Frame.Stderr:
+                this.dataLeft = value;
+                this.dataStream = type === Frame.Stdout ? 'stdout' : 'stderr';
+                return;
+            case Frame.Failed:
+                this.running = undefined;
+                running?.failed(value, step);
+                this.idle();
+                return;
+            case Frame.Ready:
+                this.ready = true;
+                this.subreaper = value === 1;
+                clearTimeout(this.readyTimer);
+                // Launched on demand, its first task may already be waiting.
+                if (!running)
+                    this.idle();
+                return;
+            case Frame.Forked:
+                return running?.forked(value);
+            case Frame.Started:
+                return running?.started();
+            case Frame.Written:
+                // Counted even once discarded, as the bytes are in the file.
+                return running?.appended?.(value);
+            case Frame.Exited:
+                return running?.exited(value);
+            case Frame.Done:
+                this.running = undefined;
+                running?.done(value === 1);
+                // Its leftovers are its children: no other task may start until they are stopped.
+                if (value === 1 && running)
+                    this.held = true;
+                else
+                    this.idle();
+        }
+    }
+    /** Hands output to the task; a promise it returns pauses reading until it settles. */
+    deliver(data) {
+        const running = this.running;
+        if (!running || running.discard || !running.onOutput)
+            return;
+        const wait = running.onOutput(data, this.dataStream);
+        if (wait) {
+            this.paused = true;
+            const pause = ++this.pauses;
+            this.child.stdout?.pause();
+            void wait.finally(() => this.resume(pause));
+        }
+    }
+    /** Ends the pause `pause` (not a later one) and reads on. */
+    resume(pause) {
+        if (!this.paused || pause !== this.pauses)
+            return;
+        this.pauses++;
+        this.paused = false;
+        this.child.stdout?.resume();
+        this.parse();
+    }
+    /** Offers the launcher for the next task. */
+    idle() {
+        if (this.dead)
+            return;
+        this.setRef(false);
+        this.onIdle(this);
+    }
+    /** The launcher is gone: its task, if any, is told it ended without a status. */
+    die() {
+        if (this.dead && !this.running)
+            return;
+        this.dead = true;
+        this.setRef(false);
+        if (!this.ready)
+            this.onLost(this.ending);
+        const running = this.running;
+        this.running = undefined;
+        running?.exited(null);
+        running?.done(false);
+    }
+    /** Why a launcher that never got ready ended: perl's own words when it printed any. */
+    describeEnd(perl, code, signal) {
+        const how = this.readyTimedOut
+            ? 'was not ready in time'
+            : signal !== null
+                ? `was killed by ${signal}`
+                : `exited with code ${code}`;
+        const errors = this.errors.trim();
+        return `${perl} ${how} before the launcher was ready${errors ? `: ${errors}` : ''}`;
+    }
+    /** An idle launcher must not keep the action alive: it ends when our end of its stdin closes. */
+    setRef(ref) {
+        const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr];
+        for (const handle of handles) {
+            if (ref)
+                handle?.ref?.();
+            else
+                handle?.unref?.();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/launcher-task.ts
+
+
+
+/** A promise settled from outside. */
+function deferred() {
+    let resolve;
+    const promise = new Promise(done => (resolve = done));
+    return { promise, resolve };
+}
+/** A task handed to a launcher: turns what the launcher reports into its outcome and process. */
+class LauncherTask {
+    launcher;
+    request;
+    lostBeforeFork;
+    onOutput;
+    discard = false;
+    outcome = deferred();
+    exit = deferred();
+    closed = deferred();
+    left = deferred();
+    pid;
+    stdioOpen = true;
+    lost;
+    hasExited = false;
+    appendedBytes = 0;
+    /** `lostBeforeFork` is called when the launcher died before it forked: nothing ran. */
+    constructor(launcher, request, lostBeforeFork) {
+        this.launcher = launcher;
+        this.request = request;
+        this.lostBeforeFork = lostBeforeFork;
+        this.onOutput = request.onOutput;
+    }
+    /** Settles once: started, not started (as spawn reports it), or no launcher after all. */
+    get result() {
+        return this.outcome.promise;
+    }
+    /** Counts bytes the launcher appended to the output file, and passes the count on. */
+    appended(bytes) {
+        this.appendedBytes += bytes;
+        this.request.outputFile?.appended(bytes);
+    }
+    /** Keeps the pid of what may now run. */
+    forked(pid) {
+        this.pid = pid;
+    }
+    /** Exec succeeded: the task is running. */
+    started() {
+        this.outcome.resolve({ process: this.process(this.pid) });
+    }
+    /** Not started: the error spawn would give. */
+    failed(errno, step) {
+        this.outcome.resolve({ error: startError(this.request.file, errno, step) });
+    }
+    /** Its process ended (the wait status), or its launcher died (null). */
+    exited(status) {
+        if (this.hasExited)
+            return;
+        this.hasExited = true;
+        if (this.pid === undefined) {
+            // It died before forking: nothing ran; spawn from now on.
+            this.lostBeforeFork();
+            this.outcome.resolve({ unavailable: true });
+            return;
+        }
+        if (status === null) {
+            // The task may be running (or have run) without us seeing how it ended. It must not run a
+            // second time: report it lost; its group is stopped like any leftover.
+            this.lost = 'the launcher that started this task stopped unexpectedly';
+            countUnreported(this.request.outputFile, this.appendedBytes);
+            this.started();
+        }
+        this.exit.resolve(decodeWaitStatus(status));
+    }
+    /** Both pipes closed; `leftovers` when a process it left is still the launcher's child. */
+    done(leftovers) {
+        this.stdioOpen = false;
+        this.closed.resolve();
+        // A look at /proc from before this frame may miss what the task started last.
+        this.left.resolve(leftovers ? moment() : undefined);
+    }
+    /** The started task, as the caller sees it. */
+    process(pid) {
+        const launcher = this.launcher;
+        return {
+            pid,
+            exited: this.exit.promise,
+            stdioClosed: this.closed.promise,
+            stdioOpen: () => this.stdioOpen,
+            closeStdio: () => {
+                if (!this.stdioOpen)
+                    return;
+                this.stdioOpen = false;
+                launcher.closeStdio(this);
+            },
+            lostReason: () => this.lost,
+            adopter: launcher.subreaper ? launcher.pid : undefined,
+            leftovers: this.left.promise,
+            release: reuse => launcher.release(reuse)
+        };
+    }
+}
+/**
+ * A launcher that died may have appended bytes it did not get to report: the file is its alone
+ * and nothing writes to it any more, so its size says how many.
+ */
+function countUnreported(file, reported) {
+    if (file === undefined)
+        return;
+    try {
+        const size = external_node_fs_namespaceObject.statSync(file.path).size;
+        if (size > reported)
+            file.appended(size - reported);
+    }
+    catch {
+        // Never created: nothing was appended.
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/launcher.ts
+
+
+
+
+
+/** A launcher is ready in a few ms; one that is not after this long is given up. */
+const LAUNCHER_READY_TIMEOUT_MS = 5000;
+/**
+ * Tasks spawned (no launcher free) before launchers start being started in the background, when
+ * the pool was not told to expect more tasks than slots: a launcher costs a spawn of its own plus
+ * about 3 ms of perl's start-up, which a task or two run through it repay.
+ */
+const SPAWNS_BEFORE_LAUNCHERS = 8;
+/** What a task does when every launcher is busy or still starting. */
+var NoneFree;
+(function (NoneFree) {
+    /**
+     * Start it with Node's spawn, and from the 8th such task on start one more launcher in the
+     * background (a launcher costs a spawn and then some: a short run should not pay for it).
+     */
+    NoneFree["Spawn"] = "spawn";
+    /** Start one more launcher and wait for it. */
+    NoneFree["Wait"] = "wait";
+})(NoneFree || (NoneFree = {}));
+/**
+ * Starting a process from Node costs a fork of the whole Node process (its page tables grow with
+ * its memory), about 1.5 ms of the main thread per task. A launcher is a small long-lived perl
+ * process per worker slot that forks and execs the tasks instead, at a fraction of that cost, and
+ * relays their output. Linux only, and only where /usr/bin/perl exists; elsewhere tasks are
+ * started with Node's spawn. Every guarantee of a spawned task holds: its own session and process
+ * group, exactly the environment (in order) and working directory given, stdin from /dev/null,
+ * separate stdout and stderr, exact exit codes and signals, and the start errors Node reports
+ * (ENOENT, EACCES, ...). The pool keeps idle launchers, and starts one more whenever all are busy.
+ */
+class LauncherPool {
+    idle = [];
+    all = new Set();
+    perl;
+    /** Why launchers cannot be used at all, when they cannot. */
+    unsupported;
+    whenNoneFree;
+    readyTimeoutMs;
+    killGraceMs;
+    starting = 0;
+    spawned = 0;
+    broken = false;
+    /** Told once why launchers are not used any more (every task is spawned from then on). */
+    onUnavailable;
+    /** No launcher is started yet: the first tasks that need one start it. */
+    constructor(options = {}) {
+        this.perl = options.perl ?? launcher_program_LAUNCHER_PERL;
+        this.unsupported =
+            options.enabled === undefined
+                ? launcher_program_launcherUnsupported(this.perl)
+                : options.enabled
+                    ? undefined
+                    : 'launchers are turned off';
+        this.whenNoneFree = options.whenNoneFree ?? NoneFree.Spawn;
+        this.readyTimeoutMs = options.readyTimeoutMs ?? LAUNCHER_READY_TIMEOUT_MS;
+        this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+        this.onUnavailable = options.onUnavailable;
+    }
+    /** Starts the command through a launcher; `unavailable` when there is none to use now. */
+    launch(request) {
+        // Said at the first task rather than at construction, when onUnavailable may not be set yet.
+        if (this.unsupported !== undefined)
+            this.disable(Promise.resolve(this.unsupported));
+        if (this.broken)
+            return Promise.resolve({ unavailable: true });
+        let launcher = this.idle.pop();
+        while (launcher?.dead)
+            launcher = this.idle.pop();
+        try {
+            if (launcher || this.whenNoneFree === NoneFree.Wait) {
+                // Encoded only when a launcher takes it: a task that is spawned needs no request.
+                const encoded = encodeRequest(request);
+                if (encoded === undefined) {
+                    if (launcher)
+                        this.idle.push(launcher);
+                    return Promise.resolve({ unavailable: true });
+                }
+                return this.start(launcher ?? this.newLauncher(false), request, encoded);
+            }
+            // A launcher pays for its start-up after several tasks: a short run spawns them all. Then
+            // one at a time, so there is at most one more launcher than tasks running at once.
+            this.spawned++;
+            if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0)
+                this.newLauncher(true);
+        }
+        catch (error) {
+            // spawn threw (rather than reporting an 'error'), or launcher.pl could not be read.
+            this.disable(Promise.resolve(`${this.perl} could not be started: ${String(error)}`));
+        }
+        return Promise.resolve({ unavailable: true });
+    }
+    /**
+     * Says that `tasks` tasks are about to be started, at most `atOnce` at a time. When every slot
+     * will run more than one, a launcher pays for itself: a task that finds none free then starts
+     * one and waits for it (about 4 ms) rather than being spawned, so that no task of the run has
+     * its output pass through a fork of the whole Node process.
+     */
+    expect(tasks, atOnce) {
+        if (tasks > atOnce)
+            this.whenNoneFree = NoneFree.Wait;
+    }
+    /** Ends every launcher (each exits once its stdin closes). */
+    close() {
+        for (const launcher of this.all)
+            launcher.close();
+        this.all.clear();
+        this.idle.length = 0;
+        this.starting = 0;
+    }
+    /** No launcher from now on; says why, once (the first reason is the one that counts). */
+    disable(why) {
+        if (this.broken)
+            return;
+        this.broken = true;
+        void why.then(reason => this.onUnavailable?.(reason));
+    }
+    /** Starts one more launcher; `warming` when no task waits for it. */
+    newLauncher(warming) {
+        if (warming)
+            this.starting++;
+        let counted = warming;
+        const uncount = () => {
+            if (counted)
+                this.starting--;
+            counted = false;
+        };
+        try {
+            const launcher = new Launcher(this.perl, this.readyTimeoutMs, this.killGraceMs, idle => {
+                uncount();
+                if (!idle.dead)
+                    this.idle.push(idle);
+            }, why => {
+                uncount();
+                this.disable(why);
+                this.all.delete(launcher);
+            });
+            this.all.add(launcher);
+            return launcher;
+        }
+        catch (error) {
+            uncount();
+            throw error;
+        }
+    }
+    /** Hands the encoded request to `launcher`. */
+    start(launcher, request, encoded) {
+        const task = new LauncherTask(launcher, request, () => this.disable(Promise.resolve('a launcher stopped before it started its task')));
+        launcher.launch(encoded, task);
+        return task.result;
+    }
+}
+/** Whether tasks can be started through launchers on this machine. */
+function launcherSupported(perl = LAUNCHER_PERL) {
+    return launcherUnsupported(perl) === undefined;
+}
+
+;// CONCATENATED MODULE: ./src/exec/process-runner.ts
+
+
+
+
+
+
+
+
+
+const DEFAULT_STDIO_GRACE_MS = 1000;
+const EXIT_COMMAND_NOT_FOUND = 127;
+const EXIT_NOT_EXECUTABLE = 126;
+// setTimeout fires at once for longer delays; this is almost 25 days.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Runs one command as the leader of its own process group and resolves once it has ended, its
+ * output has been delivered and nothing of its group is left. Never rejects.
+ */
+async function runProcess(options) {
+    const clock = startClock();
+    if (options.signal?.aborted) {
+        return clock.result({ exitCode: null, signal: null, timedOut: false, aborted: true });
+    }
+    // Linux: found in /proc/N/environ, so that what the task leaves can be found once re-parented.
+    const marker = process.platform === 'linux' ? newTaskMarker() : undefined;
+    const started = await startProcess(options, marker);
+    if ('error' in started)
+        return clock.result(await describeStartFailure(started.error, options));
+    // What such a task leaves after it ended is only found by the sweep at the end of the run.
+    if (started.adopter === undefined)
+        unadoptedTasks = true;
+    const triggers = new StopTriggers(options.timeoutMs, options.signal);
+    const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    try {
+        const first = await Promise.race([started.exited, triggers.timedOut, triggers.aborted]);
+        triggers.clearTimer();
+        const stopReason = Array.isArray(first) ? undefined : first;
+        if (stopReason !== undefined) {
+            await stopProcessTree(started, marker, killGraceMs, triggers.firedAt);
+        }
+        const [code, signal] = await started.exited;
+        await closeOutput(started, options, stopReason ? undefined : triggers.aborted);
+        await stopWhatItLeft(started, killGraceMs, stopReason);
+        return clock.result({
+            exitCode: code ?? exitCodeOfSignal(signal),
+            signal,
+            timedOut: stopReason === 'timeout',
+            aborted: stopReason === 'abort',
+            error: started.lostReason?.(),
+            pid: started.pid
+        });
+    }
+    finally {
+        triggers.dispose();
+    }
+}
+/** Starts the process through a launcher, or with spawn where none takes it. */
+async function startProcess(options, marker) {
+    const launchers = options.launchers === undefined ? sharedLaunchers() : options.launchers;
+    if (launchers) {
+        const outcome = await launchers.launch({ ...options, marker });
+        if ('error' in outcome)
+            return outcome;
+        if ('process' in outcome)
+            return outcome.process;
+    }
+    return startWithSpawn(options, marker);
+}
+/** What stops a running task early: its time limit, or the run's signal. */
+class StopTriggers {
+    signal;
+    /** Settles when the time limit runs out; never without one. */
+    timedOut;
+    /** Settles when the signal aborts. */
+    aborted;
+    /** When a trigger fired, as `moment()`: the stop's first look must be read after it. */
+    firedAt = 0;
+    timer;
+    onAbort;
+    constructor(timeoutMs, signal) {
+        this.signal = signal;
+        this.timedOut = new Promise(resolve => {
+            if (timeoutMs === undefined || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))
+                return;
+            this.timer = setTimeout(() => this.fire(resolve, 'timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
+        });
+        this.aborted = new Promise(resolve => {
+            if (!signal)
+                return;
+            // Starting through a launcher takes a moment, in which the run may have halted.
+            if (signal.aborted)
+                return this.fire(resolve, 'abort');
+            this.onAbort = () => this.fire(resolve, 'abort');
+            signal.addEventListener('abort', this.onAbort, { once: true });
+        });
+    }
+    /** The time limit no longer applies (the process ended, or is being stopped). */
+    clearTimer() {
+        clearTimeout(this.timer);
+    }
+    /** Stops listening to the signal. */
+    dispose() {
+        this.clearTimer();
+        if (this.onAbort)
+            this.signal?.removeEventListener('abort', this.onAbort);
+    }
+    fire(resolve, reason) {
+        this.firedAt = moment();
+        resolve(reason);
+    }
+}
+/**
+ * Closes the task's output once it is delivered: a background child may still hold stdout open,
+ * so it waits at most the stdio grace, cut short when `abort` settles first.
+ */
+async function closeOutput(started, options, abort) {
+    if (started.stdioOpen()) {
+        const stdioGraceMs = options.stdioGraceMs ?? DEFAULT_STDIO_GRACE_MS;
+        await raceWithTimer(abort ? [started.stdioClosed, abort] : [started.stdioClosed], stdioGraceMs);
+    }
+    started.closeStdio();
+}
+/** Stops what the ended task left running: through its launcher, or its process group. */
+async function stopWhatItLeft(started, killGraceMs, stopReason) {
+    const { adopter, pid } = started;
+    // A task whose launcher died has no adopter any more: its group is stopped as a spawned one's.
+    const lost = started.lostReason?.() !== undefined;
+    if (lost)
+        unadoptedTasks = true;
+    if (adopter !== undefined && !lost) {
+        // Its launcher still has a child: a process of this task (and the launcher waits for us).
+        // Undefined, or when the launcher said so: a process the task left may have started just
+        // before, so what /proc said earlier in this turn does not count.
+        const leftAt = await started.leftovers;
+        const stopped = leftAt === undefined ||
+            (await stopProcesses(now => liveDescendants(adopter, now.processes()), pid, killGraceMs, leftAt));
+        // One we may not signal (sudo) would be taken for every later task's: retire the launcher.
+        started.release?.(stopped);
+    }
+    else if (stopReason === undefined) {
+        // Nothing of a finished task may outlive it, e.g. `server &` at the end of a script.
+        await stopLeftovers(pid, killGraceMs);
+    }
+}
+/** Whether a task ran without an adopter: then only the sweep finds what it left. */
+let unadoptedTasks = false;
+/**
+ * Stops every process any task of this run left that is still running (Linux: found by the
+ * marker in their environment), SIGTERM then SIGKILL after the grace. For the end of the run, and
+ * its cancellation; cheap when every task was started by a launcher that adopts orphans.
+ */
+async function stopRunLeftovers(graceMs = DEFAULT_KILL_GRACE_MS) {
+    if (process.platform !== 'linux' || !unadoptedTasks)
+        return;
+    await stopProcesses(now => now.marked(runMarker()), undefined, graceMs, moment());
+}
+let process_runner_shared;
+/** The launchers every task of this process shares. */
+function sharedLaunchers() {
+    process_runner_shared ??= new LauncherPool();
+    return process_runner_shared;
+}
+/** Starts the process with Node's spawn: a fork of this whole process. */
+async function startWithSpawn(options, marker) {
+    let child;
+    let env = options.env;
+    if (marker !== undefined) {
+        const split = marker.indexOf('=');
+        env = { ...(env ?? process.env), [marker.slice(0, split)]: marker.slice(split + 1) };
+    }
+    try {
+        child = (0,external_node_child_process_namespaceObject.spawn)(options.file, options.args, {
+            cwd: options.cwd,
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            // A new process group (pgid = pid) so the whole tree can be signalled; Windows has no
+            // groups (taskkill /T walks the tree) and detached there means a console of its own.
+            detached: process.platform !== 'win32',
+            windowsHide: true
+        });
+    }
+    catch (error) {
+        return { error };
+    }
+    const stdout = child.stdout;
+    const stderr = child.stderr;
+    const pid = child.pid;
+    if (pid === undefined || stdout === null || stderr === null) {
+        // Node reports ENOENT, EACCES, EMFILE and the like as an 'error' event after spawn returns.
+        const error = await new Promise(resolve => child.once('error', resolve));
+        stdout?.destroy();
+        stderr?.destroy();
+        return { error };
+    }
+    const onOutput = options.onOutput;
+    if (onOutput) {
+        const relay = (stream, name) => {
+            stream.on('data', (chunk) => {
+                const wait = onOutput(chunk, name);
+                if (wait) {
+                    stream.pause();
+                    void wait.finally(() => stream.resume());
+                }
+            });
+        };
+        relay(stdout, 'stdout');
+        relay(stderr, 'stderr');
+    }
+    else {
+        stdout.resume();
+        stderr.resume();
+    }
+    // Errors after a successful spawn (e.g. a failed kill) change nothing here, but must be handled.
+    child.on('error', () => { });
+    return {
+        pid,
+        exited: new Promise(resolve => child.once('exit', (code, signal) => resolve([code, signal]))),
+        stdioClosed: Promise.all([process_runner_closed(stdout), process_runner_closed(stderr)]).then(() => undefined),
+        stdioOpen: () => stdout.readable || stderr.readable,
+        closeStdio: () => {
+            stdout.destroy();
+            stderr.destroy();
+        },
+        killMain: () => {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGKILL');
+        }
+    };
+}
+/** The taskkill invocation that force-stops a process tree on Windows (no shell involved). */
+function taskkillCommand(pid, env = process.env) {
+    const systemRoot = env.SystemRoot ?? 'C:\\Windows';
+    return {
+        file: external_node_path_namespaceObject.win32.join(systemRoot, 'System32', 'taskkill.exe'),
+        args: ['/T', '/F', '/PID', String(pid)]
+    };
+}
+/** 128 + the signal's number, as a shell reports a process killed by a signal. */
+function exitCodeOfSignal(signal) {
+    if (signal === null)
+        return null;
+    const number = external_node_os_namespaceObject.constants.signals[signal];
+    return number === undefined ? null : 128 + number;
+}
+/**
+ * Stops the task's whole tree: its process group and, on Linux, every process that left it — all
+ * descendants of its adopting launcher, or else its descendants still linked to it and every
+ * process carrying its marker.
+ */
+async function stopProcessTree(started, marker, graceMs, triggeredAt) {
+    const pid = started.pid;
+    if (process.platform === 'win32') {
+        await runTaskkill(pid);
+        // taskkill can fail (e.g. access denied); at least the main process must end.
+        started.killMain?.();
+        return;
+    }
+    const adopter = started.adopter;
+    const find = adopter !== undefined
+        ? (now) => liveDescendants(adopter, now.processes())
+        : (now) => {
+            const linked = liveDescendants(pid, now.processes());
+            if (marker === undefined)
+                return linked;
+            return [...new Set([...linked, ...now.marked(marker)])];
+        };
+    await stopProcesses(find, pid, graceMs, triggeredAt);
+}
+async function stopLeftovers(pgid, graceMs) {
+    // Windows has no process group to find what a finished process left behind.
+    if (process.platform === 'win32')
+        return;
+    // Usually the group is already empty and this costs a single kill(2).
+    if (!groupMayBeAlive(pgid) || !groupHasLiveMembers(pgid))
+        return;
+    await stopProcesses(() => [], pgid, graceMs, moment());
+}
+function runTaskkill(pid) {
+    const { file, args } = taskkillCommand(pid);
+    return new Promise(resolve => {
+        try {
+            const taskkill = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: 'ignore', windowsHide: true });
+            taskkill.once('error', () => resolve());
+            taskkill.once('exit', () => resolve());
+        }
+        catch {
+            resolve(); // the caller falls back to killing the main process
+        }
+    });
+}
+async function describeStartFailure(error, options) {
+    const code = error?.code;
+    // isNativeError rather than instanceof: errors may come from another realm (vm, jest).
+    let message = external_node_util_.types.isNativeError(error) ? error.message : String(error);
+    // Some spawn errors are thrown as just "spawn ENOTDIR".
+    if (!message.includes(options.file))
+        message = `${message}: ${options.file}`;
+    const failure = { signal: null, timedOut: false, aborted: false };
+    // A missing or unusable cwd fails spawn with the same codes as a bad command, so look at the
+    // cwd only after a failure rather than stat it before every spawn.
+    if (options.cwd !== undefined && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES')) {
+        const cwdProblem = await workingDirectoryProblem(options.cwd);
+        if (cwdProblem !== undefined)
+            return { ...failure, exitCode: null, error: cwdProblem };
+    }
+    // The shell's codes: 127 for a command that is not there, 126 for one that cannot be run.
+    if (code === 'ENOENT')
+        return { ...failure, exitCode: EXIT_COMMAND_NOT_FOUND, error: message };
+    if (code === 'EACCES' || code === 'ENOTDIR') {
+        return { ...failure, exitCode: EXIT_NOT_EXECUTABLE, error: message };
+    }
+    return { ...failure, exitCode: null, error: message };
+}
+async function workingDirectoryProblem(cwd) {
+    try {
+        const stats = await external_node_fs_namespaceObject.promises.stat(cwd);
+        if (!stats.isDirectory())
+            return `working directory is not a directory: ${cwd}`;
+        await external_node_fs_namespaceObject.promises.access(cwd, external_node_fs_namespaceObject.constants.X_OK);
+        return undefined;
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return `working directory does not exist: ${cwd}`;
+        if (code === 'EACCES')
+            return `working directory cannot be entered: ${cwd}`;
+        return `working directory ${cwd}: ${error.message}`;
+    }
+}
+function process_runner_closed(stream) {
+    return new Promise(resolve => {
+        if (stream.closed)
+            resolve();
+        else
+            stream.once('close', () => resolve());
+    });
+}
+/** Waits for the first of `promises` or `ms`, whichever comes first, leaving no timer behind. */
+async function raceWithTimer(promises, ms) {
+    let timer;
+    try {
+        await Promise.race([...promises, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+function startClock() {
+    const startedAt = Date.now();
+    const startedTick = monotonicMs();
+    return {
+        result(fields) {
+            // Duration from the monotonic clock; endedAt derived from it so the three agree.
+            const durationMs = Math.round(monotonicMs() - startedTick);
+            return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/exec/task-output.ts
+
+
+
+
+
+
+const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
+/** Output kept per task for the summary, annotations and results file: lines, and bytes. */
+const DEFAULT_TAIL_LINES = 50;
+const DEFAULT_TAIL_BYTES = 8 * 1024;
+// Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
+const FIRST_BLOCK_SIZE = 4 * 1024;
+const MAX_BLOCK_SIZE = 64 * 1024;
+const REPLAY_READ_SIZE = 64 * 1024;
+const REPLAY_YIELD_BYTES = 1024 * 1024;
+// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
+// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
+const TAIL_WINDOW_SLACK = 8;
+const task_output_LF = 0x0a;
+const task_output_CR = 0x0d;
+/**
+ * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
+ * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
+ * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
+ * buffer so tail() never re-reads the output.
+ */
+class TaskOutput {
+    memoryLimit;
+    tempDir;
+    tailLines;
+    tailBytes;
+    retain;
+    // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
+    blocks = [];
+    lastBlockUsed = 0;
+    memoryBytes = 0;
+    /** Set once output went to a file: all later output goes to files too, to keep its order. */
+    memoryClosed = false;
+    /** What is not in memory, in order: ranges of this object's own spill file and of targets'. */
+    segments = [];
+    spillFile;
+    spillFd;
+    spillFileBytes = 0;
+    /** Targets handed out, to remove their files. */
+    targets = [];
+    spillFailure;
+    lostBytes = 0;
+    // Allocated on the first write: most tasks of a large run print nothing.
+    tailRingBuffer;
+    tailRingEnd = 0;
+    /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
+    tailBehind = 0;
+    totalBytes = 0;
+    disposed = false;
+    constructor(options = {}) {
+        this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
+        this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
+        this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
+        this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
+        this.retain = options.retain ?? true;
+    }
+    /** Total bytes written, including any that could not be kept. */
+    get byteLength() {
+        return this.totalBytes;
+    }
+    /** Path of this object's own spill file, once output went past the memory limit. */
+    get spillPath() {
+        return this.spillFd !== undefined ? this.spillFile : undefined;
+    }
+    /**
+     * A file someone else (a launcher) may append the output that comes next to, after writing
+     * `after` more bytes here (at most `inMemoryAtMost`). Undefined when output is not kept.
+     */
+    spillTarget(inMemoryAtMost = Infinity) {
+        if (!this.retain || this.disposed)
+            return undefined;
+        const path = this.newSpillPath();
+        const after = Math.min(this.memoryRoom, inMemoryAtMost);
+        const writtenBefore = this.totalBytes;
+        let counted = 0;
+        // Whoever writes it creates it only once `after` bytes went by: most tasks never get there.
+        this.targets.push({
+            path,
+            mayExist: () => counted > 0 || this.totalBytes - writtenBefore >= after
+        });
+        const appended = (bytes) => {
+            if (this.disposed || bytes <= 0)
+                return;
+            this.addSegment(path, counted, bytes);
+            counted += bytes;
+            this.totalBytes += bytes;
+            this.tailBehind += bytes;
+        };
+        return { path, after, appended };
+    }
+    /** Bytes that could not be kept because writing the spill file failed (see spillError). */
+    get droppedBytes() {
+        return this.lostBytes;
+    }
+    /** Why the spill file could not be written, if it could not. */
+    get spillError() {
+        return this.spillFailure;
+    }
+    /** Appends a chunk; its bytes are copied, so the caller may reuse it. I/O errors don't throw. */
+    write(chunk) {
+        if (this.disposed)
+            throw new Error('TaskOutput: write after dispose');
+        if (chunk.length === 0)
+            return;
+        this.totalBytes += chunk.length;
+        this.catchUpTail();
+        this.appendToTail(chunk);
+        if (!this.retain)
+            return;
+        const memoryRoom = this.memoryRoom;
+        if (memoryRoom >= chunk.length) {
+            this.appendToMemory(chunk);
+            return;
+        }
+        if (memoryRoom > 0)
+            this.appendToMemory(chunk.subarray(0, memoryRoom));
+        this.appendToSpill(memoryRoom > 0 ? chunk.subarray(memoryRoom) : chunk);
+    }
+    /**
+     * Streams everything written before the call, in order, to `sink`. A chunk handed over is never
+     * modified later, so the sink may keep it, unless `sinkHoldsNothing` says after the chunk (and
+     * the sink's promise, if it returned one) that the sink kept no reference to it: then the next
+     * read from the spill file may go into the same buffer.
+     */
+    async replay(sink, sinkHoldsNothing) {
+        if (this.disposed)
+            throw new Error('TaskOutput: replay after dispose');
+        // What exists now is what gets replayed, whatever is written meanwhile.
+        const blocks = this.blocks.slice();
+        const lastBlockUsed = this.lastBlockUsed;
+        const segments = this.segments.map(segment => ({ ...segment }));
+        for (const [index, block] of blocks.entries()) {
+            await sink(block.subarray(0, index === blocks.length - 1 ? lastBlockUsed : block.length));
+        }
+        let buffer;
+        let replayed = 0;
+        for (const { path: file, start, bytes } of segments) {
+            // Read synchronously: the file was just written and is in the page cache, and a thread-pool
+            // round trip per read took about a fifth of a large replay's time.
+            // Reopened by path in a folder tasks can write to: no FIFO or link put in its place is followed.
+            const fd = external_node_fs_namespaceObject.openSync(file, READ_FLAGS);
+            try {
+                for (let position = start; position < start + bytes;) {
+                    const left = start + bytes - position;
+                    if (buffer === undefined || sinkHoldsNothing?.() !== true) {
+                        buffer = Buffer.allocUnsafeSlow(Math.min(REPLAY_READ_SIZE, left));
+                    }
+                    const bytesRead = external_node_fs_namespaceObject.readSync(fd, buffer, 0, Math.min(buffer.length, left), position);
+                    if (bytesRead === 0)
+                        throw new Error(`TaskOutput: spill file ${file} is truncated`);
+                    position += bytesRead;
+                    replayed += bytesRead;
+                    await sink(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+                    // A sink that never waits would otherwise keep the event loop from other tasks'
+                    // output, timers and signals for the whole replay.
+                    if (replayed % REPLAY_YIELD_BYTES < bytesRead)
+                        await nextTurnOfEventLoop();
+                }
+            }
+            finally {
+                external_node_fs_namespaceObject.closeSync(fd);
+            }
+        }
+    }
+    /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
+    tail() {
+        this.catchUpTail();
+        const window = this.tailWindow();
+        const windowOffset = this.totalBytes - window.length;
+        if (this.tailLines === 0 || this.tailBytes === 0) {
+            return { text: '', truncated: this.totalBytes > 0 };
+        }
+        let end = window.length;
+        if (end > 0 && window[end - 1] === task_output_LF) {
+            end--;
+            if (end > 0 && window[end - 1] === task_output_CR)
+                end--;
+        }
+        // Walk back over whole lines while they fit both limits.
+        let start = end;
+        let lineEnd = end;
+        let lines = 0;
+        let cutInsideLine = false;
+        while (lines < this.tailLines) {
+            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(task_output_LF, lineEnd - 1);
+            const lineStart = lineBreak + 1;
+            const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0;
+            if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
+                // A last line too long to show whole: keep its end rather than nothing.
+                if (lines === 0) {
+                    start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end);
+                    cutInsideLine = true;
+                }
+                break;
+            }
+            start = lineStart;
+            lines++;
+            if (lineBreak === -1)
+                break;
+            lineEnd = lineBreak;
+        }
+        const truncated = cutInsideLine || windowOffset + start > 0;
+        const text = window
+            .subarray(start, end)
+            .toString('utf8')
+            .replace(/\r(?=\n)/g, '');
+        return { text, truncated };
+    }
+    /**
+     * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
+     * is removed off the main thread (removing a large file takes a while): await to know it is gone.
+     */
+    async dispose() {
+        if (this.disposed)
+            return;
+        // tail() outlives the spill file.
+        this.catchUpTail();
+        this.disposed = true;
+        this.blocks.length = 0;
+        this.memoryBytes = 0;
+        if (this.spillFd !== undefined) {
+            try {
+                external_node_fs_namespaceObject.closeSync(this.spillFd);
+            }
+            catch {
+                // Already unusable; deleting the file below is what matters.
+            }
+            this.spillFd = undefined;
+        }
+        // A leftover process may still hold it open (EBUSY on Windows): the job's temp dir goes anyway.
+        const files = this.targets.filter(target => target.mayExist()).map(target => target.path);
+        if (this.spillFile !== undefined)
+            files.push(this.spillFile);
+        await Promise.all(files.map(file => external_node_fs_namespaceObject.promises.rm(file, { force: true }).catch(() => { })));
+    }
+    appendToMemory(bytes) {
+        let offset = 0;
+        while (offset < bytes.length) {
+            let block = this.blocks[this.blocks.length - 1];
+            if (block === undefined || this.lastBlockUsed === block.length) {
+                block = Buffer.allocUnsafeSlow(this.nextBlockSize());
+                this.blocks.push(block);
+                this.lastBlockUsed = 0;
+            }
+            const copied = bytes.copy(block, this.lastBlockUsed, offset);
+            this.lastBlockUsed += copied;
+            this.memoryBytes += copied;
+            offset += copied;
+        }
+    }
+    nextBlockSize() {
+        const previous = this.blocks[this.blocks.length - 1]?.length ?? FIRST_BLOCK_SIZE / 2;
+        return Math.min(previous * 2, MAX_BLOCK_SIZE, this.memoryLimit - this.memoryBytes);
+    }
+    appendToSpill(bytes) {
+        let offset = 0;
+        try {
+            if (this.spillFailure !== undefined)
+                throw this.spillFailure;
+            if (this.spillFd === undefined) {
+                this.spillFile = this.newSpillPath();
+                this.spillFd = external_node_fs_namespaceObject.openSync(this.spillFile, 'wx', 0o600);
+            }
+            while (offset < bytes.length) {
+                const written = external_node_fs_namespaceObject.writeSync(this.spillFd, bytes, offset, bytes.length - offset);
+                this.addSegment(this.spillFile, this.spillFileBytes, written);
+                offset += written;
+                this.spillFileBytes += written;
+            }
+        }
+        catch (error) {
+            // Output is not worth crashing the run for: keep counting and report it via spillError.
+            this.spillFailure ??= external_node_util_.types.isNativeError(error) ? error : new Error(String(error));
+            this.lostBytes += bytes.length - offset;
+        }
+    }
+    get memoryRoom() {
+        return this.memoryClosed ? 0 : this.memoryLimit - this.memoryBytes;
+    }
+    /** Output at `start` of `file` comes next: extends the last segment when it is the same run. */
+    addSegment(file, start, bytes) {
+        this.memoryClosed = true;
+        const last = this.segments[this.segments.length - 1];
+        if (last?.path === file && last.start + last.bytes === start)
+            last.bytes += bytes;
+        else
+            this.segments.push({ path: file, start, bytes });
+    }
+    newSpillPath() {
+        // Every task asks for a path (see spillTarget): one random part per process, then a count.
+        spillNamePrefix ??= `task-output-${randomUUID()}`;
+        return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
+    }
+    /** Takes the end of what a target's writer appended into the tail ring. */
+    catchUpTail() {
+        if (this.tailBehind === 0)
+            return;
+        const last = this.segments[this.segments.length - 1];
+        const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes);
+        this.tailBehind = 0;
+        const bytes = Buffer.allocUnsafe(length);
+        let read = 0;
+        try {
+            const fd = external_node_fs_namespaceObject.openSync(last.path, READ_FLAGS);
+            try {
+                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
+            }
+            finally {
+                external_node_fs_namespaceObject.closeSync(fd);
+            }
+        }
+        catch {
+            // Only the tail shown in the summary suffers: the replay reports a missing file itself.
+        }
+        this.appendToTail(bytes.subarray(0, read));
+    }
+    get tailRing() {
+        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
+        return this.tailRingBuffer;
+    }
+    appendToTail(chunk) {
+        const ring = this.tailRing;
+        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
+        const untilWrap = ring.length - this.tailRingEnd;
+        if (visible.length <= untilWrap) {
+            visible.copy(ring, this.tailRingEnd);
+        }
+        else {
+            visible.copy(ring, this.tailRingEnd, 0, untilWrap);
+            visible.copy(ring, 0, untilWrap);
+        }
+        this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length;
+    }
+    /** The last bytes of the output, oldest first. */
+    tailWindow() {
+        if (this.totalBytes === 0)
+            return Buffer.alloc(0);
+        const ring = this.tailRing;
+        if (this.totalBytes < ring.length)
+            return ring.subarray(0, this.totalBytes);
+        return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
+    }
+}
+let spillNamePrefix;
+let spillNameCount = 0;
+function nextTurnOfEventLoop() {
+    return new Promise(resolve => setImmediate(resolve));
+}
+function nonNegativeInteger(value, fallback) {
+    if (value === undefined || !Number.isFinite(value))
+        return fallback;
+    return Math.max(0, Math.floor(value));
+}
+/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
+function alignToCharacterStart(bytes, index, end) {
+    let aligned = index;
+    // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
+    while (aligned < end && aligned - index < 3 && (bytes[aligned] & 0xc0) === 0x80) {
+        aligned++;
+    }
+    return aligned;
+}
+
+;// CONCATENATED MODULE: ./src/exec/command-task.ts
+
+
+
 
 
 
 /**
- * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
- * report other than success, or a throw) never affects the others, except the items that need
- * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
- * highest priority first, then in input order. Halting starts nothing more: every item not yet
- * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
- * signal aborted unless the halt drains.
+ * Output a launcher hands to the action before it writes the rest to a file of its own (one per
+ * attempt): Node collects buffers read from a pipe late (docs/decisions/010).
  */
-async function runTasks(items, task, options) {
-    const concurrency = options.concurrency;
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-        throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-    }
-    const total = items.length;
-    const outcomes = new Array(total);
-    const stop = new AbortController();
-    // Every running task listens on this one signal; more than 10 is expected, not a leak.
-    (0,external_node_events_.setMaxListeners)(0, stop.signal);
-    let halt;
-    let failures = 0;
-    let successes = 0;
-    let settledCount = 0;
-    let running = 0;
-    const started = new Array(total).fill(false);
-    // Which items wait for which: dependents[i] lists the items that need i.
-    const waitingOn = new Array(total).fill(0);
-    const dependents = Array.from({ length: total }, () => []);
-    options.needs?.forEach((needs, index) => {
-        waitingOn[index] = needs.length;
-        for (const need of needs)
-            dependents[need]?.push(index);
-    });
-    const priority = (index) => options.priorities?.[index] ?? 0;
-    const ready = new ReadyQueue(priority);
-    for (let index = 0; index < total; index++)
-        if (waitingOn[index] === 0)
-            ready.push(index);
-    const freeSlots = Array.from({ length: concurrency }, (_, i) => concurrency - i);
-    let finish = () => undefined;
-    const finished = new Promise(resolve => (finish = resolve));
-    const settle = (outcome) => {
-        outcomes[outcome.index] = outcome;
-        settledCount++;
-        options.onSettled?.(outcome);
-        if (outcome.status === TaskStatus.Success) {
-            for (const dependent of dependents[outcome.index] ?? []) {
-                if (--waitingOn[dependent] === 0)
-                    ready.push(dependent);
-            }
-        }
-        else {
-            skipDependents(outcome);
-        }
-        if (settledCount === total)
-            finish();
+const LAUNCHER_FRAMED_BYTES = 64 * 1024;
+/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
+function commandTask(options) {
+    // One set of files per worker slot, kept for every task that runs in it.
+    const slotFiles = new Map();
+    const stepFileCommands = options.stepFiles?.commands ?? [];
+    const filesOf = (slot) => {
+        const files = slotFiles.get(slot) ?? new TaskFiles(options.tempDir, slot, stepFileCommands);
+        slotFiles.set(slot, files);
+        return files;
     };
-    const skipDependents = (outcome) => {
-        for (const dependent of dependents[outcome.index] ?? []) {
-            if (outcomes[dependent] !== undefined)
-                continue;
-            const reason = outcome.status === TaskStatus.Skipped
-                ? `needs item ${outcome.index + 1}, which was skipped`
-                : `needs item ${outcome.index + 1}, which ended ${outcome.status}`;
-            settle({ index: dependent, status: TaskStatus.Skipped, reason, blockedBy: outcome.index });
-        }
+    return async (prepared, context) => {
+        const overrides = prepared.overrides ?? {};
+        const { index } = prepared;
+        const seq = index + 1;
+        const { slot, signal } = context;
+        const command = options.template.usesSlot
+            ? options.template.render(prepared.item, seq, slot)
+            : prepared.command;
+        const output = new TaskOutput({ tempDir: options.tempDir, retain: options.log.replaysOutput });
+        const file = resolveProgram(command.file);
+        const files = filesOf(slot);
+        const { item, spawnRoom } = prepared;
+        const { env, fileText } = itemEnvironment(options.env, overrides.env, { item, seq, slot, spawnRoom }, files);
+        const onOutput = (chunk) => {
+            output.write(chunk);
+            return options.log.output(index, item, chunk);
+        };
+        const startedAt = Date.now();
+        const attempted = await withRetries(async () => {
+            // A failed attempt's outputs must not leak into the next one's.
+            await files.reset(fileText);
+            return runProcess({
+                file,
+                args: command.args,
+                cwd: overrides.cwd ?? options.cwd,
+                env,
+                timeoutMs: overrides.timeoutMs ?? options.timeoutMs,
+                signal,
+                killGraceMs: options.killGraceMs,
+                onOutput,
+                outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
+            });
+        }, {
+            retries: overrides.retries ?? options.retries ?? 0,
+            baseDelayMs: options.retryDelayMs ?? 1000,
+            signal,
+            random: options.random,
+            announce: line => void onOutput(Buffer.from(line))
+        });
+        const collected = await collectFiles(files, index);
+        options.stepFiles?.add(index, collected.stepFiles);
+        const record = taskRecord(prepared, command, slot, startedAt, attempted, output, collected);
+        // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
+        void options.log.end(record, output);
+        return { status: record.status, value: record };
     };
-    const haltRun = (reason, stopRunning) => {
-        if (halt === undefined)
-            halt = reason;
-        if (stopRunning && !stop.signal.aborted)
-            stop.abort(halt);
-        // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
-        for (let index = 0; index < total; index++) {
-            if (outcomes[index] === undefined && !started[index]) {
-                settle({ index, status: TaskStatus.Skipped, reason: `not started: ${halt.message}` });
-            }
-        }
-    };
-    const launch = () => {
-        while (halt === undefined && running < concurrency) {
-            const index = ready.pop();
-            if (index === undefined)
-                break;
-            started[index] = true;
-            running++;
-            const slot = freeSlots.pop();
-            options.onStart?.(index, slot);
-            void runOne(index, slot);
-        }
-        // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
-        // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
-        if (running === 0 && settledCount < total && halt === undefined) {
-            for (let index = 0; index < total; index++) {
-                if (outcomes[index] === undefined) {
-                    settle({
-                        index,
-                        status: TaskStatus.Skipped,
-                        reason: 'its needs wait on each other in a cycle'
-                    });
-                }
-            }
-        }
-    };
-    const runOne = async (index, slot) => {
-        let outcome;
-        try {
-            const report = await task(items[index], { index, slot, signal: stop.signal });
-            outcome = { index, status: report.status, value: report.value, slot };
-        }
-        catch (error) {
-            outcome = { index, status: TaskStatus.Failure, error, slot };
-        }
-        running--;
-        releaseSlot(freeSlots, slot);
-        if (outcome.status === TaskStatus.Success)
-            successes++;
-        else if (outcome.status !== TaskStatus.Skipped)
-            failures++;
-        settle(outcome);
-        const mode = options.haltMode ?? HaltMode.Cancel;
-        if (options.maxFailures && failures >= options.maxFailures && halt === undefined) {
-            const what = `${failures} ${failures === 1 ? 'task' : 'tasks'} did not succeed`;
-            haltRun(new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode === HaltMode.Cancel);
-        }
-        else if (options.stopAfterSuccesses &&
-            successes >= options.stopAfterSuccesses &&
-            halt === undefined) {
-            const what = `${successes} ${successes === 1 ? 'task' : 'tasks'} succeeded`;
-            haltRun(new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode === HaltMode.Cancel);
-        }
-        launch();
-    };
-    const external = options.signal;
-    const onExternalAbort = () => {
-        const reason = external?.reason;
-        haltRun(reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)), true);
-    };
-    if (total === 0)
-        return { outcomes: [], halt: undefined };
-    if (external?.aborted)
-        onExternalAbort();
-    else
-        external?.addEventListener('abort', onExternalAbort, { once: true });
-    const budget = options.totalTimeoutMs;
-    const timer = budget === undefined
-        ? undefined
-        : setTimeout(() => haltRun(new Halt(HaltKind.Timeout, `total-timeout of ${budget} ms ran out`), true), budget);
-    try {
-        launch();
-        await finished;
-    }
-    finally {
-        clearTimeout(timer);
-        external?.removeEventListener('abort', onExternalAbort);
-    }
-    return { outcomes: outcomes, halt };
 }
+/** What the task wrote to its own files; what it did to them must not cost its output or record. */
+async function collectFiles(files, index) {
+    return files.collect(index).catch((error) => ({
+        outputs: {},
+        summary: '',
+        stepFiles: undefined,
+        problem: `Could not read the task's GITHUB_OUTPUT, GITHUB_STEP_SUMMARY or GITHUB_ENV: ${String(error)}`
+    }));
+}
+/** The record of a task that ran: how its last attempt went, with its output and files. */
+function taskRecord(prepared, command, slot, startedAt, { result, status, attempts }, output, collected) {
+    return {
+        index: prepared.index,
+        item: prepared.item,
+        status,
+        exitCode: result.exitCode,
+        signal: result.signal,
+        durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
+        attempts,
+        command: command.display,
+        slot,
+        startedAt: attempts === 1 ? result.startedAt : startedAt,
+        endedAt: result.endedAt,
+        outputTail: output.tail().text,
+        error: result.error ?? collected.problem ?? null,
+        outputs: collected.outputs,
+        summary: collected.summary,
+        needs: prepared.needs
+    };
+}
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/exec/scheduler-queues.ts
 /**
  * Items ready to start, highest priority first, then lowest index. Without priorities items
  * become ready in index order, so pushes append and this is a plain FIFO.
@@ -11648,131 +11549,227 @@ class ReadyQueue {
         return rank > otherRank || (rank === otherRank && index < other);
     }
 }
-/** Puts a slot back, keeping the free list in descending order so pop() gives the lowest. */
-function releaseSlot(freeSlots, slot) {
-    let at = freeSlots.length;
-    while (at > 0 && freeSlots[at - 1] < slot)
-        at--;
-    freeSlots.splice(at, 0, slot);
-}
-
-;// CONCATENATED MODULE: ./src/log/progress.ts
-
-/**
- * One progress line: done/total, failures, running, elapsed and an estimate of the time left
- * from the pace so far (omitted until something has finished).
- */
-function progressLine(state) {
-    const { done, total, failed, running, elapsedMs } = state;
-    const left = total - done;
-    const estimate = done > 0 && left > 0 ? `, about ${formatDuration((elapsedMs / done) * left)} left` : '';
-    return (`Progress: ${done}/${total} done, ${failed} not succeeded, ${running} running, ` +
-        `${formatDuration(elapsedMs)} elapsed${estimate}`);
-}
-/**
- * Prints a progress line every `intervalMs` while a run goes on; returns the function that stops
- * it. The timer does not keep the process alive.
- */
-function startProgress(intervalMs, state, print) {
-    const timer = setInterval(() => print(progressLine(state())), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
-}
-
-;// CONCATENATED MODULE: ./src/exec/step-files.ts
-
-
-
-/** Most bytes of one task's GITHUB_ENV or GITHUB_PATH file that are applied. */
-const MAX_TASK_STEP_FILE_BYTES = 1024 * 1024;
-/**
- * Parses a GITHUB_ENV file with the runner's rules: its variables in order, or the problem, naming
- * the line, for which the runner would refuse the file (see parseKeyValueFile).
- */
-function parseEnvFile(text) {
-    return parseKeyValueFile(text, { strict: true });
-}
-/** The non-empty lines of a GITHUB_PATH file, read as the runner does. */
-function fileLines(text) {
-    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-    return body.split(/\r\n|\r|\n/).filter(line => line !== '');
-}
-/**
- * The runner file commands a task wrote to, kept aside during the run and applied to the step's
- * files after it, task by task in input order, so later steps see what each task wrote as if the
- * tasks had run one after another in input order (for GITHUB_ENV, a later task's value of a name
- * wins; for GITHUB_PATH, a later task's directories come first).
- */
-class StepFiles {
-    targets;
-    /** Each task's files by index: command name → the file holding what the task wrote. */
-    written = new Map();
-    /** `targets`: the step's file for each command the runner set (see stepFileTargets). */
-    constructor(targets) {
-        this.targets = targets;
+/** Worker slots 1..concurrency not in use; take() gives the lowest, as GNU parallel does. */
+class FreeSlots {
+    /** Descending, so pop() gives the lowest. */
+    free;
+    constructor(concurrency) {
+        this.free = Array.from({ length: concurrency }, (_, i) => concurrency - i);
     }
-    /** The commands each task gets a file of its own for. */
-    get commands() {
-        return Object.keys(this.targets);
+    take() {
+        return this.free.pop();
     }
-    /** Records the files the task at `index` wrote (its last attempt's). */
-    add(index, files) {
-        if (files !== undefined)
-            this.written.set(index, files);
+    release(slot) {
+        let at = this.free.length;
+        while (at > 0 && this.free[at - 1] < slot)
+            at--;
+        this.free.splice(at, 0, slot);
     }
-    /**
-     * Appends every task's files to the step's, in input order, and removes them. A file the runner
-     * would refuse or that is too large is left out with a warning naming the task (`describe`), so
-     * that it cannot spoil what the other tasks wrote; a GITHUB_ENV name the runner refuses
-     * (NODE_OPTIONS) is the runner's to report.
-     */
-    apply(describe, warn) {
-        const indexes = [...this.written.keys()].sort((a, b) => a - b);
-        for (const index of indexes) {
-            for (const [name, path] of Object.entries(this.written.get(index) ?? {})) {
-                const target = this.targets[name];
-                if (target === undefined)
-                    continue;
-                let problem;
-                try {
-                    problem = applyFile(name, path, target);
-                }
-                catch (error) {
-                    problem = String(error);
-                }
-                if (problem !== undefined)
-                    warn(`${describe(index)}: its ${name} was not applied: ${problem}.`);
-                (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+}
+/** Which items wait for which: an item is ready once every item it needs has succeeded. */
+class Needs {
+    waitingOn;
+    /** dependents[i] lists the items that need i. */
+    dependents;
+    constructor(total, needs) {
+        this.waitingOn = new Array(total).fill(0);
+        this.dependents = Array.from({ length: total }, () => []);
+        needs?.forEach((itemNeeds, index) => {
+            this.waitingOn[index] = itemNeeds.length;
+            for (const need of itemNeeds)
+                this.dependents[need]?.push(index);
+        });
+    }
+    /** Whether the item needs nothing that has not succeeded yet. */
+    isReady(index) {
+        return this.waitingOn[index] === 0;
+    }
+    /** Records that `index` succeeded; calls `ready` for each item that needs nothing more. */
+    succeeded(index, ready) {
+        for (const dependent of this.dependents[index] ?? []) {
+            if (--this.waitingOn[dependent] === 0)
+                ready(dependent);
+        }
+    }
+    /** The items that need `index`. */
+    dependentsOf(index) {
+        return this.dependents[index] ?? [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/scheduler.ts
+
+
+
+
+/**
+ * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
+ * report other than success, or a throw) never affects the others, except the items that need
+ * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
+ * highest priority first, then in input order. Halting starts nothing more: every item not yet
+ * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
+ * signal aborted unless the halt drains.
+ */
+async function runTasks(items, task, options) {
+    const concurrency = options.concurrency;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+        throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+    }
+    if (items.length === 0)
+        return { outcomes: [], halt: undefined };
+    return new Scheduler(items, task, options).run();
+}
+/** One run of runTasks: the ready queue, the free slots, the needs and each item's outcome. */
+class Scheduler {
+    items;
+    task;
+    options;
+    total;
+    outcomes;
+    started;
+    needs;
+    ready;
+    slots;
+    stop = new AbortController();
+    tally = { succeeded: 0, failed: 0 };
+    pushReady = (index) => this.ready.push(index);
+    halt;
+    settledCount = 0;
+    running = 0;
+    finish = () => undefined;
+    constructor(items, task, options) {
+        this.items = items;
+        this.task = task;
+        this.options = options;
+        this.total = items.length;
+        this.outcomes = new Array(this.total);
+        this.started = new Array(this.total).fill(false);
+        // Every running task listens on this one signal; more than 10 is expected, not a leak.
+        (0,external_node_events_.setMaxListeners)(0, this.stop.signal);
+        this.needs = new Needs(this.total, options.needs);
+        const priorities = options.priorities;
+        this.ready = new ReadyQueue(index => priorities?.[index] ?? 0);
+        for (let index = 0; index < this.total; index++) {
+            if (this.needs.isReady(index))
+                this.ready.push(index);
+        }
+        this.slots = new FreeSlots(options.concurrency);
+    }
+    /** Starts the policies and the first tasks, and resolves once every item has settled. */
+    async run() {
+        const finished = new Promise(resolve => (this.finish = resolve));
+        const stops = [];
+        try {
+            for (const policy of this.options.policies ?? []) {
+                if (policy.start)
+                    stops.push(policy.start(request => this.haltRun(request)));
+            }
+            this.launch();
+            await finished;
+        }
+        finally {
+            for (const stopPolicy of stops)
+                stopPolicy();
+        }
+        return { outcomes: this.outcomes, halt: this.halt };
+    }
+    /** Starts ready items while slots are free and the run has not halted. */
+    launch() {
+        while (this.halt === undefined && this.running < this.options.concurrency) {
+            const index = this.ready.pop();
+            if (index === undefined)
+                break;
+            this.started[index] = true;
+            this.running++;
+            const slot = this.slots.take();
+            this.options.onStart?.(index, slot);
+            void this.runOne(index, slot);
+        }
+        // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
+        // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
+        if (this.running === 0 && this.settledCount < this.total && this.halt === undefined) {
+            this.settleRest('its needs wait on each other in a cycle');
+        }
+    }
+    /** Runs one task in its slot, settles it, asks the policies, and starts what can start next. */
+    async runOne(index, slot) {
+        let outcome;
+        try {
+            const report = await this.task(this.items[index], {
+                index,
+                slot,
+                signal: this.stop.signal
+            });
+            outcome = { index, status: report.status, value: report.value, slot };
+        }
+        catch (error) {
+            outcome = { index, status: TaskStatus.Failure, error, slot };
+        }
+        this.running--;
+        this.slots.release(slot);
+        if (outcome.status === TaskStatus.Success)
+            this.tally.succeeded++;
+        else if (outcome.status !== TaskStatus.Skipped)
+            this.tally.failed++;
+        this.settle(outcome);
+        this.askPolicies(outcome.status);
+        this.launch();
+    }
+    /** Halts on the first policy that asks to, as long as the run has not halted yet. */
+    askPolicies(status) {
+        for (const policy of this.options.policies ?? []) {
+            if (this.halt !== undefined)
+                return;
+            const request = policy.onSettled?.(status, this.tally);
+            if (request !== undefined)
+                this.haltRun(request);
+        }
+    }
+    /** Records an item's one outcome, and readies or skips the items that need it. */
+    settle(outcome) {
+        this.outcomes[outcome.index] = outcome;
+        this.settledCount++;
+        this.options.onSettled?.(outcome);
+        if (outcome.status === TaskStatus.Success)
+            this.needs.succeeded(outcome.index, this.pushReady);
+        else
+            this.skipDependents(outcome);
+        if (this.settledCount === this.total)
+            this.finish();
+    }
+    /** Skips the items that need one that did not succeed, and theirs in turn. */
+    skipDependents(outcome) {
+        for (const dependent of this.needs.dependentsOf(outcome.index)) {
+            if (this.outcomes[dependent] !== undefined)
+                continue;
+            const reason = outcome.status === TaskStatus.Skipped
+                ? `needs item ${outcome.index + 1}, which was skipped`
+                : `needs item ${outcome.index + 1}, which ended ${outcome.status}`;
+            this.settle({
+                index: dependent,
+                status: TaskStatus.Skipped,
+                reason,
+                blockedBy: outcome.index
+            });
+        }
+    }
+    /** Halts the run (the first reason stays), stopping running tasks unless it drains. */
+    haltRun({ reason, mode }) {
+        if (this.halt === undefined)
+            this.halt = reason;
+        if (mode === HaltMode.Cancel && !this.stop.signal.aborted)
+            this.stop.abort(this.halt);
+        // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
+        this.settleRest(`not started: ${this.halt.message}`);
+    }
+    /** Settles every item not started and not settled yet as skipped. */
+    settleRest(reason) {
+        for (let index = 0; index < this.total; index++) {
+            if (this.outcomes[index] === undefined && !this.started[index]) {
+                this.settle({ index, status: TaskStatus.Skipped, reason });
             }
         }
-        this.written.clear();
     }
-}
-/** Appends one task's file to the step's; the reason when it cannot be. */
-function applyFile(name, path, target) {
-    // A process the task left behind may have put something else there since (a FIFO would block).
-    const file = readPlainFile(path, MAX_TASK_STEP_FILE_BYTES, true);
-    if (file === undefined)
-        return 'it is no longer a plain file';
-    const size = file.size;
-    if (size > MAX_TASK_STEP_FILE_BYTES) {
-        return `it holds ${size.toLocaleString('en-US')} bytes, more than the ${MAX_TASK_STEP_FILE_BYTES.toLocaleString('en-US')} applied`;
-    }
-    const text = file.bytes.toString('utf8');
-    let addition;
-    if (name === 'GITHUB_ENV') {
-        const parsed = parseEnvFile(text);
-        if ('problem' in parsed)
-            return parsed.problem;
-        addition = serializeEnvEntries(parsed.entries);
-    }
-    else {
-        const lines = fileLines(text);
-        addition = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-    }
-    if (addition !== '')
-        (0,external_node_fs_namespaceObject.appendFileSync)(target, addition, 'utf8');
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/log/log-sink.ts
@@ -12036,167 +12033,90 @@ function streamPrefix(index, item) {
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */
 const escapeCommandData = escapeData;
 
-;// CONCATENATED MODULE: ./src/run/run-items.ts
+;// CONCATENATED MODULE: ./src/exec/halt-policies.ts
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** How often a progress line is printed while tasks run. */
-const PROGRESS_INTERVAL_MS = 30_000;
-/** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
-const JOB_LOG_FILE = 'job-log.jsonl';
-/**
- * Runs every prepared item and returns the report; never throws for a task's failure. `afterTask`
- * runs for each task as it ends (while others go on); the report waits for all of them.
- */
-async function runItems(settings, plan, workDirectory, cancellation, afterTask) {
-    const { prepared } = plan;
-    const total = prepared.length;
-    const workers = Math.min(settings.maxWorkers, total);
-    // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
-    const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total);
-    info(`Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
-        `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
-    // Under `shard`, tasks are numbered by their place among all the items.
-    const numbering = plan.shard?.itemCount ?? total;
-    const log = new TaskLog(settings.log, numbering, streamSink(process.stdout), settings.workflowCommands);
-    const jobLog = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
-    // From here on every line of ours goes through the task log, between tasks' output.
-    routeLog(text => log.own(text));
-    const debug = isDebug();
-    // Tasks are numbered by their place in the whole input, also under `shard`.
-    const numberOf = (position) => prepared[position].index + 1;
-    const statuses = [];
-    const startedAt = Date.now();
-    let done = 0;
-    let unsuccessful = 0;
-    let running = 0;
-    let firstFailure;
-    const afterTasks = [];
-    const stopProgress = startProgress(PROGRESS_INTERVAL_MS, () => ({ done, total, failed: unsuccessful, running, elapsedMs: Date.now() - startedAt }), info);
-    const stepFiles = new StepFiles(stepFileTargets(process.env));
-    const launchers = sharedLaunchers();
-    launchers.expect(total, workers);
-    launchers.onUnavailable = reason => {
-        const message = `Tasks are started with spawn from now on: ${reason}`;
-        actions_core_debug(message);
-    };
-    // On cancellation, what finished tasks left is stopped at once, alongside the running tasks.
-    const stopLeftoversNow = () => {
-        setImmediate(() => void stopRunLeftovers());
-    };
-    cancellation.addEventListener('abort', stopLeftoversNow, { once: true });
-    let result;
-    let logFinished = false;
-    try {
-        result = await runTasks(prepared, commandTask({
-            template: plan.template,
-            cwd: settings.workingDirectory,
-            env: taskEnvironment(process.env),
-            timeoutMs: settings.timeoutMs,
-            retries: settings.retries,
-            retryDelayMs: settings.retryDelayMs,
-            log,
-            tempDir: workDirectory,
-            stepFiles
-        }), {
-            concurrency: workers,
-            maxFailures,
-            stopAfterSuccesses: settings.stopOnSuccess,
-            haltMode: settings.failFastMode,
-            totalTimeoutMs: settings.totalTimeoutMs,
-            signal: cancellation,
-            needs: plan.needs,
-            priorities: plan.priorities,
-            onStart: (index, slot) => {
-                running++;
-                if (debug) {
-                    const item = itemLabel(prepared[index]?.item ?? '');
-                    actions_core_debug(`Task ${numberOf(index)} started in slot ${slot}: ${item}`);
-                }
-            },
-            onSettled: outcome => {
-                done++;
-                statuses[outcome.index] = outcome.status;
-                if (outcome.slot !== undefined)
-                    running--;
-                if (isUnsuccessful(outcome.status)) {
-                    unsuccessful++;
-                    firstFailure ??= outcome;
-                }
-                if (outcome.value !== undefined) {
-                    (0,external_node_fs_namespaceObject.writeSync)(jobLog, jobLogLine(outcome.value));
-                    if (afterTask)
-                        afterTasks.push(afterTask(outcome.value));
-                }
-                if (outcome.blockedBy !== undefined) {
-                    info(skippedLine(prepared, outcome.index, outcome.blockedBy, statuses, numbering));
-                }
-                if (debug)
-                    actions_core_debug(`Task ${numberOf(outcome.index)} ended: ${outcome.status}`);
-            }
-        });
-        await Promise.all(afterTasks);
-        await log.finish();
-        logFinished = true;
+/** Halts once `limit` tasks have ended other than `success` (fail-fast). */
+class FailFast {
+    limit;
+    mode;
+    constructor(limit, mode = HaltMode.Cancel) {
+        this.limit = limit;
+        this.mode = mode;
     }
-    finally {
-        cancellation.removeEventListener('abort', stopLeftoversNow);
-        stopProgress();
-        (0,external_node_fs_namespaceObject.closeSync)(jobLog);
-        removeItemFiles(workDirectory, workers);
-        // Also after an error: a group still printing or an open neutralisation would swallow the
-        // failure the step reports next.
-        if (!logFinished)
-            await log.finish().catch(() => undefined);
-        routeLog();
-        // Nothing a task started may outlive the action (a double fork, `setsid -f`).
-        await stopRunLeftovers();
+    onSettled(_status, { failed }) {
+        if (failed < this.limit)
+            return undefined;
+        const what = `${failed} ${failed === 1 ? 'task' : 'tasks'} did not succeed`;
+        return { reason: new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode: this.mode };
     }
-    // Whatever the tasks' statuses: a later step with `if: always()` sees what each one wrote.
-    stepFiles.apply(index => {
-        const item = prepared.find(candidate => candidate.index === index)?.item ?? '';
-        return `Task ${index + 1} (${itemLabel(item, 60)})`;
-    }, warning);
-    const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared));
-    const counts = countStatuses(records);
-    const durationMs = Date.now() - startedAt;
-    info(`Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
-        `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`);
-    return {
-        records,
-        counts,
-        durationMs,
-        workers,
-        shell: settings.shell,
-        haltReason: describeHalt(result.halt, maxFailures, firstFailure, prepared),
-        haltKind: result.halt?.kind ?? null
-    };
 }
-/** The line for a task skipped because a task it needs did not succeed. */
-function skippedLine(prepared, index, blockedBy, statuses, total) {
-    const task = prepared[index];
-    const need = itemLabel(prepared[blockedBy].item);
-    const status = statuses[blockedBy];
-    const how = status === TaskStatus.Failure
-        ? 'failed'
-        : status === TaskStatus.TimedOut
-            ? 'timed out'
-            : `was ${status ?? 'not run'}`;
-    return `⏭️ [${task.index + 1}/${total}] ${itemLabel(task.item)} skipped: needs ${need}, which ${how}`;
+/** Halts once `count` tasks have succeeded (stop-on-success). */
+class StopOnSuccess {
+    count;
+    mode;
+    constructor(count, mode = HaltMode.Cancel) {
+        this.count = count;
+        this.mode = mode;
+    }
+    onSettled(_status, { succeeded }) {
+        if (succeeded < this.count)
+            return undefined;
+        const what = `${succeeded} ${succeeded === 1 ? 'task' : 'tasks'} succeeded`;
+        return { reason: new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode: this.mode };
+    }
+}
+/** Halts once the run's time budget runs out; running tasks are stopped and report `timed-out`. */
+class TotalTimeout {
+    budgetMs;
+    constructor(budgetMs) {
+        this.budgetMs = budgetMs;
+    }
+    start(halt) {
+        const reason = new Halt(HaltKind.Timeout, `total-timeout of ${this.budgetMs} ms ran out`);
+        const timer = setTimeout(() => halt({ reason, mode: HaltMode.Cancel }), this.budgetMs);
+        return () => clearTimeout(timer);
+    }
+}
+/** Halts when the caller's signal aborts (the runner's SIGTERM); running tasks are stopped. */
+class Cancellation {
+    signal;
+    constructor(signal) {
+        this.signal = signal;
+    }
+    start(halt) {
+        const { signal } = this;
+        const onAbort = () => {
+            const reason = signal.reason;
+            halt({
+                reason: reason instanceof Halt ? reason : new Halt(HaltKind.Cancelled, String(reason)),
+                mode: HaltMode.Cancel
+            });
+        };
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+        return () => signal.removeEventListener('abort', onAbort);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/halt-settings.ts
+
+
+
+
+/** The halt policies the execution settings ask for, in the order the scheduler asks them. */
+function haltPolicies(settings, maxFailures, cancellation) {
+    const policies = [];
+    if (maxFailures)
+        policies.push(new FailFast(maxFailures, settings.failFastMode));
+    if (settings.stopOnSuccess) {
+        policies.push(new StopOnSuccess(settings.stopOnSuccess, settings.failFastMode));
+    }
+    policies.push(new Cancellation(cancellation));
+    if (settings.totalTimeoutMs !== undefined)
+        policies.push(new TotalTimeout(settings.totalTimeoutMs));
+    return policies;
 }
 /** The number of unsuccessful tasks that halts the run, or undefined for never. */
 function failureLimit(threshold, total) {
@@ -12207,6 +12127,7 @@ function failureLimit(threshold, total) {
     // GNU parallel's fail=N%: a percentage of all the jobs, so at least one.
     return Math.max(1, Math.ceil((total * threshold.percent) / 100));
 }
+/** The limits part of the "Running N items" line. */
 function describeLimits(settings, maxFailures) {
     const parts = [
         `fail-fast: ${maxFailures === undefined ? 'off' : `after ${maxFailures}, ${settings.failFastMode}`}`,
@@ -12221,6 +12142,7 @@ function describeLimits(settings, maxFailures) {
         parts.push(`retries: ${settings.retries}`);
     return parts.join(', ');
 }
+/** Why the run halted, for the report: after one failure, which task it was. */
 function describeHalt(halt, maxFailures, firstFailure, prepared) {
     if (halt === undefined)
         return null;
@@ -12230,6 +12152,460 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
         return `fail-fast after task ${failed.index + 1} (${item}) ended ${firstFailure.status}`;
     }
     return halt.message;
+}
+
+;// CONCATENATED MODULE: ./src/exec/step-files.ts
+
+
+
+/** Most bytes of one task's GITHUB_ENV or GITHUB_PATH file that are applied. */
+const MAX_TASK_STEP_FILE_BYTES = 1024 * 1024;
+/**
+ * Parses a GITHUB_ENV file with the runner's rules: its variables in order, or the problem, naming
+ * the line, for which the runner would refuse the file (see parseKeyValueFile).
+ */
+function parseEnvFile(text) {
+    return parseKeyValueFile(text, { strict: true });
+}
+/** The non-empty lines of a GITHUB_PATH file, read as the runner does. */
+function fileLines(text) {
+    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    return body.split(/\r\n|\r|\n/).filter(line => line !== '');
+}
+/**
+ * The runner file commands a task wrote to, kept aside during the run and applied to the step's
+ * files after it, task by task in input order, so later steps see what each task wrote as if the
+ * tasks had run one after another in input order (for GITHUB_ENV, a later task's value of a name
+ * wins; for GITHUB_PATH, a later task's directories come first).
+ */
+class StepFiles {
+    targets;
+    /** Each task's files by index: command name → the file holding what the task wrote. */
+    written = new Map();
+    /** `targets`: the step's file for each command the runner set (see stepFileTargets). */
+    constructor(targets) {
+        this.targets = targets;
+    }
+    /** The commands each task gets a file of its own for. */
+    get commands() {
+        return Object.keys(this.targets);
+    }
+    /** Records the files the task at `index` wrote (its last attempt's). */
+    add(index, files) {
+        if (files !== undefined)
+            this.written.set(index, files);
+    }
+    /**
+     * Appends every task's files to the step's, in input order, and removes them. A file the runner
+     * would refuse or that is too large is left out with a warning naming the task (`describe`), so
+     * that it cannot spoil what the other tasks wrote; a GITHUB_ENV name the runner refuses
+     * (NODE_OPTIONS) is the runner's to report.
+     */
+    apply(describe, warn) {
+        const indexes = [...this.written.keys()].sort((a, b) => a - b);
+        for (const index of indexes) {
+            for (const [name, path] of Object.entries(this.written.get(index) ?? {})) {
+                const target = this.targets[name];
+                if (target === undefined)
+                    continue;
+                let problem;
+                try {
+                    problem = applyFile(name, path, target);
+                }
+                catch (error) {
+                    problem = String(error);
+                }
+                if (problem !== undefined)
+                    warn(`${describe(index)}: its ${name} was not applied: ${problem}.`);
+                (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+            }
+        }
+        this.written.clear();
+    }
+}
+/** Appends one task's file to the step's; the reason when it cannot be. */
+function applyFile(name, path, target) {
+    // A process the task left behind may have put something else there since (a FIFO would block).
+    const file = readPlainFile(path, MAX_TASK_STEP_FILE_BYTES, true);
+    if (file === undefined)
+        return 'it is no longer a plain file';
+    const size = file.size;
+    if (size > MAX_TASK_STEP_FILE_BYTES) {
+        return `it holds ${size.toLocaleString('en-US')} bytes, more than the ${MAX_TASK_STEP_FILE_BYTES.toLocaleString('en-US')} applied`;
+    }
+    const text = file.bytes.toString('utf8');
+    let addition;
+    if (name === 'GITHUB_ENV') {
+        const parsed = parseEnvFile(text);
+        if ('problem' in parsed)
+            return parsed.problem;
+        addition = serializeEnvEntries(parsed.entries);
+    }
+    else {
+        const lines = fileLines(text);
+        addition = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    }
+    if (addition !== '')
+        (0,external_node_fs_namespaceObject.appendFileSync)(target, addition, 'utf8');
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/run/job-log.ts
+
+
+/** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
+const JOB_LOG_FILE = 'job-log.jsonl';
+/** Writes the job log: a line for each task that ran, as it ends. */
+class JobLog {
+    fd;
+    constructor(workDirectory) {
+        this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
+    }
+    settled(outcome) {
+        if (outcome.value !== undefined)
+            (0,external_node_fs_namespaceObject.writeSync)(this.fd, jobLogLine(outcome.value));
+    }
+    close() {
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+    }
+}
+/** One line of the job log: GNU parallel's --joblog fields, as JSON. */
+function jobLogLine(record) {
+    return (JSON.stringify({
+        seq: record.index + 1,
+        slot: record.slot,
+        start: record.startedAt === null ? null : record.startedAt / 1000,
+        runtime: record.durationMs / 1000,
+        exitCode: record.exitCode,
+        signal: record.signal,
+        attempts: record.attempts,
+        status: record.status,
+        item: record.item,
+        command: record.command
+    }) + '\n');
+}
+
+;// CONCATENATED MODULE: ./src/log/progress.ts
+
+/**
+ * One progress line: done/total, failures, running, elapsed and an estimate of the time left
+ * from the pace so far (omitted until something has finished).
+ */
+function progressLine(state) {
+    const { done, total, failed, running, elapsedMs } = state;
+    const left = total - done;
+    const estimate = done > 0 && left > 0 ? `, about ${formatDuration((elapsedMs / done) * left)} left` : '';
+    return (`Progress: ${done}/${total} done, ${failed} not succeeded, ${running} running, ` +
+        `${formatDuration(elapsedMs)} elapsed${estimate}`);
+}
+/**
+ * Prints a progress line every `intervalMs` while a run goes on; returns the function that stops
+ * it. The timer does not keep the process alive.
+ */
+function startProgress(intervalMs, state, print) {
+    const timer = setInterval(() => print(progressLine(state())), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+
+;// CONCATENATED MODULE: ./src/run/task-lines.ts
+
+
+
+
+
+/** How often a progress line is printed while tasks run. */
+const PROGRESS_INTERVAL_MS = 30_000;
+/** Counts done, unsuccessful and running tasks, and prints a progress line now and then. */
+class Progress {
+    total;
+    startedAt = Date.now();
+    done = 0;
+    unsuccessful = 0;
+    running = 0;
+    /** Stops the progress lines. */
+    stop;
+    constructor(total) {
+        this.total = total;
+        this.stop = startProgress(PROGRESS_INTERVAL_MS, () => ({
+            done: this.done,
+            total: this.total,
+            failed: this.unsuccessful,
+            running: this.running,
+            elapsedMs: Date.now() - this.startedAt
+        }), info);
+    }
+    started() {
+        this.running++;
+    }
+    settled(outcome) {
+        this.done++;
+        if (outcome.slot !== undefined)
+            this.running--;
+        if (isUnsuccessful(outcome.status))
+            this.unsuccessful++;
+    }
+}
+/** Keeps the first task that did not succeed, for the halt reason of a fail-fast after one. */
+class FirstFailure {
+    outcome;
+    settled(outcome) {
+        if (isUnsuccessful(outcome.status))
+            this.outcome ??= outcome;
+    }
+}
+/** Prints a line for each task skipped because a task it needs did not succeed. */
+class SkippedLines {
+    prepared;
+    numbering;
+    statuses = [];
+    constructor(prepared, numbering) {
+        this.prepared = prepared;
+        this.numbering = numbering;
+    }
+    settled(outcome) {
+        this.statuses[outcome.index] = outcome.status;
+        if (outcome.blockedBy === undefined)
+            return;
+        info(skippedLine(this.prepared, outcome.index, outcome.blockedBy, this.statuses, this.numbering));
+    }
+}
+/** Prints a debug line as each task starts and ends. */
+class DebugLines {
+    prepared;
+    constructor(prepared) {
+        this.prepared = prepared;
+    }
+    started(index, slot) {
+        const item = itemLabel(this.prepared[index]?.item ?? '');
+        debug(`Task ${this.numberOf(index)} started in slot ${slot}: ${item}`);
+    }
+    settled(outcome) {
+        debug(`Task ${this.numberOf(outcome.index)} ended: ${outcome.status}`);
+    }
+    /** Tasks are numbered by their place in the whole input, also under `shard`. */
+    numberOf(position) {
+        return this.prepared[position].index + 1;
+    }
+}
+/** The line for a task skipped because a task it needs did not succeed. */
+function skippedLine(prepared, index, blockedBy, statuses, total) {
+    const task = prepared[index];
+    const need = itemLabel(prepared[blockedBy].item);
+    const status = statuses[blockedBy];
+    const how = status === TaskStatus.Failure
+        ? 'failed'
+        : status === TaskStatus.TimedOut
+            ? 'timed out'
+            : `was ${status ?? 'not run'}`;
+    return `⏭️ [${task.index + 1}/${total}] ${itemLabel(task.item)} skipped: needs ${need}, which ${how}`;
+}
+
+;// CONCATENATED MODULE: ./src/run/run-resources.ts
+
+
+
+
+
+
+
+
+
+/**
+ * What a run sets up around its tasks and takes down after them: the task log (and our lines
+ * routed through it), the job log, progress lines, the launchers, the stopping of what tasks
+ * left behind, and the step's file commands.
+ */
+class RunResources {
+    plan;
+    workDirectory;
+    workers;
+    cancellation;
+    log;
+    jobLog;
+    progress;
+    stepFiles;
+    logFinished = false;
+    // On cancellation, what finished tasks left is stopped at once, alongside the running tasks.
+    stopLeftoversNow = () => {
+        setImmediate(() => void stopRunLeftovers());
+    };
+    constructor(settings, plan, workDirectory, workers, cancellation, sink) {
+        this.plan = plan;
+        this.workDirectory = workDirectory;
+        this.workers = workers;
+        this.cancellation = cancellation;
+        const total = plan.prepared.length;
+        // Under `shard`, tasks are numbered by their place among all the items.
+        const numbering = plan.shard?.itemCount ?? total;
+        this.log = new TaskLog(settings.log, numbering, sink, settings.workflowCommands);
+        this.jobLog = new JobLog(workDirectory);
+        // From here on every line of ours goes through the task log, between tasks' output.
+        routeLog(text => this.log.own(text));
+        this.progress = new Progress(total);
+        this.stepFiles = new StepFiles(stepFileTargets(process.env));
+        const launchers = sharedLaunchers();
+        launchers.expect(total, workers);
+        launchers.onUnavailable = reason => {
+            debug(`Tasks are started with spawn from now on: ${reason}`);
+        };
+        cancellation.addEventListener('abort', this.stopLeftoversNow, { once: true });
+    }
+    /** What every command task of the run shares. */
+    taskOptions(settings) {
+        return {
+            template: this.plan.template,
+            cwd: settings.workingDirectory,
+            env: taskEnvironment(process.env),
+            timeoutMs: settings.timeoutMs,
+            retries: settings.retries,
+            retryDelayMs: settings.retryDelayMs,
+            log: this.log,
+            tempDir: this.workDirectory,
+            stepFiles: this.stepFiles
+        };
+    }
+    /** Prints what the task log still holds. */
+    async finishLog() {
+        await this.log.finish();
+        this.logFinished = true;
+    }
+    /** Takes down what the run set up, also after an error; stops whatever tasks left running. */
+    async close() {
+        this.cancellation.removeEventListener('abort', this.stopLeftoversNow);
+        this.progress.stop();
+        this.jobLog.close();
+        removeItemFiles(this.workDirectory, this.workers);
+        // Also after an error: a group still printing or an open neutralisation would swallow the
+        // failure the step reports next.
+        if (!this.logFinished)
+            await this.log.finish().catch(() => undefined);
+        routeLog();
+        // Nothing a task started may outlive the action (a double fork, `setsid -f`).
+        await stopRunLeftovers();
+    }
+    /** Applies what each task wrote to GITHUB_ENV and GITHUB_PATH, whatever the tasks' statuses. */
+    applyStepFiles() {
+        const { prepared } = this.plan;
+        this.stepFiles.apply(index => {
+            const item = prepared.find((candidate) => candidate.index === index)?.item ?? '';
+            return `Task ${index + 1} (${itemLabel(item, 60)})`;
+        }, warning);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/task-observer.ts
+/** Runs `afterTask` for each task as it ends, while others go on; finished() waits for all. */
+class AfterEachTask {
+    afterTask;
+    pending = [];
+    constructor(afterTask) {
+        this.afterTask = afterTask;
+    }
+    settled(outcome) {
+        if (outcome.value !== undefined)
+            this.pending.push(this.afterTask(outcome.value));
+    }
+    async finished() {
+        await Promise.all(this.pending);
+    }
+}
+/** The scheduler's onStart and onSettled, calling each observer in order. */
+function notifyAll(observers) {
+    const starting = observers.filter(observer => observer.started !== undefined);
+    const settling = observers.filter(observer => observer.settled !== undefined);
+    return {
+        onStart: (index, slot) => {
+            for (const observer of starting)
+                observer.started?.(index, slot);
+        },
+        onSettled: outcome => {
+            for (const observer of settling)
+                observer.settled?.(outcome);
+        }
+    };
+}
+/** Waits for every observer to finish what it has under way. */
+async function finishAll(observers) {
+    await Promise.all(observers.map(observer => observer.finished?.()));
+}
+
+;// CONCATENATED MODULE: ./src/run/run-items.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Runs every prepared item and returns the report; never throws for a task's failure.
+ * `observers` see each task start and end (while others go on); the report waits for them.
+ */
+async function runItems(settings, plan, workDirectory, cancellation, observers = []) {
+    const { prepared } = plan;
+    const total = prepared.length;
+    const workers = Math.min(settings.maxWorkers, total);
+    // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
+    const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total);
+    info(runningLine(settings, plan, workers, maxFailures));
+    const stdout = streamSink(process.stdout);
+    const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout);
+    const startedAt = Date.now();
+    const firstFailure = new FirstFailure();
+    const watching = [resources.progress, firstFailure, resources.jobLog, ...observers];
+    watching.push(...lineWriters(plan));
+    let result;
+    try {
+        result = await runTasks(prepared, commandTask(resources.taskOptions(settings)), {
+            concurrency: workers,
+            policies: haltPolicies(settings, maxFailures, cancellation),
+            needs: plan.needs,
+            priorities: plan.priorities,
+            ...notifyAll(watching)
+        });
+        await finishAll(watching);
+        await resources.finishLog();
+    }
+    finally {
+        await resources.close();
+    }
+    // Whatever the tasks' statuses: a later step with `if: always()` sees what each one wrote.
+    resources.applyStepFiles();
+    const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared));
+    const counts = countStatuses(records);
+    const durationMs = Date.now() - startedAt;
+    info(doneLine(durationMs, counts));
+    return {
+        records,
+        counts,
+        durationMs,
+        workers,
+        shell: settings.shell,
+        haltReason: describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared),
+        haltKind: result.halt?.kind ?? null
+    };
+}
+/** What prints a line as tasks start and end: skipped tasks, and debug lines when asked for. */
+function lineWriters(plan) {
+    const { prepared } = plan;
+    const skipped = new SkippedLines(prepared, plan.shard?.itemCount ?? prepared.length);
+    return isDebug() ? [skipped, new DebugLines(prepared)] : [skipped];
+}
+/** The line that opens a run: how many tasks, on how many workers, with which limits. */
+function runningLine(settings, plan, workers, maxFailures) {
+    const total = plan.prepared.length;
+    return (`Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
+        `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
+}
+/** The line that closes a run: how long it took and how the tasks ended. */
+function doneLine(durationMs, counts) {
+    return (`Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
+        `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`);
 }
 /** The record of an item that never produced one: skipped, or its task threw. */
 function recordOf(outcome, prepared) {
@@ -12253,21 +12629,6 @@ function recordOf(outcome, prepared) {
         needs: item.needs,
         skipReason: outcome.reason
     };
-}
-/** One line of the job log: GNU parallel's --joblog fields, as JSON. */
-function jobLogLine(record) {
-    return (JSON.stringify({
-        seq: record.index + 1,
-        slot: record.slot,
-        start: record.startedAt === null ? null : record.startedAt / 1000,
-        runtime: record.durationMs / 1000,
-        exitCode: record.exitCode,
-        signal: record.signal,
-        attempts: record.attempts,
-        status: record.status,
-        item: record.item,
-        command: record.command
-    }) + '\n');
 }
 
 ;// CONCATENATED MODULE: ./src/run/dry-run.ts
@@ -12301,6 +12662,8 @@ function dryRun(plan, maxWorkers, shell) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/run-step.ts
+
+
 
 
 
@@ -12351,12 +12714,12 @@ async function runReviewThreads(settings, mode, workDirectory, cancellation, pre
     };
     const { owner, repo, number } = threads.pullRequest;
     const none = `${owner}/${repo}#${number} has no unresolved review threads that match`;
-    const afterTask = threadResolver(threads, mode.threads);
+    const resolve = threadResolver(threads, mode.threads);
     return runPlanned(settings, source, none, {
         workDirectory,
         previousTimings,
         cancellation,
-        afterTask
+        observers: resolve === undefined ? [] : [new AfterEachTask(resolve)]
     });
 }
 /** Prepares the tasks, takes this job's shard, orders them by timings and runs them (or not, on a dry run). */
@@ -12376,7 +12739,7 @@ async function runPlanned(settings, source, none, context) {
     else if (settings.dryRun)
         report = dryRun(plan, execution.maxWorkers, execution.shell);
     else {
-        report = await runItems(execution, plan, context.workDirectory, context.cancellation, context.afterTask);
+        report = await runItems(execution, plan, context.workDirectory, context.cancellation, context.observers);
     }
     if (plan.shard !== undefined)
         report.shard = plan.shard;
