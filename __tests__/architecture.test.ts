@@ -108,4 +108,23 @@ describe('architecture', () => {
     expect(rules(wrongWay)).toContain('no-restricted-imports')
     expect(rules(rightWay)).toEqual([])
   })
+
+  it('has docs/architecture.md say what scripts/layers.json says', () => {
+    const doc = readFileSync('docs/architecture.md', 'utf8')
+    const table = [...doc.matchAll(/^\| `(\w+)\/` +\|[^|]*\| ([^|]*?) +\|$/gm)].map(
+      ([, folder, imports]) => [folder, imports === 'nothing' ? [] : (imports ?? '').split(', ')]
+    )
+    expect(Object.fromEntries(table)).toEqual(
+      Object.fromEntries(Object.entries(folders).map(([folder, { imports }]) => [folder, imports]))
+    )
+    const drawn = [...doc.matchAll(/^ +(\w+) --> ([\w &]+)$/gm)].flatMap(([, from, to]) =>
+      (to ?? '').split(' & ').map(target => `${from} -> ${target}`)
+    )
+    const allowed = Object.entries(folders).flatMap(([folder, { imports }]) =>
+      imports
+        .filter(target => !['model', 'system'].includes(target))
+        .map(target => `${folder} -> ${target}`)
+    )
+    expect(drawn.sort()).toEqual(allowed.sort())
+  })
 })

@@ -164,14 +164,16 @@ describe('timing-aware scheduling', () => {
   it('starts the longest known task first and writes timings for the next run', async () => {
     const first = await runAction({
       items: 'quick1\nquick2\nslow',
-      command: '[ {} = slow ] && sleep 0.6; echo {} >> order.txt',
+      // Known durations apart by far more than a loaded machine's noise: 600, 200 and ~0 ms.
+      command: '[ {} = slow ] && sleep 0.6; [ {} = quick1 ] && sleep 0.2; echo {} >> order.txt',
       'max-workers': '1'
     })
     expect(readFileSync(`${first.dir}/order.txt`, 'utf8')).toBe('quick1\nquick2\nslow\n')
     const timings = first.outputs['timings-file'] as string
     const second = await runAction({
       items: 'quick1\nquick2\nslow',
-      command: '[ {} = slow ] && sleep 0.6; echo {} >> order.txt',
+      // Known durations apart by far more than a loaded machine's noise: 600, 200 and ~0 ms.
+      command: '[ {} = slow ] && sleep 0.6; [ {} = quick1 ] && sleep 0.2; echo {} >> order.txt',
       'max-workers': '1',
       timings
     })
