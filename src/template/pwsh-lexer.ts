@@ -434,29 +434,61 @@ export class PwshLexer {
       return false
     }
     this.checkTypeBrackets(char, next)
+    if (word.kind === 'parameter' && this.endsParameter(word, char)) return false
+    this.refuseAmbiguousInWord(char, next)
     if (word.kind === 'parameter') {
-      // ScanParameter: `:` ends a parameter and its argument follows; `.` and `[` end it; a
-      // quote turns it into a bare word.
-      if (char === ':') {
-        this.take()
-        this.endWordAt(word)
-        return false
-      }
-      if (char === '.' || char === '[') {
-        this.endWordAt(word)
-        return false
-      }
-      if (char === '`') {
-        // In a command a backtick is part of a parameter's name; in an expression it escapes
-        // the next character.
-        this.fail(
-          this.index,
-          'A backtick inside a parameter name is read differently in commands and expressions; ' +
-            'quote the word'
-        )
-      }
-      if (isQuote(char)) word.kind = 'generic'
+      // Every other character, $ included, is part of the parameter's name.
+      appendGuard(word.guard, char)
+      this.take()
+      return true
     }
+    if (char === '`') {
+      this.escapedInWord(word)
+      this.continued(word)
+    } else if (isSingleQuote(char)) {
+      this.lexSingleQuotes(word.guard, word)
+      this.continued(word)
+    } else if (isDoubleQuote(char)) {
+      this.doubleQuotedInWord(word)
+    } else if (char === '$') {
+      const name = this.lexDollarInWord(word)
+      this.continued(word)
+      word.afterName = name
+    } else {
+      this.plainInWord(word, char, next)
+    }
+    return true
+  }
+
+  /**
+   * ScanParameter: `:` ends a parameter and its argument follows; `.` and `[` end it; a quote
+   * turns it into a bare word. True when the parameter ended.
+   */
+  private endsParameter(word: Word, char: string): boolean {
+    if (char === ':') {
+      this.take()
+      this.endWordAt(word)
+      return true
+    }
+    if (char === '.' || char === '[') {
+      this.endWordAt(word)
+      return true
+    }
+    if (char === '`') {
+      // In a command a backtick is part of a parameter's name; in an expression it escapes
+      // the next character.
+      this.fail(
+        this.index,
+        'A backtick inside a parameter name is read differently in commands and expressions; ' +
+          'quote the word'
+      )
+    }
+    if (isQuote(char)) word.kind = 'generic'
+    return false
+  }
+
+  /** Refuses what PowerShell reads differently inside a word depending on the parser's mode. */
+  private refuseAmbiguousInWord(char: string, next: string | undefined): void {
     if (char === '#' || (char === '<' && next === '#')) {
       // In a command, # inside a word is text; in an expression it starts a comment.
       this.fail(
@@ -477,49 +509,35 @@ export class PwshLexer {
       const match = this.matchPlaceholder(this.source, this.index + 1)
       if (match !== undefined) this.failPlaceholder(this.index + 1, match, AFTER_AT)
     }
-    if (word.kind === 'parameter') {
-      // Every other character, $ included, is part of the parameter's name.
-      appendGuard(word.guard, char)
-      this.take()
-      return true
+  }
+
+  /** A backtick escape inside a word; a placeholder right after it is refused. */
+  private escapedInWord(word: Word): void {
+    const placeholder = this.placeholderAt(this.index + 1)
+    if (placeholder !== undefined) {
+      this.failPlaceholder(this.index + 1, placeholder, AFTER_BACKTICK)
     }
-    if (char === '`') {
-      if (this.placeholderAt(this.index + 1) !== undefined) {
-        this.failPlaceholder(
-          this.index + 1,
-          this.placeholderAt(this.index + 1) as PlaceholderMatch,
-          AFTER_BACKTICK
-        )
-      }
-      const escape = this.escapeAt(this.index)
-      if (escape === undefined)
-        this.fail(this.index, 'The template ends with a backtick that escapes nothing')
-      appendGuard(word.guard, escape.text)
-      this.take(escape.length)
-      this.continued(word)
-      return true
+    const escape = this.escapeAt(this.index)
+    if (escape === undefined) {
+      this.fail(this.index, 'The template ends with a backtick that escapes nothing')
     }
-    if (isSingleQuote(char)) {
-      this.lexSingleQuotes(word.guard, word)
-      this.continued(word)
-      return true
+    appendGuard(word.guard, escape.text)
+    this.take(escape.length)
+  }
+
+  /** A "…" part of a word. */
+  private doubleQuotedInWord(word: Word): void {
+    if (word.lastPlaceholder) {
+      // Unreachable: barePlaceholder refuses a placeholder before a double quote.
+      this.fail(this.index, 'A quoted value would merge with this "…"')
     }
-    if (isDoubleQuote(char)) {
-      if (word.lastPlaceholder) {
-        // Unreachable: barePlaceholder refuses a placeholder before a double quote.
-        this.fail(this.index, 'A quoted value would merge with this "…"')
-      }
-      if (this.lexDoubleQuotes(word.guard)) word.expandable = true
-      this.continued(word)
-      word.lastDoubleQuoted = true
-      return true
-    }
-    if (char === '$') {
-      const name = this.lexDollarInWord(word)
-      this.continued(word)
-      word.afterName = name
-      return true
-    }
+    if (this.lexDoubleQuotes(word.guard)) word.expandable = true
+    this.continued(word)
+    word.lastDoubleQuoted = true
+  }
+
+  /** Any other character of a word; after a variable, `[` starts an index and `.` a member. */
+  private plainInWord(word: Word, char: string, next: string | undefined): void {
     if (word.afterVariable && char === '[') {
       // ScanVariable ends a variable at [, in commands too: an index follows ($a['k']), which is
       // not part of an expanded word. Start a new word with it.
@@ -534,7 +552,6 @@ export class PwshLexer {
     appendGuard(word.guard, char)
     this.take()
     this.continued(word)
-    return true
   }
 
   private continued(word: Word): void {
@@ -651,7 +668,6 @@ export class PwshLexer {
 
   /** At the start of a token (state none or closed); returns the next state, or 'end' at the closer. */
   private startToken(state: TokenState, closer: ')' | '}' | undefined): TokenState | 'end' {
-    const source = this.source
     const start = this.index
     const char = this.peek() as string
     const next = this.peek(1)
@@ -665,6 +681,24 @@ export class PwshLexer {
       return 'end'
     }
     this.checkTypeBrackets(char, next)
+    return (
+      this.punctuationToken(char, next, start) ??
+      this.stringToken(char, start) ??
+      (char === '@' ? this.atToken(next, start) : undefined) ??
+      (char === '$' ? this.dollarToken(next, start) : undefined) ??
+      (char === '`' ? this.backtickToken(next, start) : undefined) ??
+      this.memberOrBracketToken(state, char, next, start) ??
+      this.wordToken(char, next, start)
+    )
+  }
+
+  /** Comments, ( … ) and { … }, separators and redirections; undefined for anything else. */
+  private punctuationToken(
+    char: string,
+    next: string | undefined,
+    start: number
+  ): TokenState | undefined {
+    const source = this.source
     if (char === '#') {
       // A comment: placeholders in it stay as they are, inert.
       while (this.index < this.end && !isNewline(source[this.index])) this.take()
@@ -696,6 +730,11 @@ export class PwshLexer {
       else if (this.peek() === '&' && /^[12]$/.test(this.peek(1) ?? '')) this.take(2)
       return NONE
     }
+    return undefined
+  }
+
+  /** A '…' or "…" string standing at the start of a token; undefined for anything else. */
+  private stringToken(char: string, start: number): TokenState | undefined {
     if (isSingleQuote(char)) {
       const guard = newGuard()
       this.lexSingleQuotes(guard, undefined)
@@ -708,54 +747,72 @@ export class PwshLexer {
       this.finishStringGuard(guard, start)
       return { kind: 'closed', what: 'a quoted string' }
     }
-    if (char === '@') {
-      if (next === '(' || next === '{') {
-        this.take(2)
-        this.lexStatements(next === '(' ? ')' : '}', start)
-        return { kind: 'closed', what: next === '(' ? '`)`' : '`}`' }
-      }
-      if (isQuote(next)) {
-        this.lexHereString()
-        return { kind: 'closed', what: 'a here-string' }
-      }
-      if (isVariableStart(next)) {
-        const word = newWord('variable', start, deadGuard())
-        word.expandable = true
-        word.afterName = this.lexVariableName()
-        word.afterVariable = true
-        return { kind: 'word', word }
-      }
+    return undefined
+  }
+
+  /** After `@`: @( … ), @{ … }, a here-string or a splatted variable; undefined otherwise. */
+  private atToken(next: string | undefined, start: number): TokenState | undefined {
+    if (next === '(' || next === '{') {
+      this.take(2)
+      this.lexStatements(next === '(' ? ')' : '}', start)
+      return { kind: 'closed', what: next === '(' ? '`)`' : '`}`' }
     }
-    if (char === '$') {
-      if (next === '(') {
-        // At the start of a token $( is parsed at once, like ( (Tokenizer.NextToken).
-        this.take(2)
-        this.lexStatements(')', start)
-        return { kind: 'closed', what: '`)`' }
-      }
-      if (next === '{' || isVariableStart(next)) {
-        const word = newWord('variable', start, deadGuard())
-        word.expandable = true
-        if (next === '{') this.lexBracedVariable(false)
-        else word.afterName = this.lexVariableName()
-        word.afterVariable = true
-        return { kind: 'word', word }
-      }
+    if (isQuote(next)) {
+      this.lexHereString()
+      return { kind: 'closed', what: 'a here-string' }
     }
-    if (char === '`') {
-      if (isNewline(next)) {
-        // A line continuation.
-        this.take(next === '\r' && this.peek(2) === '\n' ? 3 : 2)
-        return NONE
-      }
-      if (isDotnetWhitespace(next)) {
-        this.take()
-        return NONE
-      }
-      const word = newWord('generic', start, newGuard())
-      this.continueWord(word)
+    if (isVariableStart(next)) {
+      const word = newWord('variable', start, deadGuard())
+      word.expandable = true
+      word.afterName = this.lexVariableName()
+      word.afterVariable = true
       return { kind: 'word', word }
     }
+    return undefined
+  }
+
+  /** After `$`: a subexpression or a variable; undefined otherwise. */
+  private dollarToken(next: string | undefined, start: number): TokenState | undefined {
+    if (next === '(') {
+      // At the start of a token $( is parsed at once, like ( (Tokenizer.NextToken).
+      this.take(2)
+      this.lexStatements(')', start)
+      return { kind: 'closed', what: '`)`' }
+    }
+    if (next === '{' || isVariableStart(next)) {
+      const word = newWord('variable', start, deadGuard())
+      word.expandable = true
+      if (next === '{') this.lexBracedVariable(false)
+      else word.afterName = this.lexVariableName()
+      word.afterVariable = true
+      return { kind: 'word', word }
+    }
+    return undefined
+  }
+
+  /** After a backtick: a line continuation, escaped white space, or a word that starts escaped. */
+  private backtickToken(next: string | undefined, start: number): TokenState {
+    if (isNewline(next)) {
+      // A line continuation.
+      this.take(next === '\r' && this.peek(2) === '\n' ? 3 : 2)
+      return NONE
+    }
+    if (isDotnetWhitespace(next)) {
+      this.take()
+      return NONE
+    }
+    const word = newWord('generic', start, newGuard())
+    this.continueWord(word)
+    return { kind: 'word', word }
+  }
+
+  /** Member access on what came before, or a bracket; undefined for anything else. */
+  private memberOrBracketToken(
+    state: TokenState,
+    char: string,
+    next: string | undefined,
+    start: number
+  ): TokenState | undefined {
     if (state.kind === 'closed' && (char === '.' || (char === ':' && next === ':'))) {
       // Member access on what came before: ('a').Length, (Get-Date)::Now.
       const word = newWord('generic', start, deadGuard())
@@ -777,6 +834,11 @@ export class PwshLexer {
       this.take()
       return { kind: 'word', word }
     }
+    return undefined
+  }
+
+  /** A parameter (-Name) or a bare word. */
+  private wordToken(char: string, next: string | undefined, start: number): TokenState {
     const kind =
       isDash(char) && next !== undefined && /^[\p{L}_?]$/u.test(next) ? 'parameter' : 'generic'
     const word = newWord(kind, start, newGuard())
