@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { launcherSupported } from '../../src/exec/launcher.js'
+import { launcherUnsupported } from '../../src/exec/launcher-program.js'
 import { runAction, waitFor, type ActionRun } from '../helpers/action.js'
 
 // /proc process states: Linux only.
@@ -55,7 +55,7 @@ function running(pid: number): boolean {
  */
 const paths = [
   { path: 'spawn', extra: [] as string[], parent: /node/ },
-  ...(launcherSupported()
+  ...(launcherUnsupported() === undefined
     ? [{ path: 'launcher', extra: ['later', 'later'], parent: /^parallel-exec launcher/ }]
     : [])
 ]
@@ -140,7 +140,7 @@ describe.each(paths)('no daemon outlives the action (tasks started by $path)', s
 // Node's spawn leaves nothing that could stop a spawned task once the action is killed: that is
 // left to the runner's clean-up of the job's processes (see the README).
 describe('launched tasks do not outlive the action', () => {
-  const onLauncher = launcherSupported() ? onLinux : it.skip
+  const onLauncher = launcherUnsupported() === undefined ? onLinux : it.skip
 
   onLauncher('on SIGKILL of the action: each launcher stops its task and its daemons', async () => {
     const pids: number[] = []

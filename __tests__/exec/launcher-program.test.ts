@@ -3,11 +3,15 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { LAUNCHER_PERL, launcherArguments } from '../../src/exec/launcher-program.js'
+import {
+  LAUNCHER_PERL,
+  launcherArguments,
+  launcherUnsupported
+} from '../../src/exec/launcher-program.js'
 import { FailedStep, Frame, Request } from '../../src/exec/launcher-protocol.js'
-import { LauncherPool, NoneFree, launcherSupported } from '../../src/exec/launcher.js'
+import { LauncherPool, NoneFree } from '../../src/exec/launcher.js'
 
-const onLinux = launcherSupported() ? it : it.skip
+const onLinux = launcherUnsupported() === undefined ? it : it.skip
 const LAUNCHER_PROGRAM = path.resolve('src/exec/launcher.pl')
 const source = fs.readFileSync(LAUNCHER_PROGRAM, 'utf8')
 const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'launcher-program-test-'))
@@ -144,6 +148,6 @@ describe('the launcher program', () => {
     expect(await pool.launch(request)).toEqual({ unavailable: true })
     await waitUntil(() => reasons.length > 0)
     expect(reasons).toEqual([`${perl} cannot be run: ENOENT`])
-    expect(launcherSupported(perl)).toBe(false)
+    expect(launcherUnsupported(perl) === undefined).toBe(false)
   })
 })

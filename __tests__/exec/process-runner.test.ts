@@ -4,7 +4,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { spawn } from 'node:child_process'
-import { LauncherPool, NoneFree, launcherSupported } from '../../src/exec/launcher.js'
+import { LauncherPool, NoneFree } from '../../src/exec/launcher.js'
+import { launcherUnsupported } from '../../src/exec/launcher-program.js'
 import {
   exitCodeOfSignal,
   runProcess as runProcessThrough,
@@ -25,7 +26,7 @@ let tempDir: string
 const launcherPool = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
 const starters = [
   { name: 'spawn', launchers: null },
-  ...(launcherSupported() ? [{ name: 'launcher', launchers: launcherPool }] : [])
+  ...(launcherUnsupported() === undefined ? [{ name: 'launcher', launchers: launcherPool }] : [])
 ]
 let launchers: LauncherPool | null = null
 
@@ -334,7 +335,7 @@ describe.each(starters)('runProcess started by $name', starter => {
 })
 
 describe('a task whose launcher dies', () => {
-  const onLauncher = launcherSupported() ? it : it.skip
+  const onLauncher = launcherUnsupported() === undefined ? it : it.skip
 
   onLauncher('is reported lost, and what it started is stopped all the same', async () => {
     launchers = launcherPool
@@ -552,7 +553,7 @@ function liveSleeps(args: string[]): number[] {
 }
 
 describe('a daemon that re-parents and drops its environment', () => {
-  const onLauncher = launcherSupported() ? it : it.skip
+  const onLauncher = launcherUnsupported() === undefined ? it : it.skip
 
   onLauncher('is still found in a launched task: it stays the launcher’s descendant', async () => {
     launchers = launcherPool

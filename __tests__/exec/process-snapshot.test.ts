@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { LauncherPool, NoneFree, launcherSupported } from '../../src/exec/launcher.js'
+import { LauncherPool, NoneFree } from '../../src/exec/launcher.js'
+import { launcherUnsupported } from '../../src/exec/launcher-program.js'
 import { runProcess } from '../../src/exec/process-runner.js'
 import { moment, procReadCount, sharedSnapshot } from '../../src/exec/process-snapshot.js'
 import { isAlive } from '../helpers/action.js'
@@ -13,7 +14,7 @@ const onLinux = process.platform === 'linux' ? it : it.skip
 const launcherPool = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
 const starters = [
   { name: 'spawn', launchers: null },
-  ...(launcherSupported() ? [{ name: 'launcher', launchers: launcherPool }] : [])
+  ...(launcherUnsupported() === undefined ? [{ name: 'launcher', launchers: launcherPool }] : [])
 ]
 
 afterAll(() => launcherPool.close())
@@ -75,7 +76,8 @@ describe.each(starters)('stopping many tasks at once ($name)', ({ launchers }) =
 })
 
 // A spawned task's leftover outside its group is found by the sweep at the end of the run only.
-const withLauncher = process.platform === 'linux' && launcherSupported() ? it : it.skip
+const withLauncher =
+  process.platform === 'linux' && launcherUnsupported() === undefined ? it : it.skip
 
 describe('a task that leaves a process just before it ends (launcher)', () => {
   withLauncher('has it stopped, though other stops looked at /proc in the same turn', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
-import { LauncherPool, NoneFree, launcherSupported } from '../../src/exec/launcher.js'
+import { LauncherPool, NoneFree } from '../../src/exec/launcher.js'
+import { launcherUnsupported } from '../../src/exec/launcher-program.js'
 import { runProcess } from '../../src/exec/process-runner.js'
 import { nextTaskMarker } from '../../src/exec/process-tree.js'
 import {
@@ -113,7 +114,7 @@ describe('the total size of arguments and environment', () => {
 
       const pools = [
         null,
-        ...(launcherSupported()
+        ...(launcherUnsupported() === undefined
           ? [new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })]
           : [])
       ]

@@ -72,11 +72,11 @@ export interface CommandTaskOptions {
 
 /**
  * Output a launcher hands to the action before it writes the rest to a file of its own (one per
- * attempt): Node collects buffers read from a pipe late (docs/decisions/010).
+ * attempt): Node collects buffers read from a pipe late (docs/decisions/012-scheduler-and-policies.md).
  */
 const LAUNCHER_FRAMED_BYTES = 64 * 1024
 
-/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
+/** Renders, runs (with retries) and logs the command of one prepared item; the scheduler's task function. */
 export function commandTask(
   options: CommandTaskOptions
 ): (prepared: PreparedItem, context: TaskContext) => Promise<TaskReport<TaskRecord>> {

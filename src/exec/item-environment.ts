@@ -51,7 +51,7 @@ export function itemEnvironment(
  * leave. (A lone surrogate cannot get here: prepare refuses a string item with one, and JSON
  * escapes it.)
  */
-export function itemVariableFits(text: string, room: number | undefined): boolean {
+function itemVariableFits(text: string, room: number | undefined): boolean {
   const variable = `PARALLEL_ITEM=${text}`
   if (text.includes('\0') || !fitsOneString(variable)) return false
   // Cheap upper bound first, as in fitsOneString.

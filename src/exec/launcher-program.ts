@@ -1,4 +1,5 @@
 import * as fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import * as os from 'node:os'
 import { DEFAULT_KILL_GRACE_MS } from './process-tree.js'
 
@@ -23,12 +24,21 @@ const SYSCALLS: Partial<Record<string, Readonly<Record<Syscall, number>>>> = {
 
 let program: string | undefined
 
+/** launcher.pl could not be read (a dist/ without it): the pool falls back to spawn. */
+export class UnreadableProgram extends Error {}
+
 /** The text of launcher.pl, read once (ncc copies the file next to the bundle for this read). */
 export function launcherProgram(): string {
   // No `??=` in this file: ncc's asset relocator could not parse it, and webpack would then emit
   // the file under a content hash instead of as dist/launcher.pl (decision 003).
   if (program === undefined) {
-    program = fs.readFileSync(new URL('./launcher.pl', import.meta.url), 'utf8')
+    const url = new URL('./launcher.pl', import.meta.url)
+    try {
+      program = fs.readFileSync(url, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error)
+      throw new UnreadableProgram(`${fileURLToPath(url)} could not be read (${code})`)
+    }
   }
   return program
 }
@@ -49,7 +59,7 @@ export function launcherArguments(killGraceMs: number = DEFAULT_KILL_GRACE_MS): 
 }
 
 /** Why tasks cannot be started through launchers on this machine, or undefined when they can. */
-export function launcherUnsupported(perl: string): string | undefined {
+export function launcherUnsupported(perl: string = LAUNCHER_PERL): string | undefined {
   if (process.platform !== 'linux') return `launchers run on Linux only, not on ${process.platform}`
   if (SYSCALLS[process.arch] === undefined) return `no launcher for ${process.arch}`
   try {

@@ -1,5 +1,5 @@
 import { Launcher } from './launcher-process.js'
-import { LAUNCHER_PERL, launcherUnsupported } from './launcher-program.js'
+import { LAUNCHER_PERL, launcherUnsupported, UnreadableProgram } from './launcher-program.js'
 import { encodeRequest, type LaunchRequest } from './launcher-protocol.js'
 import { LauncherTask, type LaunchOutcome } from './launcher-task.js'
 import { DEFAULT_KILL_GRACE_MS } from './process-tree.js'
@@ -103,7 +103,11 @@ export class LauncherPool {
       if (this.spawned >= SPAWNS_BEFORE_LAUNCHERS && this.starting === 0) this.newLauncher(true)
     } catch (error) {
       // spawn threw (rather than reporting an 'error'), or launcher.pl could not be read.
-      this.disable(Promise.resolve(`${this.perl} could not be started: ${String(error)}`))
+      const reason =
+        error instanceof UnreadableProgram
+          ? error.message
+          : `${this.perl} could not be started: ${String(error)}`
+      this.disable(Promise.resolve(reason))
     }
     return Promise.resolve({ unavailable: true })
   }
@@ -176,9 +180,4 @@ export class LauncherPool {
     launcher.launch(encoded, task)
     return task.result
   }
-}
-
-/** Whether tasks can be started through launchers on this machine. */
-export function launcherSupported(perl: string = LAUNCHER_PERL): boolean {
-  return launcherUnsupported(perl) === undefined
 }

@@ -47,7 +47,7 @@ export interface RunOptions {
    */
   outputFile?: OutputFile
   /**
-   * Launchers to start the process through (see launcher.ts); null for Node's spawn. Default: the
+   * Launchers to start the process through (launcher.ts); null for Node's spawn. Default: the
    * shared pool, which falls back to spawn where launchers are not supported.
    */
   launchers?: LauncherPool | null
@@ -244,7 +244,7 @@ interface StartedProcess {
   killMain?(): void
   /** Why the exit status is unknown, when it is. */
   lostReason?(): string | undefined
-  /** The launcher whose descendants every process of the task stays (see launcher.ts). */
+  /** The launcher whose descendants every process of the task stays (launcher-task.ts). */
   adopter?: number
   /**
    * With an adopter, once the output is closed: the `moment()` the launcher said the task left

@@ -39,7 +39,7 @@ export interface Outcome<R> {
   blockedBy?: number
 }
 
-export interface ExecutorOptions<R> {
+export interface SchedulerOptions<R> {
   /** How many tasks may run at once. */
   concurrency: number
   /** When to halt the run early (fail-fast, stop-on-success, total-timeout, cancellation). */
@@ -55,7 +55,7 @@ export interface ExecutorOptions<R> {
 }
 
 /** How the run went as a whole, beyond each item's outcome. */
-export interface ExecutorResult<R> {
+export interface SchedulerResult<R> {
   /** One outcome per item, in input order. */
   outcomes: Outcome<R>[]
   /** Why the run halted early, if it did. */
@@ -73,8 +73,8 @@ export interface ExecutorResult<R> {
 export async function runTasks<T, R>(
   items: readonly T[],
   task: (item: T, context: TaskContext) => Promise<TaskReport<R>>,
-  options: ExecutorOptions<R>
-): Promise<ExecutorResult<R>> {
+  options: SchedulerOptions<R>
+): Promise<SchedulerResult<R>> {
   const concurrency = options.concurrency
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new TypeError('Expected `concurrency` to be a number from 1 and up')
@@ -102,7 +102,7 @@ class Scheduler<T, R> {
   constructor(
     private readonly items: readonly T[],
     private readonly task: (item: T, context: TaskContext) => Promise<TaskReport<R>>,
-    private readonly options: ExecutorOptions<R>
+    private readonly options: SchedulerOptions<R>
   ) {
     this.total = items.length
     this.outcomes = new Array<Outcome<R> | undefined>(this.total)
@@ -119,7 +119,7 @@ class Scheduler<T, R> {
   }
 
   /** Starts the policies and the first tasks, and resolves once every item has settled. */
-  async run(): Promise<ExecutorResult<R>> {
+  async run(): Promise<SchedulerResult<R>> {
     const finished = new Promise<void>(resolve => (this.finish = resolve))
     const stops: (() => void)[] = []
     try {

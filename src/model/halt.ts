@@ -25,6 +25,6 @@ export class Halt extends Error {
 export enum HaltMode {
   /** Stop them (whole process trees): GNU parallel's `--halt now`. */
   Cancel = 'cancel',
-/** Let them finish, start nothing new: GNU parallel's `--halt soon`. */
+  /** Let them finish, start nothing new: GNU parallel's `--halt soon`. */
   Drain = 'drain'
 }

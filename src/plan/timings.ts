@@ -19,7 +19,7 @@ export function prioritiesFromTimings(
         (estimate[b] as number) - (estimate[a] as number) ||
         a - b
     )
-  // The executor starts higher priorities first and breaks ties by index: rank them so.
+  // The scheduler starts higher priorities first and breaks ties by index: rank them so.
   const priorities = new Array<number>(keys.length)
   order.forEach((index, rank) => (priorities[index] = keys.length - rank))
   return priorities

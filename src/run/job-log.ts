@@ -25,7 +25,7 @@ export class JobLog implements TaskObserver {
 }
 
 /** One line of the job log: GNU parallel's --joblog fields, as JSON. */
-export function jobLogLine(record: TaskRecord): string {
+function jobLogLine(record: TaskRecord): string {
   return (
     JSON.stringify({
       seq: record.index + 1,

@@ -32,7 +32,6 @@ export async function runItems(
   core.info(runningLine(settings, plan, workers, maxFailures))
   const stdout = streamSink(process.stdout)
   const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout)
-  const startedAt = Date.now()
   const firstFailure = new FirstFailure()
   const watching = [resources.progress, firstFailure, resources.jobLog, ...observers]
   watching.push(...lineWriters(plan))
@@ -54,7 +53,7 @@ export async function runItems(
   resources.applyStepFiles()
   const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))
   const counts = countStatuses(records)
-  const durationMs = Date.now() - startedAt
+  const durationMs = Date.now() - resources.progress.startedAt
   core.info(doneLine(durationMs, counts))
   return {
     records,

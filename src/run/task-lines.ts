@@ -12,7 +12,8 @@ const PROGRESS_INTERVAL_MS = 30_000
 
 /** Counts done, unsuccessful and running tasks, and prints a progress line now and then. */
 export class Progress implements TaskObserver {
-  private readonly startedAt = Date.now()
+  /** When the run's tasks began: the progress line's and the report's clock. */
+  readonly startedAt = Date.now()
   private done = 0
   private unsuccessful = 0
   private running = 0
@@ -91,7 +92,7 @@ export class DebugLines implements TaskObserver {
 }
 
 /** The line for a task skipped because a task it needs did not succeed. */
-export function skippedLine(
+function skippedLine(
   prepared: readonly PreparedItem[],
   index: number,
   blockedBy: number,
