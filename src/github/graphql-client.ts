@@ -9,7 +9,7 @@ import {
 } from './attempt-outcome.js'
 import { TOKEN_HINT } from './github-error.js'
 import { Semaphore, SharedPause, Spacing } from './pacing.js'
-import { RetryBudget, type RateLimitWait } from './retry-policy.js'
+import { RetryBudget, type RateLimitWait } from './retry-budget.js'
 
 /** A small GraphQL client: bounded concurrency, rate-limit aware retries. */
 export interface GitHubApi {

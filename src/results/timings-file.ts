@@ -13,7 +13,7 @@ export type Timings = Map<string, number>
 export const TIMINGS_FILE = 'timings.json'
 
 /** The version of the timings file this code writes; reading does not look at it. */
-export const TIMINGS_VERSION = 1
+const TIMINGS_VERSION = 1
 
 /** Durations read from a previous run's file, and why none could be when so. */
 export interface TimingsRead {
@@ -50,7 +50,10 @@ export async function readTimings(path: string): Promise<TimingsRead> {
 /** A timings file or a results file as the timings input reads it: any field may be anything. */
 interface TimingsJson {
   timings?: Record<string, unknown>
-  [RECORDS_KEY]?: Partial<Record<'item' | 'durationMs' | 'status', unknown>>[]
+  // The record's keys as the results format writes them: a renamed field fails to compile here.
+  [RECORDS_KEY]?: Partial<
+    Record<Extract<keyof TaskRecord, 'item' | 'durationMs' | 'status'>, unknown>
+  >[]
 }
 
 /**
@@ -79,7 +82,7 @@ function timingsFromJson(data: TimingsJson, path: string): TimingsRead {
 }
 
 /** The previous timings, updated with every task of this run that ran to an end. */
-export function timingsAfter(previous: Timings, records: readonly TaskRecord[]): Timings {
+function timingsAfter(previous: Timings, records: readonly TaskRecord[]): Timings {
   const timings = new Map(previous)
   for (const record of records) {
     if (ranToAnEnd(record.status)) timings.set(itemText(record.item), record.durationMs)
@@ -88,7 +91,7 @@ export function timingsAfter(previous: Timings, records: readonly TaskRecord[]):
 }
 
 /** The JSON text of a timings file. */
-export function timingsFileText(timings: Timings): string {
+function timingsFileText(timings: Timings): string {
   return JSON.stringify({ version: TIMINGS_VERSION, timings: Object.fromEntries(timings) }) + '\n'
 }
 

@@ -3,14 +3,17 @@
 const SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 const DOUBLE_QUOTES = '"\u201c\u201d\u201e'
 
+/** CharTraits.IsSingleQuote: ' and U+2018–U+201B. */
 export function isSingleQuote(char: string | undefined): boolean {
   return char !== undefined && char.length === 1 && SINGLE_QUOTES.includes(char)
 }
 
+/** CharTraits.IsDoubleQuote: " and U+201C–U+201E. */
 export function isDoubleQuote(char: string | undefined): boolean {
   return char !== undefined && char.length === 1 && DOUBLE_QUOTES.includes(char)
 }
 
+/** Either kind of quote. */
 export function isQuote(char: string | undefined): boolean {
   return isSingleQuote(char) || isDoubleQuote(char)
 }
@@ -33,6 +36,7 @@ export function isDotnetWhitespace(char: string | undefined): boolean {
   return char !== undefined && (/^[\t\n\v\f\r \u0085\u00a0]$/.test(char) || /^\p{Z}$/u.test(char))
 }
 
+/** CharExtensions.IsNewLine: CR or LF. */
 export function isNewline(char: string | undefined): boolean {
   return char === '\r' || char === '\n'
 }
@@ -55,5 +59,3 @@ export function isVariableStart(char: string | undefined): boolean {
   if (char.charCodeAt(0) < 128) return /^[A-Za-z0-9_$:?^]$/.test(char)
   return isLetterOrDigit(char)
 }
-
-// Quoting

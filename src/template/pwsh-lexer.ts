@@ -1,7 +1,7 @@
 /**
  * Just enough PowerShell 7 (pwsh) syntax to put untrusted values into a command template safely:
- * a lexer that finds each placeholder's quoting context, the quoting for each context, and the
- * -EncodedCommand invocation.
+ * a lexer that finds each placeholder's quoting context (the quoting for each context and the
+ * -EncodedCommand invocation are in pwsh-syntax.ts).
  *
  * pwsh cannot be run where this is developed and tested, so every rule here is taken from the
  * PowerShell source (PowerShell/PowerShell, src/System.Management.Automation/engine/parser/:
@@ -62,6 +62,7 @@ import {
   isVariableStart
 } from './pwsh-chars.js'
 
+/** Why a placeholder may not stand somewhere; gets the placeholder's spelling. */
 type Forbidden = (source: string) => string
 
 const AFTER_BACKTICK: Forbidden = () =>

@@ -11,7 +11,8 @@ import { Buffer } from 'node:buffer'
  * - `word`: part of a longer bare word such as pre{}post; the value becomes a "…" part of it.
  * - `single`: inside '…'.
  * - `double`: inside "…".
- * - `nestedDouble`: inside "…" within a $(…) that is itself inside a string or a word (see above).
+ * - `nestedDouble`: inside "…" within a $(…) that is itself inside a string or a word (see
+ *   pwsh-lexer.ts).
  * - `raw`: as it is; only for numbers.
  */
 export type PwshQuotingContext = 'bare' | 'word' | 'single' | 'double' | 'nestedDouble' | 'raw'
@@ -46,8 +47,7 @@ export class PwshValueError extends Error {
   }
 }
 
-// Characters (CharTraits.cs)
-
+/** The value with each single quote, of any of the five kinds, written twice. */
 function doubleSingleQuotes(value: string): string {
   // Each single quote, of whichever kind, written twice stands for itself (ScanStringLiteral).
   return value.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&')
@@ -158,7 +158,3 @@ export function pwshArguments(script: string): string[] {
     encoded
   ]
 }
-
-// Lexer
-
-/** Why a placeholder may not stand somewhere; gets the placeholder's spelling. */

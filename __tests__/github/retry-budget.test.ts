@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { RetryBudget, rateLimitWait } from '../../src/github/retry-policy.js'
+import { RetryBudget, rateLimitWait } from '../../src/github/retry-budget.js'
 
 const LIMITS = { maxRetries: 2, maxWaitMs: 10_000, fallbackWaitMs: 100 }
 
