@@ -4204,7 +4204,7 @@ function prioritiesFromTimings(keys, explicit, timings) {
         .sort((a, b) => (explicit[b] ?? 0) - (explicit[a] ?? 0) ||
         estimate[b] - estimate[a] ||
         a - b);
-    // The executor starts higher priorities first and breaks ties by index: rank them so.
+    // The scheduler starts higher priorities first and breaks ties by index: rank them so.
     const priorities = new Array(keys.length);
     order.forEach((index, rank) => (priorities[index] = keys.length - rank));
     return priorities;
@@ -4893,7 +4893,7 @@ class Spacing {
     }
 }
 
-;// CONCATENATED MODULE: ./src/github/retry-policy.ts
+;// CONCATENATED MODULE: ./src/github/retry-budget.ts
 
 /** Retries a query gets after a transient failure (502/503/504, or no answer in time). */
 const TRANSIENT_RETRIES = 2;
@@ -8222,7 +8222,7 @@ class PwshValueError extends Error {
         this.sources = sources;
     }
 }
-// Characters (CharTraits.cs)
+/** The value with each single quote, of any of the five kinds, written twice. */
 function doubleSingleQuotes(value) {
     // Each single quote, of whichever kind, written twice stands for itself (ScanStringLiteral).
     return value.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&');
@@ -8319,19 +8319,20 @@ function pwshArguments(script) {
         encoded
     ];
 }
-// Lexer
-/** Why a placeholder may not stand somewhere; gets the placeholder's spelling. */
 
 ;// CONCATENATED MODULE: ./src/template/pwsh-chars.ts
 /** PowerShell's character classes (CharTraits.cs, tokenizer.cs), as its tokenizer uses them. */
 const SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b";
 const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
+/** CharTraits.IsSingleQuote: ' and U+2018–U+201B. */
 function isSingleQuote(char) {
     return char !== undefined && char.length === 1 && SINGLE_QUOTES.includes(char);
 }
+/** CharTraits.IsDoubleQuote: " and U+201C–U+201E. */
 function isDoubleQuote(char) {
     return char !== undefined && char.length === 1 && DOUBLE_QUOTES.includes(char);
 }
+/** Either kind of quote. */
 function isQuote(char) {
     return isSingleQuote(char) || isDoubleQuote(char);
 }
@@ -8352,6 +8353,7 @@ function isWhitespace(char) {
 function isDotnetWhitespace(char) {
     return char !== undefined && (/^[\t\n\v\f\r \u0085\u00a0]$/.test(char) || /^\p{Z}$/u.test(char));
 }
+/** CharExtensions.IsNewLine: CR or LF. */
 function isNewline(char) {
     return char === '\r' || char === '\n';
 }
@@ -8375,13 +8377,12 @@ function isVariableStart(char) {
         return /^[A-Za-z0-9_$:?^]$/.test(char);
     return isLetterOrDigit(char);
 }
-// Quoting
 
 ;// CONCATENATED MODULE: ./src/template/pwsh-lexer.ts
 /**
  * Just enough PowerShell 7 (pwsh) syntax to put untrusted values into a command template safely:
- * a lexer that finds each placeholder's quoting context, the quoting for each context, and the
- * -EncodedCommand invocation.
+ * a lexer that finds each placeholder's quoting context (the quoting for each context and the
+ * -EncodedCommand invocation are in pwsh-syntax.ts).
  *
  * pwsh cannot be run where this is developed and tested, so every rule here is taken from the
  * PowerShell source (PowerShell/PowerShell, src/System.Management.Automation/engine/parser/:
@@ -8718,27 +8719,62 @@ class PwshLexer {
             return false;
         }
         this.checkTypeBrackets(char, next);
+        if (word.kind === 'parameter' && this.endsParameter(word, char))
+            return false;
+        this.refuseAmbiguousInWord(char, next);
         if (word.kind === 'parameter') {
-            // ScanParameter: `:` ends a parameter and its argument follows; `.` and `[` end it; a
-            // quote turns it into a bare word.
-            if (char === ':') {
-                this.take();
-                this.endWordAt(word);
-                return false;
-            }
-            if (char === '.' || char === '[') {
-                this.endWordAt(word);
-                return false;
-            }
-            if (char === '`') {
-                // In a command a backtick is part of a parameter's name; in an expression it escapes
-                // the next character.
-                this.fail(this.index, 'A backtick inside a parameter name is read differently in commands and expressions; ' +
-                    'quote the word');
-            }
-            if (isQuote(char))
-                word.kind = 'generic';
+            // Every other character, $ included, is part of the parameter's name.
+            appendGuard(word.guard, char);
+            this.take();
+            return true;
         }
+        if (char === '`') {
+            this.escapedInWord(word);
+            this.continued(word);
+        }
+        else if (isSingleQuote(char)) {
+            this.lexSingleQuotes(word.guard, word);
+            this.continued(word);
+        }
+        else if (isDoubleQuote(char)) {
+            this.doubleQuotedInWord(word);
+        }
+        else if (char === '$') {
+            const name = this.lexDollarInWord(word);
+            this.continued(word);
+            word.afterName = name;
+        }
+        else {
+            this.plainInWord(word, char, next);
+        }
+        return true;
+    }
+    /**
+     * ScanParameter: `:` ends a parameter and its argument follows; `.` and `[` end it; a quote
+     * turns it into a bare word. True when the parameter ended.
+     */
+    endsParameter(word, char) {
+        if (char === ':') {
+            this.take();
+            this.endWordAt(word);
+            return true;
+        }
+        if (char === '.' || char === '[') {
+            this.endWordAt(word);
+            return true;
+        }
+        if (char === '`') {
+            // In a command a backtick is part of a parameter's name; in an expression it escapes
+            // the next character.
+            this.fail(this.index, 'A backtick inside a parameter name is read differently in commands and expressions; ' +
+                'quote the word');
+        }
+        if (isQuote(char))
+            word.kind = 'generic';
+        return false;
+    }
+    /** Refuses what PowerShell reads differently inside a word depending on the parser's mode. */
+    refuseAmbiguousInWord(char, next) {
         if (char === '#' || (char === '<' && next === '#')) {
             // In a command, # inside a word is text; in an expression it starts a comment.
             this.fail(this.index, `\`${char === '#' ? '#' : '<#'}\` directly after other text is a comment in some PowerShell ` +
@@ -8754,46 +8790,33 @@ class PwshLexer {
             if (match !== undefined)
                 this.failPlaceholder(this.index + 1, match, AFTER_AT);
         }
-        if (word.kind === 'parameter') {
-            // Every other character, $ included, is part of the parameter's name.
-            appendGuard(word.guard, char);
-            this.take();
-            return true;
+    }
+    /** A backtick escape inside a word; a placeholder right after it is refused. */
+    escapedInWord(word) {
+        const placeholder = this.placeholderAt(this.index + 1);
+        if (placeholder !== undefined) {
+            this.failPlaceholder(this.index + 1, placeholder, AFTER_BACKTICK);
         }
-        if (char === '`') {
-            if (this.placeholderAt(this.index + 1) !== undefined) {
-                this.failPlaceholder(this.index + 1, this.placeholderAt(this.index + 1), AFTER_BACKTICK);
-            }
-            const escape = this.escapeAt(this.index);
-            if (escape === undefined)
-                this.fail(this.index, 'The template ends with a backtick that escapes nothing');
-            appendGuard(word.guard, escape.text);
-            this.take(escape.length);
-            this.continued(word);
-            return true;
+        const escape = this.escapeAt(this.index);
+        if (escape === undefined) {
+            this.fail(this.index, 'The template ends with a backtick that escapes nothing');
         }
-        if (isSingleQuote(char)) {
-            this.lexSingleQuotes(word.guard, word);
-            this.continued(word);
-            return true;
+        appendGuard(word.guard, escape.text);
+        this.take(escape.length);
+    }
+    /** A "…" part of a word. */
+    doubleQuotedInWord(word) {
+        if (word.lastPlaceholder) {
+            // Unreachable: barePlaceholder refuses a placeholder before a double quote.
+            this.fail(this.index, 'A quoted value would merge with this "…"');
         }
-        if (isDoubleQuote(char)) {
-            if (word.lastPlaceholder) {
-                // Unreachable: barePlaceholder refuses a placeholder before a double quote.
-                this.fail(this.index, 'A quoted value would merge with this "…"');
-            }
-            if (this.lexDoubleQuotes(word.guard))
-                word.expandable = true;
-            this.continued(word);
-            word.lastDoubleQuoted = true;
-            return true;
-        }
-        if (char === '$') {
-            const name = this.lexDollarInWord(word);
-            this.continued(word);
-            word.afterName = name;
-            return true;
-        }
+        if (this.lexDoubleQuotes(word.guard))
+            word.expandable = true;
+        this.continued(word);
+        word.lastDoubleQuoted = true;
+    }
+    /** Any other character of a word; after a variable, `[` starts an index and `.` a member. */
+    plainInWord(word, char, next) {
         if (word.afterVariable && char === '[') {
             // ScanVariable ends a variable at [, in commands too: an index follows ($a['k']), which is
             // not part of an expanded word. Start a new word with it.
@@ -8808,7 +8831,6 @@ class PwshLexer {
         appendGuard(word.guard, char);
         this.take();
         this.continued(word);
-        return true;
     }
     continued(word) {
         word.afterVariable = false;
@@ -8918,7 +8940,6 @@ class PwshLexer {
     }
     /** At the start of a token (state none or closed); returns the next state, or 'end' at the closer. */
     startToken(state, closer) {
-        const source = this.source;
         const start = this.index;
         const char = this.peek();
         const next = this.peek(1);
@@ -8933,6 +8954,17 @@ class PwshLexer {
             return 'end';
         }
         this.checkTypeBrackets(char, next);
+        return (this.punctuationToken(char, next, start) ??
+            this.stringToken(char, start) ??
+            (char === '@' ? this.atToken(next, start) : undefined) ??
+            (char === '$' ? this.dollarToken(next, start) : undefined) ??
+            (char === '`' ? this.backtickToken(next, start) : undefined) ??
+            this.memberOrBracketToken(state, char, next, start) ??
+            this.wordToken(char, next, start));
+    }
+    /** Comments, ( … ) and { … }, separators and redirections; undefined for anything else. */
+    punctuationToken(char, next, start) {
+        const source = this.source;
         if (char === '#') {
             // A comment: placeholders in it stay as they are, inert.
             while (this.index < this.end && !isNewline(source[this.index]))
@@ -8968,6 +9000,10 @@ class PwshLexer {
                 this.take(2);
             return NONE;
         }
+        return undefined;
+    }
+    /** A '…' or "…" string standing at the start of a token; undefined for anything else. */
+    stringToken(char, start) {
         if (isSingleQuote(char)) {
             const guard = newGuard();
             this.lexSingleQuotes(guard, undefined);
@@ -8981,56 +9017,65 @@ class PwshLexer {
             this.finishStringGuard(guard, start);
             return { kind: 'closed', what: 'a quoted string' };
         }
-        if (char === '@') {
-            if (next === '(' || next === '{') {
-                this.take(2);
-                this.lexStatements(next === '(' ? ')' : '}', start);
-                return { kind: 'closed', what: next === '(' ? '`)`' : '`}`' };
-            }
-            if (isQuote(next)) {
-                this.lexHereString();
-                return { kind: 'closed', what: 'a here-string' };
-            }
-            if (isVariableStart(next)) {
-                const word = newWord('variable', start, deadGuard());
-                word.expandable = true;
-                word.afterName = this.lexVariableName();
-                word.afterVariable = true;
-                return { kind: 'word', word };
-            }
+        return undefined;
+    }
+    /** After `@`: @( … ), @{ … }, a here-string or a splatted variable; undefined otherwise. */
+    atToken(next, start) {
+        if (next === '(' || next === '{') {
+            this.take(2);
+            this.lexStatements(next === '(' ? ')' : '}', start);
+            return { kind: 'closed', what: next === '(' ? '`)`' : '`}`' };
         }
-        if (char === '$') {
-            if (next === '(') {
-                // At the start of a token $( is parsed at once, like ( (Tokenizer.NextToken).
-                this.take(2);
-                this.lexStatements(')', start);
-                return { kind: 'closed', what: '`)`' };
-            }
-            if (next === '{' || isVariableStart(next)) {
-                const word = newWord('variable', start, deadGuard());
-                word.expandable = true;
-                if (next === '{')
-                    this.lexBracedVariable(false);
-                else
-                    word.afterName = this.lexVariableName();
-                word.afterVariable = true;
-                return { kind: 'word', word };
-            }
+        if (isQuote(next)) {
+            this.lexHereString();
+            return { kind: 'closed', what: 'a here-string' };
         }
-        if (char === '`') {
-            if (isNewline(next)) {
-                // A line continuation.
-                this.take(next === '\r' && this.peek(2) === '\n' ? 3 : 2);
-                return NONE;
-            }
-            if (isDotnetWhitespace(next)) {
-                this.take();
-                return NONE;
-            }
-            const word = newWord('generic', start, newGuard());
-            this.continueWord(word);
+        if (isVariableStart(next)) {
+            const word = newWord('variable', start, deadGuard());
+            word.expandable = true;
+            word.afterName = this.lexVariableName();
+            word.afterVariable = true;
             return { kind: 'word', word };
         }
+        return undefined;
+    }
+    /** After `$`: a subexpression or a variable; undefined otherwise. */
+    dollarToken(next, start) {
+        if (next === '(') {
+            // At the start of a token $( is parsed at once, like ( (Tokenizer.NextToken).
+            this.take(2);
+            this.lexStatements(')', start);
+            return { kind: 'closed', what: '`)`' };
+        }
+        if (next === '{' || isVariableStart(next)) {
+            const word = newWord('variable', start, deadGuard());
+            word.expandable = true;
+            if (next === '{')
+                this.lexBracedVariable(false);
+            else
+                word.afterName = this.lexVariableName();
+            word.afterVariable = true;
+            return { kind: 'word', word };
+        }
+        return undefined;
+    }
+    /** After a backtick: a line continuation, escaped white space, or a word that starts escaped. */
+    backtickToken(next, start) {
+        if (isNewline(next)) {
+            // A line continuation.
+            this.take(next === '\r' && this.peek(2) === '\n' ? 3 : 2);
+            return NONE;
+        }
+        if (isDotnetWhitespace(next)) {
+            this.take();
+            return NONE;
+        }
+        const word = newWord('generic', start, newGuard());
+        this.continueWord(word);
+        return { kind: 'word', word };
+    }
+    /** Member access on what came before, or a bracket; undefined for anything else. */
+    memberOrBracketToken(state, char, next, start) {
         if (state.kind === 'closed' && (char === '.' || (char === ':' && next === ':'))) {
             // Member access on what came before: ('a').Length, (Get-Date)::Now.
             const word = newWord('generic', start, deadGuard());
@@ -9053,6 +9098,10 @@ class PwshLexer {
             this.take();
             return { kind: 'word', word };
         }
+        return undefined;
+    }
+    /** A parameter (-Name) or a bare word. */
+    wordToken(char, next, start) {
         const kind = isDash(char) && next !== undefined && /^[\p{L}_?]$/u.test(next) ? 'parameter' : 'generic';
         const word = newWord(kind, start, newGuard());
         if (kind === 'parameter') {
@@ -9984,12 +10033,15 @@ function itemVariableFits(text, room) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/exec/launcher-program.ts
 
 
 
+
 /** The perl that runs launchers (Linux only, and only where it exists). */
-const launcher_program_LAUNCHER_PERL = '/usr/bin/perl';
+const LAUNCHER_PERL = '/usr/bin/perl';
 /** Their numbers on the architectures GitHub's Linux runners have; elsewhere tasks are spawned. */
 const SYSCALLS = {
     x64: { pidfd_open: 434, setsid: 112, rt_sigprocmask: 14, exit_group: 231, close: 3, prctl: 157 },
@@ -10003,12 +10055,22 @@ const SYSCALLS = {
     }
 };
 let program;
+/** launcher.pl could not be read (a dist/ without it): the pool falls back to spawn. */
+class UnreadableProgram extends Error {
+}
 /** The text of launcher.pl, read once (ncc copies the file next to the bundle for this read). */
 function launcherProgram() {
     // No `??=` in this file: ncc's asset relocator could not parse it, and webpack would then emit
     // the file under a content hash instead of as dist/launcher.pl (decision 003).
     if (program === undefined) {
-        program = external_node_fs_namespaceObject.readFileSync(__nccwpck_require__.ab + "launcher.pl", 'utf8');
+        const url = __nccwpck_require__.ab + "launcher.pl";
+        try {
+            program = external_node_fs_namespaceObject.readFileSync(url, 'utf8');
+        }
+        catch (error) {
+            const code = error.code ?? String(error);
+            throw new UnreadableProgram(`${(0,external_node_url_.fileURLToPath)(url)} could not be read (${code})`);
+        }
     }
     return program;
 }
@@ -10028,7 +10090,7 @@ function launcherArguments(killGraceMs = DEFAULT_KILL_GRACE_MS) {
     return Object.entries(named).map(([name, value]) => `${name}=${value}`);
 }
 /** Why tasks cannot be started through launchers on this machine, or undefined when they can. */
-function launcher_program_launcherUnsupported(perl) {
+function launcherUnsupported(perl = LAUNCHER_PERL) {
     if (process.platform !== 'linux')
         return `launchers run on Linux only, not on ${process.platform}`;
     if (SYSCALLS[process.arch] === undefined)
@@ -10572,10 +10634,10 @@ class LauncherPool {
     onUnavailable;
     /** No launcher is started yet: the first tasks that need one start it. */
     constructor(options = {}) {
-        this.perl = options.perl ?? launcher_program_LAUNCHER_PERL;
+        this.perl = options.perl ?? LAUNCHER_PERL;
         this.unsupported =
             options.enabled === undefined
-                ? launcher_program_launcherUnsupported(this.perl)
+                ? launcherUnsupported(this.perl)
                 : options.enabled
                     ? undefined
                     : 'launchers are turned off';
@@ -10613,7 +10675,10 @@ class LauncherPool {
         }
         catch (error) {
             // spawn threw (rather than reporting an 'error'), or launcher.pl could not be read.
-            this.disable(Promise.resolve(`${this.perl} could not be started: ${String(error)}`));
+            const reason = error instanceof UnreadableProgram
+                ? error.message
+                : `${this.perl} could not be started: ${String(error)}`;
+            this.disable(Promise.resolve(reason));
         }
         return Promise.resolve({ unavailable: true });
     }
@@ -10676,10 +10741,6 @@ class LauncherPool {
         launcher.launch(encoded, task);
         return task.result;
     }
-}
-/** Whether tasks can be started through launchers on this machine. */
-function launcherSupported(perl = LAUNCHER_PERL) {
-    return launcherUnsupported(perl) === undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/exec/process-runner.ts
@@ -11421,10 +11482,10 @@ function alignToCharacterStart(bytes, index, end) {
 
 /**
  * Output a launcher hands to the action before it writes the rest to a file of its own (one per
- * attempt): Node collects buffers read from a pipe late (docs/decisions/010).
+ * attempt): Node collects buffers read from a pipe late (docs/decisions/012-scheduler-and-policies.md).
  */
 const LAUNCHER_FRAMED_BYTES = 64 * 1024;
-/** Renders, runs (with retries) and logs the command of one prepared item; the executor's task function. */
+/** Renders, runs (with retries) and logs the command of one prepared item; the scheduler's task function. */
 function commandTask(options) {
     // One set of files per worker slot, kept for every task that runs in it.
     const slotFiles = new Map();
@@ -12319,6 +12380,7 @@ const PROGRESS_INTERVAL_MS = 30_000;
 /** Counts done, unsuccessful and running tasks, and prints a progress line now and then. */
 class Progress {
     total;
+    /** When the run's tasks began: the progress line's and the report's clock. */
     startedAt = Date.now();
     done = 0;
     unsuccessful = 0;
@@ -12555,7 +12617,6 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     info(runningLine(settings, plan, workers, maxFailures));
     const stdout = streamSink(process.stdout);
     const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout);
-    const startedAt = Date.now();
     const firstFailure = new FirstFailure();
     const watching = [resources.progress, firstFailure, resources.jobLog, ...observers];
     watching.push(...lineWriters(plan));
@@ -12578,7 +12639,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     resources.applyStepFiles();
     const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared));
     const counts = countStatuses(records);
-    const durationMs = Date.now() - startedAt;
+    const durationMs = Date.now() - resources.progress.startedAt;
     info(doneLine(durationMs, counts));
     return {
         records,
