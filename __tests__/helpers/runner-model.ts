@@ -5,7 +5,7 @@
  * src/Runner.Worker/ActionCommandManager.cs (TryProcessCommand, stop-commands). String searches are
  * ordinal by default; with `culture: true` they skip ignorable characters (controls, zero-width and
  * other format characters) as .NET's culture-sensitive StartsWith and IndexOf do with ICU, while
- * the command name is still taken at a fixed offset from the match (see src/workflow-commands.ts).
+ * the command name is still taken at a fixed offset from the match (see src/action/command-syntax.ts).
  */
 
 /** How the model searches: ordinal, or like ICU, skipping ignorable characters. */
