@@ -126,5 +126,10 @@ describe('architecture', () => {
         .map(target => `${folder} -> ${target}`)
     )
     expect(drawn.sort()).toEqual(allowed.sort())
+    const top = /^ +main\["[^"]*"\] --> ([\w &]+)$/m.exec(doc)?.[1]?.split(' & ') ?? []
+    const topImports = ['main.ts', 'index.ts'].flatMap(file => graph.get(file) ?? [])
+    const used = new Set(topImports.map(target => dirname(target)))
+    for (const hidden of ['.', 'model', 'system']) used.delete(hidden)
+    expect(top.sort()).toEqual([...used].sort())
   })
 })

@@ -2566,6 +2566,8 @@ function findCycle(tasks) {
 
 
 
+/** What gives a review-threads run its items, for error messages. */
+const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`;
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
 async function getInputs() {
     const given = {
@@ -2604,7 +2606,10 @@ function checkOneSource(given) {
             `'${Inputs.Command}'. Expected either named tasks, or items and a command.`);
     }
 }
-/** The inputs on how tasks run, in the order action.yml lists them; with them `dry-run` and `shard`. */
+/**
+ * The inputs on how tasks run, with `dry-run` and `shard` among them, read in the order their
+ * errors have always been reported: of two bad inputs, the first read is the one named.
+ */
 async function readExecution() {
     const shell = parseEnum(Inputs.Shell, getInput(Inputs.Shell) || Shell.Bash, Shell);
     const maxWorkers = parseMaxWorkers(getInput(Inputs.MaxWorkers) || 'auto');
@@ -2648,8 +2653,9 @@ async function readRunMode(given, threads, settings) {
         }
         return { kind: 'merge', pattern: mergePattern };
     }
-    if (threads !== undefined)
-        return { kind: 'review-threads', command: given.command, threads };
+    if (threads !== undefined) {
+        return { kind: 'review-threads', command: given.command, threads, source: REVIEW_THREADS_SOURCE };
+    }
     if (hasTasks) {
         const tasks = await parseTasks(given.tasks, Inputs.Tasks);
         const needing = tasks.find(task => task.needs.length > 0);
@@ -2670,8 +2676,6 @@ async function readRunMode(given, threads, settings) {
         command: given.command === '' ? undefined : given.command
     };
 }
-/** What gave a review-threads run its items, for error messages. */
-const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`;
 
 ;// CONCATENATED MODULE: ./src/model/run-report.ts
 
@@ -2710,819 +2714,6 @@ function emptyReport(shell) {
         haltReason: null,
         haltKind: null
     };
-}
-
-;// CONCATENATED MODULE: ./src/model/task-record.ts
-
-/** True for the statuses that fail the step. */
-function isUnsuccessful(status) {
-    return (status === TaskStatus.Failure ||
-        status === TaskStatus.TimedOut ||
-        status === TaskStatus.Cancelled);
-}
-
-;// CONCATENATED MODULE: ./src/report/results.ts
-
-/** One record as the `results` output shows it. */
-function publicResult(record) {
-    return {
-        index: record.index,
-        item: record.item,
-        status: record.status,
-        exitCode: record.exitCode,
-        signal: record.signal,
-        durationMs: record.durationMs,
-        attempts: record.attempts,
-        command: record.command,
-        outputs: record.outputs,
-        needs: record.needs,
-        resolve: record.resolve
-    };
-}
-/**
- * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
- * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
- */
-function jsonArrayWithin(values, maxBytes) {
-    const parts = [];
-    let bytes = 2;
-    for (const value of values) {
-        const part = JSON.stringify(value);
-        bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
-        if (bytes > maxBytes)
-            return { json: `[${parts.join(',')}]`, truncated: true };
-        parts.push(part);
-    }
-    return { json: `[${parts.join(',')}]`, truncated: false };
-}
-/** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
-function failedItems(records) {
-    return records.filter(record => isUnsuccessful(record.status)).map(record => record.item);
-}
-/** How resolving review threads went; undefined when no thread was to be resolved. */
-function describeResolves(records) {
-    const outcomes = records.flatMap(record => (record.resolve ? [record.resolve] : []));
-    if (outcomes.length === 0)
-        return undefined;
-    const failed = outcomes.filter(outcome => !outcome.resolved);
-    return (`Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
-        (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`));
-}
-/** Sum of task times over wall time: how much faster than running the tasks one by one. */
-function speedUp(report) {
-    const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
-    return report.durationMs > 0 ? busy / report.durationMs : 0;
-}
-
-;// CONCATENATED MODULE: ./src/report/budgeted-markdown.ts
-/**
- * Markdown made of parts joined by line breaks, where sections append entries while they fit a
- * byte budget and say how many they left out. Only fixed parts and entries are counted against
- * the budget (each with its line break); wrappers and notes are small and live in the room the
- * limits keep. An entry that does not fit ends its section and its bytes stay counted, so the
- * sections after it are measured as if it were there.
- */
-class BudgetedMarkdown {
-    parts = [];
-    spent = 0;
-    /** Appends parts that are always shown, counted against the budget. */
-    add(...parts) {
-        for (const part of parts)
-            this.spent += Buffer.byteLength(part) + 1;
-        this.parts.push(...parts);
-    }
-    /** Appends as many of the section's entries as fit, then its note on those left out. */
-    section(section) {
-        const kept = [];
-        for (const entry of section.entries.slice(0, section.max)) {
-            const text = section.render(entry);
-            this.spent += Buffer.byteLength(text) + 1;
-            if (this.spent > section.limit)
-                break;
-            kept.push(text);
-        }
-        if (section.wrap !== undefined)
-            this.parts.push(section.wrap(kept));
-        else if (kept.length > 0) {
-            if (section.heading !== undefined)
-                this.parts.push(section.heading);
-            this.parts.push(...kept);
-        }
-        const leftOut = section.entries.length - kept.length;
-        if (leftOut > 0 && section.leftOut !== undefined)
-            this.parts.push(section.leftOut(leftOut));
-    }
-    /** The Markdown written so far. */
-    text() {
-        return this.parts.join('\n');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/markdown-escape.ts
-/**
- * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
- * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
- */
-function escapeMarkdown(text) {
-    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
-}
-/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-
-;// CONCATENATED MODULE: ./src/report/mermaid-chart.ts
-/**
- * Longest chart text we emit: Mermaid draws an error instead of a diagram longer than its
- * `maxTextSize`, so entries are left out (and counted as omitted) until the text fits.
- */
-const MAX_CHART_TEXT = 45_000;
-/** The limits given, whole and not negative, with defaults for those missing or not finite. */
-function resolveLimits(limits, defaults) {
-    const count = (value, fallback) => value !== undefined && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : fallback;
-    return {
-        maxEntries: count(limits?.maxEntries, defaults.maxEntries),
-        maxLabel: Math.max(1, count(limits?.maxLabel, defaults.maxLabel))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/mermaid-label.ts
-/**
- * Labels for Mermaid charts. Untrusted text (items, task names) is written with every character
- * that could mean something to Mermaid, or to the Markdown around it, as Mermaid's entity code
- * `#<decimal code point>;`, so a label can never end itself, add a statement, a directive or a
- * link, or end the fenced block. docs/decisions/010-job-summary.md says why each of them is escaped.
- */
-
-/** Longest label, in characters, when the limits give none. */
-const DEFAULT_MAX_LABEL = 60;
-/** ASCII written as it is, except as a label's first character (keywords and list markers start lines). */
-const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/;
-/** Letters, marks, numbers, symbols and punctuation outside ASCII are written as they are. */
-const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u;
-/** Mermaid's entity placeholders are built from these, so text must never spell one. */
-const PLACEHOLDER_CHARS = new Set(['\ufb02', '\u00b6']);
-/**
- * The text a label shows: on one line (control characters as visible symbols, as itemLabel
- * does), lone surrogate halves as U+FFFD, a word joiner inside `ﬂ°` and `¶ß`, cut to `maxLabel`
- * characters; an empty text as one space.
- */
-function labelText(text, maxLabel) {
-    const visible = text
-        .replace(/\r\n/g, '\n')
-        // C0 and C1 controls, DEL, and the two Unicode line separators.
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ch => ch === '\n' || ch === '\u2028' || ch === '\u2029' ? '⏎' : ch === '\t' ? '⇥' : '�')
-        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '�')
-        // Mermaid turns `ﬂ°` into `&` and `¶ß` into `;` all over the drawn SVG (its entity
-        // placeholders): an invisible word joiner keeps such text as it is.
-        .replace(/(?<=\ufb02)(?=\u00b0)|(?<=\u00b6)(?=\u00df)/g, '\u2060');
-    // A label cannot be empty (a gantt line needs a task name): an empty one shows a space.
-    return visible === '' ? ' ' : cut(visible, labelMax(maxLabel));
-}
-/** Untrusted text as a Mermaid label (a gantt task name, or inside a quoted flowchart label) that shows labelText(text, maxLabel). */
-function mermaidLabel(text, maxLabel) {
-    return escapeLabelText(labelText(text, maxLabel));
-}
-/** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
-function withNote(label, note) {
-    return note === '' ? label : `${label} ${escapeLabelText(`(${note})`, false)}`;
-}
-/** The longest label as a whole number of at least 1; the default when not finite. */
-function labelMax(maxLabel) {
-    return Number.isFinite(maxLabel) ? Math.max(1, Math.floor(maxLabel)) : DEFAULT_MAX_LABEL;
-}
-/**
- * Escapes text that labelText already made (no cutting, no control characters left to show).
- * `atStart`: the text starts the label (so its first character is escaped if ASCII).
- */
-function escapeLabelText(text, atStart = true) {
-    const chars = Array.from(text);
-    const last = chars.length - 1;
-    const escaped = chars
-        .map((ch, i) => {
-        const raw = ch.length === 1 && ch < '\u0080'
-            ? (i !== 0 || !atStart) && RAW_ASCII.test(ch) && !(ch === ' ' && (i === 0 || i === last))
-            : RAW_OTHER.test(ch) && !PLACEHOLDER_CHARS.has(ch);
-        return raw ? ch : `#${ch.codePointAt(0)};`;
-    })
-        .join('');
-    // Letters and dots are only ever raw here (entity codes are `#digits;`), so these find the words:
-    // flowchart's `direction TB` rule would swallow the line, and `www.` would become a link.
-    return escaped
-        .replace(/d(?=irection)/gi, ch => `#${ch.codePointAt(0)};`)
-        .replace(/(?<=www)\./gi, '#46;');
-}
-
-;// CONCATENATED MODULE: ./src/report/mermaid-flowchart.ts
-
-
-
-const DEFAULT_FLOWCHART_LIMITS = {
-    maxEntries: 100,
-    maxLabel: DEFAULT_MAX_LABEL
-};
-/** Mermaid's flowchart parser throws past this many edges (its `maxEdges` default). */
-const MAX_FLOWCHART_EDGES = 500;
-const HEADER = 'flowchart LR';
-/** classDef per status: fill, border and text colour, so labels stay readable in dark mode too. */
-const FLOW_CLASS = {
-    [TaskStatus.Success]: {
-        name: 'success',
-        style: 'fill:#dafbe1,stroke:#1a7f37,color:#1f2328',
-        note: ''
-    },
-    [TaskStatus.Failure]: {
-        name: 'failure',
-        style: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
-        note: 'failed'
-    },
-    [TaskStatus.TimedOut]: {
-        name: 'timedOut',
-        style: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328,stroke-width:2px',
-        note: 'timed out'
-    },
-    [TaskStatus.Cancelled]: {
-        name: 'cancelled',
-        style: 'fill:#eaeef2,stroke:#57606a,color:#1f2328',
-        note: 'cancelled'
-    },
-    [TaskStatus.Skipped]: {
-        name: 'skipped',
-        style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
-        note: 'skipped'
-    }
-};
-/** Which nodes are kept first when there are too many. */
-const FLOW_RANK = {
-    [TaskStatus.Failure]: 0,
-    [TaskStatus.TimedOut]: 0,
-    [TaskStatus.Skipped]: 1,
-    [TaskStatus.Cancelled]: 2,
-    [TaskStatus.Success]: 3
-};
-/**
- * A Mermaid flowchart (left to right) of a dependency graph: one node per entry, edges from each
- * need to its dependent, each node coloured by status (a classDef per status) and, unless it
- * succeeded, labelled with its status (and why it was skipped). Node ids are
- * `n<index>`, the index into `nodes`, never derived from names. A need names the first node of
- * that name; a need naming no node draws no edge, and so does a need on a node left out. Past `maxEntries` nodes, {@link MAX_FLOWCHART_EDGES}
- * edges or {@link MAX_CHART_TEXT}, failures are kept first (then skipped, cancelled, succeeded
- * nodes, each in input order), and the nodes left out are counted in `omitted`.
- */
-function dependencyFlowchart(nodes, limits) {
-    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_FLOWCHART_LIMITS);
-    const edges = graphEdges(nodes);
-    const kept = keepNodes(nodes, edges, maxEntries, maxLabel);
-    return { text: flowchartText(nodes, edges, kept), omitted: nodes.length - kept.size };
-}
-/** The edges of the graph; a need names the first node of that name, and a node never needs itself. */
-function graphEdges(nodes) {
-    const indexByName = new Map();
-    nodes.forEach((node, index) => {
-        if (!indexByName.has(node.name))
-            indexByName.set(node.name, index);
-    });
-    const needsOf = nodes.map((node, index) => {
-        const from = new Set();
-        for (const need of node.needs) {
-            const needIndex = indexByName.get(need);
-            if (needIndex !== undefined && needIndex !== index)
-                from.add(needIndex);
-        }
-        return [...from];
-    });
-    const dependentsOf = nodes.map(() => []);
-    needsOf.forEach((from, to) => from.forEach(f => dependentsOf[f]?.push(to)));
-    return { needsOf, dependentsOf };
-}
-/** The nodes drawn, by rank, while the entry, edge and text limits allow, with each one's line. */
-function keepNodes(nodes, { needsOf, dependentsOf }, maxEntries, maxLabel) {
-    const ranked = nodes
-        .map((node, index) => ({ node, index }))
-        .sort((a, b) => FLOW_RANK[a.node.status] - FLOW_RANK[b.node.status] || a.index - b.index);
-    const kept = new Map();
-    let edges = 0;
-    // Budget: header, class definitions (at most one per status) and `class` lines' fixed parts.
-    let length = HEADER.length +
-        Object.values(FLOW_CLASS).reduce((sum, c) => sum + c.name.length * 2 + c.style.length + 24, 0);
-    for (const { node, index } of ranked) {
-        if (kept.size >= maxEntries)
-            break;
-        const line = `  n${index}["${nodeLabel(node, maxLabel)}"]`;
-        // Edges between this node and those already kept: needs first, then dependents.
-        const linked = [
-            ...(needsOf[index] ?? []).filter(from => kept.has(from)).map(from => [from, index]),
-            ...(dependentsOf[index] ?? []).filter(to => kept.has(to)).map(to => [index, to])
-        ];
-        const edgeLength = linked.reduce((sum, [from, to]) => sum + `  n${from} --> n${to}\n`.length, 0);
-        const cost = line.length + 1 + `n${index},`.length + edgeLength;
-        if (edges + linked.length > MAX_FLOWCHART_EDGES || length + cost > MAX_CHART_TEXT)
-            continue;
-        kept.set(index, line);
-        edges += linked.length;
-        length += cost;
-    }
-    return kept;
-}
-/** The chart's text: kept nodes in input order, their edges, then one class per status present. */
-function flowchartText(nodes, { needsOf }, kept) {
-    const order = [...kept.keys()].sort((a, b) => a - b);
-    const lines = [HEADER];
-    for (const index of order)
-        lines.push(kept.get(index));
-    for (const to of order) {
-        for (const from of needsOf[to] ?? [])
-            if (kept.has(from))
-                lines.push(`  n${from} --> n${to}`);
-    }
-    for (const status of Object.values(TaskStatus)) {
-        const ids = order.filter(index => nodes[index]?.status === status).map(index => `n${index}`);
-        if (ids.length === 0)
-            continue;
-        const { name, style } = FLOW_CLASS[status];
-        lines.push(`  classDef ${name} ${style}`);
-        lines.push(`  class ${ids.join(',')} ${name}`);
-    }
-    return lines.join('\n');
-}
-/**
- * A node's label: its name and, unless it succeeded, its status (and why it was skipped), on one
- * line. Not on two with `<br>`: a label with a `<` goes through DOMPurify, whose HTML round trip
- * turns the entity codes back into characters before Mermaid applies Markdown and icons to it.
- */
-function nodeLabel(node, maxLabel) {
-    const name = mermaidLabel(node.name, maxLabel);
-    const { note } = FLOW_CLASS[node.status];
-    if (node.status === TaskStatus.Skipped && node.reason !== undefined && node.reason !== '') {
-        const reason = mermaidLabel(node.reason, maxLabel);
-        return `${name} ${escapeLabelText(`(${note}:`, false)} ${reason}${escapeLabelText(')', false)}`;
-    }
-    return withNote(name, note);
-}
-
-;// CONCATENATED MODULE: ./src/report/mermaid-gantt.ts
-
-
-
-const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: DEFAULT_MAX_LABEL };
-/**
- * Chooses the axis for a run `spanMs` long. Mermaid formats ticks in the viewer's time zone, and
- * only `%Q` (epoch ms) and `%s` (epoch seconds) are free of it, so longer runs scale their
- * timestamps (1 real minute is 1 chart second under `%s min`). The tick interval is set so ticks
- * land on whole units.
- */
-function chooseAxis(spanMs) {
-    const pick = (span, steps) => steps.find(step => span / step <= 10);
-    if (spanMs < 5_000) {
-        const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500]);
-        return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` };
-    }
-    const [unit, divisor] = spanMs < 300_000 ? ['s', 1] : spanMs < 5 * 3_600_000 ? ['min', 60] : ['h', 3600];
-    const step = pick(spanMs / divisor / 1000, [1, 2, 5, 10, 15, 20, 30]);
-    return { format: `%s ${unit}`, divisor, tick: step === undefined ? undefined : `${step}second` };
-}
-/**
- * Gantt tags per status (Mermaid has only `active`, `done`, `crit` and `milestone`), in the order
- * of Mermaid's tag list, and the text added to the label so the status does not rest on colour.
- */
-const GANTT_STATUS = {
-    [TaskStatus.Success]: { tags: [], note: '' },
-    [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
-    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
-    [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
-    [TaskStatus.Skipped]: { tags: [], note: '' }
-};
-/** A time in ms as a finite, non-negative number. */
-const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
-const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
-/**
- * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
- * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
- * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
- * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
- * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
- * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
- * the index into `tasks`.
- */
-function ganttChart(tasks, limits) {
-    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
-    const bars = tasks.flatMap((task, index) => bar(task, index, maxLabel));
-    const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
-        b.end - b.start - (a.end - a.start) ||
-        a.index - b.index);
-    let kept = ranked.slice(0, maxEntries);
-    let text = ganttText(kept);
-    while (text.length > MAX_CHART_TEXT && kept.length > 0) {
-        // Drop about as many of the least interesting bars as the overflow takes, at least one.
-        const perBar = text.length / kept.length;
-        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar));
-        kept = kept.slice(0, Math.max(0, kept.length - drop));
-        text = ganttText(kept);
-    }
-    return { text, omitted: bars.length - kept.length };
-}
-/** The bar a task draws, if it ran: none for a skipped task. */
-function bar(task, index, maxLabel) {
-    if (task.status === TaskStatus.Skipped)
-        return [];
-    const start = time(task.startMs);
-    const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
-    const label = withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note);
-    return [
-        { index, slot, start, end: Math.max(start, time(task.endMs)), status: task.status, label }
-    ];
-}
-/** The chart's text for the bars kept. */
-function ganttText(bars) {
-    const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
-    const axis = chooseAxis(span);
-    const lines = [
-        '---',
-        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
-        'displayMode: compact',
-        '---',
-        'gantt',
-        '  dateFormat x',
-        `  axisFormat ${axis.format}`
-    ];
-    if (axis.tick !== undefined)
-        lines.push(`  tickInterval ${axis.tick}`);
-    // The chart's dates are in 1970: a line at today's date would only stretch the axis.
-    lines.push('  todayMarker off');
-    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
-    for (const slot of slots) {
-        lines.push(`  section Slot ${slot}`);
-        const inSlot = bars
-            .filter(bar => bar.slot === slot)
-            .sort((a, b) => a.start - b.start || a.index - b.index);
-        for (const bar of inSlot)
-            lines.push(barLine(bar, axis));
-    }
-    return lines.join('\n');
-}
-/** One bar's line: its label, tags, id, start and end on the chart's scale. */
-function barLine(bar, axis) {
-    const start = Math.round(bar.start / axis.divisor);
-    const end = Math.round(bar.end / axis.divisor);
-    const tags = [...GANTT_STATUS[bar.status].tags];
-    if (end === start)
-        tags.push('milestone');
-    const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ');
-    return `    ${bar.label} :${data}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/summary-charts.ts
-
-
-
-
-
-/** Runs with at most this many tasks show their charts open; larger ones collapse them. */
-const OPEN_CHARTS_UP_TO = 20;
-/**
- * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
- * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
- */
-function summaryCharts(report) {
-    const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
-    const blocks = [];
-    const timeline = timelineBlock(report, open);
-    if (timeline !== undefined)
-        blocks.push(timeline);
-    if (report.records.some(record => record.needs !== undefined)) {
-        blocks.push(graphBlock(report.records, open));
-    }
-    return blocks;
-}
-/** The timeline of the tasks that ran, if any did. */
-function timelineBlock(report, open) {
-    const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
-    if (ran.length === 0)
-        return undefined;
-    const origin = Math.min(...ran.map(record => record.startedAt));
-    const gantt = ganttChart(ran.map(record => ({
-        label: itemLabel(record.item, 200),
-        slot: record.slot ?? 1,
-        startMs: record.startedAt - origin,
-        endMs: record.endedAt - origin,
-        status: record.status
-    })));
-    const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
-    const title = `Timeline: ${ran.length} tasks on ${report.workers} workers${note}`;
-    return mermaidBlock(title, gantt.text, open);
-}
-/** The graph of the named tasks' needs. */
-function graphBlock(records, open) {
-    const graph = dependencyFlowchart(records.map(record => ({
-        // Needs name tasks exactly, so the node names must be the exact task names.
-        name: itemText(record.item),
-        needs: record.needs ?? [],
-        status: record.status,
-        reason: record.skipReason
-    })));
-    const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
-    return mermaidBlock(`Task graph${note}`, graph.text, open);
-}
-/** A collapsible block with a Mermaid chart in it. */
-function mermaidBlock(title, chart, open) {
-    return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/summary-head.ts
-
-
-
-
-
-/** Most problems of a merge listed in the summary. */
-const MAX_MERGE_PROBLEMS = 20;
-/** Most retried tasks named in the summary. */
-const MAX_RETRIED_NAMED = 10;
-/** The summary's opening parts: outcome, counts, timing, where the results came from, notes. */
-function summaryHead(report) {
-    const { counts } = report;
-    // Items a merge has no record for (missing shards, refused records) count against the run.
-    const missing = counts.total - report.records.length;
-    const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
-    // A merge's problems fail the step even when no item is left without a result.
-    const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0;
-    const mark = STATUS_MARK[failing ? TaskStatus.Failure : TaskStatus.Success];
-    const tally = [
-        `**${counts.succeeded}** succeeded`,
-        `**${counts.failed}** failed`,
-        `**${counts.timedOut}** timed out`,
-        `**${counts.cancelled}** cancelled`,
-        `**${counts.skipped}** skipped`,
-        ...(missing > 0 ? [`**${missing}** without a result`] : [])
-    ].join(' · ');
-    const parts = [
-        `## ${mark} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`,
-        `${tally}\n`,
-        `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
-            `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
-    ];
-    const origin = describeOrigin(report);
-    if (origin !== '')
-        parts.push(`${origin}\n`);
-    if (report.haltReason !== null) {
-        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
-    }
-    const resolves = describeResolves(report.records);
-    if (resolves !== undefined)
-        parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
-    const retries = describeRetries(report);
-    if (retries !== undefined)
-        parts.push(retries);
-    return parts;
-}
-/** Which tasks needed more than one attempt; undefined when none did. */
-function describeRetries(report) {
-    const retried = report.records.filter(record => record.attempts > 1);
-    if (retried.length === 0)
-        return undefined;
-    const named = retried
-        .slice(0, MAX_RETRIED_NAMED)
-        .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
-    const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
-    const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
-    return `🔁 ${count} retries: ${named.join(', ')}${more}.\n`;
-}
-/** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
-function describeOrigin(report) {
-    const { shard, merged } = report;
-    if (shard !== undefined) {
-        const balance = shard.byTimings
-            ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
-            : '';
-        return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`;
-    }
-    if (merged === undefined)
-        return '';
-    const from = merged.shards === null
-        ? `${merged.files} results files`
-        : `${merged.files} of ${merged.shards} shards`;
-    const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS);
-    const more = merged.problems.length - shown.length;
-    const problems = shown.length === 0
-        ? ''
-        : '\n\n> [!CAUTION]\n' +
-            shown.map(problem => `> - ${escapeMarkdown(problem)}\n`).join('') +
-            (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '');
-    return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-
-
-
-
-
-
-const DEFAULT_SUMMARY_LIMITS = {
-    maxRows: 500,
-    maxTails: 20,
-    maxTailChars: 4000,
-    maxBytes: 512 * 1024
-};
-/** Share of maxBytes the task table may take, so failure tails keep room. */
-const TABLE_SHARE = 0.5;
-/** Share of maxBytes the table and the charts together may take. */
-const CHARTS_SHARE = 0.7;
-/** Bytes kept free at the end for the notes on what was left out. */
-const CLOSING_ROOM = 1024;
-/** Order of the table when failures come first: the statuses that need attention lead. */
-const STATUS_RANK = {
-    [TaskStatus.Failure]: 0,
-    [TaskStatus.TimedOut]: 1,
-    [TaskStatus.Cancelled]: 2,
-    [TaskStatus.Skipped]: 3,
-    [TaskStatus.Success]: 4
-};
-/** Tables longer than this list failures first, so they are not lost among successes. */
-const FAILURES_FIRST_FROM = 20;
-/**
- * The job summary as Markdown with HTML blocks. Everything that came from items or task output
- * is HTML-escaped and kept on one line where a line break would end an HTML block.
- */
-function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
-    const summary = new BudgetedMarkdown();
-    summary.add(...summaryHead(report));
-    summary.section({
-        entries: tableOrder(report.records),
-        max: limits.maxRows,
-        render: tableRow,
-        limit: limits.maxBytes * TABLE_SHARE,
-        wrap: taskTable,
-        leftOut: count => `\n_${count} more tasks not shown; every result is in the \`results-file\` output._\n`
-    });
-    summary.section({
-        entries: summaryCharts(report),
-        render: chart => chart,
-        limit: limits.maxBytes * CHARTS_SHARE
-    });
-    summary.section({
-        entries: report.records.filter(record => isUnsuccessful(record.status)),
-        max: limits.maxTails,
-        render: record => tailBlock(record, limits.maxTailChars),
-        limit: limits.maxBytes - CLOSING_ROOM,
-        heading: '\n### Output of failed tasks\n',
-        leftOut: count => `\n_Output of ${count} more failed tasks not shown._\n`
-    });
-    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
-    summary.section({
-        entries: report.records.filter(record => record.summary.trim() !== ''),
-        render: taskSummaryBlock,
-        limit: limits.maxBytes - CLOSING_ROOM,
-        heading: '\n## Task summaries\n',
-        leftOut: count => `\n_${count} more task summaries left out to stay within the size limit; ` +
-            'each is in the `results-file` output._\n'
-    });
-    return summary.text();
-}
-/** The records in table order: input order, or failures first in long tables. */
-function tableOrder(records) {
-    const rows = [...records];
-    if (rows.length > FAILURES_FIRST_FROM) {
-        rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
-    }
-    return rows;
-}
-/** The task table around its rows. */
-function taskTable(rows) {
-    const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>';
-    return `<table>${head}\n${rows.join('\n')}\n</table>\n`;
-}
-/** One task's row of the table, on one line. */
-function tableRow(record) {
-    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
-    return (`<tr><td>${record.index + 1}</td><td>${statusLabel(record.status)}</td>` +
-        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
-        `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`);
-}
-/** The exit code, with the signal that ended the process if one did. */
-function exitCell(record) {
-    if (record.exitCode === null)
-        return '';
-    return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`;
-}
-/** A failed task's error and the end of its output, collapsed under its status and item. */
-function tailBlock(record, maxChars) {
-    let tail = record.outputTail;
-    if (tail.length > maxChars)
-        tail = '…' + tail.slice(tail.length - maxChars);
-    const error = record.error === null ? '' : escapeHtml(record.error) + '\n';
-    const body = error + escapeHtml(tail);
-    return (`<details><summary>${statusLabel(record.status)}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
-        `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
-}
-/** What a task wrote to its own step summary, under a heading naming it. */
-function taskSummaryBlock(record) {
-    const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
-    return `\n${heading}\n\n${record.summary.trimEnd()}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-
-
-
-
-
-
-
-
-/** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
-const MAX_TASK_ANNOTATIONS = 9;
-/** GitHub cuts annotation messages at 4,096 characters. */
-const MAX_ANNOTATION_CHARS = 4000;
-/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
-const RESULTS_MAX_BYTES = 512 * 1024;
-const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
-/** Sets every output declared in action.yml. */
-function setOutputs(report, resultsFile) {
-    const { counts } = report;
-    setOutput(Outputs.Total, counts.total);
-    setOutput(Outputs.Succeeded, counts.succeeded);
-    setOutput(Outputs.Failed, counts.failed);
-    setOutput(Outputs.TimedOut, counts.timedOut);
-    setOutput(Outputs.Cancelled, counts.cancelled);
-    setOutput(Outputs.Skipped, counts.skipped);
-    const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
-    const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
-    setOutput(Outputs.Results, results.json);
-    setOutput(Outputs.FailedItems, failed.json);
-    setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
-    if (results.truncated || failed.truncated) {
-        const cut = [results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : '']
-            .filter(Boolean)
-            .join(' and ');
-        warning(`The ${cut} output was cut to stay within GitHub's output size limit; ` +
-            `results-file has everything: ${resultsFile}`);
-    }
-    setOutput(Outputs.ResultsFile, resultsFile);
-    setOutput(Outputs.DurationMs, report.durationMs);
-}
-/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
-function annotateFailures(report) {
-    const failures = report.records.filter(record => isUnsuccessful(record.status));
-    for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
-        const tail = record.outputTail.trimEnd();
-        const detail = [record.error, tail].filter(Boolean).join('\n');
-        const headline = `Task ${record.index + 1} ${record.status}` +
-            (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
-            (record.signal !== null ? ` (${record.signal})` : '');
-        const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
-        error(message, { title: itemLabel(record.item, 200) });
-    }
-}
-/**
- * The step's failure message: counts, the first few items, and how many were not annotated; or
- * undefined when the step succeeds. Tasks cancelled because enough others succeeded
- * (stop-on-success) are the point of that option, not a failure. Items the counts hold without a
- * result (a merge's missing shards or records) fail the step whatever else the report says.
- */
-function failureMessage(report) {
-    const raceWon = report.haltKind === HaltKind.Successes;
-    const failures = report.records.filter(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
-    const { counts } = report;
-    const withResult = counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped;
-    const withoutResult = Math.max(0, counts.total - withResult);
-    if (failures.length === 0 && withoutResult === 0)
-        return undefined;
-    const parts = [
-        counts.failed > 0 ? `${counts.failed} failed` : '',
-        counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
-        counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
-        withoutResult > 0 ? `${withoutResult} without a result` : ''
-    ].filter(Boolean);
-    const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
-    const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
-    const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
-    const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : '';
-    const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
-    return (`${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
-        `(${parts.join(', ')})${list}.${note}`);
-}
-/** Writes the job summary. */
-async function writeSummary(report) {
-    const startedAt = monotonicMs();
-    const summary = buildSummary(report);
-    const ms = Math.round(monotonicMs() - startedAt);
-    debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
-    await actions_core_summary.addRaw(summary, true).write();
-}
-/** The last `max` characters of text, marked with … when cut. */
-function tailCut(text, max) {
-    return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
 }
 
 ;// CONCATENATED MODULE: ./src/results/field-formats.ts
@@ -4662,7 +3853,821 @@ function mergeProblemsMessage(report) {
             : ''));
 }
 
+;// CONCATENATED MODULE: ./src/model/task-record.ts
+
+/** True for the statuses that fail the step. */
+function isUnsuccessful(status) {
+    return (status === TaskStatus.Failure ||
+        status === TaskStatus.TimedOut ||
+        status === TaskStatus.Cancelled);
+}
+
+;// CONCATENATED MODULE: ./src/report/results.ts
+
+/** One record as the `results` output shows it. */
+function publicResult(record) {
+    return {
+        index: record.index,
+        item: record.item,
+        status: record.status,
+        exitCode: record.exitCode,
+        signal: record.signal,
+        durationMs: record.durationMs,
+        attempts: record.attempts,
+        command: record.command,
+        outputs: record.outputs,
+        needs: record.needs,
+        resolve: record.resolve
+    };
+}
+/**
+ * A JSON array of as many of `values` as fit in `maxBytes`, in order, and whether any were left
+ * out. GitHub keeps at most 1 MB of outputs per job, so a large run's lists must be cut.
+ */
+function jsonArrayWithin(values, maxBytes) {
+    const parts = [];
+    let bytes = 2;
+    for (const value of values) {
+        const part = JSON.stringify(value);
+        bytes += Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
+        if (bytes > maxBytes)
+            return { json: `[${parts.join(',')}]`, truncated: true };
+        parts.push(part);
+    }
+    return { json: `[${parts.join(',')}]`, truncated: false };
+}
+/** The items whose task failed, timed out or was cancelled, ready to feed back as `items`. */
+function failedItems(records) {
+    return records.filter(record => isUnsuccessful(record.status)).map(record => record.item);
+}
+/** How resolving review threads went; undefined when no thread was to be resolved. */
+function describeResolves(records) {
+    const outcomes = records.flatMap(record => (record.resolve ? [record.resolve] : []));
+    if (outcomes.length === 0)
+        return undefined;
+    const failed = outcomes.filter(outcome => !outcome.resolved);
+    return (`Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
+        (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`));
+}
+/** Sum of task times over wall time: how much faster than running the tasks one by one. */
+function speedUp(report) {
+    const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
+    return report.durationMs > 0 ? busy / report.durationMs : 0;
+}
+
+;// CONCATENATED MODULE: ./src/report/budgeted-markdown.ts
+/**
+ * Markdown made of parts joined by line breaks, where sections append entries while they fit a
+ * byte budget and say how many they left out. Only fixed parts and entries are counted against
+ * the budget (each with its line break); wrappers and notes are small and live in the room the
+ * limits keep. An entry that does not fit ends its section and its bytes stay counted, so the
+ * sections after it are measured as if it were there.
+ */
+class BudgetedMarkdown {
+    parts = [];
+    spent = 0;
+    /** Appends parts that are always shown, counted against the budget. */
+    add(...parts) {
+        for (const part of parts)
+            this.spent += Buffer.byteLength(part) + 1;
+        this.parts.push(...parts);
+    }
+    /** Appends as many of the section's entries as fit, then its note on those left out. */
+    section(section) {
+        const kept = [];
+        for (const entry of section.entries.slice(0, section.max)) {
+            const text = section.render(entry);
+            this.spent += Buffer.byteLength(text) + 1;
+            if (this.spent > section.limit)
+                break;
+            kept.push(text);
+        }
+        if (section.wrap !== undefined)
+            this.parts.push(section.wrap(kept));
+        else if (kept.length > 0) {
+            if (section.heading !== undefined)
+                this.parts.push(section.heading);
+            this.parts.push(...kept);
+        }
+        const leftOut = section.entries.length - kept.length;
+        if (leftOut > 0 && section.leftOut !== undefined)
+            this.parts.push(section.leftOut(leftOut));
+    }
+    /** The Markdown written so far. */
+    text() {
+        return this.parts.join('\n');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown-escape.ts
+/**
+ * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
+ * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
+ */
+function escapeMarkdown(text) {
+    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
+}
+/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid-chart.ts
+/**
+ * Longest chart text we emit: Mermaid draws an error instead of a diagram longer than its
+ * `maxTextSize`, so entries are left out (and counted as omitted) until the text fits.
+ */
+const MAX_CHART_TEXT = 45_000;
+/** The limits given, whole and not negative, with defaults for those missing or not finite. */
+function resolveLimits(limits, defaults) {
+    const count = (value, fallback) => value !== undefined && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : fallback;
+    return {
+        maxEntries: count(limits?.maxEntries, defaults.maxEntries),
+        maxLabel: Math.max(1, count(limits?.maxLabel, defaults.maxLabel))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid-label.ts
+/**
+ * Labels for Mermaid charts. Untrusted text (items, task names) is written with every character
+ * that could mean something to Mermaid, or to the Markdown around it, as Mermaid's entity code
+ * `#<decimal code point>;`, so a label can never end itself, add a statement, a directive or a
+ * link, or end the fenced block. docs/decisions/010-job-summary.md says why each of them is escaped.
+ */
+
+/** Longest label, in characters, when the limits give none. */
+const DEFAULT_MAX_LABEL = 60;
+/** ASCII written as it is, except as a label's first character (keywords and list markers start lines). */
+const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/;
+/** Letters, marks, numbers, symbols and punctuation outside ASCII are written as they are. */
+const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u;
+/** Mermaid's entity placeholders are built from these, so text must never spell one. */
+const PLACEHOLDER_CHARS = new Set(['\ufb02', '\u00b6']);
+/**
+ * The text a label shows: on one line (control characters as visible symbols, as itemLabel
+ * does), lone surrogate halves as U+FFFD, a word joiner inside `ﬂ°` and `¶ß`, cut to `maxLabel`
+ * characters; an empty text as one space.
+ */
+function labelText(text, maxLabel) {
+    const visible = text
+        .replace(/\r\n/g, '\n')
+        // C0 and C1 controls, DEL, and the two Unicode line separators.
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ch => ch === '\n' || ch === '\u2028' || ch === '\u2029' ? '⏎' : ch === '\t' ? '⇥' : '�')
+        .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '�')
+        // Mermaid turns `ﬂ°` into `&` and `¶ß` into `;` all over the drawn SVG (its entity
+        // placeholders): an invisible word joiner keeps such text as it is.
+        .replace(/(?<=\ufb02)(?=\u00b0)|(?<=\u00b6)(?=\u00df)/g, '\u2060');
+    // A label cannot be empty (a gantt line needs a task name): an empty one shows a space.
+    return visible === '' ? ' ' : cut(visible, labelMax(maxLabel));
+}
+/** Untrusted text as a Mermaid label (a gantt task name, or inside a quoted flowchart label) that shows labelText(text, maxLabel). */
+function mermaidLabel(text, maxLabel) {
+    return escapeLabelText(labelText(text, maxLabel));
+}
+/** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
+function withNote(label, note) {
+    return note === '' ? label : `${label} ${escapeLabelText(`(${note})`, false)}`;
+}
+/** The longest label as a whole number of at least 1; the default when not finite. */
+function labelMax(maxLabel) {
+    return Number.isFinite(maxLabel) ? Math.max(1, Math.floor(maxLabel)) : DEFAULT_MAX_LABEL;
+}
+/**
+ * Escapes text that labelText already made (no cutting, no control characters left to show).
+ * `atStart`: the text starts the label (so its first character is escaped if ASCII).
+ */
+function escapeLabelText(text, atStart = true) {
+    const chars = Array.from(text);
+    const last = chars.length - 1;
+    const escaped = chars
+        .map((ch, i) => {
+        const raw = ch.length === 1 && ch < '\u0080'
+            ? (i !== 0 || !atStart) && RAW_ASCII.test(ch) && !(ch === ' ' && (i === 0 || i === last))
+            : RAW_OTHER.test(ch) && !PLACEHOLDER_CHARS.has(ch);
+        return raw ? ch : `#${ch.codePointAt(0)};`;
+    })
+        .join('');
+    // Letters and dots are only ever raw here (entity codes are `#digits;`), so these find the words:
+    // flowchart's `direction TB` rule would swallow the line, and `www.` would become a link.
+    return escaped
+        .replace(/d(?=irection)/gi, ch => `#${ch.codePointAt(0)};`)
+        .replace(/(?<=www)\./gi, '#46;');
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid-flowchart.ts
+
+
+
+const DEFAULT_FLOWCHART_LIMITS = {
+    maxEntries: 100,
+    maxLabel: DEFAULT_MAX_LABEL
+};
+/** Mermaid's flowchart parser throws past this many edges (its `maxEdges` default). */
+const MAX_FLOWCHART_EDGES = 500;
+const HEADER = 'flowchart LR';
+/** classDef per status: fill, border and text colour, so labels stay readable in dark mode too. */
+const FLOW_CLASS = {
+    [TaskStatus.Success]: {
+        name: 'success',
+        style: 'fill:#dafbe1,stroke:#1a7f37,color:#1f2328',
+        note: ''
+    },
+    [TaskStatus.Failure]: {
+        name: 'failure',
+        style: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
+        note: 'failed'
+    },
+    [TaskStatus.TimedOut]: {
+        name: 'timedOut',
+        style: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328,stroke-width:2px',
+        note: 'timed out'
+    },
+    [TaskStatus.Cancelled]: {
+        name: 'cancelled',
+        style: 'fill:#eaeef2,stroke:#57606a,color:#1f2328',
+        note: 'cancelled'
+    },
+    [TaskStatus.Skipped]: {
+        name: 'skipped',
+        style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
+        note: 'skipped'
+    }
+};
+/** Which nodes are kept first when there are too many. */
+const FLOW_RANK = {
+    [TaskStatus.Failure]: 0,
+    [TaskStatus.TimedOut]: 0,
+    [TaskStatus.Skipped]: 1,
+    [TaskStatus.Cancelled]: 2,
+    [TaskStatus.Success]: 3
+};
+/**
+ * A Mermaid flowchart (left to right) of a dependency graph: one node per entry, edges from each
+ * need to its dependent, each node coloured by status (a classDef per status) and, unless it
+ * succeeded, labelled with its status (and why it was skipped). Node ids are
+ * `n<index>`, the index into `nodes`, never derived from names. A need names the first node of
+ * that name; a need naming no node draws no edge, and so does a need on a node left out. Past `maxEntries` nodes, {@link MAX_FLOWCHART_EDGES}
+ * edges or {@link MAX_CHART_TEXT}, failures are kept first (then skipped, cancelled, succeeded
+ * nodes, each in input order), and the nodes left out are counted in `omitted`.
+ */
+function dependencyFlowchart(nodes, limits) {
+    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_FLOWCHART_LIMITS);
+    const edges = graphEdges(nodes);
+    const kept = keepNodes(nodes, edges, maxEntries, maxLabel);
+    return { text: flowchartText(nodes, edges, kept), omitted: nodes.length - kept.size };
+}
+/** The edges of the graph; a need names the first node of that name, and a node never needs itself. */
+function graphEdges(nodes) {
+    const indexByName = new Map();
+    nodes.forEach((node, index) => {
+        if (!indexByName.has(node.name))
+            indexByName.set(node.name, index);
+    });
+    const needsOf = nodes.map((node, index) => {
+        const from = new Set();
+        for (const need of node.needs) {
+            const needIndex = indexByName.get(need);
+            if (needIndex !== undefined && needIndex !== index)
+                from.add(needIndex);
+        }
+        return [...from];
+    });
+    const dependentsOf = nodes.map(() => []);
+    needsOf.forEach((from, to) => from.forEach(f => dependentsOf[f]?.push(to)));
+    return { needsOf, dependentsOf };
+}
+/** The nodes drawn, by rank, while the entry, edge and text limits allow, with each one's line. */
+function keepNodes(nodes, { needsOf, dependentsOf }, maxEntries, maxLabel) {
+    const ranked = nodes
+        .map((node, index) => ({ node, index }))
+        .sort((a, b) => FLOW_RANK[a.node.status] - FLOW_RANK[b.node.status] || a.index - b.index);
+    const kept = new Map();
+    let edges = 0;
+    // Budget: header, class definitions (at most one per status) and `class` lines' fixed parts.
+    let length = HEADER.length +
+        Object.values(FLOW_CLASS).reduce((sum, c) => sum + c.name.length * 2 + c.style.length + 24, 0);
+    for (const { node, index } of ranked) {
+        if (kept.size >= maxEntries)
+            break;
+        const line = `  n${index}["${nodeLabel(node, maxLabel)}"]`;
+        // Edges between this node and those already kept: needs first, then dependents.
+        const linked = [
+            ...(needsOf[index] ?? []).filter(from => kept.has(from)).map(from => [from, index]),
+            ...(dependentsOf[index] ?? []).filter(to => kept.has(to)).map(to => [index, to])
+        ];
+        const edgeLength = linked.reduce((sum, [from, to]) => sum + `  n${from} --> n${to}\n`.length, 0);
+        const cost = line.length + 1 + `n${index},`.length + edgeLength;
+        if (edges + linked.length > MAX_FLOWCHART_EDGES || length + cost > MAX_CHART_TEXT)
+            continue;
+        kept.set(index, line);
+        edges += linked.length;
+        length += cost;
+    }
+    return kept;
+}
+/** The chart's text: kept nodes in input order, their edges, then one class per status present. */
+function flowchartText(nodes, { needsOf }, kept) {
+    const order = [...kept.keys()].sort((a, b) => a - b);
+    const lines = [HEADER];
+    for (const index of order)
+        lines.push(kept.get(index));
+    for (const to of order) {
+        for (const from of needsOf[to] ?? [])
+            if (kept.has(from))
+                lines.push(`  n${from} --> n${to}`);
+    }
+    for (const status of Object.values(TaskStatus)) {
+        const ids = order.filter(index => nodes[index]?.status === status).map(index => `n${index}`);
+        if (ids.length === 0)
+            continue;
+        const { name, style } = FLOW_CLASS[status];
+        lines.push(`  classDef ${name} ${style}`);
+        lines.push(`  class ${ids.join(',')} ${name}`);
+    }
+    return lines.join('\n');
+}
+/**
+ * A node's label: its name and, unless it succeeded, its status (and why it was skipped), on one
+ * line. Not on two with `<br>`: a label with a `<` goes through DOMPurify, whose HTML round trip
+ * turns the entity codes back into characters before Mermaid applies Markdown and icons to it.
+ */
+function nodeLabel(node, maxLabel) {
+    const name = mermaidLabel(node.name, maxLabel);
+    const { note } = FLOW_CLASS[node.status];
+    if (node.status === TaskStatus.Skipped && node.reason !== undefined && node.reason !== '') {
+        const reason = mermaidLabel(node.reason, maxLabel);
+        return `${name} ${escapeLabelText(`(${note}:`, false)} ${reason}${escapeLabelText(')', false)}`;
+    }
+    return withNote(name, note);
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid-gantt.ts
+
+
+
+const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: DEFAULT_MAX_LABEL };
+/**
+ * Chooses the axis for a run `spanMs` long. Mermaid formats ticks in the viewer's time zone, and
+ * only `%Q` (epoch ms) and `%s` (epoch seconds) are free of it, so longer runs scale their
+ * timestamps (1 real minute is 1 chart second under `%s min`). The tick interval is set so ticks
+ * land on whole units.
+ */
+function chooseAxis(spanMs) {
+    const pick = (span, steps) => steps.find(step => span / step <= 10);
+    if (spanMs < 5_000) {
+        const step = pick(spanMs, [1, 2, 5, 10, 20, 50, 100, 200, 250, 500]);
+        return { format: '%Q ms', divisor: 1, tick: `${step ?? 500}millisecond` };
+    }
+    const [unit, divisor] = spanMs < 300_000 ? ['s', 1] : spanMs < 5 * 3_600_000 ? ['min', 60] : ['h', 3600];
+    const step = pick(spanMs / divisor / 1000, [1, 2, 5, 10, 15, 20, 30]);
+    return { format: `%s ${unit}`, divisor, tick: step === undefined ? undefined : `${step}second` };
+}
+/**
+ * Gantt tags per status (Mermaid has only `active`, `done`, `crit` and `milestone`), in the order
+ * of Mermaid's tag list, and the text added to the label so the status does not rest on colour.
+ */
+const GANTT_STATUS = {
+    [TaskStatus.Success]: { tags: [], note: '' },
+    [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
+    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
+    [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
+    [TaskStatus.Skipped]: { tags: [], note: '' }
+};
+/** A time in ms as a finite, non-negative number. */
+const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
+const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
+/**
+ * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
+ * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
+ * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
+ * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
+ * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
+ * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
+ * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
+ * the index into `tasks`.
+ */
+function ganttChart(tasks, limits) {
+    const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
+    const bars = tasks.flatMap((task, index) => bar(task, index, maxLabel));
+    const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
+        b.end - b.start - (a.end - a.start) ||
+        a.index - b.index);
+    let kept = ranked.slice(0, maxEntries);
+    let text = ganttText(kept);
+    while (text.length > MAX_CHART_TEXT && kept.length > 0) {
+        // Drop about as many of the least interesting bars as the overflow takes, at least one.
+        const perBar = text.length / kept.length;
+        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar));
+        kept = kept.slice(0, Math.max(0, kept.length - drop));
+        text = ganttText(kept);
+    }
+    return { text, omitted: bars.length - kept.length };
+}
+/** The bar a task draws, if it ran: none for a skipped task. */
+function bar(task, index, maxLabel) {
+    if (task.status === TaskStatus.Skipped)
+        return [];
+    const start = time(task.startMs);
+    const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
+    const label = withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note);
+    return [
+        { index, slot, start, end: Math.max(start, time(task.endMs)), status: task.status, label }
+    ];
+}
+/** The chart's text for the bars kept. */
+function ganttText(bars) {
+    const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
+    const axis = chooseAxis(span);
+    const lines = [
+        '---',
+        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
+        'displayMode: compact',
+        '---',
+        'gantt',
+        '  dateFormat x',
+        `  axisFormat ${axis.format}`
+    ];
+    if (axis.tick !== undefined)
+        lines.push(`  tickInterval ${axis.tick}`);
+    // The chart's dates are in 1970: a line at today's date would only stretch the axis.
+    lines.push('  todayMarker off');
+    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
+    for (const slot of slots) {
+        lines.push(`  section Slot ${slot}`);
+        const inSlot = bars
+            .filter(bar => bar.slot === slot)
+            .sort((a, b) => a.start - b.start || a.index - b.index);
+        for (const bar of inSlot)
+            lines.push(barLine(bar, axis));
+    }
+    return lines.join('\n');
+}
+/** One bar's line: its label, tags, id, start and end on the chart's scale. */
+function barLine(bar, axis) {
+    const start = Math.round(bar.start / axis.divisor);
+    const end = Math.round(bar.end / axis.divisor);
+    const tags = [...GANTT_STATUS[bar.status].tags];
+    if (end === start)
+        tags.push('milestone');
+    const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ');
+    return `    ${bar.label} :${data}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-charts.ts
+
+
+
+
+
+/** Runs with at most this many tasks show their charts open; larger ones collapse them. */
+const OPEN_CHARTS_UP_TO = 20;
+/**
+ * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
+ * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ */
+function summaryCharts(report) {
+    const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
+    const blocks = [];
+    const timeline = timelineBlock(report, open);
+    if (timeline !== undefined)
+        blocks.push(timeline);
+    if (report.records.some(record => record.needs !== undefined)) {
+        blocks.push(graphBlock(report.records, open));
+    }
+    return blocks;
+}
+/** The timeline of the tasks that ran, if any did. */
+function timelineBlock(report, open) {
+    const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
+    if (ran.length === 0)
+        return undefined;
+    const origin = Math.min(...ran.map(record => record.startedAt));
+    const gantt = ganttChart(ran.map(record => ({
+        label: itemLabel(record.item, 200),
+        slot: record.slot ?? 1,
+        startMs: record.startedAt - origin,
+        endMs: record.endedAt - origin,
+        status: record.status
+    })));
+    const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
+    const title = `Timeline: ${ran.length} tasks on ${report.workers} workers${note}`;
+    return mermaidBlock(title, gantt.text, open);
+}
+/** The graph of the named tasks' needs. */
+function graphBlock(records, open) {
+    const graph = dependencyFlowchart(records.map(record => ({
+        // Needs name tasks exactly, so the node names must be the exact task names.
+        name: itemText(record.item),
+        needs: record.needs ?? [],
+        status: record.status,
+        reason: record.skipReason
+    })));
+    const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
+    return mermaidBlock(`Task graph${note}`, graph.text, open);
+}
+/** A collapsible block with a Mermaid chart in it. */
+function mermaidBlock(title, chart, open) {
+    return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-head.ts
+
+
+
+
+
+/** Most problems of a merge listed in the summary. */
+const MAX_MERGE_PROBLEMS = 20;
+/** Most retried tasks named in the summary. */
+const MAX_RETRIED_NAMED = 10;
+/** The summary's opening parts: outcome, counts, timing, where the results came from, notes. */
+function summaryHead(report) {
+    const { counts } = report;
+    // Items a merge has no record for (missing shards, refused records) count against the run.
+    const missing = counts.total - report.records.length;
+    const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
+    // A merge's problems fail the step even when no item is left without a result.
+    const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0;
+    const mark = STATUS_MARK[failing ? TaskStatus.Failure : TaskStatus.Success];
+    const tally = [
+        `**${counts.succeeded}** succeeded`,
+        `**${counts.failed}** failed`,
+        `**${counts.timedOut}** timed out`,
+        `**${counts.cancelled}** cancelled`,
+        `**${counts.skipped}** skipped`,
+        ...(missing > 0 ? [`**${missing}** without a result`] : [])
+    ].join(' · ');
+    const parts = [
+        `## ${mark} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`,
+        `${tally}\n`,
+        `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
+            `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
+    ];
+    const origin = describeOrigin(report);
+    if (origin !== '')
+        parts.push(`${origin}\n`);
+    if (report.haltReason !== null) {
+        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
+    }
+    const resolves = describeResolves(report.records);
+    if (resolves !== undefined)
+        parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
+    const retries = describeRetries(report);
+    if (retries !== undefined)
+        parts.push(retries);
+    return parts;
+}
+/** Which tasks needed more than one attempt; undefined when none did. */
+function describeRetries(report) {
+    const retried = report.records.filter(record => record.attempts > 1);
+    if (retried.length === 0)
+        return undefined;
+    const named = retried
+        .slice(0, MAX_RETRIED_NAMED)
+        .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
+    const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
+    const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
+    return `🔁 ${count} retries: ${named.join(', ')}${more}.\n`;
+}
+/** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
+function describeOrigin(report) {
+    const { shard, merged } = report;
+    if (shard !== undefined) {
+        const balance = shard.byTimings
+            ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
+            : '';
+        return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`;
+    }
+    if (merged === undefined)
+        return '';
+    const from = merged.shards === null
+        ? `${merged.files} results files`
+        : `${merged.files} of ${merged.shards} shards`;
+    const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS);
+    const more = merged.problems.length - shown.length;
+    const problems = shown.length === 0
+        ? ''
+        : '\n\n> [!CAUTION]\n' +
+            shown.map(problem => `> - ${escapeMarkdown(problem)}\n`).join('') +
+            (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '');
+    return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+
+const DEFAULT_SUMMARY_LIMITS = {
+    maxRows: 500,
+    maxTails: 20,
+    maxTailChars: 4000,
+    maxBytes: 512 * 1024
+};
+/** Share of maxBytes the task table may take, so failure tails keep room. */
+const TABLE_SHARE = 0.5;
+/** Share of maxBytes the table and the charts together may take. */
+const CHARTS_SHARE = 0.7;
+/** Bytes kept free at the end for the notes on what was left out. */
+const CLOSING_ROOM = 1024;
+/** Order of the table when failures come first: the statuses that need attention lead. */
+const STATUS_RANK = {
+    [TaskStatus.Failure]: 0,
+    [TaskStatus.TimedOut]: 1,
+    [TaskStatus.Cancelled]: 2,
+    [TaskStatus.Skipped]: 3,
+    [TaskStatus.Success]: 4
+};
+/** Tables longer than this list failures first, so they are not lost among successes. */
+const FAILURES_FIRST_FROM = 20;
+/**
+ * The job summary as Markdown with HTML blocks. Everything that came from items or task output
+ * is HTML-escaped and kept on one line where a line break would end an HTML block.
+ */
+function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
+    const summary = new BudgetedMarkdown();
+    summary.add(...summaryHead(report));
+    summary.section({
+        entries: tableOrder(report.records),
+        max: limits.maxRows,
+        render: tableRow,
+        limit: limits.maxBytes * TABLE_SHARE,
+        wrap: taskTable,
+        leftOut: count => `\n_${count} more tasks not shown; every result is in the \`results-file\` output._\n`
+    });
+    summary.section({
+        entries: summaryCharts(report),
+        render: chart => chart,
+        limit: limits.maxBytes * CHARTS_SHARE
+    });
+    summary.section({
+        entries: report.records.filter(record => isUnsuccessful(record.status)),
+        max: limits.maxTails,
+        render: record => tailBlock(record, limits.maxTailChars),
+        limit: limits.maxBytes - CLOSING_ROOM,
+        heading: '\n### Output of failed tasks\n',
+        leftOut: count => `\n_Output of ${count} more failed tasks not shown._\n`
+    });
+    // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
+    summary.section({
+        entries: report.records.filter(record => record.summary.trim() !== ''),
+        render: taskSummaryBlock,
+        limit: limits.maxBytes - CLOSING_ROOM,
+        heading: '\n## Task summaries\n',
+        leftOut: count => `\n_${count} more task summaries left out to stay within the size limit; ` +
+            'each is in the `results-file` output._\n'
+    });
+    return summary.text();
+}
+/** The records in table order: input order, or failures first in long tables. */
+function tableOrder(records) {
+    const rows = [...records];
+    if (rows.length > FAILURES_FIRST_FROM) {
+        rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
+    }
+    return rows;
+}
+/** The task table around its rows. */
+function taskTable(rows) {
+    const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>';
+    return `<table>${head}\n${rows.join('\n')}\n</table>\n`;
+}
+/** One task's row of the table, on one line. */
+function tableRow(record) {
+    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
+    return (`<tr><td>${record.index + 1}</td><td>${statusLabel(record.status)}</td>` +
+        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+        `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`);
+}
+/** The exit code, with the signal that ended the process if one did. */
+function exitCell(record) {
+    if (record.exitCode === null)
+        return '';
+    return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`;
+}
+/** A failed task's error and the end of its output, collapsed under its status and item. */
+function tailBlock(record, maxChars) {
+    let tail = record.outputTail;
+    if (tail.length > maxChars)
+        tail = '…' + tail.slice(tail.length - maxChars);
+    const error = record.error === null ? '' : escapeHtml(record.error) + '\n';
+    const body = error + escapeHtml(tail);
+    return (`<details><summary>${statusLabel(record.status)}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
+        `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
+}
+/** What a task wrote to its own step summary, under a heading naming it. */
+function taskSummaryBlock(record) {
+    const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
+    return `\n${heading}\n\n${record.summary.trimEnd()}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
+
+
+
+
+
+
+
+/** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
+const MAX_TASK_ANNOTATIONS = 9;
+/** GitHub cuts annotation messages at 4,096 characters. */
+const MAX_ANNOTATION_CHARS = 4000;
+/** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
+const RESULTS_MAX_BYTES = 512 * 1024;
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
+/** Sets every output declared in action.yml. */
+function setOutputs(report, resultsFile) {
+    const { counts } = report;
+    setOutput(Outputs.Total, counts.total);
+    setOutput(Outputs.Succeeded, counts.succeeded);
+    setOutput(Outputs.Failed, counts.failed);
+    setOutput(Outputs.TimedOut, counts.timedOut);
+    setOutput(Outputs.Cancelled, counts.cancelled);
+    setOutput(Outputs.Skipped, counts.skipped);
+    const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
+    const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
+    setOutput(Outputs.Results, results.json);
+    setOutput(Outputs.FailedItems, failed.json);
+    setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
+    if (results.truncated || failed.truncated) {
+        const cut = [results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : '']
+            .filter(Boolean)
+            .join(' and ');
+        warning(`The ${cut} output was cut to stay within GitHub's output size limit; ` +
+            `results-file has everything: ${resultsFile}`);
+    }
+    setOutput(Outputs.ResultsFile, resultsFile);
+    setOutput(Outputs.DurationMs, report.durationMs);
+}
+/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
+function annotateFailures(report) {
+    const failures = report.records.filter(record => isUnsuccessful(record.status));
+    for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
+        const tail = record.outputTail.trimEnd();
+        const detail = [record.error, tail].filter(Boolean).join('\n');
+        const headline = `Task ${record.index + 1} ${record.status}` +
+            (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
+            (record.signal !== null ? ` (${record.signal})` : '');
+        const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
+        error(message, { title: itemLabel(record.item, 200) });
+    }
+}
+/**
+ * The step's failure message: counts, the first few items, and how many were not annotated; or
+ * undefined when the step succeeds. Tasks cancelled because enough others succeeded
+ * (stop-on-success) are the point of that option, not a failure. Items the counts hold without a
+ * result (a merge's missing shards or records) fail the step whatever else the report says.
+ */
+function failureMessage(report) {
+    const raceWon = report.haltKind === HaltKind.Successes;
+    const failures = report.records.filter(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
+    const { counts } = report;
+    const withResult = counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped;
+    const withoutResult = Math.max(0, counts.total - withResult);
+    if (failures.length === 0 && withoutResult === 0)
+        return undefined;
+    const parts = [
+        counts.failed > 0 ? `${counts.failed} failed` : '',
+        counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
+        counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
+        withoutResult > 0 ? `${withoutResult} without a result` : ''
+    ].filter(Boolean);
+    const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
+    const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
+    const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
+    const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : '';
+    const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
+    return (`${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
+        `(${parts.join(', ')})${list}.${note}`);
+}
+/** Writes the job summary. */
+async function writeSummary(report) {
+    const startedAt = monotonicMs();
+    const summary = buildSummary(report);
+    const ms = Math.round(monotonicMs() - startedAt);
+    debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
+    await actions_core_summary.addRaw(summary, true).write();
+}
+/** The last `max` characters of text, marked with … when cut. */
+function tailCut(text, max) {
+    return text.length <= max ? text : '…' + text.slice(text.length - max + 1);
+}
+
 ;// CONCATENATED MODULE: ./src/report/publish.ts
+
 
 
 
@@ -4676,7 +4681,7 @@ function mergeProblemsMessage(report) {
  * Writes to the runner's files that may fail (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY): a failure
  * becomes a problem that fails the step at the end, once everything else that can be written is.
  */
-class RunnerFiles {
+class RunnerFileProblems {
     problems = [];
     /** Runs a write; its error is kept instead of stopping the rest of the reporting. */
     async attempt(write) {
@@ -4707,6 +4712,10 @@ async function publishOutputs(outcome, workDirectory, files) {
         setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
         setOutput(Outputs.TimingsFile, timingsFile);
     });
+}
+/** Sets the outputs of a step that failed before it had a report, so a later step sees them. */
+async function publishEmptyOutputs(files) {
+    await files.attempt(() => setOutputs(emptyReport(''), ''));
 }
 /** Says how the step went: no items, or the summary, annotations and the message that fails it. */
 async function concludeStep(outcome, options, files) {
@@ -5437,9 +5446,13 @@ function threadResolver(source, settings) {
         return undefined;
     const { comment } = settings;
     return async (record) => {
-        const thread = source.threads[record.index];
-        if (record.status !== TaskStatus.Success || thread === undefined)
+        if (record.status !== TaskStatus.Success)
             return;
+        const thread = source.threads[record.index];
+        if (thread === undefined) {
+            record.resolve = { resolved: false, error: `no review thread for task ${record.index + 1}` };
+            return;
+        }
         const reply = comment === undefined ? undefined : renderComment(comment, thread, record);
         record.resolve = await resolveReviewThread(source.api, thread.id, reply).catch((error) => ({ resolved: false, error: String(error) }));
     };
@@ -9988,6 +10001,97 @@ function scheduleByTimings(plan, timings) {
     info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
 }
 
+;// CONCATENATED MODULE: ./src/run/outcome-record.ts
+
+/** The record of an item that never produced one: skipped, or its task threw. */
+function recordOf(outcome, prepared) {
+    const item = prepared[outcome.index];
+    return {
+        index: item.index,
+        item: item.item,
+        status: outcome.status,
+        exitCode: null,
+        signal: null,
+        durationMs: 0,
+        attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
+        command: item.command.display,
+        slot: outcome.slot ?? null,
+        startedAt: null,
+        endedAt: null,
+        outputTail: '',
+        error: outcome.error === undefined ? null : String(outcome.error),
+        outputs: {},
+        summary: '',
+        needs: item.needs,
+        skipReason: outcome.reason
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/dry-run.ts
+
+
+
+
+
+/** Prints what would run, and reports every task as skipped. */
+function dryRun(plan, maxWorkers, shell) {
+    const total = plan.prepared.length;
+    info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
+    const records = plan.prepared.map((prepared, index) => {
+        const needs = prepared.needs?.length
+            ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
+            : '';
+        const number = prepared.index + 1;
+        const of = plan.shard?.itemCount ?? total;
+        info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
+        return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);
+    });
+    return {
+        records,
+        counts: countStatuses(records),
+        durationMs: 0,
+        workers: Math.min(maxWorkers, total),
+        shell,
+        haltReason: null,
+        haltKind: null
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/job-log.ts
+
+
+/** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
+const JOB_LOG_FILE = 'job-log.jsonl';
+/** Writes the job log: a line for each task that ran, as it ends. */
+class JobLog {
+    fd;
+    constructor(workDirectory) {
+        this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
+    }
+    settled(outcome) {
+        if (outcome.value !== undefined)
+            (0,external_node_fs_namespaceObject.writeSync)(this.fd, jobLogLine(outcome.value));
+    }
+    close() {
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+    }
+}
+/** One line of the job log: GNU parallel's --joblog fields, as JSON. */
+function jobLogLine(record) {
+    return (JSON.stringify({
+        seq: record.index + 1,
+        slot: record.slot,
+        start: record.startedAt === null ? null : record.startedAt / 1000,
+        runtime: record.durationMs / 1000,
+        exitCode: record.exitCode,
+        signal: record.signal,
+        attempts: record.attempts,
+        status: record.status,
+        item: record.item,
+        command: record.command
+    }) + '\n');
+}
+
 ;// CONCATENATED MODULE: ./src/exec/item-environment.ts
 
 
@@ -12311,41 +12415,6 @@ function applyFile(name, path, target) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/run/job-log.ts
-
-
-/** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
-const JOB_LOG_FILE = 'job-log.jsonl';
-/** Writes the job log: a line for each task that ran, as it ends. */
-class JobLog {
-    fd;
-    constructor(workDirectory) {
-        this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
-    }
-    settled(outcome) {
-        if (outcome.value !== undefined)
-            (0,external_node_fs_namespaceObject.writeSync)(this.fd, jobLogLine(outcome.value));
-    }
-    close() {
-        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-    }
-}
-/** One line of the job log: GNU parallel's --joblog fields, as JSON. */
-function jobLogLine(record) {
-    return (JSON.stringify({
-        seq: record.index + 1,
-        slot: record.slot,
-        start: record.startedAt === null ? null : record.startedAt / 1000,
-        runtime: record.durationMs / 1000,
-        exitCode: record.exitCode,
-        signal: record.signal,
-        attempts: record.attempts,
-        status: record.status,
-        item: record.item,
-        command: record.command
-    }) + '\n');
-}
-
 ;// CONCATENATED MODULE: ./src/log/progress.ts
 
 /**
@@ -12668,62 +12737,8 @@ function doneLine(durationMs, counts) {
     return (`Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
         `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`);
 }
-/** The record of an item that never produced one: skipped, or its task threw. */
-function recordOf(outcome, prepared) {
-    const item = prepared[outcome.index];
-    return {
-        index: item.index,
-        item: item.item,
-        status: outcome.status,
-        exitCode: null,
-        signal: null,
-        durationMs: 0,
-        attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
-        command: item.command.display,
-        slot: outcome.slot ?? null,
-        startedAt: null,
-        endedAt: null,
-        outputTail: '',
-        error: outcome.error === undefined ? null : String(outcome.error),
-        outputs: {},
-        summary: '',
-        needs: item.needs,
-        skipReason: outcome.reason
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/dry-run.ts
-
-
-
-
-
-/** Prints what would run, and reports every task as skipped. */
-function dryRun(plan, maxWorkers, shell) {
-    const total = plan.prepared.length;
-    info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
-    const records = plan.prepared.map((prepared, index) => {
-        const needs = prepared.needs?.length
-            ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
-            : '';
-        const number = prepared.index + 1;
-        const of = plan.shard?.itemCount ?? total;
-        info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
-        return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);
-    });
-    return {
-        records,
-        counts: countStatuses(records),
-        durationMs: 0,
-        workers: Math.min(maxWorkers, total),
-        shell,
-        haltReason: null,
-        haltKind: null
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/run/run-step.ts
-
 
 
 
@@ -12740,6 +12755,7 @@ function dryRun(plan, maxWorkers, shell) {
 /** Runs the step in the mode its settings say, and returns what to report. */
 async function runStep(settings, workDirectory, cancellation) {
     const previousTimings = await loadTimings(settings.timingsPath);
+    const context = { workDirectory, previousTimings, cancellation, observers: [] };
     const { mode } = settings;
     switch (mode.kind) {
         case 'merge': {
@@ -12749,45 +12765,34 @@ async function runStep(settings, workDirectory, cancellation) {
             return { report, jobLog: undefined, previousTimings, noItems: undefined };
         }
         case 'review-threads':
-            return runReviewThreads(settings, mode, workDirectory, cancellation, previousTimings);
+            return runReviewThreads(settings, mode, context);
         case 'tasks':
-            return runPlanned(settings, mode, "'tasks' gave none", {
-                workDirectory,
-                previousTimings,
-                cancellation
-            });
+            return runPlanned(settings, mode, "'tasks' gave none", context);
         case 'items':
-            return runPlanned(settings, mode, "'items' and 'items-file' gave none", {
-                workDirectory,
-                previousTimings,
-                cancellation
-            });
+            return runPlanned(settings, mode, "'items' and 'items-file' gave none", context);
     }
 }
 /** Lists the pull request's review threads and runs the command once per thread. */
-async function runReviewThreads(settings, mode, workDirectory, cancellation, previousTimings) {
-    const threads = await loadReviewThreads(mode.threads, cancellation);
+async function runReviewThreads(settings, mode, context) {
+    const threads = await loadReviewThreads(mode.threads, context.cancellation);
     const source = {
         kind: 'items',
         items: threads.threads.map(threadItem),
-        source: REVIEW_THREADS_SOURCE,
+        source: mode.source,
         command: mode.command
     };
     const { owner, repo, number } = threads.pullRequest;
-    const none = `${owner}/${repo}#${number} has no unresolved review threads that match`;
+    const noItemsReason = `${owner}/${repo}#${number} has no unresolved review threads that match`;
     const resolve = threadResolver(threads, mode.threads);
-    return runPlanned(settings, source, none, {
-        workDirectory,
-        previousTimings,
-        cancellation,
-        observers: resolve === undefined ? [] : [new AfterEachTask(resolve)]
-    });
+    if (resolve !== undefined)
+        context.observers.push(new AfterEachTask(resolve));
+    return runPlanned(settings, source, noItemsReason, context);
 }
 /** Prepares the tasks, takes this job's shard, orders them by timings and runs them (or not, on a dry run). */
-async function runPlanned(settings, source, none, context) {
+async function runPlanned(settings, source, noItemsReason, context) {
     const { execution } = settings;
     let plan = prepareRun(source, execution, context.workDirectory);
-    const noItems = plan.prepared.length === 0 ? `No items to run: ${none}.` : undefined;
+    const noItems = plan.prepared.length === 0 ? `No items to run: ${noItemsReason}.` : undefined;
     if (settings.shard !== undefined) {
         const sharded = takeShard(plan, settings.shard, context.previousTimings);
         info(describeShard(sharded.shard, sharded.prepared.length));
@@ -12818,12 +12823,10 @@ async function runPlanned(settings, source, none, context) {
 
 
 
-
-
 /** The action's entry point: reads the inputs, runs the step, reports. */
 async function run() {
     const stop = listenForStop();
-    const files = new RunnerFiles();
+    const files = new RunnerFileProblems();
     let outputsSet = false;
     try {
         const settings = await getInputs();
@@ -12837,7 +12840,7 @@ async function run() {
     catch (error) {
         // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
         if (!outputsSet)
-            await files.attempt(() => setOutputs(emptyReport(''), ''));
+            await publishEmptyOutputs(files);
         setFailed(error instanceof Error ? error.message : String(error));
     }
     finally {

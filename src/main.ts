@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getInputs } from './inputs/read-inputs.js'
 import { Halt, HaltKind } from './model/halt.js'
-import { emptyReport } from './model/run-report.js'
-import { setOutputs } from './report/outputs.js'
-import { concludeStep, publishOutputs, RunnerFiles } from './report/publish.js'
+import {
+  concludeStep,
+  publishEmptyOutputs,
+  publishOutputs,
+  RunnerFileProblems
+} from './report/publish.js'
 import { runStep } from './run/run-step.js'
 
 /** The action's entry point: reads the inputs, runs the step, reports. */
 export async function run(): Promise<void> {
   const stop = listenForStop()
-  const files = new RunnerFiles()
+  const files = new RunnerFileProblems()
   let outputsSet = false
   try {
     const settings = await getInputs()
@@ -24,7 +27,7 @@ export async function run(): Promise<void> {
     await concludeStep(outcome, settings, files)
   } catch (error) {
     // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
-    if (!outputsSet) await files.attempt(() => setOutputs(emptyReport(''), ''))
+    if (!outputsSet) await publishEmptyOutputs(files)
     core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
     files.failStep()

@@ -4,6 +4,7 @@ import {
   resolveReviewThread,
   type ThreadFilter
 } from '../../src/github/review-threads.js'
+import { threadItem } from '../../src/github/thread-items.js'
 import { ALL, PR, thread, TOKEN, useFakeGitHub } from '../helpers/fake-github-client.js'
 
 const { setup } = useFakeGitHub()
@@ -61,6 +62,23 @@ describe('listReviewThreads', () => {
       diffSide: 'RIGHT',
       author: 'alice'
     })
+  })
+
+  it('becomes an item with the same fields in the same order (its JSON is what tasks get)', async () => {
+    const { api } = await setup({
+      threads: [
+        thread('A', {
+          line: 3,
+          startLine: 1,
+          path: 'x.ts',
+          comments: [{ author: 'a', body: 'b' }]
+        }),
+        thread('B', { comments: [] })
+      ]
+    })
+    for (const listed of await listReviewThreads(api, PR, ALL)) {
+      expect(JSON.stringify(threadItem(listed))).toBe(JSON.stringify(listed))
+    }
   })
 
   it('skips resolved threads, and outdated ones unless asked', async () => {

@@ -206,3 +206,26 @@ describe('lone surrogates that reach no command as such', () => {
     expect(plan.prepared[0]?.command.args.at(-1)).toBe("echo '😀'")
   })
 })
+
+describe('of two bad inputs, the one read first is named', () => {
+  // The order inputs are read in, and so which error a user sees first, is part of the contract.
+  it.each([
+    [{ items: 'a', 'items-file': 'x.json', shell: 'fish' }, "Invalid inputs: both 'items'"],
+    [{ 'pull-request': '3', items: 'a', shell: 'fish' }, "Invalid inputs: 'pull-request' is set"],
+    [{ items: 'a', shell: 'fish', 'max-workers': '0' }, 'Invalid shell'],
+    [{ items: 'a', 'max-workers': '0', 'fail-fast': 'x' }, 'Invalid max-workers'],
+    [{ items: 'a', 'fail-fast-mode': 'x', 'stop-on-success': 'x' }, 'Invalid fail-fast-mode'],
+    [{ items: 'a', 'total-timeout': 'x', 'dry-run': 'x' }, 'Invalid total-timeout'],
+    [{ items: 'a', 'dry-run': 'x', timeout: 'x' }, 'Invalid dry-run'],
+    [{ items: 'a', retries: 'x', 'retry-delay': 'x' }, 'Invalid retries'],
+    [{ items: 'a', shard: 'x', 'working-directory': '/nonexistent-dir' }, 'Invalid shard'],
+    [{ items: 'a', log: 'x', 'workflow-commands': 'x' }, 'Invalid log'],
+    [{ items: 'a', 'workflow-commands': 'x', 'if-no-items': 'x' }, 'Invalid workflow-commands'],
+    [{ items: 'a', 'if-no-items': 'x', summary: 'x' }, 'Invalid if-no-items'],
+    [{ items: 'a', shard: '0/2', 'stop-on-success': '1', summary: 'x' }, 'Invalid summary'],
+    [{ items: '[1,', shard: '0/2', 'stop-on-success': '1' }, "Invalid inputs: 'stop-on-success'"],
+    [{ items: '[1,', 'merge-results': 'x', summary: 'true' }, "Invalid inputs: 'merge-results'"]
+  ])('%p: %s', async (inputs, message) => {
+    await expect(check(inputs)).rejects.toThrow(message)
+  })
+})

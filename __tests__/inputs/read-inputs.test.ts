@@ -315,6 +315,7 @@ describe('getInputs', () => {
     expect(settings.mode).toEqual({
       kind: 'review-threads',
       command: './fix.sh {path}',
+      source: "items-from 'review-threads'",
       threads: {
         token: 'tok',
         pullRequest: 42,

@@ -137,8 +137,12 @@ export function threadResolver(
   if (settings.resolve !== ResolveThreads.OnSuccess) return undefined
   const { comment } = settings
   return async record => {
+    if (record.status !== TaskStatus.Success) return
     const thread = source.threads[record.index]
-    if (record.status !== TaskStatus.Success || thread === undefined) return
+    if (thread === undefined) {
+      record.resolve = { resolved: false, error: `no review thread for task ${record.index + 1}` }
+      return
+    }
     const reply = comment === undefined ? undefined : renderComment(comment, thread, record)
     record.resolve = await resolveReviewThread(source.api, thread.id, reply).catch(
       (error: unknown) => ({ resolved: false, error: String(error) })

@@ -29,6 +29,9 @@ import {
 } from './settings.js'
 import { parseTasks } from './tasks.js'
 
+/** What gives a review-threads run its items, for error messages. */
+const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`
+
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
 export async function getInputs(): Promise<ActionSettings> {
   const given: SourceInputs = {
@@ -81,7 +84,10 @@ function checkOneSource(given: SourceInputs): void {
   }
 }
 
-/** The inputs on how tasks run, in the order action.yml lists them; with them `dry-run` and `shard`. */
+/**
+ * The inputs on how tasks run, with `dry-run` and `shard` among them, read in the order their
+ * errors have always been reported: of two bad inputs, the first read is the one named.
+ */
 async function readExecution(): Promise<{
   execution: ExecutionSettings
   dryRun: boolean
@@ -144,7 +150,9 @@ async function readRunMode(
     }
     return { kind: 'merge', pattern: mergePattern }
   }
-  if (threads !== undefined) return { kind: 'review-threads', command: given.command, threads }
+  if (threads !== undefined) {
+    return { kind: 'review-threads', command: given.command, threads, source: REVIEW_THREADS_SOURCE }
+  }
   if (hasTasks) {
     const tasks = await parseTasks(given.tasks, Inputs.Tasks)
     const needing = tasks.find(task => task.needs.length > 0)
@@ -169,5 +177,3 @@ async function readRunMode(
   }
 }
 
-/** What gave a review-threads run its items, for error messages. */
-export const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`

@@ -11,7 +11,7 @@ export type FailFastThreshold = { count: number } | { percent: number }
 
 /** Where review threads come from and what to do with them (`items-from: review-threads`). */
 export interface ReviewThreadSettings {
-  /** Token for GitHub's API. */
+  /** Token for GitHub's API, as given (action.yml defaults it to the job's; an empty one is refused). */
   token: string
   /** The pull request's number, or undefined for the one the event is about. */
   pullRequest: number | undefined
@@ -37,7 +37,7 @@ export interface ItemsMode {
   items: Item[]
   /** What gave the items, for error messages: `items`, `items-file 'list.json'`, … */
   source: string
-  /** The command template; undefined when each item is itself the command. */
+  /** The command template as given; undefined when not given (then each item is the command). */
   command: string | undefined
 }
 
@@ -55,6 +55,8 @@ export interface ReviewThreadsMode {
   command: string
   /** Which threads, and what to do with them once their task ends. */
   threads: ReviewThreadSettings
+  /** What gives the items, for error messages: `items-from 'review-threads'`. */
+  source: string
 }
 
 /** No tasks: the shards' results files matching `merge-results` are merged into one report. */

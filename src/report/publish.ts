@@ -2,7 +2,7 @@ import * as core from '../action/actions-core.js'
 import { Outputs } from '../action/action-yml.js'
 import { NoItemsBehavior } from '../inputs/settings.js'
 import { HaltKind } from '../model/halt.js'
-import { type RunReport } from '../model/run-report.js'
+import { emptyReport, type RunReport } from '../model/run-report.js'
 import { writeTimings, type Timings } from '../results/timings-file.js'
 import { writeResultsFile } from '../results/results-file.js'
 import { mergeProblemsMessage } from './merge.js'
@@ -24,7 +24,7 @@ export interface StepOutcome {
  * Writes to the runner's files that may fail (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY): a failure
  * becomes a problem that fails the step at the end, once everything else that can be written is.
  */
-export class RunnerFiles {
+export class RunnerFileProblems {
   private readonly problems: string[] = []
 
   /** Runs a write; its error is kept instead of stopping the rest of the reporting. */
@@ -46,7 +46,7 @@ export class RunnerFiles {
 export async function publishOutputs(
   outcome: StepOutcome,
   workDirectory: string,
-  files: RunnerFiles
+  files: RunnerFileProblems
 ): Promise<void> {
   const { report } = outcome
   const resultsFile = await writeResultsFile(workDirectory, report).catch((error: unknown) => {
@@ -66,11 +66,16 @@ export async function publishOutputs(
   })
 }
 
+/** Sets the outputs of a step that failed before it had a report, so a later step sees them. */
+export async function publishEmptyOutputs(files: RunnerFileProblems): Promise<void> {
+  await files.attempt(() => setOutputs(emptyReport(''), ''))
+}
+
 /** Says how the step went: no items, or the summary, annotations and the message that fails it. */
 export async function concludeStep(
   outcome: StepOutcome,
   options: { summary: boolean; ifNoItems: NoItemsBehavior },
-  files: RunnerFiles
+  files: RunnerFileProblems
 ): Promise<void> {
   if (outcome.noItems !== undefined) return reportNoItems(options.ifNoItems, outcome.noItems)
   const { report } = outcome

@@ -3,7 +3,7 @@ import { itemLabel } from '../model/labels.js'
 import { countStatuses, type RunReport } from '../model/run-report.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
-import { recordOf } from './run-items.js'
+import { recordOf } from './outcome-record.js'
 
 /** Prints what would run, and reports every task as skipped. */
 export function dryRun(plan: RunPlan, maxWorkers: number, shell: string): RunReport {

@@ -1,14 +1,13 @@
 import * as core from '../action/actions-core.js'
-import { commandTask, type PreparedItem } from '../exec/command-task.js'
-import { runTasks, type Outcome } from '../exec/scheduler.js'
+import { commandTask } from '../exec/command-task.js'
+import { runTasks } from '../exec/scheduler.js'
 import { type ExecutionSettings } from '../inputs/settings.js'
 import { formatDuration } from '../model/duration.js'
 import { countStatuses, type RunReport, type StatusCounts } from '../model/run-report.js'
-import { type TaskRecord } from '../model/task-record.js'
-import { TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { streamSink } from '../log/task-log.js'
 import { describeHalt, describeLimits, failureLimit, haltPolicies } from './halt-settings.js'
+import { recordOf } from './outcome-record.js'
 import { RunResources } from './run-resources.js'
 import { DebugLines, FirstFailure, SkippedLines } from './task-lines.js'
 import { finishAll, notifyAll, type TaskObserver } from './task-observer.js'
@@ -93,31 +92,4 @@ function doneLine(durationMs: number, counts: StatusCounts): string {
     `Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
     `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`
   )
-}
-
-/** The record of an item that never produced one: skipped, or its task threw. */
-export function recordOf(
-  outcome: Outcome<TaskRecord>,
-  prepared: readonly PreparedItem[]
-): TaskRecord {
-  const item = prepared[outcome.index] as PreparedItem
-  return {
-    index: item.index,
-    item: item.item,
-    status: outcome.status,
-    exitCode: null,
-    signal: null,
-    durationMs: 0,
-    attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
-    command: item.command.display,
-    slot: outcome.slot ?? null,
-    startedAt: null,
-    endedAt: null,
-    outputTail: '',
-    error: outcome.error === undefined ? null : String(outcome.error),
-    outputs: {},
-    summary: '',
-    needs: item.needs,
-    skipReason: outcome.reason
-  }
 }

@@ -2,7 +2,6 @@ import * as core from '../action/actions-core.js'
 import { Inputs } from '../action/action-yml.js'
 import { join } from 'node:path'
 import { loadReviewThreads, threadItem, threadResolver } from '../github/thread-items.js'
-import { REVIEW_THREADS_SOURCE } from '../inputs/read-inputs.js'
 import { type ActionSettings, type ReviewThreadsMode } from '../inputs/settings.js'
 import { emptyReport, type RunReport } from '../model/run-report.js'
 import { prepareRun, type TaskSource } from '../plan/prepare.js'
@@ -23,6 +22,7 @@ export async function runStep(
   cancellation: AbortSignal
 ): Promise<StepOutcome> {
   const previousTimings = await loadTimings(settings.timingsPath)
+  const context: RunContext = { workDirectory, previousTimings, cancellation, observers: [] }
   const { mode } = settings
   switch (mode.kind) {
     case 'merge': {
@@ -32,19 +32,11 @@ export async function runStep(
       return { report, jobLog: undefined, previousTimings, noItems: undefined }
     }
     case 'review-threads':
-      return runReviewThreads(settings, mode, workDirectory, cancellation, previousTimings)
+      return runReviewThreads(settings, mode, context)
     case 'tasks':
-      return runPlanned(settings, mode, "'tasks' gave none", {
-        workDirectory,
-        previousTimings,
-        cancellation
-      })
+      return runPlanned(settings, mode, "'tasks' gave none", context)
     case 'items':
-      return runPlanned(settings, mode, "'items' and 'items-file' gave none", {
-        workDirectory,
-        previousTimings,
-        cancellation
-      })
+      return runPlanned(settings, mode, "'items' and 'items-file' gave none", context)
   }
 }
 
@@ -54,45 +46,39 @@ interface RunContext {
   previousTimings: Timings
   cancellation: AbortSignal
   /** What reacts to each task as it ends, while others go on. */
-  observers?: TaskObserver[]
+  observers: TaskObserver[]
 }
 
 /** Lists the pull request's review threads and runs the command once per thread. */
 async function runReviewThreads(
   settings: ActionSettings,
   mode: ReviewThreadsMode,
-  workDirectory: string,
-  cancellation: AbortSignal,
-  previousTimings: Timings
+  context: RunContext
 ): Promise<StepOutcome> {
-  const threads = await loadReviewThreads(mode.threads, cancellation)
+  const threads = await loadReviewThreads(mode.threads, context.cancellation)
   const source: TaskSource = {
     kind: 'items',
     items: threads.threads.map(threadItem),
-    source: REVIEW_THREADS_SOURCE,
+    source: mode.source,
     command: mode.command
   }
   const { owner, repo, number } = threads.pullRequest
-  const none = `${owner}/${repo}#${number} has no unresolved review threads that match`
+  const noItemsReason = `${owner}/${repo}#${number} has no unresolved review threads that match`
   const resolve = threadResolver(threads, mode.threads)
-  return runPlanned(settings, source, none, {
-    workDirectory,
-    previousTimings,
-    cancellation,
-    observers: resolve === undefined ? [] : [new AfterEachTask(resolve)]
-  })
+  if (resolve !== undefined) context.observers.push(new AfterEachTask(resolve))
+  return runPlanned(settings, source, noItemsReason, context)
 }
 
 /** Prepares the tasks, takes this job's shard, orders them by timings and runs them (or not, on a dry run). */
 async function runPlanned(
   settings: ActionSettings,
   source: TaskSource,
-  none: string,
+  noItemsReason: string,
   context: RunContext
 ): Promise<StepOutcome> {
   const { execution } = settings
   let plan = prepareRun(source, execution, context.workDirectory)
-  const noItems = plan.prepared.length === 0 ? `No items to run: ${none}.` : undefined
+  const noItems = plan.prepared.length === 0 ? `No items to run: ${noItemsReason}.` : undefined
   if (settings.shard !== undefined) {
     const sharded = takeShard(plan, settings.shard, context.previousTimings)
     core.info(describeShard(sharded.shard, sharded.prepared.length))
