@@ -7,7 +7,7 @@ import { retryDelayMs } from '../../src/exec/retry-policy.js'
 import { statusOf } from '../../src/exec/run-status.js'
 import { LogMode } from '../../src/log/log-mode.js'
 import { Shell } from '../../src/model/shell.js'
-import { type RunResult } from '../../src/exec/process-runner.js'
+import { runResult } from '../helpers/tasks.js'
 import { MAX_ARG_STRLEN } from '../../src/system/spawn-limits.js'
 import { removeItemFiles } from '../../src/exec/task-files.js'
 import { TaskLog } from '../../src/log/task-log.js'
@@ -216,16 +216,7 @@ function commandTaskWithDelay(template: CommandTemplate, retryDelay: number) {
 }
 
 describe('statusOf', () => {
-  const result = (fields: Partial<RunResult>): RunResult => ({
-    exitCode: 0,
-    signal: null,
-    timedOut: false,
-    aborted: false,
-    startedAt: 0,
-    endedAt: 0,
-    durationMs: 0,
-    ...fields
-  })
+  const result = runResult
 
   it('maps a process result to a task status', () => {
     expect(statusOf(result({}))).toBe(TaskStatus.Success)

@@ -10,15 +10,7 @@ import {
 import { runTasks } from '../../src/exec/scheduler.js'
 import { Halt, HaltKind, HaltMode } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-
-const delay = (ms: number, signal?: AbortSignal): Promise<boolean> =>
-  new Promise(resolve => {
-    const timer = setTimeout(() => resolve(false), ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve(true)
-    })
-  })
+import { delay } from '../helpers/tasks.js'
 
 describe('FailFast', () => {
   it('asks for a halt once the limit of unsuccessful tasks is reached, in its mode', () => {

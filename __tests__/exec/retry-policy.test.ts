@@ -3,17 +3,10 @@ import { type RunResult } from '../../src/exec/process-runner.js'
 import { withRetries } from '../../src/exec/retry-policy.js'
 import { Halt, HaltKind } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
+import { runResult } from '../helpers/tasks.js'
 
-const ended = (exitCode: number, more: Partial<RunResult> = {}): RunResult => ({
-  exitCode,
-  signal: null,
-  timedOut: false,
-  aborted: false,
-  startedAt: 0,
-  endedAt: 0,
-  durationMs: 0,
-  ...more
-})
+const ended = (exitCode: number, more: Partial<RunResult> = {}): RunResult =>
+  runResult({ exitCode, ...more })
 
 describe('withRetries', () => {
   it('runs again after a failure or a timeout until one succeeds, saying so between attempts', async () => {
