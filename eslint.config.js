@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { URL } from 'node:url'
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'

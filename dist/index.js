@@ -6212,109 +6212,12 @@ function spawnBudget(workDirectory, slots, count, env = process.env) {
     return { limit: argumentSpaceLimit(), environmentBytes: environmentBytes(longest), slots };
 }
 
-;// CONCATENATED MODULE: ./src/template/shell-arrays.ts
+;// CONCATENATED MODULE: ./src/template/shell-words.ts
 /**
- * Which variables a bash template may make arrays, found in its whole text (code strings for eval
- * or trap included): declare, typeset and local read a value that starts with `(` as an array
- * assignment, and expand it again, only when the variable already is an array.
+ * What every analysis of a shell template shares: the quoting contexts and the quoting for each,
+ * the placeholder matcher's types, and the shell-like word splitting used when no shell runs at
+ * all (`shell: none`).
  */
-/**
- * Arrays bash sets up or fills itself (bash 5.2 manual, Shell Variables), and the default names of
- * mapfile and coproc.
- */
-const BUILTIN_ARRAYS = new Set([
-    'BASH_ALIASES',
-    'BASH_ARGC',
-    'BASH_ARGV',
-    'BASH_CMDS',
-    'BASH_LINENO',
-    'BASH_REMATCH',
-    'BASH_SOURCE',
-    'BASH_VERSINFO',
-    'COMP_WORDS',
-    'COMPREPLY',
-    'COPROC',
-    'DIRSTACK',
-    'FUNCNAME',
-    'GROUPS',
-    'MAPFILE',
-    'PIPESTATUS'
-]);
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
-// Commands that make arrays of the names they are given: declare, typeset and local with -a or
-// -A, read with -a, and mapfile or readarray always; up to the end of the command.
-const ARRAY_COMMAND = /(?<![A-Za-z0-9_-])(declare|typeset|local|read|mapfile|readarray|coproc)(?![A-Za-z0-9_-])([^;&|\n<>(){}]*)/g;
-/** Whether `name` may be an array where the template declares it: see ArrayNames. */
-function mayBeArray(name, arrays) {
-    return arrays === 'any' || arrays.has(name) || BUILTIN_ARRAYS.has(name);
-}
-/** The names `source` may make arrays: name=(…), name+=(…), name[…], and the commands above. */
-function findArrayNames(source) {
-    const names = new Set();
-    // name=( and name+=( : the word before, up to a blank or an operator.
-    for (const match of source.matchAll(/\+?=\(/g)) {
-        const before = /[^\s;&|()<>]*$/.exec(source.slice(0, match.index))?.[0] ?? '';
-        const name = before.replace(/\[.*$/, '');
-        if (!NAME.test(name))
-            return 'any';
-        names.add(name);
-    }
-    // name[ : a subscript, in an assignment, a declaration, read, printf -v or an expansion.
-    for (const match of source.matchAll(/\[/g)) {
-        const index = match.index;
-        const previous = source[index - 1] ?? '';
-        if ('}"\'`'.includes(previous) && previous !== '')
-            return 'any';
-        if (!NAME_CHAR.test(previous))
-            continue;
-        const name = /[A-Za-z_][A-Za-z0-9_]*$/.exec(source.slice(0, index))?.[0];
-        if (name === undefined)
-            continue;
-        // $n[0] names no variable the template spells.
-        if (source[index - name.length - 1] === '$')
-            return 'any';
-        names.add(name);
-    }
-    for (const match of source.matchAll(ARRAY_COMMAND)) {
-        const [, command, rest] = match;
-        const words = (rest ?? '')
-            .trim()
-            .split(/[ \t]+/)
-            .filter(Boolean);
-        const options = words.filter(word => word.startsWith('-') || word.startsWith('+'));
-        const makesArrays = command === 'mapfile' ||
-            command === 'readarray' ||
-            command === 'coproc' ||
-            options.some(option => (command === 'read' ? /^-[A-Za-z]*a/ : /^[-+][A-Za-z]*[aA]/).test(option));
-        if (!makesArrays)
-            continue;
-        for (const word of words) {
-            if (word.startsWith('-') || word.startsWith('+'))
-                continue;
-            const name = word.replace(/(?:\[.*)?(?:\+?=.*)?$/, '');
-            if (NAME.test(name))
-                names.add(name);
-            else if (/[$`"'\\]/.test(word))
-                return 'any';
-        }
-    }
-    return names;
-}
-
-;// CONCATENATED MODULE: ./src/template/shell-syntax.ts
-/**
- * Just enough bash and POSIX sh (dash) syntax to put untrusted values into a command template
- * safely: a lexer that finds each placeholder's quoting context, the quoting for each context, and
- * the shell-like word splitting used when no shell runs at all.
- *
- * The lexer never guesses. A wrong guess about a context is an injection, so whatever it cannot
- * classify with certainty for both bash (4 or later) and dash is a ShellSyntaxError. It also
- * follows each simple command to its name, however spelled (\let, builtin let, x=1 let), to refuse
- * values where a builtin would evaluate them (let, read, declare -i, printf -v, [ -v, eval, …),
- * and where bash and dash read a template differently it refuses rather than pick one.
- */
-
 /** The template cannot be lexed with certainty, or puts a placeholder where it cannot be safe. */
 class ShellSyntaxError extends Error {
     name = 'ShellSyntaxError';
@@ -6485,6 +6388,1345 @@ function splitWords(text, matchPlaceholder) {
         words.push(word);
     return words;
 }
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/template/pwsh-syntax.ts
+/**
+ * PowerShell 7 (pwsh) quoting for untrusted values: the quoting for each context a placeholder can
+ * stand in (found by the lexer in pwsh-lexer.ts, whose comment lists the rules relied on), the
+ * rendering of a lexed template, and the -EncodedCommand invocation.
+ */
+
+/** The values of some placeholders cannot be used together (they would make the token --%). */
+class PwshValueError extends Error {
+    sources;
+    name = 'PwshValueError';
+    constructor(sources, message) {
+        super(message);
+        this.sources = sources;
+    }
+}
+/** The value with each single quote, of any of the five kinds, written twice. */
+function doubleSingleQuotes(value) {
+    // Each single quote, of whichever kind, written twice stands for itself (ScanStringLiteral).
+    return value.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&');
+}
+/** Writes value so PowerShell reads back exactly its characters in the given context. */
+function quotePwsh(value, context) {
+    switch (context) {
+        case 'raw':
+            if (!/^[0-9]+$/.test(value))
+                throw new Error(`Refusing to write ${value} unquoted.`);
+            return value;
+        case 'single':
+            return doubleSingleQuotes(value);
+        case 'bare':
+            return `'${doubleSingleQuotes(value)}'`;
+        case 'double':
+            // ` $ and the double quotes are the only special characters in "…"; a backtick before any
+            // of them stands for the character itself (Backtick's default case).
+            return value.replace(/[`$"\u201c\u201d\u201e]/g, '`$&');
+        case 'word':
+            // A "…" part rather than '…': in a word that also expands $…, braces in a '…' part would
+            // be read as format items (ScanGenericToken); "…" parts have them doubled.
+            return `"${quotePwsh(value, 'double')}"`;
+        case 'nestedDouble':
+            // No ( ) or double quote may appear (ScanSubExpression counts parentheses and merges
+            // doubled quotes), and no backtick may end up before a double quote of the template: write
+            // those as `u{…} escapes, and an empty value as an empty subexpression so that the
+            // template's quotes around it do not become a doubled quote.
+            if (value === '')
+                return '$()';
+            return value.replace(/[`$()"\u201c\u201d\u201e]/g, char => char === '$' ? '`$' : `\`u{${char.codePointAt(0).toString(16).toUpperCase()}}`);
+    }
+}
+/** The stop-parsing token: the rest of the line is one verbatim argument. */
+const STOP_PARSING = '--%';
+/**
+ * Renders a lexed template with the values of its placeholders. Throws PwshValueError when the
+ * values would turn a token into the stop-parsing token --%.
+ */
+function renderPwshScript(script, valueOf) {
+    const values = script.parts.map(part => part.kind === 'placeholder' ? valueOf(part.source) : undefined);
+    const overrides = new Map();
+    for (const guard of script.guards) {
+        const word = guard.pieces
+            .map(piece => (typeof piece === 'string' ? piece : (values[piece] ?? '')))
+            .join('');
+        if (word.toLowerCase() !== STOP_PARSING)
+            continue;
+        const [only] = guard.pieces;
+        const part = typeof only === 'number' ? script.parts[only] : undefined;
+        if (guard.pieces.length === 1 && part?.kind === 'placeholder' && part.context === 'bare') {
+            // A parenthesized expression is not a string token, so its value is never taken for --%.
+            overrides.set(only, `(${quotePwsh(word, 'bare')})`);
+            continue;
+        }
+        const sources = guard.pieces.flatMap(piece => {
+            const found = typeof piece === 'number' ? script.parts[piece] : undefined;
+            return found?.kind === 'placeholder' ? [found.source] : [];
+        });
+        throw new PwshValueError([...new Set(sources)], 'the word it stands in would read --%, which PowerShell takes as its stop-parsing token, ' +
+            'passing the rest of the line on unquoted.');
+    }
+    return script.parts
+        .map((part, index) => part.kind === 'text'
+        ? part.text
+        : (overrides.get(index) ?? quotePwsh(values[index] ?? '', part.context)))
+        .join('');
+}
+// Invocation
+/** Run before the script, as GitHub's `shell: pwsh` does (actions/runner ScriptHandlerHelpers.cs). */
+const PWSH_PRELUDE = "$ErrorActionPreference = 'stop'";
+/** Run after the script, as GitHub's `shell: pwsh` does. */
+const PWSH_EPILOGUE = 'if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }';
+/** The whole script pwsh runs: GitHub's prelude, the script, GitHub's epilogue, one per line. */
+function pwshScriptWithPrelude(script) {
+    return `${PWSH_PRELUDE}\n${script}\n${PWSH_EPILOGUE}`;
+}
+/**
+ * The arguments for pwsh that run a script. -EncodedCommand takes base64 of UTF-16LE
+ * (StringToBase64Converter.Base64ToString: Encoding.Unicode), so no command-line quoting is
+ * involved on any platform. -OutputFormat Text is needed because pwsh otherwise switches to CLIXML
+ * when its output is redirected and the command was encoded (PowerShell/PowerShell#5912, fixed in
+ * #8115 to honour an explicit -OutputFormat).
+ */
+function pwshArguments(script) {
+    const encoded = external_node_buffer_.Buffer.from(pwshScriptWithPrelude(script), 'utf16le').toString('base64');
+    return [
+        '-NoLogo',
+        '-NoProfile',
+        '-NonInteractive',
+        '-OutputFormat',
+        'Text',
+        '-EncodedCommand',
+        encoded
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/template/pwsh-chars.ts
+/** PowerShell's character classes (CharTraits.cs, tokenizer.cs), as its tokenizer uses them. */
+const SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b";
+const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
+/** CharTraits.IsSingleQuote: ' and U+2018–U+201B. */
+function isSingleQuote(char) {
+    return char !== undefined && char.length === 1 && SINGLE_QUOTES.includes(char);
+}
+/** CharTraits.IsDoubleQuote: " and U+201C–U+201E. */
+function isDoubleQuote(char) {
+    return char !== undefined && char.length === 1 && DOUBLE_QUOTES.includes(char);
+}
+/** Either kind of quote. */
+function isQuote(char) {
+    return isSingleQuote(char) || isDoubleQuote(char);
+}
+/** CharExtensions.IsDash: - and the en dash, em dash and horizontal bar. */
+function isDash(char) {
+    return char === '-' || char === '\u2013' || char === '\u2014' || char === '\u2015';
+}
+/** CharExtensions.IsWhitespace: newlines are not whitespace. */
+function isWhitespace(char) {
+    if (char === undefined)
+        return false;
+    if (' \t\v\f\u00a0\u0085'.includes(char))
+        return true;
+    // char.IsSeparator for characters above U+0100: the Unicode categories Zs, Zl and Zp.
+    return char.charCodeAt(0) > 256 && /^\p{Z}$/u.test(char);
+}
+/** .NET char.IsWhiteSpace, used after a backtick at the start of a token. */
+function isDotnetWhitespace(char) {
+    return char !== undefined && (/^[\t\n\v\f\r \u0085\u00a0]$/.test(char) || /^\p{Z}$/u.test(char));
+}
+/** CharExtensions.IsNewLine: CR or LF. */
+function isNewline(char) {
+    return char === '\r' || char === '\n';
+}
+/** CharExtensions.ForceStartNewToken; the end of the text ends a token too. */
+function forcesNewToken(char) {
+    if (char === undefined)
+        return true;
+    if (char.charCodeAt(0) < 128)
+        return '\0\t\n\v\f\r &(),;{|}'.includes(char);
+    return isWhitespace(char);
+}
+/** .NET char.IsLetterOrDigit, for one UTF-16 code unit. */
+function isLetterOrDigit(char) {
+    return /^[\p{L}\p{Nd}]$/u.test(char);
+}
+/** CharExtensions.IsVariableStart: what may follow $ in a variable name. */
+function isVariableStart(char) {
+    if (char === undefined)
+        return false;
+    if (char.charCodeAt(0) < 128)
+        return /^[A-Za-z0-9_$:?^]$/.test(char);
+    return isLetterOrDigit(char);
+}
+
+;// CONCATENATED MODULE: ./src/template/pwsh-lexer.ts
+/**
+ * Just enough PowerShell 7 (pwsh) syntax to put untrusted values into a command template safely:
+ * a lexer that finds each placeholder's quoting context (the quoting for each context and the
+ * -EncodedCommand invocation are in pwsh-syntax.ts).
+ *
+ * pwsh cannot be run where this is developed and tested, so every rule here is taken from the
+ * PowerShell source (PowerShell/PowerShell, src/System.Management.Automation/engine/parser/:
+ * tokenizer.cs, CharTraits.cs, Parser.cs) and cited where it is used. As for bash and sh, the
+ * lexer never guesses: where PowerShell's reading depends on something it does not model (notably
+ * whether the parser is in command or expression mode), it refuses the template.
+ *
+ * Rules relied on (tokenizer.cs unless said otherwise):
+ * - Single quotes are ' and U+2018–U+201B, double quotes " and U+201C–U+201E (CharTraits.cs
+ *   IsSingleQuote, IsDoubleQuote); every scanner uses those sets.
+ * - '…' (ScanStringLiteral): nothing is special but a single quote; two single quotes in a row
+ *   (of any of the five kinds) stand for the second one.
+ * - "…" (ScanStringExpandable): a double quote ends it unless another follows (then it stands for
+ *   the second); ` escapes the next character (Backtick: `0 `a `b `e `f `n `r `t `v and `u{hex}
+ *   are special, any other character stands for itself); $( $name ${…} expand; nothing else is
+ *   special.
+ * - $( inside "…", inside a bare word or inside a here-string (ScanSubExpression) is not lexed: its
+ *   end is found by counting ( and ) alone, ignoring quotes, and outside here-strings a ` or double
+ *   quote followed by a double quote is first merged into that double quote. The text is parsed
+ *   only afterwards. So inside such a $(…) a value can carry no parentheses or double quotes.
+ * - A bare word (ScanGenericToken) runs to the next character that ForceStartNewToken lists
+ *   (CharTraits.cs: whitespace, newlines, NUL, & ( ) , ; { | }), taking in '…' and "…" parts; but a
+ *   token that starts with a quote is a string token of its own, so 'a'b is two arguments
+ *   (PowerShell/PowerShell#6467). Within a word that also expands $…, the text of '…' parts goes
+ *   into a .NET format string without its braces doubled, unlike "…" parts.
+ * - Comments: # and <# … #> where a token starts. Here-strings: @' or @" ending its line, up to a
+ *   line starting with '@ or "@ (ScanHereStringLiteral, ScanHereStringExpandable).
+ * - A [ that starts a token may begin a type literal (Parser.cs), whose name ScanTypeName reads with
+ *   ` and # as name characters, and after a comma an assembly name (ScanAssemblyNameSpecToken)
+ *   that runs to whitespace , = or ] with quotes as plain characters.
+ * - --% (Parser.cs, CommandRule): a command argument whose value is --% makes the rest of the line,
+ *   up to | or && outside double quotes, one verbatim argument (GetVerbatimCommandArgument).
+ *   The check is on the token's value, so a word or string that becomes --% once values are filled
+ *   in counts too.
+ */
+
+
+
+const AFTER_BACKTICK = () => 'directly follows a backtick, which would escape the quote put around its value. ' +
+    'Remove the backtick.';
+const IN_NESTED_SUBEXPRESSION = source => 'is inside a $(…) that is itself inside a "…" string or a word. PowerShell finds the end of ' +
+    'such a $(…) by counting parentheses, quotes or not, so a value there is only safe inside "…". ' +
+    `Write "${source}" there.`;
+const IN_HERE_STRING = (spelling) => () => `is inside the here-string ${spelling}, which a line of the value could end. ` +
+    'Use a "…" string instead (it may span lines), or $env:PARALLEL_ITEM.';
+const IN_BRACED_VARIABLE = () => 'is inside ${…}, a variable name, which cannot depend on an item.';
+const afterVariable = (name) => source => name.endsWith(':')
+    ? `directly follows $${name}, so its value would name the variable, which cannot depend ` +
+        'on an item.'
+    : `directly follows the variable $${name}, so its value could become part of the ` +
+        `variable's name. Write \${${name}}${source} instead.`;
+const AFTER_STOP_PARSING = () => 'follows the stop-parsing token --% on its line, after which PowerShell passes the text on ' +
+    'as it is, unquoted.';
+const AFTER_MEMBER_DOT = source => 'directly follows `.`, where PowerShell reads a member name or a separate argument. ' +
+    `Write (${source}) to use the value in an expression, or quote the whole word.`;
+const adjacentTo = (what) => () => `directly follows ${what}; PowerShell would pass them as separate arguments. Put the whole ` +
+    'word in one "…" string, or separate them with a space.';
+const followedBy = (next) => source => `is directly followed by ${next}; PowerShell would read the quoted value and what follows as ` +
+    `separate arguments or as a member access. Quote the whole word ("${source}…"), use ` +
+    `(${source}) in an expression, or separate them with a space.`;
+const MERGES_WITH_QUOTE = () => 'is directly next to a "…" part of the same word, which its quoted value would merge with. ' +
+    'Put the whole word in one "…" string.';
+const AFTER_AT = () => 'directly follows `@`, with which PowerShell reads a hashtable or script block, not a ' +
+    'placeholder. Put the whole word in "…".';
+const IN_TYPE_BRACKETS = () => 'is inside […] at the start of a word, which PowerShell may read as a type name, where quotes ' +
+    'are plain characters. Assign the value to a variable first, or move it out of the brackets.';
+const IN_EXPANDABLE_WORD = source => "is inside '…' in a word that PowerShell also expands ($…), where braces in its value would " +
+    `be read as format items. Write "${source}" for that part instead.`;
+const DOUBLED_QUOTES = 'Doubled quotes ("" or `") inside a $(…) that is inside a "…" string or a word are merged by ' +
+    'PowerShell before the $(…) is read; write the inner string with single quotes, or assign it ' +
+    'to a variable first';
+const NONE = { kind: 'none' };
+/**
+ * Lexes a command template for pwsh into literal text and placeholders, each with the quoting
+ * context its value needs. Throws ShellSyntaxError for text it cannot classify with certainty and
+ * for placeholders in contexts where no quoting is safe.
+ */
+function lexPwshScript(template, matchPlaceholder) {
+    const nul = template.indexOf('\0');
+    if (nul !== -1) {
+        throw new ShellSyntaxError(`The template contains a NUL character (${describePosition(template, nul)}).`);
+    }
+    const lexer = new PwshLexer(template, matchPlaceholder, 0, template.length);
+    lexer.lexScript();
+    return lexer.result();
+}
+class PwshLexer {
+    source;
+    matchPlaceholder;
+    end;
+    index;
+    /** Unscanned $(…) subexpressions around the current position (see the file comment). */
+    depth = 0;
+    /** The here-string around the current position, if any. */
+    hereString;
+    /**
+     * Unclosed [ in this statement list since a [ that started a token: a possible type literal,
+     * read without quotes (see the file comment).
+     */
+    typeBrackets = 0;
+    found = [];
+    guards = [];
+    constructor(source, matchPlaceholder, start, end) {
+        this.source = source;
+        this.matchPlaceholder = matchPlaceholder;
+        this.end = end;
+        this.index = start;
+    }
+    /**
+     * Called with each span of literal string content read (the inside of '…', and of "…" between
+     * its expansions): a subclass that wants the spans overrides it.
+     */
+    literalContent(_start, _end) { }
+    lexScript() {
+        this.lexStatements(undefined, this.index);
+    }
+    result() {
+        const found = [...this.found].sort((a, b) => a.index - b.index);
+        const parts = [];
+        const partOf = new Map();
+        let at = 0;
+        for (const placeholder of found) {
+            if (placeholder.index > at) {
+                parts.push({ kind: 'text', text: this.source.slice(at, placeholder.index) });
+            }
+            partOf.set(placeholder.index, parts.length);
+            parts.push({
+                kind: 'placeholder',
+                source: this.source.slice(placeholder.index, placeholder.index + placeholder.length),
+                index: placeholder.index,
+                context: placeholder.context
+            });
+            at = placeholder.index + placeholder.length;
+        }
+        if (at < this.source.length)
+            parts.push({ kind: 'text', text: this.source.slice(at) });
+        const guards = this.guards.map(pieces => ({
+            pieces: pieces.map(piece => typeof piece === 'string' ? piece : (partOf.get(piece.at) ?? -1))
+        }));
+        return { parts, guards };
+    }
+    // Reading
+    peek(offset = 0) {
+        const at = this.index + offset;
+        return at < this.end ? this.source[at] : undefined;
+    }
+    take(length = 1) {
+        this.index += length;
+    }
+    // Errors
+    fail(index, message) {
+        throw new ShellSyntaxError(`${message} (${describePosition(this.source, index)}).`);
+    }
+    failPlaceholder(index, match, reason) {
+        const source = this.source.slice(index, index + match.length);
+        throw new ShellSyntaxError(`Placeholder ${source} (${describePosition(this.source, index)}) ${reason(source)}`);
+    }
+    // Placeholders
+    placeholderAt(index) {
+        // `${` is always a variable and `@{` always a hashtable, as `${…}` is in bash.
+        if (index >= this.end || this.source[index] !== '{')
+            return undefined;
+        const before = this.source[index - 1];
+        if (before === '$' || before === '@')
+            return undefined;
+        const match = this.matchPlaceholder(this.source, index);
+        if (match === undefined || index + match.length > this.end)
+            return undefined;
+        return match;
+    }
+    record(match, context) {
+        this.found.push({ index: this.index, length: match.length, context });
+        this.take(match.length);
+    }
+    /** A placeholder inside '…', "…" or a here-string. */
+    quotedPlaceholder(match, context, guard) {
+        if (match.numeric) {
+            killGuard(guard);
+            this.record(match, 'raw');
+            return;
+        }
+        if (this.hereString !== undefined) {
+            this.failPlaceholder(this.index, match, IN_HERE_STRING(this.hereString));
+        }
+        if (this.depth > 0 && context === 'single') {
+            this.failPlaceholder(this.index, match, IN_NESTED_SUBEXPRESSION);
+        }
+        guard.pieces.push({ at: this.index });
+        this.record(match, context === 'double' && this.depth > 0 ? 'nestedDouble' : context);
+    }
+    /** A placeholder outside quotes; returns the token state after it. */
+    barePlaceholder(state, match) {
+        const start = this.index;
+        const after = start + match.length;
+        const next = after < this.end ? this.source[after] : undefined;
+        const nextPlaceholder = this.placeholderAt(after) !== undefined;
+        if (state.kind === 'closed')
+            this.failPlaceholder(start, match, adjacentTo(state.what));
+        if (match.numeric) {
+            if (state.kind === 'word') {
+                const word = state.word;
+                if (word.ban !== undefined)
+                    this.failPlaceholder(start, match, word.ban);
+                if (word.afterName !== undefined) {
+                    this.failPlaceholder(start, match, afterVariable(word.afterName));
+                }
+                killGuard(word.guard);
+                word.afterVariable = false;
+                word.lastDoubleQuoted = false;
+                word.lastPlaceholder = false;
+                this.record(match, 'raw');
+                return state;
+            }
+            // At the start of a token digits before > or < would become a stream number (2>file):
+            // quote them, so the value's meaning does not depend on which number it is.
+            if (next === '>' || next === '<') {
+                this.record(match, 'bare');
+                return { kind: 'closed', what: 'a quoted number' };
+            }
+            this.record(match, 'raw');
+            return { kind: 'word', word: newWord('generic', start, deadGuard()) };
+        }
+        if (this.hereString !== undefined) {
+            this.failPlaceholder(start, match, IN_HERE_STRING(this.hereString));
+        }
+        if (this.depth > 0)
+            this.failPlaceholder(start, match, IN_NESTED_SUBEXPRESSION);
+        if (this.typeBrackets > 0)
+            this.failPlaceholder(start, match, IN_TYPE_BRACKETS);
+        if (state.kind === 'none') {
+            if (nextPlaceholder)
+                this.failPlaceholder(start, match, followedBy('another placeholder'));
+            if (!this.endsStandaloneToken(after)) {
+                this.failPlaceholder(start, match, followedBy(`\`${next}\``));
+            }
+            this.guards.push([{ at: start }]);
+            this.record(match, 'bare');
+            return { kind: 'closed', what: 'a quoted value' };
+        }
+        const word = state.word;
+        if (word.ban !== undefined)
+            this.failPlaceholder(start, match, word.ban);
+        if (word.lastPlaceholder || nextPlaceholder) {
+            this.failPlaceholder(start, match, followedBy('another placeholder'));
+        }
+        if (word.lastDoubleQuoted || isDoubleQuote(next)) {
+            this.failPlaceholder(start, match, MERGES_WITH_QUOTE);
+        }
+        word.guard.pieces.push({ at: start });
+        // The quote put around the value makes a parameter token a bare word (ScanParameter).
+        if (word.kind === 'parameter')
+            word.kind = 'generic';
+        word.afterVariable = false;
+        word.afterName = undefined;
+        word.lastPlaceholder = true;
+        this.record(match, 'word');
+        return state;
+    }
+    /** After a '…' token standing alone, whether the character at `at` ends it cleanly. */
+    endsStandaloneToken(at) {
+        if (at >= this.end)
+            return true;
+        const char = this.source[at];
+        if (isWhitespace(char) || isNewline(char) || ';)}|&,]<>#'.includes(char))
+            return true;
+        if (char === '`') {
+            // A line continuation, or a backtick before whitespace, which is skipped.
+            const after = at + 1 < this.end ? this.source[at + 1] : undefined;
+            return isDotnetWhitespace(after);
+        }
+        return false;
+    }
+    // Statements and tokens
+    /** Lexes a statement list up to and including its closer (or to the end when there is none). */
+    lexStatements(closer, openIndex) {
+        // Inside (…), {…} and $(…) PowerShell parses expressions and commands again, even within a
+        // type literal's brackets (attribute arguments).
+        const typeBrackets = this.typeBrackets;
+        this.typeBrackets = 0;
+        let state = NONE;
+        for (;;) {
+            if (this.index >= this.end) {
+                if (state.kind === 'word')
+                    this.endWordAt(state.word);
+                if (closer !== undefined) {
+                    this.fail(openIndex, closer === ')' ? 'Unterminated (…)' : 'Unterminated {…}');
+                }
+                this.typeBrackets = typeBrackets;
+                return;
+            }
+            const match = this.placeholderAt(this.index);
+            if (match !== undefined) {
+                state = this.barePlaceholder(state, match);
+                continue;
+            }
+            if (state.kind === 'word') {
+                if (this.continueWord(state.word))
+                    continue;
+                state = NONE;
+                continue;
+            }
+            const next = this.startToken(state, closer);
+            if (next === 'end') {
+                this.typeBrackets = typeBrackets;
+                return;
+            }
+            state = next;
+        }
+    }
+    /** Refuses what a type name or assembly name would read differently from a command. */
+    checkTypeBrackets(char, next) {
+        if (this.typeBrackets === 0)
+            return;
+        const quote = isQuote(char) || (char === '@' && isQuote(next));
+        if (quote || char === '`' || char === '#' || (char === '<' && next === '#')) {
+            this.fail(this.index, `\`${quote ? 'A quote' : char === '`' ? 'A backtick' : '#'}\` inside […] at the start of a word: ` +
+                'PowerShell may read the brackets as a type name, where quotes, backticks and # are ' +
+                'plain characters; move it out of the brackets');
+        }
+    }
+    /** Counts [ and ] while inside a possible type literal, or from a [ that starts a token. */
+    countBracket(char, startsToken) {
+        if (char === '[' && (startsToken || this.typeBrackets > 0))
+            this.typeBrackets++;
+        else if (char === ']' && this.typeBrackets > 0)
+            this.typeBrackets--;
+    }
+    /** At a word's character: consumes it and returns true, or ends the word and returns false. */
+    continueWord(word) {
+        const char = this.peek();
+        const next = this.peek(1);
+        if (forcesNewToken(char)) {
+            this.endWordAt(word);
+            return false;
+        }
+        this.checkTypeBrackets(char, next);
+        if (word.kind === 'parameter' && this.endsParameter(word, char))
+            return false;
+        this.refuseAmbiguousInWord(char, next);
+        if (word.kind === 'parameter') {
+            // Every other character, $ included, is part of the parameter's name.
+            appendGuard(word.guard, char);
+            this.take();
+            return true;
+        }
+        if (char === '`') {
+            this.escapedInWord(word);
+            this.continued(word);
+        }
+        else if (isSingleQuote(char)) {
+            this.lexSingleQuotes(word.guard, word);
+            this.continued(word);
+        }
+        else if (isDoubleQuote(char)) {
+            this.doubleQuotedInWord(word);
+        }
+        else if (char === '$') {
+            const name = this.lexDollarInWord(word);
+            this.continued(word);
+            word.afterName = name;
+        }
+        else {
+            this.plainInWord(word, char, next);
+        }
+        return true;
+    }
+    /**
+     * ScanParameter: `:` ends a parameter and its argument follows; `.` and `[` end it; a quote
+     * turns it into a bare word. True when the parameter ended.
+     */
+    endsParameter(word, char) {
+        if (char === ':') {
+            this.take();
+            this.endWordAt(word);
+            return true;
+        }
+        if (char === '.' || char === '[') {
+            this.endWordAt(word);
+            return true;
+        }
+        if (char === '`') {
+            // In a command a backtick is part of a parameter's name; in an expression it escapes
+            // the next character.
+            this.fail(this.index, 'A backtick inside a parameter name is read differently in commands and expressions; ' +
+                'quote the word');
+        }
+        if (isQuote(char))
+            word.kind = 'generic';
+        return false;
+    }
+    /** Refuses what PowerShell reads differently inside a word depending on the parser's mode. */
+    refuseAmbiguousInWord(char, next) {
+        if (char === '#' || (char === '<' && next === '#')) {
+            // In a command, # inside a word is text; in an expression it starts a comment.
+            this.fail(this.index, `\`${char === '#' ? '#' : '<#'}\` directly after other text is a comment in some PowerShell ` +
+                'contexts and part of the word in others; put a space before a comment, or quote the text');
+        }
+        if (char === '@' && isQuote(next)) {
+            this.fail(this.index, '`@` followed by a quote inside a word starts a here-string in some PowerShell contexts; ' +
+                'quote the whole word');
+        }
+        if (char === '@' && next === '{') {
+            // placeholderAt never sees a placeholder after @: @{ is a hashtable or script block.
+            const match = this.matchPlaceholder(this.source, this.index + 1);
+            if (match !== undefined)
+                this.failPlaceholder(this.index + 1, match, AFTER_AT);
+        }
+    }
+    /** A backtick escape inside a word; a placeholder right after it is refused. */
+    escapedInWord(word) {
+        const placeholder = this.placeholderAt(this.index + 1);
+        if (placeholder !== undefined) {
+            this.failPlaceholder(this.index + 1, placeholder, AFTER_BACKTICK);
+        }
+        const escape = this.escapeAt(this.index);
+        if (escape === undefined) {
+            this.fail(this.index, 'The template ends with a backtick that escapes nothing');
+        }
+        appendGuard(word.guard, escape.text);
+        this.take(escape.length);
+    }
+    /** A "…" part of a word. */
+    doubleQuotedInWord(word) {
+        if (word.lastPlaceholder) {
+            // Unreachable: barePlaceholder refuses a placeholder before a double quote.
+            this.fail(this.index, 'A quoted value would merge with this "…"');
+        }
+        if (this.lexDoubleQuotes(word.guard))
+            word.expandable = true;
+        this.continued(word);
+        word.lastDoubleQuoted = true;
+    }
+    /** Any other character of a word; after a variable, `[` starts an index and `.` a member. */
+    plainInWord(word, char, next) {
+        if (word.afterVariable && char === '[') {
+            // ScanVariable ends a variable at [, in commands too: an index follows ($a['k']), which is
+            // not part of an expanded word. Start a new word with it.
+            this.endWordAt(word);
+            Object.assign(word, newWord('generic', this.index, deadGuard()));
+        }
+        if (word.afterVariable && (char === '.' || (char === ':' && next === ':'))) {
+            // Member access on the variable ($x.Name, $x::Name).
+            word.ban = AFTER_MEMBER_DOT;
+        }
+        this.countBracket(char, false);
+        appendGuard(word.guard, char);
+        this.take();
+        this.continued(word);
+    }
+    continued(word) {
+        word.afterVariable = false;
+        word.afterName = undefined;
+        word.lastDoubleQuoted = false;
+        word.lastPlaceholder = false;
+    }
+    /** A $ inside a bare word (ScanDollarInStringExpandable); returns the variable name it read. */
+    lexDollarInWord(word) {
+        const next = this.peek(1);
+        if (next === '(') {
+            this.lexUnscannedSubexpression(false);
+        }
+        else if (next === '{') {
+            this.lexBracedVariable(true);
+        }
+        else if (isVariableStart(next)) {
+            const name = this.lexVariableName();
+            word.expandable = true;
+            killGuard(word.guard);
+            return name;
+        }
+        else {
+            appendGuard(word.guard, '$');
+            this.take();
+            return undefined;
+        }
+        word.expandable = true;
+        killGuard(word.guard);
+        return undefined;
+    }
+    /** Ends a word at the current index; handles a --% it turns out to be. */
+    endWordAt(word) {
+        if (word.expandable) {
+            const [single] = word.singles;
+            if (single !== undefined) {
+                this.failPlaceholder(single, this.matchPlaceholder(this.source, single), IN_EXPANDABLE_WORD);
+            }
+            return;
+        }
+        if (this.finishGuard(word.guard, word.start, word.kind === 'generic'))
+            this.lexStopParsing();
+    }
+    /**
+     * Files a token's guard; returns true when the token is the plain stop-parsing token --%.
+     * Other spellings of --% in the template itself ('--%', -`-%, --'%') are refused: whether
+     * PowerShell stops parsing after them depends on what follows (Parser.cs, CommandRule).
+     */
+    finishGuard(guard, start, canBePlain) {
+        if (!guard.viable)
+            return false;
+        if (guard.pieces.some(piece => typeof piece !== 'string')) {
+            this.guards.push(guard.pieces);
+            return false;
+        }
+        if (guard.literal !== STOP_PARSING)
+            return false;
+        if (canBePlain && this.source.slice(start, this.index) === STOP_PARSING) {
+            if (this.depth > 0 || this.hereString !== undefined) {
+                this.fail(start, 'The stop-parsing token --% is not supported inside $(…) within a string or word');
+            }
+            return true;
+        }
+        this.fail(start, 'Write the stop-parsing token as a plain --%; quoted or escaped forms of it are read inconsistently');
+    }
+    /**
+     * After --%: the rest of the line, up to | or && outside double quotes, is passed on verbatim
+     * (Tokenizer.GetVerbatimCommandArgument). No placeholder may stand anywhere on that line, and the
+     * line must read the same, ending with nothing left open, whether or not PowerShell stops
+     * parsing there (it does not in an expression), so that what follows is read the same either way.
+     */
+    lexStopParsing() {
+        const source = this.source;
+        const stopIndex = this.index - STOP_PARSING.length;
+        let lineEnd = this.index;
+        while (lineEnd < this.end && !isNewline(source[lineEnd]))
+            lineEnd++;
+        for (let at = this.index; at < lineEnd; at++) {
+            const match = this.placeholderAt(at);
+            if (match !== undefined)
+                this.failPlaceholder(at, match, AFTER_STOP_PARSING);
+        }
+        let verbatimEnd = this.index;
+        while (verbatimEnd < lineEnd && isWhitespace(source[verbatimEnd]))
+            verbatimEnd++;
+        let inQuotes = false;
+        for (; verbatimEnd < lineEnd; verbatimEnd++) {
+            const char = source[verbatimEnd];
+            if (isDoubleQuote(char))
+                inQuotes = !inQuotes;
+            else if (!inQuotes && (char === '|' || (char === '&' && source[verbatimEnd + 1] === '&'))) {
+                break;
+            }
+        }
+        for (const start of new Set([this.index, verbatimEnd])) {
+            try {
+                new PwshLexer(source, this.matchPlaceholder, start, lineEnd).lexScript();
+            }
+            catch (error) {
+                if (!(error instanceof ShellSyntaxError))
+                    throw error;
+                this.fail(stopIndex, 'Cannot tell how PowerShell reads the rest of the line after --%: it must read the same ' +
+                    'with or without stop-parsing, leaving no string, bracket or comment open');
+            }
+        }
+        this.index = verbatimEnd;
+    }
+    /** At the start of a token (state none or closed); returns the next state, or 'end' at the closer. */
+    startToken(state, closer) {
+        const start = this.index;
+        const char = this.peek();
+        const next = this.peek(1);
+        if (isWhitespace(char) || isNewline(char)) {
+            this.take();
+            return NONE;
+        }
+        if (char === ')' || char === '}') {
+            if (char !== closer)
+                this.fail(start, `Unmatched \`${char}\``);
+            this.take();
+            return 'end';
+        }
+        this.checkTypeBrackets(char, next);
+        return (this.punctuationToken(char, next, start) ??
+            this.stringToken(char, start) ??
+            (char === '@' ? this.atToken(next, start) : undefined) ??
+            (char === '$' ? this.dollarToken(next, start) : undefined) ??
+            (char === '`' ? this.backtickToken(next, start) : undefined) ??
+            this.memberOrBracketToken(state, char, next, start) ??
+            this.wordToken(char, next, start));
+    }
+    /** Comments, ( … ) and { … }, separators and redirections; undefined for anything else. */
+    punctuationToken(char, next, start) {
+        const source = this.source;
+        if (char === '#') {
+            // A comment: placeholders in it stay as they are, inert.
+            while (this.index < this.end && !isNewline(source[this.index]))
+                this.take();
+            return NONE;
+        }
+        if (char === '<' && next === '#') {
+            const close = source.indexOf('#>', start + 2);
+            if (close === -1 || close + 2 > this.end)
+                this.fail(start, 'Unterminated <# … #> comment');
+            this.index = close + 2;
+            return NONE;
+        }
+        if (char === '(' || char === '{') {
+            this.take();
+            this.lexStatements(char === '(' ? ')' : '}', start);
+            return { kind: 'closed', what: char === '(' ? '`)`' : '`}`' };
+        }
+        if (char === ';' || char === ',' || char === '|' || char === '&') {
+            this.take((char === '|' || char === '&') && next === char ? 2 : 1);
+            return NONE;
+        }
+        if (char === '>' || char === '<') {
+            this.take(char === '>' && next === '>' ? 2 : 1);
+            return NONE;
+        }
+        if (/^[1-6*]$/.test(char) && next === '>') {
+            // A redirection such as 2>, 2>>, 2>&1 or *>.
+            this.take(2);
+            if (this.peek() === '>')
+                this.take();
+            else if (this.peek() === '&' && /^[12]$/.test(this.peek(1) ?? ''))
+                this.take(2);
+            return NONE;
+        }
+        return undefined;
+    }
+    /** A '…' or "…" string standing at the start of a token; undefined for anything else. */
+    stringToken(char, start) {
+        if (isSingleQuote(char)) {
+            const guard = newGuard();
+            this.lexSingleQuotes(guard, undefined);
+            this.finishStringGuard(guard, start);
+            return { kind: 'closed', what: 'a quoted string' };
+        }
+        if (isDoubleQuote(char)) {
+            const guard = newGuard();
+            if (this.lexDoubleQuotes(guard))
+                killGuard(guard);
+            this.finishStringGuard(guard, start);
+            return { kind: 'closed', what: 'a quoted string' };
+        }
+        return undefined;
+    }
+    /** After `@`: @( … ), @{ … }, a here-string or a splatted variable; undefined otherwise. */
+    atToken(next, start) {
+        if (next === '(' || next === '{') {
+            this.take(2);
+            this.lexStatements(next === '(' ? ')' : '}', start);
+            return { kind: 'closed', what: next === '(' ? '`)`' : '`}`' };
+        }
+        if (isQuote(next)) {
+            this.lexHereString();
+            return { kind: 'closed', what: 'a here-string' };
+        }
+        if (isVariableStart(next)) {
+            const word = newWord('variable', start, deadGuard());
+            word.expandable = true;
+            word.afterName = this.lexVariableName();
+            word.afterVariable = true;
+            return { kind: 'word', word };
+        }
+        return undefined;
+    }
+    /** After `$`: a subexpression or a variable; undefined otherwise. */
+    dollarToken(next, start) {
+        if (next === '(') {
+            // At the start of a token $( is parsed at once, like ( (Tokenizer.NextToken).
+            this.take(2);
+            this.lexStatements(')', start);
+            return { kind: 'closed', what: '`)`' };
+        }
+        if (next === '{' || isVariableStart(next)) {
+            const word = newWord('variable', start, deadGuard());
+            word.expandable = true;
+            if (next === '{')
+                this.lexBracedVariable(false);
+            else
+                word.afterName = this.lexVariableName();
+            word.afterVariable = true;
+            return { kind: 'word', word };
+        }
+        return undefined;
+    }
+    /** After a backtick: a line continuation, escaped white space, or a word that starts escaped. */
+    backtickToken(next, start) {
+        if (isNewline(next)) {
+            // A line continuation.
+            this.take(next === '\r' && this.peek(2) === '\n' ? 3 : 2);
+            return NONE;
+        }
+        if (isDotnetWhitespace(next)) {
+            this.take();
+            return NONE;
+        }
+        const word = newWord('generic', start, newGuard());
+        this.continueWord(word);
+        return { kind: 'word', word };
+    }
+    /** Member access on what came before, or a bracket; undefined for anything else. */
+    memberOrBracketToken(state, char, next, start) {
+        if (state.kind === 'closed' && (char === '.' || (char === ':' && next === ':'))) {
+            // Member access on what came before: ('a').Length, (Get-Date)::Now.
+            const word = newWord('generic', start, deadGuard());
+            word.ban = AFTER_MEMBER_DOT;
+            appendGuard(word.guard, char);
+            this.take();
+            return { kind: 'word', word };
+        }
+        if (char === '.') {
+            const match = this.placeholderAt(start + 1);
+            if (match !== undefined)
+                this.failPlaceholder(start + 1, match, AFTER_MEMBER_DOT);
+        }
+        if (char === '[' || char === ']') {
+            // A [ after a closed token indexes it ('ab'[0], (x)[0]); one that starts a token may
+            // start a type literal.
+            this.countBracket(char, state.kind === 'none');
+            const word = newWord('generic', start, newGuard());
+            appendGuard(word.guard, char);
+            this.take();
+            return { kind: 'word', word };
+        }
+        return undefined;
+    }
+    /** A parameter (-Name) or a bare word. */
+    wordToken(char, next, start) {
+        const kind = isDash(char) && next !== undefined && /^[\p{L}_?]$/u.test(next) ? 'parameter' : 'generic';
+        const word = newWord(kind, start, newGuard());
+        if (kind === 'parameter') {
+            appendGuard(word.guard, char);
+            this.take();
+            return { kind: 'word', word };
+        }
+        this.continueWord(word);
+        return { kind: 'word', word };
+    }
+    /** Files the guard of a string token standing alone. */
+    finishStringGuard(guard, start) {
+        this.finishGuard(guard, start, false);
+    }
+    // Quotes, variables and subexpressions
+    /** '…' (ScanStringLiteral); placeholders inside go to the word's list when in a word. */
+    lexSingleQuotes(guard, word) {
+        const open = this.index;
+        this.take();
+        for (;;) {
+            const char = this.peek();
+            if (char === undefined)
+                this.fail(open, "Unterminated '…' string");
+            const match = this.placeholderAt(this.index);
+            if (match !== undefined) {
+                if (!match.numeric)
+                    word?.singles.push(this.index);
+                this.quotedPlaceholder(match, 'single', guard);
+                continue;
+            }
+            if (isSingleQuote(char)) {
+                const next = this.peek(1);
+                if (!isSingleQuote(next)) {
+                    this.literalContent(open + 1, this.index);
+                    this.take();
+                    return;
+                }
+                appendGuard(guard, next);
+                this.take(2);
+                continue;
+            }
+            appendGuard(guard, char);
+            this.take();
+        }
+    }
+    /** "…" (ScanStringExpandable); returns whether it expands anything. */
+    lexDoubleQuotes(guard) {
+        const open = this.index;
+        let expands = false;
+        let segment = open + 1;
+        this.take();
+        for (;;) {
+            const char = this.peek();
+            if (char === undefined)
+                this.fail(open, 'Unterminated "…" string');
+            const match = this.placeholderAt(this.index);
+            if (match !== undefined) {
+                this.quotedPlaceholder(match, 'double', guard);
+                continue;
+            }
+            if (isDoubleQuote(char)) {
+                const next = this.peek(1);
+                if (!isDoubleQuote(next)) {
+                    this.literalContent(segment, this.index);
+                    this.take();
+                    return expands;
+                }
+                appendGuard(guard, next);
+                this.take(2);
+            }
+            else if (char === '`') {
+                const escape = this.escapeInString(open, 'Unterminated "…" string');
+                appendGuard(guard, escape);
+            }
+            else if (char === '$') {
+                const dollar = this.index;
+                if (this.lexDollarInString(false)) {
+                    this.literalContent(segment, dollar);
+                    segment = this.index;
+                    expands = true;
+                    killGuard(guard);
+                }
+                else {
+                    appendGuard(guard, '$');
+                }
+            }
+            else {
+                appendGuard(guard, char);
+                this.take();
+            }
+        }
+    }
+    /** A backtick escape inside "…" or @"…"@; returns what it stands for. */
+    escapeInString(open, unterminated) {
+        const match = this.placeholderAt(this.index + 1);
+        if (match !== undefined)
+            this.failPlaceholder(this.index + 1, match, AFTER_BACKTICK);
+        const escape = this.escapeAt(this.index);
+        if (escape === undefined)
+            this.fail(open, unterminated);
+        this.take(escape.length);
+        return escape.text;
+    }
+    /**
+     * A $ inside "…" or a here-string (ScanDollarInStringExpandable); returns whether it expands.
+     * A placeholder may not follow a variable name there: its value would extend the name.
+     */
+    lexDollarInString(hereString) {
+        const next = this.peek(1);
+        if (next === '(') {
+            this.lexUnscannedSubexpression(hereString);
+            return true;
+        }
+        if (next === '{') {
+            this.lexBracedVariable(true);
+            return true;
+        }
+        if (isVariableStart(next)) {
+            const name = this.lexVariableName();
+            const match = this.placeholderAt(this.index);
+            if (match !== undefined && name !== undefined) {
+                this.failPlaceholder(this.index, match, afterVariable(name));
+            }
+            return true;
+        }
+        this.take();
+        return false;
+    }
+    /**
+     * An unbraced variable name after $ or @ (ScanVariable); returns the name, or undefined for the
+     * one-character variables $$, $? and $^, which nothing can extend.
+     */
+    lexVariableName() {
+        this.take();
+        const first = this.peek();
+        if (first === '$' || first === '?' || first === '^') {
+            this.take();
+            return undefined;
+        }
+        const start = this.index;
+        for (;;) {
+            const char = this.peek();
+            if (char === undefined)
+                break;
+            if (char === ':') {
+                if (this.peek(1) === ':')
+                    break; // $a::b is static member access
+            }
+            else if (!/^[A-Za-z0-9_?]$/.test(char) &&
+                !(char.charCodeAt(0) >= 128 && isLetterOrDigit(char))) {
+                break;
+            }
+            this.take();
+        }
+        return this.source.slice(start, this.index);
+    }
+    /** ${…}: a variable name up to the first `}`; only ` escapes (ScanVariable). */
+    lexBracedVariable(inString) {
+        const open = this.index;
+        this.take(2);
+        for (;;) {
+            const char = this.peek();
+            if (char === undefined)
+                this.fail(open, 'Unterminated ${…} variable name');
+            if (char === '}') {
+                this.take();
+                return;
+            }
+            if (char === '{' || char === '`') {
+                const at = char === '{' ? this.index : this.index + 1;
+                const match = at < this.end ? this.matchPlaceholder(this.source, at) : undefined;
+                if (match !== undefined)
+                    this.failPlaceholder(at, match, IN_BRACED_VARIABLE);
+                if (char === '{')
+                    this.fail(this.index, 'A `{` inside ${…} must be escaped with a backtick');
+                if (this.peek(1) === undefined)
+                    this.fail(open, 'Unterminated ${…} variable name');
+                this.take(2);
+                continue;
+            }
+            // Inside a string, two double quotes stand for one; neither ends the string (ScanVariable).
+            this.take(inString && isDoubleQuote(char) && isDoubleQuote(this.peek(1)) ? 2 : 1);
+        }
+    }
+    /**
+     * $( inside a string, a word or a here-string (ScanSubExpression): its end is the parenthesis
+     * that balances it, quotes or not; then its text is lexed as statements. Doubled quotes, which
+     * PowerShell merges first outside here-strings, are refused, so the text lexed is the text read.
+     */
+    lexUnscannedSubexpression(hereString) {
+        const source = this.source;
+        const open = this.index;
+        let parentheses = 1;
+        let close = open + 2;
+        for (;; close++) {
+            if (close >= this.end)
+                this.fail(open, 'Unterminated $(…) subexpression');
+            const char = source[close];
+            if (char === '(') {
+                parentheses++;
+            }
+            else if (char === ')') {
+                if (--parentheses === 0)
+                    break;
+            }
+            else if (!hereString &&
+                (char === '`' || isDoubleQuote(char)) &&
+                close + 1 < this.end &&
+                isDoubleQuote(source[close + 1])) {
+                this.fail(close, DOUBLED_QUOTES);
+            }
+        }
+        const end = this.end;
+        this.end = close;
+        this.depth++;
+        this.index = open + 2;
+        this.lexStatements(undefined, open);
+        this.depth--;
+        this.end = end;
+        this.index = close + 1;
+    }
+    /**
+     * @'…'@ and @"…"@: the opening must end its line; the string ends at a line that starts with
+     * the matching quote and @ (ScanHereStringLiteral, ScanHereStringExpandable).
+     */
+    lexHereString() {
+        const open = this.index;
+        const expandable = isDoubleQuote(this.source[open + 1]);
+        const spelling = expandable ? '@"…"@' : "@'…'@";
+        const quote = expandable ? '"' : "'";
+        const neverClosed = `The here-string ${spelling} is never closed by a line starting with ${quote}@`;
+        this.take(2);
+        while (isWhitespace(this.peek()))
+            this.take();
+        const char = this.peek();
+        if (!isNewline(char))
+            this.fail(open, `The here-string opening @${quote} must end its line`);
+        this.take(char === '\r' && this.peek(1) === '\n' ? 2 : 1);
+        const closes = expandable ? isDoubleQuote : isSingleQuote;
+        const outer = this.hereString;
+        this.hereString = spelling;
+        // Its value, as far as needed to tell whether it is --%; the line break before the closing
+        // line is not part of it.
+        const guard = newGuard();
+        for (let firstLine = true;; firstLine = false) {
+            // Only the start of a line can close it.
+            if (closes(this.peek()) && this.peek(1) === '@')
+                break;
+            if (!firstLine)
+                appendGuard(guard, '\n');
+            for (;;) {
+                const current = this.peek();
+                if (current === undefined)
+                    this.fail(open, neverClosed);
+                if (isNewline(current)) {
+                    this.take(current === '\r' && this.peek(1) === '\n' ? 2 : 1);
+                    break;
+                }
+                const match = this.placeholderAt(this.index);
+                if (match !== undefined) {
+                    this.quotedPlaceholder(match, 'double', guard);
+                }
+                else if (expandable && current === '`') {
+                    // An escaped line break does not start a line that could close the string.
+                    appendGuard(guard, this.escapeInString(open, neverClosed));
+                }
+                else if (expandable && current === '$') {
+                    if (this.lexDollarInString(true))
+                        killGuard(guard);
+                    else
+                        appendGuard(guard, '$');
+                }
+                else {
+                    appendGuard(guard, current);
+                    this.take();
+                }
+            }
+        }
+        this.take(2);
+        this.hereString = outer;
+        this.finishGuard(guard, open, false);
+    }
+    /**
+     * The backtick escape at `at` (Tokenizer.Backtick, ScanUnicodeEscape): its length and what it
+     * stands for, or undefined when nothing follows the backtick.
+     */
+    escapeAt(at) {
+        if (at + 1 >= this.end)
+            return undefined;
+        const char = this.source[at + 1];
+        if (char === 'u') {
+            const escape = /^\{([0-9A-Fa-f]{1,6})\}/.exec(this.source.slice(at + 2, Math.min(this.end, at + 10)));
+            const code = escape === null ? Number.NaN : Number.parseInt(escape[1], 16);
+            if (escape === null || code > 0x10ffff)
+                this.fail(at, 'Invalid `u{…} escape');
+            return {
+                length: 2 + escape[0].length,
+                text: code <= 0xffff ? String.fromCharCode(code) : String.fromCodePoint(code)
+            };
+        }
+        const special = {
+            '0': '\0',
+            a: '\x07',
+            b: '\b',
+            e: '\x1b',
+            f: '\f',
+            n: '\n',
+            r: '\r',
+            t: '\t',
+            v: '\v'
+        };
+        return { length: 2, text: special[char] ?? char };
+    }
+}
+// Tokens that could become --%
+function newGuard() {
+    return { literal: '', pieces: [], viable: true };
+}
+function deadGuard() {
+    return { literal: '', pieces: [], viable: false };
+}
+function killGuard(guard) {
+    guard.viable = false;
+}
+function appendGuard(guard, text) {
+    if (!guard.viable)
+        return;
+    guard.literal += text;
+    if (guard.literal.length > STOP_PARSING.length || /[^-%]/.test(text)) {
+        guard.viable = false;
+        return;
+    }
+    guard.pieces.push(text);
+}
+function newWord(kind, start, guard) {
+    return {
+        kind,
+        start,
+        ban: undefined,
+        afterVariable: false,
+        afterName: undefined,
+        lastDoubleQuoted: false,
+        lastPlaceholder: false,
+        expandable: false,
+        singles: [],
+        guard
+    };
+}
+
+;// CONCATENATED MODULE: ./src/template/shell-arrays.ts
+/**
+ * Which variables a bash template may make arrays, found in its whole text (code strings for eval
+ * or trap included): declare, typeset and local read a value that starts with `(` as an array
+ * assignment, and expand it again, only when the variable already is an array.
+ */
+/**
+ * Arrays bash sets up or fills itself (bash 5.2 manual, Shell Variables), and the default names of
+ * mapfile and coproc.
+ */
+const BUILTIN_ARRAYS = new Set([
+    'BASH_ALIASES',
+    'BASH_ARGC',
+    'BASH_ARGV',
+    'BASH_CMDS',
+    'BASH_LINENO',
+    'BASH_REMATCH',
+    'BASH_SOURCE',
+    'BASH_VERSINFO',
+    'COMP_WORDS',
+    'COMPREPLY',
+    'COPROC',
+    'DIRSTACK',
+    'FUNCNAME',
+    'GROUPS',
+    'MAPFILE',
+    'PIPESTATUS'
+]);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+// Commands that make arrays of the names they are given: declare, typeset and local with -a or
+// -A, read with -a, and mapfile or readarray always; up to the end of the command.
+const ARRAY_COMMAND = /(?<![A-Za-z0-9_-])(declare|typeset|local|read|mapfile|readarray|coproc)(?![A-Za-z0-9_-])([^;&|\n<>(){}]*)/g;
+/** Whether `name` may be an array where the template declares it: see ArrayNames. */
+function mayBeArray(name, arrays) {
+    return arrays === 'any' || arrays.has(name) || BUILTIN_ARRAYS.has(name);
+}
+/** The names `source` may make arrays: name=(…), name+=(…), name[…], and the commands above. */
+function findArrayNames(source) {
+    const names = new Set();
+    // name=( and name+=( : the word before, up to a blank or an operator.
+    for (const match of source.matchAll(/\+?=\(/g)) {
+        const before = /[^\s;&|()<>]*$/.exec(source.slice(0, match.index))?.[0] ?? '';
+        const name = before.replace(/\[.*$/, '');
+        if (!NAME.test(name))
+            return 'any';
+        names.add(name);
+    }
+    // name[ : a subscript, in an assignment, a declaration, read, printf -v or an expansion.
+    for (const match of source.matchAll(/\[/g)) {
+        const index = match.index;
+        const previous = source[index - 1] ?? '';
+        if ('}"\'`'.includes(previous) && previous !== '')
+            return 'any';
+        if (!NAME_CHAR.test(previous))
+            continue;
+        const name = /[A-Za-z_][A-Za-z0-9_]*$/.exec(source.slice(0, index))?.[0];
+        if (name === undefined)
+            continue;
+        // $n[0] names no variable the template spells.
+        if (source[index - name.length - 1] === '$')
+            return 'any';
+        names.add(name);
+    }
+    for (const match of source.matchAll(ARRAY_COMMAND)) {
+        const [, command, rest] = match;
+        const words = (rest ?? '')
+            .trim()
+            .split(/[ \t]+/)
+            .filter(Boolean);
+        const options = words.filter(word => word.startsWith('-') || word.startsWith('+'));
+        const makesArrays = command === 'mapfile' ||
+            command === 'readarray' ||
+            command === 'coproc' ||
+            options.some(option => (command === 'read' ? /^-[A-Za-z]*a/ : /^[-+][A-Za-z]*[aA]/).test(option));
+        if (!makesArrays)
+            continue;
+        for (const word of words) {
+            if (word.startsWith('-') || word.startsWith('+'))
+                continue;
+            const name = word.replace(/(?:\[.*)?(?:\+?=.*)?$/, '');
+            if (NAME.test(name))
+                names.add(name);
+            else if (/[$`"'\\]/.test(word))
+                return 'any';
+        }
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/template/shell-hazards.ts
 const IN_BACKTICKS = () => 'is inside backticks, where its value cannot be quoted safely. Use $(…) instead of backticks.';
 const IN_PARAMETER_EXPANSION = source => 'is inside a parameter expansion ${…}, where its value cannot be quoted safely. ' +
     `Assign it to a variable first (value=${source}) and expand that.`;
@@ -6644,6 +7886,23 @@ const KEEP_COMMAND_POSITION = new Set([
     'while',
     'until'
 ]);
+
+;// CONCATENATED MODULE: ./src/template/shell-syntax.ts
+/**
+ * Just enough bash and POSIX sh (dash) syntax to put untrusted values into a command template
+ * safely: a lexer that finds each placeholder's quoting context (the quoting for each context and
+ * the word splitting of `shell: none` are in shell-words.ts, the rules of where a value may not
+ * stand in shell-hazards.ts).
+ *
+ * The lexer never guesses. A wrong guess about a context is an injection, so whatever it cannot
+ * classify with certainty for both bash (4 or later) and dash is a ShellSyntaxError. It also
+ * follows each simple command to its name, however spelled (\let, builtin let, x=1 let), to refuse
+ * values where a builtin would evaluate them (let, read, declare -i, printf -v, [ -v, eval, …),
+ * and where bash and dash read a template differently it refuses rather than pick one.
+ */
+
+
+
 /**
  * Lexes a command template for bash or POSIX sh into literal text and placeholders, each with the
  * quoting context its value needs. Throws ShellSyntaxError for text it cannot classify with
@@ -8217,1254 +9476,8 @@ function couldBeDelimiter(lines, hereDocument) {
     return false;
 }
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/template/pwsh-syntax.ts
-/**
- * PowerShell 7 (pwsh) quoting for untrusted values: the quoting for each context a placeholder can
- * stand in (found by the lexer in pwsh-lexer.ts, whose comment lists the rules relied on), the
- * rendering of a lexed template, and the -EncodedCommand invocation.
- */
-
-/** The values of some placeholders cannot be used together (they would make the token --%). */
-class PwshValueError extends Error {
-    sources;
-    name = 'PwshValueError';
-    constructor(sources, message) {
-        super(message);
-        this.sources = sources;
-    }
-}
-/** The value with each single quote, of any of the five kinds, written twice. */
-function doubleSingleQuotes(value) {
-    // Each single quote, of whichever kind, written twice stands for itself (ScanStringLiteral).
-    return value.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&');
-}
-/** Writes value so PowerShell reads back exactly its characters in the given context. */
-function quotePwsh(value, context) {
-    switch (context) {
-        case 'raw':
-            if (!/^[0-9]+$/.test(value))
-                throw new Error(`Refusing to write ${value} unquoted.`);
-            return value;
-        case 'single':
-            return doubleSingleQuotes(value);
-        case 'bare':
-            return `'${doubleSingleQuotes(value)}'`;
-        case 'double':
-            // ` $ and the double quotes are the only special characters in "…"; a backtick before any
-            // of them stands for the character itself (Backtick's default case).
-            return value.replace(/[`$"\u201c\u201d\u201e]/g, '`$&');
-        case 'word':
-            // A "…" part rather than '…': in a word that also expands $…, braces in a '…' part would
-            // be read as format items (ScanGenericToken); "…" parts have them doubled.
-            return `"${quotePwsh(value, 'double')}"`;
-        case 'nestedDouble':
-            // No ( ) or double quote may appear (ScanSubExpression counts parentheses and merges
-            // doubled quotes), and no backtick may end up before a double quote of the template: write
-            // those as `u{…} escapes, and an empty value as an empty subexpression so that the
-            // template's quotes around it do not become a doubled quote.
-            if (value === '')
-                return '$()';
-            return value.replace(/[`$()"\u201c\u201d\u201e]/g, char => char === '$' ? '`$' : `\`u{${char.codePointAt(0).toString(16).toUpperCase()}}`);
-    }
-}
-/** The stop-parsing token: the rest of the line is one verbatim argument. */
-const STOP_PARSING = '--%';
-/**
- * Renders a lexed template with the values of its placeholders. Throws PwshValueError when the
- * values would turn a token into the stop-parsing token --%.
- */
-function renderPwshScript(script, valueOf) {
-    const values = script.parts.map(part => part.kind === 'placeholder' ? valueOf(part.source) : undefined);
-    const overrides = new Map();
-    for (const guard of script.guards) {
-        const word = guard.pieces
-            .map(piece => (typeof piece === 'string' ? piece : (values[piece] ?? '')))
-            .join('');
-        if (word.toLowerCase() !== STOP_PARSING)
-            continue;
-        const [only] = guard.pieces;
-        const part = typeof only === 'number' ? script.parts[only] : undefined;
-        if (guard.pieces.length === 1 && part?.kind === 'placeholder' && part.context === 'bare') {
-            // A parenthesized expression is not a string token, so its value is never taken for --%.
-            overrides.set(only, `(${quotePwsh(word, 'bare')})`);
-            continue;
-        }
-        const sources = guard.pieces.flatMap(piece => {
-            const found = typeof piece === 'number' ? script.parts[piece] : undefined;
-            return found?.kind === 'placeholder' ? [found.source] : [];
-        });
-        throw new PwshValueError([...new Set(sources)], 'the word it stands in would read --%, which PowerShell takes as its stop-parsing token, ' +
-            'passing the rest of the line on unquoted.');
-    }
-    return script.parts
-        .map((part, index) => part.kind === 'text'
-        ? part.text
-        : (overrides.get(index) ?? quotePwsh(values[index] ?? '', part.context)))
-        .join('');
-}
-// Invocation
-/** Run before the script, as GitHub's `shell: pwsh` does (actions/runner ScriptHandlerHelpers.cs). */
-const PWSH_PRELUDE = "$ErrorActionPreference = 'stop'";
-/** Run after the script, as GitHub's `shell: pwsh` does. */
-const PWSH_EPILOGUE = 'if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }';
-/** The whole script pwsh runs: GitHub's prelude, the script, GitHub's epilogue, one per line. */
-function pwshScriptWithPrelude(script) {
-    return `${PWSH_PRELUDE}\n${script}\n${PWSH_EPILOGUE}`;
-}
-/**
- * The arguments for pwsh that run a script. -EncodedCommand takes base64 of UTF-16LE
- * (StringToBase64Converter.Base64ToString: Encoding.Unicode), so no command-line quoting is
- * involved on any platform. -OutputFormat Text is needed because pwsh otherwise switches to CLIXML
- * when its output is redirected and the command was encoded (PowerShell/PowerShell#5912, fixed in
- * #8115 to honour an explicit -OutputFormat).
- */
-function pwshArguments(script) {
-    const encoded = external_node_buffer_.Buffer.from(pwshScriptWithPrelude(script), 'utf16le').toString('base64');
-    return [
-        '-NoLogo',
-        '-NoProfile',
-        '-NonInteractive',
-        '-OutputFormat',
-        'Text',
-        '-EncodedCommand',
-        encoded
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/template/pwsh-chars.ts
-/** PowerShell's character classes (CharTraits.cs, tokenizer.cs), as its tokenizer uses them. */
-const SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b";
-const DOUBLE_QUOTES = '"\u201c\u201d\u201e';
-/** CharTraits.IsSingleQuote: ' and U+2018–U+201B. */
-function isSingleQuote(char) {
-    return char !== undefined && char.length === 1 && SINGLE_QUOTES.includes(char);
-}
-/** CharTraits.IsDoubleQuote: " and U+201C–U+201E. */
-function isDoubleQuote(char) {
-    return char !== undefined && char.length === 1 && DOUBLE_QUOTES.includes(char);
-}
-/** Either kind of quote. */
-function isQuote(char) {
-    return isSingleQuote(char) || isDoubleQuote(char);
-}
-/** CharExtensions.IsDash: - and the en dash, em dash and horizontal bar. */
-function isDash(char) {
-    return char === '-' || char === '\u2013' || char === '\u2014' || char === '\u2015';
-}
-/** CharExtensions.IsWhitespace: newlines are not whitespace. */
-function isWhitespace(char) {
-    if (char === undefined)
-        return false;
-    if (' \t\v\f\u00a0\u0085'.includes(char))
-        return true;
-    // char.IsSeparator for characters above U+0100: the Unicode categories Zs, Zl and Zp.
-    return char.charCodeAt(0) > 256 && /^\p{Z}$/u.test(char);
-}
-/** .NET char.IsWhiteSpace, used after a backtick at the start of a token. */
-function isDotnetWhitespace(char) {
-    return char !== undefined && (/^[\t\n\v\f\r \u0085\u00a0]$/.test(char) || /^\p{Z}$/u.test(char));
-}
-/** CharExtensions.IsNewLine: CR or LF. */
-function isNewline(char) {
-    return char === '\r' || char === '\n';
-}
-/** CharExtensions.ForceStartNewToken; the end of the text ends a token too. */
-function forcesNewToken(char) {
-    if (char === undefined)
-        return true;
-    if (char.charCodeAt(0) < 128)
-        return '\0\t\n\v\f\r &(),;{|}'.includes(char);
-    return isWhitespace(char);
-}
-/** .NET char.IsLetterOrDigit, for one UTF-16 code unit. */
-function isLetterOrDigit(char) {
-    return /^[\p{L}\p{Nd}]$/u.test(char);
-}
-/** CharExtensions.IsVariableStart: what may follow $ in a variable name. */
-function isVariableStart(char) {
-    if (char === undefined)
-        return false;
-    if (char.charCodeAt(0) < 128)
-        return /^[A-Za-z0-9_$:?^]$/.test(char);
-    return isLetterOrDigit(char);
-}
-
-;// CONCATENATED MODULE: ./src/template/pwsh-lexer.ts
-/**
- * Just enough PowerShell 7 (pwsh) syntax to put untrusted values into a command template safely:
- * a lexer that finds each placeholder's quoting context (the quoting for each context and the
- * -EncodedCommand invocation are in pwsh-syntax.ts).
- *
- * pwsh cannot be run where this is developed and tested, so every rule here is taken from the
- * PowerShell source (PowerShell/PowerShell, src/System.Management.Automation/engine/parser/:
- * tokenizer.cs, CharTraits.cs, Parser.cs) and cited where it is used. As for bash and sh, the
- * lexer never guesses: where PowerShell's reading depends on something it does not model (notably
- * whether the parser is in command or expression mode), it refuses the template.
- *
- * Rules relied on (tokenizer.cs unless said otherwise):
- * - Single quotes are ' and U+2018–U+201B, double quotes " and U+201C–U+201E (CharTraits.cs
- *   IsSingleQuote, IsDoubleQuote); every scanner uses those sets.
- * - '…' (ScanStringLiteral): nothing is special but a single quote; two single quotes in a row
- *   (of any of the five kinds) stand for the second one.
- * - "…" (ScanStringExpandable): a double quote ends it unless another follows (then it stands for
- *   the second); ` escapes the next character (Backtick: `0 `a `b `e `f `n `r `t `v and `u{hex}
- *   are special, any other character stands for itself); $( $name ${…} expand; nothing else is
- *   special.
- * - $( inside "…", inside a bare word or inside a here-string (ScanSubExpression) is not lexed: its
- *   end is found by counting ( and ) alone, ignoring quotes, and outside here-strings a ` or double
- *   quote followed by a double quote is first merged into that double quote. The text is parsed
- *   only afterwards. So inside such a $(…) a value can carry no parentheses or double quotes.
- * - A bare word (ScanGenericToken) runs to the next character that ForceStartNewToken lists
- *   (CharTraits.cs: whitespace, newlines, NUL, & ( ) , ; { | }), taking in '…' and "…" parts; but a
- *   token that starts with a quote is a string token of its own, so 'a'b is two arguments
- *   (PowerShell/PowerShell#6467). Within a word that also expands $…, the text of '…' parts goes
- *   into a .NET format string without its braces doubled, unlike "…" parts.
- * - Comments: # and <# … #> where a token starts. Here-strings: @' or @" ending its line, up to a
- *   line starting with '@ or "@ (ScanHereStringLiteral, ScanHereStringExpandable).
- * - A [ that starts a token may begin a type literal (Parser.cs), whose name ScanTypeName reads with
- *   ` and # as name characters, and after a comma an assembly name (ScanAssemblyNameSpecToken)
- *   that runs to whitespace , = or ] with quotes as plain characters.
- * - --% (Parser.cs, CommandRule): a command argument whose value is --% makes the rest of the line,
- *   up to | or && outside double quotes, one verbatim argument (GetVerbatimCommandArgument).
- *   The check is on the token's value, so a word or string that becomes --% once values are filled
- *   in counts too.
- */
-
-
-
-const AFTER_BACKTICK = () => 'directly follows a backtick, which would escape the quote put around its value. ' +
-    'Remove the backtick.';
-const IN_NESTED_SUBEXPRESSION = source => 'is inside a $(…) that is itself inside a "…" string or a word. PowerShell finds the end of ' +
-    'such a $(…) by counting parentheses, quotes or not, so a value there is only safe inside "…". ' +
-    `Write "${source}" there.`;
-const IN_HERE_STRING = (spelling) => () => `is inside the here-string ${spelling}, which a line of the value could end. ` +
-    'Use a "…" string instead (it may span lines), or $env:PARALLEL_ITEM.';
-const IN_BRACED_VARIABLE = () => 'is inside ${…}, a variable name, which cannot depend on an item.';
-const afterVariable = (name) => source => name.endsWith(':')
-    ? `directly follows $${name}, so its value would name the variable, which cannot depend ` +
-        'on an item.'
-    : `directly follows the variable $${name}, so its value could become part of the ` +
-        `variable's name. Write \${${name}}${source} instead.`;
-const AFTER_STOP_PARSING = () => 'follows the stop-parsing token --% on its line, after which PowerShell passes the text on ' +
-    'as it is, unquoted.';
-const AFTER_MEMBER_DOT = source => 'directly follows `.`, where PowerShell reads a member name or a separate argument. ' +
-    `Write (${source}) to use the value in an expression, or quote the whole word.`;
-const adjacentTo = (what) => () => `directly follows ${what}; PowerShell would pass them as separate arguments. Put the whole ` +
-    'word in one "…" string, or separate them with a space.';
-const followedBy = (next) => source => `is directly followed by ${next}; PowerShell would read the quoted value and what follows as ` +
-    `separate arguments or as a member access. Quote the whole word ("${source}…"), use ` +
-    `(${source}) in an expression, or separate them with a space.`;
-const MERGES_WITH_QUOTE = () => 'is directly next to a "…" part of the same word, which its quoted value would merge with. ' +
-    'Put the whole word in one "…" string.';
-const AFTER_AT = () => 'directly follows `@`, with which PowerShell reads a hashtable or script block, not a ' +
-    'placeholder. Put the whole word in "…".';
-const IN_TYPE_BRACKETS = () => 'is inside […] at the start of a word, which PowerShell may read as a type name, where quotes ' +
-    'are plain characters. Assign the value to a variable first, or move it out of the brackets.';
-const IN_EXPANDABLE_WORD = source => "is inside '…' in a word that PowerShell also expands ($…), where braces in its value would " +
-    `be read as format items. Write "${source}" for that part instead.`;
-const DOUBLED_QUOTES = 'Doubled quotes ("" or `") inside a $(…) that is inside a "…" string or a word are merged by ' +
-    'PowerShell before the $(…) is read; write the inner string with single quotes, or assign it ' +
-    'to a variable first';
-const NONE = { kind: 'none' };
-/**
- * Lexes a command template for pwsh into literal text and placeholders, each with the quoting
- * context its value needs. Throws ShellSyntaxError for text it cannot classify with certainty and
- * for placeholders in contexts where no quoting is safe.
- */
-function lexPwshScript(template, matchPlaceholder) {
-    const nul = template.indexOf('\0');
-    if (nul !== -1) {
-        throw new ShellSyntaxError(`The template contains a NUL character (${describePosition(template, nul)}).`);
-    }
-    const lexer = new PwshLexer(template, matchPlaceholder, 0, template.length);
-    lexer.lexScript();
-    return lexer.result();
-}
-class PwshLexer {
-    source;
-    matchPlaceholder;
-    end;
-    index;
-    /** Unscanned $(…) subexpressions around the current position (see the file comment). */
-    depth = 0;
-    /** The here-string around the current position, if any. */
-    hereString;
-    /**
-     * Unclosed [ in this statement list since a [ that started a token: a possible type literal,
-     * read without quotes (see the file comment).
-     */
-    typeBrackets = 0;
-    found = [];
-    guards = [];
-    constructor(source, matchPlaceholder, start, end) {
-        this.source = source;
-        this.matchPlaceholder = matchPlaceholder;
-        this.end = end;
-        this.index = start;
-    }
-    /**
-     * Called with each span of literal string content read (the inside of '…', and of "…" between
-     * its expansions): a subclass that wants the spans overrides it.
-     */
-    literalContent(_start, _end) { }
-    lexScript() {
-        this.lexStatements(undefined, this.index);
-    }
-    result() {
-        const found = [...this.found].sort((a, b) => a.index - b.index);
-        const parts = [];
-        const partOf = new Map();
-        let at = 0;
-        for (const placeholder of found) {
-            if (placeholder.index > at) {
-                parts.push({ kind: 'text', text: this.source.slice(at, placeholder.index) });
-            }
-            partOf.set(placeholder.index, parts.length);
-            parts.push({
-                kind: 'placeholder',
-                source: this.source.slice(placeholder.index, placeholder.index + placeholder.length),
-                index: placeholder.index,
-                context: placeholder.context
-            });
-            at = placeholder.index + placeholder.length;
-        }
-        if (at < this.source.length)
-            parts.push({ kind: 'text', text: this.source.slice(at) });
-        const guards = this.guards.map(pieces => ({
-            pieces: pieces.map(piece => typeof piece === 'string' ? piece : (partOf.get(piece.at) ?? -1))
-        }));
-        return { parts, guards };
-    }
-    // Reading
-    peek(offset = 0) {
-        const at = this.index + offset;
-        return at < this.end ? this.source[at] : undefined;
-    }
-    take(length = 1) {
-        this.index += length;
-    }
-    // Errors
-    fail(index, message) {
-        throw new ShellSyntaxError(`${message} (${describePosition(this.source, index)}).`);
-    }
-    failPlaceholder(index, match, reason) {
-        const source = this.source.slice(index, index + match.length);
-        throw new ShellSyntaxError(`Placeholder ${source} (${describePosition(this.source, index)}) ${reason(source)}`);
-    }
-    // Placeholders
-    placeholderAt(index) {
-        // `${` is always a variable and `@{` always a hashtable, as `${…}` is in bash.
-        if (index >= this.end || this.source[index] !== '{')
-            return undefined;
-        const before = this.source[index - 1];
-        if (before === '$' || before === '@')
-            return undefined;
-        const match = this.matchPlaceholder(this.source, index);
-        if (match === undefined || index + match.length > this.end)
-            return undefined;
-        return match;
-    }
-    record(match, context) {
-        this.found.push({ index: this.index, length: match.length, context });
-        this.take(match.length);
-    }
-    /** A placeholder inside '…', "…" or a here-string. */
-    quotedPlaceholder(match, context, guard) {
-        if (match.numeric) {
-            killGuard(guard);
-            this.record(match, 'raw');
-            return;
-        }
-        if (this.hereString !== undefined) {
-            this.failPlaceholder(this.index, match, IN_HERE_STRING(this.hereString));
-        }
-        if (this.depth > 0 && context === 'single') {
-            this.failPlaceholder(this.index, match, IN_NESTED_SUBEXPRESSION);
-        }
-        guard.pieces.push({ at: this.index });
-        this.record(match, context === 'double' && this.depth > 0 ? 'nestedDouble' : context);
-    }
-    /** A placeholder outside quotes; returns the token state after it. */
-    barePlaceholder(state, match) {
-        const start = this.index;
-        const after = start + match.length;
-        const next = after < this.end ? this.source[after] : undefined;
-        const nextPlaceholder = this.placeholderAt(after) !== undefined;
-        if (state.kind === 'closed')
-            this.failPlaceholder(start, match, adjacentTo(state.what));
-        if (match.numeric) {
-            if (state.kind === 'word') {
-                const word = state.word;
-                if (word.ban !== undefined)
-                    this.failPlaceholder(start, match, word.ban);
-                if (word.afterName !== undefined) {
-                    this.failPlaceholder(start, match, afterVariable(word.afterName));
-                }
-                killGuard(word.guard);
-                word.afterVariable = false;
-                word.lastDoubleQuoted = false;
-                word.lastPlaceholder = false;
-                this.record(match, 'raw');
-                return state;
-            }
-            // At the start of a token digits before > or < would become a stream number (2>file):
-            // quote them, so the value's meaning does not depend on which number it is.
-            if (next === '>' || next === '<') {
-                this.record(match, 'bare');
-                return { kind: 'closed', what: 'a quoted number' };
-            }
-            this.record(match, 'raw');
-            return { kind: 'word', word: newWord('generic', start, deadGuard()) };
-        }
-        if (this.hereString !== undefined) {
-            this.failPlaceholder(start, match, IN_HERE_STRING(this.hereString));
-        }
-        if (this.depth > 0)
-            this.failPlaceholder(start, match, IN_NESTED_SUBEXPRESSION);
-        if (this.typeBrackets > 0)
-            this.failPlaceholder(start, match, IN_TYPE_BRACKETS);
-        if (state.kind === 'none') {
-            if (nextPlaceholder)
-                this.failPlaceholder(start, match, followedBy('another placeholder'));
-            if (!this.endsStandaloneToken(after)) {
-                this.failPlaceholder(start, match, followedBy(`\`${next}\``));
-            }
-            this.guards.push([{ at: start }]);
-            this.record(match, 'bare');
-            return { kind: 'closed', what: 'a quoted value' };
-        }
-        const word = state.word;
-        if (word.ban !== undefined)
-            this.failPlaceholder(start, match, word.ban);
-        if (word.lastPlaceholder || nextPlaceholder) {
-            this.failPlaceholder(start, match, followedBy('another placeholder'));
-        }
-        if (word.lastDoubleQuoted || isDoubleQuote(next)) {
-            this.failPlaceholder(start, match, MERGES_WITH_QUOTE);
-        }
-        word.guard.pieces.push({ at: start });
-        // The quote put around the value makes a parameter token a bare word (ScanParameter).
-        if (word.kind === 'parameter')
-            word.kind = 'generic';
-        word.afterVariable = false;
-        word.afterName = undefined;
-        word.lastPlaceholder = true;
-        this.record(match, 'word');
-        return state;
-    }
-    /** After a '…' token standing alone, whether the character at `at` ends it cleanly. */
-    endsStandaloneToken(at) {
-        if (at >= this.end)
-            return true;
-        const char = this.source[at];
-        if (isWhitespace(char) || isNewline(char) || ';)}|&,]<>#'.includes(char))
-            return true;
-        if (char === '`') {
-            // A line continuation, or a backtick before whitespace, which is skipped.
-            const after = at + 1 < this.end ? this.source[at + 1] : undefined;
-            return isDotnetWhitespace(after);
-        }
-        return false;
-    }
-    // Statements and tokens
-    /** Lexes a statement list up to and including its closer (or to the end when there is none). */
-    lexStatements(closer, openIndex) {
-        // Inside (…), {…} and $(…) PowerShell parses expressions and commands again, even within a
-        // type literal's brackets (attribute arguments).
-        const typeBrackets = this.typeBrackets;
-        this.typeBrackets = 0;
-        let state = NONE;
-        for (;;) {
-            if (this.index >= this.end) {
-                if (state.kind === 'word')
-                    this.endWordAt(state.word);
-                if (closer !== undefined) {
-                    this.fail(openIndex, closer === ')' ? 'Unterminated (…)' : 'Unterminated {…}');
-                }
-                this.typeBrackets = typeBrackets;
-                return;
-            }
-            const match = this.placeholderAt(this.index);
-            if (match !== undefined) {
-                state = this.barePlaceholder(state, match);
-                continue;
-            }
-            if (state.kind === 'word') {
-                if (this.continueWord(state.word))
-                    continue;
-                state = NONE;
-                continue;
-            }
-            const next = this.startToken(state, closer);
-            if (next === 'end') {
-                this.typeBrackets = typeBrackets;
-                return;
-            }
-            state = next;
-        }
-    }
-    /** Refuses what a type name or assembly name would read differently from a command. */
-    checkTypeBrackets(char, next) {
-        if (this.typeBrackets === 0)
-            return;
-        const quote = isQuote(char) || (char === '@' && isQuote(next));
-        if (quote || char === '`' || char === '#' || (char === '<' && next === '#')) {
-            this.fail(this.index, `\`${quote ? 'A quote' : char === '`' ? 'A backtick' : '#'}\` inside […] at the start of a word: ` +
-                'PowerShell may read the brackets as a type name, where quotes, backticks and # are ' +
-                'plain characters; move it out of the brackets');
-        }
-    }
-    /** Counts [ and ] while inside a possible type literal, or from a [ that starts a token. */
-    countBracket(char, startsToken) {
-        if (char === '[' && (startsToken || this.typeBrackets > 0))
-            this.typeBrackets++;
-        else if (char === ']' && this.typeBrackets > 0)
-            this.typeBrackets--;
-    }
-    /** At a word's character: consumes it and returns true, or ends the word and returns false. */
-    continueWord(word) {
-        const char = this.peek();
-        const next = this.peek(1);
-        if (forcesNewToken(char)) {
-            this.endWordAt(word);
-            return false;
-        }
-        this.checkTypeBrackets(char, next);
-        if (word.kind === 'parameter' && this.endsParameter(word, char))
-            return false;
-        this.refuseAmbiguousInWord(char, next);
-        if (word.kind === 'parameter') {
-            // Every other character, $ included, is part of the parameter's name.
-            appendGuard(word.guard, char);
-            this.take();
-            return true;
-        }
-        if (char === '`') {
-            this.escapedInWord(word);
-            this.continued(word);
-        }
-        else if (isSingleQuote(char)) {
-            this.lexSingleQuotes(word.guard, word);
-            this.continued(word);
-        }
-        else if (isDoubleQuote(char)) {
-            this.doubleQuotedInWord(word);
-        }
-        else if (char === '$') {
-            const name = this.lexDollarInWord(word);
-            this.continued(word);
-            word.afterName = name;
-        }
-        else {
-            this.plainInWord(word, char, next);
-        }
-        return true;
-    }
-    /**
-     * ScanParameter: `:` ends a parameter and its argument follows; `.` and `[` end it; a quote
-     * turns it into a bare word. True when the parameter ended.
-     */
-    endsParameter(word, char) {
-        if (char === ':') {
-            this.take();
-            this.endWordAt(word);
-            return true;
-        }
-        if (char === '.' || char === '[') {
-            this.endWordAt(word);
-            return true;
-        }
-        if (char === '`') {
-            // In a command a backtick is part of a parameter's name; in an expression it escapes
-            // the next character.
-            this.fail(this.index, 'A backtick inside a parameter name is read differently in commands and expressions; ' +
-                'quote the word');
-        }
-        if (isQuote(char))
-            word.kind = 'generic';
-        return false;
-    }
-    /** Refuses what PowerShell reads differently inside a word depending on the parser's mode. */
-    refuseAmbiguousInWord(char, next) {
-        if (char === '#' || (char === '<' && next === '#')) {
-            // In a command, # inside a word is text; in an expression it starts a comment.
-            this.fail(this.index, `\`${char === '#' ? '#' : '<#'}\` directly after other text is a comment in some PowerShell ` +
-                'contexts and part of the word in others; put a space before a comment, or quote the text');
-        }
-        if (char === '@' && isQuote(next)) {
-            this.fail(this.index, '`@` followed by a quote inside a word starts a here-string in some PowerShell contexts; ' +
-                'quote the whole word');
-        }
-        if (char === '@' && next === '{') {
-            // placeholderAt never sees a placeholder after @: @{ is a hashtable or script block.
-            const match = this.matchPlaceholder(this.source, this.index + 1);
-            if (match !== undefined)
-                this.failPlaceholder(this.index + 1, match, AFTER_AT);
-        }
-    }
-    /** A backtick escape inside a word; a placeholder right after it is refused. */
-    escapedInWord(word) {
-        const placeholder = this.placeholderAt(this.index + 1);
-        if (placeholder !== undefined) {
-            this.failPlaceholder(this.index + 1, placeholder, AFTER_BACKTICK);
-        }
-        const escape = this.escapeAt(this.index);
-        if (escape === undefined) {
-            this.fail(this.index, 'The template ends with a backtick that escapes nothing');
-        }
-        appendGuard(word.guard, escape.text);
-        this.take(escape.length);
-    }
-    /** A "…" part of a word. */
-    doubleQuotedInWord(word) {
-        if (word.lastPlaceholder) {
-            // Unreachable: barePlaceholder refuses a placeholder before a double quote.
-            this.fail(this.index, 'A quoted value would merge with this "…"');
-        }
-        if (this.lexDoubleQuotes(word.guard))
-            word.expandable = true;
-        this.continued(word);
-        word.lastDoubleQuoted = true;
-    }
-    /** Any other character of a word; after a variable, `[` starts an index and `.` a member. */
-    plainInWord(word, char, next) {
-        if (word.afterVariable && char === '[') {
-            // ScanVariable ends a variable at [, in commands too: an index follows ($a['k']), which is
-            // not part of an expanded word. Start a new word with it.
-            this.endWordAt(word);
-            Object.assign(word, newWord('generic', this.index, deadGuard()));
-        }
-        if (word.afterVariable && (char === '.' || (char === ':' && next === ':'))) {
-            // Member access on the variable ($x.Name, $x::Name).
-            word.ban = AFTER_MEMBER_DOT;
-        }
-        this.countBracket(char, false);
-        appendGuard(word.guard, char);
-        this.take();
-        this.continued(word);
-    }
-    continued(word) {
-        word.afterVariable = false;
-        word.afterName = undefined;
-        word.lastDoubleQuoted = false;
-        word.lastPlaceholder = false;
-    }
-    /** A $ inside a bare word (ScanDollarInStringExpandable); returns the variable name it read. */
-    lexDollarInWord(word) {
-        const next = this.peek(1);
-        if (next === '(') {
-            this.lexUnscannedSubexpression(false);
-        }
-        else if (next === '{') {
-            this.lexBracedVariable(true);
-        }
-        else if (isVariableStart(next)) {
-            const name = this.lexVariableName();
-            word.expandable = true;
-            killGuard(word.guard);
-            return name;
-        }
-        else {
-            appendGuard(word.guard, '$');
-            this.take();
-            return undefined;
-        }
-        word.expandable = true;
-        killGuard(word.guard);
-        return undefined;
-    }
-    /** Ends a word at the current index; handles a --% it turns out to be. */
-    endWordAt(word) {
-        if (word.expandable) {
-            const [single] = word.singles;
-            if (single !== undefined) {
-                this.failPlaceholder(single, this.matchPlaceholder(this.source, single), IN_EXPANDABLE_WORD);
-            }
-            return;
-        }
-        if (this.finishGuard(word.guard, word.start, word.kind === 'generic'))
-            this.lexStopParsing();
-    }
-    /**
-     * Files a token's guard; returns true when the token is the plain stop-parsing token --%.
-     * Other spellings of --% in the template itself ('--%', -`-%, --'%') are refused: whether
-     * PowerShell stops parsing after them depends on what follows (Parser.cs, CommandRule).
-     */
-    finishGuard(guard, start, canBePlain) {
-        if (!guard.viable)
-            return false;
-        if (guard.pieces.some(piece => typeof piece !== 'string')) {
-            this.guards.push(guard.pieces);
-            return false;
-        }
-        if (guard.literal !== STOP_PARSING)
-            return false;
-        if (canBePlain && this.source.slice(start, this.index) === STOP_PARSING) {
-            if (this.depth > 0 || this.hereString !== undefined) {
-                this.fail(start, 'The stop-parsing token --% is not supported inside $(…) within a string or word');
-            }
-            return true;
-        }
-        this.fail(start, 'Write the stop-parsing token as a plain --%; quoted or escaped forms of it are read inconsistently');
-    }
-    /**
-     * After --%: the rest of the line, up to | or && outside double quotes, is passed on verbatim
-     * (Tokenizer.GetVerbatimCommandArgument). No placeholder may stand anywhere on that line, and the
-     * line must read the same, ending with nothing left open, whether or not PowerShell stops
-     * parsing there (it does not in an expression), so that what follows is read the same either way.
-     */
-    lexStopParsing() {
-        const source = this.source;
-        const stopIndex = this.index - STOP_PARSING.length;
-        let lineEnd = this.index;
-        while (lineEnd < this.end && !isNewline(source[lineEnd]))
-            lineEnd++;
-        for (let at = this.index; at < lineEnd; at++) {
-            const match = this.placeholderAt(at);
-            if (match !== undefined)
-                this.failPlaceholder(at, match, AFTER_STOP_PARSING);
-        }
-        let verbatimEnd = this.index;
-        while (verbatimEnd < lineEnd && isWhitespace(source[verbatimEnd]))
-            verbatimEnd++;
-        let inQuotes = false;
-        for (; verbatimEnd < lineEnd; verbatimEnd++) {
-            const char = source[verbatimEnd];
-            if (isDoubleQuote(char))
-                inQuotes = !inQuotes;
-            else if (!inQuotes && (char === '|' || (char === '&' && source[verbatimEnd + 1] === '&'))) {
-                break;
-            }
-        }
-        for (const start of new Set([this.index, verbatimEnd])) {
-            try {
-                new PwshLexer(source, this.matchPlaceholder, start, lineEnd).lexScript();
-            }
-            catch (error) {
-                if (!(error instanceof ShellSyntaxError))
-                    throw error;
-                this.fail(stopIndex, 'Cannot tell how PowerShell reads the rest of the line after --%: it must read the same ' +
-                    'with or without stop-parsing, leaving no string, bracket or comment open');
-            }
-        }
-        this.index = verbatimEnd;
-    }
-    /** At the start of a token (state none or closed); returns the next state, or 'end' at the closer. */
-    startToken(state, closer) {
-        const start = this.index;
-        const char = this.peek();
-        const next = this.peek(1);
-        if (isWhitespace(char) || isNewline(char)) {
-            this.take();
-            return NONE;
-        }
-        if (char === ')' || char === '}') {
-            if (char !== closer)
-                this.fail(start, `Unmatched \`${char}\``);
-            this.take();
-            return 'end';
-        }
-        this.checkTypeBrackets(char, next);
-        return (this.punctuationToken(char, next, start) ??
-            this.stringToken(char, start) ??
-            (char === '@' ? this.atToken(next, start) : undefined) ??
-            (char === '$' ? this.dollarToken(next, start) : undefined) ??
-            (char === '`' ? this.backtickToken(next, start) : undefined) ??
-            this.memberOrBracketToken(state, char, next, start) ??
-            this.wordToken(char, next, start));
-    }
-    /** Comments, ( … ) and { … }, separators and redirections; undefined for anything else. */
-    punctuationToken(char, next, start) {
-        const source = this.source;
-        if (char === '#') {
-            // A comment: placeholders in it stay as they are, inert.
-            while (this.index < this.end && !isNewline(source[this.index]))
-                this.take();
-            return NONE;
-        }
-        if (char === '<' && next === '#') {
-            const close = source.indexOf('#>', start + 2);
-            if (close === -1 || close + 2 > this.end)
-                this.fail(start, 'Unterminated <# … #> comment');
-            this.index = close + 2;
-            return NONE;
-        }
-        if (char === '(' || char === '{') {
-            this.take();
-            this.lexStatements(char === '(' ? ')' : '}', start);
-            return { kind: 'closed', what: char === '(' ? '`)`' : '`}`' };
-        }
-        if (char === ';' || char === ',' || char === '|' || char === '&') {
-            this.take((char === '|' || char === '&') && next === char ? 2 : 1);
-            return NONE;
-        }
-        if (char === '>' || char === '<') {
-            this.take(char === '>' && next === '>' ? 2 : 1);
-            return NONE;
-        }
-        if (/^[1-6*]$/.test(char) && next === '>') {
-            // A redirection such as 2>, 2>>, 2>&1 or *>.
-            this.take(2);
-            if (this.peek() === '>')
-                this.take();
-            else if (this.peek() === '&' && /^[12]$/.test(this.peek(1) ?? ''))
-                this.take(2);
-            return NONE;
-        }
-        return undefined;
-    }
-    /** A '…' or "…" string standing at the start of a token; undefined for anything else. */
-    stringToken(char, start) {
-        if (isSingleQuote(char)) {
-            const guard = newGuard();
-            this.lexSingleQuotes(guard, undefined);
-            this.finishStringGuard(guard, start);
-            return { kind: 'closed', what: 'a quoted string' };
-        }
-        if (isDoubleQuote(char)) {
-            const guard = newGuard();
-            if (this.lexDoubleQuotes(guard))
-                killGuard(guard);
-            this.finishStringGuard(guard, start);
-            return { kind: 'closed', what: 'a quoted string' };
-        }
-        return undefined;
-    }
-    /** After `@`: @( … ), @{ … }, a here-string or a splatted variable; undefined otherwise. */
-    atToken(next, start) {
-        if (next === '(' || next === '{') {
-            this.take(2);
-            this.lexStatements(next === '(' ? ')' : '}', start);
-            return { kind: 'closed', what: next === '(' ? '`)`' : '`}`' };
-        }
-        if (isQuote(next)) {
-            this.lexHereString();
-            return { kind: 'closed', what: 'a here-string' };
-        }
-        if (isVariableStart(next)) {
-            const word = newWord('variable', start, deadGuard());
-            word.expandable = true;
-            word.afterName = this.lexVariableName();
-            word.afterVariable = true;
-            return { kind: 'word', word };
-        }
-        return undefined;
-    }
-    /** After `$`: a subexpression or a variable; undefined otherwise. */
-    dollarToken(next, start) {
-        if (next === '(') {
-            // At the start of a token $( is parsed at once, like ( (Tokenizer.NextToken).
-            this.take(2);
-            this.lexStatements(')', start);
-            return { kind: 'closed', what: '`)`' };
-        }
-        if (next === '{' || isVariableStart(next)) {
-            const word = newWord('variable', start, deadGuard());
-            word.expandable = true;
-            if (next === '{')
-                this.lexBracedVariable(false);
-            else
-                word.afterName = this.lexVariableName();
-            word.afterVariable = true;
-            return { kind: 'word', word };
-        }
-        return undefined;
-    }
-    /** After a backtick: a line continuation, escaped white space, or a word that starts escaped. */
-    backtickToken(next, start) {
-        if (isNewline(next)) {
-            // A line continuation.
-            this.take(next === '\r' && this.peek(2) === '\n' ? 3 : 2);
-            return NONE;
-        }
-        if (isDotnetWhitespace(next)) {
-            this.take();
-            return NONE;
-        }
-        const word = newWord('generic', start, newGuard());
-        this.continueWord(word);
-        return { kind: 'word', word };
-    }
-    /** Member access on what came before, or a bracket; undefined for anything else. */
-    memberOrBracketToken(state, char, next, start) {
-        if (state.kind === 'closed' && (char === '.' || (char === ':' && next === ':'))) {
-            // Member access on what came before: ('a').Length, (Get-Date)::Now.
-            const word = newWord('generic', start, deadGuard());
-            word.ban = AFTER_MEMBER_DOT;
-            appendGuard(word.guard, char);
-            this.take();
-            return { kind: 'word', word };
-        }
-        if (char === '.') {
-            const match = this.placeholderAt(start + 1);
-            if (match !== undefined)
-                this.failPlaceholder(start + 1, match, AFTER_MEMBER_DOT);
-        }
-        if (char === '[' || char === ']') {
-            // A [ after a closed token indexes it ('ab'[0], (x)[0]); one that starts a token may
-            // start a type literal.
-            this.countBracket(char, state.kind === 'none');
-            const word = newWord('generic', start, newGuard());
-            appendGuard(word.guard, char);
-            this.take();
-            return { kind: 'word', word };
-        }
-        return undefined;
-    }
-    /** A parameter (-Name) or a bare word. */
-    wordToken(char, next, start) {
-        const kind = isDash(char) && next !== undefined && /^[\p{L}_?]$/u.test(next) ? 'parameter' : 'generic';
-        const word = newWord(kind, start, newGuard());
-        if (kind === 'parameter') {
-            appendGuard(word.guard, char);
-            this.take();
-            return { kind: 'word', word };
-        }
-        this.continueWord(word);
-        return { kind: 'word', word };
-    }
-    /** Files the guard of a string token standing alone. */
-    finishStringGuard(guard, start) {
-        this.finishGuard(guard, start, false);
-    }
-    // Quotes, variables and subexpressions
-    /** '…' (ScanStringLiteral); placeholders inside go to the word's list when in a word. */
-    lexSingleQuotes(guard, word) {
-        const open = this.index;
-        this.take();
-        for (;;) {
-            const char = this.peek();
-            if (char === undefined)
-                this.fail(open, "Unterminated '…' string");
-            const match = this.placeholderAt(this.index);
-            if (match !== undefined) {
-                if (!match.numeric)
-                    word?.singles.push(this.index);
-                this.quotedPlaceholder(match, 'single', guard);
-                continue;
-            }
-            if (isSingleQuote(char)) {
-                const next = this.peek(1);
-                if (!isSingleQuote(next)) {
-                    this.literalContent(open + 1, this.index);
-                    this.take();
-                    return;
-                }
-                appendGuard(guard, next);
-                this.take(2);
-                continue;
-            }
-            appendGuard(guard, char);
-            this.take();
-        }
-    }
-    /** "…" (ScanStringExpandable); returns whether it expands anything. */
-    lexDoubleQuotes(guard) {
-        const open = this.index;
-        let expands = false;
-        let segment = open + 1;
-        this.take();
-        for (;;) {
-            const char = this.peek();
-            if (char === undefined)
-                this.fail(open, 'Unterminated "…" string');
-            const match = this.placeholderAt(this.index);
-            if (match !== undefined) {
-                this.quotedPlaceholder(match, 'double', guard);
-                continue;
-            }
-            if (isDoubleQuote(char)) {
-                const next = this.peek(1);
-                if (!isDoubleQuote(next)) {
-                    this.literalContent(segment, this.index);
-                    this.take();
-                    return expands;
-                }
-                appendGuard(guard, next);
-                this.take(2);
-            }
-            else if (char === '`') {
-                const escape = this.escapeInString(open, 'Unterminated "…" string');
-                appendGuard(guard, escape);
-            }
-            else if (char === '$') {
-                const dollar = this.index;
-                if (this.lexDollarInString(false)) {
-                    this.literalContent(segment, dollar);
-                    segment = this.index;
-                    expands = true;
-                    killGuard(guard);
-                }
-                else {
-                    appendGuard(guard, '$');
-                }
-            }
-            else {
-                appendGuard(guard, char);
-                this.take();
-            }
-        }
-    }
-    /** A backtick escape inside "…" or @"…"@; returns what it stands for. */
-    escapeInString(open, unterminated) {
-        const match = this.placeholderAt(this.index + 1);
-        if (match !== undefined)
-            this.failPlaceholder(this.index + 1, match, AFTER_BACKTICK);
-        const escape = this.escapeAt(this.index);
-        if (escape === undefined)
-            this.fail(open, unterminated);
-        this.take(escape.length);
-        return escape.text;
-    }
-    /**
-     * A $ inside "…" or a here-string (ScanDollarInStringExpandable); returns whether it expands.
-     * A placeholder may not follow a variable name there: its value would extend the name.
-     */
-    lexDollarInString(hereString) {
-        const next = this.peek(1);
-        if (next === '(') {
-            this.lexUnscannedSubexpression(hereString);
-            return true;
-        }
-        if (next === '{') {
-            this.lexBracedVariable(true);
-            return true;
-        }
-        if (isVariableStart(next)) {
-            const name = this.lexVariableName();
-            const match = this.placeholderAt(this.index);
-            if (match !== undefined && name !== undefined) {
-                this.failPlaceholder(this.index, match, afterVariable(name));
-            }
-            return true;
-        }
-        this.take();
-        return false;
-    }
-    /**
-     * An unbraced variable name after $ or @ (ScanVariable); returns the name, or undefined for the
-     * one-character variables $$, $? and $^, which nothing can extend.
-     */
-    lexVariableName() {
-        this.take();
-        const first = this.peek();
-        if (first === '$' || first === '?' || first === '^') {
-            this.take();
-            return undefined;
-        }
-        const start = this.index;
-        for (;;) {
-            const char = this.peek();
-            if (char === undefined)
-                break;
-            if (char === ':') {
-                if (this.peek(1) === ':')
-                    break; // $a::b is static member access
-            }
-            else if (!/^[A-Za-z0-9_?]$/.test(char) &&
-                !(char.charCodeAt(0) >= 128 && isLetterOrDigit(char))) {
-                break;
-            }
-            this.take();
-        }
-        return this.source.slice(start, this.index);
-    }
-    /** ${…}: a variable name up to the first `}`; only ` escapes (ScanVariable). */
-    lexBracedVariable(inString) {
-        const open = this.index;
-        this.take(2);
-        for (;;) {
-            const char = this.peek();
-            if (char === undefined)
-                this.fail(open, 'Unterminated ${…} variable name');
-            if (char === '}') {
-                this.take();
-                return;
-            }
-            if (char === '{' || char === '`') {
-                const at = char === '{' ? this.index : this.index + 1;
-                const match = at < this.end ? this.matchPlaceholder(this.source, at) : undefined;
-                if (match !== undefined)
-                    this.failPlaceholder(at, match, IN_BRACED_VARIABLE);
-                if (char === '{')
-                    this.fail(this.index, 'A `{` inside ${…} must be escaped with a backtick');
-                if (this.peek(1) === undefined)
-                    this.fail(open, 'Unterminated ${…} variable name');
-                this.take(2);
-                continue;
-            }
-            // Inside a string, two double quotes stand for one; neither ends the string (ScanVariable).
-            this.take(inString && isDoubleQuote(char) && isDoubleQuote(this.peek(1)) ? 2 : 1);
-        }
-    }
-    /**
-     * $( inside a string, a word or a here-string (ScanSubExpression): its end is the parenthesis
-     * that balances it, quotes or not; then its text is lexed as statements. Doubled quotes, which
-     * PowerShell merges first outside here-strings, are refused, so the text lexed is the text read.
-     */
-    lexUnscannedSubexpression(hereString) {
-        const source = this.source;
-        const open = this.index;
-        let parentheses = 1;
-        let close = open + 2;
-        for (;; close++) {
-            if (close >= this.end)
-                this.fail(open, 'Unterminated $(…) subexpression');
-            const char = source[close];
-            if (char === '(') {
-                parentheses++;
-            }
-            else if (char === ')') {
-                if (--parentheses === 0)
-                    break;
-            }
-            else if (!hereString &&
-                (char === '`' || isDoubleQuote(char)) &&
-                close + 1 < this.end &&
-                isDoubleQuote(source[close + 1])) {
-                this.fail(close, DOUBLED_QUOTES);
-            }
-        }
-        const end = this.end;
-        this.end = close;
-        this.depth++;
-        this.index = open + 2;
-        this.lexStatements(undefined, open);
-        this.depth--;
-        this.end = end;
-        this.index = close + 1;
-    }
-    /**
-     * @'…'@ and @"…"@: the opening must end its line; the string ends at a line that starts with
-     * the matching quote and @ (ScanHereStringLiteral, ScanHereStringExpandable).
-     */
-    lexHereString() {
-        const open = this.index;
-        const expandable = isDoubleQuote(this.source[open + 1]);
-        const spelling = expandable ? '@"…"@' : "@'…'@";
-        const quote = expandable ? '"' : "'";
-        const neverClosed = `The here-string ${spelling} is never closed by a line starting with ${quote}@`;
-        this.take(2);
-        while (isWhitespace(this.peek()))
-            this.take();
-        const char = this.peek();
-        if (!isNewline(char))
-            this.fail(open, `The here-string opening @${quote} must end its line`);
-        this.take(char === '\r' && this.peek(1) === '\n' ? 2 : 1);
-        const closes = expandable ? isDoubleQuote : isSingleQuote;
-        const outer = this.hereString;
-        this.hereString = spelling;
-        // Its value, as far as needed to tell whether it is --%; the line break before the closing
-        // line is not part of it.
-        const guard = newGuard();
-        for (let firstLine = true;; firstLine = false) {
-            // Only the start of a line can close it.
-            if (closes(this.peek()) && this.peek(1) === '@')
-                break;
-            if (!firstLine)
-                appendGuard(guard, '\n');
-            for (;;) {
-                const current = this.peek();
-                if (current === undefined)
-                    this.fail(open, neverClosed);
-                if (isNewline(current)) {
-                    this.take(current === '\r' && this.peek(1) === '\n' ? 2 : 1);
-                    break;
-                }
-                const match = this.placeholderAt(this.index);
-                if (match !== undefined) {
-                    this.quotedPlaceholder(match, 'double', guard);
-                }
-                else if (expandable && current === '`') {
-                    // An escaped line break does not start a line that could close the string.
-                    appendGuard(guard, this.escapeInString(open, neverClosed));
-                }
-                else if (expandable && current === '$') {
-                    if (this.lexDollarInString(true))
-                        killGuard(guard);
-                    else
-                        appendGuard(guard, '$');
-                }
-                else {
-                    appendGuard(guard, current);
-                    this.take();
-                }
-            }
-        }
-        this.take(2);
-        this.hereString = outer;
-        this.finishGuard(guard, open, false);
-    }
-    /**
-     * The backtick escape at `at` (Tokenizer.Backtick, ScanUnicodeEscape): its length and what it
-     * stands for, or undefined when nothing follows the backtick.
-     */
-    escapeAt(at) {
-        if (at + 1 >= this.end)
-            return undefined;
-        const char = this.source[at + 1];
-        if (char === 'u') {
-            const escape = /^\{([0-9A-Fa-f]{1,6})\}/.exec(this.source.slice(at + 2, Math.min(this.end, at + 10)));
-            const code = escape === null ? Number.NaN : Number.parseInt(escape[1], 16);
-            if (escape === null || code > 0x10ffff)
-                this.fail(at, 'Invalid `u{…} escape');
-            return {
-                length: 2 + escape[0].length,
-                text: code <= 0xffff ? String.fromCharCode(code) : String.fromCodePoint(code)
-            };
-        }
-        const special = {
-            '0': '\0',
-            a: '\x07',
-            b: '\b',
-            e: '\x1b',
-            f: '\f',
-            n: '\n',
-            r: '\r',
-            t: '\t',
-            v: '\v'
-        };
-        return { length: 2, text: special[char] ?? char };
-    }
-}
-// Tokens that could become --%
-function newGuard() {
-    return { literal: '', pieces: [], viable: true };
-}
-function deadGuard() {
-    return { literal: '', pieces: [], viable: false };
-}
-function killGuard(guard) {
-    guard.viable = false;
-}
-function appendGuard(guard, text) {
-    if (!guard.viable)
-        return;
-    guard.literal += text;
-    if (guard.literal.length > STOP_PARSING.length || /[^-%]/.test(text)) {
-        guard.viable = false;
-        return;
-    }
-    guard.pieces.push(text);
-}
-function newWord(kind, start, guard) {
-    return {
-        kind,
-        start,
-        ban: undefined,
-        afterVariable: false,
-        afterName: undefined,
-        lastDoubleQuoted: false,
-        lastPlaceholder: false,
-        expandable: false,
-        singles: [],
-        guard
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/template/template.ts
+
 
 
 

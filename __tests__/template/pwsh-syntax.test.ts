@@ -10,7 +10,7 @@ import {
   quotePwsh,
   renderPwshScript
 } from '../../src/template/pwsh-syntax.js'
-import { type PlaceholderMatcher, ShellSyntaxError } from '../../src/template/shell-syntax.js'
+import { type PlaceholderMatcher, ShellSyntaxError } from '../../src/template/shell-words.js'
 import { pwshLiteralSpans } from '../helpers/pwsh-spans.js'
 
 // A stand-in for the template's placeholder syntax: {} and {b} are text, {#} is a number.

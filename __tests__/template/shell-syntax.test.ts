@@ -4,18 +4,8 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  type PlaceholderMatcher,
-  type QuotingContext,
-  type ShellDialect,
-  describePosition,
-  lexScript,
-  quoteInContext,
-  ShellSyntaxError,
-  shellJoin,
-  shellQuote,
-  splitWords
-} from '../../src/template/shell-syntax.js'
+import { lexScript } from '../../src/template/shell-syntax.js'
+import { type PlaceholderMatcher, type QuotingContext, type ShellDialect, describePosition, quoteInContext, ShellSyntaxError, shellJoin, shellQuote, splitWords } from '../../src/template/shell-words.js'
 
 // A stand-in for the template's placeholder syntax: {} is text, {#} is a number.
 const matcher: PlaceholderMatcher = (text, index) => {

@@ -37,12 +37,7 @@
  *   The check is on the token's value, so a word or string that becomes --% once values are filled
  *   in counts too.
  */
-import {
-  type PlaceholderMatch,
-  type PlaceholderMatcher,
-  describePosition,
-  ShellSyntaxError
-} from './shell-syntax.js'
+import { type PlaceholderMatch, type PlaceholderMatcher, describePosition, ShellSyntaxError } from './shell-words.js'
 import {
   STOP_PARSING,
   type PwshScript,

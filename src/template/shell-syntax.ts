@@ -1,7 +1,8 @@
 /**
  * Just enough bash and POSIX sh (dash) syntax to put untrusted values into a command template
- * safely: a lexer that finds each placeholder's quoting context, the quoting for each context, and
- * the shell-like word splitting used when no shell runs at all.
+ * safely: a lexer that finds each placeholder's quoting context (the quoting for each context and
+ * the word splitting of `shell: none` are in shell-words.ts, the rules of where a value may not
+ * stand in shell-hazards.ts).
  *
  * The lexer never guesses. A wrong guess about a context is an injection, so whatever it cannot
  * classify with certainty for both bash (4 or later) and dash is a ShellSyntaxError. It also
@@ -11,439 +12,51 @@
  */
 
 import { findArrayNames, mayBeArray, type ArrayNames } from './shell-arrays.js'
-
-/** Which shell reads the script: bash, or a POSIX sh that may be dash or bash in POSIX mode. */
-export type ShellDialect = 'bash' | 'sh'
-
-/**
- * How a value is written where its placeholder stands:
- * - `bare`: outside any quotes; the value becomes one single-quoted string.
- * - `single`: inside '…'.
- * - `double`: inside "…".
- * - `ansiC`: inside bash's $'…'.
- * - `raw`: as it is; only for numbers, where their digits cannot run into the text around them
- *   (a `$name` before them, a `>` after them, …): there a number is quoted like text, or refused
- *   where quotes cannot go.
- */
-export type QuotingContext = 'bare' | 'single' | 'double' | 'ansiC' | 'raw'
-
-/** A placeholder found at some index: how long it is and whether its value is always digits. */
-export interface PlaceholderMatch {
-  length: number
-  numeric: boolean
-}
-
-/** Recognizes a placeholder starting at `index` (which holds a `{`), or returns undefined. */
-export type PlaceholderMatcher = (text: string, index: number) => PlaceholderMatch | undefined
-
-/** A piece of a lexed script: literal text, or a placeholder and how to quote its value. */
-export type ScriptPart =
-  | { kind: 'text'; text: string }
-  | { kind: 'placeholder'; source: string; index: number; context: QuotingContext }
-
-/** A piece of a word split without a shell: literal text, or a placeholder put in verbatim. */
-export type WordPart = { kind: 'text'; text: string } | { kind: 'placeholder'; source: string }
-
-/** The template cannot be lexed with certainty, or puts a placeholder where it cannot be safe. */
-export class ShellSyntaxError extends Error {
-  override name = 'ShellSyntaxError'
-}
-
-/** "line 2, column 5" for a 0-based index into text. */
-export function describePosition(text: string, index: number): string {
-  const before = text.slice(0, index)
-  const line = before.split('\n').length
-  const column = index - before.lastIndexOf('\n')
-  return `line ${line}, column ${column}`
-}
-
-/** Writes value so the shell reads back exactly its characters in the given context. */
-export function quoteInContext(value: string, context: QuotingContext): string {
-  const singleQuoted = value.replaceAll("'", `'\\''`)
-  switch (context) {
-    case 'raw':
-      if (!/^[0-9]+$/.test(value)) throw new Error(`Refusing to write ${value} unquoted.`)
-      return value
-    case 'single':
-      return singleQuoted
-    case 'bare':
-      return `'${singleQuoted}'`
-    case 'double':
-      // Close the "…", add the value single-quoted, reopen. Escaping inside "…" would have to get
-      // $, `, \, " and ! right, and bash and dash disagree on some backslash escapes; single quotes
-      // mean the same to both, and adjacent quoted strings still make one word.
-      return `"'${singleQuoted}'"`
-    case 'ansiC':
-      // Close the $'…' and reopen it after the value, so no backslash escape can touch the value.
-      return `''${singleQuoted}'$'`
-  }
-}
-
-const RESERVED_WORDS = new Set([
-  '!',
-  '{',
-  '}',
-  '[[',
-  ']]',
-  'case',
-  'coproc',
-  'do',
-  'done',
-  'elif',
-  'else',
-  'esac',
-  'fi',
-  'for',
-  'function',
-  'if',
-  'in',
-  'select',
-  'then',
-  'time',
-  'until',
-  'while'
-])
-
-/** Quotes one word for a POSIX shell, only when it needs it, so a command can be copy-pasted. */
-export function shellQuote(word: string, { isCommandName = false } = {}): string {
-  const safe = /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)
-  // As the first word, NAME=value would be an assignment and `if` a reserved word.
-  const misreadAsCommandName = isCommandName && (word.includes('=') || RESERVED_WORDS.has(word))
-  if (safe && !misreadAsCommandName) return word
-  return `'${word.replaceAll("'", `'\\''`)}'`
-}
-
-/** Joins words into a command line a POSIX shell reads back as the same words. */
-export function shellJoin(words: readonly string[]): string {
-  return words.map((word, index) => shellQuote(word, { isCommandName: index === 0 })).join(' ')
-}
-
-/** The characters a POSIX shell separates words with: blanks (space, tab) and newline. */
-const WORD_SEPARATORS = new Set([' ', '\t', '\n'])
-
-/**
- * Splits text into words the way a shell would, without running one: spaces, tabs and newlines
- * separate words (as in a POSIX shell, other whitespace such as a carriage return, U+00A0 or U+2028
- * is part of a word), '…' and "…" group without expanding anything (inside "…" a backslash escapes
- * only " and \), and a bare backslash escapes the next character (backslash-newline joins lines).
- * `#` is an ordinary character: there are no comments without a shell. With a matcher,
- * placeholders become parts of their words, also after a `$` (which means nothing without a
- * shell); their values are later put in verbatim.
- */
-export function splitWords(text: string, matchPlaceholder?: PlaceholderMatcher): WordPart[][] {
-  const words: WordPart[][] = []
-  let word: WordPart[] | undefined
-  let literal = ''
-  const flushLiteral = (): void => {
-    if (literal !== '') word?.push({ kind: 'text', text: literal })
-    literal = ''
-  }
-  const startWord = (): WordPart[] => (word ??= [])
-  const placeholderAt = (index: number): PlaceholderMatch | undefined =>
-    matchPlaceholder !== undefined && text[index] === '{'
-      ? matchPlaceholder(text, index)
-      : undefined
-  // Returns the index after the placeholder at index, or undefined when there is none.
-  const takePlaceholder = (index: number): number | undefined => {
-    const match = placeholderAt(index)
-    if (match === undefined) return undefined
-    startWord()
-    flushLiteral()
-    word?.push({ kind: 'placeholder', source: text.slice(index, index + match.length) })
-    return index + match.length
-  }
-
-  let index = 0
-  while (index < text.length) {
-    const char = text[index] as string
-    if (WORD_SEPARATORS.has(char)) {
-      flushLiteral()
-      if (word !== undefined) words.push(word)
-      word = undefined
-      index++
-    } else if (char === '\\') {
-      const next = text[index + 1]
-      if (next === undefined) {
-        throw new ShellSyntaxError(
-          `The command ends with a backslash that escapes nothing (${describePosition(text, index)}).`
-        )
-      }
-      if (next !== '\n') {
-        startWord()
-        literal += next
-      }
-      index += 2
-    } else if (char === "'" || char === '"') {
-      startWord()
-      const close = char
-      const open = index
-      index++
-      for (;;) {
-        const inner = text[index]
-        if (inner === undefined) {
-          throw new ShellSyntaxError(
-            `The command has an unterminated ${close}…${close} quote starting at ${describePosition(text, open)}.`
-          )
-        }
-        if (inner === close) {
-          index++
-          break
-        }
-        const next = text[index + 1]
-        if (close === '"' && inner === '\\' && (next === '"' || next === '\\')) {
-          literal += next
-          index += 2
-          continue
-        }
-        const after = takePlaceholder(index)
-        if (after !== undefined) {
-          index = after
-          continue
-        }
-        literal += inner
-        index++
-      }
-    } else {
-      const after = takePlaceholder(index)
-      if (after !== undefined) {
-        index = after
-        continue
-      }
-      startWord()
-      literal += char
-      index++
-    }
-  }
-  flushLiteral()
-  if (word !== undefined) words.push(word)
-  return words
-}
-
-/** Why a text placeholder may not stand somewhere; gets the placeholder's spelling. */
-type Forbidden = (source: string) => string
-
-const IN_BACKTICKS: Forbidden = () =>
-  'is inside backticks, where its value cannot be quoted safely. Use $(…) instead of backticks.'
-const IN_PARAMETER_EXPANSION: Forbidden = source =>
-  'is inside a parameter expansion ${…}, where its value cannot be quoted safely. ' +
-  `Assign it to a variable first (value=${source}) and expand that.`
-const inArithmetic =
-  (spelling: string): Forbidden =>
-  source =>
-    `is inside arithmetic ${spelling}, where its value would be evaluated as code. ` +
-    `Assign it to a variable first (n=${source}), check that it is a number, and use the variable.`
-const IN_SUBSCRIPT: Forbidden = source =>
-  'is inside an array subscript name[…], which bash evaluates as arithmetic, so its value could ' +
-  `run as code. Assign it to a variable first (key=${source}) and check it before using it.`
-const IN_LET: Forbidden = source =>
-  'is an argument of let, which evaluates it as arithmetic, so its value could run as code. ' +
-  `Assign it to a variable first (n=${source}) and check that it is a number.`
-const AFTER_BACKSLASH: Forbidden = () =>
-  'directly follows a backslash, which would escape the quote put around its value. ' +
-  'Remove the backslash.'
-const inHereDocument =
-  (operator: string): Forbidden =>
-  source =>
-    `is inside the here-document ${operator}, where its value cannot be quoted safely. ` +
-    `Pipe the value in instead (printf '%s\\n' ${source} | …) or use $PARALLEL_ITEM.`
-const IN_HERE_DOCUMENT_DELIMITER: Forbidden = () =>
-  'is in a here-document delimiter, which cannot depend on an item. Use a fixed word such as EOF.'
-const inConditional =
-  (operator: string): Forbidden =>
-  source =>
-    operator === '-v' || operator === '-R'
-      ? `is inside [[ … ]] with ${operator}, which makes bash take an operand as a variable name ` +
-        'and evaluate a subscript in it (name[…]) as arithmetic, so its value could run as code. ' +
-        `Test a fixed variable name instead, or compare the value as a string ([[ ${source} == … ]]).`
-      : `is inside [[ … ]] with ${operator}, which makes bash evaluate operands as arithmetic, so ` +
-        'its value could run as code. Use [ … ] or test instead, which only accept plain numbers ' +
-        `for ${operator}.`
-const inDuplication =
-  (operator: string): Forbidden =>
-  source =>
-    `is in the word after ${operator}, which bash reads a second time when it is not a file ` +
-    'descriptor number, so its value could run as code. ' +
-    (operator === '<&'
-      ? `To read from a file, write <${source}.`
-      : `To write to a file, write >${source} (and 2>&1 after it for both outputs).`)
-const namesVariables =
-  (command: string, hint: (source: string) => string): Forbidden =>
-  source =>
-    `is an argument of ${command}, which can take it as a variable name, and bash evaluates a ` +
-    `subscript in a name (name[…]) as arithmetic, so its value could run as code. ${hint(source)}`
-const runsAsCode =
-  (command: string): Forbidden =>
-  source =>
-    `is an argument of ${command}, which evaluates its arguments as shell code, so its value ` +
-    `would run as code. Assign it to a variable first (value=${source}) and use "$value" in the ` +
-    'code, in double quotes.'
-const declarationFlags =
-  (command: string, flags: string): Forbidden =>
-  source => {
-    const why = /^[-+][A-Za-z]*i/.test(flags)
-      ? 'which makes bash evaluate the values assigned as arithmetic'
-      : /^[-+][A-Za-z]*n/.test(flags)
-        ? 'which makes bash use the value as a variable name (a nameref) and evaluate a ' +
-          'subscript in it (name[…]) as arithmetic'
-        : /^[-+][A-Za-z]*[aA]/.test(flags)
-          ? 'which lets bash read a value that looks like (…) as an array assignment and ' +
-            'expand it again'
-          : 'whose options come from an expansion and so could be -i or -n, which make bash ' +
-            'evaluate the value'
-    const spelling = /^[-+]/.test(flags) ? `${command} ${flags}` : command
-    return (
-      `is an argument of ${spelling}, ${why}, so its value could run as code. Assign it ` +
-      `without attributes first (value=${source}) and check it before giving it any.`
-    )
-  }
-const inDeclarationName =
-  (command: string): Forbidden =>
-  source =>
-    `is part of the variable name in an argument of ${command}; bash evaluates a subscript in a ` +
-    'name (name[…]) as arithmetic, so its value could run as code. Put it only after the = ' +
-    `(${command} name=${source}).`
-const mayBecomeArrayAssignment =
-  (command: string, builtin = command): Forbidden =>
-  source =>
-    `starts the value of an assignment in ${command}: when the variable already is an array, ` +
-    `bash's ${builtin} reads a value that looks like (…) as an array assignment, even quoted, ` +
-    'and expands it again, so its value could run as code. Declare the variable first and ' +
-    `assign it separately (${builtin} name; name=${source}), or put fixed text other than ( ` +
-    'before it.'
-const inDeclarationOptions =
-  (command: string): Forbidden =>
-  source =>
-    `is where ${command} reads its options and variable names: a value starting with - would ` +
-    'be taken as options such as -i or -n, and bash evaluates a subscript in a name (name[…]) ' +
-    'as arithmetic, so its value could run as code. Put it only after the = of an assignment ' +
-    `(${command} name=${source}).`
-const IN_PRINTF_OPTIONS: Forbidden = source =>
-  'is where printf reads its options, so a value starting with - would be taken as one, and ' +
-  'with -v NAME bash evaluates a subscript in NAME (name[…]) as arithmetic, so its value could ' +
-  `run as code. Give the format first: printf '%s' ${source}.`
-const IN_PRINTF_VARIABLE: Forbidden = () =>
-  'is the variable name after printf -v, where bash evaluates a subscript (name[…]) as ' +
-  'arithmetic, so its value could run as code. Use a fixed variable name.'
-const inTestOperand =
-  (command: string, operator: string | undefined): Forbidden =>
-  source =>
-    operator === undefined
-      ? `follows an argument of ${command} that could turn out to be -v or -R, which would make ` +
-        `bash take it as a variable name and evaluate a subscript in it (name[…]) as arithmetic, ` +
-        'so its value could run as code. Put a fixed operator before it, as in ' +
-        `[ "$a" = ${source} ].`
-      : `is the operand of ${operator} in ${command}, which makes bash take it as a variable name ` +
-        'and evaluate a subscript in it (name[…]) as arithmetic, so its value could run as code. ' +
-        `Test a fixed variable name instead, or compare the value as a string ([ ${source} = … ]).`
-const withAttributes =
-  (declaration: string, position: string): Forbidden =>
-  source =>
-    `is in a template that gives a variable the integer or nameref attribute (${declaration} at ` +
-    `${position}): bash evaluates whatever is assigned to such a variable (by name=…, read, for, ` +
-    'printf -v and others) as arithmetic or as a variable name, so its value could run as code. ' +
-    `Drop the attribute, or check the value (value=${source}) before it reaches such a variable.`
-const assignsEvaluatingVariable =
-  (variable: string, spelling: string, position: string): Forbidden =>
-  source =>
-    `is in a template that assigns ${variable} a value that is not fixed text (${spelling} at ` +
-    `${position}): bash evaluates whatever is assigned to ${variable} as arithmetic (by name=…, ` +
-    'read, for, printf -v and others), where a subscript (name[…]) in the value runs commands, ' +
-    `so its value could run as code. Use a variable of your own instead (value=${source}), or ` +
-    `assign ${variable} only fixed numbers.`
-const assignsCodeVariable =
-  (variable: string, spelling: string, position: string): Forbidden =>
-  source =>
-    `is in a template that assigns ${variable} a value that is not fixed text (${spelling} at ` +
-    `${position}): ${CODE_VARIABLES.get(variable) ?? 'bash expands it again later'}, where ` +
-    '$(…) in the value runs as a command, so its value could run as code. Assign ' +
-    `${variable} only fixed text, and let that text expand a variable of your own ` +
-    `(value=${source}; ${variable}='… $value …').`
-const numberHazard =
-  (hazard: string): Forbidden =>
-  () =>
-    `is a number, and ${hazard}; it cannot be quoted here. Separate it from the text around it ` +
-    '(write ${name} for a variable, or add a space), or assign it to a variable first (n=…) and ' +
-    'use that.'
-
-// [[ … ]] operators whose operands bash evaluates as arithmetic or as variable names with subscripts
-// (all there are: test.c compares with arithcomp, and looks names up for -v and -R).
-const ARITHMETIC_CONDITIONAL_OPERATORS = new Set([
-  '-eq',
-  '-ne',
-  '-lt',
-  '-le',
-  '-gt',
-  '-ge',
-  '-v',
-  '-R'
-])
-
-/**
- * Variables bash gives the integer attribute itself, so whatever is assigned to them is evaluated
- * as arithmetic: from the variables bash 5.2 sets up (variables.c), each confirmed by assigning
- * a[$(touch file)]. EUID, PPID and UID are integers too, but read-only: assigning fails first.
- */
-const EVALUATING_VARIABLES = new Set([
-  'BASHPID',
-  'HISTCMD',
-  'OPTIND',
-  'RANDOM',
-  'SECONDS',
-  'SRANDOM'
-])
-
-/**
- * Variables whose value bash (or a shell it starts) expands again later, command substitutions
- * included, and when: found with bash 5.2 and dash by assigning $(touch file). PS3, TIMEFORMAT,
- * HISTTIMEFORMAT, BASH_XTRACEFD and the like are used without expansion (checked the same way).
- */
-const CODE_VARIABLES = new Map([
-  ['PS0', 'an interactive bash expands PS0 after reading each command'],
-  ['PS1', 'an interactive shell expands PS1 for each prompt'],
-  ['PS2', 'an interactive shell expands PS2 for each continuation prompt'],
-  ['PS4', 'bash expands PS4 for each line it traces (set -x)'],
-  ['PROMPT_COMMAND', 'an interactive bash runs PROMPT_COMMAND as a command before each prompt'],
-  ['BASH_ENV', 'a bash started for a script or -c expands BASH_ENV to find its startup file'],
-  ['ENV', 'an interactive sh, and bash in POSIX mode, expand ENV to find their startup file'],
-  ['MAILPATH', 'an interactive bash expands the messages in MAILPATH when mail arrives']
-])
-
-/** Variables the template may not assign anything but fixed text, for either reason above. */
-function isGuardedVariable(name: string): boolean {
-  return EVALUATING_VARIABLES.has(name) || CODE_VARIABLES.has(name)
-}
-
-/** Builtins that assign to the variables they are given by name (printf only with -v). */
-const ASSIGNING_COMMANDS = new Set(['read', 'mapfile', 'readarray', 'getopts', 'wait'])
-
-/** The declaration builtins: their arguments are assignments or variable names. */
-const DECLARATION_COMMANDS = new Set(['declare', 'typeset', 'local', 'export', 'readonly'])
-
-/** Builtins whose arguments may all be variable names (or options that take one). */
-const VARIABLE_NAME_COMMANDS = new Map<string, (source: string) => string>([
-  ['read', source => `Read into a fixed variable name instead (read -r line <<< ${source}).`],
-  ['mapfile', () => 'Use a fixed array name (mapfile -t lines).'],
-  ['readarray', () => 'Use a fixed array name (readarray -t lines).'],
-  ['unset', () => 'Use fixed variable names with unset.'],
-  ['getopts', () => 'Use a fixed variable name with getopts.'],
-  ['wait', source => `Check process ids first (pid=${source}) and pass "$pid".`]
-])
-
-/** Builtins that run their arguments as shell code, or expand them again. */
-const CODE_COMMANDS = new Set(['eval', 'trap', 'compgen', 'complete'])
-
-// Reserved words after which the next word is again the first word of a command.
-const KEEP_COMMAND_POSITION = new Set([
-  '!',
-  '{',
-  'if',
-  'then',
-  'else',
-  'elif',
-  'do',
-  'while',
-  'until'
-])
+import {
+  type ShellDialect,
+  type QuotingContext,
+  type PlaceholderMatch,
+  type PlaceholderMatcher,
+  type ScriptPart,
+  ShellSyntaxError,
+  describePosition,
+  RESERVED_WORDS
+} from './shell-words.js'
+import {
+  type Forbidden,
+  IN_BACKTICKS,
+  IN_PARAMETER_EXPANSION,
+  inArithmetic,
+  IN_SUBSCRIPT,
+  IN_LET,
+  AFTER_BACKSLASH,
+  inHereDocument,
+  IN_HERE_DOCUMENT_DELIMITER,
+  inConditional,
+  inDuplication,
+  namesVariables,
+  runsAsCode,
+  declarationFlags,
+  inDeclarationName,
+  mayBecomeArrayAssignment,
+  inDeclarationOptions,
+  IN_PRINTF_OPTIONS,
+  IN_PRINTF_VARIABLE,
+  inTestOperand,
+  withAttributes,
+  assignsEvaluatingVariable,
+  assignsCodeVariable,
+  numberHazard,
+  ARITHMETIC_CONDITIONAL_OPERATORS,
+  EVALUATING_VARIABLES,
+  CODE_VARIABLES,
+  isGuardedVariable,
+  ASSIGNING_COMMANDS,
+  DECLARATION_COMMANDS,
+  VARIABLE_NAME_COMMANDS,
+  CODE_COMMANDS,
+  KEEP_COMMAND_POSITION
+} from './shell-hazards.js'
 
 /**
  * A list of commands, or the inside of a parenthesized word (`group`: an array assignment, an
