@@ -1898,14 +1898,6 @@ async function parseWorkingDirectory(value) {
 
 ;// CONCATENATED MODULE: ./src/inputs/json-position.ts
 /**
- * Finds where strict JSON parsing of `text` first fails, as an offset. JSON.parse's own messages
- * only sometimes carry a position (it depends on the Node version and the error), and a user
- * fixing a hand-written list of items needs the line and column.
- */
-function jsonErrorOffset(text) {
-    return analyzeJson(text).error?.offset ?? -1;
-}
-/**
  * The deepest nesting of arrays and objects items may have. Deeper JSON is refused: walking it
  * (this scanner, JSON.stringify for `{}` and the results) would exhaust the stack.
  */
@@ -1926,14 +1918,6 @@ function analyzeJson(text) {
     if (outcome.offset !== -1)
         analysis.error = outcome;
     return analysis;
-}
-/**
- * The first number in valid JSON that JavaScript cannot keep exactly: an integer beyond ±2^53
- * (IDs such as 12345678901234567890 would silently become another ID) or one that overflows to
- * Infinity. Fractions such as 0.1 are not flagged: their nearest double prints back the same.
- */
-function inexactNumber(text) {
-    return analyzeJson(text).inexact;
 }
 /** Scans strict JSON, reporting each number's span; returns the offset of the first error or -1. */
 function scanJson(text, onNumber) {
@@ -2185,7 +2169,7 @@ function describe(source) {
 /**
  * Checks one JSON text (the array, or one line of JSON Lines) before JSON.parse: a syntax error,
  * nesting deeper than MAX_JSON_DEPTH, or a number that would not reach the command as written
- * (see inexactNumber) is an error naming the input and the position.
+ * (see JsonAnalysis.inexact) is an error naming the input and the position.
  */
 function checkJson(text, source, expected, lineIndex) {
     const { error, inexact } = analyzeJson(text);

@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { jsonErrorOffset, lineAndColumn } from '../../src/inputs/json-position.js'
+import { analyzeJson, lineAndColumn } from '../../src/inputs/json-position.js'
 
-describe('jsonErrorOffset', () => {
+/** Where strict JSON parsing of `text` first fails, as an offset; -1 when it does not. */
+const jsonErrorOffset = (text: string): number => analyzeJson(text).error?.offset ?? -1
+
+describe('analyzeJson: where parsing fails', () => {
   it.each([
     ['[1,}', 3],
     ['["a", "b"', 9],

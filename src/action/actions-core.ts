@@ -175,7 +175,7 @@ export function escapeData(text: string): string {
 }
 
 /** A workflow command's property value, escaped: as escapeData, plus `:` and `,`. */
-export function escapeProperty(text: string): string {
+function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 

@@ -73,9 +73,9 @@ export interface RunResult {
 }
 
 export { DEFAULT_KILL_GRACE_MS }
-export const DEFAULT_STDIO_GRACE_MS = 1000
-export const EXIT_COMMAND_NOT_FOUND = 127
-export const EXIT_NOT_EXECUTABLE = 126
+const DEFAULT_STDIO_GRACE_MS = 1000
+const EXIT_COMMAND_NOT_FOUND = 127
+const EXIT_NOT_EXECUTABLE = 126
 
 // setTimeout fires at once for longer delays; this is almost 25 days.
 const MAX_TIMER_MS = 2 ** 31 - 1

@@ -111,7 +111,7 @@ function signalProcess(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Sends a signal to a process group; false when the group no longer exists. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   // After every task the group is checked, and usually gone: the ESRCH error is the common case,
   // and capturing its stack trace was the costliest part of it.
   const stackTraceLimit = Error.stackTraceLimit

@@ -24,17 +24,17 @@ export const ACTION_ONLY_VARIABLES: readonly string[] = [
  * Each task that runs while the step has one gets a file of its own under the same name; they are
  * applied to the step's file after the run, in input order (see StepFiles).
  */
-export const STEP_FILE_COMMANDS: readonly string[] = ['GITHUB_ENV', 'GITHUB_PATH']
+const STEP_FILE_COMMANDS: readonly string[] = ['GITHUB_ENV', 'GITHUB_PATH']
 
 /**
  * Runner files tasks do not get: GITHUB_ARTIFACTS, whose rules (a size cap, a cap per job, URI
  * schemes, conflicting digests, all unreleased and changing) the action could not apply to each
  * task's file faithfully, and sharing the step's would let one task fail the step for all.
  */
-export const WITHHELD_FILE_COMMANDS: readonly string[] = ['GITHUB_ARTIFACTS']
+const WITHHELD_FILE_COMMANDS: readonly string[] = ['GITHUB_ARTIFACTS']
 
 /** Runner files known to be read-only for a step, passed on to tasks as they are. */
-export const READ_ONLY_RUNNER_FILES: readonly string[] = [
+const READ_ONLY_RUNNER_FILES: readonly string[] = [
   'GITHUB_EVENT_PATH',
   'GITHUB_ARTIFACTS_LIST'
 ]

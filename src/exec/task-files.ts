@@ -4,7 +4,7 @@ import { parseKeyValueFile } from './key-value-file.js'
 import { createAfresh, emptyFile, readPlainFile, removePath } from '../system/plain-files.js'
 
 /** Most bytes of a task's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files that are read back. */
-export const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024
+const MAX_TASK_OUTPUTS_BYTES = 1024 * 1024
 export const MAX_TASK_SUMMARY_BYTES = 64 * 1024
 
 /** What a task left in its own files. */

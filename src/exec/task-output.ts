@@ -29,10 +29,10 @@ export interface OutputTail {
   truncated: boolean
 }
 
-export const DEFAULT_MEMORY_LIMIT = 1024 * 1024
+const DEFAULT_MEMORY_LIMIT = 1024 * 1024
 /** Output kept per task for the summary, annotations and results file: lines, and bytes. */
-export const DEFAULT_TAIL_LINES = 50
-export const DEFAULT_TAIL_BYTES = 8 * 1024
+const DEFAULT_TAIL_LINES = 50
+const DEFAULT_TAIL_BYTES = 8 * 1024
 
 // Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
 const FIRST_BLOCK_SIZE = 4 * 1024

@@ -73,7 +73,7 @@ export async function readItemsFile(path: string, input: string): Promise<Item[]
  * Decodes UTF-8 strictly: an item with a byte that is not UTF-8 (a Latin-1 file name, say) would
  * otherwise reach the command with U+FFFD in its place, naming a file that does not exist.
  */
-export function decodeUtf8(bytes: Buffer, source: string): string {
+function decodeUtf8(bytes: Buffer, source: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
@@ -104,7 +104,7 @@ function describe(source: ItemsSource): string {
 /**
  * Checks one JSON text (the array, or one line of JSON Lines) before JSON.parse: a syntax error,
  * nesting deeper than MAX_JSON_DEPTH, or a number that would not reach the command as written
- * (see inexactNumber) is an error naming the input and the position.
+ * (see JsonAnalysis.inexact) is an error naming the input and the position.
  */
 function checkJson(text: string, source: ItemsSource, expected: string, lineIndex?: number): void {
   const { error, inexact } = analyzeJson(text)

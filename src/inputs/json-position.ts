@@ -1,13 +1,4 @@
 /**
- * Finds where strict JSON parsing of `text` first fails, as an offset. JSON.parse's own messages
- * only sometimes carry a position (it depends on the Node version and the error), and a user
- * fixing a hand-written list of items needs the line and column.
- */
-export function jsonErrorOffset(text: string): number {
-  return analyzeJson(text).error?.offset ?? -1
-}
-
-/**
  * The deepest nesting of arrays and objects items may have. Deeper JSON is refused: walking it
  * (this scanner, JSON.stringify for `{}` and the results) would exhaust the stack.
  */
@@ -17,7 +8,11 @@ export const MAX_JSON_DEPTH = 1000
 export interface JsonAnalysis {
   /** Where parsing first fails, and whether because nesting passes MAX_JSON_DEPTH. */
   error?: { offset: number; tooDeep: boolean }
-  /** The first number JavaScript cannot keep exactly (see inexactNumber). */
+  /**
+   * The first number JavaScript cannot keep exactly: an integer beyond ±2^53 (IDs such as
+   * 12345678901234567890 would silently become another ID) or one that overflows to Infinity.
+   * Fractions such as 0.1 are not flagged: their nearest double prints back the same.
+   */
   inexact?: { offset: number; literal: string }
 }
 
@@ -35,15 +30,6 @@ export function analyzeJson(text: string): JsonAnalysis {
   })
   if (outcome.offset !== -1) analysis.error = outcome
   return analysis
-}
-
-/**
- * The first number in valid JSON that JavaScript cannot keep exactly: an integer beyond ±2^53
- * (IDs such as 12345678901234567890 would silently become another ID) or one that overflows to
- * Infinity. Fractions such as 0.1 are not flagged: their nearest double prints back the same.
- */
-export function inexactNumber(text: string): { offset: number; literal: string } | undefined {
-  return analyzeJson(text).inexact
 }
 
 /** Scans strict JSON, reporting each number's span; returns the offset of the first error or -1. */

@@ -249,7 +249,7 @@ export class TaskLog implements TaskOutputLog {
 const NEWLINE = Buffer.from('\n')
 
 /** A line of our own carrying item or task text, none of which can start a command. */
-export function ownLine(text: string): string {
+function ownLine(text: string): string {
   return `${neutraliseInline(text)}\n`
 }
 

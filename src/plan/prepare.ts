@@ -77,7 +77,7 @@ export function prepareItems(
 }
 
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
-export function prepareTasks(
+function prepareTasks(
   tasks: readonly TaskSpec[],
   execution: Pick<ExecutionSettings, 'shell' | 'workingDirectory'>,
   budget?: SpawnBudget

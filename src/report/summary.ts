@@ -20,7 +20,7 @@ export interface SummaryLimits {
   maxBytes: number
 }
 
-export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = {
+const DEFAULT_SUMMARY_LIMITS: SummaryLimits = {
   maxRows: 500,
   maxTails: 20,
   maxTailChars: 4000,

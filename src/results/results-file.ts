@@ -7,7 +7,7 @@ import { checkConsistency } from './report-checks.js'
 import { RESULTS_FILE_FORMAT } from './report-format.js'
 
 /** Name of the results file a run writes. */
-export const RESULTS_FILE = 'results.json'
+const RESULTS_FILE = 'results.json'
 
 /** The JSON text of a report's results file. */
 export function resultsFileText(report: RunReport): string {

@@ -10,7 +10,7 @@ import { createAfresh } from '../system/plain-files.js'
 export type Timings = Map<string, number>
 
 /** Name of the timings file a run writes for the next one. */
-export const TIMINGS_FILE = 'timings.json'
+const TIMINGS_FILE = 'timings.json'
 
 /** The version of the timings file this code writes; reading does not look at it. */
 const TIMINGS_VERSION = 1
