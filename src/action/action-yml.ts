@@ -44,6 +44,7 @@ export enum Outputs {
   FailedItems = 'failed-items',
   ResultsFile = 'results-file',
   ResultsTruncated = 'results-truncated',
+  JunitFile = 'junit-file',
   JobLog = 'job-log',
   TimingsFile = 'timings-file',
   Shard = 'shard',

@@ -5,6 +5,7 @@ import { HaltKind } from '../model/halt.js'
 import { emptyReport, type RunReport } from '../model/run-report.js'
 import { writeTimings, type Timings } from '../results/timings-file.js'
 import { writeResultsFile } from '../results/results-file.js'
+import { writeJunitFile } from './junit.js'
 import { mergeProblemsMessage } from './merge.js'
 import { annotateFailures, failureMessage, setOutputs, writeSummary } from './outputs.js'
 import { describeResolves } from './results.js'
@@ -42,7 +43,7 @@ export class RunnerFileProblems {
   }
 }
 
-/** Writes the results and timings files and sets every output. */
+/** Writes the results, JUnit and timings files and sets every output. */
 export async function publishOutputs(
   outcome: StepOutcome,
   workDirectory: string,
@@ -53,6 +54,14 @@ export async function publishOutputs(
     core.warning(`Could not write the results file: ${String(error)}`)
     return ''
   })
+  // The JUnit file is the results file's: written wherever that one is.
+  const junitFile =
+    resultsFile === ''
+      ? ''
+      : await writeJunitFile(workDirectory, report).catch((error: unknown) => {
+          core.warning(`Could not write the JUnit file: ${String(error)}`)
+          return ''
+        })
   const timingsFile = await writeTimings(
     workDirectory,
     outcome.previousTimings,
@@ -60,6 +69,7 @@ export async function publishOutputs(
   ).catch(() => '')
   await files.attempt(() => {
     setOutputs(report, resultsFile)
+    core.setOutput(Outputs.JunitFile, junitFile)
     core.setOutput(Outputs.JobLog, outcome.jobLog ?? '')
     core.setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '')
     core.setOutput(Outputs.TimingsFile, timingsFile)
@@ -68,7 +78,10 @@ export async function publishOutputs(
 
 /** Sets the outputs of a step that failed before it had a report, so a later step sees them. */
 export async function publishEmptyOutputs(files: RunnerFileProblems): Promise<void> {
-  await files.attempt(() => setOutputs(emptyReport(''), ''))
+  await files.attempt(() => {
+    setOutputs(emptyReport(''), '')
+    core.setOutput(Outputs.JunitFile, '')
+  })
 }
 
 /** Says how the step went: no items, or the summary, annotations and the message that fails it. */

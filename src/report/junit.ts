@@ -1,0 +1,133 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { itemLabel } from '../model/labels.js'
+import { type RunReport } from '../model/run-report.js'
+import { type TaskRecord } from '../model/task-record.js'
+import { TaskStatus } from '../model/task-status.js'
+import { createAfresh } from '../system/plain-files.js'
+import { xmlAttribute, xmlText } from './xml-text.js'
+
+/** Name of the JUnit file a run writes, next to its results file. */
+const JUNIT_FILE = 'junit.xml'
+
+/** The suite's name, and every test's class: reporters group a suite's tests by it. */
+export const JUNIT_SUITE = 'parallel-exec'
+
+/** Test names are item labels cut as annotation titles are. */
+export const JUNIT_NAME_MAX = 200
+
+/** One testcase element, at its item's place in the input. */
+interface TestCase {
+  index: number
+  xml: string
+}
+
+/** Writes the report as a JUnit XML file into `directory`; returns its path. */
+export async function writeJunitFile(directory: string, report: RunReport): Promise<string> {
+  await mkdir(directory, { recursive: true })
+  const path = join(directory, JUNIT_FILE)
+  // The directory holds the tasks' own files: a link a task put at the path is replaced.
+  createAfresh(path, junitXml(report))
+  return path
+}
+
+/**
+ * The report as JUnit XML, as dorny/test-reporter, mikepenz/action-junit-report and
+ * EnricoMi/publish-unit-test-result-action read it: one suite, one testcase per item in input
+ * order (named by its label), a `failure` for a task that failed or timed out, `skipped` for one
+ * skipped or cancelled, and an `error` for an item a merge has no result for.
+ */
+export function junitXml(report: RunReport): string {
+  const missing = itemsWithoutResult(report)
+  const cases: TestCase[] = [
+    ...report.records.map(record => ({ index: record.index, xml: recordCase(record, report) })),
+    ...missing.map(index => ({ index, xml: missingCase(index) }))
+  ].sort((a, b) => a.index - b.index)
+  const failures = report.records.filter(
+    ({ status }) => status === TaskStatus.Failure || status === TaskStatus.TimedOut
+  ).length
+  const skipped = report.records.filter(
+    ({ status }) => status === TaskStatus.Skipped || status === TaskStatus.Cancelled
+  ).length
+  const counts =
+    `tests="${cases.length}" failures="${failures}" errors="${missing.length}" ` +
+    `skipped="${skipped}" time="${seconds(report.durationMs)}"`
+  const problems = report.merged?.problems ?? []
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${JUNIT_SUITE}" ${counts}>`,
+    `  <testsuite name="${JUNIT_SUITE}" ${counts}>`,
+    ...cases.map(({ xml }) => `    ${xml}`),
+    ...(problems.length > 0
+      ? [`    <system-err>${xmlText(problems.join('\n'))}</system-err>`]
+      : []),
+    '  </testsuite>',
+    '</testsuites>',
+    ''
+  ].join('\n')
+}
+
+/** The testcase of an item's record. */
+function recordCase(record: TaskRecord, report: RunReport): string {
+  const open =
+    `<testcase name="${xmlAttribute(itemLabel(record.item, JUNIT_NAME_MAX))}" ` +
+    `classname="${JUNIT_SUITE}" time="${seconds(record.durationMs)}"`
+  switch (record.status) {
+    case TaskStatus.Success:
+      return `${open}/>`
+    case TaskStatus.Failure:
+    case TaskStatus.TimedOut:
+      return (
+        `${open}><failure message="${xmlAttribute(failureOf(record))}" type="${record.status}">` +
+        `${xmlText(record.outputTail)}</failure></testcase>`
+      )
+    case TaskStatus.Skipped:
+    case TaskStatus.Cancelled:
+      return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/></testcase>`
+  }
+}
+
+/** The testcase of an item a merge has no record for: an error, as it fails the step. */
+function missingCase(index: number): string {
+  return (
+    `<testcase name="item ${index + 1}" classname="${JUNIT_SUITE}" time="0.000">` +
+    '<error message="no result: the merged results files have no record of this item" ' +
+    'type="no-result"/></testcase>'
+  )
+}
+
+/** How a task failed: its exit code, its signal, the error, and its attempts when retried. */
+function failureOf(record: TaskRecord): string {
+  return (
+    (record.status === TaskStatus.TimedOut ? 'timed out' : 'failed') +
+    (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
+    (record.signal !== null ? ` (${record.signal})` : '') +
+    (record.attempts > 1 ? ` after ${record.attempts} attempts` : '') +
+    (record.error ? `: ${record.error}` : '')
+  )
+}
+
+/** Why a task did not run to its end: its skip reason, or the halt that cancelled it. */
+function skipOf(record: TaskRecord, report: RunReport): string {
+  if (record.status === TaskStatus.Skipped) return record.skipReason ?? 'skipped'
+  return report.haltReason ? `cancelled: ${report.haltReason}` : 'cancelled'
+}
+
+/**
+ * The 0-based places of the items the counts hold without a record (a merge's missing shards or
+ * records): the lowest places no record has, as many as are missing.
+ */
+function itemsWithoutResult(report: RunReport): number[] {
+  const missing = Math.max(0, report.counts.total - report.records.length)
+  const recorded = new Set(report.records.map(record => record.index))
+  const indexes: number[] = []
+  for (let index = 0; indexes.length < missing; index++) {
+    if (!recorded.has(index)) indexes.push(index)
+  }
+  return indexes
+}
+
+/** Milliseconds as JUnit's seconds, to the millisecond. */
+function seconds(ms: number): string {
+  return (Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 0).toFixed(3)
+}
