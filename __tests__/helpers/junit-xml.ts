@@ -55,3 +55,29 @@ export function onlySuite(xml: string): XmlElement {
   if (suites.length !== 1) throw new Error(`${suites.length} suites`)
   return suites[0] as XmlElement
 }
+
+/**
+ * The documented replacement, written out here rather than imported: every code unit outside
+ * XML 1.0's Char becomes U+FFFD, a surrogate pair stays.
+ */
+export function documentedReplacement(value: string): string {
+  let out = ''
+  for (let at = 0; at < value.length; at++) {
+    const code = value.charCodeAt(at)
+    const next = value.charCodeAt(at + 1)
+    if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      out += value[at] + (value[at + 1] as string)
+      at++
+    } else if (
+      (code < 0x20 && code !== 0x9 && code !== 0xa && code !== 0xd) ||
+      (code >= 0xd800 && code <= 0xdfff) ||
+      code === 0xfffe ||
+      code === 0xffff
+    ) {
+      out += '\ufffd'
+    } else {
+      out += value[at]
+    }
+  }
+  return out
+}

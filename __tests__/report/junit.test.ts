@@ -13,13 +13,24 @@ import { HaltKind } from '../../src/model/halt.js'
 import { itemLabel } from '../../src/model/labels.js'
 import { type RunReport } from '../../src/model/run-report.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { JUNIT_NAME_MAX, JUNIT_SUITE, junitXml, writeJunitFile } from '../../src/report/junit.js'
+import { junitXml, writeJunitFile } from '../../src/report/junit.js'
 import { mergeReports } from '../../src/report/merge.js'
-import { xmlAttribute, xmlChars, xmlText } from '../../src/report/xml-text.js'
+import { xmlAttribute, xmlText } from '../../src/report/xml-text.js'
 import { writeResultsFile } from '../../src/results/results-file.js'
-import { childrenNamed, onlySuite, parseXml, type XmlElement } from '../helpers/junit-xml.js'
+import {
+  childrenNamed,
+  documentedReplacement,
+  onlySuite,
+  parseXml,
+  type XmlElement
+} from '../helpers/junit-xml.js'
 import { record, report } from '../helpers/records.js'
 import { readFile, shardReport } from '../helpers/shards.js'
+
+/** The suite's name and every test's class. */
+const SUITE = 'parallel-exec'
+/** Test names are item labels cut to this many characters. */
+const LABEL_MAX = 200
 
 /** Every C0 control, DEL and every C1 control. */
 const CONTROLS = String.fromCharCode(
@@ -117,12 +128,12 @@ describe('junitXml', () => {
     })
     expect(suite.attributes.name).toBe('parallel-exec')
     expect(cases(suite)).toEqual([
-      ['passes', JUNIT_SUITE, '1.234', ''],
-      ['fails', JUNIT_SUITE, '1.000', 'failure'],
-      ['{"name":"slow","n":1}', JUNIT_SUITE, '5.000', 'failure'],
-      ['cancelled', JUNIT_SUITE, '1.000', 'skipped'],
-      ['skipped', JUNIT_SUITE, '0.000', 'skipped'],
-      ['cannot start', JUNIT_SUITE, '0.007', 'failure']
+      ['passes', SUITE, '1.234', ''],
+      ['fails', SUITE, '1.000', 'failure'],
+      ['{"name":"slow","n":1}', SUITE, '5.000', 'failure'],
+      ['cancelled', SUITE, '1.000', 'skipped'],
+      ['skipped', SUITE, '0.000', 'skipped'],
+      ['cannot start', SUITE, '0.007', 'failure']
     ])
   })
 
@@ -162,11 +173,11 @@ describe('junitXml', () => {
     )
     expect(cases(suite).map(([name]) => name)).toEqual([
       'multi⏎line⇥item',
-      itemLabel(long, JUNIT_NAME_MAX),
+      itemLabel(long, LABEL_MAX),
       '[1,"two"]',
       ''
     ])
-    expect(itemLabel(long, JUNIT_NAME_MAX)).toHaveLength(JUNIT_NAME_MAX)
+    expect(itemLabel(long, LABEL_MAX)).toHaveLength(LABEL_MAX)
   })
 
   it('writes an empty suite for a run with no items', () => {
@@ -197,19 +208,23 @@ describe('junitXml', () => {
     const suite = onlySuite(xml)
     expect(suiteCounts(suite)).toEqual(expectedCounts(hostile))
     const names = childrenNamed(suite, 'testcase').map(testcase => testcase.attributes.name)
-    expect(names).toEqual(hostile.records.map(({ item }) => xmlChars(itemLabel(item, 200))))
+    expect(names).toEqual(
+      hostile.records.map(({ item }) => documentedReplacement(itemLabel(item, LABEL_MAX)))
+    )
     const failure = outcomeOf(suite, 0)
     // The tail whole: CR kept, `]]>` and markup as text, not XML's characters replaced.
-    expect(failure.text).toBe(xmlChars(hugeTail))
+    expect(failure.text).toBe(documentedReplacement(hugeTail))
     expect(failure.text).toHaveLength(hugeTail.length)
     expect(failure.text).toContain(']]> <b>x</b> &amp; & "double"')
     expect(failure.text).toContain(' ]]]]>>\r\n')
     expect(failure.attributes.message).toBe(
-      `failed with exit code 1 (SIG"<&>): ${xmlChars(HOSTILE)}`
+      `failed with exit code 1 (SIG"<&>): ${documentedReplacement(HOSTILE)}`
     )
-    expect(outcomeOf(suite, 1).text).toBe(xmlChars(HOSTILE))
-    expect(outcomeOf(suite, 2).attributes.message).toBe(xmlChars(HOSTILE))
-    expect(outcomeOf(suite, 3).attributes.message).toBe(`cancelled: ${xmlChars(HOSTILE)}`)
+    expect(outcomeOf(suite, 1).text).toBe(documentedReplacement(HOSTILE))
+    expect(outcomeOf(suite, 2).attributes.message).toBe(documentedReplacement(HOSTILE))
+    expect(outcomeOf(suite, 3).attributes.message).toBe(
+      `cancelled: ${documentedReplacement(HOSTILE)}`
+    )
   })
 
   it('replaces only what XML cannot hold, with U+FFFD', () => {
@@ -228,12 +243,12 @@ describe('junitXml', () => {
     const suite = onlySuite(junitXml(merged))
     expect(suiteCounts(suite)).toEqual(expectedCounts(merged, 2))
     expect(cases(suite)).toEqual([
-      ['item-0', JUNIT_SUITE, '1.000', ''],
-      ['item 2', JUNIT_SUITE, '0.000', 'error'],
-      ['item-2', JUNIT_SUITE, '1.000', ''],
-      ['item-3', JUNIT_SUITE, '1.000', ''],
-      ['item 5', JUNIT_SUITE, '0.000', 'error'],
-      ['item-5', JUNIT_SUITE, '1.000', '']
+      ['item-0', SUITE, '1.000', ''],
+      ['item 2', SUITE, '0.000', 'error'],
+      ['item-2', SUITE, '1.000', ''],
+      ['item-3', SUITE, '1.000', ''],
+      ['item 5', SUITE, '0.000', 'error'],
+      ['item-5', SUITE, '1.000', '']
     ])
     expect(outcomeOf(suite, 1).attributes).toEqual({
       message: 'no result: the merged results files have no record of this item',
@@ -256,7 +271,9 @@ describe('junitXml', () => {
       ['item 3', 'error']
     ])
     expect(suiteCounts(suite)).toMatchObject({ tests: 3, errors: 3, failures: 0, skipped: 0 })
-    expect(childrenNamed(suite, 'system-err')[0]?.text).toBe(`refused: ${xmlChars(HOSTILE)}`)
+    expect(childrenNamed(suite, 'system-err')[0]?.text).toBe(
+      `refused: ${documentedReplacement(HOSTILE)}`
+    )
   })
 })
 
@@ -289,25 +306,26 @@ describe('writeJunitFile', () => {
 
 describe('xml text', () => {
   it('replaces each character XML 1.0 does not allow, and nothing else', () => {
+    const parsedText = (value: string): string => parseXml(`<t>${xmlText(value)}</t>`).text
     const allowedControls = '\t\n\r'
     const refused = [...CONTROLS.slice(0, 0x20)].filter(ch => !allowedControls.includes(ch))
     for (const ch of [...refused, '\ud800', '\udbff', '\udc00', '\udfff', '\ufffe', '\uffff']) {
-      expect([ch, xmlChars(`a${ch}b`)]).toEqual([ch, 'a\ufffdb'])
+      expect([ch, parsedText(`a${ch}b`)]).toEqual([ch, 'a\ufffdb'])
     }
     const kept = `${allowedControls}\u007f\u0080\u009f\ud7ff\ue000\ufffd\ud800\udc00\udbff\udfff😀`
-    expect(xmlChars(kept)).toBe(kept)
-    expect(xmlChars('\udc00\ud800')).toBe('\ufffd\ufffd')
+    expect(parsedText(kept)).toBe(kept)
+    expect(parsedText('\udc00\ud800')).toBe('\ufffd\ufffd')
   })
 
   it('escapes markup in text, CR so a parser keeps it, and never leaves `]]>`', () => {
     expect(xmlText('a]]>b <&> "\'\r\n\t')).toBe('a]]&gt;b &lt;&amp;&gt; "\'&#13;\n\t')
     const parsed = parseXml(`<t>${xmlText(HOSTILE)}</t>`)
-    expect(parsed.text).toBe(xmlChars(HOSTILE))
+    expect(parsed.text).toBe(documentedReplacement(HOSTILE))
   })
 
   it('escapes attribute values so that whitespace survives attribute normalisation', () => {
     expect(xmlAttribute('"a" <&> \t\n\r')).toBe('&quot;a&quot; &lt;&amp;&gt; &#9;&#10;&#13;')
     const parsed = parseXml(`<t v="${xmlAttribute(HOSTILE)}"/>`)
-    expect(parsed.attributes.v).toBe(xmlChars(HOSTILE))
+    expect(parsed.attributes.v).toBe(documentedReplacement(HOSTILE))
   })
 })

@@ -11,10 +11,10 @@ import { xmlAttribute, xmlText } from './xml-text.js'
 const JUNIT_FILE = 'junit.xml'
 
 /** The suite's name, and every test's class: reporters group a suite's tests by it. */
-export const JUNIT_SUITE = 'parallel-exec'
+const JUNIT_SUITE = 'parallel-exec'
 
 /** Test names are item labels cut as annotation titles are. */
-export const JUNIT_NAME_MAX = 200
+const JUNIT_NAME_MAX = 200
 
 /** One testcase element, at its item's place in the input. */
 interface TestCase {

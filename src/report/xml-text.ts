@@ -7,7 +7,7 @@ const NOT_XML_CHAR =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 /** What stands for a character XML cannot hold: U+FFFD, as for bytes that are not UTF-8. */
-export const XML_REPLACEMENT = '\ufffd'
+const XML_REPLACEMENT = '\ufffd'
 
 /** Markup characters as references. CR, tab and LF too: a parser would turn them into others. */
 const REFERENCE: Record<string, string> = {
@@ -21,7 +21,7 @@ const REFERENCE: Record<string, string> = {
 }
 
 /** The text with every character XML 1.0 cannot hold replaced by U+FFFD. */
-export function xmlChars(text: string): string {
+function xmlChars(text: string): string {
   return text.replace(NOT_XML_CHAR, XML_REPLACEMENT)
 }
 
