@@ -251,7 +251,7 @@ describe('junitXml', () => {
       ['item-5', SUITE, '1.000', '']
     ])
     expect(outcomeOf(suite, 1).attributes).toEqual({
-      message: 'no result: the merged results files have no record of this item',
+      message: 'no result: the merged results files have no record of it',
       type: 'no-result'
     })
     const problems = childrenNamed(suite, 'system-err')
@@ -274,6 +274,18 @@ describe('junitXml', () => {
     expect(childrenNamed(suite, 'system-err')[0]?.text).toBe(
       `refused: ${documentedReplacement(HOSTILE)}`
     )
+  })
+  it('lists at most 100,000 items without a result, and counts the rest in one testcase', () => {
+    // A results file may claim up to 2^32 - 1 items: far more testcases than memory holds.
+    const claimed = report([record(0, 'ran', TaskStatus.Success)], {
+      counts: { total: 2 ** 32 - 1, succeeded: 1, failed: 0, timedOut: 0, cancelled: 0, skipped: 0 }
+    })
+    const suite = onlySuite(junitXml(claimed))
+    const names = childrenNamed(suite, 'testcase').map(testcase => testcase.attributes.name)
+    expect(names).toHaveLength(1 + 100_000 + 1)
+    expect(names.slice(0, 3)).toEqual(['ran', 'item 2', 'item 3'])
+    expect(names.slice(-2)).toEqual(['item 100001', `${2 ** 32 - 1 - 1 - 100_000} more items`])
+    expect(suiteCounts(suite)).toMatchObject({ tests: 100_002, errors: 100_001 })
   })
 })
 

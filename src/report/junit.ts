@@ -16,6 +16,12 @@ const JUNIT_SUITE = 'parallel-exec'
 /** Test names are item labels cut as annotation titles are. */
 const JUNIT_NAME_MAX = 200
 
+/**
+ * Items a merge has no result for get a testcase each up to this many, and the rest one together:
+ * a results file may claim up to 2^32 - 1 items, more testcases than memory holds.
+ */
+const MAX_MISSING_CASES = 100_000
+
 /** One testcase element, at its item's place in the input. */
 interface TestCase {
   index: number
@@ -41,8 +47,12 @@ export function junitXml(report: RunReport): string {
   const missing = itemsWithoutResult(report)
   const cases: TestCase[] = [
     ...report.records.map(record => ({ index: record.index, xml: recordCase(record, report) })),
-    ...missing.map(index => ({ index, xml: missingCase(index) }))
+    ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
+    ...(missing.rest > 0
+      ? [{ index: Infinity, xml: missingCase(`${missing.rest} more items`) }]
+      : [])
   ].sort((a, b) => a.index - b.index)
+  const errors = cases.length - report.records.length
   const failures = report.records.filter(
     ({ status }) => status === TaskStatus.Failure || status === TaskStatus.TimedOut
   ).length
@@ -50,7 +60,7 @@ export function junitXml(report: RunReport): string {
     ({ status }) => status === TaskStatus.Skipped || status === TaskStatus.Cancelled
   ).length
   const counts =
-    `tests="${cases.length}" failures="${failures}" errors="${missing.length}" ` +
+    `tests="${cases.length}" failures="${failures}" errors="${errors}" ` +
     `skipped="${skipped}" time="${seconds(report.durationMs)}"`
   const problems = report.merged?.problems ?? []
   return [
@@ -87,11 +97,11 @@ function recordCase(record: TaskRecord, report: RunReport): string {
   }
 }
 
-/** The testcase of an item a merge has no record for: an error, as it fails the step. */
-function missingCase(index: number): string {
+/** The testcase of items a merge has no record for: an error, as they fail the step. */
+function missingCase(name: string): string {
   return (
-    `<testcase name="item ${index + 1}" classname="${JUNIT_SUITE}" time="0.000">` +
-    '<error message="no result: the merged results files have no record of this item" ' +
+    `<testcase name="${name}" classname="${JUNIT_SUITE}" time="0.000">` +
+    '<error message="no result: the merged results files have no record of it" ' +
     'type="no-result"/></testcase>'
   )
 }
@@ -114,17 +124,18 @@ function skipOf(record: TaskRecord, report: RunReport): string {
 }
 
 /**
- * The 0-based places of the items the counts hold without a record (a merge's missing shards or
- * records): the lowest places no record has, as many as are missing.
+ * The items the counts hold without a record (a merge's missing shards or records): the 0-based
+ * places no record has, lowest first, up to MAX_MISSING_CASES of them, and how many more there are.
  */
-function itemsWithoutResult(report: RunReport): number[] {
+function itemsWithoutResult(report: RunReport): { indexes: number[]; rest: number } {
   const missing = Math.max(0, report.counts.total - report.records.length)
+  const listed = Math.min(missing, MAX_MISSING_CASES)
   const recorded = new Set(report.records.map(record => record.index))
   const indexes: number[] = []
-  for (let index = 0; indexes.length < missing; index++) {
+  for (let index = 0; indexes.length < listed; index++) {
     if (!recorded.has(index)) indexes.push(index)
   }
-  return indexes
+  return { indexes, rest: missing - listed }
 }
 
 /** Milliseconds as JUnit's seconds, to the millisecond. */

@@ -1,15 +1,16 @@
 /**
  * What XML 1.0 cannot hold at all (outside its `Char` production, not even as a character
- * reference): C0 controls other than tab, LF and CR; U+FFFE and U+FFFF; a surrogate not in a pair.
+ * reference): C0 controls other than tab, LF and CR, and U+FFFE and U+FFFF (as a class's
+ * ranges), and a surrogate not in a pair.
  */
-const NOT_XML_CHAR =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+const NOT_XML_RANGES = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff'
+const LONE_SURROGATE =
+  '[\\ud800-\\udbff](?![\\udc00-\\udfff])|[\\udc00-\\udfff](?<![\\ud800-\\udbff][\\udc00-\\udfff])'
 
 /** What stands for a character XML cannot hold: U+FFFD, as for bytes that are not UTF-8. */
 const XML_REPLACEMENT = '\ufffd'
 
-/** Markup characters as references. CR, tab and LF too: a parser would turn them into others. */
+/** Markup characters as references; CR, tab and LF too, which a parser would turn into others. */
 const REFERENCE: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -20,23 +21,28 @@ const REFERENCE: Record<string, string> = {
   '\r': '&#13;'
 }
 
-/** The text with every character XML 1.0 cannot hold replaced by U+FFFD. */
-function xmlChars(text: string): string {
-  return text.replace(NOT_XML_CHAR, XML_REPLACEMENT)
-}
+/** In element content: markup, CR, and what XML cannot hold, found in one pass. */
+const TEXT_SPECIAL = new RegExp(`[&<>\\r${NOT_XML_RANGES}]|${LONE_SURROGATE}`, 'g')
+/** In an attribute value: the same, and the quote, tab and LF. */
+const ATTRIBUTE_SPECIAL = new RegExp(`[&<>"\\t\\n\\r${NOT_XML_RANGES}]|${LONE_SURROGATE}`, 'g')
+
+/** A special character's reference, or U+FFFD for one XML cannot hold. */
+const escaped = (ch: string): string => REFERENCE[ch] ?? XML_REPLACEMENT
 
 /**
- * Text as element content that a parser reads back as exactly `xmlChars(text)`: `>` is escaped
- * too, so `]]>` never appears, and CR as a reference, which a parser would otherwise turn into LF.
+ * Text as element content that a parser reads back as the text with every character XML cannot
+ * hold replaced by U+FFFD: `>` is escaped too, so `]]>` never appears, and CR as a reference,
+ * which a parser would otherwise turn into LF.
  */
 export function xmlText(text: string): string {
-  return xmlChars(text).replace(/[&<>\r]/g, ch => REFERENCE[ch] as string)
+  return text.replace(TEXT_SPECIAL, escaped)
 }
 
 /**
- * Text as a double-quoted attribute value that a parser reads back as exactly `xmlChars(text)`:
- * tab, LF and CR as references, since attribute normalisation turns them into spaces.
+ * Text as a double-quoted attribute value that a parser reads back as the text with every
+ * character XML cannot hold replaced by U+FFFD: tab, LF and CR as references, since attribute
+ * normalisation turns them into spaces.
  */
 export function xmlAttribute(text: string): string {
-  return xmlChars(text).replace(/[&<>"\t\n\r]/g, ch => REFERENCE[ch] as string)
+  return text.replace(ATTRIBUTE_SPECIAL, escaped)
 }
