@@ -19,6 +19,7 @@ const action: ActionInterface = {
 }
 const files = [
   'README.md',
+  'bench/README.md',
   ...readdirSync('docs')
     .filter(name => name.endsWith('.md'))
     .map(name => `docs/${name}`)
@@ -30,7 +31,7 @@ function block(text: string): YamlBlock {
   return { file: 'example.md', line: 10, text }
 }
 
-describe('the YAML blocks of the README and docs/', () => {
+describe('the YAML blocks of the READMEs and docs/', () => {
   it('are many: the README holds the usage block and the recipes', () => {
     expect(blocks.filter(({ file }) => file === 'README.md').length).toBeGreaterThanOrEqual(10)
   })
