@@ -1505,6 +1505,7 @@ var Outputs;
     Outputs["FailedItems"] = "failed-items";
     Outputs["ResultsFile"] = "results-file";
     Outputs["ResultsTruncated"] = "results-truncated";
+    Outputs["JunitFile"] = "junit-file";
     Outputs["JobLog"] = "job-log";
     Outputs["TimingsFile"] = "timings-file";
     Outputs["Shard"] = "shard";
@@ -3295,6 +3296,165 @@ function invalid(path, problem) {
     return new Error(`Invalid results file '${path}': ${problem}.`);
 }
 
+;// CONCATENATED MODULE: ./src/report/xml-text.ts
+/**
+ * What XML 1.0 cannot hold at all (outside its `Char` production, not even as a character
+ * reference): C0 controls other than tab, LF and CR, and U+FFFE and U+FFFF (as a class's
+ * ranges), and a surrogate not in a pair.
+ */
+const NOT_XML_RANGES = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff';
+const xml_text_LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|[\\udc00-\\udfff](?<![\\ud800-\\udbff][\\udc00-\\udfff])';
+/** What stands for a character XML cannot hold: U+FFFD, as for bytes that are not UTF-8. */
+const XML_REPLACEMENT = '\ufffd';
+/** Markup characters as references; CR, tab and LF too, which a parser would turn into others. */
+const REFERENCE = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    '\t': '&#9;',
+    '\n': '&#10;',
+    '\r': '&#13;'
+};
+/** In element content: markup, CR, and what XML cannot hold, found in one pass. */
+const TEXT_SPECIAL = new RegExp(`[&<>\\r${NOT_XML_RANGES}]|${xml_text_LONE_SURROGATE}`, 'g');
+/** In an attribute value: the same, and the quote, tab and LF. */
+const ATTRIBUTE_SPECIAL = new RegExp(`[&<>"\\t\\n\\r${NOT_XML_RANGES}]|${xml_text_LONE_SURROGATE}`, 'g');
+/** A special character's reference, or U+FFFD for one XML cannot hold. */
+const escaped = (ch) => REFERENCE[ch] ?? XML_REPLACEMENT;
+/**
+ * Text as element content that a parser reads back as the text with every character XML cannot
+ * hold replaced by U+FFFD: `>` is escaped too, so `]]>` never appears, and CR as a reference,
+ * which a parser would otherwise turn into LF.
+ */
+function xmlText(text) {
+    return text.replace(TEXT_SPECIAL, escaped);
+}
+/**
+ * Text as a double-quoted attribute value that a parser reads back as the text with every
+ * character XML cannot hold replaced by U+FFFD: tab, LF and CR as references, since attribute
+ * normalisation turns them into spaces.
+ */
+function xmlAttribute(text) {
+    return text.replace(ATTRIBUTE_SPECIAL, escaped);
+}
+
+;// CONCATENATED MODULE: ./src/report/junit.ts
+
+
+
+
+
+
+/** Name of the JUnit file a run writes, next to its results file. */
+const JUNIT_FILE = 'junit.xml';
+/** The suite's name, and every test's class: reporters group a suite's tests by it. */
+const JUNIT_SUITE = 'parallel-exec';
+/** Test names are item labels cut as annotation titles are. */
+const JUNIT_NAME_MAX = 200;
+/**
+ * Items a merge has no result for get a testcase each up to this many, and the rest one together:
+ * a results file may claim up to 2^32 - 1 items, more testcases than memory holds.
+ */
+const MAX_MISSING_CASES = 100_000;
+/** Writes the report as a JUnit XML file into `directory`; returns its path. */
+async function writeJunitFile(directory, report) {
+    await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    const path = (0,external_node_path_namespaceObject.join)(directory, JUNIT_FILE);
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    createAfresh(path, junitXml(report));
+    return path;
+}
+/**
+ * The report as JUnit XML, as dorny/test-reporter, mikepenz/action-junit-report and
+ * EnricoMi/publish-unit-test-result-action read it: one suite, one testcase per item in input
+ * order (named by its label), a `failure` for a task that failed or timed out, `skipped` for one
+ * skipped or cancelled, and an `error` for an item a merge has no result for.
+ */
+function junitXml(report) {
+    const missing = itemsWithoutResult(report);
+    const cases = [
+        ...report.records.map(record => ({ index: record.index, xml: recordCase(record, report) })),
+        ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
+        ...(missing.rest > 0
+            ? [{ index: Infinity, xml: missingCase(`${missing.rest} more items`) }]
+            : [])
+    ].sort((a, b) => a.index - b.index);
+    const errors = cases.length - report.records.length;
+    const failures = report.records.filter(({ status }) => status === TaskStatus.Failure || status === TaskStatus.TimedOut).length;
+    const skipped = report.records.filter(({ status }) => status === TaskStatus.Skipped || status === TaskStatus.Cancelled).length;
+    const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" ` +
+        `skipped="${skipped}" time="${seconds(report.durationMs)}"`;
+    const problems = report.merged?.problems ?? [];
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="${JUNIT_SUITE}" ${counts}>`,
+        `  <testsuite name="${JUNIT_SUITE}" ${counts}>`,
+        ...cases.map(({ xml }) => `    ${xml}`),
+        ...(problems.length > 0
+            ? [`    <system-err>${xmlText(problems.join('\n'))}</system-err>`]
+            : []),
+        '  </testsuite>',
+        '</testsuites>',
+        ''
+    ].join('\n');
+}
+/** The testcase of an item's record. */
+function recordCase(record, report) {
+    const open = `<testcase name="${xmlAttribute(itemLabel(record.item, JUNIT_NAME_MAX))}" ` +
+        `classname="${JUNIT_SUITE}" time="${seconds(record.durationMs)}"`;
+    switch (record.status) {
+        case TaskStatus.Success:
+            return `${open}/>`;
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+            return (`${open}><failure message="${xmlAttribute(failureOf(record))}" type="${record.status}">` +
+                `${xmlText(record.outputTail)}</failure></testcase>`);
+        case TaskStatus.Skipped:
+        case TaskStatus.Cancelled:
+            return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/></testcase>`;
+    }
+}
+/** The testcase of items a merge has no record for: an error, as they fail the step. */
+function missingCase(name) {
+    return (`<testcase name="${name}" classname="${JUNIT_SUITE}" time="0.000">` +
+        '<error message="no result: the merged results files have no record of it" ' +
+        'type="no-result"/></testcase>');
+}
+/** How a task failed: its exit code, its signal, the error, and its attempts when retried. */
+function failureOf(record) {
+    return ((record.status === TaskStatus.TimedOut ? 'timed out' : 'failed') +
+        (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
+        (record.signal !== null ? ` (${record.signal})` : '') +
+        (record.attempts > 1 ? ` after ${record.attempts} attempts` : '') +
+        (record.error ? `: ${record.error}` : ''));
+}
+/** Why a task did not run to its end: its skip reason, or the halt that cancelled it. */
+function skipOf(record, report) {
+    if (record.status === TaskStatus.Skipped)
+        return record.skipReason ?? 'skipped';
+    return report.haltReason ? `cancelled: ${report.haltReason}` : 'cancelled';
+}
+/**
+ * The items the counts hold without a record (a merge's missing shards or records): the 0-based
+ * places no record has, lowest first, up to MAX_MISSING_CASES of them, and how many more there are.
+ */
+function itemsWithoutResult(report) {
+    const missing = Math.max(0, report.counts.total - report.records.length);
+    const listed = Math.min(missing, MAX_MISSING_CASES);
+    const recorded = new Set(report.records.map(record => record.index));
+    const indexes = [];
+    for (let index = 0; indexes.length < listed; index++) {
+        if (!recorded.has(index))
+            indexes.push(index);
+    }
+    return { indexes, rest: missing - listed };
+}
+/** Milliseconds as JUnit's seconds, to the millisecond. */
+function seconds(ms) {
+    return (Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 0).toFixed(3);
+}
+
 ;// CONCATENATED MODULE: ./src/system/glob.ts
 
 
@@ -4661,6 +4821,7 @@ function tailCut(text, max) {
 
 
 
+
 /**
  * Writes to the runner's files that may fail (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY): a failure
  * becomes a problem that fails the step at the end, once everything else that can be written is.
@@ -4682,16 +4843,24 @@ class RunnerFileProblems {
             setFailed(problem);
     }
 }
-/** Writes the results and timings files and sets every output. */
+/** Writes the results, JUnit and timings files and sets every output. */
 async function publishOutputs(outcome, workDirectory, files) {
     const { report } = outcome;
     const resultsFile = await writeResultsFile(workDirectory, report).catch((error) => {
         warning(`Could not write the results file: ${String(error)}`);
         return '';
     });
+    // The JUnit file is the results file's: written wherever that one is.
+    const junitFile = resultsFile === ''
+        ? ''
+        : await writeJunitFile(workDirectory, report).catch((error) => {
+            warning(`Could not write the JUnit file: ${String(error)}`);
+            return '';
+        });
     const timingsFile = await writeTimings(workDirectory, outcome.previousTimings, report.records).catch(() => '');
     await files.attempt(() => {
         setOutputs(report, resultsFile);
+        setOutput(Outputs.JunitFile, junitFile);
         setOutput(Outputs.JobLog, outcome.jobLog ?? '');
         setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
         setOutput(Outputs.TimingsFile, timingsFile);
@@ -4699,7 +4868,10 @@ async function publishOutputs(outcome, workDirectory, files) {
 }
 /** Sets the outputs of a step that failed before it had a report, so a later step sees them. */
 async function publishEmptyOutputs(files) {
-    await files.attempt(() => setOutputs(emptyReport(''), ''));
+    await files.attempt(() => {
+        setOutputs(emptyReport(''), '');
+        setOutput(Outputs.JunitFile, '');
+    });
 }
 /** Says how the step went: no items, or the summary, annotations and the message that fails it. */
 async function concludeStep(outcome, options, files) {

@@ -11,17 +11,29 @@ interface ActionYml {
 
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml
 const readme = readFileSync('README.md', 'utf8')
+const reference = readFileSync('docs/reference.md', 'utf8')
+
+/** The text under a `## heading` of a Markdown text, up to the next `## `. */
+function sectionUnder(markdown: string, heading: string): string {
+  return markdown.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
+}
 
 /** Rows of the first Markdown table under a `## heading`: first cell (unquoted) → second cell. */
-function tableUnder(heading: string): Map<string, string> {
-  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
+function tableUnder(markdown: string, heading: string): Map<string, string> {
   const rows = new Map<string, string>()
-  for (const line of section.split('\n')) {
+  for (const line of sectionUnder(markdown, heading).split('\n')) {
     const cells = line.split('|').map(cell => cell.trim())
     const name = /^`([a-z-]+)`$/.exec(cells[1] ?? '')?.[1]
     if (name) rows.set(name, cells[2] ?? '')
   }
   return rows
+}
+
+/** The `with:` of the README's Usage block, every value read as the string a runner gets. */
+function usageInputs(): Record<string, string> {
+  const block = /```yaml\n([\s\S]*?)```/.exec(sectionUnder(readme, 'Usage'))?.[1] ?? ''
+  const steps = parse(block, { schema: 'failsafe' }) as Array<{ with?: Record<string, string> }>
+  return steps[0]?.with ?? {}
 }
 
 describe('action.yml', () => {
@@ -42,12 +54,24 @@ describe('action.yml', () => {
     expect(bundle).toMatch(/^failIfUnsettled\(run\(\), failNow\);$/m)
   })
 
-  it('is documented by the README: every input with its default, every output', () => {
-    const inputs = tableUnder('Inputs')
+  it('is documented by the README: every input with its default in Usage, every output', () => {
+    const defaults = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, { default: value }]) => [name, value ?? ''])
+    )
+    expect(usageInputs()).toEqual(defaults)
+    expect([...tableUnder(readme, 'Outputs').keys()].sort()).toEqual(
+      Object.keys(action.outputs).sort()
+    )
+  })
+
+  it('is documented by docs/reference.md: every input with its default, every output', () => {
+    const inputs = tableUnder(reference, 'Inputs')
     expect([...inputs.keys()].sort()).toEqual(Object.keys(action.inputs).sort())
     for (const [name, { default: value }] of Object.entries(action.inputs)) {
       expect([name, inputs.get(name)]).toEqual([name, `\`${value === '' ? "''" : value}\``])
     }
-    expect([...tableUnder('Outputs').keys()].sort()).toEqual(Object.keys(action.outputs).sort())
+    expect([...tableUnder(reference, 'Outputs').keys()].sort()).toEqual(
+      Object.keys(action.outputs).sort()
+    )
   })
 })

@@ -138,7 +138,7 @@ describe.each(paths)('no daemon outlives the action (tasks started by $path)', s
 })
 
 // Node's spawn leaves nothing that could stop a spawned task once the action is killed: that is
-// left to the runner's clean-up of the job's processes (see the README).
+// left to the runner's clean-up of the job's processes (see docs/guarantees.md, "No orphans").
 describe('launched tasks do not outlive the action', () => {
   const onLauncher = launcherUnsupported() === undefined ? onLinux : it.skip
 
