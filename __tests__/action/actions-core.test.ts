@@ -176,7 +176,8 @@ describe('lines the action prints', () => {
       '::error::e\n',
       '::add-mask::s\n',
       '::error::f\n',
-      '\n::set-output name=o::v\n'
+      '\n',
+      '::set-output name=o::v\n'
     ])
     expect(printed).toBe('back on stdout\n')
   })

@@ -69,7 +69,8 @@ function print(call: () => void): void {
     call()
   } finally {
     stdout.write = write
-    if (printed.length > 0) writer(printed.join(''))
+    // One write of @actions/core is one whole line (a command is checked at its line's start).
+    for (const text of printed) writer(text)
   }
 }
 
