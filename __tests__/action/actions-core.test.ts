@@ -11,10 +11,12 @@ type Core = typeof ours
 /** What a sequence of calls prints and writes to the output and summary files. */
 async function transcript(core: Core, calls: (core: Core) => Promise<void> | void) {
   const dir = mkdtempSync(join(tmpdir(), 'core-'))
-  process.env.GITHUB_OUTPUT = join(dir, 'output')
-  process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary')
-  writeFileSync(process.env.GITHUB_OUTPUT, '')
-  writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  process.env.GITHUB_OUTPUT = outputFile
+  process.env.GITHUB_STEP_SUMMARY = summaryFile
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
   const printed: string[] = []
   const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
     printed.push(String(chunk))
@@ -28,11 +30,8 @@ async function transcript(core: Core, calls: (core: Core) => Promise<void> | voi
   }
   const result = {
     printed: printed.join(''),
-    output: readFileSync(process.env.GITHUB_OUTPUT, 'utf8').replace(
-      /ghadelimiter_[0-9a-f-]+/g,
-      'D'
-    ),
-    summary: readFileSync(process.env.GITHUB_STEP_SUMMARY, 'utf8'),
+    output: readFileSync(outputFile, 'utf8').replace(/ghadelimiter_[0-9a-f-]+/g, 'D'),
+    summary: readFileSync(summaryFile, 'utf8'),
     exitCode: process.exitCode
   }
   process.exitCode = exitCode
@@ -45,8 +44,11 @@ afterEach(() => {
 })
 
 describe('actions-core', () => {
-  it('prints and writes exactly what @actions/core does', async () => {
-    const calls = async (core: Core): Promise<void> => {
+  // The layer calls @actions/core (__tests__/action/actions-core-calls.test.ts holds that);
+  // these are the bytes the runner gets from it: commands on stdout, a heredoc per output with a
+  // `ghadelimiter_<uuid>` delimiter (D here), the summary appended as given.
+  it('prints and writes what the runner reads', async () => {
+    const { printed, output, summary, exitCode } = await transcript(ours, async core => {
       core.info('plain line with % and ::')
       core.debug('multi\nline\r\n100%')
       core.warning('careful: a, b')
@@ -60,46 +62,60 @@ describe('actions-core', () => {
       core.setOutput('empty', '')
       core.setFailed('the step failed: 100%')
       await core.summary.addRaw('## Title', true).addRaw('<table></table>').write()
-    }
-    expect(await transcript(ours, calls)).toEqual(
-      await transcript(toolkit as unknown as Core, calls)
+    })
+    expect(printed).toBe(
+      [
+        'plain line with % and ::',
+        '::debug::multi%0Aline%0D%0A100%25',
+        '::warning::careful: a, b',
+        '::error title=item%3A a%2Cb %25,line=3::broken%0Abadly',
+        '::error::Error: as an error',
+        '::error::no title',
+        '::add-mask::s3cr3t',
+        '::error::the step failed: 100%25',
+        ''
+      ].join('\n')
     )
+    expect(output).toBe(
+      'count<<D\n3\nD\nlist<<D\n["a","b"]\nD\ntext<<D\ntwo\nlines\nD\nempty<<D\n\nD\n'
+    )
+    expect(summary).toBe('## Title\n<table></table>')
+    expect(exitCode).toBe(1)
   })
 
-  it('reads inputs as @actions/core does', () => {
+  it('reads inputs as the runner passes them', () => {
     process.env['INPUT_MY-INPUT'] = '  spaced value \n'
     process.env.INPUT_WITH_SPACE = 'x'
-    for (const core of [ours, toolkit]) {
-      expect(core.getInput('my-input')).toBe('spaced value')
-      expect(core.getInput('My-Input', { trimWhitespace: false })).toBe('  spaced value \n')
-      expect(core.getInput('with space')).toBe('x')
-      expect(core.getInput('missing')).toBe('')
-      expect(() => core.getInput('missing', { required: true })).toThrow(
-        'Input required and not supplied: missing'
-      )
-    }
+    expect(ours.getInput('my-input')).toBe('spaced value')
+    expect(ours.getInput('My-Input', { trimWhitespace: false })).toBe('  spaced value \n')
+    expect(ours.getInput('with space')).toBe('x')
+    expect(ours.getInput('missing')).toBe('')
+    expect(() => ours.getInput('missing', { required: true })).toThrow(
+      'Input required and not supplied: missing'
+    )
     process.env.RUNNER_DEBUG = '1'
-    expect(ours.isDebug()).toBe(toolkit.isDebug())
+    expect(ours.isDebug()).toBe(true)
+    process.env.RUNNER_DEBUG = '0'
+    expect(ours.isDebug()).toBe(false)
   })
 
-  it('refuses a missing output file and a summary without a file, naming the variable', async () => {
-    process.env.GITHUB_OUTPUT = join(tmpdir(), 'no-such-dir', 'output')
-    // @actions/core throws `Missing file at path: …`; ours names the variable and its purpose.
-    expect(() => ours.setOutput('a', 'b')).toThrow(
-      `Invalid GITHUB_OUTPUT '${process.env.GITHUB_OUTPUT}': no such file. Expected the file the runner creates for the step's outputs.`
+  it('sets an output with a command on stdout when the runner gives no output file', async () => {
+    const { printed } = await transcript(ours, core => {
+      delete process.env.GITHUB_OUTPUT
+      core.setOutput('name', 'a\nb')
+    })
+    expect(printed).toBe('\n::set-output name=name::a%0Ab\n')
+  })
+
+  it('is the only module of src/ that imports @actions/core', () => {
+    // Every line is then neutralised and routed here, and a stand-in for @actions/core sees all.
+    const files = readdirSync('src', { recursive: true, encoding: 'utf8' })
+    const importers = files.filter(
+      file =>
+        file.endsWith('.ts') &&
+        /from '@actions\/core'/.test(readFileSync(join('src', file), 'utf8'))
     )
-    process.env.GITHUB_OUTPUT = tmpdir()
-    expect(() => ours.setOutput('a', 'b')).toThrow(
-      `Invalid GITHUB_OUTPUT '${tmpdir()}': Error: EISDIR: illegal operation on a directory`
-    )
-    process.env.GITHUB_STEP_SUMMARY = join(tmpdir(), 'no-such-dir', 'summary')
-    await expect(ours.summary.addRaw('x').write()).rejects.toThrow(
-      `Invalid GITHUB_STEP_SUMMARY '${process.env.GITHUB_STEP_SUMMARY}': no such file. Expected the file the runner creates for the job summary.`
-    )
-    delete process.env.GITHUB_STEP_SUMMARY
-    await expect(ours.summary.addRaw('x').write()).rejects.toThrow(
-      'Unable to find environment variable for $GITHUB_STEP_SUMMARY.'
-    )
+    expect(importers).toEqual([join('action', 'actions-core.ts')])
   })
 })
 
@@ -121,7 +137,7 @@ describe('lines the action prints', () => {
       )
       expect(acted.map(line => line.command?.name)).toEqual(['debug', 'warning', 'error', 'error'])
     }
-    // What @actions/core prints, but for the zero-width spaces.
+    // What @actions/core prints when called directly, but for the zero-width spaces.
     const toolkitPrinted = (await transcript(toolkit as unknown as Core, calls)).printed
     expect(printed).not.toBe(toolkitPrinted)
     expect(printed.split('\u200b').join('')).toBe(toolkitPrinted)
@@ -140,6 +156,32 @@ describe('lines the action prints', () => {
     expect(printed).toBe('c\n')
   })
 
+  it('routes every call that prints, and gives stdout back when a call throws', async () => {
+    const routed: string[] = []
+    const { printed } = await transcript(ours, core => {
+      core.routeLog(text => routed.push(text))
+      core.debug('d')
+      core.error('e')
+      core.setSecret('s')
+      core.setFailed('f')
+      delete process.env.GITHUB_OUTPUT
+      core.setOutput('o', 'v')
+      process.env.GITHUB_OUTPUT = join(tmpdir(), 'no-such-dir', 'output')
+      expect(() => core.setOutput('o', 'v')).toThrow('Invalid GITHUB_OUTPUT')
+      core.routeLog()
+      core.info('back on stdout')
+    })
+    expect(routed).toEqual([
+      '::debug::d\n',
+      '::error::e\n',
+      '::add-mask::s\n',
+      '::error::f\n',
+      '\n',
+      '::set-output name=o::v\n'
+    ])
+    expect(printed).toBe('back on stdout\n')
+  })
+
   it('has no print path of its own outside actions-core and the task log', () => {
     const offenders: string[] = []
     const files = readdirSync('src', { recursive: true, encoding: 'utf8' })
@@ -147,7 +189,8 @@ describe('lines the action prints', () => {
       const text = readFileSync(join('src', file), 'utf8')
       const prints = text.match(/process\.(stdout|stderr)|console\.\w+/g) ?? []
       // run-items hands stdout to the task log as its sink; actions-core writes every other line.
-      const allowed = file === join('action', 'actions-core.ts')
+      const allowed =
+        file === join('action', 'actions-core.ts')
           ? prints.length
           : file === join('run', 'run-items.ts')
             ? 1

@@ -1,73 +1,45 @@
 /**
- * The part of `@actions/core` this action uses, with the same names and the same output, byte for
- * byte: inputs from `INPUT_*`, outputs to the `GITHUB_OUTPUT` file, workflow commands on stdout,
- * the job summary appended to `GITHUB_STEP_SUMMARY`. `@actions/core` itself loads an HTTP client
- * (undici, 0.9 MB) for OIDC tokens at start-up, which tripled this action's start-up time for
- * nothing it uses (docs/decisions/002-own-workflow-commands.md).
+ * The runner's protocol, spoken by `@actions/core`: every input read, output set, line printed,
+ * summary written and failure goes through its functions, so that whatever stands in for it (the
+ * local debugger `@github/local-action`, a test's mock) sees all of them.
  *
- * One difference: text the action prints is never a command the runner acts on, since it may
- * carry item or task text. `info` lines and the messages of `debug`, `warning` and `error` go
- * through neutraliseInline (a zero-width space breaks a line-leading `::` and every `##[`), so the
- * only commands printed here are the ones these functions mean to print. While tasks run, every
- * line goes through routeLog's writer, so none can land inside a task's output.
+ * What this layer adds (docs/decisions/002-own-workflow-commands.md, 006-print-own-lines.md):
+ * - text the action prints is never a command the runner acts on, since it may carry item or
+ *   task text: `info` lines, the messages of `debug`, `warning`, `error` and `setFailed` and an
+ *   annotation's title go through neutraliseInline (a zero-width space breaks a line-leading `::`
+ *   and every `##[`), so the only commands printed are the ones these functions mean to print;
+ * - while tasks run, what `@actions/core` prints goes to routeLog's writer, so none of it lands
+ *   inside a task's output;
+ * - a missing or unwritable GITHUB_OUTPUT or GITHUB_STEP_SUMMARY file is named in the error.
  */
-import { appendFileSync, existsSync } from 'node:fs'
-import { access, appendFile, constants } from 'node:fs/promises'
-import { EOL } from 'node:os'
-import { randomUUID } from '../system/crypto.js'
+import * as core from '@actions/core'
+import { existsSync } from 'node:fs'
 import { neutraliseInline } from './workflow-commands.js'
 
-/** Options of getInput, as in @actions/core. */
-export interface InputOptions {
-  /** Throw when the input is empty. */
-  required?: boolean
-  /** Trim leading and trailing whitespace (default true). */
-  trimWhitespace?: boolean
-}
-
-/** Where an annotation points, and its title. */
-export interface AnnotationProperties {
-  title?: string
-  file?: string
-  startLine?: number
-  endLine?: number
-  startColumn?: number
-  endColumn?: number
-}
-
 /** An input's value: the runner passes `with:` values as `INPUT_<NAME>` variables. */
-export function getInput(name: string, options: InputOptions = {}): string {
-  const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || ''
-  if (options.required && !value) throw new Error(`Input required and not supplied: ${name}`)
-  return options.trimWhitespace === false ? value : value.trim()
+export function getInput(name: string, options?: core.InputOptions): string {
+  return core.getInput(name, options)
+}
+
+/** Whether step debug logging is on. */
+export function isDebug(): boolean {
+  return core.isDebug()
 }
 
 /**
- * Sets a step output through the GITHUB_OUTPUT file (the `::set-output` command without one).
- * Throws a one-line error naming GITHUB_OUTPUT when its file is missing or cannot be written.
+ * Sets a step output (through the GITHUB_OUTPUT file when there is one). Throws a one-line error
+ * naming GITHUB_OUTPUT when its file is missing or cannot be written.
  */
 export function setOutput(name: string, value: unknown): void {
-  const file = process.env.GITHUB_OUTPUT || ''
-  if (file !== '') {
-    const block = `${keyValueMessage(name, value)}${EOL}`
-    if (!existsSync(file)) throw runnerFileError('GITHUB_OUTPUT', file, 'no such file')
-    try {
-      appendFileSync(file, block, { encoding: 'utf8' })
-    } catch (error) {
-      throw runnerFileError('GITHUB_OUTPUT', file, String(error), error)
-    }
-    return
+  try {
+    print(() => core.setOutput(name, value))
+  } catch (error) {
+    throw runnerFileProblem('GITHUB_OUTPUT', error)
   }
-  write(EOL)
-  issueCommand('set-output', { name }, commandValue(value))
 }
 
-/** Prints to stdout, the step's log. */
-function toStdout(text: string): void {
-  process.stdout.write(text)
-}
-
-let write: (text: string) => void = toStdout
+/** Where the text `@actions/core` prints goes while it is routed; stdout when undefined. */
+let routed: ((text: string) => void) | undefined
 
 /**
  * Sends everything printed here to `writer` (whole lines, each ending with EOL) instead of
@@ -75,38 +47,56 @@ let write: (text: string) => void = toStdout
  * where a line of ours can go without splitting a line of a task.
  */
 export function routeLog(writer?: (text: string) => void): void {
-  write = writer ?? toStdout
+  routed = writer
+}
+
+/**
+ * Calls `@actions/core`. While the log is routed, what the call writes to stdout goes to the
+ * writer instead: `@actions/core` writes to `process.stdout` synchronously and offers no other
+ * target, so stdout's `write` is swapped for the call alone (no other code can run meanwhile).
+ */
+function print(call: () => void): void {
+  const writer = routed
+  if (writer === undefined) return call()
+  const printed: string[] = []
+  const stdout = process.stdout
+  const write = stdout.write
+  stdout.write = ((chunk: string | Uint8Array): boolean => {
+    printed.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
+    return true
+  }) as typeof stdout.write
+  try {
+    call()
+  } finally {
+    stdout.write = write
+    // One write of @actions/core is one whole line (a command is checked at its line's start).
+    for (const text of printed) writer(text)
+  }
 }
 
 /** Writes a line to the log; item or task text in it can start no workflow command. */
 export function info(message: string): void {
-  write(neutraliseInline(message) + EOL)
+  print(() => core.info(neutraliseInline(message)))
 }
 
 /** A debug line, shown when step debug logging is on. */
 export function debug(message: string): void {
-  issueCommand('debug', {}, neutraliseInline(message))
-}
-
-/** Whether step debug logging is on. */
-export function isDebug(): boolean {
-  return process.env.RUNNER_DEBUG === '1'
+  print(() => core.debug(neutraliseInline(message)))
 }
 
 /** An error annotation. */
-export function error(message: string | Error, properties: AnnotationProperties = {}): void {
-  issueCommand('error', commandProperties(properties), neutraliseInline(String(message)))
+export function error(message: string | Error, properties: core.AnnotationProperties = {}): void {
+  print(() => core.error(neutraliseInline(String(message)), safeProperties(properties)))
 }
 
 /** A warning annotation. */
-export function warning(message: string | Error, properties: AnnotationProperties = {}): void {
-  issueCommand('warning', commandProperties(properties), neutraliseInline(String(message)))
+export function warning(message: string | Error, properties: core.AnnotationProperties = {}): void {
+  print(() => core.warning(neutraliseInline(String(message)), safeProperties(properties)))
 }
 
 /** Fails the step: exit code 1 once the action ends, and an error annotation. */
 export function setFailed(message: string | Error): void {
-  process.exitCode = 1
-  error(message)
+  print(() => core.setFailed(neutraliseInline(String(message))))
 }
 
 /**
@@ -120,105 +110,65 @@ export function failNow(message: string): void {
 
 /** Masks a value in the log from now on. */
 export function setSecret(secret: string): void {
-  issueCommand('add-mask', {}, secret)
+  print(() => core.setSecret(secret))
 }
 
-/** The job summary: text collected, then appended to the GITHUB_STEP_SUMMARY file. */
+/** The job summary: `@actions/core`'s, with an error that names a missing or unwritable file. */
 class Summary {
-  private buffer = ''
-
   /** Adds text as it is (Markdown or HTML), with a line break after it when asked. */
   addRaw(text: string, addEOL = false): this {
-    this.buffer += text + (addEOL ? EOL : '')
+    core.summary.addRaw(text, addEOL)
     return this
   }
 
   /** Appends what was added to the summary file and empties the buffer. */
   async write(): Promise<this> {
-    const file = process.env.GITHUB_STEP_SUMMARY
-    if (!file) {
-      throw new Error(
-        'Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.'
-      )
-    }
     try {
-      await access(file, constants.R_OK | constants.W_OK)
-      await appendFile(file, this.buffer, { encoding: 'utf8' })
+      await core.summary.write()
     } catch (error) {
-      const reason =
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)
-      throw runnerFileError('GITHUB_STEP_SUMMARY', file, reason, error)
+      throw runnerFileProblem('GITHUB_STEP_SUMMARY', error)
     }
-    this.buffer = ''
     return this
   }
 }
 
 export const summary = new Summary()
 
+/** An annotation's properties, its title (which may carry item text) neutralised. */
+function safeProperties(properties: core.AnnotationProperties): core.AnnotationProperties {
+  if (properties.title === undefined) return properties
+  return { ...properties, title: neutraliseInline(properties.title) }
+}
+
+type RunnerFile = 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY'
+
 /**
- * One of the runner's files (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) is missing or cannot be
- * written. @actions/core throws `Missing file at path: …`, which names neither the variable nor
- * what it is for.
+ * The error of a write to one of the runner's files, naming the variable and what its file is for
+ * when the file is missing or cannot be written: `@actions/core` says `Missing file at path: …`
+ * or `Unable to access summary file: …`, which name neither. Any other error (no variable set at
+ * all, say) is kept as it is.
  */
-function runnerFileError(variable: string, file: string, reason: string, cause?: unknown): Error {
+function runnerFileProblem(variable: RunnerFile, error: unknown): unknown {
+  const file = process.env[variable] || ''
+  const reason = file === '' ? undefined : fileProblem(variable, file, error)
+  if (reason === undefined) return error
   const purpose = variable === 'GITHUB_OUTPUT' ? "the step's outputs" : 'the job summary'
   return new Error(
     `Invalid ${variable} '${file}': ${reason}. Expected the file the runner creates for ${purpose}.`,
-    { cause }
+    { cause: error }
   )
+}
+
+/** What is wrong with a runner's file that a write to it failed on, if the file is to blame. */
+function fileProblem(variable: RunnerFile, file: string, error: unknown): string | undefined {
+  if (!existsSync(file)) return 'no such file'
+  // An error with a code is the system's: EISDIR, EACCES, ENOSPC.
+  if ((error as NodeJS.ErrnoException).code !== undefined) return String(error)
+  // The summary's other error is its access check (read and write); the output's are its own.
+  return variable === 'GITHUB_STEP_SUMMARY' ? 'not readable and writable' : undefined
 }
 
 /** A workflow command's message, escaped so it stays on one line: `%`, CR and LF. */
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-}
-
-/** A workflow command's property value, escaped: as escapeData, plus `:` and `,`. */
-function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
-}
-
-function issueCommand(
-  command: string,
-  properties: Record<string, string | number | undefined>,
-  message: string
-): void {
-  const props = Object.entries(properties)
-    .filter(([, value]) => value)
-    .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
-    .join(',')
-  write(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${EOL}`)
-}
-
-function commandProperties(
-  properties: AnnotationProperties
-): Record<string, string | number | undefined> {
-  if (Object.keys(properties).length === 0) return {}
-  return {
-    title: properties.title === undefined ? undefined : neutraliseInline(properties.title),
-    file: properties.file,
-    line: properties.startLine,
-    endLine: properties.endLine,
-    col: properties.startColumn,
-    endColumn: properties.endColumn
-  }
-}
-
-function commandValue(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  return typeof value === 'string' ? value : JSON.stringify(value)
-}
-
-/** `name<<delimiter` block of a file command, with a delimiter no value can contain. */
-function keyValueMessage(name: string, value: unknown): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`
-  const text = commandValue(value)
-  if (name.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`)
-  }
-  if (text.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`)
-  }
-  return `${name}<<${delimiter}${EOL}${text}${EOL}${delimiter}`
 }
