@@ -55,6 +55,7 @@ describe('actions-core', () => {
       core.error('broken\nbadly', { title: 'item: a,b %', startLine: 3 })
       core.error(new Error('as an error'))
       core.error('no title', {})
+      core.error('empty title', { title: '' })
       core.setSecret('s3cr3t')
       core.setOutput('count', 3)
       core.setOutput('list', ['a', 'b'])
@@ -71,6 +72,7 @@ describe('actions-core', () => {
         '::error title=item%3A a%2Cb %25,line=3::broken%0Abadly',
         '::error::Error: as an error',
         '::error::no title',
+        '::error::empty title',
         '::add-mask::s3cr3t',
         '::error::the step failed: 100%25',
         ''

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../../src/action/actions-core.js'
 
-// A file of its own: @actions/core keeps the summary file's path after its first successful
-// write, so a refusal can only be tested before any summary was written in the test file.
+// A file of its own: @actions/core keeps the summary file's path after its first successful access
+// check, so a refusal can only be tested before any summary was written in the test file.
 
 const savedEnv = { ...process.env }
 afterEach(() => {
@@ -30,6 +30,13 @@ describe("the runner's files", () => {
     // @actions/core throws `Unable to access summary file: …`.
     await expect(core.summary.addRaw('held ').write()).rejects.toThrow(
       `Invalid GITHUB_STEP_SUMMARY '${process.env.GITHUB_STEP_SUMMARY}': no such file. Expected the file the runner creates for the job summary.`
+    )
+    // Its access check drops the system's error; the layer names it, as for GITHUB_OUTPUT.
+    const plain = join(mkdtempSync(join(tmpdir(), 'summary-')), 'plain')
+    writeFileSync(plain, '')
+    process.env.GITHUB_STEP_SUMMARY = join(plain, 'summary')
+    await expect(core.summary.write()).rejects.toThrow(
+      `Invalid GITHUB_STEP_SUMMARY '${process.env.GITHUB_STEP_SUMMARY}': Error: ENOTDIR: not a directory`
     )
     delete process.env.GITHUB_STEP_SUMMARY
     await expect(core.summary.addRaw('twice ').write()).rejects.toThrow(

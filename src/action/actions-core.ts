@@ -13,7 +13,7 @@
  * - a missing or unwritable GITHUB_OUTPUT or GITHUB_STEP_SUMMARY file is named in the error.
  */
 import * as core from '@actions/core'
-import { existsSync } from 'node:fs'
+import { accessSync, constants, existsSync } from 'node:fs'
 import { neutraliseInline } from './workflow-commands.js'
 
 /** An input's value: the runner passes `with:` values as `INPUT_<NAME>` variables. */
@@ -134,10 +134,17 @@ class Summary {
 
 export const summary = new Summary()
 
-/** An annotation's properties, its title (which may carry item text) neutralised. */
+/**
+ * An annotation's properties, its title (which may carry item text) neutralised, and the empty
+ * ones left out: `@actions/core` writes `::error ::` for a property object whose values are all
+ * empty, where the runner's own format (and this action before) writes `::error::`.
+ */
 function safeProperties(properties: core.AnnotationProperties): core.AnnotationProperties {
-  if (properties.title === undefined) return properties
-  return { ...properties, title: neutraliseInline(properties.title) }
+  const kept: core.AnnotationProperties = Object.fromEntries(
+    Object.entries(properties).filter(([, value]) => Boolean(value))
+  )
+  if (kept.title !== undefined) kept.title = neutraliseInline(kept.title)
+  return kept
 }
 
 type RunnerFile = 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY'
@@ -161,11 +168,26 @@ function runnerFileProblem(variable: RunnerFile, error: unknown): unknown {
 
 /** What is wrong with a runner's file that a write to it failed on, if the file is to blame. */
 function fileProblem(variable: RunnerFile, file: string, error: unknown): string | undefined {
+  if (variable === 'GITHUB_STEP_SUMMARY') return summaryFileProblem(file, error)
   if (!existsSync(file)) return 'no such file'
   // An error with a code is the system's: EISDIR, EACCES, ENOSPC.
-  if ((error as NodeJS.ErrnoException).code !== undefined) return String(error)
-  // The summary's other error is its access check (read and write); the output's are its own.
-  return variable === 'GITHUB_STEP_SUMMARY' ? 'not readable and writable' : undefined
+  return (error as NodeJS.ErrnoException).code === undefined ? undefined : String(error)
+}
+
+/**
+ * What is wrong with the summary file: `@actions/core`'s access check drops the system's error
+ * (EACCES, ENOTDIR), so the check is made again here to name it.
+ */
+function summaryFileProblem(file: string, error: unknown): string {
+  let cause = error
+  if ((error as NodeJS.ErrnoException).code === undefined) {
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK)
+    } catch (accessError) {
+      cause = accessError
+    }
+  }
+  return (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(cause)
 }
 
 /** A workflow command's message, escaped so it stays on one line: `%`, CR and LF. */
