@@ -14,7 +14,7 @@
 import { appendFileSync, existsSync } from 'node:fs'
 import { access, appendFile, constants } from 'node:fs/promises'
 import { EOL } from 'node:os'
-import { randomUUID } from '../system/crypto.js'
+import { randomUUID } from 'node:crypto'
 import { neutraliseInline } from './workflow-commands.js'
 
 /** Options of getInput, as in @actions/core. */
