@@ -28382,6 +28382,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
@@ -28564,10 +28571,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
@@ -28590,192 +28611,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 8179:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -28907,8 +28763,8 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
@@ -28932,7 +28788,7 @@ function file_command_issueFileCommand(command, message) {
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -28946,8 +28802,8 @@ function file_command_prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -30314,7 +30170,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -30343,11 +30199,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -30567,7 +30423,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -30582,7 +30438,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -30593,7 +30449,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -30602,7 +30458,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -31033,7 +30889,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -31722,6 +31578,196 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/action/command-syntax.ts
@@ -32309,76 +32355,8 @@ class WrapAll {
     }
 }
 
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: ./src/system/crypto.ts
-
-
-const crypto_require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
-/**
- * node:crypto, loaded on first use: loading it costs about 3 ms of every start-up, and a run
- * needs it only for sharding's digests or where there is no /dev/urandom.
- */
-function nodeCrypto() {
-    return crypto_require('node:crypto');
-}
-/** Bytes read ahead for small requests: a run takes a UUID per output (as crypto does, pooled). */
-const POOL_SIZE = 1024;
-let pool;
-let poolOffset = POOL_SIZE;
-/** `size` bytes from the operating system's CSPRNG; each byte is handed out once. */
-function randomBytes(size) {
-    if (!Number.isInteger(size) || size < 0) {
-        throw new RangeError(`Expected size to be a whole number from 0 and up, got ${size}`);
-    }
-    if (size > 64)
-        return readRandom(size);
-    if (pool === undefined || poolOffset + size > POOL_SIZE) {
-        pool = readRandom(POOL_SIZE);
-        poolOffset = 0;
-    }
-    const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + size));
-    poolOffset += size;
-    return bytes;
-}
-function readRandom(size) {
-    if (process.platform !== 'win32') {
-        const bytes = readUrandom(size);
-        if (bytes)
-            return bytes;
-    }
-    return nodeCrypto().randomBytes(size);
-}
-/** A random (version 4) UUID, as crypto.randomUUID() gives. */
-function randomUUID() {
-    const bytes = randomBytes(16);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = bytes.toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-function readUrandom(size) {
-    let fd;
-    try {
-        fd = external_node_fs_namespaceObject.openSync('/dev/urandom', 'r');
-        const bytes = Buffer.alloc(size);
-        for (let offset = 0; offset < size;) {
-            const read = external_node_fs_namespaceObject.readSync(fd, bytes, offset, size - offset, null);
-            if (read <= 0)
-                return undefined;
-            offset += read;
-        }
-        return bytes;
-    }
-    catch {
-        return undefined;
-    }
-    finally {
-        if (fd !== undefined)
-            external_node_fs_namespaceObject.closeSync(fd);
-    }
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/action/stop-commands.ts
 
 /**
@@ -32409,7 +32387,7 @@ const RUNNER_COMMANDS = new Set([
 const TOKEN_PATTERN = /^[0-9A-Za-z_-]{16,256}$/;
 /** 128 random bits as hex: a legal stop token that task output cannot guess. */
 function randomToken() {
-    return randomBytes(16).toString('hex');
+    return (0,external_node_crypto_.randomBytes)(16).toString('hex');
 }
 /** The lines that stop and resume the runner's commands, a fresh token for each stop. */
 class StopCommands {
@@ -32583,20 +32561,20 @@ function neutraliseInline(text) {
 
 
 /** An input's value: the runner passes `with:` values as `INPUT_<NAME>` variables. */
-function actions_core_getInput(name, options) {
-    return getInput(name, options);
+function getInput(name, options) {
+    return core/* getInput */.V4(name, options);
 }
 /** Whether step debug logging is on. */
-function actions_core_isDebug() {
-    return isDebug();
+function isDebug() {
+    return core/* isDebug */._o();
 }
 /**
  * Sets a step output (through the GITHUB_OUTPUT file when there is one). Throws a one-line error
  * naming GITHUB_OUTPUT when its file is missing or cannot be written.
  */
-function actions_core_setOutput(name, value) {
+function setOutput(name, value) {
     try {
-        print(() => setOutput(name, value));
+        print(() => core/* setOutput */.uH(name, value));
     }
     catch (error) {
         throw runnerFileProblem('GITHUB_OUTPUT', error);
@@ -32639,24 +32617,24 @@ function print(call) {
     }
 }
 /** Writes a line to the log; item or task text in it can start no workflow command. */
-function actions_core_info(message) {
-    print(() => info(neutraliseInline(message)));
+function info(message) {
+    print(() => core/* info */.pq(neutraliseInline(message)));
 }
 /** A debug line, shown when step debug logging is on. */
-function actions_core_debug(message) {
-    print(() => core_debug(neutraliseInline(message)));
+function src_debug(message) {
+    print(() => core/* debug */.Yz(neutraliseInline(message)));
 }
 /** An error annotation. */
-function actions_core_error(message, properties = {}) {
-    print(() => error(neutraliseInline(String(message)), safeProperties(properties)));
+function error(message, properties = {}) {
+    print(() => core/* error */.z3(neutraliseInline(String(message)), safeProperties(properties)));
 }
 /** A warning annotation. */
-function actions_core_warning(message, properties = {}) {
-    print(() => warning(neutraliseInline(String(message)), safeProperties(properties)));
+function warning(message, properties = {}) {
+    print(() => core/* warning */.$e(neutraliseInline(String(message)), safeProperties(properties)));
 }
 /** Fails the step: exit code 1 once the action ends, and an error annotation. */
-function actions_core_setFailed(message) {
-    print(() => setFailed(neutraliseInline(String(message))));
+function setFailed(message) {
+    print(() => core/* setFailed */.C1(neutraliseInline(String(message))));
 }
 /**
  * Fails the step with a message printed on stdout at once, whatever routeLog says: for when the
@@ -32664,23 +32642,23 @@ function actions_core_setFailed(message) {
  */
 function failNow(message) {
     routeLog();
-    actions_core_setFailed(message);
+    setFailed(message);
 }
 /** Masks a value in the log from now on. */
-function actions_core_setSecret(secret) {
-    print(() => core_setSecret(secret));
+function src_setSecret(secret) {
+    print(() => core/* setSecret */.Pq(secret));
 }
 /** The job summary: `@actions/core`'s, with an error that names a missing or unwritable file. */
-class actions_core_Summary {
+class Summary {
     /** Adds text as it is (Markdown or HTML), with a line break after it when asked. */
     addRaw(text, addEOL = false) {
-        summary.addRaw(text, addEOL);
+        core/* summary */.z.addRaw(text, addEOL);
         return this;
     }
     /** Appends what was added to the summary file and empties the buffer. */
     async write() {
         try {
-            await summary.write();
+            await core/* summary */.z.write();
         }
         catch (error) {
             throw runnerFileProblem('GITHUB_STEP_SUMMARY', error);
@@ -32688,12 +32666,17 @@ class actions_core_Summary {
         return this;
     }
 }
-const actions_core_summary = new actions_core_Summary();
-/** An annotation's properties, its title (which may carry item text) neutralised. */
+const actions_core_summary = new Summary();
+/**
+ * An annotation's properties, its title (which may carry item text) neutralised, and the empty
+ * ones left out: `@actions/core` writes `::error ::` for a property object whose values are all
+ * empty, where the runner's own format (and this action before) writes `::error::`.
+ */
 function safeProperties(properties) {
-    if (properties.title === undefined)
-        return properties;
-    return { ...properties, title: neutraliseInline(properties.title) };
+    const kept = Object.fromEntries(Object.entries(properties).filter(([, value]) => Boolean(value)));
+    if (kept.title !== undefined)
+        kept.title = neutraliseInline(kept.title);
+    return kept;
 }
 /**
  * The error of a write to one of the runner's files, naming the variable and what its file is for
@@ -32711,16 +32694,31 @@ function runnerFileProblem(variable, error) {
 }
 /** What is wrong with a runner's file that a write to it failed on, if the file is to blame. */
 function fileProblem(variable, file, error) {
+    if (variable === 'GITHUB_STEP_SUMMARY')
+        return summaryFileProblem(file, error);
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
         return 'no such file';
     // An error with a code is the system's: EISDIR, EACCES, ENOSPC.
-    if (error.code !== undefined)
-        return String(error);
-    // The summary's other error is its access check (read and write); the output's are its own.
-    return variable === 'GITHUB_STEP_SUMMARY' ? 'not readable and writable' : undefined;
+    return error.code === undefined ? undefined : String(error);
+}
+/**
+ * What is wrong with the summary file: `@actions/core`'s access check drops the system's error
+ * (EACCES, ENOTDIR), so the check is made again here to name it.
+ */
+function summaryFileProblem(file, error) {
+    let cause = error;
+    if (error.code === undefined) {
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.R_OK | external_node_fs_namespaceObject.constants.W_OK);
+        }
+        catch (accessError) {
+            cause = accessError;
+        }
+    }
+    return cause.code === 'ENOENT' ? 'no such file' : String(cause);
 }
 /** A workflow command's message, escaped so it stays on one line: `%`, CR and LF. */
-function actions_core_escapeData(text) {
+function escapeData(text) {
     return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
@@ -33545,7 +33543,7 @@ var ResolveThreads;
  * the items come from GitHub, so `items`, `items-file` and `tasks` must be empty and a command set.
  */
 function readReviewThreadInputs(given) {
-    const source = parseEnum(Inputs.ItemsFrom, actions_core_getInput(Inputs.ItemsFrom) || ItemsFrom.Input, ItemsFrom);
+    const source = parseEnum(Inputs.ItemsFrom, getInput(Inputs.ItemsFrom) || ItemsFrom.Input, ItemsFrom);
     if (source !== ItemsFrom.ReviewThreads) {
         const stray = threadInputsGiven()[0];
         if (stray === undefined)
@@ -33554,23 +33552,23 @@ function readReviewThreadInputs(given) {
             `Expected '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' with the review-thread inputs.`);
     }
     checkThreadsAlone(given);
-    const resolve = parseEnum(Inputs.ResolveThreads, actions_core_getInput(Inputs.ResolveThreads) || ResolveThreads.None, ResolveThreads);
-    const comment = actions_core_getInput(Inputs.ResolveComment);
+    const resolve = parseEnum(Inputs.ResolveThreads, getInput(Inputs.ResolveThreads) || ResolveThreads.None, ResolveThreads);
+    const comment = getInput(Inputs.ResolveComment);
     if (comment !== '' && resolve === ResolveThreads.None) {
         throw new Error(`Invalid inputs: '${Inputs.ResolveComment}' is set but '${Inputs.ResolveThreads}' is ` +
             `'${ResolveThreads.None}'. Expected '${Inputs.ResolveThreads}: ${ResolveThreads.OnSuccess}' ` +
             'for the reply to be posted.');
     }
-    const token = actions_core_getInput(Inputs.GitHubToken);
+    const token = getInput(Inputs.GitHubToken);
     // The runner masks secrets it passed in, but a token typed as a plain value would show.
     if (token !== '')
-        actions_core_setSecret(token);
+        src_setSecret(token);
     return {
         token,
-        pullRequest: parsePullRequest(actions_core_getInput(Inputs.PullRequest)),
-        includeOutdated: parseBoolean(Inputs.IncludeOutdated, actions_core_getInput(Inputs.IncludeOutdated) || 'false'),
-        paths: listInput(actions_core_getInput(Inputs.ThreadPaths)),
-        authors: listInput(actions_core_getInput(Inputs.ThreadAuthors)).map(login => login.replace(/^@/, '')),
+        pullRequest: parsePullRequest(getInput(Inputs.PullRequest)),
+        includeOutdated: parseBoolean(Inputs.IncludeOutdated, getInput(Inputs.IncludeOutdated) || 'false'),
+        paths: listInput(getInput(Inputs.ThreadPaths)),
+        authors: listInput(getInput(Inputs.ThreadAuthors)).map(login => login.replace(/^@/, '')),
         resolve,
         comment: comment === '' ? undefined : comment
     };
@@ -33582,11 +33580,11 @@ function threadInputsGiven() {
         Inputs.ThreadPaths,
         Inputs.ThreadAuthors,
         Inputs.ResolveComment
-    ].filter(input => actions_core_getInput(input) !== '');
-    if (!['', 'false'].includes(actions_core_getInput(Inputs.IncludeOutdated))) {
+    ].filter(input => getInput(input) !== '');
+    if (!['', 'false'].includes(getInput(Inputs.IncludeOutdated))) {
         given.push(Inputs.IncludeOutdated);
     }
-    if (!['', ResolveThreads.None].includes(actions_core_getInput(Inputs.ResolveThreads))) {
+    if (!['', ResolveThreads.None].includes(getInput(Inputs.ResolveThreads))) {
         given.push(Inputs.ResolveThreads);
     }
     return given;
@@ -33850,22 +33848,22 @@ const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
 async function getInputs() {
     const given = {
-        items: actions_core_getInput(Inputs.Items, { trimWhitespace: false }),
-        itemsFile: actions_core_getInput(Inputs.ItemsFile),
-        tasks: actions_core_getInput(Inputs.Tasks, { trimWhitespace: false }),
-        command: actions_core_getInput(Inputs.Command, { trimWhitespace: false })
+        items: getInput(Inputs.Items, { trimWhitespace: false }),
+        itemsFile: getInput(Inputs.ItemsFile),
+        tasks: getInput(Inputs.Tasks, { trimWhitespace: false }),
+        command: getInput(Inputs.Command, { trimWhitespace: false })
     };
     checkOneSource(given);
     const threads = readReviewThreadInputs(given);
     const { execution, dryRun, shard } = await readExecution();
-    const timings = actions_core_getInput(Inputs.Timings);
+    const timings = getInput(Inputs.Timings);
     const settings = {
         execution,
         timingsPath: timings === '' ? undefined : (0,external_node_path_namespaceObject.resolve)(execution.workingDirectory, timings),
         shard,
         dryRun,
-        ifNoItems: parseEnum(Inputs.IfNoItems, actions_core_getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
-        summary: parseBoolean(Inputs.Summary, actions_core_getInput(Inputs.Summary) || 'true')
+        ifNoItems: parseEnum(Inputs.IfNoItems, getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
+        summary: parseBoolean(Inputs.Summary, getInput(Inputs.Summary) || 'true')
     };
     if (shard !== undefined && execution.stopOnSuccess !== undefined) {
         throw new Error(`Invalid inputs: '${Inputs.StopOnSuccess}' is set together with '${Inputs.Shard}'. ` +
@@ -33890,20 +33888,20 @@ function checkOneSource(given) {
  * errors have always been reported: of two bad inputs, the first read is the one named.
  */
 async function readExecution() {
-    const shell = parseEnum(Inputs.Shell, actions_core_getInput(Inputs.Shell) || Shell.Bash, Shell);
-    const maxWorkers = parseMaxWorkers(actions_core_getInput(Inputs.MaxWorkers) || 'auto');
-    const failFast = parseFailFast(actions_core_getInput(Inputs.FailFast) || 'false');
-    const failFastMode = parseEnum(Inputs.FailFastMode, actions_core_getInput(Inputs.FailFastMode) || HaltMode.Cancel, HaltMode);
-    const stopOnSuccess = parseStopOnSuccess(actions_core_getInput(Inputs.StopOnSuccess) || '0');
-    const totalTimeoutMs = parseTimeout(actions_core_getInput(Inputs.TotalTimeout), Inputs.TotalTimeout);
-    const dryRun = parseBoolean(Inputs.DryRun, actions_core_getInput(Inputs.DryRun) || 'false');
-    const timeoutMs = parseTimeout(actions_core_getInput(Inputs.Timeout));
-    const retries = parseRetries(actions_core_getInput(Inputs.Retries) || '0');
-    const retryDelayMs = parseRetryDelay(actions_core_getInput(Inputs.RetryDelay) || '1s');
-    const shard = parseShard(actions_core_getInput(Inputs.Shard));
-    const workingDirectory = await parseWorkingDirectory(actions_core_getInput(Inputs.WorkingDirectory));
-    const log = parseEnum(Inputs.Log, actions_core_getInput(Inputs.Log) || LogMode.Grouped, LogMode);
-    const workflowCommands = parseEnum(Inputs.WorkflowCommands, actions_core_getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands);
+    const shell = parseEnum(Inputs.Shell, getInput(Inputs.Shell) || Shell.Bash, Shell);
+    const maxWorkers = parseMaxWorkers(getInput(Inputs.MaxWorkers) || 'auto');
+    const failFast = parseFailFast(getInput(Inputs.FailFast) || 'false');
+    const failFastMode = parseEnum(Inputs.FailFastMode, getInput(Inputs.FailFastMode) || HaltMode.Cancel, HaltMode);
+    const stopOnSuccess = parseStopOnSuccess(getInput(Inputs.StopOnSuccess) || '0');
+    const totalTimeoutMs = parseTimeout(getInput(Inputs.TotalTimeout), Inputs.TotalTimeout);
+    const dryRun = parseBoolean(Inputs.DryRun, getInput(Inputs.DryRun) || 'false');
+    const timeoutMs = parseTimeout(getInput(Inputs.Timeout));
+    const retries = parseRetries(getInput(Inputs.Retries) || '0');
+    const retryDelayMs = parseRetryDelay(getInput(Inputs.RetryDelay) || '1s');
+    const shard = parseShard(getInput(Inputs.Shard));
+    const workingDirectory = await parseWorkingDirectory(getInput(Inputs.WorkingDirectory));
+    const log = parseEnum(Inputs.Log, getInput(Inputs.Log) || LogMode.Grouped, LogMode);
+    const workflowCommands = parseEnum(Inputs.WorkflowCommands, getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands);
     const execution = {
         shell,
         maxWorkers,
@@ -33922,7 +33920,7 @@ async function readExecution() {
 }
 /** The run mode the inputs ask for, with its own inputs read and checked. */
 async function readRunMode(given, threads, settings) {
-    const mergePattern = actions_core_getInput(Inputs.MergeResults);
+    const mergePattern = getInput(Inputs.MergeResults);
     const hasTasks = given.tasks.trim() !== '';
     if (mergePattern !== '') {
         const running = hasTasks || given.items.trim() !== '' || given.itemsFile !== '' || threads;
@@ -34751,73 +34749,47 @@ function seconds(ms) {
 
 ;// CONCATENATED MODULE: ./src/system/glob.ts
 
-
 /**
- * A pattern for a path glob: `*` is any run of characters within a path segment, `**` any number
- * of whole segments, `?` one character other than `/`; everything else stands for itself.
+ * A test of repository paths (`/`-separated) against one glob: `*` is any run of characters within
+ * a path segment, `**` any number of whole segments, `?` one character other than `/`; everything
+ * else stands for itself, so `app/[id]/(group)/x.ts` or `a,b` name themselves. Dotfiles match like
+ * any file and case counts. Loads picomatch on first use: only the review-threads mode needs it.
  */
-function globToRegExp(glob) {
-    let source = '';
-    for (let i = 0; i < glob.length; i++) {
-        const char = glob[i];
-        if (char === '?') {
-            source += '[^/]';
-        }
-        else if (char !== '*') {
-            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-        }
-        else if (glob[i + 1] !== '*') {
-            source += '[^/]*';
-        }
-        else {
-            const wholeSegment = (i === 0 || glob[i - 1] === '/') && (i + 2 === glob.length || glob[i + 2] === '/');
-            if (!wholeSegment)
-                source += '[^/]*'; // `a**b` is just `a*b`
-            else if (glob[i + 2] === '/')
-                source += '(?:[^/]*/)*'; // `**/`: no segments or some
-            else
-                source += '.*'; // a trailing `**`: everything below
-            i += wholeSegment && glob[i + 2] === '/' ? 2 : 1;
-        }
-    }
-    return new RegExp(`^${source}$`);
+async function pathMatcher(glob) {
+    const { default: picomatch } = await __nccwpck_require__.e(/* import() */ 353).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9353, 23));
+    // picomatch would read brackets, braces, parentheses, `!` and `+(…)` as glob syntax.
+    const literal = glob.replace(/[\\[\]{}()!+@|^$,]/g, '\\$&');
+    return picomatch(literal, { dot: true, nobrace: true, noextglob: true });
 }
 /**
- * The files matching any of the globs (one per line; relative ones from `cwd`), sorted, each once.
- * Only the part of the tree below each glob's literal prefix is read.
+ * The files matching the globs (one per line, as @actions/glob reads them: `*`, `**`, `?`, `[…]`,
+ * `!` to exclude, `#` for a comment; relative ones from `cwd`), absolute, sorted, each once.
+ * Directories never match, nor the files below a directory that does. Loads @actions/glob on first
+ * use: only the merge-results mode needs it.
  */
 async function findFiles(patterns, cwd) {
-    const found = new Set();
-    for (const line of patterns.split(/\r?\n/)) {
-        const glob = line.trim().split(external_node_path_namespaceObject.sep).join('/');
-        if (glob === '')
-            continue;
-        const absolute = ((0,external_node_path_namespaceObject.isAbsolute)(glob) ? glob : (0,external_node_path_namespaceObject.join)(cwd, glob)).split(external_node_path_namespaceObject.sep).join('/');
-        const segments = absolute.split('/');
-        const firstWild = segments.findIndex(segment => /[*?]/.test(segment));
-        if (firstWild === -1) {
-            if (await isFile(absolute))
-                found.add((0,external_node_path_namespaceObject.resolve)(absolute));
-            continue;
-        }
-        // '/' alone for the root, and 'D:/' rather than 'D:' (the current directory on drive D).
-        const base = segments.slice(0, firstWild).join('/') +
-            (firstWild <= 1 || /:$/.test(segments[firstWild - 1]) ? '/' : '');
-        const matcher = globToRegExp(segments.slice(firstWild).join('/'));
-        const entries = await (0,promises_namespaceObject.readdir)(base, { recursive: true, withFileTypes: true }).catch(() => []);
-        for (const entry of entries) {
-            if (!entry.isFile())
-                continue;
-            const path = (0,external_node_path_namespaceObject.join)(entry.parentPath, entry.name);
-            if (matcher.test((0,external_node_path_namespaceObject.relative)(base, path).split(external_node_path_namespaceObject.sep).join('/')))
-                found.add((0,external_node_path_namespaceObject.resolve)(path));
-        }
-    }
-    return [...found].sort();
+    const glob = await __nccwpck_require__.e(/* import() */ 427).then(__nccwpck_require__.bind(__nccwpck_require__, 4427));
+    const rooted = patterns
+        .split(/\r?\n/)
+        .map(line => rootAt(line.trim(), cwd))
+        .join('\n');
+    const globber = await glob.create(rooted, {
+        matchDirectories: false,
+        implicitDescendants: false
+    });
+    return [...new Set(await globber.glob())].sort();
 }
-async function isFile(path) {
-    const stats = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
-    return stats?.isFile() ?? false;
+/** A pattern line with a relative path rooted at `cwd`, whose own glob characters are escaped. */
+function rootAt(line, cwd) {
+    if (line === '' || line.startsWith('#'))
+        return line;
+    const exclude = line.startsWith('!') ? '!' : '';
+    const path = line.slice(exclude.length);
+    if ((0,external_node_path_namespaceObject.isAbsolute)(path) || path.startsWith('~'))
+        return line;
+    // `[c]` is @actions/glob's escape that works on Windows too, where `\` separates paths.
+    const base = cwd.replace(/[*?[]/g, '[$&]');
+    return exclude + (0,external_node_path_namespaceObject.join)(base, path);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/timings.ts
@@ -34916,11 +34888,11 @@ function takeShard(plan, shard, timings) {
 }
 /** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
 function splitDigest(shardOf) {
-    return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex');
+    return (0,external_node_crypto_.createHash)('sha256').update(shardOf.join(',')).digest('hex');
 }
 /** A digest of the item list that shards compare to be sure they split the same items. */
 function itemsDigest(keys) {
-    const hash = nodeCrypto().createHash('sha256');
+    const hash = (0,external_node_crypto_.createHash)('sha256');
     for (const key of keys)
         hash.update(`${Buffer.byteLength(key)}:${key}`);
     return hash.digest('hex');
@@ -36029,26 +36001,26 @@ const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
 /** Sets every output declared in action.yml. */
 function setOutputs(report, resultsFile) {
     const { counts } = report;
-    actions_core_setOutput(Outputs.Total, counts.total);
-    actions_core_setOutput(Outputs.Succeeded, counts.succeeded);
-    actions_core_setOutput(Outputs.Failed, counts.failed);
-    actions_core_setOutput(Outputs.TimedOut, counts.timedOut);
-    actions_core_setOutput(Outputs.Cancelled, counts.cancelled);
-    actions_core_setOutput(Outputs.Skipped, counts.skipped);
+    setOutput(Outputs.Total, counts.total);
+    setOutput(Outputs.Succeeded, counts.succeeded);
+    setOutput(Outputs.Failed, counts.failed);
+    setOutput(Outputs.TimedOut, counts.timedOut);
+    setOutput(Outputs.Cancelled, counts.cancelled);
+    setOutput(Outputs.Skipped, counts.skipped);
     const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
     const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
-    actions_core_setOutput(Outputs.Results, results.json);
-    actions_core_setOutput(Outputs.FailedItems, failed.json);
-    actions_core_setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
+    setOutput(Outputs.Results, results.json);
+    setOutput(Outputs.FailedItems, failed.json);
+    setOutput(Outputs.ResultsTruncated, results.truncated || failed.truncated);
     if (results.truncated || failed.truncated) {
         const cut = [results.truncated ? 'results' : '', failed.truncated ? 'failed-items' : '']
             .filter(Boolean)
             .join(' and ');
-        actions_core_warning(`The ${cut} output was cut to stay within GitHub's output size limit; ` +
+        warning(`The ${cut} output was cut to stay within GitHub's output size limit; ` +
             `results-file has everything: ${resultsFile}`);
     }
-    actions_core_setOutput(Outputs.ResultsFile, resultsFile);
-    actions_core_setOutput(Outputs.DurationMs, report.durationMs);
+    setOutput(Outputs.ResultsFile, resultsFile);
+    setOutput(Outputs.DurationMs, report.durationMs);
 }
 /** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
 function annotateFailures(report) {
@@ -36060,7 +36032,7 @@ function annotateFailures(report) {
             (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
             (record.signal !== null ? ` (${record.signal})` : '');
         const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
-        actions_core_error(message, { title: itemLabel(record.item, 200) });
+        error(message, { title: itemLabel(record.item, 200) });
     }
 }
 /**
@@ -36096,7 +36068,7 @@ async function writeSummary(report) {
     const startedAt = monotonicMs();
     const summary = buildSummary(report);
     const ms = Math.round(monotonicMs() - startedAt);
-    actions_core_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
+    src_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
     await actions_core_summary.addRaw(summary, true).write();
 }
 /** The last `max` characters of text, marked with … when cut. */
@@ -36134,37 +36106,37 @@ class RunnerFileProblems {
     /** Fails the step with each kept problem. */
     failStep() {
         for (const problem of this.problems)
-            actions_core_setFailed(problem);
+            setFailed(problem);
     }
 }
 /** Writes the results, JUnit and timings files and sets every output. */
 async function publishOutputs(outcome, workDirectory, files) {
     const { report } = outcome;
     const resultsFile = await writeResultsFile(workDirectory, report).catch((error) => {
-        actions_core_warning(`Could not write the results file: ${String(error)}`);
+        warning(`Could not write the results file: ${String(error)}`);
         return '';
     });
     // The JUnit file is the results file's: written wherever that one is.
     const junitFile = resultsFile === ''
         ? ''
         : await writeJunitFile(workDirectory, report).catch((error) => {
-            actions_core_warning(`Could not write the JUnit file: ${String(error)}`);
+            warning(`Could not write the JUnit file: ${String(error)}`);
             return '';
         });
     const timingsFile = await writeTimings(workDirectory, outcome.previousTimings, report.records).catch(() => '');
     await files.attempt(() => {
         setOutputs(report, resultsFile);
-        actions_core_setOutput(Outputs.JunitFile, junitFile);
-        actions_core_setOutput(Outputs.JobLog, outcome.jobLog ?? '');
-        actions_core_setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
-        actions_core_setOutput(Outputs.TimingsFile, timingsFile);
+        setOutput(Outputs.JunitFile, junitFile);
+        setOutput(Outputs.JobLog, outcome.jobLog ?? '');
+        setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
+        setOutput(Outputs.TimingsFile, timingsFile);
     });
 }
 /** Sets the outputs of a step that failed before it had a report, so a later step sees them. */
 async function publishEmptyOutputs(files) {
     await files.attempt(() => {
         setOutputs(emptyReport(''), '');
-        actions_core_setOutput(Outputs.JunitFile, '');
+        setOutput(Outputs.JunitFile, '');
     });
 }
 /** Says how the step went: no items, or the summary, annotations and the message that fails it. */
@@ -36177,7 +36149,7 @@ async function concludeStep(outcome, options, files) {
     annotateFailures(report);
     const resolves = describeResolves(report.records);
     if (resolves !== undefined)
-        actions_core_info(resolves);
+        info(resolves);
     const unresolved = report.records.some(record => record.resolve?.resolved === false);
     // A merge's problems first: they say why items have no result.
     const failure = [mergeProblemsMessage(report), failureMessage(report), unresolved ? resolves : '']
@@ -36185,20 +36157,20 @@ async function concludeStep(outcome, options, files) {
         .join(' ')
         .trim();
     if (report.haltKind === HaltKind.Cancelled) {
-        actions_core_setFailed(`Cancelled: ${report.haltReason}. ${failure}`.trim());
+        setFailed(`Cancelled: ${report.haltReason}. ${failure}`.trim());
     }
     else if (failure !== '') {
-        actions_core_setFailed(failure);
+        setFailed(failure);
     }
 }
 /** An empty run, as `if-no-items` asks: a failure, a warning or a line of the log. */
 function reportNoItems(behavior, message) {
     if (behavior === NoItemsBehavior.Error)
-        actions_core_setFailed(message);
+        setFailed(message);
     else if (behavior === NoItemsBehavior.Warn)
-        actions_core_warning(message);
+        warning(message);
     else
-        actions_core_info(message);
+        info(message);
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -36644,7 +36616,7 @@ async function listReviewThreads(api, pr, filter) {
 }
 /** Follows every page of threads; keeps the open ones (outdated when asked) that match. */
 async function readThreadPages(api, pr, filter, notFound) {
-    const matches = threadMatcher(filter);
+    const matches = await threadMatcher(filter);
     const listed = [];
     let cursor = null;
     do {
@@ -36668,10 +36640,10 @@ async function readThreadPages(api, pr, filter, notFound) {
     return listed;
 }
 /** Whether a thread passes the path globs and the author logins of `filter`. */
-function threadMatcher(filter) {
-    const paths = filter.paths.map(globToRegExp);
+async function threadMatcher(filter) {
+    const paths = await Promise.all(filter.paths.map(pathMatcher));
     const authors = new Set(filter.authors.map(loginKey));
-    return thread => (paths.length === 0 || paths.some(glob => glob.test(thread.path))) &&
+    return thread => (paths.length === 0 || paths.some(matches => matches(thread.path))) &&
         (authors.size === 0 || authors.has(loginKey(thread.author)));
 }
 /** A login as filters compare it: case-insensitive, and without the `[bot]` GraphQL leaves out. */
@@ -36842,14 +36814,14 @@ async function loadReviewThreads(settings, signal) {
     if (settings.comment !== undefined)
         checkCommentTemplate(settings.comment);
     const pullRequest = await pullRequestFromContext(settings.pullRequest);
-    const api = await createGitHubApi(settings.token, { log: actions_core_info, signal });
+    const api = await createGitHubApi(settings.token, { log: info, signal });
     const threads = await listReviewThreads(api, pullRequest, {
         includeOutdated: settings.includeOutdated,
         paths: settings.paths,
         authors: settings.authors
     });
     const where = `${pullRequest.owner}/${pullRequest.repo}#${pullRequest.number}`;
-    actions_core_info(`Review threads of ${where}: ${threads.length} unresolved` +
+    info(`Review threads of ${where}: ${threads.length} unresolved` +
         `${settings.includeOutdated ? '' : ', not outdated'}` +
         `${settings.paths.length + settings.authors.length > 0 ? ', matching the filters' : ''}.`);
     const locked = threads.filter(thread => !thread.viewerCanResolve);
@@ -37252,7 +37224,7 @@ let markedTasks = 0;
  * keeps its parent's, so each run finds its own tasks' processes.
  */
 function runMarker() {
-    markerName ??= `${MARKER_PREFIX}${randomBytes(8).toString('hex').toUpperCase()}=`;
+    markerName ??= `${MARKER_PREFIX}${(0,external_node_crypto_.randomBytes)(8).toString('hex').toUpperCase()}=`;
     return markerName;
 }
 /** A new task's marker, `NAME=n`, unique within the run. */
@@ -37434,9 +37406,9 @@ function serializeEnvEntries(entries) {
             text += `${name}=${value}\n`;
             continue;
         }
-        let delimiter = `ghadelimiter_${randomUUID()}`;
+        let delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
         while (value.includes(delimiter) || name.includes(delimiter)) {
-            delimiter = `ghadelimiter_${randomUUID()}`;
+            delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
         }
         text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
     }
@@ -41451,7 +41423,7 @@ async function loadTimings(path) {
         return new Map();
     const { timings, problem } = await readTimings(path);
     if (problem !== undefined)
-        actions_core_info(`Timings not used: ${problem}. Tasks start in input order.`);
+        info(`Timings not used: ${problem}. Tasks start in input order.`);
     return timings;
 }
 /** With known timings, starts the longest tasks first. */
@@ -41461,7 +41433,7 @@ function scheduleByTimings(plan, timings) {
     const keys = plan.prepared.map(prepared => itemText(prepared.item));
     plan.priorities = prioritiesFromTimings(keys, plan.priorities, timings);
     const known = keys.filter(key => timings.has(key)).length;
-    actions_core_info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
+    info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
 }
 
 ;// CONCATENATED MODULE: ./src/run/outcome-record.ts
@@ -41499,14 +41471,14 @@ function recordOf(outcome, prepared) {
 /** Prints what would run, and reports every task as skipped. */
 function dryRun(plan, maxWorkers, shell) {
     const total = plan.prepared.length;
-    actions_core_info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
+    info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
     const records = plan.prepared.map((prepared, index) => {
         const needs = prepared.needs?.length
             ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
             : '';
         const number = prepared.index + 1;
         const of = plan.shard?.itemCount ?? total;
-        actions_core_info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
+        info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
         return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);
     });
     return {
@@ -42967,7 +42939,7 @@ class TaskOutput {
     }
     newSpillPath() {
         // Every task asks for a path (see spillTarget): one random part per process, then a count.
-        spillNamePrefix ??= `task-output-${randomUUID()}`;
+        spillNamePrefix ??= `task-output-${(0,external_node_crypto_.randomUUID)()}`;
         return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
     }
     /** Takes the end of what a target's writer appended into the tail ring. */
@@ -43659,7 +43631,7 @@ function streamPrefix(index, item) {
     return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}]`;
 }
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */
-const escapeCommandData = actions_core_escapeData;
+const escapeCommandData = escapeData;
 
 ;// CONCATENATED MODULE: ./src/exec/halt-policies.ts
 
@@ -43927,7 +43899,7 @@ class Progress {
             failed: this.unsuccessful,
             running: this.running,
             elapsedMs: Date.now() - this.startedAt
-        }), actions_core_info);
+        }), info);
     }
     started() {
         this.running++;
@@ -43961,7 +43933,7 @@ class SkippedLines {
         this.statuses[outcome.index] = outcome.status;
         if (outcome.blockedBy === undefined)
             return;
-        actions_core_info(skippedLine(this.prepared, outcome.index, outcome.blockedBy, this.statuses, this.numbering));
+        info(skippedLine(this.prepared, outcome.index, outcome.blockedBy, this.statuses, this.numbering));
     }
 }
 /** Prints a debug line as each task starts and ends. */
@@ -43972,10 +43944,10 @@ class DebugLines {
     }
     started(index, slot) {
         const item = itemLabel(this.prepared[index]?.item ?? '');
-        actions_core_debug(`Task ${this.numberOf(index)} started in slot ${slot}: ${item}`);
+        src_debug(`Task ${this.numberOf(index)} started in slot ${slot}: ${item}`);
     }
     settled(outcome) {
-        actions_core_debug(`Task ${this.numberOf(outcome.index)} ended: ${outcome.status}`);
+        src_debug(`Task ${this.numberOf(outcome.index)} ended: ${outcome.status}`);
     }
     /** Tasks are numbered by their place in the whole input, also under `shard`. */
     numberOf(position) {
@@ -44041,7 +44013,7 @@ class RunResources {
         const launchers = sharedLaunchers();
         launchers.expect(total, workers);
         launchers.onUnavailable = reason => {
-            actions_core_debug(`Tasks are started with spawn from now on: ${reason}`);
+            src_debug(`Tasks are started with spawn from now on: ${reason}`);
         };
         cancellation.addEventListener('abort', this.stopLeftoversNow, { once: true });
     }
@@ -44084,7 +44056,7 @@ class RunResources {
         this.stepFiles.apply(index => {
             const item = prepared.find((candidate) => candidate.index === index)?.item ?? '';
             return `Task ${index + 1} (${itemLabel(item, 60)})`;
-        }, actions_core_warning);
+        }, warning);
     }
 }
 
@@ -44146,7 +44118,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     const workers = Math.min(settings.maxWorkers, total);
     // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
     const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total);
-    actions_core_info(runningLine(settings, plan, workers, maxFailures));
+    info(runningLine(settings, plan, workers, maxFailures));
     const stdout = streamSink(process.stdout);
     const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout);
     const firstFailure = new FirstFailure();
@@ -44172,7 +44144,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared));
     const counts = countStatuses(records);
     const durationMs = Date.now() - resources.progress.startedAt;
-    actions_core_info(doneLine(durationMs, counts));
+    info(doneLine(durationMs, counts));
     return {
         records,
         counts,
@@ -44187,7 +44159,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
 function lineWriters(plan) {
     const { prepared } = plan;
     const skipped = new SkippedLines(prepared, plan.shard?.itemCount ?? prepared.length);
-    return actions_core_isDebug() ? [skipped, new DebugLines(prepared)] : [skipped];
+    return isDebug() ? [skipped, new DebugLines(prepared)] : [skipped];
 }
 /** The line that opens a run: how many tasks, on how many workers, with which limits. */
 function runningLine(settings, plan, workers, maxFailures) {
@@ -44224,7 +44196,7 @@ async function runStep(settings, workDirectory, cancellation) {
         case 'merge': {
             const directory = settings.execution.workingDirectory;
             const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults);
-            actions_core_info(describeMerge(report));
+            info(describeMerge(report));
             return { report, jobLog: undefined, previousTimings, noItems: undefined };
         }
         case 'review-threads':
@@ -44258,7 +44230,7 @@ async function runPlanned(settings, source, noItemsReason, context) {
     const noItems = plan.prepared.length === 0 ? `No items to run: ${noItemsReason}.` : undefined;
     if (settings.shard !== undefined) {
         const sharded = takeShard(plan, settings.shard, context.previousTimings);
-        actions_core_info(describeShard(sharded.shard, sharded.prepared.length));
+        info(describeShard(sharded.shard, sharded.prepared.length));
         plan = sharded;
     }
     scheduleByTimings(plan, context.previousTimings);
@@ -44304,7 +44276,7 @@ async function run() {
         // Every path sets the outputs, so a later step's `failed-items != '[]'` sees a list.
         if (!outputsSet)
             await publishEmptyOutputs(files);
-        actions_core_setFailed(error instanceof Error ? error.message : String(error));
+        setFailed(error instanceof Error ? error.message : String(error));
     }
     finally {
         files.failStep();
@@ -44317,7 +44289,7 @@ function listenForStop() {
     const onSignal = (signal) => {
         if (cancellation.signal.aborted)
             return;
-        actions_core_info(`Received ${signal}: stopping every running task.`);
+        info(`Received ${signal}: stopping every running task.`);
         cancellation.abort(new Halt(HaltKind.Cancelled, `the runner sent ${signal}`));
     };
     // Without handlers Node dies at once on SIGINT/SIGTERM and orphans every task.

@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // Runs the bundled action (dist/index.js) on this machine exactly as a GitHub runner does:
 // inputs as INPUT_* variables, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY as files. Then prints
-// the outputs and the job summary the step produced.
+// the outputs and the job summary the step produced. The log is shown as GitHub shows it (group
+// titles, annotations and debug lines readable, masked values as ***); --raw prints the workflow
+// commands as the runner receives them.
 //
 //   npm start                                  the bundled example (examples/)
 //   npm start -- --items 'a b' --command 'echo {}' --max-workers 2
 //                                              your own inputs: --<input-name> <value>
-import { spawnSync } from 'node:child_process'
+//   npm start -- --raw …                       the log exactly as the action wrote it
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { createRunnerView } from './runner-view.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const actionYml = readFileSync(join(root, 'action.yml'), 'utf8')
@@ -20,9 +25,13 @@ const inputNames = [...actionYml.matchAll(/^ {2}([a-z-]+):\n {4}description:/gm)
 
 const args = process.argv.slice(2)
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`Usage: npm start [-- --<input> <value> ...]\nInputs: ${inputNames.join(', ')}`)
+  console.log(
+    `Usage: npm start [-- [--raw] --<input> <value> ...]\nInputs: ${inputNames.join(', ')}`
+  )
   process.exit(0)
 }
+const raw = args[0] === '--raw'
+if (raw) args.shift()
 const inputs = {}
 for (let i = 0; i < args.length; i += 2) {
   const name = args[i]?.replace(/^--/, '')
@@ -60,19 +69,32 @@ for (const name of Object.keys(env)) if (name.startsWith('INPUT_')) delete env[n
 for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
 
 console.log(`── log ${'─'.repeat(60)}`)
-const result = spawnSync(process.execPath, [join(root, 'dist', 'index.js')], {
-  env,
-  stdio: 'inherit'
-})
+const status = await runAction(env)
 console.log(`── outputs ${'─'.repeat(56)}`)
 console.log(readOutputs(readFileSync(outputFile, 'utf8')))
 console.log(`── job summary (${summaryFile}) ${'─'.repeat(20)}`)
 console.log(readFileSync(summaryFile, 'utf8'))
-const outcome = result.status === 0 ? 'succeeded' : `failed (exit code ${result.status})`
+const outcome = status === 0 ? 'succeeded' : `failed (exit code ${status})`
 const note = example ? ': the example has one failing package on purpose' : ''
 console.log(`── the step ${outcome}${note}`)
 // The example fails by design; with your own inputs, the exit code is the step's.
-process.exitCode = example ? 0 : (result.status ?? 1)
+process.exitCode = example ? 0 : (status ?? 1)
+
+/** Runs dist/index.js, printing its log as it comes; resolves to its exit code. */
+async function runAction(env) {
+  const child = spawn(process.execPath, [join(root, 'dist', 'index.js')], {
+    env,
+    stdio: ['inherit', raw ? 'inherit' : 'pipe', 'inherit']
+  })
+  const exited = new Promise(resolve => child.on('close', code => resolve(code)))
+  if (!raw) {
+    const view = createRunnerView()
+    for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
+      for (const shown of view.line(line)) console.log(shown)
+    }
+  }
+  return exited
+}
 
 /** Reads GITHUB_OUTPUT's `name<<delimiter` blocks into `name = value` lines. */
 function readOutputs(text) {

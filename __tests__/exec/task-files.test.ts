@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import {
   appendFileSync,
   existsSync,
@@ -40,14 +40,24 @@ describe('parseOutputFile', () => {
   })
 })
 
+/** Runs a bash script as a task would, and expects it to succeed without a word on stderr. */
+function bash(script: string, env: Record<string, string>): void {
+  // Without --norc, bash reads the developer's ~/.bashrc when its stdin is a socket, as Node's
+  // pipes are.
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-c', script], { env })
+  expect(result.stderr.toString()).toBe('')
+  expect(result.status).toBe(0)
+}
+
 describe('TaskFiles', () => {
   it('empties the slot’s files for a task and collects what it wrote', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-files-'))
     const files = new TaskFiles(dir, 7)
     await files.reset('x')
     expect(readFileSync(files.outputPath, 'utf8')).toBe('')
-    execFileSync('bash', ['-c', 'echo "n=$((6*7))" >> "$O"; echo "## Hi" >> "$S"'], {
-      env: { O: files.outputPath, S: files.summaryPath }
+    bash('echo "n=$((6*7))" >> "$O"; echo "## Hi" >> "$S"', {
+      O: files.outputPath,
+      S: files.summaryPath
     })
     expect(await files.collect(0)).toEqual({ outputs: { n: '42' }, summary: '## Hi\n' })
     // The next task in the slot starts from empty files.
@@ -173,7 +183,7 @@ describe('TaskFiles', () => {
     linkSync(empty, files.outputPath)
     await files.reset()
     expect(lstatSync(files.outputPath).nlink).toBe(1)
-    execFileSync('bash', ['-c', 'echo a=1 >> "$O"'], { env: { O: files.outputPath } })
+    bash('echo a=1 >> "$O"', { O: files.outputPath })
     expect(readFileSync(empty, 'utf8')).toBe('')
   })
 

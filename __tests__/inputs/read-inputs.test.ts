@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { EOL, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NoItemsBehavior } from '../../src/inputs/settings.js'
 import { LogMode } from '../../src/log/log-mode.js'
@@ -299,7 +299,12 @@ describe('getInputs', () => {
     expect(mode.kind === 'tasks' && mode.tasks.map(task => task.name)).toEqual(['lint', 'test'])
   })
 
-  it('reads the review-thread inputs', async () => {
+  it('reads the review-thread inputs, and masks the token in the log', async () => {
+    const printed: string[] = []
+    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      printed.push(String(chunk))
+      return true
+    })
     setInputs({
       'items-from': 'review-threads',
       command: './fix.sh {path}',
@@ -311,7 +316,8 @@ describe('getInputs', () => {
       'resolve-threads': 'on-success',
       'resolve-comment': '  Done: {outputs.note}\n'
     })
-    const settings = await getInputs()
+    const settings = await getInputs().finally(() => jest.restoreAllMocks())
+    expect(printed).toEqual([`::add-mask::tok${EOL}`])
     expect(settings.mode).toEqual({
       kind: 'review-threads',
       command: './fix.sh {path}',

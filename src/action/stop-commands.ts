@@ -1,4 +1,4 @@
-import { randomBytes } from '../system/crypto.js'
+import { randomBytes } from 'node:crypto'
 
 /**
  * Most neutralisations one guard opens in `annotations` mode: each registers its token as a secret

@@ -1,4 +1,4 @@
-import { randomUUID } from '../system/crypto.js'
+import { randomUUID } from 'node:crypto'
 
 /** A file's variables in order, or (read strictly) why the runner would refuse it. */
 export type KeyValueFile = { entries: [string, string][] } | { problem: string }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { randomBytes } from '../system/crypto.js'
+import { randomBytes } from 'node:crypto'
 import {
   MARKER_PREFIX,
   readProcessTable,

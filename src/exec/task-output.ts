@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { types } from 'node:util'
 import type { OutputFile } from './launcher-protocol.js'
 import { READ_FLAGS } from '../system/plain-files.js'
-import { randomUUID } from '../system/crypto.js'
+import { randomUUID } from 'node:crypto'
 
 export interface TaskOutputOptions {
   /** Bytes kept in memory before spilling the rest to a temp file (default 1 MiB). */

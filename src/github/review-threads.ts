@@ -1,5 +1,5 @@
 import { type ResolveOutcome } from '../model/task-record.js'
-import { globToRegExp } from '../system/glob.js'
+import { pathMatcher } from '../system/glob.js'
 import { GitHubError } from './github-error.js'
 import { type GitHubApi } from './graphql-client.js'
 import { type PullRequestRef } from './pull-request.js'
@@ -88,7 +88,7 @@ async function readThreadPages(
   filter: ThreadFilter,
   notFound: string
 ): Promise<ListedThread[]> {
-  const matches = threadMatcher(filter)
+  const matches = await threadMatcher(filter)
   const listed: ListedThread[] = []
   let cursor: string | null = null
   do {
@@ -110,11 +110,11 @@ async function readThreadPages(
 }
 
 /** Whether a thread passes the path globs and the author logins of `filter`. */
-function threadMatcher(filter: ThreadFilter): (thread: ReviewThread) => boolean {
-  const paths = filter.paths.map(globToRegExp)
+async function threadMatcher(filter: ThreadFilter): Promise<(thread: ReviewThread) => boolean> {
+  const paths = await Promise.all(filter.paths.map(pathMatcher))
   const authors = new Set(filter.authors.map(loginKey))
   return thread =>
-    (paths.length === 0 || paths.some(glob => glob.test(thread.path))) &&
+    (paths.length === 0 || paths.some(matches => matches(thread.path))) &&
     (authors.size === 0 || authors.has(loginKey(thread.author)))
 }
 

@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../system/crypto.js'
+import { createHash } from 'node:crypto'
 import { formatDuration } from '../model/duration.js'
 import { itemText } from '../model/item.js'
 import { type PreparedItem } from '../exec/command-task.js'
@@ -77,12 +77,12 @@ export function takeShard(
 
 /** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
 export function splitDigest(shardOf: readonly number[]): string {
-  return nodeCrypto().createHash('sha256').update(shardOf.join(',')).digest('hex')
+  return createHash('sha256').update(shardOf.join(',')).digest('hex')
 }
 
 /** A digest of the item list that shards compare to be sure they split the same items. */
 export function itemsDigest(keys: readonly string[]): string {
-  const hash = nodeCrypto().createHash('sha256')
+  const hash = createHash('sha256')
   for (const key of keys) hash.update(`${Buffer.byteLength(key)}:${key}`)
   return hash.digest('hex')
 }
