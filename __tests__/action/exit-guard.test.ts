@@ -19,6 +19,18 @@ describe('failIfUnsettled', () => {
     expect(messages).toEqual([expect.stringContaining('ended before its run finished')])
   })
 
+  it('blames itself only when nothing else ended the process', () => {
+    const messages: string[] = []
+    for (const code of [0, 1]) {
+      const events = exitEvents()
+      failIfUnsettled(new Promise(() => {}), message => messages.push(message), events)
+      events.emit('exit', code)
+    }
+    expect(messages[0]).toContain('This is a bug in parallel-exec')
+    expect(messages[1]).toContain('the process is exiting with code 1')
+    expect(messages[1]).not.toContain('bug')
+  })
+
   it('says nothing once the work is done', async () => {
     const events = exitEvents()
     const messages: string[] = []

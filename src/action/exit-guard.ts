@@ -19,12 +19,26 @@ export function failIfUnsettled(
   void work.finally(() => {
     settled = true
   })
-  events.once('exit', () => {
-    if (!settled) {
-      fail(
-        'parallel-exec ended before its run finished: nothing it was waiting for was left running. ' +
-          'This is a bug; please report it with this log.'
-      )
-    }
+  events.once('exit', code => {
+    if (!settled) fail(unsettledMessage(code))
   })
+}
+
+/**
+ * Why the run never finished, said from the exit code: 0 means nothing the run waited for was
+ * left (a bug here); any other code, that something ended the process first (an uncaught error or
+ * `process.exit` in the host that loaded the bundle, whose lines come above).
+ */
+function unsettledMessage(code: number): string {
+  if (code === 0) {
+    return (
+      'parallel-exec ended before its run finished: nothing the run was waiting for was left ' +
+      'running, so it could never finish. This is a bug in parallel-exec; please report it with this log.'
+    )
+  }
+  return (
+    `parallel-exec ended before its run finished: the process is exiting with code ${code}, ended ` +
+    'by an uncaught error or a call to process.exit (see the lines above). Outputs and the job ' +
+    'summary may be missing.'
+  )
 }
