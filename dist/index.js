@@ -34776,7 +34776,7 @@ async function pathMatcher(glob) {
 /**
  * The files matching the globs (one per line, as @actions/glob reads them: `*`, `**`, `?`, `[…]`,
  * `!` to exclude, `#` for a comment; relative ones from `cwd`), absolute, sorted, each once.
- * Directories never match, nor the files below a directory that does. Loads @actions/glob on first
+ * Directories never match, nor the files below a directory that does; links are not followed. Loads @actions/glob on first
  * use: only the merge-results mode needs it.
  */
 async function findFiles(patterns, cwd) {
@@ -34785,9 +34785,11 @@ async function findFiles(patterns, cwd) {
         .split(/\r?\n/)
         .map(line => rootAt(line.trim(), cwd))
         .join('\n');
+    // Links are not followed: a link to a folder of results would read the same file twice.
     const globber = await glob.create(rooted, {
         matchDirectories: false,
-        implicitDescendants: false
+        implicitDescendants: false,
+        followSymbolicLinks: false
     });
     return [...new Set(await globber.glob())].sort();
 }
@@ -34797,8 +34799,11 @@ function rootAt(line, cwd) {
         return line;
     const exclude = line.startsWith('!') ? '!' : '';
     const path = line.slice(exclude.length);
-    if ((0,external_node_path_namespaceObject.isAbsolute)(path) || path.startsWith('~'))
+    if (path.startsWith('~'))
         return line;
+    // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
+    if ((0,external_node_path_namespaceObject.isAbsolute)(path))
+        return exclude + (0,external_node_path_namespaceObject.normalize)(path);
     // `[c]` is @actions/glob's escape that works on Windows too, where `\` separates paths.
     const base = cwd.replace(/[*?[]/g, '[$&]');
     return exclude + (0,external_node_path_namespaceObject.join)(base, path);

@@ -46,9 +46,13 @@ export function createRunnerView() {
     if (command === null || !COMMANDS.has(command.name)) return [mask(text)]
     const data = unescapeData(command.data)
     switch (command.name) {
-      case 'stop-commands':
-        stopToken = command.data.toLowerCase()
+      case 'stop-commands': {
+        // As the runner: no token, `pause-logging` or a command's name leaves commands on.
+        const token = command.data.toLowerCase()
+        const ignored = token === '' || token === 'pause-logging' || COMMANDS.has(token)
+        if (!ignored) stopToken = token
         return []
+      }
       case 'add-mask':
         if (data !== '') secrets.push(data)
         return []

@@ -6,6 +6,7 @@ import {
   blockProblems,
   yamlBlocks,
   type ActionInterface,
+  workflowProblems,
   type YamlBlock
 } from './yaml-blocks.js'
 
@@ -40,6 +41,19 @@ describe('the YAML blocks of the READMEs and docs/', () => {
     const problems = []
     for (const each of blocks) problems.push(...(await blockProblems(each, action)))
     expect(problems.map(({ file, line, message }) => `${file}:${line}: ${message}`)).toEqual([])
+  })
+})
+
+describe("the repository's own workflows", () => {
+  it('are ones actionlint finds nothing in', async () => {
+    const dir = '.github/workflows'
+    const problems = []
+    for (const name of readdirSync(dir).filter(file => /\.ya?ml$/.test(file))) {
+      problems.push(
+        ...(await workflowProblems(`${dir}/${name}`, readFileSync(`${dir}/${name}`, 'utf8')))
+      )
+    }
+    expect(problems).toEqual([])
   })
 })
 

@@ -125,6 +125,12 @@ export function interfaceProblems(workflow: string, action: ActionInterface): st
   return problems
 }
 
+/** What actionlint finds in a whole workflow file, as `line: [kind] message`. */
+export async function workflowProblems(path: string, text: string): Promise<string[]> {
+  const lint = await runLint(text, path)
+  return lint.map(result => `${path}:${result.line}: [${result.kind}] ${result.message}`)
+}
+
 /** Every problem of one block: YAML, its shape, actionlint's findings, action.yml's interface. */
 export async function blockProblems(
   block: YamlBlock,

@@ -69,4 +69,11 @@ describe('runner-view', () => {
       ].join('\n')
     )
   })
+  it('leaves commands on after a stop-commands token the runner ignores', () => {
+    for (const token of ['', 'pause-logging', 'warning']) {
+      expect(view([`::stop-commands::${token}`, '::warning::w', '::error::e'].join('\n'))).toBe(
+        ['Warning: w', 'Error: e', ''].join('\n')
+      )
+    }
+  })
 })

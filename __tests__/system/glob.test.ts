@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findFiles, pathMatcher } from '../../src/system/glob.js'
@@ -96,6 +96,20 @@ describe('findFiles', () => {
     expect(await findFiles('shard/results.json', cwd)).toEqual([join(cwd, 'shard/results.json')])
     expect(await findFiles('*/results.json\n!*/other.json', cwd)).toEqual([
       join(cwd, 'shard/results.json')
+    ])
+  })
+  it('follows no link, so a linked folder does not give the same file twice', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'glob-links-'))
+    mkdirSync(join(base, 'real'))
+    writeFileSync(join(base, 'real', 'results.json'), '{}')
+    symlinkSync(join(base, 'real'), join(base, 'linked'))
+    symlinkSync(base, join(base, 'real', 'up'))
+    expect(await findFiles('**/results.json', base)).toEqual([join(base, 'real/results.json')])
+  })
+
+  it('takes an absolute line with . and .. segments', async () => {
+    expect(await findFiles(`${root}/shards/../shards/./0/results.json`, '/')).toEqual([
+      join(root, 'shards/0/results.json')
     ])
   })
 })

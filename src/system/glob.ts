@@ -1,4 +1,4 @@
-import { isAbsolute, join } from 'node:path'
+import { isAbsolute, join, normalize } from 'node:path'
 
 /**
  * A test of repository paths (`/`-separated) against one glob: `*` is any run of characters within
@@ -16,7 +16,7 @@ export async function pathMatcher(glob: string): Promise<(path: string) => boole
 /**
  * The files matching the globs (one per line, as @actions/glob reads them: `*`, `**`, `?`, `[…]`,
  * `!` to exclude, `#` for a comment; relative ones from `cwd`), absolute, sorted, each once.
- * Directories never match, nor the files below a directory that does. Loads @actions/glob on first
+ * Directories never match, nor the files below a directory that does; links are not followed. Loads @actions/glob on first
  * use: only the merge-results mode needs it.
  */
 export async function findFiles(patterns: string, cwd: string): Promise<string[]> {
@@ -25,9 +25,11 @@ export async function findFiles(patterns: string, cwd: string): Promise<string[]
     .split(/\r?\n/)
     .map(line => rootAt(line.trim(), cwd))
     .join('\n')
+  // Links are not followed: a link to a folder of results would read the same file twice.
   const globber = await glob.create(rooted, {
     matchDirectories: false,
-    implicitDescendants: false
+    implicitDescendants: false,
+    followSymbolicLinks: false
   })
   return [...new Set(await globber.glob())].sort()
 }
@@ -37,7 +39,9 @@ function rootAt(line: string, cwd: string): string {
   if (line === '' || line.startsWith('#')) return line
   const exclude = line.startsWith('!') ? '!' : ''
   const path = line.slice(exclude.length)
-  if (isAbsolute(path) || path.startsWith('~')) return line
+  if (path.startsWith('~')) return line
+  // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
+  if (isAbsolute(path)) return exclude + normalize(path)
   // `[c]` is @actions/glob's escape that works on Windows too, where `\` separates paths.
   const base = cwd.replace(/[*?[]/g, '[$&]')
   return exclude + join(base, path)
