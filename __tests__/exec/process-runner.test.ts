@@ -341,6 +341,7 @@ describe('a task whose launcher dies', () => {
     launchers = launcherPool
     let output = ''
     let members: number[] = []
+    let parentCommand = ''
     const result = await runProcess({
       file: '/bin/sh',
       args: ['-c', 'echo $$; sleep 300 & sleep 0.2; echo ready; wait'],
@@ -351,9 +352,17 @@ describe('a task whose launcher dies', () => {
         const pid = Number(output.split('\n')[0])
         members = liveGroupMembers(pid)
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1')
-        process.kill(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), 'SIGKILL')
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+        parentCommand = fs.readFileSync(`/proc/${parent}/cmdline`, 'latin1')
+        // Only a launcher: were the task spawned, its parent would be this test's own process.
+        if (parent !== process.pid && parentCommand.startsWith('parallel-exec launcher')) {
+          process.kill(parent, 'SIGKILL')
+        } else {
+          process.kill(-pid, 'SIGKILL') // end the test at once: it failed
+        }
       }
     })
+    expect(parentCommand).toMatch(/^parallel-exec launcher/)
     expect(result.error).toMatch(/launcher .* stopped unexpectedly/)
     expect(members).toHaveLength(2)
     for (const pid of members) expect(processState(pid)).toBeUndefined()
