@@ -4,15 +4,15 @@
 // and prints each summary's size and page height.
 //   npm run preview [-- NAME …]      (Chromium: apt-get install chromium, or set CHROMIUM)
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Buffer } from 'node:buffer'
 import { fileURLToPath, URL } from 'node:url'
 import { marked } from 'marked'
 import puppeteer from 'puppeteer-core'
 /* global document -- read inside the page */
+import { actionEnvironment } from './action-environment.mjs'
 import { EXAMPLES } from './preview/examples.mjs'
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
@@ -23,23 +23,14 @@ const chromium = process.env.CHROMIUM || '/usr/bin/chromium'
 
 /** Runs dist/index.js with the example's inputs and returns its job summary (Markdown). */
 function runExample(inputs) {
-  const dir = mkdtempSync(join(tmpdir(), 'parallel-exec-preview-'))
+  const { folder, env, summaryFile } = actionEnvironment(inputs, 'parallel-exec-preview-')
   try {
-    mkdirSync(join(dir, 'temp'))
-    mkdirSync(join(dir, 'work'))
-    for (const file of ['output', 'summary.md']) writeFileSync(join(dir, file), '')
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: join(dir, 'temp') }
-    env.GITHUB_OUTPUT = join(dir, 'output')
-    env.GITHUB_STEP_SUMMARY = join(dir, 'summary.md')
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-    spawnSync(process.execPath, [join(root, 'dist/index.js')], {
-      cwd: join(dir, 'work'),
-      env,
-      stdio: 'ignore'
-    })
-    return readFileSync(join(dir, 'summary.md'), 'utf8')
+    const work = join(folder, 'work')
+    mkdirSync(work)
+    spawnSync(process.execPath, [join(root, 'dist/index.js')], { cwd: work, env, stdio: 'ignore' })
+    return readFileSync(summaryFile, 'utf8')
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    rmSync(folder, { recursive: true, force: true })
   }
 }
 

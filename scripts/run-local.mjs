@@ -10,8 +10,8 @@
 //                                              your own inputs: --<input-name> <value>
 //   npm start -- --raw …                       the log exactly as the action wrote it
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { actionEnvironment } from './action-environment.mjs'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -54,19 +54,7 @@ if (example) {
   })
 }
 
-const work = mkdtempSync(join(tmpdir(), 'parallel-exec-local-'))
-const outputFile = join(work, 'output.txt')
-const summaryFile = join(work, 'summary.md')
-writeFileSync(outputFile, '')
-writeFileSync(summaryFile, '')
-const env = {
-  ...process.env,
-  GITHUB_OUTPUT: outputFile,
-  GITHUB_STEP_SUMMARY: summaryFile,
-  RUNNER_TEMP: work
-}
-for (const name of Object.keys(env)) if (name.startsWith('INPUT_')) delete env[name]
-for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+const { env, outputFile, summaryFile } = actionEnvironment(inputs, 'parallel-exec-local-')
 
 console.log(`── log ${'─'.repeat(60)}`)
 const status = await runAction(env)
