@@ -32875,6 +32875,8 @@ var Shell;
     Shell["None"] = "none";
 })(Shell || (Shell = {}));
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/model/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y;
@@ -33004,6 +33006,7 @@ function statusOf(result, halt) {
 
 
 
+
 /** Longest wait between two attempts, however many retries. */
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
 /** Runs `attempt` until it succeeds, is halted, or the retries run out. */
@@ -33046,19 +33049,7 @@ function exitDetail(result) {
 }
 /** Waits, unless the signal aborts first; true when it did. */
 function sleepUnlessAborted(ms, signal) {
-    if (signal.aborted)
-        return Promise.resolve(true);
-    return new Promise(resolve => {
-        const onAbort = () => {
-            clearTimeout(timer);
-            resolve(true);
-        };
-        const timer = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(false);
-        }, ms);
-        signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).then(() => false, () => true);
 }
 
 ;// CONCATENATED MODULE: ./src/model/shard.ts
@@ -36190,8 +36181,6 @@ function reportNoItems(behavior, message) {
         info(message);
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/github/github-error.ts
 /** What an error about the token suggests giving instead. */
 const TOKEN_HINT = 'such as ${{ github.token }} (the default)';
@@ -41548,9 +41537,9 @@ function jobLogLine(record) {
 
 
 /**
- * The environment one task runs with: `base` and the task's `overrides`, plus PARALLEL_ITEM where it fits, PARALLEL_ITEM_FILE
- * where it does not or the item is JSON (for tools that read JSON from a file), PARALLEL_SEQ,
- * PARALLEL_JOBSLOT and the variables of the slot's task files.
+ * The environment one task runs with: `base` and the task's `overrides`, plus PARALLEL_ITEM where
+ * it fits, PARALLEL_ITEM_FILE where it does not or the item is JSON (for tools that read JSON from
+ * a file), PARALLEL_SEQ, PARALLEL_JOBSLOT and the variables of the slot's task files.
  */
 function itemEnvironment(base, overrides, place, files) {
     const text = itemText(place.item);

@@ -20,9 +20,9 @@ export interface ItemEnvironment {
 }
 
 /**
- * The environment one task runs with: `base` and the task's `overrides`, plus PARALLEL_ITEM where it fits, PARALLEL_ITEM_FILE
- * where it does not or the item is JSON (for tools that read JSON from a file), PARALLEL_SEQ,
- * PARALLEL_JOBSLOT and the variables of the slot's task files.
+ * The environment one task runs with: `base` and the task's `overrides`, plus PARALLEL_ITEM where
+ * it fits, PARALLEL_ITEM_FILE where it does not or the item is JSON (for tools that read JSON from
+ * a file), PARALLEL_SEQ, PARALLEL_JOBSLOT and the variables of the slot's task files.
  */
 export function itemEnvironment(
   base: NodeJS.ProcessEnv,

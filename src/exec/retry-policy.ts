@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { formatDuration } from '../model/duration.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type RunResult } from './process-runner.js'
@@ -85,16 +86,8 @@ function exitDetail(result: RunResult): string {
 
 /** Waits, unless the signal aborts first; true when it did. */
 function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(true)
-  return new Promise(resolve => {
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      resolve(true)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve(false)
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
+  return sleep(ms, undefined, { signal }).then(
+    () => false,
+    () => true
+  )
 }
