@@ -32978,9 +32978,17 @@ const STATUS_MARK = {
     [TaskStatus.Cancelled]: '⛔',
     [TaskStatus.Skipped]: '⏭️'
 };
-/** A status as the job summary labels it: its mark and its name. */
+/** Each status in plain English, as the log and the job summary say it ("failed", not "failure"). */
+const STATUS_WORDS = {
+    [TaskStatus.Success]: 'succeeded',
+    [TaskStatus.Failure]: 'failed',
+    [TaskStatus.TimedOut]: 'timed out',
+    [TaskStatus.Cancelled]: 'cancelled',
+    [TaskStatus.Skipped]: 'skipped'
+};
+/** A status as the job summary labels it: its mark and its words. */
 function statusLabel(status) {
-    return `${STATUS_MARK[status]} ${status}`;
+    return `${STATUS_MARK[status]} ${STATUS_WORDS[status]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/exec/run-status.ts

@@ -19,9 +19,9 @@ describe('buildSummary', () => {
     expect(text).toContain('Wall time **2.0s** on **2** workers (bash)')
     expect(text).toContain('speed-up over running one by one: **1.0×**')
     expect(text).toContain(
-      '<td>❌ failure</td><td><code>b</code></td><td>1</td><td>1.0s</td><td>1</td>'
+      '<td>❌ failed</td><td><code>b</code></td><td>1</td><td>1.0s</td><td>1</td>'
     )
-    expect(text).toContain('<details><summary>❌ failure: <code>b</code></summary>')
+    expect(text).toContain('<details><summary>❌ failed: <code>b</code></summary>')
     expect(text).toContain('<pre>bad\n</pre>')
   })
 

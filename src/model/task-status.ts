@@ -21,7 +21,16 @@ export const STATUS_MARK: Record<TaskStatus, string> = {
   [TaskStatus.Skipped]: '⏭️'
 }
 
-/** A status as the job summary labels it: its mark and its name. */
+/** Each status in plain English, as the log and the job summary say it ("failed", not "failure"). */
+export const STATUS_WORDS: Record<TaskStatus, string> = {
+  [TaskStatus.Success]: 'succeeded',
+  [TaskStatus.Failure]: 'failed',
+  [TaskStatus.TimedOut]: 'timed out',
+  [TaskStatus.Cancelled]: 'cancelled',
+  [TaskStatus.Skipped]: 'skipped'
+}
+
+/** A status as the job summary labels it: its mark and its words. */
 export function statusLabel(status: TaskStatus): string {
-  return `${STATUS_MARK[status]} ${status}`
+  return `${STATUS_MARK[status]} ${STATUS_WORDS[status]}`
 }
