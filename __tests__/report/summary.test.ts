@@ -54,7 +54,7 @@ describe('buildSummary', () => {
       maxBytes: 512 * 1024
     })
     const firstRows = text.split('<tr>').slice(2, 12)
-    expect(firstRows.every(row => row.includes('failure'))).toBe(true)
+    expect(firstRows.every(row => row.includes('❌ failed'))).toBe(true)
     expect(text.split('<tr>')).toHaveLength(1 + 1 + 30)
     expect(text).toContain(
       '_70 more tasks not shown; every result is in the `results-file` output._'
