@@ -32,7 +32,7 @@ describe('retries', () => {
     ])
     expect(run.log).toMatch(/::group::✅ \[1\/2\] flaky: succeeded in \S+ \(3 attempts\)/)
     expect(run.log).toContain('── attempt 1 of 3 ended failure (exit code 1); retrying in 0ms ──')
-    expect(run.summary).toContain('🔁 1 task needed retries: flaky (3 attempts).')
+    expect(run.summary).toContain('🔁 Passed on a retry: <code>flaky</code> (3 attempts).')
   })
 
   it('gives up after the last retry', async () => {

@@ -153,6 +153,18 @@ describe('every bad-input error names its input', () => {
       { items: 'a', 'retry-delay': '1h' },
       {},
       "Invalid retry-delay '1h'. Expected a duration up to 10m"
+    ],
+    [
+      'a summary-title of two lines',
+      { items: 'a', 'summary-title': 'lint\ntest' },
+      {},
+      "Invalid summary-title 'lint⏎test'. Expected one line: the title of the job summary."
+    ],
+    [
+      'a summary-title of blanks',
+      { items: 'a', 'summary-title': '   ' },
+      {},
+      "Invalid summary-title '   '. Expected a title with some text, or none for the step's id."
     ]
   ]
 

@@ -197,8 +197,15 @@ describe('parseBoolean and parseEnum', () => {
 })
 
 describe('getInputs', () => {
+  const stepId = process.env.GITHUB_ACTION
+  afterEach(() => {
+    if (stepId === undefined) delete process.env.GITHUB_ACTION
+    else process.env.GITHUB_ACTION = stepId
+  })
+
   it('applies the defaults of action.yml when inputs are empty', async () => {
     setInputs({ items: 'a\nb' })
+    process.env.GITHUB_ACTION = '__run_2'
     const settings = await getInputs()
     expect(settings).toMatchObject({
       mode: { kind: 'items', items: ['a', 'b'], source: 'items', command: undefined },
@@ -219,7 +226,8 @@ describe('getInputs', () => {
       timingsPath: undefined,
       shard: undefined,
       ifNoItems: NoItemsBehavior.Warn,
-      summary: true
+      summary: true,
+      summaryTitle: 'parallel-exec'
     })
     expect(settings.execution.maxWorkers).toBeGreaterThanOrEqual(1)
   })
@@ -245,7 +253,8 @@ describe('getInputs', () => {
       log: 'failures',
       'workflow-commands': 'none',
       'if-no-items': 'error',
-      summary: 'false'
+      summary: 'false',
+      'summary-title': '  Lint & test  '
     })
     expect(await getInputs()).toEqual({
       mode: {
@@ -272,7 +281,8 @@ describe('getInputs', () => {
       timingsPath: join(dir, 'timings.json'),
       shard: undefined,
       ifNoItems: NoItemsBehavior.Error,
-      summary: false
+      summary: false,
+      summaryTitle: 'Lint & test'
     })
   })
 

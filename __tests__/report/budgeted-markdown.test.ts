@@ -43,12 +43,12 @@ describe('BudgetedMarkdown', () => {
     expect(markdown.text()).toBe('1\n2\n3 more')
   })
 
-  it('ends a section at the first entry that does not fit, and keeps its bytes counted', () => {
+  it('ends a section at the first entry that does not fit, and does not count that entry', () => {
     const markdown = new BudgetedMarkdown()
     markdown.section({ entries: ['a', 'too long', 'b'], render: entry => entry, limit: 5 })
-    // 'a' (2) and the refused 'too long' (9) are spent: 'c' (2) no longer fits under 12.
-    markdown.section({ entries: ['c'], render: entry => entry, limit: 12, leftOut: () => 'none' })
-    expect(markdown.text()).toBe('a\nnone')
+    // Only 'a' (2) is spent: the refused 'too long' (9) leaves the next section its room.
+    markdown.section({ entries: ['c'], render: entry => entry, limit: 4, leftOut: () => 'none' })
+    expect(markdown.text()).toBe('a\nc')
   })
 
   it('shows a heading only over kept entries, and a wrapper always', () => {

@@ -22,6 +22,7 @@ export enum Inputs {
   WorkflowCommands = 'workflow-commands',
   IfNoItems = 'if-no-items',
   Summary = 'summary',
+  SummaryTitle = 'summary-title',
   DryRun = 'dry-run',
   GitHubToken = 'github-token',
   PullRequest = 'pull-request',

@@ -27,6 +27,7 @@ import {
   type ReviewThreadSettings,
   type RunMode
 } from './settings.js'
+import { parseSummaryTitle } from './summary-title.js'
 import { parseTasks } from './tasks.js'
 
 /** What gives a review-threads run its items, for error messages. */
@@ -54,7 +55,11 @@ export async function getInputs(): Promise<ActionSettings> {
       core.getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn,
       NoItemsBehavior
     ),
-    summary: parseBoolean(Inputs.Summary, core.getInput(Inputs.Summary) || 'true')
+    summary: parseBoolean(Inputs.Summary, core.getInput(Inputs.Summary) || 'true'),
+    summaryTitle: parseSummaryTitle(
+      core.getInput(Inputs.SummaryTitle, { trimWhitespace: false }),
+      process.env.GITHUB_ACTION
+    )
   }
   if (shard !== undefined && execution.stopOnSuccess !== undefined) {
     throw new Error(

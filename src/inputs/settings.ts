@@ -110,6 +110,8 @@ export interface ActionSettings {
   ifNoItems: NoItemsBehavior
   /** Whether to write the job summary. */
   summary: boolean
+  /** The job summary's title: `summary-title`, the step's id, or parallel-exec. */
+  summaryTitle: string
 }
 
 /** What to do when there are no items. */

@@ -20,8 +20,8 @@ export interface BudgetedSection<T> {
  * Markdown made of parts joined by line breaks, where sections append entries while they fit a
  * byte budget and say how many they left out. Only fixed parts and entries are counted against
  * the budget (each with its line break); wrappers and notes are small and live in the room the
- * limits keep. An entry that does not fit ends its section and its bytes stay counted, so the
- * sections after it are measured as if it were there.
+ * limits keep. An entry that does not fit ends its section and is not counted: the sections
+ * after it keep their room, which matters when an early section (the failures) meets a huge entry.
  */
 export class BudgetedMarkdown {
   private readonly parts: string[] = []
@@ -38,8 +38,9 @@ export class BudgetedMarkdown {
     const kept: string[] = []
     for (const entry of section.entries.slice(0, section.max)) {
       const text = section.render(entry)
-      this.spent += Buffer.byteLength(text) + 1
-      if (this.spent > section.limit) break
+      const bytes = Buffer.byteLength(text) + 1
+      if (this.spent + bytes > section.limit) break
+      this.spent += bytes
       kept.push(text)
     }
     if (section.wrap !== undefined) this.parts.push(section.wrap(kept))

@@ -94,10 +94,10 @@ export function failureMessage(report: RunReport): string | undefined {
   )
 }
 
-/** Writes the job summary. */
-export async function writeSummary(report: RunReport): Promise<void> {
+/** Writes the job summary under its title. */
+export async function writeSummary(report: RunReport, title?: string): Promise<void> {
   const startedAt = monotonicMs()
-  const summary = buildSummary(report)
+  const summary = buildSummary(report, title)
   const ms = Math.round(monotonicMs() - startedAt)
   core.debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`)
   await core.summary.addRaw(summary, true).write()

@@ -87,12 +87,12 @@ export async function publishEmptyOutputs(files: RunnerFileProblems): Promise<vo
 /** Says how the step went: no items, or the summary, annotations and the message that fails it. */
 export async function concludeStep(
   outcome: StepOutcome,
-  options: { summary: boolean; ifNoItems: NoItemsBehavior },
+  options: { summary: boolean; summaryTitle: string; ifNoItems: NoItemsBehavior },
   files: RunnerFileProblems
 ): Promise<void> {
   if (outcome.noItems !== undefined) return reportNoItems(options.ifNoItems, outcome.noItems)
   const { report } = outcome
-  if (options.summary) await files.attempt(() => writeSummary(report))
+  if (options.summary) await files.attempt(() => writeSummary(report, options.summaryTitle))
   annotateFailures(report)
   const resolves = describeResolves(report.records)
   if (resolves !== undefined) core.info(resolves)

@@ -1,0 +1,93 @@
+import { formatDuration } from '../model/duration.js'
+import { HaltKind } from '../model/halt.js'
+import { itemText } from '../model/item.js'
+import { itemLabel } from '../model/labels.js'
+import { type RunReport } from '../model/run-report.js'
+import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { escapeHtml } from './markdown-escape.js'
+import { wholeLinesWithin } from './whole-lines.js'
+
+/** Order of the tasks that need attention: failures and time-outs lead, skips come last. */
+const STATUS_RANK: Record<TaskStatus, number> = {
+  [TaskStatus.Failure]: 0,
+  [TaskStatus.TimedOut]: 1,
+  [TaskStatus.Cancelled]: 2,
+  [TaskStatus.Skipped]: 3,
+  [TaskStatus.Success]: 4
+}
+
+/** One entry of the failures section: a task, and whether its block is shown open. */
+export interface FailureEntry {
+  record: TaskRecord
+  open: boolean
+}
+
+/**
+ * The tasks a reader must look at, failures first: those that failed, timed out or were
+ * cancelled (except by a won stop-on-success race, which is its point), and those skipped because
+ * a task they need did not succeed. Tasks a halt kept from starting are counted, not listed.
+ */
+export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
+  const raceWon = report.haltKind === HaltKind.Successes
+  const statusOf = new Map<string, TaskStatus>()
+  if (report.records.some(record => record.needs !== undefined)) {
+    for (const record of report.records) statusOf.set(itemText(record.item), record.status)
+  }
+  const blocked = (record: TaskRecord): boolean =>
+    record.status === TaskStatus.Skipped &&
+    (record.needs ?? []).some(name => statusOf.get(name) !== TaskStatus.Success)
+  return report.records
+    .filter(
+      record =>
+        (isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)) ||
+        blocked(record)
+    )
+    .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
+}
+
+/** The entries of the failures section: only the first one that has output is open. */
+export function failureEntries(records: readonly TaskRecord[]): FailureEntry[] {
+  return records.map((record, position) => ({
+    record,
+    open: position === 0 && record.status !== TaskStatus.Skipped
+  }))
+}
+
+/**
+ * A task that did not succeed: a collapsible block headed by its name, status, exit code,
+ * duration and attempts, holding its error and output as recorded (cut at line boundaries only
+ * past `maxTailChars`); a skipped task is one line with its reason.
+ */
+export function failureBlock({ record, open }: FailureEntry, maxTailChars: number): string {
+  const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`
+  const mark = STATUS_MARK[record.status]
+  if (record.status === TaskStatus.Skipped) {
+    const reason = record.skipReason === undefined ? '' : `: ${oneLine(record.skipReason)}`
+    return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`
+  }
+  const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)]
+  const tail = wholeLinesWithin(record.outputTail, maxTailChars)
+  const body = [record.error ?? '', tail].filter(part => part !== '').join('\n')
+  return (
+    `<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
+    `<pre>${body === '' ? '(no output)' : escapeHtml(body)}</pre>\n\n</details>\n`
+  )
+}
+
+/** How a task that ran ended: exit code or signal, duration, and attempts past the first. */
+function runFacts(record: TaskRecord): string[] {
+  const facts: string[] = []
+  if (record.exitCode !== null) {
+    const signal = record.signal === null ? '' : ` (${escapeHtml(record.signal)})`
+    facts.push(`exit code ${record.exitCode}${signal}`)
+  } else if (record.signal !== null) facts.push(`signal ${escapeHtml(record.signal)}`)
+  facts.push(formatDuration(record.durationMs))
+  if (record.attempts > 1) facts.push(`${record.attempts} attempts`)
+  return facts
+}
+
+/** Text for one line of an HTML block: escaped, line breaks shown as symbols, not too long. */
+function oneLine(text: string): string {
+  return escapeHtml(itemLabel(text, 500))
+}

@@ -1,0 +1,94 @@
+import { formatDuration } from '../model/duration.js'
+import { itemLabel } from '../model/labels.js'
+import { type RunReport } from '../model/run-report.js'
+import { type TaskRecord } from '../model/task-record.js'
+import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { escapeHtml } from './markdown-escape.js'
+
+/** Runs with more tasks than this list only those that did not succeed: the rest is noise. */
+export const EVERY_ROW_UP_TO = 100
+/** Tables with more rows than this are collapsed, so what comes after them stays in view. */
+export const OPEN_ROWS_UP_TO = 20
+
+/** What the task table shows: which rows, which optional columns, and whether it starts open. */
+export interface TablePlan {
+  rows: TaskRecord[]
+  /** Whether any row has an exit code worth showing (not 0), or attempts past the first. */
+  columns: { exit: boolean; attempts: boolean }
+  open: boolean
+  /** What the collapsed table is called. */
+  caption: string
+  /** Tasks that succeeded and are not listed, in a run past EVERY_ROW_UP_TO. */
+  unlisted: number
+}
+
+/**
+ * The table's plan: every task in input order, or past EVERY_ROW_UP_TO tasks only those that did
+ * not succeed. It is open only when it is short and something above it needs attention.
+ */
+export function tablePlan(report: RunReport, failuresShown: boolean): TablePlan {
+  const { records } = report
+  const everyRow = records.length <= EVERY_ROW_UP_TO
+  const rows = everyRow ? [...records] : records.filter(r => r.status !== TaskStatus.Success)
+  return {
+    rows,
+    columns: {
+      exit: rows.some(record => exitCell(record) !== ''),
+      attempts: rows.some(record => record.attempts > 1)
+    },
+    open: failuresShown && rows.length <= OPEN_ROWS_UP_TO,
+    caption: everyRow
+      ? `All ${count(rows.length)} tasks`
+      : `The ${count(rows.length)} tasks that did not succeed`,
+    unlisted: records.length - rows.length
+  }
+}
+
+/** The table around the rows kept, collapsed unless the plan opens it, and the note on the rest. */
+export function taskTable(plan: TablePlan, rows: readonly string[]): string {
+  const unlisted =
+    plan.unlisted === 0
+      ? ''
+      : `\n_The ${count(plan.unlisted)} tasks that succeeded are not listed; ` +
+        'every result is in the `results-file` output._\n'
+  if (rows.length === 0) return unlisted
+  const head =
+    '<tr><th>#</th><th>Status</th><th>Task</th>' +
+    (plan.columns.exit ? '<th>Exit code</th>' : '') +
+    '<th>Duration</th>' +
+    (plan.columns.attempts ? '<th>Attempts</th>' : '')
+  return (
+    `<details${plan.open ? ' open' : ''}><summary>${plan.caption}</summary>\n\n` +
+    `<table>${head}</tr>\n${rows.join('\n')}\n</table>\n\n</details>\n${unlisted}`
+  )
+}
+
+/**
+ * One task's row, on one line. Defaults are left empty (exit code 0, one attempt); the status is
+ * its mark alone, with its words as the cell's title, so the cell never wraps.
+ */
+export function tableRow(record: TaskRecord, columns: TablePlan['columns']): string {
+  const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs)
+  return (
+    `<tr><td>${record.index + 1}</td>` +
+    `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>` +
+    `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+    (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
+    `<td>${duration}</td>` +
+    (columns.attempts ? `<td>${record.attempts > 1 ? record.attempts : ''}</td>` : '') +
+    '</tr>'
+  )
+}
+
+/** The exit code when it says something (not 0), with the signal that ended the process. */
+function exitCell(record: TaskRecord): string {
+  if (record.exitCode === null || (record.exitCode === 0 && record.signal === null)) return ''
+  return record.signal === null
+    ? String(record.exitCode)
+    : `${record.exitCode} (${escapeHtml(record.signal)})`
+}
+
+/** A count as people read it: 2,000. */
+export function count(value: number): string {
+  return value.toLocaleString('en-US')
+}
