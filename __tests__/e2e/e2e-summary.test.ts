@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { runAction } from '../helpers/action.js'
+
+describe('the job summary of the bundled action', () => {
+  it('is titled by summary-title, else the step’s id, else parallel-exec', async () => {
+    const inputs = { items: 'a\nb', command: 'echo {}' }
+    const [byId, noId, given] = await Promise.all([
+      runAction(inputs, { env: { GITHUB_ACTION: 'lint-and-test' } }),
+      runAction(inputs, { env: { GITHUB_ACTION: '__run_2' } }),
+      runAction(
+        { ...inputs, 'summary-title': ' Unit <tests> *web* ' },
+        { env: { GITHUB_ACTION: 'lint-and-test' } }
+      )
+    ])
+    expect(byId.summary).toMatch(/^## ✅ lint-and-test: 2 of 2 succeeded\n/)
+    expect(noId.summary).toMatch(/^## ✅ parallel-exec: 2 of 2 succeeded\n/)
+    expect(given.summary).toMatch(/^## ✅ Unit &lt;tests&gt; \\\*web\\\*: 2 of 2 succeeded\n/)
+  })
+
+  it('refuses a summary-title of two lines before any command runs, naming the input', async () => {
+    const run = await runAction({
+      items: 'a',
+      command: 'touch ran-{}',
+      'summary-title': 'lint\ntest'
+    })
+    expect(run.code).toBe(1)
+    expect(run.log).toContain(
+      "::error::Invalid summary-title 'lint⏎test'. Expected one line: the title of the job summary."
+    )
+    expect(existsSync(join(run.dir, 'ran-a'))).toBe(false)
+  })
+
+  it('puts the failed task and its output first, and the task that passed on a retry apart', async () => {
+    const run = await runAction({
+      tasks:
+        'ok: echo fine\nbroken:\n  run: echo "FAIL one.test"; exit 3\n' +
+        'flaky:\n  run: if [ ! -f once ]; then touch once; exit 1; fi\n  retries: 1\n',
+      'retry-delay': '0'
+    })
+    expect(run.code).toBe(1)
+    const summary = run.summary
+    expect(summary).toContain('✅ **2** succeeded · ❌ **1** failed: <code>broken</code>\n')
+    expect(summary).toContain('🔁 Passed on a retry: <code>flaky</code> (2 attempts).')
+    const failure = summary.indexOf(
+      '<details open><summary>❌ <code>broken</code> failed · exit code 3 · '
+    )
+    expect(failure).toBeGreaterThan(0)
+    expect(summary.indexOf('FAIL one.test')).toBeGreaterThan(failure)
+    expect(summary.indexOf('<table>')).toBeGreaterThan(summary.indexOf('FAIL one.test'))
+  })
+})
