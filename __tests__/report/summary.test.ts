@@ -210,7 +210,9 @@ describe('the table', () => {
           outputTail: '</pre><script>x</script>\n\n# h',
           skipReason: 'x'
         }),
-        record(1, 'b', TaskStatus.Skipped, { needs: [hostile], skipReason: 'because\n\n<b>x</b>' })
+        record(1, 'b', TaskStatus.Skipped, { needs: [hostile], skipReason: 'because\n\n<b>x</b>' }),
+        // A merged results file may name any signal.
+        record(2, 'c', TaskStatus.Failure, { exitCode: 137, signal: '<img src=x>\n\n# h' })
       ])
     )
     expect(text).not.toContain('<img')
@@ -219,6 +221,8 @@ describe('the table', () => {
     expect(text).not.toContain('<b>')
     expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;⏎| a | b |⏎⏎## heading')
     expect(text).toContain('<p>⏭️ <code>b</code> skipped: because⏎⏎&lt;b&gt;x&lt;/b&gt;</p>')
+    expect(text).toContain('<td>137 (&lt;img src=x&gt;⏎⏎# h)</td>')
+    expect(text).toContain('failed · exit code 137 (&lt;img src=x&gt;⏎⏎# h) · ')
     // A blank line would end the HTML block of the table and let Markdown in.
     const table = text.slice(text.indexOf('<table>'), text.indexOf('</table>'))
     expect(table).not.toContain('\n\n')

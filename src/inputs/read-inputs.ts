@@ -156,7 +156,12 @@ async function readRunMode(
     return { kind: 'merge', pattern: mergePattern }
   }
   if (threads !== undefined) {
-    return { kind: 'review-threads', command: given.command, threads, source: REVIEW_THREADS_SOURCE }
+    return {
+      kind: 'review-threads',
+      command: given.command,
+      threads,
+      source: REVIEW_THREADS_SOURCE
+    }
   }
   if (hasTasks) {
     const tasks = await parseTasks(given.tasks, Inputs.Tasks)
@@ -181,4 +186,3 @@ async function readRunMode(
     command: given.command === '' ? undefined : given.command
   }
 }
-

@@ -6,6 +6,7 @@ import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { escapeHtml } from './markdown-escape.js'
+import { htmlLine } from './summary-table.js'
 import { wholeLinesWithin } from './whole-lines.js'
 
 /** Order of the tasks that need attention: failures and time-outs lead, skips come last. */
@@ -63,7 +64,7 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
   const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`
   const mark = STATUS_MARK[record.status]
   if (record.status === TaskStatus.Skipped) {
-    const reason = record.skipReason === undefined ? '' : `: ${oneLine(record.skipReason)}`
+    const reason = record.skipReason === undefined ? '' : `: ${htmlLine(record.skipReason, 500)}`
     return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`
   }
   const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)]
@@ -79,15 +80,10 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
 function runFacts(record: TaskRecord): string[] {
   const facts: string[] = []
   if (record.exitCode !== null) {
-    const signal = record.signal === null ? '' : ` (${escapeHtml(record.signal)})`
+    const signal = record.signal === null ? '' : ` (${htmlLine(record.signal, 40)})`
     facts.push(`exit code ${record.exitCode}${signal}`)
-  } else if (record.signal !== null) facts.push(`signal ${escapeHtml(record.signal)}`)
+  } else if (record.signal !== null) facts.push(`signal ${htmlLine(record.signal, 40)}`)
   facts.push(formatDuration(record.durationMs))
   if (record.attempts > 1) facts.push(`${record.attempts} attempts`)
   return facts
-}
-
-/** Text for one line of an HTML block: escaped, line breaks shown as symbols, not too long. */
-function oneLine(text: string): string {
-  return escapeHtml(itemLabel(text, 500))
 }

@@ -85,7 +85,16 @@ function exitCell(record: TaskRecord): string {
   if (record.exitCode === null || (record.exitCode === 0 && record.signal === null)) return ''
   return record.signal === null
     ? String(record.exitCode)
-    : `${record.exitCode} (${escapeHtml(record.signal)})`
+    : `${record.exitCode} (${htmlLine(record.signal, 40)})`
+}
+
+/**
+ * Text for one line of an HTML block: escaped, with line breaks and control characters shown as
+ * symbols (a blank line would end the block and let Markdown in), cut to `max` characters. Any
+ * text a results file carries may be anything, a signal's name included.
+ */
+export function htmlLine(text: string, max: number): string {
+  return escapeHtml(itemLabel(text, max))
 }
 
 /** A count as people read it: 2,000. */

@@ -1,0 +1,153 @@
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { type Item } from '../../src/model/item.js'
+import { cut as cutLabel, itemLabel } from '../../src/model/labels.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { escapeHtml } from '../../src/report/markdown-escape.js'
+import { buildSummary, DEFAULT_SUMMARY_LIMITS } from '../../src/report/summary.js'
+import { tasksNeedingAttention } from '../../src/report/summary-failures.js'
+import { wholeLinesWithin } from '../../src/report/whole-lines.js'
+import { record, report } from '../helpers/records.js'
+
+/** Markup, Markdown and line breaks in every spelling, or any UTF-16 code unit. */
+const unit = fc.oneof(
+  fc.constantFrom('<', '>', '&', '"', "'", '\n', '\r', '\n\n', '</pre>', '<script>', '`', '```'),
+  fc.constantFrom('[a](b)', '![x](y)', '*', '_', '#', '|', '- ', '1. ', '\u2028', '\t', ' '),
+  fc.integer({ min: 0, max: 0xffff }).map(code => String.fromCharCode(code)),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 })
+)
+const text = fc.string({ unit, maxLength: 40 })
+const item: fc.Arbitrary<Item> = fc.oneof(
+  { weight: 4, arbitrary: text },
+  { weight: 1, arbitrary: fc.dictionary(text, text, { maxKeys: 2, noNullPrototype: true }) }
+)
+const status = fc.constantFrom(...Object.values(TaskStatus))
+
+/** The tags the summary writes itself; item or output text must never add another. */
+const OUR_TAG =
+  /^<\/?(details|summary|code|pre|p|table|tr|th|b)>|^<details open>|^<td( title="[a-z ]+")?>|^<\/td>/
+
+/** Lines that open an HTML block: Markdown is not read inside one until a blank line ends it. */
+const HTML_BLOCK = /^<(details|p|table)\b/
+
+describe('the summary over any items, names, signals and output', () => {
+  it('adds no tag, keeps each HTML block whole, and lists or counts every task that needs attention', () => {
+    let tried = 0
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            item,
+            status,
+            signal: fc.option(text),
+            output: text,
+            reason: text,
+            error: fc.option(text)
+          }),
+          { minLength: 1, maxLength: 30 }
+        ),
+        fc.string({ unit, minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        (tasks, title, maxFailures) => {
+          tried++
+          const names = tasks.map(task => task.item)
+          const records = tasks.map((task, index) =>
+            record(index, task.item, task.status, {
+              signal: task.signal,
+              outputTail: task.output,
+              error: task.error,
+              skipReason: task.reason,
+              // Every other task needs the one before it, so skips for needs happen.
+              needs:
+                index % 2 === 1 && typeof names[index - 1] === 'string'
+                  ? [names[index - 1] as string]
+                  : [],
+              startedAt: null,
+              endedAt: null
+            })
+          )
+          const run = report(records)
+          const summary = buildSummary(run, title, { ...DEFAULT_SUMMARY_LIMITS, maxFailures })
+          // Every `<` is one of the summary's own tags.
+          for (let at = summary.indexOf('<'); at >= 0; at = summary.indexOf('<', at + 1)) {
+            expect(summary.slice(at, at + 30)).toMatch(OUR_TAG)
+          }
+          // An HTML block's lines never hold a blank line before the block's end, except in <pre>.
+          const withoutPre = summary.replace(/<pre>[^<]*<\/pre>/g, '<pre></pre>')
+          for (const block of withoutPre.split('\n\n')) {
+            const lines = block.split('\n')
+            if (HTML_BLOCK.test(lines[0] ?? '')) {
+              for (const line of lines) expect(line).not.toMatch(/^\s*$/)
+            }
+          }
+          // Each task needing attention is shown with its output, or counted in the note after them.
+          const needing = tasksNeedingAttention(run)
+          const shown =
+            summary.match(/^(<details( open)?><summary>|<p>)(❌|⏱️|⛔|⏭️) /gmu)?.length ?? 0
+          const more = Number(/_(\d+) more tasks did not succeed/.exec(summary)?.[1] ?? 0)
+          expect(shown + more).toBe(needing.length)
+          for (const task of needing.slice(0, shown)) {
+            expect(summary).toContain(`<code>${escapeHtml(itemLabel(task.item, 120))}</code>`)
+          }
+        }
+      ),
+      { numRuns: 400 }
+    )
+    expect(tried).toBe(400)
+  })
+})
+
+/** Output as lines: short and long ones, some empty, with or without a final line break. */
+const output = fc
+  .tuple(
+    fc.array(fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\t', 'é', '😀'), maxLength: 60 }), {
+      maxLength: 80
+    }),
+    fc.boolean()
+  )
+  .map(([lines, final]) => lines.join('\n') + (final && lines.length > 0 ? '\n' : ''))
+
+describe('wholeLinesWithin', () => {
+  it('keeps whole first and last lines and counts exactly the lines it left out', () => {
+    let tried = 0
+    let cut = 0
+    fc.assert(
+      fc.property(output, fc.integer({ min: 1, max: 600 }), (text, maxChars) => {
+        tried++
+        const kept = wholeLinesWithin(text, maxChars)
+        if (text.length <= maxChars) return expect(kept).toBe(text)
+        cut++
+        const lines = text.split(/(?<=\n)/)
+        const marker = /^… (\d+) lines? left out …\n/m.exec(kept)
+        if (marker === null) {
+          // One line, longer than the limit: its start, cut with a mark (or whole, if only its
+          // line break was over).
+          expect(lines).toHaveLength(1)
+          expect(kept === text || kept.endsWith('…\n')).toBe(true)
+          return expect(kept.length).toBeLessThanOrEqual(maxChars + 1)
+        }
+        const head = kept.slice(0, marker!.index)
+        const tail = kept.slice(marker!.index + marker![0].length)
+        const left = Number(marker![1])
+        const headLines = head === '' ? 0 : head.split(/(?<=\n)/).length
+        const tailLines = tail === '' ? 0 : tail.split(/(?<=\n)/).length
+        const whole =
+          lines.slice(0, headLines).join('') === head && head.length + tail.length <= maxChars
+        if (!whole) {
+          // Not one whole line fits: the first line alone (cut with a mark if over), the rest counted.
+          const first = (lines[0] as string).replace(/\n$/, '')
+          expect(head).toBe(`${cutLabel(first, maxChars)}\n`)
+          expect(tail).toBe('')
+          expect(left).toBe(lines.length - 1)
+          return
+        }
+        // Whole lines: the head is the first lines, the tail the last ones, the rest counted.
+        expect(lines.slice(lines.length - tailLines).join('')).toBe(tail)
+        expect(headLines + left + tailLines).toBe(lines.length)
+      }),
+      { numRuns: 3000 }
+    )
+    expect(tried).toBe(3000)
+    expect(cut).toBeGreaterThan(300)
+  })
+})
