@@ -3,6 +3,7 @@ import { buildSummary, DEFAULT_SUMMARY_LIMITS } from '../../src/report/summary.j
 import { escapeHtml, escapeMarkdown } from '../../src/report/markdown-escape.js'
 import { HaltKind } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
+import { type TaskRecord } from '../../src/model/task-record.js'
 import { record, report } from '../helpers/records.js'
 
 /** Where a piece of text starts in the summary, failing the test when it is not there. */
@@ -119,6 +120,22 @@ describe('failures first', () => {
   it('leaves out tasks a halt kept from starting: they are counted, not failures', () => {
     expect(text).not.toContain('<p>⏭️ <code>docs</code>')
     expect(text).toContain('⏭️ **2** skipped')
+  })
+
+  it('lists a task skipped because of a skip for needs, down a chain, but none in a dry run', () => {
+    const chain = Array.from({ length: 20_000 }, (_, i) =>
+      record(i, `t${i}`, i === 0 ? TaskStatus.Failure : TaskStatus.Skipped, {
+        needs: i === 0 ? [] : [`t${i - 1}`],
+        skipReason: 'because the one before did not succeed'
+      })
+    )
+    // A results file may say anything: here the first task also needs the last.
+    chain[0] = { ...(chain[0] as TaskRecord), needs: ['t19999'] }
+    const text = buildSummary(report(chain))
+    expect(text).toContain('<p>⏭️ <code>t19</code> skipped: because the one before')
+    expect(text).toContain('_19,980 more tasks did not succeed')
+    const dryRun = chain.map(r => ({ ...r, status: TaskStatus.Skipped, skipReason: 'dry run' }))
+    expect(buildSummary(report(dryRun.slice(0, 5)))).not.toContain('<p>⏭️')
   })
 
   it('shows the output as recorded, cut only at line boundaries when it is over the limit', () => {

@@ -31,13 +31,7 @@ export interface FailureEntry {
  */
 export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
   const raceWon = report.haltKind === HaltKind.Successes
-  const statusOf = new Map<string, TaskStatus>()
-  if (report.records.some(record => record.needs !== undefined)) {
-    for (const record of report.records) statusOf.set(itemText(record.item), record.status)
-  }
-  const blocked = (record: TaskRecord): boolean =>
-    record.status === TaskStatus.Skipped &&
-    (record.needs ?? []).some(name => statusOf.get(name) !== TaskStatus.Success)
+  const blocked = blockedByNeeds(report.records)
   return report.records
     .filter(
       record =>
@@ -45,6 +39,34 @@ export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
         blocked(record)
     )
     .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
+}
+
+/**
+ * Whether a skipped task was skipped because a task it needs failed, timed out or was cancelled,
+ * or was itself skipped so; not when its needs were skipped by a halt or a dry run. Spread from
+ * the failures along the needs, without recursion: needs read from a results file may be long
+ * chains, or loop.
+ */
+function blockedByNeeds(records: readonly TaskRecord[]): (record: TaskRecord) => boolean {
+  const dependents = new Map<string, TaskRecord[]>()
+  for (const record of records) {
+    for (const name of record.needs ?? []) {
+      const list = dependents.get(name)
+      if (list === undefined) dependents.set(name, [record])
+      else list.push(record)
+    }
+  }
+  const blocked = new Set<TaskRecord>()
+  if (dependents.size === 0) return () => false
+  const spreading = records.filter(record => isUnsuccessful(record.status))
+  for (let next = spreading.pop(); next !== undefined; next = spreading.pop()) {
+    for (const dependent of dependents.get(itemText(next.item)) ?? []) {
+      if (dependent.status !== TaskStatus.Skipped || blocked.has(dependent)) continue
+      blocked.add(dependent)
+      spreading.push(dependent)
+    }
+  }
+  return record => blocked.has(record)
 }
 
 /** The entries of the failures section: only the first one that has output is open. */
