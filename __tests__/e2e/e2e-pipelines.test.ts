@@ -40,7 +40,7 @@ describe('named tasks with dependencies', () => {
     ])
     expect(run.log).toContain('built\nunit sees deep')
     const file = JSON.parse(readFileSync(run.outputs['results-file'] as string, 'utf8'))
-    expect(file.results[4].skipReason).toBe('needs item 4, which ended failure')
+    expect(file.results[4].skipReason).toBe('broken failed')
     expect(run.log).toContain('::error::1 of 5 tasks did not succeed (1 failed): broken.')
   })
 

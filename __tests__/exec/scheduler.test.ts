@@ -220,8 +220,14 @@ describe('runTasks with needs and priorities', () => {
     expect(outcomes.map(o => [o.status, o.reason])).toEqual([
       ['failure', undefined],
       ['success', undefined],
-      ['skipped', 'needs item 1, which ended failure'],
-      ['skipped', 'needs item 3, which was skipped']
+      ['skipped', 'item 1 failed'],
+      ['skipped', 'item 3 was skipped']
+    ])
+    expect(outcomes.map(o => o.blockedBy)).toEqual([
+      undefined,
+      undefined,
+      [{ index: 0, status: 'failure' }],
+      [{ index: 2, status: 'skipped' }]
     ])
   })
 

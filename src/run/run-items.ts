@@ -1,8 +1,9 @@
 import * as core from '../action/actions-core.js'
-import { commandTask } from '../exec/command-task.js'
+import { commandTask, type PreparedItem } from '../exec/command-task.js'
 import { runTasks } from '../exec/scheduler.js'
 import { type ExecutionSettings } from '../inputs/settings.js'
 import { formatDuration } from '../model/duration.js'
+import { itemLabel } from '../model/labels.js'
 import { countStatuses, type RunReport, type StatusCounts } from '../model/run-report.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { streamSink } from '../log/task-log.js'
@@ -41,6 +42,7 @@ export async function runItems(
       policies: haltPolicies(settings, maxFailures, cancellation),
       needs: plan.needs,
       priorities: plan.priorities,
+      name: index => itemLabel((prepared[index] as PreparedItem).item, 60),
       ...notifyAll(watching)
     })
     await finishAll(watching)
@@ -68,7 +70,7 @@ export async function runItems(
 /** What prints a line as tasks start and end: skipped tasks, and debug lines when asked for. */
 function lineWriters(plan: RunPlan): TaskObserver[] {
   const { prepared } = plan
-  const skipped = new SkippedLines(prepared, plan.shard?.itemCount ?? prepared.length)
+  const skipped = new SkippedLines(prepared)
   return core.isDebug() ? [skipped, new DebugLines(prepared)] : [skipped]
 }
 
