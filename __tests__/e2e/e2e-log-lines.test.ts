@@ -42,6 +42,7 @@ describe('the log of a run with failures, a time-out, a retry and skipped tasks'
     expect(log).toContain('\n⏭️ #5 deploy: skipped, because test failed and e2e timed out\n')
     expect(log).toContain('\n⏭️ #6 notify: skipped, because deploy was skipped\n')
     expect(log.indexOf('⏭️ #5 deploy')).toBeGreaterThan(log.indexOf('⏱️ #3 e2e'))
+    expect(log).toMatch(/^Done in \S+: 2 succeeded, 1 failed, 1 timed out, 2 skipped\.$/m)
     // No status value where prose is expected.
     for (const line of ownLines(log)) {
       expect(line).not.toMatch(/\b(failure|timed-out|ended)\b|\[\d+\/\d+\]/)

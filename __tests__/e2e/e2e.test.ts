@@ -64,9 +64,7 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(run.log).toMatch(
       /::group::✅ #3 gamma delta: succeeded in \S+\nhello gamma delta\nto stderr\n::endgroup::/
     )
-    expect(run.log).toMatch(
-      /Done in \S+: 3 succeeded, 0 failed, 0 timed out, 0 cancelled, 0 skipped\./
-    )
+    expect(run.log).toMatch(/Done in \S+: 3 succeeded\.\n/)
   })
 
   it('fails the step, annotates failures and reports exit codes and signals', async () => {

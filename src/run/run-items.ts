@@ -5,6 +5,7 @@ import { type ExecutionSettings } from '../inputs/settings.js'
 import { formatDuration } from '../model/duration.js'
 import { itemLabel } from '../model/labels.js'
 import { countStatuses, type RunReport, type StatusCounts } from '../model/run-report.js'
+import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { streamSink } from '../log/task-log.js'
 import { describeHalt, describeLimits, failureLimit, haltPolicies } from './halt-settings.js'
@@ -88,10 +89,17 @@ function runningLine(
   )
 }
 
-/** The line that closes a run: how long it took and how the tasks ended. */
-function doneLine(durationMs: number, counts: StatusCounts): string {
-  return (
-    `Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
-    `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`
-  )
+/** The line that closes a run: how long it took and how the tasks ended, zero counts left out. */
+export function doneLine(durationMs: number, counts: StatusCounts): string {
+  const ended: [number, TaskStatus][] = [
+    [counts.succeeded, TaskStatus.Success],
+    [counts.failed, TaskStatus.Failure],
+    [counts.timedOut, TaskStatus.TimedOut],
+    [counts.cancelled, TaskStatus.Cancelled],
+    [counts.skipped, TaskStatus.Skipped]
+  ]
+  const said = ended
+    .filter(([count]) => count > 0)
+    .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`)
+  return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`
 }
