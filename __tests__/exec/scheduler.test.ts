@@ -338,6 +338,6 @@ describe('runTasks halt policies', () => {
     expect(outcomes.map(o => o.status)).toEqual(['timed-out', 'timed-out', 'skipped'])
     expect(halt?.kind).toBe(HaltKind.Timeout)
     expect(reason).toBeInstanceOf(Halt)
-    expect(outcomes[2]?.reason).toBe('not started: total-timeout of 50 ms ran out')
+    expect(outcomes[2]?.reason).toBe('not started: total-timeout of 50ms ran out')
   })
 })

@@ -57,13 +57,16 @@ export async function runItems(
   const counts = countStatuses(records)
   const durationMs = Date.now() - resources.progress.startedAt
   core.info(doneLine(durationMs, counts))
+  const haltReason = describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared)
+  // Said in the log too, not only in the summary: why tasks were cancelled or never started.
+  if (haltReason !== null) core.info(`Halted early: ${haltReason}.`)
   return {
     records,
     counts,
     durationMs,
     workers,
     shell: settings.shell,
-    haltReason: describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared),
+    haltReason,
     haltKind: result.halt?.kind ?? null
   }
 }
