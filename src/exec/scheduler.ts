@@ -5,8 +5,6 @@ import { type HaltPolicy, type HaltRequest } from './halt-policies.js'
 import { FreeSlots, Needs, ReadyQueue } from './scheduler-queues.js'
 import { type UnmetNeed, unmetNeedsReason } from './skip-reason.js'
 
-export { type UnmetNeed } from './skip-reason.js'
-
 /** What a running task knows about its place in the run. */
 export interface TaskContext {
   /** 0-based position of the item in the input. */
@@ -70,8 +68,9 @@ export interface SchedulerResult<R> {
 /**
  * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
  * report other than success, or a throw) never affects the others, except the items that need
- * it, which are skipped once all their needs have settled, the reason naming each that failed. Items start as soon as their needs have succeeded and a slot is free,
- * highest priority first, then in input order. Halting starts nothing more: every item not yet
+ * it, which are skipped once all their needs have settled, the reason naming each need that did
+ * not succeed. Items start as soon as their needs have succeeded and a slot is free, highest
+ * priority first, then in input order. Halting starts nothing more: every item not yet
  * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
  * signal aborted unless the halt drains.
  */
