@@ -50,4 +50,14 @@ describe('the job summary of the bundled action', () => {
     expect(summary.indexOf('FAIL one.test')).toBeGreaterThan(failure)
     expect(summary.indexOf('<table>')).toBeGreaterThan(summary.indexOf('FAIL one.test'))
   })
+
+  it('lists a task skipped for its needs with the failures, naming what it needed', async () => {
+    const run = await runAction({
+      tasks:
+        'build: echo built\ntest:\n  run: exit 1\n  needs: build\n' +
+        'deploy:\n  run: echo deploying\n  needs: [build, test]\n'
+    })
+    expect(run.summary).toContain('<p>⏭️ <code>deploy</code> skipped, because test failed</p>')
+    expect(run.summary.indexOf('<p>⏭️')).toBeLessThan(run.summary.indexOf('<table>'))
+  })
 })

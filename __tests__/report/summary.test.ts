@@ -94,7 +94,7 @@ describe('failures first', () => {
     record(2, 'test', TaskStatus.Failure, { needs: ['build'], outputTail: 'FAIL a.test\n' }),
     record(3, 'deploy', TaskStatus.Skipped, {
       needs: ['build', 'test'],
-      skipReason: 'because test failed'
+      skipReason: 'test failed'
     }),
     record(4, 'docs', TaskStatus.Skipped, { needs: [], skipReason: 'not started: fail-fast' })
   ])
@@ -109,7 +109,7 @@ describe('failures first', () => {
       text,
       '<details><summary>⏱️ <code>lint</code> timed out · exit code 143 (SIGTERM) · 1.0s</summary>'
     )
-    const deploy = at(text, '<p>⏭️ <code>deploy</code> skipped: because test failed</p>')
+    const deploy = at(text, '<p>⏭️ <code>deploy</code> skipped, because test failed</p>')
     expect(at(text, 'Wall time')).toBeLessThan(test)
     expect(test).toBeLessThan(lint)
     expect(lint).toBeLessThan(deploy)
@@ -126,13 +126,13 @@ describe('failures first', () => {
     const chain = Array.from({ length: 20_000 }, (_, i) =>
       record(i, `t${i}`, i === 0 ? TaskStatus.Failure : TaskStatus.Skipped, {
         needs: i === 0 ? [] : [`t${i - 1}`],
-        skipReason: 'because the one before did not succeed'
+        skipReason: 'the one before did not succeed'
       })
     )
     // A results file may say anything: here the first task also needs the last.
     chain[0] = { ...(chain[0] as TaskRecord), needs: ['t19999'] }
     const text = buildSummary(report(chain))
-    expect(text).toContain('<p>⏭️ <code>t19</code> skipped: because the one before')
+    expect(text).toContain('<p>⏭️ <code>t19</code> skipped, because the one before')
     expect(text).toContain('_19,980 more tasks did not succeed')
     const dryRun = chain.map(r => ({ ...r, status: TaskStatus.Skipped, skipReason: 'dry run' }))
     expect(buildSummary(report(dryRun.slice(0, 5)))).not.toContain('<p>⏭️')
@@ -227,7 +227,7 @@ describe('the table', () => {
           outputTail: '</pre><script>x</script>\n\n# h',
           skipReason: 'x'
         }),
-        record(1, 'b', TaskStatus.Skipped, { needs: [hostile], skipReason: 'because\n\n<b>x</b>' }),
+        record(1, 'b', TaskStatus.Skipped, { needs: [hostile], skipReason: 'a\n\n<b>x</b>' }),
         // A merged results file may name any signal.
         record(2, 'c', TaskStatus.Failure, { exitCode: 137, signal: '<img src=x>\n\n# h' })
       ])
@@ -237,7 +237,7 @@ describe('the table', () => {
     expect(text).not.toContain('</pre><')
     expect(text).not.toContain('<b>')
     expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;⏎| a | b |⏎⏎## heading')
-    expect(text).toContain('<p>⏭️ <code>b</code> skipped: because⏎⏎&lt;b&gt;x&lt;/b&gt;</p>')
+    expect(text).toContain('<p>⏭️ <code>b</code> skipped, because a⏎⏎&lt;b&gt;x&lt;/b&gt;</p>')
     expect(text).toContain('<td>137 (&lt;img src=x&gt;⏎⏎# h)</td>')
     expect(text).toContain('failed · exit code 137 (&lt;img src=x&gt;⏎⏎# h) · ')
     // A blank line would end the HTML block of the table and let Markdown in.

@@ -86,7 +86,9 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
   const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`
   const mark = STATUS_MARK[record.status]
   if (record.status === TaskStatus.Skipped) {
-    const reason = record.skipReason === undefined ? '' : `: ${htmlLine(record.skipReason, 500)}`
+    // Skip reasons name what the task needed and how it ended: `test failed`, as the log says it.
+    const reason =
+      record.skipReason === undefined ? '' : `, because ${htmlLine(record.skipReason, 500)}`
     return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`
   }
   const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)]
