@@ -84,7 +84,7 @@ describe('the summary over any items, names, signals and output', () => {
           const needing = tasksNeedingAttention(run)
           const shown =
             summary.match(/^(<details( open)?><summary>|<p>)(❌|⏱️|⛔|⏭️) /gmu)?.length ?? 0
-          const more = Number(/_(\d+) more tasks did not succeed/.exec(summary)?.[1] ?? 0)
+          const more = Number(/_(\d+) more tasks? did not succeed/.exec(summary)?.[1] ?? 0)
           expect(shown + more).toBe(needing.length)
           for (const task of needing.slice(0, shown)) {
             expect(summary).toContain(`<code>${escapeHtml(itemLabel(task.item, 120))}</code>`)

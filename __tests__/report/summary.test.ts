@@ -187,7 +187,7 @@ describe('the table', () => {
 
   it('is collapsed when nothing failed, or when it is longer than 20 rows', () => {
     const passing = buildSummary(report([record(0, 'a', TaskStatus.Success, { attempts: 2 })]))
-    expect(passing).toContain('<details><summary>All 1 tasks</summary>')
+    expect(passing).toContain('<details><summary>The 1 task</summary>')
     expect(passing).toContain('<th>Duration</th><th>Attempts</th>')
     expect(passing).not.toContain('Exit code')
     const long = Array.from({ length: 21 }, (_, i) => record(i, `t${i}`, TaskStatus.Failure))
@@ -199,7 +199,7 @@ describe('the table', () => {
       record(i, `t${i}`, i === 7 ? TaskStatus.Failure : TaskStatus.Success)
     )
     const text = buildSummary(report(records))
-    expect(text).toContain('<details open><summary>The 1 tasks that did not succeed</summary>')
+    expect(text).toContain('<details open><summary>The 1 task that did not succeed</summary>')
     expect(text.match(/<tr><td>/g)).toHaveLength(1)
     expect(text).toContain('<tr><td>8</td>')
     expect(text).toContain(

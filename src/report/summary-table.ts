@@ -38,8 +38,8 @@ export function tablePlan(report: RunReport, failuresShown: boolean): TablePlan 
     },
     open: failuresShown && rows.length <= OPEN_ROWS_UP_TO,
     caption: everyRow
-      ? `All ${count(rows.length)} tasks`
-      : `The ${count(rows.length)} tasks that did not succeed`,
+      ? `${rows.length === 1 ? 'The' : 'All'} ${tasks(rows.length)}`
+      : `The ${tasks(rows.length)} that did not succeed`,
     unlisted: records.length - rows.length
   }
 }
@@ -49,7 +49,7 @@ export function taskTable(plan: TablePlan, rows: readonly string[]): string {
   const unlisted =
     plan.unlisted === 0
       ? ''
-      : `\n_The ${count(plan.unlisted)} tasks that succeeded are not listed; ` +
+      : `\n_The ${tasks(plan.unlisted)} that succeeded ${plan.unlisted === 1 ? 'is' : 'are'} not listed; ` +
         'every result is in the `results-file` output._\n'
   if (rows.length === 0) return unlisted
   const head =
@@ -100,4 +100,9 @@ export function htmlLine(text: string, max: number): string {
 /** A count as people read it: 2,000. */
 export function count(value: number): string {
   return value.toLocaleString('en-US')
+}
+
+/** A number of tasks: `1 task`, `2,000 tasks`. */
+export function tasks(value: number): string {
+  return `${count(value)} ${value === 1 ? 'task' : 'tasks'}`
 }

@@ -57,7 +57,7 @@ export function buildSummary(
     render: entry => failureBlock(entry, limits.maxTailChars),
     limit: limits.maxBytes * FAILURES_SHARE,
     leftOut: left =>
-      `\n_${count(left)} more tasks did not succeed: they are in the table below, and every ` +
+      `\n_${count(left)} more ${plural(left)} did not succeed: they are in the table below, and every ` +
       'result is in the `results-file` output._\n'
   })
   const plan = tablePlan(report, failures.length > 0)
@@ -68,7 +68,7 @@ export function buildSummary(
     limit: limits.maxBytes * TABLE_SHARE,
     wrap: rows => taskTable(plan, rows),
     leftOut: left =>
-      `\n_${count(left)} more tasks not shown; every result is in the \`results-file\` output._\n`
+      `\n_${count(left)} more ${plural(left)} not shown; every result is in the \`results-file\` output._\n`
   })
   summary.section({
     entries: summaryCharts(report),
@@ -86,6 +86,11 @@ export function buildSummary(
       'each is in the `results-file` output._\n'
   })
   return summary.text()
+}
+
+/** "task" or "tasks", as `count` asks. */
+function plural(count: number): string {
+  return count === 1 ? 'task' : 'tasks'
 }
 
 /** What a task wrote to its own step summary, under a heading naming it. */
