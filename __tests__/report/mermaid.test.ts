@@ -255,7 +255,8 @@ const mermaidRender = async (text: string): Promise<Drawn> =>
 
 async function parseGantt(text: string): Promise<GanttSnapshot> {
   const { result, db } = await mermaidParse<GanttSnapshot>(text)
-  expect(result).toEqual({ diagramType: 'gantt', config: { gantt: { displayMode: 'compact' } } })
+  // No front matter: no compact mode, which shares a row between tasks of a section.
+  expect(result).toEqual({ diagramType: 'gantt', config: {} })
   // Nothing but tasks and the settings we wrote: no links, callbacks, titles or descriptions.
   expect(db.links).toBe(0)
   expect(db.dateFormat).toBe('x')
@@ -299,9 +300,41 @@ const TAGS: Record<TaskStatus, string[]> = {
 const DIVISOR: Record<string, number> = { ms: 1, s: 1, min: 60, h: 3600 }
 
 /**
+ * When each task is drawn, by index: a slot runs one task at a time, so a task's end is cut back
+ * to the start of the next task on its slot (times made finite and not negative first).
+ */
+function drawnTimes(tasks: readonly TimelineTask[]): Map<number, [number, number]> {
+  const t = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
+  const times = new Map<number, [number, number]>()
+  const bySlot = new Map<number, number[]>()
+  tasks.forEach((task, i) => {
+    if (task.status === TaskStatus.Skipped) return
+    bySlot.set(task.slot, [...(bySlot.get(task.slot) ?? []), i])
+  })
+  for (const indices of bySlot.values()) {
+    const order = indices.sort(
+      (a, b) =>
+        t((tasks[a] as TimelineTask).startMs) - t((tasks[b] as TimelineTask).startMs) || a - b
+    )
+    order.forEach((i, k) => {
+      const task = tasks[i] as TimelineTask
+      const start = t(task.startMs)
+      const next = order[k + 1]
+      const end = Math.max(start, t(task.endMs))
+      times.set(i, [
+        start,
+        next === undefined ? end : Math.min(end, t((tasks[next] as TimelineTask).startMs))
+      ])
+    })
+  }
+  return times
+}
+
+/**
  * Checks a gantt chart against its input: one parsed task per drawn input task (ids `t<index>`),
- * in its slot's section, with its tags, its (scaled) times, and its label decoding to the cut
- * original label plus the status note. Returns the indices drawn.
+ * each on its own row, in its slot's section in the order the slot ran them, with its tags, its
+ * (scaled) times as drawnTimes gives them, no two of a slot overlapping, and its label decoding
+ * to the cut original label plus the status note. Returns the indices drawn.
  */
 async function checkGantt(
   tasks: readonly TimelineTask[],
@@ -316,6 +349,7 @@ async function checkGantt(
   expect(new Set(ids).size).toBe(ids.length)
   const unit = db.axisFormat.split(' ')[1] as string
   const divisor = DIVISOR[unit] as number
+  const times = drawnTimes(tasks)
   const indices: number[] = []
   for (const got of parsed) {
     const index = Number(/^t(\d+)$/.exec(got.id)?.[1])
@@ -330,8 +364,9 @@ async function checkGantt(
     // The task name ends at ` :`; the parser keeps the space.
     expect(got.shown.endsWith(' ')).toBe(true)
     expect(got.shown.slice(0, -1)).toBe(labelText(task.label, maxLabel) + NOTE[task.status])
-    const start = Math.round(task.startMs / divisor)
-    const end = Math.round(task.endMs / divisor)
+    const [startMs, endMs] = times.get(index) as [number, number]
+    const start = Math.round(startMs / divisor)
+    const end = Math.round(endMs / divisor)
     expect([got.start, got.end]).toEqual([start, end])
     expect(got.tags).toEqual([...TAGS[task.status], ...(start === end ? ['milestone'] : [])])
   }
@@ -340,6 +375,13 @@ async function checkGantt(
       .sort((a, b) => a - b)
       .map(slot => `Slot ${slot}`)
   )
+  // Rows in slot order, each slot's tasks in the order they ran, none overlapping the next.
+  parsed.forEach((got, k) => {
+    const next = parsed[k + 1]
+    if (next === undefined) return
+    if (next.section === got.section) expect(next.start).toBeGreaterThanOrEqual(got.end)
+    else expect(Number(next.section.slice(5))).toBeGreaterThan(Number(got.section.slice(5)))
+  })
   return indices
 }
 
@@ -460,9 +502,6 @@ describe('ganttChart', () => {
     expect(chart).toEqual({
       omitted: 0,
       text: [
-        '---',
-        'displayMode: compact',
-        '---',
         'gantt',
         '  dateFormat x',
         '  axisFormat %Q ms',
@@ -477,6 +516,14 @@ describe('ganttChart', () => {
       ].join('\n')
     })
     expect(await checkGantt(tasks, chart)).toEqual([0, 2, 1, 3])
+  })
+
+  it('draws consecutive tasks of a slot touching when their recorded times overlap', async () => {
+    // A 1 ms overlap, as recorded: each end is a wall-clock start plus a rounded duration.
+    const tasks = [task('lint', 1, 2, 451), task('audit', 1, 450, 761), task('build', 2, 0, 900)]
+    const chart = ganttChart(tasks)
+    expect(chart.text).toContain('#108;int :t0, 2, 450\n    #97;udit :t1, 450, 761')
+    expect(await checkGantt(tasks, chart)).toEqual([0, 1, 2])
   })
 
   it('draws a task of 0 ms as a milestone, and a chart of only such tasks', async () => {
@@ -545,15 +592,16 @@ describe('ganttChart', () => {
   )
 
   it('keeps failures, then the longest tasks, when there are too many', async () => {
+    // Each slot starts a task every 8 s, and none runs longer.
     const tasks = Array.from({ length: 500 }, (_, i) =>
-      task(`item-${i}`, (i % 8) + 1, i * 1000, i * 1000 + ((i * 7919) % 500) * 100)
+      task(`item-${i}`, (i % 8) + 1, i * 1000, i * 1000 + ((i * 7919) % 80) * 100)
     )
     for (const i of [13, 250, 499]) (tasks[i] as TimelineTask).status = TaskStatus.Failure
     ;(tasks[77] as TimelineTask).status = TaskStatus.TimedOut
     const chart = ganttChart(tasks)
-    expect(chart.omitted).toBe(300)
+    expect(chart.omitted).toBe(470)
     const drawn = new Set(await checkGantt(tasks, chart))
-    expect(drawn.size).toBe(200)
+    expect(drawn.size).toBe(30)
     for (const i of [13, 77, 250, 499]) expect(drawn.has(i)).toBe(true)
     const length = (i: number): number =>
       (tasks[i] as TimelineTask).endMs - (tasks[i] as TimelineTask).startMs
@@ -575,7 +623,7 @@ describe('ganttChart', () => {
   it('leaves tasks out rather than exceed what Mermaid will draw', async () => {
     // 200 labels of 200 quotes: each escapes to 800 characters.
     const tasks = Array.from({ length: 200 }, (_, i) => task('"'.repeat(200), 1, i, i + 1))
-    const chart = ganttChart(tasks, { maxLabel: 200 })
+    const chart = ganttChart(tasks, { maxLabel: 200, maxEntries: 200 })
     expect(chart.text.length).toBeLessThanOrEqual(MAX_CHART_TEXT)
     expect(chart.omitted).toBeGreaterThan(100)
     await checkGantt(tasks, chart, 200)
@@ -816,7 +864,8 @@ describe('labels from untrusted text', () => {
     const tasks = NASTY.map((label, i) =>
       task(label, (i % 3) + 1, i * 10, i * 10 + 10, statuses[i % 4] as TaskStatus)
     )
-    const gantt = ganttChart(tasks, { maxLabel: 80 })
+    const gantt = ganttChart(tasks, { maxLabel: 80, maxEntries: tasks.length })
+    expect(gantt.omitted).toBe(0)
     const drawnGantt = await mermaidRender(gantt.text)
     expect(drawnGantt.forbidden).toBe(0)
     tasks.forEach((t, i) => {
