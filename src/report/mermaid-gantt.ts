@@ -1,13 +1,14 @@
 import { TaskStatus } from '../model/task-status.js'
 import { slotTimes, type TimelineTask } from './timeline-tasks.js'
 import { type Chart, type ChartLimits, MAX_CHART_TEXT, resolveLimits } from './mermaid-chart.js'
+import { fittingLength } from './label-width.js'
 import { mermaidLabel, withNote } from './mermaid-label.js'
 
 export type { TimelineTask } from './timeline-tasks.js'
 
 /**
- * At most 30 rows, and labels of at most 40 characters: about a third of the chart's width at
- * GitHub's page width, so a label fits inside its bar, or beside it on its own row.
+ * At most 30 rows, and labels of at most 40 characters, fewer when wide (see fittingLength), so a
+ * label fits inside its bar, or beside it on its own row.
  */
 export const DEFAULT_GANTT_LIMITS: ChartLimits = { maxEntries: 30, maxLabel: 40 }
 
@@ -68,18 +69,21 @@ const isFailure = (status: TaskStatus): boolean =>
  * A Mermaid gantt chart with one row per task, in one section per worker slot (a slot's tasks in
  * the order they ran), so a label that does not fit its bar is drawn beside it on its own row and
  * never over another task's bar. Failures are marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
- * ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap (see
- * slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting are
- * kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take no
- * time on the chart's scale are drawn as milestones (a diamond), since a bar of no width would not
- * show. Task ids are `t<index>`, the index into `tasks`.
+ * cancelled ones `done`, and each non-success labelled with its status. Labels are cut to
+ * `maxLabel` characters, fewer when wide characters would pass MAX_LABEL_WIDTH. Skipped tasks
+ * (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap
+ * (see slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting
+ * are kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take
+ * no time on the chart's scale are drawn as milestones (a diamond), since a bar of no width would
+ * not show. Task ids are `t<index>`, the index into `tasks`.
  */
 export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<ChartLimits>): Chart {
   const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS)
   const bars = slotTimes(tasks).map(({ index, slot, start, end }): Bar => {
     const { status, label } = tasks[index] as TimelineTask
-    const text = withNote(mermaidLabel(label, maxLabel), GANTT_STATUS[status].note)
+    const { note } = GANTT_STATUS[status]
+    const length = fittingLength(label, note === '' ? '' : ` (${note})`, maxLabel)
+    const text = withNote(mermaidLabel(label, length), note)
     return { index, slot, start, end, status, label: text }
   })
   const ranked = [...bars].sort(
