@@ -17,6 +17,7 @@ import {
 } from '../../src/report/mermaid-gantt.js'
 import { fittingLength } from '../../src/report/label-width.js'
 import { labelText, mermaidLabel } from '../../src/report/mermaid-label.js'
+import { busyWorkersChart } from '../../src/report/mermaid-xychart.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 
 /*
@@ -95,6 +96,9 @@ interface Drawn {
   labelTags: string[]
   /** Elements that must never be in the SVG. */
   forbidden: number
+  /** Heights of an xychart's bars, and its texts (axis labels and titles) in the order drawn. */
+  bars: number[]
+  xyTexts: string[]
 }
 
 /** The child process (CommonJS, run with -e): loads jsdom, then mermaid, and answers one at a time. */
@@ -158,7 +162,9 @@ function drawn(svg) {
     texts, classes,
     ticks: [...doc.querySelectorAll('g.grid .tick text')].map(el => el.textContent),
     labelTags: [...doc.querySelectorAll('.nodeLabel *')].map(el => el.tagName.toLowerCase()),
-    forbidden: doc.querySelectorAll('script, iframe, img, a, object, embed, [onerror], [onclick], [onload]').length
+    forbidden: doc.querySelectorAll('script, iframe, img, a, object, embed, [onerror], [onclick], [onload]').length,
+    bars: [...doc.querySelectorAll('g.bar-plot-0 rect')].map(el => Number(el.getAttribute('height'))),
+    xyTexts: [...doc.querySelectorAll('g.main text')].map(el => el.textContent)
   }
 }
 // mermaid.parse builds a db and drops it. To read the db of that very parse, the db's clear()
@@ -193,6 +199,11 @@ process.on('message', ({ id, op, text }) => {
       }
       lastDb = undefined
       const result = await mermaid.parse(text)
+      // An xychart's db holds its data only for drawing: what it shows is read from the SVG.
+      if (result.diagramType === 'xychart') {
+        process.send({ id, result, db: null })
+        return mermaid
+      }
       if (lastDb === undefined) throw new Error('no db seen for this parse')
       const snapshot = result.diagramType === 'gantt' ? gantt(lastDb) : flowchart(lastDb)
       process.send({ id, result, db: snapshot })
@@ -724,6 +735,61 @@ describe('dependencyFlowchart', () => {
     expect(chart.text.length).toBeLessThanOrEqual(MAX_CHART_TEXT)
     expect(chart.omitted).toBeGreaterThan(0)
     await checkFlowchart(nodes, chart, 200)
+  })
+})
+
+describe('busyWorkersChart', () => {
+  it('is drawn with a bar of the height of each value, whatever the tasks', async () => {
+    let runs = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            slot: fc.integer({ min: 1, max: 8 }),
+            start: fc.nat({ max: 50_000_000 }),
+            length: fc.nat({ max: 50_000_000 }),
+            scale: fc.constantFrom(1, 1_000, 1_000_000)
+          }),
+          { minLength: 1, maxLength: 30 }
+        ),
+        fc.integer({ min: 1, max: 64 }),
+        async (entries, workers) => {
+          runs++
+          const tasks = entries.map(e =>
+            task(
+              'x',
+              e.slot,
+              Math.floor(e.start / e.scale),
+              Math.floor((e.start + e.length) / e.scale)
+            )
+          )
+          const chart = busyWorkersChart(tasks, workers)
+          const { result } = await mermaidParse<unknown>(chart.text)
+          expect(result.diagramType).toBe('xychart')
+          const values = /\n {2}bar \[(.*)\]$/.exec(chart.text)?.[1]?.split(', ').map(Number) ?? []
+          const labels = JSON.parse(`[${/x-axis "[a-z ]+" \[(.*)\]\n/.exec(chart.text)?.[1]}]`)
+          const peak = Number(/y-axis "busy workers" 0 --> (\d+)\n/.exec(chart.text)?.[1])
+          expect(values.length).toBeGreaterThan(0)
+          expect(labels).toHaveLength(values.length)
+          expect(Math.max(...values)).toBeLessThanOrEqual(peak)
+          const drawn = await mermaidRender(chart.text)
+          expect(drawn.forbidden).toBe(0)
+          expect(drawn.bars).toHaveLength(values.length)
+          // Heights are one affine function of the values: each bar shows its value.
+          const [v0, h0] = [values[0] as number, drawn.bars[0] as number]
+          const perUnit =
+            (drawn.bars[drawn.bars.length - 1]! - h0) / (values[values.length - 1]! - v0)
+          values.forEach((v, i) => {
+            if (v !== v0 && Number.isFinite(perUnit)) {
+              expect(drawn.bars[i]).toBeCloseTo(h0 + (v - v0) * perUnit, 0)
+            }
+          })
+          for (const label of labels) expect(drawn.xyTexts).toContain(label)
+        }
+      ),
+      { seed: 20261209, numRuns: 40 }
+    )
+    expect(runs).toBe(40)
   })
 })
 

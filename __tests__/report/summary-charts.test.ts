@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
 import { MAX_CHART_TEXT } from '../../src/report/mermaid-chart.js'
@@ -93,5 +94,69 @@ describe('summaryCharts', () => {
     )
     const none = summaryCharts(report(run(100, 4)))
     expect(none[1]).toContain('<summary>Timeline: the 20 slowest of 100 tasks</summary>')
+  })
+
+  it('keeps every chart within what Mermaid draws and every name escaped, for any run', () => {
+    // A bar line: an escaped label (entity codes for anything with a meaning), tags, id, times.
+    const BAR =
+      /^ {4}(?:[^:;#%{}<>&"`$\n]|#\d+;)+ :(?:(?:active|done|crit|milestone), )*t\d+, \d+, \d+$/
+    const XY =
+      /^---\nconfig:\n(?: .*\n)+---\nxychart-beta\n {2}x-axis "(?:seconds|minutes|hours) since the start" \[(?:"[\d.]+"(?:, )?)+\]\n {2}y-axis "busy workers" 0 --> \d+\n {2}bar \[(?:[\d.]+(?:, )?)+\]$/
+    const name = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.constantFrom(
+        ':',
+        '%%{init: {"theme":"dark"}}%%',
+        '```',
+        'click t0 call alert(1)',
+        '\n',
+        '#35;'
+      )
+    )
+    let runs = 0
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            name,
+            slot: fc.integer({ min: 1, max: 8 }),
+            start: fc.nat({ max: 100_000 }),
+            length: fc.nat({ max: 100_000 }),
+            status: fc.constantFrom(...Object.values(TaskStatus))
+          }),
+          { minLength: 1, maxLength: 80 }
+        ),
+        entries => {
+          runs++
+          const records = entries.map((e, i) =>
+            e.status === TaskStatus.Skipped
+              ? record(i, e.name, e.status)
+              : record(i, e.name, e.status, {
+                  slot: e.slot,
+                  startedAt: T0 + e.start,
+                  endedAt: T0 + e.start + e.length
+                })
+          )
+          const ran = records.filter(r => r.startedAt !== null).length
+          const blocks = summaryCharts(report(records, { workers: 8 }))
+          const charts = blocks.map(block => /```mermaid\n([\s\S]*)\n```/.exec(block)?.[1] ?? '')
+          expect(charts).toHaveLength(ran === 0 ? 0 : ran <= 30 ? 1 : 2)
+          for (const chart of charts) {
+            expect(chart.length).toBeLessThanOrEqual(MAX_CHART_TEXT)
+            if (chart.startsWith('---')) {
+              expect(chart).toMatch(XY)
+              continue
+            }
+            const bars = chart.split('\n').filter(line => line.startsWith('    '))
+            for (const bar of bars) expect(bar).toMatch(BAR)
+            // Every task up to 30; beyond, the 20 slowest and at most 10 more failures.
+            if (ran <= 30) expect(bars).toHaveLength(ran)
+            else expect([bars.length >= 20, bars.length <= 30]).toEqual([true, true])
+          }
+        }
+      ),
+      { seed: 20261210, numRuns: 300 }
+    )
+    expect(runs).toBe(300)
   })
 })
