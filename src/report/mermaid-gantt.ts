@@ -1,4 +1,4 @@
-import { TaskStatus } from '../model/task-status.js'
+import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { slotTimes, type TimelineTask } from './timeline-tasks.js'
 import { type Chart, type ChartLimits, MAX_CHART_TEXT, resolveLimits } from './mermaid-chart.js'
 import { fittingLength } from './label-width.js'
@@ -47,9 +47,9 @@ function chooseAxis(spanMs: number): Axis {
  */
 const GANTT_STATUS: Record<TaskStatus, { tags: string[]; note: string }> = {
   [TaskStatus.Success]: { tags: [], note: '' },
-  [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
-  [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
-  [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
+  [TaskStatus.Failure]: { tags: ['crit'], note: STATUS_WORDS[TaskStatus.Failure] },
+  [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: STATUS_WORDS[TaskStatus.TimedOut] },
+  [TaskStatus.Cancelled]: { tags: ['done'], note: STATUS_WORDS[TaskStatus.Cancelled] },
   [TaskStatus.Skipped]: { tags: [], note: '' }
 }
 
