@@ -35507,22 +35507,22 @@ const FLOW_CLASS = {
     [TaskStatus.Failure]: {
         name: 'failure',
         style: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
-        note: 'failed'
+        note: STATUS_WORDS[TaskStatus.Failure]
     },
     [TaskStatus.TimedOut]: {
         name: 'timedOut',
         style: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328,stroke-width:2px',
-        note: 'timed out'
+        note: STATUS_WORDS[TaskStatus.TimedOut]
     },
     [TaskStatus.Cancelled]: {
         name: 'cancelled',
         style: 'fill:#eaeef2,stroke:#57606a,color:#1f2328',
-        note: 'cancelled'
+        note: STATUS_WORDS[TaskStatus.Cancelled]
     },
     [TaskStatus.Skipped]: {
         name: 'skipped',
         style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
-        note: 'skipped'
+        note: STATUS_WORDS[TaskStatus.Skipped]
     }
 };
 /** Which nodes are kept first when there are too many. */
@@ -35633,11 +35633,81 @@ function nodeLabel(node, maxLabel) {
     return withNote(name, note);
 }
 
+;// CONCATENATED MODULE: ./src/report/timeline-tasks.ts
+
+/** A time in ms as a finite, non-negative number. */
+const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
+/** A slot as a whole number of at least 1. */
+const slotOf = (slot) => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1);
+/**
+ * When each task that ran was on its worker slot: times made finite and not negative, and no two
+ * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
+ * artefact of measuring (a task's end is its start plus a rounded monotonic duration, the next
+ * start is read from the wall clock, and results files from other machines keep what they were
+ * given): a task's end is cut back to the start of the next task on its slot. Skipped tasks
+ * (they never ran) are left out. In slot order, then start order.
+ */
+function slotTimes(tasks) {
+    const ran = tasks.flatMap((task, index) => {
+        if (task.status === TaskStatus.Skipped)
+            return [];
+        const start = time(task.startMs);
+        return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }];
+    });
+    ran.sort((a, b) => a.slot - b.slot || a.start - b.start || a.index - b.index);
+    for (let i = 0; i + 1 < ran.length; i++) {
+        const current = ran[i];
+        const next = ran[i + 1];
+        if (next.slot === current.slot && current.end > next.start)
+            current.end = next.start;
+    }
+    return ran;
+}
+
+;// CONCATENATED MODULE: ./src/report/label-width.ts
+
+/**
+ * Widest a gantt label (with its status note) may be, in px at Mermaid's 11 px gantt font. Mermaid
+ * draws a label inside its bar when it fits, else to the right of the bar, else to its left; on
+ * GitHub's page (a chart about 900 px wide, 750 px of it time) a label up to about 290 px always
+ * fits on one of the three sides, so it is never cut off at the chart's edge.
+ */
+const MAX_LABEL_WIDTH = 280;
+/** East Asian wide and full-width characters, and emoji: about a full em. */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f000}-\u{1faff}\u{20000}-\u{3fffd}]|\p{Extended_Pictographic}/u;
+/** Capitals and the widest small letters and symbols. */
+const BROAD = /[A-Z@%#&mwMW—…]/;
+/** A text's width in px at 11 px, estimated from above (the font is the viewer's). */
+function textWidth(text) {
+    let width = 0;
+    for (const ch of text)
+        width += WIDE.test(ch) ? 12 : BROAD.test(ch) ? 10 : 6.5;
+    return width;
+}
+/**
+ * The most characters (at most `maxLabel`) of `text` whose label, followed by `note`, fits in
+ * {@link MAX_LABEL_WIDTH}; at least 1.
+ */
+function fittingLength(text, note, maxLabel) {
+    const room = MAX_LABEL_WIDTH - textWidth(note);
+    for (let length = maxLabel; length > 1; length--) {
+        if (textWidth(labelText(text, length)) <= room)
+            return length;
+    }
+    return 1;
+}
+
 ;// CONCATENATED MODULE: ./src/report/mermaid-gantt.ts
 
 
 
-const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: DEFAULT_MAX_LABEL };
+
+
+/**
+ * At most 30 rows, and labels of at most 40 characters, fewer when wide (see fittingLength), so a
+ * label fits inside its bar, or beside it on its own row.
+ */
+const DEFAULT_GANTT_LIMITS = { maxEntries: 30, maxLabel: 40 };
 /**
  * Chooses the axis for a run `spanMs` long. Mermaid formats ticks in the viewer's time zone, and
  * only `%Q` (epoch ms) and `%s` (epoch seconds) are free of it, so longer runs scale their
@@ -35660,27 +35730,33 @@ function chooseAxis(spanMs) {
  */
 const GANTT_STATUS = {
     [TaskStatus.Success]: { tags: [], note: '' },
-    [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
-    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
-    [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
+    [TaskStatus.Failure]: { tags: ['crit'], note: STATUS_WORDS[TaskStatus.Failure] },
+    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: STATUS_WORDS[TaskStatus.TimedOut] },
+    [TaskStatus.Cancelled]: { tags: ['done'], note: STATUS_WORDS[TaskStatus.Cancelled] },
     [TaskStatus.Skipped]: { tags: [], note: '' }
 };
-/** A time in ms as a finite, non-negative number. */
-const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
 /**
- * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
- * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
- * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
- * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
- * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
- * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
- * the index into `tasks`.
+ * A Mermaid gantt chart with one row per task, in one section per worker slot (a slot's tasks in
+ * the order they ran), so a label that does not fit its bar is drawn beside it on its own row and
+ * never over another task's bar. Failures are marked `crit`, timed-out tasks `active, crit`,
+ * cancelled ones `done`, and each non-success labelled with its status. Labels are cut to
+ * `maxLabel` characters, fewer when wide characters would pass MAX_LABEL_WIDTH. Skipped tasks
+ * (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap
+ * (see slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting
+ * are kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take
+ * no time on the chart's scale are drawn as milestones (a diamond), since a bar of no width would
+ * not show. Task ids are `t<index>`, the index into `tasks`.
  */
 function ganttChart(tasks, limits) {
     const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
-    const bars = tasks.flatMap((task, index) => bar(task, index, maxLabel));
+    const bars = slotTimes(tasks).map(({ index, slot, start, end }) => {
+        const { status, label } = tasks[index];
+        const { note } = GANTT_STATUS[status];
+        const length = fittingLength(label, note === '' ? '' : ` (${note})`, maxLabel);
+        const text = withNote(mermaidLabel(label, length), note);
+        return { index, slot, start, end, status, label: text };
+    });
     const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
         b.end - b.start - (a.end - a.start) ||
         a.index - b.index);
@@ -35695,46 +35771,29 @@ function ganttChart(tasks, limits) {
     }
     return { text, omitted: bars.length - kept.length };
 }
-/** The bar a task draws, if it ran: none for a skipped task. */
-function bar(task, index, maxLabel) {
-    if (task.status === TaskStatus.Skipped)
-        return [];
-    const start = time(task.startMs);
-    const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
-    const label = withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note);
-    return [
-        { index, slot, start, end: Math.max(start, time(task.endMs)), status: task.status, label }
-    ];
-}
-/** The chart's text for the bars kept. */
+/** The chart's text for the bars kept: a section per slot, a row per bar in the order they ran. */
 function ganttText(bars) {
     const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
     const axis = chooseAxis(span);
-    const lines = [
-        '---',
-        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
-        'displayMode: compact',
-        '---',
-        'gantt',
-        '  dateFormat x',
-        `  axisFormat ${axis.format}`
-    ];
+    const lines = ['gantt', '  dateFormat x', `  axisFormat ${axis.format}`];
     if (axis.tick !== undefined)
         lines.push(`  tickInterval ${axis.tick}`);
     // The chart's dates are in 1970: a line at today's date would only stretch the axis.
     lines.push('  todayMarker off');
-    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
-    for (const slot of slots) {
-        lines.push(`  section Slot ${slot}`);
-        const inSlot = bars
-            .filter(bar => bar.slot === slot)
-            .sort((a, b) => a.start - b.start || a.index - b.index);
-        for (const bar of inSlot)
-            lines.push(barLine(bar, axis));
+    const ordered = [...bars].sort((a, b) => a.slot - b.slot || a.start - b.start || a.index - b.index);
+    let section;
+    for (const bar of ordered) {
+        if (bar.slot !== section)
+            lines.push(`  section Slot ${bar.slot}`);
+        section = bar.slot;
+        lines.push(barLine(bar, axis));
     }
     return lines.join('\n');
 }
-/** One bar's line: its label, tags, id, start and end on the chart's scale. */
+/**
+ * One bar's line: its label, tags, id, start and end on the chart's scale. Rounding is monotonic,
+ * so bars that did not overlap before it do not after it (at most they touch).
+ */
 function barLine(bar, axis) {
     const start = Math.round(bar.start / axis.divisor);
     const end = Math.round(bar.end / axis.divisor);
@@ -35745,7 +35804,90 @@ function barLine(bar, axis) {
     return `    ${bar.label} :${data}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/mermaid-xychart.ts
+
+/** Most bars: at about 900 px, 30 labels of up to 4 characters still fit under them. */
+const MAX_BUCKETS = 30;
+const SECONDS = { name: 'seconds', ms: 1000 };
+const MINUTES = { name: 'minutes', ms: 60_000 };
+const HOURS = { name: 'hours', ms: 3_600_000 };
+/** Bucket widths tried, in units: round numbers, the smallest that makes at most MAX_BUCKETS. */
+const STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 20, 30];
+/**
+ * The buckets for a run `spanMs` long: seconds under 5 minutes, minutes under 5 hours, hours
+ * beyond (so labels stay short), the narrowest round width that needs at most MAX_BUCKETS.
+ */
+function chooseBuckets(spanMs) {
+    const span = Math.max(1, spanMs);
+    const unit = span < 300_000 ? SECONDS : span < 18_000_000 ? MINUTES : HOURS;
+    const inUnits = span / unit.ms;
+    // Beyond the list (runs of many days), whole powers of ten of hours.
+    const step = STEPS.find(s => s * unit.ms >= 1 && inUnits / s <= MAX_BUCKETS) ??
+        10 ** Math.ceil(Math.log10(inUnits / MAX_BUCKETS));
+    const width = step * unit.ms;
+    return { unit, width, count: Math.max(1, Math.ceil(span / width)) };
+}
+/**
+ * How many tasks were running, on average, in each bucket of time: the time tasks spent in the
+ * bucket divided by the bucket's length (its part within the run, for the last one). Every task
+ * that ran counts, with times as slotTimes gives them (so a slot never counts twice).
+ */
+function busyWorkers(tasks, buckets) {
+    const times = slotTimes(tasks);
+    const span = times.reduce((max, t) => Math.max(max, t.end), 0);
+    const busy = new Array(buckets.count).fill(0);
+    for (const { start, end } of times) {
+        const first = Math.min(buckets.count - 1, Math.floor(start / buckets.width));
+        for (let b = first; b < buckets.count && b * buckets.width < end; b++) {
+            const from = Math.max(start, b * buckets.width);
+            const to = Math.min(end, (b + 1) * buckets.width);
+            busy[b] = busy[b] + Math.max(0, to - from);
+        }
+    }
+    return busy.map((spent, b) => {
+        const length = Math.min(buckets.width, span - b * buckets.width);
+        return length > 0 ? spent / length : 0;
+    });
+}
+/** A number with at most `digits` decimals, without trailing zeros. */
+const decimal = (value, digits) => String(Number(value.toFixed(digits)));
+/**
+ * A Mermaid xychart (bar chart) of how many of the `workers` were busy over the run, one bar per
+ * bucket of time (see busyWorkers): a picture of every task, however many ran. Its text holds
+ * only numbers and fixed words, never an item's text, so nothing in it needs escaping.
+ */
+function busyWorkersChart(tasks, workers) {
+    const span = slotTimes(tasks).reduce((max, t) => Math.max(max, t.end), 0);
+    const buckets = chooseBuckets(span);
+    const busy = busyWorkers(tasks, buckets);
+    const peak = Math.max(Number.isFinite(workers) ? Math.floor(workers) : 1, ...busy.map(Math.ceil), 1);
+    const digits = Math.max(0, -Math.floor(Math.log10(buckets.width / buckets.unit.ms)));
+    const labels = busy.map((_, b) => `"${decimal((b * buckets.width) / buckets.unit.ms, digits)}"`);
+    const text = [
+        '---',
+        'config:',
+        '  xyChart:',
+        '    width: 900',
+        '    height: 260',
+        '    xAxis:',
+        '      labelFontSize: 12',
+        // A blue that reads on light and dark pages (the default is a pale lavender).
+        '  themeVariables:',
+        '    xyChart:',
+        '      plotColorPalette: "#54aeff"',
+        '---',
+        'xychart-beta',
+        `  x-axis "${buckets.unit.name} since the start" [${labels.join(', ')}]`,
+        `  y-axis "busy workers" 0 --> ${peak}`,
+        `  bar [${busy.map(value => decimal(value, 2)).join(', ')}]`
+    ].join('\n');
+    return { text, omitted: 0 };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary-charts.ts
+
+
+
 
 
 
@@ -35753,38 +35895,77 @@ function barLine(bar, axis) {
 
 /** Runs with at most this many tasks show their charts open; larger ones collapse them. */
 const OPEN_CHARTS_UP_TO = 20;
+/** Runs with at most this many tasks that ran draw each of them on the timeline. */
+const EVERY_TASK_UP_TO = 30;
+/** Larger runs draw the slowest tasks, and this many more of the failed ones. */
+const SLOWEST_TASKS = 20;
+const MORE_FAILURES = 10;
 /**
- * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
- * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ * The run as pictures: a timeline of which task ran when on which worker (every task up to
+ * {@link EVERY_TASK_UP_TO}; beyond, how busy the workers were over time, counting every task, and
+ * a timeline of the slowest and failed tasks), and, when some named task needs another, a graph of
+ * the needs coloured by status. GitHub renders Mermaid blocks in job summaries.
  */
 function summaryCharts(report) {
     const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
-    const blocks = [];
-    const timeline = timelineBlock(report, open);
-    if (timeline !== undefined)
-        blocks.push(timeline);
-    if (report.records.some(record => record.needs !== undefined)) {
+    const blocks = timelineBlocks(report, open);
+    if (report.records.some(record => (record.needs?.length ?? 0) > 0)) {
         blocks.push(graphBlock(report.records, open));
     }
     return blocks;
 }
-/** The timeline of the tasks that ran, if any did. */
-function timelineBlock(report, open) {
+/** The timeline charts of the tasks that ran, if any did. */
+function timelineBlocks(report, open) {
     const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
     if (ran.length === 0)
-        return undefined;
+        return [];
     const origin = Math.min(...ran.map(record => record.startedAt));
-    const gantt = ganttChart(ran.map(record => ({
+    const tasks = ran.map(record => ({
         label: itemLabel(record.item, 200),
         slot: record.slot ?? 1,
         startMs: record.startedAt - origin,
         endMs: record.endedAt - origin,
         status: record.status
-    })));
-    const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
-    const title = `Timeline: ${ran.length} tasks on ${report.workers} workers${note}`;
-    return mermaidBlock(title, gantt.text, open);
+    }));
+    const workers = `${count(ran.length)} tasks on ${count(report.workers)} workers`;
+    if (ran.length <= EVERY_TASK_UP_TO) {
+        const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO });
+        return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)];
+    }
+    const busy = busyWorkersChart(tasks, report.workers);
+    const { chosen, title } = slowestAndFailed(tasks);
+    const gantt = ganttChart(chosen.map(index => tasks[index]), { maxEntries: chosen.length });
+    return [
+        mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
+        mermaidBlock(`${title}${notDrawn(gantt.omitted)}`, gantt.text, open)
+    ];
 }
+/**
+ * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
+ * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
+ */
+function slowestAndFailed(tasks) {
+    const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]));
+    const byLength = tasks
+        .map((_, index) => index)
+        .sort((a, b) => (length.get(b) ?? 0) - (length.get(a) ?? 0) || a - b);
+    const slowest = byLength.slice(0, SLOWEST_TASKS);
+    const failed = (index) => tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut;
+    const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed);
+    const more = otherFailures.slice(0, MORE_FAILURES);
+    let title = `Timeline: the ${count(slowest.length)} slowest of ${count(tasks.length)} tasks`;
+    if (more.length > 0) {
+        const which = more.length === otherFailures.length
+            ? `the ${count(more.length)}`
+            : `the ${count(more.length)} slowest of the ${count(otherFailures.length)}`;
+        title += `, and ${which} other failed tasks`;
+    }
+    return { chosen: [...slowest, ...more], title };
+}
+/** A whole number with thousands separators. */
+const count = (value) => value.toLocaleString('en-US');
+/** The note on a chart's title when limits left entries out. */
+const notDrawn = (omitted) => omitted > 0 ? `, ${count(omitted)} more not drawn` : '';
 /** The graph of the named tasks' needs. */
 function graphBlock(records, open) {
     const graph = dependencyFlowchart(records.map(record => ({
@@ -35794,8 +35975,7 @@ function graphBlock(records, open) {
         status: record.status,
         reason: record.skipReason
     })));
-    const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
-    return mermaidBlock(`Task graph${note}`, graph.text, open);
+    return mermaidBlock(`Task graph${notDrawn(graph.omitted)}`, graph.text, open);
 }
 /** A collapsible block with a Mermaid chart in it. */
 function mermaidBlock(title, chart, open) {
@@ -42650,8 +42830,10 @@ function startClock() {
     const startedTick = monotonicMs();
     return {
         result(fields) {
-            // Duration from the monotonic clock; endedAt derived from it so the three agree.
-            const durationMs = Math.round(monotonicMs() - startedTick);
+            // Duration from the monotonic clock; endedAt derived from it so the three agree. Rounded
+            // down: startedAt is the wall clock rounded down, so endedAt never passes the wall-clock
+            // end, nor the start of the next task on the slot (rounding up overlapped it by 1 ms).
+            const durationMs = Math.floor(monotonicMs() - startedTick);
             return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs };
         }
     };
