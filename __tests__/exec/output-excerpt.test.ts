@@ -59,6 +59,13 @@ function expectShownAs(shown: string, line: Buffer, lineBytes: number, isLast: b
 }
 
 const byte = fc.constantFrom(0x61, 0x62, 0x20, 0x0a, 0x0a, 0x0d, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xff)
+// Output of short lines, and of long ones (counted another way: see lineBreaksIn).
+const output = fc.oneof(
+  fc.array(byte, { maxLength: 600 }),
+  fc.array(fc.oneof({ weight: 40, arbitrary: fc.constant(0x61) }, { weight: 1, arbitrary: byte }), {
+    maxLength: 1200
+  })
+)
 const limitsArbitrary = fc.record({
   headLines: fc.integer({ min: 0, max: 6 }),
   headBytes: fc.integer({ min: 0, max: 80 }),
@@ -72,7 +79,7 @@ describe('OutputExcerpt', () => {
   it('shows whole lines of the original, head then tail, and counts those left out exactly', () => {
     fc.assert(
       fc.property(
-        fc.array(byte, { maxLength: 600 }),
+        output,
         fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 12 }),
         limitsArbitrary,
         (bytes, sizes, limits) => {
@@ -142,6 +149,25 @@ describe('OutputExcerpt', () => {
       { numRuns: 5000 }
     )
     expect(cases).toBeGreaterThanOrEqual(5000)
+  })
+
+  it('counts a line break at any place of a large chunk, among short lines or long ones', () => {
+    const limits = { headLines: 1, tailLines: 2, tailBytes: 30, lineBytes: 8 }
+    for (const filler of ['abcdefghijklmnopqrstuvwxyz0123456789', 'ab\n']) {
+      for (let place = 0; place < 600; place++) {
+        const data = Buffer.from(filler.repeat(300).slice(0, 600))
+        data[place] = LF
+        const written = new OutputExcerpt(limits)
+        written.write(Buffer.from('first line\n'))
+        written.write(data)
+        const byteByByte = excerptOf(
+          Buffer.concat([Buffer.from('first line\n'), data]),
+          limits,
+          [1]
+        )
+        expect(written.excerpt()).toEqual(byteByByte.excerpt())
+      }
+    }
   })
 
   it('keeps the failing line at the top and the summary at the bottom of a long test run', () => {

@@ -88,25 +88,8 @@ export class OutputExcerpt {
   /** Takes in the next chunk of the output. */
   write(chunk: Buffer): void {
     if (chunk.length === 0) return
-    for (let offset = 0; offset < chunk.length;) {
-      const lineBreak = chunk.indexOf(LF, offset)
-      const end = lineBreak === -1 ? chunk.length : lineBreak
-      if (!this.headClosed) this.keepLineStart(chunk, offset, end)
-      this.currentLineBytes += end - offset
-      if (lineBreak === -1) {
-        this.lastByte = chunk[end - 1] as number
-        break
-      }
-      // The byte before this LF: in this chunk, or the last byte of an earlier one.
-      const endsWithCR = (end > offset ? chunk[end - 1] : this.lastByte) === CR
-      const length = this.currentLineBytes - (endsWithCR ? 1 : 0)
-      if (!this.headClosed) this.finishHeadLine(length)
-      this.previousLineBytes = length
-      this.currentLineBytes = 0
-      this.lineBreaks++
-      this.lastByte = LF
-      offset = lineBreak + 1
-    }
+    const rest = this.headClosed ? 0 : this.takeIntoHead(chunk)
+    if (rest < chunk.length) this.countLines(rest === 0 ? chunk : chunk.subarray(rest))
     this.totalBytes += chunk.length
     this.appendToRing(chunk)
   }
@@ -133,6 +116,45 @@ export class OutputExcerpt {
       ...tail.map(lineText)
     ]
     return { text: lines.join('\n'), leftOutLines, truncated: cut || leftOutLines > 0 }
+  }
+
+  /** Takes lines into the head, while it is open; returns where in the chunk it stopped. */
+  private takeIntoHead(chunk: Buffer): number {
+    let offset = 0
+    while (offset < chunk.length && !this.headClosed) {
+      const lineBreak = chunk.indexOf(LF, offset)
+      const end = lineBreak === -1 ? chunk.length : lineBreak
+      this.keepLineStart(chunk, offset, end)
+      this.currentLineBytes += end - offset
+      if (lineBreak === -1) {
+        this.lastByte = chunk[end - 1] as number
+        return chunk.length
+      }
+      // The byte before this LF: in this chunk, or the last byte of an earlier one.
+      const endsWithCR = (end > offset ? chunk[end - 1] : this.lastByte) === CR
+      const length = this.currentLineBytes - (endsWithCR ? 1 : 0)
+      this.finishHeadLine(length)
+      this.previousLineBytes = length
+      this.currentLineBytes = 0
+      this.lineBreaks++
+      this.lastByte = LF
+      offset = lineBreak + 1
+    }
+    return offset
+  }
+
+  /** Counts the line breaks of output past the head, and the length of its last lines. */
+  private countLines(chunk: Buffer): void {
+    const { breaks, last, beforeLast } = lineBreaksIn(chunk)
+    if (breaks > 0) {
+      const length = (beforeLast === -1 ? this.currentLineBytes : 0) + last - (beforeLast + 1)
+      const endsWithCR = (last > 0 ? chunk[last - 1] : this.lastByte) === CR
+      this.previousLineBytes = length - (endsWithCR ? 1 : 0)
+      this.currentLineBytes = 0
+      this.lineBreaks += breaks
+    }
+    this.currentLineBytes += chunk.length - (last + 1)
+    this.lastByte = chunk[chunk.length - 1] as number
   }
 
   /** Copies what the head may need of the line being written: its first lineBytes + 4 bytes. */
@@ -240,6 +262,43 @@ export class OutputExcerpt {
     if (this.totalBytes < ring.length) return ring.subarray(0, this.totalBytes)
     return Buffer.concat([ring.subarray(this.ringEnd), ring.subarray(0, this.ringEnd)])
   }
+}
+
+/** Bytes sampled at a chunk's start to tell short lines from long ones. */
+const DENSITY_SAMPLE = 256
+/** Line breaks in the sample above which lines are short (under 32 bytes on average). */
+const DENSE_BREAKS = 8
+
+/**
+ * How many LFs a chunk holds, and where its last two are (-1 for none). One native search per
+ * line is fastest for lines of more than a few dozen bytes; shorter ones are counted byte by byte.
+ */
+function lineBreaksIn(chunk: Buffer): { breaks: number; last: number; beforeLast: number } {
+  let breaks = 0
+  let last = -1
+  let beforeLast = -1
+  const sample = Math.min(DENSITY_SAMPLE, chunk.length)
+  for (let at = 0; at < sample; at++) {
+    if (chunk[at] !== LF) continue
+    beforeLast = last
+    last = at
+    breaks++
+  }
+  if (breaks >= DENSE_BREAKS) {
+    for (let at = sample; at < chunk.length; at++) {
+      if (chunk[at] !== LF) continue
+      beforeLast = last
+      last = at
+      breaks++
+    }
+    return { breaks, last, beforeLast }
+  }
+  for (let at = chunk.indexOf(LF, sample); at !== -1; at = chunk.indexOf(LF, at + 1)) {
+    beforeLast = last
+    last = at
+    breaks++
+  }
+  return { breaks, last, beforeLast }
 }
 
 /** A line as the excerpt prints it, with its cut marks. */
