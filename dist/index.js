@@ -33045,9 +33045,9 @@ function retryDelayMs(baseMs, attempt, random = Math.random) {
     const exponential = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** (attempt - 1));
     return Math.round(exponential * (0.5 + random() / 2));
 }
-/** The line between two attempts, in the task's output. */
+/** The line between two attempts, in the task's output: `── attempt 1 of 3 failed (exit code 1); …`. */
 function retryLine(attempt, retries, status, result, delayMs) {
-    return (`\n── attempt ${attempt} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
+    return (`\n── attempt ${attempt} of ${retries + 1} ${STATUS_WORDS[status]}${exitDetail(result)}; ` +
         `retrying in ${formatDuration(delayMs)} ──\n`);
 }
 function exitDetail(result) {
@@ -43129,6 +43129,7 @@ function taskRecord(prepared, command, slot, startedAt, { result, status, attemp
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/exec/scheduler-queues.ts
+
 /**
  * Items ready to start, highest priority first, then lowest index. Without priorities items
  * become ready in index order, so pushes append and this is a plain FIFO.
@@ -43180,11 +43181,18 @@ class FreeSlots {
         this.free.splice(at, 0, slot);
     }
 }
-/** Which items wait for which: an item is ready once every item it needs has succeeded. */
+/**
+ * Which items wait for which. An item is decided once every item it needs has settled: ready when
+ * all succeeded, blocked when any did not (as GitHub decides a job with `needs`), so its skip
+ * reason can name every need that did not succeed.
+ */
 class Needs {
+    /** How many of each item's needs have not settled yet. */
     waitingOn;
     /** dependents[i] lists the items that need i. */
     dependents;
+    /** The needs of each item that settled other than successfully, as they settled. */
+    unmet = new Map();
     constructor(total, needs) {
         this.waitingOn = new Array(total).fill(0);
         this.dependents = Array.from({ length: total }, () => []);
@@ -43196,19 +43204,78 @@ class Needs {
     }
     /** Whether the item needs nothing that has not succeeded yet. */
     isReady(index) {
-        return this.waitingOn[index] === 0;
+        return this.waitingOn[index] === 0 && !this.unmet.has(index);
     }
-    /** Records that `index` succeeded; calls `ready` for each item that needs nothing more. */
-    succeeded(index, ready) {
+    /**
+     * Records how `index` settled; for each item that now waits on nothing, calls `ready` when all
+     * its needs succeeded, else `blocked` with those that did not.
+     */
+    settled(index, status, ready, blocked) {
         for (const dependent of this.dependents[index] ?? []) {
-            if (--this.waitingOn[dependent] === 0)
+            if (status !== TaskStatus.Success)
+                this.addUnmet(dependent, { index, status });
+            if (--this.waitingOn[dependent] > 0)
+                continue;
+            const unmet = this.unmet.get(dependent);
+            if (unmet === undefined)
                 ready(dependent);
+            else
+                blocked(dependent, unmet);
         }
     }
-    /** The items that need `index`. */
-    dependentsOf(index) {
-        return this.dependents[index] ?? [];
+    addUnmet(dependent, need) {
+        const unmet = this.unmet.get(dependent);
+        if (unmet === undefined)
+            this.unmet.set(dependent, [need]);
+        else
+            unmet.push(need);
     }
+    /** The needs of `index` that settled other than successfully so far. */
+    unmetOf(index) {
+        return this.unmet.get(index) ?? [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/skip-reason.ts
+
+/** At most this many needs are named in one reason; the rest are counted. */
+const MAX_NAMED = 5;
+/**
+ * Why a task was skipped for its needs, naming them grouped by how they ended, in input order:
+ * `test failed`, `build and test failed`, `test failed and lint timed out`,
+ * `a, b, c, d, e and 3 more failed`.
+ */
+function unmetNeedsReason(unmet, name) {
+    const byStatus = new Map();
+    for (const need of [...unmet].sort((a, b) => a.index - b.index)) {
+        const group = byStatus.get(need.status) ?? [];
+        group.push(need.index);
+        byStatus.set(need.status, group);
+    }
+    let named = 0;
+    const clauses = [];
+    for (const [status, indexes] of byStatus) {
+        const shown = indexes.slice(0, Math.max(0, MAX_NAMED - named)).map(name);
+        named += shown.length;
+        const more = indexes.length - shown.length;
+        if (more > 0)
+            shown.push(`${more} more`);
+        clauses.push(`${listed(shown)} ${verb(status, indexes.length)}`);
+    }
+    return listed(clauses);
+}
+/** How needs that ended with `status` are said to have ended: "failed", "were skipped". */
+function verb(status, count) {
+    const words = STATUS_WORDS[status];
+    if (status === TaskStatus.Failure || status === TaskStatus.TimedOut)
+        return words;
+    return `${count === 1 ? 'was' : 'were'} ${words}`;
+}
+/** `a`, `a and b`, `a, b and c`. */
+function listed(parts) {
+    if (parts.length <= 1)
+        return parts.join('');
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/exec/scheduler.ts
@@ -43216,11 +43283,13 @@ class Needs {
 
 
 
+
 /**
  * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
  * report other than success, or a throw) never affects the others, except the items that need
- * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
- * highest priority first, then in input order. Halting starts nothing more: every item not yet
+ * it, which are skipped once all their needs have settled, the reason naming each need that did
+ * not succeed. Items start as soon as their needs have succeeded and a slot is free, highest
+ * priority first, then in input order. Halting starts nothing more: every item not yet
  * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
  * signal aborted unless the halt drains.
  */
@@ -43247,6 +43316,10 @@ class Scheduler {
     stop = new AbortController();
     tally = { succeeded: 0, failed: 0 };
     pushReady = (index) => this.ready.push(index);
+    skipBlocked = (index, unmet) => {
+        if (this.outcomes[index] === undefined)
+            this.settle(this.blockedOutcome(index, unmet));
+    };
     halt;
     settledCount = 0;
     running = 0;
@@ -43344,28 +43417,20 @@ class Scheduler {
         this.outcomes[outcome.index] = outcome;
         this.settledCount++;
         this.options.onSettled?.(outcome);
-        if (outcome.status === TaskStatus.Success)
-            this.needs.succeeded(outcome.index, this.pushReady);
-        else
-            this.skipDependents(outcome);
+        this.needs.settled(outcome.index, outcome.status, this.pushReady, this.skipBlocked);
         if (this.settledCount === this.total)
             this.finish();
     }
-    /** Skips the items that need one that did not succeed, and theirs in turn. */
-    skipDependents(outcome) {
-        for (const dependent of this.needs.dependentsOf(outcome.index)) {
-            if (this.outcomes[dependent] !== undefined)
-                continue;
-            const reason = outcome.status === TaskStatus.Skipped
-                ? `needs item ${outcome.index + 1}, which was skipped`
-                : `needs item ${outcome.index + 1}, which ended ${outcome.status}`;
-            this.settle({
-                index: dependent,
-                status: TaskStatus.Skipped,
-                reason,
-                blockedBy: outcome.index
-            });
-        }
+    /** The outcome of an item skipped because needs of it did not succeed, naming them. */
+    blockedOutcome(index, unmet) {
+        const name = this.options.name ?? ((need) => `item ${need + 1}`);
+        const blockedBy = [...unmet];
+        return {
+            index,
+            status: TaskStatus.Skipped,
+            reason: unmetNeedsReason(blockedBy, name),
+            blockedBy
+        };
     }
     /** Halts the run (the first reason stays), stopping running tasks unless it drains. */
     haltRun({ reason, mode }) {
@@ -43376,14 +43441,60 @@ class Scheduler {
         // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
         this.settleRest(`not started: ${this.halt.message}`);
     }
-    /** Settles every item not started and not settled yet as skipped. */
+    /**
+     * Settles every item not started and not settled yet as skipped: for the reason given, or, when
+     * a need of it did not succeed, for that (the more specific reason).
+     */
     settleRest(reason) {
         for (let index = 0; index < this.total; index++) {
-            if (this.outcomes[index] === undefined && !this.started[index]) {
-                this.settle({ index, status: TaskStatus.Skipped, reason });
-            }
+            if (this.outcomes[index] !== undefined || this.started[index])
+                continue;
+            const unmet = this.needs.unmetOf(index);
+            this.settle(unmet.length > 0
+                ? this.blockedOutcome(index, unmet)
+                : { index, status: TaskStatus.Skipped, reason });
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/log/task-title.ts
+
+
+
+/**
+ * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
+ * job summary's `#` column), then its item or task name on one line.
+ */
+function taskTitle(index, item, max = 80) {
+    return `#${index + 1} ${itemLabel(item, max)}`;
+}
+/**
+ * The one line that says how a task ended, used as its group title:
+ * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
+ * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`.
+ */
+function taskHeadline(record) {
+    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
+    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
+}
+/** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
+function howItEnded(record) {
+    const words = STATUS_WORDS[record.status];
+    if (record.status === TaskStatus.Skipped)
+        return words;
+    const duration = formatDuration(record.durationMs);
+    if (record.status === TaskStatus.Success)
+        return `${words} in ${duration}`;
+    const stopped = record.status === TaskStatus.TimedOut || record.status === TaskStatus.Cancelled;
+    return `${words}${task_title_exitDetail(record)} ${stopped ? 'after' : 'in'} ${duration}`;
+}
+/** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
+function task_title_exitDetail(record) {
+    if (record.signal !== null)
+        return ` (${record.signal}, exit code ${record.exitCode})`;
+    if (record.exitCode !== null)
+        return ` (exit code ${record.exitCode})`;
+    return '';
 }
 
 ;// CONCATENATED MODULE: ./src/log/log-sink.ts
@@ -43415,26 +43526,8 @@ function streamSink(stream) {
 
 
 
-
 /** Longest line fragment a stream-mode task may hold back while waiting for its newline. */
 const MAX_PENDING_LINE = 64 * 1024;
-/** The one line that says how a task ended: used as a group title and in the failures log. */
-function taskHeadline(record, total) {
-    const how = record.status === TaskStatus.Success
-        ? `succeeded in ${formatDuration(record.durationMs)}`
-        : record.status === TaskStatus.Skipped
-            ? 'skipped'
-            : `${record.status}${task_log_exitDetail(record)} after ${formatDuration(record.durationMs)}`;
-    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
-    return `${STATUS_MARK[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`;
-}
-function task_log_exitDetail(record) {
-    if (record.signal !== null)
-        return ` (${record.signal}, exit code ${record.exitCode})`;
-    if (record.exitCode !== null)
-        return ` (exit code ${record.exitCode})`;
-    return '';
-}
 /**
  * Prints task output according to the log mode, with workflow commands in it neutralised as
  * `commands` says. Grouped output is printed whole when a task ends, one task at a time, so
@@ -43446,7 +43539,6 @@ function task_log_exitDetail(record) {
  */
 class TaskLog {
     mode;
-    total;
     sink;
     commands;
     printing = Promise.resolve();
@@ -43457,9 +43549,8 @@ class TaskLog {
     prefixes = new Map();
     /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
     streamGuard;
-    constructor(mode, total, sink, commands = WorkflowCommands.Annotations) {
+    constructor(mode, sink, commands = WorkflowCommands.Annotations) {
         this.mode = mode;
-        this.total = total;
         this.sink = sink;
         this.commands = commands;
         this.streamGuard = new CommandGuard(commands);
@@ -43503,7 +43594,7 @@ class TaskLog {
      */
     end(record, output) {
         this.printing = this.printing.then(() => this.print(record, output).catch((error) => {
-            this.sink(ownLine(`Could not print the output of task ${record.index + 1}: ${String(error)}`));
+            this.sink(ownLine(`Could not print the output of task #${record.index + 1}: ${String(error)}`));
         }));
         return this.printing;
     }
@@ -43534,7 +43625,7 @@ class TaskLog {
     }
     async print(record, output) {
         try {
-            const headline = taskHeadline(record, this.total);
+            const headline = taskHeadline(record);
             switch (this.mode) {
                 case LogMode.Grouped:
                     await this.printGroup(headline, record, output);
@@ -43642,12 +43733,13 @@ function ownLine(text) {
 }
 /** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
 function streamPrefix(index, item) {
-    return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}]`;
+    return `[${neutraliseInline(taskTitle(index, item, 40))}]`;
 }
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */
 const escapeCommandData = escapeData;
 
 ;// CONCATENATED MODULE: ./src/exec/halt-policies.ts
+
 
 /** Halts once `limit` tasks have ended other than `success` (fail-fast). */
 class FailFast {
@@ -43686,7 +43778,7 @@ class TotalTimeout {
         this.budgetMs = budgetMs;
     }
     start(halt) {
-        const reason = new Halt(HaltKind.Timeout, `total-timeout of ${this.budgetMs} ms ran out`);
+        const reason = new Halt(HaltKind.Timeout, `total-timeout of ${formatDuration(this.budgetMs)} ran out`);
         const timer = setTimeout(() => halt({ reason, mode: HaltMode.Cancel }), this.budgetMs);
         return () => clearTimeout(timer);
     }
@@ -43715,6 +43807,7 @@ class Cancellation {
 }
 
 ;// CONCATENATED MODULE: ./src/run/halt-settings.ts
+
 
 
 
@@ -43763,7 +43856,7 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
     if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
         const failed = prepared[firstFailure.index];
         const item = itemLabel(failed.item, 60);
-        return `fail-fast after task ${failed.index + 1} (${item}) ended ${firstFailure.status}`;
+        return `fail-fast after task ${failed.index + 1} (${item}) ${STATUS_WORDS[firstFailure.status]}`;
     }
     return halt.message;
 }
@@ -43893,6 +43986,7 @@ function startProgress(intervalMs, state, print) {
 
 
 
+
 /** How often a progress line is printed while tasks run. */
 const PROGRESS_INTERVAL_MS = 30_000;
 /** Counts done, unsuccessful and running tasks, and prints a progress line now and then. */
@@ -43934,20 +44028,17 @@ class FirstFailure {
             this.outcome ??= outcome;
     }
 }
-/** Prints a line for each task skipped because a task it needs did not succeed. */
+/** Prints a line for each task skipped because tasks it needs did not succeed, naming them. */
 class SkippedLines {
     prepared;
-    numbering;
-    statuses = [];
-    constructor(prepared, numbering) {
+    constructor(prepared) {
         this.prepared = prepared;
-        this.numbering = numbering;
     }
     settled(outcome) {
-        this.statuses[outcome.index] = outcome.status;
         if (outcome.blockedBy === undefined)
             return;
-        info(skippedLine(this.prepared, outcome.index, outcome.blockedBy, this.statuses, this.numbering));
+        const task = this.prepared[outcome.index];
+        info(skippedLine(task.index, task.item, outcome.reason ?? ''));
     }
 }
 /** Prints a debug line as each task starts and ends. */
@@ -43961,24 +44052,17 @@ class DebugLines {
         src_debug(`Task ${this.numberOf(index)} started in slot ${slot}: ${item}`);
     }
     settled(outcome) {
-        src_debug(`Task ${this.numberOf(outcome.index)} ended: ${outcome.status}`);
+        src_debug(`Task ${this.numberOf(outcome.index)} ended: ${STATUS_WORDS[outcome.status]}`);
     }
     /** Tasks are numbered by their place in the whole input, also under `shard`. */
     numberOf(position) {
         return this.prepared[position].index + 1;
     }
 }
-/** The line for a task skipped because a task it needs did not succeed. */
-function skippedLine(prepared, index, blockedBy, statuses, total) {
-    const task = prepared[index];
-    const need = itemLabel(prepared[blockedBy].item);
-    const status = statuses[blockedBy];
-    const how = status === TaskStatus.Failure
-        ? 'failed'
-        : status === TaskStatus.TimedOut
-            ? 'timed out'
-            : `was ${status ?? 'not run'}`;
-    return `⏭️ [${task.index + 1}/${total}] ${itemLabel(task.item)} skipped: needs ${need}, which ${how}`;
+/** The log line of a task skipped for its needs: `⏭️ #3 deploy: skipped, because test failed`. */
+function skippedLine(index, item, reason) {
+    const mark = STATUS_MARK[TaskStatus.Skipped];
+    return `${mark} ${taskTitle(index, item)}: ${STATUS_WORDS[TaskStatus.Skipped]}, because ${reason}`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/run-resources.ts
@@ -44016,9 +44100,7 @@ class RunResources {
         this.workers = workers;
         this.cancellation = cancellation;
         const total = plan.prepared.length;
-        // Under `shard`, tasks are numbered by their place among all the items.
-        const numbering = plan.shard?.itemCount ?? total;
-        this.log = new TaskLog(settings.log, numbering, sink, settings.workflowCommands);
+        this.log = new TaskLog(settings.log, sink, settings.workflowCommands);
         this.jobLog = new JobLog(workDirectory);
         // From here on every line of ours goes through the task log, between tasks' output.
         routeLog(text => this.log.own(text));
@@ -44122,6 +44204,8 @@ async function finishAll(observers) {
 
 
 
+
+
 /**
  * Runs every prepared item and returns the report; never throws for a task's failure.
  * `observers` see each task start and end (while others go on); the report waits for them.
@@ -44145,6 +44229,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
             policies: haltPolicies(settings, maxFailures, cancellation),
             needs: plan.needs,
             priorities: plan.priorities,
+            name: index => itemLabel(prepared[index].item, 60),
             ...notifyAll(watching)
         });
         await finishAll(watching);
@@ -44159,20 +44244,24 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     const counts = countStatuses(records);
     const durationMs = Date.now() - resources.progress.startedAt;
     info(doneLine(durationMs, counts));
+    const haltReason = describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared);
+    // Said in the log too, not only in the summary: why tasks were cancelled or never started.
+    if (haltReason !== null)
+        info(`Halted early: ${haltReason}.`);
     return {
         records,
         counts,
         durationMs,
         workers,
         shell: settings.shell,
-        haltReason: describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared),
+        haltReason,
         haltKind: result.halt?.kind ?? null
     };
 }
 /** What prints a line as tasks start and end: skipped tasks, and debug lines when asked for. */
 function lineWriters(plan) {
     const { prepared } = plan;
-    const skipped = new SkippedLines(prepared, plan.shard?.itemCount ?? prepared.length);
+    const skipped = new SkippedLines(prepared);
     return isDebug() ? [skipped, new DebugLines(prepared)] : [skipped];
 }
 /** The line that opens a run: how many tasks, on how many workers, with which limits. */
@@ -44181,10 +44270,19 @@ function runningLine(settings, plan, workers, maxFailures) {
     return (`Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
         `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
 }
-/** The line that closes a run: how long it took and how the tasks ended. */
+/** The line that closes a run: how long it took and how the tasks ended, zero counts left out. */
 function doneLine(durationMs, counts) {
-    return (`Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
-        `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`);
+    const ended = [
+        [counts.succeeded, TaskStatus.Success],
+        [counts.failed, TaskStatus.Failure],
+        [counts.timedOut, TaskStatus.TimedOut],
+        [counts.cancelled, TaskStatus.Cancelled],
+        [counts.skipped, TaskStatus.Skipped]
+    ];
+    const said = ended
+        .filter(([count]) => count > 0)
+        .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`);
+    return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/run-step.ts

@@ -3,23 +3,20 @@
 // GitHub's CSS, charts drawn by the real `mermaid` — in headless Chromium, to preview/NAME.png,
 // and prints each summary's size and page height.
 //   npm run preview [-- NAME …]      (Chromium: apt-get install chromium, or set CHROMIUM)
+//   node scripts/preview.mjs --facts [--open] FILE.md …
+//     renders Markdown files and prints one JSON line of layout facts per file (for tests);
+//     --open opens every <details> first, so that charts inside them are drawn and measured.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join, resolve } from 'node:path'
 import { Buffer } from 'node:buffer'
 import { fileURLToPath, URL } from 'node:url'
-import { marked } from 'marked'
-import puppeteer from 'puppeteer-core'
-/* global document -- read inside the page */
 import { actionEnvironment } from './action-environment.mjs'
 import { EXAMPLES } from './preview/examples.mjs'
+import { launchBrowser, pageFacts, summaryPage } from './preview/render.mjs'
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
-const require = createRequire(import.meta.url)
-const css = readFileSync(require.resolve('github-markdown-css/github-markdown-light.css'), 'utf8')
-const mermaid = readFileSync(require.resolve('mermaid/dist/mermaid.min.js'), 'utf8')
-const chromium = process.env.CHROMIUM || '/usr/bin/chromium'
 
 /** Runs dist/index.js with the example's inputs and returns its job summary (Markdown). */
 function runExample(inputs) {
@@ -34,51 +31,51 @@ function runExample(inputs) {
   }
 }
 
-/** The summary as a page: Markdown to HTML, ```mermaid blocks left for mermaid to draw. */
-function page(markdown) {
-  const renderer = new marked.Renderer()
-  const code = renderer.code.bind(renderer)
-  const escape = text => text.replace(/&/g, '&amp;').replace(/</g, '&lt;')
-  renderer.code = token =>
-    token.lang === 'mermaid' ? `<pre class="mermaid">${escape(token.text)}</pre>` : code(token)
-  const body = marked.parse(markdown, { gfm: true, renderer })
-  return (
-    `<!doctype html><html><head><meta charset="utf-8"><style>${css}` +
-    'body{margin:0}.markdown-body{box-sizing:border-box;max-width:1012px;margin:0 auto;padding:32px}' +
-    `</style></head><body><article class="markdown-body">${body}</article>` +
-    `<script>${mermaid}</script><script>mermaid.initialize({ startOnLoad: false });` +
-    "mermaid.run().then(() => { document.title = 'drawn' }, e => { document.title = 'error: ' + e })" +
-    '</script></body></html>'
-  )
-}
-
-const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(EXAMPLES)
-const out = join(root, 'preview')
-mkdirSync(out, { recursive: true })
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-})
-try {
+/** Renders the examples named (all by default) to preview/, with a line of figures each. */
+async function previewExamples(browser, names) {
+  const out = join(root, 'preview')
+  mkdirSync(out, { recursive: true })
   for (const name of names) {
     const inputs = EXAMPLES[name]
     if (!inputs)
       throw new Error(`No example '${name}'. Expected one of: ${Object.keys(EXAMPLES).join(', ')}.`)
     const markdown = runExample(inputs)
     writeFileSync(join(out, `${name}.md`), markdown)
-    writeFileSync(join(out, `${name}.html`), page(markdown))
-    const tab = await browser.newPage()
-    await tab.setViewport({ width: 1280, height: 900 })
-    await tab.goto(`file://${join(out, `${name}.html`)}`)
-    await tab.waitForFunction(() => document.title !== '', { timeout: 60_000 })
-    const charts = await tab.title()
-    const height = await tab.evaluate(() => document.documentElement.scrollHeight)
-    await tab.screenshot({ path: join(out, `${name}.png`), fullPage: true })
-    await tab.close()
+    writeFileSync(join(out, `${name}.html`), summaryPage(markdown))
+    const png = join(out, `${name}.png`)
+    const facts = await pageFacts(browser, `file://${join(out, `${name}.html`)}`, png)
     const kib = (Buffer.byteLength(markdown) / 1024).toFixed(1)
+    const charts = facts.error === null ? 'drawn' : `error: ${facts.error}`
     console.log(
-      `${name}: ${kib} KiB of Markdown, page ${height} px high, charts ${charts} → preview/${name}.png`
+      `${name}: ${kib} KiB of Markdown, page ${facts.height} px high, charts ${charts} → preview/${name}.png`
     )
+  }
+}
+
+/** Prints the layout facts of each Markdown file as one JSON line. */
+async function printFacts(browser, files, open) {
+  const folder = mkdtempSync(join(tmpdir(), 'parallel-exec-facts-'))
+  try {
+    for (const file of files) {
+      const markdown = readFileSync(file, 'utf8')
+      const html = join(folder, `${basename(file)}.html`)
+      writeFileSync(html, summaryPage(markdown))
+      const facts = await pageFacts(browser, `file://${html}${open ? '#open' : ''}`)
+      console.log(JSON.stringify({ file, bytes: Buffer.byteLength(markdown), ...facts }))
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+const args = process.argv.slice(2)
+const browser = await launchBrowser()
+try {
+  if (args[0] === '--facts') {
+    const open = args[1] === '--open'
+    await printFacts(browser, args.slice(open ? 2 : 1), open)
+  } else {
+    await previewExamples(browser, args.length > 0 ? args : Object.keys(EXAMPLES))
   }
 } finally {
   await browser.close()

@@ -65,7 +65,7 @@ describe('junit-file', () => {
       ['ok', '', ''],
       ['broken', 'failure', 'failed with exit code 3'],
       ['slow', 'failure', 'timed out with exit code 143 (SIGTERM)'],
-      ['after', 'skipped', 'needs item 2, which ended failure']
+      ['after', 'skipped', 'broken failed']
     ])
     const broken = childrenNamed(suite, 'testcase')[1]?.children[0] as XmlElement
     // The control characters and the bytes that are not UTF-8 become U+FFFD; the markup is text.

@@ -34,7 +34,7 @@ const HOSTILE_TASKS = [
 
 /** The commands the action itself prints (the only ones the runner may act on). */
 const OWN_COMMANDS = [
-  /^::group::(✅|❌|⏱️|⛔|⏭️) \[\d+\/\d+\] /,
+  /^::group::(✅|❌|⏱️|⛔|⏭️) #\d+ /,
   /^::endgroup::$/,
   /^::error title=[^:]*::#\d+ .* (failed|timed out|cancelled)\b/,
   /^::error::(\d+ of \d+ tasks did not succeed|Invalid |Placeholder )/,
@@ -107,7 +107,7 @@ describe('lines the action prints with hostile items and task names', () => {
       expect(run.log).toContain('::error::2 of 6 tasks did not succeed')
       if (log === 'grouped') expect(run.log).toContain('(2 attempts)')
       if (log === 'stream')
-        expect(run.log).toMatch(/^\[2 x #\u200b#\[set-output name=f;\]1\] work$/m)
+        expect(run.log).toMatch(/^\[#2 x #\u200b#\[set-output name=f;\]1\] work$/m)
     },
     30_000
   )
@@ -117,8 +117,8 @@ describe('lines the action prints with hostile items and task names', () => {
       const run = expectOnlyOwnCommands(await runAction({ tasks: HOSTILE_TASKS, log }))
       expect(run.outputs).toMatchObject({ failed: '1', skipped: '1', succeeded: '1' })
       expect(run.log).toContain(
-        '⏭️ [2/3] deploy #\u200b#[save-state name=d;]2�::add-mask::S5 skipped: ' +
-          'needs unit⏎::add-mask::S4 #\u200b#[set-output name=u;]1, which failed\n'
+        '⏭️ #2 deploy #\u200b#[save-state name=d;]2�::add-mask::S5: skipped, because ' +
+          'unit⏎::add-mask::S4 #\u200b#[set-output name=u;]1 failed\n'
       )
     }
   }, 30_000)

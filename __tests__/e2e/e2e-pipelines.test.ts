@@ -40,7 +40,7 @@ describe('named tasks with dependencies', () => {
     ])
     expect(run.log).toContain('built\nunit sees deep')
     const file = JSON.parse(readFileSync(run.outputs['results-file'] as string, 'utf8'))
-    expect(file.results[4].skipReason).toBe('needs item 4, which ended failure')
+    expect(file.results[4].skipReason).toBe('broken failed')
     expect(run.log).toContain('::error::1 of 5 tasks did not succeed (1 failed): broken.')
   })
 
@@ -108,7 +108,8 @@ describe('halt policies, end to end', () => {
     expect(Date.now() - started).toBeLessThan(10_000)
     expect(run.code).toBe(1)
     expect(results(run.outputs).map(r => r.status)).toEqual(['timed-out', 'timed-out', 'skipped'])
-    expect(run.summary).toContain('total\\-timeout of 1000 ms ran out')
+    expect(run.summary).toContain('total\\-timeout of 1\\.0s ran out')
+    expect(run.log).toMatch(/^Halted early: total-timeout of 1\.0s ran out\.$/m)
   })
 
   it('priorities start the highest first', async () => {

@@ -30,8 +30,8 @@ describe('retries', () => {
       ['flaky', 'success', 3],
       ['steady', 'success', 1]
     ])
-    expect(run.log).toMatch(/::group::✅ \[1\/2\] flaky: succeeded in \S+ \(3 attempts\)/)
-    expect(run.log).toContain('── attempt 1 of 3 ended failure (exit code 1); retrying in 0ms ──')
+    expect(run.log).toMatch(/::group::✅ #1 flaky: succeeded in \S+ \(3 attempts\)/)
+    expect(run.log).toContain('── attempt 1 of 3 failed (exit code 1); retrying in 0ms ──')
     expect(run.summary).toContain('🔁 1 task needed retries: flaky (3 attempts).')
   })
 

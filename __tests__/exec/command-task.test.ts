@@ -17,7 +17,7 @@ import { CommandTemplate } from '../../src/template/template.js'
 function setUp(command: string, timeoutMs?: number, retries = 0) {
   const template = CommandTemplate.parse(command, Shell.Bash)
   const printed: string[] = []
-  const log = new TaskLog(LogMode.Grouped, 1, data => {
+  const log = new TaskLog(LogMode.Grouped, data => {
     printed.push(String(data))
   })
   const task = commandTask({
@@ -90,7 +90,7 @@ describe('the item in a file and in PARALLEL_ITEM', () => {
       'cat "$PARALLEL_ITEM_FILE" > "item-{#}"; [ "$(cat "$PARALLEL_ITEM_FILE")" = "$PARALLEL_ITEM" ]',
       Shell.Bash
     )
-    const log = new TaskLog(LogMode.None, 2, () => undefined)
+    const log = new TaskLog(LogMode.None, () => undefined)
     const task = commandTask({
       template,
       cwd: dir,
@@ -164,8 +164,8 @@ describe('retries', () => {
     )
     expect(next.value.outputs).toEqual({ n4: 'yes' })
     const text = printed.join('')
-    expect(text).toContain('── attempt 1 of 6 ended failure (exit code 1); retrying in 15ms ──')
-    expect(text).toContain('── attempt 2 of 6 ended failure (exit code 1); retrying in 30ms ──')
+    expect(text).toContain('── attempt 1 of 6 failed (exit code 1); retrying in 15ms ──')
+    expect(text).toContain('── attempt 2 of 6 failed (exit code 1); retrying in 30ms ──')
     expect(text).toContain('(3 attempts)')
   })
 
@@ -196,7 +196,7 @@ describe('retries', () => {
     expect(lines.slice(-2)).toEqual(['90000', 'attempt 3 ends'])
     expect(lines).toHaveLength(1 + 20 + 1 + 50)
     // The log has every attempt.
-    expect(printed.join('')).toContain('attempt 1 starts\n\n── attempt 1 of 6 ended')
+    expect(printed.join('')).toContain('attempt 1 starts\n\n── attempt 1 of 6 failed')
   })
 
   it('shows one rule for short attempts too: the last one, not both', async () => {
@@ -257,7 +257,7 @@ function commandTaskWithDelay(template: CommandTemplate, retryDelay: number) {
     timeoutMs: undefined,
     retries: 3,
     retryDelayMs: retryDelay,
-    log: new TaskLog(LogMode.None, 1, () => undefined),
+    log: new TaskLog(LogMode.None, () => undefined),
     tempDir: tmpdir()
   })
 }

@@ -50,7 +50,7 @@ describe('TotalTimeout', () => {
       expect(halts).toHaveLength(1)
       expect(halts[0]?.mode).toBe(HaltMode.Cancel)
       expect(halts[0]?.reason.kind).toBe(HaltKind.Timeout)
-      expect(halts[0]?.reason.message).toBe('total-timeout of 100 ms ran out')
+      expect(halts[0]?.reason.message).toBe('total-timeout of 100ms ran out')
       stop()
 
       const stopped = new TotalTimeout(100).start(request => halts.push(request))

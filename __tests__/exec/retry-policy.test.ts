@@ -22,8 +22,8 @@ describe('withRetries', () => {
     expect(attempted.status).toBe(TaskStatus.Success)
     expect(attempted.attempts).toBe(3)
     expect(lines).toEqual([
-      '\n── attempt 1 of 6 ended failure (exit code 1); retrying in 8ms ──\n',
-      '\n── attempt 2 of 6 ended timed-out (SIGTERM); retrying in 15ms ──\n'
+      '\n── attempt 1 of 6 failed (exit code 1); retrying in 8ms ──\n',
+      '\n── attempt 2 of 6 timed out (SIGTERM); retrying in 15ms ──\n'
     ])
   })
 

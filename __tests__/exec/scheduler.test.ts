@@ -220,8 +220,14 @@ describe('runTasks with needs and priorities', () => {
     expect(outcomes.map(o => [o.status, o.reason])).toEqual([
       ['failure', undefined],
       ['success', undefined],
-      ['skipped', 'needs item 1, which ended failure'],
-      ['skipped', 'needs item 3, which was skipped']
+      ['skipped', 'item 1 failed'],
+      ['skipped', 'item 3 was skipped']
+    ])
+    expect(outcomes.map(o => o.blockedBy)).toEqual([
+      undefined,
+      undefined,
+      [{ index: 0, status: 'failure' }],
+      [{ index: 2, status: 'skipped' }]
     ])
   })
 
@@ -332,6 +338,6 @@ describe('runTasks halt policies', () => {
     expect(outcomes.map(o => o.status)).toEqual(['timed-out', 'timed-out', 'skipped'])
     expect(halt?.kind).toBe(HaltKind.Timeout)
     expect(reason).toBeInstanceOf(Halt)
-    expect(outcomes[2]?.reason).toBe('not started: total-timeout of 50 ms ran out')
+    expect(outcomes[2]?.reason).toBe('not started: total-timeout of 50ms ran out')
   })
 })

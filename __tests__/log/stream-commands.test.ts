@@ -5,7 +5,11 @@ import { type Item } from '../../src/model/item.js'
 import { TaskLog } from '../../src/log/task-log.js'
 import { TaskOutput } from '../../src/exec/task-output.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { CommandGuard, passesAsCommand, WorkflowCommands } from '../../src/action/workflow-commands.js'
+import {
+  CommandGuard,
+  passesAsCommand,
+  WorkflowCommands
+} from '../../src/action/workflow-commands.js'
 import { record } from '../helpers/records.js'
 import { runnerLines, runOnRunner, type ParsedCommand } from '../helpers/runner-model.js'
 
@@ -60,7 +64,7 @@ async function printed(
   chunks: Buffer[]
 ): Promise<string> {
   const parts: Buffer[] = []
-  const log = new TaskLog(mode, 1, data => void parts.push(Buffer.from(data)), commands)
+  const log = new TaskLog(mode, data => void parts.push(Buffer.from(data)), commands)
   const output = new TaskOutput({ memoryLimit: 1 << 20 })
   for (const chunk of chunks) {
     output.write(chunk)
@@ -168,8 +172,8 @@ describe('stream mode and workflow commands', () => {
       Buffer.from(text)
     ])
     expect(out).toBe(
-      '[1 lint] building\n[1 lint] ⤵\n::error file=a.ts,line=3::boom\n' +
-        '[1 lint] ::set-output name=x::y\n✅ [1/1] lint: succeeded in 1.0s\n'
+      '[#1 lint] building\n[#1 lint] ⤵\n::error file=a.ts,line=3::boom\n' +
+        '[#1 lint] ::set-output name=x::y\n✅ #1 lint: succeeded in 1.0s\n'
     )
     expect(actedOn(out, 'stream')).toEqual([{ name: 'error', data: 'boom' }])
   })
@@ -194,7 +198,7 @@ describe('stream mode and workflow commands', () => {
     for (const mode of [WorkflowCommands.All, WorkflowCommands.Annotations]) {
       const out = await printed(LogMode.Stream, mode, 'a', chunks)
       expect(actedOn(out, 'stream')).toEqual([])
-      expect(out).toContain('[1 a] ::add-mask::S3CRET\n')
+      expect(out).toContain('[#1 a] ::add-mask::S3CRET\n')
     }
   })
 })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getInputs } from '../../src/inputs/read-inputs.js'
 import { prepareRun } from '../../src/plan/prepare.js'
-import { runItems } from '../../src/run/run-items.js'
+import { doneLine, runItems } from '../../src/run/run-items.js'
 import { AfterEachTask } from '../../src/run/task-observer.js'
 import { runOnRunner } from '../helpers/runner-model.js'
 
@@ -47,5 +47,15 @@ describe('runItems', () => {
     expect(acted).not.toContain('set-env')
     expect(acted).toContain('error')
     expect(onRunner.stoppedAtEnd).toBe(false)
+  })
+})
+
+describe('doneLine', () => {
+  it('says how the tasks ended in plain English, leaving out zero counts', () => {
+    const counts = { total: 6, succeeded: 3, failed: 0, timedOut: 1, cancelled: 0, skipped: 2 }
+    expect(doneLine(1500, counts)).toBe('Done in 1.5s: 3 succeeded, 1 timed out, 2 skipped.')
+    expect(doneLine(20, { ...counts, succeeded: 0, timedOut: 0, skipped: 0 })).toBe(
+      'Done in 20ms: no tasks.'
+    )
   })
 })

@@ -14,13 +14,13 @@ describe('npm start (scripts/run-local.mjs)', () => {
     const args = ['--items', '50%\nb', '--command', 'echo {}; test {#} = 1', '--max-workers', '1']
     const shown = runLocal(...args)
     expect(shown.status).toBe(1)
-    expect(shown.out).toContain('\n▼ ✅ [1/2] 50%: succeeded')
+    expect(shown.out).toContain('\n▼ ✅ #1 50%: succeeded')
     expect(shown.out).toContain('\n  50%\n')
     expect(shown.out).toMatch(/\nError \(title=b\): #2 b failed with exit code 1:\n {2}b\n/)
     expect(shown.out).not.toMatch(/::|%25|%0A/)
 
     const raw = runLocal('--raw', ...args)
-    expect(raw.out).toContain('\n::group::✅ [1/2] 50%25: succeeded')
+    expect(raw.out).toContain('\n::group::✅ #1 50%25: succeeded')
     expect(raw.out).toMatch(/\n::error title=b::#2 b failed with exit code 1:%0Ab\n/)
   })
 })

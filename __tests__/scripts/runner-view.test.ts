@@ -17,7 +17,7 @@ describe('runner-view', () => {
       view(
         [
           'Running 1 item',
-          '::group::✅ [1/1] a%250Ab%0A: succeeded',
+          '::group::✅ #1 a%250Ab%0A: succeeded',
           'a%0Ab',
           '::endgroup::',
           '::error title=pkg%3A x%2C y,line=3::Task 1 failed:%0Afirst%25%0D%0Asecond',
@@ -29,7 +29,7 @@ describe('runner-view', () => {
     ).toBe(
       [
         'Running 1 item',
-        '▼ ✅ [1/1] a%0Ab\n: succeeded',
+        '▼ ✅ #1 a%0Ab\n: succeeded',
         '  a%0Ab',
         'Error (title=pkg: x, y, line=3): Task 1 failed:',
         '  first%',

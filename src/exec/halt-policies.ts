@@ -1,3 +1,4 @@
+import { formatDuration } from '../model/duration.js'
 import { Halt, HaltKind, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
 
@@ -56,7 +57,10 @@ export class TotalTimeout implements HaltPolicy {
   constructor(private readonly budgetMs: number) {}
 
   start(halt: (request: HaltRequest) => void): () => void {
-    const reason = new Halt(HaltKind.Timeout, `total-timeout of ${this.budgetMs} ms ran out`)
+    const reason = new Halt(
+      HaltKind.Timeout,
+      `total-timeout of ${formatDuration(this.budgetMs)} ran out`
+    )
     const timer = setTimeout(() => halt({ reason, mode: HaltMode.Cancel }), this.budgetMs)
     return () => clearTimeout(timer)
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { formatDuration } from '../model/duration.js'
-import { TaskStatus } from '../model/task-status.js'
+import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { type RunResult } from './process-runner.js'
 import { statusOf } from './run-status.js'
 
@@ -65,7 +65,7 @@ export function retryDelayMs(
   return Math.round(exponential * (0.5 + random() / 2))
 }
 
-/** The line between two attempts, in the task's output. */
+/** The line between two attempts, in the task's output: `── attempt 1 of 3 failed (exit code 1); …`. */
 function retryLine(
   attempt: number,
   retries: number,
@@ -74,7 +74,7 @@ function retryLine(
   delayMs: number
 ): string {
   return (
-    `\n── attempt ${attempt} of ${retries + 1} ended ${status}${exitDetail(result)}; ` +
+    `\n── attempt ${attempt} of ${retries + 1} ${STATUS_WORDS[status]}${exitDetail(result)}; ` +
     `retrying in ${formatDuration(delayMs)} ──\n`
   )
 }

@@ -1,3 +1,6 @@
+import { TaskStatus } from '../model/task-status.js'
+import { type UnmetNeed } from './skip-reason.js'
+
 /**
  * Items ready to start, highest priority first, then lowest index. Without priorities items
  * become ready in index order, so pushes append and this is a plain FIFO.
@@ -52,11 +55,18 @@ export class FreeSlots {
   }
 }
 
-/** Which items wait for which: an item is ready once every item it needs has succeeded. */
+/**
+ * Which items wait for which. An item is decided once every item it needs has settled: ready when
+ * all succeeded, blocked when any did not (as GitHub decides a job with `needs`), so its skip
+ * reason can name every need that did not succeed.
+ */
 export class Needs {
+  /** How many of each item's needs have not settled yet. */
   private readonly waitingOn: number[]
   /** dependents[i] lists the items that need i. */
   private readonly dependents: number[][]
+  /** The needs of each item that settled other than successfully, as they settled. */
+  private readonly unmet = new Map<number, UnmetNeed[]>()
 
   constructor(total: number, needs: readonly (readonly number[])[] | undefined) {
     this.waitingOn = new Array<number>(total).fill(0)
@@ -69,18 +79,36 @@ export class Needs {
 
   /** Whether the item needs nothing that has not succeeded yet. */
   isReady(index: number): boolean {
-    return this.waitingOn[index] === 0
+    return this.waitingOn[index] === 0 && !this.unmet.has(index)
   }
 
-  /** Records that `index` succeeded; calls `ready` for each item that needs nothing more. */
-  succeeded(index: number, ready: (dependent: number) => void): void {
+  /**
+   * Records how `index` settled; for each item that now waits on nothing, calls `ready` when all
+   * its needs succeeded, else `blocked` with those that did not.
+   */
+  settled(
+    index: number,
+    status: TaskStatus,
+    ready: (dependent: number) => void,
+    blocked: (dependent: number, unmet: readonly UnmetNeed[]) => void
+  ): void {
     for (const dependent of this.dependents[index] ?? []) {
-      if (--(this.waitingOn[dependent] as number) === 0) ready(dependent)
+      if (status !== TaskStatus.Success) this.addUnmet(dependent, { index, status })
+      if (--(this.waitingOn[dependent] as number) > 0) continue
+      const unmet = this.unmet.get(dependent)
+      if (unmet === undefined) ready(dependent)
+      else blocked(dependent, unmet)
     }
   }
 
-  /** The items that need `index`. */
-  dependentsOf(index: number): readonly number[] {
-    return this.dependents[index] ?? []
+  private addUnmet(dependent: number, need: UnmetNeed): void {
+    const unmet = this.unmet.get(dependent)
+    if (unmet === undefined) this.unmet.set(dependent, [need])
+    else unmet.push(need)
+  }
+
+  /** The needs of `index` that settled other than successfully so far. */
+  unmetOf(index: number): readonly UnmetNeed[] {
+    return this.unmet.get(index) ?? []
   }
 }

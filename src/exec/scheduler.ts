@@ -3,6 +3,7 @@ import { type Halt, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type HaltPolicy, type HaltRequest } from './halt-policies.js'
 import { FreeSlots, Needs, ReadyQueue } from './scheduler-queues.js'
+import { type UnmetNeed, unmetNeedsReason } from './skip-reason.js'
 
 /** What a running task knows about its place in the run. */
 export interface TaskContext {
@@ -35,8 +36,8 @@ export interface Outcome<R> {
   slot?: number
   /** Why a skipped task never ran. */
   reason?: string
-  /** For a task skipped because of its needs: the index of the need that did not succeed. */
-  blockedBy?: number
+  /** For a task skipped because of its needs: every need that did not succeed. */
+  blockedBy?: readonly UnmetNeed[]
 }
 
 export interface SchedulerOptions<R> {
@@ -46,6 +47,8 @@ export interface SchedulerOptions<R> {
   policies?: readonly HaltPolicy[]
   /** For each item, the indexes of the items that must succeed before it starts. */
   needs?: readonly (readonly number[])[]
+  /** How skip reasons name an item (`item 3` unless given). */
+  name?: (index: number) => string
   /** For each item, its priority: among items ready to start, higher goes first; ties keep input order. */
   priorities?: readonly number[]
   /** Called as a task starts. */
@@ -65,8 +68,9 @@ export interface SchedulerResult<R> {
 /**
  * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
  * report other than success, or a throw) never affects the others, except the items that need
- * it, which are skipped. Items start as soon as their needs have succeeded and a slot is free,
- * highest priority first, then in input order. Halting starts nothing more: every item not yet
+ * it, which are skipped once all their needs have settled, the reason naming each need that did
+ * not succeed. Items start as soon as their needs have succeeded and a slot is free, highest
+ * priority first, then in input order. Halting starts nothing more: every item not yet
  * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
  * signal aborted unless the halt drains.
  */
@@ -94,6 +98,9 @@ class Scheduler<T, R> {
   private readonly stop = new AbortController()
   private readonly tally = { succeeded: 0, failed: 0 }
   private readonly pushReady = (index: number): void => this.ready.push(index)
+  private readonly skipBlocked = (index: number, unmet: readonly UnmetNeed[]): void => {
+    if (this.outcomes[index] === undefined) this.settle(this.blockedOutcome(index, unmet))
+  }
   private halt: Halt | undefined
   private settledCount = 0
   private running = 0
@@ -188,25 +195,19 @@ class Scheduler<T, R> {
     this.outcomes[outcome.index] = outcome
     this.settledCount++
     this.options.onSettled?.(outcome)
-    if (outcome.status === TaskStatus.Success) this.needs.succeeded(outcome.index, this.pushReady)
-    else this.skipDependents(outcome)
+    this.needs.settled(outcome.index, outcome.status, this.pushReady, this.skipBlocked)
     if (this.settledCount === this.total) this.finish()
   }
 
-  /** Skips the items that need one that did not succeed, and theirs in turn. */
-  private skipDependents(outcome: Outcome<R>): void {
-    for (const dependent of this.needs.dependentsOf(outcome.index)) {
-      if (this.outcomes[dependent] !== undefined) continue
-      const reason =
-        outcome.status === TaskStatus.Skipped
-          ? `needs item ${outcome.index + 1}, which was skipped`
-          : `needs item ${outcome.index + 1}, which ended ${outcome.status}`
-      this.settle({
-        index: dependent,
-        status: TaskStatus.Skipped,
-        reason,
-        blockedBy: outcome.index
-      })
+  /** The outcome of an item skipped because needs of it did not succeed, naming them. */
+  private blockedOutcome(index: number, unmet: readonly UnmetNeed[]): Outcome<R> {
+    const name = this.options.name ?? ((need: number) => `item ${need + 1}`)
+    const blockedBy = [...unmet]
+    return {
+      index,
+      status: TaskStatus.Skipped,
+      reason: unmetNeedsReason(blockedBy, name),
+      blockedBy
     }
   }
 
@@ -218,12 +219,19 @@ class Scheduler<T, R> {
     this.settleRest(`not started: ${this.halt.message}`)
   }
 
-  /** Settles every item not started and not settled yet as skipped. */
+  /**
+   * Settles every item not started and not settled yet as skipped: for the reason given, or, when
+   * a need of it did not succeed, for that (the more specific reason).
+   */
   private settleRest(reason: string): void {
     for (let index = 0; index < this.total; index++) {
-      if (this.outcomes[index] === undefined && !this.started[index]) {
-        this.settle({ index, status: TaskStatus.Skipped, reason })
-      }
+      if (this.outcomes[index] !== undefined || this.started[index]) continue
+      const unmet = this.needs.unmetOf(index)
+      this.settle(
+        unmet.length > 0
+          ? this.blockedOutcome(index, unmet)
+          : { index, status: TaskStatus.Skipped, reason }
+      )
     }
   }
 }

@@ -1,7 +1,5 @@
 import { LogMode } from './log-mode.js'
 import { type LogSink } from './log-sink.js'
-import { formatDuration } from '../model/duration.js'
-import { itemLabel } from '../model/labels.js'
 import { type TaskOutputLog } from '../exec/command-task.js'
 import { type TaskOutput } from '../exec/task-output.js'
 import { escapeData } from '../action/actions-core.js'
@@ -12,30 +10,13 @@ import {
   WorkflowCommands
 } from '../action/workflow-commands.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
-import { STATUS_MARK, TaskStatus } from '../model/task-status.js'
+import { taskHeadline, taskTitle } from './task-title.js'
 
 export { streamSink, type LogSink } from './log-sink.js'
+export { taskHeadline, taskTitle } from './task-title.js'
 
 /** Longest line fragment a stream-mode task may hold back while waiting for its newline. */
 const MAX_PENDING_LINE = 64 * 1024
-
-/** The one line that says how a task ended: used as a group title and in the failures log. */
-export function taskHeadline(record: TaskRecord, total: number): string {
-  const how =
-    record.status === TaskStatus.Success
-      ? `succeeded in ${formatDuration(record.durationMs)}`
-      : record.status === TaskStatus.Skipped
-        ? 'skipped'
-        : `${record.status}${exitDetail(record)} after ${formatDuration(record.durationMs)}`
-  const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : ''
-  return `${STATUS_MARK[record.status]} [${record.index + 1}/${total}] ${itemLabel(record.item)}: ${how}${retried}`
-}
-
-function exitDetail(record: TaskRecord): string {
-  if (record.signal !== null) return ` (${record.signal}, exit code ${record.exitCode})`
-  if (record.exitCode !== null) return ` (exit code ${record.exitCode})`
-  return ''
-}
 
 /**
  * Prints task output according to the log mode, with workflow commands in it neutralised as
@@ -58,7 +39,6 @@ export class TaskLog implements TaskOutputLog {
 
   constructor(
     private readonly mode: LogMode,
-    private readonly total: number,
     private readonly sink: LogSink,
     private readonly commands: WorkflowCommands = WorkflowCommands.Annotations
   ) {
@@ -105,7 +85,7 @@ export class TaskLog implements TaskOutputLog {
     this.printing = this.printing.then(() =>
       this.print(record, output).catch((error: unknown) => {
         this.sink(
-          ownLine(`Could not print the output of task ${record.index + 1}: ${String(error)}`)
+          ownLine(`Could not print the output of task #${record.index + 1}: ${String(error)}`)
         )
       })
     )
@@ -139,7 +119,7 @@ export class TaskLog implements TaskOutputLog {
 
   private async print(record: TaskRecord, output: TaskOutput): Promise<void> {
     try {
-      const headline = taskHeadline(record, this.total)
+      const headline = taskHeadline(record)
       switch (this.mode) {
         case LogMode.Grouped:
           await this.printGroup(headline, record, output)
@@ -255,7 +235,7 @@ function ownLine(text: string): string {
 
 /** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
 function streamPrefix(index: number, item: TaskRecord['item']): string {
-  return `[${index + 1} ${neutraliseInline(itemLabel(item, 40))}]`
+  return `[${neutraliseInline(taskTitle(index, item, 40))}]`
 }
 
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */

@@ -12,6 +12,7 @@ import { formatDuration } from '../model/duration.js'
 import { type Halt, HaltKind } from '../model/halt.js'
 import { itemLabel } from '../model/labels.js'
 import { type TaskRecord } from '../model/task-record.js'
+import { STATUS_WORDS } from '../model/task-status.js'
 
 /** The halt policies the execution settings ask for, in the order the scheduler asks them. */
 export function haltPolicies(
@@ -69,7 +70,7 @@ export function describeHalt(
   if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
     const failed = prepared[firstFailure.index] as PreparedItem
     const item = itemLabel(failed.item, 60)
-    return `fail-fast after task ${failed.index + 1} (${item}) ended ${firstFailure.status}`
+    return `fail-fast after task ${failed.index + 1} (${item}) ${STATUS_WORDS[firstFailure.status]}`
   }
   return halt.message
 }

@@ -1,9 +1,11 @@
 import * as core from '../action/actions-core.js'
-import { commandTask } from '../exec/command-task.js'
+import { commandTask, type PreparedItem } from '../exec/command-task.js'
 import { runTasks } from '../exec/scheduler.js'
 import { type ExecutionSettings } from '../inputs/settings.js'
 import { formatDuration } from '../model/duration.js'
+import { itemLabel } from '../model/labels.js'
 import { countStatuses, type RunReport, type StatusCounts } from '../model/run-report.js'
+import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { streamSink } from '../log/task-log.js'
 import { describeHalt, describeLimits, failureLimit, haltPolicies } from './halt-settings.js'
@@ -41,6 +43,7 @@ export async function runItems(
       policies: haltPolicies(settings, maxFailures, cancellation),
       needs: plan.needs,
       priorities: plan.priorities,
+      name: index => itemLabel((prepared[index] as PreparedItem).item, 60),
       ...notifyAll(watching)
     })
     await finishAll(watching)
@@ -54,13 +57,16 @@ export async function runItems(
   const counts = countStatuses(records)
   const durationMs = Date.now() - resources.progress.startedAt
   core.info(doneLine(durationMs, counts))
+  const haltReason = describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared)
+  // Said in the log too, not only in the summary: why tasks were cancelled or never started.
+  if (haltReason !== null) core.info(`Halted early: ${haltReason}.`)
   return {
     records,
     counts,
     durationMs,
     workers,
     shell: settings.shell,
-    haltReason: describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared),
+    haltReason,
     haltKind: result.halt?.kind ?? null
   }
 }
@@ -68,7 +74,7 @@ export async function runItems(
 /** What prints a line as tasks start and end: skipped tasks, and debug lines when asked for. */
 function lineWriters(plan: RunPlan): TaskObserver[] {
   const { prepared } = plan
-  const skipped = new SkippedLines(prepared, plan.shard?.itemCount ?? prepared.length)
+  const skipped = new SkippedLines(prepared)
   return core.isDebug() ? [skipped, new DebugLines(prepared)] : [skipped]
 }
 
@@ -86,10 +92,17 @@ function runningLine(
   )
 }
 
-/** The line that closes a run: how long it took and how the tasks ended. */
-function doneLine(durationMs: number, counts: StatusCounts): string {
-  return (
-    `Done in ${formatDuration(durationMs)}: ${counts.succeeded} succeeded, ${counts.failed} failed, ` +
-    `${counts.timedOut} timed out, ${counts.cancelled} cancelled, ${counts.skipped} skipped.`
-  )
+/** The line that closes a run: how long it took and how the tasks ended, zero counts left out. */
+export function doneLine(durationMs: number, counts: StatusCounts): string {
+  const ended: [number, TaskStatus][] = [
+    [counts.succeeded, TaskStatus.Success],
+    [counts.failed, TaskStatus.Failure],
+    [counts.timedOut, TaskStatus.TimedOut],
+    [counts.cancelled, TaskStatus.Cancelled],
+    [counts.skipped, TaskStatus.Skipped]
+  ]
+  const said = ended
+    .filter(([count]) => count > 0)
+    .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`)
+  return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`
 }

@@ -36,9 +36,7 @@ export class RunResources {
     sink: LogSink
   ) {
     const total = plan.prepared.length
-    // Under `shard`, tasks are numbered by their place among all the items.
-    const numbering = plan.shard?.itemCount ?? total
-    this.log = new TaskLog(settings.log, numbering, sink, settings.workflowCommands)
+    this.log = new TaskLog(settings.log, sink, settings.workflowCommands)
     this.jobLog = new JobLog(workDirectory)
     // From here on every line of ours goes through the task log, between tasks' output.
     core.routeLog(text => this.log.own(text))

@@ -3,7 +3,9 @@ import { type PreparedItem } from '../exec/command-task.js'
 import { type Outcome } from '../exec/scheduler.js'
 import { itemLabel } from '../model/labels.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
-import { TaskStatus } from '../model/task-status.js'
+import { type Item } from '../model/item.js'
+import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { taskTitle } from '../log/task-title.js'
 import { startProgress } from '../log/progress.js'
 import { type TaskObserver } from './task-observer.js'
 
@@ -54,21 +56,14 @@ export class FirstFailure implements TaskObserver {
   }
 }
 
-/** Prints a line for each task skipped because a task it needs did not succeed. */
+/** Prints a line for each task skipped because tasks it needs did not succeed, naming them. */
 export class SkippedLines implements TaskObserver {
-  private readonly statuses: TaskStatus[] = []
-
-  constructor(
-    private readonly prepared: readonly PreparedItem[],
-    private readonly numbering: number
-  ) {}
+  constructor(private readonly prepared: readonly PreparedItem[]) {}
 
   settled(outcome: Outcome<TaskRecord>): void {
-    this.statuses[outcome.index] = outcome.status
     if (outcome.blockedBy === undefined) return
-    core.info(
-      skippedLine(this.prepared, outcome.index, outcome.blockedBy, this.statuses, this.numbering)
-    )
+    const task = this.prepared[outcome.index] as PreparedItem
+    core.info(skippedLine(task.index, task.item, outcome.reason ?? ''))
   }
 }
 
@@ -82,7 +77,7 @@ export class DebugLines implements TaskObserver {
   }
 
   settled(outcome: Outcome<TaskRecord>): void {
-    core.debug(`Task ${this.numberOf(outcome.index)} ended: ${outcome.status}`)
+    core.debug(`Task ${this.numberOf(outcome.index)} ended: ${STATUS_WORDS[outcome.status]}`)
   }
 
   /** Tasks are numbered by their place in the whole input, also under `shard`. */
@@ -91,22 +86,8 @@ export class DebugLines implements TaskObserver {
   }
 }
 
-/** The line for a task skipped because a task it needs did not succeed. */
-function skippedLine(
-  prepared: readonly PreparedItem[],
-  index: number,
-  blockedBy: number,
-  statuses: readonly TaskStatus[],
-  total: number
-): string {
-  const task = prepared[index] as PreparedItem
-  const need = itemLabel((prepared[blockedBy] as PreparedItem).item)
-  const status = statuses[blockedBy]
-  const how =
-    status === TaskStatus.Failure
-      ? 'failed'
-      : status === TaskStatus.TimedOut
-        ? 'timed out'
-        : `was ${status ?? 'not run'}`
-  return `⏭️ [${task.index + 1}/${total}] ${itemLabel(task.item)} skipped: needs ${need}, which ${how}`
+/** The log line of a task skipped for its needs: `⏭️ #3 deploy: skipped, because test failed`. */
+export function skippedLine(index: number, item: Item, reason: string): string {
+  const mark = STATUS_MARK[TaskStatus.Skipped]
+  return `${mark} ${taskTitle(index, item)}: ${STATUS_WORDS[TaskStatus.Skipped]}, because ${reason}`
 }

@@ -1,0 +1,40 @@
+import { formatDuration } from '../model/duration.js'
+import { type Item } from '../model/item.js'
+import { itemLabel } from '../model/labels.js'
+import { type TaskRecord } from '../model/task-record.js'
+import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+
+/**
+ * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
+ * job summary's `#` column), then its item or task name on one line.
+ */
+export function taskTitle(index: number, item: Item, max = 80): string {
+  return `#${index + 1} ${itemLabel(item, max)}`
+}
+
+/**
+ * The one line that says how a task ended, used as its group title:
+ * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
+ * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`.
+ */
+export function taskHeadline(record: TaskRecord): string {
+  const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : ''
+  return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`
+}
+
+/** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
+function howItEnded(record: TaskRecord): string {
+  const words = STATUS_WORDS[record.status]
+  if (record.status === TaskStatus.Skipped) return words
+  const duration = formatDuration(record.durationMs)
+  if (record.status === TaskStatus.Success) return `${words} in ${duration}`
+  const stopped = record.status === TaskStatus.TimedOut || record.status === TaskStatus.Cancelled
+  return `${words}${exitDetail(record)} ${stopped ? 'after' : 'in'} ${duration}`
+}
+
+/** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
+function exitDetail(record: TaskRecord): string {
+  if (record.signal !== null) return ` (${record.signal}, exit code ${record.exitCode})`
+  if (record.exitCode !== null) return ` (exit code ${record.exitCode})`
+  return ''
+}
