@@ -25,7 +25,7 @@ describe('output excerpts in the results file, the JUnit file and the annotation
       'retry-delay': '0'
     })
     expect(run.code).toBe(1)
-    const note = '(attempt 2 of 2, shown here; attempt 1 failed with exit code 3)'
+    const note = '── output of attempt 2 of 2; attempt 1 failed (exit code 3) ──'
     const excerptOf = (n: number): string =>
       [
         note,
@@ -53,9 +53,11 @@ describe('output excerpts in the results file, the JUnit file and the annotation
       const n = Number(/^::error title=(\d+)::/.exec(annotation)?.[1])
       const last = Array.from({ length: 5 }, (_, i) => String(n * 1000 - 4 + i))
       const lines = [note, '…', `FAIL item ${n}`, '…', ...last, 'Tests: 1 failed']
-      expect(annotation).toBe(
-        `::error title=${n}::#${n} ${n} failed with exit code 2:%0A${lines.join('%0A')}`
+      const headline = `❌ #${n} ${n}: failed \\(exit code 2\\) in `
+      expect(annotation).toMatch(
+        new RegExp(`^::error title=${n}::${headline}\\S+ \\(2 attempts\\):%0A`)
       )
+      expect(annotation.slice(annotation.indexOf('%0A') + 3)).toBe(lines.join('%0A'))
     }
     // The log keeps both attempts.
     expect(run.log).toContain('attempt of 24\n1\n2\n')

@@ -188,7 +188,7 @@ describe('retries', () => {
     expect(report.value.attempts).toBe(3)
     const lines = report.value.outputTail.split('\n')
     expect(lines.slice(0, 3)).toEqual([
-      '(attempt 3 of 6, shown here; attempt 1 failed with exit code 1, attempt 2 failed with exit code 2)',
+      '── output of attempt 3 of 6; attempt 1 failed (exit code 1), attempt 2 failed (exit code 2) ──',
       'attempt 3 starts',
       '1'
     ])
@@ -212,7 +212,7 @@ describe('retries', () => {
       { index: 0, slot: 1, signal: new AbortController().signal }
     )
     expect(report.value.outputTail).toBe(
-      '(attempt 2 of 2, shown here; attempt 1 failed with exit code 3)\nattempt 2'
+      '── output of attempt 2 of 2; attempt 1 failed (exit code 3) ──\nattempt 2'
     )
   })
 

@@ -11,7 +11,7 @@ describe('annotationLines', () => {
 
   it('picks the early lines that look like failures, then the last lines', () => {
     const excerpt = [
-      '(attempt 2 of 2, shown here; attempt 1 failed with exit code 1)',
+      '── output of attempt 2 of 2; attempt 1 failed (exit code 1) ──',
       '> jest',
       '\u001b[1m\u001b[41m FAIL \u001b[49m\u001b[22m packages/web/src/__tests__/router.test.tsx',
       '  ● router › redirects',
@@ -21,7 +21,7 @@ describe('annotationLines', () => {
       'Time:        3.2 s'
     ].join('\n')
     expect(annotationLines(excerpt)).toEqual([
-      '(attempt 2 of 2, shown here; attempt 1 failed with exit code 1)',
+      '── output of attempt 2 of 2; attempt 1 failed (exit code 1) ──',
       '…',
       ' FAIL  packages/web/src/__tests__/router.test.tsx',
       '  ● router › redirects',

@@ -104,9 +104,9 @@ describe('annotateFailures', () => {
     const errors = printed.filter(line => line.startsWith('::error'))
     expect(errors).toHaveLength(9)
     expect(errors.slice(0, 3)).toEqual([
-      '::error title=item⏎0::#1 item⏎0 failed with exit code 1:%0Aline 0\n',
-      '::error title=slow::#2 slow timed out\n',
-      '::error title=killed::#3 killed failed (SIGKILL)\n'
+      '::error title=item⏎0::❌ #1 item⏎0: failed (exit code 1) in 1.0s:%0Aline 0\n',
+      '::error title=slow::⏱️ #2 slow: timed out after 1.0s\n',
+      '::error title=killed::❌ #3 killed: failed (SIGKILL, exit code 137) in 1.0s\n'
     ])
   })
 
@@ -122,7 +122,7 @@ describe('annotateFailures', () => {
     const error = printed.find(line => line.startsWith('::error')) as string
     const lines = error.trimEnd().split('%0A')
     expect(lines).toHaveLength(1 + 1 + 1 + 1 + 7)
-    expect(lines[0]).toBe('::error title=web::#1 web failed with exit code 1:')
+    expect(lines[0]).toBe('::error title=web::❌ #1 web: failed (exit code 1) in 1.0s:')
     expect(lines[1]).toBe('e'.repeat(499) + '…')
     expect(lines[2]).toBe('FAIL packages/web/src/__tests__/router.test.tsx')
     expect(lines[3]).toBe('…')

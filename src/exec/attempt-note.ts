@@ -1,4 +1,4 @@
-import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { STATUS_WORDS, type TaskStatus } from '../model/task-status.js'
 import { type RunResult } from './process-runner.js'
 import { statusOf } from './run-status.js'
 
@@ -16,8 +16,9 @@ export function earlierAttempt(result: RunResult, halt: AbortSignal): EarlierAtt
 
 /**
  * The first line of a retried task's excerpt: which attempt the output is from and how the
- * earlier ones ended, e.g. `(attempt 3 of 3, shown here; attempts 1 and 2 failed with exit code 1)`.
- * Runs of attempts that ended alike are said once.
+ * earlier ones ended, in the words of the log's retry line, e.g.
+ * `── output of attempt 3 of 3; attempts 1 and 2 failed (exit code 1) ──`. Runs of attempts that
+ * ended alike are said once.
  */
 export function attemptNote(attempt: number, of: number, earlier: EarlierAttempt[]): string {
   const runs: { first: number; last: number; words: string }[] = []
@@ -28,7 +29,7 @@ export function attemptNote(attempt: number, of: number, earlier: EarlierAttempt
     else runs.push({ first: index + 1, last: index + 1, words })
   })
   const said = runs.map(({ first, last, words }) => `${attemptNumbers(first, last)} ${words}`)
-  return `(attempt ${attempt} of ${of}, shown here; ${said.join(', ')})`
+  return `── output of attempt ${attempt} of ${of}; ${said.join(', ')} ──`
 }
 
 /** `attempt 1`, `attempts 1 and 2`, `attempts 1 to 4`. */
@@ -37,10 +38,9 @@ function attemptNumbers(first: number, last: number): string {
   return `attempts ${first} ${last === first + 1 ? 'and' : 'to'} ${last}`
 }
 
-/** `failed with exit code 1`, `failed (SIGKILL)`, `timed out`. */
+/** `failed (exit code 1)`, `failed (SIGKILL)`, `timed out (SIGTERM)`: as the retry line says it. */
 function endedWords({ status, exitCode, signal }: EarlierAttempt): string {
   const words = STATUS_WORDS[status]
-  if (status !== TaskStatus.Failure) return words
   if (signal !== null) return `${words} (${signal})`
-  return exitCode === null ? words : `${words} with exit code ${exitCode}`
+  return exitCode === null ? words : `${words} (exit code ${exitCode})`
 }

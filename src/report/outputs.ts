@@ -6,9 +6,9 @@ import { failedItems, jsonArrayWithin, publicResult } from './results.js'
 import { type RunReport } from '../model/run-report.js'
 import { buildSummary } from './summary.js'
 import { isUnsuccessful } from '../model/task-record.js'
-import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { TaskStatus } from '../model/task-status.js'
+import { taskHeadline } from '../log/task-title.js'
 import { annotationError, annotationLines } from './annotation-lines.js'
-import { type TaskRecord } from '../model/task-record.js'
 import { HaltKind } from '../model/halt.js'
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
@@ -48,13 +48,14 @@ export function setOutputs(report: RunReport, resultsFile: string): void {
 }
 
 /**
- * One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS: titled by the task,
- * saying how it ended, its error and a few lines of its output (annotationLines).
+ * One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS, titled by its item:
+ * the log's headline of the task, its error and a few lines of its output (annotationLines).
  */
 export function annotateFailures(report: RunReport): void {
   const failures = report.records.filter(record => isUnsuccessful(record.status))
   for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
-    const headline = `#${record.index + 1} ${itemLabel(record.item, 60)} ${endedPhrase(record)}`
+    // The line that titles the task's group in the log, so that the annotation leads to it.
+    const headline = taskHeadline(record)
     const detail = [
       ...(record.error === null ? [] : [annotationError(record.error)]),
       ...annotationLines(record.outputTail)
@@ -62,14 +63,6 @@ export function annotateFailures(report: RunReport): void {
     const message = detail.length === 0 ? headline : `${headline}:\n${detail.join('\n')}`
     core.error(tailCut(message, MAX_ANNOTATION_CHARS), { title: itemLabel(record.item, 200) })
   }
-}
-
-/** `failed with exit code 1`, `failed (SIGKILL)`, `timed out`, `cancelled`. */
-function endedPhrase(record: TaskRecord): string {
-  const words = STATUS_WORDS[record.status]
-  if (record.signal !== null) return `${words} (${record.signal})`
-  if (record.status !== TaskStatus.Failure || record.exitCode === null) return words
-  return `${words} with exit code ${record.exitCode}`
 }
 
 /**
