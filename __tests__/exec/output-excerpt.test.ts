@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fc from 'fast-check'
+import { leftOutMark } from '../../src/exec/excerpt-lines.js'
 import {
   DEFAULT_EXCERPT_LIMITS,
   OutputExcerpt,
-  leftOutMark,
   type ExcerptLimits
 } from '../../src/exec/output-excerpt.js'
 
