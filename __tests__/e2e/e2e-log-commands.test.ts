@@ -36,7 +36,7 @@ const HOSTILE_TASKS = [
 const OWN_COMMANDS = [
   /^::group::(✅|❌|⏱️|⛔|⏭️) #\d+ /,
   /^::endgroup::$/,
-  /^::error title=[^:]*::Task \d+ (failure|timed-out|cancelled)\b/,
+  /^::error title=[^:]*::(❌|⏱️|⛔) #\d+ /,
   /^::error::(\d+ of \d+ tasks did not succeed|Invalid |Placeholder )/,
   /^::debug::(Task \d+ (started in slot \d+: |ended: )|Summary built in )/
 ]
