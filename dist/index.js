@@ -36177,7 +36177,109 @@ function taskSummaryBlock(record) {
     return `\n${heading}\n\n${record.summary.trimEnd()}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/log/task-title.ts
+
+
+
+/**
+ * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
+ * job summary's `#` column), then its item or task name on one line.
+ */
+function taskTitle(index, item, max = 80) {
+    return `#${index + 1} ${itemLabel(item, max)}`;
+}
+/**
+ * The one line that says how a task ended, used as its group title:
+ * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
+ * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`.
+ */
+function taskHeadline(record) {
+    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
+    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
+}
+/** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
+function howItEnded(record) {
+    const words = STATUS_WORDS[record.status];
+    if (record.status === TaskStatus.Skipped)
+        return words;
+    const duration = formatDuration(record.durationMs);
+    if (record.status === TaskStatus.Success)
+        return `${words} in ${duration}`;
+    const stopped = record.status === TaskStatus.TimedOut || record.status === TaskStatus.Cancelled;
+    return `${words}${task_title_exitDetail(record)} ${stopped ? 'after' : 'in'} ${duration}`;
+}
+/** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
+function task_title_exitDetail(record) {
+    if (record.signal !== null)
+        return ` (${record.signal}, exit code ${record.exitCode})`;
+    if (record.exitCode !== null)
+        return ` (exit code ${record.exitCode})`;
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/report/annotation-lines.ts
+
+/** Lines of a task's output an annotation shows, at most. */
+const ANNOTATION_LINES = 8;
+/** Of those, lines from before the last ones that look like failures, at most. */
+const FAILURE_LINES = 3;
+/** Characters of one line an annotation shows. */
+const LINE_CHARS = 300;
+/** Characters of a task's error an annotation shows. */
+const ERROR_CHARS = 500;
+// Words and marks test runners, compilers and shells put on the lines that say what went wrong.
+const LOOKS_LIKE_FAILURE = /error|fail|fatal|panic|exception|assert|traceback|timed out|not ok|[✕✖✗×●❌]/i;
+// Colours and cursor moves (CSI sequences): an annotation shows them as text.
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CODES = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+/**
+ * The lines of an excerpt worth an annotation: up to 3 early lines that look like failures (such
+ * as jest's `FAIL path` or the note of earlier attempts), then the last lines, at most
+ * ANNOTATION_LINES in all, in order, with `…` where lines are skipped.
+ */
+function annotationLines(excerpt) {
+    const lines = excerpt
+        .replace(TERMINAL_CODES, '')
+        .trimEnd()
+        .split('\n')
+        .map(line => cut(line.trimEnd(), LINE_CHARS));
+    if (lines.length === 1 && lines[0] === '')
+        return [];
+    if (lines.length <= ANNOTATION_LINES)
+        return lines;
+    // As many failure lines as are found before the last lines they leave room for.
+    let failing = [];
+    let from = lines.length - ANNOTATION_LINES;
+    for (let wanted = FAILURE_LINES; wanted > 0; wanted--) {
+        const end = lines.length - (ANNOTATION_LINES - wanted);
+        const found = failureLineIndexes(lines, end).slice(0, wanted);
+        if (found.length === wanted) {
+            failing = found;
+            from = end;
+            break;
+        }
+    }
+    const last = Array.from({ length: lines.length - from }, (_, offset) => from + offset);
+    const chosen = [...failing, ...last];
+    return chosen.flatMap((index, at) => {
+        const skipped = at === 0 ? index > 0 : index > chosen[at - 1] + 1;
+        return skipped ? ['…', lines[index]] : [lines[index]];
+    });
+}
+/** Indexes of the lines before `end` that look like failures. */
+function failureLineIndexes(lines, end) {
+    return lines
+        .slice(0, end)
+        .flatMap((line, index) => (LOOKS_LIKE_FAILURE.test(line) ? [index] : []));
+}
+/** A task's error as an annotation shows it: at most ERROR_CHARS characters. */
+function annotationError(error) {
+    return cut(error.replace(TERMINAL_CODES, '').trimEnd(), ERROR_CHARS);
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
 
 
 
@@ -36189,7 +36291,7 @@ function taskSummaryBlock(record) {
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9;
-/** GitHub cuts annotation messages at 4,096 characters. */
+/** GitHub cuts annotation messages at 4,096 characters: a few lines stay well within. */
 const MAX_ANNOTATION_CHARS = 4000;
 /** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
 const RESULTS_MAX_BYTES = 512 * 1024;
@@ -36218,17 +36320,21 @@ function setOutputs(report, resultsFile) {
     setOutput(Outputs.ResultsFile, resultsFile);
     setOutput(Outputs.DurationMs, report.durationMs);
 }
-/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
+/**
+ * One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS, titled by its item:
+ * the log's headline of the task, its error and a few lines of its output (annotationLines).
+ */
 function annotateFailures(report) {
     const failures = report.records.filter(record => isUnsuccessful(record.status));
     for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
-        const tail = record.outputTail.trimEnd();
-        const detail = [record.error, tail].filter(Boolean).join('\n');
-        const headline = `Task ${record.index + 1} ${record.status}` +
-            (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
-            (record.signal !== null ? ` (${record.signal})` : '');
-        const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
-        error(message, { title: itemLabel(record.item, 200) });
+        // The line that titles the task's group in the log, so that the annotation leads to it.
+        const headline = taskHeadline(record);
+        const detail = [
+            ...(record.error === null ? [] : [annotationError(record.error)]),
+            ...annotationLines(record.outputTail)
+        ];
+        const message = detail.length === 0 ? headline : `${headline}:\n${detail.join('\n')}`;
+        error(tailCut(message, MAX_ANNOTATION_CHARS), { title: itemLabel(record.item, 200) });
     }
 }
 /**
@@ -41670,9 +41776,7 @@ function dryRun(plan, maxWorkers, shell) {
         const needs = prepared.needs?.length
             ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
             : '';
-        const number = prepared.index + 1;
-        const of = plan.shard?.itemCount ?? total;
-        info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
+        info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
         return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);
     });
     return {
@@ -41719,6 +41823,46 @@ function jobLogLine(record) {
         item: record.item,
         command: record.command
     }) + '\n');
+}
+
+;// CONCATENATED MODULE: ./src/exec/attempt-note.ts
+
+
+/** How an attempt of the command ended, read from its result. */
+function earlierAttempt(result, halt) {
+    return { status: statusOf(result, halt), exitCode: result.exitCode, signal: result.signal };
+}
+/**
+ * The first line of a retried task's excerpt: which attempt the output is from and how the
+ * earlier ones ended, in the words of the log's retry line, e.g.
+ * `── output of attempt 3 of 3; attempts 1 and 2 failed (exit code 1) ──`. Runs of attempts that
+ * ended alike are said once.
+ */
+function attemptNote(attempt, of, earlier) {
+    const runs = [];
+    earlier.forEach((ended, index) => {
+        const words = endedWords(ended);
+        const run = runs[runs.length - 1];
+        if (run?.words === words)
+            run.last = index + 1;
+        else
+            runs.push({ first: index + 1, last: index + 1, words });
+    });
+    const said = runs.map(({ first, last, words }) => `${attemptNumbers(first, last)} ${words}`);
+    return `── output of attempt ${attempt} of ${of}; ${said.join(', ')} ──`;
+}
+/** `attempt 1`, `attempts 1 and 2`, `attempts 1 to 4`. */
+function attemptNumbers(first, last) {
+    if (first === last)
+        return `attempt ${first}`;
+    return `attempts ${first} ${last === first + 1 ? 'and' : 'to'} ${last}`;
+}
+/** `failed (exit code 1)`, `failed (SIGKILL)`, `timed out (SIGTERM)`: as the retry line says it. */
+function endedWords({ status, exitCode, signal }) {
+    const words = STATUS_WORDS[status];
+    if (signal !== null)
+        return `${words} (${signal})`;
+    return exitCode === null ? words : `${words} (exit code ${exitCode})`;
 }
 
 ;// CONCATENATED MODULE: ./src/exec/item-environment.ts
@@ -42839,6 +42983,316 @@ function startClock() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/exec/excerpt-lines.ts
+/** Lines of a task's output as its excerpt shows them (OutputExcerpt): counting, cutting, marks. */
+const excerpt_lines_LF = 0x0a;
+const excerpt_lines_CR = 0x0d;
+/** Bytes sampled at a chunk's start to tell short lines from long ones. */
+const DENSITY_SAMPLE = 256;
+/** Line breaks in the sample above which lines are short (under 32 bytes on average). */
+const DENSE_BREAKS = 8;
+/**
+ * How many LFs a chunk holds, and where its last two are (-1 for none). One native search per
+ * line is fastest for lines of more than a few dozen bytes; shorter ones are counted byte by byte.
+ */
+function lineBreaksIn(chunk) {
+    let breaks = 0;
+    let last = -1;
+    let beforeLast = -1;
+    const sample = Math.min(DENSITY_SAMPLE, chunk.length);
+    for (let at = 0; at < sample; at++) {
+        if (chunk[at] !== excerpt_lines_LF)
+            continue;
+        beforeLast = last;
+        last = at;
+        breaks++;
+    }
+    if (breaks >= DENSE_BREAKS) {
+        for (let at = sample; at < chunk.length; at++) {
+            if (chunk[at] !== excerpt_lines_LF)
+                continue;
+            beforeLast = last;
+            last = at;
+            breaks++;
+        }
+        return { breaks, last, beforeLast };
+    }
+    for (let at = chunk.indexOf(excerpt_lines_LF, sample); at !== -1; at = chunk.indexOf(excerpt_lines_LF, at + 1)) {
+        beforeLast = last;
+        last = at;
+        breaks++;
+    }
+    return { breaks, last, beforeLast };
+}
+/** A line as the excerpt prints it, with its cut marks. */
+function lineText(line) {
+    return startMark(line.cutAtStart) + line.bytes.toString('utf8') + endMark(line.cutAtEnd);
+}
+/** Bytes a shown line takes as text, marks and replaced invalid UTF-8 included. */
+function shownBytes(line) {
+    return Buffer.byteLength(lineText(line));
+}
+function startMark(cut) {
+    return cut > 0 ? `(${excerpt_lines_count(cut)} earlier bytes) …` : '';
+}
+function endMark(cut) {
+    return cut > 0 ? `… (${excerpt_lines_count(cut)} more bytes)` : '';
+}
+/** The line that stands for the lines between the head and the tail. */
+function leftOutMark(lines) {
+    return `… ${excerpt_lines_count(lines)} ${lines === 1 ? 'line' : 'lines'} left out …`;
+}
+function excerpt_lines_count(value) {
+    return value.toLocaleString('en-US');
+}
+/** `end`, or one less when a CR stands before it (the CR of a CR LF). */
+function withoutCR(bytes, end) {
+    return end > 0 && bytes[end - 1] === excerpt_lines_CR ? end - 1 : end;
+}
+/** The largest index <= `index` that starts a UTF-8 character (a cut there splits none). */
+function characterStartAtOrBefore(bytes, index) {
+    let start = index;
+    // A character is at most 4 bytes: three continuation bytes back at most.
+    while (start > 0 && index - start < 3 && (bytes[start] & 0xc0) === 0x80)
+        start--;
+    return (bytes[start] & 0xc0) === 0x80 ? index : start;
+}
+/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
+function alignToCharacterStart(bytes, index) {
+    let aligned = index;
+    while (aligned < bytes.length &&
+        aligned - index < 3 &&
+        (bytes[aligned] & 0xc0) === 0x80) {
+        aligned++;
+    }
+    return aligned;
+}
+
+;// CONCATENATED MODULE: ./src/exec/output-excerpt.ts
+
+const DEFAULT_EXCERPT_LIMITS = {
+    headLines: 20,
+    headBytes: 2 * 1024,
+    tailLines: 50,
+    tailBytes: 4 * 1024,
+    lineBytes: 512
+};
+// The window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line break in
+// front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
+const TAIL_WINDOW_SLACK = 8;
+/**
+ * The first and the last lines of an output fed to it in order, with the count of the lines in
+ * between, in bounded memory: the head is taken as the output streams, the end stays in a ring.
+ * Lines end at LF; a CR before an LF and a final line break are not shown.
+ */
+class OutputExcerpt {
+    limits;
+    totalBytes = 0;
+    lineBreaks = 0;
+    lastByte = -1;
+    /** Length of the line being written, and of the last whole one (without its CR LF). */
+    currentLineBytes = 0;
+    previousLineBytes = 0;
+    headLines = [];
+    headUsed = 0;
+    headClosed;
+    /** The start of the line being written, while the head may still take it. */
+    pending;
+    pendingKept = 0;
+    // Allocated on the first write: most tasks of a large run print nothing.
+    ring;
+    ringEnd = 0;
+    constructor(limits = {}) {
+        const given = { ...DEFAULT_EXCERPT_LIMITS, ...limits };
+        this.limits = {
+            headLines: nonNegativeInteger(given.headLines),
+            headBytes: nonNegativeInteger(given.headBytes),
+            tailLines: nonNegativeInteger(given.tailLines),
+            tailBytes: nonNegativeInteger(given.tailBytes),
+            lineBytes: Math.max(1, nonNegativeInteger(given.lineBytes))
+        };
+        this.headClosed = this.limits.headLines === 0;
+    }
+    /** Bytes held for the excerpt however much was written: the head, a line's start, the ring. */
+    get capturedBytes() {
+        const head = this.headLines.reduce((sum, line) => sum + line.bytes.length, 0);
+        return head + (this.pending?.length ?? 0) + (this.ring?.length ?? 0);
+    }
+    /** Takes in the next chunk of the output. */
+    write(chunk) {
+        if (chunk.length === 0)
+            return;
+        const rest = this.headClosed ? 0 : this.takeIntoHead(chunk);
+        if (rest < chunk.length)
+            this.countLines(rest === 0 ? chunk : chunk.subarray(rest));
+        this.totalBytes += chunk.length;
+        this.appendToRing(chunk);
+    }
+    /** The excerpt of everything written so far; writing may go on. */
+    excerpt() {
+        if (this.totalBytes === 0)
+            return { text: '', leftOutLines: 0, truncated: false };
+        const lineCount = this.lineBreaks + (this.lastByte === excerpt_lines_LF ? 0 : 1);
+        const head = this.headLines.slice();
+        if (!this.headClosed && this.lastByte !== excerpt_lines_LF) {
+            // The last line, still without its line break.
+            const partial = this.shownFromStart(this.pendingBytes(this.currentLineBytes), this.currentLineBytes);
+            if (this.fitsHead(head.length, this.headUsed, partial))
+                head.push(partial);
+        }
+        const tail = this.tailLinesAfter(head.length, lineCount);
+        const leftOutLines = lineCount - head.length - tail.length;
+        const cut = [...head, ...tail].some(line => line.cutAtEnd + line.cutAtStart > 0);
+        const lines = [
+            ...head.map(lineText),
+            ...(leftOutLines > 0 ? [leftOutMark(leftOutLines)] : []),
+            ...tail.map(lineText)
+        ];
+        return { text: lines.join('\n'), leftOutLines, truncated: cut || leftOutLines > 0 };
+    }
+    /** Takes lines into the head, while it is open; returns where in the chunk it stopped. */
+    takeIntoHead(chunk) {
+        let offset = 0;
+        while (offset < chunk.length && !this.headClosed) {
+            const lineBreak = chunk.indexOf(excerpt_lines_LF, offset);
+            const end = lineBreak === -1 ? chunk.length : lineBreak;
+            this.keepLineStart(chunk, offset, end);
+            this.currentLineBytes += end - offset;
+            if (lineBreak === -1) {
+                this.lastByte = chunk[end - 1];
+                return chunk.length;
+            }
+            // The byte before this LF: in this chunk, or the last byte of an earlier one.
+            const endsWithCR = (end > offset ? chunk[end - 1] : this.lastByte) === excerpt_lines_CR;
+            const length = this.currentLineBytes - (endsWithCR ? 1 : 0);
+            this.finishHeadLine(length);
+            this.previousLineBytes = length;
+            this.currentLineBytes = 0;
+            this.lineBreaks++;
+            this.lastByte = excerpt_lines_LF;
+            offset = lineBreak + 1;
+        }
+        return offset;
+    }
+    /** Counts the line breaks of output past the head, and the length of its last lines. */
+    countLines(chunk) {
+        const { breaks, last, beforeLast } = lineBreaksIn(chunk);
+        if (breaks > 0) {
+            const length = (beforeLast === -1 ? this.currentLineBytes : 0) + last - (beforeLast + 1);
+            const endsWithCR = (last > 0 ? chunk[last - 1] : this.lastByte) === excerpt_lines_CR;
+            this.previousLineBytes = length - (endsWithCR ? 1 : 0);
+            this.currentLineBytes = 0;
+            this.lineBreaks += breaks;
+        }
+        this.currentLineBytes += chunk.length - (last + 1);
+        this.lastByte = chunk[chunk.length - 1];
+    }
+    /** Copies what the head may need of the line being written: its first lineBytes + 4 bytes. */
+    keepLineStart(chunk, start, end) {
+        this.pending ??= Buffer.allocUnsafe(this.limits.lineBytes + 4);
+        const room = this.pending.length - this.pendingKept;
+        if (room > 0) {
+            this.pendingKept += chunk.copy(this.pending, this.pendingKept, start, Math.min(end, start + room));
+        }
+    }
+    /** The kept start of the line being written, up to `length` bytes. */
+    pendingBytes(length) {
+        return (this.pending ?? Buffer.alloc(0)).subarray(0, Math.min(this.pendingKept, length));
+    }
+    /** A whole line went by: into the head if it fits, else the head is complete. */
+    finishHeadLine(length) {
+        const line = this.shownFromStart(this.pendingBytes(length), length);
+        this.pendingKept = 0;
+        if (!this.fitsHead(this.headLines.length, this.headUsed, line)) {
+            this.closeHead();
+            return;
+        }
+        this.headLines.push({ ...line, bytes: Buffer.from(line.bytes) });
+        this.headUsed += (this.headLines.length > 1 ? 1 : 0) + shownBytes(line);
+        if (this.headLines.length === this.limits.headLines)
+            this.closeHead();
+    }
+    fitsHead(count, used, line) {
+        const separator = count > 0 ? 1 : 0;
+        return (count < this.limits.headLines && used + separator + shownBytes(line) <= this.limits.headBytes);
+    }
+    closeHead() {
+        this.headClosed = true;
+        this.pending = undefined;
+    }
+    /** A line's start, cut at lineBytes (at a character's start) when it is longer. */
+    shownFromStart(bytes, length) {
+        if (length <= this.limits.lineBytes)
+            return { bytes, cutAtEnd: 0, cutAtStart: 0 };
+        const kept = characterStartAtOrBefore(bytes, this.limits.lineBytes);
+        return { bytes: bytes.subarray(0, kept), cutAtEnd: length - kept, cutAtStart: 0 };
+    }
+    /** Walks back from the end over the lines after the head's that fit the tail's limits. */
+    tailLinesAfter(headCount, lineCount) {
+        const { tailLines, tailBytes, lineBytes } = this.limits;
+        const window = this.ringWindow();
+        const windowOffset = this.totalBytes - window.length;
+        let lineEnd = window.length;
+        if (this.lastByte === excerpt_lines_LF)
+            lineEnd = withoutCR(window, lineEnd - 1);
+        const shown = [];
+        let used = 0;
+        for (let index = lineCount - 1; index >= headCount && shown.length < tailLines; index--) {
+            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(excerpt_lines_LF, lineEnd - 1);
+            const bytes = window.subarray(lineBreak + 1, lineEnd);
+            let line;
+            if (lineBreak === -1 && windowOffset > 0) {
+                // It began before the window: only the last line is shown so, by its end.
+                if (shown.length > 0)
+                    break;
+                const length = this.lastByte === excerpt_lines_LF ? this.previousLineBytes : this.currentLineBytes;
+                const start = alignToCharacterStart(bytes, Math.max(0, bytes.length - lineBytes));
+                line = {
+                    bytes: bytes.subarray(start),
+                    cutAtEnd: 0,
+                    cutAtStart: length - (bytes.length - start)
+                };
+            }
+            else {
+                line = this.shownFromStart(bytes, bytes.length);
+            }
+            const needed = (shown.length > 0 ? 1 : 0) + shownBytes(line);
+            if (used + needed > tailBytes)
+                break;
+            shown.unshift(line);
+            used += needed;
+            if (lineBreak === -1)
+                break;
+            lineEnd = withoutCR(window, lineBreak);
+        }
+        return shown;
+    }
+    appendToRing(chunk) {
+        if (this.limits.tailLines === 0 || this.limits.tailBytes === 0)
+            return;
+        this.ring ??= Buffer.allocUnsafe(this.limits.tailBytes + TAIL_WINDOW_SLACK);
+        const ring = this.ring;
+        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
+        const untilWrap = ring.length - this.ringEnd;
+        visible.copy(ring, this.ringEnd, 0, Math.min(untilWrap, visible.length));
+        if (visible.length > untilWrap)
+            visible.copy(ring, 0, untilWrap);
+        this.ringEnd = (this.ringEnd + visible.length) % ring.length;
+    }
+    /** The last bytes of the output, oldest first. */
+    ringWindow() {
+        const ring = this.ring;
+        if (ring === undefined)
+            return Buffer.alloc(0);
+        if (this.totalBytes < ring.length)
+            return ring.subarray(0, this.totalBytes);
+        return Buffer.concat([ring.subarray(this.ringEnd), ring.subarray(0, this.ringEnd)]);
+    }
+}
+function nonNegativeInteger(value) {
+    return Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/exec/task-output.ts
 
 
@@ -42846,31 +43300,25 @@ function startClock() {
 
 
 
+
 const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
-/** Output kept per task for the summary, annotations and results file: lines, and bytes. */
-const DEFAULT_TAIL_LINES = 50;
-const DEFAULT_TAIL_BYTES = 8 * 1024;
 // Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
 const FIRST_BLOCK_SIZE = 4 * 1024;
 const MAX_BLOCK_SIZE = 64 * 1024;
 const REPLAY_READ_SIZE = 64 * 1024;
 const REPLAY_YIELD_BYTES = 1024 * 1024;
-// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
-// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
-const TAIL_WINDOW_SLACK = 8;
-const task_output_LF = 0x0a;
-const task_output_CR = 0x0d;
+// Bytes a launcher appended are read back for the excerpt in pieces of this size.
+const EXCERPT_READ_SIZE = 64 * 1024;
 /**
  * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
  * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
- * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
- * buffer so tail() never re-reads the output.
+ * launcher wrote itself (see spillTarget). The first and last lines of the current attempt are
+ * kept separately (OutputExcerpt), so excerpt() never re-reads the output.
  */
 class TaskOutput {
     memoryLimit;
     tempDir;
-    tailLines;
-    tailBytes;
+    excerptLimits;
     retain;
     // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
     blocks = [];
@@ -42887,18 +43335,16 @@ class TaskOutput {
     targets = [];
     spillFailure;
     lostBytes = 0;
-    // Allocated on the first write: most tasks of a large run print nothing.
-    tailRingBuffer;
-    tailRingEnd = 0;
-    /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
-    tailBehind = 0;
+    attemptExcerpt;
+    /** Ranges a launcher appended that the excerpt has not taken in yet, in order. */
+    unseen = [];
     totalBytes = 0;
     disposed = false;
     constructor(options = {}) {
-        this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
+        this.memoryLimit = task_output_nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
         this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
-        this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
-        this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
+        this.excerptLimits = options.excerpt ?? {};
+        this.attemptExcerpt = new OutputExcerpt(this.excerptLimits);
         this.retain = options.retain ?? true;
     }
     /** Total bytes written, including any that could not be kept. */
@@ -42929,9 +43375,9 @@ class TaskOutput {
             if (this.disposed || bytes <= 0)
                 return;
             this.addSegment(path, counted, bytes);
+            this.addUnseen(path, counted, bytes);
             counted += bytes;
             this.totalBytes += bytes;
-            this.tailBehind += bytes;
         };
         return { path, after, appended };
     }
@@ -42950,8 +43396,8 @@ class TaskOutput {
         if (chunk.length === 0)
             return;
         this.totalBytes += chunk.length;
-        this.catchUpTail();
-        this.appendToTail(chunk);
+        this.catchUpExcerpt();
+        this.attemptExcerpt.write(chunk);
         if (!this.retain)
             return;
         const memoryRoom = this.memoryRoom;
@@ -43009,49 +43455,25 @@ class TaskOutput {
             }
         }
     }
-    /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
-    tail() {
-        this.catchUpTail();
-        const window = this.tailWindow();
-        const windowOffset = this.totalBytes - window.length;
-        if (this.tailLines === 0 || this.tailBytes === 0) {
-            return { text: '', truncated: this.totalBytes > 0 };
-        }
-        let end = window.length;
-        if (end > 0 && window[end - 1] === task_output_LF) {
-            end--;
-            if (end > 0 && window[end - 1] === task_output_CR)
-                end--;
-        }
-        // Walk back over whole lines while they fit both limits.
-        let start = end;
-        let lineEnd = end;
-        let lines = 0;
-        let cutInsideLine = false;
-        while (lines < this.tailLines) {
-            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(task_output_LF, lineEnd - 1);
-            const lineStart = lineBreak + 1;
-            const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0;
-            if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
-                // A last line too long to show whole: keep its end rather than nothing.
-                if (lines === 0) {
-                    start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end);
-                    cutInsideLine = true;
-                }
-                break;
-            }
-            start = lineStart;
-            lines++;
-            if (lineBreak === -1)
-                break;
-            lineEnd = lineBreak;
-        }
-        const truncated = cutInsideLine || windowOffset + start > 0;
-        const text = window
-            .subarray(start, end)
-            .toString('utf8')
-            .replace(/\r(?=\n)/g, '');
-        return { text, truncated };
+    /**
+     * The first and last lines of the current attempt's output, with the count of those left out
+     * between (OutputExcerpt). Still works after dispose().
+     */
+    excerpt() {
+        this.catchUpExcerpt();
+        return this.attemptExcerpt.excerpt();
+    }
+    /** Bytes the excerpt holds: bounded whatever the output (see OutputExcerpt). */
+    get excerptBytes() {
+        return this.attemptExcerpt.capturedBytes;
+    }
+    /**
+     * A new attempt of the command starts: the excerpt starts afresh, while replay() keeps every
+     * attempt's output. What a launcher appended before is not read back for it.
+     */
+    startAttempt() {
+        this.unseen.length = 0;
+        this.attemptExcerpt = new OutputExcerpt(this.excerptLimits);
     }
     /**
      * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
@@ -43060,8 +43482,8 @@ class TaskOutput {
     async dispose() {
         if (this.disposed)
             return;
-        // tail() outlives the spill file.
-        this.catchUpTail();
+        // excerpt() outlives the spill file.
+        this.catchUpExcerpt();
         this.disposed = true;
         this.blocks.length = 0;
         this.memoryBytes = 0;
@@ -43138,54 +43560,45 @@ class TaskOutput {
         spillNamePrefix ??= `task-output-${(0,external_node_crypto_.randomUUID)()}`;
         return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
     }
-    /** Takes the end of what a target's writer appended into the tail ring. */
-    catchUpTail() {
-        if (this.tailBehind === 0)
+    /** Notes a range a launcher appended, for the excerpt to read back before the next write. */
+    addUnseen(file, start, bytes) {
+        const last = this.unseen[this.unseen.length - 1];
+        if (last?.path === file && last.start + last.bytes === start)
+            last.bytes += bytes;
+        else
+            this.unseen.push({ path: file, start, bytes });
+    }
+    /**
+     * Feeds the excerpt what launchers appended since it last looked, in order: all of it, since the
+     * lines left out between its head and tail are counted. Read synchronously, like replay().
+     */
+    catchUpExcerpt() {
+        if (this.unseen.length === 0)
             return;
-        const last = this.segments[this.segments.length - 1];
-        const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes);
-        this.tailBehind = 0;
-        const bytes = Buffer.allocUnsafe(length);
-        let read = 0;
-        try {
-            const fd = external_node_fs_namespaceObject.openSync(last.path, READ_FLAGS);
+        const ranges = this.unseen.splice(0);
+        const largest = Math.max(...ranges.map(range => range.bytes));
+        const buffer = Buffer.allocUnsafe(Math.min(EXCERPT_READ_SIZE, largest));
+        for (const { path: file, start, bytes } of ranges) {
             try {
-                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
+                const fd = external_node_fs_namespaceObject.openSync(file, READ_FLAGS);
+                try {
+                    for (let position = start; position < start + bytes;) {
+                        const length = Math.min(buffer.length, start + bytes - position);
+                        const read = external_node_fs_namespaceObject.readSync(fd, buffer, 0, length, position);
+                        if (read === 0)
+                            break;
+                        this.attemptExcerpt.write(buffer.subarray(0, read));
+                        position += read;
+                    }
+                }
+                finally {
+                    external_node_fs_namespaceObject.closeSync(fd);
+                }
             }
-            finally {
-                external_node_fs_namespaceObject.closeSync(fd);
+            catch {
+                // Only the excerpt suffers: the replay reports a missing file itself.
             }
         }
-        catch {
-            // Only the tail shown in the summary suffers: the replay reports a missing file itself.
-        }
-        this.appendToTail(bytes.subarray(0, read));
-    }
-    get tailRing() {
-        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
-        return this.tailRingBuffer;
-    }
-    appendToTail(chunk) {
-        const ring = this.tailRing;
-        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
-        const untilWrap = ring.length - this.tailRingEnd;
-        if (visible.length <= untilWrap) {
-            visible.copy(ring, this.tailRingEnd);
-        }
-        else {
-            visible.copy(ring, this.tailRingEnd, 0, untilWrap);
-            visible.copy(ring, 0, untilWrap);
-        }
-        this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length;
-    }
-    /** The last bytes of the output, oldest first. */
-    tailWindow() {
-        if (this.totalBytes === 0)
-            return Buffer.alloc(0);
-        const ring = this.tailRing;
-        if (this.totalBytes < ring.length)
-            return ring.subarray(0, this.totalBytes);
-        return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
     }
 }
 let spillNamePrefix;
@@ -43193,22 +43606,14 @@ let spillNameCount = 0;
 function nextTurnOfEventLoop() {
     return new Promise(resolve => setImmediate(resolve));
 }
-function nonNegativeInteger(value, fallback) {
+function task_output_nonNegativeInteger(value, fallback) {
     if (value === undefined || !Number.isFinite(value))
         return fallback;
     return Math.max(0, Math.floor(value));
 }
-/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
-function alignToCharacterStart(bytes, index, end) {
-    let aligned = index;
-    // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
-    while (aligned < end && aligned - index < 3 && (bytes[aligned] & 0xc0) === 0x80) {
-        aligned++;
-    }
-    return aligned;
-}
 
 ;// CONCATENATED MODULE: ./src/exec/command-task.ts
+
 
 
 
@@ -43248,10 +43653,17 @@ function commandTask(options) {
             return options.log.output(index, item, chunk);
         };
         const startedAt = Date.now();
+        const retries = overrides.retries ?? options.retries ?? 0;
+        const earlier = [];
+        let previous;
         const attempted = await withRetries(async () => {
+            if (previous !== undefined)
+                earlier.push(earlierAttempt(previous, signal));
+            // The record shows the last attempt's output; the log keeps every attempt's.
+            output.startAttempt();
             // A failed attempt's outputs must not leak into the next one's.
             await files.reset(fileText);
-            return runProcess({
+            previous = await runProcess({
                 file,
                 args: command.args,
                 cwd: overrides.cwd ?? options.cwd,
@@ -43262,8 +43674,9 @@ function commandTask(options) {
                 onOutput,
                 outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
             });
+            return previous;
         }, {
-            retries: overrides.retries ?? options.retries ?? 0,
+            retries,
             baseDelayMs: options.retryDelayMs ?? 1000,
             signal,
             random: options.random,
@@ -43271,7 +43684,8 @@ function commandTask(options) {
         });
         const collected = await collectFiles(files, index);
         options.stepFiles?.add(index, collected.stepFiles);
-        const record = taskRecord(prepared, command, slot, startedAt, attempted, output, collected);
+        const excerpt = outputExcerpt(output, attempted.attempts, retries + 1, earlier);
+        const record = taskRecord(prepared, command, slot, startedAt, attempted, excerpt, collected);
         // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
         void options.log.end(record, output);
         return { status: record.status, value: record };
@@ -43286,8 +43700,16 @@ async function collectFiles(files, index) {
         problem: `Could not read the task's GITHUB_OUTPUT, GITHUB_STEP_SUMMARY or GITHUB_ENV: ${String(error)}`
     }));
 }
+/** The last attempt's excerpt, under a note of the earlier attempts when there were any. */
+function outputExcerpt(output, attempts, of, earlier) {
+    const { text } = output.excerpt();
+    if (attempts === 1)
+        return text;
+    const note = attemptNote(attempts, of, earlier);
+    return text === '' ? note : `${note}\n${text}`;
+}
 /** The record of a task that ran: how its last attempt went, with its output and files. */
-function taskRecord(prepared, command, slot, startedAt, { result, status, attempts }, output, collected) {
+function taskRecord(prepared, command, slot, startedAt, { result, status, attempts }, outputTail, collected) {
     return {
         index: prepared.index,
         item: prepared.item,
@@ -43300,7 +43722,7 @@ function taskRecord(prepared, command, slot, startedAt, { result, status, attemp
         slot,
         startedAt: attempts === 1 ? result.startedAt : startedAt,
         endedAt: result.endedAt,
-        outputTail: output.tail().text,
+        outputTail,
         error: result.error ?? collected.problem ?? null,
         outputs: collected.outputs,
         summary: collected.summary,
@@ -43499,9 +43921,12 @@ class Scheduler {
     tally = { succeeded: 0, failed: 0 };
     pushReady = (index) => this.ready.push(index);
     skipBlocked = (index, unmet) => {
-        if (this.outcomes[index] === undefined)
+        if (this.outcomes[index] === undefined && !this.settlingRest) {
             this.settle(this.blockedOutcome(index, unmet));
+        }
     };
+    /** Set while settleRest skips what is left, so those skips are not taken as needs not met. */
+    settlingRest = false;
     halt;
     settledCount = 0;
     running = 0;
@@ -43628,55 +44053,23 @@ class Scheduler {
      * a need of it did not succeed, for that (the more specific reason).
      */
     settleRest(reason) {
-        for (let index = 0; index < this.total; index++) {
-            if (this.outcomes[index] !== undefined || this.started[index])
-                continue;
-            const unmet = this.needs.unmetOf(index);
-            this.settle(unmet.length > 0
-                ? this.blockedOutcome(index, unmet)
-                : { index, status: TaskStatus.Skipped, reason });
+        // Needs not met are read before any of these skips, which would otherwise count as such for
+        // the items after them in input order only.
+        const left = Array.from({ length: this.total }, (_, index) => index)
+            .filter(index => this.outcomes[index] === undefined && !this.started[index])
+            .map(index => ({ index, unmet: [...this.needs.unmetOf(index)] }));
+        this.settlingRest = true;
+        try {
+            for (const { index, unmet } of left) {
+                this.settle(unmet.length > 0
+                    ? this.blockedOutcome(index, unmet)
+                    : { index, status: TaskStatus.Skipped, reason });
+            }
+        }
+        finally {
+            this.settlingRest = false;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/log/task-title.ts
-
-
-
-/**
- * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
- * job summary's `#` column), then its item or task name on one line.
- */
-function taskTitle(index, item, max = 80) {
-    return `#${index + 1} ${itemLabel(item, max)}`;
-}
-/**
- * The one line that says how a task ended, used as its group title:
- * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
- * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`.
- */
-function taskHeadline(record) {
-    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
-    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
-}
-/** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
-function howItEnded(record) {
-    const words = STATUS_WORDS[record.status];
-    if (record.status === TaskStatus.Skipped)
-        return words;
-    const duration = formatDuration(record.durationMs);
-    if (record.status === TaskStatus.Success)
-        return `${words} in ${duration}`;
-    const stopped = record.status === TaskStatus.TimedOut || record.status === TaskStatus.Cancelled;
-    return `${words}${task_title_exitDetail(record)} ${stopped ? 'after' : 'in'} ${duration}`;
-}
-/** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
-function task_title_exitDetail(record) {
-    if (record.signal !== null)
-        return ` (${record.signal}, exit code ${record.exitCode})`;
-    if (record.exitCode !== null)
-        return ` (exit code ${record.exitCode})`;
-    return '';
 }
 
 ;// CONCATENATED MODULE: ./src/log/log-sink.ts
