@@ -35507,22 +35507,22 @@ const FLOW_CLASS = {
     [TaskStatus.Failure]: {
         name: 'failure',
         style: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
-        note: 'failed'
+        note: STATUS_WORDS[TaskStatus.Failure]
     },
     [TaskStatus.TimedOut]: {
         name: 'timedOut',
         style: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328,stroke-width:2px',
-        note: 'timed out'
+        note: STATUS_WORDS[TaskStatus.TimedOut]
     },
     [TaskStatus.Cancelled]: {
         name: 'cancelled',
         style: 'fill:#eaeef2,stroke:#57606a,color:#1f2328',
-        note: 'cancelled'
+        note: STATUS_WORDS[TaskStatus.Cancelled]
     },
     [TaskStatus.Skipped]: {
         name: 'skipped',
         style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
-        note: 'skipped'
+        note: STATUS_WORDS[TaskStatus.Skipped]
     }
 };
 /** Which nodes are kept first when there are too many. */
@@ -35633,11 +35633,81 @@ function nodeLabel(node, maxLabel) {
     return withNote(name, note);
 }
 
+;// CONCATENATED MODULE: ./src/report/timeline-tasks.ts
+
+/** A time in ms as a finite, non-negative number. */
+const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
+/** A slot as a whole number of at least 1. */
+const slotOf = (slot) => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1);
+/**
+ * When each task that ran was on its worker slot: times made finite and not negative, and no two
+ * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
+ * artefact of measuring (a task's end is its start plus a rounded monotonic duration, the next
+ * start is read from the wall clock, and results files from other machines keep what they were
+ * given): a task's end is cut back to the start of the next task on its slot. Skipped tasks
+ * (they never ran) are left out. In slot order, then start order.
+ */
+function slotTimes(tasks) {
+    const ran = tasks.flatMap((task, index) => {
+        if (task.status === TaskStatus.Skipped)
+            return [];
+        const start = time(task.startMs);
+        return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }];
+    });
+    ran.sort((a, b) => a.slot - b.slot || a.start - b.start || a.index - b.index);
+    for (let i = 0; i + 1 < ran.length; i++) {
+        const current = ran[i];
+        const next = ran[i + 1];
+        if (next.slot === current.slot && current.end > next.start)
+            current.end = next.start;
+    }
+    return ran;
+}
+
+;// CONCATENATED MODULE: ./src/report/label-width.ts
+
+/**
+ * Widest a gantt label (with its status note) may be, in px at Mermaid's 11 px gantt font. Mermaid
+ * draws a label inside its bar when it fits, else to the right of the bar, else to its left; on
+ * GitHub's page (a chart about 900 px wide, 750 px of it time) a label up to about 290 px always
+ * fits on one of the three sides, so it is never cut off at the chart's edge.
+ */
+const MAX_LABEL_WIDTH = 280;
+/** East Asian wide and full-width characters, and emoji: about a full em. */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f000}-\u{1faff}\u{20000}-\u{3fffd}]|\p{Extended_Pictographic}/u;
+/** Capitals and the widest small letters and symbols. */
+const BROAD = /[A-Z@%#&mwMW—…]/;
+/** A text's width in px at 11 px, estimated from above (the font is the viewer's). */
+function textWidth(text) {
+    let width = 0;
+    for (const ch of text)
+        width += WIDE.test(ch) ? 12 : BROAD.test(ch) ? 10 : 6.5;
+    return width;
+}
+/**
+ * The most characters (at most `maxLabel`) of `text` whose label, followed by `note`, fits in
+ * {@link MAX_LABEL_WIDTH}; at least 1.
+ */
+function fittingLength(text, note, maxLabel) {
+    const room = MAX_LABEL_WIDTH - textWidth(note);
+    for (let length = maxLabel; length > 1; length--) {
+        if (textWidth(labelText(text, length)) <= room)
+            return length;
+    }
+    return 1;
+}
+
 ;// CONCATENATED MODULE: ./src/report/mermaid-gantt.ts
 
 
 
-const DEFAULT_GANTT_LIMITS = { maxEntries: 200, maxLabel: DEFAULT_MAX_LABEL };
+
+
+/**
+ * At most 30 rows, and labels of at most 40 characters, fewer when wide (see fittingLength), so a
+ * label fits inside its bar, or beside it on its own row.
+ */
+const DEFAULT_GANTT_LIMITS = { maxEntries: 30, maxLabel: 40 };
 /**
  * Chooses the axis for a run `spanMs` long. Mermaid formats ticks in the viewer's time zone, and
  * only `%Q` (epoch ms) and `%s` (epoch seconds) are free of it, so longer runs scale their
@@ -35660,27 +35730,33 @@ function chooseAxis(spanMs) {
  */
 const GANTT_STATUS = {
     [TaskStatus.Success]: { tags: [], note: '' },
-    [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
-    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
-    [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
+    [TaskStatus.Failure]: { tags: ['crit'], note: STATUS_WORDS[TaskStatus.Failure] },
+    [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: STATUS_WORDS[TaskStatus.TimedOut] },
+    [TaskStatus.Cancelled]: { tags: ['done'], note: STATUS_WORDS[TaskStatus.Cancelled] },
     [TaskStatus.Skipped]: { tags: [], note: '' }
 };
-/** A time in ms as a finite, non-negative number. */
-const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
 /**
- * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
- * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
- * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
- * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
- * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
- * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
- * the index into `tasks`.
+ * A Mermaid gantt chart with one row per task, in one section per worker slot (a slot's tasks in
+ * the order they ran), so a label that does not fit its bar is drawn beside it on its own row and
+ * never over another task's bar. Failures are marked `crit`, timed-out tasks `active, crit`,
+ * cancelled ones `done`, and each non-success labelled with its status. Labels are cut to
+ * `maxLabel` characters, fewer when wide characters would pass MAX_LABEL_WIDTH. Skipped tasks
+ * (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap
+ * (see slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting
+ * are kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take
+ * no time on the chart's scale are drawn as milestones (a diamond), since a bar of no width would
+ * not show. Task ids are `t<index>`, the index into `tasks`.
  */
 function ganttChart(tasks, limits) {
     const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
-    const bars = tasks.flatMap((task, index) => bar(task, index, maxLabel));
+    const bars = slotTimes(tasks).map(({ index, slot, start, end }) => {
+        const { status, label } = tasks[index];
+        const { note } = GANTT_STATUS[status];
+        const length = fittingLength(label, note === '' ? '' : ` (${note})`, maxLabel);
+        const text = withNote(mermaidLabel(label, length), note);
+        return { index, slot, start, end, status, label: text };
+    });
     const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
         b.end - b.start - (a.end - a.start) ||
         a.index - b.index);
@@ -35695,46 +35771,29 @@ function ganttChart(tasks, limits) {
     }
     return { text, omitted: bars.length - kept.length };
 }
-/** The bar a task draws, if it ran: none for a skipped task. */
-function bar(task, index, maxLabel) {
-    if (task.status === TaskStatus.Skipped)
-        return [];
-    const start = time(task.startMs);
-    const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1;
-    const label = withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note);
-    return [
-        { index, slot, start, end: Math.max(start, time(task.endMs)), status: task.status, label }
-    ];
-}
-/** The chart's text for the bars kept. */
+/** The chart's text for the bars kept: a section per slot, a row per bar in the order they ran. */
 function ganttText(bars) {
     const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0);
     const axis = chooseAxis(span);
-    const lines = [
-        '---',
-        // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
-        'displayMode: compact',
-        '---',
-        'gantt',
-        '  dateFormat x',
-        `  axisFormat ${axis.format}`
-    ];
+    const lines = ['gantt', '  dateFormat x', `  axisFormat ${axis.format}`];
     if (axis.tick !== undefined)
         lines.push(`  tickInterval ${axis.tick}`);
     // The chart's dates are in 1970: a line at today's date would only stretch the axis.
     lines.push('  todayMarker off');
-    const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b);
-    for (const slot of slots) {
-        lines.push(`  section Slot ${slot}`);
-        const inSlot = bars
-            .filter(bar => bar.slot === slot)
-            .sort((a, b) => a.start - b.start || a.index - b.index);
-        for (const bar of inSlot)
-            lines.push(barLine(bar, axis));
+    const ordered = [...bars].sort((a, b) => a.slot - b.slot || a.start - b.start || a.index - b.index);
+    let section;
+    for (const bar of ordered) {
+        if (bar.slot !== section)
+            lines.push(`  section Slot ${bar.slot}`);
+        section = bar.slot;
+        lines.push(barLine(bar, axis));
     }
     return lines.join('\n');
 }
-/** One bar's line: its label, tags, id, start and end on the chart's scale. */
+/**
+ * One bar's line: its label, tags, id, start and end on the chart's scale. Rounding is monotonic,
+ * so bars that did not overlap before it do not after it (at most they touch).
+ */
 function barLine(bar, axis) {
     const start = Math.round(bar.start / axis.divisor);
     const end = Math.round(bar.end / axis.divisor);
@@ -35745,7 +35804,90 @@ function barLine(bar, axis) {
     return `    ${bar.label} :${data}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/mermaid-xychart.ts
+
+/** Most bars: at about 900 px, 30 labels of up to 4 characters still fit under them. */
+const MAX_BUCKETS = 30;
+const SECONDS = { name: 'seconds', ms: 1000 };
+const MINUTES = { name: 'minutes', ms: 60_000 };
+const HOURS = { name: 'hours', ms: 3_600_000 };
+/** Bucket widths tried, in units: round numbers, the smallest that makes at most MAX_BUCKETS. */
+const STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 20, 30];
+/**
+ * The buckets for a run `spanMs` long: seconds under 5 minutes, minutes under 5 hours, hours
+ * beyond (so labels stay short), the narrowest round width that needs at most MAX_BUCKETS.
+ */
+function chooseBuckets(spanMs) {
+    const span = Math.max(1, spanMs);
+    const unit = span < 300_000 ? SECONDS : span < 18_000_000 ? MINUTES : HOURS;
+    const inUnits = span / unit.ms;
+    // Beyond the list (runs of many days), whole powers of ten of hours.
+    const step = STEPS.find(s => s * unit.ms >= 1 && inUnits / s <= MAX_BUCKETS) ??
+        10 ** Math.ceil(Math.log10(inUnits / MAX_BUCKETS));
+    const width = step * unit.ms;
+    return { unit, width, count: Math.max(1, Math.ceil(span / width)) };
+}
+/**
+ * How many tasks were running, on average, in each bucket of time: the time tasks spent in the
+ * bucket divided by the bucket's length (its part within the run, for the last one). Every task
+ * that ran counts, with times as slotTimes gives them (so a slot never counts twice).
+ */
+function busyWorkers(tasks, buckets) {
+    const times = slotTimes(tasks);
+    const span = times.reduce((max, t) => Math.max(max, t.end), 0);
+    const busy = new Array(buckets.count).fill(0);
+    for (const { start, end } of times) {
+        const first = Math.min(buckets.count - 1, Math.floor(start / buckets.width));
+        for (let b = first; b < buckets.count && b * buckets.width < end; b++) {
+            const from = Math.max(start, b * buckets.width);
+            const to = Math.min(end, (b + 1) * buckets.width);
+            busy[b] = busy[b] + Math.max(0, to - from);
+        }
+    }
+    return busy.map((spent, b) => {
+        const length = Math.min(buckets.width, span - b * buckets.width);
+        return length > 0 ? spent / length : 0;
+    });
+}
+/** A number with at most `digits` decimals, without trailing zeros. */
+const decimal = (value, digits) => String(Number(value.toFixed(digits)));
+/**
+ * A Mermaid xychart (bar chart) of how many of the `workers` were busy over the run, one bar per
+ * bucket of time (see busyWorkers): a picture of every task, however many ran. Its text holds
+ * only numbers and fixed words, never an item's text, so nothing in it needs escaping.
+ */
+function busyWorkersChart(tasks, workers) {
+    const span = slotTimes(tasks).reduce((max, t) => Math.max(max, t.end), 0);
+    const buckets = chooseBuckets(span);
+    const busy = busyWorkers(tasks, buckets);
+    const peak = Math.max(Number.isFinite(workers) ? Math.floor(workers) : 1, ...busy.map(Math.ceil), 1);
+    const digits = Math.max(0, -Math.floor(Math.log10(buckets.width / buckets.unit.ms)));
+    const labels = busy.map((_, b) => `"${decimal((b * buckets.width) / buckets.unit.ms, digits)}"`);
+    const text = [
+        '---',
+        'config:',
+        '  xyChart:',
+        '    width: 900',
+        '    height: 260',
+        '    xAxis:',
+        '      labelFontSize: 12',
+        // A blue that reads on light and dark pages (the default is a pale lavender).
+        '  themeVariables:',
+        '    xyChart:',
+        '      plotColorPalette: "#54aeff"',
+        '---',
+        'xychart-beta',
+        `  x-axis "${buckets.unit.name} since the start" [${labels.join(', ')}]`,
+        `  y-axis "busy workers" 0 --> ${peak}`,
+        `  bar [${busy.map(value => decimal(value, 2)).join(', ')}]`
+    ].join('\n');
+    return { text, omitted: 0 };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary-charts.ts
+
+
+
 
 
 
@@ -35753,38 +35895,77 @@ function barLine(bar, axis) {
 
 /** Runs with at most this many tasks show their charts open; larger ones collapse them. */
 const OPEN_CHARTS_UP_TO = 20;
+/** Runs with at most this many tasks that ran draw each of them on the timeline. */
+const EVERY_TASK_UP_TO = 30;
+/** Larger runs draw the slowest tasks, and this many more of the failed ones. */
+const SLOWEST_TASKS = 20;
+const MORE_FAILURES = 10;
 /**
- * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
- * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ * The run as pictures: a timeline of which task ran when on which worker (every task up to
+ * {@link EVERY_TASK_UP_TO}; beyond, how busy the workers were over time, counting every task, and
+ * a timeline of the slowest and failed tasks), and, when some named task needs another, a graph of
+ * the needs coloured by status. GitHub renders Mermaid blocks in job summaries.
  */
 function summaryCharts(report) {
     const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
-    const blocks = [];
-    const timeline = timelineBlock(report, open);
-    if (timeline !== undefined)
-        blocks.push(timeline);
-    if (report.records.some(record => record.needs !== undefined)) {
+    const blocks = timelineBlocks(report, open);
+    if (report.records.some(record => (record.needs?.length ?? 0) > 0)) {
         blocks.push(graphBlock(report.records, open));
     }
     return blocks;
 }
-/** The timeline of the tasks that ran, if any did. */
-function timelineBlock(report, open) {
+/** The timeline charts of the tasks that ran, if any did. */
+function timelineBlocks(report, open) {
     const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
     if (ran.length === 0)
-        return undefined;
+        return [];
     const origin = Math.min(...ran.map(record => record.startedAt));
-    const gantt = ganttChart(ran.map(record => ({
+    const tasks = ran.map(record => ({
         label: itemLabel(record.item, 200),
         slot: record.slot ?? 1,
         startMs: record.startedAt - origin,
         endMs: record.endedAt - origin,
         status: record.status
-    })));
-    const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : '';
-    const title = `Timeline: ${ran.length} tasks on ${report.workers} workers${note}`;
-    return mermaidBlock(title, gantt.text, open);
+    }));
+    const workers = `${count(ran.length)} tasks on ${count(report.workers)} workers`;
+    if (ran.length <= EVERY_TASK_UP_TO) {
+        const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO });
+        return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)];
+    }
+    const busy = busyWorkersChart(tasks, report.workers);
+    const { chosen, title } = slowestAndFailed(tasks);
+    const gantt = ganttChart(chosen.map(index => tasks[index]), { maxEntries: chosen.length });
+    return [
+        mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
+        mermaidBlock(`${title}${notDrawn(gantt.omitted)}`, gantt.text, open)
+    ];
 }
+/**
+ * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
+ * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
+ */
+function slowestAndFailed(tasks) {
+    const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]));
+    const byLength = tasks
+        .map((_, index) => index)
+        .sort((a, b) => (length.get(b) ?? 0) - (length.get(a) ?? 0) || a - b);
+    const slowest = byLength.slice(0, SLOWEST_TASKS);
+    const failed = (index) => tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut;
+    const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed);
+    const more = otherFailures.slice(0, MORE_FAILURES);
+    let title = `Timeline: the ${count(slowest.length)} slowest of ${count(tasks.length)} tasks`;
+    if (more.length > 0) {
+        const which = more.length === otherFailures.length
+            ? `the ${count(more.length)}`
+            : `the ${count(more.length)} slowest of the ${count(otherFailures.length)}`;
+        title += `, and ${which} other failed tasks`;
+    }
+    return { chosen: [...slowest, ...more], title };
+}
+/** A whole number with thousands separators. */
+const count = (value) => value.toLocaleString('en-US');
+/** The note on a chart's title when limits left entries out. */
+const notDrawn = (omitted) => omitted > 0 ? `, ${count(omitted)} more not drawn` : '';
 /** The graph of the named tasks' needs. */
 function graphBlock(records, open) {
     const graph = dependencyFlowchart(records.map(record => ({
@@ -35794,8 +35975,7 @@ function graphBlock(records, open) {
         status: record.status,
         reason: record.skipReason
     })));
-    const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : '';
-    return mermaidBlock(`Task graph${note}`, graph.text, open);
+    return mermaidBlock(`Task graph${notDrawn(graph.omitted)}`, graph.text, open);
 }
 /** A collapsible block with a Mermaid chart in it. */
 function mermaidBlock(title, chart, open) {
@@ -35997,7 +36177,109 @@ function taskSummaryBlock(record) {
     return `\n${heading}\n\n${record.summary.trimEnd()}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/log/task-title.ts
+
+
+
+/**
+ * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
+ * job summary's `#` column), then its item or task name on one line.
+ */
+function taskTitle(index, item, max = 80) {
+    return `#${index + 1} ${itemLabel(item, max)}`;
+}
+/**
+ * The one line that says how a task ended, used as its group title:
+ * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
+ * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`.
+ */
+function taskHeadline(record) {
+    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
+    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
+}
+/** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
+function howItEnded(record) {
+    const words = STATUS_WORDS[record.status];
+    if (record.status === TaskStatus.Skipped)
+        return words;
+    const duration = formatDuration(record.durationMs);
+    if (record.status === TaskStatus.Success)
+        return `${words} in ${duration}`;
+    const stopped = record.status === TaskStatus.TimedOut || record.status === TaskStatus.Cancelled;
+    return `${words}${task_title_exitDetail(record)} ${stopped ? 'after' : 'in'} ${duration}`;
+}
+/** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
+function task_title_exitDetail(record) {
+    if (record.signal !== null)
+        return ` (${record.signal}, exit code ${record.exitCode})`;
+    if (record.exitCode !== null)
+        return ` (exit code ${record.exitCode})`;
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/report/annotation-lines.ts
+
+/** Lines of a task's output an annotation shows, at most. */
+const ANNOTATION_LINES = 8;
+/** Of those, lines from before the last ones that look like failures, at most. */
+const FAILURE_LINES = 3;
+/** Characters of one line an annotation shows. */
+const LINE_CHARS = 300;
+/** Characters of a task's error an annotation shows. */
+const ERROR_CHARS = 500;
+// Words and marks test runners, compilers and shells put on the lines that say what went wrong.
+const LOOKS_LIKE_FAILURE = /error|fail|fatal|panic|exception|assert|traceback|timed out|not ok|[✕✖✗×●❌]/i;
+// Colours and cursor moves (CSI sequences): an annotation shows them as text.
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CODES = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+/**
+ * The lines of an excerpt worth an annotation: up to 3 early lines that look like failures (such
+ * as jest's `FAIL path` or the note of earlier attempts), then the last lines, at most
+ * ANNOTATION_LINES in all, in order, with `…` where lines are skipped.
+ */
+function annotationLines(excerpt) {
+    const lines = excerpt
+        .replace(TERMINAL_CODES, '')
+        .trimEnd()
+        .split('\n')
+        .map(line => cut(line.trimEnd(), LINE_CHARS));
+    if (lines.length === 1 && lines[0] === '')
+        return [];
+    if (lines.length <= ANNOTATION_LINES)
+        return lines;
+    // As many failure lines as are found before the last lines they leave room for.
+    let failing = [];
+    let from = lines.length - ANNOTATION_LINES;
+    for (let wanted = FAILURE_LINES; wanted > 0; wanted--) {
+        const end = lines.length - (ANNOTATION_LINES - wanted);
+        const found = failureLineIndexes(lines, end).slice(0, wanted);
+        if (found.length === wanted) {
+            failing = found;
+            from = end;
+            break;
+        }
+    }
+    const last = Array.from({ length: lines.length - from }, (_, offset) => from + offset);
+    const chosen = [...failing, ...last];
+    return chosen.flatMap((index, at) => {
+        const skipped = at === 0 ? index > 0 : index > chosen[at - 1] + 1;
+        return skipped ? ['…', lines[index]] : [lines[index]];
+    });
+}
+/** Indexes of the lines before `end` that look like failures. */
+function failureLineIndexes(lines, end) {
+    return lines
+        .slice(0, end)
+        .flatMap((line, index) => (LOOKS_LIKE_FAILURE.test(line) ? [index] : []));
+}
+/** A task's error as an annotation shows it: at most ERROR_CHARS characters. */
+function annotationError(error) {
+    return cut(error.replace(TERMINAL_CODES, '').trimEnd(), ERROR_CHARS);
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
 
 
 
@@ -36009,7 +36291,7 @@ function taskSummaryBlock(record) {
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9;
-/** GitHub cuts annotation messages at 4,096 characters. */
+/** GitHub cuts annotation messages at 4,096 characters: a few lines stay well within. */
 const MAX_ANNOTATION_CHARS = 4000;
 /** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
 const RESULTS_MAX_BYTES = 512 * 1024;
@@ -36038,17 +36320,21 @@ function setOutputs(report, resultsFile) {
     setOutput(Outputs.ResultsFile, resultsFile);
     setOutput(Outputs.DurationMs, report.durationMs);
 }
-/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
+/**
+ * One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS, titled by its item:
+ * the log's headline of the task, its error and a few lines of its output (annotationLines).
+ */
 function annotateFailures(report) {
     const failures = report.records.filter(record => isUnsuccessful(record.status));
     for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
-        const tail = record.outputTail.trimEnd();
-        const detail = [record.error, tail].filter(Boolean).join('\n');
-        const headline = `Task ${record.index + 1} ${record.status}` +
-            (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
-            (record.signal !== null ? ` (${record.signal})` : '');
-        const message = detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`;
-        error(message, { title: itemLabel(record.item, 200) });
+        // The line that titles the task's group in the log, so that the annotation leads to it.
+        const headline = taskHeadline(record);
+        const detail = [
+            ...(record.error === null ? [] : [annotationError(record.error)]),
+            ...annotationLines(record.outputTail)
+        ];
+        const message = detail.length === 0 ? headline : `${headline}:\n${detail.join('\n')}`;
+        error(tailCut(message, MAX_ANNOTATION_CHARS), { title: itemLabel(record.item, 200) });
     }
 }
 /**
@@ -41490,9 +41776,7 @@ function dryRun(plan, maxWorkers, shell) {
         const needs = prepared.needs?.length
             ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
             : '';
-        const number = prepared.index + 1;
-        const of = plan.shard?.itemCount ?? total;
-        info(`[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
+        info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
         return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);
     });
     return {
@@ -41539,6 +41823,46 @@ function jobLogLine(record) {
         item: record.item,
         command: record.command
     }) + '\n');
+}
+
+;// CONCATENATED MODULE: ./src/exec/attempt-note.ts
+
+
+/** How an attempt of the command ended, read from its result. */
+function earlierAttempt(result, halt) {
+    return { status: statusOf(result, halt), exitCode: result.exitCode, signal: result.signal };
+}
+/**
+ * The first line of a retried task's excerpt: which attempt the output is from and how the
+ * earlier ones ended, in the words of the log's retry line, e.g.
+ * `── output of attempt 3 of 3; attempts 1 and 2 failed (exit code 1) ──`. Runs of attempts that
+ * ended alike are said once.
+ */
+function attemptNote(attempt, of, earlier) {
+    const runs = [];
+    earlier.forEach((ended, index) => {
+        const words = endedWords(ended);
+        const run = runs[runs.length - 1];
+        if (run?.words === words)
+            run.last = index + 1;
+        else
+            runs.push({ first: index + 1, last: index + 1, words });
+    });
+    const said = runs.map(({ first, last, words }) => `${attemptNumbers(first, last)} ${words}`);
+    return `── output of attempt ${attempt} of ${of}; ${said.join(', ')} ──`;
+}
+/** `attempt 1`, `attempts 1 and 2`, `attempts 1 to 4`. */
+function attemptNumbers(first, last) {
+    if (first === last)
+        return `attempt ${first}`;
+    return `attempts ${first} ${last === first + 1 ? 'and' : 'to'} ${last}`;
+}
+/** `failed (exit code 1)`, `failed (SIGKILL)`, `timed out (SIGTERM)`: as the retry line says it. */
+function endedWords({ status, exitCode, signal }) {
+    const words = STATUS_WORDS[status];
+    if (signal !== null)
+        return `${words} (${signal})`;
+    return exitCode === null ? words : `${words} (exit code ${exitCode})`;
 }
 
 ;// CONCATENATED MODULE: ./src/exec/item-environment.ts
@@ -42650,11 +42974,323 @@ function startClock() {
     const startedTick = monotonicMs();
     return {
         result(fields) {
-            // Duration from the monotonic clock; endedAt derived from it so the three agree.
-            const durationMs = Math.round(monotonicMs() - startedTick);
+            // Duration from the monotonic clock; endedAt derived from it so the three agree. Rounded
+            // down: startedAt is the wall clock rounded down, so endedAt never passes the wall-clock
+            // end, nor the start of the next task on the slot (rounding up overlapped it by 1 ms).
+            const durationMs = Math.floor(monotonicMs() - startedTick);
             return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs };
         }
     };
+}
+
+;// CONCATENATED MODULE: ./src/exec/excerpt-lines.ts
+/** Lines of a task's output as its excerpt shows them (OutputExcerpt): counting, cutting, marks. */
+const excerpt_lines_LF = 0x0a;
+const excerpt_lines_CR = 0x0d;
+/** Bytes sampled at a chunk's start to tell short lines from long ones. */
+const DENSITY_SAMPLE = 256;
+/** Line breaks in the sample above which lines are short (under 32 bytes on average). */
+const DENSE_BREAKS = 8;
+/**
+ * How many LFs a chunk holds, and where its last two are (-1 for none). One native search per
+ * line is fastest for lines of more than a few dozen bytes; shorter ones are counted byte by byte.
+ */
+function lineBreaksIn(chunk) {
+    let breaks = 0;
+    let last = -1;
+    let beforeLast = -1;
+    const sample = Math.min(DENSITY_SAMPLE, chunk.length);
+    for (let at = 0; at < sample; at++) {
+        if (chunk[at] !== excerpt_lines_LF)
+            continue;
+        beforeLast = last;
+        last = at;
+        breaks++;
+    }
+    if (breaks >= DENSE_BREAKS) {
+        for (let at = sample; at < chunk.length; at++) {
+            if (chunk[at] !== excerpt_lines_LF)
+                continue;
+            beforeLast = last;
+            last = at;
+            breaks++;
+        }
+        return { breaks, last, beforeLast };
+    }
+    for (let at = chunk.indexOf(excerpt_lines_LF, sample); at !== -1; at = chunk.indexOf(excerpt_lines_LF, at + 1)) {
+        beforeLast = last;
+        last = at;
+        breaks++;
+    }
+    return { breaks, last, beforeLast };
+}
+/** A line as the excerpt prints it, with its cut marks. */
+function lineText(line) {
+    return startMark(line.cutAtStart) + line.bytes.toString('utf8') + endMark(line.cutAtEnd);
+}
+/** Bytes a shown line takes as text, marks and replaced invalid UTF-8 included. */
+function shownBytes(line) {
+    return Buffer.byteLength(lineText(line));
+}
+function startMark(cut) {
+    return cut > 0 ? `(${excerpt_lines_count(cut)} earlier bytes) …` : '';
+}
+function endMark(cut) {
+    return cut > 0 ? `… (${excerpt_lines_count(cut)} more bytes)` : '';
+}
+/** The line that stands for the lines between the head and the tail. */
+function leftOutMark(lines) {
+    return `… ${excerpt_lines_count(lines)} ${lines === 1 ? 'line' : 'lines'} left out …`;
+}
+function excerpt_lines_count(value) {
+    return value.toLocaleString('en-US');
+}
+/** `end`, or one less when a CR stands before it (the CR of a CR LF). */
+function withoutCR(bytes, end) {
+    return end > 0 && bytes[end - 1] === excerpt_lines_CR ? end - 1 : end;
+}
+/** The largest index <= `index` that starts a UTF-8 character (a cut there splits none). */
+function characterStartAtOrBefore(bytes, index) {
+    let start = index;
+    // A character is at most 4 bytes: three continuation bytes back at most.
+    while (start > 0 && index - start < 3 && (bytes[start] & 0xc0) === 0x80)
+        start--;
+    return (bytes[start] & 0xc0) === 0x80 ? index : start;
+}
+/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
+function alignToCharacterStart(bytes, index) {
+    let aligned = index;
+    while (aligned < bytes.length &&
+        aligned - index < 3 &&
+        (bytes[aligned] & 0xc0) === 0x80) {
+        aligned++;
+    }
+    return aligned;
+}
+
+;// CONCATENATED MODULE: ./src/exec/output-excerpt.ts
+
+const DEFAULT_EXCERPT_LIMITS = {
+    headLines: 20,
+    headBytes: 2 * 1024,
+    tailLines: 50,
+    tailBytes: 4 * 1024,
+    lineBytes: 512
+};
+// The window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line break in
+// front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
+const TAIL_WINDOW_SLACK = 8;
+/**
+ * The first and the last lines of an output fed to it in order, with the count of the lines in
+ * between, in bounded memory: the head is taken as the output streams, the end stays in a ring.
+ * Lines end at LF; a CR before an LF and a final line break are not shown.
+ */
+class OutputExcerpt {
+    limits;
+    totalBytes = 0;
+    lineBreaks = 0;
+    lastByte = -1;
+    /** Length of the line being written, and of the last whole one (without its CR LF). */
+    currentLineBytes = 0;
+    previousLineBytes = 0;
+    headLines = [];
+    headUsed = 0;
+    headClosed;
+    /** The start of the line being written, while the head may still take it. */
+    pending;
+    pendingKept = 0;
+    // Allocated on the first write: most tasks of a large run print nothing.
+    ring;
+    ringEnd = 0;
+    constructor(limits = {}) {
+        const given = { ...DEFAULT_EXCERPT_LIMITS, ...limits };
+        this.limits = {
+            headLines: nonNegativeInteger(given.headLines),
+            headBytes: nonNegativeInteger(given.headBytes),
+            tailLines: nonNegativeInteger(given.tailLines),
+            tailBytes: nonNegativeInteger(given.tailBytes),
+            lineBytes: Math.max(1, nonNegativeInteger(given.lineBytes))
+        };
+        this.headClosed = this.limits.headLines === 0;
+    }
+    /** Bytes held for the excerpt however much was written: the head, a line's start, the ring. */
+    get capturedBytes() {
+        const head = this.headLines.reduce((sum, line) => sum + line.bytes.length, 0);
+        return head + (this.pending?.length ?? 0) + (this.ring?.length ?? 0);
+    }
+    /** Takes in the next chunk of the output. */
+    write(chunk) {
+        if (chunk.length === 0)
+            return;
+        const rest = this.headClosed ? 0 : this.takeIntoHead(chunk);
+        if (rest < chunk.length)
+            this.countLines(rest === 0 ? chunk : chunk.subarray(rest));
+        this.totalBytes += chunk.length;
+        this.appendToRing(chunk);
+    }
+    /** The excerpt of everything written so far; writing may go on. */
+    excerpt() {
+        if (this.totalBytes === 0)
+            return { text: '', leftOutLines: 0, truncated: false };
+        const lineCount = this.lineBreaks + (this.lastByte === excerpt_lines_LF ? 0 : 1);
+        const head = this.headLines.slice();
+        if (!this.headClosed && this.lastByte !== excerpt_lines_LF) {
+            // The last line, still without its line break.
+            const partial = this.shownFromStart(this.pendingBytes(this.currentLineBytes), this.currentLineBytes);
+            if (this.fitsHead(head.length, this.headUsed, partial))
+                head.push(partial);
+        }
+        const tail = this.tailLinesAfter(head.length, lineCount);
+        const leftOutLines = lineCount - head.length - tail.length;
+        const cut = [...head, ...tail].some(line => line.cutAtEnd + line.cutAtStart > 0);
+        const lines = [
+            ...head.map(lineText),
+            ...(leftOutLines > 0 ? [leftOutMark(leftOutLines)] : []),
+            ...tail.map(lineText)
+        ];
+        return { text: lines.join('\n'), leftOutLines, truncated: cut || leftOutLines > 0 };
+    }
+    /** Takes lines into the head, while it is open; returns where in the chunk it stopped. */
+    takeIntoHead(chunk) {
+        let offset = 0;
+        while (offset < chunk.length && !this.headClosed) {
+            const lineBreak = chunk.indexOf(excerpt_lines_LF, offset);
+            const end = lineBreak === -1 ? chunk.length : lineBreak;
+            this.keepLineStart(chunk, offset, end);
+            this.currentLineBytes += end - offset;
+            if (lineBreak === -1) {
+                this.lastByte = chunk[end - 1];
+                return chunk.length;
+            }
+            // The byte before this LF: in this chunk, or the last byte of an earlier one.
+            const endsWithCR = (end > offset ? chunk[end - 1] : this.lastByte) === excerpt_lines_CR;
+            const length = this.currentLineBytes - (endsWithCR ? 1 : 0);
+            this.finishHeadLine(length);
+            this.previousLineBytes = length;
+            this.currentLineBytes = 0;
+            this.lineBreaks++;
+            this.lastByte = excerpt_lines_LF;
+            offset = lineBreak + 1;
+        }
+        return offset;
+    }
+    /** Counts the line breaks of output past the head, and the length of its last lines. */
+    countLines(chunk) {
+        const { breaks, last, beforeLast } = lineBreaksIn(chunk);
+        if (breaks > 0) {
+            const length = (beforeLast === -1 ? this.currentLineBytes : 0) + last - (beforeLast + 1);
+            const endsWithCR = (last > 0 ? chunk[last - 1] : this.lastByte) === excerpt_lines_CR;
+            this.previousLineBytes = length - (endsWithCR ? 1 : 0);
+            this.currentLineBytes = 0;
+            this.lineBreaks += breaks;
+        }
+        this.currentLineBytes += chunk.length - (last + 1);
+        this.lastByte = chunk[chunk.length - 1];
+    }
+    /** Copies what the head may need of the line being written: its first lineBytes + 4 bytes. */
+    keepLineStart(chunk, start, end) {
+        this.pending ??= Buffer.allocUnsafe(this.limits.lineBytes + 4);
+        const room = this.pending.length - this.pendingKept;
+        if (room > 0) {
+            this.pendingKept += chunk.copy(this.pending, this.pendingKept, start, Math.min(end, start + room));
+        }
+    }
+    /** The kept start of the line being written, up to `length` bytes. */
+    pendingBytes(length) {
+        return (this.pending ?? Buffer.alloc(0)).subarray(0, Math.min(this.pendingKept, length));
+    }
+    /** A whole line went by: into the head if it fits, else the head is complete. */
+    finishHeadLine(length) {
+        const line = this.shownFromStart(this.pendingBytes(length), length);
+        this.pendingKept = 0;
+        if (!this.fitsHead(this.headLines.length, this.headUsed, line)) {
+            this.closeHead();
+            return;
+        }
+        this.headLines.push({ ...line, bytes: Buffer.from(line.bytes) });
+        this.headUsed += (this.headLines.length > 1 ? 1 : 0) + shownBytes(line);
+        if (this.headLines.length === this.limits.headLines)
+            this.closeHead();
+    }
+    fitsHead(count, used, line) {
+        const separator = count > 0 ? 1 : 0;
+        return (count < this.limits.headLines && used + separator + shownBytes(line) <= this.limits.headBytes);
+    }
+    closeHead() {
+        this.headClosed = true;
+        this.pending = undefined;
+    }
+    /** A line's start, cut at lineBytes (at a character's start) when it is longer. */
+    shownFromStart(bytes, length) {
+        if (length <= this.limits.lineBytes)
+            return { bytes, cutAtEnd: 0, cutAtStart: 0 };
+        const kept = characterStartAtOrBefore(bytes, this.limits.lineBytes);
+        return { bytes: bytes.subarray(0, kept), cutAtEnd: length - kept, cutAtStart: 0 };
+    }
+    /** Walks back from the end over the lines after the head's that fit the tail's limits. */
+    tailLinesAfter(headCount, lineCount) {
+        const { tailLines, tailBytes, lineBytes } = this.limits;
+        const window = this.ringWindow();
+        const windowOffset = this.totalBytes - window.length;
+        let lineEnd = window.length;
+        if (this.lastByte === excerpt_lines_LF)
+            lineEnd = withoutCR(window, lineEnd - 1);
+        const shown = [];
+        let used = 0;
+        for (let index = lineCount - 1; index >= headCount && shown.length < tailLines; index--) {
+            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(excerpt_lines_LF, lineEnd - 1);
+            const bytes = window.subarray(lineBreak + 1, lineEnd);
+            let line;
+            if (lineBreak === -1 && windowOffset > 0) {
+                // It began before the window: only the last line is shown so, by its end.
+                if (shown.length > 0)
+                    break;
+                const length = this.lastByte === excerpt_lines_LF ? this.previousLineBytes : this.currentLineBytes;
+                const start = alignToCharacterStart(bytes, Math.max(0, bytes.length - lineBytes));
+                line = {
+                    bytes: bytes.subarray(start),
+                    cutAtEnd: 0,
+                    cutAtStart: length - (bytes.length - start)
+                };
+            }
+            else {
+                line = this.shownFromStart(bytes, bytes.length);
+            }
+            const needed = (shown.length > 0 ? 1 : 0) + shownBytes(line);
+            if (used + needed > tailBytes)
+                break;
+            shown.unshift(line);
+            used += needed;
+            if (lineBreak === -1)
+                break;
+            lineEnd = withoutCR(window, lineBreak);
+        }
+        return shown;
+    }
+    appendToRing(chunk) {
+        if (this.limits.tailLines === 0 || this.limits.tailBytes === 0)
+            return;
+        this.ring ??= Buffer.allocUnsafe(this.limits.tailBytes + TAIL_WINDOW_SLACK);
+        const ring = this.ring;
+        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
+        const untilWrap = ring.length - this.ringEnd;
+        visible.copy(ring, this.ringEnd, 0, Math.min(untilWrap, visible.length));
+        if (visible.length > untilWrap)
+            visible.copy(ring, 0, untilWrap);
+        this.ringEnd = (this.ringEnd + visible.length) % ring.length;
+    }
+    /** The last bytes of the output, oldest first. */
+    ringWindow() {
+        const ring = this.ring;
+        if (ring === undefined)
+            return Buffer.alloc(0);
+        if (this.totalBytes < ring.length)
+            return ring.subarray(0, this.totalBytes);
+        return Buffer.concat([ring.subarray(this.ringEnd), ring.subarray(0, this.ringEnd)]);
+    }
+}
+function nonNegativeInteger(value) {
+    return Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/exec/task-output.ts
@@ -42664,31 +43300,25 @@ function startClock() {
 
 
 
+
 const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
-/** Output kept per task for the summary, annotations and results file: lines, and bytes. */
-const DEFAULT_TAIL_LINES = 50;
-const DEFAULT_TAIL_BYTES = 8 * 1024;
 // Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
 const FIRST_BLOCK_SIZE = 4 * 1024;
 const MAX_BLOCK_SIZE = 64 * 1024;
 const REPLAY_READ_SIZE = 64 * 1024;
 const REPLAY_YIELD_BYTES = 1024 * 1024;
-// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
-// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
-const TAIL_WINDOW_SLACK = 8;
-const task_output_LF = 0x0a;
-const task_output_CR = 0x0d;
+// Bytes a launcher appended are read back for the excerpt in pieces of this size.
+const EXCERPT_READ_SIZE = 64 * 1024;
 /**
  * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
  * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
- * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
- * buffer so tail() never re-reads the output.
+ * launcher wrote itself (see spillTarget). The first and last lines of the current attempt are
+ * kept separately (OutputExcerpt), so excerpt() never re-reads the output.
  */
 class TaskOutput {
     memoryLimit;
     tempDir;
-    tailLines;
-    tailBytes;
+    excerptLimits;
     retain;
     // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
     blocks = [];
@@ -42705,18 +43335,16 @@ class TaskOutput {
     targets = [];
     spillFailure;
     lostBytes = 0;
-    // Allocated on the first write: most tasks of a large run print nothing.
-    tailRingBuffer;
-    tailRingEnd = 0;
-    /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
-    tailBehind = 0;
+    attemptExcerpt;
+    /** Ranges a launcher appended that the excerpt has not taken in yet, in order. */
+    unseen = [];
     totalBytes = 0;
     disposed = false;
     constructor(options = {}) {
-        this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
+        this.memoryLimit = task_output_nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT);
         this.tempDir = options.tempDir ?? external_node_os_namespaceObject.tmpdir();
-        this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES);
-        this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES);
+        this.excerptLimits = options.excerpt ?? {};
+        this.attemptExcerpt = new OutputExcerpt(this.excerptLimits);
         this.retain = options.retain ?? true;
     }
     /** Total bytes written, including any that could not be kept. */
@@ -42747,9 +43375,9 @@ class TaskOutput {
             if (this.disposed || bytes <= 0)
                 return;
             this.addSegment(path, counted, bytes);
+            this.addUnseen(path, counted, bytes);
             counted += bytes;
             this.totalBytes += bytes;
-            this.tailBehind += bytes;
         };
         return { path, after, appended };
     }
@@ -42768,8 +43396,8 @@ class TaskOutput {
         if (chunk.length === 0)
             return;
         this.totalBytes += chunk.length;
-        this.catchUpTail();
-        this.appendToTail(chunk);
+        this.catchUpExcerpt();
+        this.attemptExcerpt.write(chunk);
         if (!this.retain)
             return;
         const memoryRoom = this.memoryRoom;
@@ -42827,49 +43455,25 @@ class TaskOutput {
             }
         }
     }
-    /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
-    tail() {
-        this.catchUpTail();
-        const window = this.tailWindow();
-        const windowOffset = this.totalBytes - window.length;
-        if (this.tailLines === 0 || this.tailBytes === 0) {
-            return { text: '', truncated: this.totalBytes > 0 };
-        }
-        let end = window.length;
-        if (end > 0 && window[end - 1] === task_output_LF) {
-            end--;
-            if (end > 0 && window[end - 1] === task_output_CR)
-                end--;
-        }
-        // Walk back over whole lines while they fit both limits.
-        let start = end;
-        let lineEnd = end;
-        let lines = 0;
-        let cutInsideLine = false;
-        while (lines < this.tailLines) {
-            const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(task_output_LF, lineEnd - 1);
-            const lineStart = lineBreak + 1;
-            const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0;
-            if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
-                // A last line too long to show whole: keep its end rather than nothing.
-                if (lines === 0) {
-                    start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end);
-                    cutInsideLine = true;
-                }
-                break;
-            }
-            start = lineStart;
-            lines++;
-            if (lineBreak === -1)
-                break;
-            lineEnd = lineBreak;
-        }
-        const truncated = cutInsideLine || windowOffset + start > 0;
-        const text = window
-            .subarray(start, end)
-            .toString('utf8')
-            .replace(/\r(?=\n)/g, '');
-        return { text, truncated };
+    /**
+     * The first and last lines of the current attempt's output, with the count of those left out
+     * between (OutputExcerpt). Still works after dispose().
+     */
+    excerpt() {
+        this.catchUpExcerpt();
+        return this.attemptExcerpt.excerpt();
+    }
+    /** Bytes the excerpt holds: bounded whatever the output (see OutputExcerpt). */
+    get excerptBytes() {
+        return this.attemptExcerpt.capturedBytes;
+    }
+    /**
+     * A new attempt of the command starts: the excerpt starts afresh, while replay() keeps every
+     * attempt's output. What a launcher appended before is not read back for it.
+     */
+    startAttempt() {
+        this.unseen.length = 0;
+        this.attemptExcerpt = new OutputExcerpt(this.excerptLimits);
     }
     /**
      * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
@@ -42878,8 +43482,8 @@ class TaskOutput {
     async dispose() {
         if (this.disposed)
             return;
-        // tail() outlives the spill file.
-        this.catchUpTail();
+        // excerpt() outlives the spill file.
+        this.catchUpExcerpt();
         this.disposed = true;
         this.blocks.length = 0;
         this.memoryBytes = 0;
@@ -42956,54 +43560,45 @@ class TaskOutput {
         spillNamePrefix ??= `task-output-${(0,external_node_crypto_.randomUUID)()}`;
         return external_node_path_namespaceObject.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`);
     }
-    /** Takes the end of what a target's writer appended into the tail ring. */
-    catchUpTail() {
-        if (this.tailBehind === 0)
+    /** Notes a range a launcher appended, for the excerpt to read back before the next write. */
+    addUnseen(file, start, bytes) {
+        const last = this.unseen[this.unseen.length - 1];
+        if (last?.path === file && last.start + last.bytes === start)
+            last.bytes += bytes;
+        else
+            this.unseen.push({ path: file, start, bytes });
+    }
+    /**
+     * Feeds the excerpt what launchers appended since it last looked, in order: all of it, since the
+     * lines left out between its head and tail are counted. Read synchronously, like replay().
+     */
+    catchUpExcerpt() {
+        if (this.unseen.length === 0)
             return;
-        const last = this.segments[this.segments.length - 1];
-        const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes);
-        this.tailBehind = 0;
-        const bytes = Buffer.allocUnsafe(length);
-        let read = 0;
-        try {
-            const fd = external_node_fs_namespaceObject.openSync(last.path, READ_FLAGS);
+        const ranges = this.unseen.splice(0);
+        const largest = Math.max(...ranges.map(range => range.bytes));
+        const buffer = Buffer.allocUnsafe(Math.min(EXCERPT_READ_SIZE, largest));
+        for (const { path: file, start, bytes } of ranges) {
             try {
-                read = external_node_fs_namespaceObject.readSync(fd, bytes, 0, length, last.start + last.bytes - length);
+                const fd = external_node_fs_namespaceObject.openSync(file, READ_FLAGS);
+                try {
+                    for (let position = start; position < start + bytes;) {
+                        const length = Math.min(buffer.length, start + bytes - position);
+                        const read = external_node_fs_namespaceObject.readSync(fd, buffer, 0, length, position);
+                        if (read === 0)
+                            break;
+                        this.attemptExcerpt.write(buffer.subarray(0, read));
+                        position += read;
+                    }
+                }
+                finally {
+                    external_node_fs_namespaceObject.closeSync(fd);
+                }
             }
-            finally {
-                external_node_fs_namespaceObject.closeSync(fd);
+            catch {
+                // Only the excerpt suffers: the replay reports a missing file itself.
             }
         }
-        catch {
-            // Only the tail shown in the summary suffers: the replay reports a missing file itself.
-        }
-        this.appendToTail(bytes.subarray(0, read));
-    }
-    get tailRing() {
-        this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK);
-        return this.tailRingBuffer;
-    }
-    appendToTail(chunk) {
-        const ring = this.tailRing;
-        const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
-        const untilWrap = ring.length - this.tailRingEnd;
-        if (visible.length <= untilWrap) {
-            visible.copy(ring, this.tailRingEnd);
-        }
-        else {
-            visible.copy(ring, this.tailRingEnd, 0, untilWrap);
-            visible.copy(ring, 0, untilWrap);
-        }
-        this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length;
-    }
-    /** The last bytes of the output, oldest first. */
-    tailWindow() {
-        if (this.totalBytes === 0)
-            return Buffer.alloc(0);
-        const ring = this.tailRing;
-        if (this.totalBytes < ring.length)
-            return ring.subarray(0, this.totalBytes);
-        return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)]);
     }
 }
 let spillNamePrefix;
@@ -43011,22 +43606,14 @@ let spillNameCount = 0;
 function nextTurnOfEventLoop() {
     return new Promise(resolve => setImmediate(resolve));
 }
-function nonNegativeInteger(value, fallback) {
+function task_output_nonNegativeInteger(value, fallback) {
     if (value === undefined || !Number.isFinite(value))
         return fallback;
     return Math.max(0, Math.floor(value));
 }
-/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
-function alignToCharacterStart(bytes, index, end) {
-    let aligned = index;
-    // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
-    while (aligned < end && aligned - index < 3 && (bytes[aligned] & 0xc0) === 0x80) {
-        aligned++;
-    }
-    return aligned;
-}
 
 ;// CONCATENATED MODULE: ./src/exec/command-task.ts
+
 
 
 
@@ -43066,10 +43653,17 @@ function commandTask(options) {
             return options.log.output(index, item, chunk);
         };
         const startedAt = Date.now();
+        const retries = overrides.retries ?? options.retries ?? 0;
+        const earlier = [];
+        let previous;
         const attempted = await withRetries(async () => {
+            if (previous !== undefined)
+                earlier.push(earlierAttempt(previous, signal));
+            // The record shows the last attempt's output; the log keeps every attempt's.
+            output.startAttempt();
             // A failed attempt's outputs must not leak into the next one's.
             await files.reset(fileText);
-            return runProcess({
+            previous = await runProcess({
                 file,
                 args: command.args,
                 cwd: overrides.cwd ?? options.cwd,
@@ -43080,8 +43674,9 @@ function commandTask(options) {
                 onOutput,
                 outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
             });
+            return previous;
         }, {
-            retries: overrides.retries ?? options.retries ?? 0,
+            retries,
             baseDelayMs: options.retryDelayMs ?? 1000,
             signal,
             random: options.random,
@@ -43089,7 +43684,8 @@ function commandTask(options) {
         });
         const collected = await collectFiles(files, index);
         options.stepFiles?.add(index, collected.stepFiles);
-        const record = taskRecord(prepared, command, slot, startedAt, attempted, output, collected);
+        const excerpt = outputExcerpt(output, attempted.attempts, retries + 1, earlier);
+        const record = taskRecord(prepared, command, slot, startedAt, attempted, excerpt, collected);
         // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
         void options.log.end(record, output);
         return { status: record.status, value: record };
@@ -43104,8 +43700,16 @@ async function collectFiles(files, index) {
         problem: `Could not read the task's GITHUB_OUTPUT, GITHUB_STEP_SUMMARY or GITHUB_ENV: ${String(error)}`
     }));
 }
+/** The last attempt's excerpt, under a note of the earlier attempts when there were any. */
+function outputExcerpt(output, attempts, of, earlier) {
+    const { text } = output.excerpt();
+    if (attempts === 1)
+        return text;
+    const note = attemptNote(attempts, of, earlier);
+    return text === '' ? note : `${note}\n${text}`;
+}
 /** The record of a task that ran: how its last attempt went, with its output and files. */
-function taskRecord(prepared, command, slot, startedAt, { result, status, attempts }, output, collected) {
+function taskRecord(prepared, command, slot, startedAt, { result, status, attempts }, outputTail, collected) {
     return {
         index: prepared.index,
         item: prepared.item,
@@ -43118,7 +43722,7 @@ function taskRecord(prepared, command, slot, startedAt, { result, status, attemp
         slot,
         startedAt: attempts === 1 ? result.startedAt : startedAt,
         endedAt: result.endedAt,
-        outputTail: output.tail().text,
+        outputTail,
         error: result.error ?? collected.problem ?? null,
         outputs: collected.outputs,
         summary: collected.summary,
@@ -43317,9 +43921,12 @@ class Scheduler {
     tally = { succeeded: 0, failed: 0 };
     pushReady = (index) => this.ready.push(index);
     skipBlocked = (index, unmet) => {
-        if (this.outcomes[index] === undefined)
+        if (this.outcomes[index] === undefined && !this.settlingRest) {
             this.settle(this.blockedOutcome(index, unmet));
+        }
     };
+    /** Set while settleRest skips what is left, so those skips are not taken as needs not met. */
+    settlingRest = false;
     halt;
     settledCount = 0;
     running = 0;
@@ -43446,55 +44053,23 @@ class Scheduler {
      * a need of it did not succeed, for that (the more specific reason).
      */
     settleRest(reason) {
-        for (let index = 0; index < this.total; index++) {
-            if (this.outcomes[index] !== undefined || this.started[index])
-                continue;
-            const unmet = this.needs.unmetOf(index);
-            this.settle(unmet.length > 0
-                ? this.blockedOutcome(index, unmet)
-                : { index, status: TaskStatus.Skipped, reason });
+        // Needs not met are read before any of these skips, which would otherwise count as such for
+        // the items after them in input order only.
+        const left = Array.from({ length: this.total }, (_, index) => index)
+            .filter(index => this.outcomes[index] === undefined && !this.started[index])
+            .map(index => ({ index, unmet: [...this.needs.unmetOf(index)] }));
+        this.settlingRest = true;
+        try {
+            for (const { index, unmet } of left) {
+                this.settle(unmet.length > 0
+                    ? this.blockedOutcome(index, unmet)
+                    : { index, status: TaskStatus.Skipped, reason });
+            }
+        }
+        finally {
+            this.settlingRest = false;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/log/task-title.ts
-
-
-
-/**
- * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
- * job summary's `#` column), then its item or task name on one line.
- */
-function taskTitle(index, item, max = 80) {
-    return `#${index + 1} ${itemLabel(item, max)}`;
-}
-/**
- * The one line that says how a task ended, used as its group title:
- * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
- * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`.
- */
-function taskHeadline(record) {
-    const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
-    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
-}
-/** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
-function howItEnded(record) {
-    const words = STATUS_WORDS[record.status];
-    if (record.status === TaskStatus.Skipped)
-        return words;
-    const duration = formatDuration(record.durationMs);
-    if (record.status === TaskStatus.Success)
-        return `${words} in ${duration}`;
-    const stopped = record.status === TaskStatus.TimedOut || record.status === TaskStatus.Cancelled;
-    return `${words}${task_title_exitDetail(record)} ${stopped ? 'after' : 'in'} ${duration}`;
-}
-/** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
-function task_title_exitDetail(record) {
-    if (record.signal !== null)
-        return ` (${record.signal}, exit code ${record.exitCode})`;
-    if (record.exitCode !== null)
-        return ` (exit code ${record.exitCode})`;
-    return '';
 }
 
 ;// CONCATENATED MODULE: ./src/log/log-sink.ts

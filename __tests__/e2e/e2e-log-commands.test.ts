@@ -36,7 +36,7 @@ const HOSTILE_TASKS = [
 const OWN_COMMANDS = [
   /^::group::(✅|❌|⏱️|⛔|⏭️) #\d+ /,
   /^::endgroup::$/,
-  /^::error title=[^:]*::Task \d+ (failure|timed-out|cancelled)\b/,
+  /^::error title=[^:]*::(❌|⏱️|⛔) #\d+ /,
   /^::error::(\d+ of \d+ tasks did not succeed|Invalid |Placeholder )/,
   /^::debug::(Task \d+ (started in slot \d+: |ended: )|Summary built in )/
 ]
@@ -128,7 +128,7 @@ describe('lines the action prints with hostile items and task names', () => {
       await runAction({ items: JSON.stringify(HOSTILE), command: `echo {}`, 'dry-run': 'true' })
     )
     // The rendered command keeps its line break; the line after it cannot command.
-    expect(items.log).toContain("[1/6] ok⏎::add-mask::S1\n  echo 'ok\n:\u200b:add-mask::S1'\n")
+    expect(items.log).toContain("#1 ok⏎::add-mask::S1\n  echo 'ok\n:\u200b:add-mask::S1'\n")
     const tasks = expectOnlyOwnCommands(
       await runAction({ tasks: HOSTILE_TASKS, 'dry-run': 'true' })
     )

@@ -153,7 +153,7 @@ describe('job log and dry run', () => {
     })
     expect(run.code).toBe(0)
     expect(run.log).toContain('Dry run: 2 tasks, nothing is run.')
-    expect(run.log).toContain('[2/2] b  (needs a)\n  touch ran-b')
+    expect(run.log).toContain('#2 b  (needs a)\n  touch ran-b')
     expect(run.outputs).toMatchObject({ total: '2', skipped: '2' })
     expect(readFileSync(`${run.dir}/github-output`, 'utf8')).not.toContain('ran-a\n')
     const { readdirSync } = await import('node:fs')

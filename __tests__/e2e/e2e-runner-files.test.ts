@@ -35,7 +35,7 @@ describe('a runner file that cannot be written', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.total).toBe('2')
     expect(run.outputs.failed).toBe('1')
-    expect(run.log).toContain('::error title=b::Task 2 failure with exit code 1')
+    expect(run.log).toMatch(/::error title=b::❌ #2 b: failed \(exit code 1\) in \S+/)
     expect(run.log).toContain('::error::1 of 2 tasks did not succeed (1 failed): b.')
     expect(run.log).toContain(
       "::error::Invalid GITHUB_STEP_SUMMARY '/nonexistent-dir/summary': no such file. Expected the file the runner creates for the job summary."

@@ -87,7 +87,7 @@ describe('the bundled action, run as the runner runs it', () => {
       'kill -TERM $$',
       'nosuchcommand-xyz'
     ])
-    expect(run.log).toContain('::error title=exit 3::Task 2 failure with exit code 3')
+    expect(run.log).toMatch(/::error title=exit 3::❌ #2 exit 3: failed \(exit code 3\) in \S+/)
     expect(run.log).toContain(
       '::error::4 of 4 tasks did not succeed (4 failed): ok, exit 3, kill -TERM $$, nosuchcommand-xyz.'
     )

@@ -169,6 +169,53 @@ describe('retries', () => {
     expect(text).toContain('(3 attempts)')
   })
 
+  it('records the last attempt’s output only, under a note of how the earlier ones ended', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retry-'))
+    const counter = join(dir, 'count')
+    // Attempts 1 and 2 print a few lines and fail; the third prints 90,002 lines (past what a
+    // launcher hands over before writing to a file of its own) and succeeds.
+    const { template, task, log, printed } = setUp(
+      `echo x >> ${counter}; n=$(wc -l < ${counter}); echo "attempt $n starts"; ` +
+        `[ $n -ge 3 ] || exit $n; seq 1 90000; echo "attempt $n ends"`,
+      undefined,
+      5
+    )
+    const report = await task(
+      { index: 0, item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, slot: 1, signal: new AbortController().signal }
+    )
+    await log.finish()
+    expect(report.value.attempts).toBe(3)
+    const lines = report.value.outputTail.split('\n')
+    expect(lines.slice(0, 3)).toEqual([
+      '── output of attempt 3 of 6; attempt 1 failed (exit code 1), attempt 2 failed (exit code 2) ──',
+      'attempt 3 starts',
+      '1'
+    ])
+    expect(lines[21]).toBe('… 89,932 lines left out …')
+    expect(lines.slice(-2)).toEqual(['90000', 'attempt 3 ends'])
+    expect(lines).toHaveLength(1 + 20 + 1 + 50)
+    // The log has every attempt.
+    expect(printed.join('')).toContain('attempt 1 starts\n\n── attempt 1 of 6 failed')
+  })
+
+  it('shows one rule for short attempts too: the last one, not both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retry-'))
+    const counter = join(dir, 'count')
+    const { template, task } = setUp(
+      `echo x >> ${counter}; echo "attempt $(wc -l < ${counter})"; exit 3`,
+      undefined,
+      1
+    )
+    const report = await task(
+      { index: 0, item: 'x', command: template.render('x', 1, 1) },
+      { index: 0, slot: 1, signal: new AbortController().signal }
+    )
+    expect(report.value.outputTail).toBe(
+      '── output of attempt 2 of 2; attempt 1 failed (exit code 3) ──\nattempt 2'
+    )
+  })
+
   it('gives up after the last retry, and retries timeouts too', async () => {
     const { template, task } = setUp('sleep 5', 30, 2)
     const report = await task(

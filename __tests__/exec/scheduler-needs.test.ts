@@ -176,3 +176,86 @@ describe('runTasks: needs, for any plan', () => {
     expect(runs).toBe(300)
   })
 })
+
+describe('runTasks: needs when the run halts, for any plan in any input order', () => {
+  it('names as unmet only needs that ended before the halt, never ones the halt skipped', async () => {
+    // The plan's tasks in a random input order, so needs point both ways.
+    const shuffled = plans.chain(tasks =>
+      fc.shuffledSubarray([...tasks.keys()], { minLength: tasks.length }).map(order => {
+        const position = new Map(order.map((original, at) => [original, at]))
+        return order.map(original => {
+          const task = tasks[original] as (typeof tasks)[number]
+          return { ...task, needs: task.needs.map(need => position.get(need) as number) }
+        })
+      })
+    )
+    let runs = 0
+    await fc.assert(
+      fc.asyncProperty(
+        shuffled,
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(HaltMode.Drain, HaltMode.Cancel),
+        async (tasks, concurrency, mode) => {
+          runs++
+          const settledTimes = new Map<number, number>()
+          const { outcomes } = await runTasks(
+            tasks,
+            async (task, { index }) => {
+              await new Promise(resolve => setTimeout(resolve, task.delayMs))
+              return { status: task.status, value: index }
+            },
+            {
+              concurrency,
+              needs: tasks.map(task => task.needs),
+              name: index => `t${index}`,
+              policies: [new FailFast(1, mode)],
+              onSettled: outcome =>
+                settledTimes.set(outcome.index, (settledTimes.get(outcome.index) ?? 0) + 1)
+            }
+          )
+          expect([...settledTimes.values()].every(times => times === 1)).toBe(true)
+          expect(settledTimes.size).toBe(tasks.length)
+          for (const outcome of outcomes as Outcome<number>[]) {
+            for (const need of outcome.blockedBy ?? []) {
+              const needOutcome = outcomes[need.index] as Outcome<number>
+              // A need skipped by the halt itself is no reason: the halt is.
+              const skippedByHalt =
+                needOutcome.status === TaskStatus.Skipped &&
+                (needOutcome.blockedBy ?? []).length === 0
+              expect(skippedByHalt).toBe(false)
+              expect(need.status).toBe(needOutcome.status)
+            }
+          }
+        }
+      ),
+      { numRuns: 300 }
+    )
+    expect(runs).toBe(300)
+  })
+
+  it('gives the halt’s reason to a task whose need the halt skipped, whatever the input order', async () => {
+    for (const order of [
+      ['lint', 'build', 'test'],
+      ['lint', 'test', 'build']
+    ]) {
+      const needs = order.map(task => (task === 'test' ? [order.indexOf('build')] : []))
+      const { outcomes } = await runTasks(
+        order,
+        async (task: string) => ({
+          status: task === 'lint' ? TaskStatus.Failure : TaskStatus.Success,
+          value: task
+        }),
+        {
+          concurrency: 1,
+          needs,
+          name: index => order[index] as string,
+          policies: [new FailFast(1, HaltMode.Cancel)]
+        }
+      )
+      const test = outcomes[order.indexOf('test')]
+      expect(test?.status).toBe(TaskStatus.Skipped)
+      expect(test?.blockedBy).toBeUndefined()
+      expect(test?.reason).toMatch(/^not started: fail-fast/)
+    }
+  })
+})

@@ -6,7 +6,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { OutputFile } from '../../src/exec/launcher-protocol.js'
-import { TaskOutput, type OutputTail } from '../../src/exec/task-output.js'
+import { OutputExcerpt } from '../../src/exec/output-excerpt.js'
+import { TaskOutput } from '../../src/exec/task-output.js'
 
 let tempDir: string
 
@@ -29,45 +30,6 @@ async function replayed(output: TaskOutput): Promise<Buffer> {
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex')
 }
-
-/** tail() worked out the obvious way, on the whole output at once. */
-function referenceTail(all: Buffer, tailLines: number, tailBytes: number): OutputTail {
-  if (tailLines === 0 || tailBytes === 0) return { text: '', truncated: all.length > 0 }
-  let end = all.length
-  if (all[end - 1] === 0x0a) {
-    end--
-    if (all[end - 1] === 0x0d) end--
-  }
-  const lines: Buffer[] = []
-  let lineStart = 0
-  for (let index = 0; index < end; index++) {
-    if (all[index] === 0x0a) {
-      lines.push(all.subarray(lineStart, index))
-      lineStart = index + 1
-    }
-  }
-  lines.push(all.subarray(lineStart, end))
-
-  let kept = 0
-  let keptBytes = -1
-  while (kept < Math.min(tailLines, lines.length)) {
-    const next = (lines[lines.length - 1 - kept] as Buffer).length + 1
-    if (keptBytes + next > tailBytes) break
-    keptBytes += next
-    kept++
-  }
-  const decode = (bytes: Buffer): string => bytes.toString('utf8').replace(/\r\n/g, '\n')
-  if (kept > 0) {
-    const keptLines = lines.slice(lines.length - kept)
-    const text = decode(Buffer.concat(keptLines.flatMap(l => [l, nl]).slice(0, -1)))
-    return { text, truncated: kept < lines.length }
-  }
-  const last = lines[lines.length - 1] as Buffer
-  let start = last.length - tailBytes
-  for (let skipped = 0; skipped < 3 && ((last[start] as number) & 0xc0) === 0x80; skipped++) start++
-  return { text: decode(last.subarray(start)), truncated: true }
-}
-const nl = Buffer.from('\n')
 
 function writeInChunks(output: TaskOutput, data: Buffer, sizes: number[]): void {
   let offset = 0
@@ -193,8 +155,9 @@ describe('TaskOutput', () => {
     await output.dispose()
   })
 
-  it('takes in what someone else appended to a target file, in order, tail included', async () => {
-    const output = new TaskOutput({ tempDir, memoryLimit: 100, tailLines: 3, tailBytes: 64 })
+  it('takes in what someone else appended to a target file, in order, excerpt included', async () => {
+    const excerpt = { headLines: 1, tailLines: 3, tailBytes: 64 }
+    const output = new TaskOutput({ tempDir, memoryLimit: 100, excerpt })
     output.write(Buffer.from('kept in memory\n'))
     const target = output.spillTarget(10) as OutputFile
     expect(target.after).toBe(10)
@@ -211,13 +174,14 @@ describe('TaskOutput', () => {
     const all = 'kept in memory\n' + outside + 'after\nagain\n'
     expect(output.byteLength).toBe(all.length)
     expect((await replayed(output)).toString()).toBe(all)
-    expect(output.tail()).toEqual({ text: 'line 5\nafter\nagain', truncated: true })
+    const text = 'kept in memory\n… 4 lines left out …\nline 5\nafter\nagain'
+    expect(output.excerpt()).toEqual({ text, leftOutLines: 4, truncated: true })
     await output.dispose()
-    expect(output.tail().text).toBe('line 5\nafter\nagain')
+    expect(output.excerpt().text).toBe(text)
     expect(fs.readdirSync(tempDir)).toEqual([])
   })
 
-  it('has the tail of appended output after dispose, and no target when not kept', async () => {
+  it('has the excerpt of appended output after dispose, and no target when not kept', async () => {
     const output = new TaskOutput({ tempDir, memoryLimit: 0 })
     const target = output.spillTarget() as OutputFile
     expect(target.after).toBe(0)
@@ -225,7 +189,7 @@ describe('TaskOutput', () => {
     target.appended(4)
     await output.dispose()
     expect(fs.existsSync(target.path)).toBe(false)
-    expect(output.tail()).toEqual({ text: 'a\nb', truncated: false })
+    expect(output.excerpt()).toEqual({ text: 'a\nb', leftOutLines: 0, truncated: false })
     expect(new TaskOutput({ tempDir, retain: false }).spillTarget()).toBeUndefined()
   })
 
@@ -263,7 +227,7 @@ describe('TaskOutput', () => {
     await output.dispose()
   })
 
-  it('dispose removes the spill file, is idempotent and keeps the tail', async () => {
+  it('dispose removes the spill file, is idempotent and keeps the excerpt', async () => {
     const output = new TaskOutput({ tempDir, memoryLimit: 4 })
     output.write(Buffer.from('line one\nline two\n'))
     const spillPath = output.spillPath as string
@@ -271,7 +235,7 @@ describe('TaskOutput', () => {
     await output.dispose()
     expect(fs.existsSync(spillPath)).toBe(false)
     await output.dispose()
-    expect(output.tail()).toEqual({ text: 'line one\nline two', truncated: false })
+    expect(output.excerpt().text).toBe('line one\nline two')
     await expect(output.replay(() => {})).rejects.toThrow(/dispose/)
     expect(() => output.write(Buffer.from('x'))).toThrow(/dispose/)
   })
@@ -284,84 +248,67 @@ describe('TaskOutput', () => {
     expect(output.droppedBytes).toBe(5)
     expect(output.byteLength).toBe(10)
     expect((await replayed(output)).toString()).toBe('12345')
-    expect(output.tail().text).toBe('1234567890')
+    expect(output.excerpt().text).toBe('1234567890')
     await output.dispose()
   })
 
-  describe('tail', () => {
-    const tailOf = (text: string, options: { tailLines?: number; tailBytes?: number }) => {
-      const output = new TaskOutput({ tempDir, ...options })
-      output.write(Buffer.from(text))
-      return output.tail()
-    }
-
-    it('returns short output whole, without the final line break', () => {
-      expect(tailOf('a\nb\n', {})).toEqual({ text: 'a\nb', truncated: false })
-      expect(tailOf('a\nb', {})).toEqual({ text: 'a\nb', truncated: false })
-      expect(tailOf('a\r\nb\r\n', {})).toEqual({ text: 'a\nb', truncated: false })
-      expect(tailOf('', {})).toEqual({ text: '', truncated: false })
+  describe('excerpt', () => {
+    it('is the excerpt of the same bytes however they came: written, or appended by a launcher', () => {
+      const byte = fc.constantFrom(0x61, 0x0a, 0x0d, 0xc3, 0xa9, 0xff)
+      const piece = fc.record({
+        bytes: fc.array(byte, { minLength: 1, maxLength: 40 }),
+        appended: fc.boolean()
+      })
+      let cases = 0
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 12 }), pieces => {
+          cases++
+          const limits = { headLines: 2, headBytes: 30, tailLines: 3, tailBytes: 40, lineBytes: 12 }
+          const output = new TaskOutput({ tempDir, memoryLimit: 50, excerpt: limits })
+          const whole = new OutputExcerpt(limits)
+          for (const { bytes, appended } of pieces) {
+            const data = Buffer.from(bytes)
+            whole.write(data)
+            const target = appended ? output.spillTarget() : undefined
+            if (target === undefined) {
+              output.write(data)
+              continue
+            }
+            fs.appendFileSync(target.path, data)
+            target.appended(data.length)
+          }
+          expect(output.excerpt()).toEqual(whole.excerpt())
+        }),
+        { numRuns: 300 }
+      )
+      expect(cases).toBe(300)
     })
 
-    it('keeps the last tailLines lines', () => {
-      const text = Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n') + '\n'
-      expect(tailOf(text, { tailLines: 3 })).toEqual({
-        text: 'line 98\nline 99\nline 100',
-        truncated: true
-      })
-      expect(tailOf('one\ntwo\nthree', { tailLines: 3 })).toEqual({
-        text: 'one\ntwo\nthree',
-        truncated: false
-      })
-    })
-
-    it('keeps whole lines within tailBytes', () => {
-      expect(tailOf('aaaa\nbbbb\ncccc\n', { tailBytes: 9 })).toEqual({
-        text: 'bbbb\ncccc',
-        truncated: true
-      })
-      expect(tailOf('aaaa\nbbbb\ncccc\n', { tailBytes: 14 })).toEqual({
-        text: 'aaaa\nbbbb\ncccc',
-        truncated: false
-      })
-    })
-
-    it('keeps the end of a last line longer than tailBytes, not splitting characters', () => {
-      expect(tailOf('short\n' + 'x'.repeat(100), { tailBytes: 10 })).toEqual({
-        text: 'x'.repeat(10),
-        truncated: true
-      })
-      // 'é' is two bytes; a cut in its middle drops it rather than showing U+FFFD.
-      expect(tailOf('ééééé', { tailBytes: 5 })).toEqual({ text: 'éé', truncated: true })
+    it('starts afresh with each attempt, while the replay keeps every attempt', async () => {
+      const output = new TaskOutput({ tempDir, memoryLimit: 0 })
+      output.write(Buffer.from('attempt 1 fails\n'))
+      const target = output.spillTarget() as OutputFile
+      fs.appendFileSync(target.path, 'more of attempt 1\n')
+      target.appended(18)
+      output.write(Buffer.from('── retrying ──\n'))
+      output.startAttempt()
+      output.write(Buffer.from('attempt 2\n'))
+      expect(output.excerpt()).toEqual({ text: 'attempt 2', leftOutLines: 0, truncated: false })
+      expect((await replayed(output)).toString()).toBe(
+        'attempt 1 fails\nmore of attempt 1\n── retrying ──\nattempt 2\n'
+      )
+      await output.dispose()
     })
 
     it('replaces invalid UTF-8', () => {
       const output = new TaskOutput({ tempDir })
       output.write(Buffer.from([0x61, 0xff, 0x62, 0x0a]))
-      expect(output.tail()).toEqual({ text: 'a\uFFFDb', truncated: false })
-    })
-
-    it('matches a whole-output reference whatever the chunking', () => {
-      const byte = fc.constantFrom(0x61, 0x62, 0x0a, 0x0d, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xff)
-      fc.assert(
-        fc.property(
-          fc.array(byte, { maxLength: 400 }),
-          fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 }),
-          fc.integer({ min: 0, max: 8 }),
-          fc.integer({ min: 0, max: 60 }),
-          (bytes, sizes, tailLines, tailBytes) => {
-            const data = Buffer.from(bytes)
-            const output = new TaskOutput({ tempDir, tailLines, tailBytes })
-            writeInChunks(output, data, sizes)
-            expect(output.tail()).toEqual(referenceTail(data, tailLines, tailBytes))
-          }
-        ),
-        { numRuns: 3000 }
-      )
+      expect(output.excerpt().text).toBe('a\uFFFDb')
     })
   })
 
   it('takes a 50 MB line without newlines in linear time and bounded memory', async () => {
-    const output = new TaskOutput({ tempDir, tailBytes: 100 })
+    const output = new TaskOutput({ tempDir, excerpt: { headLines: 0, lineBytes: 100 } })
     const chunk = Buffer.alloc(4096, 'y')
     const chunks = (50 * 1024 * 1024) / chunk.length
     const started = performance.now()
@@ -371,7 +318,8 @@ describe('TaskOutput', () => {
     expect(elapsed).toBeLessThan(10_000)
     expect(output.byteLength).toBe(50 * 1024 * 1024)
     expect(fs.statSync(output.spillPath as string).size).toBe(49 * 1024 * 1024)
-    expect(output.tail()).toEqual({ text: 'y'.repeat(100), truncated: true })
+    expect(output.excerpt().text).toBe(`(52,428,700 earlier bytes) …${'y'.repeat(100)}`)
+    expect(output.excerptBytes).toBeLessThan(8 * 1024)
 
     let replayedBytes = 0
     await output.replay(part => {

@@ -15,7 +15,9 @@ import {
   ganttChart,
   type TimelineTask
 } from '../../src/report/mermaid-gantt.js'
+import { fittingLength } from '../../src/report/label-width.js'
 import { labelText, mermaidLabel } from '../../src/report/mermaid-label.js'
+import { busyWorkersChart } from '../../src/report/mermaid-xychart.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 
 /*
@@ -94,6 +96,9 @@ interface Drawn {
   labelTags: string[]
   /** Elements that must never be in the SVG. */
   forbidden: number
+  /** Heights of an xychart's bars, and its texts (axis labels and titles) in the order drawn. */
+  bars: number[]
+  xyTexts: string[]
 }
 
 /** The child process (CommonJS, run with -e): loads jsdom, then mermaid, and answers one at a time. */
@@ -157,7 +162,9 @@ function drawn(svg) {
     texts, classes,
     ticks: [...doc.querySelectorAll('g.grid .tick text')].map(el => el.textContent),
     labelTags: [...doc.querySelectorAll('.nodeLabel *')].map(el => el.tagName.toLowerCase()),
-    forbidden: doc.querySelectorAll('script, iframe, img, a, object, embed, [onerror], [onclick], [onload]').length
+    forbidden: doc.querySelectorAll('script, iframe, img, a, object, embed, [onerror], [onclick], [onload]').length,
+    bars: [...doc.querySelectorAll('g.bar-plot-0 rect')].map(el => Number(el.getAttribute('height'))),
+    xyTexts: [...doc.querySelectorAll('g.main text')].map(el => el.textContent)
   }
 }
 // mermaid.parse builds a db and drops it. To read the db of that very parse, the db's clear()
@@ -192,6 +199,11 @@ process.on('message', ({ id, op, text }) => {
       }
       lastDb = undefined
       const result = await mermaid.parse(text)
+      // An xychart's db holds its data only for drawing: what it shows is read from the SVG.
+      if (result.diagramType === 'xychart') {
+        process.send({ id, result, db: null })
+        return mermaid
+      }
       if (lastDb === undefined) throw new Error('no db seen for this parse')
       const snapshot = result.diagramType === 'gantt' ? gantt(lastDb) : flowchart(lastDb)
       process.send({ id, result, db: snapshot })
@@ -255,7 +267,8 @@ const mermaidRender = async (text: string): Promise<Drawn> =>
 
 async function parseGantt(text: string): Promise<GanttSnapshot> {
   const { result, db } = await mermaidParse<GanttSnapshot>(text)
-  expect(result).toEqual({ diagramType: 'gantt', config: { gantt: { displayMode: 'compact' } } })
+  // No front matter: no compact mode, which shares a row between tasks of a section.
+  expect(result).toEqual({ diagramType: 'gantt', config: {} })
   // Nothing but tasks and the settings we wrote: no links, callbacks, titles or descriptions.
   expect(db.links).toBe(0)
   expect(db.dateFormat).toBe('x')
@@ -299,9 +312,41 @@ const TAGS: Record<TaskStatus, string[]> = {
 const DIVISOR: Record<string, number> = { ms: 1, s: 1, min: 60, h: 3600 }
 
 /**
+ * When each task is drawn, by index: a slot runs one task at a time, so a task's end is cut back
+ * to the start of the next task on its slot (times made finite and not negative first).
+ */
+function drawnTimes(tasks: readonly TimelineTask[]): Map<number, [number, number]> {
+  const t = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
+  const times = new Map<number, [number, number]>()
+  const bySlot = new Map<number, number[]>()
+  tasks.forEach((task, i) => {
+    if (task.status === TaskStatus.Skipped) return
+    bySlot.set(task.slot, [...(bySlot.get(task.slot) ?? []), i])
+  })
+  for (const indices of bySlot.values()) {
+    const order = indices.sort(
+      (a, b) =>
+        t((tasks[a] as TimelineTask).startMs) - t((tasks[b] as TimelineTask).startMs) || a - b
+    )
+    order.forEach((i, k) => {
+      const task = tasks[i] as TimelineTask
+      const start = t(task.startMs)
+      const next = order[k + 1]
+      const end = Math.max(start, t(task.endMs))
+      times.set(i, [
+        start,
+        next === undefined ? end : Math.min(end, t((tasks[next] as TimelineTask).startMs))
+      ])
+    })
+  }
+  return times
+}
+
+/**
  * Checks a gantt chart against its input: one parsed task per drawn input task (ids `t<index>`),
- * in its slot's section, with its tags, its (scaled) times, and its label decoding to the cut
- * original label plus the status note. Returns the indices drawn.
+ * each on its own row, in its slot's section in the order the slot ran them, with its tags, its
+ * (scaled) times as drawnTimes gives them, no two of a slot overlapping, and its label decoding
+ * to the cut original label plus the status note. Returns the indices drawn.
  */
 async function checkGantt(
   tasks: readonly TimelineTask[],
@@ -316,6 +361,7 @@ async function checkGantt(
   expect(new Set(ids).size).toBe(ids.length)
   const unit = db.axisFormat.split(' ')[1] as string
   const divisor = DIVISOR[unit] as number
+  const times = drawnTimes(tasks)
   const indices: number[] = []
   for (const got of parsed) {
     const index = Number(/^t(\d+)$/.exec(got.id)?.[1])
@@ -329,9 +375,10 @@ async function checkGantt(
     expect(got.task).not.toMatch(/[#;:%{}<>&"`$]/)
     // The task name ends at ` :`; the parser keeps the space.
     expect(got.shown.endsWith(' ')).toBe(true)
-    expect(got.shown.slice(0, -1)).toBe(labelText(task.label, maxLabel) + NOTE[task.status])
-    const start = Math.round(task.startMs / divisor)
-    const end = Math.round(task.endMs / divisor)
+    expect(got.shown.slice(0, -1)).toBe(ganttText(task, maxLabel))
+    const [startMs, endMs] = times.get(index) as [number, number]
+    const start = Math.round(startMs / divisor)
+    const end = Math.round(endMs / divisor)
     expect([got.start, got.end]).toEqual([start, end])
     expect(got.tags).toEqual([...TAGS[task.status], ...(start === end ? ['milestone'] : [])])
   }
@@ -340,7 +387,20 @@ async function checkGantt(
       .sort((a, b) => a - b)
       .map(slot => `Slot ${slot}`)
   )
+  // Rows in slot order, each slot's tasks in the order they ran, none overlapping the next.
+  parsed.forEach((got, k) => {
+    const next = parsed[k + 1]
+    if (next === undefined) return
+    if (next.section === got.section) expect(next.start).toBeGreaterThanOrEqual(got.end)
+    else expect(Number(next.section.slice(5))).toBeGreaterThan(Number(got.section.slice(5)))
+  })
   return indices
+}
+
+/** What a gantt task shows: its label, cut to what fits (see fittingLength), and its status. */
+function ganttText(task: TimelineTask, maxLabel: number): string {
+  const note = NOTE[task.status]
+  return labelText(task.label, fittingLength(task.label, note, maxLabel)) + note
 }
 
 /** What a flowchart node shows: its name, then its status (and why it was skipped). */
@@ -460,9 +520,6 @@ describe('ganttChart', () => {
     expect(chart).toEqual({
       omitted: 0,
       text: [
-        '---',
-        'displayMode: compact',
-        '---',
         'gantt',
         '  dateFormat x',
         '  axisFormat %Q ms',
@@ -477,6 +534,14 @@ describe('ganttChart', () => {
       ].join('\n')
     })
     expect(await checkGantt(tasks, chart)).toEqual([0, 2, 1, 3])
+  })
+
+  it('draws consecutive tasks of a slot touching when their recorded times overlap', async () => {
+    // A 1 ms overlap, as recorded: each end is a wall-clock start plus a rounded duration.
+    const tasks = [task('lint', 1, 2, 451), task('audit', 1, 450, 761), task('build', 2, 0, 900)]
+    const chart = ganttChart(tasks)
+    expect(chart.text).toContain('#108;int :t0, 2, 450\n    #97;udit :t1, 450, 761')
+    expect(await checkGantt(tasks, chart)).toEqual([0, 1, 2])
   })
 
   it('draws a task of 0 ms as a milestone, and a chart of only such tasks', async () => {
@@ -545,15 +610,16 @@ describe('ganttChart', () => {
   )
 
   it('keeps failures, then the longest tasks, when there are too many', async () => {
+    // Each slot starts a task every 8 s, and none runs longer.
     const tasks = Array.from({ length: 500 }, (_, i) =>
-      task(`item-${i}`, (i % 8) + 1, i * 1000, i * 1000 + ((i * 7919) % 500) * 100)
+      task(`item-${i}`, (i % 8) + 1, i * 1000, i * 1000 + ((i * 7919) % 80) * 100)
     )
     for (const i of [13, 250, 499]) (tasks[i] as TimelineTask).status = TaskStatus.Failure
     ;(tasks[77] as TimelineTask).status = TaskStatus.TimedOut
     const chart = ganttChart(tasks)
-    expect(chart.omitted).toBe(300)
+    expect(chart.omitted).toBe(470)
     const drawn = new Set(await checkGantt(tasks, chart))
-    expect(drawn.size).toBe(200)
+    expect(drawn.size).toBe(30)
     for (const i of [13, 77, 250, 499]) expect(drawn.has(i)).toBe(true)
     const length = (i: number): number =>
       (tasks[i] as TimelineTask).endMs - (tasks[i] as TimelineTask).startMs
@@ -573,11 +639,11 @@ describe('ganttChart', () => {
   })
 
   it('leaves tasks out rather than exceed what Mermaid will draw', async () => {
-    // 200 labels of 200 quotes: each escapes to 800 characters.
-    const tasks = Array.from({ length: 200 }, (_, i) => task('"'.repeat(200), 1, i, i + 1))
-    const chart = ganttChart(tasks, { maxLabel: 200 })
+    // 500 labels of quotes, cut to what fits the width: each quote escapes to 4 characters.
+    const tasks = Array.from({ length: 500 }, (_, i) => task('"'.repeat(200), 1, i, i + 1))
+    const chart = ganttChart(tasks, { maxLabel: 200, maxEntries: 500 })
     expect(chart.text.length).toBeLessThanOrEqual(MAX_CHART_TEXT)
-    expect(chart.omitted).toBeGreaterThan(100)
+    expect(chart.omitted).toBeGreaterThan(200)
     await checkGantt(tasks, chart, 200)
   })
 })
@@ -669,6 +735,61 @@ describe('dependencyFlowchart', () => {
     expect(chart.text.length).toBeLessThanOrEqual(MAX_CHART_TEXT)
     expect(chart.omitted).toBeGreaterThan(0)
     await checkFlowchart(nodes, chart, 200)
+  })
+})
+
+describe('busyWorkersChart', () => {
+  it('is drawn with a bar of the height of each value, whatever the tasks', async () => {
+    let runs = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            slot: fc.integer({ min: 1, max: 8 }),
+            start: fc.nat({ max: 50_000_000 }),
+            length: fc.nat({ max: 50_000_000 }),
+            scale: fc.constantFrom(1, 1_000, 1_000_000)
+          }),
+          { minLength: 1, maxLength: 30 }
+        ),
+        fc.integer({ min: 1, max: 64 }),
+        async (entries, workers) => {
+          runs++
+          const tasks = entries.map(e =>
+            task(
+              'x',
+              e.slot,
+              Math.floor(e.start / e.scale),
+              Math.floor((e.start + e.length) / e.scale)
+            )
+          )
+          const chart = busyWorkersChart(tasks, workers)
+          const { result } = await mermaidParse<unknown>(chart.text)
+          expect(result.diagramType).toBe('xychart')
+          const values = /\n {2}bar \[(.*)\]$/.exec(chart.text)?.[1]?.split(', ').map(Number) ?? []
+          const labels = JSON.parse(`[${/x-axis "[a-z ]+" \[(.*)\]\n/.exec(chart.text)?.[1]}]`)
+          const peak = Number(/y-axis "busy workers" 0 --> (\d+)\n/.exec(chart.text)?.[1])
+          expect(values.length).toBeGreaterThan(0)
+          expect(labels).toHaveLength(values.length)
+          expect(Math.max(...values)).toBeLessThanOrEqual(peak)
+          const drawn = await mermaidRender(chart.text)
+          expect(drawn.forbidden).toBe(0)
+          expect(drawn.bars).toHaveLength(values.length)
+          // Heights are one affine function of the values: each bar shows its value.
+          const [v0, h0] = [values[0] as number, drawn.bars[0] as number]
+          const perUnit =
+            (drawn.bars[drawn.bars.length - 1]! - h0) / (values[values.length - 1]! - v0)
+          values.forEach((v, i) => {
+            if (v !== v0 && Number.isFinite(perUnit)) {
+              expect(drawn.bars[i]).toBeCloseTo(h0 + (v - v0) * perUnit, 0)
+            }
+          })
+          for (const label of labels) expect(drawn.xyTexts).toContain(label)
+        }
+      ),
+      { seed: 20261209, numRuns: 40 }
+    )
+    expect(runs).toBe(40)
   })
 })
 
@@ -816,11 +937,12 @@ describe('labels from untrusted text', () => {
     const tasks = NASTY.map((label, i) =>
       task(label, (i % 3) + 1, i * 10, i * 10 + 10, statuses[i % 4] as TaskStatus)
     )
-    const gantt = ganttChart(tasks, { maxLabel: 80 })
+    const gantt = ganttChart(tasks, { maxLabel: 80, maxEntries: tasks.length })
+    expect(gantt.omitted).toBe(0)
     const drawnGantt = await mermaidRender(gantt.text)
     expect(drawnGantt.forbidden).toBe(0)
     tasks.forEach((t, i) => {
-      expect(drawnGantt.texts[`t${i}`]).toBe(`${labelText(t.label, 80)}${NOTE[t.status]} `)
+      expect(drawnGantt.texts[`t${i}`]).toBe(`${ganttText(t, 80)} `)
     })
     expect(drawnGantt.classes.t1).toMatch(/\bcrit\d\b/)
     expect(drawnGantt.classes.t2).toMatch(/\bactiveCrit\d\b/)
@@ -848,18 +970,19 @@ describe('labels from untrusted text', () => {
 
   it('are drawn as exactly the (cut) text, whatever it is', async () => {
     // Drawing is slower than parsing (and jsdom grows with every chart), hence fewer runs.
+    let runs = 0
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ label, status, reason: label }), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 1, max: 90 }),
         async (entries, maxLabel) => {
+          runs++
           const tasks = entries.map((e, i) => task(e.label, 1, i * 10, i * 10 + 10, e.status))
           const gantt = await mermaidRender(ganttChart(tasks, { maxLabel }).text)
           expect(gantt.forbidden).toBe(0)
           tasks.forEach((t, i) => {
             if (t.status === TaskStatus.Skipped) expect(gantt.texts[`t${i}`]).toBeUndefined()
-            else
-              expect(gantt.texts[`t${i}`]).toBe(`${labelText(t.label, maxLabel)}${NOTE[t.status]} `)
+            else expect(gantt.texts[`t${i}`]).toBe(`${ganttText(t, maxLabel)} `)
           })
           const nodes = entries.map(e => ({
             name: e.label,
@@ -883,9 +1006,11 @@ describe('labels from untrusted text', () => {
       ),
       { seed: 20240612, numRuns: 40 }
     )
+    expect(runs).toBe(40)
   })
 
   it('never add or remove an element, and show exactly the (cut) text', async () => {
+    let runs = 0
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -902,6 +1027,7 @@ describe('labels from untrusted text', () => {
         ),
         fc.integer({ min: 1, max: 90 }),
         async (entries, maxLabel) => {
+          runs++
           const tasks = entries.map(e =>
             task(e.label, e.slot, e.start, e.start + e.length, e.status)
           )
@@ -934,5 +1060,6 @@ describe('labels from untrusted text', () => {
       ),
       { seed: 20240611, numRuns: 200 }
     )
+    expect(runs).toBe(200)
   })
 })

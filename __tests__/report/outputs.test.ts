@@ -94,23 +94,40 @@ describe('setOutputs', () => {
 })
 
 describe('annotateFailures', () => {
-  it('annotates at most 9 failed tasks, titled by item, with the output tail', () => {
+  it('annotates at most 9 failed tasks, titled by item, saying how each ended', () => {
     const records = Array.from({ length: 12 }, (_, i) =>
       record(i, `item\n${i}`, TaskStatus.Failure, { outputTail: `line ${i}\n` })
     )
+    records[1] = record(1, 'slow', TaskStatus.TimedOut, { exitCode: null, outputTail: '' })
+    records[2] = record(2, 'killed', TaskStatus.Failure, { exitCode: 137, signal: 'SIGKILL' })
     annotateFailures(report(records))
     const errors = printed.filter(line => line.startsWith('::error'))
     expect(errors).toHaveLength(9)
-    expect(errors[0]).toBe('::error title=item⏎0::Task 1 failure with exit code 1:%0Aline 0\n')
+    expect(errors.slice(0, 3)).toEqual([
+      '::error title=item⏎0::❌ #1 item⏎0: failed (exit code 1) in 1.0s:%0Aline 0\n',
+      '::error title=slow::⏱️ #2 slow: timed out after 1.0s\n',
+      '::error title=killed::❌ #3 killed: failed (SIGKILL, exit code 137) in 1.0s\n'
+    ])
   })
 
-  it('cuts long messages below GitHub’s 4,096 characters', () => {
+  it('shows a few lines: the error, the early ones that look like failures and the last', () => {
+    const outputTail = [
+      'FAIL packages/web/src/__tests__/router.test.tsx',
+      ...Array.from({ length: 200 }, (_, i) => `    at frame ${i} ${'y'.repeat(100)}`),
+      'Tests: 1 failed'
+    ].join('\n')
     annotateFailures(
-      report([record(0, 'x', TaskStatus.Failure, { outputTail: 'y'.repeat(10_000) })])
+      report([record(0, 'web', TaskStatus.Failure, { outputTail, error: 'e'.repeat(1000) })])
     )
     const error = printed.find(line => line.startsWith('::error')) as string
-    expect(error.length).toBeLessThan(4096 + 40)
-    expect(error).toContain('…yyy')
+    const lines = error.trimEnd().split('%0A')
+    expect(lines).toHaveLength(1 + 1 + 1 + 1 + 7)
+    expect(lines[0]).toBe('::error title=web::❌ #1 web: failed (exit code 1) in 1.0s:')
+    expect(lines[1]).toBe('e'.repeat(499) + '…')
+    expect(lines[2]).toBe('FAIL packages/web/src/__tests__/router.test.tsx')
+    expect(lines[3]).toBe('…')
+    expect(lines.at(-1)).toBe('Tests: 1 failed')
+    expect(error.length).toBeLessThan(2000)
   })
 })
 

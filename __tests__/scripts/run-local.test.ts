@@ -16,11 +16,13 @@ describe('npm start (scripts/run-local.mjs)', () => {
     expect(shown.status).toBe(1)
     expect(shown.out).toContain('\n▼ ✅ #1 50%: succeeded')
     expect(shown.out).toContain('\n  50%\n')
-    expect(shown.out).toMatch(/\nError \(title=b\): Task 2 failure with exit code 1:\n {2}b\n/)
+    expect(shown.out).toMatch(
+      /\nError \(title=b\): ❌ #2 b: failed \(exit code 1\) in \S+:\n {2}b\n/
+    )
     expect(shown.out).not.toMatch(/::|%25|%0A/)
 
     const raw = runLocal('--raw', ...args)
     expect(raw.out).toContain('\n::group::✅ #1 50%25: succeeded')
-    expect(raw.out).toMatch(/\n::error title=b::Task 2 failure with exit code 1:%0Ab\n/)
+    expect(raw.out).toMatch(/\n::error title=b::❌ #2 b: failed \(exit code 1\) in \S+:%0Ab\n/)
   })
 })

@@ -1,7 +1,9 @@
 import { type Item } from '../model/item.js'
+import { attemptNote, earlierAttempt, type EarlierAttempt } from './attempt-note.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { resolveProgram } from '../system/shell-path.js'
 import { type CommandTemplate, type RenderedCommand } from '../template/template.js'
+import { type RunResult } from './process-runner.js'
 import { itemEnvironment } from './item-environment.js'
 import { runProcess } from './process-runner.js'
 import { type Attempts, withRetries } from './retry-policy.js'
@@ -111,11 +113,17 @@ export function commandTask(
       return options.log.output(index, item, chunk)
     }
     const startedAt = Date.now()
+    const retries = overrides.retries ?? options.retries ?? 0
+    const earlier: EarlierAttempt[] = []
+    let previous: RunResult | undefined
     const attempted = await withRetries(
       async () => {
+        if (previous !== undefined) earlier.push(earlierAttempt(previous, signal))
+        // The record shows the last attempt's output; the log keeps every attempt's.
+        output.startAttempt()
         // A failed attempt's outputs must not leak into the next one's.
         await files.reset(fileText)
-        return runProcess({
+        previous = await runProcess({
           file,
           args: command.args,
           cwd: overrides.cwd ?? options.cwd,
@@ -126,9 +134,10 @@ export function commandTask(
           onOutput,
           outputFile: output.spillTarget(LAUNCHER_FRAMED_BYTES)
         })
+        return previous
       },
       {
-        retries: overrides.retries ?? options.retries ?? 0,
+        retries,
         baseDelayMs: options.retryDelayMs ?? 1000,
         signal,
         random: options.random,
@@ -137,7 +146,8 @@ export function commandTask(
     )
     const collected = await collectFiles(files, index)
     options.stepFiles?.add(index, collected.stepFiles)
-    const record = taskRecord(prepared, command, slot, startedAt, attempted, output, collected)
+    const excerpt = outputExcerpt(output, attempted.attempts, retries + 1, earlier)
+    const record = taskRecord(prepared, command, slot, startedAt, attempted, excerpt, collected)
     // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
     void options.log.end(record, output)
     return { status: record.status, value: record }
@@ -157,6 +167,19 @@ async function collectFiles(
   }))
 }
 
+/** The last attempt's excerpt, under a note of the earlier attempts when there were any. */
+function outputExcerpt(
+  output: TaskOutput,
+  attempts: number,
+  of: number,
+  earlier: EarlierAttempt[]
+): string {
+  const { text } = output.excerpt()
+  if (attempts === 1) return text
+  const note = attemptNote(attempts, of, earlier)
+  return text === '' ? note : `${note}\n${text}`
+}
+
 /** The record of a task that ran: how its last attempt went, with its output and files. */
 function taskRecord(
   prepared: PreparedItem,
@@ -164,7 +187,7 @@ function taskRecord(
   slot: number,
   startedAt: number,
   { result, status, attempts }: Attempts,
-  output: TaskOutput,
+  outputTail: string,
   collected: CollectedFiles & { problem?: string }
 ): TaskRecord {
   return {
@@ -179,7 +202,7 @@ function taskRecord(
     slot,
     startedAt: attempts === 1 ? result.startedAt : startedAt,
     endedAt: result.endedAt,
-    outputTail: output.tail().text,
+    outputTail,
     error: result.error ?? collected.problem ?? null,
     outputs: collected.outputs,
     summary: collected.summary,

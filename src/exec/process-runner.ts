@@ -478,8 +478,10 @@ function startClock(): {
   const startedTick = monotonicMs()
   return {
     result(fields) {
-      // Duration from the monotonic clock; endedAt derived from it so the three agree.
-      const durationMs = Math.round(monotonicMs() - startedTick)
+      // Duration from the monotonic clock; endedAt derived from it so the three agree. Rounded
+      // down: startedAt is the wall clock rounded down, so endedAt never passes the wall-clock
+      // end, nor the start of the next task on the slot (rounding up overlapped it by 1 ms).
+      const durationMs = Math.floor(monotonicMs() - startedTick)
       return { ...fields, startedAt, endedAt: startedAt + durationMs, durationMs }
     }
   }

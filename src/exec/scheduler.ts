@@ -99,8 +99,12 @@ class Scheduler<T, R> {
   private readonly tally = { succeeded: 0, failed: 0 }
   private readonly pushReady = (index: number): void => this.ready.push(index)
   private readonly skipBlocked = (index: number, unmet: readonly UnmetNeed[]): void => {
-    if (this.outcomes[index] === undefined) this.settle(this.blockedOutcome(index, unmet))
+    if (this.outcomes[index] === undefined && !this.settlingRest) {
+      this.settle(this.blockedOutcome(index, unmet))
+    }
   }
+  /** Set while settleRest skips what is left, so those skips are not taken as needs not met. */
+  private settlingRest = false
   private halt: Halt | undefined
   private settledCount = 0
   private running = 0
@@ -224,14 +228,22 @@ class Scheduler<T, R> {
    * a need of it did not succeed, for that (the more specific reason).
    */
   private settleRest(reason: string): void {
-    for (let index = 0; index < this.total; index++) {
-      if (this.outcomes[index] !== undefined || this.started[index]) continue
-      const unmet = this.needs.unmetOf(index)
-      this.settle(
-        unmet.length > 0
-          ? this.blockedOutcome(index, unmet)
-          : { index, status: TaskStatus.Skipped, reason }
-      )
+    // Needs not met are read before any of these skips, which would otherwise count as such for
+    // the items after them in input order only.
+    const left = Array.from({ length: this.total }, (_, index) => index)
+      .filter(index => this.outcomes[index] === undefined && !this.started[index])
+      .map(index => ({ index, unmet: [...this.needs.unmetOf(index)] }))
+    this.settlingRest = true
+    try {
+      for (const { index, unmet } of left) {
+        this.settle(
+          unmet.length > 0
+            ? this.blockedOutcome(index, unmet)
+            : { index, status: TaskStatus.Skipped, reason }
+        )
+      }
+    } finally {
+      this.settlingRest = false
     }
   }
 }

@@ -5,16 +5,15 @@ import { types } from 'node:util'
 import type { OutputFile } from './launcher-protocol.js'
 import { READ_FLAGS } from '../system/plain-files.js'
 import { randomUUID } from 'node:crypto'
+import { OutputExcerpt, type Excerpt, type ExcerptLimits } from './output-excerpt.js'
 
 export interface TaskOutputOptions {
   /** Bytes kept in memory before spilling the rest to a temp file (default 1 MiB). */
   memoryLimit?: number
   /** Directory for spill files (default os.tmpdir()). */
   tempDir?: string
-  /** How many trailing lines tail() keeps (default 50). */
-  tailLines?: number
-  /** Byte cap for the text tail() returns (default 8 KiB). */
-  tailBytes?: number
+  /** What excerpt() keeps of the current attempt's output (DEFAULT_EXCERPT_LIMITS). */
+  excerpt?: Partial<ExcerptLimits>
   /**
    * Keep every byte for replay() (default true). Without it only the tail is kept: for log modes
    * that print output as it comes or not at all, storing it whole would only fill the disk.
@@ -22,28 +21,15 @@ export interface TaskOutputOptions {
   retain?: boolean
 }
 
-export interface OutputTail {
-  /** The last lines, without the final line break, decoded as UTF-8. */
-  text: string
-  /** True when earlier output was left out. */
-  truncated: boolean
-}
-
 const DEFAULT_MEMORY_LIMIT = 1024 * 1024
-/** Output kept per task for the summary, annotations and results file: lines, and bytes. */
-const DEFAULT_TAIL_LINES = 50
-const DEFAULT_TAIL_BYTES = 8 * 1024
 
 // Small outputs get small blocks; big ones stop growing here so a block is never mostly empty.
 const FIRST_BLOCK_SIZE = 4 * 1024
 const MAX_BLOCK_SIZE = 64 * 1024
 const REPLAY_READ_SIZE = 64 * 1024
 const REPLAY_YIELD_BYTES = 1024 * 1024
-// The tail window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line
-// break in front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
-const TAIL_WINDOW_SLACK = 8
-const LF = 0x0a
-const CR = 0x0d
+// Bytes a launcher appended are read back for the excerpt in pieces of this size.
+const EXCERPT_READ_SIZE = 64 * 1024
 
 /** A range of a spill file, in the order the output came. */
 interface Segment {
@@ -55,14 +41,13 @@ interface Segment {
 /**
  * Everything one task prints (stdout and stderr, in arrival order), with bounded memory: the
  * first `memoryLimit` bytes stay in memory, the rest goes to temp files: its own, and those a
- * launcher wrote itself (see spillTarget). The last lines are kept separately in a small ring
- * buffer so tail() never re-reads the output.
+ * launcher wrote itself (see spillTarget). The first and last lines of the current attempt are
+ * kept separately (OutputExcerpt), so excerpt() never re-reads the output.
  */
 export class TaskOutput {
   private readonly memoryLimit: number
   private readonly tempDir: string
-  private readonly tailLines: number
-  private readonly tailBytes: number
+  private readonly excerptLimits: Partial<ExcerptLimits>
   private readonly retain: boolean
 
   // Chunks are copied into blocks so many tiny writes don't cost one Buffer object each.
@@ -82,19 +67,17 @@ export class TaskOutput {
   private spillFailure: Error | undefined
   private lostBytes = 0
 
-  // Allocated on the first write: most tasks of a large run print nothing.
-  private tailRingBuffer: Buffer | undefined
-  private tailRingEnd = 0
-  /** Bytes at the end of the last segment that the tail ring has not taken in yet. */
-  private tailBehind = 0
+  private attemptExcerpt: OutputExcerpt
+  /** Ranges a launcher appended that the excerpt has not taken in yet, in order. */
+  private readonly unseen: Segment[] = []
   private totalBytes = 0
   private disposed = false
 
   constructor(options: TaskOutputOptions = {}) {
     this.memoryLimit = nonNegativeInteger(options.memoryLimit, DEFAULT_MEMORY_LIMIT)
     this.tempDir = options.tempDir ?? os.tmpdir()
-    this.tailLines = nonNegativeInteger(options.tailLines, DEFAULT_TAIL_LINES)
-    this.tailBytes = nonNegativeInteger(options.tailBytes, DEFAULT_TAIL_BYTES)
+    this.excerptLimits = options.excerpt ?? {}
+    this.attemptExcerpt = new OutputExcerpt(this.excerptLimits)
     this.retain = options.retain ?? true
   }
 
@@ -126,9 +109,9 @@ export class TaskOutput {
     const appended = (bytes: number): void => {
       if (this.disposed || bytes <= 0) return
       this.addSegment(path, counted, bytes)
+      this.addUnseen(path, counted, bytes)
       counted += bytes
       this.totalBytes += bytes
-      this.tailBehind += bytes
     }
     return { path, after, appended }
   }
@@ -148,8 +131,8 @@ export class TaskOutput {
     if (this.disposed) throw new Error('TaskOutput: write after dispose')
     if (chunk.length === 0) return
     this.totalBytes += chunk.length
-    this.catchUpTail()
-    this.appendToTail(chunk)
+    this.catchUpExcerpt()
+    this.attemptExcerpt.write(chunk)
     if (!this.retain) return
 
     const memoryRoom = this.memoryRoom
@@ -208,50 +191,27 @@ export class TaskOutput {
     }
   }
 
-  /** The last lines, cut to tailLines and tailBytes. Still works after dispose(). */
-  tail(): OutputTail {
-    this.catchUpTail()
-    const window = this.tailWindow()
-    const windowOffset = this.totalBytes - window.length
-    if (this.tailLines === 0 || this.tailBytes === 0) {
-      return { text: '', truncated: this.totalBytes > 0 }
-    }
+  /**
+   * The first and last lines of the current attempt's output, with the count of those left out
+   * between (OutputExcerpt). Still works after dispose().
+   */
+  excerpt(): Excerpt {
+    this.catchUpExcerpt()
+    return this.attemptExcerpt.excerpt()
+  }
 
-    let end = window.length
-    if (end > 0 && window[end - 1] === LF) {
-      end--
-      if (end > 0 && window[end - 1] === CR) end--
-    }
+  /** Bytes the excerpt holds: bounded whatever the output (see OutputExcerpt). */
+  get excerptBytes(): number {
+    return this.attemptExcerpt.capturedBytes
+  }
 
-    // Walk back over whole lines while they fit both limits.
-    let start = end
-    let lineEnd = end
-    let lines = 0
-    let cutInsideLine = false
-    while (lines < this.tailLines) {
-      const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(LF, lineEnd - 1)
-      const lineStart = lineBreak + 1
-      const lineBeginsBeforeWindow = lineBreak === -1 && windowOffset > 0
-      if (end - lineStart > this.tailBytes || lineBeginsBeforeWindow) {
-        // A last line too long to show whole: keep its end rather than nothing.
-        if (lines === 0) {
-          start = alignToCharacterStart(window, Math.max(lineStart, end - this.tailBytes), end)
-          cutInsideLine = true
-        }
-        break
-      }
-      start = lineStart
-      lines++
-      if (lineBreak === -1) break
-      lineEnd = lineBreak
-    }
-
-    const truncated = cutInsideLine || windowOffset + start > 0
-    const text = window
-      .subarray(start, end)
-      .toString('utf8')
-      .replace(/\r(?=\n)/g, '')
-    return { text, truncated }
+  /**
+   * A new attempt of the command starts: the excerpt starts afresh, while replay() keeps every
+   * attempt's output. What a launcher appended before is not read back for it.
+   */
+  startAttempt(): void {
+    this.unseen.length = 0
+    this.attemptExcerpt = new OutputExcerpt(this.excerptLimits)
   }
 
   /**
@@ -260,8 +220,8 @@ export class TaskOutput {
    */
   async dispose(): Promise<void> {
     if (this.disposed) return
-    // tail() outlives the spill file.
-    this.catchUpTail()
+    // excerpt() outlives the spill file.
+    this.catchUpExcerpt()
     this.disposed = true
     this.blocks.length = 0
     this.memoryBytes = 0
@@ -339,51 +299,40 @@ export class TaskOutput {
     return path.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`)
   }
 
-  /** Takes the end of what a target's writer appended into the tail ring. */
-  private catchUpTail(): void {
-    if (this.tailBehind === 0) return
-    const last = this.segments[this.segments.length - 1] as Segment
-    const length = Math.min(this.tailBehind, this.tailRing.length, last.bytes)
-    this.tailBehind = 0
-    const bytes = Buffer.allocUnsafe(length)
-    let read = 0
-    try {
-      const fd = fs.openSync(last.path, READ_FLAGS)
+  /** Notes a range a launcher appended, for the excerpt to read back before the next write. */
+  private addUnseen(file: string, start: number, bytes: number): void {
+    const last = this.unseen[this.unseen.length - 1]
+    if (last?.path === file && last.start + last.bytes === start) last.bytes += bytes
+    else this.unseen.push({ path: file, start, bytes })
+  }
+
+  /**
+   * Feeds the excerpt what launchers appended since it last looked, in order: all of it, since the
+   * lines left out between its head and tail are counted. Read synchronously, like replay().
+   */
+  private catchUpExcerpt(): void {
+    if (this.unseen.length === 0) return
+    const ranges = this.unseen.splice(0)
+    const largest = Math.max(...ranges.map(range => range.bytes))
+    const buffer = Buffer.allocUnsafe(Math.min(EXCERPT_READ_SIZE, largest))
+    for (const { path: file, start, bytes } of ranges) {
       try {
-        read = fs.readSync(fd, bytes, 0, length, last.start + last.bytes - length)
-      } finally {
-        fs.closeSync(fd)
+        const fd = fs.openSync(file, READ_FLAGS)
+        try {
+          for (let position = start; position < start + bytes;) {
+            const length = Math.min(buffer.length, start + bytes - position)
+            const read = fs.readSync(fd, buffer, 0, length, position)
+            if (read === 0) break
+            this.attemptExcerpt.write(buffer.subarray(0, read))
+            position += read
+          }
+        } finally {
+          fs.closeSync(fd)
+        }
+      } catch {
+        // Only the excerpt suffers: the replay reports a missing file itself.
       }
-    } catch {
-      // Only the tail shown in the summary suffers: the replay reports a missing file itself.
     }
-    this.appendToTail(bytes.subarray(0, read))
-  }
-
-  private get tailRing(): Buffer {
-    this.tailRingBuffer ??= Buffer.allocUnsafe(this.tailBytes + TAIL_WINDOW_SLACK)
-    return this.tailRingBuffer
-  }
-
-  private appendToTail(chunk: Buffer): void {
-    const ring = this.tailRing
-    const visible = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk
-    const untilWrap = ring.length - this.tailRingEnd
-    if (visible.length <= untilWrap) {
-      visible.copy(ring, this.tailRingEnd)
-    } else {
-      visible.copy(ring, this.tailRingEnd, 0, untilWrap)
-      visible.copy(ring, 0, untilWrap)
-    }
-    this.tailRingEnd = (this.tailRingEnd + visible.length) % ring.length
-  }
-
-  /** The last bytes of the output, oldest first. */
-  private tailWindow(): Buffer {
-    if (this.totalBytes === 0) return Buffer.alloc(0)
-    const ring = this.tailRing
-    if (this.totalBytes < ring.length) return ring.subarray(0, this.totalBytes)
-    return Buffer.concat([ring.subarray(this.tailRingEnd), ring.subarray(0, this.tailRingEnd)])
   }
 }
 
@@ -397,14 +346,4 @@ function nextTurnOfEventLoop(): Promise<void> {
 function nonNegativeInteger(value: number | undefined, fallback: number): number {
   if (value === undefined || !Number.isFinite(value)) return fallback
   return Math.max(0, Math.floor(value))
-}
-
-/** Moves `index` forward past UTF-8 continuation bytes so decoding doesn't start mid-character. */
-function alignToCharacterStart(bytes: Buffer, index: number, end: number): number {
-  let aligned = index
-  // A character is at most 4 bytes; further continuation bytes are invalid and decode as U+FFFD.
-  while (aligned < end && aligned - index < 3 && ((bytes[aligned] as number) & 0xc0) === 0x80) {
-    aligned++
-  }
-  return aligned
 }

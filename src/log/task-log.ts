@@ -13,7 +13,6 @@ import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { taskHeadline, taskTitle } from './task-title.js'
 
 export { streamSink, type LogSink } from './log-sink.js'
-export { taskHeadline, taskTitle } from './task-title.js'
 
 /** Longest line fragment a stream-mode task may hold back while waiting for its newline. */
 const MAX_PENDING_LINE = 64 * 1024

@@ -1,4 +1,4 @@
-import { TaskStatus } from '../model/task-status.js'
+import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { type Chart, type ChartLimits, MAX_CHART_TEXT, resolveLimits } from './mermaid-chart.js'
 import { DEFAULT_MAX_LABEL, escapeLabelText, mermaidLabel, withNote } from './mermaid-label.js'
 
@@ -32,22 +32,22 @@ const FLOW_CLASS: Record<TaskStatus, { name: string; style: string; note: string
   [TaskStatus.Failure]: {
     name: 'failure',
     style: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-width:2px',
-    note: 'failed'
+    note: STATUS_WORDS[TaskStatus.Failure]
   },
   [TaskStatus.TimedOut]: {
     name: 'timedOut',
     style: 'fill:#fff8c5,stroke:#9a6700,color:#1f2328,stroke-width:2px',
-    note: 'timed out'
+    note: STATUS_WORDS[TaskStatus.TimedOut]
   },
   [TaskStatus.Cancelled]: {
     name: 'cancelled',
     style: 'fill:#eaeef2,stroke:#57606a,color:#1f2328',
-    note: 'cancelled'
+    note: STATUS_WORDS[TaskStatus.Cancelled]
   },
   [TaskStatus.Skipped]: {
     name: 'skipped',
     style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
-    note: 'skipped'
+    note: STATUS_WORDS[TaskStatus.Skipped]
   }
 }
 

@@ -1,21 +1,16 @@
-import { TaskStatus } from '../model/task-status.js'
+import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { slotTimes, type TimelineTask } from './timeline-tasks.js'
 import { type Chart, type ChartLimits, MAX_CHART_TEXT, resolveLimits } from './mermaid-chart.js'
-import { DEFAULT_MAX_LABEL, mermaidLabel, withNote } from './mermaid-label.js'
+import { fittingLength } from './label-width.js'
+import { mermaidLabel, withNote } from './mermaid-label.js'
 
-/** One task as drawn on the timeline. */
-export interface TimelineTask {
-  /** Text shown for the task (an item or task name: untrusted, any characters, any length). */
-  label: string
-  /** 1-based worker slot it ran in. */
-  slot: number
-  /** Start, in ms since the run started. */
-  startMs: number
-  /** End, in ms since the run started. */
-  endMs: number
-  status: TaskStatus
-}
+export type { TimelineTask } from './timeline-tasks.js'
 
-export const DEFAULT_GANTT_LIMITS: ChartLimits = { maxEntries: 200, maxLabel: DEFAULT_MAX_LABEL }
+/**
+ * At most 30 rows, and labels of at most 40 characters, fewer when wide (see fittingLength), so a
+ * label fits inside its bar, or beside it on its own row.
+ */
+export const DEFAULT_GANTT_LIMITS: ChartLimits = { maxEntries: 30, maxLabel: 40 }
 
 /** How the time axis is written. */
 interface Axis {
@@ -52,9 +47,9 @@ function chooseAxis(spanMs: number): Axis {
  */
 const GANTT_STATUS: Record<TaskStatus, { tags: string[]; note: string }> = {
   [TaskStatus.Success]: { tags: [], note: '' },
-  [TaskStatus.Failure]: { tags: ['crit'], note: 'failed' },
-  [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: 'timed out' },
-  [TaskStatus.Cancelled]: { tags: ['done'], note: 'cancelled' },
+  [TaskStatus.Failure]: { tags: ['crit'], note: STATUS_WORDS[TaskStatus.Failure] },
+  [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: STATUS_WORDS[TaskStatus.TimedOut] },
+  [TaskStatus.Cancelled]: { tags: ['done'], note: STATUS_WORDS[TaskStatus.Cancelled] },
   [TaskStatus.Skipped]: { tags: [], note: '' }
 }
 
@@ -67,25 +62,30 @@ interface Bar {
   label: string
 }
 
-/** A time in ms as a finite, non-negative number. */
-const time = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
-
 const isFailure = (status: TaskStatus): boolean =>
   status === TaskStatus.Failure || status === TaskStatus.TimedOut
 
 /**
- * A Mermaid gantt chart with one section per worker slot showing which task ran when (in compact
- * mode, so a slot's tasks share a row); failures marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Skipped tasks (they never
- * ran) are not drawn and not counted in `omitted`. Past `maxEntries` bars, or past
- * {@link MAX_CHART_TEXT}, the most interesting are kept (failures first, then the longest) and
- * the rest counted in `omitted`. Tasks that take no time on the chart's scale are drawn as
- * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`,
- * the index into `tasks`.
+ * A Mermaid gantt chart with one row per task, in one section per worker slot (a slot's tasks in
+ * the order they ran), so a label that does not fit its bar is drawn beside it on its own row and
+ * never over another task's bar. Failures are marked `crit`, timed-out tasks `active, crit`,
+ * cancelled ones `done`, and each non-success labelled with its status. Labels are cut to
+ * `maxLabel` characters, fewer when wide characters would pass MAX_LABEL_WIDTH. Skipped tasks
+ * (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap
+ * (see slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting
+ * are kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take
+ * no time on the chart's scale are drawn as milestones (a diamond), since a bar of no width would
+ * not show. Task ids are `t<index>`, the index into `tasks`.
  */
 export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<ChartLimits>): Chart {
   const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS)
-  const bars = tasks.flatMap((task, index) => bar(task, index, maxLabel))
+  const bars = slotTimes(tasks).map(({ index, slot, start, end }): Bar => {
+    const { status, label } = tasks[index] as TimelineTask
+    const { note } = GANTT_STATUS[status]
+    const length = fittingLength(label, note === '' ? '' : ` (${note})`, maxLabel)
+    const text = withNote(mermaidLabel(label, length), note)
+    return { index, slot, start, end, status, label: text }
+  })
   const ranked = [...bars].sort(
     (a, b) =>
       Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
@@ -104,45 +104,30 @@ export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<Char
   return { text, omitted: bars.length - kept.length }
 }
 
-/** The bar a task draws, if it ran: none for a skipped task. */
-function bar(task: TimelineTask, index: number, maxLabel: number): Bar[] {
-  if (task.status === TaskStatus.Skipped) return []
-  const start = time(task.startMs)
-  const slot = Number.isFinite(task.slot) ? Math.max(1, Math.floor(task.slot)) : 1
-  const label = withNote(mermaidLabel(task.label, maxLabel), GANTT_STATUS[task.status].note)
-  return [
-    { index, slot, start, end: Math.max(start, time(task.endMs)), status: task.status, label }
-  ]
-}
-
-/** The chart's text for the bars kept. */
+/** The chart's text for the bars kept: a section per slot, a row per bar in the order they ran. */
 function ganttText(bars: readonly Bar[]): string {
   const span = bars.reduce((max, bar) => Math.max(max, bar.end), 0)
   const axis = chooseAxis(span)
-  const lines = [
-    '---',
-    // Compact mode: tasks of one section that do not overlap share a row, one row per slot.
-    'displayMode: compact',
-    '---',
-    'gantt',
-    '  dateFormat x',
-    `  axisFormat ${axis.format}`
-  ]
+  const lines = ['gantt', '  dateFormat x', `  axisFormat ${axis.format}`]
   if (axis.tick !== undefined) lines.push(`  tickInterval ${axis.tick}`)
   // The chart's dates are in 1970: a line at today's date would only stretch the axis.
   lines.push('  todayMarker off')
-  const slots = [...new Set(bars.map(bar => bar.slot))].sort((a, b) => a - b)
-  for (const slot of slots) {
-    lines.push(`  section Slot ${slot}`)
-    const inSlot = bars
-      .filter(bar => bar.slot === slot)
-      .sort((a, b) => a.start - b.start || a.index - b.index)
-    for (const bar of inSlot) lines.push(barLine(bar, axis))
+  const ordered = [...bars].sort(
+    (a, b) => a.slot - b.slot || a.start - b.start || a.index - b.index
+  )
+  let section: number | undefined
+  for (const bar of ordered) {
+    if (bar.slot !== section) lines.push(`  section Slot ${bar.slot}`)
+    section = bar.slot
+    lines.push(barLine(bar, axis))
   }
   return lines.join('\n')
 }
 
-/** One bar's line: its label, tags, id, start and end on the chart's scale. */
+/**
+ * One bar's line: its label, tags, id, start and end on the chart's scale. Rounding is monotonic,
+ * so bars that did not overlap before it do not after it (at most they touch).
+ */
 function barLine(bar: Bar, axis: Axis): string {
   const start = Math.round(bar.start / axis.divisor)
   const end = Math.round(bar.end / axis.divisor)

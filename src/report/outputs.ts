@@ -7,11 +7,13 @@ import { type RunReport } from '../model/run-report.js'
 import { buildSummary } from './summary.js'
 import { isUnsuccessful } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
+import { taskHeadline } from '../log/task-title.js'
+import { annotationError, annotationLines } from './annotation-lines.js'
 import { HaltKind } from '../model/halt.js'
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9
-/** GitHub cuts annotation messages at 4,096 characters. */
+/** GitHub cuts annotation messages at 4,096 characters: a few lines stay well within. */
 const MAX_ANNOTATION_CHARS = 4000
 
 /** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
@@ -45,19 +47,21 @@ export function setOutputs(report: RunReport, resultsFile: string): void {
   core.setOutput(Outputs.DurationMs, report.durationMs)
 }
 
-/** One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS. */
+/**
+ * One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS, titled by its item:
+ * the log's headline of the task, its error and a few lines of its output (annotationLines).
+ */
 export function annotateFailures(report: RunReport): void {
   const failures = report.records.filter(record => isUnsuccessful(record.status))
   for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
-    const tail = record.outputTail.trimEnd()
-    const detail = [record.error, tail].filter(Boolean).join('\n')
-    const headline =
-      `Task ${record.index + 1} ${record.status}` +
-      (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
-      (record.signal !== null ? ` (${record.signal})` : '')
-    const message =
-      detail === '' ? headline : `${headline}:\n${tailCut(detail, MAX_ANNOTATION_CHARS)}`
-    core.error(message, { title: itemLabel(record.item, 200) })
+    // The line that titles the task's group in the log, so that the annotation leads to it.
+    const headline = taskHeadline(record)
+    const detail = [
+      ...(record.error === null ? [] : [annotationError(record.error)]),
+      ...annotationLines(record.outputTail)
+    ]
+    const message = detail.length === 0 ? headline : `${headline}:\n${detail.join('\n')}`
+    core.error(tailCut(message, MAX_ANNOTATION_CHARS), { title: itemLabel(record.item, 200) })
   }
 }
 

@@ -2,46 +2,98 @@ import { itemText } from '../model/item.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
+import { TaskStatus } from '../model/task-status.js'
 import { dependencyFlowchart } from './mermaid-flowchart.js'
 import { ganttChart } from './mermaid-gantt.js'
+import { busyWorkersChart } from './mermaid-xychart.js'
 import { escapeHtml } from './markdown-escape.js'
+import { slotTimes, type TimelineTask } from './timeline-tasks.js'
 
 /** Runs with at most this many tasks show their charts open; larger ones collapse them. */
 const OPEN_CHARTS_UP_TO = 20
 
+/** Runs with at most this many tasks that ran draw each of them on the timeline. */
+export const EVERY_TASK_UP_TO = 30
+
+/** Larger runs draw the slowest tasks, and this many more of the failed ones. */
+export const SLOWEST_TASKS = 20
+export const MORE_FAILURES = 10
+
 /**
- * The run as pictures: a timeline of which task ran when on which worker, and for named tasks a
- * graph of their needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ * The run as pictures: a timeline of which task ran when on which worker (every task up to
+ * {@link EVERY_TASK_UP_TO}; beyond, how busy the workers were over time, counting every task, and
+ * a timeline of the slowest and failed tasks), and, when some named task needs another, a graph of
+ * the needs coloured by status. GitHub renders Mermaid blocks in job summaries.
  */
 export function summaryCharts(report: RunReport): string[] {
   const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : ''
-  const blocks: string[] = []
-  const timeline = timelineBlock(report, open)
-  if (timeline !== undefined) blocks.push(timeline)
-  if (report.records.some(record => record.needs !== undefined)) {
+  const blocks = timelineBlocks(report, open)
+  if (report.records.some(record => (record.needs?.length ?? 0) > 0)) {
     blocks.push(graphBlock(report.records, open))
   }
   return blocks
 }
 
-/** The timeline of the tasks that ran, if any did. */
-function timelineBlock(report: RunReport, open: string): string | undefined {
+/** The timeline charts of the tasks that ran, if any did. */
+function timelineBlocks(report: RunReport, open: string): string[] {
   const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null)
-  if (ran.length === 0) return undefined
+  if (ran.length === 0) return []
   const origin = Math.min(...ran.map(record => record.startedAt as number))
+  const tasks: TimelineTask[] = ran.map(record => ({
+    label: itemLabel(record.item, 200),
+    slot: record.slot ?? 1,
+    startMs: (record.startedAt as number) - origin,
+    endMs: (record.endedAt as number) - origin,
+    status: record.status
+  }))
+  const workers = `${count(ran.length)} tasks on ${count(report.workers)} workers`
+  if (ran.length <= EVERY_TASK_UP_TO) {
+    const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO })
+    return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)]
+  }
+  const busy = busyWorkersChart(tasks, report.workers)
+  const { chosen, title } = slowestAndFailed(tasks)
   const gantt = ganttChart(
-    ran.map(record => ({
-      label: itemLabel(record.item, 200),
-      slot: record.slot ?? 1,
-      startMs: (record.startedAt as number) - origin,
-      endMs: (record.endedAt as number) - origin,
-      status: record.status
-    }))
+    chosen.map(index => tasks[index] as TimelineTask),
+    { maxEntries: chosen.length }
   )
-  const note = gantt.omitted > 0 ? `, ${gantt.omitted} more not drawn` : ''
-  const title = `Timeline: ${ran.length} tasks on ${report.workers} workers${note}`
-  return mermaidBlock(title, gantt.text, open)
+  return [
+    mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
+    mermaidBlock(`${title}${notDrawn(gantt.omitted)}`, gantt.text, open)
+  ]
 }
+
+/**
+ * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
+ * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
+ */
+function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; title: string } {
+  const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]))
+  const byLength = tasks
+    .map((_, index) => index)
+    .sort((a, b) => (length.get(b) ?? 0) - (length.get(a) ?? 0) || a - b)
+  const slowest = byLength.slice(0, SLOWEST_TASKS)
+  const failed = (index: number): boolean =>
+    tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut
+  const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed)
+  const more = otherFailures.slice(0, MORE_FAILURES)
+  let title = `Timeline: the ${count(slowest.length)} slowest of ${count(tasks.length)} tasks`
+  if (more.length > 0) {
+    const which =
+      more.length === otherFailures.length
+        ? `the ${count(more.length)}`
+        : `the ${count(more.length)} slowest of the ${count(otherFailures.length)}`
+    title += `, and ${which} other failed tasks`
+  }
+  return { chosen: [...slowest, ...more], title }
+}
+
+/** A whole number with thousands separators. */
+const count = (value: number): string => value.toLocaleString('en-US')
+
+/** The note on a chart's title when limits left entries out. */
+const notDrawn = (omitted: number): string =>
+  omitted > 0 ? `, ${count(omitted)} more not drawn` : ''
 
 /** The graph of the named tasks' needs. */
 function graphBlock(records: readonly TaskRecord[], open: string): string {
@@ -54,8 +106,7 @@ function graphBlock(records: readonly TaskRecord[], open: string): string {
       reason: record.skipReason
     }))
   )
-  const note = graph.omitted > 0 ? `, ${graph.omitted} more not drawn` : ''
-  return mermaidBlock(`Task graph${note}`, graph.text, open)
+  return mermaidBlock(`Task graph${notDrawn(graph.omitted)}`, graph.text, open)
 }
 
 /** A collapsible block with a Mermaid chart in it. */

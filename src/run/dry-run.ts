@@ -13,10 +13,8 @@ export function dryRun(plan: RunPlan, maxWorkers: number, shell: string): RunRep
     const needs = prepared.needs?.length
       ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
       : ''
-    const number = prepared.index + 1
-    const of = plan.shard?.itemCount ?? total
     core.info(
-      `[${number}/${of}] ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`
+      `#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`
     )
     return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared)
   })

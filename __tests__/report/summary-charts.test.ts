@@ -1,0 +1,162 @@
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { type TaskRecord } from '../../src/model/task-record.js'
+import { MAX_CHART_TEXT } from '../../src/report/mermaid-chart.js'
+import { summaryCharts } from '../../src/report/summary-charts.js'
+import { record, report } from '../helpers/records.js'
+
+const T0 = 1_700_000_000_000
+
+/** `count` records on `workers` slots, one after another on each, task i taking 100 + i ms. */
+function run(count: number, workers: number, failed: (i: number) => boolean = () => false) {
+  const ends = new Array<number>(workers).fill(T0)
+  return Array.from({ length: count }, (_, i): TaskRecord => {
+    const slot = (i % workers) + 1
+    const startedAt = ends[slot - 1] as number
+    const endedAt = startedAt + 100 + i
+    ends[slot - 1] = endedAt
+    const status = failed(i) ? TaskStatus.Failure : TaskStatus.Success
+    return record(i, `task-${i}`, status, { slot, startedAt, endedAt, durationMs: 100 + i })
+  })
+}
+
+/** The ids of the tasks a gantt block draws (`t<index>` into the tasks it was given). */
+const barLines = (block: string): string[] =>
+  block.split('\n').filter(line => /:.*\bt\d+, /.test(line))
+
+describe('summaryCharts', () => {
+  it('draws no task graph when no task needs another', () => {
+    const records = run(5, 2).map(r => ({ ...r, needs: [] }))
+    const blocks = summaryCharts(report(records))
+    expect(blocks).toHaveLength(1)
+    expect(blocks[0]).toContain('<summary>Timeline: 5 tasks on 2 workers</summary>')
+    expect(blocks.join('')).not.toContain('flowchart')
+  })
+
+  it('draws the task graph when some task needs another', () => {
+    const records = run(3, 2).map((r, i) => ({ ...r, needs: i === 2 ? ['task-0'] : [] }))
+    const blocks = summaryCharts(report(records))
+    expect(blocks).toHaveLength(2)
+    expect(blocks[1]).toContain('<details open><summary>Task graph</summary>')
+    expect(blocks[1]).toContain('n0 --> n2')
+  })
+
+  it('draws every task of a run of 30 on its own row, open when small', () => {
+    const small = summaryCharts(report(run(12, 8), { workers: 8 }))
+    expect(small).toHaveLength(1)
+    expect(small[0]).toMatch(/^<details open><summary>Timeline: 12 tasks on 8 workers<\/summary>/)
+    expect(barLines(small[0] as string)).toHaveLength(12)
+    const thirty = summaryCharts(report(run(30, 8), { workers: 8 }))
+    expect(thirty).toHaveLength(1)
+    expect(thirty[0]).toMatch(/^<details><summary>Timeline: 30 tasks on 8 workers<\/summary>/)
+    expect(barLines(thirty[0] as string)).toHaveLength(30)
+    expect(thirty[0]).not.toContain('displayMode')
+  })
+
+  it('draws how busy the workers were and the slowest and failed tasks past 30', () => {
+    const records = run(2_000, 8, i => i % 40 === 39)
+    const blocks = summaryCharts(report(records, { workers: 8 }))
+    expect(blocks).toHaveLength(2)
+    const [busy, slowest] = blocks as [string, string]
+    expect(busy).toMatch(
+      /^<details><summary>Busy workers over time: 2,000 tasks on 8 workers<\/summary>\n\n```mermaid\n/
+    )
+    expect(busy).toContain('xychart-beta')
+    expect(busy).toContain('y-axis "busy workers" 0 --> 8')
+    expect(slowest).toContain(
+      '<summary>Timeline: the 20 slowest of 2,000 tasks, and the 10 slowest of the 49 other failed tasks</summary>'
+    )
+    // Task i takes 100 + i ms: the slowest are the last 20 (1,999 failed among them), then the
+    // longest failures before them.
+    const drawn = barLines(slowest).map(line => /\bt(\d+), /.exec(line)?.[1])
+    expect(drawn).toHaveLength(30)
+    const labels = barLines(slowest).map(line => line.trim().split(' :')[0])
+    const expected = [
+      ...Array.from({ length: 20 }, (_, k) => 1999 - k),
+      ...Array.from({ length: 10 }, (_, k) => 1959 - 40 * k)
+    ]
+    for (const i of expected) {
+      expect(
+        labels.some(label => label?.endsWith(`ask-${i}`) || label?.includes(`ask-${i} (`))
+      ).toBe(true)
+    }
+    for (const block of blocks) {
+      const chart = /```mermaid\n([\s\S]*)\n```/.exec(block)?.[1] ?? ''
+      expect(chart.length).toBeLessThanOrEqual(MAX_CHART_TEXT)
+    }
+  })
+
+  it('says when every failure is drawn, and names no failures when there are none', () => {
+    const some = summaryCharts(report(run(100, 4, i => i === 3 || i === 50)))
+    expect(some[1]).toContain(
+      '<summary>Timeline: the 20 slowest of 100 tasks, and the 2 other failed tasks</summary>'
+    )
+    const none = summaryCharts(report(run(100, 4)))
+    expect(none[1]).toContain('<summary>Timeline: the 20 slowest of 100 tasks</summary>')
+  })
+
+  it('keeps every chart within what Mermaid draws and every name escaped, for any run', () => {
+    // A bar line: an escaped label (entity codes for anything with a meaning), tags, id, times.
+    const BAR =
+      /^ {4}(?:[^:;#%{}<>&"`$\n]|#\d+;)+ :(?:(?:active|done|crit|milestone), )*t\d+, \d+, \d+$/
+    const XY =
+      /^---\nconfig:\n(?: .*\n)+---\nxychart-beta\n {2}x-axis "(?:seconds|minutes|hours) since the start" \[(?:"[\d.]+"(?:, )?)+\]\n {2}y-axis "busy workers" 0 --> \d+\n {2}bar \[(?:[\d.]+(?:, )?)+\]$/
+    const name = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.constantFrom(
+        ':',
+        '%%{init: {"theme":"dark"}}%%',
+        '```',
+        'click t0 call alert(1)',
+        '\n',
+        '#35;'
+      )
+    )
+    let runs = 0
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            name,
+            slot: fc.integer({ min: 1, max: 8 }),
+            start: fc.nat({ max: 100_000 }),
+            length: fc.nat({ max: 100_000 }),
+            status: fc.constantFrom(...Object.values(TaskStatus))
+          }),
+          { minLength: 1, maxLength: 80 }
+        ),
+        entries => {
+          runs++
+          const records = entries.map((e, i) =>
+            e.status === TaskStatus.Skipped
+              ? record(i, e.name, e.status)
+              : record(i, e.name, e.status, {
+                  slot: e.slot,
+                  startedAt: T0 + e.start,
+                  endedAt: T0 + e.start + e.length
+                })
+          )
+          const ran = records.filter(r => r.startedAt !== null).length
+          const blocks = summaryCharts(report(records, { workers: 8 }))
+          const charts = blocks.map(block => /```mermaid\n([\s\S]*)\n```/.exec(block)?.[1] ?? '')
+          expect(charts).toHaveLength(ran === 0 ? 0 : ran <= 30 ? 1 : 2)
+          for (const chart of charts) {
+            expect(chart.length).toBeLessThanOrEqual(MAX_CHART_TEXT)
+            if (chart.startsWith('---')) {
+              expect(chart).toMatch(XY)
+              continue
+            }
+            const bars = chart.split('\n').filter(line => line.startsWith('    '))
+            for (const bar of bars) expect(bar).toMatch(BAR)
+            // Every task up to 30; beyond, the 20 slowest and at most 10 more failures.
+            if (ran <= 30) expect(bars).toHaveLength(ran)
+            else expect([bars.length >= 20, bars.length <= 30]).toEqual([true, true])
+          }
+        }
+      ),
+      { seed: 20261210, numRuns: 300 }
+    )
+    expect(runs).toBe(300)
+  })
+})

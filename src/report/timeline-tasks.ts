@@ -1,0 +1,52 @@
+import { TaskStatus } from '../model/task-status.js'
+
+/** One task as drawn on a timeline. */
+export interface TimelineTask {
+  /** Text shown for the task (an item or task name: untrusted, any characters, any length). */
+  label: string
+  /** 1-based worker slot it ran in. */
+  slot: number
+  /** Start, in ms since the run started. */
+  startMs: number
+  /** End, in ms since the run started. */
+  endMs: number
+  status: TaskStatus
+}
+
+/** When a task ran on the timeline, after {@link slotTimes}. */
+export interface SlotTime {
+  /** Index into the tasks given. */
+  index: number
+  slot: number
+  start: number
+  end: number
+}
+
+/** A time in ms as a finite, non-negative number. */
+const time = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
+
+/** A slot as a whole number of at least 1. */
+const slotOf = (slot: number): number => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1)
+
+/**
+ * When each task that ran was on its worker slot: times made finite and not negative, and no two
+ * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
+ * artefact of measuring (a task's end is its start plus a rounded monotonic duration, the next
+ * start is read from the wall clock, and results files from other machines keep what they were
+ * given): a task's end is cut back to the start of the next task on its slot. Skipped tasks
+ * (they never ran) are left out. In slot order, then start order.
+ */
+export function slotTimes(tasks: readonly TimelineTask[]): SlotTime[] {
+  const ran = tasks.flatMap((task, index): SlotTime[] => {
+    if (task.status === TaskStatus.Skipped) return []
+    const start = time(task.startMs)
+    return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }]
+  })
+  ran.sort((a, b) => a.slot - b.slot || a.start - b.start || a.index - b.index)
+  for (let i = 0; i + 1 < ran.length; i++) {
+    const current = ran[i] as SlotTime
+    const next = ran[i + 1] as SlotTime
+    if (next.slot === current.slot && current.end > next.start) current.end = next.start
+  }
+  return ran
+}
