@@ -32787,6 +32787,7 @@ var Inputs;
     Inputs["WorkflowCommands"] = "workflow-commands";
     Inputs["IfNoItems"] = "if-no-items";
     Inputs["Summary"] = "summary";
+    Inputs["SummaryTitle"] = "summary-title";
     Inputs["DryRun"] = "dry-run";
     Inputs["GitHubToken"] = "github-token";
     Inputs["PullRequest"] = "pull-request";
@@ -33645,6 +33646,44 @@ function cut(text, max) {
     return text.slice(0, end) + '…';
 }
 
+;// CONCATENATED MODULE: ./src/inputs/summary-title.ts
+
+
+/** The summary's title when the step has no id of its own. */
+const DEFAULT_SUMMARY_TITLE = 'parallel-exec';
+/** Longest `summary-title` accepted: a title, not a paragraph. */
+const MAX_SUMMARY_TITLE_CHARS = 100;
+/** Line breaks in any of their spellings: a title is one line. */
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+const LINE_BREAKS = new RegExp(LINE_BREAK.source, 'g');
+/**
+ * The summary's title: `summary-title` when given, else the step's id. The runner gives the step
+ * id as GITHUB_ACTION; a step without an id gets a generated name that starts with `__` (`__run`,
+ * `__owner_repo`), which user ids cannot, and that name says nothing to a reader.
+ */
+function parseSummaryTitle(value, stepId) {
+    if (value === '')
+        return titleFromStepId(stepId);
+    // Shown on one line in the error, whatever line breaks it holds.
+    const shown = itemLabel(value.replace(LINE_BREAKS, '\n'), 60);
+    const title = value.trim();
+    if (title === '') {
+        throw new Error(`Invalid ${Inputs.SummaryTitle} '${shown}'. Expected a title with some text, or none for the step's id.`);
+    }
+    if (LINE_BREAK.test(title)) {
+        throw new Error(`Invalid ${Inputs.SummaryTitle} '${shown}'. Expected one line: the title of the job summary.`);
+    }
+    if ([...title].length > MAX_SUMMARY_TITLE_CHARS) {
+        throw new Error(`Invalid ${Inputs.SummaryTitle} '${shown}'. Expected at most ${MAX_SUMMARY_TITLE_CHARS} characters.`);
+    }
+    return title;
+}
+/** The step's id when the runner gives one the workflow's author wrote, else the default title. */
+function titleFromStepId(stepId) {
+    const written = stepId !== undefined && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(stepId);
+    return written && !stepId.startsWith('__') ? stepId : DEFAULT_SUMMARY_TITLE;
+}
+
 ;// CONCATENATED MODULE: ./src/model/unsendable.ts
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -33854,6 +33893,7 @@ function findCycle(tasks) {
 
 
 
+
 /** What gives a review-threads run its items, for error messages. */
 const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`;
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
@@ -33874,7 +33914,8 @@ async function getInputs() {
         shard,
         dryRun,
         ifNoItems: parseEnum(Inputs.IfNoItems, getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
-        summary: parseBoolean(Inputs.Summary, getInput(Inputs.Summary) || 'true')
+        summary: parseBoolean(Inputs.Summary, getInput(Inputs.Summary) || 'true'),
+        summaryTitle: parseSummaryTitle(getInput(Inputs.SummaryTitle, { trimWhitespace: false }), process.env.GITHUB_ACTION)
     };
     if (shard !== undefined && execution.stopOnSuccess !== undefined) {
         throw new Error(`Invalid inputs: '${Inputs.StopOnSuccess}' is set together with '${Inputs.Shard}'. ` +
@@ -33942,7 +33983,12 @@ async function readRunMode(given, threads, settings) {
         return { kind: 'merge', pattern: mergePattern };
     }
     if (threads !== undefined) {
-        return { kind: 'review-threads', command: given.command, threads, source: REVIEW_THREADS_SOURCE };
+        return {
+            kind: 'review-threads',
+            command: given.command,
+            threads,
+            source: REVIEW_THREADS_SOURCE
+        };
     }
     if (hasTasks) {
         const tasks = await parseTasks(given.tasks, Inputs.Tasks);
@@ -35346,8 +35392,8 @@ function speedUp(report) {
  * Markdown made of parts joined by line breaks, where sections append entries while they fit a
  * byte budget and say how many they left out. Only fixed parts and entries are counted against
  * the budget (each with its line break); wrappers and notes are small and live in the room the
- * limits keep. An entry that does not fit ends its section and its bytes stay counted, so the
- * sections after it are measured as if it were there.
+ * limits keep. An entry that does not fit ends its section and is not counted: the sections
+ * after it keep their room, which matters when an early section (the failures) meets a huge entry.
  */
 class BudgetedMarkdown {
     parts = [];
@@ -35363,9 +35409,10 @@ class BudgetedMarkdown {
         const kept = [];
         for (const entry of section.entries.slice(0, section.max)) {
             const text = section.render(entry);
-            this.spent += Buffer.byteLength(text) + 1;
-            if (this.spent > section.limit)
+            const bytes = Buffer.byteLength(text) + 1;
+            if (this.spent + bytes > section.limit)
                 break;
+            this.spent += bytes;
             kept.push(text);
         }
         if (section.wrap !== undefined)
@@ -35982,7 +36029,240 @@ function mermaidBlock(title, chart, open) {
     return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
 }
 
+;// CONCATENATED MODULE: ./src/report/summary-table.ts
+
+
+
+
+/** Runs with more tasks than this list only those that did not succeed: the rest is noise. */
+const EVERY_ROW_UP_TO = 100;
+/** Tables with more rows than this are collapsed, so what comes after them stays in view. */
+const OPEN_ROWS_UP_TO = 20;
+/**
+ * The table's plan: every task in input order, or past EVERY_ROW_UP_TO tasks only those that did
+ * not succeed. It is open only when it is short and something above it needs attention.
+ */
+function tablePlan(report, failuresShown) {
+    const { records } = report;
+    const everyRow = records.length <= EVERY_ROW_UP_TO;
+    const rows = everyRow ? [...records] : records.filter(r => r.status !== TaskStatus.Success);
+    return {
+        rows,
+        columns: {
+            exit: rows.some(record => exitCell(record) !== ''),
+            attempts: rows.some(record => record.attempts > 1)
+        },
+        open: failuresShown && rows.length <= OPEN_ROWS_UP_TO,
+        caption: everyRow
+            ? `${rows.length === 1 ? 'The' : 'All'} ${tasks(rows.length)}`
+            : `The ${tasks(rows.length)} that did not succeed`,
+        unlisted: records.length - rows.length
+    };
+}
+/** The table around the rows kept, collapsed unless the plan opens it, and the note on the rest. */
+function taskTable(plan, rows) {
+    const unlisted = plan.unlisted === 0
+        ? ''
+        : `\n_The ${tasks(plan.unlisted)} that succeeded ${plan.unlisted === 1 ? 'is' : 'are'} not listed; ` +
+            'every result is in the `results-file` output._\n';
+    if (rows.length === 0)
+        return unlisted;
+    const head = '<tr><th>#</th><th>Status</th><th>Task</th>' +
+        (plan.columns.exit ? '<th>Exit code</th>' : '') +
+        '<th>Duration</th>' +
+        (plan.columns.attempts ? '<th>Attempts</th>' : '');
+    return (`<details${plan.open ? ' open' : ''}><summary>${plan.caption}</summary>\n\n` +
+        `<table>${head}</tr>\n${rows.join('\n')}\n</table>\n\n</details>\n${unlisted}`);
+}
+/**
+ * One task's row, on one line. Defaults are left empty (exit code 0, one attempt); the status is
+ * its mark alone, with its words as the cell's title, so the cell never wraps.
+ */
+function tableRow(record, columns) {
+    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
+    return (`<tr><td>${record.index + 1}</td>` +
+        `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>` +
+        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+        (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
+        `<td>${duration}</td>` +
+        (columns.attempts ? `<td>${record.attempts > 1 ? record.attempts : ''}</td>` : '') +
+        '</tr>');
+}
+/** The exit code when it says something (not 0), with the signal that ended the process. */
+function exitCell(record) {
+    if (record.exitCode === null || (record.exitCode === 0 && record.signal === null))
+        return '';
+    return record.signal === null
+        ? String(record.exitCode)
+        : `${record.exitCode} (${htmlLine(record.signal, 40)})`;
+}
+/**
+ * Text for one line of an HTML block: escaped, with line breaks and control characters shown as
+ * symbols (a blank line would end the block and let Markdown in), cut to `max` characters. Any
+ * text a results file carries may be anything, a signal's name included.
+ */
+function htmlLine(text, max) {
+    return escapeHtml(itemLabel(text, max));
+}
+/** A count as people read it: 2,000. */
+function summary_table_count(value) {
+    return value.toLocaleString('en-US');
+}
+/** A number of tasks: `1 task`, `2,000 tasks`. */
+function tasks(value) {
+    return `${summary_table_count(value)} ${value === 1 ? 'task' : 'tasks'}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/whole-lines.ts
+
+/** Share of the budget the first lines get; the rest goes to the last lines, where errors end. */
+const HEAD_SHARE = 1 / 3;
+/**
+ * Text cut to about `maxChars` at line boundaries: its first and last whole lines, with a line
+ * saying how many were left out between them. A single line longer than its share is cut at a
+ * character boundary with a mark, since no line boundary is near.
+ */
+function wholeLinesWithin(text, maxChars) {
+    if (text.length <= maxChars)
+        return text;
+    const lines = text.split(/(?<=\n)/);
+    const headRoom = Math.floor(maxChars * HEAD_SHARE);
+    const head = [];
+    let used = 0;
+    for (const line of lines) {
+        if (used + line.length > headRoom)
+            break;
+        head.push(line);
+        used += line.length;
+    }
+    const tail = [];
+    for (let index = lines.length - 1; index >= head.length; index--) {
+        const line = lines[index];
+        if (used + line.length > maxChars)
+            break;
+        tail.push(line);
+        used += line.length;
+    }
+    tail.reverse();
+    if (head.length > 0 || tail.length > 0) {
+        return head.join('') + leftOutLine(lines.length - head.length - tail.length) + tail.join('');
+    }
+    // Not one whole line fits: the first line's start, cut with a mark.
+    const first = lines[0].replace(/\n$/, '');
+    return `${cut(first, maxChars)}\n${lines.length > 1 ? leftOutLine(lines.length - 1) : ''}`;
+}
+/** The line that stands for the lines left out. */
+function leftOutLine(count) {
+    return `… ${count} ${count === 1 ? 'line' : 'lines'} left out …\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-failures.ts
+
+
+
+
+
+
+
+
+
+/** Order of the tasks that need attention: failures and time-outs lead, skips come last. */
+const STATUS_RANK = {
+    [TaskStatus.Failure]: 0,
+    [TaskStatus.TimedOut]: 1,
+    [TaskStatus.Cancelled]: 2,
+    [TaskStatus.Skipped]: 3,
+    [TaskStatus.Success]: 4
+};
+/**
+ * The tasks a reader must look at, failures first: those that failed, timed out or were
+ * cancelled (except by a won stop-on-success race, which is its point), and those skipped because
+ * a task they need did not succeed. Tasks a halt kept from starting are counted, not listed.
+ */
+function tasksNeedingAttention(report) {
+    const raceWon = report.haltKind === HaltKind.Successes;
+    const blocked = blockedByNeeds(report.records);
+    return report.records
+        .filter(record => (isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)) ||
+        blocked(record))
+        .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
+}
+/**
+ * Whether a skipped task was skipped because a task it needs failed, timed out or was cancelled,
+ * or was itself skipped so; not when its needs were skipped by a halt or a dry run. Spread from
+ * the failures along the needs, without recursion: needs read from a results file may be long
+ * chains, or loop.
+ */
+function blockedByNeeds(records) {
+    const dependents = new Map();
+    for (const record of records) {
+        for (const name of record.needs ?? []) {
+            const list = dependents.get(name);
+            if (list === undefined)
+                dependents.set(name, [record]);
+            else
+                list.push(record);
+        }
+    }
+    const blocked = new Set();
+    if (dependents.size === 0)
+        return () => false;
+    const spreading = records.filter(record => isUnsuccessful(record.status));
+    for (let next = spreading.pop(); next !== undefined; next = spreading.pop()) {
+        for (const dependent of dependents.get(itemText(next.item)) ?? []) {
+            if (dependent.status !== TaskStatus.Skipped || blocked.has(dependent))
+                continue;
+            blocked.add(dependent);
+            spreading.push(dependent);
+        }
+    }
+    return record => blocked.has(record);
+}
+/** The entries of the failures section: only the first one that has output is open. */
+function failureEntries(records) {
+    return records.map((record, position) => ({
+        record,
+        open: position === 0 && record.status !== TaskStatus.Skipped
+    }));
+}
+/**
+ * A task that did not succeed: a collapsible block headed by its name, status, exit code,
+ * duration and attempts, holding its error and output as recorded (cut at line boundaries only
+ * past `maxTailChars`); a skipped task is one line with its reason.
+ */
+function failureBlock({ record, open }, maxTailChars) {
+    const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`;
+    const mark = STATUS_MARK[record.status];
+    if (record.status === TaskStatus.Skipped) {
+        // Skip reasons name what the task needed and how it ended: `test failed`, as the log says it.
+        const reason = record.skipReason === undefined ? '' : `, because ${htmlLine(record.skipReason, 500)}`;
+        return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`;
+    }
+    const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)];
+    const tail = wholeLinesWithin(record.outputTail, maxTailChars);
+    const body = [record.error ?? '', tail].filter(part => part !== '').join('\n');
+    return (`<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
+        `<pre>${body === '' ? '(no output)' : escapeHtml(body)}</pre>\n\n</details>\n`);
+}
+/** How a task that ran ended: exit code or signal, duration, and attempts past the first. */
+function runFacts(record) {
+    const facts = [];
+    if (record.exitCode !== null) {
+        const signal = record.signal === null ? '' : ` (${htmlLine(record.signal, 40)})`;
+        facts.push(`exit code ${record.exitCode}${signal}`);
+    }
+    else if (record.signal !== null)
+        facts.push(`signal ${htmlLine(record.signal, 40)}`);
+    facts.push(formatDuration(record.durationMs));
+    if (record.attempts > 1)
+        facts.push(`${record.attempts} attempts`);
+    return facts;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary-head.ts
+
+
+
 
 
 
@@ -35990,31 +36270,31 @@ function mermaidBlock(title, chart, open) {
 
 /** Most problems of a merge listed in the summary. */
 const MAX_MERGE_PROBLEMS = 20;
-/** Most retried tasks named in the summary. */
-const MAX_RETRIED_NAMED = 10;
-/** The summary's opening parts: outcome, counts, timing, where the results came from, notes. */
-function summaryHead(report) {
+/** Most tasks named per status in the headline, and retried tasks named. */
+const MAX_NAMED = 5;
+/** Longest task name in the headline. */
+const NAME_CHARS = 60;
+/** The summary's opening parts: outcome, counts naming what failed, timing, retries, origin, notes. */
+function summaryHead(report, title) {
     const { counts } = report;
     // Items a merge has no record for (missing shards, refused records) count against the run.
     const missing = counts.total - report.records.length;
-    const failedCount = counts.failed + counts.timedOut + counts.cancelled + missing;
-    // A merge's problems fail the step even when no item is left without a result.
-    const failing = failedCount > 0 || (report.merged?.problems.length ?? 0) > 0;
+    const raceWon = report.haltKind === HaltKind.Successes;
+    const failing = missing > 0 ||
+        (report.merged?.problems.length ?? 0) > 0 ||
+        report.records.some(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
     const mark = STATUS_MARK[failing ? TaskStatus.Failure : TaskStatus.Success];
-    const tally = [
-        `**${counts.succeeded}** succeeded`,
-        `**${counts.failed}** failed`,
-        `**${counts.timedOut}** timed out`,
-        `**${counts.cancelled}** cancelled`,
-        `**${counts.skipped}** skipped`,
-        ...(missing > 0 ? [`**${missing}** without a result`] : [])
-    ].join(' · ');
     const parts = [
-        `## ${mark} parallel-exec: ${counts.succeeded} of ${counts.total} succeeded\n`,
-        `${tally}\n`,
-        `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
-            `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
+        `## ${mark} ${headingText(title)}: ${summary_table_count(counts.succeeded)} of ${summary_table_count(counts.total)} succeeded\n`
     ];
+    const tally = describeCounts(report, missing);
+    if (tally !== '')
+        parts.push(`${tally}\n`);
+    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
+        `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
+    const retries = describeRetries(report.records);
+    if (retries !== undefined)
+        parts.push(retries);
     const origin = describeOrigin(report);
     if (origin !== '')
         parts.push(`${origin}\n`);
@@ -36024,22 +36304,52 @@ function summaryHead(report) {
     const resolves = describeResolves(report.records);
     if (resolves !== undefined)
         parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
-    const retries = describeRetries(report);
-    if (retries !== undefined)
-        parts.push(retries);
     return parts;
 }
-/** Which tasks needed more than one attempt; undefined when none did. */
-function describeRetries(report) {
-    const retried = report.records.filter(record => record.attempts > 1);
-    if (retried.length === 0)
+/** Text escaped for the middle of a heading line, where a `-` means nothing and reads better bare. */
+function headingText(text) {
+    return escapeMarkdown(text).replace(/\\-/g, '-');
+}
+/** The counts that are not zero, each unsuccessful one naming its first few tasks. */
+function describeCounts(report, missing) {
+    const { counts } = report;
+    const named = (status, total) => {
+        if (total === 0)
+            return '';
+        const text = `${STATUS_MARK[status]} **${summary_table_count(total)}** ${STATUS_WORDS[status]}`;
+        if (!isUnsuccessful(status))
+            return text;
+        if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes)
+            return text;
+        const records = report.records.filter(record => record.status === status);
+        return `${text}: ${nameList(records, NAME_CHARS)}`;
+    };
+    return [
+        named(TaskStatus.Success, counts.succeeded),
+        named(TaskStatus.Failure, counts.failed),
+        named(TaskStatus.TimedOut, counts.timedOut),
+        named(TaskStatus.Cancelled, counts.cancelled),
+        named(TaskStatus.Skipped, counts.skipped),
+        missing > 0 ? `**${summary_table_count(missing)}** without a result` : ''
+    ]
+        .filter(part => part !== '')
+        .join(' · ');
+}
+/** The first few tasks' names, then how many more there are. */
+function nameList(records, chars, suffix = (_) => '') {
+    const names = records
+        .slice(0, MAX_NAMED)
+        .map(record => `<code>${escapeMarkdown(itemLabel(record.item, chars))}</code>${suffix(record)}`);
+    const more = records.length - names.length;
+    return more > 0 ? `${names.join(', ')} and ${summary_table_count(more)} more` : names.join(', ');
+}
+/** Which tasks passed only on a retry; undefined when none did. Those that still failed are above. */
+function describeRetries(records) {
+    const passed = records.filter(r => r.status === TaskStatus.Success && r.attempts > 1);
+    if (passed.length === 0)
         return undefined;
-    const named = retried
-        .slice(0, MAX_RETRIED_NAMED)
-        .map(record => `${escapeMarkdown(itemLabel(record.item, 60))} (${record.attempts} attempts)`);
-    const more = retried.length > named.length ? `, and ${retried.length - named.length} more` : '';
-    const count = `${retried.length} ${retried.length === 1 ? 'task needed' : 'tasks needed'}`;
-    return `🔁 ${count} retries: ${named.join(', ')}${more}.\n`;
+    const attempts = (record) => ` (${record.attempts} attempts)`;
+    return `🔁 Passed on a retry: ${nameList(passed, NAME_CHARS, attempts)}.\n`;
 }
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {
@@ -36076,53 +36386,49 @@ function describeOrigin(report) {
 
 const DEFAULT_SUMMARY_LIMITS = {
     maxRows: 500,
-    maxTails: 20,
-    maxTailChars: 4000,
+    maxFailures: 20,
+    maxTailChars: 16_000,
     maxBytes: 512 * 1024
 };
-/** Share of maxBytes the task table may take, so failure tails keep room. */
-const TABLE_SHARE = 0.5;
-/** Share of maxBytes the table and the charts together may take. */
-const CHARTS_SHARE = 0.7;
+/** Share of maxBytes the failures may take, so the table keeps room. */
+const FAILURES_SHARE = 0.45;
+/** Share of maxBytes the failures and the table together may take. */
+const TABLE_SHARE = 0.7;
+/** Share of maxBytes everything up to the charts may take (a chart's text is at most ~45 KB). */
+const CHARTS_SHARE = 0.9;
 /** Bytes kept free at the end for the notes on what was left out. */
 const CLOSING_ROOM = 1024;
-/** Order of the table when failures come first: the statuses that need attention lead. */
-const STATUS_RANK = {
-    [TaskStatus.Failure]: 0,
-    [TaskStatus.TimedOut]: 1,
-    [TaskStatus.Cancelled]: 2,
-    [TaskStatus.Skipped]: 3,
-    [TaskStatus.Success]: 4
-};
-/** Tables longer than this list failures first, so they are not lost among successes. */
-const FAILURES_FIRST_FROM = 20;
 /**
- * The job summary as Markdown with HTML blocks. Everything that came from items or task output
- * is HTML-escaped and kept on one line where a line break would end an HTML block.
+ * The job summary as Markdown with HTML blocks, failures first: the headline, the tasks that did
+ * not succeed with their output, the table of tasks, the charts, and what tasks wrote to their own
+ * summaries. Everything that came from items or task output is escaped, and kept on one line
+ * where a line break would end an HTML block.
  */
-function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
+function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SUMMARY_LIMITS) {
     const summary = new BudgetedMarkdown();
-    summary.add(...summaryHead(report));
+    summary.add(...summaryHead(report, title));
+    const failures = tasksNeedingAttention(report);
     summary.section({
-        entries: tableOrder(report.records),
+        entries: failureEntries(failures),
+        max: limits.maxFailures,
+        render: entry => failureBlock(entry, limits.maxTailChars),
+        limit: limits.maxBytes * FAILURES_SHARE,
+        leftOut: left => `\n_${summary_table_count(left)} more ${plural(left)} did not succeed: they are in the table below, and every ` +
+            'result is in the `results-file` output._\n'
+    });
+    const plan = tablePlan(report, failures.length > 0);
+    summary.section({
+        entries: plan.rows,
         max: limits.maxRows,
-        render: tableRow,
+        render: record => tableRow(record, plan.columns),
         limit: limits.maxBytes * TABLE_SHARE,
-        wrap: taskTable,
-        leftOut: count => `\n_${count} more tasks not shown; every result is in the \`results-file\` output._\n`
+        wrap: rows => taskTable(plan, rows),
+        leftOut: left => `\n_${summary_table_count(left)} more ${plural(left)} not shown; every result is in the \`results-file\` output._\n`
     });
     summary.section({
         entries: summaryCharts(report),
         render: chart => chart,
         limit: limits.maxBytes * CHARTS_SHARE
-    });
-    summary.section({
-        entries: report.records.filter(record => isUnsuccessful(record.status)),
-        max: limits.maxTails,
-        render: record => tailBlock(record, limits.maxTailChars),
-        limit: limits.maxBytes - CLOSING_ROOM,
-        heading: '\n### Output of failed tasks\n',
-        leftOut: count => `\n_Output of ${count} more failed tasks not shown._\n`
     });
     // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
     summary.section({
@@ -36130,46 +36436,14 @@ function buildSummary(report, limits = DEFAULT_SUMMARY_LIMITS) {
         render: taskSummaryBlock,
         limit: limits.maxBytes - CLOSING_ROOM,
         heading: '\n## Task summaries\n',
-        leftOut: count => `\n_${count} more task summaries left out to stay within the size limit; ` +
+        leftOut: left => `\n_${summary_table_count(left)} more task summaries left out to stay within the size limit; ` +
             'each is in the `results-file` output._\n'
     });
     return summary.text();
 }
-/** The records in table order: input order, or failures first in long tables. */
-function tableOrder(records) {
-    const rows = [...records];
-    if (rows.length > FAILURES_FIRST_FROM) {
-        rows.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
-    }
-    return rows;
-}
-/** The task table around its rows. */
-function taskTable(rows) {
-    const head = '<tr><th>#</th><th>Status</th><th>Item</th><th>Exit code</th><th>Duration</th><th>Attempts</th></tr>';
-    return `<table>${head}\n${rows.join('\n')}\n</table>\n`;
-}
-/** One task's row of the table, on one line. */
-function tableRow(record) {
-    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
-    return (`<tr><td>${record.index + 1}</td><td>${statusLabel(record.status)}</td>` +
-        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
-        `<td>${exitCell(record)}</td><td>${duration}</td><td>${record.attempts}</td></tr>`);
-}
-/** The exit code, with the signal that ended the process if one did. */
-function exitCell(record) {
-    if (record.exitCode === null)
-        return '';
-    return record.signal === null ? String(record.exitCode) : `${record.exitCode} (${record.signal})`;
-}
-/** A failed task's error and the end of its output, collapsed under its status and item. */
-function tailBlock(record, maxChars) {
-    let tail = record.outputTail;
-    if (tail.length > maxChars)
-        tail = '…' + tail.slice(tail.length - maxChars);
-    const error = record.error === null ? '' : escapeHtml(record.error) + '\n';
-    const body = error + escapeHtml(tail);
-    return (`<details><summary>${statusLabel(record.status)}: <code>${escapeHtml(itemLabel(record.item, 120))}</code></summary>\n\n` +
-        `<pre>${body.length > 0 ? body : '(no output)'}</pre>\n\n</details>\n`);
+/** "task" or "tasks", as `count` asks. */
+function plural(count) {
+    return count === 1 ? 'task' : 'tasks';
 }
 /** What a task wrote to its own step summary, under a heading naming it. */
 function taskSummaryBlock(record) {
@@ -36365,10 +36639,10 @@ function failureMessage(report) {
     return (`${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
         `(${parts.join(', ')})${list}.${note}`);
 }
-/** Writes the job summary. */
-async function writeSummary(report) {
+/** Writes the job summary under its title. */
+async function writeSummary(report, title) {
     const startedAt = monotonicMs();
-    const summary = buildSummary(report);
+    const summary = buildSummary(report, title);
     const ms = Math.round(monotonicMs() - startedAt);
     src_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
     await actions_core_summary.addRaw(summary, true).write();
@@ -36447,7 +36721,7 @@ async function concludeStep(outcome, options, files) {
         return reportNoItems(options.ifNoItems, outcome.noItems);
     const { report } = outcome;
     if (options.summary)
-        await files.attempt(() => writeSummary(report));
+        await files.attempt(() => writeSummary(report, options.summaryTitle));
     annotateFailures(report);
     const resolves = describeResolves(report.records);
     if (resolves !== undefined)
@@ -43843,7 +44117,7 @@ class Needs {
 ;// CONCATENATED MODULE: ./src/exec/skip-reason.ts
 
 /** At most this many needs are named in one reason; the rest are counted. */
-const MAX_NAMED = 5;
+const skip_reason_MAX_NAMED = 5;
 /**
  * Why a task was skipped for its needs, naming them grouped by how they ended, in input order:
  * `test failed`, `build and test failed`, `test failed and lint timed out`,
@@ -43859,7 +44133,7 @@ function unmetNeedsReason(unmet, name) {
     let named = 0;
     const clauses = [];
     for (const [status, indexes] of byStatus) {
-        const shown = indexes.slice(0, Math.max(0, MAX_NAMED - named)).map(name);
+        const shown = indexes.slice(0, Math.max(0, skip_reason_MAX_NAMED - named)).map(name);
         named += shown.length;
         const more = indexes.length - shown.length;
         if (more > 0)
@@ -44094,7 +44368,6 @@ function streamSink(stream) {
 }
 
 ;// CONCATENATED MODULE: ./src/log/task-log.ts
-
 
 
 
