@@ -36034,8 +36034,9 @@ function mermaidBlock(title, chart, open) {
 
 
 
-/** Runs with more tasks than this list only those that did not succeed: the rest is noise. */
-const EVERY_ROW_UP_TO = 100;
+/** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
+ * rows than this is too long to look through, and would take much of the summary's size budget. */
+const EVERY_ROW_UP_TO = 500;
 /** Tables with more rows than this are collapsed, so what comes after them stays in view. */
 const OPEN_ROWS_UP_TO = 20;
 /**

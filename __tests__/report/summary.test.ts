@@ -195,7 +195,7 @@ describe('the table', () => {
   })
 
   it('at scale lists only what did not succeed and says where the rest is', () => {
-    const records = Array.from({ length: 300 }, (_, i) =>
+    const records = Array.from({ length: 501 }, (_, i) =>
       record(i, `t${i}`, i === 7 ? TaskStatus.Failure : TaskStatus.Success)
     )
     const text = buildSummary(report(records))
@@ -203,11 +203,15 @@ describe('the table', () => {
     expect(text.match(/<tr><td>/g)).toHaveLength(1)
     expect(text).toContain('<tr><td>8</td>')
     expect(text).toContain(
-      '_The 299 tasks that succeeded are not listed; every result is in the `results-file` output._'
+      '_The 500 tasks that succeeded are not listed; every result is in the `results-file` output._'
     )
     const passing = buildSummary(report(records.map(r => ({ ...r, status: TaskStatus.Success }))))
     expect(passing).not.toContain('<table>')
-    expect(passing).toContain('_The 300 tasks that succeeded are not listed;')
+    expect(passing).toContain('_The 501 tasks that succeeded are not listed;')
+    // Up to 500 tasks every one is listed, in a collapsed table.
+    const listed = buildSummary(report(records.slice(0, 500)))
+    expect(listed).toContain('<details><summary>All 500 tasks</summary>')
+    expect(listed.match(/<tr><td>/g)).toHaveLength(500)
   })
 
   it('caps its rows and says how many it left out', () => {

@@ -5,8 +5,9 @@ import { type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { escapeHtml } from './markdown-escape.js'
 
-/** Runs with more tasks than this list only those that did not succeed: the rest is noise. */
-export const EVERY_ROW_UP_TO = 100
+/** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
+ * rows than this is too long to look through, and would take much of the summary's size budget. */
+export const EVERY_ROW_UP_TO = 500
 /** Tables with more rows than this are collapsed, so what comes after them stays in view. */
 export const OPEN_ROWS_UP_TO = 20
 
