@@ -83,8 +83,9 @@ describe('a task that leaves a process just before it ends (launcher)', () => {
   withLauncher('has it stopped, though other stops looked at /proc in the same turn', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-'))
     const leak = path.join(dir, 'leak')
-    // Each line in `leak` is written by a process that outlived its task by 0.3 s.
-    const leaver = `sleep 0.05; setsid -f sh -c 'sleep 0.3; echo $0 >> "$1"' "$0" "$1" </dev/null >/dev/null 2>&1`
+    // Each line in `leak` is written by a process that outlived its task by 2 s: long enough
+    // for its stop to come first on a loaded machine too (with 0.3 s, a busy one missed it).
+    const leaver = `sleep 0.05; setsid -f sh -c 'sleep 2; echo $0 >> "$1"' "$0" "$1" </dev/null >/dev/null 2>&1`
     const workers = 8
     const perWorker = 6
     const worker = async (first: number): Promise<void> => {
@@ -95,7 +96,7 @@ describe('a task that leaves a process just before it ends (launcher)', () => {
     }
     // Tasks end at about the same time: one stop's look at /proc precedes another's leftover.
     await Promise.all(Array.from({ length: workers }, (_, index) => worker(index * perWorker)))
-    await new Promise(resolve => setTimeout(resolve, 600))
+    await new Promise(resolve => setTimeout(resolve, 2300))
     const lines = fs.existsSync(leak) ? fs.readFileSync(leak, 'utf8').split('\n') : []
     fs.rmSync(dir, { recursive: true, force: true })
     expect(lines.filter(Boolean)).toEqual([])
