@@ -34,6 +34,15 @@ describe('summaryCharts', () => {
     expect(blocks.join('')).not.toContain('flowchart')
   })
 
+  it('counts tasks and workers in the singular when there is one', () => {
+    const [one] = summaryCharts(report(run(1, 1), { workers: 1 }))
+    expect(one).toContain('<summary>Timeline: 1 task on 1 worker</summary>')
+    const failure = summaryCharts(report(run(100, 4, i => i === 3)))
+    expect(failure[1]).toContain(
+      '<summary>Timeline: the 20 slowest of 100 tasks, and the 1 other failed task</summary>'
+    )
+  })
+
   it('draws the task graph when some task needs another', () => {
     const records = run(3, 2).map((r, i) => ({ ...r, needs: i === 2 ? ['task-0'] : [] }))
     const blocks = summaryCharts(report(records))
@@ -63,7 +72,7 @@ describe('summaryCharts', () => {
       /^<details><summary>Busy workers over time: 2,000 tasks on 8 workers<\/summary>\n\n```mermaid\n/
     )
     expect(busy).toContain('xychart-beta')
-    expect(busy).toContain('y-axis "busy workers" 0 --> 8')
+    expect(busy).toContain('y-axis "busy workers" 0.323 --> 8')
     expect(slowest).toContain(
       '<summary>Timeline: the 20 slowest of 2,000 tasks, and the 10 slowest of the 49 other failed tasks</summary>'
     )
@@ -101,7 +110,7 @@ describe('summaryCharts', () => {
     const BAR =
       /^ {4}(?:[^:;#%{}<>&"`$\n]|#\d+;)+ :(?:(?:active|done|crit|milestone), )*t\d+, \d+, \d+$/
     const XY =
-      /^---\nconfig:\n(?: .*\n)+---\nxychart-beta\n {2}x-axis "(?:seconds|minutes|hours) since the start" \[(?:"[\d.]+"(?:, )?)+\]\n {2}y-axis "busy workers" 0 --> \d+\n {2}bar \[(?:[\d.]+(?:, )?)+\]$/
+      /^---\nconfig:\n(?: .*\n)+---\nxychart-beta\n {2}x-axis "(?:milliseconds|seconds|minutes|hours) since the start" \[(?:"[\d.]{1,4}"(?:, )?)+\]\n {2}y-axis "busy workers" [\d.]+ --> \d+\n {2}bar \[(?:[\d.]+(?:, )?)+\]$/
     const name = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 30 }),
       fc.constantFrom(

@@ -46,7 +46,7 @@ function timelineBlocks(report: RunReport, open: string): string[] {
     endMs: (record.endedAt as number) - origin,
     status: record.status
   }))
-  const workers = `${count(ran.length)} tasks on ${count(report.workers)} workers`
+  const workers = `${counted(ran.length, 'task')} on ${counted(report.workers, 'worker')}`
   if (ran.length <= EVERY_TASK_UP_TO) {
     const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO })
     return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)]
@@ -83,13 +83,17 @@ function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; t
       more.length === otherFailures.length
         ? `the ${count(more.length)}`
         : `the ${count(more.length)} slowest of the ${count(otherFailures.length)}`
-    title += `, and ${which} other failed tasks`
+    title += `, and ${which} other failed ${more.length === 1 ? 'task' : 'tasks'}`
   }
   return { chosen: [...slowest, ...more], title }
 }
 
 /** A whole number with thousands separators. */
 const count = (value: number): string => value.toLocaleString('en-US')
+
+/** A count and its noun, plural unless the count is 1: `1 task`, `2 tasks`. */
+const counted = (value: number, noun: string): string =>
+  `${count(value)} ${value === 1 ? noun : `${noun}s`}`
 
 /** The note on a chart's title when limits left entries out. */
 const notDrawn = (omitted: number): string =>
