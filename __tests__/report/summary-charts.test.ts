@@ -4,6 +4,8 @@ import { TaskStatus } from '../../src/model/task-status.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
 import { MAX_CHART_TEXT } from '../../src/report/mermaid-chart.js'
 import { summaryCharts } from '../../src/report/summary-charts.js'
+import { mergeReports } from '../../src/report/merge.js'
+import { parseResultsFile, resultsFileText } from '../../src/results/results-file.js'
 import { record, report } from '../helpers/records.js'
 
 const T0 = 1_700_000_000_000
@@ -25,7 +27,53 @@ function run(count: number, workers: number, failed: (i: number) => boolean = ()
 const barLines = (block: string): string[] =>
   block.split('\n').filter(line => /:.*\bt\d+, /.test(line))
 
+/** Two results files of `perShard` tasks on 2 workers, the second started an hour later. */
+function hourApart(perShard: number) {
+  return [0, 3_600_000].map((offset, k) => {
+    const records = run(perShard, 2).map((r, i) => ({
+      ...r,
+      item: `shard${k}-task-${i}`,
+      startedAt: (r.startedAt as number) + offset,
+      endedAt: (r.endedAt as number) + offset
+    }))
+    return { path: `shard${k}.json`, report: report(records, { workers: 2 }) }
+  })
+}
+
+/** The times of a gantt block's bars, as written. */
+const barTimes = (block: string): number[][] =>
+  barLines(block).map(line => line.split(', ').slice(-2).map(Number))
+
 describe('summaryCharts', () => {
+  it('draws merged shards each from its own start, however far apart they started', () => {
+    const small = mergeReports(hourApart(6))
+    expect(small.merged?.slotsPerFile).toEqual([2, 2])
+    const [gantt] = summaryCharts(small)
+    expect(gantt).toContain(
+      '<summary>Timeline: 12 tasks on 4 workers, each shard from its own start</summary>'
+    )
+    // Each shard ran 3 tasks a slot of about 100 ms: no bar past the slowest shard's wall time.
+    const times = barTimes(gantt as string)
+    expect(times).toHaveLength(12)
+    expect(Math.max(...times.flat())).toBeLessThan(400)
+    expect(gantt).toContain('axisFormat %Q ms')
+    // Past 30 tasks: all 4 workers busy all along, not half of them over two hours.
+    const [busy, slowest] = summaryCharts(mergeReports(hourApart(40)))
+    expect(busy).toContain('Busy workers over time: 80 tasks on 4 workers, each shard from')
+    expect(busy).toContain('x-axis "seconds since the start"')
+    const values =
+      /\n {2}bar \[(.*)\]/
+        .exec(busy as string)?.[1]
+        ?.split(', ')
+        .map(Number) ?? []
+    expect(values.slice(0, -1).every(value => value === 4)).toBe(true)
+    expect(slowest).toContain('each shard from its own start</summary>')
+    // The results file of the merge keeps which slots were whose.
+    expect(parseResultsFile(resultsFileText(small), 'merged.json').merged?.slotsPerFile).toEqual([
+      2, 2
+    ])
+  })
+
   it('draws no task graph when no task needs another', () => {
     const records = run(5, 2).map(r => ({ ...r, needs: [] }))
     const blocks = summaryCharts(report(records))
