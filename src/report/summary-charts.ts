@@ -75,13 +75,18 @@ function origins(
   ran: readonly TaskRecord[],
   slotsPerFile: readonly number[]
 ): (record: TaskRecord) => number {
+  // The last slot of each file; a record's file is the first whose last slot is not below its own.
+  let last = 0
+  const lastSlots = slotsPerFile.map(slots => (last += slots))
   const fileOf = (record: TaskRecord): number => {
-    let last = 0
-    for (const [file, slots] of slotsPerFile.entries()) {
-      last += slots
-      if ((record.slot ?? 1) <= last) return file
+    const slot = record.slot ?? 1
+    let [low, high] = [0, lastSlots.length]
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if ((lastSlots[middle] as number) < slot) low = middle + 1
+      else high = middle
     }
-    return slotsPerFile.length
+    return low
   }
   const first = new Map<number, number>()
   for (const record of ran) {
