@@ -91,6 +91,18 @@ describe('summaryCharts', () => {
     )
   })
 
+  it('writes `_ @ [ ] ,` as they are in gantt labels, and escapes them in the graph', () => {
+    const records = run(2, 2).map((r, i) => ({
+      ...r,
+      item: ['test_a.py::x[1,2]', 'ci@example.com'][i] as string,
+      needs: i === 1 ? ['test_a.py::x[1,2]'] : []
+    }))
+    const [gantt, graph] = summaryCharts(report(records))
+    expect(gantt).toContain('#116;est_a.py#58;#58;x[1,2] :')
+    expect(gantt).toContain('#99;i@example.com :')
+    expect(graph).toContain('#116;est#95;a.py#58;#58;x#91;1#44;2#93;')
+  })
+
   it('draws the task graph when some task needs another', () => {
     const records = run(3, 2).map((r, i) => ({ ...r, needs: i === 2 ? ['task-0'] : [] }))
     const blocks = summaryCharts(report(records))

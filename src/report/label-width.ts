@@ -47,7 +47,8 @@ export function measuredWidth(escaped: string): number {
  */
 export function fittingLength(text: string, note: string, maxLabel: number): number {
   for (let length = maxLabel; length > 1; length--) {
-    if (measuredWidth(withNote(mermaidLabel(text, length), note)) <= MAX_LABEL_WIDTH) return length
+    if (measuredWidth(withNote(mermaidLabel(text, length, true), note)) <= MAX_LABEL_WIDTH)
+      return length
   }
   return 1
 }

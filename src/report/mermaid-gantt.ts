@@ -83,7 +83,7 @@ export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<Char
     const { status, label } = tasks[index] as TimelineTask
     const { note } = GANTT_STATUS[status]
     const length = fittingLength(label, note, maxLabel)
-    const text = withNote(mermaidLabel(label, length), note)
+    const text = withNote(mermaidLabel(label, length, true), note)
     return { index, slot, start, end, status, label: text }
   })
   const ranked = [...bars].sort(
