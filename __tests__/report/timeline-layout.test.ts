@@ -85,12 +85,14 @@ const WIDE = Array.from({ length: 30 }, (_, i) => {
 })
 
 /**
- * 24 tasks, a slot each, named with the characters Mermaid measures widest: escaped ones (`_` `:`
+ * 26 tasks, a slot each, named with the characters Mermaid measures widest: escaped ones (`_` `:`
  * `@` `[` `,`, each measured as its ~7-character entity placeholder), capitals, other scripts,
  * emoji; short bars near the left edge, the middle and the right edge of the chart, some failing.
  */
 const ESCAPED = (() => {
   const names = [
+    'x:'.repeat(20),
+    '~%'.repeat(20),
     'tests/test_users.py::test_login_with_expired_token',
     'tests/api/test_orders.py::TestCheckout::test_pay_with_card[visa-3ds]',
     'ci@example.com:deploy_prod_eu_west_1',
@@ -99,7 +101,6 @@ const ESCAPED = (() => {
     '::'.repeat(20),
     'Проверка_интеграции_платежей_и_возвратов',
     'ΔΟΚΙΜΗ_ΣΥΣΤΗΜΑΤΟΣ—ωωωωωωωωωωωωωωωωω',
-    '—'.repeat(40),
     'WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW',
     '😀'.repeat(40),
     'x,y,z,[1],[2],[3],~a,~b,%c,%d,#e,#f'
@@ -159,7 +160,7 @@ describeRendered('the timeline as GitHub draws it', () => {
         thirty: summaryCharts(report(THIRTY, { workers: 8 })).join('\n'),
         many: summaryCharts(report(MANY, { workers: 8 })).join('\n'),
         wide: summaryCharts(report(WIDE, { workers: 30 })).join('\n'),
-        escaped: summaryCharts(report(ESCAPED, { workers: 25 })).join('\n')
+        escaped: summaryCharts(report(ESCAPED, { workers: 27 })).join('\n')
       },
       { open: true }
     )
@@ -188,7 +189,7 @@ describeRendered('the timeline as GitHub draws it', () => {
   test('labels of escaped characters (pytest ids) and of other scripts stay inside the chart', () => {
     const page = pages.escaped
     expect(page.error).toBeNull()
-    expectReadable(page.gantts[0]!, page.charts[0]!, 25)
+    expectReadable(page.gantts[0]!, page.charts[0]!, 27)
   })
 
   test('2,000 tasks: how busy the workers were, and the slowest and failed tasks, drawn', () => {

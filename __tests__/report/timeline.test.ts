@@ -9,6 +9,7 @@ import {
   chooseBuckets
 } from '../../src/report/mermaid-xychart.js'
 import { slotTimes, type TimelineTask } from '../../src/report/timeline-tasks.js'
+import { measuredWidth } from '../../src/report/label-width.js'
 
 const task = (
   slot: number,
@@ -75,6 +76,35 @@ describe('slotTimes', () => {
       { seed: 20261207, numRuns: 500 }
     )
     expect(runs).toBe(500)
+  })
+})
+
+describe('measuredWidth', () => {
+  it('is at least the width Chromium draws at 11 px, per character and per entity code', () => {
+    // Measured in the preview's Chromium: a gantt label of 20 of each, its width / 20.
+    const drawn: [string, number][] = [
+      ['a', 6.16],
+      ['m', 9.16],
+      ['_', 6.21],
+      ['ß', 6.73],
+      ['~', 6.42],
+      ['W', 10.41],
+      ['M', 9.16],
+      ['@', 11.17],
+      ['—', 11.0],
+      ['…', 11.0],
+      ['ш', 8.83],
+      ['Ш', 10.08],
+      ['Ж', 10.16],
+      ['ω', 8.61],
+      ['Ω', 8.22],
+      ['😀', 13.74]
+    ]
+    expect(drawn.filter(([ch, width]) => measuredWidth(ch) < width)).toEqual([])
+    // An entity code as its placeholder: ﬂ 5.5, ° 4.4 twice, ¶ 5.91, ß 6.73, and 6.12 a digit.
+    const placeholder = (digits: number): number => 5.5 + 2 * 4.4 + 5.91 + 6.73 + 6.12 * digits
+    expect(measuredWidth('#58;')).toBeGreaterThanOrEqual(placeholder(2))
+    expect(measuredWidth('#8212;')).toBeGreaterThanOrEqual(placeholder(4))
   })
 })
 
