@@ -59,7 +59,7 @@ describe('the timeline of a real run', () => {
     const drawn = charts(run.summary)
     expect(Object.keys(drawn)).toEqual(['xychart-beta', 'gantt'])
     expect(drawn['xychart-beta']).toMatch(
-      /\n {2}y-axis "busy workers" 0 --> 4\n {2}bar \[[\d., ]+\]$/
+      /\n {2}y-axis "busy workers" 0\.162 --> 4\n {2}bar \[[\d., ]+\]$/
     )
     expect(run.summary).toContain('<summary>Timeline: the 20 slowest of 200 tasks</summary>')
     expect([...barsBySection(drawn.gantt as string).values()].flat()).toHaveLength(20)

@@ -36,7 +36,13 @@ describe('readResultsFile and mergeReports', () => {
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, failed: 1 })
     expect(merged.durationMs).toBe(3000)
     expect(merged.workers).toBe(6)
-    expect(merged.merged).toEqual({ files: 3, shards: 3, missingShards: [], problems: [] })
+    expect(merged.merged).toEqual({
+      files: 3,
+      shards: 3,
+      missingShards: [],
+      problems: [],
+      slotsPerFile: [2, 2, 2]
+    })
     expect(merged.records[3]?.outputs).toEqual({ k: 'v' })
     expect(merged.records[0]?.startedAt).toBe(1_700_000_000_000)
     expect(mergeProblemsMessage(merged)).toBeUndefined()
@@ -174,7 +180,13 @@ describe('readResultsFile and mergeReports', () => {
       [1, 'z'],
       [2, 'y']
     ])
-    expect(merged.merged).toEqual({ files: 2, shards: null, missingShards: [], problems: [] })
+    expect(merged.merged).toEqual({
+      files: 2,
+      shards: null,
+      missingShards: [],
+      problems: [],
+      slotsPerFile: [2, 2]
+    })
   })
 
   it('merges around a file that is not a valid results file, naming the file and the field', async () => {

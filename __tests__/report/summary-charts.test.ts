@@ -4,6 +4,8 @@ import { TaskStatus } from '../../src/model/task-status.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
 import { MAX_CHART_TEXT } from '../../src/report/mermaid-chart.js'
 import { summaryCharts } from '../../src/report/summary-charts.js'
+import { mergeReports } from '../../src/report/merge.js'
+import { parseResultsFile, resultsFileText } from '../../src/results/results-file.js'
 import { record, report } from '../helpers/records.js'
 
 const T0 = 1_700_000_000_000
@@ -25,13 +27,80 @@ function run(count: number, workers: number, failed: (i: number) => boolean = ()
 const barLines = (block: string): string[] =>
   block.split('\n').filter(line => /:.*\bt\d+, /.test(line))
 
+/** Two results files of `perShard` tasks on 2 workers, the second started an hour later. */
+function hourApart(perShard: number) {
+  return [0, 3_600_000].map((offset, k) => {
+    const records = run(perShard, 2).map((r, i) => ({
+      ...r,
+      item: `shard${k}-task-${i}`,
+      startedAt: (r.startedAt as number) + offset,
+      endedAt: (r.endedAt as number) + offset
+    }))
+    return { path: `shard${k}.json`, report: report(records, { workers: 2 }) }
+  })
+}
+
+/** The times of a gantt block's bars, as written. */
+const barTimes = (block: string): number[][] =>
+  barLines(block).map(line => line.split(', ').slice(-2).map(Number))
+
 describe('summaryCharts', () => {
+  it('draws merged shards each from its own start, however far apart they started', () => {
+    const small = mergeReports(hourApart(6))
+    expect(small.merged?.slotsPerFile).toEqual([2, 2])
+    const [gantt] = summaryCharts(small)
+    expect(gantt).toContain(
+      '<summary>Timeline: 12 tasks on 4 workers, each shard from its own start</summary>'
+    )
+    // Each shard ran 3 tasks a slot of about 100 ms: no bar past the slowest shard's wall time.
+    const times = barTimes(gantt as string)
+    expect(times).toHaveLength(12)
+    expect(Math.max(...times.flat())).toBeLessThan(400)
+    expect(gantt).toContain('axisFormat %Q ms')
+    // Past 30 tasks: all 4 workers busy all along, not half of them over two hours.
+    const [busy, slowest] = summaryCharts(mergeReports(hourApart(40)))
+    expect(busy).toContain('Busy workers over time: 80 tasks on 4 workers, each shard from')
+    expect(busy).toContain('x-axis "seconds since the start"')
+    const values =
+      /\n {2}bar \[(.*)\]/
+        .exec(busy as string)?.[1]
+        ?.split(', ')
+        .map(Number) ?? []
+    expect(values.slice(0, -1).every(value => value === 4)).toBe(true)
+    expect(slowest).toContain('each shard from its own start</summary>')
+    // The results file of the merge keeps which slots were whose.
+    expect(parseResultsFile(resultsFileText(small), 'merged.json').merged?.slotsPerFile).toEqual([
+      2, 2
+    ])
+  })
+
   it('draws no task graph when no task needs another', () => {
     const records = run(5, 2).map(r => ({ ...r, needs: [] }))
     const blocks = summaryCharts(report(records))
     expect(blocks).toHaveLength(1)
     expect(blocks[0]).toContain('<summary>Timeline: 5 tasks on 2 workers</summary>')
     expect(blocks.join('')).not.toContain('flowchart')
+  })
+
+  it('counts tasks and workers in the singular when there is one', () => {
+    const [one] = summaryCharts(report(run(1, 1), { workers: 1 }))
+    expect(one).toContain('<summary>Timeline: 1 task on 1 worker</summary>')
+    const failure = summaryCharts(report(run(100, 4, i => i === 3)))
+    expect(failure[1]).toContain(
+      '<summary>Timeline: the 20 slowest of 100 tasks, and the 1 other failed task</summary>'
+    )
+  })
+
+  it('writes `_ @ [ ] ,` as they are in gantt labels, and escapes them in the graph', () => {
+    const records = run(2, 2).map((r, i) => ({
+      ...r,
+      item: ['test_a.py::x[1,2]', 'ci@example.com'][i] as string,
+      needs: i === 1 ? ['test_a.py::x[1,2]'] : []
+    }))
+    const [gantt, graph] = summaryCharts(report(records))
+    expect(gantt).toContain('#116;est_a.py#58;#58;x[1,2] :')
+    expect(gantt).toContain('#99;i@example.com :')
+    expect(graph).toContain('#116;est#95;a.py#58;#58;x#91;1#44;2#93;')
   })
 
   it('draws the task graph when some task needs another', () => {
@@ -63,7 +132,7 @@ describe('summaryCharts', () => {
       /^<details><summary>Busy workers over time: 2,000 tasks on 8 workers<\/summary>\n\n```mermaid\n/
     )
     expect(busy).toContain('xychart-beta')
-    expect(busy).toContain('y-axis "busy workers" 0 --> 8')
+    expect(busy).toContain('y-axis "busy workers" 0.323 --> 8')
     expect(slowest).toContain(
       '<summary>Timeline: the 20 slowest of 2,000 tasks, and the 10 slowest of the 49 other failed tasks</summary>'
     )
@@ -101,7 +170,7 @@ describe('summaryCharts', () => {
     const BAR =
       /^ {4}(?:[^:;#%{}<>&"`$\n]|#\d+;)+ :(?:(?:active|done|crit|milestone), )*t\d+, \d+, \d+$/
     const XY =
-      /^---\nconfig:\n(?: .*\n)+---\nxychart-beta\n {2}x-axis "(?:seconds|minutes|hours) since the start" \[(?:"[\d.]+"(?:, )?)+\]\n {2}y-axis "busy workers" 0 --> \d+\n {2}bar \[(?:[\d.]+(?:, )?)+\]$/
+      /^---\nconfig:\n(?: .*\n)+---\nxychart-beta\n {2}x-axis "(?:milliseconds|seconds|minutes|hours) since the start" \[(?:"[\d.]{1,4}"(?:, )?)+\]\n {2}y-axis "busy workers" [\d.]+ --> \d+\n {2}bar \[(?:[\d.]+(?:, )?)+\]$/
     const name = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 30 }),
       fc.constantFrom(

@@ -84,6 +84,38 @@ const WIDE = Array.from({ length: 30 }, (_, i) => {
   return ran(i, name, i + 1, start, start + [30, 200, 350, 5][i % 4]!, status)
 })
 
+/**
+ * 26 tasks, a slot each, named with the characters Mermaid measures widest: escaped ones (`_` `:`
+ * `@` `[` `,`, each measured as its ~7-character entity placeholder), capitals, other scripts,
+ * emoji; short bars near the left edge, the middle and the right edge of the chart, some failing.
+ */
+const ESCAPED = (() => {
+  const names = [
+    'x:'.repeat(20),
+    '~%'.repeat(20),
+    'tests/test_users.py::test_login_with_expired_token',
+    'tests/api/test_orders.py::TestCheckout::test_pay_with_card[visa-3ds]',
+    'ci@example.com:deploy_prod_eu_west_1',
+    'a_b_c_d_e_f_g_h_i_j_k_l_m_n_o_p_q_r_s_t',
+    '@'.repeat(40),
+    '::'.repeat(20),
+    'Проверка_интеграции_платежей_и_возвратов',
+    'ΔΟΚΙΜΗ_ΣΥΣΤΗΜΑΤΟΣ—ωωωωωωωωωωωωωωωωω',
+    'WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW',
+    '😀'.repeat(40),
+    'x,y,z,[1],[2],[3],~a,~b,%c,%d,#e,#f'
+  ]
+  return names
+    .flatMap((name, i) =>
+      [5, 640].map((start, k) => {
+        const at = start + 37 * i
+        const status = (i + k) % 3 === 0 ? TaskStatus.Failure : TaskStatus.Success
+        return ran(2 * i + k, name, 2 * i + k + 1, at, at + 25, status)
+      })
+    )
+    .concat([ran(24, 'long', 25, 0, 1300)])
+})()
+
 /** 2,000 tasks on 8 workers, every 40th failing. */
 const MANY = Array.from({ length: 2_000 }, (_, i) => {
   const start = Math.floor(i / 8) * 50
@@ -120,14 +152,15 @@ function expectReadable(gantt: GanttFacts, chart: Box, tasks: number): void {
 }
 
 describeRendered('the timeline as GitHub draws it', () => {
-  let pages: Record<'checks' | 'thirty' | 'many' | 'wide', PageFacts>
+  let pages: Record<'checks' | 'thirty' | 'many' | 'wide' | 'escaped', PageFacts>
   beforeAll(async () => {
     pages = await renderedPages(
       {
         checks: summaryCharts(report(CHECKS, { workers: 8 })).join('\n'),
         thirty: summaryCharts(report(THIRTY, { workers: 8 })).join('\n'),
         many: summaryCharts(report(MANY, { workers: 8 })).join('\n'),
-        wide: summaryCharts(report(WIDE, { workers: 30 })).join('\n')
+        wide: summaryCharts(report(WIDE, { workers: 30 })).join('\n'),
+        escaped: summaryCharts(report(ESCAPED, { workers: 27 })).join('\n')
       },
       { open: true }
     )
@@ -151,6 +184,12 @@ describeRendered('the timeline as GitHub draws it', () => {
     const page = pages.wide
     expect(page.error).toBeNull()
     expectReadable(page.gantts[0]!, page.charts[0]!, 30)
+  })
+
+  test('labels of escaped characters (pytest ids) and of other scripts stay inside the chart', () => {
+    const page = pages.escaped
+    expect(page.error).toBeNull()
+    expectReadable(page.gantts[0]!, page.charts[0]!, 27)
   })
 
   test('2,000 tasks: how busy the workers were, and the slowest and failed tasks, drawn', () => {

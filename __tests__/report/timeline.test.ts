@@ -9,6 +9,7 @@ import {
   chooseBuckets
 } from '../../src/report/mermaid-xychart.js'
 import { slotTimes, type TimelineTask } from '../../src/report/timeline-tasks.js'
+import { measuredWidth } from '../../src/report/label-width.js'
 
 const task = (
   slot: number,
@@ -78,21 +79,64 @@ describe('slotTimes', () => {
   })
 })
 
+describe('measuredWidth', () => {
+  it('is at least the width Chromium draws at 11 px, per character and per entity code', () => {
+    // Measured in the preview's Chromium: a gantt label of 20 of each, its width / 20.
+    const drawn: [string, number][] = [
+      ['a', 6.16],
+      ['m', 9.16],
+      ['_', 6.21],
+      ['ß', 6.73],
+      ['~', 6.42],
+      ['W', 10.41],
+      ['M', 9.16],
+      ['@', 11.17],
+      ['—', 11.0],
+      ['…', 11.0],
+      ['ш', 8.83],
+      ['Ш', 10.08],
+      ['Ж', 10.16],
+      ['ω', 8.61],
+      ['Ω', 8.22],
+      ['😀', 13.74]
+    ]
+    expect(drawn.filter(([ch, width]) => measuredWidth(ch) < width)).toEqual([])
+    // An entity code as its placeholder: ﬂ 5.5, ° 4.4 twice, ¶ 5.91, ß 6.73, and 6.12 a digit.
+    const placeholder = (digits: number): number => 5.5 + 2 * 4.4 + 5.91 + 6.73 + 6.12 * digits
+    expect(measuredWidth('#58;')).toBeGreaterThanOrEqual(placeholder(2))
+    expect(measuredWidth('#8212;')).toBeGreaterThanOrEqual(placeholder(4))
+  })
+})
+
 describe('chooseBuckets', () => {
   it.each([
-    [0, 'seconds', 1, 1],
-    [999, 'seconds', 50, 20],
+    [0, 'milliseconds', 1, 1],
+    [146, 'milliseconds', 5, 30],
+    [999, 'milliseconds', 50, 20],
+    [1_450, 'seconds', 50, 29],
     [2_600, 'seconds', 100, 26],
     [90_000, 'seconds', 5_000, 18],
     [45 * 60_000, 'minutes', 120_000, 23],
     [3 * 3_600_000, 'minutes', 600_000, 18],
     [10 * 3_600_000, 'hours', 1_800_000, 20],
-    [40 * 24 * 3_600_000, 'hours', 360_000_000, 10]
+    [40 * 24 * 3_600_000, 'hours', 180_000_000, 20]
   ])('splits a run of %d ms into %s, %d ms each, %d buckets', (span, unit, width, count) => {
     const buckets = chooseBuckets(span)
     expect([buckets.unit.name, buckets.width, buckets.count]).toEqual([unit, width, count])
     expect(buckets.count).toBeLessThanOrEqual(MAX_BUCKETS)
     expect(buckets.count * buckets.width).toBeGreaterThanOrEqual(span)
+  })
+
+  it('labels every bucket in at most 4 characters, at any span', () => {
+    let spans = 0
+    // Every span from 1 ms to 100 days, 40 to each power of ten.
+    for (let span = 1; span < 1e10; span = Math.ceil(span * 1.06)) {
+      spans++
+      const chart = busyWorkersChart([task(1, 0, span)], 1)
+      const labels = JSON.parse(`[${/x-axis "[a-z ]+" \[(.*)\]\n/.exec(chart.text)?.[1]}]`)
+      for (const label of labels as string[]) expect(label.length).toBeLessThanOrEqual(4)
+    }
+    expect(spans).toBeGreaterThan(300)
   })
 })
 
@@ -161,13 +205,15 @@ describe('busyWorkersChart', () => {
         '    height: 260',
         '    xAxis:',
         '      labelFontSize: 12',
+        '    yAxis:',
+        '      labelFontSize: 14',
         '  themeVariables:',
         '    xyChart:',
         '      plotColorPalette: "#54aeff"',
         '---',
         'xychart-beta',
         '  x-axis "seconds since the start" ["0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9"]',
-        '  y-axis "busy workers" 0 --> 4',
+        '  y-axis "busy workers" 0.162 --> 4',
         '  bar [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1]'
       ].join('\n')
     })
@@ -181,6 +227,6 @@ describe('busyWorkersChart', () => {
     expect(chart.text.length).toBeLessThan(MAX_CHART_TEXT / 20)
     expect(chart.text).not.toContain('task ')
     expect(chart.text).toContain('x-axis "minutes since the start"')
-    expect(chart.text).toMatch(/y-axis "busy workers" 0 --> 64\n/)
+    expect(chart.text).toMatch(/y-axis "busy workers" 2\.586 --> 64\n/)
   })
 })

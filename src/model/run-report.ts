@@ -47,6 +47,12 @@ export interface MergeInfo {
    * (missing, twice, foreign, or for another item). Any of them fails the step.
    */
   problems: string[]
+  /**
+   * How many worker slots each merged file's records took, in slot order (slots 1 to the first
+   * count are the first file's, and so on), so the charts can draw each shard from its own start.
+   * Absent from files written before it was added.
+   */
+  slotsPerFile?: number[]
 }
 
 /** How many records ended each way. */

@@ -59,7 +59,7 @@ export function mergeReports(
   const refusal = whyNotOneRun(ordered)
   if (refusal !== undefined) return nothingMerged(files, ordered, [refusal, ...refused])
   // Without a refusal, either every file is a shard (and `first` is set) or none is.
-  const { records, problems } = mergeRecords(ordered, first === undefined)
+  const { records, problems, slotsPerFile } = mergeRecords(ordered, first === undefined)
   const missingShards = first === undefined ? [] : missingShardIndexes(ordered, first)
   const splitProblems = first === undefined ? [] : checkSplit(ordered, first)
   if (missingShards.length > 0 && first !== undefined) {
@@ -82,7 +82,8 @@ export function mergeReports(
       files: files.length,
       shards: first?.total ?? null,
       missingShards,
-      problems: [...splitProblems, ...refused, ...problems]
+      problems: [...splitProblems, ...refused, ...problems],
+      slotsPerFile
     }
   }
 }
@@ -109,15 +110,17 @@ function nothingMerged(
 
 /**
  * The records the files can give, in input order, each file's worker slots after the previous
- * files' (`renumber`: unsharded runs of different item lists, numbered one after another), and
- * the problems of each file's records, then those a merge's own file carries.
+ * files' (`renumber`: unsharded runs of different item lists, numbered one after another), the
+ * problems of each file's records, then those a merge's own file carries, and how many slots each
+ * file took.
  */
 function mergeRecords(
   ordered: readonly ResultsFile[],
   renumber: boolean
-): { records: TaskRecord[]; problems: string[] } {
+): { records: TaskRecord[]; problems: string[]; slotsPerFile: number[] } {
   const problems: string[] = []
   const records: TaskRecord[] = []
+  const slotsPerFile: number[] = []
   let slotOffset = 0
   for (const file of ordered) {
     const checked = checkRecords(file)
@@ -126,10 +129,12 @@ function mergeRecords(
       records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset })
     }
     slotOffset += file.report.workers
+    // A merged file's slots are its own files' slots.
+    slotsPerFile.push(...(file.report.merged?.slotsPerFile ?? [file.report.workers]))
   }
   records.sort((a, b) => a.index - b.index)
   if (renumber) records.forEach((record, index) => (record.index = index))
-  return { records, problems }
+  return { records, problems, slotsPerFile }
 }
 
 /** The shards of the split no file came from, in order. */

@@ -70,7 +70,7 @@ const isFailure = (status: TaskStatus): boolean =>
  * the order they ran), so a label that does not fit its bar is drawn beside it on its own row and
  * never over another task's bar. Failures are marked `crit`, timed-out tasks `active, crit`,
  * cancelled ones `done`, and each non-success labelled with its status. Labels are cut to
- * `maxLabel` characters, fewer when wide characters would pass MAX_LABEL_WIDTH. Skipped tasks
+ * `maxLabel` characters, fewer when Mermaid would measure them past MAX_LABEL_WIDTH. Skipped tasks
  * (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap
  * (see slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting
  * are kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take
@@ -82,8 +82,8 @@ export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<Char
   const bars = slotTimes(tasks).map(({ index, slot, start, end }): Bar => {
     const { status, label } = tasks[index] as TimelineTask
     const { note } = GANTT_STATUS[status]
-    const length = fittingLength(label, note === '' ? '' : ` (${note})`, maxLabel)
-    const text = withNote(mermaidLabel(label, length), note)
+    const length = fittingLength(label, note, maxLabel)
+    const text = withNote(mermaidLabel(label, length, true), note)
     return { index, slot, start, end, status, label: text }
   })
   const ranked = [...bars].sort(

@@ -11,6 +11,12 @@ export const DEFAULT_MAX_LABEL = 60
 
 /** ASCII written as it is, except as a label's first character (keywords and list markers start lines). */
 const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/
+/**
+ * Also written as they are in a gantt task name, which Mermaid neither reads as Markdown nor links
+ * (the reasons they are escaped elsewhere), and where each escaped character would be measured as
+ * its ~7-character placeholder (see label-width.ts): `_` `@` `[` `]` `,`.
+ */
+const RAW_IN_GANTT = /^[_@[\],]$/
 /** Letters, marks, numbers, symbols and punctuation outside ASCII are written as they are. */
 const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u
 /** Mermaid's entity placeholders are built from these, so text must never spell one. */
@@ -37,9 +43,12 @@ export function labelText(text: string, maxLabel: number): string {
   return visible === '' ? ' ' : cut(visible, labelMax(maxLabel))
 }
 
-/** Untrusted text as a Mermaid label (a gantt task name, or inside a quoted flowchart label) that shows labelText(text, maxLabel). */
-export function mermaidLabel(text: string, maxLabel: number): string {
-  return escapeLabelText(labelText(text, maxLabel))
+/**
+ * Untrusted text as a Mermaid label that shows labelText(text, maxLabel): inside a quoted
+ * flowchart label, or a gantt task name (`gantt`, which leaves {@link RAW_IN_GANTT} as it is).
+ */
+export function mermaidLabel(text: string, maxLabel: number, gantt = false): string {
+  return escapeLabelText(labelText(text, maxLabel), true, gantt)
 }
 
 /** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
@@ -54,16 +63,19 @@ function labelMax(maxLabel: number): number {
 
 /**
  * Escapes text that labelText already made (no cutting, no control characters left to show).
- * `atStart`: the text starts the label (so its first character is escaped if ASCII).
+ * `atStart`: the text starts the label (so its first character is escaped if ASCII); `gantt`: it
+ * is a gantt task name.
  */
-export function escapeLabelText(text: string, atStart = true): string {
+export function escapeLabelText(text: string, atStart = true, gantt = false): string {
   const chars = Array.from(text)
   const last = chars.length - 1
   const escaped = chars
     .map((ch, i) => {
       const raw =
         ch.length === 1 && ch < '\u0080'
-          ? (i !== 0 || !atStart) && RAW_ASCII.test(ch) && !(ch === ' ' && (i === 0 || i === last))
+          ? (i !== 0 || !atStart) &&
+            (RAW_ASCII.test(ch) || (gantt && RAW_IN_GANTT.test(ch))) &&
+            !(ch === ' ' && (i === 0 || i === last))
           : RAW_OTHER.test(ch) && !PLACEHOLDER_CHARS.has(ch)
       return raw ? ch : `#${ch.codePointAt(0)};`
     })

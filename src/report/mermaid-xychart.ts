@@ -9,12 +9,13 @@ interface Unit {
   name: string
   ms: number
 }
+const MILLISECONDS: Unit = { name: 'milliseconds', ms: 1 }
 const SECONDS: Unit = { name: 'seconds', ms: 1000 }
 const MINUTES: Unit = { name: 'minutes', ms: 60_000 }
 const HOURS: Unit = { name: 'hours', ms: 3_600_000 }
 
 /** Bucket widths tried, in units: round numbers, the smallest that makes at most MAX_BUCKETS. */
-const STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 20, 30]
+const STEPS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 20, 30, 50, 100]
 
 /** The buckets of the x axis: the unit, each bucket's width in ms, how many. */
 export interface Buckets {
@@ -25,12 +26,14 @@ export interface Buckets {
 }
 
 /**
- * The buckets for a run `spanMs` long: seconds under 5 minutes, minutes under 5 hours, hours
- * beyond (so labels stay short), the narrowest round width that needs at most MAX_BUCKETS.
+ * The buckets for a run `spanMs` long: milliseconds under 1 second, seconds under 5 minutes,
+ * minutes under 5 hours, hours beyond, so labels stay at most 4 characters (`0.05`, `145`, `4.5`),
+ * the narrowest round width that needs at most MAX_BUCKETS.
  */
 export function chooseBuckets(spanMs: number): Buckets {
   const span = Math.max(1, spanMs)
-  const unit = span < 300_000 ? SECONDS : span < 18_000_000 ? MINUTES : HOURS
+  const unit =
+    span < 1_000 ? MILLISECONDS : span < 300_000 ? SECONDS : span < 18_000_000 ? MINUTES : HOURS
   const inUnits = span / unit.ms
   // Beyond the list (runs of many days), whole powers of ten of hours.
   const step =
@@ -63,6 +66,20 @@ export function busyWorkers(tasks: readonly TimelineTask[], buckets: Buckets): n
   })
 }
 
+/**
+ * Mermaid starts a bar chart's y axis half a tick label's height above the plot's bottom (its
+ * `outerPadding`: 8 px for the 14 px labels), so a bar of 0 would still be 8 px tall. The axis
+ * starts instead at the value that puts 0 on the plot's bottom: PAD × peak / (PLOT − PAD), where
+ * PLOT is the plot's height (about 202 px in a 260 px chart, measured in Chromium; taken a little
+ * larger, so a 0 stays a sliver rather than a negative height, which SVG refuses).
+ */
+const Y_LABEL_PAD = 8
+const PLOT_HEIGHT = 206
+
+/** Where the y axis starts so that a bar's height is proportional to its value (see above). */
+export const yAxisStart = (peak: number): number =>
+  (Y_LABEL_PAD * peak) / (PLOT_HEIGHT - Y_LABEL_PAD)
+
 /** A number with at most `digits` decimals, without trailing zeros. */
 const decimal = (value: number, digits: number): string => String(Number(value.toFixed(digits)))
 
@@ -90,6 +107,8 @@ export function busyWorkersChart(tasks: readonly TimelineTask[], workers: number
     '    height: 260',
     '    xAxis:',
     '      labelFontSize: 12',
+    '    yAxis:',
+    '      labelFontSize: 14',
     // A blue that reads on light and dark pages (the default is a pale lavender).
     '  themeVariables:',
     '    xyChart:',
@@ -97,7 +116,7 @@ export function busyWorkersChart(tasks: readonly TimelineTask[], workers: number
     '---',
     'xychart-beta',
     `  x-axis "${buckets.unit.name} since the start" [${labels.join(', ')}]`,
-    `  y-axis "busy workers" 0 --> ${peak}`,
+    `  y-axis "busy workers" ${decimal(yAxisStart(peak), 3)} --> ${peak}`,
     `  bar [${busy.map(value => decimal(value, 2)).join(', ')}]`
   ].join('\n')
   return { text, omitted: 0 }

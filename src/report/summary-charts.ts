@@ -38,15 +38,17 @@ export function summaryCharts(report: RunReport): string[] {
 function timelineBlocks(report: RunReport, open: string): string[] {
   const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null)
   if (ran.length === 0) return []
-  const origin = Math.min(...ran.map(record => record.startedAt as number))
+  const groups = report.merged?.slotsPerFile ?? []
+  const originOf = origins(ran, groups)
   const tasks: TimelineTask[] = ran.map(record => ({
     label: itemLabel(record.item, 200),
     slot: record.slot ?? 1,
-    startMs: (record.startedAt as number) - origin,
-    endMs: (record.endedAt as number) - origin,
+    startMs: (record.startedAt as number) - originOf(record),
+    endMs: (record.endedAt as number) - originOf(record),
     status: record.status
   }))
-  const workers = `${count(ran.length)} tasks on ${count(report.workers)} workers`
+  const own = groups.length > 1 ? ', each shard from its own start' : ''
+  const workers = `${counted(ran.length, 'task')} on ${counted(report.workers, 'worker')}${own}`
   if (ran.length <= EVERY_TASK_UP_TO) {
     const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO })
     return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)]
@@ -59,8 +61,39 @@ function timelineBlocks(report: RunReport, open: string): string[] {
   )
   return [
     mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
-    mermaidBlock(`${title}${notDrawn(gantt.omitted)}`, gantt.text, open)
+    mermaidBlock(`${title}${own}${notDrawn(gantt.omitted)}`, gantt.text, open)
   ]
+}
+
+/**
+ * Where each record's times count from: the first start among the records of its file when the
+ * report merged files (`slotsPerFile`: shards start apart, queued or on clocks that differ, and one
+ * origin would stretch the axis over the gap and flatten the busy counts), else the run's first
+ * start. So the charts span about the slowest shard's wall time, as the headline says.
+ */
+function origins(
+  ran: readonly TaskRecord[],
+  slotsPerFile: readonly number[]
+): (record: TaskRecord) => number {
+  // The last slot of each file; a record's file is the first whose last slot is not below its own.
+  let last = 0
+  const lastSlots = slotsPerFile.map(slots => (last += slots))
+  const fileOf = (record: TaskRecord): number => {
+    const slot = record.slot ?? 1
+    let [low, high] = [0, lastSlots.length]
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if ((lastSlots[middle] as number) < slot) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
+  const first = new Map<number, number>()
+  for (const record of ran) {
+    const file = fileOf(record)
+    first.set(file, Math.min(first.get(file) ?? Infinity, record.startedAt as number))
+  }
+  return record => first.get(fileOf(record)) as number
 }
 
 /**
@@ -83,13 +116,17 @@ function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; t
       more.length === otherFailures.length
         ? `the ${count(more.length)}`
         : `the ${count(more.length)} slowest of the ${count(otherFailures.length)}`
-    title += `, and ${which} other failed tasks`
+    title += `, and ${which} other failed ${more.length === 1 ? 'task' : 'tasks'}`
   }
   return { chosen: [...slowest, ...more], title }
 }
 
 /** A whole number with thousands separators. */
 const count = (value: number): string => value.toLocaleString('en-US')
+
+/** A count and its noun, plural unless the count is 1: `1 task`, `2 tasks`. */
+const counted = (value: number, noun: string): string =>
+  `${count(value)} ${value === 1 ? noun : `${noun}s`}`
 
 /** The note on a chart's title when limits left entries out. */
 const notDrawn = (omitted: number): string =>

@@ -94,7 +94,8 @@ const MERGE_FORMAT: ObjectFormat<MergeInfo> = {
   files: whole(),
   shards: nullable(whole(1, MAX_SHARDS)),
   missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
-  problems: arrayOf(text)
+  problems: arrayOf(text),
+  slotsPerFile: optional(arrayOf(whole()))
 }
 
 /** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
