@@ -34285,7 +34285,8 @@ const MERGE_FORMAT = {
     files: whole(),
     shards: nullable(whole(1, MAX_SHARDS)),
     missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
-    problems: arrayOf(field_formats_text)
+    problems: arrayOf(field_formats_text),
+    slotsPerFile: optional(arrayOf(whole()))
 };
 /** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
 const SHELLS = new Set(['', ...Object.values(Shell)]);
@@ -35206,7 +35207,7 @@ function mergeReports(files, refused = []) {
     if (refusal !== undefined)
         return nothingMerged(files, ordered, [refusal, ...refused]);
     // Without a refusal, either every file is a shard (and `first` is set) or none is.
-    const { records, problems } = mergeRecords(ordered, first === undefined);
+    const { records, problems, slotsPerFile } = mergeRecords(ordered, first === undefined);
     const missingShards = first === undefined ? [] : missingShardIndexes(ordered, first);
     const splitProblems = first === undefined ? [] : checkSplit(ordered, first);
     if (missingShards.length > 0 && first !== undefined) {
@@ -35229,7 +35230,8 @@ function mergeReports(files, refused = []) {
             files: files.length,
             shards: first?.total ?? null,
             missingShards,
-            problems: [...splitProblems, ...refused, ...problems]
+            problems: [...splitProblems, ...refused, ...problems],
+            slotsPerFile
         }
     };
 }
@@ -35250,12 +35252,14 @@ function nothingMerged(files, ordered, problems) {
 }
 /**
  * The records the files can give, in input order, each file's worker slots after the previous
- * files' (`renumber`: unsharded runs of different item lists, numbered one after another), and
- * the problems of each file's records, then those a merge's own file carries.
+ * files' (`renumber`: unsharded runs of different item lists, numbered one after another), the
+ * problems of each file's records, then those a merge's own file carries, and how many slots each
+ * file took.
  */
 function mergeRecords(ordered, renumber) {
     const problems = [];
     const records = [];
+    const slotsPerFile = [];
     let slotOffset = 0;
     for (const file of ordered) {
         const checked = checkRecords(file);
@@ -35264,11 +35268,13 @@ function mergeRecords(ordered, renumber) {
             records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
         }
         slotOffset += file.report.workers;
+        // A merged file's slots are its own files' slots.
+        slotsPerFile.push(...(file.report.merged?.slotsPerFile ?? [file.report.workers]));
     }
     records.sort((a, b) => a.index - b.index);
     if (renumber)
         records.forEach((record, index) => (record.index = index));
-    return { records, problems };
+    return { records, problems, slotsPerFile };
 }
 /** The shards of the split no file came from, in order. */
 function missingShardIndexes(files, first) {
@@ -35477,6 +35483,12 @@ function resolveLimits(limits, defaults) {
 const DEFAULT_MAX_LABEL = 60;
 /** ASCII written as it is, except as a label's first character (keywords and list markers start lines). */
 const RAW_ASCII = /^[A-Za-z0-9 .\-/()'+=!?]$/;
+/**
+ * Also written as they are in a gantt task name, which Mermaid neither reads as Markdown nor links
+ * (the reasons they are escaped elsewhere), and where each escaped character would be measured as
+ * its ~7-character placeholder (see label-width.ts): `_` `@` `[` `]` `,`.
+ */
+const RAW_IN_GANTT = /^[_@[\],]$/;
 /** Letters, marks, numbers, symbols and punctuation outside ASCII are written as they are. */
 const RAW_OTHER = /^[\p{L}\p{M}\p{N}\p{S}\p{P}]$/u;
 /** Mermaid's entity placeholders are built from these, so text must never spell one. */
@@ -35499,9 +35511,12 @@ function labelText(text, maxLabel) {
     // A label cannot be empty (a gantt line needs a task name): an empty one shows a space.
     return visible === '' ? ' ' : cut(visible, labelMax(maxLabel));
 }
-/** Untrusted text as a Mermaid label (a gantt task name, or inside a quoted flowchart label) that shows labelText(text, maxLabel). */
-function mermaidLabel(text, maxLabel) {
-    return escapeLabelText(labelText(text, maxLabel));
+/**
+ * Untrusted text as a Mermaid label that shows labelText(text, maxLabel): inside a quoted
+ * flowchart label, or a gantt task name (`gantt`, which leaves {@link RAW_IN_GANTT} as it is).
+ */
+function mermaidLabel(text, maxLabel, gantt = false) {
+    return escapeLabelText(labelText(text, maxLabel), true, gantt);
 }
 /** A label followed by our own note in brackets (escaped too, so a `:` is never raw). */
 function withNote(label, note) {
@@ -35513,15 +35528,18 @@ function labelMax(maxLabel) {
 }
 /**
  * Escapes text that labelText already made (no cutting, no control characters left to show).
- * `atStart`: the text starts the label (so its first character is escaped if ASCII).
+ * `atStart`: the text starts the label (so its first character is escaped if ASCII); `gantt`: it
+ * is a gantt task name.
  */
-function escapeLabelText(text, atStart = true) {
+function escapeLabelText(text, atStart = true, gantt = false) {
     const chars = Array.from(text);
     const last = chars.length - 1;
     const escaped = chars
         .map((ch, i) => {
         const raw = ch.length === 1 && ch < '\u0080'
-            ? (i !== 0 || !atStart) && RAW_ASCII.test(ch) && !(ch === ' ' && (i === 0 || i === last))
+            ? (i !== 0 || !atStart) &&
+                (RAW_ASCII.test(ch) || (gantt && RAW_IN_GANTT.test(ch))) &&
+                !(ch === ' ' && (i === 0 || i === last))
             : RAW_OTHER.test(ch) && !PLACEHOLDER_CHARS.has(ch);
         return raw ? ch : `#${ch.codePointAt(0)};`;
     })
@@ -35714,31 +35732,52 @@ function slotTimes(tasks) {
 ;// CONCATENATED MODULE: ./src/report/label-width.ts
 
 /**
- * Widest a gantt label (with its status note) may be, in px at Mermaid's 11 px gantt font. Mermaid
- * draws a label inside its bar when it fits, else to the right of the bar, else to its left; on
- * GitHub's page (a chart about 900 px wide, 750 px of it time) a label up to about 290 px always
- * fits on one of the three sides, so it is never cut off at the chart's edge.
+ * Widest a gantt label (with its status note) may be, as Mermaid measures it, in px at its 11 px
+ * gantt font. Mermaid draws a label inside its bar when it fits, else to the right of the bar,
+ * else to its left; on GitHub's page (a chart about 900 px wide, 750 px of it time) a label up to
+ * about 290 px always fits on one of the three sides, so it is never cut off at the chart's edge.
  */
 const MAX_LABEL_WIDTH = 280;
-/** East Asian wide and full-width characters, and emoji: about a full em. */
+/** East Asian wide and full-width characters, and emoji: measured up to 13.7 px. */
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f000}-\u{1faff}\u{20000}-\u{3fffd}]|\p{Extended_Pictographic}/u;
-/** Capitals and the widest small letters and symbols. */
-const BROAD = /[A-Z@%#&mwMW—…]/;
-/** A text's width in px at 11 px, estimated from above (the font is the viewer's). */
-function textWidth(text) {
+/** Capitals of any script and the widest small letters and symbols: measured up to 11.2 px (`@`). */
+const BROAD = /[\p{Lu}\p{Lt}@%#&mwMW—…]/u;
+/** Latin letters, digits, punctuation: measured up to 6.7 px (`ß`). */
+const LATIN = /[\u0020-\u024f]/;
+/**
+ * Mermaid turns each entity code `#<code>;` into a placeholder `ﬂ°°<code>¶ß` before it measures a
+ * label (and into the character only after): measured 27.3 px for `ﬂ°°¶ß`, 6.1 px per digit.
+ */
+const PLACEHOLDER = 28;
+const DIGIT = 6.5;
+/** A character's width in px at 11 px, from above (measured in Chromium's default fonts). */
+function charWidth(ch) {
+    if (WIDE.test(ch))
+        return 14;
+    if (BROAD.test(ch))
+        return 11.5;
+    // Other scripts (Cyrillic, Greek, Arabic, …) are about as wide as capitals: `ш` 8.8 px.
+    return LATIN.test(ch) ? 7 : 11;
+}
+/** The width Mermaid measures for an escaped label: its entity codes as their placeholders. */
+function measuredWidth(escaped) {
     let width = 0;
-    for (const ch of text)
-        width += WIDE.test(ch) ? 12 : BROAD.test(ch) ? 10 : 6.5;
+    for (const part of escaped.split(/(#\d+;)/)) {
+        if (/^#\d+;$/.test(part))
+            width += PLACEHOLDER + DIGIT * (part.length - 2);
+        else
+            for (const ch of part)
+                width += charWidth(ch);
+    }
     return width;
 }
 /**
- * The most characters (at most `maxLabel`) of `text` whose label, followed by `note`, fits in
- * {@link MAX_LABEL_WIDTH}; at least 1.
+ * The most characters (at most `maxLabel`) of `text` whose gantt label, with the status `note`
+ * (see withNote), Mermaid measures within {@link MAX_LABEL_WIDTH}; at least 1.
  */
 function fittingLength(text, note, maxLabel) {
-    const room = MAX_LABEL_WIDTH - textWidth(note);
     for (let length = maxLabel; length > 1; length--) {
-        if (textWidth(labelText(text, length)) <= room)
+        if (measuredWidth(withNote(mermaidLabel(text, length, true), note)) <= MAX_LABEL_WIDTH)
             return length;
     }
     return 1;
@@ -35788,7 +35827,7 @@ const isFailure = (status) => status === TaskStatus.Failure || status === TaskSt
  * the order they ran), so a label that does not fit its bar is drawn beside it on its own row and
  * never over another task's bar. Failures are marked `crit`, timed-out tasks `active, crit`,
  * cancelled ones `done`, and each non-success labelled with its status. Labels are cut to
- * `maxLabel` characters, fewer when wide characters would pass MAX_LABEL_WIDTH. Skipped tasks
+ * `maxLabel` characters, fewer when Mermaid would measure them past MAX_LABEL_WIDTH. Skipped tasks
  * (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap
  * (see slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting
  * are kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take
@@ -35800,8 +35839,8 @@ function ganttChart(tasks, limits) {
     const bars = slotTimes(tasks).map(({ index, slot, start, end }) => {
         const { status, label } = tasks[index];
         const { note } = GANTT_STATUS[status];
-        const length = fittingLength(label, note === '' ? '' : ` (${note})`, maxLabel);
-        const text = withNote(mermaidLabel(label, length), note);
+        const length = fittingLength(label, note, maxLabel);
+        const text = withNote(mermaidLabel(label, length, true), note);
         return { index, slot, start, end, status, label: text };
     });
     const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
@@ -35855,18 +35894,20 @@ function barLine(bar, axis) {
 
 /** Most bars: at about 900 px, 30 labels of up to 4 characters still fit under them. */
 const MAX_BUCKETS = 30;
+const MILLISECONDS = { name: 'milliseconds', ms: 1 };
 const SECONDS = { name: 'seconds', ms: 1000 };
 const MINUTES = { name: 'minutes', ms: 60_000 };
 const HOURS = { name: 'hours', ms: 3_600_000 };
 /** Bucket widths tried, in units: round numbers, the smallest that makes at most MAX_BUCKETS. */
-const STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 20, 30];
+const STEPS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 20, 30, 50, 100];
 /**
- * The buckets for a run `spanMs` long: seconds under 5 minutes, minutes under 5 hours, hours
- * beyond (so labels stay short), the narrowest round width that needs at most MAX_BUCKETS.
+ * The buckets for a run `spanMs` long: milliseconds under 1 second, seconds under 5 minutes,
+ * minutes under 5 hours, hours beyond, so labels stay at most 4 characters (`0.05`, `145`, `4.5`),
+ * the narrowest round width that needs at most MAX_BUCKETS.
  */
 function chooseBuckets(spanMs) {
     const span = Math.max(1, spanMs);
-    const unit = span < 300_000 ? SECONDS : span < 18_000_000 ? MINUTES : HOURS;
+    const unit = span < 1_000 ? MILLISECONDS : span < 300_000 ? SECONDS : span < 18_000_000 ? MINUTES : HOURS;
     const inUnits = span / unit.ms;
     // Beyond the list (runs of many days), whole powers of ten of hours.
     const step = STEPS.find(s => s * unit.ms >= 1 && inUnits / s <= MAX_BUCKETS) ??
@@ -35896,6 +35937,17 @@ function busyWorkers(tasks, buckets) {
         return length > 0 ? spent / length : 0;
     });
 }
+/**
+ * Mermaid starts a bar chart's y axis half a tick label's height above the plot's bottom (its
+ * `outerPadding`: 8 px for the 14 px labels), so a bar of 0 would still be 8 px tall. The axis
+ * starts instead at the value that puts 0 on the plot's bottom: PAD × peak / (PLOT − PAD), where
+ * PLOT is the plot's height (about 202 px in a 260 px chart, measured in Chromium; taken a little
+ * larger, so a 0 stays a sliver rather than a negative height, which SVG refuses).
+ */
+const Y_LABEL_PAD = 8;
+const PLOT_HEIGHT = 206;
+/** Where the y axis starts so that a bar's height is proportional to its value (see above). */
+const yAxisStart = (peak) => (Y_LABEL_PAD * peak) / (PLOT_HEIGHT - Y_LABEL_PAD);
 /** A number with at most `digits` decimals, without trailing zeros. */
 const decimal = (value, digits) => String(Number(value.toFixed(digits)));
 /**
@@ -35918,6 +35970,8 @@ function busyWorkersChart(tasks, workers) {
         '    height: 260',
         '    xAxis:',
         '      labelFontSize: 12',
+        '    yAxis:',
+        '      labelFontSize: 14',
         // A blue that reads on light and dark pages (the default is a pale lavender).
         '  themeVariables:',
         '    xyChart:',
@@ -35925,7 +35979,7 @@ function busyWorkersChart(tasks, workers) {
         '---',
         'xychart-beta',
         `  x-axis "${buckets.unit.name} since the start" [${labels.join(', ')}]`,
-        `  y-axis "busy workers" 0 --> ${peak}`,
+        `  y-axis "busy workers" ${decimal(yAxisStart(peak), 3)} --> ${peak}`,
         `  bar [${busy.map(value => decimal(value, 2)).join(', ')}]`
     ].join('\n');
     return { text, omitted: 0 };
@@ -35966,15 +36020,17 @@ function timelineBlocks(report, open) {
     const ran = report.records.filter(record => record.startedAt !== null && record.endedAt !== null);
     if (ran.length === 0)
         return [];
-    const origin = Math.min(...ran.map(record => record.startedAt));
+    const groups = report.merged?.slotsPerFile ?? [];
+    const originOf = origins(ran, groups);
     const tasks = ran.map(record => ({
         label: itemLabel(record.item, 200),
         slot: record.slot ?? 1,
-        startMs: record.startedAt - origin,
-        endMs: record.endedAt - origin,
+        startMs: record.startedAt - originOf(record),
+        endMs: record.endedAt - originOf(record),
         status: record.status
     }));
-    const workers = `${count(ran.length)} tasks on ${count(report.workers)} workers`;
+    const own = groups.length > 1 ? ', each shard from its own start' : '';
+    const workers = `${counted(ran.length, 'task')} on ${counted(report.workers, 'worker')}${own}`;
     if (ran.length <= EVERY_TASK_UP_TO) {
         const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO });
         return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)];
@@ -35984,8 +36040,37 @@ function timelineBlocks(report, open) {
     const gantt = ganttChart(chosen.map(index => tasks[index]), { maxEntries: chosen.length });
     return [
         mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
-        mermaidBlock(`${title}${notDrawn(gantt.omitted)}`, gantt.text, open)
+        mermaidBlock(`${title}${own}${notDrawn(gantt.omitted)}`, gantt.text, open)
     ];
+}
+/**
+ * Where each record's times count from: the first start among the records of its file when the
+ * report merged files (`slotsPerFile`: shards start apart, queued or on clocks that differ, and one
+ * origin would stretch the axis over the gap and flatten the busy counts), else the run's first
+ * start. So the charts span about the slowest shard's wall time, as the headline says.
+ */
+function origins(ran, slotsPerFile) {
+    // The last slot of each file; a record's file is the first whose last slot is not below its own.
+    let last = 0;
+    const lastSlots = slotsPerFile.map(slots => (last += slots));
+    const fileOf = (record) => {
+        const slot = record.slot ?? 1;
+        let [low, high] = [0, lastSlots.length];
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (lastSlots[middle] < slot)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        return low;
+    };
+    const first = new Map();
+    for (const record of ran) {
+        const file = fileOf(record);
+        first.set(file, Math.min(first.get(file) ?? Infinity, record.startedAt));
+    }
+    return record => first.get(fileOf(record));
 }
 /**
  * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
@@ -36005,12 +36090,14 @@ function slowestAndFailed(tasks) {
         const which = more.length === otherFailures.length
             ? `the ${count(more.length)}`
             : `the ${count(more.length)} slowest of the ${count(otherFailures.length)}`;
-        title += `, and ${which} other failed tasks`;
+        title += `, and ${which} other failed ${more.length === 1 ? 'task' : 'tasks'}`;
     }
     return { chosen: [...slowest, ...more], title };
 }
 /** A whole number with thousands separators. */
 const count = (value) => value.toLocaleString('en-US');
+/** A count and its noun, plural unless the count is 1: `1 task`, `2 tasks`. */
+const counted = (value, noun) => `${count(value)} ${value === 1 ? noun : `${noun}s`}`;
 /** The note on a chart's title when limits left entries out. */
 const notDrawn = (omitted) => omitted > 0 ? `, ${count(omitted)} more not drawn` : '';
 /** The graph of the named tasks' needs. */
@@ -37348,13 +37435,13 @@ const THREAD_FIELDS = [
     'author',
     'body'
 ];
-const PLACEHOLDER = /\{(#|outputs\.[A-Za-z_][\w-]*|[A-Za-z][\w-]*)\}/g;
+const thread_items_PLACEHOLDER = /\{(#|outputs\.[A-Za-z_][\w-]*|[A-Za-z][\w-]*)\}/g;
 /**
  * Checks the reply template: `{#}`, a thread field (`{path}`, `{line}`, `{author}`, …),
  * `{duration}`, or `{outputs.NAME}` (what the task wrote to its GITHUB_OUTPUT).
  */
 function checkCommentTemplate(template) {
-    for (const [placeholder, name] of template.matchAll(PLACEHOLDER)) {
+    for (const [placeholder, name] of template.matchAll(thread_items_PLACEHOLDER)) {
         const known = name === '#' ||
             name === 'duration' ||
             name?.startsWith('outputs.') ||
@@ -37367,7 +37454,7 @@ function checkCommentTemplate(template) {
 }
 /** The reply for a finished task: placeholders filled with plain text (Markdown is GitHub's to render). */
 function renderComment(template, thread, record) {
-    return template.replace(PLACEHOLDER, (placeholder, name) => {
+    return template.replace(thread_items_PLACEHOLDER, (placeholder, name) => {
         if (name === '#')
             return String(record.index + 1);
         if (name === 'duration')
