@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fc from 'fast-check'
+import { countsByteByByte, lineBreaksIn } from '../../src/exec/excerpt-lines.js'
 import {
   DEFAULT_EXCERPT_LIMITS,
   OutputExcerpt,
@@ -167,6 +168,18 @@ describe('OutputExcerpt', () => {
         expect(written.excerpt()).toBe(byteByByte.excerpt())
       }
     }
+  })
+
+  it('counts lines byte by byte only where that is faster: lines under 12 bytes', () => {
+    // Measured (MB/s, native search vs byte loop): 10 B 849/972, 12 B 951/950, 16 B 1426/962.
+    const sample = (lineBytes: number): Buffer =>
+      Buffer.from(('a'.repeat(lineBytes - 1) + '\n').repeat(64)).subarray(0, 256)
+    const decided = (lineBytes: number): boolean => {
+      const chunk = sample(lineBytes)
+      return countsByteByByte(lineBreaksIn(chunk).breaks, chunk.length)
+    }
+    expect([8, 10, 11].map(decided)).toEqual([true, true, true])
+    expect([13, 16, 20, 30, 80].map(decided)).toEqual([false, false, false, false, false])
   })
 
   it('keeps the failing line at the top and the summary at the bottom of a long test run', () => {
