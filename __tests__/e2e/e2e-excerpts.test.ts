@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { launcherUnsupported } from '../../src/exec/launcher-program.js'
 import { runAction } from '../helpers/action.js'
 import { childrenNamed, onlySuite } from '../helpers/junit-xml.js'
 
@@ -11,20 +13,29 @@ interface RecordInFile {
 
 describe('output excerpts in the results file, the JUnit file and the annotations', () => {
   it('keep the first and last lines of the last attempt, under a note of the earlier one', async () => {
-    // Enough tasks that later ones run through launchers, which write big output to a file; each
-    // fails once with a little output, then again with n × 1,000 numbers between two lines (on
-    // stdout or stderr: one stream, so that its lines come in order).
+    // More tasks than workers, so that they run through launchers, which write output past its
+    // first 64 KiB to a file (seq 1 13000 and more); each fails once with a little output, then
+    // again with n × 1,000 numbers between two lines (on stdout or stderr: one stream, so that
+    // its lines come in order). The second attempt notes what started it in parent-n.
     const items = Array.from({ length: 24 }, (_, i) => String(i + 1))
     const run = await runAction({
       items: items.join('\n'),
       command:
         'n={}; echo "attempt of $n"; [ -e tried-$n ] || { touch tried-$n; seq 1 ${n}00; exit 3; }; ' +
+        "{ tr '\\0' ' ' < /proc/$PPID/cmdline > parent-$n; } 2>/dev/null; " +
         '{ echo "FAIL item $n"; seq 1 ${n}000; echo "Tests: 1 failed"; } >&$((n % 2 + 1)); exit 2',
       'max-workers': '3',
       retries: '1',
       'retry-delay': '0'
     })
     expect(run.code).toBe(1)
+    if (launcherUnsupported() === undefined) {
+      for (const n of items.map(Number).filter(n => n >= 13)) {
+        expect(readFileSync(join(run.dir, `parent-${n}`), 'utf8')).toMatch(
+          /^parallel-exec launcher/
+        )
+      }
+    }
     const note = '── output of attempt 2 of 2; attempt 1 failed (exit code 3) ──'
     const excerptOf = (n: number): string =>
       [

@@ -175,9 +175,9 @@ describe('TaskOutput', () => {
     expect(output.byteLength).toBe(all.length)
     expect((await replayed(output)).toString()).toBe(all)
     const text = 'kept in memory\n… 4 lines left out …\nline 5\nafter\nagain'
-    expect(output.excerpt()).toEqual({ text, leftOutLines: 4, truncated: true })
+    expect(output.excerpt()).toBe(text)
     await output.dispose()
-    expect(output.excerpt().text).toBe(text)
+    expect(output.excerpt()).toBe(text)
     expect(fs.readdirSync(tempDir)).toEqual([])
   })
 
@@ -189,7 +189,7 @@ describe('TaskOutput', () => {
     target.appended(4)
     await output.dispose()
     expect(fs.existsSync(target.path)).toBe(false)
-    expect(output.excerpt()).toEqual({ text: 'a\nb', leftOutLines: 0, truncated: false })
+    expect(output.excerpt()).toBe('a\nb')
     expect(new TaskOutput({ tempDir, retain: false }).spillTarget()).toBeUndefined()
   })
 
@@ -235,7 +235,7 @@ describe('TaskOutput', () => {
     await output.dispose()
     expect(fs.existsSync(spillPath)).toBe(false)
     await output.dispose()
-    expect(output.excerpt().text).toBe('line one\nline two')
+    expect(output.excerpt()).toBe('line one\nline two')
     await expect(output.replay(() => {})).rejects.toThrow(/dispose/)
     expect(() => output.write(Buffer.from('x'))).toThrow(/dispose/)
   })
@@ -248,7 +248,7 @@ describe('TaskOutput', () => {
     expect(output.droppedBytes).toBe(5)
     expect(output.byteLength).toBe(10)
     expect((await replayed(output)).toString()).toBe('12345')
-    expect(output.excerpt().text).toBe('1234567890')
+    expect(output.excerpt()).toBe('1234567890')
     await output.dispose()
   })
 
@@ -277,7 +277,7 @@ describe('TaskOutput', () => {
             fs.appendFileSync(target.path, data)
             target.appended(data.length)
           }
-          expect(output.excerpt()).toEqual(whole.excerpt())
+          expect(output.excerpt()).toBe(whole.excerpt())
         }),
         { numRuns: 300 }
       )
@@ -293,17 +293,49 @@ describe('TaskOutput', () => {
       output.write(Buffer.from('── retrying ──\n'))
       output.startAttempt()
       output.write(Buffer.from('attempt 2\n'))
-      expect(output.excerpt()).toEqual({ text: 'attempt 2', leftOutLines: 0, truncated: false })
+      expect(output.excerpt()).toBe('attempt 2')
       expect((await replayed(output)).toString()).toBe(
         'attempt 1 fails\nmore of attempt 1\n── retrying ──\nattempt 2\n'
       )
       await output.dispose()
     })
 
+    it('reads what a launcher appended as it is reported: write() and excerpt() read nothing', async () => {
+      const output = new TaskOutput({ tempDir, memoryLimit: 0 })
+      output.write(Buffer.from('written\n'))
+      const target = output.spillTarget() as OutputFile
+      for (const line of ['appended 1\n', 'appended 2\n']) {
+        fs.appendFileSync(target.path, line)
+        target.appended(line.length)
+      }
+      // Whatever the file holds now is not what the excerpt shows: it was read when reported.
+      fs.writeFileSync(target.path, 'REWRITTEN\n'.repeat(5))
+      output.write(Buffer.from('written again\n'))
+      expect(output.excerpt()).toBe('written\nappended 1\nappended 2\nwritten again')
+      fs.rmSync(target.path)
+      expect(output.excerpt()).toBe('written\nappended 1\nappended 2\nwritten again')
+      await output.dispose()
+    })
+
+    it("reads nothing a launcher appends to an earlier attempt's file", async () => {
+      const output = new TaskOutput({ tempDir, memoryLimit: 0 })
+      const first = output.spillTarget() as OutputFile
+      fs.appendFileSync(first.path, 'attempt 1\n')
+      first.appended(10)
+      output.startAttempt()
+      // Reported late, after the next attempt started: the log has it, the new excerpt does not.
+      fs.appendFileSync(first.path, 'late\n')
+      first.appended(5)
+      output.write(Buffer.from('attempt 2\n'))
+      expect(output.excerpt()).toBe('attempt 2')
+      expect((await replayed(output)).toString()).toBe('attempt 1\nlate\nattempt 2\n')
+      await output.dispose()
+    })
+
     it('replaces invalid UTF-8', () => {
       const output = new TaskOutput({ tempDir })
       output.write(Buffer.from([0x61, 0xff, 0x62, 0x0a]))
-      expect(output.excerpt().text).toBe('a\uFFFDb')
+      expect(output.excerpt()).toBe('a\uFFFDb')
     })
   })
 
@@ -318,8 +350,7 @@ describe('TaskOutput', () => {
     expect(elapsed).toBeLessThan(10_000)
     expect(output.byteLength).toBe(50 * 1024 * 1024)
     expect(fs.statSync(output.spillPath as string).size).toBe(49 * 1024 * 1024)
-    expect(output.excerpt().text).toBe(`(52,428,700 earlier bytes) …${'y'.repeat(100)}`)
-    expect(output.excerptBytes).toBeLessThan(8 * 1024)
+    expect(output.excerpt()).toBe(`(52,428,700 earlier bytes) …${'y'.repeat(100)}`)
 
     let replayedBytes = 0
     await output.replay(part => {

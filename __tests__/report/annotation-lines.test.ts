@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fc from 'fast-check'
 import { cut } from '../../src/model/labels.js'
-import { ANNOTATION_LINES, annotationLines } from '../../src/report/annotation-lines.js'
+import {
+  ANNOTATION_LINES,
+  annotationError,
+  annotationLines
+} from '../../src/report/annotation-lines.js'
 
 describe('annotationLines', () => {
   it('keeps a short excerpt whole, and gives nothing for no output', () => {
@@ -39,6 +43,44 @@ describe('annotationLines', () => {
     expect(annotationLines(lines.join('\n'))).toEqual(['…', ...lines.slice(-ANNOTATION_LINES)])
     const [long] = annotationLines('x'.repeat(10_000))
     expect(long).toBe('x'.repeat(299) + '…')
+  })
+
+  it('removes terminal codes and control characters, tabs kept', () => {
+    const excerpt = [
+      '\u001b]8;;https://example.com\u0007a link\u001b]8;;\u0007 and \u001b]0;a title\u001b\\text',
+      '\u001b[31mred\u001b[0m\tafter a tab',
+      'Downloading 10%\rDownloading 100%',
+      'nul\u0000 bell\u0007 backspace\b esc\u001b( del\u007f c1\u009b1m'
+    ].join('\n')
+    const plain = [
+      'a link and text',
+      'red\tafter a tab',
+      'Downloading 10%Downloading 100%',
+      'nul bell backspace esc( del c11m'
+    ]
+    expect(annotationLines(excerpt)).toEqual(plain)
+    expect(annotationError(excerpt)).toBe(plain.join('\n'))
+  })
+
+  it('leaves no control character but tab in any line it shows', () => {
+    const controls = '\u0000\u0007\b\t\r\u000b\u000c\u001b\u007f\u0085\u009b\u009c'
+    const piece = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...controls, 'a', ']', '[', '\\', ';', '0', 'm', '\n') }),
+      fc.constantFrom('\u001b]8;;x\u0007', '\u001b]0;t\u001b\\', '\u001b[1;31m', 'error: x')
+    )
+    let cases = 0
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), pieces => {
+        cases++
+        const text = pieces.join('')
+        for (const shown of [...annotationLines(text), annotationError(text)]) {
+          // eslint-disable-next-line no-control-regex
+          expect(shown.replace(/\n/g, '')).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/)
+        }
+      }),
+      { numRuns: 2000 }
+    )
+    expect(cases).toBe(2000)
   })
 
   it('shows at most 8 lines of the excerpt, in order, its last included, `…` where it skips', () => {

@@ -1,5 +1,6 @@
-import { STATUS_WORDS, type TaskStatus } from '../model/task-status.js'
+import { type TaskStatus } from '../model/task-status.js'
 import { type RunResult } from './process-runner.js'
+import { endedWords } from './retry-policy.js'
 import { statusOf } from './run-status.js'
 
 /** How an earlier attempt ended, as the note says it. */
@@ -23,7 +24,7 @@ export function earlierAttempt(result: RunResult, halt: AbortSignal): EarlierAtt
 export function attemptNote(attempt: number, of: number, earlier: EarlierAttempt[]): string {
   const runs: { first: number; last: number; words: string }[] = []
   earlier.forEach((ended, index) => {
-    const words = endedWords(ended)
+    const words = endedWords(ended.status, ended)
     const run = runs[runs.length - 1]
     if (run?.words === words) run.last = index + 1
     else runs.push({ first: index + 1, last: index + 1, words })
@@ -36,11 +37,4 @@ export function attemptNote(attempt: number, of: number, earlier: EarlierAttempt
 function attemptNumbers(first: number, last: number): string {
   if (first === last) return `attempt ${first}`
   return `attempts ${first} ${last === first + 1 ? 'and' : 'to'} ${last}`
-}
-
-/** `failed (exit code 1)`, `failed (SIGKILL)`, `timed out (SIGTERM)`: as the retry line says it. */
-function endedWords({ status, exitCode, signal }: EarlierAttempt): string {
-  const words = STATUS_WORDS[status]
-  if (signal !== null) return `${words} (${signal})`
-  return exitCode === null ? words : `${words} (exit code ${exitCode})`
 }

@@ -174,7 +174,7 @@ function outputExcerpt(
   of: number,
   earlier: EarlierAttempt[]
 ): string {
-  const { text } = output.excerpt()
+  const text = output.excerpt()
   if (attempts === 1) return text
   const note = attemptNote(attempts, of, earlier)
   return text === '' ? note : `${note}\n${text}`

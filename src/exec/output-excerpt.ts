@@ -33,15 +33,6 @@ export const DEFAULT_EXCERPT_LIMITS: ExcerptLimits = {
   lineBytes: 512
 }
 
-export interface Excerpt {
-  /** The first lines, `… N lines left out …` when some are, and the last lines, as UTF-8. */
-  text: string
-  /** Lines of the output between the first and the last ones shown. */
-  leftOutLines: number
-  /** True when anything was left out: lines, or the end or start of a long line. */
-  truncated: boolean
-}
-
 // The window holds a few bytes beyond tailBytes: a final CR LF that is dropped, the line break in
 // front of the oldest kept line (to know that line is whole), and UTF-8 alignment.
 const TAIL_WINDOW_SLACK = 8
@@ -98,9 +89,12 @@ export class OutputExcerpt {
     this.appendToRing(chunk)
   }
 
-  /** The excerpt of everything written so far; writing may go on. */
-  excerpt(): Excerpt {
-    if (this.totalBytes === 0) return { text: '', leftOutLines: 0, truncated: false }
+  /**
+   * The first lines, `… N lines left out …` when some are, and the last lines, as UTF-8, of
+   * everything written so far; writing may go on.
+   */
+  excerpt(): string {
+    if (this.totalBytes === 0) return ''
     const lineCount = this.lineBreaks + (this.lastByte === LF ? 0 : 1)
     const head = this.headLines.slice()
     if (!this.headClosed && this.lastByte !== LF) {
@@ -111,15 +105,22 @@ export class OutputExcerpt {
       )
       if (this.fitsHead(head.length, this.headUsed, partial)) head.push(partial)
     }
-    const tail = this.tailLinesAfter(head.length, lineCount)
+    let tail = this.tailLinesAfter(head.length, lineCount)
+    if (head.length === lineCount && (head[head.length - 1]?.cutAtEnd ?? 0) > 0) {
+      // The last line, cut, is shown by its end (a progress line's latest state), when it fits.
+      const byEnd = this.tailLinesAfter(head.length - 1, lineCount)
+      if (byEnd.length > 0) {
+        head.pop()
+        tail = byEnd
+      }
+    }
     const leftOutLines = lineCount - head.length - tail.length
-    const cut = [...head, ...tail].some(line => line.cutAtEnd + line.cutAtStart > 0)
     const lines = [
       ...head.map(lineText),
       ...(leftOutLines > 0 ? [leftOutMark(leftOutLines)] : []),
       ...tail.map(lineText)
     ]
-    return { text: lines.join('\n'), leftOutLines, truncated: cut || leftOutLines > 0 }
+    return lines.join('\n')
   }
 
   /** Takes lines into the head, while it is open; returns where in the chunk it stopped. */
@@ -212,9 +213,12 @@ export class OutputExcerpt {
     return { bytes: bytes.subarray(0, kept), cutAtEnd: length - kept, cutAtStart: 0 }
   }
 
-  /** Walks back from the end over the lines after the head's that fit the tail's limits. */
+  /**
+   * Walks back from the end over the lines after the head's that fit the tail's limits. The last
+   * line, when cut, is shown by its end; the others by their start.
+   */
   private tailLinesAfter(headCount: number, lineCount: number): ShownLine[] {
-    const { tailLines, tailBytes, lineBytes } = this.limits
+    const { tailLines, tailBytes } = this.limits
     const window = this.ringWindow()
     const windowOffset = this.totalBytes - window.length
     let lineEnd = window.length
@@ -224,19 +228,17 @@ export class OutputExcerpt {
     for (let index = lineCount - 1; index >= headCount && shown.length < tailLines; index--) {
       const lineBreak = lineEnd === 0 ? -1 : window.lastIndexOf(LF, lineEnd - 1)
       const bytes = window.subarray(lineBreak + 1, lineEnd)
+      const isLast = index === lineCount - 1
       let line: ShownLine
       if (lineBreak === -1 && windowOffset > 0) {
-        // It began before the window: only the last line is shown so, by its end.
-        if (shown.length > 0) break
+        // It began before the window: only the last line can be shown so.
+        if (!isLast) break
         const length = this.lastByte === LF ? this.previousLineBytes : this.currentLineBytes
-        const start = alignToCharacterStart(bytes, Math.max(0, bytes.length - lineBytes))
-        line = {
-          bytes: bytes.subarray(start),
-          cutAtEnd: 0,
-          cutAtStart: length - (bytes.length - start)
-        }
+        line = this.shownFromEnd(bytes, length)
       } else {
-        line = this.shownFromStart(bytes, bytes.length)
+        line = isLast
+          ? this.shownFromEnd(bytes, bytes.length)
+          : this.shownFromStart(bytes, bytes.length)
       }
       const needed = (shown.length > 0 ? 1 : 0) + shownBytes(line)
       if (used + needed > tailBytes) break
@@ -246,6 +248,19 @@ export class OutputExcerpt {
       lineEnd = withoutCR(window, lineBreak)
     }
     return shown
+  }
+
+  /** A line's end (`bytes`, the last of its `length`), cut at lineBytes at a character's start. */
+  private shownFromEnd(bytes: Buffer, length: number): ShownLine {
+    if (length <= this.limits.lineBytes && bytes.length === length) {
+      return { bytes, cutAtEnd: 0, cutAtStart: 0 }
+    }
+    const start = alignToCharacterStart(bytes, Math.max(0, bytes.length - this.limits.lineBytes))
+    return {
+      bytes: bytes.subarray(start),
+      cutAtEnd: 0,
+      cutAtStart: length - (bytes.length - start)
+    }
   }
 
   private appendToRing(chunk: Buffer): void {

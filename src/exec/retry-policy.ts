@@ -74,14 +74,19 @@ function retryLine(
   delayMs: number
 ): string {
   return (
-    `\n── attempt ${attempt} of ${retries + 1} ${STATUS_WORDS[status]}${exitDetail(result)}; ` +
+    `\n── attempt ${attempt} of ${retries + 1} ${endedWords(status, result)}; ` +
     `retrying in ${formatDuration(delayMs)} ──\n`
   )
 }
 
-function exitDetail(result: RunResult): string {
-  if (result.signal !== null) return ` (${result.signal})`
-  return result.exitCode === null ? '' : ` (exit code ${result.exitCode})`
+/** How an attempt ended, as the retry line and a retried task's excerpt say it: `failed (SIGKILL)`. */
+export function endedWords(
+  status: TaskStatus,
+  { exitCode, signal }: { exitCode: number | null; signal: string | null }
+): string {
+  const words = STATUS_WORDS[status]
+  if (signal !== null) return `${words} (${signal})`
+  return exitCode === null ? words : `${words} (exit code ${exitCode})`
 }
 
 /** Waits, unless the signal aborts first; true when it did. */

@@ -5,7 +5,7 @@ import { types } from 'node:util'
 import type { OutputFile } from './launcher-protocol.js'
 import { READ_FLAGS } from '../system/plain-files.js'
 import { randomUUID } from 'node:crypto'
-import { OutputExcerpt, type Excerpt, type ExcerptLimits } from './output-excerpt.js'
+import { OutputExcerpt, type ExcerptLimits } from './output-excerpt.js'
 
 export interface TaskOutputOptions {
   /** Bytes kept in memory before spilling the rest to a temp file (default 1 MiB). */
@@ -15,7 +15,7 @@ export interface TaskOutputOptions {
   /** What excerpt() keeps of the current attempt's output (DEFAULT_EXCERPT_LIMITS). */
   excerpt?: Partial<ExcerptLimits>
   /**
-   * Keep every byte for replay() (default true). Without it only the tail is kept: for log modes
+   * Keep every byte for replay() (default true). Without it only the excerpt is kept: for log modes
    * that print output as it comes or not at all, storing it whole would only fill the disk.
    */
   retain?: boolean
@@ -28,7 +28,7 @@ const FIRST_BLOCK_SIZE = 4 * 1024
 const MAX_BLOCK_SIZE = 64 * 1024
 const REPLAY_READ_SIZE = 64 * 1024
 const REPLAY_YIELD_BYTES = 1024 * 1024
-// Bytes a launcher appended are read back for the excerpt in pieces of this size.
+// Bytes a launcher appended are read back for the excerpt in pieces of at most this size.
 const EXCERPT_READ_SIZE = 64 * 1024
 
 /** A range of a spill file, in the order the output came. */
@@ -68,8 +68,8 @@ export class TaskOutput {
   private lostBytes = 0
 
   private attemptExcerpt: OutputExcerpt
-  /** Ranges a launcher appended that the excerpt has not taken in yet, in order. */
-  private readonly unseen: Segment[] = []
+  /** Counts attempts: a target's bytes feed the excerpt only during the attempt it was made for. */
+  private attempt = 0
   private totalBytes = 0
   private disposed = false
 
@@ -100,6 +100,7 @@ export class TaskOutput {
     const path = this.newSpillPath()
     const after = Math.min(this.memoryRoom, inMemoryAtMost)
     const writtenBefore = this.totalBytes
+    const attempt = this.attempt
     let counted = 0
     // Whoever writes it creates it only once `after` bytes went by: most tasks never get there.
     this.targets.push({
@@ -109,7 +110,9 @@ export class TaskOutput {
     const appended = (bytes: number): void => {
       if (this.disposed || bytes <= 0) return
       this.addSegment(path, counted, bytes)
-      this.addUnseen(path, counted, bytes)
+      // Read now, in order with write(): a piece is at most 64 KiB, so excerpt() has nothing left
+      // to read. An attempt that is over has no excerpt any more: nothing to read for it.
+      if (attempt === this.attempt) this.readIntoExcerpt(path, counted, bytes)
       counted += bytes
       this.totalBytes += bytes
     }
@@ -131,7 +134,6 @@ export class TaskOutput {
     if (this.disposed) throw new Error('TaskOutput: write after dispose')
     if (chunk.length === 0) return
     this.totalBytes += chunk.length
-    this.catchUpExcerpt()
     this.attemptExcerpt.write(chunk)
     if (!this.retain) return
 
@@ -193,35 +195,29 @@ export class TaskOutput {
 
   /**
    * The first and last lines of the current attempt's output, with the count of those left out
-   * between (OutputExcerpt). Still works after dispose().
+   * between (OutputExcerpt). Reads nothing: appended bytes were read as they were reported.
+   * Still works after dispose().
    */
-  excerpt(): Excerpt {
-    this.catchUpExcerpt()
+  excerpt(): string {
     return this.attemptExcerpt.excerpt()
-  }
-
-  /** Bytes the excerpt holds: bounded whatever the output (see OutputExcerpt). */
-  get excerptBytes(): number {
-    return this.attemptExcerpt.capturedBytes
   }
 
   /**
    * A new attempt of the command starts: the excerpt starts afresh, while replay() keeps every
-   * attempt's output. What a launcher appended before is not read back for it.
+   * attempt's output. What a launcher appends to an earlier attempt's file is not read for it.
    */
   startAttempt(): void {
-    this.unseen.length = 0
+    this.attempt++
     this.attemptExcerpt = new OutputExcerpt(this.excerptLimits)
   }
 
   /**
-   * Deletes the spill file and frees the kept output; idempotent. tail() stays available. The file
-   * is removed off the main thread (removing a large file takes a while): await to know it is gone.
+   * Deletes the spill file and frees the kept output; idempotent. excerpt() stays available. The
+   * file is removed off the main thread (removing a large file takes a while): await to know it is
+   * gone.
    */
   async dispose(): Promise<void> {
     if (this.disposed) return
-    // excerpt() outlives the spill file.
-    this.catchUpExcerpt()
     this.disposed = true
     this.blocks.length = 0
     this.memoryBytes = 0
@@ -299,44 +295,36 @@ export class TaskOutput {
     return path.join(this.tempDir, `${spillNamePrefix}-${++spillNameCount}.log`)
   }
 
-  /** Notes a range a launcher appended, for the excerpt to read back before the next write. */
-  private addUnseen(file: string, start: number, bytes: number): void {
-    const last = this.unseen[this.unseen.length - 1]
-    if (last?.path === file && last.start + last.bytes === start) last.bytes += bytes
-    else this.unseen.push({ path: file, start, bytes })
-  }
-
   /**
-   * Feeds the excerpt what launchers appended since it last looked, in order: all of it, since the
-   * lines left out between its head and tail are counted. Read synchronously, like replay().
+   * Feeds the excerpt a range a launcher just appended (one pipe read, at most 64 KiB), read
+   * synchronously like replay(): it is in the page cache, and the excerpt must take it in order.
+   * Opened each time: a task that waits for its turn in the log must not hold a descriptor.
    */
-  private catchUpExcerpt(): void {
-    if (this.unseen.length === 0) return
-    const ranges = this.unseen.splice(0)
-    const largest = Math.max(...ranges.map(range => range.bytes))
-    const buffer = Buffer.allocUnsafe(Math.min(EXCERPT_READ_SIZE, largest))
-    for (const { path: file, start, bytes } of ranges) {
+  private readIntoExcerpt(file: string, start: number, bytes: number): void {
+    try {
+      const fd = fs.openSync(file, READ_FLAGS)
       try {
-        const fd = fs.openSync(file, READ_FLAGS)
-        try {
-          for (let position = start; position < start + bytes;) {
-            const length = Math.min(buffer.length, start + bytes - position)
-            const read = fs.readSync(fd, buffer, 0, length, position)
-            if (read === 0) break
-            this.attemptExcerpt.write(buffer.subarray(0, read))
-            position += read
-          }
-        } finally {
-          fs.closeSync(fd)
+        // One buffer for all tasks: the excerpt copies what it keeps before the next read.
+        excerptReadBuffer ??= Buffer.allocUnsafe(EXCERPT_READ_SIZE)
+        const buffer = excerptReadBuffer
+        for (let position = start; position < start + bytes;) {
+          const length = Math.min(buffer.length, start + bytes - position)
+          const read = fs.readSync(fd, buffer, 0, length, position)
+          if (read === 0) break
+          this.attemptExcerpt.write(buffer.subarray(0, read))
+          position += read
         }
-      } catch {
-        // Only the excerpt suffers: the replay reports a missing file itself.
+      } finally {
+        fs.closeSync(fd)
       }
+    } catch {
+      // Only the excerpt suffers: the replay reports a missing file itself.
     }
   }
 }
 
 let spillNamePrefix: string | undefined
+let excerptReadBuffer: Buffer | undefined
 let spillNameCount = 0
 
 function nextTurnOfEventLoop(): Promise<void> {

@@ -12,9 +12,18 @@ const ERROR_CHARS = 500
 // Words and marks test runners, compilers and shells put on the lines that say what went wrong.
 const LOOKS_LIKE_FAILURE =
   /error|fail|fatal|panic|exception|assert|traceback|timed out|not ok|[✕✖✗×●❌]/i
-// Colours and cursor moves (CSI sequences): an annotation shows them as text.
+// Terminal codes an annotation would show as text: OSC sequences (titles, links), ended by BEL or
+// ST, and CSI sequences (colours, cursor moves); then any other control character but tab and LF.
+const TERMINAL_CODES =
+  // eslint-disable-next-line no-control-regex
+  /\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)|\u001b\[[0-?]*[ -/]*[@-~]/g
 // eslint-disable-next-line no-control-regex
-const TERMINAL_CODES = /\u001b\[[0-?]*[ -/]*[@-~]/g
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+
+/** Text without terminal codes and control characters, tabs and line breaks kept. */
+function withoutControls(text: string): string {
+  return text.replace(TERMINAL_CODES, '').replace(CONTROL_CHARACTERS, '')
+}
 
 /**
  * The lines of an excerpt worth an annotation: up to 3 early lines that look like failures (such
@@ -22,8 +31,7 @@ const TERMINAL_CODES = /\u001b\[[0-?]*[ -/]*[@-~]/g
  * ANNOTATION_LINES in all, in order, with `…` where lines are skipped.
  */
 export function annotationLines(excerpt: string): string[] {
-  const lines = excerpt
-    .replace(TERMINAL_CODES, '')
+  const lines = withoutControls(excerpt)
     .trimEnd()
     .split('\n')
     .map(line => cut(line.trimEnd(), LINE_CHARS))
@@ -58,5 +66,5 @@ function failureLineIndexes(lines: string[], end: number): number[] {
 
 /** A task's error as an annotation shows it: at most ERROR_CHARS characters. */
 export function annotationError(error: string): string {
-  return cut(error.replace(TERMINAL_CODES, '').trimEnd(), ERROR_CHARS)
+  return cut(withoutControls(error).trimEnd(), ERROR_CHARS)
 }
