@@ -5,7 +5,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { lexScript } from '../../src/template/shell-syntax.js'
-import { type PlaceholderMatcher, type QuotingContext, type ShellDialect, describePosition, quoteInContext, ShellSyntaxError, shellJoin, shellQuote, splitWords } from '../../src/template/shell-words.js'
+import {
+  type PlaceholderMatcher,
+  type QuotingContext,
+  type ShellDialect,
+  describePosition,
+  quoteInContext,
+  ShellSyntaxError,
+  shellJoin,
+  shellQuote,
+  splitWords
+} from '../../src/template/shell-words.js'
 
 // A stand-in for the template's placeholder syntax: {} is text, {#} is a number.
 const matcher: PlaceholderMatcher = (text, index) => {

@@ -34,10 +34,7 @@ const STEP_FILE_COMMANDS: readonly string[] = ['GITHUB_ENV', 'GITHUB_PATH']
 const WITHHELD_FILE_COMMANDS: readonly string[] = ['GITHUB_ARTIFACTS']
 
 /** Runner files known to be read-only for a step, passed on to tasks as they are. */
-const READ_ONLY_RUNNER_FILES: readonly string[] = [
-  'GITHUB_EVENT_PATH',
-  'GITHUB_ARTIFACTS_LIST'
-]
+const READ_ONLY_RUNNER_FILES: readonly string[] = ['GITHUB_EVENT_PATH', 'GITHUB_ARTIFACTS_LIST']
 
 /** Runner files the action gives each task a file of its own for, or passes on. */
 const KNOWN_RUNNER_FILES: readonly string[] = [

@@ -37,7 +37,12 @@
  *   The check is on the token's value, so a word or string that becomes --% once values are filled
  *   in counts too.
  */
-import { type PlaceholderMatch, type PlaceholderMatcher, describePosition, ShellSyntaxError } from './shell-words.js'
+import {
+  type PlaceholderMatch,
+  type PlaceholderMatcher,
+  describePosition,
+  ShellSyntaxError
+} from './shell-words.js'
 import {
   STOP_PARSING,
   type PwshScript,

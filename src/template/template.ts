@@ -4,7 +4,15 @@ import { type Item, itemText } from '../model/item.js'
 import { lexPwshScript } from './pwsh-lexer.js'
 import { type PwshScript, PwshValueError, pwshArguments, renderPwshScript } from './pwsh-syntax.js'
 import { lexScript } from './shell-syntax.js'
-import { type PlaceholderMatch, type ScriptPart, type WordPart, quoteInContext, shellJoin, ShellSyntaxError, splitWords } from './shell-words.js'
+import {
+  type PlaceholderMatch,
+  type ScriptPart,
+  type WordPart,
+  quoteInContext,
+  shellJoin,
+  ShellSyntaxError,
+  splitWords
+} from './shell-words.js'
 
 /** The command template is unusable: bad syntax, or a placeholder where it cannot be safe. */
 export class TemplateError extends Error {
