@@ -45,7 +45,8 @@ const FIELDS: Record<string, (file: JsonFile, value: number) => void> = {
   workers: (f, n) => (f.workers = n),
   'merged.files': (f, n) => f.merged && (f.merged.files = n),
   'merged.shards': (f, n) => f.merged && (f.merged.shards = n),
-  'merged.missingShards': (f, n) => f.merged && (f.merged.missingShards = [n])
+  'merged.missingShards': (f, n) => f.merged && (f.merged.missingShards = [n]),
+  'merged.slotsPerFile': (f, n) => f.merged && (f.merged.slotsPerFile = [n])
 }
 
 /** Other edits a crafted file could make: a cancelled result, a race won, a problem cleared. */
@@ -59,7 +60,10 @@ const CHANGES: Record<string, (file: JsonFile) => void> = {
     f.haltReason = 'stop-on-success: 1 success'
     f.haltKind = 'successes'
   },
-  'no problems': f => f.merged && (f.merged.problems = [])
+  'no problems': f => f.merged && (f.merged.problems = []),
+  // Adds up to the workers, but longer than a call may take arguments.
+  'long slotsPerFile': f =>
+    f.merged && (f.merged.slotsPerFile = [f.workers, ...new Array<number>(300_000).fill(0)])
 }
 
 /** Shard `index` of the helpers' run, every item a success. */

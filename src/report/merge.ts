@@ -130,7 +130,10 @@ function mergeRecords(
     }
     slotOffset += file.report.workers
     // A merged file's slots are its own files' slots.
-    slotsPerFile.push(...(file.report.merged?.slotsPerFile ?? [file.report.workers]))
+    // One by one: a file's list may be longer than a call may take arguments.
+    for (const slots of file.report.merged?.slotsPerFile ?? [file.report.workers]) {
+      slotsPerFile.push(slots)
+    }
   }
   records.sort((a, b) => a.index - b.index)
   if (renumber) records.forEach((record, index) => (record.index = index))

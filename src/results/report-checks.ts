@@ -109,6 +109,13 @@ function checkMerged(report: RunReport, merged: MergeInfo): void {
         'Expected the problems that left them without one'
     )
   }
+  const slots = merged.slotsPerFile?.reduce((sum, count) => sum + count, 0)
+  if (slots !== undefined && slots !== report.workers) {
+    throw new FieldError(
+      'merged.slotsPerFile',
+      `adds up to ${slots}. Expected the ${report.workers} workers the merged files had`
+    )
+  }
   if (merged.missingShards.length === 0) return
   if (merged.problems.length === 0) {
     throw new FieldError(
