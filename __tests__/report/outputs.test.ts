@@ -8,6 +8,7 @@ import {
   setOutputs,
   writeSummary
 } from '../../src/report/outputs.js'
+import { HaltKind } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { record, report } from '../helpers/records.js'
 
@@ -128,6 +129,23 @@ describe('annotateFailures', () => {
     expect(lines[3]).toBe('…')
     expect(lines.at(-1)).toBe('Tests: 1 failed')
     expect(error.length).toBeLessThan(2000)
+  })
+
+  it('leaves out tasks cancelled by a won stop-on-success race, as the summary does', () => {
+    const cancelled = { exitCode: null, signal: 'SIGTERM' }
+    const records = [
+      record(0, 'mirror-a', TaskStatus.Cancelled, cancelled),
+      record(1, 'mirror-b', TaskStatus.Success),
+      record(2, 'mirror-c', TaskStatus.Failure)
+    ]
+    annotateFailures(report(records, { haltKind: HaltKind.Successes, haltReason: 'won' }))
+    expect(printed.filter(line => line.startsWith('::error')).map(line => line.slice(0, 25))).toEqual(
+      ['::error title=mirror-c::❌']
+    )
+    printed.length = 0
+    // Cancelled by fail-fast, the task is a failure to look at.
+    annotateFailures(report(records, { haltKind: HaltKind.Failures, haltReason: 'fail-fast' }))
+    expect(printed.filter(line => line.startsWith('::error'))).toHaveLength(2)
   })
 })
 

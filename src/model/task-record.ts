@@ -36,6 +36,8 @@ export interface TaskRecord {
   needs?: string[]
   /** Why it never ran, when skipped. */
   skipReason?: string
+  /** When skipped because needs of it did not succeed: their indexes (as `index`); else absent. */
+  blockedBy?: number[]
   /** Whether its review thread was resolved (`resolve-threads: on-success`, succeeded tasks). */
   resolve?: ResolveOutcome
 }

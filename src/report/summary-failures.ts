@@ -1,6 +1,5 @@
 import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
-import { itemText } from '../model/item.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
@@ -25,48 +24,37 @@ export interface FailureEntry {
 }
 
 /**
- * The tasks a reader must look at, failures first: those that failed, timed out or were
- * cancelled (except by a won stop-on-success race, which is its point), and those skipped because
- * a task they need did not succeed. Tasks a halt kept from starting are counted, not listed.
+ * Whether a task failed the run: it failed, timed out or was cancelled, except cancelled by a
+ * won stop-on-success race, which is that option's point.
  */
-export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
+export function failsTheRun(report: RunReport): (record: TaskRecord) => boolean {
   const raceWon = report.haltKind === HaltKind.Successes
-  const blocked = blockedByNeeds(report.records)
-  return report.records
-    .filter(
-      record =>
-        (isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)) ||
-        blocked(record)
-    )
-    .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
+  return record =>
+    isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)
 }
 
 /**
- * Whether a skipped task was skipped because a task it needs failed, timed out or was cancelled,
- * or was itself skipped so; not when its needs were skipped by a halt or a dry run. Spread from
- * the failures along the needs, without recursion: needs read from a results file may be long
- * chains, or loop.
+ * Whether the run as a whole failed: a task failed it, or a merge has items without a result
+ * or problems with its files.
  */
-function blockedByNeeds(records: readonly TaskRecord[]): (record: TaskRecord) => boolean {
-  const dependents = new Map<string, TaskRecord[]>()
-  for (const record of records) {
-    for (const name of record.needs ?? []) {
-      const list = dependents.get(name)
-      if (list === undefined) dependents.set(name, [record])
-      else list.push(record)
-    }
-  }
-  const blocked = new Set<TaskRecord>()
-  if (dependents.size === 0) return () => false
-  const spreading = records.filter(record => isUnsuccessful(record.status))
-  for (let next = spreading.pop(); next !== undefined; next = spreading.pop()) {
-    for (const dependent of dependents.get(itemText(next.item)) ?? []) {
-      if (dependent.status !== TaskStatus.Skipped || blocked.has(dependent)) continue
-      blocked.add(dependent)
-      spreading.push(dependent)
-    }
-  }
-  return record => blocked.has(record)
+export function runFailed(report: RunReport): boolean {
+  return (
+    report.counts.total > report.records.length ||
+    (report.merged?.problems.length ?? 0) > 0 ||
+    report.records.some(failsTheRun(report))
+  )
+}
+
+/**
+ * The tasks a reader must look at, failures first: those that failed the run, and those skipped
+ * because a task they need did not succeed (as the scheduler recorded it in `blockedBy`). Tasks
+ * a halt or a dry run kept from starting are counted, not listed.
+ */
+export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
+  const fails = failsTheRun(report)
+  return report.records
+    .filter(record => fails(record) || (record.blockedBy?.length ?? 0) > 0)
+    .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
 }
 
 /** The entries of the failures section: only the first one that has output is open. */
