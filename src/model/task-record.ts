@@ -42,6 +42,9 @@ export interface TaskRecord {
   resolve?: ResolveOutcome
 }
 
+/** The skip reason of every task of a dry run. */
+export const DRY_RUN_REASON = 'dry run'
+
 /** True for the statuses that fail the step. */
 export function isUnsuccessful(status: TaskStatus): boolean {
   return (

@@ -17,6 +17,9 @@ const STATUS_RANK: Record<TaskStatus, number> = {
   [TaskStatus.Success]: 4
 }
 
+/** Most of a failure's characters its error may take; its output has the rest. */
+const ERROR_SHARE = 1 / 4
+
 /** One entry of the failures section: a task, and whether its block is shown open. */
 export interface FailureEntry {
   record: TaskRecord
@@ -67,8 +70,8 @@ export function failureEntries(records: readonly TaskRecord[]): FailureEntry[] {
 
 /**
  * A task that did not succeed: a collapsible block headed by its name, status, exit code,
- * duration and attempts, holding its error and output as recorded (cut at line boundaries only
- * past `maxTailChars`); a skipped task is one line with its reason.
+ * duration and attempts, holding its error and output as recorded (together cut at line
+ * boundaries only past `maxTailChars`); a skipped task is one line with its reason.
  */
 export function failureBlock({ record, open }: FailureEntry, maxTailChars: number): string {
   const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`
@@ -80,8 +83,10 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
     return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`
   }
   const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)]
-  const tail = wholeLinesWithin(record.outputTail, maxTailChars)
-  const body = [record.error ?? '', tail].filter(part => part !== '').join('\n')
+  // The error is capped too (a results file may hold one of any size), and the output gets the rest.
+  const error = wholeLinesWithin(record.error ?? '', Math.floor(maxTailChars * ERROR_SHARE))
+  const tail = wholeLinesWithin(record.outputTail, maxTailChars - error.length)
+  const body = [error, tail].filter(part => part !== '').join('\n')
   return (
     `<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
     `<pre>${body === '' ? '(no output)' : escapeHtml(body)}</pre>\n\n</details>\n`
