@@ -3,7 +3,6 @@ import { buildSummary, DEFAULT_SUMMARY_LIMITS } from '../../src/report/summary.j
 import { escapeHtml } from '../../src/report/markdown-escape.js'
 import { HaltKind } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { type TaskRecord } from '../../src/model/task-record.js'
 import { marked } from 'marked'
 import { record, report } from '../helpers/records.js'
 
