@@ -139,9 +139,9 @@ describe('annotateFailures', () => {
       record(2, 'mirror-c', TaskStatus.Failure)
     ]
     annotateFailures(report(records, { haltKind: HaltKind.Successes, haltReason: 'won' }))
-    expect(printed.filter(line => line.startsWith('::error')).map(line => line.slice(0, 25))).toEqual(
-      ['::error title=mirror-c::❌']
-    )
+    expect(
+      printed.filter(line => line.startsWith('::error')).map(line => line.slice(0, 25))
+    ).toEqual(['::error title=mirror-c::❌'])
     printed.length = 0
     // Cancelled by fail-fast, the task is a failure to look at.
     annotateFailures(report(records, { haltKind: HaltKind.Failures, haltReason: 'fail-fast' }))
