@@ -4,6 +4,8 @@ import { escapeHtml } from '../../src/report/markdown-escape.js'
 import { HaltKind } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { marked } from 'marked'
+import { leftOutLinesMark } from '../../src/model/left-out-lines.js'
+import { wholeLinesWithin } from '../../src/report/whole-lines.js'
 import { record, report } from '../helpers/records.js'
 
 /** Where a piece of text starts in the summary, failing the test when it is not there. */
@@ -450,5 +452,17 @@ describe('limits at scale', () => {
     })
     expect(text).not.toContain('<details open><summary>❌')
     expect(text).toContain('_2 tasks did not succeed; their output is not shown here.')
+  })
+})
+
+describe('wholeLinesWithin', () => {
+  it('marks the lines it left out as the log and the results do, with a thousands separator', () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `line ${i}`).join('\n')
+    const kept = wholeLinesWithin(text, 300)
+    const left = 2000 - kept.split('\n').length + 1
+    expect(left).toBeGreaterThan(1000)
+    expect(kept).toContain(`\n${leftOutLinesMark(left)}\n`)
+    expect(leftOutLinesMark(1234)).toBe('… 1,234 lines left out …')
+    expect(leftOutLinesMark(1)).toBe('… 1 line left out …')
   })
 })
