@@ -181,7 +181,7 @@ describe('writeSummary', () => {
   it('appends the summary to GITHUB_STEP_SUMMARY', async () => {
     await writeSummary(report([record(0, 'a', TaskStatus.Success)]))
     expect(readFileSync(process.env.GITHUB_STEP_SUMMARY as string, 'utf8')).toContain(
-      '## ✅ parallel-exec: 1 of 1 succeeded'
+      '<h2>✅ parallel-exec: 1 of 1 succeeded</h2>'
     )
   })
 })
