@@ -66,7 +66,7 @@ describe('the log of a run with failures, a time-out, a retry and skipped tasks'
       'fail-fast': 'true',
       'max-workers': '2'
     })
-    expect(run.summary).toContain('fail\\-fast after task 2 \\(bad\\) failed')
+    expect(run.summary).toContain('fail-fast after task 2 (bad) failed')
     expect(run.log).toMatch(/^Halted early: fail-fast after task 2 \(bad\) failed\.$/m)
     expect(run.log).toMatch(
       /^::group::⛔ #1 slow: cancelled \(SIGTERM, exit code 143\) after \S+$/m

@@ -67,9 +67,9 @@ describe('the environment tasks see', () => {
     // The step's own outputs are only the action's.
     expect(run.outputs.name).toBeUndefined()
     expect(run.summary).toContain('## Task summaries')
-    expect(run.summary).toContain('### 1\\. a\n\n**report of a** <b>bold</b>\n')
-    expect(run.summary).toContain('### 3\\. c\n\n**report of c** <b>bold</b>\n')
-    expect(run.summary).not.toContain('### 2\\. b')
+    expect(run.summary).toContain('<h3>1. a</h3>\n\n**report of a** <b>bold</b>\n')
+    expect(run.summary).toContain('<h3>3. c</h3>\n\n**report of c** <b>bold</b>\n')
+    expect(run.summary).not.toContain('<h3>2. b</h3>')
   })
 })
 

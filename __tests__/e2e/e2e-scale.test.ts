@@ -110,9 +110,9 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     expect(incomplete.log).toContain(
       '1 of 3 shards have no results file (2/3): their 6 items have no result here. Re-run those shards.'
     )
-    expect(incomplete.summary).toContain('## ❌ parallel-exec: 7 of 13 succeeded')
-    expect(incomplete.summary).toContain('**6** without a result')
-    expect(incomplete.summary).toContain('1 of 3 shards have no results file \\(2/3\\)')
+    expect(incomplete.summary).toContain('<h2>❌ parallel-exec: 7 of 13 succeeded</h2>')
+    expect(incomplete.summary).toContain('❓ <strong>6</strong> without a result')
+    expect(incomplete.summary).toContain('1 of 3 shards have no results file (2/3)')
   })
 
   it('fails a merge whose shard file lacks a record, has one twice or one of another shard', async () => {
@@ -151,7 +151,7 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     const missing = await mergeWith(results => results.slice(1))
     expect(missing.outputs).toMatchObject({ succeeded: '3', failed: '0' })
     expect(missing.log).toContain(`::error::Shard 1/2 (${second}) has no record for item 2 'b'.`)
-    expect(missing.summary).toContain('**1** without a result')
+    expect(missing.summary).toContain('❓ <strong>1</strong> without a result')
     const twice = await mergeWith(results => [...results, results[0]])
     expect(twice.outputs).toMatchObject({ succeeded: '4' })
     expect(twice.log).toContain(
@@ -185,8 +185,8 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     expect(split.log).toContain(
       `::error::Invalid merge-results: '${second}' and '${join('results-0', 'results.json')}' split the items differently`
     )
-    expect(split.summary).toContain('## ❌ parallel-exec: 0 of 4 succeeded')
-    expect(split.summary).toContain('**4** without a result')
+    expect(split.summary).toContain('<h2>❌ parallel-exec: 0 of 4 succeeded</h2>')
+    expect(split.summary).toContain('❓ <strong>4</strong> without a result')
   })
 
   it('refuses a results file whose numbers no run could have, and fails on items without a result', async () => {
@@ -205,7 +205,7 @@ describe('sharding over matrix jobs, and merging the shards', () => {
       )
       // it ends as a failed step, with every output and the summary, never as a crash
       expect(merge.code).toBe(1)
-      expect(merge.summary).toContain('## ❌ parallel-exec')
+      expect(merge.summary).toContain('<h2>❌ parallel-exec')
       return merge
     }
     const refused = "::error::Invalid results file 'results.json': "

@@ -14,9 +14,9 @@ describe('the job summary of the bundled action', () => {
         { env: { GITHUB_ACTION: 'lint-and-test' } }
       )
     ])
-    expect(byId.summary).toMatch(/^## ✅ lint-and-test: 2 of 2 succeeded\n/)
-    expect(noId.summary).toMatch(/^## ✅ parallel-exec: 2 of 2 succeeded\n/)
-    expect(given.summary).toMatch(/^## ✅ Unit &lt;tests&gt; \\\*web\\\*: 2 of 2 succeeded\n/)
+    expect(byId.summary).toMatch(/^<h2>✅ lint-and-test: 2 of 2 succeeded<\/h2>\n/)
+    expect(noId.summary).toMatch(/^<h2>✅ parallel-exec: 2 of 2 succeeded<\/h2>\n/)
+    expect(given.summary).toMatch(/^<h2>✅ Unit &lt;tests&gt; \*web\*: 2 of 2 succeeded<\/h2>\n/)
   })
 
   it('refuses a summary-title of two lines before any command runs, naming the input', async () => {
@@ -41,8 +41,10 @@ describe('the job summary of the bundled action', () => {
     })
     expect(run.code).toBe(1)
     const summary = run.summary
-    expect(summary).toContain('✅ **2** succeeded · ❌ **1** failed: <code>broken</code>\n')
-    expect(summary).toContain('🔁 Passed on a retry: <code>flaky</code> (2 attempts).')
+    expect(summary).toContain(
+      '<p>✅ <strong>2</strong> succeeded · ❌ <strong>1</strong> failed: <code>broken</code></p>\n'
+    )
+    expect(summary).toContain('<p>🔁 Passed on a retry: <code>flaky</code> (2 attempts).</p>')
     const failure = summary.indexOf(
       '<details open><summary>❌ <code>broken</code> failed · exit code 3 · '
     )
@@ -59,5 +61,26 @@ describe('the job summary of the bundled action', () => {
     })
     expect(run.summary).toContain('<p>⏭️ <code>deploy</code> skipped, because test failed</p>')
     expect(run.summary.indexOf('<p>⏭️')).toBeLessThan(run.summary.indexOf('<table>'))
+  })
+
+  it('lists no task a halt kept from starting, and annotates no task a won race cancelled', async () => {
+    const run = await runAction({
+      tasks: 'a: sleep 0.2; echo ok\nb: sleep 3\nc:\n  run: echo c\n  needs: b\n',
+      'stop-on-success': '1',
+      'max-workers': '2'
+    })
+    expect(run.code).toBe(0)
+    expect(run.summary).not.toContain('<code>c</code> skipped')
+    expect(run.log).not.toContain('::error')
+    expect(run.summary).not.toMatch(/<summary>(❌|⛔)/)
+    expect(run.summary).toMatch(/^<h2>✅ /)
+    const failFast = await runAction({
+      tasks: 'a: sleep 0.2; exit 1\nb: sleep 3\nc:\n  run: echo c\n  needs: b\n',
+      'fail-fast': 'true',
+      'max-workers': '2'
+    })
+    expect(failFast.code).toBe(1)
+    expect(failFast.summary).toContain('<summary>⛔ <code>b</code> cancelled')
+    expect(failFast.summary).not.toContain('<code>c</code> skipped')
   })
 })

@@ -59,7 +59,7 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(Date.parse(file.results[2].endedAt)).toBeGreaterThanOrEqual(
       Date.parse(file.results[2].startedAt)
     )
-    expect(run.summary).toContain('## ✅ parallel-exec: 3 of 3 succeeded')
+    expect(run.summary).toContain('<h2>✅ parallel-exec: 3 of 3 succeeded</h2>')
     expect(run.log).toContain('Running 3 items on 2 workers with bash')
     expect(run.log).toMatch(
       /::group::✅ #3 gamma delta: succeeded in \S+\nhello gamma delta\nto stderr\n::endgroup::/
@@ -206,7 +206,7 @@ describe('the bundled action, run as the runner runs it', () => {
     const pids = writtenPids(run.dir)
     expect(pids).toHaveLength(4)
     for (const pid of pids) expect(isAlive(pid)).toBe(false)
-    expect(run.summary).toContain('Halted early: fail\\-fast after task 1 \\(fail\\) failed.')
+    expect(run.summary).toContain('Halted early: fail-fast after task 1 (fail) failed.')
   })
 
   it.each(['SIGINT', 'SIGTERM'] as const)(

@@ -29,6 +29,7 @@ export const FULL_RECORD: Required<TaskRecord> = {
   summary: '### done\n',
   needs: ['build', 'lint'],
   skipReason: 'not skipped, but set',
+  blockedBy: [3, 1],
   resolve: { resolved: false, commentUrl: 'https://github.com/o/r/pull/7#r1', error: 'no' }
 }
 

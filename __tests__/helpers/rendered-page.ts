@@ -41,6 +41,8 @@ export interface PageFacts {
   gantts: GanttFacts[]
   /** Every chart drawn, by mermaid's kind (`gantt`, `flowchart-v2`, `xychart`, …). */
   charts: (Box & { kind: string })[]
+  /** Number of <a> elements in the page's article: links, which item text must never make. */
+  links: number
 }
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'

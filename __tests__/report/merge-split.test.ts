@@ -147,10 +147,10 @@ describe('a merge in the summary', () => {
     }
     const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
     const summary = buildSummary(merged)
-    expect(summary).toContain('> [!CAUTION]\n> - Shard 1/3 \\(shard\\-1/results\\.json\\)')
-    expect(summary).toContain('&lt;img src=x onerror=alert\\(1\\)&gt; \\*\\*bold\\*\\*')
+    expect(summary).toContain('> [!CAUTION]\n> <ul><li>Shard 1/3 (shard-1/results.json)')
+    expect(summary).toContain('&lt;img src=x onerror=alert(1)&gt; **bold**')
     expect(summary).not.toContain('<img')
-    expect(summary).toContain('**1** without a result')
+    expect(summary).toContain('❓ <strong>1</strong> without a result')
 
     const many = {
       ...merged,
@@ -158,7 +158,9 @@ describe('a merge in the summary', () => {
     }
     many.merged.problems = Array.from({ length: 25 }, (_, index) => `Problem ${index}.`)
     const listed = buildSummary(many)
-    expect(listed).toContain('> - Problem 19\\.\n> - and 5 more, each in the `results-file` output')
+    expect(listed).toContain(
+      '<li>Problem 19.</li><li>and 5 more, each in the <code>results-file</code> output</li></ul>\n'
+    )
     expect(listed).not.toContain('Problem 20')
     expect(mergeProblemsMessage(many)).toBe(
       'Problem 0. Problem 1. Problem 2. Problem 3. Problem 4. And 20 more problems: see the job summary.'

@@ -8,6 +8,7 @@ import {
   setOutputs,
   writeSummary
 } from '../../src/report/outputs.js'
+import { HaltKind } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { record, report } from '../helpers/records.js'
 
@@ -129,6 +130,23 @@ describe('annotateFailures', () => {
     expect(lines.at(-1)).toBe('Tests: 1 failed')
     expect(error.length).toBeLessThan(2000)
   })
+
+  it('leaves out tasks cancelled by a won stop-on-success race, as the summary does', () => {
+    const cancelled = { exitCode: null, signal: 'SIGTERM' }
+    const records = [
+      record(0, 'mirror-a', TaskStatus.Cancelled, cancelled),
+      record(1, 'mirror-b', TaskStatus.Success),
+      record(2, 'mirror-c', TaskStatus.Failure)
+    ]
+    annotateFailures(report(records, { haltKind: HaltKind.Successes, haltReason: 'won' }))
+    expect(
+      printed.filter(line => line.startsWith('::error')).map(line => line.slice(0, 25))
+    ).toEqual(['::error title=mirror-c::❌'])
+    printed.length = 0
+    // Cancelled by fail-fast, the task is a failure to look at.
+    annotateFailures(report(records, { haltKind: HaltKind.Failures, haltReason: 'fail-fast' }))
+    expect(printed.filter(line => line.startsWith('::error'))).toHaveLength(2)
+  })
 })
 
 describe('failureMessage', () => {
@@ -163,7 +181,7 @@ describe('writeSummary', () => {
   it('appends the summary to GITHUB_STEP_SUMMARY', async () => {
     await writeSummary(report([record(0, 'a', TaskStatus.Success)]))
     expect(readFileSync(process.env.GITHUB_STEP_SUMMARY as string, 'utf8')).toContain(
-      '## ✅ parallel-exec: 1 of 1 succeeded'
+      '<h2>✅ parallel-exec: 1 of 1 succeeded</h2>'
     )
   })
 })

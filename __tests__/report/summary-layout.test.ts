@@ -1,6 +1,7 @@
 import { beforeAll, expect, test } from '@jest/globals'
 import { buildSummary } from '../../src/report/summary.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
+import { HaltKind } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import {
   type Block,
@@ -11,6 +12,9 @@ import {
 import { record, report } from '../helpers/records.js'
 
 const START = 1_700_000_000_000
+
+/** Names GFM would make links of in Markdown text, backslashes or not. */
+const ADDRESSES = ['login at https://evil.example/reset', 'www.evil.example', 'mail a@evil.example']
 
 /** A task that ran on `slot` from `startMs` for `ms`, with a few lines of output when it failed. */
 function ran(
@@ -79,7 +83,10 @@ const blockIndex = (page: PageFacts, caption: string): number =>
   page.blocks.findIndex(block => block.summary?.startsWith(caption))
 
 describeRendered('the job summary as GitHub renders it', () => {
-  let pages: Record<'checks' | 'checksPassing' | 'thirty' | 'passing' | 'many', PageFacts>
+  let pages: Record<
+    'checks' | 'checksPassing' | 'thirty' | 'passing' | 'many' | 'addresses',
+    PageFacts
+  >
   beforeAll(async () => {
     const allPass = (records: TaskRecord[]): TaskRecord[] =>
       records.map(r => ({
@@ -109,6 +116,17 @@ describeRendered('the job summary as GitHub renders it', () => {
           run(2000, i => (i % 40 === 39 ? TaskStatus.Failure : TaskStatus.Success)),
           { workers: 8 }
         )
+      ),
+      addresses: buildSummary(
+        report(
+          run(
+            6,
+            i => (i < 3 ? TaskStatus.Failure : TaskStatus.Success),
+            i => [ADDRESSES[i % 3], `ok ${ADDRESSES[i % 3]}`][i < 3 ? 0 : 1] as string
+          ).map(r => (r.index >= 3 ? { ...r, attempts: 2 } : r)),
+          { workers: 8, haltKind: HaltKind.Failures, haltReason: `${ADDRESSES[1]} failed` }
+        ),
+        ADDRESSES[0]
       )
     })
   }, 120_000)
@@ -145,11 +163,23 @@ describeRendered('the job summary as GitHub renders it', () => {
     expect(failureBlocks(pages.thirty)).toHaveLength(1)
   })
 
+  test('makes no link of an address in a title, a task name or a halt reason', () => {
+    const { addresses: page } = pages
+    expect(page.links).toBe(0)
+    expect(page.blocks[0]?.text).toBe(`❌ ${ADDRESSES[0]}: 3 of 6 succeeded`)
+    expect(page.blocks[1]?.text).toContain(`failed: ${ADDRESSES.join(', ')}`)
+    expect(page.blocks.map(block => block.text).join('\n')).toContain(
+      `🔁 Passed on a retry: ok ${ADDRESSES[0]} (2 attempts)`
+    )
+  })
+
   test('keeps a 300-task run that passed short, and a 2,000-task run with 50 failures bounded', () => {
     expect(pages.passing.height).toBeLessThan(1500)
-    expect(
-      pages.passing.blocks.some(block => block.tag === 'table' || block.text.includes('pkg'))
-    ).toBe(false)
+    // The table of all 300 tasks is there, collapsed to its one-line caption.
+    const listed = pages.passing.blocks[blockIndex(pages.passing, 'All 300 tasks')] as Block
+    expect(listed.tag).toBe('details')
+    expect(listed.open).toBe(false)
+    expect(listed.bottom - listed.top).toBeLessThan(60)
     const { many } = pages
     const failures = failureBlocks(many)
     expect(failures).toHaveLength(20)

@@ -7,12 +7,14 @@ import { escapeHtml } from '../../src/report/markdown-escape.js'
 import { buildSummary, DEFAULT_SUMMARY_LIMITS } from '../../src/report/summary.js'
 import { tasksNeedingAttention } from '../../src/report/summary-failures.js'
 import { wholeLinesWithin } from '../../src/report/whole-lines.js'
+import { marked } from 'marked'
 import { record, report } from '../helpers/records.js'
 
-/** Markup, Markdown and line breaks in every spelling, or any UTF-16 code unit. */
+/** Markup, Markdown, bare addresses and line breaks in every spelling, or any UTF-16 code unit. */
 const unit = fc.oneof(
   fc.constantFrom('<', '>', '&', '"', "'", '\n', '\r', '\n\n', '</pre>', '<script>', '`', '```'),
   fc.constantFrom('[a](b)', '![x](y)', '*', '_', '#', '|', '- ', '1. ', '\u2028', '\t', ' '),
+  fc.constantFrom(' https://evil.example/r ', ' www.evil.example ', ' a@evil.example ', '**', '~~'),
   fc.integer({ min: 0, max: 0xffff }).map(code => String.fromCharCode(code)),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 })
 )
@@ -25,20 +27,29 @@ const status = fc.constantFrom(...Object.values(TaskStatus))
 
 /** The tags the summary writes itself; item or output text must never add another. */
 const OUR_TAG =
-  /^<\/?(details|summary|code|pre|p|table|tr|th|b)>|^<details open>|^<td( title="[a-z ]+")?>|^<\/td>/
+  /^<\/?(details|summary|code|pre|p|table|tr|th|h2|h3|strong|ul|li)>|^<details open>|^<td( title="[a-z ]+")?>|^<\/td>/
 
-/** Lines that open an HTML block: Markdown is not read inside one until a blank line ends it. */
-const HTML_BLOCK = /^<(details|p|table)\b/
+/** Lines that open an HTML block, by the tag that must close on the same line. */
+const ONE_LINE_BLOCK = /^(?:> )?<(p|h2|h3|ul|tr|summary)>|^<details(?: open)?><(summary)>/
+
+/** How the summary's own notes, in italics, start: `The 3 tasks`, `7 more tasks`. */
+const OUR_NOTE = /^(The )?[0-9][0-9,]* (more )?tasks? /
+
+/** What a bold text of the summary's own may hold: counts, durations, a speed-up, a shard. */
+const OUR_BOLD = /^[0-9][0-9,./ a-zµ×]*$/
 
 describe('the summary over any items, names, signals and output', () => {
-  it('adds no tag, keeps each HTML block whole, and lists or counts every task that needs attention', () => {
+  it('adds no tag, link, image or emphasis, keeps each HTML block whole, and lists or counts every task that needs attention', () => {
     let tried = 0
+    let retried = 0
+    let blocked = 0
     fc.assert(
       fc.property(
         fc.array(
           fc.record({
             item,
             status,
+            attempts: fc.integer({ min: 1, max: 3 }),
             signal: fc.option(text),
             output: text,
             reason: text,
@@ -48,43 +59,62 @@ describe('the summary over any items, names, signals and output', () => {
         ),
         fc.string({ unit, minLength: 1, maxLength: 30 }),
         fc.integer({ min: 1, max: 8 }),
-        (tasks, title, maxFailures) => {
+        fc.option(text),
+        (tasks, title, maxFailures, haltReason) => {
           tried++
           const names = tasks.map(task => task.item)
-          const records = tasks.map((task, index) =>
-            record(index, task.item, task.status, {
+          const records = tasks.map((task, index) => {
+            // Every other task needs the one before it; skipped after it did not succeed, it was
+            // skipped for its needs, as the scheduler records it.
+            const needs =
+              index % 2 === 1 && typeof names[index - 1] === 'string'
+                ? [names[index - 1] as string]
+                : []
+            const before = tasks[index - 1]?.status
+            const forNeeds =
+              needs.length > 0 &&
+              task.status === TaskStatus.Skipped &&
+              before !== TaskStatus.Success
+            return record(index, task.item, task.status, {
               signal: task.signal,
               outputTail: task.output,
               error: task.error,
+              attempts: task.status === TaskStatus.Skipped ? 0 : task.attempts,
               skipReason: task.reason,
-              // Every other task needs the one before it, so skips for needs happen.
-              needs:
-                index % 2 === 1 && typeof names[index - 1] === 'string'
-                  ? [names[index - 1] as string]
-                  : [],
+              needs,
+              ...(forNeeds ? { blockedBy: [index - 1] } : {}),
               startedAt: null,
               endedAt: null
             })
-          )
-          const run = report(records)
+          })
+          if (records.some(r => r.status === TaskStatus.Success && r.attempts > 1)) retried++
+          if (records.some(r => r.blockedBy !== undefined)) blocked++
+          const run = report(records, { haltReason })
           const summary = buildSummary(run, title, { ...DEFAULT_SUMMARY_LIMITS, maxFailures })
           // Every `<` is one of the summary's own tags.
           for (let at = summary.indexOf('<'); at >= 0; at = summary.indexOf('<', at + 1)) {
             expect(summary.slice(at, at + 30)).toMatch(OUR_TAG)
           }
-          // An HTML block's lines never hold a blank line before the block's end, except in <pre>.
+          // An HTML block that carries text is on one line: a line break in the text, a blank
+          // line above all, would end the block and let Markdown read the rest.
           const withoutPre = summary.replace(/<pre>[^<]*<\/pre>/g, '<pre></pre>')
-          for (const block of withoutPre.split('\n\n')) {
-            const lines = block.split('\n')
-            if (HTML_BLOCK.test(lines[0] ?? '')) {
-              for (const line of lines) expect(line).not.toMatch(/^\s*$/)
-            }
+          for (const line of withoutPre.split('\n')) {
+            const tag = ONE_LINE_BLOCK.exec(line)
+            if (tag !== null) expect(line).toContain(`</${tag[1] ?? tag[2]}>`)
           }
+          // As GFM renders it: no link, no image, no emphasis, no bold but the summary's own.
+          const html = marked.parse(summary, { gfm: true, async: false })
+          expect(html).not.toMatch(/<(a|img|del|h1|h4|ol|hr)\b/)
+          for (const [, bold] of html.matchAll(/<strong>([^<]*)<\/strong>/g)) {
+            expect(bold).toMatch(OUR_BOLD)
+          }
+          for (const [, note] of html.matchAll(/<em>([\s\S]*?)<\/em>/g))
+            expect(note).toMatch(OUR_NOTE)
           // Each task needing attention is shown with its output, or counted in the note after them.
           const needing = tasksNeedingAttention(run)
           const shown =
-            summary.match(/^(<details( open)?><summary>|<p>)(❌|⏱️|⛔|⏭️) /gmu)?.length ?? 0
-          const more = Number(/_(\d+) more tasks? did not succeed/.exec(summary)?.[1] ?? 0)
+            summary.match(/^(<details( open)?><summary>|<p>)(❌|⏱️|⛔|⏭️) <code>/gmu)?.length ?? 0
+          const more = Number(/_(\d+)(?: more)? tasks? did not succeed/.exec(summary)?.[1] ?? 0)
           expect(shown + more).toBe(needing.length)
           for (const task of needing.slice(0, shown)) {
             expect(summary).toContain(`<code>${escapeHtml(itemLabel(task.item, 120))}</code>`)
@@ -94,6 +124,9 @@ describe('the summary over any items, names, signals and output', () => {
       { numRuns: 400 }
     )
     expect(tried).toBe(400)
+    // The runs tried retries that passed and skips for needs, not only plain ends.
+    expect(retried).toBeGreaterThan(40)
+    expect(blocked).toBeGreaterThan(40)
   })
 })
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { buildSummary, DEFAULT_SUMMARY_LIMITS } from '../../src/report/summary.js'
-import { escapeHtml, escapeMarkdown } from '../../src/report/markdown-escape.js'
+import { escapeHtml } from '../../src/report/markdown-escape.js'
 import { HaltKind } from '../../src/model/halt.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { type TaskRecord } from '../../src/model/task-record.js'
+import { marked } from 'marked'
+import { leftOutLinesMark } from '../../src/model/left-out-lines.js'
+import { wholeLinesWithin } from '../../src/report/whole-lines.js'
 import { record, report } from '../helpers/records.js'
 
 /** Where a piece of text starts in the summary, failing the test when it is not there. */
@@ -23,11 +25,12 @@ describe('the headline', () => {
       ]),
       'lint-and-test'
     )
-    expect(text).toContain('## ❌ lint-and-test: 1 of 3 succeeded\n')
+    expect(text).toContain('<h2>❌ lint-and-test: 1 of 3 succeeded</h2>\n')
     expect(text).toContain(
-      '✅ **1** succeeded · ❌ **1** failed: <code>b</code> · ⏱️ **1** timed out: <code>c</code>\n'
+      '<p>✅ <strong>1</strong> succeeded · ❌ <strong>1</strong> failed: <code>b</code> · ' +
+        '⏱️ <strong>1</strong> timed out: <code>c</code></p>\n'
     )
-    expect(text).not.toMatch(/\*\*0\*\*/)
+    expect(text).not.toMatch(/<strong>0<\/strong>/)
     expect(text).toContain('Wall time **2.0s** on **2** workers (bash)')
     expect(text).toContain('speed-up over running one by one: **1.5×**')
   })
@@ -36,10 +39,10 @@ describe('the headline', () => {
     const records = Array.from({ length: 1200 }, (_, i) => record(i, `t${i}`, TaskStatus.Failure))
     const text = buildSummary(report(records))
     expect(text).toContain(
-      '❌ **1,200** failed: <code>t0</code>, <code>t1</code>, <code>t2</code>, <code>t3</code>, ' +
-        '<code>t4</code> and 1,195 more\n'
+      '❌ <strong>1,200</strong> failed: <code>t0</code>, <code>t1</code>, <code>t2</code>, ' +
+        '<code>t3</code>, <code>t4</code> and 1,195 more</p>\n'
     )
-    expect(text).toContain('## ❌ parallel-exec: 0 of 1,200 succeeded')
+    expect(text).toContain('<h2>❌ parallel-exec: 0 of 1,200 succeeded</h2>')
   })
 
   it('gives tasks that passed on a retry their own line, apart from those that failed', () => {
@@ -50,7 +53,7 @@ describe('the headline', () => {
         record(2, 'fine', TaskStatus.Success)
       ])
     )
-    expect(text).toContain('🔁 Passed on a retry: <code>flaky</code> (2 attempts).\n')
+    expect(text).toContain('<p>🔁 Passed on a retry: <code>flaky</code> (2 attempts).</p>\n')
     expect(text).not.toMatch(/Passed on a retry:.*broken/)
     expect(text).toContain('<code>broken</code> failed · exit code 1 · 1.0s · 3 attempts')
   })
@@ -60,7 +63,7 @@ describe('the headline', () => {
       report([record(0, 'a', TaskStatus.Success)]),
       '<img src=x> [a](b) *c*'
     )
-    expect(text).toContain('## ✅ &lt;img src=x&gt; \\[a\\]\\(b\\) \\*c\\*: 1 of 1 succeeded')
+    expect(text).toContain('<h2>✅ &lt;img src=x&gt; [a](b) *c*: 1 of 1 succeeded</h2>')
   })
 
   it('does not count tasks cancelled by a won stop-on-success race as failures', () => {
@@ -70,8 +73,8 @@ describe('the headline', () => {
         haltReason: 'stop-on-success: 1 task succeeded'
       })
     )
-    expect(text).toContain('## ✅ parallel-exec: 1 of 2 succeeded')
-    expect(text).toContain('⛔ **1** cancelled\n')
+    expect(text).toContain('<h2>✅ parallel-exec: 1 of 2 succeeded</h2>')
+    expect(text).toContain('⛔ <strong>1</strong> cancelled</p>\n')
     expect(text).not.toContain('<code>slow</code> cancelled')
   })
 
@@ -81,9 +84,10 @@ describe('the headline', () => {
         haltReason: 'fail-fast after <x> (see ![pixel](https://example.invalid/t.png))'
       })
     )
-    expect(text).toContain('Halted early: fail\\-fast after &lt;x&gt; ')
-    expect(text).toContain('see \\!\\[pixel\\]\\(https://example\\.invalid/t\\.png\\)\\)')
-    expect(text).not.toContain('![pixel](')
+    expect(text).toContain(
+      '> [!WARNING]\n> <p>Halted early: fail-fast after &lt;x&gt; ' +
+        '(see ![pixel](https://example.invalid/t.png)).</p>\n'
+    )
   })
 })
 
@@ -94,7 +98,8 @@ describe('failures first', () => {
     record(2, 'test', TaskStatus.Failure, { needs: ['build'], outputTail: 'FAIL a.test\n' }),
     record(3, 'deploy', TaskStatus.Skipped, {
       needs: ['build', 'test'],
-      skipReason: 'test failed'
+      skipReason: 'test failed',
+      blockedBy: [2]
     }),
     record(4, 'docs', TaskStatus.Skipped, { needs: [], skipReason: 'not started: fail-fast' })
   ])
@@ -119,23 +124,51 @@ describe('failures first', () => {
 
   it('leaves out tasks a halt kept from starting: they are counted, not failures', () => {
     expect(text).not.toContain('<p>⏭️ <code>docs</code>')
-    expect(text).toContain('⏭️ **2** skipped')
+    expect(text).toContain('⏭️ <strong>2</strong> skipped')
   })
 
   it('lists a task skipped because of a skip for needs, down a chain, but none in a dry run', () => {
     const chain = Array.from({ length: 20_000 }, (_, i) =>
       record(i, `t${i}`, i === 0 ? TaskStatus.Failure : TaskStatus.Skipped, {
         needs: i === 0 ? [] : [`t${i - 1}`],
-        skipReason: 'the one before did not succeed'
+        skipReason: 'the one before did not succeed',
+        ...(i === 0 ? {} : { blockedBy: [i - 1] })
       })
     )
-    // A results file may say anything: here the first task also needs the last.
-    chain[0] = { ...(chain[0] as TaskRecord), needs: ['t19999'] }
     const text = buildSummary(report(chain))
     expect(text).toContain('<p>⏭️ <code>t19</code> skipped, because the one before')
     expect(text).toContain('_19,980 more tasks did not succeed')
-    const dryRun = chain.map(r => ({ ...r, status: TaskStatus.Skipped, skipReason: 'dry run' }))
+    const dryRun = chain.map(r => ({
+      ...r,
+      status: TaskStatus.Skipped,
+      skipReason: 'dry run',
+      blockedBy: undefined
+    }))
     expect(buildSummary(report(dryRun.slice(0, 5)))).not.toContain('<p>⏭️')
+  })
+
+  it('does not list a task a halt skipped while its need still ran, whatever the need then became', () => {
+    const halted = (haltKind: HaltKind, first: TaskStatus): string =>
+      buildSummary(
+        report(
+          [
+            record(0, 'a', first),
+            record(1, 'b', TaskStatus.Cancelled, { exitCode: null, signal: 'SIGTERM' }),
+            // No blockedBy: the scheduler skipped it for the halt, not for its needs.
+            record(2, 'c', TaskStatus.Skipped, { needs: ['b'], skipReason: 'not started: halt' })
+          ],
+          { haltKind, haltReason: 'halt' }
+        )
+      )
+    const raceWon = halted(HaltKind.Successes, TaskStatus.Success)
+    expect(raceWon).toContain('<h2>✅ parallel-exec: 1 of 3 succeeded</h2>')
+    expect(raceWon).not.toContain('<code>c</code> skipped')
+    expect(raceWon).not.toMatch(/<summary>(❌|⏱️|⛔|⏭️)/)
+    const failFast = halted(HaltKind.Failures, TaskStatus.Failure)
+    expect(failFast).toContain('<summary>⛔ <code>b</code> cancelled')
+    expect(failFast).not.toContain('<code>c</code> skipped')
+    // Absent from a results file written before blockedBy: counted, not listed.
+    expect(failFast).toContain('⏭️ <strong>1</strong> skipped</p>')
   })
 
   it('shows the output as recorded, cut only at line boundaries when it is over the limit', () => {
@@ -167,7 +200,10 @@ describe('failures first', () => {
     const capped = buildSummary(report(records), 'x', { ...DEFAULT_SUMMARY_LIMITS, maxFailures: 3 })
     expect(capped.match(/<details( open)?><summary>❌/g)).toHaveLength(3)
     expect(capped.match(/<details open>/g)).toHaveLength(1)
-    expect(capped).toContain('_7 more tasks did not succeed: they are in the table below')
+    expect(capped).toContain(
+      '_7 more tasks did not succeed; their output is not shown here. Every result is in the ' +
+        '`results-file` output._'
+    )
   })
 })
 
@@ -231,7 +267,11 @@ describe('the table', () => {
           outputTail: '</pre><script>x</script>\n\n# h',
           skipReason: 'x'
         }),
-        record(1, 'b', TaskStatus.Skipped, { needs: [hostile], skipReason: 'a\n\n<b>x</b>' }),
+        record(1, 'b', TaskStatus.Skipped, {
+          needs: [hostile],
+          skipReason: 'a\n\n<b>x</b>',
+          blockedBy: [0]
+        }),
         // A merged results file may name any signal.
         record(2, 'c', TaskStatus.Failure, { exitCode: 137, signal: '<img src=x>\n\n# h' })
       ])
@@ -301,8 +341,8 @@ describe('what tasks add to the summary', () => {
       ])
     )
     expect(text).toContain('## Task summaries')
-    expect(text).toContain('### 2\\. b\\_\\[x\\]\\(y\\)\n\n**bold** from b\n')
-    expect(text).not.toContain('### 3')
+    expect(text).toContain('<h3>2. b_[x](y)</h3>\n\n**bold** from b\n')
+    expect(text).not.toContain('<h3>3.')
   })
 
   it('keeps task summaries within the byte budget and says how many were left out', () => {
@@ -324,10 +364,105 @@ describe('charts', () => {
   })
 })
 
-describe('escapeMarkdown', () => {
-  it('escapes HTML and Markdown punctuation', () => {
-    expect(escapeMarkdown('<b>*x*</b> [a](b) `c` # _d_ ~e~ | 1. +')).toBe(
-      '&lt;b&gt;\\*x\\*&lt;/b&gt; \\[a\\]\\(b\\) \\`c\\` \\# \\_d\\_ \\~e\\~ \\| 1\\. \\+'
+describe('as Markdown renders it', () => {
+  /** The summary as GFM renders it to HTML. */
+  const rendered = (text: string): string => marked.parse(text, { gfm: true, async: false })
+
+  it('shows an apostrophe in the title and in names as one, not as an entity', () => {
+    const html = rendered(
+      buildSummary(report([record(0, "can't connect", TaskStatus.Failure)]), "Bob's checks")
     )
+    expect(html).toContain('<h2>❌ Bob&#39;s checks: 0 of 1 succeeded</h2>')
+    expect(html).toContain('<code>can&#39;t connect</code>')
+    expect(html).not.toContain('&amp;#39;')
+  })
+
+  it('makes no link of an address in the title, names, retries, halt, merge problems or resolves', () => {
+    const names = ['login at https://evil.example/reset', 'www.evil.example', 'mail a@evil.example']
+    const records = [
+      ...names.map((name, i) => record(i, name, TaskStatus.Failure)),
+      ...names.map((name, i) => record(i + 3, `ok ${name}`, TaskStatus.Success, { attempts: 2 })),
+      record(6, 'r', TaskStatus.Success, {
+        resolve: { resolved: false, error: 'see https://evil.example/r' }
+      })
+    ]
+    const text = buildSummary(
+      report(records, {
+        haltKind: HaltKind.Failures,
+        haltReason: 'www.evil.example failed',
+        counts: { ...report(records).counts, total: 9 },
+        merged: { files: 1, shards: 2, missingShards: [1], problems: ['see www.evil.example'] }
+      }),
+      'https://evil.example/title'
+    )
+    const html = rendered(text)
+    expect(html).toContain('www.evil.example')
+    expect(html).not.toMatch(/<a\b/)
+  })
+})
+
+describe('in a dry run', () => {
+  it('says it is one, with no speed-up, and lists no task as a failure', () => {
+    const records = ['a', 'b'].map((name, i) =>
+      record(i, name, TaskStatus.Skipped, { skipReason: 'dry run', durationMs: 0 })
+    )
+    const text = buildSummary(report(records), 'ci')
+    expect(text).toMatch(/^<h2>⏭️ ci: dry run of 2 tasks<\/h2>\n\n<p>Dry run: nothing was run\./)
+    expect(text).not.toContain('speed-up')
+    expect(text).not.toContain('succeeded')
+    expect(text).not.toContain('<p>⏭️')
+  })
+})
+
+describe('a merge that lacks records', () => {
+  it('marks the count without a result, opens the table and says of how many it is', () => {
+    const records = [record(0, 'a', TaskStatus.Success), record(1, 'b', TaskStatus.Success)]
+    const text = buildSummary(
+      report(records, {
+        counts: { ...report(records).counts, total: 5 },
+        merged: { files: 1, shards: 2, missingShards: [1], problems: [] }
+      })
+    )
+    expect(text).toContain('<h2>❌ parallel-exec: 2 of 5 succeeded</h2>')
+    expect(text).toContain('· ❓ <strong>3</strong> without a result</p>')
+    expect(text).toContain('<details open><summary>The 2 tasks with a result, of 5</summary>')
+  })
+})
+
+describe('limits at scale', () => {
+  it('caps a huge error like the output, so the first failure is still shown', () => {
+    const huge = Array.from({ length: 100_000 }, (_, i) => `error line ${i}`).join('\n')
+    const text = buildSummary(
+      report([record(0, 'a', TaskStatus.Failure, { error: huge, outputTail: 'the end\n' })])
+    )
+    expect(text).toContain('<details open><summary>❌ <code>a</code> failed')
+    expect(text).toContain('error line 0\n')
+    expect(text).toContain('error line 99999\nthe end\n</pre>')
+    expect(text).toMatch(/\n… 9\d,\d{3} lines left out …\n/)
+    expect(Buffer.byteLength(text)).toBeLessThan(DEFAULT_SUMMARY_LIMITS.maxTailChars * 2)
+  })
+
+  it('does not say "more" when no failure could be shown', () => {
+    const records = [0, 1].map(i =>
+      record(i, `t${i}`, TaskStatus.Failure, { outputTail: 'x'.repeat(4000) })
+    )
+    const text = buildSummary(report(records), 'x', {
+      ...DEFAULT_SUMMARY_LIMITS,
+      maxBytes: 3000
+    })
+    expect(text).not.toContain('<details open><summary>❌')
+    expect(text).toContain('_2 tasks did not succeed; their output is not shown here.')
+  })
+})
+
+describe('wholeLinesWithin', () => {
+  it('marks the lines it left out as the log and the results do, with a thousands separator', () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `line ${i}`).join('\n')
+    const kept = wholeLinesWithin(text, 300)
+    const left = 2000 - kept.split('\n').length + 1
+    expect(left).toBeGreaterThan(1000)
+    expect(kept).toContain(`\n${leftOutLinesMark(left)}\n`)
+    expect(leftOutLinesMark(1234)).toBe('… 1,234 lines left out …')
+    expect(leftOutLinesMark(1)).toBe('… 1 line left out …')
   })
 })

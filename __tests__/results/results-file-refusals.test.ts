@@ -51,6 +51,16 @@ describe('the results file', () => {
       "'results[0].slot' is 4. Expected at most the 3 workers of the run."
     ],
     [
+      'blockedBy not a list',
+      f => (f.results[0].blockedBy = 2),
+      "'results[0].blockedBy' is 2. Expected an array."
+    ],
+    [
+      'blockedBy holding a name',
+      f => (f.results[0].blockedBy = ['build']),
+      `'results[0].blockedBy[0]' is "build". Expected a whole number from 0 to 4294967294.`
+    ],
+    [
       'time not ISO',
       f => (f.results[0].startedAt = 'yesterday'),
       `'results[0].startedAt' is "yesterday". Expected a time such as 2026-01-31T12:00:00.000Z.`

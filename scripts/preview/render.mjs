@@ -115,5 +115,7 @@ function measure() {
     kind: svg.getAttribute('aria-roledescription') ?? '',
     ...box(svg)
   }))
-  return { height: document.documentElement.scrollHeight, blocks, gantts, charts }
+  // Links in the summary's text (charts aside): item text must never make one.
+  const links = article.querySelectorAll('a').length
+  return { height: document.documentElement.scrollHeight, blocks, gantts, charts, links }
 }

@@ -36,9 +36,14 @@ export interface TaskRecord {
   needs?: string[]
   /** Why it never ran, when skipped. */
   skipReason?: string
+  /** When skipped because needs of it did not succeed: their indexes (as `index`); else absent. */
+  blockedBy?: number[]
   /** Whether its review thread was resolved (`resolve-threads: on-success`, succeeded tasks). */
   resolve?: ResolveOutcome
 }
+
+/** The skip reason of every task of a dry run. */
+export const DRY_RUN_REASON = 'dry run'
 
 /** True for the statuses that fail the step. */
 export function isUnsuccessful(status: TaskStatus): boolean {

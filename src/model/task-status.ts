@@ -29,8 +29,3 @@ export const STATUS_WORDS: Record<TaskStatus, string> = {
   [TaskStatus.Cancelled]: 'cancelled',
   [TaskStatus.Skipped]: 'skipped'
 }
-
-/** A status as the job summary labels it: its mark and its words. */
-export function statusLabel(status: TaskStatus): string {
-  return `${STATUS_MARK[status]} ${STATUS_WORDS[status]}`
-}

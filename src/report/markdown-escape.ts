@@ -1,12 +1,8 @@
 /**
- * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
- * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
+ * Escapes text for HTML, and so for the summary's HTML blocks, where Markdown does not reach: the
+ * summary puts every text that came from items, tasks or inputs in one, as backslash escapes
+ * cannot stop GFM from linking a bare address. `&` goes first, so no escape breaks another's entity.
  */
-export function escapeMarkdown(text: string): string {
-  return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&')
-}
-
-/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
 export function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')

@@ -5,8 +5,7 @@ import { itemLabel } from '../model/labels.js'
 import { failedItems, jsonArrayWithin, publicResult } from './results.js'
 import { type RunReport } from '../model/run-report.js'
 import { buildSummary } from './summary.js'
-import { isUnsuccessful } from '../model/task-record.js'
-import { TaskStatus } from '../model/task-status.js'
+import { failsTheRun } from './summary-failures.js'
 import { taskHeadline } from '../log/task-title.js'
 import { annotationError, annotationLines } from './annotation-lines.js'
 import { HaltKind } from '../model/halt.js'
@@ -52,7 +51,8 @@ export function setOutputs(report: RunReport, resultsFile: string): void {
  * the log's headline of the task, its error and a few lines of its output (annotationLines).
  */
 export function annotateFailures(report: RunReport): void {
-  const failures = report.records.filter(record => isUnsuccessful(record.status))
+  // As the summary: a task cancelled by a won stop-on-success race is not a failure.
+  const failures = report.records.filter(failsTheRun(report))
   for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
     // The line that titles the task's group in the log, so that the annotation leads to it.
     const headline = taskHeadline(record)
@@ -72,10 +72,8 @@ export function annotateFailures(report: RunReport): void {
  * result (a merge's missing shards or records) fail the step whatever else the report says.
  */
 export function failureMessage(report: RunReport): string | undefined {
+  const failures = report.records.filter(failsTheRun(report))
   const raceWon = report.haltKind === HaltKind.Successes
-  const failures = report.records.filter(
-    record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)
-  )
   const { counts } = report
   const withResult =
     counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped

@@ -1,6 +1,5 @@
 import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
-import { itemText } from '../model/item.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
@@ -18,6 +17,9 @@ const STATUS_RANK: Record<TaskStatus, number> = {
   [TaskStatus.Success]: 4
 }
 
+/** Most of a failure's characters its error may take; its output has the rest. */
+const ERROR_SHARE = 1 / 4
+
 /** One entry of the failures section: a task, and whether its block is shown open. */
 export interface FailureEntry {
   record: TaskRecord
@@ -25,48 +27,37 @@ export interface FailureEntry {
 }
 
 /**
- * The tasks a reader must look at, failures first: those that failed, timed out or were
- * cancelled (except by a won stop-on-success race, which is its point), and those skipped because
- * a task they need did not succeed. Tasks a halt kept from starting are counted, not listed.
+ * Whether a task failed the run: it failed, timed out or was cancelled, except cancelled by a
+ * won stop-on-success race, which is that option's point.
  */
-export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
+export function failsTheRun(report: RunReport): (record: TaskRecord) => boolean {
   const raceWon = report.haltKind === HaltKind.Successes
-  const blocked = blockedByNeeds(report.records)
-  return report.records
-    .filter(
-      record =>
-        (isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)) ||
-        blocked(record)
-    )
-    .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
+  return record =>
+    isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)
 }
 
 /**
- * Whether a skipped task was skipped because a task it needs failed, timed out or was cancelled,
- * or was itself skipped so; not when its needs were skipped by a halt or a dry run. Spread from
- * the failures along the needs, without recursion: needs read from a results file may be long
- * chains, or loop.
+ * Whether the run as a whole failed: a task failed it, or a merge has items without a result
+ * or problems with its files.
  */
-function blockedByNeeds(records: readonly TaskRecord[]): (record: TaskRecord) => boolean {
-  const dependents = new Map<string, TaskRecord[]>()
-  for (const record of records) {
-    for (const name of record.needs ?? []) {
-      const list = dependents.get(name)
-      if (list === undefined) dependents.set(name, [record])
-      else list.push(record)
-    }
-  }
-  const blocked = new Set<TaskRecord>()
-  if (dependents.size === 0) return () => false
-  const spreading = records.filter(record => isUnsuccessful(record.status))
-  for (let next = spreading.pop(); next !== undefined; next = spreading.pop()) {
-    for (const dependent of dependents.get(itemText(next.item)) ?? []) {
-      if (dependent.status !== TaskStatus.Skipped || blocked.has(dependent)) continue
-      blocked.add(dependent)
-      spreading.push(dependent)
-    }
-  }
-  return record => blocked.has(record)
+export function runFailed(report: RunReport): boolean {
+  return (
+    report.counts.total > report.records.length ||
+    (report.merged?.problems.length ?? 0) > 0 ||
+    report.records.some(failsTheRun(report))
+  )
+}
+
+/**
+ * The tasks a reader must look at, failures first: those that failed the run, and those skipped
+ * because a task they need did not succeed (as the scheduler recorded it in `blockedBy`). Tasks
+ * a halt or a dry run kept from starting are counted, not listed.
+ */
+export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
+  const fails = failsTheRun(report)
+  return report.records
+    .filter(record => fails(record) || (record.blockedBy?.length ?? 0) > 0)
+    .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
 }
 
 /** The entries of the failures section: only the first one that has output is open. */
@@ -79,8 +70,8 @@ export function failureEntries(records: readonly TaskRecord[]): FailureEntry[] {
 
 /**
  * A task that did not succeed: a collapsible block headed by its name, status, exit code,
- * duration and attempts, holding its error and output as recorded (cut at line boundaries only
- * past `maxTailChars`); a skipped task is one line with its reason.
+ * duration and attempts, holding its error and output as recorded (together cut at line
+ * boundaries only past `maxTailChars`); a skipped task is one line with its reason.
  */
 export function failureBlock({ record, open }: FailureEntry, maxTailChars: number): string {
   const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`
@@ -92,8 +83,10 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
     return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`
   }
   const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)]
-  const tail = wholeLinesWithin(record.outputTail, maxTailChars)
-  const body = [record.error ?? '', tail].filter(part => part !== '').join('\n')
+  // The error is capped too (a results file may hold one of any size), and the output gets the rest.
+  const error = wholeLinesWithin(record.error ?? '', Math.floor(maxTailChars * ERROR_SHARE))
+  const tail = wholeLinesWithin(record.outputTail, maxTailChars - error.length)
+  const body = [error, tail].filter(part => part !== '').join('\n')
   return (
     `<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
     `<pre>${body === '' ? '(no output)' : escapeHtml(body)}</pre>\n\n</details>\n`

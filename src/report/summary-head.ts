@@ -2,11 +2,12 @@ import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
-import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { DRY_RUN_REASON, isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
-import { escapeMarkdown } from './markdown-escape.js'
+import { escapeHtml } from './markdown-escape.js'
 import { describeResolves, speedUp } from './results.js'
-import { count } from './summary-table.js'
+import { runFailed } from './summary-failures.js'
+import { count, htmlLine, tasks } from './summary-table.js'
 
 /** Most problems of a merge listed in the summary. */
 const MAX_MERGE_PROBLEMS = 20
@@ -14,53 +15,66 @@ const MAX_MERGE_PROBLEMS = 20
 const MAX_NAMED = 5
 /** Longest task name in the headline. */
 const NAME_CHARS = 60
+/** Longest title, halt reason, merge problem or resolve note shown. */
+const LINE_CHARS = 500
 
-/** The summary's opening parts: outcome, counts naming what failed, timing, retries, origin, notes. */
+/**
+ * The summary's opening parts: outcome, counts naming what failed, timing, retries, origin, notes.
+ * Every part that carries a title, a task's name or a reason is an HTML block on one line (a
+ * heading, a paragraph, a list), escaped as HTML: Markdown does not reach inside, so no text can
+ * become a link (GFM links bare addresses whatever backslashes precede them), an image or emphasis.
+ */
 export function summaryHead(report: RunReport, title: string): string[] {
+  if (isDryRun(report)) return dryRunHead(report, title)
   const { counts } = report
-  // Items a merge has no record for (missing shards, refused records) count against the run.
-  const missing = counts.total - report.records.length
-  const raceWon = report.haltKind === HaltKind.Successes
-  const failing =
-    missing > 0 ||
-    (report.merged?.problems.length ?? 0) > 0 ||
-    report.records.some(
-      record =>
-        isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)
-    )
-  const mark = STATUS_MARK[failing ? TaskStatus.Failure : TaskStatus.Success]
+  const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success]
   const parts = [
-    `## ${mark} ${headingText(title)}: ${count(counts.succeeded)} of ${count(counts.total)} succeeded\n`
+    `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded)} of ${count(counts.total)} succeeded</h2>\n`
   ]
-  const tally = describeCounts(report, missing)
-  if (tally !== '') parts.push(`${tally}\n`)
+  const tally = describeCounts(report, counts.total - report.records.length)
+  if (tally !== '') parts.push(`<p>${tally}</p>\n`)
   parts.push(
     `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
       `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
   )
   const retries = describeRetries(report.records)
-  if (retries !== undefined) parts.push(retries)
+  if (retries !== undefined) parts.push(`<p>${retries}</p>\n`)
   const origin = describeOrigin(report)
   if (origin !== '') parts.push(`${origin}\n`)
   if (report.haltReason !== null) {
-    parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`)
+    const reason = htmlLine(report.haltReason, LINE_CHARS)
+    parts.push(`> [!WARNING]\n> <p>Halted early: ${reason}.</p>\n`)
   }
   const resolves = describeResolves(report.records)
-  if (resolves !== undefined) parts.push(`🧵 ${escapeMarkdown(resolves)}\n`)
+  if (resolves !== undefined) parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`)
   return parts
 }
 
-/** Text escaped for the middle of a heading line, where a `-` means nothing and reads better bare. */
-function headingText(text: string): string {
-  return escapeMarkdown(text).replace(/\\-/g, '-')
+/** Whether nothing ran because the run was a dry run: every task is skipped as one. */
+export function isDryRun(report: RunReport): boolean {
+  return (
+    report.records.length > 0 &&
+    report.records.every(
+      record => record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON
+    )
+  )
 }
 
-/** The counts that are not zero, each unsuccessful one naming its first few tasks. */
+/** A dry run's opening: it says so, and has no times or counts of outcomes to show. */
+function dryRunHead(report: RunReport, title: string): string[] {
+  const total = report.counts.total
+  return [
+    `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${tasks(total)}</h2>\n`,
+    `<p>Dry run: nothing was run. The table lists the ${tasks(total)} and the log each command.</p>\n`
+  ]
+}
+
+/** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
 function describeCounts(report: RunReport, missing: number): string {
   const { counts } = report
   const named = (status: TaskStatus, total: number): string => {
     if (total === 0) return ''
-    const text = `${STATUS_MARK[status]} **${count(total)}** ${STATUS_WORDS[status]}`
+    const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}`
     if (!isUnsuccessful(status)) return text
     if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes) return text
     const records = report.records.filter(record => record.status === status)
@@ -72,13 +86,13 @@ function describeCounts(report: RunReport, missing: number): string {
     named(TaskStatus.TimedOut, counts.timedOut),
     named(TaskStatus.Cancelled, counts.cancelled),
     named(TaskStatus.Skipped, counts.skipped),
-    missing > 0 ? `**${count(missing)}** without a result` : ''
+    missing > 0 ? `❓ <strong>${count(missing)}</strong> without a result` : ''
   ]
     .filter(part => part !== '')
     .join(' · ')
 }
 
-/** The first few tasks' names, then how many more there are. */
+/** The first few tasks' names, then how many more there are; HTML. */
 function nameList(
   records: readonly TaskRecord[],
   chars: number,
@@ -86,17 +100,17 @@ function nameList(
 ): string {
   const names = records
     .slice(0, MAX_NAMED)
-    .map(record => `<code>${escapeMarkdown(itemLabel(record.item, chars))}</code>${suffix(record)}`)
+    .map(record => `<code>${escapeHtml(itemLabel(record.item, chars))}</code>${suffix(record)}`)
   const more = records.length - names.length
   return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ')
 }
 
-/** Which tasks passed only on a retry; undefined when none did. Those that still failed are above. */
+/** Which tasks passed only on a retry, in HTML; undefined when none did. Those that still failed are above. */
 function describeRetries(records: readonly TaskRecord[]): string | undefined {
   const passed = records.filter(r => r.status === TaskStatus.Success && r.attempts > 1)
   if (passed.length === 0) return undefined
   const attempts = (record: TaskRecord): string => ` (${record.attempts} attempts)`
-  return `🔁 Passed on a retry: ${nameList(passed, NAME_CHARS, attempts)}.\n`
+  return `🔁 Passed on a retry: ${nameList(passed, NAME_CHARS, attempts)}.`
 }
 
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
@@ -115,11 +129,10 @@ function describeOrigin(report: RunReport): string {
       : `${merged.files} of ${merged.shards} shards`
   const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS)
   const more = merged.problems.length - shown.length
-  const problems =
-    shown.length === 0
-      ? ''
-      : '\n\n> [!CAUTION]\n' +
-        shown.map(problem => `> - ${escapeMarkdown(problem)}\n`).join('') +
-        (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '')
+  const items = [
+    ...shown.map(problem => `<li>${htmlLine(problem, LINE_CHARS)}</li>`),
+    ...(more > 0 ? [`<li>and ${more} more, each in the <code>results-file</code> output</li>`] : [])
+  ]
+  const problems = items.length === 0 ? '' : `\n\n> [!CAUTION]\n> <ul>${items.join('')}</ul>`
   return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`
 }

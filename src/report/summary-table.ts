@@ -25,11 +25,14 @@ export interface TablePlan {
 
 /**
  * The table's plan: every task in input order, or past EVERY_ROW_UP_TO tasks only those that did
- * not succeed. It is open only when it is short and something above it needs attention.
+ * not succeed. It is open only when it is short and the run failed.
  */
-export function tablePlan(report: RunReport, failuresShown: boolean): TablePlan {
+export function tablePlan(report: RunReport, failed: boolean): TablePlan {
   const { records } = report
   const everyRow = records.length <= EVERY_ROW_UP_TO
+  // A merge may lack records for some items: the caption says of how many the table is.
+  const missing = report.counts.total - records.length
+  const ofTotal = missing > 0 ? ` with a result, of ${count(report.counts.total)}` : ''
   const rows = everyRow ? [...records] : records.filter(r => r.status !== TaskStatus.Success)
   return {
     rows,
@@ -37,10 +40,10 @@ export function tablePlan(report: RunReport, failuresShown: boolean): TablePlan 
       exit: rows.some(record => exitCell(record) !== ''),
       attempts: rows.some(record => record.attempts > 1)
     },
-    open: failuresShown && rows.length <= OPEN_ROWS_UP_TO,
+    open: failed && rows.length <= OPEN_ROWS_UP_TO,
     caption: everyRow
-      ? `${rows.length === 1 ? 'The' : 'All'} ${tasks(rows.length)}`
-      : `The ${tasks(rows.length)} that did not succeed`,
+      ? `${rows.length === 1 || missing > 0 ? 'The' : 'All'} ${tasks(rows.length)}${ofTotal}`
+      : `The ${tasks(rows.length)} that did not succeed${ofTotal}`,
     unlisted: records.length - rows.length
   }
 }

@@ -3,9 +3,14 @@ import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { BudgetedMarkdown } from './budgeted-markdown.js'
-import { escapeMarkdown } from './markdown-escape.js'
+import { escapeHtml } from './markdown-escape.js'
 import { summaryCharts } from './summary-charts.js'
-import { failureBlock, failureEntries, tasksNeedingAttention } from './summary-failures.js'
+import {
+  failureBlock,
+  failureEntries,
+  runFailed,
+  tasksNeedingAttention
+} from './summary-failures.js'
 import { summaryHead } from './summary-head.js'
 import { count, tablePlan, tableRow, taskTable } from './summary-table.js'
 
@@ -56,11 +61,9 @@ export function buildSummary(
     max: limits.maxFailures,
     render: entry => failureBlock(entry, limits.maxTailChars),
     limit: limits.maxBytes * FAILURES_SHARE,
-    leftOut: left =>
-      `\n_${count(left)} more ${plural(left)} did not succeed: they are in the table below, and every ` +
-      'result is in the `results-file` output._\n'
+    leftOut: left => failuresLeftOut(left, failures.length - left)
   })
-  const plan = tablePlan(report, failures.length > 0)
+  const plan = tablePlan(report, runFailed(report))
   summary.section({
     entries: plan.rows,
     max: limits.maxRows,
@@ -93,8 +96,21 @@ function plural(count: number): string {
   return count === 1 ? 'task' : 'tasks'
 }
 
-/** What a task wrote to its own step summary, under a heading naming it. */
+/**
+ * The note on the tasks that did not succeed and are not shown with their output: how many, and
+ * where they are (the table may be cut too, so only the results file is sure to hold them).
+ */
+function failuresLeftOut(left: number, shown: number): string {
+  const which = shown === 0 ? count(left) : `${count(left)} more`
+  const their = left === 1 ? 'its' : 'their'
+  return (
+    `\n_${which} ${plural(left)} did not succeed; ${their} output is not shown here. ` +
+    'Every result is in the `results-file` output._\n'
+  )
+}
+
+/** What a task wrote to its own step summary, under a heading naming it (HTML: no Markdown in it). */
 function taskSummaryBlock(record: TaskRecord): string {
-  const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`
+  const heading = `<h3>${record.index + 1}. ${escapeHtml(itemLabel(record.item, 120))}</h3>`
   return `\n${heading}\n\n${record.summary.trimEnd()}\n`
 }

@@ -1,4 +1,5 @@
 import { cut } from '../model/labels.js'
+import { leftOutLinesMark } from '../model/left-out-lines.js'
 
 /** Share of the budget the first lines get; the rest goes to the last lines, where errors end. */
 const HEAD_SHARE = 1 / 3
@@ -35,7 +36,7 @@ export function wholeLinesWithin(text: string, maxChars: number): string {
   return `${cut(first, maxChars)}\n${lines.length > 1 ? leftOutLine(lines.length - 1) : ''}`
 }
 
-/** The line that stands for the lines left out. */
-export function leftOutLine(count: number): string {
-  return `… ${count} ${count === 1 ? 'line' : 'lines'} left out …\n`
+/** The line that stands for the lines left out, with its line break. */
+function leftOutLine(count: number): string {
+  return `${leftOutLinesMark(count)}\n`
 }

@@ -62,7 +62,8 @@ export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
   error: nullable(text),
   outputTail: text,
   summary: text,
-  skipReason: optional(text)
+  skipReason: optional(text),
+  blockedBy: optional(arrayOf(itemNumber))
 }
 
 /** The counts of a report, by status. */

@@ -1,6 +1,7 @@
 import * as core from '../action/actions-core.js'
 import { itemLabel } from '../model/labels.js'
 import { countStatuses, type RunReport } from '../model/run-report.js'
+import { DRY_RUN_REASON } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { recordOf } from './outcome-record.js'
@@ -16,7 +17,7 @@ export function dryRun(plan: RunPlan, maxWorkers: number, shell: string): RunRep
     core.info(
       `#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`
     )
-    return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared)
+    return recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared)
   })
   return {
     records,

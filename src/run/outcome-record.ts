@@ -26,6 +26,8 @@ export function recordOf(
     outputs: {},
     summary: '',
     needs: item.needs,
-    skipReason: outcome.reason
+    skipReason: outcome.reason,
+    // The needs by their items' indexes: in a shard, the scheduler numbers only the shard's items.
+    blockedBy: outcome.blockedBy?.map(need => (prepared[need.index] as PreparedItem).index)
   }
 }
