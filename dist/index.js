@@ -32987,10 +32987,6 @@ const STATUS_WORDS = {
     [TaskStatus.Cancelled]: 'cancelled',
     [TaskStatus.Skipped]: 'skipped'
 };
-/** A status as the job summary labels it: its mark and its words. */
-function statusLabel(status) {
-    return `${STATUS_MARK[status]} ${STATUS_WORDS[status]}`;
-}
 
 ;// CONCATENATED MODULE: ./src/exec/run-status.ts
 
@@ -34259,7 +34255,8 @@ const RECORD_FORMAT = {
     error: nullable(field_formats_text),
     outputTail: field_formats_text,
     summary: field_formats_text,
-    skipReason: optional(field_formats_text)
+    skipReason: optional(field_formats_text),
+    blockedBy: optional(arrayOf(itemNumber))
 };
 /** The counts of a report, by status. */
 const COUNTS_FORMAT = {
@@ -34570,6 +34567,10 @@ function checkMerged(report, merged) {
     if (withoutRecord > 0 && merged.problems.length === 0) {
         throw new FieldError('merged.problems', `is empty, but ${withoutRecord} of the ${report.counts.total} items have no result. ` +
             'Expected the problems that left them without one');
+    }
+    const slots = merged.slotsPerFile?.reduce((sum, count) => sum + count, 0);
+    if (slots !== undefined && slots !== report.workers) {
+        throw new FieldError('merged.slotsPerFile', `adds up to ${slots}. Expected the ${report.workers} workers the merged files had`);
     }
     if (merged.missingShards.length === 0)
         return;
@@ -35271,7 +35272,10 @@ function mergeRecords(ordered, renumber) {
         }
         slotOffset += file.report.workers;
         // A merged file's slots are its own files' slots.
-        slotsPerFile.push(...(file.report.merged?.slotsPerFile ?? [file.report.workers]));
+        // One by one: a file's list may be longer than a call may take arguments.
+        for (const slots of file.report.merged?.slotsPerFile ?? [file.report.workers]) {
+            slotsPerFile.push(slots);
+        }
     }
     records.sort((a, b) => a.index - b.index);
     if (renumber)
@@ -35335,6 +35339,8 @@ function mergeProblemsMessage(report) {
 
 ;// CONCATENATED MODULE: ./src/model/task-record.ts
 
+/** The skip reason of every task of a dry run. */
+const DRY_RUN_REASON = 'dry run';
 /** True for the statuses that fail the step. */
 function isUnsuccessful(status) {
     return (status === TaskStatus.Failure ||
@@ -35442,13 +35448,10 @@ class BudgetedMarkdown {
 
 ;// CONCATENATED MODULE: ./src/report/markdown-escape.ts
 /**
- * Escapes text for a Markdown paragraph or heading: HTML-escaped, and Markdown's punctuation
- * backslash-escaped, so an item cannot become a link, an image (a tracking pixel) or emphasis.
+ * Escapes text for HTML, and so for the summary's HTML blocks, where Markdown does not reach: the
+ * summary puts every text that came from items, tasks or inputs in one, as backslash escapes
+ * cannot stop GFM from linking a bare address. `&` goes first, so no escape breaks another's entity.
  */
-function escapeMarkdown(text) {
-    return escapeHtml(text).replace(/[\\`*_{}[\]()#+\-.!|~]/g, '\\$&');
-}
-/** Escapes text for HTML (and so for Markdown inside HTML blocks). */
 function escapeHtml(text) {
     return text
         .replace(/&/g, '&amp;')
@@ -36130,11 +36133,14 @@ const EVERY_ROW_UP_TO = 500;
 const OPEN_ROWS_UP_TO = 20;
 /**
  * The table's plan: every task in input order, or past EVERY_ROW_UP_TO tasks only those that did
- * not succeed. It is open only when it is short and something above it needs attention.
+ * not succeed. It is open only when it is short and the run failed.
  */
-function tablePlan(report, failuresShown) {
+function tablePlan(report, failed) {
     const { records } = report;
     const everyRow = records.length <= EVERY_ROW_UP_TO;
+    // A merge may lack records for some items: the caption says of how many the table is.
+    const missing = report.counts.total - records.length;
+    const ofTotal = missing > 0 ? ` with a result, of ${summary_table_count(report.counts.total)}` : '';
     const rows = everyRow ? [...records] : records.filter(r => r.status !== TaskStatus.Success);
     return {
         rows,
@@ -36142,10 +36148,10 @@ function tablePlan(report, failuresShown) {
             exit: rows.some(record => exitCell(record) !== ''),
             attempts: rows.some(record => record.attempts > 1)
         },
-        open: failuresShown && rows.length <= OPEN_ROWS_UP_TO,
+        open: failed && rows.length <= OPEN_ROWS_UP_TO,
         caption: everyRow
-            ? `${rows.length === 1 ? 'The' : 'All'} ${tasks(rows.length)}`
-            : `The ${tasks(rows.length)} that did not succeed`,
+            ? `${rows.length === 1 || missing > 0 ? 'The' : 'All'} ${tasks(rows.length)}${ofTotal}`
+            : `The ${tasks(rows.length)} that did not succeed${ofTotal}`,
         unlisted: records.length - rows.length
     };
 }
@@ -36203,7 +36209,18 @@ function tasks(value) {
     return `${summary_table_count(value)} ${value === 1 ? 'task' : 'tasks'}`;
 }
 
+;// CONCATENATED MODULE: ./src/model/left-out-lines.ts
+/**
+ * The line that stands for the lines left out between the head and the tail of a text, without
+ * its line break: `… 1 line left out …`, `… 1,234 lines left out …`. The log, the results and the
+ * summary all say it so.
+ */
+function leftOutLinesMark(count) {
+    return `… ${count.toLocaleString('en-US')} ${count === 1 ? 'line' : 'lines'} left out …`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/whole-lines.ts
+
 
 /** Share of the budget the first lines get; the rest goes to the last lines, where errors end. */
 const HEAD_SHARE = 1 / 3;
@@ -36241,13 +36258,12 @@ function wholeLinesWithin(text, maxChars) {
     const first = lines[0].replace(/\n$/, '');
     return `${cut(first, maxChars)}\n${lines.length > 1 ? leftOutLine(lines.length - 1) : ''}`;
 }
-/** The line that stands for the lines left out. */
+/** The line that stands for the lines left out, with its line break. */
 function leftOutLine(count) {
-    return `… ${count} ${count === 1 ? 'line' : 'lines'} left out …\n`;
+    return `${leftOutLinesMark(count)}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-failures.ts
-
 
 
 
@@ -36264,49 +36280,35 @@ const STATUS_RANK = {
     [TaskStatus.Skipped]: 3,
     [TaskStatus.Success]: 4
 };
+/** Most of a failure's characters its error may take; its output has the rest. */
+const ERROR_SHARE = 1 / 4;
 /**
- * The tasks a reader must look at, failures first: those that failed, timed out or were
- * cancelled (except by a won stop-on-success race, which is its point), and those skipped because
- * a task they need did not succeed. Tasks a halt kept from starting are counted, not listed.
+ * Whether a task failed the run: it failed, timed out or was cancelled, except cancelled by a
+ * won stop-on-success race, which is that option's point.
  */
-function tasksNeedingAttention(report) {
+function failsTheRun(report) {
     const raceWon = report.haltKind === HaltKind.Successes;
-    const blocked = blockedByNeeds(report.records);
-    return report.records
-        .filter(record => (isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled)) ||
-        blocked(record))
-        .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
+    return record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled);
 }
 /**
- * Whether a skipped task was skipped because a task it needs failed, timed out or was cancelled,
- * or was itself skipped so; not when its needs were skipped by a halt or a dry run. Spread from
- * the failures along the needs, without recursion: needs read from a results file may be long
- * chains, or loop.
+ * Whether the run as a whole failed: a task failed it, or a merge has items without a result
+ * or problems with its files.
  */
-function blockedByNeeds(records) {
-    const dependents = new Map();
-    for (const record of records) {
-        for (const name of record.needs ?? []) {
-            const list = dependents.get(name);
-            if (list === undefined)
-                dependents.set(name, [record]);
-            else
-                list.push(record);
-        }
-    }
-    const blocked = new Set();
-    if (dependents.size === 0)
-        return () => false;
-    const spreading = records.filter(record => isUnsuccessful(record.status));
-    for (let next = spreading.pop(); next !== undefined; next = spreading.pop()) {
-        for (const dependent of dependents.get(itemText(next.item)) ?? []) {
-            if (dependent.status !== TaskStatus.Skipped || blocked.has(dependent))
-                continue;
-            blocked.add(dependent);
-            spreading.push(dependent);
-        }
-    }
-    return record => blocked.has(record);
+function runFailed(report) {
+    return (report.counts.total > report.records.length ||
+        (report.merged?.problems.length ?? 0) > 0 ||
+        report.records.some(failsTheRun(report)));
+}
+/**
+ * The tasks a reader must look at, failures first: those that failed the run, and those skipped
+ * because a task they need did not succeed (as the scheduler recorded it in `blockedBy`). Tasks
+ * a halt or a dry run kept from starting are counted, not listed.
+ */
+function tasksNeedingAttention(report) {
+    const fails = failsTheRun(report);
+    return report.records
+        .filter(record => fails(record) || (record.blockedBy?.length ?? 0) > 0)
+        .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
 }
 /** The entries of the failures section: only the first one that has output is open. */
 function failureEntries(records) {
@@ -36317,8 +36319,8 @@ function failureEntries(records) {
 }
 /**
  * A task that did not succeed: a collapsible block headed by its name, status, exit code,
- * duration and attempts, holding its error and output as recorded (cut at line boundaries only
- * past `maxTailChars`); a skipped task is one line with its reason.
+ * duration and attempts, holding its error and output as recorded (together cut at line
+ * boundaries only past `maxTailChars`); a skipped task is one line with its reason.
  */
 function failureBlock({ record, open }, maxTailChars) {
     const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`;
@@ -36329,8 +36331,10 @@ function failureBlock({ record, open }, maxTailChars) {
         return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`;
     }
     const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)];
-    const tail = wholeLinesWithin(record.outputTail, maxTailChars);
-    const body = [record.error ?? '', tail].filter(part => part !== '').join('\n');
+    // The error is capped too (a results file may hold one of any size), and the output gets the rest.
+    const error = wholeLinesWithin(record.error ?? '', Math.floor(maxTailChars * ERROR_SHARE));
+    const tail = wholeLinesWithin(record.outputTail, maxTailChars - error.length);
+    const body = [error, tail].filter(part => part !== '').join('\n');
     return (`<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
         `<pre>${body === '' ? '(no output)' : escapeHtml(body)}</pre>\n\n</details>\n`);
 }
@@ -36358,55 +36362,69 @@ function runFacts(record) {
 
 
 
+
 /** Most problems of a merge listed in the summary. */
 const MAX_MERGE_PROBLEMS = 20;
 /** Most tasks named per status in the headline, and retried tasks named. */
 const MAX_NAMED = 5;
 /** Longest task name in the headline. */
 const NAME_CHARS = 60;
-/** The summary's opening parts: outcome, counts naming what failed, timing, retries, origin, notes. */
+/** Longest title, halt reason, merge problem or resolve note shown. */
+const LINE_CHARS = 500;
+/**
+ * The summary's opening parts: outcome, counts naming what failed, timing, retries, origin, notes.
+ * Every part that carries a title, a task's name or a reason is an HTML block on one line (a
+ * heading, a paragraph, a list), escaped as HTML: Markdown does not reach inside, so no text can
+ * become a link (GFM links bare addresses whatever backslashes precede them), an image or emphasis.
+ */
 function summaryHead(report, title) {
+    if (isDryRun(report))
+        return dryRunHead(report, title);
     const { counts } = report;
-    // Items a merge has no record for (missing shards, refused records) count against the run.
-    const missing = counts.total - report.records.length;
-    const raceWon = report.haltKind === HaltKind.Successes;
-    const failing = missing > 0 ||
-        (report.merged?.problems.length ?? 0) > 0 ||
-        report.records.some(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
-    const mark = STATUS_MARK[failing ? TaskStatus.Failure : TaskStatus.Success];
+    const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success];
     const parts = [
-        `## ${mark} ${headingText(title)}: ${summary_table_count(counts.succeeded)} of ${summary_table_count(counts.total)} succeeded\n`
+        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${summary_table_count(counts.succeeded)} of ${summary_table_count(counts.total)} succeeded</h2>\n`
     ];
-    const tally = describeCounts(report, missing);
+    const tally = describeCounts(report, counts.total - report.records.length);
     if (tally !== '')
-        parts.push(`${tally}\n`);
+        parts.push(`<p>${tally}</p>\n`);
     parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
         `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
     const retries = describeRetries(report.records);
     if (retries !== undefined)
-        parts.push(retries);
+        parts.push(`<p>${retries}</p>\n`);
     const origin = describeOrigin(report);
     if (origin !== '')
         parts.push(`${origin}\n`);
     if (report.haltReason !== null) {
-        parts.push(`> [!WARNING]\n> Halted early: ${escapeMarkdown(report.haltReason)}.\n`);
+        const reason = htmlLine(report.haltReason, LINE_CHARS);
+        parts.push(`> [!WARNING]\n> <p>Halted early: ${reason}.</p>\n`);
     }
     const resolves = describeResolves(report.records);
     if (resolves !== undefined)
-        parts.push(`🧵 ${escapeMarkdown(resolves)}\n`);
+        parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`);
     return parts;
 }
-/** Text escaped for the middle of a heading line, where a `-` means nothing and reads better bare. */
-function headingText(text) {
-    return escapeMarkdown(text).replace(/\\-/g, '-');
+/** Whether nothing ran because the run was a dry run: every task is skipped as one. */
+function isDryRun(report) {
+    return (report.records.length > 0 &&
+        report.records.every(record => record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON));
 }
-/** The counts that are not zero, each unsuccessful one naming its first few tasks. */
+/** A dry run's opening: it says so, and has no times or counts of outcomes to show. */
+function dryRunHead(report, title) {
+    const total = report.counts.total;
+    return [
+        `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${tasks(total)}</h2>\n`,
+        `<p>Dry run: nothing was run. The table lists the ${tasks(total)} and the log each command.</p>\n`
+    ];
+}
+/** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
 function describeCounts(report, missing) {
     const { counts } = report;
     const named = (status, total) => {
         if (total === 0)
             return '';
-        const text = `${STATUS_MARK[status]} **${summary_table_count(total)}** ${STATUS_WORDS[status]}`;
+        const text = `${STATUS_MARK[status]} <strong>${summary_table_count(total)}</strong> ${STATUS_WORDS[status]}`;
         if (!isUnsuccessful(status))
             return text;
         if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes)
@@ -36420,26 +36438,26 @@ function describeCounts(report, missing) {
         named(TaskStatus.TimedOut, counts.timedOut),
         named(TaskStatus.Cancelled, counts.cancelled),
         named(TaskStatus.Skipped, counts.skipped),
-        missing > 0 ? `**${summary_table_count(missing)}** without a result` : ''
+        missing > 0 ? `❓ <strong>${summary_table_count(missing)}</strong> without a result` : ''
     ]
         .filter(part => part !== '')
         .join(' · ');
 }
-/** The first few tasks' names, then how many more there are. */
+/** The first few tasks' names, then how many more there are; HTML. */
 function nameList(records, chars, suffix = (_) => '') {
     const names = records
         .slice(0, MAX_NAMED)
-        .map(record => `<code>${escapeMarkdown(itemLabel(record.item, chars))}</code>${suffix(record)}`);
+        .map(record => `<code>${escapeHtml(itemLabel(record.item, chars))}</code>${suffix(record)}`);
     const more = records.length - names.length;
     return more > 0 ? `${names.join(', ')} and ${summary_table_count(more)} more` : names.join(', ');
 }
-/** Which tasks passed only on a retry; undefined when none did. Those that still failed are above. */
+/** Which tasks passed only on a retry, in HTML; undefined when none did. Those that still failed are above. */
 function describeRetries(records) {
     const passed = records.filter(r => r.status === TaskStatus.Success && r.attempts > 1);
     if (passed.length === 0)
         return undefined;
     const attempts = (record) => ` (${record.attempts} attempts)`;
-    return `🔁 Passed on a retry: ${nameList(passed, NAME_CHARS, attempts)}.\n`;
+    return `🔁 Passed on a retry: ${nameList(passed, NAME_CHARS, attempts)}.`;
 }
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {
@@ -36457,11 +36475,11 @@ function describeOrigin(report) {
         : `${merged.files} of ${merged.shards} shards`;
     const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS);
     const more = merged.problems.length - shown.length;
-    const problems = shown.length === 0
-        ? ''
-        : '\n\n> [!CAUTION]\n' +
-            shown.map(problem => `> - ${escapeMarkdown(problem)}\n`).join('') +
-            (more > 0 ? `> - and ${more} more, each in the \`results-file\` output\n` : '');
+    const items = [
+        ...shown.map(problem => `<li>${htmlLine(problem, LINE_CHARS)}</li>`),
+        ...(more > 0 ? [`<li>and ${more} more, each in the <code>results-file</code> output</li>`] : [])
+    ];
+    const problems = items.length === 0 ? '' : `\n\n> [!CAUTION]\n> <ul>${items.join('')}</ul>`;
     return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
 }
 
@@ -36503,10 +36521,9 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
         max: limits.maxFailures,
         render: entry => failureBlock(entry, limits.maxTailChars),
         limit: limits.maxBytes * FAILURES_SHARE,
-        leftOut: left => `\n_${summary_table_count(left)} more ${plural(left)} did not succeed: they are in the table below, and every ` +
-            'result is in the `results-file` output._\n'
+        leftOut: left => failuresLeftOut(left, failures.length - left)
     });
-    const plan = tablePlan(report, failures.length > 0);
+    const plan = tablePlan(report, runFailed(report));
     summary.section({
         entries: plan.rows,
         max: limits.maxRows,
@@ -36535,9 +36552,19 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
 function plural(count) {
     return count === 1 ? 'task' : 'tasks';
 }
-/** What a task wrote to its own step summary, under a heading naming it. */
+/**
+ * The note on the tasks that did not succeed and are not shown with their output: how many, and
+ * where they are (the table may be cut too, so only the results file is sure to hold them).
+ */
+function failuresLeftOut(left, shown) {
+    const which = shown === 0 ? summary_table_count(left) : `${summary_table_count(left)} more`;
+    const their = left === 1 ? 'its' : 'their';
+    return (`\n_${which} ${plural(left)} did not succeed; ${their} output is not shown here. ` +
+        'Every result is in the `results-file` output._\n');
+}
+/** What a task wrote to its own step summary, under a heading naming it (HTML: no Markdown in it). */
 function taskSummaryBlock(record) {
-    const heading = `### ${record.index + 1}\\. ${escapeMarkdown(itemLabel(record.item, 120))}`;
+    const heading = `<h3>${record.index + 1}. ${escapeHtml(itemLabel(record.item, 120))}</h3>`;
     return `\n${heading}\n\n${record.summary.trimEnd()}\n`;
 }
 
@@ -36588,7 +36615,7 @@ const ANNOTATION_LINES = 8;
 /** Of those, lines from before the last ones that look like failures, at most. */
 const FAILURE_LINES = 3;
 /** Characters of one line an annotation shows. */
-const LINE_CHARS = 300;
+const annotation_lines_LINE_CHARS = 300;
 /** Characters of a task's error an annotation shows. */
 const ERROR_CHARS = 500;
 // Words and marks test runners, compilers and shells put on the lines that say what went wrong.
@@ -36613,7 +36640,7 @@ function annotationLines(excerpt) {
     const lines = withoutControls(excerpt)
         .trimEnd()
         .split('\n')
-        .map(line => cut(line.trimEnd(), LINE_CHARS));
+        .map(line => cut(line.trimEnd(), annotation_lines_LINE_CHARS));
     if (lines.length === 1 && lines[0] === '')
         return [];
     if (lines.length <= ANNOTATION_LINES)
@@ -36649,7 +36676,6 @@ function annotationError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
-
 
 
 
@@ -36696,7 +36722,8 @@ function setOutputs(report, resultsFile) {
  * the log's headline of the task, its error and a few lines of its output (annotationLines).
  */
 function annotateFailures(report) {
-    const failures = report.records.filter(record => isUnsuccessful(record.status));
+    // As the summary: a task cancelled by a won stop-on-success race is not a failure.
+    const failures = report.records.filter(failsTheRun(report));
     for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
         // The line that titles the task's group in the log, so that the annotation leads to it.
         const headline = taskHeadline(record);
@@ -36715,8 +36742,8 @@ function annotateFailures(report) {
  * result (a merge's missing shards or records) fail the step whatever else the report says.
  */
 function failureMessage(report) {
+    const failures = report.records.filter(failsTheRun(report));
     const raceWon = report.haltKind === HaltKind.Successes;
-    const failures = report.records.filter(record => isUnsuccessful(record.status) && !(raceWon && record.status === TaskStatus.Cancelled));
     const { counts } = report;
     const withResult = counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped;
     const withoutResult = Math.max(0, counts.total - withResult);
@@ -42126,11 +42153,14 @@ function recordOf(outcome, prepared) {
         outputs: {},
         summary: '',
         needs: item.needs,
-        skipReason: outcome.reason
+        skipReason: outcome.reason,
+        // The needs by their items' indexes: in a shard, the scheduler numbers only the shard's items.
+        blockedBy: outcome.blockedBy?.map(need => prepared[need.index].index)
     };
 }
 
 ;// CONCATENATED MODULE: ./src/run/dry-run.ts
+
 
 
 
@@ -42145,7 +42175,7 @@ function dryRun(plan, maxWorkers, shell) {
             ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
             : '';
         info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
-        return recordOf({ index, status: TaskStatus.Skipped, reason: 'dry run' }, plan.prepared);
+        return recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared);
     });
     return {
         records,
@@ -43406,10 +43436,6 @@ function startMark(cut) {
 function endMark(cut) {
     return cut > 0 ? `… (${excerpt_lines_count(cut)} more bytes)` : '';
 }
-/** The line that stands for the lines between the head and the tail. */
-function leftOutMark(lines) {
-    return `… ${excerpt_lines_count(lines)} ${lines === 1 ? 'line' : 'lines'} left out …`;
-}
 function excerpt_lines_count(value) {
     return value.toLocaleString('en-US');
 }
@@ -43437,6 +43463,7 @@ function alignToCharacterStart(bytes, index) {
 }
 
 ;// CONCATENATED MODULE: ./src/exec/output-excerpt.ts
+
 
 const DEFAULT_EXCERPT_LIMITS = {
     headLines: 20,
@@ -43523,7 +43550,7 @@ class OutputExcerpt {
         const leftOutLines = lineCount - head.length - tail.length;
         const lines = [
             ...head.map(lineText),
-            ...(leftOutLines > 0 ? [leftOutMark(leftOutLines)] : []),
+            ...(leftOutLines > 0 ? [leftOutLinesMark(leftOutLines)] : []),
             ...tail.map(lineText)
         ];
         return lines.join('\n');

@@ -73,11 +73,6 @@ function endMark(cut: number): string {
   return cut > 0 ? `… (${count(cut)} more bytes)` : ''
 }
 
-/** The line that stands for the lines between the head and the tail. */
-export function leftOutMark(lines: number): string {
-  return `… ${count(lines)} ${lines === 1 ? 'line' : 'lines'} left out …`
-}
-
 function count(value: number): string {
   return value.toLocaleString('en-US')
 }

@@ -1,9 +1,9 @@
+import { leftOutLinesMark } from '../model/left-out-lines.js'
 import {
   CR,
   LF,
   alignToCharacterStart,
   characterStartAtOrBefore,
-  leftOutMark,
   lineBreaksIn,
   lineText,
   shownBytes,
@@ -117,7 +117,7 @@ export class OutputExcerpt {
     const leftOutLines = lineCount - head.length - tail.length
     const lines = [
       ...head.map(lineText),
-      ...(leftOutLines > 0 ? [leftOutMark(leftOutLines)] : []),
+      ...(leftOutLines > 0 ? [leftOutLinesMark(leftOutLines)] : []),
       ...tail.map(lineText)
     ]
     return lines.join('\n')
