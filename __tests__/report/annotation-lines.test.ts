@@ -45,17 +45,21 @@ describe('annotationLines', () => {
     expect(long).toBe('x'.repeat(299) + '…')
   })
 
-  it('removes terminal codes and control characters, tabs kept', () => {
+  it('removes terminal codes, control characters and bidi controls, tabs kept; a redrawn line shows its last state', () => {
     const excerpt = [
       '\u001b]8;;https://example.com\u0007a link\u001b]8;;\u0007 and \u001b]0;a title\u001b\\text',
       '\u001b[31mred\u001b[0m\tafter a tab',
-      'Downloading 10%\rDownloading 100%',
+      'Downloading 10%\rDownloading 100%\r\r',
+      'windows line\r',
+      'an \u202eoverride\u202c and \u2067isolate\u2069',
       'nul\u0000 bell\u0007 backspace\b esc\u001b( del\u007f c1\u009b1m'
     ].join('\n')
     const plain = [
       'a link and text',
       'red\tafter a tab',
-      'Downloading 10%Downloading 100%',
+      'Downloading 100%',
+      'windows line',
+      'an override and isolate',
       'nul bell backspace esc( del c11m'
     ]
     expect(annotationLines(excerpt)).toEqual(plain)
