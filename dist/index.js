@@ -35318,7 +35318,9 @@ function mergedHaltKind(files) {
 function describeMerge(report) {
     const merged = report.merged;
     const from = merged.shards === null ? '' : ` of ${merged.shards} shards`;
-    return `Merged ${merged.files} results files${from}: ${report.counts.total} results.`;
+    const missing = report.counts.total - report.records.length;
+    const without = missing === 0 ? '' : `; ${missing} of the ${report.counts.total} items have none`;
+    return `Merged ${merged.files} results files${from}: ${report.records.length} results${without}.`;
 }
 /** How many problems the step's failure message names before pointing to the summary. */
 const PROBLEMS_IN_MESSAGE = 5;
@@ -43630,10 +43632,12 @@ class OutputExcerpt {
         if (this.headLines.length === this.limits.headLines)
             this.closeHead();
     }
+    /** Whether one more line fits the head's line count and bytes. */
     fitsHead(count, used, line) {
         const separator = count > 0 ? 1 : 0;
         return (count < this.limits.headLines && used + separator + shownBytes(line) <= this.limits.headBytes);
     }
+    /** The head is full: later lines go only to the tail. */
     closeHead() {
         this.headClosed = true;
         this.pending = undefined;
@@ -43698,6 +43702,7 @@ class OutputExcerpt {
             cutAtStart: length - (bytes.length - start)
         };
     }
+    /** Keeps the chunk's end in the ring of the output's last bytes. */
     appendToRing(chunk) {
         if (this.limits.tailLines === 0 || this.limits.tailBytes === 0)
             return;
@@ -43720,6 +43725,7 @@ class OutputExcerpt {
         return Buffer.concat([ring.subarray(this.ringEnd), ring.subarray(0, this.ringEnd)]);
     }
 }
+/** A limit as a whole number, 0 for anything not finite or below 0. */
 function nonNegativeInteger(value) {
     return Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0;
 }

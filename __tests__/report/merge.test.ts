@@ -6,7 +6,12 @@ import { join } from 'node:path'
 import { Shell } from '../../src/model/shell.js'
 import { HaltKind } from '../../src/model/halt.js'
 import { type ResultsFile } from '../../src/report/merge-checks.js'
-import { mergeProblemsMessage, mergeReports, mergeResultsFiles } from '../../src/report/merge.js'
+import {
+  describeMerge,
+  mergeProblemsMessage,
+  mergeReports,
+  mergeResultsFiles
+} from '../../src/report/merge.js'
 import { prepareItems } from '../../src/plan/prepare.js'
 import { failureMessage } from '../../src/report/outputs.js'
 import { countStatuses } from '../../src/model/run-report.js'
@@ -189,6 +194,20 @@ describe('readResultsFile and mergeReports', () => {
     })
   })
 
+  it('merges a merged file whose slotsPerFile is longer than a call may take arguments', () => {
+    const plain = (name: string, items: string[]): ResultsFile =>
+      readFile(name, report(items.map((item, index) => record(index, item, TaskStatus.Success))))
+    const first = mergeReports([plain('a', ['x']), plain('b', ['y'])])
+    // Adds up to its workers, as the reader requires, in 300,001 entries.
+    const long = [first.workers, ...new Array<number>(300_000).fill(0)]
+    const merged = mergeReports([
+      readFile('merged', { ...first, merged: { ...first.merged!, slotsPerFile: long } }),
+      plain('c', ['z'])
+    ])
+    expect(merged.merged?.slotsPerFile).toHaveLength(300_002)
+    expect(merged.records).toHaveLength(3)
+  })
+
   it('merges around a file that is not a valid results file, naming the file and the field', async () => {
     const root = mkdtempSync(join(tmpdir(), 'merge-'))
     await shardFile(root, 0, shardReport(0))
@@ -198,6 +217,12 @@ describe('readResultsFile and mergeReports', () => {
     const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
     expect(merged.merged?.missingShards).toEqual([2])
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 3, failed: 1 })
+    // The log counts the results merged, not the items expected.
+    expect(describeMerge(merged)).toBe(
+      `Merged 2 results files of 3 shards: ${merged.records.length} results; ` +
+        `${6 - merged.records.length} of the 6 items have none.`
+    )
+    expect(merged.records.length).toBeLessThan(6)
     expect(merged.merged?.problems).toEqual([
       '1 of 3 shards have no valid results file (2/3): their 2 items have no result here. Re-run those shards.',
       `Invalid results file 'shard-2/results.json': 'results[0].durationMs' is -5. Expected a number of milliseconds ≥ 0.`

@@ -16,7 +16,7 @@ const DENSITY_SAMPLE = 256
  * Average line length below which a byte loop counts faster than one native search per line
  * (equal at 12 bytes; the search 1.4 times faster at 16 and 2.7 at 30: see decision 015).
  */
-export const SHORT_LINE_BYTES = 12
+const SHORT_LINE_BYTES = 12
 
 /** Whether `breaks` line breaks in `sampled` bytes make lines short enough to count byte by byte. */
 export function countsByteByByte(breaks: number, sampled: number): boolean {

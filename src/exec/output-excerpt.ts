@@ -194,6 +194,7 @@ export class OutputExcerpt {
     if (this.headLines.length === this.limits.headLines) this.closeHead()
   }
 
+  /** Whether one more line fits the head's line count and bytes. */
   private fitsHead(count: number, used: number, line: ShownLine): boolean {
     const separator = count > 0 ? 1 : 0
     return (
@@ -201,6 +202,7 @@ export class OutputExcerpt {
     )
   }
 
+  /** The head is full: later lines go only to the tail. */
   private closeHead(): void {
     this.headClosed = true
     this.pending = undefined
@@ -263,6 +265,7 @@ export class OutputExcerpt {
     }
   }
 
+  /** Keeps the chunk's end in the ring of the output's last bytes. */
   private appendToRing(chunk: Buffer): void {
     if (this.limits.tailLines === 0 || this.limits.tailBytes === 0) return
     this.ring ??= Buffer.allocUnsafe(this.limits.tailBytes + TAIL_WINDOW_SLACK)
@@ -283,6 +286,7 @@ export class OutputExcerpt {
   }
 }
 
+/** A limit as a whole number, 0 for anything not finite or below 0. */
 function nonNegativeInteger(value: number): number {
   return Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0
 }

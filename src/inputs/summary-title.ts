@@ -40,7 +40,7 @@ export function parseSummaryTitle(value: string, stepId: string | undefined): st
 }
 
 /** The step's id when the runner gives one the workflow's author wrote, else the default title. */
-export function titleFromStepId(stepId: string | undefined): string {
+function titleFromStepId(stepId: string | undefined): string {
   const written = stepId !== undefined && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(stepId)
   return written && !stepId.startsWith('__') ? stepId : DEFAULT_SUMMARY_TITLE
 }

@@ -194,7 +194,9 @@ function mergedHaltKind(files: readonly ResultsFile[]): HaltKind | null {
 export function describeMerge(report: RunReport): string {
   const merged = report.merged as MergeInfo
   const from = merged.shards === null ? '' : ` of ${merged.shards} shards`
-  return `Merged ${merged.files} results files${from}: ${report.counts.total} results.`
+  const missing = report.counts.total - report.records.length
+  const without = missing === 0 ? '' : `; ${missing} of the ${report.counts.total} items have none`
+  return `Merged ${merged.files} results files${from}: ${report.records.length} results${without}.`
 }
 
 /** How many problems the step's failure message names before pointing to the summary. */

@@ -87,7 +87,7 @@ export class DebugLines implements TaskObserver {
 }
 
 /** The log line of a task skipped for its needs: `⏭️ #3 deploy: skipped, because test failed`. */
-export function skippedLine(index: number, item: Item, reason: string): string {
+function skippedLine(index: number, item: Item, reason: string): string {
   const mark = STATUS_MARK[TaskStatus.Skipped]
   return `${mark} ${taskTitle(index, item)}: ${STATUS_WORDS[TaskStatus.Skipped]}, because ${reason}`
 }
