@@ -21,14 +21,15 @@ const gantt = (compact: boolean): string =>
   ].join('\n')
 
 describeRendered('preview --facts (the rendered-page harness)', () => {
-  let pages: Record<'compact' | 'rows' | 'broken' | 'closed', PageFacts>
+  let pages: Record<'compact' | 'rows' | 'broken' | 'closed' | 'alert', PageFacts>
   beforeAll(async () => {
     pages = await renderedPages(
       {
         compact: gantt(true),
         rows: gantt(false),
         broken: '```mermaid\ngantt\n  this is not a chart :\n```',
-        closed: `# Title\n\n<details><summary>Chart</summary>\n\n${gantt(false)}\n\n</details>\n`
+        closed: `# Title\n\n<details><summary>Chart</summary>\n\n${gantt(false)}\n\n</details>\n`,
+        alert: '> [!WARNING]\n> <p>Halted early: fail-fast.</p>\n\nAfter.\n'
       },
       { open: true }
     )
@@ -55,5 +56,12 @@ describeRendered('preview --facts (the rendered-page harness)', () => {
     expect(pages.closed.charts).toHaveLength(1)
     expect(pages.closed.charts[0]!.bottom - pages.closed.charts[0]!.top).toBeGreaterThan(50)
     expect(pages.closed.height).toBeGreaterThan(pages.closed.charts[0]!.bottom)
+  })
+
+  test('draws GitHub’s alerts as GitHub does, not as quotes', () => {
+    expect(pages.alert.blocks.map(block => [block.tag, block.text])).toEqual([
+      ['div', 'Warning Halted early: fail-fast.'],
+      ['p', 'After.']
+    ])
   })
 })

@@ -39,7 +39,7 @@ export function summaryPage(markdown) {
   const escape = text => text.replace(/&/g, '&amp;').replace(/</g, '&lt;')
   renderer.code = token =>
     token.lang === 'mermaid' ? `<pre class="mermaid">${escape(token.text)}</pre>` : code(token)
-  const body = marked.parse(markdown, { gfm: true, renderer })
+  const body = githubAlerts(marked.parse(markdown, { gfm: true, renderer }))
   return (
     `<!doctype html><html><head><meta charset="utf-8"><style>${css}` +
     'body{margin:0}.markdown-body{box-sizing:border-box;max-width:1012px;margin:0 auto;padding:32px}' +
@@ -47,6 +47,16 @@ export function summaryPage(markdown) {
     `<script>${mermaid}</script><script>${openAllOnRequest}mermaid.initialize({ startOnLoad: false });` +
     "mermaid.run().then(() => { document.title = 'drawn' }, e => { document.title = 'error: ' + e })" +
     '</script></body></html>'
+  )
+}
+
+/** GitHub's alerts (`> [!WARNING]` …), which marked leaves as quotes, as GitHub draws them. */
+function githubAlerts(html) {
+  return html.replace(
+    /<blockquote>\n<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]<\/p>\n([\s\S]*?)<\/blockquote>/g,
+    (_, kind, content) =>
+      `<div class="markdown-alert markdown-alert-${kind.toLowerCase()}">` +
+      `<p class="markdown-alert-title">${kind[0] + kind.slice(1).toLowerCase()}</p>\n${content}</div>`
   )
 }
 
