@@ -112,6 +112,33 @@ describe('lines the action prints with hostile items and task names', () => {
     30_000
   )
 
+  it.each(['grouped', 'stream'])(
+    'object items named by a hostile name or path (log %s)',
+    async log => {
+      // Shown by their name or place, not as JSON: the raw text, line breaks and all.
+      const items = [
+        ...HOSTILE.map(name => ({ name, n: 1 })),
+        ...HOSTILE.map(path => ({ path, line: 7 }))
+      ]
+      const run = expectOnlyOwnCommands(
+        await runAction(
+          {
+            items: JSON.stringify(items),
+            command: 'echo work; : {#}; [ $(( {#} % 3 )) != 0 ]',
+            log,
+            'max-workers': '4'
+          },
+          { env: { RUNNER_DEBUG: '1' } }
+        )
+      )
+      expect(run.outputs).toMatchObject({ failed: '4', succeeded: '8' })
+      expect(run.log).toMatch(/^::debug::Task 1 started in slot \d+: ok⏎::add-mask::S1$/m)
+      expect(run.log).toMatch(/^::debug::Task 7 started in slot \d+: ok⏎::add-mask::S1:7$/m)
+      expect(run.log).toContain('::error::4 of 12 tasks did not succeed')
+    },
+    30_000
+  )
+
   it('a task skipped because its needs failed gets a line, neutralised', async () => {
     for (const log of ['grouped', 'stream']) {
       const run = expectOnlyOwnCommands(await runAction({ tasks: HOSTILE_TASKS, log }))

@@ -110,6 +110,49 @@ describe('review threads as items', () => {
     expect(run.log).not.toMatch(/^::error::forged/m)
   })
 
+  it('names each thread by its place, path:line, in the log, annotations and summary', async () => {
+    const env = await pullRequestEvent({
+      threads: [
+        { id: 'T1', path: 'src/a.ts', line: 12, comments: [{ author: 'alice', body: HOSTILE }] },
+        { id: 'T2', path: 'src/b.ts', line: 3, comments: [{ author: 'bob', body: 'fix b' }] },
+        {
+          id: 'T3',
+          path: 'src/c.ts',
+          startLine: 5,
+          line: 9,
+          comments: [{ author: 'bob', body: 'fix c' }]
+        },
+        { id: 'T4', path: 'docs/d.md', line: null, comments: [{ author: 'bob', body: 'file' }] }
+      ]
+    })
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command: '[ {path} != src/b.ts ]',
+        'max-workers': '2'
+      },
+      { env }
+    )
+    expect(run.code).toBe(1)
+    expect(run.log).toMatch(/^::group::✅ #1 src\/a\.ts:12: succeeded in \S+$/m)
+    expect(run.log).toMatch(/^::group::❌ #2 src\/b\.ts:3: failed \(exit code 1\) in \S+$/m)
+    expect(run.log).toMatch(/^::group::✅ #3 src\/c\.ts:5-9: succeeded in \S+$/m)
+    expect(run.log).toMatch(/^::group::✅ #4 docs\/d\.md: succeeded in \S+$/m)
+    // The runner reads %3A in a property as the colon.
+    expect(run.log).toMatch(/^::error title=src\/b\.ts%3A3::❌ #2 src\/b\.ts:3: failed/m)
+    expect(run.log).toContain('::error::1 of 4 tasks did not succeed (1 failed): src/b.ts:3.')
+    // No title or line of the action's names a thread by its JSON.
+    expect(run.log).not.toContain('{"path":')
+    expect(run.summary).toContain('failed: <code>src/b.ts:3</code>')
+    expect(run.summary).toContain('<details open><summary>❌ <code>src/b.ts:3</code> failed')
+    expect(run.summary).toContain('<td><code>src/c.ts:5-9</code></td>')
+    expect(run.summary).not.toContain('&quot;path&quot;')
+    // Outputs keep the whole item.
+    const failed = JSON.parse(run.outputs['failed-items'] as string) as Result['item'][]
+    expect(failed).toMatchObject([{ id: 'T2', path: 'src/b.ts', line: 3, body: 'fix b' }])
+  })
+
   it('follows every page, waits out a rate limit, and filters by path, author and outdatedness', async () => {
     const threads = Array.from({ length: 120 }, (_, i) => ({
       id: `T${i}`,

@@ -22,7 +22,15 @@ const text = fc.string({ unit, maxLength: 60 })
 const item: fc.Arbitrary<Item> = fc.oneof(
   { weight: 4, arbitrary: text },
   { weight: 1, arbitrary: fc.dictionary(text, text, { maxKeys: 2, noNullPrototype: true }) },
-  { weight: 1, arbitrary: fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }) }
+  { weight: 1, arbitrary: fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }) },
+  // Objects named by a `name` or placed by a `path` (a review thread's shape): shown as that text.
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { name: fc.oneof(text, fc.integer()), path: text, line: fc.option(fc.integer()) },
+      { requiredKeys: [], noNullPrototype: true }
+    )
+  }
 )
 const status = fc.constantFrom(...Object.values(TaskStatus))
 

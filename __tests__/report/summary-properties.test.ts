@@ -21,8 +21,22 @@ const unit = fc.oneof(
 const text = fc.string({ unit, maxLength: 40 })
 const item: fc.Arbitrary<Item> = fc.oneof(
   { weight: 4, arbitrary: text },
-  { weight: 1, arbitrary: fc.dictionary(text, text, { maxKeys: 2, noNullPrototype: true }) }
+  { weight: 1, arbitrary: fc.dictionary(text, text, { maxKeys: 2, noNullPrototype: true }) },
+  // Objects named by a `name` or placed by a `path` (a review thread's shape): shown as that text.
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { name: fc.oneof(text, fc.integer()), path: text, line: fc.option(fc.integer()) },
+      { requiredKeys: [], noNullPrototype: true }
+    )
+  }
 )
+/** Whether the item is shown by its name or place rather than as its JSON. */
+const namedObject = (value: Item): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  (typeof value.name === 'string' || typeof value.path === 'string')
 const status = fc.constantFrom(...Object.values(TaskStatus))
 
 /** The tags the summary writes itself; item or output text must never add another. */
@@ -43,6 +57,7 @@ describe('the summary over any items, names, signals and output', () => {
     let tried = 0
     let retried = 0
     let blocked = 0
+    let named = 0
     fc.assert(
       fc.property(
         fc.array(
@@ -63,6 +78,7 @@ describe('the summary over any items, names, signals and output', () => {
         (tasks, title, maxFailures, haltReason) => {
           tried++
           const names = tasks.map(task => task.item)
+          if (names.some(namedObject)) named++
           const records = tasks.map((task, index) => {
             // Every other task needs the one before it; skipped after it did not succeed, it was
             // skipped for its needs, as the scheduler records it.
@@ -127,6 +143,8 @@ describe('the summary over any items, names, signals and output', () => {
     // The runs tried retries that passed and skips for needs, not only plain ends.
     expect(retried).toBeGreaterThan(40)
     expect(blocked).toBeGreaterThan(40)
+    // and items named by an object's name or path.
+    expect(named).toBeGreaterThan(40)
   })
 })
 

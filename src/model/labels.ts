@@ -1,15 +1,44 @@
 import { itemText, type Item } from './item.js'
 
 /**
- * One line naming an item for logs and titles: control characters (newlines, escapes) shown as
- * visible symbols so an item can never start a new log line, and cut to `max` characters.
+ * One line naming an item for logs and titles: its readable name (see itemName), control
+ * characters (newlines, escapes) shown as visible symbols so an item can never start a new log
+ * line, and cut to `max` characters. For display only: commands, outputs and files use itemText.
  */
 export function itemLabel(item: Item, max = 80): string {
   // eslint-disable-next-line no-control-regex
-  const line = itemText(item).replace(/[\u0000-\u001f\u007f]/g, ch =>
+  const line = itemName(item).replace(/[\u0000-\u001f\u007f]/g, ch =>
     ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�'
   )
   return cut(line, max)
+}
+
+/**
+ * What an item is called: an object's non-blank string `name`; else its place, `path:line`
+ * (`path:startLine-line` for a range, `path` alone without a line), for an object with a non-blank
+ * string `path` such as a review thread; else the item's text (strings as they are, JSON).
+ */
+function itemName(item: Item): string {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return itemText(item)
+  const name = ownField(item, 'name')
+  if (typeof name === 'string' && name.trim() !== '') return name
+  const path = ownField(item, 'path')
+  if (typeof path === 'string' && path.trim() !== '') {
+    return path + linePart(ownField(item, 'startLine'), ownField(item, 'line'))
+  }
+  return itemText(item)
+}
+
+/** `:line`, `:start-line` for a range that starts before it, or nothing when there is no line. */
+function linePart(startLine: Item | undefined, line: Item | undefined): string {
+  if (typeof line !== 'number') return ''
+  const range = typeof startLine === 'number' && startLine < line
+  return range ? `:${startLine}-${line}` : `:${line}`
+}
+
+/** A field the object holds itself (never one inherited from Object.prototype). */
+function ownField(item: { [key: string]: Item }, key: string): Item | undefined {
+  return Object.hasOwn(item, key) ? item[key] : undefined
 }
 
 /** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
