@@ -33625,13 +33625,42 @@ function itemText(item) {
 ;// CONCATENATED MODULE: ./src/model/labels.ts
 
 /**
- * One line naming an item for logs and titles: control characters (newlines, escapes) shown as
- * visible symbols so an item can never start a new log line, and cut to `max` characters.
+ * One line naming an item for logs and titles: its readable name (see itemName), control
+ * characters (newlines, escapes) shown as visible symbols so an item can never start a new log
+ * line, and cut to `max` characters. For display only: commands, outputs and files use itemText.
  */
 function itemLabel(item, max = 80) {
     // eslint-disable-next-line no-control-regex
-    const line = itemText(item).replace(/[\u0000-\u001f\u007f]/g, ch => ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�');
+    const line = itemName(item).replace(/[\u0000-\u001f\u007f]/g, ch => ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�');
     return cut(line, max);
+}
+/**
+ * What an item is called: an object's non-blank string `name`; else its place, `path:line`
+ * (`path:startLine-line` for a range, `path` alone without a line), for an object with a non-blank
+ * string `path` such as a review thread; else the item's text (strings as they are, JSON).
+ */
+function itemName(item) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+        return itemText(item);
+    const name = ownField(item, 'name');
+    if (typeof name === 'string' && name.trim() !== '')
+        return name;
+    const path = ownField(item, 'path');
+    if (typeof path === 'string' && path.trim() !== '') {
+        return path + linePart(ownField(item, 'startLine'), ownField(item, 'line'));
+    }
+    return itemText(item);
+}
+/** `:line`, `:start-line` for a range that starts before it, or nothing when there is no line. */
+function linePart(startLine, line) {
+    if (typeof line !== 'number')
+        return '';
+    const range = typeof startLine === 'number' && startLine < line;
+    return range ? `:${startLine}-${line}` : `:${line}`;
+}
+/** A field the object holds itself (never one inherited from Object.prototype). */
+function ownField(item, key) {
+    return Object.hasOwn(item, key) ? item[key] : undefined;
 }
 /** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
 function cut(text, max) {
@@ -34983,7 +35012,7 @@ function fileName(file) {
     return shard ? `Shard ${shard.index}/${shard.total} (${file.path})` : `'${file.path}'`;
 }
 /** An item as messages name it: its number among all the items, and its text when known. */
-function itemName(index, item) {
+function merge_checks_itemName(index, item) {
     return `item ${index + 1}` + (item === undefined ? '' : ` '${itemLabel(item, 60)}'`);
 }
 /**
@@ -35003,7 +35032,7 @@ function unanswered(total, answered) {
     const names = [];
     for (let index = 0; index < total && names.length < NAMED_ITEMS; index++) {
         if (!answered.has(index))
-            names.push(itemName(index));
+            names.push(merge_checks_itemName(index));
     }
     return [names, total - below];
 }
@@ -35028,13 +35057,13 @@ function checkRecords(file) {
     for (const record of file.report.records) {
         const wanted = splitItems.get(record.index);
         if (!isOwn(record.index)) {
-            foreign.set(record.index, itemName(record.index, record.item));
+            foreign.set(record.index, merge_checks_itemName(record.index, record.item));
         }
         else if (used.has(record.index)) {
-            twice.set(record.index, itemName(record.index, wanted ?? record.item));
+            twice.set(record.index, merge_checks_itemName(record.index, wanted ?? record.item));
         }
         else if (wanted !== undefined && itemText(wanted) !== itemText(record.item)) {
-            otherItem.push(`${itemName(record.index, record.item)} where the split has '${itemLabel(wanted, 60)}'`);
+            otherItem.push(`${merge_checks_itemName(record.index, record.item)} where the split has '${itemLabel(wanted, 60)}'`);
         }
         else {
             used.set(record.index, record);
@@ -35070,7 +35099,7 @@ function missingRecords(file, answered) {
         return unanswered(counts.total, answered);
     const names = shard.items
         .filter(({ index }) => !answered.has(index))
-        .map(({ index, item }) => itemName(index, item));
+        .map(({ index, item }) => merge_checks_itemName(index, item));
     return [names, names.length];
 }
 /**
@@ -35089,7 +35118,7 @@ function checkSplit(files, first) {
             const other = owner.get(index);
             if (other !== undefined) {
                 return [
-                    `${fileName(file)} and ${fileName(other)} both have ${itemName(index, item)} among their items; ` +
+                    `${fileName(file)} and ${fileName(other)} both have ${merge_checks_itemName(index, item)} among their items; ` +
                         'the split gives each item to one shard.'
                 ];
             }
@@ -35106,7 +35135,7 @@ function checkSplit(files, first) {
             let unowned = 0;
             while (owner.has(unowned))
                 unowned++;
-            return [`No shard has ${itemName(unowned)} among its items, of the run's ${first.itemCount}.`];
+            return [`No shard has ${merge_checks_itemName(unowned)} among its items, of the run's ${first.itemCount}.`];
         }
         // Every item 0 to itemCount − 1 is owned: in input order, the maps list them in full.
         const inOrder = [...owner.keys()].sort((a, b) => a - b);
