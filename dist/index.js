@@ -33630,8 +33630,16 @@ function itemText(item) {
  * line, and cut to `max` characters. For display only: commands, outputs and files use itemText.
  */
 function itemLabel(item, max = 80) {
+    return oneLine(itemName(item), max);
+}
+/** The item's whole text (JSON for objects) on one line, cut to `max`: where items are compared. */
+function itemTextLabel(item, max = 80) {
+    return oneLine(itemText(item), max);
+}
+/** Text with control characters shown as visible symbols, cut to `max` characters. */
+function oneLine(text, max) {
     // eslint-disable-next-line no-control-regex
-    const line = itemName(item).replace(/[\u0000-\u001f\u007f]/g, ch => ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�');
+    const line = text.replace(/[\u0000-\u001f\u007f]/g, ch => ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�');
     return cut(line, max);
 }
 /**
@@ -35013,7 +35021,7 @@ function fileName(file) {
 }
 /** An item as messages name it: its number among all the items, and its text when known. */
 function merge_checks_itemName(index, item) {
-    return `item ${index + 1}` + (item === undefined ? '' : ` '${itemLabel(item, 60)}'`);
+    return `item ${index + 1}` + (item === undefined ? '' : ` '${itemTextLabel(item, 60)}'`);
 }
 /**
  * Names the first few items and counts the rest: `item 2 'a', item 5 'b' and 7 more`; `count`
@@ -35063,7 +35071,7 @@ function checkRecords(file) {
             twice.set(record.index, merge_checks_itemName(record.index, wanted ?? record.item));
         }
         else if (wanted !== undefined && itemText(wanted) !== itemText(record.item)) {
-            otherItem.push(`${merge_checks_itemName(record.index, record.item)} where the split has '${itemLabel(wanted, 60)}'`);
+            otherItem.push(`${merge_checks_itemName(record.index, record.item)} where the split has '${itemTextLabel(wanted, 60)}'`);
         }
         else {
             used.set(record.index, record);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { itemText, type Item } from '../../src/model/item.js'
-import { cut, itemLabel } from '../../src/model/labels.js'
+import { cut, itemLabel, itemTextLabel } from '../../src/model/labels.js'
 
 /** A review thread item as threadItem builds it (src/github/thread-items.ts), fields in its order. */
 function threadItem(fields: { [key: string]: Item }): Item {
@@ -99,5 +99,14 @@ describe('cut', () => {
   it('never splits a surrogate pair', () => {
     expect(cut('ab😀cd', 4)).toBe('ab…')
     expect(cut('abc', 3)).toBe('abc')
+  })
+})
+
+describe('itemTextLabel', () => {
+  it('shows the whole text of an item on one line, whatever its name', () => {
+    const thread = { path: 'src/b.ts', line: 3, body: 'fix\nthis' }
+    expect(itemLabel(thread)).toBe('src/b.ts:3')
+    expect(itemTextLabel(thread)).toBe('{"path":"src/b.ts","line":3,"body":"fix\\nthis"}')
+    expect(itemTextLabel('a\nbc', 3)).toBe('a⏎…')
   })
 })

@@ -78,6 +78,21 @@ describe('records checked against the split', () => {
     )
   })
 
+  it('names a mismatched item by its whole text, not by a name two items can share', async () => {
+    const { root, paths } = await writeShards()
+    editRecords(paths[2] as string, results =>
+      results.map((result, position) =>
+        position === 0
+          ? { ...(result as object), item: { path: 'src/b.ts', line: 3, body: 'other' } }
+          : result
+      )
+    )
+    const merged = await merge(root)
+    expect(mergeProblemsMessage(merged)).toContain(
+      `item 3 '{"path":"src/b.ts","line":3,"body":"other"}' where the split has 'item-2'.`
+    )
+  })
+
   it('catches a shard file whose item list was changed to match its records', async () => {
     const { root, paths } = await writeShards()
     const path = paths[1] as string

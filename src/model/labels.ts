@@ -6,8 +6,18 @@ import { itemText, type Item } from './item.js'
  * line, and cut to `max` characters. For display only: commands, outputs and files use itemText.
  */
 export function itemLabel(item: Item, max = 80): string {
+  return oneLine(itemName(item), max)
+}
+
+/** The item's whole text (JSON for objects) on one line, cut to `max`: where items are compared. */
+export function itemTextLabel(item: Item, max = 80): string {
+  return oneLine(itemText(item), max)
+}
+
+/** Text with control characters shown as visible symbols, cut to `max` characters. */
+function oneLine(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  const line = itemName(item).replace(/[\u0000-\u001f\u007f]/g, ch =>
+  const line = text.replace(/[\u0000-\u001f\u007f]/g, ch =>
     ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�'
   )
   return cut(line, max)

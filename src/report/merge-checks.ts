@@ -1,5 +1,5 @@
 import { itemText, type Item } from '../model/item.js'
-import { itemLabel } from '../model/labels.js'
+import { itemTextLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { itemsDigest, splitDigest } from '../plan/shard.js'
 import { type ShardInfo } from '../model/shard.js'
@@ -22,7 +22,7 @@ export function fileName(file: ResultsFile): string {
 
 /** An item as messages name it: its number among all the items, and its text when known. */
 function itemName(index: number, item?: Item): string {
-  return `item ${index + 1}` + (item === undefined ? '' : ` '${itemLabel(item, 60)}'`)
+  return `item ${index + 1}` + (item === undefined ? '' : ` '${itemTextLabel(item, 60)}'`)
 }
 
 /**
@@ -73,7 +73,7 @@ export function checkRecords(file: ResultsFile): { records: TaskRecord[]; proble
       twice.set(record.index, itemName(record.index, wanted ?? record.item))
     } else if (wanted !== undefined && itemText(wanted) !== itemText(record.item)) {
       otherItem.push(
-        `${itemName(record.index, record.item)} where the split has '${itemLabel(wanted, 60)}'`
+        `${itemName(record.index, record.item)} where the split has '${itemTextLabel(wanted, 60)}'`
       )
     } else {
       used.set(record.index, record)
