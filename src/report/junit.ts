@@ -5,6 +5,7 @@ import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 import { createAfresh } from '../system/plain-files.js'
+import { plainText } from './terminal-text.js'
 import { xmlAttribute, xmlText } from './xml-text.js'
 
 /** Name of the JUnit file a run writes, next to its results file. */
@@ -88,8 +89,8 @@ function recordCase(record: TaskRecord, report: RunReport): string {
     case TaskStatus.Failure:
     case TaskStatus.TimedOut:
       return (
-        `${open}><failure message="${xmlAttribute(failureOf(record))}" type="${record.status}">` +
-        `${xmlText(record.outputTail)}</failure></testcase>`
+        `${open}><failure message="${xmlAttribute(plainText(failureOf(record)))}" type="${record.status}">` +
+        `${xmlText(plainText(record.outputTail))}</failure></testcase>`
       )
     case TaskStatus.Skipped:
     case TaskStatus.Cancelled:

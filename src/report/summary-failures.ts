@@ -6,6 +6,7 @@ import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { escapeHtml } from './markdown-escape.js'
 import { htmlLine } from './summary-table.js'
+import { plainText } from './terminal-text.js'
 import { wholeLinesWithin } from './whole-lines.js'
 
 /** Order of the tasks that need attention: failures and time-outs lead, skips come last. */
@@ -84,8 +85,12 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
   }
   const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)]
   // The error is capped too (a results file may hold one of any size), and the output gets the rest.
-  const error = wholeLinesWithin(record.error ?? '', Math.floor(maxTailChars * ERROR_SHARE))
-  const tail = wholeLinesWithin(record.outputTail, maxTailChars - error.length)
+  // Test tools colour their output on runners: a page shows the codes as text, so they go.
+  const error = wholeLinesWithin(
+    plainText(record.error ?? ''),
+    Math.floor(maxTailChars * ERROR_SHARE)
+  )
+  const tail = wholeLinesWithin(plainText(record.outputTail), maxTailChars - error.length)
   const body = [error, tail].filter(part => part !== '').join('\n')
   return (
     `<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
