@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { itemLabel } from '../model/labels.js'
+import { counted } from '../model/words.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
@@ -50,7 +51,7 @@ export function junitXml(report: RunReport): string {
     ...report.records.map(record => ({ index: record.index, xml: recordCase(record, report) })),
     ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
     ...(missing.rest > 0
-      ? [{ index: Infinity, xml: missingCase(`${missing.rest} more items`) }]
+      ? [{ index: Infinity, xml: missingCase(counted(missing.rest, 'more item')) }]
       : [])
   ].sort((a, b) => a.index - b.index)
   const errors = cases.length - report.records.length

@@ -5,7 +5,7 @@ import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { escapeHtml } from './markdown-escape.js'
-import { htmlLine } from './summary-table.js'
+import { htmlLine } from './summary-text.js'
 import { plainText } from './terminal-text.js'
 import { wholeLinesWithin } from './whole-lines.js'
 

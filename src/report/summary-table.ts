@@ -3,7 +3,9 @@ import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
+import { htmlLine } from './summary-text.js'
 
 /** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
  * rows than this is too long to look through, and would take much of the summary's size budget. */
@@ -42,8 +44,8 @@ export function tablePlan(report: RunReport, failed: boolean): TablePlan {
     },
     open: failed && rows.length <= OPEN_ROWS_UP_TO,
     caption: everyRow
-      ? `${rows.length === 1 || missing > 0 ? 'The' : 'All'} ${tasks(rows.length)}${ofTotal}`
-      : `The ${tasks(rows.length)} that did not succeed${ofTotal}`,
+      ? everyRowCaption(rows.length, missing, ofTotal)
+      : `The ${counted(rows.length, 'task')} that did not succeed${ofTotal}`,
     unlisted: records.length - rows.length
   }
 }
@@ -53,7 +55,7 @@ export function taskTable(plan: TablePlan, rows: readonly string[]): string {
   const unlisted =
     plan.unlisted === 0
       ? ''
-      : `\n_The ${tasks(plan.unlisted)} that succeeded ${plan.unlisted === 1 ? 'is' : 'are'} not listed; ` +
+      : `\n_The ${counted(plan.unlisted, 'task')} that succeeded ${plan.unlisted === 1 ? 'is' : 'are'} not listed; ` +
         'every result is in the `results-file` output._\n'
   if (rows.length === 0) return unlisted
   const head =
@@ -92,21 +94,8 @@ function exitCell(record: TaskRecord): string {
     : `${record.exitCode} (${htmlLine(record.signal, 40)})`
 }
 
-/**
- * Text for one line of an HTML block: escaped, with line breaks and control characters shown as
- * symbols (a blank line would end the block and let Markdown in), cut to `max` characters. Any
- * text a results file carries may be anything, a signal's name included.
- */
-export function htmlLine(text: string, max: number): string {
-  return escapeHtml(itemLabel(text, max))
-}
-
-/** A count as people read it: 2,000. */
-export function count(value: number): string {
-  return value.toLocaleString('en-US')
-}
-
-/** A number of tasks: `1 task`, `2,000 tasks`. */
-export function tasks(value: number): string {
-  return `${count(value)} ${value === 1 ? 'task' : 'tasks'}`
+/** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */
+function everyRowCaption(rows: number, missing: number, ofTotal: string): string {
+  if (missing > 0) return `The ${counted(rows, 'task')}${ofTotal}`
+  return rows === 1 ? 'The task' : `All ${counted(rows, 'task')}`
 }
