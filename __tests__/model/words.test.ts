@@ -23,6 +23,9 @@ describe('counts of one in what the action writes', () => {
     expect(summary).toContain('on **1 worker**')
     expect(summary).toContain('<summary>The task</summary>')
     expect(summary).not.toMatch(/\b1 (tasks|workers)\b|The 1 task/)
+    // One task on one worker: no speed-up to speak of (it would read 0.5×).
+    expect(summary).toContain('on **1 worker** (bash).\n')
+    expect(summary).not.toContain('speed-up')
   })
 
   it('reads in the singular in the step failure message', () => {

@@ -75,3 +75,17 @@ export function speedUp(report: RunReport): number {
   const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0)
   return report.durationMs > 0 ? busy / report.durationMs : 0
 }
+
+/** Least speed-up worth a mention: below it, wall time's overheads (starting, resolving) dominate. */
+const NOTABLE_SPEED_UP = 1.1
+
+/**
+ * The speed-up when it says something about running in parallel: at least 2 tasks ran, on more
+ * than 1 worker, at least NOTABLE_SPEED_UP faster; else undefined (a single task or worker reads
+ * as a slow-down, as wall time also holds what the run does around its tasks).
+ */
+export function notableSpeedUp(report: RunReport): number | undefined {
+  const ran = report.records.filter(record => record.startedAt !== null).length
+  const value = speedUp(report)
+  return ran >= 2 && report.workers > 1 && value >= NOTABLE_SPEED_UP ? value : undefined
+}

@@ -6,7 +6,7 @@ import { DRY_RUN_REASON, isUnsuccessful, type TaskRecord } from '../model/task-r
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
-import { describeResolves, speedUp } from './results.js'
+import { describeResolves, notableSpeedUp } from './results.js'
 import { runFailed } from './summary-failures.js'
 import { htmlLine } from './summary-text.js'
 
@@ -34,9 +34,12 @@ export function summaryHead(report: RunReport, title: string): string[] {
   ]
   const tally = describeCounts(report, counts.total - report.records.length)
   if (tally !== '') parts.push(`<p>${tally}</p>\n`)
+  const speed = notableSpeedUp(report)
   parts.push(
-    `Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell}); ` +
-      `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
+    `Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
+      (speed === undefined
+        ? '.\n'
+        : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`)
   )
   const retries = describeRetries(report.records)
   if (retries !== undefined) parts.push(`<p>${retries}</p>\n`)
