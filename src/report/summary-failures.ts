@@ -83,7 +83,11 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
       record.skipReason === undefined ? '' : `, because ${htmlLine(record.skipReason, 500)}`
     return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`
   }
-  const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)]
+  const ended = howItEnded(record)
+  const facts = [
+    `${mark} ${name} ${STATUS_WORDS[record.status]}${ended === '' ? '' : ` (${ended})`}`,
+    ...runFacts(record)
+  ]
   // The error is capped too (a results file may hold one of any size), and the output gets the rest.
   // Test tools colour their output on runners: a page shows the codes as text, so they go.
   const error = wholeLinesWithin(
@@ -98,14 +102,19 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
   )
 }
 
-/** How a task that ran ended: exit code or signal, duration, and attempts past the first. */
+/**
+ * How a task's process ended, as the log's group title says it: `SIGTERM, exit code 143`,
+ * `exit code 1`, `SIGKILL`; HTML.
+ */
+function howItEnded(record: TaskRecord): string {
+  const code = record.exitCode === null ? '' : `exit code ${record.exitCode}`
+  if (record.signal === null) return code
+  return [htmlLine(record.signal, 40), code].filter(part => part !== '').join(', ')
+}
+
+/** A task's duration, and attempts past the first. */
 function runFacts(record: TaskRecord): string[] {
-  const facts: string[] = []
-  if (record.exitCode !== null) {
-    const signal = record.signal === null ? '' : ` (${htmlLine(record.signal, 40)})`
-    facts.push(`exit code ${record.exitCode}${signal}`)
-  } else if (record.signal !== null) facts.push(`signal ${htmlLine(record.signal, 40)}`)
-  facts.push(formatDuration(record.durationMs))
+  const facts: string[] = [formatDuration(record.durationMs)]
   if (record.attempts > 1) facts.push(`${record.attempts} attempts`)
   return facts
 }

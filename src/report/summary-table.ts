@@ -86,12 +86,15 @@ export function tableRow(record: TaskRecord, columns: TablePlan['columns']): str
   )
 }
 
-/** The exit code when it says something (not 0), with the signal that ended the process. */
+/**
+ * The exit code when it says something (not 0), after the signal that ended the process, in the
+ * log's order: `SIGTERM, 143`.
+ */
 function exitCell(record: TaskRecord): string {
   if (record.exitCode === null || (record.exitCode === 0 && record.signal === null)) return ''
   return record.signal === null
     ? String(record.exitCode)
-    : `${record.exitCode} (${htmlLine(record.signal, 40)})`
+    : `${htmlLine(record.signal, 40)}, ${record.exitCode}`
 }
 
 /** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */
