@@ -5,11 +5,13 @@ import { type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
-import { htmlLine } from './summary-text.js'
+import { htmlLine, middleCut } from './summary-text.js'
 
 /** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
  * rows than this is too long to look through, and would take much of the summary's size budget. */
 export const EVERY_ROW_UP_TO = 500
+/** Longest task name in a row: a longer one would make the table scroll sideways, hiding columns. */
+const NAME_CHARS = 80
 /** Tables with more rows than this are collapsed, so what comes after them stays in view. */
 export const OPEN_ROWS_UP_TO = 20
 
@@ -78,7 +80,7 @@ export function tableRow(record: TaskRecord, columns: TablePlan['columns']): str
   return (
     `<tr><td>${record.index + 1}</td>` +
     `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>` +
-    `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+    `<td><code>${escapeHtml(middleCut(itemLabel(record.item, Infinity), NAME_CHARS))}</code></td>` +
     (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
     `<td>${duration}</td>` +
     (columns.attempts ? `<td>${record.attempts > 1 ? record.attempts : ''}</td>` : '') +
