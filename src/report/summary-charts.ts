@@ -14,11 +14,11 @@ import { slotTimes, type TimelineTask } from './timeline-tasks.js'
 const OPEN_CHARTS_UP_TO = 20
 
 /** Runs with at most this many tasks that ran draw each of them on the timeline. */
-export const EVERY_TASK_UP_TO = 30
+const EVERY_TASK_UP_TO = 30
 
 /** Larger runs draw the slowest tasks, and this many more of the failed ones. */
-export const SLOWEST_TASKS = 20
-export const MORE_FAILURES = 10
+const SLOWEST_TASKS = 20
+const MORE_FAILURES = 10
 
 /**
  * The run as pictures: a timeline of which task ran when on which worker (every task up to

@@ -61,7 +61,7 @@ export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
     .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
 }
 
-/** The entries of the failures section: only the first one that has output is open. */
+/** The entries of the failures section: the first one is open, unless it is a skip (one line, no output). */
 export function failureEntries(records: readonly TaskRecord[]): FailureEntry[] {
   return records.map((record, position) => ({
     record,

@@ -55,7 +55,7 @@ export function summaryHead(report: RunReport, title: string): string[] {
 }
 
 /** Whether nothing ran because the run was a dry run: every task is skipped as one. */
-export function isDryRun(report: RunReport): boolean {
+function isDryRun(report: RunReport): boolean {
   return (
     report.records.length > 0 &&
     report.records.every(

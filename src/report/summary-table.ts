@@ -13,7 +13,7 @@ export const EVERY_ROW_UP_TO = 500
 /** Longest task name in a row: a longer one would make the table scroll sideways, hiding columns. */
 const NAME_CHARS = 80
 /** Tables with more rows than this are collapsed, so what comes after them stays in view. */
-export const OPEN_ROWS_UP_TO = 20
+const OPEN_ROWS_UP_TO = 20
 
 /** What the task table shows: which rows, which optional columns, and whether it starts open. */
 export interface TablePlan {

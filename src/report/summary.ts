@@ -13,7 +13,7 @@ import {
   tasksNeedingAttention
 } from './summary-failures.js'
 import { summaryHead } from './summary-head.js'
-import { tablePlan, tableRow, taskTable } from './summary-table.js'
+import { EVERY_ROW_UP_TO, tablePlan, tableRow, taskTable } from './summary-table.js'
 
 /** Limits that keep the summary well under GitHub's 1 MiB per step (over it, all of it is dropped). */
 export interface SummaryLimits {
@@ -28,7 +28,8 @@ export interface SummaryLimits {
 }
 
 export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = {
-  maxRows: 500,
+  // A table of every task is never cut by its count, only by the byte budget.
+  maxRows: EVERY_ROW_UP_TO,
   maxFailures: 20,
   maxTailChars: 16_000,
   maxBytes: 512 * 1024
