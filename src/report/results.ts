@@ -1,6 +1,7 @@
 import { type RunReport } from '../model/run-report.js'
 import { type Item } from '../model/item.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { count, counted } from '../model/words.js'
 
 /** The public shape of one result, as the `results` output documents it. */
 export type PublicResult = Pick<
@@ -65,8 +66,10 @@ export function describeResolves(records: readonly TaskRecord[]): string | undef
   if (outcomes.length === 0) return undefined
   const failed = outcomes.filter(outcome => !outcome.resolved)
   return (
-    `Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
-    (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`)
+    `Resolved ${count(outcomes.length - failed.length)} of ${counted(outcomes.length, 'review thread')} whose task succeeded` +
+    (failed.length === 0
+      ? '.'
+      : `; ${count(failed.length)} could not be resolved: ${failed[0]?.error}`)
   )
 }
 
