@@ -104,8 +104,8 @@ describe('review threads as items', () => {
       ['T4', false]
     ])
     expect(run.log).toContain('Review threads of octo-org/octo-repo#7: 2 unresolved, not outdated.')
-    expect(run.log).toContain('Resolved 1 of 1 review threads whose task succeeded.')
-    expect(run.summary).toContain('🧵 Resolved 1 of 1 review threads whose task succeeded')
+    expect(run.log).toContain('Resolved 1 of 1 review thread whose task succeeded.')
+    expect(run.summary).toContain('🧵 Resolved 1 of 1 review thread whose task succeeded')
     // the forged workflow command in the body stayed text
     expect(run.log).not.toMatch(/^::error::forged/m)
   })
@@ -224,7 +224,7 @@ describe('review threads as items', () => {
       status: 'success',
       resolve: { resolved: false, error: 'GitHub request stopped: the runner sent SIGTERM' }
     })
-    expect(run.summary).toContain('Resolved 0 of 1 review threads')
+    expect(run.summary).toContain('Resolved 0 of 1 review thread ')
     expect(github?.threads[0]?.isResolved ?? false).toBe(false)
   })
 

@@ -16,6 +16,9 @@ type JsonFile = Record<string, any>
 const results = (outputs: Record<string, string>): Result[] =>
   JSON.parse(outputs.results as string) as Result[]
 
+/** A count with thousands separators, as the action writes it. */
+const n = (value: number): string => value.toLocaleString('en-US')
+
 describe('sharding over matrix jobs, and merging the shards', () => {
   const items = Array.from({ length: 11 }, (_, i) => `item-${i}`).concat('long', 'bad')
   const command = 'echo "number {#} of {}"; [ {} != bad ]'
@@ -108,11 +111,11 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     expect(incomplete.code).toBe(1)
     expect(incomplete.outputs).toMatchObject({ total: '13', succeeded: '7' })
     expect(incomplete.log).toContain(
-      '1 of 3 shards have no results file (2/3): their 6 items have no result here. Re-run those shards.'
+      '1 of 3 shards has no results file (2/3): their 6 items have no result here. Re-run those shards.'
     )
     expect(incomplete.summary).toContain('<h2>❌ parallel-exec: 7 of 13 succeeded</h2>')
     expect(incomplete.summary).toContain('❓ <strong>6</strong> without a result')
-    expect(incomplete.summary).toContain('1 of 3 shards have no results file (2/3)')
+    expect(incomplete.summary).toContain('1 of 3 shards has no results file (2/3)')
   })
 
   it('fails a merge whose shard file lacks a record, has one twice or one of another shard', async () => {
@@ -172,7 +175,7 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     )
     expect(invalid.outputs).toMatchObject({ succeeded: '2' })
     expect(invalid.log).toContain(
-      '::error::1 of 2 shards have no valid results file (1/2): their 2 items have no result here. ' +
+      '::error::1 of 2 shards has no valid results file (1/2): their 2 items have no result here. ' +
         `Re-run those shards. Invalid results file '${second}': 'results[0].durationMs' is "x". ` +
         'Expected a number of milliseconds ≥ 0.'
     )
@@ -228,7 +231,7 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     const huge = await mergeChanged(asMerge(most, { problems: ['A shard was refused.'] }))
     expect(huge.outputs).toMatchObject({ total: String(most), succeeded: '3' })
     expect(huge.log).toContain(
-      `::error::A shard was refused. ${most - 3} of ${most} tasks did not succeed (${most - 3} without a result).`
+      `::error::A shard was refused. ${n(most - 3)} of ${n(most)} tasks did not succeed (${n(most - 3)} without a result).`
     )
     // A merge's file cannot claim items without a result, or missing shards, and no problem.
     const silent = await mergeChanged(asMerge(10, {}))

@@ -46,7 +46,7 @@ describe('the job summary of the bundled action', () => {
     )
     expect(summary).toContain('<p>🔁 Passed on a retry: <code>flaky</code> (2 attempts).</p>')
     const failure = summary.indexOf(
-      '<details open><summary>❌ <code>broken</code> failed · exit code 3 · '
+      '<details open><summary>❌ <code>broken</code> failed (exit code 3) · '
     )
     expect(failure).toBeGreaterThan(0)
     expect(summary.indexOf('FAIL one.test')).toBeGreaterThan(failure)

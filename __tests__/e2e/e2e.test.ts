@@ -92,7 +92,7 @@ describe('the bundled action, run as the runner runs it', () => {
       '::error::4 of 4 tasks did not succeed (4 failed): ok, exit 3, kill -TERM $$, nosuchcommand-xyz.'
     )
     expect(run.summary).toContain(
-      '<details><summary>❌ <code>nosuchcommand-xyz</code> failed · exit code 127 · '
+      '<details><summary>❌ <code>nosuchcommand-xyz</code> failed (exit code 127) · '
     )
     expect(run.summary).toContain('command not found')
   })

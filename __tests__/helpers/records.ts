@@ -19,7 +19,8 @@ export function record(
     signal: null,
     durationMs: ran ? 1000 : 0,
     attempts: ran ? 1 : 0,
-    command: `echo ${String(item)}`,
+    // Not String(item): an object item may have a key `toString` that is not a function.
+    command: `echo ${typeof item === 'string' ? item : JSON.stringify(item)}`,
     slot: ran ? 1 : null,
     startedAt: ran ? 1_700_000_000_000 : null,
     endedAt: ran ? 1_700_000_001_000 : null,

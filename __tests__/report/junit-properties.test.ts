@@ -4,6 +4,7 @@ import { type Item } from '../../src/model/item.js'
 import { itemLabel } from '../../src/model/labels.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { junitXml } from '../../src/report/junit.js'
+import { plainText } from '../../src/report/terminal-text.js'
 import {
   childrenNamed,
   documentedReplacement,
@@ -69,7 +70,8 @@ describe('junitXml over any items and output', () => {
               taskRecord.status === TaskStatus.TimedOut
             ) {
               expect(outcome.map(child => [child.name, child.text])).toEqual([
-                ['failure', documentedReplacement(taskRecord.outputTail)]
+                // The tail as a terminal shows it: terminal codes and control characters left out.
+                ['failure', documentedReplacement(plainText(taskRecord.outputTail))]
               ])
             } else {
               expect(outcome.map(child => child.name)).toEqual(['skipped'])

@@ -62,7 +62,7 @@ describe('readResultsFile and mergeReports', () => {
     expect(merged.counts).toMatchObject({ total: 6, succeeded: 4 })
     expect(merged.records).toHaveLength(4)
     expect(mergeProblemsMessage(merged)).toBe(
-      '1 of 3 shards have no results file (1/3): their 2 items have no result here. Re-run those shards.'
+      '1 of 3 shards has no results file (1/3): their 2 items have no result here. Re-run those shards.'
     )
   })
 
@@ -158,7 +158,7 @@ describe('readResultsFile and mergeReports', () => {
     expect(again.counts).toMatchObject({ total: MAX_ITEMS, succeeded: 3 })
     expect(again.merged?.problems).toEqual(['A file was refused.'])
     expect(failureMessage(again)).toBe(
-      `${MAX_ITEMS - 3} of ${MAX_ITEMS} tasks did not succeed (${MAX_ITEMS - 3} without a result).`
+      '4,294,967,292 of 4,294,967,295 tasks did not succeed (4,294,967,292 without a result).'
     )
     // The only shard of a run that claims the most items a run can have.
     const shard = shardInfo(0, { total: 1, itemCount: MAX_ITEMS })
@@ -220,11 +220,11 @@ describe('readResultsFile and mergeReports', () => {
     // The log counts the results merged, not the items expected.
     expect(describeMerge(merged)).toBe(
       `Merged 2 results files of 3 shards: ${merged.records.length} results; ` +
-        `${6 - merged.records.length} of the 6 items have none.`
+        `${6 - merged.records.length} of 6 items without one.`
     )
     expect(merged.records.length).toBeLessThan(6)
     expect(merged.merged?.problems).toEqual([
-      '1 of 3 shards have no valid results file (2/3): their 2 items have no result here. Re-run those shards.',
+      '1 of 3 shards has no valid results file (2/3): their 2 items have no result here. Re-run those shards.',
       `Invalid results file 'shard-2/results.json': 'results[0].durationMs' is -5. Expected a number of milliseconds ≥ 0.`
     ])
     mkdirSync(join(root, 'none'))

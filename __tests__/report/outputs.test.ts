@@ -75,7 +75,7 @@ describe('setOutputs', () => {
       signal: null,
       durationMs: 1000,
       attempts: 1,
-      command: 'echo [object Object]',
+      command: 'echo {"name":"b"}',
       outputs: {}
     })
     expect(Object.keys(outputs).sort()).toEqual([

@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { failedItems, speedUp } from '../../src/report/results.js'
+import { failedItems, notableSpeedUp, speedUp } from '../../src/report/results.js'
 import { countStatuses } from '../../src/model/run-report.js'
 import { writeResultsFile } from '../../src/results/results-file.js'
-import { isUnsuccessful } from '../../src/model/task-record.js'
+import { isUnsuccessful, type TaskRecord } from '../../src/model/task-record.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { record, report } from '../helpers/records.js'
 
@@ -37,6 +37,24 @@ describe('results', () => {
   it('computes the speed-up as busy time over wall time', () => {
     expect(speedUp(report(records, { durationMs: 2000 }))).toBe(2)
     expect(speedUp(report([], { durationMs: 0 }))).toBe(0)
+  })
+
+  it('shows the speed-up only for 2 tasks or more on more than 1 worker, from 1.1× up', () => {
+    const ran = (n: number): TaskRecord[] =>
+      Array.from({ length: n }, (_, i) => record(i, `t${i}`, TaskStatus.Success))
+    // Each task takes 1 s: busy time is n seconds.
+    expect(notableSpeedUp(report(ran(3), { durationMs: 1500, workers: 2 }))).toBe(2)
+    expect(notableSpeedUp(report(ran(2), { durationMs: 1800, workers: 2 }))).toBeCloseTo(1.11)
+    // One task: 0.4× when wall time holds the run's own start and end.
+    expect(notableSpeedUp(report(ran(1), { durationMs: 2500, workers: 4 }))).toBeUndefined()
+    // One worker runs them one by one, whatever the figure says.
+    expect(notableSpeedUp(report(ran(3), { durationMs: 1500, workers: 1 }))).toBeUndefined()
+    // Resolving review threads after the tasks: wall time far past the tasks'.
+    expect(notableSpeedUp(report(ran(4), { durationMs: 200_000, workers: 4 }))).toBeUndefined()
+    expect(notableSpeedUp(report(ran(2), { durationMs: 1900, workers: 2 }))).toBeUndefined()
+    // Skipped tasks did not run.
+    const skipped = [...ran(1), record(1, 's', TaskStatus.Skipped)]
+    expect(notableSpeedUp(report(skipped, { durationMs: 100, workers: 2 }))).toBeUndefined()
   })
 
   it('writes the results file with times, slots and tails', async () => {

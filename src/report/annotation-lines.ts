@@ -1,4 +1,5 @@
 import { cut } from '../model/labels.js'
+import { plainText } from './terminal-text.js'
 
 /** Lines of a task's output an annotation shows, at most. */
 export const ANNOTATION_LINES = 8
@@ -12,40 +13,13 @@ const ERROR_CHARS = 500
 // Words and marks test runners, compilers and shells put on the lines that say what went wrong.
 const LOOKS_LIKE_FAILURE =
   /error|fail|fatal|panic|exception|assert|traceback|timed out|not ok|[✕✖✗×●❌]/i
-// Terminal codes an annotation would show as text: OSC sequences (titles, links), ended by BEL or
-// ST, and CSI sequences (colours, cursor moves); then any other control character but tab and LF.
-const TERMINAL_CODES =
-  // eslint-disable-next-line no-control-regex
-  /\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)|\u001b\[[0-?]*[ -/]*[@-~]/g
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
-// Bidirectional embeddings, overrides and isolates: they can make a line read other than it is.
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g
-
-/** Text without terminal codes and control characters, tabs and line breaks kept. */
-function withoutControls(text: string): string {
-  return text
-    .replace(TERMINAL_CODES, '')
-    .split('\n')
-    .map(lastRedraw)
-    .join('\n')
-    .replace(CONTROL_CHARACTERS, '')
-    .replace(BIDI_CONTROLS, '')
-}
-
-/** What a terminal shows of a line redrawn after carriage returns (a progress bar): its last state. */
-function lastRedraw(line: string): string {
-  const withoutEnd = line.replace(/\r+$/, '')
-  return withoutEnd.slice(withoutEnd.lastIndexOf('\r') + 1)
-}
-
 /**
  * The lines of an excerpt worth an annotation: up to 3 early lines that look like failures (such
  * as jest's `FAIL path` or the note of earlier attempts), then the last lines, at most
  * ANNOTATION_LINES in all, in order, with `…` where lines are skipped.
  */
 export function annotationLines(excerpt: string): string[] {
-  const lines = withoutControls(excerpt)
+  const lines = plainText(excerpt)
     .trimEnd()
     .split('\n')
     .map(line => cut(line.trimEnd(), LINE_CHARS))
@@ -80,5 +54,5 @@ function failureLineIndexes(lines: string[], end: number): number[] {
 
 /** A task's error as an annotation shows it: at most ERROR_CHARS characters. */
 export function annotationError(error: string): string {
-  return cut(withoutControls(error).trimEnd(), ERROR_CHARS)
+  return cut(plainText(error).trimEnd(), ERROR_CHARS)
 }

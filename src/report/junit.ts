@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { itemLabel } from '../model/labels.js'
+import { counted } from '../model/words.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 import { createAfresh } from '../system/plain-files.js'
+import { plainText } from './terminal-text.js'
 import { xmlAttribute, xmlText } from './xml-text.js'
 
 /** Name of the JUnit file a run writes, next to its results file. */
@@ -49,7 +51,7 @@ export function junitXml(report: RunReport): string {
     ...report.records.map(record => ({ index: record.index, xml: recordCase(record, report) })),
     ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
     ...(missing.rest > 0
-      ? [{ index: Infinity, xml: missingCase(`${missing.rest} more items`) }]
+      ? [{ index: Infinity, xml: missingCase(counted(missing.rest, 'more item')) }]
       : [])
   ].sort((a, b) => a.index - b.index)
   const errors = cases.length - report.records.length
@@ -88,8 +90,8 @@ function recordCase(record: TaskRecord, report: RunReport): string {
     case TaskStatus.Failure:
     case TaskStatus.TimedOut:
       return (
-        `${open}><failure message="${xmlAttribute(failureOf(record))}" type="${record.status}">` +
-        `${xmlText(record.outputTail)}</failure></testcase>`
+        `${open}><failure message="${xmlAttribute(plainText(failureOf(record)))}" type="${record.status}">` +
+        `${xmlText(plainText(record.outputTail))}</failure></testcase>`
       )
     case TaskStatus.Skipped:
     case TaskStatus.Cancelled:

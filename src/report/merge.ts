@@ -7,6 +7,7 @@ import { readResultsFile } from '../results/results-file.js'
 import { type ShardInfo } from '../model/shard.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
+import { count, counted } from '../model/words.js'
 
 /** Reads and merges every results file the globs match; none matching is an error. */
 export async function mergeResultsFiles(
@@ -168,9 +169,10 @@ function missingShardsProblem(
   const lost =
     first.itemCount - present.reduce((sum, file) => sum + (file.report.shard?.items.length ?? 0), 0)
   return (
-    `${missing.length} of ${first.total} shards have no ${someRefused ? 'valid ' : ''}results file ` +
+    `${count(missing.length)} of ${counted(first.total, 'shard')} ${missing.length === 1 ? 'has' : 'have'} ` +
+    `no ${someRefused ? 'valid ' : ''}results file ` +
     `(${missing.map(index => `${index}/${first.total}`).join(', ')}): ` +
-    `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`
+    `their ${counted(lost, 'item has', 'items have')} no result here. Re-run those shards.`
   )
 }
 
@@ -193,10 +195,13 @@ function mergedHaltKind(files: readonly ResultsFile[]): HaltKind | null {
 /** The log line that says what was merged. */
 export function describeMerge(report: RunReport): string {
   const merged = report.merged as MergeInfo
-  const from = merged.shards === null ? '' : ` of ${merged.shards} shards`
+  const from = merged.shards === null ? '' : ` of ${counted(merged.shards, 'shard')}`
   const missing = report.counts.total - report.records.length
-  const without = missing === 0 ? '' : `; ${missing} of the ${report.counts.total} items have none`
-  return `Merged ${merged.files} results files${from}: ${report.records.length} results${without}.`
+  const without =
+    missing === 0
+      ? ''
+      : `; ${count(missing)} of ${counted(report.counts.total, 'item')} without one`
+  return `Merged ${counted(merged.files, 'results file')}${from}: ${counted(report.records.length, 'result')}${without}.`
 }
 
 /** How many problems the step's failure message names before pointing to the summary. */
@@ -212,8 +217,6 @@ export function mergeProblemsMessage(report: RunReport): string | undefined {
   const more = problems.length - PROBLEMS_IN_MESSAGE
   return (
     problems.slice(0, PROBLEMS_IN_MESSAGE).join(' ') +
-    (more > 0
-      ? ` And ${more} more ${more === 1 ? 'problem' : 'problems'}: see the job summary.`
-      : '')
+    (more > 0 ? ` And ${counted(more, 'more problem')}: see the job summary.` : '')
   )
 }

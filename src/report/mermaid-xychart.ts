@@ -77,8 +77,7 @@ const Y_LABEL_PAD = 8
 const PLOT_HEIGHT = 206
 
 /** Where the y axis starts so that a bar's height is proportional to its value (see above). */
-export const yAxisStart = (peak: number): number =>
-  (Y_LABEL_PAD * peak) / (PLOT_HEIGHT - Y_LABEL_PAD)
+const yAxisStart = (peak: number): number => (Y_LABEL_PAD * peak) / (PLOT_HEIGHT - Y_LABEL_PAD)
 
 /** A number with at most `digits` decimals, without trailing zeros. */
 const decimal = (value: number, digits: number): string => String(Number(value.toFixed(digits)))

@@ -2,6 +2,7 @@ import * as core from '../action/actions-core.js'
 import { Outputs } from '../action/action-yml.js'
 import { monotonicMs } from '../model/duration.js'
 import { itemLabel } from '../model/labels.js'
+import { count, counted } from '../model/words.js'
 import { failedItems, jsonArrayWithin, publicResult } from './results.js'
 import { type RunReport } from '../model/run-report.js'
 import { buildSummary } from './summary.js'
@@ -80,18 +81,19 @@ export function failureMessage(report: RunReport): string | undefined {
   const withoutResult = Math.max(0, counts.total - withResult)
   if (failures.length === 0 && withoutResult === 0) return undefined
   const parts = [
-    counts.failed > 0 ? `${counts.failed} failed` : '',
-    counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
-    counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
-    withoutResult > 0 ? `${withoutResult} without a result` : ''
+    counts.failed > 0 ? `${count(counts.failed)} failed` : '',
+    counts.timedOut > 0 ? `${count(counts.timedOut)} timed out` : '',
+    counts.cancelled > 0 && !raceWon ? `${count(counts.cancelled)} cancelled` : '',
+    withoutResult > 0 ? `${count(withoutResult)} without a result` : ''
   ].filter(Boolean)
   const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60))
-  const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : ''
+  const more =
+    failures.length > named.length ? `, and ${count(failures.length - named.length)} more` : ''
   const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS)
-  const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : ''
+  const note = unannotated > 0 ? ` (${count(unannotated)} not annotated; see the job summary)` : ''
   const list = named.length > 0 ? `: ${named.join(', ')}${more}` : ''
   return (
-    `${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
+    `${count(failures.length + withoutResult)} of ${counted(counts.total, 'task')} did not succeed ` +
     `(${parts.join(', ')})${list}.${note}`
   )
 }

@@ -1,6 +1,7 @@
 import { type RunReport } from '../model/run-report.js'
 import { type Item } from '../model/item.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { count, counted } from '../model/words.js'
 
 /** The public shape of one result, as the `results` output documents it. */
 export type PublicResult = Pick<
@@ -65,8 +66,10 @@ export function describeResolves(records: readonly TaskRecord[]): string | undef
   if (outcomes.length === 0) return undefined
   const failed = outcomes.filter(outcome => !outcome.resolved)
   return (
-    `Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
-    (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`)
+    `Resolved ${count(outcomes.length - failed.length)} of ${counted(outcomes.length, 'review thread')} whose task succeeded` +
+    (failed.length === 0
+      ? '.'
+      : `; ${count(failed.length)} could not be resolved: ${failed[0]?.error}`)
   )
 }
 
@@ -74,4 +77,18 @@ export function describeResolves(records: readonly TaskRecord[]): string | undef
 export function speedUp(report: RunReport): number {
   const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0)
   return report.durationMs > 0 ? busy / report.durationMs : 0
+}
+
+/** Least speed-up worth a mention: below it, wall time's overheads (starting, resolving) dominate. */
+const NOTABLE_SPEED_UP = 1.1
+
+/**
+ * The speed-up when it says something about running in parallel: at least 2 tasks ran, on more
+ * than 1 worker, at least NOTABLE_SPEED_UP faster; else undefined (a single task or worker reads
+ * as a slow-down, as wall time also holds what the run does around its tasks).
+ */
+export function notableSpeedUp(report: RunReport): number | undefined {
+  const ran = report.records.filter(record => record.startedAt !== null).length
+  const value = speedUp(report)
+  return ran >= 2 && report.workers > 1 && value >= NOTABLE_SPEED_UP ? value : undefined
 }

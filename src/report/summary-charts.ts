@@ -3,6 +3,7 @@ import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
+import { count, counted } from '../model/words.js'
 import { dependencyFlowchart } from './mermaid-flowchart.js'
 import { ganttChart } from './mermaid-gantt.js'
 import { busyWorkersChart } from './mermaid-xychart.js'
@@ -13,11 +14,11 @@ import { slotTimes, type TimelineTask } from './timeline-tasks.js'
 const OPEN_CHARTS_UP_TO = 20
 
 /** Runs with at most this many tasks that ran draw each of them on the timeline. */
-export const EVERY_TASK_UP_TO = 30
+const EVERY_TASK_UP_TO = 30
 
 /** Larger runs draw the slowest tasks, and this many more of the failed ones. */
-export const SLOWEST_TASKS = 20
-export const MORE_FAILURES = 10
+const SLOWEST_TASKS = 20
+const MORE_FAILURES = 10
 
 /**
  * The run as pictures: a timeline of which task ran when on which worker (every task up to
@@ -110,23 +111,17 @@ function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; t
     tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut
   const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed)
   const more = otherFailures.slice(0, MORE_FAILURES)
-  let title = `Timeline: the ${count(slowest.length)} slowest of ${count(tasks.length)} tasks`
+  let title = `Timeline: the ${count(slowest.length)} slowest of ${counted(tasks.length, 'task')}`
   if (more.length > 0) {
+    const others = counted(otherFailures.length, 'other failed task')
     const which =
       more.length === otherFailures.length
-        ? `the ${count(more.length)}`
-        : `the ${count(more.length)} slowest of the ${count(otherFailures.length)}`
-    title += `, and ${which} other failed ${more.length === 1 ? 'task' : 'tasks'}`
+        ? others
+        : `${count(more.length)} slowest of the ${others}`
+    title += `, and the ${which}`
   }
   return { chosen: [...slowest, ...more], title }
 }
-
-/** A whole number with thousands separators. */
-const count = (value: number): string => value.toLocaleString('en-US')
-
-/** A count and its noun, plural unless the count is 1: `1 task`, `2 tasks`. */
-const counted = (value: number, noun: string): string =>
-  `${count(value)} ${value === 1 ? noun : `${noun}s`}`
 
 /** The note on a chart's title when limits left entries out. */
 const notDrawn = (omitted: number): string =>

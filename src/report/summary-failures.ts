@@ -5,7 +5,8 @@ import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { escapeHtml } from './markdown-escape.js'
-import { htmlLine } from './summary-table.js'
+import { htmlLine } from './summary-text.js'
+import { plainText } from './terminal-text.js'
 import { wholeLinesWithin } from './whole-lines.js'
 
 /** Order of the tasks that need attention: failures and time-outs lead, skips come last. */
@@ -60,7 +61,7 @@ export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
     .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
 }
 
-/** The entries of the failures section: only the first one that has output is open. */
+/** The entries of the failures section: the first one is open, unless it is a skip (one line, no output). */
 export function failureEntries(records: readonly TaskRecord[]): FailureEntry[] {
   return records.map((record, position) => ({
     record,
@@ -82,10 +83,18 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
       record.skipReason === undefined ? '' : `, because ${htmlLine(record.skipReason, 500)}`
     return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`
   }
-  const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)]
+  const ended = howItEnded(record)
+  const facts = [
+    `${mark} ${name} ${STATUS_WORDS[record.status]}${ended === '' ? '' : ` (${ended})`}`,
+    ...runFacts(record)
+  ]
   // The error is capped too (a results file may hold one of any size), and the output gets the rest.
-  const error = wholeLinesWithin(record.error ?? '', Math.floor(maxTailChars * ERROR_SHARE))
-  const tail = wholeLinesWithin(record.outputTail, maxTailChars - error.length)
+  // Test tools colour their output on runners: a page shows the codes as text, so they go.
+  const error = wholeLinesWithin(
+    plainText(record.error ?? ''),
+    Math.floor(maxTailChars * ERROR_SHARE)
+  )
+  const tail = wholeLinesWithin(plainText(record.outputTail), maxTailChars - error.length)
   const body = [error, tail].filter(part => part !== '').join('\n')
   return (
     `<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
@@ -93,14 +102,19 @@ export function failureBlock({ record, open }: FailureEntry, maxTailChars: numbe
   )
 }
 
-/** How a task that ran ended: exit code or signal, duration, and attempts past the first. */
+/**
+ * How a task's process ended, as the log's group title says it: `SIGTERM, exit code 143`,
+ * `exit code 1`, `SIGKILL`; HTML.
+ */
+function howItEnded(record: TaskRecord): string {
+  const code = record.exitCode === null ? '' : `exit code ${record.exitCode}`
+  if (record.signal === null) return code
+  return [htmlLine(record.signal, 40), code].filter(part => part !== '').join(', ')
+}
+
+/** A task's duration, and attempts past the first. */
 function runFacts(record: TaskRecord): string[] {
-  const facts: string[] = []
-  if (record.exitCode !== null) {
-    const signal = record.signal === null ? '' : ` (${htmlLine(record.signal, 40)})`
-    facts.push(`exit code ${record.exitCode}${signal}`)
-  } else if (record.signal !== null) facts.push(`signal ${htmlLine(record.signal, 40)}`)
-  facts.push(formatDuration(record.durationMs))
+  const facts: string[] = [formatDuration(record.durationMs)]
   if (record.attempts > 1) facts.push(`${record.attempts} attempts`)
   return facts
 }

@@ -4,10 +4,11 @@ import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { DRY_RUN_REASON, isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
-import { describeResolves, speedUp } from './results.js'
+import { describeResolves, notableSpeedUp } from './results.js'
 import { runFailed } from './summary-failures.js'
-import { count, htmlLine, tasks } from './summary-table.js'
+import { htmlLine } from './summary-text.js'
 
 /** Most problems of a merge listed in the summary. */
 const MAX_MERGE_PROBLEMS = 20
@@ -33,9 +34,12 @@ export function summaryHead(report: RunReport, title: string): string[] {
   ]
   const tally = describeCounts(report, counts.total - report.records.length)
   if (tally !== '') parts.push(`<p>${tally}</p>\n`)
+  const speed = notableSpeedUp(report)
   parts.push(
-    `Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
-      `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`
+    `Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
+      (speed === undefined
+        ? '.\n'
+        : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`)
   )
   const retries = describeRetries(report.records)
   if (retries !== undefined) parts.push(`<p>${retries}</p>\n`)
@@ -51,7 +55,7 @@ export function summaryHead(report: RunReport, title: string): string[] {
 }
 
 /** Whether nothing ran because the run was a dry run: every task is skipped as one. */
-export function isDryRun(report: RunReport): boolean {
+function isDryRun(report: RunReport): boolean {
   return (
     report.records.length > 0 &&
     report.records.every(
@@ -64,8 +68,8 @@ export function isDryRun(report: RunReport): boolean {
 function dryRunHead(report: RunReport, title: string): string[] {
   const total = report.counts.total
   return [
-    `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${tasks(total)}</h2>\n`,
-    `<p>Dry run: nothing was run. The table lists the ${tasks(total)} and the log each command.</p>\n`
+    `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}</h2>\n`,
+    `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.</p>\n`
   ]
 }
 
@@ -125,13 +129,15 @@ function describeOrigin(report: RunReport): string {
   if (merged === undefined) return ''
   const from =
     merged.shards === null
-      ? `${merged.files} results files`
+      ? counted(merged.files, 'results file')
       : `${merged.files} of ${merged.shards} shards`
   const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS)
   const more = merged.problems.length - shown.length
   const items = [
     ...shown.map(problem => `<li>${htmlLine(problem, LINE_CHARS)}</li>`),
-    ...(more > 0 ? [`<li>and ${more} more, each in the <code>results-file</code> output</li>`] : [])
+    ...(more > 0
+      ? [`<li>and ${count(more)} more, each in the <code>results-file</code> output</li>`]
+      : [])
   ]
   const problems = items.length === 0 ? '' : `\n\n> [!CAUTION]\n> <ul>${items.join('')}</ul>`
   return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`

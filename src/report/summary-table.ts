@@ -3,13 +3,17 @@ import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
+import { htmlLine, middleCut } from './summary-text.js'
 
 /** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
  * rows than this is too long to look through, and would take much of the summary's size budget. */
 export const EVERY_ROW_UP_TO = 500
+/** Longest task name in a row: a longer one would make the table scroll sideways, hiding columns. */
+const NAME_CHARS = 80
 /** Tables with more rows than this are collapsed, so what comes after them stays in view. */
-export const OPEN_ROWS_UP_TO = 20
+const OPEN_ROWS_UP_TO = 20
 
 /** What the task table shows: which rows, which optional columns, and whether it starts open. */
 export interface TablePlan {
@@ -42,8 +46,8 @@ export function tablePlan(report: RunReport, failed: boolean): TablePlan {
     },
     open: failed && rows.length <= OPEN_ROWS_UP_TO,
     caption: everyRow
-      ? `${rows.length === 1 || missing > 0 ? 'The' : 'All'} ${tasks(rows.length)}${ofTotal}`
-      : `The ${tasks(rows.length)} that did not succeed${ofTotal}`,
+      ? everyRowCaption(rows.length, missing, ofTotal)
+      : `The ${counted(rows.length, 'task')} that did not succeed${ofTotal}`,
     unlisted: records.length - rows.length
   }
 }
@@ -53,7 +57,7 @@ export function taskTable(plan: TablePlan, rows: readonly string[]): string {
   const unlisted =
     plan.unlisted === 0
       ? ''
-      : `\n_The ${tasks(plan.unlisted)} that succeeded ${plan.unlisted === 1 ? 'is' : 'are'} not listed; ` +
+      : `\n_The ${counted(plan.unlisted, 'task')} that succeeded ${plan.unlisted === 1 ? 'is' : 'are'} not listed; ` +
         'every result is in the `results-file` output._\n'
   if (rows.length === 0) return unlisted
   const head =
@@ -76,7 +80,7 @@ export function tableRow(record: TaskRecord, columns: TablePlan['columns']): str
   return (
     `<tr><td>${record.index + 1}</td>` +
     `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>` +
-    `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
+    `<td><code>${escapeHtml(middleCut(itemLabel(record.item, Infinity), NAME_CHARS))}</code></td>` +
     (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
     `<td>${duration}</td>` +
     (columns.attempts ? `<td>${record.attempts > 1 ? record.attempts : ''}</td>` : '') +
@@ -84,29 +88,19 @@ export function tableRow(record: TaskRecord, columns: TablePlan['columns']): str
   )
 }
 
-/** The exit code when it says something (not 0), with the signal that ended the process. */
+/**
+ * The exit code when it says something (not 0), after the signal that ended the process, in the
+ * log's order: `SIGTERM, 143`.
+ */
 function exitCell(record: TaskRecord): string {
   if (record.exitCode === null || (record.exitCode === 0 && record.signal === null)) return ''
   return record.signal === null
     ? String(record.exitCode)
-    : `${record.exitCode} (${htmlLine(record.signal, 40)})`
+    : `${htmlLine(record.signal, 40)}, ${record.exitCode}`
 }
 
-/**
- * Text for one line of an HTML block: escaped, with line breaks and control characters shown as
- * symbols (a blank line would end the block and let Markdown in), cut to `max` characters. Any
- * text a results file carries may be anything, a signal's name included.
- */
-export function htmlLine(text: string, max: number): string {
-  return escapeHtml(itemLabel(text, max))
-}
-
-/** A count as people read it: 2,000. */
-export function count(value: number): string {
-  return value.toLocaleString('en-US')
-}
-
-/** A number of tasks: `1 task`, `2,000 tasks`. */
-export function tasks(value: number): string {
-  return `${count(value)} ${value === 1 ? 'task' : 'tasks'}`
+/** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */
+function everyRowCaption(rows: number, missing: number, ofTotal: string): string {
+  if (missing > 0) return `The ${counted(rows, 'task')}${ofTotal}`
+  return rows === 1 ? 'The task' : `All ${counted(rows, 'task')}`
 }

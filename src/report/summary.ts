@@ -2,6 +2,7 @@ import { DEFAULT_SUMMARY_TITLE } from '../inputs/summary-title.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
+import { counted } from '../model/words.js'
 import { BudgetedMarkdown } from './budgeted-markdown.js'
 import { escapeHtml } from './markdown-escape.js'
 import { summaryCharts } from './summary-charts.js'
@@ -12,7 +13,7 @@ import {
   tasksNeedingAttention
 } from './summary-failures.js'
 import { summaryHead } from './summary-head.js'
-import { count, tablePlan, tableRow, taskTable } from './summary-table.js'
+import { EVERY_ROW_UP_TO, tablePlan, tableRow, taskTable } from './summary-table.js'
 
 /** Limits that keep the summary well under GitHub's 1 MiB per step (over it, all of it is dropped). */
 export interface SummaryLimits {
@@ -27,7 +28,8 @@ export interface SummaryLimits {
 }
 
 export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = {
-  maxRows: 500,
+  // A table of every task is never cut by its count, only by the byte budget.
+  maxRows: EVERY_ROW_UP_TO,
   maxFailures: 20,
   maxTailChars: 16_000,
   maxBytes: 512 * 1024
@@ -71,7 +73,7 @@ export function buildSummary(
     limit: limits.maxBytes * TABLE_SHARE,
     wrap: rows => taskTable(plan, rows),
     leftOut: left =>
-      `\n_${count(left)} more ${plural(left)} not shown; every result is in the \`results-file\` output._\n`
+      `\n_${counted(left, 'more task')} not shown; every result is in the \`results-file\` output._\n`
   })
   summary.section({
     entries: summaryCharts(report),
@@ -85,15 +87,10 @@ export function buildSummary(
     limit: limits.maxBytes - CLOSING_ROOM,
     heading: '\n## Task summaries\n',
     leftOut: left =>
-      `\n_${count(left)} more task summaries left out to stay within the size limit; ` +
+      `\n_${counted(left, 'more task summary', 'more task summaries')} left out to stay within the size limit; ` +
       'each is in the `results-file` output._\n'
   })
   return summary.text()
-}
-
-/** "task" or "tasks", as `count` asks. */
-function plural(count: number): string {
-  return count === 1 ? 'task' : 'tasks'
 }
 
 /**
@@ -101,10 +98,10 @@ function plural(count: number): string {
  * where they are (the table may be cut too, so only the results file is sure to hold them).
  */
 function failuresLeftOut(left: number, shown: number): string {
-  const which = shown === 0 ? count(left) : `${count(left)} more`
+  const which = counted(left, shown === 0 ? 'task' : 'more task')
   const their = left === 1 ? 'its' : 'their'
   return (
-    `\n_${which} ${plural(left)} did not succeed; ${their} output is not shown here. ` +
+    `\n_${which} did not succeed; ${their} output is not shown here. ` +
     'Every result is in the `results-file` output._\n'
   )
 }
