@@ -34686,6 +34686,45 @@ function invalid(path, problem) {
     return new Error(`Invalid results file '${path}': ${problem}.`);
 }
 
+;// CONCATENATED MODULE: ./src/model/words.ts
+/** A count as people read it: `2,000`. */
+function count(value) {
+    return value.toLocaleString('en-US');
+}
+/** A count and its noun, plural unless the count is 1: `1 task`, `1,234 tasks`, `2 summaries`. */
+function counted(value, noun, plural = `${noun}s`) {
+    return `${count(value)} ${value === 1 ? noun : plural}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/terminal-text.ts
+// Terminal codes a page would show as text: OSC sequences (titles, links), ended by BEL or
+// ST, and CSI sequences (colours, cursor moves); then any other control character but tab and LF.
+const TERMINAL_CODES = 
+// eslint-disable-next-line no-control-regex
+/\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)|\u001b\[[0-?]*[ -/]*[@-~]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Bidirectional embeddings, overrides and isolates: they can make a line read other than it is.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Text as a terminal shows it, for places that show codes as text (annotations, the job summary,
+ * JUnit): without terminal codes and control characters, tabs and line breaks kept.
+ */
+function plainText(text) {
+    return text
+        .replace(TERMINAL_CODES, '')
+        .split('\n')
+        .map(lastRedraw)
+        .join('\n')
+        .replace(CONTROL_CHARACTERS, '')
+        .replace(BIDI_CONTROLS, '');
+}
+/** What a terminal shows of a line redrawn after carriage returns (a progress bar): its last state. */
+function lastRedraw(line) {
+    const withoutEnd = line.replace(/\r+$/, '');
+    return withoutEnd.slice(withoutEnd.lastIndexOf('\r') + 1);
+}
+
 ;// CONCATENATED MODULE: ./src/report/xml-text.ts
 /**
  * What XML 1.0 cannot hold at all (outside its `Char` production, not even as a character
@@ -34736,6 +34775,8 @@ function xmlAttribute(text) {
 
 
 
+
+
 /** Name of the JUnit file a run writes, next to its results file. */
 const JUNIT_FILE = 'junit.xml';
 /** The suite's name, and every test's class: reporters group a suite's tests by it. */
@@ -34767,7 +34808,7 @@ function junitXml(report) {
         ...report.records.map(record => ({ index: record.index, xml: recordCase(record, report) })),
         ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
         ...(missing.rest > 0
-            ? [{ index: Infinity, xml: missingCase(`${missing.rest} more items`) }]
+            ? [{ index: Infinity, xml: missingCase(counted(missing.rest, 'more item')) }]
             : [])
     ].sort((a, b) => a.index - b.index);
     const errors = cases.length - report.records.length;
@@ -34798,8 +34839,8 @@ function recordCase(record, report) {
             return `${open}/>`;
         case TaskStatus.Failure:
         case TaskStatus.TimedOut:
-            return (`${open}><failure message="${xmlAttribute(failureOf(record))}" type="${record.status}">` +
-                `${xmlText(record.outputTail)}</failure></testcase>`);
+            return (`${open}><failure message="${xmlAttribute(plainText(failureOf(record)))}" type="${record.status}">` +
+                `${xmlText(plainText(record.outputTail))}</failure></testcase>`);
         case TaskStatus.Skipped:
         case TaskStatus.Cancelled:
             return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/></testcase>`;
@@ -35208,6 +35249,7 @@ function mixed(plain) {
 
 
 
+
 /** Reads and merges every results file the globs match; none matching is an error. */
 async function mergeResultsFiles(globs, cwd, input) {
     const paths = await findFiles(globs, cwd);
@@ -35335,9 +35377,10 @@ function mergedHaltReason(files) {
 /** Why shards have no result: no results file (or none valid) came from them. */
 function missingShardsProblem(present, first, missing, someRefused) {
     const lost = first.itemCount - present.reduce((sum, file) => sum + (file.report.shard?.items.length ?? 0), 0);
-    return (`${missing.length} of ${first.total} shards have no ${someRefused ? 'valid ' : ''}results file ` +
+    return (`${count(missing.length)} of ${counted(first.total, 'shard')} ${missing.length === 1 ? 'has' : 'have'} ` +
+        `no ${someRefused ? 'valid ' : ''}results file ` +
         `(${missing.map(index => `${index}/${first.total}`).join(', ')}): ` +
-        `their ${lost} ${lost === 1 ? 'item has' : 'items have'} no result here. Re-run those shards.`);
+        `their ${counted(lost, 'item has', 'items have')} no result here. Re-run those shards.`);
 }
 /**
  * The halt kind all halted files share, else none. A file's halt excuses only its own
@@ -35354,10 +35397,12 @@ function mergedHaltKind(files) {
 /** The log line that says what was merged. */
 function describeMerge(report) {
     const merged = report.merged;
-    const from = merged.shards === null ? '' : ` of ${merged.shards} shards`;
+    const from = merged.shards === null ? '' : ` of ${counted(merged.shards, 'shard')}`;
     const missing = report.counts.total - report.records.length;
-    const without = missing === 0 ? '' : `; ${missing} of the ${report.counts.total} items have none`;
-    return `Merged ${merged.files} results files${from}: ${report.records.length} results${without}.`;
+    const without = missing === 0
+        ? ''
+        : `; ${count(missing)} of ${counted(report.counts.total, 'item')} without one`;
+    return `Merged ${counted(merged.files, 'results file')}${from}: ${counted(report.records.length, 'result')}${without}.`;
 }
 /** How many problems the step's failure message names before pointing to the summary. */
 const PROBLEMS_IN_MESSAGE = 5;
@@ -35371,9 +35416,7 @@ function mergeProblemsMessage(report) {
         return undefined;
     const more = problems.length - PROBLEMS_IN_MESSAGE;
     return (problems.slice(0, PROBLEMS_IN_MESSAGE).join(' ') +
-        (more > 0
-            ? ` And ${more} more ${more === 1 ? 'problem' : 'problems'}: see the job summary.`
-            : ''));
+        (more > 0 ? ` And ${counted(more, 'more problem')}: see the job summary.` : ''));
 }
 
 ;// CONCATENATED MODULE: ./src/model/task-record.ts
@@ -35388,6 +35431,7 @@ function isUnsuccessful(status) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/results.ts
+
 
 /** One record as the `results` output shows it. */
 function publicResult(record) {
@@ -35431,13 +35475,27 @@ function describeResolves(records) {
     if (outcomes.length === 0)
         return undefined;
     const failed = outcomes.filter(outcome => !outcome.resolved);
-    return (`Resolved ${outcomes.length - failed.length} of ${outcomes.length} review threads whose task succeeded` +
-        (failed.length === 0 ? '.' : `; ${failed.length} could not be resolved: ${failed[0]?.error}`));
+    return (`Resolved ${count(outcomes.length - failed.length)} of ${counted(outcomes.length, 'review thread')} whose task succeeded` +
+        (failed.length === 0
+            ? '.'
+            : `; ${count(failed.length)} could not be resolved: ${failed[0]?.error}`));
 }
 /** Sum of task times over wall time: how much faster than running the tasks one by one. */
 function speedUp(report) {
     const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
     return report.durationMs > 0 ? busy / report.durationMs : 0;
+}
+/** Least speed-up worth a mention: below it, wall time's overheads (starting, resolving) dominate. */
+const NOTABLE_SPEED_UP = 1.1;
+/**
+ * The speed-up when it says something about running in parallel: at least 2 tasks ran, on more
+ * than 1 worker, at least NOTABLE_SPEED_UP faster; else undefined (a single task or worker reads
+ * as a slow-down, as wall time also holds what the run does around its tasks).
+ */
+function notableSpeedUp(report) {
+    const ran = report.records.filter(record => record.startedAt !== null).length;
+    const value = speedUp(report);
+    return ran >= 2 && report.workers > 1 && value >= NOTABLE_SPEED_UP ? value : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/report/budgeted-markdown.ts
@@ -36038,6 +36096,7 @@ function busyWorkersChart(tasks, workers) {
 
 
 
+
 /** Runs with at most this many tasks show their charts open; larger ones collapse them. */
 const OPEN_CHARTS_UP_TO = 20;
 /** Runs with at most this many tasks that ran draw each of them on the timeline. */
@@ -36129,19 +36188,16 @@ function slowestAndFailed(tasks) {
     const failed = (index) => tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut;
     const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed);
     const more = otherFailures.slice(0, MORE_FAILURES);
-    let title = `Timeline: the ${count(slowest.length)} slowest of ${count(tasks.length)} tasks`;
+    let title = `Timeline: the ${count(slowest.length)} slowest of ${counted(tasks.length, 'task')}`;
     if (more.length > 0) {
+        const others = counted(otherFailures.length, 'other failed task');
         const which = more.length === otherFailures.length
-            ? `the ${count(more.length)}`
-            : `the ${count(more.length)} slowest of the ${count(otherFailures.length)}`;
-        title += `, and ${which} other failed ${more.length === 1 ? 'task' : 'tasks'}`;
+            ? others
+            : `${count(more.length)} slowest of the ${others}`;
+        title += `, and the ${which}`;
     }
     return { chosen: [...slowest, ...more], title };
 }
-/** A whole number with thousands separators. */
-const count = (value) => value.toLocaleString('en-US');
-/** A count and its noun, plural unless the count is 1: `1 task`, `2 tasks`. */
-const counted = (value, noun) => `${count(value)} ${value === 1 ? noun : `${noun}s`}`;
 /** The note on a chart's title when limits left entries out. */
 const notDrawn = (omitted) => omitted > 0 ? `, ${count(omitted)} more not drawn` : '';
 /** The graph of the named tasks' needs. */
@@ -36160,77 +36216,9 @@ function mermaidBlock(title, chart, open) {
     return `<details${open}><summary>${escapeHtml(title)}</summary>\n\n\`\`\`mermaid\n${chart}\n\`\`\`\n\n</details>\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/summary-table.ts
+;// CONCATENATED MODULE: ./src/report/summary-text.ts
 
 
-
-
-/** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
- * rows than this is too long to look through, and would take much of the summary's size budget. */
-const EVERY_ROW_UP_TO = 500;
-/** Tables with more rows than this are collapsed, so what comes after them stays in view. */
-const OPEN_ROWS_UP_TO = 20;
-/**
- * The table's plan: every task in input order, or past EVERY_ROW_UP_TO tasks only those that did
- * not succeed. It is open only when it is short and the run failed.
- */
-function tablePlan(report, failed) {
-    const { records } = report;
-    const everyRow = records.length <= EVERY_ROW_UP_TO;
-    // A merge may lack records for some items: the caption says of how many the table is.
-    const missing = report.counts.total - records.length;
-    const ofTotal = missing > 0 ? ` with a result, of ${summary_table_count(report.counts.total)}` : '';
-    const rows = everyRow ? [...records] : records.filter(r => r.status !== TaskStatus.Success);
-    return {
-        rows,
-        columns: {
-            exit: rows.some(record => exitCell(record) !== ''),
-            attempts: rows.some(record => record.attempts > 1)
-        },
-        open: failed && rows.length <= OPEN_ROWS_UP_TO,
-        caption: everyRow
-            ? `${rows.length === 1 || missing > 0 ? 'The' : 'All'} ${tasks(rows.length)}${ofTotal}`
-            : `The ${tasks(rows.length)} that did not succeed${ofTotal}`,
-        unlisted: records.length - rows.length
-    };
-}
-/** The table around the rows kept, collapsed unless the plan opens it, and the note on the rest. */
-function taskTable(plan, rows) {
-    const unlisted = plan.unlisted === 0
-        ? ''
-        : `\n_The ${tasks(plan.unlisted)} that succeeded ${plan.unlisted === 1 ? 'is' : 'are'} not listed; ` +
-            'every result is in the `results-file` output._\n';
-    if (rows.length === 0)
-        return unlisted;
-    const head = '<tr><th>#</th><th>Status</th><th>Task</th>' +
-        (plan.columns.exit ? '<th>Exit code</th>' : '') +
-        '<th>Duration</th>' +
-        (plan.columns.attempts ? '<th>Attempts</th>' : '');
-    return (`<details${plan.open ? ' open' : ''}><summary>${plan.caption}</summary>\n\n` +
-        `<table>${head}</tr>\n${rows.join('\n')}\n</table>\n\n</details>\n${unlisted}`);
-}
-/**
- * One task's row, on one line. Defaults are left empty (exit code 0, one attempt); the status is
- * its mark alone, with its words as the cell's title, so the cell never wraps.
- */
-function tableRow(record, columns) {
-    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
-    return (`<tr><td>${record.index + 1}</td>` +
-        `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>` +
-        `<td><code>${escapeHtml(itemLabel(record.item, 120))}</code></td>` +
-        (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
-        `<td>${duration}</td>` +
-        (columns.attempts ? `<td>${record.attempts > 1 ? record.attempts : ''}</td>` : '') +
-        '</tr>');
-}
-/** The exit code when it says something (not 0), with the signal that ended the process. */
-function exitCell(record) {
-    if (record.exitCode === null || (record.exitCode === 0 && record.signal === null))
-        return '';
-    return record.signal === null
-        ? String(record.exitCode)
-        : `${record.exitCode} (${htmlLine(record.signal, 40)})`;
-}
 /**
  * Text for one line of an HTML block: escaped, with line breaks and control characters shown as
  * symbols (a blank line would end the block and let Markdown in), cut to `max` characters. Any
@@ -36239,13 +36227,22 @@ function exitCell(record) {
 function htmlLine(text, max) {
     return escapeHtml(itemLabel(text, max));
 }
-/** A count as people read it: 2,000. */
-function summary_table_count(value) {
-    return value.toLocaleString('en-US');
-}
-/** A number of tasks: `1 task`, `2,000 tasks`. */
-function tasks(value) {
-    return `${summary_table_count(value)} ${value === 1 ? 'task' : 'tasks'}`;
+/**
+ * Text cut to at most `max` characters by leaving out its middle, marked `…`: both ends stay, as
+ * names often differ only at the end (`tests/test_api.py::test_get[case-17]`). No surrogate pair
+ * is split.
+ */
+function middleCut(text, max) {
+    if (text.length <= max)
+        return text;
+    const kept = Math.max(0, max - 1);
+    let headEnd = Math.ceil(kept / 2);
+    let tailStart = text.length - (kept - headEnd);
+    if (headEnd > 0 && /[\ud800-\udbff]/.test(text[headEnd - 1]))
+        headEnd--;
+    if (tailStart < text.length && /[\udc00-\udfff]/.test(text[tailStart]))
+        tailStart++;
+    return text.slice(0, headEnd) + '…' + text.slice(tailStart);
 }
 
 ;// CONCATENATED MODULE: ./src/model/left-out-lines.ts
@@ -36311,6 +36308,7 @@ function leftOutLine(count) {
 
 
 
+
 /** Order of the tasks that need attention: failures and time-outs lead, skips come last. */
 const STATUS_RANK = {
     [TaskStatus.Failure]: 0,
@@ -36349,7 +36347,7 @@ function tasksNeedingAttention(report) {
         .filter(record => fails(record) || (record.blockedBy?.length ?? 0) > 0)
         .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
 }
-/** The entries of the failures section: only the first one that has output is open. */
+/** The entries of the failures section: the first one is open, unless it is a skip (one line, no output). */
 function failureEntries(records) {
     return records.map((record, position) => ({
         record,
@@ -36369,30 +36367,39 @@ function failureBlock({ record, open }, maxTailChars) {
         const reason = record.skipReason === undefined ? '' : `, because ${htmlLine(record.skipReason, 500)}`;
         return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`;
     }
-    const facts = [`${mark} ${name} ${STATUS_WORDS[record.status]}`, ...runFacts(record)];
+    const ended = howItEnded(record);
+    const facts = [
+        `${mark} ${name} ${STATUS_WORDS[record.status]}${ended === '' ? '' : ` (${ended})`}`,
+        ...runFacts(record)
+    ];
     // The error is capped too (a results file may hold one of any size), and the output gets the rest.
-    const error = wholeLinesWithin(record.error ?? '', Math.floor(maxTailChars * ERROR_SHARE));
-    const tail = wholeLinesWithin(record.outputTail, maxTailChars - error.length);
+    // Test tools colour their output on runners: a page shows the codes as text, so they go.
+    const error = wholeLinesWithin(plainText(record.error ?? ''), Math.floor(maxTailChars * ERROR_SHARE));
+    const tail = wholeLinesWithin(plainText(record.outputTail), maxTailChars - error.length);
     const body = [error, tail].filter(part => part !== '').join('\n');
     return (`<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
         `<pre>${body === '' ? '(no output)' : escapeHtml(body)}</pre>\n\n</details>\n`);
 }
-/** How a task that ran ended: exit code or signal, duration, and attempts past the first. */
+/**
+ * How a task's process ended, as the log's group title says it: `SIGTERM, exit code 143`,
+ * `exit code 1`, `SIGKILL`; HTML.
+ */
+function howItEnded(record) {
+    const code = record.exitCode === null ? '' : `exit code ${record.exitCode}`;
+    if (record.signal === null)
+        return code;
+    return [htmlLine(record.signal, 40), code].filter(part => part !== '').join(', ');
+}
+/** A task's duration, and attempts past the first. */
 function runFacts(record) {
-    const facts = [];
-    if (record.exitCode !== null) {
-        const signal = record.signal === null ? '' : ` (${htmlLine(record.signal, 40)})`;
-        facts.push(`exit code ${record.exitCode}${signal}`);
-    }
-    else if (record.signal !== null)
-        facts.push(`signal ${htmlLine(record.signal, 40)}`);
-    facts.push(formatDuration(record.durationMs));
+    const facts = [formatDuration(record.durationMs)];
     if (record.attempts > 1)
         facts.push(`${record.attempts} attempts`);
     return facts;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-head.ts
+
 
 
 
@@ -36422,13 +36429,16 @@ function summaryHead(report, title) {
     const { counts } = report;
     const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success];
     const parts = [
-        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${summary_table_count(counts.succeeded)} of ${summary_table_count(counts.total)} succeeded</h2>\n`
+        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded)} of ${count(counts.total)} succeeded</h2>\n`
     ];
     const tally = describeCounts(report, counts.total - report.records.length);
     if (tally !== '')
         parts.push(`<p>${tally}</p>\n`);
-    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${report.workers}** workers (${report.shell}); ` +
-        `speed-up over running one by one: **${speedUp(report).toFixed(1)}×**.\n`);
+    const speed = notableSpeedUp(report);
+    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
+        (speed === undefined
+            ? '.\n'
+            : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`));
     const retries = describeRetries(report.records);
     if (retries !== undefined)
         parts.push(`<p>${retries}</p>\n`);
@@ -36453,8 +36463,8 @@ function isDryRun(report) {
 function dryRunHead(report, title) {
     const total = report.counts.total;
     return [
-        `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${tasks(total)}</h2>\n`,
-        `<p>Dry run: nothing was run. The table lists the ${tasks(total)} and the log each command.</p>\n`
+        `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}</h2>\n`,
+        `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.</p>\n`
     ];
 }
 /** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
@@ -36463,7 +36473,7 @@ function describeCounts(report, missing) {
     const named = (status, total) => {
         if (total === 0)
             return '';
-        const text = `${STATUS_MARK[status]} <strong>${summary_table_count(total)}</strong> ${STATUS_WORDS[status]}`;
+        const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}`;
         if (!isUnsuccessful(status))
             return text;
         if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes)
@@ -36477,7 +36487,7 @@ function describeCounts(report, missing) {
         named(TaskStatus.TimedOut, counts.timedOut),
         named(TaskStatus.Cancelled, counts.cancelled),
         named(TaskStatus.Skipped, counts.skipped),
-        missing > 0 ? `❓ <strong>${summary_table_count(missing)}</strong> without a result` : ''
+        missing > 0 ? `❓ <strong>${count(missing)}</strong> without a result` : ''
     ]
         .filter(part => part !== '')
         .join(' · ');
@@ -36488,7 +36498,7 @@ function nameList(records, chars, suffix = (_) => '') {
         .slice(0, MAX_NAMED)
         .map(record => `<code>${escapeHtml(itemLabel(record.item, chars))}</code>${suffix(record)}`);
     const more = records.length - names.length;
-    return more > 0 ? `${names.join(', ')} and ${summary_table_count(more)} more` : names.join(', ');
+    return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ');
 }
 /** Which tasks passed only on a retry, in HTML; undefined when none did. Those that still failed are above. */
 function describeRetries(records) {
@@ -36510,16 +36520,103 @@ function describeOrigin(report) {
     if (merged === undefined)
         return '';
     const from = merged.shards === null
-        ? `${merged.files} results files`
+        ? counted(merged.files, 'results file')
         : `${merged.files} of ${merged.shards} shards`;
     const shown = merged.problems.slice(0, MAX_MERGE_PROBLEMS);
     const more = merged.problems.length - shown.length;
     const items = [
         ...shown.map(problem => `<li>${htmlLine(problem, LINE_CHARS)}</li>`),
-        ...(more > 0 ? [`<li>and ${more} more, each in the <code>results-file</code> output</li>`] : [])
+        ...(more > 0
+            ? [`<li>and ${count(more)} more, each in the <code>results-file</code> output</li>`]
+            : [])
     ];
     const problems = items.length === 0 ? '' : `\n\n> [!CAUTION]\n> <ul>${items.join('')}</ul>`;
     return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-table.ts
+
+
+
+
+
+
+/** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
+ * rows than this is too long to look through, and would take much of the summary's size budget. */
+const EVERY_ROW_UP_TO = 500;
+/** Longest task name in a row: a longer one would make the table scroll sideways, hiding columns. */
+const summary_table_NAME_CHARS = 80;
+/** Tables with more rows than this are collapsed, so what comes after them stays in view. */
+const OPEN_ROWS_UP_TO = 20;
+/**
+ * The table's plan: every task in input order, or past EVERY_ROW_UP_TO tasks only those that did
+ * not succeed. It is open only when it is short and the run failed.
+ */
+function tablePlan(report, failed) {
+    const { records } = report;
+    const everyRow = records.length <= EVERY_ROW_UP_TO;
+    // A merge may lack records for some items: the caption says of how many the table is.
+    const missing = report.counts.total - records.length;
+    const ofTotal = missing > 0 ? ` with a result, of ${count(report.counts.total)}` : '';
+    const rows = everyRow ? [...records] : records.filter(r => r.status !== TaskStatus.Success);
+    return {
+        rows,
+        columns: {
+            exit: rows.some(record => exitCell(record) !== ''),
+            attempts: rows.some(record => record.attempts > 1)
+        },
+        open: failed && rows.length <= OPEN_ROWS_UP_TO,
+        caption: everyRow
+            ? everyRowCaption(rows.length, missing, ofTotal)
+            : `The ${counted(rows.length, 'task')} that did not succeed${ofTotal}`,
+        unlisted: records.length - rows.length
+    };
+}
+/** The table around the rows kept, collapsed unless the plan opens it, and the note on the rest. */
+function taskTable(plan, rows) {
+    const unlisted = plan.unlisted === 0
+        ? ''
+        : `\n_The ${counted(plan.unlisted, 'task')} that succeeded ${plan.unlisted === 1 ? 'is' : 'are'} not listed; ` +
+            'every result is in the `results-file` output._\n';
+    if (rows.length === 0)
+        return unlisted;
+    const head = '<tr><th>#</th><th>Status</th><th>Task</th>' +
+        (plan.columns.exit ? '<th>Exit code</th>' : '') +
+        '<th>Duration</th>' +
+        (plan.columns.attempts ? '<th>Attempts</th>' : '');
+    return (`<details${plan.open ? ' open' : ''}><summary>${plan.caption}</summary>\n\n` +
+        `<table>${head}</tr>\n${rows.join('\n')}\n</table>\n\n</details>\n${unlisted}`);
+}
+/**
+ * One task's row, on one line. Defaults are left empty (exit code 0, one attempt); the status is
+ * its mark alone, with its words as the cell's title, so the cell never wraps.
+ */
+function tableRow(record, columns) {
+    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
+    return (`<tr><td>${record.index + 1}</td>` +
+        `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>` +
+        `<td><code>${escapeHtml(middleCut(itemLabel(record.item, Infinity), summary_table_NAME_CHARS))}</code></td>` +
+        (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
+        `<td>${duration}</td>` +
+        (columns.attempts ? `<td>${record.attempts > 1 ? record.attempts : ''}</td>` : '') +
+        '</tr>');
+}
+/**
+ * The exit code when it says something (not 0), after the signal that ended the process, in the
+ * log's order: `SIGTERM, 143`.
+ */
+function exitCell(record) {
+    if (record.exitCode === null || (record.exitCode === 0 && record.signal === null))
+        return '';
+    return record.signal === null
+        ? String(record.exitCode)
+        : `${htmlLine(record.signal, 40)}, ${record.exitCode}`;
+}
+/** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */
+function everyRowCaption(rows, missing, ofTotal) {
+    if (missing > 0)
+        return `The ${counted(rows, 'task')}${ofTotal}`;
+    return rows === 1 ? 'The task' : `All ${counted(rows, 'task')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -36531,8 +36628,10 @@ function describeOrigin(report) {
 
 
 
+
 const DEFAULT_SUMMARY_LIMITS = {
-    maxRows: 500,
+    // A table of every task is never cut by its count, only by the byte budget.
+    maxRows: EVERY_ROW_UP_TO,
     maxFailures: 20,
     maxTailChars: 16_000,
     maxBytes: 512 * 1024
@@ -36569,7 +36668,7 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
         render: record => tableRow(record, plan.columns),
         limit: limits.maxBytes * TABLE_SHARE,
         wrap: rows => taskTable(plan, rows),
-        leftOut: left => `\n_${summary_table_count(left)} more ${plural(left)} not shown; every result is in the \`results-file\` output._\n`
+        leftOut: left => `\n_${counted(left, 'more task')} not shown; every result is in the \`results-file\` output._\n`
     });
     summary.section({
         entries: summaryCharts(report),
@@ -36582,23 +36681,19 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
         render: taskSummaryBlock,
         limit: limits.maxBytes - CLOSING_ROOM,
         heading: '\n## Task summaries\n',
-        leftOut: left => `\n_${summary_table_count(left)} more task summaries left out to stay within the size limit; ` +
+        leftOut: left => `\n_${counted(left, 'more task summary', 'more task summaries')} left out to stay within the size limit; ` +
             'each is in the `results-file` output._\n'
     });
     return summary.text();
-}
-/** "task" or "tasks", as `count` asks. */
-function plural(count) {
-    return count === 1 ? 'task' : 'tasks';
 }
 /**
  * The note on the tasks that did not succeed and are not shown with their output: how many, and
  * where they are (the table may be cut too, so only the results file is sure to hold them).
  */
 function failuresLeftOut(left, shown) {
-    const which = shown === 0 ? summary_table_count(left) : `${summary_table_count(left)} more`;
+    const which = counted(left, shown === 0 ? 'task' : 'more task');
     const their = left === 1 ? 'its' : 'their';
-    return (`\n_${which} ${plural(left)} did not succeed; ${their} output is not shown here. ` +
+    return (`\n_${which} did not succeed; ${their} output is not shown here. ` +
         'Every result is in the `results-file` output._\n');
 }
 /** What a task wrote to its own step summary, under a heading naming it (HTML: no Markdown in it). */
@@ -36625,10 +36720,10 @@ function taskTitle(index, item, max = 80) {
  */
 function taskHeadline(record) {
     const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
-    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
+    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${task_title_howItEnded(record)}${retried}`;
 }
 /** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
-function howItEnded(record) {
+function task_title_howItEnded(record) {
     const words = STATUS_WORDS[record.status];
     if (record.status === TaskStatus.Skipped)
         return words;
@@ -36649,6 +36744,7 @@ function exitDetail(record) {
 
 ;// CONCATENATED MODULE: ./src/report/annotation-lines.ts
 
+
 /** Lines of a task's output an annotation shows, at most. */
 const ANNOTATION_LINES = 8;
 /** Of those, lines from before the last ones that look like failures, at most. */
@@ -36659,37 +36755,13 @@ const annotation_lines_LINE_CHARS = 300;
 const ERROR_CHARS = 500;
 // Words and marks test runners, compilers and shells put on the lines that say what went wrong.
 const LOOKS_LIKE_FAILURE = /error|fail|fatal|panic|exception|assert|traceback|timed out|not ok|[✕✖✗×●❌]/i;
-// Terminal codes an annotation would show as text: OSC sequences (titles, links), ended by BEL or
-// ST, and CSI sequences (colours, cursor moves); then any other control character but tab and LF.
-const TERMINAL_CODES = 
-// eslint-disable-next-line no-control-regex
-/\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)|\u001b\[[0-?]*[ -/]*[@-~]/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-// Bidirectional embeddings, overrides and isolates: they can make a line read other than it is.
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-/** Text without terminal codes and control characters, tabs and line breaks kept. */
-function withoutControls(text) {
-    return text
-        .replace(TERMINAL_CODES, '')
-        .split('\n')
-        .map(lastRedraw)
-        .join('\n')
-        .replace(CONTROL_CHARACTERS, '')
-        .replace(BIDI_CONTROLS, '');
-}
-/** What a terminal shows of a line redrawn after carriage returns (a progress bar): its last state. */
-function lastRedraw(line) {
-    const withoutEnd = line.replace(/\r+$/, '');
-    return withoutEnd.slice(withoutEnd.lastIndexOf('\r') + 1);
-}
 /**
  * The lines of an excerpt worth an annotation: up to 3 early lines that look like failures (such
  * as jest's `FAIL path` or the note of earlier attempts), then the last lines, at most
  * ANNOTATION_LINES in all, in order, with `…` where lines are skipped.
  */
 function annotationLines(excerpt) {
-    const lines = withoutControls(excerpt)
+    const lines = plainText(excerpt)
         .trimEnd()
         .split('\n')
         .map(line => cut(line.trimEnd(), annotation_lines_LINE_CHARS));
@@ -36724,10 +36796,11 @@ function failureLineIndexes(lines, end) {
 }
 /** A task's error as an annotation shows it: at most ERROR_CHARS characters. */
 function annotationError(error) {
-    return cut(withoutControls(error).trimEnd(), ERROR_CHARS);
+    return cut(plainText(error).trimEnd(), ERROR_CHARS);
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
 
 
 
@@ -36802,17 +36875,17 @@ function failureMessage(report) {
     if (failures.length === 0 && withoutResult === 0)
         return undefined;
     const parts = [
-        counts.failed > 0 ? `${counts.failed} failed` : '',
-        counts.timedOut > 0 ? `${counts.timedOut} timed out` : '',
-        counts.cancelled > 0 && !raceWon ? `${counts.cancelled} cancelled` : '',
-        withoutResult > 0 ? `${withoutResult} without a result` : ''
+        counts.failed > 0 ? `${count(counts.failed)} failed` : '',
+        counts.timedOut > 0 ? `${count(counts.timedOut)} timed out` : '',
+        counts.cancelled > 0 && !raceWon ? `${count(counts.cancelled)} cancelled` : '',
+        withoutResult > 0 ? `${count(withoutResult)} without a result` : ''
     ].filter(Boolean);
     const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
-    const more = failures.length > named.length ? `, and ${failures.length - named.length} more` : '';
+    const more = failures.length > named.length ? `, and ${count(failures.length - named.length)} more` : '';
     const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
-    const note = unannotated > 0 ? ` (${unannotated} not annotated; see the job summary)` : '';
+    const note = unannotated > 0 ? ` (${count(unannotated)} not annotated; see the job summary)` : '';
     const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
-    return (`${failures.length + withoutResult} of ${counts.total} tasks did not succeed ` +
+    return (`${count(failures.length + withoutResult)} of ${counted(counts.total, 'task')} did not succeed ` +
         `(${parts.join(', ')})${list}.${note}`);
 }
 /** Writes the job summary under its title. */
