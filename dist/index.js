@@ -36735,8 +36735,11 @@ function task_title_howItEnded(record) {
 }
 /** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
 function exitDetail(record) {
-    if (record.signal !== null)
-        return ` (${record.signal}, exit code ${record.exitCode})`;
+    if (record.signal !== null) {
+        return record.exitCode === null
+            ? ` (${record.signal})`
+            : ` (${record.signal}, exit code ${record.exitCode})`;
+    }
     if (record.exitCode !== null)
         return ` (exit code ${record.exitCode})`;
     return '';

@@ -38,6 +38,10 @@ describe('taskHeadline', () => {
     expect(
       taskHeadline(record(11, 'z', TaskStatus.Cancelled, { exitCode: null, signal: null }))
     ).toBe('⛔ #12 z: cancelled after 1.0s')
+    // A signal without an exit code (a results file may say so): no 'exit code null'.
+    expect(
+      taskHeadline(record(12, 'v', TaskStatus.Failure, { exitCode: null, signal: 'SIGKILL' }))
+    ).toBe('❌ #13 v: failed (SIGKILL) in 1.0s')
     expect(taskHeadline(record(4, 'w', TaskStatus.Success, { attempts: 2 }))).toBe(
       '✅ #5 w: succeeded in 1.0s (2 attempts)'
     )

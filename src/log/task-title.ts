@@ -34,7 +34,11 @@ function howItEnded(record: TaskRecord): string {
 
 /** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
 function exitDetail(record: TaskRecord): string {
-  if (record.signal !== null) return ` (${record.signal}, exit code ${record.exitCode})`
+  if (record.signal !== null) {
+    return record.exitCode === null
+      ? ` (${record.signal})`
+      : ` (${record.signal}, exit code ${record.exitCode})`
+  }
   if (record.exitCode !== null) return ` (exit code ${record.exitCode})`
   return ''
 }
