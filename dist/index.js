@@ -33632,6 +33632,21 @@ function itemText(item) {
 function itemLabel(item, max = 80) {
     return oneLine(itemName(item), max);
 }
+/**
+ * Names items as itemLabel does, but where two items of the run share a name (two review threads
+ * on one line, two objects with one `name`) adds each one's number: `src/b.ts:3 (#2)`.
+ */
+function distinctLabels(run, max = 80) {
+    const uses = new Map();
+    for (const { item } of run) {
+        const label = itemLabel(item, max);
+        uses.set(label, (uses.get(label) ?? 0) + 1);
+    }
+    return ({ index, item }) => {
+        const label = itemLabel(item, max);
+        return (uses.get(label) ?? 0) > 1 ? `${label} (#${index + 1})` : label;
+    };
+}
 /** The item's whole text (JSON for objects) on one line, cut to `max`: where items are compared. */
 function itemTextLabel(item, max = 80) {
     return oneLine(itemText(item), max);
@@ -34804,8 +34819,13 @@ async function writeJunitFile(directory, report) {
  */
 function junitXml(report) {
     const missing = itemsWithoutResult(report);
+    // Reporters tell test cases apart by name: shared names get their task's number.
+    const label = distinctLabels(report.records, JUNIT_NAME_MAX);
     const cases = [
-        ...report.records.map(record => ({ index: record.index, xml: recordCase(record, report) })),
+        ...report.records.map(record => ({
+            index: record.index,
+            xml: recordCase(record, report, label(record))
+        })),
         ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
         ...(missing.rest > 0
             ? [{ index: Infinity, xml: missingCase(counted(missing.rest, 'more item')) }]
@@ -34831,8 +34851,8 @@ function junitXml(report) {
     ].join('\n');
 }
 /** The testcase of an item's record. */
-function recordCase(record, report) {
-    const open = `<testcase name="${xmlAttribute(itemLabel(record.item, JUNIT_NAME_MAX))}" ` +
+function recordCase(record, report, name) {
+    const open = `<testcase name="${xmlAttribute(name)}" ` +
         `classname="${JUNIT_SUITE}" time="${seconds(record.durationMs)}"`;
     switch (record.status) {
         case TaskStatus.Success:
@@ -36319,6 +36339,8 @@ const STATUS_RANK = {
 };
 /** Most of a failure's characters its error may take; its output has the rest. */
 const ERROR_SHARE = 1 / 4;
+/** Most characters of a task's name in its block's first line. */
+const NAME_CHARS = 120;
 /**
  * Whether a task failed the run: it failed, timed out or was cancelled, except cancelled by a
  * won stop-on-success race, which is that option's point.
@@ -36348,10 +36370,12 @@ function tasksNeedingAttention(report) {
         .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
 }
 /** The entries of the failures section: the first one is open, unless it is a skip (one line, no output). */
-function failureEntries(records) {
+function failureEntries(records, run) {
+    const label = distinctLabels(run, NAME_CHARS);
     return records.map((record, position) => ({
         record,
-        open: position === 0 && record.status !== TaskStatus.Skipped
+        open: position === 0 && record.status !== TaskStatus.Skipped,
+        name: label(record)
     }));
 }
 /**
@@ -36359,8 +36383,8 @@ function failureEntries(records) {
  * duration and attempts, holding its error and output as recorded (together cut at line
  * boundaries only past `maxTailChars`); a skipped task is one line with its reason.
  */
-function failureBlock({ record, open }, maxTailChars) {
-    const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`;
+function failureBlock({ record, open, name: label }, maxTailChars) {
+    const name = `<code>${escapeHtml(label)}</code>`;
     const mark = STATUS_MARK[record.status];
     if (record.status === TaskStatus.Skipped) {
         // Skip reasons name what the task needed and how it ended: `test failed`, as the log says it.
@@ -36414,7 +36438,7 @@ const MAX_MERGE_PROBLEMS = 20;
 /** Most tasks named per status in the headline, and retried tasks named. */
 const MAX_NAMED = 5;
 /** Longest task name in the headline. */
-const NAME_CHARS = 60;
+const summary_head_NAME_CHARS = 60;
 /** Longest title, halt reason, merge problem or resolve note shown. */
 const LINE_CHARS = 500;
 /**
@@ -36470,6 +36494,7 @@ function dryRunHead(report, title) {
 /** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
 function describeCounts(report, missing) {
     const { counts } = report;
+    const label = distinctLabels(report.records, summary_head_NAME_CHARS);
     const named = (status, total) => {
         if (total === 0)
             return '';
@@ -36479,7 +36504,7 @@ function describeCounts(report, missing) {
         if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes)
             return text;
         const records = report.records.filter(record => record.status === status);
-        return `${text}: ${nameList(records, NAME_CHARS)}`;
+        return `${text}: ${nameList(records, label)}`;
     };
     return [
         named(TaskStatus.Success, counts.succeeded),
@@ -36493,10 +36518,10 @@ function describeCounts(report, missing) {
         .join(' · ');
 }
 /** The first few tasks' names, then how many more there are; HTML. */
-function nameList(records, chars, suffix = (_) => '') {
+function nameList(records, label, suffix = (_) => '') {
     const names = records
         .slice(0, MAX_NAMED)
-        .map(record => `<code>${escapeHtml(itemLabel(record.item, chars))}</code>${suffix(record)}`);
+        .map(record => `<code>${escapeHtml(label(record))}</code>${suffix(record)}`);
     const more = records.length - names.length;
     return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ');
 }
@@ -36506,7 +36531,7 @@ function describeRetries(records) {
     if (passed.length === 0)
         return undefined;
     const attempts = (record) => ` (${record.attempts} attempts)`;
-    return `🔁 Passed on a retry: ${nameList(passed, NAME_CHARS, attempts)}.`;
+    return `🔁 Passed on a retry: ${nameList(passed, distinctLabels(records, summary_head_NAME_CHARS), attempts)}.`;
 }
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {
@@ -36606,11 +36631,11 @@ function tableRow(record, columns) {
  * log's order: `SIGTERM, 143`.
  */
 function exitCell(record) {
-    if (record.exitCode === null || (record.exitCode === 0 && record.signal === null))
-        return '';
-    return record.signal === null
-        ? String(record.exitCode)
-        : `${htmlLine(record.signal, 40)}, ${record.exitCode}`;
+    if (record.signal !== null) {
+        const signal = htmlLine(record.signal, 40);
+        return record.exitCode === null ? signal : `${signal}, ${record.exitCode}`;
+    }
+    return record.exitCode === null || record.exitCode === 0 ? '' : String(record.exitCode);
 }
 /** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */
 function everyRowCaption(rows, missing, ofTotal) {
@@ -36655,7 +36680,7 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
     summary.add(...summaryHead(report, title));
     const failures = tasksNeedingAttention(report);
     summary.section({
-        entries: failureEntries(failures),
+        entries: failureEntries(failures, report.records),
         max: limits.maxFailures,
         render: entry => failureBlock(entry, limits.maxTailChars),
         limit: limits.maxBytes * FAILURES_SHARE,
@@ -36883,7 +36908,7 @@ function failureMessage(report) {
         counts.cancelled > 0 && !raceWon ? `${count(counts.cancelled)} cancelled` : '',
         withoutResult > 0 ? `${count(withoutResult)} without a result` : ''
     ].filter(Boolean);
-    const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60));
+    const named = failures.slice(0, 5).map(distinctLabels(report.records, 60));
     const more = failures.length > named.length ? `, and ${count(failures.length - named.length)} more` : '';
     const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
     const note = unannotated > 0 ? ` (${count(unannotated)} not annotated; see the job summary)` : '';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { type Item } from '../../src/model/item.js'
-import { itemLabel } from '../../src/model/labels.js'
+import { distinctLabels } from '../../src/model/labels.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { junitXml } from '../../src/report/junit.js'
 import { plainText } from '../../src/report/terminal-text.js'
@@ -60,7 +60,7 @@ describe('junitXml over any items and output', () => {
           })
           const testcases = childrenNamed(suite, 'testcase')
           expect(testcases.map(testcase => testcase.attributes.name)).toEqual(
-            records.map(({ item: value }) => documentedReplacement(itemLabel(value, 200)))
+            records.map(record => documentedReplacement(distinctLabels(records, 200)(record)))
           )
           records.forEach((taskRecord, position) => {
             const outcome = (testcases[position] as XmlElement).children

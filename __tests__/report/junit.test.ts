@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HaltKind } from '../../src/model/halt.js'
-import { itemLabel } from '../../src/model/labels.js'
+import { distinctLabels, itemLabel } from '../../src/model/labels.js'
 import { type RunReport } from '../../src/model/run-report.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { junitXml, writeJunitFile } from '../../src/report/junit.js'
@@ -211,7 +211,9 @@ describe('junitXml', () => {
     expect(suiteCounts(suite)).toEqual(expectedCounts(hostile))
     const names = childrenNamed(suite, 'testcase').map(testcase => testcase.attributes.name)
     expect(names).toEqual(
-      hostile.records.map(({ item }) => documentedReplacement(itemLabel(item, LABEL_MAX)))
+      hostile.records.map(record =>
+        documentedReplacement(distinctLabels(hostile.records, LABEL_MAX)(record))
+      )
     )
     const failure = outcomeOf(suite, 0)
     // The tail whole as a terminal shows it (no control characters), `]]>` and markup as text,

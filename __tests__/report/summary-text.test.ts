@@ -43,7 +43,7 @@ describe('the task table', () => {
   it('cuts a long name in its middle, so the row keeps its start, its end and every column', () => {
     const long = `tests/${'deep/'.repeat(56)}test_api.py::test_get[case-17]`
     expect(long.length).toBeGreaterThan(300)
-    const thread = { thread: 'PRRT_kwDO' + 'x'.repeat(200), path: 'src/a.ts', line: 42 }
+    const thread = { thread: 'PRRT_kwDO' + 'x'.repeat(200), kind: 'review', line: 42 }
     const text = buildSummary(
       report([record(0, long, TaskStatus.Failure), record(1, thread, TaskStatus.Success)])
     )

@@ -7,6 +7,8 @@ import { marked } from 'marked'
 import { leftOutLinesMark } from '../../src/model/left-out-lines.js'
 import { wholeLinesWithin } from '../../src/report/whole-lines.js'
 import { record, report } from '../helpers/records.js'
+import { failureMessage } from '../../src/report/outputs.js'
+import { junitXml } from '../../src/report/junit.js'
 
 /** Where a piece of text starts in the summary, failing the test when it is not there. */
 function at(text: string, piece: string): number {
@@ -464,5 +466,28 @@ describe('wholeLinesWithin', () => {
     expect(kept).toContain(`\n${leftOutLinesMark(left)}\n`)
     expect(leftOutLinesMark(1234)).toBe('… 1,234 lines left out …')
     expect(leftOutLinesMark(1)).toBe('… 1 line left out …')
+  })
+})
+
+describe('names two tasks of a run apart', () => {
+  it('adds the task number where two items share a name: headline, failure blocks, failure message, JUnit', () => {
+    const thread = (body: string) => ({ path: 'src/b.ts', line: 3, body })
+    const records = [
+      record(0, thread('one'), TaskStatus.Failure),
+      record(1, thread('two'), TaskStatus.Failure),
+      record(2, 'build', TaskStatus.Failure),
+      record(3, 'x', TaskStatus.Success, { exitCode: null, signal: 'SIGKILL' })
+    ]
+    const text = buildSummary(report(records))
+    expect(text).toContain(
+      'failed: <code>src/b.ts:3 (#1)</code>, <code>src/b.ts:3 (#2)</code>, <code>build</code>'
+    )
+    expect(text).toContain('<summary>❌ <code>src/b.ts:3 (#2)</code> failed')
+    expect(text).toContain('<td>SIGKILL</td>')
+    expect(failureMessage(report(records))).toContain(': src/b.ts:3 (#1), src/b.ts:3 (#2), build.')
+    const xml = junitXml(report(records))
+    expect(xml).toContain('<testcase name="src/b.ts:3 (#1)"')
+    expect(xml).toContain('<testcase name="src/b.ts:3 (#2)"')
+    expect(xml).toContain('<testcase name="build"')
   })
 })

@@ -9,6 +9,29 @@ export function itemLabel(item: Item, max = 80): string {
   return oneLine(itemName(item), max)
 }
 
+/** Something of a run that names an item: a task's record, say. */
+interface Numbered {
+  /** Position in the whole input, from 0. */
+  index: number
+  item: Item
+}
+
+/**
+ * Names items as itemLabel does, but where two items of the run share a name (two review threads
+ * on one line, two objects with one `name`) adds each one's number: `src/b.ts:3 (#2)`.
+ */
+export function distinctLabels(run: readonly Numbered[], max = 80): (named: Numbered) => string {
+  const uses = new Map<string, number>()
+  for (const { item } of run) {
+    const label = itemLabel(item, max)
+    uses.set(label, (uses.get(label) ?? 0) + 1)
+  }
+  return ({ index, item }) => {
+    const label = itemLabel(item, max)
+    return (uses.get(label) ?? 0) > 1 ? `${label} (#${index + 1})` : label
+  }
+}
+
 /** The item's whole text (JSON for objects) on one line, cut to `max`: where items are compared. */
 export function itemTextLabel(item: Item, max = 80): string {
   return oneLine(itemText(item), max)

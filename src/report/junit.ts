@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { itemLabel } from '../model/labels.js'
+import { distinctLabels } from '../model/labels.js'
 import { counted } from '../model/words.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
@@ -47,8 +47,13 @@ export async function writeJunitFile(directory: string, report: RunReport): Prom
  */
 export function junitXml(report: RunReport): string {
   const missing = itemsWithoutResult(report)
+  // Reporters tell test cases apart by name: shared names get their task's number.
+  const label = distinctLabels(report.records, JUNIT_NAME_MAX)
   const cases: TestCase[] = [
-    ...report.records.map(record => ({ index: record.index, xml: recordCase(record, report) })),
+    ...report.records.map(record => ({
+      index: record.index,
+      xml: recordCase(record, report, label(record))
+    })),
     ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
     ...(missing.rest > 0
       ? [{ index: Infinity, xml: missingCase(counted(missing.rest, 'more item')) }]
@@ -80,9 +85,9 @@ export function junitXml(report: RunReport): string {
 }
 
 /** The testcase of an item's record. */
-function recordCase(record: TaskRecord, report: RunReport): string {
+function recordCase(record: TaskRecord, report: RunReport, name: string): string {
   const open =
-    `<testcase name="${xmlAttribute(itemLabel(record.item, JUNIT_NAME_MAX))}" ` +
+    `<testcase name="${xmlAttribute(name)}" ` +
     `classname="${JUNIT_SUITE}" time="${seconds(record.durationMs)}"`
   switch (record.status) {
     case TaskStatus.Success:

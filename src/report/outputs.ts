@@ -1,7 +1,7 @@
 import * as core from '../action/actions-core.js'
 import { Outputs } from '../action/action-yml.js'
 import { monotonicMs } from '../model/duration.js'
-import { itemLabel } from '../model/labels.js'
+import { distinctLabels, itemLabel } from '../model/labels.js'
 import { count, counted } from '../model/words.js'
 import { failedItems, jsonArrayWithin, publicResult } from './results.js'
 import { type RunReport } from '../model/run-report.js'
@@ -86,7 +86,7 @@ export function failureMessage(report: RunReport): string | undefined {
     counts.cancelled > 0 && !raceWon ? `${count(counts.cancelled)} cancelled` : '',
     withoutResult > 0 ? `${count(withoutResult)} without a result` : ''
   ].filter(Boolean)
-  const named = failures.slice(0, 5).map(record => itemLabel(record.item, 60))
+  const named = failures.slice(0, 5).map(distinctLabels(report.records, 60))
   const more =
     failures.length > named.length ? `, and ${count(failures.length - named.length)} more` : ''
   const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS)

@@ -1,6 +1,6 @@
 import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
-import { itemLabel } from '../model/labels.js'
+import { distinctLabels } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
@@ -25,7 +25,12 @@ const ERROR_SHARE = 1 / 4
 export interface FailureEntry {
   record: TaskRecord
   open: boolean
+  /** The task's name, with its number where another task of the run has the same name. */
+  name: string
 }
+
+/** Most characters of a task's name in its block's first line. */
+const NAME_CHARS = 120
 
 /**
  * Whether a task failed the run: it failed, timed out or was cancelled, except cancelled by a
@@ -62,10 +67,15 @@ export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
 }
 
 /** The entries of the failures section: the first one is open, unless it is a skip (one line, no output). */
-export function failureEntries(records: readonly TaskRecord[]): FailureEntry[] {
+export function failureEntries(
+  records: readonly TaskRecord[],
+  run: readonly TaskRecord[]
+): FailureEntry[] {
+  const label = distinctLabels(run, NAME_CHARS)
   return records.map((record, position) => ({
     record,
-    open: position === 0 && record.status !== TaskStatus.Skipped
+    open: position === 0 && record.status !== TaskStatus.Skipped,
+    name: label(record)
   }))
 }
 
@@ -74,8 +84,11 @@ export function failureEntries(records: readonly TaskRecord[]): FailureEntry[] {
  * duration and attempts, holding its error and output as recorded (together cut at line
  * boundaries only past `maxTailChars`); a skipped task is one line with its reason.
  */
-export function failureBlock({ record, open }: FailureEntry, maxTailChars: number): string {
-  const name = `<code>${escapeHtml(itemLabel(record.item, 120))}</code>`
+export function failureBlock(
+  { record, open, name: label }: FailureEntry,
+  maxTailChars: number
+): string {
+  const name = `<code>${escapeHtml(label)}</code>`
   const mark = STATUS_MARK[record.status]
   if (record.status === TaskStatus.Skipped) {
     // Skip reasons name what the task needed and how it ended: `test failed`, as the log says it.

@@ -1,6 +1,6 @@
 import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
-import { itemLabel } from '../model/labels.js'
+import { distinctLabels } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { DRY_RUN_REASON, isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
@@ -76,13 +76,14 @@ function dryRunHead(report: RunReport, title: string): string[] {
 /** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
 function describeCounts(report: RunReport, missing: number): string {
   const { counts } = report
+  const label = distinctLabels(report.records, NAME_CHARS)
   const named = (status: TaskStatus, total: number): string => {
     if (total === 0) return ''
     const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}`
     if (!isUnsuccessful(status)) return text
     if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes) return text
     const records = report.records.filter(record => record.status === status)
-    return `${text}: ${nameList(records, NAME_CHARS)}`
+    return `${text}: ${nameList(records, label)}`
   }
   return [
     named(TaskStatus.Success, counts.succeeded),
@@ -99,12 +100,12 @@ function describeCounts(report: RunReport, missing: number): string {
 /** The first few tasks' names, then how many more there are; HTML. */
 function nameList(
   records: readonly TaskRecord[],
-  chars: number,
+  label: (record: TaskRecord) => string,
   suffix = (_: TaskRecord) => ''
 ): string {
   const names = records
     .slice(0, MAX_NAMED)
-    .map(record => `<code>${escapeHtml(itemLabel(record.item, chars))}</code>${suffix(record)}`)
+    .map(record => `<code>${escapeHtml(label(record))}</code>${suffix(record)}`)
   const more = records.length - names.length
   return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ')
 }
@@ -114,7 +115,7 @@ function describeRetries(records: readonly TaskRecord[]): string | undefined {
   const passed = records.filter(r => r.status === TaskStatus.Success && r.attempts > 1)
   if (passed.length === 0) return undefined
   const attempts = (record: TaskRecord): string => ` (${record.attempts} attempts)`
-  return `🔁 Passed on a retry: ${nameList(passed, NAME_CHARS, attempts)}.`
+  return `🔁 Passed on a retry: ${nameList(passed, distinctLabels(records, NAME_CHARS), attempts)}.`
 }
 
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */

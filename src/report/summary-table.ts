@@ -93,10 +93,11 @@ export function tableRow(record: TaskRecord, columns: TablePlan['columns']): str
  * log's order: `SIGTERM, 143`.
  */
 function exitCell(record: TaskRecord): string {
-  if (record.exitCode === null || (record.exitCode === 0 && record.signal === null)) return ''
-  return record.signal === null
-    ? String(record.exitCode)
-    : `${htmlLine(record.signal, 40)}, ${record.exitCode}`
+  if (record.signal !== null) {
+    const signal = htmlLine(record.signal, 40)
+    return record.exitCode === null ? signal : `${signal}, ${record.exitCode}`
+  }
+  return record.exitCode === null || record.exitCode === 0 ? '' : String(record.exitCode)
 }
 
 /** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */

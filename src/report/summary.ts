@@ -59,7 +59,7 @@ export function buildSummary(
   summary.add(...summaryHead(report, title))
   const failures = tasksNeedingAttention(report)
   summary.section({
-    entries: failureEntries(failures),
+    entries: failureEntries(failures, report.records),
     max: limits.maxFailures,
     render: entry => failureBlock(entry, limits.maxTailChars),
     limit: limits.maxBytes * FAILURES_SHARE,
