@@ -33651,10 +33651,14 @@ function distinctLabels(run, max = 80) {
 function itemTextLabel(item, max = 80) {
     return oneLine(itemText(item), max);
 }
-/** Text with control characters shown as visible symbols, cut to `max` characters. */
+/**
+ * Text with control characters shown as visible symbols, cut to `max` characters. C1 controls,
+ * line and paragraph separators and bidirectional-text controls count as control characters: a
+ * name from a pull request must not break a line or read backwards.
+ */
 function oneLine(text, max) {
     // eslint-disable-next-line no-control-regex
-    const line = text.replace(/[\u0000-\u001f\u007f]/g, ch => ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�');
+    const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ch => (ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�'));
     return cut(line, max);
 }
 /**

@@ -110,3 +110,10 @@ describe('itemTextLabel', () => {
     expect(itemTextLabel('a\nbc', 3)).toBe('a⏎…')
   })
 })
+
+describe('itemLabel of hostile names', () => {
+  it('shows C1 controls, line separators and bidi controls as �', () => {
+    expect(itemLabel({ name: 'a\u202eb\u0085c\u2028d\u2067e' })).toBe('a�b�c�d�e')
+    expect(itemLabel({ path: 'src/\u202ex.ts', line: 1 })).toBe('src/�x.ts:1')
+  })
+})
