@@ -33657,10 +33657,11 @@ function itemTextLabel(item, max = 80) {
  * name from a pull request must not break a line or read backwards.
  */
 function oneLine(text, max) {
-    // eslint-disable-next-line no-control-regex
-    const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ch => (ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�'));
+    const line = text.replace(UNSHOWABLE, ch => (ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�'));
     return cut(line, max);
 }
+// eslint-disable-next-line no-control-regex
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /**
  * What an item is called: an object's non-blank string `name`; else its place, `path:line`
  * (`path:startLine-line` for a range, `path` alone without a line), for an object with a non-blank

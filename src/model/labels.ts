@@ -43,13 +43,12 @@ export function itemTextLabel(item: Item, max = 80): string {
  * name from a pull request must not break a line or read backwards.
  */
 function oneLine(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const line = text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    ch => (ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�')
-  )
+  const line = text.replace(UNSHOWABLE, ch => (ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�'))
   return cut(line, max)
 }
+
+// eslint-disable-next-line no-control-regex
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 /**
  * What an item is called: an object's non-blank string `name`; else its place, `path:line`
