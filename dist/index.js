@@ -35448,6 +35448,14 @@ function mergeProblemsMessage(report) {
 
 /** The skip reason of every task of a dry run. */
 const DRY_RUN_REASON = 'dry run';
+/**
+ * How a task's process ended, as the log and the summary say it: `SIGTERM, exit code 143`,
+ * `exit code 1`, `SIGKILL`, or '' when neither is known. The signal is any text a results file held.
+ */
+function processEnd({ exitCode, signal }) {
+    const code = exitCode === null ? '' : `exit code ${exitCode}`;
+    return signal === null ? code : [signal, code].filter(part => part !== '').join(', ');
+}
 /** True for the statuses that fail the step. */
 function isUnsuccessful(status) {
     return (status === TaskStatus.Failure ||
@@ -36396,7 +36404,8 @@ function failureBlock({ record, open, name: label }, maxTailChars) {
         const reason = record.skipReason === undefined ? '' : `, because ${htmlLine(record.skipReason, 500)}`;
         return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`;
     }
-    const ended = howItEnded(record);
+    // As the log's group title says it; one line, escaped (a results file may hold any signal).
+    const ended = htmlLine(processEnd(record), 80);
     const facts = [
         `${mark} ${name} ${STATUS_WORDS[record.status]}${ended === '' ? '' : ` (${ended})`}`,
         ...runFacts(record)
@@ -36408,16 +36417,6 @@ function failureBlock({ record, open, name: label }, maxTailChars) {
     const body = [error, tail].filter(part => part !== '').join('\n');
     return (`<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
         `<pre>${body === '' ? '(no output)' : escapeHtml(body)}</pre>\n\n</details>\n`);
-}
-/**
- * How a task's process ended, as the log's group title says it: `SIGTERM, exit code 143`,
- * `exit code 1`, `SIGKILL`; HTML.
- */
-function howItEnded(record) {
-    const code = record.exitCode === null ? '' : `exit code ${record.exitCode}`;
-    if (record.signal === null)
-        return code;
-    return [htmlLine(record.signal, 40), code].filter(part => part !== '').join(', ');
 }
 /** A task's duration, and attempts past the first. */
 function runFacts(record) {
@@ -36736,6 +36735,7 @@ function taskSummaryBlock(record) {
 
 
 
+
 /**
  * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
  * job summary's `#` column), then its item or task name on one line.
@@ -36750,10 +36750,10 @@ function taskTitle(index, item, max = 80) {
  */
 function taskHeadline(record) {
     const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
-    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${task_title_howItEnded(record)}${retried}`;
+    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
 }
 /** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
-function task_title_howItEnded(record) {
+function howItEnded(record) {
     const words = STATUS_WORDS[record.status];
     if (record.status === TaskStatus.Skipped)
         return words;
@@ -36765,14 +36765,8 @@ function task_title_howItEnded(record) {
 }
 /** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
 function exitDetail(record) {
-    if (record.signal !== null) {
-        return record.exitCode === null
-            ? ` (${record.signal})`
-            : ` (${record.signal}, exit code ${record.exitCode})`;
-    }
-    if (record.exitCode !== null)
-        return ` (exit code ${record.exitCode})`;
-    return '';
+    const end = processEnd(record);
+    return end === '' ? '' : ` (${end})`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotation-lines.ts

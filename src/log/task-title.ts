@@ -1,7 +1,7 @@
 import { formatDuration } from '../model/duration.js'
 import { type Item } from '../model/item.js'
 import { itemLabel } from '../model/labels.js'
-import { type TaskRecord } from '../model/task-record.js'
+import { processEnd, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 
 /**
@@ -34,11 +34,6 @@ function howItEnded(record: TaskRecord): string {
 
 /** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
 function exitDetail(record: TaskRecord): string {
-  if (record.signal !== null) {
-    return record.exitCode === null
-      ? ` (${record.signal})`
-      : ` (${record.signal}, exit code ${record.exitCode})`
-  }
-  if (record.exitCode !== null) return ` (exit code ${record.exitCode})`
-  return ''
+  const end = processEnd(record)
+  return end === '' ? '' : ` (${end})`
 }

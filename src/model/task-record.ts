@@ -45,6 +45,15 @@ export interface TaskRecord {
 /** The skip reason of every task of a dry run. */
 export const DRY_RUN_REASON = 'dry run'
 
+/**
+ * How a task's process ended, as the log and the summary say it: `SIGTERM, exit code 143`,
+ * `exit code 1`, `SIGKILL`, or '' when neither is known. The signal is any text a results file held.
+ */
+export function processEnd({ exitCode, signal }: Pick<TaskRecord, 'exitCode' | 'signal'>): string {
+  const code = exitCode === null ? '' : `exit code ${exitCode}`
+  return signal === null ? code : [signal, code].filter(part => part !== '').join(', ')
+}
+
 /** True for the statuses that fail the step. */
 export function isUnsuccessful(status: TaskStatus): boolean {
   return (

@@ -2,7 +2,7 @@ import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
 import { distinctLabels } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
-import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { isUnsuccessful, processEnd, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { escapeHtml } from './markdown-escape.js'
 import { htmlLine } from './summary-text.js'
@@ -96,7 +96,8 @@ export function failureBlock(
       record.skipReason === undefined ? '' : `, because ${htmlLine(record.skipReason, 500)}`
     return `<p>${mark} ${name} ${STATUS_WORDS[record.status]}${reason}</p>\n`
   }
-  const ended = howItEnded(record)
+  // As the log's group title says it; one line, escaped (a results file may hold any signal).
+  const ended = htmlLine(processEnd(record), 80)
   const facts = [
     `${mark} ${name} ${STATUS_WORDS[record.status]}${ended === '' ? '' : ` (${ended})`}`,
     ...runFacts(record)
@@ -113,16 +114,6 @@ export function failureBlock(
     `<details${open ? ' open' : ''}><summary>${facts.join(' · ')}</summary>\n\n` +
     `<pre>${body === '' ? '(no output)' : escapeHtml(body)}</pre>\n\n</details>\n`
   )
-}
-
-/**
- * How a task's process ended, as the log's group title says it: `SIGTERM, exit code 143`,
- * `exit code 1`, `SIGKILL`; HTML.
- */
-function howItEnded(record: TaskRecord): string {
-  const code = record.exitCode === null ? '' : `exit code ${record.exitCode}`
-  if (record.signal === null) return code
-  return [htmlLine(record.signal, 40), code].filter(part => part !== '').join(', ')
 }
 
 /** A task's duration, and attempts past the first. */
