@@ -33637,13 +33637,15 @@ function itemLabel(item, max = 80) {
  * on one line, two objects with one `name`) adds each one's number: `src/b.ts:3 (#2)`.
  */
 function distinctLabels(run, max = 80) {
+    const labels = new Map();
     const uses = new Map();
-    for (const { item } of run) {
+    for (const { index, item } of run) {
         const label = itemLabel(item, max);
+        labels.set(index, label);
         uses.set(label, (uses.get(label) ?? 0) + 1);
     }
     return ({ index, item }) => {
-        const label = itemLabel(item, max);
+        const label = labels.get(index) ?? itemLabel(item, max);
         return (uses.get(label) ?? 0) > 1 ? `${label} (#${index + 1})` : label;
     };
 }
@@ -36459,7 +36461,8 @@ function summaryHead(report, title) {
     const parts = [
         `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded)} of ${count(counts.total)} succeeded</h2>\n`
     ];
-    const tally = describeCounts(report, counts.total - report.records.length);
+    const label = distinctLabels(report.records, summary_head_NAME_CHARS);
+    const tally = describeCounts(report, counts.total - report.records.length, label);
     if (tally !== '')
         parts.push(`<p>${tally}</p>\n`);
     const speed = notableSpeedUp(report);
@@ -36467,7 +36470,7 @@ function summaryHead(report, title) {
         (speed === undefined
             ? '.\n'
             : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`));
-    const retries = describeRetries(report.records);
+    const retries = describeRetries(report.records, label);
     if (retries !== undefined)
         parts.push(`<p>${retries}</p>\n`);
     const origin = describeOrigin(report);
@@ -36496,9 +36499,8 @@ function dryRunHead(report, title) {
     ];
 }
 /** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
-function describeCounts(report, missing) {
+function describeCounts(report, missing, label) {
     const { counts } = report;
-    const label = distinctLabels(report.records, summary_head_NAME_CHARS);
     const named = (status, total) => {
         if (total === 0)
             return '';
@@ -36530,12 +36532,12 @@ function nameList(records, label, suffix = (_) => '') {
     return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ');
 }
 /** Which tasks passed only on a retry, in HTML; undefined when none did. Those that still failed are above. */
-function describeRetries(records) {
+function describeRetries(records, label) {
     const passed = records.filter(r => r.status === TaskStatus.Success && r.attempts > 1);
     if (passed.length === 0)
         return undefined;
     const attempts = (record) => ` (${record.attempts} attempts)`;
-    return `🔁 Passed on a retry: ${nameList(passed, distinctLabels(records, summary_head_NAME_CHARS), attempts)}.`;
+    return `🔁 Passed on a retry: ${nameList(passed, label, attempts)}.`;
 }
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {

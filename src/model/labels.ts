@@ -21,13 +21,15 @@ interface Numbered {
  * on one line, two objects with one `name`) adds each one's number: `src/b.ts:3 (#2)`.
  */
 export function distinctLabels(run: readonly Numbered[], max = 80): (named: Numbered) => string {
+  const labels = new Map<number, string>()
   const uses = new Map<string, number>()
-  for (const { item } of run) {
+  for (const { index, item } of run) {
     const label = itemLabel(item, max)
+    labels.set(index, label)
     uses.set(label, (uses.get(label) ?? 0) + 1)
   }
   return ({ index, item }) => {
-    const label = itemLabel(item, max)
+    const label = labels.get(index) ?? itemLabel(item, max)
     return (uses.get(label) ?? 0) > 1 ? `${label} (#${index + 1})` : label
   }
 }

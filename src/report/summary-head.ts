@@ -32,7 +32,8 @@ export function summaryHead(report: RunReport, title: string): string[] {
   const parts = [
     `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded)} of ${count(counts.total)} succeeded</h2>\n`
   ]
-  const tally = describeCounts(report, counts.total - report.records.length)
+  const label = distinctLabels(report.records, NAME_CHARS)
+  const tally = describeCounts(report, counts.total - report.records.length, label)
   if (tally !== '') parts.push(`<p>${tally}</p>\n`)
   const speed = notableSpeedUp(report)
   parts.push(
@@ -41,7 +42,7 @@ export function summaryHead(report: RunReport, title: string): string[] {
         ? '.\n'
         : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`)
   )
-  const retries = describeRetries(report.records)
+  const retries = describeRetries(report.records, label)
   if (retries !== undefined) parts.push(`<p>${retries}</p>\n`)
   const origin = describeOrigin(report)
   if (origin !== '') parts.push(`${origin}\n`)
@@ -74,9 +75,12 @@ function dryRunHead(report: RunReport, title: string): string[] {
 }
 
 /** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
-function describeCounts(report: RunReport, missing: number): string {
+function describeCounts(
+  report: RunReport,
+  missing: number,
+  label: (record: TaskRecord) => string
+): string {
   const { counts } = report
-  const label = distinctLabels(report.records, NAME_CHARS)
   const named = (status: TaskStatus, total: number): string => {
     if (total === 0) return ''
     const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}`
@@ -111,11 +115,14 @@ function nameList(
 }
 
 /** Which tasks passed only on a retry, in HTML; undefined when none did. Those that still failed are above. */
-function describeRetries(records: readonly TaskRecord[]): string | undefined {
+function describeRetries(
+  records: readonly TaskRecord[],
+  label: (record: TaskRecord) => string
+): string | undefined {
   const passed = records.filter(r => r.status === TaskStatus.Success && r.attempts > 1)
   if (passed.length === 0) return undefined
   const attempts = (record: TaskRecord): string => ` (${record.attempts} attempts)`
-  return `🔁 Passed on a retry: ${nameList(passed, distinctLabels(records, NAME_CHARS), attempts)}.`
+  return `🔁 Passed on a retry: ${nameList(passed, label, attempts)}.`
 }
 
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
