@@ -32968,8 +32968,10 @@ var TaskStatus;
     TaskStatus["TimedOut"] = "timed-out";
     /** The command was stopped because the run was halted (fail-fast or cancellation). */
     TaskStatus["Cancelled"] = "cancelled";
-    /** The command never started because the run was halted first. */
+    /** The command never started: the run was halted first, or a task it needs did not succeed. */
     TaskStatus["Skipped"] = "skipped";
+    /** Not run: it succeeded in an earlier attempt or run (`skip-passed`), and that result stands. */
+    TaskStatus["Reused"] = "reused";
 })(TaskStatus || (TaskStatus = {}));
 /** The mark that shows each status at a glance, in the log and in the job summary. */
 const STATUS_MARK = {
@@ -32977,7 +32979,8 @@ const STATUS_MARK = {
     [TaskStatus.Failure]: '❌',
     [TaskStatus.TimedOut]: '⏱️',
     [TaskStatus.Cancelled]: '⛔',
-    [TaskStatus.Skipped]: '⏭️'
+    [TaskStatus.Skipped]: '⏭️',
+    [TaskStatus.Reused]: '♻️'
 };
 /** Each status in plain English, as the log and the job summary say it ("failed", not "failure"). */
 const STATUS_WORDS = {
@@ -32985,8 +32988,22 @@ const STATUS_WORDS = {
     [TaskStatus.Failure]: 'failed',
     [TaskStatus.TimedOut]: 'timed out',
     [TaskStatus.Cancelled]: 'cancelled',
-    [TaskStatus.Skipped]: 'skipped'
+    [TaskStatus.Skipped]: 'skipped',
+    [TaskStatus.Reused]: 'reused'
 };
+/** Whether a task that ended so lets the tasks that need it run: it succeeded, now or before. */
+function satisfiesNeeds(status) {
+    switch (status) {
+        case TaskStatus.Success:
+        case TaskStatus.Reused:
+            return true;
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+        case TaskStatus.Skipped:
+            return false;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/exec/run-status.ts
 
@@ -33516,6 +33533,16 @@ function parseJsonLines(text, source) {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/settings.ts
+/** Which items that succeeded in an earlier attempt or run are not run again (`skip-passed`). */
+var SkipPassed;
+(function (SkipPassed) {
+    /** Run every item. */
+    SkipPassed["Never"] = "never";
+    /** Skip items that succeeded in an earlier attempt of this workflow run, with the same command. */
+    SkipPassed["Rerun"] = "rerun";
+    /** Also skip items whose sources and command equal those of their last success, in any run. */
+    SkipPassed["Unchanged"] = "unchanged";
+})(SkipPassed || (SkipPassed = {}));
 /** What to do when there are no items. */
 var NoItemsBehavior;
 (function (NoItemsBehavior) {
@@ -33967,7 +33994,8 @@ async function getInputs() {
     const timings = getInput(Inputs.Timings);
     const settings = {
         execution,
-        timingsPath: timings === '' ? undefined : (0,external_node_path_namespaceObject.resolve)(execution.workingDirectory, timings),
+        historyPath: timings === '' ? undefined : (0,external_node_path_namespaceObject.resolve)(execution.workingDirectory, timings),
+        skipPassed: SkipPassed.Never,
         shard,
         dryRun,
         ifNoItems: parseEnum(Inputs.IfNoItems, getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
@@ -34070,6 +34098,15 @@ async function readRunMode(given, threads, settings) {
 
 ;// CONCATENATED MODULE: ./src/model/run-report.ts
 
+/** The count each status adds to: a new status must be given one here, or it fails to compile. */
+const COUNTED_AS = {
+    [TaskStatus.Success]: 'succeeded',
+    [TaskStatus.Failure]: 'failed',
+    [TaskStatus.TimedOut]: 'timedOut',
+    [TaskStatus.Cancelled]: 'cancelled',
+    [TaskStatus.Skipped]: 'skipped',
+    [TaskStatus.Reused]: 'reused'
+};
 /** How many records ended each way. */
 function countStatuses(records) {
     const counts = {
@@ -34078,20 +34115,11 @@ function countStatuses(records) {
         failed: 0,
         timedOut: 0,
         cancelled: 0,
-        skipped: 0
+        skipped: 0,
+        reused: 0
     };
-    for (const { status } of records) {
-        if (status === TaskStatus.Success)
-            counts.succeeded++;
-        else if (status === TaskStatus.Failure)
-            counts.failed++;
-        else if (status === TaskStatus.TimedOut)
-            counts.timedOut++;
-        else if (status === TaskStatus.Cancelled)
-            counts.cancelled++;
-        else
-            counts.skipped++;
-    }
+    for (const { status } of records)
+        counts[COUNTED_AS[status]]++;
     return counts;
 }
 /** The report of a run with no tasks. */
@@ -34205,6 +34233,16 @@ function optional(field) {
         read: json => (json === undefined ? undefined : field.read(json))
     };
 }
+/**
+ * The value, or `fallback` when the key is absent: for a field added to a format after files
+ * without it were written. It is always written.
+ */
+function defaulted(field, fallback) {
+    return {
+        write: value => field.write(value),
+        read: json => (json === undefined ? fallback : field.read(json))
+    };
+}
 /** An array of values of one format. */
 function arrayOf(field) {
     return {
@@ -34295,6 +34333,15 @@ const RESOLVE_FORMAT = {
     commentUrl: optional(field_formats_text),
     error: optional(field_formats_text)
 };
+const SHA256 = checked(json => typeof json === 'string' && /^[0-9a-f]{64}$/.test(json), 'a SHA-256 digest in 64 hex digits');
+/** A workflow run's id or attempt, as the runner gives them. */
+const RUN_NUMBER = whole(1);
+const RUN_FORMAT = { id: RUN_NUMBER, attempt: RUN_NUMBER };
+const REUSED_FROM_FORMAT = {
+    runId: RUN_NUMBER,
+    attempt: RUN_NUMBER,
+    at: isoTime
+};
 /** A record's fields, in the order the file lists them: the public result first. */
 const RECORD_FORMAT = {
     index: itemNumber,
@@ -34308,6 +34355,8 @@ const RECORD_FORMAT = {
     outputs: stringMap,
     needs: optional(arrayOf(field_formats_text)),
     resolve: optional(objectOf(RESOLVE_FORMAT)),
+    flaky: optional(checked(json => json === true, 'true (or no flaky key)')),
+    reusedFrom: optional(objectOf(REUSED_FROM_FORMAT)),
     slot: nullable(whole(1)),
     startedAt: nullable(isoTime),
     endedAt: nullable(isoTime),
@@ -34315,7 +34364,9 @@ const RECORD_FORMAT = {
     outputTail: field_formats_text,
     summary: field_formats_text,
     skipReason: optional(field_formats_text),
-    blockedBy: optional(arrayOf(itemNumber))
+    blockedBy: optional(arrayOf(itemNumber)),
+    commandDigest: optional(SHA256),
+    sourcesDigest: optional(SHA256)
 };
 /** The counts of a report, by status. */
 const COUNTS_FORMAT = {
@@ -34324,7 +34375,8 @@ const COUNTS_FORMAT = {
     failed: whole(),
     timedOut: whole(),
     cancelled: whole(),
-    skipped: whole()
+    skipped: whole(),
+    reused: defaulted(whole(), 0)
 };
 const SHARD_ITEM_FORMAT = { index: itemNumber, item: jsonValue };
 // As the `shard` input: at most MAX_SHARDS shards.
@@ -34358,6 +34410,7 @@ const REPORT_FORMAT = {
     haltKind: nullable(oneOf(HaltKind)),
     shard: optional(objectOf(SHARD_FORMAT)),
     merged: optional(objectOf(MERGE_FORMAT)),
+    run: optional(objectOf(RUN_FORMAT)),
     records: arrayOf(objectOf(RECORD_FORMAT))
 };
 /**
@@ -34840,7 +34893,9 @@ function junitXml(report) {
     ].sort((a, b) => a.index - b.index);
     const errors = cases.length - report.records.length;
     const failures = report.records.filter(({ status }) => status === TaskStatus.Failure || status === TaskStatus.TimedOut).length;
-    const skipped = report.records.filter(({ status }) => status === TaskStatus.Skipped || status === TaskStatus.Cancelled).length;
+    const skipped = report.records.filter(({ status }) => status === TaskStatus.Skipped ||
+        status === TaskStatus.Cancelled ||
+        status === TaskStatus.Reused).length;
     const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" ` +
         `skipped="${skipped}" time="${seconds(report.durationMs)}"`;
     const problems = report.merged?.problems ?? [];
@@ -34870,6 +34925,7 @@ function recordCase(record, report, name) {
                 `${xmlText(plainText(record.outputTail))}</failure></testcase>`);
         case TaskStatus.Skipped:
         case TaskStatus.Cancelled:
+        case TaskStatus.Reused:
             return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/></testcase>`;
     }
 }
@@ -34891,6 +34947,12 @@ function failureOf(record) {
 function skipOf(record, report) {
     if (record.status === TaskStatus.Skipped)
         return record.skipReason ?? 'skipped';
+    if (record.status === TaskStatus.Reused) {
+        const from = record.reusedFrom;
+        return from === undefined
+            ? 'reused'
+            : `reused: succeeded in run ${from.runId}, attempt ${from.attempt}`;
+    }
     return report.haltReason ? `cancelled: ${report.haltReason}` : 'cancelled';
 }
 /**
@@ -35460,9 +35522,16 @@ function processEnd({ exitCode, signal }) {
 }
 /** True for the statuses that fail the step. */
 function isUnsuccessful(status) {
-    return (status === TaskStatus.Failure ||
-        status === TaskStatus.TimedOut ||
-        status === TaskStatus.Cancelled);
+    switch (status) {
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+            return true;
+        case TaskStatus.Success:
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/results.ts
@@ -35481,7 +35550,11 @@ function publicResult(record) {
         command: record.command,
         outputs: record.outputs,
         needs: record.needs,
-        resolve: record.resolve
+        resolve: record.resolve,
+        flaky: record.flaky,
+        reusedFrom: record.reusedFrom === undefined
+            ? undefined
+            : { ...record.reusedFrom, at: new Date(record.reusedFrom.at).toISOString() }
     };
 }
 /**
@@ -35725,6 +35798,11 @@ const FLOW_CLASS = {
         name: 'skipped',
         style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
         note: STATUS_WORDS[TaskStatus.Skipped]
+    },
+    [TaskStatus.Reused]: {
+        name: 'reused',
+        style: 'fill:#dafbe1,stroke:#1a7f37,color:#1f2328,stroke-dasharray:4 3',
+        note: STATUS_WORDS[TaskStatus.Reused]
     }
 };
 /** Which nodes are kept first when there are too many. */
@@ -35733,7 +35811,8 @@ const FLOW_RANK = {
     [TaskStatus.TimedOut]: 0,
     [TaskStatus.Skipped]: 1,
     [TaskStatus.Cancelled]: 2,
-    [TaskStatus.Success]: 3
+    [TaskStatus.Success]: 3,
+    [TaskStatus.Reused]: 3
 };
 /**
  * A Mermaid flowchart (left to right) of a dependency graph: one node per entry, edges from each
@@ -35956,7 +36035,8 @@ const GANTT_STATUS = {
     [TaskStatus.Failure]: { tags: ['crit'], note: STATUS_WORDS[TaskStatus.Failure] },
     [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: STATUS_WORDS[TaskStatus.TimedOut] },
     [TaskStatus.Cancelled]: { tags: ['done'], note: STATUS_WORDS[TaskStatus.Cancelled] },
-    [TaskStatus.Skipped]: { tags: [], note: '' }
+    [TaskStatus.Skipped]: { tags: [], note: '' },
+    [TaskStatus.Reused]: { tags: [], note: STATUS_WORDS[TaskStatus.Reused] }
 };
 const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
 /**
@@ -36350,7 +36430,8 @@ const STATUS_RANK = {
     [TaskStatus.TimedOut]: 1,
     [TaskStatus.Cancelled]: 2,
     [TaskStatus.Skipped]: 3,
-    [TaskStatus.Success]: 4
+    [TaskStatus.Success]: 4,
+    [TaskStatus.Reused]: 4
 };
 /** Most of a failure's characters its error may take; its output has the rest. */
 const ERROR_SHARE = 1 / 4;
@@ -44380,7 +44461,7 @@ class Needs {
      */
     settled(index, status, ready, blocked) {
         for (const dependent of this.dependents[index] ?? []) {
-            if (status !== TaskStatus.Success)
+            if (!satisfiesNeeds(status))
                 this.addUnmet(dependent, { index, status });
             if (--this.waitingOn[dependent] > 0)
                 continue;
@@ -44565,13 +44646,26 @@ class Scheduler {
         }
         this.running--;
         this.slots.release(slot);
-        if (outcome.status === TaskStatus.Success)
-            this.tally.succeeded++;
-        else if (outcome.status !== TaskStatus.Skipped)
-            this.tally.failed++;
+        this.count(outcome.status);
         this.settle(outcome);
         this.askPolicies(outcome.status);
         this.launch();
+    }
+    /** Adds a task that ran to the tally the halt policies read. */
+    count(status) {
+        switch (status) {
+            case TaskStatus.Success:
+                this.tally.succeeded++;
+                return;
+            case TaskStatus.Failure:
+            case TaskStatus.TimedOut:
+            case TaskStatus.Cancelled:
+                this.tally.failed++;
+                return;
+            case TaskStatus.Skipped:
+            case TaskStatus.Reused:
+                return;
+        }
     }
     /** Halts on the first policy that asks to, as long as the run has not halted yet. */
     askPolicies(status) {
@@ -45439,7 +45533,7 @@ function doneLine(durationMs, counts) {
 
 /** Runs the step in the mode its settings say, and returns what to report. */
 async function runStep(settings, workDirectory, cancellation) {
-    const previousTimings = await loadTimings(settings.timingsPath);
+    const previousTimings = await loadTimings(settings.historyPath);
     const context = { workDirectory, previousTimings, cancellation, observers: [] };
     const { mode } = settings;
     switch (mode.kind) {

@@ -30,7 +30,11 @@ export const FULL_RECORD: Required<TaskRecord> = {
   needs: ['build', 'lint'],
   skipReason: 'not skipped, but set',
   blockedBy: [3, 1],
-  resolve: { resolved: false, commentUrl: 'https://github.com/o/r/pull/7#r1', error: 'no' }
+  resolve: { resolved: false, commentUrl: 'https://github.com/o/r/pull/7#r1', error: 'no' },
+  flaky: true,
+  reusedFrom: { runId: 9_876_543_210, attempt: 2, at: 1_699_999_000_000 },
+  commandDigest: 'c'.repeat(64),
+  sourcesDigest: 'd'.repeat(64)
 }
 
 /** A shard of one item, the whole run, carrying FULL_RECORD. */
@@ -52,6 +56,7 @@ export function fullShardReport(): RunReport {
     shell: 'pwsh',
     haltReason: 'total-timeout of 1s',
     haltKind: HaltKind.Timeout,
-    shard
+    shard,
+    run: { id: 9_876_543_210, attempt: 3 }
   })
 }

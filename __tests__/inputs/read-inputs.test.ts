@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { EOL, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { NoItemsBehavior } from '../../src/inputs/settings.js'
+import { NoItemsBehavior, SkipPassed } from '../../src/inputs/settings.js'
 import { LogMode } from '../../src/log/log-mode.js'
 import { Shell } from '../../src/model/shell.js'
 import { getInputs } from '../../src/inputs/read-inputs.js'
@@ -223,7 +223,8 @@ describe('getInputs', () => {
         workflowCommands: WorkflowCommands.Annotations
       },
       dryRun: false,
-      timingsPath: undefined,
+      historyPath: undefined,
+      skipPassed: SkipPassed.Never,
       shard: undefined,
       ifNoItems: NoItemsBehavior.Warn,
       summary: true,
@@ -278,7 +279,8 @@ describe('getInputs', () => {
         workflowCommands: WorkflowCommands.None
       },
       dryRun: true,
-      timingsPath: join(dir, 'timings.json'),
+      historyPath: join(dir, 'timings.json'),
+      skipPassed: SkipPassed.Never,
       shard: undefined,
       ifNoItems: NoItemsBehavior.Error,
       summary: false,

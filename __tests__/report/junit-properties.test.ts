@@ -56,7 +56,7 @@ describe('junitXml over any items and output', () => {
             tests: String(counts.total),
             failures: String(counts.failed + counts.timedOut),
             errors: '0',
-            skipped: String(counts.skipped + counts.cancelled)
+            skipped: String(counts.skipped + counts.cancelled + counts.reused)
           })
           const testcases = childrenNamed(suite, 'testcase')
           expect(testcases.map(testcase => testcase.attributes.name)).toEqual(

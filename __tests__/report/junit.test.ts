@@ -265,7 +265,15 @@ describe('junitXml', () => {
 
   it('gives every item an error when nothing could be merged', () => {
     const refused = report([], {
-      counts: { total: 3, succeeded: 0, failed: 0, timedOut: 0, cancelled: 0, skipped: 0 },
+      counts: {
+        total: 3,
+        succeeded: 0,
+        failed: 0,
+        timedOut: 0,
+        cancelled: 0,
+        skipped: 0,
+        reused: 0
+      },
       merged: { files: 1, shards: null, missingShards: [], problems: [`refused: ${HOSTILE}`] }
     })
     const suite = onlySuite(junitXml(refused))
@@ -282,7 +290,15 @@ describe('junitXml', () => {
   it('lists at most 100,000 items without a result, and counts the rest in one testcase', () => {
     // A results file may claim up to 2^32 - 1 items: far more testcases than memory holds.
     const claimed = report([record(0, 'ran', TaskStatus.Success)], {
-      counts: { total: 2 ** 32 - 1, succeeded: 1, failed: 0, timedOut: 0, cancelled: 0, skipped: 0 }
+      counts: {
+        total: 2 ** 32 - 1,
+        succeeded: 1,
+        failed: 0,
+        timedOut: 0,
+        cancelled: 0,
+        skipped: 0,
+        reused: 0
+      }
     })
     const suite = onlySuite(junitXml(claimed))
     const names = childrenNamed(suite, 'testcase').map(testcase => testcase.attributes.name)

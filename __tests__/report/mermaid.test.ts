@@ -292,7 +292,7 @@ async function parseFlowchart(text: string): Promise<FlowSnapshot> {
   expect([db.subGraphs, db.tooltips, db.funs]).toEqual([0, 0, 1])
   expect(db.titles).toEqual(['', ''])
   for (const name of db.classes) {
-    expect(['success', 'failure', 'timedOut', 'cancelled', 'skipped']).toContain(name)
+    expect(Object.values(FLOW_CLASS)).toContain(name)
   }
   for (const vertex of db.vertices) {
     expect([vertex.link, vertex.haveCallback, vertex.styles]).toEqual([null, false, []])
@@ -305,14 +305,16 @@ const NOTE: Record<TaskStatus, string> = {
   [TaskStatus.Failure]: ' (failed)',
   [TaskStatus.TimedOut]: ' (timed out)',
   [TaskStatus.Cancelled]: ' (cancelled)',
-  [TaskStatus.Skipped]: ''
+  [TaskStatus.Skipped]: '',
+  [TaskStatus.Reused]: ' (reused)'
 }
 const TAGS: Record<TaskStatus, string[]> = {
   [TaskStatus.Success]: [],
   [TaskStatus.Failure]: ['crit'],
   [TaskStatus.TimedOut]: ['active', 'crit'],
   [TaskStatus.Cancelled]: ['done'],
-  [TaskStatus.Skipped]: []
+  [TaskStatus.Skipped]: [],
+  [TaskStatus.Reused]: []
 }
 const DIVISOR: Record<string, number> = { ms: 1, s: 1, min: 60, h: 3600 }
 
@@ -425,7 +427,8 @@ const FLOW_CLASS: Record<TaskStatus, string> = {
   [TaskStatus.Failure]: 'failure',
   [TaskStatus.TimedOut]: 'timedOut',
   [TaskStatus.Cancelled]: 'cancelled',
-  [TaskStatus.Skipped]: 'skipped'
+  [TaskStatus.Skipped]: 'skipped',
+  [TaskStatus.Reused]: 'reused'
 }
 
 /**

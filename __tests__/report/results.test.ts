@@ -25,7 +25,8 @@ describe('results', () => {
       failed: 1,
       timedOut: 1,
       cancelled: 1,
-      skipped: 1
+      skipped: 1,
+      reused: 0
     })
   })
 

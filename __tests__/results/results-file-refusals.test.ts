@@ -33,7 +33,7 @@ describe('the results file', () => {
     [
       'unknown status',
       f => (f.results[0].status = 'fine'),
-      `'results[0].status' is "fine". Expected one of success, failure, timed-out, cancelled, skipped.`
+      `'results[0].status' is "fine". Expected one of success, failure, timed-out, cancelled, skipped, reused.`
     ],
     [
       'fractional attempts',

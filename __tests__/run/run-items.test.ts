@@ -52,7 +52,15 @@ describe('runItems', () => {
 
 describe('doneLine', () => {
   it('says how the tasks ended in plain English, leaving out zero counts', () => {
-    const counts = { total: 6, succeeded: 3, failed: 0, timedOut: 1, cancelled: 0, skipped: 2 }
+    const counts = {
+      total: 6,
+      succeeded: 3,
+      failed: 0,
+      timedOut: 1,
+      cancelled: 0,
+      skipped: 2,
+      reused: 0
+    }
     expect(doneLine(1500, counts)).toBe('Done in 1.5s: 3 succeeded, 1 timed out, 2 skipped.')
     expect(doneLine(20, { ...counts, succeeded: 0, timedOut: 0, skipped: 0 })).toBe(
       'Done in 20ms: no tasks.'

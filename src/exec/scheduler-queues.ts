@@ -1,4 +1,4 @@
-import { TaskStatus } from '../model/task-status.js'
+import { satisfiesNeeds, type TaskStatus } from '../model/task-status.js'
 import { type UnmetNeed } from './skip-reason.js'
 
 /**
@@ -93,7 +93,7 @@ export class Needs {
     blocked: (dependent: number, unmet: readonly UnmetNeed[]) => void
   ): void {
     for (const dependent of this.dependents[index] ?? []) {
-      if (status !== TaskStatus.Success) this.addUnmet(dependent, { index, status })
+      if (!satisfiesNeeds(status)) this.addUnmet(dependent, { index, status })
       if (--(this.waitingOn[dependent] as number) > 0) continue
       const unmet = this.unmet.get(dependent)
       if (unmet === undefined) ready(dependent)

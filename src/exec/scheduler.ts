@@ -178,11 +178,27 @@ class Scheduler<T, R> {
     }
     this.running--
     this.slots.release(slot)
-    if (outcome.status === TaskStatus.Success) this.tally.succeeded++
-    else if (outcome.status !== TaskStatus.Skipped) this.tally.failed++
+    this.count(outcome.status)
     this.settle(outcome)
     this.askPolicies(outcome.status)
     this.launch()
+  }
+
+  /** Adds a task that ran to the tally the halt policies read. */
+  private count(status: TaskStatus): void {
+    switch (status) {
+      case TaskStatus.Success:
+        this.tally.succeeded++
+        return
+      case TaskStatus.Failure:
+      case TaskStatus.TimedOut:
+      case TaskStatus.Cancelled:
+        this.tally.failed++
+        return
+      case TaskStatus.Skipped:
+      case TaskStatus.Reused:
+        return
+    }
   }
 
   /** Halts on the first policy that asks to, as long as the run has not halted yet. */

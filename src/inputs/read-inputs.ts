@@ -22,6 +22,7 @@ import { readReviewThreadInputs, type SourceInputs } from './review-thread-input
 import {
   ItemsFrom,
   NoItemsBehavior,
+  SkipPassed,
   type ActionSettings,
   type ExecutionSettings,
   type ReviewThreadSettings,
@@ -47,7 +48,8 @@ export async function getInputs(): Promise<ActionSettings> {
   const timings = core.getInput(Inputs.Timings)
   const settings = {
     execution,
-    timingsPath: timings === '' ? undefined : resolve(execution.workingDirectory, timings),
+    historyPath: timings === '' ? undefined : resolve(execution.workingDirectory, timings),
+    skipPassed: SkipPassed.Never,
     shard,
     dryRun,
     ifNoItems: parseEnum(

@@ -39,6 +39,8 @@ export interface ItemsMode {
   source: string
   /** The command template as given; undefined when not given (then each item is the command). */
   command: string | undefined
+  /** `sources`: glob lines rendered per item, whose files decide whether it changed; undefined for none. */
+  sources?: string[]
 }
 
 /** Named tasks from `tasks`, each with its own script, needs and settings. */
@@ -100,8 +102,10 @@ export interface ActionSettings {
   mode: RunMode
   /** How they run. */
   execution: ExecutionSettings
-  /** Absolute path of a previous run's timings or results file; undefined for none. */
-  timingsPath: string | undefined
+  /** Absolute path of an earlier run's history (or timings or results) file; undefined for none. */
+  historyPath: string | undefined
+  /** Which items that succeeded before are not run again. */
+  skipPassed: SkipPassed
   /** This job's share of the items; undefined to run them all. */
   shard: Shard | undefined
   /** Print the commands and set the outputs without running anything. */
@@ -112,6 +116,16 @@ export interface ActionSettings {
   summary: boolean
   /** The job summary's title: `summary-title`, the step's id, or parallel-exec. */
   summaryTitle: string
+}
+
+/** Which items that succeeded in an earlier attempt or run are not run again (`skip-passed`). */
+export enum SkipPassed {
+  /** Run every item. */
+  Never = 'never',
+  /** Skip items that succeeded in an earlier attempt of this workflow run, with the same command. */
+  Rerun = 'rerun',
+  /** Also skip items whose sources and command equal those of their last success, in any run. */
+  Unchanged = 'unchanged'
 }
 
 /** What to do when there are no items. */

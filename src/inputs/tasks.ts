@@ -20,6 +20,8 @@ export interface TaskSpec {
   env?: Record<string, string>
   /** Among tasks ready to start, higher goes first. */
   priority?: number
+  /** Glob lines whose files decide whether it changed (`skip-passed: unchanged`). */
+  sources?: string[]
 }
 
 const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env', 'priority']

@@ -11,6 +11,8 @@ export interface StatusCounts {
   timedOut: number
   cancelled: number
   skipped: number
+  /** Not run because they succeeded in an earlier attempt or run (`skip-passed`). */
+  reused: number
 }
 
 /** A finished run: every item's record in input order, and how the run went as a whole. */
@@ -31,6 +33,16 @@ export interface RunReport {
   shard?: ShardInfo
   /** Where the results came from, when they were merged from shards' results files. */
   merged?: MergeInfo
+  /** The workflow run attempt it was, when the runner said (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`). */
+  run?: RunIdentity
+}
+
+/** One attempt of one workflow run. */
+export interface RunIdentity {
+  /** `GITHUB_RUN_ID`: the same for every attempt of a run. */
+  id: number
+  /** `GITHUB_RUN_ATTEMPT`, from 1. */
+  attempt: number
 }
 
 /** The results files a merged report was built from. */
@@ -55,6 +67,16 @@ export interface MergeInfo {
   slotsPerFile?: number[]
 }
 
+/** The count each status adds to: a new status must be given one here, or it fails to compile. */
+const COUNTED_AS: Record<TaskStatus, Exclude<keyof StatusCounts, 'total'>> = {
+  [TaskStatus.Success]: 'succeeded',
+  [TaskStatus.Failure]: 'failed',
+  [TaskStatus.TimedOut]: 'timedOut',
+  [TaskStatus.Cancelled]: 'cancelled',
+  [TaskStatus.Skipped]: 'skipped',
+  [TaskStatus.Reused]: 'reused'
+}
+
 /** How many records ended each way. */
 export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
   const counts: StatusCounts = {
@@ -63,15 +85,10 @@ export function countStatuses(records: readonly TaskRecord[]): StatusCounts {
     failed: 0,
     timedOut: 0,
     cancelled: 0,
-    skipped: 0
+    skipped: 0,
+    reused: 0
   }
-  for (const { status } of records) {
-    if (status === TaskStatus.Success) counts.succeeded++
-    else if (status === TaskStatus.Failure) counts.failed++
-    else if (status === TaskStatus.TimedOut) counts.timedOut++
-    else if (status === TaskStatus.Cancelled) counts.cancelled++
-    else counts.skipped++
-  }
+  for (const { status } of records) counts[COUNTED_AS[status]]++
   return counts
 }
 

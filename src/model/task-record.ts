@@ -40,6 +40,24 @@ export interface TaskRecord {
   blockedBy?: number[]
   /** Whether its review thread was resolved (`resolve-threads: on-success`, succeeded tasks). */
   resolve?: ResolveOutcome
+  /** True when it failed or timed out and then succeeded on a retry in this run; else absent. */
+  flaky?: true
+  /** When reused: the run attempt it succeeded in, whose result stands for it; else absent. */
+  reusedFrom?: ReusedFrom
+  /** SHA-256 of what it runs (shell, rendered command, a task's env and directory), when known. */
+  commandDigest?: string
+  /** SHA-256 of the files its `sources` match (paths and contents), when it has sources. */
+  sourcesDigest?: string
+}
+
+/** The run attempt whose success a reused task stands on. */
+export interface ReusedFrom {
+  /** The workflow run's id (`GITHUB_RUN_ID`). */
+  runId: number
+  /** Its attempt (`GITHUB_RUN_ATTEMPT`), from 1. */
+  attempt: number
+  /** When that attempt's task ended (epoch milliseconds). */
+  at: number
 }
 
 /** The skip reason of every task of a dry run. */
@@ -56,11 +74,16 @@ export function processEnd({ exitCode, signal }: Pick<TaskRecord, 'exitCode' | '
 
 /** True for the statuses that fail the step. */
 export function isUnsuccessful(status: TaskStatus): boolean {
-  return (
-    status === TaskStatus.Failure ||
-    status === TaskStatus.TimedOut ||
-    status === TaskStatus.Cancelled
-  )
+  switch (status) {
+    case TaskStatus.Failure:
+    case TaskStatus.TimedOut:
+    case TaskStatus.Cancelled:
+      return true
+    case TaskStatus.Success:
+    case TaskStatus.Skipped:
+    case TaskStatus.Reused:
+      return false
+  }
 }
 
 /** What a resolve did. */

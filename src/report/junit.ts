@@ -64,7 +64,10 @@ export function junitXml(report: RunReport): string {
     ({ status }) => status === TaskStatus.Failure || status === TaskStatus.TimedOut
   ).length
   const skipped = report.records.filter(
-    ({ status }) => status === TaskStatus.Skipped || status === TaskStatus.Cancelled
+    ({ status }) =>
+      status === TaskStatus.Skipped ||
+      status === TaskStatus.Cancelled ||
+      status === TaskStatus.Reused
   ).length
   const counts =
     `tests="${cases.length}" failures="${failures}" errors="${errors}" ` +
@@ -100,6 +103,7 @@ function recordCase(record: TaskRecord, report: RunReport, name: string): string
       )
     case TaskStatus.Skipped:
     case TaskStatus.Cancelled:
+    case TaskStatus.Reused:
       return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/></testcase>`
   }
 }
@@ -127,6 +131,12 @@ function failureOf(record: TaskRecord): string {
 /** Why a task did not run to its end: its skip reason, or the halt that cancelled it. */
 function skipOf(record: TaskRecord, report: RunReport): string {
   if (record.status === TaskStatus.Skipped) return record.skipReason ?? 'skipped'
+  if (record.status === TaskStatus.Reused) {
+    const from = record.reusedFrom
+    return from === undefined
+      ? 'reused'
+      : `reused: succeeded in run ${from.runId}, attempt ${from.attempt}`
+  }
   return report.haltReason ? `cancelled: ${report.haltReason}` : 'cancelled'
 }
 

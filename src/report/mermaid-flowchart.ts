@@ -48,6 +48,11 @@ const FLOW_CLASS: Record<TaskStatus, { name: string; style: string; note: string
     name: 'skipped',
     style: 'fill:#f6f8fa,stroke:#8c959f,color:#57606a,stroke-dasharray:4 3',
     note: STATUS_WORDS[TaskStatus.Skipped]
+  },
+  [TaskStatus.Reused]: {
+    name: 'reused',
+    style: 'fill:#dafbe1,stroke:#1a7f37,color:#1f2328,stroke-dasharray:4 3',
+    note: STATUS_WORDS[TaskStatus.Reused]
   }
 }
 
@@ -57,7 +62,8 @@ const FLOW_RANK: Record<TaskStatus, number> = {
   [TaskStatus.TimedOut]: 0,
   [TaskStatus.Skipped]: 1,
   [TaskStatus.Cancelled]: 2,
-  [TaskStatus.Success]: 3
+  [TaskStatus.Success]: 3,
+  [TaskStatus.Reused]: 3
 }
 
 /** The graph's edges by node index: whom each node needs, and who needs it; each edge once. */

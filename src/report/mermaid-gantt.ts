@@ -50,7 +50,8 @@ const GANTT_STATUS: Record<TaskStatus, { tags: string[]; note: string }> = {
   [TaskStatus.Failure]: { tags: ['crit'], note: STATUS_WORDS[TaskStatus.Failure] },
   [TaskStatus.TimedOut]: { tags: ['active', 'crit'], note: STATUS_WORDS[TaskStatus.TimedOut] },
   [TaskStatus.Cancelled]: { tags: ['done'], note: STATUS_WORDS[TaskStatus.Cancelled] },
-  [TaskStatus.Skipped]: { tags: [], note: '' }
+  [TaskStatus.Skipped]: { tags: [], note: '' },
+  [TaskStatus.Reused]: { tags: [], note: STATUS_WORDS[TaskStatus.Reused] }
 }
 
 interface Bar {

@@ -17,7 +17,11 @@ export type PublicResult = Pick<
   | 'outputs'
   | 'needs'
   | 'resolve'
->
+  | 'flaky'
+> & {
+  /** The attempt a reused task succeeded in, its time as in the results file (ISO 8601). */
+  reusedFrom?: { runId: number; attempt: number; at: string }
+}
 
 /** One record as the `results` output shows it. */
 export function publicResult(record: TaskRecord): PublicResult {
@@ -32,7 +36,12 @@ export function publicResult(record: TaskRecord): PublicResult {
     command: record.command,
     outputs: record.outputs,
     needs: record.needs,
-    resolve: record.resolve
+    resolve: record.resolve,
+    flaky: record.flaky,
+    reusedFrom:
+      record.reusedFrom === undefined
+        ? undefined
+        : { ...record.reusedFrom, at: new Date(record.reusedFrom.at).toISOString() }
   }
 }
 

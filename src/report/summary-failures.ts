@@ -15,7 +15,8 @@ const STATUS_RANK: Record<TaskStatus, number> = {
   [TaskStatus.TimedOut]: 1,
   [TaskStatus.Cancelled]: 2,
   [TaskStatus.Skipped]: 3,
-  [TaskStatus.Success]: 4
+  [TaskStatus.Success]: 4,
+  [TaskStatus.Reused]: 4
 }
 
 /** Most of a failure's characters its error may take; its output has the rest. */

@@ -143,6 +143,17 @@ export function optional<T>(field: Field<T>): Field<T | undefined> {
   }
 }
 
+/**
+ * The value, or `fallback` when the key is absent: for a field added to a format after files
+ * without it were written. It is always written.
+ */
+export function defaulted<T>(field: Field<T>, fallback: T): Field<T> {
+  return {
+    write: value => field.write(value),
+    read: json => (json === undefined ? fallback : field.read(json))
+  }
+}
+
 /** An array of values of one format. */
 export function arrayOf<T>(field: Field<T>): Field<T[]> {
   return {

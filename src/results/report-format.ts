@@ -1,9 +1,15 @@
 import { Shell } from '../model/shell.js'
 import { HaltKind } from '../model/halt.js'
-import { type MergeInfo, type RunReport, type StatusCounts } from '../model/run-report.js'
+import {
+  type MergeInfo,
+  type RunIdentity,
+  type RunReport,
+  type StatusCounts
+} from '../model/run-report.js'
 import {
   arrayOf,
   checked,
+  defaulted,
   flag,
   integer,
   isoTime,
@@ -19,7 +25,7 @@ import {
   whole,
   type ObjectFormat
 } from './field-formats.js'
-import { type ResolveOutcome, type TaskRecord } from '../model/task-record.js'
+import { type ResolveOutcome, type ReusedFrom, type TaskRecord } from '../model/task-record.js'
 import { MAX_SHARDS, type ShardInfo, type ShardItem } from '../model/shard.js'
 import { TaskStatus } from '../model/task-status.js'
 
@@ -43,6 +49,22 @@ const RESOLVE_FORMAT: ObjectFormat<ResolveOutcome> = {
   error: optional(text)
 }
 
+const SHA256 = checked<string>(
+  json => typeof json === 'string' && /^[0-9a-f]{64}$/.test(json),
+  'a SHA-256 digest in 64 hex digits'
+)
+
+/** A workflow run's id or attempt, as the runner gives them. */
+export const RUN_NUMBER = whole(1)
+
+const RUN_FORMAT: ObjectFormat<RunIdentity> = { id: RUN_NUMBER, attempt: RUN_NUMBER }
+
+const REUSED_FROM_FORMAT: ObjectFormat<ReusedFrom> = {
+  runId: RUN_NUMBER,
+  attempt: RUN_NUMBER,
+  at: isoTime
+}
+
 /** A record's fields, in the order the file lists them: the public result first. */
 export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
   index: itemNumber,
@@ -56,6 +78,8 @@ export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
   outputs: stringMap,
   needs: optional(arrayOf(text)),
   resolve: optional(objectOf(RESOLVE_FORMAT)),
+  flaky: optional(checked<true>(json => json === true, 'true (or no flaky key)')),
+  reusedFrom: optional(objectOf(REUSED_FROM_FORMAT)),
   slot: nullable(whole(1)),
   startedAt: nullable(isoTime),
   endedAt: nullable(isoTime),
@@ -63,7 +87,9 @@ export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
   outputTail: text,
   summary: text,
   skipReason: optional(text),
-  blockedBy: optional(arrayOf(itemNumber))
+  blockedBy: optional(arrayOf(itemNumber)),
+  commandDigest: optional(SHA256),
+  sourcesDigest: optional(SHA256)
 }
 
 /** The counts of a report, by status. */
@@ -73,7 +99,8 @@ export const COUNTS_FORMAT: ObjectFormat<StatusCounts> = {
   failed: whole(),
   timedOut: whole(),
   cancelled: whole(),
-  skipped: whole()
+  skipped: whole(),
+  reused: defaulted(whole(), 0)
 }
 
 const SHARD_ITEM_FORMAT: ObjectFormat<ShardItem> = { index: itemNumber, item: jsonValue }
@@ -115,6 +142,7 @@ const REPORT_FORMAT: ObjectFormat<RunReport> = {
   haltKind: nullable(oneOf(HaltKind)),
   shard: optional(objectOf(SHARD_FORMAT)),
   merged: optional(objectOf(MERGE_FORMAT)),
+  run: optional(objectOf(RUN_FORMAT)),
   records: arrayOf(objectOf(RECORD_FORMAT))
 }
 

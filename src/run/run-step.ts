@@ -21,7 +21,7 @@ export async function runStep(
   workDirectory: string,
   cancellation: AbortSignal
 ): Promise<StepOutcome> {
-  const previousTimings = await loadTimings(settings.timingsPath)
+  const previousTimings = await loadTimings(settings.historyPath)
   const context: RunContext = { workDirectory, previousTimings, cancellation, observers: [] }
   const { mode } = settings
   switch (mode.kind) {
