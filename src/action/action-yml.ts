@@ -15,6 +15,9 @@ export enum Inputs {
   Retries = 'retries',
   RetryDelay = 'retry-delay',
   Timings = 'timings',
+  History = 'history',
+  SkipPassed = 'skip-passed',
+  Sources = 'sources',
   Shard = 'shard',
   MergeResults = 'merge-results',
   WorkingDirectory = 'working-directory',
@@ -41,6 +44,8 @@ export enum Outputs {
   TimedOut = 'timed-out',
   Cancelled = 'cancelled',
   Skipped = 'skipped',
+  Reused = 'reused',
+  Flaky = 'flaky',
   Results = 'results',
   FailedItems = 'failed-items',
   ResultsFile = 'results-file',
@@ -48,6 +53,7 @@ export enum Outputs {
   JunitFile = 'junit-file',
   JobLog = 'job-log',
   TimingsFile = 'timings-file',
+  HistoryFile = 'history-file',
   Shard = 'shard',
   DurationMs = 'duration-ms'
 }
