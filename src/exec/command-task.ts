@@ -33,6 +33,8 @@ export interface PreparedItem {
    * counted against the system's limit; undefined where that limit is not checked.
    */
   spawnRoom?: number
+  /** Its source globs, rendered for it and rooted at its working directory; undefined for none. */
+  sources?: string[]
 }
 
 /** Where a command task's output goes: the few log methods it needs. */
