@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getInputs } from '../../src/inputs/read-inputs.js'
-import { parseSourceLines } from '../../src/inputs/history-inputs.js'
+import { parseSourceLines } from '../../src/inputs/source-lines.js'
 import { SkipPassed } from '../../src/inputs/settings.js'
 import { parseTasks } from '../../src/inputs/tasks.js'
 

@@ -28,7 +28,8 @@ import {
   type RunMode
 } from './settings.js'
 import { parseSummaryTitle } from './summary-title.js'
-import { checkSkipPassedFits, parseSourceLines, readHistoryInputs } from './history-inputs.js'
+import { checkSkipPassedFits, readHistoryInputs } from './history-inputs.js'
+import { parseSourceLines } from './source-lines.js'
 import { parseTasks } from './tasks.js'
 
 /** What gives a review-threads run its items, for error messages. */

@@ -1,7 +1,7 @@
 import { parseDurationInput } from '../model/duration.js'
 import { cut } from '../model/labels.js'
 import { unsendableCharacter } from '../model/unsendable.js'
-import { parseSourceLines } from './history-inputs.js'
+import { parseSourceLines } from './source-lines.js'
 
 /** One named task of the `tasks` input. */
 export interface TaskSpec {
