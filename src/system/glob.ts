@@ -42,7 +42,24 @@ function rootAt(line: string, cwd: string): string {
   if (path.startsWith('~')) return line
   // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
   if (isAbsolute(path)) return exclude + normalize(path)
-  // `[c]` is @actions/glob's escape that works on Windows too, where `\` separates paths.
-  const base = cwd.replace(/[*?[]/g, '[$&]')
-  return exclude + join(base, path)
+  return exclude + join(globEscape(cwd), path)
+}
+
+/**
+ * A path with its glob characters escaped as @actions/glob reads them: `[*]`, `[?]`, `[[]`, and on
+ * Linux and macOS `\\` (on Windows `\` separates paths). It then names exactly itself.
+ */
+export function globEscape(path: string): string {
+  const special = process.platform === 'win32' ? /[*?[]/g : /[\\*?[]/g
+  return path.replace(special, char => (char === '\\' ? '\\\\' : `[${char}]`))
+}
+
+/**
+ * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded: an
+ * absolute pattern @actions/glob takes as it is. A last blank character is bracketed, as
+ * @actions/glob trims each line.
+ */
+export function rootedPattern(pattern: string, cwd: string): string {
+  const rooted = isAbsolute(pattern) ? normalize(pattern) : join(globEscape(cwd), pattern)
+  return rooted.replace(/\s$/u, blank => `[${blank}]`)
 }
