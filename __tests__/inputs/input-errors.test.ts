@@ -179,6 +179,30 @@ describe('every bad-input error names its input', () => {
       "Invalid tasks: task 'a' has sources '!x': every line excludes files (!)."
     ],
     [
+      'a sources line outside the workspace',
+      { items: 'a', sources: '/etc/*' },
+      {},
+      "Invalid sources '/etc/*': item 1 (a) gives '/etc/*', outside the workspace"
+    ],
+    [
+      'an item that takes a sources line out of the workspace',
+      { items: 'a\n../..', sources: 'pkg/{}/**' },
+      {},
+      "Invalid sources 'pkg/{}/**': item 2 (../..) gives 'pkg/../../**', outside the workspace"
+    ],
+    [
+      'a sources placeholder that names nothing',
+      { items: 'a', sources: '{name}/**' },
+      {},
+      "Invalid sources '{name}/**': Placeholder {name} names nothing in item 1"
+    ],
+    [
+      "a task's sources outside the workspace",
+      { tasks: 'a:\n  run: echo\n  sources: ../x' },
+      {},
+      "Invalid tasks: task 'a' has sources '../x', outside the workspace"
+    ],
+    [
       'a summary-title of blanks',
       { items: 'a', 'summary-title': '   ' },
       {},
