@@ -40,7 +40,13 @@ export type SourceEntry =
 export class SourceReader {
   private readonly entries = new Map<string, Promise<SourceEntry | undefined>>()
   private running = 0
+  private mostAtOnce = 0
   private readonly waiting: (() => void)[] = []
+
+  /** The most files read at once so far. */
+  get peak(): number {
+    return this.mostAtOnce
+  }
 
   /** What counts of the file at the absolute `path`, read once. */
   entry(path: string): Promise<SourceEntry | undefined> {
@@ -61,6 +67,7 @@ export class SourceReader {
   private async limited<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= OPEN_AT_ONCE) await new Promise<void>(go => this.waiting.push(go))
     this.running += 1
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running)
     try {
       return await work()
     } finally {
