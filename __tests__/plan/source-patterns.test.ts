@@ -7,7 +7,8 @@ import { parseTasks } from '../../src/inputs/tasks.js'
 import { type Item } from '../../src/model/item.js'
 import { Shell } from '../../src/model/shell.js'
 import { prepareRun } from '../../src/plan/prepare.js'
-import { literalPrefix, sourcesWorkspace } from '../../src/plan/source-patterns.js'
+import { sourcesWorkspace } from '../../src/plan/source-patterns.js'
+import { literalPrefix } from '../../src/system/glob.js'
 import { type ExecutionSettings } from '../../src/inputs/settings.js'
 
 const workspace = mkdtempSync(join(tmpdir(), 'source-patterns-'))

@@ -13,7 +13,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { type PreparedItem } from '../../src/exec/command-task.js'
-import { sourcesDigests } from '../../src/plan/sources.js'
+import { describeUnreadable, sourcesDigests } from '../../src/plan/sources.js'
 import { SourceReader } from '../../src/system/source-files.js'
 
 /** A folder of files, written from paths to contents. */
@@ -66,6 +66,14 @@ describe('sourcesDigests', () => {
       expect([what, seen.has(after as string)]).toEqual([what, false])
       seen.add(after as string)
     }
+  })
+
+  it('matches nothing through a missing folder or a file on the way', async () => {
+    const root = tree({ 'a.txt': 'a', 'pkg/b': 'b' })
+    const none = await digest(tree({}), 'x/**')
+    const result = await sourcesDigests([item(0, [join(root, 'a.txt/src/**')])], root)
+    expect(result).toEqual({ digests: [none], unreadable: 0 })
+    expect(await digest(root, 'missing/x/**', 'pkg/**')).toBe(await digest(root, 'pkg/**'))
   })
 
   it('is a digest of nothing when nothing matches, which a file appearing changes', async () => {
@@ -161,6 +169,14 @@ describe('sourcesDigests', () => {
       }
     }
   )
+
+  it('says how many could not be read, in one notice', () => {
+    expect(describeUnreadable(0)).toBeUndefined()
+    expect(describeUnreadable(1)).toBe(
+      '1 source file or folder could not be read: the items whose sources match them run, as changed.'
+    )
+    expect(describeUnreadable(3)).toMatch(/^3 source files or folders could not be read/)
+  })
 
   it('counts a file that vanished before it was read as unreadable', async () => {
     const reader = new SourceReader()

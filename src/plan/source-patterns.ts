@@ -3,7 +3,7 @@ import { Inputs } from '../action/action-yml.js'
 import { type ExecutionSettings } from '../inputs/settings.js'
 import { type Item } from '../model/item.js'
 import { cut, itemLabel } from '../model/labels.js'
-import { rootedPattern } from '../system/glob.js'
+import { literalPrefix, rootedPattern } from '../system/glob.js'
 import { PatternTemplate } from '../template/pattern-template.js'
 import { PlaceholderError, TemplateError } from '../template/template.js'
 
@@ -100,57 +100,4 @@ export function sourcesWorkspace(workingDirectory: string, env = process.env): s
 function isInside(path: string, folder: string): boolean {
   const away = relative(folder, path)
   return away === '' || (!isAbsolute(away) && away !== '..' && !away.startsWith(`..${sep}`))
-}
-
-/**
- * The folder a rooted glob searches from: its segments up to the first with a wildcard or a
- * class of more than one character, escapes read as @actions/glob reads them.
- */
-export function literalPrefix(pattern: string): string {
-  const literal: string[] = []
-  for (const segment of pattern.split('/')) {
-    const text = literalSegment(segment)
-    if (text === undefined) break
-    literal.push(text)
-  }
-  return literal.join('/') || '/'
-}
-
-/**
- * A glob segment as the name it stands for, or undefined when it may match more than one: read
- * as @actions/glob's Pattern.getLiteral reads it (`\\c` is c, a class of one character is it).
- */
-function literalSegment(segment: string): string | undefined {
-  let text = ''
-  for (let index = 0; index < segment.length; index += 1) {
-    const char = segment[index] as string
-    if (char === '\\' && index + 1 < segment.length) {
-      text += segment[++index]
-      continue
-    }
-    if (char === '*' || char === '?') return undefined
-    if (char === '[' && index + 1 < segment.length) {
-      const set = classAt(segment, index + 1)
-      if (set !== undefined && set.text.length > 1) return undefined
-      if (set !== undefined && set.text !== '') {
-        text += set.text
-        index = set.close
-        continue
-      }
-    }
-    text += char
-  }
-  return text
-}
-
-/** The characters of a class opened before `start`, escapes read, and where it closes; undefined if it does not. */
-function classAt(segment: string, start: number): { text: string; close: number } | undefined {
-  let text = ''
-  for (let index = start; index < segment.length; index += 1) {
-    const char = segment[index] as string
-    if (char === '\\' && index + 1 < segment.length) text += segment[++index]
-    else if (char === ']') return { text, close: index }
-    else text += char
-  }
-  return undefined
 }

@@ -3,10 +3,18 @@ import { relative, sep } from 'node:path'
 import { type PreparedItem } from '../exec/command-task.js'
 import { matchSourceFiles, SourceReader, type SourceEntry } from '../system/source-files.js'
 
-/** Each item's sources digest (undefined: none, or a file could not be read), and how many files could not be. */
+/** Each item's sources digest (undefined: none, or one could not be taken), and how many files or folders could not be read. */
 export interface SourcesDigests {
   digests: (string | undefined)[]
   unreadable: number
+}
+
+/** The notice for files that could not be read, or undefined when all could. */
+export function describeUnreadable(unreadable: number): string | undefined {
+  if (unreadable === 0) return undefined
+  const what =
+    unreadable === 1 ? '1 source file or folder' : `${unreadable} source files or folders`
+  return `${what} could not be read: the items whose sources match them run, as changed.`
 }
 
 /**
@@ -19,6 +27,7 @@ export async function sourcesDigests(
   cwd: string
 ): Promise<SourcesDigests> {
   const reader = new SourceReader()
+  const unlistable = { count: 0 }
   const byLines = new Map<string, Promise<string | undefined>>()
   const digests = await Promise.all(
     prepared.map(item => {
@@ -27,25 +36,28 @@ export async function sourcesDigests(
       const key = `${base}\0${item.sources.join('\0')}`
       let digest = byLines.get(key)
       if (digest === undefined) {
-        digest = digestOf(item.sources, base, reader)
+        digest = digestOf(item.sources, base, reader, unlistable)
         byLines.set(key, digest)
       }
       return digest
     })
   )
-  return { digests, unreadable: await reader.unreadable() }
+  return { digests, unreadable: (await reader.unreadable()) + unlistable.count }
 }
 
 /** The digest of what the lines match, or undefined when a file or folder could not be read. */
 async function digestOf(
   lines: readonly string[],
   base: string,
-  reader: SourceReader
+  reader: SourceReader,
+  unlistable: { count: number }
 ): Promise<string | undefined> {
   let paths: string[]
   try {
     paths = await matchSourceFiles(lines)
   } catch {
+    // A folder on the way could not be listed.
+    unlistable.count += 1
     return undefined
   }
   const named = paths.map(path => ({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type Stats } from 'node:fs'
 import { lstat, open, readlink } from 'node:fs/promises'
+import { literalPrefix } from './glob.js'
 import { READ_FLAGS } from './plain-files.js'
 
 /** How many source files are read at once: enough to overlap reads, few enough for any ulimit. */
@@ -16,13 +17,30 @@ const NOT_SOURCES = '!/**/.git'
  */
 export async function matchSourceFiles(lines: readonly string[]): Promise<string[]> {
   const glob = await import('@actions/glob')
-  const globber = await glob.create([...lines, NOT_SOURCES].join('\n'), {
+  const searched = await Promise.all(lines.map(async line => (await searchable(line)) && line))
+  const kept = searched.filter(line => line !== false)
+  const globber = await glob.create([...kept, NOT_SOURCES].join('\n'), {
     matchDirectories: false,
     implicitDescendants: true,
     followSymbolicLinks: false,
     excludeHiddenFiles: false
   })
   return [...new Set(await globber.glob())]
+}
+
+/**
+ * Whether a line can match anything: not when the folder it searches from is missing, or is a
+ * file on the way (which @actions/glob would throw for, ENOTDIR, rather than match nothing).
+ */
+async function searchable(line: string): Promise<boolean> {
+  if (line.startsWith('!')) return true
+  try {
+    await lstat(literalPrefix(line))
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code !== 'ENOENT' && code !== 'ENOTDIR'
+  }
 }
 
 /** One matched path as it enters a digest: what it is, and what of it counts. */
