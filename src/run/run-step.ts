@@ -60,7 +60,8 @@ async function runReviewThreads(
     kind: 'items',
     items: threads.threads.map(threadItem),
     source: mode.source,
-    command: mode.command
+    command: mode.command,
+    sources: mode.sources
   }
   const { owner, repo, number } = threads.pullRequest
   const noItemsReason = `${owner}/${repo}#${number} has no unresolved review threads that match`
