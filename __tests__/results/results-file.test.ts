@@ -14,7 +14,8 @@ import {
   writeResultsFile
 } from '../../src/results/results-file.js'
 import { RECORD_FORMAT, RESULTS_VERSION } from '../../src/results/report-format.js'
-import { readTimings } from '../../src/results/timings-file.js'
+import { readHistory } from '../../src/results/history-file.js'
+import { durationsBefore } from '../../src/model/history.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { FULL_RECORD, fullShardReport } from '../helpers/full-report.js'
@@ -174,9 +175,11 @@ describe('the results file', () => {
     delete versioned.version
     delete (versioned.counts as Record<string, unknown>).reused
     expect(versioned).toEqual(JSON.parse(text))
-    expect(await readTimings(BEFORE_VERSION)).toEqual({
-      timings: new Map([[JSON.stringify(FULL_RECORD.item), FULL_RECORD.durationMs]])
-    })
+    const { history, problem } = await readHistory(BEFORE_VERSION)
+    expect(problem).toBeUndefined()
+    expect(durationsBefore(history)).toEqual(
+      new Map([[JSON.stringify(FULL_RECORD.item), Math.round(FULL_RECORD.durationMs)]])
+    )
   })
 
   it('says which file cannot be read', async () => {
