@@ -182,6 +182,15 @@ describe('readHistory and writeHistory', () => {
     ])
   })
 
+  it('reads a timings file whatever its version says', async () => {
+    const path = file('timings-v9.json', JSON.stringify({ version: 9, timings: { a: 5 } }))
+    const read = await readHistory(path)
+    expect(read.problem).toBeUndefined()
+    expect(read.history.items.get('a')?.results).toEqual([
+      { runId: null, attempt: null, status: Success, durationMs: 5 }
+    ])
+  })
+
   it('reads a results file as its run: with its identity only when the file has one', async () => {
     const records = [
       record(0, 'a', Success, { durationMs: 10, commandDigest: DIGEST, endedAt: 5_000 }),
