@@ -118,7 +118,7 @@ describe('readHistory and writeHistory', () => {
       ],
       [
         file('unversioned.json', JSON.stringify({ ...history, version: undefined })),
-        'has history version undefined, not 1'
+        'has history version none, not 1'
       ],
       [file('no-runs.json', JSON.stringify({ ...history, runs: {} })), "it needs a 'runs' array"]
     ]

@@ -143,7 +143,7 @@ function historyOf(file: Record<string, unknown>): FromJson | string {
     return `was written by a newer parallel-exec (history version ${version}; this one reads ${HISTORY_VERSION})`
   }
   if (version !== HISTORY_VERSION)
-    return `has history version ${String(version)}, not ${HISTORY_VERSION}`
+    return `has history version ${JSON.stringify(version) ?? 'none'}, not ${HISTORY_VERSION}`
   if (!Array.isArray(file.runs) || !isObject(file.items)) {
     return "is not a history: it needs a 'runs' array and an 'items' object"
   }
