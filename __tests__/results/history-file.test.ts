@@ -120,6 +120,10 @@ describe('readHistory and writeHistory', () => {
         file('unversioned.json', JSON.stringify({ ...history, version: undefined })),
         'has history version none, not 1'
       ],
+      [
+        file('text-version.json', JSON.stringify({ ...history, version: '1' })),
+        'has history version "1", not 1'
+      ],
       [file('no-runs.json', JSON.stringify({ ...history, runs: {} })), "it needs a 'runs' array"]
     ]
     for (const [path, problem] of cases) {
