@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import {
   durationsBefore,
   emptyHistory,
@@ -165,6 +166,75 @@ describe('historyAfter', () => {
     const second = historyAfter(first, { ...run(2, 1), split: split('b'.repeat(64)) }, [])
     expect(second.runs.map(one => one.split?.itemsDigest)).toEqual([undefined, 'b'.repeat(64)])
     expect(historyAfter(second, run(3, 1), []).runs[1]?.split).toBeDefined()
+  })
+})
+
+describe('historyAfter (property)', () => {
+  it('adds a run once however often and in however many shards it is given, counting every result', () => {
+    const statuses = Object.values(TaskStatus)
+    const records = fc.uniqueArray(
+      fc.record({
+        item: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+        status: fc.constantFrom(...statuses)
+      }),
+      { selector: one => one.item, maxLength: 5 }
+    )
+    const runs = fc.array(
+      fc.record({
+        identity: fc.option(
+          fc.record({
+            id: fc.integer({ min: 1, max: 3 }),
+            attempt: fc.integer({ min: 1, max: 2 })
+          }),
+          { nil: undefined }
+        ),
+        records,
+        cut: fc.nat()
+      }),
+      // Fewer than 30 runs: no item goes unseen long enough to be dropped and counted afresh.
+      { maxLength: 29 }
+    )
+    let cases = 0
+    fc.assert(
+      fc.property(runs, drawn => {
+        cases++
+        let whole = emptyHistory()
+        let byShard = emptyHistory()
+        // What the test counts on its own: each item's started results, by run attempt.
+        const started = new Map<string, Map<string, TaskStatus>>()
+        drawn.forEach(({ identity, records: ran, cut }, position) => {
+          const made = ran.map(({ item, status }) => ended(item, status, position))
+          const at = { identity, at: position }
+          const once = historyAfter(whole, at, made)
+          if (identity !== undefined) expect(historyAfter(once, at, made)).toEqual(once)
+          whole = once
+          const split = cut % (made.length + 1)
+          byShard = historyAfter(
+            historyAfter(byShard, at, made.slice(0, split)),
+            at,
+            made.slice(split)
+          )
+          if (identity !== undefined) expect(byShard).toEqual(whole)
+          else byShard = whole
+          for (const one of ran) {
+            if (one.status === Skipped || one.status === Reused) continue
+            const runKey =
+              identity === undefined ? `local ${position}` : `${identity.id}/${identity.attempt}`
+            const results = started.get(one.item) ?? new Map<string, TaskStatus>()
+            results.set(runKey, one.status)
+            started.set(one.item, results)
+          }
+        })
+        for (const [item, entry] of whole.items) {
+          const results = [...(started.get(item)?.values() ?? [])]
+          const failed = results.filter(status => status === Failure || status === TimedOut)
+          expect([item, entry.runs, entry.failures]).toEqual([item, results.length, failed.length])
+          expect(entry.results.length).toBeLessThanOrEqual(Math.min(10, results.length))
+        }
+      }),
+      { seed: 20261207, numRuns: 300 }
+    )
+    expect(cases).toBe(300)
   })
 })
 
