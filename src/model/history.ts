@@ -128,7 +128,7 @@ export interface RunToRecord {
 }
 
 /** Whether a task with this status ran to an end: what skip-passed and durations go by. */
-export function ranToAnEnd(status: TaskStatus): boolean {
+function ranToAnEnd(status: TaskStatus): boolean {
   switch (status) {
     case TaskStatus.Success:
     case TaskStatus.Failure:
