@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import { execFileSync } from 'node:child_process'
 import {
   chmodSync,
@@ -262,5 +263,52 @@ describe('readHistory and writeHistory', () => {
     expect(read.history.items.get('a')?.results.map(result => result.durationMs)).toEqual([
       15, 16, 17, 18, 19, 20, 21, 22, 23, 24
     ])
+  })
+
+  it('never throws on a damaged file, and keeps only what it can write back (property)', async () => {
+    const good = JSON.parse(historyFileText(sample())) as unknown
+    /** Every place in a JSON value, as the keys that lead to it. */
+    const places = (json: unknown, at: (string | number)[] = []): (string | number)[][] => {
+      if (json === null || typeof json !== 'object') return [at]
+      const inner = Object.entries(json).flatMap(([key, value]) =>
+        places(value, [...at, Array.isArray(json) ? Number(key) : key])
+      )
+      return [at, ...inner]
+    }
+    const all = places(good).filter(at => at.length > 0)
+    /** The good file with the value at `at` replaced (or removed, for undefined). */
+    const damaged = (at: (string | number)[], value: unknown): unknown => {
+      const copy = structuredClone(good) as Record<string | number, unknown>
+      let parent = copy
+      for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>
+      parent[at.at(-1) as string | number] = value
+      return copy
+    }
+    const damage = fc.oneof(
+      fc.record({ at: fc.constantFrom(...all), value: fc.option(fc.jsonValue({ maxDepth: 2 })) }),
+      fc.record({
+        at: fc.constant([] as (string | number)[]),
+        value: fc.jsonValue({ maxDepth: 3 })
+      })
+    )
+    let cases = 0
+    let leftOut = 0
+    await fc.assert(
+      fc.asyncProperty(damage, async ({ at, value }) => {
+        cases++
+        const json = at.length === 0 ? value : damaged(at, value ?? undefined)
+        const path = file('damaged.json', JSON.stringify(json) ?? '')
+        const read = await readHistory(path)
+        if (read.leftOut !== undefined) leftOut++
+        const again = await readHistory(
+          await writeHistory(mkdtempSync(join(dir, 'again-')), read.history)
+        )
+        expect(again).toEqual({ history: read.history })
+      }),
+      { seed: 20261207, numRuns: 400 }
+    )
+    expect(cases).toBe(400)
+    // Many damages hit one entry, which is left out while the rest is kept.
+    expect(leftOut).toBeGreaterThan(50)
   })
 })
