@@ -35,7 +35,7 @@ describe('loadHistory', () => {
     expect(await loadHistory(path)).toEqual(emptyHistory())
     expect(printed).toEqual([
       `::notice::History not used: no file at '${path}' (a first run or a cache miss). ` +
-        'The run goes on as a first run.\n'
+        'This run starts from no history.\n'
     ])
   })
 

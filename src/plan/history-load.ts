@@ -12,7 +12,7 @@ export async function loadHistory(path: string | undefined): Promise<History> {
   if (path === undefined) return emptyHistory()
   const { history, problem, leftOut } = await readHistory(path)
   if (problem !== undefined)
-    core.notice(`History not used: ${problem}. The run goes on as a first run.`)
+    core.notice(`History not used: ${problem}. This run starts from no history.`)
   if (leftOut !== undefined) core.notice(`History used in part: ${leftOut}.`)
   return history
 }
