@@ -710,6 +710,24 @@ describe('dependencyFlowchart', () => {
     expect(await checkFlowchart(nodes, chart)).toEqual([0, 1, 2, 3, 4])
   })
 
+  it('draws a reused node as passing, dashed and labelled, ranked with the successes', async () => {
+    const nodes: GraphNode[] = [
+      { name: 'build', needs: [], status: TaskStatus.Reused },
+      { name: 'test', needs: ['build'], status: TaskStatus.Success },
+      { name: 'lint', needs: [], status: TaskStatus.Skipped, reason: 'halted' }
+    ]
+    const chart = dependencyFlowchart(nodes)
+    expect(chart.text).toContain('  n0["#98;uild (reused)"]')
+    expect(chart.text).toContain(
+      '  classDef reused fill:#dafbe1,stroke:#1a7f37,color:#1f2328,stroke-dasharray:4 3\n  class n0 reused'
+    )
+    expect(await checkFlowchart(nodes, chart)).toEqual([0, 1, 2])
+    // Past the limit the skipped node is kept first, then the first of the passing ones.
+    const two = dependencyFlowchart(nodes, { maxEntries: 2 })
+    expect(two.omitted).toBe(1)
+    expect(await checkFlowchart(nodes, two)).toEqual([0, 2])
+  })
+
   it('draws a node with many needs, and an empty graph', async () => {
     const nodes: GraphNode[] = Array.from({ length: 60 }, (_, i) => ({
       name: `job ${i}`,
