@@ -112,6 +112,22 @@ describe('a run that reused tasks', () => {
   })
 })
 
+describe('a dry run that would reuse tasks', () => {
+  it('says it is one, and how many tasks a run would reuse', () => {
+    const records = [
+      record(0, 'a', TaskStatus.Skipped, { skipReason: 'dry run' }),
+      reused(1, 'b'),
+      reused(2, 'c')
+    ]
+    const text = buildSummary(report(records), 'ci')
+    expect(text).toMatch(
+      /^<h2>⏭️ ci: dry run of 3 tasks<\/h2>\n\n<p>Dry run: nothing was run\. The table lists the 3 tasks and the log each command\. 2 of them would be reused: they succeeded before with the same command\.<\/p>/
+    )
+    // A run that reused every task is no dry run.
+    expect(buildSummary(report([reused(0, 'a')]), 'ci')).toMatch(/^<h2>✅ ci: 1 of 1 succeeded/)
+  })
+})
+
 describe('flaky tasks', () => {
   it('names the tasks flaky in recent runs that passed first time here, with how often', () => {
     const records = [

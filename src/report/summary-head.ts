@@ -56,22 +56,30 @@ export function summaryHead(report: RunReport, title: string): string[] {
   return parts
 }
 
-/** Whether nothing ran because the run was a dry run: every task is skipped as one. */
+/**
+ * Whether nothing ran because the run was a dry run: every task is skipped as one, but those it
+ * shows as reused (they succeeded before, and a run would not start them either).
+ */
 function isDryRun(report: RunReport): boolean {
+  const dry = (record: TaskRecord): boolean =>
+    record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON
   return (
-    report.records.length > 0 &&
-    report.records.every(
-      record => record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON
-    )
+    report.records.some(dry) &&
+    report.records.every(record => dry(record) || record.status === TaskStatus.Reused)
   )
 }
 
-/** A dry run's opening: it says so, and has no times or counts of outcomes to show. */
+/** A dry run's opening: it says so, has no times or outcomes to show, and counts what a run would reuse. */
 function dryRunHead(report: RunReport, title: string): string[] {
   const total = report.counts.total
+  const { reused } = report.counts
+  const wouldReuse =
+    reused === 0
+      ? ''
+      : ` ${count(reused)} of them would be reused: they succeeded before with the same command.`
   return [
     `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}</h2>\n`,
-    `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.</p>\n`
+    `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.${wouldReuse}</p>\n`
   ]
 }
 
