@@ -147,8 +147,8 @@ describe('flaky tasks', () => {
     expect(text).toContain(
       '<h3>🔁 Flaky</h3>\n\n' +
         '<p>1 task failed, then succeeded on a retry: <code>web</code> (2 attempts).</p>\n\n' +
-        '<p>Flaky in recent runs: <code>api</code> (flaky in 2 of the last 10 runs), ' +
-        '<code>db</code> (flaky in 1 of the last 1 run).</p>\n'
+        '<p>Flaky in recent runs: <code>api</code> (flaky in 2 of its last 10 runs), ' +
+        '<code>db</code> (flaky in its last run).</p>\n'
     )
     expect(text).not.toMatch(/Flaky in recent runs:.*web/)
   })

@@ -50,7 +50,9 @@ export function flakySection(
   if (before.length > 0) {
     const often = (record: TaskRecord): string => {
       const { flaky, of } = recent.get(record.index) as { flaky: number; of: number }
-      return ` (flaky in ${count(flaky)} of the last ${counted(of, 'run')})`
+      return of === 1
+        ? ' (flaky in its last run)'
+        : ` (flaky in ${count(flaky)} of its last ${count(of)} runs)`
     }
     parts.push(`<p>Flaky in recent runs: ${nameList(before, label, often, MAX_NAMED)}.</p>\n`)
   }
