@@ -1,9 +1,10 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import {
   chmodSync,
   mkdirSync,
   mkdtempSync,
+  realpathSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { type PreparedItem } from '../../src/exec/command-task.js'
 import { describeUnreadable, sourcesDigests } from '../../src/plan/sources.js'
-import { SourceReader } from '../../src/system/source-files.js'
+import { matchSourceFiles, SourceReader } from '../../src/system/source-files.js'
 
 /** A folder of files, written from paths to contents. */
 function tree(files: Record<string, string>): string {
@@ -129,6 +130,84 @@ describe('sourcesDigests', () => {
     rmSync(join(root, 'pkg/broken'))
     symlinkSync('../elsewhere', join(root, 'pkg/broken'))
     expect(await digest(root, 'pkg/**')).not.toBe(first)
+  })
+
+  describe('links on the way to a line’s folder', () => {
+    const saved = process.env.GITHUB_WORKSPACE
+    afterEach(() => {
+      if (saved === undefined) delete process.env.GITHUB_WORKSPACE
+      else process.env.GITHUB_WORKSPACE = saved
+    })
+
+    /** A workspace with `link` to a folder outside it holding sub/secret, and `gitlink` to its .git. */
+    function linkedWorkspace(): { workspace: string; outside: string } {
+      const outside = tree({ 'sub/secret': 's' })
+      const workspace = tree({ 'pkg/a': 'a', '.git/config': '[core]' })
+      symlinkSync(outside, join(workspace, 'link'))
+      symlinkSync('.git', join(workspace, 'gitlink'))
+      process.env.GITHUB_WORKSPACE = workspace
+      return { workspace, outside }
+    }
+
+    it.each([
+      ['an item’s line', 'link/sub/**', 'sub', undefined, 'Invalid sources: item 1 (0) has'],
+      ['a task’s line', 'link/sub/**', 'sub', [], "Invalid tasks: task '0' has"],
+      [
+        'a file named through the link',
+        'link/sub/secret',
+        'sub/secret',
+        undefined,
+        'Invalid sources: item 1 (0) has'
+      ]
+    ])('refuses %s that a link takes out of the workspace', async (_, line, real, needs, start) => {
+      const { workspace, outside } = linkedWorkspace()
+      const linked = { ...item(0, [join(workspace, 'pkg/**'), join(workspace, line)]), needs }
+      await expect(sourcesDigests([linked], workspace)).rejects.toThrow(
+        `${start} sources '${join(workspace, line)}', which search '${join(realpathSync(outside), real)}' once links are followed, outside the workspace '${realpathSync(workspace)}'. Expected globs whose folders, links followed, are inside the workspace.`
+      )
+    })
+
+    it('refuses a line that a link takes into .git, which the .git exclusion would not see', async () => {
+      const { workspace } = linkedWorkspace()
+      await expect(
+        sourcesDigests([item(0, [join(workspace, 'gitlink/config')])], workspace)
+      ).rejects.toThrow(
+        `which search '${join(realpathSync(workspace), '.git/config')}' once links are followed, inside a .git folder, which is never a source.`
+      )
+    })
+
+    it('takes a link inside the workspace to a folder inside it, and a missing folder behind a link as nothing', async () => {
+      const { workspace } = linkedWorkspace()
+      symlinkSync('pkg', join(workspace, 'alias'))
+      const viaAlias = await sourcesDigests([item(0, [join(workspace, 'alias/**')])], workspace)
+      expect(viaAlias.digests[0]).toMatch(/^[0-9a-f]{64}$/)
+      const missing = await sourcesDigests([item(0, [join(workspace, 'alias/none/**')])], workspace)
+      expect(missing.digests[0]).toBe(await digest(tree({}), 'x/**'))
+    })
+
+    it('records a link to an outside folder as a link, never walked: as a line’s folder or below it', async () => {
+      const { workspace, outside } = linkedWorkspace()
+      symlinkSync(outside, join(workspace, 'pkg/out'))
+      expect(await matchSourceFiles([join(workspace, 'pkg/**')])).toEqual(
+        expect.arrayContaining([join(workspace, 'pkg/out')])
+      )
+      expect(await matchSourceFiles([join(workspace, 'pkg/**')])).toHaveLength(2)
+      expect(await matchSourceFiles([join(workspace, 'link/**')])).toEqual([
+        join(workspace, 'link')
+      ])
+      const before = await sourcesDigests(
+        [item(0, [join(workspace, 'pkg/**')]), item(1, [join(workspace, 'link')])],
+        workspace
+      )
+      write(outside, 'sub/secret', 'changed')
+      write(outside, 'added', 'new')
+      expect(
+        await sourcesDigests(
+          [item(0, [join(workspace, 'pkg/**')]), item(1, [join(workspace, 'link')])],
+          workspace
+        )
+      ).toEqual(before)
+    })
   })
 
   it('names a FIFO and a socket without opening them', async () => {
