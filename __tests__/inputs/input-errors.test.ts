@@ -173,6 +173,12 @@ describe('every bad-input error names its input', () => {
       "Invalid sources '~/.npmrc': it starts with ~"
     ],
     [
+      'a sources line with a . that a glob cannot hold',
+      { items: 'a', sources: 'a/[.]/b' },
+      {},
+      "Invalid sources 'a/[.]/b': its part '[.]' stands for '.', which a glob cannot hold."
+    ],
+    [
       "a task's sources that only exclude",
       { tasks: 'a:\n  run: echo\n  sources: "!x"' },
       {},

@@ -249,6 +249,14 @@ describe('sourcesDigests', () => {
     }
   )
 
+  it('lets through, rather than count as unreadable, an error that is not the file system’s', async () => {
+    const root = tree({ 'a/b': 'b' })
+    // The inputs refuse such a line; were one to get here, it must fail loudly, not run as changed.
+    await expect(digest(root, 'a/[.]/b')).rejects.toThrow(
+      "Relative pathing '.' and '..' is not allowed"
+    )
+  })
+
   it('says how many could not be read, in one notice', () => {
     expect(describeUnreadable(0)).toBeUndefined()
     expect(describeUnreadable(1)).toBe(
