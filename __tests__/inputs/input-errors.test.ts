@@ -192,9 +192,15 @@ describe('every bad-input error names its input', () => {
     ],
     [
       'an item that takes a sources line out of the workspace',
-      { items: 'a\n../..', sources: 'pkg/{}/**' },
+      { items: 'a\n/etc', sources: '{}/**' },
       {},
-      "Invalid sources 'pkg/{}/**': item 2 (../..) gives 'pkg/../../**', outside the workspace"
+      "Invalid sources '{}/**': item 2 (/etc) gives '/etc/**', outside the workspace"
+    ],
+    [
+      'an item that folds away in a sources line',
+      { items: 'a\nb/..', sources: 'pkg/{}/**' },
+      {},
+      "Invalid items: Placeholder {} cannot be used in a path pattern for item 2 (\"b/..\"): its value 'b/..' has the part '..'"
     ],
     [
       'a sources placeholder that names nothing',

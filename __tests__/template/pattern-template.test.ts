@@ -59,6 +59,42 @@ describe('PatternTemplate', () => {
     )
   })
 
+  it.each<[string, Item, string]>([
+    ['packages/{}/**', '', "its value '' names no path"],
+    ['packages/{name}/**', { name: '' }, "its value '' names no path"],
+    ['packages/{}/**', '/', "its value '/' names no path"],
+    ['packages/{name}/**', { name: '.' }, "its value '.' has the part '.'"],
+    ['{}', '..', "its value '..' has the part '..'"],
+    ['{}/**', 'x/..', "its value 'x/..' has the part '..'"],
+    ['{}/**', 'a/./b', "its value 'a/./b' has the part '.'"],
+    ['{1}', ['..'], "its value '..' has the part '..'"],
+    ['{/.}', 'x/.env', "its value '' names no path"],
+    ['{/}/**', 'a/', "its value '' names no path"],
+    ['{.}', '.bashrc', "its value '' names no path"],
+    ['{//}/**', '../x', "its value '..' has the part '..'"]
+  ])(
+    'refuses in %p the item %p, whose value would not name a path of its own',
+    (line, item, why) => {
+      expect(() => render(line, item)).toThrow(
+        `cannot be used in a path pattern for item 1 (${JSON.stringify(item)}): ${why}`
+      )
+      expect(() => render(line, item)).toThrow(
+        'Expected a value that names a path of its own: not empty, with no . or .. part.'
+      )
+    }
+  )
+
+  it('takes {//} of an item without a folder as the working directory, its folder', () => {
+    expect(render('{//}/*.ts', 'x.ts')).toBe('./*.ts')
+    expect(render('{//}/*.ts', './x.ts')).toBe('./*.ts')
+    expect(rootedPattern(render('{//}/*.ts', 'x.ts'), '/w')).toBe('/w/*.ts')
+  })
+
+  it('takes a value starting with ~ as a folder named so, not the home folder', () => {
+    expect(rootedPattern(render('{}/**', '~'), '/w')).toBe('/w/~/**')
+    expect(rootedPattern(render('x/{}', '~/.npmrc'), '/w')).toBe('/w/x/~/.npmrc')
+  })
+
   it('tells whether a line has placeholders', () => {
     expect(PatternTemplate.parse('src/**').hasPlaceholders).toBe(false)
     expect(PatternTemplate.parse('src/{}').hasPlaceholders).toBe(true)
