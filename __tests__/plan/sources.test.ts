@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import {
   chmodSync,
   mkdirSync,
@@ -95,6 +96,27 @@ describe('sourcesDigests', () => {
     )
     expect(digests.digests[0]).toBe(digests.digests[1])
     expect(digests.unreadable).toBe(0)
+  })
+
+  it('orders entries by their UTF-8 bytes, however they are found: not UTF-16, not the locale', async () => {
+    // U+E000 is EE 80 80 in UTF-8, 😀 F0 9F 98 80, but in UTF-16 😀 (D83D DE00) comes first;
+    // a locale puts a before B, bytes put B (42) before a (61).
+    const names = ['\uE000', '😀', 'B', 'a', 'é']
+    const root = tree(Object.fromEntries(names.map(name => [name, name])))
+    const bytes = [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    expect(bytes).toEqual(['B', 'a', 'é', '\uE000', '😀'])
+    expect(bytes).not.toEqual([...names].sort())
+    expect(bytes).not.toEqual([...names].sort((a, b) => a.localeCompare(b)))
+    // The digest as decision 017 defines it, over the entries in that order.
+    const expected = createHash('sha256')
+    for (const name of bytes) {
+      const sha256 = createHash('sha256').update(name).digest('hex')
+      expected.update(`F\0${name}\0${Buffer.byteLength(name)}\0${sha256}\0`)
+    }
+    // One line per file: the glob finds them in the lines' order.
+    expect(await digest(root, ...names)).toBe(expected.digest('hex'))
+    expect(await digest(root, ...[...names].reverse())).toBe(await digest(root, ...names))
+    expect(await digest(root, ...[...bytes].reverse())).toBe(await digest(root, ...names))
   })
 
   it('leaves out what a ! line excludes, and every .git file and folder', async () => {
