@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
@@ -308,6 +308,49 @@ describe('sourcesDigests', () => {
     expect(result.digests[0]).toBe(result.digests[2])
     // a/1 and b/1 hold the same bytes, under other paths.
     expect(result.digests[3]).not.toBe(result.digests[0])
+  })
+
+  it('globs each distinct list once, however many items share it', async () => {
+    const dir = tree({ 'shared/x': 'x', 'a/1': '1', 'b/1': '1' })
+    // @actions/glob says, in a debug line, each folder it starts a search from.
+    const written: string[] = []
+    const write = process.stdout.write.bind(process.stdout)
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
+      if (String(chunk).includes('::debug::Search path')) return written.push(String(chunk)) > 0
+      return write(chunk as string, ...(rest as []))
+    })
+    try {
+      const shared = [join(dir, 'shared/**'), join(dir, 'a/**')]
+      await sourcesDigests(
+        [item(0, shared), item(1, [...shared]), item(2, shared), item(3, [join(dir, 'b/**')])],
+        dir
+      )
+    } finally {
+      spy.mockRestore()
+    }
+    const searched = (folder: string): number =>
+      written.filter(line => line.includes(`Search path '${join(dir, folder)}'`)).length
+    expect([searched('shared'), searched('a'), searched('b')]).toEqual([1, 1, 1])
+  })
+
+  it('counts a folder it cannot list as unreadable: a path longer than the system allows', async () => {
+    const dir = tree({ 'other/b': 'b' })
+    // Two chains of folders, each short enough to make, one moved to the end of the other.
+    const levels = Array.from({ length: 10 }, () => 'd'.repeat(250))
+    mkdirSync(join(dir, 'deep', ...levels), { recursive: true })
+    mkdirSync(join(dir, 'more', ...levels), { recursive: true })
+    renameSync(join(dir, 'more'), join(dir, 'deep', ...levels, 'more'))
+    try {
+      const result = await sourcesDigests(
+        [item(0, [join(dir, 'deep/**')]), item(1, [join(dir, 'other/**')])],
+        dir
+      )
+      expect(result.digests[0]).toBeUndefined()
+      expect(result.digests[1]).toMatch(/^[0-9a-f]{64}$/)
+      expect(result.unreadable).toBe(1)
+    } finally {
+      execFileSync('rm', ['-rf', join(dir, 'deep')])
+    }
   })
 
   it('reads many files, at most 16 at once, each once', async () => {
