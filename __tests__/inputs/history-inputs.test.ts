@@ -188,6 +188,26 @@ describe("tasks' sources", () => {
       "Invalid tasks: task 'a' has sources '*/[.][.]/b': its part '[.][.]' stands for '..', which a glob cannot hold."
     ],
     [
+      'a:\n  run: make\n  sources: []',
+      "Invalid tasks: task 'a' has sources [], which name no file. Expected a glob such as 'src/**', or a list of them; leave sources: out for a task without sources."
+    ],
+    [
+      'a:\n  run: make\n  sources: "# src/**"',
+      'Invalid tasks: task \'a\' has sources "# src/**", which name no file.'
+    ],
+    [
+      'a:\n  run: make\n  sources: [src/**, "#x"]',
+      'Invalid tasks: task \'a\' has sources "#x" in its list: blank, a comment or more than one line. Expected one glob per entry, such as src/**; leave out what is not one.'
+    ],
+    [
+      'a:\n  run: make\n  sources: [src/**, " "]',
+      'Invalid tasks: task \'a\' has sources " " in its list: blank'
+    ],
+    [
+      'a:\n  run: make\n  sources: ["src/**\\n!x"]',
+      'Invalid tasks: task \'a\' has sources "src/**\\n!x" in its list'
+    ],
+    [
       'a:\n  run: make\n  sources: "a\\0b"',
       "Invalid tasks: task 'a': its sources contains a NUL character"
     ]

@@ -78,6 +78,13 @@ describe('sourcesDigests', () => {
     expect(await digest(root, 'missing/x/**', 'pkg/**')).toBe(await digest(root, 'pkg/**'))
   })
 
+  it('does not count mode bits, a known limit the docs state: chmod +x alone changes nothing', async () => {
+    const root = tree({ 'pkg/run.sh': 'echo' })
+    const before = await digest(root, 'pkg/**')
+    chmodSync(join(root, 'pkg/run.sh'), 0o755)
+    expect(await digest(root, 'pkg/**')).toBe(before)
+  })
+
   it('is a digest of nothing when nothing matches, which a file appearing changes', async () => {
     const root = tree({})
     const none = await digest(root, 'pkg/**')
