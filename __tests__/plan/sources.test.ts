@@ -203,6 +203,10 @@ describe('sourcesDigests', () => {
       ).rejects.toThrow(
         `which search '${join(realpathSync(workspace), '.git/config')}' once links are followed, inside a .git folder, which is never a source.`
       )
+      // As does a line that names .git as written, which would only ever match nothing.
+      await expect(
+        sourcesDigests([item(0, [join(workspace, '.git/**')])], workspace)
+      ).rejects.toThrow('inside a .git folder, which is never a source.')
     })
 
     it('takes a link inside the workspace to a folder inside it, and a missing folder behind a link as nothing', async () => {
