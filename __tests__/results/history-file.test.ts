@@ -20,12 +20,16 @@ import {
   readHistory,
   writeHistory
 } from '../../src/results/history-file.js'
-import { writeResultsFile } from '../../src/results/results-file.js'
+import { resultsFileText, writeResultsFile } from '../../src/results/results-file.js'
 import { record, report } from '../helpers/records.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'history-'))
 const DIGEST = 'e'.repeat(64)
 const { Success, Failure } = TaskStatus
+
+/** A results file's text over these records. */
+const resultsFileTextOf = (records: Parameters<typeof report>[0]): string =>
+  resultsFileText(report(records))
 
 /** A file in the test directory holding `text`. */
 function file(name: string, text: string): string {
@@ -265,8 +269,18 @@ describe('readHistory and writeHistory', () => {
     ])
   })
 
-  it('never throws on a damaged file, and keeps only what it can write back (property)', async () => {
-    const good = JSON.parse(historyFileText(sample())) as unknown
+  it('never throws on a damaged history, timings or results file, and keeps only what it can write back (property)', async () => {
+    const kinds = {
+      history: JSON.parse(historyFileText(sample())) as unknown,
+      timings: { version: 1, timings: { a: 5, __proto__: 7, b: 0 } } as unknown,
+      results: JSON.parse(
+        resultsFileTextOf([
+          record(0, 'a', Success, { flaky: true, attempts: 2, commandDigest: DIGEST }),
+          record(1, { path: 'x' }, Failure, { sourcesDigest: DIGEST }),
+          record(2, 'a', TaskStatus.Skipped)
+        ])
+      ) as unknown
+    }
     /** Every place in a JSON value, as the keys that lead to it. */
     const places = (json: unknown, at: (string | number)[] = []): (string | number)[][] => {
       if (json === null || typeof json !== 'object') return [at]
@@ -275,39 +289,61 @@ describe('readHistory and writeHistory', () => {
       )
       return [at, ...inner]
     }
-    const all = places(good).filter(at => at.length > 0)
-    /** The good file with the value at `at` replaced (or removed, for undefined). */
-    const damaged = (at: (string | number)[], value: unknown): unknown => {
+    // JSON nested far deeper than a stack can follow: written into the text in place of a marker.
+    const DEEP = { array: '\u0000deep array', object: '\u0000deep object' }
+    const deepText = {
+      [DEEP.array]: '['.repeat(20_000) + ']'.repeat(20_000),
+      [DEEP.object]: '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)
+    }
+    const deepValue = fc.constantFrom(DEEP.array, DEEP.object)
+    /** The file with the value at `at` replaced (or removed, for undefined), as text. */
+    const damaged = (good: unknown, at: (string | number)[], value: unknown): string => {
       const copy = structuredClone(good) as Record<string | number, unknown>
       let parent = copy
       for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>
-      parent[at.at(-1) as string | number] = value
-      return copy
+      if (at.length > 0) parent[at.at(-1) as string | number] = value
+      const text = (at.length === 0 ? JSON.stringify(value) : JSON.stringify(copy)) ?? ''
+      return text.replace(
+        /"\\u0000deep (array|object)"/,
+        marker => deepText[JSON.parse(marker) as string]!
+      )
     }
-    const damage = fc.oneof(
-      fc.record({ at: fc.constantFrom(...all), value: fc.option(fc.jsonValue({ maxDepth: 2 })) }),
-      fc.record({
-        at: fc.constant([] as (string | number)[]),
-        value: fc.jsonValue({ maxDepth: 3 })
-      })
+    const damage = fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])).chain(kind =>
+      fc.oneof(
+        fc.record({
+          kind: fc.constant(kind),
+          at: fc.constantFrom(...places(kinds[kind]).filter(at => at.length > 0)),
+          value: fc.oneof(fc.option(fc.jsonValue({ maxDepth: 2 })), deepValue)
+        }),
+        fc.record({
+          kind: fc.constant(kind),
+          at: fc.constant([] as (string | number)[]),
+          value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), deepValue)
+        })
+      )
     )
     let cases = 0
+    let deep = 0
     let leftOut = 0
     await fc.assert(
-      fc.asyncProperty(damage, async ({ at, value }) => {
+      fc.asyncProperty(damage, async ({ kind, at, value }) => {
         cases++
-        const json = at.length === 0 ? value : damaged(at, value ?? undefined)
-        const path = file('damaged.json', JSON.stringify(json) ?? '')
+        if (value === DEEP.array || value === DEEP.object) deep++
+        const path = file('damaged.json', damaged(kinds[kind], at, value ?? undefined))
         const read = await readHistory(path)
         if (read.leftOut !== undefined) leftOut++
+        for (const notice of [read.problem, read.leftOut]) {
+          expect((notice ?? '').length).toBeLessThan(400)
+        }
         const again = await readHistory(
           await writeHistory(mkdtempSync(join(dir, 'again-')), read.history)
         )
         expect(again).toEqual({ history: read.history })
       }),
-      { seed: 20261207, numRuns: 400 }
+      { seed: 20261207, numRuns: 600 }
     )
-    expect(cases).toBe(400)
+    expect(cases).toBe(600)
+    expect(deep).toBeGreaterThan(100)
     // Many damages hit one entry, which is left out while the rest is kept.
     expect(leftOut).toBeGreaterThan(50)
   })

@@ -109,7 +109,7 @@ describe('the results file', () => {
     [
       'no item',
       f => delete f.results[0].item,
-      "'results[0].item' is missing. Expected an item (any JSON value)."
+      "'results[0].item' is missing. Expected an item (any JSON value nested at most 1000 levels deep)."
     ],
     [
       'counts off',
@@ -281,5 +281,42 @@ describe('the results file', () => {
     expect(() => parseResultsFile('{', 'x.json')).toThrow(
       "Invalid results file 'x.json': it is not JSON. Expected a results-file written by parallel-exec."
     )
+  })
+
+  it('refuses JSON nested thousands deep at any place as a problem of that file, in a short message', () => {
+    const good = resultsFileText(fullShardReport([{ ...FULL_RECORD }]))
+    /** Every place in a JSON value, as the keys that lead to it. */
+    const places = (json: unknown, at: (string | number)[] = []): (string | number)[][] => {
+      if (json === null || typeof json !== 'object') return [at]
+      const inner = Object.entries(json).flatMap(([key, value]) => places(value, [...at, key]))
+      return [at, ...inner]
+    }
+    const marker = '\u0000deep'
+    const deep = [
+      '['.repeat(20_000) + ']'.repeat(20_000),
+      '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)
+    ]
+    let cases = 0
+    for (const at of places(JSON.parse(good))) {
+      for (const nested of deep) {
+        const file = JSON.parse(good) as JsonFile
+        let parent = file
+        for (const key of at.slice(0, -1)) parent = parent[key] as JsonFile
+        if (at.length > 0) parent[at.at(-1) as string] = marker
+        const text =
+          at.length === 0 ? nested : JSON.stringify(file).replace(`"\\u0000deep"`, nested)
+        let message = ''
+        try {
+          parseResultsFile(text, 'r.json')
+        } catch (error) {
+          message = (error as Error).message
+        }
+        cases++
+        expect(message).toMatch(/^Invalid results file 'r\.json': /)
+        expect(message.length).toBeLessThan(400)
+      }
+    }
+    // Every field of a full shard's file, the file itself and each record's nested fields.
+    expect(cases).toBeGreaterThan(80)
   })
 })
