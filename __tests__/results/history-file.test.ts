@@ -12,7 +12,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { emptyHistory, historyAfter, type History } from '../../src/model/history.js'
+import { emptyHistory, type History } from '../../src/model/history.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import {
   historyFileText,
@@ -21,7 +21,7 @@ import {
   writeHistory
 } from '../../src/results/history-file.js'
 import { resultsFileText, writeResultsFile } from '../../src/results/results-file.js'
-import { record, report } from '../helpers/records.js'
+import { record, report, historyAfterAll } from '../helpers/records.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'history-'))
 const DIGEST = 'e'.repeat(64)
@@ -40,10 +40,10 @@ function file(name: string, text: string): string {
 
 /** A history of two runs, one sharded, with items a plain object would mistake for its own keys. */
 function sample(): History {
-  const first = historyAfter(emptyHistory(), { at: 1_000 }, [
+  const first = historyAfterAll(emptyHistory(), { at: 1_000 }, [
     record(0, 'a', Failure, { durationMs: 12.4 })
   ])
-  return historyAfter(
+  return historyAfterAll(
     first,
     {
       identity: { id: 123, attempt: 2 },

@@ -4,6 +4,7 @@ import {
   bounded,
   emptyHistory,
   historyAfter,
+  historyKeys,
   HISTORY_LIMITS,
   type History,
   type HistoryEntry,
@@ -224,9 +225,12 @@ function fromResults(file: Record<string, unknown>, modified: number): FromJson 
   } catch {
     identity = undefined
   }
+  // Keys over the file's records: right for a whole run's or a merge's file. A shard's file
+  // holds only some items, so an item repeated in the input may be numbered as another shard's.
+  const keys = historyKeys(records.map(record => record.item))
   const ended = records.reduce((latest, record) => Math.max(latest, record.endedAt ?? 0), 0)
   const at = ended > 0 ? ended : modified
-  return left.with(historyAfter(emptyHistory(), { identity, at }, records))
+  return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys))
 }
 
 /** The part of a results file's record that a history takes. */
