@@ -171,6 +171,30 @@ describe('readHistory and writeHistory', () => {
     expect([...read.history.items.keys()]).toEqual(['__proto__', 'constructor', 'fine'])
   })
 
+  it('says in a short notice what is wrong with a file, however long its keys and values', async () => {
+    const long = 'x'.repeat(200_000)
+    const history = JSON.parse(historyFileText(sample())) as Record<string, unknown>
+    const files = {
+      'a long version': { ...history, version: long },
+      'a long version that is a number': { ...history, version: Number('1'.repeat(300)) },
+      'a long item key': { ...history, items: { [long]: 5 } },
+      'a long field name': {
+        ...history,
+        items: { a: { seen: 1, results: [], runs: 0, failures: 0, flaky: 0, [long]: 1 } }
+      },
+      'a long timings key': { timings: { [long]: 'x' } },
+      'a long item with a bad status': { results: [{ item: long, status: long, durationMs: 1 }] }
+    }
+    const notices = []
+    for (const [name, json] of Object.entries(files)) {
+      const path = file('long.json', JSON.stringify(json))
+      const read = await readHistory(path)
+      const notice = read.problem ?? read.leftOut ?? ''
+      notices.push([name, notice.length < 250 + path.length, notice.includes('xxxxxxxx')])
+    }
+    expect(notices).toEqual(Object.keys(files).map(name => [name, true, !name.includes('number')]))
+  })
+
   it('reads a timings file as the durations of one run with no identity', async () => {
     const path = file(
       'timings.json',
