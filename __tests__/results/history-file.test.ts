@@ -75,6 +75,65 @@ describe('readHistory and writeHistory', () => {
     expect(Object.getPrototypeOf(read.history.items.get('__proto__'))).toBe(Object.prototype)
   })
 
+  it('never writes more than a reader reads: the items seen least recently are left out (property)', async () => {
+    // Items seen in different runs, with keys of one to four bytes a character.
+    const histories = fc
+      .array(
+        fc.record({
+          item: fc.string({ unit: 'grapheme', maxLength: 30 }),
+          run: fc.nat({ max: 5 })
+        }),
+        { maxLength: 12 }
+      )
+      .map(drawn =>
+        [0, 1, 2, 3, 4, 5].reduce((history, run) => {
+          const records = drawn
+            .filter(one => one.run === run)
+            .map(one => record(0, one.item, Success, { durationMs: run }))
+          return historyAfterAll(
+            history,
+            { identity: { id: run + 1, attempt: 1 }, at: run },
+            records
+          )
+        }, emptyHistory())
+      )
+    let cases = 0
+    let cut = 0
+    await fc.assert(
+      fc.asyncProperty(
+        histories,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        async (history, share) => {
+          cases++
+          const whole = historyFileText(history)
+          const head = historyFileText({ ...history, items: new Map() })
+          const max = Math.floor(
+            Buffer.byteLength(head) + share * (Buffer.byteLength(whole) - Buffer.byteLength(head))
+          )
+          const text = historyFileText(history, max)
+          expect(Buffer.byteLength(text)).toBeLessThanOrEqual(max)
+          const read = await readHistory(file('bounded.json', text))
+          expect(read.problem ?? read.leftOut).toBeUndefined()
+          const kept = read.history.items
+          if (kept.size < history.items.size) cut++
+          // Kept: the most recently seen, and as many of them as fit.
+          const bySeen = [...history.items].sort(([, a], [, b]) => b.seen - a.seen)
+          const next = bySeen[kept.size]
+          expect(bySeen.slice(0, kept.size).every(([key]) => kept.has(key))).toBe(true)
+          if (next !== undefined) {
+            const more = new Map([...kept, next])
+            expect(Buffer.byteLength(historyFileText({ ...history, items: more }))).toBeGreaterThan(
+              max - 2
+            )
+          } else expect(text).toBe(whole)
+        }
+      ),
+      { seed: 20261207, numRuns: 300 }
+    )
+    expect(cases).toBe(300)
+    expect(cut).toBeGreaterThan(100)
+  })
+
   it('writes compact JSON that says what it is first', () => {
     const text = historyFileText(sample())
     expect(text.split('\n')).toHaveLength(2)

@@ -257,19 +257,37 @@ function recordOf(json: unknown): HistoryRecord {
   return record
 }
 
-/** The JSON text of a history file: compact, as it is read by programs and kept in a cache. */
-export function historyFileText(history: History): string {
-  const file = {
+/**
+ * The JSON text of a history file: compact, as it is read by programs and kept in a cache. Never
+ * over `maxBytes` (what readHistory reads) while the runs alone fit: when the items do not all
+ * fit, those seen least recently are left out until the rest fits.
+ */
+export function historyFileText(history: History, maxBytes = MAX_HISTORY_BYTES): string {
+  const head = JSON.stringify({
     version: HISTORY_VERSION,
     kind: HISTORY_KIND,
     limits: history.limits,
-    runs: history.runs.map(run => HISTORY_RUN.write(run)),
-    // fromEntries defines each key as the object's own, so an item named __proto__ stays an item.
-    items: Object.fromEntries(
-      [...history.items].map(([key, entry]) => [key, HISTORY_ENTRY.write(entry)])
-    )
+    runs: history.runs.map(run => HISTORY_RUN.write(run))
+  })
+  // Each item as `"key":{…}`; JSON.stringify quotes a key such as __proto__ as any other.
+  const items = [...history.items].map(([key, entry]) => ({
+    seen: entry.seen,
+    text: `${JSON.stringify(key)}:${JSON.stringify(HISTORY_ENTRY.write(entry))}`
+  }))
+  const bytes = (text: string): number => Buffer.byteLength(text) + 1
+  // `{…,"items":{` and `}}` plus a newline, and a comma or brace per item.
+  let room = maxBytes - bytes(head) - '"items":{}'.length - 1
+  const kept = new Set<number>()
+  const byRecency = items.map((_, position) => position)
+  byRecency.sort((a, b) => (items[b]?.seen as number) - (items[a]?.seen as number) || a - b)
+  for (const position of byRecency) {
+    const size = bytes((items[position] as { text: string }).text)
+    if (size > room) break
+    room -= size
+    kept.add(position)
   }
-  return JSON.stringify(file) + '\n'
+  const written = items.filter((_, position) => kept.has(position)).map(item => item.text)
+  return `${head.slice(0, -1)},"items":{${written.join(',')}}}\n`
 }
 
 /** Writes the history for the next run into `directory`, and returns its path. */
