@@ -151,7 +151,9 @@ function started(status: TaskStatus): boolean {
 /**
  * The history after a run: `previous` (left unchanged) updated with the run's records. A run is
  * one (run id, attempt): given again (a merge adding shards one by one, a step run twice), it
- * keeps its place and each item's result from it is replaced, never counted twice. Skipped and
+ * keeps its place and each item's result from it is replaced, never counted twice, as long as the
+ * run is among the kept runs and the item's result from it among its kept results: a run given
+ * again once trimmed away counts as a new one (a run outside a workflow always does). Skipped and
  * reused items are only marked seen. Then results are trimmed to `limits.results` per item, runs
  * to `limits.unseenRuns`, and items not seen in the last `limits.unseenRuns` runs are dropped.
  * `keys` are the records' keys over the whole input (`recordKeys` of the run's plan; for records
