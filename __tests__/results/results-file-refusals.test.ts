@@ -13,11 +13,19 @@ describe('the results file', () => {
     f.counts.total = total
     f.merged = { files: 1, shards: null, missingShards: [], problems: [], ...merged }
   }
-  /** Makes the first record a reused one, as a run writes it (no flaky, attempts, slot or times). */
+  /** Makes the first record a reused one, as a run writes it (no flaky, attempts, exit, duration, slot or times). */
   const asReused = (f: JsonFile): void => {
     const first = f.results[0]
     delete first.flaky
-    const notRun = { attempts: 0, slot: null, startedAt: null, endedAt: null }
+    const notRun = {
+      attempts: 0,
+      exitCode: null,
+      signal: null,
+      durationMs: 0,
+      slot: null,
+      startedAt: null,
+      endedAt: null
+    }
     const reusedFrom = { runId: 5, attempt: 1, at: '2026-01-01T00:00:00.000Z' }
     Object.assign(first, { status: 'reused', ...notRun, reusedFrom })
     f.counts.succeeded = 0
@@ -237,6 +245,30 @@ describe('the results file', () => {
         f.results[0].endedAt = '2026-01-01T00:00:00.000Z'
       },
       "'results[0].endedAt' is set. Expected null for a reused result, which did not run."
+    ],
+    [
+      'reused with an exit code',
+      f => {
+        asReused(f)
+        f.results[0].exitCode = 0
+      },
+      "'results[0].exitCode' is set. Expected null for a reused result, which did not run."
+    ],
+    [
+      'reused with a signal',
+      f => {
+        asReused(f)
+        f.results[0].signal = 'SIGTERM'
+      },
+      "'results[0].signal' is set. Expected null for a reused result, which did not run."
+    ],
+    [
+      'reused with a duration',
+      f => {
+        asReused(f)
+        f.results[0].durationMs = 12
+      },
+      "'results[0].durationMs' is 12. Expected 0 for a reused result, which did not run."
     ],
     [
       'flaky on a failure',
