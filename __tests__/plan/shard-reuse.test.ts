@@ -32,7 +32,7 @@ function firstAttempt(items: string[], shards: number, statuses: TaskStatus[]) {
 }
 
 describe('history keys of repeated items under shard', () => {
-  it('an attempt-2 shard reuses exactly the items that passed in attempt 1, merged or shard by shard (property)', () => {
+  it('an attempt-2 shard reuses exactly the items that passed in attempt 1, added shard by shard, file by file or merged (property)', () => {
     const input = fc.record({
       items: fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 8 }),
       shards: fc.integer({ min: 1, max: 3 }),
@@ -40,20 +40,28 @@ describe('history keys of repeated items under shard', () => {
         minLength: 8,
         maxLength: 8
       }),
-      byShard: fc.boolean()
+      added: fc.constantFrom('by shard', 'by file', 'merged')
     })
     let cases = 0
     let repeatsApart = 0
     fc.assert(
-      fc.property(input, ({ items, shards, statuses, byShard }) => {
+      fc.property(input, ({ items, shards, statuses, added }) => {
         cases++
         const ran = firstAttempt(items, shards, statuses)
         const at = { identity: { id: RUN, attempt: 1 }, at: 1, split: ran[0]!.part.split }
         let history: History
-        if (byShard) {
+        if (added === 'by shard') {
           // Each shard's history adds its own records, keyed by its plan.
           history = ran.reduce(
             (sum, { part, records }) => historyAfter(sum, at, records, recordKeys(part, records)),
+            emptyHistory()
+          )
+        } else if (added === 'by file') {
+          // A merge adding each shard's file under its run: keys from the merged records.
+          const merged = ran.flatMap(one => one.records).sort((a, b) => a.index - b.index)
+          const whole = { prepared: merged, keys: historyKeys(merged.map(one => one.item)) }
+          history = ran.reduce(
+            (sum, { records }) => historyAfter(sum, at, records, recordKeys(whole, records)),
             emptyHistory()
           )
         } else {

@@ -33,15 +33,16 @@ export function scheduleByHistory(plan: RunPlan, history: History, runId?: numbe
 
 /**
  * The history key of each record of a run of `plan` (a whole run or one shard), by the record's
- * `index` in the whole input: the `keys` historyAfter and recentFlakiness take for them.
+ * `index` in the whole input: the `keys` historyAfter and recentFlakiness take for them. A merge
+ * passes its merged records (the whole input) as `prepared`, with `historyKeys` of their items.
  */
 export function recordKeys(
-  plan: Pick<RunPlan, 'prepared' | 'keys'>,
+  plan: { prepared: readonly { index: number }[]; keys: readonly string[] },
   records: readonly Pick<TaskRecord, 'index'>[]
 ): string[] {
-  const keyOf = new Map(plan.prepared.map((prepared, position) => [prepared.index, position]))
+  const positionOf = new Map(plan.prepared.map((prepared, position) => [prepared.index, position]))
   return records.map(record => {
-    const position = keyOf.get(record.index)
+    const position = positionOf.get(record.index)
     if (position === undefined) throw new Error(`No item ${record.index} in the run's plan`)
     return plan.keys[position] as string
   })
