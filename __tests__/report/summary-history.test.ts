@@ -119,7 +119,7 @@ describe('a dry run that would reuse tasks', () => {
       reused(1, 'b'),
       reused(2, 'c')
     ]
-    const text = buildSummary(report(records), 'ci')
+    const text = buildSummary(report(records, { dryRun: true }), 'ci')
     expect(text).toMatch(
       /^<h2>⏭️ ci: dry run of 3 tasks<\/h2>\n\n<p>Dry run: nothing was run\. The table lists the 3 tasks and the log each command\. 2 of them would be reused: they succeeded before with the same command\.<\/p>/
     )

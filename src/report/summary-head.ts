@@ -2,7 +2,7 @@ import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
 import { distinctLabels } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
-import { DRY_RUN_REASON, isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
@@ -27,7 +27,7 @@ const LINE_CHARS = 500
  * become a link (GFM links bare addresses whatever backslashes precede them), an image or emphasis.
  */
 export function summaryHead(report: RunReport, title: string): string[] {
-  if (isDryRun(report)) return dryRunHead(report, title)
+  if (report.dryRun === true) return dryRunHead(report, title)
   const { counts } = report
   const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success]
   // A reused task succeeded before and that result stands: it counts with the successes.
@@ -54,19 +54,6 @@ export function summaryHead(report: RunReport, title: string): string[] {
   const resolves = describeResolves(report.records)
   if (resolves !== undefined) parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`)
   return parts
-}
-
-/**
- * Whether nothing ran because the run was a dry run: every task is skipped as one, but those it
- * shows as reused (they succeeded before, and a run would not start them either).
- */
-function isDryRun(report: RunReport): boolean {
-  const dry = (record: TaskRecord): boolean =>
-    record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON
-  return (
-    report.records.some(dry) &&
-    report.records.every(record => dry(record) || record.status === TaskStatus.Reused)
-  )
 }
 
 /** A dry run's opening: it says so, has no times or outcomes to show, and counts what a run would reuse. */
