@@ -171,3 +171,28 @@ describe('flaky tasks', () => {
     expect(text).toContain('<code>t19</code> (3 attempts) and 5 more.</p>')
   })
 })
+
+describe('a shard that reused tasks', () => {
+  const shard = {
+    index: 1,
+    total: 3,
+    itemCount: 9,
+    itemsDigest: '0'.repeat(64),
+    splitDigest: '0'.repeat(64),
+    byTimings: true,
+    estimatedMs: 1000,
+    estimatedTotalMs: 3000,
+    items: [1, 4, 7].map(index => ({ index, item: `i${index}` }))
+  }
+
+  it('says how many of its items it has and how many were reused, not that it ran them all', () => {
+    const records = [reused(1, 'i1'), record(4, 'i4', TaskStatus.Success), reused(7, 'i7')]
+    const text = buildSummary(report(records, { shard }), 'ci')
+    expect(text).toContain(
+      'Shard **1/3** has **3** of the **9** items, **2** of them reused, balanced by known durations (about 1.0s of 3.0s).'
+    )
+    expect(text).not.toMatch(/ran \*\*3\*\*|by timings/)
+    const fresh = buildSummary(report([record(4, 'i4', TaskStatus.Success)], { shard }), 'ci')
+    expect(fresh).toContain('Shard **1/3** has **1** of the **9** items, balanced by known')
+  })
+})

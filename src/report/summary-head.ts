@@ -116,10 +116,13 @@ export function nameList(
 function describeOrigin(report: RunReport): string {
   const { shard, merged } = report
   if (shard !== undefined) {
+    // A shard's items are its share, run or reused; a re-run attempt splits as its first did.
+    const reused =
+      report.counts.reused > 0 ? `, **${count(report.counts.reused)}** of them reused` : ''
     const balance = shard.byTimings
-      ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
+      ? `, balanced by known durations (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
       : ''
-    return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`
+    return `Shard **${shard.index}/${shard.total}** has **${count(report.counts.total)}** of the **${count(shard.itemCount)}** items${reused}${balance}.`
   }
   if (merged === undefined) return ''
   const from =
