@@ -130,6 +130,21 @@ describe('setOutputs with reused and flaky tasks', () => {
     expect(JSON.parse(outputs['failed-items'] as string)).toEqual([])
   })
 
+  it('marks as flaky in results exactly the tasks the flaky output counts, whatever file they came from', () => {
+    // A results file written before the `flaky` field: a success on its second attempt.
+    const older = record(0, 'old', TaskStatus.Success, { attempts: 2 })
+    const records = [
+      older,
+      flakyRecord(1, 'new'),
+      record(2, 'x', TaskStatus.Failure, { attempts: 3 })
+    ]
+    setOutputs(report(records), '')
+    const outputs = readOutputs(process.env.GITHUB_OUTPUT as string)
+    const results = JSON.parse(outputs.results as string) as { flaky?: true }[]
+    expect(outputs.flaky).toBe('2')
+    expect(results.map(result => result.flaky === true)).toEqual([true, true, false])
+  })
+
   it('writes 0 for both when none was reused or flaky', () => {
     setOutputs(report([record(0, 'a', TaskStatus.Success)]), '')
     const outputs = readOutputs(process.env.GITHUB_OUTPUT as string)
