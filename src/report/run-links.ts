@@ -33,11 +33,15 @@ export function attemptName({ runId, attempt }: Pick<ReusedFrom, 'runId' | 'atte
   return `run ${runId}, attempt ${attempt}`
 }
 
+/** Months as the summary names them: fixed, where ICU's names vary (`Sept` in Node 20's en-GB). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
 /** A time as the summary gives it, in UTC to the minute: `7 Dec 2026 10:02 UTC`; '' when invalid. */
 export function utcMinute(epochMs: number): string {
   const date = new Date(epochMs)
   if (Number.isNaN(date.getTime())) return ''
-  const month = date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })
-  const clock = date.toISOString().slice(11, 16)
-  return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()} ${clock} UTC`
+  const clock = [date.getUTCHours(), date.getUTCMinutes()]
+    .map(part => String(part).padStart(2, '0'))
+    .join(':')
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ${clock} UTC`
 }
