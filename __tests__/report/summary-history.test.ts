@@ -196,3 +196,18 @@ describe('a shard that reused tasks', () => {
     expect(fresh).toContain('Shard **1/3** has **1** of the **9** items, balanced by known')
   })
 })
+
+describe('a run that reused every task', () => {
+  it('says nothing ran, not a wall time of 0ms', () => {
+    const records = [reused(0, 'a'), reused(1, 'b')]
+    const text = buildSummary(report(records, { durationMs: 0 }), 'ci')
+    expect(text).toContain('<h2>✅ ci: 2 of 2 succeeded (2 reused)</h2>\n')
+    expect(text).toContain('\nNothing ran: every task succeeded before.\n')
+    expect(text).not.toContain('Wall time')
+    // One task that ran, or an item without a result, and the wall time is said again.
+    const ran = [reused(0, 'a'), record(1, 'b', TaskStatus.Success)]
+    expect(buildSummary(report(ran), 'ci')).toContain('Wall time **2.0s** on **2 workers**')
+    const lacking = report(records, { counts: { ...report(records).counts, total: 3 } })
+    expect(buildSummary(lacking, 'ci')).not.toContain('Nothing ran')
+  })
+})

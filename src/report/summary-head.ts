@@ -38,13 +38,7 @@ export function summaryHead(report: RunReport, title: string): string[] {
   const label = distinctLabels(report.records, NAME_CHARS)
   const tally = describeCounts(report, counts.total - report.records.length, label)
   if (tally !== '') parts.push(`<p>${tally}</p>\n`)
-  const speed = notableSpeedUp(report)
-  parts.push(
-    `Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
-      (speed === undefined
-        ? '.\n'
-        : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`)
-  )
+  parts.push(timing(report))
   const origin = describeOrigin(report)
   if (origin !== '') parts.push(`${origin}\n`)
   if (report.haltReason !== null) {
@@ -54,6 +48,25 @@ export function summaryHead(report: RunReport, title: string): string[] {
   const resolves = describeResolves(report.records)
   if (resolves !== undefined) parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`)
   return parts
+}
+
+/** How long the run took on how many workers, with its speed-up; or that nothing ran, when so. */
+function timing(report: RunReport): string {
+  const { records } = report
+  // Wall time and workers mean nothing when every task stands on an earlier success.
+  // (A merge's items without a result are not among them.)
+  const allReused =
+    records.length > 0 &&
+    records.length === report.counts.total &&
+    records.every(record => record.status === TaskStatus.Reused)
+  if (allReused) return 'Nothing ran: every task succeeded before.\n'
+  const speed = notableSpeedUp(report)
+  return (
+    `Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
+    (speed === undefined
+      ? '.\n'
+      : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`)
+  )
 }
 
 /** A dry run's opening: it says so, has no times or outcomes to show, and counts what a run would reuse. */
