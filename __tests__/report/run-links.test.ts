@@ -41,13 +41,31 @@ const variable = (...seeds: string[]): fc.Arbitrary<string | undefined> =>
     { nil: undefined, freq: 20 }
   )
 
+describe('repositoryUrl', () => {
+  it('refuses a host a browser would read as another address', () => {
+    const url = (server: string): string | undefined =>
+      repositoryUrl({ GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: 'octo/app' })
+    expect(url('https://0')).toBeUndefined()
+    expect(url('https://010.1')).toBeUndefined()
+    expect(url('http://0x7f.1:8080')).toBeUndefined()
+    expect(url('https://10.0.0.5')).toBe('https://10.0.0.5/octo/app')
+    expect(url('https://GHE.example:8443')).toBe('https://GHE.example:8443/octo/app')
+  })
+})
+
 describe('repositoryUrl (property)', () => {
   it("gives the summary no link, or a plain link to a run attempt, whatever the runner's variables", () => {
     let cases = 0
     let linked = 0
     fc.assert(
       fc.property(
-        variable('https://github.com', 'http://ghe.example:8080', 'https://GHE.example'),
+        variable(
+          'https://github.com',
+          'http://ghe.example:8080',
+          'https://GHE.example',
+          'https://10.0.0.5',
+          'https://0'
+        ),
         variable('octo/app', 'o/my.repo_1', 'a-b/..x', 'octo/..', 'octo/.', '_/-'),
         fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
         fc.integer({ min: 1, max: 1000 }),

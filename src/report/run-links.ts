@@ -15,7 +15,21 @@ export function repositoryUrl(env: NodeJS.ProcessEnv = process.env): string | un
   const repository = env.GITHUB_REPOSITORY ?? ''
   if (!SERVER_URL.test(server) || !REPOSITORY.test(repository)) return undefined
   if (repository.split('/').some(part => part === '.' || part === '..')) return undefined
+  if (!readAsWritten(server)) return undefined
   return `${server}/${repository}`
+}
+
+/**
+ * Whether a browser reads the server's host as it is written: `https://0` is 0.0.0.0 to it, and
+ * `https://010.1` is 8.0.0.1, numbers it reads as an IPv4 address in another notation.
+ */
+function readAsWritten(server: string): boolean {
+  const written = (server.split('/')[2] ?? '').replace(/:\d+$/, '').toLowerCase()
+  try {
+    return new URL(server).hostname === written
+  } catch {
+    return false
+  }
 }
 
 /** The page of one attempt of a workflow run, or undefined without a repository address. */
