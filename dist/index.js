@@ -32633,9 +32633,20 @@ function notice(message, properties = {}) {
 function error(message, properties = {}) {
     print(() => core/* error */.z3(neutraliseInline(String(message)), safeProperties(properties)));
 }
-/** A warning annotation. */
+/** Warning annotations sent by this step so far: GitHub shows only the first 10 of a step. */
+let warningsSent = 0;
+/** A warning annotation, counted. */
 function warning(message, properties = {}) {
+    warningsSent++;
     print(() => core/* warning */.$e(neutraliseInline(String(message)), safeProperties(properties)));
+}
+/** How many warning annotations this step has sent, so that later ones know the room left. */
+function sentWarnings() {
+    return warningsSent;
+}
+/** Counts warnings from zero again: for a new step in the same process (tests run many). */
+function resetWarningCount() {
+    warningsSent = 0;
 }
 /** Fails the step: exit code 1 once the action ends, and an error annotation. */
 function setFailed(message) {
@@ -34876,6 +34887,7 @@ const REPORT_FORMAT = {
     shard: optional(objectOf(SHARD_FORMAT)),
     merged: optional(objectOf(MERGE_FORMAT)),
     run: optional(objectOf(RUN_FORMAT)),
+    dryRun: optional(checked(json => json === true, 'true (or no dryRun key)')),
     records: arrayOf(objectOf(RECORD_FORMAT))
 };
 /**
@@ -35290,9 +35302,9 @@ function skipOf(record, report) {
         return record.skipReason ?? 'skipped';
     if (record.status === TaskStatus.Reused) {
         const from = record.reusedFrom;
-        return from === undefined
-            ? 'reused'
-            : `reused: succeeded in run ${from.runId}, attempt ${from.attempt}`;
+        const source = from === undefined ? '' : `: succeeded in run ${from.runId}, attempt ${from.attempt}`;
+        // A dry run reuses nothing: it says what a run would do.
+        return report.dryRun === true ? `dry run, would be reused${source}` : `reused${source}`;
     }
     return report.haltReason ? `cancelled: ${report.haltReason}` : 'cancelled';
 }
@@ -35640,8 +35652,8 @@ function describeShard(shard, count, splitReused = false) {
     const balance = splitReused
         ? `split as the first attempt of this run split them${shard.byTimings ? `: ${duration}` : ''}`
         : shard.byTimings
-            ? `balanced by timings: ${duration}`
-            : 'dealt round-robin; give timings to balance by duration';
+            ? `balanced by known durations: ${duration}`
+            : 'dealt round-robin; give history to balance by duration';
     return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
 }
 
@@ -35939,6 +35951,10 @@ function mergeReports(files, refused = []) {
         haltKind: mergedHaltKind(ordered),
         // The latest attempt's: the merged report is of that attempt, whichever files it re-ran.
         ...(run === undefined ? {} : { run }),
+        // Shards that all were dry runs merge into one; any real shard makes the merge real.
+        ...(ordered.length > 0 && ordered.every(file => file.report.dryRun === true)
+            ? { dryRun: true }
+            : {}),
         merged: {
             files: files.length,
             shards: first?.total ?? null,
@@ -36062,6 +36078,39 @@ function processEnd({ exitCode, signal }) {
     const code = exitCode === null ? '' : `exit code ${exitCode}`;
     return signal === null ? code : [signal, code].filter(part => part !== '').join(', ');
 }
+/**
+ * Whether a task of this status ran in this run: it has a duration worth showing and a place on
+ * the timeline. A skipped task never started; a reused one stands on an earlier run's success.
+ */
+function ranInThisRun(status) {
+    switch (status) {
+        case TaskStatus.Success:
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+            return true;
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
+/**
+ * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
+ * same rule as a record's `flaky` field, read from its status and attempts so that results files
+ * written before the field existed say it too.
+ */
+function isFlaky(record) {
+    switch (record.status) {
+        case TaskStatus.Success:
+            return record.attempts > 1;
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
 /** True for the statuses that fail the step. */
 function isUnsuccessful(status) {
     switch (status) {
@@ -36093,7 +36142,8 @@ function publicResult(record) {
         outputs: record.outputs,
         needs: record.needs,
         resolve: record.resolve,
-        flaky: record.flaky,
+        // As the `flaky` output counts: also for records of files written before the field.
+        flaky: isFlaky(record) ? true : undefined,
         reusedFrom: record.reusedFrom === undefined
             ? undefined
             : { ...record.reusedFrom, at: new Date(record.reusedFrom.at).toISOString() }
@@ -36462,19 +36512,6 @@ function nodeLabel(node, maxLabel) {
 const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 /** A slot as a whole number of at least 1. */
 const slotOf = (slot) => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1);
-/** Whether a task of this status ran here, and so has a place on the timeline. */
-function drawn(status) {
-    switch (status) {
-        case TaskStatus.Success:
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-            return true;
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
-}
 /**
  * When each task that ran was on its worker slot: times made finite and not negative, and no two
  * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
@@ -36485,7 +36522,7 @@ function drawn(status) {
  */
 function slotTimes(tasks) {
     const ran = tasks.flatMap((task, index) => {
-        if (!drawn(task.status))
+        if (!ranInThisRun(task.status))
             return [];
         const start = time(task.startMs);
         return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }];
@@ -37091,7 +37128,7 @@ const LINE_CHARS = 500;
  * become a link (GFM links bare addresses whatever backslashes precede them), an image or emphasis.
  */
 function summaryHead(report, title) {
-    if (isDryRun(report))
+    if (report.dryRun === true)
         return dryRunHead(report, title);
     const { counts } = report;
     const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success];
@@ -37104,11 +37141,7 @@ function summaryHead(report, title) {
     const tally = describeCounts(report, counts.total - report.records.length, label);
     if (tally !== '')
         parts.push(`<p>${tally}</p>\n`);
-    const speed = notableSpeedUp(report);
-    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
-        (speed === undefined
-            ? '.\n'
-            : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`));
+    parts.push(timing(report));
     const origin = describeOrigin(report);
     if (origin !== '')
         parts.push(`${origin}\n`);
@@ -37121,14 +37154,21 @@ function summaryHead(report, title) {
         parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`);
     return parts;
 }
-/**
- * Whether nothing ran because the run was a dry run: every task is skipped as one, but those it
- * shows as reused (they succeeded before, and a run would not start them either).
- */
-function isDryRun(report) {
-    const dry = (record) => record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON;
-    return (report.records.some(dry) &&
-        report.records.every(record => dry(record) || record.status === TaskStatus.Reused));
+/** How long the run took on how many workers, with its speed-up; or that nothing ran, when so. */
+function timing(report) {
+    const { records } = report;
+    // Wall time and workers mean nothing when every task stands on an earlier success.
+    // (A merge's items without a result are not among them.)
+    const allReused = records.length > 0 &&
+        records.length === report.counts.total &&
+        records.every(record => record.status === TaskStatus.Reused);
+    if (allReused)
+        return 'Nothing ran: every task succeeded before.\n';
+    const speed = notableSpeedUp(report);
+    return (`Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
+        (speed === undefined
+            ? '.\n'
+            : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`));
 }
 /** A dry run's opening: it says so, has no times or outcomes to show, and counts what a run would reuse. */
 function dryRunHead(report, title) {
@@ -37180,10 +37220,12 @@ function nameList(records, label, note = (_) => '', max = MAX_NAMED) {
 function describeOrigin(report) {
     const { shard, merged } = report;
     if (shard !== undefined) {
+        // A shard's items are its share, run or reused; a re-run attempt splits as its first did.
+        const reused = report.counts.reused > 0 ? `, **${count(report.counts.reused)}** of them reused` : '';
         const balance = shard.byTimings
-            ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
+            ? `, balanced by known durations (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
             : '';
-        return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`;
+        return `Shard **${shard.index}/${shard.total}** has **${count(report.counts.total)}** of the **${count(shard.itemCount)}** items${reused}${balance}.`;
     }
     if (merged === undefined)
         return '';
@@ -37208,23 +37250,6 @@ function describeOrigin(report) {
 
 /** Most tasks named in each list of the section; the others are counted. */
 const summary_flaky_MAX_NAMED = 20;
-/**
- * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
- * same rule as a record's `flaky` field, read from its status and attempts so that results files
- * written before the field existed say it too.
- */
-function isFlaky(record) {
-    switch (record.status) {
-        case TaskStatus.Success:
-            return record.attempts > 1;
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
-}
 /**
  * The "🔁 Flaky" section, or nothing: the tasks that failed and then succeeded on a retry in this
  * run, with their attempts, and the other tasks of this run that the history saw flaky in recent
@@ -37271,7 +37296,22 @@ function repositoryUrl(env = process.env) {
         return undefined;
     if (repository.split('/').some(part => part === '.' || part === '..'))
         return undefined;
+    if (!readAsWritten(server))
+        return undefined;
     return `${server}/${repository}`;
+}
+/**
+ * Whether a browser reads the server's host as it is written: `https://0` is 0.0.0.0 to it, and
+ * `https://010.1` is 8.0.0.1, numbers it reads as an IPv4 address in another notation.
+ */
+function readAsWritten(server) {
+    const written = (server.split('/')[2] ?? '').replace(/:\d+$/, '').toLowerCase();
+    try {
+        return new URL(server).hostname === written;
+    }
+    catch {
+        return false;
+    }
 }
 /** The page of one attempt of a workflow run, or undefined without a repository address. */
 function attemptUrl(repository, { runId, attempt }) {
@@ -37285,14 +37325,17 @@ function attemptUrl(repository, { runId, attempt }) {
 function attemptName({ runId, attempt }) {
     return `run ${runId}, attempt ${attempt}`;
 }
+/** Months as the summary names them: fixed, where ICU's names vary (`Sept` in Node 20's en-GB). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** A time as the summary gives it, in UTC to the minute: `7 Dec 2026 10:02 UTC`; '' when invalid. */
 function utcMinute(epochMs) {
     const date = new Date(epochMs);
     if (Number.isNaN(date.getTime()))
         return '';
-    const month = date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
-    const clock = date.toISOString().slice(11, 16);
-    return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()} ${clock} UTC`;
+    const clock = [date.getUTCHours(), date.getUTCMinutes()]
+        .map(part => String(part).padStart(2, '0'))
+        .join(':');
+    return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ${clock} UTC`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-reused.ts
@@ -37381,6 +37424,7 @@ function reusedCell(record, repository) {
 
 
 
+
 /** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
  * rows than this is too long to look through, and would take much of the summary's size budget. */
 const EVERY_ROW_UP_TO = 500;
@@ -37434,7 +37478,7 @@ function taskTable(plan, rows) {
  * mark links to the run attempt it succeeded in. Tasks that did not run here show no duration.
  */
 function tableRow(record, columns, repository) {
-    const duration = ranHere(record.status) ? formatDuration(record.durationMs) : '';
+    const duration = ranInThisRun(record.status) ? formatDuration(record.durationMs) : '';
     const status = record.status === TaskStatus.Reused
         ? reusedCell(record, repository)
         : `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>`;
@@ -37456,19 +37500,6 @@ function exitCell(record) {
         return record.exitCode === null ? signal : `${signal}, ${record.exitCode}`;
     }
     return record.exitCode === null || record.exitCode === 0 ? '' : String(record.exitCode);
-}
-/** Whether a task of this status ran in this run, so that its duration is worth a cell. */
-function ranHere(status) {
-    switch (status) {
-        case TaskStatus.Success:
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-            return true;
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
 }
 /** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */
 function everyRowCaption(rows, missing, ofTotal) {
@@ -37697,11 +37728,8 @@ function annotationError(error) {
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9;
-/**
- * Warnings for flaky tasks, at most: GitHub keeps 10 warnings per step, and the action may need
- * one for cut outputs and one for a file it could not write.
- */
-const MAX_FLAKY_ANNOTATIONS = 8;
+/** Warning annotations GitHub shows per step; those sent past them are dropped. */
+const WARNINGS_PER_STEP = 10;
 /** GitHub cuts annotation messages at 4,096 characters: a few lines stay well within. */
 const MAX_ANNOTATION_CHARS = 4000;
 /** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
@@ -37780,23 +37808,28 @@ function failureMessage(report) {
         `(${parts.join(', ')})${list}.${note}`);
 }
 /**
- * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item:
- * at most MAX_FLAKY_ANNOTATIONS in all, the last one saying how many more there are when they do
- * not all fit, so that GitHub's 10 warnings per step keep room for the action's own.
+ * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item,
+ * within the warnings GitHub still shows for the step after the action's own (`room`): when they
+ * do not all fit, the last one says how many more there are; with no room at all, a log line does.
+ * The action's own warnings (files not written, outputs cut, tasks' step files) are sent before.
  */
-function annotateFlaky(report) {
+function annotateFlaky(report, room = WARNINGS_PER_STEP - sentWarnings()) {
     const flaky = report.records.filter(isFlaky);
-    const fits = flaky.length <= MAX_FLAKY_ANNOTATIONS;
-    const shown = fits ? flaky : flaky.slice(0, MAX_FLAKY_ANNOTATIONS - 1);
+    const shown = flaky.length <= room ? flaky : flaky.slice(0, Math.max(0, room - 1));
     for (const record of shown) {
         const message = `${taskHeadline(record)}: flaky, it failed and then succeeded on a retry.`;
         warning(message, { title: itemLabel(record.item, 200) });
     }
-    if (!fits) {
-        const more = flaky.length - shown.length;
-        warning(`${counted(more, 'more task was', 'more tasks were')} flaky (failed, then succeeded on a retry); ` +
-            'the job summary names them.', { title: 'Flaky tasks' });
-    }
+    const more = flaky.length - shown.length;
+    if (more === 0)
+        return;
+    const others = shown.length > 0 ? 'more ' : '';
+    const message = `${counted(more, `${others}task was`, `${others}tasks were`)} flaky ` +
+        '(failed, then succeeded on a retry); the job summary names them.';
+    if (room > 0)
+        warning(message, { title: 'Flaky tasks' });
+    else
+        info(message);
 }
 /**
  * Writes the job summary under its title, with what the history says of the run's items, and
@@ -43809,6 +43842,7 @@ function dryRun(plan, maxWorkers, shell) {
         durationMs: 0,
         workers: Math.min(maxWorkers, total),
         shell,
+        dryRun: true,
         haltReason: null,
         haltKind: null
     };
