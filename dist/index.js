@@ -33774,6 +33774,81 @@ function titleFromStepId(stepId) {
     return written && !stepId.startsWith('__') ? stepId : DEFAULT_SUMMARY_TITLE;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/history-inputs.ts
+
+
+
+
+
+/**
+ * Reads `history` (or the older `timings`, which names the same kind of file) and `skip-passed`;
+ * the path is resolved against the working directory. Both files at once, or a `skip-passed`
+ * with nothing to read successes from, is an error before anything runs.
+ */
+function readHistoryInputs(workingDirectory) {
+    const history = getInput(Inputs.History);
+    const timings = getInput(Inputs.Timings);
+    const skipPassed = parseEnum(Inputs.SkipPassed, getInput(Inputs.SkipPassed) || SkipPassed.Never, SkipPassed);
+    if (history !== '' && timings !== '') {
+        throw new Error(`Invalid inputs: '${Inputs.History}' is set together with '${Inputs.Timings}'. Expected one ` +
+            `of them: '${Inputs.History}' reads a timings file too.`);
+    }
+    const path = history || timings;
+    if (path === '' && skipPassed !== SkipPassed.Never) {
+        throw new Error(`Invalid inputs: '${Inputs.SkipPassed}' is '${skipPassed}' but '${Inputs.History}' is not set. ` +
+            `Expected '${Inputs.History}' with an earlier run's history-file, or '${Inputs.SkipPassed}: never'.`);
+    }
+    return {
+        historyPath: path === '' ? undefined : (0,external_node_path_namespaceObject.resolve)(workingDirectory, path),
+        skipPassed
+    };
+}
+/** Refuses `skip-passed` where it means nothing: a race that stops on success, or a merge job. */
+function checkSkipPassedFits(skipPassed, stopOnSuccess, mode) {
+    if (skipPassed === SkipPassed.Never)
+        return;
+    if (stopOnSuccess !== undefined) {
+        throw new Error(`Invalid inputs: '${Inputs.SkipPassed}' is set together with '${Inputs.StopOnSuccess}'. ` +
+            'Expected one of them: a reused success would end the race without running anything.');
+    }
+    if (mode.kind === 'merge') {
+        throw new Error(`Invalid inputs: '${Inputs.SkipPassed}' is set together with '${Inputs.MergeResults}'. ` +
+            `Expected '${Inputs.SkipPassed}' in the jobs that run the tasks.`);
+    }
+    const hasSources = mode.kind === 'tasks'
+        ? mode.tasks.some(task => task.sources !== undefined)
+        : mode.sources !== undefined;
+    if (skipPassed === SkipPassed.Unchanged && !hasSources) {
+        info(`skip-passed: unchanged, but no item has ${Inputs.Sources}: only successes of an earlier ` +
+            'attempt of this workflow run are reused, as with skip-passed: rerun.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/source-lines.ts
+/**
+ * Source glob lines as given: one per line, trimmed, blank lines and `#` comments dropped, a
+ * leading `!` kept (an exclusion). Read before any value is put in, so no item can turn a line
+ * into a comment or an exclusion. `where` starts the error message; undefined for none given.
+ */
+function parseSourceLines(where, text) {
+    const lines = text
+        .split(/\r?\n|\r/)
+        .map(line => line.trim())
+        .filter(line => line !== '' && !line.startsWith('#'));
+    if (lines.length === 0)
+        return undefined;
+    const tilde = lines.find(line => line.replace(/^!/, '').startsWith('~'));
+    if (tilde !== undefined) {
+        throw new Error(`${where} '${tilde}': it starts with ~, a home folder outside the workspace. ` +
+            'Expected a glob relative to working-directory, inside the workspace.');
+    }
+    if (lines.every(line => line.startsWith('!'))) {
+        throw new Error(`${where} '${lines.join('⏎')}': every line excludes files (!). Expected at least one line naming the files ` +
+            'to include, such as packages/{}/**.');
+    }
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/model/unsendable.ts
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -33796,10 +33871,21 @@ function unsendableCharacter(text) {
 
 
 
-const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env', 'priority'];
+
+const FIELDS = [
+    'run',
+    'needs',
+    'timeout',
+    'retries',
+    'working-directory',
+    'env',
+    'priority',
+    'sources'
+];
 /**
  * Parses the `tasks` input: a YAML mapping of task names to a command, or to an object with
- * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env` and `priority`.
+ * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env`, `priority` and
+ * `sources`.
  * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
  * naming the task, before anything runs.
  */
@@ -33904,7 +33990,19 @@ function parseTask(input, name, spec) {
         }
         task.priority = fields.priority;
     }
+    if (fields.sources !== undefined)
+        task.sources = parseTaskSources(where, fields.sources);
     return task;
+}
+/** A task's `sources:`: a string of glob lines or a list of them, read as the `sources` input. */
+function parseTaskSources(where, sources) {
+    const list = Array.isArray(sources) ? sources : [sources];
+    if (!list.every(line => typeof line === 'string')) {
+        throw new Error(`${where} has sources that are not text. Expected a glob such as 'src/**', or a list of them.`);
+    }
+    const text = list.join('\n');
+    checkSendable(where, 'its sources', text);
+    return parseSourceLines(`${where} has sources`, text);
 }
 /** Refuses text no command could be given as written (a NUL character, a lone surrogate). */
 function checkSendable(where, what, text) {
@@ -33984,6 +34082,8 @@ function findCycle(tasks) {
 
 
 
+
+
 /** What gives a review-threads run its items, for error messages. */
 const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`;
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
@@ -33997,11 +34097,9 @@ async function getInputs() {
     checkOneSource(given);
     const threads = readReviewThreadInputs(given);
     const { execution, dryRun, shard } = await readExecution();
-    const timings = getInput(Inputs.Timings);
     const settings = {
         execution,
-        historyPath: timings === '' ? undefined : (0,external_node_path_namespaceObject.resolve)(execution.workingDirectory, timings),
-        skipPassed: SkipPassed.Never,
+        ...readHistoryInputs(execution.workingDirectory),
         shard,
         dryRun,
         ifNoItems: parseEnum(Inputs.IfNoItems, getInput(Inputs.IfNoItems) || NoItemsBehavior.Warn, NoItemsBehavior),
@@ -34013,6 +34111,7 @@ async function getInputs() {
             'Expected one of them: each shard would stop after its own successes, not the run.');
     }
     const mode = await readRunMode(given, threads, settings);
+    checkSkipPassedFits(settings.skipPassed, execution.stopOnSuccess, mode);
     return { mode, ...settings };
 }
 /** `items` and `items-file` exclude each other, and both exclude `tasks` (which has no command). */
@@ -34065,11 +34164,16 @@ async function readExecution() {
 async function readRunMode(given, threads, settings) {
     const mergePattern = getInput(Inputs.MergeResults);
     const hasTasks = given.tasks.trim() !== '';
+    const sources = parseSourceLines(`Invalid ${Inputs.Sources}`, getInput(Inputs.Sources, { trimWhitespace: false }));
     if (mergePattern !== '') {
         const running = hasTasks || given.items.trim() !== '' || given.itemsFile !== '' || threads;
         if (running || settings.shard) {
             throw new Error(`Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
                 `Expected '${Inputs.MergeResults}' alone, in a job that merges the shards' results.`);
+        }
+        if (sources !== undefined) {
+            throw new Error(`Invalid inputs: '${Inputs.Sources}' is set together with '${Inputs.MergeResults}'. ` +
+                `Expected '${Inputs.Sources}' in the jobs that run the tasks.`);
         }
         return { kind: 'merge', pattern: mergePattern };
     }
@@ -34078,10 +34182,15 @@ async function readRunMode(given, threads, settings) {
             kind: 'review-threads',
             command: given.command,
             threads,
-            source: REVIEW_THREADS_SOURCE
+            source: REVIEW_THREADS_SOURCE,
+            ...(sources === undefined ? {} : { sources })
         };
     }
     if (hasTasks) {
+        if (sources !== undefined) {
+            throw new Error(`Invalid inputs: '${Inputs.Sources}' is set together with '${Inputs.Tasks}'. Expected ` +
+                'no step-level sources with tasks: give each task its own sources: list.');
+        }
         const tasks = await parseTasks(given.tasks, Inputs.Tasks);
         const needing = tasks.find(task => task.needs.length > 0);
         if (settings.shard !== undefined && needing !== undefined) {
@@ -34098,7 +34207,8 @@ async function readRunMode(given, threads, settings) {
         kind: 'items',
         items,
         source: given.itemsFile !== '' ? `${Inputs.ItemsFile} '${given.itemsFile}'` : Inputs.Items,
-        command: given.command === '' ? undefined : given.command
+        command: given.command === '' ? undefined : given.command,
+        ...(sources === undefined ? {} : { sources })
     };
 }
 
@@ -35026,9 +35136,80 @@ function rootAt(line, cwd) {
     // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
     if ((0,external_node_path_namespaceObject.isAbsolute)(path))
         return exclude + (0,external_node_path_namespaceObject.normalize)(path);
-    // `[c]` is @actions/glob's escape that works on Windows too, where `\` separates paths.
-    const base = cwd.replace(/[*?[]/g, '[$&]');
-    return exclude + (0,external_node_path_namespaceObject.join)(base, path);
+    return exclude + (0,external_node_path_namespaceObject.join)(globEscape(cwd), path);
+}
+/**
+ * A path with its glob characters escaped as @actions/glob reads them: `[*]`, `[?]`, `[[]`, and on
+ * Linux and macOS `\\` (on Windows `\` separates paths). It then names exactly itself.
+ */
+function globEscape(path) {
+    const special = process.platform === 'win32' ? /[*?[]/g : /[\\*?[]/g;
+    return path.replace(special, char => (char === '\\' ? '\\\\' : `[${char}]`));
+}
+/**
+ * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded: an
+ * absolute pattern @actions/glob takes as it is. A last blank character is bracketed, as
+ * @actions/glob trims each line.
+ */
+function rootedPattern(pattern, cwd) {
+    const rooted = (0,external_node_path_namespaceObject.isAbsolute)(pattern) ? (0,external_node_path_namespaceObject.normalize)(pattern) : (0,external_node_path_namespaceObject.join)(globEscape(cwd), pattern);
+    return rooted.replace(/\s$/u, blank => `[${blank}]`);
+}
+/**
+ * The folder a rooted glob searches from: its segments up to the first with a wildcard or a
+ * class of more than one character, escapes read as @actions/glob reads them.
+ */
+function literalPrefix(pattern) {
+    const literal = [];
+    for (const segment of pattern.split('/')) {
+        const text = literalSegment(segment);
+        if (text === undefined)
+            break;
+        literal.push(text);
+    }
+    return literal.join('/') || '/';
+}
+/**
+ * A glob segment as the name it stands for, or undefined when it may match more than one: read
+ * as @actions/glob's Pattern.getLiteral reads it (`\\c` is c, a class of one character is it).
+ */
+function literalSegment(segment) {
+    let text = '';
+    for (let index = 0; index < segment.length; index += 1) {
+        const char = segment[index];
+        if (char === '\\' && index + 1 < segment.length) {
+            text += segment[++index];
+            continue;
+        }
+        if (char === '*' || char === '?')
+            return undefined;
+        if (char === '[' && index + 1 < segment.length) {
+            const set = classAt(segment, index + 1);
+            if (set !== undefined && set.text.length > 1)
+                return undefined;
+            if (set !== undefined && set.text !== '') {
+                text += set.text;
+                index = set.close;
+                continue;
+            }
+        }
+        text += char;
+    }
+    return text;
+}
+/** The characters of a class opened before `start`, escapes read, and where it closes; undefined if it does not. */
+function classAt(segment, start) {
+    let text = '';
+    for (let index = start; index < segment.length; index += 1) {
+        const char = segment[index];
+        if (char === '\\' && index + 1 < segment.length)
+            text += segment[++index];
+        else if (char === ']')
+            return { text, close: index };
+        else
+            text += char;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/timings.ts
@@ -41858,6 +42039,7 @@ class PlaceholderError extends Error {
 }
 // {#} {%} | {} {.} {/} {//} {/.} | {1} {1.} {1/} {1//} {1/.} | {name} {a.b}
 const template_PLACEHOLDER = /\{(?:([#%])|([0-9]+)?(\/\/|\/\.|\/|\.)?|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*))\}/y;
+/** The placeholder starting at `index` of `text`, if one does. */
 function matchPlaceholder(text, index) {
     template_PLACEHOLDER.lastIndex = index;
     const match = template_PLACEHOLDER.exec(text);
@@ -41865,6 +42047,7 @@ function matchPlaceholder(text, index) {
         return undefined;
     return { length: match[0].length, numeric: match[1] !== undefined };
 }
+/** Parses one placeholder's source, such as `{}`, `{2//}` or `{a.b}`. */
 function parsePlaceholder(source) {
     template_PLACEHOLDER.lastIndex = 0;
     const match = template_PLACEHOLDER.exec(source);
@@ -42164,7 +42347,173 @@ function lowercaseFirst(text) {
     return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
+;// CONCATENATED MODULE: ./src/template/pattern-template.ts
+
+
+
+/**
+ * A glob line with the command template's placeholders (`packages/{}/**`, `{//}/*.ts`), parsed
+ * once and rendered per item. Each value is put in glob-escaped, so it names exactly its own
+ * characters: an item `a*[1]` names the path `a*[1]`, never `a1` or `ab1`.
+ */
+class PatternTemplate {
+    parts;
+    constructor(parts) {
+        this.parts = parts;
+    }
+    /** Parses a line; throws TemplateError for `{%}`, which is not known before the run. */
+    static parse(line) {
+        const parts = [];
+        let text = '';
+        for (let index = 0; index < line.length;) {
+            const match = line[index] === '{' ? matchPlaceholder(line, index) : undefined;
+            if (match === undefined) {
+                text += line[index];
+                index += 1;
+                continue;
+            }
+            const source = line.slice(index, index + match.length);
+            const placeholder = parsePlaceholder(source);
+            if (placeholder.kind === 'slot') {
+                throw new TemplateError(`Placeholder ${source} cannot be used in a path pattern: the worker slot is not known ` +
+                    'before the run. Expected {}, {#}, {/}, {//}, {.}, {/.}, {1} or {name}.');
+            }
+            if (text !== '')
+                parts.push({ kind: 'text', text });
+            text = '';
+            parts.push({ kind: 'placeholder', source, placeholder });
+            index += match.length;
+        }
+        if (text !== '')
+            parts.push({ kind: 'text', text });
+        return new PatternTemplate(parts);
+    }
+    /** True when the line has a placeholder, so it renders differently per item. */
+    get hasPlaceholders() {
+        return this.parts.some(part => part.kind === 'placeholder');
+    }
+    /**
+     * The line for one item (seq 1-based), values glob-escaped. Throws PlaceholderError naming the
+     * placeholder and the item when it names nothing, or when its value holds a character no path
+     * pattern line can carry (NUL, a line break, a lone surrogate).
+     */
+    render(item, seq) {
+        return this.parts
+            .map(part => {
+            if (part.kind === 'text')
+                return part.text;
+            const result = template_valueOf(part.placeholder, item, seq, 0);
+            if ('problem' in result) {
+                throw new PlaceholderError(`Placeholder ${part.source} names nothing in ${describeItem(item, seq)}: ${result.problem}`, true);
+            }
+            const bad = unpatternable(result.value);
+            if (bad !== undefined) {
+                throw new PlaceholderError(`Placeholder ${part.source} cannot be used in a path pattern for ` +
+                    `${describeItem(item, seq)}: its value contains ${bad}, which no path pattern line can carry.`);
+            }
+            return globEscape(result.value);
+        })
+            .join('');
+    }
+}
+/** The first character of a value that a one-line path pattern cannot hold, described. */
+function unpatternable(value) {
+    const lineBreak = /[\n\r]/.exec(value)?.[0];
+    if (lineBreak !== undefined)
+        return lineBreak === '\n' ? 'a line feed' : 'a carriage return';
+    return unsendableCharacter(value);
+}
+
+;// CONCATENATED MODULE: ./src/plan/source-patterns.ts
+
+
+
+
+
+
+/**
+ * Renders the `sources` lines for each item before anything runs, rooted at the working
+ * directory: absolute, values escaped, `!` only where the line as written has it. A line that
+ * names a path outside the workspace, a placeholder that names nothing or a value no path can
+ * hold is an error naming `sources` (or, for a value, the input that gave the items).
+ */
+function itemSourcesRenderer(lines, execution, itemsInput) {
+    const patterns = parsePatterns(lines);
+    const cwd = execution.workingDirectory;
+    const workspace = sourcesWorkspace(cwd);
+    return (item, index) => patterns.map(({ line, exclude, template }) => {
+        let rendered;
+        try {
+            rendered = template.render(item, index + 1);
+        }
+        catch (error) {
+            if (!(error instanceof PlaceholderError))
+                throw error;
+            const input = error.namesNothing ? `${Inputs.Sources} '${cut(line, 80)}'` : itemsInput;
+            throw new Error(`Invalid ${input}: ${error.message}`, { cause: error });
+        }
+        const rooted = rootedPattern(rendered, cwd);
+        if (!exclude && !isInside(literalPrefix(rooted), workspace)) {
+            throw new Error(`Invalid ${Inputs.Sources} '${cut(line, 80)}': item ${index + 1} ` +
+                `(${itemLabel(item, 40)}) gives '${cut(rendered, 80)}', ${outside(workspace)}`);
+        }
+        return exclude ? `!${rooted}` : rooted;
+    });
+}
+/**
+ * A task's `sources:` lines, rooted at its working directory: globs as written, no placeholders.
+ * `where` names the task; a line outside the workspace is an error.
+ */
+function taskSources(lines, cwd, stepDirectory, where) {
+    const workspace = sourcesWorkspace(stepDirectory);
+    return lines.map(line => {
+        const exclude = line.startsWith('!');
+        const rooted = rootedPattern(exclude ? line.slice(1) : line, cwd);
+        if (!exclude && !isInside(literalPrefix(rooted), workspace)) {
+            throw new Error(`${where} has sources '${cut(line, 80)}', ${outside(workspace)}`);
+        }
+        return exclude ? `!${rooted}` : rooted;
+    });
+}
+/** The end of the error for a line outside the workspace. */
+function outside(workspace) {
+    return (`outside the workspace '${workspace}'. Expected a glob relative to ` +
+        `${Inputs.WorkingDirectory}, inside the workspace.`);
+}
+/** Parses the lines (`!` read from the line as written), naming `sources` for `{%}`. */
+function parsePatterns(lines) {
+    return lines.map(line => {
+        const exclude = line.startsWith('!');
+        try {
+            return { line, exclude, template: PatternTemplate.parse(exclude ? line.slice(1) : line) };
+        }
+        catch (error) {
+            if (!(error instanceof TemplateError))
+                throw error;
+            throw new Error(`Invalid ${Inputs.Sources} '${cut(line, 80)}': ${error.message}`, {
+                cause: error
+            });
+        }
+    });
+}
+/**
+ * The folder a step's source globs must stay in: GITHUB_WORKSPACE when the working directory
+ * is in it, else the working directory itself (a run outside the checkout checks nothing more).
+ */
+function sourcesWorkspace(workingDirectory, env = process.env) {
+    const workspace = env.GITHUB_WORKSPACE;
+    if (workspace && (0,external_node_path_namespaceObject.isAbsolute)(workspace) && isInside(workingDirectory, workspace))
+        return workspace;
+    return workingDirectory;
+}
+/** Whether `path` is `folder` or below it. */
+function isInside(path, folder) {
+    const away = (0,external_node_path_namespaceObject.relative)(folder, path);
+    return away === '' || (!(0,external_node_path_namespaceObject.isAbsolute)(away) && away !== '..' && !away.startsWith(`..${external_node_path_namespaceObject.sep}`));
+}
+
 ;// CONCATENATED MODULE: ./src/plan/prepare.ts
+
 
 
 
@@ -42178,7 +42527,8 @@ function lowercaseFirst(text) {
  * Renders every command and checks every item before anything runs, so that a bad template, a
  * placeholder that names nothing, a command that could not start (a string over Linux's 128 KiB,
  * or arguments and environment over the system's total, counted for tasks whose files are in
- * `workDirectory`) or a missing task directory stops the run early, naming what is wrong.
+ * `workDirectory`), a missing task directory or a `sources` line outside the workspace stops the
+ * run early, naming what is wrong. Each item's `sources` are rendered into its `sources`.
  */
 function prepareRun(source, execution, workDirectory) {
     const count = source.kind === 'tasks' ? source.tasks.length : source.items.length;
@@ -42189,8 +42539,11 @@ function prepareRun(source, execution, workDirectory) {
         return prepareTasks(source.tasks, execution, budget);
     const command = source.command ?? '';
     const template = parseTemplate(command, execution.shell);
+    const sources = source.sources === undefined
+        ? undefined
+        : itemSourcesRenderer(source.sources, execution, source.source);
     try {
-        return prepareItems(source.items, template, source.source, budget);
+        return prepareItems(source.items, template, source.source, budget, sources);
     }
     catch (error) {
         if (!(error instanceof PlaceholderError))
@@ -42201,7 +42554,7 @@ function prepareRun(source, execution, workDirectory) {
     }
 }
 /** Items through the command template; object items may carry a numeric `priority`. */
-function prepareItems(items, template, itemsInput = Inputs.Items, budget) {
+function prepareItems(items, template, itemsInput = Inputs.Items, budget, sourcesOf) {
     const slots = budget?.slots ?? 1;
     const prepared = items.map((item, index) => {
         const command = template.render(item, index + 1, 1);
@@ -42209,7 +42562,9 @@ function prepareItems(items, template, itemsInput = Inputs.Items, budget) {
         const longest = template.usesSlot ? template.render(item, index + 1, slots) : command;
         const where = `Invalid ${itemsInput}: item ${index + 1} (${itemLabel(item, 40)})`;
         const spawnRoom = checkSpawnable(where, item, longest, undefined, budget);
-        return { index, item, command, spawnRoom };
+        if (sourcesOf === undefined)
+            return { index, item, command, spawnRoom };
+        return { index, item, command, spawnRoom, sources: sourcesOf(item, index) };
     });
     return { template, prepared, needs: undefined, priorities: items.map(priorityOf) };
 }
@@ -42238,7 +42593,11 @@ function prepareTasks(tasks, execution, budget) {
                 ? undefined
                 : existingDirectory(task, (0,external_node_path_namespaceObject.resolve)(execution.workingDirectory, task.workingDirectory))
         };
-        return { index, item: task.name, command, needs: task.needs, overrides, spawnRoom };
+        const item = { index, item: task.name, command, needs: task.needs, overrides, spawnRoom };
+        if (task.sources === undefined)
+            return item;
+        const cwd = overrides.cwd ?? execution.workingDirectory;
+        return { ...item, sources: taskSources(task.sources, cwd, execution.workingDirectory, where) };
     });
     return {
         template,
@@ -45564,7 +45923,8 @@ async function runReviewThreads(settings, mode, context) {
         kind: 'items',
         items: threads.threads.map(threadItem),
         source: mode.source,
-        command: mode.command
+        command: mode.command,
+        sources: mode.sources
     };
     const { owner, repo, number } = threads.pullRequest;
     const noItemsReason = `${owner}/${repo}#${number} has no unresolved review threads that match`;

@@ -25,6 +25,7 @@ jest.unstable_mockModule('@actions/core', () => ({
   setOutput: record('setOutput'),
   info: record('info'),
   debug: record('debug'),
+  notice: record('notice'),
   warning: record('warning'),
   error: record('error'),
   setFailed: record('setFailed'),
@@ -46,6 +47,7 @@ describe('the layer over @actions/core', () => {
       core.setOutput('total', 3)
       core.info('::stop-commands::x')
       core.debug('d')
+      core.notice('::n', { title: 'n' })
       core.warning('w', { title: '::t' })
       core.error(new Error('e'), { startLine: 2 })
       core.setSecret('s')
@@ -60,6 +62,7 @@ describe('the layer over @actions/core', () => {
       ['setOutput', 'total', 3],
       ['info', ':\u200b:stop-commands::x'],
       ['debug', 'd'],
+      ['notice', ':\u200b:n', { title: 'n' }],
       ['warning', 'w', { title: ':\u200b:t' }],
       ['error', 'Error: e', { startLine: 2 }],
       ['setSecret', 's'],
@@ -67,7 +70,9 @@ describe('the layer over @actions/core', () => {
       ['summary.addRaw', '## S', true],
       ['summary.write']
     ])
-    expect(printed.join('')).toBe('setOutput\ninfo\ndebug\nwarning\nerror\nsetSecret\nsetFailed\n')
+    expect(printed.join('')).toBe(
+      'setOutput\ninfo\ndebug\nnotice\nwarning\nerror\nsetSecret\nsetFailed\n'
+    )
   })
 
   it('routes what the stand-in prints to the task log while tasks run', () => {

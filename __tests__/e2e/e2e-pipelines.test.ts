@@ -179,13 +179,13 @@ describe('timing-aware scheduling', () => {
       timings
     })
     expect(readFileSync(`${second.dir}/order.txt`, 'utf8')).toBe('slow\nquick1\nquick2\n')
-    expect(second.log).toContain('Timings known for 3 of 3: the longest start first.')
+    expect(second.log).toContain('Durations known for 3 of 3: the longest start first.')
     expect(results(second.outputs).map(r => r.item)).toEqual(['quick1', 'quick2', 'slow'])
   })
 
   it('runs in input order when the timings file is missing', async () => {
     const run = await runAction({ items: 'a', command: 'true', timings: 'nope.json' })
     expect(run.code).toBe(0)
-    expect(run.log).toContain("Timings not used: no file at '")
+    expect(run.log).toContain("History not used: no file at '")
   })
 })

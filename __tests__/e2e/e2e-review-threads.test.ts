@@ -301,6 +301,29 @@ describe('review threads as items', () => {
     expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
   })
 
+  it('renders sources per thread, and refuses a path out of the workspace before running anything', async () => {
+    const env = await pullRequestEvent({
+      threads: [
+        { id: 'T1', path: 'src/a.ts', line: 1, comments: [{ author: 'a', body: 'x' }] },
+        { id: 'T2', path: '../../etc/passwd', line: 1, comments: [{ author: 'a', body: 'y' }] }
+      ]
+    })
+    const run = await runAction(
+      {
+        'items-from': 'review-threads',
+        'github-token': 'secret-token-123',
+        command: 'touch ran-{#}',
+        sources: '{path}'
+      },
+      { env }
+    )
+    expect(run.code).toBe(1)
+    expect(run.log).toContain(
+      "::error::Invalid sources '{path}': item 2 (../../etc/passwd:1) gives '../../etc/passwd', outside the workspace"
+    )
+    expect(readdirSync(run.dir).filter(name => name.startsWith('ran-'))).toEqual([])
+  })
+
   it('stops before running anything when the token may not resolve threads', async () => {
     const env = await pullRequestEvent({
       canWrite: false,

@@ -283,7 +283,11 @@ describe('the bundled action, run as the runner runs it', () => {
       'command',
       'echo `cat {}`',
       "Invalid command 'echo `cat {}`': Placeholder {} (line 1, column 11) is inside backticks"
-    ]
+    ],
+    ['skip-passed', 'sometimes', "Invalid skip-passed 'sometimes'. Expected one of: never, rerun"],
+    ['sources', '/etc/*', "Invalid sources '/etc/*': item 1 (a) gives '/etc/*', outside the"],
+    ['sources', '../{}/*', "Invalid sources '../{}/*': item 1 (a) gives '../a/*', outside the"],
+    ['sources', 'src/{%}', "Invalid sources 'src/{%25}': Placeholder {%25} cannot be used"]
   ])('rejects %s %p before running anything', async (input, value, message) => {
     const inputs: Record<string, string> = {
       items: 'a\nb',

@@ -10,7 +10,8 @@ export function record(
   status: TaskStatus,
   extra: Partial<TaskRecord> = {}
 ): TaskRecord {
-  const ran = status !== TaskStatus.Skipped
+  // Skipped and reused tasks did not run here: no process, no times, no slot.
+  const ran = status !== TaskStatus.Skipped && status !== TaskStatus.Reused
   return {
     index,
     item,

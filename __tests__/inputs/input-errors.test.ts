@@ -161,6 +161,48 @@ describe('every bad-input error names its input', () => {
       "Invalid summary-title 'lint⏎test'. Expected one line: the title of the job summary."
     ],
     [
+      'a skip-passed that is not a mode',
+      { items: 'a', history: 'h.json', 'skip-passed': 'sometimes' },
+      {},
+      "Invalid skip-passed 'sometimes'. Expected one of: never, rerun, unchanged."
+    ],
+    [
+      'a sources line in the home folder',
+      { items: 'a', sources: 'src/**\n~/.npmrc' },
+      {},
+      "Invalid sources '~/.npmrc': it starts with ~"
+    ],
+    [
+      "a task's sources that only exclude",
+      { tasks: 'a:\n  run: echo\n  sources: "!x"' },
+      {},
+      "Invalid tasks: task 'a' has sources '!x': every line excludes files (!)."
+    ],
+    [
+      'a sources line outside the workspace',
+      { items: 'a', sources: '/etc/*' },
+      {},
+      "Invalid sources '/etc/*': item 1 (a) gives '/etc/*', outside the workspace"
+    ],
+    [
+      'an item that takes a sources line out of the workspace',
+      { items: 'a\n../..', sources: 'pkg/{}/**' },
+      {},
+      "Invalid sources 'pkg/{}/**': item 2 (../..) gives 'pkg/../../**', outside the workspace"
+    ],
+    [
+      'a sources placeholder that names nothing',
+      { items: 'a', sources: '{name}/**' },
+      {},
+      "Invalid sources '{name}/**': Placeholder {name} names nothing in item 1"
+    ],
+    [
+      "a task's sources outside the workspace",
+      { tasks: 'a:\n  run: echo\n  sources: ../x' },
+      {},
+      "Invalid tasks: task 'a' has sources '../x', outside the workspace"
+    ],
+    [
       'a summary-title of blanks',
       { items: 'a', 'summary-title': '   ' },
       {},
@@ -233,10 +275,22 @@ describe('of two bad inputs, the one read first is named', () => {
     [{ items: 'a', shard: 'x', 'working-directory': '/nonexistent-dir' }, 'Invalid shard'],
     [{ items: 'a', log: 'x', 'workflow-commands': 'x' }, 'Invalid log'],
     [{ items: 'a', 'workflow-commands': 'x', 'if-no-items': 'x' }, 'Invalid workflow-commands'],
+    [
+      { items: 'a', 'working-directory': '/nonexistent-dir', 'skip-passed': 'x' },
+      'Invalid working'
+    ],
+    [{ items: 'a', 'workflow-commands': 'x', 'skip-passed': 'x' }, 'Invalid workflow-commands'],
+    [{ items: 'a', 'skip-passed': 'x', history: 'h', timings: 't' }, 'Invalid skip-passed'],
+    [{ items: 'a', history: 'h', timings: 't', 'if-no-items': 'x' }, "Invalid inputs: 'history'"],
+    [{ items: 'a', 'skip-passed': 'rerun', 'if-no-items': 'x' }, "Invalid inputs: 'skip-passed'"],
     [{ items: 'a', 'if-no-items': 'x', summary: 'x' }, 'Invalid if-no-items'],
     [{ items: 'a', shard: '0/2', 'stop-on-success': '1', summary: 'x' }, 'Invalid summary'],
     [{ items: '[1,', shard: '0/2', 'stop-on-success': '1' }, "Invalid inputs: 'stop-on-success'"],
-    [{ items: '[1,', 'merge-results': 'x', summary: 'true' }, "Invalid inputs: 'merge-results'"]
+    [{ items: '[1,', 'merge-results': 'x', summary: 'true' }, "Invalid inputs: 'merge-results'"],
+    [{ items: '[1,', sources: '~/x', 'merge-results': 'x' }, 'Invalid sources'],
+    [{ items: '[1,', history: 'h', 'skip-passed': 'rerun', 'stop-on-success': '1' }, 'items'],
+    [{ items: 'a', history: 'h', 'skip-passed': 'rerun', 'stop-on-success': '1' }, 'stop-on'],
+    [{ 'merge-results': 'x', sources: 's', history: 'h', 'skip-passed': 'rerun' }, "'sources'"]
   ])('%p: %s', async (inputs, message) => {
     await expect(check(inputs)).rejects.toThrow(message)
   })

@@ -1,9 +1,22 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { assignShards, itemsDigest, takeShard } from '../../src/plan/shard.js'
+import { emptyHistory, historyAfter, type History } from '../../src/model/history.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { assignShards, describeShard, itemsDigest, takeShard } from '../../src/plan/shard.js'
 import { prepareItems } from '../../src/plan/prepare.js'
 import { CommandTemplate } from '../../src/template/template.js'
 import { Shell } from '../../src/model/shell.js'
+import { record } from '../helpers/records.js'
+
+/** A history of one run (workflow run `runId`, attempt 1, when given) with these durations. */
+const historyOf = (durations: Record<string, number>, runId?: number, before = emptyHistory()) =>
+  historyAfter(
+    before,
+    { identity: runId === undefined ? undefined : { id: runId, attempt: 1 }, at: 0 },
+    Object.entries(durations).map(([item, durationMs]) =>
+      record(0, item, TaskStatus.Success, { durationMs })
+    )
+  )
 
 /** Each shard's summed duration under a split. */
 const loads = (
@@ -75,7 +88,7 @@ describe('takeShard', () => {
   const plan = () => prepareItems(items, CommandTemplate.parse('echo {#} {}', Shell.Bash))
 
   it('keeps each item its place in the whole input and its number in the command', () => {
-    const shard = takeShard(plan(), { index: 1, total: 2 }, new Map())
+    const shard = takeShard(plan(), { index: 1, total: 2 }, emptyHistory())
     expect(shard.prepared.map(p => [p.index, p.item, p.command.display])).toEqual([
       [1, 'b', "echo 2 'b'"],
       [3, 'd', "echo 4 'd'"]
@@ -90,11 +103,8 @@ describe('takeShard', () => {
   })
 
   it('the shards of one split cover every item once and agree on the split', () => {
-    const timings = new Map([
-      ['a', 100],
-      ['e', 900]
-    ])
-    const shards = [0, 1, 2].map(index => takeShard(plan(), { index, total: 3 }, timings))
+    const history = historyOf({ a: 100, e: 900 })
+    const shards = [0, 1, 2].map(index => takeShard(plan(), { index, total: 3 }, history))
     const indexes = shards.flatMap(shard => shard.prepared.map(p => p.index)).sort()
     expect(indexes).toEqual([0, 1, 2, 3, 4])
     expect(new Set(shards.map(shard => shard.shard?.splitDigest)).size).toBe(1)
@@ -102,8 +112,48 @@ describe('takeShard', () => {
     expect(shards[0]?.prepared.map(p => p.item)).toEqual(['e'])
     expect(shards[0]?.shard).toMatchObject({ byTimings: true, estimatedMs: 900 })
     // other timings give another split, which the digest tells apart
-    const other = takeShard(plan(), { index: 0, total: 3 }, new Map([['b', 5000]]))
+    const other = takeShard(plan(), { index: 0, total: 3 }, historyOf({ b: 5000 }))
     expect(other.shard?.splitDigest).not.toBe(shards[0]?.shard?.splitDigest)
+  })
+
+  it('splits a re-run attempt as its first attempt did, whatever was learned since', () => {
+    // Attempt 1 of run 7 split by run 6's durations, and learned others.
+    const run6 = historyOf({ a: 100, e: 900 }, 6)
+    const first = [0, 1, 2].map(index => takeShard(plan(), { index, total: 3 }, run6, 7))
+    expect(first.map(one => one.splitReused)).toEqual([false, false, false])
+    const split = first[0]!.split
+    expect(first.every(one => JSON.stringify(one.split) === JSON.stringify(split))).toBe(true)
+    const learned = historyAfter(run6, { identity: { id: 7, attempt: 1 }, at: 1, split }, [
+      { ...record(0, 'b', TaskStatus.Failure), durationMs: 9000 }
+    ])
+    // Run 8 balances by what run 7 learned: another split.
+    const other = takeShard(plan(), { index: 0, total: 3 }, learned, 8)
+    expect(other.shard.splitDigest).not.toBe(first[0]!.shard.splitDigest)
+    expect(other.splitReused).toBe(false)
+    // Attempt 2 of run 7 takes attempt 1's split, shard by shard.
+    const again = [0, 1, 2].map(index => takeShard(plan(), { index, total: 3 }, learned, 7))
+    expect(again.map(one => one.prepared.map(p => p.item))).toEqual(
+      first.map(one => one.prepared.map(p => p.item))
+    )
+    expect(again.map(one => one.shard.splitDigest)).toEqual(first.map(one => one.shard.splitDigest))
+    expect(again.map(one => one.splitReused)).toEqual([true, true, true])
+    expect(describeShard(again[0]!.shard, 1, true)).toBe(
+      'Shard 0/3: 1 of 5 items (split as the first attempt of this run split them: about 900ms of 2.5s in all).'
+    )
+    // Not for other items, nor over another number of shards.
+    const fewer = prepareItems(['a', 'b', 'c', 'd'], CommandTemplate.parse('echo {}', Shell.Bash))
+    expect(takeShard(fewer, { index: 0, total: 3 }, learned, 7).splitReused).toBe(false)
+    expect(takeShard(plan(), { index: 0, total: 2 }, learned, 7).splitReused).toBe(false)
+  })
+
+  it('balances by durations from other runs only, so every attempt of a run estimates alike', () => {
+    const history: History = historyOf({ e: 5000 }, 3)
+    expect(takeShard(plan(), { index: 0, total: 2 }, history, 3).shard.byTimings).toBe(false)
+    expect(takeShard(plan(), { index: 0, total: 2 }, history, 4).shard).toMatchObject({
+      byTimings: true,
+      // e took 5 s, and the others are taken to last as long.
+      estimatedTotalMs: 25_000
+    })
   })
 
   it('tells item lists apart, however their texts are cut', () => {

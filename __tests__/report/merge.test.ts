@@ -17,6 +17,7 @@ import { failureMessage } from '../../src/report/outputs.js'
 import { countStatuses } from '../../src/model/run-report.js'
 import { parseResultsFile, resultsFileText } from '../../src/results/results-file.js'
 import { MAX_ITEMS } from '../../src/results/report-format.js'
+import { emptyHistory } from '../../src/model/history.js'
 import { takeShard } from '../../src/plan/shard.js'
 import { type ShardInfo } from '../../src/model/shard.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
@@ -278,7 +279,7 @@ describe('merging shards whose records were tampered with (property)', () => {
           const items = Array.from({ length: itemCount }, (_, index) => `i${index}`)
           const plan = prepareItems(items, CommandTemplate.parse('echo {}', Shell.Bash))
           const runs = Array.from({ length: total }, (_, index) => {
-            const part = takeShard(plan, { index, total }, new Map())
+            const part = takeShard(plan, { index, total }, emptyHistory())
             const records = part.prepared.map(one =>
               record(
                 one.index,

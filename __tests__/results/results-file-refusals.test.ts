@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { type MergeInfo } from '../../src/model/run-report.js'
 import { parseResultsFile, resultsFileText } from '../../src/results/results-file.js'
-import { fullShardReport } from '../helpers/full-report.js'
+import { FULL_RECORD, fullShardReport, REUSED_RECORD } from '../helpers/full-report.js'
 
 describe('the results file', () => {
   // A parsed file, edited as freely as JSON.parse's own `any` allows.
@@ -12,6 +12,16 @@ describe('the results file', () => {
     delete f.shard
     f.counts.total = total
     f.merged = { files: 1, shards: null, missingShards: [], problems: [], ...merged }
+  }
+  /** Makes the first record a reused one, as a run writes it (no flaky, attempts, slot or times). */
+  const asReused = (f: JsonFile): void => {
+    const first = f.results[0]
+    delete first.flaky
+    const notRun = { attempts: 0, slot: null, startedAt: null, endedAt: null }
+    const reusedFrom = { runId: 5, attempt: 1, at: '2026-01-01T00:00:00.000Z' }
+    Object.assign(first, { status: 'reused', ...notRun, reusedFrom })
+    f.counts.succeeded = 0
+    f.counts.reused = 1
   }
   /** Each bad file as a change to a good one, and the error it must give. */
   const BAD: [string, (file: JsonFile) => void, string][] = [
@@ -192,6 +202,57 @@ describe('the results file', () => {
       "'haltKind' is null. Expected the kind of the haltReason."
     ],
     [
+      'reusedFrom on a success',
+      f => (f.results[0].reusedFrom = { runId: 1, attempt: 1, at: '2026-01-01T00:00:00.000Z' }),
+      "'results[0].reusedFrom' is set on a success result. Expected it on reused results only."
+    ],
+    [
+      'reused without reusedFrom',
+      f => {
+        asReused(f)
+        delete f.results[0].reusedFrom
+      },
+      "'results[0].reusedFrom' is missing. Expected the run attempt a reused result stands on."
+    ],
+    [
+      'reused after attempts',
+      f => {
+        asReused(f)
+        f.results[0].attempts = 1
+      },
+      "'results[0].attempts' is 1. Expected 0 for a reused result, which did not run."
+    ],
+    [
+      'reused in a slot',
+      f => {
+        asReused(f)
+        f.results[0].slot = 2
+      },
+      "'results[0].slot' is set. Expected null for a reused result, which did not run."
+    ],
+    [
+      'reused with an end time',
+      f => {
+        asReused(f)
+        f.results[0].endedAt = '2026-01-01T00:00:00.000Z'
+      },
+      "'results[0].endedAt' is set. Expected null for a reused result, which did not run."
+    ],
+    [
+      'flaky on a failure',
+      f => {
+        f.results[0].status = 'failure'
+        f.counts.succeeded = 0
+        f.counts.failed = 1
+      },
+      "'results[0].flaky' is true on a failure result of 2 attempts. Expected it only on a success after a retry."
+    ],
+    [
+      'flaky at the first attempt',
+      f => (f.results[0].attempts = 1),
+      "'results[0].flaky' is true on a success result of 1 attempts. Expected it only on a success after a retry."
+    ],
+    [
       'not an object',
       f => Object.keys(f).forEach(key => delete f[key]),
       "'counts' is missing. Expected an object."
@@ -199,7 +260,7 @@ describe('the results file', () => {
   ]
 
   it(`refuses each of ${BAD.length} kinds of bad field, naming the file and the field`, () => {
-    const good = resultsFileText(fullShardReport())
+    const good = resultsFileText(fullShardReport([{ ...FULL_RECORD }]))
     for (const [, change, problem] of BAD) {
       const file = JSON.parse(good) as JsonFile
       change(file)
@@ -207,6 +268,13 @@ describe('the results file', () => {
         `Invalid results file 'shards/r-1/results.json': ${problem}`
       )
     }
+    // What asReused makes, and the two-record report, are good.
+    const reused = JSON.parse(good) as JsonFile
+    asReused(reused)
+    expect(parseResultsFile(JSON.stringify(reused), 'r.json').records[0]?.status).toBe('reused')
+    expect(parseResultsFile(resultsFileText(fullShardReport()), 'r.json').records[1]).toEqual(
+      REUSED_RECORD
+    )
     expect(() => parseResultsFile('[1]', 'x.json')).toThrow(
       "Invalid results file 'x.json': it is [1]. Expected an object."
     )

@@ -14,10 +14,11 @@ import {
   writeResultsFile
 } from '../../src/results/results-file.js'
 import { RECORD_FORMAT, RESULTS_VERSION } from '../../src/results/report-format.js'
-import { readTimings } from '../../src/results/timings-file.js'
+import { readHistory } from '../../src/results/history-file.js'
+import { durationsBefore } from '../../src/model/history.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { FULL_RECORD, fullShardReport } from '../helpers/full-report.js'
+import { FULL_RECORD, fullShardReport, REUSED_RECORD } from '../helpers/full-report.js'
 import { record, report } from '../helpers/records.js'
 
 /** A results file written before the file had a version: the same format, without the key. */
@@ -25,9 +26,26 @@ const BEFORE_VERSION = fileURLToPath(
   new URL('./fixtures/results-before-version.json', import.meta.url)
 )
 
+/**
+ * A drawn record made to agree with what a file's records must: one with `reusedFrom` is reused
+ * and did not run here; a reused one without it is skipped instead; flaky only on a success after
+ * a retry.
+ */
+function agreeing(drawn: TaskRecord): TaskRecord {
+  const one = { ...drawn }
+  if (one.reusedFrom !== undefined) {
+    const notRun = { attempts: 0, slot: null, startedAt: null, endedAt: null }
+    Object.assign(one, { status: TaskStatus.Reused, ...notRun })
+  } else if (one.status === TaskStatus.Reused) one.status = TaskStatus.Skipped
+  if (one.flaky !== undefined && one.status !== TaskStatus.Success) delete one.flaky
+  if (one.flaky !== undefined) one.attempts = Math.max(2, one.attempts)
+  return one
+}
+
 describe('the results file', () => {
   it('names every field of a record in its format (a new field must be added there)', () => {
-    expect(Object.keys(RECORD_FORMAT).sort()).toEqual(Object.keys(FULL_RECORD).sort())
+    const keys = new Set([...Object.keys(FULL_RECORD), ...Object.keys(REUSED_RECORD)])
+    expect(Object.keys(RECORD_FORMAT).sort()).toEqual([...keys].sort())
   })
 
   // Tasks know the directory (their GITHUB_OUTPUT is in it) and could link the name to a file.
@@ -47,7 +65,7 @@ describe('the results file', () => {
     const written = fullShardReport()
     const read = await readResultsFile(await writeResultsFile(join(dir, 'shard'), written))
     expect(read).toStrictEqual(written)
-    expect(read.records[0]).toStrictEqual(FULL_RECORD)
+    expect(read.records).toStrictEqual([FULL_RECORD, REUSED_RECORD])
 
     const merged = mergeReports([{ path: 'shard/results.json', report: read }])
     expect(merged.merged?.problems).toEqual([
@@ -55,70 +73,72 @@ describe('the results file', () => {
       "The shards' item lists do not add up to the run's items and split (their digests differ): " +
         'a results file was changed after its run.'
     ])
-    expect(merged.records).toStrictEqual([FULL_RECORD])
+    expect(merged.records).toStrictEqual([FULL_RECORD, REUSED_RECORD])
     const again = await readResultsFile(await writeResultsFile(join(dir, 'merged'), merged))
     expect(again).toStrictEqual(merged)
-    expect(again.records[0]).toStrictEqual(FULL_RECORD)
+    expect(again.records).toStrictEqual([FULL_RECORD, REUSED_RECORD])
   })
 
   it('round-trips any record, with or without each optional field (property)', () => {
     const text = fc.string({ unit: 'binary', maxLength: 20 })
     const time = fc.integer({ min: 0, max: 253_402_300_799_999 })
     const key = text.filter(name => name !== '__proto__')
-    const anyRecord: fc.Arbitrary<TaskRecord> = fc.record(
-      {
-        index: fc.nat(),
-        // JSON has no -0: an item of -0 is written as 0.
-        item: fc.jsonValue({ maxDepth: 2 }).filter(value => !Object.is(value, -0)) as fc.Arbitrary<
-          TaskRecord['item']
-        >,
-        status: fc.constantFrom(...Object.values(TaskStatus)),
-        exitCode: fc.option(fc.integer()),
-        signal: fc.option(text),
-        durationMs: fc
-          .double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true })
-          .map(ms => ms + 0), // JSON has no -0
-        attempts: fc.nat(),
-        command: text,
-        slot: fc.option(fc.integer({ min: 1, max: 64 })),
-        startedAt: fc.option(time),
-        endedAt: fc.option(time),
-        outputTail: text,
-        error: fc.option(text),
-        outputs: fc.dictionary(key, text),
-        summary: text,
-        needs: fc.array(text, { maxLength: 3 }),
-        skipReason: text,
-        blockedBy: fc.array(fc.nat({ max: 2 ** 32 - 2 }), { maxLength: 3 }),
-        flaky: fc.constant(true as const),
-        reusedFrom: fc.record({
-          runId: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-          attempt: fc.integer({ min: 1, max: 1000 }),
-          at: time
-        }),
-        commandDigest: fc.stringMatching(/^[0-9a-f]{64}$/),
-        sourcesDigest: fc.stringMatching(/^[0-9a-f]{64}$/),
-        resolve: fc.record(
-          { resolved: fc.boolean(), commentUrl: text, error: text },
-          { requiredKeys: ['resolved'] }
-        )
-      },
-      {
-        requiredKeys: Object.keys(RECORD_FORMAT).filter(
-          name =>
-            ![
-              'needs',
-              'skipReason',
-              'blockedBy',
-              'resolve',
-              'flaky',
-              'reusedFrom',
-              'commandDigest',
-              'sourcesDigest'
-            ].includes(name)
-        ) as (keyof TaskRecord)[]
-      }
-    )
+    const anyRecord: fc.Arbitrary<TaskRecord> = fc
+      .record(
+        {
+          index: fc.nat(),
+          // JSON has no -0: an item of -0 is written as 0.
+          item: fc
+            .jsonValue({ maxDepth: 2 })
+            .filter(value => !Object.is(value, -0)) as fc.Arbitrary<TaskRecord['item']>,
+          status: fc.constantFrom(...Object.values(TaskStatus)),
+          exitCode: fc.option(fc.integer()),
+          signal: fc.option(text),
+          durationMs: fc
+            .double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true })
+            .map(ms => ms + 0), // JSON has no -0
+          attempts: fc.nat(),
+          command: text,
+          slot: fc.option(fc.integer({ min: 1, max: 64 })),
+          startedAt: fc.option(time),
+          endedAt: fc.option(time),
+          outputTail: text,
+          error: fc.option(text),
+          outputs: fc.dictionary(key, text),
+          summary: text,
+          needs: fc.array(text, { maxLength: 3 }),
+          skipReason: text,
+          blockedBy: fc.array(fc.nat({ max: 2 ** 32 - 2 }), { maxLength: 3 }),
+          flaky: fc.constant(true as const),
+          reusedFrom: fc.record({
+            runId: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+            attempt: fc.integer({ min: 1, max: 1000 }),
+            at: time
+          }),
+          commandDigest: fc.stringMatching(/^[0-9a-f]{64}$/),
+          sourcesDigest: fc.stringMatching(/^[0-9a-f]{64}$/),
+          resolve: fc.record(
+            { resolved: fc.boolean(), commentUrl: text, error: text },
+            { requiredKeys: ['resolved'] }
+          )
+        },
+        {
+          requiredKeys: Object.keys(RECORD_FORMAT).filter(
+            name =>
+              ![
+                'needs',
+                'skipReason',
+                'blockedBy',
+                'resolve',
+                'flaky',
+                'reusedFrom',
+                'commandDigest',
+                'sourcesDigest'
+              ].includes(name)
+          ) as (keyof TaskRecord)[]
+        }
+      )
+      .map(agreeing)
     let cases = 0
     fc.assert(
       fc.property(fc.array(anyRecord, { maxLength: 4 }), records => {
@@ -145,9 +165,11 @@ describe('the results file', () => {
       const text = resultsFileText(report([one], { workers: 3 }))
       return Object.keys((JSON.parse(text) as { results: object[] }).results[0] as object)
     }
-    const keys = keysOf(FULL_RECORD)
+    // Writing checks nothing: one record can have every field, even those no one record has.
+    const everyField = { ...FULL_RECORD, reusedFrom: REUSED_RECORD.reusedFrom }
+    const keys = keysOf(everyField)
     expect(keys).toEqual(Object.keys(RECORD_FORMAT))
-    expect(keys.slice(0, 13)).toEqual(Object.keys(publicResult(FULL_RECORD)))
+    expect(keys.slice(0, 13)).toEqual(Object.keys(publicResult(everyField)))
     expect(keysOf(record(0, 'a', TaskStatus.Skipped))).not.toContain('resolve')
   })
 
@@ -161,7 +183,7 @@ describe('the results file', () => {
     const text = readFileSync(BEFORE_VERSION, 'utf8')
     expect(text).not.toContain('version')
     // The file predates `blockedBy`, the run and reuse fields too: it is read without them.
-    const before = fullShardReport()
+    const before = fullShardReport([{ ...FULL_RECORD }])
     delete before.run
     for (const one of before.records) {
       for (const key of ['blockedBy', 'flaky', 'reusedFrom', 'commandDigest', 'sourcesDigest']) {
@@ -174,9 +196,11 @@ describe('the results file', () => {
     delete versioned.version
     delete (versioned.counts as Record<string, unknown>).reused
     expect(versioned).toEqual(JSON.parse(text))
-    expect(await readTimings(BEFORE_VERSION)).toEqual({
-      timings: new Map([[JSON.stringify(FULL_RECORD.item), FULL_RECORD.durationMs]])
-    })
+    const { history, problem } = await readHistory(BEFORE_VERSION)
+    expect(problem).toBeUndefined()
+    expect(durationsBefore(history)).toEqual(
+      new Map([[JSON.stringify(FULL_RECORD.item), Math.round(FULL_RECORD.durationMs)]])
+    )
   })
 
   it('says which file cannot be read', async () => {

@@ -61,7 +61,10 @@ describe('findFiles', () => {
     // A working directory whose own name holds glob characters.
     'odd [dir] *?/shard/results.json',
     'odd [dir] *?/shard/other.json',
-    'odd d *x/shard/results.json'
+    'odd d *x/shard/results.json',
+    // A backslash escapes the next character in @actions/glob's patterns on Linux and macOS.
+    'back\\*slash/shard/results.json',
+    'back*slash/shard/results.json'
   ]
   for (const path of files) {
     mkdirSync(join(root, path, '..'), { recursive: true })
@@ -97,7 +100,12 @@ describe('findFiles', () => {
     expect(await findFiles('*/results.json\n!*/other.json', cwd)).toEqual([
       join(cwd, 'shard/results.json')
     ])
+    const backslash = join(root, 'back\\*slash')
+    expect(await findFiles('shard/results.json', backslash)).toEqual([
+      join(backslash, 'shard/results.json')
+    ])
   })
+
   it('follows no link, so a linked folder does not give the same file twice', async () => {
     const base = mkdtempSync(join(tmpdir(), 'glob-links-'))
     mkdirSync(join(base, 'real'))

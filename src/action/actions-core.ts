@@ -84,6 +84,11 @@ export function debug(message: string): void {
   print(() => core.debug(neutraliseInline(message)))
 }
 
+/** A notice annotation: something worth knowing that is not a problem. */
+export function notice(message: string, properties: core.AnnotationProperties = {}): void {
+  print(() => core.notice(neutraliseInline(message), safeProperties(properties)))
+}
+
 /** An error annotation. */
 export function error(message: string | Error, properties: core.AnnotationProperties = {}): void {
   print(() => core.error(neutraliseInline(String(message)), safeProperties(properties)))

@@ -22,13 +22,14 @@ import { readReviewThreadInputs, type SourceInputs } from './review-thread-input
 import {
   ItemsFrom,
   NoItemsBehavior,
-  SkipPassed,
   type ActionSettings,
   type ExecutionSettings,
   type ReviewThreadSettings,
   type RunMode
 } from './settings.js'
 import { parseSummaryTitle } from './summary-title.js'
+import { checkSkipPassedFits, readHistoryInputs } from './history-inputs.js'
+import { parseSourceLines } from './source-lines.js'
 import { parseTasks } from './tasks.js'
 
 /** What gives a review-threads run its items, for error messages. */
@@ -45,11 +46,9 @@ export async function getInputs(): Promise<ActionSettings> {
   checkOneSource(given)
   const threads = readReviewThreadInputs(given)
   const { execution, dryRun, shard } = await readExecution()
-  const timings = core.getInput(Inputs.Timings)
   const settings = {
     execution,
-    historyPath: timings === '' ? undefined : resolve(execution.workingDirectory, timings),
-    skipPassed: SkipPassed.Never,
+    ...readHistoryInputs(execution.workingDirectory),
     shard,
     dryRun,
     ifNoItems: parseEnum(
@@ -70,6 +69,7 @@ export async function getInputs(): Promise<ActionSettings> {
     )
   }
   const mode = await readRunMode(given, threads, settings)
+  checkSkipPassedFits(settings.skipPassed, execution.stopOnSuccess, mode)
   return { mode, ...settings }
 }
 
@@ -147,12 +147,22 @@ async function readRunMode(
 ): Promise<RunMode> {
   const mergePattern = core.getInput(Inputs.MergeResults)
   const hasTasks = given.tasks.trim() !== ''
+  const sources = parseSourceLines(
+    `Invalid ${Inputs.Sources}`,
+    core.getInput(Inputs.Sources, { trimWhitespace: false })
+  )
   if (mergePattern !== '') {
     const running = hasTasks || given.items.trim() !== '' || given.itemsFile !== '' || threads
     if (running || settings.shard) {
       throw new Error(
         `Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
           `Expected '${Inputs.MergeResults}' alone, in a job that merges the shards' results.`
+      )
+    }
+    if (sources !== undefined) {
+      throw new Error(
+        `Invalid inputs: '${Inputs.Sources}' is set together with '${Inputs.MergeResults}'. ` +
+          `Expected '${Inputs.Sources}' in the jobs that run the tasks.`
       )
     }
     return { kind: 'merge', pattern: mergePattern }
@@ -162,10 +172,17 @@ async function readRunMode(
       kind: 'review-threads',
       command: given.command,
       threads,
-      source: REVIEW_THREADS_SOURCE
+      source: REVIEW_THREADS_SOURCE,
+      ...(sources === undefined ? {} : { sources })
     }
   }
   if (hasTasks) {
+    if (sources !== undefined) {
+      throw new Error(
+        `Invalid inputs: '${Inputs.Sources}' is set together with '${Inputs.Tasks}'. Expected ` +
+          'no step-level sources with tasks: give each task its own sources: list.'
+      )
+    }
     const tasks = await parseTasks(given.tasks, Inputs.Tasks)
     const needing = tasks.find(task => task.needs.length > 0)
     if (settings.shard !== undefined && needing !== undefined) {
@@ -185,6 +202,7 @@ async function readRunMode(
     kind: 'items',
     items,
     source: given.itemsFile !== '' ? `${Inputs.ItemsFile} '${given.itemsFile}'` : Inputs.Items,
-    command: given.command === '' ? undefined : given.command
+    command: given.command === '' ? undefined : given.command,
+    ...(sources === undefined ? {} : { sources })
   }
 }

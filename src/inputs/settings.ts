@@ -59,6 +59,8 @@ export interface ReviewThreadsMode {
   threads: ReviewThreadSettings
   /** What gives the items, for error messages: `items-from 'review-threads'`. */
   source: string
+  /** `sources`: glob lines rendered per thread (`{path}`), as for items; undefined for none. */
+  sources?: string[]
 }
 
 /** No tasks: the shards' results files matching `merge-results` are merged into one report. */

@@ -1,6 +1,7 @@
 import { parseDurationInput } from '../model/duration.js'
 import { cut } from '../model/labels.js'
 import { unsendableCharacter } from '../model/unsendable.js'
+import { parseSourceLines } from './source-lines.js'
 
 /** One named task of the `tasks` input. */
 export interface TaskSpec {
@@ -24,11 +25,21 @@ export interface TaskSpec {
   sources?: string[]
 }
 
-const FIELDS = ['run', 'needs', 'timeout', 'retries', 'working-directory', 'env', 'priority']
+const FIELDS = [
+  'run',
+  'needs',
+  'timeout',
+  'retries',
+  'working-directory',
+  'env',
+  'priority',
+  'sources'
+]
 
 /**
  * Parses the `tasks` input: a YAML mapping of task names to a command, or to an object with
- * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env` and `priority`.
+ * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env`, `priority` and
+ * `sources`.
  * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
  * naming the task, before anything runs.
  */
@@ -154,7 +165,21 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
     }
     task.priority = fields.priority
   }
+  if (fields.sources !== undefined) task.sources = parseTaskSources(where, fields.sources)
   return task
+}
+
+/** A task's `sources:`: a string of glob lines or a list of them, read as the `sources` input. */
+function parseTaskSources(where: string, sources: unknown): string[] | undefined {
+  const list = Array.isArray(sources) ? sources : [sources]
+  if (!list.every(line => typeof line === 'string')) {
+    throw new Error(
+      `${where} has sources that are not text. Expected a glob such as 'src/**', or a list of them.`
+    )
+  }
+  const text = (list as string[]).join('\n')
+  checkSendable(where, 'its sources', text)
+  return parseSourceLines(`${where} has sources`, text)
 }
 
 /** Refuses text no command could be given as written (a NUL character, a lone surrogate). */

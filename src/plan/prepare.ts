@@ -24,6 +24,7 @@ import {
   TemplateError
 } from '../template/template.js'
 import { unsendableCharacter } from '../model/unsendable.js'
+import { itemSourcesRenderer, taskSources } from './source-patterns.js'
 
 /** Where prepared tasks come from: items through a command template, or named tasks. */
 export type TaskSource = ItemsMode | TasksMode
@@ -32,7 +33,8 @@ export type TaskSource = ItemsMode | TasksMode
  * Renders every command and checks every item before anything runs, so that a bad template, a
  * placeholder that names nothing, a command that could not start (a string over Linux's 128 KiB,
  * or arguments and environment over the system's total, counted for tasks whose files are in
- * `workDirectory`) or a missing task directory stops the run early, naming what is wrong.
+ * `workDirectory`), a missing task directory or a `sources` line outside the workspace stops the
+ * run early, naming what is wrong. Each item's `sources` are rendered into its `sources`.
  */
 export function prepareRun(
   source: TaskSource,
@@ -47,8 +49,12 @@ export function prepareRun(
   if (source.kind === 'tasks') return prepareTasks(source.tasks, execution, budget)
   const command = source.command ?? ''
   const template = parseTemplate(command, execution.shell)
+  const sources =
+    source.sources === undefined
+      ? undefined
+      : itemSourcesRenderer(source.sources, execution, source.source)
   try {
-    return prepareItems(source.items, template, source.source, budget)
+    return prepareItems(source.items, template, source.source, budget, sources)
   } catch (error) {
     if (!(error instanceof PlaceholderError)) throw error
     // A placeholder that names nothing is the template's fault; a value no command can carry, the item's.
@@ -62,7 +68,8 @@ export function prepareItems(
   items: readonly Item[],
   template: CommandTemplate,
   itemsInput: string = Inputs.Items,
-  budget?: SpawnBudget
+  budget?: SpawnBudget,
+  sourcesOf?: (item: Item, index: number) => string[]
 ): RunPlan {
   const slots = budget?.slots ?? 1
   const prepared = items.map((item, index): PreparedItem => {
@@ -71,7 +78,8 @@ export function prepareItems(
     const longest = template.usesSlot ? template.render(item, index + 1, slots) : command
     const where = `Invalid ${itemsInput}: item ${index + 1} (${itemLabel(item, 40)})`
     const spawnRoom = checkSpawnable(where, item, longest, undefined, budget)
-    return { index, item, command, spawnRoom }
+    if (sourcesOf === undefined) return { index, item, command, spawnRoom }
+    return { index, item, command, spawnRoom, sources: sourcesOf(item, index) }
   })
   return { template, prepared, needs: undefined, priorities: items.map(priorityOf) }
 }
@@ -104,7 +112,10 @@ function prepareTasks(
           ? undefined
           : existingDirectory(task, resolve(execution.workingDirectory, task.workingDirectory))
     }
-    return { index, item: task.name, command, needs: task.needs, overrides, spawnRoom }
+    const item = { index, item: task.name, command, needs: task.needs, overrides, spawnRoom }
+    if (task.sources === undefined) return item
+    const cwd = overrides.cwd ?? execution.workingDirectory
+    return { ...item, sources: taskSources(task.sources, cwd, execution.workingDirectory, where) }
   })
   return {
     template,

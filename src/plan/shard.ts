@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto'
 import { formatDuration } from '../model/duration.js'
+import {
+  durationsBefore,
+  historyKeys,
+  splitOf,
+  type History,
+  type HistorySplit
+} from '../model/history.js'
 import { itemText } from '../model/item.js'
 import { type PreparedItem } from '../exec/command-task.js'
 import { type Shard, type ShardInfo } from '../model/shard.js'
 import { type RunPlan } from './run-plan.js'
-import { type Timings } from '../results/timings-file.js'
 import { estimateDurations } from './timings.js'
 
 /**
@@ -37,19 +43,37 @@ export function assignShards(estimates: readonly number[], shards: number): numb
   return shardOf
 }
 
+/** One job's share of a plan, and the whole split it came from (kept in the history). */
+export type ShardPlan = RunPlan & {
+  shard: ShardInfo
+  split: HistorySplit
+  /** True when the split is an earlier attempt's of this workflow run, taken from the history. */
+  splitReused: boolean
+}
+
 /**
  * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
  * its number in the log and its `index` in the results), so shards merge back in input order.
+ * When the history holds an earlier attempt of this workflow run (`runId`) that split the same
+ * items over as many shards, the split is that one: a re-run attempt of one shard runs the same
+ * items as its first attempt, whatever durations were learned since. Else it balances the
+ * durations known from other runs.
  */
 export function takeShard(
   plan: RunPlan,
   shard: Shard,
-  timings: Timings
-): RunPlan & { shard: ShardInfo } {
+  history: History,
+  runId?: number
+): ShardPlan {
   const keys = plan.prepared.map(prepared => itemText(prepared.item))
-  const known = keys.some(key => timings.has(key))
-  const estimates = estimateDurations(keys, timings)
-  const shardOf = assignShards(estimates, shard.total)
+  const digest = itemsDigest(keys)
+  const durations = durationsBefore(history, runId)
+  const historyKeyOf = historyKeys(plan.prepared.map(prepared => prepared.item))
+  const known = historyKeyOf.some(key => durations.has(key))
+  const estimates = estimateDurations(historyKeyOf, durations)
+  const stored = splitOf(history, runId, shard.total, digest)
+  const splitReused = stored !== undefined && stored.length === keys.length
+  const shardOf = splitReused ? stored : assignShards(estimates, shard.total)
   const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index)
   const sum = (indexes: readonly number[]): number =>
     indexes.reduce((total, index) => total + (estimates[index] as number), 0)
@@ -62,7 +86,7 @@ export function takeShard(
     shard: {
       ...shard,
       itemCount: keys.length,
-      itemsDigest: itemsDigest(keys),
+      itemsDigest: digest,
       splitDigest: splitDigest(shardOf),
       byTimings: known,
       estimatedMs: known ? Math.round(sum(mine)) : 0,
@@ -71,7 +95,9 @@ export function takeShard(
         const { item } = plan.prepared[index] as PreparedItem
         return { index, item }
       })
-    }
+    },
+    split: { total: shard.total, itemsDigest: digest, shardOf: [...shardOf] },
+    splitReused
   }
 }
 
@@ -87,10 +113,13 @@ export function itemsDigest(keys: readonly string[]): string {
   return hash.digest('hex')
 }
 
-/** The log line that says which share of the items this job runs. */
-export function describeShard(shard: ShardInfo, count: number): string {
-  const balance = shard.byTimings
-    ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
-    : 'dealt round-robin; give timings to balance by duration'
+/** The log line that says which share of the items this job runs, and how they were split. */
+export function describeShard(shard: ShardInfo, count: number, splitReused = false): string {
+  const duration = `about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
+  const balance = splitReused
+    ? `split as the first attempt of this run split them${shard.byTimings ? `: ${duration}` : ''}`
+    : shard.byTimings
+      ? `balanced by timings: ${duration}`
+      : 'dealt round-robin; give timings to balance by duration'
   return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`
 }

@@ -8,6 +8,7 @@ import {
 import { FieldError } from './field-formats.js'
 import { type ShardInfo } from '../model/shard.js'
 import { COUNTS_FORMAT, RECORDS_KEY } from './report-format.js'
+import { TaskStatus } from '../model/task-status.js'
 
 // What a results file's fields must agree on, beyond each one's type; a FieldError names the first
 // field that does not.
@@ -19,6 +20,7 @@ export function checkConsistency(report: RunReport): void {
   checkCounts(report, actual)
   checkHalt(report, actual.cancelled)
   checkSlots(report)
+  checkReuseAndFlakiness(report)
   if (merged !== undefined && shard === undefined) checkMerged(report, merged)
   if (shard !== undefined) checkShard(report, shard)
 }
@@ -67,6 +69,53 @@ function checkSlots(report: RunReport): void {
       throw new FieldError(
         `${RECORDS_KEY}[${position}].slot`,
         `is ${record.slot}. Expected at most the ${report.workers} workers of the run`
+      )
+    }
+  })
+}
+
+/**
+ * A reused record stands on an earlier success and never ran here: it says which run attempt, and
+ * has no attempts, slot or times; only a reused record says so. A flaky record succeeded on a
+ * retry: a success of more than one attempt.
+ */
+function checkReuseAndFlakiness(report: RunReport): void {
+  report.records.forEach((record, position) => {
+    const field = (name: string): string => `${RECORDS_KEY}[${position}].${name}`
+    if (record.status !== TaskStatus.Reused) {
+      if (record.reusedFrom !== undefined) {
+        throw new FieldError(
+          field('reusedFrom'),
+          `is set on a ${record.status} result. Expected it on reused results only`
+        )
+      }
+    } else if (record.reusedFrom === undefined) {
+      throw new FieldError(
+        field('reusedFrom'),
+        'is missing. Expected the run attempt a reused result stands on'
+      )
+    } else {
+      const ranHere = (['attempts', 'slot', 'startedAt', 'endedAt'] as const).find(name =>
+        name === 'attempts' ? record.attempts !== 0 : record[name] !== null
+      )
+      if (ranHere === 'attempts') {
+        throw new FieldError(
+          field('attempts'),
+          `is ${record.attempts}. Expected 0 for a reused result, which did not run`
+        )
+      }
+      if (ranHere !== undefined) {
+        throw new FieldError(
+          field(ranHere),
+          'is set. Expected null for a reused result, which did not run'
+        )
+      }
+    }
+    if (record.flaky === true && (record.status !== TaskStatus.Success || record.attempts < 2)) {
+      throw new FieldError(
+        field('flaky'),
+        `is true on a ${record.status} result of ${record.attempts} attempts. ` +
+          'Expected it only on a success after a retry'
       )
     }
   })

@@ -49,7 +49,7 @@ const RESOLVE_FORMAT: ObjectFormat<ResolveOutcome> = {
   error: optional(text)
 }
 
-const SHA256 = checked<string>(
+export const SHA256 = checked<string>(
   json => typeof json === 'string' && /^[0-9a-f]{64}$/.test(json),
   'a SHA-256 digest in 64 hex digits'
 )

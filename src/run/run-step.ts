@@ -6,8 +6,8 @@ import { type ActionSettings, type ReviewThreadsMode } from '../inputs/settings.
 import { emptyReport, type RunReport } from '../model/run-report.js'
 import { prepareRun, type TaskSource } from '../plan/prepare.js'
 import { describeShard, takeShard } from '../plan/shard.js'
-import { loadTimings, scheduleByTimings } from '../plan/timing-order.js'
-import { type Timings } from '../results/timings-file.js'
+import { loadHistory, scheduleByHistory } from '../plan/history-load.js'
+import { durationsBefore, type History } from '../model/history.js'
 import { describeMerge, mergeResultsFiles } from '../report/merge.js'
 import { type StepOutcome } from '../report/publish.js'
 import { dryRun } from './dry-run.js'
@@ -21,8 +21,15 @@ export async function runStep(
   workDirectory: string,
   cancellation: AbortSignal
 ): Promise<StepOutcome> {
-  const previousTimings = await loadTimings(settings.historyPath)
-  const context: RunContext = { workDirectory, previousTimings, cancellation, observers: [] }
+  const history = await loadHistory(settings.historyPath)
+  const previousTimings = durationsBefore(history)
+  const context: RunContext = {
+    workDirectory,
+    history,
+    previousTimings,
+    cancellation,
+    observers: []
+  }
   const { mode } = settings
   switch (mode.kind) {
     case 'merge': {
@@ -43,7 +50,8 @@ export async function runStep(
 /** Where a run's tasks write, what it knows from earlier runs, and what stops it. */
 interface RunContext {
   workDirectory: string
-  previousTimings: Timings
+  history: History
+  previousTimings: Map<string, number>
   cancellation: AbortSignal
   /** What reacts to each task as it ends, while others go on. */
   observers: TaskObserver[]
@@ -60,7 +68,8 @@ async function runReviewThreads(
     kind: 'items',
     items: threads.threads.map(threadItem),
     source: mode.source,
-    command: mode.command
+    command: mode.command,
+    sources: mode.sources
   }
   const { owner, repo, number } = threads.pullRequest
   const noItemsReason = `${owner}/${repo}#${number} has no unresolved review threads that match`
@@ -80,11 +89,11 @@ async function runPlanned(
   let plan = prepareRun(source, execution, context.workDirectory)
   const noItems = plan.prepared.length === 0 ? `No items to run: ${noItemsReason}.` : undefined
   if (settings.shard !== undefined) {
-    const sharded = takeShard(plan, settings.shard, context.previousTimings)
-    core.info(describeShard(sharded.shard, sharded.prepared.length))
+    const sharded = takeShard(plan, settings.shard, context.history)
+    core.info(describeShard(sharded.shard, sharded.prepared.length, sharded.splitReused))
     plan = sharded
   }
-  scheduleByTimings(plan, context.previousTimings)
+  scheduleByHistory(plan, context.history)
   let report: RunReport
   if (plan.prepared.length === 0) report = emptyReport(execution.shell)
   else if (settings.dryRun) report = dryRun(plan, execution.maxWorkers, execution.shell)

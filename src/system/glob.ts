@@ -42,7 +42,77 @@ function rootAt(line: string, cwd: string): string {
   if (path.startsWith('~')) return line
   // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
   if (isAbsolute(path)) return exclude + normalize(path)
-  // `[c]` is @actions/glob's escape that works on Windows too, where `\` separates paths.
-  const base = cwd.replace(/[*?[]/g, '[$&]')
-  return exclude + join(base, path)
+  return exclude + join(globEscape(cwd), path)
+}
+
+/**
+ * A path with its glob characters escaped as @actions/glob reads them: `[*]`, `[?]`, `[[]`, and on
+ * Linux and macOS `\\` (on Windows `\` separates paths). It then names exactly itself.
+ */
+export function globEscape(path: string): string {
+  const special = process.platform === 'win32' ? /[*?[]/g : /[\\*?[]/g
+  return path.replace(special, char => (char === '\\' ? '\\\\' : `[${char}]`))
+}
+
+/**
+ * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded: an
+ * absolute pattern @actions/glob takes as it is. A last blank character is bracketed, as
+ * @actions/glob trims each line.
+ */
+export function rootedPattern(pattern: string, cwd: string): string {
+  const rooted = isAbsolute(pattern) ? normalize(pattern) : join(globEscape(cwd), pattern)
+  return rooted.replace(/\s$/u, blank => `[${blank}]`)
+}
+
+/**
+ * The folder a rooted glob searches from: its segments up to the first with a wildcard or a
+ * class of more than one character, escapes read as @actions/glob reads them.
+ */
+export function literalPrefix(pattern: string): string {
+  const literal: string[] = []
+  for (const segment of pattern.split('/')) {
+    const text = literalSegment(segment)
+    if (text === undefined) break
+    literal.push(text)
+  }
+  return literal.join('/') || '/'
+}
+
+/**
+ * A glob segment as the name it stands for, or undefined when it may match more than one: read
+ * as @actions/glob's Pattern.getLiteral reads it (`\\c` is c, a class of one character is it).
+ */
+function literalSegment(segment: string): string | undefined {
+  let text = ''
+  for (let index = 0; index < segment.length; index += 1) {
+    const char = segment[index] as string
+    if (char === '\\' && index + 1 < segment.length) {
+      text += segment[++index]
+      continue
+    }
+    if (char === '*' || char === '?') return undefined
+    if (char === '[' && index + 1 < segment.length) {
+      const set = classAt(segment, index + 1)
+      if (set !== undefined && set.text.length > 1) return undefined
+      if (set !== undefined && set.text !== '') {
+        text += set.text
+        index = set.close
+        continue
+      }
+    }
+    text += char
+  }
+  return text
+}
+
+/** The characters of a class opened before `start`, escapes read, and where it closes; undefined if it does not. */
+function classAt(segment: string, start: number): { text: string; close: number } | undefined {
+  let text = ''
+  for (let index = start; index < segment.length; index += 1) {
+    const char = segment[index] as string
+    if (char === '\\' && index + 1 < segment.length) text += segment[++index]
+    else if (char === ']') return { text, close: index }
+    else text += char
+  }
+  return undefined
 }

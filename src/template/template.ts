@@ -45,7 +45,8 @@ export interface RenderedCommand {
 /** GNU parallel's path forms: {.} {/} {//} {/.}, also after a position as in {1/}. */
 type PathForm = '.' | '/' | '//' | '/.'
 
-type Placeholder =
+/** What a placeholder stands for, parsed from its source such as `{1/.}` or `{a.b}`. */
+export type Placeholder =
   | { kind: 'sequence' }
   | { kind: 'slot' }
   | { kind: 'item'; pathForm: PathForm | undefined }
@@ -56,14 +57,16 @@ type Placeholder =
 const PLACEHOLDER =
   /\{(?:([#%])|([0-9]+)?(\/\/|\/\.|\/|\.)?|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*))\}/y
 
-function matchPlaceholder(text: string, index: number): PlaceholderMatch | undefined {
+/** The placeholder starting at `index` of `text`, if one does. */
+export function matchPlaceholder(text: string, index: number): PlaceholderMatch | undefined {
   PLACEHOLDER.lastIndex = index
   const match = PLACEHOLDER.exec(text)
   if (match === null) return undefined
   return { length: match[0].length, numeric: match[1] !== undefined }
 }
 
-function parsePlaceholder(source: string): Placeholder {
+/** Parses one placeholder's source, such as `{}`, `{2//}` or `{a.b}`. */
+export function parsePlaceholder(source: string): Placeholder {
   PLACEHOLDER.lastIndex = 0
   const match = PLACEHOLDER.exec(source)
   if (match === null) throw new Error(`Not a placeholder: ${source}`)
@@ -125,7 +128,7 @@ function applyPathForm(text: string, form: PathForm | undefined): string {
 const MAX_ITEM_TEXT_IN_MESSAGES = 40
 
 /** `item 3 ("foo")`, with long items cut short. */
-function describeItem(item: Item, seq: number): string {
+export function describeItem(item: Item, seq: number): string {
   const characters = [...JSON.stringify(item)]
   const text =
     characters.length > MAX_ITEM_TEXT_IN_MESSAGES
@@ -142,7 +145,7 @@ function kindOfItem(item: Item): string {
 }
 
 /** The value of a placeholder for an item, or the reason it names nothing. */
-function valueOf(
+export function valueOf(
   placeholder: Placeholder,
   item: Item,
   seq: number,
