@@ -28624,6 +28624,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -28631,7 +28632,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -28657,7 +28658,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -31468,7 +31469,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31476,7 +31477,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31484,7 +31485,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -32623,6 +32624,10 @@ function info(message) {
 /** A debug line, shown when step debug logging is on. */
 function src_debug(message) {
     print(() => core/* debug */.Yz(neutraliseInline(message)));
+}
+/** A notice annotation: something worth knowing that is not a problem. */
+function notice(message, properties = {}) {
+    print(() => core/* notice */.lm(neutraliseInline(message), safeProperties(properties)));
 }
 /** An error annotation. */
 function error(message, properties = {}) {
@@ -34251,6 +34256,127 @@ function emptyReport(shell) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/system/plain-files.ts
+
+/**
+ * Reading and writing files at paths a task can replace (its GITHUB_OUTPUT, its item file, ...):
+ * nothing is written or truncated through a hard link or a symlink a task put there, and no read
+ * waits on a FIFO or reads past a limit. Synchronous: a few small local calls cost less in line
+ * than through the thread pool, and none of them can block.
+ */
+/** Opens for reading without following a symlink, and without waiting for a FIFO's writer. */
+const READ_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
+/** Removes whatever is at `path` (a file, a link, a FIFO, a directory): the link, never its target. */
+function removePath(path) {
+    try {
+        (0,external_node_fs_namespaceObject.unlinkSync)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'ENOENT')
+            (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+}
+/**
+ * Puts a new file holding `text` at `path`: whatever was there is removed, and the file is created
+ * exclusively (O_EXCL, which follows no link), so no other file's content is ever touched.
+ */
+function plain_files_createAfresh(path, text) {
+    for (let attempt = 1;; attempt++) {
+        removePath(path);
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(path, text, { flag: 'wx' });
+            return;
+        }
+        catch (error) {
+            // Something (a process a task left behind) put a file back in between: try again.
+            if (error.code !== 'EEXIST' || attempt === 3)
+                throw error;
+        }
+    }
+}
+/**
+ * Leaves an empty file of ours at `path`. One already so (a task that wrote nothing) costs an
+ * lstat; anything else (written to, a hard link to another file, a symlink, a FIFO) is replaced.
+ */
+function emptyFile(path) {
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
+    if (stats?.isFile() && stats.size === 0 && stats.nlink === 1)
+        return;
+    plain_files_createAfresh(path, '');
+}
+/**
+ * The first `limit` bytes of the plain file at `path` (or `limit + 1`, with `oneMore`, to tell a
+ * file over the limit); undefined when there is none, or something else is there (a symlink, a
+ * FIFO, a directory, a device).
+ */
+function readPlainFile(path, limit, oneMore = false) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(path, READ_FLAGS);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO')
+            return undefined;
+        throw error;
+    }
+    try {
+        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        if (!stats.isFile())
+            return undefined;
+        const bytes = Buffer.allocUnsafe(Math.min(stats.size, limit + (oneMore ? 1 : 0)));
+        let read = 0;
+        while (read < bytes.length) {
+            const count = (0,external_node_fs_namespaceObject.readSync)(fd, bytes, read, bytes.length - read, read);
+            if (count === 0)
+                break;
+            read += count;
+        }
+        return { bytes: bytes.subarray(0, read), size: stats.size };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/results/timings-file.ts
+
+
+
+
+/** Name of the timings file a run writes for the next one. */
+const TIMINGS_FILE = 'timings.json';
+/** The version of the timings file this code writes; reading does not look at it. */
+const TIMINGS_VERSION = 1;
+/** Whether a task with this status ran its full length: skipped or cancelled tasks did not. */
+function ranToAnEnd(status) {
+    return status === TaskStatus.Success || status === TaskStatus.Failure;
+}
+/** The previous timings, updated with every task of this run that ran to an end. */
+function timingsAfter(previous, records) {
+    const timings = new Map(previous);
+    for (const record of records) {
+        if (ranToAnEnd(record.status))
+            timings.set(itemText(record.item), record.durationMs);
+    }
+    return timings;
+}
+/** The JSON text of a timings file. */
+function timingsFileText(timings) {
+    return JSON.stringify({ version: TIMINGS_VERSION, timings: Object.fromEntries(timings) }) + '\n';
+}
+/**
+ * Writes the timings for the next run: the previous ones, updated with every task of this run
+ * that ran to an end. Returns the path.
+ */
+async function writeTimings(directory, previous, records) {
+    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    plain_files_createAfresh(path, timingsFileText(timingsAfter(previous, records)));
+    return path;
+}
+
 ;// CONCATENATED MODULE: ./src/results/field-formats.ts
 
 /** A value in a file that is not what the format expects: `at` is its path, as `results[3].status`. */
@@ -34539,179 +34665,8 @@ const RECORDS_KEY = 'results';
 /** The whole file: its version, then the report's fields, its records under `results`. */
 const RESULTS_FILE_FORMAT = versioned(objectOf(REPORT_FORMAT, { records: RECORDS_KEY }), RESULTS_VERSION);
 
-;// CONCATENATED MODULE: ./src/system/plain-files.ts
-
-/**
- * Reading and writing files at paths a task can replace (its GITHUB_OUTPUT, its item file, ...):
- * nothing is written or truncated through a hard link or a symlink a task put there, and no read
- * waits on a FIFO or reads past a limit. Synchronous: a few small local calls cost less in line
- * than through the thread pool, and none of them can block.
- */
-/** Opens for reading without following a symlink, and without waiting for a FIFO's writer. */
-const READ_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0) | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
-/** Removes whatever is at `path` (a file, a link, a FIFO, a directory): the link, never its target. */
-function removePath(path) {
-    try {
-        (0,external_node_fs_namespaceObject.unlinkSync)(path);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'ENOENT')
-            (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
-    }
-}
-/**
- * Puts a new file holding `text` at `path`: whatever was there is removed, and the file is created
- * exclusively (O_EXCL, which follows no link), so no other file's content is ever touched.
- */
-function createAfresh(path, text) {
-    for (let attempt = 1;; attempt++) {
-        removePath(path);
-        try {
-            (0,external_node_fs_namespaceObject.writeFileSync)(path, text, { flag: 'wx' });
-            return;
-        }
-        catch (error) {
-            // Something (a process a task left behind) put a file back in between: try again.
-            if (error.code !== 'EEXIST' || attempt === 3)
-                throw error;
-        }
-    }
-}
-/**
- * Leaves an empty file of ours at `path`. One already so (a task that wrote nothing) costs an
- * lstat; anything else (written to, a hard link to another file, a symlink, a FIFO) is replaced.
- */
-function emptyFile(path) {
-    const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
-    if (stats?.isFile() && stats.size === 0 && stats.nlink === 1)
-        return;
-    createAfresh(path, '');
-}
-/**
- * The first `limit` bytes of the plain file at `path` (or `limit + 1`, with `oneMore`, to tell a
- * file over the limit); undefined when there is none, or something else is there (a symlink, a
- * FIFO, a directory, a device).
- */
-function readPlainFile(path, limit, oneMore = false) {
-    let fd;
-    try {
-        fd = (0,external_node_fs_namespaceObject.openSync)(path, READ_FLAGS);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO')
-            return undefined;
-        throw error;
-    }
-    try {
-        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
-        if (!stats.isFile())
-            return undefined;
-        const bytes = Buffer.allocUnsafe(Math.min(stats.size, limit + (oneMore ? 1 : 0)));
-        let read = 0;
-        while (read < bytes.length) {
-            const count = (0,external_node_fs_namespaceObject.readSync)(fd, bytes, read, bytes.length - read, read);
-            if (count === 0)
-                break;
-            read += count;
-        }
-        return { bytes: bytes.subarray(0, read), size: stats.size };
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/results/timings-file.ts
-
-
-
-
-
-
-/** Name of the timings file a run writes for the next one. */
-const TIMINGS_FILE = 'timings.json';
-/** The version of the timings file this code writes; reading does not look at it. */
-const TIMINGS_VERSION = 1;
-/** Whether a task with this status ran its full length: skipped or cancelled tasks did not. */
-function ranToAnEnd(status) {
-    return status === TaskStatus.Success || status === TaskStatus.Failure;
-}
-/**
- * Reads durations from a previous run: its `timings-file` (`{"timings": {item: ms}}`) or its
- * `results-file` (`{"results": [{item, durationMs, status}]}`). A missing file is normal (the
- * first run, or a cache miss) and gives no timings; so does a file that is not one of these,
- * with the reason, since a stale cache should slow a run down, not fail it.
- */
-async function readTimings(path) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch {
-        return { timings: new Map(), problem: `no file at '${path}' (a first run or a cache miss)` };
-    }
-    try {
-        return timingsFromJson(JSON.parse(text), path);
-    }
-    catch {
-        // Also JSON that is null, or holds a null among the results: there is nothing to read there.
-        return { timings: new Map(), problem: `'${path}' is not JSON` };
-    }
-}
-/**
- * The durations in a parsed timings or results file, each field taken when usable and passed
- * over otherwise: a file of any version still gives what it can. Throws on a null in place of
- * the file or of a result.
- */
-function timingsFromJson(data, path) {
-    const timings = new Map();
-    if (data.timings !== undefined && typeof data.timings === 'object' && data.timings !== null) {
-        for (const [item, ms] of Object.entries(data.timings)) {
-            if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)
-                timings.set(item, ms);
-        }
-        return { timings };
-    }
-    const results = data[RECORDS_KEY];
-    if (Array.isArray(results)) {
-        for (const result of results) {
-            if (!ranToAnEnd(result.status))
-                continue;
-            if (typeof result.durationMs !== 'number' || result.item === undefined)
-                continue;
-            timings.set(itemText(result.item), result.durationMs);
-        }
-        return { timings };
-    }
-    return { timings, problem: `'${path}' holds neither timings nor results` };
-}
-/** The previous timings, updated with every task of this run that ran to an end. */
-function timingsAfter(previous, records) {
-    const timings = new Map(previous);
-    for (const record of records) {
-        if (ranToAnEnd(record.status))
-            timings.set(itemText(record.item), record.durationMs);
-    }
-    return timings;
-}
-/** The JSON text of a timings file. */
-function timingsFileText(timings) {
-    return JSON.stringify({ version: TIMINGS_VERSION, timings: Object.fromEntries(timings) }) + '\n';
-}
-/**
- * Writes the timings for the next run: the previous ones, updated with every task of this run
- * that ran to an end. Returns the path.
- */
-async function writeTimings(directory, previous, records) {
-    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
-    // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    createAfresh(path, timingsFileText(timingsAfter(previous, records)));
-    return path;
-}
-
 ;// CONCATENATED MODULE: ./src/results/report-checks.ts
+
 
 
 
@@ -34725,6 +34680,7 @@ function checkConsistency(report) {
     checkCounts(report, actual);
     checkHalt(report, actual.cancelled);
     checkSlots(report);
+    checkReuseAndFlakiness(report);
     if (merged !== undefined && shard === undefined)
         checkMerged(report, merged);
     if (shard !== undefined)
@@ -34763,6 +34719,37 @@ function checkSlots(report) {
     report.records.forEach((record, position) => {
         if (record.slot !== null && record.slot > report.workers) {
             throw new FieldError(`${RECORDS_KEY}[${position}].slot`, `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
+        }
+    });
+}
+/**
+ * A reused record stands on an earlier success and never ran here: it says which run attempt, and
+ * has no attempts, slot or times; only a reused record says so. A flaky record succeeded on a
+ * retry: a success of more than one attempt.
+ */
+function checkReuseAndFlakiness(report) {
+    report.records.forEach((record, position) => {
+        const field = (name) => `${RECORDS_KEY}[${position}].${name}`;
+        if (record.status !== TaskStatus.Reused) {
+            if (record.reusedFrom !== undefined) {
+                throw new FieldError(field('reusedFrom'), `is set on a ${record.status} result. Expected it on reused results only`);
+            }
+        }
+        else if (record.reusedFrom === undefined) {
+            throw new FieldError(field('reusedFrom'), 'is missing. Expected the run attempt a reused result stands on');
+        }
+        else {
+            const ranHere = ['attempts', 'slot', 'startedAt', 'endedAt'].find(name => name === 'attempts' ? record.attempts !== 0 : record[name] !== null);
+            if (ranHere === 'attempts') {
+                throw new FieldError(field('attempts'), `is ${record.attempts}. Expected 0 for a reused result, which did not run`);
+            }
+            if (ranHere !== undefined) {
+                throw new FieldError(field(ranHere), 'is set. Expected null for a reused result, which did not run');
+            }
+        }
+        if (record.flaky === true && (record.status !== TaskStatus.Success || record.attempts < 2)) {
+            throw new FieldError(field('flaky'), `is true on a ${record.status} result of ${record.attempts} attempts. ` +
+                'Expected it only on a success after a retry');
         }
     });
 }
@@ -34835,7 +34822,7 @@ async function writeResultsFile(directory, report) {
     await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
     const path = (0,external_node_path_namespaceObject.join)(directory, RESULTS_FILE);
     // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    createAfresh(path, resultsFileText(report));
+    plain_files_createAfresh(path, resultsFileText(report));
     return path;
 }
 /**
@@ -34984,7 +34971,7 @@ async function writeJunitFile(directory, report) {
     await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
     const path = (0,external_node_path_namespaceObject.join)(directory, JUNIT_FILE);
     // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    createAfresh(path, junitXml(report));
+    plain_files_createAfresh(path, junitXml(report));
     return path;
 }
 /**
@@ -35212,6 +35199,200 @@ function classAt(segment, start) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/model/history.ts
+
+
+/** The bounds every history is kept to: 10 results per item; items unseen for 30 runs dropped. */
+const HISTORY_LIMITS = { results: 10, unseenRuns: 30 };
+/** A history that has seen no run: what a first run starts from. */
+function emptyHistory() {
+    return { limits: { ...HISTORY_LIMITS }, runs: [], items: new Map() };
+}
+/**
+ * Each item's key in the history: its text (a task's name), and for the k-th item (k ≥ 2) of
+ * the same text `text + "\0#" + k`, so repeated items keep results of their own.
+ */
+function historyKeys(items) {
+    const seen = new Map();
+    return items.map(item => {
+        const text = itemText(item);
+        const count = (seen.get(text) ?? 0) + 1;
+        seen.set(text, count);
+        return count === 1 ? text : `${text}\u0000#${count}`;
+    });
+}
+/** Whether a task with this status ran to an end: what skip-passed and durations go by. */
+function history_ranToAnEnd(status) {
+    switch (status) {
+        case TaskStatus.Success:
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+            return true;
+        case TaskStatus.Cancelled:
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
+/** Whether a task with this status started: its result is kept (skipped and reused ones are not). */
+function started(status) {
+    return status !== TaskStatus.Skipped && status !== TaskStatus.Reused;
+}
+/**
+ * The history after a run: `previous` (left unchanged) updated with the run's records. A run is
+ * one (run id, attempt): given again (a merge adding shards one by one, a step run twice), it
+ * keeps its place and each item's result from it is replaced, never counted twice. Skipped and
+ * reused items are only marked seen. Then results are trimmed to `limits.results` per item, runs
+ * to `limits.unseenRuns`, and items not seen in the last `limits.unseenRuns` runs are dropped.
+ * `keys` are the records' keys, `historyKeys` of their items unless given.
+ */
+function historyAfter(previous, run, records, keys = historyKeys(records.map(record => record.item))) {
+    const limits = { ...previous.limits };
+    const runs = previous.runs.map(one => ({ ...one }));
+    const thisRun = runEntry(runs, run);
+    const items = new Map();
+    for (const [key, entry] of previous.items)
+        items.set(key, copyEntry(entry));
+    records.forEach((record, position) => {
+        const key = keys[position];
+        const entry = items.get(key) ?? { seen: 0, results: [], runs: 0, failures: 0, flaky: 0 };
+        entry.seen = Math.max(entry.seen, thisRun.seq);
+        if (started(record.status))
+            addResult(entry, thisRun, record, run.at, limits.results);
+        items.set(key, entry);
+    });
+    return bounded({ limits, runs, items });
+}
+/** The run's entry in `runs` (added when new; given a split when the run has one). */
+function runEntry(runs, run) {
+    const runId = run.identity?.id ?? null;
+    const attempt = run.identity?.attempt ?? null;
+    let entry = runId === null ? undefined : runs.find(one => one.runId === runId && one.attempt === attempt);
+    if (entry === undefined) {
+        const seq = runs.reduce((highest, one) => Math.max(highest, one.seq), 0) + 1;
+        entry = { seq, runId, attempt, at: run.at };
+        runs.push(entry);
+    }
+    if (run.split !== undefined)
+        entry.split = run.split;
+    return entry;
+}
+/** A copy of an entry that can be changed without changing the one it was copied from. */
+function copyEntry(entry) {
+    const copy = { ...entry, results: entry.results.map(result => ({ ...result })) };
+    if (entry.last !== undefined)
+        copy.last = { ...entry.last };
+    return copy;
+}
+/** Adds a record's result to its item's entry, replacing one from the same run. */
+function addResult(entry, run, record, at, keep) {
+    const result = {
+        runId: run.runId,
+        attempt: run.attempt,
+        status: record.status,
+        durationMs: Math.round(record.durationMs)
+    };
+    if (record.flaky === true)
+        result.flaky = true;
+    const same = run.runId === null
+        ? -1
+        : entry.results.findIndex(one => one.runId === run.runId && one.attempt === run.attempt);
+    if (same >= 0) {
+        tally(entry, entry.results[same], -1);
+        entry.results[same] = result;
+    }
+    else {
+        entry.results.push(result);
+        entry.results.splice(0, entry.results.length - keep);
+    }
+    tally(entry, result, 1);
+    if (!history_ranToAnEnd(record.status))
+        return;
+    const last = { ...result, at: record.endedAt ?? at };
+    if (record.commandDigest !== undefined)
+        last.commandDigest = record.commandDigest;
+    if (record.sourcesDigest !== undefined)
+        last.sourcesDigest = record.sourcesDigest;
+    // A result of an older run merged in late does not hide a newer one.
+    if (entry.last === undefined || last.at >= entry.last.at)
+        entry.last = last;
+}
+/** Adds a result to (sign 1) or takes it from (sign −1) its item's counts. */
+function tally(entry, result, sign) {
+    entry.runs += sign;
+    if (result.status === TaskStatus.Failure || result.status === TaskStatus.TimedOut) {
+        entry.failures += sign;
+    }
+    if (result.flaky === true)
+        entry.flaky += sign;
+}
+/**
+ * The history within its limits: the last `unseenRuns` runs, the items seen in them with their
+ * last `results` results, and the split of the newest sharded run only (a re-run attempt needs
+ * no older one). `history` is left unchanged.
+ */
+function bounded(history) {
+    const { limits } = history;
+    const sorted = [...history.runs].sort((a, b) => a.seq - b.seq).slice(-limits.unseenRuns);
+    const newest = sorted.at(-1)?.seq ?? 0;
+    const splitRun = sorted.findLast(run => run.split !== undefined);
+    const runs = sorted.map(run => {
+        if (run === splitRun || run.split === undefined)
+            return run;
+        const older = { ...run };
+        delete older.split;
+        return older;
+    });
+    const items = new Map();
+    for (const [key, entry] of history.items) {
+        if (newest - entry.seen >= limits.unseenRuns)
+            continue;
+        items.set(key, { ...entry, results: entry.results.slice(-limits.results) });
+    }
+    return { limits, runs, items };
+}
+/**
+ * Each item's latest duration that ran to an end (success or failure), by key, from runs other
+ * than `runId`: every attempt of one workflow run estimates alike, so it splits and orders alike.
+ */
+function durationsBefore(history, runId) {
+    const durations = new Map();
+    for (const [key, entry] of history.items) {
+        const result = entry.results.findLast(one => (one.status === TaskStatus.Success || one.status === TaskStatus.Failure) &&
+            (one.runId === null || one.runId !== runId));
+        if (result !== undefined)
+            durations.set(key, result.durationMs);
+    }
+    return durations;
+}
+/**
+ * The items (by position in `keys`) that were flaky in the runs the history keeps: how many of
+ * their kept results were flaky, of how many.
+ */
+function recentFlakiness(history, keys) {
+    const flaky = new Map();
+    keys.forEach((key, position) => {
+        const results = history.items.get(key)?.results ?? [];
+        const count = results.filter(result => result.flaky === true).length;
+        if (count > 0)
+            flaky.set(position, { flaky: count, of: results.length });
+    });
+    return flaky;
+}
+/**
+ * The shard of each item as a run attempt of `runId` split the same items (by `itemsDigest`) over
+ * `total` shards, so that a re-run attempt splits as the first did; undefined when none did.
+ */
+function splitOf(history, runId, total, itemsDigest) {
+    if (runId === undefined)
+        return undefined;
+    const run = history.runs.findLast(one => one.runId === runId &&
+        one.split !== undefined &&
+        one.split.total === total &&
+        one.split.itemsDigest === itemsDigest);
+    return run?.split?.shardOf;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/timings.ts
 /**
  * Priorities that start the longest known tasks first (longest-processing-time first), after any
@@ -35241,6 +35422,7 @@ function estimateDurations(keys, timings) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/shard.ts
+
 
 
 
@@ -35277,12 +35459,21 @@ function assignShards(estimates, shards) {
 /**
  * Narrows a plan to one shard's items. Every item keeps its place in the whole input (its `{#}`,
  * its number in the log and its `index` in the results), so shards merge back in input order.
+ * When the history holds an earlier attempt of this workflow run (`runId`) that split the same
+ * items over as many shards, the split is that one: a re-run attempt of one shard runs the same
+ * items as its first attempt, whatever durations were learned since. Else it balances the
+ * durations known from other runs.
  */
-function takeShard(plan, shard, timings) {
+function takeShard(plan, shard, history, runId) {
     const keys = plan.prepared.map(prepared => itemText(prepared.item));
-    const known = keys.some(key => timings.has(key));
-    const estimates = estimateDurations(keys, timings);
-    const shardOf = assignShards(estimates, shard.total);
+    const digest = itemsDigest(keys);
+    const durations = durationsBefore(history, runId);
+    const historyKeyOf = historyKeys(plan.prepared.map(prepared => prepared.item));
+    const known = historyKeyOf.some(key => durations.has(key));
+    const estimates = estimateDurations(historyKeyOf, durations);
+    const stored = splitOf(history, runId, shard.total, digest);
+    const splitReused = stored !== undefined && stored.length === keys.length;
+    const shardOf = splitReused ? stored : assignShards(estimates, shard.total);
     const mine = keys.map((_, index) => index).filter(index => shardOf[index] === shard.index);
     const sum = (indexes) => indexes.reduce((total, index) => total + estimates[index], 0);
     return {
@@ -35294,7 +35485,7 @@ function takeShard(plan, shard, timings) {
         shard: {
             ...shard,
             itemCount: keys.length,
-            itemsDigest: itemsDigest(keys),
+            itemsDigest: digest,
             splitDigest: splitDigest(shardOf),
             byTimings: known,
             estimatedMs: known ? Math.round(sum(mine)) : 0,
@@ -35303,7 +35494,9 @@ function takeShard(plan, shard, timings) {
                 const { item } = plan.prepared[index];
                 return { index, item };
             })
-        }
+        },
+        split: { total: shard.total, itemsDigest: digest, shardOf: [...shardOf] },
+        splitReused
     };
 }
 /** A digest of the whole split (the shard of each item) that shards compare to be sure they agree. */
@@ -35317,11 +35510,14 @@ function itemsDigest(keys) {
         hash.update(`${Buffer.byteLength(key)}:${key}`);
     return hash.digest('hex');
 }
-/** The log line that says which share of the items this job runs. */
-function describeShard(shard, count) {
-    const balance = shard.byTimings
-        ? `balanced by timings: about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`
-        : 'dealt round-robin; give timings to balance by duration';
+/** The log line that says which share of the items this job runs, and how they were split. */
+function describeShard(shard, count, splitReused = false) {
+    const duration = `about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)} in all`;
+    const balance = splitReused
+        ? `split as the first attempt of this run split them${shard.byTimings ? `: ${duration}` : ''}`
+        : shard.byTimings
+            ? `balanced by timings: ${duration}`
+            : 'dealt round-robin; give timings to balance by duration';
     return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
 }
 
@@ -35476,11 +35672,15 @@ function checkSplit(files, first) {
     return [];
 }
 /**
- * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
- * one item list (the same items, the same number of shards and the same split, each shard once),
- * or all come from runs without shard.
+ * Why the files cannot be merged at all, or undefined: they must come from one workflow run (its
+ * attempts may differ: a re-run attempt re-runs only some shards), and be the shards of one split
+ * of one item list (the same items, the same number of shards and the same split, each shard
+ * once), or all come from runs without shard.
  */
 function whyNotOneRun(ordered) {
+    const otherRun = differentRuns(ordered);
+    if (otherRun !== undefined)
+        return otherRun;
     const first = ordered[0];
     const plain = ordered.find(file => file.report.shard === undefined);
     if (first === undefined || first.report.shard === undefined) {
@@ -35501,7 +35701,7 @@ function whyNotOneRun(ordered) {
         }
         if (shard.splitDigest !== splitDigest) {
             return (`Invalid merge-results: '${file.path}' and '${first.path}' split the items differently, so ` +
-                'some items ran twice or not at all. Expected every shard to read the same timings file.');
+                'some items ran twice or not at all. Expected every shard to read the same history file.');
         }
         const twin = seen.get(shard.index);
         if (twin !== undefined) {
@@ -35511,6 +35711,34 @@ function whyNotOneRun(ordered) {
         seen.set(shard.index, file.path);
     }
     return undefined;
+}
+/**
+ * The refusal of files from different workflow runs (`GITHUB_RUN_ID`), or undefined. Files that
+ * do not say their run (written outside a workflow run, or by an older version) are not compared.
+ */
+function differentRuns(files) {
+    const withRun = files.filter(file => file.report.run !== undefined);
+    const first = withRun[0];
+    const other = withRun.find(file => file.report.run?.id !== first?.report.run?.id);
+    if (first === undefined || other === undefined)
+        return undefined;
+    return (`Invalid merge-results: '${other.path}' comes from workflow run ${other.report.run?.id} and ` +
+        `'${first.path}' from run ${first.report.run?.id}. Expected the results files of one run ` +
+        '(of any of its attempts).');
+}
+/**
+ * The workflow run attempt of a merge: the run of its files at their latest attempt (a re-run
+ * attempt of some shards merges them with the others' files from earlier attempts), or undefined
+ * when no file says its run.
+ */
+function mergedRun(files) {
+    let latest;
+    for (const { report } of files) {
+        if (report.run !== undefined && report.run.attempt > (latest?.attempt ?? 0)) {
+            latest = { ...report.run };
+        }
+    }
+    return latest;
 }
 /** The refusal of a merge of sharded and unsharded runs' files. */
 function mixed(plain) {
@@ -35572,6 +35800,7 @@ function mergeReports(files, refused = []) {
         splitProblems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0));
     }
     const counts = countStatuses(records);
+    const run = mergedRun(ordered);
     // Items without a record (missing shards, missing or refused records) are items of the run.
     counts.total =
         first?.itemCount ?? ordered.reduce((sum, file) => sum + file.report.counts.total, 0);
@@ -35584,6 +35813,8 @@ function mergeReports(files, refused = []) {
         haltReason: mergedHaltReason(ordered),
         // Per-shard halts differ; only a race won everywhere excuses its cancellations.
         haltKind: mergedHaltKind(ordered),
+        // The latest attempt's: the merged report is of that attempt, whichever files it re-ran.
+        ...(run === undefined ? {} : { run }),
         merged: {
             files: files.length,
             shards: first?.total ?? null,
@@ -36107,17 +36338,30 @@ function nodeLabel(node, maxLabel) {
 const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 /** A slot as a whole number of at least 1. */
 const slotOf = (slot) => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1);
+/** Whether a task of this status ran here, and so has a place on the timeline. */
+function drawn(status) {
+    switch (status) {
+        case TaskStatus.Success:
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+            return true;
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
 /**
  * When each task that ran was on its worker slot: times made finite and not negative, and no two
  * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
  * artefact of measuring (a task's end is its start plus a rounded monotonic duration, the next
  * start is read from the wall clock, and results files from other machines keep what they were
- * given): a task's end is cut back to the start of the next task on its slot. Skipped tasks
- * (they never ran) are left out. In slot order, then start order.
+ * given): a task's end is cut back to the start of the next task on its slot. Skipped and reused
+ * tasks (they did not run here) are left out. In slot order, then start order.
  */
 function slotTimes(tasks) {
     const ran = tasks.flatMap((task, index) => {
-        if (task.status === TaskStatus.Skipped)
+        if (!drawn(task.status))
             return [];
         const start = time(task.startMs);
         return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }];
@@ -36709,14 +36953,15 @@ function runFacts(record) {
 
 /** Most problems of a merge listed in the summary. */
 const MAX_MERGE_PROBLEMS = 20;
-/** Most tasks named per status in the headline, and retried tasks named. */
+/** Most tasks named per status in the headline. */
 const MAX_NAMED = 5;
 /** Longest task name in the headline. */
 const summary_head_NAME_CHARS = 60;
 /** Longest title, halt reason, merge problem or resolve note shown. */
 const LINE_CHARS = 500;
 /**
- * The summary's opening parts: outcome, counts naming what failed, timing, retries, origin, notes.
+ * The summary's opening parts: outcome (reused tasks count as succeeded), counts naming what
+ * failed, timing, origin, notes.
  * Every part that carries a title, a task's name or a reason is an HTML block on one line (a
  * heading, a paragraph, a list), escaped as HTML: Markdown does not reach inside, so no text can
  * become a link (GFM links bare addresses whatever backslashes precede them), an image or emphasis.
@@ -36726,8 +36971,10 @@ function summaryHead(report, title) {
         return dryRunHead(report, title);
     const { counts } = report;
     const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success];
+    // A reused task succeeded before and that result stands: it counts with the successes.
+    const reused = counts.reused > 0 ? ` (${count(counts.reused)} reused)` : '';
     const parts = [
-        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded)} of ${count(counts.total)} succeeded</h2>\n`
+        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded + counts.reused)} of ${count(counts.total)} succeeded${reused}</h2>\n`
     ];
     const label = distinctLabels(report.records, summary_head_NAME_CHARS);
     const tally = describeCounts(report, counts.total - report.records.length, label);
@@ -36738,9 +36985,6 @@ function summaryHead(report, title) {
         (speed === undefined
             ? '.\n'
             : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`));
-    const retries = describeRetries(report.records, label);
-    if (retries !== undefined)
-        parts.push(`<p>${retries}</p>\n`);
     const origin = describeOrigin(report);
     if (origin !== '')
         parts.push(`${origin}\n`);
@@ -36753,17 +36997,25 @@ function summaryHead(report, title) {
         parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`);
     return parts;
 }
-/** Whether nothing ran because the run was a dry run: every task is skipped as one. */
+/**
+ * Whether nothing ran because the run was a dry run: every task is skipped as one, but those it
+ * shows as reused (they succeeded before, and a run would not start them either).
+ */
 function isDryRun(report) {
-    return (report.records.length > 0 &&
-        report.records.every(record => record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON));
+    const dry = (record) => record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON;
+    return (report.records.some(dry) &&
+        report.records.every(record => dry(record) || record.status === TaskStatus.Reused));
 }
-/** A dry run's opening: it says so, and has no times or counts of outcomes to show. */
+/** A dry run's opening: it says so, has no times or outcomes to show, and counts what a run would reuse. */
 function dryRunHead(report, title) {
     const total = report.counts.total;
+    const { reused } = report.counts;
+    const wouldReuse = reused === 0
+        ? ''
+        : ` ${count(reused)} of them would be reused: they succeeded before with the same command.`;
     return [
         `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}</h2>\n`,
-        `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.</p>\n`
+        `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.${wouldReuse}</p>\n`
     ];
 }
 /** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
@@ -36782,6 +37034,7 @@ function describeCounts(report, missing, label) {
     };
     return [
         named(TaskStatus.Success, counts.succeeded),
+        named(TaskStatus.Reused, counts.reused),
         named(TaskStatus.Failure, counts.failed),
         named(TaskStatus.TimedOut, counts.timedOut),
         named(TaskStatus.Cancelled, counts.cancelled),
@@ -36791,21 +37044,13 @@ function describeCounts(report, missing, label) {
         .filter(part => part !== '')
         .join(' · ');
 }
-/** The first few tasks' names, then how many more there are; HTML. */
-function nameList(records, label, suffix = (_) => '') {
+/** The first `max` tasks' names, each with its note, then how many more there are; HTML. */
+function nameList(records, label, note = (_) => '', max = MAX_NAMED) {
     const names = records
-        .slice(0, MAX_NAMED)
-        .map(record => `<code>${escapeHtml(label(record))}</code>${suffix(record)}`);
+        .slice(0, max)
+        .map(record => `<code>${escapeHtml(label(record))}</code>${note(record)}`);
     const more = records.length - names.length;
     return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ');
-}
-/** Which tasks passed only on a retry, in HTML; undefined when none did. Those that still failed are above. */
-function describeRetries(records, label) {
-    const passed = records.filter(r => r.status === TaskStatus.Success && r.attempts > 1);
-    if (passed.length === 0)
-        return undefined;
-    const attempts = (record) => ` (${record.attempts} attempts)`;
-    return `🔁 Passed on a retry: ${nameList(passed, label, attempts)}.`;
 }
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {
@@ -36833,7 +37078,179 @@ function describeOrigin(report) {
     return `Merged from ${from}; wall time is the slowest shard's, workers are summed.${problems}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/summary-flaky.ts
+
+
+
+/** Most tasks named in each list of the section; the others are counted. */
+const summary_flaky_MAX_NAMED = 20;
+/**
+ * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
+ * same rule as a record's `flaky` field, read from its status and attempts so that results files
+ * written before the field existed say it too.
+ */
+function isFlaky(record) {
+    switch (record.status) {
+        case TaskStatus.Success:
+            return record.attempts > 1;
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
+/**
+ * The "🔁 Flaky" section, or nothing: the tasks that failed and then succeeded on a retry in this
+ * run, with their attempts, and the other tasks of this run that the history saw flaky in recent
+ * runs (whatever they did here), with how often. HTML blocks, one per line, names escaped.
+ */
+function flakySection(records, label, history) {
+    const flakyNow = records.filter(isFlaky);
+    const recent = history?.recentlyFlaky ?? new Map();
+    const before = records.filter(record => recent.has(record.index) && !isFlaky(record));
+    if (flakyNow.length === 0 && before.length === 0)
+        return [];
+    const parts = [`<h3>🔁 Flaky</h3>\n`];
+    if (flakyNow.length > 0) {
+        const attempts = (record) => ` (${record.attempts} attempts)`;
+        parts.push(`<p>${counted(flakyNow.length, 'task')} failed, then succeeded on a retry: ` +
+            `${nameList(flakyNow, label, attempts, summary_flaky_MAX_NAMED)}.</p>\n`);
+    }
+    if (before.length > 0) {
+        const often = (record) => {
+            const { flaky, of } = recent.get(record.index);
+            return of === 1
+                ? ' (flaky in its last run)'
+                : ` (flaky in ${count(flaky)} of its last ${count(of)} runs)`;
+        };
+        parts.push(`<p>Flaky in recent runs: ${nameList(before, label, often, summary_flaky_MAX_NAMED)}.</p>\n`);
+    }
+    return parts;
+}
+
+;// CONCATENATED MODULE: ./src/report/run-links.ts
+/** A server address the runner gives: a scheme and a host, with an optional port, no path. */
+const SERVER_URL = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?$/;
+/** `owner/repo` as GitHub allows them: letters, digits, `-` in owners; also `.` and `_` in names. */
+const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+/**
+ * The repository's address on its server (`https://github.com/owner/repo`) from the runner's
+ * GITHUB_SERVER_URL and GITHUB_REPOSITORY, or undefined when either is missing or not of the
+ * expected form: links are then left out rather than pointing anywhere a variable says.
+ */
+function repositoryUrl(env = process.env) {
+    const server = env.GITHUB_SERVER_URL ?? '';
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!SERVER_URL.test(server) || !REPOSITORY.test(repository))
+        return undefined;
+    if (repository.split('/').some(part => part === '.' || part === '..'))
+        return undefined;
+    return `${server}/${repository}`;
+}
+/** The page of one attempt of a workflow run, or undefined without a repository address. */
+function attemptUrl(repository, { runId, attempt }) {
+    if (repository === undefined)
+        return undefined;
+    if (!Number.isSafeInteger(runId) || !Number.isSafeInteger(attempt))
+        return undefined;
+    return `${repository}/actions/runs/${runId}/attempts/${attempt}`;
+}
+/** A run attempt as people read it: `run 123, attempt 1`. */
+function attemptName({ runId, attempt }) {
+    return `run ${runId}, attempt ${attempt}`;
+}
+/** A time as the summary gives it, in UTC to the minute: `7 Dec 2026 10:02 UTC`; '' when invalid. */
+function utcMinute(epochMs) {
+    const date = new Date(epochMs);
+    if (Number.isNaN(date.getTime()))
+        return '';
+    const month = date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+    const clock = date.toISOString().slice(11, 16);
+    return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()} ${clock} UTC`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-reused.ts
+
+
+
+
+/**
+ * The section of reused tasks, for BudgetedMarkdown: one collapsed `<details>` listing them by
+ * the run attempt they succeeded in, each group headed by a link to that attempt (plain text
+ * without a repository address), its tasks named on one paragraph. The entries are the tasks,
+ * each rendered with its group's heading when it opens one, so the budget counts every byte of
+ * the list; those that do not fit are counted in a note. One HTML block: no blank line inside.
+ */
+function reusedSection(records, label, repository, limit) {
+    const reused = records
+        .filter(record => record.status === TaskStatus.Reused)
+        .sort((a, b) => compareFrom(a, b) || a.index - b.index);
+    const groupSize = new Map();
+    for (const record of reused)
+        groupSize.set(groupKey(record), (groupSize.get(groupKey(record)) ?? 0) + 1);
+    const opens = new Set(reused.filter((record, at) => at === 0 || groupKey(reused[at - 1]) !== groupKey(record)));
+    return {
+        entries: reused,
+        render: record => {
+            const name = `<code>${escapeHtml(label(record))}</code>`;
+            if (!opens.has(record))
+                return `, ${name}`;
+            const close = record === reused[0] ? '' : '</p>\n';
+            return `${close}<p>${groupHeading(record, groupSize.get(groupKey(record)) ?? 0, repository)}: ${name}`;
+        },
+        limit,
+        wrap: kept => kept.length === 0
+            ? ''
+            : `<details><summary>${STATUS_MARK[TaskStatus.Reused]} ${counted(reused.length, 'task')} reused: ` +
+                `succeeded before with the same command, not run again</summary>\n${kept.join('')}</p>\n</details>\n`,
+        leftOut: left => `\n_${counted(left, leftOutNoun(reused.length, left))} not listed to stay within the size limit; ` +
+            'every result is in the `results-file` output._\n'
+    };
+}
+/** The noun of the left-out note: `reused task` when none is listed, else `more reused task`. */
+function leftOutNoun(total, left) {
+    return left === total ? 'reused task' : 'more reused task';
+}
+/** A group's heading: the attempt (linked when possible), when it was, and how many tasks. */
+function groupHeading(record, size, repository) {
+    const from = record.reusedFrom;
+    if (from === undefined)
+        return `Earlier (${counted(size, 'task')})`;
+    const url = attemptUrl(repository, from);
+    const name = `Succeeded in ${attemptName(from)}`;
+    const linked = url === undefined ? name : `<a href="${escapeHtml(url)}">${name}</a>`;
+    const when = utcMinute(from.at);
+    return `${linked}${when === '' ? '' : `, ${when}`} (${counted(size, 'task')})`;
+}
+/** The group of a reused task: the attempt it succeeded in. */
+function groupKey(record) {
+    const from = record.reusedFrom;
+    return from === undefined ? '' : `${from.runId}/${from.attempt}`;
+}
+/** Newest attempt first (the one a re-run usually stands on), tasks without one last. */
+function compareFrom(a, b) {
+    const [x, y] = [a.reusedFrom, b.reusedFrom];
+    if (x === undefined || y === undefined)
+        return Number(x === undefined) - Number(y === undefined);
+    return y.runId - x.runId || y.attempt - x.attempt;
+}
+/** The status cell of a reused task's row: its mark, linked to the attempt it succeeded in. */
+function reusedCell(record, repository) {
+    const from = record.reusedFrom;
+    const mark = STATUS_MARK[TaskStatus.Reused];
+    if (from === undefined)
+        return `<td title="reused">${mark}</td>`;
+    const title = `reused: succeeded in ${attemptName(from)}`;
+    const url = attemptUrl(repository, from);
+    return url === undefined
+        ? `<td title="${title}">${mark}</td>`
+        : `<td title="${title}"><a href="${escapeHtml(url)}">${mark}</a></td>`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary-table.ts
+
 
 
 
@@ -36857,7 +37274,8 @@ function tablePlan(report, failed) {
     // A merge may lack records for some items: the caption says of how many the table is.
     const missing = report.counts.total - records.length;
     const ofTotal = missing > 0 ? ` with a result, of ${count(report.counts.total)}` : '';
-    const rows = everyRow ? [...records] : records.filter(r => r.status !== TaskStatus.Success);
+    // A reused task succeeded before: past EVERY_ROW_UP_TO it is unlisted like one that succeeded now.
+    const rows = everyRow ? [...records] : records.filter(r => !satisfiesNeeds(r.status));
     return {
         rows,
         columns: {
@@ -36888,12 +37306,16 @@ function taskTable(plan, rows) {
 }
 /**
  * One task's row, on one line. Defaults are left empty (exit code 0, one attempt); the status is
- * its mark alone, with its words as the cell's title, so the cell never wraps.
+ * its mark alone, with its words as the cell's title, so the cell never wraps; a reused task's
+ * mark links to the run attempt it succeeded in. Tasks that did not run here show no duration.
  */
-function tableRow(record, columns) {
-    const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs);
+function tableRow(record, columns, repository) {
+    const duration = ranHere(record.status) ? formatDuration(record.durationMs) : '';
+    const status = record.status === TaskStatus.Reused
+        ? reusedCell(record, repository)
+        : `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>`;
     return (`<tr><td>${record.index + 1}</td>` +
-        `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>` +
+        status +
         `<td><code>${escapeHtml(middleCut(itemLabel(record.item, Infinity), summary_table_NAME_CHARS))}</code></td>` +
         (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
         `<td>${duration}</td>` +
@@ -36910,6 +37332,19 @@ function exitCell(record) {
         return record.exitCode === null ? signal : `${signal}, ${record.exitCode}`;
     }
     return record.exitCode === null || record.exitCode === 0 ? '' : String(record.exitCode);
+}
+/** Whether a task of this status ran in this run, so that its duration is worth a cell. */
+function ranHere(status) {
+    switch (status) {
+        case TaskStatus.Success:
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+            return true;
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
 }
 /** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */
 function everyRowCaption(rows, missing, ofTotal) {
@@ -36928,6 +37363,10 @@ function everyRowCaption(rows, missing, ofTotal) {
 
 
 
+
+
+/** Longest task name in the flaky and reused lists. */
+const summary_NAME_CHARS = 80;
 const DEFAULT_SUMMARY_LIMITS = {
     // A table of every task is never cut by its count, only by the byte budget.
     maxRows: EVERY_ROW_UP_TO,
@@ -36939,19 +37378,22 @@ const DEFAULT_SUMMARY_LIMITS = {
 const FAILURES_SHARE = 0.45;
 /** Share of maxBytes the failures and the table together may take. */
 const TABLE_SHARE = 0.7;
+/** Share of maxBytes everything up to the list of reused tasks may take. */
+const REUSED_SHARE = 0.8;
 /** Share of maxBytes everything up to the charts may take (a chart's text is at most ~45 KB). */
 const CHARTS_SHARE = 0.9;
 /** Bytes kept free at the end for the notes on what was left out. */
 const CLOSING_ROOM = 1024;
 /**
  * The job summary as Markdown with HTML blocks, failures first: the headline, the tasks that did
- * not succeed with their output, the table of tasks, the charts, and what tasks wrote to their own
- * summaries. Everything that came from items or task output is escaped, and kept on one line
- * where a line break would end an HTML block.
+ * not succeed with their output, the flaky tasks, the table of tasks, the reused tasks
+ * (collapsed), the charts, and what tasks wrote to their own summaries. Everything that came from
+ * items or task output is escaped, and kept on one line where a line break would end an HTML block.
  */
-function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SUMMARY_LIMITS) {
+function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SUMMARY_LIMITS, context = {}) {
     const summary = new BudgetedMarkdown();
     summary.add(...summaryHead(report, title));
+    const label = distinctLabels(report.records, summary_NAME_CHARS);
     const failures = tasksNeedingAttention(report);
     summary.section({
         entries: failureEntries(failures, report.records),
@@ -36960,15 +37402,17 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
         limit: limits.maxBytes * FAILURES_SHARE,
         leftOut: left => failuresLeftOut(left, failures.length - left)
     });
+    summary.add(...flakySection(report.records, label, context.history));
     const plan = tablePlan(report, runFailed(report));
     summary.section({
         entries: plan.rows,
         max: limits.maxRows,
-        render: record => tableRow(record, plan.columns),
+        render: record => tableRow(record, plan.columns, context.repository),
         limit: limits.maxBytes * TABLE_SHARE,
         wrap: rows => taskTable(plan, rows),
         leftOut: left => `\n_${counted(left, 'more task')} not shown; every result is in the \`results-file\` output._\n`
     });
+    summary.section(reusedSection(report.records, label, context.repository, limits.maxBytes * REUSED_SHARE));
     summary.section({
         entries: summaryCharts(report),
         render: chart => chart,
@@ -37016,22 +37460,39 @@ function taskTitle(index, item, max = 80) {
 /**
  * The one line that says how a task ended, used as its group title:
  * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
- * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`.
+ * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`, `♻️ #3 lint: reused (succeeded in run
+ * 123, attempt 1)`.
  */
 function taskHeadline(record) {
     const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
     return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
 }
-/** Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in". */
+/**
+ * Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in"; a
+ * reused task says where it succeeded instead, as it did not run here.
+ */
 function howItEnded(record) {
     const words = STATUS_WORDS[record.status];
-    if (record.status === TaskStatus.Skipped)
-        return words;
     const duration = formatDuration(record.durationMs);
-    if (record.status === TaskStatus.Success)
-        return `${words} in ${duration}`;
-    const stopped = record.status === TaskStatus.TimedOut || record.status === TaskStatus.Cancelled;
-    return `${words}${exitDetail(record)} ${stopped ? 'after' : 'in'} ${duration}`;
+    switch (record.status) {
+        case TaskStatus.Skipped:
+            return words;
+        case TaskStatus.Reused:
+            return `${words}${reusedDetail(record)}`;
+        case TaskStatus.Success:
+            return `${words} in ${duration}`;
+        case TaskStatus.Failure:
+            return `${words}${exitDetail(record)} in ${duration}`;
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+            return `${words}${exitDetail(record)} after ${duration}`;
+    }
+}
+/** Where a reused task succeeded, in brackets: `(succeeded in run 123, attempt 1)`. */
+function reusedDetail({ reusedFrom }) {
+    return reusedFrom === undefined
+        ? ''
+        : ` (succeeded in run ${reusedFrom.runId}, attempt ${reusedFrom.attempt})`;
 }
 /** How the process ended, in brackets: its signal and exit code, or its exit code alone. */
 function exitDetail(record) {
@@ -37108,8 +37569,15 @@ function annotationError(error) {
 
 
 
+
+
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9;
+/**
+ * Warnings for flaky tasks, at most: GitHub keeps 10 warnings per step, and the action may need
+ * one for cut outputs and one for a file it could not write.
+ */
+const MAX_FLAKY_ANNOTATIONS = 8;
 /** GitHub cuts annotation messages at 4,096 characters: a few lines stay well within. */
 const MAX_ANNOTATION_CHARS = 4000;
 /** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
@@ -37124,6 +37592,8 @@ function setOutputs(report, resultsFile) {
     setOutput(Outputs.TimedOut, counts.timedOut);
     setOutput(Outputs.Cancelled, counts.cancelled);
     setOutput(Outputs.Skipped, counts.skipped);
+    setOutput(Outputs.Reused, counts.reused);
+    setOutput(Outputs.Flaky, report.records.filter(isFlaky).length);
     const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES);
     const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES);
     setOutput(Outputs.Results, results.json);
@@ -37167,8 +37637,8 @@ function failureMessage(report) {
     const failures = report.records.filter(failsTheRun(report));
     const raceWon = report.haltKind === HaltKind.Successes;
     const { counts } = report;
-    const withResult = counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped;
-    const withoutResult = Math.max(0, counts.total - withResult);
+    // Every record is a result, whatever its status (reused included): the counts are its tally.
+    const withoutResult = Math.max(0, counts.total - report.records.length);
     if (failures.length === 0 && withoutResult === 0)
         return undefined;
     const parts = [
@@ -37185,10 +37655,35 @@ function failureMessage(report) {
     return (`${count(failures.length + withoutResult)} of ${counted(counts.total, 'task')} did not succeed ` +
         `(${parts.join(', ')})${list}.${note}`);
 }
-/** Writes the job summary under its title. */
-async function writeSummary(report, title) {
+/**
+ * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item:
+ * at most MAX_FLAKY_ANNOTATIONS in all, the last one saying how many more there are when they do
+ * not all fit, so that GitHub's 10 warnings per step keep room for the action's own.
+ */
+function annotateFlaky(report) {
+    const flaky = report.records.filter(isFlaky);
+    const fits = flaky.length <= MAX_FLAKY_ANNOTATIONS;
+    const shown = fits ? flaky : flaky.slice(0, MAX_FLAKY_ANNOTATIONS - 1);
+    for (const record of shown) {
+        const message = `${taskHeadline(record)}: flaky, it failed and then succeeded on a retry.`;
+        warning(message, { title: itemLabel(record.item, 200) });
+    }
+    if (!fits) {
+        const more = flaky.length - shown.length;
+        warning(`${counted(more, 'more task was', 'more tasks were')} flaky (failed, then succeeded on a retry); ` +
+            'the job summary names them.', { title: 'Flaky tasks' });
+    }
+}
+/**
+ * Writes the job summary under its title, with what the history says of the run's items, and
+ * links to the run attempts reused tasks succeeded in when the runner names the repository.
+ */
+async function writeSummary(report, title, history) {
     const startedAt = monotonicMs();
-    const summary = buildSummary(report, title);
+    const summary = buildSummary(report, title, DEFAULT_SUMMARY_LIMITS, {
+        history,
+        repository: repositoryUrl()
+    });
     const ms = Math.round(monotonicMs() - startedAt);
     src_debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`);
     await actions_core_summary.addRaw(summary, true).write();
@@ -37269,6 +37764,7 @@ async function concludeStep(outcome, options, files) {
     if (options.summary)
         await files.attempt(() => writeSummary(report, options.summaryTitle));
     annotateFailures(report);
+    annotateFlaky(report);
     const resolves = describeResolves(report.records);
     if (resolves !== undefined)
         info(resolves);
@@ -38588,7 +39084,7 @@ class TaskFiles {
      */
     async reset(item) {
         if (item !== undefined)
-            createAfresh(this.itemPath, item);
+            plain_files_createAfresh(this.itemPath, item);
         emptyFile(this.outputPath);
         emptyFile(this.summaryPath);
         for (const [, path] of this.stepPaths)
@@ -42707,34 +43203,361 @@ function existingDirectory(task, directory) {
     return directory;
 }
 
-;// CONCATENATED MODULE: ./src/plan/timing-order.ts
+;// CONCATENATED MODULE: ./src/results/history-format.ts
 
 
 
 
-/** The durations of the `timings` input; none when it is not set or its file cannot be used. */
-async function loadTimings(path) {
-    if (path === undefined)
-        return new Map();
-    const { timings, problem } = await readTimings(path);
-    if (problem !== undefined)
-        info(`Timings not used: ${problem}. Tasks start in input order.`);
-    return timings;
+// The history file's runs and item entries, both ways. Each is read on its own, so that one bad
+// entry is left out without losing the others.
+/** The version of the history file this code writes and reads. */
+const history_format_HISTORY_VERSION = 1;
+/** What the file's `kind` says, so that no other JSON file is taken for a history. */
+const history_format_HISTORY_KIND = 'parallel-exec-history';
+/** A status among the given ones. */
+function statusAmong(...statuses) {
+    const known = new Set(statuses);
+    return checked(json => known.has(json), `one of ${statuses.join(', ')}`);
 }
-/** With known timings, starts the longest tasks first. */
-function scheduleByTimings(plan, timings) {
-    if (timings.size === 0)
+const FLAKY = optional(checked(json => json === true, 'true (or no flaky key)'));
+const RESULT_FORMAT = {
+    runId: nullable(RUN_NUMBER),
+    attempt: nullable(RUN_NUMBER),
+    status: statusAmong(TaskStatus.Success, TaskStatus.Failure, TaskStatus.TimedOut, TaskStatus.Cancelled),
+    durationMs: milliseconds,
+    flaky: FLAKY
+};
+const LAST_FORMAT = {
+    ...RESULT_FORMAT,
+    status: statusAmong(TaskStatus.Success, TaskStatus.Failure, TaskStatus.TimedOut),
+    at: isoTime,
+    commandDigest: optional(SHA256),
+    sourcesDigest: optional(SHA256)
+};
+/** Durations are written as `ms`, the one key every result has: the file stays small. */
+const SHORT_NAMES = { durationMs: 'ms' };
+const ENTRY_FORMAT = {
+    seen: whole(1),
+    results: arrayOf(objectOf(RESULT_FORMAT, SHORT_NAMES)),
+    last: optional(objectOf(LAST_FORMAT, SHORT_NAMES)),
+    runs: whole(),
+    failures: whole(),
+    flaky: whole()
+};
+const SPLIT_FORMAT = {
+    total: whole(1, MAX_SHARDS),
+    itemsDigest: SHA256,
+    shardOf: arrayOf(whole(0, MAX_SHARDS - 1))
+};
+const history_format_RUN_FORMAT = {
+    seq: whole(1),
+    runId: nullable(RUN_NUMBER),
+    attempt: nullable(RUN_NUMBER),
+    at: isoTime,
+    split: optional(objectOf(SPLIT_FORMAT))
+};
+/** An item's entry, and a run, both ways. */
+const history_format_HISTORY_ENTRY = objectOf(ENTRY_FORMAT);
+const history_format_HISTORY_RUN = objectOf(history_format_RUN_FORMAT);
+/** A run id comes with its attempt, and neither without the other. */
+function checkIdentity({ runId, attempt }, at) {
+    if ((runId === null) !== (attempt === null)) {
+        throw new FieldError(at, 'has a runId or an attempt without the other. Expected both or neither');
+    }
+}
+/** Reads a run, checking what its fields must agree on. */
+function readRun(json) {
+    const run = history_format_HISTORY_RUN.read(json);
+    checkIdentity(run, '');
+    const split = run.split;
+    const outside = split?.shardOf.findIndex(shard => shard >= split.total) ?? -1;
+    if (split !== undefined && outside >= 0) {
+        throw new FieldError(`split.shardOf[${outside}]`, `is ${split.shardOf[outside]}. Expected a shard below ${split.total}`);
+    }
+    return run;
+}
+/** Reads an item's entry, checking what its fields must agree on; `newest` is the newest run. */
+function readEntry(json, newest) {
+    const entry = history_format_HISTORY_ENTRY.read(json);
+    entry.results.forEach((result, position) => checkIdentity(result, `results[${position}]`));
+    if (entry.last !== undefined)
+        checkIdentity(entry.last, 'last');
+    // An entry seen after the newest run could never be dropped.
+    if (entry.seen > newest) {
+        throw new FieldError('seen', `is ${entry.seen}. Expected at most ${newest}, the newest run`);
+    }
+    if (entry.failures > entry.runs || entry.flaky > entry.runs) {
+        throw new FieldError('runs', `is ${entry.runs}. Expected at least its failures and flaky runs`);
+    }
+    return entry;
+}
+
+;// CONCATENATED MODULE: ./src/results/history-file.ts
+
+
+
+
+
+
+
+
+/** Name of the history file a run writes for the next one. */
+const HISTORY_FILE = 'history.json';
+/** The largest history file read: far above the bounds a history keeps (~1 MB per 1,000 items). */
+const MAX_HISTORY_BYTES = 64 * 1024 * 1024;
+/**
+ * Reads the history an earlier run wrote, or its timings file or results file as history. Never
+ * throws: a missing, unreadable, oversized, foreign or newer file gives an empty history and the
+ * reason, since a stale cache should slow a run down, not fail it. Bad entries are left out one
+ * by one.
+ */
+async function readHistory(path) {
+    const none = (problem) => ({ history: emptyHistory(), problem });
+    let content;
+    let modified;
+    try {
+        const stats = await (0,promises_namespaceObject.stat)(path);
+        if (stats.isDirectory())
+            return none(`'${path}' is a directory`);
+        if (!stats.isFile())
+            return none(`'${path}' is not a regular file`);
+        if (stats.size > MAX_HISTORY_BYTES) {
+            return none(`'${path}' holds ${stats.size} bytes, over the 64 MiB a history may have`);
+        }
+        modified = stats.mtimeMs;
+        content = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return none(`no file at '${path}' (a first run or a cache miss)`);
+        return none(`'${path}' cannot be read (${code ?? String(error)})`);
+    }
+    let json;
+    try {
+        json = JSON.parse(content);
+    }
+    catch {
+        return none(`'${path}' is not JSON`);
+    }
+    const read = historyFromJson(json, Math.round(modified));
+    if (typeof read === 'string')
+        return none(`'${path}' ${read}`);
+    const { history, left, of, first } = read;
+    if (left === 0)
+        return { history };
+    const leftOut = `${left} of ${of} entries of '${path}' are unusable and left out (first: ${first})`;
+    return { history, leftOut };
+}
+/** A history from a parsed history, timings or results file; a string says why there is none. */
+function historyFromJson(json, modified) {
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+        return 'holds neither a history, timings nor results';
+    }
+    const file = json;
+    if (file.kind === history_format_HISTORY_KIND)
+        return historyOf(file);
+    if (isObject(file.timings))
+        return fromTimings(file.timings, modified);
+    if (Array.isArray(file[RECORDS_KEY]))
+        return fromResults(file, modified);
+    return 'holds neither a history, timings nor results';
+}
+/** Whether a JSON value is an object (not null, not an array). */
+function isObject(json) {
+    return json !== null && typeof json === 'object' && !Array.isArray(json);
+}
+/** Counts the entries left out, and keeps the first one's reason. */
+class LeftOut {
+    left = 0;
+    of = 0;
+    first = '';
+    /** Reads one entry with `read`, or counts it as left out. */
+    take(where, read) {
+        this.of++;
+        try {
+            return read();
+        }
+        catch (error) {
+            if (!(error instanceof FieldError))
+                throw error;
+            if (this.left++ === 0)
+                this.first = error.within(where).message;
+            return undefined;
+        }
+    }
+    /** The history with the counts. */
+    with(history) {
+        return { history, left: this.left, of: this.of, first: this.first };
+    }
+}
+/** A history file's history, or why it cannot be read. */
+function historyOf(file) {
+    const { version } = file;
+    if (typeof version === 'number' && version > history_format_HISTORY_VERSION) {
+        return `was written by a newer parallel-exec (history version ${version}; this one reads ${history_format_HISTORY_VERSION})`;
+    }
+    if (version !== history_format_HISTORY_VERSION)
+        return `has history version ${JSON.stringify(version) ?? 'none'}, not ${history_format_HISTORY_VERSION}`;
+    if (!Array.isArray(file.runs) || !isObject(file.items)) {
+        return "is not a history: it needs a 'runs' array and an 'items' object";
+    }
+    const left = new LeftOut();
+    const runs = [];
+    file.runs.forEach((json, position) => {
+        const run = left.take(`runs[${position}]`, () => {
+            const one = readRun(json);
+            if (runs.some(other => other.seq === one.seq)) {
+                throw new FieldError('seq', `is ${one.seq}, as another run's. Expected each run its own`);
+            }
+            return one;
+        });
+        if (run !== undefined)
+            runs.push(run);
+    });
+    const newest = runs.reduce((highest, run) => Math.max(highest, run.seq), 0);
+    const items = new Map();
+    for (const [key, json] of Object.entries(file.items)) {
+        const entry = left.take(`items[${JSON.stringify(key)}]`, () => readEntry(json, newest));
+        if (entry !== undefined)
+            items.set(key, entry);
+    }
+    // The file's own limits say what its writer kept: this version keeps to its own.
+    return left.with(bounded({ limits: { ...HISTORY_LIMITS }, runs, items }));
+}
+/** A timings file (`{"timings": {item: ms}}`) as a history of one run with no identity. */
+function fromTimings(timings, modified) {
+    const left = new LeftOut();
+    const keys = [];
+    const records = [];
+    for (const [key, ms] of Object.entries(timings)) {
+        const durationMs = left.take(`timings[${JSON.stringify(key)}]`, () => milliseconds.read(ms));
+        if (durationMs === undefined)
+            continue;
+        keys.push(key);
+        // It ran to an end: a timings file keeps successes and failures alike, and does not say which.
+        records.push({ item: key, status: TaskStatus.Success, durationMs, endedAt: null });
+    }
+    return left.with(historyAfter(emptyHistory(), { at: modified }, records, keys));
+}
+/** The fields of a results file's record that a history takes; any may be anything. */
+const RECORD_FIELDS = {
+    status: oneOf(TaskStatus),
+    durationMs: milliseconds,
+    endedAt: optional(nullable(isoTime)),
+    commandDigest: optional(SHA256),
+    sourcesDigest: optional(SHA256)
+};
+/**
+ * A results file as the history of its run: its records' statuses and durations, under the
+ * file's `run` when it has one (only then can its successes be reused).
+ */
+function fromResults(file, modified) {
+    const left = new LeftOut();
+    const records = [];
+    file[RECORDS_KEY].forEach((json, position) => {
+        const record = left.take(`${RECORDS_KEY}[${position}]`, () => recordOf(json));
+        if (record !== undefined)
+            records.push(record);
+    });
+    let identity;
+    try {
+        identity = objectOf({ id: RUN_NUMBER, attempt: RUN_NUMBER }).read(file.run);
+    }
+    catch {
+        identity = undefined;
+    }
+    const ended = records.reduce((latest, record) => Math.max(latest, record.endedAt ?? 0), 0);
+    const at = ended > 0 ? ended : modified;
+    return left.with(historyAfter(emptyHistory(), { identity, at }, records));
+}
+/** The part of a results file's record that a history takes. */
+function recordOf(json) {
+    if (!isObject(json))
+        throw new FieldError('', 'is not an object. Expected a result');
+    if (json.item === undefined)
+        throw new FieldError('item', 'is missing. Expected an item');
+    const read = (key, field) => {
+        try {
+            return field.read(json[key]);
+        }
+        catch (error) {
+            throw error instanceof FieldError ? error.within(key) : error;
+        }
+    };
+    const record = {
+        item: json.item,
+        status: read('status', RECORD_FIELDS.status),
+        durationMs: read('durationMs', RECORD_FIELDS.durationMs),
+        endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null
+    };
+    if (json.flaky === true)
+        record.flaky = true;
+    const commandDigest = read('commandDigest', RECORD_FIELDS.commandDigest);
+    const sourcesDigest = read('sourcesDigest', RECORD_FIELDS.sourcesDigest);
+    if (commandDigest !== undefined)
+        record.commandDigest = commandDigest;
+    if (sourcesDigest !== undefined)
+        record.sourcesDigest = sourcesDigest;
+    return record;
+}
+/** The JSON text of a history file: compact, as it is read by programs and kept in a cache. */
+function historyFileText(history) {
+    const file = {
+        version: HISTORY_VERSION,
+        kind: HISTORY_KIND,
+        limits: history.limits,
+        runs: history.runs.map(run => HISTORY_RUN.write(run)),
+        // fromEntries defines each key as the object's own, so an item named __proto__ stays an item.
+        items: Object.fromEntries([...history.items].map(([key, entry]) => [key, HISTORY_ENTRY.write(entry)]))
+    };
+    return JSON.stringify(file) + '\n';
+}
+/** Writes the history for the next run into `directory`, and returns its path. */
+async function writeHistory(directory, history) {
+    const path = join(directory, HISTORY_FILE);
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    createAfresh(path, historyFileText(history));
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/plan/history-load.ts
+
+
+
+
+/**
+ * The history of the `history` input (an empty one when it is not set). A file it cannot use, or
+ * entries of it, are a notice: the run goes on as a first run, never fails for a stale cache.
+ */
+async function loadHistory(path) {
+    if (path === undefined)
+        return emptyHistory();
+    const { history, problem, leftOut } = await readHistory(path);
+    if (problem !== undefined)
+        notice(`History not used: ${problem}. This run starts from no history.`);
+    if (leftOut !== undefined)
+        notice(`History used in part: ${leftOut}.`);
+    return history;
+}
+/**
+ * With durations known from earlier runs, starts the longest tasks first. Durations come from
+ * runs other than `runId`, so every attempt of a workflow run orders its tasks alike.
+ */
+function scheduleByHistory(plan, history, runId) {
+    const durations = durationsBefore(history, runId);
+    if (durations.size === 0)
         return;
-    const keys = plan.prepared.map(prepared => itemText(prepared.item));
-    plan.priorities = prioritiesFromTimings(keys, plan.priorities, timings);
-    const known = keys.filter(key => timings.has(key)).length;
-    info(`Timings known for ${known} of ${keys.length}: the longest start first.`);
+    const keys = historyKeys(plan.prepared.map(prepared => prepared.item));
+    plan.priorities = prioritiesFromTimings(keys, plan.priorities, durations);
+    const known = keys.filter(key => durations.has(key)).length;
+    info(`Durations known for ${known} of ${keys.length}: the longest start first.`);
 }
 
 ;// CONCATENATED MODULE: ./src/run/outcome-record.ts
 
 /** The record of an item that never produced one: skipped, or its task threw. */
-function recordOf(outcome, prepared) {
+function outcome_record_recordOf(outcome, prepared) {
     const item = prepared[outcome.index];
     return {
         index: item.index,
@@ -42775,7 +43598,7 @@ function dryRun(plan, maxWorkers, shell) {
             ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
             : '';
         info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
-        return recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared);
+        return outcome_record_recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared);
     });
     return {
         records,
@@ -45837,7 +46660,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     }
     // Whatever the tasks' statuses: a later step with `if: always()` sees what each one wrote.
     resources.applyStepFiles();
-    const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared));
+    const records = result.outcomes.map(outcome => outcome.value ?? outcome_record_recordOf(outcome, prepared));
     const counts = countStatuses(records);
     const durationMs = Date.now() - resources.progress.startedAt;
     info(doneLine(durationMs, counts));
@@ -45896,10 +46719,18 @@ function doneLine(durationMs, counts) {
 
 
 
+
 /** Runs the step in the mode its settings say, and returns what to report. */
 async function runStep(settings, workDirectory, cancellation) {
-    const previousTimings = await loadTimings(settings.historyPath);
-    const context = { workDirectory, previousTimings, cancellation, observers: [] };
+    const history = await loadHistory(settings.historyPath);
+    const previousTimings = durationsBefore(history);
+    const context = {
+        workDirectory,
+        history,
+        previousTimings,
+        cancellation,
+        observers: []
+    };
     const { mode } = settings;
     switch (mode.kind) {
         case 'merge': {
@@ -45939,11 +46770,11 @@ async function runPlanned(settings, source, noItemsReason, context) {
     let plan = prepareRun(source, execution, context.workDirectory);
     const noItems = plan.prepared.length === 0 ? `No items to run: ${noItemsReason}.` : undefined;
     if (settings.shard !== undefined) {
-        const sharded = takeShard(plan, settings.shard, context.previousTimings);
-        info(describeShard(sharded.shard, sharded.prepared.length));
+        const sharded = takeShard(plan, settings.shard, context.history);
+        info(describeShard(sharded.shard, sharded.prepared.length, sharded.splitReused));
         plan = sharded;
     }
-    scheduleByTimings(plan, context.previousTimings);
+    scheduleByHistory(plan, context.history);
     let report;
     if (plan.prepared.length === 0)
         report = emptyReport(execution.shell);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import { TaskStatus } from '../../src/model/task-status.js'
 
 const readme = readFileSync('README.md', 'utf8')
 const reference = readFileSync('docs/reference.md', 'utf8')
@@ -32,5 +33,21 @@ describe('what the docs say of skipped tasks', () => {
         /dry run/.test(text)
       ]).toEqual([place, true, true, true])
     }
+  })
+})
+
+describe('the statuses tables', () => {
+  it('explain every status a task can end with, in the README and the reference', () => {
+    for (const status of Object.values(TaskStatus)) {
+      expect([status, row(readme, 'Statuses', status) !== '']).toEqual([status, true])
+      expect([status, row(reference, 'Statuses', status) !== '']).toEqual([status, true])
+    }
+  })
+
+  it('say of reused tasks that they succeeded before, and count them as an output', () => {
+    expect(row(readme, 'Statuses', 'reused')).toMatch(/succeeded in an earlier attempt or run/)
+    expect(row(reference, 'Statuses', 'reused')).toMatch(/satisfies the `needs` of others/)
+    expect(row(reference, 'Outputs', 'reused')).toMatch(/not failures/)
+    expect(action.outputs.reused?.description).toBeDefined()
   })
 })

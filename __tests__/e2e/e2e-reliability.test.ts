@@ -32,7 +32,14 @@ describe('retries', () => {
     ])
     expect(run.log).toMatch(/::group::✅ #1 flaky: succeeded in \S+ \(3 attempts\)/)
     expect(run.log).toContain('── attempt 1 of 3 failed (exit code 1); retrying in 0ms ──')
-    expect(run.summary).toContain('🔁 Passed on a retry: <code>flaky</code> (3 attempts).')
+    expect(run.summary).toContain(
+      '1 task failed, then succeeded on a retry: <code>flaky</code> (3 attempts).'
+    )
+    // Flaky: counted in its output, and warned of once.
+    expect(run.outputs.flaky).toBe('1')
+    expect(run.log).toMatch(
+      /^::warning title=flaky::✅ #1 flaky: succeeded in \S+ \(3 attempts\): flaky, it failed and then succeeded on a retry\.$/m
+    )
   })
 
   it('gives up after the last retry', async () => {

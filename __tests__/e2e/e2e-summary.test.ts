@@ -44,7 +44,9 @@ describe('the job summary of the bundled action', () => {
     expect(summary).toContain(
       '<p>✅ <strong>2</strong> succeeded · ❌ <strong>1</strong> failed: <code>broken</code></p>\n'
     )
-    expect(summary).toContain('<p>🔁 Passed on a retry: <code>flaky</code> (2 attempts).</p>')
+    expect(summary).toContain(
+      '<h3>🔁 Flaky</h3>\n\n<p>1 task failed, then succeeded on a retry: <code>flaky</code> (2 attempts).</p>'
+    )
     const failure = summary.indexOf(
       '<details open><summary>❌ <code>broken</code> failed (exit code 3) · '
     )

@@ -47,6 +47,13 @@ describe('taskHeadline', () => {
     )
   })
 
+  it('says where a reused task succeeded, with no time: it did not run here', () => {
+    const reusedFrom = { runId: 123, attempt: 1, at: 1_700_000_000_000 }
+    expect(taskHeadline(record(2, 'lint', TaskStatus.Reused, { reusedFrom }))).toBe(
+      '♻️ #3 lint: reused (succeeded in run 123, attempt 1)'
+    )
+  })
+
   it('never prints a status value where prose is expected', () => {
     for (const status of Object.values(TaskStatus)) {
       const line = taskHeadline(record(0, 'a', status))

@@ -152,6 +152,22 @@ describe('junitXml', () => {
     ])
   })
 
+  it('counts a reused task as skipped, saying where it succeeded', () => {
+    const reused = report([
+      record(0, 'build', TaskStatus.Reused, {
+        reusedFrom: { runId: 123, attempt: 1, at: 1_700_000_000_000 }
+      }),
+      record(1, 'test', TaskStatus.Success)
+    ])
+    const suite = onlySuite(junitXml(reused))
+    expect(suiteCounts(suite)).toMatchObject({ tests: 2, failures: 0, errors: 0, skipped: 1 })
+    expect(cases(suite)).toEqual([
+      ['build', SUITE, '0.000', 'skipped'],
+      ['test', SUITE, '1.000', '']
+    ])
+    expect(outcomeOf(suite, 0).attributes.message).toBe('reused: succeeded in run 123, attempt 1')
+  })
+
   it('says why each task was skipped or cancelled', () => {
     const suite = onlySuite(junitXml(mixed))
     expect([3, 4].map(position => outcomeOf(suite, position).attributes.message)).toEqual([

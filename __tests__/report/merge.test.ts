@@ -67,6 +67,63 @@ describe('readResultsFile and mergeReports', () => {
     )
   })
 
+  it('merges a re-run attempt of one shard with the others from the first attempt', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'merge-'))
+    const digest = 'c'.repeat(64)
+    const firstAttempt = { run: { id: 500, attempt: 1 } }
+    await shardFile(root, 0, shardReport(0, firstAttempt))
+    await shardFile(root, 2, shardReport(2, firstAttempt))
+    // Attempt 2 re-ran shard 1: item-1 passed in attempt 1, item-4 failed there and passed now.
+    const rerun = report(
+      [
+        record(1, 'item-1', TaskStatus.Reused, {
+          reusedFrom: { runId: 500, attempt: 1, at: 1_700_000_000_000 },
+          commandDigest: digest
+        }),
+        record(4, 'item-4', TaskStatus.Success, {
+          slot: 1,
+          attempts: 2,
+          flaky: true,
+          commandDigest: digest,
+          sourcesDigest: 'd'.repeat(64)
+        })
+      ],
+      { shard: shardInfo(1), run: { id: 500, attempt: 2 } }
+    )
+    await shardFile(root, 1, rerun)
+    const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+    expect(merged.merged?.problems).toEqual([])
+    expect(merged.run).toEqual({ id: 500, attempt: 2 })
+    expect(merged.counts).toMatchObject({ total: 6, succeeded: 5, reused: 1, failed: 0 })
+    expect(merged.records[1]).toMatchObject({
+      status: TaskStatus.Reused,
+      reusedFrom: { runId: 500, attempt: 1, at: 1_700_000_000_000 },
+      commandDigest: digest
+    })
+    expect(merged.records[4]).toMatchObject({ flaky: true, sourcesDigest: 'd'.repeat(64) })
+    expect(failureMessage(merged)).toBeUndefined()
+    expect(describeMerge(merged)).toBe('Merged 3 results files of 3 shards: 6 results.')
+  })
+
+  it('refuses files of different workflow runs, and merges files that do not say their run', () => {
+    const file = (index: number, run?: { id: number; attempt: number }) =>
+      readFile(`s${index}.json`, shardReport(index, run === undefined ? {} : { run }))
+    const merged = mergeReports([
+      file(0, { id: 500, attempt: 1 }),
+      file(1, { id: 501, attempt: 1 }),
+      file(2, { id: 500, attempt: 2 })
+    ])
+    expect(merged.records).toEqual([])
+    expect(mergeProblemsMessage(merged)).toBe(
+      "Invalid merge-results: 's1.json' comes from workflow run 501 and 's0.json' from run 500. " +
+        'Expected the results files of one run (of any of its attempts).'
+    )
+    const unsaid = mergeReports([file(0), file(1, { id: 500, attempt: 3 }), file(2)])
+    expect(unsaid.merged?.problems).toEqual([])
+    expect(unsaid.run).toEqual({ id: 500, attempt: 3 })
+    expect(mergeReports([file(0), file(1), file(2)]).run).toBeUndefined()
+  })
+
   it('refuses shards of different runs, of different splits, or the same shard twice', () => {
     const file = (index: number, shard: Partial<ShardInfo> = {}) =>
       readFile(`s${index}.json`, shardReport(index, { shard: shardInfo(index, shard) }))
@@ -83,7 +140,7 @@ describe('readResultsFile and mergeReports', () => {
     )
     expect(refusal([file(0), file(1, { total: 4 })])).toContain('different runs')
     expect(refusal([file(0), file(1, { splitDigest: 'x' })])).toContain(
-      'split the items differently, so some items ran twice or not at all. Expected every shard to read the same timings file.'
+      'split the items differently, so some items ran twice or not at all. Expected every shard to read the same history file.'
     )
     expect(refusal([file(0), file(0)])).toBe(
       "Invalid merge-results: shard 0/3 appears twice, in 's0.json' and 's0.json'. Expected one results file per shard."

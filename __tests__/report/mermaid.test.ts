@@ -316,6 +316,15 @@ const TAGS: Record<TaskStatus, string[]> = {
   [TaskStatus.Skipped]: [],
   [TaskStatus.Reused]: []
 }
+/** Whether a task of each status is drawn on the timeline: only tasks that ran here are. */
+const DRAWN: Record<TaskStatus, boolean> = {
+  [TaskStatus.Success]: true,
+  [TaskStatus.Failure]: true,
+  [TaskStatus.TimedOut]: true,
+  [TaskStatus.Cancelled]: true,
+  [TaskStatus.Skipped]: false,
+  [TaskStatus.Reused]: false
+}
 const DIVISOR: Record<string, number> = { ms: 1, s: 1, min: 60, h: 3600 }
 
 /**
@@ -327,7 +336,7 @@ function drawnTimes(tasks: readonly TimelineTask[]): Map<number, [number, number
   const times = new Map<number, [number, number]>()
   const bySlot = new Map<number, number[]>()
   tasks.forEach((task, i) => {
-    if (task.status === TaskStatus.Skipped) return
+    if (!DRAWN[task.status]) return
     bySlot.set(task.slot, [...(bySlot.get(task.slot) ?? []), i])
   })
   for (const indices of bySlot.values()) {
@@ -362,7 +371,7 @@ async function checkGantt(
 ): Promise<number[]> {
   const db = await parseGantt(chart.text)
   const parsed = db.tasks
-  const drawable = tasks.filter(task => task.status !== TaskStatus.Skipped).length
+  const drawable = tasks.filter(task => DRAWN[task.status]).length
   expect(parsed).toHaveLength(drawable - chart.omitted)
   const ids = parsed.map(task => task.id)
   expect(new Set(ids).size).toBe(ids.length)
@@ -374,7 +383,7 @@ async function checkGantt(
     const index = Number(/^t(\d+)$/.exec(got.id)?.[1])
     const task = tasks[index] as TimelineTask
     expect(task).toBeDefined()
-    expect(task.status).not.toBe(TaskStatus.Skipped)
+    expect(DRAWN[task.status]).toBe(true)
     indices.push(index)
     expect(got.section).toBe(`Slot ${task.slot}`)
     expect(got.classes).toEqual([])
@@ -560,10 +569,10 @@ describe('ganttChart', () => {
     await checkGantt(tasks, chart)
   })
 
-  it('draws a single task, and an empty chart when every task was skipped', async () => {
+  it('draws a single task, and an empty chart when every task was skipped or reused', async () => {
     const one = [task('only', 4, 10, 20)]
     expect(await checkGantt(one, ganttChart(one))).toEqual([0])
-    const skipped = [task('a', 1, 0, 0, TaskStatus.Skipped), task('b', 2, 0, 0, TaskStatus.Skipped)]
+    const skipped = [task('a', 1, 0, 0, TaskStatus.Skipped), task('b', 2, 0, 0, TaskStatus.Reused)]
     const chart = ganttChart(skipped)
     expect(chart.omitted).toBe(0)
     expect(await checkGantt(skipped, chart)).toEqual([])
@@ -699,6 +708,24 @@ describe('dependencyFlowchart', () => {
       ].join('\n')
     })
     expect(await checkFlowchart(nodes, chart)).toEqual([0, 1, 2, 3, 4])
+  })
+
+  it('draws a reused node as passing, dashed and labelled, ranked with the successes', async () => {
+    const nodes: GraphNode[] = [
+      { name: 'build', needs: [], status: TaskStatus.Reused },
+      { name: 'test', needs: ['build'], status: TaskStatus.Success },
+      { name: 'lint', needs: [], status: TaskStatus.Skipped, reason: 'halted' }
+    ]
+    const chart = dependencyFlowchart(nodes)
+    expect(chart.text).toContain('  n0["#98;uild (reused)"]')
+    expect(chart.text).toContain(
+      '  classDef reused fill:#dafbe1,stroke:#1a7f37,color:#1f2328,stroke-dasharray:4 3\n  class n0 reused'
+    )
+    expect(await checkFlowchart(nodes, chart)).toEqual([0, 1, 2])
+    // Past the limit the skipped node is kept first, then the first of the passing ones.
+    const two = dependencyFlowchart(nodes, { maxEntries: 2 })
+    expect(two.omitted).toBe(1)
+    expect(await checkFlowchart(nodes, two)).toEqual([0, 2])
   })
 
   it('draws a node with many needs, and an empty graph', async () => {
@@ -994,7 +1021,7 @@ describe('labels from untrusted text', () => {
           const gantt = await mermaidRender(ganttChart(tasks, { maxLabel }).text)
           expect(gantt.forbidden).toBe(0)
           tasks.forEach((t, i) => {
-            if (t.status === TaskStatus.Skipped) expect(gantt.texts[`t${i}`]).toBeUndefined()
+            if (!DRAWN[t.status]) expect(gantt.texts[`t${i}`]).toBeUndefined()
             else expect(gantt.texts[`t${i}`]).toBe(`${ganttText(t, maxLabel)} `)
           })
           const nodes = entries.map(e => ({

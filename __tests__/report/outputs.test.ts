@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   annotateFailures,
+  annotateFlaky,
   failureMessage,
   setOutputs,
   writeSummary
 } from '../../src/report/outputs.js'
 import { HaltKind } from '../../src/model/halt.js'
+import { repositoryUrl } from '../../src/report/run-links.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { record, report } from '../helpers/records.js'
 
@@ -83,14 +85,85 @@ describe('setOutputs', () => {
       'duration-ms',
       'failed',
       'failed-items',
+      'flaky',
       'results',
       'results-file',
       'results-truncated',
+      'reused',
       'skipped',
       'succeeded',
       'timed-out',
       'total'
     ])
+  })
+})
+
+/** A task reused from attempt 1 of run 77, which ended at `at`. */
+const reusedRecord = (index: number, item: string, at = 1_700_000_000_000) =>
+  record(index, item, TaskStatus.Reused, { reusedFrom: { runId: 77, attempt: 1, at } })
+
+/** A task that failed once, then succeeded on its second attempt. */
+const flakyRecord = (index: number, item: string) =>
+  record(index, item, TaskStatus.Success, { attempts: 2, flaky: true })
+
+describe('setOutputs with reused and flaky tasks', () => {
+  it('counts them, counts reused tasks in total, and gives each result where it was reused from', () => {
+    const records = [
+      reusedRecord(0, 'a'),
+      flakyRecord(1, 'b'),
+      record(2, 'c', TaskStatus.Success),
+      reusedRecord(3, 'd')
+    ]
+    setOutputs(report(records), '/tmp/results.json')
+    const outputs = readOutputs(process.env.GITHUB_OUTPUT as string)
+    expect(outputs).toMatchObject({ total: '4', succeeded: '2', reused: '2', flaky: '1' })
+    const results = JSON.parse(outputs.results as string)
+    expect(results[0]).toMatchObject({
+      status: 'reused',
+      attempts: 0,
+      reusedFrom: { runId: 77, attempt: 1, at: '2023-11-14T22:13:20.000Z' }
+    })
+    expect(results[1]).toMatchObject({ status: 'success', attempts: 2, flaky: true })
+    expect(results[2].flaky).toBeUndefined()
+    expect(JSON.parse(outputs['failed-items'] as string)).toEqual([])
+  })
+
+  it('writes 0 for both when none was reused or flaky', () => {
+    setOutputs(report([record(0, 'a', TaskStatus.Success)]), '')
+    const outputs = readOutputs(process.env.GITHUB_OUTPUT as string)
+    expect([outputs.reused, outputs.flaky]).toEqual(['0', '0'])
+  })
+})
+
+describe('annotateFlaky', () => {
+  const warnings = (): string[] => printed.filter(line => line.startsWith('::warning'))
+
+  it('warns once per flaky task, titled by its item, with its attempts', () => {
+    annotateFlaky(
+      report([flakyRecord(0, 'api'), record(1, 'web', TaskStatus.Success), reusedRecord(2, 'db')])
+    )
+    expect(warnings()).toEqual([
+      '::warning title=api::✅ #1 api: succeeded in 1.0s (2 attempts): flaky, it failed and then succeeded on a retry.\n'
+    ])
+  })
+
+  it('takes at most 8 warnings, the last saying how many more tasks were flaky', () => {
+    annotateFlaky(report(Array.from({ length: 12 }, (_, i) => flakyRecord(i, `t${i}`))))
+    expect(warnings()).toHaveLength(8)
+    expect(warnings()[6]).toContain('title=t6::')
+    expect(warnings()[7]).toBe(
+      '::warning title=Flaky tasks::5 more tasks were flaky (failed, then succeeded on a retry); ' +
+        'the job summary names them.\n'
+    )
+    printed.length = 0
+    annotateFlaky(report(Array.from({ length: 8 }, (_, i) => flakyRecord(i, `t${i}`))))
+    expect(warnings()).toHaveLength(8)
+    expect(warnings().every(line => !line.includes('more tasks'))).toBe(true)
+  })
+
+  it('does not warn for a task that failed on every attempt', () => {
+    annotateFlaky(report([record(0, 'x', TaskStatus.Failure, { attempts: 3 })]))
+    expect(warnings()).toEqual([])
   })
 })
 
@@ -177,11 +250,55 @@ describe('failureMessage', () => {
   })
 })
 
+describe('failureMessage with reused tasks', () => {
+  it('lets a run whose tasks were reused or succeeded pass: a reused task has a result', () => {
+    const records = [reusedRecord(0, 'a'), reusedRecord(1, 'b'), flakyRecord(2, 'c')]
+    expect(failureMessage(report(records))).toBeUndefined()
+    const failed = [...records, record(3, 'd', TaskStatus.Failure)]
+    expect(failureMessage(report(failed))).toBe('1 of 4 tasks did not succeed (1 failed): d.')
+  })
+})
+
 describe('writeSummary', () => {
-  it('appends the summary to GITHUB_STEP_SUMMARY', async () => {
-    await writeSummary(report([record(0, 'a', TaskStatus.Success)]))
-    expect(readFileSync(process.env.GITHUB_STEP_SUMMARY as string, 'utf8')).toContain(
-      '<h2>✅ parallel-exec: 1 of 1 succeeded</h2>'
+  afterEach(() => {
+    delete process.env.GITHUB_SERVER_URL
+    delete process.env.GITHUB_REPOSITORY
+  })
+
+  // One test: @actions/core keeps the summary file it first wrote to for the whole process.
+  it('appends the summary to GITHUB_STEP_SUMMARY, reused tasks linked to their attempt', async () => {
+    process.env.GITHUB_SERVER_URL = 'https://github.example.com'
+    process.env.GITHUB_REPOSITORY = 'octo/app.js'
+    await writeSummary(report([record(0, 'a', TaskStatus.Success), reusedRecord(1, 'b')]))
+    const text = readFileSync(process.env.GITHUB_STEP_SUMMARY as string, 'utf8')
+    expect(text).toContain('<h2>✅ parallel-exec: 2 of 2 succeeded (1 reused)</h2>')
+    expect(text).toContain(
+      '<a href="https://github.example.com/octo/app.js/actions/runs/77/attempts/1">Succeeded in run 77, attempt 1</a>'
     )
+  })
+})
+
+describe('repositoryUrl', () => {
+  it('is the server and repository the runner names, or nothing when either is not of its form', () => {
+    const url = (server: string, repository: string): string | undefined =>
+      repositoryUrl({ GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository })
+    expect(url('https://github.com', 'octo/app')).toBe('https://github.com/octo/app')
+    expect(url('http://ghes.local:8080', 'my-org/my_app.v2')).toBe(
+      'http://ghes.local:8080/my-org/my_app.v2'
+    )
+    for (const [server, repository] of [
+      ['javascript:alert(1)//', 'octo/app'],
+      ['https://github.com', 'octo/app"><img src=x>'],
+      ['https://github.com/path', 'octo/app'],
+      ['https://github.com?x', 'octo/app'],
+      ['https://github.com', '../..'],
+      ['https://github.com', 'octo/..'],
+      ['https://github.com', 'octo/app/extra'],
+      ['https://github.com', ''],
+      ['', 'octo/app']
+    ] as const) {
+      expect([server, repository, url(server, repository)]).toEqual([server, repository, undefined])
+    }
+    expect(repositoryUrl({})).toBeUndefined()
   })
 })

@@ -198,7 +198,7 @@ describe('summaryCharts', () => {
         entries => {
           runs++
           const records = entries.map((e, i) =>
-            e.status === TaskStatus.Skipped
+            e.status === TaskStatus.Skipped || e.status === TaskStatus.Reused
               ? record(i, e.name, e.status)
               : record(i, e.name, e.status, {
                   slot: e.slot,

@@ -74,6 +74,15 @@ const checks = run(
     ][i] as string
 ).map(r => (r.index === 4 ? { ...r, attempts: 2 } : r))
 
+/** A second attempt of 40 tasks: the 37 that passed in the first are reused, 3 ran again. */
+const rerun = run(40, () => TaskStatus.Success).map(r =>
+  r.index % 13 === 5
+    ? r
+    : record(r.index, r.item, TaskStatus.Reused, {
+        reusedFrom: { runId: 123, attempt: 1, at: START - 3_600_000 }
+      })
+)
+
 /** The <details> blocks of the failures section: those headed by a failed or timed-out task. */
 const failureBlocks = (page: PageFacts): Block[] =>
   page.blocks.filter(block => block.tag === 'details' && /^(❌|⏱️)/u.test(block.summary ?? ''))
@@ -84,7 +93,7 @@ const blockIndex = (page: PageFacts, caption: string): number =>
 
 describeRendered('the job summary as GitHub renders it', () => {
   let pages: Record<
-    'checks' | 'checksPassing' | 'thirty' | 'passing' | 'many' | 'addresses',
+    'checks' | 'checksPassing' | 'thirty' | 'passing' | 'many' | 'addresses' | 'rerun',
     PageFacts
   >
   beforeAll(async () => {
@@ -127,6 +136,12 @@ describeRendered('the job summary as GitHub renders it', () => {
           { workers: 8, haltKind: HaltKind.Failures, haltReason: `${ADDRESSES[1]} failed` }
         ),
         ADDRESSES[0]
+      ),
+      rerun: buildSummary(
+        report(rerun, { workers: 8, run: { id: 123, attempt: 2 } }),
+        'tests',
+        undefined,
+        { repository: 'https://github.com/octo/repo' }
       )
     })
   }, 120_000)
@@ -147,11 +162,17 @@ describeRendered('the job summary as GitHub renders it', () => {
     expect(failures.every(block => block.bottom <= table.top)).toBe(true)
     // Nothing but the headline's lines comes before the first failure.
     const first = page.blocks.indexOf(failures[0] as Block)
-    expect(page.blocks.slice(0, first).map(block => block.tag)).toEqual(['h2', 'p', 'p', 'p'])
+    expect(page.blocks.slice(0, first).map(block => block.tag)).toEqual(['h2', 'p', 'p'])
     expect(page.blocks[1]?.text).toBe(
       '✅ 9 succeeded · ❌ 2 failed: unit:web, docs:links · ⏱️ 1 timed out: e2e:smoke'
     )
-    expect(page.blocks[3]?.text).toBe('🔁 Passed on a retry: integration:api (2 attempts).')
+    // The flaky task comes after the failures, under its own heading, above the table.
+    const flaky = page.blocks.findIndex(block => block.text === '🔁 Flaky')
+    expect(page.blocks.indexOf(failures[2] as Block)).toBeLessThan(flaky)
+    expect(page.blocks[flaky + 1]?.text).toBe(
+      '1 task failed, then succeeded on a retry: integration:api (2 attempts).'
+    )
+    expect(flaky).toBeLessThan(blockIndex(page, 'All 12 tasks'))
     // The open failure shows its output; the table comes after it.
     expect(failures[0]!.bottom - failures[0]!.top).toBeGreaterThan(150)
   })
@@ -171,7 +192,7 @@ describeRendered('the job summary as GitHub renders it', () => {
     expect(page.blocks[0]?.text).toBe(`❌ ${ADDRESSES[0]}: 3 of 6 succeeded`)
     expect(page.blocks[1]?.text).toContain(`failed: ${ADDRESSES.join(', ')}`)
     expect(page.blocks.map(block => block.text).join('\n')).toContain(
-      `🔁 Passed on a retry: ok ${ADDRESSES[0]} (2 attempts)`
+      `failed, then succeeded on a retry: ok ${ADDRESSES[0]} (2 attempts)`
     )
   })
 
@@ -190,5 +211,20 @@ describeRendered('the job summary as GitHub renders it', () => {
     expect(table.open).toBe(false)
     expect(failures.every(block => block.bottom <= table.top)).toBe(true)
     expect(many.height).toBeLessThan(2500)
+  })
+
+  test('lists the reused tasks collapsed after the table, linked to the attempt they passed in', () => {
+    const { rerun: page } = pages
+    expect(page.error).toBeNull()
+    expect(page.blocks[0]?.text).toBe('✅ tests: 40 of 40 succeeded (37 reused)')
+    expect(page.blocks[1]?.text).toBe('✅ 3 succeeded · ♻️ 37 reused')
+    const reused = blockIndex(page, '♻️ 37 tasks reused')
+    expect(reused).toBeGreaterThan(blockIndex(page, 'All 40 tasks'))
+    expect(page.blocks[reused]?.open).toBe(false)
+    // Collapsed, it takes one line of the page.
+    const block = page.blocks[reused] as Block
+    expect(block.bottom - block.top).toBeLessThan(40)
+    // One link heads the group, and each reused row's mark links to the same attempt.
+    expect(page.links).toBe(1 + 37)
   })
 })

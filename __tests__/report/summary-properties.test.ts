@@ -41,7 +41,12 @@ const status = fc.constantFrom(...Object.values(TaskStatus))
 
 /** The tags the summary writes itself; item or output text must never add another. */
 const OUR_TAG =
-  /^<\/?(details|summary|code|pre|p|table|tr|th|h2|h3|strong|ul|li)>|^<details open>|^<td( title="[a-z ]+")?>|^<\/td>/
+  /^<\/?(details|summary|code|pre|p|table|tr|th|h2|h3|strong|ul|li)>|^<details open>|^<td( title="[a-z0-9 :,]+")?>|^<\/td>|^<a href="https:\/\/github\.com\/octo\/app\/actions\/runs\/\d+\/attempts\/\d+">|^<\/a>/
+
+/** The repository a run may name: reused tasks link to their attempts under it. */
+const REPOSITORY = 'https://github.com/octo/app'
+/** The only links the summary may have: a reused task's attempt. */
+const ATTEMPT_LINK = /^https:\/\/github\.com\/octo\/app\/actions\/runs\/\d+\/attempts\/\d+$/
 
 /** Lines that open an HTML block, by the tag that must close on the same line. */
 const ONE_LINE_BLOCK = /^(?:> )?<(p|h2|h3|ul|tr|summary)>|^<details(?: open)?><(summary)>/
@@ -58,6 +63,7 @@ describe('the summary over any items, names, signals and output', () => {
     let retried = 0
     let blocked = 0
     let named = 0
+    let linked = 0
     fc.assert(
       fc.property(
         fc.array(
@@ -68,14 +74,20 @@ describe('the summary over any items, names, signals and output', () => {
             signal: fc.option(text),
             output: text,
             reason: text,
-            error: fc.option(text)
+            error: fc.option(text),
+            reusedFrom: fc.record({
+              runId: fc.integer({ min: 1, max: 2 ** 40 }),
+              attempt: fc.integer({ min: 1, max: 4 }),
+              at: fc.integer({ min: 0, max: 4e12 })
+            })
           }),
           { minLength: 1, maxLength: 30 }
         ),
         fc.string({ unit, minLength: 1, maxLength: 30 }),
         fc.integer({ min: 1, max: 8 }),
         fc.option(text),
-        (tasks, title, maxFailures, haltReason) => {
+        fc.option(fc.constant(REPOSITORY)),
+        (tasks, title, maxFailures, haltReason, repository) => {
           tried++
           const names = tasks.map(task => task.item)
           if (names.some(namedObject)) named++
@@ -91,11 +103,13 @@ describe('the summary over any items, names, signals and output', () => {
               needs.length > 0 &&
               task.status === TaskStatus.Skipped &&
               before !== TaskStatus.Success
+            const reused = task.status === TaskStatus.Reused
             return record(index, task.item, task.status, {
+              ...(reused ? { reusedFrom: task.reusedFrom, exitCode: null } : {}),
               signal: task.signal,
               outputTail: task.output,
               error: task.error,
-              attempts: task.status === TaskStatus.Skipped ? 0 : task.attempts,
+              attempts: task.status === TaskStatus.Skipped || reused ? 0 : task.attempts,
               skipReason: task.reason,
               needs,
               ...(forNeeds ? { blockedBy: [index - 1] } : {}),
@@ -105,11 +119,17 @@ describe('the summary over any items, names, signals and output', () => {
           })
           if (records.some(r => r.status === TaskStatus.Success && r.attempts > 1)) retried++
           if (records.some(r => r.blockedBy !== undefined)) blocked++
+          if (records.some(r => r.status === TaskStatus.Reused) && repository !== null) linked++
           const run = report(records, { haltReason })
-          const summary = buildSummary(run, title, { ...DEFAULT_SUMMARY_LIMITS, maxFailures })
+          const summary = buildSummary(
+            run,
+            title,
+            { ...DEFAULT_SUMMARY_LIMITS, maxFailures },
+            { repository: repository ?? undefined }
+          )
           // Every `<` is one of the summary's own tags.
           for (let at = summary.indexOf('<'); at >= 0; at = summary.indexOf('<', at + 1)) {
-            expect(summary.slice(at, at + 30)).toMatch(OUR_TAG)
+            expect(summary.slice(at, at + 120)).toMatch(OUR_TAG)
           }
           // An HTML block that carries text is on one line: a line break in the text, a blank
           // line above all, would end the block and let Markdown read the rest.
@@ -120,7 +140,12 @@ describe('the summary over any items, names, signals and output', () => {
           }
           // As GFM renders it: no link, no image, no emphasis, no bold but the summary's own.
           const html = marked.parse(summary, { gfm: true, async: false })
-          expect(html).not.toMatch(/<(a|img|del|h1|h4|ol|hr)\b/)
+          expect(html).not.toMatch(/<(img|del|h1|h4|ol|hr)\b/)
+          for (const [, href] of html.matchAll(/<a\b([^>]*)>/g)) {
+            expect(href).toMatch(/^ href="[^"]*"$/)
+            expect(href?.slice(7, -1)).toMatch(ATTEMPT_LINK)
+          }
+          if (repository === null) expect(html).not.toMatch(/<a\b/)
           for (const [, bold] of html.matchAll(/<strong>([^<]*)<\/strong>/g)) {
             expect(bold).toMatch(OUR_BOLD)
           }
@@ -145,6 +170,8 @@ describe('the summary over any items, names, signals and output', () => {
     expect(blocked).toBeGreaterThan(40)
     // and items named by an object's name or path.
     expect(named).toBeGreaterThan(40)
+    // and reused tasks linked to their attempts.
+    expect(linked).toBeGreaterThan(40)
   })
 })
 

@@ -47,7 +47,7 @@ describe('the headline', () => {
     expect(text).toContain('<h2>❌ parallel-exec: 0 of 1,200 succeeded</h2>')
   })
 
-  it('gives tasks that passed on a retry their own line, apart from those that failed', () => {
+  it('names tasks that passed on a retry under Flaky, after the failures, apart from those that failed', () => {
     const text = buildSummary(
       report([
         record(0, 'flaky', TaskStatus.Success, { attempts: 2 }),
@@ -55,8 +55,12 @@ describe('the headline', () => {
         record(2, 'fine', TaskStatus.Success)
       ])
     )
-    expect(text).toContain('<p>🔁 Passed on a retry: <code>flaky</code> (2 attempts).</p>\n')
-    expect(text).not.toMatch(/Passed on a retry:.*broken/)
+    expect(text).toContain(
+      '<h3>🔁 Flaky</h3>\n\n<p>1 task failed, then succeeded on a retry: <code>flaky</code> (2 attempts).</p>\n'
+    )
+    expect(text).not.toMatch(/on a retry:.*broken/)
+    expect(at(text, '🔁 Flaky')).toBeGreaterThan(at(text, '<code>broken</code> failed'))
+    expect(at(text, '🔁 Flaky')).toBeLessThan(at(text, 'All 3 tasks'))
     expect(text).toContain('<code>broken</code> failed (exit code 1) · 1.0s · 3 attempts')
   })
 

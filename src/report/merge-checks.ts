@@ -1,6 +1,6 @@
 import { itemText, type Item } from '../model/item.js'
 import { itemTextLabel } from '../model/labels.js'
-import { type RunReport } from '../model/run-report.js'
+import { type RunIdentity, type RunReport } from '../model/run-report.js'
 import { itemsDigest, splitDigest } from '../plan/shard.js'
 import { type ShardInfo } from '../model/shard.js'
 import { type TaskRecord } from '../model/task-record.js'
@@ -161,11 +161,14 @@ export function checkSplit(files: readonly ResultsFile[], first: ShardInfo): str
 }
 
 /**
- * Why the files cannot be merged at all, or undefined: they must be the shards of one split of
- * one item list (the same items, the same number of shards and the same split, each shard once),
- * or all come from runs without shard.
+ * Why the files cannot be merged at all, or undefined: they must come from one workflow run (its
+ * attempts may differ: a re-run attempt re-runs only some shards), and be the shards of one split
+ * of one item list (the same items, the same number of shards and the same split, each shard
+ * once), or all come from runs without shard.
  */
 export function whyNotOneRun(ordered: readonly ResultsFile[]): string | undefined {
+  const otherRun = differentRuns(ordered)
+  if (otherRun !== undefined) return otherRun
   const first = ordered[0]
   const plain = ordered.find(file => file.report.shard === undefined)
   if (first === undefined || first.report.shard === undefined) {
@@ -190,7 +193,7 @@ export function whyNotOneRun(ordered: readonly ResultsFile[]): string | undefine
     if (shard.splitDigest !== splitDigest) {
       return (
         `Invalid merge-results: '${file.path}' and '${first.path}' split the items differently, so ` +
-        'some items ran twice or not at all. Expected every shard to read the same timings file.'
+        'some items ran twice or not at all. Expected every shard to read the same history file.'
       )
     }
     const twin = seen.get(shard.index)
@@ -203,6 +206,37 @@ export function whyNotOneRun(ordered: readonly ResultsFile[]): string | undefine
     seen.set(shard.index, file.path)
   }
   return undefined
+}
+
+/**
+ * The refusal of files from different workflow runs (`GITHUB_RUN_ID`), or undefined. Files that
+ * do not say their run (written outside a workflow run, or by an older version) are not compared.
+ */
+function differentRuns(files: readonly ResultsFile[]): string | undefined {
+  const withRun = files.filter(file => file.report.run !== undefined)
+  const first = withRun[0]
+  const other = withRun.find(file => file.report.run?.id !== first?.report.run?.id)
+  if (first === undefined || other === undefined) return undefined
+  return (
+    `Invalid merge-results: '${other.path}' comes from workflow run ${other.report.run?.id} and ` +
+    `'${first.path}' from run ${first.report.run?.id}. Expected the results files of one run ` +
+    '(of any of its attempts).'
+  )
+}
+
+/**
+ * The workflow run attempt of a merge: the run of its files at their latest attempt (a re-run
+ * attempt of some shards merges them with the others' files from earlier attempts), or undefined
+ * when no file says its run.
+ */
+export function mergedRun(files: readonly ResultsFile[]): RunIdentity | undefined {
+  let latest: RunIdentity | undefined
+  for (const { report } of files) {
+    if (report.run !== undefined && report.run.attempt > (latest?.attempt ?? 0)) {
+      latest = { ...report.run }
+    }
+  }
+  return latest
 }
 
 /** The refusal of a merge of sharded and unsharded runs' files. */

@@ -1,7 +1,13 @@
 import { isAbsolute, relative } from 'node:path'
 import { type HaltKind } from '../model/halt.js'
 import { findFiles } from '../system/glob.js'
-import { checkRecords, checkSplit, whyNotOneRun, type ResultsFile } from './merge-checks.js'
+import {
+  checkRecords,
+  checkSplit,
+  mergedRun,
+  whyNotOneRun,
+  type ResultsFile
+} from './merge-checks.js'
 import { countStatuses, type MergeInfo, type RunReport } from '../model/run-report.js'
 import { readResultsFile } from '../results/results-file.js'
 import { type ShardInfo } from '../model/shard.js'
@@ -67,6 +73,7 @@ export function mergeReports(
     splitProblems.unshift(missingShardsProblem(ordered, first, missingShards, refused.length > 0))
   }
   const counts = countStatuses(records)
+  const run = mergedRun(ordered)
   // Items without a record (missing shards, missing or refused records) are items of the run.
   counts.total =
     first?.itemCount ?? ordered.reduce((sum, file) => sum + file.report.counts.total, 0)
@@ -79,6 +86,8 @@ export function mergeReports(
     haltReason: mergedHaltReason(ordered),
     // Per-shard halts differ; only a race won everywhere excuses its cancellations.
     haltKind: mergedHaltKind(ordered),
+    // The latest attempt's: the merged report is of that attempt, whichever files it re-ran.
+    ...(run === undefined ? {} : { run }),
     merged: {
       files: files.length,
       shards: first?.total ?? null,

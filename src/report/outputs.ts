@@ -5,7 +5,10 @@ import { distinctLabels, itemLabel } from '../model/labels.js'
 import { count, counted } from '../model/words.js'
 import { failedItems, jsonArrayWithin, publicResult } from './results.js'
 import { type RunReport } from '../model/run-report.js'
-import { buildSummary } from './summary.js'
+import { buildSummary, DEFAULT_SUMMARY_LIMITS } from './summary.js'
+import { isFlaky } from './summary-flaky.js'
+import { repositoryUrl } from './run-links.js'
+import { type HistoryFacts } from '../model/history.js'
 import { failsTheRun } from './summary-failures.js'
 import { taskHeadline } from '../log/task-title.js'
 import { annotationError, annotationLines } from './annotation-lines.js'
@@ -13,6 +16,11 @@ import { HaltKind } from '../model/halt.js'
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9
+/**
+ * Warnings for flaky tasks, at most: GitHub keeps 10 warnings per step, and the action may need
+ * one for cut outputs and one for a file it could not write.
+ */
+const MAX_FLAKY_ANNOTATIONS = 8
 /** GitHub cuts annotation messages at 4,096 characters: a few lines stay well within. */
 const MAX_ANNOTATION_CHARS = 4000
 
@@ -29,6 +37,8 @@ export function setOutputs(report: RunReport, resultsFile: string): void {
   core.setOutput(Outputs.TimedOut, counts.timedOut)
   core.setOutput(Outputs.Cancelled, counts.cancelled)
   core.setOutput(Outputs.Skipped, counts.skipped)
+  core.setOutput(Outputs.Reused, counts.reused)
+  core.setOutput(Outputs.Flaky, report.records.filter(isFlaky).length)
   const results = jsonArrayWithin(report.records.map(publicResult), RESULTS_MAX_BYTES)
   const failed = jsonArrayWithin(failedItems(report.records), FAILED_ITEMS_MAX_BYTES)
   core.setOutput(Outputs.Results, results.json)
@@ -76,9 +86,8 @@ export function failureMessage(report: RunReport): string | undefined {
   const failures = report.records.filter(failsTheRun(report))
   const raceWon = report.haltKind === HaltKind.Successes
   const { counts } = report
-  const withResult =
-    counts.succeeded + counts.failed + counts.timedOut + counts.cancelled + counts.skipped
-  const withoutResult = Math.max(0, counts.total - withResult)
+  // Every record is a result, whatever its status (reused included): the counts are its tally.
+  const withoutResult = Math.max(0, counts.total - report.records.length)
   if (failures.length === 0 && withoutResult === 0) return undefined
   const parts = [
     counts.failed > 0 ? `${count(counts.failed)} failed` : '',
@@ -98,10 +107,43 @@ export function failureMessage(report: RunReport): string | undefined {
   )
 }
 
-/** Writes the job summary under its title. */
-export async function writeSummary(report: RunReport, title?: string): Promise<void> {
+/**
+ * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item:
+ * at most MAX_FLAKY_ANNOTATIONS in all, the last one saying how many more there are when they do
+ * not all fit, so that GitHub's 10 warnings per step keep room for the action's own.
+ */
+export function annotateFlaky(report: RunReport): void {
+  const flaky = report.records.filter(isFlaky)
+  const fits = flaky.length <= MAX_FLAKY_ANNOTATIONS
+  const shown = fits ? flaky : flaky.slice(0, MAX_FLAKY_ANNOTATIONS - 1)
+  for (const record of shown) {
+    const message = `${taskHeadline(record)}: flaky, it failed and then succeeded on a retry.`
+    core.warning(message, { title: itemLabel(record.item, 200) })
+  }
+  if (!fits) {
+    const more = flaky.length - shown.length
+    core.warning(
+      `${counted(more, 'more task was', 'more tasks were')} flaky (failed, then succeeded on a retry); ` +
+        'the job summary names them.',
+      { title: 'Flaky tasks' }
+    )
+  }
+}
+
+/**
+ * Writes the job summary under its title, with what the history says of the run's items, and
+ * links to the run attempts reused tasks succeeded in when the runner names the repository.
+ */
+export async function writeSummary(
+  report: RunReport,
+  title?: string,
+  history?: HistoryFacts
+): Promise<void> {
   const startedAt = monotonicMs()
-  const summary = buildSummary(report, title)
+  const summary = buildSummary(report, title, DEFAULT_SUMMARY_LIMITS, {
+    history,
+    repository: repositoryUrl()
+  })
   const ms = Math.round(monotonicMs() - startedAt)
   core.debug(`Summary built in ${ms} ms (${Math.ceil(Buffer.byteLength(summary) / 1024)} KiB).`)
   await core.summary.addRaw(summary, true).write()

@@ -9,7 +9,13 @@ import { writeTimings } from '../results/timings-file.js'
 import { writeResultsFile } from '../results/results-file.js'
 import { writeJunitFile } from './junit.js'
 import { mergeProblemsMessage } from './merge.js'
-import { annotateFailures, failureMessage, setOutputs, writeSummary } from './outputs.js'
+import {
+  annotateFailures,
+  annotateFlaky,
+  failureMessage,
+  setOutputs,
+  writeSummary
+} from './outputs.js'
 import { describeResolves } from './results.js'
 
 /** What running a step gave: its report, and what the outputs point at. */
@@ -102,6 +108,7 @@ export async function concludeStep(
   const { report } = outcome
   if (options.summary) await files.attempt(() => writeSummary(report, options.summaryTitle))
   annotateFailures(report)
+  annotateFlaky(report)
   const resolves = describeResolves(report.records)
   if (resolves !== undefined) core.info(resolves)
   const unresolved = report.records.some(record => record.resolve?.resolved === false)

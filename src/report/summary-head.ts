@@ -12,7 +12,7 @@ import { htmlLine } from './summary-text.js'
 
 /** Most problems of a merge listed in the summary. */
 const MAX_MERGE_PROBLEMS = 20
-/** Most tasks named per status in the headline, and retried tasks named. */
+/** Most tasks named per status in the headline. */
 const MAX_NAMED = 5
 /** Longest task name in the headline. */
 const NAME_CHARS = 60
@@ -20,7 +20,8 @@ const NAME_CHARS = 60
 const LINE_CHARS = 500
 
 /**
- * The summary's opening parts: outcome, counts naming what failed, timing, retries, origin, notes.
+ * The summary's opening parts: outcome (reused tasks count as succeeded), counts naming what
+ * failed, timing, origin, notes.
  * Every part that carries a title, a task's name or a reason is an HTML block on one line (a
  * heading, a paragraph, a list), escaped as HTML: Markdown does not reach inside, so no text can
  * become a link (GFM links bare addresses whatever backslashes precede them), an image or emphasis.
@@ -29,8 +30,10 @@ export function summaryHead(report: RunReport, title: string): string[] {
   if (isDryRun(report)) return dryRunHead(report, title)
   const { counts } = report
   const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success]
+  // A reused task succeeded before and that result stands: it counts with the successes.
+  const reused = counts.reused > 0 ? ` (${count(counts.reused)} reused)` : ''
   const parts = [
-    `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded)} of ${count(counts.total)} succeeded</h2>\n`
+    `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded + counts.reused)} of ${count(counts.total)} succeeded${reused}</h2>\n`
   ]
   const label = distinctLabels(report.records, NAME_CHARS)
   const tally = describeCounts(report, counts.total - report.records.length, label)
@@ -42,8 +45,6 @@ export function summaryHead(report: RunReport, title: string): string[] {
         ? '.\n'
         : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`)
   )
-  const retries = describeRetries(report.records, label)
-  if (retries !== undefined) parts.push(`<p>${retries}</p>\n`)
   const origin = describeOrigin(report)
   if (origin !== '') parts.push(`${origin}\n`)
   if (report.haltReason !== null) {
@@ -55,22 +56,30 @@ export function summaryHead(report: RunReport, title: string): string[] {
   return parts
 }
 
-/** Whether nothing ran because the run was a dry run: every task is skipped as one. */
+/**
+ * Whether nothing ran because the run was a dry run: every task is skipped as one, but those it
+ * shows as reused (they succeeded before, and a run would not start them either).
+ */
 function isDryRun(report: RunReport): boolean {
+  const dry = (record: TaskRecord): boolean =>
+    record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON
   return (
-    report.records.length > 0 &&
-    report.records.every(
-      record => record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON
-    )
+    report.records.some(dry) &&
+    report.records.every(record => dry(record) || record.status === TaskStatus.Reused)
   )
 }
 
-/** A dry run's opening: it says so, and has no times or counts of outcomes to show. */
+/** A dry run's opening: it says so, has no times or outcomes to show, and counts what a run would reuse. */
 function dryRunHead(report: RunReport, title: string): string[] {
   const total = report.counts.total
+  const { reused } = report.counts
+  const wouldReuse =
+    reused === 0
+      ? ''
+      : ` ${count(reused)} of them would be reused: they succeeded before with the same command.`
   return [
     `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}</h2>\n`,
-    `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.</p>\n`
+    `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.${wouldReuse}</p>\n`
   ]
 }
 
@@ -91,6 +100,7 @@ function describeCounts(
   }
   return [
     named(TaskStatus.Success, counts.succeeded),
+    named(TaskStatus.Reused, counts.reused),
     named(TaskStatus.Failure, counts.failed),
     named(TaskStatus.TimedOut, counts.timedOut),
     named(TaskStatus.Cancelled, counts.cancelled),
@@ -101,28 +111,18 @@ function describeCounts(
     .join(' · ')
 }
 
-/** The first few tasks' names, then how many more there are; HTML. */
-function nameList(
+/** The first `max` tasks' names, each with its note, then how many more there are; HTML. */
+export function nameList(
   records: readonly TaskRecord[],
   label: (record: TaskRecord) => string,
-  suffix = (_: TaskRecord) => ''
+  note = (_: TaskRecord) => '',
+  max = MAX_NAMED
 ): string {
   const names = records
-    .slice(0, MAX_NAMED)
-    .map(record => `<code>${escapeHtml(label(record))}</code>${suffix(record)}`)
+    .slice(0, max)
+    .map(record => `<code>${escapeHtml(label(record))}</code>${note(record)}`)
   const more = records.length - names.length
   return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ')
-}
-
-/** Which tasks passed only on a retry, in HTML; undefined when none did. Those that still failed are above. */
-function describeRetries(
-  records: readonly TaskRecord[],
-  label: (record: TaskRecord) => string
-): string | undefined {
-  const passed = records.filter(r => r.status === TaskStatus.Success && r.attempts > 1)
-  if (passed.length === 0) return undefined
-  const attempts = (record: TaskRecord): string => ` (${record.attempts} attempts)`
-  return `🔁 Passed on a retry: ${nameList(passed, label, attempts)}.`
 }
 
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */

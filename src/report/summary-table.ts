@@ -2,9 +2,10 @@ import { formatDuration } from '../model/duration.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
-import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { satisfiesNeeds, STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
+import { reusedCell } from './summary-reused.js'
 import { htmlLine, middleCut } from './summary-text.js'
 
 /** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
@@ -37,7 +38,8 @@ export function tablePlan(report: RunReport, failed: boolean): TablePlan {
   // A merge may lack records for some items: the caption says of how many the table is.
   const missing = report.counts.total - records.length
   const ofTotal = missing > 0 ? ` with a result, of ${count(report.counts.total)}` : ''
-  const rows = everyRow ? [...records] : records.filter(r => r.status !== TaskStatus.Success)
+  // A reused task succeeded before: past EVERY_ROW_UP_TO it is unlisted like one that succeeded now.
+  const rows = everyRow ? [...records] : records.filter(r => !satisfiesNeeds(r.status))
   return {
     rows,
     columns: {
@@ -73,13 +75,22 @@ export function taskTable(plan: TablePlan, rows: readonly string[]): string {
 
 /**
  * One task's row, on one line. Defaults are left empty (exit code 0, one attempt); the status is
- * its mark alone, with its words as the cell's title, so the cell never wraps.
+ * its mark alone, with its words as the cell's title, so the cell never wraps; a reused task's
+ * mark links to the run attempt it succeeded in. Tasks that did not run here show no duration.
  */
-export function tableRow(record: TaskRecord, columns: TablePlan['columns']): string {
-  const duration = record.status === TaskStatus.Skipped ? '' : formatDuration(record.durationMs)
+export function tableRow(
+  record: TaskRecord,
+  columns: TablePlan['columns'],
+  repository?: string
+): string {
+  const duration = ranHere(record.status) ? formatDuration(record.durationMs) : ''
+  const status =
+    record.status === TaskStatus.Reused
+      ? reusedCell(record, repository)
+      : `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>`
   return (
     `<tr><td>${record.index + 1}</td>` +
-    `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>` +
+    status +
     `<td><code>${escapeHtml(middleCut(itemLabel(record.item, Infinity), NAME_CHARS))}</code></td>` +
     (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
     `<td>${duration}</td>` +
@@ -98,6 +109,20 @@ function exitCell(record: TaskRecord): string {
     return record.exitCode === null ? signal : `${signal}, ${record.exitCode}`
   }
   return record.exitCode === null || record.exitCode === 0 ? '' : String(record.exitCode)
+}
+
+/** Whether a task of this status ran in this run, so that its duration is worth a cell. */
+function ranHere(status: TaskStatus): boolean {
+  switch (status) {
+    case TaskStatus.Success:
+    case TaskStatus.Failure:
+    case TaskStatus.TimedOut:
+    case TaskStatus.Cancelled:
+      return true
+    case TaskStatus.Skipped:
+    case TaskStatus.Reused:
+      return false
+  }
 }
 
 /** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */

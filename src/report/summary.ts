@@ -1,5 +1,6 @@
 import { DEFAULT_SUMMARY_TITLE } from '../inputs/summary-title.js'
-import { itemLabel } from '../model/labels.js'
+import { type HistoryFacts } from '../model/history.js'
+import { distinctLabels, itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { counted } from '../model/words.js'
@@ -12,8 +13,13 @@ import {
   runFailed,
   tasksNeedingAttention
 } from './summary-failures.js'
+import { flakySection } from './summary-flaky.js'
 import { summaryHead } from './summary-head.js'
+import { reusedSection } from './summary-reused.js'
 import { EVERY_ROW_UP_TO, tablePlan, tableRow, taskTable } from './summary-table.js'
+
+/** Longest task name in the flaky and reused lists. */
+const NAME_CHARS = 80
 
 /** Limits that keep the summary well under GitHub's 1 MiB per step (over it, all of it is dropped). */
 export interface SummaryLimits {
@@ -25,6 +31,14 @@ export interface SummaryLimits {
   maxTailChars: number
   /** Most bytes of the whole summary; rows and tails past it are left out (escaping can grow text 6×). */
   maxBytes: number
+}
+
+/** What the summary says beyond the report: the history's facts, and where the run attempts are. */
+export interface SummaryContext {
+  /** What earlier runs say of this run's items (items flaky in recent runs). */
+  history?: HistoryFacts
+  /** The repository's address (`repositoryUrl`), to link reused tasks to their attempt; else no links. */
+  repository?: string
 }
 
 export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = {
@@ -39,6 +53,8 @@ export const DEFAULT_SUMMARY_LIMITS: SummaryLimits = {
 const FAILURES_SHARE = 0.45
 /** Share of maxBytes the failures and the table together may take. */
 const TABLE_SHARE = 0.7
+/** Share of maxBytes everything up to the list of reused tasks may take. */
+const REUSED_SHARE = 0.8
 /** Share of maxBytes everything up to the charts may take (a chart's text is at most ~45 KB). */
 const CHARTS_SHARE = 0.9
 /** Bytes kept free at the end for the notes on what was left out. */
@@ -46,17 +62,19 @@ const CLOSING_ROOM = 1024
 
 /**
  * The job summary as Markdown with HTML blocks, failures first: the headline, the tasks that did
- * not succeed with their output, the table of tasks, the charts, and what tasks wrote to their own
- * summaries. Everything that came from items or task output is escaped, and kept on one line
- * where a line break would end an HTML block.
+ * not succeed with their output, the flaky tasks, the table of tasks, the reused tasks
+ * (collapsed), the charts, and what tasks wrote to their own summaries. Everything that came from
+ * items or task output is escaped, and kept on one line where a line break would end an HTML block.
  */
 export function buildSummary(
   report: RunReport,
   title: string = DEFAULT_SUMMARY_TITLE,
-  limits: SummaryLimits = DEFAULT_SUMMARY_LIMITS
+  limits: SummaryLimits = DEFAULT_SUMMARY_LIMITS,
+  context: SummaryContext = {}
 ): string {
   const summary = new BudgetedMarkdown()
   summary.add(...summaryHead(report, title))
+  const label = distinctLabels(report.records, NAME_CHARS)
   const failures = tasksNeedingAttention(report)
   summary.section({
     entries: failureEntries(failures, report.records),
@@ -65,16 +83,20 @@ export function buildSummary(
     limit: limits.maxBytes * FAILURES_SHARE,
     leftOut: left => failuresLeftOut(left, failures.length - left)
   })
+  summary.add(...flakySection(report.records, label, context.history))
   const plan = tablePlan(report, runFailed(report))
   summary.section({
     entries: plan.rows,
     max: limits.maxRows,
-    render: record => tableRow(record, plan.columns),
+    render: record => tableRow(record, plan.columns, context.repository),
     limit: limits.maxBytes * TABLE_SHARE,
     wrap: rows => taskTable(plan, rows),
     leftOut: left =>
       `\n_${counted(left, 'more task')} not shown; every result is in the \`results-file\` output._\n`
   })
+  summary.section(
+    reusedSection(report.records, label, context.repository, limits.maxBytes * REUSED_SHARE)
+  )
   summary.section({
     entries: summaryCharts(report),
     render: chart => chart,

@@ -28,17 +28,31 @@ const time = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
 /** A slot as a whole number of at least 1. */
 const slotOf = (slot: number): number => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1)
 
+/** Whether a task of this status ran here, and so has a place on the timeline. */
+function drawn(status: TaskStatus): boolean {
+  switch (status) {
+    case TaskStatus.Success:
+    case TaskStatus.Failure:
+    case TaskStatus.TimedOut:
+    case TaskStatus.Cancelled:
+      return true
+    case TaskStatus.Skipped:
+    case TaskStatus.Reused:
+      return false
+  }
+}
+
 /**
  * When each task that ran was on its worker slot: times made finite and not negative, and no two
  * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
  * artefact of measuring (a task's end is its start plus a rounded monotonic duration, the next
  * start is read from the wall clock, and results files from other machines keep what they were
- * given): a task's end is cut back to the start of the next task on its slot. Skipped tasks
- * (they never ran) are left out. In slot order, then start order.
+ * given): a task's end is cut back to the start of the next task on its slot. Skipped and reused
+ * tasks (they did not run here) are left out. In slot order, then start order.
  */
 export function slotTimes(tasks: readonly TimelineTask[]): SlotTime[] {
   const ran = tasks.flatMap((task, index): SlotTime[] => {
-    if (task.status === TaskStatus.Skipped) return []
+    if (!drawn(task.status)) return []
     const start = time(task.startMs)
     return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }]
   })

@@ -1,0 +1,60 @@
+import { type HistoryFacts } from '../model/history.js'
+import { type TaskRecord } from '../model/task-record.js'
+import { TaskStatus } from '../model/task-status.js'
+import { count, counted } from '../model/words.js'
+import { nameList } from './summary-head.js'
+
+/** Most tasks named in each list of the section; the others are counted. */
+const MAX_NAMED = 20
+
+/**
+ * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
+ * same rule as a record's `flaky` field, read from its status and attempts so that results files
+ * written before the field existed say it too.
+ */
+export function isFlaky(record: TaskRecord): boolean {
+  switch (record.status) {
+    case TaskStatus.Success:
+      return record.attempts > 1
+    case TaskStatus.Failure:
+    case TaskStatus.TimedOut:
+    case TaskStatus.Cancelled:
+    case TaskStatus.Skipped:
+    case TaskStatus.Reused:
+      return false
+  }
+}
+
+/**
+ * The "🔁 Flaky" section, or nothing: the tasks that failed and then succeeded on a retry in this
+ * run, with their attempts, and the other tasks of this run that the history saw flaky in recent
+ * runs (whatever they did here), with how often. HTML blocks, one per line, names escaped.
+ */
+export function flakySection(
+  records: readonly TaskRecord[],
+  label: (record: TaskRecord) => string,
+  history?: HistoryFacts
+): string[] {
+  const flakyNow = records.filter(isFlaky)
+  const recent = history?.recentlyFlaky ?? new Map<number, { flaky: number; of: number }>()
+  const before = records.filter(record => recent.has(record.index) && !isFlaky(record))
+  if (flakyNow.length === 0 && before.length === 0) return []
+  const parts = [`<h3>🔁 Flaky</h3>\n`]
+  if (flakyNow.length > 0) {
+    const attempts = (record: TaskRecord): string => ` (${record.attempts} attempts)`
+    parts.push(
+      `<p>${counted(flakyNow.length, 'task')} failed, then succeeded on a retry: ` +
+        `${nameList(flakyNow, label, attempts, MAX_NAMED)}.</p>\n`
+    )
+  }
+  if (before.length > 0) {
+    const often = (record: TaskRecord): string => {
+      const { flaky, of } = recent.get(record.index) as { flaky: number; of: number }
+      return of === 1
+        ? ' (flaky in its last run)'
+        : ` (flaky in ${count(flaky)} of its last ${count(of)} runs)`
+    }
+    parts.push(`<p>Flaky in recent runs: ${nameList(before, label, often, MAX_NAMED)}.</p>\n`)
+  }
+  return parts
+}
