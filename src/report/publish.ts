@@ -106,7 +106,9 @@ export async function concludeStep(
 ): Promise<void> {
   if (outcome.noItems !== undefined) return reportNoItems(options.ifNoItems, outcome.noItems)
   const { report } = outcome
-  if (options.summary) await files.attempt(() => writeSummary(report, options.summaryTitle))
+  if (options.summary) {
+    await files.attempt(() => writeSummary(report, options.summaryTitle, outcome.historyFacts))
+  }
   annotateFailures(report)
   annotateFlaky(report)
   const resolves = describeResolves(report.records)
