@@ -107,6 +107,7 @@ describe('skip-passed: unchanged', () => {
     writeFileSync(join(dir, 'pkgs', 'a', 'one.txt'), 'changed') // content
     writeFileSync(join(dir, 'pkgs', 'b', 'three.txt'), 'new') // added
     rmSync(join(dir, 'pkgs', 'c', 'two.txt')) // removed
+    // A new item (its text changed) has no history: it runs.
     const items = inputs.items.replace('{"name":"d","flag":"x"}', '{"name":"d","flag":"y"}')
     const second = await attempt(dir, { ...inputs, items }, 401, 1)
     expect(second.code).toBe(0)
@@ -180,6 +181,33 @@ describe('named tasks with history', () => {
     expect(second.code).toBe(0)
     expect(takeRan(dir)).toEqual(['test'])
     expect(statusByItem(second)).toEqual({ build: 'reused', test: 'success' })
+    rmSync(dir, { recursive: true, force: true })
+  })
+})
+
+describe('named tasks with sources', () => {
+  it('runs again only the task whose command changed, its sources unchanged', async () => {
+    const dir = workspace()
+    mkdirSync(join(dir, 'src'))
+    writeFileSync(join(dir, 'src', 'lib.c'), 'int x;')
+    const tasks = (lintFlags: string): string =>
+      [
+        'lint:',
+        `  run: FLAGS=${lintFlags}; echo lint >> ran.txt`,
+        '  sources: src/**',
+        'test:',
+        '  run: echo test >> ran.txt',
+        '  sources: src/**'
+      ].join('\n')
+    const inputs = { history: 'history.json', 'skip-passed': 'unchanged' }
+    keepHistory(
+      await attempt(dir, { ...inputs, tasks: tasks('-q') }, 710, 1),
+      join(dir, 'history.json')
+    )
+    expect(takeRan(dir)).toEqual(['lint', 'test'])
+    const second = await attempt(dir, { ...inputs, tasks: tasks('--strict') }, 711, 1)
+    expect(takeRan(dir)).toEqual(['lint'])
+    expect(statusByItem(second)).toEqual({ lint: 'success', test: 'reused' })
     rmSync(dir, { recursive: true, force: true })
   })
 })
