@@ -1,3 +1,10 @@
+import {
+  historyAfter,
+  historyKeys,
+  type History,
+  type HistoryRecord,
+  type RunToRecord
+} from '../../src/model/history.js'
 import { type Item } from '../../src/model/item.js'
 import { type RunReport, countStatuses } from '../../src/model/run-report.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
@@ -45,4 +52,16 @@ export function report(records: TaskRecord[], extra: Partial<RunReport> = {}): R
     haltKind: null,
     ...extra
   }
+}
+
+/**
+ * historyAfter for records that are a whole run's input, in input order: keyed by historyKeys of
+ * their items, as a merge's records are.
+ */
+export function historyAfterAll(
+  previous: History,
+  run: RunToRecord,
+  records: readonly HistoryRecord[]
+): History {
+  return historyAfter(previous, run, records, historyKeys(records.map(one => one.item)))
 }

@@ -119,6 +119,22 @@ describe('sources', () => {
       "Invalid sources '!**/*.md⏎!docs/**': every line excludes files (!). Expected at least one line naming the files to include, such as packages/{}/**."
     ],
     [
+      { items: 'a', sources: 'src/**\na/[.]/b' },
+      "Invalid sources 'a/[.]/b': its part '[.]' stands for '.', which a glob cannot hold. Expected . and .. written as they are (they are folded: 'a/../b' is 'b'), or a name."
+    ],
+    [
+      { items: 'a', sources: 'a/\\./b' },
+      "Invalid sources 'a/\\./b': its part '\\.' stands for '.'"
+    ],
+    [
+      { items: 'a', sources: '*/[.][.]/a/b' },
+      "Invalid sources '*/[.][.]/a/b': its part '[.][.]' stands for '..'"
+    ],
+    [
+      { items: 'a', sources: 'x\n!x/[.]' },
+      "Invalid sources '!x/[.]': its part '[.]' stands for '.'"
+    ],
+    [
       { tasks: 'a: make', sources: 'src/**' },
       "Invalid inputs: 'sources' is set together with 'tasks'. Expected no step-level sources with tasks: give each task its own sources: list."
     ],
@@ -166,6 +182,30 @@ describe("tasks' sources", () => {
     [
       'a:\n  run: make\n  sources: ["!x"]',
       "Invalid tasks: task 'a' has sources '!x': every line excludes files (!)."
+    ],
+    [
+      'a:\n  run: make\n  sources: [src/**, "*/[.][.]/b"]',
+      "Invalid tasks: task 'a' has sources '*/[.][.]/b': its part '[.][.]' stands for '..', which a glob cannot hold."
+    ],
+    [
+      'a:\n  run: make\n  sources: []',
+      "Invalid tasks: task 'a' has sources [], which name no file. Expected a glob such as 'src/**', or a list of them; leave sources: out for a task without sources."
+    ],
+    [
+      'a:\n  run: make\n  sources: "# src/**"',
+      'Invalid tasks: task \'a\' has sources "# src/**", which name no file.'
+    ],
+    [
+      'a:\n  run: make\n  sources: [src/**, "#x"]',
+      'Invalid tasks: task \'a\' has sources "#x" in its list: blank, a comment or more than one line. Expected one glob per entry, such as src/**; leave out what is not one.'
+    ],
+    [
+      'a:\n  run: make\n  sources: [src/**, " "]',
+      'Invalid tasks: task \'a\' has sources " " in its list: blank'
+    ],
+    [
+      'a:\n  run: make\n  sources: ["src/**\\n!x"]',
+      'Invalid tasks: task \'a\' has sources "src/**\\n!x" in its list'
     ],
     [
       'a:\n  run: make\n  sources: "a\\0b"',

@@ -173,6 +173,12 @@ describe('every bad-input error names its input', () => {
       "Invalid sources '~/.npmrc': it starts with ~"
     ],
     [
+      'a sources line with a . that a glob cannot hold',
+      { items: 'a', sources: 'a/[.]/b' },
+      {},
+      "Invalid sources 'a/[.]/b': its part '[.]' stands for '.', which a glob cannot hold."
+    ],
+    [
       "a task's sources that only exclude",
       { tasks: 'a:\n  run: echo\n  sources: "!x"' },
       {},
@@ -186,9 +192,15 @@ describe('every bad-input error names its input', () => {
     ],
     [
       'an item that takes a sources line out of the workspace',
-      { items: 'a\n../..', sources: 'pkg/{}/**' },
+      { items: 'a\n/etc', sources: '{}/**' },
       {},
-      "Invalid sources 'pkg/{}/**': item 2 (../..) gives 'pkg/../../**', outside the workspace"
+      "Invalid sources '{}/**': item 2 (/etc) gives '/etc/**', outside the workspace"
+    ],
+    [
+      'an item that folds away in a sources line',
+      { items: 'a\nb/..', sources: 'pkg/{}/**' },
+      {},
+      "Invalid items: Placeholder {} cannot be used in a path pattern for item 2 (\"b/..\"): its value 'b/..' has the part '..'"
     ],
     [
       'a sources placeholder that names nothing',

@@ -13,7 +13,7 @@ import {
 } from '../../src/model/history.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { record } from '../helpers/records.js'
+import { record, historyAfterAll } from '../helpers/records.js'
 
 const DIGEST = 'a'.repeat(64)
 const { Success, Failure, TimedOut, Cancelled, Skipped, Reused } = TaskStatus
@@ -46,7 +46,7 @@ describe('historyKeys', () => {
 
 describe('historyAfter', () => {
   it('keeps each result, the last completed one with its digests, and the counts', () => {
-    const history = historyAfter(emptyHistory(), run(5, 1), [
+    const history = historyAfterAll(emptyHistory(), run(5, 1), [
       ended('ok', Success, 120, { commandDigest: DIGEST, sourcesDigest: DIGEST }),
       ended('bad', Failure, 80),
       ended('slow', TimedOut, 900),
@@ -92,22 +92,22 @@ describe('historyAfter', () => {
   })
 
   it('leaves the history it was given unchanged', () => {
-    const first = historyAfter(emptyHistory(), run(1, 1), [ended('a', Success)])
+    const first = historyAfterAll(emptyHistory(), run(1, 1), [ended('a', Success)])
     const copy = structuredClone(first)
-    historyAfter(first, run(2, 1), [ended('a', Failure), ended('b', Success)])
-    historyAfter(first, run(1, 1), [ended('a', Failure)])
+    historyAfterAll(first, run(2, 1), [ended('a', Failure), ended('b', Success)])
+    historyAfterAll(first, run(1, 1), [ended('a', Failure)])
     expect(first).toEqual(copy)
   })
 
   it('gives the same history when a run is added again, whole or one shard at a time', () => {
-    const before = historyAfter(emptyHistory(), run(1, 1), [
+    const before = historyAfterAll(emptyHistory(), run(1, 1), [
       ended('a', Success),
       ended('b', Failure)
     ])
     const records = [ended('a', Failure, 70), ended('b', Success, 30, { flaky: true })]
-    const once = historyAfter(before, run(2, 1), records)
-    expect(historyAfter(once, run(2, 1), records)).toEqual(once)
-    const byShard = historyAfter(historyAfter(before, run(2, 1), [records[0]!]), run(2, 1), [
+    const once = historyAfterAll(before, run(2, 1), records)
+    expect(historyAfterAll(once, run(2, 1), records)).toEqual(once)
+    const byShard = historyAfterAll(historyAfterAll(before, run(2, 1), [records[0]!]), run(2, 1), [
       records[1]!
     ])
     expect(byShard).toEqual(once)
@@ -118,8 +118,8 @@ describe('historyAfter', () => {
   })
 
   it('counts a run outside a workflow run (no identity) as a new run every time', () => {
-    const one = historyAfter(emptyHistory(), { at: 1 }, [ended('a', Success)])
-    const two = historyAfter(one, { at: 2 }, [ended('a', Success)])
+    const one = historyAfterAll(emptyHistory(), { at: 1 }, [ended('a', Success)])
+    const two = historyAfterAll(one, { at: 2 }, [ended('a', Success)])
     expect(two.runs.map(({ seq, runId }) => [seq, runId])).toEqual([
       [1, null],
       [2, null]
@@ -128,10 +128,10 @@ describe('historyAfter', () => {
   })
 
   it('keeps a newer last result when an older run is merged in late', () => {
-    const newer = historyAfter(emptyHistory(), run(9, 2), [
+    const newer = historyAfterAll(emptyHistory(), run(9, 2), [
       ended('a', Failure, 10, { endedAt: 5_000 })
     ])
-    const late = historyAfter(newer, run(9, 1), [ended('a', Success, 10, { endedAt: 2_000 })])
+    const late = historyAfterAll(newer, run(9, 1), [ended('a', Success, 10, { endedAt: 2_000 })])
     expect(late.items.get('a')?.last).toMatchObject({ attempt: 2, status: Failure })
   })
 
@@ -143,7 +143,7 @@ describe('historyAfter', () => {
       if (id <= 10) records.push(ended('gone', Success))
       if (id <= 20) records.push(ended('old', Success))
       if (id <= 21) records.push(ended('recent', Success))
-      history = historyAfter(history, run(id, 1), records)
+      history = historyAfterAll(history, run(id, 1), records)
     }
     expect(HISTORY_LIMITS).toEqual({ results: 10, unseenRuns: 30 })
     expect(history.runs).toHaveLength(30)
@@ -162,22 +162,25 @@ describe('historyAfter', () => {
       itemsDigest: digest,
       shardOf: [0, 1]
     })
-    const first = historyAfter(emptyHistory(), { ...run(1, 1), split: split(DIGEST) }, [])
-    const second = historyAfter(first, { ...run(2, 1), split: split('b'.repeat(64)) }, [])
+    const first = historyAfterAll(emptyHistory(), { ...run(1, 1), split: split(DIGEST) }, [])
+    const second = historyAfterAll(first, { ...run(2, 1), split: split('b'.repeat(64)) }, [])
     expect(second.runs.map(one => one.split?.itemsDigest)).toEqual([undefined, 'b'.repeat(64)])
-    expect(historyAfter(second, run(3, 1), []).runs[1]?.split).toBeDefined()
+    expect(historyAfterAll(second, run(3, 1), []).runs[1]?.split).toBeDefined()
   })
 })
 
 describe('historyAfter (property)', () => {
-  it('adds a run once however often and in however many shards it is given, counting every result', () => {
+  it('adds a run once however often and in however many shards it is given, counting every result and keeping the last one that ran to an end, repeated items apart', () => {
     const statuses = Object.values(TaskStatus)
-    const records = fc.uniqueArray(
+    // Repeated items are drawn often: each repeat is an item of its own, keyed over the whole run.
+    const records = fc.array(
       fc.record({
-        item: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
-        status: fc.constantFrom(...statuses)
+        item: fc.constantFrom('a', 'b', 'c'),
+        status: fc.constantFrom(...statuses, Success),
+        retried: fc.boolean(),
+        shard: fc.nat({ max: 2 })
       }),
-      { selector: one => one.item, maxLength: 5 }
+      { maxLength: 6 }
     )
     const runs = fc.array(
       fc.record({
@@ -188,55 +191,112 @@ describe('historyAfter (property)', () => {
           }),
           { nil: undefined }
         ),
-        records,
-        cut: fc.nat()
+        records
       }),
       // Fewer than 30 runs: no item goes unseen long enough to be dropped and counted afresh.
       { maxLength: 29 }
     )
+    const ranToAnEnd = [Success, Failure, TimedOut]
     let cases = 0
+    let repeats = 0
+    let flakyRuns = 0
     fc.assert(
       fc.property(runs, drawn => {
         cases++
         let whole = emptyHistory()
         let byShard = emptyHistory()
-        // What the test counts on its own: each item's started results, by run attempt.
-        const started = new Map<string, Map<string, TaskStatus>>()
-        drawn.forEach(({ identity, records: ran, cut }, position) => {
-          const made = ran.map(({ item, status }) => ended(item, status, position))
-          const at = { identity, at: position }
-          const once = historyAfter(whole, at, made)
-          if (identity !== undefined) expect(historyAfter(once, at, made)).toEqual(once)
-          whole = once
-          const split = cut % (made.length + 1)
-          byShard = historyAfter(
-            historyAfter(byShard, at, made.slice(0, split)),
-            at,
-            made.slice(split)
+        // What the test keeps on its own, by key: started results by run attempt, and the last
+        // record that ran to an end with the run it ran in.
+        const started = new Map<string, Map<string, TaskRecord>>()
+        const last = new Map<
+          string,
+          { record: TaskRecord; runId: number | null; attempt: number | null }
+        >()
+        drawn.forEach(({ identity, records: ran }, position) => {
+          const made = ran.map(({ item, status, retried }) =>
+            ended(item, status, position, {
+              endedAt: 1_000 + position,
+              commandDigest: DIGEST,
+              ...(status === Success && retried ? { flaky: true, attempts: 2 } : {})
+            })
           )
+          const keys = historyKeys(made.map(one => one.item))
+          if (new Set(keys.map(key => key.split('\u0000')[0])).size < keys.length) repeats++
+          const at = { identity, at: position }
+          const once = historyAfter(whole, at, made, keys)
+          if (identity !== undefined) expect(historyAfter(once, at, made, keys)).toEqual(once)
+          whole = once
+          // Shard by shard, each with its records' keys over the whole run.
+          for (const shard of [0, 1, 2]) {
+            const mine = ran.flatMap((one, i) => (one.shard === shard ? [i] : []))
+            byShard = historyAfter(
+              byShard,
+              at,
+              mine.map(i => made[i]!),
+              mine.map(i => keys[i]!)
+            )
+          }
           if (identity !== undefined) expect(byShard).toEqual(whole)
           else byShard = whole
-          for (const one of ran) {
-            if (one.status === Skipped || one.status === Reused) continue
+          made.forEach((one, i) => {
+            const key = keys[i]!
+            if (one.flaky === true) flakyRuns++
+            if (ranToAnEnd.includes(one.status)) {
+              last.set(key, {
+                record: one,
+                runId: identity?.id ?? null,
+                attempt: identity?.attempt ?? null
+              })
+            }
+            if (one.status === Skipped || one.status === Reused) return
             const runKey =
               identity === undefined ? `local ${position}` : `${identity.id}/${identity.attempt}`
-            const results = started.get(one.item) ?? new Map<string, TaskStatus>()
-            results.set(runKey, one.status)
-            started.set(one.item, results)
-          }
+            const results = started.get(key) ?? new Map<string, TaskRecord>()
+            results.set(runKey, one)
+            started.set(key, results)
+          })
         })
-        for (const [item, entry] of whole.items) {
-          const results = [...(started.get(item)?.values() ?? [])]
-          const failed = results.filter(status => status === Failure || status === TimedOut)
-          expect([item, entry.runs, entry.failures]).toEqual([item, results.length, failed.length])
+        for (const [key, entry] of whole.items) {
+          const results = [...(started.get(key)?.values() ?? [])]
+          const failed = results.filter(one => one.status === Failure || one.status === TimedOut)
+          const flaky = results.filter(one => one.flaky === true)
+          expect([key, entry.runs, entry.failures, entry.flaky]).toEqual([
+            key,
+            results.length,
+            failed.length,
+            flaky.length
+          ])
           expect(entry.results.length).toBeLessThanOrEqual(Math.min(10, results.length))
+          const expected = last.get(key)
+          expect([key, entry.last]).toEqual([
+            key,
+            expected === undefined
+              ? undefined
+              : {
+                  runId: expected.runId,
+                  attempt: expected.attempt,
+                  status: expected.record.status,
+                  durationMs: expected.record.durationMs,
+                  at: expected.record.endedAt,
+                  commandDigest: DIGEST,
+                  ...(expected.record.flaky === true ? { flaky: true } : {})
+                }
+          ])
         }
+        expect([...whole.items.keys()].sort()).toEqual([...new Set(seenOnly(drawn))].sort())
       }),
       { seed: 20261207, numRuns: 300 }
     )
     expect(cases).toBe(300)
+    expect(repeats).toBeGreaterThan(100)
+    expect(flakyRuns).toBeGreaterThan(100)
   })
 })
+
+/** The keys of every item the drawn runs had, run or not. */
+function seenOnly(drawn: readonly { records: readonly { item: string }[] }[]): string[] {
+  return drawn.flatMap(({ records }) => historyKeys(records.map(one => one.item)))
+}
 
 describe('what a history says', () => {
   const history = [
@@ -247,7 +307,7 @@ describe('what a history says', () => {
       records: [ended('a', Success, 300, { flaky: true }), ended('b', Success, 400)]
     },
     { at: run(3, 2), records: [ended('a', Success, 500)] }
-  ].reduce((sum, { at, records }) => historyAfter(sum, at, records), emptyHistory())
+  ].reduce((sum, { at, records }) => historyAfterAll(sum, at, records), emptyHistory())
 
   it('gives durations of results that ran to an end, from runs other than this one', () => {
     expect(durationsBefore(history)).toEqual(
@@ -271,7 +331,7 @@ describe('what a history says', () => {
 
   it("finds an earlier attempt's split of the same items over as many shards", () => {
     const split: HistorySplit = { total: 3, itemsDigest: DIGEST, shardOf: [2, 0, 1] }
-    const sharded = historyAfter(history, { ...run(4, 1), split }, [])
+    const sharded = historyAfterAll(history, { ...run(4, 1), split }, [])
     expect(splitOf(sharded, 4, 3, DIGEST)).toEqual([2, 0, 1])
     expect(splitOf(sharded, 5, 3, DIGEST)).toBeUndefined()
     expect(splitOf(sharded, 4, 2, DIGEST)).toBeUndefined()

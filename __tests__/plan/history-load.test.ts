@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { emptyHistory, historyAfter } from '../../src/model/history.js'
+import { emptyHistory } from '../../src/model/history.js'
 import { Shell } from '../../src/model/shell.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { loadHistory, scheduleByHistory } from '../../src/plan/history-load.js'
 import { prepareItems } from '../../src/plan/prepare.js'
 import { historyFileText } from '../../src/results/history-file.js'
 import { CommandTemplate } from '../../src/template/template.js'
-import { record } from '../helpers/records.js'
+import { record, historyAfterAll } from '../helpers/records.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'history-load-'))
 let printed: string[] = []
@@ -40,7 +40,7 @@ describe('loadHistory', () => {
   })
 
   it('uses what it can of a file with bad entries, with a notice that counts them', async () => {
-    const good = historyAfter(emptyHistory(), { at: 0 }, [record(0, 'a', TaskStatus.Success)])
+    const good = historyAfterAll(emptyHistory(), { at: 0 }, [record(0, 'a', TaskStatus.Success)])
     const json = JSON.parse(historyFileText(good)) as { items: Record<string, unknown> }
     json.items.b = { seen: 'never' }
     const path = join(dir, 'partly.json')
@@ -62,7 +62,7 @@ describe('scheduleByHistory', () => {
       { id: 2, ms: { a: 5000 } }
     ].reduce(
       (sum, { id, ms }) =>
-        historyAfter(
+        historyAfterAll(
           sum,
           { identity: { id, attempt: 1 }, at: id },
           Object.entries(ms).map(([item, durationMs]) =>

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { SkipPassed } from '../../src/inputs/settings.js'
-import { emptyHistory, historyAfter, type History } from '../../src/model/history.js'
+import { emptyHistory, type History } from '../../src/model/history.js'
 import { type RunIdentity } from '../../src/model/run-report.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { chooseReused, describeReuse, type ReuseDigests } from '../../src/plan/reuse.js'
-import { record } from '../helpers/records.js'
+import { record, historyAfterAll } from '../helpers/records.js'
 
 const [C1, C2, S1, S2] = ['1', '2', '3', '4'].map(digit => digit.repeat(64)) as string[]
 const { Never, Rerun, Unchanged } = SkipPassed
@@ -14,7 +14,7 @@ const { Never, Rerun, Unchanged } = SkipPassed
 /** A history where `item` last ran in `run` with `status`, command C1 and sources S1, at 5,000. */
 function ranOnce(run: RunIdentity | undefined, status: TaskStatus, item = 'a'): History {
   const done = record(0, item, status, { endedAt: 5_000, commandDigest: C1, sourcesDigest: S1 })
-  return historyAfter(emptyHistory(), { identity: run, at: 1 }, [done])
+  return historyAfterAll(emptyHistory(), { identity: run, at: 1 }, [done])
 }
 
 const same: ReuseDigests = { command: C1, sources: S1 }
@@ -72,11 +72,11 @@ describe('chooseReused', () => {
   })
 
   it('goes by the last result that ran to an end: a later failure runs the item again', () => {
-    const failedSince = historyAfter(attempt1, { identity: { id: 8, attempt: 1 }, at: 2 }, [
+    const failedSince = historyAfterAll(attempt1, { identity: { id: 8, attempt: 1 }, at: 2 }, [
       record(0, 'a', TaskStatus.Failure, { endedAt: 9_000, commandDigest: C1, sourcesDigest: S1 })
     ])
     expect(chooseReused(['a'], [same], failedSince, Unchanged, { id: 9, attempt: 1 }).size).toBe(0)
-    const cancelledSince = historyAfter(attempt1, { identity: { id: 7, attempt: 2 }, at: 2 }, [
+    const cancelledSince = historyAfterAll(attempt1, { identity: { id: 7, attempt: 2 }, at: 2 }, [
       record(0, 'a', TaskStatus.Cancelled, { endedAt: 9_000 })
     ])
     expect(chooseReused(['a'], [same], cancelledSince, Rerun, { id: 7, attempt: 3 }).size).toBe(1)
@@ -136,7 +136,7 @@ describe('chooseReused', () => {
           )
           // One record per item and run, as a run has.
           const once = made.filter((one, i) => made.findIndex(o => o.item === one.item) === i)
-          history = historyAfter(history, { identity: ranIn, at: clock }, once)
+          history = historyAfterAll(history, { identity: ranIn, at: clock }, once)
           const ended = [TaskStatus.Success, TaskStatus.Failure, TaskStatus.TimedOut]
           for (const one of once) {
             if (ended.includes(one.status))

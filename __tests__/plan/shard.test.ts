@@ -1,16 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { emptyHistory, historyAfter, type History } from '../../src/model/history.js'
+import { emptyHistory, type History } from '../../src/model/history.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { assignShards, describeShard, itemsDigest, takeShard } from '../../src/plan/shard.js'
 import { prepareItems } from '../../src/plan/prepare.js'
 import { CommandTemplate } from '../../src/template/template.js'
 import { Shell } from '../../src/model/shell.js'
-import { record } from '../helpers/records.js'
+import { record, historyAfterAll } from '../helpers/records.js'
 
 /** A history of one run (workflow run `runId`, attempt 1, when given) with these durations. */
 const historyOf = (durations: Record<string, number>, runId?: number, before = emptyHistory()) =>
-  historyAfter(
+  historyAfterAll(
     before,
     { identity: runId === undefined ? undefined : { id: runId, attempt: 1 }, at: 0 },
     Object.entries(durations).map(([item, durationMs]) =>
@@ -123,7 +123,7 @@ describe('takeShard', () => {
     expect(first.map(one => one.splitReused)).toEqual([false, false, false])
     const split = first[0]!.split
     expect(first.every(one => JSON.stringify(one.split) === JSON.stringify(split))).toBe(true)
-    const learned = historyAfter(run6, { identity: { id: 7, attempt: 1 }, at: 1, split }, [
+    const learned = historyAfterAll(run6, { identity: { id: 7, attempt: 1 }, at: 1, split }, [
       { ...record(0, 'b', TaskStatus.Failure), durationMs: 9000 }
     ])
     // Run 8 balances by what run 7 learned: another split.

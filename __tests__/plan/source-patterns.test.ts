@@ -66,10 +66,11 @@ describe('sources rendered per item', () => {
       ['x'],
       `Invalid sources '../../*': item 1 (x) gives '../../*', outside the workspace`
     ],
+    [['{}/**'], ['ok', '/etc'], "Invalid sources '{}/**': item 2 (/etc) gives '/etc/**', outside"],
     [
       ['{}/**'],
       ['ok', '../../etc'],
-      "Invalid sources '{}/**': item 2 (../../etc) gives '../../etc/**', outside"
+      "Invalid items: Placeholder {} cannot be used in a path pattern for item 2 (\"../../etc\"): its value '../../etc' has the part '..', which is folded away, so the pattern would name another path. Expected a value that names a path of its own: not empty, with no . or .. part."
     ],
     [['/*/x'], ['x'], "Invalid sources '/*/x': item 1 (x) gives '/*/x', outside"],
     [['{%}/x'], ['x'], "Invalid sources '{%}/x': Placeholder {%} cannot be used in a path pattern"],

@@ -1,9 +1,11 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import {
   chmodSync,
   mkdirSync,
   mkdtempSync,
+  realpathSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { type PreparedItem } from '../../src/exec/command-task.js'
 import { describeUnreadable, sourcesDigests } from '../../src/plan/sources.js'
-import { SourceReader } from '../../src/system/source-files.js'
+import { matchSourceFiles, SourceReader } from '../../src/system/source-files.js'
 
 /** A folder of files, written from paths to contents. */
 function tree(files: Record<string, string>): string {
@@ -76,6 +78,13 @@ describe('sourcesDigests', () => {
     expect(await digest(root, 'missing/x/**', 'pkg/**')).toBe(await digest(root, 'pkg/**'))
   })
 
+  it('does not count mode bits, a known limit the docs state: chmod +x alone changes nothing', async () => {
+    const root = tree({ 'pkg/run.sh': 'echo' })
+    const before = await digest(root, 'pkg/**')
+    chmodSync(join(root, 'pkg/run.sh'), 0o755)
+    expect(await digest(root, 'pkg/**')).toBe(before)
+  })
+
   it('is a digest of nothing when nothing matches, which a file appearing changes', async () => {
     const root = tree({})
     const none = await digest(root, 'pkg/**')
@@ -94,6 +103,27 @@ describe('sourcesDigests', () => {
     )
     expect(digests.digests[0]).toBe(digests.digests[1])
     expect(digests.unreadable).toBe(0)
+  })
+
+  it('orders entries by their UTF-8 bytes, however they are found: not UTF-16, not the locale', async () => {
+    // U+E000 is EE 80 80 in UTF-8, 😀 F0 9F 98 80, but in UTF-16 😀 (D83D DE00) comes first;
+    // a locale puts a before B, bytes put B (42) before a (61).
+    const names = ['\uE000', '😀', 'B', 'a', 'é']
+    const root = tree(Object.fromEntries(names.map(name => [name, name])))
+    const bytes = [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    expect(bytes).toEqual(['B', 'a', 'é', '\uE000', '😀'])
+    expect(bytes).not.toEqual([...names].sort())
+    expect(bytes).not.toEqual([...names].sort((a, b) => a.localeCompare(b)))
+    // The digest as decision 017 defines it, over the entries in that order.
+    const expected = createHash('sha256')
+    for (const name of bytes) {
+      const sha256 = createHash('sha256').update(name).digest('hex')
+      expected.update(`F\0${name}\0${Buffer.byteLength(name)}\0${sha256}\0`)
+    }
+    // One line per file: the glob finds them in the lines' order.
+    expect(await digest(root, ...names)).toBe(expected.digest('hex'))
+    expect(await digest(root, ...[...names].reverse())).toBe(await digest(root, ...names))
+    expect(await digest(root, ...[...bytes].reverse())).toBe(await digest(root, ...names))
   })
 
   it('leaves out what a ! line excludes, and every .git file and folder', async () => {
@@ -129,6 +159,88 @@ describe('sourcesDigests', () => {
     rmSync(join(root, 'pkg/broken'))
     symlinkSync('../elsewhere', join(root, 'pkg/broken'))
     expect(await digest(root, 'pkg/**')).not.toBe(first)
+  })
+
+  describe('links on the way to a line’s folder', () => {
+    const saved = process.env.GITHUB_WORKSPACE
+    afterEach(() => {
+      if (saved === undefined) delete process.env.GITHUB_WORKSPACE
+      else process.env.GITHUB_WORKSPACE = saved
+    })
+
+    /** A workspace with `link` to a folder outside it holding sub/secret, and `gitlink` to its .git. */
+    function linkedWorkspace(): { workspace: string; outside: string } {
+      const outside = tree({ 'sub/secret': 's' })
+      const workspace = tree({ 'pkg/a': 'a', '.git/config': '[core]' })
+      symlinkSync(outside, join(workspace, 'link'))
+      symlinkSync('.git', join(workspace, 'gitlink'))
+      process.env.GITHUB_WORKSPACE = workspace
+      return { workspace, outside }
+    }
+
+    it.each([
+      ['an item’s line', 'link/sub/**', 'sub', undefined, 'Invalid sources: item 1 (0) has'],
+      ['a task’s line', 'link/sub/**', 'sub', [], "Invalid tasks: task '0' has"],
+      [
+        'a file named through the link',
+        'link/sub/secret',
+        'sub/secret',
+        undefined,
+        'Invalid sources: item 1 (0) has'
+      ]
+    ])('refuses %s that a link takes out of the workspace', async (_, line, real, needs, start) => {
+      const { workspace, outside } = linkedWorkspace()
+      const linked = { ...item(0, [join(workspace, 'pkg/**'), join(workspace, line)]), needs }
+      await expect(sourcesDigests([linked], workspace)).rejects.toThrow(
+        `${start} sources '${join(workspace, line)}', which search '${join(realpathSync(outside), real)}' once links are followed, outside the workspace '${realpathSync(workspace)}'. Expected globs whose folders, links followed, are inside the workspace.`
+      )
+    })
+
+    it('refuses a line that a link takes into .git, which the .git exclusion would not see', async () => {
+      const { workspace } = linkedWorkspace()
+      await expect(
+        sourcesDigests([item(0, [join(workspace, 'gitlink/config')])], workspace)
+      ).rejects.toThrow(
+        `which search '${join(realpathSync(workspace), '.git/config')}' once links are followed, inside a .git folder, which is never a source.`
+      )
+      // As does a line that names .git as written, which would only ever match nothing.
+      await expect(
+        sourcesDigests([item(0, [join(workspace, '.git/**')])], workspace)
+      ).rejects.toThrow('inside a .git folder, which is never a source.')
+    })
+
+    it('takes a link inside the workspace to a folder inside it, and a missing folder behind a link as nothing', async () => {
+      const { workspace } = linkedWorkspace()
+      symlinkSync('pkg', join(workspace, 'alias'))
+      const viaAlias = await sourcesDigests([item(0, [join(workspace, 'alias/**')])], workspace)
+      expect(viaAlias.digests[0]).toMatch(/^[0-9a-f]{64}$/)
+      const missing = await sourcesDigests([item(0, [join(workspace, 'alias/none/**')])], workspace)
+      expect(missing.digests[0]).toBe(await digest(tree({}), 'x/**'))
+    })
+
+    it('records a link to an outside folder as a link, never walked: as a line’s folder or below it', async () => {
+      const { workspace, outside } = linkedWorkspace()
+      symlinkSync(outside, join(workspace, 'pkg/out'))
+      expect(await matchSourceFiles([join(workspace, 'pkg/**')])).toEqual(
+        expect.arrayContaining([join(workspace, 'pkg/out')])
+      )
+      expect(await matchSourceFiles([join(workspace, 'pkg/**')])).toHaveLength(2)
+      expect(await matchSourceFiles([join(workspace, 'link/**')])).toEqual([
+        join(workspace, 'link')
+      ])
+      const before = await sourcesDigests(
+        [item(0, [join(workspace, 'pkg/**')]), item(1, [join(workspace, 'link')])],
+        workspace
+      )
+      write(outside, 'sub/secret', 'changed')
+      write(outside, 'added', 'new')
+      expect(
+        await sourcesDigests(
+          [item(0, [join(workspace, 'pkg/**')]), item(1, [join(workspace, 'link')])],
+          workspace
+        )
+      ).toEqual(before)
+    })
   })
 
   it('names a FIFO and a socket without opening them', async () => {
@@ -170,6 +282,14 @@ describe('sourcesDigests', () => {
     }
   )
 
+  it('lets through, rather than count as unreadable, an error that is not the file system’s', async () => {
+    const root = tree({ 'a/b': 'b' })
+    // The inputs refuse such a line; were one to get here, it must fail loudly, not run as changed.
+    await expect(digest(root, 'a/[.]/b')).rejects.toThrow(
+      "Relative pathing '.' and '..' is not allowed"
+    )
+  })
+
   it('says how many could not be read, in one notice', () => {
     expect(describeUnreadable(0)).toBeUndefined()
     expect(describeUnreadable(1)).toBe(
@@ -199,6 +319,49 @@ describe('sourcesDigests', () => {
     expect(result.digests[0]).toBe(result.digests[2])
     // a/1 and b/1 hold the same bytes, under other paths.
     expect(result.digests[3]).not.toBe(result.digests[0])
+  })
+
+  it('globs each distinct list once, however many items share it', async () => {
+    const dir = tree({ 'shared/x': 'x', 'a/1': '1', 'b/1': '1' })
+    // @actions/glob says, in a debug line, each folder it starts a search from.
+    const written: string[] = []
+    const write = process.stdout.write.bind(process.stdout)
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
+      if (String(chunk).includes('::debug::Search path')) return written.push(String(chunk)) > 0
+      return write(chunk as string, ...(rest as []))
+    })
+    try {
+      const shared = [join(dir, 'shared/**'), join(dir, 'a/**')]
+      await sourcesDigests(
+        [item(0, shared), item(1, [...shared]), item(2, shared), item(3, [join(dir, 'b/**')])],
+        dir
+      )
+    } finally {
+      spy.mockRestore()
+    }
+    const searched = (folder: string): number =>
+      written.filter(line => line.includes(`Search path '${join(dir, folder)}'`)).length
+    expect([searched('shared'), searched('a'), searched('b')]).toEqual([1, 1, 1])
+  })
+
+  it('counts a folder it cannot list as unreadable: a path longer than the system allows', async () => {
+    const dir = tree({ 'other/b': 'b' })
+    // Two chains of folders, each short enough to make, one moved to the end of the other.
+    const levels = Array.from({ length: 10 }, () => 'd'.repeat(250))
+    mkdirSync(join(dir, 'deep', ...levels), { recursive: true })
+    mkdirSync(join(dir, 'more', ...levels), { recursive: true })
+    renameSync(join(dir, 'more'), join(dir, 'deep', ...levels, 'more'))
+    try {
+      const result = await sourcesDigests(
+        [item(0, [join(dir, 'deep/**')]), item(1, [join(dir, 'other/**')])],
+        dir
+      )
+      expect(result.digests[0]).toBeUndefined()
+      expect(result.digests[1]).toMatch(/^[0-9a-f]{64}$/)
+      expect(result.unreadable).toBe(1)
+    } finally {
+      execFileSync('rm', ['-rf', join(dir, 'deep')])
+    }
   })
 
   it('reads many files, at most 16 at once, each once', async () => {

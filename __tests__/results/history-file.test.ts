@@ -12,7 +12,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { emptyHistory, historyAfter, type History } from '../../src/model/history.js'
+import { emptyHistory, type History } from '../../src/model/history.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import {
   historyFileText,
@@ -20,12 +20,16 @@ import {
   readHistory,
   writeHistory
 } from '../../src/results/history-file.js'
-import { writeResultsFile } from '../../src/results/results-file.js'
-import { record, report } from '../helpers/records.js'
+import { resultsFileText, writeResultsFile } from '../../src/results/results-file.js'
+import { record, report, historyAfterAll } from '../helpers/records.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'history-'))
 const DIGEST = 'e'.repeat(64)
 const { Success, Failure } = TaskStatus
+
+/** A results file's text over these records. */
+const resultsFileTextOf = (records: Parameters<typeof report>[0]): string =>
+  resultsFileText(report(records))
 
 /** A file in the test directory holding `text`. */
 function file(name: string, text: string): string {
@@ -36,10 +40,10 @@ function file(name: string, text: string): string {
 
 /** A history of two runs, one sharded, with items a plain object would mistake for its own keys. */
 function sample(): History {
-  const first = historyAfter(emptyHistory(), { at: 1_000 }, [
+  const first = historyAfterAll(emptyHistory(), { at: 1_000 }, [
     record(0, 'a', Failure, { durationMs: 12.4 })
   ])
-  return historyAfter(
+  return historyAfterAll(
     first,
     {
       identity: { id: 123, attempt: 2 },
@@ -69,6 +73,65 @@ describe('readHistory and writeHistory', () => {
       'constructor'
     ])
     expect(Object.getPrototypeOf(read.history.items.get('__proto__'))).toBe(Object.prototype)
+  })
+
+  it('never writes more than a reader reads: the items seen least recently are left out (property)', async () => {
+    // Items seen in different runs, with keys of one to four bytes a character.
+    const histories = fc
+      .array(
+        fc.record({
+          item: fc.string({ unit: 'grapheme', maxLength: 30 }),
+          run: fc.nat({ max: 5 })
+        }),
+        { maxLength: 12 }
+      )
+      .map(drawn =>
+        [0, 1, 2, 3, 4, 5].reduce((history, run) => {
+          const records = drawn
+            .filter(one => one.run === run)
+            .map(one => record(0, one.item, Success, { durationMs: run }))
+          return historyAfterAll(
+            history,
+            { identity: { id: run + 1, attempt: 1 }, at: run },
+            records
+          )
+        }, emptyHistory())
+      )
+    let cases = 0
+    let cut = 0
+    await fc.assert(
+      fc.asyncProperty(
+        histories,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        async (history, share) => {
+          cases++
+          const whole = historyFileText(history)
+          const head = historyFileText({ ...history, items: new Map() })
+          const max = Math.floor(
+            Buffer.byteLength(head) + share * (Buffer.byteLength(whole) - Buffer.byteLength(head))
+          )
+          const text = historyFileText(history, max)
+          expect(Buffer.byteLength(text)).toBeLessThanOrEqual(max)
+          const read = await readHistory(file('bounded.json', text))
+          expect(read.problem ?? read.leftOut).toBeUndefined()
+          const kept = read.history.items
+          if (kept.size < history.items.size) cut++
+          // Kept: the most recently seen, and as many of them as fit.
+          const bySeen = [...history.items].sort(([, a], [, b]) => b.seen - a.seen)
+          const next = bySeen[kept.size]
+          expect(bySeen.slice(0, kept.size).every(([key]) => kept.has(key))).toBe(true)
+          if (next !== undefined) {
+            const more = new Map([...kept, next])
+            expect(Buffer.byteLength(historyFileText({ ...history, items: more }))).toBeGreaterThan(
+              max - 2
+            )
+          } else expect(text).toBe(whole)
+        }
+      ),
+      { seed: 20261207, numRuns: 300 }
+    )
+    expect(cases).toBe(300)
+    expect(cut).toBeGreaterThan(100)
   })
 
   it('writes compact JSON that says what it is first', () => {
@@ -165,6 +228,30 @@ describe('readHistory and writeHistory', () => {
     )
     expect(read.history.runs.map(run => run.seq)).toEqual([1, 2])
     expect([...read.history.items.keys()]).toEqual(['__proto__', 'constructor', 'fine'])
+  })
+
+  it('says in a short notice what is wrong with a file, however long its keys and values', async () => {
+    const long = 'x'.repeat(200_000)
+    const history = JSON.parse(historyFileText(sample())) as Record<string, unknown>
+    const files = {
+      'a long version': { ...history, version: long },
+      'a long version that is a number': { ...history, version: Number('1'.repeat(300)) },
+      'a long item key': { ...history, items: { [long]: 5 } },
+      'a long field name': {
+        ...history,
+        items: { a: { seen: 1, results: [], runs: 0, failures: 0, flaky: 0, [long]: 1 } }
+      },
+      'a long timings key': { timings: { [long]: 'x' } },
+      'a long item with a bad status': { results: [{ item: long, status: long, durationMs: 1 }] }
+    }
+    const notices = []
+    for (const [name, json] of Object.entries(files)) {
+      const path = file('long.json', JSON.stringify(json))
+      const read = await readHistory(path)
+      const notice = read.problem ?? read.leftOut ?? ''
+      notices.push([name, notice.length < 250 + path.length, notice.includes('xxxxxxxx')])
+    }
+    expect(notices).toEqual(Object.keys(files).map(name => [name, true, !name.includes('number')]))
   })
 
   it('reads a timings file as the durations of one run with no identity', async () => {
@@ -265,8 +352,18 @@ describe('readHistory and writeHistory', () => {
     ])
   })
 
-  it('never throws on a damaged file, and keeps only what it can write back (property)', async () => {
-    const good = JSON.parse(historyFileText(sample())) as unknown
+  it('never throws on a damaged history, timings or results file, and keeps only what it can write back (property)', async () => {
+    const kinds = {
+      history: JSON.parse(historyFileText(sample())) as unknown,
+      timings: { version: 1, timings: { a: 5, __proto__: 7, b: 0 } } as unknown,
+      results: JSON.parse(
+        resultsFileTextOf([
+          record(0, 'a', Success, { flaky: true, attempts: 2, commandDigest: DIGEST }),
+          record(1, { path: 'x' }, Failure, { sourcesDigest: DIGEST }),
+          record(2, 'a', TaskStatus.Skipped)
+        ])
+      ) as unknown
+    }
     /** Every place in a JSON value, as the keys that lead to it. */
     const places = (json: unknown, at: (string | number)[] = []): (string | number)[][] => {
       if (json === null || typeof json !== 'object') return [at]
@@ -275,39 +372,61 @@ describe('readHistory and writeHistory', () => {
       )
       return [at, ...inner]
     }
-    const all = places(good).filter(at => at.length > 0)
-    /** The good file with the value at `at` replaced (or removed, for undefined). */
-    const damaged = (at: (string | number)[], value: unknown): unknown => {
+    // JSON nested far deeper than a stack can follow: written into the text in place of a marker.
+    const DEEP = { array: '\u0000deep array', object: '\u0000deep object' }
+    const deepText = {
+      [DEEP.array]: '['.repeat(20_000) + ']'.repeat(20_000),
+      [DEEP.object]: '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)
+    }
+    const deepValue = fc.constantFrom(DEEP.array, DEEP.object)
+    /** The file with the value at `at` replaced (or removed, for undefined), as text. */
+    const damaged = (good: unknown, at: (string | number)[], value: unknown): string => {
       const copy = structuredClone(good) as Record<string | number, unknown>
       let parent = copy
       for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>
-      parent[at.at(-1) as string | number] = value
-      return copy
+      if (at.length > 0) parent[at.at(-1) as string | number] = value
+      const text = (at.length === 0 ? JSON.stringify(value) : JSON.stringify(copy)) ?? ''
+      return text.replace(
+        /"\\u0000deep (array|object)"/,
+        marker => deepText[JSON.parse(marker) as string]!
+      )
     }
-    const damage = fc.oneof(
-      fc.record({ at: fc.constantFrom(...all), value: fc.option(fc.jsonValue({ maxDepth: 2 })) }),
-      fc.record({
-        at: fc.constant([] as (string | number)[]),
-        value: fc.jsonValue({ maxDepth: 3 })
-      })
+    const damage = fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])).chain(kind =>
+      fc.oneof(
+        fc.record({
+          kind: fc.constant(kind),
+          at: fc.constantFrom(...places(kinds[kind]).filter(at => at.length > 0)),
+          value: fc.oneof(fc.option(fc.jsonValue({ maxDepth: 2 })), deepValue)
+        }),
+        fc.record({
+          kind: fc.constant(kind),
+          at: fc.constant([] as (string | number)[]),
+          value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), deepValue)
+        })
+      )
     )
     let cases = 0
+    let deep = 0
     let leftOut = 0
     await fc.assert(
-      fc.asyncProperty(damage, async ({ at, value }) => {
+      fc.asyncProperty(damage, async ({ kind, at, value }) => {
         cases++
-        const json = at.length === 0 ? value : damaged(at, value ?? undefined)
-        const path = file('damaged.json', JSON.stringify(json) ?? '')
+        if (value === DEEP.array || value === DEEP.object) deep++
+        const path = file('damaged.json', damaged(kinds[kind], at, value ?? undefined))
         const read = await readHistory(path)
         if (read.leftOut !== undefined) leftOut++
+        for (const notice of [read.problem, read.leftOut]) {
+          expect((notice ?? '').length).toBeLessThan(400)
+        }
         const again = await readHistory(
           await writeHistory(mkdtempSync(join(dir, 'again-')), read.history)
         )
         expect(again).toEqual({ history: read.history })
       }),
-      { seed: 20261207, numRuns: 400 }
+      { seed: 20261207, numRuns: 600 }
     )
-    expect(cases).toBe(400)
+    expect(cases).toBe(600)
+    expect(deep).toBeGreaterThan(100)
     // Many damages hit one entry, which is left out while the rest is kept.
     expect(leftOut).toBeGreaterThan(50)
   })

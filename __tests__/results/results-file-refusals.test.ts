@@ -13,11 +13,19 @@ describe('the results file', () => {
     f.counts.total = total
     f.merged = { files: 1, shards: null, missingShards: [], problems: [], ...merged }
   }
-  /** Makes the first record a reused one, as a run writes it (no flaky, attempts, slot or times). */
+  /** Makes the first record a reused one, as a run writes it (no flaky, attempts, exit, duration, slot or times). */
   const asReused = (f: JsonFile): void => {
     const first = f.results[0]
     delete first.flaky
-    const notRun = { attempts: 0, slot: null, startedAt: null, endedAt: null }
+    const notRun = {
+      attempts: 0,
+      exitCode: null,
+      signal: null,
+      durationMs: 0,
+      slot: null,
+      startedAt: null,
+      endedAt: null
+    }
     const reusedFrom = { runId: 5, attempt: 1, at: '2026-01-01T00:00:00.000Z' }
     Object.assign(first, { status: 'reused', ...notRun, reusedFrom })
     f.counts.succeeded = 0
@@ -109,7 +117,7 @@ describe('the results file', () => {
     [
       'no item',
       f => delete f.results[0].item,
-      "'results[0].item' is missing. Expected an item (any JSON value)."
+      "'results[0].item' is missing. Expected an item (any JSON value nested at most 1000 levels deep)."
     ],
     [
       'counts off',
@@ -239,6 +247,30 @@ describe('the results file', () => {
       "'results[0].endedAt' is set. Expected null for a reused result, which did not run."
     ],
     [
+      'reused with an exit code',
+      f => {
+        asReused(f)
+        f.results[0].exitCode = 0
+      },
+      "'results[0].exitCode' is set. Expected null for a reused result, which did not run."
+    ],
+    [
+      'reused with a signal',
+      f => {
+        asReused(f)
+        f.results[0].signal = 'SIGTERM'
+      },
+      "'results[0].signal' is set. Expected null for a reused result, which did not run."
+    ],
+    [
+      'reused with a duration',
+      f => {
+        asReused(f)
+        f.results[0].durationMs = 12
+      },
+      "'results[0].durationMs' is 12. Expected 0 for a reused result, which did not run."
+    ],
+    [
       'flaky on a failure',
       f => {
         f.results[0].status = 'failure'
@@ -281,5 +313,42 @@ describe('the results file', () => {
     expect(() => parseResultsFile('{', 'x.json')).toThrow(
       "Invalid results file 'x.json': it is not JSON. Expected a results-file written by parallel-exec."
     )
+  })
+
+  it('refuses JSON nested thousands deep at any place as a problem of that file, in a short message', () => {
+    const good = resultsFileText(fullShardReport([{ ...FULL_RECORD }]))
+    /** Every place in a JSON value, as the keys that lead to it. */
+    const places = (json: unknown, at: (string | number)[] = []): (string | number)[][] => {
+      if (json === null || typeof json !== 'object') return [at]
+      const inner = Object.entries(json).flatMap(([key, value]) => places(value, [...at, key]))
+      return [at, ...inner]
+    }
+    const marker = '\u0000deep'
+    const deep = [
+      '['.repeat(20_000) + ']'.repeat(20_000),
+      '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)
+    ]
+    let cases = 0
+    for (const at of places(JSON.parse(good))) {
+      for (const nested of deep) {
+        const file = JSON.parse(good) as JsonFile
+        let parent = file
+        for (const key of at.slice(0, -1)) parent = parent[key] as JsonFile
+        if (at.length > 0) parent[at.at(-1) as string] = marker
+        const text =
+          at.length === 0 ? nested : JSON.stringify(file).replace(`"\\u0000deep"`, nested)
+        let message = ''
+        try {
+          parseResultsFile(text, 'r.json')
+        } catch (error) {
+          message = (error as Error).message
+        }
+        cases++
+        expect(message).toMatch(/^Invalid results file 'r\.json': /)
+        expect(message.length).toBeLessThan(400)
+      }
+    }
+    // Every field of a full shard's file, the file itself and each record's nested fields.
+    expect(cases).toBeGreaterThan(80)
   })
 })

@@ -34,7 +34,15 @@ const BEFORE_VERSION = fileURLToPath(
 function agreeing(drawn: TaskRecord): TaskRecord {
   const one = { ...drawn }
   if (one.reusedFrom !== undefined) {
-    const notRun = { attempts: 0, slot: null, startedAt: null, endedAt: null }
+    const notRun = {
+      attempts: 0,
+      exitCode: null,
+      signal: null,
+      durationMs: 0,
+      slot: null,
+      startedAt: null,
+      endedAt: null
+    }
     Object.assign(one, { status: TaskStatus.Reused, ...notRun })
   } else if (one.status === TaskStatus.Reused) one.status = TaskStatus.Skipped
   if (one.flaky !== undefined && one.status !== TaskStatus.Success) delete one.flaky

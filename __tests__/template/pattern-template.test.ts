@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { type Item } from '../../src/model/item.js'
 import { globEscape, rootedPattern } from '../../src/system/glob.js'
+import { sourcesDigests } from '../../src/plan/sources.js'
 import { matchSourceFiles } from '../../src/system/source-files.js'
 import { PatternTemplate } from '../../src/template/pattern-template.js'
 import { PlaceholderError, TemplateError } from '../../src/template/template.js'
@@ -59,6 +60,42 @@ describe('PatternTemplate', () => {
     )
   })
 
+  it.each<[string, Item, string]>([
+    ['packages/{}/**', '', "its value '' names no path"],
+    ['packages/{name}/**', { name: '' }, "its value '' names no path"],
+    ['packages/{}/**', '/', "its value '/' names no path"],
+    ['packages/{name}/**', { name: '.' }, "its value '.' has the part '.'"],
+    ['{}', '..', "its value '..' has the part '..'"],
+    ['{}/**', 'x/..', "its value 'x/..' has the part '..'"],
+    ['{}/**', 'a/./b', "its value 'a/./b' has the part '.'"],
+    ['{1}', ['..'], "its value '..' has the part '..'"],
+    ['{/.}', 'x/.env', "its value '' names no path"],
+    ['{/}/**', 'a/', "its value '' names no path"],
+    ['{.}', '.bashrc', "its value '' names no path"],
+    ['{//}/**', '../x', "its value '..' has the part '..'"]
+  ])(
+    'refuses in %p the item %p, whose value would not name a path of its own',
+    (line, item, why) => {
+      expect(() => render(line, item)).toThrow(
+        `cannot be used in a path pattern for item 1 (${JSON.stringify(item)}): ${why}`
+      )
+      expect(() => render(line, item)).toThrow(
+        'Expected a value that names a path of its own: not empty, with no . or .. part.'
+      )
+    }
+  )
+
+  it('takes {//} of an item without a folder as the working directory, its folder', () => {
+    expect(render('{//}/*.ts', 'x.ts')).toBe('./*.ts')
+    expect(render('{//}/*.ts', './x.ts')).toBe('./*.ts')
+    expect(rootedPattern(render('{//}/*.ts', 'x.ts'), '/w')).toBe('/w/*.ts')
+  })
+
+  it('takes a value starting with ~ as a folder named so, not the home folder', () => {
+    expect(rootedPattern(render('{}/**', '~'), '/w')).toBe('/w/~/**')
+    expect(rootedPattern(render('x/{}', '~/.npmrc'), '/w')).toBe('/w/x/~/.npmrc')
+  })
+
   it('tells whether a line has placeholders', () => {
     expect(PatternTemplate.parse('src/**').hasPlaceholders).toBe(false)
     expect(PatternTemplate.parse('src/{}').hasPlaceholders).toBe(true)
@@ -106,49 +143,142 @@ describe('any item names exactly its own path', () => {
     ]
   }
 
-  /** How each template lays out an item's files, and which file it must match. */
+  /** A name of 1 to 3 parts, some `.`, `..` or empty (never first or last); or only slashes, or nothing. */
+  const part = fc.oneof(
+    { weight: 6, arbitrary: segment },
+    { weight: 1, arbitrary: fc.constantFrom('', '.', '..') }
+  )
+  const name = fc
+    .oneof(
+      { weight: 1, arbitrary: fc.constantFrom('', '/', '//') },
+      {
+        weight: 12,
+        arbitrary: fc
+          .array(part, { minLength: 1, maxLength: 3 })
+          .filter(parts => parts[0] !== '' && parts.at(-1) !== '')
+          .map(parts => parts.join('/'))
+      }
+    )
+    .filter(text => Buffer.byteLength(text) < 200)
+
+  /**
+   * How each template lays out an item's files: the value it puts in, the path (as text) it must
+   * match, and where a link stands in for it.
+   */
   const FORMS: Record<
     string,
-    { line: string; item: (name: string) => Item; file: (name: string) => string }
+    {
+      line: string
+      item: (name: string) => Item
+      value: (name: string) => string
+      file: (name: string) => string
+      link: (name: string) => string
+    }
   > = {
-    file: { line: '{}', item: name => name, file: name => name },
-    folder: { line: '{}/**', item: name => name, file: name => join(name, 'f') },
-    suffix: { line: 'sub/{}.txt', item: name => name, file: name => join('sub', `${name}.txt`) },
-    field: { line: '{name}', item: name => ({ name }), file: name => name },
-    dirname: { line: '{//}/x', item: name => `${name}/leaf`, file: name => join(name, 'x') }
+    file: { line: '{}', item: n => n, value: n => n, file: n => n, link: n => n },
+    folder: { line: '{}/**', item: n => n, value: n => n, file: n => `${n}/f`, link: n => n },
+    suffix: {
+      line: 'sub/{}.txt',
+      item: n => n,
+      value: n => n,
+      file: n => `sub/${n}.txt`,
+      link: n => `sub/${n}.txt`
+    },
+    field: { line: '{name}', item: n => ({ name: n }), value: n => n, file: n => n, link: n => n },
+    // {//} of `name/leaf`: `name`, `/` for a name of slashes; `.` (the working directory) for `.`.
+    dirname: {
+      line: '{//}/x',
+      item: n => `${n}/leaf`,
+      value: n => (/^\/*$/.test(n) ? '/' : n),
+      file: n => (n === '.' ? 'x' : `${n}/x`),
+      link: n => n
+    }
   }
 
-  it('matches that path and no misreading of it (counted)', async () => {
-    let cases = 0
+  /** A folder outside every case, which links point at: walking it would find f, x and more. */
+  const outside = mkdtempSync(join(tmpdir(), 'pattern-outside-'))
+  for (const file of ['f', 'x', 'inner/y']) {
+    mkdirSync(dirname(join(outside, file)), { recursive: true })
+    writeFileSync(join(outside, file), file)
+  }
+  afterAll(() => rmSync(outside, { recursive: true, force: true }))
+
+  /** Writes a file (or, linked, a link to `outside`) at the relative path, its folders made. */
+  function place(dir: string, path: string, linked: boolean): void {
+    const at = join(dir, path)
+    mkdirSync(dirname(at), { recursive: true })
+    if (linked) symlinkSync(outside, at)
+    else writeFileSync(at, path)
+  }
+
+  it('refuses it, or matches that path (a link as itself) and no misreading of it (counted)', async () => {
+    const counts = { refused: 0, multi: 0, linked: 0, matched: 0 }
+    const saved = process.env.GITHUB_WORKSPACE
     await fc.assert(
       fc.asyncProperty(
-        segment,
+        name,
         fc.array(segment, { maxLength: 4 }),
         fc.constantFrom(...Object.keys(FORMS)),
-        async (name, others, formName) => {
+        fc.nat(4).map(n => n === 0),
+        async (name, others, formName, linkedAsked) => {
           const form = FORMS[formName] as (typeof FORMS)[string]
-          const dir = mkdtempSync(join(root, 'case-'))
-          const names = new Set([name, ...misreadings(name), ...others])
-          names.delete('.')
-          names.delete('..')
-          names.delete('')
-          for (const each of names) {
-            if (Buffer.byteLength(each) >= 250 || each.includes('/')) continue
-            const path = join(dir, form.file(each))
-            mkdirSync(dirname(path), { recursive: true })
-            writeFileSync(path, each)
+          let rendered: string | undefined
+          try {
+            rendered = PatternTemplate.parse(form.line).render(form.item(name), 1)
+          } catch (error) {
+            if (!(error instanceof PlaceholderError)) throw error
           }
-          const line = rootedPattern(
-            PatternTemplate.parse(form.line).render(form.item(name), 1),
-            dir
-          )
-          expect(await matchSourceFiles([line])).toEqual([join(dir, form.file(name))])
+          // Refused exactly when the value is no path of its own: nothing, or folded away.
+          const value = form.value(name)
+          const parts = value.split('/')
+          const folds = parts.every(each => each === '') || parts.some(each => /^\.\.?$/.test(each))
+          const ownFolder = formName === 'dirname' && value === '.'
+          expect([name, formName, rendered === undefined]).toEqual([
+            name,
+            formName,
+            folds && !ownFolder
+          ])
+          if (rendered === undefined) {
+            counts.refused += 1
+            return
+          }
+          // The working directory itself is no place for a link.
+          const linked = linkedAsked && !ownFolder
+          const dir = mkdtempSync(join(root, 'case-'))
+          const own = linked ? form.link(name) : form.file(name)
+          place(dir, own, linked)
+          for (const each of new Set([...misreadings(name), ...others])) {
+            const parts = each.split('/')
+            if (parts.some(one => one === '' || one === '.' || one === '..')) continue
+            if (each === name || Buffer.byteLength(each) >= 250) continue
+            try {
+              place(dir, form.file(each), false)
+            } catch {
+              // A misreading that cannot be made beside the name (a file where it needs a folder).
+            }
+          }
+          const line = rootedPattern(rendered, dir)
+          if (linked && formName === 'dirname') {
+            // The line's folder is behind a link to outside: refused when the digests are taken.
+            process.env.GITHUB_WORKSPACE = dir
+            const command = { file: 'true', args: [], display: 'true' }
+            await expect(
+              sourcesDigests([{ index: 0, item: 'x', command, sources: [line] }], dir)
+            ).rejects.toThrow('once links are followed, outside the workspace')
+          } else {
+            expect(await matchSourceFiles([line])).toEqual([`${dir}/${own}`.replace(/\/+/g, '/')])
+          }
           rmSync(dir, { recursive: true })
-          cases += 1
+          counts.matched += 1
+          if (name.includes('/')) counts.multi += 1
+          if (linked) counts.linked += 1
         }
       ),
-      { seed: 20261207, numRuns: 500 }
+      { seed: 20261207, numRuns: 800 }
     )
-    expect(cases).toBe(500)
+    if (saved === undefined) delete process.env.GITHUB_WORKSPACE
+    else process.env.GITHUB_WORKSPACE = saved
+    expect(counts.refused + counts.matched).toBe(800)
+    expect(Math.min(counts.refused, counts.multi, counts.linked)).toBeGreaterThan(50)
   })
 })

@@ -1,8 +1,6 @@
-/**
- * The deepest nesting of arrays and objects items may have. Deeper JSON is refused: walking it
- * (this scanner, JSON.stringify for `{}` and the results) would exhaust the stack.
- */
-export const MAX_JSON_DEPTH = 1000
+import { MAX_JSON_DEPTH } from '../model/item.js'
+
+export { MAX_JSON_DEPTH }
 
 /** What a strict JSON scan of a text found. */
 export interface JsonAnalysis {

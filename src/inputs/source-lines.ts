@@ -1,3 +1,5 @@
+import { disguisedDotSegment } from '../system/glob.js'
+
 /**
  * Source glob lines as given: one per line, trimmed, blank lines and `#` comments dropped, a
  * leading `!` kept (an exclusion). Read before any value is put in, so no item can turn a line
@@ -14,6 +16,14 @@ export function parseSourceLines(where: string, text: string): string[] | undefi
     throw new Error(
       `${where} '${tilde}': it starts with ~, a home folder outside the workspace. ` +
         'Expected a glob relative to working-directory, inside the workspace.'
+    )
+  }
+  for (const line of lines) {
+    const dots = disguisedDotSegment(line.replace(/^!/, ''))
+    if (dots === undefined) continue
+    throw new Error(
+      `${where} '${line}': its part '${dots.written}' stands for '${dots.name}', which a glob cannot hold. ` +
+        "Expected . and .. written as they are (they are folded: 'a/../b' is 'b'), or a name."
     )
   }
   if (lines.every(line => line.startsWith('!'))) {

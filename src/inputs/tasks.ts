@@ -169,17 +169,36 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
   return task
 }
 
-/** A task's `sources:`: a string of glob lines or a list of them, read as the `sources` input. */
-function parseTaskSources(where: string, sources: unknown): string[] | undefined {
+/**
+ * A task's `sources:`: a string of glob lines or a list of globs, read as the `sources` input. A
+ * list entry is one glob (never blank, a comment or two lines), and the key given names a file.
+ */
+function parseTaskSources(where: string, sources: unknown): string[] {
   const list = Array.isArray(sources) ? sources : [sources]
   if (!list.every(line => typeof line === 'string')) {
     throw new Error(
       `${where} has sources that are not text. Expected a glob such as 'src/**', or a list of them.`
     )
   }
+  if (Array.isArray(sources)) {
+    const odd = (list as string[]).find(line => /^\s*(#|$)|[\n\r]/.test(line))
+    if (odd !== undefined) {
+      throw new Error(
+        `${where} has sources ${JSON.stringify(odd)} in its list: blank, a comment or more than ` +
+          'one line. Expected one glob per entry, such as src/**; leave out what is not one.'
+      )
+    }
+  }
   const text = (list as string[]).join('\n')
   checkSendable(where, 'its sources', text)
-  return parseSourceLines(`${where} has sources`, text)
+  const lines = parseSourceLines(`${where} has sources`, text)
+  if (lines === undefined) {
+    throw new Error(
+      `${where} has sources ${JSON.stringify(sources)}, which name no file. Expected a glob such ` +
+        "as 'src/**', or a list of them; leave sources: out for a task without sources."
+    )
+  }
+  return lines
 }
 
 /** Refuses text no command could be given as written (a NUL character, a lone surrogate). */

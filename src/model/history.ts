@@ -101,7 +101,9 @@ export function emptyHistory(): History {
 
 /**
  * Each item's key in the history: its text (a task's name), and for the k-th item (k ≥ 2) of
- * the same text `text + "\0#" + k`, so repeated items keep results of their own.
+ * the same text `text + "\0#" + k`, so repeated items keep results of their own. `items` must be
+ * the whole input in input order (a shard takes its items' keys from the whole plan's `keys`):
+ * over a part of it, the k-th repeat would be counted in that part, and share a key with another.
  */
 export function historyKeys(items: readonly Item[]): string[] {
   const seen = new Map<string, number>()
@@ -149,16 +151,19 @@ function started(status: TaskStatus): boolean {
 /**
  * The history after a run: `previous` (left unchanged) updated with the run's records. A run is
  * one (run id, attempt): given again (a merge adding shards one by one, a step run twice), it
- * keeps its place and each item's result from it is replaced, never counted twice. Skipped and
+ * keeps its place and each item's result from it is replaced, never counted twice, as long as the
+ * run is among the kept runs and the item's result from it among its kept results: a run given
+ * again once trimmed away counts as a new one (a run outside a workflow always does). Skipped and
  * reused items are only marked seen. Then results are trimmed to `limits.results` per item, runs
  * to `limits.unseenRuns`, and items not seen in the last `limits.unseenRuns` runs are dropped.
- * `keys` are the records' keys, `historyKeys` of their items unless given.
+ * `keys` are the records' keys over the whole input (`recordKeys` of the run's plan; for records
+ * that are the whole input, as a merge's, `historyKeys` of their items).
  */
 export function historyAfter(
   previous: History,
   run: RunToRecord,
   records: readonly HistoryRecord[],
-  keys: readonly string[] = historyKeys(records.map(record => record.item))
+  keys: readonly string[]
 ): History {
   const limits = { ...previous.limits }
   const runs = previous.runs.map(one => ({ ...one }))

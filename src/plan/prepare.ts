@@ -6,6 +6,7 @@ import { Inputs } from '../action/action-yml.js'
 import { type ExecutionSettings, type ItemsMode, type TasksMode } from '../inputs/settings.js'
 import { type Shell } from '../model/shell.js'
 import { type Item } from '../model/item.js'
+import { historyKeys } from '../model/history.js'
 import { cut, itemLabel } from '../model/labels.js'
 import { resolveProgram } from '../system/shell-path.js'
 import {
@@ -81,7 +82,8 @@ export function prepareItems(
     if (sourcesOf === undefined) return { index, item, command, spawnRoom }
     return { index, item, command, spawnRoom, sources: sourcesOf(item, index) }
   })
-  return { template, prepared, needs: undefined, priorities: items.map(priorityOf) }
+  const keys = historyKeys(items)
+  return { template, prepared, needs: undefined, priorities: items.map(priorityOf), keys }
 }
 
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
@@ -121,7 +123,8 @@ function prepareTasks(
     template,
     prepared,
     needs: tasks.map(task => task.needs.map(need => indexOf.get(need) as number)),
-    priorities: tasks.map(task => task.priority ?? 0)
+    priorities: tasks.map(task => task.priority ?? 0),
+    keys: historyKeys(tasks.map(task => task.name))
   }
 }
 

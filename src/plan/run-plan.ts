@@ -11,6 +11,11 @@ export interface RunPlan {
   needs: number[][] | undefined
   /** For each item, its priority (0 unless given). */
   priorities: number[]
+  /**
+   * For each item, its key in the history, numbered over the whole input (`historyKeys`): in a
+   * shard too, so that a repeated item has one key in every shard, attempt and merge.
+   */
+  keys: string[]
   /** Which share of the items this job runs, under `shard`. */
   shard?: ShardInfo
   /** Items not run because an earlier success stands for them (`skip-passed`), by position. */

@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto'
 import { formatDuration } from '../model/duration.js'
-import {
-  durationsBefore,
-  historyKeys,
-  splitOf,
-  type History,
-  type HistorySplit
-} from '../model/history.js'
+import { durationsBefore, splitOf, type History, type HistorySplit } from '../model/history.js'
 import { itemText } from '../model/item.js'
 import { type PreparedItem } from '../exec/command-task.js'
 import { type Shard, type ShardInfo } from '../model/shard.js'
@@ -57,7 +51,8 @@ export type ShardPlan = RunPlan & {
  * When the history holds an earlier attempt of this workflow run (`runId`) that split the same
  * items over as many shards, the split is that one: a re-run attempt of one shard runs the same
  * items as its first attempt, whatever durations were learned since. Else it balances the
- * durations known from other runs.
+ * durations known from other runs. Its `keys` are its items' keys over the whole input: what
+ * chooseReused, scheduleByHistory and historyAfter (through recordKeys) take for them.
  */
 export function takeShard(
   plan: RunPlan,
@@ -68,9 +63,8 @@ export function takeShard(
   const keys = plan.prepared.map(prepared => itemText(prepared.item))
   const digest = itemsDigest(keys)
   const durations = durationsBefore(history, runId)
-  const historyKeyOf = historyKeys(plan.prepared.map(prepared => prepared.item))
-  const known = historyKeyOf.some(key => durations.has(key))
-  const estimates = estimateDurations(historyKeyOf, durations)
+  const known = plan.keys.some(key => durations.has(key))
+  const estimates = estimateDurations(plan.keys, durations)
   const stored = splitOf(history, runId, shard.total, digest)
   const splitReused = stored !== undefined && stored.length === keys.length
   const shardOf = splitReused ? stored : assignShards(estimates, shard.total)
@@ -83,6 +77,8 @@ export function takeShard(
     // Sharding refuses tasks with needs, so there are none to carry over.
     needs: plan.needs === undefined ? undefined : mine.map(() => []),
     priorities: mine.map(index => plan.priorities[index] as number),
+    // Keys over the whole input: a repeated item's key is the same in every shard.
+    keys: mine.map(index => plan.keys[index] as string),
     shard: {
       ...shard,
       itemCount: keys.length,

@@ -97,7 +97,7 @@ export function sourcesWorkspace(workingDirectory: string, env = process.env): s
 }
 
 /** Whether `path` is `folder` or below it. */
-function isInside(path: string, folder: string): boolean {
+export function isInside(path: string, folder: string): boolean {
   const away = relative(folder, path)
   return away === '' || (!isAbsolute(away) && away !== '..' && !away.startsWith(`..${sep}`))
 }

@@ -1,5 +1,6 @@
-import { itemLabel } from '../model/labels.js'
-import { type Item } from '../model/item.js'
+import { MAX_JSON_DEPTH, type Item } from '../model/item.js'
+import { itemTextLabel } from '../model/labels.js'
+import { nestedDeeperThan, shownJson } from './json-shown.js'
 
 /**
  * How one value travels through a JSON file: `write` gives its JSON form, `read` takes it back
@@ -44,10 +45,9 @@ function readWithin<T>(field: Field<T>, json: unknown, key: string | number): T 
   }
 }
 
-/** A short, one-line picture of a JSON value for an error message. */
+/** A short, one-line picture of a JSON value for an error message, however large or deep. */
 function shown(json: unknown): string {
-  if (json === undefined) return 'missing'
-  return `${itemLabel(JSON.stringify(json) as Item, 60)}`
+  return shownJson(json, 60)
 }
 
 /** A field whose JSON is the value itself, when `valid` accepts it. */
@@ -90,8 +90,14 @@ export const milliseconds = checked<number>(
   'a number of milliseconds ≥ 0'
 )
 
-/** Any JSON value but a missing one: what an item is. */
-export const jsonValue = checked<Item>(json => json !== undefined, 'an item (any JSON value)')
+/**
+ * Any JSON value but a missing one, nested no deeper than the `items` input allows: what an item
+ * is. A deeper one could never have run, and would overflow the stack wherever it is written.
+ */
+export const jsonValue = checked<Item>(
+  json => json !== undefined && !nestedDeeperThan(json, MAX_JSON_DEPTH),
+  `an item (any JSON value nested at most ${MAX_JSON_DEPTH} levels deep)`
+)
 
 /** One of the values of a string enum. */
 export function oneOf<T extends string>(values: Record<string, T>): Field<T> {
@@ -191,7 +197,8 @@ export function objectOf<T>(
       const stranger = Object.keys(source).find(key => !known.has(key))
       if (stranger !== undefined) {
         throw new FieldError(
-          stranger,
+          // A key of any length can be in a file: the message names it within bounds.
+          itemTextLabel(stranger, 40),
           `is not a field parallel-exec writes. Expected only ${[...known].join(', ')}`
         )
       }

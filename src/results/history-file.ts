@@ -4,19 +4,22 @@ import {
   bounded,
   emptyHistory,
   historyAfter,
+  historyKeys,
   HISTORY_LIMITS,
   type History,
   type HistoryEntry,
   type HistoryRecord,
   type HistoryRun
 } from '../model/history.js'
-import { type Item } from '../model/item.js'
+import { itemTextLabel } from '../model/labels.js'
 import { type RunIdentity } from '../model/run-report.js'
 import { TaskStatus } from '../model/task-status.js'
 import { createAfresh } from '../system/plain-files.js'
+import { shownJson } from './json-shown.js'
 import {
   FieldError,
   isoTime,
+  jsonValue,
   milliseconds,
   nullable,
   objectOf,
@@ -79,7 +82,13 @@ export async function readHistory(path: string): Promise<HistoryRead> {
   } catch {
     return none(`'${path}' is not JSON`)
   }
-  const read = historyFromJson(json, Math.round(modified))
+  let read: FromJson | string
+  try {
+    read = historyFromJson(json, Math.round(modified))
+  } catch (error) {
+    // Whatever the file holds, it may slow the run down but never fail it.
+    return none(`'${path}' cannot be used (${itemTextLabel(String(error), 100)})`)
+  }
   if (typeof read === 'string') return none(`'${path}' ${read}`)
   const { history, left, of, first } = read
   if (left === 0) return { history }
@@ -118,14 +127,19 @@ class LeftOut {
   of = 0
   first = ''
 
-  /** Reads one entry with `read`, or counts it as left out. */
+  /** Reads one entry with `read`, or counts it as left out, whatever it throws. */
   take<T>(where: string, read: () => T): T | undefined {
     this.of++
     try {
       return read()
     } catch (error) {
-      if (!(error instanceof FieldError)) throw error
-      if (this.left++ === 0) this.first = error.within(where).message
+      if (this.left++ === 0) {
+        const why =
+          error instanceof FieldError
+            ? error.within(where).message
+            : `'${where}' cannot be read (${String(error)})`
+        this.first = itemTextLabel(why, 200)
+      }
       return undefined
     }
   }
@@ -143,7 +157,7 @@ function historyOf(file: Record<string, unknown>): FromJson | string {
     return `was written by a newer parallel-exec (history version ${version}; this one reads ${HISTORY_VERSION})`
   }
   if (version !== HISTORY_VERSION)
-    return `has history version ${JSON.stringify(version) ?? 'none'}, not ${HISTORY_VERSION}`
+    return `has history version ${version === undefined ? 'none' : shownJson(version, 20)}, not ${HISTORY_VERSION}`
   if (!Array.isArray(file.runs) || !isObject(file.items)) {
     return "is not a history: it needs a 'runs' array and an 'items' object"
   }
@@ -162,7 +176,7 @@ function historyOf(file: Record<string, unknown>): FromJson | string {
   const newest = runs.reduce((highest, run) => Math.max(highest, run.seq), 0)
   const items = new Map<string, HistoryEntry>()
   for (const [key, json] of Object.entries(file.items)) {
-    const entry = left.take(`items[${JSON.stringify(key)}]`, () => readEntry(json, newest))
+    const entry = left.take(`items[${shownJson(key, 40)}]`, () => readEntry(json, newest))
     if (entry !== undefined) items.set(key, entry)
   }
   // The file's own limits say what its writer kept: this version keeps to its own.
@@ -175,7 +189,7 @@ function fromTimings(timings: Record<string, unknown>, modified: number): FromJs
   const keys: string[] = []
   const records: HistoryRecord[] = []
   for (const [key, ms] of Object.entries(timings)) {
-    const durationMs = left.take(`timings[${JSON.stringify(key)}]`, () => milliseconds.read(ms))
+    const durationMs = left.take(`timings[${shownJson(key, 40)}]`, () => milliseconds.read(ms))
     if (durationMs === undefined) continue
     keys.push(key)
     // It ran to an end: a timings file keeps successes and failures alike, and does not say which.
@@ -186,6 +200,7 @@ function fromTimings(timings: Record<string, unknown>, modified: number): FromJs
 
 /** The fields of a results file's record that a history takes; any may be anything. */
 const RECORD_FIELDS = {
+  item: jsonValue,
   status: oneOf(TaskStatus),
   durationMs: milliseconds,
   endedAt: optional(nullable(isoTime)),
@@ -210,15 +225,17 @@ function fromResults(file: Record<string, unknown>, modified: number): FromJson 
   } catch {
     identity = undefined
   }
+  // Keys over the file's records: right for a whole run's or a merge's file. A shard's file
+  // holds only some items, so an item repeated in the input may be numbered as another shard's.
+  const keys = historyKeys(records.map(record => record.item))
   const ended = records.reduce((latest, record) => Math.max(latest, record.endedAt ?? 0), 0)
   const at = ended > 0 ? ended : modified
-  return left.with(historyAfter(emptyHistory(), { identity, at }, records))
+  return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys))
 }
 
 /** The part of a results file's record that a history takes. */
 function recordOf(json: unknown): HistoryRecord {
   if (!isObject(json)) throw new FieldError('', 'is not an object. Expected a result')
-  if (json.item === undefined) throw new FieldError('item', 'is missing. Expected an item')
   const read = <T>(key: keyof typeof RECORD_FIELDS, field: { read(json: unknown): T }): T => {
     try {
       return field.read(json[key])
@@ -227,7 +244,7 @@ function recordOf(json: unknown): HistoryRecord {
     }
   }
   const record: HistoryRecord = {
-    item: json.item as Item,
+    item: read('item', RECORD_FIELDS.item),
     status: read('status', RECORD_FIELDS.status),
     durationMs: read('durationMs', RECORD_FIELDS.durationMs),
     endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null
@@ -240,19 +257,37 @@ function recordOf(json: unknown): HistoryRecord {
   return record
 }
 
-/** The JSON text of a history file: compact, as it is read by programs and kept in a cache. */
-export function historyFileText(history: History): string {
-  const file = {
+/**
+ * The JSON text of a history file: compact, as it is read by programs and kept in a cache. Never
+ * over `maxBytes` (what readHistory reads) while the runs alone fit: when the items do not all
+ * fit, those seen least recently are left out until the rest fits.
+ */
+export function historyFileText(history: History, maxBytes = MAX_HISTORY_BYTES): string {
+  const head = JSON.stringify({
     version: HISTORY_VERSION,
     kind: HISTORY_KIND,
     limits: history.limits,
-    runs: history.runs.map(run => HISTORY_RUN.write(run)),
-    // fromEntries defines each key as the object's own, so an item named __proto__ stays an item.
-    items: Object.fromEntries(
-      [...history.items].map(([key, entry]) => [key, HISTORY_ENTRY.write(entry)])
-    )
+    runs: history.runs.map(run => HISTORY_RUN.write(run))
+  })
+  // Each item as `"key":{…}`; JSON.stringify quotes a key such as __proto__ as any other.
+  const items = [...history.items].map(([key, entry]) => ({
+    seen: entry.seen,
+    text: `${JSON.stringify(key)}:${JSON.stringify(HISTORY_ENTRY.write(entry))}`
+  }))
+  const bytes = (text: string): number => Buffer.byteLength(text) + 1
+  // `{…,"items":{` and `}}` plus a newline, and a comma or brace per item.
+  let room = maxBytes - bytes(head) - '"items":{}'.length - 1
+  const kept = new Set<number>()
+  const byRecency = items.map((_, position) => position)
+  byRecency.sort((a, b) => (items[b]?.seen as number) - (items[a]?.seen as number) || a - b)
+  for (const position of byRecency) {
+    const size = bytes((items[position] as { text: string }).text)
+    if (size > room) break
+    room -= size
+    kept.add(position)
   }
-  return JSON.stringify(file) + '\n'
+  const written = items.filter((_, position) => kept.has(position)).map(item => item.text)
+  return `${head.slice(0, -1)},"items":{${written.join(',')}}}\n`
 }
 
 /** Writes the history for the next run into `directory`, and returns its path. */

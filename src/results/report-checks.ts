@@ -8,6 +8,7 @@ import {
 import { FieldError } from './field-formats.js'
 import { type ShardInfo } from '../model/shard.js'
 import { COUNTS_FORMAT, RECORDS_KEY } from './report-format.js'
+import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 
 // What a results file's fields must agree on, beyond each one's type; a FieldError names the first
@@ -76,49 +77,70 @@ function checkSlots(report: RunReport): void {
 
 /**
  * A reused record stands on an earlier success and never ran here: it says which run attempt, and
- * has no attempts, slot or times; only a reused record says so. A flaky record succeeded on a
- * retry: a success of more than one attempt.
+ * has no attempts, exit, duration, slot or times; only a reused record says so. A flaky record
+ * succeeded on a retry: a success of more than one attempt.
  */
 function checkReuseAndFlakiness(report: RunReport): void {
   report.records.forEach((record, position) => {
     const field = (name: string): string => `${RECORDS_KEY}[${position}].${name}`
-    if (record.status !== TaskStatus.Reused) {
-      if (record.reusedFrom !== undefined) {
-        throw new FieldError(
-          field('reusedFrom'),
-          `is set on a ${record.status} result. Expected it on reused results only`
-        )
-      }
-    } else if (record.reusedFrom === undefined) {
-      throw new FieldError(
-        field('reusedFrom'),
-        'is missing. Expected the run attempt a reused result stands on'
-      )
-    } else {
-      const ranHere = (['attempts', 'slot', 'startedAt', 'endedAt'] as const).find(name =>
-        name === 'attempts' ? record.attempts !== 0 : record[name] !== null
-      )
-      if (ranHere === 'attempts') {
-        throw new FieldError(
-          field('attempts'),
-          `is ${record.attempts}. Expected 0 for a reused result, which did not run`
-        )
-      }
-      if (ranHere !== undefined) {
-        throw new FieldError(
-          field(ranHere),
-          'is set. Expected null for a reused result, which did not run'
-        )
-      }
-    }
-    if (record.flaky === true && (record.status !== TaskStatus.Success || record.attempts < 2)) {
-      throw new FieldError(
-        field('flaky'),
-        `is true on a ${record.status} result of ${record.attempts} attempts. ` +
-          'Expected it only on a success after a retry'
-      )
-    }
+    checkReusedFrom(record, field)
+    if (record.status === TaskStatus.Reused) checkNotRun(record, field)
+    checkFlaky(record, field)
   })
+}
+
+/** Names a field of the record being checked, as `results[3].slot`. */
+type FieldName = (name: string) => string
+
+/** `reusedFrom` is on every reused record, and on no other. */
+function checkReusedFrom(record: TaskRecord, field: FieldName): void {
+  const reused = record.status === TaskStatus.Reused
+  if (!reused && record.reusedFrom !== undefined) {
+    throw new FieldError(
+      field('reusedFrom'),
+      `is set on a ${record.status} result. Expected it on reused results only`
+    )
+  }
+  if (reused && record.reusedFrom === undefined) {
+    throw new FieldError(
+      field('reusedFrom'),
+      'is missing. Expected the run attempt a reused result stands on'
+    )
+  }
+}
+
+/** The fields a task that did not run here has as null. */
+const NULL_WHEN_NOT_RUN = ['exitCode', 'signal', 'slot', 'startedAt', 'endedAt'] as const
+
+/** A reused record did not run here: no attempts, no duration, and null exit, slot and times. */
+function checkNotRun(record: TaskRecord, field: FieldName): void {
+  if (record.attempts !== 0) {
+    throw new FieldError(
+      field('attempts'),
+      `is ${record.attempts}. Expected 0 for a reused result, which did not run`
+    )
+  }
+  if (record.durationMs !== 0) {
+    throw new FieldError(
+      field('durationMs'),
+      `is ${record.durationMs}. Expected 0 for a reused result, which did not run`
+    )
+  }
+  const set = NULL_WHEN_NOT_RUN.find(name => record[name] !== null)
+  if (set !== undefined) {
+    throw new FieldError(field(set), 'is set. Expected null for a reused result, which did not run')
+  }
+}
+
+/** `flaky` is only on a success after a retry. */
+function checkFlaky(record: TaskRecord, field: FieldName): void {
+  if (record.flaky === true && (record.status !== TaskStatus.Success || record.attempts < 2)) {
+    throw new FieldError(
+      field('flaky'),
+      `is true on a ${record.status} result of ${record.attempts} attempts. ` +
+        'Expected it only on a success after a retry'
+    )
+  }
 }
 
 /** What a shard's file must agree on: its number, its halt and its item numbers. */

@@ -5,7 +5,6 @@ import { type PreparedItem } from '../exec/command-task.js'
 import { type ActionSettings, SkipPassed } from '../inputs/settings.js'
 import {
   historyAfter,
-  historyKeys,
   recentFlakiness,
   type History,
   type HistoryFacts,
@@ -62,24 +61,13 @@ export async function digestPlan(plan: RunPlan, settings: ActionSettings): Promi
 }
 
 /** Marks the plan's items whose earlier success stands (`skip-passed`), saying how many and why. */
-export function reuseSuccesses(
-  plan: RunPlan,
-  keys: readonly string[],
-  memory: RunMemory,
-  skipPassed: SkipPassed
-): void {
+export function reuseSuccesses(plan: RunPlan, memory: RunMemory, skipPassed: SkipPassed): void {
   if (skipPassed === SkipPassed.Never) return
-  const planKeys = plan.prepared.map(prepared => keys[prepared.index] as string)
   const digests = plan.prepared.map(prepared => prepared.digests ?? {})
-  const reused = chooseReused(planKeys, digests, memory.history, skipPassed, memory.identity)
+  const reused = chooseReused(plan.keys, digests, memory.history, skipPassed, memory.identity)
   if (reused.size > 0) plan.reused = reused
   const line = describeReuse(reused, plan.prepared.length, skipPassed, memory.identity)
   if (line !== undefined) core.info(line)
-}
-
-/** Each item's key in the history, by its index in the whole input (a shard's included). */
-export function planKeys(plan: RunPlan): string[] {
-  return historyKeys(plan.prepared.map(prepared => prepared.item))
 }
 
 /**

@@ -17,7 +17,6 @@ import { AfterEachTask, type TaskObserver } from './task-observer.js'
 import { historyAfterMerge, mergedFiles } from './merge-history.js'
 import {
   digestPlan,
-  planKeys,
   recordRun,
   rememberRun,
   reuseSuccesses,
@@ -95,8 +94,8 @@ async function runPlanned(
   const { memory } = context
   let plan = prepareRun(source, execution, context.workDirectory)
   const noItems = plan.prepared.length === 0 ? `No items to run: ${noItemsReason}.` : undefined
-  // Keys over the whole input, so an item has the same key in every shard.
-  const keys = planKeys(plan)
+  // The keys of the whole input, by index: a shard's records are recorded under them.
+  const keys = plan.keys
   let split: HistorySplit | undefined
   if (settings.shard !== undefined) {
     const sharded = takeShard(plan, settings.shard, memory.history, memory.identity?.id)
@@ -105,7 +104,7 @@ async function runPlanned(
     plan = sharded
   }
   await digestPlan(plan, settings)
-  reuseSuccesses(plan, keys, memory, settings.skipPassed)
+  reuseSuccesses(plan, memory, settings.skipPassed)
   scheduleByHistory(plan, memory.history, memory.identity?.id)
   let report: RunReport
   if (plan.prepared.length === 0) report = emptyReport(execution.shell)

@@ -79,6 +79,20 @@ export function literalPrefix(pattern: string): string {
 }
 
 /**
+ * The first segment of a glob line that stands for `.` or `..` without being written so
+ * (`[.]`, `\\.`, `[.][.]`): @actions/glob refuses such a line, and `path.join` cannot fold it.
+ */
+export function disguisedDotSegment(
+  pattern: string
+): { written: string; name: string } | undefined {
+  for (const written of pattern.split('/')) {
+    const name = literalSegment(written)
+    if ((name === '.' || name === '..') && written !== name) return { written, name }
+  }
+  return undefined
+}
+
+/**
  * A glob segment as the name it stands for, or undefined when it may match more than one: read
  * as @actions/glob's Pattern.getLiteral reads it (`\\c` is c, a class of one character is it).
  */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type Stats } from 'node:fs'
-import { lstat, open, readlink } from 'node:fs/promises'
+import { lstat, open, readlink, realpath } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { literalPrefix } from './glob.js'
 import { READ_FLAGS } from './plain-files.js'
 
@@ -40,6 +41,30 @@ async function searchable(line: string): Promise<boolean> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     return code !== 'ENOENT' && code !== 'ENOTDIR'
+  }
+}
+
+/**
+ * The folder an include line searches from, as it really is: links on the way to it resolved
+ * (the glob would go through them), its last segment not (a link there is an entry, never walked).
+ * Missing parts are kept as written. Throws when a folder on the way cannot be read.
+ */
+export async function realSearchRoot(line: string): Promise<string> {
+  const root = literalPrefix(line)
+  const parent = dirname(root)
+  if (parent === root) return root
+  return join(await realExisting(parent), basename(root))
+}
+
+/** `path` with links resolved as far as it exists, the rest as written. */
+async function realExisting(path: string): Promise<string> {
+  try {
+    return await realpath(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const parent = dirname(path)
+    if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === path) throw error
+    return join(await realExisting(parent), basename(path))
   }
 }
 

@@ -79,10 +79,39 @@ export class PatternTemplate {
               `${describeItem(item, seq)}: its value contains ${bad}, which no path pattern line can carry.`
           )
         }
+        const unnamed = unnamedPath(result.value, part.placeholder)
+        if (unnamed !== undefined) {
+          throw new PlaceholderError(
+            `Placeholder ${part.source} cannot be used in a path pattern for ` +
+              `${describeItem(item, seq)}: its value '${result.value}' ${unnamed}. Expected a value ` +
+              'that names a path of its own: not empty, with no . or .. part.'
+          )
+        }
         return globEscape(result.value)
       })
       .join('')
   }
+}
+
+/** Where paths divide: `/`, and on Windows `\` too. */
+const SEPARATORS = process.platform === 'win32' ? /[\\/]/ : /\//
+
+/**
+ * Why a value would not name exactly its own path in a pattern, or undefined when it does: an
+ * empty value (`packages/{}/**` would be `packages/**`) or a `.` or `..` part (folded away). `{//}`
+ * of an item without a folder is `.`, the working directory, which is that item's folder.
+ */
+function unnamedPath(value: string, placeholder: Placeholder): string | undefined {
+  if (placeholder.kind === 'sequence' || placeholder.kind === 'slot') return undefined
+  const folderForm = 'pathForm' in placeholder && placeholder.pathForm === '//'
+  if (folderForm && value === '.') return undefined
+  const parts = value.split(SEPARATORS)
+  if (parts.every(part => part === '')) {
+    return `names no path, so the pattern would name the folder around it`
+  }
+  const dots = parts.find(part => part === '.' || part === '..')
+  if (dots === undefined) return undefined
+  return `has the part '${dots}', which is folded away, so the pattern would name another path`
 }
 
 /** The first character of a value that a one-line path pattern cannot hold, described. */
