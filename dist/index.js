@@ -32633,9 +32633,20 @@ function notice(message, properties = {}) {
 function error(message, properties = {}) {
     print(() => core/* error */.z3(neutraliseInline(String(message)), safeProperties(properties)));
 }
-/** A warning annotation. */
+/** Warning annotations sent by this step so far: GitHub shows only the first 10 of a step. */
+let warningsSent = 0;
+/** A warning annotation, counted. */
 function warning(message, properties = {}) {
+    warningsSent++;
     print(() => core/* warning */.$e(neutraliseInline(String(message)), safeProperties(properties)));
+}
+/** How many warning annotations this step has sent, so that later ones know the room left. */
+function sentWarnings() {
+    return warningsSent;
+}
+/** Counts warnings from zero again: for a new step in the same process (tests run many). */
+function resetWarningCount() {
+    warningsSent = 0;
 }
 /** Fails the step: exit code 1 once the action ends, and an error annotation. */
 function setFailed(message) {
@@ -33227,12 +33238,21 @@ async function parseWorkingDirectory(value) {
     return directory;
 }
 
-;// CONCATENATED MODULE: ./src/inputs/json-position.ts
+;// CONCATENATED MODULE: ./src/model/item.ts
 /**
- * The deepest nesting of arrays and objects items may have. Deeper JSON is refused: walking it
- * (this scanner, JSON.stringify for `{}` and the results) would exhaust the stack.
+ * The deepest nesting of arrays and objects items may have. Deeper JSON is refused, in inputs and
+ * in files read: walking it (a scanner, JSON.stringify for `{}` and the results) would exhaust
+ * the stack.
  */
 const MAX_JSON_DEPTH = 1000;
+/** The item as one string: strings as they are, anything else as its JSON. */
+function itemText(item) {
+    return typeof item === 'string' ? item : JSON.stringify(item);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/json-position.ts
+
+
 /** Scans `text` as strict JSON once: its first error (or too deep a nesting) and inexact number. */
 function analyzeJson(text) {
     const analysis = {};
@@ -33654,12 +33674,6 @@ function checkThreadsAlone(given) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/model/item.ts
-/** The item as one string: strings as they are, anything else as its JSON. */
-function itemText(item) {
-    return typeof item === 'string' ? item : JSON.stringify(item);
-}
-
 ;// CONCATENATED MODULE: ./src/model/labels.ts
 
 /**
@@ -33829,7 +33843,141 @@ function checkSkipPassedFits(skipPassed, stopOnSuccess, mode) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/system/glob.ts
+
+/**
+ * A test of repository paths (`/`-separated) against one glob: `*` is any run of characters within
+ * a path segment, `**` any number of whole segments, `?` one character other than `/`; everything
+ * else stands for itself, so `app/[id]/(group)/x.ts` or `a,b` name themselves. Dotfiles match like
+ * any file and case counts. Loads picomatch on first use: only the review-threads mode needs it.
+ */
+async function pathMatcher(glob) {
+    const { default: picomatch } = await __nccwpck_require__.e(/* import() */ 353).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9353, 23));
+    // picomatch would read brackets, braces, parentheses, `!` and `+(…)` as glob syntax.
+    const literal = glob.replace(/[\\[\]{}()!+@|^$,]/g, '\\$&');
+    return picomatch(literal, { dot: true, nobrace: true, noextglob: true });
+}
+/**
+ * The files matching the globs (one per line, as @actions/glob reads them: `*`, `**`, `?`, `[…]`,
+ * `!` to exclude, `#` for a comment; relative ones from `cwd`), absolute, sorted, each once.
+ * Directories never match, nor the files below a directory that does; links are not followed. Loads @actions/glob on first
+ * use: only the merge-results mode needs it.
+ */
+async function findFiles(patterns, cwd) {
+    const glob = await __nccwpck_require__.e(/* import() */ 427).then(__nccwpck_require__.bind(__nccwpck_require__, 4427));
+    const rooted = patterns
+        .split(/\r?\n/)
+        .map(line => rootAt(line.trim(), cwd))
+        .join('\n');
+    // Links are not followed: a link to a folder of results would read the same file twice.
+    const globber = await glob.create(rooted, {
+        matchDirectories: false,
+        implicitDescendants: false,
+        followSymbolicLinks: false
+    });
+    return [...new Set(await globber.glob())].sort();
+}
+/** A pattern line with a relative path rooted at `cwd`, whose own glob characters are escaped. */
+function rootAt(line, cwd) {
+    if (line === '' || line.startsWith('#'))
+        return line;
+    const exclude = line.startsWith('!') ? '!' : '';
+    const path = line.slice(exclude.length);
+    if (path.startsWith('~'))
+        return line;
+    // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
+    if ((0,external_node_path_namespaceObject.isAbsolute)(path))
+        return exclude + (0,external_node_path_namespaceObject.normalize)(path);
+    return exclude + (0,external_node_path_namespaceObject.join)(globEscape(cwd), path);
+}
+/**
+ * A path with its glob characters escaped as @actions/glob reads them: `[*]`, `[?]`, `[[]`, and on
+ * Linux and macOS `\\` (on Windows `\` separates paths). It then names exactly itself.
+ */
+function globEscape(path) {
+    const special = process.platform === 'win32' ? /[*?[]/g : /[\\*?[]/g;
+    return path.replace(special, char => (char === '\\' ? '\\\\' : `[${char}]`));
+}
+/**
+ * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded: an
+ * absolute pattern @actions/glob takes as it is. A last blank character is bracketed, as
+ * @actions/glob trims each line.
+ */
+function rootedPattern(pattern, cwd) {
+    const rooted = (0,external_node_path_namespaceObject.isAbsolute)(pattern) ? (0,external_node_path_namespaceObject.normalize)(pattern) : (0,external_node_path_namespaceObject.join)(globEscape(cwd), pattern);
+    return rooted.replace(/\s$/u, blank => `[${blank}]`);
+}
+/**
+ * The folder a rooted glob searches from: its segments up to the first with a wildcard or a
+ * class of more than one character, escapes read as @actions/glob reads them.
+ */
+function literalPrefix(pattern) {
+    const literal = [];
+    for (const segment of pattern.split('/')) {
+        const text = literalSegment(segment);
+        if (text === undefined)
+            break;
+        literal.push(text);
+    }
+    return literal.join('/') || '/';
+}
+/**
+ * The first segment of a glob line that stands for `.` or `..` without being written so
+ * (`[.]`, `\\.`, `[.][.]`): @actions/glob refuses such a line, and `path.join` cannot fold it.
+ */
+function disguisedDotSegment(pattern) {
+    for (const written of pattern.split('/')) {
+        const name = literalSegment(written);
+        if ((name === '.' || name === '..') && written !== name)
+            return { written, name };
+    }
+    return undefined;
+}
+/**
+ * A glob segment as the name it stands for, or undefined when it may match more than one: read
+ * as @actions/glob's Pattern.getLiteral reads it (`\\c` is c, a class of one character is it).
+ */
+function literalSegment(segment) {
+    let text = '';
+    for (let index = 0; index < segment.length; index += 1) {
+        const char = segment[index];
+        if (char === '\\' && index + 1 < segment.length) {
+            text += segment[++index];
+            continue;
+        }
+        if (char === '*' || char === '?')
+            return undefined;
+        if (char === '[' && index + 1 < segment.length) {
+            const set = classAt(segment, index + 1);
+            if (set !== undefined && set.text.length > 1)
+                return undefined;
+            if (set !== undefined && set.text !== '') {
+                text += set.text;
+                index = set.close;
+                continue;
+            }
+        }
+        text += char;
+    }
+    return text;
+}
+/** The characters of a class opened before `start`, escapes read, and where it closes; undefined if it does not. */
+function classAt(segment, start) {
+    let text = '';
+    for (let index = start; index < segment.length; index += 1) {
+        const char = segment[index];
+        if (char === '\\' && index + 1 < segment.length)
+            text += segment[++index];
+        else if (char === ']')
+            return { text, close: index };
+        else
+            text += char;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/source-lines.ts
+
 /**
  * Source glob lines as given: one per line, trimmed, blank lines and `#` comments dropped, a
  * leading `!` kept (an exclusion). Read before any value is put in, so no item can turn a line
@@ -33846,6 +33994,13 @@ function parseSourceLines(where, text) {
     if (tilde !== undefined) {
         throw new Error(`${where} '${tilde}': it starts with ~, a home folder outside the workspace. ` +
             'Expected a glob relative to working-directory, inside the workspace.');
+    }
+    for (const line of lines) {
+        const dots = disguisedDotSegment(line.replace(/^!/, ''));
+        if (dots === undefined)
+            continue;
+        throw new Error(`${where} '${line}': its part '${dots.written}' stands for '${dots.name}', which a glob cannot hold. ` +
+            "Expected . and .. written as they are (they are folded: 'a/../b' is 'b'), or a name.");
     }
     if (lines.every(line => line.startsWith('!'))) {
         throw new Error(`${where} '${lines.join('⏎')}': every line excludes files (!). Expected at least one line naming the files ` +
@@ -33999,15 +34154,30 @@ function parseTask(input, name, spec) {
         task.sources = parseTaskSources(where, fields.sources);
     return task;
 }
-/** A task's `sources:`: a string of glob lines or a list of them, read as the `sources` input. */
+/**
+ * A task's `sources:`: a string of glob lines or a list of globs, read as the `sources` input. A
+ * list entry is one glob (never blank, a comment or two lines), and the key given names a file.
+ */
 function parseTaskSources(where, sources) {
     const list = Array.isArray(sources) ? sources : [sources];
     if (!list.every(line => typeof line === 'string')) {
         throw new Error(`${where} has sources that are not text. Expected a glob such as 'src/**', or a list of them.`);
     }
+    if (Array.isArray(sources)) {
+        const odd = list.find(line => /^\s*(#|$)|[\n\r]/.test(line));
+        if (odd !== undefined) {
+            throw new Error(`${where} has sources ${JSON.stringify(odd)} in its list: blank, a comment or more than ` +
+                'one line. Expected one glob per entry, such as src/**; leave out what is not one.');
+        }
+    }
     const text = list.join('\n');
     checkSendable(where, 'its sources', text);
-    return parseSourceLines(`${where} has sources`, text);
+    const lines = parseSourceLines(`${where} has sources`, text);
+    if (lines === undefined) {
+        throw new Error(`${where} has sources ${JSON.stringify(sources)}, which name no file. Expected a glob such ` +
+            "as 'src/**', or a list of them; leave sources: out for a task without sources.");
+    }
+    return lines;
 }
 /** Refuses text no command could be given as written (a NUL character, a lone surrogate). */
 function checkSendable(where, what, text) {
@@ -34377,7 +34547,68 @@ async function writeTimings(directory, previous, records) {
     return path;
 }
 
+;// CONCATENATED MODULE: ./src/results/json-shown.ts
+
+// Values read from a file are untrusted: an error describes them within bounds of depth and
+// length, since JSON.stringify of a value nested thousands deep overflows the stack.
+/** How deep `shownJson` looks into arrays and objects before it writes `…`. */
+const SHOWN_DEPTH = 4;
+/** A short, one-line picture of a JSON value for an error message, at most `max` characters. */
+function shownJson(json, max = 60) {
+    if (json === undefined)
+        return 'missing';
+    let text = '';
+    /** Appends the picture of `value`; false once the text is past `max`, to stop walking. */
+    const walk = (value, depth) => {
+        if (value === null || typeof value !== 'object') {
+            // Only a string can be long: cut before quoting, so a huge one costs nothing.
+            const short = typeof value === 'string' ? value.slice(0, max + 1) : value;
+            text += JSON.stringify(short) ?? String(value);
+            return text.length <= max;
+        }
+        const isArray = Array.isArray(value);
+        if (depth >= SHOWN_DEPTH) {
+            text += isArray ? '[…]' : '{…}';
+            return text.length <= max;
+        }
+        text += isArray ? '[' : '{';
+        let first = true;
+        for (const [key, inner] of Object.entries(value)) {
+            if (!first)
+                text += ',';
+            first = false;
+            if (!isArray)
+                text += `${JSON.stringify(key.slice(0, max + 1))}:`;
+            if (text.length > max || !walk(inner, depth + 1))
+                return false;
+        }
+        text += isArray ? ']' : '}';
+        return text.length <= max;
+    };
+    walk(json, 0);
+    return itemTextLabel(text, max);
+}
+/**
+ * Whether arrays and objects in `json` nest deeper than `limit` levels (a top-level array is one
+ * level). Walks without recursion, so any depth JSON.parse accepts is measured safely.
+ */
+function nestedDeeperThan(json, limit) {
+    const pending = [[json, 0]];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+        const [value, depth] = next;
+        if (value === null || typeof value !== 'object')
+            continue;
+        if (depth + 1 > limit)
+            return true;
+        for (const inner of Object.values(value))
+            pending.push([inner, depth + 1]);
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/results/field-formats.ts
+
+
 
 /** A value in a file that is not what the format expects: `at` is its path, as `results[3].status`. */
 class FieldError extends Error {
@@ -34406,11 +34637,9 @@ function readWithin(field, json, key) {
         throw error instanceof FieldError ? error.within(key) : error;
     }
 }
-/** A short, one-line picture of a JSON value for an error message. */
+/** A short, one-line picture of a JSON value for an error message, however large or deep. */
 function shown(json) {
-    if (json === undefined)
-        return 'missing';
-    return `${itemLabel(JSON.stringify(json), 60)}`;
+    return shownJson(json, 60);
 }
 /** A field whose JSON is the value itself, when `valid` accepts it. */
 function checked(valid, expected) {
@@ -34438,8 +34667,11 @@ function whole(min = 0, max) {
 const integer = checked(json => typeof json === 'number' && Number.isSafeInteger(json), 'a whole number');
 /** Milliseconds: a finite number ≥ 0. */
 const milliseconds = checked(json => typeof json === 'number' && Number.isFinite(json) && json >= 0, 'a number of milliseconds ≥ 0');
-/** Any JSON value but a missing one: what an item is. */
-const jsonValue = checked(json => json !== undefined, 'an item (any JSON value)');
+/**
+ * Any JSON value but a missing one, nested no deeper than the `items` input allows: what an item
+ * is. A deeper one could never have run, and would overflow the stack wherever it is written.
+ */
+const jsonValue = checked(json => json !== undefined && !nestedDeeperThan(json, MAX_JSON_DEPTH), `an item (any JSON value nested at most ${MAX_JSON_DEPTH} levels deep)`);
 /** One of the values of a string enum. */
 function oneOf(values) {
     const known = new Set(Object.values(values));
@@ -34519,7 +34751,9 @@ function objectOf(format, names = {}) {
             const source = json;
             const stranger = Object.keys(source).find(key => !known.has(key));
             if (stranger !== undefined) {
-                throw new FieldError(stranger, `is not a field parallel-exec writes. Expected only ${[...known].join(', ')}`);
+                throw new FieldError(
+                // A key of any length can be in a file: the message names it within bounds.
+                itemTextLabel(stranger, 40), `is not a field parallel-exec writes. Expected only ${[...known].join(', ')}`);
             }
             const value = {};
             for (const key of keys) {
@@ -34653,6 +34887,7 @@ const REPORT_FORMAT = {
     shard: optional(objectOf(SHARD_FORMAT)),
     merged: optional(objectOf(MERGE_FORMAT)),
     run: optional(objectOf(RUN_FORMAT)),
+    dryRun: optional(checked(json => json === true, 'true (or no dryRun key)')),
     records: arrayOf(objectOf(RECORD_FORMAT))
 };
 /**
@@ -34724,34 +34959,49 @@ function checkSlots(report) {
 }
 /**
  * A reused record stands on an earlier success and never ran here: it says which run attempt, and
- * has no attempts, slot or times; only a reused record says so. A flaky record succeeded on a
- * retry: a success of more than one attempt.
+ * has no attempts, exit, duration, slot or times; only a reused record says so. A flaky record
+ * succeeded on a retry: a success of more than one attempt.
  */
 function checkReuseAndFlakiness(report) {
     report.records.forEach((record, position) => {
         const field = (name) => `${RECORDS_KEY}[${position}].${name}`;
-        if (record.status !== TaskStatus.Reused) {
-            if (record.reusedFrom !== undefined) {
-                throw new FieldError(field('reusedFrom'), `is set on a ${record.status} result. Expected it on reused results only`);
-            }
-        }
-        else if (record.reusedFrom === undefined) {
-            throw new FieldError(field('reusedFrom'), 'is missing. Expected the run attempt a reused result stands on');
-        }
-        else {
-            const ranHere = ['attempts', 'slot', 'startedAt', 'endedAt'].find(name => name === 'attempts' ? record.attempts !== 0 : record[name] !== null);
-            if (ranHere === 'attempts') {
-                throw new FieldError(field('attempts'), `is ${record.attempts}. Expected 0 for a reused result, which did not run`);
-            }
-            if (ranHere !== undefined) {
-                throw new FieldError(field(ranHere), 'is set. Expected null for a reused result, which did not run');
-            }
-        }
-        if (record.flaky === true && (record.status !== TaskStatus.Success || record.attempts < 2)) {
-            throw new FieldError(field('flaky'), `is true on a ${record.status} result of ${record.attempts} attempts. ` +
-                'Expected it only on a success after a retry');
-        }
+        checkReusedFrom(record, field);
+        if (record.status === TaskStatus.Reused)
+            checkNotRun(record, field);
+        checkFlaky(record, field);
     });
+}
+/** `reusedFrom` is on every reused record, and on no other. */
+function checkReusedFrom(record, field) {
+    const reused = record.status === TaskStatus.Reused;
+    if (!reused && record.reusedFrom !== undefined) {
+        throw new FieldError(field('reusedFrom'), `is set on a ${record.status} result. Expected it on reused results only`);
+    }
+    if (reused && record.reusedFrom === undefined) {
+        throw new FieldError(field('reusedFrom'), 'is missing. Expected the run attempt a reused result stands on');
+    }
+}
+/** The fields a task that did not run here has as null. */
+const NULL_WHEN_NOT_RUN = ['exitCode', 'signal', 'slot', 'startedAt', 'endedAt'];
+/** A reused record did not run here: no attempts, no duration, and null exit, slot and times. */
+function checkNotRun(record, field) {
+    if (record.attempts !== 0) {
+        throw new FieldError(field('attempts'), `is ${record.attempts}. Expected 0 for a reused result, which did not run`);
+    }
+    if (record.durationMs !== 0) {
+        throw new FieldError(field('durationMs'), `is ${record.durationMs}. Expected 0 for a reused result, which did not run`);
+    }
+    const set = NULL_WHEN_NOT_RUN.find(name => record[name] !== null);
+    if (set !== undefined) {
+        throw new FieldError(field(set), 'is set. Expected null for a reused result, which did not run');
+    }
+}
+/** `flaky` is only on a success after a retry. */
+function checkFlaky(record, field) {
+    if (record.flaky === true && (record.status !== TaskStatus.Success || record.attempts < 2)) {
+        throw new FieldError(field('flaky'), `is true on a ${record.status} result of ${record.attempts} attempts. ` +
+            'Expected it only on a success after a retry');
+    }
 }
 /** What a shard's file must agree on: its number, its halt and its item numbers. */
 function checkShard(report, shard) {
@@ -35052,9 +35302,9 @@ function skipOf(record, report) {
         return record.skipReason ?? 'skipped';
     if (record.status === TaskStatus.Reused) {
         const from = record.reusedFrom;
-        return from === undefined
-            ? 'reused'
-            : `reused: succeeded in run ${from.runId}, attempt ${from.attempt}`;
+        const source = from === undefined ? '' : `: succeeded in run ${from.runId}, attempt ${from.attempt}`;
+        // A dry run reuses nothing: it says what a run would do.
+        return report.dryRun === true ? `dry run, would be reused${source}` : `reused${source}`;
     }
     return report.haltReason ? `cancelled: ${report.haltReason}` : 'cancelled';
 }
@@ -35078,127 +35328,6 @@ function seconds(ms) {
     return (Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 0).toFixed(3);
 }
 
-;// CONCATENATED MODULE: ./src/system/glob.ts
-
-/**
- * A test of repository paths (`/`-separated) against one glob: `*` is any run of characters within
- * a path segment, `**` any number of whole segments, `?` one character other than `/`; everything
- * else stands for itself, so `app/[id]/(group)/x.ts` or `a,b` name themselves. Dotfiles match like
- * any file and case counts. Loads picomatch on first use: only the review-threads mode needs it.
- */
-async function pathMatcher(glob) {
-    const { default: picomatch } = await __nccwpck_require__.e(/* import() */ 353).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9353, 23));
-    // picomatch would read brackets, braces, parentheses, `!` and `+(…)` as glob syntax.
-    const literal = glob.replace(/[\\[\]{}()!+@|^$,]/g, '\\$&');
-    return picomatch(literal, { dot: true, nobrace: true, noextglob: true });
-}
-/**
- * The files matching the globs (one per line, as @actions/glob reads them: `*`, `**`, `?`, `[…]`,
- * `!` to exclude, `#` for a comment; relative ones from `cwd`), absolute, sorted, each once.
- * Directories never match, nor the files below a directory that does; links are not followed. Loads @actions/glob on first
- * use: only the merge-results mode needs it.
- */
-async function findFiles(patterns, cwd) {
-    const glob = await __nccwpck_require__.e(/* import() */ 427).then(__nccwpck_require__.bind(__nccwpck_require__, 4427));
-    const rooted = patterns
-        .split(/\r?\n/)
-        .map(line => rootAt(line.trim(), cwd))
-        .join('\n');
-    // Links are not followed: a link to a folder of results would read the same file twice.
-    const globber = await glob.create(rooted, {
-        matchDirectories: false,
-        implicitDescendants: false,
-        followSymbolicLinks: false
-    });
-    return [...new Set(await globber.glob())].sort();
-}
-/** A pattern line with a relative path rooted at `cwd`, whose own glob characters are escaped. */
-function rootAt(line, cwd) {
-    if (line === '' || line.startsWith('#'))
-        return line;
-    const exclude = line.startsWith('!') ? '!' : '';
-    const path = line.slice(exclude.length);
-    if (path.startsWith('~'))
-        return line;
-    // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
-    if ((0,external_node_path_namespaceObject.isAbsolute)(path))
-        return exclude + (0,external_node_path_namespaceObject.normalize)(path);
-    return exclude + (0,external_node_path_namespaceObject.join)(globEscape(cwd), path);
-}
-/**
- * A path with its glob characters escaped as @actions/glob reads them: `[*]`, `[?]`, `[[]`, and on
- * Linux and macOS `\\` (on Windows `\` separates paths). It then names exactly itself.
- */
-function globEscape(path) {
-    const special = process.platform === 'win32' ? /[*?[]/g : /[\\*?[]/g;
-    return path.replace(special, char => (char === '\\' ? '\\\\' : `[${char}]`));
-}
-/**
- * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded: an
- * absolute pattern @actions/glob takes as it is. A last blank character is bracketed, as
- * @actions/glob trims each line.
- */
-function rootedPattern(pattern, cwd) {
-    const rooted = (0,external_node_path_namespaceObject.isAbsolute)(pattern) ? (0,external_node_path_namespaceObject.normalize)(pattern) : (0,external_node_path_namespaceObject.join)(globEscape(cwd), pattern);
-    return rooted.replace(/\s$/u, blank => `[${blank}]`);
-}
-/**
- * The folder a rooted glob searches from: its segments up to the first with a wildcard or a
- * class of more than one character, escapes read as @actions/glob reads them.
- */
-function literalPrefix(pattern) {
-    const literal = [];
-    for (const segment of pattern.split('/')) {
-        const text = literalSegment(segment);
-        if (text === undefined)
-            break;
-        literal.push(text);
-    }
-    return literal.join('/') || '/';
-}
-/**
- * A glob segment as the name it stands for, or undefined when it may match more than one: read
- * as @actions/glob's Pattern.getLiteral reads it (`\\c` is c, a class of one character is it).
- */
-function literalSegment(segment) {
-    let text = '';
-    for (let index = 0; index < segment.length; index += 1) {
-        const char = segment[index];
-        if (char === '\\' && index + 1 < segment.length) {
-            text += segment[++index];
-            continue;
-        }
-        if (char === '*' || char === '?')
-            return undefined;
-        if (char === '[' && index + 1 < segment.length) {
-            const set = classAt(segment, index + 1);
-            if (set !== undefined && set.text.length > 1)
-                return undefined;
-            if (set !== undefined && set.text !== '') {
-                text += set.text;
-                index = set.close;
-                continue;
-            }
-        }
-        text += char;
-    }
-    return text;
-}
-/** The characters of a class opened before `start`, escapes read, and where it closes; undefined if it does not. */
-function classAt(segment, start) {
-    let text = '';
-    for (let index = start; index < segment.length; index += 1) {
-        const char = segment[index];
-        if (char === '\\' && index + 1 < segment.length)
-            text += segment[++index];
-        else if (char === ']')
-            return { text, close: index };
-        else
-            text += char;
-    }
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/model/history.ts
 
 
@@ -35210,7 +35339,9 @@ function emptyHistory() {
 }
 /**
  * Each item's key in the history: its text (a task's name), and for the k-th item (k ≥ 2) of
- * the same text `text + "\0#" + k`, so repeated items keep results of their own.
+ * the same text `text + "\0#" + k`, so repeated items keep results of their own. `items` must be
+ * the whole input in input order (a shard takes its items' keys from the whole plan's `keys`):
+ * over a part of it, the k-th repeat would be counted in that part, and share a key with another.
  */
 function historyKeys(items) {
     const seen = new Map();
@@ -35241,12 +35372,15 @@ function started(status) {
 /**
  * The history after a run: `previous` (left unchanged) updated with the run's records. A run is
  * one (run id, attempt): given again (a merge adding shards one by one, a step run twice), it
- * keeps its place and each item's result from it is replaced, never counted twice. Skipped and
+ * keeps its place and each item's result from it is replaced, never counted twice, as long as the
+ * run is among the kept runs and the item's result from it among its kept results: a run given
+ * again once trimmed away counts as a new one (a run outside a workflow always does). Skipped and
  * reused items are only marked seen. Then results are trimmed to `limits.results` per item, runs
  * to `limits.unseenRuns`, and items not seen in the last `limits.unseenRuns` runs are dropped.
- * `keys` are the records' keys, `historyKeys` of their items unless given.
+ * `keys` are the records' keys over the whole input (`recordKeys` of the run's plan; for records
+ * that are the whole input, as a merge's, `historyKeys` of their items).
  */
-function historyAfter(previous, run, records, keys = historyKeys(records.map(record => record.item))) {
+function historyAfter(previous, run, records, keys) {
     const limits = { ...previous.limits };
     const runs = previous.runs.map(one => ({ ...one }));
     const thisRun = runEntry(runs, run);
@@ -35462,15 +35596,15 @@ function assignShards(estimates, shards) {
  * When the history holds an earlier attempt of this workflow run (`runId`) that split the same
  * items over as many shards, the split is that one: a re-run attempt of one shard runs the same
  * items as its first attempt, whatever durations were learned since. Else it balances the
- * durations known from other runs.
+ * durations known from other runs. Its `keys` are its items' keys over the whole input: what
+ * chooseReused, scheduleByHistory and historyAfter (through recordKeys) take for them.
  */
 function takeShard(plan, shard, history, runId) {
     const keys = plan.prepared.map(prepared => itemText(prepared.item));
     const digest = itemsDigest(keys);
     const durations = durationsBefore(history, runId);
-    const historyKeyOf = historyKeys(plan.prepared.map(prepared => prepared.item));
-    const known = historyKeyOf.some(key => durations.has(key));
-    const estimates = estimateDurations(historyKeyOf, durations);
+    const known = plan.keys.some(key => durations.has(key));
+    const estimates = estimateDurations(plan.keys, durations);
     const stored = splitOf(history, runId, shard.total, digest);
     const splitReused = stored !== undefined && stored.length === keys.length;
     const shardOf = splitReused ? stored : assignShards(estimates, shard.total);
@@ -35482,6 +35616,8 @@ function takeShard(plan, shard, history, runId) {
         // Sharding refuses tasks with needs, so there are none to carry over.
         needs: plan.needs === undefined ? undefined : mine.map(() => []),
         priorities: mine.map(index => plan.priorities[index]),
+        // Keys over the whole input: a repeated item's key is the same in every shard.
+        keys: mine.map(index => plan.keys[index]),
         shard: {
             ...shard,
             itemCount: keys.length,
@@ -35516,8 +35652,8 @@ function describeShard(shard, count, splitReused = false) {
     const balance = splitReused
         ? `split as the first attempt of this run split them${shard.byTimings ? `: ${duration}` : ''}`
         : shard.byTimings
-            ? `balanced by timings: ${duration}`
-            : 'dealt round-robin; give timings to balance by duration';
+            ? `balanced by known durations: ${duration}`
+            : 'dealt round-robin; give history to balance by duration';
     return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`;
 }
 
@@ -35815,6 +35951,10 @@ function mergeReports(files, refused = []) {
         haltKind: mergedHaltKind(ordered),
         // The latest attempt's: the merged report is of that attempt, whichever files it re-ran.
         ...(run === undefined ? {} : { run }),
+        // Shards that all were dry runs merge into one; any real shard makes the merge real.
+        ...(ordered.length > 0 && ordered.every(file => file.report.dryRun === true)
+            ? { dryRun: true }
+            : {}),
         merged: {
             files: files.length,
             shards: first?.total ?? null,
@@ -35938,6 +36078,39 @@ function processEnd({ exitCode, signal }) {
     const code = exitCode === null ? '' : `exit code ${exitCode}`;
     return signal === null ? code : [signal, code].filter(part => part !== '').join(', ');
 }
+/**
+ * Whether a task of this status ran in this run: it has a duration worth showing and a place on
+ * the timeline. A skipped task never started; a reused one stands on an earlier run's success.
+ */
+function ranInThisRun(status) {
+    switch (status) {
+        case TaskStatus.Success:
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+            return true;
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
+/**
+ * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
+ * same rule as a record's `flaky` field, read from its status and attempts so that results files
+ * written before the field existed say it too.
+ */
+function isFlaky(record) {
+    switch (record.status) {
+        case TaskStatus.Success:
+            return record.attempts > 1;
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
 /** True for the statuses that fail the step. */
 function isUnsuccessful(status) {
     switch (status) {
@@ -35969,7 +36142,8 @@ function publicResult(record) {
         outputs: record.outputs,
         needs: record.needs,
         resolve: record.resolve,
-        flaky: record.flaky,
+        // As the `flaky` output counts: also for records of files written before the field.
+        flaky: isFlaky(record) ? true : undefined,
         reusedFrom: record.reusedFrom === undefined
             ? undefined
             : { ...record.reusedFrom, at: new Date(record.reusedFrom.at).toISOString() }
@@ -36338,19 +36512,6 @@ function nodeLabel(node, maxLabel) {
 const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 /** A slot as a whole number of at least 1. */
 const slotOf = (slot) => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1);
-/** Whether a task of this status ran here, and so has a place on the timeline. */
-function drawn(status) {
-    switch (status) {
-        case TaskStatus.Success:
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-            return true;
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
-}
 /**
  * When each task that ran was on its worker slot: times made finite and not negative, and no two
  * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
@@ -36361,7 +36522,7 @@ function drawn(status) {
  */
 function slotTimes(tasks) {
     const ran = tasks.flatMap((task, index) => {
-        if (!drawn(task.status))
+        if (!ranInThisRun(task.status))
             return [];
         const start = time(task.startMs);
         return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }];
@@ -36967,7 +37128,7 @@ const LINE_CHARS = 500;
  * become a link (GFM links bare addresses whatever backslashes precede them), an image or emphasis.
  */
 function summaryHead(report, title) {
-    if (isDryRun(report))
+    if (report.dryRun === true)
         return dryRunHead(report, title);
     const { counts } = report;
     const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success];
@@ -36980,11 +37141,7 @@ function summaryHead(report, title) {
     const tally = describeCounts(report, counts.total - report.records.length, label);
     if (tally !== '')
         parts.push(`<p>${tally}</p>\n`);
-    const speed = notableSpeedUp(report);
-    parts.push(`Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
-        (speed === undefined
-            ? '.\n'
-            : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`));
+    parts.push(timing(report));
     const origin = describeOrigin(report);
     if (origin !== '')
         parts.push(`${origin}\n`);
@@ -36997,14 +37154,21 @@ function summaryHead(report, title) {
         parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`);
     return parts;
 }
-/**
- * Whether nothing ran because the run was a dry run: every task is skipped as one, but those it
- * shows as reused (they succeeded before, and a run would not start them either).
- */
-function isDryRun(report) {
-    const dry = (record) => record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON;
-    return (report.records.some(dry) &&
-        report.records.every(record => dry(record) || record.status === TaskStatus.Reused));
+/** How long the run took on how many workers, with its speed-up; or that nothing ran, when so. */
+function timing(report) {
+    const { records } = report;
+    // Wall time and workers mean nothing when every task stands on an earlier success.
+    // (A merge's items without a result are not among them.)
+    const allReused = records.length > 0 &&
+        records.length === report.counts.total &&
+        records.every(record => record.status === TaskStatus.Reused);
+    if (allReused)
+        return 'Nothing ran: every task succeeded before.\n';
+    const speed = notableSpeedUp(report);
+    return (`Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
+        (speed === undefined
+            ? '.\n'
+            : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`));
 }
 /** A dry run's opening: it says so, has no times or outcomes to show, and counts what a run would reuse. */
 function dryRunHead(report, title) {
@@ -37056,10 +37220,12 @@ function nameList(records, label, note = (_) => '', max = MAX_NAMED) {
 function describeOrigin(report) {
     const { shard, merged } = report;
     if (shard !== undefined) {
+        // A shard's items are its share, run or reused; a re-run attempt splits as its first did.
+        const reused = report.counts.reused > 0 ? `, **${count(report.counts.reused)}** of them reused` : '';
         const balance = shard.byTimings
-            ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
+            ? `, balanced by known durations (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
             : '';
-        return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`;
+        return `Shard **${shard.index}/${shard.total}** has **${count(report.counts.total)}** of the **${count(shard.itemCount)}** items${reused}${balance}.`;
     }
     if (merged === undefined)
         return '';
@@ -37084,23 +37250,6 @@ function describeOrigin(report) {
 
 /** Most tasks named in each list of the section; the others are counted. */
 const summary_flaky_MAX_NAMED = 20;
-/**
- * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
- * same rule as a record's `flaky` field, read from its status and attempts so that results files
- * written before the field existed say it too.
- */
-function isFlaky(record) {
-    switch (record.status) {
-        case TaskStatus.Success:
-            return record.attempts > 1;
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
-}
 /**
  * The "🔁 Flaky" section, or nothing: the tasks that failed and then succeeded on a retry in this
  * run, with their attempts, and the other tasks of this run that the history saw flaky in recent
@@ -37147,7 +37296,22 @@ function repositoryUrl(env = process.env) {
         return undefined;
     if (repository.split('/').some(part => part === '.' || part === '..'))
         return undefined;
+    if (!readAsWritten(server))
+        return undefined;
     return `${server}/${repository}`;
+}
+/**
+ * Whether a browser reads the server's host as it is written: `https://0` is 0.0.0.0 to it, and
+ * `https://010.1` is 8.0.0.1, numbers it reads as an IPv4 address in another notation.
+ */
+function readAsWritten(server) {
+    const written = (server.split('/')[2] ?? '').replace(/:\d+$/, '').toLowerCase();
+    try {
+        return new URL(server).hostname === written;
+    }
+    catch {
+        return false;
+    }
 }
 /** The page of one attempt of a workflow run, or undefined without a repository address. */
 function attemptUrl(repository, { runId, attempt }) {
@@ -37161,14 +37325,17 @@ function attemptUrl(repository, { runId, attempt }) {
 function attemptName({ runId, attempt }) {
     return `run ${runId}, attempt ${attempt}`;
 }
+/** Months as the summary names them: fixed, where ICU's names vary (`Sept` in Node 20's en-GB). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** A time as the summary gives it, in UTC to the minute: `7 Dec 2026 10:02 UTC`; '' when invalid. */
 function utcMinute(epochMs) {
     const date = new Date(epochMs);
     if (Number.isNaN(date.getTime()))
         return '';
-    const month = date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
-    const clock = date.toISOString().slice(11, 16);
-    return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()} ${clock} UTC`;
+    const clock = [date.getUTCHours(), date.getUTCMinutes()]
+        .map(part => String(part).padStart(2, '0'))
+        .join(':');
+    return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ${clock} UTC`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-reused.ts
@@ -37257,6 +37424,7 @@ function reusedCell(record, repository) {
 
 
 
+
 /** Runs with more tasks than this list only those that did not succeed: a collapsed table of more
  * rows than this is too long to look through, and would take much of the summary's size budget. */
 const EVERY_ROW_UP_TO = 500;
@@ -37310,7 +37478,7 @@ function taskTable(plan, rows) {
  * mark links to the run attempt it succeeded in. Tasks that did not run here show no duration.
  */
 function tableRow(record, columns, repository) {
-    const duration = ranHere(record.status) ? formatDuration(record.durationMs) : '';
+    const duration = ranInThisRun(record.status) ? formatDuration(record.durationMs) : '';
     const status = record.status === TaskStatus.Reused
         ? reusedCell(record, repository)
         : `<td title="${STATUS_WORDS[record.status]}">${STATUS_MARK[record.status]}</td>`;
@@ -37332,19 +37500,6 @@ function exitCell(record) {
         return record.exitCode === null ? signal : `${signal}, ${record.exitCode}`;
     }
     return record.exitCode === null || record.exitCode === 0 ? '' : String(record.exitCode);
-}
-/** Whether a task of this status ran in this run, so that its duration is worth a cell. */
-function ranHere(status) {
-    switch (status) {
-        case TaskStatus.Success:
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-            return true;
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
 }
 /** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */
 function everyRowCaption(rows, missing, ofTotal) {
@@ -37573,11 +37728,8 @@ function annotationError(error) {
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9;
-/**
- * Warnings for flaky tasks, at most: GitHub keeps 10 warnings per step, and the action may need
- * one for cut outputs and one for a file it could not write.
- */
-const MAX_FLAKY_ANNOTATIONS = 8;
+/** Warning annotations GitHub shows per step; those sent past them are dropped. */
+const WARNINGS_PER_STEP = 10;
 /** GitHub cuts annotation messages at 4,096 characters: a few lines stay well within. */
 const MAX_ANNOTATION_CHARS = 4000;
 /** Share of GitHub's 1 MB of outputs per job that `results` and `failed-items` may take. */
@@ -37656,23 +37808,28 @@ function failureMessage(report) {
         `(${parts.join(', ')})${list}.${note}`);
 }
 /**
- * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item:
- * at most MAX_FLAKY_ANNOTATIONS in all, the last one saying how many more there are when they do
- * not all fit, so that GitHub's 10 warnings per step keep room for the action's own.
+ * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item,
+ * within the warnings GitHub still shows for the step after the action's own (`room`): when they
+ * do not all fit, the last one says how many more there are; with no room at all, a log line does.
+ * The action's own warnings (files not written, outputs cut, tasks' step files) are sent before.
  */
-function annotateFlaky(report) {
+function annotateFlaky(report, room = WARNINGS_PER_STEP - sentWarnings()) {
     const flaky = report.records.filter(isFlaky);
-    const fits = flaky.length <= MAX_FLAKY_ANNOTATIONS;
-    const shown = fits ? flaky : flaky.slice(0, MAX_FLAKY_ANNOTATIONS - 1);
+    const shown = flaky.length <= room ? flaky : flaky.slice(0, Math.max(0, room - 1));
     for (const record of shown) {
         const message = `${taskHeadline(record)}: flaky, it failed and then succeeded on a retry.`;
         warning(message, { title: itemLabel(record.item, 200) });
     }
-    if (!fits) {
-        const more = flaky.length - shown.length;
-        warning(`${counted(more, 'more task was', 'more tasks were')} flaky (failed, then succeeded on a retry); ` +
-            'the job summary names them.', { title: 'Flaky tasks' });
-    }
+    const more = flaky.length - shown.length;
+    if (more === 0)
+        return;
+    const others = shown.length > 0 ? 'more ' : '';
+    const message = `${counted(more, `${others}task was`, `${others}tasks were`)} flaky ` +
+        '(failed, then succeeded on a retry); the job summary names them.';
+    if (room > 0)
+        warning(message, { title: 'Flaky tasks' });
+    else
+        info(message);
 }
 /**
  * Writes the job summary under its title, with what the history says of the run's items, and
@@ -42907,10 +43064,38 @@ class PatternTemplate {
                 throw new PlaceholderError(`Placeholder ${part.source} cannot be used in a path pattern for ` +
                     `${describeItem(item, seq)}: its value contains ${bad}, which no path pattern line can carry.`);
             }
+            const unnamed = unnamedPath(result.value, part.placeholder);
+            if (unnamed !== undefined) {
+                throw new PlaceholderError(`Placeholder ${part.source} cannot be used in a path pattern for ` +
+                    `${describeItem(item, seq)}: its value '${result.value}' ${unnamed}. Expected a value ` +
+                    'that names a path of its own: not empty, with no . or .. part.');
+            }
             return globEscape(result.value);
         })
             .join('');
     }
+}
+/** Where paths divide: `/`, and on Windows `\` too. */
+const SEPARATORS = process.platform === 'win32' ? /[\\/]/ : /\//;
+/**
+ * Why a value would not name exactly its own path in a pattern, or undefined when it does: an
+ * empty value (`packages/{}/**` would be `packages/**`) or a `.` or `..` part (folded away). `{//}`
+ * of an item without a folder is `.`, the working directory, which is that item's folder.
+ */
+function unnamedPath(value, placeholder) {
+    if (placeholder.kind === 'sequence' || placeholder.kind === 'slot')
+        return undefined;
+    const folderForm = 'pathForm' in placeholder && placeholder.pathForm === '//';
+    if (folderForm && value === '.')
+        return undefined;
+    const parts = value.split(SEPARATORS);
+    if (parts.every(part => part === '')) {
+        return `names no path, so the pattern would name the folder around it`;
+    }
+    const dots = parts.find(part => part === '.' || part === '..');
+    if (dots === undefined)
+        return undefined;
+    return `has the part '${dots}', which is folded away, so the pattern would name another path`;
 }
 /** The first character of a value that a one-line path pattern cannot hold, described. */
 function unpatternable(value) {
@@ -43019,6 +43204,7 @@ function isInside(path, folder) {
 
 
 
+
 /**
  * Renders every command and checks every item before anything runs, so that a bad template, a
  * placeholder that names nothing, a command that could not start (a string over Linux's 128 KiB,
@@ -43062,7 +43248,8 @@ function prepareItems(items, template, itemsInput = Inputs.Items, budget, source
             return { index, item, command, spawnRoom };
         return { index, item, command, spawnRoom, sources: sourcesOf(item, index) };
     });
-    return { template, prepared, needs: undefined, priorities: items.map(priorityOf) };
+    const keys = historyKeys(items);
+    return { template, prepared, needs: undefined, priorities: items.map(priorityOf), keys };
 }
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
 function prepareTasks(tasks, execution, budget) {
@@ -43099,7 +43286,8 @@ function prepareTasks(tasks, execution, budget) {
         template,
         prepared,
         needs: tasks.map(task => task.needs.map(need => indexOf.get(need))),
-        priorities: tasks.map(task => task.priority ?? 0)
+        priorities: tasks.map(task => task.priority ?? 0),
+        keys: historyKeys(tasks.map(task => task.name))
     };
 }
 /** Parses the command template, naming the input when it is unusable. */
@@ -43301,6 +43489,8 @@ function readEntry(json, newest) {
 
 
 
+
+
 /** Name of the history file a run writes for the next one. */
 const HISTORY_FILE = 'history.json';
 /** The largest history file read: far above the bounds a history keeps (~1 MB per 1,000 items). */
@@ -43340,7 +43530,14 @@ async function readHistory(path) {
     catch {
         return none(`'${path}' is not JSON`);
     }
-    const read = historyFromJson(json, Math.round(modified));
+    let read;
+    try {
+        read = historyFromJson(json, Math.round(modified));
+    }
+    catch (error) {
+        // Whatever the file holds, it may slow the run down but never fail it.
+        return none(`'${path}' cannot be used (${itemTextLabel(String(error), 100)})`);
+    }
     if (typeof read === 'string')
         return none(`'${path}' ${read}`);
     const { history, left, of, first } = read;
@@ -43372,17 +43569,19 @@ class LeftOut {
     left = 0;
     of = 0;
     first = '';
-    /** Reads one entry with `read`, or counts it as left out. */
+    /** Reads one entry with `read`, or counts it as left out, whatever it throws. */
     take(where, read) {
         this.of++;
         try {
             return read();
         }
         catch (error) {
-            if (!(error instanceof FieldError))
-                throw error;
-            if (this.left++ === 0)
-                this.first = error.within(where).message;
+            if (this.left++ === 0) {
+                const why = error instanceof FieldError
+                    ? error.within(where).message
+                    : `'${where}' cannot be read (${String(error)})`;
+                this.first = itemTextLabel(why, 200);
+            }
             return undefined;
         }
     }
@@ -43398,7 +43597,7 @@ function historyOf(file) {
         return `was written by a newer parallel-exec (history version ${version}; this one reads ${history_format_HISTORY_VERSION})`;
     }
     if (version !== history_format_HISTORY_VERSION)
-        return `has history version ${JSON.stringify(version) ?? 'none'}, not ${history_format_HISTORY_VERSION}`;
+        return `has history version ${version === undefined ? 'none' : shownJson(version, 20)}, not ${history_format_HISTORY_VERSION}`;
     if (!Array.isArray(file.runs) || !isObject(file.items)) {
         return "is not a history: it needs a 'runs' array and an 'items' object";
     }
@@ -43418,7 +43617,7 @@ function historyOf(file) {
     const newest = runs.reduce((highest, run) => Math.max(highest, run.seq), 0);
     const items = new Map();
     for (const [key, json] of Object.entries(file.items)) {
-        const entry = left.take(`items[${JSON.stringify(key)}]`, () => readEntry(json, newest));
+        const entry = left.take(`items[${shownJson(key, 40)}]`, () => readEntry(json, newest));
         if (entry !== undefined)
             items.set(key, entry);
     }
@@ -43431,7 +43630,7 @@ function fromTimings(timings, modified) {
     const keys = [];
     const records = [];
     for (const [key, ms] of Object.entries(timings)) {
-        const durationMs = left.take(`timings[${JSON.stringify(key)}]`, () => milliseconds.read(ms));
+        const durationMs = left.take(`timings[${shownJson(key, 40)}]`, () => milliseconds.read(ms));
         if (durationMs === undefined)
             continue;
         keys.push(key);
@@ -43442,6 +43641,7 @@ function fromTimings(timings, modified) {
 }
 /** The fields of a results file's record that a history takes; any may be anything. */
 const RECORD_FIELDS = {
+    item: jsonValue,
     status: oneOf(TaskStatus),
     durationMs: milliseconds,
     endedAt: optional(nullable(isoTime)),
@@ -43467,16 +43667,17 @@ function fromResults(file, modified) {
     catch {
         identity = undefined;
     }
+    // Keys over the file's records: right for a whole run's or a merge's file. A shard's file
+    // holds only some items, so an item repeated in the input may be numbered as another shard's.
+    const keys = historyKeys(records.map(record => record.item));
     const ended = records.reduce((latest, record) => Math.max(latest, record.endedAt ?? 0), 0);
     const at = ended > 0 ? ended : modified;
-    return left.with(historyAfter(emptyHistory(), { identity, at }, records));
+    return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys));
 }
 /** The part of a results file's record that a history takes. */
 function recordOf(json) {
     if (!isObject(json))
         throw new FieldError('', 'is not an object. Expected a result');
-    if (json.item === undefined)
-        throw new FieldError('item', 'is missing. Expected an item');
     const read = (key, field) => {
         try {
             return field.read(json[key]);
@@ -43486,7 +43687,7 @@ function recordOf(json) {
         }
     };
     const record = {
-        item: json.item,
+        item: read('item', RECORD_FIELDS.item),
         status: read('status', RECORD_FIELDS.status),
         durationMs: read('durationMs', RECORD_FIELDS.durationMs),
         endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null
@@ -43501,17 +43702,38 @@ function recordOf(json) {
         record.sourcesDigest = sourcesDigest;
     return record;
 }
-/** The JSON text of a history file: compact, as it is read by programs and kept in a cache. */
-function historyFileText(history) {
-    const file = {
+/**
+ * The JSON text of a history file: compact, as it is read by programs and kept in a cache. Never
+ * over `maxBytes` (what readHistory reads) while the runs alone fit: when the items do not all
+ * fit, those seen least recently are left out until the rest fits.
+ */
+function historyFileText(history, maxBytes = MAX_HISTORY_BYTES) {
+    const head = JSON.stringify({
         version: HISTORY_VERSION,
         kind: HISTORY_KIND,
         limits: history.limits,
-        runs: history.runs.map(run => HISTORY_RUN.write(run)),
-        // fromEntries defines each key as the object's own, so an item named __proto__ stays an item.
-        items: Object.fromEntries([...history.items].map(([key, entry]) => [key, HISTORY_ENTRY.write(entry)]))
-    };
-    return JSON.stringify(file) + '\n';
+        runs: history.runs.map(run => HISTORY_RUN.write(run))
+    });
+    // Each item as `"key":{…}`; JSON.stringify quotes a key such as __proto__ as any other.
+    const items = [...history.items].map(([key, entry]) => ({
+        seen: entry.seen,
+        text: `${JSON.stringify(key)}:${JSON.stringify(HISTORY_ENTRY.write(entry))}`
+    }));
+    const bytes = (text) => Buffer.byteLength(text) + 1;
+    // `{…,"items":{` and `}}` plus a newline, and a comma or brace per item.
+    let room = maxBytes - bytes(head) - '"items":{}'.length - 1;
+    const kept = new Set();
+    const byRecency = items.map((_, position) => position);
+    byRecency.sort((a, b) => items[b]?.seen - items[a]?.seen || a - b);
+    for (const position of byRecency) {
+        const size = bytes(items[position].text);
+        if (size > room)
+            break;
+        room -= size;
+        kept.add(position);
+    }
+    const written = items.filter((_, position) => kept.has(position)).map(item => item.text);
+    return `${head.slice(0, -1)},"items":{${written.join(',')}}}\n`;
 }
 /** Writes the history for the next run into `directory`, and returns its path. */
 async function writeHistory(directory, history) {
@@ -43548,10 +43770,24 @@ function scheduleByHistory(plan, history, runId) {
     const durations = durationsBefore(history, runId);
     if (durations.size === 0)
         return;
-    const keys = historyKeys(plan.prepared.map(prepared => prepared.item));
+    const { keys } = plan;
     plan.priorities = prioritiesFromTimings(keys, plan.priorities, durations);
     const known = keys.filter(key => durations.has(key)).length;
     info(`Durations known for ${known} of ${keys.length}: the longest start first.`);
+}
+/**
+ * The history key of each record of a run of `plan` (a whole run or one shard), by the record's
+ * `index` in the whole input: the `keys` historyAfter and recentFlakiness take for them. A merge
+ * passes its merged records (the whole input) as `prepared`, with `historyKeys` of their items.
+ */
+function recordKeys(plan, records) {
+    const positionOf = new Map(plan.prepared.map((prepared, position) => [prepared.index, position]));
+    return records.map(record => {
+        const position = positionOf.get(record.index);
+        if (position === undefined)
+            throw new Error(`No item ${record.index} in the run's plan`);
+        return plan.keys[position];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/run/outcome-record.ts
@@ -43606,6 +43842,7 @@ function dryRun(plan, maxWorkers, shell) {
         durationMs: 0,
         workers: Math.min(maxWorkers, total),
         shell,
+        dryRun: true,
         haltReason: null,
         haltKind: null
     };

@@ -37,6 +37,8 @@ const OWN_COMMANDS = [
   /^::group::(✅|❌|⏱️|⛔|⏭️) #\d+ /,
   /^::endgroup::$/,
   /^::error title=[^:]*::(❌|⏱️|⛔) #\d+ /,
+  // A task that passed on a retry (item 3) is flaky: warned of, under its escaped name.
+  /^::warning title=[^:]*::✅ #\d+ .*: flaky, it failed and then succeeded on a retry\.$/,
   /^::error::(\d+ of \d+ tasks did not succeed|Invalid |Placeholder )/,
   /^::debug::(Task \d+ (started in slot \d+: |ended: )|Summary built in )/
 ]

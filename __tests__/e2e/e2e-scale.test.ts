@@ -33,7 +33,7 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     })
   )
 
-  it('runs every item in exactly one shard, balanced by timings, then merges them', async () => {
+  it('runs every item in exactly one shard, balanced by known durations, then merges them', async () => {
     const shards = await Promise.all(
       [0, 1, 2].map(index =>
         runAction({
@@ -60,11 +60,11 @@ describe('sharding over matrix jobs, and merging the shards', () => {
       expect(shard.outputs.shard).toBe(`${index}/3`)
       expect(shard.outputs.total).toBe(String(ran[index]?.length))
       expect(shard.summary).toContain(
-        `Shard **${index}/3** ran **${ran[index]?.length}** of **13** items, balanced by timings`
+        `Shard **${index}/3** has **${ran[index]?.length}** of the **13** items, balanced by known durations`
       )
     }
     expect(shards[0]?.log).toContain(
-      'Shard 0/3: 1 of 13 items (balanced by timings: about 1.2s of 2.4s in all).'
+      'Shard 0/3: 1 of 13 items (balanced by known durations: about 1.2s of 2.4s in all).'
     )
     // {#} is the item's number among all the items, in every shard
     expect(shards[1]?.log).toContain('number 11 of item-10')
@@ -247,7 +247,7 @@ describe('sharding over matrix jobs, and merging the shards', () => {
     const run = await runAction({ items: 'a\nb\nc\nd\ne', command: 'echo {}', shard: '1/2' })
     expect(results(run.outputs).map(r => r.item)).toEqual(['b', 'd'])
     expect(run.log).toContain(
-      'Shard 1/2: 2 of 5 items (dealt round-robin; give timings to balance by duration).'
+      'Shard 1/2: 2 of 5 items (dealt round-robin; give history to balance by duration).'
     )
     const empty = await runAction({ items: 'a', command: 'echo {}', shard: '3/4' })
     expect(empty.code).toBe(0)

@@ -140,6 +140,12 @@ describe('takeShard', () => {
     expect(describeShard(again[0]!.shard, 1, true)).toBe(
       'Shard 0/3: 1 of 5 items (split as the first attempt of this run split them: about 900ms of 2.5s in all).'
     )
+    expect(describeShard(other.shard, other.prepared.length)).toMatch(
+      /^Shard 0\/3: \d of 5 items \(balanced by known durations: about .* in all\)\.$/
+    )
+    expect(describeShard(takeShard(plan(), { index: 0, total: 3 }, emptyHistory()).shard, 2)).toBe(
+      'Shard 0/3: 2 of 5 items (dealt round-robin; give history to balance by duration).'
+    )
     // Not for other items, nor over another number of shards.
     const fewer = prepareItems(['a', 'b', 'c', 'd'], CommandTemplate.parse('echo {}', Shell.Bash))
     expect(takeShard(fewer, { index: 0, total: 3 }, learned, 7).splitReused).toBe(false)

@@ -9,6 +9,7 @@ import {
   setOutputs,
   writeSummary
 } from '../../src/report/outputs.js'
+import * as core from '../../src/action/actions-core.js'
 import { HaltKind } from '../../src/model/halt.js'
 import { repositoryUrl } from '../../src/report/run-links.js'
 import { TaskStatus } from '../../src/model/task-status.js'
@@ -34,6 +35,7 @@ beforeEach(() => {
   writeFileSync(process.env.GITHUB_OUTPUT, '')
   writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
   printed = []
+  core.resetWarningCount()
   jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
     printed.push(String(chunk))
     return true
@@ -128,6 +130,21 @@ describe('setOutputs with reused and flaky tasks', () => {
     expect(JSON.parse(outputs['failed-items'] as string)).toEqual([])
   })
 
+  it('marks as flaky in results exactly the tasks the flaky output counts, whatever file they came from', () => {
+    // A results file written before the `flaky` field: a success on its second attempt.
+    const older = record(0, 'old', TaskStatus.Success, { attempts: 2 })
+    const records = [
+      older,
+      flakyRecord(1, 'new'),
+      record(2, 'x', TaskStatus.Failure, { attempts: 3 })
+    ]
+    setOutputs(report(records), '')
+    const outputs = readOutputs(process.env.GITHUB_OUTPUT as string)
+    const results = JSON.parse(outputs.results as string) as { flaky?: true }[]
+    expect(outputs.flaky).toBe('2')
+    expect(results.map(result => result.flaky === true)).toEqual([true, true, false])
+  })
+
   it('writes 0 for both when none was reused or flaky', () => {
     setOutputs(report([record(0, 'a', TaskStatus.Success)]), '')
     const outputs = readOutputs(process.env.GITHUB_OUTPUT as string)
@@ -147,18 +164,43 @@ describe('annotateFlaky', () => {
     ])
   })
 
-  it('takes at most 8 warnings, the last saying how many more tasks were flaky', () => {
+  it('takes the 10 warnings GitHub shows, the last saying how many more tasks were flaky', () => {
     annotateFlaky(report(Array.from({ length: 12 }, (_, i) => flakyRecord(i, `t${i}`))))
-    expect(warnings()).toHaveLength(8)
-    expect(warnings()[6]).toContain('title=t6::')
-    expect(warnings()[7]).toBe(
-      '::warning title=Flaky tasks::5 more tasks were flaky (failed, then succeeded on a retry); ' +
+    expect(warnings()).toHaveLength(10)
+    expect(warnings()[8]).toContain('title=t8::')
+    expect(warnings()[9]).toBe(
+      '::warning title=Flaky tasks::3 more tasks were flaky (failed, then succeeded on a retry); ' +
         'the job summary names them.\n'
     )
     printed.length = 0
-    annotateFlaky(report(Array.from({ length: 8 }, (_, i) => flakyRecord(i, `t${i}`))))
-    expect(warnings()).toHaveLength(8)
+    core.resetWarningCount()
+    annotateFlaky(report(Array.from({ length: 10 }, (_, i) => flakyRecord(i, `t${i}`))))
+    expect(warnings()).toHaveLength(10)
     expect(warnings().every(line => !line.includes('more tasks'))).toBe(true)
+  })
+
+  it('leaves the warnings the action sent before room, whatever their number', () => {
+    for (const before of [0, 1, 2, 5, 9, 10, 14]) {
+      for (const flakyCount of [1, 3, 10, 12]) {
+        printed.length = 0
+        core.resetWarningCount()
+        // As the action's own: a file not written, outputs cut, a task's step files.
+        for (let i = 0; i < before; i++) core.warning(`own warning ${i}`)
+        annotateFlaky(report(Array.from({ length: flakyCount }, (_, i) => flakyRecord(i, `t${i}`))))
+        const flakyWarnings = warnings().slice(before)
+        const room = Math.max(0, 10 - before)
+        expect(flakyWarnings).toHaveLength(Math.min(flakyCount, room))
+        if (flakyCount > room && room > 0) {
+          expect(flakyWarnings.at(-1)).toContain('title=Flaky tasks::')
+          const others = room > 1 ? 'more ' : ''
+          expect(flakyWarnings.at(-1)).toContain(`::${flakyCount - room + 1} ${others}tasks were`)
+        }
+        if (room === 0) {
+          expect(printed.join('')).toContain(`${flakyCount} task`)
+          expect(printed.join('')).toContain('the job summary names them.')
+        }
+      }
+    }
   })
 
   it('does not warn for a task that failed on every attempt', () => {

@@ -119,7 +119,7 @@ describe('a dry run that would reuse tasks', () => {
       reused(1, 'b'),
       reused(2, 'c')
     ]
-    const text = buildSummary(report(records), 'ci')
+    const text = buildSummary(report(records, { dryRun: true }), 'ci')
     expect(text).toMatch(
       /^<h2>⏭️ ci: dry run of 3 tasks<\/h2>\n\n<p>Dry run: nothing was run\. The table lists the 3 tasks and the log each command\. 2 of them would be reused: they succeeded before with the same command\.<\/p>/
     )
@@ -169,5 +169,45 @@ describe('flaky tasks', () => {
       '<p>25 tasks failed, then succeeded on a retry: <code>t0</code> (3 attempts)'
     )
     expect(text).toContain('<code>t19</code> (3 attempts) and 5 more.</p>')
+  })
+})
+
+describe('a shard that reused tasks', () => {
+  const shard = {
+    index: 1,
+    total: 3,
+    itemCount: 9,
+    itemsDigest: '0'.repeat(64),
+    splitDigest: '0'.repeat(64),
+    byTimings: true,
+    estimatedMs: 1000,
+    estimatedTotalMs: 3000,
+    items: [1, 4, 7].map(index => ({ index, item: `i${index}` }))
+  }
+
+  it('says how many of its items it has and how many were reused, not that it ran them all', () => {
+    const records = [reused(1, 'i1'), record(4, 'i4', TaskStatus.Success), reused(7, 'i7')]
+    const text = buildSummary(report(records, { shard }), 'ci')
+    expect(text).toContain(
+      'Shard **1/3** has **3** of the **9** items, **2** of them reused, balanced by known durations (about 1.0s of 3.0s).'
+    )
+    expect(text).not.toMatch(/ran \*\*3\*\*|by timings/)
+    const fresh = buildSummary(report([record(4, 'i4', TaskStatus.Success)], { shard }), 'ci')
+    expect(fresh).toContain('Shard **1/3** has **1** of the **9** items, balanced by known')
+  })
+})
+
+describe('a run that reused every task', () => {
+  it('says nothing ran, not a wall time of 0ms', () => {
+    const records = [reused(0, 'a'), reused(1, 'b')]
+    const text = buildSummary(report(records, { durationMs: 0 }), 'ci')
+    expect(text).toContain('<h2>✅ ci: 2 of 2 succeeded (2 reused)</h2>\n')
+    expect(text).toContain('\nNothing ran: every task succeeded before.\n')
+    expect(text).not.toContain('Wall time')
+    // One task that ran, or an item without a result, and the wall time is said again.
+    const ran = [reused(0, 'a'), record(1, 'b', TaskStatus.Success)]
+    expect(buildSummary(report(ran), 'ci')).toContain('Wall time **2.0s** on **2 workers**')
+    const lacking = report(records, { counts: { ...report(records).counts, total: 3 } })
+    expect(buildSummary(lacking, 'ci')).not.toContain('Nothing ran')
   })
 })

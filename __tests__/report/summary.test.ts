@@ -150,7 +150,7 @@ describe('failures first', () => {
       skipReason: 'dry run',
       blockedBy: undefined
     }))
-    expect(buildSummary(report(dryRun.slice(0, 5)))).not.toContain('<p>⏭️')
+    expect(buildSummary(report(dryRun.slice(0, 5), { dryRun: true }))).not.toContain('<p>⏭️')
   })
 
   it('does not list a task a halt skipped while its need still ran, whatever the need then became', () => {
@@ -412,7 +412,7 @@ describe('in a dry run', () => {
     const records = ['a', 'b'].map((name, i) =>
       record(i, name, TaskStatus.Skipped, { skipReason: 'dry run', durationMs: 0 })
     )
-    const text = buildSummary(report(records), 'ci')
+    const text = buildSummary(report(records, { dryRun: true }), 'ci')
     expect(text).toMatch(/^<h2>⏭️ ci: dry run of 2 tasks<\/h2>\n\n<p>Dry run: nothing was run\./)
     expect(text).not.toContain('speed-up')
     expect(text).not.toContain('succeeded')

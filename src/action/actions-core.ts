@@ -94,9 +94,23 @@ export function error(message: string | Error, properties: core.AnnotationProper
   print(() => core.error(neutraliseInline(String(message)), safeProperties(properties)))
 }
 
-/** A warning annotation. */
+/** Warning annotations sent by this step so far: GitHub shows only the first 10 of a step. */
+let warningsSent = 0
+
+/** A warning annotation, counted. */
 export function warning(message: string | Error, properties: core.AnnotationProperties = {}): void {
+  warningsSent++
   print(() => core.warning(neutraliseInline(String(message)), safeProperties(properties)))
+}
+
+/** How many warning annotations this step has sent, so that later ones know the room left. */
+export function sentWarnings(): number {
+  return warningsSent
+}
+
+/** Counts warnings from zero again: for a new step in the same process (tests run many). */
+export function resetWarningCount(): void {
+  warningsSent = 0
 }
 
 /** Fails the step: exit code 1 once the action ends, and an error annotation. */

@@ -35,6 +35,8 @@ export interface RunReport {
   merged?: MergeInfo
   /** The workflow run attempt it was, when the runner said (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`). */
   run?: RunIdentity
+  /** True for a dry run: nothing was started, whatever its records' statuses say. */
+  dryRun?: true
 }
 
 /** One attempt of one workflow run. */

@@ -72,6 +72,41 @@ export function processEnd({ exitCode, signal }: Pick<TaskRecord, 'exitCode' | '
   return signal === null ? code : [signal, code].filter(part => part !== '').join(', ')
 }
 
+/**
+ * Whether a task of this status ran in this run: it has a duration worth showing and a place on
+ * the timeline. A skipped task never started; a reused one stands on an earlier run's success.
+ */
+export function ranInThisRun(status: TaskStatus): boolean {
+  switch (status) {
+    case TaskStatus.Success:
+    case TaskStatus.Failure:
+    case TaskStatus.TimedOut:
+    case TaskStatus.Cancelled:
+      return true
+    case TaskStatus.Skipped:
+    case TaskStatus.Reused:
+      return false
+  }
+}
+
+/**
+ * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
+ * same rule as a record's `flaky` field, read from its status and attempts so that results files
+ * written before the field existed say it too.
+ */
+export function isFlaky(record: TaskRecord): boolean {
+  switch (record.status) {
+    case TaskStatus.Success:
+      return record.attempts > 1
+    case TaskStatus.Failure:
+    case TaskStatus.TimedOut:
+    case TaskStatus.Cancelled:
+    case TaskStatus.Skipped:
+    case TaskStatus.Reused:
+      return false
+  }
+}
+
 /** True for the statuses that fail the step. */
 export function isUnsuccessful(status: TaskStatus): boolean {
   switch (status) {

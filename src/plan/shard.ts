@@ -115,7 +115,7 @@ export function describeShard(shard: ShardInfo, count: number, splitReused = fal
   const balance = splitReused
     ? `split as the first attempt of this run split them${shard.byTimings ? `: ${duration}` : ''}`
     : shard.byTimings
-      ? `balanced by timings: ${duration}`
-      : 'dealt round-robin; give timings to balance by duration'
+      ? `balanced by known durations: ${duration}`
+      : 'dealt round-robin; give history to balance by duration'
   return `Shard ${shard.index}/${shard.total}: ${count} of ${shard.itemCount} items (${balance}).`
 }

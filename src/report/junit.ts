@@ -133,9 +133,10 @@ function skipOf(record: TaskRecord, report: RunReport): string {
   if (record.status === TaskStatus.Skipped) return record.skipReason ?? 'skipped'
   if (record.status === TaskStatus.Reused) {
     const from = record.reusedFrom
-    return from === undefined
-      ? 'reused'
-      : `reused: succeeded in run ${from.runId}, attempt ${from.attempt}`
+    const source =
+      from === undefined ? '' : `: succeeded in run ${from.runId}, attempt ${from.attempt}`
+    // A dry run reuses nothing: it says what a run would do.
+    return report.dryRun === true ? `dry run, would be reused${source}` : `reused${source}`
   }
   return report.haltReason ? `cancelled: ${report.haltReason}` : 'cancelled'
 }

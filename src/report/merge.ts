@@ -88,6 +88,10 @@ export function mergeReports(
     haltKind: mergedHaltKind(ordered),
     // The latest attempt's: the merged report is of that attempt, whichever files it re-ran.
     ...(run === undefined ? {} : { run }),
+    // Shards that all were dry runs merge into one; any real shard makes the merge real.
+    ...(ordered.length > 0 && ordered.every(file => file.report.dryRun === true)
+      ? { dryRun: true as const }
+      : {}),
     merged: {
       files: files.length,
       shards: first?.total ?? null,

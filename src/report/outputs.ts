@@ -6,7 +6,7 @@ import { count, counted } from '../model/words.js'
 import { failedItems, jsonArrayWithin, publicResult } from './results.js'
 import { type RunReport } from '../model/run-report.js'
 import { buildSummary, DEFAULT_SUMMARY_LIMITS } from './summary.js'
-import { isFlaky } from './summary-flaky.js'
+import { isFlaky } from '../model/task-record.js'
 import { repositoryUrl } from './run-links.js'
 import { type HistoryFacts } from '../model/history.js'
 import { failsTheRun } from './summary-failures.js'
@@ -16,11 +16,8 @@ import { HaltKind } from '../model/halt.js'
 
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9
-/**
- * Warnings for flaky tasks, at most: GitHub keeps 10 warnings per step, and the action may need
- * one for cut outputs and one for a file it could not write.
- */
-const MAX_FLAKY_ANNOTATIONS = 8
+/** Warning annotations GitHub shows per step; those sent past them are dropped. */
+const WARNINGS_PER_STEP = 10
 /** GitHub cuts annotation messages at 4,096 characters: a few lines stay well within. */
 const MAX_ANNOTATION_CHARS = 4000
 
@@ -108,26 +105,29 @@ export function failureMessage(report: RunReport): string | undefined {
 }
 
 /**
- * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item:
- * at most MAX_FLAKY_ANNOTATIONS in all, the last one saying how many more there are when they do
- * not all fit, so that GitHub's 10 warnings per step keep room for the action's own.
+ * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item,
+ * within the warnings GitHub still shows for the step after the action's own (`room`): when they
+ * do not all fit, the last one says how many more there are; with no room at all, a log line does.
+ * The action's own warnings (files not written, outputs cut, tasks' step files) are sent before.
  */
-export function annotateFlaky(report: RunReport): void {
+export function annotateFlaky(
+  report: RunReport,
+  room = WARNINGS_PER_STEP - core.sentWarnings()
+): void {
   const flaky = report.records.filter(isFlaky)
-  const fits = flaky.length <= MAX_FLAKY_ANNOTATIONS
-  const shown = fits ? flaky : flaky.slice(0, MAX_FLAKY_ANNOTATIONS - 1)
+  const shown = flaky.length <= room ? flaky : flaky.slice(0, Math.max(0, room - 1))
   for (const record of shown) {
     const message = `${taskHeadline(record)}: flaky, it failed and then succeeded on a retry.`
     core.warning(message, { title: itemLabel(record.item, 200) })
   }
-  if (!fits) {
-    const more = flaky.length - shown.length
-    core.warning(
-      `${counted(more, 'more task was', 'more tasks were')} flaky (failed, then succeeded on a retry); ` +
-        'the job summary names them.',
-      { title: 'Flaky tasks' }
-    )
-  }
+  const more = flaky.length - shown.length
+  if (more === 0) return
+  const others = shown.length > 0 ? 'more ' : ''
+  const message =
+    `${counted(more, `${others}task was`, `${others}tasks were`)} flaky ` +
+    '(failed, then succeeded on a retry); the job summary names them.'
+  if (room > 0) core.warning(message, { title: 'Flaky tasks' })
+  else core.info(message)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type RunReport } from '../model/run-report.js'
 import { type Item } from '../model/item.js'
-import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { isFlaky, isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { count, counted } from '../model/words.js'
 
 /** The public shape of one result, as the `results` output documents it. */
@@ -37,7 +37,8 @@ export function publicResult(record: TaskRecord): PublicResult {
     outputs: record.outputs,
     needs: record.needs,
     resolve: record.resolve,
-    flaky: record.flaky,
+    // As the `flaky` output counts: also for records of files written before the field.
+    flaky: isFlaky(record) ? true : undefined,
     reusedFrom:
       record.reusedFrom === undefined
         ? undefined

@@ -15,7 +15,21 @@ export function repositoryUrl(env: NodeJS.ProcessEnv = process.env): string | un
   const repository = env.GITHUB_REPOSITORY ?? ''
   if (!SERVER_URL.test(server) || !REPOSITORY.test(repository)) return undefined
   if (repository.split('/').some(part => part === '.' || part === '..')) return undefined
+  if (!readAsWritten(server)) return undefined
   return `${server}/${repository}`
+}
+
+/**
+ * Whether a browser reads the server's host as it is written: `https://0` is 0.0.0.0 to it, and
+ * `https://010.1` is 8.0.0.1, numbers it reads as an IPv4 address in another notation.
+ */
+function readAsWritten(server: string): boolean {
+  const written = (server.split('/')[2] ?? '').replace(/:\d+$/, '').toLowerCase()
+  try {
+    return new URL(server).hostname === written
+  } catch {
+    return false
+  }
 }
 
 /** The page of one attempt of a workflow run, or undefined without a repository address. */
@@ -33,11 +47,15 @@ export function attemptName({ runId, attempt }: Pick<ReusedFrom, 'runId' | 'atte
   return `run ${runId}, attempt ${attempt}`
 }
 
+/** Months as the summary names them: fixed, where ICU's names vary (`Sept` in Node 20's en-GB). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
 /** A time as the summary gives it, in UTC to the minute: `7 Dec 2026 10:02 UTC`; '' when invalid. */
 export function utcMinute(epochMs: number): string {
   const date = new Date(epochMs)
   if (Number.isNaN(date.getTime())) return ''
-  const month = date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })
-  const clock = date.toISOString().slice(11, 16)
-  return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()} ${clock} UTC`
+  const clock = [date.getUTCHours(), date.getUTCMinutes()]
+    .map(part => String(part).padStart(2, '0'))
+    .join(':')
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ${clock} UTC`
 }

@@ -1,29 +1,10 @@
 import { type HistoryFacts } from '../model/history.js'
-import { type TaskRecord } from '../model/task-record.js'
-import { TaskStatus } from '../model/task-status.js'
+import { isFlaky, type TaskRecord } from '../model/task-record.js'
 import { count, counted } from '../model/words.js'
 import { nameList } from './summary-head.js'
 
 /** Most tasks named in each list of the section; the others are counted. */
 const MAX_NAMED = 20
-
-/**
- * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
- * same rule as a record's `flaky` field, read from its status and attempts so that results files
- * written before the field existed say it too.
- */
-export function isFlaky(record: TaskRecord): boolean {
-  switch (record.status) {
-    case TaskStatus.Success:
-      return record.attempts > 1
-    case TaskStatus.Failure:
-    case TaskStatus.TimedOut:
-    case TaskStatus.Cancelled:
-    case TaskStatus.Skipped:
-    case TaskStatus.Reused:
-      return false
-  }
-}
 
 /**
  * The "🔁 Flaky" section, or nothing: the tasks that failed and then succeeded on a retry in this

@@ -2,7 +2,7 @@ import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
 import { distinctLabels } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
-import { DRY_RUN_REASON, isUnsuccessful, type TaskRecord } from '../model/task-record.js'
+import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
@@ -27,7 +27,7 @@ const LINE_CHARS = 500
  * become a link (GFM links bare addresses whatever backslashes precede them), an image or emphasis.
  */
 export function summaryHead(report: RunReport, title: string): string[] {
-  if (isDryRun(report)) return dryRunHead(report, title)
+  if (report.dryRun === true) return dryRunHead(report, title)
   const { counts } = report
   const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success]
   // A reused task succeeded before and that result stands: it counts with the successes.
@@ -38,13 +38,7 @@ export function summaryHead(report: RunReport, title: string): string[] {
   const label = distinctLabels(report.records, NAME_CHARS)
   const tally = describeCounts(report, counts.total - report.records.length, label)
   if (tally !== '') parts.push(`<p>${tally}</p>\n`)
-  const speed = notableSpeedUp(report)
-  parts.push(
-    `Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
-      (speed === undefined
-        ? '.\n'
-        : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`)
-  )
+  parts.push(timing(report))
   const origin = describeOrigin(report)
   if (origin !== '') parts.push(`${origin}\n`)
   if (report.haltReason !== null) {
@@ -56,16 +50,22 @@ export function summaryHead(report: RunReport, title: string): string[] {
   return parts
 }
 
-/**
- * Whether nothing ran because the run was a dry run: every task is skipped as one, but those it
- * shows as reused (they succeeded before, and a run would not start them either).
- */
-function isDryRun(report: RunReport): boolean {
-  const dry = (record: TaskRecord): boolean =>
-    record.status === TaskStatus.Skipped && record.skipReason === DRY_RUN_REASON
+/** How long the run took on how many workers, with its speed-up; or that nothing ran, when so. */
+function timing(report: RunReport): string {
+  const { records } = report
+  // Wall time and workers mean nothing when every task stands on an earlier success.
+  // (A merge's items without a result are not among them.)
+  const allReused =
+    records.length > 0 &&
+    records.length === report.counts.total &&
+    records.every(record => record.status === TaskStatus.Reused)
+  if (allReused) return 'Nothing ran: every task succeeded before.\n'
+  const speed = notableSpeedUp(report)
   return (
-    report.records.some(dry) &&
-    report.records.every(record => dry(record) || record.status === TaskStatus.Reused)
+    `Wall time **${formatDuration(report.durationMs)}** on **${counted(report.workers, 'worker')}** (${report.shell})` +
+    (speed === undefined
+      ? '.\n'
+      : `; speed-up over running one by one: **${speed.toFixed(1)}×**.\n`)
   )
 }
 
@@ -129,10 +129,13 @@ export function nameList(
 function describeOrigin(report: RunReport): string {
   const { shard, merged } = report
   if (shard !== undefined) {
+    // A shard's items are its share, run or reused; a re-run attempt splits as its first did.
+    const reused =
+      report.counts.reused > 0 ? `, **${count(report.counts.reused)}** of them reused` : ''
     const balance = shard.byTimings
-      ? `, balanced by timings (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
+      ? `, balanced by known durations (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
       : ''
-    return `Shard **${shard.index}/${shard.total}** ran **${report.counts.total}** of **${shard.itemCount}** items${balance}.`
+    return `Shard **${shard.index}/${shard.total}** has **${count(report.counts.total)}** of the **${count(shard.itemCount)}** items${reused}${balance}.`
   }
   if (merged === undefined) return ''
   const from =

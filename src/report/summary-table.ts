@@ -1,7 +1,7 @@
 import { formatDuration } from '../model/duration.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
-import { type TaskRecord } from '../model/task-record.js'
+import { ranInThisRun, type TaskRecord } from '../model/task-record.js'
 import { satisfiesNeeds, STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { count, counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
@@ -83,7 +83,7 @@ export function tableRow(
   columns: TablePlan['columns'],
   repository?: string
 ): string {
-  const duration = ranHere(record.status) ? formatDuration(record.durationMs) : ''
+  const duration = ranInThisRun(record.status) ? formatDuration(record.durationMs) : ''
   const status =
     record.status === TaskStatus.Reused
       ? reusedCell(record, repository)
@@ -109,20 +109,6 @@ function exitCell(record: TaskRecord): string {
     return record.exitCode === null ? signal : `${signal}, ${record.exitCode}`
   }
   return record.exitCode === null || record.exitCode === 0 ? '' : String(record.exitCode)
-}
-
-/** Whether a task of this status ran in this run, so that its duration is worth a cell. */
-function ranHere(status: TaskStatus): boolean {
-  switch (status) {
-    case TaskStatus.Success:
-    case TaskStatus.Failure:
-    case TaskStatus.TimedOut:
-    case TaskStatus.Cancelled:
-      return true
-    case TaskStatus.Skipped:
-    case TaskStatus.Reused:
-      return false
-  }
 }
 
 /** The caption of a table of every task: `All 12 tasks`, `The task`, `The 3 tasks with a result, of 5`. */

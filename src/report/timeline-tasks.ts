@@ -1,4 +1,5 @@
-import { TaskStatus } from '../model/task-status.js'
+import { ranInThisRun } from '../model/task-record.js'
+import { type TaskStatus } from '../model/task-status.js'
 
 /** One task as drawn on a timeline. */
 export interface TimelineTask {
@@ -28,20 +29,6 @@ const time = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
 /** A slot as a whole number of at least 1. */
 const slotOf = (slot: number): number => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1)
 
-/** Whether a task of this status ran here, and so has a place on the timeline. */
-function drawn(status: TaskStatus): boolean {
-  switch (status) {
-    case TaskStatus.Success:
-    case TaskStatus.Failure:
-    case TaskStatus.TimedOut:
-    case TaskStatus.Cancelled:
-      return true
-    case TaskStatus.Skipped:
-    case TaskStatus.Reused:
-      return false
-  }
-}
-
 /**
  * When each task that ran was on its worker slot: times made finite and not negative, and no two
  * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
@@ -52,7 +39,7 @@ function drawn(status: TaskStatus): boolean {
  */
 export function slotTimes(tasks: readonly TimelineTask[]): SlotTime[] {
   const ran = tasks.flatMap((task, index): SlotTime[] => {
-    if (!drawn(task.status)) return []
+    if (!ranInThisRun(task.status)) return []
     const start = time(task.startMs)
     return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }]
   })

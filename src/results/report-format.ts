@@ -143,6 +143,7 @@ const REPORT_FORMAT: ObjectFormat<RunReport> = {
   shard: optional(objectOf(SHARD_FORMAT)),
   merged: optional(objectOf(MERGE_FORMAT)),
   run: optional(objectOf(RUN_FORMAT)),
+  dryRun: optional(checked<true>(json => json === true, 'true (or no dryRun key)')),
   records: arrayOf(objectOf(RECORD_FORMAT))
 }
 

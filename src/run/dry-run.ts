@@ -27,6 +27,7 @@ export function dryRun(plan: RunPlan, maxWorkers: number, shell: string): RunRep
     durationMs: 0,
     workers: Math.min(maxWorkers, total),
     shell,
+    dryRun: true,
     haltReason: null,
     haltKind: null
   }
