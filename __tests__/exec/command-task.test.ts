@@ -155,6 +155,8 @@ describe('retries', () => {
     await log.finish()
     expect(report.status).toBe(TaskStatus.Success)
     expect(report.value.attempts).toBe(3)
+    // It failed, then passed on a retry: flaky.
+    expect(report.value.flaky).toBe(true)
     // Only the last attempt's outputs are kept: each attempt gets emptied files.
     expect(report.value.outputs).toEqual({ n3: 'yes' })
     // and the next task in the same slot starts from empty files too
@@ -224,7 +226,51 @@ describe('retries', () => {
     )
     expect(report.status).toBe(TaskStatus.TimedOut)
     expect(report.value.attempts).toBe(3)
+    expect('flaky' in report.value).toBe(false)
   }, 15_000)
+
+  it('marks a task that timed out and then passed flaky, and one that passed at once not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retry-'))
+    const counter = join(dir, 'count')
+    const { template, task } = setUp(
+      `echo x >> ${counter}; [ $(wc -l < ${counter}) -ge 2 ] || sleep 5`,
+      200,
+      2
+    )
+    const run = (index: number) =>
+      task(
+        { index, item: 'x', command: template.render('x', index + 1, 1) },
+        { index, slot: 1, signal: new AbortController().signal }
+      )
+    const timedOutFirst = await run(0)
+    expect(timedOutFirst.value).toMatchObject({
+      status: TaskStatus.Success,
+      attempts: 2,
+      flaky: true
+    })
+    const passedAtOnce = await run(1)
+    expect(passedAtOnce.value.attempts).toBe(1)
+    expect('flaky' in passedAtOnce.value).toBe(false)
+  }, 15_000)
+
+  it('keeps the digests its item was prepared with in its record', async () => {
+    const { template, task } = setUp('true')
+    const digests = { command: 'c'.repeat(64), sources: 's'.repeat(64) }
+    const report = await task(
+      { index: 0, item: 'x', command: template.render('x', 1, 1), digests },
+      { index: 0, slot: 1, signal: new AbortController().signal }
+    )
+    expect(report.value).toMatchObject({
+      commandDigest: digests.command,
+      sourcesDigest: digests.sources
+    })
+    const without = await task(
+      { index: 0, item: 'x', command: template.render('x', 1, 1), digests: { command: 'c' } },
+      { index: 0, slot: 1, signal: new AbortController().signal }
+    )
+    expect(without.value.commandDigest).toBe('c')
+    expect('sourcesDigest' in without.value).toBe(false)
+  })
 
   it('stops waiting for a retry when the run halts', async () => {
     const template = CommandTemplate.parse('exit 1', Shell.Bash)

@@ -259,3 +259,81 @@ describe('runTasks: needs when the run halts, for any plan in any input order', 
     }
   })
 })
+
+describe('runTasks: items settled before the run', () => {
+  const reused = (value: string) => ({ status: TaskStatus.Reused, value })
+
+  it('lets the tasks that need a reused task run, and never starts the reused one', async () => {
+    const started: string[] = []
+    const settled: number[] = []
+    const { outcomes } = await runTasks(
+      ['build', 'test', 'deploy'],
+      async (task: string) => {
+        started.push(task)
+        return { status: TaskStatus.Success, value: task }
+      },
+      {
+        concurrency: 2,
+        needs: [[], [0], [1]],
+        name,
+        settledBefore: new Map([[0, reused('build (earlier)')]]),
+        onSettled: outcome => settled.push(outcome.index)
+      }
+    )
+    expect(started).toEqual(['test', 'deploy'])
+    expect(outcomes.map(outcome => outcome.status)).toEqual([
+      TaskStatus.Reused,
+      TaskStatus.Success,
+      TaskStatus.Success
+    ])
+    expect(outcomes[0]?.value).toBe('build (earlier)')
+    expect(outcomes[0]?.slot).toBeUndefined()
+    // Observers see the reused task first, as every task gets exactly one outcome.
+    expect(settled).toEqual([0, 1, 2])
+  })
+
+  it.each([TaskStatus.Success, TaskStatus.Failure])(
+    'keeps a reused task reused, never started, when a task it needs runs again (%s)',
+    async status => {
+      const started: string[] = []
+      const { outcomes } = await runTasks(
+        ['build', 'test'],
+        async (task: string) => {
+          started.push(task)
+          return { status, value: task }
+        },
+        { concurrency: 1, needs: [[], [0]], name, settledBefore: new Map([[1, reused('test')]]) }
+      )
+      expect(started).toEqual(['build'])
+      expect(outcomes.map(outcome => outcome.status)).toEqual([status, TaskStatus.Reused])
+    }
+  )
+
+  it('never counts a reused task for fail-fast, and finishes when every task is reused', async () => {
+    const policy = new FailFast(1, HaltMode.Cancel)
+    const seen: TaskStatus[] = []
+    const onSettled = policy.onSettled.bind(policy)
+    policy.onSettled = (status, tally) => {
+      seen.push(status)
+      return onSettled(status, tally)
+    }
+    const all = await runTasks(
+      ['a', 'b'],
+      async () => ({ status: TaskStatus.Failure, value: '' }),
+      {
+        concurrency: 1,
+        policies: [policy],
+        settledBefore: new Map([
+          [0, reused('a')],
+          [1, reused('b')]
+        ])
+      }
+    )
+    expect(all.outcomes.map(outcome => outcome.status)).toEqual([
+      TaskStatus.Reused,
+      TaskStatus.Reused
+    ])
+    expect(all.halt).toBeUndefined()
+    expect(seen).toEqual([])
+  })
+})

@@ -1,6 +1,7 @@
 import { type Item } from '../model/item.js'
 import { attemptNote, earlierAttempt, type EarlierAttempt } from './attempt-note.js'
 import { type TaskRecord } from '../model/task-record.js'
+import { TaskStatus } from '../model/task-status.js'
 import { resolveProgram } from '../system/shell-path.js'
 import { type CommandTemplate, type RenderedCommand } from '../template/template.js'
 import { type RunResult } from './process-runner.js'
@@ -35,6 +36,27 @@ export interface PreparedItem {
   spawnRoom?: number
   /** Its source globs, rendered for it and rooted at its working directory; undefined for none. */
   sources?: string[]
+  /** SHA-256 of what it runs, and of the files its sources match: kept in its record. */
+  digests?: ItemDigests
+}
+
+/** What an item ran with, as the history compares it (`skip-passed`). */
+export interface ItemDigests {
+  /** Of the shell, the rendered command and a task's own env and directory. */
+  command?: string
+  /** Of every file its sources match; undefined without sources or when one could not be read. */
+  sources?: string
+}
+
+/** The digest fields of a record, present only when known. */
+export function digestFields(digests: ItemDigests | undefined): {
+  commandDigest?: string
+  sourcesDigest?: string
+} {
+  return {
+    ...(digests?.command === undefined ? {} : { commandDigest: digests.command }),
+    ...(digests?.sources === undefined ? {} : { sourcesDigest: digests.sources })
+  }
 }
 
 /** Where a command task's output goes: the few log methods it needs. */
@@ -208,6 +230,9 @@ function taskRecord(
     error: result.error ?? collected.problem ?? null,
     outputs: collected.outputs,
     summary: collected.summary,
-    needs: prepared.needs
+    needs: prepared.needs,
+    // Retries follow only a failure or a timeout, so a success after one is a flaky pass.
+    ...(status === TaskStatus.Success && attempts > 1 ? { flaky: true as const } : {}),
+    ...digestFields(prepared.digests)
   }
 }

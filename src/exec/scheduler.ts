@@ -55,6 +55,12 @@ export interface SchedulerOptions<R> {
   onStart?: (index: number, slot: number) => void
   /** Called as each item gets its outcome, skipped ones included. */
   onSettled?: (outcome: Outcome<R>) => void
+  /**
+   * Items whose outcome is known before the run (reused from an earlier one), by index: they
+   * settle first, never start, never count for the halt policies, and meet the needs of others
+   * as their status says.
+   */
+  settledBefore?: ReadonlyMap<number, TaskReport<R>>
 }
 
 /** How the run went as a whole, beyond each item's outcome. */
@@ -72,7 +78,7 @@ export interface SchedulerResult<R> {
  * not succeed. Items start as soon as their needs have succeeded and a slot is free, highest
  * priority first, then in input order. Halting starts nothing more: every item not yet
  * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
- * signal aborted unless the halt drains.
+ * signal aborted unless the halt drains. Items in `settledBefore` settle first and never run.
  */
 export async function runTasks<T, R>(
   items: readonly T[],
@@ -97,7 +103,10 @@ class Scheduler<T, R> {
   private readonly slots: FreeSlots
   private readonly stop = new AbortController()
   private readonly tally = { succeeded: 0, failed: 0 }
-  private readonly pushReady = (index: number): void => this.ready.push(index)
+  private readonly pushReady = (index: number): void => {
+    // An item settled before the run is never started, whatever its needs did.
+    if (this.outcomes[index] === undefined) this.ready.push(index)
+  }
   private readonly skipBlocked = (index: number, unmet: readonly UnmetNeed[]): void => {
     if (this.outcomes[index] === undefined && !this.settlingRest) {
       this.settle(this.blockedOutcome(index, unmet))
@@ -124,7 +133,7 @@ class Scheduler<T, R> {
     const priorities = options.priorities
     this.ready = new ReadyQueue(index => priorities?.[index] ?? 0)
     for (let index = 0; index < this.total; index++) {
-      if (this.needs.isReady(index)) this.ready.push(index)
+      if (this.needs.isReady(index) && !options.settledBefore?.has(index)) this.ready.push(index)
     }
     this.slots = new FreeSlots(options.concurrency)
   }
@@ -134,6 +143,7 @@ class Scheduler<T, R> {
     const finished = new Promise<void>(resolve => (this.finish = resolve))
     const stops: (() => void)[] = []
     try {
+      this.settleKnown()
       for (const policy of this.options.policies ?? []) {
         if (policy.start) stops.push(policy.start(request => this.haltRun(request)))
       }
@@ -143,6 +153,14 @@ class Scheduler<T, R> {
       for (const stopPolicy of stops) stopPolicy()
     }
     return { outcomes: this.outcomes as Outcome<R>[], halt: this.halt }
+  }
+
+  /** Settles the items known before the run, in input order, readying what they let run. */
+  private settleKnown(): void {
+    const known = [...(this.options.settledBefore ?? [])].sort(([a], [b]) => a - b)
+    for (const [index, { status, value }] of known) {
+      if (index >= 0 && index < this.total) this.settle({ index, status, value })
+    }
   }
 
   /** Starts ready items while slots are free and the run has not halted. */

@@ -1,5 +1,6 @@
 import { type PreparedItem } from '../exec/command-task.js'
 import { type ShardInfo } from '../model/shard.js'
+import { type ReusedFrom } from '../model/task-record.js'
 import { type CommandTemplate } from '../template/template.js'
 
 /** Everything decided before the first command starts. */
@@ -17,4 +18,6 @@ export interface RunPlan {
   keys: string[]
   /** Which share of the items this job runs, under `shard`. */
   shard?: ShardInfo
+  /** Items not run because an earlier success stands for them (`skip-passed`), by position. */
+  reused?: ReadonlyMap<number, ReusedFrom>
 }

@@ -3,7 +3,9 @@ import { Outputs } from '../action/action-yml.js'
 import { NoItemsBehavior } from '../inputs/settings.js'
 import { HaltKind } from '../model/halt.js'
 import { emptyReport, type RunReport } from '../model/run-report.js'
-import { writeTimings, type Timings } from '../results/timings-file.js'
+import { durationsBefore, type History, type HistoryFacts } from '../model/history.js'
+import { writeHistory } from '../results/history-file.js'
+import { writeTimings } from '../results/timings-file.js'
 import { writeResultsFile } from '../results/results-file.js'
 import { writeJunitFile } from './junit.js'
 import { mergeProblemsMessage } from './merge.js'
@@ -21,8 +23,10 @@ export interface StepOutcome {
   report: RunReport
   /** Path of the job log, when tasks ran (a merge, a dry run or an empty shard has none). */
   jobLog: string | undefined
-  /** The durations known before the run, updated with this run's into the timings file. */
-  previousTimings: Timings
+  /** The `history` input's history updated with this run, for the history-file output. */
+  history: History
+  /** What the history said of this run's items before it, for the job summary. */
+  historyFacts?: HistoryFacts
   /** Why there was nothing to run, when there was nothing. */
   noItems: string | undefined
 }
@@ -49,7 +53,7 @@ export class RunnerFileProblems {
   }
 }
 
-/** Writes the results, JUnit and timings files and sets every output. */
+/** Writes the results, JUnit, history and timings files and sets every output. */
 export async function publishOutputs(
   outcome: StepOutcome,
   workDirectory: string,
@@ -68,17 +72,20 @@ export async function publishOutputs(
           core.warning(`Could not write the JUnit file: ${String(error)}`)
           return ''
         })
-  const timingsFile = await writeTimings(
-    workDirectory,
-    outcome.previousTimings,
-    report.records
-  ).catch(() => '')
+  const historyFile = await writeHistory(workDirectory, outcome.history).catch((error: unknown) => {
+    core.warning(`Could not write the history file: ${String(error)}`)
+    return ''
+  })
+  // The older timings file, for a `timings` input of a version before `history`.
+  const durations = durationsBefore(outcome.history)
+  const timingsFile = await writeTimings(workDirectory, durations, []).catch(() => '')
   await files.attempt(() => {
     setOutputs(report, resultsFile)
     core.setOutput(Outputs.JunitFile, junitFile)
     core.setOutput(Outputs.JobLog, outcome.jobLog ?? '')
     core.setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '')
     core.setOutput(Outputs.TimingsFile, timingsFile)
+    core.setOutput(Outputs.HistoryFile, historyFile)
   })
 }
 
@@ -87,6 +94,7 @@ export async function publishEmptyOutputs(files: RunnerFileProblems): Promise<vo
   await files.attempt(() => {
     setOutputs(emptyReport(''), '')
     core.setOutput(Outputs.JunitFile, '')
+    core.setOutput(Outputs.HistoryFile, '')
   })
 }
 
@@ -98,7 +106,9 @@ export async function concludeStep(
 ): Promise<void> {
   if (outcome.noItems !== undefined) return reportNoItems(options.ifNoItems, outcome.noItems)
   const { report } = outcome
-  if (options.summary) await files.attempt(() => writeSummary(report, options.summaryTitle))
+  if (options.summary) {
+    await files.attempt(() => writeSummary(report, options.summaryTitle, outcome.historyFacts))
+  }
   annotateFailures(report)
   annotateFlaky(report)
   const resolves = describeResolves(report.records)

@@ -7,7 +7,7 @@ import { type TaskObserver } from './task-observer.js'
 /** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
 export const JOB_LOG_FILE = 'job-log.jsonl'
 
-/** Writes the job log: a line for each task that ran, as it ends. */
+/** Writes the job log: a line for each task that ran, as it ends, and for each reused task. */
 export class JobLog implements TaskObserver {
   private readonly fd: number
 
@@ -37,7 +37,9 @@ function jobLogLine(record: TaskRecord): string {
       attempts: record.attempts,
       status: record.status,
       item: record.item,
-      command: record.command
+      command: record.command,
+      // A reused task never ran: its line says which attempt's success stands for it.
+      ...(record.reusedFrom === undefined ? {} : { reusedFrom: record.reusedFrom })
     }) + '\n'
   )
 }

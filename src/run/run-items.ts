@@ -9,7 +9,7 @@ import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { streamSink } from '../log/task-log.js'
 import { describeHalt, describeLimits, failureLimit, haltPolicies } from './halt-settings.js'
-import { recordOf } from './outcome-record.js'
+import { recordOf, reusedReports } from './outcome-record.js'
 import { RunResources } from './run-resources.js'
 import { DebugLines, FirstFailure, SkippedLines } from './task-lines.js'
 import { finishAll, notifyAll, type TaskObserver } from './task-observer.js'
@@ -27,10 +27,12 @@ export async function runItems(
 ): Promise<RunReport> {
   const { prepared } = plan
   const total = prepared.length
-  const workers = Math.min(settings.maxWorkers, total)
+  const settledBefore = reusedReports(prepared, plan.reused)
+  // Reused tasks take no worker; a run of reused tasks only still has one to report.
+  const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size))
   // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
   const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total)
-  core.info(runningLine(settings, plan, workers, maxFailures))
+  core.info(runningLine(settings, plan, settledBefore.size, workers, maxFailures))
   const stdout = streamSink(process.stdout)
   const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout)
   const firstFailure = new FirstFailure()
@@ -44,6 +46,7 @@ export async function runItems(
       needs: plan.needs,
       priorities: plan.priorities,
       name: index => itemLabel((prepared[index] as PreparedItem).item, 60),
+      settledBefore,
       ...notifyAll(watching)
     })
     await finishAll(watching)
@@ -78,16 +81,19 @@ function lineWriters(plan: RunPlan): TaskObserver[] {
   return core.isDebug() ? [skipped, new DebugLines(prepared)] : [skipped]
 }
 
-/** The line that opens a run: how many tasks, on how many workers, with which limits. */
+/** The line that opens a run: how many tasks (of how many), on how many workers, with which limits. */
 function runningLine(
   settings: ExecutionSettings,
   plan: RunPlan,
+  reused: number,
   workers: number,
   maxFailures: number | undefined
 ): string {
   const total = plan.prepared.length
+  const noun = plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'
+  const count = reused === 0 ? `${total} ${noun}` : `${total - reused} of ${total} ${noun}`
   return (
-    `Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
+    `Running ${count} on ${workers} ` +
     `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`
   )
 }
@@ -99,7 +105,8 @@ export function doneLine(durationMs: number, counts: StatusCounts): string {
     [counts.failed, TaskStatus.Failure],
     [counts.timedOut, TaskStatus.TimedOut],
     [counts.cancelled, TaskStatus.Cancelled],
-    [counts.skipped, TaskStatus.Skipped]
+    [counts.skipped, TaskStatus.Skipped],
+    [counts.reused, TaskStatus.Reused]
   ]
   const said = ended
     .filter(([count]) => count > 0)

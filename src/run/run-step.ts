@@ -3,17 +3,25 @@ import { Inputs } from '../action/action-yml.js'
 import { join } from 'node:path'
 import { loadReviewThreads, threadItem, threadResolver } from '../github/thread-items.js'
 import { type ActionSettings, type ReviewThreadsMode } from '../inputs/settings.js'
+import { type HistorySplit } from '../model/history.js'
 import { emptyReport, type RunReport } from '../model/run-report.js'
 import { prepareRun, type TaskSource } from '../plan/prepare.js'
 import { describeShard, takeShard } from '../plan/shard.js'
-import { loadHistory, scheduleByHistory } from '../plan/history-load.js'
-import { durationsBefore, type History } from '../model/history.js'
+import { scheduleByHistory } from '../plan/history-load.js'
 import { describeMerge, mergeResultsFiles } from '../report/merge.js'
 import { type StepOutcome } from '../report/publish.js'
 import { dryRun } from './dry-run.js'
 import { JOB_LOG_FILE } from './job-log.js'
 import { runItems } from './run-items.js'
 import { AfterEachTask, type TaskObserver } from './task-observer.js'
+import { historyAfterMerge, mergedFiles } from './merge-history.js'
+import {
+  digestPlan,
+  recordRun,
+  rememberRun,
+  reuseSuccesses,
+  type RunMemory
+} from './run-history.js'
 
 /** Runs the step in the mode its settings say, and returns what to report. */
 export async function runStep(
@@ -21,22 +29,17 @@ export async function runStep(
   workDirectory: string,
   cancellation: AbortSignal
 ): Promise<StepOutcome> {
-  const history = await loadHistory(settings.historyPath)
-  const previousTimings = durationsBefore(history)
-  const context: RunContext = {
-    workDirectory,
-    history,
-    previousTimings,
-    cancellation,
-    observers: []
-  }
+  const memory = await rememberRun(settings)
+  const context: RunContext = { workDirectory, memory, cancellation, observers: [] }
   const { mode } = settings
   switch (mode.kind) {
     case 'merge': {
       const directory = settings.execution.workingDirectory
       const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults)
       core.info(describeMerge(report))
-      return { report, jobLog: undefined, previousTimings, noItems: undefined }
+      const files = await mergedFiles(mode.pattern, directory)
+      const history = historyAfterMerge(memory.history, report, files)
+      return { report, jobLog: undefined, history, noItems: undefined }
     }
     case 'review-threads':
       return runReviewThreads(settings, mode, context)
@@ -50,8 +53,7 @@ export async function runStep(
 /** Where a run's tasks write, what it knows from earlier runs, and what stops it. */
 interface RunContext {
   workDirectory: string
-  history: History
-  previousTimings: Map<string, number>
+  memory: RunMemory
   cancellation: AbortSignal
   /** What reacts to each task as it ends, while others go on. */
   observers: TaskObserver[]
@@ -78,7 +80,10 @@ async function runReviewThreads(
   return runPlanned(settings, source, noItemsReason, context)
 }
 
-/** Prepares the tasks, takes this job's shard, orders them by timings and runs them (or not, on a dry run). */
+/**
+ * Prepares the tasks, takes this job's shard, hashes what each runs, reuses what succeeded before
+ * (`skip-passed`), orders them by the history and runs them (or not, on a dry run).
+ */
 async function runPlanned(
   settings: ActionSettings,
   source: TaskSource,
@@ -86,14 +91,21 @@ async function runPlanned(
   context: RunContext
 ): Promise<StepOutcome> {
   const { execution } = settings
+  const { memory } = context
   let plan = prepareRun(source, execution, context.workDirectory)
   const noItems = plan.prepared.length === 0 ? `No items to run: ${noItemsReason}.` : undefined
+  // The keys of the whole input, by index: a shard's records are recorded under them.
+  const keys = plan.keys
+  let split: HistorySplit | undefined
   if (settings.shard !== undefined) {
-    const sharded = takeShard(plan, settings.shard, context.history)
+    const sharded = takeShard(plan, settings.shard, memory.history, memory.identity?.id)
     core.info(describeShard(sharded.shard, sharded.prepared.length, sharded.splitReused))
+    split = sharded.split
     plan = sharded
   }
-  scheduleByHistory(plan, context.history)
+  await digestPlan(plan, settings)
+  reuseSuccesses(plan, memory, settings.skipPassed)
+  scheduleByHistory(plan, memory.history, memory.identity?.id)
   let report: RunReport
   if (plan.prepared.length === 0) report = emptyReport(execution.shell)
   else if (settings.dryRun) report = dryRun(plan, execution.maxWorkers, execution.shell)
@@ -107,7 +119,9 @@ async function runPlanned(
     )
   }
   if (plan.shard !== undefined) report.shard = plan.shard
+  if (memory.identity !== undefined) report.run = memory.identity
+  const { history, facts } = recordRun(memory, report, keys, { dryRun: settings.dryRun, split })
   const ran = report.records.length > 0 && !settings.dryRun
   const jobLog = ran ? join(context.workDirectory, JOB_LOG_FILE) : undefined
-  return { report, jobLog, previousTimings: context.previousTimings, noItems }
+  return { report, jobLog, history, historyFacts: facts, noItems }
 }

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getInputs } from '../../src/inputs/read-inputs.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { prepareRun } from '../../src/plan/prepare.js'
+import { dryRun } from '../../src/run/dry-run.js'
+import { JOB_LOG_FILE } from '../../src/run/job-log.js'
+import { doneLine, runItems } from '../../src/run/run-items.js'
+
+const saved = { ...process.env }
+
+afterEach(() => {
+  process.env = { ...saved }
+  jest.restoreAllMocks()
+})
+
+/** A plan of real commands that each leave a marker file, with `inputs` as the step's. */
+async function planFor(inputs: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'reused-run-'))
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name}`] = value
+  Object.assign(process.env, { INPUT_SHELL: 'bash', RUNNER_TEMP: dir })
+  const printed: string[] = []
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    printed.push(Buffer.from(chunk).toString('utf8'))
+    return true
+  })
+  const settings = await getInputs()
+  if (settings.mode.kind === 'merge' || settings.mode.kind === 'review-threads') {
+    throw new Error(`Expected items or tasks, not ${settings.mode.kind}`)
+  }
+  const plan = prepareRun(settings.mode, settings.execution, dir)
+  return { dir, plan, execution: settings.execution, printed }
+}
+
+const FROM = { runId: 4242, attempt: 1, at: Date.UTC(2026, 11, 7, 10, 2) }
+
+describe('runItems with reused items', () => {
+  it('never starts a reused item, records it as reused and writes its job log line', async () => {
+    const { dir, plan, execution, printed } = await planFor({
+      ITEMS: 'a\nb\nc',
+      COMMAND: 'touch "$RUNNER_TEMP"/ran-{}'
+    })
+    plan.reused = new Map([[1, FROM]])
+    const report = await runItems(execution, plan, dir, new AbortController().signal)
+    expect(report.records.map(record => record.status)).toEqual([
+      TaskStatus.Success,
+      TaskStatus.Reused,
+      TaskStatus.Success
+    ])
+    expect(existsSync(join(dir, 'ran-a'))).toBe(true)
+    expect(existsSync(join(dir, 'ran-b'))).toBe(false)
+    expect(report.records[1]).toMatchObject({
+      index: 1,
+      item: 'b',
+      attempts: 0,
+      slot: null,
+      startedAt: null,
+      endedAt: null,
+      exitCode: null,
+      durationMs: 0,
+      outputTail: '',
+      reusedFrom: FROM
+    })
+    expect(report.records[1]?.skipReason).toBeUndefined()
+    expect(report.counts).toMatchObject({ total: 3, succeeded: 2, reused: 1 })
+    // Two tasks to run take two workers, not three.
+    expect(report.workers).toBe(2)
+    const log = printed.join('')
+    expect(log).toContain('Running 2 of 3 items on 2 workers')
+    expect(log).toMatch(/Done in [^:]+: 2 succeeded, 1 reused\./)
+    const lines = readFileSync(join(dir, JOB_LOG_FILE), 'utf8').trim().split('\n')
+    const reusedLine = lines.map(line => JSON.parse(line)).find(line => line.item === 'b')
+    expect(reusedLine).toMatchObject({
+      seq: 2,
+      slot: null,
+      start: null,
+      runtime: 0,
+      attempts: 0,
+      status: 'reused',
+      reusedFrom: FROM
+    })
+  })
+
+  it('finishes a run where every item is reused, starting nothing', async () => {
+    const { dir, plan, execution } = await planFor({
+      ITEMS: 'a\nb',
+      COMMAND: 'touch "$RUNNER_TEMP"/ran-{}'
+    })
+    plan.reused = new Map([
+      [0, FROM],
+      [1, { ...FROM, attempt: 2 }]
+    ])
+    const report = await runItems(execution, plan, dir, new AbortController().signal)
+    expect(report.counts).toMatchObject({ total: 2, reused: 2, succeeded: 0 })
+    expect(report.records[1]?.reusedFrom?.attempt).toBe(2)
+    expect(existsSync(join(dir, 'ran-a')) || existsSync(join(dir, 'ran-b'))).toBe(false)
+  })
+
+  it('runs a task that needs a reused one', async () => {
+    const { dir, plan, execution } = await planFor({
+      TASKS:
+        'build: touch "$RUNNER_TEMP"/built\ntest:\n  run: touch "$RUNNER_TEMP"/tested\n  needs: build'
+    })
+    plan.reused = new Map([[0, FROM]])
+    const report = await runItems(execution, plan, dir, new AbortController().signal)
+    expect(report.records.map(record => record.status)).toEqual([
+      TaskStatus.Reused,
+      TaskStatus.Success
+    ])
+    expect(existsSync(join(dir, 'built'))).toBe(false)
+    expect(existsSync(join(dir, 'tested'))).toBe(true)
+  })
+})
+
+describe('dryRun with reused items', () => {
+  it('reports the items a run would reuse as reused, and says so on their line', async () => {
+    const { plan, printed } = await planFor({ ITEMS: 'a\nb', COMMAND: 'echo {}' })
+    plan.reused = new Map([[0, FROM]])
+    const report = dryRun(plan, 4, 'bash')
+    expect(report.records.map(record => record.status)).toEqual([
+      TaskStatus.Reused,
+      TaskStatus.Skipped
+    ])
+    expect(report.records[0]?.reusedFrom).toEqual(FROM)
+    expect(printed.join('')).toContain('#1 a  (would be reused: succeeded in run 4242, attempt 1)')
+  })
+})
+
+describe('doneLine with reused tasks', () => {
+  it('counts them after the others', () => {
+    const counts = {
+      total: 500,
+      succeeded: 2,
+      failed: 1,
+      timedOut: 0,
+      cancelled: 0,
+      skipped: 0,
+      reused: 497
+    }
+    expect(doneLine(1000, counts)).toBe('Done in 1.0s: 2 succeeded, 1 failed, 497 reused.')
+  })
+})

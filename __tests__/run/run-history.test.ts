@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals'
+import { emptyHistory, historyAfter } from '../../src/model/history.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { recordRun } from '../../src/run/run-history.js'
+import { record, report } from '../helpers/records.js'
+
+const RUN = { id: 77, attempt: 1 }
+const KEYS = ['a', 'b', 'c', 'd']
+
+/** A history where item c (index 2) was flaky in run 76. */
+function flakyBefore() {
+  const flaky = record(2, 'c', TaskStatus.Success, { attempts: 2, flaky: true })
+  return historyAfter(emptyHistory(), { identity: { id: 76, attempt: 1 }, at: 1 }, [flaky], ['c'])
+}
+
+describe('recordRun', () => {
+  it('records a shard’s records under their keys in the whole input, and names recent flakiness by index', () => {
+    // A shard with items b and c (indexes 1 and 2) of the four.
+    const shard = report([record(1, 'b', TaskStatus.Success), record(2, 'c', TaskStatus.Failure)])
+    const memory = { history: flakyBefore(), identity: RUN }
+    const { history, facts } = recordRun(memory, shard, KEYS, { dryRun: false })
+    expect([...history.items.keys()].sort()).toEqual(['b', 'c'])
+    expect(history.items.get('c')).toMatchObject({ runs: 2, failures: 1, flaky: 1 })
+    expect(history.runs.map(run => [run.runId, run.attempt])).toEqual([
+      [76, 1],
+      [77, 1]
+    ])
+    // By the record's index, as the summary looks it up, not by its place in the shard.
+    expect([...facts.recentlyFlaky.keys()]).toEqual([2])
+    expect(facts.recentlyFlaky.get(2)).toEqual({ flaky: 1, of: 1 })
+  })
+
+  it('leaves the history as it was on a dry run', () => {
+    const memory = { history: flakyBefore(), identity: RUN }
+    const dry = report([record(0, 'a', TaskStatus.Skipped)])
+    expect(recordRun(memory, dry, KEYS, { dryRun: true }).history).toBe(memory.history)
+  })
+
+  it('keeps the split of a sharded run on its run entry', () => {
+    const split = { total: 2, itemsDigest: 'd', shardOf: [0, 1, 0, 1] }
+    const memory = { history: emptyHistory(), identity: RUN }
+    const { history } = recordRun(memory, report([record(0, 'a', TaskStatus.Success)]), KEYS, {
+      dryRun: false,
+      split
+    })
+    expect(history.runs[0]?.split).toEqual(split)
+  })
+})

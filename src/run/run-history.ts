@@ -1,0 +1,88 @@
+import * as core from '../action/actions-core.js'
+import { Inputs } from '../action/action-yml.js'
+import { runIdentity } from '../action/run-identity.js'
+import { type PreparedItem } from '../exec/command-task.js'
+import { type ActionSettings, SkipPassed } from '../inputs/settings.js'
+import {
+  historyAfter,
+  recentFlakiness,
+  type History,
+  type HistoryFacts,
+  type HistorySplit
+} from '../model/history.js'
+import { type RunIdentity, type RunReport } from '../model/run-report.js'
+import { commandDigest } from '../plan/command-digest.js'
+import { loadHistory } from '../plan/history-load.js'
+import { chooseReused, describeReuse } from '../plan/reuse.js'
+import { type RunPlan } from '../plan/run-plan.js'
+import { sourcesDigests } from '../plan/sources.js'
+
+/** What a run knows from earlier runs, and which workflow run attempt it is. */
+export interface RunMemory {
+  /** The `history` input's history (empty without one, or when it could not be used). */
+  history: History
+  /** GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT, or undefined outside a workflow run. */
+  identity: RunIdentity | undefined
+}
+
+/** Reads the history and the run's identity, saying when skip-passed cannot reuse by attempt. */
+export async function rememberRun(settings: ActionSettings): Promise<RunMemory> {
+  const identity = runIdentity()
+  const history = await loadHistory(settings.historyPath)
+  if (settings.skipPassed !== SkipPassed.Never && identity === undefined) {
+    core.info(
+      `${Inputs.SkipPassed}: ${settings.skipPassed}, but GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT do not ` +
+        'name a workflow run attempt: nothing is reused from an earlier attempt.'
+    )
+  }
+  return { history, identity }
+}
+
+/**
+ * Gives each item the digests of what it runs and of its sources, before the first task starts
+ * (a task may change another's sources). Sources are hashed only when some item has them.
+ */
+export async function digestPlan(plan: RunPlan, settings: ActionSettings): Promise<void> {
+  const { shell, workingDirectory } = settings.execution
+  const withSources = plan.prepared.some(prepared => prepared.sources !== undefined)
+  const sources = withSources ? await sourcesDigests(plan.prepared, workingDirectory) : undefined
+  if (sources !== undefined && sources.unreadable > 0) {
+    core.notice(
+      `${sources.unreadable} source ${sources.unreadable === 1 ? 'file' : 'files'} could not be ` +
+        'read: the items whose sources they are run, and are not skipped as unchanged.'
+    )
+  }
+  plan.prepared.forEach((prepared: PreparedItem, position) => {
+    prepared.digests = {
+      command: commandDigest(prepared, shell, workingDirectory),
+      sources: sources?.digests[position]
+    }
+  })
+}
+
+/** Marks the plan's items whose earlier success stands (`skip-passed`), saying how many and why. */
+export function reuseSuccesses(plan: RunPlan, memory: RunMemory, skipPassed: SkipPassed): void {
+  if (skipPassed === SkipPassed.Never) return
+  const digests = plan.prepared.map(prepared => prepared.digests ?? {})
+  const reused = chooseReused(plan.keys, digests, memory.history, skipPassed, memory.identity)
+  if (reused.size > 0) plan.reused = reused
+  const line = describeReuse(reused, plan.prepared.length, skipPassed, memory.identity)
+  if (line !== undefined) core.info(line)
+}
+
+/**
+ * The history after the run, and what it said of the run's items before: a dry run leaves it as
+ * it was. `keys` are by index in the whole input, as the records' `index`.
+ */
+export function recordRun(
+  memory: RunMemory,
+  report: RunReport,
+  keys: readonly string[],
+  options: { dryRun: boolean; split?: HistorySplit }
+): { history: History; facts: HistoryFacts } {
+  const facts = { recentlyFlaky: recentFlakiness(memory.history, keys) }
+  if (options.dryRun) return { history: memory.history, facts }
+  const run = { identity: memory.identity, at: Date.now(), split: options.split }
+  const recordKeys = report.records.map(record => keys[record.index] as string)
+  return { history: historyAfter(memory.history, run, report.records, recordKeys), facts }
+}
