@@ -298,7 +298,7 @@ const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
 const api = __nccwpck_require__(6615)
 const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
+const MockClient = __nccwpck_require__(9746)
 const MockAgent = __nccwpck_require__(7501)
 const MockPool = __nccwpck_require__(4004)
 const mockErrors = __nccwpck_require__(2429)
@@ -10703,7 +10703,7 @@ const {
   kOptions,
   kFactory
 } = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
+const MockClient = __nccwpck_require__(9746)
 const MockPool = __nccwpck_require__(4004)
 const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
 const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
@@ -10852,7 +10852,7 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9746:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -34426,6 +34426,205 @@ function emptyReport(shell) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/model/history.ts
+
+
+/** The bounds every history is kept to: 10 results per item; items unseen for 30 runs dropped. */
+const HISTORY_LIMITS = { results: 10, unseenRuns: 30 };
+/** A history that has seen no run: what a first run starts from. */
+function emptyHistory() {
+    return { limits: { ...HISTORY_LIMITS }, runs: [], items: new Map() };
+}
+/**
+ * Each item's key in the history: its text (a task's name), and for the k-th item (k ≥ 2) of
+ * the same text `text + "\0#" + k`, so repeated items keep results of their own. `items` must be
+ * the whole input in input order (a shard takes its items' keys from the whole plan's `keys`):
+ * over a part of it, the k-th repeat would be counted in that part, and share a key with another.
+ */
+function historyKeys(items) {
+    const seen = new Map();
+    return items.map(item => {
+        const text = itemText(item);
+        const count = (seen.get(text) ?? 0) + 1;
+        seen.set(text, count);
+        return count === 1 ? text : `${text}\u0000#${count}`;
+    });
+}
+/** Whether a task with this status ran to an end: what skip-passed and durations go by. */
+function ranToAnEnd(status) {
+    switch (status) {
+        case TaskStatus.Success:
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+            return true;
+        case TaskStatus.Cancelled:
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
+/** Whether a task with this status started: its result is kept (skipped and reused ones are not). */
+function started(status) {
+    return status !== TaskStatus.Skipped && status !== TaskStatus.Reused;
+}
+/**
+ * The history after a run: `previous` (left unchanged) updated with the run's records. A run is
+ * one (run id, attempt): given again (a merge adding shards one by one, a step run twice), it
+ * keeps its place and each item's result from it is replaced, never counted twice, as long as the
+ * run is among the kept runs and the item's result from it among its kept results: a run given
+ * again once trimmed away counts as a new one (a run outside a workflow always does). Skipped and
+ * reused items are only marked seen. Then results are trimmed to `limits.results` per item, runs
+ * to `limits.unseenRuns`, and items not seen in the last `limits.unseenRuns` runs are dropped.
+ * `keys` are the records' keys over the whole input (`recordKeys` of the run's plan; for records
+ * that are the whole input, as a merge's, `historyKeys` of their items).
+ */
+function historyAfter(previous, run, records, keys) {
+    const limits = { ...previous.limits };
+    const runs = previous.runs.map(one => ({ ...one }));
+    const thisRun = runEntry(runs, run);
+    const items = new Map();
+    for (const [key, entry] of previous.items)
+        items.set(key, copyEntry(entry));
+    records.forEach((record, position) => {
+        const key = keys[position];
+        const entry = items.get(key) ?? { seen: 0, results: [], runs: 0, failures: 0, flaky: 0 };
+        entry.seen = Math.max(entry.seen, thisRun.seq);
+        if (started(record.status))
+            addResult(entry, thisRun, record, run.at, limits.results);
+        items.set(key, entry);
+    });
+    return bounded({ limits, runs, items });
+}
+/** The run's entry in `runs` (added when new; given a split when the run has one). */
+function runEntry(runs, run) {
+    const runId = run.identity?.id ?? null;
+    const attempt = run.identity?.attempt ?? null;
+    let entry = runId === null ? undefined : runs.find(one => one.runId === runId && one.attempt === attempt);
+    if (entry === undefined) {
+        const seq = runs.reduce((highest, one) => Math.max(highest, one.seq), 0) + 1;
+        entry = { seq, runId, attempt, at: run.at };
+        runs.push(entry);
+    }
+    if (run.split !== undefined)
+        entry.split = run.split;
+    return entry;
+}
+/** A copy of an entry that can be changed without changing the one it was copied from. */
+function copyEntry(entry) {
+    const copy = { ...entry, results: entry.results.map(result => ({ ...result })) };
+    if (entry.last !== undefined)
+        copy.last = { ...entry.last };
+    return copy;
+}
+/** Adds a record's result to its item's entry, replacing one from the same run. */
+function addResult(entry, run, record, at, keep) {
+    const result = {
+        runId: run.runId,
+        attempt: run.attempt,
+        status: record.status,
+        durationMs: Math.round(record.durationMs)
+    };
+    if (record.flaky === true)
+        result.flaky = true;
+    const same = run.runId === null
+        ? -1
+        : entry.results.findIndex(one => one.runId === run.runId && one.attempt === run.attempt);
+    if (same >= 0) {
+        tally(entry, entry.results[same], -1);
+        entry.results[same] = result;
+    }
+    else {
+        entry.results.push(result);
+        entry.results.splice(0, entry.results.length - keep);
+    }
+    tally(entry, result, 1);
+    if (!ranToAnEnd(record.status))
+        return;
+    const last = { ...result, at: record.endedAt ?? at };
+    if (record.commandDigest !== undefined)
+        last.commandDigest = record.commandDigest;
+    if (record.sourcesDigest !== undefined)
+        last.sourcesDigest = record.sourcesDigest;
+    // A result of an older run merged in late does not hide a newer one.
+    if (entry.last === undefined || last.at >= entry.last.at)
+        entry.last = last;
+}
+/** Adds a result to (sign 1) or takes it from (sign −1) its item's counts. */
+function tally(entry, result, sign) {
+    entry.runs += sign;
+    if (result.status === TaskStatus.Failure || result.status === TaskStatus.TimedOut) {
+        entry.failures += sign;
+    }
+    if (result.flaky === true)
+        entry.flaky += sign;
+}
+/**
+ * The history within its limits: the last `unseenRuns` runs, the items seen in them with their
+ * last `results` results, and the split of the newest sharded run only (a re-run attempt needs
+ * no older one). `history` is left unchanged.
+ */
+function bounded(history) {
+    const { limits } = history;
+    const sorted = [...history.runs].sort((a, b) => a.seq - b.seq).slice(-limits.unseenRuns);
+    const newest = sorted.at(-1)?.seq ?? 0;
+    const splitRun = sorted.findLast(run => run.split !== undefined);
+    const runs = sorted.map(run => {
+        if (run === splitRun || run.split === undefined)
+            return run;
+        const older = { ...run };
+        delete older.split;
+        return older;
+    });
+    const items = new Map();
+    for (const [key, entry] of history.items) {
+        if (newest - entry.seen >= limits.unseenRuns)
+            continue;
+        items.set(key, { ...entry, results: entry.results.slice(-limits.results) });
+    }
+    return { limits, runs, items };
+}
+/**
+ * Each item's latest duration that ran to an end (success or failure), by key, from runs other
+ * than `runId`: every attempt of one workflow run estimates alike, so it splits and orders alike.
+ */
+function durationsBefore(history, runId) {
+    const durations = new Map();
+    for (const [key, entry] of history.items) {
+        const result = entry.results.findLast(one => (one.status === TaskStatus.Success || one.status === TaskStatus.Failure) &&
+            (one.runId === null || one.runId !== runId));
+        if (result !== undefined)
+            durations.set(key, result.durationMs);
+    }
+    return durations;
+}
+/**
+ * The items (by position in `keys`) that were flaky in the runs the history keeps: how many of
+ * their kept results were flaky, of how many.
+ */
+function recentFlakiness(history, keys) {
+    const flaky = new Map();
+    keys.forEach((key, position) => {
+        const results = history.items.get(key)?.results ?? [];
+        const count = results.filter(result => result.flaky === true).length;
+        if (count > 0)
+            flaky.set(position, { flaky: count, of: results.length });
+    });
+    return flaky;
+}
+/**
+ * The shard of each item as a run attempt of `runId` split the same items (by `itemsDigest`) over
+ * `total` shards, so that a re-run attempt splits as the first did; undefined when none did.
+ */
+function splitOf(history, runId, total, itemsDigest) {
+    if (runId === undefined)
+        return undefined;
+    const run = history.runs.findLast(one => one.runId === runId &&
+        one.split !== undefined &&
+        one.split.total === total &&
+        one.split.itemsDigest === itemsDigest);
+    return run?.split?.shardOf;
+}
+
 ;// CONCATENATED MODULE: ./src/system/plain-files.ts
 
 /**
@@ -34451,7 +34650,7 @@ function removePath(path) {
  * Puts a new file holding `text` at `path`: whatever was there is removed, and the file is created
  * exclusively (O_EXCL, which follows no link), so no other file's content is ever touched.
  */
-function plain_files_createAfresh(path, text) {
+function createAfresh(path, text) {
     for (let attempt = 1;; attempt++) {
         removePath(path);
         try {
@@ -34473,7 +34672,7 @@ function emptyFile(path) {
     const stats = (0,external_node_fs_namespaceObject.lstatSync)(path, { throwIfNoEntry: false });
     if (stats?.isFile() && stats.size === 0 && stats.nlink === 1)
         return;
-    plain_files_createAfresh(path, '');
+    createAfresh(path, '');
 }
 /**
  * The first `limit` bytes of the plain file at `path` (or `limit + 1`, with `oneMore`, to tell a
@@ -34508,43 +34707,6 @@ function readPlainFile(path, limit, oneMore = false) {
     finally {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
-}
-
-;// CONCATENATED MODULE: ./src/results/timings-file.ts
-
-
-
-
-/** Name of the timings file a run writes for the next one. */
-const TIMINGS_FILE = 'timings.json';
-/** The version of the timings file this code writes; reading does not look at it. */
-const TIMINGS_VERSION = 1;
-/** Whether a task with this status ran its full length: skipped or cancelled tasks did not. */
-function ranToAnEnd(status) {
-    return status === TaskStatus.Success || status === TaskStatus.Failure;
-}
-/** The previous timings, updated with every task of this run that ran to an end. */
-function timingsAfter(previous, records) {
-    const timings = new Map(previous);
-    for (const record of records) {
-        if (ranToAnEnd(record.status))
-            timings.set(itemText(record.item), record.durationMs);
-    }
-    return timings;
-}
-/** The JSON text of a timings file. */
-function timingsFileText(timings) {
-    return JSON.stringify({ version: TIMINGS_VERSION, timings: Object.fromEntries(timings) }) + '\n';
-}
-/**
- * Writes the timings for the next run: the previous ones, updated with every task of this run
- * that ran to an end. Returns the path.
- */
-async function writeTimings(directory, previous, records) {
-    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
-    // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    plain_files_createAfresh(path, timingsFileText(timingsAfter(previous, records)));
-    return path;
 }
 
 ;// CONCATENATED MODULE: ./src/results/json-shown.ts
@@ -34900,6 +35062,395 @@ const RECORDS_KEY = 'results';
 /** The whole file: its version, then the report's fields, its records under `results`. */
 const RESULTS_FILE_FORMAT = versioned(objectOf(REPORT_FORMAT, { records: RECORDS_KEY }), RESULTS_VERSION);
 
+;// CONCATENATED MODULE: ./src/results/history-format.ts
+
+
+
+
+// The history file's runs and item entries, both ways. Each is read on its own, so that one bad
+// entry is left out without losing the others.
+/** The version of the history file this code writes and reads. */
+const HISTORY_VERSION = 1;
+/** What the file's `kind` says, so that no other JSON file is taken for a history. */
+const HISTORY_KIND = 'parallel-exec-history';
+/** A status among the given ones. */
+function statusAmong(...statuses) {
+    const known = new Set(statuses);
+    return checked(json => known.has(json), `one of ${statuses.join(', ')}`);
+}
+const FLAKY = optional(checked(json => json === true, 'true (or no flaky key)'));
+const RESULT_FORMAT = {
+    runId: nullable(RUN_NUMBER),
+    attempt: nullable(RUN_NUMBER),
+    status: statusAmong(TaskStatus.Success, TaskStatus.Failure, TaskStatus.TimedOut, TaskStatus.Cancelled),
+    durationMs: milliseconds,
+    flaky: FLAKY
+};
+const LAST_FORMAT = {
+    ...RESULT_FORMAT,
+    status: statusAmong(TaskStatus.Success, TaskStatus.Failure, TaskStatus.TimedOut),
+    at: isoTime,
+    commandDigest: optional(SHA256),
+    sourcesDigest: optional(SHA256)
+};
+/** Durations are written as `ms`, the one key every result has: the file stays small. */
+const SHORT_NAMES = { durationMs: 'ms' };
+const ENTRY_FORMAT = {
+    seen: whole(1),
+    results: arrayOf(objectOf(RESULT_FORMAT, SHORT_NAMES)),
+    last: optional(objectOf(LAST_FORMAT, SHORT_NAMES)),
+    runs: whole(),
+    failures: whole(),
+    flaky: whole()
+};
+const SPLIT_FORMAT = {
+    total: whole(1, MAX_SHARDS),
+    itemsDigest: SHA256,
+    shardOf: arrayOf(whole(0, MAX_SHARDS - 1))
+};
+const history_format_RUN_FORMAT = {
+    seq: whole(1),
+    runId: nullable(RUN_NUMBER),
+    attempt: nullable(RUN_NUMBER),
+    at: isoTime,
+    split: optional(objectOf(SPLIT_FORMAT))
+};
+/** An item's entry, and a run, both ways. */
+const HISTORY_ENTRY = objectOf(ENTRY_FORMAT);
+const HISTORY_RUN = objectOf(history_format_RUN_FORMAT);
+/** A run id comes with its attempt, and neither without the other. */
+function checkIdentity({ runId, attempt }, at) {
+    if ((runId === null) !== (attempt === null)) {
+        throw new FieldError(at, 'has a runId or an attempt without the other. Expected both or neither');
+    }
+}
+/** Reads a run, checking what its fields must agree on. */
+function readRun(json) {
+    const run = HISTORY_RUN.read(json);
+    checkIdentity(run, '');
+    const split = run.split;
+    const outside = split?.shardOf.findIndex(shard => shard >= split.total) ?? -1;
+    if (split !== undefined && outside >= 0) {
+        throw new FieldError(`split.shardOf[${outside}]`, `is ${split.shardOf[outside]}. Expected a shard below ${split.total}`);
+    }
+    return run;
+}
+/** Reads an item's entry, checking what its fields must agree on; `newest` is the newest run. */
+function readEntry(json, newest) {
+    const entry = HISTORY_ENTRY.read(json);
+    entry.results.forEach((result, position) => checkIdentity(result, `results[${position}]`));
+    if (entry.last !== undefined)
+        checkIdentity(entry.last, 'last');
+    // An entry seen after the newest run could never be dropped.
+    if (entry.seen > newest) {
+        throw new FieldError('seen', `is ${entry.seen}. Expected at most ${newest}, the newest run`);
+    }
+    if (entry.failures > entry.runs || entry.flaky > entry.runs) {
+        throw new FieldError('runs', `is ${entry.runs}. Expected at least its failures and flaky runs`);
+    }
+    return entry;
+}
+
+;// CONCATENATED MODULE: ./src/results/history-file.ts
+
+
+
+
+
+
+
+
+
+
+/** Name of the history file a run writes for the next one. */
+const HISTORY_FILE = 'history.json';
+/** The largest history file read: far above the bounds a history keeps (~1 MB per 1,000 items). */
+const MAX_HISTORY_BYTES = 64 * 1024 * 1024;
+/**
+ * Reads the history an earlier run wrote, or its timings file or results file as history. Never
+ * throws: a missing, unreadable, oversized, foreign or newer file gives an empty history and the
+ * reason, since a stale cache should slow a run down, not fail it. Bad entries are left out one
+ * by one.
+ */
+async function readHistory(path) {
+    const none = (problem) => ({ history: emptyHistory(), problem });
+    let content;
+    let modified;
+    try {
+        const stats = await (0,promises_namespaceObject.stat)(path);
+        if (stats.isDirectory())
+            return none(`'${path}' is a directory`);
+        if (!stats.isFile())
+            return none(`'${path}' is not a regular file`);
+        if (stats.size > MAX_HISTORY_BYTES) {
+            return none(`'${path}' holds ${stats.size} bytes, over the 64 MiB a history may have`);
+        }
+        modified = stats.mtimeMs;
+        content = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return none(`no file at '${path}' (a first run or a cache miss)`);
+        return none(`'${path}' cannot be read (${code ?? String(error)})`);
+    }
+    let json;
+    try {
+        json = JSON.parse(content);
+    }
+    catch {
+        return none(`'${path}' is not JSON`);
+    }
+    let read;
+    try {
+        read = historyFromJson(json, Math.round(modified));
+    }
+    catch (error) {
+        // Whatever the file holds, it may slow the run down but never fail it.
+        return none(`'${path}' cannot be used (${itemTextLabel(String(error), 100)})`);
+    }
+    if (typeof read === 'string')
+        return none(`'${path}' ${read}`);
+    const { history, left, of, first } = read;
+    if (left === 0)
+        return { history };
+    const leftOut = `${left} of ${of} entries of '${path}' are unusable and left out (first: ${first})`;
+    return { history, leftOut };
+}
+/** A history from a parsed history, timings or results file; a string says why there is none. */
+function historyFromJson(json, modified) {
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+        return 'holds neither a history, timings nor results';
+    }
+    const file = json;
+    if (file.kind === HISTORY_KIND)
+        return historyOf(file);
+    if (isObject(file.timings))
+        return fromTimings(file.timings, modified);
+    if (Array.isArray(file[RECORDS_KEY]))
+        return fromResults(file, modified);
+    return 'holds neither a history, timings nor results';
+}
+/** Whether a JSON value is an object (not null, not an array). */
+function isObject(json) {
+    return json !== null && typeof json === 'object' && !Array.isArray(json);
+}
+/** Counts the entries left out, and keeps the first one's reason. */
+class LeftOut {
+    left = 0;
+    of = 0;
+    first = '';
+    /** Reads one entry with `read`, or counts it as left out, whatever it throws. */
+    take(where, read) {
+        this.of++;
+        try {
+            return read();
+        }
+        catch (error) {
+            if (this.left++ === 0) {
+                const why = error instanceof FieldError
+                    ? error.within(where).message
+                    : `'${where}' cannot be read (${String(error)})`;
+                this.first = itemTextLabel(why, 200);
+            }
+            return undefined;
+        }
+    }
+    /** The history with the counts. */
+    with(history) {
+        return { history, left: this.left, of: this.of, first: this.first };
+    }
+}
+/** A history file's history, or why it cannot be read. */
+function historyOf(file) {
+    const { version } = file;
+    if (typeof version === 'number' && version > HISTORY_VERSION) {
+        return `was written by a newer parallel-exec (history version ${version}; this one reads ${HISTORY_VERSION})`;
+    }
+    if (version !== HISTORY_VERSION)
+        return `has history version ${version === undefined ? 'none' : shownJson(version, 20)}, not ${HISTORY_VERSION}`;
+    if (!Array.isArray(file.runs) || !isObject(file.items)) {
+        return "is not a history: it needs a 'runs' array and an 'items' object";
+    }
+    const left = new LeftOut();
+    const runs = [];
+    file.runs.forEach((json, position) => {
+        const run = left.take(`runs[${position}]`, () => {
+            const one = readRun(json);
+            if (runs.some(other => other.seq === one.seq)) {
+                throw new FieldError('seq', `is ${one.seq}, as another run's. Expected each run its own`);
+            }
+            return one;
+        });
+        if (run !== undefined)
+            runs.push(run);
+    });
+    const newest = runs.reduce((highest, run) => Math.max(highest, run.seq), 0);
+    const items = new Map();
+    for (const [key, json] of Object.entries(file.items)) {
+        const entry = left.take(`items[${shownJson(key, 40)}]`, () => readEntry(json, newest));
+        if (entry !== undefined)
+            items.set(key, entry);
+    }
+    // The file's own limits say what its writer kept: this version keeps to its own.
+    return left.with(bounded({ limits: { ...HISTORY_LIMITS }, runs, items }));
+}
+/** A timings file (`{"timings": {item: ms}}`) as a history of one run with no identity. */
+function fromTimings(timings, modified) {
+    const left = new LeftOut();
+    const keys = [];
+    const records = [];
+    for (const [key, ms] of Object.entries(timings)) {
+        const durationMs = left.take(`timings[${shownJson(key, 40)}]`, () => milliseconds.read(ms));
+        if (durationMs === undefined)
+            continue;
+        keys.push(key);
+        // It ran to an end: a timings file keeps successes and failures alike, and does not say which.
+        records.push({ item: key, status: TaskStatus.Success, durationMs, endedAt: null });
+    }
+    return left.with(historyAfter(emptyHistory(), { at: modified }, records, keys));
+}
+/** The fields of a results file's record that a history takes; any may be anything. */
+const RECORD_FIELDS = {
+    item: jsonValue,
+    status: oneOf(TaskStatus),
+    durationMs: milliseconds,
+    endedAt: optional(nullable(isoTime)),
+    commandDigest: optional(SHA256),
+    sourcesDigest: optional(SHA256)
+};
+/**
+ * A results file as the history of its run: its records' statuses and durations, under the
+ * file's `run` when it has one (only then can its successes be reused).
+ */
+function fromResults(file, modified) {
+    const left = new LeftOut();
+    const records = [];
+    file[RECORDS_KEY].forEach((json, position) => {
+        const record = left.take(`${RECORDS_KEY}[${position}]`, () => recordOf(json));
+        if (record !== undefined)
+            records.push(record);
+    });
+    let identity;
+    try {
+        identity = objectOf({ id: RUN_NUMBER, attempt: RUN_NUMBER }).read(file.run);
+    }
+    catch {
+        identity = undefined;
+    }
+    // Keys over the file's records: right for a whole run's or a merge's file. A shard's file
+    // holds only some items, so an item repeated in the input may be numbered as another shard's.
+    const keys = historyKeys(records.map(record => record.item));
+    const ended = records.reduce((latest, record) => Math.max(latest, record.endedAt ?? 0), 0);
+    const at = ended > 0 ? ended : modified;
+    return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys));
+}
+/** The part of a results file's record that a history takes. */
+function recordOf(json) {
+    if (!isObject(json))
+        throw new FieldError('', 'is not an object. Expected a result');
+    const read = (key, field) => {
+        try {
+            return field.read(json[key]);
+        }
+        catch (error) {
+            throw error instanceof FieldError ? error.within(key) : error;
+        }
+    };
+    const record = {
+        item: read('item', RECORD_FIELDS.item),
+        status: read('status', RECORD_FIELDS.status),
+        durationMs: read('durationMs', RECORD_FIELDS.durationMs),
+        endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null
+    };
+    if (json.flaky === true)
+        record.flaky = true;
+    const commandDigest = read('commandDigest', RECORD_FIELDS.commandDigest);
+    const sourcesDigest = read('sourcesDigest', RECORD_FIELDS.sourcesDigest);
+    if (commandDigest !== undefined)
+        record.commandDigest = commandDigest;
+    if (sourcesDigest !== undefined)
+        record.sourcesDigest = sourcesDigest;
+    return record;
+}
+/**
+ * The JSON text of a history file: compact, as it is read by programs and kept in a cache. Never
+ * over `maxBytes` (what readHistory reads) while the runs alone fit: when the items do not all
+ * fit, those seen least recently are left out until the rest fits.
+ */
+function historyFileText(history, maxBytes = MAX_HISTORY_BYTES) {
+    const head = JSON.stringify({
+        version: HISTORY_VERSION,
+        kind: HISTORY_KIND,
+        limits: history.limits,
+        runs: history.runs.map(run => HISTORY_RUN.write(run))
+    });
+    // Each item as `"key":{…}`; JSON.stringify quotes a key such as __proto__ as any other.
+    const items = [...history.items].map(([key, entry]) => ({
+        seen: entry.seen,
+        text: `${JSON.stringify(key)}:${JSON.stringify(HISTORY_ENTRY.write(entry))}`
+    }));
+    const bytes = (text) => Buffer.byteLength(text) + 1;
+    // `{…,"items":{` and `}}` plus a newline, and a comma or brace per item.
+    let room = maxBytes - bytes(head) - '"items":{}'.length - 1;
+    const kept = new Set();
+    const byRecency = items.map((_, position) => position);
+    byRecency.sort((a, b) => items[b]?.seen - items[a]?.seen || a - b);
+    for (const position of byRecency) {
+        const size = bytes(items[position].text);
+        if (size > room)
+            break;
+        room -= size;
+        kept.add(position);
+    }
+    const written = items.filter((_, position) => kept.has(position)).map(item => item.text);
+    return `${head.slice(0, -1)},"items":{${written.join(',')}}}\n`;
+}
+/** Writes the history for the next run into `directory`, and returns its path. */
+async function writeHistory(directory, history) {
+    const path = (0,external_node_path_namespaceObject.join)(directory, HISTORY_FILE);
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    createAfresh(path, historyFileText(history));
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/results/timings-file.ts
+
+
+
+
+/** Name of the timings file a run writes for the next one. */
+const TIMINGS_FILE = 'timings.json';
+/** The version of the timings file this code writes; reading does not look at it. */
+const TIMINGS_VERSION = 1;
+/** Whether a task with this status ran its full length: skipped or cancelled tasks did not. */
+function timings_file_ranToAnEnd(status) {
+    return status === TaskStatus.Success || status === TaskStatus.Failure;
+}
+/** The previous timings, updated with every task of this run that ran to an end. */
+function timingsAfter(previous, records) {
+    const timings = new Map(previous);
+    for (const record of records) {
+        if (timings_file_ranToAnEnd(record.status))
+            timings.set(itemText(record.item), record.durationMs);
+    }
+    return timings;
+}
+/** The JSON text of a timings file. */
+function timingsFileText(timings) {
+    return JSON.stringify({ version: TIMINGS_VERSION, timings: Object.fromEntries(timings) }) + '\n';
+}
+/**
+ * Writes the timings for the next run: the previous ones, updated with every task of this run
+ * that ran to an end. Returns the path.
+ */
+async function writeTimings(directory, previous, records) {
+    const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
+    // The directory holds the tasks' own files: a link a task put at the path is replaced.
+    createAfresh(path, timingsFileText(timingsAfter(previous, records)));
+    return path;
+}
+
 ;// CONCATENATED MODULE: ./src/results/report-checks.ts
 
 
@@ -35072,7 +35623,7 @@ async function writeResultsFile(directory, report) {
     await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
     const path = (0,external_node_path_namespaceObject.join)(directory, RESULTS_FILE);
     // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    plain_files_createAfresh(path, resultsFileText(report));
+    createAfresh(path, resultsFileText(report));
     return path;
 }
 /**
@@ -35221,7 +35772,7 @@ async function writeJunitFile(directory, report) {
     await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
     const path = (0,external_node_path_namespaceObject.join)(directory, JUNIT_FILE);
     // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    plain_files_createAfresh(path, junitXml(report));
+    createAfresh(path, junitXml(report));
     return path;
 }
 /**
@@ -35326,205 +35877,6 @@ function itemsWithoutResult(report) {
 /** Milliseconds as JUnit's seconds, to the millisecond. */
 function seconds(ms) {
     return (Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 0).toFixed(3);
-}
-
-;// CONCATENATED MODULE: ./src/model/history.ts
-
-
-/** The bounds every history is kept to: 10 results per item; items unseen for 30 runs dropped. */
-const HISTORY_LIMITS = { results: 10, unseenRuns: 30 };
-/** A history that has seen no run: what a first run starts from. */
-function emptyHistory() {
-    return { limits: { ...HISTORY_LIMITS }, runs: [], items: new Map() };
-}
-/**
- * Each item's key in the history: its text (a task's name), and for the k-th item (k ≥ 2) of
- * the same text `text + "\0#" + k`, so repeated items keep results of their own. `items` must be
- * the whole input in input order (a shard takes its items' keys from the whole plan's `keys`):
- * over a part of it, the k-th repeat would be counted in that part, and share a key with another.
- */
-function historyKeys(items) {
-    const seen = new Map();
-    return items.map(item => {
-        const text = itemText(item);
-        const count = (seen.get(text) ?? 0) + 1;
-        seen.set(text, count);
-        return count === 1 ? text : `${text}\u0000#${count}`;
-    });
-}
-/** Whether a task with this status ran to an end: what skip-passed and durations go by. */
-function history_ranToAnEnd(status) {
-    switch (status) {
-        case TaskStatus.Success:
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-            return true;
-        case TaskStatus.Cancelled:
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
-}
-/** Whether a task with this status started: its result is kept (skipped and reused ones are not). */
-function started(status) {
-    return status !== TaskStatus.Skipped && status !== TaskStatus.Reused;
-}
-/**
- * The history after a run: `previous` (left unchanged) updated with the run's records. A run is
- * one (run id, attempt): given again (a merge adding shards one by one, a step run twice), it
- * keeps its place and each item's result from it is replaced, never counted twice, as long as the
- * run is among the kept runs and the item's result from it among its kept results: a run given
- * again once trimmed away counts as a new one (a run outside a workflow always does). Skipped and
- * reused items are only marked seen. Then results are trimmed to `limits.results` per item, runs
- * to `limits.unseenRuns`, and items not seen in the last `limits.unseenRuns` runs are dropped.
- * `keys` are the records' keys over the whole input (`recordKeys` of the run's plan; for records
- * that are the whole input, as a merge's, `historyKeys` of their items).
- */
-function historyAfter(previous, run, records, keys) {
-    const limits = { ...previous.limits };
-    const runs = previous.runs.map(one => ({ ...one }));
-    const thisRun = runEntry(runs, run);
-    const items = new Map();
-    for (const [key, entry] of previous.items)
-        items.set(key, copyEntry(entry));
-    records.forEach((record, position) => {
-        const key = keys[position];
-        const entry = items.get(key) ?? { seen: 0, results: [], runs: 0, failures: 0, flaky: 0 };
-        entry.seen = Math.max(entry.seen, thisRun.seq);
-        if (started(record.status))
-            addResult(entry, thisRun, record, run.at, limits.results);
-        items.set(key, entry);
-    });
-    return bounded({ limits, runs, items });
-}
-/** The run's entry in `runs` (added when new; given a split when the run has one). */
-function runEntry(runs, run) {
-    const runId = run.identity?.id ?? null;
-    const attempt = run.identity?.attempt ?? null;
-    let entry = runId === null ? undefined : runs.find(one => one.runId === runId && one.attempt === attempt);
-    if (entry === undefined) {
-        const seq = runs.reduce((highest, one) => Math.max(highest, one.seq), 0) + 1;
-        entry = { seq, runId, attempt, at: run.at };
-        runs.push(entry);
-    }
-    if (run.split !== undefined)
-        entry.split = run.split;
-    return entry;
-}
-/** A copy of an entry that can be changed without changing the one it was copied from. */
-function copyEntry(entry) {
-    const copy = { ...entry, results: entry.results.map(result => ({ ...result })) };
-    if (entry.last !== undefined)
-        copy.last = { ...entry.last };
-    return copy;
-}
-/** Adds a record's result to its item's entry, replacing one from the same run. */
-function addResult(entry, run, record, at, keep) {
-    const result = {
-        runId: run.runId,
-        attempt: run.attempt,
-        status: record.status,
-        durationMs: Math.round(record.durationMs)
-    };
-    if (record.flaky === true)
-        result.flaky = true;
-    const same = run.runId === null
-        ? -1
-        : entry.results.findIndex(one => one.runId === run.runId && one.attempt === run.attempt);
-    if (same >= 0) {
-        tally(entry, entry.results[same], -1);
-        entry.results[same] = result;
-    }
-    else {
-        entry.results.push(result);
-        entry.results.splice(0, entry.results.length - keep);
-    }
-    tally(entry, result, 1);
-    if (!history_ranToAnEnd(record.status))
-        return;
-    const last = { ...result, at: record.endedAt ?? at };
-    if (record.commandDigest !== undefined)
-        last.commandDigest = record.commandDigest;
-    if (record.sourcesDigest !== undefined)
-        last.sourcesDigest = record.sourcesDigest;
-    // A result of an older run merged in late does not hide a newer one.
-    if (entry.last === undefined || last.at >= entry.last.at)
-        entry.last = last;
-}
-/** Adds a result to (sign 1) or takes it from (sign −1) its item's counts. */
-function tally(entry, result, sign) {
-    entry.runs += sign;
-    if (result.status === TaskStatus.Failure || result.status === TaskStatus.TimedOut) {
-        entry.failures += sign;
-    }
-    if (result.flaky === true)
-        entry.flaky += sign;
-}
-/**
- * The history within its limits: the last `unseenRuns` runs, the items seen in them with their
- * last `results` results, and the split of the newest sharded run only (a re-run attempt needs
- * no older one). `history` is left unchanged.
- */
-function bounded(history) {
-    const { limits } = history;
-    const sorted = [...history.runs].sort((a, b) => a.seq - b.seq).slice(-limits.unseenRuns);
-    const newest = sorted.at(-1)?.seq ?? 0;
-    const splitRun = sorted.findLast(run => run.split !== undefined);
-    const runs = sorted.map(run => {
-        if (run === splitRun || run.split === undefined)
-            return run;
-        const older = { ...run };
-        delete older.split;
-        return older;
-    });
-    const items = new Map();
-    for (const [key, entry] of history.items) {
-        if (newest - entry.seen >= limits.unseenRuns)
-            continue;
-        items.set(key, { ...entry, results: entry.results.slice(-limits.results) });
-    }
-    return { limits, runs, items };
-}
-/**
- * Each item's latest duration that ran to an end (success or failure), by key, from runs other
- * than `runId`: every attempt of one workflow run estimates alike, so it splits and orders alike.
- */
-function durationsBefore(history, runId) {
-    const durations = new Map();
-    for (const [key, entry] of history.items) {
-        const result = entry.results.findLast(one => (one.status === TaskStatus.Success || one.status === TaskStatus.Failure) &&
-            (one.runId === null || one.runId !== runId));
-        if (result !== undefined)
-            durations.set(key, result.durationMs);
-    }
-    return durations;
-}
-/**
- * The items (by position in `keys`) that were flaky in the runs the history keeps: how many of
- * their kept results were flaky, of how many.
- */
-function recentFlakiness(history, keys) {
-    const flaky = new Map();
-    keys.forEach((key, position) => {
-        const results = history.items.get(key)?.results ?? [];
-        const count = results.filter(result => result.flaky === true).length;
-        if (count > 0)
-            flaky.set(position, { flaky: count, of: results.length });
-    });
-    return flaky;
-}
-/**
- * The shard of each item as a run attempt of `runId` split the same items (by `itemsDigest`) over
- * `total` shards, so that a re-run attempt splits as the first did; undefined when none did.
- */
-function splitOf(history, runId, total, itemsDigest) {
-    if (runId === undefined)
-        return undefined;
-    const run = history.runs.findLast(one => one.runId === runId &&
-        one.split !== undefined &&
-        one.split.total === total &&
-        one.split.itemsDigest === itemsDigest);
-    return run?.split?.shardOf;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/timings.ts
@@ -37862,6 +38214,8 @@ function tailCut(text, max) {
 
 
 
+
+
 /**
  * Writes to the runner's files that may fail (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY): a failure
  * becomes a problem that fails the step at the end, once everything else that can be written is.
@@ -37883,7 +38237,7 @@ class RunnerFileProblems {
             setFailed(problem);
     }
 }
-/** Writes the results, JUnit and timings files and sets every output. */
+/** Writes the results, JUnit, history and timings files and sets every output. */
 async function publishOutputs(outcome, workDirectory, files) {
     const { report } = outcome;
     const resultsFile = await writeResultsFile(workDirectory, report).catch((error) => {
@@ -37897,13 +38251,20 @@ async function publishOutputs(outcome, workDirectory, files) {
             warning(`Could not write the JUnit file: ${String(error)}`);
             return '';
         });
-    const timingsFile = await writeTimings(workDirectory, outcome.previousTimings, report.records).catch(() => '');
+    const historyFile = await writeHistory(workDirectory, outcome.history).catch((error) => {
+        warning(`Could not write the history file: ${String(error)}`);
+        return '';
+    });
+    // The older timings file, for a `timings` input of a version before `history`.
+    const durations = durationsBefore(outcome.history);
+    const timingsFile = await writeTimings(workDirectory, durations, []).catch(() => '');
     await files.attempt(() => {
         setOutputs(report, resultsFile);
         setOutput(Outputs.JunitFile, junitFile);
         setOutput(Outputs.JobLog, outcome.jobLog ?? '');
         setOutput(Outputs.Shard, report.shard ? `${report.shard.index}/${report.shard.total}` : '');
         setOutput(Outputs.TimingsFile, timingsFile);
+        setOutput(Outputs.HistoryFile, historyFile);
     });
 }
 /** Sets the outputs of a step that failed before it had a report, so a later step sees them. */
@@ -37911,6 +38272,7 @@ async function publishEmptyOutputs(files) {
     await files.attempt(() => {
         setOutputs(emptyReport(''), '');
         setOutput(Outputs.JunitFile, '');
+        setOutput(Outputs.HistoryFile, '');
     });
 }
 /** Says how the step went: no items, or the summary, annotations and the message that fails it. */
@@ -37918,8 +38280,9 @@ async function concludeStep(outcome, options, files) {
     if (outcome.noItems !== undefined)
         return reportNoItems(options.ifNoItems, outcome.noItems);
     const { report } = outcome;
-    if (options.summary)
-        await files.attempt(() => writeSummary(report, options.summaryTitle));
+    if (options.summary) {
+        await files.attempt(() => writeSummary(report, options.summaryTitle, outcome.historyFacts));
+    }
     annotateFailures(report);
     annotateFlaky(report);
     const resolves = describeResolves(report.records);
@@ -39241,7 +39604,7 @@ class TaskFiles {
      */
     async reset(item) {
         if (item !== undefined)
-            plain_files_createAfresh(this.itemPath, item);
+            createAfresh(this.itemPath, item);
         emptyFile(this.outputPath);
         emptyFile(this.summaryPath);
         for (const [, path] of this.stepPaths)
@@ -43391,358 +43754,6 @@ function existingDirectory(task, directory) {
     return directory;
 }
 
-;// CONCATENATED MODULE: ./src/results/history-format.ts
-
-
-
-
-// The history file's runs and item entries, both ways. Each is read on its own, so that one bad
-// entry is left out without losing the others.
-/** The version of the history file this code writes and reads. */
-const history_format_HISTORY_VERSION = 1;
-/** What the file's `kind` says, so that no other JSON file is taken for a history. */
-const history_format_HISTORY_KIND = 'parallel-exec-history';
-/** A status among the given ones. */
-function statusAmong(...statuses) {
-    const known = new Set(statuses);
-    return checked(json => known.has(json), `one of ${statuses.join(', ')}`);
-}
-const FLAKY = optional(checked(json => json === true, 'true (or no flaky key)'));
-const RESULT_FORMAT = {
-    runId: nullable(RUN_NUMBER),
-    attempt: nullable(RUN_NUMBER),
-    status: statusAmong(TaskStatus.Success, TaskStatus.Failure, TaskStatus.TimedOut, TaskStatus.Cancelled),
-    durationMs: milliseconds,
-    flaky: FLAKY
-};
-const LAST_FORMAT = {
-    ...RESULT_FORMAT,
-    status: statusAmong(TaskStatus.Success, TaskStatus.Failure, TaskStatus.TimedOut),
-    at: isoTime,
-    commandDigest: optional(SHA256),
-    sourcesDigest: optional(SHA256)
-};
-/** Durations are written as `ms`, the one key every result has: the file stays small. */
-const SHORT_NAMES = { durationMs: 'ms' };
-const ENTRY_FORMAT = {
-    seen: whole(1),
-    results: arrayOf(objectOf(RESULT_FORMAT, SHORT_NAMES)),
-    last: optional(objectOf(LAST_FORMAT, SHORT_NAMES)),
-    runs: whole(),
-    failures: whole(),
-    flaky: whole()
-};
-const SPLIT_FORMAT = {
-    total: whole(1, MAX_SHARDS),
-    itemsDigest: SHA256,
-    shardOf: arrayOf(whole(0, MAX_SHARDS - 1))
-};
-const history_format_RUN_FORMAT = {
-    seq: whole(1),
-    runId: nullable(RUN_NUMBER),
-    attempt: nullable(RUN_NUMBER),
-    at: isoTime,
-    split: optional(objectOf(SPLIT_FORMAT))
-};
-/** An item's entry, and a run, both ways. */
-const history_format_HISTORY_ENTRY = objectOf(ENTRY_FORMAT);
-const history_format_HISTORY_RUN = objectOf(history_format_RUN_FORMAT);
-/** A run id comes with its attempt, and neither without the other. */
-function checkIdentity({ runId, attempt }, at) {
-    if ((runId === null) !== (attempt === null)) {
-        throw new FieldError(at, 'has a runId or an attempt without the other. Expected both or neither');
-    }
-}
-/** Reads a run, checking what its fields must agree on. */
-function readRun(json) {
-    const run = history_format_HISTORY_RUN.read(json);
-    checkIdentity(run, '');
-    const split = run.split;
-    const outside = split?.shardOf.findIndex(shard => shard >= split.total) ?? -1;
-    if (split !== undefined && outside >= 0) {
-        throw new FieldError(`split.shardOf[${outside}]`, `is ${split.shardOf[outside]}. Expected a shard below ${split.total}`);
-    }
-    return run;
-}
-/** Reads an item's entry, checking what its fields must agree on; `newest` is the newest run. */
-function readEntry(json, newest) {
-    const entry = history_format_HISTORY_ENTRY.read(json);
-    entry.results.forEach((result, position) => checkIdentity(result, `results[${position}]`));
-    if (entry.last !== undefined)
-        checkIdentity(entry.last, 'last');
-    // An entry seen after the newest run could never be dropped.
-    if (entry.seen > newest) {
-        throw new FieldError('seen', `is ${entry.seen}. Expected at most ${newest}, the newest run`);
-    }
-    if (entry.failures > entry.runs || entry.flaky > entry.runs) {
-        throw new FieldError('runs', `is ${entry.runs}. Expected at least its failures and flaky runs`);
-    }
-    return entry;
-}
-
-;// CONCATENATED MODULE: ./src/results/history-file.ts
-
-
-
-
-
-
-
-
-
-
-/** Name of the history file a run writes for the next one. */
-const HISTORY_FILE = 'history.json';
-/** The largest history file read: far above the bounds a history keeps (~1 MB per 1,000 items). */
-const MAX_HISTORY_BYTES = 64 * 1024 * 1024;
-/**
- * Reads the history an earlier run wrote, or its timings file or results file as history. Never
- * throws: a missing, unreadable, oversized, foreign or newer file gives an empty history and the
- * reason, since a stale cache should slow a run down, not fail it. Bad entries are left out one
- * by one.
- */
-async function readHistory(path) {
-    const none = (problem) => ({ history: emptyHistory(), problem });
-    let content;
-    let modified;
-    try {
-        const stats = await (0,promises_namespaceObject.stat)(path);
-        if (stats.isDirectory())
-            return none(`'${path}' is a directory`);
-        if (!stats.isFile())
-            return none(`'${path}' is not a regular file`);
-        if (stats.size > MAX_HISTORY_BYTES) {
-            return none(`'${path}' holds ${stats.size} bytes, over the 64 MiB a history may have`);
-        }
-        modified = stats.mtimeMs;
-        content = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return none(`no file at '${path}' (a first run or a cache miss)`);
-        return none(`'${path}' cannot be read (${code ?? String(error)})`);
-    }
-    let json;
-    try {
-        json = JSON.parse(content);
-    }
-    catch {
-        return none(`'${path}' is not JSON`);
-    }
-    let read;
-    try {
-        read = historyFromJson(json, Math.round(modified));
-    }
-    catch (error) {
-        // Whatever the file holds, it may slow the run down but never fail it.
-        return none(`'${path}' cannot be used (${itemTextLabel(String(error), 100)})`);
-    }
-    if (typeof read === 'string')
-        return none(`'${path}' ${read}`);
-    const { history, left, of, first } = read;
-    if (left === 0)
-        return { history };
-    const leftOut = `${left} of ${of} entries of '${path}' are unusable and left out (first: ${first})`;
-    return { history, leftOut };
-}
-/** A history from a parsed history, timings or results file; a string says why there is none. */
-function historyFromJson(json, modified) {
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-        return 'holds neither a history, timings nor results';
-    }
-    const file = json;
-    if (file.kind === history_format_HISTORY_KIND)
-        return historyOf(file);
-    if (isObject(file.timings))
-        return fromTimings(file.timings, modified);
-    if (Array.isArray(file[RECORDS_KEY]))
-        return fromResults(file, modified);
-    return 'holds neither a history, timings nor results';
-}
-/** Whether a JSON value is an object (not null, not an array). */
-function isObject(json) {
-    return json !== null && typeof json === 'object' && !Array.isArray(json);
-}
-/** Counts the entries left out, and keeps the first one's reason. */
-class LeftOut {
-    left = 0;
-    of = 0;
-    first = '';
-    /** Reads one entry with `read`, or counts it as left out, whatever it throws. */
-    take(where, read) {
-        this.of++;
-        try {
-            return read();
-        }
-        catch (error) {
-            if (this.left++ === 0) {
-                const why = error instanceof FieldError
-                    ? error.within(where).message
-                    : `'${where}' cannot be read (${String(error)})`;
-                this.first = itemTextLabel(why, 200);
-            }
-            return undefined;
-        }
-    }
-    /** The history with the counts. */
-    with(history) {
-        return { history, left: this.left, of: this.of, first: this.first };
-    }
-}
-/** A history file's history, or why it cannot be read. */
-function historyOf(file) {
-    const { version } = file;
-    if (typeof version === 'number' && version > history_format_HISTORY_VERSION) {
-        return `was written by a newer parallel-exec (history version ${version}; this one reads ${history_format_HISTORY_VERSION})`;
-    }
-    if (version !== history_format_HISTORY_VERSION)
-        return `has history version ${version === undefined ? 'none' : shownJson(version, 20)}, not ${history_format_HISTORY_VERSION}`;
-    if (!Array.isArray(file.runs) || !isObject(file.items)) {
-        return "is not a history: it needs a 'runs' array and an 'items' object";
-    }
-    const left = new LeftOut();
-    const runs = [];
-    file.runs.forEach((json, position) => {
-        const run = left.take(`runs[${position}]`, () => {
-            const one = readRun(json);
-            if (runs.some(other => other.seq === one.seq)) {
-                throw new FieldError('seq', `is ${one.seq}, as another run's. Expected each run its own`);
-            }
-            return one;
-        });
-        if (run !== undefined)
-            runs.push(run);
-    });
-    const newest = runs.reduce((highest, run) => Math.max(highest, run.seq), 0);
-    const items = new Map();
-    for (const [key, json] of Object.entries(file.items)) {
-        const entry = left.take(`items[${shownJson(key, 40)}]`, () => readEntry(json, newest));
-        if (entry !== undefined)
-            items.set(key, entry);
-    }
-    // The file's own limits say what its writer kept: this version keeps to its own.
-    return left.with(bounded({ limits: { ...HISTORY_LIMITS }, runs, items }));
-}
-/** A timings file (`{"timings": {item: ms}}`) as a history of one run with no identity. */
-function fromTimings(timings, modified) {
-    const left = new LeftOut();
-    const keys = [];
-    const records = [];
-    for (const [key, ms] of Object.entries(timings)) {
-        const durationMs = left.take(`timings[${shownJson(key, 40)}]`, () => milliseconds.read(ms));
-        if (durationMs === undefined)
-            continue;
-        keys.push(key);
-        // It ran to an end: a timings file keeps successes and failures alike, and does not say which.
-        records.push({ item: key, status: TaskStatus.Success, durationMs, endedAt: null });
-    }
-    return left.with(historyAfter(emptyHistory(), { at: modified }, records, keys));
-}
-/** The fields of a results file's record that a history takes; any may be anything. */
-const RECORD_FIELDS = {
-    item: jsonValue,
-    status: oneOf(TaskStatus),
-    durationMs: milliseconds,
-    endedAt: optional(nullable(isoTime)),
-    commandDigest: optional(SHA256),
-    sourcesDigest: optional(SHA256)
-};
-/**
- * A results file as the history of its run: its records' statuses and durations, under the
- * file's `run` when it has one (only then can its successes be reused).
- */
-function fromResults(file, modified) {
-    const left = new LeftOut();
-    const records = [];
-    file[RECORDS_KEY].forEach((json, position) => {
-        const record = left.take(`${RECORDS_KEY}[${position}]`, () => recordOf(json));
-        if (record !== undefined)
-            records.push(record);
-    });
-    let identity;
-    try {
-        identity = objectOf({ id: RUN_NUMBER, attempt: RUN_NUMBER }).read(file.run);
-    }
-    catch {
-        identity = undefined;
-    }
-    // Keys over the file's records: right for a whole run's or a merge's file. A shard's file
-    // holds only some items, so an item repeated in the input may be numbered as another shard's.
-    const keys = historyKeys(records.map(record => record.item));
-    const ended = records.reduce((latest, record) => Math.max(latest, record.endedAt ?? 0), 0);
-    const at = ended > 0 ? ended : modified;
-    return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys));
-}
-/** The part of a results file's record that a history takes. */
-function recordOf(json) {
-    if (!isObject(json))
-        throw new FieldError('', 'is not an object. Expected a result');
-    const read = (key, field) => {
-        try {
-            return field.read(json[key]);
-        }
-        catch (error) {
-            throw error instanceof FieldError ? error.within(key) : error;
-        }
-    };
-    const record = {
-        item: read('item', RECORD_FIELDS.item),
-        status: read('status', RECORD_FIELDS.status),
-        durationMs: read('durationMs', RECORD_FIELDS.durationMs),
-        endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null
-    };
-    if (json.flaky === true)
-        record.flaky = true;
-    const commandDigest = read('commandDigest', RECORD_FIELDS.commandDigest);
-    const sourcesDigest = read('sourcesDigest', RECORD_FIELDS.sourcesDigest);
-    if (commandDigest !== undefined)
-        record.commandDigest = commandDigest;
-    if (sourcesDigest !== undefined)
-        record.sourcesDigest = sourcesDigest;
-    return record;
-}
-/**
- * The JSON text of a history file: compact, as it is read by programs and kept in a cache. Never
- * over `maxBytes` (what readHistory reads) while the runs alone fit: when the items do not all
- * fit, those seen least recently are left out until the rest fits.
- */
-function historyFileText(history, maxBytes = MAX_HISTORY_BYTES) {
-    const head = JSON.stringify({
-        version: HISTORY_VERSION,
-        kind: HISTORY_KIND,
-        limits: history.limits,
-        runs: history.runs.map(run => HISTORY_RUN.write(run))
-    });
-    // Each item as `"key":{…}`; JSON.stringify quotes a key such as __proto__ as any other.
-    const items = [...history.items].map(([key, entry]) => ({
-        seen: entry.seen,
-        text: `${JSON.stringify(key)}:${JSON.stringify(HISTORY_ENTRY.write(entry))}`
-    }));
-    const bytes = (text) => Buffer.byteLength(text) + 1;
-    // `{…,"items":{` and `}}` plus a newline, and a comma or brace per item.
-    let room = maxBytes - bytes(head) - '"items":{}'.length - 1;
-    const kept = new Set();
-    const byRecency = items.map((_, position) => position);
-    byRecency.sort((a, b) => items[b]?.seen - items[a]?.seen || a - b);
-    for (const position of byRecency) {
-        const size = bytes(items[position].text);
-        if (size > room)
-            break;
-        room -= size;
-        kept.add(position);
-    }
-    const written = items.filter((_, position) => kept.has(position)).map(item => item.text);
-    return `${head.slice(0, -1)},"items":{${written.join(',')}}}\n`;
-}
-/** Writes the history for the next run into `directory`, and returns its path. */
-async function writeHistory(directory, history) {
-    const path = join(directory, HISTORY_FILE);
-    // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    createAfresh(path, historyFileText(history));
-    return path;
-}
-
 ;// CONCATENATED MODULE: ./src/plan/history-load.ts
 
 
@@ -43788,99 +43799,6 @@ function recordKeys(plan, records) {
             throw new Error(`No item ${record.index} in the run's plan`);
         return plan.keys[position];
     });
-}
-
-;// CONCATENATED MODULE: ./src/run/outcome-record.ts
-
-/** The record of an item that never produced one: skipped, or its task threw. */
-function outcome_record_recordOf(outcome, prepared) {
-    const item = prepared[outcome.index];
-    return {
-        index: item.index,
-        item: item.item,
-        status: outcome.status,
-        exitCode: null,
-        signal: null,
-        durationMs: 0,
-        attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
-        command: item.command.display,
-        slot: outcome.slot ?? null,
-        startedAt: null,
-        endedAt: null,
-        outputTail: '',
-        error: outcome.error === undefined ? null : String(outcome.error),
-        outputs: {},
-        summary: '',
-        needs: item.needs,
-        skipReason: outcome.reason,
-        // The needs by their items' indexes: in a shard, the scheduler numbers only the shard's items.
-        blockedBy: outcome.blockedBy?.map(need => prepared[need.index].index)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/dry-run.ts
-
-
-
-
-
-
-/** Prints what would run, and reports every task as skipped. */
-function dryRun(plan, maxWorkers, shell) {
-    const total = plan.prepared.length;
-    info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
-    const records = plan.prepared.map((prepared, index) => {
-        const needs = prepared.needs?.length
-            ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
-            : '';
-        info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}\n  ${prepared.command.display}`);
-        return outcome_record_recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared);
-    });
-    return {
-        records,
-        counts: countStatuses(records),
-        durationMs: 0,
-        workers: Math.min(maxWorkers, total),
-        shell,
-        dryRun: true,
-        haltReason: null,
-        haltKind: null
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run/job-log.ts
-
-
-/** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
-const JOB_LOG_FILE = 'job-log.jsonl';
-/** Writes the job log: a line for each task that ran, as it ends. */
-class JobLog {
-    fd;
-    constructor(workDirectory) {
-        this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
-    }
-    settled(outcome) {
-        if (outcome.value !== undefined)
-            (0,external_node_fs_namespaceObject.writeSync)(this.fd, jobLogLine(outcome.value));
-    }
-    close() {
-        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
-    }
-}
-/** One line of the job log: GNU parallel's --joblog fields, as JSON. */
-function jobLogLine(record) {
-    return (JSON.stringify({
-        seq: record.index + 1,
-        slot: record.slot,
-        start: record.startedAt === null ? null : record.startedAt / 1000,
-        runtime: record.durationMs / 1000,
-        exitCode: record.exitCode,
-        signal: record.signal,
-        attempts: record.attempts,
-        status: record.status,
-        item: record.item,
-        command: record.command
-    }) + '\n');
 }
 
 ;// CONCATENATED MODULE: ./src/exec/attempt-note.ts
@@ -45690,6 +45608,14 @@ function task_output_nonNegativeInteger(value, fallback) {
 
 
 
+
+/** The digest fields of a record, present only when known. */
+function digestFields(digests) {
+    return {
+        ...(digests?.command === undefined ? {} : { commandDigest: digests.command }),
+        ...(digests?.sources === undefined ? {} : { sourcesDigest: digests.sources })
+    };
+}
 /**
  * Output a launcher hands to the action before it writes the rest to a file of its own (one per
  * attempt): Node collects buffers read from a pipe late (docs/decisions/012-scheduler-and-policies.md).
@@ -45796,8 +45722,141 @@ function taskRecord(prepared, command, slot, startedAt, { result, status, attemp
         error: result.error ?? collected.problem ?? null,
         outputs: collected.outputs,
         summary: collected.summary,
-        needs: prepared.needs
+        needs: prepared.needs,
+        // Retries follow only a failure or a timeout, so a success after one is a flaky pass.
+        ...(status === TaskStatus.Success && attempts > 1 ? { flaky: true } : {}),
+        ...digestFields(prepared.digests)
     };
+}
+
+;// CONCATENATED MODULE: ./src/run/outcome-record.ts
+
+
+/** The record of an item that never produced one: skipped, or its task threw. */
+function outcome_record_recordOf(outcome, prepared) {
+    const item = prepared[outcome.index];
+    return {
+        ...notRun(item, outcome.status),
+        attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
+        slot: outcome.slot ?? null,
+        error: outcome.error === undefined ? null : String(outcome.error),
+        skipReason: outcome.reason,
+        // The needs by their items' indexes: in a shard, the scheduler numbers only the shard's items.
+        blockedBy: outcome.blockedBy?.map(need => prepared[need.index].index)
+    };
+}
+/** The record of an item not run because its success in an earlier attempt or run stands. */
+function reusedRecord(item, reusedFrom) {
+    return { ...notRun(item, TaskStatus.Reused), reusedFrom };
+}
+/** What the scheduler settles before the run for each reused item, by its place in the plan. */
+function reusedReports(prepared, reused) {
+    const reports = new Map();
+    for (const [position, from] of reused ?? []) {
+        const item = prepared[position];
+        if (item === undefined)
+            continue;
+        reports.set(position, { status: TaskStatus.Reused, value: reusedRecord(item, from) });
+    }
+    return reports;
+}
+/** The fields of a record whose process never ran (or never got that far). */
+function notRun(item, status) {
+    return {
+        index: item.index,
+        item: item.item,
+        status,
+        exitCode: null,
+        signal: null,
+        durationMs: 0,
+        attempts: 0,
+        command: item.command.display,
+        slot: null,
+        startedAt: null,
+        endedAt: null,
+        outputTail: '',
+        error: null,
+        outputs: {},
+        summary: '',
+        needs: item.needs,
+        ...digestFields(item.digests)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/dry-run.ts
+
+
+
+
+
+
+/** Prints what would run, and reports every task as skipped, or reused where it would be. */
+function dryRun(plan, maxWorkers, shell) {
+    const total = plan.prepared.length;
+    info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
+    const records = plan.prepared.map((prepared, index) => {
+        const needs = prepared.needs?.length
+            ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
+            : '';
+        const from = plan.reused?.get(index);
+        info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}${wouldReuse(from)}\n  ${prepared.command.display}`);
+        if (from !== undefined)
+            return reusedRecord(prepared, from);
+        return outcome_record_recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared);
+    });
+    return {
+        records,
+        counts: countStatuses(records),
+        durationMs: 0,
+        workers: Math.min(maxWorkers, total),
+        shell,
+        dryRun: true,
+        haltReason: null,
+        haltKind: null
+    };
+}
+/** The note on a dry run's line for an item a real run would reuse. */
+function wouldReuse(from) {
+    if (from === undefined)
+        return '';
+    return `  (would be reused: succeeded in run ${from.runId}, attempt ${from.attempt})`;
+}
+
+;// CONCATENATED MODULE: ./src/run/job-log.ts
+
+
+/** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
+const JOB_LOG_FILE = 'job-log.jsonl';
+/** Writes the job log: a line for each task that ran, as it ends, and for each reused task. */
+class JobLog {
+    fd;
+    constructor(workDirectory) {
+        this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
+    }
+    settled(outcome) {
+        if (outcome.value !== undefined)
+            (0,external_node_fs_namespaceObject.writeSync)(this.fd, jobLogLine(outcome.value));
+    }
+    close() {
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+    }
+}
+/** One line of the job log: GNU parallel's --joblog fields, as JSON. */
+function jobLogLine(record) {
+    return (JSON.stringify({
+        seq: record.index + 1,
+        slot: record.slot,
+        start: record.startedAt === null ? null : record.startedAt / 1000,
+        runtime: record.durationMs / 1000,
+        exitCode: record.exitCode,
+        signal: record.signal,
+        attempts: record.attempts,
+        status: record.status,
+        item: record.item,
+        command: record.command,
+        // A reused task never ran: its line says which attempt's success stands for it.
+        ...(record.reusedFrom === undefined ? {} : { reusedFrom: record.reusedFrom })
+    }) + '\n');
 }
 
 // EXTERNAL MODULE: external "node:events"
@@ -45965,7 +46024,7 @@ function listed(parts) {
  * not succeed. Items start as soon as their needs have succeeded and a slot is free, highest
  * priority first, then in input order. Halting starts nothing more: every item not yet
  * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
- * signal aborted unless the halt drains.
+ * signal aborted unless the halt drains. Items in `settledBefore` settle first and never run.
  */
 async function runTasks(items, task, options) {
     const concurrency = options.concurrency;
@@ -45989,7 +46048,11 @@ class Scheduler {
     slots;
     stop = new AbortController();
     tally = { succeeded: 0, failed: 0 };
-    pushReady = (index) => this.ready.push(index);
+    pushReady = (index) => {
+        // An item settled before the run is never started, whatever its needs did.
+        if (this.outcomes[index] === undefined)
+            this.ready.push(index);
+    };
     skipBlocked = (index, unmet) => {
         if (this.outcomes[index] === undefined && !this.settlingRest) {
             this.settle(this.blockedOutcome(index, unmet));
@@ -46014,7 +46077,7 @@ class Scheduler {
         const priorities = options.priorities;
         this.ready = new ReadyQueue(index => priorities?.[index] ?? 0);
         for (let index = 0; index < this.total; index++) {
-            if (this.needs.isReady(index))
+            if (this.needs.isReady(index) && !options.settledBefore?.has(index))
                 this.ready.push(index);
         }
         this.slots = new FreeSlots(options.concurrency);
@@ -46024,6 +46087,7 @@ class Scheduler {
         const finished = new Promise(resolve => (this.finish = resolve));
         const stops = [];
         try {
+            this.settleKnown();
             for (const policy of this.options.policies ?? []) {
                 if (policy.start)
                     stops.push(policy.start(request => this.haltRun(request)));
@@ -46036,6 +46100,14 @@ class Scheduler {
                 stopPolicy();
         }
         return { outcomes: this.outcomes, halt: this.halt };
+    }
+    /** Settles the items known before the run, in input order, readying what they let run. */
+    settleKnown() {
+        const known = [...(this.options.settledBefore ?? [])].sort(([a], [b]) => a - b);
+        for (const [index, { status, value }] of known) {
+            if (index >= 0 && index < this.total)
+                this.settle({ index, status, value });
+        }
     }
     /** Starts ready items while slots are free and the run has not halted. */
     launch() {
@@ -46870,10 +46942,12 @@ async function finishAll(observers) {
 async function runItems(settings, plan, workDirectory, cancellation, observers = []) {
     const { prepared } = plan;
     const total = prepared.length;
-    const workers = Math.min(settings.maxWorkers, total);
+    const settledBefore = reusedReports(prepared, plan.reused);
+    // Reused tasks take no worker; a run of reused tasks only still has one to report.
+    const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size));
     // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
     const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total);
-    info(runningLine(settings, plan, workers, maxFailures));
+    info(runningLine(settings, plan, settledBefore.size, workers, maxFailures));
     const stdout = streamSink(process.stdout);
     const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout);
     const firstFailure = new FirstFailure();
@@ -46887,6 +46961,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
             needs: plan.needs,
             priorities: plan.priorities,
             name: index => itemLabel(prepared[index].item, 60),
+            settledBefore,
             ...notifyAll(watching)
         });
         await finishAll(watching);
@@ -46921,10 +46996,12 @@ function lineWriters(plan) {
     const skipped = new SkippedLines(prepared);
     return isDebug() ? [skipped, new DebugLines(prepared)] : [skipped];
 }
-/** The line that opens a run: how many tasks, on how many workers, with which limits. */
-function runningLine(settings, plan, workers, maxFailures) {
+/** The line that opens a run: how many tasks (of how many), on how many workers, with which limits. */
+function runningLine(settings, plan, reused, workers, maxFailures) {
     const total = plan.prepared.length;
-    return (`Running ${total} ${plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'} on ${workers} ` +
+    const noun = plan.needs ? 'tasks' : total === 1 ? 'item' : 'items';
+    const count = reused === 0 ? `${total} ${noun}` : `${total - reused} of ${total} ${noun}`;
+    return (`Running ${count} on ${workers} ` +
         `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
 }
 /** The line that closes a run: how long it took and how the tasks ended, zero counts left out. */
@@ -46934,12 +47011,564 @@ function doneLine(durationMs, counts) {
         [counts.failed, TaskStatus.Failure],
         [counts.timedOut, TaskStatus.TimedOut],
         [counts.cancelled, TaskStatus.Cancelled],
-        [counts.skipped, TaskStatus.Skipped]
+        [counts.skipped, TaskStatus.Skipped],
+        [counts.reused, TaskStatus.Reused]
     ];
     const said = ended
         .filter(([count]) => count > 0)
         .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`);
     return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`;
+}
+
+;// CONCATENATED MODULE: ./src/run/merge-history.ts
+
+
+
+
+/** The reports of the results files a merge read, for its history; files it cannot read are left out. */
+async function mergedFiles(globs, cwd) {
+    const paths = await findFiles(globs, cwd);
+    const reads = await Promise.allSettled(paths.map(path => {
+        const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
+        return readResultsFile(path, inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? path : inside);
+    }));
+    return reads.flatMap(read => (read.status === 'fulfilled' ? [read.value] : []));
+}
+/**
+ * The history after a merge: `previous` updated with the merged records, each under the run
+ * attempt its shard's file was written in (a shard not re-run keeps its earlier attempt, and a
+ * file merged again replaces its results, never adds them twice), with the split the shards'
+ * files list. Files that are not shards go in under the merged report's run.
+ */
+function historyAfterMerge(previous, merged, files, at = Date.now()) {
+    const sharded = files.length > 0 && files.every(file => file.shard !== undefined);
+    const runOf = new Map();
+    if (sharded) {
+        for (const file of files) {
+            for (const record of file.records)
+                if (!runOf.has(record.index))
+                    runOf.set(record.index, file.run);
+        }
+    }
+    const split = sharded ? splitOfFiles(files) : undefined;
+    const keys = keysByIndex(merged, files, sharded);
+    const groups = new Map();
+    for (const record of merged.records) {
+        const identity = sharded ? runOf.get(record.index) : merged.run;
+        const name = identity === undefined ? '' : `${identity.id}/${identity.attempt}`;
+        const group = groups.get(name) ?? { identity, records: [], keys: [] };
+        group.records.push(record);
+        group.keys.push(keys(record.index));
+        groups.set(name, group);
+    }
+    // Earlier attempts first, so the history's runs stay in the order they ran.
+    const ordered = [...groups.values()].sort((a, b) => (a.identity?.attempt ?? 0) - (b.identity?.attempt ?? 0));
+    let history = previous;
+    ordered.forEach((group, position) => {
+        const last = position === ordered.length - 1;
+        const run = { identity: group.identity, at, ...(last && split ? { split } : {}) };
+        history = historyAfter(history, run, group.records, group.keys);
+    });
+    return history;
+}
+/** Each record's history key by its index: over every item of the split when the shards list them all. */
+function keysByIndex(merged, files, sharded) {
+    const itemCount = files[0]?.shard?.itemCount ?? 0;
+    const items = new Array(itemCount);
+    if (sharded)
+        for (const file of files)
+            for (const one of file.shard?.items ?? [])
+                items[one.index] = one.item;
+    if (sharded && itemCount > 0 && items.every(item => item !== undefined)) {
+        const keys = historyKeys(items);
+        return index => keys[index];
+    }
+    // Some shard is missing: the keys of the items there are.
+    const keys = historyKeys(merged.records.map(record => record.item));
+    const byIndex = new Map(merged.records.map((record, position) => [record.index, keys[position]]));
+    return index => byIndex.get(index);
+}
+/** The split the shards' files list, when every item of the run is in one of them. */
+function splitOfFiles(files) {
+    const first = files[0]?.shard;
+    if (first === undefined)
+        return undefined;
+    const shardOf = new Array(first.itemCount).fill(-1);
+    for (const file of files) {
+        const shard = file.shard;
+        if (shard === undefined ||
+            shard.total !== first.total ||
+            shard.itemsDigest !== first.itemsDigest) {
+            return undefined;
+        }
+        for (const one of shard.items)
+            if (one.index >= 0 && one.index < shardOf.length)
+                shardOf[one.index] = shard.index;
+    }
+    if (shardOf.some(shard => shard < 0))
+        return undefined;
+    return { total: first.total, itemsDigest: first.itemsDigest, shardOf };
+}
+
+;// CONCATENATED MODULE: ./src/action/run-identity.ts
+/**
+ * This workflow run's id and attempt, from GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT; undefined outside
+ * a workflow run, or when either is not a whole number from 1 up (nothing could then be reused by
+ * attempt, and nothing is recorded under a made-up one).
+ */
+function runIdentity(env = process.env) {
+    const id = positiveWholeNumber(env.GITHUB_RUN_ID);
+    const attempt = positiveWholeNumber(env.GITHUB_RUN_ATTEMPT);
+    return id === undefined || attempt === undefined ? undefined : { id, attempt };
+}
+/** The number a variable holds when it is written as digits only, from 1 up and safe; else undefined. */
+function positiveWholeNumber(text) {
+    if (text === undefined || !/^[0-9]{1,16}$/.test(text))
+        return undefined;
+    const number = Number(text);
+    return Number.isSafeInteger(number) && number >= 1 ? number : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/plan/command-digest.ts
+
+
+/**
+ * SHA-256 (hex) of what an item runs: the shell, the program and its arguments as rendered
+ * before the run (slot 1 for {%}), and for a named task its own env (by name) and working
+ * directory relative to the step's. Each field is length-prefixed, so no two commands share a
+ * digest by moving text from one field to the next. The step's environment, the tools installed
+ * and time limits are not part of it.
+ */
+function commandDigest(prepared, shell, stepDirectory) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    field(hash, 'shell', shell);
+    field(hash, 'file', prepared.command.file);
+    field(hash, 'args', String(prepared.command.args.length));
+    for (const arg of prepared.command.args)
+        field(hash, 'arg', arg);
+    const env = Object.entries(prepared.overrides?.env ?? {}).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    field(hash, 'env', String(env.length));
+    for (const [name, value] of env) {
+        field(hash, 'name', name);
+        field(hash, 'value', value);
+    }
+    const cwd = prepared.overrides?.cwd;
+    field(hash, 'cwd', cwd === undefined ? '' : (0,external_node_path_namespaceObject.relative)(stepDirectory, cwd).split(external_node_path_namespaceObject.sep).join('/'));
+    return hash.digest('hex');
+}
+/** Adds a named field as `name`, its UTF-8 length, `:`, its bytes. */
+function field(hash, name, value) {
+    const bytes = Buffer.from(value, 'utf8');
+    hash.update(`${name}${bytes.length}:`);
+    hash.update(bytes);
+}
+
+;// CONCATENATED MODULE: ./src/plan/reuse.ts
+
+
+
+/**
+ * The items (by position in `keys`) that `skip-passed` does not run again, each with the run
+ * attempt whose success stands for it. An item is reused only when its last result that ran to an
+ * end is a success with the same command digest, and either it was in an earlier attempt of this
+ * workflow run (`rerun` and `unchanged`), or its sources digest is the same too (`unchanged`).
+ */
+function chooseReused(keys, digests, history, mode, run) {
+    const reused = new Map();
+    if (mode === SkipPassed.Never)
+        return reused;
+    keys.forEach((key, position) => {
+        const last = history.items.get(key)?.last;
+        const from = reusedFrom(last, digests[position] ?? {}, mode, run);
+        if (from !== undefined)
+            reused.set(position, from);
+    });
+    return reused;
+}
+/** The run attempt whose success stands for an item under `mode`, or undefined: it runs. */
+function reusedFrom(last, digests, mode, run) {
+    if (last?.status !== TaskStatus.Success || last.runId === null || last.attempt === null) {
+        return undefined;
+    }
+    // An unknown digest is never equal: what cannot be compared runs.
+    if (digests.command === undefined || last.commandDigest !== digests.command)
+        return undefined;
+    const from = { runId: last.runId, attempt: last.attempt, at: last.at };
+    if (run !== undefined && last.runId === run.id && last.attempt < run.attempt)
+        return from;
+    const unchanged = mode === SkipPassed.Unchanged &&
+        digests.sources !== undefined &&
+        last.sourcesDigest === digests.sources;
+    return unchanged ? from : undefined;
+}
+/**
+ * The one log line that says how many of `total` tasks were reused and why, or why none were;
+ * undefined under `skip-passed: never`.
+ */
+function describeReuse(reused, total, mode, run) {
+    if (mode === SkipPassed.Never)
+        return undefined;
+    if (reused.size === 0)
+        return `Reused no task (skip-passed: ${mode}): ${whyNone(mode, run)}.`;
+    const attempts = new Map();
+    let otherRuns = 0;
+    for (const from of reused.values()) {
+        if (from.runId === run?.id)
+            attempts.set(from.attempt, (attempts.get(from.attempt) ?? 0) + 1);
+        else
+            otherRuns++;
+    }
+    const where = [...attempts]
+        .sort(([a], [b]) => a - b)
+        .map(([attempt, reusedThere]) => `${count(reusedThere)} in attempt ${attempt}`);
+    if (where.length > 0)
+        where[where.length - 1] += ' of this run';
+    if (otherRuns > 0)
+        where.push(`${count(otherRuns)} in earlier runs, with unchanged sources`);
+    return (`Reused ${count(reused.size)} of ${counted(total, 'task')} that succeeded before with the ` +
+        `same command: ${where.join(', ')}; running ${count(total - reused.size)}.`);
+}
+/** Why no task was reused. */
+function whyNone(mode, run) {
+    const sources = mode === SkipPassed.Unchanged ? ', and none with unchanged sources' : '';
+    if (run === undefined) {
+        return `not in a workflow run (no GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT)${sources}`;
+    }
+    if (run.attempt === 1)
+        return `this is the first attempt of run ${run.id}${sources}`;
+    return `none succeeded with the same command in an earlier attempt of run ${run.id}${sources}`;
+}
+
+;// CONCATENATED MODULE: ./src/system/source-files.ts
+
+
+
+
+
+/** How many source files are read at once: enough to overlap reads, few enough for any ulimit. */
+const OPEN_AT_ONCE = 16;
+/** Every `.git` file and folder at any depth, with what is inside: never a source. */
+const NOT_SOURCES = '!/**/.git';
+/**
+ * The files absolute glob lines match (`!` lines exclude; `.git` never matches), links not
+ * followed (a link is itself an entry), folders standing for the files below them. Loads
+ * @actions/glob on first use. Throws when a folder on the way cannot be read.
+ */
+async function matchSourceFiles(lines) {
+    const glob = await __nccwpck_require__.e(/* import() */ 427).then(__nccwpck_require__.bind(__nccwpck_require__, 4427));
+    const searched = await Promise.all(lines.map(async (line) => (await searchable(line)) && line));
+    const kept = searched.filter(line => line !== false);
+    const globber = await glob.create([...kept, NOT_SOURCES].join('\n'), {
+        matchDirectories: false,
+        implicitDescendants: true,
+        followSymbolicLinks: false,
+        excludeHiddenFiles: false
+    });
+    return [...new Set(await globber.glob())];
+}
+/**
+ * Whether a line can match anything: not when the folder it searches from is missing, or is a
+ * file on the way (which @actions/glob would throw for, ENOTDIR, rather than match nothing).
+ */
+async function searchable(line) {
+    if (line.startsWith('!'))
+        return true;
+    try {
+        await (0,promises_namespaceObject.lstat)(literalPrefix(line));
+        return true;
+    }
+    catch (error) {
+        const code = error.code;
+        return code !== 'ENOENT' && code !== 'ENOTDIR';
+    }
+}
+/**
+ * The folder an include line searches from, as it really is: links on the way to it resolved
+ * (the glob would go through them), its last segment not (a link there is an entry, never walked).
+ * Missing parts are kept as written. Throws when a folder on the way cannot be read.
+ */
+async function realSearchRoot(line) {
+    const root = literalPrefix(line);
+    const parent = (0,external_node_path_namespaceObject.dirname)(root);
+    if (parent === root)
+        return root;
+    return (0,external_node_path_namespaceObject.join)(await realExisting(parent), (0,external_node_path_namespaceObject.basename)(root));
+}
+/** `path` with links resolved as far as it exists, the rest as written. */
+async function realExisting(path) {
+    try {
+        return await (0,promises_namespaceObject.realpath)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        const parent = (0,external_node_path_namespaceObject.dirname)(path);
+        if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === path)
+            throw error;
+        return (0,external_node_path_namespaceObject.join)(await realExisting(parent), (0,external_node_path_namespaceObject.basename)(path));
+    }
+}
+/**
+ * Reads what a digest needs of source files, each path once however many items share it, at
+ * most OPEN_AT_ONCE at a time. A regular file's content is hashed (opened without following a
+ * link and without waiting on a FIFO), a link's own text is read (its target is not), and any
+ * other kind is only named. undefined: the file could not be read or vanished.
+ */
+class SourceReader {
+    entries = new Map();
+    running = 0;
+    mostAtOnce = 0;
+    waiting = [];
+    /** The most files read at once so far. */
+    get peak() {
+        return this.mostAtOnce;
+    }
+    /** What counts of the file at the absolute `path`, read once. */
+    entry(path) {
+        let known = this.entries.get(path);
+        if (known === undefined) {
+            known = this.limited(() => source_files_readEntry(path));
+            this.entries.set(path, known);
+        }
+        return known;
+    }
+    /** How many distinct files could not be read. */
+    async unreadable() {
+        const entries = await Promise.all(this.entries.values());
+        return entries.filter(entry => entry === undefined).length;
+    }
+    async limited(work) {
+        if (this.running >= OPEN_AT_ONCE)
+            await new Promise(go => this.waiting.push(go));
+        this.running += 1;
+        this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+        try {
+            return await work();
+        }
+        finally {
+            this.running -= 1;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/** What counts of one path, or undefined when it cannot be read. */
+async function source_files_readEntry(path) {
+    try {
+        const stats = await (0,promises_namespaceObject.lstat)(path);
+        if (stats.isSymbolicLink())
+            return { kind: 'link', target: await (0,promises_namespaceObject.readlink)(path) };
+        if (!stats.isFile())
+            return { kind: 'other', type: typeName(stats) };
+        return await hashFile(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A regular file's size and SHA-256, from one open that is checked to be that regular file. */
+async function hashFile(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, READ_FLAGS);
+    try {
+        const stats = await handle.stat();
+        // Replaced by something else between lstat and open: the item runs rather than guess.
+        if (!stats.isFile())
+            return undefined;
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        let size = 0;
+        for await (const chunk of handle.createReadStream({ autoClose: false })) {
+            hash.update(chunk);
+            size += chunk.length;
+        }
+        return { kind: 'file', size, sha256: hash.digest('hex') };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The kind of a path that is neither a regular file, a folder nor a link. */
+function typeName(stats) {
+    if (stats.isFIFO())
+        return 'fifo';
+    if (stats.isSocket())
+        return 'socket';
+    if (stats.isCharacterDevice())
+        return 'character-device';
+    if (stats.isBlockDevice())
+        return 'block-device';
+    return stats.isDirectory() ? 'directory' : 'unknown';
+}
+
+;// CONCATENATED MODULE: ./src/plan/sources.ts
+
+
+
+
+
+
+
+/** The notice for files that could not be read, or undefined when all could. */
+function describeUnreadable(unreadable) {
+    if (unreadable === 0)
+        return undefined;
+    const what = unreadable === 1 ? '1 source file or folder' : `${unreadable} source files or folders`;
+    return `${what} could not be read: the items whose sources match them run, as changed.`;
+}
+/**
+ * The sources digest of each prepared item with sources: SHA-256 over its matched paths (relative
+ * to its working directory, `/`-separated, sorted by their UTF-8 bytes) and what each is (a file's
+ * size and SHA-256, a link's text, another kind's name). Items with the same lines glob once.
+ * Throws, naming `sources` or the task, for a line whose folder links take out of the workspace
+ * (`GITHUB_WORKSPACE`, else `cwd`) or into a `.git` folder: its text was checked, not its links.
+ */
+async function sourcesDigests(prepared, cwd) {
+    const reader = new SourceReader();
+    const workspace = await (0,promises_namespaceObject.realpath)(sourcesWorkspace(cwd));
+    const unlistable = { count: 0 };
+    const byLines = new Map();
+    const digests = await Promise.all(prepared.map(item => {
+        if (item.sources === undefined)
+            return undefined;
+        const base = item.overrides?.cwd ?? cwd;
+        const key = `${base}\0${item.sources.join('\0')}`;
+        let digest = byLines.get(key);
+        if (digest === undefined) {
+            digest = digestOf(item, base, { reader, unlistable, workspace });
+            byLines.set(key, digest);
+        }
+        return digest;
+    }));
+    return { digests, unreadable: (await reader.unreadable()) + unlistable.count };
+}
+/** The digest of what an item's lines match, or undefined when a file or folder could not be read. */
+async function digestOf(item, base, { reader, unlistable, workspace }) {
+    const lines = item.sources ?? [];
+    let paths;
+    try {
+        await checkSearchRoots(item, workspace);
+        paths = await matchSourceFiles(lines);
+    }
+    catch (error) {
+        // A folder on the way could not be listed; anything else is no question of reading files.
+        if (!isFileSystemError(error))
+            throw error;
+        unlistable.count += 1;
+        return undefined;
+    }
+    const named = paths.map(path => ({
+        path,
+        name: Buffer.from((0,external_node_path_namespaceObject.relative)(base, path).split(external_node_path_namespaceObject.sep).join('/'))
+    }));
+    named.sort((a, b) => Buffer.compare(a.name, b.name));
+    const entries = await Promise.all(named.map(({ path }) => reader.entry(path)));
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const [index, { name }] of named.entries()) {
+        const entry = entries[index];
+        if (entry === undefined)
+            return undefined;
+        hash.update(entryText(name.toString(), entry));
+    }
+    return hash.digest('hex');
+}
+/**
+ * Refuses an item whose include line searches a folder that links on the way put outside the
+ * real `workspace` or in a `.git` folder; the glob would walk it as if it were where it is named.
+ */
+async function checkSearchRoots(item, workspace) {
+    for (const line of item.sources ?? []) {
+        if (line.startsWith('!'))
+            continue;
+        const real = await realSearchRoot(line);
+        const inside = isInside(real, workspace);
+        if (inside && !(0,external_node_path_namespaceObject.relative)(workspace, real).split(external_node_path_namespaceObject.sep).includes('.git'))
+            continue;
+        const where = item.needs === undefined
+            ? `Invalid ${Inputs.Sources}: item ${item.index + 1} (${itemLabel(item.item, 40)}) has`
+            : `Invalid ${Inputs.Tasks}: task '${itemLabel(item.item, 40)}' has`;
+        const why = inside
+            ? 'inside a .git folder, which is never a source'
+            : `outside the workspace '${workspace}'`;
+        throw new Error(`${where} sources '${line}', which search '${real}' once links are followed, ${why}. ` +
+            'Expected globs whose folders, links followed, are inside the workspace.');
+    }
+}
+/** Whether `error` is the system's answer to a file operation (ENOENT, EACCES, ELOOP, …). */
+function isFileSystemError(error) {
+    const { code, syscall } = error;
+    return typeof syscall === 'string' && typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
+}
+/** One entry of a digest: NUL never occurs in a path or a link's text, so fields cannot run together. */
+function entryText(name, entry) {
+    switch (entry.kind) {
+        case 'file':
+            return `F\0${name}\0${entry.size}\0${entry.sha256}\0`;
+        case 'link':
+            return `L\0${name}\0${entry.target}\0`;
+        case 'other':
+            return `O\0${name}\0${entry.type}\0`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run/run-history.ts
+
+
+
+
+
+
+
+
+
+/** Reads the history and the run's identity, saying when skip-passed cannot reuse by attempt. */
+async function rememberRun(settings) {
+    const identity = runIdentity();
+    const history = await loadHistory(settings.historyPath);
+    if (settings.skipPassed !== SkipPassed.Never && identity === undefined) {
+        info(`${Inputs.SkipPassed}: ${settings.skipPassed}, but GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT do not ` +
+            'name a workflow run attempt: nothing is reused from an earlier attempt.');
+    }
+    return { history, identity };
+}
+/**
+ * Gives each item the digests of what it runs and of its sources, before the first task starts
+ * (a task may change another's sources). Sources are hashed only when some item has them.
+ */
+async function digestPlan(plan, settings) {
+    const { shell, workingDirectory } = settings.execution;
+    const withSources = plan.prepared.some(prepared => prepared.sources !== undefined);
+    const sources = withSources ? await sourcesDigests(plan.prepared, workingDirectory) : undefined;
+    if (sources !== undefined && sources.unreadable > 0) {
+        notice(`${sources.unreadable} source ${sources.unreadable === 1 ? 'file' : 'files'} could not be ` +
+            'read: the items whose sources they are run, and are not skipped as unchanged.');
+    }
+    plan.prepared.forEach((prepared, position) => {
+        prepared.digests = {
+            command: commandDigest(prepared, shell, workingDirectory),
+            sources: sources?.digests[position]
+        };
+    });
+}
+/** Marks the plan's items whose earlier success stands (`skip-passed`), saying how many and why. */
+function reuseSuccesses(plan, memory, skipPassed) {
+    if (skipPassed === SkipPassed.Never)
+        return;
+    const digests = plan.prepared.map(prepared => prepared.digests ?? {});
+    const reused = chooseReused(plan.keys, digests, memory.history, skipPassed, memory.identity);
+    if (reused.size > 0)
+        plan.reused = reused;
+    const line = describeReuse(reused, plan.prepared.length, skipPassed, memory.identity);
+    if (line !== undefined)
+        info(line);
+}
+/**
+ * The history after the run, and what it said of the run's items before: a dry run leaves it as
+ * it was. `keys` are by index in the whole input, as the records' `index`.
+ */
+function recordRun(memory, report, keys, options) {
+    const facts = { recentlyFlaky: recentFlakiness(memory.history, keys) };
+    if (options.dryRun)
+        return { history: memory.history, facts };
+    const run = { identity: memory.identity, at: Date.now(), split: options.split };
+    const recordKeys = report.records.map(record => keys[record.index]);
+    return { history: historyAfter(memory.history, run, report.records, recordKeys), facts };
 }
 
 ;// CONCATENATED MODULE: ./src/run/run-step.ts
@@ -46957,24 +47586,20 @@ function doneLine(durationMs, counts) {
 
 
 
+
 /** Runs the step in the mode its settings say, and returns what to report. */
 async function runStep(settings, workDirectory, cancellation) {
-    const history = await loadHistory(settings.historyPath);
-    const previousTimings = durationsBefore(history);
-    const context = {
-        workDirectory,
-        history,
-        previousTimings,
-        cancellation,
-        observers: []
-    };
+    const memory = await rememberRun(settings);
+    const context = { workDirectory, memory, cancellation, observers: [] };
     const { mode } = settings;
     switch (mode.kind) {
         case 'merge': {
             const directory = settings.execution.workingDirectory;
             const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults);
             info(describeMerge(report));
-            return { report, jobLog: undefined, previousTimings, noItems: undefined };
+            const files = await mergedFiles(mode.pattern, directory);
+            const history = historyAfterMerge(memory.history, report, files);
+            return { report, jobLog: undefined, history, noItems: undefined };
         }
         case 'review-threads':
             return runReviewThreads(settings, mode, context);
@@ -47001,17 +47626,27 @@ async function runReviewThreads(settings, mode, context) {
         context.observers.push(new AfterEachTask(resolve));
     return runPlanned(settings, source, noItemsReason, context);
 }
-/** Prepares the tasks, takes this job's shard, orders them by timings and runs them (or not, on a dry run). */
+/**
+ * Prepares the tasks, takes this job's shard, hashes what each runs, reuses what succeeded before
+ * (`skip-passed`), orders them by the history and runs them (or not, on a dry run).
+ */
 async function runPlanned(settings, source, noItemsReason, context) {
     const { execution } = settings;
+    const { memory } = context;
     let plan = prepareRun(source, execution, context.workDirectory);
     const noItems = plan.prepared.length === 0 ? `No items to run: ${noItemsReason}.` : undefined;
+    // The keys of the whole input, by index: a shard's records are recorded under them.
+    const keys = plan.keys;
+    let split;
     if (settings.shard !== undefined) {
-        const sharded = takeShard(plan, settings.shard, context.history);
+        const sharded = takeShard(plan, settings.shard, memory.history, memory.identity?.id);
         info(describeShard(sharded.shard, sharded.prepared.length, sharded.splitReused));
+        split = sharded.split;
         plan = sharded;
     }
-    scheduleByHistory(plan, context.history);
+    await digestPlan(plan, settings);
+    reuseSuccesses(plan, memory, settings.skipPassed);
+    scheduleByHistory(plan, memory.history, memory.identity?.id);
     let report;
     if (plan.prepared.length === 0)
         report = emptyReport(execution.shell);
@@ -47022,9 +47657,12 @@ async function runPlanned(settings, source, noItemsReason, context) {
     }
     if (plan.shard !== undefined)
         report.shard = plan.shard;
+    if (memory.identity !== undefined)
+        report.run = memory.identity;
+    const { history, facts } = recordRun(memory, report, keys, { dryRun: settings.dryRun, split });
     const ran = report.records.length > 0 && !settings.dryRun;
     const jobLog = ran ? (0,external_node_path_namespaceObject.join)(context.workDirectory, JOB_LOG_FILE) : undefined;
-    return { report, jobLog, previousTimings: context.previousTimings, noItems };
+    return { report, jobLog, history, historyFacts: facts, noItems };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
