@@ -3,14 +3,16 @@ import fc from 'fast-check'
 import { SkipPassed } from '../../src/inputs/settings.js'
 import { emptyHistory, historyAfter, historyKeys, type History } from '../../src/model/history.js'
 import { Shell } from '../../src/model/shell.js'
-import { type TaskRecord } from '../../src/model/task-record.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { recordKeys, scheduleByHistory } from '../../src/plan/history-load.js'
+import { scheduleByHistory } from '../../src/plan/history-load.js'
+import { mergeReports } from '../../src/report/merge.js'
+import { historyAfterMerge } from '../../src/run/merge-history.js'
+import { recordRun } from '../../src/run/run-history.js'
 import { prepareItems } from '../../src/plan/prepare.js'
 import { chooseReused } from '../../src/plan/reuse.js'
 import { takeShard } from '../../src/plan/shard.js'
 import { CommandTemplate } from '../../src/template/template.js'
-import { record } from '../helpers/records.js'
+import { record, report } from '../helpers/records.js'
 
 // Repeated items are items of their own in every shard, attempt and merge: each one's key is
 // numbered over the whole input, never over the part a shard holds.
@@ -51,19 +53,23 @@ describe('history keys of repeated items under shard', () => {
         const at = { identity: { id: RUN, attempt: 1 }, at: 1, split: ran[0]!.part.split }
         let history: History
         if (added === 'by shard') {
-          // Each shard's history adds its own records, keyed by its plan.
+          // Each shard's step records its own records, keyed by the whole input's keys.
+          const whole = prepareItems(items, CommandTemplate.parse('echo {}', Shell.Bash))
           history = ran.reduce(
-            (sum, { part, records }) => historyAfter(sum, at, records, recordKeys(part, records)),
+            (sum, { part, records }) =>
+              recordRun({ history: sum, identity: at.identity }, report(records), whole.keys, {
+                dryRun: false,
+                split: part.split
+              }).history,
             emptyHistory()
           )
         } else if (added === 'by file') {
-          // A merge adding each shard's file under its run: keys from the merged records.
-          const merged = ran.flatMap(one => one.records).sort((a, b) => a.index - b.index)
-          const whole = { prepared: merged, keys: historyKeys(merged.map(one => one.item)) }
-          history = ran.reduce(
-            (sum, { records }) => historyAfter(sum, at, records, recordKeys(whole, records)),
-            emptyHistory()
+          // A merge job: each shard's file under its run, keys from the shards' files.
+          const files = ran.map(({ part, records }) =>
+            report(records, { shard: part.shard, run: at.identity })
           )
+          const merged = mergeReports(files.map((file, n) => ({ path: `f${n}`, report: file })))
+          history = historyAfterMerge(emptyHistory(), merged, files, 1).history
         } else {
           // A merge: the records are the whole input, in input order.
           const merged = ran.flatMap(one => one.records).sort((a, b) => a.index - b.index)
@@ -107,8 +113,15 @@ describe('history keys of repeated items under shard', () => {
     expect(second.prepared.map(one => one.index)).toEqual([1])
     const first = takeShard(plan, { index: 0, total: 2 }, emptyHistory())
     expect(first.keys).toEqual(['a', 'a\u0000#2'])
-    const records: Pick<TaskRecord, 'index'>[] = [{ index: 2 }, { index: 0 }]
-    expect(recordKeys(first, records)).toEqual(['a\u0000#2', 'a'])
+    // The shard's records, in the order they ended, go in under the whole input's keys.
+    const records = [
+      record(2, 'a', Success, { durationMs: 2 }),
+      record(0, 'a', Success, { durationMs: 1 })
+    ]
+    const memory = { history: emptyHistory(), identity: { id: 1, attempt: 1 } }
+    const { history } = recordRun(memory, report(records), plan.keys, { dryRun: false })
+    expect(history.items.get('a')?.results.map(one => one.durationMs)).toEqual([1])
+    expect(history.items.get('a\u0000#2')?.results.map(one => one.durationMs)).toEqual([2])
   })
 
   it("balances and orders a shard's tasks by the durations of its own items, repeats apart", () => {

@@ -39,7 +39,7 @@ function merged(previous: History, files: RunReport[]): History {
   const report = mergeReports(
     files.map((file, position) => ({ path: `f${position}`, report: file }))
   )
-  return historyAfterMerge(previous, report, files, 1_700_000_100_000)
+  return historyAfterMerge(previous, report, files, 1_700_000_100_000).history
 }
 
 const OK = TaskStatus.Success
@@ -79,10 +79,11 @@ describe('historyAfterMerge', () => {
     )
   })
 
-  it('keeps no split when a shard is missing, and records what is there', () => {
+  it('keeps no split when a shard is missing, and records what is before its first item', () => {
     const files = [shard(0, 1, [OK, OK]), shard(2, 1, [OK, OK])]
     const history = merged(emptyHistory(), files)
     expect(history.runs[0]?.split).toBeUndefined()
-    expect([...history.items.keys()].sort()).toEqual(['item-0', 'item-2', 'item-3', 'item-5'])
+    // item-1 is unknown, and items after it might repeat it: their keys are not sure.
+    expect([...history.items.keys()].sort()).toEqual(['item-0'])
   })
 })

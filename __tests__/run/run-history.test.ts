@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { emptyHistory, historyAfter } from '../../src/model/history.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { recordRun } from '../../src/run/run-history.js'
+import { SkipPassed } from '../../src/inputs/settings.js'
+import { identityMissing, recordRun, reuseLine } from '../../src/run/run-history.js'
 import { record, report } from '../helpers/records.js'
 
 const RUN = { id: 77, attempt: 1 }
@@ -44,5 +45,36 @@ describe('recordRun', () => {
       split
     })
     expect(history.runs[0]?.split).toEqual(split)
+  })
+})
+
+describe('the reuse line outside a workflow run attempt', () => {
+  it('names exactly what is missing of the run identity', () => {
+    expect(identityMissing({})).toBe('GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT are not set')
+    expect(identityMissing({ GITHUB_RUN_ID: '5' })).toBe('GITHUB_RUN_ATTEMPT is not set')
+    expect(identityMissing({ GITHUB_RUN_ID: 'x', GITHUB_RUN_ATTEMPT: '2' })).toBe(
+      'GITHUB_RUN_ID is not a whole number from 1 up'
+    )
+    expect(identityMissing({ GITHUB_RUN_ATTEMPT: '0' })).toBe(
+      'GITHUB_RUN_ID is not set and GITHUB_RUN_ATTEMPT is not a whole number from 1 up'
+    )
+  })
+
+  it('is one line that says so, whether or not anything was reused', () => {
+    const memory = {
+      history: emptyHistory(),
+      identity: undefined,
+      missing: 'GITHUB_RUN_ATTEMPT is not set'
+    }
+    expect(reuseLine(new Map(), 3, SkipPassed.Rerun, memory)).toBe(
+      'Reused no task (skip-passed: rerun): GITHUB_RUN_ATTEMPT is not set, so this is no attempt of a workflow run.'
+    )
+    expect(reuseLine(new Map(), 3, SkipPassed.Unchanged, memory)).toBe(
+      'Reused no task (skip-passed: unchanged): GITHUB_RUN_ATTEMPT is not set, so this is no attempt of a workflow run, and none had unchanged sources.'
+    )
+    const reused = new Map([[0, { runId: 4, attempt: 1, at: 1 }]])
+    expect(reuseLine(reused, 3, SkipPassed.Unchanged, memory)).toBe(
+      'Reused 1 of 3 tasks that succeeded before with the same command: 1 in earlier runs, with unchanged sources; running 2; none from an earlier attempt: GITHUB_RUN_ATTEMPT is not set, so this is no attempt of a workflow run.'
+    )
   })
 })

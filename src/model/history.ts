@@ -156,8 +156,8 @@ function started(status: TaskStatus): boolean {
  * again once trimmed away counts as a new one (a run outside a workflow always does). Skipped and
  * reused items are only marked seen. Then results are trimmed to `limits.results` per item, runs
  * to `limits.unseenRuns`, and items not seen in the last `limits.unseenRuns` runs are dropped.
- * `keys` are the records' keys over the whole input (`recordKeys` of the run's plan; for records
- * that are the whole input, as a merge's, `historyKeys` of their items).
+ * `keys` are the records' keys over the whole input (the run's `plan.keys` at each record's
+ * index; for a merge, the `historyKeys` of the items its shards' files list).
  */
 export function historyAfter(
   previous: History,

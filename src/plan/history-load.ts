@@ -1,6 +1,5 @@
 import * as core from '../action/actions-core.js'
 import { durationsBefore, emptyHistory, type History } from '../model/history.js'
-import { type TaskRecord } from '../model/task-record.js'
 import { readHistory } from '../results/history-file.js'
 import { type RunPlan } from './run-plan.js'
 import { prioritiesFromTimings } from './timings.js'
@@ -29,21 +28,4 @@ export function scheduleByHistory(plan: RunPlan, history: History, runId?: numbe
   plan.priorities = prioritiesFromTimings(keys, plan.priorities, durations)
   const known = keys.filter(key => durations.has(key)).length
   core.info(`Durations known for ${known} of ${keys.length}: the longest start first.`)
-}
-
-/**
- * The history key of each record of a run of `plan` (a whole run or one shard), by the record's
- * `index` in the whole input: the `keys` historyAfter and recentFlakiness take for them. A merge
- * passes its merged records (the whole input) as `prepared`, with `historyKeys` of their items.
- */
-export function recordKeys(
-  plan: { prepared: readonly { index: number }[]; keys: readonly string[] },
-  records: readonly Pick<TaskRecord, 'index'>[]
-): string[] {
-  const positionOf = new Map(plan.prepared.map((prepared, position) => [prepared.index, position]))
-  return records.map(record => {
-    const position = positionOf.get(record.index)
-    if (position === undefined) throw new Error(`No item ${record.index} in the run's plan`)
-    return plan.keys[position] as string
-  })
 }

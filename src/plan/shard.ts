@@ -52,7 +52,8 @@ export type ShardPlan = RunPlan & {
  * items over as many shards, the split is that one: a re-run attempt of one shard runs the same
  * items as its first attempt, whatever durations were learned since. Else it balances the
  * durations known from other runs. Its `keys` are its items' keys over the whole input: what
- * chooseReused, scheduleByHistory and historyAfter (through recordKeys) take for them.
+ * chooseReused and scheduleByHistory take for them (a shard's records are recorded under the
+ * whole plan's keys, by index).
  */
 export function takeShard(
   plan: RunPlan,

@@ -2,7 +2,9 @@ import { isAbsolute, relative } from 'node:path'
 import {
   historyAfter,
   historyKeys,
+  recentFlakiness,
   type History,
+  type HistoryFacts,
   type HistoryRecord,
   type HistorySplit
 } from '../model/history.js'
@@ -23,19 +25,40 @@ export async function mergedFiles(globs: string, cwd: string): Promise<RunReport
   return reads.flatMap(read => (read.status === 'fulfilled' ? [read.value] : []))
 }
 
+/** The history after a merge, what it said of the merged records before, and what it left out. */
+export interface MergedHistory {
+  history: History
+  /** What the history said of the merged records before the merge, by record index. */
+  facts: HistoryFacts
+  /** Records of files without a run identity: not recorded (a merge run again would count them twice). */
+  withoutRun: number
+  /** Records whose history key is not known, with a shard missing: not recorded. */
+  withoutKey: number
+}
+
 /**
  * The history after a merge: `previous` updated with the merged records, each under the run
  * attempt its shard's file was written in (a shard not re-run keeps its earlier attempt, and a
  * file merged again replaces its results, never adds them twice), with the split the shards'
- * files list. Files that are not shards go in under the merged report's run.
+ * files list. Files that are not shards go in under the merged report's run. A merge of dry runs
+ * leaves it as it was; records with no run identity, or no sure key, are left out.
  */
 export function historyAfterMerge(
   previous: History,
   merged: RunReport,
   files: readonly RunReport[],
   at: number = Date.now()
-): History {
+): MergedHistory {
   const sharded = files.length > 0 && files.every(file => file.shard !== undefined)
+  const keys = keysByIndex(merged, files, sharded)
+  const recentlyFlaky = new Map<number, { flaky: number; of: number }>()
+  for (const record of merged.records) {
+    const key = keys(record.index)
+    const flaky = key === undefined ? undefined : recentFlakiness(previous, [key]).get(0)
+    if (flaky !== undefined) recentlyFlaky.set(record.index, flaky)
+  }
+  const result = { history: previous, facts: { recentlyFlaky }, withoutRun: 0, withoutKey: 0 }
+  if (merged.dryRun === true) return result
   const runOf = new Map<number, RunIdentity | undefined>()
   if (sharded) {
     for (const file of files) {
@@ -44,52 +67,61 @@ export function historyAfterMerge(
     }
   }
   const split = sharded ? splitOfFiles(files) : undefined
-  const keys = keysByIndex(merged, files, sharded)
   const groups = new Map<
     string,
-    { identity?: RunIdentity; records: HistoryRecord[]; keys: string[] }
+    { identity: RunIdentity; records: HistoryRecord[]; keys: string[] }
   >()
   for (const record of merged.records) {
     const identity = sharded ? runOf.get(record.index) : merged.run
-    const name = identity === undefined ? '' : `${identity.id}/${identity.attempt}`
-    const group = groups.get(name) ?? { identity, records: [], keys: [] }
-    group.records.push(record)
-    group.keys.push(keys(record.index))
-    groups.set(name, group)
+    const key = keys(record.index)
+    // Without a run identity a record would go in as a new run each time the merge runs.
+    if (identity === undefined) result.withoutRun++
+    else if (key === undefined) result.withoutKey++
+    else {
+      const name = `${identity.id}/${identity.attempt}`
+      const group = groups.get(name) ?? { identity, records: [], keys: [] }
+      group.records.push(record)
+      group.keys.push(key)
+      groups.set(name, group)
+    }
   }
   // Earlier attempts first, so the history's runs stay in the order they ran.
-  const ordered = [...groups.values()].sort(
-    (a, b) => (a.identity?.attempt ?? 0) - (b.identity?.attempt ?? 0)
-  )
+  const ordered = [...groups.values()].sort((a, b) => a.identity.attempt - b.identity.attempt)
   let history = previous
   ordered.forEach((group, position) => {
     const last = position === ordered.length - 1
     const run = { identity: group.identity, at, ...(last && split ? { split } : {}) }
     history = historyAfter(history, run, group.records, group.keys)
   })
-  return history
+  return { ...result, history }
 }
 
-/** Each record's history key by its index: over every item of the split when the shards list them all. */
+/**
+ * Each record's history key by its index, over the whole input. A shard's file lists only its own
+ * items, so with a shard missing the items there are unknown: a record after an unknown item may
+ * be a repeat of it, so only the records before the first unknown item get a key (others none).
+ */
 function keysByIndex(
   merged: RunReport,
   files: readonly RunReport[],
   sharded: boolean
-): (index: number) => string {
-  const itemCount = files[0]?.shard?.itemCount ?? 0
-  const items = new Array<Item | undefined>(itemCount)
-  if (sharded)
-    for (const file of files) for (const one of file.shard?.items ?? []) items[one.index] = one.item
-  if (sharded && itemCount > 0 && items.every(item => item !== undefined)) {
-    const keys = historyKeys(items as Item[])
-    return index => keys[index] as string
+): (index: number) => string | undefined {
+  if (!sharded) {
+    const keys = historyKeys(merged.records.map(record => record.item))
+    const byIndex = new Map(
+      merged.records.map((record, position) => [record.index, keys[position] as string])
+    )
+    return index => byIndex.get(index)
   }
-  // Some shard is missing: the keys of the items there are.
-  const keys = historyKeys(merged.records.map(record => record.item))
-  const byIndex = new Map(
-    merged.records.map((record, position) => [record.index, keys[position] as string])
-  )
-  return index => byIndex.get(index) as string
+  const itemCount = files[0]?.shard?.itemCount ?? 0
+  const known = new Map<number, Item>()
+  for (const file of files)
+    for (const one of file.shard?.items ?? [])
+      if (one.index < itemCount) known.set(one.index, one.item)
+  const before: Item[] = []
+  while (known.has(before.length)) before.push(known.get(before.length) as Item)
+  const keys = historyKeys(before)
+  return index => keys[index]
 }
 
 /** The split the shards' files list, when every item of the run is in one of them. */
@@ -111,4 +143,25 @@ function splitOfFiles(files: readonly RunReport[]): HistorySplit | undefined {
   }
   if (shardOf.some(shard => shard < 0)) return undefined
   return { total: first.total, itemsDigest: first.itemsDigest, shardOf }
+}
+
+/** The merge's log line: what it merged, and how many of its results were reused. */
+export function mergeLine(report: RunReport, describedMerge: string): string {
+  const reused = report.counts.reused
+  if (reused === 0) return describedMerge
+  const them = reused === report.records.length ? 'all reused' : `${reused} of them reused`
+  return `${describedMerge} ${them}: they succeeded before with the same command and did not run again.`
+}
+
+/** What the history left out of a merge, as one line; undefined when it recorded every result. */
+export function describeLeftOut(merged: MergedHistory): string | undefined {
+  const parts: string[] = []
+  const results = (n: number): string => (n === 1 ? '1 result' : `${n} results`)
+  if (merged.withoutRun > 0)
+    parts.push(`${results(merged.withoutRun)} of files written outside a workflow run (no run id)`)
+  if (merged.withoutKey > 0)
+    parts.push(
+      `${results(merged.withoutKey)} after an item of a missing shard, which they may repeat`
+    )
+  return parts.length === 0 ? undefined : `History: not recorded: ${parts.join('; ')}.`
 }

@@ -11,6 +11,7 @@ import {
   type HistorySplit
 } from '../model/history.js'
 import { type RunIdentity, type RunReport } from '../model/run-report.js'
+import { type ReusedFrom } from '../model/task-record.js'
 import { commandDigest } from '../plan/command-digest.js'
 import { loadHistory } from '../plan/history-load.js'
 import { chooseReused, describeReuse } from '../plan/reuse.js'
@@ -23,19 +24,33 @@ export interface RunMemory {
   history: History
   /** GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT, or undefined outside a workflow run. */
   identity: RunIdentity | undefined
+  /** Without an identity, which of the two is missing or unusable (`identityMissing`). */
+  missing?: string
 }
 
-/** Reads the history and the run's identity, saying when skip-passed cannot reuse by attempt. */
+/** Reads the history and the run's identity (and, without one, what is missing of it). */
 export async function rememberRun(settings: ActionSettings): Promise<RunMemory> {
   const identity = runIdentity()
   const history = await loadHistory(settings.historyPath)
-  if (settings.skipPassed !== SkipPassed.Never && identity === undefined) {
-    core.info(
-      `${Inputs.SkipPassed}: ${settings.skipPassed}, but GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT do not ` +
-        'name a workflow run attempt: nothing is reused from an earlier attempt.'
-    )
+  return identity === undefined
+    ? { history, identity, missing: identityMissing() }
+    : { history, identity }
+}
+
+/** Which of GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT keeps `runIdentity` from naming a run attempt. */
+export function identityMissing(env: NodeJS.ProcessEnv = process.env): string {
+  const problems = new Map<string, string[]>()
+  for (const name of ['GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT']) {
+    // The variable alone, beside a usable other one, by runIdentity's own rule.
+    if (runIdentity({ GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', [name]: env[name] })) continue
+    const problem = env[name] === undefined ? 'not set' : 'not a whole number from 1 up'
+    problems.set(problem, [...(problems.get(problem) ?? []), name])
   }
-  return { history, identity }
+  return [...problems]
+    .map(
+      ([problem, names]) => `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} ${problem}`
+    )
+    .join(' and ')
 }
 
 /**
@@ -66,8 +81,25 @@ export function reuseSuccesses(plan: RunPlan, memory: RunMemory, skipPassed: Ski
   const digests = plan.prepared.map(prepared => prepared.digests ?? {})
   const reused = chooseReused(plan.keys, digests, memory.history, skipPassed, memory.identity)
   if (reused.size > 0) plan.reused = reused
-  const line = describeReuse(reused, plan.prepared.length, skipPassed, memory.identity)
-  if (line !== undefined) core.info(line)
+  core.info(reuseLine(reused, plan.prepared.length, skipPassed, memory))
+}
+
+/**
+ * The one line that says how many tasks were reused and why; outside a workflow run attempt it
+ * names what is missing (nothing can then be reused from an earlier attempt).
+ */
+export function reuseLine(
+  reused: ReadonlyMap<number, ReusedFrom>,
+  total: number,
+  skipPassed: Exclude<SkipPassed, SkipPassed.Never>,
+  memory: RunMemory
+): string {
+  const line = describeReuse(reused, total, skipPassed, memory.identity) as string
+  if (memory.identity !== undefined) return line
+  const why = `${memory.missing ?? 'no run identity'}, so this is no attempt of a workflow run`
+  if (reused.size > 0) return `${line.slice(0, -1)}; none from an earlier attempt: ${why}.`
+  const sources = skipPassed === SkipPassed.Unchanged ? ', and none had unchanged sources' : ''
+  return `Reused no task (${Inputs.SkipPassed}: ${skipPassed}): ${why}${sources}.`
 }
 
 /**

@@ -14,7 +14,7 @@ import { dryRun } from './dry-run.js'
 import { JOB_LOG_FILE } from './job-log.js'
 import { runItems } from './run-items.js'
 import { AfterEachTask, type TaskObserver } from './task-observer.js'
-import { historyAfterMerge, mergedFiles } from './merge-history.js'
+import { describeLeftOut, historyAfterMerge, mergedFiles, mergeLine } from './merge-history.js'
 import {
   digestPlan,
   recordRun,
@@ -36,10 +36,13 @@ export async function runStep(
     case 'merge': {
       const directory = settings.execution.workingDirectory
       const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults)
-      core.info(describeMerge(report))
+      core.info(mergeLine(report, describeMerge(report)))
       const files = await mergedFiles(mode.pattern, directory)
-      const history = historyAfterMerge(memory.history, report, files)
-      return { report, jobLog: undefined, history, noItems: undefined }
+      const merged = historyAfterMerge(memory.history, report, files)
+      const leftOut = describeLeftOut(merged)
+      if (leftOut !== undefined) core.info(leftOut)
+      const { history, facts } = merged
+      return { report, jobLog: undefined, history, historyFacts: facts, noItems: undefined }
     }
     case 'review-threads':
       return runReviewThreads(settings, mode, context)
