@@ -34475,8 +34475,8 @@ function started(status) {
  * again once trimmed away counts as a new one (a run outside a workflow always does). Skipped and
  * reused items are only marked seen. Then results are trimmed to `limits.results` per item, runs
  * to `limits.unseenRuns`, and items not seen in the last `limits.unseenRuns` runs are dropped.
- * `keys` are the records' keys over the whole input (`recordKeys` of the run's plan; for records
- * that are the whole input, as a merge's, `historyKeys` of their items).
+ * `keys` are the records' keys over the whole input (the run's `plan.keys` at each record's
+ * index; for a merge, the `historyKeys` of the items its shards' files list).
  */
 function historyAfter(previous, run, records, keys) {
     const limits = { ...previous.limits };
@@ -35949,7 +35949,8 @@ function assignShards(estimates, shards) {
  * items over as many shards, the split is that one: a re-run attempt of one shard runs the same
  * items as its first attempt, whatever durations were learned since. Else it balances the
  * durations known from other runs. Its `keys` are its items' keys over the whole input: what
- * chooseReused, scheduleByHistory and historyAfter (through recordKeys) take for them.
+ * chooseReused and scheduleByHistory take for them (a shard's records are recorded under the
+ * whole plan's keys, by index).
  */
 function takeShard(plan, shard, history, runId) {
     const keys = plan.prepared.map(prepared => itemText(prepared.item));
@@ -43786,20 +43787,6 @@ function scheduleByHistory(plan, history, runId) {
     const known = keys.filter(key => durations.has(key)).length;
     info(`Durations known for ${known} of ${keys.length}: the longest start first.`);
 }
-/**
- * The history key of each record of a run of `plan` (a whole run or one shard), by the record's
- * `index` in the whole input: the `keys` historyAfter and recentFlakiness take for them. A merge
- * passes its merged records (the whole input) as `prepared`, with `historyKeys` of their items.
- */
-function recordKeys(plan, records) {
-    const positionOf = new Map(plan.prepared.map((prepared, position) => [prepared.index, position]));
-    return records.map(record => {
-        const position = positionOf.get(record.index);
-        if (position === undefined)
-            throw new Error(`No item ${record.index} in the run's plan`);
-        return plan.keys[position];
-    });
-}
 
 ;// CONCATENATED MODULE: ./src/exec/attempt-note.ts
 
@@ -47038,10 +47025,22 @@ async function mergedFiles(globs, cwd) {
  * The history after a merge: `previous` updated with the merged records, each under the run
  * attempt its shard's file was written in (a shard not re-run keeps its earlier attempt, and a
  * file merged again replaces its results, never adds them twice), with the split the shards'
- * files list. Files that are not shards go in under the merged report's run.
+ * files list. Files that are not shards go in under the merged report's run. A merge of dry runs
+ * leaves it as it was; records with no run identity, or no sure key, are left out.
  */
 function historyAfterMerge(previous, merged, files, at = Date.now()) {
     const sharded = files.length > 0 && files.every(file => file.shard !== undefined);
+    const keys = keysByIndex(merged, files, sharded);
+    const recentlyFlaky = new Map();
+    for (const record of merged.records) {
+        const key = keys(record.index);
+        const flaky = key === undefined ? undefined : recentFlakiness(previous, [key]).get(0);
+        if (flaky !== undefined)
+            recentlyFlaky.set(record.index, flaky);
+    }
+    const result = { history: previous, facts: { recentlyFlaky }, withoutRun: 0, withoutKey: 0 };
+    if (merged.dryRun === true)
+        return result;
     const runOf = new Map();
     if (sharded) {
         for (const file of files) {
@@ -47051,42 +47050,55 @@ function historyAfterMerge(previous, merged, files, at = Date.now()) {
         }
     }
     const split = sharded ? splitOfFiles(files) : undefined;
-    const keys = keysByIndex(merged, files, sharded);
     const groups = new Map();
     for (const record of merged.records) {
         const identity = sharded ? runOf.get(record.index) : merged.run;
-        const name = identity === undefined ? '' : `${identity.id}/${identity.attempt}`;
-        const group = groups.get(name) ?? { identity, records: [], keys: [] };
-        group.records.push(record);
-        group.keys.push(keys(record.index));
-        groups.set(name, group);
+        const key = keys(record.index);
+        // Without a run identity a record would go in as a new run each time the merge runs.
+        if (identity === undefined)
+            result.withoutRun++;
+        else if (key === undefined)
+            result.withoutKey++;
+        else {
+            const name = `${identity.id}/${identity.attempt}`;
+            const group = groups.get(name) ?? { identity, records: [], keys: [] };
+            group.records.push(record);
+            group.keys.push(key);
+            groups.set(name, group);
+        }
     }
     // Earlier attempts first, so the history's runs stay in the order they ran.
-    const ordered = [...groups.values()].sort((a, b) => (a.identity?.attempt ?? 0) - (b.identity?.attempt ?? 0));
+    const ordered = [...groups.values()].sort((a, b) => a.identity.attempt - b.identity.attempt);
     let history = previous;
     ordered.forEach((group, position) => {
         const last = position === ordered.length - 1;
         const run = { identity: group.identity, at, ...(last && split ? { split } : {}) };
         history = historyAfter(history, run, group.records, group.keys);
     });
-    return history;
+    return { ...result, history };
 }
-/** Each record's history key by its index: over every item of the split when the shards list them all. */
+/**
+ * Each record's history key by its index, over the whole input. A shard's file lists only its own
+ * items, so with a shard missing the items there are unknown: a record after an unknown item may
+ * be a repeat of it, so only the records before the first unknown item get a key (others none).
+ */
 function keysByIndex(merged, files, sharded) {
-    const itemCount = files[0]?.shard?.itemCount ?? 0;
-    const items = new Array(itemCount);
-    if (sharded)
-        for (const file of files)
-            for (const one of file.shard?.items ?? [])
-                items[one.index] = one.item;
-    if (sharded && itemCount > 0 && items.every(item => item !== undefined)) {
-        const keys = historyKeys(items);
-        return index => keys[index];
+    if (!sharded) {
+        const keys = historyKeys(merged.records.map(record => record.item));
+        const byIndex = new Map(merged.records.map((record, position) => [record.index, keys[position]]));
+        return index => byIndex.get(index);
     }
-    // Some shard is missing: the keys of the items there are.
-    const keys = historyKeys(merged.records.map(record => record.item));
-    const byIndex = new Map(merged.records.map((record, position) => [record.index, keys[position]]));
-    return index => byIndex.get(index);
+    const itemCount = files[0]?.shard?.itemCount ?? 0;
+    const known = new Map();
+    for (const file of files)
+        for (const one of file.shard?.items ?? [])
+            if (one.index < itemCount)
+                known.set(one.index, one.item);
+    const before = [];
+    while (known.has(before.length))
+        before.push(known.get(before.length));
+    const keys = historyKeys(before);
+    return index => keys[index];
 }
 /** The split the shards' files list, when every item of the run is in one of them. */
 function splitOfFiles(files) {
@@ -47108,6 +47120,24 @@ function splitOfFiles(files) {
     if (shardOf.some(shard => shard < 0))
         return undefined;
     return { total: first.total, itemsDigest: first.itemsDigest, shardOf };
+}
+/** The merge's log line: what it merged, and how many of its results were reused. */
+function mergeLine(report, describedMerge) {
+    const reused = report.counts.reused;
+    if (reused === 0)
+        return describedMerge;
+    const them = reused === report.records.length ? 'all reused' : `${reused} of them reused`;
+    return `${describedMerge} ${them}: they succeeded before with the same command and did not run again.`;
+}
+/** What the history left out of a merge, as one line; undefined when it recorded every result. */
+function describeLeftOut(merged) {
+    const parts = [];
+    const results = (n) => (n === 1 ? '1 result' : `${n} results`);
+    if (merged.withoutRun > 0)
+        parts.push(`${results(merged.withoutRun)} of files written outside a workflow run (no run id)`);
+    if (merged.withoutKey > 0)
+        parts.push(`${results(merged.withoutKey)} after an item of a missing shard, which they may repeat`);
+    return parts.length === 0 ? undefined : `History: not recorded: ${parts.join('; ')}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/action/run-identity.ts
@@ -47517,15 +47547,27 @@ function entryText(name, entry) {
 
 
 
-/** Reads the history and the run's identity, saying when skip-passed cannot reuse by attempt. */
+/** Reads the history and the run's identity (and, without one, what is missing of it). */
 async function rememberRun(settings) {
     const identity = runIdentity();
     const history = await loadHistory(settings.historyPath);
-    if (settings.skipPassed !== SkipPassed.Never && identity === undefined) {
-        info(`${Inputs.SkipPassed}: ${settings.skipPassed}, but GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT do not ` +
-            'name a workflow run attempt: nothing is reused from an earlier attempt.');
+    return identity === undefined
+        ? { history, identity, missing: identityMissing() }
+        : { history, identity };
+}
+/** Which of GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT keeps `runIdentity` from naming a run attempt. */
+function identityMissing(env = process.env) {
+    const problems = new Map();
+    for (const name of ['GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT']) {
+        // The variable alone, beside a usable other one, by runIdentity's own rule.
+        if (runIdentity({ GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', [name]: env[name] }))
+            continue;
+        const problem = env[name] === undefined ? 'not set' : 'not a whole number from 1 up';
+        problems.set(problem, [...(problems.get(problem) ?? []), name]);
     }
-    return { history, identity };
+    return [...problems]
+        .map(([problem, names]) => `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} ${problem}`)
+        .join(' and ');
 }
 /**
  * Gives each item the digests of what it runs and of its sources, before the first task starts
@@ -47554,9 +47596,21 @@ function reuseSuccesses(plan, memory, skipPassed) {
     const reused = chooseReused(plan.keys, digests, memory.history, skipPassed, memory.identity);
     if (reused.size > 0)
         plan.reused = reused;
-    const line = describeReuse(reused, plan.prepared.length, skipPassed, memory.identity);
-    if (line !== undefined)
-        info(line);
+    info(reuseLine(reused, plan.prepared.length, skipPassed, memory));
+}
+/**
+ * The one line that says how many tasks were reused and why; outside a workflow run attempt it
+ * names what is missing (nothing can then be reused from an earlier attempt).
+ */
+function reuseLine(reused, total, skipPassed, memory) {
+    const line = describeReuse(reused, total, skipPassed, memory.identity);
+    if (memory.identity !== undefined)
+        return line;
+    const why = `${memory.missing ?? 'no run identity'}, so this is no attempt of a workflow run`;
+    if (reused.size > 0)
+        return `${line.slice(0, -1)}; none from an earlier attempt: ${why}.`;
+    const sources = skipPassed === SkipPassed.Unchanged ? ', and none had unchanged sources' : '';
+    return `Reused no task (${Inputs.SkipPassed}: ${skipPassed}): ${why}${sources}.`;
 }
 /**
  * The history after the run, and what it said of the run's items before: a dry run leaves it as
@@ -47596,10 +47650,14 @@ async function runStep(settings, workDirectory, cancellation) {
         case 'merge': {
             const directory = settings.execution.workingDirectory;
             const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults);
-            info(describeMerge(report));
+            info(mergeLine(report, describeMerge(report)));
             const files = await mergedFiles(mode.pattern, directory);
-            const history = historyAfterMerge(memory.history, report, files);
-            return { report, jobLog: undefined, history, noItems: undefined };
+            const merged = historyAfterMerge(memory.history, report, files);
+            const leftOut = describeLeftOut(merged);
+            if (leftOut !== undefined)
+                info(leftOut);
+            const { history, facts } = merged;
+            return { report, jobLog: undefined, history, historyFacts: facts, noItems: undefined };
         }
         case 'review-threads':
             return runReviewThreads(settings, mode, context);
