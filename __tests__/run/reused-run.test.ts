@@ -98,6 +98,26 @@ describe('runItems with reused items', () => {
     expect(existsSync(join(dir, 'ran-a')) || existsSync(join(dir, 'ran-b'))).toBe(false)
   })
 
+  it('takes a fail-fast percentage of the tasks that run, reused ones left out', async () => {
+    // 18 of 20 reused: 10% of the 2 that run is 1, so the first failure halts the run.
+    const items = Array.from({ length: 20 }, (_, index) => `item${index}`)
+    const { dir, plan, execution, printed } = await planFor({
+      ITEMS: items.join('\n'),
+      COMMAND: 'touch "$RUNNER_TEMP"/ran-{}; exit 1',
+      'FAIL-FAST': '10%',
+      'MAX-WORKERS': '1'
+    })
+    plan.reused = new Map(items.slice(0, 18).map((_, index) => [index, FROM]))
+    const report = await runItems(execution, plan, dir, new AbortController().signal)
+    expect(report.records.slice(18).map(record => record.status)).toEqual([
+      TaskStatus.Failure,
+      TaskStatus.Skipped
+    ])
+    expect(existsSync(join(dir, 'ran-item19'))).toBe(false)
+    expect(report.haltKind).not.toBeNull()
+    expect(printed.join('')).toContain('fail-fast: after 1, cancel')
+  })
+
   it('runs a task that needs a reused one', async () => {
     const { dir, plan, execution } = await planFor({
       TASKS:

@@ -8,7 +8,13 @@ import { countStatuses, type RunReport, type StatusCounts } from '../model/run-r
 import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { streamSink } from '../log/task-log.js'
-import { describeHalt, describeLimits, failureLimit, haltPolicies } from './halt-settings.js'
+import {
+  describeHalt,
+  describeLimits,
+  failureBase,
+  failureLimit,
+  haltPolicies
+} from './halt-settings.js'
 import { recordOf, reusedReports } from './outcome-record.js'
 import { RunResources } from './run-resources.js'
 import { DebugLines, FirstFailure, SkippedLines } from './task-lines.js'
@@ -30,8 +36,9 @@ export async function runItems(
   const settledBefore = reusedReports(prepared, plan.reused)
   // Reused tasks take no worker; a run of reused tasks only still has one to report.
   const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size))
-  // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
-  const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total)
+  // A percentage is of the tasks that run: reused ones cannot fail.
+  const base = failureBase(total, settledBefore.size, plan.shard?.itemCount)
+  const maxFailures = failureLimit(settings.failFast, base)
   core.info(runningLine(settings, plan, settledBefore.size, workers, maxFailures))
   const stdout = streamSink(process.stdout)
   const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout)
