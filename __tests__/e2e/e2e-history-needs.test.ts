@@ -67,6 +67,8 @@ describe('reused tasks that need reused tasks', () => {
       ['deploy', 'reused']
     ])
     expect(second.log).not.toMatch(/::error/)
+    expect(second.log).toContain('Nothing to run: all 3 tasks were reused.')
+    expect(second.log).toContain('Done: nothing ran, 3 reused.')
     rmSync(dir, { recursive: true, force: true })
   })
 

@@ -98,6 +98,12 @@ function runningLine(
 ): string {
   const total = plan.prepared.length
   const noun = plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'
+  if (total > 0 && reused === total) {
+    // No worker, shell or limit applies to a run that starts nothing.
+    return total === 1
+      ? `Nothing to run: the one ${plan.needs ? 'task' : 'item'} was reused.`
+      : `Nothing to run: all ${total} ${noun} were reused.`
+  }
   const count = reused === 0 ? `${total} ${noun}` : `${total - reused} of ${total} ${noun}`
   return (
     `Running ${count} on ${workers} ` +
@@ -105,7 +111,10 @@ function runningLine(
   )
 }
 
-/** The line that closes a run: how long it took and how the tasks ended, zero counts left out. */
+/**
+ * The line that closes a run: how long it took and how the tasks ended, zero counts left out;
+ * no time when every task was reused.
+ */
 export function doneLine(durationMs: number, counts: StatusCounts): string {
   const ended: [number, TaskStatus][] = [
     [counts.succeeded, TaskStatus.Success],
@@ -118,5 +127,8 @@ export function doneLine(durationMs: number, counts: StatusCounts): string {
   const said = ended
     .filter(([count]) => count > 0)
     .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`)
+  // When every task was reused nothing ran: a time would only be the bookkeeping's.
+  if (counts.total > 0 && counts.reused === counts.total)
+    return `Done: nothing ran, ${said.join(', ')}.`
   return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`
 }
