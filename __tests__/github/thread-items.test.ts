@@ -50,3 +50,14 @@ describe('renderComment', () => {
     ).toBe('#5 src/a.ts: Rename {this} $(x) (1.5s) see {path}')
   })
 })
+
+describe('renderComment for a reused task', () => {
+  it('says where it passed for {duration} and leaves its outputs empty, as they are not kept', () => {
+    const reused = record(0, thread as never, TaskStatus.Reused, {
+      reusedFrom: { runId: 123, attempt: 2, at: 0 }
+    })
+    expect(renderComment('#{#} {path} in {duration}.{outputs.note}', thread, reused)).toBe(
+      '#1 src/a.ts in no time (it passed in run 123, attempt 2).'
+    )
+  })
+})

@@ -11,7 +11,12 @@ import { LogMode } from '../../src/log/log-mode.js'
 import { HaltKind, HaltMode } from '../../src/model/halt.js'
 import { Shell } from '../../src/model/shell.js'
 import { TaskStatus } from '../../src/model/task-status.js'
-import { describeLimits, failureLimit, haltPolicies } from '../../src/run/halt-settings.js'
+import {
+  describeLimits,
+  failureBase,
+  failureLimit,
+  haltPolicies
+} from '../../src/run/halt-settings.js'
 
 const settings = (overrides: Partial<ExecutionSettings> = {}): ExecutionSettings =>
   ({
@@ -76,11 +81,27 @@ describe('haltPolicies', () => {
 })
 
 describe('failureLimit', () => {
-  it('is the count, or a percentage of all the items rounded up and at least one', () => {
+  it('is the count, or a percentage of its base rounded up and at least one', () => {
     expect(failureLimit(undefined, 10)).toBeUndefined()
     expect(failureLimit({ count: 3 }, 10)).toBe(3)
     expect(failureLimit({ percent: 25 }, 10)).toBe(3)
     expect(failureLimit({ percent: 1 }, 10)).toBe(1)
+  })
+})
+
+describe('failureBase', () => {
+  it('is the tasks that run, reused ones left out', () => {
+    expect(failureBase(500, 0)).toBe(500)
+    expect(failureBase(500, 497)).toBe(3)
+    expect(failureBase(2, 2)).toBe(0)
+    // 10% of the 3 that run halts after the first failure, not after 50.
+    expect(failureLimit({ percent: 10 }, failureBase(500, 497))).toBe(1)
+  })
+
+  it('is the whole input under shard, scaled by the share of this job that runs', () => {
+    expect(failureBase(125, 0, 500)).toBe(500)
+    expect(failureBase(125, 122, 500)).toBe(12)
+    expect(failureBase(125, 125, 500)).toBe(0)
   })
 })
 

@@ -84,7 +84,7 @@ describe('runItems with reused items', () => {
   })
 
   it('finishes a run where every item is reused, starting nothing', async () => {
-    const { dir, plan, execution } = await planFor({
+    const { dir, plan, execution, printed } = await planFor({
       ITEMS: 'a\nb',
       COMMAND: 'touch "$RUNNER_TEMP"/ran-{}'
     })
@@ -93,9 +93,33 @@ describe('runItems with reused items', () => {
       [1, { ...FROM, attempt: 2 }]
     ])
     const report = await runItems(execution, plan, dir, new AbortController().signal)
+    const log = printed.join('')
+    expect(log).toContain('Nothing to run: all 2 items were reused.\n')
+    expect(log).not.toMatch(/Running|fail-fast|worker/)
+    expect(log).toContain('Done: nothing ran, 2 reused.\n')
     expect(report.counts).toMatchObject({ total: 2, reused: 2, succeeded: 0 })
     expect(report.records[1]?.reusedFrom?.attempt).toBe(2)
     expect(existsSync(join(dir, 'ran-a')) || existsSync(join(dir, 'ran-b'))).toBe(false)
+  })
+
+  it('takes a fail-fast percentage of the tasks that run, reused ones left out', async () => {
+    // 18 of 20 reused: 10% of the 2 that run is 1, so the first failure halts the run.
+    const items = Array.from({ length: 20 }, (_, index) => `item${index}`)
+    const { dir, plan, execution, printed } = await planFor({
+      ITEMS: items.join('\n'),
+      COMMAND: 'touch "$RUNNER_TEMP"/ran-{}; exit 1',
+      'FAIL-FAST': '10%',
+      'MAX-WORKERS': '1'
+    })
+    plan.reused = new Map(items.slice(0, 18).map((_, index) => [index, FROM]))
+    const report = await runItems(execution, plan, dir, new AbortController().signal)
+    expect(report.records.slice(18).map(record => record.status)).toEqual([
+      TaskStatus.Failure,
+      TaskStatus.Skipped
+    ])
+    expect(existsSync(join(dir, 'ran-item19'))).toBe(false)
+    expect(report.haltKind).not.toBeNull()
+    expect(printed.join('')).toContain('fail-fast: after 1, cancel')
   })
 
   it('runs a task that needs a reused one', async () => {
@@ -140,5 +164,18 @@ describe('doneLine with reused tasks', () => {
       reused: 497
     }
     expect(doneLine(1000, counts)).toBe('Done in 1.0s: 2 succeeded, 1 failed, 497 reused.')
+  })
+
+  it('gives no time when every task was reused, as nothing ran', () => {
+    const counts = {
+      total: 3,
+      succeeded: 0,
+      failed: 0,
+      timedOut: 0,
+      cancelled: 0,
+      skipped: 0,
+      reused: 3
+    }
+    expect(doneLine(0, counts)).toBe('Done: nothing ran, 3 reused.')
   })
 })

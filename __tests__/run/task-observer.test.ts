@@ -6,7 +6,8 @@ import { type Outcome } from '../../src/exec/scheduler.js'
 import { type TaskRecord } from '../../src/model/task-record.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { JOB_LOG_FILE, JobLog } from '../../src/run/job-log.js'
-import { FirstFailure } from '../../src/run/task-lines.js'
+import { progressLine } from '../../src/log/progress.js'
+import { FirstFailure, Progress } from '../../src/run/task-lines.js'
 import {
   AfterEachTask,
   finishAll,
@@ -67,6 +68,28 @@ describe('task observers', () => {
     after.settled(ran(2, TaskStatus.Failure))
     await finishAll([after, {}])
     expect(done.sort()).toEqual([0, 2])
+  })
+
+  it('Progress counts and estimates over the tasks that run, leaving reused ones out', () => {
+    const progress = new Progress(500, 497)
+    for (let index = 0; index < 497; index++) {
+      progress.settled({
+        index,
+        status: TaskStatus.Reused,
+        value: record(index, TaskStatus.Reused)
+      })
+    }
+    for (let task = 0; task < 3; task++) progress.started()
+    expect(progress.state()).toMatchObject({ done: 0, total: 3, running: 3, reused: 497 })
+    progress.settled(ran(497, TaskStatus.Failure))
+    progress.stop()
+    const state = progress.state()
+    expect(state).toMatchObject({ done: 1, total: 3, failed: 1, running: 2, reused: 497 })
+    // One of three done after 30s: about 1m for the two left, not 181ms.
+    expect(progressLine({ ...state, elapsedMs: 30_000 })).toBe(
+      'Progress: 1/3 done (497 more reused), 1 not succeeded, 2 running, 30.0s elapsed, ' +
+        'about 1m 00s left'
+    )
   })
 
   it('FirstFailure keeps the first task that did not succeed', () => {

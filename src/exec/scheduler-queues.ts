@@ -112,3 +112,58 @@ export class Needs {
     return this.unmet.get(index) ?? []
   }
 }
+
+/** Where an item is in its one pass through a run; it only ever moves forward. */
+export enum ItemState {
+  /** Some need has not settled yet, or it has not been queued yet. */
+  Waiting = 'waiting',
+  /** In the ready queue. */
+  Queued = 'queued',
+  /** Started, in a slot. */
+  Running = 'running',
+  /** Has its one outcome. */
+  Settled = 'settled'
+}
+
+/**
+ * Each item's state. The transitions are the invariant the scheduler rests on: only a waiting item
+ * is queued, only a queued item starts, and an item settles exactly once, so an item whose outcome
+ * is known (settled before the run, or skipped) can never start.
+ */
+export class ItemStates {
+  private readonly states: ItemState[]
+
+  constructor(total: number) {
+    this.states = new Array<ItemState>(total).fill(ItemState.Waiting)
+  }
+
+  /** Whether the item is in the given state. */
+  is(index: number, state: ItemState): boolean {
+    return this.states[index] === state
+  }
+
+  /** Queues a waiting item; false (and nothing changes) for any other. */
+  queue(index: number): boolean {
+    return this.move(index, ItemState.Waiting, ItemState.Queued)
+  }
+
+  /** Starts a queued item; false (and nothing changes) for any other, such as one settled since. */
+  start(index: number): boolean {
+    return this.move(index, ItemState.Queued, ItemState.Running)
+  }
+
+  /** Settles an item; throws for one that has settled already, as that is a scheduler bug. */
+  settle(index: number): void {
+    const state = this.states[index]
+    if (state === undefined || state === ItemState.Settled) {
+      throw new Error(`Internal error: item ${index + 1} would settle twice`)
+    }
+    this.states[index] = ItemState.Settled
+  }
+
+  private move(index: number, from: ItemState, to: ItemState): boolean {
+    if (this.states[index] !== from) return false
+    this.states[index] = to
+    return true
+  }
+}

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { type Halt, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type HaltPolicy, type HaltRequest } from './halt-policies.js'
-import { FreeSlots, Needs, ReadyQueue } from './scheduler-queues.js'
+import { FreeSlots, ItemState, ItemStates, Needs, ReadyQueue } from './scheduler-queues.js'
 import { type UnmetNeed, unmetNeedsReason } from './skip-reason.js'
 
 /** What a running task knows about its place in the run. */
@@ -97,18 +97,18 @@ export async function runTasks<T, R>(
 class Scheduler<T, R> {
   private readonly total: number
   private readonly outcomes: (Outcome<R> | undefined)[]
-  private readonly started: boolean[]
+  private readonly states: ItemStates
   private readonly needs: Needs
   private readonly ready: ReadyQueue
   private readonly slots: FreeSlots
   private readonly stop = new AbortController()
   private readonly tally = { succeeded: 0, failed: 0 }
   private readonly pushReady = (index: number): void => {
-    // An item settled before the run is never started, whatever its needs did.
-    if (this.outcomes[index] === undefined) this.ready.push(index)
+    // Only a waiting item is queued: one settled already (before the run, say) never starts.
+    if (this.states.queue(index)) this.ready.push(index)
   }
   private readonly skipBlocked = (index: number, unmet: readonly UnmetNeed[]): void => {
-    if (this.outcomes[index] === undefined && !this.settlingRest) {
+    if (this.states.is(index, ItemState.Waiting) && !this.settlingRest) {
       this.settle(this.blockedOutcome(index, unmet))
     }
   }
@@ -118,6 +118,7 @@ class Scheduler<T, R> {
   private settledCount = 0
   private running = 0
   private finish: () => void = () => undefined
+  private fail: (error: unknown) => void = () => undefined
 
   constructor(
     private readonly items: readonly T[],
@@ -126,24 +127,27 @@ class Scheduler<T, R> {
   ) {
     this.total = items.length
     this.outcomes = new Array<Outcome<R> | undefined>(this.total)
-    this.started = new Array<boolean>(this.total).fill(false)
+    this.states = new ItemStates(this.total)
     // Every running task listens on this one signal; more than 10 is expected, not a leak.
     setMaxListeners(0, this.stop.signal)
     this.needs = new Needs(this.total, options.needs)
     const priorities = options.priorities
     this.ready = new ReadyQueue(index => priorities?.[index] ?? 0)
-    for (let index = 0; index < this.total; index++) {
-      if (this.needs.isReady(index) && !options.settledBefore?.has(index)) this.ready.push(index)
-    }
     this.slots = new FreeSlots(options.concurrency)
   }
 
   /** Starts the policies and the first tasks, and resolves once every item has settled. */
   async run(): Promise<SchedulerResult<R>> {
-    const finished = new Promise<void>(resolve => (this.finish = resolve))
+    const finished = new Promise<void>((resolve, reject) => {
+      this.finish = resolve
+      this.fail = reject
+    })
     const stops: (() => void)[] = []
     try {
       this.settleKnown()
+      for (let index = 0; index < this.total; index++) {
+        if (this.needs.isReady(index)) this.pushReady(index)
+      }
       for (const policy of this.options.policies ?? []) {
         if (policy.start) stops.push(policy.start(request => this.haltRun(request)))
       }
@@ -155,12 +159,17 @@ class Scheduler<T, R> {
     return { outcomes: this.outcomes as Outcome<R>[], halt: this.halt }
   }
 
-  /** Settles the items known before the run, in input order, readying what they let run. */
+  /**
+   * Settles the items known before the run, in input order. Every one is recorded before any is
+   * announced, so that readying the dependents of one never queues another known one.
+   */
   private settleKnown(): void {
-    const known = [...(this.options.settledBefore ?? [])].sort(([a], [b]) => a - b)
-    for (const [index, { status, value }] of known) {
-      if (index >= 0 && index < this.total) this.settle({ index, status, value })
-    }
+    const known = [...(this.options.settledBefore ?? [])]
+      .filter(([index]) => Number.isSafeInteger(index) && index >= 0 && index < this.total)
+      .sort(([a], [b]) => a - b)
+      .map(([index, { status, value }]): Outcome<R> => ({ index, status, value }))
+    for (const outcome of known) this.record(outcome)
+    for (const outcome of known) this.announce(outcome)
   }
 
   /** Starts ready items while slots are free and the run has not halted. */
@@ -168,11 +177,13 @@ class Scheduler<T, R> {
     while (this.halt === undefined && this.running < this.options.concurrency) {
       const index = this.ready.pop()
       if (index === undefined) break
-      this.started[index] = true
+      // Only a queued item starts: one settled while queued (skipped by a halt) stays as it is.
+      if (!this.states.start(index)) continue
       this.running++
       const slot = this.slots.take()
       this.options.onStart?.(index, slot)
-      void this.runOne(index, slot)
+      // A throw here is a scheduler bug: it rejects the run rather than going unhandled.
+      this.runOne(index, slot).catch(this.fail)
     }
     // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
     // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
@@ -230,8 +241,19 @@ class Scheduler<T, R> {
 
   /** Records an item's one outcome, and readies or skips the items that need it. */
   private settle(outcome: Outcome<R>): void {
+    this.record(outcome)
+    this.announce(outcome)
+  }
+
+  /** Keeps an item's outcome; refuses (throws) a second one for the same item. */
+  private record(outcome: Outcome<R>): void {
+    this.states.settle(outcome.index)
     this.outcomes[outcome.index] = outcome
     this.settledCount++
+  }
+
+  /** Tells the observers of a recorded outcome, and readies or skips the items that need it. */
+  private announce(outcome: Outcome<R>): void {
     this.options.onSettled?.(outcome)
     this.needs.settled(outcome.index, outcome.status, this.pushReady, this.skipBlocked)
     if (this.settledCount === this.total) this.finish()
@@ -265,7 +287,9 @@ class Scheduler<T, R> {
     // Needs not met are read before any of these skips, which would otherwise count as such for
     // the items after them in input order only.
     const left = Array.from({ length: this.total }, (_, index) => index)
-      .filter(index => this.outcomes[index] === undefined && !this.started[index])
+      .filter(
+        index => this.states.is(index, ItemState.Waiting) || this.states.is(index, ItemState.Queued)
+      )
       .map(index => ({ index, unmet: [...this.needs.unmetOf(index)] }))
     this.settlingRest = true
     try {

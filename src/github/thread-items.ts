@@ -52,16 +52,27 @@ export function checkCommentTemplate(template: string): void {
   }
 }
 
-/** The reply for a finished task: placeholders filled with plain text (Markdown is GitHub's to render). */
+/**
+ * The reply for a finished task: placeholders filled with plain text (Markdown is GitHub's to
+ * render). A reused task did not run: its `{duration}` says where it passed, and its
+ * `{outputs.NAME}` are empty, as a task's outputs are not kept from run to run.
+ */
 export function renderComment(template: string, thread: ReviewThread, record: TaskRecord): string {
   return template.replace(PLACEHOLDER, (placeholder, name: string) => {
     if (name === '#') return String(record.index + 1)
-    if (name === 'duration') return formatDuration(record.durationMs)
+    if (name === 'duration') return durationText(record)
     if (name.startsWith('outputs.')) return record.outputs[name.slice('outputs.'.length)] ?? ''
     if (!(THREAD_FIELDS as readonly string[]).includes(name)) return placeholder
     const value = thread[name as (typeof THREAD_FIELDS)[number]]
     return value === null ? '' : String(value)
   })
+}
+
+/** What `{duration}` says: how long the task took, or for a reused one, where it passed. */
+function durationText(record: TaskRecord): string {
+  const from = record.reusedFrom
+  if (from === undefined) return formatDuration(record.durationMs)
+  return `no time (it passed in run ${from.runId}, attempt ${from.attempt})`
 }
 
 /**
@@ -126,9 +137,23 @@ export function threadItem(thread: ReviewThread): Item {
 }
 
 /**
- * A function that resolves a finished task's thread when the task succeeded (replying first when
- * a comment template is given) and records the outcome on the record as `resolve`. A record's
- * index is its thread's place in `source.threads`.
+ * Whether a task's thread is resolved: when it succeeded here, or was reused, as its success in
+ * an earlier attempt stands (only unresolved threads are items, so its resolve failed or never
+ * happened then).
+ */
+const RESOLVES: Record<TaskStatus, boolean> = {
+  [TaskStatus.Success]: true,
+  [TaskStatus.Reused]: true,
+  [TaskStatus.Failure]: false,
+  [TaskStatus.TimedOut]: false,
+  [TaskStatus.Cancelled]: false,
+  [TaskStatus.Skipped]: false
+}
+
+/**
+ * A function that resolves a finished task's thread when the task succeeded or was reused
+ * (replying first when a comment template is given) and records the outcome on the record as
+ * `resolve`. A record's index is its thread's place in `source.threads`.
  */
 export function threadResolver(
   source: ThreadSource,
@@ -137,7 +162,7 @@ export function threadResolver(
   if (settings.resolve !== ResolveThreads.OnSuccess) return undefined
   const { comment } = settings
   return async record => {
-    if (record.status !== TaskStatus.Success) return
+    if (!RESOLVES[record.status]) return
     const thread = source.threads[record.index]
     if (thread === undefined) {
       record.resolve = { resolved: false, error: `no review thread for task ${record.index + 1}` }

@@ -78,7 +78,8 @@ export function parseTimeout(value: string, input: string = Inputs.Timeout): num
 
 /**
  * Parses `fail-fast`: `false` (never), `true` (the first task that does not succeed), a whole
- * number N (once N tasks have not succeeded) or N% (once N percent of all tasks have not).
+ * number N (once N tasks have not succeeded) or N% (once N percent of the tasks that run, reused
+ * ones left out, have not: see failureBase).
  */
 export function parseFailFast(value: string): FailFastThreshold | undefined {
   const text = value.trim()

@@ -6,7 +6,7 @@ import { type WorkflowCommands } from '../action/workflow-commands.js'
 import { type LogMode } from '../log/log-mode.js'
 import { type TaskSpec } from './tasks.js'
 
-/** When to halt on failures: after a number of tasks, or a percentage of all of them. */
+/** When to halt on failures: after a number of tasks, or a percentage of those that run (not reused). */
 export type FailFastThreshold = { count: number } | { percent: number }
 
 /** Where review threads come from and what to do with them (`items-from: review-threads`). */

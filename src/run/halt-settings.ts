@@ -31,6 +31,17 @@ export function haltPolicies(
   return policies
 }
 
+/**
+ * What a fail-fast percentage is of: the tasks that run, never the reused ones, which cannot
+ * fail. Under `shard` it is of the whole input (GNU parallel's fail=N% of all jobs), scaled by
+ * the share of this job's items that run, as the other jobs' reused items are not known here.
+ */
+export function failureBase(total: number, reused: number, itemCount?: number): number {
+  const running = Math.max(0, total - reused)
+  if (itemCount === undefined || total === 0) return running
+  return Math.round((itemCount * running) / total)
+}
+
 /** The number of unsuccessful tasks that halts the run, or undefined for never. */
 export function failureLimit(
   threshold: FailFastThreshold | undefined,
@@ -38,7 +49,7 @@ export function failureLimit(
 ): number | undefined {
   if (threshold === undefined) return undefined
   if ('count' in threshold) return threshold.count
-  // GNU parallel's fail=N%: a percentage of all the jobs, so at least one.
+  // GNU parallel's fail=N%: a percentage of the tasks that run (failureBase), so at least one.
   return Math.max(1, Math.ceil((total * threshold.percent) / 100))
 }
 

@@ -8,7 +8,13 @@ import { countStatuses, type RunReport, type StatusCounts } from '../model/run-r
 import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { streamSink } from '../log/task-log.js'
-import { describeHalt, describeLimits, failureLimit, haltPolicies } from './halt-settings.js'
+import {
+  describeHalt,
+  describeLimits,
+  failureBase,
+  failureLimit,
+  haltPolicies
+} from './halt-settings.js'
 import { recordOf, reusedReports } from './outcome-record.js'
 import { RunResources } from './run-resources.js'
 import { DebugLines, FirstFailure, SkippedLines } from './task-lines.js'
@@ -30,8 +36,9 @@ export async function runItems(
   const settledBefore = reusedReports(prepared, plan.reused)
   // Reused tasks take no worker; a run of reused tasks only still has one to report.
   const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size))
-  // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
-  const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total)
+  // A percentage is of the tasks that run: reused ones cannot fail.
+  const base = failureBase(total, settledBefore.size, plan.shard?.itemCount)
+  const maxFailures = failureLimit(settings.failFast, base)
   core.info(runningLine(settings, plan, settledBefore.size, workers, maxFailures))
   const stdout = streamSink(process.stdout)
   const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout)
@@ -91,6 +98,12 @@ function runningLine(
 ): string {
   const total = plan.prepared.length
   const noun = plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'
+  if (total > 0 && reused === total) {
+    // No worker, shell or limit applies to a run that starts nothing.
+    return total === 1
+      ? `Nothing to run: the one ${plan.needs ? 'task' : 'item'} was reused.`
+      : `Nothing to run: all ${total} ${noun} were reused.`
+  }
   const count = reused === 0 ? `${total} ${noun}` : `${total - reused} of ${total} ${noun}`
   return (
     `Running ${count} on ${workers} ` +
@@ -98,7 +111,10 @@ function runningLine(
   )
 }
 
-/** The line that closes a run: how long it took and how the tasks ended, zero counts left out. */
+/**
+ * The line that closes a run: how long it took and how the tasks ended, zero counts left out;
+ * no time when every task was reused.
+ */
 export function doneLine(durationMs: number, counts: StatusCounts): string {
   const ended: [number, TaskStatus][] = [
     [counts.succeeded, TaskStatus.Success],
@@ -111,5 +127,8 @@ export function doneLine(durationMs: number, counts: StatusCounts): string {
   const said = ended
     .filter(([count]) => count > 0)
     .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`)
+  // When every task was reused nothing ran: a time would only be the bookkeeping's.
+  if (counts.total > 0 && counts.reused === counts.total)
+    return `Done: nothing ran, ${said.join(', ')}.`
   return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`
 }

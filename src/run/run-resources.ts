@@ -40,7 +40,7 @@ export class RunResources {
     this.jobLog = new JobLog(workDirectory)
     // From here on every line of ours goes through the task log, between tasks' output.
     core.routeLog(text => this.log.own(text))
-    this.progress = new Progress(total)
+    this.progress = new Progress(total, plan.reused?.size ?? 0)
     this.stepFiles = new StepFiles(stepFileTargets(process.env))
     const launchers = sharedLaunchers()
     launchers.expect(total, workers)

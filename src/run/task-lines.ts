@@ -6,13 +6,16 @@ import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { type Item } from '../model/item.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { taskTitle } from '../log/task-title.js'
-import { startProgress } from '../log/progress.js'
+import { type ProgressState, startProgress } from '../log/progress.js'
 import { type TaskObserver } from './task-observer.js'
 
 /** How often a progress line is printed while tasks run. */
 const PROGRESS_INTERVAL_MS = 30_000
 
-/** Counts done, unsuccessful and running tasks, and prints a progress line now and then. */
+/**
+ * Counts done, unsuccessful and running tasks, and prints a progress line now and then. Reused
+ * tasks take no time, so they are left out of done and total: the pace is that of the tasks run.
+ */
 export class Progress implements TaskObserver {
   /** When the run's tasks began: the progress line's and the report's clock. */
   readonly startedAt = Date.now()
@@ -22,18 +25,24 @@ export class Progress implements TaskObserver {
   /** Stops the progress lines. */
   readonly stop: () => void
 
-  constructor(private readonly total: number) {
-    this.stop = startProgress(
-      PROGRESS_INTERVAL_MS,
-      () => ({
-        done: this.done,
-        total: this.total,
-        failed: this.unsuccessful,
-        running: this.running,
-        elapsedMs: Date.now() - this.startedAt
-      }),
-      core.info
-    )
+  /** `total` counts every item, `reused` those of them settled before the run. */
+  constructor(
+    private readonly total: number,
+    private readonly reused = 0
+  ) {
+    this.stop = startProgress(PROGRESS_INTERVAL_MS, () => this.state(), core.info)
+  }
+
+  /** What the progress line says now. */
+  state(): ProgressState {
+    return {
+      done: this.done,
+      total: this.total - this.reused,
+      failed: this.unsuccessful,
+      running: this.running,
+      elapsedMs: Date.now() - this.startedAt,
+      reused: this.reused
+    }
   }
 
   started(): void {
@@ -41,6 +50,8 @@ export class Progress implements TaskObserver {
   }
 
   settled(outcome: Outcome<TaskRecord>): void {
+    // A reused task was done before the run began: it is no part of this run's pace.
+    if (outcome.status === TaskStatus.Reused) return
     this.done++
     if (outcome.slot !== undefined) this.running--
     if (isUnsuccessful(outcome.status)) this.unsuccessful++
