@@ -33171,7 +33171,8 @@ function parseTimeout(value, input = Inputs.Timeout) {
 }
 /**
  * Parses `fail-fast`: `false` (never), `true` (the first task that does not succeed), a whole
- * number N (once N tasks have not succeeded) or N% (once N percent of all tasks have not).
+ * number N (once N tasks have not succeeded) or N% (once N percent of the tasks that run, reused
+ * ones left out, have not: see failureBase).
  */
 function parseFailFast(value) {
     const text = value.trim();
@@ -38927,13 +38928,17 @@ function checkCommentTemplate(template) {
         }
     }
 }
-/** The reply for a finished task: placeholders filled with plain text (Markdown is GitHub's to render). */
+/**
+ * The reply for a finished task: placeholders filled with plain text (Markdown is GitHub's to
+ * render). A reused task did not run: its `{duration}` says where it passed, and its
+ * `{outputs.NAME}` are empty, as a task's outputs are not kept from run to run.
+ */
 function renderComment(template, thread, record) {
     return template.replace(thread_items_PLACEHOLDER, (placeholder, name) => {
         if (name === '#')
             return String(record.index + 1);
         if (name === 'duration')
-            return formatDuration(record.durationMs);
+            return durationText(record);
         if (name.startsWith('outputs.'))
             return record.outputs[name.slice('outputs.'.length)] ?? '';
         if (!THREAD_FIELDS.includes(name))
@@ -38941,6 +38946,13 @@ function renderComment(template, thread, record) {
         const value = thread[name];
         return value === null ? '' : String(value);
     });
+}
+/** What `{duration}` says: how long the task took, or for a reused one, where it passed. */
+function durationText(record) {
+    const from = record.reusedFrom;
+    if (from === undefined)
+        return formatDuration(record.durationMs);
+    return `no time (it passed in run ${from.runId}, attempt ${from.attempt})`;
 }
 /**
  * Lists the pull request's unresolved review threads as items. When they are to be resolved,
@@ -38996,16 +39008,29 @@ function threadItem(thread) {
     };
 }
 /**
- * A function that resolves a finished task's thread when the task succeeded (replying first when
- * a comment template is given) and records the outcome on the record as `resolve`. A record's
- * index is its thread's place in `source.threads`.
+ * Whether a task's thread is resolved: when it succeeded here, or was reused, as its success in
+ * an earlier attempt stands (only unresolved threads are items, so its resolve failed or never
+ * happened then).
+ */
+const RESOLVES = {
+    [TaskStatus.Success]: true,
+    [TaskStatus.Reused]: true,
+    [TaskStatus.Failure]: false,
+    [TaskStatus.TimedOut]: false,
+    [TaskStatus.Cancelled]: false,
+    [TaskStatus.Skipped]: false
+};
+/**
+ * A function that resolves a finished task's thread when the task succeeded or was reused
+ * (replying first when a comment template is given) and records the outcome on the record as
+ * `resolve`. A record's index is its thread's place in `source.threads`.
  */
 function threadResolver(source, settings) {
     if (settings.resolve !== ResolveThreads.OnSuccess)
         return undefined;
     const { comment } = settings;
     return async (record) => {
-        if (record.status !== TaskStatus.Success)
+        if (!RESOLVES[record.status])
             return;
         const thread = source.threads[record.index];
         if (thread === undefined) {
@@ -45955,6 +45980,55 @@ class Needs {
         return this.unmet.get(index) ?? [];
     }
 }
+/** Where an item is in its one pass through a run; it only ever moves forward. */
+var ItemState;
+(function (ItemState) {
+    /** Some need has not settled yet, or it has not been queued yet. */
+    ItemState["Waiting"] = "waiting";
+    /** In the ready queue. */
+    ItemState["Queued"] = "queued";
+    /** Started, in a slot. */
+    ItemState["Running"] = "running";
+    /** Has its one outcome. */
+    ItemState["Settled"] = "settled";
+})(ItemState || (ItemState = {}));
+/**
+ * Each item's state. The transitions are the invariant the scheduler rests on: only a waiting item
+ * is queued, only a queued item starts, and an item settles exactly once, so an item whose outcome
+ * is known (settled before the run, or skipped) can never start.
+ */
+class ItemStates {
+    states;
+    constructor(total) {
+        this.states = new Array(total).fill(ItemState.Waiting);
+    }
+    /** Whether the item is in the given state. */
+    is(index, state) {
+        return this.states[index] === state;
+    }
+    /** Queues a waiting item; false (and nothing changes) for any other. */
+    queue(index) {
+        return this.move(index, ItemState.Waiting, ItemState.Queued);
+    }
+    /** Starts a queued item; false (and nothing changes) for any other, such as one settled since. */
+    start(index) {
+        return this.move(index, ItemState.Queued, ItemState.Running);
+    }
+    /** Settles an item; throws for one that has settled already, as that is a scheduler bug. */
+    settle(index) {
+        const state = this.states[index];
+        if (state === undefined || state === ItemState.Settled) {
+            throw new Error(`Internal error: item ${index + 1} would settle twice`);
+        }
+        this.states[index] = ItemState.Settled;
+    }
+    move(index, from, to) {
+        if (this.states[index] !== from)
+            return false;
+        this.states[index] = to;
+        return true;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/exec/skip-reason.ts
 
@@ -46029,19 +46103,19 @@ class Scheduler {
     options;
     total;
     outcomes;
-    started;
+    states;
     needs;
     ready;
     slots;
     stop = new AbortController();
     tally = { succeeded: 0, failed: 0 };
     pushReady = (index) => {
-        // An item settled before the run is never started, whatever its needs did.
-        if (this.outcomes[index] === undefined)
+        // Only a waiting item is queued: one settled already (before the run, say) never starts.
+        if (this.states.queue(index))
             this.ready.push(index);
     };
     skipBlocked = (index, unmet) => {
-        if (this.outcomes[index] === undefined && !this.settlingRest) {
+        if (this.states.is(index, ItemState.Waiting) && !this.settlingRest) {
             this.settle(this.blockedOutcome(index, unmet));
         }
     };
@@ -46051,30 +46125,34 @@ class Scheduler {
     settledCount = 0;
     running = 0;
     finish = () => undefined;
+    fail = () => undefined;
     constructor(items, task, options) {
         this.items = items;
         this.task = task;
         this.options = options;
         this.total = items.length;
         this.outcomes = new Array(this.total);
-        this.started = new Array(this.total).fill(false);
+        this.states = new ItemStates(this.total);
         // Every running task listens on this one signal; more than 10 is expected, not a leak.
         (0,external_node_events_.setMaxListeners)(0, this.stop.signal);
         this.needs = new Needs(this.total, options.needs);
         const priorities = options.priorities;
         this.ready = new ReadyQueue(index => priorities?.[index] ?? 0);
-        for (let index = 0; index < this.total; index++) {
-            if (this.needs.isReady(index) && !options.settledBefore?.has(index))
-                this.ready.push(index);
-        }
         this.slots = new FreeSlots(options.concurrency);
     }
     /** Starts the policies and the first tasks, and resolves once every item has settled. */
     async run() {
-        const finished = new Promise(resolve => (this.finish = resolve));
+        const finished = new Promise((resolve, reject) => {
+            this.finish = resolve;
+            this.fail = reject;
+        });
         const stops = [];
         try {
             this.settleKnown();
+            for (let index = 0; index < this.total; index++) {
+                if (this.needs.isReady(index))
+                    this.pushReady(index);
+            }
             for (const policy of this.options.policies ?? []) {
                 if (policy.start)
                     stops.push(policy.start(request => this.haltRun(request)));
@@ -46088,13 +46166,19 @@ class Scheduler {
         }
         return { outcomes: this.outcomes, halt: this.halt };
     }
-    /** Settles the items known before the run, in input order, readying what they let run. */
+    /**
+     * Settles the items known before the run, in input order. Every one is recorded before any is
+     * announced, so that readying the dependents of one never queues another known one.
+     */
     settleKnown() {
-        const known = [...(this.options.settledBefore ?? [])].sort(([a], [b]) => a - b);
-        for (const [index, { status, value }] of known) {
-            if (index >= 0 && index < this.total)
-                this.settle({ index, status, value });
-        }
+        const known = [...(this.options.settledBefore ?? [])]
+            .filter(([index]) => Number.isSafeInteger(index) && index >= 0 && index < this.total)
+            .sort(([a], [b]) => a - b)
+            .map(([index, { status, value }]) => ({ index, status, value }));
+        for (const outcome of known)
+            this.record(outcome);
+        for (const outcome of known)
+            this.announce(outcome);
     }
     /** Starts ready items while slots are free and the run has not halted. */
     launch() {
@@ -46102,11 +46186,14 @@ class Scheduler {
             const index = this.ready.pop();
             if (index === undefined)
                 break;
-            this.started[index] = true;
+            // Only a queued item starts: one settled while queued (skipped by a halt) stays as it is.
+            if (!this.states.start(index))
+                continue;
             this.running++;
             const slot = this.slots.take();
             this.options.onStart?.(index, slot);
-            void this.runOne(index, slot);
+            // A throw here is a scheduler bug: it rejects the run rather than going unhandled.
+            this.runOne(index, slot).catch(this.fail);
         }
         // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
         // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
@@ -46163,8 +46250,17 @@ class Scheduler {
     }
     /** Records an item's one outcome, and readies or skips the items that need it. */
     settle(outcome) {
+        this.record(outcome);
+        this.announce(outcome);
+    }
+    /** Keeps an item's outcome; refuses (throws) a second one for the same item. */
+    record(outcome) {
+        this.states.settle(outcome.index);
         this.outcomes[outcome.index] = outcome;
         this.settledCount++;
+    }
+    /** Tells the observers of a recorded outcome, and readies or skips the items that need it. */
+    announce(outcome) {
         this.options.onSettled?.(outcome);
         this.needs.settled(outcome.index, outcome.status, this.pushReady, this.skipBlocked);
         if (this.settledCount === this.total)
@@ -46198,7 +46294,7 @@ class Scheduler {
         // Needs not met are read before any of these skips, which would otherwise count as such for
         // the items after them in input order only.
         const left = Array.from({ length: this.total }, (_, index) => index)
-            .filter(index => this.outcomes[index] === undefined && !this.started[index])
+            .filter(index => this.states.is(index, ItemState.Waiting) || this.states.is(index, ItemState.Queued))
             .map(index => ({ index, unmet: [...this.needs.unmetOf(index)] }));
         this.settlingRest = true;
         try {
@@ -46541,13 +46637,24 @@ function haltPolicies(settings, maxFailures, cancellation) {
         policies.push(new TotalTimeout(settings.totalTimeoutMs));
     return policies;
 }
+/**
+ * What a fail-fast percentage is of: the tasks that run, never the reused ones, which cannot
+ * fail. Under `shard` it is of the whole input (GNU parallel's fail=N% of all jobs), scaled by
+ * the share of this job's items that run, as the other jobs' reused items are not known here.
+ */
+function failureBase(total, reused, itemCount) {
+    const running = Math.max(0, total - reused);
+    if (itemCount === undefined || total === 0)
+        return running;
+    return Math.round((itemCount * running) / total);
+}
 /** The number of unsuccessful tasks that halts the run, or undefined for never. */
 function failureLimit(threshold, total) {
     if (threshold === undefined)
         return undefined;
     if ('count' in threshold)
         return threshold.count;
-    // GNU parallel's fail=N%: a percentage of all the jobs, so at least one.
+    // GNU parallel's fail=N%: a percentage of the tasks that run (failureBase), so at least one.
     return Math.max(1, Math.ceil((total * threshold.percent) / 100));
 }
 /** The limits part of the "Running N items" line. */
@@ -46676,14 +46783,15 @@ function applyFile(name, path, target) {
 ;// CONCATENATED MODULE: ./src/log/progress.ts
 
 /**
- * One progress line: done/total, failures, running, elapsed and an estimate of the time left
- * from the pace so far (omitted until something has finished).
+ * One progress line: done/total of the tasks that run, failures, running, elapsed and an
+ * estimate of the time left from the pace so far (omitted until something has finished).
  */
 function progressLine(state) {
-    const { done, total, failed, running, elapsedMs } = state;
+    const { done, total, failed, running, elapsedMs, reused = 0 } = state;
     const left = total - done;
     const estimate = done > 0 && left > 0 ? `, about ${formatDuration((elapsedMs / done) * left)} left` : '';
-    return (`Progress: ${done}/${total} done, ${failed} not succeeded, ${running} running, ` +
+    const besides = reused > 0 ? ` (${reused} more reused)` : '';
+    return (`Progress: ${done}/${total} done${besides}, ${failed} not succeeded, ${running} running, ` +
         `${formatDuration(elapsedMs)} elapsed${estimate}`);
 }
 /**
@@ -46705,9 +46813,13 @@ function startProgress(intervalMs, state, print) {
 
 /** How often a progress line is printed while tasks run. */
 const PROGRESS_INTERVAL_MS = 30_000;
-/** Counts done, unsuccessful and running tasks, and prints a progress line now and then. */
+/**
+ * Counts done, unsuccessful and running tasks, and prints a progress line now and then. Reused
+ * tasks take no time, so they are left out of done and total: the pace is that of the tasks run.
+ */
 class Progress {
     total;
+    reused;
     /** When the run's tasks began: the progress line's and the report's clock. */
     startedAt = Date.now();
     done = 0;
@@ -46715,20 +46827,30 @@ class Progress {
     running = 0;
     /** Stops the progress lines. */
     stop;
-    constructor(total) {
+    /** `total` counts every item, `reused` those of them settled before the run. */
+    constructor(total, reused = 0) {
         this.total = total;
-        this.stop = startProgress(PROGRESS_INTERVAL_MS, () => ({
+        this.reused = reused;
+        this.stop = startProgress(PROGRESS_INTERVAL_MS, () => this.state(), info);
+    }
+    /** What the progress line says now. */
+    state() {
+        return {
             done: this.done,
-            total: this.total,
+            total: this.total - this.reused,
             failed: this.unsuccessful,
             running: this.running,
-            elapsedMs: Date.now() - this.startedAt
-        }), info);
+            elapsedMs: Date.now() - this.startedAt,
+            reused: this.reused
+        };
     }
     started() {
         this.running++;
     }
     settled(outcome) {
+        // A reused task was done before the run began: it is no part of this run's pace.
+        if (outcome.status === TaskStatus.Reused)
+            return;
         this.done++;
         if (outcome.slot !== undefined)
             this.running--;
@@ -46820,7 +46942,7 @@ class RunResources {
         this.jobLog = new JobLog(workDirectory);
         // From here on every line of ours goes through the task log, between tasks' output.
         routeLog(text => this.log.own(text));
-        this.progress = new Progress(total);
+        this.progress = new Progress(total, plan.reused?.size ?? 0);
         this.stepFiles = new StepFiles(stepFileTargets(process.env));
         const launchers = sharedLaunchers();
         launchers.expect(total, workers);
@@ -46932,8 +47054,9 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     const settledBefore = reusedReports(prepared, plan.reused);
     // Reused tasks take no worker; a run of reused tasks only still has one to report.
     const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size));
-    // A percentage is of all the items, also under `shard` (GNU parallel's fail=N% of all jobs).
-    const maxFailures = failureLimit(settings.failFast, plan.shard?.itemCount ?? total);
+    // A percentage is of the tasks that run: reused ones cannot fail.
+    const base = failureBase(total, settledBefore.size, plan.shard?.itemCount);
+    const maxFailures = failureLimit(settings.failFast, base);
     info(runningLine(settings, plan, settledBefore.size, workers, maxFailures));
     const stdout = streamSink(process.stdout);
     const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout);
@@ -46987,11 +47110,20 @@ function lineWriters(plan) {
 function runningLine(settings, plan, reused, workers, maxFailures) {
     const total = plan.prepared.length;
     const noun = plan.needs ? 'tasks' : total === 1 ? 'item' : 'items';
+    if (total > 0 && reused === total) {
+        // No worker, shell or limit applies to a run that starts nothing.
+        return total === 1
+            ? `Nothing to run: the one ${plan.needs ? 'task' : 'item'} was reused.`
+            : `Nothing to run: all ${total} ${noun} were reused.`;
+    }
     const count = reused === 0 ? `${total} ${noun}` : `${total - reused} of ${total} ${noun}`;
     return (`Running ${count} on ${workers} ` +
         `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
 }
-/** The line that closes a run: how long it took and how the tasks ended, zero counts left out. */
+/**
+ * The line that closes a run: how long it took and how the tasks ended, zero counts left out;
+ * no time when every task was reused.
+ */
 function doneLine(durationMs, counts) {
     const ended = [
         [counts.succeeded, TaskStatus.Success],
@@ -47004,6 +47136,9 @@ function doneLine(durationMs, counts) {
     const said = ended
         .filter(([count]) => count > 0)
         .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`);
+    // When every task was reused nothing ran: a time would only be the bookkeeping's.
+    if (counts.total > 0 && counts.reused === counts.total)
+        return `Done: nothing ran, ${said.join(', ')}.`;
     return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`;
 }
 
