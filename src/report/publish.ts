@@ -76,9 +76,10 @@ export async function publishOutputs(
     core.warning(`Could not write the history file: ${String(error)}`)
     return ''
   })
-  // The older timings file, for a `timings` input of a version before `history`.
+  // The older timings file, for a `timings` input of a version before `history`: this run's
+  // records too, since a merge leaves files written outside a workflow run out of the history.
   const durations = durationsBefore(outcome.history)
-  const timingsFile = await writeTimings(workDirectory, durations, []).catch(() => '')
+  const timingsFile = await writeTimings(workDirectory, durations, report.records).catch(() => '')
   await files.attempt(() => {
     setOutputs(report, resultsFile)
     core.setOutput(Outputs.JunitFile, junitFile)
