@@ -46127,6 +46127,16 @@ class Scheduler {
     running = 0;
     finish = () => undefined;
     fail = () => undefined;
+    /**
+     * A throw while settling a task is a bug: nothing more starts, running tasks are stopped (their
+     * processes with them), and the run rejects rather than going on unseen or waiting forever.
+     */
+    breakRun = (error) => {
+        this.halt ??= new Halt(HaltKind.Cancelled, 'the run broke off on an internal error');
+        if (!this.stop.signal.aborted)
+            this.stop.abort(this.halt);
+        this.fail(error);
+    };
     constructor(items, task, options) {
         this.items = items;
         this.task = task;
@@ -46193,8 +46203,7 @@ class Scheduler {
             this.running++;
             const slot = this.slots.take();
             this.options.onStart?.(index, slot);
-            // A throw here is a scheduler bug: it rejects the run rather than going unhandled.
-            this.runOne(index, slot).catch(this.fail);
+            this.runOne(index, slot).catch(this.breakRun);
         }
         // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
         // Callers check for cycles first; this only keeps the promise from hanging if one slips by.

@@ -291,4 +291,42 @@ describe('ItemStates', () => {
     })
     await expect(run).rejects.toThrow('observer broke')
   })
+
+  it('starts nothing more and stops running tasks once settling a task throws', async () => {
+    const started: number[] = []
+    const aborted: number[] = []
+    let rejected = false
+    const run = runTasks(
+      [0, 1, 2, 3, 4, 5],
+      async (item, { signal }) => {
+        started.push(item)
+        const ms = item === 0 ? 10 : 200
+        await new Promise<void>(resolve => {
+          const stopped = (): void => {
+            aborted.push(item)
+            clearTimeout(timer)
+            resolve()
+          }
+          const timer = setTimeout(() => {
+            signal.removeEventListener('abort', stopped)
+            resolve()
+          }, ms)
+          signal.addEventListener('abort', stopped)
+        })
+        return { status: TaskStatus.Success, value: '' }
+      },
+      {
+        concurrency: 2,
+        onSettled: outcome => {
+          if (outcome.index === 0) throw new Error('observer broke')
+        }
+      }
+    )
+    await expect(run.finally(() => (rejected = true))).rejects.toThrow('observer broke')
+    expect(rejected).toBe(true)
+    // Item 1 was running: it is stopped; items 2 to 5 never start, then or later.
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(started).toEqual([0, 1])
+    expect(aborted).toEqual([1])
+  })
 })

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events'
-import { type Halt, HaltMode } from '../model/halt.js'
+import { Halt, HaltKind, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type HaltPolicy, type HaltRequest } from './halt-policies.js'
 import { FreeSlots, ItemState, ItemStates, Needs, ReadyQueue } from './scheduler-queues.js'
@@ -119,6 +119,15 @@ class Scheduler<T, R> {
   private running = 0
   private finish: () => void = () => undefined
   private fail: (error: unknown) => void = () => undefined
+  /**
+   * A throw while settling a task is a bug: nothing more starts, running tasks are stopped (their
+   * processes with them), and the run rejects rather than going on unseen or waiting forever.
+   */
+  private readonly breakRun = (error: unknown): void => {
+    this.halt ??= new Halt(HaltKind.Cancelled, 'the run broke off on an internal error')
+    if (!this.stop.signal.aborted) this.stop.abort(this.halt)
+    this.fail(error)
+  }
 
   constructor(
     private readonly items: readonly T[],
@@ -182,8 +191,7 @@ class Scheduler<T, R> {
       this.running++
       const slot = this.slots.take()
       this.options.onStart?.(index, slot)
-      // A throw here is a scheduler bug: it rejects the run rather than going unhandled.
-      this.runOne(index, slot).catch(this.fail)
+      this.runOne(index, slot).catch(this.breakRun)
     }
     // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
     // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
