@@ -34427,7 +34427,67 @@ function emptyReport(shell) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/model/task-record.ts
+
+/** The skip reason of every task of a dry run. */
+const DRY_RUN_REASON = 'dry run';
+/**
+ * How a task's process ended, as the log and the summary say it: `SIGTERM, exit code 143`,
+ * `exit code 1`, `SIGKILL`, or '' when neither is known. The signal is any text a results file held.
+ */
+function processEnd({ exitCode, signal }) {
+    const code = exitCode === null ? '' : `exit code ${exitCode}`;
+    return signal === null ? code : [signal, code].filter(part => part !== '').join(', ');
+}
+/**
+ * Whether a task of this status ran in this run: it has a duration worth showing and a place on
+ * the timeline. A skipped task never started; a reused one stands on an earlier run's success.
+ */
+function ranInThisRun(status) {
+    switch (status) {
+        case TaskStatus.Success:
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+            return true;
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
+/**
+ * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
+ * same rule as a record's `flaky` field, read from its status and attempts so that results files
+ * written before the field existed say it too.
+ */
+function isFlaky(record) {
+    switch (record.status) {
+        case TaskStatus.Success:
+            return record.attempts > 1;
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
+/** True for the statuses that fail the step. */
+function isUnsuccessful(status) {
+    switch (status) {
+        case TaskStatus.Failure:
+        case TaskStatus.TimedOut:
+        case TaskStatus.Cancelled:
+            return true;
+        case TaskStatus.Success:
+        case TaskStatus.Skipped:
+        case TaskStatus.Reused:
+            return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/model/history.ts
+
 
 
 /** The bounds every history is kept to: 10 results per item; items unseen for 30 runs dropped. */
@@ -34464,10 +34524,6 @@ function ranToAnEnd(status) {
             return false;
     }
 }
-/** Whether a task with this status started: its result is kept (skipped and reused ones are not). */
-function started(status) {
-    return status !== TaskStatus.Skipped && status !== TaskStatus.Reused;
-}
 /**
  * The history after a run: `previous` (left unchanged) updated with the run's records. A run is
  * one (run id, attempt): given again (a merge adding shards one by one, a step run twice), it
@@ -34490,7 +34546,7 @@ function historyAfter(previous, run, records, keys) {
         const key = keys[position];
         const entry = items.get(key) ?? { seen: 0, results: [], runs: 0, failures: 0, flaky: 0 };
         entry.seen = Math.max(entry.seen, thisRun.seq);
-        if (started(record.status))
+        if (ranInThisRun(record.status))
             addResult(entry, thisRun, record, run.at, limits.results);
         items.set(key, entry);
     });
@@ -36246,6 +36302,11 @@ function mixed(plain) {
 
 /** Reads and merges every results file the globs match; none matching is an error. */
 async function mergeResultsFiles(globs, cwd, input) {
+    const { files, refused } = await readResultsFiles(globs, cwd, input);
+    return mergeReports(files, refused);
+}
+/** Reads every results file the globs match, each named as the globs found it; none is an error. */
+async function readResultsFiles(globs, cwd, input) {
     const paths = await findFiles(globs, cwd);
     if (paths.length === 0) {
         throw new Error(`Invalid ${input} '${globs.trim()}': no file matches. Expected the shards' results files, ` +
@@ -36267,7 +36328,7 @@ async function mergeResultsFiles(globs, cwd, input) {
             refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason));
         }
     });
-    return mergeReports(files, refused);
+    return { files, refused };
 }
 /**
  * One report from several results files: every record in input order, slots renumbered so each
@@ -36418,65 +36479,6 @@ function mergeProblemsMessage(report) {
     const more = problems.length - PROBLEMS_IN_MESSAGE;
     return (problems.slice(0, PROBLEMS_IN_MESSAGE).join(' ') +
         (more > 0 ? ` And ${counted(more, 'more problem')}: see the job summary.` : ''));
-}
-
-;// CONCATENATED MODULE: ./src/model/task-record.ts
-
-/** The skip reason of every task of a dry run. */
-const DRY_RUN_REASON = 'dry run';
-/**
- * How a task's process ended, as the log and the summary say it: `SIGTERM, exit code 143`,
- * `exit code 1`, `SIGKILL`, or '' when neither is known. The signal is any text a results file held.
- */
-function processEnd({ exitCode, signal }) {
-    const code = exitCode === null ? '' : `exit code ${exitCode}`;
-    return signal === null ? code : [signal, code].filter(part => part !== '').join(', ');
-}
-/**
- * Whether a task of this status ran in this run: it has a duration worth showing and a place on
- * the timeline. A skipped task never started; a reused one stands on an earlier run's success.
- */
-function ranInThisRun(status) {
-    switch (status) {
-        case TaskStatus.Success:
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-            return true;
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
-}
-/**
- * Whether a task is flaky in this run: it failed or timed out, then succeeded on a retry. The
- * same rule as a record's `flaky` field, read from its status and attempts so that results files
- * written before the field existed say it too.
- */
-function isFlaky(record) {
-    switch (record.status) {
-        case TaskStatus.Success:
-            return record.attempts > 1;
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
-}
-/** True for the statuses that fail the step. */
-function isUnsuccessful(status) {
-    switch (status) {
-        case TaskStatus.Failure:
-        case TaskStatus.TimedOut:
-        case TaskStatus.Cancelled:
-            return true;
-        case TaskStatus.Success:
-        case TaskStatus.Skipped:
-        case TaskStatus.Reused:
-            return false;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/results.ts
@@ -45736,8 +45738,7 @@ function taskRecord(prepared, command, slot, startedAt, { result, status, attemp
         outputs: collected.outputs,
         summary: collected.summary,
         needs: prepared.needs,
-        // Retries follow only a failure or a timeout, so a success after one is a flaky pass.
-        ...(status === TaskStatus.Success && attempts > 1 ? { flaky: true } : {}),
+        ...(isFlaky({ status, attempts }) ? { flaky: true } : {}),
         ...digestFields(prepared.digests)
     };
 }
@@ -47154,18 +47155,6 @@ function doneLine(durationMs, counts) {
 
 ;// CONCATENATED MODULE: ./src/run/merge-history.ts
 
-
-
-
-/** The reports of the results files a merge read, for its history; files it cannot read are left out. */
-async function mergedFiles(globs, cwd) {
-    const paths = await findFiles(globs, cwd);
-    const reads = await Promise.allSettled(paths.map(path => {
-        const inside = (0,external_node_path_namespaceObject.relative)(cwd, path);
-        return readResultsFile(path, inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside) ? path : inside);
-    }));
-    return reads.flatMap(read => (read.status === 'fulfilled' ? [read.value] : []));
-}
 /**
  * The history after a merge: `previous` updated with the merged records, each under the run
  * attempt its shard's file was written in (a shard not re-run keeps its earlier attempt, and a
@@ -47794,10 +47783,12 @@ async function runStep(settings, workDirectory, cancellation) {
     switch (mode.kind) {
         case 'merge': {
             const directory = settings.execution.workingDirectory;
-            const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults);
+            // Each file is read once: for the merge, and for the history under each file's own run.
+            const { files, refused } = await readResultsFiles(mode.pattern, directory, Inputs.MergeResults);
+            const report = mergeReports(files, refused);
             info(mergeLine(report, describeMerge(report)));
-            const files = await mergedFiles(mode.pattern, directory);
-            const merged = historyAfterMerge(memory.history, report, files);
+            const reports = files.map(file => file.report);
+            const merged = historyAfterMerge(memory.history, report, reports);
             const leftOut = describeLeftOut(merged);
             if (leftOut !== undefined)
                 info(leftOut);

@@ -1,7 +1,6 @@
 import { type Item } from '../model/item.js'
 import { attemptNote, earlierAttempt, type EarlierAttempt } from './attempt-note.js'
-import { type TaskRecord } from '../model/task-record.js'
-import { TaskStatus } from '../model/task-status.js'
+import { isFlaky, type TaskRecord } from '../model/task-record.js'
 import { resolveProgram } from '../system/shell-path.js'
 import { type CommandTemplate, type RenderedCommand } from '../template/template.js'
 import { type RunResult } from './process-runner.js'
@@ -231,8 +230,7 @@ function taskRecord(
     outputs: collected.outputs,
     summary: collected.summary,
     needs: prepared.needs,
-    // Retries follow only a failure or a timeout, so a success after one is a flaky pass.
-    ...(status === TaskStatus.Success && attempts > 1 ? { flaky: true as const } : {}),
+    ...(isFlaky({ status, attempts }) ? { flaky: true as const } : {}),
     ...digestFields(prepared.digests)
   }
 }

@@ -1,6 +1,6 @@
 import { itemText, type Item } from './item.js'
 import { type RunIdentity } from './run-report.js'
-import { type TaskRecord } from './task-record.js'
+import { ranInThisRun, type TaskRecord } from './task-record.js'
 import { TaskStatus } from './task-status.js'
 
 /**
@@ -143,11 +143,6 @@ function ranToAnEnd(status: TaskStatus): boolean {
   }
 }
 
-/** Whether a task with this status started: its result is kept (skipped and reused ones are not). */
-function started(status: TaskStatus): boolean {
-  return status !== TaskStatus.Skipped && status !== TaskStatus.Reused
-}
-
 /**
  * The history after a run: `previous` (left unchanged) updated with the run's records. A run is
  * one (run id, attempt): given again (a merge adding shards one by one, a step run twice), it
@@ -174,7 +169,7 @@ export function historyAfter(
     const key = keys[position] as string
     const entry = items.get(key) ?? { seen: 0, results: [], runs: 0, failures: 0, flaky: 0 }
     entry.seen = Math.max(entry.seen, thisRun.seq)
-    if (started(record.status)) addResult(entry, thisRun, record, run.at, limits.results)
+    if (ranInThisRun(record.status)) addResult(entry, thisRun, record, run.at, limits.results)
     items.set(key, entry)
   })
   return bounded({ limits, runs, items })

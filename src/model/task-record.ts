@@ -94,7 +94,7 @@ export function ranInThisRun(status: TaskStatus): boolean {
  * same rule as a record's `flaky` field, read from its status and attempts so that results files
  * written before the field existed say it too.
  */
-export function isFlaky(record: TaskRecord): boolean {
+export function isFlaky(record: Pick<TaskRecord, 'status' | 'attempts'>): boolean {
   switch (record.status) {
     case TaskStatus.Success:
       return record.attempts > 1

@@ -21,6 +21,22 @@ export async function mergeResultsFiles(
   cwd: string,
   input: string
 ): Promise<RunReport> {
+  const { files, refused } = await readResultsFiles(globs, cwd, input)
+  return mergeReports(files, refused)
+}
+
+/** The results files a merge reads: each one read, or refused with why; none matching is an error. */
+export interface ResultsFilesRead {
+  files: ResultsFile[]
+  refused: string[]
+}
+
+/** Reads every results file the globs match, each named as the globs found it; none is an error. */
+export async function readResultsFiles(
+  globs: string,
+  cwd: string,
+  input: string
+): Promise<ResultsFilesRead> {
   const paths = await findFiles(globs, cwd)
   if (paths.length === 0) {
     throw new Error(
@@ -45,7 +61,7 @@ export async function mergeResultsFiles(
       refused.push(read.reason instanceof Error ? read.reason.message : String(read.reason))
     }
   })
-  return mergeReports(files, refused)
+  return { files, refused }
 }
 
 /**

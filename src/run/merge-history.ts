@@ -1,4 +1,3 @@
-import { isAbsolute, relative } from 'node:path'
 import {
   historyAfter,
   historyKeys,
@@ -10,20 +9,6 @@ import {
 } from '../model/history.js'
 import { type Item } from '../model/item.js'
 import { type RunIdentity, type RunReport } from '../model/run-report.js'
-import { readResultsFile } from '../results/results-file.js'
-import { findFiles } from '../system/glob.js'
-
-/** The reports of the results files a merge read, for its history; files it cannot read are left out. */
-export async function mergedFiles(globs: string, cwd: string): Promise<RunReport[]> {
-  const paths = await findFiles(globs, cwd)
-  const reads = await Promise.allSettled(
-    paths.map(path => {
-      const inside = relative(cwd, path)
-      return readResultsFile(path, inside.startsWith('..') || isAbsolute(inside) ? path : inside)
-    })
-  )
-  return reads.flatMap(read => (read.status === 'fulfilled' ? [read.value] : []))
-}
 
 /** The history after a merge, what it said of the merged records before, and what it left out. */
 export interface MergedHistory {

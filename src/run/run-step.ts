@@ -8,13 +8,13 @@ import { emptyReport, type RunReport } from '../model/run-report.js'
 import { prepareRun, type TaskSource } from '../plan/prepare.js'
 import { describeShard, takeShard } from '../plan/shard.js'
 import { scheduleByHistory } from '../plan/history-load.js'
-import { describeMerge, mergeResultsFiles } from '../report/merge.js'
+import { describeMerge, mergeReports, readResultsFiles } from '../report/merge.js'
 import { type StepOutcome } from '../report/publish.js'
 import { dryRun } from './dry-run.js'
 import { JOB_LOG_FILE } from './job-log.js'
 import { runItems } from './run-items.js'
 import { AfterEachTask, type TaskObserver } from './task-observer.js'
-import { describeLeftOut, historyAfterMerge, mergedFiles, mergeLine } from './merge-history.js'
+import { describeLeftOut, historyAfterMerge, mergeLine } from './merge-history.js'
 import {
   digestPlan,
   recordRun,
@@ -35,10 +35,16 @@ export async function runStep(
   switch (mode.kind) {
     case 'merge': {
       const directory = settings.execution.workingDirectory
-      const report = await mergeResultsFiles(mode.pattern, directory, Inputs.MergeResults)
+      // Each file is read once: for the merge, and for the history under each file's own run.
+      const { files, refused } = await readResultsFiles(
+        mode.pattern,
+        directory,
+        Inputs.MergeResults
+      )
+      const report = mergeReports(files, refused)
       core.info(mergeLine(report, describeMerge(report)))
-      const files = await mergedFiles(mode.pattern, directory)
-      const merged = historyAfterMerge(memory.history, report, files)
+      const reports = files.map(file => file.report)
+      const merged = historyAfterMerge(memory.history, report, reports)
       const leftOut = describeLeftOut(merged)
       if (leftOut !== undefined) core.info(leftOut)
       const { history, facts } = merged
