@@ -33886,10 +33886,7 @@ function rootAt(line, cwd) {
     const path = line.slice(exclude.length);
     if (path.startsWith('~'))
         return line;
-    // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
-    if ((0,external_node_path_namespaceObject.isAbsolute)(path))
-        return exclude + (0,external_node_path_namespaceObject.normalize)(path);
-    return exclude + (0,external_node_path_namespaceObject.join)(globEscape(cwd), path);
+    return exclude + rootedPattern(path, cwd);
 }
 /**
  * A path with its glob characters escaped as @actions/glob reads them: `[*]`, `[?]`, `[[]`, and on
@@ -33900,9 +33897,9 @@ function globEscape(path) {
     return path.replace(special, char => (char === '\\' ? '\\\\' : `[${char}]`));
 }
 /**
- * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded: an
- * absolute pattern @actions/glob takes as it is. A last blank character is bracketed, as
- * @actions/glob trims each line.
+ * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded (which
+ * @actions/glob refuses, and an absolute path may well have): an absolute pattern @actions/glob
+ * takes as it is. A last blank character is bracketed, as @actions/glob trims each line.
  */
 function rootedPattern(pattern, cwd) {
     const rooted = (0,external_node_path_namespaceObject.isAbsolute)(pattern) ? (0,external_node_path_namespaceObject.normalize)(pattern) : (0,external_node_path_namespaceObject.join)(globEscape(cwd), pattern);

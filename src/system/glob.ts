@@ -40,9 +40,7 @@ function rootAt(line: string, cwd: string): string {
   const exclude = line.startsWith('!') ? '!' : ''
   const path = line.slice(exclude.length)
   if (path.startsWith('~')) return line
-  // @actions/glob refuses `.` and `..` segments, which an absolute path may well have.
-  if (isAbsolute(path)) return exclude + normalize(path)
-  return exclude + join(globEscape(cwd), path)
+  return exclude + rootedPattern(path, cwd)
 }
 
 /**
@@ -55,9 +53,9 @@ export function globEscape(path: string): string {
 }
 
 /**
- * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded: an
- * absolute pattern @actions/glob takes as it is. A last blank character is bracketed, as
- * @actions/glob trims each line.
+ * A glob line (no `!`) rooted at `cwd`, whose own path is escaped, `.` and `..` folded (which
+ * @actions/glob refuses, and an absolute path may well have): an absolute pattern @actions/glob
+ * takes as it is. A last blank character is bracketed, as @actions/glob trims each line.
  */
 export function rootedPattern(pattern: string, cwd: string): string {
   const rooted = isAbsolute(pattern) ? normalize(pattern) : join(globEscape(cwd), pattern)
