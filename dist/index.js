@@ -47708,10 +47708,9 @@ async function digestPlan(plan, settings) {
     const { shell, workingDirectory } = settings.execution;
     const withSources = plan.prepared.some(prepared => prepared.sources !== undefined);
     const sources = withSources ? await sourcesDigests(plan.prepared, workingDirectory) : undefined;
-    if (sources !== undefined && sources.unreadable > 0) {
-        notice(`${sources.unreadable} source ${sources.unreadable === 1 ? 'file' : 'files'} could not be ` +
-            'read: the items whose sources they are run, and are not skipped as unchanged.');
-    }
+    const unreadable = describeUnreadable(sources?.unreadable ?? 0);
+    if (unreadable !== undefined)
+        notice(unreadable);
     plan.prepared.forEach((prepared, position) => {
         prepared.digests = {
             command: commandDigest(prepared, shell, workingDirectory),

@@ -16,7 +16,7 @@ import { commandDigest } from '../plan/command-digest.js'
 import { loadHistory } from '../plan/history-load.js'
 import { chooseReused, describeReuse } from '../plan/reuse.js'
 import { type RunPlan } from '../plan/run-plan.js'
-import { sourcesDigests } from '../plan/sources.js'
+import { describeUnreadable, sourcesDigests } from '../plan/sources.js'
 
 /** What a run knows from earlier runs, and which workflow run attempt it is. */
 export interface RunMemory {
@@ -61,12 +61,8 @@ export async function digestPlan(plan: RunPlan, settings: ActionSettings): Promi
   const { shell, workingDirectory } = settings.execution
   const withSources = plan.prepared.some(prepared => prepared.sources !== undefined)
   const sources = withSources ? await sourcesDigests(plan.prepared, workingDirectory) : undefined
-  if (sources !== undefined && sources.unreadable > 0) {
-    core.notice(
-      `${sources.unreadable} source ${sources.unreadable === 1 ? 'file' : 'files'} could not be ` +
-        'read: the items whose sources they are run, and are not skipped as unchanged.'
-    )
-  }
+  const unreadable = describeUnreadable(sources?.unreadable ?? 0)
+  if (unreadable !== undefined) core.notice(unreadable)
   plan.prepared.forEach((prepared: PreparedItem, position) => {
     prepared.digests = {
       command: commandDigest(prepared, shell, workingDirectory),
