@@ -53,5 +53,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
     }
   },
-  ...layerRules()
+  ...layerRules(),
+  {
+    // kill(2) reads pid 0 as the caller's own process group and -1 as every process: a pid not yet
+    // known must never reach it. Signals go through the two places that refuse such numbers.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    ignores: ['src/exec/process-tree.ts', '__tests__/helpers/signals.ts', 'bench/lib/tools.mjs'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='process'][callee.property.name='kill']",
+          message:
+            'Signal processes through src/exec/process-tree.ts (src) or __tests__/helpers/signals.ts (tests), which refuse pid 0 and -1.'
+        }
+      ]
+    }
+  }
 )

@@ -39443,8 +39443,17 @@ async function waitUntil(done, limitMs) {
         pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
     }
 }
+/**
+ * Whether `pid` names one process other than init: kill(2) reads 0 as this process's own group,
+ * -1 as every process it may signal, and a negative number as a group.
+ */
+function isOneProcess(pid) {
+    return Number.isSafeInteger(pid) && pid > 1;
+}
 /** Sends a signal to one process; ignores ESRCH (gone) and EPERM (not ours). */
 function signalProcess(pid, signal) {
+    if (!isOneProcess(pid))
+        return;
     try {
         process.kill(pid, signal);
     }
@@ -39454,6 +39463,8 @@ function signalProcess(pid, signal) {
 }
 /** Sends a signal to a process group; false when the group no longer exists. */
 function signalGroup(pgid, signal) {
+    if (!isOneProcess(pgid))
+        return false;
     // After every task the group is checked, and usually gone: the ESRCH error is the common case,
     // and capturing its stack trace was the costliest part of it.
     const stackTraceLimit = Error.stackTraceLimit;

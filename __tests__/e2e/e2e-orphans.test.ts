@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { launcherUnsupported } from '../../src/exec/launcher-program.js'
+import { isOneProcess } from '../../src/exec/process-tree.js'
 import { runAction, waitFor, type ActionRun } from '../helpers/action.js'
+import { killLeftovers } from '../helpers/signals.js'
 
 // /proc process states: Linux only.
 const onLinux = process.platform === 'linux' ? it : it.skip
@@ -79,6 +81,7 @@ async function runShapes(
   const { pids, parents } = daemonsOf(run)
   // Both daemons ran, and their tasks were started the way this case is about.
   expect(pids).toHaveLength(2)
+  expect(pids.filter(isOneProcess)).toEqual(pids)
   for (const parent of parents) expect(parent).toMatch(startPath.parent)
   return { run, pids }
 }
@@ -170,17 +173,12 @@ describe('launched tasks do not outlive the action', () => {
         ['1', '2'].map(seq => Number(readFileSync(join(run.dir, prefix + seq), 'utf8')))
       pids.push(...daemons, ...read('main-'), ...read('launcher-'))
       expect(pids).toHaveLength(6)
+      expect(pids.filter(isOneProcess)).toEqual(pids)
       // SIGTERM ends them all (no grace needed): well within a few seconds.
       await waitFor(() => !pids.some(running), 5_000).catch(() => {})
       expect(pids.filter(running)).toEqual([])
     } finally {
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL')
-        } catch {
-          // Gone, as it should be.
-        }
-      }
+      killLeftovers(pids)
     }
   })
 })

@@ -8,6 +8,7 @@ import type { LaunchRequest } from '../../src/exec/launcher-protocol.js'
 import type { LaunchedProcess } from '../../src/exec/launcher-task.js'
 import { LauncherPool, NoneFree } from '../../src/exec/launcher.js'
 import { launcherUnsupported } from '../../src/exec/launcher-program.js'
+import { killLeftovers, signalGroup, signalProcess } from '../helpers/signals.js'
 
 const onLinux = launcherUnsupported() === undefined ? it : it.skip
 const pool = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
@@ -379,7 +380,7 @@ describe('LauncherPool', () => {
     task.closeStdio()
     await task.stdioClosed
     expect(task.stdioOpen()).toBe(false)
-    process.kill(-task.pid, 'SIGKILL')
+    signalGroup(task.pid, 'SIGKILL')
     // The launcher is free again once the sleep it adopted is dealt with.
     expect(await task.leftovers).toEqual(expect.any(Number))
     task.release(true)
@@ -389,10 +390,10 @@ describe('LauncherPool', () => {
   onLinux('says so when its launcher dies under a running task, then goes on', async () => {
     const task = await start('sleep 30')
     const launcherPid = parentOf(task.pid)
-    process.kill(launcherPid, 'SIGKILL')
+    signalProcess(launcherPid, 'SIGKILL')
     expect(await task.exited).toEqual([null, null])
     expect(task.lostReason()).toMatch(/launcher .* stopped unexpectedly/)
-    process.kill(-task.pid, 'SIGKILL')
+    signalGroup(task.pid, 'SIGKILL')
     expect((await launch({ args: ['-c', 'echo after'] })).stdout).toBe('after\n')
   })
 
@@ -469,18 +470,24 @@ describe('LauncherPool', () => {
   })
 
   onLinux('delivers every frame it read before its launcher died, paused or not', async () => {
-    let launcherPid = 0
     let release!: () => void
+    let firstChunk!: () => void
+    const chunked = new Promise<void>(resolve => (firstChunk = resolve))
     const chunks: string[] = []
     const task = await start('printf a; sleep 0.05; printf b; printf c', chunk => {
       chunks.push(chunk.toString())
-      if (launcherPid !== 0) return
-      launcherPid = parentOf(task.pid)
+      if (chunks.length > 1) return
+      firstChunk()
       return new Promise<void>(resolve => (release = resolve))
     })
+    // The launcher adopts as a subreaper: its pid, known before any output can arrive.
+    const launcherPid = task.adopter as number
+    expect(launcherPid).toEqual(expect.any(Number))
     // The task ends and its launcher reports everything, then dies while we are still paused.
-    await new Promise(resolve => setTimeout(resolve, 300))
-    process.kill(launcherPid, 'SIGKILL')
+    await chunked
+    await waitUntil(() => !isAlive(task.pid))
+    await new Promise(resolve => setTimeout(resolve, 200))
+    signalProcess(launcherPid, 'SIGKILL')
     await new Promise(resolve => setTimeout(resolve, 100))
     release()
     expect(await task.exited).toEqual([0, null])
@@ -598,7 +605,7 @@ describe('a launcher adopts what its task leaves (Linux child subreaper)', () =>
     // Held: the next task gets another launcher, so its processes cannot be taken for these.
     const other = await launch({ args: ['-c', 'echo $PPID'] })
     expect(Number(other.stdout)).not.toBe(task.adopter)
-    process.kill(daemon, 'SIGKILL')
+    signalProcess(daemon, 'SIGKILL')
     await waitUntil(() => !isAlive(daemon))
     task.release(true)
     // Released, it takes the next task (the idle launcher taken last comes first) and says
@@ -661,17 +668,6 @@ describe('a launcher whose action is gone stops everything it started', () => {
     return { task: outcome.process, pids: files.map(f => Number(fs.readFileSync(f, 'utf8'))) }
   }
 
-  /** SIGKILL to whatever a failed test left running. */
-  function kill(pids: number[]): void {
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        // Gone, as it should be.
-      }
-    }
-  }
-
   onLinux('when its stdin ends while a task runs: the task and its daemons', async () => {
     const own = new LauncherPool({ enabled: true, whenNoneFree: NoneFree.Wait })
     const { task, pids } = await startShapes(own, 'eof', 'exec sleep 325')
@@ -681,7 +677,7 @@ describe('a launcher whose action is gone stops everything it started', () => {
     own.close()
     const all = [...pids, launcher]
     await waitUntil(() => !all.some(isAlive))
-    kill(pids)
+    killLeftovers(pids)
     expect(all.filter(isAlive)).toEqual([])
   })
 
@@ -699,7 +695,7 @@ describe('a launcher whose action is gone stops everything it started', () => {
     only?.['child'].stdout?.destroy()
     const all = [...pids, launcher]
     await waitUntil(() => !all.some(isAlive))
-    kill(pids)
+    killLeftovers(pids)
     expect(all.filter(isAlive)).toEqual([])
     own.close()
   })
@@ -754,7 +750,7 @@ describe('a launcher whose action is gone stops everything it started', () => {
     own.close()
     const all = [...pids, task.adopter as number]
     await waitUntil(() => !all.some(isAlive))
-    kill(pids)
+    killLeftovers(pids)
     expect(all.filter(isAlive)).toEqual([])
     // The task's group still had its leader in it: the group was signalled.
     expect(kills()).toContain(`-TERM ${task.pid}`)
@@ -781,7 +777,7 @@ describe('a launcher whose action is gone stops everything it started', () => {
     const daemon = Number(fs.readFileSync(daemonFile, 'utf8'))
     own.close()
     await waitUntil(() => !isAlive(daemon))
-    kill([daemon])
+    killLeftovers([daemon])
     expect(isAlive(daemon)).toBe(false)
     expect(kills()).toContain(`TERM ${daemon}`)
     expect(kills().filter(line => line.startsWith('-'))).toEqual([])
@@ -797,7 +793,7 @@ describe('a launcher whose action is gone stops everything it started', () => {
     own.close()
     const all = [...pids, task.adopter as number]
     await waitUntil(() => !all.some(isAlive))
-    kill(pids)
+    killLeftovers(pids)
     expect(all.filter(isAlive)).toEqual([])
   })
 })

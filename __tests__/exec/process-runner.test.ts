@@ -15,6 +15,7 @@ import {
   type RunResult
 } from '../../src/exec/process-runner.js'
 import { liveDescendants } from '../../src/exec/process-tree.js'
+import { killLeftovers, signalGroup, signalProcess } from '../helpers/signals.js'
 
 // Group checks read /proc; the rest needs a POSIX shell.
 const onLinux = process.platform === 'linux' ? it : it.skip
@@ -356,9 +357,9 @@ describe('a task whose launcher dies', () => {
         parentCommand = fs.readFileSync(`/proc/${parent}/cmdline`, 'latin1')
         // Only a launcher: were the task spawned, its parent would be this test's own process.
         if (parent !== process.pid && parentCommand.startsWith('parallel-exec launcher')) {
-          process.kill(parent, 'SIGKILL')
+          signalProcess(parent, 'SIGKILL')
         } else {
-          process.kill(-pid, 'SIGKILL') // end the test at once: it failed
+          signalGroup(pid, 'SIGKILL') // end the test at once: it failed
         }
       }
     })
@@ -425,15 +426,9 @@ describe.each(starters)('descendants that leave the task’s process group ($nam
     await new Promise(resolve => setTimeout(resolve, 200))
     const found = liveDescendants(child.pid as number)
     expect(found).toHaveLength(2)
-    process.kill(-(child.pid as number), 'SIGKILL')
+    signalGroup(child.pid as number, 'SIGKILL')
     // The one outside the group; the rest may be gone (and reaped) already.
-    for (const pid of found) {
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        // gone
-      }
-    }
+    killLeftovers(found)
   })
 })
 

@@ -43,6 +43,8 @@ function cleanEnv() {
 
 const running = new Set()
 function killGroup(pid, signal) {
+  // kill(2) reads -0 as this process's own group and -1 as every process it may signal.
+  if (!Number.isSafeInteger(pid) || pid <= 1) return
   try {
     process.kill(-pid, signal)
   } catch {

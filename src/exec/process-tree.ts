@@ -101,8 +101,17 @@ async function waitUntil(done: () => boolean, limitMs: number): Promise<boolean>
   }
 }
 
+/**
+ * Whether `pid` names one process other than init: kill(2) reads 0 as this process's own group,
+ * -1 as every process it may signal, and a negative number as a group.
+ */
+export function isOneProcess(pid: number): boolean {
+  return Number.isSafeInteger(pid) && pid > 1
+}
+
 /** Sends a signal to one process; ignores ESRCH (gone) and EPERM (not ours). */
 function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  if (!isOneProcess(pid)) return
   try {
     process.kill(pid, signal)
   } catch {
@@ -112,6 +121,7 @@ function signalProcess(pid: number, signal: NodeJS.Signals): void {
 
 /** Sends a signal to a process group; false when the group no longer exists. */
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  if (!isOneProcess(pgid)) return false
   // After every task the group is checked, and usually gone: the ESRCH error is the common case,
   // and capturing its stack trace was the costliest part of it.
   const stackTraceLimit = Error.stackTraceLimit
