@@ -32784,6 +32784,7 @@ var Inputs;
     Inputs["Items"] = "items";
     Inputs["ItemsFrom"] = "items-from";
     Inputs["ItemsFile"] = "items-file";
+    Inputs["Matrix"] = "matrix";
     Inputs["Command"] = "command";
     Inputs["Tasks"] = "tasks";
     Inputs["Shell"] = "shell";
@@ -32800,6 +32801,7 @@ var Inputs;
     Inputs["SkipPassed"] = "skip-passed";
     Inputs["Sources"] = "sources";
     Inputs["Shard"] = "shard";
+    Inputs["BatchSize"] = "batch-size";
     Inputs["MergeResults"] = "merge-results";
     Inputs["WorkingDirectory"] = "working-directory";
     Inputs["Log"] = "log";
@@ -34329,7 +34331,8 @@ async function readExecution() {
         retryDelayMs,
         workingDirectory,
         log,
-        workflowCommands
+        workflowCommands,
+        batchSize: 1
     };
     return { execution, dryRun, shard };
 }
@@ -35042,6 +35045,7 @@ const RECORD_FORMAT = {
     exitCode: nullable(integer),
     signal: nullable(field_formats_text),
     durationMs: milliseconds,
+    batch: optional(whole(1)),
     attempts: whole(),
     command: field_formats_text,
     outputs: stringMap,
@@ -35104,6 +35108,7 @@ const REPORT_FORMAT = {
     merged: optional(objectOf(MERGE_FORMAT)),
     run: optional(objectOf(RUN_FORMAT)),
     dryRun: optional(checked(json => json === true, 'true (or no dryRun key)')),
+    batchSize: optional(checked(json => json === 'auto' || (Number.isSafeInteger(json) && json >= 2), "a whole number of at least 2, or 'auto'")),
     records: arrayOf(objectOf(RECORD_FORMAT))
 };
 /**
@@ -36490,6 +36495,7 @@ function publicResult(record) {
         exitCode: record.exitCode,
         signal: record.signal,
         durationMs: record.durationMs,
+        batch: record.batch,
         attempts: record.attempts,
         command: record.command,
         outputs: record.outputs,
@@ -43243,9 +43249,10 @@ class CommandTemplate {
      * Parses and checks the template once; throws TemplateError. An empty/whitespace-only template
      * means "each item is itself the command".
      */
-    static parse(template, shell) {
+    static parse(template, shell, options = {}) {
         if (template.trim() === '')
             return new CommandTemplate(shell, { kind: 'itemsAreCommands' }, new Map());
+        void options.batch;
         const plan = parsePlan(template, shell);
         const parts = plan.kind === 'script'
             ? plan.parts
@@ -43257,6 +43264,17 @@ class CommandTemplate {
         const sources = parts.flatMap(part => (part.kind === 'placeholder' ? [part.source] : []));
         const placeholders = new Map(sources.map(source => [source, parsePlaceholder(source)]));
         return new CommandTemplate(shell, plan, placeholders);
+    }
+    /**
+     * Renders one command for a batch of items (parsed with `batch: true`): each item placeholder
+     * becomes one word per item, in order; {#} is `batch`, {%} the slot. Throws PlaceholderError
+     * naming the placeholder and the item.
+     */
+    renderBatch(items, batch, slot) {
+        void items;
+        void batch;
+        void slot;
+        throw new Error('renderBatch is not implemented yet');
     }
     /**
      * Renders for one item; seq is 1-based, slot 1..workers. Throws PlaceholderError naming the

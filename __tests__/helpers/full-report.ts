@@ -19,6 +19,7 @@ export const FULL_RECORD: Required<Omit<TaskRecord, 'reusedFrom'>> = {
   exitCode: 0,
   signal: 'SIGTERM',
   durationMs: 1234.5,
+  batch: 3,
   attempts: 2,
   command: "fix 'src/a.ts'",
   slot: 2,

@@ -106,6 +106,7 @@ describe('the results file', () => {
             .double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true })
             .map(ms => ms + 0), // JSON has no -0
           attempts: fc.nat(),
+          batch: fc.integer({ min: 1, max: 10_000 }),
           command: text,
           slot: fc.option(fc.integer({ min: 1, max: 64 })),
           startedAt: fc.option(time),
@@ -141,7 +142,8 @@ describe('the results file', () => {
                 'flaky',
                 'reusedFrom',
                 'commandDigest',
-                'sourcesDigest'
+                'sourcesDigest',
+                'batch'
               ].includes(name)
           ) as (keyof TaskRecord)[]
         }
@@ -177,7 +179,7 @@ describe('the results file', () => {
     const everyField = { ...FULL_RECORD, reusedFrom: REUSED_RECORD.reusedFrom }
     const keys = keysOf(everyField)
     expect(keys).toEqual(Object.keys(RECORD_FORMAT))
-    expect(keys.slice(0, 13)).toEqual(Object.keys(publicResult(everyField)))
+    expect(keys.slice(0, 14)).toEqual(Object.keys(publicResult(everyField)))
     expect(keysOf(record(0, 'a', TaskStatus.Skipped))).not.toContain('resolve')
   })
 
@@ -194,7 +196,14 @@ describe('the results file', () => {
     const before = fullShardReport([{ ...FULL_RECORD }])
     delete before.run
     for (const one of before.records) {
-      for (const key of ['blockedBy', 'flaky', 'reusedFrom', 'commandDigest', 'sourcesDigest']) {
+      for (const key of [
+        'blockedBy',
+        'flaky',
+        'reusedFrom',
+        'commandDigest',
+        'sourcesDigest',
+        'batch'
+      ]) {
         expect(text).not.toContain(key)
         delete one[key as keyof TaskRecord]
       }

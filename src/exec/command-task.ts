@@ -14,6 +14,7 @@ import { TaskOutput } from './task-output.js'
 
 /** An item whose command has been rendered and checked before anything runs. */
 export interface PreparedItem {
+  /** The item; for a batch, its first item. */
   item: Item
   /** 0-based position in the whole input (under `shard` too, where the run holds only some items). */
   index: number
@@ -37,6 +38,16 @@ export interface PreparedItem {
   sources?: string[]
   /** SHA-256 of what it runs, and of the files its sources match: kept in its record. */
   digests?: ItemDigests
+  /** Under `batch-size`: the items this one command runs (then `command` is the batch's). */
+  batch?: BatchOf
+}
+
+/** The items of one batch: one command runs them all, and each gets its result. */
+export interface BatchOf {
+  /** The batch's number, from 1: its {#} and PARALLEL_SEQ. */
+  number: number
+  /** Its items in input order, each with its 0-based position in the whole input. */
+  members: { item: Item; index: number }[]
 }
 
 /** What an item ran with, as the history compares it (`skip-passed`). */

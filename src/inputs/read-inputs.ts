@@ -134,7 +134,8 @@ async function readExecution(): Promise<{
     retryDelayMs,
     workingDirectory,
     log,
-    workflowCommands
+    workflowCommands,
+    batchSize: 1
   }
   return { execution, dryRun, shard }
 }

@@ -96,7 +96,12 @@ export interface ExecutionSettings {
   log: LogMode
   /** Which workflow commands in task output the runner may act on. */
   workflowCommands: WorkflowCommands
+  /** How many items one command runs (`batch-size`): a whole number, or `auto`. */
+  batchSize: BatchSize
 }
+
+/** `batch-size`: items per command, or `auto` for as many batches as workers. */
+export type BatchSize = number | 'auto'
 
 /** The action's inputs, checked and parsed. */
 export interface ActionSettings {

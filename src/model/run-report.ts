@@ -37,6 +37,8 @@ export interface RunReport {
   run?: RunIdentity
   /** True for a dry run: nothing was started, whatever its records' statuses say. */
   dryRun?: true
+  /** `batch-size` when it was not 1: items ran in batches, one command each (records' `batch`). */
+  batchSize?: number | 'auto'
 }
 
 /** One attempt of one workflow run. */

@@ -15,6 +15,11 @@ export interface TaskRecord {
   signal: string | null
   /** Time the task ran, in milliseconds (0 when skipped). */
   durationMs: number
+  /**
+   * Under `batch-size`, the number (from 1) of the batch whose one command ran this item: the
+   * status, exit code, times, attempts and output are the batch's. Absent without batches.
+   */
+  batch?: number
   /** How many times the command was started. */
   attempts: number
   /** The command as rendered for this item. */

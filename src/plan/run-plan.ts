@@ -20,4 +20,9 @@ export interface RunPlan {
   shard?: ShardInfo
   /** Items not run because an earlier success stands for them (`skip-passed`), by position. */
   reused?: ReadonlyMap<number, ReusedFrom>
+  /**
+   * Under `batch-size` (not 1): the commands that run, one per batch of the items that are not
+   * reused (`PreparedItem.batch` set), in batch order; undefined without batches.
+   */
+  batches?: PreparedItem[]
 }

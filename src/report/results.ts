@@ -10,6 +10,7 @@ export type PublicResult = Pick<
   | 'item'
   | 'status'
   | 'exitCode'
+  | 'batch'
   | 'signal'
   | 'durationMs'
   | 'attempts'
@@ -32,6 +33,7 @@ export function publicResult(record: TaskRecord): PublicResult {
     exitCode: record.exitCode,
     signal: record.signal,
     durationMs: record.durationMs,
+    batch: record.batch,
     attempts: record.attempts,
     command: record.command,
     outputs: record.outputs,

@@ -73,6 +73,7 @@ export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
   exitCode: nullable(integer),
   signal: nullable(text),
   durationMs: milliseconds,
+  batch: optional(whole(1)),
   attempts: whole(),
   command: text,
   outputs: stringMap,
@@ -144,6 +145,12 @@ const REPORT_FORMAT: ObjectFormat<RunReport> = {
   merged: optional(objectOf(MERGE_FORMAT)),
   run: optional(objectOf(RUN_FORMAT)),
   dryRun: optional(checked<true>(json => json === true, 'true (or no dryRun key)')),
+  batchSize: optional(
+    checked<number | 'auto'>(
+      json => json === 'auto' || (Number.isSafeInteger(json) && (json as number) >= 2),
+      "a whole number of at least 2, or 'auto'"
+    )
+  ),
   records: arrayOf(objectOf(RECORD_FORMAT))
 }
 

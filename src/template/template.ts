@@ -205,6 +205,15 @@ type Plan =
   | { kind: 'pwsh'; script: PwshScript }
   | { kind: 'words'; words: WordPart[][] }
 
+/** How a template will be rendered, checked when it is parsed. */
+export interface TemplateOptions {
+  /**
+   * Rendered for batches of items (`batch-size` not 1): every item placeholder must be a word of
+   * its own, where it can become one word per item; TemplateError otherwise.
+   */
+  batch?: boolean
+}
+
 /** A command template, parsed and checked once, rendered once per item. */
 export class CommandTemplate {
   /** True when the template uses {%} (the slot is only known at start time). */
@@ -222,9 +231,10 @@ export class CommandTemplate {
    * Parses and checks the template once; throws TemplateError. An empty/whitespace-only template
    * means "each item is itself the command".
    */
-  static parse(template: string, shell: Shell): CommandTemplate {
+  static parse(template: string, shell: Shell, options: TemplateOptions = {}): CommandTemplate {
     if (template.trim() === '')
       return new CommandTemplate(shell, { kind: 'itemsAreCommands' }, new Map())
+    void options.batch
     const plan = parsePlan(template, shell)
     const parts =
       plan.kind === 'script'
@@ -237,6 +247,18 @@ export class CommandTemplate {
     const sources = parts.flatMap(part => (part.kind === 'placeholder' ? [part.source] : []))
     const placeholders = new Map(sources.map(source => [source, parsePlaceholder(source)]))
     return new CommandTemplate(shell, plan, placeholders)
+  }
+
+  /**
+   * Renders one command for a batch of items (parsed with `batch: true`): each item placeholder
+   * becomes one word per item, in order; {#} is `batch`, {%} the slot. Throws PlaceholderError
+   * naming the placeholder and the item.
+   */
+  renderBatch(items: readonly Item[], batch: number, slot: number): RenderedCommand {
+    void items
+    void batch
+    void slot
+    throw new Error('renderBatch is not implemented yet')
   }
 
   /**
