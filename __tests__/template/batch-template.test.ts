@@ -220,12 +220,16 @@ describe.each([Shell.Bash, Shell.Sh])('a batch with %s', shell => {
       ),
       { minLength: 1, maxLength: 5 }
     )
-    const payloads = fc.array(
-      fc.oneof(
-        fc.shuffledSubarray(CANARY_PAYLOADS, { minLength: 1 }).map(parts => parts.join('')),
-        fc.constantFrom('a[$(touch CANARY)]', '($(touch CANARY))', '-o', '!', '')
+    const payloads = fc.oneof(
+      fc.array(
+        fc.oneof(
+          fc.shuffledSubarray(CANARY_PAYLOADS, { minLength: 1 }).map(parts => parts.join('')),
+          fc.constantFrom('a[$(touch CANARY)]', '($(touch CANARY))', '-o', '!', '')
+        ),
+        { minLength: 2, maxLength: 4 }
       ),
-      { minLength: 2, maxLength: 4 }
+      // Items that run only as words of their own where a command name or a value would be.
+      fc.constantFrom(['touch', 'CANARY'], ['x', 'touch', 'CANARY'], ['x', 'touch CANARY'])
     )
     fc.assert(
       fc.property(templates, payloads, (parts, batch) => {
@@ -424,6 +428,53 @@ describe('templates refused for batches', () => {
     )
     expect(() => template.renderBatch([{ name: 'a' }, 'x'], 3, 1)).toThrow(
       'Placeholder {name} names nothing in item 2 ("x") of batch 3'
+    )
+  })
+})
+
+const withPwsh = spawnSync('pwsh', ['-Version']).error === undefined ? it : it.skip
+
+describe('a batch with pwsh', () => {
+  it('writes each item as a quoted argument of its own', () => {
+    const template = CommandTemplate.parse(
+      'Write-Output {} -- "n{#}" {/}; & ./tool.ps1 {}',
+      Shell.Pwsh,
+      { batch: true }
+    )
+    expect(template.renderBatch(["it's", 'a/$x', '--%', ''], 3, 1).display).toBe(
+      "Write-Output 'it''s' 'a/$x' ('--%') '' -- \"n3\" 'it''s' '$x' ('--%') ''; " +
+        "& ./tool.ps1 'it''s' 'a/$x' ('--%') ''"
+    )
+  })
+
+  const refused: [string, string][] = [
+    ['Write-Output "x{}"', 'inside double quotes'],
+    ["Write-Output 'x{}'", 'inside single quotes'],
+    ['Write-Output x{}', "part of the word 'x{}'"],
+    ['& {} --fix', "names the command to run in '& {}'"],
+    ['. {}', "names the command to run in '. {}'"],
+    ['{} --fix', 'starts a statement or reads an expression'],
+    ['$files = {}', "reads an expression in '$files = {}'"],
+    ['Write-Output a,{}', 'reads an expression'],
+    ['Write-Output ({})', 'reads an expression'],
+    ['x; {}', 'starts a statement']
+  ]
+  it.each(refused)('refuses %j', (template, reason) => {
+    expect(batchError(template, Shell.Pwsh)).toContain(reason)
+  })
+
+  withPwsh('delivers each item as exactly one argument, in order, when run', () => {
+    const template = CommandTemplate.parse(
+      'node -e \'for (const a of process.argv.slice(1)) process.stdout.write(a + "\\0")\' {} {#}',
+      Shell.Pwsh,
+      { batch: true }
+    )
+    fc.assert(
+      fc.property(batchOf, batch => {
+        const expected = [...each('{}', batch), '7']
+        expect(printed(template.renderBatch(batch, 7, 1))).toEqual(expected)
+      }),
+      { seed: SEED, numRuns: 50 }
     )
   })
 })

@@ -101,19 +101,34 @@ export function checkBatchWords(words: WordPart[][], isNumeric: IsNumeric): void
 
 /**
  * Checks a lexed pwsh template for batches: an item placeholder must be a whole bare argument
- * (`bare`), never in a string or inside a longer word; throws ShellSyntaxError.
+ * (`bare`) after a word of the same command, never in a string, inside a longer word, where a
+ * statement or an expression starts, or after the call operators & and .; throws
+ * ShellSyntaxError. (A quoted value never runs as code in any of those places; there several
+ * values would only make a parse error or give the first item another role than an argument's.)
  */
 export function checkBatchPwsh(template: string, parts: PwshPart[], isNumeric: IsNumeric): void {
   for (const part of parts) {
     if (part.kind !== 'placeholder' || isNumeric(part.source)) continue
     const position = describePosition(template, part.index)
+    const start = /[^\s;|(){},]*$/.exec(template.slice(0, part.index))?.index ?? part.index
+    const after = part.index + part.source.length
+    const end = after + (/^[^\s;|(){},]*/.exec(template.slice(after))?.[0].length ?? 0)
+    const word = template.slice(start, end)
     const quotes = QUOTES[part.context]
     if (quotes !== undefined) refuse(part.source, position, `is inside ${quotes}, ${ONE_WORD}`)
     if (part.context !== 'bare') {
+      refuse(part.source, position, roleProblem('partOfWord', word) as string)
+    }
+    const before = /(\S?)[ \t]*$/.exec(template.slice(0, part.index))?.[1] ?? ''
+    const line = template.slice(0, part.index).split('\n').at(-1)?.trim() ?? ''
+    if (before === '&' || before === '.') {
+      refuse(part.source, position, roleProblem('commandName', `${line} ${part.source}`) as string)
+    }
+    if (before === '' || '\n;|({=,'.includes(before)) {
       refuse(
         part.source,
         position,
-        'is part of a longer word, which cannot become one word per item of a batch'
+        `stands where PowerShell starts a statement or reads an expression in '${line}${line === '' ? '' : ' '}${part.source}', where the items of a batch would not be arguments`
       )
     }
   }
