@@ -29,6 +29,15 @@ describe('parseMatrix', () => {
     expect(Object.getPrototypeOf(combination)).toBe(Object.prototype)
   })
 
+  it('merges the pairs of a merge key (<<: *defaults), as YAML 1.1 does', async () => {
+    const yaml =
+      'os: [a, b]\ninclude:\n  - &base {os: a, x: 1}\n  - <<: *base\n    os: b\n    y: 2\n'
+    expect(await expand(yaml)).toEqual([
+      { os: 'a', x: 1 },
+      { os: 'b', x: 1, y: 2 }
+    ])
+  })
+
   it('reads 3.10 as the number 3.1, as GitHub does: versions need quotes', async () => {
     expect(await expand("python: [3.10, '3.10']")).toEqual([{ python: 3.1 }, { python: '3.10' }])
   })
@@ -150,6 +159,16 @@ describe('parseMatrix refuses, naming the input', () => {
       'more combinations than the limit',
       `a: [${Array.from({ length: 300 }, (_, i) => i).join(',')}]\nb: [${Array.from({ length: 300 }, (_, i) => i).join(',')}]`,
       'Invalid matrix: 300 × 300 = 90,000 combinations. Expected at most 65,536.'
+    ],
+    [
+      'two YAML documents',
+      'os: [a]\n---\nos: [b]',
+      'Invalid matrix: a second YAML document (---) at line 2, column 1. Expected YAML such as'
+    ],
+    [
+      'a product too large to write out',
+      Array.from({ length: 1100 }, (_, i) => `d${i}: [a, b]`).join('\n'),
+      'Invalid matrix: 2 × 2 × 2 × 2 × … (1,100 dimensions) = more than 2^53 combinations. Expected at most 65,536.'
     ],
     [
       'too many aliases',

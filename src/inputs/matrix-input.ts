@@ -53,7 +53,13 @@ async function parseYaml(text: string): Promise<Item> {
   }
   let document: ReturnType<typeof yaml.parseDocument>
   try {
-    document = yaml.parseDocument(text, { uniqueKeys: true, prettyErrors: true, lineCounter })
+    document = yaml.parseDocument(text, {
+      uniqueKeys: true,
+      prettyErrors: true,
+      lineCounter,
+      // `<<: *defaults` in an include entry, as YAML 1.1 merges it.
+      merge: true
+    })
   } catch (error) {
     throw new Error(`${INVALID}: ${String(error)}. Expected YAML nested less deeply.`, {
       cause: error
@@ -61,7 +67,10 @@ async function parseYaml(text: string): Promise<Item> {
   }
   const problem = document.errors[0]
   if (problem !== undefined) {
-    const message = problem.message.split('\n')[0]?.replace(/:$/, '')
+    const message =
+      problem.code === 'MULTIPLE_DOCS'
+        ? `a second YAML document (---) ${at(problem.pos[0])}`
+        : problem.message.split('\n')[0]?.replace(/:$/, '')
     throw new Error(
       `${INVALID}: ${message}. Expected YAML such as {os: [linux, macos], node: [20, 22]}.`
     )
@@ -70,6 +79,8 @@ async function parseYaml(text: string): Promise<Item> {
     Pair(_, pair) {
       const key = pair.key
       if (yaml.isScalar(key) && typeof key.value === 'string') return
+      // A merge key (`<<: *defaults`): the parser resolves it to a symbol and merges the pairs.
+      if (yaml.isScalar(key) && typeof key.value === 'symbol') return
       const source = yaml.isNode(key) && key.range ? text.slice(key.range[0], key.range[1]) : ''
       const where = yaml.isNode(key) && key.range ? ` ${at(key.range[0])}` : ''
       throw new Error(

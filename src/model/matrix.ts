@@ -37,9 +37,10 @@ export function expandMatrix(spec: MatrixSpec): { [key: string]: Item }[] {
     const fitting = originals.filter(combination =>
       pairs.every(([key, value]) => !dimensionKeys.has(key) || sameValue(value, combination[key]))
     )
-    // An added value may be overwritten by a later entry; an original one never is (see above).
+    // An added value may be overwritten by a later entry; an original one never is: a dimension's
+    // value stays as written even where the entry's equals it with its keys in another order.
     for (const combination of fitting)
-      for (const [key, value] of pairs) put(combination, key, value)
+      for (const [key, value] of pairs) if (!dimensionKeys.has(key)) put(combination, key, value)
     if (fitting.length === 0) added.push(objectOf(pairs))
   }
   const total = originals.length + added.length
@@ -82,10 +83,8 @@ function checkSpec(spec: MatrixSpec): void {
   for (const [, values] of spec.dimensions) {
     product *= values.length
     if (product > MAX_COMBINATIONS) {
-      const lengths = spec.dimensions.map(([, list]) => count(list.length)).join(' × ')
-      const all = spec.dimensions.reduce((size, [, list]) => size * list.length, 1)
       throw new Error(
-        `Invalid matrix: ${lengths} = ${count(all)} combinations. ` +
+        `Invalid matrix: ${sizeOf(spec.dimensions)} combinations. ` +
           `Expected at most ${count(MAX_COMBINATIONS)}.`
       )
     }
@@ -162,6 +161,17 @@ function put(object: { [key: string]: Item }, key: string, value: Item): void {
     writable: true,
     configurable: true
   })
+}
+
+/** `300 × 300 = 90,000`, or with many dimensions `2 × 2 × … (1,100 dimensions) = more than 10^15`. */
+function sizeOf(dimensions: MatrixSpec['dimensions']): string {
+  const lengths = dimensions.map(([, list]) => count(list.length))
+  const shown =
+    lengths.length <= 8
+      ? lengths.join(' × ')
+      : `${lengths.slice(0, 4).join(' × ')} × … (${count(lengths.length)} dimensions)`
+  const all = dimensions.reduce((size, [, list]) => size * list.length, 1)
+  return `${shown} = ${all <= Number.MAX_SAFE_INTEGER ? count(all) : 'more than 2^53'}`
 }
 
 function count(value: number): string {
