@@ -84,16 +84,20 @@ export function batchCount(report: Pick<RunReport, 'records' | 'merged'>): numbe
 }
 
 /**
- * How a batch is named: `Batch 3 (a.ts, b.ts, c.ts and 47 more)`, its first items' labels, at
- * most BATCH_NAME_CHARS characters in all; a record without a batch by its item's label.
+ * How a batch is named: `Batch 3 (a.ts, b.ts, c.ts and 47 more)`, its first `named` items'
+ * labels, at most `max` characters in all; a record without a batch by its item's label.
  */
-export function commandRunName(run: CommandRun, max = BATCH_NAME_CHARS): string {
+export function commandRunName(
+  run: CommandRun,
+  max = BATCH_NAME_CHARS,
+  named = NAMED_MEMBERS
+): string {
   const first = run[0]
   if (first.batch === undefined) return itemLabel(first.item, max)
   const head = `Batch ${first.batch} (`
-  const more = run.length - NAMED_MEMBERS
+  const more = run.length - named
   const tail = more > 0 ? ` and ${count(more)} more)` : ')'
-  const shown = run.slice(0, NAMED_MEMBERS)
+  const shown = run.slice(0, named)
   // Each label gets an equal share of the room left, at least a few characters.
   const room = Math.max(8, Math.floor((max - head.length - tail.length) / shown.length) - 2)
   return head + shown.map(record => itemLabel(record.item, room)).join(', ') + tail

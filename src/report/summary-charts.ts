@@ -45,7 +45,7 @@ function timelineBlocks(report: RunReport, open: string): string[] {
   const tasks = timelineTasks(ran, report, originOf)
   const own = groups.length > 1 ? ', each shard from its own start' : ''
   const workers = `${drawnCount(tasks.length, ran.length)} on ${counted(report.workers, 'worker')}${own}`
-  if (ran.length <= EVERY_TASK_UP_TO) {
+  if (tasks.length <= EVERY_TASK_UP_TO) {
     const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO })
     return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)]
   }

@@ -25,8 +25,10 @@ export interface SlotTime {
   end: number
 }
 
-/** Longest label of a task on a timeline. */
+/** Longest label of a task on a timeline (charts cut them shorter still). */
 const LABEL_CHARS = 200
+/** Longest name of a batch on a timeline, which names its first item: a bar's label is short. */
+const BATCH_LABEL_CHARS = 40
 
 /**
  * The tasks a timeline draws for records that ran, times counted from `originOf` each record:
@@ -41,7 +43,10 @@ export function timelineTasks(
   return commandRuns(ran, report).map(run => {
     const [record] = run
     return {
-      label: commandRunName(run, LABEL_CHARS),
+      label:
+        record.batch === undefined
+          ? commandRunName(run, LABEL_CHARS)
+          : commandRunName(run, BATCH_LABEL_CHARS, 1),
       slot: record.slot ?? 1,
       startMs: (record.startedAt as number) - originOf(record),
       endMs: (record.endedAt as number) - originOf(record),
