@@ -40,7 +40,7 @@ export function fileOfSlot(slotsPerFile: readonly number[]): (slot: number) => n
  */
 export function batchKey(
   report: Pick<RunReport, 'merged'>
-): (record: TaskRecord) => string | undefined {
+): (record: Pick<TaskRecord, 'batch' | 'slot'>) => string | undefined {
   const slots = report.merged?.slotsPerFile
   if (report.merged === undefined || slots === undefined) {
     return record => (record.batch === undefined ? undefined : String(record.batch))
@@ -101,4 +101,30 @@ export function commandRunName(
   // Each label gets an equal share of the room left, at least a few characters.
   const room = Math.max(8, Math.floor((max - head.length - tail.length) / shown.length) - 2)
   return head + shown.map(record => itemLabel(record.item, room)).join(', ') + tail
+}
+
+/** What a share of a batch's time is taken from: a record's batch, slot and duration. */
+type TimedRecord = Pick<TaskRecord, 'batch' | 'slot' | 'durationMs'>
+
+/**
+ * Each record's share of its command's time: a batch's duration split evenly over its members
+ * (rounded, at least 1 ms), so that what a later run learns from a batched run is per item, as it
+ * batches again; a record without a batch keeps its own duration. Results files keep the batch's
+ * whole duration on each member.
+ */
+export function itemShares(
+  records: readonly TimedRecord[],
+  report: Pick<RunReport, 'merged'>
+): (record: TimedRecord) => number {
+  const keyOf = batchKey(report)
+  const members = new Map<string, number>()
+  for (const record of records) {
+    const key = keyOf(record)
+    if (key !== undefined) members.set(key, (members.get(key) ?? 0) + 1)
+  }
+  return record => {
+    const key = keyOf(record)
+    const count = key === undefined ? 1 : (members.get(key) ?? 1)
+    return count === 1 ? record.durationMs : Math.max(1, Math.round(record.durationMs / count))
+  }
 }
