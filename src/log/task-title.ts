@@ -16,7 +16,7 @@ export function taskTitle(index: number, item: Item, max = 80): string {
  * The one line that says how a task ended, used as its group title:
  * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
  * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`, `♻️ #3 lint: reused (succeeded in run
- * 123, attempt 1)`. A batch's line has its own `title`, naming the batch.
+ * 123, attempt 1)`. A batch's `title` names the batch instead (batchTitle).
  */
 export function taskHeadline(
   record: TaskRecord,
