@@ -3,12 +3,13 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { itemShares } from '../../src/model/batch-runs.js'
-import { durationsBefore, historyKeys } from '../../src/model/history.js'
+import { durationsBefore, emptyHistory, historyKeys } from '../../src/model/history.js'
 import { type RunReport } from '../../src/model/run-report.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { readHistory } from '../../src/results/history-file.js'
 import { writeResultsFile } from '../../src/results/results-file.js'
 import { writeTimings } from '../../src/results/timings-file.js'
+import { historyAfterMerge } from '../../src/run/merge-history.js'
 import { batchRecords, record, report } from '../helpers/records.js'
 
 /** A batch of 4 items that took 10 s, a batch of 3 that took 1 s, and an item on its own of 7 s. */
@@ -88,5 +89,37 @@ describe("a batch's time, per item", () => {
     const path = await writeTimings(dir, new Map(), run.records, run)
     const { timings } = JSON.parse(readFileSync(path, 'utf8')) as { timings: object }
     expect(timings).toEqual(SHARES)
+  })
+
+  it("is what a merge's history keeps, each file's batches apart", () => {
+    // Two files of one worker each, both numbering their batches from 1.
+    const first = batchRecords(
+      1,
+      [
+        [0, 'a'],
+        [1, 'b']
+      ],
+      TaskStatus.Success,
+      { durationMs: 4000 }
+    )
+    const second = batchRecords(
+      1,
+      [
+        [2, 'c'],
+        [3, 'd'],
+        [4, 'e'],
+        [5, 'f']
+      ],
+      TaskStatus.Success,
+      { durationMs: 4000, slot: 2 }
+    )
+    const merged = report([...first, ...second], {
+      run: { id: 5, attempt: 1 },
+      merged: { files: 2, shards: null, missingShards: [], problems: [], slotsPerFile: [1, 1] }
+    })
+    const { history } = historyAfterMerge(emptyHistory(), merged, [], 1_700_000_100_000)
+    const durations = durationsBefore(history)
+    const keys = historyKeys(['a', 'b', 'c', 'd', 'e', 'f'])
+    expect(keys.map(key => durations.get(key))).toEqual([2000, 2000, 1000, 1000, 1000, 1000])
   })
 })
