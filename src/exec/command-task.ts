@@ -126,11 +126,12 @@ export function commandTask(
   }
   return async (prepared, context) => {
     const overrides = prepared.overrides ?? {}
-    const { index } = prepared
-    const seq = index + 1
+    const { index, batch } = prepared
+    // A batch is numbered by its batch number ({#}, PARALLEL_SEQ), an item by its place.
+    const seq = batch?.number ?? index + 1
     const { slot, signal } = context
     const command = options.template.usesSlot
-      ? options.template.render(prepared.item, seq, slot)
+      ? renderAt(options.template, prepared, slot)
       : prepared.command
     const output = new TaskOutput({ tempDir: options.tempDir, retain: options.log.replaysOutput })
     const file = resolveProgram(command.file)
@@ -188,6 +189,18 @@ export function commandTask(
   }
 }
 
+/** The command of an item or a batch rendered again for the slot it starts in ({%}). */
+function renderAt(
+  template: CommandTemplate,
+  prepared: PreparedItem,
+  slot: number
+): RenderedCommand {
+  const { batch } = prepared
+  if (batch === undefined) return template.render(prepared.item, prepared.index + 1, slot)
+  const items = batch.members.map(member => member.item)
+  return template.renderBatch(items, batch.number, slot)
+}
+
 /** What the task wrote to its own files; what it did to them must not cost its output or record. */
 async function collectFiles(
   files: TaskFiles,
@@ -231,6 +244,7 @@ function taskRecord(
     exitCode: result.exitCode,
     signal: result.signal,
     durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
+    ...(prepared.batch === undefined ? {} : { batch: prepared.batch.number }),
     attempts,
     command: command.display,
     slot,

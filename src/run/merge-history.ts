@@ -9,6 +9,7 @@ import {
 } from '../model/history.js'
 import { type Item } from '../model/item.js'
 import { type RunIdentity, type RunReport } from '../model/run-report.js'
+import { historyShares } from './batch-records.js'
 
 /** The history after a merge, what it said of the merged records before, and what it left out. */
 export interface MergedHistory {
@@ -52,6 +53,13 @@ export function historyAfterMerge(
     }
   }
   const split = sharded ? splitOfFiles(files) : undefined
+  // An item of a batch goes in with its share of the batch's time, counted in its own file.
+  const shares = new Map<number, number>()
+  for (const file of files) {
+    for (const record of historyShares(file.records)) {
+      if (!shares.has(record.index)) shares.set(record.index, record.durationMs)
+    }
+  }
   const groups = new Map<
     string,
     { identity: RunIdentity; records: HistoryRecord[]; keys: string[] }
@@ -65,7 +73,8 @@ export function historyAfterMerge(
     else {
       const name = `${identity.id}/${identity.attempt}`
       const group = groups.get(name) ?? { identity, records: [], keys: [] }
-      group.records.push(record)
+      const durationMs = record.batch === undefined ? undefined : shares.get(record.index)
+      group.records.push(durationMs === undefined ? record : { ...record, durationMs })
       group.keys.push(key)
       groups.set(name, group)
     }
