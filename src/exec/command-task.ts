@@ -4,7 +4,7 @@ import { isFlaky, type TaskRecord } from '../model/task-record.js'
 import { resolveProgram } from '../system/shell-path.js'
 import { type CommandTemplate, type RenderedCommand } from '../template/template.js'
 import { type RunResult } from './process-runner.js'
-import { itemEnvironment } from './item-environment.js'
+import { batchEnvironment, itemEnvironment } from './item-environment.js'
 import { runProcess } from './process-runner.js'
 import { type Attempts, withRetries } from './retry-policy.js'
 import { type TaskContext, type TaskReport } from './scheduler.js'
@@ -137,12 +137,16 @@ export function commandTask(
     const file = resolveProgram(command.file)
     const files = filesOf(slot)
     const { item, spawnRoom } = prepared
-    const { env, fileText } = itemEnvironment(
-      options.env,
-      overrides.env,
-      { item, seq, slot, spawnRoom },
-      files
-    )
+    const items = batch?.members.map(member => member.item)
+    const { env, fileText } =
+      items === undefined
+        ? itemEnvironment(options.env, overrides.env, { item, seq, slot, spawnRoom }, files)
+        : batchEnvironment(
+            options.env,
+            overrides.env,
+            { items, batch: seq, slot, spawnRoom },
+            files
+          )
     const onOutput = (chunk: Buffer): Promise<void> | void => {
       output.write(chunk)
       return options.log.output(index, item, chunk)
