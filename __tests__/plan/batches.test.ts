@@ -7,6 +7,10 @@ import {
   splitToFit
 } from '../../src/plan/batches.js'
 import { assignShards } from '../../src/plan/shard.js'
+import { prepareBatches, prepareItems } from '../../src/plan/prepare.js'
+import { type RunPlan } from '../../src/plan/run-plan.js'
+import { Shell } from '../../src/model/shell.js'
+import { CommandTemplate } from '../../src/template/template.js'
 
 /** A seeded generator (mulberry32), so that a failure can be replayed. */
 function random(seed: number): () => number {
@@ -147,5 +151,60 @@ describe('describeBatches', () => {
   it('says how the items were batched', () => {
     expect(describeBatches(8, 'auto')).toBe('in 8 batches (auto)')
     expect(describeBatches(1, 50)).toBe('in 1 batch of up to 50')
+  })
+})
+
+describe('prepareBatches', () => {
+  const plan = (items: string[], command = 'lint {}'): RunPlan =>
+    prepareItems(items, CommandTemplate.parse(command, Shell.Bash, { batch: true }))
+
+  it('leaves reused items out of every batch, and renders each batch with its number', () => {
+    const planned = plan(['a', 'b', 'c', 'd', 'e'], 'lint {#} {}')
+    planned.reused = new Map([[1, { runId: 1, attempt: 1, at: 0 }]])
+    expect(prepareBatches(planned, 2, 4, new Map())).toBeUndefined()
+    const batches = planned.batches ?? []
+    expect(batches.map(b => b.batch?.members.map(m => m.item))).toEqual([
+      ['a', 'c'],
+      ['d', 'e']
+    ])
+    expect(batches.map(b => [b.index, b.item, b.command.display])).toEqual([
+      [0, 'a', "lint 1 'a' 'c'"],
+      [3, 'd', "lint 2 'd' 'e'"]
+    ])
+  })
+
+  it('balances auto by known durations and starts the longest batch first', () => {
+    const planned = plan(['a', 'b', 'c', 'd'])
+    const durations = new Map([
+      ['a', 100],
+      ['b', 100],
+      ['c', 1000],
+      ['d', 100]
+    ])
+    prepareBatches(planned, 'auto', 2, durations)
+    expect(planned.batches?.map(b => b.batch?.members.map(m => m.index))).toEqual([[0, 1, 3], [2]])
+    expect(planned.batchPriorities).toEqual([1, 2])
+  })
+
+  it('halves a bash batch over 128 KiB until each part fits, every item once in order', () => {
+    const items = Array.from(
+      { length: 3000 },
+      (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(96)}`
+    )
+    const planned = plan(items)
+    const line = prepareBatches(planned, 3000, 2, new Map())
+    expect(line).toBe(
+      'Split 1 batch that was too long for one command line: 4 batches of up to 750 items.'
+    )
+    const batches = planned.batches ?? []
+    expect(batches.map(b => b.batch?.number)).toEqual([1, 2, 3, 4])
+    expect(batches.flatMap(b => b.batch?.members.map(m => m.item))).toEqual(items)
+    for (const batch of batches)
+      expect(batch.command.args.join(' ').length).toBeLessThan(128 * 1024)
+  })
+
+  it('still refuses one item too long for a command line, naming it', () => {
+    const items = ['a', 'y'.repeat(200 * 1024)]
+    expect(() => plan(items)).toThrow(/^Invalid items: item 2 \(y+…\): /)
   })
 })
