@@ -264,6 +264,40 @@ describe('batch-size through dist/index.js', () => {
     expect(run.outputs['timed-out']).toBe('3')
   }, 60_000)
 
+  it('counts a fail-fast percentage in batches, and halts after the batch that failed', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
+    // Four batches of two, one after the other; the first two fail. 50% of 4 batches is 2
+    // (of 8 items it would be 4: the run would not halt).
+    const run = await runAction({
+      items: 'fail\nb\nfail\nd\ne\nf\ng\nh',
+      command: `node ${scripts}/dump.mjs ${out} {#} {}`,
+      'batch-size': '2',
+      'max-workers': '1',
+      'fail-fast': '50%'
+    })
+    expect(run.code).toBe(1)
+    expect(results(run.outputs).map(r => [r.status, r.batch])).toEqual([
+      ['failure', 1],
+      ['failure', 1],
+      ['failure', 2],
+      ['failure', 2],
+      ['skipped', 3],
+      ['skipped', 3],
+      ['skipped', 4],
+      ['skipped', 4]
+    ])
+    expect([...seenBatches(out).keys()].sort()).toEqual([1, 2])
+    expect(run.log).toContain('fail-fast: after 2, cancel')
+    const first = await runAction({
+      items: 'fail\nb\nc',
+      command: `node ${scripts}/dump.mjs ${out} {#} {}`,
+      'batch-size': '2',
+      'max-workers': '1',
+      'fail-fast': 'true'
+    })
+    expect(first.log).toContain('Halted early: fail-fast after batch 1 (fail, b) failed.')
+  }, 60_000)
+
   it('prints one line per batch on a dry run and reports every item', async () => {
     const run = await runAction({
       items: 'a\nb\nc',
