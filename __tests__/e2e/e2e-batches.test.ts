@@ -147,6 +147,33 @@ describe('batch-size through dist/index.js', () => {
     // The log names the batch once, by its items, not each item.
     expect(run.log).toContain('❌ Batch 1 (a, b, fail): failed (exit code 3)')
     expect(run.log).toContain('✅ Batch 2 (d, e, f): succeeded')
+    // The job log has a line per item, with its batch.
+    const jobLog = readFileSync(run.outputs['job-log'] as string, 'utf8')
+    const lines = jobLog
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line) as { seq: number; item: string; batch: number; status: string })
+    expect(lines.map(line => [line.seq, line.item, line.batch, line.status]).sort()).toEqual([
+      [1, 'a', 1, 'failure'],
+      [2, 'b', 1, 'failure'],
+      [3, 'fail', 1, 'failure'],
+      [4, 'd', 2, 'success'],
+      [5, 'e', 2, 'success'],
+      [6, 'f', 2, 'success']
+    ])
+  }, 60_000)
+
+  it("prefixes a batch's lines with its title in stream mode", async () => {
+    const run = await runAction({
+      items: 'a\nb\nc',
+      command: 'printf "%s\\n" {}',
+      'batch-size': '2',
+      log: 'stream'
+    })
+    expect(run.code).toBe(0)
+    expect(run.log).toContain('[Batch 1 (a, b)] a\n')
+    expect(run.log).toContain('[Batch 1 (a, b)] b\n')
+    expect(run.log).toContain('[Batch 2 (c)] c\n')
   }, 60_000)
 
   it('makes as many batches as workers under auto, of equal counts without history', async () => {
