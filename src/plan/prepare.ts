@@ -171,9 +171,10 @@ export function prepareBatches(
   const positionsOf = (batch: readonly number[]): number[] =>
     batch.map(member => runs[member] as number)
   const formed = formBatches(runs.length, size, workers, estimates)
+  // Checked with the highest batch number there can be: a part that fits keeps fitting as {#}.
   const split = splitToFit(
     formed,
-    batch => batchCommand(plan, positionsOf(batch), 1).problem === undefined
+    batch => batchCommand(plan, positionsOf(batch), runs.length).problem === undefined
   )
   plan.batches = split.batches.map((batch, number) => {
     const { prepared, problem } = batchCommand(plan, positionsOf(batch), number + 1)
