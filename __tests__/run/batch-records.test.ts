@@ -3,12 +3,7 @@ import { type PreparedItem } from '../../src/exec/command-task.js'
 import { batchTitle, taskHeadline } from '../../src/log/task-title.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { type RunPlan } from '../../src/plan/run-plan.js'
-import {
-  BatchRecords,
-  historyShares,
-  memberRecords,
-  schedulerUnits
-} from '../../src/run/batch-records.js'
+import { BatchRecords, memberRecords, schedulerUnits } from '../../src/run/batch-records.js'
 import { Shell } from '../../src/model/shell.js'
 import { CommandTemplate } from '../../src/template/template.js'
 import { record } from '../helpers/records.js'
@@ -120,22 +115,6 @@ describe('BatchRecords', () => {
       keys: ['"a"']
     }
     expect(schedulerUnits(plan)).toBe(plan)
-  })
-})
-
-describe('historyShares', () => {
-  it("records each item of a batch with its share of the batch's time, at least 1 ms", () => {
-    const records = [
-      record(0, 'a', TaskStatus.Success, { batch: 1, durationMs: 1000 }),
-      record(1, 'b', TaskStatus.Success, { batch: 1, durationMs: 1000 }),
-      record(2, 'c', TaskStatus.Success, { batch: 1, durationMs: 1000 }),
-      record(3, 'd', TaskStatus.Failure, { batch: 2, durationMs: 1 }),
-      record(4, 'e', TaskStatus.Failure, { batch: 2, durationMs: 1 }),
-      record(5, 'f', TaskStatus.Success, { durationMs: 500 })
-    ]
-    expect(historyShares(records).map(r => r.durationMs)).toEqual([333, 333, 333, 1, 1, 500])
-    // The records themselves keep the batch's real time (the results file shows it).
-    expect(records.map(r => r.durationMs)).toEqual([1000, 1000, 1000, 1, 1, 500])
   })
 })
 

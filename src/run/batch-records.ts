@@ -66,23 +66,6 @@ export class BatchRecords {
 }
 
 /**
- * Records as the history keeps them: an item of a batch took its share of the batch's time
- * (the batch's duration over its members, at least 1 ms), so that `auto` balances by item next
- * time. Records without `batch`, or that took no time, are kept as they are.
- */
-export function historyShares(records: readonly TaskRecord[]): TaskRecord[] {
-  const members = new Map<number, number>()
-  for (const { batch } of records) {
-    if (batch !== undefined) members.set(batch, (members.get(batch) ?? 0) + 1)
-  }
-  return records.map(record => {
-    if (record.batch === undefined || record.durationMs === 0) return record
-    const share = record.durationMs / (members.get(record.batch) ?? 1)
-    return { ...record, durationMs: Math.max(1, Math.round(share)) }
-  })
-}
-
-/**
  * What the scheduler runs: the plan itself, or under `batch-size` one task per batch (by
  * `batchPriorities`) and then each reused item, settled before the run as without batches.
  */

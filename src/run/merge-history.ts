@@ -1,3 +1,4 @@
+import { itemShares } from '../model/batch-runs.js'
 import {
   historyAfter,
   historyKeys,
@@ -9,7 +10,6 @@ import {
 } from '../model/history.js'
 import { type Item } from '../model/item.js'
 import { type RunIdentity, type RunReport } from '../model/run-report.js'
-import { historyShares } from './batch-records.js'
 
 /** The history after a merge, what it said of the merged records before, and what it left out. */
 export interface MergedHistory {
@@ -53,17 +53,12 @@ export function historyAfterMerge(
     }
   }
   const split = sharded ? splitOfFiles(files) : undefined
-  // An item of a batch goes in with its share of the batch's time, counted in its own file.
-  const shares = new Map<number, number>()
-  for (const file of files) {
-    for (const record of historyShares(file.records)) {
-      if (!shares.has(record.index)) shares.set(record.index, record.durationMs)
-    }
-  }
   const groups = new Map<
     string,
     { identity: RunIdentity; records: HistoryRecord[]; keys: string[] }
   >()
+  // Per item: each member of a batch holds the whole batch's time.
+  const share = itemShares(merged.records, merged)
   for (const record of merged.records) {
     const identity = sharded ? runOf.get(record.index) : merged.run
     const key = keys(record.index)
@@ -73,8 +68,7 @@ export function historyAfterMerge(
     else {
       const name = `${identity.id}/${identity.attempt}`
       const group = groups.get(name) ?? { identity, records: [], keys: [] }
-      const durationMs = record.batch === undefined ? undefined : shares.get(record.index)
-      group.records.push(durationMs === undefined ? record : { ...record, durationMs })
+      group.records.push({ ...record, durationMs: share(record) })
       group.keys.push(key)
       groups.set(name, group)
     }

@@ -17,7 +17,7 @@ import { loadHistory } from '../plan/history-load.js'
 import { chooseReused, describeReuse } from '../plan/reuse.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { describeUnreadable, sourcesDigests } from '../plan/sources.js'
-import { historyShares } from './batch-records.js'
+import { itemShares } from '../model/batch-runs.js'
 
 /** What a run knows from earlier runs, and which workflow run attempt it is. */
 export interface RunMemory {
@@ -114,6 +114,7 @@ export function recordRun(
   const run = { identity: memory.identity, at: Date.now(), split: options.split }
   const recordKeys = report.records.map(record => keys[record.index] as string)
   // An item of a batch is recorded with its share of the batch's time.
-  const records = historyShares(report.records)
+  const share = itemShares(report.records, report)
+  const records = report.records.map(record => ({ ...record, durationMs: share(record) }))
   return { history: historyAfter(memory.history, run, records, recordKeys), facts }
 }
