@@ -332,7 +332,8 @@ describe('templates refused for batches', () => {
     )
     expect(batchError('eslint --file={}', Shell.None)).toBe(
       "Placeholder {} (word 2) is part of the word '--file={}', which cannot become one word " +
-        `per item of a batch. Expected {} as a word of its own, ${EXPECTED}`
+        'per item of a batch. Expected {} as a word of its own after the program, when ' +
+        'batch-size is not 1.'
     )
   })
 
@@ -461,6 +462,14 @@ describe('a batch with pwsh', () => {
   ]
   it.each(refused)('refuses %j', (template, reason) => {
     expect(batchError(template, Shell.Pwsh)).toContain(reason)
+  })
+
+  it('says what works instead', () => {
+    expect(batchError('$files = {}', Shell.Pwsh)).toBe(
+      'Placeholder {} (line 1, column 10) stands where PowerShell starts a statement or reads an ' +
+        "expression in '$files = {}', where the items of a batch would not be arguments. " +
+        "Expected {} as an argument of its own after the command's name, when batch-size is not 1."
+    )
   })
 
   withPwsh('delivers each item as exactly one argument, in order, when run', () => {

@@ -61,10 +61,22 @@ function roleProblem(role: WordRole | undefined, word: string): string | undefin
   }
 }
 
-function refuse(source: string, position: string, problem: string): never {
+/** What works instead, by shell. */
+const EXPECTED = {
+  script: 'as a word of its own, an argument of a command or a word of for … in,',
+  words: 'as a word of its own after the program,',
+  pwsh: "as an argument of its own after the command's name,"
+}
+
+function refuse(
+  source: string,
+  position: string,
+  problem: string,
+  expected: keyof typeof EXPECTED
+): never {
   throw new ShellSyntaxError(
-    `Placeholder ${source} (${position}) ${problem}. Expected ${source} as a word of its own, ` +
-      'an argument of a command or a word of for … in, when batch-size is not 1.'
+    `Placeholder ${source} (${position}) ${problem}. Expected ${source} ${EXPECTED[expected]} ` +
+      'when batch-size is not 1.'
   )
 }
 
@@ -80,9 +92,9 @@ export function checkBatchScript(
     const position = describePosition(template, part.index)
     const quotes = QUOTES[part.context]
     if (quotes !== undefined)
-      refuse(part.source, position, `is inside ${quotes} in '${word}', ${ONE_WORD}`)
+      refuse(part.source, position, `is inside ${quotes} in '${word}', ${ONE_WORD}`, 'script')
     const problem = roleProblem(part.role, word)
-    if (problem !== undefined) refuse(part.source, position, problem)
+    if (problem !== undefined) refuse(part.source, position, problem, 'script')
   }
 }
 
@@ -93,8 +105,10 @@ export function checkBatchWords(words: WordPart[][], isNumeric: IsNumeric): void
     for (const part of parts) {
       if (part.kind !== 'placeholder' || isNumeric(part.source)) continue
       const position = `word ${index + 1}`
-      if (parts.length > 1) refuse(part.source, position, roleProblem('partOfWord', word) as string)
-      if (index === 0) refuse(part.source, position, roleProblem('commandName', word) as string)
+      if (parts.length > 1)
+        refuse(part.source, position, roleProblem('partOfWord', word) as string, 'words')
+      if (index === 0)
+        refuse(part.source, position, roleProblem('commandName', word) as string, 'words')
     }
   }
 }
@@ -115,20 +129,27 @@ export function checkBatchPwsh(template: string, parts: PwshPart[], isNumeric: I
     const end = after + (/^[^\s;|(){},]*/.exec(template.slice(after))?.[0].length ?? 0)
     const word = template.slice(start, end)
     const quotes = QUOTES[part.context]
-    if (quotes !== undefined) refuse(part.source, position, `is inside ${quotes}, ${ONE_WORD}`)
+    if (quotes !== undefined)
+      refuse(part.source, position, `is inside ${quotes}, ${ONE_WORD}`, 'pwsh')
     if (part.context !== 'bare') {
-      refuse(part.source, position, roleProblem('partOfWord', word) as string)
+      refuse(part.source, position, roleProblem('partOfWord', word) as string, 'pwsh')
     }
     const before = /(\S?)[ \t]*$/.exec(template.slice(0, part.index))?.[1] ?? ''
     const line = template.slice(0, part.index).split('\n').at(-1)?.trim() ?? ''
     if (before === '&' || before === '.') {
-      refuse(part.source, position, roleProblem('commandName', `${line} ${part.source}`) as string)
+      refuse(
+        part.source,
+        position,
+        roleProblem('commandName', `${line} ${part.source}`) as string,
+        'pwsh'
+      )
     }
     if (before === '' || '\n;|({=,'.includes(before)) {
       refuse(
         part.source,
         position,
-        `stands where PowerShell starts a statement or reads an expression in '${line}${line === '' ? '' : ' '}${part.source}', where the items of a batch would not be arguments`
+        `stands where PowerShell starts a statement or reads an expression in '${line}${line === '' ? '' : ' '}${part.source}', where the items of a batch would not be arguments`,
+        'pwsh'
       )
     }
   }

@@ -29,10 +29,10 @@ export interface PlaceholderMatch {
 export type PlaceholderMatcher = (text: string, index: number) => PlaceholderMatch | undefined
 
 /**
- * What a placeholder outside quotes is in the shell's grammar, which decides whether it can stand
- * for several words (the items of a batch): `argument` (an ordinary argument of a simple command)
- * and `loopList` (a word of `for … in`) can; the others cannot. `partOfWord`: the placeholder is
- * not the whole word.
+ * What the word a text placeholder stands in is in the shell's grammar, which decides whether the
+ * placeholder can stand for several words (the items of a batch): as the whole word, `argument`
+ * (an ordinary argument of a simple command) and `loopList` (a word of `for … in`) can; the
+ * others cannot. `partOfWord`: an argument or loop word the placeholder is only part of.
  */
 export type WordRole =
   | 'argument'
