@@ -115,7 +115,7 @@ function matchesPartially(entry: MatrixEntry, combination: { [key: string]: Item
  * Whether an exclude value matches: a mapping matches an object holding each of its keys with a
  * matching value (as the runner's path filters `matrix.config.os`); anything else must be equal.
  */
-export function matchesValue(filter: Item, value: Item | undefined): boolean {
+function matchesValue(filter: Item, value: Item | undefined): boolean {
   if (isMapping(filter) && isMapping(value)) {
     return Object.entries(filter).every(
       ([key, inner]) => Object.hasOwn(value, key) && matchesValue(inner, value[key])
@@ -125,7 +125,7 @@ export function matchesValue(filter: Item, value: Item | undefined): boolean {
 }
 
 /** JSON equality: same type, same text and case, same members; the order of an object's keys ignored. */
-export function sameValue(a: Item | undefined, b: Item | undefined): boolean {
+function sameValue(a: Item | undefined, b: Item | undefined): boolean {
   if (a === b) return true
   if (Array.isArray(a) || Array.isArray(b)) {
     return (

@@ -55,8 +55,14 @@ export async function runStep(
     case 'tasks':
       return runPlanned(settings, mode, "'tasks' gave none", context)
     case 'items':
-      return runPlanned(settings, mode, "'items' and 'items-file' gave none", context)
+      return runPlanned(settings, mode, noItemsReason(mode.source), context)
   }
+}
+
+/** Why an items run has no items, by the input that gave them. */
+function noItemsReason(source: string): string {
+  if (source === Inputs.Matrix) return "'matrix' gave no combinations"
+  return "'items' and 'items-file' gave none"
 }
 
 /** Where a run's tasks write, what it knows from earlier runs, and what stops it. */
