@@ -47,7 +47,7 @@ function batchedRun(): RunReport {
 const SHARES = { a: 2500, b: 2500, c: 2500, d: 2500, e: 333, f: 333, g: 333, h: 7000 }
 
 /** Durations by item text, from a history's durations by key. */
-function byItem(durations: ReadonlyMap<string, number>): Record<string, number> {
+function byItem(durations: ReadonlyMap<string, number>): Record<string, number | undefined> {
   const items = Object.keys(SHARES)
   const keys = historyKeys(items)
   return Object.fromEntries(items.map((item, at) => [item, durations.get(keys[at] as string)]))
