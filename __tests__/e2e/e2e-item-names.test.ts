@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { runAction } from '../helpers/action.js'
 import { childrenNamed, onlySuite } from '../helpers/junit-xml.js'
 
-// Object items are named by their `name` in every line and title the action prints, while
-// commands, outputs and files keep the item itself.
+// Object items are named by their `name` (else their fields, key=value) in every line and title
+// the action prints, while commands, outputs and files keep the item itself.
 const ITEMS = JSON.stringify([
   { name: 'alpha', n: 1 },
   { name: 'beta', n: 2 },
@@ -22,9 +22,9 @@ describe('object items named by their name field', () => {
     // A name with a newline and an escape stays on its title's line.
     expect(run.log).toMatch(/^::group::✅ #3 gam⏎ma�\[31m: succeeded in \S+$/m)
     expect(run.log).not.toMatch(/^ma/m)
-    // An empty name names nothing: the item shows as its JSON, as one without a name.
-    expect(run.log).toMatch(/^::group::✅ #4 \{"name":"","n":4\}: succeeded in \S+$/m)
-    expect(run.log).toMatch(/^::group::✅ #5 \{"n":5\}: succeeded in \S+$/m)
+    // An empty name names nothing: the item shows as its fields, as one without a name.
+    expect(run.log).toMatch(/^::group::✅ #4 name=, n=4: succeeded in \S+$/m)
+    expect(run.log).toMatch(/^::group::✅ #5 n=5: succeeded in \S+$/m)
     expect(run.log).toMatch(/^::error title=beta::❌ #2 beta: failed \(exit code 1\) in \S+$/m)
     expect(run.log).toContain('::error::1 of 5 tasks did not succeed (1 failed): beta.')
 
@@ -41,8 +41,8 @@ describe('object items named by their name field', () => {
       'alpha',
       'beta',
       'gam⏎ma�[31m',
-      '{"name":"","n":4}',
-      '{"n":5}'
+      'name=, n=4',
+      'n=5'
     ])
 
     // Data keeps the item: failed-items, results, the command.
@@ -71,6 +71,6 @@ describe('object items named by their name field', () => {
     expect(dry.code).toBe(0)
     expect(dry.log).toContain("#1 alpha\n  echo '1'\n")
     expect(dry.log).toContain("#3 gam⏎ma�[31m\n  echo '3'\n")
-    expect(dry.log).toContain('#5 {"n":5}\n  echo \'5\'\n')
+    expect(dry.log).toContain("#5 n=5\n  echo '5'\n")
   })
 })

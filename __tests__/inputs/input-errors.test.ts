@@ -215,6 +215,30 @@ describe('every bad-input error names its input', () => {
       "Invalid tasks: task 'a' has sources '../x', outside the workspace"
     ],
     [
+      'a batch-size of 0',
+      { items: 'a', command: 'echo {}', 'batch-size': '0' },
+      {},
+      "Invalid batch-size '0'. Expected a whole number of at least 1, or auto."
+    ],
+    [
+      'a matrix dimension that is not a list',
+      { matrix: 'os: linux', command: 'echo {os}' },
+      {},
+      "Invalid matrix: dimension 'os' is a string. Expected a list of values."
+    ],
+    [
+      'a matrix include item that is not a mapping',
+      { matrix: 'os: [a]\ninclude: [x]', command: 'echo {os}' },
+      {},
+      'Invalid matrix: include item 1 is a string. Expected a mapping such as {os: linux, node: 20}.'
+    ],
+    [
+      'a matrix field that a combination lacks',
+      { matrix: 'os: [a]\ninclude: [{os: a, extra: x}, {os: b}]', command: 'echo {extra}' },
+      {},
+      'Invalid command \'echo {extra}\': Placeholder {extra} names nothing in item 2 ({"os":"b"}): the item has no field \'extra\''
+    ],
+    [
       'a summary-title of blanks',
       { items: 'a', 'summary-title': '   ' },
       {},
@@ -302,8 +326,83 @@ describe('of two bad inputs, the one read first is named', () => {
     [{ items: '[1,', sources: '~/x', 'merge-results': 'x' }, 'Invalid sources'],
     [{ items: '[1,', history: 'h', 'skip-passed': 'rerun', 'stop-on-success': '1' }, 'items'],
     [{ items: 'a', history: 'h', 'skip-passed': 'rerun', 'stop-on-success': '1' }, 'stop-on'],
-    [{ 'merge-results': 'x', sources: 's', history: 'h', 'skip-passed': 'rerun' }, "'sources'"]
+    [{ 'merge-results': 'x', sources: 's', history: 'h', 'skip-passed': 'rerun' }, "'sources'"],
+    [{ matrix: 'os: [a]', items: 'a', 'items-file': 'x.json' }, "Invalid inputs: 'matrix' is"],
+    [{ matrix: 'os: x', 'pull-request': '3' }, "Invalid inputs: 'pull-request' is set"],
+    [{ items: 'a', 'workflow-commands': 'x', 'batch-size': '0' }, 'Invalid workflow-commands'],
+    [{ items: 'a', 'batch-size': '0', 'skip-passed': 'x' }, 'Invalid batch-size'],
+    [{ tasks: 'a: echo', 'batch-size': 'x', 'if-no-items': 'x' }, 'Invalid batch-size'],
+    [{ tasks: 'a: echo', 'batch-size': '2', sources: '~/x' }, 'Invalid sources'],
+    [{ tasks: 'a: [', 'batch-size': '2' }, "Invalid inputs: 'batch-size'"],
+    [{ matrix: 'os: x', 'batch-size': '2' }, "Invalid inputs: 'batch-size'"],
+    [{ matrix: 'os: x', command: 'echo {os}', sources: '~/x' }, 'Invalid sources'],
+    [{ matrix: 'os: x', 'merge-results': 'x' }, "Invalid inputs: 'merge-results'"],
+    [{ matrix: 'os: x' }, 'Invalid matrix'],
+    [{ matrix: 'os: [a]', command: 'echo {nope}', 'if-no-items': 'x' }, 'Invalid if-no-items']
   ])('%p: %s', async (inputs, message) => {
     await expect(check(inputs)).rejects.toThrow(message)
+  })
+})
+
+describe('inputs that do not go together', () => {
+  it.each([
+    [{ matrix: 'os: [a]', items: 'a', command: 'echo {os}' }, "'items'"],
+    [{ matrix: 'os: [a]', 'items-file': 'x.json', command: 'echo {os}' }, "'items-file'"],
+    [{ matrix: 'os: [a]', tasks: 'a: echo' }, "'tasks'"]
+  ])('refuses matrix with another source of items: %p', async (inputs, other) => {
+    await expect(check(inputs)).rejects.toThrow(
+      `Invalid inputs: 'matrix' is set together with ${other}. Expected only one source of items.`
+    )
+  })
+
+  it('refuses matrix with review threads', async () => {
+    await expect(
+      check({ matrix: 'os: [a]', 'items-from': 'review-threads', command: 'echo {path}' })
+    ).rejects.toThrow(
+      "Invalid inputs: 'matrix' is set together with 'items-from: review-threads'. Expected the review threads alone as items."
+    )
+  })
+
+  it('refuses matrix without a command: a combination is no command', async () => {
+    await expect(check({ matrix: 'os: [a]' })).rejects.toThrow(
+      "Invalid inputs: 'matrix' is set without a 'command'. Expected a command template that uses the values of each combination, such as npm test -- --os={os}."
+    )
+  })
+
+  it.each([
+    [
+      { tasks: 'a: echo', 'batch-size': '2' },
+      "Invalid inputs: 'batch-size' is 2 together with 'tasks'. Expected batch-size only with items: tasks run one command each."
+    ],
+    [
+      { 'items-from': 'review-threads', command: 'echo {path}', 'batch-size': 'auto' },
+      "Invalid inputs: 'batch-size' is auto together with items-from 'review-threads'. Expected batch-size 1 with review threads: each thread is replied to and resolved by its own task."
+    ],
+    [
+      { items: 'echo a\necho b', 'batch-size': '5' },
+      "Invalid inputs: 'batch-size' is 5 together with an empty 'command'. Expected a command template with a placeholder such as {} for the items of a batch: without one, each item is a command of its own."
+    ],
+    [
+      { 'merge-results': 'results/*.json', 'batch-size': 'auto' },
+      "Invalid inputs: 'batch-size' is auto together with 'merge-results'. Expected batch-size in the jobs that run the tasks."
+    ]
+  ])('refuses a batch-size other than 1 with %p', async (inputs, message) => {
+    await expect(check(inputs)).rejects.toThrow(message)
+  })
+
+  it('takes batch-size 1 with anything, and a number or auto with items and a command', async () => {
+    for (const [value, expected] of [
+      ['1', 1],
+      [' 50 ', 50],
+      ['auto', 'auto'],
+      ['', 1]
+    ] as const) {
+      process.env['INPUT_BATCH-SIZE'] = value
+      process.env['INPUT_ITEMS'] = 'a'
+      process.env['INPUT_COMMAND'] = 'echo {}'
+      expect((await getInputs()).execution.batchSize).toBe(expected)
+    }
+    for (const name of ['INPUT_ITEMS', 'INPUT_COMMAND']) delete process.env[name]
+    await expect(check({ tasks: 'a: echo', 'batch-size': '1' })).resolves.toBeDefined()
   })
 })

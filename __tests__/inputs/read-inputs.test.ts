@@ -7,6 +7,7 @@ import { LogMode } from '../../src/log/log-mode.js'
 import { Shell } from '../../src/model/shell.js'
 import { getInputs } from '../../src/inputs/read-inputs.js'
 import {
+  parseBatchSize,
   parseBoolean,
   parseEnum,
   parseFailFast,
@@ -48,6 +49,26 @@ describe('parseMaxWorkers', () => {
     value => {
       expect(() => parseMaxWorkers(value, 4)).toThrow(
         `Invalid max-workers '${value}'. Expected a whole number from 1 up, 'auto', or a percentage of the CPUs such as '50%'.`
+      )
+    }
+  )
+})
+
+describe('parseBatchSize', () => {
+  it.each([
+    ['1', 1],
+    ['50', 50],
+    [' 7 ', 7],
+    ['auto', 'auto']
+  ])('%p is %p', (value, expected) => {
+    expect(parseBatchSize(value)).toBe(expected)
+  })
+
+  it.each(['0', '-1', '1.5', 'x', '', 'Auto', '99999999999999999999', '2 items'])(
+    'rejects %p',
+    value => {
+      expect(() => parseBatchSize(value)).toThrow(
+        `Invalid batch-size '${value}'. Expected a whole number of at least 1, or auto.`
       )
     }
   )
@@ -255,7 +276,8 @@ describe('getInputs', () => {
       'workflow-commands': 'none',
       'if-no-items': 'error',
       summary: 'false',
-      'summary-title': '  Lint & test  '
+      'summary-title': '  Lint & test  ',
+      'batch-size': '25'
     })
     expect(await getInputs()).toEqual({
       mode: {
@@ -276,7 +298,8 @@ describe('getInputs', () => {
         retryDelayMs: 3000,
         workingDirectory: dir,
         log: LogMode.Failures,
-        workflowCommands: WorkflowCommands.None
+        workflowCommands: WorkflowCommands.None,
+        batchSize: 25
       },
       dryRun: true,
       historyPath: join(dir, 'timings.json'),
@@ -285,6 +308,22 @@ describe('getInputs', () => {
       ifNoItems: NoItemsBehavior.Error,
       summary: false,
       summaryTitle: 'Lint & test'
+    })
+  })
+
+  it('reads a matrix as object items, one per combination, named by the input', async () => {
+    setInputs({
+      matrix: 'os: [linux, macos]\nnode: [20]\ninclude: [{os: macos, arm: true}]',
+      command: 'echo {os} {node}'
+    })
+    expect((await getInputs()).mode).toEqual({
+      kind: 'items',
+      items: [
+        { os: 'linux', node: 20 },
+        { os: 'macos', node: 20, arm: true }
+      ],
+      source: 'matrix',
+      command: 'echo {os} {node}'
     })
   })
 

@@ -27,10 +27,31 @@ describe('itemLabel', () => {
   })
 
   it('shows non-string items without a name or path as JSON and cuts long ones', () => {
-    expect(itemLabel({ a: [1, 'x'] })).toBe('{"a":[1,"x"]}')
+    expect(itemLabel([1, { a: 'x' }])).toBe('[1,{"a":"x"}]')
+    expect(itemLabel({})).toBe('{}')
     expect(itemLabel(7)).toBe('7')
     expect(itemLabel(null)).toBe('null')
     expect(itemLabel('x'.repeat(100), 10)).toBe('xxxxxxxxx…')
+  })
+
+  it('names an object without a name or path by its fields, key=value in key order', () => {
+    expect(itemLabel({ os: 'linux', node: 20 })).toBe('os=linux, node=20')
+    expect(itemLabel({ a: [1, 'x'], b: null, c: true, d: '' })).toBe(
+      'a=[1,"x"], b=null, c=true, d='
+    )
+    // A nested object shows by its own name, else as JSON.
+    expect(itemLabel({ os: 'linux', config: { name: 'gcc-12', cc: 'gcc' } })).toBe(
+      'os=linux, config=gcc-12'
+    )
+    expect(itemLabel({ config: { cc: 'gcc', version: 12 } })).toBe(
+      'config={"cc":"gcc","version":12}'
+    )
+    // A blank name or path is no name: the fields show.
+    expect(itemLabel({ name: ' ', os: 'mac' })).toBe('name= , os=mac')
+    expect(itemLabel({ path: '', line: 3 })).toBe('path=, line=3')
+    // Values with newlines stay on one line; long labels are cut.
+    expect(itemLabel({ msg: 'a\nb' })).toBe('msg=a⏎b')
+    expect(itemLabel({ os: 'linux', node: 20 }, 10)).toBe('os=linux,…')
   })
 
   it("names an object by its string 'name'", () => {
@@ -60,17 +81,25 @@ describe('itemLabel', () => {
     expect(itemLabel({ name: 'ab😀cd' }, 4)).toBe('ab…')
   })
 
-  it('falls back to the JSON for a name that is empty, blank or not a string', () => {
-    for (const name of ['', '   ', '\n', 42, true, null, ['a'], { first: 'a' }] as Item[]) {
-      const item = { name, n: 1 }
-      expect(itemLabel(item, 200)).toBe(itemLabel(itemText(item), 200))
-    }
+  it('falls back to the fields for a name that is empty, blank or not a string', () => {
+    const shown: [Item, string][] = [
+      ['', ''],
+      ['   ', '   '],
+      ['\n', '⏎'],
+      [42, '42'],
+      [true, 'true'],
+      [null, 'null'],
+      [['a'], '["a"]'],
+      [{ first: 'a' }, '{"first":"a"}']
+    ]
+    for (const [name, text] of shown)
+      expect(itemLabel({ name, n: 1 }, 200)).toBe(`name=${text}, n=1`)
     // With a path beside it, the place names it.
     expect(itemLabel({ name: '', path: 'a.ts', line: 1 })).toBe('a.ts:1')
     expect(itemLabel({ name: 5, path: 'a.ts' })).toBe('a.ts')
     // A path that is empty or not a string names nothing either.
-    expect(itemLabel({ path: '', line: 1 })).toBe('{"path":"","line":1}')
-    expect(itemLabel({ path: ['a.ts'], line: 1 })).toBe('{"path":["a.ts"],"line":1}')
+    expect(itemLabel({ path: '', line: 1 })).toBe('path=, line=1')
+    expect(itemLabel({ path: ['a.ts'], line: 1 })).toBe('path=["a.ts"], line=1')
   })
 
   it('shows an array as its JSON, even one of named objects', () => {
@@ -81,10 +110,11 @@ describe('itemLabel', () => {
 
   it('reads only fields the item holds itself, not inherited ones', () => {
     const parsed = JSON.parse('{"__proto__": {"name": "inherited"}, "n": 1}') as Item
-    expect(itemLabel(parsed)).toBe('{"__proto__":{"name":"inherited"},"n":1}')
+    // Its own __proto__ field is a field like any other, whose object has a name of its own.
+    expect(itemLabel(parsed)).toBe('__proto__=inherited, n=1')
     const inheriting = Object.create({ name: 'inherited' }) as { [key: string]: Item }
     inheriting.n = 1
-    expect(itemLabel(inheriting)).toBe('{"n":1}')
+    expect(itemLabel(inheriting)).toBe('n=1')
   })
 
   it('never changes the item text that commands and outputs use', () => {

@@ -51,7 +51,7 @@ describe('the task table', () => {
     expect(rows).toHaveLength(2)
     const names = rows.map(row => /<td><code>(.*?)<\/code><\/td>/.exec(row)?.[1] ?? '')
     expect(names[0]).toMatch(/^tests\/deep\/deep\/.*….*test_api\.py::test_get\[case-17\]$/)
-    expect(names[1]).toMatch(/^\{&quot;thread&quot;:&quot;PRRT_kwDO.*….*&quot;line&quot;:42\}$/)
+    expect(names[1]).toMatch(/^thread=PRRT_kwDO.*….*, kind=review, line=42$/)
     for (const name of names) expect(name.replace(/&quot;/g, '"').length).toBe(80)
   })
 })

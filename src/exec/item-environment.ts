@@ -45,6 +45,43 @@ export function itemEnvironment(
   return { env, fileText: inFile ? text : undefined }
 }
 
+/** What a batch's environment says about its items and its place in the run. */
+export interface BatchPlace {
+  /** The batch's items, in order. */
+  items: readonly Item[]
+  /** The batch's number, from 1: its {#}. */
+  batch: number
+  /** Worker slot it runs in. */
+  slot: number
+  /** Bytes left for PARALLEL_ITEM (see PreparedItem.spawnRoom); undefined where not checked. */
+  spawnRoom?: number
+}
+
+/**
+ * The environment one batch runs with (under `batch-size`): as itemEnvironment's, but
+ * PARALLEL_ITEM holds the JSON array of the items' texts where it fits, PARALLEL_ITEM_FILE always
+ * names a file holding that array, PARALLEL_SEQ is the batch's number and PARALLEL_BATCH_SIZE the
+ * number of its items.
+ */
+export function batchEnvironment(
+  base: NodeJS.ProcessEnv,
+  overrides: Record<string, string> | undefined,
+  place: BatchPlace,
+  files: TaskFiles
+): ItemEnvironment {
+  // JSON escapes NUL and lone surrogates, so the variable can always carry what fits.
+  const text = JSON.stringify(place.items.map(item => itemText(item)))
+  const env: NodeJS.ProcessEnv = { ...base, ...overrides }
+  if (itemVariableFits(text, place.spawnRoom)) env.PARALLEL_ITEM = text
+  else delete env.PARALLEL_ITEM
+  env.PARALLEL_ITEM_FILE = files.itemPath
+  env.PARALLEL_SEQ = String(place.batch)
+  env.PARALLEL_JOBSLOT = String(place.slot)
+  env.PARALLEL_BATCH_SIZE = String(place.items.length)
+  Object.assign(env, files.variables)
+  return { env, fileText: text }
+}
+
 /**
  * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
  * string, without a NUL byte, and within the `room` the task's arguments and other variables

@@ -5,7 +5,7 @@ import { Inputs } from '../action/action-yml.js'
 import { MAX_RETRY_DELAY_MS } from '../exec/retry-policy.js'
 import { parseDurationInput } from '../model/duration.js'
 import { MAX_SHARDS, type Shard } from '../model/shard.js'
-import { type FailFastThreshold } from './settings.js'
+import { type BatchSize, type FailFastThreshold } from './settings.js'
 
 /** Parses `max-workers`: a whole number from 1 up, `auto` (the CPUs available) or `N%` of them. */
 export function parseMaxWorkers(value: string, cpus: number = availableParallelism()): number {
@@ -156,4 +156,16 @@ export async function parseWorkingDirectory(value: string): Promise<string> {
     )
   }
   return directory
+}
+
+/** Parses `batch-size`: a whole number of items per command from 1 up, or `auto`. */
+export function parseBatchSize(value: string): BatchSize {
+  const text = value.trim()
+  if (text === 'auto') return 'auto'
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+    return Number(text)
+  }
+  throw new Error(
+    `Invalid ${Inputs.BatchSize} '${value}'. Expected a whole number of at least 1, or auto.`
+  )
 }

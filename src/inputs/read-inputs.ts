@@ -4,8 +4,10 @@ import { WorkflowCommands } from '../action/workflow-commands.js'
 import { resolve } from 'node:path'
 import { LogMode } from '../log/log-mode.js'
 import { HaltMode } from '../model/halt.js'
+import { expandMatrix } from '../model/matrix.js'
 import { Shell } from '../model/shell.js'
 import {
+  parseBatchSize,
   parseBoolean,
   parseEnum,
   parseFailFast,
@@ -18,9 +20,10 @@ import {
   parseWorkingDirectory
 } from './input-values.js'
 import { parseItems, readItemsFile } from './items.js'
+import { checkBatchSizeFits, checkOneSource, REVIEW_THREADS_SOURCE } from './source-checks.js'
+import { parseMatrix } from './matrix-input.js'
 import { readReviewThreadInputs, type SourceInputs } from './review-thread-inputs.js'
 import {
-  ItemsFrom,
   NoItemsBehavior,
   type ActionSettings,
   type ExecutionSettings,
@@ -32,14 +35,12 @@ import { checkSkipPassedFits, readHistoryInputs } from './history-inputs.js'
 import { parseSourceLines } from './source-lines.js'
 import { parseTasks } from './tasks.js'
 
-/** What gives a review-threads run its items, for error messages. */
-const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`
-
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
 export async function getInputs(): Promise<ActionSettings> {
   const given: SourceInputs = {
     items: core.getInput(Inputs.Items, { trimWhitespace: false }),
     itemsFile: core.getInput(Inputs.ItemsFile),
+    matrix: core.getInput(Inputs.Matrix, { trimWhitespace: false }),
     tasks: core.getInput(Inputs.Tasks, { trimWhitespace: false }),
     command: core.getInput(Inputs.Command, { trimWhitespace: false })
   }
@@ -73,24 +74,6 @@ export async function getInputs(): Promise<ActionSettings> {
   return { mode, ...settings }
 }
 
-/** `items` and `items-file` exclude each other, and both exclude `tasks` (which has no command). */
-function checkOneSource(given: SourceInputs): void {
-  if (given.items.trim() !== '' && given.itemsFile !== '') {
-    throw new Error(
-      `Invalid inputs: both '${Inputs.Items}' and '${Inputs.ItemsFile}' are set. Expected only one of them.`
-    )
-  }
-  if (
-    given.tasks.trim() !== '' &&
-    (given.items.trim() !== '' || given.itemsFile !== '' || given.command.trim() !== '')
-  ) {
-    throw new Error(
-      `Invalid inputs: '${Inputs.Tasks}' is set together with '${Inputs.Items}', '${Inputs.ItemsFile}' or ` +
-        `'${Inputs.Command}'. Expected either named tasks, or items and a command.`
-    )
-  }
-}
-
 /**
  * The inputs on how tasks run, with `dry-run` and `shard` among them, read in the order their
  * errors have always been reported: of two bad inputs, the first read is the one named.
@@ -122,6 +105,7 @@ async function readExecution(): Promise<{
     core.getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations,
     WorkflowCommands
   )
+  const batchSize = parseBatchSize(core.getInput(Inputs.BatchSize) || '1')
   const execution: ExecutionSettings = {
     shell,
     maxWorkers,
@@ -135,7 +119,7 @@ async function readExecution(): Promise<{
     workingDirectory,
     log,
     workflowCommands,
-    batchSize: 1
+    batchSize
   }
   return { execution, dryRun, shard }
 }
@@ -152,8 +136,14 @@ async function readRunMode(
     `Invalid ${Inputs.Sources}`,
     core.getInput(Inputs.Sources, { trimWhitespace: false })
   )
+  checkBatchSizeFits(settings.execution.batchSize, { given, threads, mergePattern })
   if (mergePattern !== '') {
-    const running = hasTasks || given.items.trim() !== '' || given.itemsFile !== '' || threads
+    const running =
+      hasTasks ||
+      given.items.trim() !== '' ||
+      given.itemsFile !== '' ||
+      given.matrix.trim() !== '' ||
+      threads
     if (running || settings.shard) {
       throw new Error(
         `Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
@@ -194,6 +184,7 @@ async function readRunMode(
     }
     return { kind: 'tasks', tasks }
   }
+  if (given.matrix.trim() !== '') return readMatrixMode(given, sources)
   const directory = settings.execution.workingDirectory
   const items =
     given.itemsFile !== ''
@@ -204,6 +195,27 @@ async function readRunMode(
     items,
     source: given.itemsFile !== '' ? `${Inputs.ItemsFile} '${given.itemsFile}'` : Inputs.Items,
     command: given.command === '' ? undefined : given.command,
+    ...(sources === undefined ? {} : { sources })
+  }
+}
+
+/** One object item per combination of `matrix`; a command is needed, as objects are no commands. */
+async function readMatrixMode(
+  given: SourceInputs,
+  sources: string[] | undefined
+): Promise<RunMode> {
+  const items = expandMatrix(await parseMatrix(given.matrix))
+  if (given.command.trim() === '') {
+    throw new Error(
+      `Invalid inputs: '${Inputs.Matrix}' is set without a '${Inputs.Command}'. Expected a ` +
+        'command template that uses the values of each combination, such as npm test -- --os={os}.'
+    )
+  }
+  return {
+    kind: 'items',
+    items,
+    source: Inputs.Matrix,
+    command: given.command,
     ...(sources === undefined ? {} : { sources })
   }
 }

@@ -7,13 +7,14 @@ import { ItemsFrom, ResolveThreads, type ReviewThreadSettings } from './settings
 export interface SourceInputs {
   items: string
   itemsFile: string
+  matrix: string
   tasks: string
   command: string
 }
 
 /**
  * Reads the review-thread inputs: undefined unless `items-from` is `review-threads`, in which case
- * the items come from GitHub, so `items`, `items-file` and `tasks` must be empty and a command set.
+ * the items come from GitHub, so `items`, `items-file`, `matrix` and `tasks` must be empty and a command set.
  */
 export function readReviewThreadInputs(given: SourceInputs): ReviewThreadSettings | undefined {
   const source = parseEnum(
@@ -82,6 +83,7 @@ function checkThreadsAlone(given: SourceInputs): void {
   const named = [
     given.items.trim() !== '' ? Inputs.Items : '',
     given.itemsFile !== '' ? Inputs.ItemsFile : '',
+    given.matrix.trim() !== '' ? Inputs.Matrix : '',
     given.tasks.trim() !== '' ? Inputs.Tasks : ''
   ].filter(Boolean)
   if (named.length > 0) {

@@ -30,12 +30,12 @@ export interface ReviewThreadSettings {
 /** Where a step's tasks come from, and what it does: each mode carries only its own fields. */
 export type RunMode = ItemsMode | TasksMode | ReviewThreadsMode | MergeMode
 
-/** One command per item, from `items` or `items-file`. */
+/** One command per item, from `items`, `items-file` or the combinations of `matrix`. */
 export interface ItemsMode {
   kind: 'items'
-  /** The items, parsed. */
+  /** The items, parsed (for `matrix`, one object per combination). */
   items: Item[]
-  /** What gave the items, for error messages: `items`, `items-file 'list.json'`, … */
+  /** What gave the items, for error messages: `items`, `items-file 'list.json'`, `matrix`. */
   source: string
   /** The command template as given; undefined when not given (then each item is the command). */
   command: string | undefined

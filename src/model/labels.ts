@@ -55,17 +55,32 @@ const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\
 /**
  * What an item is called: an object's non-blank string `name`; else its place, `path:line`
  * (`path:startLine-line` for a range, `path` alone without a line), for an object with a non-blank
- * string `path` such as a review thread; else the item's text (strings as they are, JSON).
+ * string `path` such as a review thread; else its fields, `os=linux, node=20`, as a matrix
+ * combination reads; else the item's text (strings as they are, JSON).
  */
 function itemName(item: Item): string {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return itemText(item)
-  const name = ownField(item, 'name')
-  if (typeof name === 'string' && name.trim() !== '') return name
+  const name = nameOf(item)
+  if (name !== undefined) return name
   const path = ownField(item, 'path')
   if (typeof path === 'string' && path.trim() !== '') {
     return path + linePart(ownField(item, 'startLine'), ownField(item, 'line'))
   }
-  return itemText(item)
+  const fields = Object.entries(item)
+  if (fields.length === 0) return itemText(item)
+  return fields.map(([key, value]) => `${key}=${fieldName(value)}`).join(', ')
+}
+
+/** A field's value in a label: text as it is, an object by its name or JSON, the rest as JSON. */
+function fieldName(value: Item): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return itemText(value)
+  return nameOf(value) ?? itemText(value)
+}
+
+/** An object's non-blank string `name`, if it has one. */
+function nameOf(item: { [key: string]: Item }): string | undefined {
+  const name = ownField(item, 'name')
+  return typeof name === 'string' && name.trim() !== '' ? name : undefined
 }
 
 /** `:line`, `:start-line` for a range that starts before it, or nothing when there is no line. */

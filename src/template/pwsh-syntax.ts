@@ -91,13 +91,30 @@ export const STOP_PARSING = '--%'
  * values would turn a token into the stop-parsing token --%.
  */
 export function renderPwshScript(script: PwshScript, valueOf: (source: string) => string): string {
+  return renderPwshBatch(script, source => [valueOf(source)])
+}
+
+/**
+ * Renders a template whose placeholders may have several values (the items of a batch; checked
+ * by batch-checks.ts to be whole bare arguments then), each written as an argument of its own.
+ * Throws PwshValueError when values would turn a token into the stop-parsing token --%.
+ */
+export function renderPwshBatch(
+  script: PwshScript,
+  valuesOf: (source: string) => string[]
+): string {
   const values = script.parts.map(part =>
-    part.kind === 'placeholder' ? valueOf(part.source) : undefined
+    part.kind === 'placeholder' ? valuesOf(part.source) : undefined
   )
   const overrides = new Map<number, string>()
   for (const guard of script.guards) {
+    const several = guard.pieces.some(
+      piece => typeof piece === 'number' && (values[piece]?.length ?? 0) > 1
+    )
+    // A placeholder with several values is a whole bare argument: each value is checked below.
+    if (several) continue
     const word = guard.pieces
-      .map(piece => (typeof piece === 'string' ? piece : (values[piece] ?? '')))
+      .map(piece => (typeof piece === 'string' ? piece : (values[piece]?.[0] ?? '')))
       .join('')
     if (word.toLowerCase() !== STOP_PARSING) continue
     const [only] = guard.pieces
@@ -118,11 +135,18 @@ export function renderPwshScript(script: PwshScript, valueOf: (source: string) =
     )
   }
   return script.parts
-    .map((part, index) =>
-      part.kind === 'text'
-        ? part.text
-        : (overrides.get(index) ?? quotePwsh(values[index] ?? '', part.context))
-    )
+    .map((part, index) => {
+      if (part.kind === 'text') return part.text
+      const list = values[index] ?? []
+      if (list.length === 1) return overrides.get(index) ?? quotePwsh(list[0] ?? '', part.context)
+      return list
+        .map(value =>
+          value.toLowerCase() === STOP_PARSING
+            ? `(${quotePwsh(value, 'bare')})`
+            : quotePwsh(value, part.context)
+        )
+        .join(' ')
+    })
     .join('')
 }
 

@@ -18,6 +18,7 @@ import {
   type PlaceholderMatch,
   type PlaceholderMatcher,
   type ScriptPart,
+  type WordRole,
   ShellSyntaxError,
   describePosition,
   RESERVED_WORDS
@@ -103,6 +104,9 @@ interface SimpleCommand {
   rule: CommandRule
 }
 
+/** A placeholder part of the lexed script. */
+type PlaceholderPart = Extract<ScriptPart, { kind: 'placeholder' }>
+
 /** The word being lexed is the target of a redirection. */
 interface RedirectionTarget {
   forbidden: Forbidden | undefined
@@ -123,6 +127,12 @@ interface Frame {
   plainWord: string | undefined
   /** Text placeholders in the current word, also those inside its $(…) and the like. */
   wordPlaceholders: { source: string; index: number }[]
+  /** The current word's own text placeholders (not those of its $(…)), to be given their role. */
+  wordTextPlaceholders: PlaceholderPart[]
+  /** The last word was a loop's variable, so an `in` now starts the loop's list of words. */
+  afterLoopVariable: boolean
+  /** The words being read are the list of `for … in` or `select … in`. */
+  loopList: boolean
   /** Depth of [ … ] inside a word that started as `name[` (an array subscript). */
   subscriptDepth: number
   /** Set from a redirection operator until the end of its target word. */
@@ -342,7 +352,11 @@ class ScriptLexer {
     }
     this.index = end
     this.flushLiteral()
-    this.parts.push({ kind: 'placeholder', source, index: start, context: quoting })
+    const part: PlaceholderPart = { kind: 'placeholder', source, index: start, context: quoting }
+    this.parts.push(part)
+    // The word it stands in gives it its role once the word ends.
+    const innermost = this.frames.at(-1)
+    if (!match.numeric && innermost?.inWord === true) innermost.wordTextPlaceholders.push(part)
     return true
   }
 
@@ -688,6 +702,7 @@ class ScriptLexer {
       frame.wordStart = this.index
       frame.plainWord = ''
       frame.wordPlaceholders = []
+      frame.wordTextPlaceholders = []
     }
     frame.plainWord = plain === undefined ? undefined : frame.plainWord?.concat(plain)
   }
@@ -700,6 +715,7 @@ class ScriptLexer {
   private reservedWordMayFollow(frame: Frame): void {
     // Inside a parenthesized word (an array's elements) no command starts.
     frame.commandPosition = frame.kind !== 'group'
+    frame.loopList = false
     frame.command = newCommand(frame.kind)
   }
 
@@ -708,6 +724,8 @@ class ScriptLexer {
     frame.afterTime = undefined
     frame.loopKeyword = undefined
     frame.redirection = undefined
+    frame.afterLoopVariable = false
+    frame.loopList = false
     if (frame.conditional !== undefined || frame.enclosingConditional !== undefined) return
     frame.commandPosition = true
     frame.command = newCommand(frame.kind)
@@ -1070,8 +1088,12 @@ class ScriptLexer {
     const wordStart = frame.wordStart
     const placeholders = frame.wordPlaceholders
     const redirectionTarget = frame.redirection !== undefined
-    frame.redirection = undefined
     const statement = frame.cases.at(-1)
+    this.giveRoles(frame, wordStart, redirectionTarget, statement)
+    frame.redirection = undefined
+    const startsLoopList = frame.afterLoopVariable && word === 'in'
+    frame.afterLoopVariable = false
+    if (startsLoopList) frame.loopList = true
     if (this.caseWord(frame, statement, word)) return
     if (this.conditionalWord(frame, word)) return
     if (this.loopVariable(frame, wordStart)) return
@@ -1092,6 +1114,40 @@ class ScriptLexer {
     if (!frame.commandPosition) return
     frame.commandPosition = false
     if (word !== undefined) this.commandPositionWord(frame, word, wordStart, statement)
+  }
+
+  /**
+   * Gives the word's own placeholders outside quotes their role in the grammar (before the word
+   * changes the state it is read in), which decides whether they could stand for several words.
+   */
+  private giveRoles(
+    frame: Frame,
+    wordStart: number,
+    redirectionTarget: boolean,
+    statement: Frame['cases'][number] | undefined
+  ): void {
+    const parts = frame.wordTextPlaceholders
+    if (parts.length === 0) return
+    frame.wordTextPlaceholders = []
+    const text = this.source.slice(wordStart, this.index)
+    const command = frame.command
+    const caseWord = statement !== undefined && statement.state !== 'body'
+    let role: WordRole
+    if (frame.conditional !== undefined || frame.enclosingConditional !== undefined)
+      role = 'conditional'
+    else if (frame.kind === 'group') role = 'parenthesized'
+    else if (redirectionTarget) role = 'redirection'
+    else if (caseWord) role = 'caseWord'
+    else if (frame.loopKeyword !== undefined || frame.afterFunctionKeyword) role = 'other'
+    else if (command.stage === 'other') role = frame.loopList ? 'loopList' : 'other'
+    else if (command.stage === 'arguments')
+      role = command.rule.kind === 'test' ? 'testOperand' : 'argument'
+    else if (ASSIGNMENT.test(text)) role = 'assignment'
+    else role = 'commandName'
+    const [only] = parts
+    const whole = parts.length === 1 && only?.index === wordStart && only.source === text
+    if (!whole && (role === 'argument' || role === 'loopList')) role = 'partOfWord'
+    for (const part of parts) Object.assign(part, { role, word: text })
   }
 
   /** A word of `case WORD in PATTERN)` outside the bodies; true when it was one. */
@@ -1163,6 +1219,7 @@ class ScriptLexer {
     // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
     frame.afterCommandName = false
     this.reservedWordMayFollow(frame)
+    frame.afterLoopVariable = true
     return true
   }
 
@@ -1314,6 +1371,9 @@ class ScriptLexer {
       wordStart: openIndex,
       plainWord: undefined,
       wordPlaceholders: [],
+      wordTextPlaceholders: [],
+      afterLoopVariable: false,
+      loopList: false,
       subscriptDepth: 0,
       redirection: undefined,
       command: newCommand(kind),

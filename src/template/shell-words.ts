@@ -28,10 +28,38 @@ export interface PlaceholderMatch {
 /** Recognizes a placeholder starting at `index` (which holds a `{`), or returns undefined. */
 export type PlaceholderMatcher = (text: string, index: number) => PlaceholderMatch | undefined
 
+/**
+ * What the word a text placeholder stands in is in the shell's grammar, which decides whether the
+ * placeholder can stand for several words (the items of a batch): as the whole word, `argument`
+ * (an ordinary argument of a simple command) and `loopList` (a word of `for … in`) can; the
+ * others cannot. `partOfWord`: an argument or loop word the placeholder is only part of.
+ */
+export type WordRole =
+  | 'argument'
+  | 'loopList'
+  | 'partOfWord'
+  | 'assignment'
+  | 'redirection'
+  | 'commandName'
+  | 'caseWord'
+  | 'conditional'
+  | 'testOperand'
+  | 'parenthesized'
+  | 'other'
+
 /** A piece of a lexed script: literal text, or a placeholder and how to quote its value. */
 export type ScriptPart =
   | { kind: 'text'; text: string }
-  | { kind: 'placeholder'; source: string; index: number; context: QuotingContext }
+  | {
+      kind: 'placeholder'
+      source: string
+      index: number
+      context: QuotingContext
+      /** For a text placeholder in a word of a command list: its role in the grammar. */
+      role?: WordRole
+      /** And that word as the template writes it. */
+      word?: string
+    }
 
 /** A piece of a word split without a shell: literal text, or a placeholder put in verbatim. */
 export type WordPart = { kind: 'text'; text: string } | { kind: 'placeholder'; source: string }

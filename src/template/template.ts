@@ -2,7 +2,14 @@ import { Shell } from '../model/shell.js'
 import { unsendableCharacter } from '../model/unsendable.js'
 import { type Item, itemText } from '../model/item.js'
 import { lexPwshScript } from './pwsh-lexer.js'
-import { type PwshScript, PwshValueError, pwshArguments, renderPwshScript } from './pwsh-syntax.js'
+import {
+  type PwshScript,
+  PwshValueError,
+  pwshArguments,
+  renderPwshBatch,
+  renderPwshScript
+} from './pwsh-syntax.js'
+import { checkBatchPwsh, checkBatchScript, checkBatchWords } from './batch-checks.js'
 import { lexScript } from './shell-syntax.js'
 import {
   type PlaceholderMatch,
@@ -222,7 +229,9 @@ export class CommandTemplate {
   private constructor(
     private readonly shell: Shell,
     private readonly plan: Plan,
-    private readonly placeholders: ReadonlyMap<string, Placeholder>
+    private readonly placeholders: ReadonlyMap<string, Placeholder>,
+    /** Checked for batches at parse time: renderBatch may expand item placeholders. */
+    private readonly forBatches = false
   ) {
     this.usesSlot = placeholders.has('{%}')
   }
@@ -234,8 +243,7 @@ export class CommandTemplate {
   static parse(template: string, shell: Shell, options: TemplateOptions = {}): CommandTemplate {
     if (template.trim() === '')
       return new CommandTemplate(shell, { kind: 'itemsAreCommands' }, new Map())
-    void options.batch
-    const plan = parsePlan(template, shell)
+    const plan = parsePlan(template, shell, options.batch === true)
     const parts =
       plan.kind === 'script'
         ? plan.parts
@@ -246,7 +254,7 @@ export class CommandTemplate {
             : []
     const sources = parts.flatMap(part => (part.kind === 'placeholder' ? [part.source] : []))
     const placeholders = new Map(sources.map(source => [source, parsePlaceholder(source)]))
-    return new CommandTemplate(shell, plan, placeholders)
+    return new CommandTemplate(shell, plan, placeholders, options.batch === true)
   }
 
   /**
@@ -254,11 +262,76 @@ export class CommandTemplate {
    * becomes one word per item, in order; {#} is `batch`, {%} the slot. Throws PlaceholderError
    * naming the placeholder and the item.
    */
-  renderBatch(items: readonly Item[], batch: number, slot: number): RenderedCommand {
-    void items
-    void batch
-    void slot
-    throw new Error('renderBatch is not implemented yet')
+  renderBatch(
+    items: readonly Item[],
+    batch: number,
+    slot: number,
+    /** The items' 1-based numbers in the whole input, for error messages. */
+    itemNumbers?: readonly number[]
+  ): RenderedCommand {
+    checkNumbers(batch, slot)
+    const [first] = items
+    if (first === undefined) throw new RangeError('A batch needs at least one item.')
+    if (!this.forBatches || this.plan.kind === 'itemsAreCommands') {
+      // Not checked for batches: only a batch of one can be rendered, as that item alone.
+      if (items.length === 1) return this.render(first, batch, slot)
+      throw new Error('renderBatch needs a command template parsed with batch: true.')
+    }
+    const describe = (position: number): string => {
+      const item = items[position] as Item
+      const number = itemNumbers?.[position]
+      if (number !== undefined) return describeItem(item, number)
+      return `${describeItem(item, position + 1)} of batch ${batch}`
+    }
+    const valuesOf = (source: string): string[] => {
+      const placeholder = this.placeholders.get(source)
+      if (placeholder === undefined) throw new Error(`Unparsed placeholder ${source}`)
+      const each = placeholder.kind === 'sequence' || placeholder.kind === 'slot' ? [first] : items
+      return each.map((item, position) =>
+        checkedValue(source, placeholder, item, batch, slot, () => describe(position))
+      )
+    }
+    const plan = this.plan
+    switch (plan.kind) {
+      case 'script':
+        return this.shellCommand(
+          plan.parts
+            .map(part =>
+              part.kind === 'text'
+                ? part.text
+                : valuesOf(part.source)
+                    .map(value => quoteInContext(value, part.context))
+                    .join(' ')
+            )
+            .join('')
+        )
+      case 'pwsh': {
+        let script: string
+        try {
+          script = renderPwshBatch(plan.script, valuesOf)
+        } catch (error) {
+          if (!(error instanceof PwshValueError)) throw error
+          throw new PlaceholderError(
+            `Placeholder ${error.sources.join(' and ')} cannot be used for batch ${batch}: ` +
+              error.message
+          )
+        }
+        return this.shellCommand(script)
+      }
+      case 'words': {
+        const words = plan.words.flatMap(parts => {
+          const [only] = parts
+          if (parts.length === 1 && only?.kind === 'placeholder') return valuesOf(only.source)
+          // Checked at parse time: only {#} and {%} stand inside a longer word.
+          return [
+            parts
+              .map(part => (part.kind === 'text' ? part.text : valuesOf(part.source)[0]))
+              .join('')
+          ]
+        })
+        return this.directCommand(words, first, batch)
+      }
+    }
   }
 
   /**
@@ -266,36 +339,18 @@ export class CommandTemplate {
    * placeholder and the item.
    */
   render(item: Item, seq: number, slot: number): RenderedCommand {
-    for (const [name, number] of [
-      ['seq', seq],
-      ['slot', slot]
-    ] as const) {
-      if (!Number.isSafeInteger(number) || number < 0) {
-        throw new RangeError(`${name} must be a whole number, not ${number}.`)
-      }
-    }
+    checkNumbers(seq, slot)
     const values = new Map<string, string>()
     const value = (source: string): string => {
       const known = values.get(source)
       if (known !== undefined) return known
       const placeholder = this.placeholders.get(source)
       if (placeholder === undefined) throw new Error(`Unparsed placeholder ${source}`)
-      const result = valueOf(placeholder, item, seq, slot)
-      if ('problem' in result) {
-        throw new PlaceholderError(
-          `Placeholder ${source} names nothing in ${describeItem(item, seq)}: ${result.problem}`,
-          true
-        )
-      }
-      const unsendable = unsendableCharacter(result.value)
-      if (unsendable !== undefined) {
-        throw new PlaceholderError(
-          `Placeholder ${source} cannot be used for ${describeItem(item, seq)}: its value ` +
-            `contains ${unsendable}, which no command line can carry.`
-        )
-      }
-      values.set(source, result.value)
-      return result.value
+      const result = checkedValue(source, placeholder, item, seq, slot, () =>
+        describeItem(item, seq)
+      )
+      values.set(source, result)
+      return result
     }
 
     const plan = this.plan
@@ -395,7 +450,50 @@ export class CommandTemplate {
   }
 }
 
-function parsePlan(template: string, shell: Shell): Plan {
+/** Throws RangeError unless seq and slot are whole numbers. */
+function checkNumbers(seq: number, slot: number): void {
+  for (const [name, number] of [
+    ['seq', seq],
+    ['slot', slot]
+  ] as const) {
+    if (!Number.isSafeInteger(number) || number < 0) {
+      throw new RangeError(`${name} must be a whole number, not ${number}.`)
+    }
+  }
+}
+
+/** A placeholder's value for an item, or PlaceholderError naming the item as `described`. */
+function checkedValue(
+  source: string,
+  placeholder: Placeholder,
+  item: Item,
+  seq: number,
+  slot: number,
+  described: () => string
+): string {
+  const result = valueOf(placeholder, item, seq, slot)
+  if ('problem' in result) {
+    throw new PlaceholderError(
+      `Placeholder ${source} names nothing in ${described()}: ${result.problem}`,
+      true
+    )
+  }
+  const unsendable = unsendableCharacter(result.value)
+  if (unsendable !== undefined) {
+    throw new PlaceholderError(
+      `Placeholder ${source} cannot be used for ${described()}: its value ` +
+        `contains ${unsendable}, which no command line can carry.`
+    )
+  }
+  return result.value
+}
+
+/** Whether a placeholder's value is one number ({#}, {%}), the same for every item of a batch. */
+function isNumeric(source: string): boolean {
+  return matchPlaceholder(source, 0)?.numeric === true
+}
+
+function parsePlan(template: string, shell: Shell, batch: boolean): Plan {
   try {
     if (shell === Shell.None) {
       const words = splitWords(template, matchPlaceholder)
@@ -406,11 +504,17 @@ function parsePlan(template: string, shell: Shell): Plan {
           'The command template starts with an empty word, which names no program.'
         )
       }
+      if (batch) checkBatchWords(words, isNumeric)
       return { kind: 'words', words }
     }
-    if (shell === Shell.Pwsh)
-      return { kind: 'pwsh', script: lexPwshScript(template, matchPlaceholder) }
-    return { kind: 'script', parts: lexScript(template, shell, matchPlaceholder) }
+    if (shell === Shell.Pwsh) {
+      const script = lexPwshScript(template, matchPlaceholder)
+      if (batch) checkBatchPwsh(template, script.parts, isNumeric)
+      return { kind: 'pwsh', script }
+    }
+    const parts = lexScript(template, shell, matchPlaceholder)
+    if (batch) checkBatchScript(template, parts, isNumeric)
+    return { kind: 'script', parts }
   } catch (error) {
     if (error instanceof ShellSyntaxError) throw new TemplateError(error.message)
     throw error
