@@ -19,7 +19,7 @@ export const FULL_RECORD: Required<Omit<TaskRecord, 'reusedFrom'>> = {
   exitCode: 0,
   signal: 'SIGTERM',
   durationMs: 1234.5,
-  batch: 3,
+  batch: 1,
   attempts: 2,
   command: "fix 'src/a.ts'",
   slot: 2,
@@ -81,6 +81,7 @@ export function fullShardReport(
     haltReason: 'total-timeout of 1s',
     haltKind: HaltKind.Timeout,
     shard,
-    run: { id: 9_876_543_210, attempt: 3 }
+    run: { id: 9_876_543_210, attempt: 3 },
+    batchSize: 'auto'
   })
 }

@@ -40,6 +40,34 @@ export function record(
   }
 }
 
+/**
+ * The records of one batch, one per member (`[index, item]`, in input order), as a run writes
+ * them: each has the batch's status, exit code, times, slot, attempts, output and command, and
+ * `batch`; what the command wrote to its step files is on the first member only.
+ */
+export function batchRecords(
+  batch: number,
+  members: readonly (readonly [number, Item])[],
+  status: TaskStatus,
+  extra: Partial<TaskRecord> = {}
+): TaskRecord[] {
+  const [first] = members
+  if (first === undefined) throw new Error('A batch has at least one item.')
+  const texts = members.map(([, item]) => (typeof item === 'string' ? item : JSON.stringify(item)))
+  const shared = record(first[0], first[1], status, {
+    command: `echo ${texts.join(' ')}`,
+    ...extra
+  })
+  return members.map(([index, item], position) => ({
+    ...shared,
+    index,
+    item,
+    batch,
+    outputs: position === 0 ? shared.outputs : {},
+    summary: position === 0 ? shared.summary : ''
+  }))
+}
+
 /** A run report over the given records. */
 export function report(records: TaskRecord[], extra: Partial<RunReport> = {}): RunReport {
   return {

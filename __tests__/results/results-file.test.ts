@@ -151,13 +151,19 @@ describe('the results file', () => {
       .map(agreeing)
     let cases = 0
     fc.assert(
-      fc.property(fc.array(anyRecord, { maxLength: 4 }), records => {
+      fc.property(fc.array(anyRecord, { maxLength: 4 }), drawn => {
         cases++
+        // Each record with a batch is a batch of its own, numbered 1, 2, … as a run numbers them.
+        let batches = 0
+        const records = drawn.map(one =>
+          one.batch === undefined ? one : Object.assign(one, { batch: ++batches })
+        )
         // Only a halt cancels a task.
         const halt = records.some(one => one.status === TaskStatus.Cancelled)
           ? { haltReason: 'fail-fast after 1 failure', haltKind: HaltKind.Failures }
           : {}
-        const written = report(records, { workers: 64, ...halt })
+        const batched = batches > 0 ? { batchSize: 'auto' as const } : {}
+        const written = report(records, { workers: 64, ...halt, ...batched })
         const read = parseResultsFile(resultsFileText(written), 'r.json')
         // fast-check's objects have no prototype: compare values, then the keys each record has.
         expect(read).toEqual(written)
@@ -195,6 +201,7 @@ describe('the results file', () => {
     // The file predates `blockedBy`, the run and reuse fields too: it is read without them.
     const before = fullShardReport([{ ...FULL_RECORD }])
     delete before.run
+    delete before.batchSize
     for (const one of before.records) {
       for (const key of [
         'blockedBy',

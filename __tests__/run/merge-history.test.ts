@@ -45,6 +45,23 @@ function merged(previous: History, files: RunReport[]): History {
 const OK = TaskStatus.Success
 
 describe('historyAfterMerge', () => {
+  it("records each item of a shard's batch with its share of the batch's time", () => {
+    // Batch numbers start at 1 in each shard: a batch is one shard's, never the merge's.
+    const files = [0, 1, 2].map(index =>
+      report(
+        [index, index + 3].map(item =>
+          record(item, `item-${item}`, OK, { batch: 1, durationMs: 800 })
+        ),
+        { shard: shardInfo(index), run: { id: 100, attempt: 1 }, batchSize: 2 }
+      )
+    )
+    const history = merged(emptyHistory(), files)
+    const durations = [0, 1, 2, 3, 4, 5].map(
+      item => history.items.get(`item-${item}`)?.results[0]?.durationMs
+    )
+    expect(durations).toEqual([400, 400, 400, 400, 400, 400])
+  })
+
   it('records each shard under its own attempt, and never counts a shard merged again twice', () => {
     const first = [
       shard(0, 1, [OK, OK]),

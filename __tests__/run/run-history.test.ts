@@ -37,6 +37,21 @@ describe('recordRun', () => {
     expect(recordRun(memory, dry, KEYS, { dryRun: true }).history).toBe(memory.history)
   })
 
+  it("records each item of a batch with its share of the batch's time", () => {
+    const memory = { history: emptyHistory(), identity: RUN }
+    const batched = report([
+      record(0, 'a', TaskStatus.Success, { batch: 1, durationMs: 900 }),
+      record(1, 'b', TaskStatus.Success, { batch: 1, durationMs: 900 }),
+      record(2, 'c', TaskStatus.Success, { batch: 1, durationMs: 900 }),
+      record(3, 'd', TaskStatus.Success, { batch: 2, durationMs: 400 })
+    ])
+    const { history } = recordRun(memory, batched, KEYS, { dryRun: false })
+    const durations = KEYS.map(key => history.items.get(key)?.results[0]?.durationMs)
+    expect(durations).toEqual([300, 300, 300, 400])
+    // The report keeps the batch's real time on each item.
+    expect(batched.records.map(r => r.durationMs)).toEqual([900, 900, 900, 400])
+  })
+
   it('keeps the split of a sharded run on its run entry', () => {
     const split = { total: 2, itemsDigest: 'd', shardOf: [0, 1, 0, 1] }
     const memory = { history: emptyHistory(), identity: RUN }

@@ -4,7 +4,7 @@ import { isFlaky, type TaskRecord } from '../model/task-record.js'
 import { resolveProgram } from '../system/shell-path.js'
 import { type CommandTemplate, type RenderedCommand } from '../template/template.js'
 import { type RunResult } from './process-runner.js'
-import { itemEnvironment } from './item-environment.js'
+import { batchEnvironment, itemEnvironment } from './item-environment.js'
 import { runProcess } from './process-runner.js'
 import { type Attempts, withRetries } from './retry-policy.js'
 import { type TaskContext, type TaskReport } from './scheduler.js'
@@ -126,22 +126,27 @@ export function commandTask(
   }
   return async (prepared, context) => {
     const overrides = prepared.overrides ?? {}
-    const { index } = prepared
-    const seq = index + 1
+    const { index, batch } = prepared
+    // A batch is numbered by its batch number ({#}, PARALLEL_SEQ), an item by its place.
+    const seq = batch?.number ?? index + 1
     const { slot, signal } = context
     const command = options.template.usesSlot
-      ? options.template.render(prepared.item, seq, slot)
+      ? renderAt(options.template, prepared, slot)
       : prepared.command
     const output = new TaskOutput({ tempDir: options.tempDir, retain: options.log.replaysOutput })
     const file = resolveProgram(command.file)
     const files = filesOf(slot)
     const { item, spawnRoom } = prepared
-    const { env, fileText } = itemEnvironment(
-      options.env,
-      overrides.env,
-      { item, seq, slot, spawnRoom },
-      files
-    )
+    const items = batch?.members.map(member => member.item)
+    const { env, fileText } =
+      items === undefined
+        ? itemEnvironment(options.env, overrides.env, { item, seq, slot, spawnRoom }, files)
+        : batchEnvironment(
+            options.env,
+            overrides.env,
+            { items, batch: seq, slot, spawnRoom },
+            files
+          )
     const onOutput = (chunk: Buffer): Promise<void> | void => {
       output.write(chunk)
       return options.log.output(index, item, chunk)
@@ -188,6 +193,18 @@ export function commandTask(
   }
 }
 
+/** The command of an item or a batch rendered again for the slot it starts in ({%}). */
+function renderAt(
+  template: CommandTemplate,
+  prepared: PreparedItem,
+  slot: number
+): RenderedCommand {
+  const { batch } = prepared
+  if (batch === undefined) return template.render(prepared.item, prepared.index + 1, slot)
+  const items = batch.members.map(member => member.item)
+  return template.renderBatch(items, batch.number, slot)
+}
+
 /** What the task wrote to its own files; what it did to them must not cost its output or record. */
 async function collectFiles(
   files: TaskFiles,
@@ -231,6 +248,7 @@ function taskRecord(
     exitCode: result.exitCode,
     signal: result.signal,
     durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
+    ...(prepared.batch === undefined ? {} : { batch: prepared.batch.number }),
     attempts,
     command: command.display,
     slot,

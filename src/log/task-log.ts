@@ -14,6 +14,12 @@ import { taskHeadline, taskTitle } from './task-title.js'
 
 export { streamSink, type LogSink } from './log-sink.js'
 
+/** How the log names a batch: in its group's headline, and before its lines in stream mode. */
+export interface BatchTitles {
+  group: string
+  prefix: string
+}
+
 /** Longest line fragment a stream-mode task may hold back while waiting for its newline. */
 const MAX_PENDING_LINE = 64 * 1024
 
@@ -36,10 +42,15 @@ export class TaskLog implements TaskOutputLog {
   /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
   private readonly streamGuard: CommandGuard
 
+  /**
+   * `batchTitles`: under `batch-size`, each batch's titles (batchTitle) by the index of its first
+   * item, which its task is known by: its group's and, shorter, its stream lines' prefix.
+   */
   constructor(
     private readonly mode: LogMode,
     private readonly sink: LogSink,
-    private readonly commands: WorkflowCommands = WorkflowCommands.Annotations
+    private readonly commands: WorkflowCommands = WorkflowCommands.Annotations,
+    private readonly batchTitles: ReadonlyMap<number, BatchTitles> = new Map()
   ) {
     this.streamGuard = new CommandGuard(commands)
   }
@@ -118,7 +129,9 @@ export class TaskLog implements TaskOutputLog {
 
   private async print(record: TaskRecord, output: TaskOutput): Promise<void> {
     try {
-      const headline = taskHeadline(record)
+      const batch =
+        record.batch === undefined ? undefined : this.batchTitles.get(record.index)?.group
+      const headline = taskHeadline(record, batch)
       switch (this.mode) {
         case LogMode.Grouped:
           await this.printGroup(headline, record, output)
@@ -209,7 +222,7 @@ export class TaskLog implements TaskOutputLog {
     const continued = this.continued.delete(index)
     let prefix = this.prefixes.get(index)
     if (prefix === undefined) {
-      const text = streamPrefix(index, item)
+      const text = streamPrefix(index, item, this.batchTitles.get(index)?.prefix)
       prefix = { inline: Buffer.from(`${text} `), alone: Buffer.from(`${text} ⤵\n`) }
       this.prefixes.set(index, prefix)
     }
@@ -232,9 +245,12 @@ function ownLine(text: string): string {
   return `${neutraliseInline(text)}\n`
 }
 
-/** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
-function streamPrefix(index: number, item: TaskRecord['item']): string {
-  return `[${neutraliseInline(taskTitle(index, item, 40))}]`
+/**
+ * The prefix of a stream-mode line: the task's number and item (or its batch's title), unable to
+ * start a command.
+ */
+function streamPrefix(index: number, item: TaskRecord['item'], batch?: string): string {
+  return `[${neutraliseInline(batch ?? taskTitle(index, item, 40))}]`
 }
 
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */

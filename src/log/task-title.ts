@@ -13,14 +13,36 @@ export function taskTitle(index: number, item: Item, max = 80): string {
 }
 
 /**
+ * How the log names a batch: its number and its first items, `Batch 3 (a.ts, b.ts, c.ts and 47
+ * more)`, at most three named (each cut to 40 characters) and fewer when the title would be longer
+ * than `max`, the last one left then cut.
+ */
+export function batchTitle(number: number, items: readonly Item[], max = 120): string {
+  const title = (named: number, width: number): string => {
+    const labels = items.slice(0, named).map(item => itemLabel(item, width))
+    const more = items.length - named
+    return `Batch ${number} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`
+  }
+  let named = Math.min(3, items.length)
+  while (named > 1 && [...title(named, 40)].length > max) named--
+  const text = title(named, 40)
+  const over = [...text].length - max
+  // One name left and still too long: that name gives way, never the count.
+  return over > 0 ? title(named, Math.max(1, 40 - over)) : text
+}
+
+/**
  * The one line that says how a task ended, used as its group title:
  * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
  * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`, `♻️ #3 lint: reused (succeeded in run
- * 123, attempt 1)`.
+ * 123, attempt 1)`. A batch's `title` names the batch instead (batchTitle).
  */
-export function taskHeadline(record: TaskRecord): string {
+export function taskHeadline(
+  record: TaskRecord,
+  title = taskTitle(record.index, record.item)
+): string {
   const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : ''
-  return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`
+  return `${STATUS_MARK[record.status]} ${title}: ${howItEnded(record)}${retried}`
 }
 
 /**

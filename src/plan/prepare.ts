@@ -3,7 +3,12 @@ import { resolve } from 'node:path'
 import { type PreparedItem } from '../exec/command-task.js'
 import { type RunPlan } from './run-plan.js'
 import { Inputs } from '../action/action-yml.js'
-import { type ExecutionSettings, type ItemsMode, type TasksMode } from '../inputs/settings.js'
+import {
+  type BatchSize,
+  type ExecutionSettings,
+  type ItemsMode,
+  type TasksMode
+} from '../inputs/settings.js'
 import { type Shell } from '../model/shell.js'
 import { type Item } from '../model/item.js'
 import { historyKeys } from '../model/history.js'
@@ -26,6 +31,9 @@ import {
 } from '../template/template.js'
 import { unsendableCharacter } from '../model/unsendable.js'
 import { itemSourcesRenderer, taskSources } from './source-patterns.js'
+import { batchPriorities, describeSplit, formBatches, splitToFit } from './batches.js'
+import { type Timings } from '../results/timings-file.js'
+import { estimateDurations } from './timings.js'
 
 /** Where prepared tasks come from: items through a command template, or named tasks. */
 export type TaskSource = ItemsMode | TasksMode
@@ -49,13 +57,14 @@ export function prepareRun(
       : spawnBudget(workDirectory, Math.max(1, Math.min(execution.maxWorkers, count)), count)
   if (source.kind === 'tasks') return prepareTasks(source.tasks, execution, budget)
   const command = source.command ?? ''
-  const template = parseTemplate(command, execution.shell)
+  const template = parseTemplate(command, execution.shell, execution.batchSize !== 1)
   const sources =
     source.sources === undefined
       ? undefined
       : itemSourcesRenderer(source.sources, execution, source.source)
   try {
-    return prepareItems(source.items, template, source.source, budget, sources)
+    const plan = prepareItems(source.items, template, source.source, budget, sources)
+    return { ...plan, itemsInput: source.source, spawnBudget: budget }
   } catch (error) {
     if (!(error instanceof PlaceholderError)) throw error
     // A placeholder that names nothing is the template's fault; a value no command can carry, the item's.
@@ -128,16 +137,93 @@ function prepareTasks(
   }
 }
 
-/** Parses the command template, naming the input when it is unusable. */
-function parseTemplate(command: string, shell: Shell): CommandTemplate {
+/** Parses the command template (for batches when `batch`), naming the input when it is unusable. */
+function parseTemplate(command: string, shell: Shell, batch: boolean): CommandTemplate {
   try {
-    return CommandTemplate.parse(command, shell)
+    return CommandTemplate.parse(command, shell, { batch })
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error
     throw new Error(`Invalid ${Inputs.Command} '${cut(command, 80)}': ${error.message}`, {
       cause: error
     })
   }
+}
+
+/**
+ * Forms the batches of the plan's items that run (`batch-size` not 1; reused items never enter
+ * one), renders each batch's command and checks that it can start, halving a batch too long for
+ * one command line until each part fits. Durations known from earlier runs balance `auto` and
+ * order the batches, longest first. Sets `plan.batches`; returns the line that says what was split.
+ */
+export function prepareBatches(
+  plan: RunPlan,
+  size: BatchSize,
+  workers: number,
+  durations: Timings
+): string | undefined {
+  const runs = plan.prepared
+    .map((_, position) => position)
+    .filter(position => plan.reused?.has(position) !== true)
+  const keys = runs.map(position => plan.keys[position] as string)
+  const estimates = keys.some(key => durations.has(key))
+    ? estimateDurations(keys, durations)
+    : undefined
+  const positionsOf = (batch: readonly number[]): number[] =>
+    batch.map(member => runs[member] as number)
+  const formed = formBatches(runs.length, size, workers, estimates)
+  // Checked with the highest batch number there can be: a part that fits keeps fitting as {#}.
+  const split = splitToFit(
+    formed,
+    batch => batchCommand(plan, positionsOf(batch), runs.length).problem === undefined
+  )
+  plan.batches = split.batches.map((batch, number) => {
+    const { prepared, problem } = batchCommand(plan, positionsOf(batch), number + 1)
+    // Only a batch of one item can still be too long: that item is refused as on its own.
+    if (prepared === undefined) throw new Error(problem)
+    return prepared
+  })
+  const explicit = runs.map(position => plan.priorities[position] ?? 0)
+  plan.batchPriorities = batchPriorities(split.batches, explicit, estimates)
+  return describeSplit(split)
+}
+
+/** The prepared command of one batch (items by plan position), or why it cannot start. */
+function batchCommand(
+  plan: RunPlan,
+  positions: readonly number[],
+  number: number
+): { prepared?: PreparedItem; problem?: string } {
+  const members = positions.map(position => {
+    const { item, index } = plan.prepared[position] as PreparedItem
+    return { item, index }
+  })
+  const items = members.map(member => member.item)
+  const first = members[0] as { item: Item; index: number }
+  const budget = batchBudget(plan.spawnBudget, items.length)
+  const command = plan.template.renderBatch(items, number, 1)
+  // {%} is rendered again at start: count it with the longest slot number.
+  const longest = plan.template.usesSlot
+    ? plan.template.renderBatch(items, number, budget?.slots ?? 1)
+    : command
+  const input = plan.itemsInput ?? Inputs.Items
+  const where =
+    members.length === 1
+      ? `Invalid ${input}: item ${first.index + 1} (${itemLabel(first.item, 40)})`
+      : `Invalid ${input}: batch ${number} (${members.length} items)`
+  try {
+    const spawnRoom = checkSpawnable(where, items, longest, undefined, budget)
+    const batch = { number, members }
+    return { prepared: { index: first.index, item: first.item, command, spawnRoom, batch } }
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/** The spawn budget of a batch: PARALLEL_BATCH_SIZE is one more variable every batch gets. */
+function batchBudget(budget: SpawnBudget | undefined, size: number): SpawnBudget | undefined {
+  if (budget === undefined) return undefined
+  const variable = `PARALLEL_BATCH_SIZE=${size}`.length + 1
+  return { ...budget, environmentBytes: budget.environmentBytes + variable }
 }
 
 /**

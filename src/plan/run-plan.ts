@@ -1,6 +1,7 @@
 import { type PreparedItem } from '../exec/command-task.js'
 import { type ShardInfo } from '../model/shard.js'
 import { type ReusedFrom } from '../model/task-record.js'
+import { type SpawnBudget } from '../exec/task-environment.js'
 import { type CommandTemplate } from '../template/template.js'
 
 /** Everything decided before the first command starts. */
@@ -25,4 +26,10 @@ export interface RunPlan {
    * reused (`PreparedItem.batch` set), in batch order; undefined without batches.
    */
   batches?: PreparedItem[]
+  /** For each batch, its scheduler priority (see batchPriorities); with `batches` only. */
+  batchPriorities?: number[]
+  /** The input that gave the items, for errors found while forming batches (`items` unless set). */
+  itemsInput?: string
+  /** What a command may take to start, as prepareRun checked each item's; undefined: not checked. */
+  spawnBudget?: SpawnBudget
 }

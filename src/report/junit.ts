@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { commandRuns } from '../model/batch-runs.js'
 import { distinctLabels } from '../model/labels.js'
 import { counted } from '../model/words.js'
 import { type RunReport } from '../model/run-report.js'
@@ -49,10 +50,11 @@ export function junitXml(report: RunReport): string {
   const missing = itemsWithoutResult(report)
   // Reporters tell test cases apart by name: shared names get their task's number.
   const label = distinctLabels(report.records, JUNIT_NAME_MAX)
+  const batchOf = batchesOf(report, label)
   const cases: TestCase[] = [
     ...report.records.map(record => ({
       index: record.index,
-      xml: recordCase(record, report, label(record))
+      xml: recordCase(record, report, label(record), batchOf(record))
     })),
     ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
     ...(missing.rest > 0
@@ -87,8 +89,41 @@ export function junitXml(report: RunReport): string {
   ].join('\n')
 }
 
+/** What a testcase says of the batch its item ran in. */
+interface BatchPlace {
+  /** ` in batch 3 of 50 items`. */
+  note: string
+  /** Where the batch's output is, for every member but the first: its output is shown once. */
+  outputWith?: string
+}
+
+/**
+ * Each record's place in its batch, if it ran in one: a batch's members share one command and its
+ * output, which its first member's testcase holds and the others' point to.
+ */
+function batchesOf(
+  report: RunReport,
+  label: (record: TaskRecord) => string
+): (record: TaskRecord) => BatchPlace | undefined {
+  const places = new Map<TaskRecord, BatchPlace>()
+  for (const run of commandRuns(report.records, report)) {
+    const [first] = run
+    if (first.batch === undefined) continue
+    const note = ` in batch ${first.batch} of ${counted(run.length, 'item')}`
+    run.forEach((member, position) =>
+      places.set(member, position === 0 ? { note } : { note, outputWith: label(first) })
+    )
+  }
+  return record => places.get(record)
+}
+
 /** The testcase of an item's record. */
-function recordCase(record: TaskRecord, report: RunReport, name: string): string {
+function recordCase(
+  record: TaskRecord,
+  report: RunReport,
+  name: string,
+  batch?: BatchPlace
+): string {
   const open =
     `<testcase name="${xmlAttribute(name)}" ` +
     `classname="${JUNIT_SUITE}" time="${seconds(record.durationMs)}"`
@@ -98,8 +133,8 @@ function recordCase(record: TaskRecord, report: RunReport, name: string): string
     case TaskStatus.Failure:
     case TaskStatus.TimedOut:
       return (
-        `${open}><failure message="${xmlAttribute(plainText(failureOf(record)))}" type="${record.status}">` +
-        `${xmlText(plainText(record.outputTail))}</failure></testcase>`
+        `${open}><failure message="${xmlAttribute(plainText(failureOf(record, batch?.note)))}" type="${record.status}">` +
+        `${xmlText(failureText(record, batch))}</failure></testcase>`
       )
     case TaskStatus.Skipped:
     case TaskStatus.Cancelled:
@@ -117,10 +152,23 @@ function missingCase(name: string): string {
   )
 }
 
-/** How a task failed: its exit code, its signal, the error, and its attempts when retried. */
-function failureOf(record: TaskRecord): string {
+/**
+ * A failed task's output; for a batch's members but the first, where the batch's output is (it
+ * is shown once, not once per item).
+ */
+function failureText(record: TaskRecord, batch: BatchPlace | undefined): string {
+  if (batch?.outputWith === undefined) return plainText(record.outputTail)
+  return `The output of batch ${record.batch} is with its first item, ${batch.outputWith}.`
+}
+
+/**
+ * How a task failed: its exit code, its signal, its batch, the error, and its attempts when
+ * retried.
+ */
+function failureOf(record: TaskRecord, batchNote = ''): string {
   return (
     (record.status === TaskStatus.TimedOut ? 'timed out' : 'failed') +
+    batchNote +
     (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
     (record.signal !== null ? ` (${record.signal})` : '') +
     (record.attempts > 1 ? ` after ${record.attempts} attempts` : '') +

@@ -104,6 +104,8 @@ export function mergeReports(
     haltKind: mergedHaltKind(ordered),
     // The latest attempt's: the merged report is of that attempt, whichever files it re-ran.
     ...(run === undefined ? {} : { run }),
+    // Batch numbers stay as each file has them (a batch is known by its file and number).
+    ...mergedBatchSize(ordered),
     // Shards that all were dry runs merge into one; any real shard makes the merge real.
     ...(ordered.length > 0 && ordered.every(file => file.report.dryRun === true)
       ? { dryRun: true as const }
@@ -168,6 +170,13 @@ function mergeRecords(
   records.sort((a, b) => a.index - b.index)
   if (renumber) records.forEach((record, index) => (record.index = index))
   return { records, problems, slotsPerFile }
+}
+
+/** The files' batch-size when they all ran with the same one (the shards of one run do). */
+function mergedBatchSize(files: readonly ResultsFile[]): Pick<RunReport, 'batchSize'> {
+  const sizes = new Set(files.map(file => file.report.batchSize))
+  const [size] = sizes
+  return sizes.size === 1 && size !== undefined ? { batchSize: size } : {}
 }
 
 /** The shards of the split no file came from, in order. */

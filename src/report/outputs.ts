@@ -1,7 +1,8 @@
 import * as core from '../action/actions-core.js'
 import { Outputs } from '../action/action-yml.js'
 import { monotonicMs } from '../model/duration.js'
-import { distinctLabels, itemLabel } from '../model/labels.js'
+import { commandRunName, commandRuns, type CommandRun } from '../model/batch-runs.js'
+import { distinctLabels } from '../model/labels.js'
 import { count, counted } from '../model/words.js'
 import { failedItems, jsonArrayWithin, publicResult } from './results.js'
 import { type RunReport } from '../model/run-report.js'
@@ -55,22 +56,31 @@ export function setOutputs(report: RunReport, resultsFile: string): void {
 }
 
 /**
- * One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS, titled by its item:
- * the log's headline of the task, its error and a few lines of its output (annotationLines).
+ * One error annotation per unsuccessful task or batch (its items share one command and output),
+ * at most MAX_TASK_ANNOTATIONS, titled by its item or by the batch's number and first items: the
+ * log's headline of the task, its error and a few lines of its output (annotationLines).
  */
 export function annotateFailures(report: RunReport): void {
-  // As the summary: a task cancelled by a won stop-on-success race is not a failure.
-  const failures = report.records.filter(failsTheRun(report))
-  for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
+  for (const run of failedRuns(report).slice(0, MAX_TASK_ANNOTATIONS)) {
+    const [record] = run
+    const title = commandRunName(run, 200)
     // The line that titles the task's group in the log, so that the annotation leads to it.
-    const headline = taskHeadline(record)
+    const headline = record.batch === undefined ? taskHeadline(record) : taskHeadline(record, title)
     const detail = [
       ...(record.error === null ? [] : [annotationError(record.error)]),
       ...annotationLines(record.outputTail)
     ]
     const message = detail.length === 0 ? headline : `${headline}:\n${detail.join('\n')}`
-    core.error(tailCut(message, MAX_ANNOTATION_CHARS), { title: itemLabel(record.item, 200) })
+    core.error(tailCut(message, MAX_ANNOTATION_CHARS), { title })
   }
+}
+
+/**
+ * The tasks that failed the run, a batch's items together. As the summary: a task cancelled by a
+ * won stop-on-success race is not a failure.
+ */
+function failedRuns(report: RunReport): CommandRun[] {
+  return commandRuns(report.records.filter(failsTheRun(report)), report)
 }
 
 /**
@@ -95,7 +105,10 @@ export function failureMessage(report: RunReport): string | undefined {
   const named = failures.slice(0, 5).map(distinctLabels(report.records, 60))
   const more =
     failures.length > named.length ? `, and ${count(failures.length - named.length)} more` : ''
-  const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS)
+  // Items of the batches past the annotations sent.
+  const unannotated = failedRuns(report)
+    .slice(MAX_TASK_ANNOTATIONS)
+    .reduce((sum, run) => sum + run.length, 0)
   const note = unannotated > 0 ? ` (${count(unannotated)} not annotated; see the job summary)` : ''
   const list = named.length > 0 ? `: ${named.join(', ')}${more}` : ''
   return (
@@ -114,13 +127,17 @@ export function annotateFlaky(
   report: RunReport,
   room = WARNINGS_PER_STEP - core.sentWarnings()
 ): void {
-  const flaky = report.records.filter(isFlaky)
+  // A flaky batch is one warning: its items were retried together.
+  const flaky = commandRuns(report.records.filter(isFlaky), report)
   const shown = flaky.length <= room ? flaky : flaky.slice(0, Math.max(0, room - 1))
-  for (const record of shown) {
-    const message = `${taskHeadline(record)}: flaky, it failed and then succeeded on a retry.`
-    core.warning(message, { title: itemLabel(record.item, 200) })
+  for (const run of shown) {
+    const [record] = run
+    const title = commandRunName(run, 200)
+    const headline = record.batch === undefined ? taskHeadline(record) : taskHeadline(record, title)
+    core.warning(`${headline}: flaky, it failed and then succeeded on a retry.`, { title })
   }
-  const more = flaky.length - shown.length
+  // Counted in tasks: a batch not warned of leaves out each of its items.
+  const more = flaky.slice(shown.length).reduce((sum, run) => sum + run.length, 0)
   if (more === 0) return
   const others = shown.length > 0 ? 'more ' : ''
   const message =

@@ -79,7 +79,9 @@ export async function publishOutputs(
   // The older timings file, for a `timings` input of a version before `history`: this run's
   // records too, since a merge leaves files written outside a workflow run out of the history.
   const durations = durationsBefore(outcome.history)
-  const timingsFile = await writeTimings(workDirectory, durations, report.records).catch(() => '')
+  const timingsFile = await writeTimings(workDirectory, durations, report.records, report).catch(
+    () => ''
+  )
   await files.attempt(() => {
     setOutputs(report, resultsFile)
     core.setOutput(Outputs.JunitFile, junitFile)

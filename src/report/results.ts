@@ -1,3 +1,4 @@
+import { commandRuns } from '../model/batch-runs.js'
 import { type RunReport } from '../model/run-report.js'
 import { type Item } from '../model/item.js'
 import { isFlaky, isUnsuccessful, type TaskRecord } from '../model/task-record.js'
@@ -85,9 +86,12 @@ export function describeResolves(records: readonly TaskRecord[]): string | undef
   )
 }
 
-/** Sum of task times over wall time: how much faster than running the tasks one by one. */
+/**
+ * Sum of task times over wall time: how much faster than running the tasks one by one. A batch's
+ * time counts once, not once per item (each of its records holds the whole batch's time).
+ */
 export function speedUp(report: RunReport): number {
-  const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0)
+  const busy = commandRuns(report.records, report).reduce((sum, [run]) => sum + run.durationMs, 0)
   return report.durationMs > 0 ? busy / report.durationMs : 0
 }
 
@@ -95,12 +99,12 @@ export function speedUp(report: RunReport): number {
 const NOTABLE_SPEED_UP = 1.1
 
 /**
- * The speed-up when it says something about running in parallel: at least 2 tasks ran, on more
+ * The speed-up when it says something about running in parallel: at least 2 commands ran, on more
  * than 1 worker, at least NOTABLE_SPEED_UP faster; else undefined (a single task or worker reads
  * as a slow-down, as wall time also holds what the run does around its tasks).
  */
 export function notableSpeedUp(report: RunReport): number | undefined {
-  const ran = report.records.filter(record => record.startedAt !== null).length
+  const ran = commandRuns(report.records, report).filter(([run]) => run.startedAt !== null).length
   const value = speedUp(report)
   return ran >= 2 && report.workers > 1 && value >= NOTABLE_SPEED_UP ? value : undefined
 }

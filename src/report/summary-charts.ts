@@ -1,5 +1,5 @@
 import { itemText } from '../model/item.js'
-import { itemLabel } from '../model/labels.js'
+import { fileOfSlot } from '../model/batch-runs.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
@@ -8,7 +8,7 @@ import { dependencyFlowchart } from './mermaid-flowchart.js'
 import { ganttChart } from './mermaid-gantt.js'
 import { busyWorkersChart } from './mermaid-xychart.js'
 import { escapeHtml } from './markdown-escape.js'
-import { slotTimes, type TimelineTask } from './timeline-tasks.js'
+import { slotTimes, timelineTasks, type TimelineTask } from './timeline-tasks.js'
 
 /** Runs with at most this many tasks show their charts open; larger ones collapse them. */
 const OPEN_CHARTS_UP_TO = 20
@@ -41,21 +41,16 @@ function timelineBlocks(report: RunReport, open: string): string[] {
   if (ran.length === 0) return []
   const groups = report.merged?.slotsPerFile ?? []
   const originOf = origins(ran, groups)
-  const tasks: TimelineTask[] = ran.map(record => ({
-    label: itemLabel(record.item, 200),
-    slot: record.slot ?? 1,
-    startMs: (record.startedAt as number) - originOf(record),
-    endMs: (record.endedAt as number) - originOf(record),
-    status: record.status
-  }))
+  // One bar per command: a batch's members share its one process.
+  const tasks = timelineTasks(ran, report, originOf)
   const own = groups.length > 1 ? ', each shard from its own start' : ''
-  const workers = `${counted(ran.length, 'task')} on ${counted(report.workers, 'worker')}${own}`
-  if (ran.length <= EVERY_TASK_UP_TO) {
+  const workers = `${drawnCount(tasks.length, ran.length)} on ${counted(report.workers, 'worker')}${own}`
+  if (tasks.length <= EVERY_TASK_UP_TO) {
     const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO })
     return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)]
   }
   const busy = busyWorkersChart(tasks, report.workers)
-  const { chosen, title } = slowestAndFailed(tasks)
+  const { chosen, title } = slowestAndFailed(tasks, tasks.length < ran.length)
   const gantt = ganttChart(
     chosen.map(index => tasks[index] as TimelineTask),
     { maxEntries: chosen.length }
@@ -76,19 +71,8 @@ function origins(
   ran: readonly TaskRecord[],
   slotsPerFile: readonly number[]
 ): (record: TaskRecord) => number {
-  // The last slot of each file; a record's file is the first whose last slot is not below its own.
-  let last = 0
-  const lastSlots = slotsPerFile.map(slots => (last += slots))
-  const fileOf = (record: TaskRecord): number => {
-    const slot = record.slot ?? 1
-    let [low, high] = [0, lastSlots.length]
-    while (low < high) {
-      const middle = (low + high) >> 1
-      if ((lastSlots[middle] as number) < slot) low = middle + 1
-      else high = middle
-    }
-    return low
-  }
+  const fileOfRecord = fileOfSlot(slotsPerFile)
+  const fileOf = (record: TaskRecord): number => fileOfRecord(record.slot ?? 1)
   const first = new Map<number, number>()
   for (const record of ran) {
     const file = fileOf(record)
@@ -101,7 +85,10 @@ function origins(
  * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
  * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
  */
-function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; title: string } {
+function slowestAndFailed(
+  tasks: readonly TimelineTask[],
+  batches: boolean
+): { chosen: number[]; title: string } {
   const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]))
   const byLength = tasks
     .map((_, index) => index)
@@ -111,9 +98,10 @@ function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; t
     tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut
   const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed)
   const more = otherFailures.slice(0, MORE_FAILURES)
-  let title = `Timeline: the ${count(slowest.length)} slowest of ${counted(tasks.length, 'task')}`
+  const [one, many] = batches ? ['batch', 'batches'] : ['task', 'tasks']
+  let title = `Timeline: the ${count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`
   if (more.length > 0) {
-    const others = counted(otherFailures.length, 'other failed task')
+    const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`)
     const which =
       more.length === otherFailures.length
         ? others
@@ -121,6 +109,13 @@ function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; t
     title += `, and the ${which}`
   }
   return { chosen: [...slowest, ...more], title }
+}
+
+/** What a timeline draws: `12 tasks`, or `3 batches of 12 tasks` when batches hold several. */
+function drawnCount(bars: number, tasks: number): string {
+  return bars === tasks
+    ? counted(tasks, 'task')
+    : `${counted(bars, 'batch', 'batches')} of ${counted(tasks, 'task')}`
 }
 
 /** The note on a chart's title when limits left entries out. */

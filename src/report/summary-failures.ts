@@ -1,9 +1,11 @@
 import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
+import { commandRunName, commandRuns } from '../model/batch-runs.js'
 import { distinctLabels } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, processEnd, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { counted } from '../model/words.js'
 import { escapeHtml } from './markdown-escape.js'
 import { htmlLine } from './summary-text.js'
 import { plainText } from './terminal-text.js'
@@ -22,11 +24,17 @@ const STATUS_RANK: Record<TaskStatus, number> = {
 /** Most of a failure's characters its error may take; its output has the rest. */
 const ERROR_SHARE = 1 / 4
 
-/** One entry of the failures section: a task, and whether its block is shown open. */
+/** One entry of the failures section: a task or a batch, and whether its block is shown open. */
 export interface FailureEntry {
+  /** The task's record, or the first of its batch's: a batch's members share what it did. */
   record: TaskRecord
+  /** How many items the entry stands for: a batch's members, else 1. */
+  items: number
   open: boolean
-  /** The task's name, with its number where another task of the run has the same name. */
+  /**
+   * The task's name, with its number where another task of the run has the same name; a batch's
+   * number and first items.
+   */
   name: string
 }
 
@@ -67,17 +75,24 @@ export function tasksNeedingAttention(report: RunReport): TaskRecord[] {
     .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index)
 }
 
-/** The entries of the failures section: the first one is open, unless it is a skip (one line, no output). */
+/**
+ * The entries of the failures section, one per task or per batch (its members share one command
+ * and its output, shown once): the first one is open, unless it is a skip (one line, no output).
+ */
 export function failureEntries(
   records: readonly TaskRecord[],
-  run: readonly TaskRecord[]
+  report: Pick<RunReport, 'records' | 'merged'>
 ): FailureEntry[] {
-  const label = distinctLabels(run, NAME_CHARS)
-  return records.map((record, position) => ({
-    record,
-    open: position === 0 && record.status !== TaskStatus.Skipped,
-    name: label(record)
-  }))
+  const label = distinctLabels(report.records, NAME_CHARS)
+  return commandRuns(records, report).map((run, position) => {
+    const record = run[0]
+    return {
+      record,
+      items: run.length,
+      open: position === 0 && record.status !== TaskStatus.Skipped,
+      name: record.batch === undefined ? label(record) : commandRunName(run, NAME_CHARS)
+    }
+  })
 }
 
 /**
@@ -86,7 +101,7 @@ export function failureEntries(
  * boundaries only past `maxTailChars`); a skipped task is one line with its reason.
  */
 export function failureBlock(
-  { record, open, name: label }: FailureEntry,
+  { record, items, open, name: label }: FailureEntry,
   maxTailChars: number
 ): string {
   const name = `<code>${escapeHtml(label)}</code>`
@@ -101,7 +116,8 @@ export function failureBlock(
   const ended = htmlLine(processEnd(record), 80)
   const facts = [
     `${mark} ${name} ${STATUS_WORDS[record.status]}${ended === '' ? '' : ` (${ended})`}`,
-    ...runFacts(record)
+    ...runFacts(record),
+    ...(record.batch === undefined ? [] : [counted(items, 'item')])
   ]
   // The error is capped too (a results file may hold one of any size), and the output gets the rest.
   // Test tools colour their output on runners: a page shows the codes as text, so they go.

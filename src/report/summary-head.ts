@@ -1,5 +1,6 @@
 import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
+import { batchCount } from '../model/batch-runs.js'
 import { distinctLabels } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
@@ -33,7 +34,7 @@ export function summaryHead(report: RunReport, title: string): string[] {
   // A reused task succeeded before and that result stands: it counts with the successes.
   const reused = counts.reused > 0 ? ` (${count(counts.reused)} reused)` : ''
   const parts = [
-    `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded + counts.reused)} of ${count(counts.total)} succeeded${reused}</h2>\n`
+    `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded + counts.reused)} of ${count(counts.total)} succeeded${reused}${inBatches(report)}</h2>\n`
   ]
   const label = distinctLabels(report.records, NAME_CHARS)
   const tally = describeCounts(report, counts.total - report.records.length, label)
@@ -48,6 +49,12 @@ export function summaryHead(report: RunReport, title: string): string[] {
   const resolves = describeResolves(report.records)
   if (resolves !== undefined) parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`)
   return parts
+}
+
+/** ` in 8 batches` when items ran in batches (reused items are in none), else ''. */
+function inBatches(report: RunReport): string {
+  const batches = batchCount(report)
+  return batches === 0 ? '' : ` in ${counted(batches, 'batch', 'batches')}`
 }
 
 /** How long the run took on how many workers, with its speed-up; or that nothing ran, when so. */
@@ -78,7 +85,7 @@ function dryRunHead(report: RunReport, title: string): string[] {
       ? ''
       : ` ${count(reused)} of them would be reused: they succeeded before with the same command.`
   return [
-    `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}</h2>\n`,
+    `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}${inBatches(report)}</h2>\n`,
     `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.${wouldReuse}</p>\n`
   ]
 }

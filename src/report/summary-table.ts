@@ -19,8 +19,11 @@ const OPEN_ROWS_UP_TO = 20
 /** What the task table shows: which rows, which optional columns, and whether it starts open. */
 export interface TablePlan {
   rows: TaskRecord[]
-  /** Whether any row has an exit code worth showing (not 0), or attempts past the first. */
-  columns: { exit: boolean; attempts: boolean }
+  /**
+   * Whether any row has an exit code worth showing (not 0), or attempts past the first; and
+   * whether items ran in batches (the batch column).
+   */
+  columns: { exit: boolean; attempts: boolean; batch: boolean }
   open: boolean
   /** What the collapsed table is called. */
   caption: string
@@ -44,7 +47,8 @@ export function tablePlan(report: RunReport, failed: boolean): TablePlan {
     rows,
     columns: {
       exit: rows.some(record => exitCell(record) !== ''),
-      attempts: rows.some(record => record.attempts > 1)
+      attempts: rows.some(record => record.attempts > 1),
+      batch: records.some(record => record.batch !== undefined)
     },
     open: failed && rows.length <= OPEN_ROWS_UP_TO,
     caption: everyRow
@@ -64,6 +68,7 @@ export function taskTable(plan: TablePlan, rows: readonly string[]): string {
   if (rows.length === 0) return unlisted
   const head =
     '<tr><th>#</th><th>Status</th><th>Task</th>' +
+    (plan.columns.batch ? '<th>Batch</th>' : '') +
     (plan.columns.exit ? '<th>Exit code</th>' : '') +
     '<th>Duration</th>' +
     (plan.columns.attempts ? '<th>Attempts</th>' : '')
@@ -92,6 +97,7 @@ export function tableRow(
     `<tr><td>${record.index + 1}</td>` +
     status +
     `<td><code>${escapeHtml(middleCut(itemLabel(record.item, Infinity), NAME_CHARS))}</code></td>` +
+    (columns.batch ? `<td>${record.batch ?? ''}</td>` : '') +
     (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
     `<td>${duration}</td>` +
     (columns.attempts ? `<td>${record.attempts > 1 ? record.attempts : ''}</td>` : '') +

@@ -11,6 +11,7 @@ import {
   failureBlock,
   failureEntries,
   runFailed,
+  type FailureEntry,
   tasksNeedingAttention
 } from './summary-failures.js'
 import { flakySection } from './summary-flaky.js'
@@ -75,13 +76,19 @@ export function buildSummary(
   const summary = new BudgetedMarkdown()
   summary.add(...summaryHead(report, title))
   const label = distinctLabels(report.records, NAME_CHARS)
-  const failures = tasksNeedingAttention(report)
+  const failures = failureEntries(tasksNeedingAttention(report), report)
   summary.section({
-    entries: failureEntries(failures, report.records),
+    entries: failures,
     max: limits.maxFailures,
     render: entry => failureBlock(entry, limits.maxTailChars),
     limit: limits.maxBytes * FAILURES_SHARE,
-    leftOut: left => failuresLeftOut(left, failures.length - left)
+    // Counted in tasks: a batch left out leaves out each of its items.
+    leftOut: left => {
+      const items = (entries: FailureEntry[]): number =>
+        entries.reduce((sum, entry) => sum + entry.items, 0)
+      const shown = failures.length - left
+      return failuresLeftOut(items(failures.slice(shown)), items(failures.slice(0, shown)))
+    }
   })
   summary.add(...flakySection(report.records, label, context.history))
   const plan = tablePlan(report, runFailed(report))

@@ -1,4 +1,6 @@
-import { ranInThisRun } from '../model/task-record.js'
+import { commandRunName, commandRuns } from '../model/batch-runs.js'
+import { type RunReport } from '../model/run-report.js'
+import { ranInThisRun, type TaskRecord } from '../model/task-record.js'
 import { type TaskStatus } from '../model/task-status.js'
 
 /** One task as drawn on a timeline. */
@@ -21,6 +23,36 @@ export interface SlotTime {
   slot: number
   start: number
   end: number
+}
+
+/** Longest label of a task on a timeline (charts cut them shorter still). */
+const LABEL_CHARS = 200
+/** Longest name of a batch on a timeline, which names its first item: a bar's label is short. */
+const BATCH_LABEL_CHARS = 30
+
+/**
+ * The tasks a timeline draws for records that ran, times counted from `originOf` each record:
+ * one per command, so a batch is one bar (named by its number and first items), not one per item
+ * stacked on the same slot and times.
+ */
+export function timelineTasks(
+  ran: readonly TaskRecord[],
+  report: Pick<RunReport, 'merged'>,
+  originOf: (record: TaskRecord) => number
+): TimelineTask[] {
+  return commandRuns(ran, report).map(run => {
+    const [record] = run
+    return {
+      label:
+        record.batch === undefined
+          ? commandRunName(run, LABEL_CHARS)
+          : commandRunName(run, BATCH_LABEL_CHARS),
+      slot: record.slot ?? 1,
+      startMs: (record.startedAt as number) - originOf(record),
+      endMs: (record.endedAt as number) - originOf(record),
+      status: record.status
+    }
+  })
 }
 
 /** A time in ms as a finite, non-negative number. */

@@ -11,8 +11,10 @@ import {
   type HistoryRecord,
   type HistoryRun
 } from '../model/history.js'
+import { itemShares } from '../model/batch-runs.js'
 import { itemTextLabel } from '../model/labels.js'
-import { type RunIdentity } from '../model/run-report.js'
+import { type MergeInfo, type RunIdentity } from '../model/run-report.js'
+import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 import { createAfresh } from '../system/plain-files.js'
 import { shownJson } from './json-shown.js'
@@ -24,7 +26,8 @@ import {
   nullable,
   objectOf,
   oneOf,
-  optional
+  optional,
+  whole
 } from './field-formats.js'
 import {
   HISTORY_ENTRY,
@@ -204,6 +207,8 @@ const RECORD_FIELDS = {
   status: oneOf(TaskStatus),
   durationMs: milliseconds,
   endedAt: optional(nullable(isoTime)),
+  batch: optional(whole(1)),
+  slot: optional(nullable(whole(1))),
   commandDigest: optional(SHA256),
   sourcesDigest: optional(SHA256)
 }
@@ -214,11 +219,18 @@ const RECORD_FIELDS = {
  */
 function fromResults(file: Record<string, unknown>, modified: number): FromJson {
   const left = new LeftOut()
-  const records: HistoryRecord[] = []
+  const read: ResultRecord[] = []
   ;(file[RECORDS_KEY] as unknown[]).forEach((json, position) => {
     const record = left.take(`${RECORDS_KEY}[${position}]`, () => recordOf(json))
-    if (record !== undefined) records.push(record)
+    if (record !== undefined) read.push(record)
   })
+  // Per item: each member of a batch had the whole batch's time (a merge's by file, its slots).
+  const merged = isObject(file.merged) ? { slotsPerFile: slotsOf(file.merged) } : undefined
+  const share = itemShares(read, { merged: merged as MergeInfo | undefined })
+  const records: HistoryRecord[] = read.map(({ batch, slot, ...record }) => ({
+    ...record,
+    durationMs: share({ batch, slot, durationMs: record.durationMs })
+  }))
   let identity: RunIdentity | undefined
   try {
     identity = objectOf({ id: RUN_NUMBER, attempt: RUN_NUMBER }).read(file.run)
@@ -233,8 +245,17 @@ function fromResults(file: Record<string, unknown>, modified: number): FromJson 
   return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys))
 }
 
+/** A merge's slots per file, when the file says them as a list of numbers. */
+function slotsOf(merged: Record<string, unknown>): number[] | undefined {
+  const slots = merged.slotsPerFile
+  return Array.isArray(slots) && slots.every(Number.isSafeInteger) ? (slots as number[]) : undefined
+}
+
+/** A results file's record as a history takes it, with what tells its batch. */
+type ResultRecord = HistoryRecord & Pick<TaskRecord, 'batch' | 'slot'>
+
 /** The part of a results file's record that a history takes. */
-function recordOf(json: unknown): HistoryRecord {
+function recordOf(json: unknown): ResultRecord {
   if (!isObject(json)) throw new FieldError('', 'is not an object. Expected a result')
   const read = <T>(key: keyof typeof RECORD_FIELDS, field: { read(json: unknown): T }): T => {
     try {
@@ -243,11 +264,13 @@ function recordOf(json: unknown): HistoryRecord {
       throw error instanceof FieldError ? error.within(key) : error
     }
   }
-  const record: HistoryRecord = {
+  const record: ResultRecord = {
     item: read('item', RECORD_FIELDS.item),
     status: read('status', RECORD_FIELDS.status),
     durationMs: read('durationMs', RECORD_FIELDS.durationMs),
-    endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null
+    endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null,
+    batch: read('batch', RECORD_FIELDS.batch),
+    slot: read('slot', RECORD_FIELDS.slot) ?? null
   }
   if (json.flaky === true) record.flaky = true
   const commandDigest = read('commandDigest', RECORD_FIELDS.commandDigest)

@@ -1,3 +1,4 @@
+import { checkBatches } from './batch-checks.js'
 import { HaltKind } from '../model/halt.js'
 import {
   countStatuses,
@@ -22,6 +23,7 @@ export function checkConsistency(report: RunReport): void {
   checkHalt(report, actual.cancelled)
   checkSlots(report)
   checkReuseAndFlakiness(report)
+  checkBatches(report)
   if (merged !== undefined && shard === undefined) checkMerged(report, merged)
   if (shard !== undefined) checkShard(report, shard)
 }

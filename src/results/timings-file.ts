@@ -1,5 +1,7 @@
 import { join } from 'node:path'
+import { itemShares } from '../model/batch-runs.js'
 import { itemText } from '../model/item.js'
+import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 import { createAfresh } from '../system/plain-files.js'
@@ -21,11 +23,19 @@ function ranToAnEnd(status: unknown): boolean {
   return status === TaskStatus.Success || status === TaskStatus.Failure
 }
 
-/** The previous timings, updated with every task of this run that ran to an end. */
-function timingsAfter(previous: Timings, records: readonly TaskRecord[]): Timings {
+/**
+ * The previous timings, updated with every task of this run that ran to an end; an item of a
+ * batch with its share of the batch's time.
+ */
+function timingsAfter(
+  previous: Timings,
+  records: readonly TaskRecord[],
+  report: Pick<RunReport, 'merged'>
+): Timings {
   const timings = new Map(previous)
+  const share = itemShares(records, report)
   for (const record of records) {
-    if (ranToAnEnd(record.status)) timings.set(itemText(record.item), record.durationMs)
+    if (ranToAnEnd(record.status)) timings.set(itemText(record.item), share(record))
   }
   return timings
 }
@@ -37,15 +47,16 @@ function timingsFileText(timings: Timings): string {
 
 /**
  * Writes the timings for the next run: the previous ones, updated with every task of this run
- * that ran to an end. Returns the path.
+ * that ran to an end (of `report`, which tells a merge's batches apart). Returns the path.
  */
 export async function writeTimings(
   directory: string,
   previous: Timings,
-  records: readonly TaskRecord[]
+  records: readonly TaskRecord[],
+  report: Pick<RunReport, 'merged'> = {}
 ): Promise<string> {
   const path = join(directory, TIMINGS_FILE)
   // The directory holds the tasks' own files: a link a task put at the path is replaced.
-  createAfresh(path, timingsFileText(timingsAfter(previous, records)))
+  createAfresh(path, timingsFileText(timingsAfter(previous, records, report)))
   return path
 }

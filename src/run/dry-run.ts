@@ -5,10 +5,21 @@ import { DRY_RUN_REASON, type ReusedFrom } from '../model/task-record.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { recordOf, reusedRecord } from './outcome-record.js'
+import { BatchRecords, schedulerUnits } from './batch-records.js'
+import { type BatchSize } from '../inputs/settings.js'
+import { batchTitle } from '../log/task-title.js'
+import { counted } from '../model/words.js'
+import { describeBatches } from '../plan/batches.js'
 
 /** Prints what would run, and reports every task as skipped, or reused where it would be. */
-export function dryRun(plan: RunPlan, maxWorkers: number, shell: string): RunReport {
+export function dryRun(
+  plan: RunPlan,
+  maxWorkers: number,
+  shell: string,
+  batchSize: BatchSize = 1
+): RunReport {
   const total = plan.prepared.length
+  if (plan.batches !== undefined) return dryRunBatches(plan, maxWorkers, shell, batchSize)
   core.info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`)
   const records = plan.prepared.map((prepared, index) => {
     const needs = prepared.needs?.length
@@ -37,4 +48,47 @@ export function dryRun(plan: RunPlan, maxWorkers: number, shell: string): RunRep
 function wouldReuse(from: ReusedFrom | undefined): string {
   if (from === undefined) return ''
   return `  (would be reused: succeeded in run ${from.runId}, attempt ${from.attempt})`
+}
+
+/**
+ * A dry run under `batch-size`: a line per batch with its items and command, a line per reused
+ * item; every item's record is skipped (with its batch's number) or reused.
+ */
+function dryRunBatches(
+  plan: RunPlan,
+  maxWorkers: number,
+  shell: string,
+  batchSize: BatchSize
+): RunReport {
+  const units = schedulerUnits(plan)
+  const batches = plan.batches ?? []
+  const total = plan.prepared.length
+  const how = describeBatches(batches.length, batchSize)
+  core.info(`Dry run: ${counted(total, 'item')} ${how}, nothing is run.`)
+  const expansion = new BatchRecords(plan)
+  const unitRecords = units.prepared.map((prepared, position) => {
+    const from = units.reused?.get(position)
+    if (from !== undefined) {
+      core.info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${wouldReuse(from)}`)
+      return reusedRecord(prepared, from)
+    }
+    const { batch } = prepared
+    const items = batch?.members.map(member => member.item) ?? [prepared.item]
+    const title = batchTitle(batch?.number ?? position + 1, items)
+    core.info(`${title}: ${counted(items.length, 'item')}\n  ${prepared.command.display}`)
+    const skipped = { index: position, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }
+    return recordOf(skipped, units.prepared)
+  })
+  const records = expansion.expandAll(unitRecords)
+  return {
+    records,
+    counts: countStatuses(records),
+    durationMs: 0,
+    workers: Math.min(maxWorkers, Math.max(1, batches.length)),
+    shell,
+    dryRun: true,
+    haltReason: null,
+    haltKind: null,
+    batchSize
+  }
 }

@@ -11,6 +11,7 @@ import { type ExecutionSettings, type FailFastThreshold } from '../inputs/settin
 import { formatDuration } from '../model/duration.js'
 import { type Halt, HaltKind } from '../model/halt.js'
 import { itemLabel } from '../model/labels.js'
+import { batchTitle } from '../log/task-title.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { STATUS_WORDS } from '../model/task-status.js'
 
@@ -70,7 +71,7 @@ export function describeLimits(
   return parts.join(', ')
 }
 
-/** Why the run halted, for the report: after one failure, which task it was. */
+/** Why the run halted, for the report: after one failure, which task (or batch) it was. */
 export function describeHalt(
   halt: Halt | undefined,
   maxFailures: number | undefined,
@@ -80,8 +81,15 @@ export function describeHalt(
   if (halt === undefined) return null
   if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
     const failed = prepared[firstFailure.index] as PreparedItem
-    const item = itemLabel(failed.item, 60)
-    return `fail-fast after task ${failed.index + 1} (${item}) ${STATUS_WORDS[firstFailure.status]}`
+    const { batch } = failed
+    const what =
+      batch === undefined
+        ? `task ${failed.index + 1} (${itemLabel(failed.item, 60)})`
+        : `b${batchTitle(
+            batch.number,
+            batch.members.map(member => member.item)
+          ).slice(1)}`
+    return `fail-fast after ${what} ${STATUS_WORDS[firstFailure.status]}`
   }
   return halt.message
 }

@@ -1,3 +1,4 @@
+import { itemShares } from '../model/batch-runs.js'
 import {
   historyAfter,
   historyKeys,
@@ -56,6 +57,8 @@ export function historyAfterMerge(
     string,
     { identity: RunIdentity; records: HistoryRecord[]; keys: string[] }
   >()
+  // Per item: each member of a batch holds the whole batch's time.
+  const share = itemShares(merged.records, merged)
   for (const record of merged.records) {
     const identity = sharded ? runOf.get(record.index) : merged.run
     const key = keys(record.index)
@@ -65,7 +68,7 @@ export function historyAfterMerge(
     else {
       const name = `${identity.id}/${identity.attempt}`
       const group = groups.get(name) ?? { identity, records: [], keys: [] }
-      group.records.push(record)
+      group.records.push({ ...record, durationMs: share(record) })
       group.keys.push(key)
       groups.set(name, group)
     }

@@ -48,6 +48,7 @@ function notRun(item: PreparedItem, status: TaskStatus): TaskRecord {
     exitCode: null,
     signal: null,
     durationMs: 0,
+    ...(item.batch === undefined ? {} : { batch: item.batch.number }),
     attempts: 0,
     command: item.command.display,
     slot: null,

@@ -17,6 +17,7 @@ import { loadHistory } from '../plan/history-load.js'
 import { chooseReused, describeReuse } from '../plan/reuse.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { describeUnreadable, sourcesDigests } from '../plan/sources.js'
+import { itemShares } from '../model/batch-runs.js'
 
 /** What a run knows from earlier runs, and which workflow run attempt it is. */
 export interface RunMemory {
@@ -100,7 +101,7 @@ export function reuseLine(
 
 /**
  * The history after the run, and what it said of the run's items before: a dry run leaves it as
- * it was. `keys` are by index in the whole input, as the records' `index`.
+ * it was; an item of a batch is recorded with its share of the batch's time. `keys` are by index in the whole input, as the records' `index`.
  */
 export function recordRun(
   memory: RunMemory,
@@ -112,5 +113,8 @@ export function recordRun(
   if (options.dryRun) return { history: memory.history, facts }
   const run = { identity: memory.identity, at: Date.now(), split: options.split }
   const recordKeys = report.records.map(record => keys[record.index] as string)
-  return { history: historyAfter(memory.history, run, report.records, recordKeys), facts }
+  // An item of a batch is recorded with its share of the batch's time.
+  const share = itemShares(report.records, report)
+  const records = report.records.map(record => ({ ...record, durationMs: share(record) }))
+  return { history: historyAfter(memory.history, run, records, recordKeys), facts }
 }

@@ -16,6 +16,8 @@ import {
   haltPolicies
 } from './halt-settings.js'
 import { recordOf, reusedReports } from './outcome-record.js'
+import { BatchRecords, schedulerUnits } from './batch-records.js'
+import { describeBatches } from '../plan/batches.js'
 import { RunResources } from './run-resources.js'
 import { DebugLines, FirstFailure, SkippedLines } from './task-lines.js'
 import { finishAll, notifyAll, type TaskObserver } from './task-observer.js'
@@ -31,17 +33,28 @@ export async function runItems(
   cancellation: AbortSignal,
   observers: readonly TaskObserver[] = []
 ): Promise<RunReport> {
-  const { prepared } = plan
+  // Under batch-size the scheduler runs one task per batch, and each reused item as it is.
+  const units = schedulerUnits(plan)
+  const { prepared } = units
   const total = prepared.length
-  const settledBefore = reusedReports(prepared, plan.reused)
+  const settledBefore = reusedReports(prepared, units.reused)
   // Reused tasks take no worker; a run of reused tasks only still has one to report.
   const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size))
-  // A percentage is of the tasks that run: reused ones cannot fail.
-  const base = failureBase(total, settledBefore.size, plan.shard?.itemCount)
+  // A percentage is of the tasks that run: reused ones cannot fail; under batch-size, of batches.
+  const base = plan.batches?.length ?? failureBase(total, settledBefore.size, plan.shard?.itemCount)
   const maxFailures = failureLimit(settings.failFast, base)
   core.info(runningLine(settings, plan, settledBefore.size, workers, maxFailures))
   const stdout = streamSink(process.stdout)
-  const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout)
+  const batchRecords = new BatchRecords(plan)
+  const resources = new RunResources(
+    settings,
+    units,
+    workDirectory,
+    workers,
+    cancellation,
+    stdout,
+    record => batchRecords.expand(record)
+  )
   const firstFailure = new FirstFailure()
   const watching = [resources.progress, firstFailure, resources.jobLog, ...observers]
   watching.push(...lineWriters(plan))
@@ -63,7 +76,9 @@ export async function runItems(
   }
   // Whatever the tasks' statuses: a later step with `if: always()` sees what each one wrote.
   resources.applyStepFiles()
-  const records = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))
+  const unitRecords = result.outcomes.map(outcome => outcome.value ?? recordOf(outcome, prepared))
+  // One record per item: a batch's becomes its members'.
+  const records = plan.batches === undefined ? unitRecords : batchRecords.expandAll(unitRecords)
   const counts = countStatuses(records)
   const durationMs = Date.now() - resources.progress.startedAt
   core.info(doneLine(durationMs, counts))
@@ -77,7 +92,8 @@ export async function runItems(
     workers,
     shell: settings.shell,
     haltReason,
-    haltKind: result.halt?.kind ?? null
+    haltKind: result.halt?.kind ?? null,
+    ...(plan.batches === undefined ? {} : { batchSize: settings.batchSize })
   }
 }
 
@@ -105,8 +121,10 @@ function runningLine(
       : `Nothing to run: all ${total} ${noun} were reused.`
   }
   const count = reused === 0 ? `${total} ${noun}` : `${total - reused} of ${total} ${noun}`
+  const batches =
+    plan.batches === undefined ? '' : ` ${describeBatches(plan.batches.length, settings.batchSize)}`
   return (
-    `Running ${count} on ${workers} ` +
+    `Running ${count}${batches} on ${workers} ` +
     `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`
   )
 }

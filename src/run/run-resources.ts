@@ -5,9 +5,11 @@ import { StepFiles } from '../exec/step-files.js'
 import { stepFileTargets, taskEnvironment } from '../exec/task-environment.js'
 import { removeItemFiles } from '../exec/task-files.js'
 import { type ExecutionSettings } from '../inputs/settings.js'
-import { type LogSink, TaskLog } from '../log/task-log.js'
+import { type BatchTitles, type LogSink, TaskLog } from '../log/task-log.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunPlan } from '../plan/run-plan.js'
+import { batchTitle } from '../log/task-title.js'
+import { type TaskRecord } from '../model/task-record.js'
 import { JobLog } from './job-log.js'
 import { Progress } from './task-lines.js'
 
@@ -33,11 +35,12 @@ export class RunResources {
     private readonly workDirectory: string,
     private readonly workers: number,
     private readonly cancellation: AbortSignal,
-    sink: LogSink
+    sink: LogSink,
+    expand?: (record: TaskRecord) => TaskRecord[]
   ) {
     const total = plan.prepared.length
-    this.log = new TaskLog(settings.log, sink, settings.workflowCommands)
-    this.jobLog = new JobLog(workDirectory)
+    this.log = new TaskLog(settings.log, sink, settings.workflowCommands, batchTitles(plan))
+    this.jobLog = new JobLog(workDirectory, expand)
     // From here on every line of ours goes through the task log, between tasks' output.
     core.routeLog(text => this.log.own(text))
     this.progress = new Progress(total, plan.reused?.size ?? 0)
@@ -93,4 +96,18 @@ export class RunResources {
       return `Task ${index + 1} (${itemLabel(item, 60)})`
     }, core.warning)
   }
+}
+
+/** Under `batch-size`, each batch's title in the log, by the index of its first item. */
+function batchTitles(plan: RunPlan): Map<number, BatchTitles> {
+  const titles = new Map<number, BatchTitles>()
+  for (const { index, batch } of plan.batches ?? []) {
+    if (batch === undefined) continue
+    const items = batch.members.map(member => member.item)
+    titles.set(index, {
+      group: batchTitle(batch.number, items),
+      prefix: batchTitle(batch.number, items, 60)
+    })
+  }
+  return titles
 }

@@ -3,9 +3,9 @@ import { Inputs } from '../action/action-yml.js'
 import { join } from 'node:path'
 import { loadReviewThreads, threadItem, threadResolver } from '../github/thread-items.js'
 import { type ActionSettings, type ReviewThreadsMode } from '../inputs/settings.js'
-import { type HistorySplit } from '../model/history.js'
+import { durationsBefore, type HistorySplit } from '../model/history.js'
 import { emptyReport, type RunReport } from '../model/run-report.js'
-import { prepareRun, type TaskSource } from '../plan/prepare.js'
+import { prepareBatches, prepareRun, type TaskSource } from '../plan/prepare.js'
 import { describeShard, takeShard } from '../plan/shard.js'
 import { scheduleByHistory } from '../plan/history-load.js'
 import { describeMerge, mergeReports, readResultsFiles } from '../report/merge.js'
@@ -116,15 +116,23 @@ async function runPlanned(
     const sharded = takeShard(plan, settings.shard, memory.history, memory.identity?.id)
     core.info(describeShard(sharded.shard, sharded.prepared.length, sharded.splitReused))
     split = sharded.split
-    plan = sharded
+    // What forming batches needs of the whole plan is the shard's too.
+    plan = { ...sharded, itemsInput: plan.itemsInput, spawnBudget: plan.spawnBudget }
   }
   await digestPlan(plan, settings)
   reuseSuccesses(plan, memory, settings.skipPassed)
+  // Items are batched after their shard is taken and reused ones left out: a batch runs them all.
+  if (execution.batchSize !== 1 && source.kind === 'items' && plan.prepared.length > 0) {
+    const durations = durationsBefore(memory.history, memory.identity?.id)
+    const split = prepareBatches(plan, execution.batchSize, execution.maxWorkers, durations)
+    if (split !== undefined) core.info(split)
+  }
   scheduleByHistory(plan, memory.history, memory.identity?.id)
   let report: RunReport
   if (plan.prepared.length === 0) report = emptyReport(execution.shell)
-  else if (settings.dryRun) report = dryRun(plan, execution.maxWorkers, execution.shell)
-  else {
+  else if (settings.dryRun) {
+    report = dryRun(plan, execution.maxWorkers, execution.shell, execution.batchSize)
+  } else {
     report = await runItems(
       execution,
       plan,

@@ -1,0 +1,123 @@
+import { describe, expect, it } from '@jest/globals'
+import { countStatuses, type RunReport } from '../../src/model/run-report.js'
+import { type TaskRecord } from '../../src/model/task-record.js'
+import { TaskStatus } from '../../src/model/task-status.js'
+import { parseResultsFile, resultsFileText } from '../../src/results/results-file.js'
+import { batchRecords, record, report } from '../helpers/records.js'
+
+/** A batched run: batch 1 of a.ts, b.ts, c.ts failed; batch 2 of d.ts, e.ts succeeded on slot 2. */
+function batchedRun(): RunReport {
+  const records = [
+    ...batchRecords(
+      1,
+      [
+        [0, 'a.ts'],
+        [1, 'b.ts'],
+        [2, 'c.ts']
+      ],
+      TaskStatus.Failure,
+      { outputTail: 'a.ts: 1 error\n' }
+    ),
+    ...batchRecords(
+      2,
+      [
+        [3, 'd.ts'],
+        [4, 'e.ts']
+      ],
+      TaskStatus.Success,
+      { slot: 2, startedAt: 1_700_000_000_500, endedAt: 1_700_000_003_500, durationMs: 3000 }
+    )
+  ]
+  return report(records, { batchSize: 3 })
+}
+
+/** The report written to a results file and read back. */
+const readBack = (run: RunReport): RunReport => parseResultsFile(resultsFileText(run), 'r.json')
+
+/** The records of the batched run with one record changed. */
+function changed(position: number, change: Partial<TaskRecord>, extra: Partial<RunReport> = {}) {
+  const run = batchedRun()
+  Object.assign(run.records[position] as TaskRecord, change)
+  return readBack({ ...run, counts: countStatuses(run.records), ...extra })
+}
+
+describe("the results file's batches", () => {
+  it('reads back a batched run whose members share what their command did', () => {
+    const run = batchedRun()
+    expect(readBack(run)).toEqual(run)
+    expect(readBack({ ...run, batchSize: 'auto' }).batchSize).toBe('auto')
+  })
+
+  it('refuses members of one batch that differ in what the command did, naming the field', () => {
+    const cases: [number, Partial<TaskRecord>, string][] = [
+      [1, { status: TaskStatus.Success }, "'results[1].status' is success, but item 1 of batch 1"],
+      [2, { exitCode: 2 }, "'results[2].exitCode' is 2, but item 1 of batch 1 has 1."],
+      [1, { signal: 'SIGTERM' }, "'results[1].signal' is SIGTERM, but item 1 of batch 1 has null."],
+      [4, { slot: 1 }, "'results[4].slot' is 1, but item 4 of batch 2 has 2."],
+      [2, { startedAt: 1_700_000_000_001 }, "'results[2].startedAt' is 1700000000001"],
+      [4, { endedAt: 1_700_000_003_501 }, "'results[4].endedAt' is 1700000003501"],
+      [1, { durationMs: 999 }, "'results[1].durationMs' is 999, but item 1 of batch 1 has 1000."],
+      [2, { attempts: 2 }, "'results[2].attempts' is 2, but item 1 of batch 1 has 1."]
+    ]
+    for (const [position, change, message] of cases) {
+      expect(() => changed(position, change)).toThrow(message)
+    }
+    expect(() => changed(1, { attempts: 2 })).toThrow(
+      'Expected the members of a batch to share its attempts.'
+    )
+  })
+
+  it('refuses batch numbers with a gap, a batch without batchSize, and a batch over batchSize', () => {
+    expect(() => changed(3, { batch: 4 })).toThrow(
+      "'results[3].batch' is 4, but the results hold 3 batches. Expected batch numbers 1 to 3, each used."
+    )
+    const gap = batchedRun()
+    for (const member of gap.records.slice(3)) member.batch = 3
+    expect(() => readBack(gap)).toThrow("'results[3].batch' is 3, but the results hold 2 batches.")
+    // A batch of one is a batch: 1, 2, 3 is no gap.
+    expect(changed(4, { batch: 3 }).records[4]?.batch).toBe(3)
+    expect(() => readBack({ ...batchedRun(), batchSize: undefined })).toThrow(
+      "'results[0].batch' is 1, but the run has no batchSize. Expected a batch only when items ran in batches."
+    )
+    expect(() => readBack({ ...batchedRun(), batchSize: 2 })).toThrow(
+      "'results[2].batch' is 1, a batch of more than the batchSize of 2 items."
+    )
+    expect(() => changed(0, { batch: 0 })).toThrow(
+      "'results[0].batch' is 0. Expected a whole number ≥ 1."
+    )
+  })
+
+  it('accepts records without a batch next to batches: reused items never enter one', () => {
+    const run = batchedRun()
+    run.records.push(
+      record(5, 'f.ts', TaskStatus.Reused, {
+        reusedFrom: { runId: 1, attempt: 1, at: 1_600_000_000_000 }
+      })
+    )
+    run.counts.total++
+    run.counts.reused++
+    expect(readBack(run).records.map(one => one.batch)).toEqual([1, 1, 1, 2, 2, undefined])
+  })
+
+  it("checks a merge's batches per file: numbers restart in each file, slots say which", () => {
+    // Two files of 1 worker each: the second file's batch 1 ran on the merge's slot 2.
+    const first = batchRecords(1, [[0, 'a.ts']], TaskStatus.Success)
+    const second = batchRecords(
+      1,
+      [
+        [1, 'b.ts'],
+        [2, 'c.ts']
+      ],
+      TaskStatus.Failure,
+      { slot: 2, durationMs: 4000 }
+    )
+    const merged = report([...first, ...second], {
+      merged: { files: 2, shards: null, missingShards: [], problems: [], slotsPerFile: [1, 1] }
+    })
+    expect(readBack(merged).records).toHaveLength(3)
+    // Within one file a batch's members still agree.
+    const split = structuredClone(merged)
+    ;(split.records[2] as TaskRecord).exitCode = 3
+    expect(() => readBack(split)).toThrow("'results[2].exitCode' is 3, but item 2 of batch 1")
+  })
+})

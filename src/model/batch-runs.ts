@@ -1,0 +1,135 @@
+import { itemLabel } from './labels.js'
+import { type RunReport } from './run-report.js'
+import { type TaskRecord } from './task-record.js'
+
+/**
+ * The records of one command: a batch's members in record order (they share its status, exit,
+ * times, slot, attempts and output), or one record without a batch.
+ */
+export type CommandRun = readonly [TaskRecord, ...TaskRecord[]]
+
+/** How many items a batch's name lists before saying how many more there are. */
+const NAMED_MEMBERS = 3
+/** Longest label of each item a batch's name lists. */
+const MEMBER_CHARS = 40
+/** Longest name of a batch. */
+const BATCH_NAME_CHARS = 120
+
+/**
+ * The file of a merged report a worker slot belongs to, from 0: a merge numbers each file's slots
+ * after the previous files' (`slotsPerFile`), so a slot names its file. Without files, 0.
+ */
+export function fileOfSlot(slotsPerFile: readonly number[]): (slot: number) => number {
+  let last = 0
+  const lastSlots = slotsPerFile.map(slots => (last += slots))
+  return slot => {
+    let [low, high] = [0, lastSlots.length]
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if ((lastSlots[middle] as number) < slot) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
+}
+
+/**
+ * The key of the command a record belongs to, or undefined for a record without a batch. Batch
+ * numbers restart in each file a merge read, so in a merged report a batch is known by its file
+ * (its slot's) and number; a merged record that never ran has no slot, and its batch is known by
+ * its number alone (such records only share the facts of not running).
+ */
+export function batchKey(
+  report: Pick<RunReport, 'merged'>
+): (record: Pick<TaskRecord, 'batch' | 'slot'>) => string | undefined {
+  const slots = report.merged?.slotsPerFile
+  if (report.merged === undefined || slots === undefined) {
+    return record => (record.batch === undefined ? undefined : String(record.batch))
+  }
+  const fileOf = fileOfSlot(slots)
+  return record => {
+    if (record.batch === undefined) return undefined
+    return record.slot === null ? `-:${record.batch}` : `${fileOf(record.slot)}:${record.batch}`
+  }
+}
+
+/**
+ * The given records grouped by the command that ran them, in the order of each command's first
+ * record: a batch's members together, each record without a batch on its own.
+ */
+export function commandRuns(
+  records: readonly TaskRecord[],
+  report: Pick<RunReport, 'merged'>
+): CommandRun[] {
+  const keyOf = batchKey(report)
+  const runs: TaskRecord[][] = []
+  const byKey = new Map<string, TaskRecord[]>()
+  for (const record of records) {
+    const key = keyOf(record)
+    const run = key === undefined ? undefined : byKey.get(key)
+    if (run !== undefined) {
+      run.push(record)
+      continue
+    }
+    const fresh = [record]
+    runs.push(fresh)
+    if (key !== undefined) byKey.set(key, fresh)
+  }
+  return runs as unknown as CommandRun[]
+}
+
+/** How many batches the records ran in (0 without batches). */
+export function batchCount(report: Pick<RunReport, 'records' | 'merged'>): number {
+  const keyOf = batchKey(report)
+  return new Set(report.records.map(keyOf).filter(key => key !== undefined)).size
+}
+
+/**
+ * How a batch is named, as the log titles it: its number and its first items, `Batch 3 (a.ts,
+ * b.ts, c.ts and 47 more)`, at most three named (each cut to 40 characters) and fewer when the
+ * name would be longer than `max`, the last one left then cut; a record without a batch by its
+ * item's label.
+ */
+export function commandRunName(run: CommandRun, max = BATCH_NAME_CHARS): string {
+  const first = run[0]
+  if (first.batch === undefined) return itemLabel(first.item, max)
+  const name = (named: number, width: number): string => {
+    const labels = run.slice(0, named).map(record => itemLabel(record.item, width))
+    const more = run.length - named
+    return `Batch ${first.batch} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`
+  }
+  let named = Math.min(NAMED_MEMBERS, run.length)
+  while (named > 1 && [...name(named, MEMBER_CHARS)].length > max) named--
+  const text = name(named, MEMBER_CHARS)
+  const over = [...text].length - max
+  // One name left and still too long: that name gives way, never the count.
+  return over > 0 ? name(named, Math.max(1, MEMBER_CHARS - over)) : text
+}
+
+/** What a share of a batch's time is taken from: a record's batch, slot and duration. */
+type TimedRecord = Pick<TaskRecord, 'batch' | 'slot' | 'durationMs'>
+
+/**
+ * Each record's share of its command's time: a batch's duration split evenly over its members
+ * (rounded, at least 1 ms unless it took none), so that what a later run learns from a batched run is per item, as it
+ * batches again; a record without a batch keeps its own duration. Results files keep the batch's
+ * whole duration on each member.
+ */
+export function itemShares(
+  records: readonly TimedRecord[],
+  report: Pick<RunReport, 'merged'>
+): (record: TimedRecord) => number {
+  const keyOf = batchKey(report)
+  const members = new Map<string, number>()
+  for (const record of records) {
+    const key = keyOf(record)
+    if (key !== undefined) members.set(key, (members.get(key) ?? 0) + 1)
+  }
+  return record => {
+    const key = keyOf(record)
+    const count = key === undefined ? 1 : (members.get(key) ?? 1)
+    // A batch that took no time (it never started) stays at 0, as a record alone does.
+    if (count === 1 || record.durationMs === 0) return record.durationMs
+    return Math.max(1, Math.round(record.durationMs / count))
+  }
+}
