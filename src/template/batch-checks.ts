@@ -33,6 +33,12 @@ function roleProblem(role: WordRole | undefined, word: string): string | undefin
     case 'argument':
     case 'loopList':
       return undefined
+    case 'runArgument':
+      return (
+        `is in '${word}', an argument of a builtin that runs a command or file named by its ` +
+        'arguments (or takes an option value there): the first item of a batch could become ' +
+        'the command, the file or the value and the others its arguments'
+      )
     case 'partOfWord':
       return `is part of the word '${word}', which cannot become one word per item of a batch`
     case 'assignment':
