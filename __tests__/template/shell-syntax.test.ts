@@ -662,9 +662,9 @@ describe('lexScript commands that evaluate their arguments', () => {
     // A command named by an expansion could be declare (or eval): no item among its arguments.
     expect(lexError('$d x={}')).toMatch(/only known when it runs \(\$d\), which could be eval/)
     // export and readonly do not read values as arrays; fixed text first, or x=( … ), is fine.
-    expect(
-      contexts('export x={}; readonly y={}; declare x=a{} y=( {} ); local v=" "{}')
-    ).toEqual(Array(5).fill('bare'))
+    expect(contexts('export x={}; readonly y={}; declare x=a{} y=( {} ); local v=" "{}')).toEqual(
+      Array(5).fill('bare')
+    )
   })
 
   it('refuses it where the name may be an array the template does not spell', () => {

@@ -9,6 +9,7 @@ import {
   anyValue,
   ARRAY_DECLARATION_FRAGMENTS,
   CANARY_PAYLOADS,
+  SHELL_READING_FRAGMENTS,
   CONDITIONAL_GROUP_FRAGMENTS,
   EVALUATING_VARIABLE_FRAGMENTS,
   EXPANDED_VARIABLE_FRAGMENTS,
@@ -626,7 +627,8 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       'time -- and if ( : ) then': { fragments: TIME_FRAGMENTS, tried: 0, accepted: 0 },
       'declare x={} of an array': { fragments: ARRAY_DECLARATION_FRAGMENTS, tried: 0, accepted: 0 },
       'PS4 and the like': { fragments: EXPANDED_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
-      'hidden declare -i': { fragments: HIDDEN_ATTRIBUTE_FRAGMENTS, tried: 0, accepted: 0 }
+      'hidden declare -i': { fragments: HIDDEN_ATTRIBUTE_FRAGMENTS, tried: 0, accepted: 0 },
+      'x[ … ]=, x\\⏎=1 and $c': { fragments: SHELL_READING_FRAGMENTS, tried: 0, accepted: 0 }
     }
     // The review classes' own fragments are drawn apart, so that each class gets its share.
     const classConstructs = constructs.filter(construct =>

@@ -6,6 +6,7 @@
  * those templates are refused here, before anything runs. {#} and {%} are one number each and
  * may stand anywhere.
  */
+import { isWhitespace } from './pwsh-chars.js'
 import { type PwshPart } from './pwsh-syntax.js'
 import {
   type ScriptPart,
@@ -120,6 +121,27 @@ export function checkBatchWords(words: WordPart[][], isNumeric: IsNumeric): void
 }
 
 /**
+ * The character before index that pwsh's tokenizer does not skip: its own whitespace
+ * (CharExtensions.IsWhitespace: U+0085, U+00A0, … as well as space and tab) and a backtick's line
+ * continuation are skipped; '' at the start of the template.
+ */
+function previousCharacter(template: string, index: number): string {
+  let at = index - 1
+  for (;;) {
+    const char = template[at]
+    if (isWhitespace(char)) {
+      at--
+    } else if (char === '\n' && template[at - 1] === '`') {
+      at -= 2
+    } else if (char === '\n' && template[at - 1] === '\r' && template[at - 2] === '`') {
+      at -= 3
+    } else {
+      return char ?? ''
+    }
+  }
+}
+
+/**
  * Checks a lexed pwsh template for batches: an item placeholder must be a whole bare argument
  * (`bare`) after a word of the same command, never in a string, inside a longer word, where a
  * statement or an expression starts, or after the call operators & and .; throws
@@ -140,7 +162,7 @@ export function checkBatchPwsh(template: string, parts: PwshPart[], isNumeric: I
     if (part.context !== 'bare') {
       refuse(part.source, position, roleProblem('partOfWord', word) as string, 'pwsh')
     }
-    const before = /(\S?)[ \t]*$/.exec(template.slice(0, part.index))?.[1] ?? ''
+    const before = previousCharacter(template, part.index)
     const line = template.slice(0, part.index).split('\n').at(-1)?.trim() ?? ''
     if (before === '&' || before === '.') {
       refuse(
@@ -150,7 +172,24 @@ export function checkBatchPwsh(template: string, parts: PwshPart[], isNumeric: I
         'pwsh'
       )
     }
-    if (before === '' || '\n;|({=,'.includes(before)) {
+    if (before === '>' || before === '<') {
+      refuse(
+        part.source,
+        position,
+        roleProblem('redirection', `${line} ${part.source}`) as string,
+        'pwsh'
+      )
+    }
+    if (before === ':') {
+      refuse(
+        part.source,
+        position,
+        `is the value of a parameter in '${line}${part.source}' (-Name:value), which takes one ` +
+          'value: the first item of a batch would bind to it and the others would be positional',
+        'pwsh'
+      )
+    }
+    if (before === '' || '\n\r;|({=,'.includes(before)) {
       refuse(
         part.source,
         position,

@@ -1473,11 +1473,12 @@ class ScriptLexer {
    * $(…) even from quotes), dash splits the word there. Refused rather than guessed.
    */
   private failMatchedSubscript(frame: Frame, char: string): never {
-    const shown = char === '\n' ? 'a newline' : char === ' ' || char === '\t' ? 'a blank' : `\`${char}\``
+    const shown =
+      char === '\n' ? 'a newline' : char === ' ' || char === '\t' ? 'a blank' : `\`${char}\``
     this.fail(
       frame.wordStart,
       `The array subscript ${this.source.slice(frame.wordStart, this.index)}… holds ${shown}: ` +
-        "bash reads such a subscript to its matching ] as one word (an assignment whose " +
+        'bash reads such a subscript to its matching ] as one word (an assignment whose ' +
         'subscript is evaluated as arithmetic), while dash splits it. Write the subscript ' +
         'without blanks or operators (x[1]=2)'
     )
