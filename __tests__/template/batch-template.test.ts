@@ -480,7 +480,13 @@ describe('a batch with pwsh', () => {
     ['Write-Output x *> {}', 'the target of a redirection'],
     ['Write-Output x >> {}', 'the target of a redirection'],
     ['Get-Item -Path:{}', 'the value of a parameter'],
-    ['Get-Item -Path: {}', 'the value of a parameter']
+    ['Get-Item -Path: {}', 'the value of a parameter'],
+    ['return {}', "follows 'return', where PowerShell reads one expression"],
+    ['[void] {}', "follows '[void]'"],
+    ['-not {}', "follows '-not'"],
+    ['! {}', "follows '!'"],
+    ['x; $x {}', "follows '$x'"],
+    ['foreach ($f in {}) { $f }', "follows 'foreach (… in …)'"]
   ]
   it.each(refused)('refuses %j', (template, reason) => {
     expect(batchError(template, Shell.Pwsh)).toContain(reason)

@@ -126,6 +126,11 @@ export function checkBatchWords(words: WordPart[][], isNumeric: IsNumeric): void
  * continuation are skipped; '' at the start of the template.
  */
 function previousCharacter(template: string, index: number): string {
+  return template[previousIndex(template, index)] ?? ''
+}
+
+/** Where previousCharacter's character stands; -1 at the start. */
+function previousIndex(template: string, index: number): number {
   let at = index - 1
   for (;;) {
     const char = template[at]
@@ -136,9 +141,38 @@ function previousCharacter(template: string, index: number): string {
     } else if (char === '\n' && template[at - 1] === '\r' && template[at - 2] === '`') {
       at -= 3
     } else {
-      return char ?? ''
+      return at
     }
   }
+}
+
+const STATEMENT_START = '\n\r;|({=,'
+
+/**
+ * Why the statement a placeholder follows the first word of is no command with arguments, or
+ * undefined: a keyword or operator that reads one expression (`return {}`, `-not {}`, `! {}`), a
+ * type (`[void] {}`), a value (`$x {}`, `1 {}`), or `foreach ($f in {})`; pwsh would fail to parse
+ * any batch of more than one item there.
+ */
+function expressionStatement(template: string, index: number): string | undefined {
+  const end = previousIndex(template, index)
+  let start = end
+  while (
+    start >= 0 &&
+    !isWhitespace(template[start]) &&
+    !'\n\r;|(){},='.includes(template[start] ?? '')
+  ) {
+    start--
+  }
+  const word = template.slice(start + 1, end + 1)
+  if (word === '') return undefined
+  if (/^in$/i.test(word) && /\(\s*\$\S+\s+in$/i.test(template.slice(0, end + 1)))
+    return 'foreach (… in …)'
+  const atStart = STATEMENT_START.includes(template[previousIndex(template, start + 1)] ?? '\n')
+  if (!atStart) return undefined
+  if (/^(?:return|throw|exit|break|continue)$/i.test(word)) return word
+  if (/^[-\u2013\u2014\u2015!$@'"\u2018-\u201e[0-9]/.test(word)) return word
+  return undefined
 }
 
 /**
@@ -189,7 +223,17 @@ export function checkBatchPwsh(template: string, parts: PwshPart[], isNumeric: I
         'pwsh'
       )
     }
-    if (before === '' || '\n\r;|({=,'.includes(before)) {
+    const expression = expressionStatement(template, part.index)
+    if (expression !== undefined) {
+      refuse(
+        part.source,
+        position,
+        `follows '${expression}', where PowerShell reads one expression rather than a command's ` +
+          'arguments, so a batch of several items would not parse',
+        'pwsh'
+      )
+    }
+    if (before === '' || STATEMENT_START.includes(before)) {
       refuse(
         part.source,
         position,
