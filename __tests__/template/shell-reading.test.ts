@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { Shell } from '../../src/model/shell.js'
 import { CommandTemplate, TemplateError } from '../../src/template/template.js'
 
@@ -103,5 +104,19 @@ describe('words the shell reads across blanks and line continuations', () => {
       [true]
     )
     expect(refusal('exec -a {} true', Shell.Bash, false)).toBeUndefined()
+  })
+
+  it('reads the list of for … in after newlines, as bash and dash do', () => {
+    const template = 'for x\n\nin {}\ndo printf "%s\\0" "$x"; done'
+    for (const shell of [Shell.Bash, Shell.Sh]) {
+      const parsed = CommandTemplate.parse(template, shell, { batch: true })
+      const items = ['a b', "it's", '$(touch CANARY)']
+      const script = parsed.renderBatch(items, 1, 1).display
+      const result = spawnSync(shell === Shell.Bash ? 'bash' : 'dash', ['-c', script], {
+        encoding: 'utf8',
+        cwd: '/'
+      })
+      expect(result.stdout.split('\0').slice(0, -1)).toEqual(items)
+    }
   })
 })

@@ -1519,7 +1519,11 @@ class ScriptLexer {
     this.take()
     this.readHereDocumentBodies(frame)
     const statement = frame.cases.at(-1)
+    // `for x`, newlines, then `in`: bash and dash still read the loop's list (for NAME
+    // newline_list in …).
+    const afterLoopVariable = frame.afterLoopVariable
     if (statement === undefined || statement.state === 'body') this.startCommand(frame)
+    frame.afterLoopVariable = afterLoopVariable
   }
 
   /** A backslash: a line continuation, or an escaped character of the word. */
