@@ -64,6 +64,9 @@ describe('words the shell reads across blanks and line continuations', () => {
     // The assignment is followed to the command after it.
     expect(refusal('x\\\n=1 let {}', Shell.Bash, false)).toMatch(/let/)
     expect(refusal('x\\\n=1 echo {}', Shell.Bash, true)).toBeUndefined()
+    // ${NAME:=…} assigns however NAME is spelled; f( \<newline>) defines a function.
+    expect(refusal('${OPTI\\\nND:=$x}; echo {}', Shell.Bash, false)).toMatch(/assigns OPTIND/)
+    expect(refusal('f( \\\n) { echo {}; }; f', Shell.Bash, true)).toBeUndefined()
   })
 
   it('refuses a line continuation inside an operator or after $', () => {

@@ -1643,7 +1643,7 @@ class ScriptLexer {
       this.finishWord(frame)
     }
     const openIndex = this.index
-    const functionParentheses = /^\([ \t]*\)/.exec(
+    const functionParentheses = /^\((?:[ \t]|\\\n)*\)/.exec(
       this.source.slice(openIndex, openIndex + 256)
     )?.[0]
     const plainName = frame.plainWord !== undefined && /^[^=]+$/.test(frame.plainWord)
@@ -1899,7 +1899,7 @@ class ScriptLexer {
     const forbidden = IN_PARAMETER_EXPANSION
     // ${name=word} and ${name:=word} assign word to name.
     const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(
-      this.source.slice(openIndex, openIndex + 256)
+      withoutLineContinuations(this.source.slice(openIndex, openIndex + 256))
     )
     this.noteAssignment(assigned?.[1], false, `${assigned?.[0] ?? ''}…}`, openIndex)
     this.take(2)
