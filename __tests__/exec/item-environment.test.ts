@@ -95,4 +95,10 @@ describe('the environment of a batch', () => {
     )
     expect(await seen(environment, files)).toBe('a.ts|5|1|unset||')
   })
+
+  it('leaves out a PARALLEL_BATCH_SIZE inherited by a single item', async () => {
+    const files = new TaskFiles(directory, 1)
+    const environment = itemEnvironment(base, undefined, { item: 'a.ts', seq: 2, slot: 1 }, files)
+    expect(await seen(environment, files)).toBe('a.ts|2|1|unset||')
+  })
 })

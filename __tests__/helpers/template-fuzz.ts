@@ -229,6 +229,43 @@ export const HIDDEN_ATTRIBUTE_FRAGMENTS = [
   "trap 'local -n x' RETURN; "
 ]
 
+// Words the shell reads otherwise than split at blanks and line continuations: a subscript with
+// blanks before a command's name is one word (x[ {} ]=1, arithmetic that runs $(…) even quoted),
+// an assignment, subscript or here-document operator split by a backslash-newline is still one
+// (x\<newline>=1 {} puts {} in the command's place), and a command named by an expansion may be
+// eval or read. Near misses that stay accepted are among them, so that accepted ones run too.
+export const SHELL_READING_FRAGMENTS = [
+  '\nx[ {} ]=1\n',
+  '\nx[0 + {} ]=1\n',
+  '\ntrue; x[ {} ]+=1\n',
+  '\nx[ {}]=1\n',
+  '\na=( [ {} ]=1 )\n',
+  '\nx\\\n=1 {}\n',
+  '\nx\\\n+=1 {}\n',
+  '\nx\\\n[0]=1 {}\n',
+  '\nx[1 + 1]=2 {}\n',
+  '\nx[ ]=1 {}\n',
+  '\nx[\n]=1 {}\n',
+  "\ncat <\\\n<EOF\nprintf '%s' {}\nEOF\n",
+  "\ncat <\\\n<-EOF\nprintf '%s' {}\nEOF\n",
+  ' "$\\\n(echo {})" ',
+  '\nc=read; $c {} <<< x\n',
+  '\nx=eval; $x {}\n',
+  '\n${x:-eval} {}\n',
+  '\n$(echo eval) {}\n',
+  '\nexec -a {} true\n',
+  // accepted
+  '\nx\\\n=1 echo {}\n',
+  '\nx[1]=2; echo {}\n',
+  '\nd=.; "$d"/t.sh {}\n',
+  'x[ ',
+  ' ]=1 ',
+  'x\\\n=1 ',
+  '<\\\n<',
+  '$c ',
+  'c=eval; '
+]
+
 // Loose pieces of shell syntax, and whole constructs with a placeholder in each context
 // (those the parser must reject included), so that many random templates parse at all.
 export const FUZZ_PIECES = [
@@ -313,7 +350,8 @@ export const FUZZ_PIECES = [
     ...TIME_FRAGMENTS,
     ...ARRAY_DECLARATION_FRAGMENTS,
     ...EXPANDED_VARIABLE_FRAGMENTS,
-    ...HIDDEN_ATTRIBUTE_FRAGMENTS
+    ...HIDDEN_ATTRIBUTE_FRAGMENTS,
+    ...SHELL_READING_FRAGMENTS
   ].filter(fragment => !fragment.startsWith('\n'))
 ]
 
@@ -397,6 +435,7 @@ export const FUZZ_CONSTRUCTS = [
     ...TIME_FRAGMENTS,
     ...ARRAY_DECLARATION_FRAGMENTS,
     ...EXPANDED_VARIABLE_FRAGMENTS,
-    ...HIDDEN_ATTRIBUTE_FRAGMENTS
+    ...HIDDEN_ATTRIBUTE_FRAGMENTS,
+    ...SHELL_READING_FRAGMENTS
   ].filter(fragment => fragment.startsWith('\n'))
 ]

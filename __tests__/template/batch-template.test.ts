@@ -18,7 +18,8 @@ import {
   FUZZ_CONSTRUCTS,
   FUZZ_PIECES,
   hostileValue,
-  received
+  received,
+  SHELL_READING_FRAGMENTS
 } from '../helpers/template-fuzz.js'
 
 // Templates rendered for batches of items: each item placeholder becomes one word per item.
@@ -212,10 +213,14 @@ describe.each([Shell.Bash, Shell.Sh])('a batch with %s', shell => {
     let tried = 0
     let accepted = 0
     let expanded = 0
+    // Templates holding a fragment the shell reads as one word across blanks or line
+    // continuations, or a command named when it runs: tried, and accepted and run.
+    const reading = { tried: 0, accepted: 0 }
     const templates = fc.array(
       fc.oneof(
         { arbitrary: fc.constantFrom(...FUZZ_CONSTRUCTS), weight: 2 },
         { arbitrary: fc.constantFrom(...BATCH_CONSTRUCTS), weight: 2 },
+        { arbitrary: fc.constantFrom(...SHELL_READING_FRAGMENTS), weight: 1 },
         { arbitrary: fc.constantFrom(...FUZZ_PIECES), weight: 1 }
       ),
       { minLength: 1, maxLength: 5 }
@@ -229,13 +234,20 @@ describe.each([Shell.Bash, Shell.Sh])('a batch with %s', shell => {
         { minLength: 2, maxLength: 4 }
       ),
       // Items that run only as words of their own where a command name or a value would be.
-      fc.constantFrom(['touch', 'CANARY'], ['x', 'touch', 'CANARY'], ['x', 'touch CANARY'])
+      fc.constantFrom(
+        ['touch', 'CANARY'],
+        ['x', 'touch', 'CANARY'],
+        ['x', 'touch CANARY'],
+        ['n', 'touch', 'CANARY']
+      )
     )
     fc.assert(
       fc.property(templates, payloads, (parts, batch) => {
         const text = parts.join('')
         if (text.trim() === '') return
         tried++
+        const readsAcross = parts.some(part => SHELL_READING_FRAGMENTS.includes(part))
+        if (readsAcross) reading.tried++
         let template: CommandTemplate
         try {
           template = CommandTemplate.parse(text, shell, { batch: true })
@@ -244,6 +256,7 @@ describe.each([Shell.Bash, Shell.Sh])('a batch with %s', shell => {
           throw error
         }
         accepted++
+        if (readsAcross) reading.accepted++
         const command = template.renderBatch(batch, 1, 1)
         // The template expanded an item placeholder when the batch's command differs from its
         // first item's alone.
@@ -257,8 +270,10 @@ describe.each([Shell.Bash, Shell.Sh])('a batch with %s', shell => {
     )
     console.log(
       `${shell}: ${tried} random templates for batches, ${accepted} accepted and run, ` +
-        `${expanded} of them expanding the batch's items`
+        `${expanded} of them expanding the batch's items; ${reading.tried} held x[ … ]=, ` +
+        `x\\⏎=1 or $c fragments (${reading.accepted} accepted)`
     )
+    expect(reading.tried).toBeGreaterThan(500)
     expect(expanded).toBeGreaterThan(100)
   })
 
@@ -458,10 +473,59 @@ describe('a batch with pwsh', () => {
     ['$files = {}', "reads an expression in '$files = {}'"],
     ['Write-Output a,{}', 'reads an expression'],
     ['Write-Output ({})', 'reads an expression'],
-    ['x; {}', 'starts a statement']
+    ['x; {}', 'starts a statement'],
+    ['Write-Output x > {}', 'the target of a redirection'],
+    ['Write-Output x >{}', 'the target of a redirection'],
+    ['Write-Output x 2> {}', 'the target of a redirection'],
+    ['Write-Output x *> {}', 'the target of a redirection'],
+    ['Write-Output x >> {}', 'the target of a redirection'],
+    ['Get-Item -Path:{}', 'the value of a parameter'],
+    ['Get-Item -Path: {}', 'the value of a parameter'],
+    ['return {}', "follows 'return', where PowerShell reads one expression"],
+    ['[void] {}', "follows '[void]'"],
+    ['-not {}', "follows '-not'"],
+    ['! {}', "follows '!'"],
+    ['x; $x {}', "follows '$x'"],
+    ['foreach ($f in {}) { $f }', "follows 'foreach (… in …)'"]
   ]
   it.each(refused)('refuses %j', (template, reason) => {
     expect(batchError(template, Shell.Pwsh)).toContain(reason)
+  })
+
+  it("reads the neighbours of a placeholder past all of pwsh's whitespace", () => {
+    // CharExtensions.IsWhitespace, and a backtick's line continuation.
+    const blanks = [
+      ' ',
+      '\t',
+      '\v',
+      '\f',
+      '\u00a0',
+      '\u0085',
+      '\u2002',
+      '\u3000',
+      '\u2028',
+      '\u2029'
+    ]
+    const gaps = [...blanks, ...blanks.map(blank => `${blank}\`\n`), '`\r\n']
+    const places = ['&', '.', '$x =', 'Write-Output (', 'x;', 'Write-Output x >', 'Get-Item -Path:']
+    let cases = 0
+    for (const place of places) {
+      for (const gap of gaps) {
+        const template = `${place}${gap}{}`
+        expect({ template, refused: batchError(template, Shell.Pwsh) !== '' }).toEqual({
+          template,
+          refused: true
+        })
+        cases++
+      }
+    }
+    // The same gaps after a word of the command leave an argument.
+    for (const gap of gaps) {
+      expect(() =>
+        CommandTemplate.parse(`Write-Output a${gap}{}`, Shell.Pwsh, { batch: true })
+      ).not.toThrow()
+    }
+    console.log(`pwsh: ${cases} placeholders after whitespace refused`)
   })
 
   it('says what works instead', () => {

@@ -9,6 +9,7 @@ import {
   anyValue,
   ARRAY_DECLARATION_FRAGMENTS,
   CANARY_PAYLOADS,
+  SHELL_READING_FRAGMENTS,
   CONDITIONAL_GROUP_FRAGMENTS,
   EVALUATING_VARIABLE_FRAGMENTS,
   EXPANDED_VARIABLE_FRAGMENTS,
@@ -626,7 +627,8 @@ describe.each([Shell.Bash, Shell.Sh])('with %s', shell => {
       'time -- and if ( : ) then': { fragments: TIME_FRAGMENTS, tried: 0, accepted: 0 },
       'declare x={} of an array': { fragments: ARRAY_DECLARATION_FRAGMENTS, tried: 0, accepted: 0 },
       'PS4 and the like': { fragments: EXPANDED_VARIABLE_FRAGMENTS, tried: 0, accepted: 0 },
-      'hidden declare -i': { fragments: HIDDEN_ATTRIBUTE_FRAGMENTS, tried: 0, accepted: 0 }
+      'hidden declare -i': { fragments: HIDDEN_ATTRIBUTE_FRAGMENTS, tried: 0, accepted: 0 },
+      'x[ … ]=, x\\⏎=1 and $c': { fragments: SHELL_READING_FRAGMENTS, tried: 0, accepted: 0 }
     }
     // The review classes' own fragments are drawn apart, so that each class gets its share.
     const classConstructs = constructs.filter(construct =>
@@ -1174,12 +1176,19 @@ describe('reproductions from the second security review', () => {
     ['f(){ local -a x; local x={}; }; f', bare('f(){ local -a x; local x={}; }; f', arrayItem)],
     ['x=(); declare x="{}"', `x=(); declare x=""'${arrayItem}'""`],
     ['x=(); declare x="$(printf %s {})"', `x=(); declare x="$(printf %s '${arrayItem}')"`],
-    ['x=(); declare x=\\({}', `x=(); declare x=\\('$(touch CANARY))'`],
-    ['x=(); d=declare; $d x={}', bare('x=(); d=declare; $d x={}', arrayItem)]
+    ['x=(); declare x=\\({}', `x=(); declare x=\\('$(touch CANARY))'`]
   ])('bash: %j is refused', (template, oldScript) => {
     expect(runs('bash', oldScript)).toBe(true)
     expect(parseError(template)).toMatch(
       /^Placeholder \{\} \(line 1, column \d+\) starts the value of an assignment in .*: when the variable already is an array, bash's (declare|typeset|local) reads a value that looks like \(…\) as an array assignment/
+    )
+  })
+
+  // A command named when it runs could be declare (or eval): no item among its arguments at all.
+  it('bash: "x=(); d=declare; $d x={}" is refused', () => {
+    expect(runs('bash', bare('x=(); d=declare; $d x={}', arrayItem))).toBe(true)
+    expect(parseError('x=(); d=declare; $d x={}')).toMatch(
+      /^Placeholder \{\} \(line 1, column 23\) is an argument of a command whose name is only known when it runs \(\$d\)/
     )
   })
 

@@ -41,6 +41,8 @@ export function itemEnvironment(
   else delete env.PARALLEL_ITEM_FILE
   env.PARALLEL_SEQ = String(place.seq)
   env.PARALLEL_JOBSLOT = String(place.slot)
+  // Set only in a batch: one inherited from the runner would say this item is one.
+  delete env.PARALLEL_BATCH_SIZE
   Object.assign(env, files.variables)
   return { env, fileText: inFile ? text : undefined }
 }

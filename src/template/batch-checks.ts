@@ -6,6 +6,7 @@
  * those templates are refused here, before anything runs. {#} and {%} are one number each and
  * may stand anywhere.
  */
+import { isWhitespace } from './pwsh-chars.js'
 import { type PwshPart } from './pwsh-syntax.js'
 import {
   type ScriptPart,
@@ -33,6 +34,12 @@ function roleProblem(role: WordRole | undefined, word: string): string | undefin
     case 'argument':
     case 'loopList':
       return undefined
+    case 'runArgument':
+      return (
+        `is in '${word}', an argument of a builtin that runs a command or file named by its ` +
+        'arguments (or takes an option value there): the first item of a batch could become ' +
+        'the command, the file or the value and the others its arguments'
+      )
     case 'partOfWord':
       return `is part of the word '${word}', which cannot become one word per item of a batch`
     case 'assignment':
@@ -114,6 +121,61 @@ export function checkBatchWords(words: WordPart[][], isNumeric: IsNumeric): void
 }
 
 /**
+ * The character before index that pwsh's tokenizer does not skip: its own whitespace
+ * (CharExtensions.IsWhitespace: U+0085, U+00A0, … as well as space and tab) and a backtick's line
+ * continuation are skipped; '' at the start of the template.
+ */
+function previousCharacter(template: string, index: number): string {
+  return template[previousIndex(template, index)] ?? ''
+}
+
+/** Where previousCharacter's character stands; -1 at the start. */
+function previousIndex(template: string, index: number): number {
+  let at = index - 1
+  for (;;) {
+    const char = template[at]
+    if (isWhitespace(char)) {
+      at--
+    } else if (char === '\n' && template[at - 1] === '`') {
+      at -= 2
+    } else if (char === '\n' && template[at - 1] === '\r' && template[at - 2] === '`') {
+      at -= 3
+    } else {
+      return at
+    }
+  }
+}
+
+const STATEMENT_START = '\n\r;|({=,'
+
+/**
+ * Why the statement a placeholder follows the first word of is no command with arguments, or
+ * undefined: a keyword or operator that reads one expression (`return {}`, `-not {}`, `! {}`), a
+ * type (`[void] {}`), a value (`$x {}`, `1 {}`), or `foreach ($f in {})`; pwsh would fail to parse
+ * any batch of more than one item there.
+ */
+function expressionStatement(template: string, index: number): string | undefined {
+  const end = previousIndex(template, index)
+  let start = end
+  while (
+    start >= 0 &&
+    !isWhitespace(template[start]) &&
+    !'\n\r;|(){},='.includes(template[start] ?? '')
+  ) {
+    start--
+  }
+  const word = template.slice(start + 1, end + 1)
+  if (word === '') return undefined
+  if (/^in$/i.test(word) && /\(\s*\$\S+\s+in$/i.test(template.slice(0, end + 1)))
+    return 'foreach (… in …)'
+  const atStart = STATEMENT_START.includes(template[previousIndex(template, start + 1)] ?? '\n')
+  if (!atStart) return undefined
+  if (/^(?:return|throw|exit|break|continue)$/i.test(word)) return word
+  if (/^[-\u2013\u2014\u2015!$@'"\u2018-\u201e[0-9]/.test(word)) return word
+  return undefined
+}
+
+/**
  * Checks a lexed pwsh template for batches: an item placeholder must be a whole bare argument
  * (`bare`) after a word of the same command, never in a string, inside a longer word, where a
  * statement or an expression starts, or after the call operators & and .; throws
@@ -134,7 +196,7 @@ export function checkBatchPwsh(template: string, parts: PwshPart[], isNumeric: I
     if (part.context !== 'bare') {
       refuse(part.source, position, roleProblem('partOfWord', word) as string, 'pwsh')
     }
-    const before = /(\S?)[ \t]*$/.exec(template.slice(0, part.index))?.[1] ?? ''
+    const before = previousCharacter(template, part.index)
     const line = template.slice(0, part.index).split('\n').at(-1)?.trim() ?? ''
     if (before === '&' || before === '.') {
       refuse(
@@ -144,7 +206,34 @@ export function checkBatchPwsh(template: string, parts: PwshPart[], isNumeric: I
         'pwsh'
       )
     }
-    if (before === '' || '\n;|({=,'.includes(before)) {
+    if (before === '>' || before === '<') {
+      refuse(
+        part.source,
+        position,
+        roleProblem('redirection', `${line} ${part.source}`) as string,
+        'pwsh'
+      )
+    }
+    if (before === ':') {
+      refuse(
+        part.source,
+        position,
+        `is the value of a parameter in '${line}${part.source}' (-Name:value), which takes one ` +
+          'value: the first item of a batch would bind to it and the others would be positional',
+        'pwsh'
+      )
+    }
+    const expression = expressionStatement(template, part.index)
+    if (expression !== undefined) {
+      refuse(
+        part.source,
+        position,
+        `follows '${expression}', where PowerShell reads one expression rather than a command's ` +
+          'arguments, so a batch of several items would not parse',
+        'pwsh'
+      )
+    }
+    if (before === '' || STATEMENT_START.includes(before)) {
       refuse(
         part.source,
         position,

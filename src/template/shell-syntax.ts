@@ -135,6 +135,11 @@ interface Frame {
   loopList: boolean
   /** Depth of [ … ] inside a word that started as `name[` (an array subscript). */
   subscriptDepth: number
+  /**
+   * The subscript started where bash reads `name[…]` to its matching `]`, blanks and operators
+   * included (before a command's name, or `[…]=` in an array's parentheses).
+   */
+  subscriptMatched: boolean
   /** Set from a redirection operator until the end of its target word. */
   redirection: RedirectionTarget | undefined
   command: SimpleCommand
@@ -199,6 +204,31 @@ interface LiteralText {
 // NAME=, NAME+= or NAME[…]= at the start of a word: an assignment before a command's name.
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/
 
+/**
+ * text as the shell reads it: line continuations (backslash-newline outside single quotes) removed,
+ * which bash and dash do before they split words or recognize anything in them.
+ */
+export function withoutLineContinuations(text: string): string {
+  let result = ''
+  let quote: '"' | "'" | undefined
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index] as string
+    if (quote === "'") {
+      if (char === "'") quote = undefined
+      result += char
+    } else if (char === '\\') {
+      const next = text[index + 1]
+      if (next !== '\n') result += char + (next ?? '')
+      index++
+    } else {
+      if (char === '"') quote = quote === undefined ? '"' : undefined
+      else if (char === "'" && quote === undefined) quote = "'"
+      result += char
+    }
+  }
+  return result
+}
+
 const IN_COMMAND_NAME_SUBSTITUTION: Forbidden = () =>
   "is inside an unquoted substitution that makes the command's name: its output would be split " +
   'into a command and its arguments, so the value could run as a command. Quote the ' +
@@ -208,6 +238,60 @@ const UNKNOWN_COMMAND: Forbidden = () =>
   "is an argument of a command whose name this template spells as a brace expansion, $'…' or " +
   '$"…", so it is not certain which command runs (let, read or eval would run its value as ' +
   'code). Write the command name as a plain word.'
+
+/**
+ * Whether a command word certainly names a file to run (it holds a / of its own), though
+ * expansions make the rest of it: ~/bin/x, "$dir"/x. An unquoted $… or `…` could split the word
+ * and make something else the command (c='eval x'; $c/y), so then false.
+ */
+function namesFile(spelling: string): boolean {
+  let slash = /^~[A-Za-z0-9._-]*\//.test(spelling)
+  let quote: '"' | "'" | undefined
+  let depth = 0
+  for (let index = 0; index < spelling.length; index++) {
+    const char = spelling[index] as string
+    if (quote === "'") {
+      if (char === "'") quote = undefined
+      else if (char === '/') slash = true
+    } else if (char === '\\') {
+      index++
+    } else if (char === '$' || char === '`') {
+      if (quote === undefined) return false
+      const open = spelling[index + 1]
+      if (open === '(' || open === '{') depth++
+      if (char === '`') return false
+    } else if (depth > 0) {
+      // Quotes inside an expansion could hide its end: give up.
+      if (char === '"' || char === "'") return false
+      if (char === ')' || char === '}') depth--
+    } else if (char === '"') {
+      quote = quote === undefined ? '"' : undefined
+    } else if (char === "'" && quote === undefined) {
+      quote = "'"
+    } else if (char === '/') {
+      slash = true
+    }
+  }
+  return slash
+}
+
+/**
+ * Builtins that run a command or a file their arguments name, or take an option's value there
+ * (exec -a NAME): in a batch the first item could become the command and the next its arguments.
+ * (eval, trap and the like refuse every value already; command, builtin and time are followed to
+ * the name of the command they run.)
+ */
+const RUNS_ARGUMENTS = new Set(['exec', 'source', '.', 'command', 'builtin', 'eval', 'trap'])
+
+/** Why a value may not be an argument of a command whose name is only known when it runs. */
+function expandedCommand(spelling: string): Forbidden {
+  const shown = spelling.length > 40 ? `${spelling.slice(0, 40)}…` : spelling
+  return source =>
+    `is an argument of a command whose name is only known when it runs (${shown}), which could ` +
+    'be eval, read, printf -v, declare or another builtin that runs its arguments as code or ' +
+    `assigns to them. Write the command's name as a plain word (or a path with a /), or pass ` +
+    `${source} in a variable the command reads.`
+}
 
 function newCommand(kind: FrameKind): SimpleCommand {
   return {
@@ -563,6 +647,7 @@ class ScriptLexer {
       if (char === '\\') {
         // A backslash escapes only $ ` \ and newline in a here-document.
         const next = source[this.index + 1]
+        if (next === '\n') this.checkLineContinuation(this.index)
         this.take(next !== undefined && '$`\\\n'.includes(next) ? 2 : 1)
       } else if (char === '$') {
         this.lexDollar(true, forbidden)
@@ -862,9 +947,11 @@ class ScriptLexer {
     }
     const wrapper = command.wrapper
     const text = this.source.slice(start, end)
-    if ((wrapper === undefined || wrapper === 'time') && ASSIGNMENT.test(text)) {
-      const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0]
-      const spelling = `${/^[^=]*=/.exec(text)?.[0] ?? ''}…`
+    // The shell sees x\<newline>=1 as x=1: classify the word without its line continuations.
+    const shellWord = withoutLineContinuations(text)
+    if ((wrapper === undefined || wrapper === 'time') && ASSIGNMENT.test(shellWord)) {
+      const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(shellWord)?.[0]
+      const spelling = `${/^[^=]*=/.exec(shellWord)?.[0] ?? ''}…`
       this.noteAssignment(variable, literal.complete, spelling, start)
       return
     }
@@ -885,7 +972,7 @@ class ScriptLexer {
     command.stage = 'arguments'
     command.name = literal.complete ? literal.value : undefined
     command.unknownName = literal.complete ? undefined : text
-    command.rule = this.commandRule(literal, start)
+    command.rule = this.commandRule(literal, start, end)
   }
 
   /**
@@ -916,11 +1003,16 @@ class ScriptLexer {
     return false
   }
 
-  private commandRule(name: LiteralText, start: number): CommandRule {
+  private commandRule(name: LiteralText, start: number, end: number): CommandRule {
     if (!name.complete) {
-      return name.stop === 'pattern'
-        ? { kind: 'forbidden', forbidden: UNKNOWN_COMMAND, arithmetic: false }
-        : { kind: 'none' }
+      if (name.stop === 'pattern') {
+        return { kind: 'forbidden', forbidden: UNKNOWN_COMMAND, arithmetic: false }
+      }
+      // A name with a fixed / in it is a file to run, never a builtin; any other name only known
+      // when it runs could be eval, read, printf, declare, … and is refused values as they are.
+      const spelling = this.source.slice(start, end)
+      if (name.value.includes('/') || namesFile(spelling)) return { kind: 'none' }
+      return { kind: 'forbidden', forbidden: expandedCommand(spelling), arithmetic: false }
     }
     const command = name.value
     if (command === 'alias') {
@@ -1069,13 +1161,18 @@ class ScriptLexer {
     commandFixed = true
   ): boolean {
     if (command === 'export' || command === 'readonly') return false
-    const name = ASSIGNMENT.exec(this.source.slice(start, start + 256))?.[0]
-    if (name !== undefined && this.source[start + name.length] === '(') return false
+    const text = withoutLineContinuations(this.source.slice(start, start + 256))
+    const name = ASSIGNMENT.exec(text)?.[0]
+    if (name !== undefined && text[name.length] === '(') return false
     const value = prefix.value.slice(prefix.value.indexOf('=') + 1)
     if (value !== '' && !value.startsWith('(')) return false
     // Only an array reads it so: one the template may make, or one bash makes itself.
     const variable = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[|\+?=)/.exec(prefix.value)?.[1]
-    this.arrayNames ??= findArrayNames(this.source)
+    // Names spelled across a line continuation (x\<newline>[1]=…) count as the shell reads them.
+    this.arrayNames ??= bothArrayNames(
+      findArrayNames(this.source),
+      findArrayNames(this.source.replaceAll('\\\n', ''))
+    )
     return !commandFixed || variable === undefined || mayBeArray(variable, this.arrayNames)
   }
 
@@ -1141,13 +1238,20 @@ class ScriptLexer {
     else if (frame.loopKeyword !== undefined || frame.afterFunctionKeyword) role = 'other'
     else if (command.stage === 'other') role = frame.loopList ? 'loopList' : 'other'
     else if (command.stage === 'arguments')
-      role = command.rule.kind === 'test' ? 'testOperand' : 'argument'
-    else if (ASSIGNMENT.test(text)) role = 'assignment'
+      role =
+        command.rule.kind === 'test'
+          ? 'testOperand'
+          : command.name !== undefined && RUNS_ARGUMENTS.has(command.name)
+            ? 'runArgument'
+            : 'argument'
+    else if (ASSIGNMENT.test(withoutLineContinuations(text))) role = 'assignment'
     else role = 'commandName'
     const [only] = parts
     const whole = parts.length === 1 && only?.index === wordStart && only.source === text
     if (!whole && (role === 'argument' || role === 'loopList')) role = 'partOfWord'
-    for (const part of parts) Object.assign(part, { role, word: text })
+    // A builtin's name says why its arguments cannot take a batch.
+    const word = role === 'runArgument' ? `${command.name ?? ''} … ${text}` : text
+    for (const part of parts) Object.assign(part, { role, word })
   }
 
   /** A word of `case WORD in PATTERN)` outside the bodies; true when it was one. */
@@ -1322,6 +1426,9 @@ class ScriptLexer {
         break
       }
       const forbiddenHere = this.effectiveForbidden(frame)
+      if (frame.subscriptDepth > 0 && frame.subscriptMatched && ' \t\n;&|<>()'.includes(char)) {
+        this.failMatchedSubscript(frame, char)
+      }
       if (char === ' ' || char === '\t') {
         this.finishWord(frame)
         this.take()
@@ -1360,6 +1467,23 @@ class ScriptLexer {
     this.frames.pop()
   }
 
+  /**
+   * A blank, newline or operator inside `name[` before a command's name: bash reads the subscript
+   * to its matching `]` as one word (x[ 1 ]=2 assigns, and its subscript is arithmetic that runs
+   * $(…) even from quotes), dash splits the word there. Refused rather than guessed.
+   */
+  private failMatchedSubscript(frame: Frame, char: string): never {
+    const shown =
+      char === '\n' ? 'a newline' : char === ' ' || char === '\t' ? 'a blank' : `\`${char}\``
+    this.fail(
+      frame.wordStart,
+      `The array subscript ${this.source.slice(frame.wordStart, this.index)}… holds ${shown}: ` +
+        'bash reads such a subscript to its matching ] as one word (an assignment whose ' +
+        'subscript is evaluated as arithmetic), while dash splits it. Write the subscript ' +
+        'without blanks or operators (x[1]=2)'
+    )
+  }
+
   /** A frame of the given kind opened at openIndex; a group inside [[ … ]] knows it is there. */
   private newFrame(kind: FrameKind, forbidden: Forbidden | undefined, openIndex: number): Frame {
     const parent = this.frames.at(-1)
@@ -1375,6 +1499,7 @@ class ScriptLexer {
       afterLoopVariable: false,
       loopList: false,
       subscriptDepth: 0,
+      subscriptMatched: false,
       redirection: undefined,
       command: newCommand(kind),
       afterCommandName: false,
@@ -1394,18 +1519,47 @@ class ScriptLexer {
     this.take()
     this.readHereDocumentBodies(frame)
     const statement = frame.cases.at(-1)
+    // `for x`, newlines, then `in`: bash and dash still read the loop's list (for NAME
+    // newline_list in …).
+    const afterLoopVariable = frame.afterLoopVariable
     if (statement === undefined || statement.state === 'body') this.startCommand(frame)
+    frame.afterLoopVariable = afterLoopVariable
   }
 
   /** A backslash: a line continuation, or an escaped character of the word. */
   private lexBackslash(frame: Frame): void {
     const next = this.source[this.index + 1]
     if (next === '\n') {
+      this.checkLineContinuation(this.index)
       this.take(2) // a line continuation: as if neither character were there
     } else {
       this.failIfPlaceholderFollowsBackslash(this.index)
       this.wordPart(frame, undefined)
       this.take(next === undefined ? 1 : 2)
+    }
+  }
+
+  /**
+   * A line continuation at `index` that joins characters the shell then reads as one operator or
+   * expansion (`<\<newline><EOF` is `<<EOF`, `$\<newline>(` is `$(`): bash and dash remove it
+   * before reading anything, and this lexer reads such pairs only unbroken, so it is refused.
+   */
+  private checkLineContinuation(index: number): void {
+    const source = this.source
+    let before = index - 1
+    while (source[before] === '\n' && source[before - 1] === '\\') before -= 2
+    let after = index + 2
+    while (source[after] === '\\' && source[after + 1] === '\n') after += 2
+    const previous = source[before] ?? ''
+    const next = source[after] ?? ''
+    const joinsOperator =
+      previous !== '' && '<>&|;()'.includes(previous) && next !== '' && '<>&|;()-'.includes(next)
+    if (previous === '$' || joinsOperator) {
+      this.fail(
+        index,
+        `A line continuation joins ${previous} and ${next === '\n' ? 'a newline' : next}, which the ` +
+          'shell then reads together (as in <<EOF or $(…)); write them without the backslash-newline'
+      )
     }
   }
 
@@ -1457,14 +1611,19 @@ class ScriptLexer {
     if (!frame.inWord) {
       // An array subscript is evaluated as arithmetic by bash: name[…]=value, and [key]=value
       // inside an array assignment's parentheses.
+      // The name may be spelled across line continuations (x\<newline>[0]=1).
       const subscript =
         frame.kind === 'group' && char === '['
           ? '['
-          : /^[A-Za-z_][A-Za-z0-9_]*\[/.exec(this.source.slice(this.index, this.index + 256))?.[0]
+          : /^[A-Za-z_](?:[A-Za-z0-9_]|\\\n)*\[/.exec(
+              this.source.slice(this.index, this.index + 256)
+            )?.[0]
       if (subscript !== undefined) {
         this.wordPart(frame, undefined)
         this.take(subscript.length)
         frame.subscriptDepth = 1
+        frame.subscriptMatched =
+          frame.kind === 'group' || frame.commandPosition || frame.command.stage === 'name'
         return
       }
     }
@@ -1484,7 +1643,7 @@ class ScriptLexer {
       this.finishWord(frame)
     }
     const openIndex = this.index
-    const functionParentheses = /^\([ \t]*\)/.exec(
+    const functionParentheses = /^\((?:[ \t]|\\\n)*\)/.exec(
       this.source.slice(openIndex, openIndex + 256)
     )?.[0]
     const plainName = frame.plainWord !== undefined && /^[^=]+$/.test(frame.plainWord)
@@ -1637,6 +1796,7 @@ class ScriptLexer {
         // literal, but it would still escape the quote put before a value.
         this.failIfPlaceholderFollowsBackslash(this.index)
         const next = this.source[this.index + 1]
+        if (next === '\n') this.checkLineContinuation(this.index)
         this.take(next !== undefined && '$`"\\\n'.includes(next) ? 2 : 1)
       } else if (char === '$') {
         this.lexDollar(true, forbidden)
@@ -1688,7 +1848,10 @@ class ScriptLexer {
       }
       if (char === '\\') {
         this.failIfPlaceholderFollowsBackslash(this.index)
-        if (this.source[this.index + 1] === '\n') this.checkQuotedNewline()
+        if (this.source[this.index + 1] === '\n') {
+          this.checkQuotedNewline()
+          if (close === '`') this.checkLineContinuation(this.index)
+        }
         this.take(2)
         continue
       }
@@ -1736,7 +1899,7 @@ class ScriptLexer {
     const forbidden = IN_PARAMETER_EXPANSION
     // ${name=word} and ${name:=word} assign word to name.
     const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(
-      this.source.slice(openIndex, openIndex + 256)
+      withoutLineContinuations(this.source.slice(openIndex, openIndex + 256))
     )
     this.noteAssignment(assigned?.[1], false, `${assigned?.[0] ?? ''}…}`, openIndex)
     this.take(2)
@@ -1749,6 +1912,7 @@ class ScriptLexer {
       }
       if (char === '\\') {
         this.failIfPlaceholderFollowsBackslash(this.index)
+        if (this.source[this.index + 1] === '\n') this.checkLineContinuation(this.index)
         if (this.source[this.index + 1] === undefined) this.take()
         else this.take(2)
       } else if (char === "'") {
@@ -1815,6 +1979,7 @@ class ScriptLexer {
         if (this.source[this.index + 1] !== '\n') {
           this.fail(this.index, `Backslashes inside arithmetic ${spelling} are not supported`)
         }
+        this.checkLineContinuation(this.index)
         this.take(2)
       } else {
         if (char === '\n') this.checkQuotedNewline()
@@ -1855,6 +2020,12 @@ function findAttributeDeclaration(source: string): { spelling: string; index: nu
     }
   }
   return undefined
+}
+
+/** The names either reading of a template may make arrays. */
+function bothArrayNames(first: ArrayNames, second: ArrayNames): ArrayNames {
+  if (first === 'any' || second === 'any') return 'any'
+  return new Set([...first, ...second])
 }
 
 function describeFrame(kind: FrameKind): string {

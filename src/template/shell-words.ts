@@ -32,10 +32,13 @@ export type PlaceholderMatcher = (text: string, index: number) => PlaceholderMat
  * What the word a text placeholder stands in is in the shell's grammar, which decides whether the
  * placeholder can stand for several words (the items of a batch): as the whole word, `argument`
  * (an ordinary argument of a simple command) and `loopList` (a word of `for … in`) can; the
- * others cannot. `partOfWord`: an argument or loop word the placeholder is only part of.
+ * others cannot. `partOfWord`: an argument or loop word the placeholder is only part of;
+ * `runArgument`: an argument of a builtin that runs or binds its arguments (exec, source), where
+ * the first item could become the command or an option's value and the next ones its arguments.
  */
 export type WordRole =
   | 'argument'
+  | 'runArgument'
   | 'loopList'
   | 'partOfWord'
   | 'assignment'
