@@ -228,6 +228,29 @@ describe('batch-size through dist/index.js', () => {
     expect(results(plain.outputs).filter(r => r.batch === 1)).toHaveLength(4)
   }, 90_000)
 
+  it('starts the batch with the longest known time first', async () => {
+    const items = 'a\nb\nc\nd'
+    // a takes 0.5 s and c 1 s: batch 2 (c, d) is the longer, though a is longer than b.
+    const first = await runAction({
+      items,
+      command: 'case {} in a) sleep 0.5 ;; c) sleep 1 ;; esac'
+    })
+    expect(first.code).toBe(0)
+    const history = join(first.dir, 'history.json')
+    writeFileSync(history, readFileSync(first.outputs['history-file'] as string))
+    const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
+    // One worker: the order the batches start in is the order of the lines.
+    const run = await runAction({
+      items,
+      command: `echo {#} >> ${out}/order`,
+      'batch-size': '2',
+      'max-workers': '1',
+      history
+    })
+    expect(run.code).toBe(0)
+    expect(readFileSync(join(out, 'order'), 'utf8')).toBe('2\n1\n')
+  }, 60_000)
+
   it('splits a batch over 128 KiB in bash into parts that fit, and runs every item once', async () => {
     const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
     const items = Array.from(
@@ -323,6 +346,24 @@ describe('batch-size through dist/index.js', () => {
       'fail-fast': 'true'
     })
     expect(first.log).toContain('Halted early: fail-fast after batch 1 (fail, b) failed.')
+  }, 60_000)
+
+  it('counts stop-on-success in batches: the first batch that succeeds halts the run', async () => {
+    const run = await runAction({
+      items: 'a\nb\nc\nd\ne',
+      command: 'echo {}',
+      'batch-size': '2',
+      'max-workers': '1',
+      'stop-on-success': '1'
+    })
+    expect(run.code).toBe(0)
+    expect(results(run.outputs).map(r => [r.status, r.batch])).toEqual([
+      ['success', 1],
+      ['success', 1],
+      ['skipped', 2],
+      ['skipped', 2],
+      ['skipped', 3]
+    ])
   }, 60_000)
 
   it('prints one line per batch on a dry run and reports every item', async () => {
