@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from '../helpers/action.js'
@@ -363,6 +363,55 @@ describe('batch-size through dist/index.js', () => {
       ['skipped', 2],
       ['skipped', 2],
       ['skipped', 3]
+    ])
+  }, 60_000)
+
+  it("batches a shard's own items, numbered from 1, after the shard is taken", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
+    const run = await runAction({
+      items: 'a\nb\nc\nd\ne\nf',
+      command: `node ${scripts}/dump.mjs ${out} {#} {}`,
+      'batch-size': '2',
+      shard: '0/2'
+    })
+    expect(run.code).toBe(0)
+    // Shard 0 of 2 is dealt a, c and e; its batches hold only them.
+    expect([...seenBatches(out)].sort().map(([n, seen]) => [n, seen.argv])).toEqual([
+      [1, ['a', 'c']],
+      [2, ['e']]
+    ])
+    expect(results(run.outputs).map(r => [r.index, r.item, r.batch])).toEqual([
+      [0, 'a', 1],
+      [2, 'c', 1],
+      [4, 'e', 2]
+    ])
+  }, 60_000)
+
+  it('leaves items reused by skip-passed out of every batch', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
+    // The same command both times: an item is reused only for the command it succeeded with.
+    const inputs = { items: 'a\nfail\nc\nd', command: `node ${scripts}/dump.mjs ${out} {#} {}` }
+    const attempt = (n: number) => ({ GITHUB_RUN_ID: '5', GITHUB_RUN_ATTEMPT: String(n) })
+    const one = await runAction(inputs, { env: attempt(1) })
+    expect(one.outputs.failed).toBe('1')
+    const history = join(one.dir, 'history.json')
+    writeFileSync(history, readFileSync(one.outputs['history-file'] as string))
+    for (const name of readdirSync(out)) rmSync(join(out, name))
+    const two = await runAction(
+      {
+        ...inputs,
+        'batch-size': '2',
+        history,
+        'skip-passed': 'rerun'
+      },
+      { env: attempt(2) }
+    )
+    expect([...seenBatches(out)].map(([n, seen]) => [n, seen.argv])).toEqual([[1, ['fail']]])
+    expect(results(two.outputs).map(r => [r.item, r.status, r.batch])).toEqual([
+      ['a', 'reused', undefined],
+      ['fail', 'failure', 1],
+      ['c', 'reused', undefined],
+      ['d', 'reused', undefined]
     ])
   }, 60_000)
 
