@@ -88,6 +88,16 @@ describe('the job summary of a batched run', () => {
     expect(summary).toContain('_20 more tasks did not succeed; their output is not shown here.')
   })
 
+  it("says a dry run's batches in its headline", () => {
+    const skipped = { skipReason: 'dry run' }
+    const records = [
+      ...batchRecords(1, members(0, 3), TaskStatus.Skipped, skipped),
+      ...batchRecords(2, members(3, 5), TaskStatus.Skipped, skipped)
+    ]
+    const summary = buildSummary(report(records, { dryRun: true, batchSize: 3 }), 'Lint')
+    expect(summary).toContain('Lint: dry run of 5 tasks in 2 batches</h2>')
+  })
+
   it('draws one timeline bar per batch, not one per item', () => {
     const [timeline] = summaryCharts(batchedRun())
     expect(timeline).toContain('<summary>Timeline: 2 batches of 100 tasks on 2 workers</summary>')

@@ -54,7 +54,7 @@ function byItem(durations: ReadonlyMap<string, number>): Record<string, number |
 }
 
 describe("a batch's time, per item", () => {
-  it('splits a batch evenly over its members, at least 1 ms; a record alone keeps its own', () => {
+  it('splits a batch evenly over its members, at least 1 ms unless none; a record alone keeps its own', () => {
     const run = batchedRun()
     const share = itemShares(run.records, run)
     expect(run.records.map(share)).toEqual(Object.values(SHARES))
@@ -67,7 +67,9 @@ describe("a batch's time, per item", () => {
       TaskStatus.Success,
       { durationMs: 0 }
     )
-    expect(quick.map(itemShares(quick, {}))).toEqual([1, 1])
+    expect(quick.map(itemShares(quick, {}))).toEqual([0, 0])
+    const fast = quick.map(one => ({ ...one, durationMs: 1 }))
+    expect(fast.map(itemShares(fast, {}))).toEqual([1, 1])
     const alone = [record(0, 'z', TaskStatus.Success, { durationMs: 0 })]
     expect(alone.map(itemShares(alone, {}))).toEqual([0])
   })

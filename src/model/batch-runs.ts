@@ -1,7 +1,6 @@
 import { itemLabel } from './labels.js'
 import { type RunReport } from './run-report.js'
 import { type TaskRecord } from './task-record.js'
-import { count } from './words.js'
 
 /**
  * The records of one command: a batch's members in record order (they share its status, exit,
@@ -11,6 +10,8 @@ export type CommandRun = readonly [TaskRecord, ...TaskRecord[]]
 
 /** How many items a batch's name lists before saying how many more there are. */
 const NAMED_MEMBERS = 3
+/** Longest label of each item a batch's name lists. */
+const MEMBER_CHARS = 40
 /** Longest name of a batch. */
 const BATCH_NAME_CHARS = 120
 
@@ -84,23 +85,25 @@ export function batchCount(report: Pick<RunReport, 'records' | 'merged'>): numbe
 }
 
 /**
- * How a batch is named: `Batch 3 (a.ts, b.ts, c.ts and 47 more)`, its first `named` items'
- * labels, at most `max` characters in all; a record without a batch by its item's label.
+ * How a batch is named, as the log titles it: its number and its first items, `Batch 3 (a.ts,
+ * b.ts, c.ts and 47 more)`, at most three named (each cut to 40 characters) and fewer when the
+ * name would be longer than `max`, the last one left then cut; a record without a batch by its
+ * item's label.
  */
-export function commandRunName(
-  run: CommandRun,
-  max = BATCH_NAME_CHARS,
-  named = NAMED_MEMBERS
-): string {
+export function commandRunName(run: CommandRun, max = BATCH_NAME_CHARS): string {
   const first = run[0]
   if (first.batch === undefined) return itemLabel(first.item, max)
-  const head = `Batch ${first.batch} (`
-  const more = run.length - named
-  const tail = more > 0 ? ` and ${count(more)} more)` : ')'
-  const shown = run.slice(0, named)
-  // Each label gets an equal share of the room left, at least a few characters.
-  const room = Math.max(8, Math.floor((max - head.length - tail.length) / shown.length) - 2)
-  return head + shown.map(record => itemLabel(record.item, room)).join(', ') + tail
+  const name = (named: number, width: number): string => {
+    const labels = run.slice(0, named).map(record => itemLabel(record.item, width))
+    const more = run.length - named
+    return `Batch ${first.batch} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`
+  }
+  let named = Math.min(NAMED_MEMBERS, run.length)
+  while (named > 1 && [...name(named, MEMBER_CHARS)].length > max) named--
+  const text = name(named, MEMBER_CHARS)
+  const over = [...text].length - max
+  // One name left and still too long: that name gives way, never the count.
+  return over > 0 ? name(named, Math.max(1, MEMBER_CHARS - over)) : text
 }
 
 /** What a share of a batch's time is taken from: a record's batch, slot and duration. */
@@ -108,7 +111,7 @@ type TimedRecord = Pick<TaskRecord, 'batch' | 'slot' | 'durationMs'>
 
 /**
  * Each record's share of its command's time: a batch's duration split evenly over its members
- * (rounded, at least 1 ms), so that what a later run learns from a batched run is per item, as it
+ * (rounded, at least 1 ms unless it took none), so that what a later run learns from a batched run is per item, as it
  * batches again; a record without a batch keeps its own duration. Results files keep the batch's
  * whole duration on each member.
  */
@@ -125,6 +128,8 @@ export function itemShares(
   return record => {
     const key = keyOf(record)
     const count = key === undefined ? 1 : (members.get(key) ?? 1)
-    return count === 1 ? record.durationMs : Math.max(1, Math.round(record.durationMs / count))
+    // A batch that took no time (it never started) stays at 0, as a record alone does.
+    if (count === 1 || record.durationMs === 0) return record.durationMs
+    return Math.max(1, Math.round(record.durationMs / count))
   }
 }

@@ -28,7 +28,7 @@ export interface SlotTime {
 /** Longest label of a task on a timeline (charts cut them shorter still). */
 const LABEL_CHARS = 200
 /** Longest name of a batch on a timeline, which names its first item: a bar's label is short. */
-const BATCH_LABEL_CHARS = 40
+const BATCH_LABEL_CHARS = 30
 
 /**
  * The tasks a timeline draws for records that ran, times counted from `originOf` each record:
@@ -46,7 +46,7 @@ export function timelineTasks(
       label:
         record.batch === undefined
           ? commandRunName(run, LABEL_CHARS)
-          : commandRunName(run, BATCH_LABEL_CHARS, 1),
+          : commandRunName(run, BATCH_LABEL_CHARS),
       slot: record.slot ?? 1,
       startMs: (record.startedAt as number) - originOf(record),
       endMs: (record.endedAt as number) - originOf(record),
