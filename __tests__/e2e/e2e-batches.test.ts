@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runAction } from '../helpers/action.js'
@@ -228,6 +228,29 @@ describe('batch-size through dist/index.js', () => {
     expect(results(plain.outputs).filter(r => r.batch === 1)).toHaveLength(4)
   }, 90_000)
 
+  it('starts the batch with the longest known time first', async () => {
+    const items = 'a\nb\nc\nd'
+    // a takes 0.5 s and c 1 s: batch 2 (c, d) is the longer, though a is longer than b.
+    const first = await runAction({
+      items,
+      command: 'case {} in a) sleep 0.5 ;; c) sleep 1 ;; esac'
+    })
+    expect(first.code).toBe(0)
+    const history = join(first.dir, 'history.json')
+    writeFileSync(history, readFileSync(first.outputs['history-file'] as string))
+    const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
+    // One worker: the order the batches start in is the order of the lines.
+    const run = await runAction({
+      items,
+      command: `echo {#} >> ${out}/order`,
+      'batch-size': '2',
+      'max-workers': '1',
+      history
+    })
+    expect(run.code).toBe(0)
+    expect(readFileSync(join(out, 'order'), 'utf8')).toBe('2\n1\n')
+  }, 60_000)
+
   it('splits a batch over 128 KiB in bash into parts that fit, and runs every item once', async () => {
     const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
     const items = Array.from(
@@ -323,6 +346,73 @@ describe('batch-size through dist/index.js', () => {
       'fail-fast': 'true'
     })
     expect(first.log).toContain('Halted early: fail-fast after batch 1 (fail, b) failed.')
+  }, 60_000)
+
+  it('counts stop-on-success in batches: the first batch that succeeds halts the run', async () => {
+    const run = await runAction({
+      items: 'a\nb\nc\nd\ne',
+      command: 'echo {}',
+      'batch-size': '2',
+      'max-workers': '1',
+      'stop-on-success': '1'
+    })
+    expect(run.code).toBe(0)
+    expect(results(run.outputs).map(r => [r.status, r.batch])).toEqual([
+      ['success', 1],
+      ['success', 1],
+      ['skipped', 2],
+      ['skipped', 2],
+      ['skipped', 3]
+    ])
+  }, 60_000)
+
+  it("batches a shard's own items, numbered from 1, after the shard is taken", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
+    const run = await runAction({
+      items: 'a\nb\nc\nd\ne\nf',
+      command: `node ${scripts}/dump.mjs ${out} {#} {}`,
+      'batch-size': '2',
+      shard: '0/2'
+    })
+    expect(run.code).toBe(0)
+    // Shard 0 of 2 is dealt a, c and e; its batches hold only them.
+    expect([...seenBatches(out)].sort().map(([n, seen]) => [n, seen.argv])).toEqual([
+      [1, ['a', 'c']],
+      [2, ['e']]
+    ])
+    expect(results(run.outputs).map(r => [r.index, r.item, r.batch])).toEqual([
+      [0, 'a', 1],
+      [2, 'c', 1],
+      [4, 'e', 2]
+    ])
+  }, 60_000)
+
+  it('leaves items reused by skip-passed out of every batch', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
+    // The same command both times: an item is reused only for the command it succeeded with.
+    const inputs = { items: 'a\nfail\nc\nd', command: `node ${scripts}/dump.mjs ${out} {#} {}` }
+    const attempt = (n: number) => ({ GITHUB_RUN_ID: '5', GITHUB_RUN_ATTEMPT: String(n) })
+    const one = await runAction(inputs, { env: attempt(1) })
+    expect(one.outputs.failed).toBe('1')
+    const history = join(one.dir, 'history.json')
+    writeFileSync(history, readFileSync(one.outputs['history-file'] as string))
+    for (const name of readdirSync(out)) rmSync(join(out, name))
+    const two = await runAction(
+      {
+        ...inputs,
+        'batch-size': '2',
+        history,
+        'skip-passed': 'rerun'
+      },
+      { env: attempt(2) }
+    )
+    expect([...seenBatches(out)].map(([n, seen]) => [n, seen.argv])).toEqual([[1, ['fail']]])
+    expect(results(two.outputs).map(r => [r.item, r.status, r.batch])).toEqual([
+      ['a', 'reused', undefined],
+      ['fail', 'failure', 1],
+      ['c', 'reused', undefined],
+      ['d', 'reused', undefined]
+    ])
   }, 60_000)
 
   it('prints one line per batch on a dry run and reports every item', async () => {

@@ -57,14 +57,14 @@ export async function runItems(
   )
   const firstFailure = new FirstFailure()
   const watching = [resources.progress, firstFailure, resources.jobLog, ...observers]
-  watching.push(...lineWriters(plan))
+  watching.push(...lineWriters(units))
   let result
   try {
     result = await runTasks(prepared, commandTask(resources.taskOptions(settings)), {
       concurrency: workers,
       policies: haltPolicies(settings, maxFailures, cancellation),
-      needs: plan.needs,
-      priorities: plan.priorities,
+      needs: units.needs,
+      priorities: units.priorities,
       name: index => itemLabel((prepared[index] as PreparedItem).item, 60),
       settledBefore,
       ...notifyAll(watching)
