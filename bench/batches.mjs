@@ -43,7 +43,6 @@ const TOOL_ARGV = { eslint: [join(BIN, 'eslint')], prettier: [join(BIN, 'prettie
 const out = join(ROOT, 'bench', 'results', 'batches.json')
 const earlier = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : { rows: {} }
 const corpus = makeCorpus()
-const files = corpus.files
 const rows = { ...earlier.rows }
 const loadBefore = loadavg()
 for (const tool of TOOLS) {
