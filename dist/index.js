@@ -298,7 +298,7 @@ const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
 const api = __nccwpck_require__(6615)
 const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(9746)
+const MockClient = __nccwpck_require__(7365)
 const MockAgent = __nccwpck_require__(7501)
 const MockPool = __nccwpck_require__(4004)
 const mockErrors = __nccwpck_require__(2429)
@@ -10703,7 +10703,7 @@ const {
   kOptions,
   kFactory
 } = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(9746)
+const MockClient = __nccwpck_require__(7365)
 const MockPool = __nccwpck_require__(4004)
 const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
 const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
@@ -10852,7 +10852,7 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 9746:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -32886,6 +32886,143 @@ var HaltMode;
     HaltMode["Drain"] = "drain";
 })(HaltMode || (HaltMode = {}));
 
+;// CONCATENATED MODULE: ./src/model/matrix.ts
+/**
+ * The most combinations a matrix may give. GitHub's 256 is a limit on jobs; items are cheaper,
+ * but a typo multiplying two long lists should fail rather than start a million commands.
+ */
+const MAX_COMBINATIONS = 65_536;
+/**
+ * The items a matrix gives, one object per combination, by GitHub's documented rules: the
+ * product of the dimensions (first outermost), less every combination an exclude entry matches
+ * (partially), then each include entry merged into every original combination none of whose
+ * dimension values it changes, or appended as a new combination when it fits none.
+ */
+function expandMatrix(spec) {
+    checkSpec(spec);
+    const dimensionKeys = new Set(spec.dimensions.map(([key]) => key));
+    const originals = crossProduct(spec.dimensions).filter(combination => !spec.exclude.some(entry => matchesPartially(entry, combination)));
+    const added = [];
+    for (const entry of spec.include) {
+        const pairs = Object.entries(entry);
+        const fitting = originals.filter(combination => pairs.every(([key, value]) => !dimensionKeys.has(key) || sameValue(value, combination[key])));
+        // An added value may be overwritten by a later entry; an original one never is: a dimension's
+        // value stays as written even where the entry's equals it with its keys in another order.
+        for (const combination of fitting)
+            for (const [key, value] of pairs)
+                if (!dimensionKeys.has(key))
+                    put(combination, key, value);
+        if (fitting.length === 0)
+            added.push(objectOf(pairs));
+    }
+    const total = originals.length + added.length;
+    if (total > MAX_COMBINATIONS) {
+        throw new Error(`Invalid matrix: ${count(originals.length)} combinations and ${count(added.length)} from ` +
+            `include make ${count(total)}. Expected at most ${count(MAX_COMBINATIONS)}.`);
+    }
+    return [...originals, ...added];
+}
+/** Refuses what GitHub refuses, and more combinations than MAX_COMBINATIONS, before building any. */
+function checkSpec(spec) {
+    for (const [key, values] of spec.dimensions) {
+        if (values.length === 0) {
+            throw new Error(`Invalid matrix: dimension '${key}' is an empty list. Expected at least one value.`);
+        }
+    }
+    const keys = spec.dimensions.map(([key]) => key);
+    spec.exclude.forEach((entry, index) => {
+        const entryKeys = Object.keys(entry);
+        if (entryKeys.length === 0) {
+            throw new Error(`Invalid matrix: exclude item ${index + 1} is empty. Expected a mapping of dimensions ` +
+                'to values such as {os: linux, node: 20}.');
+        }
+        const stray = entryKeys.find(key => !keys.includes(key));
+        if (stray !== undefined) {
+            throw new Error(`Invalid matrix: exclude item ${index + 1} has key '${stray}', which is not a dimension. ` +
+                `Expected keys among: ${keys.join(', ') || '(no dimensions)'}.`);
+        }
+    });
+    let product = 1;
+    for (const [, values] of spec.dimensions) {
+        product *= values.length;
+        if (product > MAX_COMBINATIONS) {
+            throw new Error(`Invalid matrix: ${sizeOf(spec.dimensions)} combinations. ` +
+                `Expected at most ${count(MAX_COMBINATIONS)}.`);
+        }
+    }
+}
+/** Every combination of one value per dimension, the first dimension outermost; none without dimensions. */
+function crossProduct(dimensions) {
+    if (dimensions.length === 0)
+        return [];
+    let combinations = [[]];
+    for (const [key, values] of dimensions) {
+        combinations = combinations.flatMap(pairs => values.map((value) => [...pairs, [key, value]]));
+    }
+    return combinations.map(objectOf);
+}
+/** Whether every key of an exclude entry matches the combination's value (see matchesValue). */
+function matchesPartially(entry, combination) {
+    return Object.entries(entry).every(([key, value]) => Object.hasOwn(combination, key) && matchesValue(value, combination[key]));
+}
+/**
+ * Whether an exclude value matches: a mapping matches an object holding each of its keys with a
+ * matching value (as the runner's path filters `matrix.config.os`); anything else must be equal.
+ */
+function matchesValue(filter, value) {
+    if (isMapping(filter) && isMapping(value)) {
+        return Object.entries(filter).every(([key, inner]) => Object.hasOwn(value, key) && matchesValue(inner, value[key]));
+    }
+    return sameValue(filter, value);
+}
+/** JSON equality: same type, same text and case, same members; the order of an object's keys ignored. */
+function sameValue(a, b) {
+    if (a === b)
+        return true;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return (Array.isArray(a) &&
+            Array.isArray(b) &&
+            a.length === b.length &&
+            a.every((member, index) => sameValue(member, b[index])));
+    }
+    if (!isMapping(a) || !isMapping(b))
+        return false;
+    const keys = Object.keys(a);
+    return (keys.length === Object.keys(b).length &&
+        keys.every(key => Object.hasOwn(b, key) && sameValue(a[key], b[key])));
+}
+function isMapping(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** An object of the pairs, in their order; `__proto__` stays a key, never the prototype. */
+function objectOf(pairs) {
+    const object = {};
+    for (const [key, value] of pairs)
+        put(object, key, value);
+    return object;
+}
+/** Sets an own key (a new one last, an existing one in place), `__proto__` included. */
+function put(object, key, value) {
+    Object.defineProperty(object, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true
+    });
+}
+/** `300 × 300 = 90,000`, or with many dimensions `2 × 2 × … (1,100 dimensions) = more than 10^15`. */
+function sizeOf(dimensions) {
+    const lengths = dimensions.map(([, list]) => count(list.length));
+    const shown = lengths.length <= 8
+        ? lengths.join(' × ')
+        : `${lengths.slice(0, 4).join(' × ')} × … (${count(lengths.length)} dimensions)`;
+    const all = dimensions.reduce((size, [, list]) => size * list.length, 1);
+    return `${shown} = ${all <= Number.MAX_SAFE_INTEGER ? count(all) : 'more than 2^53'}`;
+}
+function count(value) {
+    return value.toLocaleString('en-US');
+}
+
 ;// CONCATENATED MODULE: ./src/model/shell.ts
 /** How a command is run. */
 var Shell;
@@ -33239,6 +33376,16 @@ async function parseWorkingDirectory(value) {
             'Expected an existing directory.');
     }
     return directory;
+}
+/** Parses `batch-size`: a whole number of items per command from 1 up, or `auto`. */
+function parseBatchSize(value) {
+    const text = value.trim();
+    if (text === 'auto')
+        return 'auto';
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+        return Number(text);
+    }
+    throw new Error(`Invalid ${Inputs.BatchSize} '${value}'. Expected a whole number of at least 1, or auto.`);
 }
 
 ;// CONCATENATED MODULE: ./src/model/item.ts
@@ -33604,6 +33751,323 @@ var ResolveThreads;
     ResolveThreads["OnSuccess"] = "on-success";
 })(ResolveThreads || (ResolveThreads = {}));
 
+;// CONCATENATED MODULE: ./src/inputs/source-checks.ts
+
+
+/** What gives a review-threads run its items, for error messages. */
+const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`;
+/**
+ * `matrix`, `items` and `items-file` exclude each other, and all exclude `tasks` (which has no
+ * command); `items-from` is checked with its own inputs.
+ */
+function checkOneSource(given) {
+    if (given.matrix.trim() !== '') {
+        const other = [
+            given.items.trim() !== '' ? Inputs.Items : '',
+            given.itemsFile !== '' ? Inputs.ItemsFile : '',
+            given.tasks.trim() !== '' ? Inputs.Tasks : ''
+        ].find(Boolean);
+        if (other !== undefined) {
+            throw new Error(`Invalid inputs: '${Inputs.Matrix}' is set together with '${other}'. Expected only one source of items.`);
+        }
+    }
+    if (given.items.trim() !== '' && given.itemsFile !== '') {
+        throw new Error(`Invalid inputs: both '${Inputs.Items}' and '${Inputs.ItemsFile}' are set. Expected only one of them.`);
+    }
+    if (given.tasks.trim() !== '' &&
+        (given.items.trim() !== '' || given.itemsFile !== '' || given.command.trim() !== '')) {
+        throw new Error(`Invalid inputs: '${Inputs.Tasks}' is set together with '${Inputs.Items}', '${Inputs.ItemsFile}' or ` +
+            `'${Inputs.Command}'. Expected either named tasks, or items and a command.`);
+    }
+}
+/**
+ * A `batch-size` other than 1 needs items and a command to put them in: tasks, review threads
+ * (each replied to and resolved by its own task) and a merge have none.
+ */
+function checkBatchSizeFits(batchSize, run) {
+    if (batchSize === 1)
+        return;
+    const refuse = (together, expected) => {
+        throw new Error(`Invalid inputs: '${Inputs.BatchSize}' is ${batchSize} together with ${together}. Expected ${expected}`);
+    };
+    if (run.mergePattern !== '') {
+        refuse(`'${Inputs.MergeResults}'`, 'batch-size in the jobs that run the tasks.');
+    }
+    if (run.given.tasks.trim() !== '') {
+        refuse(`'${Inputs.Tasks}'`, 'batch-size only with items: tasks run one command each.');
+    }
+    if (run.threads !== undefined) {
+        refuse(REVIEW_THREADS_SOURCE, 'batch-size 1 with review threads: each thread is replied to and resolved by its own task.');
+    }
+    if (run.given.command.trim() === '') {
+        refuse(`an empty '${Inputs.Command}'`, 'a command template with a placeholder such as {} for the items of a batch: without one, ' +
+            'each item is a command of its own.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/model/labels.ts
+
+/**
+ * One line naming an item for logs and titles: its readable name (see itemName), control
+ * characters (newlines, escapes) shown as visible symbols so an item can never start a new log
+ * line, and cut to `max` characters. For display only: commands, outputs and files use itemText.
+ */
+function itemLabel(item, max = 80) {
+    return oneLine(itemName(item), max);
+}
+/**
+ * Names items as itemLabel does, but where two items of the run share a name (two review threads
+ * on one line, two objects with one `name`) adds each one's number: `src/b.ts:3 (#2)`.
+ */
+function distinctLabels(run, max = 80) {
+    const labels = new Map();
+    const uses = new Map();
+    for (const { index, item } of run) {
+        const label = itemLabel(item, max);
+        labels.set(index, label);
+        uses.set(label, (uses.get(label) ?? 0) + 1);
+    }
+    return ({ index, item }) => {
+        const label = labels.get(index) ?? itemLabel(item, max);
+        return (uses.get(label) ?? 0) > 1 ? `${label} (#${index + 1})` : label;
+    };
+}
+/** The item's whole text (JSON for objects) on one line, cut to `max`: where items are compared. */
+function itemTextLabel(item, max = 80) {
+    return oneLine(itemText(item), max);
+}
+/**
+ * Text with control characters shown as visible symbols, cut to `max` characters. C1 controls,
+ * line and paragraph separators and bidirectional-text controls count as control characters: a
+ * name from a pull request must not break a line or read backwards.
+ */
+function oneLine(text, max) {
+    const line = text.replace(UNSHOWABLE, ch => (ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�'));
+    return cut(line, max);
+}
+// eslint-disable-next-line no-control-regex
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * What an item is called: an object's non-blank string `name`; else its place, `path:line`
+ * (`path:startLine-line` for a range, `path` alone without a line), for an object with a non-blank
+ * string `path` such as a review thread; else its fields, `os=linux, node=20`, as a matrix
+ * combination reads; else the item's text (strings as they are, JSON).
+ */
+function itemName(item) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+        return itemText(item);
+    const name = nameOf(item);
+    if (name !== undefined)
+        return name;
+    const path = ownField(item, 'path');
+    if (typeof path === 'string' && path.trim() !== '') {
+        return path + linePart(ownField(item, 'startLine'), ownField(item, 'line'));
+    }
+    const fields = Object.entries(item);
+    if (fields.length === 0)
+        return itemText(item);
+    return fields.map(([key, value]) => `${key}=${fieldName(value)}`).join(', ');
+}
+/** A field's value in a label: text as it is, an object by its name or JSON, the rest as JSON. */
+function fieldName(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return itemText(value);
+    return nameOf(value) ?? itemText(value);
+}
+/** An object's non-blank string `name`, if it has one. */
+function nameOf(item) {
+    const name = ownField(item, 'name');
+    return typeof name === 'string' && name.trim() !== '' ? name : undefined;
+}
+/** `:line`, `:start-line` for a range that starts before it, or nothing when there is no line. */
+function linePart(startLine, line) {
+    if (typeof line !== 'number')
+        return '';
+    const range = typeof startLine === 'number' && startLine < line;
+    return range ? `:${startLine}-${line}` : `:${line}`;
+}
+/** A field the object holds itself (never one inherited from Object.prototype). */
+function ownField(item, key) {
+    return Object.hasOwn(item, key) ? item[key] : undefined;
+}
+/** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - 1);
+    // Never split a surrogate pair: half of one is not a character.
+    if (end > 0 && /[\ud800-\udbff]/.test(text[end - 1]))
+        end--;
+    return text.slice(0, end) + '…';
+}
+
+;// CONCATENATED MODULE: ./src/inputs/matrix-input.ts
+
+
+
+/** Where a matrix problem is, as the error says it. */
+const INVALID = `Invalid ${Inputs.Matrix}`;
+/** A key that a placeholder can name: `{os}`, `{node-version}`. */
+const PLACEHOLDER_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/**
+ * Parses the `matrix` input: YAML (JSON included) as `strategy.matrix` is written, a mapping of
+ * dimensions to lists with optional `include` and `exclude` lists of mappings. Every problem is an
+ * error naming the input, before anything runs.
+ */
+async function parseMatrix(text) {
+    const value = await parseYaml(text);
+    if (!matrix_input_isMapping(value)) {
+        throw new Error(`${INVALID}: the YAML is ${kindOf(value)}. Expected a mapping of dimensions to lists, ` +
+            'with optional include and exclude, such as {os: [linux, macos], node: [20, 22]}.');
+    }
+    const dimensions = [];
+    let include = [];
+    let exclude = [];
+    for (const [key, entry] of Object.entries(value)) {
+        if (key === 'include')
+            include = entries(key, entry);
+        else if (key === 'exclude')
+            exclude = entries(key, entry);
+        else {
+            checkKey(key);
+            if (!Array.isArray(entry)) {
+                throw new Error(`${INVALID}: dimension '${key}' is ${kindOf(entry)}. Expected a list of values.`);
+            }
+            dimensions.push([key, entry]);
+        }
+    }
+    for (const entry of include)
+        Object.keys(entry).forEach(checkKey);
+    return { dimensions, include, exclude };
+}
+/** The YAML's value, JSON values only; syntax, non-text keys and inexact numbers refused. */
+async function parseYaml(text) {
+    // The YAML parser is a third of a megabyte: loaded only when there is a matrix to parse.
+    const yaml = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const lineCounter = new yaml.LineCounter();
+    const at = (offset) => {
+        const { line, col } = lineCounter.linePos(offset);
+        return `at line ${line}, column ${col}`;
+    };
+    let document;
+    try {
+        document = yaml.parseDocument(text, {
+            uniqueKeys: true,
+            prettyErrors: true,
+            lineCounter,
+            // `<<: *defaults` in an include entry, as YAML 1.1 merges it.
+            merge: true
+        });
+    }
+    catch (error) {
+        throw new Error(`${INVALID}: ${String(error)}. Expected YAML nested less deeply.`, {
+            cause: error
+        });
+    }
+    const problem = document.errors[0];
+    if (problem !== undefined) {
+        const message = problem.code === 'MULTIPLE_DOCS'
+            ? `a second YAML document (---) ${at(problem.pos[0])}`
+            : problem.message.split('\n')[0]?.replace(/:$/, '');
+        throw new Error(`${INVALID}: ${message}. Expected YAML such as {os: [linux, macos], node: [20, 22]}.`);
+    }
+    yaml.visit(document, {
+        Pair(_, pair) {
+            const key = pair.key;
+            if (yaml.isScalar(key) && typeof key.value === 'string')
+                return;
+            // A merge key (`<<: *defaults`): the parser resolves it to a symbol and merges the pairs.
+            if (yaml.isScalar(key) && typeof key.value === 'symbol')
+                return;
+            const source = yaml.isNode(key) && key.range ? text.slice(key.range[0], key.range[1]) : '';
+            const where = yaml.isNode(key) && key.range ? ` ${at(key.range[0])}` : '';
+            throw new Error(`${INVALID}: the key '${cut(source, 40)}'${where} is not text. Expected keys that are ` +
+                "text: quote a key such as '1' or 'true'.");
+        },
+        Scalar(_, scalar) {
+            if (typeof scalar.value !== 'number' || !scalar.range)
+                return;
+            const literal = text.slice(scalar.range[0], scalar.range[1]);
+            const integer = Number.isInteger(scalar.value) && !/[.eE]/.test(literal);
+            if (Number.isFinite(scalar.value) && (!integer || Number.isSafeInteger(scalar.value)))
+                return;
+            throw new Error(`${INVALID}: the number ${cut(literal, 40)} ${at(scalar.range[0])} cannot be kept ` +
+                `exactly. Expected it as a string: '${cut(literal, 40)}'.`);
+        }
+    });
+    let value;
+    try {
+        value = document.toJS({ maxAliasCount: 1000 });
+    }
+    catch (error) {
+        throw new Error(`${INVALID}: ${error.message}. Expected fewer aliases.`, {
+            cause: error
+        });
+    }
+    checkJsonValue(value, 0);
+    return value;
+}
+/** `include` or `exclude`: a list of mappings. */
+function entries(key, value) {
+    if (!Array.isArray(value)) {
+        throw new Error(`${INVALID}: ${key} is ${kindOf(value)}. Expected a list of mappings such as ` +
+            '[{os: linux, node: 20}].');
+    }
+    value.forEach((entry, index) => {
+        if (!matrix_input_isMapping(entry)) {
+            throw new Error(`${INVALID}: ${key} item ${index + 1} is ${kindOf(entry)}. Expected a mapping such as ` +
+                '{os: linux, node: 20}.');
+        }
+    });
+    return value;
+}
+/** Refuses a key no placeholder could name: each combination's values are used as `{key}`. */
+function checkKey(key) {
+    if (PLACEHOLDER_KEY.test(key))
+        return;
+    throw new Error(`${INVALID}: key '${cut(key, 40)}' cannot be named in a placeholder. Expected letters, ` +
+        'digits, _ and -, not starting with a digit.');
+}
+/** Refuses what YAML can hold but JSON cannot (binary, dates, sets), and too deep a nesting. */
+function checkJsonValue(value, depth) {
+    if (depth > MAX_JSON_DEPTH) {
+        throw new Error(`${INVALID}: lists and mappings nest deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} ` +
+            'levels. Expected them nested less deeply.');
+    }
+    if (value === null || ['string', 'boolean'].includes(typeof value))
+        return;
+    if (typeof value === 'number' && Number.isFinite(value))
+        return;
+    if (Array.isArray(value))
+        return value.forEach(member => checkJsonValue(member, depth + 1));
+    if (matrix_input_isMapping(value)) {
+        return Object.values(value).forEach(member => checkJsonValue(member, depth + 1));
+    }
+    throw new Error(`${INVALID}: a value is ${describeType(value)}, which JSON cannot hold. ` +
+        'Expected strings, numbers, booleans, null, lists and mappings only.');
+}
+/** What a value YAML gave but JSON cannot hold is: `a Buffer` (!!binary), `a Set` (!!set). */
+function describeType(value) {
+    const name = value?.constructor?.name;
+    return name === undefined ? String(value) : `a ${name}`;
+}
+function matrix_input_isMapping(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const prototype = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
+}
+/** How an error names what a value is. */
+function kindOf(value) {
+    if (value === null || value === undefined)
+        return 'empty';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    return `a ${typeof value}`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/review-thread-inputs.ts
 
 
@@ -33611,7 +34075,7 @@ var ResolveThreads;
 
 /**
  * Reads the review-thread inputs: undefined unless `items-from` is `review-threads`, in which case
- * the items come from GitHub, so `items`, `items-file` and `tasks` must be empty and a command set.
+ * the items come from GitHub, so `items`, `items-file`, `matrix` and `tasks` must be empty and a command set.
  */
 function readReviewThreadInputs(given) {
     const source = parseEnum(Inputs.ItemsFrom, getInput(Inputs.ItemsFrom) || ItemsFrom.Input, ItemsFrom);
@@ -33665,6 +34129,7 @@ function checkThreadsAlone(given) {
     const named = [
         given.items.trim() !== '' ? Inputs.Items : '',
         given.itemsFile !== '' ? Inputs.ItemsFile : '',
+        given.matrix.trim() !== '' ? Inputs.Matrix : '',
         given.tasks.trim() !== '' ? Inputs.Tasks : ''
     ].filter(Boolean);
     if (named.length > 0) {
@@ -33675,87 +34140,6 @@ function checkThreadsAlone(given) {
         throw new Error(`Invalid inputs: '${Inputs.ItemsFrom}: ${ItemsFrom.ReviewThreads}' needs a '${Inputs.Command}'. ` +
             'Expected a command template run once per thread, such as ./fix.sh {path} {line} {body}.');
     }
-}
-
-;// CONCATENATED MODULE: ./src/model/labels.ts
-
-/**
- * One line naming an item for logs and titles: its readable name (see itemName), control
- * characters (newlines, escapes) shown as visible symbols so an item can never start a new log
- * line, and cut to `max` characters. For display only: commands, outputs and files use itemText.
- */
-function itemLabel(item, max = 80) {
-    return oneLine(itemName(item), max);
-}
-/**
- * Names items as itemLabel does, but where two items of the run share a name (two review threads
- * on one line, two objects with one `name`) adds each one's number: `src/b.ts:3 (#2)`.
- */
-function distinctLabels(run, max = 80) {
-    const labels = new Map();
-    const uses = new Map();
-    for (const { index, item } of run) {
-        const label = itemLabel(item, max);
-        labels.set(index, label);
-        uses.set(label, (uses.get(label) ?? 0) + 1);
-    }
-    return ({ index, item }) => {
-        const label = labels.get(index) ?? itemLabel(item, max);
-        return (uses.get(label) ?? 0) > 1 ? `${label} (#${index + 1})` : label;
-    };
-}
-/** The item's whole text (JSON for objects) on one line, cut to `max`: where items are compared. */
-function itemTextLabel(item, max = 80) {
-    return oneLine(itemText(item), max);
-}
-/**
- * Text with control characters shown as visible symbols, cut to `max` characters. C1 controls,
- * line and paragraph separators and bidirectional-text controls count as control characters: a
- * name from a pull request must not break a line or read backwards.
- */
-function oneLine(text, max) {
-    const line = text.replace(UNSHOWABLE, ch => (ch === '\n' ? '⏎' : ch === '\t' ? '⇥' : '�'));
-    return cut(line, max);
-}
-// eslint-disable-next-line no-control-regex
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/**
- * What an item is called: an object's non-blank string `name`; else its place, `path:line`
- * (`path:startLine-line` for a range, `path` alone without a line), for an object with a non-blank
- * string `path` such as a review thread; else the item's text (strings as they are, JSON).
- */
-function itemName(item) {
-    if (typeof item !== 'object' || item === null || Array.isArray(item))
-        return itemText(item);
-    const name = ownField(item, 'name');
-    if (typeof name === 'string' && name.trim() !== '')
-        return name;
-    const path = ownField(item, 'path');
-    if (typeof path === 'string' && path.trim() !== '') {
-        return path + linePart(ownField(item, 'startLine'), ownField(item, 'line'));
-    }
-    return itemText(item);
-}
-/** `:line`, `:start-line` for a range that starts before it, or nothing when there is no line. */
-function linePart(startLine, line) {
-    if (typeof line !== 'number')
-        return '';
-    const range = typeof startLine === 'number' && startLine < line;
-    return range ? `:${startLine}-${line}` : `:${line}`;
-}
-/** A field the object holds itself (never one inherited from Object.prototype). */
-function ownField(item, key) {
-    return Object.hasOwn(item, key) ? item[key] : undefined;
-}
-/** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
-function cut(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - 1);
-    // Never split a surrogate pair: half of one is not a character.
-    if (end > 0 && /[\ud800-\udbff]/.test(text[end - 1]))
-        end--;
-    return text.slice(0, end) + '…';
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/summary-title.ts
@@ -34259,13 +34643,15 @@ function findCycle(tasks) {
 
 
 
-/** What gives a review-threads run its items, for error messages. */
-const REVIEW_THREADS_SOURCE = `${Inputs.ItemsFrom} '${ItemsFrom.ReviewThreads}'`;
+
+
+
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
 async function getInputs() {
     const given = {
         items: getInput(Inputs.Items, { trimWhitespace: false }),
         itemsFile: getInput(Inputs.ItemsFile),
+        matrix: getInput(Inputs.Matrix, { trimWhitespace: false }),
         tasks: getInput(Inputs.Tasks, { trimWhitespace: false }),
         command: getInput(Inputs.Command, { trimWhitespace: false })
     };
@@ -34289,17 +34675,6 @@ async function getInputs() {
     checkSkipPassedFits(settings.skipPassed, execution.stopOnSuccess, mode);
     return { mode, ...settings };
 }
-/** `items` and `items-file` exclude each other, and both exclude `tasks` (which has no command). */
-function checkOneSource(given) {
-    if (given.items.trim() !== '' && given.itemsFile !== '') {
-        throw new Error(`Invalid inputs: both '${Inputs.Items}' and '${Inputs.ItemsFile}' are set. Expected only one of them.`);
-    }
-    if (given.tasks.trim() !== '' &&
-        (given.items.trim() !== '' || given.itemsFile !== '' || given.command.trim() !== '')) {
-        throw new Error(`Invalid inputs: '${Inputs.Tasks}' is set together with '${Inputs.Items}', '${Inputs.ItemsFile}' or ` +
-            `'${Inputs.Command}'. Expected either named tasks, or items and a command.`);
-    }
-}
 /**
  * The inputs on how tasks run, with `dry-run` and `shard` among them, read in the order their
  * errors have always been reported: of two bad inputs, the first read is the one named.
@@ -34319,6 +34694,7 @@ async function readExecution() {
     const workingDirectory = await parseWorkingDirectory(getInput(Inputs.WorkingDirectory));
     const log = parseEnum(Inputs.Log, getInput(Inputs.Log) || LogMode.Grouped, LogMode);
     const workflowCommands = parseEnum(Inputs.WorkflowCommands, getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands);
+    const batchSize = parseBatchSize(getInput(Inputs.BatchSize) || '1');
     const execution = {
         shell,
         maxWorkers,
@@ -34332,7 +34708,7 @@ async function readExecution() {
         workingDirectory,
         log,
         workflowCommands,
-        batchSize: 1
+        batchSize
     };
     return { execution, dryRun, shard };
 }
@@ -34341,8 +34717,13 @@ async function readRunMode(given, threads, settings) {
     const mergePattern = getInput(Inputs.MergeResults);
     const hasTasks = given.tasks.trim() !== '';
     const sources = parseSourceLines(`Invalid ${Inputs.Sources}`, getInput(Inputs.Sources, { trimWhitespace: false }));
+    checkBatchSizeFits(settings.execution.batchSize, { given, threads, mergePattern });
     if (mergePattern !== '') {
-        const running = hasTasks || given.items.trim() !== '' || given.itemsFile !== '' || threads;
+        const running = hasTasks ||
+            given.items.trim() !== '' ||
+            given.itemsFile !== '' ||
+            given.matrix.trim() !== '' ||
+            threads;
         if (running || settings.shard) {
             throw new Error(`Invalid inputs: '${Inputs.MergeResults}' is set together with items, tasks or '${Inputs.Shard}'. ` +
                 `Expected '${Inputs.MergeResults}' alone, in a job that merges the shards' results.`);
@@ -34375,6 +34756,8 @@ async function readRunMode(given, threads, settings) {
         }
         return { kind: 'tasks', tasks };
     }
+    if (given.matrix.trim() !== '')
+        return readMatrixMode(given, sources);
     const directory = settings.execution.workingDirectory;
     const items = given.itemsFile !== ''
         ? await readItemsFile((0,external_node_path_namespaceObject.resolve)(directory, given.itemsFile), Inputs.ItemsFile)
@@ -34384,6 +34767,21 @@ async function readRunMode(given, threads, settings) {
         items,
         source: given.itemsFile !== '' ? `${Inputs.ItemsFile} '${given.itemsFile}'` : Inputs.Items,
         command: given.command === '' ? undefined : given.command,
+        ...(sources === undefined ? {} : { sources })
+    };
+}
+/** One object item per combination of `matrix`; a command is needed, as objects are no commands. */
+async function readMatrixMode(given, sources) {
+    const items = expandMatrix(await parseMatrix(given.matrix));
+    if (given.command.trim() === '') {
+        throw new Error(`Invalid inputs: '${Inputs.Matrix}' is set without a '${Inputs.Command}'. Expected a ` +
+            'command template that uses the values of each combination, such as npm test -- --os={os}.');
+    }
+    return {
+        kind: 'items',
+        items,
+        source: Inputs.Matrix,
+        command: given.command,
         ...(sources === undefined ? {} : { sources })
     };
 }
@@ -34682,6 +35080,125 @@ function splitOf(history, runId, total, itemsDigest) {
     return run?.split?.shardOf;
 }
 
+;// CONCATENATED MODULE: ./src/model/batch-runs.ts
+
+/** How many items a batch's name lists before saying how many more there are. */
+const NAMED_MEMBERS = 3;
+/** Longest label of each item a batch's name lists. */
+const MEMBER_CHARS = 40;
+/** Longest name of a batch. */
+const BATCH_NAME_CHARS = 120;
+/**
+ * The file of a merged report a worker slot belongs to, from 0: a merge numbers each file's slots
+ * after the previous files' (`slotsPerFile`), so a slot names its file. Without files, 0.
+ */
+function fileOfSlot(slotsPerFile) {
+    let last = 0;
+    const lastSlots = slotsPerFile.map(slots => (last += slots));
+    return slot => {
+        let [low, high] = [0, lastSlots.length];
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (lastSlots[middle] < slot)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        return low;
+    };
+}
+/**
+ * The key of the command a record belongs to, or undefined for a record without a batch. Batch
+ * numbers restart in each file a merge read, so in a merged report a batch is known by its file
+ * (its slot's) and number; a merged record that never ran has no slot, and its batch is known by
+ * its number alone (such records only share the facts of not running).
+ */
+function batchKey(report) {
+    const slots = report.merged?.slotsPerFile;
+    if (report.merged === undefined || slots === undefined) {
+        return record => (record.batch === undefined ? undefined : String(record.batch));
+    }
+    const fileOf = fileOfSlot(slots);
+    return record => {
+        if (record.batch === undefined)
+            return undefined;
+        return record.slot === null ? `-:${record.batch}` : `${fileOf(record.slot)}:${record.batch}`;
+    };
+}
+/**
+ * The given records grouped by the command that ran them, in the order of each command's first
+ * record: a batch's members together, each record without a batch on its own.
+ */
+function commandRuns(records, report) {
+    const keyOf = batchKey(report);
+    const runs = [];
+    const byKey = new Map();
+    for (const record of records) {
+        const key = keyOf(record);
+        const run = key === undefined ? undefined : byKey.get(key);
+        if (run !== undefined) {
+            run.push(record);
+            continue;
+        }
+        const fresh = [record];
+        runs.push(fresh);
+        if (key !== undefined)
+            byKey.set(key, fresh);
+    }
+    return runs;
+}
+/** How many batches the records ran in (0 without batches). */
+function batchCount(report) {
+    const keyOf = batchKey(report);
+    return new Set(report.records.map(keyOf).filter(key => key !== undefined)).size;
+}
+/**
+ * How a batch is named, as the log titles it: its number and its first items, `Batch 3 (a.ts,
+ * b.ts, c.ts and 47 more)`, at most three named (each cut to 40 characters) and fewer when the
+ * name would be longer than `max`, the last one left then cut; a record without a batch by its
+ * item's label.
+ */
+function commandRunName(run, max = BATCH_NAME_CHARS) {
+    const first = run[0];
+    if (first.batch === undefined)
+        return itemLabel(first.item, max);
+    const name = (named, width) => {
+        const labels = run.slice(0, named).map(record => itemLabel(record.item, width));
+        const more = run.length - named;
+        return `Batch ${first.batch} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
+    };
+    let named = Math.min(NAMED_MEMBERS, run.length);
+    while (named > 1 && [...name(named, MEMBER_CHARS)].length > max)
+        named--;
+    const text = name(named, MEMBER_CHARS);
+    const over = [...text].length - max;
+    // One name left and still too long: that name gives way, never the count.
+    return over > 0 ? name(named, Math.max(1, MEMBER_CHARS - over)) : text;
+}
+/**
+ * Each record's share of its command's time: a batch's duration split evenly over its members
+ * (rounded, at least 1 ms unless it took none), so that what a later run learns from a batched run is per item, as it
+ * batches again; a record without a batch keeps its own duration. Results files keep the batch's
+ * whole duration on each member.
+ */
+function itemShares(records, report) {
+    const keyOf = batchKey(report);
+    const members = new Map();
+    for (const record of records) {
+        const key = keyOf(record);
+        if (key !== undefined)
+            members.set(key, (members.get(key) ?? 0) + 1);
+    }
+    return record => {
+        const key = keyOf(record);
+        const count = key === undefined ? 1 : (members.get(key) ?? 1);
+        // A batch that took no time (it never started) stays at 0, as a record alone does.
+        if (count === 1 || record.durationMs === 0)
+            return record.durationMs;
+        return Math.max(1, Math.round(record.durationMs / count));
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/system/plain-files.ts
 
 /**
@@ -34952,7 +35469,7 @@ function arrayOf(field) {
  * or the one `names` gives it. A key the format does not know is refused rather than dropped, so
  * a field from a newer writer is never lost unseen.
  */
-function objectOf(format, names = {}) {
+function field_formats_objectOf(format, names = {}) {
     const keys = Object.keys(format);
     const nameOf = (key) => names[key] ?? key;
     const known = new Set(keys.map(nameOf));
@@ -35050,9 +35567,9 @@ const RECORD_FORMAT = {
     command: field_formats_text,
     outputs: stringMap,
     needs: optional(arrayOf(field_formats_text)),
-    resolve: optional(objectOf(RESOLVE_FORMAT)),
+    resolve: optional(field_formats_objectOf(RESOLVE_FORMAT)),
     flaky: optional(checked(json => json === true, 'true (or no flaky key)')),
-    reusedFrom: optional(objectOf(REUSED_FROM_FORMAT)),
+    reusedFrom: optional(field_formats_objectOf(REUSED_FROM_FORMAT)),
     slot: nullable(whole(1)),
     startedAt: nullable(isoTime),
     endedAt: nullable(isoTime),
@@ -35085,7 +35602,7 @@ const SHARD_FORMAT = {
     byTimings: flag,
     estimatedMs: milliseconds,
     estimatedTotalMs: milliseconds,
-    items: arrayOf(objectOf(SHARD_ITEM_FORMAT))
+    items: arrayOf(field_formats_objectOf(SHARD_ITEM_FORMAT))
 };
 const MERGE_FORMAT = {
     files: whole(),
@@ -35098,18 +35615,18 @@ const MERGE_FORMAT = {
 const SHELLS = new Set(['', ...Object.values(Shell)]);
 const SHELL = checked(json => typeof json === 'string' && SHELLS.has(json), `one of ${Object.values(Shell).join(', ')}, or '' when nothing ran`);
 const REPORT_FORMAT = {
-    counts: objectOf(COUNTS_FORMAT),
+    counts: field_formats_objectOf(COUNTS_FORMAT),
     durationMs: milliseconds,
     workers: whole(),
     shell: SHELL,
     haltReason: nullable(field_formats_text),
     haltKind: nullable(oneOf(HaltKind)),
-    shard: optional(objectOf(SHARD_FORMAT)),
-    merged: optional(objectOf(MERGE_FORMAT)),
-    run: optional(objectOf(RUN_FORMAT)),
+    shard: optional(field_formats_objectOf(SHARD_FORMAT)),
+    merged: optional(field_formats_objectOf(MERGE_FORMAT)),
+    run: optional(field_formats_objectOf(RUN_FORMAT)),
     dryRun: optional(checked(json => json === true, 'true (or no dryRun key)')),
     batchSize: optional(checked(json => json === 'auto' || (Number.isSafeInteger(json) && json >= 2), "a whole number of at least 2, or 'auto'")),
-    records: arrayOf(objectOf(RECORD_FORMAT))
+    records: arrayOf(field_formats_objectOf(RECORD_FORMAT))
 };
 /**
  * The version of the results file this code writes and reads. A file without one is read as
@@ -35119,7 +35636,7 @@ const RESULTS_VERSION = 1;
 /** The key of the file's records: a report's `records` are its `results`. */
 const RECORDS_KEY = 'results';
 /** The whole file: its version, then the report's fields, its records under `results`. */
-const RESULTS_FILE_FORMAT = versioned(objectOf(REPORT_FORMAT, { records: RECORDS_KEY }), RESULTS_VERSION);
+const RESULTS_FILE_FORMAT = versioned(field_formats_objectOf(REPORT_FORMAT, { records: RECORDS_KEY }), RESULTS_VERSION);
 
 ;// CONCATENATED MODULE: ./src/results/history-format.ts
 
@@ -35156,8 +35673,8 @@ const LAST_FORMAT = {
 const SHORT_NAMES = { durationMs: 'ms' };
 const ENTRY_FORMAT = {
     seen: whole(1),
-    results: arrayOf(objectOf(RESULT_FORMAT, SHORT_NAMES)),
-    last: optional(objectOf(LAST_FORMAT, SHORT_NAMES)),
+    results: arrayOf(field_formats_objectOf(RESULT_FORMAT, SHORT_NAMES)),
+    last: optional(field_formats_objectOf(LAST_FORMAT, SHORT_NAMES)),
     runs: whole(),
     failures: whole(),
     flaky: whole()
@@ -35172,11 +35689,11 @@ const history_format_RUN_FORMAT = {
     runId: nullable(RUN_NUMBER),
     attempt: nullable(RUN_NUMBER),
     at: isoTime,
-    split: optional(objectOf(SPLIT_FORMAT))
+    split: optional(field_formats_objectOf(SPLIT_FORMAT))
 };
 /** An item's entry, and a run, both ways. */
-const HISTORY_ENTRY = objectOf(ENTRY_FORMAT);
-const HISTORY_RUN = objectOf(history_format_RUN_FORMAT);
+const HISTORY_ENTRY = field_formats_objectOf(ENTRY_FORMAT);
+const HISTORY_RUN = field_formats_objectOf(history_format_RUN_FORMAT);
 /** A run id comes with its attempt, and neither without the other. */
 function checkIdentity({ runId, attempt }, at) {
     if ((runId === null) !== (attempt === null)) {
@@ -35211,6 +35728,7 @@ function readEntry(json, newest) {
 }
 
 ;// CONCATENATED MODULE: ./src/results/history-file.ts
+
 
 
 
@@ -35375,6 +35893,8 @@ const RECORD_FIELDS = {
     status: oneOf(TaskStatus),
     durationMs: milliseconds,
     endedAt: optional(nullable(isoTime)),
+    batch: optional(whole(1)),
+    slot: optional(nullable(whole(1))),
     commandDigest: optional(SHA256),
     sourcesDigest: optional(SHA256)
 };
@@ -35384,15 +35904,22 @@ const RECORD_FIELDS = {
  */
 function fromResults(file, modified) {
     const left = new LeftOut();
-    const records = [];
+    const read = [];
     file[RECORDS_KEY].forEach((json, position) => {
         const record = left.take(`${RECORDS_KEY}[${position}]`, () => recordOf(json));
         if (record !== undefined)
-            records.push(record);
+            read.push(record);
     });
+    // Per item: each member of a batch had the whole batch's time (a merge's by file, its slots).
+    const merged = isObject(file.merged) ? { slotsPerFile: slotsOf(file.merged) } : undefined;
+    const share = itemShares(read, { merged: merged });
+    const records = read.map(({ batch, slot, ...record }) => ({
+        ...record,
+        durationMs: share({ batch, slot, durationMs: record.durationMs })
+    }));
     let identity;
     try {
-        identity = objectOf({ id: RUN_NUMBER, attempt: RUN_NUMBER }).read(file.run);
+        identity = field_formats_objectOf({ id: RUN_NUMBER, attempt: RUN_NUMBER }).read(file.run);
     }
     catch {
         identity = undefined;
@@ -35403,6 +35930,11 @@ function fromResults(file, modified) {
     const ended = records.reduce((latest, record) => Math.max(latest, record.endedAt ?? 0), 0);
     const at = ended > 0 ? ended : modified;
     return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys));
+}
+/** A merge's slots per file, when the file says them as a list of numbers. */
+function slotsOf(merged) {
+    const slots = merged.slotsPerFile;
+    return Array.isArray(slots) && slots.every(Number.isSafeInteger) ? slots : undefined;
 }
 /** The part of a results file's record that a history takes. */
 function recordOf(json) {
@@ -35420,7 +35952,9 @@ function recordOf(json) {
         item: read('item', RECORD_FIELDS.item),
         status: read('status', RECORD_FIELDS.status),
         durationMs: read('durationMs', RECORD_FIELDS.durationMs),
-        endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null
+        endedAt: read('endedAt', RECORD_FIELDS.endedAt) ?? null,
+        batch: read('batch', RECORD_FIELDS.batch),
+        slot: read('slot', RECORD_FIELDS.slot) ?? null
     };
     if (json.flaky === true)
         record.flaky = true;
@@ -35478,6 +36012,7 @@ async function writeHistory(directory, history) {
 
 
 
+
 /** Name of the timings file a run writes for the next one. */
 const TIMINGS_FILE = 'timings.json';
 /** The version of the timings file this code writes; reading does not look at it. */
@@ -35486,12 +36021,16 @@ const TIMINGS_VERSION = 1;
 function timings_file_ranToAnEnd(status) {
     return status === TaskStatus.Success || status === TaskStatus.Failure;
 }
-/** The previous timings, updated with every task of this run that ran to an end. */
-function timingsAfter(previous, records) {
+/**
+ * The previous timings, updated with every task of this run that ran to an end; an item of a
+ * batch with its share of the batch's time.
+ */
+function timingsAfter(previous, records, report) {
     const timings = new Map(previous);
+    const share = itemShares(records, report);
     for (const record of records) {
         if (timings_file_ranToAnEnd(record.status))
-            timings.set(itemText(record.item), record.durationMs);
+            timings.set(itemText(record.item), share(record));
     }
     return timings;
 }
@@ -35501,16 +36040,79 @@ function timingsFileText(timings) {
 }
 /**
  * Writes the timings for the next run: the previous ones, updated with every task of this run
- * that ran to an end. Returns the path.
+ * that ran to an end (of `report`, which tells a merge's batches apart). Returns the path.
  */
-async function writeTimings(directory, previous, records) {
+async function writeTimings(directory, previous, records, report = {}) {
     const path = (0,external_node_path_namespaceObject.join)(directory, TIMINGS_FILE);
     // The directory holds the tasks' own files: a link a task put at the path is replaced.
-    createAfresh(path, timingsFileText(timingsAfter(previous, records)));
+    createAfresh(path, timingsFileText(timingsAfter(previous, records, report)));
     return path;
 }
 
+;// CONCATENATED MODULE: ./src/results/batch-checks.ts
+
+
+
+/** The fields every member of a batch has from the batch's one command. */
+const BATCH_FIELDS = [
+    'status',
+    'exitCode',
+    'signal',
+    'slot',
+    'startedAt',
+    'endedAt',
+    'durationMs',
+    'attempts'
+];
+/**
+ * A batch's members share what its one command did: status, exit, signal, slot, times and
+ * attempts. A run has batches only with `batchSize`, numbers them 1, 2, … without a gap, and a
+ * batch of a whole-number batchSize holds at most that many items. A merge keeps each file's
+ * numbers: there a batch is known by its file and number (see batchKey).
+ */
+function checkBatches(report) {
+    const keyOf = batchKey(report);
+    const seen = new Map();
+    const field = (position, name) => `${RECORDS_KEY}[${position}].${name}`;
+    report.records.forEach((record, position) => {
+        const key = keyOf(record);
+        if (key === undefined)
+            return;
+        if (report.merged === undefined && report.batchSize === undefined) {
+            throw new FieldError(field(position, 'batch'), `is ${record.batch}, but the run has no batchSize. Expected a batch only when items ran in batches`);
+        }
+        const first = seen.get(key);
+        if (first === undefined) {
+            seen.set(key, { record, position, members: 1 });
+            return;
+        }
+        first.members++;
+        const differs = BATCH_FIELDS.find(name => record[name] !== first.record[name]);
+        if (differs !== undefined) {
+            throw new FieldError(field(position, differs), `is ${String(record[differs])}, but item ${first.record.index + 1} of batch ${record.batch} ` +
+                `has ${String(first.record[differs])}. Expected the members of a batch to share its ${differs}`);
+        }
+        const size = report.batchSize;
+        if (typeof size === 'number' && report.merged === undefined && first.members > size) {
+            throw new FieldError(field(position, 'batch'), `is ${record.batch}, a batch of more than the batchSize of ${size} items. ` +
+                `Expected at most ${size} items per batch`);
+        }
+    });
+    if (report.merged === undefined)
+        checkNumbers(seen, field);
+}
+/** A run's batch numbers are 1 to the number of batches, each used: none is above that number. */
+function checkNumbers(seen, field) {
+    for (const { record, position } of seen.values()) {
+        if (record.batch > seen.size) {
+            throw new FieldError(field(position, 'batch'), `is ${record.batch}, but the results hold ${seen.size} batches. ` +
+                `Expected batch numbers 1 to ${seen.size}, each used`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/results/report-checks.ts
+
 
 
 
@@ -35526,6 +36128,7 @@ function checkConsistency(report) {
     checkHalt(report, actual.cancelled);
     checkSlots(report);
     checkReuseAndFlakiness(report);
+    checkBatches(report);
     if (merged !== undefined && shard === undefined)
         checkMerged(report, merged);
     if (shard !== undefined)
@@ -35726,12 +36329,12 @@ function invalid(path, problem) {
 
 ;// CONCATENATED MODULE: ./src/model/words.ts
 /** A count as people read it: `2,000`. */
-function count(value) {
+function words_count(value) {
     return value.toLocaleString('en-US');
 }
 /** A count and its noun, plural unless the count is 1: `1 task`, `1,234 tasks`, `2 summaries`. */
 function counted(value, noun, plural = `${noun}s`) {
-    return `${count(value)} ${value === 1 ? noun : plural}`;
+    return `${words_count(value)} ${value === 1 ? noun : plural}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/terminal-text.ts
@@ -35815,6 +36418,7 @@ function xmlAttribute(text) {
 
 
 
+
 /** Name of the JUnit file a run writes, next to its results file. */
 const JUNIT_FILE = 'junit.xml';
 /** The suite's name, and every test's class: reporters group a suite's tests by it. */
@@ -35844,10 +36448,11 @@ function junitXml(report) {
     const missing = itemsWithoutResult(report);
     // Reporters tell test cases apart by name: shared names get their task's number.
     const label = distinctLabels(report.records, JUNIT_NAME_MAX);
+    const batchOf = batchesOf(report, label);
     const cases = [
         ...report.records.map(record => ({
             index: record.index,
-            xml: recordCase(record, report, label(record))
+            xml: recordCase(record, report, label(record), batchOf(record))
         })),
         ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
         ...(missing.rest > 0
@@ -35875,8 +36480,23 @@ function junitXml(report) {
         ''
     ].join('\n');
 }
+/**
+ * Each record's place in its batch, if it ran in one: a batch's members share one command and its
+ * output, which its first member's testcase holds and the others' point to.
+ */
+function batchesOf(report, label) {
+    const places = new Map();
+    for (const run of commandRuns(report.records, report)) {
+        const [first] = run;
+        if (first.batch === undefined)
+            continue;
+        const note = ` in batch ${first.batch} of ${counted(run.length, 'item')}`;
+        run.forEach((member, position) => places.set(member, position === 0 ? { note } : { note, outputWith: label(first) }));
+    }
+    return record => places.get(record);
+}
 /** The testcase of an item's record. */
-function recordCase(record, report, name) {
+function recordCase(record, report, name, batch) {
     const open = `<testcase name="${xmlAttribute(name)}" ` +
         `classname="${JUNIT_SUITE}" time="${seconds(record.durationMs)}"`;
     switch (record.status) {
@@ -35884,8 +36504,8 @@ function recordCase(record, report, name) {
             return `${open}/>`;
         case TaskStatus.Failure:
         case TaskStatus.TimedOut:
-            return (`${open}><failure message="${xmlAttribute(plainText(failureOf(record)))}" type="${record.status}">` +
-                `${xmlText(plainText(record.outputTail))}</failure></testcase>`);
+            return (`${open}><failure message="${xmlAttribute(plainText(failureOf(record, batch?.note)))}" type="${record.status}">` +
+                `${xmlText(failureText(record, batch))}</failure></testcase>`);
         case TaskStatus.Skipped:
         case TaskStatus.Cancelled:
         case TaskStatus.Reused:
@@ -35898,9 +36518,22 @@ function missingCase(name) {
         '<error message="no result: the merged results files have no record of it" ' +
         'type="no-result"/></testcase>');
 }
-/** How a task failed: its exit code, its signal, the error, and its attempts when retried. */
-function failureOf(record) {
+/**
+ * A failed task's output; for a batch's members but the first, where the batch's output is (it
+ * is shown once, not once per item).
+ */
+function failureText(record, batch) {
+    if (batch?.outputWith === undefined)
+        return plainText(record.outputTail);
+    return `The output of batch ${record.batch} is with its first item, ${batch.outputWith}.`;
+}
+/**
+ * How a task failed: its exit code, its signal, its batch, the error, and its attempts when
+ * retried.
+ */
+function failureOf(record, batchNote = '') {
     return ((record.status === TaskStatus.TimedOut ? 'timed out' : 'failed') +
+        batchNote +
         (record.exitCode !== null ? ` with exit code ${record.exitCode}` : '') +
         (record.signal !== null ? ` (${record.signal})` : '') +
         (record.attempts > 1 ? ` after ${record.attempts} attempts` : '') +
@@ -36368,6 +37001,8 @@ function mergeReports(files, refused = []) {
         haltKind: mergedHaltKind(ordered),
         // The latest attempt's: the merged report is of that attempt, whichever files it re-ran.
         ...(run === undefined ? {} : { run }),
+        // Batch numbers stay as each file has them (a batch is known by its file and number).
+        ...mergedBatchSize(ordered),
         // Shards that all were dry runs merge into one; any real shard makes the merge real.
         ...(ordered.length > 0 && ordered.every(file => file.report.dryRun === true)
             ? { dryRun: true }
@@ -36425,6 +37060,12 @@ function mergeRecords(ordered, renumber) {
         records.forEach((record, index) => (record.index = index));
     return { records, problems, slotsPerFile };
 }
+/** The files' batch-size when they all ran with the same one (the shards of one run do). */
+function mergedBatchSize(files) {
+    const sizes = new Set(files.map(file => file.report.batchSize));
+    const [size] = sizes;
+    return sizes.size === 1 && size !== undefined ? { batchSize: size } : {};
+}
 /** The shards of the split no file came from, in order. */
 function missingShardIndexes(files, first) {
     const seen = new Set(files.map(file => file.report.shard?.index));
@@ -36441,7 +37082,7 @@ function mergedHaltReason(files) {
 /** Why shards have no result: no results file (or none valid) came from them. */
 function missingShardsProblem(present, first, missing, someRefused) {
     const lost = first.itemCount - present.reduce((sum, file) => sum + (file.report.shard?.items.length ?? 0), 0);
-    return (`${count(missing.length)} of ${counted(first.total, 'shard')} ${missing.length === 1 ? 'has' : 'have'} ` +
+    return (`${words_count(missing.length)} of ${counted(first.total, 'shard')} ${missing.length === 1 ? 'has' : 'have'} ` +
         `no ${someRefused ? 'valid ' : ''}results file ` +
         `(${missing.map(index => `${index}/${first.total}`).join(', ')}): ` +
         `their ${counted(lost, 'item has', 'items have')} no result here. Re-run those shards.`);
@@ -36465,7 +37106,7 @@ function describeMerge(report) {
     const missing = report.counts.total - report.records.length;
     const without = missing === 0
         ? ''
-        : `; ${count(missing)} of ${counted(report.counts.total, 'item')} without one`;
+        : `; ${words_count(missing)} of ${counted(report.counts.total, 'item')} without one`;
     return `Merged ${counted(merged.files, 'results file')}${from}: ${counted(report.records.length, 'result')}${without}.`;
 }
 /** How many problems the step's failure message names before pointing to the summary. */
@@ -36484,6 +37125,7 @@ function mergeProblemsMessage(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/results.ts
+
 
 
 /** One record as the `results` output shows it. */
@@ -36534,25 +37176,28 @@ function describeResolves(records) {
     if (outcomes.length === 0)
         return undefined;
     const failed = outcomes.filter(outcome => !outcome.resolved);
-    return (`Resolved ${count(outcomes.length - failed.length)} of ${counted(outcomes.length, 'review thread')} whose task succeeded` +
+    return (`Resolved ${words_count(outcomes.length - failed.length)} of ${counted(outcomes.length, 'review thread')} whose task succeeded` +
         (failed.length === 0
             ? '.'
-            : `; ${count(failed.length)} could not be resolved: ${failed[0]?.error}`));
+            : `; ${words_count(failed.length)} could not be resolved: ${failed[0]?.error}`));
 }
-/** Sum of task times over wall time: how much faster than running the tasks one by one. */
+/**
+ * Sum of task times over wall time: how much faster than running the tasks one by one. A batch's
+ * time counts once, not once per item (each of its records holds the whole batch's time).
+ */
 function speedUp(report) {
-    const busy = report.records.reduce((sum, record) => sum + record.durationMs, 0);
+    const busy = commandRuns(report.records, report).reduce((sum, [run]) => sum + run.durationMs, 0);
     return report.durationMs > 0 ? busy / report.durationMs : 0;
 }
 /** Least speed-up worth a mention: below it, wall time's overheads (starting, resolving) dominate. */
 const NOTABLE_SPEED_UP = 1.1;
 /**
- * The speed-up when it says something about running in parallel: at least 2 tasks ran, on more
+ * The speed-up when it says something about running in parallel: at least 2 commands ran, on more
  * than 1 worker, at least NOTABLE_SPEED_UP faster; else undefined (a single task or worker reads
  * as a slow-down, as wall time also holds what the run does around its tasks).
  */
 function notableSpeedUp(report) {
-    const ran = report.records.filter(record => record.startedAt !== null).length;
+    const ran = commandRuns(report.records, report).filter(([run]) => run.startedAt !== null).length;
     const value = speedUp(report);
     return ran >= 2 && report.workers > 1 && value >= NOTABLE_SPEED_UP ? value : undefined;
 }
@@ -36867,6 +37512,30 @@ function nodeLabel(node, maxLabel) {
 
 ;// CONCATENATED MODULE: ./src/report/timeline-tasks.ts
 
+
+/** Longest label of a task on a timeline (charts cut them shorter still). */
+const LABEL_CHARS = 200;
+/** Longest name of a batch on a timeline, which names its first item: a bar's label is short. */
+const BATCH_LABEL_CHARS = 30;
+/**
+ * The tasks a timeline draws for records that ran, times counted from `originOf` each record:
+ * one per command, so a batch is one bar (named by its number and first items), not one per item
+ * stacked on the same slot and times.
+ */
+function timelineTasks(ran, report, originOf) {
+    return commandRuns(ran, report).map(run => {
+        const [record] = run;
+        return {
+            label: record.batch === undefined
+                ? commandRunName(run, LABEL_CHARS)
+                : commandRunName(run, BATCH_LABEL_CHARS),
+            slot: record.slot ?? 1,
+            startMs: record.startedAt - originOf(record),
+            endMs: record.endedAt - originOf(record),
+            status: record.status
+        };
+    });
+}
 /** A time in ms as a finite, non-negative number. */
 const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 /** A slot as a whole number of at least 1. */
@@ -37191,21 +37860,16 @@ function timelineBlocks(report, open) {
         return [];
     const groups = report.merged?.slotsPerFile ?? [];
     const originOf = origins(ran, groups);
-    const tasks = ran.map(record => ({
-        label: itemLabel(record.item, 200),
-        slot: record.slot ?? 1,
-        startMs: record.startedAt - originOf(record),
-        endMs: record.endedAt - originOf(record),
-        status: record.status
-    }));
+    // One bar per command: a batch's members share its one process.
+    const tasks = timelineTasks(ran, report, originOf);
     const own = groups.length > 1 ? ', each shard from its own start' : '';
-    const workers = `${counted(ran.length, 'task')} on ${counted(report.workers, 'worker')}${own}`;
-    if (ran.length <= EVERY_TASK_UP_TO) {
+    const workers = `${drawnCount(tasks.length, ran.length)} on ${counted(report.workers, 'worker')}${own}`;
+    if (tasks.length <= EVERY_TASK_UP_TO) {
         const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO });
         return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)];
     }
     const busy = busyWorkersChart(tasks, report.workers);
-    const { chosen, title } = slowestAndFailed(tasks);
+    const { chosen, title } = slowestAndFailed(tasks, tasks.length < ran.length);
     const gantt = ganttChart(chosen.map(index => tasks[index]), { maxEntries: chosen.length });
     return [
         mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
@@ -37219,21 +37883,8 @@ function timelineBlocks(report, open) {
  * start. So the charts span about the slowest shard's wall time, as the headline says.
  */
 function origins(ran, slotsPerFile) {
-    // The last slot of each file; a record's file is the first whose last slot is not below its own.
-    let last = 0;
-    const lastSlots = slotsPerFile.map(slots => (last += slots));
-    const fileOf = (record) => {
-        const slot = record.slot ?? 1;
-        let [low, high] = [0, lastSlots.length];
-        while (low < high) {
-            const middle = (low + high) >> 1;
-            if (lastSlots[middle] < slot)
-                low = middle + 1;
-            else
-                high = middle;
-        }
-        return low;
-    };
+    const fileOfRecord = fileOfSlot(slotsPerFile);
+    const fileOf = (record) => fileOfRecord(record.slot ?? 1);
     const first = new Map();
     for (const record of ran) {
         const file = fileOf(record);
@@ -37245,7 +37896,7 @@ function origins(ran, slotsPerFile) {
  * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
  * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
  */
-function slowestAndFailed(tasks) {
+function slowestAndFailed(tasks, batches) {
     const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]));
     const byLength = tasks
         .map((_, index) => index)
@@ -37254,18 +37905,25 @@ function slowestAndFailed(tasks) {
     const failed = (index) => tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut;
     const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed);
     const more = otherFailures.slice(0, MORE_FAILURES);
-    let title = `Timeline: the ${count(slowest.length)} slowest of ${counted(tasks.length, 'task')}`;
+    const [one, many] = batches ? ['batch', 'batches'] : ['task', 'tasks'];
+    let title = `Timeline: the ${words_count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`;
     if (more.length > 0) {
-        const others = counted(otherFailures.length, 'other failed task');
+        const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`);
         const which = more.length === otherFailures.length
             ? others
-            : `${count(more.length)} slowest of the ${others}`;
+            : `${words_count(more.length)} slowest of the ${others}`;
         title += `, and the ${which}`;
     }
     return { chosen: [...slowest, ...more], title };
 }
+/** What a timeline draws: `12 tasks`, or `3 batches of 12 tasks` when batches hold several. */
+function drawnCount(bars, tasks) {
+    return bars === tasks
+        ? counted(tasks, 'task')
+        : `${counted(bars, 'batch', 'batches')} of ${counted(tasks, 'task')}`;
+}
 /** The note on a chart's title when limits left entries out. */
-const notDrawn = (omitted) => omitted > 0 ? `, ${count(omitted)} more not drawn` : '';
+const notDrawn = (omitted) => omitted > 0 ? `, ${words_count(omitted)} more not drawn` : '';
 /** The graph of the named tasks' needs. */
 function graphBlock(records, open) {
     const graph = dependencyFlowchart(records.map(record => ({
@@ -37375,6 +38033,8 @@ function leftOutLine(count) {
 
 
 
+
+
 /** Order of the tasks that need attention: failures and time-outs lead, skips come last. */
 const STATUS_RANK = {
     [TaskStatus.Failure]: 0,
@@ -37416,21 +38076,28 @@ function tasksNeedingAttention(report) {
         .filter(record => fails(record) || (record.blockedBy?.length ?? 0) > 0)
         .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.index - b.index);
 }
-/** The entries of the failures section: the first one is open, unless it is a skip (one line, no output). */
-function failureEntries(records, run) {
-    const label = distinctLabels(run, NAME_CHARS);
-    return records.map((record, position) => ({
-        record,
-        open: position === 0 && record.status !== TaskStatus.Skipped,
-        name: label(record)
-    }));
+/**
+ * The entries of the failures section, one per task or per batch (its members share one command
+ * and its output, shown once): the first one is open, unless it is a skip (one line, no output).
+ */
+function failureEntries(records, report) {
+    const label = distinctLabels(report.records, NAME_CHARS);
+    return commandRuns(records, report).map((run, position) => {
+        const record = run[0];
+        return {
+            record,
+            items: run.length,
+            open: position === 0 && record.status !== TaskStatus.Skipped,
+            name: record.batch === undefined ? label(record) : commandRunName(run, NAME_CHARS)
+        };
+    });
 }
 /**
  * A task that did not succeed: a collapsible block headed by its name, status, exit code,
  * duration and attempts, holding its error and output as recorded (together cut at line
  * boundaries only past `maxTailChars`); a skipped task is one line with its reason.
  */
-function failureBlock({ record, open, name: label }, maxTailChars) {
+function failureBlock({ record, items, open, name: label }, maxTailChars) {
     const name = `<code>${escapeHtml(label)}</code>`;
     const mark = STATUS_MARK[record.status];
     if (record.status === TaskStatus.Skipped) {
@@ -37442,7 +38109,8 @@ function failureBlock({ record, open, name: label }, maxTailChars) {
     const ended = htmlLine(processEnd(record), 80);
     const facts = [
         `${mark} ${name} ${STATUS_WORDS[record.status]}${ended === '' ? '' : ` (${ended})`}`,
-        ...runFacts(record)
+        ...runFacts(record),
+        ...(record.batch === undefined ? [] : [counted(items, 'item')])
     ];
     // The error is capped too (a results file may hold one of any size), and the output gets the rest.
     // Test tools colour their output on runners: a page shows the codes as text, so they go.
@@ -37461,6 +38129,7 @@ function runFacts(record) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-head.ts
+
 
 
 
@@ -37492,9 +38161,9 @@ function summaryHead(report, title) {
     const { counts } = report;
     const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success];
     // A reused task succeeded before and that result stands: it counts with the successes.
-    const reused = counts.reused > 0 ? ` (${count(counts.reused)} reused)` : '';
+    const reused = counts.reused > 0 ? ` (${words_count(counts.reused)} reused)` : '';
     const parts = [
-        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded + counts.reused)} of ${count(counts.total)} succeeded${reused}</h2>\n`
+        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${words_count(counts.succeeded + counts.reused)} of ${words_count(counts.total)} succeeded${reused}${inBatches(report)}</h2>\n`
     ];
     const label = distinctLabels(report.records, summary_head_NAME_CHARS);
     const tally = describeCounts(report, counts.total - report.records.length, label);
@@ -37512,6 +38181,11 @@ function summaryHead(report, title) {
     if (resolves !== undefined)
         parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`);
     return parts;
+}
+/** ` in 8 batches` when items ran in batches (reused items are in none), else ''. */
+function inBatches(report) {
+    const batches = batchCount(report);
+    return batches === 0 ? '' : ` in ${counted(batches, 'batch', 'batches')}`;
 }
 /** How long the run took on how many workers, with its speed-up; or that nothing ran, when so. */
 function timing(report) {
@@ -37535,9 +38209,9 @@ function dryRunHead(report, title) {
     const { reused } = report.counts;
     const wouldReuse = reused === 0
         ? ''
-        : ` ${count(reused)} of them would be reused: they succeeded before with the same command.`;
+        : ` ${words_count(reused)} of them would be reused: they succeeded before with the same command.`;
     return [
-        `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}</h2>\n`,
+        `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}${inBatches(report)}</h2>\n`,
         `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.${wouldReuse}</p>\n`
     ];
 }
@@ -37547,7 +38221,7 @@ function describeCounts(report, missing, label) {
     const named = (status, total) => {
         if (total === 0)
             return '';
-        const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}`;
+        const text = `${STATUS_MARK[status]} <strong>${words_count(total)}</strong> ${STATUS_WORDS[status]}`;
         if (!isUnsuccessful(status))
             return text;
         if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes)
@@ -37562,7 +38236,7 @@ function describeCounts(report, missing, label) {
         named(TaskStatus.TimedOut, counts.timedOut),
         named(TaskStatus.Cancelled, counts.cancelled),
         named(TaskStatus.Skipped, counts.skipped),
-        missing > 0 ? `❓ <strong>${count(missing)}</strong> without a result` : ''
+        missing > 0 ? `❓ <strong>${words_count(missing)}</strong> without a result` : ''
     ]
         .filter(part => part !== '')
         .join(' · ');
@@ -37573,18 +38247,18 @@ function nameList(records, label, note = (_) => '', max = MAX_NAMED) {
         .slice(0, max)
         .map(record => `<code>${escapeHtml(label(record))}</code>${note(record)}`);
     const more = records.length - names.length;
-    return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ');
+    return more > 0 ? `${names.join(', ')} and ${words_count(more)} more` : names.join(', ');
 }
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {
     const { shard, merged } = report;
     if (shard !== undefined) {
         // A shard's items are its share, run or reused; a re-run attempt splits as its first did.
-        const reused = report.counts.reused > 0 ? `, **${count(report.counts.reused)}** of them reused` : '';
+        const reused = report.counts.reused > 0 ? `, **${words_count(report.counts.reused)}** of them reused` : '';
         const balance = shard.byTimings
             ? `, balanced by known durations (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
             : '';
-        return `Shard **${shard.index}/${shard.total}** has **${count(report.counts.total)}** of the **${count(shard.itemCount)}** items${reused}${balance}.`;
+        return `Shard **${shard.index}/${shard.total}** has **${words_count(report.counts.total)}** of the **${words_count(shard.itemCount)}** items${reused}${balance}.`;
     }
     if (merged === undefined)
         return '';
@@ -37596,7 +38270,7 @@ function describeOrigin(report) {
     const items = [
         ...shown.map(problem => `<li>${htmlLine(problem, LINE_CHARS)}</li>`),
         ...(more > 0
-            ? [`<li>and ${count(more)} more, each in the <code>results-file</code> output</li>`]
+            ? [`<li>and ${words_count(more)} more, each in the <code>results-file</code> output</li>`]
             : [])
     ];
     const problems = items.length === 0 ? '' : `\n\n> [!CAUTION]\n> <ul>${items.join('')}</ul>`;
@@ -37631,7 +38305,7 @@ function flakySection(records, label, history) {
             const { flaky, of } = recent.get(record.index);
             return of === 1
                 ? ' (flaky in its last run)'
-                : ` (flaky in ${count(flaky)} of its last ${count(of)} runs)`;
+                : ` (flaky in ${words_count(flaky)} of its last ${words_count(of)} runs)`;
         };
         parts.push(`<p>Flaky in recent runs: ${nameList(before, label, often, summary_flaky_MAX_NAMED)}.</p>\n`);
     }
@@ -37800,14 +38474,15 @@ function tablePlan(report, failed) {
     const everyRow = records.length <= EVERY_ROW_UP_TO;
     // A merge may lack records for some items: the caption says of how many the table is.
     const missing = report.counts.total - records.length;
-    const ofTotal = missing > 0 ? ` with a result, of ${count(report.counts.total)}` : '';
+    const ofTotal = missing > 0 ? ` with a result, of ${words_count(report.counts.total)}` : '';
     // A reused task succeeded before: past EVERY_ROW_UP_TO it is unlisted like one that succeeded now.
     const rows = everyRow ? [...records] : records.filter(r => !satisfiesNeeds(r.status));
     return {
         rows,
         columns: {
             exit: rows.some(record => exitCell(record) !== ''),
-            attempts: rows.some(record => record.attempts > 1)
+            attempts: rows.some(record => record.attempts > 1),
+            batch: records.some(record => record.batch !== undefined)
         },
         open: failed && rows.length <= OPEN_ROWS_UP_TO,
         caption: everyRow
@@ -37825,6 +38500,7 @@ function taskTable(plan, rows) {
     if (rows.length === 0)
         return unlisted;
     const head = '<tr><th>#</th><th>Status</th><th>Task</th>' +
+        (plan.columns.batch ? '<th>Batch</th>' : '') +
         (plan.columns.exit ? '<th>Exit code</th>' : '') +
         '<th>Duration</th>' +
         (plan.columns.attempts ? '<th>Attempts</th>' : '');
@@ -37844,6 +38520,7 @@ function tableRow(record, columns, repository) {
     return (`<tr><td>${record.index + 1}</td>` +
         status +
         `<td><code>${escapeHtml(middleCut(itemLabel(record.item, Infinity), summary_table_NAME_CHARS))}</code></td>` +
+        (columns.batch ? `<td>${record.batch ?? ''}</td>` : '') +
         (columns.exit ? `<td>${exitCell(record)}</td>` : '') +
         `<td>${duration}</td>` +
         (columns.attempts ? `<td>${record.attempts > 1 ? record.attempts : ''}</td>` : '') +
@@ -37908,13 +38585,18 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
     const summary = new BudgetedMarkdown();
     summary.add(...summaryHead(report, title));
     const label = distinctLabels(report.records, summary_NAME_CHARS);
-    const failures = tasksNeedingAttention(report);
+    const failures = failureEntries(tasksNeedingAttention(report), report);
     summary.section({
-        entries: failureEntries(failures, report.records),
+        entries: failures,
         max: limits.maxFailures,
         render: entry => failureBlock(entry, limits.maxTailChars),
         limit: limits.maxBytes * FAILURES_SHARE,
-        leftOut: left => failuresLeftOut(left, failures.length - left)
+        // Counted in tasks: a batch left out leaves out each of its items.
+        leftOut: left => {
+            const items = (entries) => entries.reduce((sum, entry) => sum + entry.items, 0);
+            const shown = failures.length - left;
+            return failuresLeftOut(items(failures.slice(shown)), items(failures.slice(0, shown)));
+        }
     });
     summary.add(...flakySection(report.records, label, context.history));
     const plan = tablePlan(report, runFailed(report));
@@ -37972,14 +38654,33 @@ function taskTitle(index, item, max = 80) {
     return `#${index + 1} ${itemLabel(item, max)}`;
 }
 /**
+ * How the log names a batch: its number and its first items, `Batch 3 (a.ts, b.ts, c.ts and 47
+ * more)`, at most three named (each cut to 40 characters) and fewer when the title would be longer
+ * than `max`, the last one left then cut.
+ */
+function batchTitle(number, items, max = 120) {
+    const title = (named, width) => {
+        const labels = items.slice(0, named).map(item => itemLabel(item, width));
+        const more = items.length - named;
+        return `Batch ${number} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
+    };
+    let named = Math.min(3, items.length);
+    while (named > 1 && [...title(named, 40)].length > max)
+        named--;
+    const text = title(named, 40);
+    const over = [...text].length - max;
+    // One name left and still too long: that name gives way, never the count.
+    return over > 0 ? title(named, Math.max(1, 40 - over)) : text;
+}
+/**
  * The one line that says how a task ended, used as its group title:
  * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
  * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`, `♻️ #3 lint: reused (succeeded in run
- * 123, attempt 1)`.
+ * 123, attempt 1)`. A batch's `title` names the batch instead (batchTitle).
  */
-function taskHeadline(record) {
+function taskHeadline(record, title = taskTitle(record.index, record.item)) {
     const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
-    return `${STATUS_MARK[record.status]} ${taskTitle(record.index, record.item)}: ${howItEnded(record)}${retried}`;
+    return `${STATUS_MARK[record.status]} ${title}: ${howItEnded(record)}${retried}`;
 }
 /**
  * Status words, exit detail and duration: a time limit or a halt stopped it "after", else "in"; a
@@ -38085,6 +38786,7 @@ function annotationError(error) {
 
 
 
+
 /** GitHub keeps 10 annotations of a type per step: 9 for tasks, 1 for the step's failure. */
 const MAX_TASK_ANNOTATIONS = 9;
 /** Warning annotations GitHub shows per step; those sent past them are dropped. */
@@ -38121,22 +38823,30 @@ function setOutputs(report, resultsFile) {
     setOutput(Outputs.DurationMs, report.durationMs);
 }
 /**
- * One error annotation per unsuccessful task, at most MAX_TASK_ANNOTATIONS, titled by its item:
- * the log's headline of the task, its error and a few lines of its output (annotationLines).
+ * One error annotation per unsuccessful task or batch (its items share one command and output),
+ * at most MAX_TASK_ANNOTATIONS, titled by its item or by the batch's number and first items: the
+ * log's headline of the task, its error and a few lines of its output (annotationLines).
  */
 function annotateFailures(report) {
-    // As the summary: a task cancelled by a won stop-on-success race is not a failure.
-    const failures = report.records.filter(failsTheRun(report));
-    for (const record of failures.slice(0, MAX_TASK_ANNOTATIONS)) {
+    for (const run of failedRuns(report).slice(0, MAX_TASK_ANNOTATIONS)) {
+        const [record] = run;
+        const title = commandRunName(run, 200);
         // The line that titles the task's group in the log, so that the annotation leads to it.
-        const headline = taskHeadline(record);
+        const headline = record.batch === undefined ? taskHeadline(record) : taskHeadline(record, title);
         const detail = [
             ...(record.error === null ? [] : [annotationError(record.error)]),
             ...annotationLines(record.outputTail)
         ];
         const message = detail.length === 0 ? headline : `${headline}:\n${detail.join('\n')}`;
-        error(tailCut(message, MAX_ANNOTATION_CHARS), { title: itemLabel(record.item, 200) });
+        error(tailCut(message, MAX_ANNOTATION_CHARS), { title });
     }
+}
+/**
+ * The tasks that failed the run, a batch's items together. As the summary: a task cancelled by a
+ * won stop-on-success race is not a failure.
+ */
+function failedRuns(report) {
+    return commandRuns(report.records.filter(failsTheRun(report)), report);
 }
 /**
  * The step's failure message: counts, the first few items, and how many were not annotated; or
@@ -38153,17 +38863,20 @@ function failureMessage(report) {
     if (failures.length === 0 && withoutResult === 0)
         return undefined;
     const parts = [
-        counts.failed > 0 ? `${count(counts.failed)} failed` : '',
-        counts.timedOut > 0 ? `${count(counts.timedOut)} timed out` : '',
-        counts.cancelled > 0 && !raceWon ? `${count(counts.cancelled)} cancelled` : '',
-        withoutResult > 0 ? `${count(withoutResult)} without a result` : ''
+        counts.failed > 0 ? `${words_count(counts.failed)} failed` : '',
+        counts.timedOut > 0 ? `${words_count(counts.timedOut)} timed out` : '',
+        counts.cancelled > 0 && !raceWon ? `${words_count(counts.cancelled)} cancelled` : '',
+        withoutResult > 0 ? `${words_count(withoutResult)} without a result` : ''
     ].filter(Boolean);
     const named = failures.slice(0, 5).map(distinctLabels(report.records, 60));
-    const more = failures.length > named.length ? `, and ${count(failures.length - named.length)} more` : '';
-    const unannotated = failures.length - Math.min(failures.length, MAX_TASK_ANNOTATIONS);
-    const note = unannotated > 0 ? ` (${count(unannotated)} not annotated; see the job summary)` : '';
+    const more = failures.length > named.length ? `, and ${words_count(failures.length - named.length)} more` : '';
+    // Items of the batches past the annotations sent.
+    const unannotated = failedRuns(report)
+        .slice(MAX_TASK_ANNOTATIONS)
+        .reduce((sum, run) => sum + run.length, 0);
+    const note = unannotated > 0 ? ` (${words_count(unannotated)} not annotated; see the job summary)` : '';
     const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
-    return (`${count(failures.length + withoutResult)} of ${counted(counts.total, 'task')} did not succeed ` +
+    return (`${words_count(failures.length + withoutResult)} of ${counted(counts.total, 'task')} did not succeed ` +
         `(${parts.join(', ')})${list}.${note}`);
 }
 /**
@@ -38173,13 +38886,17 @@ function failureMessage(report) {
  * The action's own warnings (files not written, outputs cut, tasks' step files) are sent before.
  */
 function annotateFlaky(report, room = WARNINGS_PER_STEP - sentWarnings()) {
-    const flaky = report.records.filter(isFlaky);
+    // A flaky batch is one warning: its items were retried together.
+    const flaky = commandRuns(report.records.filter(isFlaky), report);
     const shown = flaky.length <= room ? flaky : flaky.slice(0, Math.max(0, room - 1));
-    for (const record of shown) {
-        const message = `${taskHeadline(record)}: flaky, it failed and then succeeded on a retry.`;
-        warning(message, { title: itemLabel(record.item, 200) });
+    for (const run of shown) {
+        const [record] = run;
+        const title = commandRunName(run, 200);
+        const headline = record.batch === undefined ? taskHeadline(record) : taskHeadline(record, title);
+        warning(`${headline}: flaky, it failed and then succeeded on a retry.`, { title });
     }
-    const more = flaky.length - shown.length;
+    // Counted in tasks: a batch not warned of leaves out each of its items.
+    const more = flaky.slice(shown.length).reduce((sum, run) => sum + run.length, 0);
     if (more === 0)
         return;
     const others = shown.length > 0 ? 'more ' : '';
@@ -38265,7 +38982,7 @@ async function publishOutputs(outcome, workDirectory, files) {
     // The older timings file, for a `timings` input of a version before `history`: this run's
     // records too, since a merge leaves files written outside a workflow run out of the history.
     const durations = durationsBefore(outcome.history);
-    const timingsFile = await writeTimings(workDirectory, durations, report.records).catch(() => '');
+    const timingsFile = await writeTimings(workDirectory, durations, report.records, report).catch(() => '');
     await files.attempt(() => {
         setOutputs(report, resultsFile);
         setOutput(Outputs.JunitFile, junitFile);
@@ -40046,11 +40763,23 @@ const STOP_PARSING = '--%';
  * values would turn a token into the stop-parsing token --%.
  */
 function renderPwshScript(script, valueOf) {
-    const values = script.parts.map(part => part.kind === 'placeholder' ? valueOf(part.source) : undefined);
+    return renderPwshBatch(script, source => [valueOf(source)]);
+}
+/**
+ * Renders a template whose placeholders may have several values (the items of a batch; checked
+ * by batch-checks.ts to be whole bare arguments then), each written as an argument of its own.
+ * Throws PwshValueError when values would turn a token into the stop-parsing token --%.
+ */
+function renderPwshBatch(script, valuesOf) {
+    const values = script.parts.map(part => part.kind === 'placeholder' ? valuesOf(part.source) : undefined);
     const overrides = new Map();
     for (const guard of script.guards) {
+        const several = guard.pieces.some(piece => typeof piece === 'number' && (values[piece]?.length ?? 0) > 1);
+        // A placeholder with several values is a whole bare argument: each value is checked below.
+        if (several)
+            continue;
         const word = guard.pieces
-            .map(piece => (typeof piece === 'string' ? piece : (values[piece] ?? '')))
+            .map(piece => (typeof piece === 'string' ? piece : (values[piece]?.[0] ?? '')))
             .join('');
         if (word.toLowerCase() !== STOP_PARSING)
             continue;
@@ -40069,9 +40798,18 @@ function renderPwshScript(script, valueOf) {
             'passing the rest of the line on unquoted.');
     }
     return script.parts
-        .map((part, index) => part.kind === 'text'
-        ? part.text
-        : (overrides.get(index) ?? quotePwsh(values[index] ?? '', part.context)))
+        .map((part, index) => {
+        if (part.kind === 'text')
+            return part.text;
+        const list = values[index] ?? [];
+        if (list.length === 1)
+            return overrides.get(index) ?? quotePwsh(list[0] ?? '', part.context);
+        return list
+            .map(value => value.toLowerCase() === STOP_PARSING
+            ? `(${quotePwsh(value, 'bare')})`
+            : quotePwsh(value, part.context))
+            .join(' ');
+    })
         .join('');
 }
 // Invocation
@@ -41234,6 +41972,198 @@ function newWord(kind, start, guard) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/template/batch-checks.ts
+/**
+ * Where a placeholder can stand for the items of a batch (`batch-size` not 1): an item placeholder
+ * becomes one word per item, so it must be a word of its own where the shell reads a list of
+ * words (an ordinary command argument, or a word of `for … in`). Anywhere else several items
+ * would merge into one word, or one item's value would take a role that is not an argument's:
+ * those templates are refused here, before anything runs. {#} and {%} are one number each and
+ * may stand anywhere.
+ */
+
+
+const QUOTES = {
+    single: "single quotes '…'",
+    double: 'double quotes "…"',
+    ansiC: "$'…' quotes",
+    nestedDouble: 'double quotes "…"'
+};
+const ONE_WORD = 'where the items of a batch would become one word';
+/** Why a placeholder in this role cannot stand for several words. */
+function roleProblem(role, word) {
+    switch (role) {
+        case 'argument':
+        case 'loopList':
+            return undefined;
+        case 'runArgument':
+            return (`is in '${word}', an argument of a builtin that runs a command or file named by its ` +
+                'arguments (or takes an option value there): the first item of a batch could become ' +
+                'the command, the file or the value and the others its arguments');
+        case 'partOfWord':
+            return `is part of the word '${word}', which cannot become one word per item of a batch`;
+        case 'assignment':
+            return `is in the value of the assignment '${word}', which is one word`;
+        case 'redirection':
+            return `is the target of a redirection in '${word}', which names one file`;
+        case 'commandName':
+            return (`names the command to run in '${word}': the first item of a batch would become the ` +
+                'command and the others its arguments');
+        case 'caseWord':
+            return `is a word of a case statement in '${word}', which is one word`;
+        case 'conditional':
+            return `is an operand of [[ … ]] in '${word}', which is one word`;
+        case 'testOperand':
+            return (`is an operand of [ … ] or test in '${word}', where several items would change the ` +
+                'expression (an item such as -o or ! would become an operator)');
+        case 'parenthesized':
+            return `is inside the parentheses of the word '${word}' (an array assignment or a pattern)`;
+        case 'other':
+        case undefined:
+            return `stands in '${word}', where the shell reads one word (a loop's variable, a function's name)`;
+    }
+}
+/** What works instead, by shell. */
+const EXPECTED = {
+    script: 'as a word of its own, an argument of a command or a word of for … in,',
+    words: 'as a word of its own after the program,',
+    pwsh: "as an argument of its own after the command's name,"
+};
+function refuse(source, position, problem, expected) {
+    throw new ShellSyntaxError(`Placeholder ${source} (${position}) ${problem}. Expected ${source} ${EXPECTED[expected]} ` +
+        'when batch-size is not 1.');
+}
+/** Checks a lexed bash or sh template for batches; throws ShellSyntaxError. */
+function checkBatchScript(template, parts, isNumeric) {
+    for (const part of parts) {
+        if (part.kind !== 'placeholder' || isNumeric(part.source))
+            continue;
+        const word = part.word ?? part.source;
+        const position = describePosition(template, part.index);
+        const quotes = QUOTES[part.context];
+        if (quotes !== undefined)
+            refuse(part.source, position, `is inside ${quotes} in '${word}', ${ONE_WORD}`, 'script');
+        const problem = roleProblem(part.role, word);
+        if (problem !== undefined)
+            refuse(part.source, position, problem, 'script');
+    }
+}
+/** Checks the words of a `shell: none` template for batches; throws ShellSyntaxError. */
+function checkBatchWords(words, isNumeric) {
+    for (const [index, parts] of words.entries()) {
+        const word = parts.map(part => (part.kind === 'text' ? part.text : part.source)).join('');
+        for (const part of parts) {
+            if (part.kind !== 'placeholder' || isNumeric(part.source))
+                continue;
+            const position = `word ${index + 1}`;
+            if (parts.length > 1)
+                refuse(part.source, position, roleProblem('partOfWord', word), 'words');
+            if (index === 0)
+                refuse(part.source, position, roleProblem('commandName', word), 'words');
+        }
+    }
+}
+/**
+ * The character before index that pwsh's tokenizer does not skip: its own whitespace
+ * (CharExtensions.IsWhitespace: U+0085, U+00A0, … as well as space and tab) and a backtick's line
+ * continuation are skipped; '' at the start of the template.
+ */
+function previousCharacter(template, index) {
+    return template[previousIndex(template, index)] ?? '';
+}
+/** Where previousCharacter's character stands; -1 at the start. */
+function previousIndex(template, index) {
+    let at = index - 1;
+    for (;;) {
+        const char = template[at];
+        if (isWhitespace(char)) {
+            at--;
+        }
+        else if (char === '\n' && template[at - 1] === '`') {
+            at -= 2;
+        }
+        else if (char === '\n' && template[at - 1] === '\r' && template[at - 2] === '`') {
+            at -= 3;
+        }
+        else {
+            return at;
+        }
+    }
+}
+const STATEMENT_START = '\n\r;|({=,';
+/**
+ * Why the statement a placeholder follows the first word of is no command with arguments, or
+ * undefined: a keyword or operator that reads one expression (`return {}`, `-not {}`, `! {}`), a
+ * type (`[void] {}`), a value (`$x {}`, `1 {}`), or `foreach ($f in {})`; pwsh would fail to parse
+ * any batch of more than one item there.
+ */
+function expressionStatement(template, index) {
+    const end = previousIndex(template, index);
+    let start = end;
+    while (start >= 0 &&
+        !isWhitespace(template[start]) &&
+        !'\n\r;|(){},='.includes(template[start] ?? '')) {
+        start--;
+    }
+    const word = template.slice(start + 1, end + 1);
+    if (word === '')
+        return undefined;
+    if (/^in$/i.test(word) && /\(\s*\$\S+\s+in$/i.test(template.slice(0, end + 1)))
+        return 'foreach (… in …)';
+    const atStart = STATEMENT_START.includes(template[previousIndex(template, start + 1)] ?? '\n');
+    if (!atStart)
+        return undefined;
+    if (/^(?:return|throw|exit|break|continue)$/i.test(word))
+        return word;
+    if (/^[-\u2013\u2014\u2015!$@'"\u2018-\u201e[0-9]/.test(word))
+        return word;
+    return undefined;
+}
+/**
+ * Checks a lexed pwsh template for batches: an item placeholder must be a whole bare argument
+ * (`bare`) after a word of the same command, never in a string, inside a longer word, where a
+ * statement or an expression starts, or after the call operators & and .; throws
+ * ShellSyntaxError. (A quoted value never runs as code in any of those places; there several
+ * values would only make a parse error or give the first item another role than an argument's.)
+ */
+function checkBatchPwsh(template, parts, isNumeric) {
+    for (const part of parts) {
+        if (part.kind !== 'placeholder' || isNumeric(part.source))
+            continue;
+        const position = describePosition(template, part.index);
+        const start = /[^\s;|(){},]*$/.exec(template.slice(0, part.index))?.index ?? part.index;
+        const after = part.index + part.source.length;
+        const end = after + (/^[^\s;|(){},]*/.exec(template.slice(after))?.[0].length ?? 0);
+        const word = template.slice(start, end);
+        const quotes = QUOTES[part.context];
+        if (quotes !== undefined)
+            refuse(part.source, position, `is inside ${quotes}, ${ONE_WORD}`, 'pwsh');
+        if (part.context !== 'bare') {
+            refuse(part.source, position, roleProblem('partOfWord', word), 'pwsh');
+        }
+        const before = previousCharacter(template, part.index);
+        const line = template.slice(0, part.index).split('\n').at(-1)?.trim() ?? '';
+        if (before === '&' || before === '.') {
+            refuse(part.source, position, roleProblem('commandName', `${line} ${part.source}`), 'pwsh');
+        }
+        if (before === '>' || before === '<') {
+            refuse(part.source, position, roleProblem('redirection', `${line} ${part.source}`), 'pwsh');
+        }
+        if (before === ':') {
+            refuse(part.source, position, `is the value of a parameter in '${line}${part.source}' (-Name:value), which takes one ` +
+                'value: the first item of a batch would bind to it and the others would be positional', 'pwsh');
+        }
+        const expression = expressionStatement(template, part.index);
+        if (expression !== undefined) {
+            refuse(part.source, position, `follows '${expression}', where PowerShell reads one expression rather than a command's ` +
+                'arguments, so a batch of several items would not parse', 'pwsh');
+        }
+        if (before === '' || STATEMENT_START.includes(before)) {
+            refuse(part.source, position, `stands where PowerShell starts a statement or reads an expression in '${line}${line === '' ? '' : ' '}${part.source}', where the items of a batch would not be arguments`, 'pwsh');
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/template/shell-arrays.ts
 /**
  * Which variables a bash template may make arrays, found in its whole text (code strings for eval
@@ -41511,12 +42441,105 @@ function lexScript(template, dialect, matchPlaceholder) {
 }
 // NAME=, NAME+= or NAME[…]= at the start of a word: an assignment before a command's name.
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/;
+/**
+ * text as the shell reads it: line continuations (backslash-newline outside single quotes) removed,
+ * which bash and dash do before they split words or recognize anything in them.
+ */
+function withoutLineContinuations(text) {
+    let result = '';
+    let quote;
+    for (let index = 0; index < text.length; index++) {
+        const char = text[index];
+        if (quote === "'") {
+            if (char === "'")
+                quote = undefined;
+            result += char;
+        }
+        else if (char === '\\') {
+            const next = text[index + 1];
+            if (next !== '\n')
+                result += char + (next ?? '');
+            index++;
+        }
+        else {
+            if (char === '"')
+                quote = quote === undefined ? '"' : undefined;
+            else if (char === "'" && quote === undefined)
+                quote = "'";
+            result += char;
+        }
+    }
+    return result;
+}
 const IN_COMMAND_NAME_SUBSTITUTION = () => "is inside an unquoted substitution that makes the command's name: its output would be split " +
     'into a command and its arguments, so the value could run as a command. Quote the ' +
     'substitution ("$(…)"), or pass the value as an argument.';
 const UNKNOWN_COMMAND = () => "is an argument of a command whose name this template spells as a brace expansion, $'…' or " +
     '$"…", so it is not certain which command runs (let, read or eval would run its value as ' +
     'code). Write the command name as a plain word.';
+/**
+ * Whether a command word certainly names a file to run (it holds a / of its own), though
+ * expansions make the rest of it: ~/bin/x, "$dir"/x. An unquoted $… or `…` could split the word
+ * and make something else the command (c='eval x'; $c/y), so then false.
+ */
+function namesFile(spelling) {
+    let slash = /^~[A-Za-z0-9._-]*\//.test(spelling);
+    let quote;
+    let depth = 0;
+    for (let index = 0; index < spelling.length; index++) {
+        const char = spelling[index];
+        if (quote === "'") {
+            if (char === "'")
+                quote = undefined;
+            else if (char === '/')
+                slash = true;
+        }
+        else if (char === '\\') {
+            index++;
+        }
+        else if (char === '$' || char === '`') {
+            if (quote === undefined)
+                return false;
+            const open = spelling[index + 1];
+            if (open === '(' || open === '{')
+                depth++;
+            if (char === '`')
+                return false;
+        }
+        else if (depth > 0) {
+            // Quotes inside an expansion could hide its end: give up.
+            if (char === '"' || char === "'")
+                return false;
+            if (char === ')' || char === '}')
+                depth--;
+        }
+        else if (char === '"') {
+            quote = quote === undefined ? '"' : undefined;
+        }
+        else if (char === "'" && quote === undefined) {
+            quote = "'";
+        }
+        else if (char === '/') {
+            slash = true;
+        }
+    }
+    return slash;
+}
+/**
+ * Builtins that run a command or a file their arguments name, or take an option's value there
+ * (exec -a NAME): in a batch the first item could become the command and the next its arguments.
+ * (eval, trap and the like refuse every value already; command, builtin and time are followed to
+ * the name of the command they run.)
+ */
+const RUNS_ARGUMENTS = new Set(['exec', 'source', '.', 'command', 'builtin', 'eval', 'trap']);
+/** Why a value may not be an argument of a command whose name is only known when it runs. */
+function expandedCommand(spelling) {
+    const shown = spelling.length > 40 ? `${spelling.slice(0, 40)}…` : spelling;
+    return source => `is an argument of a command whose name is only known when it runs (${shown}), which could ` +
+        'be eval, read, printf -v, declare or another builtin that runs its arguments as code or ' +
+        `assigns to them. Write the command's name as a plain word (or a path with a /), or pass ` +
+        `${source} in a variable the command reads.`;
+}
 function newCommand(kind) {
     return {
         stage: kind === 'group' ? 'other' : 'name',
@@ -41647,7 +42670,12 @@ class ScriptLexer {
         }
         this.index = end;
         this.flushLiteral();
-        this.parts.push({ kind: 'placeholder', source, index: start, context: quoting });
+        const part = { kind: 'placeholder', source, index: start, context: quoting };
+        this.parts.push(part);
+        // The word it stands in gives it its role once the word ends.
+        const innermost = this.frames.at(-1);
+        if (!match.numeric && innermost?.inWord === true)
+            innermost.wordTextPlaceholders.push(part);
         return true;
     }
     /**
@@ -41823,6 +42851,8 @@ class ScriptLexer {
             if (char === '\\') {
                 // A backslash escapes only $ ` \ and newline in a here-document.
                 const next = source[this.index + 1];
+                if (next === '\n')
+                    this.checkLineContinuation(this.index);
                 this.take(next !== undefined && '$`\\\n'.includes(next) ? 2 : 1);
             }
             else if (char === '$') {
@@ -41957,6 +42987,7 @@ class ScriptLexer {
             frame.wordStart = this.index;
             frame.plainWord = '';
             frame.wordPlaceholders = [];
+            frame.wordTextPlaceholders = [];
         }
         frame.plainWord = plain === undefined ? undefined : frame.plainWord?.concat(plain);
     }
@@ -41968,6 +42999,7 @@ class ScriptLexer {
     reservedWordMayFollow(frame) {
         // Inside a parenthesized word (an array's elements) no command starts.
         frame.commandPosition = frame.kind !== 'group';
+        frame.loopList = false;
         frame.command = newCommand(frame.kind);
     }
     startCommand(frame) {
@@ -41975,6 +43007,8 @@ class ScriptLexer {
         frame.afterTime = undefined;
         frame.loopKeyword = undefined;
         frame.redirection = undefined;
+        frame.afterLoopVariable = false;
+        frame.loopList = false;
         if (frame.conditional !== undefined || frame.enclosingConditional !== undefined)
             return;
         frame.commandPosition = true;
@@ -42101,9 +43135,11 @@ class ScriptLexer {
         }
         const wrapper = command.wrapper;
         const text = this.source.slice(start, end);
-        if ((wrapper === undefined || wrapper === 'time') && ASSIGNMENT.test(text)) {
-            const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
-            const spelling = `${/^[^=]*=/.exec(text)?.[0] ?? ''}…`;
+        // The shell sees x\<newline>=1 as x=1: classify the word without its line continuations.
+        const shellWord = withoutLineContinuations(text);
+        if ((wrapper === undefined || wrapper === 'time') && ASSIGNMENT.test(shellWord)) {
+            const variable = /^[A-Za-z_][A-Za-z0-9_]*/.exec(shellWord)?.[0];
+            const spelling = `${/^[^=]*=/.exec(shellWord)?.[0] ?? ''}…`;
             this.noteAssignment(variable, literal.complete, spelling, start);
             return;
         }
@@ -42121,7 +43157,7 @@ class ScriptLexer {
         command.stage = 'arguments';
         command.name = literal.complete ? literal.value : undefined;
         command.unknownName = literal.complete ? undefined : text;
-        command.rule = this.commandRule(literal, start);
+        command.rule = this.commandRule(literal, start, end);
     }
     /**
      * Whether source[start, end) has a command or process substitution outside double quotes,
@@ -42153,11 +43189,17 @@ class ScriptLexer {
         }
         return false;
     }
-    commandRule(name, start) {
+    commandRule(name, start, end) {
         if (!name.complete) {
-            return name.stop === 'pattern'
-                ? { kind: 'forbidden', forbidden: UNKNOWN_COMMAND, arithmetic: false }
-                : { kind: 'none' };
+            if (name.stop === 'pattern') {
+                return { kind: 'forbidden', forbidden: UNKNOWN_COMMAND, arithmetic: false };
+            }
+            // A name with a fixed / in it is a file to run, never a builtin; any other name only known
+            // when it runs could be eval, read, printf, declare, … and is refused values as they are.
+            const spelling = this.source.slice(start, end);
+            if (name.value.includes('/') || namesFile(spelling))
+                return { kind: 'none' };
+            return { kind: 'forbidden', forbidden: expandedCommand(spelling), arithmetic: false };
         }
         const command = name.value;
         if (command === 'alias') {
@@ -42294,15 +43336,17 @@ class ScriptLexer {
     couldReadAsArrayValue(command, start, prefix, commandFixed = true) {
         if (command === 'export' || command === 'readonly')
             return false;
-        const name = ASSIGNMENT.exec(this.source.slice(start, start + 256))?.[0];
-        if (name !== undefined && this.source[start + name.length] === '(')
+        const text = withoutLineContinuations(this.source.slice(start, start + 256));
+        const name = ASSIGNMENT.exec(text)?.[0];
+        if (name !== undefined && text[name.length] === '(')
             return false;
         const value = prefix.value.slice(prefix.value.indexOf('=') + 1);
         if (value !== '' && !value.startsWith('('))
             return false;
         // Only an array reads it so: one the template may make, or one bash makes itself.
         const variable = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[|\+?=)/.exec(prefix.value)?.[1];
-        this.arrayNames ??= findArrayNames(this.source);
+        // Names spelled across a line continuation (x\<newline>[1]=…) count as the shell reads them.
+        this.arrayNames ??= bothArrayNames(findArrayNames(this.source), findArrayNames(this.source.replaceAll('\\\n', '')));
         return !commandFixed || variable === undefined || mayBeArray(variable, this.arrayNames);
     }
     /** Ends the current word; `ioNumber` when it is the file descriptor of a redirection (2>…). */
@@ -42315,8 +43359,13 @@ class ScriptLexer {
         const wordStart = frame.wordStart;
         const placeholders = frame.wordPlaceholders;
         const redirectionTarget = frame.redirection !== undefined;
-        frame.redirection = undefined;
         const statement = frame.cases.at(-1);
+        this.giveRoles(frame, wordStart, redirectionTarget, statement);
+        frame.redirection = undefined;
+        const startsLoopList = frame.afterLoopVariable && word === 'in';
+        frame.afterLoopVariable = false;
+        if (startsLoopList)
+            frame.loopList = true;
         if (this.caseWord(frame, statement, word))
             return;
         if (this.conditionalWord(frame, word))
@@ -42343,6 +43392,51 @@ class ScriptLexer {
         frame.commandPosition = false;
         if (word !== undefined)
             this.commandPositionWord(frame, word, wordStart, statement);
+    }
+    /**
+     * Gives the word's own placeholders outside quotes their role in the grammar (before the word
+     * changes the state it is read in), which decides whether they could stand for several words.
+     */
+    giveRoles(frame, wordStart, redirectionTarget, statement) {
+        const parts = frame.wordTextPlaceholders;
+        if (parts.length === 0)
+            return;
+        frame.wordTextPlaceholders = [];
+        const text = this.source.slice(wordStart, this.index);
+        const command = frame.command;
+        const caseWord = statement !== undefined && statement.state !== 'body';
+        let role;
+        if (frame.conditional !== undefined || frame.enclosingConditional !== undefined)
+            role = 'conditional';
+        else if (frame.kind === 'group')
+            role = 'parenthesized';
+        else if (redirectionTarget)
+            role = 'redirection';
+        else if (caseWord)
+            role = 'caseWord';
+        else if (frame.loopKeyword !== undefined || frame.afterFunctionKeyword)
+            role = 'other';
+        else if (command.stage === 'other')
+            role = frame.loopList ? 'loopList' : 'other';
+        else if (command.stage === 'arguments')
+            role =
+                command.rule.kind === 'test'
+                    ? 'testOperand'
+                    : command.name !== undefined && RUNS_ARGUMENTS.has(command.name)
+                        ? 'runArgument'
+                        : 'argument';
+        else if (ASSIGNMENT.test(withoutLineContinuations(text)))
+            role = 'assignment';
+        else
+            role = 'commandName';
+        const [only] = parts;
+        const whole = parts.length === 1 && only?.index === wordStart && only.source === text;
+        if (!whole && (role === 'argument' || role === 'loopList'))
+            role = 'partOfWord';
+        // A builtin's name says why its arguments cannot take a batch.
+        const word = role === 'runArgument' ? `${command.name ?? ''} … ${text}` : text;
+        for (const part of parts)
+            Object.assign(part, { role, word });
     }
     /** A word of `case WORD in PATTERN)` outside the bodies; true when it was one. */
     caseWord(frame, statement, word) {
@@ -42409,6 +43503,7 @@ class ScriptLexer {
         // `in`, or `do` at once (`for x do …`), which bash and dash read as reserved words.
         frame.afterCommandName = false;
         this.reservedWordMayFollow(frame);
+        frame.afterLoopVariable = true;
         return true;
     }
     /**
@@ -42509,6 +43604,9 @@ class ScriptLexer {
                 break;
             }
             const forbiddenHere = this.effectiveForbidden(frame);
+            if (frame.subscriptDepth > 0 && frame.subscriptMatched && ' \t\n;&|<>()'.includes(char)) {
+                this.failMatchedSubscript(frame, char);
+            }
             if (char === ' ' || char === '\t') {
                 this.finishWord(frame);
                 this.take();
@@ -42559,6 +43657,18 @@ class ScriptLexer {
         }
         this.frames.pop();
     }
+    /**
+     * A blank, newline or operator inside `name[` before a command's name: bash reads the subscript
+     * to its matching `]` as one word (x[ 1 ]=2 assigns, and its subscript is arithmetic that runs
+     * $(…) even from quotes), dash splits the word there. Refused rather than guessed.
+     */
+    failMatchedSubscript(frame, char) {
+        const shown = char === '\n' ? 'a newline' : char === ' ' || char === '\t' ? 'a blank' : `\`${char}\``;
+        this.fail(frame.wordStart, `The array subscript ${this.source.slice(frame.wordStart, this.index)}… holds ${shown}: ` +
+            'bash reads such a subscript to its matching ] as one word (an assignment whose ' +
+            'subscript is evaluated as arithmetic), while dash splits it. Write the subscript ' +
+            'without blanks or operators (x[1]=2)');
+    }
     /** A frame of the given kind opened at openIndex; a group inside [[ … ]] knows it is there. */
     newFrame(kind, forbidden, openIndex) {
         const parent = this.frames.at(-1);
@@ -42570,7 +43680,11 @@ class ScriptLexer {
             wordStart: openIndex,
             plainWord: undefined,
             wordPlaceholders: [],
+            wordTextPlaceholders: [],
+            afterLoopVariable: false,
+            loopList: false,
             subscriptDepth: 0,
+            subscriptMatched: false,
             redirection: undefined,
             command: newCommand(kind),
             afterCommandName: false,
@@ -42588,19 +43702,45 @@ class ScriptLexer {
         this.take();
         this.readHereDocumentBodies(frame);
         const statement = frame.cases.at(-1);
+        // `for x`, newlines, then `in`: bash and dash still read the loop's list (for NAME
+        // newline_list in …).
+        const afterLoopVariable = frame.afterLoopVariable;
         if (statement === undefined || statement.state === 'body')
             this.startCommand(frame);
+        frame.afterLoopVariable = afterLoopVariable;
     }
     /** A backslash: a line continuation, or an escaped character of the word. */
     lexBackslash(frame) {
         const next = this.source[this.index + 1];
         if (next === '\n') {
+            this.checkLineContinuation(this.index);
             this.take(2); // a line continuation: as if neither character were there
         }
         else {
             this.failIfPlaceholderFollowsBackslash(this.index);
             this.wordPart(frame, undefined);
             this.take(next === undefined ? 1 : 2);
+        }
+    }
+    /**
+     * A line continuation at `index` that joins characters the shell then reads as one operator or
+     * expansion (`<\<newline><EOF` is `<<EOF`, `$\<newline>(` is `$(`): bash and dash remove it
+     * before reading anything, and this lexer reads such pairs only unbroken, so it is refused.
+     */
+    checkLineContinuation(index) {
+        const source = this.source;
+        let before = index - 1;
+        while (source[before] === '\n' && source[before - 1] === '\\')
+            before -= 2;
+        let after = index + 2;
+        while (source[after] === '\\' && source[after + 1] === '\n')
+            after += 2;
+        const previous = source[before] ?? '';
+        const next = source[after] ?? '';
+        const joinsOperator = previous !== '' && '<>&|;()'.includes(previous) && next !== '' && '<>&|;()-'.includes(next);
+        if (previous === '$' || joinsOperator) {
+            this.fail(index, `A line continuation joins ${previous} and ${next === '\n' ? 'a newline' : next}, which the ` +
+                'shell then reads together (as in <<EOF or $(…)); write them without the backslash-newline');
         }
     }
     /** A comment: placeholders in it stay as they are, inert. */
@@ -42641,13 +43781,16 @@ class ScriptLexer {
         if (!frame.inWord) {
             // An array subscript is evaluated as arithmetic by bash: name[…]=value, and [key]=value
             // inside an array assignment's parentheses.
+            // The name may be spelled across line continuations (x\<newline>[0]=1).
             const subscript = frame.kind === 'group' && char === '['
                 ? '['
-                : /^[A-Za-z_][A-Za-z0-9_]*\[/.exec(this.source.slice(this.index, this.index + 256))?.[0];
+                : /^[A-Za-z_](?:[A-Za-z0-9_]|\\\n)*\[/.exec(this.source.slice(this.index, this.index + 256))?.[0];
             if (subscript !== undefined) {
                 this.wordPart(frame, undefined);
                 this.take(subscript.length);
                 frame.subscriptDepth = 1;
+                frame.subscriptMatched =
+                    frame.kind === 'group' || frame.commandPosition || frame.command.stage === 'name';
                 return;
             }
         }
@@ -42668,7 +43811,7 @@ class ScriptLexer {
             this.finishWord(frame);
         }
         const openIndex = this.index;
-        const functionParentheses = /^\([ \t]*\)/.exec(this.source.slice(openIndex, openIndex + 256))?.[0];
+        const functionParentheses = /^\((?:[ \t]|\\\n)*\)/.exec(this.source.slice(openIndex, openIndex + 256))?.[0];
         const plainName = frame.plainWord !== undefined && /^[^=]+$/.test(frame.plainWord);
         const namesFunction = frame.inWord
             ? plainName && (frame.commandPosition || frame.afterFunctionKeyword)
@@ -42811,6 +43954,8 @@ class ScriptLexer {
                 // literal, but it would still escape the quote put before a value.
                 this.failIfPlaceholderFollowsBackslash(this.index);
                 const next = this.source[this.index + 1];
+                if (next === '\n')
+                    this.checkLineContinuation(this.index);
                 this.take(next !== undefined && '$`"\\\n'.includes(next) ? 2 : 1);
             }
             else if (char === '$') {
@@ -42853,8 +43998,11 @@ class ScriptLexer {
             }
             if (char === '\\') {
                 this.failIfPlaceholderFollowsBackslash(this.index);
-                if (this.source[this.index + 1] === '\n')
+                if (this.source[this.index + 1] === '\n') {
                     this.checkQuotedNewline();
+                    if (close === '`')
+                        this.checkLineContinuation(this.index);
+                }
                 this.take(2);
                 continue;
             }
@@ -42901,7 +44049,7 @@ class ScriptLexer {
         const openIndex = this.index;
         const forbidden = IN_PARAMETER_EXPANSION;
         // ${name=word} and ${name:=word} assign word to name.
-        const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(this.source.slice(openIndex, openIndex + 256));
+        const assigned = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?=/.exec(withoutLineContinuations(this.source.slice(openIndex, openIndex + 256)));
         this.noteAssignment(assigned?.[1], false, `${assigned?.[0] ?? ''}…}`, openIndex);
         this.take(2);
         for (;;) {
@@ -42914,6 +44062,8 @@ class ScriptLexer {
             }
             if (char === '\\') {
                 this.failIfPlaceholderFollowsBackslash(this.index);
+                if (this.source[this.index + 1] === '\n')
+                    this.checkLineContinuation(this.index);
                 if (this.source[this.index + 1] === undefined)
                     this.take();
                 else
@@ -42988,6 +44138,7 @@ class ScriptLexer {
                 if (this.source[this.index + 1] !== '\n') {
                     this.fail(this.index, `Backslashes inside arithmetic ${spelling} are not supported`);
                 }
+                this.checkLineContinuation(this.index);
                 this.take(2);
             }
             else {
@@ -43032,6 +44183,12 @@ function findAttributeDeclaration(source) {
     }
     return undefined;
 }
+/** The names either reading of a template may make arrays. */
+function bothArrayNames(first, second) {
+    if (first === 'any' || second === 'any')
+        return 'any';
+    return new Set([...first, ...second]);
+}
 function describeFrame(kind) {
     switch (kind) {
         case 'commandSubstitution':
@@ -43075,6 +44232,7 @@ function couldBeDelimiter(lines, hereDocument) {
 }
 
 ;// CONCATENATED MODULE: ./src/template/template.ts
+
 
 
 
@@ -43237,12 +44395,16 @@ class CommandTemplate {
     shell;
     plan;
     placeholders;
+    forBatches;
     /** True when the template uses {%} (the slot is only known at start time). */
     usesSlot;
-    constructor(shell, plan, placeholders) {
+    constructor(shell, plan, placeholders, 
+    /** Checked for batches at parse time: renderBatch may expand item placeholders. */
+    forBatches = false) {
         this.shell = shell;
         this.plan = plan;
         this.placeholders = placeholders;
+        this.forBatches = forBatches;
         this.usesSlot = placeholders.has('{%}');
     }
     /**
@@ -43252,8 +44414,7 @@ class CommandTemplate {
     static parse(template, shell, options = {}) {
         if (template.trim() === '')
             return new CommandTemplate(shell, { kind: 'itemsAreCommands' }, new Map());
-        void options.batch;
-        const plan = parsePlan(template, shell);
+        const plan = parsePlan(template, shell, options.batch === true);
         const parts = plan.kind === 'script'
             ? plan.parts
             : plan.kind === 'pwsh'
@@ -43263,32 +44424,85 @@ class CommandTemplate {
                     : [];
         const sources = parts.flatMap(part => (part.kind === 'placeholder' ? [part.source] : []));
         const placeholders = new Map(sources.map(source => [source, parsePlaceholder(source)]));
-        return new CommandTemplate(shell, plan, placeholders);
+        return new CommandTemplate(shell, plan, placeholders, options.batch === true);
     }
     /**
      * Renders one command for a batch of items (parsed with `batch: true`): each item placeholder
      * becomes one word per item, in order; {#} is `batch`, {%} the slot. Throws PlaceholderError
      * naming the placeholder and the item.
      */
-    renderBatch(items, batch, slot) {
-        void items;
-        void batch;
-        void slot;
-        throw new Error('renderBatch is not implemented yet');
+    renderBatch(items, batch, slot, 
+    /** The items' 1-based numbers in the whole input, for error messages. */
+    itemNumbers) {
+        template_checkNumbers(batch, slot);
+        const [first] = items;
+        if (first === undefined)
+            throw new RangeError('A batch needs at least one item.');
+        if (!this.forBatches || this.plan.kind === 'itemsAreCommands') {
+            // Not checked for batches: only a batch of one can be rendered, as that item alone.
+            if (items.length === 1)
+                return this.render(first, batch, slot);
+            throw new Error('renderBatch needs a command template parsed with batch: true.');
+        }
+        const describe = (position) => {
+            const item = items[position];
+            const number = itemNumbers?.[position];
+            if (number !== undefined)
+                return describeItem(item, number);
+            return `${describeItem(item, position + 1)} of batch ${batch}`;
+        };
+        const valuesOf = (source) => {
+            const placeholder = this.placeholders.get(source);
+            if (placeholder === undefined)
+                throw new Error(`Unparsed placeholder ${source}`);
+            const each = placeholder.kind === 'sequence' || placeholder.kind === 'slot' ? [first] : items;
+            return each.map((item, position) => checkedValue(source, placeholder, item, batch, slot, () => describe(position)));
+        };
+        const plan = this.plan;
+        switch (plan.kind) {
+            case 'script':
+                return this.shellCommand(plan.parts
+                    .map(part => part.kind === 'text'
+                    ? part.text
+                    : valuesOf(part.source)
+                        .map(value => quoteInContext(value, part.context))
+                        .join(' '))
+                    .join(''));
+            case 'pwsh': {
+                let script;
+                try {
+                    script = renderPwshBatch(plan.script, valuesOf);
+                }
+                catch (error) {
+                    if (!(error instanceof PwshValueError))
+                        throw error;
+                    throw new PlaceholderError(`Placeholder ${error.sources.join(' and ')} cannot be used for batch ${batch}: ` +
+                        error.message);
+                }
+                return this.shellCommand(script);
+            }
+            case 'words': {
+                const words = plan.words.flatMap(parts => {
+                    const [only] = parts;
+                    if (parts.length === 1 && only?.kind === 'placeholder')
+                        return valuesOf(only.source);
+                    // Checked at parse time: only {#} and {%} stand inside a longer word.
+                    return [
+                        parts
+                            .map(part => (part.kind === 'text' ? part.text : valuesOf(part.source)[0]))
+                            .join('')
+                    ];
+                });
+                return this.directCommand(words, first, batch);
+            }
+        }
     }
     /**
      * Renders for one item; seq is 1-based, slot 1..workers. Throws PlaceholderError naming the
      * placeholder and the item.
      */
     render(item, seq, slot) {
-        for (const [name, number] of [
-            ['seq', seq],
-            ['slot', slot]
-        ]) {
-            if (!Number.isSafeInteger(number) || number < 0) {
-                throw new RangeError(`${name} must be a whole number, not ${number}.`);
-            }
-        }
+        template_checkNumbers(seq, slot);
         const values = new Map();
         const value = (source) => {
             const known = values.get(source);
@@ -43297,17 +44511,9 @@ class CommandTemplate {
             const placeholder = this.placeholders.get(source);
             if (placeholder === undefined)
                 throw new Error(`Unparsed placeholder ${source}`);
-            const result = template_valueOf(placeholder, item, seq, slot);
-            if ('problem' in result) {
-                throw new PlaceholderError(`Placeholder ${source} names nothing in ${describeItem(item, seq)}: ${result.problem}`, true);
-            }
-            const unsendable = unsendableCharacter(result.value);
-            if (unsendable !== undefined) {
-                throw new PlaceholderError(`Placeholder ${source} cannot be used for ${describeItem(item, seq)}: its value ` +
-                    `contains ${unsendable}, which no command line can carry.`);
-            }
-            values.set(source, result.value);
-            return result.value;
+            const result = checkedValue(source, placeholder, item, seq, slot, () => describeItem(item, seq));
+            values.set(source, result);
+            return result;
         };
         const plan = this.plan;
         switch (plan.kind) {
@@ -43389,7 +44595,35 @@ class CommandTemplate {
         return { file, args, display: shellJoin(words) };
     }
 }
-function parsePlan(template, shell) {
+/** Throws RangeError unless seq and slot are whole numbers. */
+function template_checkNumbers(seq, slot) {
+    for (const [name, number] of [
+        ['seq', seq],
+        ['slot', slot]
+    ]) {
+        if (!Number.isSafeInteger(number) || number < 0) {
+            throw new RangeError(`${name} must be a whole number, not ${number}.`);
+        }
+    }
+}
+/** A placeholder's value for an item, or PlaceholderError naming the item as `described`. */
+function checkedValue(source, placeholder, item, seq, slot, described) {
+    const result = template_valueOf(placeholder, item, seq, slot);
+    if ('problem' in result) {
+        throw new PlaceholderError(`Placeholder ${source} names nothing in ${described()}: ${result.problem}`, true);
+    }
+    const unsendable = unsendableCharacter(result.value);
+    if (unsendable !== undefined) {
+        throw new PlaceholderError(`Placeholder ${source} cannot be used for ${described()}: its value ` +
+            `contains ${unsendable}, which no command line can carry.`);
+    }
+    return result.value;
+}
+/** Whether a placeholder's value is one number ({#}, {%}), the same for every item of a batch. */
+function isNumeric(source) {
+    return matchPlaceholder(source, 0)?.numeric === true;
+}
+function parsePlan(template, shell, batch) {
     try {
         if (shell === Shell.None) {
             const words = splitWords(template, matchPlaceholder);
@@ -43399,11 +44633,20 @@ function parsePlan(template, shell) {
             if (first?.length === 0) {
                 throw new TemplateError('The command template starts with an empty word, which names no program.');
             }
+            if (batch)
+                checkBatchWords(words, isNumeric);
             return { kind: 'words', words };
         }
-        if (shell === Shell.Pwsh)
-            return { kind: 'pwsh', script: lexPwshScript(template, matchPlaceholder) };
-        return { kind: 'script', parts: lexScript(template, shell, matchPlaceholder) };
+        if (shell === Shell.Pwsh) {
+            const script = lexPwshScript(template, matchPlaceholder);
+            if (batch)
+                checkBatchPwsh(template, script.parts, isNumeric);
+            return { kind: 'pwsh', script };
+        }
+        const parts = lexScript(template, shell, matchPlaceholder);
+        if (batch)
+            checkBatchScript(template, parts, isNumeric);
+        return { kind: 'script', parts };
     }
     catch (error) {
         if (error instanceof ShellSyntaxError)
@@ -43611,7 +44854,115 @@ function isInside(path, folder) {
     return away === '' || (!(0,external_node_path_namespaceObject.isAbsolute)(away) && away !== '..' && !away.startsWith(`..${external_node_path_namespaceObject.sep}`));
 }
 
+;// CONCATENATED MODULE: ./src/plan/batches.ts
+
+
+/**
+ * The batches of `total` items (positions 0..total-1, the items that run, in input order): with a
+ * number N, consecutive runs of up to N; with `auto`, as many batches as `workers` (at most one
+ * per item), balanced by `estimates` (longest first onto the least-loaded batch) when given, else
+ * contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
+ * batch, and batches are ordered by their first item.
+ */
+function formBatches(total, size, workers, estimates) {
+    if (total === 0)
+        return [];
+    if (size !== 'auto')
+        return chunks(total, Math.ceil(total / size), size);
+    const count = Math.max(1, Math.min(workers, total));
+    if (estimates === undefined)
+        return chunks(total, count);
+    const batchOf = assignShards(estimates.slice(0, total), count);
+    const groups = Array.from({ length: count }, () => []);
+    batchOf.forEach((batch, position) => groups[batch].push(position));
+    return inBatchOrder(groups.filter(group => group.length > 0));
+}
+/**
+ * `total` positions in `count` contiguous chunks: of `size` each (the last shorter) when given,
+ * else of sizes that differ by at most one, the larger first.
+ */
+function chunks(total, count, size) {
+    const result = [];
+    let start = 0;
+    for (let chunk = 0; chunk < count; chunk++) {
+        const length = size ?? Math.floor(total / count) + (chunk < total % count ? 1 : 0);
+        const end = Math.min(total, start + length);
+        result.push(Array.from({ length: end - start }, (_, offset) => start + offset));
+        start = end;
+    }
+    return result;
+}
+/** Batches ordered by their first item (each already in input order). */
+function inBatchOrder(groups) {
+    return groups
+        .map(group => [...group].sort((a, b) => a - b))
+        .sort((a, b) => a[0] - b[0]);
+}
+/**
+ * Halves every batch that `fits` refuses (the first half the larger, order kept) until each part
+ * fits or holds one item, which stays as it is for the caller to refuse. The parts are ordered by
+ * their first item, so they can be numbered as batches of their own.
+ */
+function splitToFit(batches, fits) {
+    let split = 0;
+    const parts = [];
+    const halve = (batch) => {
+        if (batch.length === 1 || fits(batch)) {
+            parts.push(batch);
+            return;
+        }
+        const middle = Math.ceil(batch.length / 2);
+        halve(batch.slice(0, middle));
+        halve(batch.slice(middle));
+    };
+    for (const batch of batches) {
+        const before = parts.length;
+        halve([...batch]);
+        if (parts.length > before + 1)
+            split++;
+    }
+    return { batches: inBatchOrder(parts), split };
+}
+/**
+ * The one line that says batches were split: `Split 2 batches that were too long for one command
+ * line: 12 batches of up to 50 items.`; undefined when none was.
+ */
+function describeSplit({ batches, split }) {
+    if (split === 0)
+        return undefined;
+    const largest = batches.reduce((most, batch) => Math.max(most, batch.length), 0);
+    return (`Split ${counted(split, 'batch', 'batches')} that ${split === 1 ? 'was' : 'were'} too long ` +
+        `for one command line: ${counted(batches.length, 'batch', 'batches')} of up to ` +
+        `${counted(largest, 'item')}.`);
+}
+/**
+ * Each batch's scheduler priority: the highest explicit priority of its items first, then its
+ * estimated total, longest first (when durations are known), then batch order. Ranked so that
+ * the scheduler, which starts higher priorities first, starts them in that order.
+ */
+function batchPriorities(batches, explicit, estimates) {
+    const highest = batches.map(batch => batch.reduce((most, position) => Math.max(most, explicit[position] ?? 0), -Infinity));
+    const totals = batches.map(batch => estimates === undefined
+        ? 0
+        : batch.reduce((sum, position) => sum + (estimates[position] ?? 0), 0));
+    const order = batches
+        .map((_, index) => index)
+        .sort((a, b) => highest[b] - highest[a] ||
+        totals[b] - totals[a] ||
+        a - b);
+    const priorities = new Array(batches.length);
+    order.forEach((index, rank) => (priorities[index] = batches.length - rank));
+    return priorities;
+}
+/** How the run line says the batches: `in 8 batches (auto)`, `in 8 batches of up to 50`. */
+function describeBatches(batches, size) {
+    const how = size === 'auto' ? ' (auto)' : ` of up to ${words_count(size)}`;
+    return `in ${counted(batches, 'batch', 'batches')}${how}`;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/prepare.ts
+
+
 
 
 
@@ -43638,12 +44989,13 @@ function prepareRun(source, execution, workDirectory) {
     if (source.kind === 'tasks')
         return prepareTasks(source.tasks, execution, budget);
     const command = source.command ?? '';
-    const template = parseTemplate(command, execution.shell);
+    const template = parseTemplate(command, execution.shell, execution.batchSize !== 1);
     const sources = source.sources === undefined
         ? undefined
         : itemSourcesRenderer(source.sources, execution, source.source);
     try {
-        return prepareItems(source.items, template, source.source, budget, sources);
+        const plan = prepareItems(source.items, template, source.source, budget, sources);
+        return { ...plan, itemsInput: source.source, spawnBudget: budget };
     }
     catch (error) {
         if (!(error instanceof PlaceholderError))
@@ -43708,10 +45060,10 @@ function prepareTasks(tasks, execution, budget) {
         keys: historyKeys(tasks.map(task => task.name))
     };
 }
-/** Parses the command template, naming the input when it is unusable. */
-function parseTemplate(command, shell) {
+/** Parses the command template (for batches when `batch`), naming the input when it is unusable. */
+function parseTemplate(command, shell, batch) {
     try {
-        return CommandTemplate.parse(command, shell);
+        return CommandTemplate.parse(command, shell, { batch });
     }
     catch (error) {
         if (!(error instanceof TemplateError))
@@ -43720,6 +45072,69 @@ function parseTemplate(command, shell) {
             cause: error
         });
     }
+}
+/**
+ * Forms the batches of the plan's items that run (`batch-size` not 1; reused items never enter
+ * one), renders each batch's command and checks that it can start, halving a batch too long for
+ * one command line until each part fits. Durations known from earlier runs balance `auto` and
+ * order the batches, longest first. Sets `plan.batches`; returns the line that says what was split.
+ */
+function prepareBatches(plan, size, workers, durations) {
+    const runs = plan.prepared
+        .map((_, position) => position)
+        .filter(position => plan.reused?.has(position) !== true);
+    const keys = runs.map(position => plan.keys[position]);
+    const estimates = keys.some(key => durations.has(key))
+        ? estimateDurations(keys, durations)
+        : undefined;
+    const positionsOf = (batch) => batch.map(member => runs[member]);
+    const formed = formBatches(runs.length, size, workers, estimates);
+    // Checked with the highest batch number there can be: a part that fits keeps fitting as {#}.
+    const split = splitToFit(formed, batch => batchCommand(plan, positionsOf(batch), runs.length).problem === undefined);
+    plan.batches = split.batches.map((batch, number) => {
+        const { prepared, problem } = batchCommand(plan, positionsOf(batch), number + 1);
+        // Only a batch of one item can still be too long: that item is refused as on its own.
+        if (prepared === undefined)
+            throw new Error(problem);
+        return prepared;
+    });
+    const explicit = runs.map(position => plan.priorities[position] ?? 0);
+    plan.batchPriorities = batchPriorities(split.batches, explicit, estimates);
+    return describeSplit(split);
+}
+/** The prepared command of one batch (items by plan position), or why it cannot start. */
+function batchCommand(plan, positions, number) {
+    const members = positions.map(position => {
+        const { item, index } = plan.prepared[position];
+        return { item, index };
+    });
+    const items = members.map(member => member.item);
+    const first = members[0];
+    const budget = batchBudget(plan.spawnBudget, items.length);
+    const command = plan.template.renderBatch(items, number, 1);
+    // {%} is rendered again at start: count it with the longest slot number.
+    const longest = plan.template.usesSlot
+        ? plan.template.renderBatch(items, number, budget?.slots ?? 1)
+        : command;
+    const input = plan.itemsInput ?? Inputs.Items;
+    const where = members.length === 1
+        ? `Invalid ${input}: item ${first.index + 1} (${itemLabel(first.item, 40)})`
+        : `Invalid ${input}: batch ${number} (${members.length} items)`;
+    try {
+        const spawnRoom = checkSpawnable(where, items, longest, undefined, budget);
+        const batch = { number, members };
+        return { prepared: { index: first.index, item: first.item, command, spawnRoom, batch } };
+    }
+    catch (error) {
+        return { problem: error instanceof Error ? error.message : String(error) };
+    }
+}
+/** The spawn budget of a batch: PARALLEL_BATCH_SIZE is one more variable every batch gets. */
+function batchBudget(budget, size) {
+    if (budget === undefined)
+        return undefined;
+    const variable = `PARALLEL_BATCH_SIZE=${size}`.length + 1;
+    return { ...budget, environmentBytes: budget.environmentBytes + variable };
 }
 /**
  * Checks that the command can start: each argument (and each variable of a task's own `env`) and,
@@ -43899,8 +45314,31 @@ function itemEnvironment(base, overrides, place, files) {
         delete env.PARALLEL_ITEM_FILE;
     env.PARALLEL_SEQ = String(place.seq);
     env.PARALLEL_JOBSLOT = String(place.slot);
+    // Set only in a batch: one inherited from the runner would say this item is one.
+    delete env.PARALLEL_BATCH_SIZE;
     Object.assign(env, files.variables);
     return { env, fileText: inFile ? text : undefined };
+}
+/**
+ * The environment one batch runs with (under `batch-size`): as itemEnvironment's, but
+ * PARALLEL_ITEM holds the JSON array of the items' texts where it fits, PARALLEL_ITEM_FILE always
+ * names a file holding that array, PARALLEL_SEQ is the batch's number and PARALLEL_BATCH_SIZE the
+ * number of its items.
+ */
+function batchEnvironment(base, overrides, place, files) {
+    // JSON escapes NUL and lone surrogates, so the variable can always carry what fits.
+    const text = JSON.stringify(place.items.map(item => itemText(item)));
+    const env = { ...base, ...overrides };
+    if (itemVariableFits(text, place.spawnRoom))
+        env.PARALLEL_ITEM = text;
+    else
+        delete env.PARALLEL_ITEM;
+    env.PARALLEL_ITEM_FILE = files.itemPath;
+    env.PARALLEL_SEQ = String(place.batch);
+    env.PARALLEL_JOBSLOT = String(place.slot);
+    env.PARALLEL_BATCH_SIZE = String(place.items.length);
+    Object.assign(env, files.variables);
+    return { env, fileText: text };
 }
 /**
  * Whether PARALLEL_ITEM can carry the item: `PARALLEL_ITEM=<item>` within Linux's 128 KiB per
@@ -45674,17 +47112,21 @@ function commandTask(options) {
     };
     return async (prepared, context) => {
         const overrides = prepared.overrides ?? {};
-        const { index } = prepared;
-        const seq = index + 1;
+        const { index, batch } = prepared;
+        // A batch is numbered by its batch number ({#}, PARALLEL_SEQ), an item by its place.
+        const seq = batch?.number ?? index + 1;
         const { slot, signal } = context;
         const command = options.template.usesSlot
-            ? options.template.render(prepared.item, seq, slot)
+            ? renderAt(options.template, prepared, slot)
             : prepared.command;
         const output = new TaskOutput({ tempDir: options.tempDir, retain: options.log.replaysOutput });
         const file = resolveProgram(command.file);
         const files = filesOf(slot);
         const { item, spawnRoom } = prepared;
-        const { env, fileText } = itemEnvironment(options.env, overrides.env, { item, seq, slot, spawnRoom }, files);
+        const items = batch?.members.map(member => member.item);
+        const { env, fileText } = items === undefined
+            ? itemEnvironment(options.env, overrides.env, { item, seq, slot, spawnRoom }, files)
+            : batchEnvironment(options.env, overrides.env, { items, batch: seq, slot, spawnRoom }, files);
         const onOutput = (chunk) => {
             output.write(chunk);
             return options.log.output(index, item, chunk);
@@ -45728,6 +47170,14 @@ function commandTask(options) {
         return { status: record.status, value: record };
     };
 }
+/** The command of an item or a batch rendered again for the slot it starts in ({%}). */
+function renderAt(template, prepared, slot) {
+    const { batch } = prepared;
+    if (batch === undefined)
+        return template.render(prepared.item, prepared.index + 1, slot);
+    const items = batch.members.map(member => member.item);
+    return template.renderBatch(items, batch.number, slot);
+}
 /** What the task wrote to its own files; what it did to them must not cost its output or record. */
 async function collectFiles(files, index) {
     return files.collect(index).catch((error) => ({
@@ -45754,6 +47204,7 @@ function taskRecord(prepared, command, slot, startedAt, { result, status, attemp
         exitCode: result.exitCode,
         signal: result.signal,
         durationMs: attempts === 1 ? result.durationMs : result.endedAt - startedAt,
+        ...(prepared.batch === undefined ? {} : { batch: prepared.batch.number }),
         attempts,
         command: command.display,
         slot,
@@ -45809,6 +47260,7 @@ function notRun(item, status) {
         exitCode: null,
         signal: null,
         durationMs: 0,
+        ...(item.batch === undefined ? {} : { batch: item.batch.number }),
         attempts: 0,
         command: item.command.display,
         slot: null,
@@ -45823,6 +47275,93 @@ function notRun(item, status) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/run/batch-records.ts
+
+/**
+ * A batch's record as one record per member, in the batch's order: each carries the batch's
+ * status, exit code, signal, duration, attempts, command, slot, times, error, output tail and
+ * `flaky`, and `batch`; its own item, index and digests. What the batch wrote to GITHUB_OUTPUT
+ * and GITHUB_STEP_SUMMARY goes to its first member only, so that nothing is shown twice.
+ */
+function memberRecords(record, batch, preparedOf) {
+    return batch.members.map(({ item, index }, position) => {
+        const first = position === 0;
+        return {
+            index,
+            item,
+            status: record.status,
+            exitCode: record.exitCode,
+            signal: record.signal,
+            durationMs: record.durationMs,
+            batch: batch.number,
+            attempts: record.attempts,
+            command: record.command,
+            slot: record.slot,
+            startedAt: record.startedAt,
+            endedAt: record.endedAt,
+            outputTail: record.outputTail,
+            error: record.error,
+            outputs: first ? record.outputs : {},
+            summary: first ? record.summary : '',
+            ...(record.skipReason === undefined ? {} : { skipReason: record.skipReason }),
+            ...(record.flaky === undefined ? {} : { flaky: record.flaky }),
+            // Digests stay each item's own, from it rendered alone: not its batch's.
+            ...digestFields(preparedOf(index)?.digests)
+        };
+    });
+}
+/** Turns the records of a run's batches into records of their items; others pass as they are. */
+class BatchRecords {
+    batches = new Map();
+    prepared = new Map();
+    constructor(plan) {
+        for (const unit of plan.batches ?? []) {
+            if (unit.batch !== undefined)
+                this.batches.set(unit.batch.number, unit.batch);
+        }
+        for (const item of plan.prepared)
+            this.prepared.set(item.index, item);
+    }
+    /** One record per item: a batch's record becomes its members' (memberRecords). */
+    expand(record) {
+        const batch = record.batch === undefined ? undefined : this.batches.get(record.batch);
+        if (batch === undefined)
+            return [record];
+        return memberRecords(record, batch, index => this.prepared.get(index));
+    }
+    /** Every item's record, in input order, from the records of batches and reused items. */
+    expandAll(records) {
+        return records.flatMap(record => this.expand(record)).sort((a, b) => a.index - b.index);
+    }
+}
+/**
+ * What the scheduler runs: the plan itself, or under `batch-size` one task per batch (by
+ * `batchPriorities`) and then each reused item, settled before the run as without batches.
+ */
+function schedulerUnits(plan) {
+    if (plan.batches === undefined)
+        return plan;
+    const batches = plan.batches;
+    const reusedItems = [...(plan.reused ?? [])].sort(([a], [b]) => a - b);
+    const prepared = [
+        ...batches,
+        ...reusedItems.map(([position]) => plan.prepared[position])
+    ];
+    const reused = new Map(reusedItems.map(([, from], offset) => [batches.length + offset, from]));
+    const positionOf = new Map(plan.prepared.map((item, position) => [item.index, position]));
+    return {
+        template: plan.template,
+        prepared,
+        needs: undefined,
+        priorities: [...(plan.batchPriorities ?? batches.map(() => 0)), ...reusedItems.map(() => 0)],
+        // A batch is known by its first item, as in the log.
+        keys: prepared.map(unit => plan.keys[positionOf.get(unit.index)]),
+        shard: plan.shard,
+        reused,
+        batches
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/run/dry-run.ts
 
 
@@ -45830,9 +47369,15 @@ function notRun(item, status) {
 
 
 
+
+
+
+
 /** Prints what would run, and reports every task as skipped, or reused where it would be. */
-function dryRun(plan, maxWorkers, shell) {
+function dryRun(plan, maxWorkers, shell, batchSize = 1) {
     const total = plan.prepared.length;
+    if (plan.batches !== undefined)
+        return dryRunBatches(plan, maxWorkers, shell, batchSize);
     info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
     const records = plan.prepared.map((prepared, index) => {
         const needs = prepared.needs?.length
@@ -45861,21 +47406,65 @@ function wouldReuse(from) {
         return '';
     return `  (would be reused: succeeded in run ${from.runId}, attempt ${from.attempt})`;
 }
+/**
+ * A dry run under `batch-size`: a line per batch with its items and command, a line per reused
+ * item; every item's record is skipped (with its batch's number) or reused.
+ */
+function dryRunBatches(plan, maxWorkers, shell, batchSize) {
+    const units = schedulerUnits(plan);
+    const batches = plan.batches ?? [];
+    const total = plan.prepared.length;
+    const how = describeBatches(batches.length, batchSize);
+    info(`Dry run: ${counted(total, 'item')} ${how}, nothing is run.`);
+    const expansion = new BatchRecords(plan);
+    const unitRecords = units.prepared.map((prepared, position) => {
+        const from = units.reused?.get(position);
+        if (from !== undefined) {
+            info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${wouldReuse(from)}`);
+            return reusedRecord(prepared, from);
+        }
+        const { batch } = prepared;
+        const items = batch?.members.map(member => member.item) ?? [prepared.item];
+        const title = batchTitle(batch?.number ?? position + 1, items);
+        info(`${title}: ${counted(items.length, 'item')}\n  ${prepared.command.display}`);
+        const skipped = { index: position, status: TaskStatus.Skipped, reason: DRY_RUN_REASON };
+        return outcome_record_recordOf(skipped, units.prepared);
+    });
+    const records = expansion.expandAll(unitRecords);
+    return {
+        records,
+        counts: countStatuses(records),
+        durationMs: 0,
+        workers: Math.min(maxWorkers, Math.max(1, batches.length)),
+        shell,
+        dryRun: true,
+        haltReason: null,
+        haltKind: null,
+        batchSize
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/run/job-log.ts
 
 
 /** Name of the job log in the run's directory: one JSON line per finished task, as it finishes. */
 const JOB_LOG_FILE = 'job-log.jsonl';
-/** Writes the job log: a line for each task that ran, as it ends, and for each reused task. */
+/**
+ * Writes the job log: a line for each task that ran, as it ends, and for each reused task; under
+ * `batch-size`, a line for each item of a batch, with its batch's number.
+ */
 class JobLog {
+    expand;
     fd;
-    constructor(workDirectory) {
+    /** `expand`: the records of an outcome's items (a batch's members, one line each). */
+    constructor(workDirectory, expand = record => [record]) {
+        this.expand = expand;
         this.fd = (0,external_node_fs_namespaceObject.openSync)((0,external_node_path_namespaceObject.join)(workDirectory, JOB_LOG_FILE), 'a');
     }
     settled(outcome) {
-        if (outcome.value !== undefined)
-            (0,external_node_fs_namespaceObject.writeSync)(this.fd, jobLogLine(outcome.value));
+        if (outcome.value === undefined)
+            return;
+        (0,external_node_fs_namespaceObject.writeSync)(this.fd, this.expand(outcome.value).map(jobLogLine).join(''));
     }
     close() {
         (0,external_node_fs_namespaceObject.closeSync)(this.fd);
@@ -45892,6 +47481,7 @@ function jobLogLine(record) {
         signal: record.signal,
         attempts: record.attempts,
         status: record.status,
+        ...(record.batch === undefined ? {} : { batch: record.batch }),
         item: record.item,
         command: record.command,
         // A reused task never ran: its line says which attempt's success stands for it.
@@ -46390,6 +47980,7 @@ class TaskLog {
     mode;
     sink;
     commands;
+    batchTitles;
     printing = Promise.resolve();
     pendingLines = new Map();
     /** Tasks whose last printed piece was cut from a longer line: the next piece is not a line start. */
@@ -46398,10 +47989,15 @@ class TaskLog {
     prefixes = new Map();
     /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
     streamGuard;
-    constructor(mode, sink, commands = WorkflowCommands.Annotations) {
+    /**
+     * `batchTitles`: under `batch-size`, each batch's titles (batchTitle) by the index of its first
+     * item, which its task is known by: its group's and, shorter, its stream lines' prefix.
+     */
+    constructor(mode, sink, commands = WorkflowCommands.Annotations, batchTitles = new Map()) {
         this.mode = mode;
         this.sink = sink;
         this.commands = commands;
+        this.batchTitles = batchTitles;
         this.streamGuard = new CommandGuard(commands);
     }
     /** True when a task's output has to be kept whole to be printed when it ends. */
@@ -46474,7 +48070,8 @@ class TaskLog {
     }
     async print(record, output) {
         try {
-            const headline = taskHeadline(record);
+            const batch = record.batch === undefined ? undefined : this.batchTitles.get(record.index)?.group;
+            const headline = taskHeadline(record, batch);
             switch (this.mode) {
                 case LogMode.Grouped:
                     await this.printGroup(headline, record, output);
@@ -46559,7 +48156,7 @@ class TaskLog {
         const continued = this.continued.delete(index);
         let prefix = this.prefixes.get(index);
         if (prefix === undefined) {
-            const text = streamPrefix(index, item);
+            const text = streamPrefix(index, item, this.batchTitles.get(index)?.prefix);
             prefix = { inline: Buffer.from(`${text} `), alone: Buffer.from(`${text} ⤵\n`) };
             this.prefixes.set(index, prefix);
         }
@@ -46580,9 +48177,12 @@ const NEWLINE = Buffer.from('\n');
 function ownLine(text) {
     return `${neutraliseInline(text)}\n`;
 }
-/** The prefix of a stream-mode line: the task's number and item, unable to start a command. */
-function streamPrefix(index, item) {
-    return `[${neutraliseInline(taskTitle(index, item, 40))}]`;
+/**
+ * The prefix of a stream-mode line: the task's number and item (or its batch's title), unable to
+ * start a command.
+ */
+function streamPrefix(index, item, batch) {
+    return `[${neutraliseInline(batch ?? taskTitle(index, item, 40))}]`;
 }
 /** Escapes text for a workflow command's message (as @actions/core): `%`, CR and LF. */
 const escapeCommandData = escapeData;
@@ -46661,6 +48261,7 @@ class Cancellation {
 
 
 
+
 /** The halt policies the execution settings ask for, in the order the scheduler asks them. */
 function haltPolicies(settings, maxFailures, cancellation) {
     const policies = [];
@@ -46709,14 +48310,17 @@ function describeLimits(settings, maxFailures) {
         parts.push(`retries: ${settings.retries}`);
     return parts.join(', ');
 }
-/** Why the run halted, for the report: after one failure, which task it was. */
+/** Why the run halted, for the report: after one failure, which task (or batch) it was. */
 function describeHalt(halt, maxFailures, firstFailure, prepared) {
     if (halt === undefined)
         return null;
     if (halt.kind === HaltKind.Failures && maxFailures === 1 && firstFailure !== undefined) {
         const failed = prepared[firstFailure.index];
-        const item = itemLabel(failed.item, 60);
-        return `fail-fast after task ${failed.index + 1} (${item}) ${STATUS_WORDS[firstFailure.status]}`;
+        const { batch } = failed;
+        const what = batch === undefined
+            ? `task ${failed.index + 1} (${itemLabel(failed.item, 60)})`
+            : `b${batchTitle(batch.number, batch.members.map(member => member.item)).slice(1)}`;
+        return `fail-fast after ${what} ${STATUS_WORDS[firstFailure.status]}`;
     }
     return halt.message;
 }
@@ -46950,6 +48554,7 @@ function skippedLine(index, item, reason) {
 
 
 
+
 /**
  * What a run sets up around its tasks and takes down after them: the task log (and our lines
  * routed through it), the job log, progress lines, the launchers, the stopping of what tasks
@@ -46969,14 +48574,14 @@ class RunResources {
     stopLeftoversNow = () => {
         setImmediate(() => void stopRunLeftovers());
     };
-    constructor(settings, plan, workDirectory, workers, cancellation, sink) {
+    constructor(settings, plan, workDirectory, workers, cancellation, sink, expand) {
         this.plan = plan;
         this.workDirectory = workDirectory;
         this.workers = workers;
         this.cancellation = cancellation;
         const total = plan.prepared.length;
-        this.log = new TaskLog(settings.log, sink, settings.workflowCommands);
-        this.jobLog = new JobLog(workDirectory);
+        this.log = new TaskLog(settings.log, sink, settings.workflowCommands, batchTitles(plan));
+        this.jobLog = new JobLog(workDirectory, expand);
         // From here on every line of ours goes through the task log, between tasks' output.
         routeLog(text => this.log.own(text));
         this.progress = new Progress(total, plan.reused?.size ?? 0);
@@ -47030,6 +48635,20 @@ class RunResources {
         }, warning);
     }
 }
+/** Under `batch-size`, each batch's title in the log, by the index of its first item. */
+function batchTitles(plan) {
+    const titles = new Map();
+    for (const { index, batch } of plan.batches ?? []) {
+        if (batch === undefined)
+            continue;
+        const items = batch.members.map(member => member.item);
+        titles.set(index, {
+            group: batchTitle(batch.number, items),
+            prefix: batchTitle(batch.number, items, 60)
+        });
+    }
+    return titles;
+}
 
 ;// CONCATENATED MODULE: ./src/run/task-observer.ts
 /** Runs `afterTask` for each task as it ends, while others go on; finished() waits for all. */
@@ -47081,32 +48700,37 @@ async function finishAll(observers) {
 
 
 
+
+
 /**
  * Runs every prepared item and returns the report; never throws for a task's failure.
  * `observers` see each task start and end (while others go on); the report waits for them.
  */
 async function runItems(settings, plan, workDirectory, cancellation, observers = []) {
-    const { prepared } = plan;
+    // Under batch-size the scheduler runs one task per batch, and each reused item as it is.
+    const units = schedulerUnits(plan);
+    const { prepared } = units;
     const total = prepared.length;
-    const settledBefore = reusedReports(prepared, plan.reused);
+    const settledBefore = reusedReports(prepared, units.reused);
     // Reused tasks take no worker; a run of reused tasks only still has one to report.
     const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size));
-    // A percentage is of the tasks that run: reused ones cannot fail.
-    const base = failureBase(total, settledBefore.size, plan.shard?.itemCount);
+    // A percentage is of the tasks that run: reused ones cannot fail; under batch-size, of batches.
+    const base = plan.batches?.length ?? failureBase(total, settledBefore.size, plan.shard?.itemCount);
     const maxFailures = failureLimit(settings.failFast, base);
     info(runningLine(settings, plan, settledBefore.size, workers, maxFailures));
     const stdout = streamSink(process.stdout);
-    const resources = new RunResources(settings, plan, workDirectory, workers, cancellation, stdout);
+    const batchRecords = new BatchRecords(plan);
+    const resources = new RunResources(settings, units, workDirectory, workers, cancellation, stdout, record => batchRecords.expand(record));
     const firstFailure = new FirstFailure();
     const watching = [resources.progress, firstFailure, resources.jobLog, ...observers];
-    watching.push(...lineWriters(plan));
+    watching.push(...lineWriters(units));
     let result;
     try {
         result = await runTasks(prepared, commandTask(resources.taskOptions(settings)), {
             concurrency: workers,
             policies: haltPolicies(settings, maxFailures, cancellation),
-            needs: plan.needs,
-            priorities: plan.priorities,
+            needs: units.needs,
+            priorities: units.priorities,
             name: index => itemLabel(prepared[index].item, 60),
             settledBefore,
             ...notifyAll(watching)
@@ -47119,7 +48743,9 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     }
     // Whatever the tasks' statuses: a later step with `if: always()` sees what each one wrote.
     resources.applyStepFiles();
-    const records = result.outcomes.map(outcome => outcome.value ?? outcome_record_recordOf(outcome, prepared));
+    const unitRecords = result.outcomes.map(outcome => outcome.value ?? outcome_record_recordOf(outcome, prepared));
+    // One record per item: a batch's becomes its members'.
+    const records = plan.batches === undefined ? unitRecords : batchRecords.expandAll(unitRecords);
     const counts = countStatuses(records);
     const durationMs = Date.now() - resources.progress.startedAt;
     info(doneLine(durationMs, counts));
@@ -47134,7 +48760,8 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
         workers,
         shell: settings.shell,
         haltReason,
-        haltKind: result.halt?.kind ?? null
+        haltKind: result.halt?.kind ?? null,
+        ...(plan.batches === undefined ? {} : { batchSize: settings.batchSize })
     };
 }
 /** What prints a line as tasks start and end: skipped tasks, and debug lines when asked for. */
@@ -47154,7 +48781,8 @@ function runningLine(settings, plan, reused, workers, maxFailures) {
             : `Nothing to run: all ${total} ${noun} were reused.`;
     }
     const count = reused === 0 ? `${total} ${noun}` : `${total - reused} of ${total} ${noun}`;
-    return (`Running ${count} on ${workers} ` +
+    const batches = plan.batches === undefined ? '' : ` ${describeBatches(plan.batches.length, settings.batchSize)}`;
+    return (`Running ${count}${batches} on ${workers} ` +
         `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
 }
 /**
@@ -47180,6 +48808,7 @@ function doneLine(durationMs, counts) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/merge-history.ts
+
 
 /**
  * The history after a merge: `previous` updated with the merged records, each under the run
@@ -47211,6 +48840,8 @@ function historyAfterMerge(previous, merged, files, at = Date.now()) {
     }
     const split = sharded ? splitOfFiles(files) : undefined;
     const groups = new Map();
+    // Per item: each member of a batch holds the whole batch's time.
+    const share = itemShares(merged.records, merged);
     for (const record of merged.records) {
         const identity = sharded ? runOf.get(record.index) : merged.run;
         const key = keys(record.index);
@@ -47222,7 +48853,7 @@ function historyAfterMerge(previous, merged, files, at = Date.now()) {
         else {
             const name = `${identity.id}/${identity.attempt}`;
             const group = groups.get(name) ?? { identity, records: [], keys: [] };
-            group.records.push(record);
+            group.records.push({ ...record, durationMs: share(record) });
             group.keys.push(key);
             groups.set(name, group);
         }
@@ -47410,13 +49041,13 @@ function describeReuse(reused, total, mode, run) {
     }
     const where = [...attempts]
         .sort(([a], [b]) => a - b)
-        .map(([attempt, reusedThere]) => `${count(reusedThere)} in attempt ${attempt}`);
+        .map(([attempt, reusedThere]) => `${words_count(reusedThere)} in attempt ${attempt}`);
     if (where.length > 0)
         where[where.length - 1] += ' of this run';
     if (otherRuns > 0)
-        where.push(`${count(otherRuns)} in earlier runs, with unchanged sources`);
-    return (`Reused ${count(reused.size)} of ${counted(total, 'task')} that succeeded before with the ` +
-        `same command: ${where.join(', ')}; running ${count(total - reused.size)}.`);
+        where.push(`${words_count(otherRuns)} in earlier runs, with unchanged sources`);
+    return (`Reused ${words_count(reused.size)} of ${counted(total, 'task')} that succeeded before with the ` +
+        `same command: ${where.join(', ')}; running ${words_count(total - reused.size)}.`);
 }
 /** Why no task was reused. */
 function whyNone(mode, run) {
@@ -47707,6 +49338,7 @@ function entryText(name, entry) {
 
 
 
+
 /** Reads the history and the run's identity (and, without one, what is missing of it). */
 async function rememberRun(settings) {
     const identity = runIdentity();
@@ -47773,7 +49405,7 @@ function reuseLine(reused, total, skipPassed, memory) {
 }
 /**
  * The history after the run, and what it said of the run's items before: a dry run leaves it as
- * it was. `keys` are by index in the whole input, as the records' `index`.
+ * it was; an item of a batch is recorded with its share of the batch's time. `keys` are by index in the whole input, as the records' `index`.
  */
 function recordRun(memory, report, keys, options) {
     const facts = { recentlyFlaky: recentFlakiness(memory.history, keys) };
@@ -47781,10 +49413,14 @@ function recordRun(memory, report, keys, options) {
         return { history: memory.history, facts };
     const run = { identity: memory.identity, at: Date.now(), split: options.split };
     const recordKeys = report.records.map(record => keys[record.index]);
-    return { history: historyAfter(memory.history, run, report.records, recordKeys), facts };
+    // An item of a batch is recorded with its share of the batch's time.
+    const share = itemShares(report.records, report);
+    const records = report.records.map(record => ({ ...record, durationMs: share(record) }));
+    return { history: historyAfter(memory.history, run, records, recordKeys), facts };
 }
 
 ;// CONCATENATED MODULE: ./src/run/run-step.ts
+
 
 
 
@@ -47825,8 +49461,14 @@ async function runStep(settings, workDirectory, cancellation) {
         case 'tasks':
             return runPlanned(settings, mode, "'tasks' gave none", context);
         case 'items':
-            return runPlanned(settings, mode, "'items' and 'items-file' gave none", context);
+            return runPlanned(settings, mode, noItemsReason(mode.source), context);
     }
+}
+/** Why an items run has no items, by the input that gave them. */
+function noItemsReason(source) {
+    if (source === Inputs.Matrix)
+        return "'matrix' gave no combinations";
+    return "'items' and 'items-file' gave none";
 }
 /** Lists the pull request's review threads and runs the command once per thread. */
 async function runReviewThreads(settings, mode, context) {
@@ -47861,16 +49503,25 @@ async function runPlanned(settings, source, noItemsReason, context) {
         const sharded = takeShard(plan, settings.shard, memory.history, memory.identity?.id);
         info(describeShard(sharded.shard, sharded.prepared.length, sharded.splitReused));
         split = sharded.split;
-        plan = sharded;
+        // What forming batches needs of the whole plan is the shard's too.
+        plan = { ...sharded, itemsInput: plan.itemsInput, spawnBudget: plan.spawnBudget };
     }
     await digestPlan(plan, settings);
     reuseSuccesses(plan, memory, settings.skipPassed);
+    // Items are batched after their shard is taken and reused ones left out: a batch runs them all.
+    if (execution.batchSize !== 1 && source.kind === 'items' && plan.prepared.length > 0) {
+        const durations = durationsBefore(memory.history, memory.identity?.id);
+        const split = prepareBatches(plan, execution.batchSize, execution.maxWorkers, durations);
+        if (split !== undefined)
+            info(split);
+    }
     scheduleByHistory(plan, memory.history, memory.identity?.id);
     let report;
     if (plan.prepared.length === 0)
         report = emptyReport(execution.shell);
-    else if (settings.dryRun)
-        report = dryRun(plan, execution.maxWorkers, execution.shell);
+    else if (settings.dryRun) {
+        report = dryRun(plan, execution.maxWorkers, execution.shell, execution.batchSize);
+    }
     else {
         report = await runItems(execution, plan, context.workDirectory, context.cancellation, context.observers);
     }
