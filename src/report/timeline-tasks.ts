@@ -37,7 +37,7 @@ const BATCH_LABEL_CHARS = 30
  */
 export function timelineTasks(
   ran: readonly TaskRecord[],
-  report: Pick<RunReport, 'merged'>,
+  report: Pick<RunReport, 'merged' | 'records'>,
   originOf: (record: TaskRecord) => number
 ): TimelineTask[] {
   return commandRuns(ran, report).map(run => {
