@@ -129,4 +129,33 @@ describe('the job summary of a batched run', () => {
       .map(Number)
     expect(Math.max(...(busy as number[]))).toBeLessThanOrEqual(2)
   })
+
+  it('heads what a batch wrote to its step summary with the batch, not its first item', () => {
+    const records = [
+      ...batchRecords(1, members(0, 4), TaskStatus.Success, { summary: '### lint report\n' }),
+      record(4, file(4), TaskStatus.Success, { summary: 'alone\n' })
+    ]
+    const summary = buildSummary(report(records, { batchSize: 4 }))
+    expect(summary).toContain(
+      '<h3>Batch 1 (f01.ts, f02.ts, f03.ts and 1 more)</h3>\n\n### lint report\n'
+    )
+    expect(summary).toContain('<h3>5. f05.ts</h3>\n\nalone\n')
+    expect(occurrences(summary, 'lint report')).toBe(1)
+    expect(summary).not.toContain('<h3>1. f01.ts</h3>')
+  })
+
+  it('lists a flaky batch once, named as the batch, and counts its items', () => {
+    const retried = { attempts: 2, flaky: true as const }
+    const records = [
+      ...batchRecords(1, members(0, 5), TaskStatus.Success, retried),
+      ...batchRecords(2, members(5, 7), TaskStatus.Success, { slot: 2 }),
+      record(7, file(7), TaskStatus.Success, { attempts: 3, flaky: true })
+    ]
+    const summary = buildSummary(report(records, { batchSize: 5 }))
+    expect(summary).toContain(
+      '<p>6 tasks failed, then succeeded on a retry: ' +
+        '<code>Batch 1 (f01.ts, f02.ts, f03.ts and 2 more)</code> (2 attempts), ' +
+        '<code>f08.ts</code> (3 attempts).</p>'
+    )
+  })
 })
