@@ -14,6 +14,8 @@ export interface TimelineTask {
   /** End, in ms since the run started. */
   endMs: number
   status: TaskStatus
+  /** The items of the batch the bar is (its one command), absent for a task run alone. */
+  batchItems?: number
 }
 
 /** When a task ran on the timeline, after {@link slotTimes}. */
@@ -50,7 +52,8 @@ export function timelineTasks(
       slot: record.slot ?? 1,
       startMs: (record.startedAt as number) - originOf(record),
       endMs: (record.endedAt as number) - originOf(record),
-      status: record.status
+      status: record.status,
+      ...(record.batch === undefined ? {} : { batchItems: run.length })
     }
   })
 }
