@@ -108,4 +108,44 @@ describe('the reports of a batched run through dist/index.js', () => {
     expect(merged.records.filter(record => record.batch === 1)).toHaveLength(6)
     expect(merge.summary).toContain('in 4 batches</h2>')
   }, 120_000)
+
+  it.each([
+    ['dry-run shards', { 'dry-run': 'true' }, 'dry run of 12 tasks in 4 batches</h2>'],
+    [
+      'fail-fast shards whose later batches never started',
+      { 'max-workers': '1', 'fail-fast': 'true', command: `node ${'{LINT}'} {} f05.ts` },
+      '0 of 12 succeeded in 4 batches</h2>'
+    ]
+  ])(
+    "merges %s, each shard's batches that never started apart, also in a merge of merges",
+    async (_, extra, headline) => {
+      const dir = mkdtempSync(join(tmpdir(), 'parallel-exec-report-batches-unstarted-'))
+      const inputs = Object.fromEntries(
+        Object.entries(extra).map(([key, value]) => [key, value.replace('{LINT}', lint)])
+      )
+      for (const index of [0, 1]) {
+        const shard = await lintRun({ shard: `${index}/2`, ...inputs })
+        mkdirSync(join(dir, 'shards', String(index)), { recursive: true })
+        copyFileSync(
+          shard.outputs['results-file'] as string,
+          join(dir, 'shards', String(index), 'results.json')
+        )
+      }
+      const merge = await runAction({ 'merge-results': 'shards/**/results.json' }, { dir })
+      expect(merge.log).toContain('Merged 2 results files of 2 shards: 12 results.')
+      expect(merge.summary).toContain(headline)
+      // Merged again with a copy of itself: twice the batches, none of them joined.
+      for (const copy of ['a', 'b']) {
+        mkdirSync(join(dir, 'merges', copy), { recursive: true })
+        copyFileSync(
+          merge.outputs['results-file'] as string,
+          join(dir, 'merges', copy, 'results.json')
+        )
+      }
+      const twice = await runAction({ 'merge-results': 'merges/**/results.json' }, { dir })
+      expect(twice.log).toContain('Merged 2 results files: 24 results.')
+      expect(twice.summary).toContain('in 8 batches</h2>')
+    },
+    120_000
+  )
 })

@@ -133,10 +133,50 @@ describe('the JUnit file of a batched run', () => {
     expect(failures.map(failure => failure.attributes.message)).toEqual(
       Array(5).fill('failed in batch 1 of 5 items with exit code 1')
     )
-    expect(failures[0]?.text).toBe(TAIL)
+    expect(failures[0]?.text).toBe(
+      "Batch 1 of 5 items took 1.000s as one command; each item's time is its share.\n" + TAIL
+    )
     for (const failure of failures.slice(1)) {
       expect(failure.text).toBe('The output of batch 1 is with its first item, f1.ts.')
     }
     expect(xml.split('TAIL-MARKER')).toHaveLength(2)
+  })
+
+  it("gives each testcase its share of its batch's time, and the first the batch's whole time", () => {
+    const times = { durationMs: 5000 }
+    const run = report(
+      [
+        ...batchRecords(1, members(0, 4), TaskStatus.Failure, { ...times, outputTail: TAIL }),
+        ...batchRecords(2, members(4, 7), TaskStatus.Success, { ...times, slot: 2 }),
+        record(7, 'f8.ts', TaskStatus.Success, { durationMs: 700 })
+      ],
+      { batchSize: 4, durationMs: 5700 }
+    )
+    const xml = junitXml(run)
+    // The suite's time is the run's wall time; reporters that add testcase times count each
+    // batch once: 4 × 1.250 s, 3 × 1.667 s and 0.7 s.
+    expect(xml).toContain('skipped="0" time="5.700"')
+    const cases = testcases(xml)
+    expect(cases.map(one => one.attributes.time)).toEqual([
+      ...Array(4).fill('1.250'),
+      ...Array(3).fill('1.667'),
+      '0.700'
+    ])
+    const whole = (batch: number, items: number): string =>
+      `Batch ${batch} of ${items} items took 5.000s as one command; each item's time is its share.`
+    expect(cases[0]?.children.find(child => child.name === 'failure')?.text).toBe(
+      `${whole(1, 4)}\n${TAIL}`
+    )
+    const out = cases.map(one => one.children.find(child => child.name === 'system-out')?.text)
+    expect(out).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      whole(2, 3),
+      undefined,
+      undefined,
+      undefined
+    ])
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { type RunReport } from '../../src/model/run-report.js'
+import { type TaskRecord } from '../../src/model/task-record.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { buildSummary, DEFAULT_SUMMARY_LIMITS } from '../../src/report/summary.js'
 import { summaryCharts } from '../../src/report/summary-charts.js'
@@ -128,5 +129,72 @@ describe('the job summary of a batched run', () => {
       ?.split(', ')
       .map(Number)
     expect(Math.max(...(busy as number[]))).toBeLessThanOrEqual(2)
+  })
+
+  it('heads what a batch wrote to its step summary with the batch, not its first item', () => {
+    const records = [
+      ...batchRecords(1, members(0, 4), TaskStatus.Success, { summary: '### lint report\n' }),
+      record(4, file(4), TaskStatus.Success, { summary: 'alone\n' })
+    ]
+    const summary = buildSummary(report(records, { batchSize: 4 }))
+    expect(summary).toContain(
+      '<h3>Batch 1 (f01.ts, f02.ts, f03.ts and 1 more)</h3>\n\n### lint report\n'
+    )
+    expect(summary).toContain('<h3>5. f05.ts</h3>\n\nalone\n')
+    expect(occurrences(summary, 'lint report')).toBe(1)
+    expect(summary).not.toContain('<h3>1. f01.ts</h3>')
+  })
+
+  it('lists a flaky batch once, named as the batch, and counts its items', () => {
+    const retried = { attempts: 2, flaky: true as const }
+    const records = [
+      ...batchRecords(1, members(0, 5), TaskStatus.Success, retried),
+      ...batchRecords(2, members(5, 7), TaskStatus.Success, { slot: 2 }),
+      record(7, file(7), TaskStatus.Success, { attempts: 3, flaky: true })
+    ]
+    const summary = buildSummary(report(records, { batchSize: 5 }))
+    expect(summary).toContain(
+      '<p>6 tasks failed, then succeeded on a retry: ' +
+        '<code>Batch 1 (f01.ts, f02.ts, f03.ts and 2 more)</code> (2 attempts), ' +
+        '<code>f08.ts</code> (3 attempts).</p>'
+    )
+  })
+
+  it("words a timeline truthfully when a batched shard's merge holds tasks run alone", () => {
+    // A merge of a batched shard (2 batches of 2, slots 1-2) and an unbatched one (slots 3-4).
+    const alone = (index: number, slot: number): TaskRecord =>
+      record(index, file(index), TaskStatus.Success, { slot })
+    const mixed = (count: number): RunReport => {
+      const batched = Array.from({ length: count }, (_, batch) =>
+        batchRecords(batch + 1, members(batch * 2, batch * 2 + 2), TaskStatus.Success, {
+          slot: (batch % 2) + 1
+        })
+      ).flat()
+      const single = Array.from({ length: count * 2 }, (_, one) =>
+        alone(count * 2 + one, (one % 2) + 3)
+      )
+      const records = [...batched, ...single]
+      return report(records, {
+        workers: 4,
+        merged: {
+          files: 2,
+          shards: null,
+          missingShards: [],
+          problems: [],
+          slotsPerFile: [2, 2],
+          recordFiles: records.map(one => (one.batch === undefined ? 1 : 0))
+        }
+      })
+    }
+    const [small] = summaryCharts(mixed(2))
+    expect(small).toContain(
+      '<summary>Timeline: 2 batches of 4 tasks and 4 single tasks on 4 workers, ' +
+        'each shard from its own start</summary>'
+    )
+    const large = summaryCharts(mixed(20))
+    expect(large[0]).toContain(
+      'Busy workers over time: 20 batches of 40 tasks and 40 single tasks on 4 workers'
+    )
+    expect(large[1]).toContain('Timeline: the 20 slowest of 60 commands')
   })
 })

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { batchCount, commandRuns } from '../../src/model/batch-runs.js'
+import { HaltKind } from '../../src/model/halt.js'
 import { type RunReport } from '../../src/model/run-report.js'
 import { type ShardInfo } from '../../src/model/shard.js'
 import { TaskStatus } from '../../src/model/task-status.js'
@@ -56,7 +58,65 @@ function shardReport(index: number): RunReport {
   return report(records, { shard: shardInfo(index), batchSize: 2, durationMs: 3000 })
 }
 
+/**
+ * Shard `index` where no batch started (a dry run), or where batch 1 failed and fail-fast left
+ * batch 2 unstarted: a batch that never started has no slot to tell its shard by.
+ */
+function unstartedShard(index: number, dryRun: boolean): RunReport {
+  const member = (item: number): [number, string] => [index + item, ITEMS[index + item] as string]
+  const start = 1_700_000_000_000 + index * 60_000
+  const skipped = { skipReason: dryRun ? 'dry run' : 'fail-fast' }
+  const records = [
+    ...(dryRun
+      ? batchRecords(1, [member(0), member(2)], TaskStatus.Skipped, skipped)
+      : batchRecords(1, [member(0), member(2)], TaskStatus.Failure, {
+          startedAt: start,
+          endedAt: start + 1000
+        })),
+    ...batchRecords(2, [member(4), member(6)], TaskStatus.Skipped, skipped)
+  ]
+  return report(records, {
+    shard: shardInfo(index),
+    batchSize: 2,
+    workers: 1,
+    durationMs: 1000,
+    ...(dryRun
+      ? { dryRun: true as const }
+      : { haltReason: 'fail-fast', haltKind: HaltKind.Failures })
+  })
+}
+
 describe('a merge of batched shards', () => {
+  it.each([
+    ['dry runs', true, 'dry run of 8 tasks in 4 batches'],
+    ['fail-fast runs', false, 'in 4 batches']
+  ])(
+    "tells apart the shards' batches that never started (%s), also in a merge of merges",
+    async (_, dryRun, headline) => {
+      const root = mkdtempSync(join(tmpdir(), 'merge-batches-'))
+      for (const index of [0, 1]) await shardFile(root, index, unstartedShard(index, dryRun))
+      const merged = await mergeResultsFiles('shard-*/results.json', root, 'merge-results')
+      expect(merged.merged?.problems).toEqual([])
+      expect(batchCount(merged)).toBe(4)
+      expect(buildSummary(merged)).toContain(headline)
+      const members = commandRuns(merged.records, merged).map(run => run.map(one => one.item))
+      expect(members).toEqual([
+        ['f1.ts', 'f3.ts'],
+        ['f2.ts', 'f4.ts'],
+        ['f5.ts', 'f7.ts'],
+        ['f6.ts', 'f8.ts']
+      ])
+      // Its own file read back, and merged again with a copy of itself: 8 batches of 16 items.
+      const path = await writeResultsFile(join(root, 'm-1'), merged)
+      expect(batchCount(await readResultsFile(path))).toBe(4)
+      await writeResultsFile(join(root, 'm-2'), merged)
+      const twice = await mergeResultsFiles('m-*/results.json', root, 'merge-results')
+      expect(twice.records).toHaveLength(16)
+      expect(batchCount(twice)).toBe(8)
+      expect(commandRuns(twice.records, twice).every(run => run.length === 2)).toBe(true)
+    }
+  )
+
   it("keeps each shard's batch numbers, and reads its own file back", async () => {
     const root = mkdtempSync(join(tmpdir(), 'merge-batches-'))
     for (const index of [1, 0]) await shardFile(root, index, shardReport(index))

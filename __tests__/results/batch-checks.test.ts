@@ -120,4 +120,45 @@ describe("the results file's batches", () => {
     ;(split.records[2] as TaskRecord).exitCode = 3
     expect(() => readBack(split)).toThrow("'results[2].exitCode' is 3, but item 2 of batch 1")
   })
+
+  it("checks a merge's file of each record: one per record, one of the files, its slot's", () => {
+    // Batch 1 of each file never started (no slot): only recordFiles tells them apart.
+    const first = batchRecords(
+      1,
+      [
+        [0, 'a.ts'],
+        [1, 'b.ts']
+      ],
+      TaskStatus.Skipped
+    )
+    const second = batchRecords(1, [[2, 'c.ts']], TaskStatus.Skipped)
+    const ran = batchRecords(2, [[3, 'd.ts']], TaskStatus.Success, { slot: 2 })
+    const merged = (recordFiles: number[]): RunReport =>
+      report([...first, ...second, ...ran], {
+        merged: {
+          files: 2,
+          shards: null,
+          missingShards: [],
+          problems: [],
+          slotsPerFile: [1, 1],
+          recordFiles
+        }
+      })
+    expect(readBack(merged([0, 0, 1, 1])).merged?.recordFiles).toEqual([0, 0, 1, 1])
+    expect(() => readBack(merged([0, 0, 1]))).toThrow(
+      "'merged.recordFiles' has 3 entries. Expected one for each of the 4 results"
+    )
+    expect(() => readBack(merged([0, 0, 2, 1]))).toThrow(
+      "'merged.recordFiles[2]' is 2. Expected the file (from 0) of the 2 merged that the result came from"
+    )
+    expect(() => readBack(merged([0, 0, 1, 0]))).toThrow(
+      "'merged.recordFiles[3]' is 0. Expected the file (from 0) of the 2 merged that the result came from, 1 by its slot"
+    )
+    // Told apart by file, the two batches 1 may differ; within one file they still agree.
+    const differ = merged([0, 0, 1, 1])
+    ;(differ.records[2] as TaskRecord).durationMs = 5
+    expect(readBack(differ).records).toHaveLength(4)
+    ;(differ.records[1] as TaskRecord).durationMs = 7
+    expect(() => readBack(differ)).toThrow("'results[1].durationMs' is 7, but item 1 of batch 1")
+  })
 })

@@ -1,5 +1,5 @@
 import { itemLabel } from './labels.js'
-import { type RunReport } from './run-report.js'
+import { type MergeInfo, type RunReport } from './run-report.js'
 import { type TaskRecord } from './task-record.js'
 
 /**
@@ -33,20 +33,39 @@ export function fileOfSlot(slotsPerFile: readonly number[]): (slot: number) => n
   }
 }
 
+/** What a batch key is taken from: the merge's files and the records they hold, in order. */
+export interface BatchedReport {
+  merged?: MergeInfo
+  records: readonly Pick<TaskRecord, 'index'>[]
+}
+
+/** What tells a record's batch: its number, slot and item number. */
+export type BatchedRecord = Pick<TaskRecord, 'batch' | 'slot' | 'index'>
+
 /**
  * The key of the command a record belongs to, or undefined for a record without a batch. Batch
  * numbers restart in each file a merge read, so in a merged report a batch is known by its file
- * (its slot's) and number; a merged record that never ran has no slot, and its batch is known by
- * its number alone (such records only share the facts of not running).
+ * (`recordFiles`, by item number) and number. A merge written before `recordFiles` tells the file
+ * by the slot; a record there that never ran is known by its batch number alone.
  */
-export function batchKey(
-  report: Pick<RunReport, 'merged'>
-): (record: Pick<TaskRecord, 'batch' | 'slot'>) => string | undefined {
-  const slots = report.merged?.slotsPerFile
-  if (report.merged === undefined || slots === undefined) {
+export function batchKey(report: BatchedReport): (record: BatchedRecord) => string | undefined {
+  const merged = report.merged
+  if (merged === undefined) {
     return record => (record.batch === undefined ? undefined : String(record.batch))
   }
-  const fileOf = fileOfSlot(slots)
+  const files = merged.recordFiles
+  if (files !== undefined) {
+    const fileOfItem = new Map<number, number>()
+    report.records.forEach((record, position) => {
+      const file = files[position]
+      if (file !== undefined) fileOfItem.set(record.index, file)
+    })
+    return record =>
+      record.batch === undefined
+        ? undefined
+        : `${fileOfItem.get(record.index) ?? '-'}:${record.batch}`
+  }
+  const fileOf = fileOfSlot(merged.slotsPerFile ?? [])
   return record => {
     if (record.batch === undefined) return undefined
     return record.slot === null ? `-:${record.batch}` : `${fileOf(record.slot)}:${record.batch}`
@@ -59,7 +78,7 @@ export function batchKey(
  */
 export function commandRuns(
   records: readonly TaskRecord[],
-  report: Pick<RunReport, 'merged'>
+  report: Pick<RunReport, 'merged' | 'records'>
 ): CommandRun[] {
   const keyOf = batchKey(report)
   const runs: TaskRecord[][] = []
@@ -107,7 +126,7 @@ export function commandRunName(run: CommandRun, max = BATCH_NAME_CHARS): string 
 }
 
 /** What a share of a batch's time is taken from: a record's batch, slot and duration. */
-type TimedRecord = Pick<TaskRecord, 'batch' | 'slot' | 'durationMs'>
+type TimedRecord = BatchedRecord & Pick<TaskRecord, 'durationMs'>
 
 /**
  * Each record's share of its command's time: a batch's duration split evenly over its members
@@ -117,9 +136,10 @@ type TimedRecord = Pick<TaskRecord, 'batch' | 'slot' | 'durationMs'>
  */
 export function itemShares(
   records: readonly TimedRecord[],
-  report: Pick<RunReport, 'merged'>
+  report: Partial<BatchedReport>
 ): (record: TimedRecord) => number {
-  const keyOf = batchKey(report)
+  // A merge's files are told by its records' positions: those given when the report has none.
+  const keyOf = batchKey({ merged: report.merged, records: report.records ?? records })
   const members = new Map<string, number>()
   for (const record of records) {
     const key = keyOf(record)

@@ -69,6 +69,12 @@ export interface MergeInfo {
    * Absent from files written before it was added.
    */
   slotsPerFile?: number[]
+  /**
+   * The file each record came from (from 0, in the order of `slotsPerFile`), in record order:
+   * batch numbers restart in each file, and a batch that never started has no slot to tell its
+   * file. Set when some record has a batch; absent from files written before it was added.
+   */
+  recordFiles?: number[]
 }
 
 /** The count each status adds to: a new status must be given one here, or it fails to compile. */

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { commandRuns } from '../model/batch-runs.js'
+import { commandRuns, itemShares } from '../model/batch-runs.js'
 import { distinctLabels } from '../model/labels.js'
 import { counted } from '../model/words.js'
 import { type RunReport } from '../model/run-report.js'
@@ -51,10 +51,11 @@ export function junitXml(report: RunReport): string {
   // Reporters tell test cases apart by name: shared names get their task's number.
   const label = distinctLabels(report.records, JUNIT_NAME_MAX)
   const batchOf = batchesOf(report, label)
+  const share = itemShares(report.records, report)
   const cases: TestCase[] = [
     ...report.records.map(record => ({
       index: record.index,
-      xml: recordCase(record, report, label(record), batchOf(record))
+      xml: recordCase(record, report, label(record), share(record), batchOf(record))
     })),
     ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
     ...(missing.rest > 0
@@ -95,6 +96,8 @@ interface BatchPlace {
   note: string
   /** Where the batch's output is, for every member but the first: its output is shown once. */
   outputWith?: string
+  /** For the first member of a batch of several: the batch's whole time, as its text says it. */
+  wholeTime?: string
 }
 
 /**
@@ -110,26 +113,42 @@ function batchesOf(
     const [first] = run
     if (first.batch === undefined) continue
     const note = ` in batch ${first.batch} of ${counted(run.length, 'item')}`
+    const wholeTime =
+      run.length > 1
+        ? `Batch ${first.batch} of ${counted(run.length, 'item')} took ${seconds(first.durationMs)}s ` +
+          "as one command; each item's time is its share."
+        : undefined
     run.forEach((member, position) =>
-      places.set(member, position === 0 ? { note } : { note, outputWith: label(first) })
+      places.set(
+        member,
+        position === 0
+          ? { note, ...(wholeTime === undefined ? {} : { wholeTime }) }
+          : { note, outputWith: label(first) }
+      )
     )
   }
   return record => places.get(record)
 }
 
-/** The testcase of an item's record. */
+/**
+ * The testcase of an item's record. Its time is its share of its batch's (reporters add testcase
+ * times: a batch counts once); the first member of a batch says the batch's whole time, in its
+ * failure text or else its system-out.
+ */
 function recordCase(
   record: TaskRecord,
   report: RunReport,
   name: string,
+  time: number,
   batch?: BatchPlace
 ): string {
   const open =
-    `<testcase name="${xmlAttribute(name)}" ` +
-    `classname="${JUNIT_SUITE}" time="${seconds(record.durationMs)}"`
+    `<testcase name="${xmlAttribute(name)}" ` + `classname="${JUNIT_SUITE}" time="${seconds(time)}"`
+  const wholeTime = batch?.wholeTime
+  const out = wholeTime === undefined ? '' : `<system-out>${xmlText(wholeTime)}</system-out>`
   switch (record.status) {
     case TaskStatus.Success:
-      return `${open}/>`
+      return out === '' ? `${open}/>` : `${open}>${out}</testcase>`
     case TaskStatus.Failure:
     case TaskStatus.TimedOut:
       return (
@@ -139,7 +158,7 @@ function recordCase(
     case TaskStatus.Skipped:
     case TaskStatus.Cancelled:
     case TaskStatus.Reused:
-      return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/></testcase>`
+      return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/>${out}</testcase>`
   }
 }
 
@@ -157,6 +176,7 @@ function missingCase(name: string): string {
  * is shown once, not once per item).
  */
 function failureText(record: TaskRecord, batch: BatchPlace | undefined): string {
+  if (batch?.wholeTime !== undefined) return `${batch.wholeTime}\n${plainText(record.outputTail)}`
   if (batch?.outputWith === undefined) return plainText(record.outputTail)
   return `The output of batch ${record.batch} is with its first item, ${batch.outputWith}.`
 }

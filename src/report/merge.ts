@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path'
+import { fileOfSlot } from '../model/batch-runs.js'
 import { type HaltKind } from '../model/halt.js'
 import { findFiles } from '../system/glob.js'
 import {
@@ -82,7 +83,10 @@ export function mergeReports(
   const refusal = whyNotOneRun(ordered)
   if (refusal !== undefined) return nothingMerged(files, ordered, [refusal, ...refused])
   // Without a refusal, either every file is a shard (and `first` is set) or none is.
-  const { records, problems, slotsPerFile } = mergeRecords(ordered, first === undefined)
+  const { records, problems, slotsPerFile, recordFiles } = mergeRecords(
+    ordered,
+    first === undefined
+  )
   const missingShards = first === undefined ? [] : missingShardIndexes(ordered, first)
   const splitProblems = first === undefined ? [] : checkSplit(ordered, first)
   if (missingShards.length > 0 && first !== undefined) {
@@ -115,7 +119,8 @@ export function mergeReports(
       shards: first?.total ?? null,
       missingShards,
       problems: [...splitProblems, ...refused, ...problems],
-      slotsPerFile
+      slotsPerFile,
+      ...(recordFiles === undefined ? {} : { recordFiles })
     }
   }
 }
@@ -140,25 +145,36 @@ function nothingMerged(
   }
 }
 
+/** The records a merge gives, and where they came from. */
+interface MergedRecords {
+  records: TaskRecord[]
+  problems: string[]
+  slotsPerFile: number[]
+  /** The file each record came from, in record order, when some record has a batch. */
+  recordFiles?: number[]
+}
+
 /**
  * The records the files can give, in input order, each file's worker slots after the previous
  * files' (`renumber`: unsharded runs of different item lists, numbered one after another), the
- * problems of each file's records, then those a merge's own file carries, and how many slots each
- * file took.
+ * problems of each file's records, then those a merge's own file carries, how many slots each
+ * file took and, when some record has a batch, the file of each record (batch numbers restart
+ * per file, and a batch that never started has no slot to tell it).
  */
-function mergeRecords(
-  ordered: readonly ResultsFile[],
-  renumber: boolean
-): { records: TaskRecord[]; problems: string[]; slotsPerFile: number[] } {
+function mergeRecords(ordered: readonly ResultsFile[], renumber: boolean): MergedRecords {
   const problems: string[] = []
-  const records: TaskRecord[] = []
+  const placed: { record: TaskRecord; file: number }[] = []
   const slotsPerFile: number[] = []
   let slotOffset = 0
   for (const file of ordered) {
     const checked = checkRecords(file)
     problems.push(...checked.problems, ...(file.report.merged?.problems ?? []))
+    const fileOf = filesWithin(file.report)
     for (const record of checked.records) {
-      records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset })
+      placed.push({
+        record: { ...record, slot: record.slot === null ? null : record.slot + slotOffset },
+        file: slotsPerFile.length + fileOf(record)
+      })
     }
     slotOffset += file.report.workers
     // A merged file's slots are its own files' slots.
@@ -167,9 +183,35 @@ function mergeRecords(
       slotsPerFile.push(slots)
     }
   }
-  records.sort((a, b) => a.index - b.index)
+  placed.sort((a, b) => a.record.index - b.record.index)
+  const records = placed.map(({ record }) => record)
   if (renumber) records.forEach((record, index) => (record.index = index))
-  return { records, problems, slotsPerFile }
+  const batched = records.some(record => record.batch !== undefined)
+  return {
+    records,
+    problems,
+    slotsPerFile,
+    ...(batched ? { recordFiles: placed.map(({ file }) => file) } : {})
+  }
+}
+
+/**
+ * Which of a results file's own files (from 0) each of its records came from: 0 in a run's file;
+ * in a merge's, its `recordFiles`, or for a merge written before them the file of its slot (a
+ * record that never ran then counts as its first file's).
+ */
+function filesWithin(report: RunReport): (record: TaskRecord) => number {
+  const merged = report.merged
+  if (merged === undefined) return () => 0
+  const files = merged.recordFiles
+  if (files !== undefined) {
+    const fileOfItem = new Map(
+      report.records.map((record, position) => [record.index, files[position] ?? 0])
+    )
+    return record => fileOfItem.get(record.index) ?? 0
+  }
+  const fileOf = fileOfSlot(merged.slotsPerFile ?? [report.workers])
+  return record => (record.slot === null ? 0 : fileOf(record.slot))
 }
 
 /** The files' batch-size when they all ran with the same one (the shards of one run do). */

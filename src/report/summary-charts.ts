@@ -44,13 +44,13 @@ function timelineBlocks(report: RunReport, open: string): string[] {
   // One bar per command: a batch's members share its one process.
   const tasks = timelineTasks(ran, report, originOf)
   const own = groups.length > 1 ? ', each shard from its own start' : ''
-  const workers = `${drawnCount(tasks.length, ran.length)} on ${counted(report.workers, 'worker')}${own}`
+  const workers = `${drawnCount(tasks)} on ${counted(report.workers, 'worker')}${own}`
   if (tasks.length <= EVERY_TASK_UP_TO) {
     const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO })
     return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)]
   }
   const busy = busyWorkersChart(tasks, report.workers)
-  const { chosen, title } = slowestAndFailed(tasks, tasks.length < ran.length)
+  const { chosen, title } = slowestAndFailed(tasks)
   const gantt = ganttChart(
     chosen.map(index => tasks[index] as TimelineTask),
     { maxEntries: chosen.length }
@@ -85,10 +85,7 @@ function origins(
  * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
  * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
  */
-function slowestAndFailed(
-  tasks: readonly TimelineTask[],
-  batches: boolean
-): { chosen: number[]; title: string } {
+function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; title: string } {
   const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]))
   const byLength = tasks
     .map((_, index) => index)
@@ -98,7 +95,7 @@ function slowestAndFailed(
     tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut
   const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed)
   const more = otherFailures.slice(0, MORE_FAILURES)
-  const [one, many] = batches ? ['batch', 'batches'] : ['task', 'tasks']
+  const [one, many] = barWords(tasks)
   let title = `Timeline: the ${count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`
   if (more.length > 0) {
     const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`)
@@ -111,11 +108,24 @@ function slowestAndFailed(
   return { chosen: [...slowest, ...more], title }
 }
 
-/** What a timeline draws: `12 tasks`, or `3 batches of 12 tasks` when batches hold several. */
-function drawnCount(bars: number, tasks: number): string {
-  return bars === tasks
-    ? counted(tasks, 'task')
-    : `${counted(bars, 'batch', 'batches')} of ${counted(tasks, 'task')}`
+/**
+ * What a timeline draws: `12 tasks`, `3 batches of 12 tasks`, or when some tasks ran alone beside
+ * batches `2 batches of 4 tasks and 4 single tasks`.
+ */
+function drawnCount(bars: readonly TimelineTask[]): string {
+  const batches = bars.filter(bar => bar.batchItems !== undefined)
+  const batched = batches.reduce((sum, bar) => sum + (bar.batchItems as number), 0)
+  const alone = bars.length - batches.length
+  if (batches.length === 0) return counted(alone, 'task')
+  const inBatches = `${counted(batches.length, 'batch', 'batches')} of ${counted(batched, 'task')}`
+  return alone === 0 ? inBatches : `${inBatches} and ${counted(alone, 'single task')}`
+}
+
+/** What a timeline's bars are: tasks, batches, or commands when both. */
+function barWords(bars: readonly TimelineTask[]): [string, string] {
+  const batches = bars.filter(bar => bar.batchItems !== undefined).length
+  if (batches === 0) return ['task', 'tasks']
+  return batches === bars.length ? ['batch', 'batches'] : ['command', 'commands']
 }
 
 /** The note on a chart's title when limits left entries out. */

@@ -1,8 +1,8 @@
 import { DEFAULT_SUMMARY_TITLE } from '../inputs/summary-title.js'
+import { commandRunName, commandRuns, type CommandRun } from '../model/batch-runs.js'
 import { type HistoryFacts } from '../model/history.js'
 import { distinctLabels, itemLabel } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
-import { type TaskRecord } from '../model/task-record.js'
 import { counted } from '../model/words.js'
 import { BudgetedMarkdown } from './budgeted-markdown.js'
 import { escapeHtml } from './markdown-escape.js'
@@ -90,7 +90,7 @@ export function buildSummary(
       return failuresLeftOut(items(failures.slice(shown)), items(failures.slice(0, shown)))
     }
   })
-  summary.add(...flakySection(report.records, label, context.history))
+  summary.add(...flakySection(report.records, label, context.history, report))
   const plan = tablePlan(report, runFailed(report))
   summary.section({
     entries: plan.rows,
@@ -110,8 +110,11 @@ export function buildSummary(
     limit: limits.maxBytes * CHARTS_SHARE
   })
   // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
+  // A batch's is on its first member: one block named as the batch, as its failure is.
   summary.section({
-    entries: report.records.filter(record => record.summary.trim() !== ''),
+    entries: commandRuns(report.records, report).filter(run =>
+      run.some(record => record.summary.trim() !== '')
+    ),
     render: taskSummaryBlock,
     limit: limits.maxBytes - CLOSING_ROOM,
     heading: '\n## Task summaries\n',
@@ -135,8 +138,19 @@ function failuresLeftOut(left: number, shown: number): string {
   )
 }
 
-/** What a task wrote to its own step summary, under a heading naming it (HTML: no Markdown in it). */
-function taskSummaryBlock(record: TaskRecord): string {
-  const heading = `<h3>${record.index + 1}. ${escapeHtml(itemLabel(record.item, 120))}</h3>`
-  return `\n${heading}\n\n${record.summary.trimEnd()}\n`
+/**
+ * What a task or a batch wrote to its own step summary, under a heading naming it (HTML: no
+ * Markdown in it): a task by its number and label, a batch by its name.
+ */
+function taskSummaryBlock(run: CommandRun): string {
+  const [first] = run
+  const name =
+    first.batch === undefined
+      ? `${first.index + 1}. ${itemLabel(first.item, 120)}`
+      : commandRunName(run)
+  const text = run
+    .map(record => record.summary.trimEnd())
+    .filter(summary => summary.trim() !== '')
+    .join('\n\n')
+  return `\n<h3>${escapeHtml(name)}</h3>\n\n${text}\n`
 }

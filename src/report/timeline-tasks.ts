@@ -14,6 +14,8 @@ export interface TimelineTask {
   /** End, in ms since the run started. */
   endMs: number
   status: TaskStatus
+  /** The items of the batch the bar is (its one command), absent for a task run alone. */
+  batchItems?: number
 }
 
 /** When a task ran on the timeline, after {@link slotTimes}. */
@@ -37,7 +39,7 @@ const BATCH_LABEL_CHARS = 30
  */
 export function timelineTasks(
   ran: readonly TaskRecord[],
-  report: Pick<RunReport, 'merged'>,
+  report: Pick<RunReport, 'merged' | 'records'>,
   originOf: (record: TaskRecord) => number
 ): TimelineTask[] {
   return commandRuns(ran, report).map(run => {
@@ -50,7 +52,8 @@ export function timelineTasks(
       slot: record.slot ?? 1,
       startMs: (record.startedAt as number) - originOf(record),
       endMs: (record.endedAt as number) - originOf(record),
-      status: record.status
+      status: record.status,
+      ...(record.batch === undefined ? {} : { batchItems: run.length })
     }
   })
 }

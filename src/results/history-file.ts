@@ -219,17 +219,29 @@ const RECORD_FIELDS = {
  */
 function fromResults(file: Record<string, unknown>, modified: number): FromJson {
   const left = new LeftOut()
-  const read: ResultRecord[] = []
+  const read: PlacedRecord[] = []
+  const merge = isObject(file.merged) ? file.merged : undefined
+  const filesOf = merge === undefined ? undefined : numbersOf(merge.recordFiles)
+  const recordFiles: number[] = []
   ;(file[RECORDS_KEY] as unknown[]).forEach((json, position) => {
     const record = left.take(`${RECORDS_KEY}[${position}]`, () => recordOf(json))
-    if (record !== undefined) read.push(record)
+    if (record === undefined) return
+    // Known by position: the file of a merge's record is at its position in recordFiles.
+    read.push({ ...record, index: position })
+    recordFiles.push(filesOf?.[position] ?? -1)
   })
-  // Per item: each member of a batch had the whole batch's time (a merge's by file, its slots).
-  const merged = isObject(file.merged) ? { slotsPerFile: slotsOf(file.merged) } : undefined
-  const share = itemShares(read, { merged: merged as MergeInfo | undefined })
-  const records: HistoryRecord[] = read.map(({ batch, slot, ...record }) => ({
+  // Per item: each member of a batch had the whole batch's time (a merge's by file).
+  const merged =
+    merge === undefined
+      ? undefined
+      : {
+          slotsPerFile: numbersOf(merge.slotsPerFile),
+          ...(filesOf === undefined ? {} : { recordFiles })
+        }
+  const share = itemShares(read, { merged: merged as MergeInfo | undefined, records: read })
+  const records: HistoryRecord[] = read.map(({ batch, slot, index, ...record }) => ({
     ...record,
-    durationMs: share({ batch, slot, durationMs: record.durationMs })
+    durationMs: share({ batch, slot, index, durationMs: record.durationMs })
   }))
   let identity: RunIdentity | undefined
   try {
@@ -245,14 +257,16 @@ function fromResults(file: Record<string, unknown>, modified: number): FromJson 
   return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys))
 }
 
-/** A merge's slots per file, when the file says them as a list of numbers. */
-function slotsOf(merged: Record<string, unknown>): number[] | undefined {
-  const slots = merged.slotsPerFile
-  return Array.isArray(slots) && slots.every(Number.isSafeInteger) ? (slots as number[]) : undefined
+/** A merge's list of numbers (slots per file, files per record), when the file holds one. */
+function numbersOf(json: unknown): number[] | undefined {
+  return Array.isArray(json) && json.every(Number.isSafeInteger) ? (json as number[]) : undefined
 }
 
 /** A results file's record as a history takes it, with what tells its batch. */
 type ResultRecord = HistoryRecord & Pick<TaskRecord, 'batch' | 'slot'>
+
+/** A results file's record as read, numbered by its position in the file. */
+type PlacedRecord = ResultRecord & Pick<TaskRecord, 'index'>
 
 /** The part of a results file's record that a history takes. */
 function recordOf(json: unknown): ResultRecord {

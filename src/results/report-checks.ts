@@ -1,3 +1,4 @@
+import { fileOfSlot } from '../model/batch-runs.js'
 import { checkBatches } from './batch-checks.js'
 import { HaltKind } from '../model/halt.js'
 import {
@@ -189,6 +190,7 @@ function checkMerged(report: RunReport, merged: MergeInfo): void {
       `adds up to ${slots}. Expected the ${report.workers} workers the merged files had`
     )
   }
+  if (merged.recordFiles !== undefined) checkRecordFiles(report, merged.recordFiles)
   if (merged.missingShards.length === 0) return
   if (merged.problems.length === 0) {
     throw new FieldError(
@@ -203,6 +205,38 @@ function checkMerged(report: RunReport, merged: MergeInfo): void {
       throw new FieldError(
         `merged.missingShards[${position}]`,
         `is ${index}. Expected shard numbers in ascending order, below the ${merged.shards ?? 0} shards`
+      )
+    }
+  })
+}
+
+/**
+ * A merge's file of each record: one per record, each one of the merged files, and a record that
+ * ran in the file its slot belongs to.
+ */
+function checkRecordFiles(report: RunReport, recordFiles: readonly number[]): void {
+  const slotsPerFile = report.merged?.slotsPerFile
+  if (slotsPerFile === undefined) {
+    throw new FieldError(
+      'merged.recordFiles',
+      'is set without slotsPerFile. Expected the files the records came from with their slots'
+    )
+  }
+  if (recordFiles.length !== report.records.length) {
+    throw new FieldError(
+      'merged.recordFiles',
+      `has ${recordFiles.length} entries. Expected one for each of the ${report.records.length} results`
+    )
+  }
+  const fileOf = fileOfSlot(slotsPerFile)
+  report.records.forEach((record, position) => {
+    const file = recordFiles[position] as number
+    const ranIn = record.slot === null ? file : fileOf(record.slot)
+    if (file >= slotsPerFile.length || ranIn !== file) {
+      throw new FieldError(
+        `merged.recordFiles[${position}]`,
+        `is ${file}. Expected the file (from 0) of the ${slotsPerFile.length} merged ` +
+          `that the result came from${record.slot === null ? '' : `, ${ranIn} by its slot`}`
       )
     }
   })

@@ -124,7 +124,8 @@ const MERGE_FORMAT: ObjectFormat<MergeInfo> = {
   shards: nullable(whole(1, MAX_SHARDS)),
   missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
   problems: arrayOf(text),
-  slotsPerFile: optional(arrayOf(whole()))
+  slotsPerFile: optional(arrayOf(whole())),
+  recordFiles: optional(arrayOf(whole()))
 }
 
 /** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */

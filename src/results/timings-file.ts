@@ -30,7 +30,7 @@ function ranToAnEnd(status: unknown): boolean {
 function timingsAfter(
   previous: Timings,
   records: readonly TaskRecord[],
-  report: Pick<RunReport, 'merged'>
+  report: Partial<Pick<RunReport, 'merged' | 'records'>>
 ): Timings {
   const timings = new Map(previous)
   const share = itemShares(records, report)
@@ -53,7 +53,7 @@ export async function writeTimings(
   directory: string,
   previous: Timings,
   records: readonly TaskRecord[],
-  report: Pick<RunReport, 'merged'> = {}
+  report: Partial<Pick<RunReport, 'merged' | 'records'>> = {}
 ): Promise<string> {
   const path = join(directory, TIMINGS_FILE)
   // The directory holds the tasks' own files: a link a task put at the path is replaced.
