@@ -35110,15 +35110,27 @@ function fileOfSlot(slotsPerFile) {
 /**
  * The key of the command a record belongs to, or undefined for a record without a batch. Batch
  * numbers restart in each file a merge read, so in a merged report a batch is known by its file
- * (its slot's) and number; a merged record that never ran has no slot, and its batch is known by
- * its number alone (such records only share the facts of not running).
+ * (`recordFiles`, by item number) and number. A merge written before `recordFiles` tells the file
+ * by the slot; a record there that never ran is known by its batch number alone.
  */
 function batchKey(report) {
-    const slots = report.merged?.slotsPerFile;
-    if (report.merged === undefined || slots === undefined) {
+    const merged = report.merged;
+    if (merged === undefined) {
         return record => (record.batch === undefined ? undefined : String(record.batch));
     }
-    const fileOf = fileOfSlot(slots);
+    const files = merged.recordFiles;
+    if (files !== undefined) {
+        const fileOfItem = new Map();
+        report.records.forEach((record, position) => {
+            const file = files[position];
+            if (file !== undefined)
+                fileOfItem.set(record.index, file);
+        });
+        return record => record.batch === undefined
+            ? undefined
+            : `${fileOfItem.get(record.index) ?? '-'}:${record.batch}`;
+    }
+    const fileOf = fileOfSlot(merged.slotsPerFile ?? []);
     return record => {
         if (record.batch === undefined)
             return undefined;
@@ -35182,7 +35194,8 @@ function commandRunName(run, max = BATCH_NAME_CHARS) {
  * whole duration on each member.
  */
 function itemShares(records, report) {
-    const keyOf = batchKey(report);
+    // A merge's files are told by its records' positions: those given when the report has none.
+    const keyOf = batchKey({ merged: report.merged, records: report.records ?? records });
     const members = new Map();
     for (const record of records) {
         const key = keyOf(record);
@@ -35609,7 +35622,8 @@ const MERGE_FORMAT = {
     shards: nullable(whole(1, MAX_SHARDS)),
     missingShards: arrayOf(whole(0, MAX_SHARDS - 1)),
     problems: arrayOf(field_formats_text),
-    slotsPerFile: optional(arrayOf(whole()))
+    slotsPerFile: optional(arrayOf(whole())),
+    recordFiles: optional(arrayOf(whole()))
 };
 /** The shell the tasks ran in; '' when nothing ran (it reaches the summary as it is). */
 const SHELLS = new Set(['', ...Object.values(Shell)]);
@@ -35905,17 +35919,28 @@ const RECORD_FIELDS = {
 function fromResults(file, modified) {
     const left = new LeftOut();
     const read = [];
+    const merge = isObject(file.merged) ? file.merged : undefined;
+    const filesOf = merge === undefined ? undefined : numbersOf(merge.recordFiles);
+    const recordFiles = [];
     file[RECORDS_KEY].forEach((json, position) => {
         const record = left.take(`${RECORDS_KEY}[${position}]`, () => recordOf(json));
-        if (record !== undefined)
-            read.push(record);
+        if (record === undefined)
+            return;
+        // Known by position: the file of a merge's record is at its position in recordFiles.
+        read.push({ ...record, index: position });
+        recordFiles.push(filesOf?.[position] ?? -1);
     });
-    // Per item: each member of a batch had the whole batch's time (a merge's by file, its slots).
-    const merged = isObject(file.merged) ? { slotsPerFile: slotsOf(file.merged) } : undefined;
-    const share = itemShares(read, { merged: merged });
-    const records = read.map(({ batch, slot, ...record }) => ({
+    // Per item: each member of a batch had the whole batch's time (a merge's by file).
+    const merged = merge === undefined
+        ? undefined
+        : {
+            slotsPerFile: numbersOf(merge.slotsPerFile),
+            ...(filesOf === undefined ? {} : { recordFiles })
+        };
+    const share = itemShares(read, { merged: merged, records: read });
+    const records = read.map(({ batch, slot, index, ...record }) => ({
         ...record,
-        durationMs: share({ batch, slot, durationMs: record.durationMs })
+        durationMs: share({ batch, slot, index, durationMs: record.durationMs })
     }));
     let identity;
     try {
@@ -35931,10 +35956,9 @@ function fromResults(file, modified) {
     const at = ended > 0 ? ended : modified;
     return left.with(historyAfter(emptyHistory(), { identity, at }, records, keys));
 }
-/** A merge's slots per file, when the file says them as a list of numbers. */
-function slotsOf(merged) {
-    const slots = merged.slotsPerFile;
-    return Array.isArray(slots) && slots.every(Number.isSafeInteger) ? slots : undefined;
+/** A merge's list of numbers (slots per file, files per record), when the file holds one. */
+function numbersOf(json) {
+    return Array.isArray(json) && json.every(Number.isSafeInteger) ? json : undefined;
 }
 /** The part of a results file's record that a history takes. */
 function recordOf(json) {
@@ -36118,6 +36142,7 @@ function checkNumbers(seen, field) {
 
 
 
+
 // What a results file's fields must agree on, beyond each one's type; a FieldError names the first
 // field that does not.
 /** Checks what the fields of a report read from a file must agree on, beyond each one's type. */
@@ -36250,6 +36275,8 @@ function checkMerged(report, merged) {
     if (slots !== undefined && slots !== report.workers) {
         throw new FieldError('merged.slotsPerFile', `adds up to ${slots}. Expected the ${report.workers} workers the merged files had`);
     }
+    if (merged.recordFiles !== undefined)
+        checkRecordFiles(report, merged.recordFiles);
     if (merged.missingShards.length === 0)
         return;
     if (merged.problems.length === 0) {
@@ -36260,6 +36287,28 @@ function checkMerged(report, merged) {
         const previous = merged.missingShards[position - 1] ?? -1;
         if (merged.shards === null || index <= previous || index >= merged.shards) {
             throw new FieldError(`merged.missingShards[${position}]`, `is ${index}. Expected shard numbers in ascending order, below the ${merged.shards ?? 0} shards`);
+        }
+    });
+}
+/**
+ * A merge's file of each record: one per record, each one of the merged files, and a record that
+ * ran in the file its slot belongs to.
+ */
+function checkRecordFiles(report, recordFiles) {
+    const slotsPerFile = report.merged?.slotsPerFile;
+    if (slotsPerFile === undefined) {
+        throw new FieldError('merged.recordFiles', 'is set without slotsPerFile. Expected the files the records came from with their slots');
+    }
+    if (recordFiles.length !== report.records.length) {
+        throw new FieldError('merged.recordFiles', `has ${recordFiles.length} entries. Expected one for each of the ${report.records.length} results`);
+    }
+    const fileOf = fileOfSlot(slotsPerFile);
+    report.records.forEach((record, position) => {
+        const file = recordFiles[position];
+        const ranIn = record.slot === null ? file : fileOf(record.slot);
+        if (file >= slotsPerFile.length || ranIn !== file) {
+            throw new FieldError(`merged.recordFiles[${position}]`, `is ${file}. Expected the file (from 0) of the ${slotsPerFile.length} merged ` +
+                `that the result came from${record.slot === null ? '' : `, ${ranIn} by its slot`}`);
         }
     });
 }
@@ -36449,10 +36498,11 @@ function junitXml(report) {
     // Reporters tell test cases apart by name: shared names get their task's number.
     const label = distinctLabels(report.records, JUNIT_NAME_MAX);
     const batchOf = batchesOf(report, label);
+    const share = itemShares(report.records, report);
     const cases = [
         ...report.records.map(record => ({
             index: record.index,
-            xml: recordCase(record, report, label(record), batchOf(record))
+            xml: recordCase(record, report, label(record), share(record), batchOf(record))
         })),
         ...missing.indexes.map(index => ({ index, xml: missingCase(`item ${index + 1}`) })),
         ...(missing.rest > 0
@@ -36491,17 +36541,28 @@ function batchesOf(report, label) {
         if (first.batch === undefined)
             continue;
         const note = ` in batch ${first.batch} of ${counted(run.length, 'item')}`;
-        run.forEach((member, position) => places.set(member, position === 0 ? { note } : { note, outputWith: label(first) }));
+        const wholeTime = run.length > 1
+            ? `Batch ${first.batch} of ${counted(run.length, 'item')} took ${seconds(first.durationMs)}s ` +
+                "as one command; each item's time is its share."
+            : undefined;
+        run.forEach((member, position) => places.set(member, position === 0
+            ? { note, ...(wholeTime === undefined ? {} : { wholeTime }) }
+            : { note, outputWith: label(first) }));
     }
     return record => places.get(record);
 }
-/** The testcase of an item's record. */
-function recordCase(record, report, name, batch) {
-    const open = `<testcase name="${xmlAttribute(name)}" ` +
-        `classname="${JUNIT_SUITE}" time="${seconds(record.durationMs)}"`;
+/**
+ * The testcase of an item's record. Its time is its share of its batch's (reporters add testcase
+ * times: a batch counts once); the first member of a batch says the batch's whole time, in its
+ * failure text or else its system-out.
+ */
+function recordCase(record, report, name, time, batch) {
+    const open = `<testcase name="${xmlAttribute(name)}" ` + `classname="${JUNIT_SUITE}" time="${seconds(time)}"`;
+    const wholeTime = batch?.wholeTime;
+    const out = wholeTime === undefined ? '' : `<system-out>${xmlText(wholeTime)}</system-out>`;
     switch (record.status) {
         case TaskStatus.Success:
-            return `${open}/>`;
+            return out === '' ? `${open}/>` : `${open}>${out}</testcase>`;
         case TaskStatus.Failure:
         case TaskStatus.TimedOut:
             return (`${open}><failure message="${xmlAttribute(plainText(failureOf(record, batch?.note)))}" type="${record.status}">` +
@@ -36509,7 +36570,7 @@ function recordCase(record, report, name, batch) {
         case TaskStatus.Skipped:
         case TaskStatus.Cancelled:
         case TaskStatus.Reused:
-            return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/></testcase>`;
+            return `${open}><skipped message="${xmlAttribute(skipOf(record, report))}"/>${out}</testcase>`;
     }
 }
 /** The testcase of items a merge has no record for: an error, as they fail the step. */
@@ -36523,6 +36584,8 @@ function missingCase(name) {
  * is shown once, not once per item).
  */
 function failureText(record, batch) {
+    if (batch?.wholeTime !== undefined)
+        return `${batch.wholeTime}\n${plainText(record.outputTail)}`;
     if (batch?.outputWith === undefined)
         return plainText(record.outputTail);
     return `The output of batch ${record.batch} is with its first item, ${batch.outputWith}.`;
@@ -36935,6 +36998,7 @@ function mixed(plain) {
 
 
 
+
 /** Reads and merges every results file the globs match; none matching is an error. */
 async function mergeResultsFiles(globs, cwd, input) {
     const { files, refused } = await readResultsFiles(globs, cwd, input);
@@ -36979,7 +37043,7 @@ function mergeReports(files, refused = []) {
     if (refusal !== undefined)
         return nothingMerged(files, ordered, [refusal, ...refused]);
     // Without a refusal, either every file is a shard (and `first` is set) or none is.
-    const { records, problems, slotsPerFile } = mergeRecords(ordered, first === undefined);
+    const { records, problems, slotsPerFile, recordFiles } = mergeRecords(ordered, first === undefined);
     const missingShards = first === undefined ? [] : missingShardIndexes(ordered, first);
     const splitProblems = first === undefined ? [] : checkSplit(ordered, first);
     if (missingShards.length > 0 && first !== undefined) {
@@ -37012,7 +37076,8 @@ function mergeReports(files, refused = []) {
             shards: first?.total ?? null,
             missingShards,
             problems: [...splitProblems, ...refused, ...problems],
-            slotsPerFile
+            slotsPerFile,
+            ...(recordFiles === undefined ? {} : { recordFiles })
         }
     };
 }
@@ -37034,19 +37099,24 @@ function nothingMerged(files, ordered, problems) {
 /**
  * The records the files can give, in input order, each file's worker slots after the previous
  * files' (`renumber`: unsharded runs of different item lists, numbered one after another), the
- * problems of each file's records, then those a merge's own file carries, and how many slots each
- * file took.
+ * problems of each file's records, then those a merge's own file carries, how many slots each
+ * file took and, when some record has a batch, the file of each record (batch numbers restart
+ * per file, and a batch that never started has no slot to tell it).
  */
 function mergeRecords(ordered, renumber) {
     const problems = [];
-    const records = [];
+    const placed = [];
     const slotsPerFile = [];
     let slotOffset = 0;
     for (const file of ordered) {
         const checked = checkRecords(file);
         problems.push(...checked.problems, ...(file.report.merged?.problems ?? []));
+        const fileOf = filesWithin(file.report);
         for (const record of checked.records) {
-            records.push({ ...record, slot: record.slot === null ? null : record.slot + slotOffset });
+            placed.push({
+                record: { ...record, slot: record.slot === null ? null : record.slot + slotOffset },
+                file: slotsPerFile.length + fileOf(record)
+            });
         }
         slotOffset += file.report.workers;
         // A merged file's slots are its own files' slots.
@@ -37055,10 +37125,34 @@ function mergeRecords(ordered, renumber) {
             slotsPerFile.push(slots);
         }
     }
-    records.sort((a, b) => a.index - b.index);
+    placed.sort((a, b) => a.record.index - b.record.index);
+    const records = placed.map(({ record }) => record);
     if (renumber)
         records.forEach((record, index) => (record.index = index));
-    return { records, problems, slotsPerFile };
+    const batched = records.some(record => record.batch !== undefined);
+    return {
+        records,
+        problems,
+        slotsPerFile,
+        ...(batched ? { recordFiles: placed.map(({ file }) => file) } : {})
+    };
+}
+/**
+ * Which of a results file's own files (from 0) each of its records came from: 0 in a run's file;
+ * in a merge's, its `recordFiles`, or for a merge written before them the file of its slot (a
+ * record that never ran then counts as its first file's).
+ */
+function filesWithin(report) {
+    const merged = report.merged;
+    if (merged === undefined)
+        return () => 0;
+    const files = merged.recordFiles;
+    if (files !== undefined) {
+        const fileOfItem = new Map(report.records.map((record, position) => [record.index, files[position] ?? 0]));
+        return record => fileOfItem.get(record.index) ?? 0;
+    }
+    const fileOf = fileOfSlot(merged.slotsPerFile ?? [report.workers]);
+    return record => (record.slot === null ? 0 : fileOf(record.slot));
 }
 /** The files' batch-size when they all ran with the same one (the shards of one run do). */
 function mergedBatchSize(files) {
@@ -37532,7 +37626,8 @@ function timelineTasks(ran, report, originOf) {
             slot: record.slot ?? 1,
             startMs: record.startedAt - originOf(record),
             endMs: record.endedAt - originOf(record),
-            status: record.status
+            status: record.status,
+            ...(record.batch === undefined ? {} : { batchItems: run.length })
         };
     });
 }
@@ -37863,13 +37958,13 @@ function timelineBlocks(report, open) {
     // One bar per command: a batch's members share its one process.
     const tasks = timelineTasks(ran, report, originOf);
     const own = groups.length > 1 ? ', each shard from its own start' : '';
-    const workers = `${drawnCount(tasks.length, ran.length)} on ${counted(report.workers, 'worker')}${own}`;
+    const workers = `${drawnCount(tasks)} on ${counted(report.workers, 'worker')}${own}`;
     if (tasks.length <= EVERY_TASK_UP_TO) {
         const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO });
         return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)];
     }
     const busy = busyWorkersChart(tasks, report.workers);
-    const { chosen, title } = slowestAndFailed(tasks, tasks.length < ran.length);
+    const { chosen, title } = slowestAndFailed(tasks);
     const gantt = ganttChart(chosen.map(index => tasks[index]), { maxEntries: chosen.length });
     return [
         mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
@@ -37896,7 +37991,7 @@ function origins(ran, slotsPerFile) {
  * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
  * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
  */
-function slowestAndFailed(tasks, batches) {
+function slowestAndFailed(tasks) {
     const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]));
     const byLength = tasks
         .map((_, index) => index)
@@ -37905,7 +38000,7 @@ function slowestAndFailed(tasks, batches) {
     const failed = (index) => tasks[index]?.status === TaskStatus.Failure || tasks[index]?.status === TaskStatus.TimedOut;
     const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed);
     const more = otherFailures.slice(0, MORE_FAILURES);
-    const [one, many] = batches ? ['batch', 'batches'] : ['task', 'tasks'];
+    const [one, many] = barWords(tasks);
     let title = `Timeline: the ${words_count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`;
     if (more.length > 0) {
         const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`);
@@ -37916,11 +38011,25 @@ function slowestAndFailed(tasks, batches) {
     }
     return { chosen: [...slowest, ...more], title };
 }
-/** What a timeline draws: `12 tasks`, or `3 batches of 12 tasks` when batches hold several. */
-function drawnCount(bars, tasks) {
-    return bars === tasks
-        ? counted(tasks, 'task')
-        : `${counted(bars, 'batch', 'batches')} of ${counted(tasks, 'task')}`;
+/**
+ * What a timeline draws: `12 tasks`, `3 batches of 12 tasks`, or when some tasks ran alone beside
+ * batches `2 batches of 4 tasks and 4 single tasks`.
+ */
+function drawnCount(bars) {
+    const batches = bars.filter(bar => bar.batchItems !== undefined);
+    const batched = batches.reduce((sum, bar) => sum + bar.batchItems, 0);
+    const alone = bars.length - batches.length;
+    if (batches.length === 0)
+        return counted(alone, 'task');
+    const inBatches = `${counted(batches.length, 'batch', 'batches')} of ${counted(batched, 'task')}`;
+    return alone === 0 ? inBatches : `${inBatches} and ${counted(alone, 'single task')}`;
+}
+/** What a timeline's bars are: tasks, batches, or commands when both. */
+function barWords(bars) {
+    const batches = bars.filter(bar => bar.batchItems !== undefined).length;
+    if (batches === 0)
+        return ['task', 'tasks'];
+    return batches === bars.length ? ['batch', 'batches'] : ['command', 'commands'];
 }
 /** The note on a chart's title when limits left entries out. */
 const notDrawn = (omitted) => omitted > 0 ? `, ${words_count(omitted)} more not drawn` : '';
@@ -38281,14 +38390,15 @@ function describeOrigin(report) {
 
 
 
+
 /** Most tasks named in each list of the section; the others are counted. */
 const summary_flaky_MAX_NAMED = 20;
 /**
  * The "🔁 Flaky" section, or nothing: the tasks that failed and then succeeded on a retry in this
- * run, with their attempts, and the other tasks of this run that the history saw flaky in recent
+ * run, with their attempts (a batch as one entry, its items counted), and the other tasks of this run that the history saw flaky in recent
  * runs (whatever they did here), with how often. HTML blocks, one per line, names escaped.
  */
-function flakySection(records, label, history) {
+function flakySection(records, label, history, report) {
     const flakyNow = records.filter(isFlaky);
     const recent = history?.recentlyFlaky ?? new Map();
     const before = records.filter(record => recent.has(record.index) && !isFlaky(record));
@@ -38296,9 +38406,12 @@ function flakySection(records, label, history) {
         return [];
     const parts = [`<h3>🔁 Flaky</h3>\n`];
     if (flakyNow.length > 0) {
+        // A batch retried as one command: one entry named as the batch, its items counted.
+        const runs = commandRuns(flakyNow, report);
+        const names = new Map(runs.map(run => [run[0], run[0].batch === undefined ? label(run[0]) : commandRunName(run)]));
         const attempts = (record) => ` (${record.attempts} attempts)`;
         parts.push(`<p>${counted(flakyNow.length, 'task')} failed, then succeeded on a retry: ` +
-            `${nameList(flakyNow, label, attempts, summary_flaky_MAX_NAMED)}.</p>\n`);
+            `${nameList(runs.map(([first]) => first), first => names.get(first), attempts, summary_flaky_MAX_NAMED)}.</p>\n`);
     }
     if (before.length > 0) {
         const often = (record) => {
@@ -38556,6 +38669,7 @@ function everyRowCaption(rows, missing, ofTotal) {
 
 
 
+
 /** Longest task name in the flaky and reused lists. */
 const summary_NAME_CHARS = 80;
 const DEFAULT_SUMMARY_LIMITS = {
@@ -38598,7 +38712,7 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
             return failuresLeftOut(items(failures.slice(shown)), items(failures.slice(0, shown)));
         }
     });
-    summary.add(...flakySection(report.records, label, context.history));
+    summary.add(...flakySection(report.records, label, context.history, report));
     const plan = tablePlan(report, runFailed(report));
     summary.section({
         entries: plan.rows,
@@ -38615,8 +38729,9 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
         limit: limits.maxBytes * CHARTS_SHARE
     });
     // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
+    // A batch's is on its first member: one block named as the batch, as its failure is.
     summary.section({
-        entries: report.records.filter(record => record.summary.trim() !== ''),
+        entries: commandRuns(report.records, report).filter(run => run.some(record => record.summary.trim() !== '')),
         render: taskSummaryBlock,
         limit: limits.maxBytes - CLOSING_ROOM,
         heading: '\n## Task summaries\n',
@@ -38635,10 +38750,20 @@ function failuresLeftOut(left, shown) {
     return (`\n_${which} did not succeed; ${their} output is not shown here. ` +
         'Every result is in the `results-file` output._\n');
 }
-/** What a task wrote to its own step summary, under a heading naming it (HTML: no Markdown in it). */
-function taskSummaryBlock(record) {
-    const heading = `<h3>${record.index + 1}. ${escapeHtml(itemLabel(record.item, 120))}</h3>`;
-    return `\n${heading}\n\n${record.summary.trimEnd()}\n`;
+/**
+ * What a task or a batch wrote to its own step summary, under a heading naming it (HTML: no
+ * Markdown in it): a task by its number and label, a batch by its name.
+ */
+function taskSummaryBlock(run) {
+    const [first] = run;
+    const name = first.batch === undefined
+        ? `${first.index + 1}. ${itemLabel(first.item, 120)}`
+        : commandRunName(run);
+    const text = run
+        .map(record => record.summary.trimEnd())
+        .filter(summary => summary.trim() !== '')
+        .join('\n\n');
+    return `\n<h3>${escapeHtml(name)}</h3>\n\n${text}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/log/task-title.ts
