@@ -82,6 +82,57 @@ describe("matrix: GitHub's documented examples through the bundled action", () =
   })
 })
 
+describe("matrix: values compare as GitHub's expression == does", () => {
+  const review =
+    'os: [ubuntu-latest, windows-latest]\nnode: [20, 22]\ninclude:\n' +
+    "  - os: ubuntu-latest\n    node: '20'\n    coverage: true\n"
+
+  it("adds include's node '20' to the combination with node 20: four, not five", async () => {
+    const run = await runAction({
+      matrix: review,
+      command: 'cp "$PARALLEL_ITEM_FILE" combination-{#}.json'
+    })
+    expect(run.code).toBe(0)
+    const expected = [
+      { os: 'ubuntu-latest', node: 20, coverage: true },
+      { os: 'ubuntu-latest', node: 22 },
+      { os: 'windows-latest', node: 20 },
+      { os: 'windows-latest', node: 22 }
+    ]
+    expect(run.outputs.total).toBe('4')
+    expect(resultItems(run)).toEqual(expected.map(c => Object.entries(c)))
+    // The original value stays: the number 20, not the include's '20'.
+    expect(written(run, 'combination-')).toEqual(expected.map(c => JSON.stringify(c)))
+    expect(run.log).toMatch(
+      /^::group::✅ #1 os=ubuntu-latest, node=20, coverage=true: succeeded in \S+$/m
+    )
+    expect(run.log).not.toMatch(/#5 /)
+  })
+
+  it('gives every combination a field with a first include entry, then one its own', async () => {
+    const run = await runAction({
+      matrix: review.replace('include:\n', 'include:\n  - coverage: false\n'),
+      command: 'printf %s {os}-{node}-{coverage} > out-{#}.txt'
+    })
+    expect(run.code).toBe(0)
+    expect(written(run, 'out-')).toEqual([
+      'ubuntu-latest-20-true',
+      'ubuntu-latest-22-false',
+      'windows-latest-20-false',
+      'windows-latest-22-false'
+    ])
+  })
+
+  it("excludes what == matches: MACOS is macOS, '' is 0", async () => {
+    const run = await runAction({
+      matrix: "os: [Linux, macOS]\nnode: [0, 20]\nexclude: [{os: MACOS, node: ''}]",
+      command: 'printf %s {os}-{node} > out-{#}.txt'
+    })
+    expect(run.code).toBe(0)
+    expect(written(run, 'out-')).toEqual(['Linux-0', 'Linux-20', 'macOS-20'])
+  })
+})
+
 describe('matrix: bad and empty', () => {
   it.each([
     [

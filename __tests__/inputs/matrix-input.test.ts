@@ -40,6 +40,37 @@ describe('parseMatrix', () => {
 
   it('reads 3.10 as the number 3.1, as GitHub does: versions need quotes', async () => {
     expect(await expand("python: [3.10, '3.10']")).toEqual([{ python: 3.1 }, { python: '3.10' }])
+    // As GitHub's ==, an include's '3.10' equals both the string and the number 3.1.
+    expect(await expand("python: [3.10, '3.10']\ninclude: [{python: '3.10', x: 1}]")).toEqual([
+      { python: 3.1, x: 1 },
+      { python: '3.10', x: 1 }
+    ])
+  })
+
+  it("adds an include whose quoted '20' equals a dimension's 20 to it, keeping 20", async () => {
+    const yaml =
+      'os: [ubuntu-latest, windows-latest]\nnode: [20, 22]\ninclude:\n' +
+      "  - os: ubuntu-latest\n    node: '20'\n    coverage: true\n"
+    expect(JSON.stringify(await expand(yaml))).toBe(
+      JSON.stringify([
+        { os: 'ubuntu-latest', node: 20, coverage: true },
+        { os: 'ubuntu-latest', node: 22 },
+        { os: 'windows-latest', node: 20 },
+        { os: 'windows-latest', node: 22 }
+      ])
+    )
+  })
+
+  it('reads YAML booleans, null and case as GitHub compares them', async () => {
+    const yaml =
+      'os: [Ubuntu-Latest]\nflag: [true, null]\nexclude: [{flag: 0}]\n' +
+      "include: [{os: ubuntu-latest, flag: 1, x: 1}, {flag: '', y: 2}]"
+    // null == 0 excludes flag: null; true == 1 and Ubuntu-Latest == ubuntu-latest add x;
+    // '' == null would match, but that combination is gone: {flag: ''} becomes a new one.
+    expect(await expand(yaml)).toEqual([
+      { os: 'Ubuntu-Latest', flag: true, x: 1 },
+      { flag: '', y: 2 }
+    ])
   })
 })
 

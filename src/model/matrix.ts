@@ -1,3 +1,4 @@
+import { expressionEqual } from './expression-equality.js'
 import { type Item } from './item.js'
 
 /** One include or exclude entry: key/value pairs, keys in the order written. */
@@ -23,7 +24,8 @@ export const MAX_COMBINATIONS = 65_536
  * The items a matrix gives, one object per combination, by GitHub's documented rules: the
  * product of the dimensions (first outermost), less every combination an exclude entry matches
  * (partially), then each include entry merged into every original combination none of whose
- * dimension values it changes, or appended as a new combination when it fits none.
+ * dimension values it changes, or appended as a new combination when it fits none. Values
+ * compare as GitHub's expression `==` does (expressionEqual).
  */
 export function expandMatrix(spec: MatrixSpec): { [key: string]: Item }[] {
   checkSpec(spec)
@@ -35,10 +37,13 @@ export function expandMatrix(spec: MatrixSpec): { [key: string]: Item }[] {
   for (const entry of spec.include) {
     const pairs = Object.entries(entry)
     const fitting = originals.filter(combination =>
-      pairs.every(([key, value]) => !dimensionKeys.has(key) || sameValue(value, combination[key]))
+      pairs.every(
+        ([key, value]) => !dimensionKeys.has(key) || expressionEqual(value, combination[key])
+      )
     )
     // An added value may be overwritten by a later entry; an original one never is: a dimension's
-    // value stays as written even where the entry's equals it with its keys in another order.
+    // value stays as written where the entry's only equals it (`'20'` for 20, `Linux` for linux,
+    // an object with its keys in another order).
     for (const combination of fitting)
       for (const [key, value] of pairs) if (!dimensionKeys.has(key)) put(combination, key, value)
     if (fitting.length === 0) added.push(objectOf(pairs))
@@ -112,7 +117,8 @@ function matchesPartially(entry: MatrixEntry, combination: { [key: string]: Item
 
 /**
  * Whether an exclude value matches: a mapping matches an object holding each of its keys with a
- * matching value (as the runner's path filters `matrix.config.os`); anything else must be equal.
+ * matching value (as the runner's path filters `matrix.config.os`); anything else must be equal
+ * as `==` finds it (expressionEqual).
  */
 function matchesValue(filter: Item, value: Item | undefined): boolean {
   if (isMapping(filter) && isMapping(value)) {
@@ -120,26 +126,7 @@ function matchesValue(filter: Item, value: Item | undefined): boolean {
       ([key, inner]) => Object.hasOwn(value, key) && matchesValue(inner, value[key])
     )
   }
-  return sameValue(filter, value)
-}
-
-/** JSON equality: same type, same text and case, same members; the order of an object's keys ignored. */
-function sameValue(a: Item | undefined, b: Item | undefined): boolean {
-  if (a === b) return true
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return (
-      Array.isArray(a) &&
-      Array.isArray(b) &&
-      a.length === b.length &&
-      a.every((member, index) => sameValue(member, b[index]))
-    )
-  }
-  if (!isMapping(a) || !isMapping(b)) return false
-  const keys = Object.keys(a)
-  return (
-    keys.length === Object.keys(b).length &&
-    keys.every(key => Object.hasOwn(b, key) && sameValue(a[key], b[key]))
-  )
+  return expressionEqual(filter, value)
 }
 
 function isMapping(value: Item | undefined): value is { [key: string]: Item } {
