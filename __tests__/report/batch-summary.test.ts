@@ -46,6 +46,14 @@ describe('the job summary of a batched run', () => {
     )
   })
 
+  it('says next to each count of items how many batches they were in', () => {
+    const summary = buildSummary(batchedRun())
+    expect(summary).toContain(
+      '<p>✅ <strong>50</strong> succeeded (1 batch) · ❌ <strong>50</strong> failed (1 batch): ' +
+        '<code>f01.ts</code>'
+    )
+  })
+
   it('lists every item in the table, with its batch, and says in how many batches they ran', () => {
     const summary = buildSummary(batchedRun())
     expect(summary).toContain('100 succeeded in 2 batches</h2>')
