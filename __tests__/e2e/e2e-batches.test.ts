@@ -424,6 +424,20 @@ describe('batch-size through dist/index.js', () => {
     ])
   }, 60_000)
 
+  it('titles a batch of matrix combinations with ; between them, in the log and the summary', async () => {
+    const run = await runAction({
+      matrix: 'os: [linux, macos]\nnode: [20, 22]',
+      command: 'echo {os} {node}',
+      'batch-size': '2'
+    })
+    expect(run.code).toBe(0)
+    const title = 'Batch 1 (os=linux, node=20; os=linux, node=22)'
+    expect(run.log).toContain(`✅ ${title}: succeeded`)
+    expect(run.log).toContain('Batch 2 (os=macos, node=20; os=macos, node=22)')
+    expect(run.log).toMatch(/Done in \S+: 4 succeeded \(2 batches\)\.\n/)
+    expect(run.summary).toContain('✅ <strong>4</strong> succeeded (2 batches)')
+  }, 60_000)
+
   it('prints one line per batch on a dry run and reports every item', async () => {
     const run = await runAction({
       items: 'a\nb\nc',
