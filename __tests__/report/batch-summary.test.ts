@@ -194,6 +194,10 @@ describe('the job summary of a batched run', () => {
         }
       })
     }
+    // The counts say the batches and the items that ran alone apart.
+    expect(buildSummary(mixed(2))).toContain(
+      '<p>✅ <strong>8</strong> succeeded (2 batches and 4 single tasks)</p>'
+    )
     const [small] = summaryCharts(mixed(2))
     expect(small).toContain(
       '<summary>Timeline: 2 batches of 4 tasks and 4 single tasks on 4 workers, ' +

@@ -125,8 +125,13 @@ function describeCounts(
  * failed batch do not read as ten failed commands; '' for records in no batch (reused ones).
  */
 function batchesOf(report: RunReport, records: readonly TaskRecord[]): string {
-  const batches = commandRuns(records, report).filter(run => run[0].batch !== undefined).length
-  return batches === 0 ? '' : ` (${counted(batches, 'batch', 'batches')})`
+  const runs = commandRuns(records, report)
+  const batches = runs.filter(run => run[0].batch !== undefined).length
+  if (batches === 0) return ''
+  // A merge of batched and unbatched results: the items that ran alone are said apart.
+  const single = runs.length - batches
+  const alone = single === 0 ? '' : ` and ${counted(single, 'single task')}`
+  return ` (${counted(batches, 'batch', 'batches')}${alone})`
 }
 
 /** The first `max` tasks' names, each with its note, then how many more there are; HTML. */
