@@ -121,14 +121,16 @@ export function failureMessage(report: RunReport): string | undefined {
     )
   }
   // Under batch-size the counts are of items, and the batches they ran in are said apart.
-  const failedBatches = commandRuns(failures, report).filter(
-    run => run[0].batch !== undefined
-  ).length
+  const runs = commandRuns(failures, report)
+  const failedBatches = runs.filter(run => run[0].batch !== undefined).length
+  // A merge of batched and unbatched results: the items that ran alone are said apart.
+  const single = runs.length - failedBatches
+  const alone = single === 0 ? '' : ` and ${counted(single, 'single task')}`
   const note =
     unannotated > 0 ? ` (${counted(unannotated, 'item')} not annotated; see the job summary)` : ''
   return (
     `${unsuccessful} of ${counted(counts.total, 'item')} did not succeed (${parts.join(', ')}), ` +
-    `in ${count(failedBatches)} of ${counted(batches, 'batch', 'batches')}${list}.${note}`
+    `in ${count(failedBatches)} of ${counted(batches, 'batch', 'batches')}${alone}${list}.${note}`
   )
 }
 
