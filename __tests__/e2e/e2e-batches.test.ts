@@ -163,7 +163,7 @@ describe('batch-size through dist/index.js', () => {
     ])
   }, 60_000)
 
-  it("prefixes a batch's lines with its title in stream mode", async () => {
+  it("prefixes a batch's lines with its short title in stream mode", async () => {
     const run = await runAction({
       items: 'a\nb\nc',
       command: 'printf "%s\\n" {}',
@@ -171,9 +171,10 @@ describe('batch-size through dist/index.js', () => {
       log: 'stream'
     })
     expect(run.code).toBe(0)
-    expect(run.log).toContain('[Batch 1 (a, b)] a\n')
-    expect(run.log).toContain('[Batch 1 (a, b)] b\n')
-    expect(run.log).toContain('[Batch 2 (c)] c\n')
+    expect(run.log).toContain('[Batch 1] a\n')
+    expect(run.log).toContain('[Batch 1] b\n')
+    expect(run.log).toContain('[Batch 2] c\n')
+    expect(run.log).not.toContain('[Batch 1 (')
   }, 60_000)
 
   it('makes as many batches as workers under auto, of equal counts without history', async () => {
@@ -337,7 +338,13 @@ describe('batch-size through dist/index.js', () => {
       ['skipped', 4]
     ])
     expect([...seenBatches(out).keys()].sort()).toEqual([1, 2])
-    expect(run.log).toContain('fail-fast: after 2, cancel')
+    expect(run.log).toContain('fail-fast: after 2 batches, cancel')
+    // Every count says whether it counts batches or items.
+    expect(run.log).toContain('Halted early: fail-fast: 2 batches did not succeed (4 items).')
+    expect(run.log).toMatch(/Done in \S+: 4 failed \(2 batches\), 4 skipped \(2 batches\)\.\n/)
+    expect(run.log).toContain(
+      '::error::4 of 8 items did not succeed (4 failed), in 2 of 4 batches: fail (#1), b, fail (#3), d.'
+    )
     const first = await runAction({
       items: 'fail\nb\nc',
       command: `node ${scripts}/dump.mjs ${out} {#} {}`,
@@ -357,6 +364,8 @@ describe('batch-size through dist/index.js', () => {
       'stop-on-success': '1'
     })
     expect(run.code).toBe(0)
+    expect(run.log).toContain('stop-on-success: 1 batch)')
+    expect(run.log).toContain('Halted early: stop-on-success: 1 batch succeeded (2 items).')
     expect(results(run.outputs).map(r => [r.status, r.batch])).toEqual([
       ['success', 1],
       ['success', 1],
@@ -413,6 +422,20 @@ describe('batch-size through dist/index.js', () => {
       ['c', 'reused', undefined],
       ['d', 'reused', undefined]
     ])
+  }, 60_000)
+
+  it('titles a batch of matrix combinations with ; between them, in the log and the summary', async () => {
+    const run = await runAction({
+      matrix: 'os: [linux, macos]\nnode: [20, 22]',
+      command: 'echo {os} {node}',
+      'batch-size': '2'
+    })
+    expect(run.code).toBe(0)
+    const title = 'Batch 1 (os=linux, node=20; os=linux, node=22)'
+    expect(run.log).toContain(`✅ ${title}: succeeded`)
+    expect(run.log).toContain('Batch 2 (os=macos, node=20; os=macos, node=22)')
+    expect(run.log).toMatch(/Done in \S+: 4 succeeded \(2 batches\)\.\n/)
+    expect(run.summary).toContain('✅ <strong>4</strong> succeeded (2 batches)')
   }, 60_000)
 
   it('prints one line per batch on a dry run and reports every item', async () => {

@@ -158,3 +158,40 @@ describe('runTasks with a halt policy', () => {
     expect(outcomes.map(o => o.status)).toEqual(['success', 'failure', 'skipped', 'skipped'])
   })
 })
+
+describe('FailFast and StopOnSuccess under batches', () => {
+  /** Batch sizes by task index: batch 1 has 2 items, batch 2 has 2, batch 3 has 3. */
+  const sizes = (index: number): number => [2, 2, 3][index] ?? 1
+
+  it('count batches and say how many items those batches held', () => {
+    const failFast = new FailFast(2, HaltMode.Cancel, sizes)
+    expect(failFast.onSettled(TaskStatus.Failure, { succeeded: 0, failed: 1 }, 0)).toBeUndefined()
+    expect(failFast.onSettled(TaskStatus.Success, { succeeded: 1, failed: 1 }, 2)).toBeUndefined()
+    const failed = failFast.onSettled(TaskStatus.TimedOut, { succeeded: 1, failed: 2 }, 1)
+    expect(failed?.reason.message).toBe('fail-fast: 2 batches did not succeed (4 items)')
+
+    const stop = new StopOnSuccess(1, HaltMode.Cancel, sizes)
+    expect(stop.onSettled(TaskStatus.Failure, { succeeded: 0, failed: 1 }, 2)).toBeUndefined()
+    const succeeded = stop.onSettled(TaskStatus.Success, { succeeded: 1, failed: 1 }, 0)
+    expect(succeeded?.reason.message).toBe('stop-on-success: 1 batch succeeded (2 items)')
+  })
+
+  it('halt a run of batches with the items counted, through the scheduler', async () => {
+    // Batches of 2, 3 and 3 items: the scheduler tells the policies which batch ended.
+    const batchSizes = (index: number): number => [2, 3, 3][index] ?? 1
+    const statuses = [TaskStatus.Failure, TaskStatus.Failure, TaskStatus.Success]
+    const byIndex = async (index: number) => ({ status: statuses[index] as TaskStatus, value: 0 })
+    const { halt } = await runTasks([0, 1, 2], byIndex, {
+      concurrency: 1,
+      policies: [new FailFast(2, HaltMode.Cancel, batchSizes)]
+    })
+    expect(halt?.message).toBe('fail-fast: 2 batches did not succeed (5 items)')
+    const later = [TaskStatus.Failure, TaskStatus.Success, TaskStatus.Success]
+    const won = await runTasks(
+      [0, 1, 2],
+      async index => ({ status: later[index] as TaskStatus, value: 0 }),
+      { concurrency: 1, policies: [new StopOnSuccess(1, HaltMode.Cancel, batchSizes)] }
+    )
+    expect(won.halt?.message).toBe('stop-on-success: 1 batch succeeded (3 items)')
+  })
+})

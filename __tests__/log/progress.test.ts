@@ -35,3 +35,22 @@ describe('startProgress', () => {
     )
   })
 })
+
+describe('progressLine under batches', () => {
+  it('says the batches done and, apart, the items done and reused', () => {
+    const state = { done: 1, total: 2, failed: 0, running: 1, elapsedMs: 30_000 }
+    expect(progressLine({ ...state, items: { done: 3, total: 6 } })).toBe(
+      'Progress: 1/2 batches done (3/6 items), 0 not succeeded, 1 running, 30.0s elapsed, ' +
+        'about 30.0s left'
+    )
+    expect(progressLine({ ...state, reused: 4, items: { done: 3, total: 6 } })).toBe(
+      'Progress: 1/2 batches done (3/6 items; 4 more items reused), 0 not succeeded, 1 running, ' +
+        '30.0s elapsed, about 30.0s left'
+    )
+    // Without batches the line reads as before.
+    expect(progressLine({ ...state, reused: 4 })).toBe(
+      'Progress: 1/2 done (4 more reused), 0 not succeeded, 1 running, 30.0s elapsed, ' +
+        'about 30.0s left'
+    )
+  })
+})

@@ -95,6 +95,34 @@ describe('the outputs of a batched run', () => {
     ])
   })
 
+  it('says in the step message how many items did not succeed, and in how many batches', () => {
+    expect(failureMessage(batchedRun())).toBe(
+      '5 of 12 items did not succeed (5 failed), in 1 of 2 batches: f1.ts, f2.ts, f3.ts, f4.ts, f5.ts.'
+    )
+  })
+
+  it('says apart the items that ran alone in a merge of batched and unbatched results', () => {
+    const records = [
+      ...batchRecords(1, members(0, 3), TaskStatus.Failure),
+      record(3, 'f4.ts', TaskStatus.Failure, { slot: 2 }),
+      record(4, 'f5.ts', TaskStatus.Success, { slot: 2 })
+    ]
+    const merged = report(records, {
+      merged: {
+        files: 2,
+        shards: null,
+        missingShards: [],
+        problems: [],
+        slotsPerFile: [1, 1],
+        recordFiles: [0, 0, 0, 1, 1]
+      }
+    })
+    expect(failureMessage(merged)).toBe(
+      '4 of 5 items did not succeed (4 failed), in 1 of 1 batch and 1 single task: ' +
+        'f1.ts, f2.ts, f3.ts, f4.ts.'
+    )
+  })
+
   it('annotates 9 failed batches, and the step message counts the items of those left out', () => {
     const records = Array.from({ length: 11 }, (_, batch) =>
       batchRecords(batch + 1, members(batch * 3, batch * 3 + 3), TaskStatus.Failure)
@@ -103,8 +131,8 @@ describe('the outputs of a batched run', () => {
     annotateFailures(run)
     expect(printed.filter(line => line.startsWith('::error'))).toHaveLength(9)
     expect(failureMessage(run)).toBe(
-      '33 of 33 tasks did not succeed (33 failed): f1.ts, f2.ts, f3.ts, f4.ts, f5.ts, and 28 more.' +
-        ' (6 not annotated; see the job summary)'
+      '33 of 33 items did not succeed (33 failed), in 11 of 11 batches: f1.ts, f2.ts, f3.ts, f4.ts, ' +
+        'f5.ts, and 28 more. (6 items not annotated; see the job summary)'
     )
   })
 

@@ -46,6 +46,14 @@ describe('the job summary of a batched run', () => {
     )
   })
 
+  it('says next to each count of items how many batches they were in', () => {
+    const summary = buildSummary(batchedRun())
+    expect(summary).toContain(
+      '<p>✅ <strong>50</strong> succeeded (1 batch) · ❌ <strong>50</strong> failed (1 batch): ' +
+        '<code>f01.ts</code>'
+    )
+  })
+
   it('lists every item in the table, with its batch, and says in how many batches they ran', () => {
     const summary = buildSummary(batchedRun())
     expect(summary).toContain('100 succeeded in 2 batches</h2>')
@@ -186,6 +194,10 @@ describe('the job summary of a batched run', () => {
         }
       })
     }
+    // The counts say the batches and the items that ran alone apart.
+    expect(buildSummary(mixed(2))).toContain(
+      '<p>✅ <strong>8</strong> succeeded (2 batches and 4 single tasks)</p>'
+    )
     const [small] = summaryCharts(mixed(2))
     expect(small).toContain(
       '<summary>Timeline: 2 batches of 4 tasks and 4 single tasks on 4 workers, ' +

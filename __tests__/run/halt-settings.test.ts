@@ -118,3 +118,30 @@ describe('describeLimits', () => {
     )
   })
 })
+
+describe('describeLimits under batches', () => {
+  it('says that fail-fast and stop-on-success count batches', () => {
+    const limits = settings({ stopOnSuccess: 3, timeoutMs: 5000 })
+    expect(describeLimits(limits, 2, true)).toBe(
+      'fail-fast: after 2 batches, cancel, timeout: 5.0s, stop-on-success: 3 batches'
+    )
+    expect(describeLimits(settings({ stopOnSuccess: 1 }), 1, true)).toBe(
+      'fail-fast: after 1 batch, cancel, timeout: none, stop-on-success: 1 batch'
+    )
+  })
+})
+
+describe('haltPolicies under batches', () => {
+  it('gives fail-fast the batch sizes, so its halt counts the items too', async () => {
+    const policies = haltPolicies(settings(), 1, new AbortController().signal, () => 3)
+    const { halt } = await runTasks(
+      [0, 1],
+      async () => ({ status: TaskStatus.Failure, value: 0 }),
+      {
+        concurrency: 1,
+        policies
+      }
+    )
+    expect(halt?.message).toBe('fail-fast: 1 batch did not succeed (3 items)')
+  })
+})

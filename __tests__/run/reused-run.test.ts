@@ -152,6 +152,14 @@ describe('dryRun with reused items', () => {
   })
 })
 
+describe('dryRun of one item', () => {
+  it('counts one item in the singular', async () => {
+    const { plan, printed } = await planFor({ ITEMS: 'a', COMMAND: 'echo {}' })
+    dryRun(plan, 4, 'bash')
+    expect(printed.join('')).toContain('Dry run: 1 item, nothing is run.')
+  })
+})
+
 describe('doneLine with reused tasks', () => {
   it('counts them after the others', () => {
     const counts = {

@@ -7,6 +7,9 @@ import { prepareRun } from '../../src/plan/prepare.js'
 import { doneLine, runItems } from '../../src/run/run-items.js'
 import { AfterEachTask } from '../../src/run/task-observer.js'
 import { runOnRunner } from '../helpers/runner-model.js'
+import { batchRecords, record } from '../helpers/records.js'
+import { countStatuses } from '../../src/model/run-report.js'
+import { TaskStatus } from '../../src/model/task-status.js'
 
 const saved = { ...process.env }
 
@@ -64,6 +67,42 @@ describe('doneLine', () => {
     expect(doneLine(1500, counts)).toBe('Done in 1.5s: 3 succeeded, 1 timed out, 2 skipped.')
     expect(doneLine(20, { ...counts, succeeded: 0, timedOut: 0, skipped: 0 })).toBe(
       'Done in 20ms: no tasks.'
+    )
+  })
+})
+
+describe('doneLine under batches', () => {
+  it('says how many batches the items of each count were in; reused items are in none', () => {
+    const records = [
+      ...batchRecords(
+        1,
+        [
+          [0, 'a.ts'],
+          [1, 'b.ts']
+        ],
+        TaskStatus.Success
+      ),
+      ...batchRecords(
+        2,
+        [
+          [2, 'c.ts'],
+          [3, 'd.ts']
+        ],
+        TaskStatus.Success
+      ),
+      ...batchRecords(
+        3,
+        Array.from({ length: 10 }, (_, i) => [4 + i, `f${i}.ts`] as const),
+        TaskStatus.Failure
+      ),
+      record(14, 'r.ts', TaskStatus.Reused)
+    ]
+    expect(doneLine(1500, countStatuses(records), records)).toBe(
+      'Done in 1.5s: 4 succeeded (2 batches), 10 failed (1 batch), 1 reused.'
+    )
+    // Without batches the same counts read as before.
+    expect(doneLine(1500, countStatuses(records))).toBe(
+      'Done in 1.5s: 4 succeeded, 10 failed, 1 reused.'
     )
   })
 })

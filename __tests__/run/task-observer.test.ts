@@ -92,6 +92,21 @@ describe('task observers', () => {
     )
   })
 
+  it('Progress under batches counts batches, and the items of those done apart', () => {
+    // Batches of 3, 3 and 2 items, then one reused item.
+    const progress = new Progress(4, 1, [3, 3, 2, 1])
+    progress.settled({ index: 3, status: TaskStatus.Reused, value: record(3, TaskStatus.Reused) })
+    for (let task = 0; task < 3; task++) progress.started()
+    progress.settled(ran(1, TaskStatus.Success))
+    progress.stop()
+    const state = progress.state()
+    expect(state).toMatchObject({ done: 1, total: 3, running: 2, items: { done: 3, total: 8 } })
+    expect(progressLine({ ...state, elapsedMs: 30_000 })).toBe(
+      'Progress: 1/3 batches done (3/8 items; 1 more item reused), 0 not succeeded, 2 running, ' +
+        '30.0s elapsed, about 1m 00s left'
+    )
+  })
+
   it('FirstFailure keeps the first task that did not succeed', () => {
     const first = new FirstFailure()
     first.settled(ran(0, TaskStatus.Success))

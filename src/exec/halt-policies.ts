@@ -20,34 +20,73 @@ export interface Tally {
  * the run ends.
  */
 export interface HaltPolicy {
-  onSettled?(status: TaskStatus, tally: Tally): HaltRequest | undefined
+  onSettled?(status: TaskStatus, tally: Tally, index: number): HaltRequest | undefined
   start?(halt: (request: HaltRequest) => void): () => void
 }
 
-/** Halts once `limit` tasks have ended other than `success` (fail-fast). */
+/**
+ * How many items each task holds, by its index, when tasks are batches of items (`batch-size`);
+ * a halt then counts batches and says how many items they held.
+ */
+export type BatchSizes = (index: number) => number
+
+/** Counts the items of the batches that ended one way, to say them next to the batches. */
+class ItemTally {
+  private items = 0
+
+  constructor(private readonly sizes: BatchSizes) {}
+
+  /** Adds the task's items when `counts`, and returns the items so far. */
+  add(index: number, counts: boolean): number {
+    if (counts) this.items += this.sizes(index)
+    return this.items
+  }
+}
+
+/** `2 tasks`, or under batches `2 batches` and, after the verb, `(4 items)`. */
+function halted(count: number, verb: string, items: number | undefined): string {
+  if (items === undefined) return `${count} ${count === 1 ? 'task' : 'tasks'} ${verb}`
+  const batches = `${count} ${count === 1 ? 'batch' : 'batches'}`
+  return `${batches} ${verb} (${items} ${items === 1 ? 'item' : 'items'})`
+}
+
+/** Halts once `limit` tasks (or batches) have ended other than `success` (fail-fast). */
 export class FailFast implements HaltPolicy {
+  private readonly items: ItemTally | undefined
+
   constructor(
     private readonly limit: number,
-    private readonly mode: HaltMode = HaltMode.Cancel
-  ) {}
+    private readonly mode: HaltMode = HaltMode.Cancel,
+    sizes?: BatchSizes
+  ) {
+    this.items = sizes === undefined ? undefined : new ItemTally(sizes)
+  }
 
-  onSettled(_status: TaskStatus, { failed }: Tally): HaltRequest | undefined {
+  onSettled(status: TaskStatus, { failed }: Tally, index = 0): HaltRequest | undefined {
+    const unsuccessful = status !== TaskStatus.Success && status !== TaskStatus.Reused
+    const items = this.items?.add(index, unsuccessful && status !== TaskStatus.Skipped)
     if (failed < this.limit) return undefined
-    const what = `${failed} ${failed === 1 ? 'task' : 'tasks'} did not succeed`
+    const what = halted(failed, 'did not succeed', items)
     return { reason: new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode: this.mode }
   }
 }
 
-/** Halts once `count` tasks have succeeded (stop-on-success). */
+/** Halts once `count` tasks (or batches) have succeeded (stop-on-success). */
 export class StopOnSuccess implements HaltPolicy {
+  private readonly items: ItemTally | undefined
+
   constructor(
     private readonly count: number,
-    private readonly mode: HaltMode = HaltMode.Cancel
-  ) {}
+    private readonly mode: HaltMode = HaltMode.Cancel,
+    sizes?: BatchSizes
+  ) {
+    this.items = sizes === undefined ? undefined : new ItemTally(sizes)
+  }
 
-  onSettled(_status: TaskStatus, { succeeded }: Tally): HaltRequest | undefined {
+  onSettled(status: TaskStatus, { succeeded }: Tally, index = 0): HaltRequest | undefined {
+    const items = this.items?.add(index, status === TaskStatus.Success)
     if (succeeded < this.count) return undefined
-    const what = `${succeeded} ${succeeded === 1 ? 'task' : 'tasks'} succeeded`
+    const what = halted(succeeded, 'succeeded', items)
     return { reason: new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode: this.mode }
   }
 }

@@ -217,7 +217,7 @@ class Scheduler<T, R> {
     this.slots.release(slot)
     this.count(outcome.status)
     this.settle(outcome)
-    this.askPolicies(outcome.status)
+    this.askPolicies(outcome.status, index)
     this.launch()
   }
 
@@ -239,10 +239,10 @@ class Scheduler<T, R> {
   }
 
   /** Halts on the first policy that asks to, as long as the run has not halted yet. */
-  private askPolicies(status: TaskStatus): void {
+  private askPolicies(status: TaskStatus, index: number): void {
     for (const policy of this.options.policies ?? []) {
       if (this.halt !== undefined) return
-      const request = policy.onSettled?.(status, this.tally)
+      const request = policy.onSettled?.(status, this.tally, index)
       if (request !== undefined) this.haltRun(request)
     }
   }

@@ -11,20 +11,30 @@ export interface ProgressState {
   elapsedMs: number
   /** Tasks reused from an earlier run: said apart, as they take no time. */
   reused?: number
+  /**
+   * Under `batch-size` the tasks are batches: how many of their items are done, of how many;
+   * the line then says which count is which.
+   */
+  items?: { done: number; total: number }
 }
 
 /**
- * One progress line: done/total of the tasks that run, failures, running, elapsed and an
- * estimate of the time left from the pace so far (omitted until something has finished).
+ * One progress line: done/total of the tasks that run (under batches, of the batches and then of
+ * their items), failures, running, elapsed and an estimate of the time left from the pace so far
+ * (omitted until something has finished).
  */
 export function progressLine(state: ProgressState): string {
-  const { done, total, failed, running, elapsedMs, reused = 0 } = state
+  const { done, total, failed, running, elapsedMs, reused = 0, items } = state
   const left = total - done
   const estimate =
     done > 0 && left > 0 ? `, about ${formatDuration((elapsedMs / done) * left)} left` : ''
-  const besides = reused > 0 ? ` (${reused} more reused)` : ''
+  const progress =
+    items === undefined
+      ? `${done}/${total} done${reused > 0 ? ` (${reused} more reused)` : ''}`
+      : `${done}/${total} ${total === 1 ? 'batch' : 'batches'} done (${items.done}/${items.total} items` +
+        `${reused > 0 ? `; ${reused} more ${reused === 1 ? 'item' : 'items'} reused` : ''})`
   return (
-    `Progress: ${done}/${total} done${besides}, ${failed} not succeeded, ${running} running, ` +
+    `Progress: ${progress}, ${failed} not succeeded, ${running} running, ` +
     `${formatDuration(elapsedMs)} elapsed${estimate}`
   )
 }

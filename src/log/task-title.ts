@@ -1,5 +1,6 @@
 import { formatDuration } from '../model/duration.js'
 import { type Item } from '../model/item.js'
+import { batchName } from '../model/batch-title.js'
 import { itemLabel } from '../model/labels.js'
 import { processEnd, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
@@ -12,23 +13,9 @@ export function taskTitle(index: number, item: Item, max = 80): string {
   return `#${index + 1} ${itemLabel(item, max)}`
 }
 
-/**
- * How the log names a batch: its number and its first items, `Batch 3 (a.ts, b.ts, c.ts and 47
- * more)`, at most three named (each cut to 40 characters) and fewer when the title would be longer
- * than `max`, the last one left then cut.
- */
+/** How the log names a batch: as every report names it (batchName). */
 export function batchTitle(number: number, items: readonly Item[], max = 120): string {
-  const title = (named: number, width: number): string => {
-    const labels = items.slice(0, named).map(item => itemLabel(item, width))
-    const more = items.length - named
-    return `Batch ${number} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`
-  }
-  let named = Math.min(3, items.length)
-  while (named > 1 && [...title(named, 40)].length > max) named--
-  const text = title(named, 40)
-  const over = [...text].length - max
-  // One name left and still too long: that name gives way, never the count.
-  return over > 0 ? title(named, Math.max(1, 40 - over)) : text
+  return batchName(number, items, max)
 }
 
 /**

@@ -1,3 +1,4 @@
+import { batchName } from './batch-title.js'
 import { itemLabel } from './labels.js'
 import { type MergeInfo, type RunReport } from './run-report.js'
 import { type TaskRecord } from './task-record.js'
@@ -8,10 +9,6 @@ import { type TaskRecord } from './task-record.js'
  */
 export type CommandRun = readonly [TaskRecord, ...TaskRecord[]]
 
-/** How many items a batch's name lists before saying how many more there are. */
-const NAMED_MEMBERS = 3
-/** Longest label of each item a batch's name lists. */
-const MEMBER_CHARS = 40
 /** Longest name of a batch. */
 const BATCH_NAME_CHARS = 120
 
@@ -104,25 +101,17 @@ export function batchCount(report: Pick<RunReport, 'records' | 'merged'>): numbe
 }
 
 /**
- * How a batch is named, as the log titles it: its number and its first items, `Batch 3 (a.ts,
- * b.ts, c.ts and 47 more)`, at most three named (each cut to 40 characters) and fewer when the
- * name would be longer than `max`, the last one left then cut; a record without a batch by its
- * item's label.
+ * How a batch is named, as the log titles it (batchName): `Batch 3 (a.ts, b.ts, c.ts and 47
+ * more)`; a record without a batch by its item's label.
  */
 export function commandRunName(run: CommandRun, max = BATCH_NAME_CHARS): string {
   const first = run[0]
   if (first.batch === undefined) return itemLabel(first.item, max)
-  const name = (named: number, width: number): string => {
-    const labels = run.slice(0, named).map(record => itemLabel(record.item, width))
-    const more = run.length - named
-    return `Batch ${first.batch} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`
-  }
-  let named = Math.min(NAMED_MEMBERS, run.length)
-  while (named > 1 && [...name(named, MEMBER_CHARS)].length > max) named--
-  const text = name(named, MEMBER_CHARS)
-  const over = [...text].length - max
-  // One name left and still too long: that name gives way, never the count.
-  return over > 0 ? name(named, Math.max(1, MEMBER_CHARS - over)) : text
+  return batchName(
+    first.batch,
+    run.map(record => record.item),
+    max
+  )
 }
 
 /** What a share of a batch's time is taken from: a record's batch, slot and duration. */

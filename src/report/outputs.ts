@@ -1,7 +1,7 @@
 import * as core from '../action/actions-core.js'
 import { Outputs } from '../action/action-yml.js'
 import { monotonicMs } from '../model/duration.js'
-import { commandRunName, commandRuns, type CommandRun } from '../model/batch-runs.js'
+import { batchCount, commandRunName, commandRuns, type CommandRun } from '../model/batch-runs.js'
 import { distinctLabels } from '../model/labels.js'
 import { count, counted } from '../model/words.js'
 import { failedItems, jsonArrayWithin, publicResult } from './results.js'
@@ -109,11 +109,28 @@ export function failureMessage(report: RunReport): string | undefined {
   const unannotated = failedRuns(report)
     .slice(MAX_TASK_ANNOTATIONS)
     .reduce((sum, run) => sum + run.length, 0)
-  const note = unannotated > 0 ? ` (${count(unannotated)} not annotated; see the job summary)` : ''
   const list = named.length > 0 ? `: ${named.join(', ')}${more}` : ''
+  const unsuccessful = count(failures.length + withoutResult)
+  const batches = batchCount(report)
+  if (batches === 0) {
+    const note =
+      unannotated > 0 ? ` (${count(unannotated)} not annotated; see the job summary)` : ''
+    return (
+      `${unsuccessful} of ${counted(counts.total, 'task')} did not succeed ` +
+      `(${parts.join(', ')})${list}.${note}`
+    )
+  }
+  // Under batch-size the counts are of items, and the batches they ran in are said apart.
+  const runs = commandRuns(failures, report)
+  const failedBatches = runs.filter(run => run[0].batch !== undefined).length
+  // A merge of batched and unbatched results: the items that ran alone are said apart.
+  const single = runs.length - failedBatches
+  const alone = single === 0 ? '' : ` and ${counted(single, 'single task')}`
+  const note =
+    unannotated > 0 ? ` (${counted(unannotated, 'item')} not annotated; see the job summary)` : ''
   return (
-    `${count(failures.length + withoutResult)} of ${counted(counts.total, 'task')} did not succeed ` +
-    `(${parts.join(', ')})${list}.${note}`
+    `${unsuccessful} of ${counted(counts.total, 'item')} did not succeed (${parts.join(', ')}), ` +
+    `in ${count(failedBatches)} of ${counted(batches, 'batch', 'batches')}${alone}${list}.${note}`
   )
 }
 

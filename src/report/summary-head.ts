@@ -1,6 +1,6 @@
 import { formatDuration } from '../model/duration.js'
 import { HaltKind } from '../model/halt.js'
-import { batchCount } from '../model/batch-runs.js'
+import { batchCount, commandRuns } from '../model/batch-runs.js'
 import { distinctLabels } from '../model/labels.js'
 import { type RunReport } from '../model/run-report.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
@@ -97,12 +97,14 @@ function describeCounts(
   label: (record: TaskRecord) => string
 ): string {
   const { counts } = report
+  const batched = batchCount(report) > 0
   const named = (status: TaskStatus, total: number): string => {
     if (total === 0) return ''
-    const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}`
+    const records = report.records.filter(record => record.status === status)
+    const batches = batched ? batchesOf(report, records) : ''
+    const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}${batches}`
     if (!isUnsuccessful(status)) return text
     if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes) return text
-    const records = report.records.filter(record => record.status === status)
     return `${text}: ${nameList(records, label)}`
   }
   return [
@@ -116,6 +118,20 @@ function describeCounts(
   ]
     .filter(part => part !== '')
     .join(' · ')
+}
+
+/**
+ * Under `batch-size`, how many batches the records were in, ` (1 batch)`, so that ten items of one
+ * failed batch do not read as ten failed commands; '' for records in no batch (reused ones).
+ */
+function batchesOf(report: RunReport, records: readonly TaskRecord[]): string {
+  const runs = commandRuns(records, report)
+  const batches = runs.filter(run => run[0].batch !== undefined).length
+  if (batches === 0) return ''
+  // A merge of batched and unbatched results: the items that ran alone are said apart.
+  const single = runs.length - batches
+  const alone = single === 0 ? '' : ` and ${counted(single, 'single task')}`
+  return ` (${counted(batches, 'batch', 'batches')}${alone})`
 }
 
 /** The first `max` tasks' names, each with its note, then how many more there are; HTML. */

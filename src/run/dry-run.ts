@@ -20,7 +20,7 @@ export function dryRun(
 ): RunReport {
   const total = plan.prepared.length
   if (plan.batches !== undefined) return dryRunBatches(plan, maxWorkers, shell, batchSize)
-  core.info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`)
+  core.info(`Dry run: ${counted(total, plan.needs ? 'task' : 'item')}, nothing is run.`)
   const records = plan.prepared.map((prepared, index) => {
     const needs = prepared.needs?.length
       ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`

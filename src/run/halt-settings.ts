@@ -4,6 +4,7 @@ import {
   FailFast,
   StopOnSuccess,
   TotalTimeout,
+  type BatchSizes,
   type HaltPolicy
 } from '../exec/halt-policies.js'
 import { type Outcome } from '../exec/scheduler.js'
@@ -15,16 +16,20 @@ import { batchTitle } from '../log/task-title.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { STATUS_WORDS } from '../model/task-status.js'
 
-/** The halt policies the execution settings ask for, in the order the scheduler asks them. */
+/**
+ * The halt policies the execution settings ask for, in the order the scheduler asks them;
+ * `batchSizes` when the tasks are batches, whose halts then say how many items they held.
+ */
 export function haltPolicies(
   settings: ExecutionSettings,
   maxFailures: number | undefined,
-  cancellation: AbortSignal
+  cancellation: AbortSignal,
+  batchSizes?: BatchSizes
 ): HaltPolicy[] {
   const policies: HaltPolicy[] = []
-  if (maxFailures) policies.push(new FailFast(maxFailures, settings.failFastMode))
+  if (maxFailures) policies.push(new FailFast(maxFailures, settings.failFastMode, batchSizes))
   if (settings.stopOnSuccess) {
-    policies.push(new StopOnSuccess(settings.stopOnSuccess, settings.failFastMode))
+    policies.push(new StopOnSuccess(settings.stopOnSuccess, settings.failFastMode, batchSizes))
   }
   policies.push(new Cancellation(cancellation))
   if (settings.totalTimeoutMs !== undefined)
@@ -54,16 +59,27 @@ export function failureLimit(
   return Math.max(1, Math.ceil((total * threshold.percent) / 100))
 }
 
-/** The limits part of the "Running N items" line. */
+/**
+ * The limits part of the "Running N items" line; under `batches` the halts count batches and say
+ * so (`after 2 batches`).
+ */
 export function describeLimits(
   settings: ExecutionSettings,
-  maxFailures: number | undefined
+  maxFailures: number | undefined,
+  batches = false
 ): string {
+  const unit = (count: number): string => (batches ? ` ${count === 1 ? 'batch' : 'batches'}` : '')
+  const failFast =
+    maxFailures === undefined
+      ? 'off'
+      : `after ${maxFailures}${unit(maxFailures)}, ${settings.failFastMode}`
   const parts = [
-    `fail-fast: ${maxFailures === undefined ? 'off' : `after ${maxFailures}, ${settings.failFastMode}`}`,
+    `fail-fast: ${failFast}`,
     `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}`
   ]
-  if (settings.stopOnSuccess !== undefined) parts.push(`stop-on-success: ${settings.stopOnSuccess}`)
+  const { stopOnSuccess } = settings
+  if (stopOnSuccess !== undefined)
+    parts.push(`stop-on-success: ${stopOnSuccess}${unit(stopOnSuccess)}`)
   if (settings.totalTimeoutMs !== undefined) {
     parts.push(`total-timeout: ${formatDuration(settings.totalTimeoutMs)}`)
   }

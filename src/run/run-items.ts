@@ -6,6 +6,7 @@ import { formatDuration } from '../model/duration.js'
 import { itemLabel } from '../model/labels.js'
 import { countStatuses, type RunReport, type StatusCounts } from '../model/run-report.js'
 import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
+import { type TaskRecord } from '../model/task-record.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { streamSink } from '../log/task-log.js'
 import {
@@ -62,7 +63,7 @@ export async function runItems(
   try {
     result = await runTasks(prepared, commandTask(resources.taskOptions(settings)), {
       concurrency: workers,
-      policies: haltPolicies(settings, maxFailures, cancellation),
+      policies: haltPolicies(settings, maxFailures, cancellation, batchSizes(units)),
       needs: units.needs,
       priorities: units.priorities,
       name: index => itemLabel((prepared[index] as PreparedItem).item, 60),
@@ -81,7 +82,7 @@ export async function runItems(
   const records = plan.batches === undefined ? unitRecords : batchRecords.expandAll(unitRecords)
   const counts = countStatuses(records)
   const durationMs = Date.now() - resources.progress.startedAt
-  core.info(doneLine(durationMs, counts))
+  core.info(doneLine(durationMs, counts, plan.batches === undefined ? undefined : records))
   const haltReason = describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared)
   // Said in the log too, not only in the summary: why tasks were cancelled or never started.
   if (haltReason !== null) core.info(`Halted early: ${haltReason}.`)
@@ -95,6 +96,12 @@ export async function runItems(
     haltKind: result.halt?.kind ?? null,
     ...(plan.batches === undefined ? {} : { batchSize: settings.batchSize })
   }
+}
+
+/** Under `batch-size`, how many items each scheduler task holds (a reused item, one). */
+function batchSizes(units: RunPlan): ((index: number) => number) | undefined {
+  if (units.batches === undefined) return undefined
+  return index => units.prepared[index]?.batch?.members.length ?? 1
 }
 
 /** What prints a line as tasks start and end: skipped tasks, and debug lines when asked for. */
@@ -125,15 +132,21 @@ function runningLine(
     plan.batches === undefined ? '' : ` ${describeBatches(plan.batches.length, settings.batchSize)}`
   return (
     `Running ${count}${batches} on ${workers} ` +
-    `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`
+    `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures, plan.batches !== undefined)}).`
   )
 }
 
 /**
  * The line that closes a run: how long it took and how the tasks ended, zero counts left out;
- * no time when every task was reused.
+ * no time when every task was reused. Under `batch-size`, `batched` holds the items' records and
+ * each count of items says how many batches they were in: `10 failed (1 batch)`.
  */
-export function doneLine(durationMs: number, counts: StatusCounts): string {
+export function doneLine(
+  durationMs: number,
+  counts: StatusCounts,
+  batched?: readonly TaskRecord[]
+): string {
+  const batches = batched === undefined ? undefined : batchesByStatus(batched)
   const ended: [number, TaskStatus][] = [
     [counts.succeeded, TaskStatus.Success],
     [counts.failed, TaskStatus.Failure],
@@ -144,9 +157,26 @@ export function doneLine(durationMs: number, counts: StatusCounts): string {
   ]
   const said = ended
     .filter(([count]) => count > 0)
-    .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`)
+    .map(([count, status]) => `${count} ${STATUS_WORDS[status]}${inBatches(batches?.get(status))}`)
   // When every task was reused nothing ran: a time would only be the bookkeeping's.
   if (counts.total > 0 && counts.reused === counts.total)
     return `Done: nothing ran, ${said.join(', ')}.`
   return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`
+}
+
+/** How many batches the records of each status were in (records without a batch count in none). */
+function batchesByStatus(records: readonly TaskRecord[]): Map<TaskStatus, number> {
+  const numbers = new Map<TaskStatus, Set<number>>()
+  for (const { status, batch } of records) {
+    if (batch === undefined) continue
+    const seen = numbers.get(status) ?? new Set<number>()
+    numbers.set(status, seen.add(batch))
+  }
+  return new Map([...numbers].map(([status, seen]) => [status, seen.size]))
+}
+
+/** ` (1 batch)`, ` (3 batches)`, or '' for none. */
+function inBatches(batches: number | undefined): string {
+  if (batches === undefined || batches === 0) return ''
+  return ` (${batches} ${batches === 1 ? 'batch' : 'batches'})`
 }

@@ -9,6 +9,7 @@ import { type BatchTitles, type LogSink, TaskLog } from '../log/task-log.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { batchTitle } from '../log/task-title.js'
+import { batchShortName } from '../model/batch-title.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { JobLog } from './job-log.js'
 import { Progress } from './task-lines.js'
@@ -43,7 +44,8 @@ export class RunResources {
     this.jobLog = new JobLog(workDirectory, expand)
     // From here on every line of ours goes through the task log, between tasks' output.
     core.routeLog(text => this.log.own(text))
-    this.progress = new Progress(total, plan.reused?.size ?? 0)
+    const batchSizes = plan.batches && plan.prepared.map(unit => unit.batch?.members.length ?? 1)
+    this.progress = new Progress(total, plan.reused?.size ?? 0, batchSizes)
     this.stepFiles = new StepFiles(stepFileTargets(process.env))
     const launchers = sharedLaunchers()
     launchers.expect(total, workers)
@@ -106,7 +108,7 @@ function batchTitles(plan: RunPlan): Map<number, BatchTitles> {
     const items = batch.members.map(member => member.item)
     titles.set(index, {
       group: batchTitle(batch.number, items),
-      prefix: batchTitle(batch.number, items, 60)
+      prefix: batchShortName(batch.number)
     })
   }
   return titles

@@ -22,13 +22,19 @@ export class Progress implements TaskObserver {
   private done = 0
   private unsuccessful = 0
   private running = 0
+  /** Items of the batches done, under `batch-size`. */
+  private itemsDone = 0
   /** Stops the progress lines. */
   readonly stop: () => void
 
-  /** `total` counts every item, `reused` those of them settled before the run. */
+  /**
+   * `total` counts every task, `reused` those of them settled before the run; `batchSizes` under
+   * `batch-size`: each task's items, by its index (a reused item is a task of one).
+   */
   constructor(
     private readonly total: number,
-    private readonly reused = 0
+    private readonly reused = 0,
+    private readonly batchSizes?: readonly number[]
   ) {
     this.stop = startProgress(PROGRESS_INTERVAL_MS, () => this.state(), core.info)
   }
@@ -41,8 +47,15 @@ export class Progress implements TaskObserver {
       failed: this.unsuccessful,
       running: this.running,
       elapsedMs: Date.now() - this.startedAt,
-      reused: this.reused
+      reused: this.reused,
+      ...(this.batchSizes === undefined ? {} : { items: this.itemCounts(this.batchSizes) })
     }
+  }
+
+  /** Items done of the items that run (every item but the reused ones). */
+  private itemCounts(sizes: readonly number[]): { done: number; total: number } {
+    const items = sizes.reduce((sum, size) => sum + size, 0)
+    return { done: this.itemsDone, total: items - this.reused }
   }
 
   started(): void {
@@ -53,6 +66,7 @@ export class Progress implements TaskObserver {
     // A reused task was done before the run began: it is no part of this run's pace.
     if (outcome.status === TaskStatus.Reused) return
     this.done++
+    this.itemsDone += this.batchSizes?.[outcome.index] ?? 1
     if (outcome.slot !== undefined) this.running--
     if (isUnsuccessful(outcome.status)) this.unsuccessful++
   }
