@@ -126,6 +126,23 @@ describe('batch-size through dist/index.js', () => {
     }
   }, 60_000)
 
+  it('refuses a batch command the items would not reach, before anything runs', async () => {
+    for (const [shell, command, size] of [
+      ['bash', 'touch ran-{#}', '2'],
+      ['sh', 'touch ran-{#}.txt', 'auto'],
+      ['none', 'touch ran', '2']
+    ] as const) {
+      const run = await runAction({ items: 'a\nb', command, shell, 'batch-size': size })
+      expect(run.code).toBe(1)
+      expect(run.log).toContain(
+        `::error::Invalid command '${command}': with batch-size ${size} it has no placeholder ` +
+          `for the items of a batch, which would not reach it. Expected {} where the items go, ` +
+          `e.g. '${command} {}'.`
+      )
+      expect(readdirSync(run.dir).filter(name => name.startsWith('ran'))).toEqual([])
+    }
+  }, 60_000)
+
   it('gives every item of a failed batch its status, exit code and batch; counts count items', async () => {
     const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
     const run = await runAction({
