@@ -308,7 +308,7 @@ describe('batch-size through dist/index.js', () => {
     // One worker: the order the batches start in is the order of the lines.
     const run = await runAction({
       items,
-      command: `echo {#} >> ${out}/order`,
+      command: `: {}; echo {#} >> ${out}/order`,
       'batch-size': '2',
       'max-workers': '1',
       history
