@@ -126,6 +126,23 @@ describe('batch-size through dist/index.js', () => {
     }
   }, 60_000)
 
+  it('refuses a batch command the items would not reach, before anything runs', async () => {
+    for (const [shell, command, size] of [
+      ['bash', 'touch ran-{#}', '2'],
+      ['sh', 'touch ran-{#}.txt', 'auto'],
+      ['none', 'touch ran', '2']
+    ] as const) {
+      const run = await runAction({ items: 'a\nb', command, shell, 'batch-size': size })
+      expect(run.code).toBe(1)
+      expect(run.log).toContain(
+        `::error::Invalid command '${command}': with batch-size ${size} it has no placeholder ` +
+          `for the items of a batch, which would not reach it. Expected {} where the items go, ` +
+          `e.g. '${command} {}'.`
+      )
+      expect(readdirSync(run.dir).filter(name => name.startsWith('ran'))).toEqual([])
+    }
+  }, 60_000)
+
   it('gives every item of a failed batch its status, exit code and batch; counts count items', async () => {
     const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
     const run = await runAction({
@@ -229,6 +246,55 @@ describe('batch-size through dist/index.js', () => {
     expect(results(plain.outputs).filter(r => r.batch === 1)).toHaveLength(4)
   }, 90_000)
 
+  it('keeps a slow item slow in the history through a batched run, and auto puts it apart next', async () => {
+    const items = ['i1', 'i2', 'slow', 'i4', 'i5', 'i6', 'i7', 'i8']
+    const sleep = (word: string): string => `[ ${word} = slow ] && sleep 2 || sleep 0.2`
+    const carry = (run: { dir: string; outputs: Record<string, string> }): string => {
+      const path = join(run.dir, 'history.json')
+      writeFileSync(path, readFileSync(run.outputs['history-file'] as string))
+      return path
+    }
+    const durations = (run: { outputs: Record<string, string> }): Map<string, number> => {
+      const file = JSON.parse(readFileSync(run.outputs['history-file'] as string, 'utf8')) as {
+        items: Record<string, { results: { ms: number }[] }>
+      }
+      return new Map(
+        Object.entries(file.items).map(([key, entry]) => [key, entry.results.at(-1)!.ms])
+      )
+    }
+    // One item per command: `slow` takes 2 s, the others 0.2 s.
+    const alone = await runAction({
+      items: items.join('\n'),
+      command: sleep('{}'),
+      'max-workers': '2'
+    })
+    expect(alone.code).toBe(0)
+    // Batches of two: slow shares one with i4, which takes 2.2 s.
+    const batched = await runAction({
+      items: items.join('\n'),
+      command: `for f in {}; do ${sleep('"$f"')}; done`,
+      'batch-size': '2',
+      'max-workers': '2',
+      history: carry(alone)
+    })
+    expect(batched.code).toBe(0)
+    expect(results(batched.outputs).find(r => r.item === 'slow')?.batch).toBe(2)
+    const learned = durations(batched)
+    // Its share stays about ten times i4's, not half the batch each.
+    expect(learned.get('slow')).toBeGreaterThan(5 * (learned.get('i4') as number))
+    const out = mkdtempSync(join(tmpdir(), 'parallel-exec-batches-out-'))
+    const next = await runAction({
+      items: items.join('\n'),
+      command: `node ${scripts}/dump.mjs ${out} {#} {}`,
+      'batch-size': 'auto',
+      'max-workers': '2',
+      history: carry(batched)
+    })
+    expect(next.code).toBe(0)
+    const argvs = [...seenBatches(out).values()].map(seen => seen.argv)
+    expect(argvs.find(argv => argv.includes('slow'))).toEqual(['slow'])
+  }, 90_000)
+
   it('starts the batch with the longest known time first', async () => {
     const items = 'a\nb\nc\nd'
     // a takes 0.5 s and c 1 s: batch 2 (c, d) is the longer, though a is longer than b.
@@ -243,7 +309,7 @@ describe('batch-size through dist/index.js', () => {
     // One worker: the order the batches start in is the order of the lines.
     const run = await runAction({
       items,
-      command: `echo {#} >> ${out}/order`,
+      command: `: {}; echo {#} >> ${out}/order`,
       'batch-size': '2',
       'max-workers': '1',
       history

@@ -42,8 +42,8 @@ export function record(
 
 /**
  * The records of one batch, one per member (`[index, item]`, in input order), as a run writes
- * them: each has the batch's status, exit code, times, slot, attempts, output and command, and
- * `batch`; what the command wrote to its step files is on the first member only.
+ * them: each has the batch's status, exit code, times, slot, attempts and output, and `batch`;
+ * the command, and what it wrote to its step files, are on the first member only.
  */
 export function batchRecords(
   batch: number,
@@ -63,6 +63,7 @@ export function batchRecords(
     index,
     item,
     batch,
+    command: position === 0 ? shared.command : '',
     outputs: position === 0 ? shared.outputs : {},
     summary: position === 0 ? shared.summary : ''
   }))

@@ -221,6 +221,18 @@ describe('every bad-input error names its input', () => {
       "Invalid batch-size '0'. Expected a whole number of at least 1, or auto."
     ],
     [
+      'a batch command without a placeholder for its items',
+      { items: 'a.ts\nb.ts', command: 'npx eslint', 'batch-size': 'auto' },
+      {},
+      "Invalid command 'npx eslint': with batch-size auto it has no placeholder for the items of a batch, which would not reach it. Expected {} where the items go, e.g. 'npx eslint {}'."
+    ],
+    [
+      'a batch command with only {#} and {%}',
+      { items: 'a\nb', command: 'echo {#} {%}', 'batch-size': '2', shell: 'none' },
+      {},
+      "Invalid command 'echo {#} {%}': with batch-size 2 it has no placeholder for the items of a batch, which would not reach it. Expected {} where the items go, e.g. 'echo {#} {%} {}'."
+    ],
+    [
       'a matrix dimension that is not a list',
       { matrix: 'os: linux', command: 'echo {os}' },
       {},
@@ -404,5 +416,19 @@ describe('inputs that do not go together', () => {
     }
     for (const name of ['INPUT_ITEMS', 'INPUT_COMMAND']) delete process.env[name]
     await expect(check({ tasks: 'a: echo', 'batch-size': '1' })).resolves.toBeDefined()
+  })
+
+  it('takes a batch command with any placeholder of the items, and one without under batch-size 1', async () => {
+    const items = '{"name":"a/b.ts"}\n{"name":"c/d.ts"}'
+    for (const command of ['lint {.}', 'lint {/}', 'lint {//}', 'lint {/.}', 'lint {name}']) {
+      for (const shell of ['bash', 'none']) {
+        await expect(check({ items, command, shell, 'batch-size': '2' })).resolves.toBeDefined()
+      }
+    }
+    const lists = { items: '[["a.ts", 1], ["b.ts", 2]]', command: 'lint {1}', 'batch-size': 'auto' }
+    await expect(check(lists)).resolves.toBeDefined()
+    await expect(
+      check({ items: 'a', command: 'echo hi', 'batch-size': '1' })
+    ).resolves.toBeDefined()
   })
 })

@@ -67,6 +67,17 @@ describe('formBatches', () => {
     expect(loads).toEqual([10, 11])
   })
 
+  it('keeps neighbouring items together when every estimate ties, as without durations', () => {
+    // LPT would deal tied items round-robin: [0, 2, 4, 6, 8] and [1, 3, 5, 7, 9].
+    expect(formBatches(10, 'auto', 2, new Array<number>(10).fill(300))).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6, 7, 8, 9]
+    ])
+    expect(formBatches(10, 'auto', 4, new Array<number>(10).fill(0))).toEqual(
+      formBatches(10, 'auto', 4)
+    )
+  })
+
   it('is the result of assignShards, items in input order inside, batches by first item', () => {
     const next = random(20261207)
     let cases = 0
@@ -74,6 +85,8 @@ describe('formBatches', () => {
       const total = 1 + Math.floor(next() * 40)
       const workers = 1 + Math.floor(next() * 6)
       const estimates = Array.from({ length: total }, () => Math.floor(next() * 1000))
+      // Estimates that all tie are batched as without any (above).
+      if (estimates.every(estimate => estimate === estimates[0])) estimates[0] = 1000
       const batches = formBatches(total, 'auto', workers, estimates)
       expect(flat(batches)).toEqual(Array.from({ length: total }, (_, i) => i))
       expect(batches).toHaveLength(Math.min(workers, total))

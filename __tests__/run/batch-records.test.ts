@@ -56,17 +56,16 @@ describe('memberRecords', () => {
         slot: 1,
         startedAt: failed.startedAt,
         endedAt: failed.endedAt,
-        command: 'lint a.ts b.ts c.ts',
         outputTail: 'c.ts: 1 problem',
         commandDigest: `c${member.index}`,
         sourcesDigest: `s${member.index}`
       })
     }
-    // What the batch wrote to its files is shown once: on its first item.
-    expect(records.map(r => [r.outputs, r.summary])).toEqual([
-      [{ count: '1' }, '## lint'],
-      [{}, ''],
-      [{}, '']
+    // The batch's command and what it wrote to its files are shown once: on its first item.
+    expect(records.map(r => [r.command, r.outputs, r.summary])).toEqual([
+      ['lint a.ts b.ts c.ts', { count: '1' }, '## lint'],
+      ['', {}, ''],
+      ['', {}, '']
     ])
     // `batch` comes right after durationMs, as in the results file.
     expect(Object.keys(records[0]!).slice(5, 7)).toEqual(['durationMs', 'batch'])

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { emptyHistory, historyAfter } from '../../src/model/history.js'
+import { durationsBefore, emptyHistory, historyAfter } from '../../src/model/history.js'
+import { formBatches } from '../../src/plan/batches.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { SkipPassed } from '../../src/inputs/settings.js'
 import { identityMissing, recordRun, reuseLine } from '../../src/run/run-history.js'
-import { record, report } from '../helpers/records.js'
+import { batchRecords, record, report } from '../helpers/records.js'
 
 const RUN = { id: 77, attempt: 1 }
 const KEYS = ['a', 'b', 'c', 'd']
@@ -50,6 +51,72 @@ describe('recordRun', () => {
     expect(durations).toEqual([300, 300, 300, 400])
     // The report keeps the batch's real time on each item.
     expect(batched.records.map(r => r.durationMs)).toEqual([900, 900, 900, 400])
+  })
+
+  it('shares a batch in proportion to what the history knew: a slow item stays slow, and apart', () => {
+    // Ten items, one per command: `slow` took 10 times as long as each of the others.
+    const items = ['slow', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']
+    const alone = items.map((item, index) =>
+      record(index, item, TaskStatus.Success, { durationMs: item === 'slow' ? 2000 : 200 })
+    )
+    const first = historyAfter(
+      emptyHistory(),
+      { identity: { id: 76, attempt: 1 }, at: 1 },
+      alone,
+      items
+    )
+    // A batched run: slow, a and b in one batch of 2,400 ms; the other seven in one of 1,400 ms.
+    const batched = report(
+      [
+        ...batchRecords(
+          1,
+          items.slice(0, 3).map((item, index) => [index, item] as const),
+          TaskStatus.Success,
+          { durationMs: 2400 }
+        ),
+        ...batchRecords(
+          2,
+          items.slice(3).map((item, at) => [at + 3, item] as const),
+          TaskStatus.Success,
+          { durationMs: 1400, slot: 2 }
+        )
+      ],
+      { batchSize: 'auto' }
+    )
+    const { history } = recordRun({ history: first, identity: RUN }, batched, items, {
+      dryRun: false
+    })
+    const learned = durationsBefore(history, 78)
+    const shares = items.map(item => learned.get(item) as number)
+    expect(shares).toEqual([2000, 200, 200, 200, 200, 200, 200, 200, 200, 200])
+    // Each batch's shares add up to its time.
+    expect(shares.slice(0, 3).reduce((sum, ms) => sum + ms)).toBe(2400)
+    expect(shares.slice(3).reduce((sum, ms) => sum + ms)).toBe(1400)
+    // The next `auto` run on 2 workers still puts the slow item in a batch of its own.
+    expect(formBatches(items.length, 'auto', 2, shares)).toEqual([[0], [1, 2, 3, 4, 5, 6, 7, 8, 9]])
+  })
+
+  it('shares a batch evenly when the history does not know every member', () => {
+    const known = [record(0, 'a', TaskStatus.Success, { durationMs: 5000 })]
+    const first = historyAfter(emptyHistory(), { identity: { id: 76, attempt: 1 }, at: 1 }, known, [
+      'a'
+    ])
+    const batched = report(
+      batchRecords(
+        1,
+        [
+          [0, 'a'],
+          [1, 'b']
+        ],
+        TaskStatus.Success,
+        { durationMs: 1000 }
+      ),
+      { batchSize: 2 }
+    )
+    const { history } = recordRun({ history: first, identity: RUN }, batched, KEYS, {
+      dryRun: false
+    })
+    expect(['a', 'b'].map(key => durationsBefore(history, 78).get(key))).toEqual([500, 500])
   })
 
   it('keeps the split of a sharded run on its run entry', () => {

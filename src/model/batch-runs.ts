@@ -118,27 +118,75 @@ export function commandRunName(run: CommandRun, max = BATCH_NAME_CHARS): string 
 type TimedRecord = BatchedRecord & Pick<TaskRecord, 'durationMs'>
 
 /**
- * Each record's share of its command's time: a batch's duration split evenly over its members
- * (rounded, at least 1 ms unless it took none), so that what a later run learns from a batched run is per item, as it
- * batches again; a record without a batch keeps its own duration. Results files keep the batch's
- * whole duration on each member.
+ * Each record's share of its command's time, so that what a later run learns from a batched run
+ * is per item, as it batches again; a record without a batch keeps its own duration. A batch's
+ * duration is split in proportion to its members' earlier durations when `estimateOf` knows them
+ * all (they add up to the batch's time, at least 1 ms each), so that an item known to be slow
+ * stays so; evenly otherwise (rounded, at least 1 ms). A batch that took no time stays at 0.
+ * Results files keep the batch's whole duration on each member.
  */
-export function itemShares(
-  records: readonly TimedRecord[],
-  report: Partial<BatchedReport>
+export function itemShares<R extends TimedRecord>(
+  records: readonly R[],
+  report: Partial<BatchedReport>,
+  estimateOf?: (record: R) => number | undefined
 ): (record: TimedRecord) => number {
   // A merge's files are told by its records' positions: those given when the report has none.
   const keyOf = batchKey({ merged: report.merged, records: report.records ?? records })
-  const members = new Map<string, number>()
+  const members = new Map<string, R[]>()
   for (const record of records) {
     const key = keyOf(record)
-    if (key !== undefined) members.set(key, (members.get(key) ?? 0) + 1)
+    if (key === undefined) continue
+    const batch = members.get(key)
+    if (batch === undefined) members.set(key, [record])
+    else batch.push(record)
+  }
+  const weighted = new Map<string, Map<number, number>>()
+  if (estimateOf !== undefined) {
+    for (const [key, batch] of members) {
+      const estimates = batch.map(estimateOf)
+      if (batch.length < 2 || estimates.some(known => known === undefined)) continue
+      const shares = weightedShares((batch[0] as R).durationMs, estimates as number[])
+      if (shares !== undefined) {
+        weighted.set(key, new Map(batch.map((record, at) => [record.index, shares[at] as number])))
+      }
+    }
   }
   return record => {
     const key = keyOf(record)
-    const count = key === undefined ? 1 : (members.get(key) ?? 1)
+    const count = key === undefined ? 1 : (members.get(key)?.length ?? 1)
     // A batch that took no time (it never started) stays at 0, as a record alone does.
     if (count === 1 || record.durationMs === 0) return record.durationMs
-    return Math.max(1, Math.round(record.durationMs / count))
+    const share = weighted.get(key as string)?.get(record.index)
+    return share ?? Math.max(1, Math.round(record.durationMs / count))
   }
+}
+
+/**
+ * `total` ms split in proportion to `weights` (largest remainders), each at least 1 ms and adding
+ * up to `total`; undefined when that cannot be (no weight, or less than 1 ms a member).
+ */
+export function weightedShares(total: number, weights: readonly number[]): number[] | undefined {
+  const sum = weights.reduce((all, weight) => all + Math.max(0, weight), 0)
+  if (sum <= 0 || total < weights.length) return undefined
+  const exact = weights.map(weight => (total * Math.max(0, weight)) / sum)
+  const shares = exact.map(Math.floor)
+  let left = total - shares.reduce((all, share) => all + share, 0)
+  const byRemainder = exact
+    .map((value, at) => ({ at, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder || a.at - b.at)
+  for (const { at } of byRemainder) {
+    if (left-- <= 0) break
+    shares[at] = (shares[at] as number) + 1
+  }
+  // An item that took no time before still gets 1 ms, taken from the largest shares in turn.
+  let owed = 0
+  shares.forEach((share, at) => {
+    if (share < 1) [shares[at], owed] = [1, owed + 1 - share]
+  })
+  const largestFirst = shares.map((_, at) => at).sort((a, b) => shares[b]! - shares[a]!)
+  for (let turn = 0; owed > 0; turn = (turn + 1) % largestFirst.length) {
+    const at = largestFirst[turn] as number
+    if ((shares[at] as number) > 1) [shares[at], owed] = [(shares[at] as number) - 1, owed - 1]
+  }
+  return shares
 }

@@ -5,8 +5,8 @@ import { assignShards } from './shard.js'
 /**
  * The batches of `total` items (positions 0..total-1, the items that run, in input order): with a
  * number N, consecutive runs of up to N; with `auto`, as many batches as `workers` (at most one
- * per item), balanced by `estimates` (longest first onto the least-loaded batch) when given, else
- * contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
+ * per item), balanced by `estimates` (longest first onto the least-loaded batch) when they differ,
+ * else (none given, or all equal) contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
  * batch, and batches are ordered by their first item.
  */
 export function formBatches(
@@ -18,8 +18,12 @@ export function formBatches(
   if (total === 0) return []
   if (size !== 'auto') return chunks(total, Math.ceil(total / size), size)
   const count = Math.max(1, Math.min(workers, total))
-  if (estimates === undefined) return chunks(total, count)
-  const batchOf = assignShards(estimates.slice(0, total), count)
+  const known = estimates?.slice(0, total)
+  // Durations that all tie tell nothing: LPT would deal the items round-robin, neighbours apart.
+  if (known === undefined || known.every(estimate => estimate === known[0])) {
+    return chunks(total, count)
+  }
+  const batchOf = assignShards(known, count)
   const groups = Array.from({ length: count }, (): number[] => [])
   batchOf.forEach((batch, position) => (groups[batch] as number[]).push(position))
   return inBatchOrder(groups.filter(group => group.length > 0))

@@ -57,7 +57,7 @@ export function prepareRun(
       : spawnBudget(workDirectory, Math.max(1, Math.min(execution.maxWorkers, count)), count)
   if (source.kind === 'tasks') return prepareTasks(source.tasks, execution, budget)
   const command = source.command ?? ''
-  const template = parseTemplate(command, execution.shell, execution.batchSize !== 1)
+  const template = parseTemplate(command, execution.shell, execution.batchSize)
   const sources =
     source.sources === undefined
       ? undefined
@@ -137,16 +137,30 @@ function prepareTasks(
   }
 }
 
-/** Parses the command template (for batches when `batch`), naming the input when it is unusable. */
-function parseTemplate(command: string, shell: Shell, batch: boolean): CommandTemplate {
+/**
+ * Parses the command template (for batches when `batchSize` is not 1), naming the input when it is
+ * unusable. A batch's command must take its items: without an item placeholder they would not
+ * reach it (xargs and GNU parallel would append them; here they would be silently left out).
+ */
+function parseTemplate(command: string, shell: Shell, batchSize: BatchSize): CommandTemplate {
+  const invalid = (why: string): string => `Invalid ${Inputs.Command} '${cut(command, 80)}': ${why}`
+  let template: CommandTemplate
   try {
-    return CommandTemplate.parse(command, shell, { batch })
+    template = CommandTemplate.parse(command, shell, { batch: batchSize !== 1 })
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error
-    throw new Error(`Invalid ${Inputs.Command} '${cut(command, 80)}': ${error.message}`, {
-      cause: error
-    })
+    throw new Error(invalid(error.message), { cause: error })
   }
+  // An empty command (items are commands) is refused with batch-size by the inputs already.
+  if (batchSize !== 1 && command.trim() !== '' && !template.takesItems) {
+    throw new Error(
+      invalid(
+        `with ${Inputs.BatchSize} ${batchSize} it has no placeholder for the items of a batch, ` +
+          `which would not reach it. Expected {} where the items go, e.g. '${cut(command.trim(), 80)} {}'.`
+      )
+    )
+  }
+  return template
 }
 
 /**

@@ -230,7 +230,8 @@ function fromResults(file: Record<string, unknown>, modified: number): FromJson 
     read.push({ ...record, index: position })
     recordFiles.push(filesOf?.[position] ?? -1)
   })
-  // Per item: each member of a batch had the whole batch's time (a merge's by file).
+  // Per item: each member of a batch had the whole batch's time (a merge's by file). A results
+  // file holds no earlier durations to weigh the members by: they get even shares.
   const merged =
     merge === undefined
       ? undefined

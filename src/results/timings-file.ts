@@ -25,7 +25,8 @@ function ranToAnEnd(status: unknown): boolean {
 
 /**
  * The previous timings, updated with every task of this run that ran to an end; an item of a
- * batch with its share of the batch's time.
+ * batch with its share of the batch's time, in proportion to its members' previous timings when
+ * all are known (evenly otherwise).
  */
 function timingsAfter(
   previous: Timings,
@@ -33,7 +34,7 @@ function timingsAfter(
   report: Partial<Pick<RunReport, 'merged' | 'records'>>
 ): Timings {
   const timings = new Map(previous)
-  const share = itemShares(records, report)
+  const share = itemShares(records, report, record => previous.get(itemText(record.item)))
   for (const record of records) {
     if (ranToAnEnd(record.status)) timings.set(itemText(record.item), share(record))
   }

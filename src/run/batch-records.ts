@@ -5,8 +5,9 @@ import { type RunPlan } from '../plan/run-plan.js'
 /**
  * A batch's record as one record per member, in the batch's order: each carries the batch's
  * status, exit code, signal, duration, attempts, command, slot, times, error, output tail and
- * `flaky`, and `batch`; its own item, index and digests. What the batch wrote to GITHUB_OUTPUT
- * and GITHUB_STEP_SUMMARY goes to its first member only, so that nothing is shown twice.
+ * `flaky`, and `batch`; its own item, index and digests. The batch's command, what it wrote to
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go to its first member only (the others get '', `{}`, ''):
+ * nothing is shown twice, and results grow with the items, not with their square.
  */
 export function memberRecords(
   record: TaskRecord,
@@ -24,7 +25,7 @@ export function memberRecords(
       durationMs: record.durationMs,
       batch: batch.number,
       attempts: record.attempts,
-      command: record.command,
+      command: first ? record.command : '',
       slot: record.slot,
       startedAt: record.startedAt,
       endedAt: record.endedAt,

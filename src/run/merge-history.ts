@@ -1,5 +1,6 @@
 import { itemShares } from '../model/batch-runs.js'
 import {
+  durationsBefore,
   historyAfter,
   historyKeys,
   recentFlakiness,
@@ -57,8 +58,13 @@ export function historyAfterMerge(
     string,
     { identity: RunIdentity; records: HistoryRecord[]; keys: string[] }
   >()
-  // Per item: each member of a batch holds the whole batch's time.
-  const share = itemShares(merged.records, merged)
+  // Per item: each member of a batch holds the whole batch's time, shared in proportion to what
+  // the previous history knew of the members (from other workflow runs), evenly otherwise.
+  const before = durationsBefore(previous, merged.run?.id)
+  const share = itemShares(merged.records, merged, record => {
+    const key = keys(record.index)
+    return key === undefined ? undefined : before.get(key)
+  })
   for (const record of merged.records) {
     const identity = sharded ? runOf.get(record.index) : merged.run
     const key = keys(record.index)

@@ -4,6 +4,7 @@ import { runIdentity } from '../action/run-identity.js'
 import { type PreparedItem } from '../exec/command-task.js'
 import { type ActionSettings, SkipPassed } from '../inputs/settings.js'
 import {
+  durationsBefore,
   historyAfter,
   recentFlakiness,
   type History,
@@ -101,7 +102,8 @@ export function reuseLine(
 
 /**
  * The history after the run, and what it said of the run's items before: a dry run leaves it as
- * it was; an item of a batch is recorded with its share of the batch's time. `keys` are by index in the whole input, as the records' `index`.
+ * it was; an item of a batch is recorded with its share of the batch's time (weighted by what the
+ * history knew of its members). `keys` are by index in the whole input, as the records' `index`.
  */
 export function recordRun(
   memory: RunMemory,
@@ -113,8 +115,11 @@ export function recordRun(
   if (options.dryRun) return { history: memory.history, facts }
   const run = { identity: memory.identity, at: Date.now(), split: options.split }
   const recordKeys = report.records.map(record => keys[record.index] as string)
-  // An item of a batch is recorded with its share of the batch's time.
-  const share = itemShares(report.records, report)
+  // An item of a batch is recorded with its share of the batch's time, in proportion to what
+  // the history knew of its members, so that one known to be slow stays so and `auto` can keep
+  // putting it apart.
+  const before = durationsBefore(memory.history, memory.identity?.id)
+  const share = itemShares(report.records, report, record => before.get(keys[record.index] ?? ''))
   const records = report.records.map(record => ({ ...record, durationMs: share(record) }))
   return { history: historyAfter(memory.history, run, records, recordKeys), facts }
 }

@@ -236,6 +236,13 @@ export class CommandTemplate {
     this.usesSlot = placeholders.has('{%}')
   }
 
+  /** Whether an item reaches the command: {}, a path form, {n} or a field is in it ({#}, {%} are not). */
+  get takesItems(): boolean {
+    return [...this.placeholders.values()].some(
+      placeholder => placeholder.kind !== 'sequence' && placeholder.kind !== 'slot'
+    )
+  }
+
   /**
    * Parses and checks the template once; throws TemplateError. An empty/whitespace-only template
    * means "each item is itself the command".
