@@ -32886,7 +32886,108 @@ var HaltMode;
     HaltMode["Drain"] = "drain";
 })(HaltMode || (HaltMode = {}));
 
+;// CONCATENATED MODULE: ./src/model/expression-equality.ts
+/**
+ * Whether two values are equal as GitHub's expression `==` finds them: strings ignoring case
+ * (ordinal), values of different types as numbers (null 0, false 0, true 1, a string by its
+ * number format, '' 0, a list or a mapping NaN), NaN equal to nothing. Two lists, or two
+ * mappings, are equal member by member by the same rule, where `==` would compare references:
+ * a matrix never holds the same instance twice, so only their contents can be compared.
+ */
+function expressionEqual(a, b) {
+    if (a === undefined || b === undefined)
+        return false;
+    if (Array.isArray(a) && Array.isArray(b)) {
+        return a.length === b.length && a.every((member, index) => expressionEqual(member, b[index]));
+    }
+    if (isMapping(a) && isMapping(b)) {
+        const keys = Object.keys(a);
+        return (keys.length === Object.keys(b).length &&
+            keys.every(key => Object.hasOwn(b, key) && expressionEqual(a[key], b[key])));
+    }
+    if (typeof a === 'string' && typeof b === 'string')
+        return upperCase(a) === upperCase(b);
+    if (kindOf(a) === kindOf(b))
+        return a === b;
+    // NaN !== NaN: a string that is no number, a list or a mapping equals nothing of another type.
+    return expressionNumber(a) === expressionNumber(b);
+}
+/** The value's kind as expressions tell them apart: lists and mappings are not null. */
+function kindOf(value) {
+    if (value === null)
+        return 'null';
+    return Array.isArray(value) ? 'array' : typeof value;
+}
+function isMapping(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+// .NET's Char.IsWhiteSpace, which String.Trim uses: JS's trim differs on U+0085 and U+FEFF.
+const BLANKS = '[\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+';
+const TRIM = new RegExp(`^${BLANKS}|${BLANKS}$`, 'g');
+// Double.TryParse with a leading sign, a decimal point and an exponent, ASCII digits only.
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX = /^0x([0-9a-fA-F]+)$/;
+const OCTAL = /^0o([0-7]+)$/;
+/**
+ * A value as a number, as the runner's expressions coerce it (ExpressionUtility.ParseNumber for
+ * strings): blanks around are ignored; '' is 0; decimal with sign, point and exponent; `0x…` and
+ * `0o…` as 32-bit integers; anything else NaN. `Infinity` is left NaN: no matrix number is
+ * infinite, so it could equal nothing either way.
+ */
+function expressionNumber(value) {
+    if (value === null || value === false)
+        return 0;
+    if (value === true)
+        return 1;
+    if (typeof value === 'number')
+        return value;
+    if (typeof value !== 'string')
+        return Number.NaN;
+    const text = value.replace(TRIM, '');
+    if (text === '')
+        return 0;
+    if (DECIMAL.test(text))
+        return Number(text);
+    const [, hex] = HEX.exec(text) ?? [];
+    const [, octal] = OCTAL.exec(text) ?? [];
+    const whole = hex !== undefined ? parseInt(hex, 16) : octal !== undefined ? parseInt(octal, 8) : NaN;
+    // Int32 parsing of hex and octal digits: past 32 bits fails, the top bit makes it negative.
+    return whole <= 0xffff_ffff ? whole | 0 : Number.NaN;
+}
+/**
+ * The text upper-cased as .NET's OrdinalIgnoreCase compares it: each character by its simple
+ * (one-to-one) upper case, except ı and ſ, which stay apart from I and S. JS's toLowerCase and
+ * toUpperCase differ from it: `K` (Kelvin) would equal `k`, `ß` would equal `SS`, and `ς` would
+ * differ from `Σ`.
+ */
+function upperCase(text) {
+    // eslint-disable-next-line no-control-regex
+    if (/^[\x00-\x7f]*$/.test(text))
+        return text.toUpperCase();
+    let upper = '';
+    for (const char of text)
+        upper += simpleUpper(char);
+    return upper;
+}
+/** One character's simple upper case: JS gives the full one, several characters for a few. */
+function simpleUpper(char) {
+    if (char === 'ı' || char === 'ſ')
+        return char;
+    const full = char.toUpperCase();
+    if ([...full].length === 1)
+        return full;
+    const code = char.codePointAt(0);
+    // Greek small letters with ypogegrammeni: their simple upper case is the title-case letter.
+    if (code >= 0x1f80 && code <= 0x1faf && (code & 0xf) < 8)
+        return String.fromCodePoint(code + 8);
+    if (code === 0x1fb3 || code === 0x1fc3 || code === 0x1ff3)
+        return String.fromCodePoint(code + 9);
+    // ß, ŉ, ǰ, the ligatures ﬀ…ﬆ and the rest have no simple upper case of their own.
+    return char;
+}
+
 ;// CONCATENATED MODULE: ./src/model/matrix.ts
+
 /**
  * The most combinations a matrix may give. GitHub's 256 is a limit on jobs; items are cheaper,
  * but a typo multiplying two long lists should fail rather than start a million commands.
@@ -32896,7 +32997,8 @@ const MAX_COMBINATIONS = 65_536;
  * The items a matrix gives, one object per combination, by GitHub's documented rules: the
  * product of the dimensions (first outermost), less every combination an exclude entry matches
  * (partially), then each include entry merged into every original combination none of whose
- * dimension values it changes, or appended as a new combination when it fits none.
+ * dimension values it changes, or appended as a new combination when it fits none. Values
+ * compare as GitHub's expression `==` does (expressionEqual).
  */
 function expandMatrix(spec) {
     checkSpec(spec);
@@ -32905,9 +33007,10 @@ function expandMatrix(spec) {
     const added = [];
     for (const entry of spec.include) {
         const pairs = Object.entries(entry);
-        const fitting = originals.filter(combination => pairs.every(([key, value]) => !dimensionKeys.has(key) || sameValue(value, combination[key])));
+        const fitting = originals.filter(combination => pairs.every(([key, value]) => !dimensionKeys.has(key) || expressionEqual(value, combination[key])));
         // An added value may be overwritten by a later entry; an original one never is: a dimension's
-        // value stays as written even where the entry's equals it with its keys in another order.
+        // value stays as written where the entry's only equals it (`'20'` for 20, `Linux` for linux,
+        // an object with its keys in another order).
         for (const combination of fitting)
             for (const [key, value] of pairs)
                 if (!dimensionKeys.has(key))
@@ -32967,31 +33070,16 @@ function matchesPartially(entry, combination) {
 }
 /**
  * Whether an exclude value matches: a mapping matches an object holding each of its keys with a
- * matching value (as the runner's path filters `matrix.config.os`); anything else must be equal.
+ * matching value (as the runner's path filters `matrix.config.os`); anything else must be equal
+ * as `==` finds it (expressionEqual).
  */
 function matchesValue(filter, value) {
-    if (isMapping(filter) && isMapping(value)) {
+    if (matrix_isMapping(filter) && matrix_isMapping(value)) {
         return Object.entries(filter).every(([key, inner]) => Object.hasOwn(value, key) && matchesValue(inner, value[key]));
     }
-    return sameValue(filter, value);
+    return expressionEqual(filter, value);
 }
-/** JSON equality: same type, same text and case, same members; the order of an object's keys ignored. */
-function sameValue(a, b) {
-    if (a === b)
-        return true;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return (Array.isArray(a) &&
-            Array.isArray(b) &&
-            a.length === b.length &&
-            a.every((member, index) => sameValue(member, b[index])));
-    }
-    if (!isMapping(a) || !isMapping(b))
-        return false;
-    const keys = Object.keys(a);
-    return (keys.length === Object.keys(b).length &&
-        keys.every(key => Object.hasOwn(b, key) && sameValue(a[key], b[key])));
-}
-function isMapping(value) {
+function matrix_isMapping(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** An object of the pairs, in their order; `__proto__` stays a key, never the prototype. */
@@ -33917,7 +34005,7 @@ const PLACEHOLDER_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 async function parseMatrix(text) {
     const value = await parseYaml(text);
     if (!matrix_input_isMapping(value)) {
-        throw new Error(`${INVALID}: the YAML is ${kindOf(value)}. Expected a mapping of dimensions to lists, ` +
+        throw new Error(`${INVALID}: the YAML is ${matrix_input_kindOf(value)}. Expected a mapping of dimensions to lists, ` +
             'with optional include and exclude, such as {os: [linux, macos], node: [20, 22]}.');
     }
     const dimensions = [];
@@ -33931,7 +34019,7 @@ async function parseMatrix(text) {
         else {
             checkKey(key);
             if (!Array.isArray(entry)) {
-                throw new Error(`${INVALID}: dimension '${key}' is ${kindOf(entry)}. Expected a list of values.`);
+                throw new Error(`${INVALID}: dimension '${key}' is ${matrix_input_kindOf(entry)}. Expected a list of values.`);
             }
             dimensions.push([key, entry]);
         }
@@ -34010,12 +34098,12 @@ async function parseYaml(text) {
 /** `include` or `exclude`: a list of mappings. */
 function entries(key, value) {
     if (!Array.isArray(value)) {
-        throw new Error(`${INVALID}: ${key} is ${kindOf(value)}. Expected a list of mappings such as ` +
+        throw new Error(`${INVALID}: ${key} is ${matrix_input_kindOf(value)}. Expected a list of mappings such as ` +
             '[{os: linux, node: 20}].');
     }
     value.forEach((entry, index) => {
         if (!matrix_input_isMapping(entry)) {
-            throw new Error(`${INVALID}: ${key} item ${index + 1} is ${kindOf(entry)}. Expected a mapping such as ` +
+            throw new Error(`${INVALID}: ${key} item ${index + 1} is ${matrix_input_kindOf(entry)}. Expected a mapping such as ` +
                 '{os: linux, node: 20}.');
         }
     });
@@ -34058,7 +34146,7 @@ function matrix_input_isMapping(value) {
     return prototype === Object.prototype || prototype === null;
 }
 /** How an error names what a value is. */
-function kindOf(value) {
+function matrix_input_kindOf(value) {
     if (value === null || value === undefined)
         return 'empty';
     if (Array.isArray(value))
@@ -35080,12 +35168,42 @@ function splitOf(history, runId, total, itemsDigest) {
     return run?.split?.shardOf;
 }
 
+;// CONCATENATED MODULE: ./src/model/batch-title.ts
+
+/** How many items a batch's title names before saying how many more there are. */
+const NAMED_ITEMS = 3;
+/** Longest label of each item a batch's title names. */
+const ITEM_CHARS = 40;
+/**
+ * How a batch is named in the log, the summary, annotations and JUnit alike: its number and its
+ * first items, `Batch 3 (a.ts, b.ts, c.ts and 47 more)`, at most three named (each cut to 40
+ * characters) and fewer when the title would be longer than `max`, the last one left then cut.
+ * When an item's label holds `, ` (an object item's `os=linux, node=20`), items are separated by
+ * `; ` so that one item's parts do not read as several items.
+ */
+function batchName(number, items, max = 120) {
+    const separator = items.some(item => itemLabel(item, Infinity).includes(', ')) ? '; ' : ', ';
+    const title = (named, width) => {
+        const labels = items.slice(0, named).map(item => itemLabel(item, width));
+        const more = items.length - named;
+        return `Batch ${number} (${labels.join(separator)}${more > 0 ? ` and ${more} more` : ''})`;
+    };
+    let named = Math.min(NAMED_ITEMS, items.length);
+    while (named > 1 && [...title(named, ITEM_CHARS)].length > max)
+        named--;
+    const text = title(named, ITEM_CHARS);
+    const over = [...text].length - max;
+    // One name left and still too long: that name gives way, never the count.
+    return over > 0 ? title(named, Math.max(1, ITEM_CHARS - over)) : text;
+}
+/** The short name of a batch that prefixes its lines in stream mode: `Batch 3`. */
+function batchShortName(number) {
+    return `Batch ${number}`;
+}
+
 ;// CONCATENATED MODULE: ./src/model/batch-runs.ts
 
-/** How many items a batch's name lists before saying how many more there are. */
-const NAMED_MEMBERS = 3;
-/** Longest label of each item a batch's name lists. */
-const MEMBER_CHARS = 40;
+
 /** Longest name of a batch. */
 const BATCH_NAME_CHARS = 120;
 /**
@@ -35165,51 +35283,91 @@ function batchCount(report) {
     return new Set(report.records.map(keyOf).filter(key => key !== undefined)).size;
 }
 /**
- * How a batch is named, as the log titles it: its number and its first items, `Batch 3 (a.ts,
- * b.ts, c.ts and 47 more)`, at most three named (each cut to 40 characters) and fewer when the
- * name would be longer than `max`, the last one left then cut; a record without a batch by its
- * item's label.
+ * How a batch is named, as the log titles it (batchName): `Batch 3 (a.ts, b.ts, c.ts and 47
+ * more)`; a record without a batch by its item's label.
  */
 function commandRunName(run, max = BATCH_NAME_CHARS) {
     const first = run[0];
     if (first.batch === undefined)
         return itemLabel(first.item, max);
-    const name = (named, width) => {
-        const labels = run.slice(0, named).map(record => itemLabel(record.item, width));
-        const more = run.length - named;
-        return `Batch ${first.batch} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
-    };
-    let named = Math.min(NAMED_MEMBERS, run.length);
-    while (named > 1 && [...name(named, MEMBER_CHARS)].length > max)
-        named--;
-    const text = name(named, MEMBER_CHARS);
-    const over = [...text].length - max;
-    // One name left and still too long: that name gives way, never the count.
-    return over > 0 ? name(named, Math.max(1, MEMBER_CHARS - over)) : text;
+    return batchName(first.batch, run.map(record => record.item), max);
 }
 /**
- * Each record's share of its command's time: a batch's duration split evenly over its members
- * (rounded, at least 1 ms unless it took none), so that what a later run learns from a batched run is per item, as it
- * batches again; a record without a batch keeps its own duration. Results files keep the batch's
- * whole duration on each member.
+ * Each record's share of its command's time, so that what a later run learns from a batched run
+ * is per item, as it batches again; a record without a batch keeps its own duration. A batch's
+ * duration is split in proportion to its members' earlier durations when `estimateOf` knows them
+ * all (they add up to the batch's time, at least 1 ms each), so that an item known to be slow
+ * stays so; evenly otherwise (rounded, at least 1 ms). A batch that took no time stays at 0.
+ * Results files keep the batch's whole duration on each member.
  */
-function itemShares(records, report) {
+function itemShares(records, report, estimateOf) {
     // A merge's files are told by its records' positions: those given when the report has none.
     const keyOf = batchKey({ merged: report.merged, records: report.records ?? records });
     const members = new Map();
     for (const record of records) {
         const key = keyOf(record);
-        if (key !== undefined)
-            members.set(key, (members.get(key) ?? 0) + 1);
+        if (key === undefined)
+            continue;
+        const batch = members.get(key);
+        if (batch === undefined)
+            members.set(key, [record]);
+        else
+            batch.push(record);
+    }
+    const weighted = new Map();
+    if (estimateOf !== undefined) {
+        for (const [key, batch] of members) {
+            const estimates = batch.map(estimateOf);
+            if (batch.length < 2 || estimates.some(known => known === undefined))
+                continue;
+            const shares = weightedShares(batch[0].durationMs, estimates);
+            if (shares !== undefined) {
+                weighted.set(key, new Map(batch.map((record, at) => [record.index, shares[at]])));
+            }
+        }
     }
     return record => {
         const key = keyOf(record);
-        const count = key === undefined ? 1 : (members.get(key) ?? 1);
+        const count = key === undefined ? 1 : (members.get(key)?.length ?? 1);
         // A batch that took no time (it never started) stays at 0, as a record alone does.
         if (count === 1 || record.durationMs === 0)
             return record.durationMs;
-        return Math.max(1, Math.round(record.durationMs / count));
+        const share = weighted.get(key)?.get(record.index);
+        return share ?? Math.max(1, Math.round(record.durationMs / count));
     };
+}
+/**
+ * `total` ms split in proportion to `weights` (largest remainders), each at least 1 ms and adding
+ * up to `total`; undefined when that cannot be (no weight, or less than 1 ms a member).
+ */
+function weightedShares(total, weights) {
+    const sum = weights.reduce((all, weight) => all + Math.max(0, weight), 0);
+    if (sum <= 0 || total < weights.length)
+        return undefined;
+    const exact = weights.map(weight => (total * Math.max(0, weight)) / sum);
+    const shares = exact.map(Math.floor);
+    let left = total - shares.reduce((all, share) => all + share, 0);
+    const byRemainder = exact
+        .map((value, at) => ({ at, remainder: value - Math.floor(value) }))
+        .sort((a, b) => b.remainder - a.remainder || a.at - b.at);
+    for (const { at } of byRemainder) {
+        if (left-- <= 0)
+            break;
+        shares[at] = shares[at] + 1;
+    }
+    // An item that took no time before still gets 1 ms, taken from the largest shares in turn.
+    let owed = 0;
+    shares.forEach((share, at) => {
+        if (share < 1)
+            [shares[at], owed] = [1, owed + 1 - share];
+    });
+    const largestFirst = shares.map((_, at) => at).sort((a, b) => shares[b] - shares[a]);
+    for (let turn = 0; owed > 0; turn = (turn + 1) % largestFirst.length) {
+        const at = largestFirst[turn];
+        if (shares[at] > 1)
+            [shares[at], owed] = [shares[at] - 1, owed - 1];
+    }
+    return shares;
 }
 
 ;// CONCATENATED MODULE: ./src/system/plain-files.ts
@@ -35930,7 +36088,8 @@ function fromResults(file, modified) {
         read.push({ ...record, index: position });
         recordFiles.push(filesOf?.[position] ?? -1);
     });
-    // Per item: each member of a batch had the whole batch's time (a merge's by file).
+    // Per item: each member of a batch had the whole batch's time (a merge's by file). A results
+    // file holds no earlier durations to weigh the members by: they get even shares.
     const merged = merge === undefined
         ? undefined
         : {
@@ -36047,11 +36206,12 @@ function timings_file_ranToAnEnd(status) {
 }
 /**
  * The previous timings, updated with every task of this run that ran to an end; an item of a
- * batch with its share of the batch's time.
+ * batch with its share of the batch's time, in proportion to its members' previous timings when
+ * all are known (evenly otherwise).
  */
 function timingsAfter(previous, records, report) {
     const timings = new Map(previous);
-    const share = itemShares(records, report);
+    const share = itemShares(records, report, record => previous.get(itemText(record.item)));
     for (const record of records) {
         if (timings_file_ranToAnEnd(record.status))
             timings.set(itemText(record.item), share(record));
@@ -36770,7 +36930,7 @@ function describeShard(shard, count, splitReused = false) {
 
 
 /** How many items a problem names before saying how many more there are. */
-const NAMED_ITEMS = 3;
+const merge_checks_NAMED_ITEMS = 3;
 /** How a problem names a file: its shard and path, or its path. */
 function fileName(file) {
     const shard = file.report.shard;
@@ -36785,8 +36945,8 @@ function merge_checks_itemName(index, item) {
  * is how many there are in all when `names` holds only the first of them.
  */
 function itemList(names, count = names.length) {
-    const shown = names.slice(0, NAMED_ITEMS).join(', ');
-    return count > NAMED_ITEMS ? `${shown} and ${count - NAMED_ITEMS} more` : shown;
+    const shown = names.slice(0, merge_checks_NAMED_ITEMS).join(', ');
+    return count > merge_checks_NAMED_ITEMS ? `${shown} and ${count - merge_checks_NAMED_ITEMS} more` : shown;
 }
 /**
  * The items below `total` without a record: the first few named, and how many in all. It looks
@@ -36795,7 +36955,7 @@ function itemList(names, count = names.length) {
 function unanswered(total, answered) {
     const below = [...answered].filter(index => index < total).length;
     const names = [];
-    for (let index = 0; index < total && names.length < NAMED_ITEMS; index++) {
+    for (let index = 0; index < total && names.length < merge_checks_NAMED_ITEMS; index++) {
         if (!answered.has(index))
             names.push(merge_checks_itemName(index));
     }
@@ -38327,15 +38487,17 @@ function dryRunHead(report, title) {
 /** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
 function describeCounts(report, missing, label) {
     const { counts } = report;
+    const batched = batchCount(report) > 0;
     const named = (status, total) => {
         if (total === 0)
             return '';
-        const text = `${STATUS_MARK[status]} <strong>${words_count(total)}</strong> ${STATUS_WORDS[status]}`;
+        const records = report.records.filter(record => record.status === status);
+        const batches = batched ? summary_head_batchesOf(report, records) : '';
+        const text = `${STATUS_MARK[status]} <strong>${words_count(total)}</strong> ${STATUS_WORDS[status]}${batches}`;
         if (!isUnsuccessful(status))
             return text;
         if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes)
             return text;
-        const records = report.records.filter(record => record.status === status);
         return `${text}: ${nameList(records, label)}`;
     };
     return [
@@ -38349,6 +38511,20 @@ function describeCounts(report, missing, label) {
     ]
         .filter(part => part !== '')
         .join(' · ');
+}
+/**
+ * Under `batch-size`, how many batches the records were in, ` (1 batch)`, so that ten items of one
+ * failed batch do not read as ten failed commands; '' for records in no batch (reused ones).
+ */
+function summary_head_batchesOf(report, records) {
+    const runs = commandRuns(records, report);
+    const batches = runs.filter(run => run[0].batch !== undefined).length;
+    if (batches === 0)
+        return '';
+    // A merge of batched and unbatched results: the items that ran alone are said apart.
+    const single = runs.length - batches;
+    const alone = single === 0 ? '' : ` and ${counted(single, 'single task')}`;
+    return ` (${counted(batches, 'batch', 'batches')}${alone})`;
 }
 /** The first `max` tasks' names, each with its note, then how many more there are; HTML. */
 function nameList(records, label, note = (_) => '', max = MAX_NAMED) {
@@ -38771,6 +38947,7 @@ function taskSummaryBlock(run) {
 
 
 
+
 /**
  * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
  * job summary's `#` column), then its item or task name on one line.
@@ -38778,24 +38955,9 @@ function taskSummaryBlock(run) {
 function taskTitle(index, item, max = 80) {
     return `#${index + 1} ${itemLabel(item, max)}`;
 }
-/**
- * How the log names a batch: its number and its first items, `Batch 3 (a.ts, b.ts, c.ts and 47
- * more)`, at most three named (each cut to 40 characters) and fewer when the title would be longer
- * than `max`, the last one left then cut.
- */
+/** How the log names a batch: as every report names it (batchName). */
 function batchTitle(number, items, max = 120) {
-    const title = (named, width) => {
-        const labels = items.slice(0, named).map(item => itemLabel(item, width));
-        const more = items.length - named;
-        return `Batch ${number} (${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
-    };
-    let named = Math.min(3, items.length);
-    while (named > 1 && [...title(named, 40)].length > max)
-        named--;
-    const text = title(named, 40);
-    const over = [...text].length - max;
-    // One name left and still too long: that name gives way, never the count.
-    return over > 0 ? title(named, Math.max(1, 40 - over)) : text;
+    return batchName(number, items, max);
 }
 /**
  * The one line that says how a task ended, used as its group title:
@@ -38999,10 +39161,23 @@ function failureMessage(report) {
     const unannotated = failedRuns(report)
         .slice(MAX_TASK_ANNOTATIONS)
         .reduce((sum, run) => sum + run.length, 0);
-    const note = unannotated > 0 ? ` (${words_count(unannotated)} not annotated; see the job summary)` : '';
     const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
-    return (`${words_count(failures.length + withoutResult)} of ${counted(counts.total, 'task')} did not succeed ` +
-        `(${parts.join(', ')})${list}.${note}`);
+    const unsuccessful = words_count(failures.length + withoutResult);
+    const batches = batchCount(report);
+    if (batches === 0) {
+        const note = unannotated > 0 ? ` (${words_count(unannotated)} not annotated; see the job summary)` : '';
+        return (`${unsuccessful} of ${counted(counts.total, 'task')} did not succeed ` +
+            `(${parts.join(', ')})${list}.${note}`);
+    }
+    // Under batch-size the counts are of items, and the batches they ran in are said apart.
+    const runs = commandRuns(failures, report);
+    const failedBatches = runs.filter(run => run[0].batch !== undefined).length;
+    // A merge of batched and unbatched results: the items that ran alone are said apart.
+    const single = runs.length - failedBatches;
+    const alone = single === 0 ? '' : ` and ${counted(single, 'single task')}`;
+    const note = unannotated > 0 ? ` (${counted(unannotated, 'item')} not annotated; see the job summary)` : '';
+    return (`${unsuccessful} of ${counted(counts.total, 'item')} did not succeed (${parts.join(', ')}), ` +
+        `in ${words_count(failedBatches)} of ${counted(batches, 'batch', 'batches')}${alone}${list}.${note}`);
 }
 /**
  * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item,
@@ -44532,6 +44707,10 @@ class CommandTemplate {
         this.forBatches = forBatches;
         this.usesSlot = placeholders.has('{%}');
     }
+    /** Whether an item reaches the command: {}, a path form, {n} or a field is in it ({#}, {%} are not). */
+    get takesItems() {
+        return [...this.placeholders.values()].some(placeholder => placeholder.kind !== 'sequence' && placeholder.kind !== 'slot');
+    }
     /**
      * Parses and checks the template once; throws TemplateError. An empty/whitespace-only template
      * means "each item is itself the command".
@@ -44985,8 +45164,8 @@ function isInside(path, folder) {
 /**
  * The batches of `total` items (positions 0..total-1, the items that run, in input order): with a
  * number N, consecutive runs of up to N; with `auto`, as many batches as `workers` (at most one
- * per item), balanced by `estimates` (longest first onto the least-loaded batch) when given, else
- * contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
+ * per item), balanced by `estimates` (longest first onto the least-loaded batch) when they differ,
+ * else (none given, or all equal) contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
  * batch, and batches are ordered by their first item.
  */
 function formBatches(total, size, workers, estimates) {
@@ -44995,9 +45174,12 @@ function formBatches(total, size, workers, estimates) {
     if (size !== 'auto')
         return chunks(total, Math.ceil(total / size), size);
     const count = Math.max(1, Math.min(workers, total));
-    if (estimates === undefined)
+    const known = estimates?.slice(0, total);
+    // Durations that all tie tell nothing: LPT would deal the items round-robin, neighbours apart.
+    if (known === undefined || known.every(estimate => estimate === known[0])) {
         return chunks(total, count);
-    const batchOf = assignShards(estimates.slice(0, total), count);
+    }
+    const batchOf = assignShards(known, count);
     const groups = Array.from({ length: count }, () => []);
     batchOf.forEach((batch, position) => groups[batch].push(position));
     return inBatchOrder(groups.filter(group => group.length > 0));
@@ -45114,7 +45296,7 @@ function prepareRun(source, execution, workDirectory) {
     if (source.kind === 'tasks')
         return prepareTasks(source.tasks, execution, budget);
     const command = source.command ?? '';
-    const template = parseTemplate(command, execution.shell, execution.batchSize !== 1);
+    const template = parseTemplate(command, execution.shell, execution.batchSize);
     const sources = source.sources === undefined
         ? undefined
         : itemSourcesRenderer(source.sources, execution, source.source);
@@ -45185,18 +45367,28 @@ function prepareTasks(tasks, execution, budget) {
         keys: historyKeys(tasks.map(task => task.name))
     };
 }
-/** Parses the command template (for batches when `batch`), naming the input when it is unusable. */
-function parseTemplate(command, shell, batch) {
+/**
+ * Parses the command template (for batches when `batchSize` is not 1), naming the input when it is
+ * unusable. A batch's command must take its items: without an item placeholder they would not
+ * reach it (xargs and GNU parallel would append them; here they would be silently left out).
+ */
+function parseTemplate(command, shell, batchSize) {
+    const invalid = (why) => `Invalid ${Inputs.Command} '${cut(command, 80)}': ${why}`;
+    let template;
     try {
-        return CommandTemplate.parse(command, shell, { batch });
+        template = CommandTemplate.parse(command, shell, { batch: batchSize !== 1 });
     }
     catch (error) {
         if (!(error instanceof TemplateError))
             throw error;
-        throw new Error(`Invalid ${Inputs.Command} '${cut(command, 80)}': ${error.message}`, {
-            cause: error
-        });
+        throw new Error(invalid(error.message), { cause: error });
     }
+    // An empty command (items are commands) is refused with batch-size by the inputs already.
+    if (batchSize !== 1 && command.trim() !== '' && !template.takesItems) {
+        throw new Error(invalid(`with ${Inputs.BatchSize} ${batchSize} it has no placeholder for the items of a batch, ` +
+            `which would not reach it. Expected {} where the items go, e.g. '${cut(command.trim(), 80)} {}'.`));
+    }
+    return template;
 }
 /**
  * Forms the batches of the plan's items that run (`batch-size` not 1; reused items never enter
@@ -47405,8 +47597,9 @@ function notRun(item, status) {
 /**
  * A batch's record as one record per member, in the batch's order: each carries the batch's
  * status, exit code, signal, duration, attempts, command, slot, times, error, output tail and
- * `flaky`, and `batch`; its own item, index and digests. What the batch wrote to GITHUB_OUTPUT
- * and GITHUB_STEP_SUMMARY goes to its first member only, so that nothing is shown twice.
+ * `flaky`, and `batch`; its own item, index and digests. The batch's command, what it wrote to
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go to its first member only (the others get '', `{}`, ''):
+ * nothing is shown twice, and results grow with the items, not with their square.
  */
 function memberRecords(record, batch, preparedOf) {
     return batch.members.map(({ item, index }, position) => {
@@ -47420,7 +47613,7 @@ function memberRecords(record, batch, preparedOf) {
             durationMs: record.durationMs,
             batch: batch.number,
             attempts: record.attempts,
-            command: record.command,
+            command: first ? record.command : '',
             slot: record.slot,
             startedAt: record.startedAt,
             endedAt: record.endedAt,
@@ -47503,7 +47696,7 @@ function dryRun(plan, maxWorkers, shell, batchSize = 1) {
     const total = plan.prepared.length;
     if (plan.batches !== undefined)
         return dryRunBatches(plan, maxWorkers, shell, batchSize);
-    info(`Dry run: ${total} ${plan.needs ? 'tasks' : 'items'}, nothing is run.`);
+    info(`Dry run: ${counted(total, plan.needs ? 'task' : 'item')}, nothing is run.`);
     const records = plan.prepared.map((prepared, index) => {
         const needs = prepared.needs?.length
             ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
@@ -47971,7 +48164,7 @@ class Scheduler {
         this.slots.release(slot);
         this.count(outcome.status);
         this.settle(outcome);
-        this.askPolicies(outcome.status);
+        this.askPolicies(outcome.status, index);
         this.launch();
     }
     /** Adds a task that ran to the tally the halt policies read. */
@@ -47991,11 +48184,11 @@ class Scheduler {
         }
     }
     /** Halts on the first policy that asks to, as long as the run has not halted yet. */
-    askPolicies(status) {
+    askPolicies(status, index) {
         for (const policy of this.options.policies ?? []) {
             if (this.halt !== undefined)
                 return;
-            const request = policy.onSettled?.(status, this.tally);
+            const request = policy.onSettled?.(status, this.tally, index);
             if (request !== undefined)
                 this.haltRun(request);
         }
@@ -48315,33 +48508,62 @@ const escapeCommandData = escapeData;
 ;// CONCATENATED MODULE: ./src/exec/halt-policies.ts
 
 
-/** Halts once `limit` tasks have ended other than `success` (fail-fast). */
+
+/** Counts the items of the batches that ended one way, to say them next to the batches. */
+class ItemTally {
+    sizes;
+    items = 0;
+    constructor(sizes) {
+        this.sizes = sizes;
+    }
+    /** Adds the task's items when `counts`, and returns the items so far. */
+    add(index, counts) {
+        if (counts)
+            this.items += this.sizes(index);
+        return this.items;
+    }
+}
+/** `2 tasks`, or under batches `2 batches` and, after the verb, `(4 items)`. */
+function halted(count, verb, items) {
+    if (items === undefined)
+        return `${count} ${count === 1 ? 'task' : 'tasks'} ${verb}`;
+    const batches = `${count} ${count === 1 ? 'batch' : 'batches'}`;
+    return `${batches} ${verb} (${items} ${items === 1 ? 'item' : 'items'})`;
+}
+/** Halts once `limit` tasks (or batches) have ended other than `success` (fail-fast). */
 class FailFast {
     limit;
     mode;
-    constructor(limit, mode = HaltMode.Cancel) {
+    items;
+    constructor(limit, mode = HaltMode.Cancel, sizes) {
         this.limit = limit;
         this.mode = mode;
+        this.items = sizes === undefined ? undefined : new ItemTally(sizes);
     }
-    onSettled(_status, { failed }) {
+    onSettled(status, { failed }, index = 0) {
+        const unsuccessful = status !== TaskStatus.Success && status !== TaskStatus.Reused;
+        const items = this.items?.add(index, unsuccessful && status !== TaskStatus.Skipped);
         if (failed < this.limit)
             return undefined;
-        const what = `${failed} ${failed === 1 ? 'task' : 'tasks'} did not succeed`;
+        const what = halted(failed, 'did not succeed', items);
         return { reason: new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode: this.mode };
     }
 }
-/** Halts once `count` tasks have succeeded (stop-on-success). */
+/** Halts once `count` tasks (or batches) have succeeded (stop-on-success). */
 class StopOnSuccess {
     count;
     mode;
-    constructor(count, mode = HaltMode.Cancel) {
+    items;
+    constructor(count, mode = HaltMode.Cancel, sizes) {
         this.count = count;
         this.mode = mode;
+        this.items = sizes === undefined ? undefined : new ItemTally(sizes);
     }
-    onSettled(_status, { succeeded }) {
+    onSettled(status, { succeeded }, index = 0) {
+        const items = this.items?.add(index, status === TaskStatus.Success);
         if (succeeded < this.count)
             return undefined;
-        const what = `${succeeded} ${succeeded === 1 ? 'task' : 'tasks'} succeeded`;
+        const what = halted(succeeded, 'succeeded', items);
         return { reason: new Halt(HaltKind.Successes, `stop-on-success: ${what}`), mode: this.mode };
     }
 }
@@ -48387,13 +48609,16 @@ class Cancellation {
 
 
 
-/** The halt policies the execution settings ask for, in the order the scheduler asks them. */
-function haltPolicies(settings, maxFailures, cancellation) {
+/**
+ * The halt policies the execution settings ask for, in the order the scheduler asks them;
+ * `batchSizes` when the tasks are batches, whose halts then say how many items they held.
+ */
+function haltPolicies(settings, maxFailures, cancellation, batchSizes) {
     const policies = [];
     if (maxFailures)
-        policies.push(new FailFast(maxFailures, settings.failFastMode));
+        policies.push(new FailFast(maxFailures, settings.failFastMode, batchSizes));
     if (settings.stopOnSuccess) {
-        policies.push(new StopOnSuccess(settings.stopOnSuccess, settings.failFastMode));
+        policies.push(new StopOnSuccess(settings.stopOnSuccess, settings.failFastMode, batchSizes));
     }
     policies.push(new Cancellation(cancellation));
     if (settings.totalTimeoutMs !== undefined)
@@ -48420,14 +48645,22 @@ function failureLimit(threshold, total) {
     // GNU parallel's fail=N%: a percentage of the tasks that run (failureBase), so at least one.
     return Math.max(1, Math.ceil((total * threshold.percent) / 100));
 }
-/** The limits part of the "Running N items" line. */
-function describeLimits(settings, maxFailures) {
+/**
+ * The limits part of the "Running N items" line; under `batches` the halts count batches and say
+ * so (`after 2 batches`).
+ */
+function describeLimits(settings, maxFailures, batches = false) {
+    const unit = (count) => (batches ? ` ${count === 1 ? 'batch' : 'batches'}` : '');
+    const failFast = maxFailures === undefined
+        ? 'off'
+        : `after ${maxFailures}${unit(maxFailures)}, ${settings.failFastMode}`;
     const parts = [
-        `fail-fast: ${maxFailures === undefined ? 'off' : `after ${maxFailures}, ${settings.failFastMode}`}`,
+        `fail-fast: ${failFast}`,
         `timeout: ${settings.timeoutMs === undefined ? 'none' : formatDuration(settings.timeoutMs)}`
     ];
-    if (settings.stopOnSuccess !== undefined)
-        parts.push(`stop-on-success: ${settings.stopOnSuccess}`);
+    const { stopOnSuccess } = settings;
+    if (stopOnSuccess !== undefined)
+        parts.push(`stop-on-success: ${stopOnSuccess}${unit(stopOnSuccess)}`);
     if (settings.totalTimeoutMs !== undefined) {
         parts.push(`total-timeout: ${formatDuration(settings.totalTimeoutMs)}`);
     }
@@ -48549,15 +48782,19 @@ function applyFile(name, path, target) {
 ;// CONCATENATED MODULE: ./src/log/progress.ts
 
 /**
- * One progress line: done/total of the tasks that run, failures, running, elapsed and an
- * estimate of the time left from the pace so far (omitted until something has finished).
+ * One progress line: done/total of the tasks that run (under batches, of the batches and then of
+ * their items), failures, running, elapsed and an estimate of the time left from the pace so far
+ * (omitted until something has finished).
  */
 function progressLine(state) {
-    const { done, total, failed, running, elapsedMs, reused = 0 } = state;
+    const { done, total, failed, running, elapsedMs, reused = 0, items } = state;
     const left = total - done;
     const estimate = done > 0 && left > 0 ? `, about ${formatDuration((elapsedMs / done) * left)} left` : '';
-    const besides = reused > 0 ? ` (${reused} more reused)` : '';
-    return (`Progress: ${done}/${total} done${besides}, ${failed} not succeeded, ${running} running, ` +
+    const progress = items === undefined
+        ? `${done}/${total} done${reused > 0 ? ` (${reused} more reused)` : ''}`
+        : `${done}/${total} ${total === 1 ? 'batch' : 'batches'} done (${items.done}/${items.total} items` +
+            `${reused > 0 ? `; ${reused} more ${reused === 1 ? 'item' : 'items'} reused` : ''})`;
+    return (`Progress: ${progress}, ${failed} not succeeded, ${running} running, ` +
         `${formatDuration(elapsedMs)} elapsed${estimate}`);
 }
 /**
@@ -48586,17 +48823,24 @@ const PROGRESS_INTERVAL_MS = 30_000;
 class Progress {
     total;
     reused;
+    batchSizes;
     /** When the run's tasks began: the progress line's and the report's clock. */
     startedAt = Date.now();
     done = 0;
     unsuccessful = 0;
     running = 0;
+    /** Items of the batches done, under `batch-size`. */
+    itemsDone = 0;
     /** Stops the progress lines. */
     stop;
-    /** `total` counts every item, `reused` those of them settled before the run. */
-    constructor(total, reused = 0) {
+    /**
+     * `total` counts every task, `reused` those of them settled before the run; `batchSizes` under
+     * `batch-size`: each task's items, by its index (a reused item is a task of one).
+     */
+    constructor(total, reused = 0, batchSizes) {
         this.total = total;
         this.reused = reused;
+        this.batchSizes = batchSizes;
         this.stop = startProgress(PROGRESS_INTERVAL_MS, () => this.state(), info);
     }
     /** What the progress line says now. */
@@ -48607,8 +48851,14 @@ class Progress {
             failed: this.unsuccessful,
             running: this.running,
             elapsedMs: Date.now() - this.startedAt,
-            reused: this.reused
+            reused: this.reused,
+            ...(this.batchSizes === undefined ? {} : { items: this.itemCounts(this.batchSizes) })
         };
+    }
+    /** Items done of the items that run (every item but the reused ones). */
+    itemCounts(sizes) {
+        const items = sizes.reduce((sum, size) => sum + size, 0);
+        return { done: this.itemsDone, total: items - this.reused };
     }
     started() {
         this.running++;
@@ -48618,6 +48868,7 @@ class Progress {
         if (outcome.status === TaskStatus.Reused)
             return;
         this.done++;
+        this.itemsDone += this.batchSizes?.[outcome.index] ?? 1;
         if (outcome.slot !== undefined)
             this.running--;
         if (isUnsuccessful(outcome.status))
@@ -48680,6 +48931,7 @@ function skippedLine(index, item, reason) {
 
 
 
+
 /**
  * What a run sets up around its tasks and takes down after them: the task log (and our lines
  * routed through it), the job log, progress lines, the launchers, the stopping of what tasks
@@ -48709,7 +48961,8 @@ class RunResources {
         this.jobLog = new JobLog(workDirectory, expand);
         // From here on every line of ours goes through the task log, between tasks' output.
         routeLog(text => this.log.own(text));
-        this.progress = new Progress(total, plan.reused?.size ?? 0);
+        const batchSizes = plan.batches && plan.prepared.map(unit => unit.batch?.members.length ?? 1);
+        this.progress = new Progress(total, plan.reused?.size ?? 0, batchSizes);
         this.stepFiles = new StepFiles(stepFileTargets(process.env));
         const launchers = sharedLaunchers();
         launchers.expect(total, workers);
@@ -48769,7 +49022,7 @@ function batchTitles(plan) {
         const items = batch.members.map(member => member.item);
         titles.set(index, {
             group: batchTitle(batch.number, items),
-            prefix: batchTitle(batch.number, items, 60)
+            prefix: batchShortName(batch.number)
         });
     }
     return titles;
@@ -48853,7 +49106,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     try {
         result = await runTasks(prepared, commandTask(resources.taskOptions(settings)), {
             concurrency: workers,
-            policies: haltPolicies(settings, maxFailures, cancellation),
+            policies: haltPolicies(settings, maxFailures, cancellation, batchSizes(units)),
             needs: units.needs,
             priorities: units.priorities,
             name: index => itemLabel(prepared[index].item, 60),
@@ -48873,7 +49126,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     const records = plan.batches === undefined ? unitRecords : batchRecords.expandAll(unitRecords);
     const counts = countStatuses(records);
     const durationMs = Date.now() - resources.progress.startedAt;
-    info(doneLine(durationMs, counts));
+    info(doneLine(durationMs, counts, plan.batches === undefined ? undefined : records));
     const haltReason = describeHalt(result.halt, maxFailures, firstFailure.outcome, prepared);
     // Said in the log too, not only in the summary: why tasks were cancelled or never started.
     if (haltReason !== null)
@@ -48888,6 +49141,12 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
         haltKind: result.halt?.kind ?? null,
         ...(plan.batches === undefined ? {} : { batchSize: settings.batchSize })
     };
+}
+/** Under `batch-size`, how many items each scheduler task holds (a reused item, one). */
+function batchSizes(units) {
+    if (units.batches === undefined)
+        return undefined;
+    return index => units.prepared[index]?.batch?.members.length ?? 1;
 }
 /** What prints a line as tasks start and end: skipped tasks, and debug lines when asked for. */
 function lineWriters(plan) {
@@ -48908,13 +49167,15 @@ function runningLine(settings, plan, reused, workers, maxFailures) {
     const count = reused === 0 ? `${total} ${noun}` : `${total - reused} of ${total} ${noun}`;
     const batches = plan.batches === undefined ? '' : ` ${describeBatches(plan.batches.length, settings.batchSize)}`;
     return (`Running ${count}${batches} on ${workers} ` +
-        `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures)}).`);
+        `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures, plan.batches !== undefined)}).`);
 }
 /**
  * The line that closes a run: how long it took and how the tasks ended, zero counts left out;
- * no time when every task was reused.
+ * no time when every task was reused. Under `batch-size`, `batched` holds the items' records and
+ * each count of items says how many batches they were in: `10 failed (1 batch)`.
  */
-function doneLine(durationMs, counts) {
+function doneLine(durationMs, counts, batched) {
+    const batches = batched === undefined ? undefined : batchesByStatus(batched);
     const ended = [
         [counts.succeeded, TaskStatus.Success],
         [counts.failed, TaskStatus.Failure],
@@ -48925,11 +49186,28 @@ function doneLine(durationMs, counts) {
     ];
     const said = ended
         .filter(([count]) => count > 0)
-        .map(([count, status]) => `${count} ${STATUS_WORDS[status]}`);
+        .map(([count, status]) => `${count} ${STATUS_WORDS[status]}${run_items_inBatches(batches?.get(status))}`);
     // When every task was reused nothing ran: a time would only be the bookkeeping's.
     if (counts.total > 0 && counts.reused === counts.total)
         return `Done: nothing ran, ${said.join(', ')}.`;
     return `Done in ${formatDuration(durationMs)}: ${said.join(', ') || 'no tasks'}.`;
+}
+/** How many batches the records of each status were in (records without a batch count in none). */
+function batchesByStatus(records) {
+    const numbers = new Map();
+    for (const { status, batch } of records) {
+        if (batch === undefined)
+            continue;
+        const seen = numbers.get(status) ?? new Set();
+        numbers.set(status, seen.add(batch));
+    }
+    return new Map([...numbers].map(([status, seen]) => [status, seen.size]));
+}
+/** ` (1 batch)`, ` (3 batches)`, or '' for none. */
+function run_items_inBatches(batches) {
+    if (batches === undefined || batches === 0)
+        return '';
+    return ` (${batches} ${batches === 1 ? 'batch' : 'batches'})`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/merge-history.ts
@@ -48965,8 +49243,13 @@ function historyAfterMerge(previous, merged, files, at = Date.now()) {
     }
     const split = sharded ? splitOfFiles(files) : undefined;
     const groups = new Map();
-    // Per item: each member of a batch holds the whole batch's time.
-    const share = itemShares(merged.records, merged);
+    // Per item: each member of a batch holds the whole batch's time, shared in proportion to what
+    // the previous history knew of the members (from other workflow runs), evenly otherwise.
+    const before = durationsBefore(previous, merged.run?.id);
+    const share = itemShares(merged.records, merged, record => {
+        const key = keys(record.index);
+        return key === undefined ? undefined : before.get(key);
+    });
     for (const record of merged.records) {
         const identity = sharded ? runOf.get(record.index) : merged.run;
         const key = keys(record.index);
@@ -49530,7 +49813,8 @@ function reuseLine(reused, total, skipPassed, memory) {
 }
 /**
  * The history after the run, and what it said of the run's items before: a dry run leaves it as
- * it was; an item of a batch is recorded with its share of the batch's time. `keys` are by index in the whole input, as the records' `index`.
+ * it was; an item of a batch is recorded with its share of the batch's time (weighted by what the
+ * history knew of its members). `keys` are by index in the whole input, as the records' `index`.
  */
 function recordRun(memory, report, keys, options) {
     const facts = { recentlyFlaky: recentFlakiness(memory.history, keys) };
@@ -49538,8 +49822,11 @@ function recordRun(memory, report, keys, options) {
         return { history: memory.history, facts };
     const run = { identity: memory.identity, at: Date.now(), split: options.split };
     const recordKeys = report.records.map(record => keys[record.index]);
-    // An item of a batch is recorded with its share of the batch's time.
-    const share = itemShares(report.records, report);
+    // An item of a batch is recorded with its share of the batch's time, in proportion to what
+    // the history knew of its members, so that one known to be slow stays so and `auto` can keep
+    // putting it apart.
+    const before = durationsBefore(memory.history, memory.identity?.id);
+    const share = itemShares(report.records, report, record => before.get(keys[record.index] ?? ''));
     const records = report.records.map(record => ({ ...record, durationMs: share(record) }));
     return { history: historyAfter(memory.history, run, records, recordKeys), facts };
 }
