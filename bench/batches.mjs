@@ -23,18 +23,27 @@ import {
   writeFileSync
 } from 'node:fs'
 import { loadavg } from 'node:os'
+import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import { DIST, ROOT, measure, scratch } from './lib/tools.mjs'
 import { fileInfo, fmtMs, machineInfo, median, table } from './lib/report.mjs'
 
-const options = parseArgs(process.argv.slice(2))
-const REPS = options.reps ?? 3
+const { values: options } = parseArgs({
+  options: Object.fromEntries(
+    ['reps', 'slow-reps', 'workers', 'tools', 'modes', 'dist'].map(name => [
+      name,
+      { type: 'string' }
+    ])
+  )
+})
+const list = (value, fallback) => (value === undefined ? fallback : value.split(','))
+const REPS = Number(options.reps ?? 3)
 // batch-size 1 takes minutes a run: fewer repetitions unless asked.
-const SLOW_REPS = options.slowReps ?? 1
+const SLOW_REPS = Number(options['slow-reps'] ?? 1)
+const WORKERS = list(options.workers, ['2', '4']).map(Number)
+const TOOLS = list(options.tools, ['eslint', 'prettier'])
+const MODES = list(options.modes, ['1', 'auto', '50', 'xargs'])
 const FILES = 400
-const WORKERS = options.workers ?? [2, 4]
-const TOOLS = options.tools ?? ['eslint', 'prettier']
-const MODES = options.modes ?? ['1', 'auto', '50', 'xargs']
 // A copy of the bundle can be measured while dist/ is rebuilt: --dist path/to/index.js.
 const BUNDLE = options.dist ?? DIST
 const BIN = join(ROOT, 'node_modules', '.bin')
@@ -216,20 +225,4 @@ function parseOutputs(text) {
   for (const [, name, , value] of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
     outputs[name] = value
   return outputs
-}
-
-function parseArgs(args) {
-  const parsed = {}
-  for (let i = 0; i < args.length; i++) {
-    const value = args[i + 1]
-    if (args[i] === '--reps') parsed.reps = Number(value)
-    else if (args[i] === '--slow-reps') parsed.slowReps = Number(value)
-    else if (args[i] === '--workers') parsed.workers = value.split(',').map(Number)
-    else if (args[i] === '--tools') parsed.tools = value.split(',')
-    else if (args[i] === '--modes') parsed.modes = value.split(',')
-    else if (args[i] === '--dist') parsed.dist = value
-    else continue
-    i++
-  }
-  return parsed
 }

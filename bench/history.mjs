@@ -19,21 +19,26 @@ import {
   writeFileSync
 } from 'node:fs'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { DIST, ROOT, measure, scratch } from './lib/tools.mjs'
 import { fileInfo, fmtInt, fmtMs, machineInfo, median, table } from './lib/report.mjs'
 
-const options = parseArgs(process.argv.slice(2))
-const REPS = options.reps ?? 5
-const RERUN_ITEMS = options.items ?? 500
-const SIZE_ITEMS = options.sizeItems ?? 1000
-const SIZE_RUNS = options.runs ?? 50
+const { values: options } = parseArgs({
+  options: Object.fromEntries(
+    ['reps', 'items', 'size-items', 'runs', 'only'].map(name => [name, { type: 'string' }])
+  )
+})
+const REPS = Number(options.reps ?? 5)
+const RERUN_ITEMS = Number(options.items ?? 500)
+const SIZE_ITEMS = Number(options['size-items'] ?? 1000)
+const SIZE_RUNS = Number(options.runs ?? 50)
 const SLEEP = '0.5'
 const WORKERS = 8
 let nextRunId = 7_000_000_000
 
 const out = join(ROOT, 'bench', 'results', 'history.json')
-const only = options.only ?? ['rerun', 'size']
+const only = options.only?.split(',') ?? ['rerun', 'size']
 // A part not run this time keeps its figures from the last run, with the bundle they were taken on.
 const earlier = only.length < 2 && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {}
 const results = { rerun: earlier.rerun ?? null, size: earlier.size ?? null }
@@ -225,19 +230,4 @@ function parseOutputs(text) {
   for (const [, name, , value] of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
     outputs[name] = value
   return outputs
-}
-
-function parseArgs(args) {
-  const parsed = {}
-  for (let i = 0; i < args.length; i++) {
-    const value = args[i + 1]
-    if (args[i] === '--reps') parsed.reps = Number(value)
-    else if (args[i] === '--items') parsed.items = Number(value)
-    else if (args[i] === '--size-items') parsed.sizeItems = Number(value)
-    else if (args[i] === '--runs') parsed.runs = Number(value)
-    else if (args[i] === '--only') parsed.only = value.split(',')
-    else continue
-    i++
-  }
-  return parsed
 }
