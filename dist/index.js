@@ -44755,51 +44755,20 @@ class CommandTemplate {
                 return describeItem(item, number);
             return `${describeItem(item, position + 1)} of batch ${batch}`;
         };
+        const known = new Map();
         const valuesOf = (source) => {
+            const cached = known.get(source);
+            if (cached !== undefined)
+                return cached;
             const placeholder = this.placeholders.get(source);
             if (placeholder === undefined)
                 throw new Error(`Unparsed placeholder ${source}`);
             const each = placeholder.kind === 'sequence' || placeholder.kind === 'slot' ? [first] : items;
-            return each.map((item, position) => checkedValue(source, placeholder, item, batch, slot, () => describe(position)));
+            const values = each.map((item, position) => checkedValue(source, placeholder, item, batch, slot, () => describe(position)));
+            known.set(source, values);
+            return values;
         };
-        const plan = this.plan;
-        switch (plan.kind) {
-            case 'script':
-                return this.shellCommand(plan.parts
-                    .map(part => part.kind === 'text'
-                    ? part.text
-                    : valuesOf(part.source)
-                        .map(value => quoteInContext(value, part.context))
-                        .join(' '))
-                    .join(''));
-            case 'pwsh': {
-                let script;
-                try {
-                    script = renderPwshBatch(plan.script, valuesOf);
-                }
-                catch (error) {
-                    if (!(error instanceof PwshValueError))
-                        throw error;
-                    throw new PlaceholderError(`Placeholder ${error.sources.join(' and ')} cannot be used for batch ${batch}: ` +
-                        error.message);
-                }
-                return this.shellCommand(script);
-            }
-            case 'words': {
-                const words = plan.words.flatMap(parts => {
-                    const [only] = parts;
-                    if (parts.length === 1 && only?.kind === 'placeholder')
-                        return valuesOf(only.source);
-                    // Checked at parse time: only {#} and {%} stand inside a longer word.
-                    return [
-                        parts
-                            .map(part => (part.kind === 'text' ? part.text : valuesOf(part.source)[0]))
-                            .join('')
-                    ];
-                });
-                return this.directCommand(words, first, batch);
-            }
-        }
+        return this.renderWith(valuesOf, `batch ${batch}`, first, batch);
     }
     /**
      * Renders for one item; seq is 1-based, slot 1..workers. Throws PlaceholderError naming the
@@ -44819,30 +44788,54 @@ class CommandTemplate {
             values.set(source, result);
             return result;
         };
+        if (this.plan.kind === 'itemsAreCommands')
+            return this.renderItemAsCommand(item, seq);
+        return this.renderWith(source => [value(source)], describeItem(item, seq), item, seq);
+    }
+    /**
+     * The command with each placeholder's values written in: one value for an item, one per item
+     * of a batch (as separate words). `subject` names what is rendered in errors; `first` and
+     * `seq` name it when the command has no words.
+     */
+    renderWith(valuesOf, subject, first, seq) {
         const plan = this.plan;
         switch (plan.kind) {
             case 'itemsAreCommands':
-                return this.renderItemAsCommand(item, seq);
+                return this.renderItemAsCommand(first, seq);
             case 'script':
                 return this.shellCommand(plan.parts
-                    .map(part => part.kind === 'text' ? part.text : quoteInContext(value(part.source), part.context))
+                    .map(part => part.kind === 'text'
+                    ? part.text
+                    : valuesOf(part.source)
+                        .map(value => quoteInContext(value, part.context))
+                        .join(' '))
                     .join(''));
             case 'pwsh': {
                 let script;
                 try {
-                    script = renderPwshScript(plan.script, value);
+                    script = renderPwshBatch(plan.script, valuesOf);
                 }
                 catch (error) {
                     if (!(error instanceof PwshValueError))
                         throw error;
-                    throw new PlaceholderError(`Placeholder ${error.sources.join(' and ')} cannot be used for ` +
-                        `${describeItem(item, seq)}: ${error.message}`);
+                    throw new PlaceholderError(`Placeholder ${error.sources.join(' and ')} cannot be used for ${subject}: ` +
+                        error.message);
                 }
                 return this.shellCommand(script);
             }
             case 'words': {
-                const words = plan.words.map(parts => parts.map(part => (part.kind === 'text' ? part.text : value(part.source))).join(''));
-                return this.directCommand(words, item, seq);
+                const words = plan.words.flatMap(parts => {
+                    const [only] = parts;
+                    if (parts.length === 1 && only?.kind === 'placeholder')
+                        return valuesOf(only.source);
+                    // Checked at parse time: in a batch only {#} and {%} stand inside a longer word.
+                    return [
+                        parts
+                            .map(part => (part.kind === 'text' ? part.text : valuesOf(part.source)[0]))
+                            .join('')
+                    ];
+                });
+                return this.directCommand(words, first, seq);
             }
         }
     }
