@@ -43,7 +43,7 @@ describe('commandTask', () => {
     const item = { a: "it's" }
     const report = await task(
       { index: 2, item, command: template.render(item, 3, 1) },
-      { index: 2, slot: 2, signal: new AbortController().signal }
+      { index: 2, slot: 2, slots: [2], signal: new AbortController().signal }
     )
     await log.finish()
     expect(report.status).toBe(TaskStatus.Failure)
@@ -69,14 +69,14 @@ describe('commandTask', () => {
     setTimeout(() => halt.abort(), 50)
     const cancelled = await task(
       { index: 0, item: 'x', command: template.render('x', 1, 1) },
-      { index: 0, slot: 1, signal: halt.signal }
+      { index: 0, slot: 1, slots: [1], signal: halt.signal }
     )
     expect(cancelled.status).toBe(TaskStatus.Cancelled)
 
     const slow = setUp('sleep 5', 50)
     const report = await slow.task(
       { index: 0, item: 'x', command: slow.template.render('x', 1, 1) },
-      { index: 0, slot: 1, signal: new AbortController().signal }
+      { index: 0, slot: 1, slots: [1], signal: new AbortController().signal }
     )
     expect(report.status).toBe(TaskStatus.TimedOut)
     expect(report.value.signal).toBe('SIGTERM')
@@ -103,7 +103,7 @@ describe('the item in a file and in PARALLEL_ITEM', () => {
     for (const [index, item] of items.entries()) {
       const report = await task(
         { index, item, command: template.render(item, index + 1, 1) },
-        { index, slot: 1, signal: new AbortController().signal }
+        { index, slot: 1, slots: [1], signal: new AbortController().signal }
       )
       expect(report.status).toBe(TaskStatus.Success)
     }
@@ -121,7 +121,7 @@ describe('the item in a file and in PARALLEL_ITEM', () => {
     const run = async (item: string, spawnRoom?: number) => {
       const report = await task(
         { index: 0, item, command: template.render(item, 1, 1), spawnRoom },
-        { index: 0, slot: 1, signal: new AbortController().signal }
+        { index: 0, slot: 1, slots: [1], signal: new AbortController().signal }
       )
       expect(report.status).toBe(TaskStatus.Success)
       return report.value.outputTail
@@ -150,7 +150,7 @@ describe('retries', () => {
     )
     const report = await task(
       { index: 0, item: 'x', command: template.render('x', 1, 1) },
-      { index: 0, slot: 1, signal: new AbortController().signal }
+      { index: 0, slot: 1, slots: [1], signal: new AbortController().signal }
     )
     await log.finish()
     expect(report.status).toBe(TaskStatus.Success)
@@ -162,7 +162,7 @@ describe('retries', () => {
     // and the next task in the same slot starts from empty files too
     const next = await task(
       { index: 1, item: 'y', command: template.render('y', 2, 1) },
-      { index: 1, slot: 1, signal: new AbortController().signal }
+      { index: 1, slot: 1, slots: [1], signal: new AbortController().signal }
     )
     expect(next.value.outputs).toEqual({ n4: 'yes' })
     const text = printed.join('')
@@ -184,7 +184,7 @@ describe('retries', () => {
     )
     const report = await task(
       { index: 0, item: 'x', command: template.render('x', 1, 1) },
-      { index: 0, slot: 1, signal: new AbortController().signal }
+      { index: 0, slot: 1, slots: [1], signal: new AbortController().signal }
     )
     await log.finish()
     expect(report.value.attempts).toBe(3)
@@ -211,7 +211,7 @@ describe('retries', () => {
     )
     const report = await task(
       { index: 0, item: 'x', command: template.render('x', 1, 1) },
-      { index: 0, slot: 1, signal: new AbortController().signal }
+      { index: 0, slot: 1, slots: [1], signal: new AbortController().signal }
     )
     expect(report.value.outputTail).toBe(
       '── output of attempt 2 of 2; attempt 1 failed (exit code 3) ──\nattempt 2'
@@ -222,7 +222,7 @@ describe('retries', () => {
     const { template, task } = setUp('sleep 5', 30, 2)
     const report = await task(
       { index: 0, item: 'x', command: template.render('x', 1, 1) },
-      { index: 0, slot: 1, signal: new AbortController().signal }
+      { index: 0, slot: 1, slots: [1], signal: new AbortController().signal }
     )
     expect(report.status).toBe(TaskStatus.TimedOut)
     expect(report.value.attempts).toBe(3)
@@ -240,7 +240,7 @@ describe('retries', () => {
     const run = (index: number) =>
       task(
         { index, item: 'x', command: template.render('x', index + 1, 1) },
-        { index, slot: 1, signal: new AbortController().signal }
+        { index, slot: 1, slots: [1], signal: new AbortController().signal }
       )
     const timedOutFirst = await run(0)
     expect(timedOutFirst.value).toMatchObject({
@@ -258,7 +258,7 @@ describe('retries', () => {
     const digests = { command: 'c'.repeat(64), sources: 's'.repeat(64) }
     const report = await task(
       { index: 0, item: 'x', command: template.render('x', 1, 1), digests },
-      { index: 0, slot: 1, signal: new AbortController().signal }
+      { index: 0, slot: 1, slots: [1], signal: new AbortController().signal }
     )
     expect(report.value).toMatchObject({
       commandDigest: digests.command,
@@ -266,7 +266,7 @@ describe('retries', () => {
     })
     const without = await task(
       { index: 0, item: 'x', command: template.render('x', 1, 1), digests: { command: 'c' } },
-      { index: 0, slot: 1, signal: new AbortController().signal }
+      { index: 0, slot: 1, slots: [1], signal: new AbortController().signal }
     )
     expect(without.value.commandDigest).toBe('c')
     expect('sourcesDigest' in without.value).toBe(false)
@@ -280,7 +280,7 @@ describe('retries', () => {
     const slowRetries = commandTaskWithDelay(template, 60_000)
     const report = await slowRetries(
       { index: 0, item: 'x', command: template.render('x', 1, 1) },
-      { index: 0, slot: 1, signal: halt.signal }
+      { index: 0, slot: 1, slots: [1], signal: halt.signal }
     )
     expect(report.status).toBe(TaskStatus.Cancelled)
     expect(report.value.attempts).toBe(1)

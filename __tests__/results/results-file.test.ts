@@ -109,6 +109,8 @@ describe('the results file', () => {
           batch: fc.integer({ min: 1, max: 10_000 }),
           command: text,
           slot: fc.option(fc.integer({ min: 1, max: 64 })),
+          slots: fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 2, maxLength: 4 }),
+          locks: fc.array(text, { minLength: 1, maxLength: 3 }),
           startedAt: fc.option(time),
           endedAt: fc.option(time),
           outputTail: text,
@@ -143,7 +145,9 @@ describe('the results file', () => {
                 'reusedFrom',
                 'commandDigest',
                 'sourcesDigest',
-                'batch'
+                'batch',
+                'slots',
+                'locks'
               ].includes(name)
           ) as (keyof TaskRecord)[]
         }
@@ -209,7 +213,9 @@ describe('the results file', () => {
         'reusedFrom',
         'commandDigest',
         'sourcesDigest',
-        'batch'
+        'batch',
+        'slots',
+        'locks'
       ]) {
         expect(text).not.toContain(key)
         delete one[key as keyof TaskRecord]

@@ -52,7 +52,7 @@ describe('task observers', () => {
       settled: outcome => seen.push(`${name} settled ${outcome.index}`)
     })
     const { onStart, onSettled } = notifyAll([observer('a'), {}, observer('b')])
-    onStart(0, 1)
+    onStart(0, 1, [1])
     onSettled(ran(0, TaskStatus.Success))
     expect(seen).toEqual(['a started 0', 'b started 0', 'a settled 0', 'b settled 0'])
   })

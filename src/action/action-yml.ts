@@ -21,6 +21,7 @@ export enum Inputs {
   Sources = 'sources',
   Shard = 'shard',
   BatchSize = 'batch-size',
+  Memfree = 'memfree',
   MergeResults = 'merge-results',
   WorkingDirectory = 'working-directory',
   Log = 'log',

@@ -40,6 +40,16 @@ export interface PreparedItem {
   digests?: ItemDigests
   /** Under `batch-size`: the items this one command runs (then `command` is the batch's). */
   batch?: BatchOf
+  /**
+   * How many worker slots it holds while it runs (`slots` of a task or object item; for a batch,
+   * the most of its items'); absent for 1.
+   */
+  slots?: number
+  /**
+   * Resources it holds exclusively while it runs (`locks` of a task or object item; for a batch,
+   * all of its items'), each name once, in the order given; absent for none.
+   */
+  locks?: string[]
 }
 
 /** The items of one batch: one command runs them all, and each gets its result. */

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { Halt, HaltKind, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type HaltPolicy, type HaltRequest } from './halt-policies.js'
+import { type StartGate, type Waiting } from './start-gate.js'
 import { FreeSlots, ItemState, ItemStates, Needs, ReadyQueue } from './scheduler-queues.js'
 import { type UnmetNeed, unmetNeedsReason } from './skip-reason.js'
 
@@ -11,6 +12,8 @@ export interface TaskContext {
   index: number
   /** Worker slot running it, 1..concurrency; no two running tasks share a slot. */
   slot: number
+  /** Every slot it holds, lowest first (`slot` is the first): more than one under `slots`. */
+  slots: readonly number[]
   /**
    * Aborted when the run halts and running tasks must stop. Its reason is a {@link Halt}: a task
    * stopped by a `timeout` halt reports `timed-out`, by any other `cancelled`.
@@ -34,6 +37,8 @@ export interface Outcome<R> {
   error?: unknown
   /** The slot it ran in; undefined when skipped. */
   slot?: number
+  /** Every slot it held, lowest first; undefined when skipped. */
+  slots?: readonly number[]
   /** Why a skipped task never ran. */
   reason?: string
   /** For a task skipped because of its needs: every need that did not succeed. */
@@ -51,8 +56,22 @@ export interface SchedulerOptions<R> {
   name?: (index: number) => string
   /** For each item, its priority: among items ready to start, higher goes first; ties keep input order. */
   priorities?: readonly number[]
-  /** Called as a task starts. */
-  onStart?: (index: number, slot: number) => void
+  /**
+   * For each item, how many of the `concurrency` slots it holds while it runs (1 unless given;
+   * each from 1 to `concurrency`, else runTasks throws).
+   */
+  slots?: readonly number[]
+  /**
+   * For each item, the names of the resources it holds exclusively while it runs: two items that
+   * share a name never run at the same time.
+   */
+  locks?: readonly (readonly string[])[]
+  /** Asked before each start whether one more task may start now (`memfree`); see StartGate. */
+  gate?: StartGate
+  /** Told what the queued items wait on, each time that may have changed. */
+  onWaiting?: (waiting: Waiting) => void
+  /** Called as a task starts, with its first slot and every slot it holds. */
+  onStart?: (index: number, slot: number, slots: readonly number[]) => void
   /** Called as each item gets its outcome, skipped ones included. */
   onSettled?: (outcome: Outcome<R>) => void
   /**
@@ -190,7 +209,7 @@ class Scheduler<T, R> {
       if (!this.states.start(index)) continue
       this.running++
       const slot = this.slots.take()
-      this.options.onStart?.(index, slot)
+      this.options.onStart?.(index, slot, [slot])
       this.runOne(index, slot).catch(this.breakRun)
     }
     // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
@@ -207,11 +226,12 @@ class Scheduler<T, R> {
       const report = await this.task(this.items[index] as T, {
         index,
         slot,
+        slots: [slot],
         signal: this.stop.signal
       })
-      outcome = { index, status: report.status, value: report.value, slot }
+      outcome = { index, status: report.status, value: report.value, slot, slots: [slot] }
     } catch (error) {
-      outcome = { index, status: TaskStatus.Failure, error, slot }
+      outcome = { index, status: TaskStatus.Failure, error, slot, slots: [slot] }
     }
     this.running--
     this.slots.release(slot)

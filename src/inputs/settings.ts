@@ -98,6 +98,8 @@ export interface ExecutionSettings {
   workflowCommands: WorkflowCommands
   /** How many items one command runs (`batch-size`): a whole number, or `auto`. */
   batchSize: BatchSize
+  /** `memfree`: the bytes of memory that must be available for a task to start; undefined for no limit. */
+  memfree?: number
 }
 
 /** `batch-size`: items per command, or `auto` for as many batches as workers. */

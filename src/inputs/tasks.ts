@@ -23,6 +23,10 @@ export interface TaskSpec {
   priority?: number
   /** Glob lines whose files decide whether it changed (`skip-passed: unchanged`). */
   sources?: string[]
+  /** How many of the `max-workers` slots it holds while it runs (1 unless given). */
+  slots?: number
+  /** Names of the resources it holds exclusively while it runs. */
+  locks?: string[]
 }
 
 const FIELDS = [

@@ -1,3 +1,4 @@
+import { type Waiting } from '../exec/start-gate.js'
 import { formatDuration } from '../model/duration.js'
 
 /** Counts a progress line reports. */
@@ -16,6 +17,8 @@ export interface ProgressState {
    * the line then says which count is which.
    */
   items?: { done: number; total: number }
+  /** What tasks ready to start wait on besides free workers: locks, slots, free memory. */
+  waiting?: Waiting
 }
 
 /**

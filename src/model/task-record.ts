@@ -24,8 +24,12 @@ export interface TaskRecord {
   attempts: number
   /** The command as rendered for this item. */
   command: string
-  /** Worker slot it ran in (1..workers), or null when skipped. */
+  /** Worker slot it ran in (1..workers), or null when skipped; its first under `slots`. */
   slot: number | null
+  /** Every worker slot it held, lowest first, when it held more than one (`slots`); else absent. */
+  slots?: number[]
+  /** The resources it held exclusively while it ran (`locks`); absent for none. */
+  locks?: string[]
   /** When it started and ended (epoch milliseconds), or null when skipped. */
   startedAt: number | null
   endedAt: number | null

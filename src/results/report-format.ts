@@ -82,6 +82,8 @@ export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
   flaky: optional(checked<true>(json => json === true, 'true (or no flaky key)')),
   reusedFrom: optional(objectOf(REUSED_FROM_FORMAT)),
   slot: nullable(whole(1)),
+  slots: optional(arrayOf(whole(1))),
+  locks: optional(arrayOf(text)),
   startedAt: nullable(isoTime),
   endedAt: nullable(isoTime),
   error: nullable(text),

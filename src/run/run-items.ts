@@ -39,8 +39,14 @@ export async function runItems(
   const { prepared } = units
   const total = prepared.length
   const settledBefore = reusedReports(prepared, units.reused)
-  // Reused tasks take no worker; a run of reused tasks only still has one to report.
-  const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size))
+  // Reused tasks take no worker; a run of reused tasks only still has one to report. A task
+  // holds its `slots` workers, so no more workers than the slots of what runs are ever busy.
+  const slots = prepared.map(unit => unit.slots ?? 1)
+  const slotsToRun = slots.reduce(
+    (sum, count, index) => (settledBefore.has(index) ? sum : sum + count),
+    0
+  )
+  const workers = Math.min(settings.maxWorkers, Math.max(1, slotsToRun))
   // A percentage is of the tasks that run: reused ones cannot fail; under batch-size, of batches.
   const base = plan.batches?.length ?? failureBase(total, settledBefore.size, plan.shard?.itemCount)
   const maxFailures = failureLimit(settings.failFast, base)
@@ -66,6 +72,12 @@ export async function runItems(
       policies: haltPolicies(settings, maxFailures, cancellation, batchSizes(units)),
       needs: units.needs,
       priorities: units.priorities,
+      slots,
+      locks: prepared.some(unit => unit.locks !== undefined)
+        ? prepared.map(unit => unit.locks ?? [])
+        : undefined,
+      gate: resources.gate,
+      onWaiting: waiting => resources.progress.waitingOn(waiting),
       name: index => itemLabel((prepared[index] as PreparedItem).item, 60),
       settledBefore,
       ...notifyAll(watching)

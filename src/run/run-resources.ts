@@ -1,6 +1,7 @@
 import * as core from '../action/actions-core.js'
 import { type CommandTaskOptions, type PreparedItem } from '../exec/command-task.js'
 import { sharedLaunchers, stopRunLeftovers } from '../exec/process-runner.js'
+import { type StartGate } from '../exec/start-gate.js'
 import { StepFiles } from '../exec/step-files.js'
 import { stepFileTargets, taskEnvironment } from '../exec/task-environment.js'
 import { removeItemFiles } from '../exec/task-files.js'
@@ -24,6 +25,8 @@ export class RunResources {
   readonly jobLog: JobLog
   readonly progress: Progress
   readonly stepFiles: StepFiles
+  /** What decides, beyond free workers and locks, whether a task may start now (`memfree`). */
+  readonly gate: StartGate | undefined = undefined
   private logFinished = false
   // On cancellation, what finished tasks left is stopped at once, alongside the running tasks.
   private readonly stopLeftoversNow = (): void => {

@@ -1,6 +1,7 @@
 import * as core from '../action/actions-core.js'
 import { type PreparedItem } from '../exec/command-task.js'
 import { type Outcome } from '../exec/scheduler.js'
+import { type Waiting } from '../exec/start-gate.js'
 import { itemLabel } from '../model/labels.js'
 import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { type Item } from '../model/item.js'
@@ -24,6 +25,8 @@ export class Progress implements TaskObserver {
   private running = 0
   /** Items of the batches done, under `batch-size`. */
   private itemsDone = 0
+  /** What ready tasks wait on besides free workers, as the scheduler last said. */
+  private waiting: Waiting | undefined
   /** Stops the progress lines. */
   readonly stop: () => void
 
@@ -48,8 +51,14 @@ export class Progress implements TaskObserver {
       running: this.running,
       elapsedMs: Date.now() - this.startedAt,
       reused: this.reused,
-      ...(this.batchSizes === undefined ? {} : { items: this.itemCounts(this.batchSizes) })
+      ...(this.batchSizes === undefined ? {} : { items: this.itemCounts(this.batchSizes) }),
+      ...(this.waiting === undefined ? {} : { waiting: this.waiting })
     }
+  }
+
+  /** Keeps what ready tasks wait on (locks, slots, free memory) for the next progress line. */
+  waitingOn(waiting: Waiting): void {
+    this.waiting = waiting
   }
 
   /** Items done of the items that run (every item but the reused ones). */

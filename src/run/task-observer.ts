@@ -3,8 +3,8 @@ import { type TaskRecord } from '../model/task-record.js'
 
 /** Something that reacts to each task of a run: as it starts, as it settles, and once at the end. */
 export interface TaskObserver {
-  /** A task started in a worker slot. */
-  started?(index: number, slot: number): void
+  /** A task started in a worker slot (its first; `slots` lists every slot it holds). */
+  started?(index: number, slot: number, slots: readonly number[]): void
   /** An item got its outcome (skipped ones included); `index` is its place in the plan. */
   settled?(outcome: Outcome<TaskRecord>): void
   /** The tasks have all settled: finish what is still under way (the run's report waits). */
@@ -28,14 +28,14 @@ export class AfterEachTask implements TaskObserver {
 
 /** The scheduler's onStart and onSettled, calling each observer in order. */
 export function notifyAll(observers: readonly TaskObserver[]): {
-  onStart: (index: number, slot: number) => void
+  onStart: (index: number, slot: number, slots: readonly number[]) => void
   onSettled: (outcome: Outcome<TaskRecord>) => void
 } {
   const starting = observers.filter(observer => observer.started !== undefined)
   const settling = observers.filter(observer => observer.settled !== undefined)
   return {
-    onStart: (index, slot) => {
-      for (const observer of starting) observer.started?.(index, slot)
+    onStart: (index, slot, slots) => {
+      for (const observer of starting) observer.started?.(index, slot, slots)
     },
     onSettled: outcome => {
       for (const observer of settling) observer.settled?.(outcome)
