@@ -5,11 +5,13 @@
 // bench/results/latest.json, and appends the Markdown to $GITHUB_STEP_SUMMARY when set.
 //
 //   node bench/bench.mjs [--quick] [--reps N] [--only A,B,C,startup,heavy,100k] [--strict]
+//                        [--compare path/to/earlier/index.js]
 //
 // See bench/README.md for what each workload and target means.
 import { spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
+import { parseArgs as parseCommandLine } from 'node:util'
 import {
   CONCURRENTLY,
   DIST,
@@ -48,6 +50,8 @@ const USAGE = `Usage: node bench/bench.mjs [options]
   --reps N       repetitions per workload (default 5, start-up 3×N; 100k always runs once)
   --only LIST    workloads to run, comma-separated: A, B, C, startup, heavy, 100k
   --strict       exit 1 when any target is missed
+  --compare FILE another build of the action (an earlier dist/index.js): in A and B its rows run
+                 alternating with this one's, and the ratio of the two is reported
   --help         this text`
 
 const options = parseArgs(process.argv.slice(2))
@@ -79,19 +83,34 @@ const WORKLOADS = {
 }
 
 function parseArgs(args) {
-  const parsed = { quick: false, strict: false, reps: null, only: null }
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]
-    if (arg === '--quick') parsed.quick = true
-    else if (arg === '--strict') parsed.strict = true
-    else if (arg === '--reps' && /^[1-9]\d*$/.test(args[i + 1] ?? '')) parsed.reps = +args[++i]
-    else if (arg === '--only' && args[i + 1]) parsed.only = args[++i].split(',')
-    else {
+  try {
+    const { values } = parseCommandLine({
+      args,
+      options: {
+        quick: { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
+        reps: { type: 'string' },
+        only: { type: 'string' },
+        compare: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    })
+    if (values.help) {
       console.log(USAGE)
-      process.exit(arg === '--help' || arg === '-h' ? 0 : 2)
+      process.exit(0)
     }
+    if (values.reps !== undefined && !/^[1-9]\d*$/.test(values.reps)) throw new Error('--reps')
+    return {
+      quick: values.quick,
+      strict: values.strict,
+      reps: values.reps === undefined ? null : Number(values.reps),
+      only: values.only === undefined ? null : values.only.split(','),
+      compare: values.compare === undefined ? null : resolve(values.compare)
+    }
+  } catch {
+    console.log(USAGE)
+    process.exit(2)
   }
-  return parsed
 }
 
 /**
@@ -154,6 +173,23 @@ function actionRow(key, name, j, inputs, runOptions = {}) {
   return { key, name, command: describe.action(j, inputs), run }
 }
 
+/** Under --compare, the same action row run with the other build. */
+function comparedRows(j) {
+  if (options.compare === null) return []
+  const name = `parallel-exec (shell: none), ${relative(ROOT, options.compare)}`
+  const row = actionRow('actionCompared', name, j, { shell: 'none' }, { dist: options.compare })
+  return [
+    { ...row, command: row.command.replace('dist/index.js', relative(ROOT, options.compare)) }
+  ]
+}
+
+/** Under --compare, how this build's action row compares with the other build's, per repetition. */
+function comparedTargets(workload, by) {
+  if (options.compare === null) return []
+  const ratio = pairedRatio(by.action.samples, by.actionCompared.samples)
+  return [info(workload, `action ÷ ${relative(ROOT, options.compare)}`, fmtRatio(ratio))]
+}
+
 /** A target line: `value` null means it could not be measured (n/a, not a miss). */
 function target(workload, text, value, format, pass, why = 'n/a') {
   const result = value === null || value === undefined ? 'n/a' : pass(value) ? 'PASS' : 'MISS'
@@ -175,6 +211,11 @@ async function workloadA() {
   const rows = [
     actionRow('action', 'parallel-exec (shell: none)', j, { shell: 'none' }),
     actionRow('actionBash', 'parallel-exec (shell: bash)', j, { shell: 'bash' }),
+    actionRow('actionMemfree', 'parallel-exec (shell: none, memfree: 1M)', j, {
+      shell: 'none',
+      memfree: '1M'
+    }),
+    ...comparedRows(j),
     ...peerRows(j)
   ]
   const by = await runRows('A', rows, REPS)
@@ -208,7 +249,13 @@ async function workloadA() {
         faster,
         r => r >= 1.5,
         without('concurrently')
-      )
+      ),
+      info(
+        'A',
+        'action with memfree (memory read before each start) ÷ action',
+        fmtRatio(pairedRatio(by.actionMemfree.samples, action))
+      ),
+      ...comparedTargets('A', by)
     ]
   }
 }
@@ -218,6 +265,7 @@ async function workloadB() {
   const j = job('B', Array(40).fill('0.25'), ['sleep'], 8)
   const rows = [
     actionRow('action', 'parallel-exec (shell: none)', j, { shell: 'none' }),
+    ...comparedRows(j),
     ...peerRows(j)
   ]
   const by = await runRows('B', rows, REPS)
@@ -236,7 +284,8 @@ async function workloadB() {
         efficiency(by.action),
         e => e.toFixed(2),
         e => e >= 0.9
-      )
+      ),
+      ...comparedTargets('B', by)
     ]
   }
 }

@@ -246,7 +246,8 @@ const actionTemplate = j => `${shellJoin(j.argv)} {}`
 /**
  * Runs dist/index.js exactly as the runner does: each input as INPUT_<NAME>, fresh
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files and RUNNER_TEMP, none of the bench's own GITHUB_*.
- * Checks the step succeeded with every item; `keepTimings` copies the timings-file output there.
+ * Checks the step succeeded with every item; `keepTimings` copies the timings-file output there;
+ * `dist` runs another build of the action.
  */
 export async function runAction(j, inputs = {}, options = {}) {
   await waitForDist()
@@ -263,7 +264,11 @@ export async function runAction(j, inputs = {}, options = {}) {
   env.RUNNER_TEMP = dir
   if (options.debug) env.RUNNER_DEBUG = '1'
   for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value
-  const sample = await measure(process.execPath, [DIST], { ...options, cwd: dir, env })
+  const sample = await measure(process.execPath, [options.dist ?? DIST], {
+    ...options,
+    cwd: dir,
+    env
+  })
   const outputs = parseOutputs(readFileSync(outputFile, 'utf8'))
   sample.outputs = { total: outputs.total, succeeded: outputs.succeeded }
   const n = String(j.items.length)
