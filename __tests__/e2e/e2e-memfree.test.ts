@@ -39,6 +39,9 @@ onLinux('memfree through the bundled action', () => {
     // All three ran at once: each started before any ended.
     const lastStart = spans.reduce((most, [start]) => (start > most ? start : most), 0n)
     for (const [, end] of spans) expect(lastStart).toBeLessThan(end)
+    expect(run.log).toContain(
+      'Running 3 items on 3 workers with bash (fail-fast: off, timeout: none, memfree: 1 MiB).'
+    )
     expect(run.log).not.toContain('Waiting for memory')
   }, 60_000)
 
