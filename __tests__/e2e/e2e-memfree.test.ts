@@ -18,6 +18,16 @@ function times(dir: string, count: number): [bigint, bigint][] {
   })
 }
 
+/** Checks that no two of the spans overlap: each starts after the one before it ended. */
+function expectOneAtATime(spans: [bigint, bigint][]): void {
+  const ordered = [...spans].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  for (let k = 1; k < ordered.length; k++) {
+    expect((ordered[k] as [bigint, bigint])[0]).toBeGreaterThanOrEqual(
+      (ordered[k - 1] as [bigint, bigint])[1]
+    )
+  }
+}
+
 /** MemTotal of /proc/meminfo, in KiB. */
 function memTotalKiB(): number {
   const meminfo = readFileSync('/proc/meminfo', 'utf8')
@@ -58,12 +68,7 @@ onLinux('memfree through the bundled action', () => {
     expect(run.code).toBe(0)
     expect(run.log).toContain('Done in')
     expect(run.log).toMatch(/4 succeeded/)
-    const spans = times(run.dir, 4).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    for (let k = 1; k < spans.length; k++) {
-      expect((spans[k] as [bigint, bigint])[0]).toBeGreaterThanOrEqual(
-        (spans[k - 1] as [bigint, bigint])[1]
-      )
-    }
+    expectOneAtATime(times(run.dir, 4))
     const said = run.log.match(/Waiting for memory: .*/g) ?? []
     expect(said).toHaveLength(1)
     expect(said[0]).toMatch(
@@ -72,6 +77,36 @@ onLinux('memfree through the bundled action', () => {
           `${formatBytes(memfree * 1024).replace('.', '\\.')}\\.$`
       )
     )
+  }, 60_000)
+
+  it("counts a task's timeout from its start, not while it waited for memory", async () => {
+    const run = await runAction({
+      items: 'a\nb\nc\nd',
+      command: TIMED(0.4),
+      'max-workers': '4',
+      timeout: '1s',
+      memfree: `${memTotalKiB() - 1024}K`
+    })
+    // One at a time, the last starts about 1.2 s after the run began: within its own 1 s.
+    expect(run.code).toBe(0)
+    expect(run.log).toMatch(/Done in [^:]*: 4 succeeded\./)
+    expectOneAtATime(times(run.dir, 4))
+  }, 60_000)
+
+  it('skips the tasks waiting for memory when fail-fast halts the run', async () => {
+    const run = await runAction({
+      items: 'a\nb\nc',
+      command: 'touch ran-{#}; exit 1',
+      'max-workers': '3',
+      'fail-fast': 'true',
+      memfree: `${memTotalKiB() - 1024}K`
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs.failed).toBe('1')
+    expect(run.outputs.skipped).toBe('2')
+    expect(existsSync(join(run.dir, 'ran-1'))).toBe(true)
+    expect(existsSync(join(run.dir, 'ran-2'))).toBe(false)
+    expect(existsSync(join(run.dir, 'ran-3'))).toBe(false)
   }, 60_000)
 
   it('fails before any command runs when memfree is above the total memory', async () => {
