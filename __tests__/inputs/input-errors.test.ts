@@ -221,6 +221,18 @@ describe('every bad-input error names its input', () => {
       "Invalid batch-size '0'. Expected a whole number of at least 1, or auto."
     ],
     [
+      'a memfree without a unit',
+      { items: 'a', command: 'echo {}', memfree: '512' },
+      {},
+      "Invalid memfree '512'. Expected a size such as 512M or 2G (K, M, G or T, counted in 1024s)."
+    ],
+    [
+      "a memfree above the machine's memory",
+      { items: 'a', command: 'echo {}', memfree: '1024T' },
+      {},
+      "Invalid memfree '1024T': this machine has "
+    ],
+    [
       'a batch command without a placeholder for its items',
       { items: 'a.ts\nb.ts', command: 'npx eslint', 'batch-size': 'auto' },
       {},
@@ -344,6 +356,9 @@ describe('of two bad inputs, the one read first is named', () => {
     [{ items: 'a', 'workflow-commands': 'x', 'batch-size': '0' }, 'Invalid workflow-commands'],
     [{ items: 'a', 'batch-size': '0', 'skip-passed': 'x' }, 'Invalid batch-size'],
     [{ tasks: 'a: echo', 'batch-size': 'x', 'if-no-items': 'x' }, 'Invalid batch-size'],
+    [{ items: 'a', 'batch-size': '0', memfree: '0' }, 'Invalid batch-size'],
+    [{ items: 'a', memfree: '0', 'skip-passed': 'x' }, 'Invalid memfree'],
+    [{ items: '[1,', memfree: '1024T' }, 'Invalid memfree'],
     [{ tasks: 'a: echo', 'batch-size': '2', sources: '~/x' }, 'Invalid sources'],
     [{ tasks: 'a: [', 'batch-size': '2' }, "Invalid inputs: 'batch-size'"],
     [{ matrix: 'os: x', 'batch-size': '2' }, "Invalid inputs: 'batch-size'"],

@@ -54,3 +54,44 @@ describe('progressLine under batches', () => {
     )
   })
 })
+
+describe('progressLine while ready tasks wait', () => {
+  const state = { done: 1, total: 10, failed: 0, running: 2, elapsedMs: 30_000 }
+  const GiB = 1024 ** 3
+
+  it('says each thing they wait on, only when it holds them back', () => {
+    const none = { onLocks: 0, onSlots: 0, onGate: false }
+    expect(progressLine({ ...state, waiting: none })).toBe(progressLine(state))
+    expect(progressLine({ ...state, waiting: { ...none, onLocks: 1 } })).toBe(
+      'Progress: 1/10 done, 0 not succeeded, 2 running, 30.0s elapsed, about 4m 30s left; ' +
+        'waiting: 1 task on a lock'
+    )
+    expect(progressLine({ ...state, waiting: { ...none, onLocks: 2, onSlots: 3 } })).toBe(
+      'Progress: 1/10 done, 0 not succeeded, 2 running, 30.0s elapsed, about 4m 30s left; ' +
+        'waiting: 2 tasks on locks, the next task for 3 free slots'
+    )
+    expect(progressLine({ ...state, waiting: { ...none, onSlots: 1 } })).toMatch(
+      /; waiting: the next task for 1 free slot$/
+    )
+  })
+
+  it('gives the memory figures when they wait for memory', () => {
+    const waiting = { onLocks: 2, onSlots: 3, onGate: true }
+    const memory = { memfree: 2 * GiB, available: 1.25 * GiB }
+    expect(progressLine({ ...state, waiting, memory })).toBe(
+      'Progress: 1/10 done, 0 not succeeded, 2 running, 30.0s elapsed, about 4m 30s left; ' +
+        'waiting: 2 tasks on locks, the next task for 3 free slots, for memory ' +
+        '(1.2 GiB available, memfree is 2 GiB)'
+    )
+    const gateOnly = { onLocks: 0, onSlots: 0, onGate: true }
+    expect(progressLine({ ...state, waiting: gateOnly, memory })).toMatch(
+      /; waiting: for memory \(1\.2 GiB available, memfree is 2 GiB\)$/
+    )
+    expect(
+      progressLine({ ...state, waiting: gateOnly, memory: { memfree: GiB, available: undefined } })
+    ).toMatch(/; waiting: for memory \(memfree is 1 GiB\)$/)
+    expect(progressLine({ ...state, waiting: gateOnly })).toMatch(/; waiting: for memory$/)
+    // Figures without a wait for memory are not said.
+    expect(progressLine({ ...state, memory })).toBe(progressLine(state))
+  })
+})

@@ -117,6 +117,12 @@ describe('describeLimits', () => {
       'fail-fast: after 2, cancel, timeout: 5.0s, stop-on-success: 1, total-timeout: 1m 00s, retries: 2'
     )
   })
+
+  it('says memfree when it applies', () => {
+    expect(describeLimits(settings({ memfree: 1.5 * 1024 ** 3 }), undefined)).toBe(
+      'fail-fast: off, timeout: none, memfree: 1.5 GiB'
+    )
+  })
 })
 
 describe('describeLimits under batches', () => {

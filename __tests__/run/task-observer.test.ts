@@ -107,6 +107,24 @@ describe('task observers', () => {
     )
   })
 
+  it('Progress says what ready tasks wait on, with the memory as last read', () => {
+    const gate = { memfree: 2 * 1024 ** 3, available: undefined as number | undefined }
+    const progress = new Progress(3, 0, undefined, gate)
+    progress.stop()
+    expect(progress.state()).not.toHaveProperty('waiting')
+    progress.waitingOn({ onLocks: 1, onSlots: 0, onGate: true })
+    gate.available = 1024 ** 3
+    const state = progress.state()
+    expect(state).toMatchObject({
+      waiting: { onLocks: 1, onSlots: 0, onGate: true },
+      memory: { memfree: 2 * 1024 ** 3, available: 1024 ** 3 }
+    })
+    expect(progressLine({ ...state, elapsedMs: 30_000 })).toBe(
+      'Progress: 0/3 done, 0 not succeeded, 0 running, 30.0s elapsed; waiting: 1 task on a lock, ' +
+        'for memory (1 GiB available, memfree is 2 GiB)'
+    )
+  })
+
   it('FirstFailure keeps the first task that did not succeed', () => {
     const first = new FirstFailure()
     first.settled(ran(0, TaskStatus.Success))

@@ -169,3 +169,23 @@ export function parseBatchSize(value: string): BatchSize {
     `Invalid ${Inputs.BatchSize} '${value}'. Expected a whole number of at least 1, or auto.`
   )
 }
+
+/** Powers of 1024 each size unit stands for, as GNU parallel's and docker's upper-case units. */
+const SIZE_UNITS: Record<string, number> = { k: 1, m: 2, g: 3, t: 4 }
+
+/**
+ * Parses a size such as `512M`, `1.5G` or `2GiB` into bytes, counted in 1024s (K, M, G or T in
+ * any case, optionally followed by B or iB); empty for none. A bare number, 0 or a bad unit is
+ * refused, naming `input`.
+ */
+export function parseSize(value: string, input: string = Inputs.Memfree): number | undefined {
+  const text = value.trim()
+  if (text === '') return undefined
+  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([kmgt])(?:i?b)?$/i.exec(text)
+  const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()]
+  const bytes = match && unit ? Math.floor(Number(match[1]) * 1024 ** unit) : 0
+  if (bytes >= 1 && Number.isFinite(bytes)) return bytes
+  throw new Error(
+    `Invalid ${input} '${value}'. Expected a size such as 512M or 2G (K, M, G or T, counted in 1024s).`
+  )
+}

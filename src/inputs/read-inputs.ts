@@ -22,6 +22,7 @@ import {
 import { parseItems, readItemsFile } from './items.js'
 import { checkBatchSizeFits, checkOneSource, REVIEW_THREADS_SOURCE } from './source-checks.js'
 import { parseMatrix } from './matrix-input.js'
+import { readMemfree } from './memfree-input.js'
 import { readReviewThreadInputs, type SourceInputs } from './review-thread-inputs.js'
 import {
   NoItemsBehavior,
@@ -106,6 +107,7 @@ async function readExecution(): Promise<{
     WorkflowCommands
   )
   const batchSize = parseBatchSize(core.getInput(Inputs.BatchSize) || '1')
+  const memfree = readMemfree(core.getInput(Inputs.Memfree))
   const execution: ExecutionSettings = {
     shell,
     maxWorkers,
@@ -119,7 +121,8 @@ async function readExecution(): Promise<{
     workingDirectory,
     log,
     workflowCommands,
-    batchSize
+    batchSize,
+    ...(memfree === undefined ? {} : { memfree })
   }
   return { execution, dryRun, shard }
 }

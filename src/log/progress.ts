@@ -1,5 +1,13 @@
 import { type Waiting } from '../exec/start-gate.js'
 import { formatDuration } from '../model/duration.js'
+import { formatBytes } from '../system/memory.js'
+
+/** Under `memfree`: the limit and the memory available at the last reading, in bytes. */
+export interface MemoryFigures {
+  readonly memfree: number
+  /** Undefined before the first reading. */
+  readonly available: number | undefined
+}
 
 /** Counts a progress line reports. */
 export interface ProgressState {
@@ -19,12 +27,14 @@ export interface ProgressState {
   items?: { done: number; total: number }
   /** What tasks ready to start wait on besides free workers: locks, slots, free memory. */
   waiting?: Waiting
+  /** Under `memfree`, its figures, said when tasks wait for memory. */
+  memory?: MemoryFigures
 }
 
 /**
  * One progress line: done/total of the tasks that run (under batches, of the batches and then of
  * their items), failures, running, elapsed and an estimate of the time left from the pace so far
- * (omitted until something has finished).
+ * (omitted until something has finished), then what ready tasks wait on, if anything.
  */
 export function progressLine(state: ProgressState): string {
   const { done, total, failed, running, elapsedMs, reused = 0, items } = state
@@ -38,8 +48,33 @@ export function progressLine(state: ProgressState): string {
         `${reused > 0 ? `; ${reused} more ${reused === 1 ? 'item' : 'items'} reused` : ''})`
   return (
     `Progress: ${progress}, ${failed} not succeeded, ${running} running, ` +
-    `${formatDuration(elapsedMs)} elapsed${estimate}`
+    `${formatDuration(elapsedMs)} elapsed${estimate}${waitingClause(state)}`
   )
+}
+
+/**
+ * What ready tasks wait on besides a free worker, each only when it holds them back:
+ * `; waiting: 2 tasks on locks, the next task for 3 free slots, for memory (1.2 GiB available,
+ * memfree is 2 GiB)`; '' when nothing does.
+ */
+function waitingClause({ waiting, memory }: ProgressState): string {
+  if (waiting === undefined) return ''
+  const { onLocks, onSlots, onGate } = waiting
+  const reasons: string[] = []
+  if (onLocks > 0) reasons.push(onLocks === 1 ? '1 task on a lock' : `${onLocks} tasks on locks`)
+  if (onSlots > 0) {
+    reasons.push(`the next task for ${onSlots} free ${onSlots === 1 ? 'slot' : 'slots'}`)
+  }
+  if (onGate) reasons.push(`for memory${memorySaid(memory)}`)
+  return reasons.length === 0 ? '' : `; waiting: ${reasons.join(', ')}`
+}
+
+/** ` (1.2 GiB available, memfree is 2 GiB)`, without what is not known. */
+function memorySaid(memory: MemoryFigures | undefined): string {
+  if (memory === undefined) return ''
+  const limit = `memfree is ${formatBytes(memory.memfree)}`
+  if (memory.available === undefined) return ` (${limit})`
+  return ` (${formatBytes(memory.available)} available, ${limit})`
 }
 
 /**

@@ -14,6 +14,7 @@ import { type Halt, HaltKind } from '../model/halt.js'
 import { itemLabel } from '../model/labels.js'
 import { batchTitle } from '../log/task-title.js'
 import { type TaskRecord } from '../model/task-record.js'
+import { formatBytes } from '../system/memory.js'
 import { STATUS_WORDS } from '../model/task-status.js'
 
 /**
@@ -84,6 +85,7 @@ export function describeLimits(
     parts.push(`total-timeout: ${formatDuration(settings.totalTimeoutMs)}`)
   }
   if (settings.retries > 0) parts.push(`retries: ${settings.retries}`)
+  if (settings.memfree !== undefined) parts.push(`memfree: ${formatBytes(settings.memfree)}`)
   return parts.join(', ')
 }
 

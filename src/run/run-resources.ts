@@ -1,7 +1,7 @@
 import * as core from '../action/actions-core.js'
 import { type CommandTaskOptions, type PreparedItem } from '../exec/command-task.js'
+import { MemoryGate } from '../exec/memory-gate.js'
 import { sharedLaunchers, stopRunLeftovers } from '../exec/process-runner.js'
-import { type StartGate } from '../exec/start-gate.js'
 import { StepFiles } from '../exec/step-files.js'
 import { stepFileTargets, taskEnvironment } from '../exec/task-environment.js'
 import { removeItemFiles } from '../exec/task-files.js'
@@ -9,6 +9,7 @@ import { type ExecutionSettings } from '../inputs/settings.js'
 import { type BatchTitles, type LogSink, TaskLog } from '../log/task-log.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunPlan } from '../plan/run-plan.js'
+import { formatBytes, systemMemory } from '../system/memory.js'
 import { batchTitle } from '../log/task-title.js'
 import { batchShortName } from '../model/batch-title.js'
 import { type TaskRecord } from '../model/task-record.js'
@@ -26,7 +27,7 @@ export class RunResources {
   readonly progress: Progress
   readonly stepFiles: StepFiles
   /** What decides, beyond free workers and locks, whether a task may start now (`memfree`). */
-  readonly gate: StartGate | undefined = undefined
+  readonly gate: MemoryGate | undefined
   private logFinished = false
   // On cancellation, what finished tasks left is stopped at once, alongside the running tasks.
   private readonly stopLeftoversNow = (): void => {
@@ -48,7 +49,8 @@ export class RunResources {
     // From here on every line of ours goes through the task log, between tasks' output.
     core.routeLog(text => this.log.own(text))
     const batchSizes = plan.batches && plan.prepared.map(unit => unit.batch?.members.length ?? 1)
-    this.progress = new Progress(total, plan.reused?.size ?? 0, batchSizes)
+    this.gate = memoryGate(settings.memfree)
+    this.progress = new Progress(total, plan.reused?.size ?? 0, batchSizes, this.gate)
     this.stepFiles = new StepFiles(stepFileTargets(process.env))
     const launchers = sharedLaunchers()
     launchers.expect(total, workers)
@@ -101,6 +103,25 @@ export class RunResources {
       return `Task ${index + 1} (${itemLabel(item, 60)})`
     }, core.warning)
   }
+}
+
+/**
+ * Under `memfree`, the gate that holds starts back while too little memory is available; the
+ * first time it does, one line says so with the figures.
+ */
+function memoryGate(memfree: number | undefined): MemoryGate | undefined {
+  const memory = systemMemory()
+  // Where memory is not read, the inputs said so in a notice and left memfree out.
+  if (memfree === undefined || 'unsupported' in memory) return undefined
+  return new MemoryGate({
+    memfree,
+    read: memory.read,
+    onFirstWait: available => {
+      core.info(
+        `Waiting for memory: ${formatBytes(available)} available, memfree is ${formatBytes(memfree)}.`
+      )
+    }
+  })
 }
 
 /** Under `batch-size`, each batch's title in the log, by the index of its first item. */

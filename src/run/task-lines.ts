@@ -7,7 +7,7 @@ import { isUnsuccessful, type TaskRecord } from '../model/task-record.js'
 import { type Item } from '../model/item.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
 import { taskTitle } from '../log/task-title.js'
-import { type ProgressState, startProgress } from '../log/progress.js'
+import { type MemoryFigures, type ProgressState, startProgress } from '../log/progress.js'
 import { type TaskObserver } from './task-observer.js'
 
 /** How often a progress line is printed while tasks run. */
@@ -32,12 +32,14 @@ export class Progress implements TaskObserver {
 
   /**
    * `total` counts every task, `reused` those of them settled before the run; `batchSizes` under
-   * `batch-size`: each task's items, by its index (a reused item is a task of one).
+   * `batch-size`: each task's items, by its index (a reused item is a task of one); `memory`
+   * under `memfree`, read as each line is printed.
    */
   constructor(
     private readonly total: number,
     private readonly reused = 0,
-    private readonly batchSizes?: readonly number[]
+    private readonly batchSizes?: readonly number[],
+    private readonly memory?: MemoryFigures
   ) {
     this.stop = startProgress(PROGRESS_INTERVAL_MS, () => this.state(), core.info)
   }
@@ -52,13 +54,19 @@ export class Progress implements TaskObserver {
       elapsedMs: Date.now() - this.startedAt,
       reused: this.reused,
       ...(this.batchSizes === undefined ? {} : { items: this.itemCounts(this.batchSizes) }),
-      ...(this.waiting === undefined ? {} : { waiting: this.waiting })
+      ...(this.waiting === undefined ? {} : { waiting: this.waiting }),
+      ...(this.memory === undefined ? {} : { memory: this.memoryNow(this.memory) })
     }
   }
 
   /** Keeps what ready tasks wait on (locks, slots, free memory) for the next progress line. */
   waitingOn(waiting: Waiting): void {
     this.waiting = waiting
+  }
+
+  /** The memory figures as they are now (the gate's last reading changes as tasks start). */
+  private memoryNow(memory: MemoryFigures): MemoryFigures {
+    return { memfree: memory.memfree, available: memory.available }
   }
 
   /** Items done of the items that run (every item but the reused ones). */
