@@ -68,7 +68,7 @@ const time = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
 const slotOf = (slot: number): number => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1)
 
 /** The distinct slots a task held, as whole numbers of at least 1, lowest first. */
-export function heldSlots(task: Pick<TimelineTask, 'slot' | 'slots'>): number[] {
+function heldSlots(task: Pick<TimelineTask, 'slot' | 'slots'>): number[] {
   const held = new Set([task.slot, ...(task.slots ?? [])].map(slotOf))
   return [...held].sort((a, b) => a - b)
 }
