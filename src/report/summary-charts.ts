@@ -29,8 +29,9 @@ const MORE_FAILURES = 10
 /**
  * The run as pictures: a timeline of which task ran when on which worker slots (every task up to
  * {@link EVERY_TASK_UP_TO} in up to {@link MOST_ROWS} rows; beyond, how busy the workers were over
- * time, counting every slot each task held, and a timeline of the slowest and failed tasks), and, when some named task needs another, a graph of
- * the needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ * time, counting every slot each task held, and a timeline of the slowest and failed tasks), and,
+ * when some named task needs another, a graph of the needs coloured by status. GitHub renders
+ * Mermaid blocks in job summaries.
  */
 export function summaryCharts(report: RunReport): string[] {
   const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : ''
