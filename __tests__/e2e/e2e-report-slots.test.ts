@@ -13,7 +13,7 @@ import { runAction } from '../helpers/action.js'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type JsonFile = Record<string, any>
 
-/** The gantt bars of a summary whose label starts with `name`: [section, id] in the order written. */
+/** The gantt bars of a summary whose label starts with `name`: [section, id], in order. */
 function barsOf(summary: string, name: string): [string, string][] {
   const bars: [string, string][] = []
   let section = ''

@@ -41,7 +41,7 @@ const readBack = (run: RunReport, path: string): { path: string; report: RunRepo
   report: parseResultsFile(resultsFileText(run), path)
 })
 
-/** Each item's slots as offsets from its first, by item text: the same wherever a merge numbers them. */
+/** Each item's slots as offsets from its first, by item text: the same after any merge. */
 const heldOf = (run: RunReport): Map<string, number[] | undefined> =>
   new Map(
     run.records.map(one => [

@@ -13,7 +13,7 @@ describe('the results file', () => {
     f.counts.total = total
     f.merged = { files: 1, shards: null, missingShards: [], problems: [], ...merged }
   }
-  /** Makes the first record a reused one, as a run writes it (no flaky, attempts, exit, duration, slots or times). */
+  /** Makes the first record a reused one, as a run writes it (no flaky, attempts, exit, duration, slot or times). */
   const asReused = (f: JsonFile): void => {
     const first = f.results[0]
     delete first.flaky

@@ -78,7 +78,7 @@ interface DrawnTask {
 const isFailure = (status: TaskStatus): boolean =>
   status === TaskStatus.Failure || status === TaskStatus.TimedOut
 
-/** What a label adds to the task's text: how many slots it held (when more than one), its status. */
+/** What a label adds to the task's text: how many slots it held (if more than one), its status. */
 function labelNote(status: TaskStatus, slots: number): string {
   const notes = [slots > 1 ? `${slots} slots` : '', GANTT_STATUS[status].note]
   return notes.filter(note => note !== '').join(', ')
