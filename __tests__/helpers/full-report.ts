@@ -23,7 +23,7 @@ export const FULL_RECORD: Required<Omit<TaskRecord, 'reusedFrom'>> = {
   attempts: 2,
   command: "fix 'src/a.ts'",
   slot: 2,
-  slots: [2, 4],
+  slots: [2, 3],
   locks: ['db', 'port 5432'],
   startedAt: 1_700_000_000_123,
   endedAt: 1_700_000_001_357,

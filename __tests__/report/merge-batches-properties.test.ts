@@ -7,22 +7,29 @@ import { mergeReports } from '../../src/report/merge.js'
 import { parseResultsFile, resultsFileText } from '../../src/results/results-file.js'
 import { batchRecords, report } from '../helpers/records.js'
 
-/** A file's batches: each a size, and whether it started (a dry run's or a halt's never do). */
+/**
+ * A file's batches: each a size, whether it started (a dry run's or a halt's never do), and
+ * whether it held both workers' slots.
+ */
 const fileBatches = fc.array(
-  fc.record({ size: fc.integer({ min: 1, max: 4 }), started: fc.boolean() }),
+  fc.record({ size: fc.integer({ min: 1, max: 4 }), started: fc.boolean(), wide: fc.boolean() }),
   { minLength: 1, maxLength: 6 }
 )
 
 /** A run of its own item list: batches numbered from 1 on its workers, its items `f<file>-<n>`. */
-function runFile(file: number, batches: readonly { size: number; started: boolean }[]): RunReport {
+function runFile(
+  file: number,
+  batches: readonly { size: number; started: boolean; wide: boolean }[]
+): RunReport {
   let next = 0
-  const records = batches.flatMap(({ size, started }, position) => {
+  const records = batches.flatMap(({ size, started, wide }, position) => {
     const members = Array.from({ length: size }, (): [number, string] => [
       next,
       `f${file}-${next++}`
     ])
+    const slots = wide ? { slot: 1, slots: [1, 2] } : { slot: (position % 2) + 1 }
     return started
-      ? batchRecords(position + 1, members, TaskStatus.Success, { slot: (position % 2) + 1 })
+      ? batchRecords(position + 1, members, TaskStatus.Success, slots)
       : batchRecords(position + 1, members, TaskStatus.Skipped, { skipReason: 'dry run' })
   })
   return report(records, { batchSize: 4 })
@@ -34,6 +41,17 @@ const readBack = (run: RunReport, path: string): { path: string; report: RunRepo
   report: parseResultsFile(resultsFileText(run), path)
 })
 
+/** Each item's slots as offsets from its first, by item text: the same after any merge. */
+const heldOf = (run: RunReport): Map<string, number[] | undefined> =>
+  new Map(
+    run.records.map(one => [
+      String(one.item),
+      one.slot === null
+        ? undefined
+        : (one.slots ?? [one.slot]).map(slot => slot - (one.slot as number))
+    ])
+  )
+
 /** Each command's items, by item text. */
 const runsOf = (run: RunReport): string[][] =>
   commandRuns(run.records, run).map(members => members.map(one => String(one.item)))
@@ -42,6 +60,7 @@ describe('a merge of batched results files', () => {
   it('keeps every batch of every file apart, started or not, also when merges are merged', () => {
     let cases = 0
     let unstartedInTwoFiles = 0
+    let wide = 0
     fc.assert(
       fc.property(fc.array(fileBatches, { minLength: 2, maxLength: 4 }), files => {
         cases++
@@ -65,12 +84,18 @@ describe('a merge of batched results files', () => {
         const twice = mergeReports(parts)
         expect(runsOf(twice).sort()).toEqual(expected)
         expect(batchCount(twice)).toBe(expected.length)
+        // Every item keeps the slots it held, numbered as its file is.
+        const held = new Map(runs.flatMap(run => [...heldOf(run)]))
+        if ([...held.values()].some(offsets => (offsets?.length ?? 0) > 1)) wide++
+        expect(heldOf(merged)).toEqual(held)
+        expect(heldOf(readBack(twice, 'twice.json').report)).toEqual(held)
       }),
       { seed: 20261207, numRuns: 300 }
     )
     console.log(
-      `merge of batched files: ${cases} cases, ${unstartedInTwoFiles} with unstarted batches in several files`
+      `merge of batched files: ${cases} cases, ${unstartedInTwoFiles} with unstarted batches in several files, ${wide} with batches on several slots`
     )
     expect(unstartedInTwoFiles).toBeGreaterThan(100)
+    expect(wide).toBeGreaterThan(200)
   })
 })

@@ -54,6 +54,31 @@ describe('readResultsFile and mergeReports', () => {
     expect(mergeProblemsMessage(merged)).toBeUndefined()
   })
 
+  it('keeps the slots and locks each task held, its slots numbered as its file is', () => {
+    // Each shard ran on 3 workers; its second item held slots 2 and 3, and two locks.
+    const files = [0, 1, 2].map(index =>
+      readFile(`s${index}.json`, shardReport(index, { workers: 3 }))
+    )
+    for (const file of files) {
+      Object.assign(file.report.records[1] as TaskRecord, { slots: [2, 3], locks: ['db', '5432'] })
+    }
+    const merged = mergeReports(files)
+    expect(merged.records.map(r => [r.item, r.slot, r.slots, r.locks])).toEqual([
+      ['item-0', 1, undefined, undefined],
+      ['item-1', 4, undefined, undefined],
+      ['item-2', 7, undefined, undefined],
+      ['item-3', 2, [2, 3], ['db', '5432']],
+      ['item-4', 5, [5, 6], ['db', '5432']],
+      ['item-5', 8, [8, 9], ['db', '5432']]
+    ])
+    // The merge's own file holds them, and a merge of it keeps them where they are.
+    const read = parseResultsFile(resultsFileText(merged), 'merged.json')
+    expect(read.records).toEqual(merged.records)
+    expect(mergeReports([readFile('merged.json', read)]).records).toEqual(merged.records)
+    // The shards' files are left as they were.
+    expect(files[2]?.report.records[1]?.slots).toEqual([2, 3])
+  })
+
   it('reports a missing shard instead of hiding it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'merge-'))
     await shardFile(root, 0, shardReport(0))

@@ -327,19 +327,24 @@ const DRAWN: Record<TaskStatus, boolean> = {
 }
 const DIVISOR: Record<string, number> = { ms: 1, s: 1, min: 60, h: 3600 }
 
+/** The slots a task held: its slot and its `slots`, each once, lowest first. */
+const held = (task: TimelineTask): number[] =>
+  [...new Set([task.slot, ...(task.slots ?? [])])].sort((a, b) => a - b)
+
 /**
- * When each task is drawn, by index: a slot runs one task at a time, so a task's end is cut back
- * to the start of the next task on its slot (times made finite and not negative first).
+ * When each task is drawn on each slot it held, by `index:slot`: a slot runs one task at a time,
+ * so a task's end there is cut back to the start of the next task on that slot (times made finite
+ * and not negative first).
  */
-function drawnTimes(tasks: readonly TimelineTask[]): Map<number, [number, number]> {
+function drawnTimes(tasks: readonly TimelineTask[]): Map<string, [number, number]> {
   const t = (ms: number): number => (Number.isFinite(ms) && ms > 0 ? ms : 0)
-  const times = new Map<number, [number, number]>()
+  const times = new Map<string, [number, number]>()
   const bySlot = new Map<number, number[]>()
   tasks.forEach((task, i) => {
     if (!DRAWN[task.status]) return
-    bySlot.set(task.slot, [...(bySlot.get(task.slot) ?? []), i])
+    for (const slot of held(task)) bySlot.set(slot, [...(bySlot.get(slot) ?? []), i])
   })
-  for (const indices of bySlot.values()) {
+  for (const [slot, indices] of bySlot) {
     const order = indices.sort(
       (a, b) =>
         t((tasks[a] as TimelineTask).startMs) - t((tasks[b] as TimelineTask).startMs) || a - b
@@ -349,7 +354,7 @@ function drawnTimes(tasks: readonly TimelineTask[]): Map<number, [number, number
       const start = t(task.startMs)
       const next = order[k + 1]
       const end = Math.max(start, t(task.endMs))
-      times.set(i, [
+      times.set(`${i}:${slot}`, [
         start,
         next === undefined ? end : Math.min(end, t((tasks[next] as TimelineTask).startMs))
       ])
@@ -359,10 +364,12 @@ function drawnTimes(tasks: readonly TimelineTask[]): Map<number, [number, number
 }
 
 /**
- * Checks a gantt chart against its input: one parsed task per drawn input task (ids `t<index>`),
- * each on its own row, in its slot's section in the order the slot ran them, with its tags, its
- * (scaled) times as drawnTimes gives them, no two of a slot overlapping, and its label decoding
- * to the cut original label plus the status note. Returns the indices drawn.
+ * Checks a gantt chart against its input: for each drawn input task, one parsed task on each slot
+ * it held (ids `t<index>` on its lowest slot, `t<index>s<slot>` on the others), each on its own
+ * row, in its slot's section in the order the slot ran them, with its tags, its (scaled) times as
+ * drawnTimes gives them, no two of a slot overlapping, and its label decoding to the cut original
+ * label plus the slots and status note; a task is drawn on all its slots or left out (`omitted`
+ * counts tasks). Returns the indices drawn, in the order of their first bars.
  */
 async function checkGantt(
   tasks: readonly TimelineTask[],
@@ -372,36 +379,43 @@ async function checkGantt(
   const db = await parseGantt(chart.text)
   const parsed = db.tasks
   const drawable = tasks.filter(task => DRAWN[task.status]).length
-  expect(parsed).toHaveLength(drawable - chart.omitted)
   const ids = parsed.map(task => task.id)
   expect(new Set(ids).size).toBe(ids.length)
   const unit = db.axisFormat.split(' ')[1] as string
   const divisor = DIVISOR[unit] as number
   const times = drawnTimes(tasks)
   const indices: number[] = []
+  const slotsOf = new Map<number, number[]>()
   for (const got of parsed) {
-    const index = Number(/^t(\d+)$/.exec(got.id)?.[1])
+    const [, digits, other] = /^t(\d+)(?:s(\d+))?$/.exec(got.id) ?? []
+    const index = Number(digits)
     const task = tasks[index] as TimelineTask
     expect(task).toBeDefined()
     expect(DRAWN[task.status]).toBe(true)
-    indices.push(index)
-    expect(got.section).toBe(`Slot ${task.slot}`)
+    const slot = other === undefined ? (held(task)[0] as number) : Number(other)
+    if (other !== undefined) expect(slot).not.toBe(held(task)[0])
+    if (!slotsOf.has(index)) indices.push(index)
+    slotsOf.set(index, [...(slotsOf.get(index) ?? []), slot])
+    expect(got.section).toBe(`Slot ${slot}`)
     expect(got.classes).toEqual([])
     // No character with a meaning reached the parser raw: entity codes are placeholders by now.
     expect(got.task).not.toMatch(/[#;:%{}<>&"`$]/)
     // The task name ends at ` :`; the parser keeps the space.
     expect(got.shown.endsWith(' ')).toBe(true)
     expect(got.shown.slice(0, -1)).toBe(ganttText(task, maxLabel))
-    const [startMs, endMs] = times.get(index) as [number, number]
+    const [startMs, endMs] = times.get(`${index}:${slot}`) as [number, number]
     const start = Math.round(startMs / divisor)
     const end = Math.round(endMs / divisor)
     expect([got.start, got.end]).toEqual([start, end])
     expect(got.tags).toEqual([...TAGS[task.status], ...(start === end ? ['milestone'] : [])])
   }
+  // Each drawn task on every slot it held, and the others counted as omitted.
+  expect(indices).toHaveLength(drawable - chart.omitted)
+  for (const [index, slots] of slotsOf) {
+    expect(slots.sort((a, b) => a - b)).toEqual(held(tasks[index] as TimelineTask))
+  }
   expect(db.sections).toEqual(
-    [...new Set(indices.map(i => (tasks[i] as TimelineTask).slot))]
-      .sort((a, b) => a - b)
-      .map(slot => `Slot ${slot}`)
+    [...new Set([...slotsOf.values()].flat())].sort((a, b) => a - b).map(slot => `Slot ${slot}`)
   )
   // Rows in slot order, each slot's tasks in the order they ran, none overlapping the next.
   parsed.forEach((got, k) => {
@@ -413,11 +427,18 @@ async function checkGantt(
   return indices
 }
 
-/** What a gantt task shows: its label, cut to what fits (see fittingLength), and its status. */
+/**
+ * What a gantt task shows: its label, cut to what fits (see fittingLength), and how many slots it
+ * held (when more than one) and its status.
+ */
 function ganttText(task: TimelineTask, maxLabel: number): string {
-  const note = NOTE[task.status]
-  const word = note === '' ? '' : note.slice(2, -1)
-  return labelText(task.label, fittingLength(task.label, word, maxLabel)) + note
+  const status = NOTE[task.status].slice(2, -1)
+  const slots = held(task).length
+  const words = [slots > 1 ? `${slots} slots` : '', status].filter(word => word !== '').join(', ')
+  return (
+    labelText(task.label, fittingLength(task.label, words, maxLabel)) +
+    (words === '' ? '' : ` (${words})`)
+  )
 }
 
 /** What a flowchart node shows: its name, then its status (and why it was skipped). */
@@ -552,6 +573,58 @@ describe('ganttChart', () => {
       ].join('\n')
     })
     expect(await checkGantt(tasks, chart)).toEqual([0, 2, 1, 3])
+  })
+
+  it('draws a task that held several slots on each of them, saying how many', async () => {
+    const tasks = [
+      { ...task('e2e', 1, 0, 3000), slots: [1, 3, 4] },
+      task('lint', 2, 0, 1000),
+      task('unit', 2, 1000, 2500, TaskStatus.Failure),
+      { ...task('build', 2, 3000, 4000, TaskStatus.TimedOut), slots: [2, 4] }
+    ]
+    const chart = ganttChart(tasks)
+    expect(chart).toEqual({
+      omitted: 0,
+      text: [
+        'gantt',
+        '  dateFormat x',
+        '  axisFormat %Q ms',
+        '  tickInterval 500millisecond',
+        '  todayMarker off',
+        '  section Slot 1',
+        '    #101;2e (3 slots) :t0, 0, 3000',
+        '  section Slot 2',
+        '    #108;int :t1, 0, 1000',
+        '    #117;nit (failed) :crit, t2, 1000, 2500',
+        '    #98;uild (2 slots#44; timed out) :active, crit, t3, 3000, 4000',
+        '  section Slot 3',
+        '    #101;2e (3 slots) :t0s3, 0, 3000',
+        '  section Slot 4',
+        '    #101;2e (3 slots) :t0s4, 0, 3000',
+        '    #98;uild (2 slots#44; timed out) :active, crit, t3s4, 3000, 4000'
+      ].join('\n')
+    })
+    expect(await checkGantt(tasks, chart)).toEqual([0, 1, 2, 3])
+    // Drawn with the same label on each of its slots.
+    const { texts } = await mermaidRender(chart.text)
+    expect([texts.t0, texts.t0s3, texts.t0s4]).toEqual(Array(3).fill('e2e (3 slots) '))
+  })
+
+  it('keeps or leaves out a task on all its slots together, counting tasks', async () => {
+    const tasks = [
+      { ...task('wide', 1, 0, 5000), slots: [1, 2, 3] },
+      task('short', 4, 0, 1000),
+      task('shorter', 4, 1000, 1500),
+      task('broken', 4, 1500, 1600, TaskStatus.Failure)
+    ]
+    // 3 rows: the failure, then the longest that fits whole (not 'wide', which needs 3).
+    const three = ganttChart(tasks, { maxEntries: 3 })
+    expect(three.omitted).toBe(1)
+    expect(await checkGantt(tasks, three)).toEqual([1, 2, 3])
+    const four = ganttChart(tasks, { maxEntries: 4 })
+    expect(four.omitted).toBe(2)
+    expect(await checkGantt(tasks, four)).toEqual([0, 3])
+    expect(await checkGantt(tasks, ganttChart(tasks, { maxEntries: 6 }))).toEqual([0, 1, 2, 3])
   })
 
   it('draws consecutive tasks of a slot touching when their recorded times overlap', async () => {
@@ -1051,12 +1124,14 @@ describe('labels from untrusted text', () => {
 
   it('never add or remove an element, and show exactly the (cut) text', async () => {
     let runs = 0
+    let multiSlot = 0
     await fc.assert(
       fc.asyncProperty(
         fc.array(
           fc.record({
             label,
             slot: fc.integer({ min: 1, max: 4 }),
+            more: fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }),
             start: fc.nat({ max: 100_000 }),
             length: fc.nat({ max: 100_000 }),
             status,
@@ -1068,9 +1143,14 @@ describe('labels from untrusted text', () => {
         fc.integer({ min: 1, max: 90 }),
         async (entries, maxLabel) => {
           runs++
-          const tasks = entries.map(e =>
-            task(e.label, e.slot, e.start, e.start + e.length, e.status)
-          )
+          const tasks = entries.map(e => {
+            // Some tasks hold several slots, as a run records them: lowest first, `slot` first.
+            const slots = [...new Set([e.slot, ...e.more])].sort((a, b) => a - b)
+            const [first] = slots as [number]
+            const one = task(e.label, first, e.start, e.start + e.length, e.status)
+            if (slots.length > 1) multiSlot++
+            return slots.length > 1 ? { ...one, slots } : one
+          })
           const gantt = ganttChart(tasks, { maxLabel })
           expect(gantt.omitted).toBe(0)
           expect(gantt.text).not.toContain('`')
@@ -1101,5 +1181,6 @@ describe('labels from untrusted text', () => {
       { seed: 20240611, numRuns: 200 }
     )
     expect(runs).toBe(200)
+    expect(multiSlot).toBeGreaterThan(200)
   })
 })

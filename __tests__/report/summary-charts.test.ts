@@ -40,6 +40,16 @@ function hourApart(perShard: number) {
   })
 }
 
+/** A record's `slots` from its slot and more, as a run writes them (only when more than one). */
+function slotsOf(slot: number, more: readonly number[]): Pick<TaskRecord, 'slots'> {
+  const held = [...new Set([slot, ...more])].sort((a, b) => a - b)
+  return held.length > 1 && held[0] === slot ? { slots: held } : {}
+}
+
+/** Every bar line of a gantt block, on any slot. */
+const gantt = (block: string): string[] =>
+  block.split('\n').filter(line => /:.*\bt\d+(s\d+)?, /.test(line))
+
 /** The times of a gantt block's bars, as written. */
 const barTimes = (block: string): number[][] =>
   barLines(block).map(line => line.split(', ').slice(-2).map(Number))
@@ -123,6 +133,68 @@ describe('summaryCharts', () => {
     expect(thirty[0]).not.toContain('displayMode')
   })
 
+  it('draws a task that held 3 slots on its 3 slots, and counts it as one task', () => {
+    // e2e holds slots 1 to 3 for 1 s; four 200 ms tasks run on slot 4 meanwhile.
+    const e2e = record(0, 'e2e', TaskStatus.Success, {
+      slot: 1,
+      slots: [1, 2, 3],
+      startedAt: T0,
+      endedAt: T0 + 1000
+    })
+    const small = Array.from({ length: 4 }, (_, i) =>
+      record(i + 1, `unit-${i}`, TaskStatus.Success, {
+        slot: 4,
+        startedAt: T0 + 200 * i,
+        endedAt: T0 + 200 * (i + 1)
+      })
+    )
+    const [gantt] = summaryCharts(report([e2e, ...small], { workers: 4 }))
+    expect(gantt).toContain('<summary>Timeline: 5 tasks on 4 workers</summary>')
+    const e2eBars = (gantt as string).split('\n').filter(line => line.includes('2e (3 slots) :'))
+    expect(e2eBars.map(line => line.split(' :')[1])).toEqual([
+      't0, 0, 1000',
+      't0s2, 0, 1000',
+      't0s3, 0, 1000'
+    ])
+    expect(barLines(gantt as string)).toHaveLength(5)
+  })
+
+  it('draws every task of 30 that held several slots, up to 60 rows', () => {
+    /** `count` tasks of `slots` slots each on `workers`, one after another, task i 100 + i ms. */
+    const wide = (count: number, slots: number, workers: number): TaskRecord[] =>
+      run(count, workers / slots).map(r => {
+        const first = ((r.slot as number) - 1) * slots + 1
+        const held = Array.from({ length: slots }, (_, k) => first + k)
+        return { ...r, slot: first, slots: held }
+      })
+    const [sixty] = summaryCharts(report(wide(30, 2, 8), { workers: 8 }))
+    expect(sixty).toMatch(/^<details><summary>Timeline: 30 tasks on 8 workers<\/summary>/)
+    expect(gantt(sixty as string)).toHaveLength(60)
+    // 90 rows: how busy the workers were, counting each slot held, and the slowest whole.
+    const [busy, slowest] = summaryCharts(report(wide(30, 3, 9), { workers: 9 }))
+    expect(busy).toContain('Busy workers over time: 30 tasks on 9 workers')
+    const values =
+      /\n {2}bar \[(.*)\]/
+        .exec(busy as string)?.[1]
+        ?.split(', ')
+        .map(Number) ?? []
+    expect(values.slice(0, 5)).toEqual([9, 9, 9, 9, 9])
+    expect(slowest).toContain('<summary>Timeline: the 20 slowest of 30 tasks</summary>')
+    const rows = gantt(slowest as string)
+    expect(rows).toHaveLength(60)
+    // The 20 slowest are the last 20, each on its 3 slots.
+    const labels = rows.map(line => line.trim().split(' :')[0])
+    expect(new Set(labels)).toEqual(
+      new Set(Array.from({ length: 20 }, (_, k) => `#116;ask-${29 - k} (3 slots)`))
+    )
+    // 20 tasks of 4 slots would take 80 rows: the 15 slowest are drawn whole.
+    const [, fifteen] = summaryCharts(report(wide(30, 4, 8), { workers: 8 }))
+    expect(fifteen).toContain(
+      '<summary>Timeline: the 20 slowest of 30 tasks, 5 more not drawn</summary>'
+    )
+    expect(gantt(fifteen as string)).toHaveLength(60)
+  })
+
   it('draws how busy the workers were and the slowest and failed tasks past 30', () => {
     const records = run(2_000, 8, i => i % 40 === 39)
     const blocks = summaryCharts(report(records, { workers: 8 }))
@@ -168,7 +240,7 @@ describe('summaryCharts', () => {
   it('keeps every chart within what Mermaid draws and every name escaped, for any run', () => {
     // A bar line: an escaped label (entity codes for anything with a meaning), tags, id, times.
     const BAR =
-      /^ {4}(?:[^:;#%{}<>&"`$\n]|#\d+;)+ :(?:(?:active|done|crit|milestone), )*t\d+, \d+, \d+$/
+      /^ {4}(?:[^:;#%{}<>&"`$\n]|#\d+;)+ :(?:(?:active|done|crit|milestone), )*t\d+(?:s\d+)?, \d+, \d+$/
     const XY =
       /^---\nconfig:\n(?: .*\n)+---\nxychart-beta\n {2}x-axis "(?:milliseconds|seconds|minutes|hours) since the start" \[(?:"[\d.]{1,4}"(?:, )?)+\]\n {2}y-axis "busy workers" [\d.]+ --> \d+\n {2}bar \[(?:[\d.]+(?:, )?)+\]$/
     const name = fc.oneof(
@@ -183,12 +255,14 @@ describe('summaryCharts', () => {
       )
     )
     let runs = 0
+    let multiSlot = 0
     fc.assert(
       fc.property(
         fc.array(
           fc.record({
             name,
             slot: fc.integer({ min: 1, max: 8 }),
+            more: fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 3 }),
             start: fc.nat({ max: 100_000 }),
             length: fc.nat({ max: 100_000 }),
             status: fc.constantFrom(...Object.values(TaskStatus))
@@ -202,14 +276,20 @@ describe('summaryCharts', () => {
               ? record(i, e.name, e.status)
               : record(i, e.name, e.status, {
                   slot: e.slot,
+                  ...slotsOf(e.slot, e.more),
                   startedAt: T0 + e.start,
                   endedAt: T0 + e.start + e.length
                 })
           )
           const ran = records.filter(r => r.startedAt !== null).length
+          const rows = records
+            .filter(r => r.startedAt !== null)
+            .reduce((sum, r) => sum + (r.slots?.length ?? 1), 0)
+          if (rows > ran) multiSlot++
           const blocks = summaryCharts(report(records, { workers: 8 }))
           const charts = blocks.map(block => /```mermaid\n([\s\S]*)\n```/.exec(block)?.[1] ?? '')
-          expect(charts).toHaveLength(ran === 0 ? 0 : ran <= 30 ? 1 : 2)
+          const everyTask = ran <= 30 && rows <= 60
+          expect(charts).toHaveLength(ran === 0 ? 0 : everyTask ? 1 : 2)
           for (const chart of charts) {
             expect(chart.length).toBeLessThanOrEqual(MAX_CHART_TEXT)
             if (chart.startsWith('---')) {
@@ -218,14 +298,17 @@ describe('summaryCharts', () => {
             }
             const bars = chart.split('\n').filter(line => line.startsWith('    '))
             for (const bar of bars) expect(bar).toMatch(BAR)
-            // Every task up to 30; beyond, the 20 slowest and at most 10 more failures.
-            if (ran <= 30) expect(bars).toHaveLength(ran)
-            else expect([bars.length >= 20, bars.length <= 30]).toEqual([true, true])
+            // Every task up to 30 in up to 60 rows; beyond, the 20 slowest and at most 10 more
+            // failures, each whole (at most 4 rows), in up to 60 rows.
+            const drawn = new Set(bars.map(bar => /:(?:[a-z]+, )*(t\d+)/.exec(bar)?.[1]))
+            if (everyTask) expect([bars.length, drawn.size]).toEqual([rows, ran])
+            else expect([drawn.size >= 15, bars.length <= 60]).toEqual([true, true])
           }
         }
       ),
       { seed: 20261210, numRuns: 300 }
     )
     expect(runs).toBe(300)
+    expect(multiSlot).toBeGreaterThan(200)
   })
 })

@@ -30,6 +30,24 @@ describe('slotTimes', () => {
     ])
   })
 
+  it('puts a task on every slot it held, cutting each slot on its own', () => {
+    const tasks = [
+      { ...task(1, 0, 500), slots: [1, 3] },
+      task(3, 400, 800),
+      task(1, 500, 900),
+      // Slots as a file may hold them: repeated, unordered, not whole: each drawn once.
+      { ...task(2, 0, 100), slots: [4, 2, 4, 2.5] }
+    ]
+    expect(slotTimes(tasks)).toEqual([
+      { index: 0, slot: 1, start: 0, end: 500 },
+      { index: 2, slot: 1, start: 500, end: 900 },
+      { index: 3, slot: 2, start: 0, end: 100 },
+      { index: 0, slot: 3, start: 0, end: 400 },
+      { index: 1, slot: 3, start: 400, end: 800 },
+      { index: 3, slot: 4, start: 0, end: 100 }
+    ])
+  })
+
   it('leaves skipped tasks out and makes times and slots valid', () => {
     const tasks = [
       task(1, 0, 0, TaskStatus.Skipped),
@@ -46,11 +64,13 @@ describe('slotTimes', () => {
 
   it('never lets two tasks of a slot overlap, and never moves a start', () => {
     let runs = 0
+    let multiSlot = 0
     fc.assert(
       fc.property(
         fc.array(
           fc.record({
             slot: fc.integer({ min: 1, max: 4 }),
+            more: fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }),
             start: fc.integer({ min: -10, max: 10_000 }),
             length: fc.integer({ min: -10, max: 10_000 })
           }),
@@ -58,9 +78,17 @@ describe('slotTimes', () => {
         ),
         entries => {
           runs++
-          const tasks = entries.map(e => task(e.slot, e.start, e.start + e.length))
+          const tasks = entries.map(e => ({
+            ...task(e.slot, e.start, e.start + e.length),
+            ...(e.more.length > 0 ? { slots: [e.slot, ...e.more] } : {})
+          }))
           const times = slotTimes(tasks)
-          expect(times.map(t => t.index).sort((a, b) => a - b)).toEqual(tasks.map((_, i) => i))
+          // Each task once on each distinct slot it held.
+          const held = tasks.flatMap((t, i) =>
+            [...new Set([t.slot, ...(t.slots ?? [])])].map(slot => `${i}:${slot}`)
+          )
+          multiSlot += tasks.filter(t => new Set(t.slots).size > 1).length
+          expect(times.map(t => `${t.index}:${t.slot}`).sort()).toEqual(held.sort())
           for (const t of times) {
             const given = tasks[t.index] as TimelineTask
             expect(t.start).toBe(Math.max(0, given.startMs))
@@ -76,6 +104,7 @@ describe('slotTimes', () => {
       { seed: 20261207, numRuns: 500 }
     )
     expect(runs).toBe(500)
+    expect(multiSlot).toBeGreaterThan(1_000)
   })
 })
 
@@ -141,12 +170,17 @@ describe('chooseBuckets', () => {
 })
 
 describe('busyWorkers', () => {
+  const SECONDS = { name: 'seconds', ms: 1000 }
+
   it('averages the tasks running in each bucket, the last one over its part of the run', () => {
     // Buckets of 100 ms over a run of 250 ms.
     const tasks = [task(1, 0, 100), task(2, 50, 250), task(1, 100, 150), task(3, 0, 0)]
-    expect(
-      busyWorkers(tasks, { unit: { name: 'seconds', ms: 1000 }, width: 100, count: 3 })
-    ).toEqual([1.5, 1.5, 1])
+    expect(busyWorkers(tasks, { unit: SECONDS, width: 100, count: 3 })).toEqual([1.5, 1.5, 1])
+  })
+
+  it('counts a task once on each slot it held', () => {
+    const tasks = [{ ...task(1, 0, 100), slots: [1, 2, 3] }, task(4, 0, 50)]
+    expect(busyWorkers(tasks, { unit: SECONDS, width: 100, count: 1 })).toEqual([3.5])
   })
 
   it('counts a slot once however its recorded times overlap', () => {
@@ -161,6 +195,7 @@ describe('busyWorkers', () => {
         fc.array(
           fc.record({
             slot: fc.integer({ min: 1, max: 8 }),
+            more: fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 3 }),
             start: fc.nat({ max: 10_000_000 }),
             length: fc.nat({ max: 10_000_000 })
           }),
@@ -168,7 +203,10 @@ describe('busyWorkers', () => {
         ),
         entries => {
           runs++
-          const tasks = entries.map(e => task(e.slot, e.start, e.start + e.length))
+          const tasks = entries.map(e => ({
+            ...task(e.slot, e.start, e.start + e.length),
+            ...(e.more.length > 0 ? { slots: [e.slot, ...e.more] } : {})
+          }))
           const times = slotTimes(tasks)
           const span = Math.max(...times.map(t => t.end))
           const buckets = chooseBuckets(span)

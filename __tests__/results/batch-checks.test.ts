@@ -65,6 +65,27 @@ describe("the results file's batches", () => {
     expect(() => changed(1, { attempts: 2 })).toThrow(
       'Expected the members of a batch to share its attempts.'
     )
+    // A batch that held slots 2 and 3 of 4: each member says so, or the file is refused.
+    const wide = (slots: (number[] | undefined)[]) => {
+      const run = batchedRun()
+      run.records.slice(3).forEach((member, k) => (member.slots = slots[k]))
+      return readBack({ ...run, workers: 4 })
+    }
+    expect(
+      wide([
+        [2, 3],
+        [2, 3]
+      ]).records[4]?.slots
+    ).toEqual([2, 3])
+    expect(() => wide([[2, 3]])).toThrow(
+      "'results[4].slots' is missing, but item 4 of batch 2 has [2,3]. Expected the members of a batch to share its slots."
+    )
+    expect(() =>
+      wide([
+        [2, 3],
+        [2, 3, 4]
+      ])
+    ).toThrow("'results[4].slots' is [2,3,4]")
   })
 
   it('refuses batch numbers with a gap, a batch without batchSize, and a batch over batchSize', () => {

@@ -17,6 +17,7 @@ describe('the results file', () => {
   const asReused = (f: JsonFile): void => {
     const first = f.results[0]
     delete first.flaky
+    delete first.slots
     const notRun = {
       attempts: 0,
       exitCode: null,
@@ -67,6 +68,73 @@ describe('the results file', () => {
       'slot past the workers',
       f => (f.results[0].slot = 4),
       "'results[0].slot' is 4. Expected at most the 3 workers of the run."
+    ],
+    // The first record held slots 2 and 3 of the 3 workers.
+    [
+      'slots of a result that did not run',
+      f => {
+        asReused(f)
+        f.results[0].slots = [1, 2]
+      },
+      "'results[0].slots' is [1,2], but slot is null. Expected slots only on a result that ran."
+    ],
+    [
+      'slots of one slot',
+      f => (f.results[0].slots = [2]),
+      "'results[0].slots' is [2]. Expected every slot the task held when more than one, else no slots."
+    ],
+    [
+      'slots not from the slot',
+      f => (f.results[0].slots = [1, 2]),
+      "'results[0].slots[0]' is 1. Expected the result's slot, 2, first."
+    ],
+    [
+      'a slot held twice',
+      f => (f.results[0].slots = [2, 3, 3]),
+      "'results[0].slots[2]' is 3. Expected slot numbers in ascending order, each once."
+    ],
+    [
+      'slots out of order',
+      f => {
+        f.results[0].slot = 1
+        f.results[0].slots = [1, 3, 2]
+      },
+      "'results[0].slots[2]' is 2. Expected slot numbers in ascending order, each once."
+    ],
+    [
+      'slots past the workers',
+      f => (f.results[0].slots = [2, 4]),
+      "'results[0].slots[1]' is 4. Expected at most the 3 workers of the run."
+    ],
+    [
+      'slot 0 among the slots',
+      f => (f.results[0].slots = [2, 0]),
+      "'results[0].slots[1]' is 0. Expected a whole number ≥ 1."
+    ],
+    [
+      'slots of two merged files',
+      f => asMerge(f, { slotsPerFile: [2, 1] }),
+      "'results[0].slots[1]' is 3, a slot of merged file 1. Expected the slots of one file, that of slot 2 (file 0)."
+    ],
+    [
+      'locks as an empty list',
+      f => (f.results[0].locks = []),
+      "'results[0].locks' is []. Expected the locks the task held, else no locks."
+    ],
+    [
+      'a lock held twice',
+      f => (f.results[0].locks = ['db', 'port 5432', 'db']),
+      `'results[0].locks[2]' is "db" again. Expected each lock once.`
+    ],
+    [
+      'a lock without a name',
+      f => (f.results[0].locks = ['db', '']),
+      `'results[0].locks[1]' is "". Expected a lock name, not empty.`
+    ],
+    [
+      'a lock that is not text',
+      f => (f.results[0].locks = ['db', 5432]),
+      "'results[0].locks[1]' is 5432. Expected a string."
     ],
     [
       'blockedBy not a list',

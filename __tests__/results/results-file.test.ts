@@ -45,6 +45,13 @@ function agreeing(drawn: TaskRecord): TaskRecord {
     }
     Object.assign(one, { status: TaskStatus.Reused, ...notRun })
   } else if (one.status === TaskStatus.Reused) one.status = TaskStatus.Skipped
+  // Slots as a run writes them: only with a slot, its first, then ascending, when more than one.
+  if (one.slots !== undefined) {
+    const held = one.slot === null ? [] : [...new Set([one.slot, ...one.slots])]
+    held.sort((a, b) => a - b)
+    if (held.length > 1) Object.assign(one, { slot: held[0], slots: held })
+    else delete one.slots
+  }
   if (one.flaky !== undefined && one.status !== TaskStatus.Success) delete one.flaky
   if (one.flaky !== undefined) one.attempts = Math.max(2, one.attempts)
   return one
@@ -110,7 +117,10 @@ describe('the results file', () => {
           command: text,
           slot: fc.option(fc.integer({ min: 1, max: 64 })),
           slots: fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 2, maxLength: 4 }),
-          locks: fc.array(text, { minLength: 1, maxLength: 3 }),
+          locks: fc.uniqueArray(
+            text.filter(name => name !== ''),
+            { minLength: 1, maxLength: 3 }
+          ),
           startedAt: fc.option(time),
           endedAt: fc.option(time),
           outputTail: text,

@@ -172,7 +172,7 @@ function mergeRecords(ordered: readonly ResultsFile[], renumber: boolean): Merge
     const fileOf = filesWithin(file.report)
     for (const record of checked.records) {
       placed.push({
-        record: { ...record, slot: record.slot === null ? null : record.slot + slotOffset },
+        record: withSlotsAfter(record, slotOffset),
         file: slotsPerFile.length + fileOf(record)
       })
     }
@@ -193,6 +193,13 @@ function mergeRecords(ordered: readonly ResultsFile[], renumber: boolean): Merge
     slotsPerFile,
     ...(batched ? { recordFiles: placed.map(({ file }) => file) } : {})
   }
+}
+
+/** A record with its worker slots (`slot` and every one of `slots`) numbered `offset` later. */
+function withSlotsAfter(record: TaskRecord, offset: number): TaskRecord {
+  const moved = { ...record, slot: record.slot === null ? null : record.slot + offset }
+  if (record.slots !== undefined) moved.slots = record.slots.map(slot => slot + offset)
+  return moved
 }
 
 /**

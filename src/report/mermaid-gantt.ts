@@ -1,5 +1,5 @@
 import { STATUS_WORDS, TaskStatus } from '../model/task-status.js'
-import { slotTimes, type TimelineTask } from './timeline-tasks.js'
+import { type SlotTime, slotTimes, type TimelineTask } from './timeline-tasks.js'
 import { type Chart, type ChartLimits, MAX_CHART_TEXT, resolveLimits } from './mermaid-chart.js'
 import { fittingLength } from './label-width.js'
 import { mermaidLabel, withNote } from './mermaid-label.js'
@@ -55,6 +55,9 @@ const GANTT_STATUS: Record<TaskStatus, { tags: string[]; note: string }> = {
 }
 
 interface Bar {
+  /** The bar's Mermaid id: `t<index>` on the task's first slot, `t<index>s<slot>` on the others. */
+  id: string
+  /** The task's index into the tasks given. */
   index: number
   slot: number
   start: number
@@ -63,46 +66,91 @@ interface Bar {
   label: string
 }
 
+/** A task as the chart draws it: a bar on each slot it held, all kept or left out together. */
+interface DrawnTask {
+  index: number
+  status: TaskStatus
+  /** Its longest bar's length (its bars differ only where an overlap was cut). */
+  length: number
+  bars: Bar[]
+}
+
 const isFailure = (status: TaskStatus): boolean =>
   status === TaskStatus.Failure || status === TaskStatus.TimedOut
 
+/** What a label adds to the task's text: how many slots it held (if more than one), its status. */
+function labelNote(status: TaskStatus, slots: number): string {
+  const notes = [slots > 1 ? `${slots} slots` : '', GANTT_STATUS[status].note]
+  return notes.filter(note => note !== '').join(', ')
+}
+
 /**
- * A Mermaid gantt chart with one row per task, in one section per worker slot (a slot's tasks in
- * the order they ran), so a label that does not fit its bar is drawn beside it on its own row and
- * never over another task's bar. Failures are marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Labels are cut to
- * `maxLabel` characters, fewer when Mermaid would measure them past MAX_LABEL_WIDTH. Skipped tasks
- * (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap
- * (see slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting
- * are kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take
- * no time on the chart's scale are drawn as milestones (a diamond), since a bar of no width would
- * not show. Task ids are `t<index>`, the index into `tasks`.
+ * A Mermaid gantt chart with one row per task and slot, in one section per worker slot (a slot's
+ * tasks in the order they ran), so a label that does not fit its bar is drawn beside it on its own
+ * row and never over another task's bar. A task that held several slots has a bar in each of their
+ * sections, labelled with how many (`e2e (3 slots)`). Failures are marked `crit`, timed-out tasks
+ * `active, crit`, cancelled ones `done`, and each non-success labelled with its status. Labels are
+ * cut to `maxLabel` characters, fewer when Mermaid would measure them past MAX_LABEL_WIDTH. Skipped
+ * tasks (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never
+ * overlap (see slotTimes). Past `maxEntries` rows, or past {@link MAX_CHART_TEXT}, the most
+ * interesting tasks are kept whole (failures first, then the longest) and the tasks left out are
+ * counted in `omitted`. Tasks that take no time on the chart's scale are drawn as milestones (a
+ * diamond), since a bar of no width would not show. Task ids are `t<index>`, the index into
+ * `tasks`, and `t<index>s<slot>` for a task's bars on its other slots.
  */
 export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<ChartLimits>): Chart {
   const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS)
-  const bars = slotTimes(tasks).map(({ index, slot, start, end }): Bar => {
-    const { status, label } = tasks[index] as TimelineTask
-    const { note } = GANTT_STATUS[status]
-    const length = fittingLength(label, note, maxLabel)
-    const text = withNote(mermaidLabel(label, length, true), note)
-    return { index, slot, start, end, status, label: text }
-  })
-  const ranked = [...bars].sort(
+  const ranked = drawnTasks(tasks, maxLabel).sort(
     (a, b) =>
       Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
-      b.end - b.start - (a.end - a.start) ||
+      b.length - a.length ||
       a.index - b.index
   )
-  let kept = ranked.slice(0, maxEntries)
-  let text = ganttText(kept)
+  // The most interesting tasks whose bars fit in maxEntries rows; a task too wide for the rows
+  // left gives way to the next ones that fit.
+  let rows = 0
+  let kept = ranked.filter(task => {
+    if (rows + task.bars.length > maxEntries) return false
+    rows += task.bars.length
+    return true
+  })
+  let text = ganttText(kept.flatMap(task => task.bars))
   while (text.length > MAX_CHART_TEXT && kept.length > 0) {
-    // Drop about as many of the least interesting bars as the overflow takes, at least one.
-    const perBar = text.length / kept.length
-    const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar))
+    // Drop about as many of the least interesting tasks as the overflow takes, at least one.
+    const perTask = text.length / kept.length
+    const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perTask))
     kept = kept.slice(0, Math.max(0, kept.length - drop))
-    text = ganttText(kept)
+    text = ganttText(kept.flatMap(task => task.bars))
   }
-  return { text, omitted: bars.length - kept.length }
+  return { text, omitted: ranked.length - kept.length }
+}
+
+/** The tasks that ran, each with its bars (see slotTimes) and its label, in input order. */
+function drawnTasks(tasks: readonly TimelineTask[], maxLabel: number): DrawnTask[] {
+  const byTask = new Map<number, SlotTime[]>()
+  for (const time of slotTimes(tasks)) {
+    const held = byTask.get(time.index)
+    if (held === undefined) byTask.set(time.index, [time])
+    else held.push(time)
+  }
+  return [...byTask.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([index, times]): DrawnTask => {
+      const { status, label } = tasks[index] as TimelineTask
+      const note = labelNote(status, times.length)
+      const text = withNote(mermaidLabel(label, fittingLength(label, note, maxLabel), true), note)
+      const bars = times.map(({ slot, start, end }, k) => ({
+        id: k === 0 ? `t${index}` : `t${index}s${slot}`,
+        index,
+        slot,
+        start,
+        end,
+        status,
+        label: text
+      }))
+      const length = Math.max(...times.map(({ start, end }) => end - start))
+      return { index, status, length, bars }
+    })
 }
 
 /** The chart's text for the bars kept: a section per slot, a row per bar in the order they ran. */
@@ -134,6 +182,6 @@ function barLine(bar: Bar, axis: Axis): string {
   const end = Math.round(bar.end / axis.divisor)
   const tags = [...GANTT_STATUS[bar.status].tags]
   if (end === start) tags.push('milestone')
-  const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ')
+  const data = [...tags, bar.id, String(start), String(end)].join(', ')
   return `    ${bar.label} :${data}`
 }

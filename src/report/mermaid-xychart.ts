@@ -46,7 +46,8 @@ export function chooseBuckets(spanMs: number): Buckets {
 /**
  * How many tasks were running, on average, in each bucket of time: the time tasks spent in the
  * bucket divided by the bucket's length (its part within the run, for the last one). Every task
- * that ran counts, with times as slotTimes gives them (so a slot never counts twice).
+ * that ran counts once on each slot it held, with times as slotTimes gives them (so a slot never
+ * counts twice).
  */
 export function busyWorkers(tasks: readonly TimelineTask[], buckets: Buckets): number[] {
   const times = slotTimes(tasks)

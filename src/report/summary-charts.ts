@@ -16,15 +16,22 @@ const OPEN_CHARTS_UP_TO = 20
 /** Runs with at most this many tasks that ran draw each of them on the timeline. */
 const EVERY_TASK_UP_TO = 30
 
+/**
+ * Most rows a timeline draws: a task that held several slots takes a row on each, so a run of up
+ * to EVERY_TASK_UP_TO tasks of which some held several slots still draws every task.
+ */
+const MOST_ROWS = 2 * EVERY_TASK_UP_TO
+
 /** Larger runs draw the slowest tasks, and this many more of the failed ones. */
 const SLOWEST_TASKS = 20
 const MORE_FAILURES = 10
 
 /**
- * The run as pictures: a timeline of which task ran when on which worker (every task up to
- * {@link EVERY_TASK_UP_TO}; beyond, how busy the workers were over time, counting every task, and
- * a timeline of the slowest and failed tasks), and, when some named task needs another, a graph of
- * the needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ * The run as pictures: a timeline of which task ran when on which worker slots (every task up to
+ * {@link EVERY_TASK_UP_TO} in up to {@link MOST_ROWS} rows; beyond, how busy the workers were over
+ * time, counting every slot each task held, and a timeline of the slowest and failed tasks), and,
+ * when some named task needs another, a graph of the needs coloured by status. GitHub renders
+ * Mermaid blocks in job summaries.
  */
 export function summaryCharts(report: RunReport): string[] {
   const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : ''
@@ -45,15 +52,15 @@ function timelineBlocks(report: RunReport, open: string): string[] {
   const tasks = timelineTasks(ran, report, originOf)
   const own = groups.length > 1 ? ', each shard from its own start' : ''
   const workers = `${drawnCount(tasks)} on ${counted(report.workers, 'worker')}${own}`
-  if (tasks.length <= EVERY_TASK_UP_TO) {
-    const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO })
+  if (tasks.length <= EVERY_TASK_UP_TO && slotTimes(tasks).length <= MOST_ROWS) {
+    const gantt = ganttChart(tasks, { maxEntries: MOST_ROWS })
     return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)]
   }
   const busy = busyWorkersChart(tasks, report.workers)
   const { chosen, title } = slowestAndFailed(tasks)
   const gantt = ganttChart(
     chosen.map(index => tasks[index] as TimelineTask),
-    { maxEntries: chosen.length }
+    { maxEntries: MOST_ROWS }
   )
   return [
     mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
@@ -86,7 +93,11 @@ function origins(
  * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
  */
 function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; title: string } {
-  const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]))
+  // A task's length is its longest bar's (its bars differ only where an overlap was cut).
+  const length = new Map<number, number>()
+  for (const t of slotTimes(tasks)) {
+    length.set(t.index, Math.max(length.get(t.index) ?? 0, t.end - t.start))
+  }
   const byLength = tasks
     .map((_, index) => index)
     .sort((a, b) => (length.get(b) ?? 0) - (length.get(a) ?? 0) || a - b)

@@ -2,6 +2,7 @@ import { batchKey } from '../model/batch-runs.js'
 import { type RunReport } from '../model/run-report.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { FieldError } from './field-formats.js'
+import { shownJson } from './json-shown.js'
 import { RECORDS_KEY } from './report-format.js'
 
 /** The fields every member of a batch has from the batch's one command. */
@@ -24,8 +25,8 @@ interface BatchSeen {
 }
 
 /**
- * A batch's members share what its one command did: status, exit, signal, slot, times and
- * attempts. A run has batches only with `batchSize`, numbers them 1, 2, … without a gap, and a
+ * A batch's members share what its one command did: status, exit, signal, slot (and slots), times
+ * and attempts. A run has batches only with `batchSize`, numbers them 1, 2, … without a gap, and a
  * batch of a whole-number batchSize holds at most that many items. A merge keeps each file's
  * numbers: there a batch is known by its file and number (see batchKey).
  */
@@ -54,6 +55,17 @@ export function checkBatches(report: RunReport): void {
         field(position, differs),
         `is ${String(record[differs])}, but item ${first.record.index + 1} of batch ${record.batch} ` +
           `has ${String(first.record[differs])}. Expected the members of a batch to share its ${differs}`
+      )
+    }
+    // The slots its command held: the timeline draws a batch from its first member's.
+    if (String(record.slots) !== String(first.record.slots)) {
+      const shown = (slots: readonly number[] | undefined, none: string): string =>
+        slots === undefined ? none : shownJson(slots)
+      throw new FieldError(
+        field(position, 'slots'),
+        `is ${shown(record.slots, 'missing')}, but item ${first.record.index + 1} of batch ` +
+          `${record.batch} has ${shown(first.record.slots, 'none')}. ` +
+          'Expected the members of a batch to share its slots'
       )
     }
     const size = report.batchSize

@@ -8,6 +8,7 @@ import {
   type StatusCounts
 } from '../model/run-report.js'
 import { FieldError } from './field-formats.js'
+import { checkSlots } from './slot-checks.js'
 import { type ShardInfo } from '../model/shard.js'
 import { COUNTS_FORMAT, RECORDS_KEY } from './report-format.js'
 import { type TaskRecord } from '../model/task-record.js'
@@ -64,18 +65,6 @@ function checkHalt(report: RunReport, cancelled: number): void {
         'cancelled. Expected the halt that cancelled them'
     )
   }
-}
-
-/** Every record's worker slot is one of the run's workers. */
-function checkSlots(report: RunReport): void {
-  report.records.forEach((record, position) => {
-    if (record.slot !== null && record.slot > report.workers) {
-      throw new FieldError(
-        `${RECORDS_KEY}[${position}].slot`,
-        `is ${record.slot}. Expected at most the ${report.workers} workers of the run`
-      )
-    }
-  })
 }
 
 /**
