@@ -23,6 +23,8 @@ import {
 } from '../system/spawn-limits.js'
 import { spawnBudget, type SpawnBudget } from '../exec/task-environment.js'
 import { type TaskSpec } from '../inputs/tasks.js'
+import { highestSlot, itemsResources, parseSlots } from '../inputs/resource-fields.js'
+import { REVIEW_THREADS_SOURCE } from '../inputs/source-checks.js'
 import {
   CommandTemplate,
   PlaceholderError,
@@ -31,7 +33,13 @@ import {
 } from '../template/template.js'
 import { unsendableCharacter } from '../model/unsendable.js'
 import { itemSourcesRenderer, taskSources } from './source-patterns.js'
-import { batchPriorities, describeSplit, formBatches, splitToFit } from './batches.js'
+import {
+  batchPriorities,
+  batchResources,
+  describeSplit,
+  formBatches,
+  splitToFit
+} from './batches.js'
 import { type Timings } from '../results/timings-file.js'
 import { estimateDurations } from './timings.js'
 
@@ -51,10 +59,18 @@ export function prepareRun(
   workDirectory?: string
 ): RunPlan {
   const count = source.kind === 'tasks' ? source.tasks.length : source.items.length
-  const budget =
-    workDirectory === undefined
+  // Object items' slots and locks, checked before anything else of theirs (review threads have none).
+  const resources =
+    source.kind === 'tasks' || source.source === REVIEW_THREADS_SOURCE
       ? undefined
-      : spawnBudget(workDirectory, Math.max(1, Math.min(execution.maxWorkers, count)), count)
+      : itemsResources(source.items, source.source, execution.maxWorkers)
+  const slots = source.kind === 'tasks' ? source.tasks : (resources ?? [])
+  const highest = highestSlot(
+    Array.from({ length: count }, (_, index) => slots[index]?.slots),
+    execution.maxWorkers
+  )
+  const budget =
+    workDirectory === undefined ? undefined : spawnBudget(workDirectory, highest, count)
   if (source.kind === 'tasks') return prepareTasks(source.tasks, execution, budget)
   const command = source.command ?? ''
   const template = parseTemplate(command, execution.shell, execution.batchSize)
@@ -64,6 +80,7 @@ export function prepareRun(
       : itemSourcesRenderer(source.sources, execution, source.source)
   try {
     const plan = prepareItems(source.items, template, source.source, budget, sources)
+    resources?.forEach((held, index) => Object.assign(plan.prepared[index] as PreparedItem, held))
     return { ...plan, itemsInput: source.source, spawnBudget: budget }
   } catch (error) {
     if (!(error instanceof PlaceholderError)) throw error
@@ -98,7 +115,7 @@ export function prepareItems(
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
 function prepareTasks(
   tasks: readonly TaskSpec[],
-  execution: Pick<ExecutionSettings, 'shell' | 'workingDirectory'>,
+  execution: Pick<ExecutionSettings, 'shell' | 'workingDirectory' | 'maxWorkers'>,
   budget?: SpawnBudget
 ): RunPlan {
   // An empty template makes each "item" the script itself, quoted for nothing.
@@ -123,7 +140,16 @@ function prepareTasks(
           ? undefined
           : existingDirectory(task, resolve(execution.workingDirectory, task.workingDirectory))
     }
-    const item = { index, item: task.name, command, needs: task.needs, overrides, spawnRoom }
+    const item: PreparedItem = {
+      index,
+      item: task.name,
+      command,
+      needs: task.needs,
+      overrides,
+      spawnRoom,
+      ...taskSlots(where, task.slots, execution.maxWorkers),
+      ...(task.locks === undefined ? {} : { locks: task.locks })
+    }
     if (task.sources === undefined) return item
     const cwd = overrides.cwd ?? execution.workingDirectory
     return { ...item, sources: taskSources(task.sources, cwd, execution.workingDirectory, where) }
@@ -207,10 +233,8 @@ function batchCommand(
   positions: readonly number[],
   number: number
 ): { prepared?: PreparedItem; problem?: string } {
-  const members = positions.map(position => {
-    const { item, index } = plan.prepared[position] as PreparedItem
-    return { item, index }
-  })
+  const units = positions.map(position => plan.prepared[position] as PreparedItem)
+  const members = units.map(({ item, index }) => ({ item, index }))
   const items = members.map(member => member.item)
   const first = members[0] as { item: Item; index: number }
   const budget = batchBudget(plan.spawnBudget, items.length)
@@ -227,7 +251,10 @@ function batchCommand(
   try {
     const spawnRoom = checkSpawnable(where, items, longest, undefined, budget)
     const batch = { number, members }
-    return { prepared: { index: first.index, item: first.item, command, spawnRoom, batch } }
+    const held = batchResources(units)
+    return {
+      prepared: { index: first.index, item: first.item, command, spawnRoom, batch, ...held }
+    }
   } catch (error) {
     return { problem: error instanceof Error ? error.message : String(error) }
   }
@@ -309,6 +336,19 @@ function programPath(file: string): string {
     programPaths.set(key, longest)
   }
   return longest
+}
+
+/**
+ * A task's slots as its prepared item holds them (absent for 1), checked against `max-workers`
+ * again: parseTasks checked them against what max-workers resolved to when it read them.
+ */
+function taskSlots(
+  where: string,
+  slots: number | undefined,
+  maxWorkers: number
+): { slots?: number } {
+  const count = slots === undefined ? 1 : parseSlots(where, slots, maxWorkers)
+  return count === 1 ? {} : { slots: count }
 }
 
 function lowercaseFirst(text: string): string {
