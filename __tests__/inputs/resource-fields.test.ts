@@ -148,10 +148,11 @@ describe('slots and locks of any value', () => {
 
 describe('highestSlot', () => {
   it('is every slot at once, at most max-workers, at least 1', () => {
-    expect(highestSlot([], 4)).toBe(1)
-    expect(highestSlot([undefined, 3], 8)).toBe(4)
-    expect(highestSlot([3, 3, undefined], 6)).toBe(6)
-    expect(highestSlot([2, 2, 2, 2], 3)).toBe(3)
+    expect(highestSlot(0, [], 4)).toBe(1)
+    expect(highestSlot(9, [], 4)).toBe(4)
+    expect(highestSlot(2, [{}, { slots: 3 }], 8)).toBe(4)
+    expect(highestSlot(3, [{ slots: 3 }, { slots: 3 }, {}], 6)).toBe(6)
+    expect(highestSlot(4, [{ slots: 2 }, { slots: 2 }, { slots: 2 }, { slots: 2 }], 3)).toBe(3)
   })
 })
 

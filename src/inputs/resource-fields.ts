@@ -92,14 +92,18 @@ export function itemsResources(
 }
 
 /**
- * The highest worker slot a run of units holding `slots` each can use: every unit's slots at
- * once, at most `maxWorkers`, at least 1.
+ * The highest worker slot `count` units can use, `held` giving the slots of some (the others hold
+ * one each): all their slots at once, at most `maxWorkers`, at least 1.
  */
-export function highestSlot(slots: readonly (number | undefined)[], maxWorkers: number): number {
-  let sum = 0
-  for (const count of slots) {
-    sum += count ?? 1
+export function highestSlot(
+  count: number,
+  held: readonly { slots?: number }[],
+  maxWorkers: number
+): number {
+  let sum = count
+  for (const unit of held) {
+    sum += (unit.slots ?? 1) - 1
     if (sum >= maxWorkers) return maxWorkers
   }
-  return Math.max(1, sum)
+  return Math.max(1, Math.min(sum, maxWorkers))
 }

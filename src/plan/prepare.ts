@@ -64,11 +64,8 @@ export function prepareRun(
     source.kind === 'tasks' || source.source === REVIEW_THREADS_SOURCE
       ? undefined
       : itemsResources(source.items, source.source, execution.maxWorkers)
-  const slots = source.kind === 'tasks' ? source.tasks : (resources ?? [])
-  const highest = highestSlot(
-    Array.from({ length: count }, (_, index) => slots[index]?.slots),
-    execution.maxWorkers
-  )
+  const held = source.kind === 'tasks' ? source.tasks : (resources ?? [])
+  const highest = highestSlot(count, held, execution.maxWorkers)
   const budget =
     workDirectory === undefined ? undefined : spawnBudget(workDirectory, highest, count)
   if (source.kind === 'tasks') return prepareTasks(source.tasks, execution, budget)
