@@ -4,7 +4,8 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getInputs } from '../../src/inputs/read-inputs.js'
 import { batchResources } from '../../src/plan/batches.js'
-import { prepareBatches, prepareRun } from '../../src/plan/prepare.js'
+import { prepareBatches } from '../../src/plan/prepare-batches.js'
+import { prepareRun } from '../../src/plan/prepare.js'
 import { type RunPlan } from '../../src/plan/run-plan.js'
 
 /** The plan the action makes of these inputs (and files in its working directory). */

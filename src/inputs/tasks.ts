@@ -1,7 +1,7 @@
+import { availableParallelism } from 'node:os'
 import { parseDurationInput } from '../model/duration.js'
 import { cut } from '../model/labels.js'
 import { unsendableCharacter } from '../model/unsendable.js'
-import { parseMaxWorkers } from './input-values.js'
 import { parseLocks, parseSlots } from './resource-fields.js'
 import { parseSourceLines } from './source-lines.js'
 
@@ -54,7 +54,8 @@ const FIELDS = [
 export async function parseTasks(
   text: string,
   input = 'tasks',
-  maxWorkers = parseMaxWorkers('auto')
+  // What `max-workers: auto`, its default, resolves to.
+  maxWorkers = Math.max(1, availableParallelism())
 ): Promise<TaskSpec[]> {
   // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
   const yaml = await import('yaml')
