@@ -83,6 +83,35 @@ describe('commandTask', () => {
   }, 15_000)
 })
 
+describe('a task holding several slots or locks', () => {
+  it('runs in its first slot, says how many it holds, and records them all with its locks', async () => {
+    const { template, task, log } = setUp('echo "$PARALLEL_JOBSLOT|{%}|$PARALLEL_SLOTS"')
+    const report = await task(
+      { index: 0, item: 'e2e', command: template.render('e2e', 1, 1), locks: ['db', 'port 5432'] },
+      { index: 0, slot: 2, slots: [2, 3, 5], signal: new AbortController().signal }
+    )
+    await log.finish()
+    expect(report.value).toMatchObject({
+      slot: 2,
+      slots: [2, 3, 5],
+      locks: ['db', 'port 5432'],
+      outputTail: '2|2|3'
+    })
+  })
+
+  it('records neither for one slot and no lock', async () => {
+    const { template, task, log } = setUp('echo "$PARALLEL_SLOTS"')
+    const report = await task(
+      { index: 0, item: 'a', command: template.render('a', 1, 1) },
+      { index: 0, slot: 4, slots: [4], signal: new AbortController().signal }
+    )
+    await log.finish()
+    expect(report.value.slot).toBe(4)
+    expect(report.value.outputTail).toBe('1')
+    expect('slots' in report.value || 'locks' in report.value).toBe(false)
+  })
+})
+
 describe('the item in a file and in PARALLEL_ITEM', () => {
   it('gives an array or object item in PARALLEL_ITEM_FILE too, exactly its JSON, removed after', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'item-file-'))

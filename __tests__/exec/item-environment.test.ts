@@ -17,7 +17,7 @@ afterAll(() => {
 })
 
 const SHOW =
-  'printf "%s|" "${PARALLEL_ITEM-unset}" "$PARALLEL_SEQ" "$PARALLEL_JOBSLOT" ' +
+  'printf "%s|" "${PARALLEL_ITEM-unset}" "$PARALLEL_SEQ" "$PARALLEL_JOBSLOT" "$PARALLEL_SLOTS" ' +
   '"${PARALLEL_BATCH_SIZE-unset}" "${PARALLEL_ITEM_FILE:+file}"; ' +
   'cat "${PARALLEL_ITEM_FILE:-/dev/null}"'
 
@@ -35,7 +35,8 @@ async function seen(
 const base = {
   PATH: process.env.PATH,
   PARALLEL_BATCH_SIZE: 'inherited',
-  PARALLEL_ITEM: 'inherited'
+  PARALLEL_ITEM: 'inherited',
+  PARALLEL_SLOTS: 'inherited'
 }
 
 describe('the environment of a batch', () => {
@@ -43,9 +44,14 @@ describe('the environment of a batch', () => {
     const files = new TaskFiles(directory, 3)
     const items: Item[] = ['a.ts', 'it\'s "b".ts', 'new\nline', 42, { os: 'linux' }, '']
     const texts = JSON.stringify(['a.ts', 'it\'s "b".ts', 'new\nline', '42', '{"os":"linux"}', ''])
-    const environment = batchEnvironment(base, undefined, { items, batch: 4, slot: 3 }, files)
+    const environment = batchEnvironment(
+      base,
+      undefined,
+      { items, batch: 4, slot: 3, slotsHeld: 2 },
+      files
+    )
     expect(JSON.parse(environment.fileText ?? '')).toEqual(JSON.parse(texts))
-    expect(await seen(environment, files)).toBe(`${texts}|4|3|6|file|${texts}`)
+    expect(await seen(environment, files)).toBe(`${texts}|4|3|2|6|file|${texts}`)
   })
 
   it('leaves PARALLEL_ITEM out where it does not fit, the file still holds the array', async () => {
@@ -53,22 +59,25 @@ describe('the environment of a batch', () => {
     const items = ['x'.repeat(MAX_ARG_STRLEN / 2), 'y'.repeat(MAX_ARG_STRLEN / 2)]
     const text = JSON.stringify(items)
     expect(
-      await seen(batchEnvironment(base, undefined, { items, batch: 1, slot: 1 }, files), files)
-    ).toBe(`unset|1|1|2|file|${text}`)
+      await seen(
+        batchEnvironment(base, undefined, { items, batch: 1, slot: 1, slotsHeld: 1 }, files),
+        files
+      )
+    ).toBe(`unset|1|1|1|2|file|${text}`)
     // Room for the small array only when the run's other arguments leave it.
     const small = ['a', 'b']
     const room = 'PARALLEL_ITEM=["a","b"]'.length + 9
     const fits = batchEnvironment(
       base,
       undefined,
-      { items: small, batch: 2, slot: 1, spawnRoom: room },
+      { items: small, batch: 2, slot: 1, slotsHeld: 1, spawnRoom: room },
       files
     )
     expect(fits.env.PARALLEL_ITEM).toBe('["a","b"]')
     const tight = batchEnvironment(
       base,
       undefined,
-      { items: small, batch: 2, slot: 1, spawnRoom: room - 1 },
+      { items: small, batch: 2, slot: 1, slotsHeld: 1, spawnRoom: room - 1 },
       files
     )
     expect(tight.env.PARALLEL_ITEM).toBeUndefined()
@@ -79,10 +88,10 @@ describe('the environment of a batch', () => {
     const environment = batchEnvironment(
       base,
       undefined,
-      { items: ['a\0b', 'c'], batch: 1, slot: 2 },
+      { items: ['a\0b', 'c'], batch: 1, slot: 2, slotsHeld: 1 },
       files
     )
-    expect(await seen(environment, files)).toBe('["a\\u0000b","c"]|1|2|2|file|["a\\u0000b","c"]')
+    expect(await seen(environment, files)).toBe('["a\\u0000b","c"]|1|2|1|2|file|["a\\u0000b","c"]')
   })
 
   it('leaves a single item as it was', async () => {
@@ -90,15 +99,36 @@ describe('the environment of a batch', () => {
     const environment = itemEnvironment(
       { PATH: process.env.PATH },
       undefined,
-      { item: 'a.ts', seq: 5, slot: 1 },
+      { item: 'a.ts', seq: 5, slot: 1, slotsHeld: 1 },
       files
     )
-    expect(await seen(environment, files)).toBe('a.ts|5|1|unset||')
+    expect(await seen(environment, files)).toBe('a.ts|5|1|1|unset||')
   })
 
   it('leaves out a PARALLEL_BATCH_SIZE inherited by a single item', async () => {
     const files = new TaskFiles(directory, 1)
-    const environment = itemEnvironment(base, undefined, { item: 'a.ts', seq: 2, slot: 1 }, files)
-    expect(await seen(environment, files)).toBe('a.ts|2|1|unset||')
+    const environment = itemEnvironment(
+      base,
+      undefined,
+      { item: 'a.ts', seq: 2, slot: 1, slotsHeld: 1 },
+      files
+    )
+    expect(await seen(environment, files)).toBe('a.ts|2|1|1|unset||')
+  })
+})
+
+describe('PARALLEL_SLOTS', () => {
+  it('says how many slots an item or a batch holds, over an inherited or own value', async () => {
+    const files = new TaskFiles(directory, 4)
+    const own = { PARALLEL_SLOTS: 'own' }
+    const item = itemEnvironment(base, own, { item: 'e2e', seq: 1, slot: 2, slotsHeld: 3 }, files)
+    expect(await seen(item, files)).toBe('e2e|1|2|3|unset||')
+    const batch = batchEnvironment(
+      base,
+      own,
+      { items: ['a', 'b'], batch: 1, slot: 4, slotsHeld: 4 },
+      files
+    )
+    expect(await seen(batch, files)).toBe('["a","b"]|1|4|4|2|file|["a","b"]')
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { availableParallelism } from 'node:os'
 import { findCycle, parseTasks } from '../../src/inputs/tasks.js'
 
 describe('parseTasks', () => {
@@ -70,6 +71,61 @@ e2e:
     ]
   ])('refuses %p', async (text, message) => {
     await expect(parseTasks(text)).rejects.toThrow(message)
+  })
+})
+
+describe('parseTasks: slots and locks', () => {
+  it('reads slots and locks, each lock once, a number as its text', async () => {
+    const tasks = await parseTasks(
+      [
+        'e2e:\n  run: npm run e2e\n  slots: 3\n  locks: [db, 5432, db, DB]',
+        'migrate:\n  run: x\n  locks: db',
+        'unit:\n  run: npm test\n  slots: 1\n  locks: []'
+      ].join('\n'),
+      'tasks',
+      4
+    )
+    expect(tasks).toEqual([
+      { name: 'e2e', run: 'npm run e2e', needs: [], slots: 3, locks: ['db', '5432', 'DB'] },
+      { name: 'migrate', run: 'x', needs: [], locks: ['db'] },
+      { name: 'unit', run: 'npm test', needs: [], slots: 1 }
+    ])
+  })
+
+  const expectedSlots = 'Expected a whole number from 1 to 4.'
+  const expectedLocks = 'Expected a name or a list of names, such as db or [db, port-5432].'
+  it.each([
+    ['slots: 5', `has slots 5, more than max-workers (4). ${expectedSlots}`],
+    ['slots: x', `has slots 'x'. ${expectedSlots}`],
+    ["slots: '3'", `has slots '3'. ${expectedSlots}`],
+    ['slots: 0', `has slots 0. ${expectedSlots}`],
+    ['slots: -2', `has slots -2. ${expectedSlots}`],
+    ['slots: 2.5', `has slots 2.5. ${expectedSlots}`],
+    ['slots: .inf', `has slots Infinity. ${expectedSlots}`],
+    ['slots: [2]', `has slots [2]. ${expectedSlots}`],
+    ['slots:', `has slots null. ${expectedSlots}`],
+    ['locks: {a: 1}', `has locks {"a":1}. ${expectedLocks}`],
+    ["locks: ''", `has locks ''. ${expectedLocks}`],
+    ['locks: [db, null]', `has locks ["db",null]. ${expectedLocks}`],
+    ['locks: [db, [x]]', `has locks ["db",["x"]]. ${expectedLocks}`],
+    ['locks: true', `has locks true. ${expectedLocks}`],
+    ['locks:', `has locks null. ${expectedLocks}`],
+    ['slots: "a\\nb\\u2028"', `has slots 'a⏎b�'. ${expectedSlots}`],
+    ['locks: ["a\\u2028", null]', `has locks ["a�",null]. ${expectedLocks}`]
+  ])('refuses %p with its exact message', async (field, message) => {
+    const text = `e2e:\n  run: x\n  ${field}`
+    await expect(parseTasks(text, 'tasks', 4)).rejects.toThrow(
+      `Invalid tasks: task 'e2e' ${message}`
+    )
+  })
+
+  it('checks slots against what max-workers auto resolves to when not told', async () => {
+    const cpus = availableParallelism()
+    await expect(parseTasks(`a:\n  run: x\n  slots: ${cpus}`)).resolves.toHaveLength(1)
+    await expect(parseTasks(`a:\n  run: x\n  slots: ${cpus + 1}`)).rejects.toThrow(
+      `Invalid tasks: task 'a' has slots ${cpus + 1}, more than max-workers (${cpus}). ` +
+        `Expected a whole number from 1 to ${cpus}.`
+    )
   })
 })
 

@@ -7,7 +7,8 @@ import {
   splitToFit
 } from '../../src/plan/batches.js'
 import { assignShards } from '../../src/plan/shard.js'
-import { prepareBatches, prepareItems } from '../../src/plan/prepare.js'
+import { prepareBatches } from '../../src/plan/prepare-batches.js'
+import { prepareItems } from '../../src/plan/prepare.js'
 import { type RunPlan } from '../../src/plan/run-plan.js'
 import { Shell } from '../../src/model/shell.js'
 import { CommandTemplate } from '../../src/template/template.js'

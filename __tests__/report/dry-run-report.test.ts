@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { type RunReport } from '../../src/model/run-report.js'
 import { type ResultsFile } from '../../src/report/merge-checks.js'
 import { Shell } from '../../src/model/shell.js'
@@ -68,5 +68,26 @@ describe('a dry run', () => {
     expect(mergeReports(dry.map(file)).dryRun).toBe(true)
     const mixed = real.map((one, index) => (index === 1 ? one : (dry[index] ?? one)))
     expect(mergeReports(mixed.map(file))).not.toHaveProperty('dryRun')
+  })
+
+  it('says what a task would hold, lock names on one line as item text is', () => {
+    const plan = prepareItems(['a', 'b', 'c'], CommandTemplate.parse('echo {}', Shell.Bash))
+    Object.assign(plan.prepared[0] ?? {}, { slots: 3, locks: ['db', 'x\n::error::y'] })
+    Object.assign(plan.prepared[1] ?? {}, { locks: ['db'] })
+    const printed: string[] = []
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      printed.push(String(chunk))
+      return true
+    })
+    try {
+      dryRun(plan, 4, 'bash')
+    } finally {
+      write.mockRestore()
+    }
+    const lines = printed.join('').split('\n')
+    expect(lines).toContain('#1 a  (3 slots; locks: db, x⏎::error::y)')
+    expect(lines).toContain('#2 b  (locks: db)')
+    expect(lines).toContain('#3 c')
+    expect(lines.some(line => line.startsWith('::error::'))).toBe(false)
   })
 })

@@ -27,6 +27,25 @@ const batch = (number: number, items: PreparedItem[]): PreparedItem => ({
 })
 
 describe('memberRecords', () => {
+  it('gives every member the slots and locks its batch held as it ran', () => {
+    const items = [item(0, 'a.ts'), item(1, 'b.ts')]
+    const unit = batch(1, items)
+    const ran = record(0, 'a.ts', TaskStatus.Success, {
+      batch: 1,
+      slot: 2,
+      slots: [2, 3],
+      locks: ['db', 'cache']
+    })
+    const byIndex = new Map(items.map(one => [one.index, one]))
+    const records = memberRecords(ran, unit.batch!, index => byIndex.get(index))
+    expect(records.map(r => [r.index, r.slot, r.slots, r.locks])).toEqual([
+      [0, 2, [2, 3], ['db', 'cache']],
+      [1, 2, [2, 3], ['db', 'cache']]
+    ])
+    const alone = memberRecords(record(0, 'a.ts', TaskStatus.Success), unit.batch!, () => undefined)
+    expect(alone.some(r => 'slots' in r || 'locks' in r)).toBe(false)
+  })
+
   it("gives every member the batch's result, its own item and digests, and `batch`", () => {
     const items = [item(4, 'a.ts'), item(5, 'b.ts'), item(7, 'c.ts')]
     const unit = batch(3, items)

@@ -95,7 +95,8 @@ export interface CommandTaskOptions {
   cwd: string
   /**
    * Environment every task starts from; each also gets PARALLEL_ITEM (where it fits) and/or
-   * PARALLEL_ITEM_FILE, PARALLEL_SEQ, PARALLEL_JOBSLOT and files of its own (see TaskFiles).
+   * PARALLEL_ITEM_FILE, PARALLEL_SEQ, PARALLEL_JOBSLOT, PARALLEL_SLOTS and files of its own
+   * (see TaskFiles).
    */
   env: NodeJS.ProcessEnv
   /** Per-task time limit in milliseconds. */
@@ -139,7 +140,7 @@ export function commandTask(
     const { index, batch } = prepared
     // A batch is numbered by its batch number ({#}, PARALLEL_SEQ), an item by its place.
     const seq = batch?.number ?? index + 1
-    const { slot, signal } = context
+    const { slot, slots, signal } = context
     const command = options.template.usesSlot
       ? renderAt(options.template, prepared, slot)
       : prepared.command
@@ -147,14 +148,20 @@ export function commandTask(
     const file = resolveProgram(command.file)
     const files = filesOf(slot)
     const { item, spawnRoom } = prepared
+    const slotsHeld = slots.length
     const items = batch?.members.map(member => member.item)
     const { env, fileText } =
       items === undefined
-        ? itemEnvironment(options.env, overrides.env, { item, seq, slot, spawnRoom }, files)
+        ? itemEnvironment(
+            options.env,
+            overrides.env,
+            { item, seq, slot, slotsHeld, spawnRoom },
+            files
+          )
         : batchEnvironment(
             options.env,
             overrides.env,
-            { items, batch: seq, slot, spawnRoom },
+            { items, batch: seq, slot, slotsHeld, spawnRoom },
             files
           )
     const onOutput = (chunk: Buffer): Promise<void> | void => {
@@ -196,7 +203,7 @@ export function commandTask(
     const collected = await collectFiles(files, index)
     options.stepFiles?.add(index, collected.stepFiles)
     const excerpt = outputExcerpt(output, attempted.attempts, retries + 1, earlier)
-    const record = taskRecord(prepared, command, slot, startedAt, attempted, excerpt, collected)
+    const record = taskRecord(prepared, command, slots, startedAt, attempted, excerpt, collected)
     // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
     void options.log.end(record, output)
     return { status: record.status, value: record }
@@ -245,7 +252,7 @@ function outputExcerpt(
 function taskRecord(
   prepared: PreparedItem,
   command: RenderedCommand,
-  slot: number,
+  slots: readonly number[],
   startedAt: number,
   { result, status, attempts }: Attempts,
   outputTail: string,
@@ -261,7 +268,9 @@ function taskRecord(
     ...(prepared.batch === undefined ? {} : { batch: prepared.batch.number }),
     attempts,
     command: command.display,
-    slot,
+    slot: slots[0] as number,
+    ...(slots.length > 1 ? { slots: [...slots] } : {}),
+    ...(prepared.locks === undefined ? {} : { locks: [...prepared.locks] }),
     startedAt: attempts === 1 ? result.startedAt : startedAt,
     endedAt: result.endedAt,
     outputTail,

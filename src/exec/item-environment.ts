@@ -7,8 +7,10 @@ export interface TaskPlace {
   item: Item
   /** 1-based number of the task in the whole input. */
   seq: number
-  /** Worker slot it runs in. */
+  /** Worker slot it runs in: the first (lowest) of the slots it holds. */
   slot: number
+  /** How many worker slots it holds (`slots`): its PARALLEL_SLOTS. */
+  slotsHeld: number
   /** Bytes left for PARALLEL_ITEM (see PreparedItem.spawnRoom); undefined where not checked. */
   spawnRoom?: number
 }
@@ -22,7 +24,8 @@ export interface ItemEnvironment {
 /**
  * The environment one task runs with: `base` and the task's `overrides`, plus PARALLEL_ITEM where
  * it fits, PARALLEL_ITEM_FILE where it does not or the item is JSON (for tools that read JSON from
- * a file), PARALLEL_SEQ, PARALLEL_JOBSLOT and the variables of the slot's task files.
+ * a file), PARALLEL_SEQ, PARALLEL_JOBSLOT (its first slot), PARALLEL_SLOTS (how many it holds)
+ * and the variables of the slot's task files.
  */
 export function itemEnvironment(
   base: NodeJS.ProcessEnv,
@@ -41,6 +44,7 @@ export function itemEnvironment(
   else delete env.PARALLEL_ITEM_FILE
   env.PARALLEL_SEQ = String(place.seq)
   env.PARALLEL_JOBSLOT = String(place.slot)
+  env.PARALLEL_SLOTS = String(place.slotsHeld)
   // Set only in a batch: one inherited from the runner would say this item is one.
   delete env.PARALLEL_BATCH_SIZE
   Object.assign(env, files.variables)
@@ -53,8 +57,10 @@ export interface BatchPlace {
   items: readonly Item[]
   /** The batch's number, from 1: its {#}. */
   batch: number
-  /** Worker slot it runs in. */
+  /** Worker slot it runs in: the first (lowest) of the slots it holds. */
   slot: number
+  /** How many worker slots it holds (`slots`): its PARALLEL_SLOTS. */
+  slotsHeld: number
   /** Bytes left for PARALLEL_ITEM (see PreparedItem.spawnRoom); undefined where not checked. */
   spawnRoom?: number
 }
@@ -79,6 +85,7 @@ export function batchEnvironment(
   env.PARALLEL_ITEM_FILE = files.itemPath
   env.PARALLEL_SEQ = String(place.batch)
   env.PARALLEL_JOBSLOT = String(place.slot)
+  env.PARALLEL_SLOTS = String(place.slotsHeld)
   env.PARALLEL_BATCH_SIZE = String(place.items.length)
   Object.assign(env, files.variables)
   return { env, fileText: text }

@@ -109,6 +109,8 @@ export function spawnBudget(
     ...taskEnvironment(env),
     PARALLEL_SEQ: String(count),
     PARALLEL_JOBSLOT: String(slots),
+    // A task holds at most every slot.
+    PARALLEL_SLOTS: String(slots),
     PARALLEL_ITEM_FILE: files.itemPath,
     ...files.variables,
     // The marker every task carries on Linux (process-tree.ts), its number at its longest.

@@ -177,7 +177,7 @@ async function readRunMode(
           'no step-level sources with tasks: give each task its own sources: list.'
       )
     }
-    const tasks = await parseTasks(given.tasks, Inputs.Tasks)
+    const tasks = await parseTasks(given.tasks, Inputs.Tasks, settings.execution.maxWorkers)
     const needing = tasks.find(task => task.needs.length > 0)
     if (settings.shard !== undefined && needing !== undefined) {
       throw new Error(

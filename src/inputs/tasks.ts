@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os'
 import { parseDurationInput } from '../model/duration.js'
 import { cut } from '../model/labels.js'
 import { unsendableCharacter } from '../model/unsendable.js'
+import { parseLocks, parseSlots } from './resource-fields.js'
 import { parseSourceLines } from './source-lines.js'
 
 /** One named task of the `tasks` input. */
@@ -23,9 +25,9 @@ export interface TaskSpec {
   priority?: number
   /** Glob lines whose files decide whether it changed (`skip-passed: unchanged`). */
   sources?: string[]
-  /** How many of the `max-workers` slots it holds while it runs (1 unless given). */
+  /** How many of the `max-workers` slots it holds while it runs, 1 to max-workers (1 unless given). */
   slots?: number
-  /** Names of the resources it holds exclusively while it runs. */
+  /** Names of the resources it holds exclusively while it runs, each once; absent for none. */
   locks?: string[]
 }
 
@@ -37,17 +39,24 @@ const FIELDS = [
   'working-directory',
   'env',
   'priority',
-  'sources'
+  'sources',
+  'slots',
+  'locks'
 ]
 
 /**
  * Parses the `tasks` input: a YAML mapping of task names to a command, or to an object with
- * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env`, `priority` and
- * `sources`.
+ * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env`, `priority`,
+ * `sources`, `slots` (from 1 to `maxWorkers`, what `max-workers` resolved to) and `locks`.
  * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
  * naming the task, before anything runs.
  */
-export async function parseTasks(text: string, input = 'tasks'): Promise<TaskSpec[]> {
+export async function parseTasks(
+  text: string,
+  input = 'tasks',
+  // What `max-workers: auto`, its default, resolves to.
+  maxWorkers = Math.max(1, availableParallelism())
+): Promise<TaskSpec[]> {
   // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
   const yaml = await import('yaml')
   const document = yaml.parseDocument(text, { uniqueKeys: true, prettyErrors: true })
@@ -78,7 +87,7 @@ export async function parseTasks(text: string, input = 'tasks'): Promise<TaskSpe
       )
     }
     spellings.set(name, spelling)
-    return parseTask(input, name, toJS(pair.value))
+    return parseTask(input, name, toJS(pair.value), maxWorkers)
   })
   const names = new Set(tasks.map(task => task.name))
   for (const task of tasks) {
@@ -118,7 +127,7 @@ function taskName(input: string, key: unknown, spelling: string): string {
   return String(key)
 }
 
-function parseTask(input: string, name: string, spec: unknown): TaskSpec {
+function parseTask(input: string, name: string, spec: unknown, maxWorkers: number): TaskSpec {
   const where = `Invalid ${input}: task '${name}'`
   checkSendable(where, 'its name', name)
   if (typeof spec === 'string') {
@@ -170,6 +179,11 @@ function parseTask(input: string, name: string, spec: unknown): TaskSpec {
     task.priority = fields.priority
   }
   if (fields.sources !== undefined) task.sources = parseTaskSources(where, fields.sources)
+  if (fields.slots !== undefined) task.slots = parseSlots(where, fields.slots, maxWorkers)
+  if (fields.locks !== undefined) {
+    const locks = parseLocks(where, fields.locks)
+    if (locks.length > 0) task.locks = locks
+  }
   return task
 }
 

@@ -1,3 +1,4 @@
+import { type Resources } from '../inputs/resource-fields.js'
 import { type BatchSize } from '../inputs/settings.js'
 import { count, counted } from '../model/words.js'
 import { assignShards } from './shard.js'
@@ -136,4 +137,21 @@ export function batchPriorities(
 export function describeBatches(batches: number, size: BatchSize): string {
   const how = size === 'auto' ? ' (auto)' : ` of up to ${count(size)}`
   return `in ${counted(batches, 'batch', 'batches')}${how}`
+}
+
+/**
+ * What a batch holds while its command runs: the most slots of its items, and every lock of
+ * theirs, each once in order of first appearance; absent fields for one slot and no lock.
+ */
+export function batchResources(items: readonly Resources[]): Resources {
+  let slots = 1
+  const locks = new Set<string>()
+  for (const item of items) {
+    slots = Math.max(slots, item.slots ?? 1)
+    for (const name of item.locks ?? []) locks.add(name)
+  }
+  return {
+    ...(slots === 1 ? {} : { slots }),
+    ...(locks.size === 0 ? {} : { locks: [...locks] })
+  }
 }

@@ -13,27 +13,18 @@ import { type Shell } from '../model/shell.js'
 import { type Item } from '../model/item.js'
 import { historyKeys } from '../model/history.js'
 import { cut, itemLabel } from '../model/labels.js'
-import { resolveProgram } from '../system/shell-path.js'
-import {
-  argumentBytes,
-  environmentBytes,
-  MAX_ARG_STRLEN,
-  spawnProblem,
-  totalSizeProblem
-} from '../system/spawn-limits.js'
 import { spawnBudget, type SpawnBudget } from '../exec/task-environment.js'
 import { type TaskSpec } from '../inputs/tasks.js'
+import { highestSlot, itemsResources, parseSlots } from '../inputs/resource-fields.js'
+import { REVIEW_THREADS_SOURCE } from '../inputs/source-checks.js'
 import {
   CommandTemplate,
   PlaceholderError,
   type RenderedCommand,
   TemplateError
 } from '../template/template.js'
-import { unsendableCharacter } from '../model/unsendable.js'
 import { itemSourcesRenderer, taskSources } from './source-patterns.js'
-import { batchPriorities, describeSplit, formBatches, splitToFit } from './batches.js'
-import { type Timings } from '../results/timings-file.js'
-import { estimateDurations } from './timings.js'
+import { checkSpawnable } from './spawn-check.js'
 
 /** Where prepared tasks come from: items through a command template, or named tasks. */
 export type TaskSource = ItemsMode | TasksMode
@@ -51,10 +42,15 @@ export function prepareRun(
   workDirectory?: string
 ): RunPlan {
   const count = source.kind === 'tasks' ? source.tasks.length : source.items.length
-  const budget =
-    workDirectory === undefined
+  // Object items' slots and locks, checked before anything else of theirs (review threads have none).
+  const resources =
+    source.kind === 'tasks' || source.source === REVIEW_THREADS_SOURCE
       ? undefined
-      : spawnBudget(workDirectory, Math.max(1, Math.min(execution.maxWorkers, count)), count)
+      : itemsResources(source.items, source.source, execution.maxWorkers)
+  const held = source.kind === 'tasks' ? source.tasks : (resources ?? [])
+  const highest = highestSlot(count, held, execution.maxWorkers)
+  const budget =
+    workDirectory === undefined ? undefined : spawnBudget(workDirectory, highest, count)
   if (source.kind === 'tasks') return prepareTasks(source.tasks, execution, budget)
   const command = source.command ?? ''
   const template = parseTemplate(command, execution.shell, execution.batchSize)
@@ -64,6 +60,7 @@ export function prepareRun(
       : itemSourcesRenderer(source.sources, execution, source.source)
   try {
     const plan = prepareItems(source.items, template, source.source, budget, sources)
+    resources?.forEach((held, index) => Object.assign(plan.prepared[index] as PreparedItem, held))
     return { ...plan, itemsInput: source.source, spawnBudget: budget }
   } catch (error) {
     if (!(error instanceof PlaceholderError)) throw error
@@ -98,7 +95,7 @@ export function prepareItems(
 /** Named tasks: each runs its own script in the step's shell; the item is its name. */
 function prepareTasks(
   tasks: readonly TaskSpec[],
-  execution: Pick<ExecutionSettings, 'shell' | 'workingDirectory'>,
+  execution: Pick<ExecutionSettings, 'shell' | 'workingDirectory' | 'maxWorkers'>,
   budget?: SpawnBudget
 ): RunPlan {
   // An empty template makes each "item" the script itself, quoted for nothing.
@@ -123,7 +120,16 @@ function prepareTasks(
           ? undefined
           : existingDirectory(task, resolve(execution.workingDirectory, task.workingDirectory))
     }
-    const item = { index, item: task.name, command, needs: task.needs, overrides, spawnRoom }
+    const item: PreparedItem = {
+      index,
+      item: task.name,
+      command,
+      needs: task.needs,
+      overrides,
+      spawnRoom,
+      ...taskSlots(where, task.slots, execution.maxWorkers),
+      ...(task.locks === undefined ? {} : { locks: task.locks })
+    }
     if (task.sources === undefined) return item
     const cwd = overrides.cwd ?? execution.workingDirectory
     return { ...item, sources: taskSources(task.sources, cwd, execution.workingDirectory, where) }
@@ -164,151 +170,16 @@ function parseTemplate(command: string, shell: Shell, batchSize: BatchSize): Com
 }
 
 /**
- * Forms the batches of the plan's items that run (`batch-size` not 1; reused items never enter
- * one), renders each batch's command and checks that it can start, halving a batch too long for
- * one command line until each part fits. Durations known from earlier runs balance `auto` and
- * order the batches, longest first. Sets `plan.batches`; returns the line that says what was split.
+ * A task's slots as its prepared item holds them (absent for 1), checked against `max-workers`
+ * again: parseTasks checked them against what max-workers resolved to when it read them.
  */
-export function prepareBatches(
-  plan: RunPlan,
-  size: BatchSize,
-  workers: number,
-  durations: Timings
-): string | undefined {
-  const runs = plan.prepared
-    .map((_, position) => position)
-    .filter(position => plan.reused?.has(position) !== true)
-  const keys = runs.map(position => plan.keys[position] as string)
-  const estimates = keys.some(key => durations.has(key))
-    ? estimateDurations(keys, durations)
-    : undefined
-  const positionsOf = (batch: readonly number[]): number[] =>
-    batch.map(member => runs[member] as number)
-  const formed = formBatches(runs.length, size, workers, estimates)
-  // Checked with the highest batch number there can be: a part that fits keeps fitting as {#}.
-  const split = splitToFit(
-    formed,
-    batch => batchCommand(plan, positionsOf(batch), runs.length).problem === undefined
-  )
-  plan.batches = split.batches.map((batch, number) => {
-    const { prepared, problem } = batchCommand(plan, positionsOf(batch), number + 1)
-    // Only a batch of one item can still be too long: that item is refused as on its own.
-    if (prepared === undefined) throw new Error(problem)
-    return prepared
-  })
-  const explicit = runs.map(position => plan.priorities[position] ?? 0)
-  plan.batchPriorities = batchPriorities(split.batches, explicit, estimates)
-  return describeSplit(split)
-}
-
-/** The prepared command of one batch (items by plan position), or why it cannot start. */
-function batchCommand(
-  plan: RunPlan,
-  positions: readonly number[],
-  number: number
-): { prepared?: PreparedItem; problem?: string } {
-  const members = positions.map(position => {
-    const { item, index } = plan.prepared[position] as PreparedItem
-    return { item, index }
-  })
-  const items = members.map(member => member.item)
-  const first = members[0] as { item: Item; index: number }
-  const budget = batchBudget(plan.spawnBudget, items.length)
-  const command = plan.template.renderBatch(items, number, 1)
-  // {%} is rendered again at start: count it with the longest slot number.
-  const longest = plan.template.usesSlot
-    ? plan.template.renderBatch(items, number, budget?.slots ?? 1)
-    : command
-  const input = plan.itemsInput ?? Inputs.Items
-  const where =
-    members.length === 1
-      ? `Invalid ${input}: item ${first.index + 1} (${itemLabel(first.item, 40)})`
-      : `Invalid ${input}: batch ${number} (${members.length} items)`
-  try {
-    const spawnRoom = checkSpawnable(where, items, longest, undefined, budget)
-    const batch = { number, members }
-    return { prepared: { index: first.index, item: first.item, command, spawnRoom, batch } }
-  } catch (error) {
-    return { problem: error instanceof Error ? error.message : String(error) }
-  }
-}
-
-/** The spawn budget of a batch: PARALLEL_BATCH_SIZE is one more variable every batch gets. */
-function batchBudget(budget: SpawnBudget | undefined, size: number): SpawnBudget | undefined {
-  if (budget === undefined) return undefined
-  const variable = `PARALLEL_BATCH_SIZE=${size}`.length + 1
-  return { ...budget, environmentBytes: budget.environmentBytes + variable }
-}
-
-/**
- * Checks that the command can start: each argument (and each variable of a task's own `env`) and,
- * with a budget, the total of its arguments and environment without PARALLEL_ITEM, which is set
- * only where it fits. Returns the bytes left for PARALLEL_ITEM under the total.
- */
-function checkSpawnable(
+function taskSlots(
   where: string,
-  item: Item,
-  command: RenderedCommand,
-  env: Readonly<Record<string, string>> | undefined,
-  budget: SpawnBudget | undefined
-): number | undefined {
-  const fail = (problem: string): never => {
-    throw new Error(`${where}: ${problem}.`)
-  }
-  // PARALLEL_ITEM_FILE carries a NUL, but neither it nor PARALLEL_ITEM a lone surrogate.
-  const lone = typeof item === 'string' ? unsendableCharacter(item.replaceAll('\0', '')) : undefined
-  if (lone !== undefined) {
-    fail(`the item would contain ${lone}, which no environment variable or file can carry`)
-  }
-  const problem = spawnProblem(command.args, env ?? {})
-  if (problem !== undefined) fail(problem)
-  if (budget?.limit === undefined) return undefined
-  const bytes = bytesWithoutItem(command, env, budget)
-  const total = totalSizeProblem(bytes, budget.limit)
-  if (total !== undefined) fail(total)
-  return budget.limit - bytes
-}
-
-/**
- * What the task's arguments and environment take, PARALLEL_ITEM aside. Far from the limit, an
- * upper bound (a UTF-16 unit is at most 3 UTF-8 bytes) that still leaves room for any
- * PARALLEL_ITEM under 128 KiB; near it, counted exactly.
- */
-function bytesWithoutItem(
-  command: RenderedCommand,
-  env: Readonly<Record<string, string>> | undefined,
-  budget: SpawnBudget
-): number {
-  const extra = env === undefined ? 0 : environmentBytes(env)
-  const argv0 = resolveProgram(command.file)
-  const path = programPath(argv0)
-  let bound = budget.environmentBytes + extra + (path.length + argv0.length) * 3 + 10
-  for (const arg of command.args) bound += arg.length * 3 + 9
-  if (bound + MAX_ARG_STRLEN + 8 <= (budget.limit as number)) return bound
-  return budget.environmentBytes + extra + argumentBytes(path, [argv0, ...command.args])
-}
-
-/** Paths found for a program name under a PATH: one lookup per run, not per item. */
-const programPaths = new Map<string, string>()
-
-/**
- * The longest path a program named without a directory may be started from, PATH searched as
- * execvp does: the kernel counts that path too.
- */
-function programPath(file: string): string {
-  if (file.includes('/')) return file
-  const pathVariable = process.env.PATH ?? ''
-  const key = `${file}\0${pathVariable}`
-  let longest = programPaths.get(key)
-  if (longest === undefined) {
-    longest = file
-    for (const directory of pathVariable.split(':')) {
-      const path = `${directory}/${file}`
-      if (Buffer.byteLength(path) > Buffer.byteLength(longest)) longest = path
-    }
-    programPaths.set(key, longest)
-  }
-  return longest
+  slots: number | undefined,
+  maxWorkers: number
+): { slots?: number } {
+  const count = slots === undefined ? 1 : parseSlots(where, slots, maxWorkers)
+  return count === 1 ? {} : { slots: count }
 }
 
 function lowercaseFirst(text: string): string {

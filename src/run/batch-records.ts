@@ -4,8 +4,8 @@ import { type RunPlan } from '../plan/run-plan.js'
 
 /**
  * A batch's record as one record per member, in the batch's order: each carries the batch's
- * status, exit code, signal, duration, attempts, command, slot, times, error, output tail and
- * `flaky`, and `batch`; its own item, index and digests. The batch's command, what it wrote to
+ * status, exit code, signal, duration, attempts, command, slot (and every slot and lock it held),
+ * times, error, output tail and `flaky`, and `batch`; its own item, index and digests. The batch's command, what it wrote to
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go to its first member only (the others get '', `{}`, ''):
  * nothing is shown twice, and results grow with the items, not with their square.
  */
@@ -27,6 +27,8 @@ export function memberRecords(
       attempts: record.attempts,
       command: first ? record.command : '',
       slot: record.slot,
+      ...(record.slots === undefined ? {} : { slots: record.slots }),
+      ...(record.locks === undefined ? {} : { locks: record.locks }),
       startedAt: record.startedAt,
       endedAt: record.endedAt,
       outputTail: record.outputTail,

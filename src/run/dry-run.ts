@@ -1,4 +1,5 @@
 import * as core from '../action/actions-core.js'
+import { type PreparedItem } from '../exec/command-task.js'
 import { itemLabel } from '../model/labels.js'
 import { countStatuses, type RunReport } from '../model/run-report.js'
 import { DRY_RUN_REASON, type ReusedFrom } from '../model/task-record.js'
@@ -27,7 +28,7 @@ export function dryRun(
       : ''
     const from = plan.reused?.get(index)
     core.info(
-      `#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}${wouldReuse(from)}\n  ${prepared.command.display}`
+      `#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}${holds(prepared)}${wouldReuse(from)}\n  ${prepared.command.display}`
     )
     if (from !== undefined) return reusedRecord(prepared, from)
     return recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared)
@@ -42,6 +43,18 @@ export function dryRun(
     haltReason: null,
     haltKind: null
   }
+}
+
+/**
+ * The note on a dry run's line for what a task would hold as it runs, `  (3 slots; locks: db,
+ * port-5432)`; lock names may come from items, so they are shown as item text is (one line).
+ */
+function holds({ slots, locks }: PreparedItem): string {
+  const parts = [
+    ...(slots === undefined ? [] : [`${slots} slots`]),
+    ...(locks === undefined ? [] : [`locks: ${locks.map(name => itemLabel(name, 40)).join(', ')}`])
+  ]
+  return parts.length === 0 ? '' : `  (${parts.join('; ')})`
 }
 
 /** The note on a dry run's line for an item a real run would reuse. */
@@ -75,7 +88,9 @@ function dryRunBatches(
     const { batch } = prepared
     const items = batch?.members.map(member => member.item) ?? [prepared.item]
     const title = batchTitle(batch?.number ?? position + 1, items)
-    core.info(`${title}: ${counted(items.length, 'item')}\n  ${prepared.command.display}`)
+    core.info(
+      `${title}: ${counted(items.length, 'item')}${holds(prepared)}\n  ${prepared.command.display}`
+    )
     const skipped = { index: position, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }
     return recordOf(skipped, units.prepared)
   })

@@ -13,10 +13,25 @@ export function recordOf(
     ...notRun(item, outcome.status),
     attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
     slot: outcome.slot ?? null,
+    ...heldBy(outcome, item),
     error: outcome.error === undefined ? null : String(outcome.error),
     skipReason: outcome.reason,
     // The needs by their items' indexes: in a shard, the scheduler numbers only the shard's items.
     blockedBy: outcome.blockedBy?.map(need => (prepared[need.index] as PreparedItem).index)
+  }
+}
+
+/** Every slot (when more than one) and lock held by a task that started, as its record keeps them. */
+function heldBy(
+  outcome: Outcome<TaskRecord>,
+  item: PreparedItem
+): Pick<TaskRecord, 'slots' | 'locks'> {
+  if (outcome.slot === undefined) return {}
+  return {
+    ...(outcome.slots !== undefined && outcome.slots.length > 1
+      ? { slots: [...outcome.slots] }
+      : {}),
+    ...(item.locks === undefined ? {} : { locks: [...item.locks] })
   }
 }
 
