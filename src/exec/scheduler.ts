@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { Halt, HaltKind, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
 import { type HaltRequest } from './halt-policies.js'
+import { RunTally } from './run-tally.js'
 import { ItemState, ItemStates, Needs, ReadyQueue } from './scheduler-queues.js'
 import {
   type Outcome,
@@ -27,10 +28,9 @@ export type {
  * it, which are skipped once all their needs have settled, the reason naming each need that did
  * not succeed. Items start as soon as their needs have succeeded and a slot is free, highest
  * priority first, then in input order; an item holds its `slots`, and one whose `locks` another
- * running item holds waits aside while the ones after it start (see StartRules). Halting
- * starts nothing more: every item not yet
- * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
- * signal aborted unless the halt drains. Items in `settledBefore` settle first and never run.
+ * running item holds waits aside while the ones after it start (see StartRules). Halting starts
+ * nothing more: every item not yet started settles as `skipped` at once, so no promise is left
+ * waiting; running tasks see their signal aborted unless the halt drains. Items in `settledBefore` settle first and never run.
  */
 export async function runTasks<T, R>(
   items: readonly T[],
@@ -55,7 +55,7 @@ class Scheduler<T, R> {
   private readonly ready: ReadyQueue
   private readonly starts: StartRules
   private readonly stop = new AbortController()
-  private readonly tally = { succeeded: 0, failed: 0 }
+  private readonly tally = new RunTally()
   private readonly pushReady = (index: number): void => {
     // Only a waiting item is queued: one settled already (before the run, say) never starts.
     if (this.states.queue(index)) this.ready.push(index)
@@ -178,27 +178,10 @@ class Scheduler<T, R> {
     }
     this.running--
     this.starts.release(index, slots)
-    this.count(outcome.status)
+    this.tally.count(outcome.status)
     this.settle(outcome)
     this.askPolicies(outcome.status, index)
     this.launch()
-  }
-
-  /** Adds a task that ran to the tally the halt policies read. */
-  private count(status: TaskStatus): void {
-    switch (status) {
-      case TaskStatus.Success:
-        this.tally.succeeded++
-        return
-      case TaskStatus.Failure:
-      case TaskStatus.TimedOut:
-      case TaskStatus.Cancelled:
-        this.tally.failed++
-        return
-      case TaskStatus.Skipped:
-      case TaskStatus.Reused:
-        return
-    }
   }
 
   /** Halts on the first policy that asks to, as long as the run has not halted yet. */
