@@ -132,6 +132,23 @@ describe('runTasks with slots', () => {
     expect(waits.at(-1)).toEqual({ onLocks: 0, onSlots: 0, onGate: false })
   })
 
+  it('does not check the slots of an item settled before the run: it never starts', async () => {
+    // The caller counts workers from the slots of what runs: here 1, below the reused item's 3.
+    const { outcomes } = await runTasks(
+      [0, 1],
+      async index => ({ status: TaskStatus.Success, value: index }),
+      {
+        concurrency: 1,
+        slots: [3, 1],
+        settledBefore: new Map([[0, { status: TaskStatus.Reused, value: 0 }]])
+      }
+    )
+    expect(outcomes.map(({ status, slots }) => [status, slots])).toEqual([
+      [TaskStatus.Reused, undefined],
+      [TaskStatus.Success, [1]]
+    ])
+  })
+
   it.each([
     [0, 'got 0'],
     [4, 'got 4'],

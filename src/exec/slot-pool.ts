@@ -36,15 +36,18 @@ export class SlotPool {
 /**
  * How many slots each of `total` items holds (1 unless given). Throws a TypeError for a count that
  * is not a whole number from 1 to `concurrency`: the inputs refuse such values first, with a
- * message for the user, so one reaching the scheduler is a bug.
+ * message for the user, so one reaching the scheduler is a bug. Items settled before the run are
+ * not checked: they never start, and the concurrency counts only the slots of what runs.
  */
 export function slotCounts(
   total: number,
   concurrency: number,
-  slots: readonly number[] | undefined
+  slots: readonly number[] | undefined,
+  settledBefore: ReadonlyMap<number, unknown> | undefined
 ): (index: number) => number {
   if (slots === undefined) return () => 1
   for (let index = 0; index < total; index++) {
+    if (settledBefore?.has(index)) continue
     const count = slots[index] ?? 1
     if (!Number.isSafeInteger(count) || count < 1 || count > concurrency) {
       throw new TypeError(

@@ -10,6 +10,8 @@ export interface StartRulesOptions {
   locks?: readonly (readonly string[])[]
   gate?: StartGate
   onWaiting?: (waiting: Waiting) => void
+  /** Items that never start (their slots are not checked). */
+  settledBefore?: ReadonlyMap<number, unknown>
 }
 
 /** A task allowed to start now: its item and every slot it holds, lowest first. */
@@ -47,7 +49,7 @@ export class StartRules {
     private readonly retryStart: () => void
   ) {
     this.pool = new SlotPool(options.concurrency)
-    this.slotsOf = slotCounts(total, options.concurrency, options.slots)
+    this.slotsOf = slotCounts(total, options.concurrency, options.slots, options.settledBefore)
     this.locks =
       options.locks === undefined ? undefined : new LockTable(total, options.locks, ready.before)
   }
