@@ -41,7 +41,7 @@ export class LockTable {
     return undefined
   }
 
-  /** Sets a ready item aside until `lock` is released; `requeue` puts items back among the ready. */
+  /** Sets a ready item aside until `lock` is released; `requeue` puts items back as ready. */
   setAside(index: number, lock: string, requeue: (index: number) => void): void {
     let waiters = this.waiters.get(lock)
     if (waiters === undefined) {

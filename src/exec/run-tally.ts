@@ -1,7 +1,7 @@
 import { TaskStatus } from '../model/task-status.js'
 import { type Tally } from './halt-policies.js'
 
-/** How many of the tasks that ran so far succeeded and how many did not, as the halt policies read it. */
+/** How many tasks that ran so far succeeded and how many did not, as halt policies read it. */
 export class RunTally implements Tally {
   succeeded = 0
   failed = 0

@@ -30,7 +30,9 @@ export type {
  * priority first, then in input order; an item holds its `slots`, and one whose `locks` another
  * running item holds waits aside while the ones after it start (see StartRules). Halting starts
  * nothing more: every item not yet started settles as `skipped` at once, so no promise is left
- * waiting; running tasks see their signal aborted unless the halt drains. Items in `settledBefore` settle first and never run.
+ * waiting; running tasks see their signal aborted unless the halt drains. Items in
+ * `settledBefore` settle first and never run. Throws a TypeError for slots or locks it cannot
+ * take (the inputs refuse them first, with a message for the user).
  */
 export async function runTasks<T, R>(
   items: readonly T[],

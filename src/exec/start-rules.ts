@@ -38,7 +38,7 @@ export class StartRules {
   private gateRefused = false
   private told: Waiting = { onLocks: 0, onSlots: 0, onGate: false }
 
-  /** Throws a TypeError for slots or locks the scheduler cannot take (see slotCounts, LockTable). */
+  /** Throws a TypeError for slots or locks the scheduler cannot take (slotCounts, LockTable). */
   constructor(
     total: number,
     private readonly ready: ReadyQueue,
