@@ -187,6 +187,35 @@ describe('runTasks with locks', () => {
   })
 })
 
+describe('runTasks with locks: cost', () => {
+  it('looks at a task set aside on a lock again only once the lock is released', async () => {
+    const tasks = new ManualTasks()
+    // 0 holds db for the whole test; 1..100 wait on it; 101..300 run beside it one by one.
+    const locks = Array.from({ length: 301 }, (_, i) => (i <= 100 ? ['db'] : none))
+    let reads = 0
+    let counting = false
+    const priorities = new Proxy(new Array<number>(301).fill(0), {
+      get(target, key, receiver): unknown {
+        if (counting && typeof key === 'string' && Number(key) >= 1 && Number(key) <= 100) reads++
+        return Reflect.get(target, key, receiver) as unknown
+      }
+    })
+    const run = runTasks(locks, tasks.task, { concurrency: 2, locks, priorities })
+    await settleDown()
+    expect(tasks.runningNow).toEqual([0, 101])
+    counting = true
+    for (let index = 101; index <= 300; index++) await tasks.end(index)
+    expect(tasks.runningNow).toEqual([0])
+    expect(reads).toBe(0)
+    await tasks.end(0)
+    expect(reads).toBeGreaterThan(0)
+    for (let index = 1; index <= 100; index++) await tasks.end(index)
+    const { outcomes } = await run
+    expect(tasks.started.slice(201)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+    expect(outcomes.every(outcome => outcome.status === TaskStatus.Success)).toBe(true)
+  })
+})
+
 describe('LockTable', () => {
   const byIndex = (a: number, b: number): boolean => a < b
 
