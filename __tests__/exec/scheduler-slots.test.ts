@@ -132,6 +132,25 @@ describe('runTasks with slots', () => {
     expect(waits.at(-1)).toEqual({ onLocks: 0, onSlots: 0, onGate: false })
   })
 
+  it('looks at no other queued task as one starts, when every task holds one slot', async () => {
+    const count = 2000
+    let reads = 0
+    const priorities = new Proxy(new Array<number>(count).fill(0), {
+      get(target, key, receiver): unknown {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++
+        return Reflect.get(target, key, receiver) as unknown
+      }
+    })
+    const { outcomes } = await runTasks(
+      Array.from({ length: count }, (_, i) => i),
+      async index => ({ status: TaskStatus.Success, value: index }),
+      { concurrency: 4, slots: new Array<number>(count).fill(1), priorities }
+    )
+    expect(outcomes).toHaveLength(count)
+    // Queuing compares a task with the one before it; starting compares nothing.
+    expect(reads).toBeLessThanOrEqual(2 * count)
+  })
+
   it('does not check the slots of an item settled before the run: it never starts', async () => {
     // The caller counts workers from the slots of what runs: here 1, below the reused item's 3.
     const { outcomes } = await runTasks(
