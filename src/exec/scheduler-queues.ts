@@ -1,57 +1,60 @@
 import { satisfiesNeeds, type TaskStatus } from '../model/task-status.js'
+import { RankHeap } from './rank-heap.js'
 import { type UnmetNeed } from './skip-reason.js'
 
 /**
- * Items ready to start, highest priority first, then lowest index. Without priorities items
- * become ready in index order, so pushes append and this is a plain FIFO.
+ * Items ready to start, in rank order: highest priority first, then lowest index. Without
+ * priorities items become ready in index order, so pushes append and this is a plain FIFO. Items
+ * put back after waiting on a lock go to a heap of their own, so that putting one back never
+ * walks the queue.
  */
 export class ReadyQueue {
   private readonly queue: number[] = []
   private head = 0
+  private readonly back: RankHeap
+  /** Whether item a ranks before item b. */
+  readonly before = (a: number, b: number): boolean => {
+    const rankA = this.priority(a)
+    const rankB = this.priority(b)
+    return rankA > rankB || (rankA === rankB && a < b)
+  }
 
-  constructor(private readonly priority: (index: number) => number) {}
+  constructor(private readonly priority: (index: number) => number) {
+    this.back = new RankHeap(this.before)
+  }
 
+  /** Adds an item that has just become ready. */
   push(index: number): void {
-    const rank = this.priority(index)
     let at = this.queue.length
-    while (at > this.head && this.before(index, rank, this.queue[at - 1] as number)) at--
+    while (at > this.head && this.before(index, this.queue[at - 1] as number)) at--
     this.queue.splice(at, 0, index)
   }
 
+  /** Puts back an item that was set aside (on a lock), in its rank. */
+  putBack(index: number): void {
+    this.back.push(index)
+  }
+
+  /** The first-ranked item, left in place; undefined when there is none. */
+  peek(): number | undefined {
+    const first = this.head < this.queue.length ? this.queue[this.head] : undefined
+    const putBack = this.back.peek()
+    if (putBack === undefined) return first
+    return first === undefined || this.before(putBack, first) ? putBack : first
+  }
+
+  /** Takes out the first-ranked item; undefined when there is none. */
   pop(): number | undefined {
-    if (this.head >= this.queue.length) return undefined
-    const index = this.queue[this.head++] as number
+    const index = this.peek()
+    if (index === undefined) return undefined
+    if (index === this.back.peek()) return this.back.pop()
+    this.head++
     // Drop the consumed front now and then, so a long run does not keep it all.
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head)
       this.head = 0
     }
     return index
-  }
-
-  private before(index: number, rank: number, other: number): boolean {
-    const otherRank = this.priority(other)
-    return rank > otherRank || (rank === otherRank && index < other)
-  }
-}
-
-/** Worker slots 1..concurrency not in use; take() gives the lowest, as GNU parallel does. */
-export class FreeSlots {
-  /** Descending, so pop() gives the lowest. */
-  private readonly free: number[]
-
-  constructor(concurrency: number) {
-    this.free = Array.from({ length: concurrency }, (_, i) => concurrency - i)
-  }
-
-  take(): number {
-    return this.free.pop() as number
-  }
-
-  release(slot: number): void {
-    let at = this.free.length
-    while (at > 0 && (this.free[at - 1] as number) < slot) at--
-    this.free.splice(at, 0, slot)
   }
 }
 
@@ -117,7 +120,7 @@ export class Needs {
 export enum ItemState {
   /** Some need has not settled yet, or it has not been queued yet. */
   Waiting = 'waiting',
-  /** In the ready queue. */
+  /** In the ready queue, or set aside until a lock it needs is released. */
   Queued = 'queued',
   /** Started, in a slot. */
   Running = 'running',

@@ -1,103 +1,38 @@
 import { setMaxListeners } from 'node:events'
 import { Halt, HaltKind, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
-import { type HaltPolicy, type HaltRequest } from './halt-policies.js'
-import { type StartGate, type Waiting } from './start-gate.js'
-import { FreeSlots, ItemState, ItemStates, Needs, ReadyQueue } from './scheduler-queues.js'
+import { type HaltRequest } from './halt-policies.js'
+import { RunTally } from './run-tally.js'
+import { ItemState, ItemStates, Needs, ReadyQueue } from './scheduler-queues.js'
+import {
+  type Outcome,
+  type SchedulerOptions,
+  type SchedulerResult,
+  type TaskContext,
+  type TaskReport
+} from './scheduler-types.js'
 import { type UnmetNeed, unmetNeedsReason } from './skip-reason.js'
+import { StartRules } from './start-rules.js'
 
-/** What a running task knows about its place in the run. */
-export interface TaskContext {
-  /** 0-based position of the item in the input. */
-  index: number
-  /** Worker slot running it, 1..concurrency; no two running tasks share a slot. */
-  slot: number
-  /** Every slot it holds, lowest first (`slot` is the first): more than one under `slots`. */
-  slots: readonly number[]
-  /**
-   * Aborted when the run halts and running tasks must stop. Its reason is a {@link Halt}: a task
-   * stopped by a `timeout` halt reports `timed-out`, by any other `cancelled`.
-   */
-  signal: AbortSignal
-}
-
-/** What a task reports: how it ended, and whatever else the caller wants to keep. */
-export interface TaskReport<R> {
-  status: TaskStatus
-  value: R
-}
-
-/** One item's outcome. Every item gets exactly one, in input order. */
-export interface Outcome<R> {
-  index: number
-  status: TaskStatus
-  /** The task's report value; undefined when the task was skipped or threw. */
-  value?: R
-  /** What the task threw, if it threw. */
-  error?: unknown
-  /** The slot it ran in; undefined when skipped. */
-  slot?: number
-  /** Every slot it held, lowest first; undefined when skipped. */
-  slots?: readonly number[]
-  /** Why a skipped task never ran. */
-  reason?: string
-  /** For a task skipped because of its needs: every need that did not succeed. */
-  blockedBy?: readonly UnmetNeed[]
-}
-
-export interface SchedulerOptions<R> {
-  /** How many tasks may run at once. */
-  concurrency: number
-  /** When to halt the run early (fail-fast, stop-on-success, total-timeout, cancellation). */
-  policies?: readonly HaltPolicy[]
-  /** For each item, the indexes of the items that must succeed before it starts. */
-  needs?: readonly (readonly number[])[]
-  /** How skip reasons name an item (`item 3` unless given). */
-  name?: (index: number) => string
-  /** For each item, its priority: among items ready to start, higher goes first; ties keep input order. */
-  priorities?: readonly number[]
-  /**
-   * For each item, how many of the `concurrency` slots it holds while it runs (1 unless given;
-   * each from 1 to `concurrency`, else runTasks throws).
-   */
-  slots?: readonly number[]
-  /**
-   * For each item, the names of the resources it holds exclusively while it runs: two items that
-   * share a name never run at the same time.
-   */
-  locks?: readonly (readonly string[])[]
-  /** Asked before each start whether one more task may start now (`memfree`); see StartGate. */
-  gate?: StartGate
-  /** Told what the queued items wait on, each time that may have changed. */
-  onWaiting?: (waiting: Waiting) => void
-  /** Called as a task starts, with its first slot and every slot it holds. */
-  onStart?: (index: number, slot: number, slots: readonly number[]) => void
-  /** Called as each item gets its outcome, skipped ones included. */
-  onSettled?: (outcome: Outcome<R>) => void
-  /**
-   * Items whose outcome is known before the run (reused from an earlier one), by index: they
-   * settle first, never start, never count for the halt policies, and meet the needs of others
-   * as their status says.
-   */
-  settledBefore?: ReadonlyMap<number, TaskReport<R>>
-}
-
-/** How the run went as a whole, beyond each item's outcome. */
-export interface SchedulerResult<R> {
-  /** One outcome per item, in input order. */
-  outcomes: Outcome<R>[]
-  /** Why the run halted early, if it did. */
-  halt: Halt | undefined
-}
+export type {
+  Outcome,
+  SchedulerOptions,
+  SchedulerResult,
+  TaskContext,
+  TaskReport
+} from './scheduler-types.js'
 
 /**
  * Runs `task` once per item with at most `concurrency` running at once. A task's failure (a
  * report other than success, or a throw) never affects the others, except the items that need
  * it, which are skipped once all their needs have settled, the reason naming each need that did
  * not succeed. Items start as soon as their needs have succeeded and a slot is free, highest
- * priority first, then in input order. Halting starts nothing more: every item not yet
- * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
- * signal aborted unless the halt drains. Items in `settledBefore` settle first and never run.
+ * priority first, then in input order; an item holds its `slots`, and one whose `locks` another
+ * running item holds waits aside while the ones after it start (see StartRules). Halting starts
+ * nothing more: every item not yet started settles as `skipped` at once, so no promise is left
+ * waiting; running tasks see their signal aborted unless the halt drains. Items in
+ * `settledBefore` settle first and never run. Throws a TypeError for slots or locks it cannot
+ * take (the inputs refuse them first, with a message for the user).
  */
 export async function runTasks<T, R>(
   items: readonly T[],
@@ -108,20 +43,21 @@ export async function runTasks<T, R>(
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new TypeError('Expected `concurrency` to be a number from 1 and up')
   }
+  const scheduler = new Scheduler(items, task, options)
   if (items.length === 0) return { outcomes: [], halt: undefined }
-  return new Scheduler(items, task, options).run()
+  return scheduler.run()
 }
 
-/** One run of runTasks: the ready queue, the free slots, the needs and each item's outcome. */
+/** One run of runTasks: the ready queue, the start rules, the needs and each item's outcome. */
 class Scheduler<T, R> {
   private readonly total: number
   private readonly outcomes: (Outcome<R> | undefined)[]
   private readonly states: ItemStates
   private readonly needs: Needs
   private readonly ready: ReadyQueue
-  private readonly slots: FreeSlots
+  private readonly starts: StartRules
   private readonly stop = new AbortController()
-  private readonly tally = { succeeded: 0, failed: 0 }
+  private readonly tally = new RunTally()
   private readonly pushReady = (index: number): void => {
     // Only a waiting item is queued: one settled already (before the run, say) never starts.
     if (this.states.queue(index)) this.ready.push(index)
@@ -161,7 +97,14 @@ class Scheduler<T, R> {
     this.needs = new Needs(this.total, options.needs)
     const priorities = options.priorities
     this.ready = new ReadyQueue(index => priorities?.[index] ?? 0)
-    this.slots = new FreeSlots(options.concurrency)
+    const isQueued = (index: number): boolean => this.states.is(index, ItemState.Queued)
+    this.starts = new StartRules(this.total, this.ready, options, isQueued, () => {
+      try {
+        this.launch()
+      } catch (error) {
+        this.breakRun(error)
+      }
+    })
   }
 
   /** Starts the policies and the first tasks, and resolves once every item has settled. */
@@ -183,6 +126,7 @@ class Scheduler<T, R> {
       await finished
     } finally {
       for (const stopPolicy of stops) stopPolicy()
+      this.starts.stop()
     }
     return { outcomes: this.outcomes as Outcome<R>[], halt: this.halt }
   }
@@ -200,18 +144,18 @@ class Scheduler<T, R> {
     for (const outcome of known) this.announce(outcome)
   }
 
-  /** Starts ready items while slots are free and the run has not halted. */
+  /** Starts ready items while the start rules let them and the run has not halted. */
   private launch(): void {
-    while (this.halt === undefined && this.running < this.options.concurrency) {
-      const index = this.ready.pop()
-      if (index === undefined) break
-      // Only a queued item starts: one settled while queued (skipped by a halt) stays as it is.
-      if (!this.states.start(index)) continue
+    while (this.halt === undefined) {
+      const start = this.starts.next(this.running)
+      if (start === undefined) break
+      const { index, slots } = start
+      this.states.start(index)
       this.running++
-      const slot = this.slots.take()
-      this.options.onStart?.(index, slot, [slot])
-      this.runOne(index, slot).catch(this.breakRun)
+      this.options.onStart?.(index, slots[0] as number, slots)
+      this.runOne(index, slots).catch(this.breakRun)
     }
+    this.starts.tellWaiting(this.halt !== undefined)
     // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
     // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
     if (this.running === 0 && this.settledCount < this.total && this.halt === undefined) {
@@ -219,43 +163,27 @@ class Scheduler<T, R> {
     }
   }
 
-  /** Runs one task in its slot, settles it, asks the policies, and starts what can start next. */
-  private async runOne(index: number, slot: number): Promise<void> {
+  /** Runs one task in its slots, settles it, asks the policies, and starts what can start next. */
+  private async runOne(index: number, slots: number[]): Promise<void> {
+    const slot = slots[0] as number
     let outcome: Outcome<R>
     try {
       const report = await this.task(this.items[index] as T, {
         index,
         slot,
-        slots: [slot],
+        slots,
         signal: this.stop.signal
       })
-      outcome = { index, status: report.status, value: report.value, slot, slots: [slot] }
+      outcome = { index, status: report.status, value: report.value, slot, slots }
     } catch (error) {
-      outcome = { index, status: TaskStatus.Failure, error, slot, slots: [slot] }
+      outcome = { index, status: TaskStatus.Failure, error, slot, slots }
     }
     this.running--
-    this.slots.release(slot)
-    this.count(outcome.status)
+    this.starts.release(index, slots)
+    this.tally.count(outcome.status)
     this.settle(outcome)
     this.askPolicies(outcome.status, index)
     this.launch()
-  }
-
-  /** Adds a task that ran to the tally the halt policies read. */
-  private count(status: TaskStatus): void {
-    switch (status) {
-      case TaskStatus.Success:
-        this.tally.succeeded++
-        return
-      case TaskStatus.Failure:
-      case TaskStatus.TimedOut:
-      case TaskStatus.Cancelled:
-        this.tally.failed++
-        return
-      case TaskStatus.Skipped:
-      case TaskStatus.Reused:
-        return
-    }
   }
 
   /** Halts on the first policy that asks to, as long as the run has not halted yet. */
@@ -304,7 +232,9 @@ class Scheduler<T, R> {
     if (this.halt === undefined) this.halt = reason
     if (mode === HaltMode.Cancel && !this.stop.signal.aborted) this.stop.abort(this.halt)
     // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
+    this.starts.stop()
     this.settleRest(`not started: ${this.halt.message}`)
+    this.starts.tellWaiting(true)
   }
 
   /**

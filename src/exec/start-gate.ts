@@ -14,9 +14,12 @@ export interface StartGate {
 
 /** What the tasks that are ready to start (their needs met) wait on, as the progress line says it. */
 export interface Waiting {
-  /** Tasks waiting because another running task holds one of their locks. */
+  /** Tasks set aside until a lock they need is released (another task holds it or is next). */
   onLocks: number
-  /** Slots the next task needs and is waiting for (0 when it is not waiting for slots). */
+  /**
+   * Slots the next task needs and is waiting for: 0 when it is not waiting for slots, or needs
+   * only one (waiting for a free worker is the ordinary queue).
+   */
   onSlots: number
   /** Whether tasks wait because the gate refused (not enough free memory). */
   onGate: boolean
