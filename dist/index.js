@@ -32802,6 +32802,7 @@ var Inputs;
     Inputs["Sources"] = "sources";
     Inputs["Shard"] = "shard";
     Inputs["BatchSize"] = "batch-size";
+    Inputs["Memfree"] = "memfree";
     Inputs["MergeResults"] = "merge-results";
     Inputs["WorkingDirectory"] = "working-directory";
     Inputs["Log"] = "log";
@@ -33474,6 +33475,24 @@ function parseBatchSize(value) {
         return Number(text);
     }
     throw new Error(`Invalid ${Inputs.BatchSize} '${value}'. Expected a whole number of at least 1, or auto.`);
+}
+/** Powers of 1024 each size unit stands for, as GNU parallel's and docker's upper-case units. */
+const SIZE_UNITS = { k: 1, m: 2, g: 3, t: 4 };
+/**
+ * Parses a size such as `512M`, `1.5G` or `2GiB` into bytes, counted in 1024s (K, M, G or T in
+ * any case, optionally followed by B or iB); empty for none. A bare number, 0 or a bad unit is
+ * refused, naming `input`.
+ */
+function parseSize(value, input = Inputs.Memfree) {
+    const text = value.trim();
+    if (text === '')
+        return undefined;
+    const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([kmgt])(?:i?b)?$/i.exec(text);
+    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+    const bytes = match && unit ? Math.floor(Number(match[1]) * 1024 ** unit) : 0;
+    if (bytes >= 1 && Number.isFinite(bytes))
+        return bytes;
+    throw new Error(`Invalid ${input} '${value}'. Expected a size such as 512M or 2G (K, M, G or T, counted in 1024s).`);
 }
 
 ;// CONCATENATED MODULE: ./src/model/item.ts
@@ -34156,6 +34175,94 @@ function matrix_input_kindOf(value) {
     return `a ${typeof value}`;
 }
 
+;// CONCATENATED MODULE: ./src/system/memory.ts
+
+
+/** Where Linux says how much memory there is and how much is available. */
+const MEMINFO_PATH = '/proc/meminfo';
+const OS_FALLBACK = { freemem: external_node_os_namespaceObject.freemem, totalmem: external_node_os_namespaceObject.totalmem };
+/** Why macOS's figure is not used: its free page count leaves out what it would reclaim. */
+const MACOS_REASON = "macOS's free memory leaves out the file cache and compressed memory the system would " +
+    'reclaim, so a limit on it would hold tasks back for no reason';
+/**
+ * How the available memory is read here: Linux from /proc/meminfo (`meminfo` is its path),
+ * Windows from os.freemem() (GlobalMemoryStatusEx's available physical memory); elsewhere not.
+ */
+function systemMemory(platform = process.platform, meminfo = MEMINFO_PATH) {
+    if (platform === 'linux')
+        return { read: () => readMeminfo(meminfo) };
+    if (platform === 'win32')
+        return { read: () => ({ available: (0,external_node_os_namespaceObject.freemem)(), total: (0,external_node_os_namespaceObject.totalmem)() }) };
+    if (platform === 'darwin')
+        return { unsupported: MACOS_REASON };
+    return { unsupported: `the memory available is read on Linux and Windows only, not ${platform}` };
+}
+/** Reads a meminfo file afresh; a file that cannot be read gives os.freemem() and os.totalmem(). */
+function readMeminfo(path = MEMINFO_PATH, fallback = OS_FALLBACK) {
+    let text = '';
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        // Never seen on Linux, but a start must not fail over it: libuv's figures will do.
+    }
+    return meminfoReading(text, fallback);
+}
+/**
+ * MemAvailable and MemTotal of meminfo text; without MemAvailable (kernels before 3.14)
+ * os.freemem(), without MemTotal os.totalmem().
+ */
+function meminfoReading(text, fallback = OS_FALLBACK) {
+    return {
+        available: kibField(text, 'MemAvailable') ?? fallback.freemem(),
+        total: kibField(text, 'MemTotal') ?? fallback.totalmem()
+    };
+}
+/** A `Name:   123 kB` line of meminfo, in bytes, or undefined when it is missing. */
+function kibField(text, name) {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text);
+    return match ? Number(match[1]) * 1024 : undefined;
+}
+const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+/**
+ * A size as people read it, in 1024s, rounded down to one decimal (`7.8 GiB`, `512 MiB`): a
+ * figure said as a bound is never more than the true one.
+ */
+function formatBytes(bytes) {
+    let unit = 0;
+    while (unit < UNITS.length - 1 && bytes >= 1024 ** (unit + 1))
+        unit++;
+    const value = Math.floor((bytes / 1024 ** unit) * 10) / 10;
+    return `${value} ${UNITS[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/memfree-input.ts
+
+
+
+
+/**
+ * Reads `memfree`: the bytes that must be available for a task to start, or undefined for no
+ * limit. A value above the machine's total memory is refused (no task could ever wait its way
+ * to it); where available memory is not read, one notice says why and no limit applies.
+ */
+function readMemfree(value, source = systemMemory()) {
+    const bytes = parseSize(value, Inputs.Memfree);
+    if (bytes === undefined)
+        return undefined;
+    if ('unsupported' in source) {
+        notice(`${Inputs.Memfree} '${value.trim()}' is not applied here: ${source.unsupported}.`);
+        return undefined;
+    }
+    const { total } = source.read();
+    if (bytes > total) {
+        const most = formatBytes(total);
+        throw new Error(`Invalid ${Inputs.Memfree} '${value}': this machine has ${most} of memory in all, so no ` +
+            `task could start with that much available. Expected at most ${most}.`);
+    }
+    return bytes;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/review-thread-inputs.ts
 
 
@@ -34499,7 +34606,98 @@ function unsendableCharacter(text) {
     return `a lone surrogate (\\u${code}, half of a UTF-16 pair, with no UTF-8 form)`;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/resource-fields.ts
+
+
+/**
+ * Reads `slots`: a whole number from 1 to `maxWorkers` (the number `max-workers` resolves to),
+ * refused otherwise with an error that starts with `where` (`Invalid tasks: task 'e2e'`).
+ */
+function parseSlots(where, value, maxWorkers) {
+    const expected = `Expected a whole number from 1 to ${maxWorkers}.`;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+        throw new Error(`${where} has slots ${shown(value)}. ${expected}`);
+    }
+    if (value > maxWorkers) {
+        throw new Error(`${where} has slots ${value}, more than ${Inputs.MaxWorkers} (${maxWorkers}). ${expected}`);
+    }
+    return value;
+}
+/**
+ * Reads `locks`: a name or a list of names; a name is non-empty text, or a number taken as its
+ * text. Each name is kept once, in the order given; an empty list is none.
+ */
+function parseLocks(where, value) {
+    const list = Array.isArray(value) ? value : [value];
+    const names = list.map(name => typeof name === 'number' && Number.isFinite(name) ? String(name) : name);
+    if (!names.every(name => typeof name === 'string' && name !== '')) {
+        throw new Error(`${where} has locks ${shown(value)}. ` +
+            'Expected a name or a list of names, such as db or [db, port-5432].');
+    }
+    return [...new Set(names)];
+}
+/**
+ * The `slots` and `locks` fields of an object item (from `items`, `items-file` or `matrix`), read
+ * as a task's; an item that is not an object, or has neither field, holds one slot and no lock.
+ * `where` names the item for errors: `Invalid items: item 3 (api)`.
+ */
+function itemResources(item, where, maxWorkers) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+        return {};
+    const resources = {};
+    if (Object.hasOwn(item, 'slots')) {
+        const slots = parseSlots(where(), item.slots, maxWorkers);
+        if (slots > 1)
+            resources.slots = slots;
+    }
+    if (Object.hasOwn(item, 'locks')) {
+        const locks = parseLocks(where(), item.locks);
+        if (locks.length > 0)
+            resources.locks = locks;
+    }
+    return resources;
+}
+/** A value as an error shows it, on one line: text quoted, anything else as its JSON. */
+function shown(value) {
+    if (value === undefined)
+        return 'undefined';
+    if (typeof value === 'string')
+        return `'${itemTextLabel(value, 60)}'`;
+    if (typeof value === 'number' && !Number.isFinite(value))
+        return String(value);
+    return itemTextLabel(value, 60);
+}
+/**
+ * The resources of each item of `items` (an items input, named as `input` is in errors), or
+ * undefined when no item holds more than one slot or any lock.
+ */
+function itemsResources(items, input, maxWorkers) {
+    let any = false;
+    const resources = items.map((item, index) => {
+        const where = () => `Invalid ${input}: item ${index + 1} (${itemLabel(item, 40)})`;
+        const found = itemResources(item, where, maxWorkers);
+        any ||= found.slots !== undefined || found.locks !== undefined;
+        return found;
+    });
+    return any ? resources : undefined;
+}
+/**
+ * The highest worker slot `count` units can use, `held` giving the slots of some (the others hold
+ * one each): all their slots at once, at most `maxWorkers`, at least 1.
+ */
+function highestSlot(count, held, maxWorkers) {
+    let sum = count;
+    for (const unit of held) {
+        sum += (unit.slots ?? 1) - 1;
+        if (sum >= maxWorkers)
+            return maxWorkers;
+    }
+    return Math.max(1, Math.min(sum, maxWorkers));
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/tasks.ts
+
+
 
 
 
@@ -34512,16 +34710,20 @@ const FIELDS = [
     'working-directory',
     'env',
     'priority',
-    'sources'
+    'sources',
+    'slots',
+    'locks'
 ];
 /**
  * Parses the `tasks` input: a YAML mapping of task names to a command, or to an object with
- * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env`, `priority` and
- * `sources`.
+ * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env`, `priority`,
+ * `sources`, `slots` (from 1 to `maxWorkers`, what `max-workers` resolved to) and `locks`.
  * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
  * naming the task, before anything runs.
  */
-async function parseTasks(text, input = 'tasks') {
+async function parseTasks(text, input = 'tasks', 
+// What `max-workers: auto`, its default, resolves to.
+maxWorkers = Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)())) {
     // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
     const yaml = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
     const document = yaml.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -34545,7 +34747,7 @@ async function parseTasks(text, input = 'tasks') {
                 'Expected each task name once.');
         }
         spellings.set(name, spelling);
-        return parseTask(input, name, toJS(pair.value));
+        return parseTask(input, name, toJS(pair.value), maxWorkers);
     });
     const names = new Set(tasks.map(task => task.name));
     for (const task of tasks) {
@@ -34578,7 +34780,7 @@ function taskName(input, key, spelling) {
     }
     return String(key);
 }
-function parseTask(input, name, spec) {
+function parseTask(input, name, spec, maxWorkers) {
     const where = `Invalid ${input}: task '${name}'`;
     checkSendable(where, 'its name', name);
     if (typeof spec === 'string') {
@@ -34624,6 +34826,13 @@ function parseTask(input, name, spec) {
     }
     if (fields.sources !== undefined)
         task.sources = parseTaskSources(where, fields.sources);
+    if (fields.slots !== undefined)
+        task.slots = parseSlots(where, fields.slots, maxWorkers);
+    if (fields.locks !== undefined) {
+        const locks = parseLocks(where, fields.locks);
+        if (locks.length > 0)
+            task.locks = locks;
+    }
     return task;
 }
 /**
@@ -34734,6 +34943,7 @@ function findCycle(tasks) {
 
 
 
+
 /** Reads, checks and parses every input; throws one clear error for the first bad one. */
 async function getInputs() {
     const given = {
@@ -34783,6 +34993,7 @@ async function readExecution() {
     const log = parseEnum(Inputs.Log, getInput(Inputs.Log) || LogMode.Grouped, LogMode);
     const workflowCommands = parseEnum(Inputs.WorkflowCommands, getInput(Inputs.WorkflowCommands) || WorkflowCommands.Annotations, WorkflowCommands);
     const batchSize = parseBatchSize(getInput(Inputs.BatchSize) || '1');
+    const memfree = readMemfree(getInput(Inputs.Memfree));
     const execution = {
         shell,
         maxWorkers,
@@ -34796,7 +35007,8 @@ async function readExecution() {
         workingDirectory,
         log,
         workflowCommands,
-        batchSize
+        batchSize,
+        ...(memfree === undefined ? {} : { memfree })
     };
     return { execution, dryRun, shard };
 }
@@ -34836,7 +35048,7 @@ async function readRunMode(given, threads, settings) {
             throw new Error(`Invalid inputs: '${Inputs.Sources}' is set together with '${Inputs.Tasks}'. Expected ` +
                 'no step-level sources with tasks: give each task its own sources: list.');
         }
-        const tasks = await parseTasks(given.tasks, Inputs.Tasks);
+        const tasks = await parseTasks(given.tasks, Inputs.Tasks, settings.execution.maxWorkers);
         const needing = tasks.find(task => task.needs.length > 0);
         if (settings.shard !== undefined && needing !== undefined) {
             throw new Error(`Invalid inputs: '${Inputs.Shard}' is set and task '${needing.name}' has needs, which cannot ` +
@@ -35545,7 +35757,7 @@ function readWithin(field, json, key) {
     }
 }
 /** A short, one-line picture of a JSON value for an error message, however large or deep. */
-function shown(json) {
+function field_formats_shown(json) {
     return shownJson(json, 60);
 }
 /** A field whose JSON is the value itself, when `valid` accepts it. */
@@ -35554,7 +35766,7 @@ function checked(valid, expected) {
         write: value => value,
         read(json) {
             if (!valid(json))
-                throw new FieldError('', `is ${shown(json)}. Expected ${expected}`);
+                throw new FieldError('', `is ${field_formats_shown(json)}. Expected ${expected}`);
             return json;
         }
     };
@@ -35595,7 +35807,7 @@ const isoTime = {
     read(json) {
         const ms = typeof json === 'string' ? Date.parse(json) : NaN;
         if (Number.isNaN(ms) || new Date(ms).toISOString() !== json) {
-            throw new FieldError('', `is ${shown(json)}. Expected a time such as 2026-01-31T12:00:00.000Z`);
+            throw new FieldError('', `is ${field_formats_shown(json)}. Expected a time such as 2026-01-31T12:00:00.000Z`);
         }
         return ms;
     }
@@ -35630,7 +35842,7 @@ function arrayOf(field) {
         write: values => values.map(value => field.write(value)),
         read(json) {
             if (!Array.isArray(json))
-                throw new FieldError('', `is ${shown(json)}. Expected an array`);
+                throw new FieldError('', `is ${field_formats_shown(json)}. Expected an array`);
             return json.map((entry, index) => readWithin(field, entry, index));
         }
     };
@@ -35653,7 +35865,7 @@ function field_formats_objectOf(format, names = {}) {
         },
         read(json) {
             if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-                throw new FieldError('', `is ${shown(json)}. Expected an object`);
+                throw new FieldError('', `is ${field_formats_shown(json)}. Expected an object`);
             }
             const source = json;
             const stranger = Object.keys(source).find(key => !known.has(key));
@@ -35685,7 +35897,7 @@ function versioned(field, version) {
                 return field.read(json);
             const { version: found, ...rest } = json;
             if (found !== version) {
-                throw new FieldError('version', `is ${shown(found)}. Expected ${version} (or no version), the one this parallel-exec reads`);
+                throw new FieldError('version', `is ${field_formats_shown(found)}. Expected ${version} (or no version), the one this parallel-exec reads`);
             }
             return field.read(rest);
         }
@@ -35742,6 +35954,8 @@ const RECORD_FORMAT = {
     flaky: optional(checked(json => json === true, 'true (or no flaky key)')),
     reusedFrom: optional(field_formats_objectOf(REUSED_FROM_FORMAT)),
     slot: nullable(whole(1)),
+    slots: optional(arrayOf(whole(1))),
+    locks: optional(arrayOf(field_formats_text)),
     startedAt: nullable(isoTime),
     endedAt: nullable(isoTime),
     error: nullable(field_formats_text),
@@ -36237,6 +36451,7 @@ async function writeTimings(directory, previous, records, report = {}) {
 
 
 
+
 /** The fields every member of a batch has from the batch's one command. */
 const BATCH_FIELDS = [
     'status',
@@ -36249,8 +36464,8 @@ const BATCH_FIELDS = [
     'attempts'
 ];
 /**
- * A batch's members share what its one command did: status, exit, signal, slot, times and
- * attempts. A run has batches only with `batchSize`, numbers them 1, 2, … without a gap, and a
+ * A batch's members share what its one command did: status, exit, signal, slot (and slots), times
+ * and attempts. A run has batches only with `batchSize`, numbers them 1, 2, … without a gap, and a
  * batch of a whole-number batchSize holds at most that many items. A merge keeps each file's
  * numbers: there a batch is known by its file and number (see batchKey).
  */
@@ -36276,6 +36491,13 @@ function checkBatches(report) {
             throw new FieldError(field(position, differs), `is ${String(record[differs])}, but item ${first.record.index + 1} of batch ${record.batch} ` +
                 `has ${String(first.record[differs])}. Expected the members of a batch to share its ${differs}`);
         }
+        // The slots its command held: the timeline draws a batch from its first member's.
+        if (String(record.slots) !== String(first.record.slots)) {
+            const shown = (slots, none) => slots === undefined ? none : shownJson(slots);
+            throw new FieldError(field(position, 'slots'), `is ${shown(record.slots, 'missing')}, but item ${first.record.index + 1} of batch ` +
+                `${record.batch} has ${shown(first.record.slots, 'none')}. ` +
+                'Expected the members of a batch to share its slots');
+        }
         const size = report.batchSize;
         if (typeof size === 'number' && report.merged === undefined && first.members > size) {
             throw new FieldError(field(position, 'batch'), `is ${record.batch}, a batch of more than the batchSize of ${size} items. ` +
@@ -36295,7 +36517,77 @@ function checkNumbers(seen, field) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/results/slot-checks.ts
+
+
+
+
+/**
+ * Every record's worker slot is one of the run's workers, and so is each of its `slots` (see
+ * checkHeldSlots); a record's `locks` name each lock once.
+ */
+function checkSlots(report) {
+    const fileOf = fileOfSlot(report.merged?.slotsPerFile ?? [report.workers]);
+    report.records.forEach((record, position) => {
+        const field = (name) => `${RECORDS_KEY}[${position}].${name}`;
+        if (record.slot !== null && record.slot > report.workers) {
+            throw new FieldError(field('slot'), `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
+        }
+        if (record.slots !== undefined)
+            checkHeldSlots(record, report, fileOf, field);
+        if (record.locks !== undefined)
+            checkLocks(record.locks, field);
+    });
+}
+/**
+ * `slots` lists every slot a task held when it held more than one: only with a `slot`, which is
+ * its first, then ascending, each once, each one of the run's workers, and in a merge all of one
+ * merged file's (a task runs in one job).
+ */
+function checkHeldSlots(record, report, fileOf, field) {
+    const { slot, slots = [] } = record;
+    if (slot === null) {
+        throw new FieldError(field('slots'), `is ${shownJson(slots)}, but slot is null. Expected slots only on a result that ran`);
+    }
+    if (slots.length < 2) {
+        throw new FieldError(field('slots'), `is ${shownJson(slots)}. Expected every slot the task held when more than one, else no slots`);
+    }
+    slots.forEach((held, k) => {
+        const at = `${field('slots')}[${k}]`;
+        if (k === 0 && held !== slot) {
+            throw new FieldError(at, `is ${held}. Expected the result's slot, ${slot}, first`);
+        }
+        if (k > 0 && held <= slots[k - 1]) {
+            throw new FieldError(at, `is ${held}. Expected slot numbers in ascending order, each once`);
+        }
+        if (held > report.workers) {
+            throw new FieldError(at, `is ${held}. Expected at most the ${report.workers} workers of the run`);
+        }
+        if (fileOf(held) !== fileOf(slot)) {
+            throw new FieldError(at, `is ${held}, a slot of merged file ${fileOf(held)}. ` +
+                `Expected the slots of one file, that of slot ${slot} (file ${fileOf(slot)})`);
+        }
+    });
+}
+/** `locks` names the locks a task held, each once and none empty; absent for none. */
+function checkLocks(locks, field) {
+    if (locks.length === 0) {
+        throw new FieldError(field('locks'), 'is []. Expected the locks the task held, else no locks');
+    }
+    const seen = new Set();
+    locks.forEach((name, k) => {
+        const at = `${field('locks')}[${k}]`;
+        if (name === '')
+            throw new FieldError(at, 'is "". Expected a lock name, not empty');
+        if (seen.has(name)) {
+            throw new FieldError(at, `is ${shownJson(name)} again. Expected each lock once`);
+        }
+        seen.add(name);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/results/report-checks.ts
+
 
 
 
@@ -36346,14 +36638,6 @@ function checkHalt(report, cancelled) {
         throw new FieldError('haltReason', `is null, but ${cancelled} of the results ${cancelled === 1 ? 'is' : 'are'} ` +
             'cancelled. Expected the halt that cancelled them');
     }
-}
-/** Every record's worker slot is one of the run's workers. */
-function checkSlots(report) {
-    report.records.forEach((record, position) => {
-        if (record.slot !== null && record.slot > report.workers) {
-            throw new FieldError(`${RECORDS_KEY}[${position}].slot`, `is ${record.slot}. Expected at most the ${report.workers} workers of the run`);
-        }
-    });
 }
 /**
  * A reused record stands on an earlier success and never ran here: it says which run attempt, and
@@ -37274,7 +37558,7 @@ function mergeRecords(ordered, renumber) {
         const fileOf = filesWithin(file.report);
         for (const record of checked.records) {
             placed.push({
-                record: { ...record, slot: record.slot === null ? null : record.slot + slotOffset },
+                record: withSlotsAfter(record, slotOffset),
                 file: slotsPerFile.length + fileOf(record)
             });
         }
@@ -37296,6 +37580,13 @@ function mergeRecords(ordered, renumber) {
         slotsPerFile,
         ...(batched ? { recordFiles: placed.map(({ file }) => file) } : {})
     };
+}
+/** A record with its worker slots (`slot` and every one of `slots`) numbered `offset` later. */
+function withSlotsAfter(record, offset) {
+    const moved = { ...record, slot: record.slot === null ? null : record.slot + offset };
+    if (record.slots !== undefined)
+        moved.slots = record.slots.map(slot => slot + offset);
+    return moved;
 }
 /**
  * Which of a results file's own files (from 0) each of its records came from: 0 in a run's file;
@@ -37784,6 +38075,7 @@ function timelineTasks(ran, report, originOf) {
                 ? commandRunName(run, LABEL_CHARS)
                 : commandRunName(run, BATCH_LABEL_CHARS),
             slot: record.slot ?? 1,
+            ...(record.slots === undefined ? {} : { slots: record.slots }),
             startMs: record.startedAt - originOf(record),
             endMs: record.endedAt - originOf(record),
             status: record.status,
@@ -37795,20 +38087,27 @@ function timelineTasks(ran, report, originOf) {
 const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 /** A slot as a whole number of at least 1. */
 const slotOf = (slot) => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1);
+/** The distinct slots a task held, as whole numbers of at least 1, lowest first. */
+function heldSlots(task) {
+    const held = new Set([task.slot, ...(task.slots ?? [])].map(slotOf));
+    return [...held].sort((a, b) => a - b);
+}
 /**
- * When each task that ran was on its worker slot: times made finite and not negative, and no two
- * tasks of one slot overlapping. A slot runs one task at a time, so an overlap is only ever an
- * artefact of measuring (a task's end is its start plus a rounded monotonic duration, the next
- * start is read from the wall clock, and results files from other machines keep what they were
- * given): a task's end is cut back to the start of the next task on its slot. Skipped and reused
- * tasks (they did not run here) are left out. In slot order, then start order.
+ * When each task that ran was on each worker slot it held (one entry per slot, so a task that
+ * held 3 slots is on all 3): times made finite and not negative, and no two tasks of one slot
+ * overlapping. A slot runs one task at a time, so an overlap is only ever an artefact of measuring
+ * (a task's end is its start plus a rounded monotonic duration, the next start is read from the
+ * wall clock, and results files from other machines keep what they were given): a task's end is
+ * cut back to the start of the next task on that slot. Skipped and reused tasks (they did not run
+ * here) are left out. In slot order, then start order.
  */
 function slotTimes(tasks) {
     const ran = tasks.flatMap((task, index) => {
         if (!ranInThisRun(task.status))
             return [];
         const start = time(task.startMs);
-        return [{ index, slot: slotOf(task.slot), start, end: Math.max(start, time(task.endMs)) }];
+        const end = Math.max(start, time(task.endMs));
+        return heldSlots(task).map(slot => ({ index, slot, start, end }));
     });
     ran.sort((a, b) => a.slot - b.slot || a.start - b.start || a.index - b.index);
     for (let i = 0; i + 1 < ran.length; i++) {
@@ -37914,40 +38213,77 @@ const GANTT_STATUS = {
     [TaskStatus.Reused]: { tags: [], note: STATUS_WORDS[TaskStatus.Reused] }
 };
 const isFailure = (status) => status === TaskStatus.Failure || status === TaskStatus.TimedOut;
+/** What a label adds to the task's text: how many slots it held (if more than one), its status. */
+function labelNote(status, slots) {
+    const notes = [slots > 1 ? `${slots} slots` : '', GANTT_STATUS[status].note];
+    return notes.filter(note => note !== '').join(', ');
+}
 /**
- * A Mermaid gantt chart with one row per task, in one section per worker slot (a slot's tasks in
- * the order they ran), so a label that does not fit its bar is drawn beside it on its own row and
- * never over another task's bar. Failures are marked `crit`, timed-out tasks `active, crit`,
- * cancelled ones `done`, and each non-success labelled with its status. Labels are cut to
- * `maxLabel` characters, fewer when Mermaid would measure them past MAX_LABEL_WIDTH. Skipped tasks
- * (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never overlap
- * (see slotTimes). Past `maxEntries` bars, or past {@link MAX_CHART_TEXT}, the most interesting
- * are kept (failures first, then the longest) and the rest counted in `omitted`. Tasks that take
- * no time on the chart's scale are drawn as milestones (a diamond), since a bar of no width would
- * not show. Task ids are `t<index>`, the index into `tasks`.
+ * A Mermaid gantt chart with one row per task and slot, in one section per worker slot (a slot's
+ * tasks in the order they ran), so a label that does not fit its bar is drawn beside it on its own
+ * row and never over another task's bar. A task that held several slots has a bar in each of their
+ * sections, labelled with how many (`e2e (3 slots)`). Failures are marked `crit`, timed-out tasks
+ * `active, crit`, cancelled ones `done`, and each non-success labelled with its status. Labels are
+ * cut to `maxLabel` characters, fewer when Mermaid would measure them past MAX_LABEL_WIDTH. Skipped
+ * tasks (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never
+ * overlap (see slotTimes). Past `maxEntries` rows, or past {@link MAX_CHART_TEXT}, the most
+ * interesting tasks are kept whole (failures first, then the longest) and the tasks left out are
+ * counted in `omitted`. Tasks that take no time on the chart's scale are drawn as milestones (a
+ * diamond), since a bar of no width would not show. Task ids are `t<index>`, the index into
+ * `tasks`, and `t<index>s<slot>` for a task's bars on its other slots.
  */
 function ganttChart(tasks, limits) {
     const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
-    const bars = slotTimes(tasks).map(({ index, slot, start, end }) => {
-        const { status, label } = tasks[index];
-        const { note } = GANTT_STATUS[status];
-        const length = fittingLength(label, note, maxLabel);
-        const text = withNote(mermaidLabel(label, length, true), note);
-        return { index, slot, start, end, status, label: text };
-    });
-    const ranked = [...bars].sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
-        b.end - b.start - (a.end - a.start) ||
+    const ranked = drawnTasks(tasks, maxLabel).sort((a, b) => Number(isFailure(b.status)) - Number(isFailure(a.status)) ||
+        b.length - a.length ||
         a.index - b.index);
-    let kept = ranked.slice(0, maxEntries);
-    let text = ganttText(kept);
+    // The most interesting tasks whose bars fit in maxEntries rows; a task too wide for the rows
+    // left gives way to the next ones that fit.
+    let rows = 0;
+    let kept = ranked.filter(task => {
+        if (rows + task.bars.length > maxEntries)
+            return false;
+        rows += task.bars.length;
+        return true;
+    });
+    let text = ganttText(kept.flatMap(task => task.bars));
     while (text.length > MAX_CHART_TEXT && kept.length > 0) {
-        // Drop about as many of the least interesting bars as the overflow takes, at least one.
-        const perBar = text.length / kept.length;
-        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perBar));
+        // Drop about as many of the least interesting tasks as the overflow takes, at least one.
+        const perTask = text.length / kept.length;
+        const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perTask));
         kept = kept.slice(0, Math.max(0, kept.length - drop));
-        text = ganttText(kept);
+        text = ganttText(kept.flatMap(task => task.bars));
     }
-    return { text, omitted: bars.length - kept.length };
+    return { text, omitted: ranked.length - kept.length };
+}
+/** The tasks that ran, each with its bars (see slotTimes) and its label, in input order. */
+function drawnTasks(tasks, maxLabel) {
+    const byTask = new Map();
+    for (const time of slotTimes(tasks)) {
+        const held = byTask.get(time.index);
+        if (held === undefined)
+            byTask.set(time.index, [time]);
+        else
+            held.push(time);
+    }
+    return [...byTask.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([index, times]) => {
+        const { status, label } = tasks[index];
+        const note = labelNote(status, times.length);
+        const text = withNote(mermaidLabel(label, fittingLength(label, note, maxLabel), true), note);
+        const bars = times.map(({ slot, start, end }, k) => ({
+            id: k === 0 ? `t${index}` : `t${index}s${slot}`,
+            index,
+            slot,
+            start,
+            end,
+            status,
+            label: text
+        }));
+        const length = Math.max(...times.map(({ start, end }) => end - start));
+        return { index, status, length, bars };
+    });
 }
 /** The chart's text for the bars kept: a section per slot, a row per bar in the order they ran. */
 function ganttText(bars) {
@@ -37978,7 +38314,7 @@ function barLine(bar, axis) {
     const tags = [...GANTT_STATUS[bar.status].tags];
     if (end === start)
         tags.push('milestone');
-    const data = [...tags, `t${bar.index}`, String(start), String(end)].join(', ');
+    const data = [...tags, bar.id, String(start), String(end)].join(', ');
     return `    ${bar.label} :${data}`;
 }
 
@@ -38010,7 +38346,8 @@ function chooseBuckets(spanMs) {
 /**
  * How many tasks were running, on average, in each bucket of time: the time tasks spent in the
  * bucket divided by the bucket's length (its part within the run, for the last one). Every task
- * that ran counts, with times as slotTimes gives them (so a slot never counts twice).
+ * that ran counts once on each slot it held, with times as slotTimes gives them (so a slot never
+ * counts twice).
  */
 function busyWorkers(tasks, buckets) {
     const times = slotTimes(tasks);
@@ -38091,14 +38428,20 @@ function busyWorkersChart(tasks, workers) {
 const OPEN_CHARTS_UP_TO = 20;
 /** Runs with at most this many tasks that ran draw each of them on the timeline. */
 const EVERY_TASK_UP_TO = 30;
+/**
+ * Most rows a timeline draws: a task that held several slots takes a row on each, so a run of up
+ * to EVERY_TASK_UP_TO tasks of which some held several slots still draws every task.
+ */
+const MOST_ROWS = 2 * EVERY_TASK_UP_TO;
 /** Larger runs draw the slowest tasks, and this many more of the failed ones. */
 const SLOWEST_TASKS = 20;
 const MORE_FAILURES = 10;
 /**
- * The run as pictures: a timeline of which task ran when on which worker (every task up to
- * {@link EVERY_TASK_UP_TO}; beyond, how busy the workers were over time, counting every task, and
- * a timeline of the slowest and failed tasks), and, when some named task needs another, a graph of
- * the needs coloured by status. GitHub renders Mermaid blocks in job summaries.
+ * The run as pictures: a timeline of which task ran when on which worker slots (every task up to
+ * {@link EVERY_TASK_UP_TO} in up to {@link MOST_ROWS} rows; beyond, how busy the workers were over
+ * time, counting every slot each task held, and a timeline of the slowest and failed tasks), and,
+ * when some named task needs another, a graph of the needs coloured by status. GitHub renders
+ * Mermaid blocks in job summaries.
  */
 function summaryCharts(report) {
     const open = report.records.length <= OPEN_CHARTS_UP_TO ? ' open' : '';
@@ -38119,13 +38462,13 @@ function timelineBlocks(report, open) {
     const tasks = timelineTasks(ran, report, originOf);
     const own = groups.length > 1 ? ', each shard from its own start' : '';
     const workers = `${drawnCount(tasks)} on ${counted(report.workers, 'worker')}${own}`;
-    if (tasks.length <= EVERY_TASK_UP_TO) {
-        const gantt = ganttChart(tasks, { maxEntries: EVERY_TASK_UP_TO });
+    if (tasks.length <= EVERY_TASK_UP_TO && slotTimes(tasks).length <= MOST_ROWS) {
+        const gantt = ganttChart(tasks, { maxEntries: MOST_ROWS });
         return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)];
     }
     const busy = busyWorkersChart(tasks, report.workers);
     const { chosen, title } = slowestAndFailed(tasks);
-    const gantt = ganttChart(chosen.map(index => tasks[index]), { maxEntries: chosen.length });
+    const gantt = ganttChart(chosen.map(index => tasks[index]), { maxEntries: MOST_ROWS });
     return [
         mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
         mermaidBlock(`${title}${own}${notDrawn(gantt.omitted)}`, gantt.text, open)
@@ -38152,7 +38495,11 @@ function origins(ran, slotsPerFile) {
  * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
  */
 function slowestAndFailed(tasks) {
-    const length = new Map(slotTimes(tasks).map(t => [t.index, t.end - t.start]));
+    // A task's length is its longest bar's (its bars differ only where an overlap was cut).
+    const length = new Map();
+    for (const t of slotTimes(tasks)) {
+        length.set(t.index, Math.max(length.get(t.index) ?? 0, t.end - t.start));
+    }
     const byLength = tasks
         .map((_, index) => index)
         .sort((a, b) => (length.get(b) ?? 0) - (length.get(a) ?? 0) || a - b);
@@ -40065,6 +40412,132 @@ function threadResolver(source, settings) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/plan/batches.ts
+
+
+/**
+ * The batches of `total` items (positions 0..total-1, the items that run, in input order): with a
+ * number N, consecutive runs of up to N; with `auto`, as many batches as `workers` (at most one
+ * per item), balanced by `estimates` (longest first onto the least-loaded batch) when they differ,
+ * else (none given, or all equal) contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
+ * batch, and batches are ordered by their first item.
+ */
+function formBatches(total, size, workers, estimates) {
+    if (total === 0)
+        return [];
+    if (size !== 'auto')
+        return chunks(total, Math.ceil(total / size), size);
+    const count = Math.max(1, Math.min(workers, total));
+    const known = estimates?.slice(0, total);
+    // Durations that all tie tell nothing: LPT would deal the items round-robin, neighbours apart.
+    if (known === undefined || known.every(estimate => estimate === known[0])) {
+        return chunks(total, count);
+    }
+    const batchOf = assignShards(known, count);
+    const groups = Array.from({ length: count }, () => []);
+    batchOf.forEach((batch, position) => groups[batch].push(position));
+    return inBatchOrder(groups.filter(group => group.length > 0));
+}
+/**
+ * `total` positions in `count` contiguous chunks: of `size` each (the last shorter) when given,
+ * else of sizes that differ by at most one, the larger first.
+ */
+function chunks(total, count, size) {
+    const result = [];
+    let start = 0;
+    for (let chunk = 0; chunk < count; chunk++) {
+        const length = size ?? Math.floor(total / count) + (chunk < total % count ? 1 : 0);
+        const end = Math.min(total, start + length);
+        result.push(Array.from({ length: end - start }, (_, offset) => start + offset));
+        start = end;
+    }
+    return result;
+}
+/** Batches ordered by their first item (each already in input order). */
+function inBatchOrder(groups) {
+    return groups
+        .map(group => [...group].sort((a, b) => a - b))
+        .sort((a, b) => a[0] - b[0]);
+}
+/**
+ * Halves every batch that `fits` refuses (the first half the larger, order kept) until each part
+ * fits or holds one item, which stays as it is for the caller to refuse. The parts are ordered by
+ * their first item, so they can be numbered as batches of their own.
+ */
+function splitToFit(batches, fits) {
+    let split = 0;
+    const parts = [];
+    const halve = (batch) => {
+        if (batch.length === 1 || fits(batch)) {
+            parts.push(batch);
+            return;
+        }
+        const middle = Math.ceil(batch.length / 2);
+        halve(batch.slice(0, middle));
+        halve(batch.slice(middle));
+    };
+    for (const batch of batches) {
+        const before = parts.length;
+        halve([...batch]);
+        if (parts.length > before + 1)
+            split++;
+    }
+    return { batches: inBatchOrder(parts), split };
+}
+/**
+ * The one line that says batches were split: `Split 2 batches that were too long for one command
+ * line: 12 batches of up to 50 items.`; undefined when none was.
+ */
+function describeSplit({ batches, split }) {
+    if (split === 0)
+        return undefined;
+    const largest = batches.reduce((most, batch) => Math.max(most, batch.length), 0);
+    return (`Split ${counted(split, 'batch', 'batches')} that ${split === 1 ? 'was' : 'were'} too long ` +
+        `for one command line: ${counted(batches.length, 'batch', 'batches')} of up to ` +
+        `${counted(largest, 'item')}.`);
+}
+/**
+ * Each batch's scheduler priority: the highest explicit priority of its items first, then its
+ * estimated total, longest first (when durations are known), then batch order. Ranked so that
+ * the scheduler, which starts higher priorities first, starts them in that order.
+ */
+function batchPriorities(batches, explicit, estimates) {
+    const highest = batches.map(batch => batch.reduce((most, position) => Math.max(most, explicit[position] ?? 0), -Infinity));
+    const totals = batches.map(batch => estimates === undefined
+        ? 0
+        : batch.reduce((sum, position) => sum + (estimates[position] ?? 0), 0));
+    const order = batches
+        .map((_, index) => index)
+        .sort((a, b) => highest[b] - highest[a] ||
+        totals[b] - totals[a] ||
+        a - b);
+    const priorities = new Array(batches.length);
+    order.forEach((index, rank) => (priorities[index] = batches.length - rank));
+    return priorities;
+}
+/** How the run line says the batches: `in 8 batches (auto)`, `in 8 batches of up to 50`. */
+function describeBatches(batches, size) {
+    const how = size === 'auto' ? ' (auto)' : ` of up to ${words_count(size)}`;
+    return `in ${counted(batches, 'batch', 'batches')}${how}`;
+}
+/**
+ * What a batch holds while its command runs: the most slots of its items, and every lock of
+ * theirs, each once in order of first appearance; absent fields for one slot and no lock.
+ */
+function batchResources(items) {
+    let slots = 1;
+    const locks = new Set();
+    for (const item of items) {
+        slots = Math.max(slots, item.slots ?? 1);
+        for (const name of item.locks ?? [])
+            locks.add(name);
+    }
+    return {
+        ...(slots === 1 ? {} : { slots }),
+        ...(locks.size === 0 ? {} : { locks: [...locks] })
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/system/shell-path.ts
 
 
@@ -40190,6 +40663,146 @@ function totalSizeProblem(bytes, limit) {
     return (`its arguments and environment would take ${bytes.toLocaleString('en-US')} bytes, over the ` +
         `system's limit of ${limit.toLocaleString('en-US')} bytes for starting a process (a quarter ` +
         `of the stack size limit, \`ulimit -s\`); ${LARGE_DATA_ADVICE}`);
+}
+
+;// CONCATENATED MODULE: ./src/plan/spawn-check.ts
+
+
+
+/**
+ * Checks that the command can start: each argument (and each variable of a task's own `env`) and,
+ * with a budget, the total of its arguments and environment without PARALLEL_ITEM, which is set
+ * only where it fits. Returns the bytes left for PARALLEL_ITEM under the total.
+ */
+function checkSpawnable(where, item, command, env, budget) {
+    const fail = (problem) => {
+        throw new Error(`${where}: ${problem}.`);
+    };
+    // PARALLEL_ITEM_FILE carries a NUL, but neither it nor PARALLEL_ITEM a lone surrogate.
+    const lone = typeof item === 'string' ? unsendableCharacter(item.replaceAll('\0', '')) : undefined;
+    if (lone !== undefined) {
+        fail(`the item would contain ${lone}, which no environment variable or file can carry`);
+    }
+    const problem = spawnProblem(command.args, env ?? {});
+    if (problem !== undefined)
+        fail(problem);
+    if (budget?.limit === undefined)
+        return undefined;
+    const bytes = bytesWithoutItem(command, env, budget);
+    const total = totalSizeProblem(bytes, budget.limit);
+    if (total !== undefined)
+        fail(total);
+    return budget.limit - bytes;
+}
+/**
+ * What the task's arguments and environment take, PARALLEL_ITEM aside. Far from the limit, an
+ * upper bound (a UTF-16 unit is at most 3 UTF-8 bytes) that still leaves room for any
+ * PARALLEL_ITEM under 128 KiB; near it, counted exactly.
+ */
+function bytesWithoutItem(command, env, budget) {
+    const extra = env === undefined ? 0 : environmentBytes(env);
+    const argv0 = resolveProgram(command.file);
+    const path = programPath(argv0);
+    let bound = budget.environmentBytes + extra + (path.length + argv0.length) * 3 + 10;
+    for (const arg of command.args)
+        bound += arg.length * 3 + 9;
+    if (bound + MAX_ARG_STRLEN + 8 <= budget.limit)
+        return bound;
+    return budget.environmentBytes + extra + argumentBytes(path, [argv0, ...command.args]);
+}
+/** Paths found for a program name under a PATH: one lookup per run, not per item. */
+const programPaths = new Map();
+/**
+ * The longest path a program named without a directory may be started from, PATH searched as
+ * execvp does: the kernel counts that path too.
+ */
+function programPath(file) {
+    if (file.includes('/'))
+        return file;
+    const pathVariable = process.env.PATH ?? '';
+    const key = `${file}\0${pathVariable}`;
+    let longest = programPaths.get(key);
+    if (longest === undefined) {
+        longest = file;
+        for (const directory of pathVariable.split(':')) {
+            const path = `${directory}/${file}`;
+            if (Buffer.byteLength(path) > Buffer.byteLength(longest))
+                longest = path;
+        }
+        programPaths.set(key, longest);
+    }
+    return longest;
+}
+
+;// CONCATENATED MODULE: ./src/plan/prepare-batches.ts
+
+
+
+
+
+/**
+ * Forms the batches of the plan's items that run (`batch-size` not 1; reused items never enter
+ * one), renders each batch's command and checks that it can start, halving a batch too long for
+ * one command line until each part fits. Durations known from earlier runs balance `auto` and
+ * order the batches, longest first. Sets `plan.batches`; returns the line that says what was split.
+ */
+function prepareBatches(plan, size, workers, durations) {
+    const runs = plan.prepared
+        .map((_, position) => position)
+        .filter(position => plan.reused?.has(position) !== true);
+    const keys = runs.map(position => plan.keys[position]);
+    const estimates = keys.some(key => durations.has(key))
+        ? estimateDurations(keys, durations)
+        : undefined;
+    const positionsOf = (batch) => batch.map(member => runs[member]);
+    const formed = formBatches(runs.length, size, workers, estimates);
+    // Checked with the highest batch number there can be: a part that fits keeps fitting as {#}.
+    const split = splitToFit(formed, batch => batchCommand(plan, positionsOf(batch), runs.length).problem === undefined);
+    plan.batches = split.batches.map((batch, number) => {
+        const { prepared, problem } = batchCommand(plan, positionsOf(batch), number + 1);
+        // Only a batch of one item can still be too long: that item is refused as on its own.
+        if (prepared === undefined)
+            throw new Error(problem);
+        return prepared;
+    });
+    const explicit = runs.map(position => plan.priorities[position] ?? 0);
+    plan.batchPriorities = batchPriorities(split.batches, explicit, estimates);
+    return describeSplit(split);
+}
+/** The prepared command of one batch (items by plan position), or why it cannot start. */
+function batchCommand(plan, positions, number) {
+    const units = positions.map(position => plan.prepared[position]);
+    const members = units.map(({ item, index }) => ({ item, index }));
+    const items = members.map(member => member.item);
+    const first = members[0];
+    const budget = batchBudget(plan.spawnBudget, items.length);
+    const command = plan.template.renderBatch(items, number, 1);
+    // {%} is rendered again at start: count it with the longest slot number.
+    const longest = plan.template.usesSlot
+        ? plan.template.renderBatch(items, number, budget?.slots ?? 1)
+        : command;
+    const input = plan.itemsInput ?? Inputs.Items;
+    const where = members.length === 1
+        ? `Invalid ${input}: item ${first.index + 1} (${itemLabel(first.item, 40)})`
+        : `Invalid ${input}: batch ${number} (${members.length} items)`;
+    try {
+        const spawnRoom = checkSpawnable(where, items, longest, undefined, budget);
+        const batch = { number, members };
+        const held = batchResources(units);
+        return {
+            prepared: { index: first.index, item: first.item, command, spawnRoom, batch, ...held }
+        };
+    }
+    catch (error) {
+        return { problem: error instanceof Error ? error.message : String(error) };
+    }
+}
+/** The spawn budget of a batch: PARALLEL_BATCH_SIZE is one more variable every batch gets. */
+function batchBudget(budget, size) {
+    if (budget === undefined)
+        return undefined;
+    const variable = `PARALLEL_BATCH_SIZE=${size}`.length + 1;
+    return { ...budget, environmentBytes: budget.environmentBytes + variable };
 }
 
 ;// CONCATENATED MODULE: ./src/exec/process-snapshot.ts
@@ -40819,6 +41432,8 @@ function spawnBudget(workDirectory, slots, count, env = process.env) {
         ...taskEnvironment(env),
         PARALLEL_SEQ: String(count),
         PARALLEL_JOBSLOT: String(slots),
+        // A task holds at most every slot.
+        PARALLEL_SLOTS: String(slots),
         PARALLEL_ITEM_FILE: files.itemPath,
         ...files.variables,
         // The marker every task carries on Linux (process-tree.ts), its number at its longest.
@@ -45151,118 +45766,7 @@ function isInside(path, folder) {
     return away === '' || (!(0,external_node_path_namespaceObject.isAbsolute)(away) && away !== '..' && !away.startsWith(`..${external_node_path_namespaceObject.sep}`));
 }
 
-;// CONCATENATED MODULE: ./src/plan/batches.ts
-
-
-/**
- * The batches of `total` items (positions 0..total-1, the items that run, in input order): with a
- * number N, consecutive runs of up to N; with `auto`, as many batches as `workers` (at most one
- * per item), balanced by `estimates` (longest first onto the least-loaded batch) when they differ,
- * else (none given, or all equal) contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
- * batch, and batches are ordered by their first item.
- */
-function formBatches(total, size, workers, estimates) {
-    if (total === 0)
-        return [];
-    if (size !== 'auto')
-        return chunks(total, Math.ceil(total / size), size);
-    const count = Math.max(1, Math.min(workers, total));
-    const known = estimates?.slice(0, total);
-    // Durations that all tie tell nothing: LPT would deal the items round-robin, neighbours apart.
-    if (known === undefined || known.every(estimate => estimate === known[0])) {
-        return chunks(total, count);
-    }
-    const batchOf = assignShards(known, count);
-    const groups = Array.from({ length: count }, () => []);
-    batchOf.forEach((batch, position) => groups[batch].push(position));
-    return inBatchOrder(groups.filter(group => group.length > 0));
-}
-/**
- * `total` positions in `count` contiguous chunks: of `size` each (the last shorter) when given,
- * else of sizes that differ by at most one, the larger first.
- */
-function chunks(total, count, size) {
-    const result = [];
-    let start = 0;
-    for (let chunk = 0; chunk < count; chunk++) {
-        const length = size ?? Math.floor(total / count) + (chunk < total % count ? 1 : 0);
-        const end = Math.min(total, start + length);
-        result.push(Array.from({ length: end - start }, (_, offset) => start + offset));
-        start = end;
-    }
-    return result;
-}
-/** Batches ordered by their first item (each already in input order). */
-function inBatchOrder(groups) {
-    return groups
-        .map(group => [...group].sort((a, b) => a - b))
-        .sort((a, b) => a[0] - b[0]);
-}
-/**
- * Halves every batch that `fits` refuses (the first half the larger, order kept) until each part
- * fits or holds one item, which stays as it is for the caller to refuse. The parts are ordered by
- * their first item, so they can be numbered as batches of their own.
- */
-function splitToFit(batches, fits) {
-    let split = 0;
-    const parts = [];
-    const halve = (batch) => {
-        if (batch.length === 1 || fits(batch)) {
-            parts.push(batch);
-            return;
-        }
-        const middle = Math.ceil(batch.length / 2);
-        halve(batch.slice(0, middle));
-        halve(batch.slice(middle));
-    };
-    for (const batch of batches) {
-        const before = parts.length;
-        halve([...batch]);
-        if (parts.length > before + 1)
-            split++;
-    }
-    return { batches: inBatchOrder(parts), split };
-}
-/**
- * The one line that says batches were split: `Split 2 batches that were too long for one command
- * line: 12 batches of up to 50 items.`; undefined when none was.
- */
-function describeSplit({ batches, split }) {
-    if (split === 0)
-        return undefined;
-    const largest = batches.reduce((most, batch) => Math.max(most, batch.length), 0);
-    return (`Split ${counted(split, 'batch', 'batches')} that ${split === 1 ? 'was' : 'were'} too long ` +
-        `for one command line: ${counted(batches.length, 'batch', 'batches')} of up to ` +
-        `${counted(largest, 'item')}.`);
-}
-/**
- * Each batch's scheduler priority: the highest explicit priority of its items first, then its
- * estimated total, longest first (when durations are known), then batch order. Ranked so that
- * the scheduler, which starts higher priorities first, starts them in that order.
- */
-function batchPriorities(batches, explicit, estimates) {
-    const highest = batches.map(batch => batch.reduce((most, position) => Math.max(most, explicit[position] ?? 0), -Infinity));
-    const totals = batches.map(batch => estimates === undefined
-        ? 0
-        : batch.reduce((sum, position) => sum + (estimates[position] ?? 0), 0));
-    const order = batches
-        .map((_, index) => index)
-        .sort((a, b) => highest[b] - highest[a] ||
-        totals[b] - totals[a] ||
-        a - b);
-    const priorities = new Array(batches.length);
-    order.forEach((index, rank) => (priorities[index] = batches.length - rank));
-    return priorities;
-}
-/** How the run line says the batches: `in 8 batches (auto)`, `in 8 batches of up to 50`. */
-function describeBatches(batches, size) {
-    const how = size === 'auto' ? ' (auto)' : ` of up to ${words_count(size)}`;
-    return `in ${counted(batches, 'batch', 'batches')}${how}`;
-}
-
 ;// CONCATENATED MODULE: ./src/plan/prepare.ts
-
-
 
 
 
@@ -45283,9 +45787,13 @@ function describeBatches(batches, size) {
  */
 function prepareRun(source, execution, workDirectory) {
     const count = source.kind === 'tasks' ? source.tasks.length : source.items.length;
-    const budget = workDirectory === undefined
+    // Object items' slots and locks, checked before anything else of theirs (review threads have none).
+    const resources = source.kind === 'tasks' || source.source === REVIEW_THREADS_SOURCE
         ? undefined
-        : spawnBudget(workDirectory, Math.max(1, Math.min(execution.maxWorkers, count)), count);
+        : itemsResources(source.items, source.source, execution.maxWorkers);
+    const held = source.kind === 'tasks' ? source.tasks : (resources ?? []);
+    const highest = highestSlot(count, held, execution.maxWorkers);
+    const budget = workDirectory === undefined ? undefined : spawnBudget(workDirectory, highest, count);
     if (source.kind === 'tasks')
         return prepareTasks(source.tasks, execution, budget);
     const command = source.command ?? '';
@@ -45295,6 +45803,7 @@ function prepareRun(source, execution, workDirectory) {
         : itemSourcesRenderer(source.sources, execution, source.source);
     try {
         const plan = prepareItems(source.items, template, source.source, budget, sources);
+        resources?.forEach((held, index) => Object.assign(plan.prepared[index], held));
         return { ...plan, itemsInput: source.source, spawnBudget: budget };
     }
     catch (error) {
@@ -45346,7 +45855,16 @@ function prepareTasks(tasks, execution, budget) {
                 ? undefined
                 : existingDirectory(task, (0,external_node_path_namespaceObject.resolve)(execution.workingDirectory, task.workingDirectory))
         };
-        const item = { index, item: task.name, command, needs: task.needs, overrides, spawnRoom };
+        const item = {
+            index,
+            item: task.name,
+            command,
+            needs: task.needs,
+            overrides,
+            spawnRoom,
+            ...taskSlots(where, task.slots, execution.maxWorkers),
+            ...(task.locks === undefined ? {} : { locks: task.locks })
+        };
         if (task.sources === undefined)
             return item;
         const cwd = overrides.cwd ?? execution.workingDirectory;
@@ -45384,131 +45902,12 @@ function parseTemplate(command, shell, batchSize) {
     return template;
 }
 /**
- * Forms the batches of the plan's items that run (`batch-size` not 1; reused items never enter
- * one), renders each batch's command and checks that it can start, halving a batch too long for
- * one command line until each part fits. Durations known from earlier runs balance `auto` and
- * order the batches, longest first. Sets `plan.batches`; returns the line that says what was split.
+ * A task's slots as its prepared item holds them (absent for 1), checked against `max-workers`
+ * again: parseTasks checked them against what max-workers resolved to when it read them.
  */
-function prepareBatches(plan, size, workers, durations) {
-    const runs = plan.prepared
-        .map((_, position) => position)
-        .filter(position => plan.reused?.has(position) !== true);
-    const keys = runs.map(position => plan.keys[position]);
-    const estimates = keys.some(key => durations.has(key))
-        ? estimateDurations(keys, durations)
-        : undefined;
-    const positionsOf = (batch) => batch.map(member => runs[member]);
-    const formed = formBatches(runs.length, size, workers, estimates);
-    // Checked with the highest batch number there can be: a part that fits keeps fitting as {#}.
-    const split = splitToFit(formed, batch => batchCommand(plan, positionsOf(batch), runs.length).problem === undefined);
-    plan.batches = split.batches.map((batch, number) => {
-        const { prepared, problem } = batchCommand(plan, positionsOf(batch), number + 1);
-        // Only a batch of one item can still be too long: that item is refused as on its own.
-        if (prepared === undefined)
-            throw new Error(problem);
-        return prepared;
-    });
-    const explicit = runs.map(position => plan.priorities[position] ?? 0);
-    plan.batchPriorities = batchPriorities(split.batches, explicit, estimates);
-    return describeSplit(split);
-}
-/** The prepared command of one batch (items by plan position), or why it cannot start. */
-function batchCommand(plan, positions, number) {
-    const members = positions.map(position => {
-        const { item, index } = plan.prepared[position];
-        return { item, index };
-    });
-    const items = members.map(member => member.item);
-    const first = members[0];
-    const budget = batchBudget(plan.spawnBudget, items.length);
-    const command = plan.template.renderBatch(items, number, 1);
-    // {%} is rendered again at start: count it with the longest slot number.
-    const longest = plan.template.usesSlot
-        ? plan.template.renderBatch(items, number, budget?.slots ?? 1)
-        : command;
-    const input = plan.itemsInput ?? Inputs.Items;
-    const where = members.length === 1
-        ? `Invalid ${input}: item ${first.index + 1} (${itemLabel(first.item, 40)})`
-        : `Invalid ${input}: batch ${number} (${members.length} items)`;
-    try {
-        const spawnRoom = checkSpawnable(where, items, longest, undefined, budget);
-        const batch = { number, members };
-        return { prepared: { index: first.index, item: first.item, command, spawnRoom, batch } };
-    }
-    catch (error) {
-        return { problem: error instanceof Error ? error.message : String(error) };
-    }
-}
-/** The spawn budget of a batch: PARALLEL_BATCH_SIZE is one more variable every batch gets. */
-function batchBudget(budget, size) {
-    if (budget === undefined)
-        return undefined;
-    const variable = `PARALLEL_BATCH_SIZE=${size}`.length + 1;
-    return { ...budget, environmentBytes: budget.environmentBytes + variable };
-}
-/**
- * Checks that the command can start: each argument (and each variable of a task's own `env`) and,
- * with a budget, the total of its arguments and environment without PARALLEL_ITEM, which is set
- * only where it fits. Returns the bytes left for PARALLEL_ITEM under the total.
- */
-function checkSpawnable(where, item, command, env, budget) {
-    const fail = (problem) => {
-        throw new Error(`${where}: ${problem}.`);
-    };
-    // PARALLEL_ITEM_FILE carries a NUL, but neither it nor PARALLEL_ITEM a lone surrogate.
-    const lone = typeof item === 'string' ? unsendableCharacter(item.replaceAll('\0', '')) : undefined;
-    if (lone !== undefined) {
-        fail(`the item would contain ${lone}, which no environment variable or file can carry`);
-    }
-    const problem = spawnProblem(command.args, env ?? {});
-    if (problem !== undefined)
-        fail(problem);
-    if (budget?.limit === undefined)
-        return undefined;
-    const bytes = bytesWithoutItem(command, env, budget);
-    const total = totalSizeProblem(bytes, budget.limit);
-    if (total !== undefined)
-        fail(total);
-    return budget.limit - bytes;
-}
-/**
- * What the task's arguments and environment take, PARALLEL_ITEM aside. Far from the limit, an
- * upper bound (a UTF-16 unit is at most 3 UTF-8 bytes) that still leaves room for any
- * PARALLEL_ITEM under 128 KiB; near it, counted exactly.
- */
-function bytesWithoutItem(command, env, budget) {
-    const extra = env === undefined ? 0 : environmentBytes(env);
-    const argv0 = resolveProgram(command.file);
-    const path = programPath(argv0);
-    let bound = budget.environmentBytes + extra + (path.length + argv0.length) * 3 + 10;
-    for (const arg of command.args)
-        bound += arg.length * 3 + 9;
-    if (bound + MAX_ARG_STRLEN + 8 <= budget.limit)
-        return bound;
-    return budget.environmentBytes + extra + argumentBytes(path, [argv0, ...command.args]);
-}
-/** Paths found for a program name under a PATH: one lookup per run, not per item. */
-const programPaths = new Map();
-/**
- * The longest path a program named without a directory may be started from, PATH searched as
- * execvp does: the kernel counts that path too.
- */
-function programPath(file) {
-    if (file.includes('/'))
-        return file;
-    const pathVariable = process.env.PATH ?? '';
-    const key = `${file}\0${pathVariable}`;
-    let longest = programPaths.get(key);
-    if (longest === undefined) {
-        longest = file;
-        for (const directory of pathVariable.split(':')) {
-            const path = `${directory}/${file}`;
-            if (Buffer.byteLength(path) > Buffer.byteLength(longest))
-                longest = path;
-        }
-        programPaths.set(key, longest);
-    }
-    return longest;
+function taskSlots(where, slots, maxWorkers) {
+    const count = slots === undefined ? 1 : parseSlots(where, slots, maxWorkers);
+    return count === 1 ? {} : { slots: count };
 }
 function prepare_lowercaseFirst(text) {
     return text.charAt(0).toLowerCase() + text.slice(1);
@@ -45606,7 +46005,8 @@ function attemptNumbers(first, last) {
 /**
  * The environment one task runs with: `base` and the task's `overrides`, plus PARALLEL_ITEM where
  * it fits, PARALLEL_ITEM_FILE where it does not or the item is JSON (for tools that read JSON from
- * a file), PARALLEL_SEQ, PARALLEL_JOBSLOT and the variables of the slot's task files.
+ * a file), PARALLEL_SEQ, PARALLEL_JOBSLOT (its first slot), PARALLEL_SLOTS (how many it holds)
+ * and the variables of the slot's task files.
  */
 function itemEnvironment(base, overrides, place, files) {
     const text = itemText(place.item);
@@ -45624,6 +46024,7 @@ function itemEnvironment(base, overrides, place, files) {
         delete env.PARALLEL_ITEM_FILE;
     env.PARALLEL_SEQ = String(place.seq);
     env.PARALLEL_JOBSLOT = String(place.slot);
+    env.PARALLEL_SLOTS = String(place.slotsHeld);
     // Set only in a batch: one inherited from the runner would say this item is one.
     delete env.PARALLEL_BATCH_SIZE;
     Object.assign(env, files.variables);
@@ -45646,6 +46047,7 @@ function batchEnvironment(base, overrides, place, files) {
     env.PARALLEL_ITEM_FILE = files.itemPath;
     env.PARALLEL_SEQ = String(place.batch);
     env.PARALLEL_JOBSLOT = String(place.slot);
+    env.PARALLEL_SLOTS = String(place.slotsHeld);
     env.PARALLEL_BATCH_SIZE = String(place.items.length);
     Object.assign(env, files.variables);
     return { env, fileText: text };
@@ -47425,7 +47827,7 @@ function commandTask(options) {
         const { index, batch } = prepared;
         // A batch is numbered by its batch number ({#}, PARALLEL_SEQ), an item by its place.
         const seq = batch?.number ?? index + 1;
-        const { slot, signal } = context;
+        const { slot, slots, signal } = context;
         const command = options.template.usesSlot
             ? renderAt(options.template, prepared, slot)
             : prepared.command;
@@ -47433,10 +47835,11 @@ function commandTask(options) {
         const file = resolveProgram(command.file);
         const files = filesOf(slot);
         const { item, spawnRoom } = prepared;
+        const slotsHeld = slots.length;
         const items = batch?.members.map(member => member.item);
         const { env, fileText } = items === undefined
-            ? itemEnvironment(options.env, overrides.env, { item, seq, slot, spawnRoom }, files)
-            : batchEnvironment(options.env, overrides.env, { items, batch: seq, slot, spawnRoom }, files);
+            ? itemEnvironment(options.env, overrides.env, { item, seq, slot, slotsHeld, spawnRoom }, files)
+            : batchEnvironment(options.env, overrides.env, { items, batch: seq, slot, slotsHeld, spawnRoom }, files);
         const onOutput = (chunk) => {
             output.write(chunk);
             return options.log.output(index, item, chunk);
@@ -47474,7 +47877,7 @@ function commandTask(options) {
         const collected = await collectFiles(files, index);
         options.stepFiles?.add(index, collected.stepFiles);
         const excerpt = outputExcerpt(output, attempted.attempts, retries + 1, earlier);
-        const record = taskRecord(prepared, command, slot, startedAt, attempted, excerpt, collected);
+        const record = taskRecord(prepared, command, slots, startedAt, attempted, excerpt, collected);
         // Printing is queued, not awaited: the worker slot is free as soon as the process ends.
         void options.log.end(record, output);
         return { status: record.status, value: record };
@@ -47506,7 +47909,7 @@ function outputExcerpt(output, attempts, of, earlier) {
     return text === '' ? note : `${note}\n${text}`;
 }
 /** The record of a task that ran: how its last attempt went, with its output and files. */
-function taskRecord(prepared, command, slot, startedAt, { result, status, attempts }, outputTail, collected) {
+function taskRecord(prepared, command, slots, startedAt, { result, status, attempts }, outputTail, collected) {
     return {
         index: prepared.index,
         item: prepared.item,
@@ -47517,7 +47920,9 @@ function taskRecord(prepared, command, slot, startedAt, { result, status, attemp
         ...(prepared.batch === undefined ? {} : { batch: prepared.batch.number }),
         attempts,
         command: command.display,
-        slot,
+        slot: slots[0],
+        ...(slots.length > 1 ? { slots: [...slots] } : {}),
+        ...(prepared.locks === undefined ? {} : { locks: [...prepared.locks] }),
         startedAt: attempts === 1 ? result.startedAt : startedAt,
         endedAt: result.endedAt,
         outputTail,
@@ -47540,10 +47945,22 @@ function outcome_record_recordOf(outcome, prepared) {
         ...notRun(item, outcome.status),
         attempts: outcome.status === TaskStatus.Skipped ? 0 : 1,
         slot: outcome.slot ?? null,
+        ...heldBy(outcome, item),
         error: outcome.error === undefined ? null : String(outcome.error),
         skipReason: outcome.reason,
         // The needs by their items' indexes: in a shard, the scheduler numbers only the shard's items.
         blockedBy: outcome.blockedBy?.map(need => prepared[need.index].index)
+    };
+}
+/** Every slot (when more than one) and lock held by a task that started, as its record keeps them. */
+function heldBy(outcome, item) {
+    if (outcome.slot === undefined)
+        return {};
+    return {
+        ...(outcome.slots !== undefined && outcome.slots.length > 1
+            ? { slots: [...outcome.slots] }
+            : {}),
+        ...(item.locks === undefined ? {} : { locks: [...item.locks] })
     };
 }
 /** The record of an item not run because its success in an earlier attempt or run stands. */
@@ -47589,8 +48006,8 @@ function notRun(item, status) {
 
 /**
  * A batch's record as one record per member, in the batch's order: each carries the batch's
- * status, exit code, signal, duration, attempts, command, slot, times, error, output tail and
- * `flaky`, and `batch`; its own item, index and digests. The batch's command, what it wrote to
+ * status, exit code, signal, duration, attempts, command, slot (and every slot and lock it held),
+ * times, error, output tail and `flaky`, and `batch`; its own item, index and digests. The batch's command, what it wrote to
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go to its first member only (the others get '', `{}`, ''):
  * nothing is shown twice, and results grow with the items, not with their square.
  */
@@ -47608,6 +48025,8 @@ function memberRecords(record, batch, preparedOf) {
             attempts: record.attempts,
             command: first ? record.command : '',
             slot: record.slot,
+            ...(record.slots === undefined ? {} : { slots: record.slots }),
+            ...(record.locks === undefined ? {} : { locks: record.locks }),
             startedAt: record.startedAt,
             endedAt: record.endedAt,
             outputTail: record.outputTail,
@@ -47695,7 +48114,7 @@ function dryRun(plan, maxWorkers, shell, batchSize = 1) {
             ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
             : '';
         const from = plan.reused?.get(index);
-        info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}${wouldReuse(from)}\n  ${prepared.command.display}`);
+        info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}${holds(prepared)}${wouldReuse(from)}\n  ${prepared.command.display}`);
         if (from !== undefined)
             return reusedRecord(prepared, from);
         return outcome_record_recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared);
@@ -47710,6 +48129,17 @@ function dryRun(plan, maxWorkers, shell, batchSize = 1) {
         haltReason: null,
         haltKind: null
     };
+}
+/**
+ * The note on a dry run's line for what a task would hold as it runs, `  (3 slots; locks: db,
+ * port-5432)`; lock names may come from items, so they are shown as item text is (one line).
+ */
+function holds({ slots, locks }) {
+    const parts = [
+        ...(slots === undefined ? [] : [`${slots} slots`]),
+        ...(locks === undefined ? [] : [`locks: ${locks.map(name => itemLabel(name, 40)).join(', ')}`])
+    ];
+    return parts.length === 0 ? '' : `  (${parts.join('; ')})`;
 }
 /** The note on a dry run's line for an item a real run would reuse. */
 function wouldReuse(from) {
@@ -47737,7 +48167,7 @@ function dryRunBatches(plan, maxWorkers, shell, batchSize) {
         const { batch } = prepared;
         const items = batch?.members.map(member => member.item) ?? [prepared.item];
         const title = batchTitle(batch?.number ?? position + 1, items);
-        info(`${title}: ${counted(items.length, 'item')}\n  ${prepared.command.display}`);
+        info(`${title}: ${counted(items.length, 'item')}${holds(prepared)}\n  ${prepared.command.display}`);
         const skipped = { index: position, status: TaskStatus.Skipped, reason: DRY_RUN_REASON };
         return outcome_record_recordOf(skipped, units.prepared);
     });
@@ -47802,57 +48232,146 @@ function jobLogLine(record) {
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/exec/run-tally.ts
+
+/** How many tasks that ran so far succeeded and how many did not, as halt policies read it. */
+class RunTally {
+    succeeded = 0;
+    failed = 0;
+    /** Adds a task that ran; skipped and reused items are not counted. */
+    count(status) {
+        switch (status) {
+            case TaskStatus.Success:
+                this.succeeded++;
+                return;
+            case TaskStatus.Failure:
+            case TaskStatus.TimedOut:
+            case TaskStatus.Cancelled:
+                this.failed++;
+                return;
+            case TaskStatus.Skipped:
+            case TaskStatus.Reused:
+                return;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/rank-heap.ts
+/**
+ * A binary heap of item indexes, the one ranked first on top: the tasks set aside on a lock, and
+ * those put back among the ready ones when it is released, in their rank order.
+ */
+class RankHeap {
+    before;
+    heap = [];
+    /** `before(a, b)`: whether item a ranks before item b (a strict order, never both ways). */
+    constructor(before) {
+        this.before = before;
+    }
+    /** How many items it holds. */
+    get size() {
+        return this.heap.length;
+    }
+    /** The first-ranked item, left in place; undefined when empty. */
+    peek() {
+        return this.heap[0];
+    }
+    /** Adds an item in its rank. */
+    push(index) {
+        const heap = this.heap;
+        let at = heap.push(index) - 1;
+        while (at > 0) {
+            const parent = (at - 1) >> 1;
+            if (!this.before(index, heap[parent]))
+                break;
+            heap[at] = heap[parent];
+            at = parent;
+        }
+        heap[at] = index;
+    }
+    /** Takes out the first-ranked item; undefined when empty. */
+    pop() {
+        const heap = this.heap;
+        const top = heap[0];
+        const last = heap.pop();
+        if (heap.length === 0 || last === undefined)
+            return top;
+        let at = 0;
+        for (;;) {
+            let child = 2 * at + 1;
+            if (child >= heap.length)
+                break;
+            const right = child + 1;
+            if (right < heap.length && this.before(heap[right], heap[child])) {
+                child = right;
+            }
+            if (!this.before(heap[child], last))
+                break;
+            heap[at] = heap[child];
+            at = child;
+        }
+        heap[at] = last;
+        return top;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/exec/scheduler-queues.ts
 
+
 /**
- * Items ready to start, highest priority first, then lowest index. Without priorities items
- * become ready in index order, so pushes append and this is a plain FIFO.
+ * Items ready to start, in rank order: highest priority first, then lowest index. Without
+ * priorities items become ready in index order, so pushes append and this is a plain FIFO. Items
+ * put back after waiting on a lock go to a heap of their own, so that putting one back never
+ * walks the queue.
  */
 class ReadyQueue {
     priority;
     queue = [];
     head = 0;
+    back;
+    /** Whether item a ranks before item b. */
+    before = (a, b) => {
+        const rankA = this.priority(a);
+        const rankB = this.priority(b);
+        return rankA > rankB || (rankA === rankB && a < b);
+    };
     constructor(priority) {
         this.priority = priority;
+        this.back = new RankHeap(this.before);
     }
+    /** Adds an item that has just become ready. */
     push(index) {
-        const rank = this.priority(index);
         let at = this.queue.length;
-        while (at > this.head && this.before(index, rank, this.queue[at - 1]))
+        while (at > this.head && this.before(index, this.queue[at - 1]))
             at--;
         this.queue.splice(at, 0, index);
     }
+    /** Puts back an item that was set aside (on a lock), in its rank. */
+    putBack(index) {
+        this.back.push(index);
+    }
+    /** The first-ranked item, left in place; undefined when there is none. */
+    peek() {
+        const first = this.head < this.queue.length ? this.queue[this.head] : undefined;
+        const putBack = this.back.peek();
+        if (putBack === undefined)
+            return first;
+        return first === undefined || this.before(putBack, first) ? putBack : first;
+    }
+    /** Takes out the first-ranked item; undefined when there is none. */
     pop() {
-        if (this.head >= this.queue.length)
+        const index = this.peek();
+        if (index === undefined)
             return undefined;
-        const index = this.queue[this.head++];
+        if (index === this.back.peek())
+            return this.back.pop();
+        this.head++;
         // Drop the consumed front now and then, so a long run does not keep it all.
         if (this.head > 1024 && this.head * 2 > this.queue.length) {
             this.queue.splice(0, this.head);
             this.head = 0;
         }
         return index;
-    }
-    before(index, rank, other) {
-        const otherRank = this.priority(other);
-        return rank > otherRank || (rank === otherRank && index < other);
-    }
-}
-/** Worker slots 1..concurrency not in use; take() gives the lowest, as GNU parallel does. */
-class FreeSlots {
-    /** Descending, so pop() gives the lowest. */
-    free;
-    constructor(concurrency) {
-        this.free = Array.from({ length: concurrency }, (_, i) => concurrency - i);
-    }
-    take() {
-        return this.free.pop();
-    }
-    release(slot) {
-        let at = this.free.length;
-        while (at > 0 && this.free[at - 1] < slot)
-            at--;
-        this.free.splice(at, 0, slot);
     }
 }
 /**
@@ -47914,7 +48433,7 @@ var ItemState;
 (function (ItemState) {
     /** Some need has not settled yet, or it has not been queued yet. */
     ItemState["Waiting"] = "waiting";
-    /** In the ready queue. */
+    /** In the ready queue, or set aside until a lock it needs is released. */
     ItemState["Queued"] = "queued";
     /** Started, in a slot. */
     ItemState["Running"] = "running";
@@ -48001,7 +48520,271 @@ function listed(parts) {
     return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
+;// CONCATENATED MODULE: ./src/exec/lock-table.ts
+
+/**
+ * Which item holds each lock, and the items set aside until it is released. An item takes all its
+ * locks at once as it starts and releases them as it settles, so it never holds some while
+ * waiting for others (no deadlock). An item whose lock is held leaves the ready queue (no
+ * head-of-line blocking) and waits on that one lock; when the lock is released, the first-ranked
+ * item waiting on it goes back among the ready ones (the lock is "offered" to it). If that item
+ * leaves the ready queue again without taking the lock (another of its locks is held), the lock
+ * goes to the next one, so a free lock always has its first-ranked waiter among the ready items.
+ * Each release puts back one item per lock, not all of them: nothing is scanned again in vain.
+ */
+class LockTable {
+    before;
+    /** Each item's lock names, each once. */
+    locksOf;
+    holders = new Map();
+    waiters = new Map();
+    /** For a free lock with waiters: the waiter put back among the ready items for it. */
+    offered = new Map();
+    waiting = 0;
+    /** `before(a, b)`: whether item a ranks before item b among ready items. */
+    constructor(total, locks, before) {
+        this.before = before;
+        this.locksOf = Array.from({ length: total }, (_, index) => lockNames(index, locks[index]));
+    }
+    /** How many items are set aside, waiting on a lock. */
+    get setAsideCount() {
+        return this.waiting;
+    }
+    /** A lock of the item that another item holds now, if any. */
+    heldLockOf(index) {
+        for (const lock of this.locksOf[index]) {
+            if (this.holders.has(lock))
+                return lock;
+        }
+        return undefined;
+    }
+    /** Sets a ready item aside until `lock` is released; `requeue` puts items back as ready. */
+    setAside(index, lock, requeue) {
+        let waiters = this.waiters.get(lock);
+        if (waiters === undefined) {
+            waiters = new RankHeap(this.before);
+            this.waiters.set(lock, waiters);
+        }
+        waiters.push(index);
+        this.waiting++;
+        this.left(index, requeue);
+    }
+    /** The item starts: it holds all its locks until release. */
+    take(index) {
+        for (const lock of this.locksOf[index]) {
+            this.holders.set(lock, index);
+            this.offered.delete(lock);
+        }
+    }
+    /** The item settled: its locks are free, and each goes to the first item waiting on it. */
+    release(index, requeue) {
+        for (const lock of this.locksOf[index]) {
+            this.holders.delete(lock);
+            this.offer(lock, requeue);
+        }
+    }
+    /** The item left the ready queue without taking its locks: a free lock offered to it moves on. */
+    left(index, requeue) {
+        for (const lock of this.locksOf[index]) {
+            if (this.offered.get(lock) !== index)
+                continue;
+            this.offered.delete(lock);
+            if (!this.holders.has(lock))
+                this.offer(lock, requeue);
+        }
+    }
+    /** Puts the first item waiting on a free lock back among the ready ones. */
+    offer(lock, requeue) {
+        const next = this.waiters.get(lock)?.pop();
+        if (next === undefined)
+            return;
+        this.waiting--;
+        this.offered.set(lock, next);
+        requeue(next);
+    }
+}
+/**
+ * An item's lock names, each once. Throws a TypeError for anything but a list of non-empty
+ * strings: the inputs refuse such values first, with a message for the user.
+ */
+function lockNames(index, names) {
+    if (names === undefined)
+        return [];
+    const valid = Array.isArray(names) && names.every(name => typeof name === 'string' && name.length > 0);
+    if (!valid) {
+        throw new TypeError(`Expected \`locks\` of item ${index + 1} to be a list of non-empty names, got ${JSON.stringify(names)}`);
+    }
+    return names.length > 1 ? [...new Set(names)] : names;
+}
+
+;// CONCATENATED MODULE: ./src/exec/slot-pool.ts
+/**
+ * Worker slots 1..concurrency not in use. A task takes the lowest free ones, as GNU parallel
+ * gives the lowest free job slot, and several when it holds more than one (not necessarily
+ * adjacent: waiting for a run of adjacent slots would leave free ones idle).
+ */
+class SlotPool {
+    /** Descending, so pop() gives the lowest. */
+    free;
+    constructor(concurrency) {
+        this.free = Array.from({ length: concurrency }, (_, i) => concurrency - i);
+    }
+    /** How many slots are free. */
+    get available() {
+        return this.free.length;
+    }
+    /** Takes the `count` lowest free slots, lowest first; the caller checked that enough are free. */
+    take(count) {
+        const slots = new Array(count);
+        for (let i = 0; i < count; i++)
+            slots[i] = this.free.pop();
+        return slots;
+    }
+    /** Gives slots back. */
+    release(slots) {
+        for (const slot of slots) {
+            let at = this.free.length;
+            while (at > 0 && this.free[at - 1] < slot)
+                at--;
+            this.free.splice(at, 0, slot);
+        }
+    }
+}
+/**
+ * How many slots each of `total` items holds (1 unless given). Throws a TypeError for a count that
+ * is not a whole number from 1 to `concurrency`: the inputs refuse such values first, with a
+ * message for the user, so one reaching the scheduler is a bug. Items settled before the run are
+ * not checked: they never start, and the concurrency counts only the slots of what runs.
+ */
+function slotCounts(total, concurrency, slots, settledBefore) {
+    if (slots === undefined)
+        return () => 1;
+    for (let index = 0; index < total; index++) {
+        if (settledBefore?.has(index))
+            continue;
+        const count = slots[index] ?? 1;
+        if (!Number.isSafeInteger(count) || count < 1 || count > concurrency) {
+            throw new TypeError(`Expected \`slots\` of item ${index + 1} to be a whole number from 1 to ${concurrency}, got ${String(count)}`);
+        }
+    }
+    return index => slots[index] ?? 1;
+}
+
+;// CONCATENATED MODULE: ./src/exec/start-rules.ts
+
+
+/**
+ * Which ready item starts next, and when: the first in rank order whose locks are all free, once
+ * enough slots are free for it and the gate admits one more task. An item whose lock is held is
+ * set aside (the ones after it may start); the first one that needs more slots than are free
+ * waits, and nothing ranked after it starts until it fits, so small tasks cannot keep taking the
+ * slots it needs. Without slots, locks or a gate each start costs what a plain worker pool's
+ * does: nothing is scanned.
+ */
+class StartRules {
+    ready;
+    options;
+    isQueued;
+    retryStart;
+    pool;
+    slotsOf;
+    locks;
+    requeue = (index) => this.ready.putBack(index);
+    retry;
+    slotsWanted = 0;
+    gateRefused = false;
+    told = { onLocks: 0, onSlots: 0, onGate: false };
+    /** Throws a TypeError for slots or locks the scheduler cannot take (slotCounts, LockTable). */
+    constructor(total, ready, options, 
+    /** Whether the item is still to start (not skipped by a halt meanwhile). */
+    isQueued, 
+    /** Called when the gate may admit again, to try once more. */
+    retryStart) {
+        this.ready = ready;
+        this.options = options;
+        this.isQueued = isQueued;
+        this.retryStart = retryStart;
+        this.pool = new SlotPool(options.concurrency);
+        this.slotsOf = slotCounts(total, options.concurrency, options.slots, options.settledBefore);
+        this.locks =
+            options.locks === undefined ? undefined : new LockTable(total, options.locks, ready.before);
+    }
+    /**
+     * Takes the next item that may start now out of the ready queue, with its slots and locks;
+     * undefined when none may start yet. With nothing running the gate is not asked, so a run
+     * never waits for ever.
+     */
+    next(running) {
+        this.slotsWanted = 0;
+        this.gateRefused = false;
+        for (;;) {
+            const index = this.ready.peek();
+            if (index === undefined)
+                return undefined;
+            if (!this.isQueued(index)) {
+                this.ready.pop();
+                this.locks?.left(index, this.requeue);
+                continue;
+            }
+            const held = this.locks?.heldLockOf(index);
+            if (held !== undefined) {
+                this.ready.pop();
+                this.locks?.setAside(index, held, this.requeue);
+                continue;
+            }
+            const wanted = this.slotsOf(index);
+            if (wanted > this.pool.available) {
+                this.slotsWanted = wanted;
+                return undefined;
+            }
+            if (running > 0 && this.options.gate !== undefined && !this.options.gate.admits()) {
+                this.gateRefused = true;
+                this.retryLater(this.options.gate.retryMs);
+                return undefined;
+            }
+            this.ready.pop();
+            this.locks?.take(index);
+            return { index, slots: this.pool.take(wanted) };
+        }
+    }
+    /** A task settled: its slots and locks are free again. */
+    release(index, slots) {
+        this.pool.release(slots);
+        this.locks?.release(index, this.requeue);
+    }
+    /**
+     * Tells onWaiting what ready items wait on, when that changed since it was last told: after a
+     * halt, nothing. Waiting for one free worker is not waiting for slots (the queue says that).
+     */
+    tellWaiting(halted) {
+        const onLocks = halted ? 0 : (this.locks?.setAsideCount ?? 0);
+        const onSlots = !halted && this.slotsWanted > 1 ? this.slotsWanted : 0;
+        const onGate = !halted && this.gateRefused;
+        const told = this.told;
+        if (told.onLocks === onLocks && told.onSlots === onSlots && told.onGate === onGate)
+            return;
+        this.told = { onLocks, onSlots, onGate };
+        this.options.onWaiting?.(this.told);
+    }
+    /** Clears the gate's retry timer: the run halted or finished. */
+    stop() {
+        clearTimeout(this.retry);
+        this.retry = undefined;
+    }
+    /** Asks again `ms` from now, unless a retry is already due. */
+    retryLater(ms) {
+        if (this.retry !== undefined)
+            return;
+        this.retry = setTimeout(() => {
+            this.retry = undefined;
+            this.retryStart();
+        }, ms);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/exec/scheduler.ts
+
+
 
 
 
@@ -48012,20 +48795,24 @@ function listed(parts) {
  * report other than success, or a throw) never affects the others, except the items that need
  * it, which are skipped once all their needs have settled, the reason naming each need that did
  * not succeed. Items start as soon as their needs have succeeded and a slot is free, highest
- * priority first, then in input order. Halting starts nothing more: every item not yet
- * started settles as `skipped` at once, so no promise is left waiting; running tasks see their
- * signal aborted unless the halt drains. Items in `settledBefore` settle first and never run.
+ * priority first, then in input order; an item holds its `slots`, and one whose `locks` another
+ * running item holds waits aside while the ones after it start (see StartRules). Halting starts
+ * nothing more: every item not yet started settles as `skipped` at once, so no promise is left
+ * waiting; running tasks see their signal aborted unless the halt drains. Items in
+ * `settledBefore` settle first and never run. Throws a TypeError for slots or locks it cannot
+ * take (the inputs refuse them first, with a message for the user).
  */
 async function runTasks(items, task, options) {
     const concurrency = options.concurrency;
     if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
         throw new TypeError('Expected `concurrency` to be a number from 1 and up');
     }
+    const scheduler = new Scheduler(items, task, options);
     if (items.length === 0)
         return { outcomes: [], halt: undefined };
-    return new Scheduler(items, task, options).run();
+    return scheduler.run();
 }
-/** One run of runTasks: the ready queue, the free slots, the needs and each item's outcome. */
+/** One run of runTasks: the ready queue, the start rules, the needs and each item's outcome. */
 class Scheduler {
     items;
     task;
@@ -48035,9 +48822,9 @@ class Scheduler {
     states;
     needs;
     ready;
-    slots;
+    starts;
     stop = new AbortController();
-    tally = { succeeded: 0, failed: 0 };
+    tally = new RunTally();
     pushReady = (index) => {
         // Only a waiting item is queued: one settled already (before the run, say) never starts.
         if (this.states.queue(index))
@@ -48077,7 +48864,15 @@ class Scheduler {
         this.needs = new Needs(this.total, options.needs);
         const priorities = options.priorities;
         this.ready = new ReadyQueue(index => priorities?.[index] ?? 0);
-        this.slots = new FreeSlots(options.concurrency);
+        const isQueued = (index) => this.states.is(index, ItemState.Queued);
+        this.starts = new StartRules(this.total, this.ready, options, isQueued, () => {
+            try {
+                this.launch();
+            }
+            catch (error) {
+                this.breakRun(error);
+            }
+        });
     }
     /** Starts the policies and the first tasks, and resolves once every item has settled. */
     async run() {
@@ -48102,6 +48897,7 @@ class Scheduler {
         finally {
             for (const stopPolicy of stops)
                 stopPolicy();
+            this.starts.stop();
         }
         return { outcomes: this.outcomes, halt: this.halt };
     }
@@ -48119,62 +48915,47 @@ class Scheduler {
         for (const outcome of known)
             this.announce(outcome);
     }
-    /** Starts ready items while slots are free and the run has not halted. */
+    /** Starts ready items while the start rules let them and the run has not halted. */
     launch() {
-        while (this.halt === undefined && this.running < this.options.concurrency) {
-            const index = this.ready.pop();
-            if (index === undefined)
+        while (this.halt === undefined) {
+            const start = this.starts.next(this.running);
+            if (start === undefined)
                 break;
-            // Only a queued item starts: one settled while queued (skipped by a halt) stays as it is.
-            if (!this.states.start(index))
-                continue;
+            const { index, slots } = start;
+            this.states.start(index);
             this.running++;
-            const slot = this.slots.take();
-            this.options.onStart?.(index, slot);
-            this.runOne(index, slot).catch(this.breakRun);
+            this.options.onStart?.(index, slots[0], slots);
+            this.runOne(index, slots).catch(this.breakRun);
         }
+        this.starts.tellWaiting(this.halt !== undefined);
         // Nothing running and nothing ready, yet items left: they wait on each other in a cycle.
         // Callers check for cycles first; this only keeps the promise from hanging if one slips by.
         if (this.running === 0 && this.settledCount < this.total && this.halt === undefined) {
             this.settleRest('its needs wait on each other in a cycle');
         }
     }
-    /** Runs one task in its slot, settles it, asks the policies, and starts what can start next. */
-    async runOne(index, slot) {
+    /** Runs one task in its slots, settles it, asks the policies, and starts what can start next. */
+    async runOne(index, slots) {
+        const slot = slots[0];
         let outcome;
         try {
             const report = await this.task(this.items[index], {
                 index,
                 slot,
+                slots,
                 signal: this.stop.signal
             });
-            outcome = { index, status: report.status, value: report.value, slot };
+            outcome = { index, status: report.status, value: report.value, slot, slots };
         }
         catch (error) {
-            outcome = { index, status: TaskStatus.Failure, error, slot };
+            outcome = { index, status: TaskStatus.Failure, error, slot, slots };
         }
         this.running--;
-        this.slots.release(slot);
-        this.count(outcome.status);
+        this.starts.release(index, slots);
+        this.tally.count(outcome.status);
         this.settle(outcome);
         this.askPolicies(outcome.status, index);
         this.launch();
-    }
-    /** Adds a task that ran to the tally the halt policies read. */
-    count(status) {
-        switch (status) {
-            case TaskStatus.Success:
-                this.tally.succeeded++;
-                return;
-            case TaskStatus.Failure:
-            case TaskStatus.TimedOut:
-            case TaskStatus.Cancelled:
-                this.tally.failed++;
-                return;
-            case TaskStatus.Skipped:
-            case TaskStatus.Reused:
-                return;
-        }
     }
     /** Halts on the first policy that asks to, as long as the run has not halted yet. */
     askPolicies(status, index) {
@@ -48222,7 +49003,9 @@ class Scheduler {
         if (mode === HaltMode.Cancel && !this.stop.signal.aborted)
             this.stop.abort(this.halt);
         // Nothing more starts: everything not started is skipped now, so no promise is left waiting.
+        this.starts.stop();
         this.settleRest(`not started: ${this.halt.message}`);
+        this.starts.tellWaiting(true);
     }
     /**
      * Settles every item not started and not settled yet as skipped: for the reason given, or, when
@@ -48602,6 +49385,7 @@ class Cancellation {
 
 
 
+
 /**
  * The halt policies the execution settings ask for, in the order the scheduler asks them;
  * `batchSizes` when the tasks are batches, whose halts then say how many items they held.
@@ -48659,6 +49443,8 @@ function describeLimits(settings, maxFailures, batches = false) {
     }
     if (settings.retries > 0)
         parts.push(`retries: ${settings.retries}`);
+    if (settings.memfree !== undefined)
+        parts.push(`memfree: ${formatBytes(settings.memfree)}`);
     return parts.join(', ');
 }
 /** Why the run halted, for the report: after one failure, which task (or batch) it was. */
@@ -48674,6 +49460,45 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
         return `fail-fast after ${what} ${STATUS_WORDS[firstFailure.status]}`;
     }
     return halt.message;
+}
+
+;// CONCATENATED MODULE: ./src/exec/memory-gate.ts
+/** How long tasks refused for memory wait before it is read again, unless a task ends first. */
+const MEMORY_RETRY_MS = 500;
+/**
+ * `memfree` as a start gate: one more task may start only while the available memory is at least
+ * `memfree`, read afresh each time it is asked (memory changes by the millisecond, so a cached
+ * figure would be stale by the next start). Keeps the last reading for the progress line.
+ */
+class MemoryGate {
+    memfree;
+    retryMs;
+    read;
+    onFirstWait;
+    lastAvailable;
+    waited = false;
+    constructor(options) {
+        this.memfree = options.memfree;
+        this.read = options.read;
+        this.onFirstWait = options.onFirstWait;
+        this.retryMs = options.retryMs ?? MEMORY_RETRY_MS;
+    }
+    /** Whether the memory available now is at least `memfree`. */
+    admits() {
+        const { available } = this.read();
+        this.lastAvailable = available;
+        if (available >= this.memfree)
+            return true;
+        if (!this.waited) {
+            this.waited = true;
+            this.onFirstWait?.(available);
+        }
+        return false;
+    }
+    /** The bytes available at the last reading, or undefined before the first. */
+    get available() {
+        return this.lastAvailable;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/exec/step-files.ts
@@ -48774,10 +49599,11 @@ function applyFile(name, path, target) {
 
 ;// CONCATENATED MODULE: ./src/log/progress.ts
 
+
 /**
  * One progress line: done/total of the tasks that run (under batches, of the batches and then of
  * their items), failures, running, elapsed and an estimate of the time left from the pace so far
- * (omitted until something has finished).
+ * (omitted until something has finished), then what ready tasks wait on, if anything.
  */
 function progressLine(state) {
     const { done, total, failed, running, elapsedMs, reused = 0, items } = state;
@@ -48788,7 +49614,35 @@ function progressLine(state) {
         : `${done}/${total} ${total === 1 ? 'batch' : 'batches'} done (${items.done}/${items.total} items` +
             `${reused > 0 ? `; ${reused} more ${reused === 1 ? 'item' : 'items'} reused` : ''})`;
     return (`Progress: ${progress}, ${failed} not succeeded, ${running} running, ` +
-        `${formatDuration(elapsedMs)} elapsed${estimate}`);
+        `${formatDuration(elapsedMs)} elapsed${estimate}${waitingClause(state)}`);
+}
+/**
+ * What ready tasks wait on besides a free worker, each only when it holds them back:
+ * `; waiting: 2 tasks on locks, the next task for 3 free slots, for memory (1.2 GiB available,
+ * memfree is 2 GiB)`; '' when nothing does.
+ */
+function waitingClause({ waiting, memory }) {
+    if (waiting === undefined)
+        return '';
+    const { onLocks, onSlots, onGate } = waiting;
+    const reasons = [];
+    if (onLocks > 0)
+        reasons.push(onLocks === 1 ? '1 task on a lock' : `${onLocks} tasks on locks`);
+    if (onSlots > 0) {
+        reasons.push(`the next task for ${onSlots} free ${onSlots === 1 ? 'slot' : 'slots'}`);
+    }
+    if (onGate)
+        reasons.push(`for memory${memorySaid(memory)}`);
+    return reasons.length === 0 ? '' : `; waiting: ${reasons.join(', ')}`;
+}
+/** ` (1.2 GiB available, memfree is 2 GiB)`, without what is not known. */
+function memorySaid(memory) {
+    if (memory === undefined)
+        return '';
+    const limit = `memfree is ${formatBytes(memory.memfree)}`;
+    if (memory.available === undefined)
+        return ` (${limit})`;
+    return ` (${formatBytes(memory.available)} available, ${limit})`;
 }
 /**
  * Prints a progress line every `intervalMs` while a run goes on; returns the function that stops
@@ -48817,6 +49671,7 @@ class Progress {
     total;
     reused;
     batchSizes;
+    memory;
     /** When the run's tasks began: the progress line's and the report's clock. */
     startedAt = Date.now();
     done = 0;
@@ -48824,16 +49679,20 @@ class Progress {
     running = 0;
     /** Items of the batches done, under `batch-size`. */
     itemsDone = 0;
+    /** What ready tasks wait on besides free workers, as the scheduler last said. */
+    waiting;
     /** Stops the progress lines. */
     stop;
     /**
      * `total` counts every task, `reused` those of them settled before the run; `batchSizes` under
-     * `batch-size`: each task's items, by its index (a reused item is a task of one).
+     * `batch-size`: each task's items, by its index (a reused item is a task of one); `memory`
+     * under `memfree`, read as each line is printed.
      */
-    constructor(total, reused = 0, batchSizes) {
+    constructor(total, reused = 0, batchSizes, memory) {
         this.total = total;
         this.reused = reused;
         this.batchSizes = batchSizes;
+        this.memory = memory;
         this.stop = startProgress(PROGRESS_INTERVAL_MS, () => this.state(), info);
     }
     /** What the progress line says now. */
@@ -48845,8 +49704,18 @@ class Progress {
             running: this.running,
             elapsedMs: Date.now() - this.startedAt,
             reused: this.reused,
-            ...(this.batchSizes === undefined ? {} : { items: this.itemCounts(this.batchSizes) })
+            ...(this.batchSizes === undefined ? {} : { items: this.itemCounts(this.batchSizes) }),
+            ...(this.waiting === undefined ? {} : { waiting: this.waiting }),
+            ...(this.memory === undefined ? {} : { memory: this.memoryNow(this.memory) })
         };
+    }
+    /** Keeps what ready tasks wait on (locks, slots, free memory) for the next progress line. */
+    waitingOn(waiting) {
+        this.waiting = waiting;
+    }
+    /** The memory figures as they are now (the gate's last reading changes as tasks start). */
+    memoryNow(memory) {
+        return { memfree: memory.memfree, available: memory.available };
     }
     /** Items done of the items that run (every item but the reused ones). */
     itemCounts(sizes) {
@@ -48925,6 +49794,8 @@ function skippedLine(index, item, reason) {
 
 
 
+
+
 /**
  * What a run sets up around its tasks and takes down after them: the task log (and our lines
  * routed through it), the job log, progress lines, the launchers, the stopping of what tasks
@@ -48939,6 +49810,8 @@ class RunResources {
     jobLog;
     progress;
     stepFiles;
+    /** What decides, beyond free workers and locks, whether a task may start now (`memfree`). */
+    gate;
     logFinished = false;
     // On cancellation, what finished tasks left is stopped at once, alongside the running tasks.
     stopLeftoversNow = () => {
@@ -48955,7 +49828,8 @@ class RunResources {
         // From here on every line of ours goes through the task log, between tasks' output.
         routeLog(text => this.log.own(text));
         const batchSizes = plan.batches && plan.prepared.map(unit => unit.batch?.members.length ?? 1);
-        this.progress = new Progress(total, plan.reused?.size ?? 0, batchSizes);
+        this.gate = memoryGate(settings.memfree);
+        this.progress = new Progress(total, plan.reused?.size ?? 0, batchSizes, this.gate);
         this.stepFiles = new StepFiles(stepFileTargets(process.env));
         const launchers = sharedLaunchers();
         launchers.expect(total, workers);
@@ -49006,6 +49880,23 @@ class RunResources {
         }, warning);
     }
 }
+/**
+ * Under `memfree`, the gate that holds starts back while too little memory is available; the
+ * first time it does, one line says so with the figures.
+ */
+function memoryGate(memfree) {
+    const memory = systemMemory();
+    // Where memory is not read, the inputs said so in a notice and left memfree out.
+    if (memfree === undefined || 'unsupported' in memory)
+        return undefined;
+    return new MemoryGate({
+        memfree,
+        read: memory.read,
+        onFirstWait: available => {
+            info(`Waiting for memory: ${formatBytes(available)} available, memfree is ${formatBytes(memfree)}.`);
+        }
+    });
+}
 /** Under `batch-size`, each batch's title in the log, by the index of its first item. */
 function batchTitles(plan) {
     const titles = new Map();
@@ -49042,9 +49933,9 @@ function notifyAll(observers) {
     const starting = observers.filter(observer => observer.started !== undefined);
     const settling = observers.filter(observer => observer.settled !== undefined);
     return {
-        onStart: (index, slot) => {
+        onStart: (index, slot, slots) => {
             for (const observer of starting)
-                observer.started?.(index, slot);
+                observer.started?.(index, slot, slots);
         },
         onSettled: outcome => {
             for (const observer of settling)
@@ -49083,8 +49974,11 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     const { prepared } = units;
     const total = prepared.length;
     const settledBefore = reusedReports(prepared, units.reused);
-    // Reused tasks take no worker; a run of reused tasks only still has one to report.
-    const workers = Math.min(settings.maxWorkers, Math.max(1, total - settledBefore.size));
+    // Reused tasks take no worker; a run of reused tasks only still has one to report. A task
+    // holds its `slots` workers, so no more workers than the slots of what runs are ever busy.
+    const slots = prepared.map(unit => unit.slots ?? 1);
+    const slotsToRun = slots.reduce((sum, count, index) => (settledBefore.has(index) ? sum : sum + count), 0);
+    const workers = Math.min(settings.maxWorkers, Math.max(1, slotsToRun));
     // A percentage is of the tasks that run: reused ones cannot fail; under batch-size, of batches.
     const base = plan.batches?.length ?? failureBase(total, settledBefore.size, plan.shard?.itemCount);
     const maxFailures = failureLimit(settings.failFast, base);
@@ -49102,6 +49996,12 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
             policies: haltPolicies(settings, maxFailures, cancellation, batchSizes(units)),
             needs: units.needs,
             priorities: units.priorities,
+            slots,
+            locks: prepared.some(unit => unit.locks !== undefined)
+                ? prepared.map(unit => unit.locks ?? [])
+                : undefined,
+            gate: resources.gate,
+            onWaiting: waiting => resources.progress.waitingOn(waiting),
             name: index => itemLabel(prepared[index].item, 60),
             settledBefore,
             ...notifyAll(watching)
@@ -49825,6 +50725,7 @@ function recordRun(memory, report, keys, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/run/run-step.ts
+
 
 
 
