@@ -42,7 +42,7 @@ onLinux('memfree through the bundled action', () => {
       items: 'a\nb\nc',
       command: TIMED(1),
       'max-workers': '3',
-      memfree: '1M'
+      memfree: '1.2M'
     })
     expect(run.code).toBe(0)
     const spans = times(run.dir, 3)
@@ -50,7 +50,7 @@ onLinux('memfree through the bundled action', () => {
     const lastStart = spans.reduce((most, [start]) => (start > most ? start : most), 0n)
     for (const [, end] of spans) expect(lastStart).toBeLessThan(end)
     expect(run.log).toContain(
-      'Running 3 items on 3 workers with bash (fail-fast: off, timeout: none, memfree: 1 MiB).'
+      'Running 3 items on 3 workers with bash (fail-fast: off, timeout: none, memfree: 1.2 MiB).'
     )
     expect(run.log).not.toContain('Waiting for memory')
   }, 60_000)
