@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { formatBytes } from '../../src/system/memory.js'
 import { runAction } from '../helpers/action.js'
 
@@ -36,13 +39,41 @@ function memTotalKiB(): number {
 
 const onLinux = process.platform === 'linux' ? describe : describe.skip
 
+/** A step of a workflow job, as far as these tests read it. */
+interface Step {
+  id?: string
+  run?: string
+  with?: Record<string, string | number>
+}
+
+/** The CI workflow's memfree steps: the one that sizes memfree, the action's, and the check. */
+function ciMemfreeSteps(): [Step, Step, Step] {
+  const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as {
+    jobs: { action: { steps: Step[] } }
+  }
+  const { steps } = workflow.jobs.action
+  const at = steps.findIndex(step => step.id === 'memory')
+  return steps.slice(at, at + 3) as [Step, Step, Step]
+}
+
+/** Runs a step's bash script in `cwd` with `env` added; its exit code and its output file. */
+function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv = {}): [number, string] {
+  const output = join(cwd, 'step-output')
+  const run = spawnSync('bash', ['-e', '-c', step.run as string], {
+    cwd,
+    env: { ...process.env, GITHUB_OUTPUT: output, ...env },
+    encoding: 'utf8'
+  })
+  return [run.status ?? -1, existsSync(output) ? readFileSync(output, 'utf8') : '']
+}
+
 onLinux('memfree through the bundled action', () => {
   it('lets tasks overlap while the memory asked for is available', async () => {
     const run = await runAction({
       items: 'a\nb\nc',
       command: TIMED(1),
       'max-workers': '3',
-      memfree: '1M'
+      memfree: '1.2M'
     })
     expect(run.code).toBe(0)
     const spans = times(run.dir, 3)
@@ -50,7 +81,7 @@ onLinux('memfree through the bundled action', () => {
     const lastStart = spans.reduce((most, [start]) => (start > most ? start : most), 0n)
     for (const [, end] of spans) expect(lastStart).toBeLessThan(end)
     expect(run.log).toContain(
-      'Running 3 items on 3 workers with bash (fail-fast: off, timeout: none, memfree: 1 MiB).'
+      'Running 3 items on 3 workers with bash (fail-fast: off, timeout: none, memfree: 1.2 MiB).'
     )
     expect(run.log).not.toContain('Waiting for memory')
   }, 60_000)
@@ -131,5 +162,30 @@ onLinux('memfree through the bundled action', () => {
         'in 1024s).'
     )
     expect(existsSync(join(run.dir, 'ran'))).toBe(false)
+  }, 60_000)
+
+  it("CI's memfree check passes as Linux runs it, and fails when tasks overlap", async () => {
+    const [memory, action, check] = ciMemfreeSteps()
+    const [sized, output] = runStep(memory, mkdtempSync(join(tmpdir(), 'ci-memory-')))
+    expect(sized).toBe(0)
+    const memfree = /^memfree=(\d+K)$/m.exec(output)?.[1] as string
+    expect(memfree).toBe(`${memTotalKiB() - 1024}K`)
+    const inputs = Object.fromEntries(
+      Object.entries(action.with ?? {}).map(([name, value]) => [name, String(value)])
+    )
+    expect(inputs.memfree).toBe('${{ steps.memory.outputs.memfree }}')
+    const held = await runAction({ ...inputs, memfree })
+    const checked = (dir: string, os: string, succeeded = '2'): number =>
+      runStep(check, dir, { SUCCEEDED: succeeded, RUNNER_OS: os })[0]
+    expect(checked(held.dir, 'Linux')).toBe(0)
+    expect(checked(held.dir, 'macOS')).not.toBe(0)
+    expect(checked(held.dir, 'Linux', '1')).not.toBe(0)
+    // As on macOS, where memfree is not applied: both at once, which only macOS's check takes.
+    const unlimited = { ...inputs }
+    delete unlimited.memfree
+    const overlapped = await runAction(unlimited)
+    expect(checked(overlapped.dir, 'macOS')).toBe(0)
+    expect(checked(overlapped.dir, 'Linux')).not.toBe(0)
+    expect(checked(overlapped.dir, 'Windows')).not.toBe(0)
   }, 60_000)
 })

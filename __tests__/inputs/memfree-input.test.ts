@@ -27,8 +27,14 @@ describe('parseSize', () => {
     ['1TiB', TiB],
     [' 2 G ', 2 * GiB],
     ['2 GiB', 2 * GiB],
-    ['0.001K', 1],
-    ['1.0000001K', 1024]
+    // Rounded up to a whole byte: the limit is never below the size written.
+    ['1.2G', 1_288_490_189],
+    ['0.001K', 2],
+    ['0.0001K', 1],
+    ['1.0000001K', 1025],
+    ['8191.999999999999T', 9_007_199_254_740_991],
+    // Read from the digits as written: a double's product is one byte below the size.
+    ['7590.23T', 8_345_546_142_494_229]
   ])('%p is %p bytes', (value, bytes) => {
     expect(parseSize(value)).toBe(bytes)
   })
@@ -43,7 +49,9 @@ describe('parseSize', () => {
     '0',
     '0G',
     '0.0M',
-    '0.0001K',
+    '0.000G',
+    '8192T',
+    '8191.9999999999999T',
     '-1G',
     '-512M',
     '2X',
@@ -73,35 +81,66 @@ describe('parseSize over random spellings', () => {
   }
   const pick = <T>(values: readonly T[]): T => values[random(values.length)] as T
 
-  it('reads every size spelling as its number times 1024 per unit step, in any case', () => {
+  it('reads every size spelling as the fewest whole bytes not below it, or refuses it', () => {
     let accepted = 0
     let zero = 0
-    for (let run = 0; run < 3000; run++) {
+    let tooLarge = 0
+    let doubleWrong = 0
+    for (let run = 0; run < 5000; run++) {
       const [letter, power] = pick([
         ['k', 1],
         ['m', 2],
         ['g', 3],
         ['t', 4]
       ] as const)
-      // Now and then a zero, which is refused, and a fraction of a byte, which counts as zero.
-      const whole = random(10) === 0 ? 0 : random(2000)
-      const number = `${whole}${random(2) === 0 ? '' : `.${pick([random(1000), 0, '0001'])}`}`
+      // Now and then a zero, which is refused; from fractions of a byte to past 8 PiB.
+      const whole = random(10) === 0 ? '0' : String(random(10 ** (1 + random(5))))
+      const digits = random(3) === 0 ? '' : String(random(10 ** (1 + random(9))))
+      const fraction = digits.padStart(digits.length + random(4), '0')
+      const number = fraction === '' ? whole : `${whole}.${fraction}`
       const suffix = pick(['', 'b', 'ib'])
       const spelled = [...`${number}${pick(['', ' '])}${letter}${suffix}`]
         .map(char => (random(2) === 0 ? char.toUpperCase() : char))
         .join('')
-      const bytes = Math.floor(Number(number) * 1024 ** power)
-      if (bytes === 0) {
-        zero++
+      // The size written is scaled / 10^places bytes, exactly.
+      const scaled = BigInt(whole + fraction) * 1024n ** BigInt(power)
+      const places = 10n ** BigInt(fraction.length)
+      if (scaled === 0n || scaled > BigInt(Number.MAX_SAFE_INTEGER) * places) {
+        if (scaled === 0n) zero++
+        else tooLarge++
         expect(() => parseSize(spelled)).toThrow(`Invalid memfree '${spelled}'.`)
-      } else {
-        accepted++
-        expect(parseSize(spelled)).toBe(bytes)
+        continue
+      }
+      accepted++
+      const bytes = BigInt(parseSize(spelled) as number)
+      // Not below the size written, and one byte less would be.
+      expect(bytes * places).toBeGreaterThanOrEqual(scaled)
+      expect((bytes - 1n) * places).toBeLessThan(scaled)
+      if (Math.ceil(Number(number) * 1024 ** power) !== Number(bytes)) doubleWrong++
+    }
+    // 4,603 read, 182 zeros and 215 past 8 PiB refused with this seed; 41 of those read are
+    // sizes a double's product would put a byte below the size written.
+    expect(accepted).toBeGreaterThan(4400)
+    expect(zero).toBeGreaterThan(120)
+    expect(tooLarge).toBeGreaterThan(150)
+    expect(doubleWrong).toBeGreaterThan(30)
+  })
+
+  it('reads every one-decimal size in M or G back as written', () => {
+    let sizes = 0
+    for (const [letter, unit] of [
+      ['M', 'MiB'],
+      ['G', 'GiB']
+    ] as const) {
+      for (let whole = 1; whole < 1024; whole++) {
+        for (let tenth = 0; tenth < 10; tenth++) {
+          const bytes = parseSize(`${whole}.${tenth}${letter}`) as number
+          expect(formatBytes(bytes)).toBe(`${tenth === 0 ? whole : `${whole}.${tenth}`} ${unit}`)
+          sizes++
+        }
       }
     }
-    // 2,789 read and 211 zeros refused with this seed.
-    expect(accepted).toBeGreaterThan(2700)
-    expect(zero).toBeGreaterThan(150)
+    expect(sizes).toBe(20_460)
   })
 
   it('refuses, with its message, whatever is not a size, and reads nothing as less than a byte', () => {
@@ -179,6 +218,11 @@ describe('readMemfree', () => {
     const macOS: MemorySource = { unsupported: 'the reason' }
     expect(readMemfree('2G', macOS)).toBeUndefined()
     expect(printed).toEqual(["::notice::memfree '2G' is not applied here: the reason.\n"])
+    // Quoted as given, as every memfree message quotes it.
+    printed = []
+    expect(readMemfree(' 2G ', macOS)).toBeUndefined()
+    expect(printed).toEqual(["::notice::memfree ' 2G ' is not applied here: the reason.\n"])
+    expect(() => readMemfree(' 64G ', machine(8 * GiB))).toThrow("Invalid memfree ' 64G ': this")
     // Not set: nothing to say.
     printed = []
     expect(readMemfree('', macOS)).toBeUndefined()

@@ -6,6 +6,7 @@ import {
   TotalTimeout
 } from '../../src/exec/halt-policies.js'
 import { runTasks } from '../../src/exec/scheduler.js'
+import { parseSize } from '../../src/inputs/input-values.js'
 import { type ExecutionSettings } from '../../src/inputs/settings.js'
 import { LogMode } from '../../src/log/log-mode.js'
 import { HaltKind, HaltMode } from '../../src/model/halt.js'
@@ -122,6 +123,19 @@ describe('describeLimits', () => {
     expect(describeLimits(settings({ memfree: 1.5 * 1024 ** 3 }), undefined)).toBe(
       'fail-fast: off, timeout: none, memfree: 1.5 GiB'
     )
+  })
+
+  it('says memfree as it was written, to the tenth', () => {
+    for (const [written, said] of [
+      ['1.2G', '1.2 GiB'],
+      ['0.3G', '307.2 MiB'],
+      ['2.7M', '2.7 MiB']
+    ]) {
+      const memfree = parseSize(written as string)
+      expect(describeLimits(settings({ memfree }), undefined)).toBe(
+        `fail-fast: off, timeout: none, memfree: ${said}`
+      )
+    }
   })
 })
 

@@ -108,6 +108,8 @@ describe('systemMemory', () => {
 describe('formatBytes', () => {
   it.each([
     [0, '0 bytes'],
+    [1, '1 byte'],
+    [2, '2 bytes'],
     [1023, '1023 bytes'],
     [1024, '1 KiB'],
     [512 * 1024 ** 2, '512 MiB'],

@@ -171,21 +171,33 @@ export function parseBatchSize(value: string): BatchSize {
 }
 
 /** Powers of 1024 each size unit stands for, as GNU parallel's and docker's upper-case units. */
-const SIZE_UNITS: Record<string, number> = { k: 1, m: 2, g: 3, t: 4 }
+const SIZE_UNITS: Record<string, bigint> = { k: 1n, m: 2n, g: 3n, t: 4n }
 
 /**
  * Parses a size such as `512M`, `1.5G` or `2GiB` into bytes, counted in 1024s (K, M, G or T in
- * any case, optionally followed by B or iB); empty for none. A bare number, 0 or a bad unit is
- * refused, naming `input`.
+ * any case, optionally followed by B or iB); empty for none. A bare number, 0, a bad unit or more
+ * than Number.MAX_SAFE_INTEGER bytes is refused, naming `input`.
  */
 export function parseSize(value: string, input: string = Inputs.Memfree): number | undefined {
   const text = value.trim()
   if (text === '') return undefined
   const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([kmgt])(?:i?b)?$/i.exec(text)
-  const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()]
-  const bytes = match && unit ? Math.floor(Number(match[1]) * 1024 ** unit) : 0
-  if (bytes >= 1 && Number.isFinite(bytes)) return bytes
+  if (match) {
+    const [whole = '', fraction = ''] = (match[1] as string).split('.')
+    const bytes = exactBytes(whole, fraction, SIZE_UNITS[(match[2] as string).toLowerCase()] ?? 0n)
+    if (bytes >= 1n && bytes <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(bytes)
+  }
   throw new Error(
     `Invalid ${input} '${value}'. Expected a size such as 512M or 2G (K, M, G or T, counted in 1024s).`
   )
+}
+
+/**
+ * `whole.fraction` times 1024 to the `power`, rounded up to a whole byte: exact, so a limit is
+ * never below the size written (1.2G is 1,288,490,189 bytes, said back as 1.2 GiB).
+ */
+function exactBytes(whole: string, fraction: string, power: bigint): bigint {
+  const scale = 10n ** BigInt(fraction.length)
+  const scaled = BigInt(`0${whole}${fraction}`) * 1024n ** power
+  return (scaled + scale - 1n) / scale
 }

@@ -15,7 +15,7 @@ export function readMemfree(
   const bytes = parseSize(value, Inputs.Memfree)
   if (bytes === undefined) return undefined
   if ('unsupported' in source) {
-    core.notice(`${Inputs.Memfree} '${value.trim()}' is not applied here: ${source.unsupported}.`)
+    core.notice(`${Inputs.Memfree} '${value}' is not applied here: ${source.unsupported}.`)
     return undefined
   }
   const { total } = source.read()

@@ -62,9 +62,8 @@ function waitingClause({ waiting, memory }: ProgressState): string {
   const { onLocks, onSlots, onGate } = waiting
   const reasons: string[] = []
   if (onLocks > 0) reasons.push(onLocks === 1 ? '1 task on a lock' : `${onLocks} tasks on locks`)
-  if (onSlots > 0) {
-    reasons.push(`the next task for ${onSlots} free ${onSlots === 1 ? 'slot' : 'slots'}`)
-  }
+  // Never 1: a task that needs one slot waits for a worker, as any queued task does.
+  if (onSlots > 0) reasons.push(`the next task for ${onSlots} free slots`)
   if (onGate) reasons.push(`for memory${memorySaid(memory)}`)
   return reasons.length === 0 ? '' : `; waiting: ${reasons.join(', ')}`
 }

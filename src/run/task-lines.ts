@@ -33,7 +33,7 @@ export class Progress implements TaskObserver {
   /**
    * `total` counts every task, `reused` those of them settled before the run; `batchSizes` under
    * `batch-size`: each task's items, by its index (a reused item is a task of one); `memory`
-   * under `memfree`, read as each line is printed.
+   * under `memfree`: the gate, whose last reading (taken as a task asked to start) each line says.
    */
   constructor(
     private readonly total: number,

@@ -89,5 +89,5 @@ export function formatBytes(bytes: number): string {
   let unit = 0
   while (unit < UNITS.length - 1 && bytes >= 1024 ** (unit + 1)) unit++
   const value = Math.floor((bytes / 1024 ** unit) * 10) / 10
-  return `${value} ${UNITS[unit]}`
+  return value === 1 && unit === 0 ? '1 byte' : `${value} ${UNITS[unit]}`
 }
