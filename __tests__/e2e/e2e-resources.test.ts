@@ -190,7 +190,19 @@ describe('refusals through the bundle', () => {
         command: 'touch ran',
         'max-workers': '4'
       },
-      '::error::Invalid items: item 3 (api) has slots 0. Expected a whole number from 1 to 4.'
+      '::error::Invalid items: item 3 (api) has slots 0. Expected a whole number from 1 to 4. ' +
+        "An object item's 'slots' field is how many worker slots it holds: " +
+        'rename the field if it means something else.'
+    ],
+    [
+      {
+        matrix: 'os: [a]\ninclude:\n  - os: a\n    slots: 2',
+        command: 'touch ran',
+        'max-workers': '1'
+      },
+      '::error::Invalid matrix: item 1 (os=a, slots=2) has slots 2, more than max-workers (1). ' +
+        "Expected 1, as max-workers is 1. An object item's 'slots' field is how many worker " +
+        'slots it holds: rename the field if it means something else.'
     ]
   ])('refuses %p before any command runs', async (inputs, message) => {
     const done = await run(inputs)
