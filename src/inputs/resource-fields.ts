@@ -6,7 +6,7 @@ import { itemLabel, itemTextLabel } from '../model/labels.js'
 export interface Resources {
   /** Worker slots it holds, from 2 to max-workers; absent for 1. */
   slots?: number
-  /** Names of the resources it holds exclusively, each once, in the order given; absent for none. */
+  /** Names of the resources it holds exclusively, each once, in order given; absent for none. */
   locks?: string[]
 }
 

@@ -24,7 +24,7 @@ export interface TaskSpec {
   priority?: number
   /** Glob lines whose files decide whether it changed (`skip-passed: unchanged`). */
   sources?: string[]
-  /** How many of the `max-workers` slots it holds while it runs, 1 to max-workers (1 unless given). */
+  /** How many of the `max-workers` slots it holds while it runs, 1 to max-workers (default 1). */
   slots?: number
   /** Names of the resources it holds exclusively while it runs, each once; absent for none. */
   locks?: string[]
