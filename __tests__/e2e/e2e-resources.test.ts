@@ -190,7 +190,19 @@ describe('refusals through the bundle', () => {
         command: 'touch ran',
         'max-workers': '4'
       },
-      '::error::Invalid items: item 3 (api) has slots 0. Expected a whole number from 1 to 4.'
+      '::error::Invalid items: item 3 (api) has slots 0. Expected a whole number from 1 to 4. ' +
+        "An object item's 'slots' field is how many worker slots it holds: " +
+        'rename the field if it means something else.'
+    ],
+    [
+      {
+        matrix: 'os: [a]\ninclude:\n  - os: a\n    slots: 2',
+        command: 'touch ran',
+        'max-workers': '1'
+      },
+      '::error::Invalid matrix: item 1 (os=a, slots=2) has slots 2, more than max-workers (1). ' +
+        "Expected 1, as max-workers is 1. An object item's 'slots' field is how many worker " +
+        'slots it holds: rename the field if it means something else.'
     ]
   ])('refuses %p before any command runs', async (inputs, message) => {
     const done = await run(inputs)
@@ -215,5 +227,30 @@ describe('a dry run through the bundle', () => {
     expect(done.log).toMatch(/^#2 unit\n/m)
     expect(done.log).not.toMatch(/^::error::b/m)
     expect(existsSync(join(done.dir, 'ran'))).toBe(false)
+  })
+})
+
+describe('lock names in the log', () => {
+  // A lock name may come from an item: it reaches the log only inside the item's own text and the
+  // dry run's lines, escaped as item text is, so it can never start a workflow command.
+  const items = JSON.stringify([
+    { n: 1, locks: ['x\n::error::lock\u2028y', 'db'] },
+    { name: 'b', n: 2, locks: 'db' }
+  ])
+  const label = 'n=1, locks=["x\\n::error::lock�y","db"]'
+
+  it.each([
+    ['a run', 'false', [`::group::✅ #1 ${label}: succeeded in`]],
+    ['a dry run', 'true', [`#1 ${label}  (locks: x⏎::error::lock�y, db)`]]
+  ])('in %s: only in the item text and the dry run, escaped', async (_, dryRun, expected) => {
+    const done = await run({ items, command: 'echo {n}', 'dry-run': dryRun })
+    expect(done.code).toBe(0)
+    const lines = done.log.split('\n')
+    const naming = lines.filter(line => line.includes('::error::lock'))
+    expect(naming).toHaveLength(expected.length)
+    naming.forEach((line, index) => expect(line.startsWith(expected[index] as string)).toBe(true))
+    expect(lines.some(line => line.includes('\u2028') || line.startsWith('::error::lock'))).toBe(
+      false
+    )
   })
 })

@@ -160,7 +160,9 @@ describe("tasks' sources", () => {
   it('reads a string of lines or a list', async () => {
     const tasks = await parseTasks(
       'build:\n  run: make\n  sources: |\n    src/**\n    # not this\n    !src/**/*.md\n' +
-        'test:\n  run: make test\n  sources: [test/**, " Makefile "]\nlint: make lint\n'
+        'test:\n  run: make test\n  sources: [test/**, " Makefile "]\nlint: make lint\n',
+      'tasks',
+      4
     )
     expect(tasks.map(task => task.sources)).toEqual([
       ['src/**', '!src/**/*.md'],
@@ -212,6 +214,6 @@ describe("tasks' sources", () => {
       "Invalid tasks: task 'a': its sources contains a NUL character"
     ]
   ])('refuses %p', async (text, message) => {
-    await expect(parseTasks(text)).rejects.toThrow(message)
+    await expect(parseTasks(text, 'tasks', 4)).rejects.toThrow(message)
   })
 })

@@ -58,7 +58,7 @@ describe('no task silently vanishes', () => {
         const anchored = first === '*x' ? '&x a' : first
         const text = `${anchored.startsWith('?') ? anchored + '\n' : anchored}: echo 1\n${second}: echo 2\n`
         try {
-          const parsed = await parseTasks(text)
+          const parsed = await parseTasks(text, 'tasks', 4)
           expect(parsed).toHaveLength(2)
           expect(new Set(parsed.map(task => task.name)).size).toBe(2)
           tasks++

@@ -14,12 +14,21 @@ import { type ExecutionSettings } from '../../src/inputs/settings.js'
 
 const WHERE = "Invalid tasks: task 'e2e'"
 const SLOTS_MESSAGE =
-  /^Invalid tasks: task 'e2e' has slots (.+?)(, more than max-workers \(\d+\))?\. Expected a whole number from 1 to \d+\.$/
+  /^Invalid tasks: task 'e2e' has slots (.+?)(, more than max-workers \((\d+)\))?\. Expected (a whole number from 1 to ([2-9]|\d\d+)|1, as max-workers is 1)\.$/
 const LOCKS_MESSAGE =
   /^Invalid tasks: task 'e2e' has locks (.+)\. Expected a name or a list of names, such as db or \[db, port-5432\]\.$/
 // A refusal is one line a workflow command cannot start: no control character, separator or bidi control.
 // eslint-disable-next-line no-control-regex
 const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+// What an object item's refusal adds: its fields are its own data, and may mean something else.
+const ITEM_NOTES = {
+  slots:
+    "An object item's 'slots' field is how many worker slots it holds: " +
+    'rename the field if it means something else.',
+  locks:
+    "An object item's 'locks' field names the locks it holds while it runs: " +
+    'rename the field if it means something else.'
+}
 
 /** Values as JSON and YAML give them, with the ones most likely to be mistaken for slots or names. */
 const value = fc.oneof(
@@ -74,6 +83,8 @@ describe('slots and locks of any value', () => {
             }
           }).toThrow()
           expect(message).toMatch(SLOTS_MESSAGE)
+          // One number alone is said as itself, never as the range "from 1 to 1".
+          expect(message.endsWith(max === 1 ? 'as max-workers is 1.' : `to ${max}.`)).toBe(true)
           expect(message).not.toMatch(UNSHOWABLE)
         } else {
           seen.slotsTaken++
@@ -99,7 +110,7 @@ describe('slots and locks of any value', () => {
     for (const count of Object.values(seen)) expect(count).toBeGreaterThanOrEqual(100)
   })
 
-  it('gives an object item the same as a task given the same fields (500 items)', async () => {
+  it('gives an object item the same as a task given the same fields, a refusal saying what the item field is read as (500 items)', async () => {
     let refused = 0
     let held = 0
     let compared = 0
@@ -131,7 +142,10 @@ describe('slots and locks of any value', () => {
           }
           // JSON written as YAML reads back the same but for what JSON cannot hold (NaN, ±Infinity, -0).
           if (jsonCanHold(fields)) {
-            expect(fromItem).toEqual(fromTask)
+            if (typeof fromTask === 'string') {
+              const field = / has (slots|locks) /.exec(fromTask)?.[1] as 'slots' | 'locks'
+              expect(fromItem).toBe(`${fromTask} ${ITEM_NOTES[field]}`)
+            } else expect(fromItem).toEqual(fromTask)
             compared++
           }
           if (typeof fromItem === 'string') refused++
@@ -193,7 +207,9 @@ describe('object items through prepare', () => {
           } else {
             refusedRuns++
             expect(() => prepareRun(source, execution)).toThrow(
-              new RegExp(`^Invalid items: item ${bad + 1} \\(i${bad}\\) has (slots|locks) `)
+              new RegExp(
+                `^Invalid items: item ${bad + 1} \\(i${bad}\\) has (slots|locks) .* An object item's '\\1' field .*: rename the field if it means something else\\.$`
+              )
             )
           }
         }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { availableParallelism } from 'node:os'
 import { findCycle, parseTasks } from '../../src/inputs/tasks.js'
 
 describe('parseTasks', () => {
   it('reads commands and full task objects', async () => {
-    const tasks = await parseTasks(`
+    const tasks = await parseTasks(
+      `
 build: npm run build
 lint: npm run lint
 unit:
@@ -20,7 +20,10 @@ unit:
 e2e:
   run: npm run e2e
   needs: [build, unit]
-`)
+`,
+      'tasks',
+      4
+    )
     expect(tasks).toEqual([
       { name: 'build', run: 'npm run build', needs: [] },
       { name: 'lint', run: 'npm run lint', needs: [] },
@@ -70,7 +73,7 @@ e2e:
       'Invalid tasks: the needs form a cycle: a → c → b → a.'
     ]
   ])('refuses %p', async (text, message) => {
-    await expect(parseTasks(text)).rejects.toThrow(message)
+    await expect(parseTasks(text, 'tasks', 4)).rejects.toThrow(message)
   })
 })
 
@@ -119,13 +122,25 @@ describe('parseTasks: slots and locks', () => {
     )
   })
 
-  it('checks slots against what max-workers auto resolves to when not told', async () => {
-    const cpus = availableParallelism()
-    await expect(parseTasks(`a:\n  run: x\n  slots: ${cpus}`)).resolves.toHaveLength(1)
-    await expect(parseTasks(`a:\n  run: x\n  slots: ${cpus + 1}`)).rejects.toThrow(
-      `Invalid tasks: task 'a' has slots ${cpus + 1}, more than max-workers (${cpus}). ` +
-        `Expected a whole number from 1 to ${cpus}.`
+  it('says the one number max-workers 1 allows as itself', async () => {
+    await expect(parseTasks('a:\n  run: x\n  slots: 2', 'tasks', 1)).rejects.toThrow(
+      new Error(
+        "Invalid tasks: task 'a' has slots 2, more than max-workers (1). Expected 1, as max-workers is 1."
+      )
     )
+    await expect(parseTasks('a:\n  run: x\n  slots: 0', 'tasks', 1)).rejects.toThrow(
+      new Error("Invalid tasks: task 'a' has slots 0. Expected 1, as max-workers is 1.")
+    )
+    await expect(parseTasks('a:\n  run: x\n  slots: 1', 'tasks', 1)).resolves.toHaveLength(1)
+  })
+
+  it('is always told what max-workers resolved to, never guessing it', () => {
+    // A default here would be a second copy of max-workers' own, free to drift from it. A
+    // function's length counts its parameters up to the first with a default; tsc (run first by
+    // npm test) refuses a call without maxWorkers.
+    expect(parseTasks.length).toBe(3)
+    // @ts-expect-error maxWorkers has no default
+    expect(() => void parseTasks('a: x', 'tasks')).not.toThrow()
   })
 })
 
@@ -141,7 +156,7 @@ describe('parseTasks: task names from YAML keys', () => {
     ['x: &k "2"\n2: echo a\n*k : echo b', "the keys '2' and '*k' both name task '2'"],
     ['1e0: echo a\n"1":\n  run: echo b', "the keys '1e0' and '\"1\"' both name task '1'"]
   ])('refuses %p, naming both keys', async (text, message) => {
-    await expect(parseTasks(text)).rejects.toThrow(
+    await expect(parseTasks(text, 'tasks', 4)).rejects.toThrow(
       `Invalid tasks: ${message}. Expected each task name once.`
     )
   })
@@ -156,24 +171,32 @@ describe('parseTasks: task names from YAML keys', () => {
     ],
     ['a: echo a\na: echo b', 'Invalid tasks: Map keys must be unique at line 2, column 1. Expected']
   ])('refuses %p', async (text, message) => {
-    await expect(parseTasks(text)).rejects.toThrow(message)
+    await expect(parseTasks(text, 'tasks', 4)).rejects.toThrow(message)
   })
 
   // The YAML parser reports its own stack overflow as an error with a position.
   it('refuses YAML nested 5,000 levels deep with an error naming the input', async () => {
     const deep = 'a:\n  run: x\n  env: ' + '['.repeat(5000) + ']'.repeat(5000)
-    await expect(parseTasks(deep)).rejects.toThrow(/^Invalid tasks: .* at line 3, column \d+\./)
+    await expect(parseTasks(deep, 'tasks', 4)).rejects.toThrow(
+      /^Invalid tasks: .* at line 3, column \d+\./
+    )
   })
 
   it('resolves aliases to anchors in other tasks', async () => {
     const tasks = await parseTasks(
-      'a:\n  run: &cmd echo hi\n  env: &e {X: 1}\nb:\n  run: *cmd\n  env: *e\n'
+      'a:\n  run: &cmd echo hi\n  env: &e {X: 1}\nb:\n  run: *cmd\n  env: *e\n',
+      'tasks',
+      4
     )
     expect(tasks[1]).toEqual({ name: 'b', run: 'echo hi', needs: [], env: { X: '1' } })
   })
 
   it('keeps numbers and booleans as names, each task once', async () => {
-    const tasks = await parseTasks('1: echo a\n2.5: echo b\ntrue: echo c\n"x y": echo d')
+    const tasks = await parseTasks(
+      '1: echo a\n2.5: echo b\ntrue: echo c\n"x y": echo d',
+      'tasks',
+      4
+    )
     expect(tasks.map(task => task.name)).toEqual(['1', '2.5', 'true', 'x y'])
   })
 })

@@ -95,45 +95,63 @@ describe('slots and locks of object items', () => {
     expect(held(plan)).toEqual([[undefined, undefined]])
   })
 
+  // An item's fields are its own data: a refusal says what the field is read as.
+  const slotsNote =
+    "An object item's 'slots' field is how many worker slots it holds: " +
+    'rename the field if it means something else.'
+  const locksNote =
+    "An object item's 'locks' field names the locks it holds while it runs: " +
+    'rename the field if it means something else.'
+  const expectedLocks = 'Expected a name or a list of names, such as db or [db, port-5432].'
+
   it.each([
     [
       { items: '[{"name": "api", "slots": 5}]' },
-      'Invalid items: item 1 (api) has slots 5, more than max-workers (4). Expected a whole number from 1 to 4.'
+      'Invalid items: item 1 (api) has slots 5, more than max-workers (4). ' +
+        `Expected a whole number from 1 to 4. ${slotsNote}`
     ],
     [
       { items: '["a", "b", {"name": "api", "slots": 0}]' },
-      'Invalid items: item 3 (api) has slots 0. Expected a whole number from 1 to 4.'
+      `Invalid items: item 3 (api) has slots 0. Expected a whole number from 1 to 4. ${slotsNote}`
     ],
     [
       { items: '[{"slots": "2"}]' },
-      "Invalid items: item 1 (slots=2) has slots '2'. Expected a whole number from 1 to 4."
+      `Invalid items: item 1 (slots=2) has slots '2'. Expected a whole number from 1 to 4. ${slotsNote}`
     ],
     [
       { items: '[{"name": "x", "locks": {"a": 1}}]' },
-      'Invalid items: item 1 (x) has locks {"a":1}. Expected a name or a list of names, such as db or [db, port-5432].'
+      `Invalid items: item 1 (x) has locks {"a":1}. ${expectedLocks} ${locksNote}`
     ],
     [
       { items: '[{"name": "x", "locks": ["db", ""]}]' },
-      'Invalid items: item 1 (x) has locks ["db",""]. Expected a name or a list of names'
+      `Invalid items: item 1 (x) has locks ["db",""]. ${expectedLocks} ${locksNote}`
     ],
     [
       { matrix: 'os: [a]\ninclude:\n  - os: a\n    slots: 9' },
-      'Invalid matrix: item 1 (os=a, slots=9) has slots 9, more than max-workers (4).'
+      'Invalid matrix: item 1 (os=a, slots=9) has slots 9, more than max-workers (4). ' +
+        `Expected a whole number from 1 to 4. ${slotsNote}`
+    ],
+    [
+      { matrix: 'os: [a]\ninclude:\n  - os: a\n    locks: [db, null]' },
+      `Invalid matrix: item 1 (os=a, locks=["db",null]) has locks ["db",null]. ${expectedLocks} ${locksNote}`
     ]
-  ])('refuses %p, naming the item', async (inputs, message) => {
+  ])('refuses %p, naming the item and what its field is read as', async (inputs, message) => {
     await expect(planOf({ command: 'echo {}', 'max-workers': '4', ...inputs })).rejects.toThrow(
-      message
+      new Error(message)
     )
   })
 
-  it('names items-file as the input gives it', async () => {
+  it('names items-file as the input gives it, and the one number max-workers 1 allows', async () => {
     await expect(
       planOf(
         { 'items-file': 'list.json', command: 'echo {}', 'max-workers': '1' },
         { 'list.json': '[{"name": "a", "slots": 2}]' }
       )
     ).rejects.toThrow(
-      "Invalid items-file 'list.json': item 1 (a) has slots 2, more than max-workers (1). Expected a whole number from 1 to 1."
+      new Error(
+        "Invalid items-file 'list.json': item 1 (a) has slots 2, more than max-workers (1). " +
+          `Expected 1, as max-workers is 1. ${slotsNote}`
+      )
     )
   })
 
@@ -146,12 +164,16 @@ describe('slots and locks of object items', () => {
     const items = `[{"name": "api", "slots": ${cpus + 1}}]`
     await expect(planOf({ items, command: 'echo {}' })).rejects.toThrow(
       `Invalid items: item 1 (api) has slots ${cpus + 1}, more than max-workers (${cpus}). ` +
-        `Expected a whole number from 1 to ${cpus}.`
+        (cpus === 1
+          ? 'Expected 1, as max-workers is 1.'
+          : `Expected a whole number from 1 to ${cpus}.`)
     )
     if (half < cpus) {
       await expect(planOf({ tasks, 'max-workers': '50%' })).rejects.toThrow(
         `Invalid tasks: task 'e2e' has slots ${cpus}, more than max-workers (${half}). ` +
-          `Expected a whole number from 1 to ${half}.`
+          (half === 1
+            ? 'Expected 1, as max-workers is 1.'
+            : `Expected a whole number from 1 to ${half}.`)
       )
     }
   })

@@ -98,7 +98,7 @@ describe('sources rendered per item', () => {
 describe("tasks' sources", () => {
   const tasks = async (text: string): Promise<TasksMode> => ({
     kind: 'tasks',
-    tasks: await parseTasks(text)
+    tasks: await parseTasks(text, 'tasks', 4)
   })
 
   it('roots them at the task’s own working directory, with no placeholders', async () => {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import { parseDurationInput } from '../model/duration.js'
 import { cut } from '../model/labels.js'
 import { unsendableCharacter } from '../model/unsendable.js'
@@ -25,7 +24,7 @@ export interface TaskSpec {
   priority?: number
   /** Glob lines whose files decide whether it changed (`skip-passed: unchanged`). */
   sources?: string[]
-  /** How many of the `max-workers` slots it holds while it runs, 1 to max-workers (1 unless given). */
+  /** How many of the `max-workers` slots it holds while it runs, 1 to max-workers (default 1). */
   slots?: number
   /** Names of the resources it holds exclusively while it runs, each once; absent for none. */
   locks?: string[]
@@ -49,13 +48,12 @@ const FIELDS = [
  * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env`, `priority`,
  * `sources`, `slots` (from 1 to `maxWorkers`, what `max-workers` resolved to) and `locks`.
  * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
- * naming the task, before anything runs.
+ * naming `input` and the task, before anything runs.
  */
 export async function parseTasks(
   text: string,
-  input = 'tasks',
-  // What `max-workers: auto`, its default, resolves to.
-  maxWorkers = Math.max(1, availableParallelism())
+  input: string,
+  maxWorkers: number
 ): Promise<TaskSpec[]> {
   // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
   const yaml = await import('yaml')

@@ -7,8 +7,8 @@ import { assignShards } from './shard.js'
  * The batches of `total` items (positions 0..total-1, the items that run, in input order): with a
  * number N, consecutive runs of up to N; with `auto`, as many batches as `workers` (at most one
  * per item), balanced by `estimates` (longest first onto the least-loaded batch) when they differ,
- * else (none given, or all equal) contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
- * batch, and batches are ordered by their first item.
+ * else (none given, or all equal) contiguous chunks whose sizes differ by at most one. Items keep
+ * their input order inside a batch, and batches are ordered by their first item.
  */
 export function formBatches(
   total: number,

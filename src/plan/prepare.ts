@@ -42,7 +42,7 @@ export function prepareRun(
   workDirectory?: string
 ): RunPlan {
   const count = source.kind === 'tasks' ? source.tasks.length : source.items.length
-  // Object items' slots and locks, checked before anything else of theirs (review threads have none).
+  // Object items' slots and locks, checked before anything else of theirs (review threads: none).
   const resources =
     source.kind === 'tasks' || source.source === REVIEW_THREADS_SOURCE
       ? undefined

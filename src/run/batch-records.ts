@@ -5,9 +5,10 @@ import { type RunPlan } from '../plan/run-plan.js'
 /**
  * A batch's record as one record per member, in the batch's order: each carries the batch's
  * status, exit code, signal, duration, attempts, command, slot (and every slot and lock it held),
- * times, error, output tail and `flaky`, and `batch`; its own item, index and digests. The batch's command, what it wrote to
- * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go to its first member only (the others get '', `{}`, ''):
- * nothing is shown twice, and results grow with the items, not with their square.
+ * times, error, output tail and `flaky`, and `batch`; its own item, index and digests. The
+ * batch's command, what it wrote to GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go to its first member
+ * only (the others get '', `{}`, ''): nothing is shown twice, and results grow with the items,
+ * not with their square.
  */
 export function memberRecords(
   record: TaskRecord,

@@ -7,6 +7,7 @@ import { TaskStatus } from '../model/task-status.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { recordOf, reusedRecord } from './outcome-record.js'
 import { BatchRecords, schedulerUnits } from './batch-records.js'
+import { runWorkers } from './run-workers.js'
 import { type BatchSize } from '../inputs/settings.js'
 import { batchTitle } from '../log/task-title.js'
 import { counted } from '../model/words.js'
@@ -27,9 +28,10 @@ export function dryRun(
       ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
       : ''
     const from = plan.reused?.get(index)
-    core.info(
-      `#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}${holds(prepared)}${wouldReuse(from)}\n  ${prepared.command.display}`
-    )
+    // A reused task never starts, so it would hold nothing.
+    const notes = needs + (from === undefined ? holds(prepared) : wouldReuse(from))
+    const title = `#${prepared.index + 1} ${itemLabel(prepared.item)}`
+    core.info(`${title}${notes}\n  ${prepared.command.display}`)
     if (from !== undefined) return reusedRecord(prepared, from)
     return recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared)
   })
@@ -37,7 +39,7 @@ export function dryRun(
     records,
     counts: countStatuses(records),
     durationMs: 0,
-    workers: Math.min(maxWorkers, total),
+    workers: runWorkers(plan, maxWorkers),
     shell,
     dryRun: true,
     haltReason: null,
@@ -99,7 +101,7 @@ function dryRunBatches(
     records,
     counts: countStatuses(records),
     durationMs: 0,
-    workers: Math.min(maxWorkers, Math.max(1, batches.length)),
+    workers: runWorkers(units, maxWorkers),
     shell,
     dryRun: true,
     haltReason: null,

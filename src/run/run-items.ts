@@ -18,6 +18,7 @@ import {
 } from './halt-settings.js'
 import { recordOf, reusedReports } from './outcome-record.js'
 import { BatchRecords, schedulerUnits } from './batch-records.js'
+import { runWorkers } from './run-workers.js'
 import { describeBatches } from '../plan/batches.js'
 import { RunResources } from './run-resources.js'
 import { DebugLines, FirstFailure, SkippedLines } from './task-lines.js'
@@ -39,14 +40,7 @@ export async function runItems(
   const { prepared } = units
   const total = prepared.length
   const settledBefore = reusedReports(prepared, units.reused)
-  // Reused tasks take no worker; a run of reused tasks only still has one to report. A task
-  // holds its `slots` workers, so no more workers than the slots of what runs are ever busy.
-  const slots = prepared.map(unit => unit.slots ?? 1)
-  const slotsToRun = slots.reduce(
-    (sum, count, index) => (settledBefore.has(index) ? sum : sum + count),
-    0
-  )
-  const workers = Math.min(settings.maxWorkers, Math.max(1, slotsToRun))
+  const workers = runWorkers(units, settings.maxWorkers)
   // A percentage is of the tasks that run: reused ones cannot fail; under batch-size, of batches.
   const base = plan.batches?.length ?? failureBase(total, settledBefore.size, plan.shard?.itemCount)
   const maxFailures = failureLimit(settings.failFast, base)
@@ -72,7 +66,7 @@ export async function runItems(
       policies: haltPolicies(settings, maxFailures, cancellation, batchSizes(units)),
       needs: units.needs,
       priorities: units.priorities,
-      slots,
+      slots: prepared.map(unit => unit.slots ?? 1),
       locks: prepared.some(unit => unit.locks !== undefined)
         ? prepared.map(unit => unit.locks ?? [])
         : undefined,
