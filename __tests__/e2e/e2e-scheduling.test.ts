@@ -76,6 +76,10 @@ describe('locks, end to end', () => {
     ].join('\n')
     const run = await runAction({ tasks, 'max-workers': '4' }, { dir })
     expect(run.code).toBe(0)
+    expect(run.log).toContain(
+      'Running 6 tasks on 4 workers with bash (fail-fast: off, timeout: none).\n' +
+        '3 tasks hold a lock, and those that share one run one at a time.\n'
+    )
     const spans = spansIn(dir)
     expect(spans).toHaveLength(6)
     const locked = spans.filter(span => span.name.startsWith('it-'))
@@ -111,6 +115,7 @@ describe('locks, end to end', () => {
       { dir }
     )
     expect(run.code).toBe(0)
+    expect(run.log).toContain('2 items hold a lock, and those that share one run one at a time.')
     const spans = spansIn(dir)
     const c = spans.find(span => span.name === 'c') as Span
     const d = spans.find(span => span.name === 'd') as Span
@@ -161,6 +166,7 @@ describe('slots, end to end', () => {
     ].join('\n')
     const run = await runAction({ tasks, 'max-workers': '4' }, { dir })
     expect(run.code).toBe(0)
+    expect(run.log).toContain('1 task holds several worker slots (3).')
     const spans = spansIn(dir)
     expect(spans).toHaveLength(7)
     expect(mostSlotsAtOnce(spans, name => (name === 'heavy' ? 3 : 1))).toBeLessThanOrEqual(4)
@@ -188,5 +194,12 @@ describe('slots, end to end', () => {
       "::error::Invalid tasks: task 'e2e' has slots 5, more than max-workers (4). Expected a whole number from 1 to 4."
     )
     expect(existsSync(join(dir, 'ran'))).toBe(false)
+  })
+
+  it('says one task as one task', async () => {
+    const run = await runAction({ tasks: 'only:\n  run: echo hi\n  slots: 2', 'max-workers': '4' })
+    expect(run.code).toBe(0)
+    expect(run.log).toContain('Running 1 task on 2 workers with bash')
+    expect(run.log).toContain('1 task holds several worker slots (2).')
   })
 })

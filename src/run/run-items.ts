@@ -20,6 +20,7 @@ import { recordOf, reusedReports } from './outcome-record.js'
 import { BatchRecords, schedulerUnits } from './batch-records.js'
 import { runWorkers } from './run-workers.js'
 import { describeBatches } from '../plan/batches.js'
+import { resourcesLine } from './resource-lines.js'
 import { RunResources } from './run-resources.js'
 import { DebugLines, FirstFailure, SkippedLines } from './task-lines.js'
 import { finishAll, notifyAll, type TaskObserver } from './task-observer.js'
@@ -45,6 +46,8 @@ export async function runItems(
   const base = plan.batches?.length ?? failureBase(total, settledBefore.size, plan.shard?.itemCount)
   const maxFailures = failureLimit(settings.failFast, base)
   core.info(runningLine(settings, plan, settledBefore.size, workers, maxFailures))
+  const holding = resourcesLine(prepared, settledBefore, unitNoun(units))
+  if (holding !== undefined) core.info(holding)
   const stdout = streamSink(process.stdout)
   const batchRecords = new BatchRecords(plan)
   const resources = new RunResources(
@@ -126,7 +129,7 @@ function runningLine(
   maxFailures: number | undefined
 ): string {
   const total = plan.prepared.length
-  const noun = plan.needs ? 'tasks' : total === 1 ? 'item' : 'items'
+  const noun = plan.needs ? (total === 1 ? 'task' : 'tasks') : total === 1 ? 'item' : 'items'
   if (total > 0 && reused === total) {
     // No worker, shell or limit applies to a run that starts nothing.
     return total === 1
@@ -140,6 +143,14 @@ function runningLine(
     `Running ${count}${batches} on ${workers} ` +
     `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures, plan.batches !== undefined)}).`
   )
+}
+
+/** What the scheduler's units are called: tasks, items, or under `batch-size` batches. */
+function unitNoun(plan: RunPlan): { one: string; many: string } {
+  if (plan.needs) return { one: 'task', many: 'tasks' }
+  return plan.batches === undefined
+    ? { one: 'item', many: 'items' }
+    : { one: 'batch', many: 'batches' }
 }
 
 /**
