@@ -102,4 +102,35 @@ describe('tasks that held several slots, in the reports of dist/index.js', () =>
     // The other shard is still merged.
     expect(merge.outputs).toMatchObject({ total: '6', succeeded: '3' })
   }, 120_000)
+
+  it("refuses a shard whose locks name a lock twice, by position, never printing the lock's name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parallel-exec-report-slots-'))
+    await shardFiles(dir, (record, index) => {
+      if (index === 1) record.locks = ['db::error::x', 'port 5432', 'db::error::x']
+    })
+    const merge = await runAction({ 'merge-results': 'results-*/results.json' }, { dir })
+    expect(merge.code).toBe(1)
+    expect(merge.log).toContain(
+      `Invalid results file '${join('results-1', 'results.json')}': ` +
+        "'results[0].locks[2]' repeats locks[0]. Expected each lock once."
+    )
+    expect(merge.log).not.toContain('db::error')
+    expect(merge.log).not.toContain('port 5432')
+  }, 120_000)
+
+  it('draws a task that held more slots than the timeline has rows on its first 60', async () => {
+    const run = await runAction({
+      tasks: 'build:\n  run: sleep 0.3\n  slots: 64\nlint: "true"',
+      'max-workers': '64'
+    })
+    expect(run.code).toBe(0)
+    const results = await readResultsFile(run.outputs['results-file'] as string)
+    expect(results.records.map(r => r.slots?.length ?? 1)).toEqual([64, 1])
+    const bars = barsOf(run.summary, '#98;uild (64 slots)')
+    expect(bars).toHaveLength(60)
+    expect(bars[59]).toEqual(['Slot 60', 't0s60'])
+    expect(run.summary).toContain(
+      '<summary>Timeline: 2 tasks on 64 workers, 1 of them not drawn</summary>'
+    )
+  }, 120_000)
 })

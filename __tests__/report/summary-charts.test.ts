@@ -189,10 +189,56 @@ describe('summaryCharts', () => {
     )
     // 20 tasks of 4 slots would take 80 rows: the 15 slowest are drawn whole.
     const [, fifteen] = summaryCharts(report(wide(30, 4, 8), { workers: 8 }))
-    expect(fifteen).toContain(
-      '<summary>Timeline: the 20 slowest of 30 tasks, 5 more not drawn</summary>'
-    )
+    expect(fifteen).toContain('<summary>Timeline: 15 of the 20 slowest of 30 tasks</summary>')
     expect(gantt(fifteen as string)).toHaveLength(60)
+  })
+
+  it('draws a task that held more slots than the timeline has rows on its first 60', () => {
+    const slots = Array.from({ length: 64 }, (_, k) => k + 1)
+    const build = record(0, 'build', TaskStatus.Success, {
+      slot: 1,
+      slots,
+      startedAt: T0,
+      endedAt: T0 + 5000
+    })
+    const [busy, alone] = summaryCharts(report([build], { workers: 64 }))
+    expect(busy).toContain('Busy workers over time: 1 task on 64 workers')
+    expect(alone).toContain('<summary>Timeline: 1 task on 64 workers</summary>')
+    const rows = gantt(alone as string)
+    expect(rows).toHaveLength(60)
+    expect(rows[0]).toBe('    #98;uild (64 slots) :t0, 0, 5000')
+    expect(rows[59]).toBe('    #98;uild (64 slots) :t0s60, 0, 5000')
+    // Four short tasks after it: it fills the rows, and the title says how many are not drawn.
+    const after = Array.from({ length: 4 }, (_, i) =>
+      record(i + 1, `unit-${i}`, TaskStatus.Success, {
+        slot: i + 1,
+        startedAt: T0 + 5000,
+        endedAt: T0 + 5100
+      })
+    )
+    const [, first] = summaryCharts(report([build, ...after], { workers: 64 }))
+    expect(first).toContain(
+      '<summary>Timeline: 5 tasks on 64 workers, 4 of them not drawn</summary>'
+    )
+    expect(gantt(first as string)).toHaveLength(60)
+  })
+
+  it('says how many of the slowest and of the other failures the rows left room for', () => {
+    // 100 tasks; every tenth fails, holding 7 slots of its own: 8 failures fill 56 rows, and the
+    // 4 rows left take the 4 slowest tasks of one slot.
+    const records = run(100, 8, i => i % 10 === 5).map((r, i) => {
+      if (i % 10 !== 5) return r
+      const first = 9 + 7 * ((i - 5) / 10)
+      return { ...r, slot: first, slots: Array.from({ length: 7 }, (_, k) => first + k) }
+    })
+    const [, slowest] = summaryCharts(report(records, { workers: 80 }))
+    expect(slowest).toContain(
+      '<summary>Timeline: 6 of the 20 slowest of 100 tasks, and 6 of the 8 other failed tasks</summary>'
+    )
+    const drawn = new Set(gantt(slowest as string).map(line => /ask-(\d+) /.exec(line)?.[1]))
+    expect([...drawn].map(Number).sort((a, b) => a - b)).toEqual([
+      25, 35, 45, 55, 65, 75, 85, 95, 96, 97, 98, 99
+    ])
   })
 
   it('draws how busy the workers were and the slowest and failed tasks past 30', () => {
@@ -235,6 +281,62 @@ describe('summaryCharts', () => {
     )
     const none = summaryCharts(report(run(100, 4)))
     expect(none[1]).toContain('<summary>Timeline: the 20 slowest of 100 tasks</summary>')
+  })
+
+  it('titles the slowest tasks with how many it drew, and never draws none, for any slots held', () => {
+    const TITLE =
+      /<summary>Timeline: (?:(\d+) of )?the (\d+) slowest of [\d,]+ tasks(?:, and (?:(\d+) of )?the (?:(\d+) slowest of the )?([\d,]+) other failed tasks?)?<\/summary>/
+    let whole = 0
+    let leftOut = 0
+    let cut = 0
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            // Some tasks hold many of the 80 slots, up to more than the 60 rows.
+            slots: fc.oneof(
+              { weight: 30, arbitrary: fc.constant(1) },
+              fc.integer({ min: 2, max: 80 })
+            ),
+            start: fc.nat({ max: 100_000 }),
+            length: fc.nat({ max: 100_000 }),
+            failed: fc.boolean()
+          }),
+          { minLength: 31, maxLength: 60 }
+        ),
+        entries => {
+          const records = entries.map((e, i) => {
+            const slot = (i % 80) + 1 > 81 - e.slots ? 81 - e.slots : (i % 80) + 1
+            return record(i, `task-${i}`, e.failed ? TaskStatus.Failure : TaskStatus.Success, {
+              slot,
+              ...slotsOf(
+                slot,
+                Array.from({ length: e.slots }, (_, k) => slot + k)
+              ),
+              startedAt: T0 + e.start,
+              endedAt: T0 + e.start + e.length
+            })
+          })
+          const [, slowest] = summaryCharts(report(records, { workers: 80 }))
+          const bars = gantt(slowest as string)
+          const drawn = new Set(bars.map(bar => /:(?:[a-z]+, )*(t\d+)/.exec(bar)?.[1])).size
+          expect(drawn).toBeGreaterThan(0)
+          expect(bars.length).toBeLessThanOrEqual(60)
+          const [, some, slowestCount, failures, ofFailures, allFailures] =
+            TITLE.exec(slowest as string) ?? []
+          expect(slowestCount).toBeDefined()
+          const more = allFailures === undefined ? 0 : Number(ofFailures ?? allFailures)
+          expect(Number(some ?? slowestCount) + Number(failures ?? more)).toBe(drawn)
+          if (some !== undefined || failures !== undefined) leftOut++
+          else whole++
+          if (bars.length === 60 && drawn === 1) cut++
+        }
+      ),
+      { seed: 20261207, numRuns: 300 }
+    )
+    // Of 300 runs of 31 to 60 tasks: all chosen drawn in 164, some left out in 136, one task cut
+    // to the 60 rows in 5.
+    expect([whole > 100, leftOut > 100, cut > 0]).toEqual([true, true, true])
   })
 
   it('keeps every chart within what Mermaid draws and every name escaped, for any run', () => {

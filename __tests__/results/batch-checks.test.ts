@@ -80,12 +80,17 @@ describe("the results file's batches", () => {
     expect(() => wide([[2, 3]])).toThrow(
       "'results[4].slots' is missing, but item 4 of batch 2 has [2,3]. Expected the members of a batch to share its slots."
     )
+    expect(() => wide([undefined, [2, 3]])).toThrow(
+      "'results[4].slots' is [2,3], but item 4 of batch 2 has none. Expected the members of a batch to share its slots."
+    )
     expect(() =>
       wide([
         [2, 3],
         [2, 3, 4]
       ])
-    ).toThrow("'results[4].slots' is [2,3,4]")
+    ).toThrow(
+      "'results[4].slots' is [2,3,4], but item 4 of batch 2 has [2,3]. Expected the members of a batch to share its slots."
+    )
   })
 
   it('refuses batch numbers with a gap, a batch without batchSize, and a batch over batchSize', () => {

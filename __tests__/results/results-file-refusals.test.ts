@@ -121,10 +121,11 @@ describe('the results file', () => {
       f => (f.results[0].locks = []),
       "'results[0].locks' is []. Expected the locks the task held, else no locks."
     ],
+    // Lock names are never printed: a refusal of `locks` names positions and kinds of value.
     [
       'a lock held twice',
       f => (f.results[0].locks = ['db', 'port 5432', 'db']),
-      `'results[0].locks[2]' is "db" again. Expected each lock once.`
+      "'results[0].locks[2]' repeats locks[0]. Expected each lock once."
     ],
     [
       'a lock without a name',
@@ -134,7 +135,22 @@ describe('the results file', () => {
     [
       'a lock that is not text',
       f => (f.results[0].locks = ['db', 5432]),
-      "'results[0].locks[1]' is 5432. Expected a string."
+      "'results[0].locks[1]' is a number. Expected a lock name (a string)."
+    ],
+    [
+      'a lock as an object',
+      f => (f.results[0].locks = ['db', { name: 'db' }]),
+      "'results[0].locks[1]' is an object. Expected a lock name (a string)."
+    ],
+    [
+      'locks as one name',
+      f => (f.results[0].locks = 'db'),
+      "'results[0].locks' is a string. Expected a list of lock names."
+    ],
+    [
+      'locks as null',
+      f => (f.results[0].locks = null),
+      "'results[0].locks' is null. Expected a list of lock names."
     ],
     [
       'blockedBy not a list',

@@ -6,6 +6,11 @@ import { mermaidLabel, withNote } from './mermaid-label.js'
 
 export type { TimelineTask } from './timeline-tasks.js'
 
+/** A gantt chart, and which of the tasks given it draws (indices, most interesting first). */
+export interface GanttChart extends Chart {
+  drawn: number[]
+}
+
 /**
  * At most 30 rows, and labels of at most 40 characters, fewer when wide (see fittingLength), so a
  * label fits inside its bar, or beside it on its own row.
@@ -94,11 +99,15 @@ function labelNote(status: TaskStatus, slots: number): string {
  * tasks (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never
  * overlap (see slotTimes). Past `maxEntries` rows, or past {@link MAX_CHART_TEXT}, the most
  * interesting tasks are kept whole (failures first, then the longest) and the tasks left out are
- * counted in `omitted`. Tasks that take no time on the chart's scale are drawn as milestones (a
- * diamond), since a bar of no width would not show. Task ids are `t<index>`, the index into
- * `tasks`, and `t<index>s<slot>` for a task's bars on its other slots.
+ * counted in `omitted` (`drawn` lists those kept); the first of them is always drawn, on its lowest
+ * slots when it held more than fit. Tasks that take no time on the chart's scale are drawn as
+ * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`, the
+ * index into `tasks`, and `t<index>s<slot>` for a task's bars on its other slots.
  */
-export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<ChartLimits>): Chart {
+export function ganttChart(
+  tasks: readonly TimelineTask[],
+  limits?: Partial<ChartLimits>
+): GanttChart {
   const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS)
   const ranked = drawnTasks(tasks, maxLabel).sort(
     (a, b) =>
@@ -107,22 +116,35 @@ export function ganttChart(tasks: readonly TimelineTask[], limits?: Partial<Char
       a.index - b.index
   )
   // The most interesting tasks whose bars fit in maxEntries rows; a task too wide for the rows
-  // left gives way to the next ones that fit.
+  // left gives way to the next ones that fit. The first is always drawn, so a chart of tasks that
+  // ran is never empty: on its lowest maxEntries slots when it held more slots than that.
   let rows = 0
-  let kept = ranked.filter(task => {
-    if (rows + task.bars.length > maxEntries) return false
-    rows += task.bars.length
-    return true
+  let kept = ranked.flatMap((task, rank) => {
+    const drawn = rank === 0 ? onLowestSlots(task, maxEntries) : task
+    if (drawn.bars.length === 0 || rows + drawn.bars.length > maxEntries) return []
+    rows += drawn.bars.length
+    return [drawn]
   })
   let text = ganttText(kept.flatMap(task => task.bars))
   while (text.length > MAX_CHART_TEXT && kept.length > 0) {
-    // Drop about as many of the least interesting tasks as the overflow takes, at least one.
+    // Drop about as many of the least interesting tasks as the overflow takes, at least one; the
+    // first alone and still too long is drawn on fewer of its slots.
     const perTask = text.length / kept.length
     const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perTask))
-    kept = kept.slice(0, Math.max(0, kept.length - drop))
+    const [first] = kept as [DrawnTask]
+    kept =
+      kept.length > 1
+        ? kept.slice(0, Math.max(1, kept.length - drop))
+        : [onLowestSlots(first, Math.floor((first.bars.length * MAX_CHART_TEXT) / text.length))]
+    kept = kept.filter(task => task.bars.length > 0)
     text = ganttText(kept.flatMap(task => task.bars))
   }
-  return { text, omitted: ranked.length - kept.length }
+  return { text, omitted: ranked.length - kept.length, drawn: kept.map(task => task.index) }
+}
+
+/** The task on at most `rows` of its slots, its lowest (its bars are in slot order). */
+function onLowestSlots(task: DrawnTask, rows: number): DrawnTask {
+  return task.bars.length <= rows ? task : { ...task, bars: task.bars.slice(0, rows) }
 }
 
 /** The tasks that ran, each with its bars (see slotTimes) and its label, in input order. */

@@ -52,19 +52,25 @@ function timelineBlocks(report: RunReport, open: string): string[] {
   const tasks = timelineTasks(ran, report, originOf)
   const own = groups.length > 1 ? ', each shard from its own start' : ''
   const workers = `${drawnCount(tasks)} on ${counted(report.workers, 'worker')}${own}`
+  const every = (omitted: number): string =>
+    `Timeline: ${workers}${omitted > 0 ? `, ${count(omitted)} of them not drawn` : ''}`
   if (tasks.length <= EVERY_TASK_UP_TO && slotTimes(tasks).length <= MOST_ROWS) {
     const gantt = ganttChart(tasks, { maxEntries: MOST_ROWS })
-    return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)]
+    return [mermaidBlock(every(gantt.omitted), gantt.text, open)]
   }
   const busy = busyWorkersChart(tasks, report.workers)
-  const { chosen, title } = slowestAndFailed(tasks)
+  const picked = slowestAndFailed(tasks)
+  const chosen = [...picked.slowest, ...picked.more]
   const gantt = ganttChart(
     chosen.map(index => tasks[index] as TimelineTask),
     { maxEntries: MOST_ROWS }
   )
+  const drawn = new Set(gantt.drawn.map(k => chosen[k] as number))
+  const title =
+    chosen.length === tasks.length ? every(gantt.omitted) : `${picked.title(drawn)}${own}`
   return [
     mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
-    mermaidBlock(`${title}${own}${notDrawn(gantt.omitted)}`, gantt.text, open)
+    mermaidBlock(title, gantt.text, open)
   ]
 }
 
@@ -88,11 +94,19 @@ function origins(
   return record => first.get(fileOf(record)) as number
 }
 
+/** The tasks a large run's timeline chooses, and its title once it knows which it drew. */
+interface Chosen {
+  slowest: number[]
+  more: number[]
+  title(drawn: ReadonlySet<number>): string
+}
+
 /**
  * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
- * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
+ * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so,
+ * and how many of each it drew when the rows left some out (`15 of the 20 slowest of 30 tasks`).
  */
-function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; title: string } {
+function slowestAndFailed(tasks: readonly TimelineTask[]): Chosen {
   // A task's length is its longest bar's (its bars differ only where an overlap was cut).
   const length = new Map<number, number>()
   for (const t of slotTimes(tasks)) {
@@ -107,16 +121,24 @@ function slowestAndFailed(tasks: readonly TimelineTask[]): { chosen: number[]; t
   const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed)
   const more = otherFailures.slice(0, MORE_FAILURES)
   const [one, many] = barWords(tasks)
-  let title = `Timeline: the ${count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`
-  if (more.length > 0) {
-    const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`)
-    const which =
-      more.length === otherFailures.length
-        ? others
-        : `${count(more.length)} slowest of the ${others}`
-    title += `, and the ${which}`
+  const title = (drawn: ReadonlySet<number>): string => {
+    /** `the 20 slowest …`, or `15 of the 20 slowest …` when only 15 of them were drawn. */
+    const some = (group: readonly number[], what: string): string => {
+      const shown = group.filter(index => drawn.has(index)).length
+      return shown === group.length ? `the ${what}` : `${count(shown)} of the ${what}`
+    }
+    let text = `Timeline: ${some(slowest, `${count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`)}`
+    if (more.length > 0) {
+      const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`)
+      const which =
+        more.length === otherFailures.length
+          ? others
+          : `${count(more.length)} slowest of the ${others}`
+      text += `, and ${some(more, which)}`
+    }
+    return text
   }
-  return { chosen: [...slowest, ...more], title }
+  return { slowest, more, title }
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   whole,
   type ObjectFormat
 } from './field-formats.js'
+import { LOCK_NAMES } from './lock-names.js'
 import { type ResolveOutcome, type ReusedFrom, type TaskRecord } from '../model/task-record.js'
 import { MAX_SHARDS, type ShardInfo, type ShardItem } from '../model/shard.js'
 import { TaskStatus } from '../model/task-status.js'
@@ -83,7 +84,7 @@ export const RECORD_FORMAT: ObjectFormat<TaskRecord> = {
   reusedFrom: optional(objectOf(REUSED_FROM_FORMAT)),
   slot: nullable(whole(1)),
   slots: optional(arrayOf(whole(1))),
-  locks: optional(arrayOf(text)),
+  locks: optional(LOCK_NAMES),
   startedAt: nullable(isoTime),
   endedAt: nullable(isoTime),
   error: nullable(text),

@@ -77,18 +77,22 @@ function checkHeldSlots(
   })
 }
 
-/** `locks` names the locks a task held, each once and none empty; absent for none. */
+/**
+ * `locks` names the locks a task held, each once and none empty; absent for none. Errors name
+ * positions, never a lock's name (see lock-names.ts).
+ */
 function checkLocks(locks: readonly string[], field: FieldName): void {
   if (locks.length === 0) {
     throw new FieldError(field('locks'), 'is []. Expected the locks the task held, else no locks')
   }
-  const seen = new Set<string>()
+  const firstAt = new Map<string, number>()
   locks.forEach((name, k) => {
     const at = `${field('locks')}[${k}]`
     if (name === '') throw new FieldError(at, 'is "". Expected a lock name, not empty')
-    if (seen.has(name)) {
-      throw new FieldError(at, `is ${shownJson(name)} again. Expected each lock once`)
+    const first = firstAt.get(name)
+    if (first !== undefined) {
+      throw new FieldError(at, `repeats locks[${first}]. Expected each lock once`)
     }
-    seen.add(name)
+    firstAt.set(name, k)
   })
 }
