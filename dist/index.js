@@ -33477,22 +33477,33 @@ function parseBatchSize(value) {
     throw new Error(`Invalid ${Inputs.BatchSize} '${value}'. Expected a whole number of at least 1, or auto.`);
 }
 /** Powers of 1024 each size unit stands for, as GNU parallel's and docker's upper-case units. */
-const SIZE_UNITS = { k: 1, m: 2, g: 3, t: 4 };
+const SIZE_UNITS = { k: 1n, m: 2n, g: 3n, t: 4n };
 /**
  * Parses a size such as `512M`, `1.5G` or `2GiB` into bytes, counted in 1024s (K, M, G or T in
- * any case, optionally followed by B or iB); empty for none. A bare number, 0 or a bad unit is
- * refused, naming `input`.
+ * any case, optionally followed by B or iB); empty for none. A bare number, 0, a bad unit or more
+ * than Number.MAX_SAFE_INTEGER bytes is refused, naming `input`.
  */
 function parseSize(value, input = Inputs.Memfree) {
     const text = value.trim();
     if (text === '')
         return undefined;
     const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([kmgt])(?:i?b)?$/i.exec(text);
-    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
-    const bytes = match && unit ? Math.floor(Number(match[1]) * 1024 ** unit) : 0;
-    if (bytes >= 1 && Number.isFinite(bytes))
-        return bytes;
+    if (match) {
+        const [whole = '', fraction = ''] = match[1].split('.');
+        const bytes = exactBytes(whole, fraction, SIZE_UNITS[match[2].toLowerCase()] ?? 0n);
+        if (bytes >= 1n && bytes <= BigInt(Number.MAX_SAFE_INTEGER))
+            return Number(bytes);
+    }
     throw new Error(`Invalid ${input} '${value}'. Expected a size such as 512M or 2G (K, M, G or T, counted in 1024s).`);
+}
+/**
+ * `whole.fraction` times 1024 to the `power`, rounded up to a whole byte: exact, so a limit is
+ * never below the size written (1.2G is 1,288,490,189 bytes, said back as 1.2 GiB).
+ */
+function exactBytes(whole, fraction, power) {
+    const scale = 10n ** BigInt(fraction.length);
+    const scaled = BigInt(`0${whole}${fraction}`) * 1024n ** power;
+    return (scaled + scale - 1n) / scale;
 }
 
 ;// CONCATENATED MODULE: ./src/model/item.ts
@@ -34233,7 +34244,7 @@ function formatBytes(bytes) {
     while (unit < UNITS.length - 1 && bytes >= 1024 ** (unit + 1))
         unit++;
     const value = Math.floor((bytes / 1024 ** unit) * 10) / 10;
-    return `${value} ${UNITS[unit]}`;
+    return value === 1 && unit === 0 ? '1 byte' : `${value} ${UNITS[unit]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/memfree-input.ts
@@ -34251,7 +34262,7 @@ function readMemfree(value, source = systemMemory()) {
     if (bytes === undefined)
         return undefined;
     if ('unsupported' in source) {
-        notice(`${Inputs.Memfree} '${value.trim()}' is not applied here: ${source.unsupported}.`);
+        notice(`${Inputs.Memfree} '${value}' is not applied here: ${source.unsupported}.`);
         return undefined;
     }
     const { total } = source.read();
@@ -34610,11 +34621,22 @@ function unsendableCharacter(text) {
 
 
 /**
- * Reads `slots`: a whole number from 1 to `maxWorkers` (the number `max-workers` resolves to),
- * refused otherwise with an error that starts with `where` (`Invalid tasks: task 'e2e'`).
+ * What an object item's field is read as, said when its value is refused: an item's fields are
+ * its own data, and one may mean something else by `slots` or `locks`.
  */
-function parseSlots(where, value, maxWorkers) {
-    const expected = `Expected a whole number from 1 to ${maxWorkers}.`;
+const ITEM_FIELD_NOTES = {
+    slots: "An object item's 'slots' field is how many worker slots it holds: " +
+        'rename the field if it means something else.',
+    locks: "An object item's 'locks' field names the locks it holds while it runs: " +
+        'rename the field if it means something else.'
+};
+/**
+ * Reads `slots`: a whole number from 1 to `maxWorkers` (the number `max-workers` resolves to),
+ * refused otherwise with an error that starts with `where` (`Invalid tasks: task 'e2e'`) and
+ * ends with `note` when given.
+ */
+function parseSlots(where, value, maxWorkers, note = '') {
+    const expected = expectedSlots(maxWorkers) + (note === '' ? '' : ` ${note}`);
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
         throw new Error(`${where} has slots ${shown(value)}. ${expected}`);
     }
@@ -34623,35 +34645,44 @@ function parseSlots(where, value, maxWorkers) {
     }
     return value;
 }
+/** What a refused `slots` is told to be: one number alone reads as itself, not as a range. */
+function expectedSlots(maxWorkers) {
+    return maxWorkers === 1
+        ? `Expected 1, as ${Inputs.MaxWorkers} is 1.`
+        : `Expected a whole number from 1 to ${maxWorkers}.`;
+}
 /**
  * Reads `locks`: a name or a list of names; a name is non-empty text, or a number taken as its
- * text. Each name is kept once, in the order given; an empty list is none.
+ * text. Each name is kept once, in the order given; an empty list is none. A refusal ends with
+ * `note` when given.
  */
-function parseLocks(where, value) {
+function parseLocks(where, value, note = '') {
     const list = Array.isArray(value) ? value : [value];
     const names = list.map(name => typeof name === 'number' && Number.isFinite(name) ? String(name) : name);
     if (!names.every(name => typeof name === 'string' && name !== '')) {
         throw new Error(`${where} has locks ${shown(value)}. ` +
-            'Expected a name or a list of names, such as db or [db, port-5432].');
+            'Expected a name or a list of names, such as db or [db, port-5432].' +
+            (note === '' ? '' : ` ${note}`));
     }
     return [...new Set(names)];
 }
 /**
  * The `slots` and `locks` fields of an object item (from `items`, `items-file` or `matrix`), read
  * as a task's; an item that is not an object, or has neither field, holds one slot and no lock.
- * `where` names the item for errors: `Invalid items: item 3 (api)`.
+ * `where` names the item for errors (`Invalid items: item 3 (api)`), which say what the field is
+ * read as.
  */
 function itemResources(item, where, maxWorkers) {
     if (item === null || typeof item !== 'object' || Array.isArray(item))
         return {};
     const resources = {};
     if (Object.hasOwn(item, 'slots')) {
-        const slots = parseSlots(where(), item.slots, maxWorkers);
+        const slots = parseSlots(where(), item.slots, maxWorkers, ITEM_FIELD_NOTES.slots);
         if (slots > 1)
             resources.slots = slots;
     }
     if (Object.hasOwn(item, 'locks')) {
-        const locks = parseLocks(where(), item.locks);
+        const locks = parseLocks(where(), item.locks, ITEM_FIELD_NOTES.locks);
         if (locks.length > 0)
             resources.locks = locks;
     }
@@ -34701,7 +34732,6 @@ function highestSlot(count, held, maxWorkers) {
 
 
 
-
 const FIELDS = [
     'run',
     'needs',
@@ -34719,11 +34749,9 @@ const FIELDS = [
  * `run` and optionally `needs`, `timeout`, `retries`, `working-directory`, `env`, `priority`,
  * `sources`, `slots` (from 1 to `maxWorkers`, what `max-workers` resolved to) and `locks`.
  * Every problem (YAML syntax, a duplicate name, an unknown field or need, a cycle) is an error
- * naming the task, before anything runs.
+ * naming `input` and the task, before anything runs.
  */
-async function parseTasks(text, input = 'tasks', 
-// What `max-workers: auto`, its default, resolves to.
-maxWorkers = Math.max(1, (0,external_node_os_namespaceObject.availableParallelism)())) {
+async function parseTasks(text, input, maxWorkers) {
     // The YAML parser is a third of a megabyte: loaded only when there are tasks to parse.
     const yaml = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
     const document = yaml.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -35904,7 +35932,38 @@ function versioned(field, version) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/results/lock-names.ts
+
+// Lock names may come from untrusted items and are never printed in log lines: an error about a
+// record's `locks` says what kind of value it found and where, never the value.
+/** What kind of JSON value `json` is: `a string`, `an array`, `null`, … */
+function jsonKind(json) {
+    if (json === undefined)
+        return 'missing';
+    if (json === null)
+        return 'null';
+    if (Array.isArray(json))
+        return 'an array';
+    return typeof json === 'object' ? 'an object' : `a ${typeof json}`;
+}
+/** A record's `locks`: a list of strings, refused without showing any of it. */
+const LOCK_NAMES = {
+    write: names => names,
+    read(json) {
+        if (!Array.isArray(json)) {
+            throw new FieldError('', `is ${jsonKind(json)}. Expected a list of lock names`);
+        }
+        json.forEach((name, index) => {
+            if (typeof name !== 'string') {
+                throw new FieldError(`[${index}]`, `is ${jsonKind(name)}. Expected a lock name (a string)`);
+            }
+        });
+        return json;
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/results/report-format.ts
+
 
 
 
@@ -35955,7 +36014,7 @@ const RECORD_FORMAT = {
     reusedFrom: optional(field_formats_objectOf(REUSED_FROM_FORMAT)),
     slot: nullable(whole(1)),
     slots: optional(arrayOf(whole(1))),
-    locks: optional(arrayOf(field_formats_text)),
+    locks: optional(LOCK_NAMES),
     startedAt: nullable(isoTime),
     endedAt: nullable(isoTime),
     error: nullable(field_formats_text),
@@ -36569,20 +36628,24 @@ function checkHeldSlots(record, report, fileOf, field) {
         }
     });
 }
-/** `locks` names the locks a task held, each once and none empty; absent for none. */
+/**
+ * `locks` names the locks a task held, each once and none empty; absent for none. Errors name
+ * positions, never a lock's name (see lock-names.ts).
+ */
 function checkLocks(locks, field) {
     if (locks.length === 0) {
         throw new FieldError(field('locks'), 'is []. Expected the locks the task held, else no locks');
     }
-    const seen = new Set();
+    const firstAt = new Map();
     locks.forEach((name, k) => {
         const at = `${field('locks')}[${k}]`;
         if (name === '')
             throw new FieldError(at, 'is "". Expected a lock name, not empty');
-        if (seen.has(name)) {
-            throw new FieldError(at, `is ${shownJson(name)} again. Expected each lock once`);
+        const first = firstAt.get(name);
+        if (first !== undefined) {
+            throw new FieldError(at, `repeats locks[${first}]. Expected each lock once`);
         }
-        seen.add(name);
+        firstAt.set(name, k);
     });
 }
 
@@ -38228,9 +38291,10 @@ function labelNote(status, slots) {
  * tasks (they never ran) are not drawn and not counted in `omitted`. Tasks of one slot never
  * overlap (see slotTimes). Past `maxEntries` rows, or past {@link MAX_CHART_TEXT}, the most
  * interesting tasks are kept whole (failures first, then the longest) and the tasks left out are
- * counted in `omitted`. Tasks that take no time on the chart's scale are drawn as milestones (a
- * diamond), since a bar of no width would not show. Task ids are `t<index>`, the index into
- * `tasks`, and `t<index>s<slot>` for a task's bars on its other slots.
+ * counted in `omitted` (`drawn` lists those kept); the first of them is always drawn, on its lowest
+ * slots when it held more than fit. Tasks that take no time on the chart's scale are drawn as
+ * milestones (a diamond), since a bar of no width would not show. Task ids are `t<index>`, the
+ * index into `tasks`, and `t<index>s<slot>` for a task's bars on its other slots.
  */
 function ganttChart(tasks, limits) {
     const { maxEntries, maxLabel } = resolveLimits(limits, DEFAULT_GANTT_LIMITS);
@@ -38238,23 +38302,35 @@ function ganttChart(tasks, limits) {
         b.length - a.length ||
         a.index - b.index);
     // The most interesting tasks whose bars fit in maxEntries rows; a task too wide for the rows
-    // left gives way to the next ones that fit.
+    // left gives way to the next ones that fit. The first is always drawn, so a chart of tasks that
+    // ran is never empty: on its lowest maxEntries slots when it held more slots than that.
     let rows = 0;
-    let kept = ranked.filter(task => {
-        if (rows + task.bars.length > maxEntries)
-            return false;
-        rows += task.bars.length;
-        return true;
+    let kept = ranked.flatMap((task, rank) => {
+        const drawn = rank === 0 ? onLowestSlots(task, maxEntries) : task;
+        if (drawn.bars.length === 0 || rows + drawn.bars.length > maxEntries)
+            return [];
+        rows += drawn.bars.length;
+        return [drawn];
     });
     let text = ganttText(kept.flatMap(task => task.bars));
     while (text.length > MAX_CHART_TEXT && kept.length > 0) {
-        // Drop about as many of the least interesting tasks as the overflow takes, at least one.
+        // Drop about as many of the least interesting tasks as the overflow takes, at least one; the
+        // first alone and still too long is drawn on fewer of its slots.
         const perTask = text.length / kept.length;
         const drop = Math.max(1, Math.ceil((text.length - MAX_CHART_TEXT) / perTask));
-        kept = kept.slice(0, Math.max(0, kept.length - drop));
+        const [first] = kept;
+        kept =
+            kept.length > 1
+                ? kept.slice(0, Math.max(1, kept.length - drop))
+                : [onLowestSlots(first, Math.floor((first.bars.length * MAX_CHART_TEXT) / text.length))];
+        kept = kept.filter(task => task.bars.length > 0);
         text = ganttText(kept.flatMap(task => task.bars));
     }
-    return { text, omitted: ranked.length - kept.length };
+    return { text, omitted: ranked.length - kept.length, drawn: kept.map(task => task.index) };
+}
+/** The task on at most `rows` of its slots, its lowest (its bars are in slot order). */
+function onLowestSlots(task, rows) {
+    return task.bars.length <= rows ? task : { ...task, bars: task.bars.slice(0, rows) };
 }
 /** The tasks that ran, each with its bars (see slotTimes) and its label, in input order. */
 function drawnTasks(tasks, maxLabel) {
@@ -38462,16 +38538,20 @@ function timelineBlocks(report, open) {
     const tasks = timelineTasks(ran, report, originOf);
     const own = groups.length > 1 ? ', each shard from its own start' : '';
     const workers = `${drawnCount(tasks)} on ${counted(report.workers, 'worker')}${own}`;
+    const every = (omitted) => `Timeline: ${workers}${omitted > 0 ? `, ${words_count(omitted)} of them not drawn` : ''}`;
     if (tasks.length <= EVERY_TASK_UP_TO && slotTimes(tasks).length <= MOST_ROWS) {
         const gantt = ganttChart(tasks, { maxEntries: MOST_ROWS });
-        return [mermaidBlock(`Timeline: ${workers}${notDrawn(gantt.omitted)}`, gantt.text, open)];
+        return [mermaidBlock(every(gantt.omitted), gantt.text, open)];
     }
     const busy = busyWorkersChart(tasks, report.workers);
-    const { chosen, title } = slowestAndFailed(tasks);
+    const picked = slowestAndFailed(tasks);
+    const chosen = [...picked.slowest, ...picked.more];
     const gantt = ganttChart(chosen.map(index => tasks[index]), { maxEntries: MOST_ROWS });
+    const drawn = new Set(gantt.drawn.map(k => chosen[k]));
+    const title = chosen.length === tasks.length ? every(gantt.omitted) : `${picked.title(drawn)}${own}`;
     return [
         mermaidBlock(`Busy workers over time: ${workers}`, busy.text, open),
-        mermaidBlock(`${title}${own}${notDrawn(gantt.omitted)}`, gantt.text, open)
+        mermaidBlock(title, gantt.text, open)
     ];
 }
 /**
@@ -38492,7 +38572,8 @@ function origins(ran, slotsPerFile) {
 }
 /**
  * The tasks a large run's timeline draws: the {@link SLOWEST_TASKS} slowest, then the slowest
- * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so.
+ * {@link MORE_FAILURES} of the failed or timed-out tasks not among them; and a title saying so,
+ * and how many of each it drew when the rows left some out (`15 of the 20 slowest of 30 tasks`).
  */
 function slowestAndFailed(tasks) {
     // A task's length is its longest bar's (its bars differ only where an overlap was cut).
@@ -38508,15 +38589,23 @@ function slowestAndFailed(tasks) {
     const otherFailures = byLength.slice(SLOWEST_TASKS).filter(failed);
     const more = otherFailures.slice(0, MORE_FAILURES);
     const [one, many] = barWords(tasks);
-    let title = `Timeline: the ${words_count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`;
-    if (more.length > 0) {
-        const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`);
-        const which = more.length === otherFailures.length
-            ? others
-            : `${words_count(more.length)} slowest of the ${others}`;
-        title += `, and the ${which}`;
-    }
-    return { chosen: [...slowest, ...more], title };
+    const title = (drawn) => {
+        /** `the 20 slowest …`, or `15 of the 20 slowest …` when only 15 of them were drawn. */
+        const some = (group, what) => {
+            const shown = group.filter(index => drawn.has(index)).length;
+            return shown === group.length ? `the ${what}` : `${words_count(shown)} of the ${what}`;
+        };
+        let text = `Timeline: ${some(slowest, `${words_count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`)}`;
+        if (more.length > 0) {
+            const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`);
+            const which = more.length === otherFailures.length
+                ? others
+                : `${words_count(more.length)} slowest of the ${others}`;
+            text += `, and ${some(more, which)}`;
+        }
+        return text;
+    };
+    return { slowest, more, title };
 }
 /**
  * What a timeline draws: `12 tasks`, `3 batches of 12 tasks`, or when some tasks ran alone beside
@@ -40419,8 +40508,8 @@ function threadResolver(source, settings) {
  * The batches of `total` items (positions 0..total-1, the items that run, in input order): with a
  * number N, consecutive runs of up to N; with `auto`, as many batches as `workers` (at most one
  * per item), balanced by `estimates` (longest first onto the least-loaded batch) when they differ,
- * else (none given, or all equal) contiguous chunks whose sizes differ by at most one. Items keep their input order inside a
- * batch, and batches are ordered by their first item.
+ * else (none given, or all equal) contiguous chunks whose sizes differ by at most one. Items keep
+ * their input order inside a batch, and batches are ordered by their first item.
  */
 function formBatches(total, size, workers, estimates) {
     if (total === 0)
@@ -45787,7 +45876,7 @@ function isInside(path, folder) {
  */
 function prepareRun(source, execution, workDirectory) {
     const count = source.kind === 'tasks' ? source.tasks.length : source.items.length;
-    // Object items' slots and locks, checked before anything else of theirs (review threads have none).
+    // Object items' slots and locks, checked before anything else of theirs (review threads: none).
     const resources = source.kind === 'tasks' || source.source === REVIEW_THREADS_SOURCE
         ? undefined
         : itemsResources(source.items, source.source, execution.maxWorkers);
@@ -48007,9 +48096,10 @@ function notRun(item, status) {
 /**
  * A batch's record as one record per member, in the batch's order: each carries the batch's
  * status, exit code, signal, duration, attempts, command, slot (and every slot and lock it held),
- * times, error, output tail and `flaky`, and `batch`; its own item, index and digests. The batch's command, what it wrote to
- * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go to its first member only (the others get '', `{}`, ''):
- * nothing is shown twice, and results grow with the items, not with their square.
+ * times, error, output tail and `flaky`, and `batch`; its own item, index and digests. The
+ * batch's command, what it wrote to GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go to its first member
+ * only (the others get '', `{}`, ''): nothing is shown twice, and results grow with the items,
+ * not with their square.
  */
 function memberRecords(record, batch, preparedOf) {
     return batch.members.map(({ item, index }, position) => {
@@ -48092,7 +48182,23 @@ function schedulerUnits(plan) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/run/run-workers.ts
+
+/**
+ * How many workers a run of `units` (what the scheduler runs: tasks, or batches and reused items)
+ * has, the same for a run and a dry run: `maxWorkers`, but no more than every slot of what runs
+ * held at once (a task holds its `slots`; a reused one, none), and at least one.
+ */
+function runWorkers(units, maxWorkers) {
+    const reused = units.reused;
+    const running = reused === undefined || reused.size === 0
+        ? units.prepared
+        : units.prepared.filter((_, position) => !reused.has(position));
+    return highestSlot(running.length, running, maxWorkers);
+}
+
 ;// CONCATENATED MODULE: ./src/run/dry-run.ts
+
 
 
 
@@ -48114,7 +48220,10 @@ function dryRun(plan, maxWorkers, shell, batchSize = 1) {
             ? `  (needs ${prepared.needs.map(need => itemLabel(need)).join(', ')})`
             : '';
         const from = plan.reused?.get(index);
-        info(`#${prepared.index + 1} ${itemLabel(prepared.item)}${needs}${holds(prepared)}${wouldReuse(from)}\n  ${prepared.command.display}`);
+        // A reused task never starts, so it would hold nothing.
+        const notes = needs + (from === undefined ? holds(prepared) : wouldReuse(from));
+        const title = `#${prepared.index + 1} ${itemLabel(prepared.item)}`;
+        info(`${title}${notes}\n  ${prepared.command.display}`);
         if (from !== undefined)
             return reusedRecord(prepared, from);
         return outcome_record_recordOf({ index, status: TaskStatus.Skipped, reason: DRY_RUN_REASON }, plan.prepared);
@@ -48123,7 +48232,7 @@ function dryRun(plan, maxWorkers, shell, batchSize = 1) {
         records,
         counts: countStatuses(records),
         durationMs: 0,
-        workers: Math.min(maxWorkers, total),
+        workers: runWorkers(plan, maxWorkers),
         shell,
         dryRun: true,
         haltReason: null,
@@ -48176,7 +48285,7 @@ function dryRunBatches(plan, maxWorkers, shell, batchSize) {
         records,
         counts: countStatuses(records),
         durationMs: 0,
-        workers: Math.min(maxWorkers, Math.max(1, batches.length)),
+        workers: runWorkers(units, maxWorkers),
         shell,
         dryRun: true,
         haltReason: null,
@@ -49462,6 +49571,32 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
     return halt.message;
 }
 
+;// CONCATENATED MODULE: ./src/run/resource-lines.ts
+/**
+ * The line that says, as a run starts, what its tasks hold besides a worker: how many take locks
+ * (and how many locks there are) and how many hold several worker slots, so that a run that goes
+ * one task at a time says why. Lock names are left out: they may come from items. Reused tasks
+ * hold nothing. Undefined when no task that runs holds a lock or more than one slot.
+ */
+function resourcesLine(units, reused, noun) {
+    const running = units.filter((_, index) => !reused.has(index));
+    const locking = running.filter(unit => (unit.locks?.length ?? 0) > 0);
+    const wide = running.filter(unit => (unit.slots ?? 1) > 1);
+    const count = (n) => `${n} ${n === 1 ? noun.one : noun.many}`;
+    const parts = [];
+    if (locking.length > 0) {
+        const locks = new Set(locking.flatMap(unit => unit.locks ?? [])).size;
+        parts.push(`${count(locking.length)} ${locking.length === 1 ? 'holds' : 'hold'} ` +
+            `${locks === 1 ? 'a lock' : `locks (${locks} in all)`}, and those that share one run one at a time`);
+    }
+    if (wide.length > 0) {
+        const most = Math.max(...wide.map(unit => unit.slots ?? 1));
+        parts.push(`${count(wide.length)} ${wide.length === 1 ? 'holds' : 'hold'} several worker slots ` +
+            `(${wide.length === 1 ? '' : 'up to '}${most})`);
+    }
+    return parts.length === 0 ? undefined : `${parts.join('; ')}.`;
+}
+
 ;// CONCATENATED MODULE: ./src/exec/memory-gate.ts
 /** How long tasks refused for memory wait before it is read again, unless a task ends first. */
 const MEMORY_RETRY_MS = 500;
@@ -49628,9 +49763,9 @@ function waitingClause({ waiting, memory }) {
     const reasons = [];
     if (onLocks > 0)
         reasons.push(onLocks === 1 ? '1 task on a lock' : `${onLocks} tasks on locks`);
-    if (onSlots > 0) {
-        reasons.push(`the next task for ${onSlots} free ${onSlots === 1 ? 'slot' : 'slots'}`);
-    }
+    // Never 1: a task that needs one slot waits for a worker, as any queued task does.
+    if (onSlots > 0)
+        reasons.push(`the next task for ${onSlots} free slots`);
     if (onGate)
         reasons.push(`for memory${memorySaid(memory)}`);
     return reasons.length === 0 ? '' : `; waiting: ${reasons.join(', ')}`;
@@ -49686,7 +49821,7 @@ class Progress {
     /**
      * `total` counts every task, `reused` those of them settled before the run; `batchSizes` under
      * `batch-size`: each task's items, by its index (a reused item is a task of one); `memory`
-     * under `memfree`, read as each line is printed.
+     * under `memfree`: the gate, whose last reading (taken as a task asked to start) each line says.
      */
     constructor(total, reused = 0, batchSizes, memory) {
         this.total = total;
@@ -49964,6 +50099,8 @@ async function finishAll(observers) {
 
 
 
+
+
 /**
  * Runs every prepared item and returns the report; never throws for a task's failure.
  * `observers` see each task start and end (while others go on); the report waits for them.
@@ -49974,15 +50111,14 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
     const { prepared } = units;
     const total = prepared.length;
     const settledBefore = reusedReports(prepared, units.reused);
-    // Reused tasks take no worker; a run of reused tasks only still has one to report. A task
-    // holds its `slots` workers, so no more workers than the slots of what runs are ever busy.
-    const slots = prepared.map(unit => unit.slots ?? 1);
-    const slotsToRun = slots.reduce((sum, count, index) => (settledBefore.has(index) ? sum : sum + count), 0);
-    const workers = Math.min(settings.maxWorkers, Math.max(1, slotsToRun));
+    const workers = runWorkers(units, settings.maxWorkers);
     // A percentage is of the tasks that run: reused ones cannot fail; under batch-size, of batches.
     const base = plan.batches?.length ?? failureBase(total, settledBefore.size, plan.shard?.itemCount);
     const maxFailures = failureLimit(settings.failFast, base);
     info(runningLine(settings, plan, settledBefore.size, workers, maxFailures));
+    const holding = resourcesLine(prepared, settledBefore, unitNoun(units));
+    if (holding !== undefined)
+        info(holding);
     const stdout = streamSink(process.stdout);
     const batchRecords = new BatchRecords(plan);
     const resources = new RunResources(settings, units, workDirectory, workers, cancellation, stdout, record => batchRecords.expand(record));
@@ -49996,7 +50132,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
             policies: haltPolicies(settings, maxFailures, cancellation, batchSizes(units)),
             needs: units.needs,
             priorities: units.priorities,
-            slots,
+            slots: prepared.map(unit => unit.slots ?? 1),
             locks: prepared.some(unit => unit.locks !== undefined)
                 ? prepared.map(unit => unit.locks ?? [])
                 : undefined,
@@ -50050,7 +50186,7 @@ function lineWriters(plan) {
 /** The line that opens a run: how many tasks (of how many), on how many workers, with which limits. */
 function runningLine(settings, plan, reused, workers, maxFailures) {
     const total = plan.prepared.length;
-    const noun = plan.needs ? 'tasks' : total === 1 ? 'item' : 'items';
+    const noun = plan.needs ? (total === 1 ? 'task' : 'tasks') : total === 1 ? 'item' : 'items';
     if (total > 0 && reused === total) {
         // No worker, shell or limit applies to a run that starts nothing.
         return total === 1
@@ -50061,6 +50197,14 @@ function runningLine(settings, plan, reused, workers, maxFailures) {
     const batches = plan.batches === undefined ? '' : ` ${describeBatches(plan.batches.length, settings.batchSize)}`;
     return (`Running ${count}${batches} on ${workers} ` +
         `${workers === 1 ? 'worker' : 'workers'} with ${settings.shell} (${describeLimits(settings, maxFailures, plan.batches !== undefined)}).`);
+}
+/** What the scheduler's units are called: tasks, items, or under `batch-size` batches. */
+function unitNoun(plan) {
+    if (plan.needs)
+        return { one: 'task', many: 'tasks' };
+    return plan.batches === undefined
+        ? { one: 'item', many: 'items' }
+        : { one: 'batch', many: 'batches' };
 }
 /**
  * The line that closes a run: how long it took and how the tasks ended, zero counts left out;
