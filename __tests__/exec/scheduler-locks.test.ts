@@ -164,6 +164,27 @@ describe('runTasks with locks', () => {
     )
   })
 
+  it('does not check or keep the locks of an item settled before the run: it never starts', async () => {
+    // Item 1 was reused: its locks are not refused (as its slots are not checked).
+    const tasks = new ManualTasks()
+    const run = runTasks([0, 1, 2], tasks.task, {
+      concurrency: 2,
+      locks: [[''], ['db'], ['db']],
+      settledBefore: new Map([[0, { status: TaskStatus.Reused, value: 0 }]])
+    })
+    await settleDown()
+    expect(tasks.runningNow).toEqual([1])
+    await tasks.end(1)
+    expect(tasks.runningNow).toEqual([2])
+    await tasks.end(2)
+    const { outcomes } = await run
+    expect(outcomes.map(({ status }) => status)).toEqual([
+      TaskStatus.Reused,
+      TaskStatus.Success,
+      TaskStatus.Success
+    ])
+  })
+
   it('runs hundreds of tasks on one lock one at a time, in rank order, beside free ones', async () => {
     const count = 400
     const locks = Array.from({ length: count }, (_, i) => (i % 2 === 0 ? ['db'] : none))
