@@ -185,6 +185,33 @@ describe('runTasks with locks', () => {
     ])
   })
 
+  const first = [0, 0, 1, 0, 0, 0, 0]
+  it.each([
+    ['no priorities', undefined, undefined, [0, 1, 3, 4, 5, 6, 2]],
+    ['a higher priority, all ready at once', first, undefined, [2, 0, 1, 3, 4, 5, 6]],
+    [
+      'a higher priority, ready once 0 ends',
+      first,
+      [[], [], [0], [], [], [], []],
+      [0, 1, 3, 4, 5, 6, 2]
+    ]
+  ])(
+    'keeps no free lock for a task needing two while the other is held: the tasks after it take it (%s)',
+    async (_, priorities, needs, order) => {
+      // As the README and decision 022 say: it can wait until the tasks after it are done.
+      const locks = [['a'], ['b'], ['a', 'b'], ['a'], ['b'], ['a'], ['b']]
+      const tasks = new ManualTasks()
+      const run = runTasks(locks, tasks.task, { concurrency: 3, locks, priorities, needs })
+      await settleDown()
+      // The oldest running task ends each time.
+      while (tasks.runningNow.length > 0) {
+        await tasks.end(tasks.started.find(index => tasks.runningNow.includes(index)) as number)
+      }
+      await run
+      expect(tasks.started).toEqual(order)
+    }
+  )
+
   it('runs hundreds of tasks on one lock one at a time, in rank order, beside free ones', async () => {
     const count = 400
     const locks = Array.from({ length: count }, (_, i) => (i % 2 === 0 ? ['db'] : none))
