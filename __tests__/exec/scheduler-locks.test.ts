@@ -164,6 +164,54 @@ describe('runTasks with locks', () => {
     )
   })
 
+  it('does not check or keep the locks of an item settled before the run: it never starts', async () => {
+    // Item 1 was reused: its locks are not refused (as its slots are not checked).
+    const tasks = new ManualTasks()
+    const run = runTasks([0, 1, 2], tasks.task, {
+      concurrency: 2,
+      locks: [[''], ['db'], ['db']],
+      settledBefore: new Map([[0, { status: TaskStatus.Reused, value: 0 }]])
+    })
+    await settleDown()
+    expect(tasks.runningNow).toEqual([1])
+    await tasks.end(1)
+    expect(tasks.runningNow).toEqual([2])
+    await tasks.end(2)
+    const { outcomes } = await run
+    expect(outcomes.map(({ status }) => status)).toEqual([
+      TaskStatus.Reused,
+      TaskStatus.Success,
+      TaskStatus.Success
+    ])
+  })
+
+  const first = [0, 0, 1, 0, 0, 0, 0]
+  it.each([
+    ['no priorities', undefined, undefined, [0, 1, 3, 4, 5, 6, 2]],
+    ['a higher priority, all ready at once', first, undefined, [2, 0, 1, 3, 4, 5, 6]],
+    [
+      'a higher priority, ready once 0 ends',
+      first,
+      [[], [], [0], [], [], [], []],
+      [0, 1, 3, 4, 5, 6, 2]
+    ]
+  ])(
+    'keeps no free lock for a task needing two while the other is held: the tasks after it take it (%s)',
+    async (_, priorities, needs, order) => {
+      // As the README and decision 022 say: it can wait until the tasks after it are done.
+      const locks = [['a'], ['b'], ['a', 'b'], ['a'], ['b'], ['a'], ['b']]
+      const tasks = new ManualTasks()
+      const run = runTasks(locks, tasks.task, { concurrency: 3, locks, priorities, needs })
+      await settleDown()
+      // The oldest running task ends each time.
+      while (tasks.runningNow.length > 0) {
+        await tasks.end(tasks.started.find(index => tasks.runningNow.includes(index)) as number)
+      }
+      await run
+      expect(tasks.started).toEqual(order)
+    }
+  )
+
   it('runs hundreds of tasks on one lock one at a time, in rank order, beside free ones', async () => {
     const count = 400
     const locks = Array.from({ length: count }, (_, i) => (i % 2 === 0 ? ['db'] : none))

@@ -9,8 +9,9 @@ import {
 } from '../../src/exec/scheduler.js'
 import { type Waiting } from '../../src/exec/start-gate.js'
 import { HaltMode } from '../../src/model/halt.js'
-import { TaskStatus } from '../../src/model/task-status.js'
+import { satisfiesNeeds, TaskStatus } from '../../src/model/task-status.js'
 import { settleDown } from '../helpers/manual-tasks.js'
+import { StartModel } from '../helpers/start-model.js'
 
 interface PlannedTask {
   slots: number
@@ -20,12 +21,16 @@ interface PlannedTask {
   /** How long it runs, in steps of a clock the test moves. */
   duration: number
   fails: boolean
+  /** How it settled before the run (reused, or failed in an earlier attempt), if it did. */
+  settledBefore: TaskStatus | undefined
 }
 
 interface Plan {
   concurrency: number
   tasks: PlannedTask[]
   failFast: { limit: number; mode: HaltMode } | undefined
+  /** A start gate that admits while fewer than this many run, retrying after 1 ms. */
+  gateLimit: number | undefined
 }
 
 /** Random runs: slots up to the concurrency, locks from a small set, needs on earlier tasks. */
@@ -41,7 +46,11 @@ const plans: fc.Arbitrary<Plan> = fc.integer({ min: 1, max: 4 }).chain(concurren
           priority: fc.integer({ min: 0, max: 2 }),
           duration: fc.integer({ min: 1, max: 10 }),
           // About one in seven fails.
-          fails: fc.integer({ min: 0, max: 6 }).map(roll => roll === 0)
+          fails: fc.integer({ min: 0, max: 6 }).map(roll => roll === 0),
+          // About one in eight settled before the run: failed, succeeded or reused.
+          settledBefore: fc
+            .integer({ min: 0, max: 23 })
+            .map(roll => [TaskStatus.Failure, TaskStatus.Success, TaskStatus.Reused][roll])
         }),
         { minLength: 1, maxLength: 14 }
       )
@@ -57,17 +66,26 @@ const plans: fc.Arbitrary<Plan> = fc.integer({ min: 1, max: 4 }).chain(concurren
         mode: fc.constantFrom(HaltMode.Cancel, HaltMode.Drain)
       }),
       { freq: 2, nil: undefined }
-    )
+    ),
+    gateLimit: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2, nil: undefined })
   })
 ) as fc.Arbitrary<Plan>
 
 /** What the runs reached, to show the property tried each situation. */
 interface Reached {
+  /** Moments between events at which every invariant was checked. */
+  momentsChecked: number
   lockWaits: number
   slotWaits: number
   bothAtOnce: number
+  /** Set aside on a lock while the head task waits on slots or the gate: counted exactly. */
+  lockWaitsBehindHead: number
+  gateWaits: number
   haltsSkippingReady: number
   haltsWhileWaiting: number
+  settledBeforeBlocking: number
+  settledBeforeFreeing: number
+  endsInOneTick: number
 }
 
 /** A running task as the test keeps it: when it ends and how to end it. */
@@ -78,31 +96,46 @@ interface Running {
 }
 
 /**
- * Runs a plan on a clock the test moves: each step ends the running task due first (lowest index
- * on a tie) and lets the scheduler react, then checks the invariants, so every moment of the run
- * is checked.
+ * Runs a plan on a clock the test moves: each step ends every running task due first, in the same
+ * tick, and lets the scheduler react, then checks the invariants, so every moment of the run is
+ * checked. A model of the start rules (StartModel) runs beside it: every start and every count
+ * told to onWaiting must be the model's.
  */
 async function check(plan: Plan, reached: Reached): Promise<void> {
-  const { concurrency, tasks } = plan
+  const { concurrency, tasks, gateLimit } = plan
+  /** Started and not settled yet, as the scheduler counts them. */
   const running = new Map<number, Running>()
   const settled = new Map<number, Outcome<number>>()
   const given = new Map<number, readonly number[]>()
   let told: Waiting = { onLocks: 0, onSlots: 0, onGate: false }
   let failures = 0
   let now = 0
-  const seen = { locks: false, slots: false, both: false, halt: false, haltWaiting: false }
+  const seen = {
+    locks: false,
+    slots: false,
+    both: false,
+    behindHead: false,
+    gate: false,
+    halt: false,
+    haltWaiting: false,
+    oneTick: false
+  }
 
   const planned = (index: number): PlannedTask => tasks[index] as PlannedTask
   const before = (a: number, b: number): boolean =>
     planned(a).priority > planned(b).priority ||
     (planned(a).priority === planned(b).priority && a < b)
   const halted = (): boolean => plan.failFast !== undefined && failures >= plan.failFast.limit
+  const gateAdmits =
+    gateLimit === undefined ? undefined : (count: number): boolean => count < gateLimit
   const heldLocks = (): Set<string> =>
     new Set([...running.keys()].flatMap(index => planned(index).locks))
   const freeSlots = (): number =>
     concurrency - [...running.values()].reduce((sum, task) => sum + task.slots.length, 0)
   const conflicts = (index: number, held: Set<string>): boolean =>
     planned(index).locks.some(lock => held.has(lock))
+  const statusOf = (index: number): TaskStatus | undefined =>
+    settled.get(index)?.status ?? planned(index).settledBefore
   /** Items whose needs all succeeded and that neither started nor settled, in rank order. */
   const ready = (): number[] =>
     tasks
@@ -110,10 +143,11 @@ async function check(plan: Plan, reached: Reached): Promise<void> {
       .filter(
         index =>
           !given.has(index) &&
-          !settled.has(index) &&
-          planned(index).needs.every(need => settled.get(need)?.status === TaskStatus.Success)
+          statusOf(index) === undefined &&
+          planned(index).needs.every(need => satisfiesNeeds(statusOf(need) ?? TaskStatus.Skipped))
       )
       .sort((a, b) => (before(a, b) ? -1 : 1))
+  const model = new StartModel(concurrency, tasks, before, gateAdmits)
 
   /** A failed check inside a task would only make the task fail: it is kept and thrown at the end. */
   let broken: unknown
@@ -126,8 +160,10 @@ async function check(plan: Plan, reached: Reached): Promise<void> {
     const { index, slots, signal } = context
     given.set(index, [...slots])
     return new Promise(resolve => {
+      let ended = false
       const end = (status: TaskStatus): void => {
-        if (!running.delete(index)) return
+        if (ended) return
+        ended = true
         resolve({ status, value: index })
       }
       running.set(index, { endsAt: now + planTask.duration, slots, end })
@@ -135,11 +171,15 @@ async function check(plan: Plan, reached: Reached): Promise<void> {
     })
   }
 
-  /** As a task starts: it may, its slots are the lowest free ones, its locks are free. */
+  /** As a task starts: the model's next start, its slots the lowest free ones, its locks free. */
   const checkStart = ({ index, slot, slots }: TaskContext): void => {
     const mine = planned(index)
     expect(halted()).toBe(false)
-    expect(mine.needs.every(need => settled.get(need)?.status === TaskStatus.Success)).toBe(true)
+    expect(model.expected.shift()).toEqual({ index, slots: [...slots] })
+    expect(mine.settledBefore).toBeUndefined()
+    expect(mine.needs.every(need => satisfiesNeeds(statusOf(need) ?? TaskStatus.Skipped))).toBe(
+      true
+    )
     // Its slots: as many as it holds, distinct, lowest first, none held by another task.
     expect(slots).toHaveLength(mine.slots)
     expect(slot).toBe(slots[0])
@@ -155,6 +195,8 @@ async function check(plan: Plan, reached: Reached): Promise<void> {
     expect(slots).toEqual(free.slice(0, mine.slots))
     const held = heldLocks()
     expect(conflicts(index, held)).toBe(false)
+    // The gate admitted it, unless nothing ran.
+    if (gateAdmits !== undefined && running.size > 0) expect(gateAdmits(running.size)).toBe(true)
     // Every ready task ranked before it waits on a lock that a running task holds.
     for (const other of ready()) {
       if (other === index || !before(other, index)) continue
@@ -162,61 +204,95 @@ async function check(plan: Plan, reached: Reached): Promise<void> {
     }
   }
 
-  /** Between events: nothing that could start has been left waiting, and onWaiting says why. */
+  /** Between events: nothing that could start is left waiting, and onWaiting says exactly why. */
   const checkIdle = (): void => {
+    reached.momentsChecked++
     if (halted()) return
+    expect(model.expected).toEqual([])
+    expect(told).toEqual({
+      onLocks: model.setAside,
+      onSlots: model.slotsWanted > 1 ? model.slotsWanted : 0,
+      onGate: model.gateRefused
+    })
     const held = heldLocks()
     const free = freeSlots()
     const candidates = ready()
     const onLocks = candidates.filter(index => conflicts(index, held)).length
     const first = candidates.find(index => !conflicts(index, held))
     if (first !== undefined) {
-      // Work-conserving: the first task that could take its locks does not fit (and blocks the rest).
-      expect({ first, fits: planned(first).slots <= free }).toEqual({ first, fits: false })
-      expect(told.onSlots).toBe(planned(first).slots > 1 ? planned(first).slots : 0)
-      // Set aside: on a held lock, or behind a higher-ranked ready task that wants the same lock.
-      const contended = candidates.filter(
-        (index, at) =>
-          conflicts(index, held) ||
-          candidates.slice(0, at).some(other => conflicts(index, new Set(planned(other).locks)))
-      )
-      expect(told.onLocks).toBeLessThanOrEqual(contended.length)
+      // Work-conserving: the first task that could take its locks does not fit, or the gate refuses.
+      const fits = planned(first).slots <= free
+      const admitted = gateAdmits === undefined || running.size === 0 || gateAdmits(running.size)
+      expect({ first, fits, admitted }).not.toEqual({ first, fits: true, admitted: true })
+      expect(told.onSlots).toBe(!fits && planned(first).slots > 1 ? planned(first).slots : 0)
+      expect(told.onGate).toBe(fits)
+      // Every ready task ranked before it is set aside; some after it may be too.
+      const ahead = candidates.filter(index => before(index, first)).length
+      expect(told.onLocks).toBeGreaterThanOrEqual(ahead)
+      seen.behindHead ||= told.onLocks > ahead
+      seen.gate ||= fits
     } else {
       expect(told).toEqual({ onLocks, onSlots: 0, onGate: false })
     }
-    const slotWait = first !== undefined && planned(first).slots > 1 && free > 0
+    const slotWait = first !== undefined && planned(first).slots > free && free > 0
     seen.locks ||= onLocks > 0
     seen.slots ||= slotWait
     seen.both ||= onLocks > 0 && slotWait
   }
 
+  const readyForModel = (): number[] => ready().filter(index => !settled.has(index))
+  model.launch(0, readyForModel())
   const result = runTasks(tasks, task, {
     concurrency,
     slots: tasks.map(each => each.slots),
     locks: tasks.map(each => each.locks),
     needs: tasks.map(each => each.needs),
     priorities: tasks.map(each => each.priority),
+    settledBefore: new Map(
+      tasks.flatMap((each, index) =>
+        each.settledBefore === undefined
+          ? []
+          : [[index, { status: each.settledBefore, value: -1 }] as const]
+      )
+    ),
+    gate:
+      gateAdmits === undefined ? undefined : { admits: () => gateAdmits(running.size), retryMs: 1 },
     policies: plan.failFast ? [new FailFast(plan.failFast.limit, plan.failFast.mode)] : [],
     onWaiting: waiting => (told = waiting),
     onSettled: outcome => {
       expect(settled.has(outcome.index)).toBe(false)
       settled.set(outcome.index, outcome)
       // A halt skips what waits on locks or slots: onWaiting still says what it was.
-      const waited = told.onLocks > 0 || told.onSlots > 0
+      const waited = told.onLocks > 0 || told.onSlots > 0 || told.onGate
       seen.haltWaiting ||= waited && (outcome.reason ?? '').startsWith('not started')
-      const ran = outcome.status !== TaskStatus.Skipped
-      if (ran && outcome.status !== TaskStatus.Success) failures++
+      const mine = running.get(outcome.index)
+      if (mine === undefined) return
+      // A task that ran: the scheduler has released its slots and locks, and starts more next.
+      running.delete(outcome.index)
+      model.release(outcome.index, mine.slots)
+      if (outcome.status !== TaskStatus.Success) failures++
+      if (!halted()) model.launch(running.size, readyForModel())
     }
   })
   await settleDown()
+  const ended = new Set<number>()
   while (running.size > 0) {
     checkIdle()
-    const [index, next] = [...running.entries()].reduce((due, entry) =>
-      entry[1].endsAt < due[1].endsAt ? entry : due
+    // Every task due first ends in the same tick: the scheduler sees them one after another.
+    const due = Math.min(
+      ...[...running.entries()].filter(([index]) => !ended.has(index)).map(([, r]) => r.endsAt)
     )
-    now = next.endsAt
-    next.end(planned(index).fails ? TaskStatus.Failure : TaskStatus.Success)
+    now = due
+    const ending = [...running.entries()].filter(
+      ([index, r]) => !ended.has(index) && r.endsAt === due
+    )
+    seen.oneTick ||= ending.length > 1
+    for (const [index, each] of ending) {
+      ended.add(index)
+      each.end(planned(index).fails ? TaskStatus.Failure : TaskStatus.Success)
+    }
     await settleDown()
+    while (ending.some(([index]) => running.has(index))) await settleDown()
   }
   if (broken !== undefined) throw broken
   // Nothing runs: every item has its outcome now, none is left waiting.
@@ -226,31 +302,51 @@ async function check(plan: Plan, reached: Reached): Promise<void> {
   outcomes.forEach((outcome, index) => {
     expect(outcome.slots).toEqual(given.get(index))
     expect(outcome.slot).toBe(given.get(index)?.[0])
+    const needsBefore = planned(index).needs.filter(
+      need => planned(need).settledBefore !== undefined
+    )
+    if (needsBefore.length > 0 && given.has(index)) reached.settledBeforeFreeing++
+    if (outcome.blockedBy?.some(({ index }) => planned(index).settledBefore !== undefined)) {
+      reached.settledBeforeBlocking++
+    }
+    if (planned(index).settledBefore !== undefined) {
+      expect(outcome.status).toBe(planned(index).settledBefore)
+      return
+    }
     if (outcome.status !== TaskStatus.Skipped) return
     const reason = outcome.reason ?? ''
     expect(outcome.blockedBy !== undefined || reason.startsWith('not started: fail-fast')).toBe(
       true
     )
-    const wasReady = planned(index).needs.every(
-      need => outcomes[need]?.status === TaskStatus.Success
+    const wasReady = planned(index).needs.every(need =>
+      satisfiesNeeds(outcomes[need]?.status ?? TaskStatus.Skipped)
     )
     if (reason.startsWith('not started') && wasReady) seen.halt = true
   })
   if (seen.locks) reached.lockWaits++
   if (seen.slots) reached.slotWaits++
   if (seen.both) reached.bothAtOnce++
+  if (seen.behindHead) reached.lockWaitsBehindHead++
+  if (seen.gate) reached.gateWaits++
   if (seen.halt) reached.haltsSkippingReady++
   if (seen.haltWaiting) reached.haltsWhileWaiting++
+  if (seen.oneTick) reached.endsInOneTick++
 }
 
-describe('runTasks with slots, locks, needs and priorities, for any plan', () => {
-  it('gives every item one outcome, never overfills slots or shares a lock, and leaves nothing startable waiting', async () => {
+describe('runTasks with slots, locks, needs, priorities and a gate, for any plan', () => {
+  it('gives every item one outcome, starts exactly what the start rules say, and says exactly what waits', async () => {
     const reached: Reached = {
+      momentsChecked: 0,
       lockWaits: 0,
       slotWaits: 0,
       bothAtOnce: 0,
+      lockWaitsBehindHead: 0,
+      gateWaits: 0,
       haltsSkippingReady: 0,
-      haltsWhileWaiting: 0
+      haltsWhileWaiting: 0,
+      settledBeforeBlocking: 0,
+      settledBeforeFreeing: 0,
+      endsInOneTick: 0
     }
     let cases = 0
     await fc.assert(
@@ -265,7 +361,13 @@ describe('runTasks with slots, locks, needs and priorities, for any plan', () =>
     expect(reached.lockWaits).toBeGreaterThan(100)
     expect(reached.slotWaits).toBeGreaterThan(100)
     expect(reached.bothAtOnce).toBeGreaterThan(30)
+    expect(reached.momentsChecked).toBeGreaterThan(2000)
+    expect(reached.lockWaitsBehindHead).toBeGreaterThan(10)
+    expect(reached.gateWaits).toBeGreaterThan(25)
     expect(reached.haltsSkippingReady).toBeGreaterThan(30)
     expect(reached.haltsWhileWaiting).toBeGreaterThan(20)
+    expect(reached.settledBeforeBlocking).toBeGreaterThan(50)
+    expect(reached.settledBeforeFreeing).toBeGreaterThan(80)
+    expect(reached.endsInOneTick).toBeGreaterThan(25)
   })
 })

@@ -19,13 +19,19 @@ export class LockTable {
   private readonly offered = new Map<string, number>()
   private waiting = 0
 
-  /** `before(a, b)`: whether item a ranks before item b among ready items. */
+  /**
+   * `before(a, b)`: whether item a ranks before item b among ready items. Items settled before the
+   * run never start: their locks are neither checked nor kept, as slotCounts skips their slots.
+   */
   constructor(
     total: number,
     locks: readonly (readonly string[])[],
-    private readonly before: (a: number, b: number) => boolean
+    private readonly before: (a: number, b: number) => boolean,
+    settledBefore?: ReadonlyMap<number, unknown>
   ) {
-    this.locksOf = Array.from({ length: total }, (_, index) => lockNames(index, locks[index]))
+    this.locksOf = Array.from({ length: total }, (_, index) =>
+      settledBefore?.has(index) ? [] : lockNames(index, locks[index])
+    )
   }
 
   /** How many items are set aside, waiting on a lock. */

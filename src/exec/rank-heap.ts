@@ -8,11 +8,6 @@ export class RankHeap {
   /** `before(a, b)`: whether item a ranks before item b (a strict order, never both ways). */
   constructor(private readonly before: (a: number, b: number) => boolean) {}
 
-  /** How many items it holds. */
-  get size(): number {
-    return this.heap.length
-  }
-
   /** The first-ranked item, left in place; undefined when empty. */
   peek(): number | undefined {
     return this.heap[0]

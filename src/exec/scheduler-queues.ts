@@ -5,13 +5,13 @@ import { type UnmetNeed } from './skip-reason.js'
 /**
  * Items ready to start, in rank order: highest priority first, then lowest index. Without
  * priorities items become ready in index order, so pushes append and this is a plain FIFO. Items
- * put back after waiting on a lock go to a heap of their own, so that putting one back never
- * walks the queue.
+ * put back after waiting on a lock go to a heap of their own, made at the first one, so that
+ * putting one back never walks the queue and a run without locks has no heap to look at.
  */
 export class ReadyQueue {
   private readonly queue: number[] = []
   private head = 0
-  private readonly back: RankHeap
+  private back: RankHeap | undefined
   /** Whether item a ranks before item b. */
   readonly before = (a: number, b: number): boolean => {
     const rankA = this.priority(a)
@@ -19,26 +19,31 @@ export class ReadyQueue {
     return rankA > rankB || (rankA === rankB && a < b)
   }
 
-  constructor(private readonly priority: (index: number) => number) {
-    this.back = new RankHeap(this.before)
-  }
+  constructor(private readonly priority: (index: number) => number) {}
 
-  /** Adds an item that has just become ready. */
+  /** Adds an item that has just become ready, walking back past those ranked after it. */
   push(index: number): void {
+    const rank = this.priority(index)
     let at = this.queue.length
-    while (at > this.head && this.before(index, this.queue[at - 1] as number)) at--
+    while (at > this.head) {
+      const other = this.queue[at - 1] as number
+      const otherRank = this.priority(other)
+      if (rank < otherRank || (rank === otherRank && index > other)) break
+      at--
+    }
     this.queue.splice(at, 0, index)
   }
 
   /** Puts back an item that was set aside (on a lock), in its rank. */
   putBack(index: number): void {
+    this.back ??= new RankHeap(this.before)
     this.back.push(index)
   }
 
   /** The first-ranked item, left in place; undefined when there is none. */
   peek(): number | undefined {
     const first = this.head < this.queue.length ? this.queue[this.head] : undefined
-    const putBack = this.back.peek()
+    const putBack = this.back?.peek()
     if (putBack === undefined) return first
     return first === undefined || this.before(putBack, first) ? putBack : first
   }
@@ -47,7 +52,7 @@ export class ReadyQueue {
   pop(): number | undefined {
     const index = this.peek()
     if (index === undefined) return undefined
-    if (index === this.back.peek()) return this.back.pop()
+    if (this.back !== undefined && index === this.back.peek()) return this.back.pop()
     this.head++
     // Drop the consumed front now and then, so a long run does not keep it all.
     if (this.head > 1024 && this.head * 2 > this.queue.length) {

@@ -10,7 +10,7 @@ export interface StartRulesOptions {
   locks?: readonly (readonly string[])[]
   gate?: StartGate
   onWaiting?: (waiting: Waiting) => void
-  /** Items that never start (their slots are not checked). */
+  /** Items that never start (their slots and locks are not checked). */
   settledBefore?: ReadonlyMap<number, unknown>
 }
 
@@ -51,7 +51,9 @@ export class StartRules {
     this.pool = new SlotPool(options.concurrency)
     this.slotsOf = slotCounts(total, options.concurrency, options.slots, options.settledBefore)
     this.locks =
-      options.locks === undefined ? undefined : new LockTable(total, options.locks, ready.before)
+      options.locks === undefined
+        ? undefined
+        : new LockTable(total, options.locks, ready.before, options.settledBefore)
   }
 
   /**
