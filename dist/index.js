@@ -48377,10 +48377,6 @@ class RankHeap {
     constructor(before) {
         this.before = before;
     }
-    /** How many items it holds. */
-    get size() {
-        return this.heap.length;
-    }
     /** The first-ranked item, left in place; undefined when empty. */
     peek() {
         return this.heap[0];
@@ -48430,8 +48426,8 @@ class RankHeap {
 /**
  * Items ready to start, in rank order: highest priority first, then lowest index. Without
  * priorities items become ready in index order, so pushes append and this is a plain FIFO. Items
- * put back after waiting on a lock go to a heap of their own, so that putting one back never
- * walks the queue.
+ * put back after waiting on a lock go to a heap of their own, made at the first one, so that
+ * putting one back never walks the queue and a run without locks has no heap to look at.
  */
 class ReadyQueue {
     priority;
@@ -48446,23 +48442,29 @@ class ReadyQueue {
     };
     constructor(priority) {
         this.priority = priority;
-        this.back = new RankHeap(this.before);
     }
-    /** Adds an item that has just become ready. */
+    /** Adds an item that has just become ready, walking back past those ranked after it. */
     push(index) {
+        const rank = this.priority(index);
         let at = this.queue.length;
-        while (at > this.head && this.before(index, this.queue[at - 1]))
+        while (at > this.head) {
+            const other = this.queue[at - 1];
+            const otherRank = this.priority(other);
+            if (rank < otherRank || (rank === otherRank && index > other))
+                break;
             at--;
+        }
         this.queue.splice(at, 0, index);
     }
     /** Puts back an item that was set aside (on a lock), in its rank. */
     putBack(index) {
+        this.back ??= new RankHeap(this.before);
         this.back.push(index);
     }
     /** The first-ranked item, left in place; undefined when there is none. */
     peek() {
         const first = this.head < this.queue.length ? this.queue[this.head] : undefined;
-        const putBack = this.back.peek();
+        const putBack = this.back?.peek();
         if (putBack === undefined)
             return first;
         return first === undefined || this.before(putBack, first) ? putBack : first;
@@ -48472,7 +48474,7 @@ class ReadyQueue {
         const index = this.peek();
         if (index === undefined)
             return undefined;
-        if (index === this.back.peek())
+        if (this.back !== undefined && index === this.back.peek())
             return this.back.pop();
         this.head++;
         // Drop the consumed front now and then, so a long run does not keep it all.
@@ -48650,10 +48652,13 @@ class LockTable {
     /** For a free lock with waiters: the waiter put back among the ready items for it. */
     offered = new Map();
     waiting = 0;
-    /** `before(a, b)`: whether item a ranks before item b among ready items. */
-    constructor(total, locks, before) {
+    /**
+     * `before(a, b)`: whether item a ranks before item b among ready items. Items settled before the
+     * run never start: their locks are neither checked nor kept, as slotCounts skips their slots.
+     */
+    constructor(total, locks, before, settledBefore) {
         this.before = before;
-        this.locksOf = Array.from({ length: total }, (_, index) => lockNames(index, locks[index]));
+        this.locksOf = Array.from({ length: total }, (_, index) => settledBefore?.has(index) ? [] : lockNames(index, locks[index]));
     }
     /** How many items are set aside, waiting on a lock. */
     get setAsideCount() {
@@ -48816,7 +48821,9 @@ class StartRules {
         this.pool = new SlotPool(options.concurrency);
         this.slotsOf = slotCounts(total, options.concurrency, options.slots, options.settledBefore);
         this.locks =
-            options.locks === undefined ? undefined : new LockTable(total, options.locks, ready.before);
+            options.locks === undefined
+                ? undefined
+                : new LockTable(total, options.locks, ready.before, options.settledBefore);
     }
     /**
      * Takes the next item that may start now out of the ready queue, with its slots and locks;
