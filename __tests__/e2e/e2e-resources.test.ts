@@ -19,6 +19,7 @@ interface FileRecord {
   slot: number | null
   slots?: number[]
   locks?: string[]
+  skipReason?: string
 }
 
 let spans: string
@@ -90,8 +91,32 @@ describe('locks through the bundle', () => {
       ['db-c', 'success', ['5432', 'db']],
       ['free', 'success', undefined]
     ])
-    // Lock names are never printed in log lines.
+    // Lock names are never printed in log lines; how many tasks hold locks is.
     expect(done.log).not.toContain('5432')
+    expect(done.log).toContain(
+      'Running 4 tasks on 4 workers with bash (fail-fast: off, timeout: none).\n' +
+        '3 tasks hold locks (3 in all), and those that share one run one at a time.\n'
+    )
+  })
+
+  it('skips a task still waiting on a lock when fail-fast halts the run', async () => {
+    const done = await run({
+      tasks: [
+        'holder:\n  run: sleep 5\n  locks: db',
+        'waiter:\n  run: touch "$SPANS/waiter-ran"\n  locks: db',
+        'broken: sleep 0.3; exit 3'
+      ].join('\n'),
+      'max-workers': '3',
+      'fail-fast': 'true'
+    })
+    expect(done.code).toBe(1)
+    expect(records(done).map(r => [r.item, r.status])).toEqual([
+      ['holder', 'cancelled'],
+      ['waiter', 'skipped'],
+      ['broken', 'failure']
+    ])
+    expect(records(done)[1]?.skipReason).toMatch(/^not started: /)
+    expect(existsSync(join(spans, 'waiter-ran'))).toBe(false)
   })
 
   it('reads locks of object items, never overlapping two that share one', async () => {
@@ -147,6 +172,36 @@ describe('slots through the bundle', () => {
       [2, [2, 3]]
     ])
     expect(done.log).toContain('e2e in slot 2\n')
+  })
+
+  it('runs a light task in the slot a heavy one leaves, never more slots at once than max-workers', async () => {
+    const lights = ['l1', 'l2', 'l3', 'l4', 'l5']
+    const done = await run({
+      tasks: [
+        `heavy:\n  run: ${span('heavy', 0.8)}\n  slots: 3`,
+        ...lights.map(name => `${name}: ${span(name, 0.3)}`)
+      ].join('\n'),
+      'max-workers': '4'
+    })
+    expect(done.code).toBe(0)
+    expect(done.log).toContain('1 task holds several worker slots (3).')
+    const heavy = spanOf('heavy')
+    const light = lights.map(spanOf)
+    expect(light.some(one => overlap(one, heavy))).toBe(true)
+    // While the heavy task runs, at most one light task does.
+    for (const [i, a] of light.entries()) {
+      for (const b of light.slice(i + 1)) {
+        if (overlap(a, heavy) && overlap(b, heavy)) expect(overlap(a, b)).toBe(false)
+      }
+    }
+    expect(records(done)[0]).toMatchObject({ slot: 1, slots: [1, 2, 3] })
+  })
+
+  it('says one task as one task', async () => {
+    const done = await run({ tasks: 'only:\n  run: echo hi\n  slots: 2', 'max-workers': '4' })
+    expect(done.code).toBe(0)
+    expect(done.log).toContain('Running 1 task on 2 workers with bash')
+    expect(done.log).toContain('1 task holds several worker slots (2).')
   })
 })
 
