@@ -38595,7 +38595,8 @@ function slowestAndFailed(tasks) {
             const shown = group.filter(index => drawn.has(index)).length;
             return shown === group.length ? `the ${what}` : `${words_count(shown)} of the ${what}`;
         };
-        let text = `Timeline: ${some(slowest, `${words_count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`)}`;
+        const slowestOfAll = `${words_count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`;
+        let text = `Timeline: ${some(slowest, slowestOfAll)}`;
         if (more.length > 0) {
             const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`);
             const which = more.length === otherFailures.length
@@ -49580,28 +49581,37 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
 
 ;// CONCATENATED MODULE: ./src/run/resource-lines.ts
 /**
- * The line that says, as a run starts, what its tasks hold besides a worker: how many take locks
- * (and how many locks there are) and how many hold several worker slots, so that a run that goes
- * one task at a time says why. Lock names are left out: they may come from items. Reused tasks
- * hold nothing. Undefined when no task that runs holds a lock or more than one slot.
+ * The line that says, as a run starts, what its tasks hold besides a worker: how many share a
+ * lock with another task (and how many such locks there are) and how many hold several worker
+ * slots, so that a run that goes one task at a time says why. Lock names are left out: they may
+ * come from items. Reused tasks hold nothing. Undefined when nothing of the kind applies.
  */
 function resourcesLine(units, reused, noun) {
     const running = units.filter((_, index) => !reused.has(index));
-    const locking = running.filter(unit => (unit.locks?.length ?? 0) > 0);
-    const wide = running.filter(unit => (unit.slots ?? 1) > 1);
     const count = (n) => `${n} ${n === 1 ? noun.one : noun.many}`;
     const parts = [];
-    if (locking.length > 0) {
-        const locks = new Set(locking.flatMap(unit => unit.locks ?? [])).size;
-        parts.push(`${count(locking.length)} ${locking.length === 1 ? 'holds' : 'hold'} ` +
-            `${locks === 1 ? 'a lock' : `locks (${locks} in all)`}, and those that share one run one at a time`);
+    const shared = sharedLocks(running);
+    if (shared.size > 0) {
+        const sharing = running.filter(unit => unit.locks?.some(lock => shared.has(lock)));
+        const locks = shared.size === 1 ? 'a lock' : `${shared.size} locks`;
+        parts.push(`${count(sharing.length)} share ${locks}: two that share one never run at once`);
     }
+    const wide = running.filter(unit => (unit.slots ?? 1) > 1);
     if (wide.length > 0) {
         const most = Math.max(...wide.map(unit => unit.slots ?? 1));
         parts.push(`${count(wide.length)} ${wide.length === 1 ? 'holds' : 'hold'} several worker slots ` +
             `(${wide.length === 1 ? '' : 'up to '}${most})`);
     }
     return parts.length === 0 ? undefined : `${parts.join('; ')}.`;
+}
+/** The locks that more than one of these tasks takes. */
+function sharedLocks(units) {
+    const takers = new Map();
+    for (const unit of units) {
+        for (const lock of new Set(unit.locks))
+            takers.set(lock, (takers.get(lock) ?? 0) + 1);
+    }
+    return new Set([...takers].filter(([, count]) => count > 1).map(([lock]) => lock));
 }
 
 ;// CONCATENATED MODULE: ./src/exec/memory-gate.ts

@@ -95,7 +95,7 @@ describe('locks through the bundle', () => {
     expect(done.log).not.toContain('5432')
     expect(done.log).toContain(
       'Running 4 tasks on 4 workers with bash (fail-fast: off, timeout: none).\n' +
-        '3 tasks hold locks (3 in all), and those that share one run one at a time.\n'
+        '3 tasks share a lock: two that share one never run at once.\n'
     )
   })
 

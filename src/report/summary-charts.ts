@@ -127,7 +127,8 @@ function slowestAndFailed(tasks: readonly TimelineTask[]): Chosen {
       const shown = group.filter(index => drawn.has(index)).length
       return shown === group.length ? `the ${what}` : `${count(shown)} of the ${what}`
     }
-    let text = `Timeline: ${some(slowest, `${count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`)}`
+    const slowestOfAll = `${count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`
+    let text = `Timeline: ${some(slowest, slowestOfAll)}`
     if (more.length > 0) {
       const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`)
       const which =

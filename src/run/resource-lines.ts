@@ -1,10 +1,10 @@
 import { type PreparedItem } from '../exec/command-task.js'
 
 /**
- * The line that says, as a run starts, what its tasks hold besides a worker: how many take locks
- * (and how many locks there are) and how many hold several worker slots, so that a run that goes
- * one task at a time says why. Lock names are left out: they may come from items. Reused tasks
- * hold nothing. Undefined when no task that runs holds a lock or more than one slot.
+ * The line that says, as a run starts, what its tasks hold besides a worker: how many share a
+ * lock with another task (and how many such locks there are) and how many hold several worker
+ * slots, so that a run that goes one task at a time says why. Lock names are left out: they may
+ * come from items. Reused tasks hold nothing. Undefined when nothing of the kind applies.
  */
 export function resourcesLine(
   units: readonly PreparedItem[],
@@ -12,17 +12,15 @@ export function resourcesLine(
   noun: { one: string; many: string }
 ): string | undefined {
   const running = units.filter((_, index) => !reused.has(index))
-  const locking = running.filter(unit => (unit.locks?.length ?? 0) > 0)
-  const wide = running.filter(unit => (unit.slots ?? 1) > 1)
   const count = (n: number): string => `${n} ${n === 1 ? noun.one : noun.many}`
   const parts: string[] = []
-  if (locking.length > 0) {
-    const locks = new Set(locking.flatMap(unit => unit.locks ?? [])).size
-    parts.push(
-      `${count(locking.length)} ${locking.length === 1 ? 'holds' : 'hold'} ` +
-        `${locks === 1 ? 'a lock' : `locks (${locks} in all)`}, and those that share one run one at a time`
-    )
+  const shared = sharedLocks(running)
+  if (shared.size > 0) {
+    const sharing = running.filter(unit => unit.locks?.some(lock => shared.has(lock)))
+    const locks = shared.size === 1 ? 'a lock' : `${shared.size} locks`
+    parts.push(`${count(sharing.length)} share ${locks}: two that share one never run at once`)
   }
+  const wide = running.filter(unit => (unit.slots ?? 1) > 1)
   if (wide.length > 0) {
     const most = Math.max(...wide.map(unit => unit.slots ?? 1))
     parts.push(
@@ -31,4 +29,13 @@ export function resourcesLine(
     )
   }
   return parts.length === 0 ? undefined : `${parts.join('; ')}.`
+}
+
+/** The locks that more than one of these tasks takes. */
+function sharedLocks(units: readonly PreparedItem[]): Set<string> {
+  const takers = new Map<string, number>()
+  for (const unit of units) {
+    for (const lock of new Set(unit.locks)) takers.set(lock, (takers.get(lock) ?? 0) + 1)
+  }
+  return new Set([...takers].filter(([, count]) => count > 1).map(([lock]) => lock))
 }
