@@ -20,12 +20,16 @@ export function resourcesLine(
     const locks = shared.size === 1 ? 'a lock' : `${shared.size} locks`
     parts.push(`${count(sharing.length)} share ${locks}: two that share one never run at once`)
   }
-  const wide = running.filter(unit => (unit.slots ?? 1) > 1)
-  if (wide.length > 0) {
-    const most = Math.max(...wide.map(unit => unit.slots ?? 1))
+  let wide = 0
+  let most = 1
+  for (const { slots = 1 } of running) {
+    if (slots > 1) wide++
+    most = Math.max(most, slots)
+  }
+  if (wide > 0) {
     parts.push(
-      `${count(wide.length)} ${wide.length === 1 ? 'holds' : 'hold'} several worker slots ` +
-        `(${wide.length === 1 ? '' : 'up to '}${most})`
+      `${count(wide)} ${wide === 1 ? 'holds' : 'hold'} several worker slots ` +
+        `(${wide === 1 ? '' : 'up to '}${most})`
     )
   }
   return parts.length === 0 ? undefined : `${parts.join('; ')}.`
