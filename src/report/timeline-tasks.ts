@@ -69,6 +69,8 @@ const slotOf = (slot: number): number => (Number.isFinite(slot) ? Math.max(1, Ma
 
 /** The distinct slots a task held, as whole numbers of at least 1, lowest first. */
 function heldSlots(task: Pick<TimelineTask, 'slot' | 'slots'>): number[] {
+  // Almost every task holds one slot: no set or sort for it.
+  if (task.slots === undefined) return [slotOf(task.slot)]
   const held = new Set([task.slot, ...(task.slots ?? [])].map(slotOf))
   return [...held].sort((a, b) => a - b)
 }

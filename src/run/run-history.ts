@@ -12,7 +12,7 @@ import {
   type HistorySplit
 } from '../model/history.js'
 import { type RunIdentity, type RunReport } from '../model/run-report.js'
-import { type ReusedFrom } from '../model/task-record.js'
+import { type ReusedFrom, type TaskRecord } from '../model/task-record.js'
 import { commandDigest } from '../plan/command-digest.js'
 import { loadHistory } from '../plan/history-load.js'
 import { chooseReused, describeReuse } from '../plan/reuse.js'
@@ -117,9 +117,20 @@ export function recordRun(
   const recordKeys = report.records.map(record => keys[record.index] as string)
   // An item of a batch is recorded with its share of the batch's time, in proportion to what
   // the history knew of its members, so that one known to be slow stays so and `auto` can keep
-  // putting it apart.
+  // putting it apart. Without batches each record keeps its own time: nothing to share.
+  const records = report.records.some(record => record.batch !== undefined)
+    ? withItemShares(report, memory, keys)
+    : report.records
+  return { history: historyAfter(memory.history, run, records, recordKeys), facts }
+}
+
+/** The report's records, each item of a batch with its share of the batch's time. */
+function withItemShares(
+  report: RunReport,
+  memory: RunMemory,
+  keys: readonly string[]
+): TaskRecord[] {
   const before = durationsBefore(memory.history, memory.identity?.id)
   const share = itemShares(report.records, report, record => before.get(keys[record.index] ?? ''))
-  const records = report.records.map(record => ({ ...record, durationMs: share(record) }))
-  return { history: historyAfter(memory.history, run, records, recordKeys), facts }
+  return report.records.map(record => ({ ...record, durationMs: share(record) }))
 }

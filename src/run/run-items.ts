@@ -69,10 +69,7 @@ export async function runItems(
       policies: haltPolicies(settings, maxFailures, cancellation, batchSizes(units)),
       needs: units.needs,
       priorities: units.priorities,
-      slots: prepared.map(unit => unit.slots ?? 1),
-      locks: prepared.some(unit => unit.locks !== undefined)
-        ? prepared.map(unit => unit.locks ?? [])
-        : undefined,
+      ...heldResources(prepared),
       gate: resources.gate,
       onWaiting: waiting => resources.progress.waitingOn(waiting),
       name: index => itemLabel((prepared[index] as PreparedItem).item, 60),
@@ -104,6 +101,22 @@ export async function runItems(
     haltReason,
     haltKind: result.halt?.kind ?? null,
     ...(plan.batches === undefined ? {} : { batchSize: settings.batchSize })
+  }
+}
+
+/**
+ * Each unit's slots and locks for the scheduler, each only when some unit holds more than one
+ * slot or any lock: without them the scheduler looks up neither as tasks start.
+ */
+function heldResources(prepared: readonly PreparedItem[]): {
+  slots?: number[]
+  locks?: string[][]
+} {
+  const slots = prepared.some(unit => (unit.slots ?? 1) > 1)
+  const locks = prepared.some(unit => unit.locks !== undefined)
+  return {
+    ...(slots ? { slots: prepared.map(unit => unit.slots ?? 1) } : {}),
+    ...(locks ? { locks: prepared.map(unit => unit.locks ?? []) } : {})
   }
 }
 

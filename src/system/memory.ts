@@ -68,14 +68,18 @@ export function meminfoReading(
   fallback: MemoryFallback = OS_FALLBACK
 ): MemoryReading {
   return {
-    available: kibField(text, 'MemAvailable') ?? fallback.freemem(),
-    total: kibField(text, 'MemTotal') ?? fallback.totalmem()
+    available: kibField(text, MEM_AVAILABLE) ?? fallback.freemem(),
+    total: kibField(text, MEM_TOTAL) ?? fallback.totalmem()
   }
 }
 
+// Made once: the gate reads meminfo before each start.
+const MEM_AVAILABLE = /^MemAvailable:\s+(\d+) kB$/m
+const MEM_TOTAL = /^MemTotal:\s+(\d+) kB$/m
+
 /** A `Name:   123 kB` line of meminfo, in bytes, or undefined when it is missing. */
-function kibField(text: string, name: string): number | undefined {
-  const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text)
+function kibField(text: string, line: RegExp): number | undefined {
+  const match = line.exec(text)
   return match ? Number(match[1]) * 1024 : undefined
 }
 

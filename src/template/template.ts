@@ -297,7 +297,7 @@ export class CommandTemplate {
       known.set(source, values)
       return values
     }
-    return this.renderWith(valuesOf, `batch ${batch}`, first, batch)
+    return this.renderWith(valuesOf, () => `batch ${batch}`, first, batch)
   }
 
   /**
@@ -320,17 +320,23 @@ export class CommandTemplate {
     }
 
     if (this.plan.kind === 'itemsAreCommands') return this.renderItemAsCommand(item, seq)
-    return this.renderWith(source => [value(source)], describeItem(item, seq), item, seq)
+    return this.renderWith(
+      source => [value(source)],
+      () => describeItem(item, seq),
+      item,
+      seq
+    )
   }
 
   /**
    * The command with each placeholder's values written in: one value for an item, one per item
-   * of a batch (as separate words). `subject` names what is rendered in errors; `first` and
+   * of a batch (as separate words). `subject` names what is rendered in errors (made only for
+   * one, as it writes the item out); `first` and
    * `seq` name it when the command has no words.
    */
   private renderWith(
     valuesOf: (source: string) => string[],
-    subject: string,
+    subject: () => string,
     first: Item,
     seq: number
   ): RenderedCommand {
@@ -357,7 +363,7 @@ export class CommandTemplate {
         } catch (error) {
           if (!(error instanceof PwshValueError)) throw error
           throw new PlaceholderError(
-            `Placeholder ${error.sources.join(' and ')} cannot be used for ${subject}: ` +
+            `Placeholder ${error.sources.join(' and ')} cannot be used for ${subject()}: ` +
               error.message
           )
         }
