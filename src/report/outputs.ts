@@ -105,10 +105,9 @@ export function failureMessage(report: RunReport): string | undefined {
   const named = failures.slice(0, 5).map(distinctLabels(report.records, 60))
   const more =
     failures.length > named.length ? `, and ${count(failures.length - named.length)} more` : ''
+  const runs = commandRuns(failures, report)
   // Items of the batches past the annotations sent.
-  const unannotated = failedRuns(report)
-    .slice(MAX_TASK_ANNOTATIONS)
-    .reduce((sum, run) => sum + run.length, 0)
+  const unannotated = runs.slice(MAX_TASK_ANNOTATIONS).reduce((sum, run) => sum + run.length, 0)
   const list = named.length > 0 ? `: ${named.join(', ')}${more}` : ''
   const unsuccessful = count(failures.length + withoutResult)
   const batches = batchCount(report)
@@ -121,7 +120,6 @@ export function failureMessage(report: RunReport): string | undefined {
     )
   }
   // Under batch-size the counts are of items, and the batches they ran in are said apart.
-  const runs = commandRuns(failures, report)
   const failedBatches = runs.filter(run => run[0].batch !== undefined).length
   // A merge of batched and unbatched results: the items that ran alone are said apart.
   const single = runs.length - failedBatches

@@ -1,4 +1,4 @@
-import { commandRuns } from '../model/batch-runs.js'
+import { type CommandRun, commandRuns } from '../model/batch-runs.js'
 import { type RunReport } from '../model/run-report.js'
 import { type Item } from '../model/item.js'
 import { isFlaky, isUnsuccessful, type TaskRecord } from '../model/task-record.js'
@@ -91,7 +91,12 @@ export function describeResolves(records: readonly TaskRecord[]): string | undef
  * time counts once, not once per item (each of its records holds the whole batch's time).
  */
 export function speedUp(report: RunReport): number {
-  const busy = commandRuns(report.records, report).reduce((sum, [run]) => sum + run.durationMs, 0)
+  return speedUpOf(report, commandRuns(report.records, report))
+}
+
+/** {@link speedUp} over the report's commands, grouped already. */
+function speedUpOf(report: RunReport, runs: readonly CommandRun[]): number {
+  const busy = runs.reduce((sum, [run]) => sum + run.durationMs, 0)
   return report.durationMs > 0 ? busy / report.durationMs : 0
 }
 
@@ -104,7 +109,8 @@ const NOTABLE_SPEED_UP = 1.1
  * as a slow-down, as wall time also holds what the run does around its tasks).
  */
 export function notableSpeedUp(report: RunReport): number | undefined {
-  const ran = commandRuns(report.records, report).filter(([run]) => run.startedAt !== null).length
-  const value = speedUp(report)
+  const runs = commandRuns(report.records, report)
+  const ran = runs.filter(([run]) => run.startedAt !== null).length
+  const value = speedUpOf(report, runs)
   return ran >= 2 && report.workers > 1 && value >= NOTABLE_SPEED_UP ? value : undefined
 }

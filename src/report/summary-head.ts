@@ -33,11 +33,12 @@ export function summaryHead(report: RunReport, title: string): string[] {
   const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success]
   // A reused task succeeded before and that result stands: it counts with the successes.
   const reused = counts.reused > 0 ? ` (${count(counts.reused)} reused)` : ''
+  const batches = batchCount(report)
   const parts = [
-    `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded + counts.reused)} of ${count(counts.total)} succeeded${reused}${inBatches(report)}</h2>\n`
+    `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded + counts.reused)} of ${count(counts.total)} succeeded${reused}${inBatches(batches)}</h2>\n`
   ]
   const label = distinctLabels(report.records, NAME_CHARS)
-  const tally = describeCounts(report, counts.total - report.records.length, label)
+  const tally = describeCounts(report, counts.total - report.records.length, label, batches > 0)
   if (tally !== '') parts.push(`<p>${tally}</p>\n`)
   parts.push(timing(report))
   const origin = describeOrigin(report)
@@ -51,9 +52,8 @@ export function summaryHead(report: RunReport, title: string): string[] {
   return parts
 }
 
-/** ` in 8 batches` when items ran in batches (reused items are in none), else ''. */
-function inBatches(report: RunReport): string {
-  const batches = batchCount(report)
+/** ` in 8 batches` when items ran in `batches` batches (reused items are in none), else ''. */
+function inBatches(batches: number): string {
   return batches === 0 ? '' : ` in ${counted(batches, 'batch', 'batches')}`
 }
 
@@ -85,27 +85,33 @@ function dryRunHead(report: RunReport, title: string): string[] {
       ? ''
       : ` ${count(reused)} of them would be reused: they succeeded before with the same command.`
   return [
-    `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}${inBatches(report)}</h2>\n`,
+    `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}${inBatches(batchCount(report))}</h2>\n`,
     `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.${wouldReuse}</p>\n`
   ]
 }
 
-/** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
+/**
+ * The counts that are not zero, each unsuccessful one naming its first few tasks, and under
+ * batches (`batched`) how many batches each count's items were in; HTML.
+ */
 function describeCounts(
   report: RunReport,
   missing: number,
-  label: (record: TaskRecord) => string
+  label: (record: TaskRecord) => string,
+  batched: boolean
 ): string {
   const { counts } = report
-  const batched = batchCount(report) > 0
   const named = (status: TaskStatus, total: number): string => {
     if (total === 0) return ''
-    const records = report.records.filter(record => record.status === status)
+    const listed =
+      isUnsuccessful(status) &&
+      !(status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes)
+    // Only what is said needs the records of a status: a plain success names none.
+    const records =
+      batched || listed ? report.records.filter(record => record.status === status) : []
     const batches = batched ? batchesOf(report, records) : ''
     const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}${batches}`
-    if (!isUnsuccessful(status)) return text
-    if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes) return text
-    return `${text}: ${nameList(records, label)}`
+    return listed ? `${text}: ${nameList(records, label)}` : text
   }
   return [
     named(TaskStatus.Success, counts.succeeded),
