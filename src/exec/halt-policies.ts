@@ -1,6 +1,7 @@
 import { formatDuration } from '../model/duration.js'
 import { Halt, HaltKind, HaltMode } from '../model/halt.js'
 import { TaskStatus } from '../model/task-status.js'
+import { isUnsuccessful } from '../model/task-record.js'
 
 /** A halt a policy asks for: why, and whether running tasks are stopped or left to finish. */
 export interface HaltRequest {
@@ -63,8 +64,7 @@ export class FailFast implements HaltPolicy {
   }
 
   onSettled(status: TaskStatus, { failed }: Tally, index = 0): HaltRequest | undefined {
-    const unsuccessful = status !== TaskStatus.Success && status !== TaskStatus.Reused
-    const items = this.items?.add(index, unsuccessful && status !== TaskStatus.Skipped)
+    const items = this.items?.add(index, isUnsuccessful(status))
     if (failed < this.limit) return undefined
     const what = halted(failed, 'did not succeed', items)
     return { reason: new Halt(HaltKind.Failures, `fail-fast: ${what}`), mode: this.mode }

@@ -31,7 +31,8 @@ function kindOf(value: Item): string {
   return Array.isArray(value) ? 'array' : typeof value
 }
 
-function isMapping(value: Item): value is { [key: string]: Item } {
+/** Whether a value is a JSON object (not null, not a list). */
+export function isMapping(value: Item | undefined): value is { [key: string]: Item } {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 

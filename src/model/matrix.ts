@@ -1,5 +1,6 @@
-import { expressionEqual } from './expression-equality.js'
+import { expressionEqual, isMapping } from './expression-equality.js'
 import { type Item } from './item.js'
+import { count } from './words.js'
 
 /** One include or exclude entry: key/value pairs, keys in the order written. */
 export type MatrixEntry = { readonly [key: string]: Item }
@@ -129,10 +130,6 @@ function matchesValue(filter: Item, value: Item | undefined): boolean {
   return expressionEqual(filter, value)
 }
 
-function isMapping(value: Item | undefined): value is { [key: string]: Item } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /** An object of the pairs, in their order; `__proto__` stays a key, never the prototype. */
 function objectOf(pairs: readonly (readonly [string, Item])[]): { [key: string]: Item } {
   const object: { [key: string]: Item } = {}
@@ -159,8 +156,4 @@ function sizeOf(dimensions: MatrixSpec['dimensions']): string {
       : `${lengths.slice(0, 4).join(' × ')} × … (${count(lengths.length)} dimensions)`
   const all = dimensions.reduce((size, [, list]) => size * list.length, 1)
   return `${shown} = ${all <= Number.MAX_SAFE_INTEGER ? count(all) : 'more than 2^53'}`
-}
-
-function count(value: number): string {
-  return value.toLocaleString('en-US')
 }
