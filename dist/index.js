@@ -32919,6 +32919,7 @@ function kindOf(value) {
         return 'null';
     return Array.isArray(value) ? 'array' : typeof value;
 }
+/** Whether a value is a JSON object (not null, not a list). */
 function isMapping(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -32987,7 +32988,18 @@ function simpleUpper(char) {
     return char;
 }
 
+;// CONCATENATED MODULE: ./src/model/words.ts
+/** A count as people read it: `2,000`. */
+function count(value) {
+    return value.toLocaleString('en-US');
+}
+/** A count and its noun, plural unless the count is 1: `1 task`, `1,234 tasks`, `2 summaries`. */
+function counted(value, noun, plural = `${noun}s`) {
+    return `${count(value)} ${value === 1 ? noun : plural}`;
+}
+
 ;// CONCATENATED MODULE: ./src/model/matrix.ts
+
 
 /**
  * The most combinations a matrix may give. GitHub's 256 is a limit on jobs; items are cheaper,
@@ -33075,13 +33087,10 @@ function matchesPartially(entry, combination) {
  * as `==` finds it (expressionEqual).
  */
 function matchesValue(filter, value) {
-    if (matrix_isMapping(filter) && matrix_isMapping(value)) {
+    if (isMapping(filter) && isMapping(value)) {
         return Object.entries(filter).every(([key, inner]) => Object.hasOwn(value, key) && matchesValue(inner, value[key]));
     }
     return expressionEqual(filter, value);
-}
-function matrix_isMapping(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** An object of the pairs, in their order; `__proto__` stays a key, never the prototype. */
 function objectOf(pairs) {
@@ -33107,9 +33116,6 @@ function sizeOf(dimensions) {
         : `${lengths.slice(0, 4).join(' × ')} × … (${count(lengths.length)} dimensions)`;
     const all = dimensions.reduce((size, [, list]) => size * list.length, 1);
     return `${shown} = ${all <= Number.MAX_SAFE_INTEGER ? count(all) : 'more than 2^53'}`;
-}
-function count(value) {
-    return value.toLocaleString('en-US');
 }
 
 ;// CONCATENATED MODULE: ./src/model/shell.ts
@@ -34225,13 +34231,16 @@ function readMeminfo(path = MEMINFO_PATH, fallback = OS_FALLBACK) {
  */
 function meminfoReading(text, fallback = OS_FALLBACK) {
     return {
-        available: kibField(text, 'MemAvailable') ?? fallback.freemem(),
-        total: kibField(text, 'MemTotal') ?? fallback.totalmem()
+        available: kibField(text, MEM_AVAILABLE) ?? fallback.freemem(),
+        total: kibField(text, MEM_TOTAL) ?? fallback.totalmem()
     };
 }
+// Made once: the gate reads meminfo before each start.
+const MEM_AVAILABLE = /^MemAvailable:\s+(\d+) kB$/m;
+const MEM_TOTAL = /^MemTotal:\s+(\d+) kB$/m;
 /** A `Name:   123 kB` line of meminfo, in bytes, or undefined when it is missing. */
-function kibField(text, name) {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text);
+function kibField(text, line) {
+    const match = line.exec(text);
     return match ? Number(match[1]) * 1024 : undefined;
 }
 const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -35499,7 +35508,7 @@ function batchKey(report) {
  * The given records grouped by the command that ran them, in the order of each command's first
  * record: a batch's members together, each record without a batch on its own.
  */
-function commandRuns(records, report) {
+function batch_runs_commandRuns(records, report) {
     const keyOf = batchKey(report);
     const runs = [];
     const byKey = new Map();
@@ -36883,16 +36892,6 @@ function invalid(path, problem) {
     return new Error(`Invalid results file '${path}': ${problem}.`);
 }
 
-;// CONCATENATED MODULE: ./src/model/words.ts
-/** A count as people read it: `2,000`. */
-function words_count(value) {
-    return value.toLocaleString('en-US');
-}
-/** A count and its noun, plural unless the count is 1: `1 task`, `1,234 tasks`, `2 summaries`. */
-function counted(value, noun, plural = `${noun}s`) {
-    return `${words_count(value)} ${value === 1 ? noun : plural}`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/terminal-text.ts
 // Terminal codes a page would show as text: OSC sequences (titles, links), ended by BEL or
 // ST, and CSI sequences (colours, cursor moves); then any other control character but tab and LF.
@@ -37043,7 +37042,7 @@ function junitXml(report) {
  */
 function batchesOf(report, label) {
     const places = new Map();
-    for (const run of commandRuns(report.records, report)) {
+    for (const run of batch_runs_commandRuns(report.records, report)) {
         const [first] = run;
         if (first.batch === undefined)
             continue;
@@ -37690,7 +37689,7 @@ function mergedHaltReason(files) {
 /** Why shards have no result: no results file (or none valid) came from them. */
 function missingShardsProblem(present, first, missing, someRefused) {
     const lost = first.itemCount - present.reduce((sum, file) => sum + (file.report.shard?.items.length ?? 0), 0);
-    return (`${words_count(missing.length)} of ${counted(first.total, 'shard')} ${missing.length === 1 ? 'has' : 'have'} ` +
+    return (`${count(missing.length)} of ${counted(first.total, 'shard')} ${missing.length === 1 ? 'has' : 'have'} ` +
         `no ${someRefused ? 'valid ' : ''}results file ` +
         `(${missing.map(index => `${index}/${first.total}`).join(', ')}): ` +
         `their ${counted(lost, 'item has', 'items have')} no result here. Re-run those shards.`);
@@ -37714,7 +37713,7 @@ function describeMerge(report) {
     const missing = report.counts.total - report.records.length;
     const without = missing === 0
         ? ''
-        : `; ${words_count(missing)} of ${counted(report.counts.total, 'item')} without one`;
+        : `; ${count(missing)} of ${counted(report.counts.total, 'item')} without one`;
     return `Merged ${counted(merged.files, 'results file')}${from}: ${counted(report.records.length, 'result')}${without}.`;
 }
 /** How many problems the step's failure message names before pointing to the summary. */
@@ -37784,17 +37783,21 @@ function describeResolves(records) {
     if (outcomes.length === 0)
         return undefined;
     const failed = outcomes.filter(outcome => !outcome.resolved);
-    return (`Resolved ${words_count(outcomes.length - failed.length)} of ${counted(outcomes.length, 'review thread')} whose task succeeded` +
+    return (`Resolved ${count(outcomes.length - failed.length)} of ${counted(outcomes.length, 'review thread')} whose task succeeded` +
         (failed.length === 0
             ? '.'
-            : `; ${words_count(failed.length)} could not be resolved: ${failed[0]?.error}`));
+            : `; ${count(failed.length)} could not be resolved: ${failed[0]?.error}`));
 }
 /**
  * Sum of task times over wall time: how much faster than running the tasks one by one. A batch's
  * time counts once, not once per item (each of its records holds the whole batch's time).
  */
 function speedUp(report) {
-    const busy = commandRuns(report.records, report).reduce((sum, [run]) => sum + run.durationMs, 0);
+    return speedUpOf(report, commandRuns(report.records, report));
+}
+/** {@link speedUp} over the report's commands, grouped already. */
+function speedUpOf(report, runs) {
+    const busy = runs.reduce((sum, [run]) => sum + run.durationMs, 0);
     return report.durationMs > 0 ? busy / report.durationMs : 0;
 }
 /** Least speed-up worth a mention: below it, wall time's overheads (starting, resolving) dominate. */
@@ -37805,8 +37808,9 @@ const NOTABLE_SPEED_UP = 1.1;
  * as a slow-down, as wall time also holds what the run does around its tasks).
  */
 function notableSpeedUp(report) {
-    const ran = commandRuns(report.records, report).filter(([run]) => run.startedAt !== null).length;
-    const value = speedUp(report);
+    const runs = batch_runs_commandRuns(report.records, report);
+    const ran = runs.filter(([run]) => run.startedAt !== null).length;
+    const value = speedUpOf(report, runs);
     return ran >= 2 && report.workers > 1 && value >= NOTABLE_SPEED_UP ? value : undefined;
 }
 
@@ -38131,7 +38135,7 @@ const BATCH_LABEL_CHARS = 30;
  * stacked on the same slot and times.
  */
 function timelineTasks(ran, report, originOf) {
-    return commandRuns(ran, report).map(run => {
+    return batch_runs_commandRuns(ran, report).map(run => {
         const [record] = run;
         return {
             label: record.batch === undefined
@@ -38152,6 +38156,9 @@ const time = (ms) => (Number.isFinite(ms) && ms > 0 ? ms : 0);
 const slotOf = (slot) => (Number.isFinite(slot) ? Math.max(1, Math.floor(slot)) : 1);
 /** The distinct slots a task held, as whole numbers of at least 1, lowest first. */
 function heldSlots(task) {
+    // Almost every task holds one slot: no set or sort for it.
+    if (task.slots === undefined)
+        return [slotOf(task.slot)];
     const held = new Set([task.slot, ...(task.slots ?? [])].map(slotOf));
     return [...held].sort((a, b) => a - b);
 }
@@ -38538,7 +38545,7 @@ function timelineBlocks(report, open) {
     const tasks = timelineTasks(ran, report, originOf);
     const own = groups.length > 1 ? ', each shard from its own start' : '';
     const workers = `${drawnCount(tasks)} on ${counted(report.workers, 'worker')}${own}`;
-    const every = (omitted) => `Timeline: ${workers}${omitted > 0 ? `, ${words_count(omitted)} of them not drawn` : ''}`;
+    const every = (omitted) => `Timeline: ${workers}${omitted > 0 ? `, ${count(omitted)} of them not drawn` : ''}`;
     if (tasks.length <= EVERY_TASK_UP_TO && slotTimes(tasks).length <= MOST_ROWS) {
         const gantt = ganttChart(tasks, { maxEntries: MOST_ROWS });
         return [mermaidBlock(every(gantt.omitted), gantt.text, open)];
@@ -38593,15 +38600,15 @@ function slowestAndFailed(tasks) {
         /** `the 20 slowest …`, or `15 of the 20 slowest …` when only 15 of them were drawn. */
         const some = (group, what) => {
             const shown = group.filter(index => drawn.has(index)).length;
-            return shown === group.length ? `the ${what}` : `${words_count(shown)} of the ${what}`;
+            return shown === group.length ? `the ${what}` : `${count(shown)} of the ${what}`;
         };
-        const slowestOfAll = `${words_count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`;
+        const slowestOfAll = `${count(slowest.length)} slowest of ${counted(tasks.length, one, many)}`;
         let text = `Timeline: ${some(slowest, slowestOfAll)}`;
         if (more.length > 0) {
             const others = counted(otherFailures.length, `other failed ${one}`, `other failed ${many}`);
             const which = more.length === otherFailures.length
                 ? others
-                : `${words_count(more.length)} slowest of the ${others}`;
+                : `${count(more.length)} slowest of the ${others}`;
             text += `, and ${some(more, which)}`;
         }
         return text;
@@ -38629,7 +38636,7 @@ function barWords(bars) {
     return batches === bars.length ? ['batch', 'batches'] : ['command', 'commands'];
 }
 /** The note on a chart's title when limits left entries out. */
-const notDrawn = (omitted) => omitted > 0 ? `, ${words_count(omitted)} more not drawn` : '';
+const notDrawn = (omitted) => omitted > 0 ? `, ${count(omitted)} more not drawn` : '';
 /** The graph of the named tasks' needs. */
 function graphBlock(records, open) {
     const graph = dependencyFlowchart(records.map(record => ({
@@ -38788,7 +38795,7 @@ function tasksNeedingAttention(report) {
  */
 function failureEntries(records, report) {
     const label = distinctLabels(report.records, NAME_CHARS);
-    return commandRuns(records, report).map((run, position) => {
+    return batch_runs_commandRuns(records, report).map((run, position) => {
         const record = run[0];
         return {
             record,
@@ -38867,12 +38874,13 @@ function summaryHead(report, title) {
     const { counts } = report;
     const mark = STATUS_MARK[runFailed(report) ? TaskStatus.Failure : TaskStatus.Success];
     // A reused task succeeded before and that result stands: it counts with the successes.
-    const reused = counts.reused > 0 ? ` (${words_count(counts.reused)} reused)` : '';
+    const reused = counts.reused > 0 ? ` (${count(counts.reused)} reused)` : '';
+    const batches = batchCount(report);
     const parts = [
-        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${words_count(counts.succeeded + counts.reused)} of ${words_count(counts.total)} succeeded${reused}${inBatches(report)}</h2>\n`
+        `<h2>${mark} ${htmlLine(title, LINE_CHARS)}: ${count(counts.succeeded + counts.reused)} of ${count(counts.total)} succeeded${reused}${inBatches(batches)}</h2>\n`
     ];
     const label = distinctLabels(report.records, summary_head_NAME_CHARS);
-    const tally = describeCounts(report, counts.total - report.records.length, label);
+    const tally = describeCounts(report, counts.total - report.records.length, label, batches > 0);
     if (tally !== '')
         parts.push(`<p>${tally}</p>\n`);
     parts.push(timing(report));
@@ -38888,9 +38896,8 @@ function summaryHead(report, title) {
         parts.push(`<p>🧵 ${htmlLine(resolves, LINE_CHARS)}</p>\n`);
     return parts;
 }
-/** ` in 8 batches` when items ran in batches (reused items are in none), else ''. */
-function inBatches(report) {
-    const batches = batchCount(report);
+/** ` in 8 batches` when items ran in `batches` batches (reused items are in none), else ''. */
+function inBatches(batches) {
     return batches === 0 ? '' : ` in ${counted(batches, 'batch', 'batches')}`;
 }
 /** How long the run took on how many workers, with its speed-up; or that nothing ran, when so. */
@@ -38915,27 +38922,28 @@ function dryRunHead(report, title) {
     const { reused } = report.counts;
     const wouldReuse = reused === 0
         ? ''
-        : ` ${words_count(reused)} of them would be reused: they succeeded before with the same command.`;
+        : ` ${count(reused)} of them would be reused: they succeeded before with the same command.`;
     return [
-        `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}${inBatches(report)}</h2>\n`,
+        `<h2>${STATUS_MARK[TaskStatus.Skipped]} ${htmlLine(title, LINE_CHARS)}: dry run of ${counted(total, 'task')}${inBatches(batchCount(report))}</h2>\n`,
         `<p>Dry run: nothing was run. The table lists the ${counted(total, 'task')} and the log each command.${wouldReuse}</p>\n`
     ];
 }
-/** The counts that are not zero, each unsuccessful one naming its first few tasks; HTML. */
-function describeCounts(report, missing, label) {
+/**
+ * The counts that are not zero, each unsuccessful one naming its first few tasks, and under
+ * batches (`batched`) how many batches each count's items were in; HTML.
+ */
+function describeCounts(report, missing, label, batched) {
     const { counts } = report;
-    const batched = batchCount(report) > 0;
     const named = (status, total) => {
         if (total === 0)
             return '';
-        const records = report.records.filter(record => record.status === status);
+        const listed = isUnsuccessful(status) &&
+            !(status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes);
+        // Only what is said needs the records of a status: a plain success names none.
+        const records = batched || listed ? report.records.filter(record => record.status === status) : [];
         const batches = batched ? summary_head_batchesOf(report, records) : '';
-        const text = `${STATUS_MARK[status]} <strong>${words_count(total)}</strong> ${STATUS_WORDS[status]}${batches}`;
-        if (!isUnsuccessful(status))
-            return text;
-        if (status === TaskStatus.Cancelled && report.haltKind === HaltKind.Successes)
-            return text;
-        return `${text}: ${nameList(records, label)}`;
+        const text = `${STATUS_MARK[status]} <strong>${count(total)}</strong> ${STATUS_WORDS[status]}${batches}`;
+        return listed ? `${text}: ${nameList(records, label)}` : text;
     };
     return [
         named(TaskStatus.Success, counts.succeeded),
@@ -38944,7 +38952,7 @@ function describeCounts(report, missing, label) {
         named(TaskStatus.TimedOut, counts.timedOut),
         named(TaskStatus.Cancelled, counts.cancelled),
         named(TaskStatus.Skipped, counts.skipped),
-        missing > 0 ? `❓ <strong>${words_count(missing)}</strong> without a result` : ''
+        missing > 0 ? `❓ <strong>${count(missing)}</strong> without a result` : ''
     ]
         .filter(part => part !== '')
         .join(' · ');
@@ -38954,7 +38962,7 @@ function describeCounts(report, missing, label) {
  * failed batch do not read as ten failed commands; '' for records in no batch (reused ones).
  */
 function summary_head_batchesOf(report, records) {
-    const runs = commandRuns(records, report);
+    const runs = batch_runs_commandRuns(records, report);
     const batches = runs.filter(run => run[0].batch !== undefined).length;
     if (batches === 0)
         return '';
@@ -38969,18 +38977,18 @@ function nameList(records, label, note = (_) => '', max = MAX_NAMED) {
         .slice(0, max)
         .map(record => `<code>${escapeHtml(label(record))}</code>${note(record)}`);
     const more = records.length - names.length;
-    return more > 0 ? `${names.join(', ')} and ${words_count(more)} more` : names.join(', ');
+    return more > 0 ? `${names.join(', ')} and ${count(more)} more` : names.join(', ');
 }
 /** Which shard this is, or which shards were merged and what was wrong with them; '' for a plain run. */
 function describeOrigin(report) {
     const { shard, merged } = report;
     if (shard !== undefined) {
         // A shard's items are its share, run or reused; a re-run attempt splits as its first did.
-        const reused = report.counts.reused > 0 ? `, **${words_count(report.counts.reused)}** of them reused` : '';
+        const reused = report.counts.reused > 0 ? `, **${count(report.counts.reused)}** of them reused` : '';
         const balance = shard.byTimings
             ? `, balanced by known durations (about ${formatDuration(shard.estimatedMs)} of ${formatDuration(shard.estimatedTotalMs)})`
             : '';
-        return `Shard **${shard.index}/${shard.total}** has **${words_count(report.counts.total)}** of the **${words_count(shard.itemCount)}** items${reused}${balance}.`;
+        return `Shard **${shard.index}/${shard.total}** has **${count(report.counts.total)}** of the **${count(shard.itemCount)}** items${reused}${balance}.`;
     }
     if (merged === undefined)
         return '';
@@ -38992,7 +39000,7 @@ function describeOrigin(report) {
     const items = [
         ...shown.map(problem => `<li>${htmlLine(problem, LINE_CHARS)}</li>`),
         ...(more > 0
-            ? [`<li>and ${words_count(more)} more, each in the <code>results-file</code> output</li>`]
+            ? [`<li>and ${count(more)} more, each in the <code>results-file</code> output</li>`]
             : [])
     ];
     const problems = items.length === 0 ? '' : `\n\n> [!CAUTION]\n> <ul>${items.join('')}</ul>`;
@@ -39020,7 +39028,7 @@ function flakySection(records, label, history, report) {
     const parts = [`<h3>🔁 Flaky</h3>\n`];
     if (flakyNow.length > 0) {
         // A batch retried as one command: one entry named as the batch, its items counted.
-        const runs = commandRuns(flakyNow, report);
+        const runs = batch_runs_commandRuns(flakyNow, report);
         const names = new Map(runs.map(run => [run[0], run[0].batch === undefined ? label(run[0]) : commandRunName(run)]));
         const attempts = (record) => ` (${record.attempts} attempts)`;
         parts.push(`<p>${counted(flakyNow.length, 'task')} failed, then succeeded on a retry: ` +
@@ -39031,7 +39039,7 @@ function flakySection(records, label, history, report) {
             const { flaky, of } = recent.get(record.index);
             return of === 1
                 ? ' (flaky in its last run)'
-                : ` (flaky in ${words_count(flaky)} of its last ${words_count(of)} runs)`;
+                : ` (flaky in ${count(flaky)} of its last ${count(of)} runs)`;
         };
         parts.push(`<p>Flaky in recent runs: ${nameList(before, label, often, summary_flaky_MAX_NAMED)}.</p>\n`);
     }
@@ -39200,7 +39208,7 @@ function tablePlan(report, failed) {
     const everyRow = records.length <= EVERY_ROW_UP_TO;
     // A merge may lack records for some items: the caption says of how many the table is.
     const missing = report.counts.total - records.length;
-    const ofTotal = missing > 0 ? ` with a result, of ${words_count(report.counts.total)}` : '';
+    const ofTotal = missing > 0 ? ` with a result, of ${count(report.counts.total)}` : '';
     // A reused task succeeded before: past EVERY_ROW_UP_TO it is unlisted like one that succeeded now.
     const rows = everyRow ? [...records] : records.filter(r => !satisfiesNeeds(r.status));
     return {
@@ -39344,7 +39352,7 @@ function buildSummary(report, title = DEFAULT_SUMMARY_TITLE, limits = DEFAULT_SU
     // What tasks wrote to their own GITHUB_STEP_SUMMARY, each under its own heading.
     // A batch's is on its first member: one block named as the batch, as its failure is.
     summary.section({
-        entries: commandRuns(report.records, report).filter(run => run.some(record => record.summary.trim() !== '')),
+        entries: batch_runs_commandRuns(report.records, report).filter(run => run.some(record => record.summary.trim() !== '')),
         render: taskSummaryBlock,
         limit: limits.maxBytes - CLOSING_ROOM,
         heading: '\n## Task summaries\n',
@@ -39570,7 +39578,7 @@ function annotateFailures(report) {
  * won stop-on-success race is not a failure.
  */
 function failedRuns(report) {
-    return commandRuns(report.records.filter(failsTheRun(report)), report);
+    return batch_runs_commandRuns(report.records.filter(failsTheRun(report)), report);
 }
 /**
  * The step's failure message: counts, the first few items, and how many were not annotated; or
@@ -39587,34 +39595,32 @@ function failureMessage(report) {
     if (failures.length === 0 && withoutResult === 0)
         return undefined;
     const parts = [
-        counts.failed > 0 ? `${words_count(counts.failed)} failed` : '',
-        counts.timedOut > 0 ? `${words_count(counts.timedOut)} timed out` : '',
-        counts.cancelled > 0 && !raceWon ? `${words_count(counts.cancelled)} cancelled` : '',
-        withoutResult > 0 ? `${words_count(withoutResult)} without a result` : ''
+        counts.failed > 0 ? `${count(counts.failed)} failed` : '',
+        counts.timedOut > 0 ? `${count(counts.timedOut)} timed out` : '',
+        counts.cancelled > 0 && !raceWon ? `${count(counts.cancelled)} cancelled` : '',
+        withoutResult > 0 ? `${count(withoutResult)} without a result` : ''
     ].filter(Boolean);
     const named = failures.slice(0, 5).map(distinctLabels(report.records, 60));
-    const more = failures.length > named.length ? `, and ${words_count(failures.length - named.length)} more` : '';
+    const more = failures.length > named.length ? `, and ${count(failures.length - named.length)} more` : '';
+    const runs = batch_runs_commandRuns(failures, report);
     // Items of the batches past the annotations sent.
-    const unannotated = failedRuns(report)
-        .slice(MAX_TASK_ANNOTATIONS)
-        .reduce((sum, run) => sum + run.length, 0);
+    const unannotated = runs.slice(MAX_TASK_ANNOTATIONS).reduce((sum, run) => sum + run.length, 0);
     const list = named.length > 0 ? `: ${named.join(', ')}${more}` : '';
-    const unsuccessful = words_count(failures.length + withoutResult);
+    const unsuccessful = count(failures.length + withoutResult);
     const batches = batchCount(report);
     if (batches === 0) {
-        const note = unannotated > 0 ? ` (${words_count(unannotated)} not annotated; see the job summary)` : '';
+        const note = unannotated > 0 ? ` (${count(unannotated)} not annotated; see the job summary)` : '';
         return (`${unsuccessful} of ${counted(counts.total, 'task')} did not succeed ` +
             `(${parts.join(', ')})${list}.${note}`);
     }
     // Under batch-size the counts are of items, and the batches they ran in are said apart.
-    const runs = commandRuns(failures, report);
     const failedBatches = runs.filter(run => run[0].batch !== undefined).length;
     // A merge of batched and unbatched results: the items that ran alone are said apart.
     const single = runs.length - failedBatches;
     const alone = single === 0 ? '' : ` and ${counted(single, 'single task')}`;
     const note = unannotated > 0 ? ` (${counted(unannotated, 'item')} not annotated; see the job summary)` : '';
     return (`${unsuccessful} of ${counted(counts.total, 'item')} did not succeed (${parts.join(', ')}), ` +
-        `in ${words_count(failedBatches)} of ${counted(batches, 'batch', 'batches')}${alone}${list}.${note}`);
+        `in ${count(failedBatches)} of ${counted(batches, 'batch', 'batches')}${alone}${list}.${note}`);
 }
 /**
  * Warnings for the tasks that failed and then succeeded on a retry, one each, titled by its item,
@@ -39624,7 +39630,7 @@ function failureMessage(report) {
  */
 function annotateFlaky(report, room = WARNINGS_PER_STEP - sentWarnings()) {
     // A flaky batch is one warning: its items were retried together.
-    const flaky = commandRuns(report.records.filter(isFlaky), report);
+    const flaky = batch_runs_commandRuns(report.records.filter(isFlaky), report);
     const shown = flaky.length <= room ? flaky : flaky.slice(0, Math.max(0, room - 1));
     for (const run of shown) {
         const [record] = run;
@@ -40607,7 +40613,7 @@ function batchPriorities(batches, explicit, estimates) {
 }
 /** How the run line says the batches: `in 8 batches (auto)`, `in 8 batches of up to 50`. */
 function describeBatches(batches, size) {
-    const how = size === 'auto' ? ' (auto)' : ` of up to ${words_count(size)}`;
+    const how = size === 'auto' ? ' (auto)' : ` of up to ${count(size)}`;
     return `in ${counted(batches, 'batch', 'batches')}${how}`;
 }
 /**
@@ -45473,7 +45479,7 @@ class CommandTemplate {
             known.set(source, values);
             return values;
         };
-        return this.renderWith(valuesOf, `batch ${batch}`, first, batch);
+        return this.renderWith(valuesOf, () => `batch ${batch}`, first, batch);
     }
     /**
      * Renders for one item; seq is 1-based, slot 1..workers. Throws PlaceholderError naming the
@@ -45495,11 +45501,12 @@ class CommandTemplate {
         };
         if (this.plan.kind === 'itemsAreCommands')
             return this.renderItemAsCommand(item, seq);
-        return this.renderWith(source => [value(source)], describeItem(item, seq), item, seq);
+        return this.renderWith(source => [value(source)], () => describeItem(item, seq), item, seq);
     }
     /**
      * The command with each placeholder's values written in: one value for an item, one per item
-     * of a batch (as separate words). `subject` names what is rendered in errors; `first` and
+     * of a batch (as separate words). `subject` names what is rendered in errors (made only for
+     * one, as it writes the item out); `first` and
      * `seq` name it when the command has no words.
      */
     renderWith(valuesOf, subject, first, seq) {
@@ -45523,7 +45530,7 @@ class CommandTemplate {
                 catch (error) {
                     if (!(error instanceof PwshValueError))
                         throw error;
-                    throw new PlaceholderError(`Placeholder ${error.sources.join(' and ')} cannot be used for ${subject}: ` +
+                    throw new PlaceholderError(`Placeholder ${error.sources.join(' and ')} cannot be used for ${subject()}: ` +
                         error.message);
                 }
                 return this.shellCommand(script);
@@ -49402,6 +49409,7 @@ const escapeCommandData = escapeData;
 
 
 
+
 /** Counts the items of the batches that ended one way, to say them next to the batches. */
 class ItemTally {
     sizes;
@@ -49434,8 +49442,7 @@ class FailFast {
         this.items = sizes === undefined ? undefined : new ItemTally(sizes);
     }
     onSettled(status, { failed }, index = 0) {
-        const unsuccessful = status !== TaskStatus.Success && status !== TaskStatus.Reused;
-        const items = this.items?.add(index, unsuccessful && status !== TaskStatus.Skipped);
+        const items = this.items?.add(index, isUnsuccessful(status));
         if (failed < this.limit)
             return undefined;
         const what = halted(failed, 'did not succeed', items);
@@ -49596,11 +49603,16 @@ function resourcesLine(units, reused, noun) {
         const locks = shared.size === 1 ? 'a lock' : `${shared.size} locks`;
         parts.push(`${count(sharing.length)} share ${locks}: two that share one never run at once`);
     }
-    const wide = running.filter(unit => (unit.slots ?? 1) > 1);
-    if (wide.length > 0) {
-        const most = Math.max(...wide.map(unit => unit.slots ?? 1));
-        parts.push(`${count(wide.length)} ${wide.length === 1 ? 'holds' : 'hold'} several worker slots ` +
-            `(${wide.length === 1 ? '' : 'up to '}${most})`);
+    let wide = 0;
+    let most = 1;
+    for (const { slots = 1 } of running) {
+        if (slots > 1)
+            wide++;
+        most = Math.max(most, slots);
+    }
+    if (wide > 0) {
+        parts.push(`${count(wide)} ${wide === 1 ? 'holds' : 'hold'} several worker slots ` +
+            `(${wide === 1 ? '' : 'up to '}${most})`);
     }
     return parts.length === 0 ? undefined : `${parts.join('; ')}.`;
 }
@@ -50149,10 +50161,7 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
             policies: haltPolicies(settings, maxFailures, cancellation, batchSizes(units)),
             needs: units.needs,
             priorities: units.priorities,
-            slots: prepared.map(unit => unit.slots ?? 1),
-            locks: prepared.some(unit => unit.locks !== undefined)
-                ? prepared.map(unit => unit.locks ?? [])
-                : undefined,
+            ...heldResources(prepared),
             gate: resources.gate,
             onWaiting: waiting => resources.progress.waitingOn(waiting),
             name: index => itemLabel(prepared[index].item, 60),
@@ -50186,6 +50195,18 @@ async function runItems(settings, plan, workDirectory, cancellation, observers =
         haltReason,
         haltKind: result.halt?.kind ?? null,
         ...(plan.batches === undefined ? {} : { batchSize: settings.batchSize })
+    };
+}
+/**
+ * Each unit's slots and locks for the scheduler, each only when some unit holds more than one
+ * slot or any lock: without them the scheduler looks up neither as tasks start.
+ */
+function heldResources(prepared) {
+    const slots = prepared.some(unit => (unit.slots ?? 1) > 1);
+    const locks = prepared.some(unit => unit.locks !== undefined);
+    return {
+        ...(slots ? { slots: prepared.map(unit => unit.slots ?? 1) } : {}),
+        ...(locks ? { locks: prepared.map(unit => unit.locks ?? []) } : {})
     };
 }
 /** Under `batch-size`, how many items each scheduler task holds (a reused item, one). */
@@ -50503,13 +50524,13 @@ function describeReuse(reused, total, mode, run) {
     }
     const where = [...attempts]
         .sort(([a], [b]) => a - b)
-        .map(([attempt, reusedThere]) => `${words_count(reusedThere)} in attempt ${attempt}`);
+        .map(([attempt, reusedThere]) => `${count(reusedThere)} in attempt ${attempt}`);
     if (where.length > 0)
         where[where.length - 1] += ' of this run';
     if (otherRuns > 0)
-        where.push(`${words_count(otherRuns)} in earlier runs, with unchanged sources`);
-    return (`Reused ${words_count(reused.size)} of ${counted(total, 'task')} that succeeded before with the ` +
-        `same command: ${where.join(', ')}; running ${words_count(total - reused.size)}.`);
+        where.push(`${count(otherRuns)} in earlier runs, with unchanged sources`);
+    return (`Reused ${count(reused.size)} of ${counted(total, 'task')} that succeeded before with the ` +
+        `same command: ${where.join(', ')}; running ${count(total - reused.size)}.`);
 }
 /** Why no task was reused. */
 function whyNone(mode, run) {
@@ -50878,11 +50899,17 @@ function recordRun(memory, report, keys, options) {
     const recordKeys = report.records.map(record => keys[record.index]);
     // An item of a batch is recorded with its share of the batch's time, in proportion to what
     // the history knew of its members, so that one known to be slow stays so and `auto` can keep
-    // putting it apart.
+    // putting it apart. Without batches each record keeps its own time: nothing to share.
+    const records = report.records.some(record => record.batch !== undefined)
+        ? withItemShares(report, memory, keys)
+        : report.records;
+    return { history: historyAfter(memory.history, run, records, recordKeys), facts };
+}
+/** The report's records, each item of a batch with its share of the batch's time. */
+function withItemShares(report, memory, keys) {
     const before = durationsBefore(memory.history, memory.identity?.id);
     const share = itemShares(report.records, report, record => before.get(keys[record.index] ?? ''));
-    const records = report.records.map(record => ({ ...record, durationMs: share(record) }));
-    return { history: historyAfter(memory.history, run, records, recordKeys), facts };
+    return report.records.map(record => ({ ...record, durationMs: share(record) }));
 }
 
 ;// CONCATENATED MODULE: ./src/run/run-step.ts
