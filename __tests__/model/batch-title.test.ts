@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals'
-import { batchTitle } from '../../src/log/task-title.js'
 import { commandRunName, type CommandRun } from '../../src/model/batch-runs.js'
 import { batchName, batchShortName } from '../../src/model/batch-title.js'
 import { type Item } from '../../src/model/item.js'
@@ -25,7 +24,7 @@ describe('batch titles', () => {
   it("separates object items with '; ', so that one item's fields do not read as items", () => {
     expect(batchName(1, MATRIX.slice(0, 2))).toBe('Batch 1 (os=linux, node=20; os=linux, node=22)')
     // The log's group titles and the reports' names of the batch.
-    expect(batchTitle(1, MATRIX.slice(0, 2))).toBe('Batch 1 (os=linux, node=20; os=linux, node=22)')
+    expect(batchName(1, MATRIX.slice(0, 2))).toBe('Batch 1 (os=linux, node=20; os=linux, node=22)')
     expect(commandRunName(run(1, MATRIX.slice(0, 2)))).toBe(
       'Batch 1 (os=linux, node=20; os=linux, node=22)'
     )
@@ -49,7 +48,7 @@ describe('batch titles', () => {
     ]
     for (const [number, items] of cases) {
       for (const max of [30, 60, 120, 200]) {
-        expect(commandRunName(run(number, items), max)).toBe(batchTitle(number, items, max))
+        expect(commandRunName(run(number, items), max)).toBe(batchName(number, items, max))
       }
     }
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { type PreparedItem } from '../../src/exec/command-task.js'
-import { batchTitle, taskHeadline } from '../../src/log/task-title.js'
+import { taskHeadline } from '../../src/log/task-title.js'
+import { batchName } from '../../src/model/batch-title.js'
 import { TaskStatus } from '../../src/model/task-status.js'
 import { type RunPlan } from '../../src/plan/run-plan.js'
 import { BatchRecords, memberRecords, schedulerUnits } from '../../src/run/batch-records.js'
@@ -136,25 +137,25 @@ describe('BatchRecords', () => {
   })
 })
 
-describe('batchTitle', () => {
+describe('batchName', () => {
   it('names the batch by its number and first three items, and how many more', () => {
     const files = Array.from({ length: 50 }, (_, i) => `src/f${i}.ts`)
-    expect(batchTitle(3, files)).toBe('Batch 3 (src/f0.ts, src/f1.ts, src/f2.ts and 47 more)')
-    expect(batchTitle(1, ['a.ts', 'b.ts'])).toBe('Batch 1 (a.ts, b.ts)')
-    expect(batchTitle(9, ['a.ts'])).toBe('Batch 9 (a.ts)')
+    expect(batchName(3, files)).toBe('Batch 3 (src/f0.ts, src/f1.ts, src/f2.ts and 47 more)')
+    expect(batchName(1, ['a.ts', 'b.ts'])).toBe('Batch 1 (a.ts, b.ts)')
+    expect(batchName(9, ['a.ts'])).toBe('Batch 9 (a.ts)')
   })
 
   it('names fewer items, each cut, to stay within 120 characters; never a new line', () => {
     const long = Array.from({ length: 10 }, (_, i) => `${'x'.repeat(60)}${i}\n::error::`)
-    const title = batchTitle(12, long)
+    const title = batchName(12, long)
     expect([...title].length).toBeLessThanOrEqual(120)
     expect(title).toMatch(/^Batch 12 \(x+…, x+… and 8 more\)$/)
-    expect([...batchTitle(4, [`${'y'.repeat(500)}`], 30)].length).toBeLessThanOrEqual(30)
+    expect([...batchName(4, [`${'y'.repeat(500)}`], 30)].length).toBeLessThanOrEqual(30)
   })
 
   it("titles a batch's headline in the log", () => {
     const failed = record(0, 'a.ts', TaskStatus.Failure, { batch: 2, durationMs: 518 })
-    expect(taskHeadline(failed, batchTitle(2, ['a.ts', 'b.ts']))).toBe(
+    expect(taskHeadline(failed, batchName(2, ['a.ts', 'b.ts']))).toBe(
       '❌ Batch 2 (a.ts, b.ts): failed (exit code 1) in 518ms'
     )
   })

@@ -43,7 +43,7 @@ export class TaskLog implements TaskOutputLog {
   private readonly streamGuard: CommandGuard
 
   /**
-   * `batchTitles`: under `batch-size`, each batch's titles (batchTitle) by the index of its first
+   * `batchTitles`: under `batch-size`, each batch's titles (batchName) by the index of its first
    * item, which its task is known by: its group's and, shorter, its stream lines' prefix.
    */
   constructor(

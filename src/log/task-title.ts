@@ -1,6 +1,5 @@
 import { formatDuration } from '../model/duration.js'
 import { type Item } from '../model/item.js'
-import { batchName } from '../model/batch-title.js'
 import { itemLabel } from '../model/labels.js'
 import { processEnd, type TaskRecord } from '../model/task-record.js'
 import { STATUS_MARK, STATUS_WORDS, TaskStatus } from '../model/task-status.js'
@@ -13,16 +12,11 @@ export function taskTitle(index: number, item: Item, max = 80): string {
   return `#${index + 1} ${itemLabel(item, max)}`
 }
 
-/** How the log names a batch: as every report names it (batchName). */
-export function batchTitle(number: number, items: readonly Item[], max = 120): string {
-  return batchName(number, items, max)
-}
-
 /**
  * The one line that says how a task ended, used as its group title:
  * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
  * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`, `♻️ #3 lint: reused (succeeded in run
- * 123, attempt 1)`. A batch's `title` names the batch instead (batchTitle).
+ * 123, attempt 1)`. A batch's `title` names the batch instead (batchName).
  */
 export function taskHeadline(
   record: TaskRecord,

@@ -9,7 +9,7 @@ import { recordOf, reusedRecord } from './outcome-record.js'
 import { BatchRecords, schedulerUnits } from './batch-records.js'
 import { runWorkers } from './run-workers.js'
 import { type BatchSize } from '../inputs/settings.js'
-import { batchTitle } from '../log/task-title.js'
+import { batchName } from '../model/batch-title.js'
 import { counted } from '../model/words.js'
 import { describeBatches } from '../plan/batches.js'
 
@@ -89,7 +89,7 @@ function dryRunBatches(
     }
     const { batch } = prepared
     const items = batch?.members.map(member => member.item) ?? [prepared.item]
-    const title = batchTitle(batch?.number ?? position + 1, items)
+    const title = batchName(batch?.number ?? position + 1, items)
     core.info(
       `${title}: ${counted(items.length, 'item')}${holds(prepared)}\n  ${prepared.command.display}`
     )

@@ -12,7 +12,7 @@ import { type ExecutionSettings, type FailFastThreshold } from '../inputs/settin
 import { formatDuration } from '../model/duration.js'
 import { type Halt, HaltKind } from '../model/halt.js'
 import { itemLabel } from '../model/labels.js'
-import { batchTitle } from '../log/task-title.js'
+import { batchName } from '../model/batch-title.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { formatBytes } from '../system/memory.js'
 import { STATUS_WORDS } from '../model/task-status.js'
@@ -103,7 +103,7 @@ export function describeHalt(
     const what =
       batch === undefined
         ? `task ${failed.index + 1} (${itemLabel(failed.item, 60)})`
-        : `b${batchTitle(
+        : `b${batchName(
             batch.number,
             batch.members.map(member => member.item)
           ).slice(1)}`

@@ -10,7 +10,7 @@ import { type BatchTitles, type LogSink, TaskLog } from '../log/task-log.js'
 import { itemLabel } from '../model/labels.js'
 import { type RunPlan } from '../plan/run-plan.js'
 import { formatBytes, systemMemory } from '../system/memory.js'
-import { batchTitle } from '../log/task-title.js'
+import { batchName } from '../model/batch-title.js'
 import { batchShortName } from '../model/batch-title.js'
 import { type TaskRecord } from '../model/task-record.js'
 import { JobLog } from './job-log.js'
@@ -131,7 +131,7 @@ function batchTitles(plan: RunPlan): Map<number, BatchTitles> {
     if (batch === undefined) continue
     const items = batch.members.map(member => member.item)
     titles.set(index, {
-      group: batchTitle(batch.number, items),
+      group: batchName(batch.number, items),
       prefix: batchShortName(batch.number)
     })
   }
