@@ -15,9 +15,8 @@ export function parseMaxWorkers(value: string, cpus: number = availableParalleli
   if (percent && Number(percent[1]) > 0) {
     return Math.max(1, Math.floor((cpus * Number(percent[1])) / 100))
   }
-  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-    return Number(text)
-  }
+  const whole = positiveWhole(text)
+  if (whole !== undefined) return whole
   throw new Error(
     `Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
       `or a percentage of the CPUs such as '50%'.`
@@ -28,9 +27,8 @@ export function parseMaxWorkers(value: string, cpus: number = availableParalleli
 export function parsePullRequest(value: string): number | undefined {
   const text = value.trim().replace(/^#/, '')
   if (text === '') return undefined
-  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-    return Number(text)
-  }
+  const whole = positiveWhole(text)
+  if (whole !== undefined) return whole
   throw new Error(
     `Invalid ${Inputs.PullRequest} '${value}'. Expected a pull request number such as 42, or ` +
       "empty for the event's pull request."
@@ -85,9 +83,8 @@ export function parseFailFast(value: string): FailFastThreshold | undefined {
   const text = value.trim()
   if (['false', 'False', 'FALSE'].includes(text)) return undefined
   if (['true', 'True', 'TRUE'].includes(text)) return { count: 1 }
-  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-    return { count: Number(text) }
-  }
+  const count = positiveWhole(text)
+  if (count !== undefined) return { count }
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(text)
   if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
     return { percent: Number(percent[1]) }
@@ -162,9 +159,8 @@ export async function parseWorkingDirectory(value: string): Promise<string> {
 export function parseBatchSize(value: string): BatchSize {
   const text = value.trim()
   if (text === 'auto') return 'auto'
-  if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-    return Number(text)
-  }
+  const whole = positiveWhole(text)
+  if (whole !== undefined) return whole
   throw new Error(
     `Invalid ${Inputs.BatchSize} '${value}'. Expected a whole number of at least 1, or auto.`
   )
@@ -200,4 +196,10 @@ function exactBytes(whole: string, fraction: string, power: bigint): bigint {
   const scale = 10n ** BigInt(fraction.length)
   const scaled = BigInt(`0${whole}${fraction}`) * 1024n ** power
   return (scaled + scale - 1n) / scale
+}
+
+/** The number of text that is a whole number from 1 up, digits only; else undefined. */
+function positiveWhole(text: string): number | undefined {
+  const number = Number(text)
+  return /^\d+$/.test(text) && number >= 1 && Number.isSafeInteger(number) ? number : undefined
 }
