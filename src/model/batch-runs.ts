@@ -46,27 +46,35 @@ export type BatchedRecord = Pick<TaskRecord, 'batch' | 'slot' | 'index'>
  * by the slot; a record there that never ran is known by its batch number alone.
  */
 export function batchKey(report: BatchedReport): (record: BatchedRecord) => string | undefined {
-  const merged = report.merged
-  if (merged === undefined) {
+  if (report.merged === undefined) {
     return record => (record.batch === undefined ? undefined : String(record.batch))
   }
+  const fileOf = mergedFileOf(report.merged, report.records)
+  return record =>
+    record.batch === undefined ? undefined : `${fileOf(record) ?? '-'}:${record.batch}`
+}
+
+/**
+ * Which of a merge's files (from 0) each of its records came from: its `recordFiles` entry, or for
+ * a merge written before them the file of its slot (by `slotsPerFile`, else `slotsWhenUnknown`);
+ * undefined when neither tells (a record that never ran there).
+ */
+export function mergedFileOf(
+  merged: MergeInfo,
+  records: BatchedReport['records'],
+  slotsWhenUnknown: readonly number[] = []
+): (record: BatchedRecord) => number | undefined {
   const files = merged.recordFiles
   if (files !== undefined) {
     const fileOfItem = new Map<number, number>()
-    report.records.forEach((record, position) => {
+    records.forEach((record, position) => {
       const file = files[position]
       if (file !== undefined) fileOfItem.set(record.index, file)
     })
-    return record =>
-      record.batch === undefined
-        ? undefined
-        : `${fileOfItem.get(record.index) ?? '-'}:${record.batch}`
+    return record => fileOfItem.get(record.index)
   }
-  const fileOf = fileOfSlot(merged.slotsPerFile ?? [])
-  return record => {
-    if (record.batch === undefined) return undefined
-    return record.slot === null ? `-:${record.batch}` : `${fileOf(record.slot)}:${record.batch}`
-  }
+  const fileOf = fileOfSlot(merged.slotsPerFile ?? slotsWhenUnknown)
+  return record => (record.slot === null ? undefined : fileOf(record.slot))
 }
 
 /**

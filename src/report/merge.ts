@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path'
-import { fileOfSlot } from '../model/batch-runs.js'
+import { mergedFileOf } from '../model/batch-runs.js'
 import { type HaltKind } from '../model/halt.js'
 import { findFiles } from '../system/glob.js'
 import {
@@ -208,17 +208,9 @@ function withSlotsAfter(record: TaskRecord, offset: number): TaskRecord {
  * record that never ran then counts as its first file's).
  */
 function filesWithin(report: RunReport): (record: TaskRecord) => number {
-  const merged = report.merged
-  if (merged === undefined) return () => 0
-  const files = merged.recordFiles
-  if (files !== undefined) {
-    const fileOfItem = new Map(
-      report.records.map((record, position) => [record.index, files[position] ?? 0])
-    )
-    return record => fileOfItem.get(record.index) ?? 0
-  }
-  const fileOf = fileOfSlot(merged.slotsPerFile ?? [report.workers])
-  return record => (record.slot === null ? 0 : fileOf(record.slot))
+  if (report.merged === undefined) return () => 0
+  const fileOf = mergedFileOf(report.merged, report.records, [report.workers])
+  return record => fileOf(record) ?? 0
 }
 
 /** The files' batch-size when they all ran with the same one (the shards of one run do). */
