@@ -284,19 +284,7 @@ export class CommandTemplate {
       if (number !== undefined) return describeItem(item, number)
       return `${describeItem(item, position + 1)} of batch ${batch}`
     }
-    const known = new Map<string, string[]>()
-    const valuesOf = (source: string): string[] => {
-      const cached = known.get(source)
-      if (cached !== undefined) return cached
-      const placeholder = this.placeholders.get(source)
-      if (placeholder === undefined) throw new Error(`Unparsed placeholder ${source}`)
-      const each = placeholder.kind === 'sequence' || placeholder.kind === 'slot' ? [first] : items
-      const values = each.map((item, position) =>
-        checkedValue(source, placeholder, item, batch, slot, () => describe(position))
-      )
-      known.set(source, values)
-      return values
-    }
+    const valuesOf = this.valuesFor(items, batch, slot, describe)
     return this.renderWith(valuesOf, () => `batch ${batch}`, first, batch)
   }
 
@@ -306,33 +294,40 @@ export class CommandTemplate {
    */
   render(item: Item, seq: number, slot: number): RenderedCommand {
     checkNumbers(seq, slot)
-    const values = new Map<string, string>()
-    const value = (source: string): string => {
-      const known = values.get(source)
-      if (known !== undefined) return known
+    const described = (): string => describeItem(item, seq)
+    return this.renderWith(this.valuesFor([item], seq, slot, described), described, item, seq)
+  }
+
+  /**
+   * Each placeholder's values for these items (one value for {#} and {%}), checked and worked out
+   * once per placeholder; `describe` names the item at a position in errors.
+   */
+  private valuesFor(
+    items: readonly Item[],
+    seq: number,
+    slot: number,
+    describe: (position: number) => string
+  ): (source: string) => string[] {
+    const known = new Map<string, string[]>()
+    return source => {
+      const cached = known.get(source)
+      if (cached !== undefined) return cached
       const placeholder = this.placeholders.get(source)
       if (placeholder === undefined) throw new Error(`Unparsed placeholder ${source}`)
-      const result = checkedValue(source, placeholder, item, seq, slot, () =>
-        describeItem(item, seq)
+      const each =
+        placeholder.kind === 'sequence' || placeholder.kind === 'slot' ? items.slice(0, 1) : items
+      const values = each.map((item, position) =>
+        checkedValue(source, placeholder, item, seq, slot, () => describe(position))
       )
-      values.set(source, result)
-      return result
+      known.set(source, values)
+      return values
     }
-
-    if (this.plan.kind === 'itemsAreCommands') return this.renderItemAsCommand(item, seq)
-    return this.renderWith(
-      source => [value(source)],
-      () => describeItem(item, seq),
-      item,
-      seq
-    )
   }
 
   /**
    * The command with each placeholder's values written in: one value for an item, one per item
    * of a batch (as separate words). `subject` names what is rendered in errors (made only for
-   * one, as it writes the item out); `first` and
-   * `seq` name it when the command has no words.
+   * one, as it writes the item out); `first` and `seq` name it when the command has no words.
    */
   private renderWith(
     valuesOf: (source: string) => string[],
