@@ -141,15 +141,15 @@ export function commandTask(
     // A batch is numbered by its batch number ({#}, PARALLEL_SEQ), an item by its place.
     const seq = batch?.number ?? index + 1
     const { slot, slots, signal } = context
+    const items = batch?.members.map(member => member.item)
     const command = options.template.usesSlot
-      ? renderAt(options.template, prepared, slot)
+      ? renderAt(options.template, prepared, items, slot)
       : prepared.command
     const output = new TaskOutput({ tempDir: options.tempDir, retain: options.log.replaysOutput })
     const file = resolveProgram(command.file)
     const files = filesOf(slot)
     const { item, spawnRoom } = prepared
     const slotsHeld = slots.length
-    const items = batch?.members.map(member => member.item)
     const { env, fileText } =
       items === undefined
         ? itemEnvironment(
@@ -210,15 +210,17 @@ export function commandTask(
   }
 }
 
-/** The command of an item or a batch rendered again for the slot it starts in ({%}). */
+/** The command of an item or a batch (its `items`) rendered again for the slot it starts in ({%}). */
 function renderAt(
   template: CommandTemplate,
   prepared: PreparedItem,
+  items: readonly Item[] | undefined,
   slot: number
 ): RenderedCommand {
   const { batch } = prepared
-  if (batch === undefined) return template.render(prepared.item, prepared.index + 1, slot)
-  const items = batch.members.map(member => member.item)
+  if (batch === undefined || items === undefined) {
+    return template.render(prepared.item, prepared.index + 1, slot)
+  }
   return template.renderBatch(items, batch.number, slot)
 }
 
