@@ -48,9 +48,13 @@ export function memberRecords(
 export class BatchRecords {
   private readonly batches = new Map<number, BatchOf>()
   private readonly prepared = new Map<number, PreparedItem>()
+  /** Each batch record's members, made once: the job log asks as it settles, the report after. */
+  private readonly members = new WeakMap<TaskRecord, TaskRecord[]>()
 
   constructor(plan: RunPlan) {
-    for (const unit of plan.batches ?? []) {
+    // Without batches every record passes as it is: nothing to look up.
+    if (plan.batches === undefined) return
+    for (const unit of plan.batches) {
       if (unit.batch !== undefined) this.batches.set(unit.batch.number, unit.batch)
     }
     for (const item of plan.prepared) this.prepared.set(item.index, item)
@@ -60,7 +64,11 @@ export class BatchRecords {
   expand(record: TaskRecord): TaskRecord[] {
     const batch = record.batch === undefined ? undefined : this.batches.get(record.batch)
     if (batch === undefined) return [record]
-    return memberRecords(record, batch, index => this.prepared.get(index))
+    const known = this.members.get(record)
+    if (known !== undefined) return known
+    const members = memberRecords(record, batch, index => this.prepared.get(index))
+    this.members.set(record, members)
+    return members
   }
 
   /** Every item's record, in input order, from the records of batches and reused items. */
