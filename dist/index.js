@@ -33353,9 +33353,9 @@ function parseMaxWorkers(value, cpus = (0,external_node_os_namespaceObject.avail
     if (percent && Number(percent[1]) > 0) {
         return Math.max(1, Math.floor((cpus * Number(percent[1])) / 100));
     }
-    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-        return Number(text);
-    }
+    const whole = positiveWhole(text);
+    if (whole !== undefined)
+        return whole;
     throw new Error(`Invalid ${Inputs.MaxWorkers} '${value}'. Expected a whole number from 1 up, 'auto', ` +
         `or a percentage of the CPUs such as '50%'.`);
 }
@@ -33364,9 +33364,9 @@ function parsePullRequest(value) {
     const text = value.trim().replace(/^#/, '');
     if (text === '')
         return undefined;
-    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-        return Number(text);
-    }
+    const whole = positiveWhole(text);
+    if (whole !== undefined)
+        return whole;
     throw new Error(`Invalid ${Inputs.PullRequest} '${value}'. Expected a pull request number such as 42, or ` +
         "empty for the event's pull request.");
 }
@@ -33414,9 +33414,9 @@ function parseFailFast(value) {
         return undefined;
     if (['true', 'True', 'TRUE'].includes(text))
         return { count: 1 };
-    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-        return { count: Number(text) };
-    }
+    const count = positiveWhole(text);
+    if (count !== undefined)
+        return { count };
     const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
     if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
         return { percent: Number(percent[1]) };
@@ -33477,9 +33477,9 @@ function parseBatchSize(value) {
     const text = value.trim();
     if (text === 'auto')
         return 'auto';
-    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
-        return Number(text);
-    }
+    const whole = positiveWhole(text);
+    if (whole !== undefined)
+        return whole;
     throw new Error(`Invalid ${Inputs.BatchSize} '${value}'. Expected a whole number of at least 1, or auto.`);
 }
 /** Powers of 1024 each size unit stands for, as GNU parallel's and docker's upper-case units. */
@@ -33510,6 +33510,11 @@ function exactBytes(whole, fraction, power) {
     const scale = 10n ** BigInt(fraction.length);
     const scaled = BigInt(`0${whole}${fraction}`) * 1024n ** power;
     return (scaled + scale - 1n) / scale;
+}
+/** The number of text that is a whole number from 1 up, digits only; else undefined. */
+function positiveWhole(text) {
+    const number = Number(text);
+    return /^\d+$/.test(text) && number >= 1 && Number.isSafeInteger(number) ? number : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/model/item.ts
@@ -35481,28 +35486,30 @@ function fileOfSlot(slotsPerFile) {
  * by the slot; a record there that never ran is known by its batch number alone.
  */
 function batchKey(report) {
-    const merged = report.merged;
-    if (merged === undefined) {
+    if (report.merged === undefined) {
         return record => (record.batch === undefined ? undefined : String(record.batch));
     }
+    const fileOf = mergedFileOf(report.merged, report.records);
+    return record => record.batch === undefined ? undefined : `${fileOf(record) ?? '-'}:${record.batch}`;
+}
+/**
+ * Which of a merge's files (from 0) each of its records came from: its `recordFiles` entry, or for
+ * a merge written before them the file of its slot (by `slotsPerFile`, else `slotsWhenUnknown`);
+ * undefined when neither tells (a record that never ran there).
+ */
+function mergedFileOf(merged, records, slotsWhenUnknown = []) {
     const files = merged.recordFiles;
     if (files !== undefined) {
         const fileOfItem = new Map();
-        report.records.forEach((record, position) => {
+        records.forEach((record, position) => {
             const file = files[position];
             if (file !== undefined)
                 fileOfItem.set(record.index, file);
         });
-        return record => record.batch === undefined
-            ? undefined
-            : `${fileOfItem.get(record.index) ?? '-'}:${record.batch}`;
+        return record => fileOfItem.get(record.index);
     }
-    const fileOf = fileOfSlot(merged.slotsPerFile ?? []);
-    return record => {
-        if (record.batch === undefined)
-            return undefined;
-        return record.slot === null ? `-:${record.batch}` : `${fileOf(record.slot)}:${record.batch}`;
-    };
+    const fileOf = fileOfSlot(merged.slotsPerFile ?? slotsWhenUnknown);
+    return record => (record.slot === null ? undefined : fileOf(record.slot));
 }
 /**
  * The given records grouped by the command that ran them, in the order of each command's first
@@ -37656,16 +37663,10 @@ function withSlotsAfter(record, offset) {
  * record that never ran then counts as its first file's).
  */
 function filesWithin(report) {
-    const merged = report.merged;
-    if (merged === undefined)
+    if (report.merged === undefined)
         return () => 0;
-    const files = merged.recordFiles;
-    if (files !== undefined) {
-        const fileOfItem = new Map(report.records.map((record, position) => [record.index, files[position] ?? 0]));
-        return record => fileOfItem.get(record.index) ?? 0;
-    }
-    const fileOf = fileOfSlot(merged.slotsPerFile ?? [report.workers]);
-    return record => (record.slot === null ? 0 : fileOf(record.slot));
+    const fileOf = mergedFileOf(report.merged, report.records, [report.workers]);
+    return record => fileOf(record) ?? 0;
 }
 /** The files' batch-size when they all ran with the same one (the shards of one run do). */
 function mergedBatchSize(files) {
@@ -39392,7 +39393,6 @@ function taskSummaryBlock(run) {
 
 
 
-
 /**
  * How the log names a task: `#` and its number in the whole input (also under `shard`, as the
  * job summary's `#` column), then its item or task name on one line.
@@ -39400,15 +39400,11 @@ function taskSummaryBlock(run) {
 function taskTitle(index, item, max = 80) {
     return `#${index + 1} ${itemLabel(item, max)}`;
 }
-/** How the log names a batch: as every report names it (batchName). */
-function batchTitle(number, items, max = 120) {
-    return batchName(number, items, max);
-}
 /**
  * The one line that says how a task ended, used as its group title:
  * `❌ #3 unit:web: failed (exit code 1) in 518ms`, `⏱️ #9 e2e: timed out (SIGTERM, exit code 143)
  * after 1.0s`, `✅ #5 api: succeeded in 404ms (2 attempts)`, `♻️ #3 lint: reused (succeeded in run
- * 123, attempt 1)`. A batch's `title` names the batch instead (batchTitle).
+ * 123, attempt 1)`. A batch's `title` names the batch instead (batchName).
  */
 function taskHeadline(record, title = taskTitle(record.index, record.item)) {
     const retried = record.attempts > 1 ? ` (${record.attempts} attempts)` : '';
@@ -45466,19 +45462,7 @@ class CommandTemplate {
                 return describeItem(item, number);
             return `${describeItem(item, position + 1)} of batch ${batch}`;
         };
-        const known = new Map();
-        const valuesOf = (source) => {
-            const cached = known.get(source);
-            if (cached !== undefined)
-                return cached;
-            const placeholder = this.placeholders.get(source);
-            if (placeholder === undefined)
-                throw new Error(`Unparsed placeholder ${source}`);
-            const each = placeholder.kind === 'sequence' || placeholder.kind === 'slot' ? [first] : items;
-            const values = each.map((item, position) => checkedValue(source, placeholder, item, batch, slot, () => describe(position)));
-            known.set(source, values);
-            return values;
-        };
+        const valuesOf = this.valuesFor(items, batch, slot, describe);
         return this.renderWith(valuesOf, () => `batch ${batch}`, first, batch);
     }
     /**
@@ -45487,27 +45471,32 @@ class CommandTemplate {
      */
     render(item, seq, slot) {
         template_checkNumbers(seq, slot);
-        const values = new Map();
-        const value = (source) => {
-            const known = values.get(source);
-            if (known !== undefined)
-                return known;
+        const described = () => describeItem(item, seq);
+        return this.renderWith(this.valuesFor([item], seq, slot, described), described, item, seq);
+    }
+    /**
+     * Each placeholder's values for these items (one value for {#} and {%}), checked and worked out
+     * once per placeholder; `describe` names the item at a position in errors.
+     */
+    valuesFor(items, seq, slot, describe) {
+        const known = new Map();
+        return source => {
+            const cached = known.get(source);
+            if (cached !== undefined)
+                return cached;
             const placeholder = this.placeholders.get(source);
             if (placeholder === undefined)
                 throw new Error(`Unparsed placeholder ${source}`);
-            const result = checkedValue(source, placeholder, item, seq, slot, () => describeItem(item, seq));
-            values.set(source, result);
-            return result;
+            const each = placeholder.kind === 'sequence' || placeholder.kind === 'slot' ? items.slice(0, 1) : items;
+            const values = each.map((item, position) => checkedValue(source, placeholder, item, seq, slot, () => describe(position)));
+            known.set(source, values);
+            return values;
         };
-        if (this.plan.kind === 'itemsAreCommands')
-            return this.renderItemAsCommand(item, seq);
-        return this.renderWith(source => [value(source)], () => describeItem(item, seq), item, seq);
     }
     /**
      * The command with each placeholder's values written in: one value for an item, one per item
      * of a batch (as separate words). `subject` names what is rendered in errors (made only for
-     * one, as it writes the item out); `first` and
-     * `seq` name it when the command has no words.
+     * one, as it writes the item out); `first` and `seq` name it when the command has no words.
      */
     renderWith(valuesOf, subject, first, seq) {
         const plan = this.plan;
@@ -47925,15 +47914,15 @@ function commandTask(options) {
         // A batch is numbered by its batch number ({#}, PARALLEL_SEQ), an item by its place.
         const seq = batch?.number ?? index + 1;
         const { slot, slots, signal } = context;
+        const items = batch?.members.map(member => member.item);
         const command = options.template.usesSlot
-            ? renderAt(options.template, prepared, slot)
+            ? renderAt(options.template, prepared, items, slot)
             : prepared.command;
         const output = new TaskOutput({ tempDir: options.tempDir, retain: options.log.replaysOutput });
         const file = resolveProgram(command.file);
         const files = filesOf(slot);
         const { item, spawnRoom } = prepared;
         const slotsHeld = slots.length;
-        const items = batch?.members.map(member => member.item);
         const { env, fileText } = items === undefined
             ? itemEnvironment(options.env, overrides.env, { item, seq, slot, slotsHeld, spawnRoom }, files)
             : batchEnvironment(options.env, overrides.env, { items, batch: seq, slot, slotsHeld, spawnRoom }, files);
@@ -47980,12 +47969,12 @@ function commandTask(options) {
         return { status: record.status, value: record };
     };
 }
-/** The command of an item or a batch rendered again for the slot it starts in ({%}). */
-function renderAt(template, prepared, slot) {
+/** The command of an item or a batch (its `items`) rendered again for the slot it starts in ({%}). */
+function renderAt(template, prepared, items, slot) {
     const { batch } = prepared;
-    if (batch === undefined)
+    if (batch === undefined || items === undefined) {
         return template.render(prepared.item, prepared.index + 1, slot);
-    const items = batch.members.map(member => member.item);
+    }
     return template.renderBatch(items, batch.number, slot);
 }
 /** What the task wrote to its own files; what it did to them must not cost its output or record. */
@@ -48142,8 +48131,13 @@ function memberRecords(record, batch, preparedOf) {
 class BatchRecords {
     batches = new Map();
     prepared = new Map();
+    /** Each batch record's members, made once: the job log asks as it settles, the report after. */
+    members = new WeakMap();
     constructor(plan) {
-        for (const unit of plan.batches ?? []) {
+        // Without batches every record passes as it is: nothing to look up.
+        if (plan.batches === undefined)
+            return;
+        for (const unit of plan.batches) {
             if (unit.batch !== undefined)
                 this.batches.set(unit.batch.number, unit.batch);
         }
@@ -48155,7 +48149,12 @@ class BatchRecords {
         const batch = record.batch === undefined ? undefined : this.batches.get(record.batch);
         if (batch === undefined)
             return [record];
-        return memberRecords(record, batch, index => this.prepared.get(index));
+        const known = this.members.get(record);
+        if (known !== undefined)
+            return known;
+        const members = memberRecords(record, batch, index => this.prepared.get(index));
+        this.members.set(record, members);
+        return members;
     }
     /** Every item's record, in input order, from the records of batches and reused items. */
     expandAll(records) {
@@ -48283,7 +48282,7 @@ function dryRunBatches(plan, maxWorkers, shell, batchSize) {
         }
         const { batch } = prepared;
         const items = batch?.members.map(member => member.item) ?? [prepared.item];
-        const title = batchTitle(batch?.number ?? position + 1, items);
+        const title = batchName(batch?.number ?? position + 1, items);
         info(`${title}: ${counted(items.length, 'item')}${holds(prepared)}\n  ${prepared.command.display}`);
         const skipped = { index: position, status: TaskStatus.Skipped, reason: DRY_RUN_REASON };
         return outcome_record_recordOf(skipped, units.prepared);
@@ -49208,7 +49207,7 @@ class TaskLog {
     /** Stream mode prints complete lines of all tasks in one sequence, so one guard serves them all. */
     streamGuard;
     /**
-     * `batchTitles`: under `batch-size`, each batch's titles (batchTitle) by the index of its first
+     * `batchTitles`: under `batch-size`, each batch's titles (batchName) by the index of its first
      * item, which its task is known by: its group's and, shorter, its stream lines' prefix.
      */
     constructor(mode, sink, commands = WorkflowCommands.Annotations, batchTitles = new Map()) {
@@ -49580,7 +49579,7 @@ function describeHalt(halt, maxFailures, firstFailure, prepared) {
         const { batch } = failed;
         const what = batch === undefined
             ? `task ${failed.index + 1} (${itemLabel(failed.item, 60)})`
-            : `b${batchTitle(batch.number, batch.members.map(member => member.item)).slice(1)}`;
+            : `b${batchName(batch.number, batch.members.map(member => member.item)).slice(1)}`;
         return `fail-fast after ${what} ${STATUS_WORDS[firstFailure.status]}`;
     }
     return halt.message;
@@ -50069,7 +50068,7 @@ function batchTitles(plan) {
             continue;
         const items = batch.members.map(member => member.item);
         titles.set(index, {
-            group: batchTitle(batch.number, items),
+            group: batchName(batch.number, items),
             prefix: batchShortName(batch.number)
         });
     }
